@@ -1,0 +1,38 @@
+# weefsel: make run | make test | make bench | make lint
+BUILD ?= build
+JOBS ?= 2
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+export WEEFSEL_SHARED_DATA ?= $(abspath ../shared/data)
+
+.PHONY: deps build run test test-unit bench lint format clean
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS)
+
+build: deps $(BUILD)/build.ninja
+	cmake --build $(BUILD) -j $(JOBS)
+
+run: build
+	@scripts/run-demo $(BUILD)
+
+test: build
+	@scripts/run-tests $(BUILD)
+
+test-unit: build
+	cd $(BUILD) && ctest -j $(JOBS) -L unit --output-on-failure
+
+bench: build
+	@scripts/install-deps --bench
+	@scripts/run-bench $(BUILD)
+
+lint: $(BUILD)/build.ninja
+	@scripts/lint $(BUILD)
+
+format:
+	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,115 @@
+#include <gtest/gtest.h>
+
+#include "base/clock.h"
+#include "base/ids.h"
+#include "base/status.h"
+
+namespace weefsel {
+namespace {
+
+Result<int> Half(int x) {
+  if (x % 2) return Status::InvalidArgument("x: " + std::to_string(x) + " is odd");
+  return x / 2;
+}
+
+Result<int> Quarter(int x) {
+  WEEFSEL_ASSIGN_OR_RETURN(int h, Half(x));
+  return Half(h);
+}
+
+TEST(StatusTest, CodesMapOntoHttp) {
+  EXPECT_EQ(HttpStatusFor(StatusCode::kInvalidArgument), 400);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kUnauthenticated), 401);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kPermissionDenied), 403);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kNotFound), 404);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kConflict), 409);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kUnavailable), 503);
+  EXPECT_EQ(HttpStatusFor(StatusCode::kInternal), 500);
+}
+
+TEST(StatusTest, ResultPropagates) {
+  EXPECT_EQ(Quarter(8).value(), 2);
+  Result<int> r = Quarter(6);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().ToString(), "invalid argument: x: 3 is odd");
+  EXPECT_EQ(r.status().WithContext("file.csv line 2").message(), "file.csv line 2: x: 3 is odd");
+}
+
+TEST(IdTest, StrongIdsCompare) {
+  ActorId a(3), b(4);
+  EXPECT_LT(a, b);
+  EXPECT_FALSE(ActorId().valid());
+  EXPECT_TRUE(a.valid());
+}
+
+TEST(RngTest, SameSeedSameSequence) {
+  Rng a(42), b(42), c(43);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(a.Next(), b.Next());
+  EXPECT_NE(Rng(42).Next(), c.Next());
+}
+
+TEST(RngTest, UniformStaysInRangeAndCoversIt) {
+  Rng r(7);
+  std::vector<int> seen(6, 0);
+  for (int i = 0; i < 6000; ++i) {
+    int64_t x = r.Uniform(1, 6);
+    ASSERT_GE(x, 1);
+    ASSERT_LE(x, 6);
+    seen[x - 1]++;
+  }
+  for (int s : seen) EXPECT_GT(s, 800);
+}
+
+TEST(RngTest, WeightedNeverPicksZeroWeight) {
+  Rng r(1);
+  for (int i = 0; i < 1000; ++i) EXPECT_NE(r.Weighted({1.0, 0.0, 2.0}), 1u);
+}
+
+TEST(ClockTest, FormatsUtc) {
+  TimePoint t = std::chrono::system_clock::from_time_t(0) + std::chrono::hours(24 * 365);
+  EXPECT_EQ(FormatTimestamp(t), "1971-01-01T00:00:00Z");
+  EXPECT_EQ(FormatDate(t), "1971-01-01");
+  ManualClock c(t);
+  c.Advance(std::chrono::seconds(61));
+  EXPECT_EQ(FormatTimestamp(c.Now()), "1971-01-01T00:01:01Z");
+}
+
+}  // namespace
+}  // namespace weefsel
+
+#include "base/strings.h"
+
+namespace weefsel {
+namespace {
+
+TEST(StringsTest, FoldCaseFoldsDutchDiacritics) {
+  EXPECT_EQ(FoldCase("Energiecoöperatie"), "energiecooperatie");
+  EXPECT_EQ(FoldCase("ÉÉN café"), "een cafe");
+  EXPECT_EQ(FoldCase("Straße"), "strasse");
+  EXPECT_EQ(FoldCase("Łódź"), "lodz");
+}
+
+TEST(StringsTest, StrictNumbers) {
+  EXPECT_EQ(ParseInt(" 42 "), 42);
+  EXPECT_FALSE(ParseInt("42x").has_value());
+  EXPECT_FALSE(ParseInt("").has_value());
+  EXPECT_DOUBLE_EQ(*ParseDouble("2.5"), 2.5);
+  EXPECT_FALSE(ParseDouble("2,5").has_value());
+}
+
+TEST(StringsTest, IsoDates) {
+  EXPECT_TRUE(IsIsoDate("2024-02-29"));
+  EXPECT_FALSE(IsIsoDate("2023-02-29"));
+  EXPECT_FALSE(IsIsoDate("2023-13-01"));
+  EXPECT_FALSE(IsIsoDate("29-02-2024"));
+}
+
+TEST(StringsTest, SplitAndJoin) {
+  EXPECT_EQ(Split("a;b;;c", ';').size(), 4u);
+  EXPECT_EQ(Split("a;b;;c", ';', true).size(), 3u);
+  EXPECT_EQ(Join({"a", "b"}, "|"), "a|b");
+}
+
+}  // namespace
+}  // namespace weefsel

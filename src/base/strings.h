@@ -1,0 +1,29 @@
+// base/strings.h: small string helpers shared by every module: trimming, splitting, lower-casing
+// and folding the diacritics of Latin script ("coöperatie" -> "cooperatie", "één" -> "een"),
+// decimal parsing that reports what was wrong. All functions are pure and thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace weefsel {
+
+std::string_view Trim(std::string_view s);
+std::vector<std::string> Split(std::string_view s, char sep, bool skip_empty = false);
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+std::string ToLowerAscii(std::string_view s);
+bool StartsWith(std::string_view s, std::string_view prefix);
+// Lower-cases and folds Latin diacritics in UTF-8 text (À-ÿ and common Latin Extended-A letters);
+// other characters pass through unchanged.
+std::string FoldCase(std::string_view utf8);
+
+// Strict parses: the whole (trimmed) string must be the number.
+std::optional<int64_t> ParseInt(std::string_view s);
+std::optional<double> ParseDouble(std::string_view s);
+// "YYYY-MM-DD" with a valid calendar date.
+bool IsIsoDate(std::string_view s);
+
+}  // namespace weefsel

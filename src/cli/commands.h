@@ -1,0 +1,20 @@
+// cli/commands.h: the subcommands of the `weefsel` program, one Register function per group.
+//
+// main() is a shell (cli/main.cc): it builds a CLI11 app, lets each group register its
+// subcommands, parses, and runs the chosen one. Each group lives in its own file (cmd_*.cc) and
+// calls into the module libraries; no logic of substance lives in cli/.
+// Exit statuses: 0 success, 1 internal failure, 2 bad input (file, line, field named on stderr).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "base/status.h"
+
+namespace weefsel::cli {
+
+// Prints "weefsel: <message>" to stderr and returns the exit status for the status's code.
+int Fail(const Status& s);
+
+void RegisterStoreCommands(CLI::App& app);   // init, demo, import, export, stats (cmd_store.cc)
+
+}  // namespace weefsel::cli

@@ -1,0 +1,265 @@
+// domain/model.h: weefsel's entities as plain value types, with their invariants.
+//
+// Every entity is a struct of values with an `id` (0 until stored). `Validate(x)` checks the
+// invariants that hold whatever the store or the caller (a CBS code is GM plus four digits, a tie
+// joins two distinct actors with a positive weight, a ballot's points stay within the round's
+// limits, ...) and returns InvalidArgument naming the field. Validation never touches I/O.
+// Money is in whole euros (int64), as in municipal budgets and Pabulib; dates are ISO "YYYY-MM-DD"
+// strings (empty = not set); timestamps are ISO 8601 UTC strings.
+// Thread-safety: value types.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/status.h"
+#include "domain/vocabulary.h"
+
+namespace weefsel::domain {
+
+// A Dutch municipality (gemeente), identified by its CBS code.
+struct Municipality {
+  MunicipalityId id;
+  std::string cbs_code;   // "GM0363"
+  std::string name;       // "Amsterdam"
+  std::string province;   // "Noord-Holland"
+  int64_t population = 0;
+  double lat = 0, lon = 0;
+};
+
+// An organisation or initiative.
+struct Actor {
+  ActorId id;
+  std::string name;
+  ActorKind kind = ActorKind::kCompany;
+  MunicipalityId municipality;           // home municipality (may be unset for national actors)
+  std::string area;                      // wijk or stadsdeel, free text ("Noord")
+  std::vector<std::string> themes;       // theme codes
+  std::vector<std::string> capabilities; // normalised capability tags
+  std::string description;
+  int64_t size = 0;                      // people (staff or volunteers); 0 = unknown
+  std::string website;
+  bool generated = false;                // made by `weefsel demo`, not a real organisation
+  std::string source;                    // where the record came from ("demo", "amsterdam-subsidieregister")
+};
+
+enum class TieKind { kWorkedTogether, kPartnered, kCoFunded };
+enum class TieSource { kDeclared, kImported, kPlatform };
+std::string_view TieKindCode(TieKind k);
+Result<TieKind> ParseTieKind(std::string_view s);
+std::string_view TieSourceCode(TieSource s);
+Result<TieSource> ParseTieSource(std::string_view s);
+
+// A collaboration tie between two actors (undirected; a < b after Normalize).
+struct Tie {
+  TieId id;
+  ActorId a, b;
+  double weight = 1.0;   // strength > 0; path length in the fabric is 1/weight
+  TieKind kind = TieKind::kWorkedTogether;
+  TieSource source = TieSource::kDeclared;
+  std::string from;      // date the tie began, optional
+  std::string until;     // date it ended, optional (empty = still active)
+  std::string note;
+};
+
+struct CapabilityNeed {
+  std::string capability;  // normalised tag
+  double weight = 1.0;     // > 0
+};
+
+// Minimum number of coalition members per sector, e.g. {government:1, business:1, knowledge:1}.
+using SectorMix = std::map<Sector, int>;
+
+enum class ChallengePhase { kOpen, kMatching, kForming, kProposals, kFunded, kExperiment, kEvaluated, kClosed };
+std::string_view ChallengePhaseCode(ChallengePhase p);
+Result<ChallengePhase> ParseChallengePhase(std::string_view s);
+
+// A societal challenge (vraagstuk) posted by a municipality.
+struct Challenge {
+  ChallengeId id;
+  MunicipalityId municipality;
+  std::string title;
+  std::string text;
+  std::string language = "nl";              // "nl" or "en"
+  std::vector<std::string> themes;
+  std::vector<CapabilityNeed> capabilities;
+  SectorMix sector_mix;
+  int max_coalition_size = 6;
+  int64_t budget_eur = 0;
+  std::string area;                          // wijk, or empty for the whole municipality
+  std::string deadline;                      // date
+  ChallengePhase phase = ChallengePhase::kOpen;
+  ActorId owner;                             // the municipality's own actor, optional
+  std::string created_at;
+};
+
+enum class MemberStatus { kProposed, kInvited, kAccepted, kDeclined };
+std::string_view MemberStatusCode(MemberStatus s);
+Result<MemberStatus> ParseMemberStatus(std::string_view s);
+
+struct CoalitionMember {
+  ActorId actor;
+  std::string role = "member";               // "lead" or "member"
+  MemberStatus status = MemberStatus::kProposed;
+  std::vector<std::string> covers;           // capabilities this member brings
+};
+
+enum class CoalitionStatus { kProposed, kForming, kFormed, kDissolved };
+std::string_view CoalitionStatusCode(CoalitionStatus s);
+Result<CoalitionStatus> ParseCoalitionStatus(std::string_view s);
+
+struct Coalition {
+  CoalitionId id;
+  ChallengeId challenge;
+  std::vector<CoalitionMember> members;
+  CoalitionStatus status = CoalitionStatus::kProposed;
+  std::string explanation;
+  double score = 0;
+  std::string created_at;
+};
+
+struct Milestone {
+  std::string title;
+  std::string due;            // date
+  int64_t amount_eur = 0;     // released when the milestone is approved
+  std::string status = "planned";  // planned, submitted, approved, rejected
+  std::string evidence;
+};
+
+struct ProposalVersion {
+  int number = 1;
+  std::string title;
+  std::string plan;
+  int64_t budget_eur = 0;
+  std::vector<Milestone> milestones;
+  std::vector<std::string> indicators;
+  UserId author;
+  std::string created_at;
+};
+
+struct Proposal {
+  ProposalId id;
+  CoalitionId coalition;
+  ChallengeId challenge;
+  std::vector<ProposalVersion> versions;     // oldest first; the last is current
+  std::string status = "draft";              // draft, submitted, in_round, funded, rejected
+  int64_t supports = 0;
+};
+
+enum class BallotKind { kApproval, kCumulative, kOrdinal, kScoring };
+std::string_view BallotKindCode(BallotKind k);
+Result<BallotKind> ParseBallotKind(std::string_view s);
+
+enum class RoundPhase { kSubmission, kReview, kVoting, kAllocation, kPublished };
+std::string_view RoundPhaseCode(RoundPhase p);
+Result<RoundPhase> ParseRoundPhase(std::string_view s);
+
+struct RoundProject {
+  std::string project_id;     // as in .pb files: a string
+  ProposalId proposal;        // optional link to a proposal
+  std::string title;
+  int64_t cost_eur = 0;
+  std::string category;       // optional, for per-category budget caps
+  std::string neighbourhood;  // optional, for per-neighbourhood caps
+};
+
+// A participatory-budgeting round of a municipal fund.
+struct Round {
+  RoundId id;
+  MunicipalityId municipality;
+  std::string name;
+  int64_t budget_eur = 0;
+  BallotKind ballot_kind = BallotKind::kApproval;
+  std::string rule = "mes_add1_greedy";
+  RoundPhase phase = RoundPhase::kSubmission;
+  int min_length = 0;             // ballot limits: 0 = none
+  int max_length = 0;
+  int max_points = 0;             // cumulative: total points a voter spreads
+  int max_points_per_project = 0;
+  std::vector<RoundProject> projects;
+};
+
+struct BallotEntry {
+  std::string project_id;
+  int64_t points = 1;   // approval: 1; cumulative/scoring: points; ordinal: rank (1 = best)
+};
+
+struct Ballot {
+  BallotId id;
+  RoundId round;
+  UserId voter;         // never exported in open data
+  BallotKind kind = BallotKind::kApproval;
+  std::vector<BallotEntry> entries;
+  std::string cast_at;
+};
+
+struct Measurement {
+  std::string date;
+  double value = 0;
+  std::string source;
+};
+
+struct Indicator {
+  IndicatorId id;
+  std::string name;
+  std::string unit;
+  double baseline = 0;
+  double target = 0;
+  std::vector<Measurement> measurements;
+};
+
+struct Experiment {
+  ExperimentId id;
+  ProposalId proposal;
+  std::vector<std::string> hypotheses;
+  std::vector<Indicator> indicators;
+  std::vector<Milestone> milestones;
+  std::string status = "running";   // running, completed, stopped
+  std::string outcome;
+  std::string learned;
+};
+
+enum class Role { kPlatformAdmin, kOfficer, kActorMember, kResident };
+std::string_view RoleCode(Role r);
+Result<Role> ParseRole(std::string_view s);
+
+struct User {
+  UserId id;
+  std::string email;
+  std::string display_name;
+  std::string password_hash;   // Argon2id, libsodium's string form
+  std::string created_at;
+};
+
+// A user's role in a municipality (admin: any municipality) or as a member of an actor.
+struct RoleGrant {
+  UserId user;
+  Role role = Role::kResident;
+  MunicipalityId municipality;  // for officer and resident
+  ActorId actor;                // for actor member
+};
+
+// Invariants. Each returns InvalidArgument naming the field at fault.
+Status ValidateCbsCode(std::string_view code);
+Status Validate(const Municipality& m);
+Status Validate(const Actor& a);
+Status Validate(const Tie& t);
+Status Validate(const Challenge& c);
+Status Validate(const Coalition& c);
+Status Validate(const Proposal& p);
+Status Validate(const Round& r);
+// A ballot against its round: known projects, points within the round's limits.
+Status Validate(const Ballot& b, const Round& r);
+Status Validate(const Experiment& e);
+Status Validate(const User& u);
+
+// Puts a tie's ends in order (a < b).
+void Normalize(Tie& t);
+// Normalises capability tags and parses themes in place; fails on an unknown theme.
+Status NormalizeTags(std::vector<std::string>& themes, std::vector<std::string>& capabilities);
+
+}  // namespace weefsel::domain
