@@ -8,12 +8,17 @@
 
 #include <CLI/CLI.hpp>
 
+#include <functional>
+
 #include "base/status.h"
 
 namespace weefsel::cli {
 
 // Prints "weefsel: <message>" to stderr and returns the exit status for the status's code.
 int Fail(const Status& s);
+
+// Makes `fn` the action of subcommand `sub`; its return value becomes the process's exit status.
+void SetAction(CLI::App* sub, std::function<int()> fn);
 
 void RegisterStoreCommands(CLI::App& app);   // init, demo, import, export, stats (cmd_store.cc)
 

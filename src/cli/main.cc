@@ -16,6 +16,13 @@ int Fail(const Status& s) {
   }
 }
 
+void SetAction(CLI::App* sub, std::function<int()> fn) {
+  sub->callback([fn = std::move(fn)] {
+    int code = fn();
+    if (code != 0) throw CLI::RuntimeError(code);
+  });
+}
+
 }  // namespace weefsel::cli
 
 int main(int argc, char** argv) {
@@ -36,6 +43,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 2;

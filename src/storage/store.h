@@ -1,0 +1,130 @@
+// storage/store.h: the one interface to weefsel's persistent data.
+//
+// A Store holds every entity of domain/model.h. Two backends implement it: SQLite (the embedded
+// default, one file, WAL, foreign keys on) and PostgreSQL (libpqxx). The same contract test suite
+// (tests/store_contract_test.cc) runs against both. Open() picks the backend from the URL:
+// "postgres://..." or "postgresql://..." for PostgreSQL, anything else is a SQLite file path
+// (":memory:" for a private in-memory database). Opening applies the numbered migrations of the
+// dialect that have not run yet and records the schema version.
+//
+// Ids: Insert* assigns the new id into the entity passed in (and returns it). Update* replaces the
+// whole row; a missing row is NotFound. Constraint violations (duplicate CBS code, a tie to an
+// unknown actor) are AlreadyExists / InvalidArgument naming the field, never an exception.
+//
+// Transactions: Transaction(body) runs body inside BEGIN ... COMMIT; if body returns a non-OK
+// status (or throws), everything it wrote is rolled back and that status is returned. Calls nest:
+// an inner Transaction joins the outer one. Bulk inserts (InsertActors, InsertTies) are one
+// transaction each when not already inside one, and use COPY on PostgreSQL.
+//
+// Thread-safety: a Store object is used by one thread at a time; open one per thread (or guard it)
+// for concurrent use. Several processes may share one SQLite file (busy timeout 5 s).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "domain/model.h"
+
+namespace weefsel::storage {
+
+// Filters and paging for lists. Unset fields do not filter. Results are ordered by id unless
+// `order_by` names a column the list allows (then ties break by id).
+struct ListQuery {
+  int64_t limit = 0;           // 0 = no limit
+  int64_t offset = 0;
+  MunicipalityId municipality;
+  std::optional<domain::ActorKind> kind;          // actors
+  std::string theme;                              // actors, challenges: theme code
+  std::string search;                             // case-insensitive substring of name/title
+  std::optional<domain::ChallengePhase> phase;    // challenges
+  std::string order_by;                           // e.g. "name", "-created_at"
+};
+
+struct Counts {
+  int64_t municipalities = 0, actors = 0, ties = 0, challenges = 0, coalitions = 0, proposals = 0,
+          rounds = 0, ballots = 0, experiments = 0, users = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Opens (creating if needed) and migrates the database at `url`.
+  static Result<std::unique_ptr<Store>> Open(const std::string& url);
+
+  virtual std::string Dialect() const = 0;   // "sqlite" or "postgres"
+  virtual Result<int> SchemaVersion() = 0;
+  virtual Status Transaction(const std::function<Status()>& body) = 0;
+  virtual Result<Counts> Count() = 0;
+  // A number that changes whenever any entity changes (for caches and ETags).
+  virtual Result<int64_t> DataVersion() = 0;
+
+  // Municipalities: cbs_code is unique.
+  virtual Result<MunicipalityId> Insert(domain::Municipality& m) = 0;
+  virtual Status Update(const domain::Municipality& m) = 0;
+  virtual Result<domain::Municipality> GetMunicipality(MunicipalityId id) = 0;
+  virtual Result<domain::Municipality> GetMunicipalityByCode(const std::string& cbs_code) = 0;
+  virtual Result<std::vector<domain::Municipality>> ListMunicipalities(const ListQuery& q = {}) = 0;
+
+  // Actors.
+  virtual Result<ActorId> Insert(domain::Actor& a) = 0;
+  virtual Status InsertActors(std::vector<domain::Actor>& actors) = 0;   // bulk; assigns ids
+  virtual Status Update(const domain::Actor& a) = 0;
+  virtual Status DeleteActor(ActorId id) = 0;                            // and its ties
+  virtual Result<domain::Actor> GetActor(ActorId id) = 0;
+  virtual Result<std::vector<domain::Actor>> ListActors(const ListQuery& q = {}) = 0;
+
+  // Ties (undirected; stored with a < b).
+  virtual Result<TieId> Insert(domain::Tie& t) = 0;
+  virtual Status InsertTies(std::vector<domain::Tie>& ties) = 0;         // bulk; assigns ids
+  virtual Status DeleteTie(TieId id) = 0;
+  virtual Result<std::vector<domain::Tie>> ListTies(const ListQuery& q = {}) = 0;  // municipality: either end's
+  virtual Result<std::vector<domain::Tie>> TiesOf(ActorId actor) = 0;
+
+  // Challenges.
+  virtual Result<ChallengeId> Insert(domain::Challenge& c) = 0;
+  virtual Status Update(const domain::Challenge& c) = 0;
+  virtual Result<domain::Challenge> GetChallenge(ChallengeId id) = 0;
+  virtual Result<std::vector<domain::Challenge>> ListChallenges(const ListQuery& q = {}) = 0;
+
+  // Coalitions (with their members).
+  virtual Result<CoalitionId> Insert(domain::Coalition& c) = 0;
+  virtual Status Update(const domain::Coalition& c) = 0;
+  virtual Result<domain::Coalition> GetCoalition(CoalitionId id) = 0;
+  virtual Result<std::vector<domain::Coalition>> CoalitionsOf(ChallengeId challenge) = 0;
+
+  // Proposals (with their versions).
+  virtual Result<ProposalId> Insert(domain::Proposal& p) = 0;
+  virtual Status Update(const domain::Proposal& p) = 0;
+  virtual Result<domain::Proposal> GetProposal(ProposalId id) = 0;
+  virtual Result<std::vector<domain::Proposal>> ProposalsOf(ChallengeId challenge) = 0;
+
+  // Rounds (with their projects) and ballots. One ballot per voter per round: PutBallot replaces.
+  virtual Result<RoundId> Insert(domain::Round& r) = 0;
+  virtual Status Update(const domain::Round& r) = 0;
+  virtual Result<domain::Round> GetRound(RoundId id) = 0;
+  virtual Result<std::vector<domain::Round>> ListRounds(const ListQuery& q = {}) = 0;
+  virtual Result<BallotId> PutBallot(domain::Ballot& b) = 0;
+  virtual Result<std::vector<domain::Ballot>> BallotsOf(RoundId round) = 0;
+
+  // Experiments (with indicators, measurements and milestones).
+  virtual Result<ExperimentId> Insert(domain::Experiment& e) = 0;
+  virtual Status Update(const domain::Experiment& e) = 0;
+  virtual Result<domain::Experiment> GetExperiment(ExperimentId id) = 0;
+  virtual Result<std::vector<domain::Experiment>> ListExperiments(const ListQuery& q = {}) = 0;
+
+  // Users and their roles. email is unique (case-insensitive).
+  virtual Result<UserId> Insert(domain::User& u) = 0;
+  virtual Status Update(const domain::User& u) = 0;
+  virtual Result<domain::User> GetUser(UserId id) = 0;
+  virtual Result<domain::User> GetUserByEmail(const std::string& email) = 0;
+  virtual Status Grant(const domain::RoleGrant& g) = 0;
+  virtual Status Revoke(const domain::RoleGrant& g) = 0;
+  virtual Result<std::vector<domain::RoleGrant>> GrantsOf(UserId user) = 0;
+};
+
+}  // namespace weefsel::storage
