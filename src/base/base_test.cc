@@ -113,3 +113,40 @@ TEST(StringsTest, SplitAndJoin) {
 
 }  // namespace
 }  // namespace weefsel
+
+#include "base/csv.h"
+
+namespace weefsel {
+namespace {
+
+TEST(CsvTest, QuotesBomCrlfAndLines) {
+  std::string text = "\xEF\xBB\xBFid,name,note\r\n1,\"Buurt, Noord\",\"zegt \"\"hoi\"\"\"\r\n\r\n2,Zuid,\"twee\nregels\"\r\n3,Oost,\n";
+  auto t = CsvTable::Parse("x.csv", text, {"id", "name"});
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  ASSERT_EQ(t->rows().size(), 3u);
+  EXPECT_EQ(t->Get(t->rows()[0], "name"), "Buurt, Noord");
+  EXPECT_EQ(t->Get(t->rows()[0], "note"), "zegt \"hoi\"");
+  EXPECT_EQ(t->rows()[1].line, 4);
+  EXPECT_EQ(t->Get(t->rows()[1], "note"), "twee\nregels");
+  EXPECT_EQ(t->rows()[2].line, 6);
+  EXPECT_EQ(t->Error(t->rows()[2], "id", "bad").message(), "x.csv line 6, column id: bad");
+}
+
+TEST(CsvTest, ErrorsNameThePlace) {
+  EXPECT_EQ(CsvTable::Parse("f.csv", "a,b\n1\n", {}).status().message(), "f.csv line 2: 1 fields, expected 2 as in the header");
+  EXPECT_EQ(CsvTable::Parse("f.csv", "a,b\n1,2\n", {"c"}).status().message(), "f.csv line 1: missing column 'c' in the header");
+  EXPECT_EQ(CsvTable::Parse("f.csv", "a\n\"open\n", {}).status().message(), "f.csv line 2: a quoted field is never closed");
+  EXPECT_FALSE(CsvTable::Parse("f.csv", "", {}).ok());
+  EXPECT_EQ(ReadFile("/nonexistent/x.csv").status().code(), StatusCode::kNotFound);
+}
+
+TEST(CsvTest, WriteThenReadRoundTrips) {
+  std::vector<std::string> fields = {"a,b", "say \"x\"", "line\nbreak", " pad", "plain"};
+  std::string text = "h1,h2,h3,h4,h5\n" + CsvLine(fields);
+  auto t = CsvTable::Parse("rt", text, {});
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->rows()[0].fields, fields);
+}
+
+}  // namespace
+}  // namespace weefsel
