@@ -7,7 +7,9 @@
 // (":memory:" for a private in-memory database). Opening applies the numbered migrations of the
 // dialect that have not run yet and records the schema version.
 //
-// Ids: Insert* assigns the new id into the entity passed in (and returns it). Update* replaces the
+// Ids: Insert* assigns the new id into the entity passed in (and returns it). If the entity's id
+// is already set (> 0), Insert keeps that id (AlreadyExists if it is taken), so exports re-import
+// with the same ids; later automatic ids continue above the largest id in use. Update* replaces the
 // whole row; a missing row is NotFound. Constraint violations (duplicate CBS code, a tie to an
 // unknown actor) are AlreadyExists / InvalidArgument naming the field, never an exception.
 //
