@@ -1,0 +1,166 @@
+#include "text/search_index.h"
+
+#include <xapian.h>
+
+#include <cmath>
+#include <map>
+#include <unordered_set>
+
+namespace weefsel::text {
+
+struct SearchIndex::Impl {
+  Xapian::WritableDatabase db;
+  std::shared_ptr<const Analyzer> analyzer;
+  bool on_disk = false;
+};
+
+namespace {
+std::string IdTerm(int64_t id) { return "Q" + std::to_string(id); }
+// Analysed terms get a prefix so they never collide with the id terms.
+std::string WordTerm(const std::string& t) { return "W" + t.substr(0, 200); }
+}  // namespace
+
+SearchIndex::SearchIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SearchIndex::~SearchIndex() = default;
+SearchIndex::SearchIndex(SearchIndex&&) noexcept = default;
+SearchIndex& SearchIndex::operator=(SearchIndex&&) noexcept = default;
+
+Result<SearchIndex> SearchIndex::InMemory(std::shared_ptr<const Analyzer> analyzer) {
+  try {
+    auto impl = std::make_unique<Impl>();
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    impl->db = Xapian::InMemory::open();   // deprecated in 1.4 but the only in-memory backend
+#pragma GCC diagnostic pop
+    impl->analyzer = analyzer ? std::move(analyzer) : std::make_shared<Analyzer>();
+    return SearchIndex(std::move(impl));
+  } catch (const Xapian::Error& e) {
+    return Status::Internal("search index in memory: " + e.get_description());
+  }
+}
+
+Result<SearchIndex> SearchIndex::OpenFolder(const std::string& dir, std::shared_ptr<const Analyzer> analyzer) {
+  try {
+    auto impl = std::make_unique<Impl>();
+    impl->db = Xapian::WritableDatabase(dir, Xapian::DB_CREATE_OR_OPEN);
+    impl->analyzer = analyzer ? std::move(analyzer) : std::make_shared<Analyzer>();
+    impl->on_disk = true;
+    return SearchIndex(std::move(impl));
+  } catch (const Xapian::Error& e) {
+    return Status::Unavailable("search index folder " + dir + ": " + e.get_description());
+  }
+}
+
+Status SearchIndex::Upsert(int64_t id, std::string_view text, Language lang) {
+  if (id <= 0) return Status::InvalidArgument("search index: document id must be positive, got " + std::to_string(id));
+  try {
+    Xapian::Document doc;
+    Xapian::termpos pos = 0;
+    for (const std::string& t : impl_->analyzer->Analyze(text, lang)) doc.add_posting(WordTerm(t), ++pos);
+    doc.add_boolean_term(IdTerm(id));
+    doc.set_data(std::to_string(id));
+    impl_->db.replace_document(IdTerm(id), doc);
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return Status::Internal("search index upsert " + std::to_string(id) + ": " + e.get_description());
+  }
+}
+
+Status SearchIndex::Remove(int64_t id) {
+  try {
+    if (!impl_->db.term_exists(IdTerm(id))) return Status::NotFound("search index: no document " + std::to_string(id));
+    impl_->db.delete_document(IdTerm(id));
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return Status::Internal("search index remove " + std::to_string(id) + ": " + e.get_description());
+  }
+}
+
+Status SearchIndex::Commit() {
+  try {
+    if (impl_->on_disk) impl_->db.commit();
+    return Status::Ok();
+  } catch (const Xapian::Error& e) {
+    return Status::Unavailable("search index commit: " + e.get_description());
+  }
+}
+
+size_t SearchIndex::size() const { return impl_->db.get_doccount(); }
+
+Result<std::vector<Hit>> SearchIndex::Search(std::string_view query, size_t k) const {
+  return Search(query, DetectLanguage(query), k);
+}
+
+Result<std::vector<Hit>> SearchIndex::Search(std::string_view query, Language lang, size_t k) const {
+  std::vector<std::string> terms = impl_->analyzer->Analyze(query, lang);
+  if (terms.empty()) return Status::InvalidArgument("search query has no searchable words: '" + std::string(query) + "'");
+  try {
+    std::vector<std::string> wt;
+    std::unordered_set<std::string> seen;
+    for (const auto& t : terms)
+      if (seen.insert(t).second) wt.push_back(WordTerm(t));
+    Xapian::Query q(Xapian::Query::OP_OR, wt.begin(), wt.end());
+    Xapian::Enquire enquire(impl_->db);
+    enquire.set_query(q);
+    enquire.set_weighting_scheme(Xapian::BM25Weight());
+    Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(k));
+    std::vector<Hit> out;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      out.push_back({std::stoll(it.get_document().get_data()), it.get_weight()});
+    }
+    return out;
+  } catch (const Xapian::Error& e) {
+    return Status::Internal("search: " + e.get_description());
+  }
+}
+
+// ---- TermIndex ---------------------------------------------------------------------------------
+
+int32_t TermIndex::Add(const std::vector<std::string>& terms) {
+  int32_t doc = static_cast<int32_t>(doc_len_.size());
+  std::map<int32_t, int32_t> tf;
+  for (const auto& t : terms) {
+    auto [it, inserted] = term_ids_.emplace(t, static_cast<int32_t>(postings_.size()));
+    if (inserted) postings_.emplace_back();
+    ++tf[it->second];
+  }
+  for (auto [term, n] : tf) postings_[term].push_back({doc, n});
+  doc_len_.push_back(static_cast<int32_t>(terms.size()));
+  finalized_ = false;
+  return doc;
+}
+
+void TermIndex::Finalize() {
+  double total = 0;
+  for (int32_t l : doc_len_) total += l;
+  avg_len_ = doc_len_.empty() ? 1 : std::max(1.0, total / doc_len_.size());
+  idf_.resize(postings_.size());
+  const double n = static_cast<double>(doc_len_.size());
+  for (size_t t = 0; t < postings_.size(); ++t) {
+    double df = static_cast<double>(postings_[t].size());
+    idf_[t] = std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+  }
+  finalized_ = true;
+}
+
+double TermIndex::Idf(const std::string& term) const {
+  auto it = term_ids_.find(term);
+  return it == term_ids_.end() || !finalized_ ? 0 : idf_[it->second];
+}
+
+std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::string>& query_terms) const {
+  std::unordered_map<int32_t, double> acc;
+  std::unordered_set<int32_t> seen;
+  for (const auto& qt : query_terms) {
+    auto it = term_ids_.find(qt);
+    if (it == term_ids_.end() || !seen.insert(it->second).second) continue;
+    const double idf = idf_[it->second];
+    for (auto [doc, tf] : postings_[it->second]) {
+      double norm = params_.k1 * (1 - params_.b + params_.b * doc_len_[doc] / avg_len_);
+      acc[doc] += idf * tf * (params_.k1 + 1) / (tf + norm);
+    }
+  }
+  return {acc.begin(), acc.end()};
+}
+
+}  // namespace weefsel::text

@@ -1,0 +1,94 @@
+// text/search_index.h: full-text search with BM25 ranking, backed by Xapian, updated incrementally.
+//
+// SearchIndex keeps one Xapian document per caller id (an actor, a challenge). Documents are
+// indexed with weefsel's own Analyzer terms (so Dutch compounds are split and diacritics folded
+// the same way at index and at query time), and a query is the OR of its analysed terms ranked
+// by Xapian's BM25Weight. Upsert replaces a document in place; Remove deletes it; both are visible
+// to the next Search without a rebuild. The index lives in memory or in a Xapian database folder.
+//
+// TermIndex is the same idea without Xapian: an in-memory inverted index with BM25 that the
+// evaluation and the matcher use when they build the whole index at once and query it many
+// times (it is several times faster than going through Xapian for that pattern).
+//
+// Thread-safety: SearchIndex is not thread-safe (one thread at a time; Xapian's rule). A finalised
+// TermIndex is immutable and may be queried from many threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/status.h"
+#include "text/analyzer.h"
+
+namespace weefsel::text {
+
+struct Hit {
+  int64_t id = 0;
+  double score = 0;
+};
+
+class SearchIndex {
+ public:
+  ~SearchIndex();
+  SearchIndex(SearchIndex&&) noexcept;
+  SearchIndex& operator=(SearchIndex&&) noexcept;
+
+  // A private in-memory index.
+  static Result<SearchIndex> InMemory(std::shared_ptr<const Analyzer> analyzer = nullptr);
+  // A Xapian database folder, created when missing; Unavailable names the folder on failure.
+  static Result<SearchIndex> OpenFolder(const std::string& dir, std::shared_ptr<const Analyzer> analyzer = nullptr);
+
+  // Adds or replaces document `id` (> 0). An empty text indexes nothing but keeps the id known.
+  Status Upsert(int64_t id, std::string_view text, Language lang);
+  Status Upsert(int64_t id, std::string_view text) { return Upsert(id, text, DetectLanguage(text)); }
+  Status Remove(int64_t id);   // NotFound when the id was never added
+  Status Commit();             // flushes a folder index to disk (no-op in memory)
+
+  // Best `k` documents for `query`, highest BM25 first; InvalidArgument for a query with no
+  // searchable words (empty, or only stopwords).
+  Result<std::vector<Hit>> Search(std::string_view query, size_t k) const;
+  Result<std::vector<Hit>> Search(std::string_view query, Language lang, size_t k) const;
+  size_t size() const;
+
+ private:
+  struct Impl;
+  explicit SearchIndex(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// In-memory BM25 over analysed terms. Add documents, Finalize once, then Score.
+class TermIndex {
+ public:
+  struct Params {
+    double k1 = 1.2;
+    double b = 0.75;
+  };
+  TermIndex() = default;
+  explicit TermIndex(Params p) : params_(p) {}
+
+  // Adds a document (dense ids 0..n-1 in order of addition are returned).
+  int32_t Add(const std::vector<std::string>& terms);
+  void Finalize();
+
+  // BM25 scores of every document that shares a term with `query_terms` (repeated query terms
+  // count once). Unordered; documents with no shared term are absent.
+  std::vector<std::pair<int32_t, double>> Score(const std::vector<std::string>& query_terms) const;
+  // Inverse document frequency of a term (0 for an unknown term).
+  double Idf(const std::string& term) const;
+  size_t size() const { return doc_len_.size(); }
+
+ private:
+  Params params_;
+  std::unordered_map<std::string, int32_t> term_ids_;
+  std::vector<std::vector<std::pair<int32_t, int32_t>>> postings_;   // term -> (doc, tf)
+  std::vector<int32_t> doc_len_;
+  std::vector<double> idf_;
+  double avg_len_ = 1;
+  bool finalized_ = false;
+};
+
+}  // namespace weefsel::text

@@ -1,0 +1,115 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "text/analyzer.h"
+#include "text/search_index.h"
+
+namespace weefsel::text {
+namespace {
+
+bool Has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+
+TEST(Tokenize, FoldsCaseAndDiacriticsAndSplitsOnPunctuation) {
+  auto t = Tokenize("Energiecoöperatie «Zon-Noord» – één café, 2026!");
+  EXPECT_EQ(t, (std::vector<std::string>{"energiecooperatie", "zon", "noord", "een", "cafe", "2026"}));
+}
+
+TEST(Tokenize, EmptyAndPunctuationOnly) {
+  EXPECT_TRUE(Tokenize("").empty());
+  EXPECT_TRUE(Tokenize(" ,.;!? — ").empty());
+}
+
+TEST(Language, DetectsDutchAndEnglish) {
+  EXPECT_EQ(DetectLanguage("Eenzaamheid onder ouderen in de wijk tegengaan met buurtbewoners"), Language::kDutch);
+  EXPECT_EQ(DetectLanguage("Reducing loneliness among older people in the neighbourhood"), Language::kEnglish);
+  EXPECT_EQ(ParseLanguage("NL").value(), Language::kDutch);
+  EXPECT_FALSE(ParseLanguage("fr").ok());
+}
+
+TEST(Stopwords, DroppedPerLanguage) {
+  Analyzer a(nullptr);
+  auto nl = a.Analyze("de zorg voor het huis", Language::kDutch);
+  EXPECT_FALSE(Has(nl, "de"));
+  EXPECT_FALSE(Has(nl, "voor"));
+  EXPECT_TRUE(Has(nl, "zorg"));
+}
+
+TEST(CompoundSplitter, SplitsWithLinkingMorphemes) {
+  auto s = CompoundSplitter::FromWords({"ouder", "oudere", "zorg", "energie", "coöperatie", "thuis", "jeugd", "bel"});
+  EXPECT_EQ(s->Split("ouderenzorg"), (std::vector<std::string>{"ouder", "zorg"}));
+  EXPECT_EQ(s->Split("energiecooperatie"), (std::vector<std::string>{"energie", "cooperatie"}));
+  EXPECT_EQ(s->Split("thuiszorg"), (std::vector<std::string>{"thuis", "zorg"}));
+  EXPECT_TRUE(s->Split("zorg").empty());
+  EXPECT_TRUE(s->Split("beleid").empty());     // "bel" + "eid": eid is not a word
+}
+
+TEST(CompoundSplitter, RealHunspellDictionary) {
+  auto s = CompoundSplitter::Default();
+  if (!s) GTEST_SKIP() << "/usr/share/hunspell/nl.dic not installed";
+  EXPECT_GT(s->size(), 100000u);
+  auto parts = s->Split("energiecooperatie");
+  ASSERT_EQ(parts.size(), 2u);
+  EXPECT_EQ(parts[1], "cooperatie");
+  auto zorg = s->Split("ouderenzorg");
+  ASSERT_FALSE(zorg.empty());
+  EXPECT_EQ(zorg.back(), "zorg");
+  EXPECT_FALSE(CompoundSplitter::FromHunspell("/nonexistent/nl.dic").ok());
+}
+
+TEST(Analyzer, CompoundMeetsItsPhrase) {
+  Analyzer a;
+  if (!a.splitter()) GTEST_SKIP() << "no Dutch word list";
+  auto compound = a.Analyze("ouderenzorg", Language::kDutch);
+  auto phrase = a.Analyze("zorg voor ouderen", Language::kDutch);
+  int shared = 0;
+  for (const auto& t : phrase) shared += Has(compound, t);
+  EXPECT_EQ(shared, 2) << "both 'zorg' and 'ouderen' should meet the compound";
+  auto coop = a.Analyze("Energiecoöperatie", Language::kDutch);
+  EXPECT_TRUE(Has(coop, a.Stem("cooperatie", Language::kDutch)));
+}
+
+TEST(SearchIndex, Bm25RanksAndUpdatesIncrementally) {
+  auto idx = SearchIndex::InMemory();
+  ASSERT_TRUE(idx.ok()) << idx.status().ToString();
+  ASSERT_TRUE(idx->Upsert(1, "Thuiszorg en ouderenzorg in Noord", Language::kDutch).ok());
+  ASSERT_TRUE(idx->Upsert(2, "Zonnepanelen voor de energiecoöperatie", Language::kDutch).ok());
+  ASSERT_TRUE(idx->Upsert(3, "Sportclub voor jongeren", Language::kDutch).ok());
+  EXPECT_EQ(idx->size(), 3u);
+  auto hits = idx->Search("zorg voor ouderen", Language::kDutch, 10);
+  ASSERT_TRUE(hits.ok());
+  ASSERT_FALSE(hits->empty());
+  EXPECT_EQ(hits->front().id, 1);
+  auto coop = idx->Search("coöperatie", Language::kDutch, 10);
+  ASSERT_TRUE(coop.ok());
+  ASSERT_EQ(coop->size(), 1u);
+  EXPECT_EQ(coop->front().id, 2);
+  // Replace document 2 in place: the old words no longer find it.
+  ASSERT_TRUE(idx->Upsert(2, "Buurthuis voor jongeren", Language::kDutch).ok());
+  EXPECT_EQ(idx->size(), 3u);
+  EXPECT_TRUE(idx->Search("coöperatie", Language::kDutch, 10)->empty());
+  ASSERT_TRUE(idx->Remove(3).ok());
+  EXPECT_EQ(idx->Remove(3).code(), StatusCode::kNotFound);
+  auto jong = idx->Search("jongeren", Language::kDutch, 10);
+  ASSERT_EQ(jong->size(), 1u);
+  EXPECT_EQ(jong->front().id, 2);
+  EXPECT_EQ(idx->Search("de het een", Language::kDutch, 10).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(idx->Upsert(0, "x").ok());
+}
+
+TEST(TermIndex, Bm25PrefersRareTermsAndShortDocs) {
+  TermIndex ti;
+  ti.Add({"zorg", "ouder"});
+  ti.Add({"zorg", "energie", "zon", "wind", "dak"});
+  ti.Add({"sport"});
+  ti.Finalize();
+  auto s = ti.Score({"ouder", "zorg"});
+  ASSERT_EQ(s.size(), 2u);
+  std::sort(s.begin(), s.end(), [](auto a, auto b) { return a.second > b.second; });
+  EXPECT_EQ(s[0].first, 0);
+  EXPECT_GT(ti.Idf("ouder"), ti.Idf("zorg"));
+  EXPECT_EQ(ti.Idf("nope"), 0);
+}
+
+}  // namespace
+}  // namespace weefsel::text
