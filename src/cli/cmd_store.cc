@@ -1,0 +1,105 @@
+// weefsel init | demo | import | export | stats: the store's subcommands.
+#include <iostream>
+
+#include "cli/commands.h"
+#include "service/demo.h"
+#include "service/transfer.h"
+#include "storage/store.h"
+
+namespace weefsel::cli {
+
+namespace {
+
+struct StoreOptions {
+  std::string db = "weefsel.db";
+};
+
+void AddDb(CLI::App* sub, StoreOptions& o) {
+  sub->add_option("--db", o.db, "SQLite file or postgres://... URL")->capture_default_str();
+}
+
+}  // namespace
+
+void RegisterStoreCommands(CLI::App& app) {
+  static StoreOptions opts;
+
+  auto* init = app.add_subcommand("init", "Create or migrate a database");
+  AddDb(init, opts);
+  SetAction(init, [] {
+    auto store = storage::Store::Open(opts.db);
+    if (!store.ok()) return Fail(store.status());
+    auto v = (*store)->SchemaVersion();
+    if (!v.ok()) return Fail(v.status());
+    std::cout << opts.db << ": " << (*store)->Dialect() << " database at schema version " << *v << "\n";
+    return 0;
+  });
+
+  static service::DemoOptions demo;
+  auto* d = app.add_subcommand("demo", "Generate a realistic demo city (deterministic) into an empty database");
+  AddDb(d, opts);
+  d->add_option("--seed", demo.seed, "random seed")->capture_default_str();
+  d->add_option("--actors", demo.actors, "number of actors")->capture_default_str();
+  d->add_option("--municipalities", demo.municipalities, "number of municipalities (1-12)")->capture_default_str();
+  d->add_option("--challenges", demo.challenges_per_municipality, "challenges per municipality (0-6)")->capture_default_str();
+  SetAction(d, [] {
+    auto city = service::GenerateDemo(demo);
+    if (!city.ok()) return Fail(city.status());
+    auto store = storage::Store::Open(opts.db);
+    if (!store.ok()) return Fail(store.status());
+    auto counts = (*store)->Count();
+    if (!counts.ok()) return Fail(counts.status());
+    if (counts->municipalities || counts->actors || counts->ties || counts->challenges)
+      return Fail(Status::FailedPrecondition(opts.db + " is not empty; the demo goes into an empty database (choose another --db)"));
+    Status s = service::LoadDemo(**store, *city);
+    if (!s.ok()) return Fail(s);
+    std::cout << "demo city (seed " << demo.seed << "): " << city->municipalities.size() << " municipalities, "
+              << city->actors.size() << " actors, " << city->ties.size() << " ties, " << city->challenges.size()
+              << " challenges written to " << opts.db << "\n";
+    return 0;
+  });
+
+  static std::string kind, file;
+  auto* im = app.add_subcommand("import", "Import municipalities, actors, ties or challenges from CSV or JSON (all or nothing)");
+  AddDb(im, opts);
+  im->add_option("kind", kind, "municipalities | actors | ties | challenges")->required();
+  im->add_option("file", file, "a .csv or .json file")->required();
+  SetAction(im, [] {
+    auto k = service::ParseEntityKind(kind);
+    if (!k.ok()) return Fail(k.status());
+    auto store = storage::Store::Open(opts.db);
+    if (!store.ok()) return Fail(store.status());
+    auto r = service::Import(**store, *k, file);
+    if (!r.ok()) return Fail(r.status());
+    std::cout << "imported " << r->written << " " << kind << " from " << file << " (" << r->rows << " rows, format "
+              << r->format << ")\n";
+    return 0;
+  });
+
+  auto* ex = app.add_subcommand("export", "Export municipalities, actors, ties or challenges as CSV or JSON");
+  AddDb(ex, opts);
+  ex->add_option("kind", kind, "municipalities | actors | ties | challenges")->required();
+  ex->add_option("file", file, "a .csv or .json file")->required();
+  SetAction(ex, [] {
+    auto k = service::ParseEntityKind(kind);
+    if (!k.ok()) return Fail(k.status());
+    auto store = storage::Store::Open(opts.db);
+    if (!store.ok()) return Fail(store.status());
+    auto n = service::Export(**store, *k, file);
+    if (!n.ok()) return Fail(n.status());
+    std::cout << "exported " << *n << " " << kind << " to " << file << "\n";
+    return 0;
+  });
+
+  auto* st = app.add_subcommand("stats", "Print a summary of the database: municipalities, actors by kind, challenges, ties");
+  AddDb(st, opts);
+  SetAction(st, [] {
+    auto store = storage::Store::Open(opts.db);
+    if (!store.ok()) return Fail(store.status());
+    auto s = service::Summary(**store);
+    if (!s.ok()) return Fail(s.status());
+    std::cout << *s;
+    return 0;
+  });
+}
+
+}  // namespace weefsel::cli

@@ -1,0 +1,40 @@
+// service/demo.h: a realistic demo city, generated deterministically from a seed.
+//
+// GenerateDemo builds municipalities (real CBS codes, names, populations and 2021 indicators of
+// twelve Dutch municipalities, embedded), actors with generated Dutch-style names (marked
+// `generated`), kinds in realistic proportions, themes and capabilities that fit each kind,
+// ties from shared area and themes with a heavy-tailed (Pareto) degree distribution, and
+// challenges derived from each municipality's indicators where it lies above the national mean.
+// The same options give the same city, byte for byte. Pure: no I/O. Thread-safe (no shared state).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "base/status.h"
+#include "domain/model.h"
+
+namespace weefsel::storage { class Store; }
+
+namespace weefsel::service {
+
+struct DemoOptions {
+  uint64_t seed = 1;
+  int municipalities = 4;      // the first N of the embedded list (1..12), largest first
+  int actors = 1500;           // total, spread over municipalities by population
+  int challenges_per_municipality = 3;
+};
+
+struct DemoCity {
+  std::vector<domain::Municipality> municipalities;
+  std::vector<domain::Actor> actors;       // ids set 1..N
+  std::vector<domain::Tie> ties;           // refer to actor ids
+  std::vector<domain::Challenge> challenges;  // refer to municipality ids 1..M
+};
+
+Result<DemoCity> GenerateDemo(const DemoOptions& options);
+
+// Writes a generated city into an empty store in one transaction; ids are kept.
+Status LoadDemo(storage::Store& store, DemoCity& city);
+
+}  // namespace weefsel::service

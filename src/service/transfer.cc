@@ -1,0 +1,714 @@
+#include "service/transfer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <set>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "base/csv.h"
+#include "base/strings.h"
+
+namespace weefsel::service {
+
+using domain::Actor;
+using domain::Challenge;
+using domain::Municipality;
+using domain::Tie;
+using json = nlohmann::ordered_json;
+
+Result<EntityKind> ParseEntityKind(const std::string& s) {
+  if (s == "municipalities") return EntityKind::kMunicipalities;
+  if (s == "actors") return EntityKind::kActors;
+  if (s == "ties") return EntityKind::kTies;
+  if (s == "challenges") return EntityKind::kChallenges;
+  return Status::InvalidArgument("unknown kind '" + s + "' (expected municipalities, actors, ties or challenges)");
+}
+
+namespace {
+
+// Columns of weefsel's own format, in export order.
+const std::vector<std::string> kMunicipalityColumns = {"id", "cbs_code", "name", "province", "population", "lat", "lon"};
+const std::vector<std::string> kActorColumns = {"id", "name", "kind", "municipality", "area", "themes", "capabilities",
+                                                "description", "size", "website", "generated", "source"};
+const std::vector<std::string> kTieColumns = {"id", "a", "b", "weight", "kind", "source", "from", "until", "note"};
+const std::vector<std::string> kChallengeColumns = {
+    "id", "municipality", "title", "text", "language", "themes", "capabilities", "sector_mix",
+    "max_coalition_size", "budget_eur", "area", "deadline", "phase", "owner", "created_at"};
+
+std::string Num(double v) {
+  char buf[64];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, p);
+}
+
+// A file read as named columns: a CSV table, or a JSON array of objects flattened to the same
+// string form (lists joined by ';', capability needs as "tag:weight", sector mix as "sector:n").
+struct Sheet {
+  std::string name;
+  bool json = false;
+  std::vector<std::string> header;
+  std::unordered_map<std::string, size_t> index;
+  std::vector<CsvRecord> rows;
+
+  bool Has(const std::string& c) const { return index.count(c) > 0; }
+  const std::string& Get(const CsvRecord& r, const std::string& c) const {
+    static const std::string kEmpty;
+    auto it = index.find(c);
+    return it == index.end() || it->second >= r.fields.size() ? kEmpty : r.fields[it->second];
+  }
+  Status Error(const CsvRecord& r, const std::string& c, const std::string& what) const {
+    return Status::InvalidArgument(name + (json ? " record " : " line ") + std::to_string(r.line) +
+                                   (json ? ", field " : ", column ") + c + ": " + what);
+  }
+};
+
+std::string Flatten(const json& v) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
+  if (v.is_number()) return Num(v.get<double>());
+  std::vector<std::string> parts;
+  if (v.is_array()) {
+    for (const auto& e : v) {
+      if (e.is_object() && e.contains("capability"))
+        parts.push_back(Flatten(e["capability"]) + ":" + Flatten(e.value("weight", json(1.0))));
+      else
+        parts.push_back(Flatten(e));
+    }
+  } else {
+    for (auto it = v.begin(); it != v.end(); ++it) parts.push_back(it.key() + ":" + Flatten(it.value()));
+  }
+  return Join(parts, ";");
+}
+
+Result<Sheet> ReadSheet(const std::string& path) {
+  Sheet s;
+  s.name = path;
+  std::string ext = ToLowerAscii(path.substr(path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.')));
+  if (ext == ".json") {
+    WEEFSEL_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    json doc = json::parse(text, nullptr, false);
+    if (doc.is_discarded()) return Status::InvalidArgument(path + ": not valid JSON");
+    if (!doc.is_array()) return Status::InvalidArgument(path + ": expected a JSON array of objects");
+    s.json = true;
+    for (const auto& obj : doc)
+      if (obj.is_object())
+        for (auto it = obj.begin(); it != obj.end(); ++it)
+          if (!s.index.count(it.key())) {
+            s.index[it.key()] = s.header.size();
+            s.header.push_back(it.key());
+          }
+    int n = 0;
+    for (const auto& obj : doc) {
+      CsvRecord r;
+      r.line = ++n;
+      if (!obj.is_object()) return Status::InvalidArgument(path + " record " + std::to_string(n) + ": expected an object");
+      r.fields.assign(s.header.size(), "");
+      for (auto it = obj.begin(); it != obj.end(); ++it) r.fields[s.index[it.key()]] = Flatten(it.value());
+      s.rows.push_back(std::move(r));
+    }
+    return s;
+  }
+  if (ext != ".csv") return Status::InvalidArgument(path + ": unknown file type (expected .csv or .json)");
+  WEEFSEL_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Read(path, {}));
+  s.header = t.header();
+  for (size_t i = 0; i < s.header.size(); ++i) s.index[s.header[i]] = i;
+  s.rows = t.rows();
+  return s;
+}
+
+Status RequireColumns(const Sheet& s, const std::vector<std::string>& cols) {
+  if (s.json) return Status::Ok();
+  for (const auto& c : cols)
+    if (!s.Has(c)) return Status::InvalidArgument(s.name + " line 1: missing column '" + c + "' in the header");
+  return Status::Ok();
+}
+
+// Collects row errors up to a limit.
+struct Errors {
+  int max;
+  std::vector<std::string> messages;
+  bool Add(const Status& st) {
+    if (!st.ok()) messages.push_back(st.message());
+    return static_cast<int>(messages.size()) < max;
+  }
+  Status ToStatus(int64_t rows) const {
+    if (messages.empty()) return Status::Ok();
+    std::string m = std::to_string(messages.size()) + (static_cast<int>(messages.size()) >= max ? "+" : "") +
+                    " bad row(s), nothing imported:";
+    for (const auto& e : messages) m += "\n  " + e;
+    return Status::InvalidArgument(m);
+  }
+};
+
+Result<int64_t> IntField(const Sheet& s, const CsvRecord& r, const std::string& c, bool required, int64_t def = 0) {
+  const std::string& v = s.Get(r, c);
+  if (Trim(v).empty()) {
+    if (required) return s.Error(r, c, "a value is required");
+    return def;
+  }
+  auto x = ParseInt(v);
+  if (!x) {
+    auto d = ParseDouble(v);  // "931298.0" from some exports
+    if (d && *d == static_cast<double>(static_cast<int64_t>(*d))) return static_cast<int64_t>(*d);
+    return s.Error(r, c, "'" + v + "' is not a whole number");
+  }
+  return *x;
+}
+
+Result<double> RealField(const Sheet& s, const CsvRecord& r, const std::string& c, double def) {
+  const std::string& v = s.Get(r, c);
+  if (Trim(v).empty()) return def;
+  auto x = ParseDouble(v);
+  if (!x) return s.Error(r, c, "'" + v + "' is not a number (use a decimal point)");
+  return *x;
+}
+
+Status DateField(const Sheet& s, const CsvRecord& r, const std::string& c, std::string& out) {
+  out = std::string(Trim(s.Get(r, c)));
+  if (!out.empty() && !IsIsoDate(out)) return s.Error(r, c, "'" + out + "' is not a date YYYY-MM-DD");
+  return Status::Ok();
+}
+
+Status TagsField(const Sheet& s, const CsvRecord& r, std::vector<std::string>& themes, std::vector<std::string>& caps) {
+  themes = Split(s.Get(r, "themes"), ';', true);
+  caps = Split(s.Get(r, "capabilities"), ';', true);
+  Status st = domain::NormalizeTags(themes, caps);
+  if (!st.ok()) return s.Error(r, "themes", st.message());
+  return Status::Ok();
+}
+
+Status Wrap(const Sheet& s, const CsvRecord& r, const Status& st) {
+  if (st.ok()) return st;
+  // domain messages start with "entity.field: ..."; name the column.
+  std::string m = st.message();
+  auto dot = m.find('.'), colon = m.find(':');
+  std::string column = (dot != std::string::npos && colon != std::string::npos && dot < colon) ? m.substr(dot + 1, colon - dot - 1) : "-";
+  std::string what = colon != std::string::npos ? std::string(Trim(m.substr(colon + 1))) : m;
+  return s.Error(r, column, what);
+}
+
+// ---- municipalities
+
+Result<Municipality> ParseMunicipality(const Sheet& s, const CsvRecord& r, bool cbs) {
+  Municipality m;
+  if (!cbs) {
+    WEEFSEL_ASSIGN_OR_RETURN(int64_t id, IntField(s, r, "id", false));
+    m.id = MunicipalityId(id);
+  }
+  m.cbs_code = std::string(Trim(s.Get(r, cbs ? "gm_code" : "cbs_code")));
+  m.name = std::string(Trim(s.Get(r, cbs ? "gemeente" : "name")));
+  m.province = std::string(Trim(s.Get(r, cbs ? "provincie" : "province")));
+  WEEFSEL_ASSIGN_OR_RETURN(m.population, IntField(s, r, cbs ? "inwoners_2024" : "population", false));
+  WEEFSEL_ASSIGN_OR_RETURN(m.lat, RealField(s, r, "lat", 0));
+  WEEFSEL_ASSIGN_OR_RETURN(m.lon, RealField(s, r, "lon", 0));
+  Status v = domain::Validate(m);
+  if (!v.ok()) {
+    std::string col = v.message().find("cbs_code") != std::string::npos ? (cbs ? "gm_code" : "cbs_code") : "";
+    if (!col.empty()) return s.Error(r, col, v.message().substr(v.message().find(':') + 2));
+    return Wrap(s, r, v);
+  }
+  return m;
+}
+
+// ---- actors
+
+Result<Actor> ParseActor(const Sheet& s, const CsvRecord& r, const std::unordered_map<std::string, MunicipalityId>& munis) {
+  Actor a;
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t id, IntField(s, r, "id", false));
+  if (id < 0) return s.Error(r, "id", "must be positive");
+  a.id = ActorId(id);
+  a.name = std::string(Trim(s.Get(r, "name")));
+  auto kind = domain::ParseActorKind(s.Get(r, "kind"));
+  if (!kind.ok()) return s.Error(r, "kind", kind.status().message());
+  a.kind = *kind;
+  std::string code(Trim(s.Get(r, "municipality")));
+  if (!code.empty()) {
+    auto it = munis.find(code);
+    if (it == munis.end()) return s.Error(r, "municipality", "unknown municipality '" + code + "' (import municipalities first)");
+    a.municipality = it->second;
+  }
+  a.area = std::string(Trim(s.Get(r, "area")));
+  WEEFSEL_RETURN_IF_ERROR(TagsField(s, r, a.themes, a.capabilities));
+  a.description = s.Get(r, "description");
+  WEEFSEL_ASSIGN_OR_RETURN(a.size, IntField(s, r, "size", false));
+  a.website = std::string(Trim(s.Get(r, "website")));
+  std::string g = ToLowerAscii(Trim(s.Get(r, "generated")));
+  if (!g.empty() && g != "true" && g != "false" && g != "1" && g != "0") return s.Error(r, "generated", "expected true or false");
+  a.generated = g == "true" || g == "1";
+  a.source = std::string(Trim(s.Get(r, "source")));
+  WEEFSEL_RETURN_IF_ERROR(Wrap(s, r, domain::Validate(a)));
+  return a;
+}
+
+// The Amsterdam subsidy register: one row per grant; applicants become actors.
+std::string RegisterTheme(const std::string& beleidsterrein) {
+  static const std::map<std::string, std::string> kMap = {
+      {"Welzijn en Zorg", "zorg"}, {"Zorg", "zorg"}, {"Ruimte en Duurzaamheid", "energietransitie"},
+      {"Onderwijs", "onderwijs"}, {"Cultuur", "cultuur"}, {"Monumenten", "cultuur"},
+      {"Participatie", "werk_en_participatie"}, {"Werk", "werk_en_participatie"}, {"Economie", "werk_en_participatie"},
+      {"Jeugd", "jeugd"}, {"Sport", "sport"}, {"Openbare orde en veiligheid", "veiligheid"},
+      {"Stedelijke ontwikkeling en wonen", "wonen"}, {"Inkomen", "armoede"}, {"Verkeer en openbare ruimte", "mobiliteit"},
+  };
+  auto it = kMap.find(beleidsterrein);
+  return it == kMap.end() ? "" : it->second;  // "Algemeen", "Bestuur en ondersteuning": no theme
+}
+
+domain::ActorKind GuessKind(const std::string& name) {
+  std::string n = FoldCase(name);
+  auto has = [&](const char* w) { return n.find(w) != std::string::npos; };
+  if (has("gemeente") || has("stadsdeel") || has("ggd ")) return domain::ActorKind::kGovernment;
+  if (has("universiteit") || has("hogeschool") || has("uva") || has("vu ") || has("kennis") || has("onderzoek"))
+    return domain::ActorKind::kKnowledgeInstitution;
+  if (has("zorg") || has("welzijn") || has("hulp") || has("dienstverlening") || has("maatschappelijk"))
+    return domain::ActorKind::kCareWelfare;
+  if (has("fonds") || has("foundation")) return domain::ActorKind::kFoundationFunder;
+  if (has("b.v.") || has(" bv") || has("n.v.") || has("vof") || has("v.o.f.")) return domain::ActorKind::kCompany;
+  if (has("cooperatie") || has("social") || has("sociaal")) return domain::ActorKind::kSocialEnterprise;
+  return domain::ActorKind::kCitizensInitiative;
+}
+
+Result<std::vector<Actor>> ParseRegister(const Sheet& s, MunicipalityId amsterdam, Errors& errors) {
+  struct Acc {
+    std::set<std::string> themes;
+    std::map<std::string, int> areas;
+    std::vector<std::string> projects;
+    int first_line = 0;
+  };
+  std::map<std::string, Acc> by_name;
+  std::vector<std::string> order;
+  for (const auto& r : s.rows) {
+    std::string name(Trim(s.Get(r, "aanvrager")));
+    if (name.empty()) {
+      if (!errors.Add(s.Error(r, "aanvrager", "the applicant's name is empty"))) break;
+      continue;
+    }
+    if (name == "(Particulier)") continue;  // private persons are not actors (and not named)
+    auto [it, fresh] = by_name.try_emplace(name);
+    if (fresh) {
+      order.push_back(name);
+      it->second.first_line = r.line;
+    }
+    std::string theme = RegisterTheme(std::string(Trim(s.Get(r, "beleidsterrein"))));
+    if (!theme.empty()) it->second.themes.insert(theme);
+    std::string unit(Trim(s.Get(r, "organisatieonderdeel")));
+    if (StartsWith(unit, "stadsdeel ")) it->second.areas[unit.substr(10)]++;
+    std::string project(Trim(s.Get(r, "projectnaam")));
+    if (!project.empty() && it->second.projects.size() < 8 &&
+        std::find(it->second.projects.begin(), it->second.projects.end(), project) == it->second.projects.end())
+      it->second.projects.push_back(project);
+  }
+  std::vector<Actor> out;
+  for (const auto& name : order) {
+    const Acc& acc = by_name[name];
+    Actor a;
+    a.name = name;
+    a.kind = GuessKind(name);
+    a.municipality = amsterdam;
+    a.themes.assign(acc.themes.begin(), acc.themes.end());
+    int best = 0;
+    for (const auto& [area, count] : acc.areas)
+      if (count > best) { best = count; a.area = area; }
+    a.description = "Ontving subsidie van de gemeente Amsterdam (2016-2019) voor: " + Join(acc.projects, "; ") + ".";
+    a.source = "amsterdam-subsidieregister";
+    Status v = domain::Validate(a);
+    if (!v.ok()) {
+      CsvRecord r;
+      r.line = acc.first_line;
+      if (!errors.Add(Wrap(s, r, v))) break;
+      continue;
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+// ---- ties
+
+Result<Tie> ParseTie(const Sheet& s, const CsvRecord& r) {
+  Tie t;
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t id, IntField(s, r, "id", false));
+  t.id = TieId(id);
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t a, IntField(s, r, "a", true));
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t b, IntField(s, r, "b", true));
+  t.a = ActorId(a);
+  t.b = ActorId(b);
+  WEEFSEL_ASSIGN_OR_RETURN(t.weight, RealField(s, r, "weight", 1.0));
+  if (!Trim(s.Get(r, "kind")).empty()) {
+    auto k = domain::ParseTieKind(s.Get(r, "kind"));
+    if (!k.ok()) return s.Error(r, "kind", k.status().message());
+    t.kind = *k;
+  }
+  t.source = domain::TieSource::kImported;
+  if (!Trim(s.Get(r, "source")).empty()) {
+    auto k = domain::ParseTieSource(s.Get(r, "source"));
+    if (!k.ok()) return s.Error(r, "source", k.status().message());
+    t.source = *k;
+  }
+  WEEFSEL_RETURN_IF_ERROR(DateField(s, r, "from", t.from));
+  WEEFSEL_RETURN_IF_ERROR(DateField(s, r, "until", t.until));
+  t.note = s.Get(r, "note");
+  WEEFSEL_RETURN_IF_ERROR(Wrap(s, r, domain::Validate(t)));
+  domain::Normalize(t);
+  return t;
+}
+
+// ---- challenges
+
+Result<Challenge> ParseChallenge(const Sheet& s, const CsvRecord& r, const std::unordered_map<std::string, MunicipalityId>& munis) {
+  Challenge c;
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t id, IntField(s, r, "id", false));
+  c.id = ChallengeId(id);
+  std::string code(Trim(s.Get(r, "municipality")));
+  auto it = munis.find(code);
+  if (it == munis.end()) return s.Error(r, "municipality", code.empty() ? "a CBS code is required" : "unknown municipality '" + code + "'");
+  c.municipality = it->second;
+  c.title = std::string(Trim(s.Get(r, "title")));
+  c.text = s.Get(r, "text");
+  std::string lang(Trim(s.Get(r, "language")));
+  c.language = lang.empty() ? "nl" : lang;
+  std::vector<std::string> no_caps;
+  c.themes = Split(s.Get(r, "themes"), ';', true);
+  Status th = domain::NormalizeTags(c.themes, no_caps);
+  if (!th.ok()) return s.Error(r, "themes", th.message());
+  for (const auto& part : Split(s.Get(r, "capabilities"), ';', true)) {
+    auto colon = part.rfind(':');
+    std::string tag = domain::NormalizeCapability(colon == std::string::npos ? part : part.substr(0, colon));
+    double w = 1;
+    if (colon != std::string::npos) {
+      auto x = ParseDouble(part.substr(colon + 1));
+      if (!x || *x <= 0) return s.Error(r, "capabilities", "weight in '" + part + "' must be a positive number");
+      w = *x;
+    }
+    if (tag.empty()) return s.Error(r, "capabilities", "'" + part + "' has no capability name");
+    c.capabilities.push_back({tag, w});
+  }
+  for (const auto& part : Split(s.Get(r, "sector_mix"), ';', true)) {
+    auto colon = part.find(':');
+    auto sector = domain::ParseSector(part.substr(0, colon));
+    if (!sector.ok()) return s.Error(r, "sector_mix", sector.status().message());
+    auto n = colon == std::string::npos ? std::optional<int64_t>(1) : ParseInt(part.substr(colon + 1));
+    if (!n || *n < 0 || *n > 50) return s.Error(r, "sector_mix", "count in '" + part + "' must be a whole number 0..50");
+    c.sector_mix[*sector] = static_cast<int>(*n);
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t size, IntField(s, r, "max_coalition_size", false, 6));
+  c.max_coalition_size = static_cast<int>(size);
+  WEEFSEL_ASSIGN_OR_RETURN(c.budget_eur, IntField(s, r, "budget_eur", false));
+  c.area = std::string(Trim(s.Get(r, "area")));
+  WEEFSEL_RETURN_IF_ERROR(DateField(s, r, "deadline", c.deadline));
+  if (!Trim(s.Get(r, "phase")).empty()) {
+    auto p = domain::ParseChallengePhase(s.Get(r, "phase"));
+    if (!p.ok()) return s.Error(r, "phase", p.status().message());
+    c.phase = *p;
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t owner, IntField(s, r, "owner", false));
+  c.owner = ActorId(owner);
+  c.created_at = std::string(Trim(s.Get(r, "created_at")));
+  WEEFSEL_RETURN_IF_ERROR(Wrap(s, r, domain::Validate(c)));
+  return c;
+}
+
+template <typename T, typename F>
+Status CheckUniqueIds(const Sheet& s, const std::vector<std::pair<const CsvRecord*, T>>& items, F existing, Errors& errors) {
+  std::unordered_set<int64_t> seen;
+  for (const auto& [row, e] : items) {
+    int64_t id = e.id.value();
+    if (id <= 0) continue;
+    if (!seen.insert(id).second) {
+      if (!errors.Add(s.Error(*row, "id", "id " + std::to_string(id) + " appears twice in the file"))) break;
+    } else if (existing(id)) {
+      if (!errors.Add(s.Error(*row, "id", "id " + std::to_string(id) + " is already in the database"))) break;
+    }
+  }
+  return Status::Ok();
+}
+
+std::unordered_map<std::string, MunicipalityId> MunicipalityCodes(const std::vector<Municipality>& ms) {
+  std::unordered_map<std::string, MunicipalityId> out;
+  for (const auto& m : ms) out[m.cbs_code] = m.id;
+  return out;
+}
+
+std::string CodeOf(const std::unordered_map<int64_t, std::string>& codes, MunicipalityId id) {
+  auto it = codes.find(id.value());
+  return it == codes.end() ? "" : it->second;
+}
+
+std::string NeedsList(const std::vector<domain::CapabilityNeed>& needs) {
+  std::vector<std::string> parts;
+  for (const auto& n : needs) parts.push_back(n.capability + ":" + Num(n.weight));
+  return Join(parts, ";");
+}
+
+std::string MixList(const domain::SectorMix& mix) {
+  std::vector<std::string> parts;
+  for (const auto& [s, n] : mix) parts.push_back(std::string(domain::SectorCode(s)) + ":" + std::to_string(n));
+  return Join(parts, ";");
+}
+
+}  // namespace
+
+Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::string& path, const ImportOptions& options) {
+  WEEFSEL_ASSIGN_OR_RETURN(Sheet s, ReadSheet(path));
+  ImportReport report;
+  report.rows = static_cast<int64_t>(s.rows.size());
+  report.format = s.json ? "weefsel-json" : "weefsel-csv";
+  Errors errors{options.max_errors, {}};
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<Municipality> munis, store.ListMunicipalities());
+  auto codes = MunicipalityCodes(munis);
+
+  switch (kind) {
+    case EntityKind::kMunicipalities: {
+      bool cbs = s.Has("gm_code") && !s.Has("cbs_code");
+      if (cbs) report.format = "cbs-gemeenten";
+      WEEFSEL_RETURN_IF_ERROR(RequireColumns(s, cbs ? std::vector<std::string>{"gm_code", "gemeente"}
+                                                    : std::vector<std::string>{"cbs_code", "name"}));
+      std::vector<std::pair<const CsvRecord*, Municipality>> items;
+      std::set<std::string> seen_codes;
+      for (const auto& r : s.rows) {
+        auto m = ParseMunicipality(s, r, cbs);
+        if (!m.ok()) { if (!errors.Add(m.status())) break; continue; }
+        if (!seen_codes.insert(m->cbs_code).second || codes.count(m->cbs_code)) {
+          if (!errors.Add(s.Error(r, cbs ? "gm_code" : "cbs_code",
+                                  "CBS code " + m->cbs_code + (codes.count(m->cbs_code) ? " is already in the database" : " appears twice in the file"))))
+            break;
+          continue;
+        }
+        items.emplace_back(&r, std::move(*m));
+      }
+      std::unordered_set<int64_t> ids;
+      for (const auto& m : munis) ids.insert(m.id.value());
+      WEEFSEL_RETURN_IF_ERROR(CheckUniqueIds(s, items, [&](int64_t id) { return ids.count(id) > 0; }, errors));
+      WEEFSEL_RETURN_IF_ERROR(errors.ToStatus(report.rows));
+      WEEFSEL_RETURN_IF_ERROR(store.Transaction([&]() -> Status {
+        for (auto& [row, m] : items) WEEFSEL_RETURN_IF_ERROR(store.Insert(m).status().WithContext(s.name + " line " + std::to_string(row->line)));
+        return Status::Ok();
+      }));
+      report.written = static_cast<int64_t>(items.size());
+      return report;
+    }
+    case EntityKind::kActors: {
+      std::vector<Actor> actors;
+      if (s.Has("aanvrager")) {
+        report.format = "amsterdam-subsidieregister";
+        WEEFSEL_RETURN_IF_ERROR(RequireColumns(s, {"aanvrager", "beleidsterrein", "organisatieonderdeel"}));
+        auto it = codes.find("GM0363");
+        if (it == codes.end())
+          return Status::InvalidArgument(path + ": the Amsterdam subsidy register needs municipality GM0363 (Amsterdam); import municipalities first");
+        WEEFSEL_ASSIGN_OR_RETURN(actors, ParseRegister(s, it->second, errors));
+        WEEFSEL_RETURN_IF_ERROR(errors.ToStatus(report.rows));
+        WEEFSEL_ASSIGN_OR_RETURN(std::vector<Actor> existing, store.ListActors());
+        std::set<std::string> names;
+        for (const auto& a : existing) if (a.source == "amsterdam-subsidieregister") names.insert(a.name);
+        std::vector<Actor> fresh;
+        for (auto& a : actors) if (!names.count(a.name)) fresh.push_back(std::move(a));  // re-import adds only new applicants
+        actors = std::move(fresh);
+      } else {
+        WEEFSEL_RETURN_IF_ERROR(RequireColumns(s, {"name", "kind"}));
+        std::vector<std::pair<const CsvRecord*, Actor>> items;
+        for (const auto& r : s.rows) {
+          auto a = ParseActor(s, r, codes);
+          if (!a.ok()) { if (!errors.Add(a.status())) break; continue; }
+          items.emplace_back(&r, std::move(*a));
+        }
+        WEEFSEL_ASSIGN_OR_RETURN(std::vector<Actor> existing, store.ListActors());
+        std::unordered_set<int64_t> ids;
+        for (const auto& a : existing) ids.insert(a.id.value());
+        WEEFSEL_RETURN_IF_ERROR(CheckUniqueIds(s, items, [&](int64_t id) { return ids.count(id) > 0; }, errors));
+        WEEFSEL_RETURN_IF_ERROR(errors.ToStatus(report.rows));
+        for (auto& [row, a] : items) actors.push_back(std::move(a));
+      }
+      WEEFSEL_RETURN_IF_ERROR(store.InsertActors(actors));
+      report.written = static_cast<int64_t>(actors.size());
+      return report;
+    }
+    case EntityKind::kTies: {
+      WEEFSEL_RETURN_IF_ERROR(RequireColumns(s, {"a", "b"}));
+      WEEFSEL_ASSIGN_OR_RETURN(std::vector<Actor> actors, store.ListActors());
+      std::unordered_set<int64_t> actor_ids;
+      for (const auto& a : actors) actor_ids.insert(a.id.value());
+      WEEFSEL_ASSIGN_OR_RETURN(std::vector<Tie> existing, store.ListTies());
+      std::unordered_set<int64_t> tie_ids;
+      for (const auto& t : existing) tie_ids.insert(t.id.value());
+      std::vector<std::pair<const CsvRecord*, Tie>> items;
+      for (const auto& r : s.rows) {
+        auto t = ParseTie(s, r);
+        if (!t.ok()) { if (!errors.Add(t.status())) break; continue; }
+        bool ok = true;
+        for (auto [col, id] : {std::pair<const char*, ActorId>{"a", t->a}, {"b", t->b}})
+          if (ok && !actor_ids.count(id.value())) {
+            ok = false;
+            errors.Add(s.Error(r, col, "unknown actor " + std::to_string(id.value())));
+          }
+        if (!ok) { if (static_cast<int>(errors.messages.size()) >= errors.max) break; continue; }
+        items.emplace_back(&r, std::move(*t));
+      }
+      WEEFSEL_RETURN_IF_ERROR(CheckUniqueIds(s, items, [&](int64_t id) { return tie_ids.count(id) > 0; }, errors));
+      WEEFSEL_RETURN_IF_ERROR(errors.ToStatus(report.rows));
+      std::vector<Tie> ties;
+      ties.reserve(items.size());
+      for (auto& [row, t] : items) ties.push_back(std::move(t));
+      WEEFSEL_RETURN_IF_ERROR(store.InsertTies(ties));
+      report.written = static_cast<int64_t>(ties.size());
+      return report;
+    }
+    case EntityKind::kChallenges: {
+      WEEFSEL_RETURN_IF_ERROR(RequireColumns(s, {"municipality", "title"}));
+      std::vector<std::pair<const CsvRecord*, Challenge>> items;
+      WEEFSEL_ASSIGN_OR_RETURN(std::vector<Actor> actors, store.ListActors());
+      std::unordered_set<int64_t> actor_ids;
+      for (const auto& a : actors) actor_ids.insert(a.id.value());
+      for (const auto& r : s.rows) {
+        auto c = ParseChallenge(s, r, codes);
+        if (!c.ok()) { if (!errors.Add(c.status())) break; continue; }
+        if (c->owner.valid() && !actor_ids.count(c->owner.value())) {
+          if (!errors.Add(s.Error(r, "owner", "unknown actor " + std::to_string(c->owner.value())))) break;
+          continue;
+        }
+        items.emplace_back(&r, std::move(*c));
+      }
+      WEEFSEL_ASSIGN_OR_RETURN(std::vector<Challenge> existing, store.ListChallenges());
+      std::unordered_set<int64_t> ids;
+      for (const auto& c : existing) ids.insert(c.id.value());
+      WEEFSEL_RETURN_IF_ERROR(CheckUniqueIds(s, items, [&](int64_t id) { return ids.count(id) > 0; }, errors));
+      WEEFSEL_RETURN_IF_ERROR(errors.ToStatus(report.rows));
+      WEEFSEL_RETURN_IF_ERROR(store.Transaction([&]() -> Status {
+        for (auto& [row, c] : items) WEEFSEL_RETURN_IF_ERROR(store.Insert(c).status().WithContext(s.name + " line " + std::to_string(row->line)));
+        return Status::Ok();
+      }));
+      report.written = static_cast<int64_t>(items.size());
+      return report;
+    }
+  }
+  return Status::Internal("unhandled kind");
+}
+
+Result<int64_t> Export(storage::Store& store, EntityKind kind, const std::string& path) {
+  std::string ext = ToLowerAscii(path.substr(path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.')));
+  bool as_json = ext == ".json";
+  if (!as_json && ext != ".csv") return Status::InvalidArgument(path + ": unknown file type (expected .csv or .json)");
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<Municipality> munis, store.ListMunicipalities());
+  std::unordered_map<int64_t, std::string> codes;
+  for (const auto& m : munis) codes[m.id.value()] = m.cbs_code;
+
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;  // for CSV
+  json arr = json::array();
+  switch (kind) {
+    case EntityKind::kMunicipalities:
+      columns = kMunicipalityColumns;
+      for (const auto& m : munis) {
+        rows.push_back({std::to_string(m.id.value()), m.cbs_code, m.name, m.province, std::to_string(m.population), Num(m.lat), Num(m.lon)});
+        arr.push_back({{"id", m.id.value()}, {"cbs_code", m.cbs_code}, {"name", m.name}, {"province", m.province},
+                       {"population", m.population}, {"lat", m.lat}, {"lon", m.lon}});
+      }
+      break;
+    case EntityKind::kActors: {
+      columns = kActorColumns;
+      WEEFSEL_ASSIGN_OR_RETURN(std::vector<Actor> actors, store.ListActors());
+      for (const auto& a : actors) {
+        std::string code = CodeOf(codes, a.municipality);
+        rows.push_back({std::to_string(a.id.value()), a.name, std::string(domain::ActorKindCode(a.kind)), code, a.area,
+                        Join(a.themes, ";"), Join(a.capabilities, ";"), a.description, std::to_string(a.size), a.website,
+                        a.generated ? "true" : "false", a.source});
+        arr.push_back({{"id", a.id.value()}, {"name", a.name}, {"kind", domain::ActorKindCode(a.kind)}, {"municipality", code},
+                       {"area", a.area}, {"themes", a.themes}, {"capabilities", a.capabilities}, {"description", a.description},
+                       {"size", a.size}, {"website", a.website}, {"generated", a.generated}, {"source", a.source}});
+      }
+      break;
+    }
+    case EntityKind::kTies: {
+      columns = kTieColumns;
+      WEEFSEL_ASSIGN_OR_RETURN(std::vector<Tie> ties, store.ListTies());
+      for (const auto& t : ties) {
+        rows.push_back({std::to_string(t.id.value()), std::to_string(t.a.value()), std::to_string(t.b.value()), Num(t.weight),
+                        std::string(domain::TieKindCode(t.kind)), std::string(domain::TieSourceCode(t.source)), t.from, t.until, t.note});
+        arr.push_back({{"id", t.id.value()}, {"a", t.a.value()}, {"b", t.b.value()}, {"weight", t.weight},
+                       {"kind", domain::TieKindCode(t.kind)}, {"source", domain::TieSourceCode(t.source)},
+                       {"from", t.from}, {"until", t.until}, {"note", t.note}});
+      }
+      break;
+    }
+    case EntityKind::kChallenges: {
+      columns = kChallengeColumns;
+      WEEFSEL_ASSIGN_OR_RETURN(std::vector<Challenge> cs, store.ListChallenges());
+      for (const auto& c : cs) {
+        std::string code = CodeOf(codes, c.municipality);
+        rows.push_back({std::to_string(c.id.value()), code, c.title, c.text, c.language, Join(c.themes, ";"),
+                        NeedsList(c.capabilities), MixList(c.sector_mix), std::to_string(c.max_coalition_size),
+                        std::to_string(c.budget_eur), c.area, c.deadline, std::string(domain::ChallengePhaseCode(c.phase)),
+                        c.owner.valid() ? std::to_string(c.owner.value()) : "", c.created_at});
+        json caps = json::array();
+        for (const auto& n : c.capabilities) caps.push_back({{"capability", n.capability}, {"weight", n.weight}});
+        json mix = json::object();
+        for (const auto& [s, n] : c.sector_mix) mix[std::string(domain::SectorCode(s))] = n;
+        arr.push_back({{"id", c.id.value()}, {"municipality", code}, {"title", c.title}, {"text", c.text},
+                       {"language", c.language}, {"themes", c.themes}, {"capabilities", caps}, {"sector_mix", mix},
+                       {"max_coalition_size", c.max_coalition_size}, {"budget_eur", c.budget_eur}, {"area", c.area},
+                       {"deadline", c.deadline}, {"phase", domain::ChallengePhaseCode(c.phase)},
+                       {"owner", c.owner.valid() ? json(c.owner.value()) : json(nullptr)}, {"created_at", c.created_at}});
+      }
+      break;
+    }
+  }
+  std::string out;
+  if (as_json) {
+    out = arr.dump(2) + "\n";
+  } else {
+    out = CsvLine(columns);
+    for (const auto& r : rows) out += CsvLine(r);
+  }
+  WEEFSEL_RETURN_IF_ERROR(WriteFileAtomic(path, out));
+  return static_cast<int64_t>(rows.size());
+}
+
+Result<std::string> Summary(storage::Store& store) {
+  WEEFSEL_ASSIGN_OR_RETURN(storage::Counts counts, store.Count());
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<Municipality> munis, store.ListMunicipalities());
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<Actor> actors, store.ListActors());
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<Challenge> challenges, store.ListChallenges());
+  std::map<int64_t, std::array<int64_t, domain::kActorKindCount>> per_muni;
+  std::array<int64_t, domain::kActorKindCount> total{};
+  for (const auto& a : actors) {
+    per_muni[a.municipality.value()][static_cast<size_t>(a.kind)]++;
+    total[static_cast<size_t>(a.kind)]++;
+  }
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line, "weefsel (%s store): %lld municipalities, %lld actors, %lld ties, %lld challenges\n\n",
+                store.Dialect().c_str(), static_cast<long long>(counts.municipalities), static_cast<long long>(counts.actors),
+                static_cast<long long>(counts.ties), static_cast<long long>(counts.challenges));
+  out += line;
+  out += "Actors by kind:\n";
+  for (domain::ActorKind k : domain::AllActorKinds()) {
+    std::snprintf(line, sizeof line, "  %-32s %8lld\n", std::string(domain::ActorKindLabelNl(k)).c_str(),
+                  static_cast<long long>(total[static_cast<size_t>(k)]));
+    out += line;
+  }
+  out += "\nMunicipalities:\n";
+  for (const auto& m : munis) {
+    int64_t n = 0;
+    for (auto c : per_muni[m.id.value()]) n += c;
+    int64_t ch = std::count_if(challenges.begin(), challenges.end(), [&](const Challenge& c) { return c.municipality == m.id; });
+    std::snprintf(line, sizeof line, "  %s %-24s %-14s %9lld inhabitants %6lld actors %3lld challenges\n", m.cbs_code.c_str(),
+                  m.name.c_str(), m.province.c_str(), static_cast<long long>(m.population), static_cast<long long>(n),
+                  static_cast<long long>(ch));
+    out += line;
+  }
+  if (!challenges.empty()) {
+    out += "\nChallenges:\n";
+    for (const auto& c : challenges) {
+      std::snprintf(line, sizeof line, "  #%-4lld [%-9s] ", static_cast<long long>(c.id.value()),
+                    std::string(domain::ChallengePhaseCode(c.phase)).c_str());
+      out += line + c.title + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace weefsel::service

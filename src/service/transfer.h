@@ -1,0 +1,44 @@
+// service/transfer.h: importing and exporting entities as CSV and JSON files.
+//
+// Kinds: municipalities, actors, ties, challenges. The format follows the file's extension
+// (.csv or .json). Columns and fields are documented in docs/data-formats.md. Besides weefsel's
+// own columns, two real sources are read directly: CBS municipality tables (gm_code, gemeente,
+// provincie, inwoners_2024, lat, lon: shared/data/nl/gemeenten_2025.csv) and the Amsterdam subsidy
+// register (aanvrager, beleidsterrein, organisatieonderdeel, projectnaam), whose applicants become
+// actors of Amsterdam.
+//
+// Imports are all-or-nothing: every row is parsed and validated first, errors are collected (each
+// naming file, line, column and what was expected) up to a limit, and only a clean file is written,
+// in one transaction. Exported files re-import to the same data (ids kept).
+// Thread-safety: functions use the Store they are given (one thread at a time).
+#pragma once
+
+#include <string>
+
+#include "base/status.h"
+#include "storage/store.h"
+
+namespace weefsel::service {
+
+enum class EntityKind { kMunicipalities, kActors, kTies, kChallenges };
+Result<EntityKind> ParseEntityKind(const std::string& s);
+
+struct ImportReport {
+  int64_t rows = 0;        // records read
+  int64_t written = 0;     // entities written
+  std::string format;      // "weefsel-csv", "weefsel-json", "cbs-gemeenten", "amsterdam-subsidieregister"
+};
+
+struct ImportOptions {
+  int max_errors = 20;     // stop collecting after this many bad rows
+};
+
+Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::string& path,
+                            const ImportOptions& options = {});
+// Returns the number of entities written.
+Result<int64_t> Export(storage::Store& store, EntityKind kind, const std::string& path);
+
+// A readable summary of what the store holds: municipalities, actors by kind, challenges, ties.
+Result<std::string> Summary(storage::Store& store);
+
+}  // namespace weefsel::service
