@@ -1,0 +1,105 @@
+// End-to-end tests of the weefsel program: real processes, real files, exit statuses and messages.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "base/csv.h"
+#include "tests/kit/shared_data.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int status = -1;
+  std::string out;  // stdout and stderr together
+};
+
+Run Weefsel(const std::string& args) {
+  std::string cmd = std::string(WEEFSEL_BIN) + " " + args + " 2>&1";
+  Run r;
+  FILE* p = popen(cmd.c_str(), "r");
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+  int st = pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("weefsel_cli_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string P(const std::string& n) { return (dir_ / n).string(); }
+  fs::path dir_;
+};
+
+TEST_F(CliTest, DemoThenStats) {
+  Run d = Weefsel("demo --db " + P("w.db") + " --seed 2 --actors 400 --municipalities 2");
+  ASSERT_EQ(d.status, 0) << d.out;
+  EXPECT_NE(d.out.find("400 actors"), std::string::npos) << d.out;
+  Run s = Weefsel("stats --db " + P("w.db"));
+  ASSERT_EQ(s.status, 0) << s.out;
+  EXPECT_NE(s.out.find("2 municipalities, 400 actors"), std::string::npos) << s.out;
+  EXPECT_NE(s.out.find("Burgerinitiatief"), std::string::npos);
+  EXPECT_NE(s.out.find("GM0363 Amsterdam"), std::string::npos);
+  // The demo goes only into an empty database.
+  Run again = Weefsel("demo --db " + P("w.db"));
+  EXPECT_EQ(again.status, 2);
+  EXPECT_NE(again.out.find("is not empty"), std::string::npos) << again.out;
+}
+
+TEST_F(CliTest, SameSeedSameCityByteForByte) {
+  for (const char* db : {"a.db", "b.db"}) ASSERT_EQ(Weefsel("demo --db " + P(db) + " --seed 5 --actors 300").status, 0);
+  for (const char* kind : {"actors", "ties", "challenges"}) {
+    ASSERT_EQ(Weefsel(std::string("export ") + kind + " " + P(std::string("a_") + kind + ".json") + " --db " + P("a.db")).status, 0);
+    ASSERT_EQ(Weefsel(std::string("export ") + kind + " " + P(std::string("b_") + kind + ".json") + " --db " + P("b.db")).status, 0);
+    EXPECT_EQ(weefsel::ReadFile(P(std::string("a_") + kind + ".json")).value(),
+              weefsel::ReadFile(P(std::string("b_") + kind + ".json")).value()) << kind;
+  }
+}
+
+TEST_F(CliTest, BadInputExitsTwoAndChangesNothing) {
+  ASSERT_EQ(Weefsel("demo --db " + P("w.db") + " --seed 1 --actors 200 --municipalities 1").status, 0);
+  std::string before = Weefsel("stats --db " + P("w.db")).out;
+  std::ofstream(P("ties.csv")) << "a,b,weight\n1,2,1\n1,9999,2\n";
+  Run r = Weefsel("import ties " + P("ties.csv") + " --db " + P("w.db"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.out.find("ties.csv line 3, column b: unknown actor 9999"), std::string::npos) << r.out;
+  EXPECT_EQ(before, Weefsel("stats --db " + P("w.db")).out);
+
+  Run missing = Weefsel("import actors " + P("absent.csv") + " --db " + P("w.db"));
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.out.find("absent.csv: no such file"), std::string::npos) << missing.out;
+  Run kind = Weefsel("import planets " + P("ties.csv") + " --db " + P("w.db"));
+  EXPECT_EQ(kind.status, 2);
+  EXPECT_NE(kind.out.find("unknown kind 'planets'"), std::string::npos) << kind.out;
+  Run opt = Weefsel("demo --db " + P("x.db") + " --municipalities 40");
+  EXPECT_EQ(opt.status, 2);
+  EXPECT_NE(opt.out.find("--municipalities"), std::string::npos) << opt.out;
+  EXPECT_EQ(before, Weefsel("stats --db " + P("w.db")).out);
+}
+
+TEST_F(CliTest, ImportsTheRealMunicipalities) {
+  WEEFSEL_REQUIRE_SHARED_DATA("nl/gemeenten_2025.csv");
+  Run r = Weefsel("import municipalities " + weefsel::testkit::SharedDataPath("nl/gemeenten_2025.csv") + " --db " + P("nl.db"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("imported 342 municipalities"), std::string::npos) << r.out;
+  ASSERT_EQ(Weefsel("export municipalities " + P("m.csv") + " --db " + P("nl.db")).status, 0);
+  // Re-importing the export into a fresh database gives the same export.
+  ASSERT_EQ(Weefsel("import municipalities " + P("m.csv") + " --db " + P("nl2.db")).status, 0);
+  ASSERT_EQ(Weefsel("export municipalities " + P("m2.csv") + " --db " + P("nl2.db")).status, 0);
+  EXPECT_EQ(weefsel::ReadFile(P("m.csv")).value(), weefsel::ReadFile(P("m2.csv")).value());
+}
+
+}  // namespace
