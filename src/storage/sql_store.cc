@@ -1,0 +1,1556 @@
+#include "storage/sql_store.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cinttypes>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <optional>
+#include <unordered_set>
+
+#include "base/clock.h"
+#include "base/strings.h"
+
+namespace weefsel::storage {
+
+// ---------------------------------------------------------------------------------------------
+// SqlRows accessors.
+
+int64_t SqlRows::Int(size_t r, size_t c) const {
+  const SqlValue& v = rows_[r][c];
+  if (auto* i = std::get_if<int64_t>(&v)) return *i;
+  if (auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+  if (auto* s = std::get_if<std::string>(&v)) return std::strtoll(s->c_str(), nullptr, 10);
+  return 0;
+}
+
+double SqlRows::Dbl(size_t r, size_t c) const {
+  const SqlValue& v = rows_[r][c];
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+  if (auto* s = std::get_if<std::string>(&v)) return std::strtod(s->c_str(), nullptr);
+  return 0;
+}
+
+std::string SqlRows::Str(size_t r, size_t c) const {
+  const SqlValue& v = rows_[r][c];
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (auto* d = std::get_if<double>(&v)) {
+    char buf[32];
+    auto res = std::to_chars(buf, buf + sizeof buf, *d);
+    return std::string(buf, res.ptr);
+  }
+  return "";
+}
+
+namespace {
+
+using domain::Actor;
+using domain::Ballot;
+using domain::Challenge;
+using domain::Coalition;
+using domain::Experiment;
+using domain::Municipality;
+using domain::Proposal;
+using domain::Round;
+using domain::Tie;
+using domain::User;
+using Params = std::vector<SqlValue>;
+
+template <typename Tag>
+SqlValue IdOrNull(Id<Tag> id) {
+  if (!id.valid()) return std::monostate{};
+  return id.value();
+}
+SqlValue Int(int64_t v) { return v; }
+SqlValue Text(std::string_view s) { return std::string(s); }
+
+// Lists of strings are stored as JSON arrays of strings: readable in the database and exports.
+std::string EncodeList(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    for (unsigned char c : items[i]) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        default:
+          if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+          } else {
+            out += static_cast<char>(c);
+          }
+      }
+    }
+    out += '"';
+  }
+  out += ']';
+  return out;
+}
+
+std::optional<std::vector<std::string>> DecodeList(std::string_view s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  auto skip = [&] { while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t')) ++i; };
+  skip();
+  if (s.empty()) return out;   // tolerate an empty column
+  if (s[i] != '[') return std::nullopt;
+  ++i;
+  skip();
+  if (i < s.size() && s[i] == ']') return out;
+  while (i < s.size()) {
+    skip();
+    if (i >= s.size() || s[i] != '"') return std::nullopt;
+    ++i;
+    std::string item;
+    while (i < s.size() && s[i] != '"') {
+      char c = s[i++];
+      if (c != '\\') { item += c; continue; }
+      if (i >= s.size()) return std::nullopt;
+      char e = s[i++];
+      switch (e) {
+        case 'n': item += '\n'; break;
+        case 't': item += '\t'; break;
+        case 'r': item += '\r'; break;
+        case 'u': {
+          if (i + 4 > s.size()) return std::nullopt;
+          unsigned v = static_cast<unsigned>(std::strtoul(std::string(s.substr(i, 4)).c_str(), nullptr, 16));
+          i += 4;
+          if (v >= 0x80) return std::nullopt;   // we only ever escape control characters
+          item += static_cast<char>(v);
+          break;
+        }
+        default: item += e;
+      }
+    }
+    if (i >= s.size()) return std::nullopt;
+    ++i;   // closing quote
+    out.push_back(std::move(item));
+    skip();
+    if (i < s.size() && s[i] == ',') { ++i; continue; }
+    if (i < s.size() && s[i] == ']') return out;
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+Status Corrupt(std::string_view table, int64_t id, std::string_view what) {
+  return Status::Internal(std::string(table) + " row " + std::to_string(id) + ": " + std::string(what));
+}
+
+Result<std::vector<std::string>> ListColumn(const SqlRows& r, size_t row, size_t col, std::string_view table,
+                                            std::string_view column) {
+  auto v = DecodeList(r.Str(row, col));
+  if (!v) return Corrupt(table, r.Int(row, 0), std::string(column) + " is not a JSON list of strings");
+  return std::move(*v);
+}
+
+// Parses an enum code read back from the database; a bad one means a corrupt row.
+template <typename T>
+Result<T> Code(Result<T> parsed, std::string_view table, int64_t id) {
+  if (!parsed.ok()) return Corrupt(table, id, parsed.status().message());
+  return parsed;
+}
+
+// "%needle%" for `search_key LIKE $n ESCAPE '\'`, folded like the stored keys.
+std::string LikePattern(std::string_view search) {
+  std::string out = "%";
+  for (char c : FoldCase(Trim(search))) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '%';
+  return out;
+}
+
+constexpr const char* kLikeEscape = " ESCAPE '\\'";
+
+// Builds WHERE/ORDER/LIMIT tails with numbered parameters.
+class Tail {
+ public:
+  explicit Tail(Params& params) : params_(params) {}
+  std::string Param(SqlValue v) {
+    params_.push_back(std::move(v));
+    return "$" + std::to_string(params_.size());
+  }
+  void Where(const std::string& cond) { where_.push_back(cond); }
+  std::string WhereClause() const {
+    std::string out;
+    for (size_t i = 0; i < where_.size(); ++i) out += (i ? " AND " : " WHERE ") + where_[i];
+    return out;
+  }
+
+ private:
+  Params& params_;
+  std::vector<std::string> where_;
+};
+
+struct OrderColumn {
+  std::string_view name;     // as the caller writes it
+  std::string_view column;   // SQL column
+  bool text;
+};
+
+// ORDER BY <allowed column> [DESC], id; then LIMIT/OFFSET as parameters.
+Result<std::string> OrderAndPage(const ListQuery& q, const std::vector<OrderColumn>& allowed, const SqlConnection& conn,
+                                 Tail& tail) {
+  if (q.limit < 0) return Status::InvalidArgument("list.limit: must not be negative");
+  if (q.offset < 0) return Status::InvalidArgument("list.offset: must not be negative");
+  std::string order = " ORDER BY ";
+  if (!q.order_by.empty()) {
+    bool desc = q.order_by[0] == '-';
+    std::string_view name = std::string_view(q.order_by).substr(desc ? 1 : 0);
+    const OrderColumn* found = nullptr;
+    for (const auto& c : allowed)
+      if (c.name == name) found = &c;
+    if (!found) {
+      std::string names;
+      for (const auto& c : allowed) names += (names.empty() ? "" : ", ") + std::string(c.name);
+      return Status::InvalidArgument("list.order_by: cannot order by '" + std::string(name) + "' (allowed: " +
+                                     (names.empty() ? "none" : names) + ", with '-' for descending)");
+    }
+    std::string col(found->column);
+    order += (found->text ? conn.OrderText(col) : col) + (desc ? " DESC" : "") + ", ";
+  }
+  order += "id";
+  int64_t limit = q.limit > 0 ? q.limit : std::numeric_limits<int64_t>::max();
+  order += " LIMIT " + tail.Param(limit) + " OFFSET " + tail.Param(q.offset);
+  return order;
+}
+
+std::string Singular(std::string_view table) {
+  if (table == "municipalities") return "municipality";
+  if (table == "actors") return "actor";
+  if (table == "challenges") return "challenge";
+  if (table == "coalitions") return "coalition";
+  if (table == "proposals") return "proposal";
+  if (table == "rounds") return "round";
+  if (table == "users") return "user";
+  if (table == "experiments") return "experiment";
+  return std::string(table);
+}
+
+std::string EncodeSectorMix(const domain::SectorMix& mix) {
+  std::vector<std::string> items;
+  for (auto& [s, n] : mix) items.push_back(std::string(domain::SectorCode(s)) + ":" + std::to_string(n));
+  return EncodeList(items);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Plumbing.
+
+Result<std::unique_ptr<Store>> SqlStore::Create(std::unique_ptr<SqlConnection> conn,
+                                                const std::vector<Migration>& migrations) {
+  std::unique_ptr<SqlStore> store(new SqlStore(std::move(conn)));
+  WEEFSEL_RETURN_IF_ERROR(store->Migrate(migrations));
+  return std::unique_ptr<Store>(std::move(store));
+}
+
+Status SqlStore::Migrate(const std::vector<Migration>& migrations) {
+  int known = migrations.empty() ? 0 : migrations.back().version;
+  return Transaction([&]() -> Status {
+    if (conn_->Dialect() == "postgres") {
+      // Two processes opening a fresh database at once: one migrates, the other waits.
+      WEEFSEL_RETURN_IF_ERROR(conn_->Exec("SELECT pg_advisory_xact_lock(7364217)"));
+    }
+    WEEFSEL_RETURN_IF_ERROR(conn_->Exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+        "applied_at TEXT NOT NULL)"));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows, Q("SELECT version FROM schema_migrations ORDER BY version"));
+    std::unordered_set<int64_t> applied;
+    int64_t highest = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      applied.insert(rows.Int(i, 0));
+      highest = std::max(highest, rows.Int(i, 0));
+    }
+    if (highest > known)
+      return Status::FailedPrecondition("database schema version " + std::to_string(highest) +
+                                        " is newer than this weefsel knows (" + std::to_string(known) + ")");
+    for (const auto& m : migrations) {
+      if (applied.count(m.version)) continue;
+      Status s = conn_->Exec(m.sql);
+      if (!s.ok()) return s.WithContext("migration " + std::to_string(m.version) + " (" + m.name + ")");
+      WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+                                {Int(m.version), Text(m.name), Text(FormatTimestamp(SystemClock::Default().Now()))})
+                                  .status());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<SqlRows> SqlStore::Q(const std::string& sql, const std::vector<SqlValue>& params) {
+  return conn_->Query(sql, params);
+}
+
+Status SqlStore::Transaction(const std::function<Status()>& body) {
+  const int level = depth_;
+  const std::string savepoint = "weefsel_sp" + std::to_string(level);
+  WEEFSEL_RETURN_IF_ERROR(conn_->Exec(level == 0 ? conn_->BeginSql() : "SAVEPOINT " + savepoint));
+  ++depth_;
+  Status s;
+  try {
+    s = body();
+  } catch (const std::exception& e) {
+    s = Status::Internal(std::string("transaction body threw: ") + e.what());
+  } catch (...) {
+    s = Status::Internal("transaction body threw a non-standard exception");
+  }
+  --depth_;
+  if (s.ok()) {
+    s = conn_->Exec(level == 0 ? "COMMIT" : "RELEASE SAVEPOINT " + savepoint);
+    if (s.ok()) return s;
+  }
+  if (level == 0) {
+    (void)conn_->Exec("ROLLBACK");
+  } else {
+    (void)conn_->Exec("ROLLBACK TO SAVEPOINT " + savepoint);
+    (void)conn_->Exec("RELEASE SAVEPOINT " + savepoint);
+  }
+  return s;
+}
+
+Status SqlStore::Write(const std::function<Status()>& body) {
+  return Transaction([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(body());
+    return Q("UPDATE data_version SET version = version + 1 WHERE id = 1").status();
+  });
+}
+
+Status SqlStore::Exists(const std::string& table, int64_t id, std::string_view what) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT 1 FROM " + table + " WHERE id = $1", {Int(id)}));
+  if (r.empty()) return Status::InvalidArgument(std::string(what) + ": " + Singular(table) + " " + std::to_string(id) + " does not exist");
+  return Status::Ok();
+}
+
+Status SqlStore::Explain(const Status& s, std::string_view entity, const std::vector<FkRef>& refs) {
+  if (s.ok()) return s;
+  if (s.code() == StatusCode::kAlreadyExists)
+    return Status::AlreadyExists(std::string(entity) + "." + s.message() + ": a row with this value already exists");
+  if (s.code() == StatusCode::kInvalidArgument && StartsWith(s.message(), kForeignKeyMarker)) {
+    for (const auto& ref : refs) {
+      Status e = Exists(ref.table, ref.id, ref.field);
+      if (!e.ok()) return e;
+    }
+    return Status::InvalidArgument(std::string(entity) + ": refers to a row that does not exist (" + s.message() + ")");
+  }
+  return s;
+}
+
+Result<int> SqlStore::SchemaVersion() {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  return static_cast<int>(r.Int(0, 0));
+}
+
+Result<int64_t> SqlStore::DataVersion() {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT version FROM data_version WHERE id = 1"));
+  if (r.empty()) return Status::Internal("data_version row is missing");
+  return r.Int(0, 0);
+}
+
+Result<Counts> SqlStore::Count() {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r,
+      Q("SELECT (SELECT COUNT(*) FROM municipalities), (SELECT COUNT(*) FROM actors), (SELECT COUNT(*) FROM ties), "
+        "(SELECT COUNT(*) FROM challenges), (SELECT COUNT(*) FROM coalitions), (SELECT COUNT(*) FROM proposals), "
+        "(SELECT COUNT(*) FROM rounds), (SELECT COUNT(*) FROM ballots), (SELECT COUNT(*) FROM experiments), "
+        "(SELECT COUNT(*) FROM users)"));
+  Counts c;
+  c.municipalities = r.Int(0, 0);
+  c.actors = r.Int(0, 1);
+  c.ties = r.Int(0, 2);
+  c.challenges = r.Int(0, 3);
+  c.coalitions = r.Int(0, 4);
+  c.proposals = r.Int(0, 5);
+  c.rounds = r.Int(0, 6);
+  c.ballots = r.Int(0, 7);
+  c.experiments = r.Int(0, 8);
+  c.users = r.Int(0, 9);
+  return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Municipalities.
+
+namespace {
+constexpr const char* kMunicipalityColumns = "SELECT id, cbs_code, name, province, population, lat, lon FROM municipalities";
+}
+
+Result<std::vector<Municipality>> SqlStore::ReadMunicipalities(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kMunicipalityColumns) + tail, params));
+  std::vector<Municipality> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Municipality& m = out[i];
+    m.id = MunicipalityId(r.Int(i, 0));
+    m.cbs_code = r.Str(i, 1);
+    m.name = r.Str(i, 2);
+    m.province = r.Str(i, 3);
+    m.population = r.Int(i, 4);
+    m.lat = r.Dbl(i, 5);
+    m.lon = r.Dbl(i, 6);
+  }
+  return out;
+}
+
+Result<MunicipalityId> SqlStore::Insert(Municipality& m) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(m));
+  int64_t id = 0;
+  Status s = Write([&]() -> Status {
+    Params p{Text(m.cbs_code), Text(m.name), Text(FoldCase(m.name)), Text(m.province), Int(m.population), m.lat, m.lon};
+    std::string cols = "cbs_code, name, search_key, province, population, lat, lon";
+    std::string vals = "$1, $2, $3, $4, $5, $6, $7";
+    if (m.id.valid()) {
+      p.push_back(Int(m.id.value()));
+      cols += ", id";
+      vals += ", $8";
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO municipalities (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    id = r.Int(0, 0);
+    if (m.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("municipalities"));
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(s, "municipality"));
+  m.id = MunicipalityId(id);
+  return m.id;
+}
+
+Status SqlStore::Update(const Municipality& m) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(m));
+  Status s = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r, Q("UPDATE municipalities SET cbs_code = $1, name = $2, search_key = $3, province = $4, population = $5, "
+                     "lat = $6, lon = $7 WHERE id = $8 RETURNING id",
+                     {Text(m.cbs_code), Text(m.name), Text(FoldCase(m.name)), Text(m.province), Int(m.population), m.lat,
+                      m.lon, Int(m.id.value())}));
+    if (r.empty()) return Status::NotFound("municipality " + std::to_string(m.id.value()) + " does not exist");
+    return Status::Ok();
+  });
+  return Explain(s, "municipality");
+}
+
+Result<Municipality> SqlStore::GetMunicipality(MunicipalityId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadMunicipalities(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFound("municipality " + std::to_string(id.value()) + " does not exist");
+  return std::move(v[0]);
+}
+
+Result<Municipality> SqlStore::GetMunicipalityByCode(const std::string& cbs_code) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadMunicipalities(" WHERE cbs_code = $1", {Text(cbs_code)}));
+  if (v.empty()) return Status::NotFound("municipality with CBS code '" + cbs_code + "' does not exist");
+  return std::move(v[0]);
+}
+
+Result<std::vector<Municipality>> SqlStore::ListMunicipalities(const ListQuery& q) {
+  Params p;
+  Tail t(p);
+  if (!q.search.empty()) t.Where("search_key LIKE " + t.Param(LikePattern(q.search)) + kLikeEscape);
+  std::string where = t.WhereClause();
+  WEEFSEL_ASSIGN_OR_RETURN(std::string order,
+                           OrderAndPage(q,
+                                        {{"name", "search_key", true},
+                                         {"cbs_code", "cbs_code", true},
+                                         {"province", "province", true},
+                                         {"population", "population", false}},
+                                        *conn_, t));
+  return ReadMunicipalities(where + order, p);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actors.
+
+namespace {
+constexpr const char* kActorColumns =
+    "SELECT id, name, kind, municipality_id, area, themes, capabilities, description, size, website, generated, source "
+    "FROM actors";
+const std::vector<std::string> kActorCopyColumns = {"id",           "name",        "search_key", "kind",
+                                                     "municipality_id", "area",    "themes",     "capabilities",
+                                                     "description", "size",        "website",    "generated",
+                                                     "source"};
+
+void SinkActor(RowSink& s, int64_t id, const Actor& a) {
+  s.Int(id);
+  s.Text(a.name);
+  s.Text(FoldCase(a.name));
+  s.Text(domain::ActorKindCode(a.kind));
+  if (a.municipality.valid()) s.Int(a.municipality.value()); else s.Null();
+  s.Text(a.area);
+  s.Text(EncodeList(a.themes));
+  s.Text(EncodeList(a.capabilities));
+  s.Text(a.description);
+  s.Int(a.size);
+  s.Text(a.website);
+  s.Int(a.generated ? 1 : 0);
+  s.Text(a.source);
+}
+}  // namespace
+
+Result<std::vector<Actor>> SqlStore::ReadActors(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kActorColumns) + tail, params));
+  std::vector<Actor> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Actor& a = out[i];
+    a.id = ActorId(r.Int(i, 0));
+    a.name = r.Str(i, 1);
+    WEEFSEL_ASSIGN_OR_RETURN(a.kind, Code(domain::ParseActorKind(r.Str(i, 2)), "actors", a.id.value()));
+    a.municipality = MunicipalityId(r.Null(i, 3) ? 0 : r.Int(i, 3));
+    a.area = r.Str(i, 4);
+    WEEFSEL_ASSIGN_OR_RETURN(a.themes, ListColumn(r, i, 5, "actors", "themes"));
+    WEEFSEL_ASSIGN_OR_RETURN(a.capabilities, ListColumn(r, i, 6, "actors", "capabilities"));
+    a.description = r.Str(i, 7);
+    a.size = r.Int(i, 8);
+    a.website = r.Str(i, 9);
+    a.generated = r.Int(i, 10) != 0;
+    a.source = r.Str(i, 11);
+  }
+  return out;
+}
+
+Status SqlStore::WriteActorThemes(const Actor& a) {
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM actor_themes WHERE actor_id = $1", {Int(a.id.value())}).status());
+  for (const auto& t : a.themes)
+    WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO actor_themes (actor_id, theme) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                              {Int(a.id.value()), Text(t)})
+                                .status());
+  return Status::Ok();
+}
+
+Result<ActorId> SqlStore::Insert(Actor& a) {
+  std::vector<Actor> one{a};
+  WEEFSEL_RETURN_IF_ERROR(InsertActors(one));
+  a.id = one[0].id;
+  return a.id;
+}
+
+Status SqlStore::InsertActors(std::vector<Actor>& actors) {
+  for (size_t i = 0; i < actors.size(); ++i) {
+    Status v = domain::Validate(actors[i]);
+    if (!v.ok()) return actors.size() == 1 ? v : v.WithContext("actors[" + std::to_string(i) + "]");
+  }
+  if (actors.empty()) return Status::Ok();
+  std::vector<int64_t> ids(actors.size());
+  Status s = Write([&]() -> Status {
+    size_t fresh = 0;
+    for (const auto& a : actors) fresh += !a.id.valid();
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> reserved, conn_->ReserveIds("actors", fresh));
+    size_t next = 0;
+    for (size_t i = 0; i < actors.size(); ++i) ids[i] = actors[i].id.valid() ? actors[i].id.value() : reserved[next++];
+    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("actors", kActorCopyColumns, [&](RowSink& sink) -> Status {
+      for (size_t i = 0; i < actors.size(); ++i) {
+        SinkActor(sink, ids[i], actors[i]);
+        WEEFSEL_RETURN_IF_ERROR(sink.EndRow());
+      }
+      return Status::Ok();
+    }));
+    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("actor_themes", {"actor_id", "theme"}, [&](RowSink& sink) -> Status {
+      for (size_t i = 0; i < actors.size(); ++i) {
+        const auto& themes = actors[i].themes;
+        for (size_t k = 0; k < themes.size(); ++k) {
+          if (std::find(themes.begin(), themes.begin() + static_cast<std::ptrdiff_t>(k), themes[k]) !=
+              themes.begin() + static_cast<std::ptrdiff_t>(k))
+            continue;   // a repeated theme is stored once
+          sink.Int(ids[i]);
+          sink.Text(themes[k]);
+          WEEFSEL_RETURN_IF_ERROR(sink.EndRow());
+        }
+      }
+      return Status::Ok();
+    }));
+    if (fresh < actors.size()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("actors"));
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kAlreadyExists) {
+      // Name the first id that is taken (or repeated in the batch).
+      std::unordered_set<int64_t> seen;
+      for (const auto& a : actors) {
+        if (!a.id.valid()) continue;
+        if (!seen.insert(a.id.value()).second)
+          return Status::AlreadyExists("actor.id: " + std::to_string(a.id.value()) + " appears twice");
+        WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT 1 FROM actors WHERE id = $1", {Int(a.id.value())}));
+        if (!r.empty()) return Status::AlreadyExists("actor.id: " + std::to_string(a.id.value()) + " already exists");
+      }
+      return Explain(s, "actor");
+    }
+    if (s.code() == StatusCode::kInvalidArgument && StartsWith(s.message(), kForeignKeyMarker)) {
+      std::unordered_set<int64_t> checked;
+      for (const auto& a : actors) {
+        if (!a.municipality.valid() || !checked.insert(a.municipality.value()).second) continue;
+        WEEFSEL_RETURN_IF_ERROR(Exists("municipalities", a.municipality.value(), "actor.municipality"));
+      }
+    }
+    return Explain(s, "actor");
+  }
+  for (size_t i = 0; i < actors.size(); ++i) actors[i].id = ActorId(ids[i]);
+  return Status::Ok();
+}
+
+Status SqlStore::Update(const Actor& a) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(a));
+  Status s = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("UPDATE actors SET name = $1, search_key = $2, kind = $3, municipality_id = $4, area = $5, themes = $6, "
+          "capabilities = $7, description = $8, size = $9, website = $10, generated = $11, source = $12 "
+          "WHERE id = $13 RETURNING id",
+          {Text(a.name), Text(FoldCase(a.name)), Text(domain::ActorKindCode(a.kind)), IdOrNull(a.municipality),
+           Text(a.area), Text(EncodeList(a.themes)), Text(EncodeList(a.capabilities)), Text(a.description),
+           Int(a.size), Text(a.website), Int(a.generated ? 1 : 0), Text(a.source), Int(a.id.value())}));
+    if (r.empty()) return Status::NotFound("actor " + std::to_string(a.id.value()) + " does not exist");
+    return WriteActorThemes(a);
+  });
+  return Explain(s, "actor", {{"actor.municipality", "municipalities", a.municipality.value()}});
+}
+
+Status SqlStore::DeleteActor(ActorId id) {
+  Status s = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM actors WHERE id = $1 RETURNING id", {Int(id.value())}));
+    if (r.empty()) return Status::NotFound("actor " + std::to_string(id.value()) + " does not exist");
+    return Status::Ok();
+  });
+  if (s.code() == StatusCode::kInvalidArgument && StartsWith(s.message(), kForeignKeyMarker))
+    return Status::FailedPrecondition("actor " + std::to_string(id.value()) +
+                                      " is a member of a coalition; remove it from the coalition first");
+  return s;
+}
+
+Result<Actor> SqlStore::GetActor(ActorId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadActors(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFound("actor " + std::to_string(id.value()) + " does not exist");
+  return std::move(v[0]);
+}
+
+Result<std::vector<Actor>> SqlStore::ListActors(const ListQuery& q) {
+  Params p;
+  Tail t(p);
+  if (q.municipality.valid()) t.Where("municipality_id = " + t.Param(Int(q.municipality.value())));
+  if (q.kind) t.Where("kind = " + t.Param(Text(domain::ActorKindCode(*q.kind))));
+  if (!q.theme.empty()) t.Where("id IN (SELECT actor_id FROM actor_themes WHERE theme = " + t.Param(Text(q.theme)) + ")");
+  if (!q.search.empty()) t.Where("search_key LIKE " + t.Param(LikePattern(q.search)) + kLikeEscape);
+  std::string where = t.WhereClause();
+  WEEFSEL_ASSIGN_OR_RETURN(std::string order,
+                           OrderAndPage(q,
+                                        {{"name", "search_key", true},
+                                         {"kind", "kind", true},
+                                         {"size", "size", false},
+                                         {"area", "area", true}},
+                                        *conn_, t));
+  return ReadActors(where + order, p);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ties.
+
+namespace {
+constexpr const char* kTieColumns = "SELECT id, a, b, weight, kind, source, from_date, until_date, note FROM ties";
+const std::vector<std::string> kTieCopyColumns = {"id", "a", "b", "weight", "kind", "source", "from_date", "until_date", "note"};
+}  // namespace
+
+Result<std::vector<Tie>> SqlStore::ReadTies(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kTieColumns) + tail, params));
+  std::vector<Tie> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Tie& t = out[i];
+    t.id = TieId(r.Int(i, 0));
+    t.a = ActorId(r.Int(i, 1));
+    t.b = ActorId(r.Int(i, 2));
+    t.weight = r.Dbl(i, 3);
+    WEEFSEL_ASSIGN_OR_RETURN(t.kind, Code(domain::ParseTieKind(r.Str(i, 4)), "ties", t.id.value()));
+    WEEFSEL_ASSIGN_OR_RETURN(t.source, Code(domain::ParseTieSource(r.Str(i, 5)), "ties", t.id.value()));
+    t.from = r.Str(i, 6);
+    t.until = r.Str(i, 7);
+    t.note = r.Str(i, 8);
+  }
+  return out;
+}
+
+Result<TieId> SqlStore::Insert(Tie& t) {
+  std::vector<Tie> one{t};
+  WEEFSEL_RETURN_IF_ERROR(InsertTies(one));
+  t = one[0];
+  return t.id;
+}
+
+Status SqlStore::InsertTies(std::vector<Tie>& ties) {
+  for (size_t i = 0; i < ties.size(); ++i) {
+    domain::Normalize(ties[i]);
+    Status v = domain::Validate(ties[i]);
+    if (!v.ok()) return ties.size() == 1 ? v : v.WithContext("ties[" + std::to_string(i) + "]");
+  }
+  if (ties.empty()) return Status::Ok();
+  std::vector<int64_t> ids(ties.size());
+  Status s = Write([&]() -> Status {
+    size_t fresh = 0;
+    for (const auto& t : ties) fresh += !t.id.valid();
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> reserved, conn_->ReserveIds("ties", fresh));
+    size_t next = 0;
+    for (size_t i = 0; i < ties.size(); ++i) ids[i] = ties[i].id.valid() ? ties[i].id.value() : reserved[next++];
+    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("ties", kTieCopyColumns, [&](RowSink& sink) -> Status {
+      for (size_t i = 0; i < ties.size(); ++i) {
+        const Tie& t = ties[i];
+        sink.Int(ids[i]);
+        sink.Int(t.a.value());
+        sink.Int(t.b.value());
+        sink.Dbl(t.weight);
+        sink.Text(domain::TieKindCode(t.kind));
+        sink.Text(domain::TieSourceCode(t.source));
+        sink.Text(t.from);
+        sink.Text(t.until);
+        sink.Text(t.note);
+        WEEFSEL_RETURN_IF_ERROR(sink.EndRow());
+      }
+      return Status::Ok();
+    }));
+    if (fresh < ties.size()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("ties"));
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kInvalidArgument && StartsWith(s.message(), kForeignKeyMarker)) {
+      // Find the first tie whose end is missing: one pass over the actor ids.
+      std::unordered_set<int64_t> ends;
+      for (const auto& t : ties) {
+        ends.insert(t.a.value());
+        ends.insert(t.b.value());
+      }
+      std::unordered_set<int64_t> present;
+      if (ends.size() <= 64) {
+        for (int64_t id : ends) {
+          WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT 1 FROM actors WHERE id = $1", {Int(id)}));
+          if (!r.empty()) present.insert(id);
+        }
+      } else {
+        WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id FROM actors"));
+        for (size_t i = 0; i < r.size(); ++i) present.insert(r.Int(i, 0));
+      }
+      for (size_t i = 0; i < ties.size(); ++i) {
+        std::string where = ties.size() == 1 ? "tie" : "ties[" + std::to_string(i) + "]: tie";
+        if (!present.count(ties[i].a.value()))
+          return Status::InvalidArgument(where + ".a: actor " + std::to_string(ties[i].a.value()) + " does not exist");
+        if (!present.count(ties[i].b.value()))
+          return Status::InvalidArgument(where + ".b: actor " + std::to_string(ties[i].b.value()) + " does not exist");
+      }
+    }
+    if (s.code() == StatusCode::kAlreadyExists) {
+      std::unordered_set<int64_t> seen;
+      for (const auto& t : ties) {
+        if (!t.id.valid()) continue;
+        if (!seen.insert(t.id.value()).second)
+          return Status::AlreadyExists("tie.id: " + std::to_string(t.id.value()) + " appears twice");
+        WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT 1 FROM ties WHERE id = $1", {Int(t.id.value())}));
+        if (!r.empty()) return Status::AlreadyExists("tie.id: " + std::to_string(t.id.value()) + " already exists");
+      }
+    }
+    return Explain(s, "tie");
+  }
+  for (size_t i = 0; i < ties.size(); ++i) ties[i].id = TieId(ids[i]);
+  return Status::Ok();
+}
+
+Status SqlStore::DeleteTie(TieId id) {
+  return Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM ties WHERE id = $1 RETURNING id", {Int(id.value())}));
+    if (r.empty()) return Status::NotFound("tie " + std::to_string(id.value()) + " does not exist");
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<Tie>> SqlStore::ListTies(const ListQuery& q) {
+  Params p;
+  Tail t(p);
+  if (q.municipality.valid()) {
+    std::string m = t.Param(Int(q.municipality.value()));
+    t.Where("(a IN (SELECT id FROM actors WHERE municipality_id = " + m +
+            ") OR b IN (SELECT id FROM actors WHERE municipality_id = " + m + "))");
+  }
+  std::string where = t.WhereClause();
+  WEEFSEL_ASSIGN_OR_RETURN(std::string order, OrderAndPage(q, {{"weight", "weight", false}, {"from", "from_date", true}}, *conn_, t));
+  return ReadTies(where + order, p);
+}
+
+Result<std::vector<Tie>> SqlStore::TiesOf(ActorId actor) {
+  return ReadTies(" WHERE a = $1 OR b = $1 ORDER BY id", {Int(actor.value())});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Challenges.
+
+namespace {
+constexpr const char* kChallengeColumns =
+    "SELECT id, municipality_id, title, text, language, themes, sector_mix, max_coalition_size, budget_eur, area, "
+    "deadline, phase, owner_actor_id, created_at FROM challenges";
+}
+
+Result<std::vector<Challenge>> SqlStore::ReadChallenges(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kChallengeColumns) + tail, params));
+  std::vector<Challenge> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Challenge& c = out[i];
+    c.id = ChallengeId(r.Int(i, 0));
+    c.municipality = MunicipalityId(r.Int(i, 1));
+    c.title = r.Str(i, 2);
+    c.text = r.Str(i, 3);
+    c.language = r.Str(i, 4);
+    WEEFSEL_ASSIGN_OR_RETURN(c.themes, ListColumn(r, i, 5, "challenges", "themes"));
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<std::string> mix, ListColumn(r, i, 6, "challenges", "sector_mix"));
+    for (const auto& item : mix) {
+      auto colon = item.find(':');
+      if (colon == std::string::npos) return Corrupt("challenges", c.id.value(), "bad sector_mix item '" + item + "'");
+      WEEFSEL_ASSIGN_OR_RETURN(domain::Sector sector, Code(domain::ParseSector(item.substr(0, colon)), "challenges", c.id.value()));
+      auto n = ParseInt(item.substr(colon + 1));
+      if (!n) return Corrupt("challenges", c.id.value(), "bad sector_mix item '" + item + "'");
+      c.sector_mix[sector] = static_cast<int>(*n);
+    }
+    c.max_coalition_size = static_cast<int>(r.Int(i, 7));
+    c.budget_eur = r.Int(i, 8);
+    c.area = r.Str(i, 9);
+    c.deadline = r.Str(i, 10);
+    WEEFSEL_ASSIGN_OR_RETURN(c.phase, Code(domain::ParseChallengePhase(r.Str(i, 11)), "challenges", c.id.value()));
+    c.owner = ActorId(r.Null(i, 12) ? 0 : r.Int(i, 12));
+    c.created_at = r.Str(i, 13);
+  }
+  for (auto& c : out) {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows caps, Q("SELECT capability, weight FROM challenge_capabilities WHERE challenge_id = $1 "
+                                             "ORDER BY position",
+                                             {Int(c.id.value())}));
+    for (size_t i = 0; i < caps.size(); ++i) c.capabilities.push_back({caps.Str(i, 0), caps.Dbl(i, 1)});
+  }
+  return out;
+}
+
+Status SqlStore::WriteChallengeChildren(const Challenge& c) {
+  Params id{Int(c.id.value())};
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM challenge_themes WHERE challenge_id = $1", id).status());
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM challenge_capabilities WHERE challenge_id = $1", id).status());
+  for (const auto& t : c.themes)
+    WEEFSEL_RETURN_IF_ERROR(
+        Q("INSERT INTO challenge_themes (challenge_id, theme) VALUES ($1, $2) ON CONFLICT DO NOTHING", {Int(c.id.value()), Text(t)})
+            .status());
+  for (size_t i = 0; i < c.capabilities.size(); ++i)
+    WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO challenge_capabilities (challenge_id, position, capability, weight) "
+                              "VALUES ($1, $2, $3, $4)",
+                              {Int(c.id.value()), Int(static_cast<int64_t>(i)), Text(c.capabilities[i].capability),
+                               c.capabilities[i].weight})
+                                .status());
+  return Status::Ok();
+}
+
+Result<ChallengeId> SqlStore::Insert(Challenge& c) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
+  Challenge stored = c;
+  Status s = Write([&]() -> Status {
+    Params p{IdOrNull(c.municipality), Text(c.title),       Text(FoldCase(c.title)),  Text(c.text),
+             Text(c.language),         Text(EncodeList(c.themes)), Text(EncodeSectorMix(c.sector_mix)),
+             Int(c.max_coalition_size), Int(c.budget_eur),  Text(c.area),             Text(c.deadline),
+             Text(domain::ChallengePhaseCode(c.phase)), IdOrNull(c.owner), Text(c.created_at)};
+    std::string cols = "municipality_id, title, search_key, text, language, themes, sector_mix, max_coalition_size, "
+                       "budget_eur, area, deadline, phase, owner_actor_id, created_at";
+    std::string vals = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14";
+    if (c.id.valid()) {
+      p.push_back(Int(c.id.value()));
+      cols += ", id";
+      vals += ", $15";
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO challenges (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    stored.id = ChallengeId(r.Int(0, 0));
+    if (c.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("challenges"));
+    return WriteChallengeChildren(stored);
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(s, "challenge",
+                                  {{"challenge.municipality", "municipalities", c.municipality.value()},
+                                   {"challenge.owner", "actors", c.owner.value()}}));
+  c.id = stored.id;
+  return c.id;
+}
+
+Status SqlStore::Update(const Challenge& c) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
+  Status s = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("UPDATE challenges SET municipality_id = $1, title = $2, search_key = $3, text = $4, language = $5, themes = $6, "
+          "sector_mix = $7, max_coalition_size = $8, budget_eur = $9, area = $10, deadline = $11, phase = $12, "
+          "owner_actor_id = $13, created_at = $14 WHERE id = $15 RETURNING id",
+          {IdOrNull(c.municipality), Text(c.title), Text(FoldCase(c.title)), Text(c.text), Text(c.language),
+           Text(EncodeList(c.themes)), Text(EncodeSectorMix(c.sector_mix)), Int(c.max_coalition_size),
+           Int(c.budget_eur), Text(c.area), Text(c.deadline), Text(domain::ChallengePhaseCode(c.phase)),
+           IdOrNull(c.owner), Text(c.created_at), Int(c.id.value())}));
+    if (r.empty()) return Status::NotFound("challenge " + std::to_string(c.id.value()) + " does not exist");
+    return WriteChallengeChildren(c);
+  });
+  return Explain(s, "challenge",
+                 {{"challenge.municipality", "municipalities", c.municipality.value()},
+                  {"challenge.owner", "actors", c.owner.value()}});
+}
+
+Result<Challenge> SqlStore::GetChallenge(ChallengeId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadChallenges(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFound("challenge " + std::to_string(id.value()) + " does not exist");
+  return std::move(v[0]);
+}
+
+Result<std::vector<Challenge>> SqlStore::ListChallenges(const ListQuery& q) {
+  Params p;
+  Tail t(p);
+  if (q.municipality.valid()) t.Where("municipality_id = " + t.Param(Int(q.municipality.value())));
+  if (q.phase) t.Where("phase = " + t.Param(Text(domain::ChallengePhaseCode(*q.phase))));
+  if (!q.theme.empty())
+    t.Where("id IN (SELECT challenge_id FROM challenge_themes WHERE theme = " + t.Param(Text(q.theme)) + ")");
+  if (!q.search.empty()) t.Where("search_key LIKE " + t.Param(LikePattern(q.search)) + kLikeEscape);
+  std::string where = t.WhereClause();
+  WEEFSEL_ASSIGN_OR_RETURN(std::string order,
+                           OrderAndPage(q,
+                                        {{"title", "search_key", true},
+                                         {"created_at", "created_at", true},
+                                         {"deadline", "deadline", true},
+                                         {"budget_eur", "budget_eur", false}},
+                                        *conn_, t));
+  return ReadChallenges(where + order, p);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coalitions.
+
+Result<std::vector<Coalition>> SqlStore::ReadCoalitions(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, challenge_id, status, explanation, score, created_at FROM coalitions" + tail, params));
+  std::vector<Coalition> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Coalition& c = out[i];
+    c.id = CoalitionId(r.Int(i, 0));
+    c.challenge = ChallengeId(r.Int(i, 1));
+    WEEFSEL_ASSIGN_OR_RETURN(c.status, Code(domain::ParseCoalitionStatus(r.Str(i, 2)), "coalitions", c.id.value()));
+    c.explanation = r.Str(i, 3);
+    c.score = r.Dbl(i, 4);
+    c.created_at = r.Str(i, 5);
+  }
+  for (auto& c : out) {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows m, Q("SELECT actor_id, role, status, covers FROM coalition_members "
+                                          "WHERE coalition_id = $1 ORDER BY position",
+                                          {Int(c.id.value())}));
+    for (size_t i = 0; i < m.size(); ++i) {
+      domain::CoalitionMember member;
+      member.actor = ActorId(m.Int(i, 0));
+      member.role = m.Str(i, 1);
+      WEEFSEL_ASSIGN_OR_RETURN(member.status, Code(domain::ParseMemberStatus(m.Str(i, 2)), "coalition_members", c.id.value()));
+      auto covers = DecodeList(m.Str(i, 3));
+      if (!covers) return Corrupt("coalition_members", c.id.value(), "covers is not a JSON list of strings");
+      member.covers = std::move(*covers);
+      c.members.push_back(std::move(member));
+    }
+  }
+  return out;
+}
+
+Status SqlStore::WriteCoalitionMembers(const Coalition& c) {
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM coalition_members WHERE coalition_id = $1", {Int(c.id.value())}).status());
+  for (size_t i = 0; i < c.members.size(); ++i) {
+    const auto& m = c.members[i];
+    WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO coalition_members (coalition_id, position, actor_id, role, status, covers) "
+                              "VALUES ($1, $2, $3, $4, $5, $6)",
+                              {Int(c.id.value()), Int(static_cast<int64_t>(i)), Int(m.actor.value()), Text(m.role),
+                               Text(domain::MemberStatusCode(m.status)), Text(EncodeList(m.covers))})
+                                .status());
+  }
+  return Status::Ok();
+}
+
+Result<CoalitionId> SqlStore::Insert(Coalition& c) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
+  Coalition stored = c;
+  Status s = Write([&]() -> Status {
+    Params p{Int(c.challenge.value()), Text(domain::CoalitionStatusCode(c.status)), Text(c.explanation), c.score,
+             Text(c.created_at)};
+    std::string cols = "challenge_id, status, explanation, score, created_at", vals = "$1, $2, $3, $4, $5";
+    if (c.id.valid()) {
+      p.push_back(Int(c.id.value()));
+      cols += ", id";
+      vals += ", $6";
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO coalitions (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    stored.id = CoalitionId(r.Int(0, 0));
+    if (c.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("coalitions"));
+    return WriteCoalitionMembers(stored);
+  });
+  std::vector<FkRef> refs{{"coalition.challenge", "challenges", c.challenge.value()}};
+  for (const auto& m : c.members) refs.push_back({"coalition.members", "actors", m.actor.value()});
+  WEEFSEL_RETURN_IF_ERROR(Explain(s, "coalition", refs));
+  c.id = stored.id;
+  return c.id;
+}
+
+Status SqlStore::Update(const Coalition& c) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
+  Status s = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("UPDATE coalitions SET challenge_id = $1, status = $2, explanation = $3, score = $4, "
+                                          "created_at = $5 WHERE id = $6 RETURNING id",
+                                          {Int(c.challenge.value()), Text(domain::CoalitionStatusCode(c.status)),
+                                           Text(c.explanation), c.score, Text(c.created_at), Int(c.id.value())}));
+    if (r.empty()) return Status::NotFound("coalition " + std::to_string(c.id.value()) + " does not exist");
+    return WriteCoalitionMembers(c);
+  });
+  std::vector<FkRef> refs{{"coalition.challenge", "challenges", c.challenge.value()}};
+  for (const auto& m : c.members) refs.push_back({"coalition.members", "actors", m.actor.value()});
+  return Explain(s, "coalition", refs);
+}
+
+Result<Coalition> SqlStore::GetCoalition(CoalitionId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadCoalitions(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFound("coalition " + std::to_string(id.value()) + " does not exist");
+  return std::move(v[0]);
+}
+
+Result<std::vector<Coalition>> SqlStore::CoalitionsOf(ChallengeId challenge) {
+  return ReadCoalitions(" WHERE challenge_id = $1 ORDER BY id", {Int(challenge.value())});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Milestones (of proposal versions and of experiments).
+
+Status SqlStore::WriteMilestones(const std::vector<domain::Milestone>& ms, ProposalId p, int version, ExperimentId e) {
+  for (size_t i = 0; i < ms.size(); ++i) {
+    const auto& m = ms[i];
+    WEEFSEL_RETURN_IF_ERROR(
+        Q("INSERT INTO milestones (proposal_id, version_number, experiment_id, position, title, due, amount_eur, status, "
+          "evidence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+          {IdOrNull(p), p.valid() ? SqlValue(Int(version)) : SqlValue(std::monostate{}), IdOrNull(e),
+           Int(static_cast<int64_t>(i)), Text(m.title), Text(m.due), Int(m.amount_eur), Text(m.status), Text(m.evidence)})
+            .status());
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<domain::Milestone>> SqlStore::ReadMilestones(const std::string& where, int64_t id, int64_t version) {
+  Params p{Int(id)};
+  if (version) p.push_back(Int(version));
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT title, due, amount_eur, status, evidence FROM milestones WHERE " + where +
+                                            " ORDER BY position",
+                                        p));
+  std::vector<domain::Milestone> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    out[i].title = r.Str(i, 0);
+    out[i].due = r.Str(i, 1);
+    out[i].amount_eur = r.Int(i, 2);
+    out[i].status = r.Str(i, 3);
+    out[i].evidence = r.Str(i, 4);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Proposals.
+
+Result<std::vector<Proposal>> SqlStore::ReadProposals(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, coalition_id, challenge_id, status, supports FROM proposals" + tail, params));
+  std::vector<Proposal> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Proposal& p = out[i];
+    p.id = ProposalId(r.Int(i, 0));
+    p.coalition = CoalitionId(r.Null(i, 1) ? 0 : r.Int(i, 1));
+    p.challenge = ChallengeId(r.Int(i, 2));
+    p.status = r.Str(i, 3);
+    p.supports = r.Int(i, 4);
+  }
+  for (auto& p : out) {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows v, Q("SELECT number, title, plan, budget_eur, indicators, author_user_id, created_at "
+                                          "FROM proposal_versions WHERE proposal_id = $1 ORDER BY number",
+                                          {Int(p.id.value())}));
+    for (size_t i = 0; i < v.size(); ++i) {
+      domain::ProposalVersion pv;
+      pv.number = static_cast<int>(v.Int(i, 0));
+      pv.title = v.Str(i, 1);
+      pv.plan = v.Str(i, 2);
+      pv.budget_eur = v.Int(i, 3);
+      auto indicators = DecodeList(v.Str(i, 4));
+      if (!indicators) return Corrupt("proposal_versions", p.id.value(), "indicators is not a JSON list of strings");
+      pv.indicators = std::move(*indicators);
+      pv.author = UserId(v.Null(i, 5) ? 0 : v.Int(i, 5));
+      pv.created_at = v.Str(i, 6);
+      WEEFSEL_ASSIGN_OR_RETURN(pv.milestones, ReadMilestones("proposal_id = $1 AND version_number = $2", p.id.value(), pv.number));
+      p.versions.push_back(std::move(pv));
+    }
+  }
+  return out;
+}
+
+Status SqlStore::WriteProposalVersions(const Proposal& p) {
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM milestones WHERE proposal_id = $1", {Int(p.id.value())}).status());
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM proposal_versions WHERE proposal_id = $1", {Int(p.id.value())}).status());
+  for (const auto& v : p.versions) {
+    WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO proposal_versions (proposal_id, number, title, plan, budget_eur, indicators, "
+                              "author_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                              {Int(p.id.value()), Int(v.number), Text(v.title), Text(v.plan), Int(v.budget_eur),
+                               Text(EncodeList(v.indicators)), IdOrNull(v.author), Text(v.created_at)})
+                                .status());
+    WEEFSEL_RETURN_IF_ERROR(WriteMilestones(v.milestones, p.id, v.number, ExperimentId()));
+  }
+  return Status::Ok();
+}
+
+Result<ProposalId> SqlStore::Insert(Proposal& p) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(p));
+  Proposal stored = p;
+  Status s = Write([&]() -> Status {
+    Params params{IdOrNull(p.coalition), Int(p.challenge.value()), Text(p.status), Int(p.supports)};
+    std::string cols = "coalition_id, challenge_id, status, supports", vals = "$1, $2, $3, $4";
+    if (p.id.valid()) {
+      params.push_back(Int(p.id.value()));
+      cols += ", id";
+      vals += ", $5";
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO proposals (" + cols + ") VALUES (" + vals + ") RETURNING id", params));
+    stored.id = ProposalId(r.Int(0, 0));
+    if (p.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("proposals"));
+    return WriteProposalVersions(stored);
+  });
+  std::vector<FkRef> refs{{"proposal.challenge", "challenges", p.challenge.value()}};
+  if (p.coalition.valid()) refs.push_back({"proposal.coalition", "coalitions", p.coalition.value()});
+  for (const auto& v : p.versions)
+    if (v.author.valid()) refs.push_back({"proposal.versions.author", "users", v.author.value()});
+  WEEFSEL_RETURN_IF_ERROR(Explain(s, "proposal", refs));
+  p.id = stored.id;
+  return p.id;
+}
+
+Status SqlStore::Update(const Proposal& p) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(p));
+  Status s = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("UPDATE proposals SET coalition_id = $1, challenge_id = $2, status = $3, supports = $4 "
+                                          "WHERE id = $5 RETURNING id",
+                                          {IdOrNull(p.coalition), Int(p.challenge.value()), Text(p.status),
+                                           Int(p.supports), Int(p.id.value())}));
+    if (r.empty()) return Status::NotFound("proposal " + std::to_string(p.id.value()) + " does not exist");
+    return WriteProposalVersions(p);
+  });
+  std::vector<FkRef> refs{{"proposal.challenge", "challenges", p.challenge.value()}};
+  if (p.coalition.valid()) refs.push_back({"proposal.coalition", "coalitions", p.coalition.value()});
+  for (const auto& v : p.versions)
+    if (v.author.valid()) refs.push_back({"proposal.versions.author", "users", v.author.value()});
+  return Explain(s, "proposal", refs);
+}
+
+Result<Proposal> SqlStore::GetProposal(ProposalId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadProposals(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFound("proposal " + std::to_string(id.value()) + " does not exist");
+  return std::move(v[0]);
+}
+
+Result<std::vector<Proposal>> SqlStore::ProposalsOf(ChallengeId challenge) {
+  return ReadProposals(" WHERE challenge_id = $1 ORDER BY id", {Int(challenge.value())});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rounds and ballots.
+
+Result<std::vector<Round>> SqlStore::ReadRounds(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, municipality_id, name, budget_eur, ballot_kind, rule, phase, min_length, "
+                                        "max_length, max_points, max_points_per_project FROM rounds" + tail,
+                                        params));
+  std::vector<Round> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Round& x = out[i];
+    x.id = RoundId(r.Int(i, 0));
+    x.municipality = MunicipalityId(r.Int(i, 1));
+    x.name = r.Str(i, 2);
+    x.budget_eur = r.Int(i, 3);
+    WEEFSEL_ASSIGN_OR_RETURN(x.ballot_kind, Code(domain::ParseBallotKind(r.Str(i, 4)), "rounds", x.id.value()));
+    x.rule = r.Str(i, 5);
+    WEEFSEL_ASSIGN_OR_RETURN(x.phase, Code(domain::ParseRoundPhase(r.Str(i, 6)), "rounds", x.id.value()));
+    x.min_length = static_cast<int>(r.Int(i, 7));
+    x.max_length = static_cast<int>(r.Int(i, 8));
+    x.max_points = static_cast<int>(r.Int(i, 9));
+    x.max_points_per_project = static_cast<int>(r.Int(i, 10));
+  }
+  for (auto& x : out) {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows p, Q("SELECT project_id, proposal_id, title, cost_eur, category, neighbourhood "
+                                          "FROM round_projects WHERE round_id = $1 ORDER BY position",
+                                          {Int(x.id.value())}));
+    for (size_t i = 0; i < p.size(); ++i) {
+      domain::RoundProject rp;
+      rp.project_id = p.Str(i, 0);
+      rp.proposal = ProposalId(p.Null(i, 1) ? 0 : p.Int(i, 1));
+      rp.title = p.Str(i, 2);
+      rp.cost_eur = p.Int(i, 3);
+      rp.category = p.Str(i, 4);
+      rp.neighbourhood = p.Str(i, 5);
+      x.projects.push_back(std::move(rp));
+    }
+  }
+  return out;
+}
+
+Status SqlStore::WriteRoundProjects(const Round& r) {
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_projects WHERE round_id = $1", {Int(r.id.value())}).status());
+  for (size_t i = 0; i < r.projects.size(); ++i) {
+    const auto& p = r.projects[i];
+    WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO round_projects (round_id, position, project_id, proposal_id, title, cost_eur, "
+                              "category, neighbourhood) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                              {Int(r.id.value()), Int(static_cast<int64_t>(i)), Text(p.project_id), IdOrNull(p.proposal),
+                               Text(p.title), Int(p.cost_eur), Text(p.category), Text(p.neighbourhood)})
+                                .status());
+  }
+  return Status::Ok();
+}
+
+namespace {
+Params RoundParams(const Round& r) {
+  return {Int(r.municipality.value()), Text(r.name), Text(FoldCase(r.name)), Int(r.budget_eur),
+          Text(domain::BallotKindCode(r.ballot_kind)), Text(r.rule), Text(domain::RoundPhaseCode(r.phase)),
+          Int(r.min_length), Int(r.max_length), Int(r.max_points), Int(r.max_points_per_project)};
+}
+}  // namespace
+
+Result<RoundId> SqlStore::Insert(Round& r) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
+  Round stored = r;
+  Status s = Write([&]() -> Status {
+    Params p = RoundParams(r);
+    std::string cols = "municipality_id, name, search_key, budget_eur, ballot_kind, rule, phase, min_length, max_length, "
+                       "max_points, max_points_per_project";
+    std::string vals = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11";
+    if (r.id.valid()) {
+      p.push_back(Int(r.id.value()));
+      cols += ", id";
+      vals += ", $12";
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows, Q("INSERT INTO rounds (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    stored.id = RoundId(rows.Int(0, 0));
+    if (r.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("rounds"));
+    return WriteRoundProjects(stored);
+  });
+  std::vector<FkRef> refs{{"round.municipality", "municipalities", r.municipality.value()}};
+  for (const auto& p : r.projects)
+    if (p.proposal.valid()) refs.push_back({"round.projects.proposal", "proposals", p.proposal.value()});
+  WEEFSEL_RETURN_IF_ERROR(Explain(s, "round", refs));
+  r.id = stored.id;
+  return r.id;
+}
+
+Status SqlStore::Update(const Round& r) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
+  Status s = Write([&]() -> Status {
+    Params p = RoundParams(r);
+    p.push_back(Int(r.id.value()));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows, Q("UPDATE rounds SET municipality_id = $1, name = $2, search_key = $3, budget_eur = $4, "
+                                             "ballot_kind = $5, rule = $6, phase = $7, min_length = $8, max_length = $9, "
+                                             "max_points = $10, max_points_per_project = $11 WHERE id = $12 RETURNING id",
+                                             p));
+    if (rows.empty()) return Status::NotFound("round " + std::to_string(r.id.value()) + " does not exist");
+    return WriteRoundProjects(r);
+  });
+  std::vector<FkRef> refs{{"round.municipality", "municipalities", r.municipality.value()}};
+  for (const auto& p : r.projects)
+    if (p.proposal.valid()) refs.push_back({"round.projects.proposal", "proposals", p.proposal.value()});
+  return Explain(s, "round", refs);
+}
+
+Result<Round> SqlStore::GetRound(RoundId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadRounds(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFound("round " + std::to_string(id.value()) + " does not exist");
+  return std::move(v[0]);
+}
+
+Result<std::vector<Round>> SqlStore::ListRounds(const ListQuery& q) {
+  Params p;
+  Tail t(p);
+  if (q.municipality.valid()) t.Where("municipality_id = " + t.Param(Int(q.municipality.value())));
+  if (!q.search.empty()) t.Where("search_key LIKE " + t.Param(LikePattern(q.search)) + kLikeEscape);
+  std::string where = t.WhereClause();
+  WEEFSEL_ASSIGN_OR_RETURN(std::string order,
+                           OrderAndPage(q, {{"name", "search_key", true}, {"budget_eur", "budget_eur", false}}, *conn_, t));
+  return ReadRounds(where + order, p);
+}
+
+Result<std::vector<Ballot>> SqlStore::ReadBallots(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, round_id, voter_user_id, kind, cast_at FROM ballots" + tail, params));
+  std::vector<Ballot> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Ballot& b = out[i];
+    b.id = BallotId(r.Int(i, 0));
+    b.round = RoundId(r.Int(i, 1));
+    b.voter = UserId(r.Int(i, 2));
+    WEEFSEL_ASSIGN_OR_RETURN(b.kind, Code(domain::ParseBallotKind(r.Str(i, 3)), "ballots", b.id.value()));
+    b.cast_at = r.Str(i, 4);
+  }
+  for (auto& b : out) {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows e, Q("SELECT project_id, points FROM ballot_entries WHERE ballot_id = $1 ORDER BY position",
+                                          {Int(b.id.value())}));
+    for (size_t i = 0; i < e.size(); ++i) b.entries.push_back({e.Str(i, 0), e.Int(i, 1)});
+  }
+  return out;
+}
+
+Result<BallotId> SqlStore::PutBallot(Ballot& b) {
+  if (!b.voter.valid()) return Status::InvalidArgument("ballot.voter: must name a user");
+  auto round = GetRound(b.round);
+  if (!round.ok()) {
+    if (round.status().code() == StatusCode::kNotFound)
+      return Status::InvalidArgument("ballot.round: round " + std::to_string(b.round.value()) + " does not exist");
+    return round.status();
+  }
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(b, *round));
+  int64_t id = 0;
+  Status s = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows existing, Q("SELECT id FROM ballots WHERE round_id = $1 AND voter_user_id = $2",
+                                                 {Int(b.round.value()), Int(b.voter.value())}));
+    if (!existing.empty()) {
+      id = existing.Int(0, 0);
+      WEEFSEL_RETURN_IF_ERROR(Q("UPDATE ballots SET kind = $1, cast_at = $2 WHERE id = $3",
+                                {Text(domain::BallotKindCode(b.kind)), Text(b.cast_at), Int(id)})
+                                  .status());
+      WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM ballot_entries WHERE ballot_id = $1", {Int(id)}).status());
+    } else {
+      WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO ballots (round_id, voter_user_id, kind, cast_at) VALUES ($1, $2, $3, $4) "
+                                            "RETURNING id",
+                                            {Int(b.round.value()), Int(b.voter.value()), Text(domain::BallotKindCode(b.kind)),
+                                             Text(b.cast_at)}));
+      id = r.Int(0, 0);
+    }
+    for (size_t i = 0; i < b.entries.size(); ++i)
+      WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO ballot_entries (ballot_id, position, project_id, points) VALUES ($1, $2, $3, $4)",
+                                {Int(id), Int(static_cast<int64_t>(i)), Text(b.entries[i].project_id), Int(b.entries[i].points)})
+                                  .status());
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(s, "ballot", {{"ballot.voter", "users", b.voter.value()}}));
+  b.id = BallotId(id);
+  return b.id;
+}
+
+Result<std::vector<Ballot>> SqlStore::BallotsOf(RoundId round) {
+  return ReadBallots(" WHERE round_id = $1 ORDER BY id", {Int(round.value())});
+}
+
+// ---------------------------------------------------------------------------------------------
+// Experiments.
+
+Result<std::vector<Experiment>> SqlStore::ReadExperiments(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, proposal_id, hypotheses, status, outcome, learned FROM experiments" + tail, params));
+  std::vector<Experiment> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Experiment& e = out[i];
+    e.id = ExperimentId(r.Int(i, 0));
+    e.proposal = ProposalId(r.Int(i, 1));
+    WEEFSEL_ASSIGN_OR_RETURN(e.hypotheses, ListColumn(r, i, 2, "experiments", "hypotheses"));
+    e.status = r.Str(i, 3);
+    e.outcome = r.Str(i, 4);
+    e.learned = r.Str(i, 5);
+  }
+  for (auto& e : out) {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows ind, Q("SELECT id, name, unit, baseline, target FROM indicators WHERE experiment_id = $1 "
+                                            "ORDER BY position",
+                                            {Int(e.id.value())}));
+    for (size_t i = 0; i < ind.size(); ++i) {
+      domain::Indicator x;
+      x.id = IndicatorId(ind.Int(i, 0));
+      x.name = ind.Str(i, 1);
+      x.unit = ind.Str(i, 2);
+      x.baseline = ind.Dbl(i, 3);
+      x.target = ind.Dbl(i, 4);
+      WEEFSEL_ASSIGN_OR_RETURN(SqlRows m, Q("SELECT date, value, source FROM measurements WHERE indicator_id = $1 ORDER BY position",
+                                            {Int(x.id.value())}));
+      for (size_t k = 0; k < m.size(); ++k) x.measurements.push_back({m.Str(k, 0), m.Dbl(k, 1), m.Str(k, 2)});
+      e.indicators.push_back(std::move(x));
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(e.milestones, ReadMilestones("experiment_id = $1", e.id.value(), 0));
+  }
+  return out;
+}
+
+Status SqlStore::WriteExperimentChildren(const Experiment& e) {
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM indicators WHERE experiment_id = $1", {Int(e.id.value())}).status());
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM milestones WHERE experiment_id = $1", {Int(e.id.value())}).status());
+  bool explicit_ids = false;
+  for (size_t i = 0; i < e.indicators.size(); ++i) {
+    const auto& x = e.indicators[i];
+    Params p{Int(e.id.value()), Int(static_cast<int64_t>(i)), Text(x.name), Text(x.unit), x.baseline, x.target};
+    std::string cols = "experiment_id, position, name, unit, baseline, target", vals = "$1, $2, $3, $4, $5, $6";
+    if (x.id.valid()) {
+      p.push_back(Int(x.id.value()));
+      cols += ", id";
+      vals += ", $7";
+      explicit_ids = true;
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO indicators (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    int64_t ind = r.Int(0, 0);
+    for (size_t k = 0; k < x.measurements.size(); ++k) {
+      const auto& m = x.measurements[k];
+      WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO measurements (indicator_id, position, date, value, source) VALUES ($1, $2, $3, $4, $5)",
+                                {Int(ind), Int(static_cast<int64_t>(k)), Text(m.date), m.value, Text(m.source)})
+                                  .status());
+    }
+  }
+  if (explicit_ids) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("indicators"));
+  return WriteMilestones(e.milestones, ProposalId(), 0, e.id);
+}
+
+Result<ExperimentId> SqlStore::Insert(Experiment& e) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
+  Experiment stored = e;
+  Status s = Write([&]() -> Status {
+    Params p{Int(e.proposal.value()), Text(EncodeList(e.hypotheses)), Text(e.status), Text(e.outcome), Text(e.learned)};
+    std::string cols = "proposal_id, hypotheses, status, outcome, learned", vals = "$1, $2, $3, $4, $5";
+    if (e.id.valid()) {
+      p.push_back(Int(e.id.value()));
+      cols += ", id";
+      vals += ", $6";
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO experiments (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    stored.id = ExperimentId(r.Int(0, 0));
+    if (e.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("experiments"));
+    return WriteExperimentChildren(stored);
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(s, "experiment", {{"experiment.proposal", "proposals", e.proposal.value()}}));
+  // Hand back the ids the indicators received.
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows ids, Q("SELECT id FROM indicators WHERE experiment_id = $1 ORDER BY position",
+                                          {Int(stored.id.value())}));
+  for (size_t i = 0; i < ids.size() && i < e.indicators.size(); ++i) e.indicators[i].id = IndicatorId(ids.Int(i, 0));
+  e.id = stored.id;
+  return e.id;
+}
+
+Status SqlStore::Update(const Experiment& e) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
+  Status s = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("UPDATE experiments SET proposal_id = $1, hypotheses = $2, status = $3, outcome = $4, "
+                                          "learned = $5 WHERE id = $6 RETURNING id",
+                                          {Int(e.proposal.value()), Text(EncodeList(e.hypotheses)), Text(e.status),
+                                           Text(e.outcome), Text(e.learned), Int(e.id.value())}));
+    if (r.empty()) return Status::NotFound("experiment " + std::to_string(e.id.value()) + " does not exist");
+    return WriteExperimentChildren(e);
+  });
+  return Explain(s, "experiment", {{"experiment.proposal", "proposals", e.proposal.value()}});
+}
+
+Result<Experiment> SqlStore::GetExperiment(ExperimentId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadExperiments(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFound("experiment " + std::to_string(id.value()) + " does not exist");
+  return std::move(v[0]);
+}
+
+Result<std::vector<Experiment>> SqlStore::ListExperiments(const ListQuery& q) {
+  Params p;
+  Tail t(p);
+  WEEFSEL_ASSIGN_OR_RETURN(std::string order, OrderAndPage(q, {{"status", "status", true}}, *conn_, t));
+  return ReadExperiments(order, p);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users and roles.
+
+Result<std::vector<User>> SqlStore::ReadUsers(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, email, display_name, password_hash, created_at FROM users" + tail, params));
+  std::vector<User> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    out[i].id = UserId(r.Int(i, 0));
+    out[i].email = r.Str(i, 1);
+    out[i].display_name = r.Str(i, 2);
+    out[i].password_hash = r.Str(i, 3);
+    out[i].created_at = r.Str(i, 4);
+  }
+  return out;
+}
+
+Result<UserId> SqlStore::Insert(User& u) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(u));
+  int64_t id = 0;
+  Status s = Write([&]() -> Status {
+    Params p{Text(u.email), Text(u.display_name), Text(u.password_hash), Text(u.created_at)};
+    std::string cols = "email, display_name, password_hash, created_at", vals = "$1, $2, $3, $4";
+    if (u.id.valid()) {
+      p.push_back(Int(u.id.value()));
+      cols += ", id";
+      vals += ", $5";
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO users (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    id = r.Int(0, 0);
+    if (u.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("users"));
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(s, "user"));
+  u.id = UserId(id);
+  return u.id;
+}
+
+Status SqlStore::Update(const User& u) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(u));
+  Status s = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("UPDATE users SET email = $1, display_name = $2, password_hash = $3, created_at = $4 "
+                                          "WHERE id = $5 RETURNING id",
+                                          {Text(u.email), Text(u.display_name), Text(u.password_hash), Text(u.created_at),
+                                           Int(u.id.value())}));
+    if (r.empty()) return Status::NotFound("user " + std::to_string(u.id.value()) + " does not exist");
+    return Status::Ok();
+  });
+  return Explain(s, "user");
+}
+
+Result<User> SqlStore::GetUser(UserId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadUsers(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFound("user " + std::to_string(id.value()) + " does not exist");
+  return std::move(v[0]);
+}
+
+Result<User> SqlStore::GetUserByEmail(const std::string& email) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadUsers(" WHERE lower(email) = lower($1)", {Text(email)}));
+  if (v.empty()) return Status::NotFound("no user with e-mail '" + email + "'");
+  return std::move(v[0]);
+}
+
+namespace {
+Status ValidateGrant(const domain::RoleGrant& g) {
+  if (!g.user.valid()) return Status::InvalidArgument("role_grant.user: must name a user");
+  if (g.role == domain::Role::kActorMember && !g.actor.valid())
+    return Status::InvalidArgument("role_grant.actor: an actor_member grant must name an actor");
+  if (g.role == domain::Role::kOfficer && !g.municipality.valid())
+    return Status::InvalidArgument("role_grant.municipality: an officer grant must name a municipality");
+  return Status::Ok();
+}
+}  // namespace
+
+Status SqlStore::Grant(const domain::RoleGrant& g) {
+  WEEFSEL_RETURN_IF_ERROR(ValidateGrant(g));
+  Status s = Write([&]() -> Status {
+    return Q("INSERT INTO role_grants (user_id, role, municipality_id, actor_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+             {Int(g.user.value()), Text(domain::RoleCode(g.role)), IdOrNull(g.municipality), IdOrNull(g.actor)})
+        .status();
+  });
+  std::vector<FkRef> refs{{"role_grant.user", "users", g.user.value()}};
+  if (g.municipality.valid()) refs.push_back({"role_grant.municipality", "municipalities", g.municipality.value()});
+  if (g.actor.valid()) refs.push_back({"role_grant.actor", "actors", g.actor.value()});
+  return Explain(s, "role_grant", refs);
+}
+
+Status SqlStore::Revoke(const domain::RoleGrant& g) {
+  return Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM role_grants WHERE user_id = $1 AND role = $2 AND "
+                                          "COALESCE(municipality_id, 0) = $3 AND COALESCE(actor_id, 0) = $4 RETURNING user_id",
+                                          {Int(g.user.value()), Text(domain::RoleCode(g.role)), Int(g.municipality.value()),
+                                           Int(g.actor.value())}));
+    if (r.empty()) return Status::NotFound("user " + std::to_string(g.user.value()) + " has no such " +
+                                           std::string(domain::RoleCode(g.role)) + " grant");
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<domain::RoleGrant>> SqlStore::GrantsOf(UserId user) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT role, municipality_id, actor_id FROM role_grants WHERE user_id = $1 "
+                                        "ORDER BY role, COALESCE(municipality_id, 0), COALESCE(actor_id, 0)",
+                                        {Int(user.value())}));
+  std::vector<domain::RoleGrant> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    out[i].user = user;
+    WEEFSEL_ASSIGN_OR_RETURN(out[i].role, Code(domain::ParseRole(r.Str(i, 0)), "role_grants", user.value()));
+    out[i].municipality = MunicipalityId(r.Null(i, 1) ? 0 : r.Int(i, 1));
+    out[i].actor = ActorId(r.Null(i, 2) ? 0 : r.Int(i, 2));
+  }
+  return out;
+}
+
+}  // namespace weefsel::storage

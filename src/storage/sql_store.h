@@ -1,0 +1,128 @@
+// storage/sql_store.h: the Store written once in SQL, over a SqlConnection (internal to storage/).
+//
+// SqlStore owns its connection and implements every Store method with portable SQL; what differs
+// between SQLite and PostgreSQL (placeholders, bulk COPY, id sequences, error decoding) lives in
+// the connection. Every write validates with domain::Validate first, runs in a transaction (a
+// savepoint when nested) and bumps the data version. Nested Transaction() calls use savepoints:
+// an inner failure undoes only the inner work; nothing is durable until the outermost commit.
+// Thread-safety: one thread at a time, like every Store.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "storage/migrations.h"
+#include "storage/sql_connection.h"
+#include "storage/store.h"
+
+namespace weefsel::storage {
+
+class SqlStore final : public Store {
+ public:
+  // Takes the connection, applies the pending `migrations`, returns the ready store.
+  static Result<std::unique_ptr<Store>> Create(std::unique_ptr<SqlConnection> conn,
+                                               const std::vector<Migration>& migrations);
+
+  std::string Dialect() const override { return conn_->Dialect(); }
+  Result<int> SchemaVersion() override;
+  Status Transaction(const std::function<Status()>& body) override;
+  Result<Counts> Count() override;
+  Result<int64_t> DataVersion() override;
+
+  Result<MunicipalityId> Insert(domain::Municipality& m) override;
+  Status Update(const domain::Municipality& m) override;
+  Result<domain::Municipality> GetMunicipality(MunicipalityId id) override;
+  Result<domain::Municipality> GetMunicipalityByCode(const std::string& cbs_code) override;
+  Result<std::vector<domain::Municipality>> ListMunicipalities(const ListQuery& q) override;
+
+  Result<ActorId> Insert(domain::Actor& a) override;
+  Status InsertActors(std::vector<domain::Actor>& actors) override;
+  Status Update(const domain::Actor& a) override;
+  Status DeleteActor(ActorId id) override;
+  Result<domain::Actor> GetActor(ActorId id) override;
+  Result<std::vector<domain::Actor>> ListActors(const ListQuery& q) override;
+
+  Result<TieId> Insert(domain::Tie& t) override;
+  Status InsertTies(std::vector<domain::Tie>& ties) override;
+  Status DeleteTie(TieId id) override;
+  Result<std::vector<domain::Tie>> ListTies(const ListQuery& q) override;
+  Result<std::vector<domain::Tie>> TiesOf(ActorId actor) override;
+
+  Result<ChallengeId> Insert(domain::Challenge& c) override;
+  Status Update(const domain::Challenge& c) override;
+  Result<domain::Challenge> GetChallenge(ChallengeId id) override;
+  Result<std::vector<domain::Challenge>> ListChallenges(const ListQuery& q) override;
+
+  Result<CoalitionId> Insert(domain::Coalition& c) override;
+  Status Update(const domain::Coalition& c) override;
+  Result<domain::Coalition> GetCoalition(CoalitionId id) override;
+  Result<std::vector<domain::Coalition>> CoalitionsOf(ChallengeId challenge) override;
+
+  Result<ProposalId> Insert(domain::Proposal& p) override;
+  Status Update(const domain::Proposal& p) override;
+  Result<domain::Proposal> GetProposal(ProposalId id) override;
+  Result<std::vector<domain::Proposal>> ProposalsOf(ChallengeId challenge) override;
+
+  Result<RoundId> Insert(domain::Round& r) override;
+  Status Update(const domain::Round& r) override;
+  Result<domain::Round> GetRound(RoundId id) override;
+  Result<std::vector<domain::Round>> ListRounds(const ListQuery& q) override;
+  Result<BallotId> PutBallot(domain::Ballot& b) override;
+  Result<std::vector<domain::Ballot>> BallotsOf(RoundId round) override;
+
+  Result<ExperimentId> Insert(domain::Experiment& e) override;
+  Status Update(const domain::Experiment& e) override;
+  Result<domain::Experiment> GetExperiment(ExperimentId id) override;
+  Result<std::vector<domain::Experiment>> ListExperiments(const ListQuery& q) override;
+
+  Result<UserId> Insert(domain::User& u) override;
+  Status Update(const domain::User& u) override;
+  Result<domain::User> GetUser(UserId id) override;
+  Result<domain::User> GetUserByEmail(const std::string& email) override;
+  Status Grant(const domain::RoleGrant& g) override;
+  Status Revoke(const domain::RoleGrant& g) override;
+  Result<std::vector<domain::RoleGrant>> GrantsOf(UserId user) override;
+
+ private:
+  explicit SqlStore(std::unique_ptr<SqlConnection> conn) : conn_(std::move(conn)) {}
+
+  struct FkRef {
+    std::string field;   // "tie.b"
+    std::string table;   // "actors"
+    int64_t id;
+  };
+
+  Status Migrate(const std::vector<Migration>& migrations);
+  // A write: body in a transaction (savepoint when nested), then the data version bumped.
+  Status Write(const std::function<Status()>& body);
+  Result<SqlRows> Q(const std::string& sql, const std::vector<SqlValue>& params = {});
+  // Rewrites a connection error: unique -> "<entity>.<field> ... already exists", foreign key ->
+  // the first of `refs` whose row is missing.
+  Status Explain(const Status& s, std::string_view entity, const std::vector<FkRef>& refs = {});
+  Status Exists(const std::string& table, int64_t id, std::string_view what);
+
+  Status WriteActorThemes(const domain::Actor& a);
+  Status WriteChallengeChildren(const domain::Challenge& c);
+  Status WriteCoalitionMembers(const domain::Coalition& c);
+  Status WriteProposalVersions(const domain::Proposal& p);
+  Status WriteRoundProjects(const domain::Round& r);
+  Status WriteExperimentChildren(const domain::Experiment& e);
+  Status WriteMilestones(const std::vector<domain::Milestone>& ms, ProposalId p, int version, ExperimentId e);
+  Result<std::vector<domain::Milestone>> ReadMilestones(const std::string& where, int64_t id, int64_t version);
+
+  Result<std::vector<domain::Municipality>> ReadMunicipalities(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::Actor>> ReadActors(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::Tie>> ReadTies(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::Challenge>> ReadChallenges(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::Coalition>> ReadCoalitions(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::Proposal>> ReadProposals(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::Round>> ReadRounds(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::Experiment>> ReadExperiments(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::User>> ReadUsers(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::Ballot>> ReadBallots(const std::string& tail, const std::vector<SqlValue>& params);
+
+  std::unique_ptr<SqlConnection> conn_;
+  int depth_ = 0;   // open Transaction() levels
+};
+
+}  // namespace weefsel::storage

@@ -1,0 +1,211 @@
+#include "storage/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+#include "storage/migrations.h"
+#include "storage/sql_store.h"
+
+namespace weefsel::storage {
+
+namespace {
+
+// "$12" -> "?12": SQLite's numbered parameters keep the PostgreSQL numbering.
+std::string Rewrite(const std::string& sql) {
+  std::string out = sql;
+  bool quoted = false;
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i] == '\'') quoted = !quoted;
+    if (!quoted && out[i] == '$' && i + 1 < out.size() && out[i + 1] >= '0' && out[i + 1] <= '9') out[i] = '?';
+  }
+  return out;
+}
+
+class SqliteConnection final : public SqlConnection {
+ public:
+  explicit SqliteConnection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  ~SqliteConnection() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db_);
+  }
+
+  std::string Dialect() const override { return "sqlite"; }
+  std::string BeginSql() const override { return "BEGIN IMMEDIATE"; }
+  std::string OrderText(const std::string& column) const override { return column; }
+
+  Status Exec(const std::string& script) override {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, script.c_str(), nullptr, nullptr, &err);
+    std::string msg = err ? err : "";
+    sqlite3_free(err);
+    if (rc != SQLITE_OK) return Error(rc, msg);
+    return Status::Ok();
+  }
+
+  Result<SqlRows> Query(const std::string& sql, const std::vector<SqlValue>& params) override {
+    WEEFSEL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+    for (size_t i = 0; i < params.size(); ++i) Bind(stmt, static_cast<int>(i) + 1, params[i]);
+    SqlRows rows;
+    const int cols = sqlite3_column_count(stmt);
+    for (;;) {
+      int rc = sqlite3_step(stmt);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) {
+        Status s = Error(sqlite3_extended_errcode(db_), sqlite3_errmsg(db_));
+        sqlite3_reset(stmt);
+        sqlite3_clear_bindings(stmt);
+        return s;
+      }
+      auto& row = rows.rows().emplace_back(static_cast<size_t>(cols));
+      for (int c = 0; c < cols; ++c) {
+        switch (sqlite3_column_type(stmt, c)) {
+          case SQLITE_INTEGER: row[c] = static_cast<int64_t>(sqlite3_column_int64(stmt, c)); break;
+          case SQLITE_FLOAT: row[c] = sqlite3_column_double(stmt, c); break;
+          case SQLITE_NULL: break;
+          default: {
+            const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+            row[c] = std::string(text ? text : "", static_cast<size_t>(sqlite3_column_bytes(stmt, c)));
+          }
+        }
+      }
+    }
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return rows;
+  }
+
+  Status CopyRows(const std::string& table, const std::vector<std::string>& columns,
+                  const std::function<Status(RowSink&)>& produce) override {
+    std::string sql = "INSERT INTO " + table + " (";
+    for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i];
+    sql += ") VALUES (";
+    for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 1);
+    sql += ")";
+    WEEFSEL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
+    Sink sink(this, stmt);
+    Status s = produce(sink);
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return s;
+  }
+
+  Result<std::vector<int64_t>> ReserveIds(const std::string& table, size_t n) override {
+    // Inside BEGIN IMMEDIATE this connection holds the write lock, so max(id) + 1 ... is ours.
+    std::vector<int64_t> ids;
+    if (n == 0) return ids;
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Query("SELECT COALESCE(MAX(id), 0) FROM " + table, {}));
+    int64_t next = r.Int(0, 0) + 1;
+    ids.resize(n);
+    for (size_t i = 0; i < n; ++i) ids[i] = next + static_cast<int64_t>(i);
+    return ids;
+  }
+
+  Status SyncIdSequence(const std::string&) override { return Status::Ok(); }   // rowids follow max(id)
+
+ private:
+  class Sink final : public RowSink {
+   public:
+    Sink(SqliteConnection* conn, sqlite3_stmt* stmt) : conn_(conn), stmt_(stmt) {}
+    void Null() override { sqlite3_bind_null(stmt_, ++col_); }
+    void Int(int64_t v) override { sqlite3_bind_int64(stmt_, ++col_, v); }
+    void Dbl(double v) override { sqlite3_bind_double(stmt_, ++col_, v); }
+    void Text(std::string_view v) override {
+      sqlite3_bind_text(stmt_, ++col_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    }
+    Status EndRow() override {
+      col_ = 0;
+      int rc = sqlite3_step(stmt_);
+      sqlite3_reset(stmt_);
+      if (rc != SQLITE_DONE) return conn_->Error(sqlite3_extended_errcode(conn_->db_), sqlite3_errmsg(conn_->db_));
+      return Status::Ok();
+    }
+
+   private:
+    SqliteConnection* conn_;
+    sqlite3_stmt* stmt_;
+    int col_ = 0;
+  };
+
+  Result<sqlite3_stmt*> Prepare(const std::string& sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    std::string rewritten = Rewrite(sql);
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, rewritten.c_str(), static_cast<int>(rewritten.size()), SQLITE_PREPARE_PERSISTENT,
+                                &stmt, nullptr);
+    if (rc != SQLITE_OK) return Error(rc, sqlite3_errmsg(db_)).WithContext("preparing SQL");
+    cache_.emplace(sql, stmt);
+    return stmt;
+  }
+
+  static void Bind(sqlite3_stmt* stmt, int i, const SqlValue& v) {
+    if (auto* x = std::get_if<int64_t>(&v)) sqlite3_bind_int64(stmt, i, *x);
+    else if (auto* d = std::get_if<double>(&v)) sqlite3_bind_double(stmt, i, *d);
+    else if (auto* s = std::get_if<std::string>(&v))
+      sqlite3_bind_text(stmt, i, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
+    else sqlite3_bind_null(stmt, i);
+  }
+
+  Status Error(int rc, const std::string& msg) const {
+    switch (rc) {
+      case SQLITE_CONSTRAINT_UNIQUE:
+      case SQLITE_CONSTRAINT_PRIMARYKEY: {
+        // "UNIQUE constraint failed: municipalities.cbs_code" -> "cbs_code"
+        std::string cols;
+        auto colon = msg.find(": ");
+        std::string list = colon == std::string::npos ? msg : msg.substr(colon + 2);
+        for (size_t start = 0; start <= list.size();) {
+          size_t end = list.find(", ", start);
+          std::string item = list.substr(start, end == std::string::npos ? std::string::npos : end - start);
+          auto dot = item.find('.');
+          cols += (cols.empty() ? "" : ", ") + (dot == std::string::npos ? item : item.substr(dot + 1));
+          if (end == std::string::npos) break;
+          start = end + 2;
+        }
+        return Status::AlreadyExists(cols);
+      }
+      case SQLITE_CONSTRAINT_FOREIGNKEY:
+        return Status::InvalidArgument(std::string(kForeignKeyMarker) + ": " + msg);
+      case SQLITE_CONSTRAINT_CHECK:
+      case SQLITE_CONSTRAINT_NOTNULL:
+        return Status::InvalidArgument(msg);
+      case SQLITE_BUSY:
+      case SQLITE_LOCKED:
+        return Status::Unavailable("database " + path_ + " is busy: " + msg);
+      default:
+        if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+          return Status::Unavailable("database " + path_ + " is busy: " + msg);
+        if ((rc & 0xff) == SQLITE_CONSTRAINT) return Status::InvalidArgument(msg);
+        return Status::Internal("sqlite " + path_ + ": " + msg);
+    }
+  }
+
+  sqlite3* db_;
+  std::string path_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close_v2(db);
+    return Status::Unavailable("cannot open SQLite database '" + path + "': " + msg);
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, 5000);
+  auto conn = std::make_unique<SqliteConnection>(db, path);
+  Status s = conn->Exec("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kInternal)
+      return Status::Unavailable("cannot use SQLite database '" + path + "': " + s.message());
+    return s;
+  }
+  return SqlStore::Create(std::move(conn), SqliteMigrations());
+}
+
+}  // namespace weefsel::storage

@@ -1,0 +1,15 @@
+#include "storage/store.h"
+
+#include "base/strings.h"
+#include "storage/postgres_store.h"
+#include "storage/sqlite_store.h"
+
+namespace weefsel::storage {
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& url) {
+  if (url.empty()) return Status::InvalidArgument("--db: empty database path or URL");
+  if (StartsWith(url, "postgres://") || StartsWith(url, "postgresql://")) return OpenPostgresStore(url);
+  return OpenSqliteStore(url);
+}
+
+}  // namespace weefsel::storage
