@@ -1,0 +1,875 @@
+// tests/store_contract_test.cc: the one contract every Store backend keeps.
+//
+// The same parameterised suite runs against SQLite (instantiation Sqlite/, label unit: a fresh
+// database file per test) and PostgreSQL (instantiation Postgres/, label pg: a fresh schema per
+// test in the database named by WEEFSEL_TEST_PG_URL; scripts/with-postgres provides one). Without
+// the URL the PostgreSQL tests skip, except under CI=true where that is a failure.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <pqxx/pqxx>
+#include <random>
+#include <sstream>
+
+#include "storage/migrations.h"
+#include "storage/store.h"
+#include "tests/kit/shared_data.h"
+
+namespace weefsel::storage {
+namespace {
+
+using namespace domain;
+
+enum class Backend { kSqlite, kPostgres };
+
+bool Contains(const Status& s, std::string_view needle) { return s.message().find(needle) != std::string::npos; }
+
+// Full dumps of entities, so that a round trip compares every field and a failure shows which.
+std::string Dump(const Municipality& m) {
+  std::ostringstream o;
+  o << m.id << '|' << m.cbs_code << '|' << m.name << '|' << m.province << '|' << m.population << '|' << m.lat << '|' << m.lon;
+  return o.str();
+}
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += "[" + s + "]";
+  return out;
+}
+std::string Dump(const Actor& a) {
+  std::ostringstream o;
+  o << a.id << '|' << a.name << '|' << ActorKindCode(a.kind) << '|' << a.municipality << '|' << a.area << '|'
+    << Join(a.themes) << '|' << Join(a.capabilities) << '|' << a.description << '|' << a.size << '|' << a.website << '|'
+    << a.generated << '|' << a.source;
+  return o.str();
+}
+std::string Dump(const Tie& t) {
+  std::ostringstream o;
+  o.precision(17);
+  o << t.id << '|' << t.a << '|' << t.b << '|' << t.weight << '|' << TieKindCode(t.kind) << '|' << TieSourceCode(t.source)
+    << '|' << t.from << '|' << t.until << '|' << t.note;
+  return o.str();
+}
+std::string Dump(const Challenge& c) {
+  std::ostringstream o;
+  o << c.id << '|' << c.municipality << '|' << c.title << '|' << c.text << '|' << c.language << '|' << Join(c.themes) << '|';
+  for (const auto& n : c.capabilities) o << n.capability << '=' << n.weight << ',';
+  o << '|';
+  for (const auto& [s, n] : c.sector_mix) o << SectorCode(s) << '=' << n << ',';
+  o << '|' << c.max_coalition_size << '|' << c.budget_eur << '|' << c.area << '|' << c.deadline << '|'
+    << ChallengePhaseCode(c.phase) << '|' << c.owner << '|' << c.created_at;
+  return o.str();
+}
+std::string Dump(const Coalition& c) {
+  std::ostringstream o;
+  o << c.id << '|' << c.challenge << '|' << CoalitionStatusCode(c.status) << '|' << c.explanation << '|' << c.score << '|'
+    << c.created_at << '|';
+  for (const auto& m : c.members) o << m.actor << ':' << m.role << ':' << MemberStatusCode(m.status) << ':' << Join(m.covers) << ',';
+  return o.str();
+}
+std::string Dump(const std::vector<Milestone>& ms) {
+  std::ostringstream o;
+  for (const auto& m : ms) o << '{' << m.title << ':' << m.due << ':' << m.amount_eur << ':' << m.status << ':' << m.evidence << '}';
+  return o.str();
+}
+std::string Dump(const Proposal& p) {
+  std::ostringstream o;
+  o << p.id << '|' << p.coalition << '|' << p.challenge << '|' << p.status << '|' << p.supports << '|';
+  for (const auto& v : p.versions)
+    o << '<' << v.number << ':' << v.title << ':' << v.plan << ':' << v.budget_eur << ':' << Join(v.indicators) << ':' << v.author
+      << ':' << v.created_at << ':' << Dump(v.milestones) << '>';
+  return o.str();
+}
+std::string Dump(const Round& r) {
+  std::ostringstream o;
+  o << r.id << '|' << r.municipality << '|' << r.name << '|' << r.budget_eur << '|' << BallotKindCode(r.ballot_kind) << '|' << r.rule
+    << '|' << RoundPhaseCode(r.phase) << '|' << r.min_length << '|' << r.max_length << '|' << r.max_points << '|'
+    << r.max_points_per_project << '|';
+  for (const auto& p : r.projects)
+    o << '<' << p.project_id << ':' << p.proposal << ':' << p.title << ':' << p.cost_eur << ':' << p.category << ':' << p.neighbourhood << '>';
+  return o.str();
+}
+std::string Dump(const Ballot& b) {
+  std::ostringstream o;
+  o << b.id << '|' << b.round << '|' << b.voter << '|' << BallotKindCode(b.kind) << '|' << b.cast_at << '|';
+  for (const auto& e : b.entries) o << e.project_id << '=' << e.points << ',';
+  return o.str();
+}
+std::string Dump(const Experiment& e) {
+  std::ostringstream o;
+  o.precision(17);
+  o << e.id << '|' << e.proposal << '|' << Join(e.hypotheses) << '|' << e.status << '|' << e.outcome << '|' << e.learned << '|';
+  for (const auto& i : e.indicators) {
+    o << '<' << i.id << ':' << i.name << ':' << i.unit << ':' << i.baseline << ':' << i.target << ':';
+    for (const auto& m : i.measurements) o << m.date << '=' << m.value << '@' << m.source << ',';
+    o << '>';
+  }
+  o << Dump(e.milestones);
+  return o.str();
+}
+std::string Dump(const User& u) {
+  return std::to_string(u.id.value()) + "|" + u.email + "|" + u.display_name + "|" + u.password_hash + "|" + u.created_at;
+}
+
+// Builders for a small world.
+Municipality Gemeente(std::string code, std::string name) {
+  return Municipality{.cbs_code = std::move(code), .name = std::move(name), .province = "Noord-Holland", .population = 1000,
+                      .lat = 52.37, .lon = 4.89};
+}
+Actor Org(std::string name, MunicipalityId m = {}, ActorKind kind = ActorKind::kSocialEnterprise,
+          std::vector<std::string> themes = {"eenzaamheid"}) {
+  Actor a;
+  a.name = std::move(name);
+  a.kind = kind;
+  a.municipality = m;
+  a.area = "Noord";
+  a.themes = std::move(themes);
+  a.capabilities = {"care", "software"};
+  a.description = "Een \"organisatie\"\tmet\nregels en een backslash \\.";
+  a.size = 12;
+  a.website = "https://example.nl";
+  a.generated = true;
+  a.source = "test";
+  return a;
+}
+
+std::string UniqueName() {
+  static std::atomic<int> counter{0};
+  std::random_device rd;
+  return "t" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(rd() % 100000);
+}
+
+class StoreContract : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Backend::kSqlite) {
+      dir_ = std::filesystem::temp_directory_path() / ("weefsel-store-" + UniqueName());
+      std::filesystem::create_directories(dir_);
+      url_ = (dir_ / "weefsel.db").string();
+    } else {
+      const char* base = std::getenv("WEEFSEL_TEST_PG_URL");
+      if (!base || !*base) {
+        if (testkit::UnderCi()) FAIL() << "WEEFSEL_TEST_PG_URL is not set under CI (run through scripts/with-postgres)";
+        GTEST_SKIP() << "WEEFSEL_TEST_PG_URL not set; run the pg tests through scripts/with-postgres";
+      }
+      base_url_ = base;
+      schema_ = UniqueName();
+      try {
+        pqxx::connection c(base_url_);
+        pqxx::nontransaction w(c);
+        w.exec("CREATE SCHEMA " + schema_);
+      } catch (const std::exception& e) {
+        FAIL() << "cannot create schema in " << base_url_ << ": " << e.what();
+      }
+      url_ = base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema_;
+    }
+    auto s = Store::Open(url_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+  }
+
+  void TearDown() override {
+    store_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+    if (!schema_.empty()) {
+      try {
+        pqxx::connection c(base_url_);
+        pqxx::nontransaction w(c);
+        w.exec("DROP SCHEMA " + schema_ + " CASCADE");
+      } catch (const std::exception&) {
+      }
+    }
+  }
+
+  void Reopen() {
+    store_.reset();
+    auto s = Store::Open(url_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+  }
+
+  MunicipalityId AddGemeente(std::string code = "GM0363", std::string name = "Amsterdam") {
+    Municipality m = Gemeente(std::move(code), std::move(name));
+    auto id = store_->Insert(m);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return m.id;
+  }
+  ActorId AddActor(std::string name, MunicipalityId m = {}, ActorKind kind = ActorKind::kSocialEnterprise,
+                   std::vector<std::string> themes = {"eenzaamheid"}) {
+    Actor a = Org(std::move(name), m, kind, std::move(themes));
+    auto id = store_->Insert(a);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return a.id;
+  }
+  UserId AddUser(std::string email) {
+    User u{.email = std::move(email), .display_name = "Anne de Vries", .password_hash = "$argon2id$x", .created_at = "2026-11-29T10:00:00Z"};
+    auto id = store_->Insert(u);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return u.id;
+  }
+  ChallengeId AddChallenge(MunicipalityId m, std::string title = "Eenzaamheid onder ouderen in Noord") {
+    Challenge c{.municipality = m, .title = std::move(title), .text = "Veel ouderen zijn eenzaam."};
+    c.themes = {"eenzaamheid", "vergrijzing"};
+    auto id = store_->Insert(c);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return c.id;
+  }
+  int64_t Version() {
+    auto v = store_->DataVersion();
+    EXPECT_TRUE(v.ok()) << v.status().ToString();
+    return v.ok() ? *v : -1;
+  }
+
+  std::string url_, base_url_, schema_;
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+// --- opening and migrations -------------------------------------------------------------------
+
+TEST_P(StoreContract, RecordsSchemaVersionAndDialect) {
+  const auto& migrations = GetParam() == Backend::kSqlite ? SqliteMigrations() : PostgresMigrations();
+  auto v = store_->SchemaVersion();
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(*v, migrations.back().version);
+  EXPECT_GE(*v, 2);
+  EXPECT_EQ(store_->Dialect(), GetParam() == Backend::kSqlite ? "sqlite" : "postgres");
+  auto c = store_->Count();
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->municipalities + c->actors + c->ties + c->challenges + c->users, 0);
+}
+
+TEST_P(StoreContract, MigrationsAreIdempotentOnReopen) {
+  MunicipalityId m = AddGemeente();
+  ActorId a = AddActor("Buurtkracht", m);
+  int64_t version = Version();
+  Reopen();
+  Reopen();
+  auto v = store_->SchemaVersion();
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(*v, (GetParam() == Backend::kSqlite ? SqliteMigrations() : PostgresMigrations()).back().version);
+  EXPECT_EQ(Version(), version) << "reopening must not count as a write";
+  auto got = store_->GetActor(a);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->name, "Buurtkracht");
+  // Ids keep counting after a reopen.
+  ActorId b = AddActor("Tweede", m);
+  EXPECT_GT(b.value(), a.value());
+}
+
+// --- CRUD of every entity -----------------------------------------------------------------------
+
+TEST_P(StoreContract, MunicipalityCrud) {
+  Municipality m = Gemeente("GM0363", "Amsterdam");
+  auto id = store_->Insert(m);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_TRUE(id->valid());
+  EXPECT_EQ(*id, m.id);
+  auto got = store_->GetMunicipality(m.id);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(Dump(*got), Dump(m));
+  auto by_code = store_->GetMunicipalityByCode("GM0363");
+  ASSERT_TRUE(by_code.ok());
+  EXPECT_EQ(by_code->id, m.id);
+
+  m.name = "Gemeente Amsterdam";
+  m.population = 931298;
+  m.lat = 52.3676;
+  ASSERT_TRUE(store_->Update(m).ok());
+  EXPECT_EQ(Dump(*store_->GetMunicipality(m.id)), Dump(m));
+
+  EXPECT_EQ(store_->GetMunicipality(MunicipalityId(999)).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetMunicipalityByCode("GM9999").status().code(), StatusCode::kNotFound);
+  Municipality ghost = Gemeente("GM0001", "Nergens");
+  ghost.id = MunicipalityId(999);
+  EXPECT_EQ(store_->Update(ghost).code(), StatusCode::kNotFound);
+
+  Municipality dup = Gemeente("GM0363", "Nog een Amsterdam");
+  Status s = store_->Insert(dup).status();
+  EXPECT_EQ(s.code(), StatusCode::kAlreadyExists) << s.ToString();
+  EXPECT_TRUE(Contains(s, "cbs_code")) << s.ToString();
+
+  Municipality bad = Gemeente("GM363", "Fout");
+  s = store_->Insert(bad).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(s, "cbs_code")) << s.ToString();
+  EXPECT_EQ(store_->Count()->municipalities, 1);
+  EXPECT_FALSE(bad.id.valid());
+}
+
+TEST_P(StoreContract, ActorCrud) {
+  MunicipalityId m = AddGemeente();
+  Actor a = Org("Zorgcoöperatie Noord", m, ActorKind::kCareWelfare, {"zorg", "ouderenzorg"});
+  ASSERT_TRUE(store_->Insert(a).ok());
+  ASSERT_TRUE(a.id.valid());
+  EXPECT_EQ(Dump(*store_->GetActor(a.id)), Dump(a));
+
+  a.name = "Zorgcoöperatie Noord-West";
+  a.themes = {"jeugd"};
+  a.capabilities = {"data-analysis"};
+  a.municipality = MunicipalityId();
+  a.generated = false;
+  ASSERT_TRUE(store_->Update(a).ok());
+  EXPECT_EQ(Dump(*store_->GetActor(a.id)), Dump(a));
+  ListQuery by_theme{.theme = "jeugd"};
+  EXPECT_EQ(store_->ListActors(by_theme)->size(), 1u);
+  by_theme.theme = "zorg";
+  EXPECT_EQ(store_->ListActors(by_theme)->size(), 0u) << "themes index follows updates";
+
+  Actor ghost = Org("Spook");
+  ghost.id = ActorId(424242);
+  EXPECT_EQ(store_->Update(ghost).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetActor(ActorId(424242)).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->DeleteActor(ActorId(424242)).code(), StatusCode::kNotFound);
+
+  Actor nameless = Org("   ");
+  Status s = store_->Insert(nameless).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(s, "actor.name")) << s.ToString();
+  Actor unknown_theme = Org("Thema", m, ActorKind::kCompany, {"ruimtevaart"});
+  s = store_->Insert(unknown_theme).status();
+  EXPECT_TRUE(Contains(s, "actor.themes")) << s.ToString();
+
+  Actor homeless = Org("Zwerver", MunicipalityId(777));
+  s = store_->Insert(homeless).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_TRUE(Contains(s, "actor.municipality")) << s.ToString();
+  EXPECT_TRUE(Contains(s, "777")) << s.ToString();
+  EXPECT_EQ(store_->Count()->actors, 1);
+
+  ActorId b = AddActor("Partner", m);
+  Tie t{.a = a.id, .b = b};
+  ASSERT_TRUE(store_->Insert(t).ok());
+  ASSERT_TRUE(store_->DeleteActor(a.id).ok());
+  EXPECT_EQ(store_->GetActor(a.id).status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->TiesOf(b)->empty()) << "deleting an actor deletes its ties";
+  EXPECT_EQ(store_->Count()->ties, 0);
+}
+
+TEST_P(StoreContract, TieCrudAndForeignKeys) {
+  ActorId a = AddActor("Een");
+  ActorId b = AddActor("Twee");
+  ActorId c = AddActor("Drie");
+  Tie t{.a = b, .b = a, .weight = 0.1, .kind = TieKind::kCoFunded, .source = TieSource::kImported, .from = "2024-01-01",
+        .until = "2025-06-30", .note = "samen \"gefinancierd\""};
+  ASSERT_TRUE(store_->Insert(t).ok());
+  EXPECT_TRUE(t.id.valid());
+  EXPECT_EQ(t.a, a) << "stored with a < b";
+  auto ties = store_->TiesOf(a);
+  ASSERT_TRUE(ties.ok());
+  ASSERT_EQ(ties->size(), 1u);
+  EXPECT_EQ(Dump((*ties)[0]), Dump(t));
+  Tie u{.a = b, .b = c};
+  ASSERT_TRUE(store_->Insert(u).ok());
+  EXPECT_EQ(store_->TiesOf(b)->size(), 2u);
+  EXPECT_EQ(store_->ListTies()->size(), 2u);
+
+  Tie dangling{.a = a, .b = ActorId(999)};
+  Status s = store_->Insert(dangling).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_TRUE(Contains(s, "tie.b")) << s.ToString();
+  EXPECT_TRUE(Contains(s, "actor 999")) << s.ToString();
+  Tie self{.a = a, .b = a};
+  s = store_->Insert(self).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(s, "tie.b")) << s.ToString();
+  Tie weightless{.a = a, .b = c, .weight = 0};
+  EXPECT_TRUE(Contains(store_->Insert(weightless).status(), "tie.weight"));
+  EXPECT_EQ(store_->Count()->ties, 2);
+
+  ASSERT_TRUE(store_->DeleteTie(t.id).ok());
+  EXPECT_EQ(store_->DeleteTie(t.id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->TiesOf(a)->size(), 0u);
+}
+
+TEST_P(StoreContract, ChallengeCrud) {
+  MunicipalityId m = AddGemeente();
+  ActorId owner = AddActor("Gemeente Amsterdam", m, ActorKind::kGovernment);
+  Challenge c{.municipality = m, .title = "Eenzaamheid onder ouderen", .text = "Tekst", .language = "nl"};
+  c.themes = {"eenzaamheid", "vergrijzing"};
+  c.capabilities = {{"care", 2.5}, {"software", 1}};
+  c.sector_mix = {{Sector::kGovernment, 1}, {Sector::kKnowledge, 1}};
+  c.max_coalition_size = 5;
+  c.budget_eur = 250000;
+  c.area = "Noord";
+  c.deadline = "2027-03-01";
+  c.owner = owner;
+  c.created_at = "2026-11-29T10:00:00Z";
+  ASSERT_TRUE(store_->Insert(c).ok());
+  EXPECT_EQ(Dump(*store_->GetChallenge(c.id)), Dump(c));
+
+  c.phase = ChallengePhase::kMatching;
+  c.capabilities = {{"data-analysis", 1}};
+  c.sector_mix.clear();
+  c.themes = {"armoede"};
+  ASSERT_TRUE(store_->Update(c).ok());
+  EXPECT_EQ(Dump(*store_->GetChallenge(c.id)), Dump(c));
+  EXPECT_EQ(store_->ListChallenges({.theme = "armoede"})->size(), 1u);
+  EXPECT_EQ(store_->ListChallenges({.theme = "eenzaamheid"})->size(), 0u);
+  EXPECT_EQ(store_->ListChallenges({.phase = ChallengePhase::kMatching})->size(), 1u);
+  EXPECT_EQ(store_->ListChallenges({.phase = ChallengePhase::kOpen})->size(), 0u);
+
+  EXPECT_EQ(store_->GetChallenge(ChallengeId(5000)).status().code(), StatusCode::kNotFound);
+  Challenge nowhere{.municipality = MunicipalityId(31337), .title = "Waar?"};
+  Status s = store_->Insert(nowhere).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_TRUE(Contains(s, "challenge.municipality")) << s.ToString();
+  Challenge untitled{.municipality = m};
+  EXPECT_TRUE(Contains(store_->Insert(untitled).status(), "challenge.title"));
+  EXPECT_EQ(store_->Count()->challenges, 1);
+}
+
+TEST_P(StoreContract, CoalitionCrud) {
+  MunicipalityId m = AddGemeente();
+  ChallengeId ch = AddChallenge(m);
+  ActorId a = AddActor("Lead", m), b = AddActor("Lid", m);
+  Coalition c{.challenge = ch, .explanation = "dekt zorg en software", .score = 0.75, .created_at = "2026-11-29T10:00:00Z"};
+  c.members = {{.actor = a, .role = "lead", .status = MemberStatus::kAccepted, .covers = {"care"}},
+               {.actor = b, .role = "member", .status = MemberStatus::kInvited, .covers = {"software", "care"}}};
+  ASSERT_TRUE(store_->Insert(c).ok());
+  EXPECT_EQ(Dump(*store_->GetCoalition(c.id)), Dump(c));
+  c.members.pop_back();
+  c.status = CoalitionStatus::kFormed;
+  ASSERT_TRUE(store_->Update(c).ok());
+  EXPECT_EQ(Dump(*store_->GetCoalition(c.id)), Dump(c));
+  auto of = store_->CoalitionsOf(ch);
+  ASSERT_TRUE(of.ok());
+  ASSERT_EQ(of->size(), 1u);
+  EXPECT_EQ((*of)[0].id, c.id);
+  EXPECT_EQ(store_->GetCoalition(CoalitionId(77)).status().code(), StatusCode::kNotFound);
+
+  Coalition ghost_member{.challenge = ch, .members = {{.actor = ActorId(8888)}}};
+  Status s = store_->Insert(ghost_member).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_TRUE(Contains(s, "coalition.members")) << s.ToString();
+  EXPECT_TRUE(Contains(s, "8888")) << s.ToString();
+  Coalition empty{.challenge = ch};
+  EXPECT_TRUE(Contains(store_->Insert(empty).status(), "coalition.members"));
+  EXPECT_EQ(store_->Count()->coalitions, 1);
+
+  s = store_->DeleteActor(a);
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.ToString();
+  EXPECT_TRUE(store_->GetActor(a).ok());
+}
+
+TEST_P(StoreContract, ProposalCrud) {
+  MunicipalityId m = AddGemeente();
+  ChallengeId ch = AddChallenge(m);
+  UserId author = AddUser("anne@example.nl");
+  Proposal p{.challenge = ch, .status = "draft", .supports = 3};
+  ProposalVersion v1{.number = 1, .title = "Koffie op de hoek", .plan = "Plan", .budget_eur = 40000, .indicators = {"eenzaamheidsscore"},
+                     .author = author, .created_at = "2026-11-29T10:00:00Z"};
+  v1.milestones = {{.title = "Start", .due = "2027-01-01", .amount_eur = 10000},
+                   {.title = "Evaluatie", .due = "2027-06-01", .amount_eur = 30000, .status = "submitted", .evidence = "rapport"}};
+  p.versions = {v1};
+  ASSERT_TRUE(store_->Insert(p).ok());
+  EXPECT_EQ(Dump(*store_->GetProposal(p.id)), Dump(p));
+  ProposalVersion v2 = v1;
+  v2.number = 2;
+  v2.title = "Koffie op elke hoek";
+  v2.milestones.pop_back();
+  p.versions.push_back(v2);
+  p.status = "submitted";
+  ASSERT_TRUE(store_->Update(p).ok());
+  EXPECT_EQ(Dump(*store_->GetProposal(p.id)), Dump(p));
+  EXPECT_EQ(store_->ProposalsOf(ch)->size(), 1u);
+  EXPECT_EQ(store_->GetProposal(ProposalId(99)).status().code(), StatusCode::kNotFound);
+
+  Proposal orphan{.challenge = ChallengeId(4040), .versions = {v1}};
+  Status s = store_->Insert(orphan).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_TRUE(Contains(s, "proposal.challenge")) << s.ToString();
+  Proposal versionless{.challenge = ch};
+  EXPECT_TRUE(Contains(store_->Insert(versionless).status(), "proposal.versions"));
+}
+
+TEST_P(StoreContract, RoundsAndOneBallotPerVoter) {
+  MunicipalityId m = AddGemeente();
+  Round r{.municipality = m, .name = "Buurtbudget Noord", .budget_eur = 100000, .ballot_kind = BallotKind::kCumulative};
+  r.max_points = 10;
+  r.max_points_per_project = 6;
+  r.projects = {{.project_id = "p1", .title = "Speeltuin", .cost_eur = 40000, .category = "groen", .neighbourhood = "Noord"},
+                {.project_id = "p2", .title = "Buurthuis", .cost_eur = 70000}};
+  ASSERT_TRUE(store_->Insert(r).ok());
+  EXPECT_EQ(Dump(*store_->GetRound(r.id)), Dump(r));
+  r.phase = RoundPhase::kVoting;
+  r.projects.push_back({.project_id = "p3", .cost_eur = 5000});
+  ASSERT_TRUE(store_->Update(r).ok());
+  EXPECT_EQ(Dump(*store_->GetRound(r.id)), Dump(r));
+  EXPECT_EQ(store_->ListRounds({.municipality = m})->size(), 1u);
+
+  UserId anne = AddUser("anne@example.nl"), bob = AddUser("bob@example.nl");
+  Ballot b{.round = r.id, .voter = anne, .kind = BallotKind::kCumulative, .entries = {{"p1", 6}, {"p2", 4}}, .cast_at = "2026-11-29T11:00:00Z"};
+  ASSERT_TRUE(store_->PutBallot(b).ok());
+  BallotId first = b.id;
+  EXPECT_TRUE(first.valid());
+  Ballot again{.round = r.id, .voter = anne, .kind = BallotKind::kCumulative, .entries = {{"p3", 2}}, .cast_at = "2026-11-29T12:00:00Z"};
+  ASSERT_TRUE(store_->PutBallot(again).ok());
+  EXPECT_EQ(again.id, first) << "a second ballot replaces the first";
+  Ballot other{.round = r.id, .voter = bob, .kind = BallotKind::kCumulative, .entries = {{"p1", 1}}};
+  ASSERT_TRUE(store_->PutBallot(other).ok());
+  auto ballots = store_->BallotsOf(r.id);
+  ASSERT_TRUE(ballots.ok());
+  ASSERT_EQ(ballots->size(), 2u);
+  EXPECT_EQ(Dump((*ballots)[0]), Dump(again));
+  EXPECT_EQ(Dump((*ballots)[1]), Dump(other));
+  EXPECT_EQ(store_->Count()->ballots, 2);
+
+  Ballot greedy{.round = r.id, .voter = bob, .kind = BallotKind::kCumulative, .entries = {{"p1", 6}, {"p2", 6}}};
+  Status s = store_->PutBallot(greedy).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(s, "ballot.entries")) << s.ToString();
+  EXPECT_EQ(Dump((*store_->BallotsOf(r.id))[1]), Dump(other)) << "a rejected ballot leaves the old one";
+  Ballot unknown_project{.round = r.id, .voter = bob, .kind = BallotKind::kCumulative, .entries = {{"p9", 1}}};
+  EXPECT_TRUE(Contains(store_->PutBallot(unknown_project).status(), "p9"));
+  Ballot no_round{.round = RoundId(123), .voter = bob, .kind = BallotKind::kCumulative};
+  s = store_->PutBallot(no_round).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(s, "ballot.round")) << s.ToString();
+  Ballot ghost_voter{.round = r.id, .voter = UserId(5555), .kind = BallotKind::kCumulative, .entries = {{"p1", 1}}};
+  s = store_->PutBallot(ghost_voter).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_TRUE(Contains(s, "ballot.voter")) << s.ToString();
+  Round broke{.municipality = m, .name = "Leeg", .budget_eur = 0};
+  EXPECT_TRUE(Contains(store_->Insert(broke).status(), "round.budget_eur"));
+}
+
+TEST_P(StoreContract, ExperimentCrud) {
+  MunicipalityId m = AddGemeente();
+  ChallengeId ch = AddChallenge(m);
+  Proposal p{.challenge = ch, .versions = {{.number = 1, .title = "Plan"}}};
+  ASSERT_TRUE(store_->Insert(p).ok());
+  Experiment e{.proposal = p.id, .hypotheses = {"koffie helpt", "ontmoeting helpt"}, .outcome = "", .learned = ""};
+  e.indicators = {{.name = "eenzaamheid", .unit = "score", .baseline = 6.2, .target = 5.0,
+                   .measurements = {{"2027-01-01", 6.1, "enquête"}, {"2027-02-01", 5.9, "enquête"}}},
+                  {.name = "bezoekers", .unit = "n", .baseline = 0, .target = 100}};
+  e.milestones = {{.title = "Eerste meting", .due = "2027-01-15", .amount_eur = 5000}};
+  ASSERT_TRUE(store_->Insert(e).ok());
+  EXPECT_TRUE(e.indicators[0].id.valid());
+  EXPECT_TRUE(e.indicators[1].id.valid());
+  EXPECT_NE(e.indicators[0].id, e.indicators[1].id);
+  EXPECT_EQ(Dump(*store_->GetExperiment(e.id)), Dump(e));
+  e.status = "completed";
+  e.learned = "ontmoeting werkt";
+  e.indicators[1].measurements.push_back({"2027-03-01", 80, "teller"});
+  ASSERT_TRUE(store_->Update(e).ok());
+  EXPECT_EQ(Dump(*store_->GetExperiment(e.id)), Dump(e));
+  EXPECT_EQ(store_->ListExperiments()->size(), 1u);
+  EXPECT_EQ(store_->GetExperiment(ExperimentId(3)).status().code(), StatusCode::kNotFound);
+  Experiment bad_date{.proposal = p.id, .indicators = {{.name = "x", .measurements = {{"gisteren", 1, ""}}}}};
+  EXPECT_TRUE(Contains(store_->Insert(bad_date).status(), "experiment.indicators"));
+  Experiment orphan{.proposal = ProposalId(4711)};
+  Status s = store_->Insert(orphan).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_TRUE(Contains(s, "experiment.proposal")) << s.ToString();
+}
+
+TEST_P(StoreContract, UsersAndRoleGrants) {
+  MunicipalityId m = AddGemeente();
+  ActorId a = AddActor("Buurtkracht", m);
+  UserId u = AddUser("Anne@Example.nl");
+  auto got = store_->GetUser(u);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->email, "Anne@Example.nl");
+  auto by_email = store_->GetUserByEmail("anne@example.NL");
+  ASSERT_TRUE(by_email.ok()) << by_email.status().ToString();
+  EXPECT_EQ(Dump(*by_email), Dump(*got));
+  EXPECT_EQ(store_->GetUserByEmail("niemand@example.nl").status().code(), StatusCode::kNotFound);
+
+  User twin{.email = "anne@example.nl", .display_name = "Anne 2"};
+  Status s = store_->Insert(twin).status();
+  EXPECT_EQ(s.code(), StatusCode::kAlreadyExists) << s.ToString();
+  EXPECT_TRUE(Contains(s, "email")) << s.ToString();
+  User noat{.email = "anne", .display_name = "Anne"};
+  EXPECT_TRUE(Contains(store_->Insert(noat).status(), "user.email"));
+  got->display_name = "Anne de Vries-Jansen";
+  ASSERT_TRUE(store_->Update(*got).ok());
+  EXPECT_EQ(store_->GetUser(u)->display_name, "Anne de Vries-Jansen");
+
+  RoleGrant officer{.user = u, .role = Role::kOfficer, .municipality = m};
+  RoleGrant member{.user = u, .role = Role::kActorMember, .actor = a};
+  ASSERT_TRUE(store_->Grant(officer).ok());
+  ASSERT_TRUE(store_->Grant(officer).ok()) << "granting twice is harmless";
+  ASSERT_TRUE(store_->Grant(member).ok());
+  auto grants = store_->GrantsOf(u);
+  ASSERT_TRUE(grants.ok());
+  ASSERT_EQ(grants->size(), 2u);
+  ASSERT_TRUE(store_->Revoke(officer).ok());
+  EXPECT_EQ(store_->Revoke(officer).code(), StatusCode::kNotFound);
+  grants = store_->GrantsOf(u);
+  ASSERT_EQ(grants->size(), 1u);
+  EXPECT_EQ((*grants)[0].role, Role::kActorMember);
+  EXPECT_EQ((*grants)[0].actor, a);
+
+  RoleGrant stranger{.user = UserId(999), .role = Role::kPlatformAdmin};
+  s = store_->Grant(stranger);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_TRUE(Contains(s, "role_grant.user")) << s.ToString();
+}
+
+// --- transactions -----------------------------------------------------------------------------
+
+TEST_P(StoreContract, TransactionRollbackLeavesNothing) {
+  int64_t before = Version();
+  Status s = store_->Transaction([&]() -> Status {
+    MunicipalityId m = AddGemeente();
+    ActorId a = AddActor("Een", m), b = AddActor("Twee", m);
+    Tie t{.a = a, .b = b};
+    WEEFSEL_RETURN_IF_ERROR(store_->Insert(t).status());
+    std::vector<Actor> more{Org("Drie"), Org("Vier")};
+    WEEFSEL_RETURN_IF_ERROR(store_->InsertActors(more));
+    EXPECT_EQ(store_->Count()->actors, 4) << "writes are visible inside the transaction";
+    return Status::Conflict("changed my mind");
+  });
+  EXPECT_EQ(s, Status::Conflict("changed my mind"));
+  auto c = store_->Count();
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->municipalities + c->actors + c->ties, 0);
+  EXPECT_EQ(Version(), before);
+
+  s = store_->Transaction([&]() -> Status {
+    AddGemeente();
+    throw std::runtime_error("boom");
+  });
+  EXPECT_EQ(s.code(), StatusCode::kInternal);
+  EXPECT_TRUE(Contains(s, "boom"));
+  EXPECT_EQ(store_->Count()->municipalities, 0);
+  // The store is usable afterwards.
+  AddGemeente();
+  EXPECT_EQ(store_->Count()->municipalities, 1);
+}
+
+TEST_P(StoreContract, NestedTransactions) {
+  Status s = store_->Transaction([&]() -> Status {
+    AddGemeente("GM0001", "Eerste");
+    Status inner = store_->Transaction([&]() -> Status {
+      AddGemeente("GM0002", "Tweede");
+      return Status::InvalidArgument("inner fails");
+    });
+    EXPECT_EQ(inner.code(), StatusCode::kInvalidArgument);
+    // A failed statement inside the transaction (duplicate code) does not poison it.
+    Municipality dup = Gemeente("GM0001", "Dubbel");
+    EXPECT_EQ(store_->Insert(dup).status().code(), StatusCode::kAlreadyExists);
+    AddGemeente("GM0003", "Derde");
+    return store_->Transaction([&]() -> Status {
+      AddGemeente("GM0004", "Vierde");
+      return Status::Ok();
+    });
+  });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_TRUE(store_->GetMunicipalityByCode("GM0001").ok());
+  EXPECT_EQ(store_->GetMunicipalityByCode("GM0002").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->GetMunicipalityByCode("GM0003").ok());
+  EXPECT_TRUE(store_->GetMunicipalityByCode("GM0004").ok());
+
+  // An inner success is undone when the outer transaction fails.
+  s = store_->Transaction([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
+      AddGemeente("GM0005", "Vijfde");
+      return Status::Ok();
+    }));
+    return Status::Internal("outer fails");
+  });
+  EXPECT_EQ(s.code(), StatusCode::kInternal);
+  EXPECT_EQ(store_->GetMunicipalityByCode("GM0005").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->Count()->municipalities, 3);
+}
+
+// --- bulk inserts -----------------------------------------------------------------------------
+
+TEST_P(StoreContract, BulkInserts) {
+  MunicipalityId m = AddGemeente();
+  std::vector<Actor> actors;
+  for (int i = 0; i < 300; ++i)
+    actors.push_back(Org("Actor " + std::to_string(i), i % 2 ? m : MunicipalityId(), ActorKind::kCompany,
+                         i % 3 ? std::vector<std::string>{"wonen", "jeugd", "wonen"} : std::vector<std::string>{}));
+  ASSERT_TRUE(store_->InsertActors(actors).ok());
+  std::set<ActorId> ids;
+  for (const auto& a : actors) {
+    EXPECT_TRUE(a.id.valid());
+    ids.insert(a.id);
+  }
+  EXPECT_EQ(ids.size(), actors.size());
+  EXPECT_EQ(Dump(*store_->GetActor(actors[137].id)), Dump(actors[137]));
+  EXPECT_EQ(store_->ListActors({.theme = "wonen"})->size(), 200u);
+
+  std::vector<Tie> ties;
+  for (int i = 0; i < 1000; ++i)
+    ties.push_back(Tie{.a = actors[(i * 7) % 300].id, .b = actors[(i * 7 + 1 + i % 50) % 300].id, .weight = 1 + i % 5,
+                       .note = i % 10 ? "" : "tab\there"});
+  ASSERT_TRUE(store_->InsertTies(ties).ok());
+  EXPECT_EQ(store_->Count()->ties, 1000);
+  auto of = store_->TiesOf(ties[500].a);
+  ASSERT_TRUE(of.ok());
+  bool found = false;
+  for (const auto& t : *of) found |= Dump(t) == Dump(ties[500]);
+  EXPECT_TRUE(found);
+  auto listed = store_->ListTies({.limit = 1, .offset = 10});
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ(Dump((*listed)[0]), Dump(ties[10]));
+
+  // One bad row: nothing of the batch stays, and the error names the row and the field.
+  int64_t version = Version();
+  std::vector<Tie> bad{{.a = actors[0].id, .b = actors[1].id}, {.a = actors[2].id, .b = ActorId(999999)}};
+  Status s = store_->InsertTies(bad);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_TRUE(Contains(s, "ties[1]")) << s.ToString();
+  EXPECT_TRUE(Contains(s, "actor 999999")) << s.ToString();
+  EXPECT_EQ(store_->Count()->ties, 1000);
+  EXPECT_EQ(Version(), version);
+  std::vector<Actor> bad_actors{Org("Goed"), Org("")};
+  s = store_->InsertActors(bad_actors);
+  EXPECT_TRUE(Contains(s, "actors[1]")) << s.ToString();
+  EXPECT_EQ(store_->Count()->actors, 300);
+
+  // Caller-chosen ids are kept, duplicates refused, and generated ids continue past them.
+  std::vector<Actor> chosen{Org("Vijfduizend"), Org("Zesduizend")};
+  chosen[0].id = ActorId(5000);
+  chosen[1].id = ActorId(6000);
+  ASSERT_TRUE(store_->InsertActors(chosen).ok());
+  EXPECT_EQ(store_->GetActor(ActorId(6000))->name, "Zesduizend");
+  std::vector<Actor> again{Org("Weer vijfduizend")};
+  again[0].id = ActorId(5000);
+  s = store_->InsertActors(again);
+  EXPECT_EQ(s.code(), StatusCode::kAlreadyExists) << s.ToString();
+  EXPECT_TRUE(Contains(s, "5000")) << s.ToString();
+  ActorId next = AddActor("Daarna");
+  EXPECT_GT(next.value(), 6000);
+  std::vector<Tie> none;
+  EXPECT_TRUE(store_->InsertTies(none).ok());
+}
+
+// --- lists --------------------------------------------------------------------------------------
+
+TEST_P(StoreContract, ListFiltersPagingAndOrder) {
+  MunicipalityId ams = AddGemeente("GM0363", "Amsterdam");
+  MunicipalityId utr = AddGemeente("GM0344", "Utrecht");
+  ActorId a1 = AddActor("Zorgcoöperatie Oost", ams, ActorKind::kCareWelfare, {"zorg"});
+  ActorId a2 = AddActor("buurtkracht", ams, ActorKind::kCitizensInitiative, {"eenzaamheid", "zorg"});
+  ActorId a3 = AddActor("Energie Coöp Utrecht", utr, ActorKind::kSocialEnterprise, {"energietransitie"});
+  ActorId a4 = AddActor("Hogeschool 100%_Wijs", utr, ActorKind::kKnowledgeInstitution, {"onderwijs"});
+  auto names = [](const Result<std::vector<Actor>>& r) {
+    std::vector<std::string> out;
+    if (r.ok())
+      for (const auto& a : *r) out.push_back(a.name);
+    return out;
+  };
+  EXPECT_EQ(names(store_->ListActors()), (std::vector<std::string>{"Zorgcoöperatie Oost", "buurtkracht", "Energie Coöp Utrecht",
+                                                                   "Hogeschool 100%_Wijs"}));
+  EXPECT_EQ(store_->ListActors({.municipality = ams})->size(), 2u);
+  EXPECT_EQ(store_->ListActors({.kind = ActorKind::kCareWelfare})->front().id, a1);
+  EXPECT_EQ(store_->ListActors({.theme = "zorg"})->size(), 2u);
+  EXPECT_EQ(store_->ListActors({.municipality = ams, .theme = "eenzaamheid"})->front().id, a2);
+  EXPECT_EQ(store_->ListActors({.municipality = utr, .theme = "zorg"})->size(), 0u);
+  // Search folds case and diacritics; LIKE wildcards in the needle are literal.
+  EXPECT_EQ(names(store_->ListActors({.search = "COOP"})), (std::vector<std::string>{"Zorgcoöperatie Oost", "Energie Coöp Utrecht"}));
+  EXPECT_EQ(names(store_->ListActors({.search = "coöp utr"})), (std::vector<std::string>{"Energie Coöp Utrecht"}));
+  EXPECT_EQ(names(store_->ListActors({.search = "100%_"})), (std::vector<std::string>{"Hogeschool 100%_Wijs"}));
+  EXPECT_TRUE(store_->ListActors({.search = "%"})->size() == 1u);
+  EXPECT_EQ(names(store_->ListActors({.order_by = "name"})),
+            (std::vector<std::string>{"buurtkracht", "Energie Coöp Utrecht", "Hogeschool 100%_Wijs", "Zorgcoöperatie Oost"}));
+  EXPECT_EQ(names(store_->ListActors({.order_by = "-name"})),
+            (std::vector<std::string>{"Zorgcoöperatie Oost", "Hogeschool 100%_Wijs", "Energie Coöp Utrecht", "buurtkracht"}));
+  EXPECT_EQ(names(store_->ListActors({.limit = 2, .offset = 1, .order_by = "name"})),
+            (std::vector<std::string>{"Energie Coöp Utrecht", "Hogeschool 100%_Wijs"}));
+  EXPECT_EQ(names(store_->ListActors({.offset = 3})), (std::vector<std::string>{"Hogeschool 100%_Wijs"}));
+  EXPECT_EQ(store_->ListActors({.limit = 10, .offset = 10})->size(), 0u);
+  // Equal sizes tie-break by id.
+  auto by_size = store_->ListActors({.order_by = "-size"});
+  ASSERT_TRUE(by_size.ok());
+  EXPECT_EQ(by_size->front().id, a1);
+  EXPECT_EQ(by_size->back().id, a4);
+  Status s = store_->ListActors({.order_by = "password"}).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(s, "order_by")) << s.ToString();
+  EXPECT_EQ(store_->ListActors({.limit = -1}).status().code(), StatusCode::kInvalidArgument);
+
+  EXPECT_EQ(store_->ListMunicipalities({.order_by = "name"})->front().name, "Amsterdam");
+  EXPECT_EQ(store_->ListMunicipalities({.order_by = "-name"})->front().name, "Utrecht");
+  EXPECT_EQ(store_->ListMunicipalities({.search = "utr"})->front().id, utr);
+
+  Tie t1{.a = a1, .b = a2}, t2{.a = a3, .b = a4}, t3{.a = a2, .b = a3};
+  ASSERT_TRUE(store_->Insert(t1).ok());
+  ASSERT_TRUE(store_->Insert(t2).ok());
+  ASSERT_TRUE(store_->Insert(t3).ok());
+  auto ams_ties = store_->ListTies({.municipality = ams});
+  ASSERT_TRUE(ams_ties.ok());
+  ASSERT_EQ(ams_ties->size(), 2u) << "ties with either end in the municipality";
+  EXPECT_EQ((*ams_ties)[0].id, t1.id);
+  EXPECT_EQ((*ams_ties)[1].id, t3.id);
+
+  ChallengeId c1 = AddChallenge(ams, "Eenzaamheid in Oost");
+  AddChallenge(utr, "Energiearmoede in Overvecht");
+  EXPECT_EQ(store_->ListChallenges({.municipality = ams})->front().id, c1);
+  EXPECT_EQ(store_->ListChallenges({.search = "ENERGIE"})->size(), 1u);
+  EXPECT_EQ(store_->ListChallenges({.order_by = "title"})->front().title, "Eenzaamheid in Oost");
+}
+
+// --- data version -------------------------------------------------------------------------------
+
+TEST_P(StoreContract, DataVersionChangesOnEveryWrite) {
+  int64_t v0 = Version();
+  MunicipalityId m = AddGemeente();
+  int64_t v1 = Version();
+  EXPECT_NE(v1, v0);
+  (void)store_->ListActors();
+  (void)store_->GetMunicipality(m);
+  EXPECT_EQ(Version(), v1) << "reads do not change the version";
+  Municipality changed = *store_->GetMunicipality(m);
+  changed.population = 5;
+  ASSERT_TRUE(store_->Update(changed).ok());
+  int64_t v2 = Version();
+  EXPECT_NE(v2, v1);
+  ActorId a = AddActor("Een", m), b = AddActor("Twee", m);
+  int64_t v3 = Version();
+  EXPECT_NE(v3, v2);
+  Tie t{.a = a, .b = b};
+  ASSERT_TRUE(store_->Insert(t).ok());
+  int64_t v4 = Version();
+  EXPECT_NE(v4, v3);
+  ASSERT_TRUE(store_->DeleteTie(t.id).ok());
+  int64_t v5 = Version();
+  EXPECT_NE(v5, v4);
+  Municipality dup = Gemeente("GM0363", "Dubbel");
+  EXPECT_FALSE(store_->Insert(dup).ok());
+  EXPECT_EQ(Version(), v5) << "a failed write leaves the version";
+  UserId u = AddUser("x@example.nl");
+  int64_t v6 = Version();
+  EXPECT_NE(v6, v5);
+  ASSERT_TRUE(store_->Grant({.user = u, .role = Role::kPlatformAdmin}).ok());
+  EXPECT_NE(Version(), v6);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract, ::testing::Values(Backend::kSqlite));
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreContract, ::testing::Values(Backend::kPostgres));
+
+// --- opening failures (no server needed) ------------------------------------------------------
+
+TEST(StoreOpen, UnreachablePostgresIsUnavailable) {
+  auto s = Store::Open("postgresql://weefsel:secret@127.0.0.1:1/weefsel?connect_timeout=2");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kUnavailable) << s.status().ToString();
+  EXPECT_EQ(s.status().message().find("secret"), std::string::npos) << "the password is not echoed";
+}
+
+TEST(StoreOpen, UnopenableSqliteIsUnavailable) {
+  auto s = Store::Open("/nonexistent-dir-weefsel/sub/weefsel.db");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kUnavailable) << s.status().ToString();
+  EXPECT_TRUE(Contains(s.status(), "/nonexistent-dir-weefsel/sub/weefsel.db"));
+  EXPECT_EQ(Store::Open("").status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST(StoreOpen, InMemorySqliteWorks) {
+  auto s = Store::Open(":memory:");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  Municipality m = Gemeente("GM0014", "Groningen");
+  ASSERT_TRUE((*s)->Insert(m).ok());
+  EXPECT_EQ((*s)->Count()->municipalities, 1);
+}
+
+}  // namespace
+}  // namespace weefsel::storage
