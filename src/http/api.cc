@@ -1,0 +1,863 @@
+#include "http/api.h"
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <optional>
+
+#include "base/strings.h"
+
+namespace weefsel::http {
+
+using service::Principal;
+
+struct Call {
+  const httplib::Request& req;
+  std::vector<int64_t> ids;        // path parameters in order
+  Principal who;
+  std::optional<service::Session> session;
+  Json body;
+  const ApiOptions& options;
+
+  template <typename Tag>
+  Id<Tag> Path(size_t i) const { return Id<Tag>(ids.at(i)); }
+};
+
+namespace {
+
+constexpr const char* kSessionCookie = "weefsel_session";
+
+Reply Ok(Json j, int status = 200) {
+  Reply r;
+  r.status = status;
+  r.json = std::move(j);
+  return r;
+}
+
+Reply NoContent() {
+  Reply r;
+  r.status = 204;
+  return r;
+}
+
+// 64-bit FNV-1a of the body, as a strong ETag.
+std::string ETagOf(const std::string& body) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : body) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  char buf[24];
+  snprintf(buf, sizeof buf, "\"%016llx\"", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+bool EtagMatches(const std::string& header, const std::string& etag) {
+  if (header.empty()) return false;
+  if (Trim(header) == "*") return true;
+  for (const auto& part : Split(header, ',')) {
+    std::string_view t = Trim(part);
+    if (StartsWith(t, "W/")) t.remove_prefix(2);
+    if (t == etag) return true;
+  }
+  return false;
+}
+
+std::string CookieValue(const httplib::Request& req, const std::string& name) {
+  for (size_t i = 0; i < req.get_header_value_count("Cookie"); ++i) {
+    for (const auto& part : Split(req.get_header_value("Cookie", i), ';')) {
+      std::string_view t = Trim(part);
+      if (t.size() > name.size() && t.substr(0, name.size()) == name && t[name.size()] == '=')
+        return std::string(t.substr(name.size() + 1));
+    }
+  }
+  return "";
+}
+
+std::string ReasonOf(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Content Too Large";
+    case 414: return "URI Too Long";
+    case 415: return "Unsupported Media Type";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    default: return status >= 500 ? "Internal Server Error" : "Error";
+  }
+}
+
+// "actor.name: must not be empty" -> "actor.name"; messages without a leading field give "".
+std::string FieldOf(const std::string& message) {
+  auto colon = message.find(": ");
+  if (colon == std::string::npos || colon == 0 || colon > 80) return "";
+  std::string head = message.substr(0, colon);
+  if (head.find(' ') != std::string::npos) return "";
+  return head;
+}
+
+Result<storage::ListQuery> ListQueryOf(const Call& c) {
+  storage::ListQuery q;
+  q.limit = c.options.default_page_size;
+  const auto& req = c.req;
+  if (req.has_param("limit")) {
+    auto v = ParseInt(req.get_param_value("limit"));
+    if (!v || *v < 1) return Status::InvalidArgument("limit: must be a positive integer");
+    if (*v > c.options.max_page_size)
+      return Status::InvalidArgument("limit: at most " + std::to_string(c.options.max_page_size) + " items per page");
+    q.limit = *v;
+  }
+  if (req.has_param("offset")) {
+    auto v = ParseInt(req.get_param_value("offset"));
+    if (!v || *v < 0) return Status::InvalidArgument("offset: must be a non-negative integer");
+    q.offset = *v;
+  }
+  if (req.has_param("municipality")) {
+    auto v = ParseInt(req.get_param_value("municipality"));
+    if (!v || *v < 1) return Status::InvalidArgument("municipality: must be a municipality id");
+    q.municipality = MunicipalityId(*v);
+  }
+  if (req.has_param("kind")) {
+    auto k = domain::ParseActorKind(req.get_param_value("kind"));
+    if (!k.ok()) return Status::InvalidArgument("kind: " + k.status().message());
+    q.kind = *k;
+  }
+  if (req.has_param("phase")) {
+    auto p = domain::ParseChallengePhase(req.get_param_value("phase"));
+    if (!p.ok()) return Status::InvalidArgument("phase: " + p.status().message());
+    q.phase = *p;
+  }
+  if (req.has_param("theme")) {
+    auto t = domain::ParseTheme(req.get_param_value("theme"));
+    if (!t.ok()) return Status::InvalidArgument("theme: " + t.status().message());
+    q.theme = *t;
+  }
+  if (req.has_param("q")) {
+    q.search = req.get_param_value("q");
+    if (q.search.size() > 200) return Status::InvalidArgument("q: at most 200 characters");
+  }
+  if (req.has_param("sort")) q.order_by = req.get_param_value("sort");
+  return q;
+}
+
+std::string NextLink(const Call& c, const storage::ListQuery& q) {
+  std::string link = c.req.path + "?";
+  bool first = true;
+  for (const auto& [k, v] : c.req.params) {
+    if (k == "offset" || k == "limit") continue;
+    link += (first ? "" : "&") + k + "=" + httplib::detail::encode_query_param(v);
+    first = false;
+  }
+  link += (first ? "" : "&") + std::string("limit=") + std::to_string(q.limit) + "&offset=" + std::to_string(q.offset + q.limit);
+  return link;
+}
+
+// A page from a store list that was asked for q.limit + 1 rows.
+template <typename T>
+Reply StorePage(const Call& c, const storage::ListQuery& q, const std::vector<T>& rows) {
+  Json items = Json::array();
+  size_t n = std::min(rows.size(), static_cast<size_t>(q.limit));
+  for (size_t i = 0; i < n; ++i) items.push_back(ToJson(rows[i]));
+  bool more = rows.size() > static_cast<size_t>(q.limit);
+  return Ok({{"items", std::move(items)}, {"limit", q.limit}, {"offset", q.offset},
+             {"next", more ? Json(NextLink(c, q)) : Json(nullptr)}});
+}
+
+// A page cut from a complete list.
+template <typename T>
+Reply MemoryPage(const Call& c, const storage::ListQuery& q, const std::vector<T>& all) {
+  std::vector<T> slice;
+  for (size_t i = static_cast<size_t>(q.offset); i < all.size() && slice.size() <= static_cast<size_t>(q.limit); ++i)
+    slice.push_back(all[i]);
+  return StorePage(c, q, slice);
+}
+
+Result<storage::ListQuery> Fetch(const Call& c) {
+  WEEFSEL_ASSIGN_OR_RETURN(storage::ListQuery q, ListQueryOf(c));
+  return q;
+}
+
+storage::ListQuery PlusOne(storage::ListQuery q) {
+  q.limit += 1;
+  return q;
+}
+
+// The sort error of the store names "list.order_by"; the API calls it "sort".
+Status Rename(const Status& s) {
+  if (StartsWith(s.message(), "list.order_by: ")) return Status(s.code(), "sort: " + s.message().substr(15));
+  return s;
+}
+
+Result<ActorId> ActorOfBody(const Json& body) {
+  Fields f(body, "body");
+  ActorId a;
+  WEEFSEL_RETURN_IF_ERROR(f.IdField("actor", a));
+  if (!a.valid()) return f.Error("actor", "required: the id of an actor");
+  WEEFSEL_RETURN_IF_ERROR(f.Done());
+  return a;
+}
+
+Result<std::string> StringOfBody(const Json& body, const char* name, size_t max) {
+  Fields f(body, "body");
+  std::string s;
+  WEEFSEL_RETURN_IF_ERROR(f.Str(name, s, max));
+  if (!f.Has(name)) return f.Error(name, "required");
+  WEEFSEL_RETURN_IF_ERROR(f.Done());
+  return s;
+}
+
+}  // namespace
+
+// ---- the route table ------------------------------------------------------------------------
+
+Api::Api(service::Platform& platform, ApiOptions options) : platform_(platform), options_(options) {
+  BuildRoutes();
+  openapi_body_ = OpenApi().dump();
+}
+
+void Api::Add(Route r) {
+  for (const auto& s : Split(r.path, '/', /*skip_empty=*/true)) r.segments.push_back(s);
+  routes_.push_back(std::move(r));
+}
+
+void Api::BuildRoutes() {
+  service::Platform& P = platform_;
+  const std::vector<std::string> kPage = {"limit", "offset"};
+  const std::vector<std::string> kListQ = {"limit", "offset", "municipality", "q", "sort"};
+  auto with = [](std::vector<std::string> a, std::vector<std::string> b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  };
+
+  // Operations.
+  Add({"GET", "/healthz", "operations", "Liveness: the process answers", false, false, false, {},
+       [](Call&) -> Result<Reply> { return Ok({{"status", "ok"}}); }});
+  Add({"GET", "/readyz", "operations", "Readiness: the store answers", false, false, false, {},
+       [&P](Call&) -> Result<Reply> {
+         WEEFSEL_RETURN_IF_ERROR(P.Ready());
+         return Ok({{"status", "ready"}, {"store", P.Dialect()}});
+       }});
+  Add({"GET", "/api/v1/openapi.json", "operations", "This API as an OpenAPI 3.1 document", false, false, false, {},
+       [this](Call&) -> Result<Reply> {
+         Reply r;
+         r.raw = openapi_body_;
+         return r;
+       }});
+
+  // Accounts and sessions.
+  Add({"POST", "/api/v1/auth/login", "accounts", "Sign in with e-mail and password: sets the session cookie, returns the CSRF token",
+       false, true, false, {}, [this, &P](Call& c) -> Result<Reply> {
+         Fields f(c.body, "login");
+         std::string email, password;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("email", email));
+         WEEFSEL_RETURN_IF_ERROR(f.Str("password", password, 512));
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(service::Session s, P.Login(email, password, c.req.remote_addr));
+         WEEFSEL_ASSIGN_OR_RETURN(Principal who, P.PrincipalOf(s.user));
+         Reply r = Ok({{"user", ToJson(who)}, {"csrf_token", s.csrf}});
+         std::string cookie = std::string(kSessionCookie) + "=" + s.id + "; Path=/; HttpOnly; SameSite=Lax";
+         if (options_.secure_cookies || c.req.get_header_value("X-Forwarded-Proto") == "https") cookie += "; Secure";
+         r.headers.emplace_back("Set-Cookie", cookie);
+         return r;
+       }});
+  Add({"POST", "/api/v1/auth/logout", "accounts", "End the session", true, false, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         if (!c.who.authenticated()) return Status::Unauthenticated("sign in first");
+         if (c.session) P.accounts().EndSession(c.session->id);
+         Reply r = NoContent();
+         r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+         return r;
+       }});
+  Add({"GET", "/api/v1/auth/me", "accounts", "The signed-in user with their roles (and the session's CSRF token)", true, false, false, {},
+       [](Call& c) -> Result<Reply> {
+         if (!c.who.authenticated()) return Status::Unauthenticated("sign in first");
+         Json j = ToJson(c.who);
+         if (c.session) j["csrf_token"] = c.session->csrf;
+         return Ok(j);
+       }});
+  Add({"POST", "/api/v1/auth/register", "accounts", "Create a resident account in a municipality", false, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         Fields f(c.body, "user");
+         domain::User u;
+         std::string password;
+         MunicipalityId m;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("email", u.email));
+         WEEFSEL_RETURN_IF_ERROR(f.Str("display_name", u.display_name));
+         WEEFSEL_RETURN_IF_ERROR(f.Str("password", password, 512));
+         WEEFSEL_RETURN_IF_ERROR(f.IdField("municipality", m));
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(domain::User made, P.Register(u, password, m));
+         return Ok(ToJson(made), 201);
+       }});
+  Add({"POST", "/api/v1/auth/tokens", "accounts", "Create an API token for integrations (shown once)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(std::string name, StringOfBody(c.body, "name", 200));
+         WEEFSEL_ASSIGN_OR_RETURN(std::string token, P.CreateToken(c.who, name));
+         return Ok({{"name", name}, {"token", token}}, 201);
+       }});
+
+  // Users and roles.
+  Add({"POST", "/api/v1/users", "accounts", "Create an account with roles (platform admin)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         Fields f(c.body, "user");
+         domain::User u;
+         std::string password;
+         std::vector<domain::RoleGrant> grants;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("email", u.email));
+         WEEFSEL_RETURN_IF_ERROR(f.Str("display_name", u.display_name));
+         WEEFSEL_RETURN_IF_ERROR(f.Str("password", password, 512));
+         if (f.Has("grants")) {
+           const Json& g = f.At("grants");
+           if (!g.is_array() || g.size() > 50) return f.Error("grants", "must be a list of at most 50 grants");
+           for (const auto& e : g) {
+             if (!e.is_object()) return f.Error("grants", "must be a list of objects");
+             domain::RoleGrant rg;
+             WEEFSEL_RETURN_IF_ERROR(Apply(e, rg));
+             grants.push_back(rg);
+           }
+         }
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(domain::User made, P.CreateUser(c.who, u, password, grants));
+         return Ok(ToJson(made), 201);
+       }});
+  Add({"GET", "/api/v1/users/{id}", "accounts", "An account (yourself, or any as platform admin)", true, false, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(domain::User u, P.GetUser(c.who, c.Path<UserTag>(0)));
+         return Ok(ToJson(u));
+       }});
+  Add({"GET", "/api/v1/users/{id}/grants", "accounts", "The roles of an account", true, false, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto grants, P.GrantsOf(c.who, c.Path<UserTag>(0)));
+         Json items = Json::array();
+         for (const auto& g : grants) items.push_back(ToJson(g));
+         return Ok({{"items", items}});
+       }});
+  Add({"POST", "/api/v1/users/{id}/grants", "accounts", "Grant a role (admin; officers: residents and actor members of their municipality)",
+       true, true, false, {}, [&P](Call& c) -> Result<Reply> {
+         domain::RoleGrant g;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, g));
+         g.user = c.Path<UserTag>(0);
+         WEEFSEL_RETURN_IF_ERROR(P.Grant(c.who, g));
+         return Ok(ToJson(g), 201);
+       }});
+  Add({"POST", "/api/v1/users/{id}/grants/revoke", "accounts", "Revoke a role (platform admin)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         domain::RoleGrant g;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, g));
+         g.user = c.Path<UserTag>(0);
+         WEEFSEL_RETURN_IF_ERROR(P.Revoke(c.who, g));
+         return NoContent();
+       }});
+
+  // Municipalities.
+  Add({"GET", "/api/v1/municipalities", "municipalities", "List municipalities (sort: name, cbs_code, province, population)",
+       false, false, true, with(kPage, {"q", "sort"}), [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
+         auto rows = P.ListMunicipalities(PlusOne(q));
+         if (!rows.ok()) return Rename(rows.status());
+         return StorePage(c, q, *rows);
+       }});
+  Add({"GET", "/api/v1/municipalities/{id}", "municipalities", "A municipality", false, false, true, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto m, P.GetMunicipality(c.Path<MunicipalityTag>(0)));
+         return Ok(ToJson(m));
+       }});
+  Add({"POST", "/api/v1/municipalities", "municipalities", "Add a municipality (platform admin)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         domain::Municipality m;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, m));
+         WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateMunicipality(c.who, m));
+         return Ok(ToJson(made), 201);
+       }});
+  Add({"PATCH", "/api/v1/municipalities/{id}", "municipalities", "Change a municipality (its officers)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto m, P.UpdateMunicipality(c.who, c.Path<MunicipalityTag>(0),
+                                                               [&](domain::Municipality& x) { return Apply(c.body, x); }));
+         return Ok(ToJson(m));
+       }});
+
+  // Actors and ties.
+  Add({"GET", "/api/v1/actors", "actors", "List actors (filters: municipality, kind, theme, q; sort: name, kind, size, area)",
+       false, false, true, with(kListQ, {"kind", "theme"}), [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
+         auto rows = P.ListActors(PlusOne(q));
+         if (!rows.ok()) return Rename(rows.status());
+         return StorePage(c, q, *rows);
+       }});
+  Add({"GET", "/api/v1/actors/{id}", "actors", "An actor", false, false, true, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto a, P.GetActor(c.Path<ActorTag>(0)));
+         return Ok(ToJson(a));
+       }});
+  Add({"POST", "/api/v1/actors", "actors", "Add an actor (officers of its municipality)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         domain::Actor a;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, a));
+         WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateActor(c.who, a));
+         return Ok(ToJson(made), 201);
+       }});
+  Add({"PATCH", "/api/v1/actors/{id}", "actors", "Change an actor (its members, officers of its municipality)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto a, P.UpdateActor(c.who, c.Path<ActorTag>(0), [&](domain::Actor& x) { return Apply(c.body, x); }));
+         return Ok(ToJson(a));
+       }});
+  Add({"DELETE", "/api/v1/actors/{id}", "actors", "Remove an actor and its ties (officers of its municipality)", true, false, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_RETURN_IF_ERROR(P.DeleteActor(c.who, c.Path<ActorTag>(0)));
+         return NoContent();
+       }});
+  Add({"GET", "/api/v1/actors/{id}/ties", "ties", "The ties of an actor", false, false, true, kPage,
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
+         WEEFSEL_ASSIGN_OR_RETURN(auto ties, P.TiesOf(c.Path<ActorTag>(0)));
+         return MemoryPage(c, q, ties);
+       }});
+  Add({"POST", "/api/v1/actors/{id}/ties", "ties", "Declare a tie from this actor to another (members of either, officers)",
+       true, true, false, {}, [&P](Call& c) -> Result<Reply> {
+         domain::Tie t;
+         t.a = c.Path<ActorTag>(0);
+         if (c.body.contains("a")) return Status::InvalidArgument("tie.a: given by the path");
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, t));
+         if (!t.b.valid()) return Status::InvalidArgument("tie.b: required: the id of the other actor");
+         WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateTie(c.who, t));
+         return Ok(ToJson(made), 201);
+       }});
+  Add({"DELETE", "/api/v1/actors/{id}/ties/{tie}", "ties", "Remove a tie (members of either actor, officers)", true, false, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_RETURN_IF_ERROR(P.DeleteTie(c.who, c.Path<ActorTag>(0), c.Path<TieTag>(1)));
+         return NoContent();
+       }});
+  Add({"GET", "/api/v1/ties", "ties", "List ties (filter: municipality of either end; sort: weight, from)", false, false, true,
+       with(kPage, {"municipality", "sort"}), [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
+         auto rows = P.ListTies(PlusOne(q));
+         if (!rows.ok()) return Rename(rows.status());
+         return StorePage(c, q, *rows);
+       }});
+
+  // Challenges.
+  Add({"GET", "/api/v1/challenges", "challenges",
+       "List challenges (filters: municipality, theme, phase, q; sort: title, created_at, deadline, budget_eur)", false, false, true,
+       with(kListQ, {"theme", "phase"}), [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
+         auto rows = P.ListChallenges(PlusOne(q));
+         if (!rows.ok()) return Rename(rows.status());
+         return StorePage(c, q, *rows);
+       }});
+  Add({"GET", "/api/v1/challenges/{id}", "challenges", "A challenge", false, false, true, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetChallenge(c.Path<ChallengeTag>(0)));
+         return Ok(ToJson(x));
+       }});
+  Add({"POST", "/api/v1/challenges", "challenges", "Post a challenge (officers of its municipality)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         domain::Challenge x;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, x));
+         WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateChallenge(c.who, x));
+         return Ok(ToJson(made), 201);
+       }});
+  Add({"PATCH", "/api/v1/challenges/{id}", "challenges", "Change a challenge or its phase (officers)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.UpdateChallenge(c.who, c.Path<ChallengeTag>(0),
+                                                            [&](domain::Challenge& y) { return Apply(c.body, y); }));
+         return Ok(ToJson(x));
+       }});
+
+  // Coalitions.
+  Add({"GET", "/api/v1/challenges/{id}/coalitions", "coalitions", "The coalitions proposed for a challenge", false, false, true, kPage,
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.CoalitionsOf(c.Path<ChallengeTag>(0)));
+         return MemoryPage(c, q, rows);
+       }});
+  Add({"POST", "/api/v1/challenges/{id}/coalitions", "coalitions", "Propose a coalition (officers of the challenge's municipality)",
+       true, true, false, {}, [&P](Call& c) -> Result<Reply> {
+         domain::Coalition x;
+         if (c.body.contains("challenge")) return Status::InvalidArgument("coalition.challenge: given by the path");
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, x));
+         x.challenge = c.Path<ChallengeTag>(0);
+         WEEFSEL_ASSIGN_OR_RETURN(auto made, P.ProposeCoalition(c.who, x));
+         return Ok(ToJson(made), 201);
+       }});
+  Add({"GET", "/api/v1/coalitions/{id}", "coalitions", "A coalition with its members", false, false, true, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetCoalition(c.Path<CoalitionTag>(0)));
+         return Ok(ToJson(x));
+       }});
+  struct Answer {
+    const char* verb;
+    const char* summary;
+    Result<domain::Coalition> (service::Platform::*fn)(const Principal&, CoalitionId, ActorId);
+    bool officer;
+  };
+  for (const Answer& ans : {Answer{"invite", "Invite an actor into the coalition (officers)", &service::Platform::Invite, true},
+                            Answer{"accept", "Accept the invitation of an actor (its members)", &service::Platform::Accept, false},
+                            Answer{"decline", "Decline the invitation of an actor (its members)", &service::Platform::Decline, false}}) {
+    auto fn = ans.fn;
+    Add({"POST", std::string("/api/v1/coalitions/{id}/") + ans.verb, "coalitions", ans.summary, true, true, false, {},
+         [&P, fn](Call& c) -> Result<Reply> {
+           WEEFSEL_ASSIGN_OR_RETURN(ActorId a, ActorOfBody(c.body));
+           WEEFSEL_ASSIGN_OR_RETURN(auto x, (P.*fn)(c.who, c.Path<CoalitionTag>(0), a));
+           return Ok(ToJson(x));
+         }});
+  }
+
+  // Proposals.
+  Add({"GET", "/api/v1/challenges/{id}/proposals", "proposals", "The proposals for a challenge", false, false, true, kPage,
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.ProposalsOf(c.Path<ChallengeTag>(0)));
+         return MemoryPage(c, q, rows);
+       }});
+  Add({"POST", "/api/v1/coalitions/{id}/proposals", "proposals", "Write a proposal (members of the coalition's actors)", true, true,
+       false, {}, [&P](Call& c) -> Result<Reply> {
+         domain::ProposalVersion v;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, v));
+         WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateProposal(c.who, c.Path<CoalitionTag>(0), v));
+         return Ok(ToJson(made), 201);
+       }});
+  Add({"GET", "/api/v1/proposals/{id}", "proposals", "A proposal with all its versions", false, false, true, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetProposal(c.Path<ProposalTag>(0)));
+         return Ok(ToJson(x));
+       }});
+  Add({"POST", "/api/v1/proposals/{id}/versions", "proposals", "Add a new version (members of the coalition's actors)", true, true,
+       false, {}, [&P](Call& c) -> Result<Reply> {
+         domain::ProposalVersion v;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, v));
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddVersion(c.who, c.Path<ProposalTag>(0), v));
+         return Ok(ToJson(x), 201);
+       }});
+  Add({"POST", "/api/v1/proposals/{id}/status", "proposals", "Submit (coalition) or decide on (officers) a proposal", true, true,
+       false, {}, [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(std::string status, StringOfBody(c.body, "status", 20));
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.SetProposalStatus(c.who, c.Path<ProposalTag>(0), status));
+         return Ok(ToJson(x));
+       }});
+  Add({"GET", "/api/v1/proposals/{id}/comments", "proposals", "The comments on a proposal", false, false, false, kPage,
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.CommentsOf(c.Path<ProposalTag>(0)));
+         return MemoryPage(c, q, rows);
+       }});
+  Add({"POST", "/api/v1/proposals/{id}/comments", "proposals", "Comment on a proposal (any signed-in user)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(std::string text, StringOfBody(c.body, "text", 5000));
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddComment(c.who, c.Path<ProposalTag>(0), text));
+         return Ok(ToJson(x), 201);
+       }});
+  Add({"POST", "/api/v1/proposals/{id}/supports", "proposals", "Support a proposal (residents of its municipality, once)", true,
+       false, false, {}, [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.Support(c.who, c.Path<ProposalTag>(0)));
+         return Ok(ToJson(x), 201);
+       }});
+
+  // Rounds and ballots.
+  Add({"GET", "/api/v1/rounds", "rounds", "List participatory-budgeting rounds (filter: municipality; sort: name, budget_eur)",
+       false, false, true, with(kPage, {"municipality", "sort"}), [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
+         auto rows = P.ListRounds(PlusOne(q));
+         if (!rows.ok()) return Rename(rows.status());
+         return StorePage(c, q, *rows);
+       }});
+  Add({"GET", "/api/v1/rounds/{id}", "rounds", "A round with its projects", false, false, true, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetRound(c.Path<RoundTag>(0)));
+         return Ok(ToJson(x));
+       }});
+  Add({"POST", "/api/v1/rounds", "rounds", "Open a round (officers of its municipality)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         domain::Round r;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, r));
+         WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateRound(c.who, r));
+         return Ok(ToJson(made), 201);
+       }});
+  Add({"PATCH", "/api/v1/rounds/{id}", "rounds", "Change a round's projects and limits before voting (officers)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         if (c.body.contains("phase")) return Status::InvalidArgument("round.phase: use POST /api/v1/rounds/{id}/phase");
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.UpdateRound(c.who, c.Path<RoundTag>(0), [&](domain::Round& y) { return Apply(c.body, y); }));
+         return Ok(ToJson(x));
+       }});
+  Add({"POST", "/api/v1/rounds/{id}/phase", "rounds", "Move a round to a later phase (officers)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(std::string s, StringOfBody(c.body, "phase", 20));
+         auto phase = domain::ParseRoundPhase(s);
+         if (!phase.ok()) return Status::InvalidArgument("phase: " + phase.status().message());
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.SetRoundPhase(c.who, c.Path<RoundTag>(0), *phase));
+         return Ok(ToJson(x));
+       }});
+  Add({"PUT", "/api/v1/rounds/{id}/ballot", "rounds", "Cast or replace your ballot while voting is open (residents)", true, true,
+       false, {}, [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto entries, DecodeBallot(c.body));
+         WEEFSEL_ASSIGN_OR_RETURN(auto b, P.CastBallot(c.who, c.Path<RoundTag>(0), entries));
+         return Ok(ToJson(b));
+       }});
+  Add({"GET", "/api/v1/rounds/{id}/ballot", "rounds", "Your own ballot in a round", true, false, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto b, P.OwnBallot(c.who, c.Path<RoundTag>(0)));
+         return Ok(ToJson(b));
+       }});
+
+  // Experiments.
+  Add({"GET", "/api/v1/experiments", "experiments", "List experiments (sort: status)", false, false, true, with(kPage, {"sort"}),
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
+         auto rows = P.ListExperiments(PlusOne(q));
+         if (!rows.ok()) return Rename(rows.status());
+         return StorePage(c, q, *rows);
+       }});
+  Add({"GET", "/api/v1/experiments/{id}", "experiments", "An experiment with indicators, measurements and milestones", false, false,
+       true, {}, [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetExperiment(c.Path<ExperimentTag>(0)));
+         return Ok(ToJson(x));
+       }});
+  Add({"POST", "/api/v1/experiments", "experiments", "Start an experiment for a proposal (officers)", true, true, false, {},
+       [&P](Call& c) -> Result<Reply> {
+         domain::Experiment e;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, e));
+         WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateExperiment(c.who, e));
+         return Ok(ToJson(made), 201);
+       }});
+  Add({"PATCH", "/api/v1/experiments/{id}", "experiments", "Change an experiment: status, outcome, milestones (officers)", true, true,
+       false, {}, [&P](Call& c) -> Result<Reply> {
+         if (c.body.contains("proposal")) return Status::InvalidArgument("experiment.proposal: cannot change");
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.UpdateExperiment(c.who, c.Path<ExperimentTag>(0),
+                                                             [&](domain::Experiment& y) { return Apply(c.body, y); }));
+         return Ok(ToJson(x));
+       }});
+  Add({"POST", "/api/v1/experiments/{id}/indicators/{indicator}/measurements", "experiments",
+       "Record a measurement (officers, coalition members)", true, true, false, {}, [&P](Call& c) -> Result<Reply> {
+         domain::Measurement m;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, m));
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddMeasurement(c.who, c.Path<ExperimentTag>(0), c.Path<IndicatorTag>(1), m));
+         return Ok(ToJson(x), 201);
+       }});
+}
+
+// ---- OpenAPI --------------------------------------------------------------------------------
+
+Json Api::OpenApi() const {
+  Json paths = Json::object();
+  for (const Route& r : routes_) {
+    Json op = {{"operationId", ""}, {"summary", r.summary}, {"tags", Json::array({r.tag})}};
+    std::string opid = ToLowerAscii(r.method);
+    Json params = Json::array();
+    for (const auto& s : r.segments) {
+      if (s.size() > 2 && s.front() == '{') {
+        std::string name = s.substr(1, s.size() - 2);
+        params.push_back({{"name", name}, {"in", "path"}, {"required", true},
+                          {"schema", {{"type", "integer"}, {"minimum", 1}}}});
+        opid += "_by_" + name;
+      } else {
+        opid += "_" + s;
+      }
+    }
+    for (const auto& q : r.query) {
+      Json schema = (q == "limit" || q == "offset" || q == "municipality") ? Json{{"type", "integer"}} : Json{{"type", "string"}};
+      if (q == "limit") schema["maximum"] = options_.max_page_size;
+      params.push_back({{"name", q}, {"in", "query"}, {"required", false}, {"schema", schema}});
+    }
+    for (char& ch : opid)
+      if (ch == '.' || ch == '-') ch = '_';
+    op["operationId"] = opid;
+    if (!params.empty()) op["parameters"] = params;
+    if (r.has_body)
+      op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+    Json problem = {{"description", "An RFC 9457 problem naming the field at fault"},
+                    {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+    Json ok = {{"description", "Success"}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+    Json responses = Json::object();
+    if (r.method == "DELETE" || r.path == "/api/v1/auth/logout" || r.path == "/api/v1/users/{id}/grants/revoke")
+      responses["204"] = {{"description", "Done"}};
+    else
+      responses[r.method == "POST" && r.path.find("/invite") == std::string::npos && r.path.find("/accept") == std::string::npos &&
+                        r.path.find("/decline") == std::string::npos && r.path.find("/status") == std::string::npos &&
+                        r.path.find("/phase") == std::string::npos && r.path != "/api/v1/auth/login"
+                    ? "201"
+                    : "200"] = ok;
+    if (r.method == "GET") responses["304"] = {{"description", "Not modified (If-None-Match matched the ETag)"}};
+    responses["default"] = problem;
+    op["responses"] = responses;
+    if (r.needs_user) op["security"] = Json::array({{{"session", Json::array()}}, {{"token", Json::array()}}});
+    paths[r.path][ToLowerAscii(r.method)] = op;
+  }
+  Json problem_schema = {{"type", "object"},
+                         {"properties",
+                          {{"type", {{"type", "string"}}},
+                           {"title", {{"type", "string"}}},
+                           {"status", {{"type", "integer"}}},
+                           {"detail", {{"type", "string"}}},
+                           {"instance", {{"type", "string"}}},
+                           {"field", {{"type", "string"}}},
+                           {"request_id", {{"type", "string"}}}}}};
+  return {{"openapi", "3.1.0"},
+          {"info",
+           {{"title", "weefsel API"},
+            {"version", "1"},
+            {"description", "weefsel: an open platform for social innovation in Dutch municipalities. See docs/api.md."},
+            {"license", {{"name", "AGPL-3.0-or-later"}, {"identifier", "AGPL-3.0-or-later"}}}}},
+          {"paths", paths},
+          {"components",
+           {{"schemas", {{"Problem", problem_schema}}},
+            {"securitySchemes",
+             {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", kSessionCookie},
+                           {"description", "Session cookie from POST /api/v1/auth/login; state-changing requests also need the X-CSRF-Token header"}}},
+              {"token", {{"type", "http"}, {"scheme", "bearer"}, {"description", "API token from POST /api/v1/auth/tokens"}}}}}}}};
+}
+
+// ---- the pipeline ---------------------------------------------------------------------------
+
+const Route* Api::Match(const std::string& method, const std::string& path, std::vector<std::string>& params,
+                        std::string& allow) const {
+  std::vector<std::string> segs = Split(path, '/', /*skip_empty=*/true);
+  const Route* found = nullptr;
+  for (const Route& r : routes_) {
+    if (r.segments.size() != segs.size()) continue;
+    std::vector<std::string> got;
+    bool ok = true;
+    for (size_t i = 0; i < segs.size() && ok; ++i) {
+      const std::string& s = r.segments[i];
+      if (s.size() > 2 && s.front() == '{') got.push_back(segs[i]);
+      else ok = s == segs[i];
+    }
+    if (!ok) continue;
+    if (r.method == method) {
+      params = std::move(got);
+      found = &r;
+    } else if (allow.find(r.method) == std::string::npos) {
+      allow += (allow.empty() ? "" : ", ") + r.method;
+    }
+  }
+  return found;
+}
+
+void Api::Problem(httplib::Response& res, const Status& s, const std::string& instance, int http_status) {
+  int status = http_status ? http_status : HttpStatusFor(s.code());
+  Json p = {{"type", "https://weefsel.nl/problems/" + std::string(StatusCodeName(s.code()))},
+            {"title", ReasonOf(status)},
+            {"status", status},
+            {"detail", s.message()},
+            {"instance", instance}};
+  std::string field = FieldOf(s.message());
+  if (!field.empty()) p["field"] = field;
+  res.status = status;
+  res.set_content(p.dump(), "application/problem+json");
+}
+
+void Api::Handle(const httplib::Request& req, httplib::Response& res) {
+  std::vector<std::string> raw_params;
+  std::string allow;
+  const Route* route = Match(req.method, req.path, raw_params, allow);
+  if (!route) {
+    if (req.method == "HEAD" || !allow.empty()) {
+      res.set_header("Allow", allow);
+      Problem(res, Status::InvalidArgument("method: " + req.method + " is not allowed here (allowed: " + allow + ")"), req.path, 405);
+    } else {
+      Problem(res, Status::NotFound("path: no route " + req.method + " " + req.path), req.path);
+    }
+    return;
+  }
+  auto fail = [&](const Status& s) { Problem(res, s, req.path); };
+
+  Call call{req, {}, {}, std::nullopt, Json(), options_};
+  for (size_t i = 0; i < raw_params.size(); ++i) {
+    auto v = ParseInt(raw_params[i]);
+    if (!v || *v < 1) return Problem(res, Status::NotFound("path: '" + raw_params[i] + "' is not an id"), req.path);
+    call.ids.push_back(*v);
+  }
+  for (const auto& [k, v] : req.params) {
+    if (std::find(route->query.begin(), route->query.end(), k) == route->query.end())
+      return fail(Status::InvalidArgument(k + ": unknown query parameter" +
+                                          (route->query.empty() ? "" : " (accepted: " + Join(route->query, ", ") + ")")));
+    if (v.size() > 1000) return fail(Status::InvalidArgument(k + ": at most 1000 characters"));
+  }
+
+  // Public reads come from the cache while the data version holds.
+  int64_t version = -1;
+  if (route->cached) {
+    auto v = platform_.DataVersion();
+    if (!v.ok()) return fail(v.status());
+    version = *v;
+    std::shared_lock lock(cache_mu_);
+    auto it = cache_.find(req.target);
+    if (it != cache_.end() && it->second.version == version) {
+      res.set_header("ETag", it->second.etag);
+      res.set_header("Cache-Control", "no-cache");
+      if (EtagMatches(req.get_header_value("If-None-Match"), it->second.etag)) {
+        res.status = 304;
+        return;
+      }
+      res.status = 200;
+      res.set_content(it->second.body, "application/json");
+      return;
+    }
+  }
+
+  // Who is calling: an API token, or a session cookie (then CSRF on state-changing requests).
+  bool reads = req.method == "GET" || req.method == "HEAD";
+  std::string auth = req.get_header_value("Authorization");
+  UserId user;
+  if (!auth.empty()) {
+    if (!StartsWith(auth, "Bearer ")) return fail(Status::Unauthenticated("Authorization: only Bearer API tokens are accepted"));
+    auto u = platform_.accounts().FindToken(std::string(Trim(auth.substr(7))));
+    if (!u) return fail(Status::Unauthenticated("Authorization: unknown API token"));
+    user = *u;
+  } else if (std::string sid = CookieValue(req, kSessionCookie); !sid.empty()) {
+    call.session = platform_.accounts().FindSession(sid);
+    if (call.session) {
+      if (!reads && req.get_header_value("X-CSRF-Token") != call.session->csrf)
+        return fail(Status::PermissionDenied("X-CSRF-Token: missing or wrong CSRF token for this session"));
+      user = call.session->user;
+    }
+  }
+  if (user.valid()) {
+    auto who = platform_.PrincipalOf(user);
+    if (!who.ok()) return fail(who.status().code() == StatusCode::kNotFound ? Status::Unauthenticated("the account no longer exists") : who.status());
+    call.who = std::move(who).value();
+  }
+
+  if (route->has_body) {
+    std::string ct = req.get_header_value("Content-Type");
+    if (!StartsWith(ct, "application/json"))
+      return Problem(res, Status::InvalidArgument("Content-Type: send application/json"), req.path, 415);
+    auto body = ParseObject(req.body);
+    if (!body.ok()) return fail(body.status());
+    call.body = std::move(body).value();
+  } else if (!req.body.empty() && !reads && req.body != "{}") {
+    return fail(Status::InvalidArgument("body: this request takes no body"));
+  }
+
+  Result<Reply> reply = Status::Internal("no reply");
+  try {
+    reply = route->handler(call);
+  } catch (const std::exception& e) {
+    reply = Status::Internal(std::string("unexpected error: ") + e.what());
+  }
+  if (!reply.ok()) return fail(reply.status());
+  Reply& r = *reply;
+  for (const auto& [k, v] : r.headers) res.set_header(k, v);
+  res.status = r.status;
+  if (r.status == 204) return;
+  std::string body = r.raw.empty() ? r.json.dump() : std::move(r.raw);
+  if (req.method == "GET" && r.status == 200) {
+    std::string etag = ETagOf(body);
+    res.set_header("ETag", etag);
+    res.set_header("Cache-Control", route->cached ? "no-cache" : "private, no-cache");
+    if (route->cached) {
+      std::unique_lock lock(cache_mu_);
+      if (cache_.size() >= options_.cache_entries) cache_.clear();
+      cache_[req.target] = Cached{version, body, etag};
+    }
+    if (EtagMatches(req.get_header_value("If-None-Match"), etag)) {
+      res.status = 304;
+      return;
+    }
+  }
+  res.set_content(body, r.content_type);
+}
+
+}  // namespace weefsel::http

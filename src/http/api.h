@@ -1,0 +1,95 @@
+// http/api.h: the JSON API under /api/v1: one route table, the request pipeline, OpenAPI.
+//
+// The route table (Api::routes()) is the single place where routes are declared: the server
+// dispatches from it, the OpenAPI 3.1 document at /api/v1/openapi.json is generated from it, and
+// the authorisation-matrix test iterates over it. Handlers are thin: decode, call one
+// service::Platform function (which checks rights), encode.
+//
+// The pipeline (Api::Handle): route match (404 / 405 as problem+json), the response cache for
+// public reads (per store data version), authentication (Bearer API token, or the session cookie
+// plus the X-CSRF-Token header on state-changing requests), body limits (JSON object, depth,
+// field lengths), the handler, errors as RFC 9457 application/problem+json naming the field, and
+// ETags with conditional GET (If-None-Match -> 304) on every successful read.
+//
+// Thread-safety: Handle may be called from many threads at once (the cache has its own lock; the
+// Platform is thread-safe). The Api must outlive the server that calls it.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <shared_mutex>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "http/json_codec.h"
+#include "service/platform.h"
+
+namespace weefsel::http {
+
+struct Call;     // one request as a handler sees it (api.cc)
+struct Reply {
+  int status = 200;
+  Json json;                  // the body, unless `raw` is set
+  std::string raw;            // a pre-encoded body (with content_type)
+  std::string content_type = "application/json";
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+using Handler = std::function<Result<Reply>(Call&)>;
+
+struct Route {
+  std::string method;                 // GET, POST, PUT, PATCH, DELETE
+  std::string path;                   // "/api/v1/actors/{id}"; every {param} is a positive integer
+  std::string tag;                    // OpenAPI tag
+  std::string summary;
+  bool needs_user = false;            // documented security; the service decides the rights
+  bool has_body = false;              // expects a JSON object
+  bool cached = false;                // public read, cached per data version
+  std::vector<std::string> query;     // accepted query parameters
+  Handler handler;
+  std::vector<std::string> segments;  // path split on '/'
+};
+
+struct ApiOptions {
+  bool secure_cookies = false;        // add Secure to the session cookie (behind TLS)
+  size_t cache_entries = 4096;        // response cache size (cleared when full)
+  int64_t max_page_size = 100;
+  int64_t default_page_size = 20;
+};
+
+class Api {
+ public:
+  Api(service::Platform& platform, ApiOptions options = {});
+
+  const std::vector<Route>& routes() const { return routes_; }
+  // The OpenAPI 3.1 document, generated from routes().
+  Json OpenApi() const;
+  // Runs the whole pipeline for one request.
+  void Handle(const httplib::Request& req, httplib::Response& res);
+  // Writes an RFC 9457 problem for `s` into `res`.
+  static void Problem(httplib::Response& res, const Status& s, const std::string& instance, int http_status = 0);
+
+ private:
+  void Add(Route r);
+  void BuildRoutes();
+  const Route* Match(const std::string& method, const std::string& path, std::vector<std::string>& params,
+                     std::string& allow) const;
+
+  struct Cached {
+    int64_t version = -1;
+    std::string body;
+    std::string etag;
+  };
+
+  service::Platform& platform_;
+  ApiOptions options_;
+  std::vector<Route> routes_;
+  std::shared_mutex cache_mu_;
+  std::map<std::string, Cached> cache_;
+  std::string openapi_body_;
+};
+
+}  // namespace weefsel::http

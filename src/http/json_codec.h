@@ -1,0 +1,92 @@
+// http/json_codec.h: domain values to and from the JSON of the API.
+//
+// Encoders give the public JSON form of each entity (field names as in domain/model.h; enums by
+// their codes; ids as numbers, unset ids as null). Decoders apply the fields present in a JSON
+// object onto an entity, so the same function serves create (on a default entity) and PATCH (on
+// the stored one). A decoder refuses unknown fields, wrong types and over-long strings or lists
+// with InvalidArgument naming the field ("actor.themes: at most 50 items").
+// CheckJsonDepth rejects bodies nested deeper than the limit before they are parsed.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+#include "domain/model.h"
+#include "service/platform.h"
+
+namespace weefsel::http {
+
+using Json = nlohmann::ordered_json;
+
+inline constexpr size_t kMaxStringLength = 20000;   // long texts (plans, descriptions)
+inline constexpr size_t kMaxNameLength = 500;       // names, titles, short fields
+inline constexpr size_t kMaxListItems = 200;
+inline constexpr int kMaxJsonDepth = 16;
+
+// InvalidArgument if `body` nests arrays/objects deeper than `max_depth`.
+Status CheckJsonDepth(std::string_view body, int max_depth = kMaxJsonDepth);
+// Parses a request body that must be a JSON object.
+Result<Json> ParseObject(std::string_view body);
+
+Json ToJson(const domain::Municipality& m);
+Json ToJson(const domain::Actor& a);
+Json ToJson(const domain::Tie& t);
+Json ToJson(const domain::Challenge& c);
+Json ToJson(const domain::Coalition& c);
+Json ToJson(const domain::Proposal& p);
+Json ToJson(const domain::Round& r);
+Json ToJson(const domain::Ballot& b);
+Json ToJson(const domain::Experiment& e);
+Json ToJson(const domain::User& u);            // never the password hash
+Json ToJson(const domain::RoleGrant& g);
+Json ToJson(const service::Comment& c);
+Json ToJson(const service::Principal& p);
+
+Status Apply(const Json& j, domain::Municipality& m);
+Status Apply(const Json& j, domain::Actor& a);
+Status Apply(const Json& j, domain::Tie& t);
+Status Apply(const Json& j, domain::Challenge& c);
+Status Apply(const Json& j, domain::Coalition& c);       // challenge, members, explanation, score
+Status Apply(const Json& j, domain::ProposalVersion& v);
+Status Apply(const Json& j, domain::Round& r);
+Status Apply(const Json& j, domain::Experiment& e);
+Status Apply(const Json& j, domain::Measurement& m);
+Status Apply(const Json& j, domain::RoleGrant& g);
+Result<std::vector<domain::BallotEntry>> DecodeBallot(const Json& j);
+
+// A small reader for request objects: each getter leaves `out` alone when the field is absent.
+class Fields {
+ public:
+  Fields(const Json& j, std::string entity) : j_(j), entity_(std::move(entity)) {}
+  Status Str(const char* name, std::string& out, size_t max = kMaxNameLength);
+  Status Int(const char* name, int64_t& out);
+  Status Int(const char* name, int& out);
+  Status Dbl(const char* name, double& out);
+  Status Bool(const char* name, bool& out);
+  Status StrList(const char* name, std::vector<std::string>& out, size_t max_len = kMaxNameLength);
+  template <typename Tag>
+  Status IdField(const char* name, Id<Tag>& out) {
+    int64_t v = out.value();
+    if (Has(name) && j_.at(name).is_null()) { out = Id<Tag>(); Seen(name); return Status::Ok(); }
+    WEEFSEL_RETURN_IF_ERROR(Int(name, v));
+    out = Id<Tag>(v);
+    return Status::Ok();
+  }
+  bool Has(const char* name) const { return j_.contains(name); }
+  const Json& At(const char* name) { Seen(name); return j_.at(name); }
+  Status Error(const std::string& field, const std::string& what) const;
+  // InvalidArgument naming the first field that no getter asked for.
+  Status Done() const;
+
+ private:
+  void Seen(const char* name) { seen_.push_back(name); }
+  const Json& j_;
+  std::string entity_;
+  std::vector<std::string> seen_;
+};
+
+}  // namespace weefsel::http

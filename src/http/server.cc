@@ -1,0 +1,116 @@
+#include "http/server.h"
+
+#include <httplib.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace weefsel::http {
+namespace {
+
+thread_local std::chrono::steady_clock::time_point t_start;
+thread_local std::string t_request_id;
+
+std::shared_ptr<spdlog::logger> AccessLogger() {
+  static std::shared_ptr<spdlog::logger> logger = [] {
+    auto l = spdlog::get("access");
+    if (!l) {
+      l = spdlog::stderr_logger_mt("access");
+      l->set_pattern("%v");
+      l->set_level(spdlog::level::info);
+    }
+    return l;
+  }();
+  return logger;
+}
+
+std::string JsonEscape(const std::string& s) {
+  return nlohmann::json(s).dump();
+}
+
+}  // namespace
+
+Server::Server(Api& api, ServerOptions options) : api_(api), options_(std::move(options)) {}
+
+Server::~Server() {
+  Stop();
+  Wait();
+}
+
+Status Server::Start() {
+  server_ = std::make_unique<httplib::Server>();
+  auto& s = *server_;
+  int threads = options_.threads > 0 ? options_.threads : 1;
+  s.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  s.set_payload_max_length(options_.max_body_bytes);
+  s.set_keep_alive_timeout(options_.keep_alive_seconds);
+  s.set_keep_alive_max_count(options_.keep_alive_max_requests);
+  s.set_read_timeout(10, 0);
+  s.set_write_timeout(10, 0);
+  s.set_tcp_nodelay(true);
+
+  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    t_start = std::chrono::steady_clock::now();
+    t_request_id = req.get_header_value("X-Request-Id");
+    if (t_request_id.empty() || t_request_id.size() > 100) t_request_id = "r" + std::to_string(next_request_.fetch_add(1));
+    res.set_header("X-Request-Id", t_request_id);
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+  auto handle = [this](const httplib::Request& req, httplib::Response& res) { api_.Handle(req, res); };
+  s.Get(".*", handle);
+  s.Post(".*", handle);
+  s.Put(".*", handle);
+  s.Patch(".*", handle);
+  s.Delete(".*", handle);
+  s.Options(".*", handle);
+  // Errors httplib raises itself (413, 414, 400 on a malformed request): give them a problem body.
+  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    StatusCode code = res.status == 413 || res.status == 414 || res.status == 400 ? StatusCode::kInvalidArgument
+                      : res.status == 404                                         ? StatusCode::kNotFound
+                                                                                  : StatusCode::kInternal;
+    std::string what = res.status == 413 ? "body: larger than the limit of the server"
+                       : res.status == 414 ? "path: URI too long"
+                                           : "request: could not be handled";
+    Api::Problem(res, Status(code, what), req.path, res.status);
+  });
+  s.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr) {
+    Api::Problem(res, Status::Internal("unexpected error"), req.path, 500);
+  });
+  if (options_.access_log) {
+    auto logger = AccessLogger();
+    s.set_logger([logger](const httplib::Request& req, const httplib::Response& res) {
+      double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
+      char dur[32];
+      snprintf(dur, sizeof dur, "%.3f", ms);
+      logger->info("{{\"ts\":\"{}\",\"method\":\"{}\",\"path\":{},\"status\":{},\"ms\":{},\"request_id\":{},\"remote\":\"{}\"}}",
+                   FormatTimestamp(std::chrono::system_clock::now()), req.method, JsonEscape(req.path), res.status, dur,
+                   JsonEscape(t_request_id), req.remote_addr);
+    });
+  }
+
+  if (options_.port == 0) {
+    port_ = s.bind_to_any_port(options_.host);
+    if (port_ <= 0) return Status::Unavailable("listen: cannot bind " + options_.host);
+  } else {
+    if (!s.bind_to_port(options_.host, options_.port))
+      return Status::Unavailable("listen: cannot bind " + options_.host + ":" + std::to_string(options_.port));
+    port_ = options_.port;
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  return Status::Ok();
+}
+
+void Server::Stop() {
+  if (!server_ || !thread_.joinable()) return;
+  // The accept loop may not have started yet: wait (briefly) until it runs, then stop it.
+  for (int i = 0; i < 200 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  server_->stop();
+}
+
+void Server::Wait() {
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace weefsel::http

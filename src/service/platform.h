@@ -1,0 +1,180 @@
+// service/platform.h: weefsel's use cases, each with its rights check, over one Store.
+//
+// Platform is what the HTTP server (and tests) call: every method that changes something takes the
+// acting Principal and checks its rights HERE, not in the handlers (docs/api.md has the table of
+// who may do what). Roles are per municipality (officer, resident), per actor (actor member) or
+// platform-wide (admin); an admin may do everything. Reads of the open data (municipalities,
+// actors, ties, challenges, coalitions, proposals, rounds, experiments) are public; a ballot is
+// readable only by its voter. Updates take a Patch: a function applied to the stored entity after
+// the rights check, so a handler can apply just the fields it was sent; the result is validated and
+// rights are checked again when the patch moves the entity (e.g. to another municipality).
+//
+// Ownership: Platform owns the Store and the Accounts (sessions, tokens, login limits: in memory).
+// Comments and supports of proposals are also kept in memory (the store has no table for them yet);
+// the support count itself is written to the proposal row.
+// Thread-safety: all methods are thread-safe; store access is serialised by one mutex, and the slow
+// Argon2id work of Login/Register runs outside it.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "domain/model.h"
+#include "service/accounts.h"
+#include "storage/store.h"
+
+namespace weefsel::service {
+
+// Who is acting: a user with their role grants, or nobody (anonymous).
+struct Principal {
+  UserId user;                              // invalid = anonymous
+  std::string email;
+  std::string display_name;
+  std::vector<domain::RoleGrant> grants;
+
+  bool authenticated() const { return user.valid(); }
+  bool IsAdmin() const;
+  bool IsOfficerOf(MunicipalityId m) const;
+  bool IsResidentOf(MunicipalityId m) const;
+  bool IsMemberOf(ActorId a) const;
+};
+
+struct Comment {
+  int64_t id = 0;
+  ProposalId proposal;
+  UserId author;
+  std::string author_name;
+  std::string text;
+  std::string created_at;
+};
+
+struct PlatformOptions {
+  PasswordCost password_cost;
+  AccountOptions accounts;
+};
+
+template <typename T>
+using Patch = std::function<Status(T&)>;
+
+class Platform {
+ public:
+  Platform(std::unique_ptr<storage::Store> store, PlatformOptions options,
+           const Clock& clock = SystemClock::Default());
+
+  Accounts& accounts() { return accounts_; }
+  const Clock& clock() const { return clock_; }
+  std::string Dialect();
+  Result<int64_t> DataVersion();
+  // OK when the store answers a query.
+  Status Ready();
+  // Runs `fn` with the store under the platform's lock (for exports and tests).
+  Status WithStore(const std::function<Status(storage::Store&)>& fn);
+
+  // Identity.
+  Result<Principal> PrincipalOf(UserId user);
+  // Checks the password (rate-limited per account and per address) and opens a session.
+  Result<Session> Login(const std::string& email, const std::string& password, const std::string& address);
+  // Self-registration: a new account with the resident role in `municipality`.
+  Result<domain::User> Register(domain::User user, const std::string& password, MunicipalityId municipality);
+  // Admin: a new account with the given grants.
+  Result<domain::User> CreateUser(const Principal& p, domain::User user, const std::string& password,
+                                  std::vector<domain::RoleGrant> grants);
+  Result<domain::User> GetUser(const Principal& p, UserId id);
+  Result<std::vector<domain::RoleGrant>> GrantsOf(const Principal& p, UserId id);
+  // Admin: any grant. Officer of M: resident of M, or member of an actor of M.
+  Status Grant(const Principal& p, const domain::RoleGrant& g);
+  Status Revoke(const Principal& p, const domain::RoleGrant& g);
+  Result<std::string> CreateToken(const Principal& p, const std::string& name);
+
+  // Municipalities.
+  Result<std::vector<domain::Municipality>> ListMunicipalities(const storage::ListQuery& q);
+  Result<domain::Municipality> GetMunicipality(MunicipalityId id);
+  Result<domain::Municipality> CreateMunicipality(const Principal& p, domain::Municipality m);
+  Result<domain::Municipality> UpdateMunicipality(const Principal& p, MunicipalityId id, const Patch<domain::Municipality>& patch);
+
+  // Actors and ties.
+  Result<std::vector<domain::Actor>> ListActors(const storage::ListQuery& q);
+  Result<domain::Actor> GetActor(ActorId id);
+  Result<domain::Actor> CreateActor(const Principal& p, domain::Actor a);
+  Result<domain::Actor> UpdateActor(const Principal& p, ActorId id, const Patch<domain::Actor>& patch);
+  Status DeleteActor(const Principal& p, ActorId id);
+  Result<std::vector<domain::Tie>> ListTies(const storage::ListQuery& q);
+  Result<std::vector<domain::Tie>> TiesOf(ActorId actor);
+  Result<domain::Tie> CreateTie(const Principal& p, domain::Tie t);
+  Status DeleteTie(const Principal& p, ActorId actor, TieId tie);
+
+  // Challenges.
+  Result<std::vector<domain::Challenge>> ListChallenges(const storage::ListQuery& q);
+  Result<domain::Challenge> GetChallenge(ChallengeId id);
+  Result<domain::Challenge> CreateChallenge(const Principal& p, domain::Challenge c);
+  Result<domain::Challenge> UpdateChallenge(const Principal& p, ChallengeId id, const Patch<domain::Challenge>& patch);
+
+  // Coalitions: an officer proposes and invites; members of an invited actor accept or decline.
+  Result<std::vector<domain::Coalition>> CoalitionsOf(ChallengeId challenge);
+  Result<domain::Coalition> GetCoalition(CoalitionId id);
+  Result<domain::Coalition> ProposeCoalition(const Principal& p, domain::Coalition c);
+  Result<domain::Coalition> Invite(const Principal& p, CoalitionId id, ActorId actor);
+  Result<domain::Coalition> Accept(const Principal& p, CoalitionId id, ActorId actor);
+  Result<domain::Coalition> Decline(const Principal& p, CoalitionId id, ActorId actor);
+
+  // Proposals: written by members of the coalition's actors; supported by residents.
+  Result<std::vector<domain::Proposal>> ProposalsOf(ChallengeId challenge);
+  Result<domain::Proposal> GetProposal(ProposalId id);
+  Result<domain::Proposal> CreateProposal(const Principal& p, CoalitionId coalition, domain::ProposalVersion v);
+  Result<domain::Proposal> AddVersion(const Principal& p, ProposalId id, domain::ProposalVersion v);
+  // draft -> submitted (coalition members); submitted -> in_round | rejected, in_round -> funded |
+  // rejected (officers of the challenge's municipality).
+  Result<domain::Proposal> SetProposalStatus(const Principal& p, ProposalId id, const std::string& status);
+  Result<std::vector<Comment>> CommentsOf(ProposalId id);
+  Result<Comment> AddComment(const Principal& p, ProposalId id, const std::string& text);
+  // One support per resident of the challenge's municipality (Conflict on a second).
+  Result<domain::Proposal> Support(const Principal& p, ProposalId id);
+
+  // Rounds and ballots.
+  Result<std::vector<domain::Round>> ListRounds(const storage::ListQuery& q);
+  Result<domain::Round> GetRound(RoundId id);
+  Result<domain::Round> CreateRound(const Principal& p, domain::Round r);
+  // Projects, limits and name may change until voting opens.
+  Result<domain::Round> UpdateRound(const Principal& p, RoundId id, const Patch<domain::Round>& patch);
+  // Phases move forward only.
+  Result<domain::Round> SetRoundPhase(const Principal& p, RoundId id, domain::RoundPhase phase);
+  // One ballot per resident per round: a second replaces the first while voting is open; outside
+  // the voting phase a ballot is refused (Conflict).
+  Result<domain::Ballot> CastBallot(const Principal& p, RoundId id, std::vector<domain::BallotEntry> entries);
+  Result<domain::Ballot> OwnBallot(const Principal& p, RoundId id);
+
+  // Experiments.
+  Result<std::vector<domain::Experiment>> ListExperiments(const storage::ListQuery& q);
+  Result<domain::Experiment> GetExperiment(ExperimentId id);
+  Result<domain::Experiment> CreateExperiment(const Principal& p, domain::Experiment e);
+  Result<domain::Experiment> UpdateExperiment(const Principal& p, ExperimentId id, const Patch<domain::Experiment>& patch);
+  // Officers of the municipality and members of the proposal's coalition may record measurements.
+  Result<domain::Experiment> AddMeasurement(const Principal& p, ExperimentId id, IndicatorId indicator,
+                                            domain::Measurement m);
+
+ private:
+  std::string Now() const;
+  Result<domain::User> InsertUser(domain::User user, const std::string& password, std::vector<domain::RoleGrant> grants);
+  // The municipality a challenge / proposal / experiment belongs to (store lock held).
+  Result<MunicipalityId> MunicipalityOfChallenge(ChallengeId id);
+  Result<MunicipalityId> MunicipalityOfProposal(ProposalId id);
+  Result<bool> IsCoalitionMember(const Principal& p, CoalitionId id);
+
+  std::unique_ptr<storage::Store> store_;
+  PlatformOptions options_;
+  const Clock& clock_;
+  Accounts accounts_;
+  std::mutex mu_;   // guards store_, comments_, supports_
+  std::map<ProposalId, std::vector<Comment>> comments_;
+  std::set<std::pair<ProposalId, UserId>> supports_;
+  int64_t next_comment_ = 1;
+};
+
+}  // namespace weefsel::service
