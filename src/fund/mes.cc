@@ -1,18 +1,27 @@
 // The Method of Equal Shares, exactly as pabutools computes it, but fast.
 //
 // Voters with the same ballot are merged. Voters are further grouped into budget classes: all
-// voters in a class hold the same exact budget (a GMP rational) and a double copy of it. Paying
-// for a project splits the classes of its supporters, so the number of classes stays far below
-// the number of voters. For each project the price rho (money per unit of utility) is found by
-// water-filling over the (class, utility) groups of its supporters. Doubles rank candidates;
-// whenever two candidates are within a safe error bound of each other, or a payment is made, the
-// exact rationals decide. Projects are re-evaluated lazily, in the order of their last known rho,
-// as pabutools does: rho never falls while budgets shrink.
+// voters in a class hold the same budget. Paying for a project splits the classes of its
+// supporters, so the number of classes stays far below the number of voters. For each project the
+// price rho (money per unit of utility) is found by the poor/rich fixpoint over the
+// (class, utility) groups of its supporters.
+//
+// Exactness without paying for it: every class keeps a double with a rigorous error bound, and a
+// recipe for its exact value (parent class minus the exact price of a selection times a utility,
+// floored at zero). Each decision of the rule (is a project affordable, which project has the
+// lowest rho) is taken in doubles when the error intervals separate the alternatives; otherwise
+// the exact GMP rationals of the classes involved are materialised from their recipes and decide.
+// Exact ties (common: projects with equal vote counts tie in the first round) therefore cost
+// exact work only for the few classes they touch. Projects are re-evaluated lazily, in the order
+// of their last known lower bound on rho, as pabutools does: rho never falls while budgets shrink.
 #include <gmpxx.h>
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
@@ -80,14 +89,42 @@ Prepared Prepared::Build(const Instance& in, const RuleOptions& options) {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-constexpr double kRel = 1e-9;  // generous bound on the relative error of the double computations
+constexpr double kEps = 1.0 / (1LL << 50);  // generous unit round-off
 
 struct Group {
   int cls = 0;
   int64_t util = 0;
   int64_t weight = 0;
-  double key = 0;  // budget / util
-  int next = -1;   // chain of groups with the same class
+  int next = -1;  // chain of groups with the same class (Gather only)
+};
+
+struct Cls {
+  double d = 0;     // budget of one voter, in scale units
+  double e = 0;     // bound on |d - exact|
+  int parent = -1;  // recipe: exact = max(0, exact(parent) - rho(sel) * util)
+  int sel = -1;
+  int64_t util = 0;
+  bool has_exact = false;
+};
+
+struct Sel {
+  int project = 0;
+  std::vector<Group> groups;  // supporters' groups when it was bought
+  bool has_rho = false;
+  mpq_class rho;
+};
+
+struct DebugCounters {
+  long runs = 0, afford_exact = 0, close_exact = 0, close_sizes = 0, inf_err = 0, materialised = 0;
+  ~DebugCounters() {
+    if (std::getenv("WEEFSEL_FUND_DEBUG"))
+      std::fprintf(stderr, "runs %ld afford_exact %ld close_exact %ld close_sizes %ld inf_err %ld materialised %ld\n", runs,
+                   afford_exact, close_exact, close_sizes, inf_err, materialised);
+  }
+} dbg;
+
+struct Estimate {
+  double rho = 0, err = 0;
 };
 
 class Mes {
@@ -95,17 +132,25 @@ class Mes {
   Mes(const Prepared& P, int64_t increments, bool record) : P_(P), record_(record) {
     const Instance& in = *P.in;
     mpz_class num = mpz_class(static_cast<long>(in.budget)) +
-                    mpz_class(static_cast<long>(increments)) * in.scale * mpz_class(static_cast<long>(P.num_voters));
-    cls_b_.emplace_back(0);
-    cls_b_.emplace_back(num, mpz_class(static_cast<long>(std::max<int64_t>(P.num_voters, 1))));
-    cls_b_[1].canonicalize();
-    cls_d_ = {0.0, cls_b_[1].get_d()};
+                    mpz_class(static_cast<long>(increments)) * static_cast<long>(in.scale) *
+                        mpz_class(static_cast<long>(P.num_voters));
+    mpq_class b0(num, mpz_class(static_cast<long>(std::max<int64_t>(P.num_voters, 1))));
+    b0.canonicalize();
+    cls_.resize(2);
+    exact_.resize(2);
+    cls_[0].has_exact = true;
+    exact_[0] = std::make_unique<mpq_class>(0);
+    cls_[1].d = b0.get_d();
+    cls_[1].e = std::abs(cls_[1].d) * kEps;
+    cls_[1].has_exact = true;
+    exact_[1] = std::make_unique<mpq_class>(b0);
     ballot_cls_.assign(P.mult.size(), 1);
     mark_.assign(2, 0);
     head_.assign(2, -1);
   }
 
   MesResult Run() {
+    ++dbg.runs;
     const int n = P_.num_projects;
     MesResult r;
     if (record_) {
@@ -125,21 +170,21 @@ class Mes {
         continue;
       }
       remaining.push_back(p);
-      lo[p] = double(P_.cost(p)) / double(P_.total_util[p]) * (1 - kRel);
+      lo[p] = double(P_.cost(p)) / double(P_.total_util[p]) * (1 - 1e-12);
     }
     struct Cand {
       int p;
-      double rho, err;
+      Estimate est;
     };
     std::vector<Cand> cands;
+    std::vector<int> keep;
     while (!remaining.empty()) {
       std::sort(remaining.begin(), remaining.end(), [&](int a, int b) {
         return lo[a] != lo[b] ? lo[a] < lo[b] : P_.rank[a] < P_.rank[b];
       });
       cands.clear();
+      keep.clear();
       double best_hi = kInf;
-      std::vector<int> keep;
-      keep.reserve(remaining.size());
       size_t i = 0;
       for (; i < remaining.size(); ++i) {
         int p = remaining[i];
@@ -153,45 +198,50 @@ class Mes {
           if (record_) r.supporters_money[p] = avail_d_ / double(P_.in->scale);
           continue;  // dropped for good: budgets only shrink
         }
-        double rho, err;
-        ApproxRho(p, &rho, &err);
-        lo[p] = std::max(lo[p], rho - err);
-        cands.push_back({p, rho, err});
-        best_hi = std::min(best_hi, rho + err);
+        Estimate est = ApproxRho(p);
+        lo[p] = std::max(lo[p], est.rho - est.err);
+        cands.push_back({p, est});
+        best_hi = std::min(best_hi, est.rho + est.err);
         keep.push_back(p);
       }
       for (; i < remaining.size(); ++i) keep.push_back(remaining[i]);
       remaining.swap(keep);
       if (cands.empty()) break;
       // Candidates that may be the exact minimum.
-      std::vector<int> close;
+      std::vector<const Cand*> close;
       for (const Cand& c : cands)
-        if (c.rho - c.err <= best_hi) close.push_back(c.p);
-      int winner = close[0];
+        if (c.est.rho - c.est.err <= best_hi) close.push_back(&c);
+      int winner = close[0]->p;
+      Estimate west = close[0]->est;
+      bool exact = false;
       mpq_class best;
-      if (close.size() == 1) {
-        Gather(winner);
-        best = ExactRho(winner);
-      } else {
+      if (close.size() > 1) {
+        ++dbg.close_exact;
+        if (std::getenv("WEEFSEL_FUND_DEBUG2"))
+          for (const Cand* c : close)
+            std::fprintf(stderr, "close p=%s rho=%.17g err=%.3g\n", P_.in->projects[c->p].id.c_str(), c->est.rho, c->est.err);
+        dbg.close_sizes += close.size();
+        exact = true;
         bool first = true;
-        for (int p : close) {
-          Gather(p);
-          mpq_class x = ExactRho(p);
-          if (first || x < best || (x == best && P_.rank[p] < P_.rank[winner])) {
+        for (const Cand* c : close) {
+          Gather(c->p);
+          mpq_class x = ExactRho(P_.cost(c->p), groups_);
+          if (first || x < best || (x == best && P_.rank[c->p] < P_.rank[winner])) {
             best = x;
-            winner = p;
+            winner = c->p;
             first = false;
           }
         }
-        Gather(winner);
+        west = {best.get_d(), std::abs(best.get_d()) * kEps};
       }
-      Pay(winner, best, record_ ? &r : nullptr);
+      Gather(winner);
+      Pay(winner, west, exact ? &best : nullptr, record_ ? &r : nullptr);
       r.selected.push_back(winner);
       room.Add(winner);
       remaining.erase(std::find(remaining.begin(), remaining.end(), winner));
     }
     if (record_)
-      for (int p : remaining) {  // never happens for uncapped runs; kept for safety
+      for (int p : remaining) {  // only cap-blocked projects can remain
         Gather(p);
         r.supporters_money[p] = avail_d_ / double(P_.in->scale);
       }
@@ -206,6 +256,7 @@ class Mes {
     groups_.clear();
     sup_group_.clear();
     avail_d_ = 0;
+    avail_e_ = 0;
     for (const Support& s : P_.support[p]) {
       int c = ballot_cls_[s.ballot];
       if (c == 0) {
@@ -220,79 +271,138 @@ class Mes {
       while (g >= 0 && groups_[g].util != s.util) g = groups_[g].next;
       if (g < 0) {
         g = static_cast<int>(groups_.size());
-        groups_.push_back({c, s.util, 0, cls_d_[c] / double(s.util), head_[c]});
+        groups_.push_back({c, s.util, 0, head_[c]});
         head_[c] = g;
       }
       groups_[g].weight += P_.mult[s.ballot];
       sup_group_.push_back(g);
     }
-    for (const Group& g : groups_) avail_d_ += double(g.weight) * cls_d_[g.cls];
+    for (const Group& g : groups_) {
+      avail_d_ += double(g.weight) * cls_[g.cls].d;
+      avail_e_ += double(g.weight) * cls_[g.cls].e;
+    }
+    avail_e_ += 4 * kEps * avail_d_ * (1 + std::log2(1.0 + groups_.size()));
   }
 
   bool Affordable(int p) {
     double c = double(P_.cost(p));
-    if (avail_d_ < c * (1 - kRel)) return false;
-    if (avail_d_ > c * (1 + kRel)) return true;
+    if (avail_d_ + avail_e_ < c) return false;
+    if (avail_d_ - avail_e_ >= c) return true;
+    ++dbg.afford_exact;
     mpq_class sum = 0;
-    for (const Group& g : groups_) sum += cls_b_[g.cls] * g.weight;
+    for (const Group& g : groups_) sum += Exact(g.cls) * static_cast<long>(g.weight);
     return sum >= mpq_class(static_cast<long>(P_.cost(p)));
   }
 
-  void SortGroups() {
-    order_.resize(groups_.size());
-    for (size_t i = 0; i < order_.size(); ++i) order_[i] = static_cast<int>(i);
-    std::sort(order_.begin(), order_.end(), [&](int a, int b) { return groups_[a].key < groups_[b].key; });
-  }
-
-  void ApproxRho(int p, double* rho, double* err) {
-    SortGroups();
-    double num = double(P_.cost(p)), poor = 0, den = 0;
+  // The poor/rich fixpoint in doubles, with a bound on its error.
+  Estimate ApproxRho(int p) {
+    poor_.assign(groups_.size(), 0);
+    double num = double(P_.cost(p)), den = 0;
     for (const Group& g : groups_) den += double(g.weight) * double(g.util);
-    double x = kInf;
-    for (int gi : order_) {
-      const Group& g = groups_[gi];
-      x = num / den;
-      if (x * double(g.util) <= cls_d_[g.cls]) break;
-      num -= double(g.weight) * cls_d_[g.cls];
-      poor += double(g.weight) * cls_d_[g.cls];
-      den -= double(g.weight) * double(g.util);
-      x = den > 0 ? num / den : kInf;
-    }
-    if (!(x < kInf)) {  // rounding left no rich group: let the exact check decide
-      *rho = 0;
-      *err = kInf;
-      return;
-    }
-    *rho = x;
-    *err = (double(P_.cost(p)) + poor) / std::max(den, 1.0) * kRel + std::abs(x) * kRel;
-  }
-
-  // Exact water-filling; the groups must come from Gather(p) and p must be affordable.
-  mpq_class ExactRho(int p) {
-    SortGroups();
-    // Fix the order of groups whose double keys are too close to trust.
-    for (size_t i = 1; i < order_.size(); ++i) {
-      size_t j = i;
-      while (j > 0) {
-        const Group& a = groups_[order_[j - 1]];
-        const Group& b = groups_[order_[j]];
-        if (std::abs(a.key - b.key) > 1e-12 * std::max(std::abs(a.key), std::abs(b.key))) break;
-        // b < a exactly?  b.budget / b.util < a.budget / a.util
-        if (!(cls_b_[b.cls] * a.util < cls_b_[a.cls] * b.util)) break;
-        std::swap(order_[j - 1], order_[j]);
-        --j;
+    double rho = kInf;
+    while (true) {
+      if (den <= 0) return {0, kInf};  // rounding left nobody rich: let the exact path decide
+      rho = num / den;
+      bool changed = false;
+      for (size_t gi = 0; gi < groups_.size(); ++gi) {
+        if (poor_[gi]) continue;
+        const Group& g = groups_[gi];
+        if (cls_[g.cls].d < rho * double(g.util)) {
+          poor_[gi] = 1;
+          changed = true;
+        }
+      }
+      if (!changed) break;
+      num = double(P_.cost(p));
+      den = 0;
+      for (size_t gi = 0; gi < groups_.size(); ++gi) {
+        const Group& g = groups_[gi];
+        if (poor_[gi]) num -= double(g.weight) * cls_[g.cls].d;
+        else den += double(g.weight) * double(g.util);
       }
     }
-    mpq_class num(static_cast<long>(P_.cost(p)));
-    mpz_class den = 0;
-    for (const Group& g : groups_) den += mpz_class(static_cast<long>(g.weight)) * mpz_class(static_cast<long>(g.util));
-    for (int gi : order_) {
+    // Error bound. Rho depends only on the budgets of poor groups (d rho / d b = -w / den), so
+    // the budget errors of poor groups and of groups too close to the boundary to classify count,
+    // damped by the utility of the groups that are rich with a margin (den_safe). The margin is
+    // 1e-6 of rho, so the bound holds as long as it stays below that; otherwise the exact path
+    // decides.
+    double money_err = 0, poor_sum = 0, den_safe = 0;
+    for (size_t gi = 0; gi < groups_.size(); ++gi) {
       const Group& g = groups_[gi];
-      mpz_class u(static_cast<long>(g.util));
-      // rho * u <= b  <=>  num * u <= b * den
-      if (num * u <= cls_b_[g.cls] * den) break;
-      num -= cls_b_[g.cls] * mpz_class(static_cast<long>(g.weight));
-      den -= mpz_class(static_cast<long>(g.weight)) * u;
+      const Cls& k = cls_[g.cls];
+      if (!poor_[gi] && k.d - k.e > rho * double(g.util) * (1 + 1e-6)) {
+        den_safe += double(g.weight) * double(g.util);
+      } else {
+        money_err += double(g.weight) * k.e;
+        if (poor_[gi]) poor_sum += double(g.weight) * k.d;
+      }
+    }
+    money_err += kEps * (double(groups_.size()) + 8) * (double(P_.cost(p)) + poor_sum);
+    if (den_safe <= 0) {
+      ++dbg.inf_err;
+      return {rho, kInf};
+    }
+    double err = 1.25 * money_err / den_safe + 1e-13 * rho;
+    if (err > 1e-6 * rho) {
+      ++dbg.inf_err;
+      return {rho, kInf};
+    }
+    return {rho, err};
+  }
+
+  // The exact budget of a class, materialised from its recipe.
+  const mpq_class& Exact(int c) {
+    if (!cls_[c].has_exact) {
+      const Cls& k = cls_[c];
+      mpq_class v = Exact(k.parent) - SelRho(k.sel) * static_cast<long>(k.util);
+      if (sgn(v) < 0) v = 0;
+      ++dbg.materialised;
+      exact_[c] = std::make_unique<mpq_class>(std::move(v));
+      cls_[c].has_exact = true;
+    }
+    return *exact_[c];
+  }
+
+  const mpq_class& SelRho(int s) {
+    if (!sels_[s].has_rho) {
+      mpq_class x = ExactRho(P_.cost(sels_[s].project), sels_[s].groups);
+      sels_[s].rho = std::move(x);
+      sels_[s].has_rho = true;
+    }
+    return sels_[s].rho;
+  }
+
+  // The poor/rich fixpoint in exact arithmetic over `groups` (whose total budget covers `cost`).
+  mpq_class ExactRho(int64_t cost, const std::vector<Group>& groups) {
+    std::vector<char> poor(groups.size(), 0);
+    mpq_class num(static_cast<long>(cost));
+    mpz_class den = 0;
+    for (const Group& g : groups) den += mpz_class(static_cast<long>(g.weight)) * static_cast<long>(g.util);
+    while (true) {
+      if (sgn(den) == 0) return mpq_class(0);  // cannot happen for an affordable project
+      bool changed = false;
+      mpq_class next_num = num;
+      mpz_class next_den = den;
+      // The doubles settle most groups; only the ones near the boundary need exact budgets.
+      double rho_d = num.get_d() / den.get_d();
+      for (size_t gi = 0; gi < groups.size(); ++gi) {
+        if (poor[gi]) continue;
+        const Group& g = groups[gi];
+        const Cls& k = cls_[g.cls];
+        double due = rho_d * double(g.util);
+        if (k.d - k.e > due * (1 + 1e-12)) continue;  // certainly rich
+        const mpq_class& b = Exact(g.cls);
+        // b < rho * u  <=>  b * den < num * u
+        if (b * den < num * static_cast<long>(g.util)) {
+          poor[gi] = 1;
+          changed = true;
+          next_num -= b * static_cast<long>(g.weight);
+          next_den -= mpz_class(static_cast<long>(g.weight)) * static_cast<long>(g.util);
+        }
+      }
+      if (!changed) break;
+      num = next_num;
+      den = next_den;
     }
     mpq_class rho = num / mpq_class(den);
     rho.canonicalize();
@@ -300,32 +410,38 @@ class Mes {
   }
 
   // Supporters pay min(budget, rho * util); their classes split. Groups come from Gather(p).
-  void Pay(int p, const mpq_class& rho, MesResult* r) {
+  void Pay(int p, Estimate est, const mpq_class* exact_rho, MesResult* r) {
+    int s = static_cast<int>(sels_.size());
+    sels_.push_back({p, groups_, exact_rho != nullptr, exact_rho ? *exact_rho : mpq_class(0)});
     std::vector<int> new_cls(groups_.size());
     for (size_t gi = 0; gi < groups_.size(); ++gi) {
       const Group& g = groups_[gi];
-      mpq_class due = rho * mpz_class(static_cast<long>(g.util));
-      const mpq_class& b = cls_b_[g.cls];
-      if (due >= b) {
+      const Cls parent = cls_[g.cls];
+      double due = est.rho * double(g.util);
+      double due_err = est.err * double(g.util) + kEps * due;
+      if (parent.d + parent.e < due - due_err) {  // certainly poor: pays everything
         new_cls[gi] = 0;
-        if (r) r->payments[p].push_back({g.weight, b.get_d() / double(P_.in->scale), 0});
-      } else {
-        mpq_class left = b - due;
-        new_cls[gi] = static_cast<int>(cls_b_.size());
-        cls_d_.push_back(left.get_d());
-        if (r)
-          r->payments[p].push_back({g.weight, due.get_d() / double(P_.in->scale),
-                                    cls_d_.back() / double(P_.in->scale)});
-        cls_b_.push_back(std::move(left));
-        mark_.push_back(0);
-        head_.push_back(-1);
+        if (r) r->payments[p].push_back({g.weight, parent.d / double(P_.in->scale), 0});
+        continue;
       }
+      Cls k;
+      k.d = std::max(0.0, parent.d - due);
+      k.e = parent.e + due_err + kEps * parent.d;
+      k.parent = g.cls;
+      k.sel = s;
+      k.util = g.util;
+      new_cls[gi] = static_cast<int>(cls_.size());
+      if (r) r->payments[p].push_back({g.weight, std::min(parent.d, due) / double(P_.in->scale), k.d / double(P_.in->scale)});
+      cls_.push_back(k);
+      exact_.emplace_back();
+      mark_.push_back(0);
+      head_.push_back(-1);
     }
     const auto& sup = P_.support[p];
     for (size_t k = 0; k < sup.size(); ++k)
       if (sup_group_[k] >= 0) ballot_cls_[sup[k].ballot] = new_cls[sup_group_[k]];
     if (r) {
-      r->rho[p] = rho.get_d() * (P_.in->vote_type == VoteType::kApproval ? 1.0 : 1.0 / double(P_.in->scale));
+      r->rho[p] = est.rho * (P_.in->vote_type == VoteType::kApproval ? 1.0 : 1.0 / double(P_.in->scale));
       // Merge groups that paid the same (to the cent) for a readable explanation.
       auto& pays = r->payments[p];
       std::sort(pays.begin(), pays.end(), [](const PaymentGroup& a, const PaymentGroup& b) {
@@ -345,16 +461,17 @@ class Mes {
 
   const Prepared& P_;
   bool record_;
-  std::vector<mpq_class> cls_b_;
-  std::vector<double> cls_d_;
+  std::vector<Cls> cls_;
+  std::vector<std::unique_ptr<mpq_class>> exact_;
+  std::vector<Sel> sels_;
   std::vector<int> ballot_cls_;
   std::vector<int64_t> mark_;
   std::vector<int> head_;
   int64_t stamp_ = 0;
   std::vector<Group> groups_;
   std::vector<int> sup_group_;
-  std::vector<int> order_;
-  double avail_d_ = 0;
+  std::vector<char> poor_;
+  double avail_d_ = 0, avail_e_ = 0;
 };
 
 }  // namespace
