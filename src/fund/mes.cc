@@ -18,8 +18,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 #include <memory>
 #include <string>
@@ -114,15 +112,6 @@ struct Sel {
   mpq_class rho;
 };
 
-struct DebugCounters {
-  long runs = 0, afford_exact = 0, close_exact = 0, close_sizes = 0, inf_err = 0, materialised = 0;
-  ~DebugCounters() {
-    if (std::getenv("WEEFSEL_FUND_DEBUG"))
-      std::fprintf(stderr, "runs %ld afford_exact %ld close_exact %ld close_sizes %ld inf_err %ld materialised %ld\n", runs,
-                   afford_exact, close_exact, close_sizes, inf_err, materialised);
-  }
-} dbg;
-
 struct Estimate {
   double rho = 0, err = 0;
 };
@@ -150,7 +139,6 @@ class Mes {
   }
 
   MesResult Run() {
-    ++dbg.runs;
     const int n = P_.num_projects;
     MesResult r;
     if (record_) {
@@ -216,11 +204,6 @@ class Mes {
       bool exact = false;
       mpq_class best;
       if (close.size() > 1) {
-        ++dbg.close_exact;
-        if (std::getenv("WEEFSEL_FUND_DEBUG2"))
-          for (const Cand* c : close)
-            std::fprintf(stderr, "close p=%s rho=%.17g err=%.3g\n", P_.in->projects[c->p].id.c_str(), c->est.rho, c->est.err);
-        dbg.close_sizes += close.size();
         exact = true;
         bool first = true;
         for (const Cand* c : close) {
@@ -288,7 +271,6 @@ class Mes {
     double c = double(P_.cost(p));
     if (avail_d_ + avail_e_ < c) return false;
     if (avail_d_ - avail_e_ >= c) return true;
-    ++dbg.afford_exact;
     mpq_class sum = 0;
     for (const Group& g : groups_) sum += Exact(g.cls) * static_cast<long>(g.weight);
     return sum >= mpq_class(static_cast<long>(P_.cost(p)));
@@ -338,15 +320,9 @@ class Mes {
       }
     }
     money_err += kEps * (double(groups_.size()) + 8) * (double(P_.cost(p)) + poor_sum);
-    if (den_safe <= 0) {
-      ++dbg.inf_err;
-      return {rho, kInf};
-    }
+    if (den_safe <= 0) return {rho, kInf};
     double err = 1.25 * money_err / den_safe + 1e-13 * rho;
-    if (err > 1e-6 * rho) {
-      ++dbg.inf_err;
-      return {rho, kInf};
-    }
+    if (err > 1e-6 * rho) return {rho, kInf};
     return {rho, err};
   }
 
@@ -356,7 +332,6 @@ class Mes {
       const Cls& k = cls_[c];
       mpq_class v = Exact(k.parent) - SelRho(k.sel) * static_cast<long>(k.util);
       if (sgn(v) < 0) v = 0;
-      ++dbg.materialised;
       exact_[c] = std::make_unique<mpq_class>(std::move(v));
       cls_[c].has_exact = true;
     }
