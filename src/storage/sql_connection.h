@@ -66,8 +66,9 @@ class SqlConnection {
   virtual Result<SqlRows> Query(const std::string& sql, const std::vector<SqlValue>& params) = 0;
   // The statement that opens a top-level transaction ("BEGIN IMMEDIATE" on SQLite).
   virtual std::string BeginSql() const = 0;
-  // Bulk insert into `table` (columns in order); `produce` feeds the rows to the sink.
-  virtual Status CopyRows(const std::string& table, const std::vector<std::string>& columns,
+  // Bulk insert into `table` (columns in order); `produce` feeds about `expected_rows` rows to
+  // the sink. Must run inside a transaction.
+  virtual Status CopyRows(const std::string& table, const std::vector<std::string>& columns, size_t expected_rows,
                           const std::function<Status(RowSink&)>& produce) = 0;
   // Reserves `n` fresh ids for `table` (must run inside a transaction).
   virtual Result<std::vector<int64_t>> ReserveIds(const std::string& table, size_t n) = 0;

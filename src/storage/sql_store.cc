@@ -543,14 +543,14 @@ Status SqlStore::InsertActors(std::vector<Actor>& actors) {
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> reserved, conn_->ReserveIds("actors", fresh));
     size_t next = 0;
     for (size_t i = 0; i < actors.size(); ++i) ids[i] = actors[i].id.valid() ? actors[i].id.value() : reserved[next++];
-    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("actors", kActorCopyColumns, [&](RowSink& sink) -> Status {
+    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("actors", kActorCopyColumns, actors.size(), [&](RowSink& sink) -> Status {
       for (size_t i = 0; i < actors.size(); ++i) {
         SinkActor(sink, ids[i], actors[i]);
         WEEFSEL_RETURN_IF_ERROR(sink.EndRow());
       }
       return Status::Ok();
     }));
-    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("actor_themes", {"actor_id", "theme"}, [&](RowSink& sink) -> Status {
+    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("actor_themes", {"actor_id", "theme"}, actors.size() * 2, [&](RowSink& sink) -> Status {
       for (size_t i = 0; i < actors.size(); ++i) {
         const auto& themes = actors[i].themes;
         for (size_t k = 0; k < themes.size(); ++k) {
@@ -693,7 +693,7 @@ Status SqlStore::InsertTies(std::vector<Tie>& ties) {
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> reserved, conn_->ReserveIds("ties", fresh));
     size_t next = 0;
     for (size_t i = 0; i < ties.size(); ++i) ids[i] = ties[i].id.valid() ? ties[i].id.value() : reserved[next++];
-    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("ties", kTieCopyColumns, [&](RowSink& sink) -> Status {
+    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("ties", kTieCopyColumns, ties.size(), [&](RowSink& sink) -> Status {
       for (size_t i = 0; i < ties.size(); ++i) {
         const Tie& t = ties[i];
         sink.Int(ids[i]);
