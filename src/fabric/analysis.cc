@@ -565,3 +565,98 @@ Result<Report> Analyse(const Fabric& fabric, const ReportOptions& options) {
 }
 
 }  // namespace weefsel::fabric
+
+namespace weefsel::fabric {
+
+Result<IgraphBaseline> RunIgraphBaseline(const Fabric& fabric, int runs, uint64_t seed) {
+  IgraphBaseline out;
+  internal::IgraphLock lock;
+  auto t = std::chrono::steady_clock::now();
+  auto lap = [&](std::string name) {
+    out.seconds.emplace_back(std::move(name), Seconds(t));
+    t = std::chrono::steady_clock::now();
+  };
+  internal::IgraphGraph g;
+  WEEFSEL_RETURN_IF_ERROR(g.Build(fabric));
+  const int n = fabric.node_count();
+  IgVecInt memb, csize;
+  igraph_integer_t nc = 0;
+  WEEFSEL_RETURN_IF_ERROR(Check(igraph_connected_components(g.graph(), &memb.v, &csize.v, &nc, IGRAPH_WEAK), "components"));
+  lap("components");
+  auto passes = [&](bool weighted, const std::string& suffix) -> Status {
+    const igraph_vector_t* w = weighted ? g.weights() : nullptr;
+    IgVec node_w;
+    WEEFSEL_RETURN_IF_ERROR(Check(igraph_vector_resize(&node_w.v, n), "vector"));
+    double two_w = 0;
+    for (int i = 0; i < n; ++i) {
+      VECTOR(node_w.v)[i] = weighted ? fabric.Strength(i) : fabric.Degree(i);
+      two_w += VECTOR(node_w.v)[i];
+    }
+    double best = -1;
+    for (int r = 0; r < runs && two_w > 0; ++r) {
+      igraph_rng_seed(igraph_rng_default(), seed + static_cast<uint64_t>(r));
+      igraph_integer_t k = 0;
+      igraph_real_t q = 0;
+      WEEFSEL_RETURN_IF_ERROR(Check(igraph_community_leiden(g.graph(), w, &node_w.v, 1.0 / two_w, 0.01, false, 2, &memb.v, &k, &q),
+                                    "community_leiden"));
+      igraph_real_t mod = 0;
+      WEEFSEL_RETURN_IF_ERROR(Check(igraph_modularity(g.graph(), &memb.v, w, 1.0, IGRAPH_UNDIRECTED, &mod), "modularity"));
+      best = std::max(best, static_cast<double>(mod));
+    }
+    if (!weighted) out.modularity = best;
+    lap("leiden" + suffix);
+    for (int r = 0; r < runs && two_w > 0; ++r) {
+      igraph_rng_seed(igraph_rng_default(), seed + static_cast<uint64_t>(r));
+      WEEFSEL_RETURN_IF_ERROR(Check(igraph_community_multilevel(g.graph(), w, 1.0, &memb.v, nullptr, nullptr), "multilevel"));
+    }
+    lap("louvain" + suffix);
+    IgVec res;
+    WEEFSEL_RETURN_IF_ERROR(Check(igraph_betweenness(g.graph(), &res.v, igraph_vss_all(), IGRAPH_UNDIRECTED, weighted ? g.lengths() : nullptr),
+                                  "betweenness"));
+    lap("betweenness" + suffix);
+    WEEFSEL_RETURN_IF_ERROR(Check(igraph_constraint(g.graph(), &res.v, igraph_vss_all(), w), "constraint"));
+    lap("constraint" + suffix);
+    return Status::Ok();
+  };
+  WEEFSEL_RETURN_IF_ERROR(passes(false, ""));
+  {
+    // Diameter of the largest component: igraph_diameter on the induced subgraph.
+    igraph_integer_t largest = 0;
+    for (igraph_integer_t c = 1; c < nc; ++c)
+      if (VECTOR(csize.v)[c] > VECTOR(csize.v)[largest]) largest = c;
+    IgVecInt keep;
+    for (int i = 0; i < n; ++i)
+      if (VECTOR(memb.v)[i] == largest) WEEFSEL_RETURN_IF_ERROR(Check(igraph_vector_int_push_back(&keep.v, i), "vector"));
+    // memb was overwritten by the community calls: recompute components first.
+    WEEFSEL_RETURN_IF_ERROR(Check(igraph_connected_components(g.graph(), &memb.v, &csize.v, &nc, IGRAPH_WEAK), "components"));
+    largest = 0;
+    for (igraph_integer_t c = 1; c < nc; ++c)
+      if (VECTOR(csize.v)[c] > VECTOR(csize.v)[largest]) largest = c;
+    igraph_vector_int_clear(&keep.v);
+    for (int i = 0; i < n; ++i)
+      if (VECTOR(memb.v)[i] == largest) WEEFSEL_RETURN_IF_ERROR(Check(igraph_vector_int_push_back(&keep.v, i), "vector"));
+    igraph_t sub;
+    WEEFSEL_RETURN_IF_ERROR(Check(igraph_induced_subgraph(g.graph(), &sub, igraph_vss_vector(&keep.v), IGRAPH_SUBGRAPH_AUTO), "induced_subgraph"));
+    igraph_real_t d = 0;
+    igraph_error_t rc = igraph_diameter(&sub, &d, nullptr, nullptr, nullptr, nullptr, IGRAPH_UNDIRECTED, true);
+    igraph_destroy(&sub);
+    WEEFSEL_RETURN_IF_ERROR(Check(rc, "diameter"));
+    out.diameter = d;
+    lap("diameter");
+  }
+  if (fabric.weighted()) WEEFSEL_RETURN_IF_ERROR(passes(true, "_weighted"));
+  {
+    IgVecInt cores, ap, br;
+    IgVec cl;
+    igraph_real_t tr = 0;
+    WEEFSEL_RETURN_IF_ERROR(Check(igraph_coreness(g.graph(), &cores.v, IGRAPH_ALL), "coreness"));
+    WEEFSEL_RETURN_IF_ERROR(Check(igraph_articulation_points(g.graph(), &ap.v), "articulation_points"));
+    WEEFSEL_RETURN_IF_ERROR(Check(igraph_bridges(g.graph(), &br.v), "bridges"));
+    WEEFSEL_RETURN_IF_ERROR(Check(igraph_transitivity_local_undirected(g.graph(), &cl.v, igraph_vss_all(), IGRAPH_TRANSITIVITY_ZERO), "transitivity"));
+    WEEFSEL_RETURN_IF_ERROR(Check(igraph_transitivity_undirected(g.graph(), &tr, IGRAPH_TRANSITIVITY_ZERO), "transitivity"));
+    lap("structure");
+  }
+  return out;
+}
+
+}  // namespace weefsel::fabric

@@ -139,3 +139,19 @@ struct Report {
 Result<Report> Analyse(const Fabric& fabric, const ReportOptions& options = {});
 
 }  // namespace weefsel::fabric
+
+namespace weefsel::fabric {
+
+// The same analyses as Analyse() done by igraph's own functions called in sequence on one thread
+// (components, Leiden x runs, Louvain x runs, exact betweenness, constraint, diameter, coreness,
+// articulation points, bridges, clustering; weighted ones too on a weighted fabric), for the
+// benchmark's baseline. Returns seconds per analysis, in run order, and igraph's best Leiden
+// modularity (unweighted) in `modularity`.
+struct IgraphBaseline {
+  std::vector<std::pair<std::string, double>> seconds;
+  double modularity = 0;
+  double diameter = 0;
+};
+Result<IgraphBaseline> RunIgraphBaseline(const Fabric& fabric, int runs = 10, uint64_t seed = 1);
+
+}  // namespace weefsel::fabric

@@ -1,0 +1,142 @@
+// fabric/weave_test.cc: each suggestion's gain is the real change of the objective, and joining
+// components beats a redundant tie.
+#include "fabric/weave.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/kit/shared_data.h"
+
+namespace weefsel::fabric {
+namespace {
+
+domain::Actor MakeActor(int id, domain::ActorKind kind, std::vector<std::string> themes, std::string area = "") {
+  domain::Actor a;
+  a.id = ActorId(id);
+  a.name = "actor " + std::to_string(id);
+  a.kind = kind;
+  a.themes = std::move(themes);
+  a.area = std::move(area);
+  return a;
+}
+
+domain::Tie MakeTie(int a, int b) {
+  domain::Tie t;
+  t.a = ActorId(a);
+  t.b = ActorId(b);
+  return t;
+}
+
+// Two groups: a square 1-2-3-4 (all companies, theme "energie") with a tail 4-5, and a triangle
+// 6-7-8 of civil-society actors, one of whom shares "energie"; an isolate 9 shares "zorg" with 8.
+struct SmallWorld {
+  std::vector<domain::Actor> actors;
+  std::vector<domain::Tie> ties;
+  SmallWorld() {
+    using K = domain::ActorKind;
+    actors = {MakeActor(1, K::kCompany, {"energie"}), MakeActor(2, K::kCompany, {"energie"}),
+              MakeActor(3, K::kCompany, {"energie"}), MakeActor(4, K::kCompany, {"energie"}),
+              MakeActor(5, K::kKnowledgeInstitution, {"wonen"}), MakeActor(6, K::kCitizensInitiative, {"energie"}),
+              MakeActor(7, K::kCitizensInitiative, {"zorg"}), MakeActor(8, K::kCareWelfare, {"zorg"}),
+              MakeActor(9, K::kGovernment, {"zorg"})};
+    ties = {MakeTie(1, 2), MakeTie(2, 3), MakeTie(3, 4), MakeTie(4, 1), MakeTie(4, 5),
+            MakeTie(6, 7), MakeTie(7, 8), MakeTie(6, 8)};
+  }
+};
+
+TEST(WeaveTest, StatedGainIsTheRealChangeOfTheObjective) {
+  SmallWorld w;
+  auto f = Fabric::FromDomain(w.actors, w.ties);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  WeaveOptions o;
+  o.k = 6;
+  auto result = SuggestWeaves(*f, o);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_GE(result->suggestions.size(), 3u);
+  auto ctx = MakeWeaveContext(*f, o);
+  ASSERT_TRUE(ctx.ok());
+  Fabric current = *f;
+  double before = WeaveObjective(current, *ctx);
+  EXPECT_NEAR(before, result->objective_before, 1e-12);
+  for (const WeaveSuggestion& s : result->suggestions) {
+    EXPECT_FALSE(current.Adjacent(s.u, s.v));
+    auto next = current.WithEdges({{s.u, s.v, 1.0}});
+    ASSERT_TRUE(next.ok());
+    WeaveParts parts;
+    double after = WeaveObjective(*next, *ctx, &parts);
+    EXPECT_NEAR(s.gain, after - before, 1e-12) << s.reason;
+    EXPECT_FALSE(s.reason.empty());
+    current = std::move(next).value();
+    before = after;
+  }
+  EXPECT_NEAR(result->objective_after, before, 1e-12);
+  // Greedy: gains never increase here (the first pick joins the two big groups).
+  EXPECT_GT(result->suggestions[0].parts.reach, 0);
+}
+
+TEST(WeaveTest, JoiningComponentsBeatsARedundantTie) {
+  SmallWorld w;
+  auto f = Fabric::FromDomain(w.actors, w.ties);
+  ASSERT_TRUE(f.ok());
+  auto ctx = MakeWeaveContext(*f);
+  ASSERT_TRUE(ctx.ok());
+  int a1 = *f->IndexOf(ActorId(1)), a3 = *f->IndexOf(ActorId(3)), a6 = *f->IndexOf(ActorId(6));
+  double base = WeaveObjective(*f, *ctx);
+  // 1-3 is a chord of the square: redundant (same community, same sector, no bridge on its way).
+  double redundant = WeaveObjective(*f->WithEdges({{a1, a3, 1.0}}), *ctx) - base;
+  double join = WeaveObjective(*f->WithEdges({{a1, a6, 1.0}}), *ctx) - base;
+  EXPECT_LE(redundant, 0);
+  EXPECT_GT(join, 0);
+  auto result = SuggestWeaves(*f, {});
+  ASSERT_TRUE(result.ok());
+  const WeaveSuggestion& first = result->suggestions.at(0);
+  EXPECT_NE(ctx->community[static_cast<size_t>(first.u)], ctx->community[static_cast<size_t>(first.v)]);
+  EXPECT_GT(first.parts.reach, 0);
+  EXPECT_NE(first.reason.find("joins two separate parts"), std::string::npos) << first.reason;
+  for (const auto& s : result->suggestions) EXPECT_FALSE((s.u == a1 && s.v == a3) || (s.u == a3 && s.v == a1));
+}
+
+TEST(WeaveTest, CoveringABridgeCountsItsBridges) {
+  // Path 0-1-2-3 inside one component: a tie 0-3 gives all three bridges a second route.
+  auto f = Fabric::FromEdgeText("0 1\n1 2\n2 3\n", "");
+  ASSERT_TRUE(f.ok());
+  WeaveOptions o;
+  o.k = 1;
+  auto ctx = MakeWeaveContext(*f, o);
+  ASSERT_TRUE(ctx.ok());
+  EXPECT_EQ(ctx->initial_bridges, 3);
+  WeaveParts parts;
+  double base = WeaveObjective(*f, *ctx, &parts);
+  EXPECT_NEAR(parts.redundancy, 0.0, 1e-12);  // every pair depends on a single tie
+  WeaveParts after;
+  WeaveObjective(*f->WithEdges({{0, 3, 1.0}}), *ctx, &after);
+  EXPECT_NEAR(after.redundancy, 1.0, 1e-12);  // a cycle: every pair has two routes
+  WeaveParts half;
+  WeaveObjective(*f->WithEdges({{0, 2, 1.0}}), *ctx, &half);
+  EXPECT_NEAR(half.redundancy, 6.0 / 12.0, 1e-12);  // triangle 0-1-2: 3 pairs of 6
+  (void)base;
+}
+
+TEST(WeaveTest, RejectsBadOptions) {
+  auto f = Fabric::FromEdgeText("0 1\n", "");
+  ASSERT_TRUE(f.ok());
+  WeaveOptions o;
+  o.k = -1;
+  EXPECT_FALSE(SuggestWeaves(*f, o).ok());
+}
+
+TEST(WeaveTest, HorizonNetworkTenSuggestions) {
+  WEEFSEL_REQUIRE_SHARED_DATA("networks/h2020_nl_orgs.edges");
+  std::string base = testkit::SharedDataPath("networks/h2020_nl_orgs");
+  auto f = Fabric::FromEdgeFiles(base + ".edges", base + ".nodes");
+  ASSERT_TRUE(f.ok());
+  auto r = SuggestWeaves(*f, {});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->suggestions.size(), 10u);
+  for (size_t i = 0; i < r->suggestions.size(); ++i) {
+    EXPECT_GT(r->suggestions[i].gain, 0);
+    EXPECT_FALSE(f->Adjacent(r->suggestions[i].u, r->suggestions[i].v));
+  }
+}
+
+}  // namespace
+}  // namespace weefsel::fabric
