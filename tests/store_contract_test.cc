@@ -25,6 +25,10 @@ namespace {
 using namespace domain;
 
 enum class Backend { kSqlite, kPostgres };
+void PrintTo(Backend b, std::ostream* os) { *os << (b == Backend::kSqlite ? "sqlite" : "postgres"); }
+std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "sqlite" : "postgres";
+}
 
 bool Contains(const Status& s, std::string_view needle) { return s.message().find(needle) != std::string::npos; }
 
@@ -742,6 +746,51 @@ TEST_P(StoreContract, BulkInserts) {
   EXPECT_TRUE(store_->InsertTies(none).ok());
 }
 
+// Large batches take the fast path (SQLite: indexes dropped and rebuilt; PostgreSQL: foreign
+// keys and indexes dropped, COPY, rebuilt). The constraints must hold before, during and after.
+TEST_P(StoreContract, LargeBulkKeepsConstraints) {
+  std::vector<Actor> actors;
+  for (int i = 0; i < 1000; ++i) actors.push_back(Org("Groot " + std::to_string(i), {}, ActorKind::kCompany, {"wonen"}));
+  ASSERT_TRUE(store_->InsertActors(actors).ok());
+  auto make_ties = [&](size_t n) {
+    std::vector<Tie> ties;
+    for (size_t i = 0; i < n; ++i)
+      ties.push_back(Tie{.a = actors[i % 1000].id, .b = actors[(i * 31 + 1 + i / 1000) % 1000].id});
+    for (auto& t : ties)
+      if (t.a == t.b) t.b = actors[(static_cast<size_t>(t.a.value()) + 1) % 1000].id;
+    return ties;
+  };
+  // A bad tie at the very end: nothing stays, and the error names it.
+  std::vector<Tie> bad = make_ties(25000);
+  bad.back().b = ActorId(77777777);
+  Status s = store_->InsertTies(bad);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_TRUE(Contains(s, "ties[24999]")) << s.ToString();
+  EXPECT_TRUE(Contains(s, "actor 77777777")) << s.ToString();
+  EXPECT_EQ(store_->Count()->ties, 0);
+
+  std::vector<Tie> good = make_ties(25000);
+  ASSERT_TRUE(store_->InsertTies(good).ok());
+  EXPECT_EQ(store_->Count()->ties, 25000);
+  EXPECT_EQ(good.back().id.value() - good.front().id.value(), 24999);
+  auto of = store_->TiesOf(actors[5].id);
+  ASSERT_TRUE(of.ok());
+  EXPECT_GE(of->size(), 25u);
+  // The foreign keys are back: a dangling tie and a dangling theme owner are refused.
+  Tie dangling{.a = actors[0].id, .b = ActorId(88888888)};
+  EXPECT_EQ(store_->Insert(dangling).status().code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(store_->DeleteActor(actors[5].id).ok());
+  EXPECT_TRUE(store_->TiesOf(actors[5].id)->empty()) << "cascade survives the rebuild";
+  EXPECT_EQ(store_->ListActors({.theme = "wonen"})->size(), 999u);
+
+  std::vector<Actor> many;
+  for (int i = 0; i < 21000; ++i) many.push_back(Org("Veel " + std::to_string(i), MunicipalityId(4242)));
+  s = store_->InsertActors(many);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();
+  EXPECT_TRUE(Contains(s, "actor.municipality")) << s.ToString();
+  EXPECT_EQ(store_->Count()->actors, 999);
+}
+
 // --- lists --------------------------------------------------------------------------------------
 
 TEST_P(StoreContract, ListFiltersPagingAndOrder) {
@@ -843,8 +892,8 @@ TEST_P(StoreContract, DataVersionChangesOnEveryWrite) {
   EXPECT_NE(Version(), v6);
 }
 
-INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract, ::testing::Values(Backend::kSqlite));
-INSTANTIATE_TEST_SUITE_P(Postgres, StoreContract, ::testing::Values(Backend::kPostgres));
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract, ::testing::Values(Backend::kSqlite), BackendName);
+INSTANTIATE_TEST_SUITE_P(Postgres, StoreContract, ::testing::Values(Backend::kPostgres), BackendName);
 
 // --- opening failures (no server needed) ------------------------------------------------------
 
