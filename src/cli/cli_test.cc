@@ -14,14 +14,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
+struct Outcome {
   int status = -1;
   std::string out;  // stdout and stderr together
 };
 
-Run Weefsel(const std::string& args) {
+Outcome Weefsel(const std::string& args) {
   std::string cmd = std::string(WEEFSEL_BIN) + " " + args + " 2>&1";
-  Run r;
+  Outcome r;
   FILE* p = popen(cmd.c_str(), "r");
   std::array<char, 4096> buf;
   size_t n;
@@ -45,16 +45,16 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, DemoThenStats) {
-  Run d = Weefsel("demo --db " + P("w.db") + " --seed 2 --actors 400 --municipalities 2");
+  Outcome d = Weefsel("demo --db " + P("w.db") + " --seed 2 --actors 400 --municipalities 2");
   ASSERT_EQ(d.status, 0) << d.out;
   EXPECT_NE(d.out.find("400 actors"), std::string::npos) << d.out;
-  Run s = Weefsel("stats --db " + P("w.db"));
+  Outcome s = Weefsel("stats --db " + P("w.db"));
   ASSERT_EQ(s.status, 0) << s.out;
   EXPECT_NE(s.out.find("2 municipalities, 400 actors"), std::string::npos) << s.out;
   EXPECT_NE(s.out.find("Burgerinitiatief"), std::string::npos);
   EXPECT_NE(s.out.find("GM0363 Amsterdam"), std::string::npos);
   // The demo goes only into an empty database.
-  Run again = Weefsel("demo --db " + P("w.db"));
+  Outcome again = Weefsel("demo --db " + P("w.db"));
   EXPECT_EQ(again.status, 2);
   EXPECT_NE(again.out.find("is not empty"), std::string::npos) << again.out;
 }
@@ -73,18 +73,18 @@ TEST_F(CliTest, BadInputExitsTwoAndChangesNothing) {
   ASSERT_EQ(Weefsel("demo --db " + P("w.db") + " --seed 1 --actors 200 --municipalities 1").status, 0);
   std::string before = Weefsel("stats --db " + P("w.db")).out;
   std::ofstream(P("ties.csv")) << "a,b,weight\n1,2,1\n1,9999,2\n";
-  Run r = Weefsel("import ties " + P("ties.csv") + " --db " + P("w.db"));
+  Outcome r = Weefsel("import ties " + P("ties.csv") + " --db " + P("w.db"));
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.out.find("ties.csv line 3, column b: unknown actor 9999"), std::string::npos) << r.out;
   EXPECT_EQ(before, Weefsel("stats --db " + P("w.db")).out);
 
-  Run missing = Weefsel("import actors " + P("absent.csv") + " --db " + P("w.db"));
+  Outcome missing = Weefsel("import actors " + P("absent.csv") + " --db " + P("w.db"));
   EXPECT_EQ(missing.status, 2);
   EXPECT_NE(missing.out.find("absent.csv: no such file"), std::string::npos) << missing.out;
-  Run kind = Weefsel("import planets " + P("ties.csv") + " --db " + P("w.db"));
+  Outcome kind = Weefsel("import planets " + P("ties.csv") + " --db " + P("w.db"));
   EXPECT_EQ(kind.status, 2);
   EXPECT_NE(kind.out.find("unknown kind 'planets'"), std::string::npos) << kind.out;
-  Run opt = Weefsel("demo --db " + P("x.db") + " --municipalities 40");
+  Outcome opt = Weefsel("demo --db " + P("x.db") + " --municipalities 40");
   EXPECT_EQ(opt.status, 2);
   EXPECT_NE(opt.out.find("--municipalities"), std::string::npos) << opt.out;
   EXPECT_EQ(before, Weefsel("stats --db " + P("w.db")).out);
@@ -92,7 +92,7 @@ TEST_F(CliTest, BadInputExitsTwoAndChangesNothing) {
 
 TEST_F(CliTest, ImportsTheRealMunicipalities) {
   WEEFSEL_REQUIRE_SHARED_DATA("nl/gemeenten_2025.csv");
-  Run r = Weefsel("import municipalities " + weefsel::testkit::SharedDataPath("nl/gemeenten_2025.csv") + " --db " + P("nl.db"));
+  Outcome r = Weefsel("import municipalities " + weefsel::testkit::SharedDataPath("nl/gemeenten_2025.csv") + " --db " + P("nl.db"));
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("imported 342 municipalities"), std::string::npos) << r.out;
   ASSERT_EQ(Weefsel("export municipalities " + P("m.csv") + " --db " + P("nl.db")).status, 0);

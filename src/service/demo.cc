@@ -437,7 +437,7 @@ Result<DemoCity> GenerateDemo(const DemoOptions& o) {
       ch.title = Replace(t.title, "{city}", g.name);
       ch.text = Replace(Replace(Replace(t.text, "{city}", g.name), "{value}", Fmt(cand.value)), "{nl}", Fmt(cand.nl));
       ch.themes = {t.theme};
-      for (auto& [cap, w] : t.capabilities) ch.capabilities.push_back({cap, w});
+      for (auto& [cap, w] : t.capabilities) ch.capabilities.push_back({domain::NormalizeCapability(cap), w});
       ch.sector_mix = {{Sector::kGovernment, 1}, {Sector::kBusiness, 1}, {Sector::kKnowledge, 1}, {Sector::kCivilSociety, 1}};
       ch.max_coalition_size = 6;
       ch.budget_eur = (g.population / 1000) * 1000 + 50000;

@@ -284,11 +284,8 @@ Result<std::vector<Actor>> ParseRegister(const Sheet& s, MunicipalityId amsterda
   std::vector<std::string> order;
   for (const auto& r : s.rows) {
     std::string name(Trim(s.Get(r, "aanvrager")));
-    if (name.empty()) {
-      if (!errors.Add(s.Error(r, "aanvrager", "the applicant's name is empty"))) break;
-      continue;
-    }
-    if (name == "(Particulier)") continue;  // private persons are not actors (and not named)
+    // Private persons are not actors (and are not named); a few grants have no applicant recorded.
+    if (name.empty() || name == "(Particulier)") continue;
     auto [it, fresh] = by_name.try_emplace(name);
     if (fresh) {
       order.push_back(name);

@@ -68,14 +68,14 @@ TEST_F(TransferTest, DemoIsDeterministicByteForByte) {
   auto a = GenerateDemo(o), b = GenerateDemo(o);
   ASSERT_TRUE(a.ok() && b.ok());
   auto s1 = NewStore("a.db"), s2 = NewStore("b.db");
-  ASSERT_TRUE(LoadDemo(*s1, *a).ok());
-  ASSERT_TRUE(LoadDemo(*s2, *b).ok());
+  ASSERT_TRUE(LoadDemo(*s1, *a).ok()) << LoadDemo(*s1, *a).ToString();
+  ASSERT_TRUE(LoadDemo(*s2, *b).ok()) << LoadDemo(*s2, *b).ToString();
   EXPECT_EQ(ExportAll(*s1, "a_", ".csv"), ExportAll(*s2, "b_", ".csv"));
   o.seed = 8;
   auto c = GenerateDemo(o);
   ASSERT_TRUE(c.ok());
   auto s3 = NewStore("c.db");
-  ASSERT_TRUE(LoadDemo(*s3, *c).ok());
+  ASSERT_TRUE(LoadDemo(*s3, *c).ok()) << LoadDemo(*s3, *c).ToString();
   EXPECT_NE(ExportAll(*s1, "a_", ".csv"), ExportAll(*s3, "c_", ".csv"));
 }
 
@@ -105,7 +105,7 @@ TEST_F(TransferTest, DemoCityIsRealistic) {
   double mean = 2.0 * static_cast<double>(city->ties.size()) / 2000.0;
   EXPECT_GT(mean, 1.5);
   EXPECT_GT(max_degree, 8 * mean) << "degree distribution should be heavy-tailed";
-  for (const auto& c : city->challenges) EXPECT_TRUE(domain::Validate(c).ok()) << c.title;
+  for (const auto& c : city->challenges) EXPECT_TRUE(domain::Validate(c).ok()) << c.title << ": " << domain::Validate(c).ToString();
   // Amsterdam has more single-person households than the national mean: loneliness is among its challenges.
   bool loneliness = false;
   for (const auto& c : city->challenges)
@@ -117,7 +117,7 @@ TEST_F(TransferTest, ExportThenImportGivesTheSameData) {
   auto city = GenerateDemo({.seed = 3, .municipalities = 2, .actors = 300});
   ASSERT_TRUE(city.ok());
   auto src = NewStore("src.db");
-  ASSERT_TRUE(LoadDemo(*src, *city).ok());
+  ASSERT_TRUE(LoadDemo(*src, *city).ok()) << LoadDemo(*src, *city).ToString();
   for (const std::string ext : {".csv", ".json"}) {
     std::string first = ExportAll(*src, "x_", ext);
     auto dst = NewStore("dst" + ext + ".db");
