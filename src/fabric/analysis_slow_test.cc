@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iostream>
 
 #include "fabric/analysis.h"
 #include "tests/kit/shared_data.h"
@@ -45,6 +46,49 @@ TEST_P(LargerNetworks, BetweennessEqualsIgraph) {
 INSTANTIATE_TEST_SUITE_P(Slow, LargerNetworks, ::testing::Values("email-Eu-core", "h2020_nl_orgs", "ca-GrQc"),
                          [](const auto& info) {
                            std::string s = info.param;
+                           std::replace(s.begin(), s.end(), '-', '_');
+                           return s;
+                         });
+
+
+// Leiden's modularity on the larger networks against leidenalg 0.9.1 (Debian python3-leidenalg),
+// best of seeds 0..9 with ModularityVertexPartition, printed to 6 decimals
+// (bench/fabric/leidenalg_reference.py).
+struct ModularityRow {
+  const char* name;
+  double unweighted;
+  double weighted;  // 0: unweighted network
+};
+
+class LargerModularity : public ::testing::TestWithParam<ModularityRow> {};
+
+TEST_P(LargerModularity, ReachesLeidenalg) {
+  const ModularityRow& row = GetParam();
+  WEEFSEL_REQUIRE_SHARED_DATA(std::string("networks/") + row.name + ".edges");
+  auto f = LoadNetwork(row.name);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  CommunityOptions o;
+  o.use_weights = false;
+  auto p = FindCommunities(*f, o);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_GE(p->modularity, row.unweighted - 5e-7) << row.name;
+  std::cout << row.name << " modularity " << p->modularity << " (leidenalg " << row.unweighted << ")\n";
+  if (row.weighted > 0) {
+    o.use_weights = true;
+    auto pw = FindCommunities(*f, o);
+    ASSERT_TRUE(pw.ok());
+    EXPECT_GE(pw->modularity, row.weighted - 5e-7) << row.name << " weighted";
+    std::cout << row.name << " weighted modularity " << pw->modularity << " (leidenalg " << row.weighted << ")\n";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Slow, LargerModularity,
+                         ::testing::Values(ModularityRow{"lesmis", 0.560008, 0.547143}, ModularityRow{"email-Eu-core", 0.417372, 0},
+                                           ModularityRow{"h2020_nl_orgs", 0.622485, 0.614538},
+                                           ModularityRow{"h2020_sc6_orgs", 0.584598, 0.584282},
+                                           ModularityRow{"ca-GrQc", 0.866877, 0}, ModularityRow{"ca-HepTh", 0.778933, 0}),
+                         [](const auto& info) {
+                           std::string s = info.param.name;
                            std::replace(s.begin(), s.end(), '-', '_');
                            return s;
                          });
