@@ -35,7 +35,8 @@ bool Contains(const Status& s, std::string_view needle) { return s.message().fin
 // Full dumps of entities, so that a round trip compares every field and a failure shows which.
 std::string Dump(const Municipality& m) {
   std::ostringstream o;
-  o << m.id << '|' << m.cbs_code << '|' << m.name << '|' << m.province << '|' << m.population << '|' << m.lat << '|' << m.lon;
+  o << m.id << '|' << m.cbs_code << '|' << m.name << '|' << m.province << '|' << m.population << '|' << m.lat << '|'
+    << m.lon;
   return o.str();
 }
 std::string Join(const std::vector<std::string>& v) {
@@ -53,13 +54,14 @@ std::string Dump(const Actor& a) {
 std::string Dump(const Tie& t) {
   std::ostringstream o;
   o.precision(17);
-  o << t.id << '|' << t.a << '|' << t.b << '|' << t.weight << '|' << TieKindCode(t.kind) << '|' << TieSourceCode(t.source)
-    << '|' << t.from << '|' << t.until << '|' << t.note;
+  o << t.id << '|' << t.a << '|' << t.b << '|' << t.weight << '|' << TieKindCode(t.kind) << '|'
+    << TieSourceCode(t.source) << '|' << t.from << '|' << t.until << '|' << t.note;
   return o.str();
 }
 std::string Dump(const Challenge& c) {
   std::ostringstream o;
-  o << c.id << '|' << c.municipality << '|' << c.title << '|' << c.text << '|' << c.language << '|' << Join(c.themes) << '|';
+  o << c.id << '|' << c.municipality << '|' << c.title << '|' << c.text << '|' << c.language << '|' << Join(c.themes)
+    << '|';
   for (const auto& n : c.capabilities) o << n.capability << '=' << n.weight << ',';
   o << '|';
   for (const auto& [s, n] : c.sector_mix) o << SectorCode(s) << '=' << n << ',';
@@ -69,31 +71,34 @@ std::string Dump(const Challenge& c) {
 }
 std::string Dump(const Coalition& c) {
   std::ostringstream o;
-  o << c.id << '|' << c.challenge << '|' << CoalitionStatusCode(c.status) << '|' << c.explanation << '|' << c.score << '|'
-    << c.created_at << '|';
-  for (const auto& m : c.members) o << m.actor << ':' << m.role << ':' << MemberStatusCode(m.status) << ':' << Join(m.covers) << ',';
+  o << c.id << '|' << c.challenge << '|' << CoalitionStatusCode(c.status) << '|' << c.explanation << '|' << c.score
+    << '|' << c.created_at << '|';
+  for (const auto& m : c.members)
+    o << m.actor << ':' << m.role << ':' << MemberStatusCode(m.status) << ':' << Join(m.covers) << ',';
   return o.str();
 }
 std::string Dump(const std::vector<Milestone>& ms) {
   std::ostringstream o;
-  for (const auto& m : ms) o << '{' << m.title << ':' << m.due << ':' << m.amount_eur << ':' << m.status << ':' << m.evidence << '}';
+  for (const auto& m : ms)
+    o << '{' << m.title << ':' << m.due << ':' << m.amount_eur << ':' << m.status << ':' << m.evidence << '}';
   return o.str();
 }
 std::string Dump(const Proposal& p) {
   std::ostringstream o;
   o << p.id << '|' << p.coalition << '|' << p.challenge << '|' << p.status << '|' << p.supports << '|';
   for (const auto& v : p.versions)
-    o << '<' << v.number << ':' << v.title << ':' << v.plan << ':' << v.budget_eur << ':' << Join(v.indicators) << ':' << v.author
-      << ':' << v.created_at << ':' << Dump(v.milestones) << '>';
+    o << '<' << v.number << ':' << v.title << ':' << v.plan << ':' << v.budget_eur << ':' << Join(v.indicators) << ':'
+      << v.author << ':' << v.created_at << ':' << Dump(v.milestones) << '>';
   return o.str();
 }
 std::string Dump(const Round& r) {
   std::ostringstream o;
-  o << r.id << '|' << r.municipality << '|' << r.name << '|' << r.budget_eur << '|' << BallotKindCode(r.ballot_kind) << '|' << r.rule
-    << '|' << RoundPhaseCode(r.phase) << '|' << r.min_length << '|' << r.max_length << '|' << r.max_points << '|'
-    << r.max_points_per_project << '|';
+  o << r.id << '|' << r.municipality << '|' << r.name << '|' << r.budget_eur << '|' << BallotKindCode(r.ballot_kind)
+    << '|' << r.rule << '|' << RoundPhaseCode(r.phase) << '|' << r.min_length << '|' << r.max_length << '|'
+    << r.max_points << '|' << r.max_points_per_project << '|';
   for (const auto& p : r.projects)
-    o << '<' << p.project_id << ':' << p.proposal << ':' << p.title << ':' << p.cost_eur << ':' << p.category << ':' << p.neighbourhood << '>';
+    o << '<' << p.project_id << ':' << p.proposal << ':' << p.title << ':' << p.cost_eur << ':' << p.category << ':'
+      << p.neighbourhood << '>';
   return o.str();
 }
 std::string Dump(const Ballot& b) {
@@ -105,7 +110,8 @@ std::string Dump(const Ballot& b) {
 std::string Dump(const Experiment& e) {
   std::ostringstream o;
   o.precision(17);
-  o << e.id << '|' << e.proposal << '|' << Join(e.hypotheses) << '|' << e.status << '|' << e.outcome << '|' << e.learned << '|';
+  o << e.id << '|' << e.proposal << '|' << Join(e.hypotheses) << '|' << e.status << '|' << e.outcome << '|' << e.learned
+    << '|';
   for (const auto& i : e.indicators) {
     o << '<' << i.id << ':' << i.name << ':' << i.unit << ':' << i.baseline << ':' << i.target << ':';
     for (const auto& m : i.measurements) o << m.date << '=' << m.value << '@' << m.source << ',';
@@ -115,13 +121,18 @@ std::string Dump(const Experiment& e) {
   return o.str();
 }
 std::string Dump(const User& u) {
-  return std::to_string(u.id.value()) + "|" + u.email + "|" + u.display_name + "|" + u.password_hash + "|" + u.created_at;
+  return std::to_string(u.id.value()) + "|" + u.email + "|" + u.display_name + "|" + u.password_hash + "|" +
+         u.created_at;
 }
 
 // Builders for a small world.
 Municipality Gemeente(std::string code, std::string name) {
-  return Municipality{.cbs_code = std::move(code), .name = std::move(name), .province = "Noord-Holland", .population = 1000,
-                      .lat = 52.37, .lon = 4.89};
+  return Municipality{.cbs_code = std::move(code),
+                      .name = std::move(name),
+                      .province = "Noord-Holland",
+                      .population = 1000,
+                      .lat = 52.37,
+                      .lon = 4.89};
 }
 Actor Org(std::string name, MunicipalityId m = {}, ActorKind kind = ActorKind::kSocialEnterprise,
           std::vector<std::string> themes = {"eenzaamheid"}) {
@@ -209,7 +220,10 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
     return a.id;
   }
   UserId AddUser(std::string email) {
-    User u{.email = std::move(email), .display_name = "Anne de Vries", .password_hash = "$argon2id$x", .created_at = "2026-11-29T10:00:00Z"};
+    User u{.email = std::move(email),
+           .display_name = "Anne de Vries",
+           .password_hash = "$argon2id$x",
+           .created_at = "2026-11-29T10:00:00Z"};
     auto id = store_->Insert(u);
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     return u.id;
@@ -357,8 +371,14 @@ TEST_P(StoreContract, TieCrudAndForeignKeys) {
   ActorId a = AddActor("Een");
   ActorId b = AddActor("Twee");
   ActorId c = AddActor("Drie");
-  Tie t{.a = b, .b = a, .weight = 0.1, .kind = TieKind::kCoFunded, .source = TieSource::kImported, .from = "2024-01-01",
-        .until = "2025-06-30", .note = "samen \"gefinancierd\""};
+  Tie t{.a = b,
+        .b = a,
+        .weight = 0.1,
+        .kind = TieKind::kCoFunded,
+        .source = TieSource::kImported,
+        .from = "2024-01-01",
+        .until = "2025-06-30",
+        .note = "samen \"gefinancierd\""};
   ASSERT_TRUE(store_->Insert(t).ok());
   EXPECT_TRUE(t.id.valid());
   EXPECT_EQ(t.a, a) << "stored with a < b";
@@ -430,7 +450,8 @@ TEST_P(StoreContract, CoalitionCrud) {
   MunicipalityId m = AddGemeente();
   ChallengeId ch = AddChallenge(m);
   ActorId a = AddActor("Lead", m), b = AddActor("Lid", m);
-  Coalition c{.challenge = ch, .explanation = "dekt zorg en software", .score = 0.75, .created_at = "2026-11-29T10:00:00Z"};
+  Coalition c{
+      .challenge = ch, .explanation = "dekt zorg en software", .score = 0.75, .created_at = "2026-11-29T10:00:00Z"};
   c.members = {{.actor = a, .role = "lead", .status = MemberStatus::kAccepted, .covers = {"care"}},
                {.actor = b, .role = "member", .status = MemberStatus::kInvited, .covers = {"software", "care"}}};
   ASSERT_TRUE(store_->Insert(c).ok());
@@ -464,10 +485,16 @@ TEST_P(StoreContract, ProposalCrud) {
   ChallengeId ch = AddChallenge(m);
   UserId author = AddUser("anne@example.nl");
   Proposal p{.challenge = ch, .status = "draft", .supports = 3};
-  ProposalVersion v1{.number = 1, .title = "Koffie op de hoek", .plan = "Plan", .budget_eur = 40000, .indicators = {"eenzaamheidsscore"},
-                     .author = author, .created_at = "2026-11-29T10:00:00Z"};
-  v1.milestones = {{.title = "Start", .due = "2027-01-01", .amount_eur = 10000},
-                   {.title = "Evaluatie", .due = "2027-06-01", .amount_eur = 30000, .status = "submitted", .evidence = "rapport"}};
+  ProposalVersion v1{.number = 1,
+                     .title = "Koffie op de hoek",
+                     .plan = "Plan",
+                     .budget_eur = 40000,
+                     .indicators = {"eenzaamheidsscore"},
+                     .author = author,
+                     .created_at = "2026-11-29T10:00:00Z"};
+  v1.milestones = {
+      {.title = "Start", .due = "2027-01-01", .amount_eur = 10000},
+      {.title = "Evaluatie", .due = "2027-06-01", .amount_eur = 30000, .status = "submitted", .evidence = "rapport"}};
   p.versions = {v1};
   ASSERT_TRUE(store_->Insert(p).ok());
   EXPECT_EQ(Dump(*store_->GetProposal(p.id)), Dump(p));
@@ -495,8 +522,9 @@ TEST_P(StoreContract, RoundsAndOneBallotPerVoter) {
   Round r{.municipality = m, .name = "Buurtbudget Noord", .budget_eur = 100000, .ballot_kind = BallotKind::kCumulative};
   r.max_points = 10;
   r.max_points_per_project = 6;
-  r.projects = {{.project_id = "p1", .title = "Speeltuin", .cost_eur = 40000, .category = "groen", .neighbourhood = "Noord"},
-                {.project_id = "p2", .title = "Buurthuis", .cost_eur = 70000}};
+  r.projects = {
+      {.project_id = "p1", .title = "Speeltuin", .cost_eur = 40000, .category = "groen", .neighbourhood = "Noord"},
+      {.project_id = "p2", .title = "Buurthuis", .cost_eur = 70000}};
   ASSERT_TRUE(store_->Insert(r).ok());
   EXPECT_EQ(Dump(*store_->GetRound(r.id)), Dump(r));
   r.phase = RoundPhase::kVoting;
@@ -506,11 +534,19 @@ TEST_P(StoreContract, RoundsAndOneBallotPerVoter) {
   EXPECT_EQ(store_->ListRounds({.municipality = m})->size(), 1u);
 
   UserId anne = AddUser("anne@example.nl"), bob = AddUser("bob@example.nl");
-  Ballot b{.round = r.id, .voter = anne, .kind = BallotKind::kCumulative, .entries = {{"p1", 6}, {"p2", 4}}, .cast_at = "2026-11-29T11:00:00Z"};
+  Ballot b{.round = r.id,
+           .voter = anne,
+           .kind = BallotKind::kCumulative,
+           .entries = {{"p1", 6}, {"p2", 4}},
+           .cast_at = "2026-11-29T11:00:00Z"};
   ASSERT_TRUE(store_->PutBallot(b).ok());
   BallotId first = b.id;
   EXPECT_TRUE(first.valid());
-  Ballot again{.round = r.id, .voter = anne, .kind = BallotKind::kCumulative, .entries = {{"p3", 2}}, .cast_at = "2026-11-29T12:00:00Z"};
+  Ballot again{.round = r.id,
+               .voter = anne,
+               .kind = BallotKind::kCumulative,
+               .entries = {{"p3", 2}},
+               .cast_at = "2026-11-29T12:00:00Z"};
   ASSERT_TRUE(store_->PutBallot(again).ok());
   EXPECT_EQ(again.id, first) << "a second ballot replaces the first";
   Ballot other{.round = r.id, .voter = bob, .kind = BallotKind::kCumulative, .entries = {{"p1", 1}}};
@@ -547,7 +583,10 @@ TEST_P(StoreContract, ExperimentCrud) {
   Proposal p{.challenge = ch, .versions = {{.number = 1, .title = "Plan"}}};
   ASSERT_TRUE(store_->Insert(p).ok());
   Experiment e{.proposal = p.id, .hypotheses = {"koffie helpt", "ontmoeting helpt"}, .outcome = "", .learned = ""};
-  e.indicators = {{.name = "eenzaamheid", .unit = "score", .baseline = 6.2, .target = 5.0,
+  e.indicators = {{.name = "eenzaamheid",
+                   .unit = "score",
+                   .baseline = 6.2,
+                   .target = 5.0,
                    .measurements = {{"2027-01-01", 6.1, "enquête"}, {"2027-02-01", 5.9, "enquête"}}},
                   {.name = "bezoekers", .unit = "n", .baseline = 0, .target = 100}};
   e.milestones = {{.title = "Eerste meting", .due = "2027-01-15", .amount_eur = 5000}};
@@ -702,7 +741,9 @@ TEST_P(StoreContract, BulkInserts) {
 
   std::vector<Tie> ties;
   for (int i = 0; i < 1000; ++i)
-    ties.push_back(Tie{.a = actors[(i * 7) % 300].id, .b = actors[(i * 7 + 1 + i % 50) % 300].id, .weight = 1 + i % 5,
+    ties.push_back(Tie{.a = actors[(i * 7) % 300].id,
+                       .b = actors[(i * 7 + 1 + i % 50) % 300].id,
+                       .weight = 1 + i % 5,
                        .note = i % 10 ? "" : "tab\there"});
   ASSERT_TRUE(store_->InsertTies(ties).ok());
   EXPECT_EQ(store_->Count()->ties, 1000);
@@ -750,7 +791,8 @@ TEST_P(StoreContract, BulkInserts) {
 // keys and indexes dropped, COPY, rebuilt). The constraints must hold before, during and after.
 TEST_P(StoreContract, LargeBulkKeepsConstraints) {
   std::vector<Actor> actors;
-  for (int i = 0; i < 1000; ++i) actors.push_back(Org("Groot " + std::to_string(i), {}, ActorKind::kCompany, {"wonen"}));
+  for (int i = 0; i < 1000; ++i)
+    actors.push_back(Org("Groot " + std::to_string(i), {}, ActorKind::kCompany, {"wonen"}));
   ASSERT_TRUE(store_->InsertActors(actors).ok());
   auto make_ties = [&](size_t n) {
     std::vector<Tie> ties;
@@ -806,22 +848,25 @@ TEST_P(StoreContract, ListFiltersPagingAndOrder) {
       for (const auto& a : *r) out.push_back(a.name);
     return out;
   };
-  EXPECT_EQ(names(store_->ListActors()), (std::vector<std::string>{"Zorgcoöperatie Oost", "buurtkracht", "Energie Coöp Utrecht",
-                                                                   "Hogeschool 100%_Wijs"}));
+  EXPECT_EQ(names(store_->ListActors()), (std::vector<std::string>{"Zorgcoöperatie Oost", "buurtkracht",
+                                                                   "Energie Coöp Utrecht", "Hogeschool 100%_Wijs"}));
   EXPECT_EQ(store_->ListActors({.municipality = ams})->size(), 2u);
   EXPECT_EQ(store_->ListActors({.kind = ActorKind::kCareWelfare})->front().id, a1);
   EXPECT_EQ(store_->ListActors({.theme = "zorg"})->size(), 2u);
   EXPECT_EQ(store_->ListActors({.municipality = ams, .theme = "eenzaamheid"})->front().id, a2);
   EXPECT_EQ(store_->ListActors({.municipality = utr, .theme = "zorg"})->size(), 0u);
   // Search folds case and diacritics; LIKE wildcards in the needle are literal.
-  EXPECT_EQ(names(store_->ListActors({.search = "COOP"})), (std::vector<std::string>{"Zorgcoöperatie Oost", "Energie Coöp Utrecht"}));
+  EXPECT_EQ(names(store_->ListActors({.search = "COOP"})),
+            (std::vector<std::string>{"Zorgcoöperatie Oost", "Energie Coöp Utrecht"}));
   EXPECT_EQ(names(store_->ListActors({.search = "coöp utr"})), (std::vector<std::string>{"Energie Coöp Utrecht"}));
   EXPECT_EQ(names(store_->ListActors({.search = "100%_"})), (std::vector<std::string>{"Hogeschool 100%_Wijs"}));
   EXPECT_TRUE(store_->ListActors({.search = "%"})->size() == 1u);
-  EXPECT_EQ(names(store_->ListActors({.order_by = "name"})),
-            (std::vector<std::string>{"buurtkracht", "Energie Coöp Utrecht", "Hogeschool 100%_Wijs", "Zorgcoöperatie Oost"}));
-  EXPECT_EQ(names(store_->ListActors({.order_by = "-name"})),
-            (std::vector<std::string>{"Zorgcoöperatie Oost", "Hogeschool 100%_Wijs", "Energie Coöp Utrecht", "buurtkracht"}));
+  EXPECT_EQ(
+      names(store_->ListActors({.order_by = "name"})),
+      (std::vector<std::string>{"buurtkracht", "Energie Coöp Utrecht", "Hogeschool 100%_Wijs", "Zorgcoöperatie Oost"}));
+  EXPECT_EQ(
+      names(store_->ListActors({.order_by = "-name"})),
+      (std::vector<std::string>{"Zorgcoöperatie Oost", "Hogeschool 100%_Wijs", "Energie Coöp Utrecht", "buurtkracht"}));
   EXPECT_EQ(names(store_->ListActors({.limit = 2, .offset = 1, .order_by = "name"})),
             (std::vector<std::string>{"Energie Coöp Utrecht", "Hogeschool 100%_Wijs"}));
   EXPECT_EQ(names(store_->ListActors({.offset = 3})), (std::vector<std::string>{"Hogeschool 100%_Wijs"}));

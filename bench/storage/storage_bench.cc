@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <pqxx/pqxx>
 #include <string>
@@ -42,9 +42,11 @@ struct Figures {
   double RowsPerSecond() const { return (actors + ties) / (actor_s + tie_s); }
 };
 
-const char* kThemes[] = {"vergrijzing", "eenzaamheid", "armoede", "jeugd", "zorg", "ouderenzorg", "energietransitie",
-                         "klimaatadaptatie", "wonen", "werk_en_participatie", "mobiliteit", "voedsel", "veiligheid"};
-const char* kCapabilities[] = {"care", "software", "data-analysis", "fundraising", "communication", "research", "logistics"};
+const char* kThemes[] = {"vergrijzing", "eenzaamheid",      "armoede",          "jeugd", "zorg",
+                         "ouderenzorg", "energietransitie", "klimaatadaptatie", "wonen", "werk_en_participatie",
+                         "mobiliteit",  "voedsel",          "veiligheid"};
+const char* kCapabilities[] = {"care",          "software", "data-analysis", "fundraising",
+                               "communication", "research", "logistics"};
 const char* kAreas[] = {"Noord", "Oost", "Zuid", "West", "Centrum", "Nieuw-West", "Zuidoost"};
 
 std::vector<domain::Actor> MakeActors(const Options& o) {
@@ -97,7 +99,7 @@ bool Run(const std::string& label, const std::string& url, const Options& o, Fig
   }
   auto t1 = Clock::now();
   std::clock_t c1 = std::clock();
-  std::vector<domain::Tie> ties = MakeTies(o, actors);   // needs the ids the actors received
+  std::vector<domain::Tie> ties = MakeTies(o, actors);  // needs the ids the actors received
   std::clock_t c2 = std::clock();
   auto t2 = Clock::now();
   if (Status s = store->InsertTies(ties); !s.ok()) {
@@ -115,18 +117,22 @@ bool Run(const std::string& label, const std::string& url, const Options& o, Fig
   f.ties = o.ties;
   f.actor_s = std::chrono::duration<double>(t1 - t0).count();
   f.tie_s = std::chrono::duration<double>(t3 - t2).count();
-  f.cpu_s = static_cast<double>((c1 - c0) + (c3 - c2)) / CLOCKS_PER_SEC;   // this process only (not the PostgreSQL server)
-  std::printf("%-9s actors %8lld in %6.2f s = %9.0f rows/s | ties %8lld in %6.2f s = %9.0f rows/s | total %9.0f rows/s"
-              " (client CPU %.2f s)\n",
-              label.c_str(), static_cast<long long>(f.actors), f.actor_s, f.actors / f.actor_s,
-              static_cast<long long>(f.ties), f.tie_s, f.ties / f.tie_s, f.RowsPerSecond(), f.cpu_s);
+  f.cpu_s =
+      static_cast<double>((c1 - c0) + (c3 - c2)) / CLOCKS_PER_SEC;  // this process only (not the PostgreSQL server)
+  std::printf(
+      "%-9s actors %8lld in %6.2f s = %9.0f rows/s | ties %8lld in %6.2f s = %9.0f rows/s | total %9.0f rows/s"
+      " (client CPU %.2f s)\n",
+      label.c_str(), static_cast<long long>(f.actors), f.actor_s, f.actors / f.actor_s, static_cast<long long>(f.ties),
+      f.tie_s, f.ties / f.tie_s, f.RowsPerSecond(), f.cpu_s);
   std::fflush(stdout);
   return true;
 }
 
 int Usage(const char* msg) {
-  std::fprintf(stderr, "storage_bench: %s\nusage: storage_bench [--actors N] [--ties N] [--seed N] [--sqlite FILE] "
-                       "[--only sqlite|postgres]\n", msg);
+  std::fprintf(stderr,
+               "storage_bench: %s\nusage: storage_bench [--actors N] [--ties N] [--seed N] [--sqlite FILE] "
+               "[--only sqlite|postgres]\n",
+               msg);
   return 2;
 }
 
@@ -138,14 +144,21 @@ int main(int argc, char** argv) {
     std::string arg = argv[i];
     auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
     const char* v = nullptr;
-    if ((arg == "--actors" || arg == "--ties" || arg == "--seed" || arg == "--sqlite" || arg == "--only") && !(v = next()))
+    if ((arg == "--actors" || arg == "--ties" || arg == "--seed" || arg == "--sqlite" || arg == "--only") &&
+        !(v = next()))
       return Usage(("missing value after " + arg).c_str());
-    if (arg == "--actors") o.actors = std::atoll(v);
-    else if (arg == "--ties") o.ties = std::atoll(v);
-    else if (arg == "--seed") o.seed = std::strtoull(v, nullptr, 10);
-    else if (arg == "--sqlite") o.sqlite_path = v;
-    else if (arg == "--only") o.only = v;
-    else return Usage(("unknown argument " + arg).c_str());
+    if (arg == "--actors")
+      o.actors = std::atoll(v);
+    else if (arg == "--ties")
+      o.ties = std::atoll(v);
+    else if (arg == "--seed")
+      o.seed = std::strtoull(v, nullptr, 10);
+    else if (arg == "--sqlite")
+      o.sqlite_path = v;
+    else if (arg == "--only")
+      o.only = v;
+    else
+      return Usage(("unknown argument " + arg).c_str());
   }
   if (o.actors < 2 || o.ties < 0) return Usage("--actors must be >= 2 and --ties >= 0");
   if (!o.only.empty() && o.only != "sqlite" && o.only != "postgres") return Usage("--only takes sqlite or postgres");
@@ -157,9 +170,11 @@ int main(int argc, char** argv) {
   bool ran_sqlite = false, ran_pg = false;
 
   if (o.only.empty() || o.only == "sqlite") {
-    std::string path = o.sqlite_path.empty()
-                           ? (std::filesystem::temp_directory_path() / ("weefsel-bench-" + std::to_string(::getpid()) + ".db")).string()
-                           : o.sqlite_path;
+    std::string path =
+        o.sqlite_path.empty()
+            ? (std::filesystem::temp_directory_path() / ("weefsel-bench-" + std::to_string(::getpid()) + ".db"))
+                  .string()
+            : o.sqlite_path;
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
     ran_sqlite = Run("sqlite", path, o, sqlite);
     ok &= ran_sqlite;

@@ -21,10 +21,26 @@ std::string Render(std::string_view text, const Dialect& d) {
   std::string out;
   out.reserve(text.size() + 256);
   for (size_t i = 0; i < text.size();) {
-    if (text.substr(i, 4) == "{ID}") { out += d.id; i += 4; continue; }
-    if (text.substr(i, 6) == "{REAL}") { out += d.real; i += 6; continue; }
-    if (text.substr(i, 8) == "{NOCASE}") { out += d.nocase; i += 8; continue; }
-    if (text.substr(i, 9) == "{NOROWID}") { out += d.norowid; i += 9; continue; }
+    if (text.substr(i, 4) == "{ID}") {
+      out += d.id;
+      i += 4;
+      continue;
+    }
+    if (text.substr(i, 6) == "{REAL}") {
+      out += d.real;
+      i += 6;
+      continue;
+    }
+    if (text.substr(i, 8) == "{NOCASE}") {
+      out += d.nocase;
+      i += 8;
+      continue;
+    }
+    if (text.substr(i, 9) == "{NOROWID}") {
+      out += d.norowid;
+      i += 9;
+      continue;
+    }
     out += text[i++];
   }
   return out;

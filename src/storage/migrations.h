@@ -14,7 +14,7 @@ namespace weefsel::storage {
 struct Migration {
   int version;
   std::string name;
-  std::string sql;   // one or more statements
+  std::string sql;  // one or more statements
 };
 
 const std::vector<Migration>& SqliteMigrations();

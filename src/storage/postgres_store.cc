@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <utility>
 #include <pqxx/pqxx>
 #include <unordered_map>
+#include <utility>
 
 #include "storage/migrations.h"
 #include "storage/sql_store.h"
@@ -55,7 +55,8 @@ Status MapError(const std::exception& e, const std::string& where) {
       return Status::InvalidArgument(FirstLine(e.what()));
     if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P03" || state == "53300")
       return Status::Unavailable("PostgreSQL at " + where + ": " + FirstLine(e.what()));
-    if (state == "40001" || state == "40P01") return Status::Unavailable("PostgreSQL: " + FirstLine(e.what()) + " (retry)");
+    if (state == "40001" || state == "40P01")
+      return Status::Unavailable("PostgreSQL: " + FirstLine(e.what()) + " (retry)");
     return Status::Internal("PostgreSQL (" + state + "): " + FirstLine(e.what()));
   }
   return Status::Internal(std::string("PostgreSQL: ") + FirstLine(e.what()));
@@ -119,9 +120,12 @@ class PostgresConnection final : public SqlConnection {
       for (size_t i = 0; i < params.size(); ++i) {
         const SqlValue& v = params[i];
         if (std::holds_alternative<std::monostate>(v)) continue;
-        if (auto* x = std::get_if<int64_t>(&v)) texts[i] = std::to_string(*x);
-        else if (auto* d = std::get_if<double>(&v)) texts[i] = ToText(*d);
-        else texts[i] = std::get<std::string>(v);
+        if (auto* x = std::get_if<int64_t>(&v))
+          texts[i] = std::to_string(*x);
+        else if (auto* d = std::get_if<double>(&v))
+          texts[i] = ToText(*d);
+        else
+          texts[i] = std::get<std::string>(v);
         ptrs[i] = texts[i].c_str();
       }
       pqxx::result r = tx_->exec_prepared(it->second, pqxx::prepare::make_dynamic_params(ptrs));
@@ -157,10 +161,11 @@ class PostgresConnection final : public SqlConnection {
         WEEFSEL_ASSIGN_OR_RETURN(SqlRows fks, Query("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
                                                     "WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname",
                                                     {table}));
-        WEEFSEL_ASSIGN_OR_RETURN(SqlRows idx, Query("SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index x "
-                                                    "JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = $1::regclass "
-                                                    "AND NOT x.indisprimary AND NOT x.indisunique ORDER BY c.relname",
-                                                    {table}));
+        WEEFSEL_ASSIGN_OR_RETURN(SqlRows idx,
+                                 Query("SELECT c.relname, pg_get_indexdef(c.oid) FROM pg_index x "
+                                       "JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = $1::regclass "
+                                       "AND NOT x.indisprimary AND NOT x.indisunique ORDER BY c.relname",
+                                       {table}));
         for (size_t i = 0; i < fks.size(); ++i) {
           WEEFSEL_RETURN_IF_ERROR(Exec("ALTER TABLE " + table + " DROP CONSTRAINT " + fks.Str(i, 0)));
         }
@@ -182,7 +187,7 @@ class PostgresConnection final : public SqlConnection {
       return MapError(e, where_);
     }
     for (const auto& sql : restore) {
-      if (!s.ok()) break;   // the caller rolls back, which restores what was dropped
+      if (!s.ok()) break;  // the caller rolls back, which restores what was dropped
       s = Exec(sql);
     }
     return s;
@@ -191,16 +196,18 @@ class PostgresConnection final : public SqlConnection {
   Result<std::vector<int64_t>> ReserveIds(const std::string& table, size_t n) override {
     std::vector<int64_t> ids;
     if (n == 0) return ids;
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Query("SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
-                                              {table, static_cast<int64_t>(n)}));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                             Query("SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
+                                   {table, static_cast<int64_t>(n)}));
     ids.resize(r.size());
     for (size_t i = 0; i < r.size(); ++i) ids[i] = r.Int(i, 0);
     return ids;
   }
 
   Status SyncIdSequence(const std::string& table) override {
-    return Query("SELECT setval(pg_get_serial_sequence('" + table + "', 'id'), GREATEST(MAX(id), nextval(pg_get_serial_sequence('" +
-                     table + "', 'id')))) FROM " + table,
+    return Query("SELECT setval(pg_get_serial_sequence('" + table +
+                     "', 'id'), GREATEST(MAX(id), nextval(pg_get_serial_sequence('" + table + "', 'id')))) FROM " +
+                     table,
                  {})
         .status();
   }
@@ -235,7 +242,7 @@ class PostgresConnection final : public SqlConnection {
   };
 
   std::unique_ptr<pqxx::connection> conn_;
-  std::unique_ptr<pqxx::nontransaction> tx_;   // statements run in autocommit; BEGIN/COMMIT are ours
+  std::unique_ptr<pqxx::nontransaction> tx_;  // statements run in autocommit; BEGIN/COMMIT are ours
   std::unordered_map<std::string, std::string> prepared_;
   std::string where_;
 };

@@ -75,11 +75,21 @@ std::string EncodeList(const std::vector<std::string>& items) {
     out += '"';
     for (unsigned char c : items[i]) {
       switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
         default:
           if (c < 0x20) {
             char buf[8];
@@ -99,9 +109,11 @@ std::string EncodeList(const std::vector<std::string>& items) {
 std::optional<std::vector<std::string>> DecodeList(std::string_view s) {
   std::vector<std::string> out;
   size_t i = 0;
-  auto skip = [&] { while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t')) ++i; };
+  auto skip = [&] {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t')) ++i;
+  };
   skip();
-  if (s.empty()) return out;   // tolerate an empty column
+  if (s.empty()) return out;  // tolerate an empty column
   if (s[i] != '[') return std::nullopt;
   ++i;
   skip();
@@ -113,29 +125,42 @@ std::optional<std::vector<std::string>> DecodeList(std::string_view s) {
     std::string item;
     while (i < s.size() && s[i] != '"') {
       char c = s[i++];
-      if (c != '\\') { item += c; continue; }
+      if (c != '\\') {
+        item += c;
+        continue;
+      }
       if (i >= s.size()) return std::nullopt;
       char e = s[i++];
       switch (e) {
-        case 'n': item += '\n'; break;
-        case 't': item += '\t'; break;
-        case 'r': item += '\r'; break;
+        case 'n':
+          item += '\n';
+          break;
+        case 't':
+          item += '\t';
+          break;
+        case 'r':
+          item += '\r';
+          break;
         case 'u': {
           if (i + 4 > s.size()) return std::nullopt;
           unsigned v = static_cast<unsigned>(std::strtoul(std::string(s.substr(i, 4)).c_str(), nullptr, 16));
           i += 4;
-          if (v >= 0x80) return std::nullopt;   // we only ever escape control characters
+          if (v >= 0x80) return std::nullopt;  // we only ever escape control characters
           item += static_cast<char>(v);
           break;
         }
-        default: item += e;
+        default:
+          item += e;
       }
     }
     if (i >= s.size()) return std::nullopt;
-    ++i;   // closing quote
+    ++i;  // closing quote
     out.push_back(std::move(item));
     skip();
-    if (i < s.size() && s[i] == ',') { ++i; continue; }
+    if (i < s.size() && s[i] == ',') {
+      ++i;
+      continue;
+    }
     if (i < s.size() && s[i] == ']') return out;
     return std::nullopt;
   }
@@ -194,8 +219,8 @@ class Tail {
 };
 
 struct OrderColumn {
-  std::string_view name;     // as the caller writes it
-  std::string_view column;   // SQL column
+  std::string_view name;    // as the caller writes it
+  std::string_view column;  // SQL column
   bool text;
 };
 
@@ -214,8 +239,8 @@ Result<std::string> OrderAndPage(const ListQuery& q, const std::vector<OrderColu
     if (!found) {
       std::string names;
       for (const auto& c : allowed) names += (names.empty() ? "" : ", ") + std::string(c.name);
-      return Status::InvalidArgument("list.order_by: cannot order by '" + std::string(name) + "' (allowed: " +
-                                     (names.empty() ? "none" : names) + ", with '-' for descending)");
+      return Status::InvalidArgument("list.order_by: cannot order by '" + std::string(name) +
+                                     "' (allowed: " + (names.empty() ? "none" : names) + ", with '-' for descending)");
     }
     std::string col(found->column);
     order += (found->text ? conn.OrderText(col) : col) + (desc ? " DESC" : "") + ", ";
@@ -263,9 +288,9 @@ Status SqlStore::Migrate(const std::vector<Migration>& migrations) {
       // Two processes opening a fresh database at once: one migrates, the other waits.
       WEEFSEL_RETURN_IF_ERROR(conn_->Exec("SELECT pg_advisory_xact_lock(7364217)"));
     }
-    WEEFSEL_RETURN_IF_ERROR(conn_->Exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
-        "applied_at TEXT NOT NULL)"));
+    WEEFSEL_RETURN_IF_ERROR(
+        conn_->Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
+                    "applied_at TEXT NOT NULL)"));
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows, Q("SELECT version FROM schema_migrations ORDER BY version"));
     std::unordered_set<int64_t> applied;
     int64_t highest = 0;
@@ -328,7 +353,9 @@ Status SqlStore::Write(const std::function<Status()>& body) {
 
 Status SqlStore::Exists(const std::string& table, int64_t id, std::string_view what) {
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT 1 FROM " + table + " WHERE id = $1", {Int(id)}));
-  if (r.empty()) return Status::InvalidArgument(std::string(what) + ": " + Singular(table) + " " + std::to_string(id) + " does not exist");
+  if (r.empty())
+    return Status::InvalidArgument(std::string(what) + ": " + Singular(table) + " " + std::to_string(id) +
+                                   " does not exist");
   return Status::Ok();
 }
 
@@ -382,7 +409,8 @@ Result<Counts> SqlStore::Count() {
 // Municipalities.
 
 namespace {
-constexpr const char* kMunicipalityColumns = "SELECT id, cbs_code, name, province, population, lat, lon FROM municipalities";
+constexpr const char* kMunicipalityColumns =
+    "SELECT id, cbs_code, name, province, population, lat, lon FROM municipalities";
 }
 
 Result<std::vector<Municipality>> SqlStore::ReadMunicipalities(const std::string& tail, const Params& params) {
@@ -413,7 +441,8 @@ Result<MunicipalityId> SqlStore::Insert(Municipality& m) {
       cols += ", id";
       vals += ", $8";
     }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO municipalities (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                             Q("INSERT INTO municipalities (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
     id = r.Int(0, 0);
     if (m.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("municipalities"));
     return Status::Ok();
@@ -427,10 +456,11 @@ Status SqlStore::Update(const Municipality& m) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(m));
   Status s = Write([&]() -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r, Q("UPDATE municipalities SET cbs_code = $1, name = $2, search_key = $3, province = $4, population = $5, "
-                     "lat = $6, lon = $7 WHERE id = $8 RETURNING id",
-                     {Text(m.cbs_code), Text(m.name), Text(FoldCase(m.name)), Text(m.province), Int(m.population), m.lat,
-                      m.lon, Int(m.id.value())}));
+        SqlRows r,
+        Q("UPDATE municipalities SET cbs_code = $1, name = $2, search_key = $3, province = $4, population = $5, "
+          "lat = $6, lon = $7 WHERE id = $8 RETURNING id",
+          {Text(m.cbs_code), Text(m.name), Text(FoldCase(m.name)), Text(m.province), Int(m.population), m.lat, m.lon,
+           Int(m.id.value())}));
     if (r.empty()) return Status::NotFound("municipality " + std::to_string(m.id.value()) + " does not exist");
     return Status::Ok();
   });
@@ -454,13 +484,12 @@ Result<std::vector<Municipality>> SqlStore::ListMunicipalities(const ListQuery& 
   Tail t(p);
   if (!q.search.empty()) t.Where("search_key LIKE " + t.Param(LikePattern(q.search)) + kLikeEscape);
   std::string where = t.WhereClause();
-  WEEFSEL_ASSIGN_OR_RETURN(std::string order,
-                           OrderAndPage(q,
-                                        {{"name", "search_key", true},
-                                         {"cbs_code", "cbs_code", true},
-                                         {"province", "province", true},
-                                         {"population", "population", false}},
-                                        *conn_, t));
+  WEEFSEL_ASSIGN_OR_RETURN(std::string order, OrderAndPage(q,
+                                                           {{"name", "search_key", true},
+                                                            {"cbs_code", "cbs_code", true},
+                                                            {"province", "province", true},
+                                                            {"population", "population", false}},
+                                                           *conn_, t));
   return ReadMunicipalities(where + order, p);
 }
 
@@ -471,17 +500,19 @@ namespace {
 constexpr const char* kActorColumns =
     "SELECT id, name, kind, municipality_id, area, themes, capabilities, description, size, website, generated, source "
     "FROM actors";
-const std::vector<std::string> kActorCopyColumns = {"id",           "name",        "search_key", "kind",
-                                                     "municipality_id", "area",    "themes",     "capabilities",
-                                                     "description", "size",        "website",    "generated",
-                                                     "source"};
+const std::vector<std::string> kActorCopyColumns = {
+    "id",           "name",        "search_key", "kind",    "municipality_id", "area",  "themes",
+    "capabilities", "description", "size",       "website", "generated",       "source"};
 
 void SinkActor(RowSink& s, int64_t id, const Actor& a) {
   s.Int(id);
   s.Text(a.name);
   s.Text(FoldCase(a.name));
   s.Text(domain::ActorKindCode(a.kind));
-  if (a.municipality.valid()) s.Int(a.municipality.value()); else s.Null();
+  if (a.municipality.valid())
+    s.Int(a.municipality.value());
+  else
+    s.Null();
   s.Text(a.area);
   s.Text(EncodeList(a.themes));
   s.Text(EncodeList(a.capabilities));
@@ -550,20 +581,21 @@ Status SqlStore::InsertActors(std::vector<Actor>& actors) {
       }
       return Status::Ok();
     }));
-    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("actor_themes", {"actor_id", "theme"}, actors.size() * 2, [&](RowSink& sink) -> Status {
-      for (size_t i = 0; i < actors.size(); ++i) {
-        const auto& themes = actors[i].themes;
-        for (size_t k = 0; k < themes.size(); ++k) {
-          if (std::find(themes.begin(), themes.begin() + static_cast<std::ptrdiff_t>(k), themes[k]) !=
-              themes.begin() + static_cast<std::ptrdiff_t>(k))
-            continue;   // a repeated theme is stored once
-          sink.Int(ids[i]);
-          sink.Text(themes[k]);
-          WEEFSEL_RETURN_IF_ERROR(sink.EndRow());
-        }
-      }
-      return Status::Ok();
-    }));
+    WEEFSEL_RETURN_IF_ERROR(
+        conn_->CopyRows("actor_themes", {"actor_id", "theme"}, actors.size() * 2, [&](RowSink& sink) -> Status {
+          for (size_t i = 0; i < actors.size(); ++i) {
+            const auto& themes = actors[i].themes;
+            for (size_t k = 0; k < themes.size(); ++k) {
+              if (std::find(themes.begin(), themes.begin() + static_cast<std::ptrdiff_t>(k), themes[k]) !=
+                  themes.begin() + static_cast<std::ptrdiff_t>(k))
+                continue;  // a repeated theme is stored once
+              sink.Int(ids[i]);
+              sink.Text(themes[k]);
+              WEEFSEL_RETURN_IF_ERROR(sink.EndRow());
+            }
+          }
+          return Status::Ok();
+        }));
     if (fresh < actors.size()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("actors"));
     return Status::Ok();
   });
@@ -602,8 +634,8 @@ Status SqlStore::Update(const Actor& a) {
           "capabilities = $7, description = $8, size = $9, website = $10, generated = $11, source = $12 "
           "WHERE id = $13 RETURNING id",
           {Text(a.name), Text(FoldCase(a.name)), Text(domain::ActorKindCode(a.kind)), IdOrNull(a.municipality),
-           Text(a.area), Text(EncodeList(a.themes)), Text(EncodeList(a.capabilities)), Text(a.description),
-           Int(a.size), Text(a.website), Int(a.generated ? 1 : 0), Text(a.source), Int(a.id.value())}));
+           Text(a.area), Text(EncodeList(a.themes)), Text(EncodeList(a.capabilities)), Text(a.description), Int(a.size),
+           Text(a.website), Int(a.generated ? 1 : 0), Text(a.source), Int(a.id.value())}));
     if (r.empty()) return Status::NotFound("actor " + std::to_string(a.id.value()) + " does not exist");
     return WriteActorThemes(a);
   });
@@ -633,16 +665,15 @@ Result<std::vector<Actor>> SqlStore::ListActors(const ListQuery& q) {
   Tail t(p);
   if (q.municipality.valid()) t.Where("municipality_id = " + t.Param(Int(q.municipality.value())));
   if (q.kind) t.Where("kind = " + t.Param(Text(domain::ActorKindCode(*q.kind))));
-  if (!q.theme.empty()) t.Where("id IN (SELECT actor_id FROM actor_themes WHERE theme = " + t.Param(Text(q.theme)) + ")");
+  if (!q.theme.empty())
+    t.Where("id IN (SELECT actor_id FROM actor_themes WHERE theme = " + t.Param(Text(q.theme)) + ")");
   if (!q.search.empty()) t.Where("search_key LIKE " + t.Param(LikePattern(q.search)) + kLikeEscape);
   std::string where = t.WhereClause();
-  WEEFSEL_ASSIGN_OR_RETURN(std::string order,
-                           OrderAndPage(q,
-                                        {{"name", "search_key", true},
-                                         {"kind", "kind", true},
-                                         {"size", "size", false},
-                                         {"area", "area", true}},
-                                        *conn_, t));
+  WEEFSEL_ASSIGN_OR_RETURN(
+      std::string order,
+      OrderAndPage(
+          q, {{"name", "search_key", true}, {"kind", "kind", true}, {"size", "size", false}, {"area", "area", true}},
+          *conn_, t));
   return ReadActors(where + order, p);
 }
 
@@ -651,7 +682,8 @@ Result<std::vector<Actor>> SqlStore::ListActors(const ListQuery& q) {
 
 namespace {
 constexpr const char* kTieColumns = "SELECT id, a, b, weight, kind, source, from_date, until_date, note FROM ties";
-const std::vector<std::string> kTieCopyColumns = {"id", "a", "b", "weight", "kind", "source", "from_date", "until_date", "note"};
+const std::vector<std::string> kTieCopyColumns = {"id",     "a",         "b",          "weight", "kind",
+                                                  "source", "from_date", "until_date", "note"};
 }  // namespace
 
 Result<std::vector<Tie>> SqlStore::ReadTies(const std::string& tail, const Params& params) {
@@ -771,7 +803,8 @@ Result<std::vector<Tie>> SqlStore::ListTies(const ListQuery& q) {
             ") OR b IN (SELECT id FROM actors WHERE municipality_id = " + m + "))");
   }
   std::string where = t.WhereClause();
-  WEEFSEL_ASSIGN_OR_RETURN(std::string order, OrderAndPage(q, {{"weight", "weight", false}, {"from", "from_date", true}}, *conn_, t));
+  WEEFSEL_ASSIGN_OR_RETURN(std::string order,
+                           OrderAndPage(q, {{"weight", "weight", false}, {"from", "from_date", true}}, *conn_, t));
   return ReadTies(where + order, p);
 }
 
@@ -803,7 +836,8 @@ Result<std::vector<Challenge>> SqlStore::ReadChallenges(const std::string& tail,
     for (const auto& item : mix) {
       auto colon = item.find(':');
       if (colon == std::string::npos) return Corrupt("challenges", c.id.value(), "bad sector_mix item '" + item + "'");
-      WEEFSEL_ASSIGN_OR_RETURN(domain::Sector sector, Code(domain::ParseSector(item.substr(0, colon)), "challenges", c.id.value()));
+      WEEFSEL_ASSIGN_OR_RETURN(domain::Sector sector,
+                               Code(domain::ParseSector(item.substr(0, colon)), "challenges", c.id.value()));
       auto n = ParseInt(item.substr(colon + 1));
       if (!n) return Corrupt("challenges", c.id.value(), "bad sector_mix item '" + item + "'");
       c.sector_mix[sector] = static_cast<int>(*n);
@@ -817,9 +851,10 @@ Result<std::vector<Challenge>> SqlStore::ReadChallenges(const std::string& tail,
     c.created_at = r.Str(i, 13);
   }
   for (auto& c : out) {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows caps, Q("SELECT capability, weight FROM challenge_capabilities WHERE challenge_id = $1 "
-                                             "ORDER BY position",
-                                             {Int(c.id.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows caps,
+                             Q("SELECT capability, weight FROM challenge_capabilities WHERE challenge_id = $1 "
+                               "ORDER BY position",
+                               {Int(c.id.value())}));
     for (size_t i = 0; i < caps.size(); ++i) c.capabilities.push_back({caps.Str(i, 0), caps.Dbl(i, 1)});
   }
   return out;
@@ -831,7 +866,8 @@ Status SqlStore::WriteChallengeChildren(const Challenge& c) {
   WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM challenge_capabilities WHERE challenge_id = $1", id).status());
   for (const auto& t : c.themes)
     WEEFSEL_RETURN_IF_ERROR(
-        Q("INSERT INTO challenge_themes (challenge_id, theme) VALUES ($1, $2) ON CONFLICT DO NOTHING", {Int(c.id.value()), Text(t)})
+        Q("INSERT INTO challenge_themes (challenge_id, theme) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+          {Int(c.id.value()), Text(t)})
             .status());
   for (size_t i = 0; i < c.capabilities.size(); ++i)
     WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO challenge_capabilities (challenge_id, position, capability, weight) "
@@ -846,19 +882,31 @@ Result<ChallengeId> SqlStore::Insert(Challenge& c) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
   Challenge stored = c;
   Status s = Write([&]() -> Status {
-    Params p{IdOrNull(c.municipality), Text(c.title),       Text(FoldCase(c.title)),  Text(c.text),
-             Text(c.language),         Text(EncodeList(c.themes)), Text(EncodeSectorMix(c.sector_mix)),
-             Int(c.max_coalition_size), Int(c.budget_eur),  Text(c.area),             Text(c.deadline),
-             Text(domain::ChallengePhaseCode(c.phase)), IdOrNull(c.owner), Text(c.created_at)};
-    std::string cols = "municipality_id, title, search_key, text, language, themes, sector_mix, max_coalition_size, "
-                       "budget_eur, area, deadline, phase, owner_actor_id, created_at";
+    Params p{IdOrNull(c.municipality),
+             Text(c.title),
+             Text(FoldCase(c.title)),
+             Text(c.text),
+             Text(c.language),
+             Text(EncodeList(c.themes)),
+             Text(EncodeSectorMix(c.sector_mix)),
+             Int(c.max_coalition_size),
+             Int(c.budget_eur),
+             Text(c.area),
+             Text(c.deadline),
+             Text(domain::ChallengePhaseCode(c.phase)),
+             IdOrNull(c.owner),
+             Text(c.created_at)};
+    std::string cols =
+        "municipality_id, title, search_key, text, language, themes, sector_mix, max_coalition_size, "
+        "budget_eur, area, deadline, phase, owner_actor_id, created_at";
     std::string vals = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14";
     if (c.id.valid()) {
       p.push_back(Int(c.id.value()));
       cols += ", id";
       vals += ", $15";
     }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO challenges (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                             Q("INSERT INTO challenges (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
     stored.id = ChallengeId(r.Int(0, 0));
     if (c.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("challenges"));
     return WriteChallengeChildren(stored);
@@ -875,7 +923,8 @@ Status SqlStore::Update(const Challenge& c) {
   Status s = Write([&]() -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r,
-        Q("UPDATE challenges SET municipality_id = $1, title = $2, search_key = $3, text = $4, language = $5, themes = $6, "
+        Q("UPDATE challenges SET municipality_id = $1, title = $2, search_key = $3, text = $4, language = $5, themes = "
+          "$6, "
           "sector_mix = $7, max_coalition_size = $8, budget_eur = $9, area = $10, deadline = $11, phase = $12, "
           "owner_actor_id = $13, created_at = $14 WHERE id = $15 RETURNING id",
           {IdOrNull(c.municipality), Text(c.title), Text(FoldCase(c.title)), Text(c.text), Text(c.language),
@@ -905,13 +954,12 @@ Result<std::vector<Challenge>> SqlStore::ListChallenges(const ListQuery& q) {
     t.Where("id IN (SELECT challenge_id FROM challenge_themes WHERE theme = " + t.Param(Text(q.theme)) + ")");
   if (!q.search.empty()) t.Where("search_key LIKE " + t.Param(LikePattern(q.search)) + kLikeEscape);
   std::string where = t.WhereClause();
-  WEEFSEL_ASSIGN_OR_RETURN(std::string order,
-                           OrderAndPage(q,
-                                        {{"title", "search_key", true},
-                                         {"created_at", "created_at", true},
-                                         {"deadline", "deadline", true},
-                                         {"budget_eur", "budget_eur", false}},
-                                        *conn_, t));
+  WEEFSEL_ASSIGN_OR_RETURN(std::string order, OrderAndPage(q,
+                                                           {{"title", "search_key", true},
+                                                            {"created_at", "created_at", true},
+                                                            {"deadline", "deadline", true},
+                                                            {"budget_eur", "budget_eur", false}},
+                                                           *conn_, t));
   return ReadChallenges(where + order, p);
 }
 
@@ -919,7 +967,8 @@ Result<std::vector<Challenge>> SqlStore::ListChallenges(const ListQuery& q) {
 // Coalitions.
 
 Result<std::vector<Coalition>> SqlStore::ReadCoalitions(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, challenge_id, status, explanation, score, created_at FROM coalitions" + tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT id, challenge_id, status, explanation, score, created_at FROM coalitions" + tail, params));
   std::vector<Coalition> out(r.size());
   for (size_t i = 0; i < r.size(); ++i) {
     Coalition& c = out[i];
@@ -938,7 +987,8 @@ Result<std::vector<Coalition>> SqlStore::ReadCoalitions(const std::string& tail,
       domain::CoalitionMember member;
       member.actor = ActorId(m.Int(i, 0));
       member.role = m.Str(i, 1);
-      WEEFSEL_ASSIGN_OR_RETURN(member.status, Code(domain::ParseMemberStatus(m.Str(i, 2)), "coalition_members", c.id.value()));
+      WEEFSEL_ASSIGN_OR_RETURN(member.status,
+                               Code(domain::ParseMemberStatus(m.Str(i, 2)), "coalition_members", c.id.value()));
       auto covers = DecodeList(m.Str(i, 3));
       if (!covers) return Corrupt("coalition_members", c.id.value(), "covers is not a JSON list of strings");
       member.covers = std::move(*covers);
@@ -973,7 +1023,8 @@ Result<CoalitionId> SqlStore::Insert(Coalition& c) {
       cols += ", id";
       vals += ", $6";
     }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO coalitions (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                             Q("INSERT INTO coalitions (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
     stored.id = CoalitionId(r.Int(0, 0));
     if (c.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("coalitions"));
     return WriteCoalitionMembers(stored);
@@ -988,10 +1039,11 @@ Result<CoalitionId> SqlStore::Insert(Coalition& c) {
 Status SqlStore::Update(const Coalition& c) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
   Status s = Write([&]() -> Status {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("UPDATE coalitions SET challenge_id = $1, status = $2, explanation = $3, score = $4, "
-                                          "created_at = $5 WHERE id = $6 RETURNING id",
-                                          {Int(c.challenge.value()), Text(domain::CoalitionStatusCode(c.status)),
-                                           Text(c.explanation), c.score, Text(c.created_at), Int(c.id.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r, Q("UPDATE coalitions SET challenge_id = $1, status = $2, explanation = $3, score = $4, "
+                     "created_at = $5 WHERE id = $6 RETURNING id",
+                     {Int(c.challenge.value()), Text(domain::CoalitionStatusCode(c.status)), Text(c.explanation),
+                      c.score, Text(c.created_at), Int(c.id.value())}));
     if (r.empty()) return Status::NotFound("coalition " + std::to_string(c.id.value()) + " does not exist");
     return WriteCoalitionMembers(c);
   });
@@ -1016,12 +1068,13 @@ Result<std::vector<Coalition>> SqlStore::CoalitionsOf(ChallengeId challenge) {
 Status SqlStore::WriteMilestones(const std::vector<domain::Milestone>& ms, ProposalId p, int version, ExperimentId e) {
   for (size_t i = 0; i < ms.size(); ++i) {
     const auto& m = ms[i];
-    WEEFSEL_RETURN_IF_ERROR(
-        Q("INSERT INTO milestones (proposal_id, version_number, experiment_id, position, title, due, amount_eur, status, "
-          "evidence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-          {IdOrNull(p), p.valid() ? SqlValue(Int(version)) : SqlValue(std::monostate{}), IdOrNull(e),
-           Int(static_cast<int64_t>(i)), Text(m.title), Text(m.due), Int(m.amount_eur), Text(m.status), Text(m.evidence)})
-            .status());
+    WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO milestones (proposal_id, version_number, experiment_id, position, title, "
+                              "due, amount_eur, status, "
+                              "evidence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                              {IdOrNull(p), p.valid() ? SqlValue(Int(version)) : SqlValue(std::monostate{}),
+                               IdOrNull(e), Int(static_cast<int64_t>(i)), Text(m.title), Text(m.due), Int(m.amount_eur),
+                               Text(m.status), Text(m.evidence)})
+                                .status());
   }
   return Status::Ok();
 }
@@ -1029,9 +1082,9 @@ Status SqlStore::WriteMilestones(const std::vector<domain::Milestone>& ms, Propo
 Result<std::vector<domain::Milestone>> SqlStore::ReadMilestones(const std::string& where, int64_t id, int64_t version) {
   Params p{Int(id)};
   if (version) p.push_back(Int(version));
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT title, due, amount_eur, status, evidence FROM milestones WHERE " + where +
-                                            " ORDER BY position",
-                                        p));
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r,
+      Q("SELECT title, due, amount_eur, status, evidence FROM milestones WHERE " + where + " ORDER BY position", p));
   std::vector<domain::Milestone> out(r.size());
   for (size_t i = 0; i < r.size(); ++i) {
     out[i].title = r.Str(i, 0);
@@ -1047,7 +1100,8 @@ Result<std::vector<domain::Milestone>> SqlStore::ReadMilestones(const std::strin
 // Proposals.
 
 Result<std::vector<Proposal>> SqlStore::ReadProposals(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, coalition_id, challenge_id, status, supports FROM proposals" + tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q("SELECT id, coalition_id, challenge_id, status, supports FROM proposals" + tail, params));
   std::vector<Proposal> out(r.size());
   for (size_t i = 0; i < r.size(); ++i) {
     Proposal& p = out[i];
@@ -1058,9 +1112,10 @@ Result<std::vector<Proposal>> SqlStore::ReadProposals(const std::string& tail, c
     p.supports = r.Int(i, 4);
   }
   for (auto& p : out) {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows v, Q("SELECT number, title, plan, budget_eur, indicators, author_user_id, created_at "
-                                          "FROM proposal_versions WHERE proposal_id = $1 ORDER BY number",
-                                          {Int(p.id.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows v,
+                             Q("SELECT number, title, plan, budget_eur, indicators, author_user_id, created_at "
+                               "FROM proposal_versions WHERE proposal_id = $1 ORDER BY number",
+                               {Int(p.id.value())}));
     for (size_t i = 0; i < v.size(); ++i) {
       domain::ProposalVersion pv;
       pv.number = static_cast<int>(v.Int(i, 0));
@@ -1072,7 +1127,8 @@ Result<std::vector<Proposal>> SqlStore::ReadProposals(const std::string& tail, c
       pv.indicators = std::move(*indicators);
       pv.author = UserId(v.Null(i, 5) ? 0 : v.Int(i, 5));
       pv.created_at = v.Str(i, 6);
-      WEEFSEL_ASSIGN_OR_RETURN(pv.milestones, ReadMilestones("proposal_id = $1 AND version_number = $2", p.id.value(), pv.number));
+      WEEFSEL_ASSIGN_OR_RETURN(pv.milestones,
+                               ReadMilestones("proposal_id = $1 AND version_number = $2", p.id.value(), pv.number));
       p.versions.push_back(std::move(pv));
     }
   }
@@ -1083,11 +1139,12 @@ Status SqlStore::WriteProposalVersions(const Proposal& p) {
   WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM milestones WHERE proposal_id = $1", {Int(p.id.value())}).status());
   WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM proposal_versions WHERE proposal_id = $1", {Int(p.id.value())}).status());
   for (const auto& v : p.versions) {
-    WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO proposal_versions (proposal_id, number, title, plan, budget_eur, indicators, "
-                              "author_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                              {Int(p.id.value()), Int(v.number), Text(v.title), Text(v.plan), Int(v.budget_eur),
-                               Text(EncodeList(v.indicators)), IdOrNull(v.author), Text(v.created_at)})
-                                .status());
+    WEEFSEL_RETURN_IF_ERROR(
+        Q("INSERT INTO proposal_versions (proposal_id, number, title, plan, budget_eur, indicators, "
+          "author_user_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          {Int(p.id.value()), Int(v.number), Text(v.title), Text(v.plan), Int(v.budget_eur),
+           Text(EncodeList(v.indicators)), IdOrNull(v.author), Text(v.created_at)})
+            .status());
     WEEFSEL_RETURN_IF_ERROR(WriteMilestones(v.milestones, p.id, v.number, ExperimentId()));
   }
   return Status::Ok();
@@ -1104,7 +1161,8 @@ Result<ProposalId> SqlStore::Insert(Proposal& p) {
       cols += ", id";
       vals += ", $5";
     }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO proposals (" + cols + ") VALUES (" + vals + ") RETURNING id", params));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                             Q("INSERT INTO proposals (" + cols + ") VALUES (" + vals + ") RETURNING id", params));
     stored.id = ProposalId(r.Int(0, 0));
     if (p.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("proposals"));
     return WriteProposalVersions(stored);
@@ -1121,10 +1179,11 @@ Result<ProposalId> SqlStore::Insert(Proposal& p) {
 Status SqlStore::Update(const Proposal& p) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(p));
   Status s = Write([&]() -> Status {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("UPDATE proposals SET coalition_id = $1, challenge_id = $2, status = $3, supports = $4 "
-                                          "WHERE id = $5 RETURNING id",
-                                          {IdOrNull(p.coalition), Int(p.challenge.value()), Text(p.status),
-                                           Int(p.supports), Int(p.id.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("UPDATE proposals SET coalition_id = $1, challenge_id = $2, status = $3, supports = $4 "
+          "WHERE id = $5 RETURNING id",
+          {IdOrNull(p.coalition), Int(p.challenge.value()), Text(p.status), Int(p.supports), Int(p.id.value())}));
     if (r.empty()) return Status::NotFound("proposal " + std::to_string(p.id.value()) + " does not exist");
     return WriteProposalVersions(p);
   });
@@ -1149,9 +1208,11 @@ Result<std::vector<Proposal>> SqlStore::ProposalsOf(ChallengeId challenge) {
 // Rounds and ballots.
 
 Result<std::vector<Round>> SqlStore::ReadRounds(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, municipality_id, name, budget_eur, ballot_kind, rule, phase, min_length, "
-                                        "max_length, max_points, max_points_per_project FROM rounds" + tail,
-                                        params));
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q("SELECT id, municipality_id, name, budget_eur, ballot_kind, rule, phase, min_length, "
+                             "max_length, max_points, max_points_per_project FROM rounds" +
+                                 tail,
+                             params));
   std::vector<Round> out(r.size());
   for (size_t i = 0; i < r.size(); ++i) {
     Round& x = out[i];
@@ -1189,20 +1250,29 @@ Status SqlStore::WriteRoundProjects(const Round& r) {
   WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_projects WHERE round_id = $1", {Int(r.id.value())}).status());
   for (size_t i = 0; i < r.projects.size(); ++i) {
     const auto& p = r.projects[i];
-    WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO round_projects (round_id, position, project_id, proposal_id, title, cost_eur, "
-                              "category, neighbourhood) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                              {Int(r.id.value()), Int(static_cast<int64_t>(i)), Text(p.project_id), IdOrNull(p.proposal),
-                               Text(p.title), Int(p.cost_eur), Text(p.category), Text(p.neighbourhood)})
-                                .status());
+    WEEFSEL_RETURN_IF_ERROR(
+        Q("INSERT INTO round_projects (round_id, position, project_id, proposal_id, title, cost_eur, "
+          "category, neighbourhood) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          {Int(r.id.value()), Int(static_cast<int64_t>(i)), Text(p.project_id), IdOrNull(p.proposal), Text(p.title),
+           Int(p.cost_eur), Text(p.category), Text(p.neighbourhood)})
+            .status());
   }
   return Status::Ok();
 }
 
 namespace {
 Params RoundParams(const Round& r) {
-  return {Int(r.municipality.value()), Text(r.name), Text(FoldCase(r.name)), Int(r.budget_eur),
-          Text(domain::BallotKindCode(r.ballot_kind)), Text(r.rule), Text(domain::RoundPhaseCode(r.phase)),
-          Int(r.min_length), Int(r.max_length), Int(r.max_points), Int(r.max_points_per_project)};
+  return {Int(r.municipality.value()),
+          Text(r.name),
+          Text(FoldCase(r.name)),
+          Int(r.budget_eur),
+          Text(domain::BallotKindCode(r.ballot_kind)),
+          Text(r.rule),
+          Text(domain::RoundPhaseCode(r.phase)),
+          Int(r.min_length),
+          Int(r.max_length),
+          Int(r.max_points),
+          Int(r.max_points_per_project)};
 }
 }  // namespace
 
@@ -1211,15 +1281,17 @@ Result<RoundId> SqlStore::Insert(Round& r) {
   Round stored = r;
   Status s = Write([&]() -> Status {
     Params p = RoundParams(r);
-    std::string cols = "municipality_id, name, search_key, budget_eur, ballot_kind, rule, phase, min_length, max_length, "
-                       "max_points, max_points_per_project";
+    std::string cols =
+        "municipality_id, name, search_key, budget_eur, ballot_kind, rule, phase, min_length, max_length, "
+        "max_points, max_points_per_project";
     std::string vals = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11";
     if (r.id.valid()) {
       p.push_back(Int(r.id.value()));
       cols += ", id";
       vals += ", $12";
     }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows, Q("INSERT INTO rounds (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows,
+                             Q("INSERT INTO rounds (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
     stored.id = RoundId(rows.Int(0, 0));
     if (r.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("rounds"));
     return WriteRoundProjects(stored);
@@ -1237,10 +1309,11 @@ Status SqlStore::Update(const Round& r) {
   Status s = Write([&]() -> Status {
     Params p = RoundParams(r);
     p.push_back(Int(r.id.value()));
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows, Q("UPDATE rounds SET municipality_id = $1, name = $2, search_key = $3, budget_eur = $4, "
-                                             "ballot_kind = $5, rule = $6, phase = $7, min_length = $8, max_length = $9, "
-                                             "max_points = $10, max_points_per_project = $11 WHERE id = $12 RETURNING id",
-                                             p));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows,
+                             Q("UPDATE rounds SET municipality_id = $1, name = $2, search_key = $3, budget_eur = $4, "
+                               "ballot_kind = $5, rule = $6, phase = $7, min_length = $8, max_length = $9, "
+                               "max_points = $10, max_points_per_project = $11 WHERE id = $12 RETURNING id",
+                               p));
     if (rows.empty()) return Status::NotFound("round " + std::to_string(r.id.value()) + " does not exist");
     return WriteRoundProjects(r);
   });
@@ -1262,13 +1335,15 @@ Result<std::vector<Round>> SqlStore::ListRounds(const ListQuery& q) {
   if (q.municipality.valid()) t.Where("municipality_id = " + t.Param(Int(q.municipality.value())));
   if (!q.search.empty()) t.Where("search_key LIKE " + t.Param(LikePattern(q.search)) + kLikeEscape);
   std::string where = t.WhereClause();
-  WEEFSEL_ASSIGN_OR_RETURN(std::string order,
-                           OrderAndPage(q, {{"name", "search_key", true}, {"budget_eur", "budget_eur", false}}, *conn_, t));
+  WEEFSEL_ASSIGN_OR_RETURN(
+      std::string order,
+      OrderAndPage(q, {{"name", "search_key", true}, {"budget_eur", "budget_eur", false}}, *conn_, t));
   return ReadRounds(where + order, p);
 }
 
 Result<std::vector<Ballot>> SqlStore::ReadBallots(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, round_id, voter_user_id, kind, cast_at FROM ballots" + tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q("SELECT id, round_id, voter_user_id, kind, cast_at FROM ballots" + tail, params));
   std::vector<Ballot> out(r.size());
   for (size_t i = 0; i < r.size(); ++i) {
     Ballot& b = out[i];
@@ -1279,8 +1354,9 @@ Result<std::vector<Ballot>> SqlStore::ReadBallots(const std::string& tail, const
     b.cast_at = r.Str(i, 4);
   }
   for (auto& b : out) {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows e, Q("SELECT project_id, points FROM ballot_entries WHERE ballot_id = $1 ORDER BY position",
-                                          {Int(b.id.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows e,
+        Q("SELECT project_id, points FROM ballot_entries WHERE ballot_id = $1 ORDER BY position", {Int(b.id.value())}));
     for (size_t i = 0; i < e.size(); ++i) b.entries.push_back({e.Str(i, 0), e.Int(i, 1)});
   }
   return out;
@@ -1306,16 +1382,18 @@ Result<BallotId> SqlStore::PutBallot(Ballot& b) {
                                   .status());
       WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM ballot_entries WHERE ballot_id = $1", {Int(id)}).status());
     } else {
-      WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO ballots (round_id, voter_user_id, kind, cast_at) VALUES ($1, $2, $3, $4) "
-                                            "RETURNING id",
-                                            {Int(b.round.value()), Int(b.voter.value()), Text(domain::BallotKindCode(b.kind)),
-                                             Text(b.cast_at)}));
+      WEEFSEL_ASSIGN_OR_RETURN(
+          SqlRows r,
+          Q("INSERT INTO ballots (round_id, voter_user_id, kind, cast_at) VALUES ($1, $2, $3, $4) "
+            "RETURNING id",
+            {Int(b.round.value()), Int(b.voter.value()), Text(domain::BallotKindCode(b.kind)), Text(b.cast_at)}));
       id = r.Int(0, 0);
     }
     for (size_t i = 0; i < b.entries.size(); ++i)
-      WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO ballot_entries (ballot_id, position, project_id, points) VALUES ($1, $2, $3, $4)",
-                                {Int(id), Int(static_cast<int64_t>(i)), Text(b.entries[i].project_id), Int(b.entries[i].points)})
-                                  .status());
+      WEEFSEL_RETURN_IF_ERROR(
+          Q("INSERT INTO ballot_entries (ballot_id, position, project_id, points) VALUES ($1, $2, $3, $4)",
+            {Int(id), Int(static_cast<int64_t>(i)), Text(b.entries[i].project_id), Int(b.entries[i].points)})
+              .status());
     return Status::Ok();
   });
   WEEFSEL_RETURN_IF_ERROR(Explain(s, "ballot", {{"ballot.voter", "users", b.voter.value()}}));
@@ -1331,7 +1409,8 @@ Result<std::vector<Ballot>> SqlStore::BallotsOf(RoundId round) {
 // Experiments.
 
 Result<std::vector<Experiment>> SqlStore::ReadExperiments(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, proposal_id, hypotheses, status, outcome, learned FROM experiments" + tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT id, proposal_id, hypotheses, status, outcome, learned FROM experiments" + tail, params));
   std::vector<Experiment> out(r.size());
   for (size_t i = 0; i < r.size(); ++i) {
     Experiment& e = out[i];
@@ -1343,9 +1422,10 @@ Result<std::vector<Experiment>> SqlStore::ReadExperiments(const std::string& tai
     e.learned = r.Str(i, 5);
   }
   for (auto& e : out) {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows ind, Q("SELECT id, name, unit, baseline, target FROM indicators WHERE experiment_id = $1 "
-                                            "ORDER BY position",
-                                            {Int(e.id.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows ind,
+                             Q("SELECT id, name, unit, baseline, target FROM indicators WHERE experiment_id = $1 "
+                               "ORDER BY position",
+                               {Int(e.id.value())}));
     for (size_t i = 0; i < ind.size(); ++i) {
       domain::Indicator x;
       x.id = IndicatorId(ind.Int(i, 0));
@@ -1353,8 +1433,9 @@ Result<std::vector<Experiment>> SqlStore::ReadExperiments(const std::string& tai
       x.unit = ind.Str(i, 2);
       x.baseline = ind.Dbl(i, 3);
       x.target = ind.Dbl(i, 4);
-      WEEFSEL_ASSIGN_OR_RETURN(SqlRows m, Q("SELECT date, value, source FROM measurements WHERE indicator_id = $1 ORDER BY position",
-                                            {Int(x.id.value())}));
+      WEEFSEL_ASSIGN_OR_RETURN(
+          SqlRows m, Q("SELECT date, value, source FROM measurements WHERE indicator_id = $1 ORDER BY position",
+                       {Int(x.id.value())}));
       for (size_t k = 0; k < m.size(); ++k) x.measurements.push_back({m.Str(k, 0), m.Dbl(k, 1), m.Str(k, 2)});
       e.indicators.push_back(std::move(x));
     }
@@ -1377,13 +1458,15 @@ Status SqlStore::WriteExperimentChildren(const Experiment& e) {
       vals += ", $7";
       explicit_ids = true;
     }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO indicators (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                             Q("INSERT INTO indicators (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
     int64_t ind = r.Int(0, 0);
     for (size_t k = 0; k < x.measurements.size(); ++k) {
       const auto& m = x.measurements[k];
-      WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO measurements (indicator_id, position, date, value, source) VALUES ($1, $2, $3, $4, $5)",
-                                {Int(ind), Int(static_cast<int64_t>(k)), Text(m.date), m.value, Text(m.source)})
-                                  .status());
+      WEEFSEL_RETURN_IF_ERROR(
+          Q("INSERT INTO measurements (indicator_id, position, date, value, source) VALUES ($1, $2, $3, $4, $5)",
+            {Int(ind), Int(static_cast<int64_t>(k)), Text(m.date), m.value, Text(m.source)})
+              .status());
     }
   }
   if (explicit_ids) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("indicators"));
@@ -1401,15 +1484,16 @@ Result<ExperimentId> SqlStore::Insert(Experiment& e) {
       cols += ", id";
       vals += ", $6";
     }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO experiments (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                             Q("INSERT INTO experiments (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
     stored.id = ExperimentId(r.Int(0, 0));
     if (e.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("experiments"));
     return WriteExperimentChildren(stored);
   });
   WEEFSEL_RETURN_IF_ERROR(Explain(s, "experiment", {{"experiment.proposal", "proposals", e.proposal.value()}}));
   // Hand back the ids the indicators received.
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows ids, Q("SELECT id FROM indicators WHERE experiment_id = $1 ORDER BY position",
-                                          {Int(stored.id.value())}));
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows ids, Q("SELECT id FROM indicators WHERE experiment_id = $1 ORDER BY position", {Int(stored.id.value())}));
   for (size_t i = 0; i < ids.size() && i < e.indicators.size(); ++i) e.indicators[i].id = IndicatorId(ids.Int(i, 0));
   e.id = stored.id;
   return e.id;
@@ -1418,10 +1502,11 @@ Result<ExperimentId> SqlStore::Insert(Experiment& e) {
 Status SqlStore::Update(const Experiment& e) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
   Status s = Write([&]() -> Status {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("UPDATE experiments SET proposal_id = $1, hypotheses = $2, status = $3, outcome = $4, "
-                                          "learned = $5 WHERE id = $6 RETURNING id",
-                                          {Int(e.proposal.value()), Text(EncodeList(e.hypotheses)), Text(e.status),
-                                           Text(e.outcome), Text(e.learned), Int(e.id.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r, Q("UPDATE experiments SET proposal_id = $1, hypotheses = $2, status = $3, outcome = $4, "
+                     "learned = $5 WHERE id = $6 RETURNING id",
+                     {Int(e.proposal.value()), Text(EncodeList(e.hypotheses)), Text(e.status), Text(e.outcome),
+                      Text(e.learned), Int(e.id.value())}));
     if (r.empty()) return Status::NotFound("experiment " + std::to_string(e.id.value()) + " does not exist");
     return WriteExperimentChildren(e);
   });
@@ -1445,7 +1530,8 @@ Result<std::vector<Experiment>> SqlStore::ListExperiments(const ListQuery& q) {
 // Users and roles.
 
 Result<std::vector<User>> SqlStore::ReadUsers(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, email, display_name, password_hash, created_at FROM users" + tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q("SELECT id, email, display_name, password_hash, created_at FROM users" + tail, params));
   std::vector<User> out(r.size());
   for (size_t i = 0; i < r.size(); ++i) {
     out[i].id = UserId(r.Int(i, 0));
@@ -1481,10 +1567,11 @@ Result<UserId> SqlStore::Insert(User& u) {
 Status SqlStore::Update(const User& u) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(u));
   Status s = Write([&]() -> Status {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("UPDATE users SET email = $1, display_name = $2, password_hash = $3, created_at = $4 "
-                                          "WHERE id = $5 RETURNING id",
-                                          {Text(u.email), Text(u.display_name), Text(u.password_hash), Text(u.created_at),
-                                           Int(u.id.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("UPDATE users SET email = $1, display_name = $2, password_hash = $3, created_at = $4 "
+          "WHERE id = $5 RETURNING id",
+          {Text(u.email), Text(u.display_name), Text(u.password_hash), Text(u.created_at), Int(u.id.value())}));
     if (r.empty()) return Status::NotFound("user " + std::to_string(u.id.value()) + " does not exist");
     return Status::Ok();
   });
@@ -1517,7 +1604,8 @@ Status ValidateGrant(const domain::RoleGrant& g) {
 Status SqlStore::Grant(const domain::RoleGrant& g) {
   WEEFSEL_RETURN_IF_ERROR(ValidateGrant(g));
   Status s = Write([&]() -> Status {
-    return Q("INSERT INTO role_grants (user_id, role, municipality_id, actor_id) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    return Q("INSERT INTO role_grants (user_id, role, municipality_id, actor_id) VALUES ($1, $2, $3, $4) ON CONFLICT "
+             "DO NOTHING",
              {Int(g.user.value()), Text(domain::RoleCode(g.role)), IdOrNull(g.municipality), IdOrNull(g.actor)})
         .status();
   });
@@ -1529,12 +1617,14 @@ Status SqlStore::Grant(const domain::RoleGrant& g) {
 
 Status SqlStore::Revoke(const domain::RoleGrant& g) {
   return Write([&]() -> Status {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM role_grants WHERE user_id = $1 AND role = $2 AND "
-                                          "COALESCE(municipality_id, 0) = $3 AND COALESCE(actor_id, 0) = $4 RETURNING user_id",
-                                          {Int(g.user.value()), Text(domain::RoleCode(g.role)), Int(g.municipality.value()),
-                                           Int(g.actor.value())}));
-    if (r.empty()) return Status::NotFound("user " + std::to_string(g.user.value()) + " has no such " +
-                                           std::string(domain::RoleCode(g.role)) + " grant");
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("DELETE FROM role_grants WHERE user_id = $1 AND role = $2 AND "
+          "COALESCE(municipality_id, 0) = $3 AND COALESCE(actor_id, 0) = $4 RETURNING user_id",
+          {Int(g.user.value()), Text(domain::RoleCode(g.role)), Int(g.municipality.value()), Int(g.actor.value())}));
+    if (r.empty())
+      return Status::NotFound("user " + std::to_string(g.user.value()) + " has no such " +
+                              std::string(domain::RoleCode(g.role)) + " grant");
     return Status::Ok();
   });
 }

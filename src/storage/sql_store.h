@@ -87,8 +87,8 @@ class SqlStore final : public Store {
   explicit SqlStore(std::unique_ptr<SqlConnection> conn) : conn_(std::move(conn)) {}
 
   struct FkRef {
-    std::string field;   // "tie.b"
-    std::string table;   // "actors"
+    std::string field;  // "tie.b"
+    std::string table;  // "actors"
     int64_t id;
   };
 
@@ -110,7 +110,8 @@ class SqlStore final : public Store {
   Status WriteMilestones(const std::vector<domain::Milestone>& ms, ProposalId p, int version, ExperimentId e);
   Result<std::vector<domain::Milestone>> ReadMilestones(const std::string& where, int64_t id, int64_t version);
 
-  Result<std::vector<domain::Municipality>> ReadMunicipalities(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::Municipality>> ReadMunicipalities(const std::string& tail,
+                                                               const std::vector<SqlValue>& params);
   Result<std::vector<domain::Actor>> ReadActors(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::Tie>> ReadTies(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::Challenge>> ReadChallenges(const std::string& tail, const std::vector<SqlValue>& params);
@@ -122,7 +123,7 @@ class SqlStore final : public Store {
   Result<std::vector<domain::Ballot>> ReadBallots(const std::string& tail, const std::vector<SqlValue>& params);
 
   std::unique_ptr<SqlConnection> conn_;
-  int depth_ = 0;   // open Transaction() levels
+  int depth_ = 0;  // open Transaction() levels
 };
 
 }  // namespace weefsel::storage

@@ -63,9 +63,14 @@ class SqliteConnection final : public SqlConnection {
       auto& row = rows.rows().emplace_back(static_cast<size_t>(cols));
       for (int c = 0; c < cols; ++c) {
         switch (sqlite3_column_type(stmt, c)) {
-          case SQLITE_INTEGER: row[c] = static_cast<int64_t>(sqlite3_column_int64(stmt, c)); break;
-          case SQLITE_FLOAT: row[c] = sqlite3_column_double(stmt, c); break;
-          case SQLITE_NULL: break;
+          case SQLITE_INTEGER:
+            row[c] = static_cast<int64_t>(sqlite3_column_int64(stmt, c));
+            break;
+          case SQLITE_FLOAT:
+            row[c] = sqlite3_column_double(stmt, c);
+            break;
+          case SQLITE_NULL:
+            break;
           default: {
             const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
             row[c] = std::string(text ? text : "", static_cast<size_t>(sqlite3_column_bytes(stmt, c)));
@@ -107,7 +112,7 @@ class SqliteConnection final : public SqlConnection {
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
     for (const auto& create : rebuild) {
-      if (!s.ok()) break;   // the caller rolls back, which restores the dropped indexes
+      if (!s.ok()) break;  // the caller rolls back, which restores the dropped indexes
       s = Exec(create);
     }
     return s;
@@ -124,7 +129,7 @@ class SqliteConnection final : public SqlConnection {
     return ids;
   }
 
-  Status SyncIdSequence(const std::string&) override { return Status::Ok(); }   // rowids follow max(id)
+  Status SyncIdSequence(const std::string&) override { return Status::Ok(); }  // rowids follow max(id)
 
  private:
   class Sink final : public RowSink {
@@ -167,11 +172,14 @@ class SqliteConnection final : public SqlConnection {
   }
 
   static void Bind(sqlite3_stmt* stmt, int i, const SqlValue& v) {
-    if (auto* x = std::get_if<int64_t>(&v)) sqlite3_bind_int64(stmt, i, *x);
-    else if (auto* d = std::get_if<double>(&v)) sqlite3_bind_double(stmt, i, *d);
+    if (auto* x = std::get_if<int64_t>(&v))
+      sqlite3_bind_int64(stmt, i, *x);
+    else if (auto* d = std::get_if<double>(&v))
+      sqlite3_bind_double(stmt, i, *d);
     else if (auto* s = std::get_if<std::string>(&v))
       sqlite3_bind_text(stmt, i, s->data(), static_cast<int>(s->size()), SQLITE_TRANSIENT);
-    else sqlite3_bind_null(stmt, i);
+    else
+      sqlite3_bind_null(stmt, i);
   }
 
   Status Error(int rc, const std::string& msg) const {
@@ -217,7 +225,8 @@ class SqliteConnection final : public SqlConnection {
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);
@@ -226,8 +235,9 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 5000);
   auto conn = std::make_unique<SqliteConnection>(db, path);
-  Status s = conn->Exec("PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-                         "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;");
+  Status s = conn->Exec(
+      "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+      "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;");
   if (!s.ok()) {
     if (s.code() == StatusCode::kInternal)
       return Status::Unavailable("cannot use SQLite database '" + path + "': " + s.message());
