@@ -36,19 +36,19 @@ namespace weefsel::storage {
 // Filters and paging for lists. Unset fields do not filter. Results are ordered by id unless
 // `order_by` names a column the list allows (then ties break by id).
 struct ListQuery {
-  int64_t limit = 0;           // 0 = no limit
+  int64_t limit = 0;  // 0 = no limit
   int64_t offset = 0;
   MunicipalityId municipality;
-  std::optional<domain::ActorKind> kind;          // actors
-  std::string theme;                              // actors, challenges: theme code
-  std::string search;                             // case-insensitive substring of name/title
-  std::optional<domain::ChallengePhase> phase;    // challenges
-  std::string order_by;                           // e.g. "name", "-created_at"
+  std::optional<domain::ActorKind> kind;        // actors
+  std::string theme;                            // actors, challenges: theme code
+  std::string search;                           // case-insensitive substring of name/title
+  std::optional<domain::ChallengePhase> phase;  // challenges
+  std::string order_by;                         // e.g. "name", "-created_at"
 };
 
 struct Counts {
-  int64_t municipalities = 0, actors = 0, ties = 0, challenges = 0, coalitions = 0, proposals = 0,
-          rounds = 0, ballots = 0, experiments = 0, users = 0;
+  int64_t municipalities = 0, actors = 0, ties = 0, challenges = 0, coalitions = 0, proposals = 0, rounds = 0,
+          ballots = 0, experiments = 0, users = 0;
 };
 
 class Store {
@@ -58,7 +58,7 @@ class Store {
   // Opens (creating if needed) and migrates the database at `url`.
   static Result<std::unique_ptr<Store>> Open(const std::string& url);
 
-  virtual std::string Dialect() const = 0;   // "sqlite" or "postgres"
+  virtual std::string Dialect() const = 0;  // "sqlite" or "postgres"
   virtual Result<int> SchemaVersion() = 0;
   virtual Status Transaction(const std::function<Status()>& body) = 0;
   virtual Result<Counts> Count() = 0;
@@ -74,15 +74,15 @@ class Store {
 
   // Actors.
   virtual Result<ActorId> Insert(domain::Actor& a) = 0;
-  virtual Status InsertActors(std::vector<domain::Actor>& actors) = 0;   // bulk; assigns ids
+  virtual Status InsertActors(std::vector<domain::Actor>& actors) = 0;  // bulk; assigns ids
   virtual Status Update(const domain::Actor& a) = 0;
-  virtual Status DeleteActor(ActorId id) = 0;                            // and its ties
+  virtual Status DeleteActor(ActorId id) = 0;  // and its ties
   virtual Result<domain::Actor> GetActor(ActorId id) = 0;
   virtual Result<std::vector<domain::Actor>> ListActors(const ListQuery& q = {}) = 0;
 
   // Ties (undirected; stored with a < b).
   virtual Result<TieId> Insert(domain::Tie& t) = 0;
-  virtual Status InsertTies(std::vector<domain::Tie>& ties) = 0;         // bulk; assigns ids
+  virtual Status InsertTies(std::vector<domain::Tie>& ties) = 0;  // bulk; assigns ids
   virtual Status DeleteTie(TieId id) = 0;
   virtual Result<std::vector<domain::Tie>> ListTies(const ListQuery& q = {}) = 0;  // municipality: either end's
   virtual Result<std::vector<domain::Tie>> TiesOf(ActorId actor) = 0;
