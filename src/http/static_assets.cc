@@ -1,0 +1,147 @@
+#include "http/static_assets.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace weefsel::http {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+bool IsApiPath(std::string_view path) {
+  return path == "/api" || StartsWith(path, "/api/") || path == "/healthz" || path == "/readyz";
+}
+
+// A request path as a relative file path; false when it is unsafe (.., backslashes, NUL, ...).
+bool RelativeFile(std::string_view path, std::string& out) {
+  if (path.empty() || path[0] != '/') return false;
+  out.clear();
+  size_t i = 1;
+  while (i <= path.size()) {
+    size_t j = path.find('/', i);
+    if (j == std::string_view::npos) j = path.size();
+    std::string_view seg = path.substr(i, j - i);
+    if (seg == "." || seg == "..") return false;
+    for (char c : seg)
+      if (c == '\\' || c == '\0' || static_cast<unsigned char>(c) < 0x20) return false;
+    if (!seg.empty()) {
+      if (!out.empty()) out += '/';
+      out += seg;
+    }
+    i = j + 1;
+  }
+  return true;
+}
+
+bool ReadFile(const fs::path& p, std::string& out) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  out = ss.str();
+  return true;
+}
+
+void SetCommonHeaders(httplib::Response& res) {
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "same-origin");
+}
+
+void Send(const httplib::Request& req, httplib::Response& res, std::string body, std::string_view type) {
+  res.status = 200;
+  if (req.method == "HEAD") {
+    res.set_header("Content-Length", std::to_string(body.size()));
+    res.set_header("Content-Type", std::string(type));
+    return;
+  }
+  res.set_content(std::move(body), std::string(type));
+}
+
+}  // namespace
+
+std::string_view ContentTypeFor(std::string_view path) {
+  auto dot = path.rfind('.');
+  auto slash = path.rfind('/');
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return "application/octet-stream";
+  std::string_view ext = path.substr(dot + 1);
+  if (ext == "html") return "text/html; charset=utf-8";
+  if (ext == "js" || ext == "mjs") return "text/javascript; charset=utf-8";
+  if (ext == "css") return "text/css; charset=utf-8";
+  if (ext == "json" || ext == "map") return "application/json";
+  if (ext == "svg") return "image/svg+xml";
+  if (ext == "png") return "image/png";
+  if (ext == "jpg" || ext == "jpeg") return "image/jpeg";
+  if (ext == "webp") return "image/webp";
+  if (ext == "ico") return "image/x-icon";
+  if (ext == "woff2") return "font/woff2";
+  if (ext == "woff") return "font/woff";
+  if (ext == "txt") return "text/plain; charset=utf-8";
+  if (ext == "webmanifest") return "application/manifest+json";
+  if (ext == "wasm") return "application/wasm";
+  return "application/octet-stream";
+}
+
+const std::string& WebRoot() {
+  static const std::string root = [] {
+    if (const char* env = std::getenv("WEEFSEL_WEB_DIR"); env && *env) return std::string(env);
+#ifdef WEEFSEL_WEB_DIST
+    std::error_code ec;
+    if (fs::exists(fs::path(WEEFSEL_WEB_DIST) / "index.html", ec)) return std::string(WEEFSEL_WEB_DIST);
+#endif
+    return std::string();
+  }();
+  return root;
+}
+
+bool ServeStatic(const std::string& root, const httplib::Request& req, httplib::Response& res) {
+  if (root.empty() || (req.method != "GET" && req.method != "HEAD") || IsApiPath(req.path)) return false;
+  SetCommonHeaders(res);
+  std::string rel;
+  if (!RelativeFile(req.path, rel)) {
+    res.status = 404;
+    res.set_content("not found\n", "text/plain; charset=utf-8");
+    return true;
+  }
+  fs::path base(root);
+  std::error_code ec;
+  if (!rel.empty()) {
+    fs::path file = base / rel;
+    if (fs::is_regular_file(file, ec)) {
+      std::string body;
+      if (!ReadFile(file, body)) {
+        res.status = 500;
+        res.set_content("cannot read file\n", "text/plain; charset=utf-8");
+        return true;
+      }
+      // Vite names every built asset with a content hash: cache it for a year.
+      res.set_header("Cache-Control", StartsWith(rel, "assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+      Send(req, res, std::move(body), ContentTypeFor(rel));
+      return true;
+    }
+    // A missing file with an extension is a real 404, not a client-side route.
+    std::string_view last = std::string_view(rel).substr(rel.rfind('/') == std::string::npos ? 0 : rel.rfind('/') + 1);
+    if (last.find('.') != std::string_view::npos || StartsWith(rel, "assets/")) {
+      res.status = 404;
+      res.set_content("not found\n", "text/plain; charset=utf-8");
+      return true;
+    }
+  }
+  std::string index;
+  if (!ReadFile(base / "index.html", index)) {
+    res.status = 404;
+    res.set_content("the web front end is not built (scripts/build-web)\n", "text/plain; charset=utf-8");
+    return true;
+  }
+  res.set_header("Cache-Control", "no-cache");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+                 "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'");
+  Send(req, res, std::move(index), "text/html; charset=utf-8");
+  return true;
+}
+
+}  // namespace weefsel::http

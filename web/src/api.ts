@@ -1,0 +1,141 @@
+// The JSON API client: same-origin fetch with the session cookie, the CSRF token on
+// state-changing requests, and RFC 9457 problems turned into ApiError (with the field at fault).
+export interface Page<T> { items: T[]; limit: number; offset: number; next: string | null }
+export interface Grant { user: number; role: string; municipality: number | null; actor: number | null }
+export interface Me { id: number; email: string; display_name: string; grants: Grant[]; csrf_token?: string }
+export interface Municipality { id: number; cbs_code: string; name: string; province: string; population: number; lat: number; lon: number }
+export interface Actor {
+  id: number; name: string; kind: string; sector: string; municipality: number | null; area: string;
+  themes: string[]; capabilities: string[]; description: string; size: number; website: string; generated: boolean; source: string;
+}
+export interface Tie { id: number; a: number; b: number; weight: number; kind: string; source: string; from: string; until: string; note: string }
+export interface Challenge {
+  id: number; municipality: number | null; title: string; text: string; language: string; themes: string[];
+  capabilities: { capability: string; weight: number }[]; sector_mix: Record<string, number>; max_coalition_size: number;
+  budget_eur: number; area: string; deadline: string; phase: string; owner: number | null; created_at: string;
+}
+export interface Member { actor: number; role: string; status: string; covers: string[] }
+export interface Coalition { id: number; challenge: number; members: Member[]; status: string; explanation: string; score: number; created_at: string }
+export interface Version { number: number; title: string; plan: string; budget_eur: number; milestones: unknown[]; indicators: string[]; author: number | null; created_at: string }
+export interface Proposal { id: number; coalition: number; challenge: number; status: string; supports: number; versions: Version[] }
+export interface Comment { id: number; proposal: number; author: number; author_name: string; text: string; created_at: string }
+export interface Project { project_id: string; proposal: number | null; title: string; cost_eur: number; category: string; neighbourhood: string }
+export interface Round {
+  id: number; municipality: number | null; name: string; budget_eur: number; ballot_kind: string; rule: string; phase: string;
+  min_length: number; max_length: number; max_points: number; max_points_per_project: number; projects: Project[];
+  [extra: string]: unknown;
+}
+export interface Ballot { id: number; round: number; kind: string; entries: { project_id: string; points: number }[]; cast_at: string }
+export interface Measurement { date: string; value: number; source: string }
+export interface Indicator { id: number; name: string; unit: string; baseline: number; target: number; measurements: Measurement[] }
+export interface Experiment {
+  id: number; proposal: number; hypotheses: string[]; indicators: Indicator[];
+  milestones: { title?: string; due?: string; done?: boolean; [k: string]: unknown }[]; status: string; outcome: string; learned: string;
+}
+
+export class ApiError extends Error {
+  constructor(public status: number, public detail: string, public fieldName?: string) {
+    super(detail);
+  }
+}
+
+let csrf = "";
+let me: Me | null = null;
+let meLoaded: Promise<Me | null> | null = null;
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
+  const res = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: any = null;
+  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  if (!res.ok) throw new ApiError(res.status, json?.detail ?? (text || res.statusText), json?.field);
+  return json as T;
+}
+
+export const api = {
+  get: <T>(path: string) => request<T>("GET", "/api/v1" + path),
+  post: <T>(path: string, body: unknown = {}) => request<T>("POST", "/api/v1" + path, body),
+  put: <T>(path: string, body: unknown) => request<T>("PUT", "/api/v1" + path, body),
+  patch: <T>(path: string, body: unknown) => request<T>("PATCH", "/api/v1" + path, body),
+  del: <T>(path: string) => request<T>("DELETE", "/api/v1" + path),
+};
+
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+  const s = q.toString();
+  return s ? "?" + s : "";
+}
+
+// Every item of a paged list, fetching pages of 100 in parallel batches.
+export async function all<T>(path: string, params: Record<string, string | number | undefined> = {}, max = 20000): Promise<T[]> {
+  const out: T[] = [];
+  const batch = 6;
+  for (let offset = 0; offset < max; offset += 100 * batch) {
+    const pages = await Promise.all(
+      Array.from({ length: batch }, (_, i) => api.get<Page<T>>(path + query({ ...params, limit: 100, offset: offset + i * 100 }))),
+    );
+    let done = false;
+    for (const p of pages) {
+      out.push(...p.items);
+      if (!p.next) { done = true; break; }
+    }
+    if (done) break;
+  }
+  return out;
+}
+
+export function currentUser(): Me | null { return me; }
+
+export function loadMe(force = false): Promise<Me | null> {
+  if (!meLoaded || force) {
+    meLoaded = request<Me>("GET", "/api/v1/auth/me")
+      .then((m) => { me = m; csrf = m.csrf_token ?? ""; return m; })
+      .catch(() => { me = null; csrf = ""; return null; });
+  }
+  return meLoaded;
+}
+
+export async function login(email: string, password: string): Promise<Me> {
+  const r = await request<{ user: Me; csrf_token: string }>("POST", "/api/v1/auth/login", { email, password });
+  csrf = r.csrf_token;
+  me = r.user;
+  meLoaded = Promise.resolve(me);
+  return me;
+}
+
+export async function logout(): Promise<void> {
+  try { await request("POST", "/api/v1/auth/logout"); } finally { me = null; csrf = ""; meLoaded = Promise.resolve(null); }
+}
+
+export function hasRole(role: string, scope?: { municipality?: number | null; actor?: number | null }): boolean {
+  if (!me) return false;
+  return me.grants.some((g) => {
+    if (g.role === "platform_admin") return true;
+    if (g.role !== role) return false;
+    if (scope?.municipality != null && g.municipality != null && g.municipality !== scope.municipality) return false;
+    if (scope?.actor != null && g.actor !== scope.actor) return false;
+    return true;
+  });
+}
+
+export function myActors(): number[] {
+  return (me?.grants ?? []).filter((g) => g.role === "actor_member" && g.actor != null).map((g) => g.actor as number);
+}
+
+let routeTable: Set<string> | null = null;
+// Whether the server offers an API route ("GET /api/v1/rounds/{id}/results"), from the OpenAPI document.
+export async function hasRoute(method: string, path: string): Promise<boolean> {
+  if (!routeTable) {
+    routeTable = new Set();
+    try {
+      const doc = await request<{ paths: Record<string, Record<string, unknown>> }>("GET", "/api/v1/openapi.json");
+      for (const [p, ops] of Object.entries(doc.paths)) for (const m of Object.keys(ops)) routeTable.add(m.toUpperCase() + " " + p);
+    } catch { /* no document: assume nothing extra */ }
+  }
+  return routeTable.has(method.toUpperCase() + " " + path);
+}

@@ -1,0 +1,135 @@
+// weefsel web UI: the shell (skip link, header, navigation, language switch, live region) and a
+// small client-side router. Each page is a function that renders into <main>; heavy pages (map,
+// charts) are loaded on demand so the first load stays small.
+import "./style.css";
+import { h, clear } from "./dom";
+import { t, getLocale, setLocale, Key } from "./i18n";
+import { loadMe, currentUser, logout, ApiError } from "./api";
+
+export interface Ctx { params: string[]; query: URLSearchParams; main: HTMLElement }
+type Page = (ctx: Ctx) => Promise<void> | void;
+type Loader = () => Promise<Page>;
+
+const routes: [RegExp, Key, Loader][] = [
+  [/^\/$/, "nav.home", () => import("./pages/home").then((m) => m.home)],
+  [/^\/challenges$/, "nav.challenges", () => import("./pages/challenges").then((m) => m.board)],
+  [/^\/challenges\/new$/, "challenge.new", () => import("./pages/challenges").then((m) => m.newChallenge)],
+  [/^\/challenges\/(\d+)$/, "nav.challenges", () => import("./pages/challenges").then((m) => m.challenge)],
+  [/^\/actors$/, "nav.actors", () => import("./pages/actors").then((m) => m.directory)],
+  [/^\/actors\/(\d+)$/, "nav.actors", () => import("./pages/actors").then((m) => m.profile)],
+  [/^\/coalitions\/(\d+)$/, "coalition.title", () => import("./pages/coalition").then((m) => m.workspace)],
+  [/^\/rounds$/, "nav.rounds", () => import("./pages/rounds").then((m) => m.rounds)],
+  [/^\/rounds\/(\d+)$/, "nav.rounds", () => import("./pages/rounds").then((m) => m.round)],
+  [/^\/experiments$/, "nav.experiments", () => import("./pages/experiments").then((m) => m.experiments)],
+  [/^\/experiments\/(\d+)$/, "nav.experiments", () => import("./pages/experiments").then((m) => m.experiment)],
+  [/^\/fabric$/, "nav.fabric", () => import("./pages/fabric").then((m) => m.fabric)],
+  [/^\/compare$/, "nav.compare", () => import("./pages/compare").then((m) => m.compare)],
+  [/^\/login$/, "nav.login", () => import("./pages/account").then((m) => m.loginPage)],
+  [/^\/register$/, "nav.register", () => import("./pages/account").then((m) => m.registerPage)],
+  [/^\/account$/, "nav.account", () => import("./pages/account").then((m) => m.accountPage)],
+  [/^\/admin$/, "nav.admin", () => import("./pages/account").then((m) => m.adminPage)],
+];
+
+const app = document.getElementById("app")!;
+let live: HTMLElement;
+let main: HTMLElement;
+let nav: HTMLElement;
+let firstRender = true;
+
+// Announces a message to screen readers (and shows it in the status bar).
+export function announce(msg: string): void {
+  live.textContent = "";
+  window.setTimeout(() => { live.textContent = msg; }, 30);
+}
+
+export function navigate(path: string): void {
+  history.pushState(null, "", path);
+  void render();
+}
+
+export function errorBox(e: unknown): HTMLElement {
+  const msg = e instanceof ApiError ? (e.status === 401 ? t("error.signin") : e.status === 403 ? t("error.forbidden") + " " + e.detail : e.detail)
+    : e instanceof Error ? e.message : String(e);
+  return h("div", { class: "error", role: "alert" }, h("strong", {}, t("error.title") + " "), msg);
+}
+
+export function setTitle(title: string): void {
+  document.title = title + " · weefsel";
+}
+
+function link(path: string, key: Key): HTMLElement {
+  const here = location.pathname === path || (path !== "/" && location.pathname.startsWith(path + "/"));
+  return h("li", {}, h("a", { href: path, "aria-current": here ? "page" : null }, t(key)));
+}
+
+function shell(): void {
+  clear(app);
+  const user = currentUser();
+  const other = getLocale() === "nl" ? "en" : "nl";
+  const langButton = h("button", {
+    type: "button", class: "lang", lang: other, "aria-label": t("lang.switchLabel"),
+    onclick: () => { setLocale(other); void render(); announce(t("lang.switched")); },
+  }, t("lang.switch"));
+  const accountLinks = user
+    ? [link("/account", "nav.account"), user.grants.some((g) => g.role === "platform_admin") ? link("/admin", "nav.admin") : null,
+       h("li", {}, h("button", { type: "button", class: "linklike", onclick: async () => { await logout(); announce(t("account.loggedOut")); navigate("/"); } }, t("nav.logout")))]
+    : [link("/login", "nav.login"), link("/register", "nav.register")];
+  nav = h("nav", { "aria-label": t("nav.label") },
+    h("ul", {},
+      link("/", "nav.home"), link("/challenges", "nav.challenges"), link("/actors", "nav.actors"), link("/rounds", "nav.rounds"),
+      link("/experiments", "nav.experiments"), link("/fabric", "nav.fabric"), link("/compare", "nav.compare")),
+    h("ul", { class: "account" }, accountLinks));
+  main = h("main", { id: "main", tabindex: "-1" });
+  live = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite", id: "live" });
+  app.append(
+    h("a", { class: "skip", href: "#main" }, t("nav.skip")),
+    h("header", { class: "top" },
+      h("a", { href: "/", class: "brand" }, h("span", { "aria-hidden": "true", class: "logo" }, "▦"), " weefsel"),
+      h("p", { class: "tagline" }, t("app.tagline")),
+      user ? h("p", { class: "who" }, t("account.signedInAs", { name: user.display_name })) : null,
+      langButton),
+    nav, main, live,
+    h("footer", {}, h("p", {}, t("app.footer"))),
+  );
+}
+
+export async function render(): Promise<void> {
+  await loadMe();
+  shell();
+  const path = location.pathname.replace(/\/+$/, "") || "/";
+  const hit = routes.find(([re]) => re.test(path));
+  const query = new URLSearchParams(location.search);
+  if (!hit) {
+    setTitle(t("error.notFound"));
+    main.append(h("h1", {}, t("error.notFound")), h("p", {}, h("a", { href: "/" }, t("nav.home"))));
+  } else {
+    setTitle(t(hit[1]));
+    const params = (path.match(hit[0]) ?? []).slice(1);
+    try {
+      const page = await hit[2]();
+      await page({ params, query, main });
+    } catch (e) {
+      main.append(errorBox(e));
+    }
+  }
+  document.body.dataset.ready = path;
+  if (!firstRender) main.focus();
+  firstRender = false;
+}
+
+// Same-origin links are routed on the client.
+document.addEventListener("click", (ev) => {
+  const a = (ev.target as Element).closest?.("a");
+  if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  const href = a.getAttribute("href");
+  if (!href || !href.startsWith("/") || href.startsWith("//") || a.target || href.startsWith("/api/")) return;
+  ev.preventDefault();
+  if (href.startsWith("#")) return;
+  navigate(href);
+});
+addEventListener("popstate", () => void render());
+void render();
+
+export async function refreshUser(): Promise<void> {
+  await loadMe(true);
+}

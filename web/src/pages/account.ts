@@ -1,0 +1,90 @@
+// Login, registration, your account (roles, API tokens) and the admin page (create accounts).
+import { h, field, select } from "../dom";
+import { api, login, currentUser, hasRole, ApiError } from "../api";
+import { t, roleLabel, roleOptions } from "../i18n";
+import { Ctx, navigate, announce, errorBox } from "../main";
+import { municipalities, muniName, actor } from "./common";
+
+export async function loginPage({ main, query: q }: Ctx): Promise<void> {
+  const email = h("input", { type: "email", name: "email", autocomplete: "username", required: true });
+  const password = h("input", { type: "password", name: "password", autocomplete: "current-password", required: true });
+  const status = h("div");
+  main.append(h("h1", {}, t("nav.login")),
+    h("form", { class: "stack narrow", onsubmit: async (e: Event) => {
+      e.preventDefault();
+      try {
+        const me = await login(email.value, password.value);
+        announce(t("account.welcome", { name: me.display_name }));
+        navigate(q.get("next") ?? "/");
+      } catch (err) { status.replaceChildren(errorBox(err)); password.focus(); }
+    } }, field(t("account.email"), email), field(t("account.password"), password), status, h("button", { type: "submit" }, t("nav.login"))),
+    h("p", {}, t("account.noAccount"), " ", h("a", { href: "/register" }, t("nav.register"))));
+}
+
+export async function registerPage({ main }: Ctx): Promise<void> {
+  const ms = await municipalities();
+  const name = h("input", { name: "display_name", autocomplete: "name", required: true });
+  const email = h("input", { type: "email", name: "email", autocomplete: "email", required: true });
+  const password = h("input", { type: "password", name: "password", autocomplete: "new-password", required: true, minlength: 8 });
+  const muni = select("municipality", ms.map((m): [string, string] => [String(m.id), m.name]));
+  const status = h("div");
+  main.append(h("h1", {}, t("nav.register")), h("p", { class: "lead" }, t("account.registerLead")),
+    h("form", { class: "stack narrow", onsubmit: async (e: Event) => {
+      e.preventDefault();
+      try {
+        await api.post("/auth/register", { display_name: name.value, email: email.value, password: password.value, municipality: Number(muni.value) });
+        await login(email.value, password.value);
+        announce(t("account.registered"));
+        navigate("/account");
+      } catch (err) { status.replaceChildren(errorBox(err)); }
+    } }, field(t("account.name"), name), field(t("account.email"), email), field(t("account.password"), password, t("account.passwordHint")),
+      field(t("filter.municipality"), muni), status, h("button", { type: "submit" }, t("nav.register"))));
+}
+
+export async function accountPage({ main }: Ctx): Promise<void> {
+  const me = currentUser();
+  main.append(h("h1", {}, t("nav.account")));
+  if (!me) { main.append(errorBox(new ApiError(401, "")), h("p", {}, h("a", { href: "/login?next=/account" }, t("nav.login")))); return; }
+  const grants = await Promise.all(me.grants.map(async (g) => h("li", {}, roleLabel(g.role),
+    g.municipality ? ` · ${await muniName(g.municipality)}` : "",
+    g.actor ? [" · ", h("a", { href: `/actors/${g.actor}` }, (await actor(g.actor).catch(() => null))?.name ?? String(g.actor))] : "")));
+  const tokenName = h("input", { name: "token-name", required: true, maxlength: 200 });
+  const out = h("div", { "aria-live": "polite" });
+  main.append(h("dl", { class: "facts" }, h("dt", {}, t("account.name")), h("dd", {}, me.display_name), h("dt", {}, t("account.email")), h("dd", {}, me.email)),
+    h("h2", {}, t("account.roles")), h("ul", {}, grants),
+    h("h2", {}, t("account.tokens")), h("p", {}, t("account.tokensLead")),
+    h("form", { class: "stack narrow", onsubmit: async (e: Event) => {
+      e.preventDefault();
+      try {
+        const r = await api.post<{ name: string; token: string }>("/auth/tokens", { name: tokenName.value });
+        out.replaceChildren(h("p", {}, t("account.tokenOnce")), h("code", { class: "token" }, r.token));
+      } catch (err) { out.replaceChildren(errorBox(err)); }
+    } }, field(t("account.tokenName"), tokenName), h("button", { type: "submit" }, t("account.makeToken"))), out);
+}
+
+export async function adminPage({ main }: Ctx): Promise<void> {
+  main.append(h("h1", {}, t("nav.admin")));
+  if (!hasRole("platform_admin")) { main.append(errorBox(new ApiError(403, t("admin.only")))); return; }
+  const ms = await municipalities();
+  const name = h("input", { name: "display_name", required: true });
+  const email = h("input", { type: "email", name: "email", required: true });
+  const password = h("input", { type: "password", name: "password", required: true, minlength: 8, autocomplete: "new-password" });
+  const role = select("role", roleOptions());
+  const muni = select("municipality", [["", "—"], ...ms.map((m): [string, string] => [String(m.id), m.name])]);
+  const actorId = h("input", { type: "number", name: "actor", min: 1, inputmode: "numeric" });
+  const status = h("div", { "aria-live": "polite" });
+  main.append(h("h2", {}, t("admin.newUser")),
+    h("form", { class: "stack narrow", onsubmit: async (e: Event) => {
+      e.preventDefault();
+      try {
+        const grant: Record<string, unknown> = { role: role.value };
+        if (muni.value) grant.municipality = Number(muni.value);
+        if (actorId.value) grant.actor = Number(actorId.value);
+        const u = await api.post<{ id: number; email: string }>("/users", { display_name: name.value, email: email.value, password: password.value, grants: [grant] });
+        status.replaceChildren(h("p", { class: "ok" }, "✔ " + t("admin.created", { email: u.email })));
+      } catch (err) { status.replaceChildren(errorBox(err)); }
+    } }, field(t("account.name"), name), field(t("account.email"), email), field(t("account.password"), password), field(t("admin.role"), role),
+      field(t("filter.municipality"), muni, t("admin.muniHint")), field(t("admin.actor"), actorId, t("admin.actorHint")), status,
+      h("button", { type: "submit" }, t("admin.create"))),
+    h("h2", {}, t("admin.api")), h("p", {}, h("a", { href: "/api/v1/openapi.json" }, t("admin.openapi"))));
+}

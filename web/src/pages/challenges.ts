@@ -1,0 +1,186 @@
+// Challenge board (filters: theme, municipality, phase; search), challenge page (matched actors
+// when the server offers matching, proposed coalitions with their explanation, proposals,
+// inviting), and the form for officers to post a challenge.
+import { h, field, select } from "../dom";
+import { api, Challenge, Coalition, Page, Proposal, query, hasRole, hasRoute, ApiError, Actor } from "../api";
+import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, sectorLabel, statusLabel, kindLabel } from "../i18n";
+import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
+import { municipalities, chosenMunicipality, phaseBadge, pager, empty, muniName, actor, dl, notAvailable } from "./common";
+
+export async function board({ main, query: q }: Ctx): Promise<void> {
+  const ms = await municipalities();
+  const muni = q.get("municipality") ?? (q.toString() ? "" : String(chosenMunicipality() ?? ""));
+  const filters = { municipality: muni, theme: q.get("theme") ?? "", phase: q.get("phase") ?? "", q: q.get("q") ?? "" };
+  const offset = Number(q.get("offset") ?? 0) || 0;
+  const search = h("input", { type: "search", name: "q", value: filters.q, maxlength: 200 });
+  const form = h("form", { class: "filters", role: "search", "aria-label": t("challenges.filters"), onsubmit: (e: Event) => {
+    e.preventDefault();
+    const fd = new FormData(form);
+    navigate("/challenges" + query({ municipality: String(fd.get("municipality") ?? ""), theme: String(fd.get("theme") ?? ""),
+      phase: String(fd.get("phase") ?? ""), q: String(fd.get("q") ?? "") }));
+  } },
+    field(t("filter.search"), search),
+    field(t("filter.municipality"), select("municipality", [["", t("filter.all")], ...ms.map((m): [string, string] => [String(m.id), m.name])], filters.municipality)),
+    field(t("filter.theme"), select("theme", [["", t("filter.all")], ...themeOptions()], filters.theme)),
+    field(t("filter.phase"), select("phase", [["", t("filter.all")], ...phaseOptions()], filters.phase)),
+    h("button", { type: "submit" }, t("filter.apply")));
+  main.append(h("h1", {}, t("challenges.title")), form);
+  if (hasRole("officer")) main.append(h("p", {}, h("a", { class: "button", href: "/challenges/new" }, t("challenge.new"))));
+  const page = await api.get<Page<Challenge>>("/challenges" + query({ ...filters, limit: 20, offset }));
+  const names = new Map(ms.map((m) => [m.id, m.name]));
+  main.append(
+    h("p", { class: "count", role: "status" }, t("challenges.count", { n: page.items.length + page.offset })),
+    page.items.length
+      ? h("ul", { class: "cards", "aria-label": t("challenges.title") }, page.items.map((c) => h("li", { class: "card" },
+        h("h2", { class: "h3" }, h("a", { href: `/challenges/${c.id}` }, c.title)),
+        h("p", { class: "meta" }, phaseBadge(c.phase), " ", names.get(c.municipality ?? 0) ?? "", " · ", c.themes.map(themeLabel).join(", ")),
+        h("p", { class: "clip" }, c.text),
+        h("p", { class: "meta" }, t("challenge.budgetDeadline", { budget: euro(c.budget_eur), deadline: date(c.deadline) })))))
+      : empty(t("challenges.none")),
+    pager(page, (o) => "/challenges" + query({ ...filters, offset: o })));
+}
+
+export async function newChallenge({ main }: Ctx): Promise<void> {
+  main.append(h("h1", {}, t("challenge.new")));
+  if (!hasRole("officer")) { main.append(errorBox(new ApiError(403, t("challenge.officersOnly")))); return; }
+  const ms = await municipalities();
+  const title = h("input", { name: "title", required: true, maxlength: 200 });
+  const text = h("textarea", { name: "text", required: true, rows: 6 });
+  const themes = h("select", { name: "themes", multiple: true, size: 6 }, themeOptions().map(([v, l]) => h("option", { value: v }, l)));
+  const caps = h("input", { name: "capabilities", placeholder: "budgetcoaching, data-analysis" });
+  const budget = h("input", { name: "budget_eur", type: "number", min: 0, step: 1000, value: 50000, inputmode: "numeric" });
+  const deadline = h("input", { name: "deadline", type: "date" });
+  const muni = select("municipality", ms.filter((m) => hasRole("officer", { municipality: m.id })).map((m): [string, string] => [String(m.id), m.name]));
+  const status = h("div");
+  const form = h("form", { class: "stack", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    status.replaceChildren();
+    try {
+      const body = {
+        municipality: Number(muni.value), title: title.value, text: text.value, language: "nl",
+        themes: Array.from(themes.selectedOptions).map((o) => o.value),
+        capabilities: caps.value.split(",").map((s) => s.trim()).filter(Boolean).map((c) => ({ capability: c, weight: 1 })),
+        budget_eur: Number(budget.value), deadline: deadline.value,
+      };
+      const made = await api.post<Challenge>("/challenges", body);
+      announce(t("challenge.posted"));
+      navigate(`/challenges/${made.id}`);
+    } catch (err) { status.replaceChildren(errorBox(err)); }
+  } },
+    field(t("challenge.f.municipality"), muni), field(t("challenge.f.title"), title), field(t("challenge.f.text"), text),
+    field(t("challenge.f.themes"), themes, t("challenge.f.themesHint")), field(t("challenge.f.capabilities"), caps, t("challenge.f.capabilitiesHint")),
+    field(t("challenge.f.budget"), budget), field(t("challenge.f.deadline"), deadline),
+    status, h("button", { type: "submit" }, t("challenge.post")));
+  main.append(form);
+}
+
+interface Match { actor?: number | { id: number; name?: string }; score?: number; reasons?: unknown; explanation?: string; [k: string]: unknown }
+
+function reasonsText(m: Match): string {
+  const r = m.reasons ?? m.explanation ?? "";
+  if (Array.isArray(r)) return r.map((x) => (typeof x === "string" ? x : x?.text ?? x?.reason ?? JSON.stringify(x))).join("; ");
+  return typeof r === "string" ? r : JSON.stringify(r);
+}
+
+export async function challenge({ main, params }: Ctx): Promise<void> {
+  const id = Number(params[0]);
+  const c = await api.get<Challenge>(`/challenges/${id}`);
+  setTitle(c.title);
+  const officer = hasRole("officer", { municipality: c.municipality });
+  main.append(
+    h("p", { class: "crumbs" }, h("a", { href: "/challenges" }, t("challenges.title"))),
+    h("h1", {}, c.title),
+    h("p", {}, phaseBadge(c.phase)),
+    h("p", { class: "lead" }, c.text),
+    dl([[t("filter.municipality"), await muniName(c.municipality)], [t("challenge.f.themes"), c.themes.map(themeLabel).join(", ")],
+      [t("challenge.f.budget"), euro(c.budget_eur)], [t("challenge.f.deadline"), date(c.deadline)],
+      [t("challenge.capabilities"), c.capabilities.map((x) => x.capability).join(", ")],
+      [t("challenge.sectorMix"), Object.entries(c.sector_mix).map(([s, n]) => `${sectorLabel(s)} ≥ ${num(n)}`).join(", ")],
+      [t("challenge.maxSize"), num(c.max_coalition_size)]]));
+
+  // Matched actors, when the server offers matching.
+  const matchSec = h("section", { "aria-labelledby": "h-match" }, h("h2", { id: "h-match" }, t("challenge.matches")));
+  main.append(matchSec);
+  const matchPath = (await hasRoute("GET", "/api/v1/challenges/{id}/matches")) ? `/challenges/${id}/matches`
+    : (await hasRoute("POST", "/api/v1/challenges/{id}/match")) ? null : undefined;
+  if (matchPath) {
+    try {
+      const r = await api.get<{ items: Match[] }>(matchPath);
+      matchSec.append(r.items.length ? h("ol", { class: "matches" }, await Promise.all(r.items.map(async (m) => {
+        const aid = typeof m.actor === "number" ? m.actor : m.actor?.id ?? 0;
+        const a = aid ? await actor(aid).catch(() => null) : null;
+        return h("li", {}, h("a", { href: `/actors/${aid}` }, a?.name ?? String(aid)), a ? ` (${kindLabel(a.kind)})` : "",
+          m.score !== undefined ? " · " + t("challenge.score", { s: num(Number(m.score), 2) }) : "", h("p", { class: "reason" }, reasonsText(m)));
+      }))) : empty(t("challenge.noMatches")));
+    } catch (e) { matchSec.append(errorBox(e)); }
+  } else {
+    matchSec.append(notAvailable(t("challenge.matchingUnavailable")));
+  }
+
+  // Coalitions proposed for this challenge.
+  const coalitions = await api.get<Page<Coalition>>(`/challenges/${id}/coalitions?limit=100`);
+  const coSec = h("section", { "aria-labelledby": "h-co" }, h("h2", { id: "h-co" }, t("challenge.coalitions")));
+  main.append(coSec);
+  if (!coalitions.items.length) coSec.append(empty(t("challenge.noCoalitions")));
+  for (const co of coalitions.items) {
+    const members = await Promise.all(co.members.map(async (m) => {
+      const a = await actor(m.actor).catch(() => null);
+      const invite = officer && m.status === "proposed"
+        ? h("button", { type: "button", class: "small", onclick: async (ev: Event) => {
+          const b = ev.currentTarget as HTMLButtonElement;
+          b.disabled = true;
+          try { await api.post(`/coalitions/${co.id}/invite`, { actor: m.actor }); announce(t("coalition.invited", { name: a?.name ?? "" })); navigate(location.pathname); }
+          catch (e) { b.after(errorBox(e)); b.disabled = false; }
+        } }, t("coalition.invite", { name: a?.name ?? String(m.actor) })) : null;
+      return h("li", {}, h("a", { href: `/actors/${m.actor}` }, a?.name ?? String(m.actor)),
+        a ? ` · ${kindLabel(a.kind)}` : "", m.role ? ` · ${m.role}` : "", " · ", h("span", { class: `status st-${m.status}` }, statusLabel(m.status)),
+        m.covers.length ? h("span", { class: "covers" }, " · " + t("coalition.covers", { list: m.covers.join(", ") })) : "", " ", invite);
+    }));
+    coSec.append(h("article", { class: "card coalition" },
+      h("h3", {}, h("a", { href: `/coalitions/${co.id}` }, t("coalition.named", { id: co.id })), " ", h("span", { class: "badge" }, statusLabel(co.status)),
+        co.score ? h("span", { class: "meta" }, " · " + t("challenge.score", { s: num(co.score, 2) })) : ""),
+      h("p", { class: "explanation" }, h("strong", {}, t("coalition.why") + " "), co.explanation || t("coalition.noExplanation")),
+      h("ul", { class: "members" }, members)));
+  }
+  if (officer) coSec.append(await proposeForm(c));
+
+  // Proposals.
+  const props = await api.get<Page<Proposal>>(`/challenges/${id}/proposals?limit=100`);
+  main.append(h("section", { "aria-labelledby": "h-prop" }, h("h2", { id: "h-prop" }, t("challenge.proposals")),
+    props.items.length ? h("ul", {}, props.items.map((p) => {
+      const v = p.versions[p.versions.length - 1];
+      return h("li", {}, h("a", { href: `/coalitions/${p.coalition}#proposal-${p.id}` }, v?.title ?? `#${p.id}`),
+        " · ", p.status, " · ", v ? euro(v.budget_eur) : "", " · ", t("proposal.supports", { n: p.supports }));
+    })) : empty(t("challenge.noProposals"))));
+}
+
+// Officers propose a coalition: pick actors through a search, give the explanation.
+async function proposeForm(c: Challenge): Promise<HTMLElement> {
+  const chosen = new Map<number, Actor>();
+  const list = h("ul", { class: "chosen", "aria-live": "polite" });
+  const results = h("ul", { class: "results" });
+  const q = h("input", { type: "search", name: "actor-q" });
+  const explanation = h("textarea", { name: "explanation", rows: 3 });
+  const status = h("div");
+  const redraw = () => list.replaceChildren(...[...chosen.values()].map((a) => h("li", {}, a.name, " ",
+    h("button", { type: "button", class: "small", onclick: () => { chosen.delete(a.id); redraw(); } }, t("coalition.remove", { name: a.name })))));
+  const find = async () => {
+    const r = await api.get<Page<Actor>>("/actors" + query({ municipality: c.municipality, q: q.value, limit: 8 }));
+    results.replaceChildren(...r.items.map((a) => h("li", {}, a.name, ` (${kindLabel(a.kind)}) `,
+      h("button", { type: "button", class: "small", onclick: () => { chosen.set(a.id, a); redraw(); announce(t("coalition.added", { name: a.name })); } },
+        t("coalition.add", { name: a.name })))));
+  };
+  return h("details", { class: "propose" }, h("summary", {}, t("coalition.propose")),
+    h("form", { class: "stack", onsubmit: async (e: Event) => {
+      e.preventDefault();
+      try {
+        const made = await api.post<Coalition>(`/challenges/${c.id}/coalitions`, {
+          members: [...chosen.keys()].map((a) => ({ actor: a })), explanation: explanation.value });
+        announce(t("coalition.proposed"));
+        navigate(`/coalitions/${made.id}`);
+      } catch (err) { status.replaceChildren(errorBox(err)); }
+    } },
+      h("div", { class: "inline" }, field(t("coalition.findActor"), q), h("button", { type: "button", onclick: () => void find() }, t("filter.searchButton"))),
+      results, h("h3", { class: "h4" }, t("coalition.chosen")), list,
+      field(t("coalition.explanation"), explanation), status, h("button", { type: "submit" }, t("coalition.proposeButton"))));
+}

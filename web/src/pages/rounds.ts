@@ -1,0 +1,180 @@
+// Fund rounds: the list, and a round page with its phase, projects, a ballot that shows the budget
+// and the ballot's limits as you vote (approval, cumulative, ordinal, scoring), phase controls for
+// officers, and the results with "why funded / why not" when the server publishes them.
+import { h } from "../dom";
+import { api, Ballot, Page, Round, query, hasRole, hasRoute, currentUser, ApiError } from "../api";
+import { t, euro, num, roundPhaseLabel, ballotLabel } from "../i18n";
+import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
+import { chosenMunicipality, empty, muniName, dl, notAvailable, pager } from "./common";
+
+const PHASES = ["submission", "review", "voting", "allocation", "published"];
+
+export async function rounds({ main, query: q }: Ctx): Promise<void> {
+  const offset = Number(q.get("offset") ?? 0) || 0;
+  const muni = q.get("municipality") ?? String(chosenMunicipality() ?? "");
+  main.append(h("h1", {}, t("rounds.title")), h("p", { class: "lead" }, t("rounds.lead")));
+  const page = await api.get<Page<Round>>("/rounds" + query({ municipality: muni, limit: 20, offset }));
+  main.append(page.items.length ? h("ul", { class: "cards" }, await Promise.all(page.items.map(async (r) => h("li", { class: "card" },
+    h("h2", { class: "h3" }, h("a", { href: `/rounds/${r.id}` }, r.name)),
+    h("p", { class: "meta" }, h("span", { class: "badge" }, roundPhaseLabel(r.phase)), " · ", await muniName(r.municipality), " · ", euro(r.budget_eur),
+      " · ", t("round.projects", { n: r.projects.length }))))))
+    : empty(t("rounds.none")), pager(page, (o) => "/rounds" + query({ municipality: muni, offset: o })));
+}
+
+interface Outcome { project_id?: string; funded?: boolean; selected?: boolean; reason?: string; why?: string; [k: string]: unknown }
+
+export async function round({ main, params }: Ctx): Promise<void> {
+  const id = Number(params[0]);
+  const r = await api.get<Round>(`/rounds/${id}`);
+  setTitle(r.name);
+  const officer = hasRole("officer", { municipality: r.municipality });
+  const resident = hasRole("resident", { municipality: r.municipality });
+  main.append(
+    h("p", { class: "crumbs" }, h("a", { href: "/rounds" }, t("rounds.title"))),
+    h("h1", {}, r.name),
+    h("ol", { class: "phases", "aria-label": t("round.phase") }, PHASES.map((p) => h("li", { "aria-current": p === r.phase ? "step" : null, class: p === r.phase ? "current" : "" },
+      roundPhaseLabel(p), p === r.phase ? h("span", { class: "visually-hidden" }, " " + t("round.currentPhase")) : null))),
+    dl([[t("filter.municipality"), await muniName(r.municipality)], [t("round.budget"), euro(r.budget_eur)], [t("round.ballotKind"), ballotLabel(r.ballot_kind)],
+      [t("round.limits"), limitsText(r)]]));
+  if (officer) {
+    const next = PHASES[PHASES.indexOf(r.phase) + 1];
+    const status = h("div");
+    if (next) main.append(h("p", {}, h("button", { type: "button", onclick: async () => {
+      try { await api.post(`/rounds/${id}/phase`, { phase: next }); announce(t("round.moved", { phase: roundPhaseLabel(next) })); navigate(location.pathname); }
+      catch (e) { status.replaceChildren(errorBox(e)); }
+    } }, t("round.moveTo", { phase: roundPhaseLabel(next) })), status));
+  }
+
+  if (r.phase === "voting") {
+    const sec = h("section", { "aria-labelledby": "h-ballot" }, h("h2", { id: "h-ballot" }, t("round.ballot")));
+    main.append(sec);
+    if (!currentUser()) sec.append(h("p", {}, h("a", { href: "/login" }, t("round.signInToVote"))));
+    else if (!resident) sec.append(notAvailable(t("round.residentsOnly")));
+    else {
+      const own = await api.get<Ballot>(`/rounds/${id}/ballot`).catch((e) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e)));
+      sec.append(ballotForm(r, own));
+    }
+  } else {
+    main.append(h("section", { "aria-labelledby": "h-proj" }, h("h2", { id: "h-proj" }, t("round.projectsTitle")), projectTable(r)));
+  }
+
+  if (r.phase === "allocation" || r.phase === "published") {
+    const sec = h("section", { "aria-labelledby": "h-res" }, h("h2", { id: "h-res" }, t("round.results")));
+    main.append(sec);
+    let outcomes: Outcome[] | null = null;
+    const embedded = (r["results"] ?? r["outcome"] ?? r["winners"]) as unknown;
+    if (Array.isArray(embedded)) outcomes = embedded as Outcome[];
+    else if (await hasRoute("GET", "/api/v1/rounds/{id}/results")) {
+      const res = await api.get<{ items?: Outcome[]; projects?: Outcome[] }>(`/rounds/${id}/results`).catch((e) => { sec.append(errorBox(e)); return null; });
+      outcomes = res?.items ?? res?.projects ?? null;
+    }
+    if (outcomes) sec.append(resultsTable(r, outcomes));
+    else sec.append(notAvailable(t("round.resultsUnavailable")), projectTable(r));
+  }
+}
+
+function limitsText(r: Round): string {
+  const parts: string[] = [];
+  if (r.min_length) parts.push(t("round.minLength", { n: r.min_length }));
+  if (r.max_length) parts.push(t("round.maxLength", { n: r.max_length }));
+  if (r.max_points) parts.push(t("round.maxPoints", { n: r.max_points }));
+  if (r.max_points_per_project) parts.push(t("round.maxPerProject", { n: r.max_points_per_project }));
+  return parts.join("; ") || t("round.noLimits");
+}
+
+function projectTable(r: Round): HTMLElement {
+  if (!r.projects.length) return empty(t("round.noProjects"));
+  return h("table", { class: "table" }, h("thead", {}, h("tr", {}, [t("round.project"), t("round.cost"), t("round.category"), t("round.neighbourhood")].map((x) => h("th", { scope: "col" }, x)))),
+    h("tbody", {}, r.projects.map((p) => h("tr", {}, h("th", { scope: "row" }, p.title || p.project_id), h("td", { class: "num" }, euro(p.cost_eur)),
+      h("td", {}, p.category), h("td", {}, p.neighbourhood)))));
+}
+
+function resultsTable(r: Round, outcomes: Outcome[]): HTMLElement {
+  const byId = new Map(r.projects.map((p) => [p.project_id, p]));
+  return h("table", { class: "table" }, h("thead", {}, h("tr", {}, [t("round.project"), t("round.cost"), t("round.outcome"), t("round.why")].map((x) => h("th", { scope: "col" }, x)))),
+    h("tbody", {}, outcomes.map((o) => {
+      const p = byId.get(String(o.project_id ?? ""));
+      const funded = Boolean(o.funded ?? o.selected);
+      return h("tr", {}, h("th", { scope: "row" }, p?.title ?? String(o.project_id)), h("td", { class: "num" }, p ? euro(p.cost_eur) : ""),
+        h("td", {}, h("span", { class: funded ? "funded" : "notfunded" }, funded ? "✔ " + t("round.funded") : "✘ " + t("round.notFunded"))),
+        h("td", {}, String(o.reason ?? o.why ?? "")));
+    })));
+}
+
+// The ballot: inputs per project and a live summary of the limits; the submit stays possible but
+// the summary names every broken limit, and the server checks them again.
+function ballotForm(r: Round, own: Ballot | null): HTMLElement {
+  const points = new Map((own?.entries ?? []).map((e) => [e.project_id, e.points]));
+  const summary = h("div", { class: "summary", role: "status", "aria-live": "polite", id: "ballot-summary" });
+  const status = h("div");
+  const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
+  const rows = r.projects.map((p, i) => {
+    const iid = `proj-${i}`;
+    let control: HTMLInputElement | HTMLSelectElement;
+    if (r.ballot_kind === "approval") {
+      control = h("input", { type: "checkbox", id: iid, name: p.project_id, checked: points.has(p.project_id), "aria-describedby": "ballot-summary" });
+    } else if (r.ballot_kind === "ordinal") {
+      control = h("select", { id: iid, name: p.project_id }, h("option", { value: "" }, t("round.notRanked")),
+        r.projects.map((_, k) => h("option", { value: String(k + 1), selected: points.get(p.project_id) === k + 1 }, t("round.rank", { n: k + 1 }))));
+    } else {
+      control = h("input", { type: "number", id: iid, name: p.project_id, min: 0, step: 1, inputmode: "numeric",
+        max: r.max_points_per_project || null, value: points.get(p.project_id) ?? 0, "aria-describedby": "ballot-summary" });
+    }
+    inputs.set(p.project_id, control);
+    control.addEventListener("input", update);
+    control.addEventListener("change", update);
+    return h("li", { class: "project" }, h("label", { for: iid }, h("span", { class: "ptitle" }, p.title || p.project_id),
+      h("span", { class: "meta" }, ` · ${euro(p.cost_eur)}${p.neighbourhood ? " · " + p.neighbourhood : ""}`)), control);
+  });
+  const submit = h("button", { type: "submit" }, own ? t("round.replaceBallot") : t("round.castBallot"));
+
+  function entries(): { project_id: string; points: number }[] {
+    const out: { project_id: string; points: number }[] = [];
+    for (const [pid, c] of inputs) {
+      if (c instanceof HTMLInputElement && c.type === "checkbox") { if (c.checked) out.push({ project_id: pid, points: 1 }); }
+      else { const v = Number(c.value); if (v > 0) out.push({ project_id: pid, points: v }); }
+    }
+    return out;
+  }
+  function problems(e: { project_id: string; points: number }[]): string[] {
+    const out: string[] = [];
+    if (r.min_length && e.length < r.min_length) out.push(t("round.needMore", { n: r.min_length }));
+    if (r.max_length && e.length > r.max_length) out.push(t("round.tooMany", { n: r.max_length }));
+    const total = e.reduce((s, x) => s + x.points, 0);
+    if (r.ballot_kind === "cumulative" && r.max_points && total > r.max_points) out.push(t("round.tooManyPoints", { n: total, max: r.max_points }));
+    if (r.max_points_per_project && r.ballot_kind !== "approval" && r.ballot_kind !== "ordinal" && e.some((x) => x.points > r.max_points_per_project))
+      out.push(t("round.perProject", { n: r.max_points_per_project }));
+    if (r.ballot_kind === "ordinal" && new Set(e.map((x) => x.points)).size !== e.length) out.push(t("round.sharedRank"));
+    return out;
+  }
+  function update() {
+    const e = entries();
+    const cost = e.reduce((s, x) => s + (r.projects.find((p) => p.project_id === x.project_id)?.cost_eur ?? 0), 0);
+    const total = e.reduce((s, x) => s + x.points, 0);
+    const issues = problems(e);
+    summary.replaceChildren(
+      h("p", {}, t("round.chosen", { n: e.length }), r.max_length ? " " + t("round.ofMax", { n: r.max_length }) : ""),
+      r.ballot_kind === "cumulative" || r.ballot_kind === "scoring"
+        ? h("p", {}, t("round.pointsUsed", { n: total }), r.max_points ? " " + t("round.pointsLeft", { n: Math.max(0, r.max_points - total) }) : "") : "",
+      h("p", {}, t("round.costChosen", { cost: euro(cost), budget: euro(r.budget_eur) })),
+      h("meter", { min: 0, max: r.budget_eur || 1, value: Math.min(cost, r.budget_eur), "aria-label": t("round.budgetMeter") }),
+      cost > r.budget_eur ? h("p", { class: "hint" }, t("round.overBudget")) : "",
+      issues.length ? h("ul", { class: "problems" }, issues.map((x) => h("li", {}, "⚠ " + x))) : h("p", { class: "ok" }, "✔ " + t("round.withinLimits")));
+    submit.setAttribute("aria-disabled", issues.length ? "true" : "false");
+  }
+  const form = h("form", { class: "ballot", onsubmit: async (ev: Event) => {
+    ev.preventDefault();
+    const e = entries();
+    const issues = problems(e);
+    if (issues.length) { status.replaceChildren(h("div", { class: "error", role: "alert" }, issues.join(" "))); return; }
+    try {
+      await api.put(`/rounds/${r.id}/ballot`, { entries: e });
+      status.replaceChildren(h("p", { class: "ok", role: "status" }, "✔ " + t("round.saved")));
+      announce(t("round.saved"));
+      submit.textContent = t("round.replaceBallot");
+    } catch (err) { status.replaceChildren(errorBox(err)); }
+  } }, h("fieldset", {}, h("legend", {}, ballotLabel(r.ballot_kind) + ": " + limitsText(r)), h("ul", { class: "projects" }, rows)), summary, status, submit);
+  update();
+  void num;
+  return form;
+}
