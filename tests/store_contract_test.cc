@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -199,6 +200,24 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
     }
   }
 
+  // Runs SQL behind the store's back (to plant what only a bug or another program could write).
+  void ExecRaw(const std::string& sql) {
+    if (GetParam() == Backend::kSqlite) {
+      sqlite3* db = nullptr;
+      ASSERT_EQ(sqlite3_open(url_.c_str(), &db), SQLITE_OK);
+      char* err = nullptr;
+      int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+      std::string msg = err ? err : "";
+      sqlite3_free(err);
+      sqlite3_close(db);
+      ASSERT_EQ(rc, SQLITE_OK) << msg;
+    } else {
+      pqxx::connection c(base_url_);
+      pqxx::nontransaction w(c);
+      w.exec("SET search_path = " + schema_ + "; " + sql);
+    }
+  }
+
   void Reopen() {
     store_.reset();
     auto s = Store::Open(url_);
@@ -276,6 +295,29 @@ TEST_P(StoreContract, MigrationsAreIdempotentOnReopen) {
   // Ids keep counting after a reopen.
   ActorId b = AddActor("Tweede", m);
   EXPECT_GT(b.value(), a.value());
+}
+
+TEST_P(StoreContract, RefusesASchemaNewerThanItKnows) {
+  ExecRaw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'from_the_future', 'x')");
+  store_.reset();
+  auto s = Store::Open(url_);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kFailedPrecondition) << s.status().ToString();
+  EXPECT_TRUE(Contains(s.status(), "999")) << s.status().ToString();
+}
+
+TEST_P(StoreContract, CorruptRowsAreErrorsNotCrashes) {
+  ActorId a = AddActor("Heel");
+  ActorId b = AddActor("Kapot");
+  ExecRaw("UPDATE actors SET kind = 'alien' WHERE id = " + std::to_string(b.value()));
+  Status s = store_->GetActor(b).status();
+  EXPECT_EQ(s.code(), StatusCode::kInternal) << s.ToString();
+  EXPECT_TRUE(Contains(s, "actors row " + std::to_string(b.value()))) << s.ToString();
+  EXPECT_TRUE(store_->GetActor(a).ok());
+  ExecRaw("UPDATE actors SET kind = 'company', themes = '[\"jeugd\"' WHERE id = " + std::to_string(b.value()));
+  s = store_->GetActor(b).status();
+  EXPECT_EQ(s.code(), StatusCode::kInternal) << s.ToString();
+  EXPECT_TRUE(Contains(s, "themes")) << s.ToString();
 }
 
 // --- CRUD of every entity -----------------------------------------------------------------------
