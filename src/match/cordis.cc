@@ -1,0 +1,576 @@
+#include "match/cordis.h"
+
+#include <zlib.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <iomanip>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <sstream>
+#include <unordered_map>
+
+#include "base/csv.h"
+#include "base/strings.h"
+#include "text/analyzer.h"
+#include "text/search_index.h"
+
+namespace weefsel::match {
+namespace {
+
+Result<std::string> ReadMaybeGzip(const std::string& path) {
+  gzFile f = gzopen(path.c_str(), "rb");   // reads plain files transparently
+  if (!f) return Status::NotFound(path + ": cannot open");
+  std::string out;
+  char buf[1 << 16];
+  int n;
+  while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  int err = 0;
+  const char* msg = gzerror(f, &err);
+  std::string what = msg ? msg : "";
+  gzclose(f);
+  if (n < 0 || (err != Z_OK && err != Z_STREAM_END)) return Status::InvalidArgument(path + ": not a readable gzip file: " + what);
+  return out;
+}
+
+Result<std::string> FindFile(const std::string& dir, const std::string& stem) {
+  for (const std::string& ext : {".csv.gz", ".csv"}) {
+    std::string p = dir + "/" + stem + ext;
+    if (FILE* f = std::fopen(p.c_str(), "rb")) {
+      std::fclose(f);
+      return p;
+    }
+  }
+  return Status::NotFound(dir + ": neither " + stem + ".csv.gz nor " + stem + ".csv exists");
+}
+
+constexpr int kFeatures = 8;   // text, coord, coord_text, two_hop, title, coord_recent, coord_jaccard, text_near
+using Features = std::array<float, kFeatures>;
+
+// Everything the recommender derives from history (start_date < cutoff).
+struct Model {
+  std::vector<int32_t> history;                 // project indices
+  std::vector<char> in_history;                 // per org
+  std::vector<std::string> type, country;       // per org, most frequent in history
+  std::vector<int32_t> country_id;              // per org, index into countries
+  std::vector<std::string> countries;
+  std::vector<int> year;                        // per project: start year (0 unknown)
+  int cut_year = 2019;
+  std::vector<float> pop, recent;               // per org, log-scaled to [0, 1]
+  std::vector<std::vector<int32_t>> projects_of;   // per org: history project indices
+  std::vector<std::vector<std::pair<int32_t, int32_t>>> adj;   // co-participation counts, by org
+  text::TermIndex index;                        // over history projects with text
+  text::TermIndex title_index;                  // titles only (same doc ids as index)
+  std::vector<int32_t> index_project;           // TermIndex doc -> project index
+};
+
+std::string TextOf(const CordisProject& p) { return p.title + " " + p.topic_title; }
+
+std::vector<std::string> Terms(const text::Analyzer& a, const std::string& s) {
+  return a.Analyze(s, text::Language::kEnglish);
+}
+
+std::string MostFrequent(const std::map<std::string, int>& m) {
+  std::string best;
+  int n = -1;
+  for (const auto& [k, v] : m)
+    if (v > n) best = k, n = v;
+  return best;
+}
+
+Model BuildModel(const CordisData& d, const std::string& cutoff, const text::Analyzer& analyzer) {
+  Model m;
+  const size_t n = d.orgs.size();
+  m.in_history.assign(n, 0);
+  m.type.assign(n, "");
+  m.country.assign(n, "");
+  m.pop.assign(n, 0);
+  m.recent.assign(n, 0);
+  m.projects_of.assign(n, {});
+  std::vector<std::unordered_map<int32_t, int32_t>> adj(n);
+  std::vector<std::map<std::string, int>> types(n), countries(n);
+  std::vector<int> count(n, 0), recent(n, 0);
+  int cut_year = static_cast<int>(ParseInt(cutoff.substr(0, 4)).value_or(2019));
+  std::string recent_from = std::to_string(cut_year - 2) + cutoff.substr(4);
+  for (size_t pi = 0; pi < d.projects.size(); ++pi) {
+    const CordisProject& p = d.projects[pi];
+    if (p.start_date.empty() || p.start_date >= cutoff) continue;
+    m.history.push_back(static_cast<int32_t>(pi));
+    for (const auto& mem : p.members) {
+      m.in_history[mem.org] = 1;
+      ++types[mem.org][mem.type];
+      ++countries[mem.org][mem.country];
+      ++count[mem.org];
+      if (p.start_date >= recent_from) ++recent[mem.org];
+      m.projects_of[mem.org].push_back(static_cast<int32_t>(pi));
+    }
+    for (const auto& a : p.members)
+      for (const auto& b : p.members)
+        if (a.org != b.org) ++adj[a.org][b.org];
+    if (!p.title.empty()) {
+      m.index.Add(Terms(analyzer, TextOf(p)));
+      m.title_index.Add(Terms(analyzer, p.title));
+      m.index_project.push_back(static_cast<int32_t>(pi));
+    }
+  }
+  m.index.Finalize();
+  m.title_index.Finalize();
+  m.cut_year = cut_year;
+  m.year.assign(d.projects.size(), 0);
+  for (size_t pi = 0; pi < d.projects.size(); ++pi)
+    if (d.projects[pi].start_date.size() >= 4) m.year[pi] = static_cast<int>(ParseInt(d.projects[pi].start_date.substr(0, 4)).value_or(0));
+  m.adj.resize(n);
+  for (size_t o = 0; o < n; ++o) {
+    m.adj[o].assign(adj[o].begin(), adj[o].end());
+    std::sort(m.adj[o].begin(), m.adj[o].end());
+  }
+  double max_c = 1, max_r = 1;
+  for (size_t o = 0; o < n; ++o) {
+    max_c = std::max(max_c, std::log1p(count[o]));
+    max_r = std::max(max_r, std::log1p(recent[o]));
+  }
+  for (size_t o = 0; o < n; ++o) {
+    m.type[o] = MostFrequent(types[o]);
+    m.country[o] = MostFrequent(countries[o]);
+    m.pop[o] = static_cast<float>(std::log1p(count[o]) / max_c);
+    m.recent[o] = static_cast<float>(std::log1p(recent[o]) / max_r);
+  }
+  std::unordered_map<std::string, int32_t> cid;
+  m.country_id.assign(n, 0);
+  m.countries.push_back("");
+  cid[""] = 0;
+  for (size_t o = 0; o < n; ++o) {
+    auto [it, ins] = cid.emplace(m.country[o], static_cast<int32_t>(m.countries.size()));
+    if (ins) m.countries.push_back(m.country[o]);
+    m.country_id[o] = it->second;
+  }
+  return m;
+}
+
+struct Query {
+  int32_t project = 0;
+  int32_t coord = 0;
+  std::string coord_type, coord_country;
+  std::vector<int32_t> targets;   // in history
+  int n_all_targets = 0;
+  bool real_mix3 = false, real_helix4 = false;
+  std::vector<std::pair<int32_t, Features>> sparse;   // normalised per feature to max 1
+  std::vector<float> country_affinity;                // by country id, max 1
+};
+
+struct Structure {
+  int top_projects;
+  double sim_power, size_power, coord_sim_power, coord_size_power;
+};
+
+bool Mix3(const std::vector<std::string>& types) {
+  std::unordered_set<std::string> s(types.begin(), types.end());
+  s.erase("");
+  return s.size() >= 3;
+}
+bool Helix4(const std::vector<std::string>& types) {
+  std::unordered_set<std::string> s(types.begin(), types.end());
+  return (s.count("HES") || s.count("REC")) && s.count("PRC") && s.count("PUB") && s.count("OTH");
+}
+
+Query MakeQuery(const CordisData& d, const Model& m, const text::Analyzer& analyzer, int32_t pi, const Structure& st) {
+  const CordisProject& p = d.projects[pi];
+  Query q;
+  q.project = pi;
+  std::vector<std::string> real_types;
+  for (const auto& mem : p.members) {
+    real_types.push_back(mem.type);
+    if (mem.coordinator) {
+      q.coord = mem.org;
+      q.coord_type = m.in_history[mem.org] ? m.type[mem.org] : mem.type;
+      q.coord_country = m.in_history[mem.org] ? m.country[mem.org] : mem.country;
+    }
+  }
+  for (const auto& mem : p.members) {
+    if (mem.org == q.coord) continue;
+    ++q.n_all_targets;
+    if (m.in_history[mem.org]) q.targets.push_back(mem.org);
+  }
+  q.real_mix3 = Mix3(real_types);
+  q.real_helix4 = Helix4(real_types);
+
+  // Dense scratch buffers with touched lists (the two-hop feature touches many organisations).
+  thread_local std::vector<Features> f;
+  thread_local std::vector<char> touched_flag;
+  thread_local std::vector<int32_t> touched;
+  thread_local std::vector<float> sim;   // project -> bm25 / best
+  f.assign(d.orgs.size(), Features{});
+  touched_flag.assign(d.orgs.size(), 0);
+  touched.clear();
+  sim.assign(d.projects.size(), 0.f);
+  auto at = [&](int32_t o) -> Features& {
+    if (!touched_flag[o]) touched_flag[o] = 1, touched.push_back(o);
+    return f[o];
+  };
+  // Closeness of each organisation to the coordinator: 1 for itself, log-scaled ties for partners.
+  thread_local std::vector<float> near;
+  near.assign(d.orgs.size(), 0.f);
+  if (m.in_history[q.coord]) {
+    double wmax = 1;
+    for (auto [o, w] : m.adj[q.coord]) wmax = std::max<double>(wmax, w);
+    for (auto [o, w] : m.adj[q.coord]) near[o] = static_cast<float>(0.5 * std::log1p(w) / std::log1p(wmax));
+    near[q.coord] = 1.f;
+  }
+  // Text: history projects by BM25 against the query.
+  auto scored = m.index.Score(Terms(analyzer, TextOf(p)));
+  double best = 0;
+  for (auto [doc, s] : scored) best = std::max(best, s);
+  if (best > 0) {
+    size_t k = std::min(scored.size(), static_cast<size_t>(std::max(0, st.top_projects)));
+    auto by_score = [](auto a, auto b) { return a.second > b.second || (a.second == b.second && a.first < b.first); };
+    std::partial_sort(scored.begin(), scored.begin() + k, scored.end(), by_score);
+    for (size_t i = 0; i < scored.size(); ++i) {
+      int32_t proj = m.index_project[scored[i].first];
+      double s = scored[i].second / best;
+      sim[proj] = static_cast<float>(s);
+      if (i >= k) continue;
+      const auto& members = d.projects[proj].members;
+      double vote = std::pow(s, st.sim_power) / std::pow(std::max<size_t>(1, members.size() - 1), st.size_power);
+      float close = 0;
+      for (const auto& mem : members) close = std::max(close, near[mem.org]);
+      for (const auto& mem : members) {
+        if (mem.org == q.coord) continue;
+        Features& fo = at(mem.org);
+        fo[0] += static_cast<float>(vote);
+        fo[7] += static_cast<float>(vote) * close;
+      }
+    }
+  }
+  // Titles only: follow-up projects reuse their consortia.
+  auto by_title = m.title_index.Score(Terms(analyzer, p.title));
+  double best_t = 0;
+  for (auto [doc, s] : by_title) best_t = std::max(best_t, s);
+  if (best_t > 0) {
+    size_t k = std::min(by_title.size(), static_cast<size_t>(std::max(0, st.top_projects)));
+    auto by_score = [](auto a, auto b) { return a.second > b.second || (a.second == b.second && a.first < b.first); };
+    std::partial_sort(by_title.begin(), by_title.begin() + k, by_title.end(), by_score);
+    for (size_t i = 0; i < k; ++i) {
+      int32_t proj = m.index_project[by_title[i].first];
+      const auto& members = d.projects[proj].members;
+      double vote = std::pow(by_title[i].second / best_t, st.sim_power) / std::pow(std::max<size_t>(1, members.size() - 1), st.size_power);
+      for (const auto& mem : members)
+        if (mem.org != q.coord) at(mem.org)[4] += static_cast<float>(vote);
+    }
+  }
+  // Where the coordinator's partners come from (country affinity), else its own country.
+  q.country_affinity.assign(m.countries.size(), 0.f);
+  if (m.in_history[q.coord] && !m.adj[q.coord].empty()) {
+    float mxa = 0;
+    for (auto [o, w] : m.adj[q.coord]) mxa = std::max(mxa, q.country_affinity[m.country_id[o]] += static_cast<float>(w));
+    for (float& v : q.country_affinity) v /= mxa;
+  } else {
+    for (size_t c = 0; c < m.countries.size(); ++c) q.country_affinity[c] = m.countries[c] == q.coord_country ? 1.f : 0.f;
+  }
+  // The coordinator's past partners, plainly and by the text match of the shared project.
+  if (m.in_history[q.coord]) {
+    for (int32_t proj : m.projects_of[q.coord]) {
+      double decay = std::pow(0.5, std::max(0, m.cut_year - m.year[proj] - 1));
+      for (const auto& mem : d.projects[proj].members)
+        if (mem.org != q.coord) at(mem.org)[5] += static_cast<float>(decay);
+    }
+    const double nc = static_cast<double>(m.projects_of[q.coord].size());
+    for (auto [o, w] : m.adj[q.coord]) {
+      at(o)[1] = static_cast<float>(std::log1p(w));
+      at(o)[6] = static_cast<float>(w / (nc + static_cast<double>(m.projects_of[o].size()) - w));
+    }
+    for (int32_t proj : m.projects_of[q.coord]) {
+      if (sim[proj] <= 0) continue;
+      const auto& members = d.projects[proj].members;
+      double v = std::pow(sim[proj], st.coord_sim_power) / std::pow(std::max<size_t>(1, members.size() - 1), st.coord_size_power);
+      for (const auto& mem : members)
+        if (mem.org != q.coord) at(mem.org)[2] += static_cast<float>(v);
+    }
+    // Partners of the 30 strongest partners.
+    std::vector<std::pair<int32_t, int32_t>> nb(m.adj[q.coord].begin(), m.adj[q.coord].end());
+    std::sort(nb.begin(), nb.end(), [](auto a, auto b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
+    if (nb.size() > 30) nb.resize(30);
+    for (auto [mid, wcm] : nb) {
+      double deg = static_cast<double>(m.adj[mid].size());
+      double wc = std::log1p(wcm) / std::log2(2 + deg);
+      for (auto [o, wmo] : m.adj[mid])
+        if (o != q.coord) at(o)[3] += static_cast<float>(wc * std::log1p(wmo));
+    }
+  }
+  Features mx{};
+  for (int32_t o : touched)
+    for (int k = 0; k < kFeatures; ++k) mx[k] = std::max(mx[k], f[o][k]);
+  q.sparse.reserve(touched.size());
+  for (int32_t o : touched) {
+    Features v = f[o];
+    for (int k = 0; k < kFeatures; ++k) v[k] = mx[k] > 0 ? v[k] / mx[k] : 0;
+    q.sparse.push_back({o, v});
+  }
+  std::sort(q.sparse.begin(), q.sparse.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return q;
+}
+
+struct Prepared {
+  Model model;
+  std::vector<Query> queries;
+  int n_test = 0;
+};
+
+Result<Prepared> Prepare(const CordisData& d, const CordisSplit& split, const Structure& st) {
+  text::Analyzer analyzer(nullptr);   // CORDIS is English: no Dutch decompounding
+  Prepared pr;
+  auto t0 = std::chrono::steady_clock::now();
+  pr.model = BuildModel(d, split.cutoff, analyzer);
+  if (getenv("WEEFSEL_TIMING")) fprintf(stderr, "model %.2fs\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  int dated = 0, titled = 0, one_coord = 0;
+  for (size_t pi = 0; pi < d.projects.size(); ++pi) {
+    const CordisProject& p = d.projects[pi];
+    if (p.start_date.empty() || p.start_date < split.cutoff) continue;
+    if (!split.test_end.empty() && p.start_date >= split.test_end) continue;
+    ++dated;
+    if (p.title.empty()) continue;
+    ++titled;
+    int coords = 0;
+    for (const auto& mem : p.members) coords += mem.coordinator;
+    if (coords != 1) continue;
+    ++one_coord;
+    if (p.members.size() < 3) continue;
+    if (split.test_ids && !split.test_ids->count(p.id)) continue;
+    ++pr.n_test;
+    Query q = MakeQuery(d, pr.model, analyzer, static_cast<int32_t>(pi), st);
+    if (q.targets.empty()) continue;
+    pr.queries.push_back(std::move(q));
+  }
+  if (pr.n_test == 0) {
+    std::ostringstream os;
+    os << "no test project qualifies: " << dated << " start on or after " << split.cutoff
+       << (split.test_end.empty() ? "" : " and before " + split.test_end) << ", " << titled << " of them have a title, "
+       << one_coord << " have exactly one coordinator, none of those has >= 3 participants"
+       << (split.test_ids ? " and is in the --test-ids list (" + std::to_string(split.test_ids->size()) + " ids)" : "");
+    return Status::InvalidArgument(os.str());
+  }
+  return pr;
+}
+
+CordisMetrics Score(const Prepared& pr, const CordisParams& w) {
+  const Model& m = pr.model;
+  const size_t n = m.in_history.size();
+  CordisMetrics out;
+  out.n_test = pr.n_test;
+  out.n_scored = static_cast<int>(pr.queries.size());
+  constexpr float kOut = -std::numeric_limits<float>::infinity();
+  std::vector<float> base(n), score(n);
+  for (size_t o = 0; o < n; ++o)
+    base[o] = m.in_history[o] ? static_cast<float>(w.w_pop * m.pop[o] + w.w_recent * m.recent[o]) : kOut;
+  std::vector<int32_t> idx(n);
+  constexpr size_t kTop = 60;
+  for (const Query& q : pr.queries) {
+    const float wc = static_cast<float>(w.w_country);
+    for (size_t o = 0; o < n; ++o) score[o] = base[o] + wc * q.country_affinity[m.country_id[o]];
+    score[q.coord] = kOut;
+    const double wf[kFeatures] = {w.w_text, w.w_coord, w.w_coord_text, w.w_two_hop, w.w_title, w.w_coord_recent, w.w_coord_jaccard, w.w_text_near};
+    for (const auto& [o, f] : q.sparse) {
+      if (!m.in_history[o] || o == q.coord) continue;
+      for (int k = 0; k < kFeatures; ++k) score[o] += static_cast<float>(wf[k] * f[k]);
+      // Interaction: text votes that the coordinator's own history confirms.
+      score[o] += static_cast<float>(w.w_text_x_coord * std::sqrt(f[0] * std::max(f[1], f[2])));
+    }
+    std::iota(idx.begin(), idx.end(), 0);
+    auto better = [&](int32_t a, int32_t b) { return score[a] > score[b] || (score[a] == score[b] && a < b); };
+    std::partial_sort(idx.begin(), idx.begin() + kTop, idx.end(), better);
+    std::vector<int32_t> top(idx.begin(), idx.begin() + kTop);
+    // Sector re-ranking: keep >= min_types activity types among coordinator + top 10 by moving up
+    // the best candidate of a missing type, replacing the lowest member whose type is repeated.
+    for (int guard = 0; guard < 3; ++guard) {
+      std::map<std::string, int> tc;
+      ++tc[q.coord_type];
+      for (int i = 0; i < 10; ++i) ++tc[m.type[top[i]]];
+      int distinct = 0;
+      for (auto& [t, c] : tc) distinct += !t.empty() && c > 0;
+      if (distinct >= w.min_types) break;
+      int pick = -1;
+      for (size_t i = 10; i < top.size() && pick < 0; ++i)
+        if (!m.type[top[i]].empty() && !tc.count(m.type[top[i]])) pick = static_cast<int>(i);
+      if (pick < 0) break;
+      int drop = -1;
+      for (int i = 9; i >= 0 && drop < 0; --i)
+        if (tc[m.type[top[i]]] > 1 || m.type[top[i]] == q.coord_type) drop = i;
+      if (drop < 0) break;
+      int32_t moved = top[pick];
+      top.erase(top.begin() + pick);
+      top.insert(top.begin() + drop + 1, moved);   // behind the dropped one ...
+      std::swap(top[drop], top[drop + 1]);         // ... then ahead of it: `moved` takes its place
+    }
+    std::unordered_set<int32_t> tset(q.targets.begin(), q.targets.end());
+    int hit10 = 0, hit50 = 0;
+    double rr = 0;
+    for (size_t i = 0; i < 50; ++i) {
+      if (!tset.count(top[i])) continue;
+      if (i < 10) ++hit10;
+      ++hit50;
+      if (rr == 0) rr = 1.0 / static_cast<double>(i + 1);
+    }
+    if (rr == 0) {
+      float best = kOut;
+      for (int32_t t : q.targets) best = std::max(best, score[t]);
+      size_t above = 0;
+      for (size_t o = 0; o < n; ++o) above += score[o] > best;
+      rr = 1.0 / static_cast<double>(std::max<size_t>(above + 1, 51));
+    }
+    out.recall10 += static_cast<double>(hit10) / q.targets.size();
+    out.recall50 += static_cast<double>(hit50) / q.targets.size();
+    out.recall10_all += static_cast<double>(hit10) / q.n_all_targets;
+    out.recall50_all += static_cast<double>(hit50) / q.n_all_targets;
+    out.mrr += rr;
+    std::vector<std::string> team{q.coord_type};
+    for (int i = 0; i < 10; ++i) team.push_back(m.type[top[i]]);
+    out.mix3 += Mix3(team);
+    out.helix4 += Helix4(team);
+    out.real_mix3 += q.real_mix3;
+    out.real_helix4 += q.real_helix4;
+  }
+  if (out.n_scored > 0) {
+    double k = out.n_scored;
+    out.recall10 /= k, out.recall50 /= k, out.recall10_all /= k, out.recall50_all /= k, out.mrr /= k;
+    out.mix3 /= k, out.helix4 /= k, out.real_mix3 /= k, out.real_helix4 /= k;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<CordisData> LoadCordis(const std::string& dir) {
+  WEEFSEL_ASSIGN_OR_RETURN(std::string ppath, FindFile(dir, "projects"));
+  WEEFSEL_ASSIGN_OR_RETURN(std::string apath, FindFile(dir, "participants"));
+  WEEFSEL_ASSIGN_OR_RETURN(std::string ptext, ReadMaybeGzip(ppath));
+  WEEFSEL_ASSIGN_OR_RETURN(std::string atext, ReadMaybeGzip(apath));
+  WEEFSEL_ASSIGN_OR_RETURN(CsvTable pt, CsvTable::Parse(ppath, std::move(ptext), {"project_id", "title", "topic_title", "start_date"}));
+  WEEFSEL_ASSIGN_OR_RETURN(CsvTable at, CsvTable::Parse(apath, std::move(atext), {"project_id", "org_id", "activity_type", "role"}));
+  CordisData d;
+  std::unordered_map<std::string, int32_t> proj_index, org_index;
+  for (const CsvRecord& r : pt.rows()) {
+    const std::string& id = pt.Get(r, "project_id");
+    if (id.empty()) return pt.Error(r, "project_id", "empty project id");
+    const std::string& date = pt.Get(r, "start_date");
+    if (!date.empty() && !IsIsoDate(date)) return pt.Error(r, "start_date", "not a YYYY-MM-DD date: '" + date + "'");
+    if (!proj_index.emplace(id, static_cast<int32_t>(d.projects.size())).second)
+      return pt.Error(r, "project_id", "duplicate project id " + id);
+    CordisProject p;
+    p.id = id;
+    p.title = pt.Get(r, "title");
+    p.topic_title = pt.Get(r, "topic_title");
+    p.start_date = date;
+    d.projects.push_back(std::move(p));
+  }
+  for (const CsvRecord& r : at.rows()) {
+    auto pit = proj_index.find(at.Get(r, "project_id"));
+    if (pit == proj_index.end()) return at.Error(r, "project_id", "unknown project '" + at.Get(r, "project_id") + "'");
+    const std::string& org = at.Get(r, "org_id");
+    if (org.empty()) return at.Error(r, "org_id", "empty organisation id");
+    const std::string& role = at.Get(r, "role");
+    if (role != "coordinator" && role != "participant" && role != "partner")
+      return at.Error(r, "role", "expected coordinator, participant or partner, got '" + role + "'");
+    auto [oit, inserted] = org_index.emplace(org, static_cast<int32_t>(d.orgs.size()));
+    if (inserted) d.orgs.push_back(org);
+    CordisProject& p = d.projects[pit->second];
+    auto same = std::find_if(p.members.begin(), p.members.end(), [&](const auto& m) { return m.org == oit->second; });
+    if (same != p.members.end()) {
+      same->coordinator = same->coordinator || role == "coordinator";
+      continue;
+    }
+    p.members.push_back({oit->second, at.Get(r, "activity_type"), at.Get(r, "country"), role == "coordinator"});
+  }
+  return d;
+}
+
+Result<CordisMetrics> EvaluateCordis(const CordisData& data, const CordisSplit& split, const CordisParams& params) {
+  auto t0 = std::chrono::steady_clock::now();
+  WEEFSEL_ASSIGN_OR_RETURN(Prepared pr, Prepare(data, split, {params.top_projects, params.sim_power, params.size_power, params.coord_sim_power, params.coord_size_power}));
+  auto t1 = std::chrono::steady_clock::now();
+  auto r = Score(pr, params);
+  if (getenv("WEEFSEL_TIMING")) fprintf(stderr, "prepare %.2fs score %.2fs\n", std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
+  return r;
+}
+
+Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validation, const CordisParams& start) {
+  TuneReport rep;
+  rep.best = start;
+  auto objective = [](const CordisMetrics& m) { return m.mix3 >= 0.70 ? m.recall10 + m.mrr : -1 + m.mix3; };
+  double best_obj = -10;
+  std::ostringstream log;
+  auto note = [&](const char* what) {
+    log << std::fixed << std::setprecision(4) << what << ": r10=" << rep.best_metrics.recall10 << " mrr=" << rep.best_metrics.mrr
+        << " mix3=" << rep.best_metrics.mix3 << " | top=" << rep.best.top_projects << " simp=" << rep.best.sim_power
+        << " sizep=" << rep.best.size_power << " text=" << rep.best.w_text << " title=" << rep.best.w_title
+        << " coordrecent=" << rep.best.w_coord_recent << " textxcoord=" << rep.best.w_text_x_coord << " jaccard=" << rep.best.w_coord_jaccard << " textnear=" << rep.best.w_text_near << " coord=" << rep.best.w_coord
+        << " coordtext=" << rep.best.w_coord_text << " twohop=" << rep.best.w_two_hop << " pop=" << rep.best.w_pop
+        << " recent=" << rep.best.w_recent << " country=" << rep.best.w_country << "\n";
+  };
+  // Weights: coordinate search with multiplicative and additive steps, on one prepared split.
+  auto tune_weights = [&](const Prepared& pr) {
+    double* ws[] = {&rep.best.w_text_near, &rep.best.w_text, &rep.best.w_text_x_coord, &rep.best.w_coord, &rep.best.w_coord_text, &rep.best.w_two_hop, &rep.best.w_title, &rep.best.w_coord_recent,
+                    &rep.best.w_pop, &rep.best.w_recent, &rep.best.w_country};
+    for (int pass = 0; pass < 2; ++pass) {
+      bool improved = false;
+      for (double* wp : ws) {
+        double orig = *wp, best_v = orig;
+        for (double v : {0.0, orig * 0.5, orig * 0.75, orig * 1.5, orig * 2, orig + 0.1, orig + 0.3}) {
+          *wp = v;
+          CordisMetrics mm = Score(pr, rep.best);
+          ++rep.tried;
+          if (objective(mm) > best_obj + 1e-6) {
+            best_obj = objective(mm), best_v = v, rep.best_metrics = mm, improved = true;
+            *wp = v;
+            note("weight");
+          }
+          *wp = best_v;
+        }
+      }
+      if (!improved) break;
+    }
+  };
+  // Structure: a few settings of the text votes, each followed by a weight search.
+  for (int top : {rep.best.top_projects}) {
+    (void)top;
+  }
+  struct S { int top; double simp, sizep; };
+  std::vector<S> structures = {{start.top_projects, start.sim_power, start.size_power}};
+  if (getenv("WEEFSEL_TUNE_STRUCTURE")) structures.insert(structures.end(), {{50, 2, 0.5}, {150, 3, 0.5}, {150, 2, 0}});
+  CordisParams best_overall = rep.best;
+  double best_overall_obj = -10;
+  CordisMetrics best_overall_m;
+  for (const S& s : structures) {
+    CordisParams p = best_overall;
+    p.top_projects = s.top, p.sim_power = s.simp, p.size_power = s.sizep;
+    WEEFSEL_ASSIGN_OR_RETURN(Prepared pr, Prepare(data, validation, {p.top_projects, p.sim_power, p.size_power, p.coord_sim_power, p.coord_size_power}));
+    rep.best = p;
+    best_obj = -10;
+    rep.best_metrics = Score(pr, rep.best);
+    best_obj = objective(rep.best_metrics);
+    ++rep.tried;
+    note("structure");
+    tune_weights(pr);
+    if (best_obj > best_overall_obj) best_overall_obj = best_obj, best_overall = rep.best, best_overall_m = rep.best_metrics;
+  }
+  rep.best = best_overall;
+  rep.best_metrics = best_overall_m;
+  rep.log = log.str();
+  return rep;
+}
+
+void PrintMetrics(std::ostream& os, const CordisMetrics& m) {
+  os << std::fixed << std::setprecision(3);
+  os << "| method | recall@10 | recall@50 | MRR | team mix3 | team helix4 |\n|---|---|---|---|---|---|\n";
+  os << "| weefsel | " << m.recall10 << " | " << m.recall50 << " | " << m.mrr << " | " << std::setprecision(2) << m.mix3 << " | "
+     << m.helix4 << " |\n";
+  os << std::setprecision(3);
+  os << "test projects " << m.n_test << ", scored " << m.n_scored << "; recall@10_all " << m.recall10_all << ", recall@50_all "
+     << m.recall50_all << "; real consortia mix3 " << std::setprecision(2) << m.real_mix3 << ", helix4 " << m.real_helix4 << "\n";
+}
+
+}  // namespace weefsel::match

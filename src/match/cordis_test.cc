@@ -1,0 +1,39 @@
+// The CORDIS evaluation as a regression test: the protocol on the visible test set must keep the
+// targets of issue 5 (recall@10 >= 0.176, MRR >= 0.365 with team mix3 >= 0.70). The weights are
+// the defaults of CordisParams, tuned on the 2018 validation year only.
+#include <gtest/gtest.h>
+
+#include "match/cordis.h"
+#include "tests/kit/shared_data.h"
+
+namespace weefsel::match {
+namespace {
+
+TEST(CordisEval, BeatsTheBaselinesOnTheVisibleTestSet) {
+  WEEFSEL_REQUIRE_SHARED_DATA("cordis/projects.csv.gz");
+  auto data = LoadCordis(testkit::SharedDataPath("cordis"));
+  ASSERT_TRUE(data.ok()) << data.status().ToString();
+  auto m = EvaluateCordis(*data, {}, {});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->n_test, 1654);
+  EXPECT_EQ(m->n_scored, 1637);
+  EXPECT_GE(m->recall10, 0.176);
+  EXPECT_GE(m->mrr, 0.365);
+  EXPECT_GE(m->mix3, 0.70);
+  EXPECT_GT(m->recall50, 0.290);   // best baseline's recall@50
+}
+
+TEST(CordisEval, BadSplitSaysWhichFilterEmptiedIt) {
+  WEEFSEL_REQUIRE_SHARED_DATA("cordis/projects.csv.gz");
+  auto data = LoadCordis(testkit::SharedDataPath("cordis"));
+  ASSERT_TRUE(data.ok());
+  CordisSplit split;
+  split.test_ids = std::unordered_set<std::string>{"no-such-project"};
+  auto m = EvaluateCordis(*data, split, {});
+  EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(m.status().message().find("--test-ids"), std::string::npos) << m.status().message();
+  EXPECT_EQ(LoadCordis("/nonexistent").status().code(), StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace weefsel::match

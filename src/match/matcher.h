@@ -1,0 +1,115 @@
+// match/matcher.h: ranking actors for a challenge, with the reasons for each place.
+//
+// A Matcher is built once from domain values (actors, ties, past work, municipal neighbours) and
+// then answers Rank(challenge) many times. The score of an actor is a weighted sum of components,
+// each in [0, 1] (weights in MatchWeights, documented in docs/matching.md):
+//   text        BM25 of the challenge title + text against the actor's description, themes,
+//               capabilities and the texts of its past challenges, normalised by the best actor
+//               (Dutch and English analysis from text/, compounds split);
+//   capability  share of the challenge's capability weight that the actor holds;
+//   theme       share of the challenge's themes that the actor works on;
+//   area        1 in the challenge's municipality, 0.5 in a neighbouring one;
+//   closeness   1 / hops to the challenge owner in the fabric (up to 3 hops);
+//   partner     a direct tie with the owner (its strength, scaled);
+//   record      past coalitions the actor was part of (log-scaled).
+// Then a diversity re-ranking (maximal marginal relevance over fabric community and sector) lets
+// good actors from other communities and sectors into the top; each result says which reasons
+// carried it, with their contributions, and whether it came "from an unexpected corner" (outside
+// the owner's community).
+//
+// Ownership: a Matcher owns copies of its inputs and its fabric. Thread-safety: Rank is const and
+// safe to call from many threads once built.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/status.h"
+#include "domain/model.h"
+#include "fabric/fabric.h"
+#include "text/analyzer.h"
+#include "text/search_index.h"
+
+namespace weefsel::match {
+
+// Work an actor did before: a challenge (or project) text it took part in.
+struct PastWork {
+  ActorId actor;
+  std::string text;          // title + description of the challenge or project
+};
+
+// Municipal neighbours (CBS adjacency, e.g. ../shared/data/nl/gemeenten_buren_2025.csv).
+using Neighbours = std::unordered_map<MunicipalityId, std::unordered_set<MunicipalityId>>;
+
+struct MatchWeights {
+  double text = 0.30;
+  double capability = 0.25;
+  double theme = 0.10;
+  double area = 0.10;
+  double closeness = 0.10;
+  double partner = 0.05;
+  double record = 0.10;
+};
+
+struct RankOptions {
+  int limit = 20;
+  double diversity = 0.3;    // 0 = pure score order; penalty per earlier pick in the same community/sector
+  MatchWeights weights;
+};
+
+struct Reason {
+  std::string code;          // "text", "capability", "theme", "area", "closeness", "partner", "record", "diversity"
+  std::string detail;        // "has zorg, ict (2 of 3 needed, 67% of the weight)"
+  double contribution = 0;   // weight * component value
+};
+
+struct Match {
+  ActorId actor;
+  std::string name;
+  domain::Sector sector = domain::Sector::kBusiness;
+  double score = 0;          // sum of the contributions
+  int community = -1;        // fabric community (-1: not in the fabric)
+  bool unexpected = false;   // outside the owner's community, promoted by diversity
+  std::vector<Reason> reasons;   // largest contribution first
+};
+
+class Matcher {
+ public:
+  // Reads the neighbours file (gm_code_a, gm_code_b, ...) against the municipalities' CBS codes.
+  static Result<Neighbours> ReadNeighbours(const std::string& path, const std::vector<domain::Municipality>& municipalities);
+
+  static Result<Matcher> Build(std::vector<domain::Actor> actors, const std::vector<domain::Tie>& ties,
+                               const std::vector<PastWork>& past, Neighbours neighbours = {},
+                               std::shared_ptr<const text::Analyzer> analyzer = nullptr);
+
+  // InvalidArgument for a challenge with no searchable text and no capabilities or themes, or an
+  // owner that is not an actor; the message says what is missing.
+  Result<std::vector<Match>> Rank(const domain::Challenge& challenge, const RankOptions& options = {}) const;
+
+  const fabric::Fabric& fabric() const { return *fabric_; }
+  const std::vector<domain::Actor>& actors() const { return actors_; }
+  std::optional<size_t> IndexOf(ActorId id) const;
+  int CommunityOf(size_t actor_index) const { return community_[actor_index]; }
+
+ private:
+  std::vector<domain::Actor> actors_;
+  std::unordered_map<ActorId, size_t> index_;
+  std::shared_ptr<const text::Analyzer> analyzer_;
+  text::TermIndex text_index_;                       // doc i = actor i
+  std::unordered_map<std::string, std::vector<size_t>> by_capability_, by_theme_;
+  std::unordered_map<MunicipalityId, std::vector<size_t>> by_municipality_;
+  std::vector<int> record_;                          // past works per actor
+  int max_record_ = 0;
+  Neighbours neighbours_;
+  std::shared_ptr<fabric::Fabric> fabric_;
+  std::vector<int> node_of_;                         // actor index -> fabric node
+  std::vector<int> community_;                       // actor index -> community
+};
+
+}  // namespace weefsel::match
