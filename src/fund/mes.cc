@@ -237,15 +237,11 @@ class Mes {
   void Gather(int p) {
     ++stamp_;
     groups_.clear();
-    sup_group_.clear();
     avail_d_ = 0;
     avail_e_ = 0;
     for (const Support& s : P_.support[p]) {
       int c = ballot_cls_[s.ballot];
-      if (c == 0) {
-        sup_group_.push_back(-1);
-        continue;
-      }
+      if (c == 0) continue;
       if (mark_[c] != stamp_) {
         mark_[c] = stamp_;
         head_[c] = -1;
@@ -258,7 +254,6 @@ class Mes {
         head_[c] = g;
       }
       groups_[g].weight += P_.mult[s.ballot];
-      sup_group_.push_back(g);
     }
     for (const Group& g : groups_) {
       avail_d_ += double(g.weight) * cls_[g.cls].d;
@@ -412,9 +407,15 @@ class Mes {
       mark_.push_back(0);
       head_.push_back(-1);
     }
-    const auto& sup = P_.support[p];
-    for (size_t k = 0; k < sup.size(); ++k)
-      if (sup_group_[k] >= 0) ballot_cls_[sup[k].ballot] = new_cls[sup_group_[k]];
+    // Move each supporter to its group's new class (the group index is found through the chains
+    // Gather(p) left; new classes are unmarked, so a moved ballot is never matched again).
+    for (const Support& sp : P_.support[p]) {
+      int c = ballot_cls_[sp.ballot];
+      if (c == 0 || mark_[c] != stamp_) continue;
+      int g = head_[c];
+      while (g >= 0 && groups_[g].util != sp.util) g = groups_[g].next;
+      ballot_cls_[sp.ballot] = new_cls[g];
+    }
     if (r) {
       r->rho[p] = est.rho * (P_.in->vote_type == VoteType::kApproval ? 1.0 : 1.0 / double(P_.in->scale));
       // Merge groups that paid the same (to the cent) for a readable explanation.
@@ -444,7 +445,6 @@ class Mes {
   std::vector<int> head_;
   int64_t stamp_ = 0;
   std::vector<Group> groups_;
-  std::vector<int> sup_group_;
   std::vector<char> poor_;
   double avail_d_ = 0, avail_e_ = 0;
 };

@@ -159,6 +159,8 @@ Result<Instance> ParsePb(const std::string& name, std::string text) {
   auto rescale = [&](const Decimal& d) { return d.units * Pow10(max_decimals - d.decimals); };
   in.budget = rescale(*budget);
   for (size_t i = 0; i < costs.size(); ++i) in.projects[i].cost = rescale(costs[i]);
+  for (auto& [k, v] : in.meta)
+    if (k == "budget") v = FormatMoney(in.budget, in.scale);  // "100,5" and "100.50" read as "100.5"
 
   // VOTES
   const Table& vt = tables[3];
