@@ -21,5 +21,6 @@ int Fail(const Status& s);
 void SetAction(CLI::App* sub, std::function<int()> fn);
 
 void RegisterStoreCommands(CLI::App& app);   // init, demo, import, export, stats (cmd_store.cc)
+void RegisterFundCommands(CLI::App& app);    // pb (cmd_fund.cc)
 
 }  // namespace weefsel::cli
