@@ -120,7 +120,8 @@ namespace weefsel {
 namespace {
 
 TEST(CsvTest, QuotesBomCrlfAndLines) {
-  std::string text = "\xEF\xBB\xBFid,name,note\r\n1,\"Buurt, Noord\",\"zegt \"\"hoi\"\"\"\r\n\r\n2,Zuid,\"twee\nregels\"\r\n3,Oost,\n";
+  std::string text =
+      "\xEF\xBB\xBFid,name,note\r\n1,\"Buurt, Noord\",\"zegt \"\"hoi\"\"\"\r\n\r\n2,Zuid,\"twee\nregels\"\r\n3,Oost,\n";
   auto t = CsvTable::Parse("x.csv", text, {"id", "name"});
   ASSERT_TRUE(t.ok()) << t.status().ToString();
   ASSERT_EQ(t->rows().size(), 3u);
@@ -133,9 +134,12 @@ TEST(CsvTest, QuotesBomCrlfAndLines) {
 }
 
 TEST(CsvTest, ErrorsNameThePlace) {
-  EXPECT_EQ(CsvTable::Parse("f.csv", "a,b\n1\n", {}).status().message(), "f.csv line 2: 1 fields, expected 2 as in the header");
-  EXPECT_EQ(CsvTable::Parse("f.csv", "a,b\n1,2\n", {"c"}).status().message(), "f.csv line 1: missing column 'c' in the header");
-  EXPECT_EQ(CsvTable::Parse("f.csv", "a\n\"open\n", {}).status().message(), "f.csv line 2: a quoted field is never closed");
+  EXPECT_EQ(CsvTable::Parse("f.csv", "a,b\n1\n", {}).status().message(),
+            "f.csv line 2: 1 fields, expected 2 as in the header");
+  EXPECT_EQ(CsvTable::Parse("f.csv", "a,b\n1,2\n", {"c"}).status().message(),
+            "f.csv line 1: missing column 'c' in the header");
+  EXPECT_EQ(CsvTable::Parse("f.csv", "a\n\"open\n", {}).status().message(),
+            "f.csv line 2: a quoted field is never closed");
   EXPECT_FALSE(CsvTable::Parse("f.csv", "", {}).ok());
   EXPECT_EQ(ReadFile("/nonexistent/x.csv").status().code(), StatusCode::kNotFound);
 }

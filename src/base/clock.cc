@@ -29,7 +29,9 @@ int64_t Rng::Uniform(int64_t lo, int64_t hi) {
   if (range == 0) return static_cast<int64_t>(gen_());  // full 64-bit range
   uint64_t limit = UINT64_MAX - UINT64_MAX % range;
   uint64_t x;
-  do { x = gen_(); } while (x >= limit);
+  do {
+    x = gen_();
+  } while (x >= limit);
   return lo + static_cast<int64_t>(x % range);
 }
 
@@ -44,7 +46,8 @@ size_t Rng::Weighted(const std::vector<double>& weights) {
     if (r < weights[i]) return i;
     r -= weights[i];
   }
-  for (size_t i = weights.size(); i > 0; --i) if (weights[i - 1] > 0) return i - 1;
+  for (size_t i = weights.size(); i > 0; --i)
+    if (weights[i - 1] > 0) return i - 1;
   return 0;
 }
 

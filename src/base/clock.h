@@ -59,7 +59,8 @@ class Rng {
   double Pareto(double xm, double alpha);
   template <typename T>
   void Shuffle(std::vector<T>& v) {
-    for (size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[static_cast<size_t>(Uniform(0, static_cast<int64_t>(i) - 1))]);
+    for (size_t i = v.size(); i > 1; --i)
+      std::swap(v[i - 1], v[static_cast<size_t>(Uniform(0, static_cast<int64_t>(i) - 1))]);
   }
 
  private:

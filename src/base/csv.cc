@@ -69,7 +69,8 @@ Result<std::optional<CsvRecord>> CsvReader::Next() {
     field += c;
     ++pos_;
   }
-  if (quoted) return Status::InvalidArgument(name_ + " line " + std::to_string(rec.line) + ": a quoted field is never closed");
+  if (quoted)
+    return Status::InvalidArgument(name_ + " line " + std::to_string(rec.line) + ": a quoted field is never closed");
   rec.fields.push_back(std::move(field));
   return std::optional<CsvRecord>(std::move(rec));
 }
@@ -95,8 +96,7 @@ Result<CsvTable> CsvTable::Parse(const std::string& name, std::string text, cons
     t.header_.push_back(col);
   }
   for (const auto& r : required)
-    if (!t.index_.count(r))
-      return Status::InvalidArgument(name + " line 1: missing column '" + r + "' in the header");
+    if (!t.index_.count(r)) return Status::InvalidArgument(name + " line 1: missing column '" + r + "' in the header");
   while (true) {
     WEEFSEL_ASSIGN_OR_RETURN(std::optional<CsvRecord> rec, reader.Next());
     if (!rec) break;
@@ -145,7 +145,8 @@ std::string CsvLine(const std::vector<std::string>& fields, char sep) {
 Result<std::string> ReadFile(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) return Status::NotFound(path + ": no such file");
-  if (std::filesystem::is_directory(path, ec)) return Status::InvalidArgument(path + ": is a directory, expected a file");
+  if (std::filesystem::is_directory(path, ec))
+    return Status::InvalidArgument(path + ": is a directory, expected a file");
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::InvalidArgument(path + ": cannot be read (" + std::strerror(errno) + ")");
   std::ostringstream ss;

@@ -18,7 +18,7 @@
 namespace weefsel {
 
 struct CsvRecord {
-  int line = 0;                      // 1-based line on which the record starts
+  int line = 0;  // 1-based line on which the record starts
   std::vector<std::string> fields;
 };
 

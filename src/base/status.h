@@ -19,16 +19,16 @@ namespace weefsel {
 
 enum class StatusCode {
   kOk = 0,
-  kInvalidArgument,   // 400: the caller sent something wrong (names the field)
-  kUnauthenticated,   // 401
-  kPermissionDenied,  // 403
-  kNotFound,          // 404
-  kAlreadyExists,     // 409
-  kConflict,          // 409: the state does not allow this (phase, version)
-  kFailedPrecondition,// 409
-  kResourceExhausted, // 429
-  kUnavailable,       // 503
-  kInternal,          // 500
+  kInvalidArgument,     // 400: the caller sent something wrong (names the field)
+  kUnauthenticated,     // 401
+  kPermissionDenied,    // 403
+  kNotFound,            // 404
+  kAlreadyExists,       // 409
+  kConflict,            // 409: the state does not allow this (phase, version)
+  kFailedPrecondition,  // 409
+  kResourceExhausted,   // 429
+  kUnavailable,         // 503
+  kInternal,            // 500
 };
 
 std::string_view StatusCodeName(StatusCode code);
@@ -59,9 +59,7 @@ class [[nodiscard]] Status {
   // Prefix the message with context: "while importing actors.csv: ...".
   Status WithContext(std::string_view context) const;
 
-  friend bool operator==(const Status& a, const Status& b) {
-    return a.code_ == b.code_ && a.message_ == b.message_;
-  }
+  friend bool operator==(const Status& a, const Status& b) { return a.code_ == b.code_ && a.message_ == b.message_; }
 
  private:
   StatusCode code_ = StatusCode::kOk;
@@ -72,8 +70,8 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}                       // NOLINT: implicit by design
-  Result(Status status) : v_(std::move(status)) {                 // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}        // NOLINT: implicit by design
+  Result(Status status) : v_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(v_).ok() && "Result from an OK Status has no value");
   }
 
@@ -82,9 +80,18 @@ class [[nodiscard]] Result {
     static const Status kOk;
     return ok() ? kOk : std::get<Status>(v_);
   }
-  T& value() & { assert(ok()); return std::get<T>(v_); }
-  const T& value() const& { assert(ok()); return std::get<T>(v_); }
-  T&& value() && { assert(ok()); return std::get<T>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<T>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<T>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<T>(std::move(v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
@@ -97,10 +104,10 @@ class [[nodiscard]] Result {
 }  // namespace weefsel
 
 // Return early with the status of an expression if it is not OK.
-#define WEEFSEL_RETURN_IF_ERROR(expr)                 \
-  do {                                                \
-    ::weefsel::Status weefsel_status_ = (expr);       \
-    if (!weefsel_status_.ok()) return weefsel_status_;\
+#define WEEFSEL_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::weefsel::Status weefsel_status_ = (expr);        \
+    if (!weefsel_status_.ok()) return weefsel_status_; \
   } while (0)
 
 #define WEEFSEL_CONCAT_INNER(a, b) a##b

@@ -48,7 +48,8 @@ static char BaseLetter(uint32_t cp) {
   static const char* kLatin1 =  // U+00C0 .. U+00FF
       "aaaaaaaceeeeiiiidnooooo ouuuuytsaaaaaaaceeeeiiiidnooooo ouuuuyty";
   static const char* kExtA =  // U+0100 .. U+017F
-      "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+      "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuu"
+      "uuuuwwyyyzzzzzzs";
   if (cp >= 0xC0 && cp <= 0xFF) return kLatin1[cp - 0xC0];
   if (cp >= 0x100 && cp <= 0x17F) return kExtA[cp - 0x100];
   return 0;
@@ -69,8 +70,8 @@ std::string FoldCase(std::string_view s) {
       char b = BaseLetter(cp);
       if (b && b != ' ') {
         out += b;
-        if (cp == 0xDF) out += 's';                 // ß -> ss
-        if (cp == 0xC6 || cp == 0xE6) out += 'e';   // æ -> ae
+        if (cp == 0xDF) out += 's';                // ß -> ss
+        if (cp == 0xC6 || cp == 0xE6) out += 'e';  // æ -> ae
         i += 2;
         continue;
       }

@@ -62,10 +62,17 @@ TEST_F(CliTest, DemoThenStats) {
 TEST_F(CliTest, SameSeedSameCityByteForByte) {
   for (const char* db : {"a.db", "b.db"}) ASSERT_EQ(Weefsel("demo --db " + P(db) + " --seed 5 --actors 300").status, 0);
   for (const char* kind : {"actors", "ties", "challenges"}) {
-    ASSERT_EQ(Weefsel(std::string("export ") + kind + " " + P(std::string("a_") + kind + ".json") + " --db " + P("a.db")).status, 0);
-    ASSERT_EQ(Weefsel(std::string("export ") + kind + " " + P(std::string("b_") + kind + ".json") + " --db " + P("b.db")).status, 0);
+    ASSERT_EQ(
+        Weefsel(std::string("export ") + kind + " " + P(std::string("a_") + kind + ".json") + " --db " + P("a.db"))
+            .status,
+        0);
+    ASSERT_EQ(
+        Weefsel(std::string("export ") + kind + " " + P(std::string("b_") + kind + ".json") + " --db " + P("b.db"))
+            .status,
+        0);
     EXPECT_EQ(weefsel::ReadFile(P(std::string("a_") + kind + ".json")).value(),
-              weefsel::ReadFile(P(std::string("b_") + kind + ".json")).value()) << kind;
+              weefsel::ReadFile(P(std::string("b_") + kind + ".json")).value())
+        << kind;
   }
 }
 
@@ -92,7 +99,8 @@ TEST_F(CliTest, BadInputExitsTwoAndChangesNothing) {
 
 TEST_F(CliTest, ImportsTheRealMunicipalities) {
   WEEFSEL_REQUIRE_SHARED_DATA("nl/gemeenten_2025.csv");
-  Outcome r = Weefsel("import municipalities " + weefsel::testkit::SharedDataPath("nl/gemeenten_2025.csv") + " --db " + P("nl.db"));
+  Outcome r = Weefsel("import municipalities " + weefsel::testkit::SharedDataPath("nl/gemeenten_2025.csv") + " --db " +
+                      P("nl.db"));
   ASSERT_EQ(r.status, 0) << r.out;
   EXPECT_NE(r.out.find("imported 342 municipalities"), std::string::npos) << r.out;
   ASSERT_EQ(Weefsel("export municipalities " + P("m.csv") + " --db " + P("nl.db")).status, 0);

@@ -40,7 +40,8 @@ void RegisterStoreCommands(CLI::App& app) {
   d->add_option("--seed", demo.seed, "random seed")->capture_default_str();
   d->add_option("--actors", demo.actors, "number of actors")->capture_default_str();
   d->add_option("--municipalities", demo.municipalities, "number of municipalities (1-12)")->capture_default_str();
-  d->add_option("--challenges", demo.challenges_per_municipality, "challenges per municipality (0-6)")->capture_default_str();
+  d->add_option("--challenges", demo.challenges_per_municipality, "challenges per municipality (0-6)")
+      ->capture_default_str();
   SetAction(d, [] {
     auto city = service::GenerateDemo(demo);
     if (!city.ok()) return Fail(city.status());
@@ -49,7 +50,8 @@ void RegisterStoreCommands(CLI::App& app) {
     auto counts = (*store)->Count();
     if (!counts.ok()) return Fail(counts.status());
     if (counts->municipalities || counts->actors || counts->ties || counts->challenges)
-      return Fail(Status::FailedPrecondition(opts.db + " is not empty; the demo goes into an empty database (choose another --db)"));
+      return Fail(Status::FailedPrecondition(
+          opts.db + " is not empty; the demo goes into an empty database (choose another --db)"));
     Status s = service::LoadDemo(**store, *city);
     if (!s.ok()) return Fail(s);
     std::cout << "demo city (seed " << demo.seed << "): " << city->municipalities.size() << " municipalities, "
@@ -59,7 +61,8 @@ void RegisterStoreCommands(CLI::App& app) {
   });
 
   static std::string kind, file;
-  auto* im = app.add_subcommand("import", "Import municipalities, actors, ties or challenges from CSV or JSON (all or nothing)");
+  auto* im = app.add_subcommand("import",
+                                "Import municipalities, actors, ties or challenges from CSV or JSON (all or nothing)");
   AddDb(im, opts);
   im->add_option("kind", kind, "municipalities | actors | ties | challenges")->required();
   im->add_option("file", file, "a .csv or .json file")->required();
@@ -90,7 +93,8 @@ void RegisterStoreCommands(CLI::App& app) {
     return 0;
   });
 
-  auto* st = app.add_subcommand("stats", "Print a summary of the database: municipalities, actors by kind, challenges, ties");
+  auto* st =
+      app.add_subcommand("stats", "Print a summary of the database: municipalities, actors by kind, challenges, ties");
   AddDb(st, opts);
   SetAction(st, [] {
     auto store = storage::Store::Open(opts.db);

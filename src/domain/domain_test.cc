@@ -68,7 +68,10 @@ TEST(ModelTest, ChallengeMixMustFitSize) {
 }
 
 TEST(ModelTest, BallotWithinRoundLimits) {
-  Round r{.municipality = MunicipalityId(1), .name = "Buurtbudget", .budget_eur = 1000, .ballot_kind = BallotKind::kCumulative};
+  Round r{.municipality = MunicipalityId(1),
+          .name = "Buurtbudget",
+          .budget_eur = 1000,
+          .ballot_kind = BallotKind::kCumulative};
   r.max_points = 10;
   r.max_points_per_project = 6;
   r.projects = {{.project_id = "a", .cost_eur = 500}, {.project_id = "b", .cost_eur = 700}};

@@ -32,9 +32,10 @@ struct Codes {
   }
 };
 
-constexpr Codes<TieKind, 3> kTieKinds{
-    {{{TieKind::kWorkedTogether, "worked_together"}, {TieKind::kPartnered, "partnered"}, {TieKind::kCoFunded, "co_funded"}}},
-    "tie kind"};
+constexpr Codes<TieKind, 3> kTieKinds{{{{TieKind::kWorkedTogether, "worked_together"},
+                                        {TieKind::kPartnered, "partnered"},
+                                        {TieKind::kCoFunded, "co_funded"}}},
+                                      "tie kind"};
 constexpr Codes<TieSource, 3> kTieSources{
     {{{TieSource::kDeclared, "declared"}, {TieSource::kImported, "imported"}, {TieSource::kPlatform, "platform"}}},
     "tie source"};
@@ -100,9 +101,12 @@ std::string_view RoleCode(Role r) { return kRoles.Code(r); }
 Result<Role> ParseRole(std::string_view s) { return kRoles.Parse(s); }
 
 Status ValidateCbsCode(std::string_view code) {
-  bool ok = code.size() == 6 && code[0] == 'G' && code[1] == 'M' &&
-            std::all_of(code.begin() + 2, code.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-  if (!ok) return Status::InvalidArgument("invalid CBS code '" + std::string(code) + "' (expected GM and four digits, e.g. GM0363)");
+  bool ok =
+      code.size() == 6 && code[0] == 'G' && code[1] == 'M' &&
+      std::all_of(code.begin() + 2, code.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  if (!ok)
+    return Status::InvalidArgument("invalid CBS code '" + std::string(code) +
+                                   "' (expected GM and four digits, e.g. GM0363)");
   return Status::Ok();
 }
 
@@ -154,7 +158,8 @@ Status Validate(const Challenge& c) {
   if (c.title.size() > 300) return Field("challenge", "title", "longer than 300 bytes");
   if (c.language != "nl" && c.language != "en") return Field("challenge", "language", "must be 'nl' or 'en'");
   if (c.budget_eur < 0) return Field("challenge", "budget_eur", "must not be negative");
-  if (c.max_coalition_size < 1 || c.max_coalition_size > 50) return Field("challenge", "max_coalition_size", "must lie between 1 and 50");
+  if (c.max_coalition_size < 1 || c.max_coalition_size > 50)
+    return Field("challenge", "max_coalition_size", "must lie between 1 and 50");
   if (!OptionalDate(c.deadline)) return Field("challenge", "deadline", "'" + c.deadline + "' is not a date YYYY-MM-DD");
   WEEFSEL_RETURN_IF_ERROR(ValidateThemes("challenge", c.themes));
   std::set<std::string> seen;
@@ -162,7 +167,8 @@ Status Validate(const Challenge& c) {
     if (n.capability.empty() || NormalizeCapability(n.capability) != n.capability)
       return Field("challenge", "capabilities", "capability '" + n.capability + "' is not normalised");
     if (!(n.weight > 0)) return Field("challenge", "capabilities", "weight of '" + n.capability + "' must be positive");
-    if (!seen.insert(n.capability).second) return Field("challenge", "capabilities", "'" + n.capability + "' listed twice");
+    if (!seen.insert(n.capability).second)
+      return Field("challenge", "capabilities", "'" + n.capability + "' listed twice");
   }
   int min_members = 0;
   for (auto& [s, n] : c.sector_mix) {
@@ -171,7 +177,8 @@ Status Validate(const Challenge& c) {
   }
   if (min_members > c.max_coalition_size)
     return Field("challenge", "sector_mix",
-                 "needs " + std::to_string(min_members) + " members but max_coalition_size is " + std::to_string(c.max_coalition_size));
+                 "needs " + std::to_string(min_members) + " members but max_coalition_size is " +
+                     std::to_string(c.max_coalition_size));
   return Status::Ok();
 }
 
@@ -182,7 +189,8 @@ Status Validate(const Coalition& c) {
   int leads = 0;
   for (const auto& m : c.members) {
     if (!m.actor.valid()) return Field("coalition", "members", "a member must name an actor");
-    if (!seen.insert(m.actor).second) return Field("coalition", "members", "actor " + std::to_string(m.actor.value()) + " listed twice");
+    if (!seen.insert(m.actor).second)
+      return Field("coalition", "members", "actor " + std::to_string(m.actor.value()) + " listed twice");
     if (m.role != "lead" && m.role != "member") return Field("coalition", "members", "role must be 'lead' or 'member'");
     leads += m.role == "lead";
   }
@@ -216,7 +224,8 @@ Status Validate(const Round& r) {
   std::set<std::string> ids;
   for (const auto& p : r.projects) {
     if (Trim(p.project_id).empty()) return Field("round", "projects", "a project needs an id");
-    if (!ids.insert(p.project_id).second) return Field("round", "projects", "project id '" + p.project_id + "' listed twice");
+    if (!ids.insert(p.project_id).second)
+      return Field("round", "projects", "project id '" + p.project_id + "' listed twice");
     if (p.cost_eur <= 0) return Field("round", "projects", "cost of project '" + p.project_id + "' must be positive");
   }
   return Status::Ok();
@@ -224,13 +233,16 @@ Status Validate(const Round& r) {
 
 Status Validate(const Ballot& b, const Round& r) {
   if (b.kind != r.ballot_kind)
-    return Field("ballot", "kind", std::string(BallotKindCode(b.kind)) + " ballot in a " + std::string(BallotKindCode(r.ballot_kind)) + " round");
+    return Field(
+        "ballot", "kind",
+        std::string(BallotKindCode(b.kind)) + " ballot in a " + std::string(BallotKindCode(r.ballot_kind)) + " round");
   std::set<std::string> known, seen;
   for (const auto& p : r.projects) known.insert(p.project_id);
   int64_t total = 0;
   for (const auto& e : b.entries) {
     if (!known.count(e.project_id)) return Field("ballot", "entries", "unknown project '" + e.project_id + "'");
-    if (!seen.insert(e.project_id).second) return Field("ballot", "entries", "project '" + e.project_id + "' appears twice");
+    if (!seen.insert(e.project_id).second)
+      return Field("ballot", "entries", "project '" + e.project_id + "' appears twice");
     switch (b.kind) {
       case BallotKind::kApproval:
         if (e.points != 1) return Field("ballot", "entries", "an approval ballot gives 1 point per project");
@@ -239,7 +251,8 @@ Status Validate(const Ballot& b, const Round& r) {
       case BallotKind::kScoring:
         if (e.points <= 0) return Field("ballot", "entries", "points for '" + e.project_id + "' must be positive");
         if (r.max_points_per_project && e.points > r.max_points_per_project)
-          return Field("ballot", "entries", "at most " + std::to_string(r.max_points_per_project) + " points per project");
+          return Field("ballot", "entries",
+                       "at most " + std::to_string(r.max_points_per_project) + " points per project");
         break;
       case BallotKind::kOrdinal:
         if (e.points < 1 || e.points > static_cast<int64_t>(b.entries.size()))
@@ -254,10 +267,14 @@ Status Validate(const Ballot& b, const Round& r) {
     if (ranks.size() != b.entries.size()) return Field("ballot", "entries", "two projects share a rank");
   }
   if (b.kind == BallotKind::kCumulative && r.max_points && total > r.max_points)
-    return Field("ballot", "entries", "spends " + std::to_string(total) + " points, more than the " + std::to_string(r.max_points) + " allowed");
+    return Field(
+        "ballot", "entries",
+        "spends " + std::to_string(total) + " points, more than the " + std::to_string(r.max_points) + " allowed");
   int64_t n = static_cast<int64_t>(b.entries.size());
-  if (r.min_length && n < r.min_length) return Field("ballot", "entries", "choose at least " + std::to_string(r.min_length) + " projects");
-  if (r.max_length && n > r.max_length) return Field("ballot", "entries", "choose at most " + std::to_string(r.max_length) + " projects");
+  if (r.min_length && n < r.min_length)
+    return Field("ballot", "entries", "choose at least " + std::to_string(r.min_length) + " projects");
+  if (r.max_length && n > r.max_length)
+    return Field("ballot", "entries", "choose at most " + std::to_string(r.max_length) + " projects");
   if (b.kind == BallotKind::kApproval) {
     int64_t cost = 0;
     for (const auto& e : b.entries)
@@ -273,7 +290,8 @@ Status Validate(const Experiment& e) {
   for (const auto& i : e.indicators) {
     if (Trim(i.name).empty()) return Field("experiment", "indicators", "an indicator needs a name");
     for (const auto& m : i.measurements)
-      if (!IsIsoDate(m.date)) return Field("experiment", "indicators", "measurement date '" + m.date + "' is not a date");
+      if (!IsIsoDate(m.date))
+        return Field("experiment", "indicators", "measurement date '" + m.date + "' is not a date");
   }
   for (const auto& m : e.milestones)
     if (m.amount_eur < 0) return Field("experiment", "milestones", "amount must not be negative");

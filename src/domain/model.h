@@ -24,9 +24,9 @@ namespace weefsel::domain {
 // A Dutch municipality (gemeente), identified by its CBS code.
 struct Municipality {
   MunicipalityId id;
-  std::string cbs_code;   // "GM0363"
-  std::string name;       // "Amsterdam"
-  std::string province;   // "Noord-Holland"
+  std::string cbs_code;  // "GM0363"
+  std::string name;      // "Amsterdam"
+  std::string province;  // "Noord-Holland"
   int64_t population = 0;
   double lat = 0, lon = 0;
 };
@@ -36,15 +36,15 @@ struct Actor {
   ActorId id;
   std::string name;
   ActorKind kind = ActorKind::kCompany;
-  MunicipalityId municipality;           // home municipality (may be unset for national actors)
-  std::string area;                      // wijk or stadsdeel, free text ("Noord")
-  std::vector<std::string> themes;       // theme codes
-  std::vector<std::string> capabilities; // normalised capability tags
+  MunicipalityId municipality;            // home municipality (may be unset for national actors)
+  std::string area;                       // wijk or stadsdeel, free text ("Noord")
+  std::vector<std::string> themes;        // theme codes
+  std::vector<std::string> capabilities;  // normalised capability tags
   std::string description;
-  int64_t size = 0;                      // people (staff or volunteers); 0 = unknown
+  int64_t size = 0;  // people (staff or volunteers); 0 = unknown
   std::string website;
-  bool generated = false;                // made by `weefsel demo`, not a real organisation
-  std::string source;                    // where the record came from ("demo", "amsterdam-subsidieregister")
+  bool generated = false;  // made by `weefsel demo`, not a real organisation
+  std::string source;      // where the record came from ("demo", "amsterdam-subsidieregister")
 };
 
 enum class TieKind { kWorkedTogether, kPartnered, kCoFunded };
@@ -58,11 +58,11 @@ Result<TieSource> ParseTieSource(std::string_view s);
 struct Tie {
   TieId id;
   ActorId a, b;
-  double weight = 1.0;   // strength > 0; path length in the fabric is 1/weight
+  double weight = 1.0;  // strength > 0; path length in the fabric is 1/weight
   TieKind kind = TieKind::kWorkedTogether;
   TieSource source = TieSource::kDeclared;
-  std::string from;      // date the tie began, optional
-  std::string until;     // date it ended, optional (empty = still active)
+  std::string from;   // date the tie began, optional
+  std::string until;  // date it ended, optional (empty = still active)
   std::string note;
 };
 
@@ -84,16 +84,16 @@ struct Challenge {
   MunicipalityId municipality;
   std::string title;
   std::string text;
-  std::string language = "nl";              // "nl" or "en"
+  std::string language = "nl";  // "nl" or "en"
   std::vector<std::string> themes;
   std::vector<CapabilityNeed> capabilities;
   SectorMix sector_mix;
   int max_coalition_size = 6;
   int64_t budget_eur = 0;
-  std::string area;                          // wijk, or empty for the whole municipality
-  std::string deadline;                      // date
+  std::string area;      // wijk, or empty for the whole municipality
+  std::string deadline;  // date
   ChallengePhase phase = ChallengePhase::kOpen;
-  ActorId owner;                             // the municipality's own actor, optional
+  ActorId owner;  // the municipality's own actor, optional
   std::string created_at;
 };
 
@@ -103,9 +103,9 @@ Result<MemberStatus> ParseMemberStatus(std::string_view s);
 
 struct CoalitionMember {
   ActorId actor;
-  std::string role = "member";               // "lead" or "member"
+  std::string role = "member";  // "lead" or "member"
   MemberStatus status = MemberStatus::kProposed;
-  std::vector<std::string> covers;           // capabilities this member brings
+  std::vector<std::string> covers;  // capabilities this member brings
 };
 
 enum class CoalitionStatus { kProposed, kForming, kFormed, kDissolved };
@@ -124,8 +124,8 @@ struct Coalition {
 
 struct Milestone {
   std::string title;
-  std::string due;            // date
-  int64_t amount_eur = 0;     // released when the milestone is approved
+  std::string due;                 // date
+  int64_t amount_eur = 0;          // released when the milestone is approved
   std::string status = "planned";  // planned, submitted, approved, rejected
   std::string evidence;
 };
@@ -145,8 +145,8 @@ struct Proposal {
   ProposalId id;
   CoalitionId coalition;
   ChallengeId challenge;
-  std::vector<ProposalVersion> versions;     // oldest first; the last is current
-  std::string status = "draft";              // draft, submitted, in_round, funded, rejected
+  std::vector<ProposalVersion> versions;  // oldest first; the last is current
+  std::string status = "draft";           // draft, submitted, in_round, funded, rejected
   int64_t supports = 0;
 };
 
@@ -159,8 +159,8 @@ std::string_view RoundPhaseCode(RoundPhase p);
 Result<RoundPhase> ParseRoundPhase(std::string_view s);
 
 struct RoundProject {
-  std::string project_id;     // as in .pb files: a string
-  ProposalId proposal;        // optional link to a proposal
+  std::string project_id;  // as in .pb files: a string
+  ProposalId proposal;     // optional link to a proposal
   std::string title;
   int64_t cost_eur = 0;
   std::string category;       // optional, for per-category budget caps
@@ -176,22 +176,22 @@ struct Round {
   BallotKind ballot_kind = BallotKind::kApproval;
   std::string rule = "mes_add1_greedy";
   RoundPhase phase = RoundPhase::kSubmission;
-  int min_length = 0;             // ballot limits: 0 = none
+  int min_length = 0;  // ballot limits: 0 = none
   int max_length = 0;
-  int max_points = 0;             // cumulative: total points a voter spreads
+  int max_points = 0;  // cumulative: total points a voter spreads
   int max_points_per_project = 0;
   std::vector<RoundProject> projects;
 };
 
 struct BallotEntry {
   std::string project_id;
-  int64_t points = 1;   // approval: 1; cumulative/scoring: points; ordinal: rank (1 = best)
+  int64_t points = 1;  // approval: 1; cumulative/scoring: points; ordinal: rank (1 = best)
 };
 
 struct Ballot {
   BallotId id;
   RoundId round;
-  UserId voter;         // never exported in open data
+  UserId voter;  // never exported in open data
   BallotKind kind = BallotKind::kApproval;
   std::vector<BallotEntry> entries;
   std::string cast_at;
@@ -218,7 +218,7 @@ struct Experiment {
   std::vector<std::string> hypotheses;
   std::vector<Indicator> indicators;
   std::vector<Milestone> milestones;
-  std::string status = "running";   // running, completed, stopped
+  std::string status = "running";  // running, completed, stopped
   std::string outcome;
   std::string learned;
 };
@@ -231,7 +231,7 @@ struct User {
   UserId id;
   std::string email;
   std::string display_name;
-  std::string password_hash;   // Argon2id, libsodium's string form
+  std::string password_hash;  // Argon2id, libsodium's string form
   std::string created_at;
 };
 

@@ -55,14 +55,30 @@ Result<std::string> ParseTheme(std::string_view input) {
   }
   // Common aliases seen in municipal data.
   static const std::unordered_map<std::string, std::string_view> kAliases = {
-      {"welzijn", "zorg"}, {"welzijn_en_zorg", "zorg"}, {"zorg_en_welzijn", "zorg"},
-      {"ouderen", "vergrijzing"}, {"energie", "energietransitie"}, {"duurzaamheid", "energietransitie"},
-      {"klimaat", "klimaatadaptatie"}, {"armoedebestrijding", "armoede"}, {"schulden", "armoede"},
-      {"participatie", "werk_en_participatie"}, {"werk", "werk_en_participatie"},
-      {"jongeren", "jeugd"}, {"educatie", "onderwijs"}, {"diversiteit", "inclusie"},
-      {"natuur", "groen"}, {"openbare_ruimte", "leefbaarheid"}, {"kunst_en_cultuur", "cultuur"},
-      {"economie", "werk_en_participatie"}, {"huisvesting", "wonen"}, {"verkeer", "mobiliteit"},
-      {"sport_en_recreatie", "sport"}, {"voeding", "voedsel"}, {"care", "zorg"}, {"elderly", "vergrijzing"},
+      {"welzijn", "zorg"},
+      {"welzijn_en_zorg", "zorg"},
+      {"zorg_en_welzijn", "zorg"},
+      {"ouderen", "vergrijzing"},
+      {"energie", "energietransitie"},
+      {"duurzaamheid", "energietransitie"},
+      {"klimaat", "klimaatadaptatie"},
+      {"armoedebestrijding", "armoede"},
+      {"schulden", "armoede"},
+      {"participatie", "werk_en_participatie"},
+      {"werk", "werk_en_participatie"},
+      {"jongeren", "jeugd"},
+      {"educatie", "onderwijs"},
+      {"diversiteit", "inclusie"},
+      {"natuur", "groen"},
+      {"openbare_ruimte", "leefbaarheid"},
+      {"kunst_en_cultuur", "cultuur"},
+      {"economie", "werk_en_participatie"},
+      {"huisvesting", "wonen"},
+      {"verkeer", "mobiliteit"},
+      {"sport_en_recreatie", "sport"},
+      {"voeding", "voedsel"},
+      {"care", "zorg"},
+      {"elderly", "vergrijzing"},
   };
   if (auto it = kAliases.find(k); it != kAliases.end()) return std::string(it->second);
   return Status::InvalidArgument("unknown theme '" + std::string(input) +
@@ -72,7 +88,10 @@ Result<std::string> ParseTheme(std::string_view input) {
 std::string NormalizeCapability(std::string_view input) {
   std::string f;
   for (char c : FoldCase(Trim(input))) {
-    if (c == '&') f += " en "; else f += c;  // "zorg & welzijn" is "zorg en welzijn"
+    if (c == '&')
+      f += " en ";
+    else
+      f += c;  // "zorg & welzijn" is "zorg en welzijn"
   }
   std::string out;
   bool pending_sep = false;
@@ -87,19 +106,41 @@ std::string NormalizeCapability(std::string_view input) {
     }
   }
   static const std::unordered_map<std::string, std::string> kSynonyms = {
-      {"ict", "software"}, {"it", "software"}, {"softwareontwikkeling", "software"},
-      {"software-development", "software"}, {"programmeren", "software"},
-      {"onderzoek", "research"}, {"wetenschappelijk-onderzoek", "research"},
-      {"data-analyse", "data-analysis"}, {"data-analytics", "data-analysis"}, {"datascience", "data-analysis"},
-      {"financiering", "funding"}, {"fondsenwerving", "funding"}, {"subsidie", "funding"},
-      {"zorg-en-welzijn", "care"}, {"zorg", "care"}, {"thuiszorg", "home-care"},
-      {"vrijwilligers", "volunteers"}, {"vrijwilligerswerk", "volunteers"},
-      {"communicatie", "communication"}, {"projectmanagement", "project-management"},
-      {"projectleiding", "project-management"}, {"beleid", "policy"}, {"evaluatie", "evaluation"},
-      {"monitoring", "evaluation"}, {"bouw", "construction"}, {"energie-advies", "energy-advice"},
-      {"onderwijs", "education"}, {"training", "education"}, {"opleiding", "education"},
-      {"community-building", "community-organising"}, {"buurtwerk", "community-organising"},
-      {"ontwerp", "design"}, {"vormgeving", "design"}, {"juridisch", "legal"}, {"logistiek", "logistics"},
+      {"ict", "software"},
+      {"it", "software"},
+      {"softwareontwikkeling", "software"},
+      {"software-development", "software"},
+      {"programmeren", "software"},
+      {"onderzoek", "research"},
+      {"wetenschappelijk-onderzoek", "research"},
+      {"data-analyse", "data-analysis"},
+      {"data-analytics", "data-analysis"},
+      {"datascience", "data-analysis"},
+      {"financiering", "funding"},
+      {"fondsenwerving", "funding"},
+      {"subsidie", "funding"},
+      {"zorg-en-welzijn", "care"},
+      {"zorg", "care"},
+      {"thuiszorg", "home-care"},
+      {"vrijwilligers", "volunteers"},
+      {"vrijwilligerswerk", "volunteers"},
+      {"communicatie", "communication"},
+      {"projectmanagement", "project-management"},
+      {"projectleiding", "project-management"},
+      {"beleid", "policy"},
+      {"evaluatie", "evaluation"},
+      {"monitoring", "evaluation"},
+      {"bouw", "construction"},
+      {"energie-advies", "energy-advice"},
+      {"onderwijs", "education"},
+      {"training", "education"},
+      {"opleiding", "education"},
+      {"community-building", "community-organising"},
+      {"buurtwerk", "community-organising"},
+      {"ontwerp", "design"},
+      {"vormgeving", "design"},
+      {"juridisch", "legal"},
+      {"logistiek", "logistics"},
   };
   if (auto it = kSynonyms.find(out); it != kSynonyms.end()) return it->second;
   return out;
@@ -114,10 +155,14 @@ struct KindInfo {
 const KindInfo kKinds[] = {
     {ActorKind::kSocialEnterprise, "social_enterprise", "Sociale onderneming", "Social enterprise", Sector::kBusiness},
     {ActorKind::kCompany, "company", "Bedrijf", "Company", Sector::kBusiness},
-    {ActorKind::kKnowledgeInstitution, "knowledge_institution", "Kennisinstelling", "Knowledge institution", Sector::kKnowledge},
-    {ActorKind::kCitizensInitiative, "citizens_initiative", "Burgerinitiatief", "Citizens' initiative", Sector::kCivilSociety},
-    {ActorKind::kCareWelfare, "care_welfare", "Zorg- en welzijnsorganisatie", "Care and welfare organisation", Sector::kCivilSociety},
-    {ActorKind::kFoundationFunder, "foundation_funder", "Fonds of stichting", "Foundation or funder", Sector::kCivilSociety},
+    {ActorKind::kKnowledgeInstitution, "knowledge_institution", "Kennisinstelling", "Knowledge institution",
+     Sector::kKnowledge},
+    {ActorKind::kCitizensInitiative, "citizens_initiative", "Burgerinitiatief", "Citizens' initiative",
+     Sector::kCivilSociety},
+    {ActorKind::kCareWelfare, "care_welfare", "Zorg- en welzijnsorganisatie", "Care and welfare organisation",
+     Sector::kCivilSociety},
+    {ActorKind::kFoundationFunder, "foundation_funder", "Fonds of stichting", "Foundation or funder",
+     Sector::kCivilSociety},
     {ActorKind::kGovernment, "government", "Overheid", "Government", Sector::kGovernment},
 };
 const KindInfo& Info(ActorKind k) { return kKinds[static_cast<int>(k)]; }
@@ -130,7 +175,7 @@ Sector SectorOf(ActorKind k) { return Info(k).sector; }
 
 const std::vector<ActorKind>& AllActorKinds() {
   static const std::vector<ActorKind> kAll = {
-      ActorKind::kSocialEnterprise, ActorKind::kCompany, ActorKind::kKnowledgeInstitution,
+      ActorKind::kSocialEnterprise,   ActorKind::kCompany,     ActorKind::kKnowledgeInstitution,
       ActorKind::kCitizensInitiative, ActorKind::kCareWelfare, ActorKind::kFoundationFunder,
       ActorKind::kGovernment};
   return kAll;
@@ -147,10 +192,14 @@ Result<ActorKind> ParseActorKind(std::string_view s) {
 
 std::string_view SectorCode(Sector s) {
   switch (s) {
-    case Sector::kGovernment: return "government";
-    case Sector::kBusiness: return "business";
-    case Sector::kKnowledge: return "knowledge";
-    case Sector::kCivilSociety: return "civil_society";
+    case Sector::kGovernment:
+      return "government";
+    case Sector::kBusiness:
+      return "business";
+    case Sector::kKnowledge:
+      return "knowledge";
+    case Sector::kCivilSociety:
+      return "civil_society";
   }
   return "";
 }

@@ -18,9 +18,9 @@
 namespace weefsel::domain {
 
 struct Theme {
-  std::string_view code;   // "ouderenzorg"
-  std::string_view nl;     // "Ouderenzorg"
-  std::string_view en;     // "Elderly care"
+  std::string_view code;  // "ouderenzorg"
+  std::string_view nl;    // "Ouderenzorg"
+  std::string_view en;    // "Elderly care"
 };
 
 const std::vector<Theme>& Themes();
@@ -46,7 +46,7 @@ inline constexpr int kActorKindCount = 7;
 enum class Sector { kGovernment, kBusiness, kKnowledge, kCivilSociety };
 inline constexpr int kSectorCount = 4;
 
-std::string_view ActorKindCode(ActorKind k);   // "social_enterprise"
+std::string_view ActorKindCode(ActorKind k);  // "social_enterprise"
 std::string_view ActorKindLabelNl(ActorKind k);
 std::string_view ActorKindLabelEn(ActorKind k);
 Result<ActorKind> ParseActorKind(std::string_view s);

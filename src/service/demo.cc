@@ -1,8 +1,8 @@
 #include "service/demo.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 #include <string>
@@ -33,29 +33,164 @@ struct Gemeente {
 
 const std::vector<Gemeente>& Gemeenten() {
   static const std::vector<Gemeente> kAll = {
-      {"GM0363", "Amsterdam", "Noord-Holland", 52.36503, 4.90839, 931298, 13.14, 53.68, 11.07, 74.75, 10.53, 887.09,
+      {"GM0363",
+       "Amsterdam",
+       "Noord-Holland",
+       52.36503,
+       4.90839,
+       931298,
+       13.14,
+       53.68,
+       11.07,
+       74.75,
+       10.53,
+       887.09,
        {"Centrum", "Noord", "Oost", "Zuid", "West", "Nieuw-West", "Zuidoost", "Weesp"}},
-      {"GM0599", "Rotterdam", "Zuid-Holland", 51.92681, 4.30434, 670610, 15.48, 48.26, 12.1, 86.0, 7.5, 880.0,
-       {"Centrum", "Delfshaven", "Feijenoord", "Charlois", "Kralingen-Crooswijk", "Noord", "IJsselmonde", "Prins Alexander"}},
-      {"GM0518", "Den Haag", "Zuid-Holland", 52.06854, 4.30026, 566221, 14.84, 47.78, 10.8, 68.0, 11.0, 1070.0,
-       {"Centrum", "Escamp", "Laak", "Loosduinen", "Scheveningen", "Segbroek", "Haagse Hout", "Leidschenveen-Ypenburg"}},
-      {"GM0344", "Utrecht", "Utrecht", 52.09115, 5.07474, 374238, 10.55, 50.05, 7.7, 56.0, 13.5, 790.0,
-       {"Binnenstad", "Oost", "Zuid", "Zuidwest", "West", "Overvecht", "Kanaleneiland", "Leidsche Rijn", "Vleuten-De Meern"}},
-      {"GM0772", "Eindhoven", "Noord-Brabant", 51.45014, 5.45853, 246417, 16.74, 48.21, 7.6, 76.0, 9.1, 1140.0,
+      {"GM0599",
+       "Rotterdam",
+       "Zuid-Holland",
+       51.92681,
+       4.30434,
+       670610,
+       15.48,
+       48.26,
+       12.1,
+       86.0,
+       7.5,
+       880.0,
+       {"Centrum", "Delfshaven", "Feijenoord", "Charlois", "Kralingen-Crooswijk", "Noord", "IJsselmonde",
+        "Prins Alexander"}},
+      {"GM0518",
+       "Den Haag",
+       "Zuid-Holland",
+       52.06854,
+       4.30026,
+       566221,
+       14.84,
+       47.78,
+       10.8,
+       68.0,
+       11.0,
+       1070.0,
+       {"Centrum", "Escamp", "Laak", "Loosduinen", "Scheveningen", "Segbroek", "Haagse Hout",
+        "Leidschenveen-Ypenburg"}},
+      {"GM0344",
+       "Utrecht",
+       "Utrecht",
+       52.09115,
+       5.07474,
+       374238,
+       10.55,
+       50.05,
+       7.7,
+       56.0,
+       13.5,
+       790.0,
+       {"Binnenstad", "Oost", "Zuid", "Zuidwest", "West", "Overvecht", "Kanaleneiland", "Leidsche Rijn",
+        "Vleuten-De Meern"}},
+      {"GM0772",
+       "Eindhoven",
+       "Noord-Brabant",
+       51.45014,
+       5.45853,
+       246417,
+       16.74,
+       48.21,
+       7.6,
+       76.0,
+       9.1,
+       1140.0,
        {"Centrum", "Stratum", "Strijp", "Woensel-Noord", "Woensel-Zuid", "Tongelre", "Gestel"}},
-      {"GM0014", "Groningen", "Groningen", 53.21861, 6.62073, 243768, 15.05, 58.65, 11.2, 71.0, 8.6, 1190.0,
+      {"GM0014",
+       "Groningen",
+       "Groningen",
+       53.21861,
+       6.62073,
+       243768,
+       15.05,
+       58.65,
+       11.2,
+       71.0,
+       8.6,
+       1190.0,
        {"Centrum", "Oosterpark", "Zuid", "West", "Noordwest", "Oost", "Haren", "Ten Boer"}},
-      {"GM0268", "Nijmegen", "Gelderland", 51.83853, 5.83684, 187049, 16.37, 53.37, 9.5, 77.0, 9.1, 1120.0,
+      {"GM0268",
+       "Nijmegen",
+       "Gelderland",
+       51.83853,
+       5.83684,
+       187049,
+       16.37,
+       53.37,
+       9.5,
+       77.0,
+       9.1,
+       1120.0,
        {"Centrum", "Oost", "Nijmegen-Midden", "Dukenburg", "Lindenholt", "Lent", "Nijmegen-Noord"}},
-      {"GM0153", "Enschede", "Overijssel", 52.22079, 6.87779, 161738, 17.98, 46.13, 10.0, 101.0, 9.9, 1150.0,
+      {"GM0153",
+       "Enschede",
+       "Overijssel",
+       52.22079,
+       6.87779,
+       161738,
+       17.98,
+       46.13,
+       10.0,
+       101.0,
+       9.9,
+       1150.0,
        {"Centrum", "Noord", "Oost", "Zuid", "West", "Glanerbrug"}},
-      {"GM0193", "Zwolle", "Overijssel", 52.51864, 6.1184, 133141, 16.19, 41.4, 6.9, 82.0, 10.0, 1140.0,
+      {"GM0193",
+       "Zwolle",
+       "Overijssel",
+       52.51864,
+       6.1184,
+       133141,
+       16.19,
+       41.4,
+       6.9,
+       82.0,
+       10.0,
+       1140.0,
        {"Binnenstad", "Assendorp", "Holtenbroek", "Stadshagen", "Zwolle-Zuid", "Berkum"}},
-      {"GM0080", "Leeuwarden", "Friesland", 53.17006, 5.79786, 128810, 19.05, 46.69, 9.7, 91.0, 12.1, 1220.0,
+      {"GM0080",
+       "Leeuwarden",
+       "Friesland",
+       53.17006,
+       5.79786,
+       128810,
+       19.05,
+       46.69,
+       9.7,
+       91.0,
+       12.1,
+       1220.0,
        {"Binnenstad", "Huizum", "Bilgaard", "Heechterp-Schieringen", "Camminghaburen", "Grou"}},
-      {"GM0917", "Heerlen", "Limburg", 50.89331, 5.96946, 87461, 23.53, 46.34, 10.5, 85.0, 16.3, 1240.0,
+      {"GM0917",
+       "Heerlen",
+       "Limburg",
+       50.89331,
+       5.96946,
+       87461,
+       23.53,
+       46.34,
+       10.5,
+       85.0,
+       16.3,
+       1240.0,
        {"Centrum", "Heerlerheide", "Hoensbroek", "Molenberg", "Zeswegen", "Welten"}},
-      {"GM0106", "Assen", "Drenthe", 53.00127, 6.55254, 69701, 20.74, 38.89, 6.6, 89.0, 14.6, 1290.0,
+      {"GM0106",
+       "Assen",
+       "Drenthe",
+       53.00127,
+       6.55254,
+       69701,
+       20.74,
+       38.89,
+       6.6,
+       89.0,
+       14.6,
+       1290.0,
        {"Centrum", "Assen-Oost", "Assen-West", "Kloosterveen", "Marsdijk", "Pittelo"}},
   };
   return kAll;
@@ -70,9 +205,8 @@ struct KindShare {
   double share;
 };
 const KindShare kKindShares[] = {
-    {ActorKind::kCompany, 0.27},          {ActorKind::kSocialEnterprise, 0.14},
-    {ActorKind::kCitizensInitiative, 0.22}, {ActorKind::kCareWelfare, 0.15},
-    {ActorKind::kKnowledgeInstitution, 0.06}, {ActorKind::kFoundationFunder, 0.07},
+    {ActorKind::kCompany, 0.27},     {ActorKind::kSocialEnterprise, 0.14},     {ActorKind::kCitizensInitiative, 0.22},
+    {ActorKind::kCareWelfare, 0.15}, {ActorKind::kKnowledgeInstitution, 0.06}, {ActorKind::kFoundationFunder, 0.07},
     {ActorKind::kGovernment, 0.09},
 };
 
@@ -80,26 +214,41 @@ const KindShare kKindShares[] = {
 std::vector<std::pair<const char*, double>> ThemeAffinity(ActorKind k) {
   switch (k) {
     case ActorKind::kCompany:
-      return {{"energietransitie", 4}, {"circulaire_economie", 3}, {"mobiliteit", 2}, {"wonen", 2}, {"werk_en_participatie", 2},
-              {"digitalisering", 2}, {"voedsel", 1}, {"klimaatadaptatie", 1}, {"gezondheid", 1}};
+      return {{"energietransitie", 4},
+              {"circulaire_economie", 3},
+              {"mobiliteit", 2},
+              {"wonen", 2},
+              {"werk_en_participatie", 2},
+              {"digitalisering", 2},
+              {"voedsel", 1},
+              {"klimaatadaptatie", 1},
+              {"gezondheid", 1}};
     case ActorKind::kSocialEnterprise:
-      return {{"werk_en_participatie", 4}, {"circulaire_economie", 3}, {"voedsel", 2}, {"eenzaamheid", 2}, {"inclusie", 2},
-              {"energietransitie", 2}, {"armoede", 1}, {"ouderenzorg", 1}, {"digitalisering", 1}};
+      return {{"werk_en_participatie", 4},
+              {"circulaire_economie", 3},
+              {"voedsel", 2},
+              {"eenzaamheid", 2},
+              {"inclusie", 2},
+              {"energietransitie", 2},
+              {"armoede", 1},
+              {"ouderenzorg", 1},
+              {"digitalisering", 1}};
     case ActorKind::kKnowledgeInstitution:
-      return {{"gezondheid", 3}, {"energietransitie", 3}, {"vergrijzing", 2}, {"onderwijs", 3}, {"klimaatadaptatie", 2},
-              {"armoede", 1}, {"jeugd", 1}, {"digitalisering", 2}, {"mobiliteit", 1}};
+      return {{"gezondheid", 3}, {"energietransitie", 3}, {"vergrijzing", 2},
+              {"onderwijs", 3},  {"klimaatadaptatie", 2}, {"armoede", 1},
+              {"jeugd", 1},      {"digitalisering", 2},   {"mobiliteit", 1}};
     case ActorKind::kCitizensInitiative:
-      return {{"eenzaamheid", 3}, {"leefbaarheid", 4}, {"groen", 3}, {"energietransitie", 2}, {"voedsel", 2}, {"cultuur", 2},
-              {"sport", 2}, {"jeugd", 1}, {"vergrijzing", 1}, {"veiligheid", 1}};
+      return {{"eenzaamheid", 3}, {"leefbaarheid", 4}, {"groen", 3}, {"energietransitie", 2}, {"voedsel", 2},
+              {"cultuur", 2},     {"sport", 2},        {"jeugd", 1}, {"vergrijzing", 1},      {"veiligheid", 1}};
     case ActorKind::kCareWelfare:
-      return {{"zorg", 4}, {"ouderenzorg", 4}, {"eenzaamheid", 3}, {"vergrijzing", 3}, {"jeugd", 2}, {"armoede", 2},
-              {"gezondheid", 2}, {"inclusie", 1}};
+      return {{"zorg", 4},  {"ouderenzorg", 4}, {"eenzaamheid", 3}, {"vergrijzing", 3},
+              {"jeugd", 2}, {"armoede", 2},     {"gezondheid", 2},  {"inclusie", 1}};
     case ActorKind::kFoundationFunder:
-      return {{"armoede", 3}, {"cultuur", 2}, {"jeugd", 2}, {"eenzaamheid", 2}, {"inclusie", 2}, {"onderwijs", 1},
-              {"groen", 1}};
+      return {{"armoede", 3},  {"cultuur", 2},   {"jeugd", 2}, {"eenzaamheid", 2},
+              {"inclusie", 2}, {"onderwijs", 1}, {"groen", 1}};
     case ActorKind::kGovernment:
-      return {{"wonen", 3}, {"veiligheid", 2}, {"energietransitie", 2}, {"zorg", 2}, {"jeugd", 2}, {"armoede", 2},
-              {"mobiliteit", 1}, {"klimaatadaptatie", 1}};
+      return {{"wonen", 3}, {"veiligheid", 2}, {"energietransitie", 2}, {"zorg", 2},
+              {"jeugd", 2}, {"armoede", 2},    {"mobiliteit", 1},       {"klimaatadaptatie", 1}};
   }
   return {};
 }
@@ -115,7 +264,8 @@ std::vector<const char*> ThemeCapabilities(const std::string& theme) {
       {"zorg", {"care", "wijkverpleging", "casemanagement", "dagbesteding"}},
       {"ouderenzorg", {"home-care", "dementiezorg", "dagbesteding", "mantelzorgondersteuning"}},
       {"gezondheid", {"leefstijlcoaching", "preventie", "research", "data-analysis"}},
-      {"energietransitie", {"energy-advice", "zonnepanelen", "isolatie", "warmtenetten", "energiecooperatie-oprichten"}},
+      {"energietransitie",
+       {"energy-advice", "zonnepanelen", "isolatie", "warmtenetten", "energiecooperatie-oprichten"}},
       {"klimaatadaptatie", {"groene-daken", "waterberging", "ontwerp-openbare-ruimte", "research"}},
       {"circulaire_economie", {"hergebruik", "reparatie", "logistics", "afvalscheiding"}},
       {"wonen", {"construction", "woningbeheer", "woningaanpassing", "gebiedsontwikkeling"}},
@@ -136,13 +286,20 @@ std::vector<const char*> ThemeCapabilities(const std::string& theme) {
 
 std::vector<const char*> KindCapabilities(ActorKind k) {
   switch (k) {
-    case ActorKind::kCompany: return {"project-management", "funding", "software", "construction", "logistics"};
-    case ActorKind::kSocialEnterprise: return {"leerwerkplekken", "community-organising", "project-management"};
-    case ActorKind::kKnowledgeInstitution: return {"research", "evaluation", "data-analysis", "education"};
-    case ActorKind::kCitizensInitiative: return {"vrijwilligers", "community-organising", "buurtnetwerken"};
-    case ActorKind::kCareWelfare: return {"care", "casemanagement", "vrijwilligers"};
-    case ActorKind::kFoundationFunder: return {"funding", "evaluation", "netwerkregie"};
-    case ActorKind::kGovernment: return {"policy", "funding", "vergunningverlening", "netwerkregie"};
+    case ActorKind::kCompany:
+      return {"project-management", "funding", "software", "construction", "logistics"};
+    case ActorKind::kSocialEnterprise:
+      return {"leerwerkplekken", "community-organising", "project-management"};
+    case ActorKind::kKnowledgeInstitution:
+      return {"research", "evaluation", "data-analysis", "education"};
+    case ActorKind::kCitizensInitiative:
+      return {"vrijwilligers", "community-organising", "buurtnetwerken"};
+    case ActorKind::kCareWelfare:
+      return {"care", "casemanagement", "vrijwilligers"};
+    case ActorKind::kFoundationFunder:
+      return {"funding", "evaluation", "netwerkregie"};
+    case ActorKind::kGovernment:
+      return {"policy", "funding", "vergunningverlening", "netwerkregie"};
   }
   return {};
 }
@@ -152,19 +309,21 @@ const T& Pick(Rng& rng, const std::vector<T>& v) {
   return v[static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(v.size()) - 1))];
 }
 
-const std::vector<const char*> kSurnames = {"De Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "De Boer", "Mulder",
-                                            "De Groot", "Bos", "Vos", "Peters", "Hendriks", "Van Leeuwen", "Dekker", "Brouwer",
-                                            "De Wit", "Dijkstra", "Smits", "De Graaf", "Van der Meer", "Kok", "Jacobs", "Van Dijk",
-                                            "Yilmaz", "El Amrani", "Bouzid", "Kaya", "Nguyen", "Pinas", "Wijnhoven", "Postma"};
-const std::vector<const char*> kAdjectives = {"Groene", "Warme", "Sterke", "Nieuwe", "Open", "Samen", "Slimme", "Zorgzame",
-                                              "Heldere", "Levende", "Gezonde", "Eerlijke"};
-const std::vector<const char*> kNouns = {"Verbinding", "Buurt", "Draad", "Brug", "Kring", "Haven", "Werkplaats", "Tafel",
-                                         "Kracht", "Stek", "Hof", "Kompas", "Molen", "Schakel"};
-const std::vector<const char*> kStreets = {"Lindenlaan", "Kastanjeplein", "Molenstraat", "Havenkade", "Kerkstraat",
-                                           "Parkweg", "Stationsplein", "Dorpsstraat", "Wilhelminastraat", "Julianapark",
-                                           "Beukenhof", "Sluisweg", "Vlinderbuurt", "Oranjeplein"};
-const std::vector<const char*> kTrades = {"Installatietechniek", "Bouw", "Advies", "Energie", "Logistiek", "Software",
-                                          "Schoonmaak", "Catering", "Architecten", "Zonnetechniek", "Mobiliteit", "Data"};
+const std::vector<const char*> kSurnames = {
+    "De Vries", "Jansen",    "Bakker", "Visser",   "Smit",         "Meijer",      "De Boer",   "Mulder",
+    "De Groot", "Bos",       "Vos",    "Peters",   "Hendriks",     "Van Leeuwen", "Dekker",    "Brouwer",
+    "De Wit",   "Dijkstra",  "Smits",  "De Graaf", "Van der Meer", "Kok",         "Jacobs",    "Van Dijk",
+    "Yilmaz",   "El Amrani", "Bouzid", "Kaya",     "Nguyen",       "Pinas",       "Wijnhoven", "Postma"};
+const std::vector<const char*> kAdjectives = {"Groene", "Warme",    "Sterke",  "Nieuwe",  "Open",    "Samen",
+                                              "Slimme", "Zorgzame", "Heldere", "Levende", "Gezonde", "Eerlijke"};
+const std::vector<const char*> kNouns = {"Verbinding", "Buurt",  "Draad", "Brug", "Kring",  "Haven", "Werkplaats",
+                                         "Tafel",      "Kracht", "Stek",  "Hof",  "Kompas", "Molen", "Schakel"};
+const std::vector<const char*> kStreets = {
+    "Lindenlaan",  "Kastanjeplein",    "Molenstraat", "Havenkade", "Kerkstraat", "Parkweg",      "Stationsplein",
+    "Dorpsstraat", "Wilhelminastraat", "Julianapark", "Beukenhof", "Sluisweg",   "Vlinderbuurt", "Oranjeplein"};
+const std::vector<const char*> kTrades = {"Installatietechniek", "Bouw",          "Advies",     "Energie",
+                                          "Logistiek",           "Software",      "Schoonmaak", "Catering",
+                                          "Architecten",         "Zonnetechniek", "Mobiliteit", "Data"};
 
 std::string ThemeWord(const std::string& theme) {
   const domain::Theme* t = domain::FindTheme(theme);
@@ -177,43 +336,62 @@ std::string MakeName(Rng& rng, ActorKind kind, const Gemeente& g, const std::str
   switch (kind) {
     case ActorKind::kCompany:
       switch (rng.Uniform(0, 2)) {
-        case 0: return std::string(Pick(rng, kSurnames)) + " " + Pick(rng, kTrades) + " B.V.";
-        case 1: return std::string(Pick(rng, kTrades)) + "bedrijf " + city + " " + area;
-        default: return std::string(Pick(rng, kNouns)) + " " + Pick(rng, kTrades);
+        case 0:
+          return std::string(Pick(rng, kSurnames)) + " " + Pick(rng, kTrades) + " B.V.";
+        case 1:
+          return std::string(Pick(rng, kTrades)) + "bedrijf " + city + " " + area;
+        default:
+          return std::string(Pick(rng, kNouns)) + " " + Pick(rng, kTrades);
       }
     case ActorKind::kSocialEnterprise:
       switch (rng.Uniform(0, 2)) {
-        case 0: return "De " + std::string(Pick(rng, kAdjectives)) + " " + Pick(rng, kNouns);
-        case 1: return std::string(Pick(rng, kNouns)) + "werk " + area;
-        default: return "Coöperatie " + std::string(Pick(rng, kAdjectives)) + " " + city;
+        case 0:
+          return "De " + std::string(Pick(rng, kAdjectives)) + " " + Pick(rng, kNouns);
+        case 1:
+          return std::string(Pick(rng, kNouns)) + "werk " + area;
+        default:
+          return "Coöperatie " + std::string(Pick(rng, kAdjectives)) + " " + city;
       }
     case ActorKind::kKnowledgeInstitution:
       switch (rng.Uniform(0, 2)) {
-        case 0: return "Lectoraat " + ThemeWord(themes.front()) + " Hogeschool " + city;
-        case 1: return "Kenniscentrum " + ThemeWord(themes.front()) + " " + city;
-        default: return "Living Lab " + area + " " + city;
+        case 0:
+          return "Lectoraat " + ThemeWord(themes.front()) + " Hogeschool " + city;
+        case 1:
+          return "Kenniscentrum " + ThemeWord(themes.front()) + " " + city;
+        default:
+          return "Living Lab " + area + " " + city;
       }
     case ActorKind::kCitizensInitiative:
       switch (rng.Uniform(0, 3)) {
-        case 0: return "Bewonersinitiatief " + std::string(Pick(rng, kStreets));
-        case 1: return "Buurtcollectief " + area;
-        case 2: return "Energiecoöperatie " + area;
-        default: return "Vrienden van het " + std::string(Pick(rng, kStreets));
+        case 0:
+          return "Bewonersinitiatief " + std::string(Pick(rng, kStreets));
+        case 1:
+          return "Buurtcollectief " + area;
+        case 2:
+          return "Energiecoöperatie " + area;
+        default:
+          return "Vrienden van het " + std::string(Pick(rng, kStreets));
       }
     case ActorKind::kCareWelfare:
       switch (rng.Uniform(0, 2)) {
-        case 0: return "Welzijn " + area + " " + city;
-        case 1: return "Zorggroep " + std::string(Pick(rng, kNouns)) + " " + city;
-        default: return "Stichting Thuiszorg " + std::string(Pick(rng, kAdjectives)) + " " + Pick(rng, kNouns);
+        case 0:
+          return "Welzijn " + area + " " + city;
+        case 1:
+          return "Zorggroep " + std::string(Pick(rng, kNouns)) + " " + city;
+        default:
+          return "Stichting Thuiszorg " + std::string(Pick(rng, kAdjectives)) + " " + Pick(rng, kNouns);
       }
     case ActorKind::kFoundationFunder:
       return rng.Bernoulli(0.5) ? "Fonds " + std::string(Pick(rng, kSurnames)) + " " + city
                                 : "Stichting " + std::string(Pick(rng, kNouns)) + "fonds " + city;
     case ActorKind::kGovernment:
       switch (rng.Uniform(0, 2)) {
-        case 0: return "Gemeente " + city + ", stadsdeel " + area;
-        case 1: return "GGD regio " + city;
-        default: return "Wijkteam " + area + " " + city;
+        case 0:
+          return "Gemeente " + city + ", stadsdeel " + area;
+        case 1:
+          return "GGD regio " + city;
+        default:
+          return "Wijkteam " + area + " " + city;
       }
   }
   return "Actor";
@@ -242,27 +420,33 @@ struct ChallengeTemplate {
 
 const std::vector<ChallengeTemplate>& Templates() {
   static const std::vector<ChallengeTemplate> kT = {
-      {"vergrijzing", "Langer zelfstandig thuis wonen in {city}",
+      {"vergrijzing",
+       "Langer zelfstandig thuis wonen in {city}",
        "In {city} is {value}% van de inwoners 65 jaar of ouder (landelijk {nl}%). Hoe zorgen we dat ouderen langer "
        "zelfstandig en veilig thuis kunnen wonen, met woningaanpassing, domotica en steun voor mantelzorgers?",
        {{"woningaanpassing", 2}, {"domotica", 1}, {"mantelzorgondersteuning", 2}, {"research", 1}}},
-      {"eenzaamheid", "Samen tegen eenzaamheid in {city}",
+      {"eenzaamheid",
+       "Samen tegen eenzaamheid in {city}",
        "{value}% van de huishoudens in {city} is eenpersoons (landelijk {nl}%). Wij zoeken coalities die "
        "ontmoeting in de buurt organiseren, huisbezoeken doen en vrijwilligers verbinden om eenzaamheid te doorbreken.",
        {{"buurtnetwerken", 2}, {"vrijwilligers", 2}, {"ontmoetingsactiviteiten", 1}, {"evaluation", 1}}},
-      {"armoede", "Uit de schulden in {city}",
+      {"armoede",
+       "Uit de schulden in {city}",
        "In {city} heeft {value}% van de huishoudens een laag inkomen (landelijk {nl}%). Hoe bereiken we gezinnen "
        "eerder met schuldhulpverlening, budgetcoaching en een route naar werk?",
        {{"schuldhulpverlening", 2}, {"budgetcoaching", 1}, {"toeleiding-naar-werk", 1}, {"data-analysis", 1}}},
-      {"zorg", "Zorg en welzijn dichtbij in de wijken van {city}",
+      {"zorg",
+       "Zorg en welzijn dichtbij in de wijken van {city}",
        "{city} telt {value} Wmo-cliënten per 1000 inwoners (landelijk {nl}). Hoe versterken we wijkverpleging, "
        "dagbesteding en casemanagement zodat zorg dichtbij en betaalbaar blijft?",
        {{"wijkverpleging", 2}, {"dagbesteding", 1}, {"casemanagement", 1}, {"software", 1}}},
-      {"jeugd", "Kansrijk opgroeien in {city}",
+      {"jeugd",
+       "Kansrijk opgroeien in {city}",
        "In {city} krijgt {value}% van de jongeren jeugdzorg (landelijk {nl}%). We zoeken partners voor jongerenwerk, "
        "mentoring en sport die voorkomen dat problemen groter worden.",
        {{"jongerenwerk", 2}, {"mentoring", 2}, {"sportbegeleiding", 1}, {"research", 1}}},
-      {"energietransitie", "Van het gas af, wijk voor wijk in {city}",
+      {"energietransitie",
+       "Van het gas af, wijk voor wijk in {city}",
        "Een huishouden in {city} verbruikt gemiddeld {value} m3 gas per jaar (landelijk {nl}). Hoe helpen we bewoners "
        "met energieadvies, isolatie en een eigen energiecoöperatie op weg naar een aardgasvrije wijk?",
        {{"energy-advice", 2}, {"isolatie", 2}, {"energiecooperatie-oprichten", 1}, {"funding", 1}}},
@@ -272,8 +456,10 @@ const std::vector<ChallengeTemplate>& Templates() {
 
 std::string Fmt(double v) {
   char buf[32];
-  if (v >= 100) std::snprintf(buf, sizeof buf, "%.0f", v);
-  else std::snprintf(buf, sizeof buf, "%.1f", v);
+  if (v >= 100)
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f", v);
   return buf;
 }
 
@@ -307,8 +493,13 @@ Result<DemoCity> GenerateDemo(const DemoOptions& o) {
     const Gemeente& g = all[static_cast<size_t>(i)];
     gs.push_back(&g);
     weight_total += std::pow(static_cast<double>(g.population), 0.7);
-    domain::Municipality m{.id = MunicipalityId(i + 1), .cbs_code = g.code, .name = g.name, .province = g.province,
-                           .population = g.population, .lat = g.lat, .lon = g.lon};
+    domain::Municipality m{.id = MunicipalityId(i + 1),
+                           .cbs_code = g.code,
+                           .name = g.name,
+                           .province = g.province,
+                           .population = g.population,
+                           .lat = g.lat,
+                           .lon = g.lon};
     city.municipalities.push_back(m);
   }
 
@@ -320,9 +511,10 @@ Result<DemoCity> GenerateDemo(const DemoOptions& o) {
   int64_t next_id = 1;
   for (size_t mi = 0; mi < gs.size(); ++mi) {
     const Gemeente& g = *gs[mi];
-    int n = mi + 1 == gs.size()
-                ? o.actors - static_cast<int>(city.actors.size())
-                : static_cast<int>(std::round(o.actors * std::pow(static_cast<double>(g.population), 0.7) / weight_total));
+    int n =
+        mi + 1 == gs.size()
+            ? o.actors - static_cast<int>(city.actors.size())
+            : static_cast<int>(std::round(o.actors * std::pow(static_cast<double>(g.population), 0.7) / weight_total));
     for (int k = 0; k < n; ++k) {
       domain::Actor a;
       a.id = ActorId(next_id++);
@@ -354,7 +546,7 @@ Result<DemoCity> GenerateDemo(const DemoOptions& o) {
       a.name = name;
       if (a.area.empty()) a.area = "Heel " + std::string(g.name);
       a.size = a.kind == ActorKind::kGovernment && k == 0 ? g.population / 100
-                                                         : static_cast<int64_t>(std::min(5000.0, rng.Pareto(2, 1.2)));
+                                                          : static_cast<int64_t>(std::min(5000.0, rng.Pareto(2, 1.2)));
       a.description = Describe(a, g);
       a.generated = true;
       a.source = "demo";
@@ -372,7 +564,8 @@ Result<DemoCity> GenerateDemo(const DemoOptions& o) {
   std::map<int, std::vector<size_t>> by_muni;
   for (size_t i = 0; i < n; ++i) {
     const auto& a = city.actors[i];
-    if (StartsWith(a.name, "Gemeente ") && a.kind == ActorKind::kGovernment) activity[i] = 40;  // municipalities are hubs
+    if (StartsWith(a.name, "Gemeente ") && a.kind == ActorKind::kGovernment)
+      activity[i] = 40;  // municipalities are hubs
     by_area[{muni_of[i], a.area}].push_back(i);
     for (const auto& t : a.themes) by_theme[{muni_of[i], t}].push_back(i);
     by_muni[muni_of[i]].push_back(i);
@@ -391,9 +584,12 @@ Result<DemoCity> GenerateDemo(const DemoOptions& o) {
       const auto& a = city.actors[i];
       double r = rng.Real();
       const std::vector<size_t>* pool;
-      if (r < 0.45) pool = &by_area[{muni_of[i], a.area}];
-      else if (r < 0.9) pool = &by_theme[{muni_of[i], Pick(rng, a.themes)}];
-      else pool = &by_muni[muni_of[i]];
+      if (r < 0.45)
+        pool = &by_area[{muni_of[i], a.area}];
+      else if (r < 0.9)
+        pool = &by_theme[{muni_of[i], Pick(rng, a.themes)}];
+      else
+        pool = &by_muni[muni_of[i]];
       if (pool->size() < 2) continue;
       size_t j = draw_from(*pool);
       if (j == i) continue;
@@ -405,7 +601,9 @@ Result<DemoCity> GenerateDemo(const DemoOptions& o) {
       t.b = ActorId(hi);
       t.weight = static_cast<double>(1 + std::min<int64_t>(4, static_cast<int64_t>(rng.Pareto(1, 2.5)) - 1));
       double k = rng.Real();
-      t.kind = k < 0.6 ? domain::TieKind::kWorkedTogether : k < 0.85 ? domain::TieKind::kPartnered : domain::TieKind::kCoFunded;
+      t.kind = k < 0.6    ? domain::TieKind::kWorkedTogether
+               : k < 0.85 ? domain::TieKind::kPartnered
+                          : domain::TieKind::kCoFunded;
       t.source = rng.Bernoulli(0.7) ? domain::TieSource::kImported : domain::TieSource::kDeclared;
       int start = static_cast<int>(rng.Uniform(0, 3800));
       t.from = DateFromDay(start);
@@ -418,7 +616,10 @@ Result<DemoCity> GenerateDemo(const DemoOptions& o) {
   int64_t challenge_id = 1;
   for (size_t mi = 0; mi < gs.size(); ++mi) {
     const Gemeente& g = *gs[mi];
-    struct Cand { size_t tmpl; double value, nl, ratio; };
+    struct Cand {
+      size_t tmpl;
+      double value, nl, ratio;
+    };
     std::vector<Cand> cands = {
         {0, g.pct_65plus, kNl65plus, g.pct_65plus / kNl65plus},
         {1, g.pct_single_households, kNlSingle, g.pct_single_households / kNlSingle},
@@ -438,14 +639,18 @@ Result<DemoCity> GenerateDemo(const DemoOptions& o) {
       ch.text = Replace(Replace(Replace(t.text, "{city}", g.name), "{value}", Fmt(cand.value)), "{nl}", Fmt(cand.nl));
       ch.themes = {t.theme};
       for (auto& [cap, w] : t.capabilities) ch.capabilities.push_back({domain::NormalizeCapability(cap), w});
-      ch.sector_mix = {{Sector::kGovernment, 1}, {Sector::kBusiness, 1}, {Sector::kKnowledge, 1}, {Sector::kCivilSociety, 1}};
+      ch.sector_mix = {
+          {Sector::kGovernment, 1}, {Sector::kBusiness, 1}, {Sector::kKnowledge, 1}, {Sector::kCivilSociety, 1}};
       ch.max_coalition_size = 6;
       ch.budget_eur = (g.population / 1000) * 1000 + 50000;
       ch.deadline = "2027-0" + std::to_string(3 + c) + "-01";
       ch.phase = c == 0 ? domain::ChallengePhase::kOpen : domain::ChallengePhase::kMatching;
       ch.owner = city.actors[0].id;
       for (size_t i = 0; i < n; ++i)
-        if (muni_of[i] == static_cast<int>(mi)) { ch.owner = city.actors[i].id; break; }
+        if (muni_of[i] == static_cast<int>(mi)) {
+          ch.owner = city.actors[i].id;
+          break;
+        }
       ch.created_at = "2026-0" + std::to_string(1 + c) + "-15T09:00:00Z";
       city.challenges.push_back(std::move(ch));
     }

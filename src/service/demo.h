@@ -14,21 +14,23 @@
 #include "base/status.h"
 #include "domain/model.h"
 
-namespace weefsel::storage { class Store; }
+namespace weefsel::storage {
+class Store;
+}
 
 namespace weefsel::service {
 
 struct DemoOptions {
   uint64_t seed = 1;
-  int municipalities = 4;      // the first N of the embedded list (1..12), largest first
-  int actors = 1500;           // total, spread over municipalities by population
+  int municipalities = 4;  // the first N of the embedded list (1..12), largest first
+  int actors = 1500;       // total, spread over municipalities by population
   int challenges_per_municipality = 3;
 };
 
 struct DemoCity {
   std::vector<domain::Municipality> municipalities;
-  std::vector<domain::Actor> actors;       // ids set 1..N
-  std::vector<domain::Tie> ties;           // refer to actor ids
+  std::vector<domain::Actor> actors;          // ids set 1..N
+  std::vector<domain::Tie> ties;              // refer to actor ids
   std::vector<domain::Challenge> challenges;  // refer to municipality ids 1..M
 };
 

@@ -31,13 +31,16 @@ Result<EntityKind> ParseEntityKind(const std::string& s) {
 namespace {
 
 // Columns of weefsel's own format, in export order.
-const std::vector<std::string> kMunicipalityColumns = {"id", "cbs_code", "name", "province", "population", "lat", "lon"};
-const std::vector<std::string> kActorColumns = {"id", "name", "kind", "municipality", "area", "themes", "capabilities",
-                                                "description", "size", "website", "generated", "source"};
+const std::vector<std::string> kMunicipalityColumns = {"id",         "cbs_code", "name", "province",
+                                                       "population", "lat",      "lon"};
+const std::vector<std::string> kActorColumns = {"id",   "name",    "kind",         "municipality",
+                                                "area", "themes",  "capabilities", "description",
+                                                "size", "website", "generated",    "source"};
 const std::vector<std::string> kTieColumns = {"id", "a", "b", "weight", "kind", "source", "from", "until", "note"};
 const std::vector<std::string> kChallengeColumns = {
-    "id", "municipality", "title", "text", "language", "themes", "capabilities", "sector_mix",
-    "max_coalition_size", "budget_eur", "area", "deadline", "phase", "owner", "created_at"};
+    "id",         "municipality",       "title",      "text", "language", "themes", "capabilities",
+    "sector_mix", "max_coalition_size", "budget_eur", "area", "deadline", "phase",  "owner",
+    "created_at"};
 
 std::string Num(double v) {
   char buf[64];
@@ -89,7 +92,8 @@ std::string Flatten(const json& v) {
 Result<Sheet> ReadSheet(const std::string& path) {
   Sheet s;
   s.name = path;
-  std::string ext = ToLowerAscii(path.substr(path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.')));
+  std::string ext =
+      ToLowerAscii(path.substr(path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.')));
   if (ext == ".json") {
     WEEFSEL_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
     json doc = json::parse(text, nullptr, false);
@@ -107,7 +111,8 @@ Result<Sheet> ReadSheet(const std::string& path) {
     for (const auto& obj : doc) {
       CsvRecord r;
       r.line = ++n;
-      if (!obj.is_object()) return Status::InvalidArgument(path + " record " + std::to_string(n) + ": expected an object");
+      if (!obj.is_object())
+        return Status::InvalidArgument(path + " record " + std::to_string(n) + ": expected an object");
       r.fields.assign(s.header.size(), "");
       for (auto it = obj.begin(); it != obj.end(); ++it) r.fields[s.index[it.key()]] = Flatten(it.value());
       s.rows.push_back(std::move(r));
@@ -188,7 +193,9 @@ Status Wrap(const Sheet& s, const CsvRecord& r, const Status& st) {
   // domain messages start with "entity.field: ..."; name the column.
   std::string m = st.message();
   auto dot = m.find('.'), colon = m.find(':');
-  std::string column = (dot != std::string::npos && colon != std::string::npos && dot < colon) ? m.substr(dot + 1, colon - dot - 1) : "-";
+  std::string column = (dot != std::string::npos && colon != std::string::npos && dot < colon)
+                           ? m.substr(dot + 1, colon - dot - 1)
+                           : "-";
   std::string what = colon != std::string::npos ? std::string(Trim(m.substr(colon + 1))) : m;
   return s.Error(r, column, what);
 }
@@ -218,7 +225,8 @@ Result<Municipality> ParseMunicipality(const Sheet& s, const CsvRecord& r, bool 
 
 // ---- actors
 
-Result<Actor> ParseActor(const Sheet& s, const CsvRecord& r, const std::unordered_map<std::string, MunicipalityId>& munis) {
+Result<Actor> ParseActor(const Sheet& s, const CsvRecord& r,
+                         const std::unordered_map<std::string, MunicipalityId>& munis) {
   Actor a;
   WEEFSEL_ASSIGN_OR_RETURN(int64_t id, IntField(s, r, "id", false));
   if (id < 0) return s.Error(r, "id", "must be positive");
@@ -230,7 +238,8 @@ Result<Actor> ParseActor(const Sheet& s, const CsvRecord& r, const std::unordere
   std::string code(Trim(s.Get(r, "municipality")));
   if (!code.empty()) {
     auto it = munis.find(code);
-    if (it == munis.end()) return s.Error(r, "municipality", "unknown municipality '" + code + "' (import municipalities first)");
+    if (it == munis.end())
+      return s.Error(r, "municipality", "unknown municipality '" + code + "' (import municipalities first)");
     a.municipality = it->second;
   }
   a.area = std::string(Trim(s.Get(r, "area")));
@@ -239,7 +248,8 @@ Result<Actor> ParseActor(const Sheet& s, const CsvRecord& r, const std::unordere
   WEEFSEL_ASSIGN_OR_RETURN(a.size, IntField(s, r, "size", false));
   a.website = std::string(Trim(s.Get(r, "website")));
   std::string g = ToLowerAscii(Trim(s.Get(r, "generated")));
-  if (!g.empty() && g != "true" && g != "false" && g != "1" && g != "0") return s.Error(r, "generated", "expected true or false");
+  if (!g.empty() && g != "true" && g != "false" && g != "1" && g != "0")
+    return s.Error(r, "generated", "expected true or false");
   a.generated = g == "true" || g == "1";
   a.source = std::string(Trim(s.Get(r, "source")));
   WEEFSEL_RETURN_IF_ERROR(Wrap(s, r, domain::Validate(a)));
@@ -249,11 +259,21 @@ Result<Actor> ParseActor(const Sheet& s, const CsvRecord& r, const std::unordere
 // The Amsterdam subsidy register: one row per grant; applicants become actors.
 std::string RegisterTheme(const std::string& beleidsterrein) {
   static const std::map<std::string, std::string> kMap = {
-      {"Welzijn en Zorg", "zorg"}, {"Zorg", "zorg"}, {"Ruimte en Duurzaamheid", "energietransitie"},
-      {"Onderwijs", "onderwijs"}, {"Cultuur", "cultuur"}, {"Monumenten", "cultuur"},
-      {"Participatie", "werk_en_participatie"}, {"Werk", "werk_en_participatie"}, {"Economie", "werk_en_participatie"},
-      {"Jeugd", "jeugd"}, {"Sport", "sport"}, {"Openbare orde en veiligheid", "veiligheid"},
-      {"Stedelijke ontwikkeling en wonen", "wonen"}, {"Inkomen", "armoede"}, {"Verkeer en openbare ruimte", "mobiliteit"},
+      {"Welzijn en Zorg", "zorg"},
+      {"Zorg", "zorg"},
+      {"Ruimte en Duurzaamheid", "energietransitie"},
+      {"Onderwijs", "onderwijs"},
+      {"Cultuur", "cultuur"},
+      {"Monumenten", "cultuur"},
+      {"Participatie", "werk_en_participatie"},
+      {"Werk", "werk_en_participatie"},
+      {"Economie", "werk_en_participatie"},
+      {"Jeugd", "jeugd"},
+      {"Sport", "sport"},
+      {"Openbare orde en veiligheid", "veiligheid"},
+      {"Stedelijke ontwikkeling en wonen", "wonen"},
+      {"Inkomen", "armoede"},
+      {"Verkeer en openbare ruimte", "mobiliteit"},
   };
   auto it = kMap.find(beleidsterrein);
   return it == kMap.end() ? "" : it->second;  // "Algemeen", "Bestuur en ondersteuning": no theme
@@ -310,7 +330,10 @@ Result<std::vector<Actor>> ParseRegister(const Sheet& s, MunicipalityId amsterda
     a.themes.assign(acc.themes.begin(), acc.themes.end());
     int best = 0;
     for (const auto& [area, count] : acc.areas)
-      if (count > best) { best = count; a.area = area; }
+      if (count > best) {
+        best = count;
+        a.area = area;
+      }
     a.description = "Ontving subsidie van de gemeente Amsterdam (2016-2019) voor: " + Join(acc.projects, "; ") + ".";
     a.source = "amsterdam-subsidieregister";
     Status v = domain::Validate(a);
@@ -357,13 +380,15 @@ Result<Tie> ParseTie(const Sheet& s, const CsvRecord& r) {
 
 // ---- challenges
 
-Result<Challenge> ParseChallenge(const Sheet& s, const CsvRecord& r, const std::unordered_map<std::string, MunicipalityId>& munis) {
+Result<Challenge> ParseChallenge(const Sheet& s, const CsvRecord& r,
+                                 const std::unordered_map<std::string, MunicipalityId>& munis) {
   Challenge c;
   WEEFSEL_ASSIGN_OR_RETURN(int64_t id, IntField(s, r, "id", false));
   c.id = ChallengeId(id);
   std::string code(Trim(s.Get(r, "municipality")));
   auto it = munis.find(code);
-  if (it == munis.end()) return s.Error(r, "municipality", code.empty() ? "a CBS code is required" : "unknown municipality '" + code + "'");
+  if (it == munis.end())
+    return s.Error(r, "municipality", code.empty() ? "a CBS code is required" : "unknown municipality '" + code + "'");
   c.municipality = it->second;
   c.title = std::string(Trim(s.Get(r, "title")));
   c.text = s.Get(r, "text");
@@ -390,7 +415,8 @@ Result<Challenge> ParseChallenge(const Sheet& s, const CsvRecord& r, const std::
     auto sector = domain::ParseSector(part.substr(0, colon));
     if (!sector.ok()) return s.Error(r, "sector_mix", sector.status().message());
     auto n = colon == std::string::npos ? std::optional<int64_t>(1) : ParseInt(part.substr(colon + 1));
-    if (!n || *n < 0 || *n > 50) return s.Error(r, "sector_mix", "count in '" + part + "' must be a whole number 0..50");
+    if (!n || *n < 0 || *n > 50)
+      return s.Error(r, "sector_mix", "count in '" + part + "' must be a whole number 0..50");
     c.sector_mix[*sector] = static_cast<int>(*n);
   }
   WEEFSEL_ASSIGN_OR_RETURN(int64_t size, IntField(s, r, "max_coalition_size", false, 6));
@@ -411,7 +437,8 @@ Result<Challenge> ParseChallenge(const Sheet& s, const CsvRecord& r, const std::
 }
 
 template <typename T, typename F>
-Status CheckUniqueIds(const Sheet& s, const std::vector<std::pair<const CsvRecord*, T>>& items, F existing, Errors& errors) {
+Status CheckUniqueIds(const Sheet& s, const std::vector<std::pair<const CsvRecord*, T>>& items, F existing,
+                      Errors& errors) {
   std::unordered_set<int64_t> seen;
   for (const auto& [row, e] : items) {
     int64_t id = e.id.value();
@@ -450,7 +477,8 @@ std::string MixList(const domain::SectorMix& mix) {
 
 }  // namespace
 
-Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::string& path, const ImportOptions& options) {
+Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::string& path,
+                            const ImportOptions& options) {
   WEEFSEL_ASSIGN_OR_RETURN(Sheet s, ReadSheet(path));
   ImportReport report;
   report.rows = static_cast<int64_t>(s.rows.size());
@@ -463,16 +491,21 @@ Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::s
     case EntityKind::kMunicipalities: {
       bool cbs = s.Has("gm_code") && !s.Has("cbs_code");
       if (cbs) report.format = "cbs-gemeenten";
-      WEEFSEL_RETURN_IF_ERROR(RequireColumns(s, cbs ? std::vector<std::string>{"gm_code", "gemeente"}
-                                                    : std::vector<std::string>{"cbs_code", "name"}));
+      WEEFSEL_RETURN_IF_ERROR(RequireColumns(
+          s, cbs ? std::vector<std::string>{"gm_code", "gemeente"} : std::vector<std::string>{"cbs_code", "name"}));
       std::vector<std::pair<const CsvRecord*, Municipality>> items;
       std::set<std::string> seen_codes;
       for (const auto& r : s.rows) {
         auto m = ParseMunicipality(s, r, cbs);
-        if (!m.ok()) { if (!errors.Add(m.status())) break; continue; }
+        if (!m.ok()) {
+          if (!errors.Add(m.status())) break;
+          continue;
+        }
         if (!seen_codes.insert(m->cbs_code).second || codes.count(m->cbs_code)) {
-          if (!errors.Add(s.Error(r, cbs ? "gm_code" : "cbs_code",
-                                  "CBS code " + m->cbs_code + (codes.count(m->cbs_code) ? " is already in the database" : " appears twice in the file"))))
+          if (!errors.Add(s.Error(
+                  r, cbs ? "gm_code" : "cbs_code",
+                  "CBS code " + m->cbs_code +
+                      (codes.count(m->cbs_code) ? " is already in the database" : " appears twice in the file"))))
             break;
           continue;
         }
@@ -480,10 +513,12 @@ Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::s
       }
       std::unordered_set<int64_t> ids;
       for (const auto& m : munis) ids.insert(m.id.value());
-      WEEFSEL_RETURN_IF_ERROR(CheckUniqueIds(s, items, [&](int64_t id) { return ids.count(id) > 0; }, errors));
+      WEEFSEL_RETURN_IF_ERROR(CheckUniqueIds(
+          s, items, [&](int64_t id) { return ids.count(id) > 0; }, errors));
       WEEFSEL_RETURN_IF_ERROR(errors.ToStatus(report.rows));
       WEEFSEL_RETURN_IF_ERROR(store.Transaction([&]() -> Status {
-        for (auto& [row, m] : items) WEEFSEL_RETURN_IF_ERROR(store.Insert(m).status().WithContext(s.name + " line " + std::to_string(row->line)));
+        for (auto& [row, m] : items)
+          WEEFSEL_RETURN_IF_ERROR(store.Insert(m).status().WithContext(s.name + " line " + std::to_string(row->line)));
         return Status::Ok();
       }));
       report.written = static_cast<int64_t>(items.size());
@@ -496,27 +531,35 @@ Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::s
         WEEFSEL_RETURN_IF_ERROR(RequireColumns(s, {"aanvrager", "beleidsterrein", "organisatieonderdeel"}));
         auto it = codes.find("GM0363");
         if (it == codes.end())
-          return Status::InvalidArgument(path + ": the Amsterdam subsidy register needs municipality GM0363 (Amsterdam); import municipalities first");
+          return Status::InvalidArgument(
+              path +
+              ": the Amsterdam subsidy register needs municipality GM0363 (Amsterdam); import municipalities first");
         WEEFSEL_ASSIGN_OR_RETURN(actors, ParseRegister(s, it->second, errors));
         WEEFSEL_RETURN_IF_ERROR(errors.ToStatus(report.rows));
         WEEFSEL_ASSIGN_OR_RETURN(std::vector<Actor> existing, store.ListActors());
         std::set<std::string> names;
-        for (const auto& a : existing) if (a.source == "amsterdam-subsidieregister") names.insert(a.name);
+        for (const auto& a : existing)
+          if (a.source == "amsterdam-subsidieregister") names.insert(a.name);
         std::vector<Actor> fresh;
-        for (auto& a : actors) if (!names.count(a.name)) fresh.push_back(std::move(a));  // re-import adds only new applicants
+        for (auto& a : actors)
+          if (!names.count(a.name)) fresh.push_back(std::move(a));  // re-import adds only new applicants
         actors = std::move(fresh);
       } else {
         WEEFSEL_RETURN_IF_ERROR(RequireColumns(s, {"name", "kind"}));
         std::vector<std::pair<const CsvRecord*, Actor>> items;
         for (const auto& r : s.rows) {
           auto a = ParseActor(s, r, codes);
-          if (!a.ok()) { if (!errors.Add(a.status())) break; continue; }
+          if (!a.ok()) {
+            if (!errors.Add(a.status())) break;
+            continue;
+          }
           items.emplace_back(&r, std::move(*a));
         }
         WEEFSEL_ASSIGN_OR_RETURN(std::vector<Actor> existing, store.ListActors());
         std::unordered_set<int64_t> ids;
         for (const auto& a : existing) ids.insert(a.id.value());
-        WEEFSEL_RETURN_IF_ERROR(CheckUniqueIds(s, items, [&](int64_t id) { return ids.count(id) > 0; }, errors));
+        WEEFSEL_RETURN_IF_ERROR(CheckUniqueIds(
+            s, items, [&](int64_t id) { return ids.count(id) > 0; }, errors));
         WEEFSEL_RETURN_IF_ERROR(errors.ToStatus(report.rows));
         for (auto& [row, a] : items) actors.push_back(std::move(a));
       }
@@ -535,17 +578,24 @@ Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::s
       std::vector<std::pair<const CsvRecord*, Tie>> items;
       for (const auto& r : s.rows) {
         auto t = ParseTie(s, r);
-        if (!t.ok()) { if (!errors.Add(t.status())) break; continue; }
+        if (!t.ok()) {
+          if (!errors.Add(t.status())) break;
+          continue;
+        }
         bool ok = true;
         for (auto [col, id] : {std::pair<const char*, ActorId>{"a", t->a}, {"b", t->b}})
           if (ok && !actor_ids.count(id.value())) {
             ok = false;
             errors.Add(s.Error(r, col, "unknown actor " + std::to_string(id.value())));
           }
-        if (!ok) { if (static_cast<int>(errors.messages.size()) >= errors.max) break; continue; }
+        if (!ok) {
+          if (static_cast<int>(errors.messages.size()) >= errors.max) break;
+          continue;
+        }
         items.emplace_back(&r, std::move(*t));
       }
-      WEEFSEL_RETURN_IF_ERROR(CheckUniqueIds(s, items, [&](int64_t id) { return tie_ids.count(id) > 0; }, errors));
+      WEEFSEL_RETURN_IF_ERROR(CheckUniqueIds(
+          s, items, [&](int64_t id) { return tie_ids.count(id) > 0; }, errors));
       WEEFSEL_RETURN_IF_ERROR(errors.ToStatus(report.rows));
       std::vector<Tie> ties;
       ties.reserve(items.size());
@@ -562,7 +612,10 @@ Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::s
       for (const auto& a : actors) actor_ids.insert(a.id.value());
       for (const auto& r : s.rows) {
         auto c = ParseChallenge(s, r, codes);
-        if (!c.ok()) { if (!errors.Add(c.status())) break; continue; }
+        if (!c.ok()) {
+          if (!errors.Add(c.status())) break;
+          continue;
+        }
         if (c->owner.valid() && !actor_ids.count(c->owner.value())) {
           if (!errors.Add(s.Error(r, "owner", "unknown actor " + std::to_string(c->owner.value())))) break;
           continue;
@@ -572,10 +625,12 @@ Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::s
       WEEFSEL_ASSIGN_OR_RETURN(std::vector<Challenge> existing, store.ListChallenges());
       std::unordered_set<int64_t> ids;
       for (const auto& c : existing) ids.insert(c.id.value());
-      WEEFSEL_RETURN_IF_ERROR(CheckUniqueIds(s, items, [&](int64_t id) { return ids.count(id) > 0; }, errors));
+      WEEFSEL_RETURN_IF_ERROR(CheckUniqueIds(
+          s, items, [&](int64_t id) { return ids.count(id) > 0; }, errors));
       WEEFSEL_RETURN_IF_ERROR(errors.ToStatus(report.rows));
       WEEFSEL_RETURN_IF_ERROR(store.Transaction([&]() -> Status {
-        for (auto& [row, c] : items) WEEFSEL_RETURN_IF_ERROR(store.Insert(c).status().WithContext(s.name + " line " + std::to_string(row->line)));
+        for (auto& [row, c] : items)
+          WEEFSEL_RETURN_IF_ERROR(store.Insert(c).status().WithContext(s.name + " line " + std::to_string(row->line)));
         return Status::Ok();
       }));
       report.written = static_cast<int64_t>(items.size());
@@ -586,7 +641,8 @@ Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::s
 }
 
 Result<int64_t> Export(storage::Store& store, EntityKind kind, const std::string& path) {
-  std::string ext = ToLowerAscii(path.substr(path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.')));
+  std::string ext =
+      ToLowerAscii(path.substr(path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.')));
   bool as_json = ext == ".json";
   if (!as_json && ext != ".csv") return Status::InvalidArgument(path + ": unknown file type (expected .csv or .json)");
   WEEFSEL_ASSIGN_OR_RETURN(std::vector<Municipality> munis, store.ListMunicipalities());
@@ -600,9 +656,15 @@ Result<int64_t> Export(storage::Store& store, EntityKind kind, const std::string
     case EntityKind::kMunicipalities:
       columns = kMunicipalityColumns;
       for (const auto& m : munis) {
-        rows.push_back({std::to_string(m.id.value()), m.cbs_code, m.name, m.province, std::to_string(m.population), Num(m.lat), Num(m.lon)});
-        arr.push_back({{"id", m.id.value()}, {"cbs_code", m.cbs_code}, {"name", m.name}, {"province", m.province},
-                       {"population", m.population}, {"lat", m.lat}, {"lon", m.lon}});
+        rows.push_back({std::to_string(m.id.value()), m.cbs_code, m.name, m.province, std::to_string(m.population),
+                        Num(m.lat), Num(m.lon)});
+        arr.push_back({{"id", m.id.value()},
+                       {"cbs_code", m.cbs_code},
+                       {"name", m.name},
+                       {"province", m.province},
+                       {"population", m.population},
+                       {"lat", m.lat},
+                       {"lon", m.lon}});
       }
       break;
     case EntityKind::kActors: {
@@ -611,11 +673,20 @@ Result<int64_t> Export(storage::Store& store, EntityKind kind, const std::string
       for (const auto& a : actors) {
         std::string code = CodeOf(codes, a.municipality);
         rows.push_back({std::to_string(a.id.value()), a.name, std::string(domain::ActorKindCode(a.kind)), code, a.area,
-                        Join(a.themes, ";"), Join(a.capabilities, ";"), a.description, std::to_string(a.size), a.website,
-                        a.generated ? "true" : "false", a.source});
-        arr.push_back({{"id", a.id.value()}, {"name", a.name}, {"kind", domain::ActorKindCode(a.kind)}, {"municipality", code},
-                       {"area", a.area}, {"themes", a.themes}, {"capabilities", a.capabilities}, {"description", a.description},
-                       {"size", a.size}, {"website", a.website}, {"generated", a.generated}, {"source", a.source}});
+                        Join(a.themes, ";"), Join(a.capabilities, ";"), a.description, std::to_string(a.size),
+                        a.website, a.generated ? "true" : "false", a.source});
+        arr.push_back({{"id", a.id.value()},
+                       {"name", a.name},
+                       {"kind", domain::ActorKindCode(a.kind)},
+                       {"municipality", code},
+                       {"area", a.area},
+                       {"themes", a.themes},
+                       {"capabilities", a.capabilities},
+                       {"description", a.description},
+                       {"size", a.size},
+                       {"website", a.website},
+                       {"generated", a.generated},
+                       {"source", a.source}});
       }
       break;
     }
@@ -623,11 +694,18 @@ Result<int64_t> Export(storage::Store& store, EntityKind kind, const std::string
       columns = kTieColumns;
       WEEFSEL_ASSIGN_OR_RETURN(std::vector<Tie> ties, store.ListTies());
       for (const auto& t : ties) {
-        rows.push_back({std::to_string(t.id.value()), std::to_string(t.a.value()), std::to_string(t.b.value()), Num(t.weight),
-                        std::string(domain::TieKindCode(t.kind)), std::string(domain::TieSourceCode(t.source)), t.from, t.until, t.note});
-        arr.push_back({{"id", t.id.value()}, {"a", t.a.value()}, {"b", t.b.value()}, {"weight", t.weight},
-                       {"kind", domain::TieKindCode(t.kind)}, {"source", domain::TieSourceCode(t.source)},
-                       {"from", t.from}, {"until", t.until}, {"note", t.note}});
+        rows.push_back({std::to_string(t.id.value()), std::to_string(t.a.value()), std::to_string(t.b.value()),
+                        Num(t.weight), std::string(domain::TieKindCode(t.kind)),
+                        std::string(domain::TieSourceCode(t.source)), t.from, t.until, t.note});
+        arr.push_back({{"id", t.id.value()},
+                       {"a", t.a.value()},
+                       {"b", t.b.value()},
+                       {"weight", t.weight},
+                       {"kind", domain::TieKindCode(t.kind)},
+                       {"source", domain::TieSourceCode(t.source)},
+                       {"from", t.from},
+                       {"until", t.until},
+                       {"note", t.note}});
       }
       break;
     }
@@ -638,17 +716,28 @@ Result<int64_t> Export(storage::Store& store, EntityKind kind, const std::string
         std::string code = CodeOf(codes, c.municipality);
         rows.push_back({std::to_string(c.id.value()), code, c.title, c.text, c.language, Join(c.themes, ";"),
                         NeedsList(c.capabilities), MixList(c.sector_mix), std::to_string(c.max_coalition_size),
-                        std::to_string(c.budget_eur), c.area, c.deadline, std::string(domain::ChallengePhaseCode(c.phase)),
+                        std::to_string(c.budget_eur), c.area, c.deadline,
+                        std::string(domain::ChallengePhaseCode(c.phase)),
                         c.owner.valid() ? std::to_string(c.owner.value()) : "", c.created_at});
         json caps = json::array();
         for (const auto& n : c.capabilities) caps.push_back({{"capability", n.capability}, {"weight", n.weight}});
         json mix = json::object();
         for (const auto& [s, n] : c.sector_mix) mix[std::string(domain::SectorCode(s))] = n;
-        arr.push_back({{"id", c.id.value()}, {"municipality", code}, {"title", c.title}, {"text", c.text},
-                       {"language", c.language}, {"themes", c.themes}, {"capabilities", caps}, {"sector_mix", mix},
-                       {"max_coalition_size", c.max_coalition_size}, {"budget_eur", c.budget_eur}, {"area", c.area},
-                       {"deadline", c.deadline}, {"phase", domain::ChallengePhaseCode(c.phase)},
-                       {"owner", c.owner.valid() ? json(c.owner.value()) : json(nullptr)}, {"created_at", c.created_at}});
+        arr.push_back({{"id", c.id.value()},
+                       {"municipality", code},
+                       {"title", c.title},
+                       {"text", c.text},
+                       {"language", c.language},
+                       {"themes", c.themes},
+                       {"capabilities", caps},
+                       {"sector_mix", mix},
+                       {"max_coalition_size", c.max_coalition_size},
+                       {"budget_eur", c.budget_eur},
+                       {"area", c.area},
+                       {"deadline", c.deadline},
+                       {"phase", domain::ChallengePhaseCode(c.phase)},
+                       {"owner", c.owner.valid() ? json(c.owner.value()) : json(nullptr)},
+                       {"created_at", c.created_at}});
       }
       break;
     }
@@ -677,9 +766,10 @@ Result<std::string> Summary(storage::Store& store) {
   }
   std::string out;
   char line[256];
-  std::snprintf(line, sizeof line, "weefsel (%s store): %lld municipalities, %lld actors, %lld ties, %lld challenges\n\n",
-                store.Dialect().c_str(), static_cast<long long>(counts.municipalities), static_cast<long long>(counts.actors),
-                static_cast<long long>(counts.ties), static_cast<long long>(counts.challenges));
+  std::snprintf(
+      line, sizeof line, "weefsel (%s store): %lld municipalities, %lld actors, %lld ties, %lld challenges\n\n",
+      store.Dialect().c_str(), static_cast<long long>(counts.municipalities), static_cast<long long>(counts.actors),
+      static_cast<long long>(counts.ties), static_cast<long long>(counts.challenges));
   out += line;
   out += "Actors by kind:\n";
   for (domain::ActorKind k : domain::AllActorKinds()) {
@@ -691,10 +781,11 @@ Result<std::string> Summary(storage::Store& store) {
   for (const auto& m : munis) {
     int64_t n = 0;
     for (auto c : per_muni[m.id.value()]) n += c;
-    int64_t ch = std::count_if(challenges.begin(), challenges.end(), [&](const Challenge& c) { return c.municipality == m.id; });
-    std::snprintf(line, sizeof line, "  %s %-24s %-14s %9lld inhabitants %6lld actors %3lld challenges\n", m.cbs_code.c_str(),
-                  m.name.c_str(), m.province.c_str(), static_cast<long long>(m.population), static_cast<long long>(n),
-                  static_cast<long long>(ch));
+    int64_t ch =
+        std::count_if(challenges.begin(), challenges.end(), [&](const Challenge& c) { return c.municipality == m.id; });
+    std::snprintf(line, sizeof line, "  %s %-24s %-14s %9lld inhabitants %6lld actors %3lld challenges\n",
+                  m.cbs_code.c_str(), m.name.c_str(), m.province.c_str(), static_cast<long long>(m.population),
+                  static_cast<long long>(n), static_cast<long long>(ch));
     out += line;
   }
   if (!challenges.empty()) {

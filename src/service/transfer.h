@@ -24,13 +24,13 @@ enum class EntityKind { kMunicipalities, kActors, kTies, kChallenges };
 Result<EntityKind> ParseEntityKind(const std::string& s);
 
 struct ImportReport {
-  int64_t rows = 0;        // records read
-  int64_t written = 0;     // entities written
-  std::string format;      // "weefsel-csv", "weefsel-json", "cbs-gemeenten", "amsterdam-subsidieregister"
+  int64_t rows = 0;     // records read
+  int64_t written = 0;  // entities written
+  std::string format;   // "weefsel-csv", "weefsel-json", "cbs-gemeenten", "amsterdam-subsidieregister"
 };
 
 struct ImportOptions {
-  int max_errors = 20;     // stop collecting after this many bad rows
+  int max_errors = 20;  // stop collecting after this many bad rows
 };
 
 Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::string& path,

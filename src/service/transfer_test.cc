@@ -105,7 +105,8 @@ TEST_F(TransferTest, DemoCityIsRealistic) {
   double mean = 2.0 * static_cast<double>(city->ties.size()) / 2000.0;
   EXPECT_GT(mean, 1.5);
   EXPECT_GT(max_degree, 8 * mean) << "degree distribution should be heavy-tailed";
-  for (const auto& c : city->challenges) EXPECT_TRUE(domain::Validate(c).ok()) << c.title << ": " << domain::Validate(c).ToString();
+  for (const auto& c : city->challenges)
+    EXPECT_TRUE(domain::Validate(c).ok()) << c.title << ": " << domain::Validate(c).ToString();
   // Amsterdam has more single-person households than the national mean: loneliness is among its challenges.
   bool loneliness = false;
   for (const auto& c : city->challenges)
@@ -133,27 +134,37 @@ TEST_F(TransferTest, BadInputIsNamedAndLosesNothing) {
   auto store = NewStore("bad.db");
   std::string munis = Write("m.csv", "cbs_code,name,province,population\nGM0363,Amsterdam,Noord-Holland,931298\n");
   ASSERT_TRUE(Import(*store, EntityKind::kMunicipalities, munis).ok());
-  std::string actors = Write("a.csv", "id,name,kind,municipality,themes\n1,Buurtkracht,citizens_initiative,GM0363,eenzaamheid\n2,Hogeschool,knowledge_institution,GM0363,\n");
+  std::string actors = Write("a.csv",
+                             "id,name,kind,municipality,themes\n1,Buurtkracht,citizens_initiative,GM0363,"
+                             "eenzaamheid\n2,Hogeschool,knowledge_institution,GM0363,\n");
   ASSERT_TRUE(Import(*store, EntityKind::kActors, actors).ok());
 
   ExpectRejected(*store, EntityKind::kActors, Path("nope.csv"), "nope.csv: no such file");
-  ExpectRejected(*store, EntityKind::kActors, Write("h.csv", "id,naam,kind\n3,x,company\n"), "line 1: missing column 'name'");
+  ExpectRejected(*store, EntityKind::kActors, Write("h.csv", "id,naam,kind\n3,x,company\n"),
+                 "line 1: missing column 'name'");
   ExpectRejected(*store, EntityKind::kMunicipalities,
-                 Write("n.csv", "cbs_code,name,population\nGM0001,A,10\nGM0002,B,veel\n"), "line 3, column population: 'veel' is not a whole number");
+                 Write("n.csv", "cbs_code,name,population\nGM0001,A,10\nGM0002,B,veel\n"),
+                 "line 3, column population: 'veel' is not a whole number");
   ExpectRejected(*store, EntityKind::kMunicipalities, Write("c.csv", "cbs_code,name\nGM0003,C\nAM0363,Amsterdam\n"),
                  "line 3, column cbs_code: invalid CBS code 'AM0363'");
   ExpectRejected(*store, EntityKind::kActors, Write("t.csv", "id,name,kind,themes\n3,X,company,ruimtevaart\n"),
                  "line 2, column themes: unknown theme 'ruimtevaart'");
   ExpectRejected(*store, EntityKind::kActors, Write("d.csv", "id,name,kind\n3,X,company\n3,Y,company\n"),
                  "line 3, column id: id 3 appears twice");
-  ExpectRejected(*store, EntityKind::kActors, Write("e.csv", "id,name,kind\n1,X,company\n"), "id 1 is already in the database");
-  ExpectRejected(*store, EntityKind::kActors, Write("k.csv", "id,name,kind\n3,X,bakery\n"), "line 2, column kind: unknown actor kind 'bakery'");
-  ExpectRejected(*store, EntityKind::kTies, Write("u.csv", "a,b,weight\n1,2,1\n1,99,1\n"), "line 3, column b: unknown actor 99");
-  ExpectRejected(*store, EntityKind::kTies, Write("f.csv", "a,b,from\n1,2,2024-13-01\n"), "line 2, column from: '2024-13-01' is not a date");
+  ExpectRejected(*store, EntityKind::kActors, Write("e.csv", "id,name,kind\n1,X,company\n"),
+                 "id 1 is already in the database");
+  ExpectRejected(*store, EntityKind::kActors, Write("k.csv", "id,name,kind\n3,X,bakery\n"),
+                 "line 2, column kind: unknown actor kind 'bakery'");
+  ExpectRejected(*store, EntityKind::kTies, Write("u.csv", "a,b,weight\n1,2,1\n1,99,1\n"),
+                 "line 3, column b: unknown actor 99");
+  ExpectRejected(*store, EntityKind::kTies, Write("f.csv", "a,b,from\n1,2,2024-13-01\n"),
+                 "line 2, column from: '2024-13-01' is not a date");
   ExpectRejected(*store, EntityKind::kTies, Write("w.csv", "a,b,weight\n1,2,-1\n"), "line 2, column weight");
-  ExpectRejected(*store, EntityKind::kTies, Write("j.json", "[{\"a\": 1, \"b\": 2}, {\"a\": 1, \"b\": 1}]"), "record 2, field b");
+  ExpectRejected(*store, EntityKind::kTies, Write("j.json", "[{\"a\": 1, \"b\": 2}, {\"a\": 1, \"b\": 1}]"),
+                 "record 2, field b");
   ExpectRejected(*store, EntityKind::kTies, Write("bad.json", "[{\"a\": 1,"), "not valid JSON");
-  ExpectRejected(*store, EntityKind::kChallenges, Write("ch.csv", "municipality,title,sector_mix\nGM0363,Eenzaamheid,government:1;aliens:2\n"),
+  ExpectRejected(*store, EntityKind::kChallenges,
+                 Write("ch.csv", "municipality,title,sector_mix\nGM0363,Eenzaamheid,government:1;aliens:2\n"),
                  "line 2, column sector_mix: unknown sector 'aliens'");
   // A good row before a bad one is not written either.
   ExpectRejected(*store, EntityKind::kTies, Write("mixed.csv", "a,b\n1,2\n2,2\n"), "line 3");
@@ -186,7 +197,7 @@ TEST_F(TransferTest, RealMunicipalitiesAndAmsterdamRegister) {
   auto a = Import(*store, EntityKind::kActors, testkit::SharedDataPath("nl/amsterdam_subsidieregister_2016_2019.csv"));
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   EXPECT_EQ(a->format, "amsterdam-subsidieregister");
-  EXPECT_GT(a->written, 2000);   // 2,626 distinct applicants less private persons
+  EXPECT_GT(a->written, 2000);  // 2,626 distinct applicants less private persons
   EXPECT_LT(a->written, 2626);
   auto actors = store->ListActors().value();
   int with_area = 0, with_theme = 0;
@@ -198,7 +209,8 @@ TEST_F(TransferTest, RealMunicipalitiesAndAmsterdamRegister) {
   EXPECT_GT(with_area, 500);
   EXPECT_GT(with_theme, 1500);
   // Re-importing adds nothing new.
-  auto again = Import(*store, EntityKind::kActors, testkit::SharedDataPath("nl/amsterdam_subsidieregister_2016_2019.csv"));
+  auto again =
+      Import(*store, EntityKind::kActors, testkit::SharedDataPath("nl/amsterdam_subsidieregister_2016_2019.csv"));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->written, 0);
 }

@@ -29,11 +29,11 @@ inline bool UnderCi() {
 }  // namespace weefsel::testkit
 
 // Skips the test (or fails it under CI) when a shared data file is missing.
-#define WEEFSEL_REQUIRE_SHARED_DATA(relative)                                                       \
-  do {                                                                                              \
+#define WEEFSEL_REQUIRE_SHARED_DATA(relative)                                                      \
+  do {                                                                                             \
     std::string weefsel_p_ = ::weefsel::testkit::SharedDataPath(relative);                         \
-    if (!std::filesystem::exists(weefsel_p_)) {                                                     \
+    if (!std::filesystem::exists(weefsel_p_)) {                                                    \
       if (::weefsel::testkit::UnderCi()) FAIL() << "shared data missing under CI: " << weefsel_p_; \
-      GTEST_SKIP() << "shared data not found: " << weefsel_p_ << " (set WEEFSEL_SHARED_DATA)";    \
-    }                                                                                               \
+      GTEST_SKIP() << "shared data not found: " << weefsel_p_ << " (set WEEFSEL_SHARED_DATA)";     \
+    }                                                                                              \
   } while (0)
