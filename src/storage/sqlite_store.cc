@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "storage/migrations.h"
@@ -24,6 +25,8 @@ std::string Rewrite(const std::string& sql) {
 
 // Batches at least this large may drop and rebuild the table's secondary indexes.
 constexpr size_t kRebuildIndexesFrom = 20000;
+// Rows per multi-row INSERT in bulk loads.
+constexpr size_t kRowsPerInsert = 64;
 
 class SqliteConnection final : public SqlConnection {
  public:
@@ -101,16 +104,17 @@ class SqliteConnection final : public SqlConnection {
         }
       }
     }
-    std::string sql = "INSERT INTO " + table + " (";
-    for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i];
-    sql += ") VALUES (";
-    for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 1);
-    sql += ")";
-    WEEFSEL_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql));
-    Sink sink(this, stmt, columns.size());
+    // Rows go out kRowsPerInsert at a time through one multi-row INSERT; the rest one by one.
+    const size_t batch = std::max<size_t>(1, std::min<size_t>(kRowsPerInsert, 32000 / columns.size()));
+    WEEFSEL_ASSIGN_OR_RETURN(sqlite3_stmt * multi, Prepare(InsertSql(table, columns, batch)));
+    WEEFSEL_ASSIGN_OR_RETURN(sqlite3_stmt * single, Prepare(InsertSql(table, columns, 1)));
+    Sink sink(this, multi, single, columns.size(), batch);
     Status s = produce(sink);
-    sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
+    if (s.ok()) s = sink.Flush();
+    sqlite3_reset(multi);
+    sqlite3_clear_bindings(multi);
+    sqlite3_reset(single);
+    sqlite3_clear_bindings(single);
     for (const auto& create : rebuild) {
       if (!s.ok()) break;  // the caller rolls back, which restores the dropped indexes
       s = Exec(create);
@@ -132,31 +136,92 @@ class SqliteConnection final : public SqlConnection {
   Status SyncIdSequence(const std::string&) override { return Status::Ok(); }  // rowids follow max(id)
 
  private:
+  static std::string InsertSql(const std::string& table, const std::vector<std::string>& columns, size_t rows) {
+    std::string sql = "INSERT INTO " + table + " (";
+    for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i];
+    sql += ") VALUES ";
+    for (size_t r = 0; r < rows; ++r) {
+      sql += r ? ", (" : "(";
+      for (size_t i = 0; i < columns.size(); ++i) sql += i ? ", ?" : "?";
+      sql += ")";
+    }
+    return sql;
+  }
+
+  // Buffers up to `batch` rows, then binds them to the multi-row INSERT and steps it once.
   class Sink final : public RowSink {
    public:
-    Sink(SqliteConnection* conn, sqlite3_stmt* stmt, size_t columns) : conn_(conn), stmt_(stmt), text_(columns) {}
-    void Null() override { sqlite3_bind_null(stmt_, ++col_); }
-    void Int(int64_t v) override { sqlite3_bind_int64(stmt_, ++col_, v); }
-    void Dbl(double v) override { sqlite3_bind_double(stmt_, ++col_, v); }
+    Sink(SqliteConnection* conn, sqlite3_stmt* multi, sqlite3_stmt* single, size_t columns, size_t batch)
+        : conn_(conn), multi_(multi), single_(single), columns_(columns), batch_(batch), cells_(columns * batch) {}
+    void Null() override { Next().type = SQLITE_NULL; }
+    void Int(int64_t v) override {
+      Cell& c = Next();
+      c.type = SQLITE_INTEGER;
+      c.i = v;
+    }
+    void Dbl(double v) override {
+      Cell& c = Next();
+      c.type = SQLITE_FLOAT;
+      c.d = v;
+    }
     void Text(std::string_view v) override {
-      // Copied into a per-column buffer that outlives the step, so SQLite need not copy again.
-      std::string& buf = text_[static_cast<size_t>(col_)];
-      buf.assign(v);
-      sqlite3_bind_text(stmt_, ++col_, buf.data(), static_cast<int>(buf.size()), SQLITE_STATIC);
+      Cell& c = Next();
+      c.type = SQLITE_TEXT;
+      c.s.assign(v);
     }
     Status EndRow() override {
       col_ = 0;
-      int rc = sqlite3_step(stmt_);
-      sqlite3_reset(stmt_);
-      if (rc != SQLITE_DONE) return conn_->Error(sqlite3_extended_errcode(conn_->db_), sqlite3_errmsg(conn_->db_));
+      if (++rows_ < batch_) return Status::Ok();
+      Status s = Step(multi_, 0, batch_);
+      rows_ = 0;
+      return s;
+    }
+    // Writes the rows still buffered.
+    Status Flush() {
+      for (size_t r = 0; r < rows_; ++r) WEEFSEL_RETURN_IF_ERROR(Step(single_, r, 1));
+      rows_ = 0;
       return Status::Ok();
     }
 
    private:
+    struct Cell {
+      int type = SQLITE_NULL;
+      int64_t i = 0;
+      double d = 0;
+      std::string s;
+    };
+    Cell& Next() { return cells_[rows_ * columns_ + col_++]; }
+    Status Step(sqlite3_stmt* stmt, size_t first_row, size_t rows) {
+      int param = 0;
+      for (size_t k = first_row * columns_; k < (first_row + rows) * columns_; ++k) {
+        const Cell& c = cells_[k];
+        ++param;
+        switch (c.type) {
+          case SQLITE_INTEGER:
+            sqlite3_bind_int64(stmt, param, c.i);
+            break;
+          case SQLITE_FLOAT:
+            sqlite3_bind_double(stmt, param, c.d);
+            break;
+          case SQLITE_TEXT:
+            sqlite3_bind_text(stmt, param, c.s.data(), static_cast<int>(c.s.size()), SQLITE_STATIC);
+            break;
+          default:
+            sqlite3_bind_null(stmt, param);
+        }
+      }
+      int rc = sqlite3_step(stmt);
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_DONE) return conn_->Error(sqlite3_extended_errcode(conn_->db_), sqlite3_errmsg(conn_->db_));
+      return Status::Ok();
+    }
+
     SqliteConnection* conn_;
-    sqlite3_stmt* stmt_;
-    std::vector<std::string> text_;
-    int col_ = 0;
+    sqlite3_stmt* multi_;
+    sqlite3_stmt* single_;
+    size_t columns_, batch_;
+    std::vector<Cell> cells_;
+    size_t rows_ = 0, col_ = 0;
   };
 
   Result<sqlite3_stmt*> Prepare(const std::string& sql) {
