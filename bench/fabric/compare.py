@@ -127,6 +127,7 @@ def main():
         pig_total = sum(v for k, v in pig.items() if k != "modularity")
         trio_w = cpp["betweenness_s"]
         row = dict(network=name, nodes=n, edges=len(edges), weefsel=cpp["report_s"], igraph_c=cpp["igraph_c_s"],
+                   weefsel_cpu=cpp["report_cpu_s"], igraph_c_cpu=cpp["igraph_c_cpu_s"],
                    py_igraph=pig_total, py_btw=pig["betweenness"], py_leiden=pig["leiden"], py_constraint=pig["constraint"],
                    weave=cpp["weave_s"], mod=cpp["modularity"], py_mod=pig["modularity"], w_btw=trio_w,
                    nx=nxr)
@@ -135,14 +136,15 @@ def main():
               % (name, pig["betweenness"], pig["leiden"], pig["constraint"], pig_total,
                  "  ".join("%s %s" % (k, fmt(v)) for k, v in nxr.items())), flush=True)
     print()
-    print("| network | n | m | weefsel report s | igraph C in sequence s | x | python-igraph s | x | "
+    print("Wall seconds; 'x' = other / weefsel. CPU seconds (all threads) of the weefsel report and of igraph's C calls are in cpu.")
+    print("| network | n | m | weefsel report s (cpu) | igraph C in sequence s (cpu) | x | python-igraph s | x | "
           "betweenness weefsel / py-igraph s | Leiden modularity weefsel / py-igraph | networkx (btw+louvain+constraint) s | x | weave k=10 s |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         nx_total = sum(secs(v) for v in r["nx"].values()) if r["nx"] else 0
         est = any(isinstance(v, tuple) for v in r["nx"].values())
-        print("| %s | %d | %d | %.3f | %.3f | %.1f | %.3f | %.1f | %.3f / %.3f | %.4f / %.4f | %s%.1f | %s%.0f | %.3f |" % (
-            r["network"], r["nodes"], r["edges"], r["weefsel"], r["igraph_c"], r["igraph_c"] / r["weefsel"], r["py_igraph"],
+        print("| %s | %d | %d | %.3f (%.3f) | %.3f (%.3f) | %.1f | %.3f | %.1f | %.3f / %.3f | %.4f / %.4f | %s%.1f | %s%.0f | %.3f |" % (
+            r["network"], r["nodes"], r["edges"], r["weefsel"], r["weefsel_cpu"], r["igraph_c"], r["igraph_c_cpu"], r["igraph_c"] / r["weefsel"], r["py_igraph"],
             r["py_igraph"] / r["weefsel"], r["w_btw"], r["py_btw"], r["mod"], r["py_mod"], "~" if est else "", nx_total,
             "~" if est else "", nx_total / r["weefsel"] if nx_total else 0, r["weave"]))
 

@@ -5,6 +5,7 @@
 // Prints one line per network and analysis: "network  analysis  weefsel_s  igraph_s", then totals,
 // then a JSON line per network (for bench/fabric/compare.py). Data are read in place.
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -51,15 +52,20 @@ int main(int argc, char** argv) {
     double load = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     ReportOptions ro;
     ro.betweenness.threads = threads;
+    std::clock_t c0 = std::clock();
     auto report = Analyse(*f, ro);
+    double cpu = static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC;
     if (!report.ok()) {
       std::cerr << report.status().ToString() << "\n";
       return 1;
     }
     std::map<std::string, double> ig;
     double ig_total = 0, ig_mod = 0, ig_diam = 0;
+    double ig_cpu = 0;
     if (with_igraph) {
+      std::clock_t c1 = std::clock();
       auto base = RunIgraphBaseline(*f);
+      ig_cpu = static_cast<double>(std::clock() - c1) / CLOCKS_PER_SEC;
       if (!base.ok()) {
         std::cerr << base.status().ToString() << "\n";
         return 1;
@@ -92,12 +98,13 @@ int main(int argc, char** argv) {
       std::printf("%-24s %-22s %12.4f %12s   (%zu suggestions)\n", name.c_str(), ("weave_k" + std::to_string(weave_k)).c_str(),
                   weave_s, "-", w->suggestions.size());
     }
+    std::printf("%-24s %-22s %12.4f %12.4f   (CPU seconds, all threads)\n", name.c_str(), "TOTAL report CPU", cpu, ig_cpu);
     std::printf("%-24s %-22s %12.4f %12.4f   speedup %.1fx  modularity %.6f (igraph leiden best of 10: %.6f)  diameter %d (igraph %g)\n",
                 name.c_str(), "TOTAL report", total, ig_total, with_igraph && total > 0 ? ig_total / total : 0.0,
                 report->unweighted.communities.modularity, ig_mod, report->diameter, ig_diam);
     std::printf("JSON {\"network\":\"%s\",\"nodes\":%d,\"edges\":%lld,\"report_s\":%.6f,\"igraph_c_s\":%.6f,\"weave_s\":%.6f,"
-                "\"modularity\":%.6f,\"igraph_modularity\":%.6f,\"betweenness_s\":%.6f,\"igraph_betweenness_s\":%.6f}\n",
-                name.c_str(), f->node_count(), static_cast<long long>(f->edge_count()), total, ig_total, weave_s,
+                "\"report_cpu_s\":%.6f,\"igraph_c_cpu_s\":%.6f,\"modularity\":%.6f,\"igraph_modularity\":%.6f,\"betweenness_s\":%.6f,\"igraph_betweenness_s\":%.6f}\n",
+                name.c_str(), f->node_count(), static_cast<long long>(f->edge_count()), total, ig_total, weave_s, cpu, ig_cpu,
                 report->unweighted.communities.modularity, ig_mod,
                 [&] { for (auto& [k, v] : report->seconds) if (k == "betweenness") return v; return 0.0; }(), ig["betweenness"]);
     std::fflush(stdout);
