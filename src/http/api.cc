@@ -737,7 +737,9 @@ const Route* Api::Match(const std::string& method, const std::string& path, std:
 
 void Api::Problem(httplib::Response& res, const Status& s, const std::string& instance, int http_status) {
   int status = http_status ? http_status : HttpStatusFor(s.code());
-  Json p = {{"type", "https://weefsel.nl/problems/" + std::string(StatusCodeName(s.code()))},
+  std::string slug(StatusCodeName(s.code()));
+  std::replace(slug.begin(), slug.end(), ' ', '-');
+  Json p = {{"type", "https://weefsel.nl/problems/" + slug},
             {"title", ReasonOf(status)},
             {"status", status},
             {"detail", s.message()},
@@ -769,6 +771,8 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
     if (!v || *v < 1) return Problem(res, Status::NotFound("path: '" + raw_params[i] + "' is not an id"), req.path);
     call.ids.push_back(*v);
   }
+  if (route->has_body && !StartsWith(req.get_header_value("Content-Type"), "application/json"))
+    return Problem(res, Status::InvalidArgument("Content-Type: send application/json"), req.path, 415);
   for (const auto& [k, v] : req.params) {
     if (std::find(route->query.begin(), route->query.end(), k) == route->query.end())
       return fail(Status::InvalidArgument(k + ": unknown query parameter" +

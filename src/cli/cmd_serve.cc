@@ -1,0 +1,173 @@
+// weefsel serve | user add: the HTTP server and account administration.
+#include <csignal>
+#include <iostream>
+#include <pthread.h>
+
+#include "base/strings.h"
+#include "cli/commands.h"
+#include "http/api.h"
+#include "http/server.h"
+#include "service/platform.h"
+#include "storage/store.h"
+
+namespace weefsel::cli {
+namespace {
+
+struct ServeOptions {
+  std::string db = "weefsel.db";
+  std::string listen = "127.0.0.1:8080";
+  int threads = 64;
+  bool no_access_log = false;
+  bool demo_accounts = false;
+  bool secure_cookies = false;
+};
+
+Result<std::pair<std::string, int>> ParseListen(const std::string& s) {
+  auto colon = s.rfind(':');
+  if (colon == std::string::npos) return Status::InvalidArgument("--listen: expected HOST:PORT, got '" + s + "'");
+  auto port = ParseInt(s.substr(colon + 1));
+  if (!port || *port < 0 || *port > 65535) return Status::InvalidArgument("--listen: bad port in '" + s + "'");
+  return std::make_pair(s.substr(0, colon), static_cast<int>(*port));
+}
+
+// A municipality given as an id or a CBS code.
+Result<MunicipalityId> FindMunicipality(storage::Store& store, const std::string& s) {
+  if (auto id = ParseInt(s)) return MunicipalityId(*id);
+  WEEFSEL_ASSIGN_OR_RETURN(auto m, store.GetMunicipalityByCode(s));
+  return m.id;
+}
+
+// Demo accounts, created when absent: one per role, on the first municipality and its first actor.
+Status EnsureDemoAccounts(service::Platform& platform) {
+  struct Demo {
+    const char* email;
+    const char* name;
+    domain::Role role;
+  };
+  const Demo kDemo[] = {{"admin@weefsel.test", "Demo admin", domain::Role::kPlatformAdmin},
+                        {"officer@weefsel.test", "Demo officer", domain::Role::kOfficer},
+                        {"member@weefsel.test", "Demo actor member", domain::Role::kActorMember},
+                        {"resident@weefsel.test", "Demo resident", domain::Role::kResident}};
+  const std::string kPassword = "weefsel-demo";
+  MunicipalityId muni;
+  ActorId actor;
+  WEEFSEL_RETURN_IF_ERROR(platform.WithStore([&](storage::Store& store) -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(auto ms, store.ListMunicipalities({.limit = 1}));
+    if (ms.empty()) return Status::FailedPrecondition("--demo-accounts: the database has no municipality (run weefsel demo first)");
+    muni = ms[0].id;
+    storage::ListQuery q;
+    q.limit = 1;
+    q.municipality = muni;
+    WEEFSEL_ASSIGN_OR_RETURN(auto as, store.ListActors(q));
+    if (!as.empty()) actor = as[0].id;
+    return Status::Ok();
+  }));
+  service::Principal root{UserId(1 << 30), "", "", {{UserId(), domain::Role::kPlatformAdmin, {}, {}}}};
+  for (const auto& d : kDemo) {
+    bool exists = false;
+    WEEFSEL_RETURN_IF_ERROR(platform.WithStore([&](storage::Store& store) -> Status {
+      auto u = store.GetUserByEmail(d.email);
+      exists = u.ok();
+      return u.ok() || u.status().code() == StatusCode::kNotFound ? Status::Ok() : u.status();
+    }));
+    if (!exists) {
+      domain::User u;
+      u.email = d.email;
+      u.display_name = d.name;
+      domain::RoleGrant g{UserId(), d.role, {}, {}};
+      if (d.role == domain::Role::kOfficer || d.role == domain::Role::kResident) g.municipality = muni;
+      if (d.role == domain::Role::kActorMember) g.actor = actor;
+      WEEFSEL_RETURN_IF_ERROR(platform.CreateUser(root, u, kPassword, {g}).status());
+    }
+    std::cout << "  demo account " << d.email << " / " << kPassword << " (" << domain::RoleCode(d.role) << ")\n";
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+void RegisterServeCommands(CLI::App& app) {
+  static ServeOptions o;
+  auto* serve = app.add_subcommand("serve", "Serve the JSON API (/api/v1) over HTTP");
+  serve->add_option("--db", o.db, "SQLite file or postgres://... URL")->capture_default_str();
+  serve->add_option("--listen", o.listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
+  serve->add_option("--threads", o.threads, "worker threads (each open keep-alive connection holds one)")->capture_default_str();
+  serve->add_flag("--no-access-log", o.no_access_log, "do not write an access log line per request");
+  serve->add_flag("--demo-accounts", o.demo_accounts, "create demo accounts (admin, officer, member, resident) if absent");
+  serve->add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (when served behind TLS)");
+  SetAction(serve, [] {
+    auto listen = ParseListen(o.listen);
+    if (!listen.ok()) return Fail(listen.status());
+    if (o.threads < 1 || o.threads > 1024) return Fail(Status::InvalidArgument("--threads: must be 1 to 1024"));
+    auto store = storage::Store::Open(o.db);
+    if (!store.ok()) return Fail(store.status());
+    service::Platform platform(std::move(store).value(), {});
+    if (o.demo_accounts) {
+      Status s = EnsureDemoAccounts(platform);
+      if (!s.ok()) return Fail(s);
+    }
+    http::ApiOptions api_options;
+    api_options.secure_cookies = o.secure_cookies;
+    http::Api api(platform, api_options);
+    http::ServerOptions so;
+    so.host = listen->first;
+    so.port = listen->second;
+    so.threads = o.threads;
+    so.access_log = !o.no_access_log;
+
+    // SIGINT/SIGTERM are taken by sigwait below: block them in every thread the server starts.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    http::Server server(api, so);
+    Status s = server.Start();
+    if (!s.ok()) return Fail(s);
+    std::cout << "weefsel: serving " << o.db << " (" << platform.Dialect() << ") at http://" << so.host << ":" << server.port()
+              << "/api/v1/ (" << api.routes().size() << " routes, " << so.threads << " threads)" << std::endl;
+    int sig = 0;
+    sigwait(&signals, &sig);
+    std::cerr << "weefsel: signal " << sig << ", finishing requests in flight" << std::endl;
+    server.Stop();
+    server.Wait();
+    std::cerr << "weefsel: stopped" << std::endl;
+    return 0;
+  });
+
+  static std::string email, name, password, role, municipality, db = "weefsel.db";
+  static int64_t actor = 0;
+  auto* user = app.add_subcommand("user", "Accounts");
+  user->require_subcommand(1);
+  auto* add = user->add_subcommand("add", "Create an account with one role");
+  add->add_option("--db", db, "SQLite file or postgres://... URL")->capture_default_str();
+  add->add_option("--email", email, "e-mail address (the login)")->required();
+  add->add_option("--name", name, "display name")->required();
+  add->add_option("--password", password, "password (at least 8 characters)")->required();
+  add->add_option("--role", role, "platform_admin | officer | actor_member | resident")->required();
+  add->add_option("--municipality", municipality, "for officer and resident: id or CBS code (GM0363)");
+  add->add_option("--actor", actor, "for actor_member: the actor's id");
+  SetAction(add, [] {
+    auto r = domain::ParseRole(role);
+    if (!r.ok()) return Fail(Status::InvalidArgument("--role: " + r.status().message()));
+    auto store = storage::Store::Open(db);
+    if (!store.ok()) return Fail(store.status());
+    domain::RoleGrant g{UserId(), *r, {}, ActorId(actor)};
+    if (!municipality.empty()) {
+      auto m = FindMunicipality(**store, municipality);
+      if (!m.ok()) return Fail(m.status().WithContext("--municipality"));
+      g.municipality = *m;
+    }
+    service::Platform platform(std::move(store).value(), {});
+    service::Principal root{UserId(1 << 30), "", "", {{UserId(), domain::Role::kPlatformAdmin, {}, {}}}};
+    domain::User u;
+    u.email = email;
+    u.display_name = name;
+    auto made = platform.CreateUser(root, u, password, {g});
+    if (!made.ok()) return Fail(made.status());
+    std::cout << "user " << made->id.value() << " " << made->email << " (" << role << ")\n";
+    return 0;
+  });
+}
+
+}  // namespace weefsel::cli

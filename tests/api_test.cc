@@ -1,0 +1,490 @@
+// API tests over real HTTP on loopback: the OpenAPI document against the route table, sessions
+// with CSRF, login rate limits, ETags and conditional GET, paging/filtering/sorting, problem+json
+// errors and limits, the coalition, proposal, ballot and experiment flows, concurrency, and the
+// round trip from the API to the CLI's export (service/transfer.h). Runs on SQLite (Sqlite/,
+// label unit) and PostgreSQL (Postgres/, label pg).
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "base/strings.h"
+#include "service/transfer.h"
+#include "tests/api_kit.h"
+
+namespace weefsel::apitest {
+namespace {
+
+class Api : public ApiWorld {};
+
+std::string CookieOf(const Resp& r) {
+  std::string c = r.Header("Set-Cookie");
+  return c.substr(0, c.find(';'));
+}
+
+TEST_P(Api, OpenApiListsExactlyTheRoutesTheServerHas) {
+  Resp r = Send("GET", "/api/v1/openapi.json");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["openapi"], "3.1.0");
+  std::set<std::string> documented, served;
+  for (auto& [path, ops] : r.json["paths"].items())
+    for (auto& [method, op] : ops.items()) {
+      std::string m = method;
+      for (auto& ch : m) ch = static_cast<char>(toupper(ch));
+      documented.insert(m + " " + path);
+      EXPECT_FALSE(op.value("operationId", "").empty()) << path;
+    }
+  for (const auto& route : api_->routes()) served.insert(route.method + " " + route.path);
+  EXPECT_EQ(documented, served);
+  EXPECT_GE(served.size(), 50u);
+  // And every documented operation reaches a handler: no "no route" 404 and no 405.
+  for (const auto& key : documented) {
+    std::string method = key.substr(0, key.find(' '));
+    std::string path = key.substr(key.find(' ') + 1);
+    std::string concrete;
+    for (size_t i = 0; i < path.size(); ++i) {
+      if (path[i] == '{') {
+        concrete += "1";
+        i = path.find('}', i);
+      } else {
+        concrete += path[i];
+      }
+    }
+    Resp x = Send(method, concrete, method == "GET" || method == "DELETE" ? Json(nullptr) : Json::object(), tokens_[kAdmin]);
+    EXPECT_NE(x.status, 405) << key;
+    EXPECT_FALSE(x.status == 404 && x.json.value("detail", "").find("no route") != std::string::npos) << key << ": " << x.body;
+  }
+  // A path the server does not have is a problem+json 404; a known path with a wrong method is 405.
+  Resp nf = Send("GET", "/api/v1/nothing-here");
+  EXPECT_EQ(nf.status, 404);
+  EXPECT_EQ(nf.Header("Content-Type"), "application/problem+json");
+  Resp na = Send("DELETE", "/api/v1/challenges");
+  EXPECT_EQ(na.status, 405);
+  EXPECT_EQ(na.Header("Allow"), "GET, POST");
+}
+
+TEST_P(Api, HealthAndReadiness) {
+  EXPECT_EQ(Send("GET", "/healthz").status, 200);
+  Resp r = Send("GET", "/readyz");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.json["store"], GetParam() == Backend::kSqlite ? "sqlite" : "postgres");
+  EXPECT_FALSE(r.Header("X-Request-Id").empty());
+  Resp mine = Send("GET", "/healthz", nullptr, "", {{"X-Request-Id", "abc-123"}});
+  EXPECT_EQ(mine.Header("X-Request-Id"), "abc-123");
+}
+
+TEST_P(Api, SessionCookieNeedsCsrfTokenOnWrites) {
+  Resp bad = Send("POST", "/api/v1/auth/login", {{"email", "officer@test.nl"}, {"password", "wrong password"}});
+  EXPECT_EQ(bad.status, 401);
+  EXPECT_EQ(bad.Header("Set-Cookie"), "");
+  Resp login = Send("POST", "/api/v1/auth/login", {{"email", "OFFICER@test.nl"}, {"password", kPassword}});
+  ASSERT_EQ(login.status, 200) << login.body;
+  std::string set = login.Header("Set-Cookie");
+  EXPECT_NE(set.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(set.find("SameSite=Lax"), std::string::npos);
+  EXPECT_EQ(set.find("Secure"), std::string::npos);
+  std::string cookie = CookieOf(login);
+  std::string csrf = login.json["csrf_token"];
+  ASSERT_EQ(csrf.size(), 64u);
+
+  Resp me = Send("GET", "/api/v1/auth/me", nullptr, "", {{"Cookie", cookie}});
+  ASSERT_EQ(me.status, 200);
+  EXPECT_EQ(me.json["email"], "officer@test.nl");
+  EXPECT_EQ(me.json["csrf_token"], csrf);
+
+  Json challenge = {{"municipality", m1_.value()}, {"title", "Hittestress"}, {"text", "Te warm in de zomer"}};
+  Resp no_csrf = Send("POST", "/api/v1/challenges", challenge, "", {{"Cookie", cookie}});
+  EXPECT_EQ(no_csrf.status, 403);
+  EXPECT_EQ(no_csrf.json["field"], "X-CSRF-Token");
+  Resp wrong = Send("POST", "/api/v1/challenges", challenge, "", {{"Cookie", cookie}, {"X-CSRF-Token", std::string(64, 'a')}});
+  EXPECT_EQ(wrong.status, 403);
+  Resp ok = Send("POST", "/api/v1/challenges", challenge, "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(ok.status, 201) << ok.body;
+
+  // Behind TLS the cookie is Secure.
+  Resp tls = Send("POST", "/api/v1/auth/login", {{"email", "officer@test.nl"}, {"password", kPassword}}, "",
+                  {{"X-Forwarded-Proto", "https"}});
+  EXPECT_NE(tls.Header("Set-Cookie").find("Secure"), std::string::npos);
+
+  Resp out = Send("POST", "/api/v1/auth/logout", nullptr, "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
+  EXPECT_EQ(out.status, 204);
+  EXPECT_EQ(Send("GET", "/api/v1/auth/me", nullptr, "", {{"Cookie", cookie}}).status, 401);
+
+  // Sessions expire.
+  Resp again = Send("POST", "/api/v1/auth/login", {{"email", "officer@test.nl"}, {"password", kPassword}});
+  std::string c2 = CookieOf(again);
+  EXPECT_EQ(Send("GET", "/api/v1/auth/me", nullptr, "", {{"Cookie", c2}}).status, 200);
+  clock_.Advance(std::chrono::hours(9));
+  EXPECT_EQ(Send("GET", "/api/v1/auth/me", nullptr, "", {{"Cookie", c2}}).status, 401);
+
+  // API tokens: no CSRF needed; unknown tokens are refused.
+  EXPECT_EQ(Send("GET", "/api/v1/auth/me", nullptr, "wf_nope").status, 401);
+  EXPECT_EQ(Send("GET", "/api/v1/auth/me", nullptr, "", {{"Authorization", "Basic eDp5"}}).status, 401);
+}
+
+TEST_P(Api, PasswordsAreArgon2id) {
+  auto u = platform_->WithStore([&](storage::Store& s) -> Status {
+    auto user = s.GetUserByEmail("resident@test.nl");
+    if (!user.ok()) return user.status();
+    EXPECT_TRUE(StartsWith(user->password_hash, "$argon2id$")) << user->password_hash;
+    EXPECT_EQ(user->password_hash.find(kPassword), std::string::npos);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(u.ok()) << u.ToString();
+  Resp me = Send("GET", "/api/v1/users/" + Str(users_[kResident]), nullptr, tokens_[kResident]);
+  ASSERT_EQ(me.status, 200);
+  EXPECT_FALSE(me.json.contains("password_hash"));
+  Resp shortpw = Send("POST", "/api/v1/auth/register",
+                      {{"email", "kort@test.nl"}, {"display_name", "Kort"}, {"password", "kort"}, {"municipality", m1_.value()}});
+  EXPECT_EQ(shortpw.status, 400);
+  EXPECT_EQ(shortpw.json["field"], "password");
+}
+
+TEST_P(Api, LoginIsRateLimitedPerAccountAndPerAddress) {
+  for (int i = 0; i < 5; ++i)
+    EXPECT_EQ(Send("POST", "/api/v1/auth/login", {{"email", "member@test.nl"}, {"password", "guess " + std::to_string(i)}}).status, 401);
+  // Locked now, even with the right password.
+  Resp locked = Send("POST", "/api/v1/auth/login", {{"email", "member@test.nl"}, {"password", kPassword}});
+  EXPECT_EQ(locked.status, 429) << locked.body;
+  // Another account from the same address still works (the address limit is higher) ...
+  EXPECT_EQ(Send("POST", "/api/v1/auth/login", {{"email", "resident@test.nl"}, {"password", kPassword}}).status, 200);
+  // ... until the address has too many failures (20 in the window).
+  for (int i = 0; i < 15; ++i)
+    Send("POST", "/api/v1/auth/login", {{"email", "nobody" + std::to_string(i) + "@test.nl"}, {"password", "guess guess"}});
+  EXPECT_EQ(Send("POST", "/api/v1/auth/login", {{"email", "resident@test.nl"}, {"password", kPassword}}).status, 429);
+  // The window slides.
+  clock_.Advance(std::chrono::minutes(16));
+  EXPECT_EQ(Send("POST", "/api/v1/auth/login", {{"email", "member@test.nl"}, {"password", kPassword}}).status, 200);
+}
+
+TEST_P(Api, ETagsAndConditionalGet) {
+  Resp a = Send("GET", "/api/v1/challenges?limit=50");
+  ASSERT_EQ(a.status, 200);
+  std::string etag = a.Header("ETag");
+  ASSERT_FALSE(etag.empty());
+  Resp cached = Send("GET", "/api/v1/challenges?limit=50");
+  EXPECT_EQ(cached.body, a.body);
+  EXPECT_EQ(cached.Header("ETag"), etag);
+  Resp nm = Send("GET", "/api/v1/challenges?limit=50", nullptr, "", {{"If-None-Match", etag}});
+  EXPECT_EQ(nm.status, 304);
+  EXPECT_TRUE(nm.body.empty());
+  // A change makes the list new, with a new ETag.
+  ASSERT_EQ(As(kOfficer, "POST", "/api/v1/challenges", {{"municipality", m1_.value()}, {"title", "Nieuw"}, {"text", "x"}}).status, 201);
+  Resp b = Send("GET", "/api/v1/challenges?limit=50", nullptr, "", {{"If-None-Match", etag}});
+  EXPECT_EQ(b.status, 200);
+  EXPECT_NE(b.Header("ETag"), etag);
+  EXPECT_EQ(b.json["items"].size(), a.json["items"].size() + 1);
+  // Single entities too, and changes through PATCH show at once.
+  Resp c = Send("GET", "/api/v1/actors/" + Str(a1_));
+  ASSERT_EQ(As(kMember, "PATCH", "/api/v1/actors/" + Str(a1_), {{"description", "Buurtwerk in Zuilen"}}).status, 200);
+  Resp d = Send("GET", "/api/v1/actors/" + Str(a1_), nullptr, "", {{"If-None-Match", c.Header("ETag")}});
+  EXPECT_EQ(d.status, 200);
+  EXPECT_EQ(d.json["description"], "Buurtwerk in Zuilen");
+}
+
+TEST_P(Api, PagingFilteringSorting) {
+  for (const char* n : {"Delta", "Alfa", "Echo", "Charlie", "Bravo"})
+    ASSERT_EQ(As(kOfficer, "POST", "/api/v1/actors", {{"name", std::string("Paging ") + n}, {"kind", "company"}, {"municipality", m1_.value()}}).status, 201);
+  std::vector<std::string> names;
+  std::string next = "/api/v1/actors?q=paging&sort=name&limit=2";
+  int pages = 0;
+  while (!next.empty() && pages < 10) {
+    Resp r = Send("GET", next);
+    ASSERT_EQ(r.status, 200) << r.body;
+    for (const auto& a : r.json["items"]) names.push_back(a["name"]);
+    next = r.json["next"].is_null() ? "" : r.json["next"].get<std::string>();
+    ++pages;
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(names, (std::vector<std::string>{"Paging Alfa", "Paging Bravo", "Paging Charlie", "Paging Delta", "Paging Echo"}));
+  Resp desc = Send("GET", "/api/v1/actors?q=paging&sort=-name&limit=1");
+  EXPECT_EQ(desc.json["items"][0]["name"], "Paging Echo");
+  Resp kind = Send("GET", "/api/v1/actors?kind=knowledge_institution");
+  ASSERT_EQ(kind.json["items"].size(), 1u);
+  EXPECT_EQ(kind.json["items"][0]["name"], "Hogeschool Utrecht");
+  Resp muni = Send("GET", "/api/v1/actors?municipality=" + Str(m2_));
+  ASSERT_EQ(muni.json["items"].size(), 1u);
+  EXPECT_EQ(muni.json["items"][0]["name"], "Stichting Noord");
+  Resp ch = Send("GET", "/api/v1/challenges?municipality=" + Str(m2_) + "&phase=open");
+  ASSERT_EQ(ch.json["items"].size(), 1u);
+
+  struct Bad {
+    std::string query, field;
+  };
+  for (const Bad& b : {Bad{"sort=colour", "sort"}, Bad{"limit=1000", "limit"}, Bad{"limit=0", "limit"}, Bad{"offset=-1", "offset"},
+                       Bad{"kind=spaceship", "kind"}, Bad{"theme=quantum", "theme"}, Bad{"colour=red", "colour"}}) {
+    Resp r = Send("GET", "/api/v1/actors?" + b.query);
+    EXPECT_EQ(r.status, 400) << b.query << ": " << r.body;
+    EXPECT_EQ(r.json.value("field", ""), b.field) << b.query << ": " << r.body;
+  }
+}
+
+TEST_P(Api, ErrorsAreProblemsNamingTheFieldAndLimitsHold) {
+  struct Case {
+    std::string body;
+    int status;
+    std::string field;
+  };
+  const std::string ok_start = R"({"kind":"company","municipality":)" + Str(m1_);
+  std::vector<Case> cases = {
+      {ok_start + R"(,"name":""})", 400, "actor.name"},
+      {ok_start + R"(,"name":"X","colour":"red"})", 400, "actor.colour"},
+      {ok_start + R"(,"name":42})", 400, "actor.name"},
+      {ok_start + R"(,"name":"X","kind":"spaceship"})", 400, "actor.kind"},
+      {ok_start + R"(,"name":"X","themes":"zorg"})", 400, "actor.themes"},
+      {ok_start + R"(,"name":")" + std::string(600, 'x') + R"("})", 400, "actor.name"},
+      {ok_start + R"(,"name":"X","capabilities":[)" + [] {
+         std::string s;
+         for (int i = 0; i < 250; ++i) s += (i ? "," : "") + std::string("\"c\"");
+         return s;
+       }() + "]}",
+       400, "actor.capabilities"},
+      {"[1,2,3]", 400, "body"},
+      {"{not json", 400, "body"},
+      {std::string(40, '[') + std::string(40, ']'), 400, "body"},
+  };
+  for (const auto& c : cases) {
+    Resp r = SendRaw("POST", "/api/v1/actors", c.body, tokens_[kOfficer]);
+    EXPECT_EQ(r.status, c.status) << c.body.substr(0, 80) << ": " << r.body;
+    EXPECT_EQ(r.Header("Content-Type"), "application/problem+json");
+    EXPECT_EQ(r.json.value("field", ""), c.field) << c.body.substr(0, 80) << ": " << r.body;
+    EXPECT_EQ(r.json.value("status", 0), c.status);
+    EXPECT_FALSE(r.json.value("detail", "").empty());
+  }
+  // Too large a body: 413 from the server's limit (64 KiB in this world).
+  Resp big = SendRaw("POST", "/api/v1/actors", R"({"name":")" + std::string(100 * 1024, 'x') + R"("})", tokens_[kOfficer]);
+  EXPECT_EQ(big.status, 413);
+  // Not JSON at all.
+  Resp form = SendRaw("POST", "/api/v1/actors", "name=x", tokens_[kOfficer], {}, "application/x-www-form-urlencoded");
+  EXPECT_EQ(form.status, 415);
+  // Unknown ids are 404s; ids that are not numbers too.
+  EXPECT_EQ(Send("GET", "/api/v1/actors/999999").status, 404);
+  EXPECT_EQ(Send("GET", "/api/v1/actors/abc").status, 404);
+  // A tie to an actor that does not exist.
+  Resp tie = As(kOfficer, "POST", "/api/v1/actors/" + Str(a1_) + "/ties", {{"b", 999999}});
+  EXPECT_EQ(tie.status, 404) << tie.body;
+  // A duplicate CBS code.
+  Resp dup = As(kAdmin, "POST", "/api/v1/municipalities", {{"cbs_code", "GM0344"}, {"name", "Utrecht"}, {"province", "Utrecht"}});
+  EXPECT_EQ(dup.status, 409) << dup.body;
+  Resp badcode = As(kAdmin, "POST", "/api/v1/municipalities", {{"cbs_code", "XX12"}, {"name", "Nergens"}});
+  EXPECT_EQ(badcode.status, 400);
+  EXPECT_EQ(badcode.json.value("field", ""), "municipality.cbs_code") << badcode.body;
+}
+
+TEST_P(Api, CoalitionFlow) {
+  Resp made = As(kOfficer, "POST", "/api/v1/challenges/" + Str(c1_) + "/coalitions",
+                 {{"members", Json::array({{{"actor", a1_.value()}, {"role", "lead"}}, {{"actor", a2_.value()}}})},
+                  {"explanation", "Buurtnetwerk en onderzoek"}});
+  ASSERT_EQ(made.status, 201) << made.body;
+  std::string id = std::to_string(made.json["id"].get<int64_t>());
+  EXPECT_EQ(made.json["status"], "proposed");
+  // Not invited yet: accepting is a conflict.
+  EXPECT_EQ(As(kMember, "POST", "/api/v1/coalitions/" + id + "/accept", {{"actor", a1_.value()}}).status, 409);
+  // A member of a1 cannot answer for a2.
+  EXPECT_EQ(As(kMember, "POST", "/api/v1/coalitions/" + id + "/accept", {{"actor", a2_.value()}}).status, 403);
+  ASSERT_EQ(As(kOfficer, "POST", "/api/v1/coalitions/" + id + "/invite", {{"actor", a1_.value()}}).status, 200);
+  Resp inv = As(kOfficer, "POST", "/api/v1/coalitions/" + id + "/invite", {{"actor", a2_.value()}});
+  EXPECT_EQ(inv.json["status"], "forming");
+  Resp acc = As(kMember, "POST", "/api/v1/coalitions/" + id + "/accept", {{"actor", a1_.value()}});
+  ASSERT_EQ(acc.status, 200) << acc.body;
+  EXPECT_EQ(acc.json["members"][0]["status"], "accepted");
+  EXPECT_EQ(acc.json["status"], "forming");
+  Resp dec = As(kAdmin, "POST", "/api/v1/coalitions/" + id + "/decline", {{"actor", a2_.value()}});
+  ASSERT_EQ(dec.status, 200);
+  EXPECT_EQ(dec.json["status"], "formed");  // every member still in has accepted
+  Resp list = Send("GET", "/api/v1/challenges/" + Str(c1_) + "/coalitions");
+  ASSERT_EQ(list.json["items"].size(), 1u);
+  EXPECT_EQ(list.json["items"][0]["members"][1]["status"], "declined");
+  // Coalitions of the wrong municipality's officer: refused.
+  EXPECT_EQ(As(kOtherOfficer, "POST", "/api/v1/coalitions/" + id + "/invite", {{"actor", a3_.value()}}).status, 403);
+}
+
+TEST_P(Api, ProposalVersionsCommentsSupports) {
+  CoalitionId co = MakeCoalition();
+  Resp p = As(kMember, "POST", "/api/v1/coalitions/" + Str(co) + "/proposals",
+              {{"title", "Buurtkamers"}, {"plan", "Drie buurtkamers"}, {"budget_eur", 30000},
+               {"milestones", Json::array({{{"title", "Start"}, {"due", "2027-01-15"}, {"amount_eur", 10000}}})}});
+  ASSERT_EQ(p.status, 201) << p.body;
+  std::string id = std::to_string(p.json["id"].get<int64_t>());
+  EXPECT_EQ(p.json["versions"][0]["author"], users_[kMember].value());
+  Resp v2 = As(kMember, "POST", "/api/v1/proposals/" + id + "/versions", {{"title", "Buurtkamers (herzien)"}, {"budget_eur", 27500}});
+  ASSERT_EQ(v2.status, 201);
+  EXPECT_EQ(v2.json["versions"].size(), 2u);
+  EXPECT_EQ(v2.json["versions"][1]["number"], 2);
+  EXPECT_EQ(As(kMember, "POST", "/api/v1/proposals/" + id + "/versions", {{"title", ""}}).status, 400);
+  EXPECT_EQ(As(kResident, "POST", "/api/v1/proposals/" + id + "/comments", {{"text", "Graag ook op zaterdag"}}).status, 201);
+  EXPECT_EQ(As(kOfficer, "POST", "/api/v1/proposals/" + id + "/comments", {{"text", "   "}}).status, 400);
+  Resp comments = Send("GET", "/api/v1/proposals/" + id + "/comments");
+  ASSERT_EQ(comments.json["items"].size(), 1u);
+  EXPECT_EQ(comments.json["items"][0]["text"], "Graag ook op zaterdag");
+  Resp s1 = As(kResident, "POST", "/api/v1/proposals/" + id + "/supports");
+  ASSERT_EQ(s1.status, 201);
+  EXPECT_EQ(s1.json["supports"], 1);
+  EXPECT_EQ(As(kResident, "POST", "/api/v1/proposals/" + id + "/supports").status, 409);
+  EXPECT_EQ(Send("GET", "/api/v1/proposals/" + id).json["supports"], 1);
+  // Status: the coalition submits, the officer decides; no revisions once decided.
+  EXPECT_EQ(As(kOfficer, "POST", "/api/v1/proposals/" + id + "/status", {{"status", "funded"}}).status, 409);
+  EXPECT_EQ(As(kMember, "POST", "/api/v1/proposals/" + id + "/status", {{"status", "submitted"}}).status, 200);
+  EXPECT_EQ(As(kMember, "POST", "/api/v1/proposals/" + id + "/status", {{"status", "funded"}}).status, 403);
+  EXPECT_EQ(As(kOfficer, "POST", "/api/v1/proposals/" + id + "/status", {{"status", "funded"}}).status, 200);
+  EXPECT_EQ(As(kMember, "POST", "/api/v1/proposals/" + id + "/versions", {{"title", "Te laat"}}).status, 409);
+  EXPECT_EQ(As(kOfficer, "POST", "/api/v1/proposals/" + id + "/status", {{"status", "maybe"}}).status, 400);
+  Resp list = Send("GET", "/api/v1/challenges/" + Str(c1_) + "/proposals");
+  EXPECT_EQ(list.json["items"].size(), 1u);
+}
+
+TEST_P(Api, OneBallotPerResidentPerRound) {
+  RoundId r = MakeRound();
+  std::string base = "/api/v1/rounds/" + Str(r);
+  Json ballot1 = {{"entries", Json::array({{{"project_id", "p1"}, {"points", 1}}, {{"project_id", "p2"}, {"points", 1}}})}};
+  Json ballot2 = {{"entries", Json::array({{{"project_id", "p3"}, {"points", 1}}})}};
+  Resp early = As(kResident, "PUT", base + "/ballot", ballot1);
+  EXPECT_EQ(early.status, 409);
+  EXPECT_NE(early.json.value("detail", "").find("not open yet"), std::string::npos);
+  // The officer may change projects before voting, then open it.
+  EXPECT_EQ(As(kOfficer, "PATCH", base, {{"max_length", 2}}).status, 200);
+  ASSERT_EQ(As(kOfficer, "POST", base + "/phase", {{"phase", "voting"}}).status, 200);
+  EXPECT_EQ(As(kOfficer, "PATCH", base, {{"budget_eur", 1}}).status, 409);
+  EXPECT_EQ(As(kOfficer, "POST", base + "/phase", {{"phase", "review"}}).status, 409);  // forward only
+  EXPECT_EQ(As(kResident, "PUT", base + "/ballot", ballot1).status, 200);
+  EXPECT_EQ(As(kResident, "GET", base + "/ballot").json["entries"].size(), 2u);
+  // A second ballot replaces the first.
+  EXPECT_EQ(As(kResident, "PUT", base + "/ballot", ballot2).status, 200);
+  Resp mine = As(kResident, "GET", base + "/ballot");
+  ASSERT_EQ(mine.json["entries"].size(), 1u);
+  EXPECT_EQ(mine.json["entries"][0]["project_id"], "p3");
+  Status counted = platform_->WithStore([&](storage::Store& s) -> Status {
+    auto ballots = s.BallotsOf(r);
+    EXPECT_TRUE(ballots.ok());
+    EXPECT_EQ(ballots->size(), 1u);
+    return Status::Ok();
+  });
+  EXPECT_TRUE(counted.ok());
+  // Invalid ballots name the field.
+  Resp unknown = As(kResident, "PUT", base + "/ballot", {{"entries", Json::array({{{"project_id", "p9"}, {"points", 1}}})}});
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_EQ(unknown.json.value("field", ""), "ballot.entries");
+  // Residents of another municipality may not vote here.
+  std::string other_token;
+  AddUser("elders@test.nl", {{UserId(), domain::Role::kResident, m2_, {}}}, &other_token);
+  EXPECT_EQ(Send("PUT", base + "/ballot", ballot2, other_token).status, 403);
+  // Once voting has closed, a ballot is refused.
+  ASSERT_EQ(As(kOfficer, "POST", base + "/phase", {{"phase", "allocation"}}).status, 200);
+  Resp late = As(kResident, "PUT", base + "/ballot", ballot1);
+  EXPECT_EQ(late.status, 409);
+  EXPECT_NE(late.json.value("detail", "").find("closed"), std::string::npos);
+  EXPECT_EQ(As(kResident, "GET", base + "/ballot").json["entries"][0]["project_id"], "p3");
+}
+
+TEST_P(Api, ExperimentsWithMeasurements) {
+  ProposalId prop = MakeProposal();
+  Resp e = As(kOfficer, "POST", "/api/v1/experiments",
+              {{"proposal", prop.value()},
+               {"hypotheses", {"Buurtkamers verminderen eenzaamheid"}},
+               {"indicators", Json::array({{{"name", "eenzaamheid"}, {"unit", "%"}, {"baseline", 48}, {"target", 40}}})},
+               {"milestones", Json::array({{{"title", "Eerste kamer open"}, {"due", "2027-03-01"}, {"amount_eur", 5000}}})}});
+  ASSERT_EQ(e.status, 201) << e.body;
+  std::string id = std::to_string(e.json["id"].get<int64_t>());
+  Resp got = Send("GET", "/api/v1/experiments/" + id);
+  ASSERT_EQ(got.json["indicators"].size(), 1u);
+  std::string ind = std::to_string(got.json["indicators"][0]["id"].get<int64_t>());
+  Resp m = As(kMember, "POST", "/api/v1/experiments/" + id + "/indicators/" + ind + "/measurements",
+              {{"date", "2027-06-01"}, {"value", 44.0}, {"source", "GGD-monitor"}});
+  ASSERT_EQ(m.status, 201) << m.body;
+  EXPECT_EQ(m.json["indicators"][0]["measurements"][0]["value"], 44.0);
+  Resp bad = As(kMember, "POST", "/api/v1/experiments/" + id + "/indicators/" + ind + "/measurements", {{"date", "juni"}, {"value", 1}});
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json.value("field", ""), "measurement.date");
+  EXPECT_EQ(As(kMember, "POST", "/api/v1/experiments/" + id + "/indicators/99999/measurements", {{"date", "2027-06-01"}, {"value", 1}}).status, 404);
+  Resp done = As(kOfficer, "PATCH", "/api/v1/experiments/" + id, {{"status", "completed"}, {"outcome", "Eenzaamheid daalde"}});
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(done.json["status"], "completed");
+  EXPECT_EQ(done.json["indicators"][0]["measurements"].size(), 1u);
+  EXPECT_EQ(As(kOfficer, "PATCH", "/api/v1/experiments/" + id, {{"status", "abandoned"}}).status, 400);
+  EXPECT_EQ(Send("GET", "/api/v1/experiments").json["items"].size(), 1u);
+}
+
+TEST_P(Api, ConcurrentReadsAndWrites) {
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      httplib::Client c("127.0.0.1", server_->port());
+      c.set_keep_alive(true);
+      httplib::Headers h = {{"Authorization", "Bearer " + tokens_[kOfficer]}};
+      for (int i = 0; i < 15; ++i) {
+        if (t % 2 == 0) {
+          Json body = {{"name", "Parallel " + std::to_string(t) + "-" + std::to_string(i)}, {"kind", "company"}, {"municipality", m1_.value()}};
+          auto r = c.Post("/api/v1/actors", h, body.dump(), "application/json");
+          if (!r || r->status != 201) ++failures;
+        } else {
+          auto r = c.Get("/api/v1/actors?limit=100&q=parallel");
+          if (!r || r->status != 200) ++failures;
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures.load(), 0);
+  Resp all = Send("GET", "/api/v1/actors?q=parallel&limit=100");
+  EXPECT_EQ(all.json["items"].size(), 45u);
+}
+
+// What the API creates is what the CLI export (service::Export) shows.
+TEST_P(Api, RoundTripApiToExport) {
+  Resp a = As(kOfficer, "POST", "/api/v1/actors",
+              {{"name", "Coöperatie De Groene Wijk"}, {"kind", "social_enterprise"}, {"municipality", m1_.value()},
+               {"area", "Overvecht"}, {"themes", {"Energietransitie"}}, {"capabilities", {"Zonnepanelen", "buurtnetwerken"}},
+               {"description", "Zonnedaken, samen"}, {"size", 14}, {"website", "https://groenewijk.example"}});
+  ASSERT_EQ(a.status, 201) << a.body;
+  Resp t = As(kOfficer, "POST", "/api/v1/actors/" + std::to_string(a.json["id"].get<int64_t>()) + "/ties",
+              {{"b", a2_.value()}, {"weight", 2.5}, {"kind", "partnered"}, {"from", "2025-03-01"}});
+  ASSERT_EQ(t.status, 201) << t.body;
+  Resp c = As(kOfficer, "POST", "/api/v1/challenges",
+              {{"municipality", m1_.value()}, {"title", "Energiearmoede in Overvecht"}, {"text", "Hoge energierekeningen"},
+               {"themes", {"energietransitie"}}, {"capabilities", Json::array({{{"capability", "Zonnepanelen"}, {"weight", 2}}})},
+               {"sector_mix", {{"business", 1}, {"government", 1}}}, {"budget_eur", 80000}, {"deadline", "2027-06-30"}});
+  ASSERT_EQ(c.status, 201) << c.body;
+
+  std::map<std::string, Json> exported;
+  for (const char* kind : {"actors", "ties", "challenges"}) {
+    std::string path = (dir_.empty() ? std::filesystem::temp_directory_path() / (schema_ + kind) : dir_ / kind).string() + ".json";
+    Status s = platform_->WithStore([&](storage::Store& store) -> Status {
+      auto n = service::Export(store, service::ParseEntityKind(kind).value(), path);
+      return n.ok() ? Status::Ok() : n.status();
+    });
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    exported[kind] = Json::parse(ss.str());
+    std::filesystem::remove(path);
+  }
+  auto find = [](const Json& arr, int64_t id) {
+    for (const auto& e : arr)
+      if (e.value("id", int64_t{0}) == id) return e;
+    return Json();
+  };
+  Json ea = find(exported["actors"], a.json["id"]);
+  ASSERT_FALSE(ea.is_null()) << exported["actors"].dump();
+  for (const char* f : {"name", "kind", "area", "description", "size", "website", "themes", "capabilities"})
+    EXPECT_EQ(ea[f], a.json[f]) << f << ": export " << ea[f] << " vs API " << a.json[f];
+  EXPECT_EQ(ea["municipality"], "GM0344");  // the export names municipalities by CBS code
+  EXPECT_EQ(a.json["themes"], Json::array({"energietransitie"}));
+  Json et = find(exported["ties"], t.json["id"]);
+  ASSERT_FALSE(et.is_null()) << exported["ties"].dump();
+  for (const char* f : {"a", "b", "weight", "kind", "from"}) EXPECT_EQ(et[f], t.json[f]) << f;
+  Json ec = find(exported["challenges"], c.json["id"]);
+  ASSERT_FALSE(ec.is_null());
+  for (const char* f : {"title", "text", "themes", "capabilities", "sector_mix", "budget_eur", "deadline", "phase", "created_at"})
+    EXPECT_EQ(ec[f], c.json[f]) << f;
+  EXPECT_EQ(ec["municipality"], "GM0344");
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, Api, ::testing::Values(Backend::kSqlite), BackendName);
+INSTANTIATE_TEST_SUITE_P(Postgres, Api, ::testing::Values(Backend::kPostgres), BackendName);
+
+}  // namespace
+}  // namespace weefsel::apitest
