@@ -21,6 +21,7 @@ int Fail(const Status& s);
 void SetAction(CLI::App* sub, std::function<int()> fn);
 
 void RegisterStoreCommands(CLI::App& app);   // init, demo, import, export, stats (cmd_store.cc)
+void RegisterServeCommands(CLI::App& app);   // serve, user add (cmd_serve.cc)
 void RegisterFundCommands(CLI::App& app);    // pb (cmd_fund.cc)
 
 }  // namespace weefsel::cli

@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
   app.set_version_flag("--version", "weefsel 0.1.0");
   weefsel::cli::RegisterStoreCommands(app);
+  weefsel::cli::RegisterServeCommands(app);
   weefsel::cli::RegisterFundCommands(app);
   // Engine command groups register here as they land.
   app.parse_complete_callback([&] { weefsel::InitLogging(log_level); });
