@@ -23,5 +23,6 @@ void SetAction(CLI::App* sub, std::function<int()> fn);
 void RegisterStoreCommands(CLI::App& app);   // init, demo, import, export, stats (cmd_store.cc)
 void RegisterServeCommands(CLI::App& app);   // serve, user add (cmd_serve.cc)
 void RegisterFundCommands(CLI::App& app);    // pb (cmd_fund.cc)
+void RegisterFabricCommands(CLI::App& app);  // fabric report, weave, export (cmd_fabric.cc)
 
 }  // namespace weefsel::cli
