@@ -56,12 +56,18 @@ Prepared Prepared::Build(const Instance& in, const RuleOptions& options) {
     }
     ++P.mult[it->second];
   }
+  P.support_util.resize(P.num_projects);
+  P.uniform_util.assign(P.num_projects, -1);
   for (size_t j = 0; j < ballots.size(); ++j)
     for (auto& [p, x] : ballots[j]) {
-      P.support[p].push_back({static_cast<int>(j), x});
+      P.support[p].push_back({static_cast<int>(j), static_cast<int>(P.mult[j])});
+      P.support_util[p].push_back(x);
       P.total_util[p] += P.mult[j] * x;
       P.supporters[p] += P.mult[j];
+      int64_t& u = P.uniform_util[p];
+      u = u == -1 ? x : (u == x ? u : 0);
     }
+  for (auto& u : P.uniform_util) u = std::max<int64_t>(u, 0);
   std::vector<int> order(P.num_projects);
   for (int i = 0; i < P.num_projects; ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](int a, int b) { return in.projects[a].id < in.projects[b].id; });
@@ -239,21 +245,36 @@ class Mes {
     groups_.clear();
     avail_d_ = 0;
     avail_e_ = 0;
-    for (const Support& s : P_.support[p]) {
-      int c = ballot_cls_[s.ballot];
-      if (c == 0) continue;
-      if (mark_[c] != stamp_) {
-        mark_[c] = stamp_;
-        head_[c] = -1;
+    const auto& sup = P_.support[p];
+    if (int64_t u = P_.uniform_util[p]; u > 0) {  // approval: one group per class
+      for (const Support& s : sup) {
+        int c = ballot_cls_[s.ballot];
+        if (c == 0) continue;
+        if (mark_[c] != stamp_) {
+          mark_[c] = stamp_;
+          head_[c] = static_cast<int>(groups_.size());
+          groups_.push_back({c, u, 0, -1});
+        }
+        groups_[head_[c]].weight += s.mult;
       }
-      int g = head_[c];
-      while (g >= 0 && groups_[g].util != s.util) g = groups_[g].next;
-      if (g < 0) {
-        g = static_cast<int>(groups_.size());
-        groups_.push_back({c, s.util, 0, head_[c]});
-        head_[c] = g;
+    } else {
+      const auto& utils = P_.support_util[p];
+      for (size_t k = 0; k < sup.size(); ++k) {
+        int c = ballot_cls_[sup[k].ballot];
+        if (c == 0) continue;
+        if (mark_[c] != stamp_) {
+          mark_[c] = stamp_;
+          head_[c] = -1;
+        }
+        int g = head_[c];
+        while (g >= 0 && groups_[g].util != utils[k]) g = groups_[g].next;
+        if (g < 0) {
+          g = static_cast<int>(groups_.size());
+          groups_.push_back({c, utils[k], 0, head_[c]});
+          head_[c] = g;
+        }
+        groups_[g].weight += sup[k].mult;
       }
-      groups_[g].weight += P_.mult[s.ballot];
     }
     for (const Group& g : groups_) {
       avail_d_ += double(g.weight) * cls_[g.cls].d;
@@ -284,19 +305,15 @@ class Mes {
       for (size_t gi = 0; gi < groups_.size(); ++gi) {
         if (poor_[gi]) continue;
         const Group& g = groups_[gi];
-        if (cls_[g.cls].d < rho * double(g.util)) {
+        double b = cls_[g.cls].d;
+        if (b < rho * double(g.util)) {  // poor at this rho: pays everything it has
           poor_[gi] = 1;
           changed = true;
+          num -= double(g.weight) * b;
+          den -= double(g.weight) * double(g.util);
         }
       }
       if (!changed) break;
-      num = double(P_.cost(p));
-      den = 0;
-      for (size_t gi = 0; gi < groups_.size(); ++gi) {
-        const Group& g = groups_[gi];
-        if (poor_[gi]) num -= double(g.weight) * cls_[g.cls].d;
-        else den += double(g.weight) * double(g.util);
-      }
     }
     // Error bound. Rho depends only on the budgets of poor groups (d rho / d b = -w / den), so
     // the budget errors of poor groups and of groups too close to the boundary to classify count,
@@ -409,12 +426,14 @@ class Mes {
     }
     // Move each supporter to its group's new class (the group index is found through the chains
     // Gather(p) left; new classes are unmarked, so a moved ballot is never matched again).
-    for (const Support& sp : P_.support[p]) {
-      int c = ballot_cls_[sp.ballot];
+    const auto& sup = P_.support[p];
+    const auto& utils = P_.support_util[p];
+    for (size_t k = 0; k < sup.size(); ++k) {
+      int c = ballot_cls_[sup[k].ballot];
       if (c == 0 || mark_[c] != stamp_) continue;
       int g = head_[c];
-      while (g >= 0 && groups_[g].util != sp.util) g = groups_[g].next;
-      ballot_cls_[sp.ballot] = new_cls[g];
+      while (g >= 0 && groups_[g].util != utils[k]) g = groups_[g].next;
+      ballot_cls_[sup[k].ballot] = new_cls[g];
     }
     if (r) {
       r->rho[p] = est.rho * (P_.in->vote_type == VoteType::kApproval ? 1.0 : 1.0 / double(P_.in->scale));

@@ -15,8 +15,8 @@
 namespace weefsel::fund::internal {
 
 struct Support {
-  int ballot = 0;     // index of the distinct ballot
-  int64_t util = 0;   // > 0
+  int ballot = 0;  // index of the distinct ballot
+  int mult = 0;    // how many voters cast it
 };
 
 struct Prepared {
@@ -25,6 +25,8 @@ struct Prepared {
   int64_t num_voters = 0;
   std::vector<int64_t> mult;                  // per distinct ballot: how many voters cast it
   std::vector<std::vector<Support>> support;  // per project: ballots with positive utility
+  std::vector<std::vector<int64_t>> support_util;  // parallel to support: the utility (> 0)
+  std::vector<int64_t> uniform_util;          // per project: the utility if every supporter gives the same, else 0
   std::vector<int64_t> total_util;            // per project: sum of mult * util
   std::vector<int64_t> supporters;            // per project: voters with positive utility
   std::vector<int> rank;                      // per project: position in string-id order

@@ -297,7 +297,7 @@ Outcome RunPhragmen(const Prepared& P, const RuleOptions& opt) {
   std::vector<int64_t> cnt;
   auto sum_loads = [&](int p, bool exact, mpq_class* s_exact) -> double {
     cnt.assign(load.size(), 0);
-    for (const auto& s : P.support[p]) cnt[ballot_load[s.ballot]] += P.mult[s.ballot];
+    for (const auto& s : P.support[p]) cnt[ballot_load[s.ballot]] += s.mult;
     double s = 0;
     if (exact) *s_exact = 0;
     for (size_t c = 1; c < cnt.size(); ++c)
