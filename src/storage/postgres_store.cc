@@ -84,6 +84,8 @@ constexpr auto kRowWriters = MakeWriters(std::make_index_sequence<16>{});
 
 // Batches at least this large may drop and rebuild the table's foreign keys and indexes.
 constexpr size_t kRebuildFrom = 20000;
+// Reservations at least this large take one locked contiguous block of the id sequence.
+constexpr size_t kReserveBlockFrom = 1000;
 
 class PostgresConnection final : public SqlConnection {
  public:
@@ -169,6 +171,7 @@ class PostgresConnection final : public SqlConnection {
         for (size_t i = 0; i < fks.size(); ++i) {
           WEEFSEL_RETURN_IF_ERROR(Exec("ALTER TABLE " + table + " DROP CONSTRAINT " + fks.Str(i, 0)));
         }
+        if (!idx.empty()) WEEFSEL_RETURN_IF_ERROR(Exec("SET LOCAL maintenance_work_mem = '256MB'"));
         for (size_t i = 0; i < idx.size(); ++i) {
           WEEFSEL_RETURN_IF_ERROR(Exec("DROP INDEX " + idx.Str(i, 0)));
           restore.push_back(idx.Str(i, 1));
@@ -196,6 +199,21 @@ class PostgresConnection final : public SqlConnection {
   Result<std::vector<int64_t>> ReserveIds(const std::string& table, size_t n) override {
     std::vector<int64_t> ids;
     if (n == 0) return ids;
+    if (n >= kReserveBlockFrom) {
+      // One contiguous block: ALTER SEQUENCE (a no-op change) takes a lock that makes concurrent
+      // nextval() calls wait until this transaction ends, so nextval + setval cannot interleave.
+      WEEFSEL_ASSIGN_OR_RETURN(SqlRows seq, Query("SELECT pg_get_serial_sequence($1, 'id')", {table}));
+      if (seq.empty() || seq.Null(0, 0)) return Status::Internal("table " + table + " has no id sequence");
+      const std::string name = seq.Str(0, 0);
+      WEEFSEL_RETURN_IF_ERROR(Exec("ALTER SEQUENCE " + name + " INCREMENT BY 1"));
+      WEEFSEL_ASSIGN_OR_RETURN(SqlRows first, Query("SELECT nextval($1::regclass)", {name}));
+      const int64_t start = first.Int(0, 0);
+      WEEFSEL_RETURN_IF_ERROR(
+          Query("SELECT setval($1::regclass, $2)", {name, start + static_cast<int64_t>(n) - 1}).status());
+      ids.resize(n);
+      for (size_t i = 0; i < n; ++i) ids[i] = start + static_cast<int64_t>(i);
+      return ids;
+    }
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
                              Query("SELECT nextval(pg_get_serial_sequence($1, 'id')) FROM generate_series(1, $2)",
                                    {table, static_cast<int64_t>(n)}));
