@@ -875,6 +875,30 @@ TEST_P(StoreContract, LargeBulkKeepsConstraints) {
   EXPECT_EQ(store_->Count()->actors, 999);
 }
 
+// Two stores on one database (two connections, as two processes would have) never hand out the
+// same id, whether ids come from a bulk block or one at a time.
+TEST_P(StoreContract, TwoConnectionsShareIdsSafely) {
+  auto other = Store::Open(url_);
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  std::vector<Actor> bulk;
+  for (int i = 0; i < 1500; ++i) bulk.push_back(Org("Bulk " + std::to_string(i)));
+  ASSERT_TRUE(store_->InsertActors(bulk).ok());
+  Actor single = Org("Los");
+  ASSERT_TRUE((*other)->Insert(single).ok());
+  std::vector<Actor> more{Org("Nog een"), Org("En nog een")};
+  ASSERT_TRUE((*other)->InsertActors(more).ok());
+  ActorId last = AddActor("Laatste");
+  std::set<ActorId> ids{single.id, more[0].id, more[1].id, last};
+  for (const auto& a : bulk) ids.insert(a.id);
+  EXPECT_EQ(ids.size(), bulk.size() + 4);
+  EXPECT_GT(single.id, bulk.back().id);
+  EXPECT_EQ((*other)->Count()->actors, 1504);
+  int64_t v = Version();
+  Actor late = Org("Via de ander");
+  ASSERT_TRUE((*other)->Insert(late).ok());
+  EXPECT_NE(Version(), v) << "the data version sees writes through another connection";
+}
+
 // --- lists --------------------------------------------------------------------------------------
 
 TEST_P(StoreContract, ListFiltersPagingAndOrder) {
