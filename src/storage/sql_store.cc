@@ -365,6 +365,7 @@ Status SqlStore::Explain(const Status& s, std::string_view entity, const std::ve
     return Status::AlreadyExists(std::string(entity) + "." + s.message() + ": a row with this value already exists");
   if (s.code() == StatusCode::kInvalidArgument && StartsWith(s.message(), kForeignKeyMarker)) {
     for (const auto& ref : refs) {
+      if (ref.id <= 0) continue;  // an unset reference is NULL and cannot be the culprit
       Status e = Exists(ref.table, ref.id, ref.field);
       if (!e.ok()) return e;
     }
