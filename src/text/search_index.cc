@@ -149,7 +149,11 @@ double TermIndex::Idf(const std::string& term) const {
 }
 
 std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::string>& query_terms) const {
-  std::unordered_map<int32_t, double> acc;
+  // Dense accumulator with a touched list: common terms reach many documents.
+  thread_local std::vector<double> acc;
+  thread_local std::vector<int32_t> touched;
+  if (acc.size() < doc_len_.size()) acc.assign(doc_len_.size(), 0.0);
+  touched.clear();
   std::unordered_set<int32_t> seen;
   for (const auto& qt : query_terms) {
     auto it = term_ids_.find(qt);
@@ -157,10 +161,17 @@ std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::
     const double idf = idf_[it->second];
     for (auto [doc, tf] : postings_[it->second]) {
       double norm = params_.k1 * (1 - params_.b + params_.b * doc_len_[doc] / avg_len_);
-      acc[doc] += idf * tf * (params_.k1 + 1) / (tf + norm);
+      if (acc[doc] == 0.0) touched.push_back(doc);
+      acc[doc] += idf * tf * (params_.k1 + 1) / (tf + norm) + 1e-300;
     }
   }
-  return {acc.begin(), acc.end()};
+  std::vector<std::pair<int32_t, double>> out;
+  out.reserve(touched.size());
+  for (int32_t doc : touched) {
+    out.push_back({doc, acc[doc]});
+    acc[doc] = 0.0;
+  }
+  return out;
 }
 
 }  // namespace weefsel::text
