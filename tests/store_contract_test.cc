@@ -785,7 +785,7 @@ TEST_P(StoreContract, BulkInserts) {
   for (int i = 0; i < 1000; ++i)
     ties.push_back(Tie{.a = actors[(i * 7) % 300].id,
                        .b = actors[(i * 7 + 1 + i % 50) % 300].id,
-                       .weight = 1 + i % 5,
+                       .weight = 1.0 + i % 5,
                        .note = i % 10 ? "" : "tab\there"});
   ASSERT_TRUE(store_->InsertTies(ties).ok());
   EXPECT_EQ(store_->Count()->ties, 1000);
