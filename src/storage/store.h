@@ -17,6 +17,9 @@
 // status (or throws), everything it wrote is rolled back and that status is returned. Calls nest:
 // an inner Transaction joins the outer one. Bulk inserts (InsertActors, InsertTies) are one
 // transaction each when not already inside one, and use COPY on PostgreSQL.
+// (Both backends join through a SAVEPOINT: a failing inner body or a failed write such as a
+// duplicate undoes only its own writes and leaves the outer transaction usable; nothing is durable
+// until the outermost body succeeds. A throwing body is rolled back and returns Internal.)
 //
 // Thread-safety: a Store object is used by one thread at a time; open one per thread (or guard it)
 // for concurrent use. Several processes may share one SQLite file (busy timeout 5 s).
