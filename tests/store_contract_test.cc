@@ -1023,6 +1023,37 @@ TEST(StoreOpen, UnopenableSqliteIsUnavailable) {
   EXPECT_EQ(Store::Open("").status().code(), StatusCode::kInvalidArgument);
 }
 
+// Two processes on one SQLite file: a writer waits up to the 5 s busy timeout for another's
+// transaction, then gets Unavailable (503), not a hang or a crash.
+TEST(SqliteStore, BusyWriterIsUnavailableAfterTimeout) {
+  auto dir = std::filesystem::temp_directory_path() / ("weefsel-busy-" + UniqueName());
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "weefsel.db").string();
+  auto first = Store::Open(path);
+  auto second = Store::Open(path);
+  ASSERT_TRUE(first.ok() && second.ok());
+  Status blocked;
+  double waited = 0;
+  Status outer = (*first)->Transaction([&]() -> Status {
+    Municipality m = Gemeente("GM0001", "Eerste");
+    WEEFSEL_RETURN_IF_ERROR((*first)->Insert(m).status());
+    Municipality other = Gemeente("GM0002", "Tweede");
+    auto start = std::chrono::steady_clock::now();
+    blocked = (*second)->Insert(other).status();
+    waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return Status::Ok();
+  });
+  ASSERT_TRUE(outer.ok()) << outer.ToString();
+  EXPECT_EQ(blocked.code(), StatusCode::kUnavailable) << blocked.ToString();
+  EXPECT_GE(waited, 4.0);
+  Municipality later = Gemeente("GM0003", "Derde");
+  EXPECT_TRUE((*second)->Insert(later).ok()) << "free again once the other commits";
+  EXPECT_EQ((*second)->Count()->municipalities, 2);
+  first->reset();
+  second->reset();
+  std::filesystem::remove_all(dir);
+}
+
 TEST(StoreOpen, InMemorySqliteWorks) {
   auto s = Store::Open(":memory:");
   ASSERT_TRUE(s.ok()) << s.status().ToString();
