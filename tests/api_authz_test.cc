@@ -114,6 +114,7 @@ class AuthzMatrix : public ApiWorld {
                                     {401, 403, 403, 201, 403, 201}};
     t["PATCH /api/v1/challenges/{id}"] = {[this, v1] { return Req{v1 + "/challenges/" + Str(c1_), {{"budget_eur", 50000}}}; },
                                           {401, 403, 403, 200, 403, 200}};
+    t["GET /api/v1/challenges/{id}/matches"] = {[this, v1] { return Req{v1 + "/challenges/" + Str(c1_) + "/matches?limit=5"}; }, kPublic};
     t["GET /api/v1/challenges/{id}/coalitions"] = {[this, v1] { return Req{v1 + "/challenges/" + Str(c1_) + "/coalitions"}; }, kPublic};
     t["POST /api/v1/challenges/{id}/coalitions"] = {[this, v1] {
                                                       return Req{v1 + "/challenges/" + Str(c1_) + "/coalitions",

@@ -432,6 +432,27 @@ TEST_P(Api, ConcurrentReadsAndWrites) {
   EXPECT_EQ(all.json["items"].size(), 45u);
 }
 
+TEST_P(Api, MatchesOfAChallengeFollowTheData) {
+  Resp r = Send("GET", "/api/v1/challenges/" + Str(c1_) + "/matches?limit=3");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ASSERT_FALSE(r.json["items"].empty());
+  EXPECT_LE(r.json["items"].size(), 3u);
+  EXPECT_EQ(r.json["items"][0]["actor"], a1_.value()) << r.body;  // same theme, capability and municipality
+  EXPECT_FALSE(r.json["items"][0]["reasons"].empty());
+  EXPECT_EQ(Send("GET", "/api/v1/challenges/999999/matches").status, 404);
+  EXPECT_EQ(Send("GET", "/api/v1/challenges/" + Str(c1_) + "/matches?limit=1000").json.value("field", ""), "limit");
+  // A new actor that fits shows up: the matcher is rebuilt for the new data version.
+  Resp made = As(kOfficer, "POST", "/api/v1/actors",
+                 {{"name", "Zuilen Samen"}, {"kind", "citizens_initiative"}, {"municipality", m1_.value()},
+                  {"themes", {"eenzaamheid"}}, {"capabilities", {"buurtnetwerken"}},
+                  {"description", "Eenzaamheid in Zuilen te lijf met buurtnetwerken"}});
+  ASSERT_EQ(made.status, 201);
+  Resp again = Send("GET", "/api/v1/challenges/" + Str(c1_) + "/matches?limit=10");
+  bool found = false;
+  for (const auto& m : again.json["items"]) found |= m["actor"] == made.json["id"];
+  EXPECT_TRUE(found) << again.body;
+}
+
 // What the API creates is what the CLI export (service::Export) shows.
 TEST_P(Api, RoundTripApiToExport) {
   Resp a = As(kOfficer, "POST", "/api/v1/actors",

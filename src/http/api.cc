@@ -214,7 +214,7 @@ Result<std::string> StringOfBody(const Json& body, const char* name, size_t max)
 
 // ---- the route table ------------------------------------------------------------------------
 
-Api::Api(service::Platform& platform, ApiOptions options) : platform_(platform), options_(options) {
+Api::Api(service::Platform& platform, ApiOptions options) : platform_(platform), matches_(platform), options_(options) {
   BuildRoutes();
   openapi_body_ = OpenApi().dump();
 }
@@ -465,6 +465,22 @@ void Api::BuildRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.UpdateChallenge(c.who, c.Path<ChallengeTag>(0),
                                                             [&](domain::Challenge& y) { return Apply(c.body, y); }));
          return Ok(ToJson(x));
+       }});
+
+  // Matches (the match engine on a snapshot of the store, rebuilt when the data change).
+  Add({"GET", "/api/v1/challenges/{id}/matches", "challenges",
+       "The actors that fit a challenge, best first, each with the reasons that carried it", false, false, true, {"limit"},
+       [this](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
+         WEEFSEL_ASSIGN_OR_RETURN(auto ranked, matches_.MatchesFor(c.Path<ChallengeTag>(0), static_cast<int>(q.limit)));
+         Json items = Json::array();
+         for (const auto& m : ranked) {
+           Json reasons = Json::array();
+           for (const auto& r : m.reasons) reasons.push_back({{"code", r.code}, {"detail", r.detail}, {"contribution", r.contribution}});
+           items.push_back({{"actor", m.actor.value()}, {"name", m.name}, {"sector", domain::SectorCode(m.sector)}, {"score", m.score},
+                            {"community", m.community}, {"unexpected", m.unexpected}, {"reasons", reasons}});
+         }
+         return Ok({{"items", items}, {"limit", q.limit}});
        }});
 
   // Coalitions.
@@ -753,9 +769,10 @@ void Api::Problem(httplib::Response& res, const Status& s, const std::string& in
 void Api::Handle(const httplib::Request& req, httplib::Response& res) {
   std::vector<std::string> raw_params;
   std::string allow;
-  const Route* route = Match(req.method, req.path, raw_params, allow);
+  // HEAD is answered as GET (cpp-httplib drops the body).
+  const Route* route = Match(req.method == "HEAD" ? "GET" : req.method, req.path, raw_params, allow);
   if (!route) {
-    if (req.method == "HEAD" || !allow.empty()) {
+    if (!allow.empty()) {
       res.set_header("Allow", allow);
       Problem(res, Status::InvalidArgument("method: " + req.method + " is not allowed here (allowed: " + allow + ")"), req.path, 405);
     } else {
@@ -847,7 +864,7 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
   res.status = r.status;
   if (r.status == 204) return;
   std::string body = r.raw.empty() ? r.json.dump() : std::move(r.raw);
-  if (req.method == "GET" && r.status == 200) {
+  if (reads && r.status == 200) {
     std::string etag = ETagOf(body);
     res.set_header("ETag", etag);
     res.set_header("Cache-Control", route->cached ? "no-cache" : "private, no-cache");

@@ -26,6 +26,7 @@
 
 #include "base/status.h"
 #include "http/json_codec.h"
+#include "service/matches.h"
 #include "service/platform.h"
 
 namespace weefsel::http {
@@ -85,6 +86,7 @@ class Api {
   };
 
   service::Platform& platform_;
+  service::MatchService matches_;
   ApiOptions options_;
   std::vector<Route> routes_;
   std::shared_mutex cache_mu_;

@@ -64,9 +64,38 @@ std::string Platform::Dialect() {
   return store_->Dialect();
 }
 
+// Holds the store lock for a use case that may write; on release the cached data version is
+// marked stale, so the next read sees the change at once.
+class Platform::WriteLock {
+ public:
+  explicit WriteLock(Platform& p) : p_(p), lock_(p.mu_) {}
+  ~WriteLock() { p_.dirty_.store(true); }
+
+ private:
+  Platform& p_;
+  std::lock_guard<std::mutex> lock_;
+};
+
 Result<int64_t> Platform::DataVersion() {
-  std::lock_guard lock(mu_);
-  return store_->DataVersion();
+  int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  int64_t ttl = static_cast<int64_t>(options_.version_ttl.count()) * 1000000;
+  if (!dirty_.load() && now - checked_at_.load() < ttl) return version_.load();
+  std::unique_lock lock(mu_, std::defer_lock);
+  if (!dirty_.load()) {
+    // Fresh enough unless the store changed behind our back: let one thread look, the others go on.
+    if (!lock.try_lock()) return version_.load();
+  } else {
+    lock.lock();
+  }
+  dirty_.store(false);
+  auto v = store_->DataVersion();
+  if (!v.ok()) {
+    dirty_.store(true);
+    return v.status();
+  }
+  version_.store(*v);
+  checked_at_.store(now);
+  return *v;
 }
 
 Status Platform::Ready() {
@@ -76,7 +105,7 @@ Status Platform::Ready() {
 }
 
 Status Platform::WithStore(const std::function<Status(storage::Store&)>& fn) {
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   return fn(*store_);
 }
 
@@ -126,7 +155,7 @@ Result<domain::User> Platform::InsertUser(domain::User user, const std::string& 
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(user));
   WEEFSEL_ASSIGN_OR_RETURN(user.password_hash, HashPassword(password, options_.password_cost));
   user.created_at = Now();
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   for (const auto& g : grants) {
     if (g.role == Role::kOfficer || g.role == Role::kResident) {
       if (!g.municipality.valid()) return Status::InvalidArgument("grants.municipality: required for role " + std::string(domain::RoleCode(g.role)));
@@ -163,7 +192,7 @@ Result<std::vector<domain::RoleGrant>> Platform::GrantsOf(const Principal& p, Us
 
 Status Platform::Grant(const Principal& p, const domain::RoleGrant& g) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetUser(g.user).status());
   bool allowed = false;
   if (g.role == Role::kResident) {
@@ -182,7 +211,7 @@ Status Platform::Grant(const Principal& p, const domain::RoleGrant& g) {
 
 Status Platform::Revoke(const Principal& p, const domain::RoleGrant& g) {
   WEEFSEL_RETURN_IF_ERROR(Require(p, false, "only a platform admin may revoke roles"));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   return store_->Revoke(g);
 }
 
@@ -208,7 +237,7 @@ Result<domain::Municipality> Platform::CreateMunicipality(const Principal& p, do
   WEEFSEL_RETURN_IF_ERROR(Require(p, false, "only a platform admin may add municipalities"));
   m.id = MunicipalityId();
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(m));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->Insert(m).status());
   return m;
 }
@@ -216,7 +245,7 @@ Result<domain::Municipality> Platform::CreateMunicipality(const Principal& p, do
 Result<domain::Municipality> Platform::UpdateMunicipality(const Principal& p, MunicipalityId id,
                                                           const Patch<domain::Municipality>& patch) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Municipality m, store_->GetMunicipality(id));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(id), "only officers of municipality " + M(id) + " may change it"));
   WEEFSEL_RETURN_IF_ERROR(patch(m));
@@ -246,7 +275,7 @@ Result<domain::Actor> Platform::CreateActor(const Principal& p, domain::Actor a)
   if (a.source.empty()) a.source = "api";
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(a.themes, a.capabilities));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(a));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   if (a.municipality.valid()) WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(a.municipality).status().WithContext("actor.municipality"));
   WEEFSEL_RETURN_IF_ERROR(store_->Insert(a).status());
   return a;
@@ -254,7 +283,7 @@ Result<domain::Actor> Platform::CreateActor(const Principal& p, domain::Actor a)
 
 Result<domain::Actor> Platform::UpdateActor(const Principal& p, ActorId id, const Patch<domain::Actor>& patch) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(id));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(a.municipality) || p.IsMemberOf(id),
                                   "only members of actor " + std::to_string(id.value()) + " or officers of its municipality may change it"));
@@ -273,7 +302,7 @@ Result<domain::Actor> Platform::UpdateActor(const Principal& p, ActorId id, cons
 
 Status Platform::DeleteActor(const Principal& p, ActorId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(id));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(a.municipality), "only officers of municipality " + M(a.municipality) + " may remove its actors"));
   return store_->DeleteActor(id);
@@ -295,7 +324,7 @@ Result<domain::Tie> Platform::CreateTie(const Principal& p, domain::Tie t) {
   t.id = TieId();
   domain::Normalize(t);
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(t));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(t.a));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor b, store_->GetActor(t.b));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsMemberOf(a.id) || p.IsMemberOf(b.id) || p.IsOfficerOf(a.municipality) || p.IsOfficerOf(b.municipality),
@@ -306,7 +335,7 @@ Result<domain::Tie> Platform::CreateTie(const Principal& p, domain::Tie t) {
 
 Status Platform::DeleteTie(const Principal& p, ActorId actor, TieId tie) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(auto ties, store_->TiesOf(actor));
   auto it = std::find_if(ties.begin(), ties.end(), [tie](const auto& t) { return t.id == tie; });
   if (it == ties.end()) return Status::NotFound("tie " + std::to_string(tie.value()) + " of actor " + std::to_string(actor.value()));
@@ -338,7 +367,7 @@ Result<domain::Challenge> Platform::CreateChallenge(const Principal& p, domain::
   std::vector<std::string> no_caps;
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(c.themes, no_caps));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(c.municipality).status().WithContext("challenge.municipality"));
   WEEFSEL_RETURN_IF_ERROR(store_->Insert(c).status());
   return c;
@@ -346,7 +375,7 @@ Result<domain::Challenge> Platform::CreateChallenge(const Principal& p, domain::
 
 Result<domain::Challenge> Platform::UpdateChallenge(const Principal& p, ChallengeId id, const Patch<domain::Challenge>& patch) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge c, store_->GetChallenge(id));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(c.municipality), "only officers of municipality " + M(c.municipality) + " may change its challenges"));
   MunicipalityId before = c.municipality;
@@ -391,7 +420,7 @@ Result<domain::Coalition> Platform::GetCoalition(CoalitionId id) {
 
 Result<domain::Coalition> Platform::ProposeCoalition(const Principal& p, domain::Coalition c) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(c.challenge));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may propose coalitions for its challenges"));
   c.id = CoalitionId();
@@ -424,7 +453,7 @@ void SettleStatus(domain::Coalition& c) {
 
 Result<domain::Coalition> Platform::Invite(const Principal& p, CoalitionId id, ActorId actor) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(c.challenge));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may invite actors into coalitions"));
@@ -449,7 +478,7 @@ Result<domain::Coalition> Platform::Invite(const Principal& p, CoalitionId id, A
 
 Result<domain::Coalition> Platform::Accept(const Principal& p, CoalitionId id, ActorId actor) {
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsMemberOf(actor), "only members of actor " + std::to_string(actor.value()) + " may answer its invitations"));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(id));
   auto it = std::find_if(c.members.begin(), c.members.end(), [actor](const auto& m) { return m.actor == actor; });
   if (it == c.members.end() || it->status != domain::MemberStatus::kInvited)
@@ -462,7 +491,7 @@ Result<domain::Coalition> Platform::Accept(const Principal& p, CoalitionId id, A
 
 Result<domain::Coalition> Platform::Decline(const Principal& p, CoalitionId id, ActorId actor) {
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsMemberOf(actor), "only members of actor " + std::to_string(actor.value()) + " may answer its invitations"));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(id));
   auto it = std::find_if(c.members.begin(), c.members.end(), [actor](const auto& m) { return m.actor == actor; });
   if (it == c.members.end() || (it->status != domain::MemberStatus::kInvited && it->status != domain::MemberStatus::kProposed))
@@ -495,7 +524,7 @@ Result<domain::Proposal> Platform::GetProposal(ProposalId id) {
 
 Result<domain::Proposal> Platform::CreateProposal(const Principal& p, CoalitionId coalition, domain::ProposalVersion v) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(coalition));
   WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, coalition));
   WEEFSEL_RETURN_IF_ERROR(Require(p, member, "only members of the coalition's actors may write its proposals"));
@@ -513,7 +542,7 @@ Result<domain::Proposal> Platform::CreateProposal(const Principal& p, CoalitionI
 
 Result<domain::Proposal> Platform::AddVersion(const Principal& p, ProposalId id, domain::ProposalVersion v) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
   WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
   WEEFSEL_RETURN_IF_ERROR(Require(p, member, "only members of the coalition's actors may revise its proposals"));
@@ -530,7 +559,7 @@ Result<domain::Proposal> Platform::AddVersion(const Principal& p, ProposalId id,
 
 Result<domain::Proposal> Platform::SetProposalStatus(const Principal& p, ProposalId id, const std::string& status) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
   const std::string& from = prop.status;
@@ -572,7 +601,7 @@ Result<Comment> Platform::AddComment(const Principal& p, ProposalId id, const st
 
 Result<domain::Proposal> Platform::Support(const Principal& p, ProposalId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
   WEEFSEL_RETURN_IF_ERROR(RequireOwn(p, p.IsResidentOf(m), "only residents of municipality " + M(m) + " may support its proposals"));
@@ -600,7 +629,7 @@ Result<domain::Round> Platform::CreateRound(const Principal& p, domain::Round r)
   r.id = RoundId();
   r.phase = domain::RoundPhase::kSubmission;
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(r.municipality).status().WithContext("round.municipality"));
   WEEFSEL_RETURN_IF_ERROR(store_->Insert(r).status());
   return r;
@@ -608,7 +637,7 @@ Result<domain::Round> Platform::CreateRound(const Principal& p, domain::Round r)
 
 Result<domain::Round> Platform::UpdateRound(const Principal& p, RoundId id, const Patch<domain::Round>& patch) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality), "only officers of municipality " + M(r.municipality) + " may change its rounds"));
   if (PhaseIndex(r.phase) >= PhaseIndex(domain::RoundPhase::kVoting))
@@ -625,7 +654,7 @@ Result<domain::Round> Platform::UpdateRound(const Principal& p, RoundId id, cons
 
 Result<domain::Round> Platform::SetRoundPhase(const Principal& p, RoundId id, domain::RoundPhase phase) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality), "only officers of municipality " + M(r.municipality) + " may move its rounds on"));
   if (PhaseIndex(phase) <= PhaseIndex(r.phase))
@@ -637,7 +666,7 @@ Result<domain::Round> Platform::SetRoundPhase(const Principal& p, RoundId id, do
 
 Result<domain::Ballot> Platform::CastBallot(const Principal& p, RoundId id, std::vector<domain::BallotEntry> entries) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(RequireOwn(p, p.IsResidentOf(r.municipality), "only residents of municipality " + M(r.municipality) + " may vote in its rounds"));
   if (r.phase != domain::RoundPhase::kVoting)
@@ -678,7 +707,7 @@ Result<domain::Experiment> Platform::GetExperiment(ExperimentId id) {
 
 Result<domain::Experiment> Platform::CreateExperiment(const Principal& p, domain::Experiment e) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may start experiments"));
   e.id = ExperimentId();
@@ -689,7 +718,7 @@ Result<domain::Experiment> Platform::CreateExperiment(const Principal& p, domain
 
 Result<domain::Experiment> Platform::UpdateExperiment(const Principal& p, ExperimentId id, const Patch<domain::Experiment>& patch) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store_->GetExperiment(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may change experiments"));
@@ -705,7 +734,7 @@ Result<domain::Experiment> Platform::UpdateExperiment(const Principal& p, Experi
 Result<domain::Experiment> Platform::AddMeasurement(const Principal& p, ExperimentId id, IndicatorId indicator,
                                                     domain::Measurement m) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store_->GetExperiment(id));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(e.proposal));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId muni, MunicipalityOfChallenge(prop.challenge));

@@ -16,6 +16,8 @@
 // Argon2id work of Login/Register runs outside it.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -58,6 +60,9 @@ struct Comment {
 struct PlatformOptions {
   PasswordCost password_cost;
   AccountOptions accounts;
+  // How long DataVersion() may answer from memory. Writes through this Platform are seen at once;
+  // writes by other processes (the CLI, a second server) within this time.
+  std::chrono::milliseconds version_ttl{100};
 };
 
 template <typename T>
@@ -71,6 +76,7 @@ class Platform {
   Accounts& accounts() { return accounts_; }
   const Clock& clock() const { return clock_; }
   std::string Dialect();
+  // The store's data version (for caches and ETags); see PlatformOptions::version_ttl.
   Result<int64_t> DataVersion();
   // OK when the store answers a query.
   Status Ready();
@@ -167,6 +173,8 @@ class Platform {
   Result<MunicipalityId> MunicipalityOfProposal(ProposalId id);
   Result<bool> IsCoalitionMember(const Principal& p, CoalitionId id);
 
+  class WriteLock;
+
   std::unique_ptr<storage::Store> store_;
   PlatformOptions options_;
   const Clock& clock_;
@@ -175,6 +183,10 @@ class Platform {
   std::map<ProposalId, std::vector<Comment>> comments_;
   std::set<std::pair<ProposalId, UserId>> supports_;
   int64_t next_comment_ = 1;
+  std::atomic<bool> dirty_{true};          // a write happened since version_ was read
+  std::atomic<int64_t> version_{-1};
+  std::atomic<int64_t> checked_at_{0};     // steady clock, ns
+
 };
 
 }  // namespace weefsel::service

@@ -1,0 +1,38 @@
+#include "service/matches.h"
+
+namespace weefsel::service {
+
+Result<std::shared_ptr<const match::Matcher>> MatchService::Current() {
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.DataVersion());
+  std::lock_guard lock(build_mu_);
+  if (matcher_ && version_ == version) return matcher_;
+  std::vector<domain::Actor> actors;
+  std::vector<domain::Tie> ties;
+  std::vector<match::PastWork> past;
+  WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& store) -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(actors, store.ListActors());
+    WEEFSEL_ASSIGN_OR_RETURN(ties, store.ListTies());
+    WEEFSEL_ASSIGN_OR_RETURN(auto challenges, store.ListChallenges());
+    for (const auto& c : challenges) {
+      WEEFSEL_ASSIGN_OR_RETURN(auto coalitions, store.CoalitionsOf(c.id));
+      for (const auto& co : coalitions)
+        for (const auto& m : co.members)
+          if (m.status != domain::MemberStatus::kDeclined) past.push_back({m.actor, c.title + " " + c.text});
+    }
+    return Status::Ok();
+  }));
+  WEEFSEL_ASSIGN_OR_RETURN(auto built, match::Matcher::Build(std::move(actors), ties, past));
+  matcher_ = std::make_shared<const match::Matcher>(std::move(built));
+  version_ = version;
+  return matcher_;
+}
+
+Result<std::vector<match::Match>> MatchService::MatchesFor(ChallengeId id, int limit) {
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge challenge, platform_.GetChallenge(id));
+  WEEFSEL_ASSIGN_OR_RETURN(auto matcher, Current());
+  match::RankOptions options;
+  options.limit = limit;
+  return matcher->Rank(challenge, options);
+}
+
+}  // namespace weefsel::service
