@@ -1,4 +1,5 @@
 #include "http/server.h"
+#include "http/static_assets.h"
 
 #include <httplib.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -55,6 +56,7 @@ Status Server::Start() {
     t_request_id = req.get_header_value("X-Request-Id");
     if (t_request_id.empty() || t_request_id.size() > 100) t_request_id = "r" + std::to_string(next_request_.fetch_add(1));
     res.set_header("X-Request-Id", t_request_id);
+    if (ServeStatic(req, res)) return httplib::Server::HandlerResponse::Handled;  // the web UI (web/dist)
     return httplib::Server::HandlerResponse::Unhandled;
   });
   auto handle = [this](const httplib::Request& req, httplib::Response& res) { api_.Handle(req, res); };
