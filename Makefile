@@ -14,6 +14,7 @@ $(BUILD)/build.ninja:
 
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
+	@scripts/build-web
 
 run: build
 	@scripts/run-demo $(BUILD)

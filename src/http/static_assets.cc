@@ -66,7 +66,8 @@ void Send(const httplib::Request& req, httplib::Response& res, std::string body,
 std::string_view ContentTypeFor(std::string_view path) {
   auto dot = path.rfind('.');
   auto slash = path.rfind('/');
-  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash)) return "application/octet-stream";
+  if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash))
+    return "application/octet-stream";
   std::string_view ext = path.substr(dot + 1);
   if (ext == "html") return "text/html; charset=utf-8";
   if (ext == "js" || ext == "mjs") return "text/javascript; charset=utf-8";

@@ -33,6 +33,8 @@ const std::string& WebRoot();
 bool ServeStatic(const std::string& root, const httplib::Request& req, httplib::Response& res);
 
 // ServeStatic(WebRoot(), req, res): the hook the server calls before the API.
-inline bool ServeStatic(const httplib::Request& req, httplib::Response& res) { return ServeStatic(WebRoot(), req, res); }
+inline bool ServeStatic(const httplib::Request& req, httplib::Response& res) {
+  return ServeStatic(WebRoot(), req, res);
+}
 
 }  // namespace weefsel::http

@@ -113,6 +113,7 @@ export async function render(): Promise<void> {
     }
   }
   document.body.dataset.ready = path;
+  performance.mark("weefsel:ready:" + path);
   if (!firstRender) main.focus();
   firstRender = false;
 }
@@ -124,7 +125,6 @@ document.addEventListener("click", (ev) => {
   const href = a.getAttribute("href");
   if (!href || !href.startsWith("/") || href.startsWith("//") || a.target || href.startsWith("/api/")) return;
   ev.preventDefault();
-  if (href.startsWith("#")) return;
   navigate(href);
 });
 addEventListener("popstate", () => void render());

@@ -46,7 +46,7 @@ export function empty(text: string): HTMLElement {
 }
 
 export function notAvailable(text: string): HTMLElement {
-  return h("p", { class: "notice" }, h("span", { "aria-hidden": "true" }, "ⓘ "), text);
+  return h("p", { class: "notice" }, text);
 }
 
 export function dl(rows: [string, string | Node][]): HTMLElement {

@@ -10,7 +10,7 @@ export interface Fabric {
   graph: Graph;
   actors: Map<number, Actor>;
   ties: Tie[];
-  community: Map<number, number>;   // actor -> community (0 = largest)
+  community: Map<number, number>;   // actor -> community (0 = largest; -1 for isolates)
   communitySizes: number[];
   brokers: Set<number>;
   isolates: Set<number>;
@@ -32,12 +32,13 @@ export async function loadFabric(municipality: number | null): Promise<Fabric> {
   }
   const raw = graph.size ? louvain(graph, { getEdgeWeight: "weight", rng: mulberry(7) }) : {};
   // Renumber communities by size, largest first.
+  // Isolates are no community of their own: they get -1 and the legend counts them apart.
   const counts = new Map<number, number>();
-  for (const c of Object.values(raw)) counts.set(c, (counts.get(c) ?? 0) + 1);
+  for (const [n, c] of Object.entries(raw)) if (graph.degree(n) > 0) counts.set(c, (counts.get(c) ?? 0) + 1);
   const order = [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([c]) => c);
   const rank = new Map(order.map((c, i) => [c, i]));
   const community = new Map<number, number>();
-  graph.forEachNode((n) => community.set(Number(n), rank.get(raw[n]) ?? 0));
+  graph.forEachNode((n) => community.set(Number(n), graph.degree(n) > 0 ? rank.get(raw[n]) ?? 0 : -1));
   const communitySizes = order.map((c) => counts.get(c) ?? 0);
   const brokers = new Set<number>();
   const isolates = new Set<number>();

@@ -8,7 +8,7 @@ import { api, hasRoute, query } from "../api";
 import { t, num, kindLabel, sectorLabel, sectorOptions, themeOptions, themeLabel, getLocale } from "../i18n";
 import { Ctx, navigate, announce, setTitle } from "../main";
 import { municipalities, chosenMunicipality, notAvailable } from "./common";
-import { loadFabric, communityColour, mulberry, Fabric } from "./fabric-data";
+import { loadFabric, communityColour, Fabric } from "./fabric-data";
 
 declare global { interface Window { weefselFabric?: { sigma: unknown; nodes: number; edges: number } } }
 
@@ -33,6 +33,7 @@ export async function fabric({ main, query: q }: Ctx): Promise<void> {
 
   const t0 = performance.now();
   const f = await loadFabric(muni);
+  const tLoaded = performance.now();
   const visible = (id: number) => {
     const a = f.actors.get(id)!;
     return (!sector || a.sector === sector) && (!theme || a.themes.includes(theme));
@@ -63,27 +64,54 @@ export async function fabric({ main, query: q }: Ctx): Promise<void> {
       h("a", { href: "#fabric-list", class: "button secondary" }, t("fabric.toList"))), container, legend),
     panel));
 
-  // Layout: communities on a circle, actors scattered around their centre, then ForceAtlas2.
-  const rng = mulberry(42);
-  const k = Math.max(1, f.communitySizes.length);
-  f.graph.forEachNode((n) => {
-    const id = Number(n);
-    const a = f.actors.get(id)!;
-    const c = f.community.get(id) ?? 0;
-    const angle = (2 * Math.PI * c) / k, R = f.isolates.has(id) ? 14 : 8, spread = 1 + Math.sqrt(f.communitySizes[c] ?? 1) / 4;
-    const broker = f.brokers.has(id), isolate = f.isolates.has(id);
-    f.graph.mergeNodeAttributes(n, {
-      x: R * Math.cos(angle) + (rng() - 0.5) * spread, y: R * Math.sin(angle) + (rng() - 0.5) * spread,
-      size: broker ? 7 : isolate ? 3 : 3 + Math.min(4, Math.sqrt(f.graph.degree(n))),
-      color: isolate ? "#9ca3af" : communityColour(c),
-      label: (broker ? "◆ " : isolate ? "○ " : "") + a.name,
-      forceLabel: broker && f.brokers.size < 60,
-      hidden: !visible(id),
+  // Layout: each community a sunflower (phyllotaxis) disc, best-connected actors in the middle,
+  // the discs on a spiral by size, isolates in a ring outside; O(n), so 5,000 actors lay out at
+  // once. Small networks are then refined with a few ForceAtlas2 iterations.
+  const members = new Map<number, number[]>();
+  for (const id of f.actors.keys()) {
+    const c = f.community.get(id) ?? -1;
+    if (!members.has(c)) members.set(c, []);
+    members.get(c)!.push(id);
+  }
+  const golden = Math.PI * (3 - Math.sqrt(5));
+  const centres = new Map<number, [number, number]>();
+  let k = 0;
+  for (const c of [...members.keys()].filter((c) => c >= 0).sort((a, b) => a - b)) {
+    const r = 3.2 * Math.sqrt(k) * Math.sqrt(1 + Math.sqrt(members.get(c)!.length));
+    centres.set(c, [r * Math.cos(k * golden), r * Math.sin(k * golden)]);
+    k++;
+  }
+  let outer = 0;
+  for (const [x, y] of centres.values()) outer = Math.max(outer, Math.hypot(x, y));
+  for (const [c, ids] of members) {
+    ids.sort((a, b) => f.graph.degree(String(b)) - f.graph.degree(String(a)));
+    ids.forEach((id, i) => {
+      let x: number, y: number;
+      if (c < 0) {
+        const a = (2 * Math.PI * i) / ids.length;
+        x = (outer + 6) * Math.cos(a); y = (outer + 6) * Math.sin(a);
+      } else {
+        const [cx, cy] = centres.get(c)!;
+        const r = 0.45 * Math.sqrt(i);
+        x = cx + r * Math.cos(i * golden); y = cy + r * Math.sin(i * golden);
+      }
+      const a = f.actors.get(id)!;
+      const n = String(id), broker = f.brokers.has(id), isolate = f.isolates.has(id);
+      f.graph.mergeNodeAttributes(n, {
+        x, y,
+        size: broker ? 7 : isolate ? 3 : 3 + Math.min(4, Math.sqrt(f.graph.degree(n))),
+        color: isolate ? "#9ca3af" : communityColour(c),
+        label: (broker ? "◆ " : isolate ? "○ " : "") + a.name,
+        forceLabel: broker && f.brokers.size < 60,
+        hidden: !visible(id),
+      });
     });
-  });
-  const { default: forceAtlas2 } = await import("graphology-layout-forceatlas2");
-  const n = f.graph.order;
-  if (f.graph.size) forceAtlas2.assign(f.graph, { iterations: n > 2000 ? 40 : 80, settings: { ...forceAtlas2.inferSettings(f.graph), barnesHutOptimize: n > 1000, gravity: 1 } });
+  }
+  if (f.graph.size && f.graph.order <= 2000) {
+    const { default: forceAtlas2 } = await import("graphology-layout-forceatlas2");
+    forceAtlas2.assign(f.graph, { iterations: 30, settings: { ...forceAtlas2.inferSettings(f.graph), barnesHutOptimize: f.graph.order > 800, gravity: 1 } });
+  }
+  const tLayout = performance.now();
   f.graph.forEachEdge((e, _a, s, tg) => f.graph.mergeEdgeAttributes(e, { color: "#c7c7c7", size: 0.6, hidden: !visible(Number(s)) || !visible(Number(tg)) }));
 
   // Weave suggestions (dashed) when the server offers them.
@@ -106,12 +134,15 @@ export async function fabric({ main, query: q }: Ctx): Promise<void> {
   }
   const renderer = new Sigma(f.graph, container, {
     renderEdgeLabels: false, labelDensity: 0.5, labelRenderedSizeThreshold: 9, defaultEdgeType: "line",
+    hideEdgesOnMove: f.graph.size > 3000, hideLabelsOnMove: true,
     edgeProgramClasses: { line: EdgeLineProgram, dashed: EdgeLineProgram },
     labelColor: { color: "#111827" },
   });
   window.weefselFabric = { sigma: renderer, nodes: f.graph.order, edges: f.graph.size };
   container.dataset.rendered = String(f.graph.order);
-  container.dataset.loadMs = String(Math.round(performance.now() - t0));
+  container.dataset.loadMs = String(Math.round(tLoaded - t0));
+  container.dataset.layoutMs = String(Math.round(tLayout - tLoaded));
+  container.dataset.drawMs = String(Math.round(performance.now() - tLayout));
   renderer.on("clickNode", ({ node }) => openActor(f, Number(node), panel, renderer));
 
   // The list view: the same data, reachable by keyboard.
@@ -125,7 +156,7 @@ export async function fabric({ main, query: q }: Ctx): Promise<void> {
       const a = f.actors.get(id)!;
       const role = f.brokers.has(id) ? t("fabric.broker") : f.isolates.has(id) ? t("fabric.isolate") : "";
       return h("tr", {}, h("th", { scope: "row" }, h("button", { type: "button", class: "linklike", onclick: () => openActor(f, id, panel, renderer) }, a.name)),
-        h("td", {}, sectorLabel(a.sector)), h("td", {}, t("fabric.communityShort", { c: (f.community.get(id) ?? 0) + 1 })),
+        h("td", {}, sectorLabel(a.sector)), h("td", {}, communityText(f, id)),
         h("td", { class: "num" }, num(f.graph.degree(String(id)))), h("td", {}, role));
     }));
     listCount.textContent = t("fabric.listCount", { shown: Math.min(200, ids.length), total: ids.length });
@@ -140,6 +171,11 @@ export async function fabric({ main, query: q }: Ctx): Promise<void> {
   void getLocale;
 }
 
+function communityText(f: Fabric, id: number): string {
+  const c = f.community.get(id) ?? -1;
+  return c < 0 ? "—" : t("fabric.communityShort", { c: c + 1 });
+}
+
 function openActor(f: Fabric, id: number, panel: HTMLElement, renderer: any): void {
   const a = f.actors.get(id);
   if (!a) return;
@@ -152,7 +188,7 @@ function openActor(f: Fabric, id: number, panel: HTMLElement, renderer: any): vo
   renderer.refresh();
   panel.replaceChildren(
     h("h2", { id: "panel-h" }, a.name),
-    h("p", {}, kindLabel(a.kind), " · ", sectorLabel(a.sector), " · ", t("fabric.communityShort", { c: (f.community.get(id) ?? 0) + 1 }),
+    h("p", {}, kindLabel(a.kind), " · ", sectorLabel(a.sector), " · ", communityText(f, id),
       f.brokers.has(id) ? " · ◆ " + t("fabric.broker") : "", f.isolates.has(id) ? " · ○ " + t("fabric.isolate") : ""),
     h("p", {}, a.themes.map(themeLabel).join(", ")),
     h("p", {}, h("a", { href: `/actors/${id}` }, t("fabric.openProfile", { name: a.name }))),

@@ -161,6 +161,7 @@ function ballotForm(r: Round, own: Ballot | null): HTMLElement {
       cost > r.budget_eur ? h("p", { class: "hint" }, t("round.overBudget")) : "",
       issues.length ? h("ul", { class: "problems" }, issues.map((x) => h("li", {}, "⚠ " + x))) : h("p", { class: "ok" }, "✔ " + t("round.withinLimits")));
     submit.setAttribute("aria-disabled", issues.length ? "true" : "false");
+    if (status.querySelector(".error, .ok")) status.replaceChildren();
   }
   const form = h("form", { class: "ballot", onsubmit: async (ev: Event) => {
     ev.preventDefault();

@@ -1,0 +1,144 @@
+// Browser-test harness: a fresh demo database, `weefsel serve` on a free loopback port serving
+// web/dist, Debian's Chromium driven by playwright-core (headless, fresh user-data-dir), API
+// helpers (sign in, CSRF) for test setup, axe-core, and screenshots under the CTest build dir.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+export const webDir = resolve(here, "..");
+export const BIN = process.env.WEEFSEL_BIN ?? resolve(webDir, "../build/src/cli/weefsel");
+export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+export const SHOTS = process.env.WEEFSEL_SCREENSHOTS ?? resolve(webDir, "../build/screenshots");
+export const PASSWORD = "weefsel-demo";
+export const USERS = { admin: "admin@weefsel.test", officer: "officer@weefsel.test", member: "member@weefsel.test", resident: "resident@weefsel.test" };
+
+export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+  "--disable-sync", "--no-first-run", "--enable-unsafe-swiftshader", "--use-angle=swiftshader"];
+
+// Starts a server on a fresh demo database; returns { base, stop, dir }.
+export async function startServer({ actors = 1500 } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "weefsel-browser-"));
+  const db = join(dir, "demo.db");
+  execFileSync(BIN, ["demo", "--db", db, "--actors", String(actors)], { stdio: "pipe" });
+  const proc = spawn(BIN, ["serve", "--db", db, "--listen", "127.0.0.1:0", "--demo-accounts", "--no-access-log", "--threads", "16"],
+    { env: { ...process.env, WEEFSEL_WEB_DIR: join(webDir, "dist") }, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  const base = await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error("server did not start: " + out)), 20000);
+    const onData = (d) => {
+      out += d;
+      const m = out.match(/at http:\/\/127\.0\.0\.1:(\d+)\//);
+      if (m) { clearTimeout(timer); ok(`http://127.0.0.1:${m[1]}`); }
+    };
+    proc.stdout.on("data", onData);
+    proc.stderr.on("data", (d) => { out += d; });
+    proc.on("exit", (code) => { clearTimeout(timer); fail(new Error(`server exited ${code}: ${out}`)); });
+  });
+  const stop = async () => {
+    proc.removeAllListeners("exit");
+    proc.kill("SIGTERM");
+    await new Promise((ok) => { if (proc.exitCode !== null) ok(); else proc.on("exit", ok); setTimeout(ok, 5000); });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { base, stop, dir };
+}
+
+// Chromium with a fresh user-data-dir (a persistent context on a new temporary directory).
+export async function startBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), "weefsel-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, viewport: { width: 1280, height: 900 }, locale: "nl-NL",
+  });
+  context.setDefaultTimeout(20000);
+  const close = async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); };
+  return { context, close };
+}
+
+// A signed-in API client for test setup (the same API the UI uses).
+export async function apiAs(base, who) {
+  const res = await fetch(base + "/api/v1/auth/login", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: USERS[who], password: PASSWORD }) });
+  if (!res.ok) throw new Error(`login ${who}: ${res.status} ${await res.text()}`);
+  const cookie = res.headers.get("set-cookie").split(";")[0];
+  const { csrf_token, user } = await res.json();
+  const call = async (method, path, body) => {
+    const r = await fetch(base + "/api/v1" + path, { method, headers: { Cookie: cookie, "X-CSRF-Token": csrf_token,
+      ...(body !== undefined ? { "Content-Type": "application/json" } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+  return { user, get: (p) => call("GET", p), post: (p, b = {}) => call("POST", p, b), put: (p, b) => call("PUT", p, b), patch: (p, b) => call("PATCH", p, b) };
+}
+
+// Signs in through the UI's login form.
+export async function uiLogin(page, base, who) {
+  await page.context().clearCookies();
+  await page.goto(base + "/login");
+  await ready(page, "/login");
+  await page.getByLabel(/E-mailadres|E-mail address/).fill(USERS[who]);
+  await page.getByLabel(/^(Wachtwoord|Password)$/).fill(PASSWORD);
+  await page.getByRole("button", { name: /^(Inloggen|Sign in)$/ }).click();
+  await page.waitForFunction(() => document.body.dataset.ready && document.body.dataset.ready !== "/login");
+}
+
+// Waits until the router has rendered `path` (body[data-ready]).
+export async function ready(page, path) {
+  await page.waitForFunction((p) => document.body.dataset.ready === p, path, { timeout: 30000 });
+}
+
+export async function go(page, base, path) {
+  await page.goto(base + path);
+  await ready(page, path.split("?")[0].split("#")[0].replace(/\/+$/, "") || "/");
+}
+
+export async function setLocale(page, base, locale) {
+  await page.goto(base + "/?lang=" + locale);
+  await ready(page, "/");
+  await page.evaluate((l) => localStorage.setItem("weefsel.locale", l), locale);
+}
+
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+// Runs axe-core (WCAG 2.0/2.1 A and AA rules); returns the serious and critical violations.
+export async function axe(page) {
+  await page.addScriptTag({ content: axeSource }).catch(async () => { await page.evaluate(axeSource); });
+  const result = await page.evaluate(async () => {
+    // @ts-ignore
+    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+  });
+  return result.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+
+export async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, name + ".png"), fullPage: true });
+}
+
+export function prerequisites() {
+  const missing = [];
+  if (!existsSync(BIN)) missing.push("weefsel binary " + BIN);
+  if (!existsSync(CHROMIUM)) missing.push("chromium " + CHROMIUM);
+  if (!existsSync(join(webDir, "dist", "index.html"))) missing.push("web/dist (scripts/build-web)");
+  return missing;
+}
+
+// A round in voting with four projects (officer of municipality 1), for the ballot flow.
+export async function openRound(officer, { ballot_kind = "approval", max_length = 2, min_length = 1, max_points = 0 } = {}) {
+  const r = await officer.post("/rounds", { municipality: 1, name: "Buurtbudget Noord 2027", budget_eur: 100000, ballot_kind,
+    max_length, min_length, max_points, rule: "mes_add1_greedy",
+    projects: [
+      { project_id: "p1", title: "Moestuin bij de school", cost_eur: 30000, category: "groen", neighbourhood: "Noord" },
+      { project_id: "p2", title: "Buurtkamer voor ouderen", cost_eur: 45000, category: "zorg", neighbourhood: "Noord" },
+      { project_id: "p3", title: "Veilige fietsroute", cost_eur: 60000, category: "mobiliteit", neighbourhood: "Noord" },
+      { project_id: "p4", title: "Repair café", cost_eur: 10000, category: "circulaire economie", neighbourhood: "Noord" },
+    ] });
+  await officer.post(`/rounds/${r.id}/phase`, { phase: "voting" });
+  return r;
+}

@@ -1,0 +1,78 @@
+// Performance in a real browser (label browser;slow), figures printed on stdout:
+//  - BOARD_FIRST_LOAD: the challenge board's first load on loopback with the demo city, from the
+//    browser's Navigation Timing (loadEventEnd) and the UI's own mark when the list is rendered;
+//  - FABRIC_FPS: frames per second while a person drags (pans) the fabric map of a city of
+//    WEEFSEL_FPS_ACTORS actors (default 5000), counted with requestAnimationFrame.
+// Thresholds: the board within WEEFSEL_BOARD_MAX_MS (default 1000) and the map at least
+// WEEFSEL_FPS_MIN fps (default 10) while panning.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, startBrowser, shot, prerequisites } from "./harness.mjs";
+
+const missing = prerequisites();
+let browser;
+before(async () => { if (!missing.length) browser = await startBrowser(); });
+after(async () => { await browser?.close(); });
+
+test("the challenge board's first load (Navigation Timing)", { skip: missing.join(", ") || false }, async () => {
+  const server = await startServer();
+  const runs = [];
+  for (let i = 0; i < 5; i++) {
+    const ctx = browser.context;
+    const p = await ctx.newPage();
+    // A first load: no HTTP cache, as for a person who has never visited.
+    const cdp = await ctx.newCDPSession(p);
+    await cdp.send("Network.setCacheDisabled", { cacheDisabled: true });
+    await p.goto(server.base + "/challenges?cold=" + i);
+    await p.waitForFunction(() => document.body.dataset.ready === "/challenges");
+    runs.push(await p.evaluate(() => {
+      const nav = performance.getEntriesByType("navigation")[0];
+      const mark = performance.getEntriesByName("weefsel:ready:/challenges")[0];
+      return { load: nav.loadEventEnd, dcl: nav.domContentLoadedEventEnd, ready: mark.startTime };
+    }));
+    await p.close();
+  }
+  const med = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[Math.floor(runs.length / 2)];
+  console.log(`BOARD_FIRST_LOAD median_of_5 loadEventEnd_ms=${med("load").toFixed(0)} domContentLoaded_ms=${med("dcl").toFixed(0)} board_rendered_ms=${med("ready").toFixed(0)}`);
+  await server.stop();
+  const max = Number(process.env.WEEFSEL_BOARD_MAX_MS ?? 1000);
+  assert.ok(med("ready") < max, `the board renders within ${max} ms (median ${med("ready").toFixed(0)} ms)`);
+});
+
+test("the fabric map of a large city pans smoothly (frames per second)", { skip: missing.join(", ") || false }, async () => {
+  const n = Number(process.env.WEEFSEL_FPS_ACTORS ?? 5000);
+  const big = await startServer({ actors: n });
+  try {
+    const p = await browser.context.newPage();
+    await p.goto(big.base + "/fabric?municipality=all");
+    await p.waitForFunction(() => document.querySelector("#fabric-map")?.dataset.rendered, null, { timeout: 180000 });
+    const map = p.locator("#fabric-map");
+    const nodes = Number(await map.getAttribute("data-rendered"));
+    const [fetchMs, layoutMs, drawMs] = await Promise.all(["data-load-ms", "data-layout-ms", "data-draw-ms"].map(async (a) => Number(await map.getAttribute(a))));
+    assert.equal(nodes, n);
+    await p.waitForTimeout(500);
+    // Drag the map around for 3 s as a person would, counting the frames the page draws.
+    const box = await map.boundingBox();
+    const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+    await p.evaluate(() => { window.__frames = 0; const tick = () => { window.__frames++; window.__raf = requestAnimationFrame(tick); }; window.__raf = requestAnimationFrame(tick); });
+    await p.mouse.move(cx, cy);
+    await p.mouse.down();
+    const start = Date.now();
+    let i = 0;
+    while (Date.now() - start < 3000) {
+      i++;
+      await p.mouse.move(cx + 150 * Math.sin(i / 15), cy + 100 * Math.cos(i / 15));
+      await p.waitForTimeout(8);
+    }
+    await p.mouse.up();
+    const elapsed = (Date.now() - start) / 1000;
+    const frames = await p.evaluate(() => { cancelAnimationFrame(window.__raf); return window.__frames; });
+    const fps = frames / elapsed;
+    const edges = await p.evaluate(() => window.weefselFabric.edges);
+    console.log(`FABRIC_FPS actors=${nodes} edges=${edges} fps=${fps.toFixed(1)} (drag ${elapsed.toFixed(1)} s, ${i} mouse moves) fetch_ms=${fetchMs} layout_ms=${layoutMs} first_draw_ms=${drawMs}`);
+    await shot(p, "fabric-map-5000");
+    const min = Number(process.env.WEEFSEL_FPS_MIN ?? 10);
+    assert.ok(fps >= min, `the map keeps at least ${min} fps while panning (${fps.toFixed(1)} fps)`);
+    await p.close();
+  } finally { await big.stop(); }
+});
