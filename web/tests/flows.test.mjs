@@ -75,6 +75,15 @@ test("an officer posts a challenge and sees proposed coalitions with their reaso
   const challengeId = Number(new URL(page.url()).pathname.split("/").pop());
   assert.ok(challengeId > 0);
   await page.getByRole("heading", { name: "Passende organisaties" }).waitFor();
+  // Matched actors with their reasons, when the server offers matching (else the page says so).
+  const openapi = await page.evaluate(() => fetch("/api/v1/openapi.json").then((r) => r.json()));
+  if (openapi.paths["/api/v1/challenges/{id}/matches"]) {
+    const first = page.locator("ol.matches > li").first();
+    await first.waitFor();
+    assert.ok(await first.locator("ul.reasons li").count() > 0, "a matched actor comes with its reasons");
+  } else {
+    await page.getByText("Deze server biedt (nog) geen automatische matching").waitFor();
+  }
   // Propose a coalition: the member's own organisation (actor 1) and one found by search.
   await page.getByText("Zelf een coalitie voorstellen").click();
   const search = page.getByLabel("Zoek een organisatie");

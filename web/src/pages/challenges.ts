@@ -74,13 +74,8 @@ export async function newChallenge({ main }: Ctx): Promise<void> {
   main.append(form);
 }
 
-interface Match { actor?: number | { id: number; name?: string }; score?: number; reasons?: unknown; explanation?: string; [k: string]: unknown }
-
-function reasonsText(m: Match): string {
-  const r = m.reasons ?? m.explanation ?? "";
-  if (Array.isArray(r)) return r.map((x) => (typeof x === "string" ? x : x?.text ?? x?.reason ?? JSON.stringify(x))).join("; ");
-  return typeof r === "string" ? r : JSON.stringify(r);
-}
+interface Reason { code?: string; detail?: string; contribution?: number }
+interface Match { actor: number; name?: string; sector?: string; score?: number; community?: number; unexpected?: boolean; reasons?: Reason[] }
 
 export async function challenge({ main, params }: Ctx): Promise<void> {
   const id = Number(params[0]);
@@ -101,17 +96,17 @@ export async function challenge({ main, params }: Ctx): Promise<void> {
   // Matched actors, when the server offers matching.
   const matchSec = h("section", { "aria-labelledby": "h-match" }, h("h2", { id: "h-match" }, t("challenge.matches")));
   main.append(matchSec);
-  const matchPath = (await hasRoute("GET", "/api/v1/challenges/{id}/matches")) ? `/challenges/${id}/matches`
-    : (await hasRoute("POST", "/api/v1/challenges/{id}/match")) ? null : undefined;
-  if (matchPath) {
+  if (await hasRoute("GET", "/api/v1/challenges/{id}/matches")) {
     try {
-      const r = await api.get<{ items: Match[] }>(matchPath);
-      matchSec.append(r.items.length ? h("ol", { class: "matches" }, await Promise.all(r.items.map(async (m) => {
-        const aid = typeof m.actor === "number" ? m.actor : m.actor?.id ?? 0;
-        const a = aid ? await actor(aid).catch(() => null) : null;
-        return h("li", {}, h("a", { href: `/actors/${aid}` }, a?.name ?? String(aid)), a ? ` (${kindLabel(a.kind)})` : "",
-          m.score !== undefined ? " · " + t("challenge.score", { s: num(Number(m.score), 2) }) : "", h("p", { class: "reason" }, reasonsText(m)));
-      }))) : empty(t("challenge.noMatches")));
+      const r = await api.get<{ items: Match[] }>(`/challenges/${id}/matches?limit=10`);
+      matchSec.append(h("p", {}, t("challenge.matchesLead")), r.items.length ? h("ol", { class: "matches" }, r.items.map((m) => h("li", {},
+        h("a", { href: `/actors/${m.actor}` }, m.name ?? String(m.actor)), m.sector ? ` · ${sectorLabel(m.sector)}` : "",
+        m.score !== undefined ? " · " + t("challenge.score", { s: num(Number(m.score), 2) }) : "",
+        m.unexpected ? h("span", { class: "badge" }, " " + t("challenge.unexpected")) : "",
+        (m.reasons ?? []).length ? h("ul", { class: "reasons", "aria-label": t("challenge.reasonsFor", { name: m.name ?? "" }) },
+          (m.reasons ?? []).map((x) => h("li", { class: "reason" }, x.detail ?? x.code ?? "",
+            x.contribution !== undefined ? ` (+${num(x.contribution, 2)})` : ""))) : "")))
+        : empty(t("challenge.noMatches")));
     } catch (e) { matchSec.append(errorBox(e)); }
   } else {
     matchSec.append(notAvailable(t("challenge.matchingUnavailable")));
