@@ -24,5 +24,6 @@ void RegisterStoreCommands(CLI::App& app);   // init, demo, import, export, stat
 void RegisterServeCommands(CLI::App& app);   // serve, user add (cmd_serve.cc)
 void RegisterFundCommands(CLI::App& app);    // pb (cmd_fund.cc)
 void RegisterFabricCommands(CLI::App& app);  // fabric report, weave, export (cmd_fabric.cc)
+void RegisterMatchCommands(CLI::App& app);   // match, coalition, eval cordis|teams (cmd_match.cc)
 
 }  // namespace weefsel::cli

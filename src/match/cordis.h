@@ -68,6 +68,7 @@ struct CordisParams {
   double w_coord_jaccard = 0.0;  // shared / (coordinator's + candidate's projects - shared)
   double w_text_near = 0.8;      // text votes of projects that hold the coordinator or its partners
   double coord_size_power = 0.5; // ... divided by (members - 1)^coord_size_power
+  double w_coord_led = 0.0;      // projects the coordinator led together with the candidate
   double w_country = 0.3;     // country affinity: share of the coordinator's partners from that country
   int min_types = 3;          // sector re-ranking: distinct activity types in coordinator + top 10
 };

@@ -1,0 +1,286 @@
+// weefsel match | coalition | eval cordis | eval teams: matching, team formation and their
+// evaluations. A thin shell over match/ and coalition/ (see docs/matching.md).
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "base/strings.h"
+#include "cli/commands.h"
+#include "coalition/coalition.h"
+#include "coalition/teams.h"
+#include "match/cordis.h"
+#include "match/matcher.h"
+#include "service/transfer.h"
+#include "storage/store.h"
+
+namespace weefsel::cli {
+namespace {
+
+struct MatchOptions {
+  std::string db = "weefsel.db";
+  std::string actors, ties, challenges, neighbours;
+  int64_t challenge = 0;
+  int limit = 20;
+  double diversity = 0.3;
+  bool json = false;
+  // coalition
+  int top = 3;
+  int candidates = 60;
+  int size = 0;
+  std::string mix;
+  bool exact = false;
+  double seconds = 5;
+};
+
+struct Loaded {
+  std::unique_ptr<storage::Store> store;
+  domain::Challenge challenge;
+  std::unique_ptr<match::Matcher> matcher;
+};
+
+// The store named by --db, or an in-memory one filled from --actors/--ties/--challenges files.
+Result<Loaded> Load(const MatchOptions& o) {
+  Loaded l;
+  bool files = !o.actors.empty() || !o.challenges.empty();
+  WEEFSEL_ASSIGN_OR_RETURN(l.store, storage::Store::Open(files ? ":memory:" : o.db));
+  if (files) {
+    if (o.actors.empty() || o.challenges.empty())
+      return Status::InvalidArgument("--actors and --challenges go together (and --ties optionally)");
+    WEEFSEL_ASSIGN_OR_RETURN(auto r1, service::Import(*l.store, service::EntityKind::kActors, o.actors));
+    if (!o.ties.empty()) {
+      WEEFSEL_ASSIGN_OR_RETURN(auto r2, service::Import(*l.store, service::EntityKind::kTies, o.ties));
+      (void)r2;
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(auto r3, service::Import(*l.store, service::EntityKind::kChallenges, o.challenges));
+    (void)r1, (void)r3;
+  }
+  if (o.challenge <= 0) return Status::InvalidArgument("--challenge: give the id of a challenge (a positive number)");
+  WEEFSEL_ASSIGN_OR_RETURN(l.challenge, l.store->GetChallenge(ChallengeId(o.challenge)));
+  WEEFSEL_ASSIGN_OR_RETURN(auto actors, l.store->ListActors());
+  WEEFSEL_ASSIGN_OR_RETURN(auto ties, l.store->ListTies());
+  // Past work: the challenges whose coalitions an actor was part of (other than this one).
+  std::vector<match::PastWork> past;
+  WEEFSEL_ASSIGN_OR_RETURN(auto challenges, l.store->ListChallenges());
+  for (const auto& c : challenges) {
+    if (c.id == l.challenge.id) continue;
+    WEEFSEL_ASSIGN_OR_RETURN(auto coalitions, l.store->CoalitionsOf(c.id));
+    for (const auto& co : coalitions)
+      for (const auto& m : co.members)
+        if (m.status != domain::MemberStatus::kDeclined) past.push_back({m.actor, c.title + " " + c.text});
+  }
+  match::Neighbours nb;
+  if (!o.neighbours.empty()) {
+    WEEFSEL_ASSIGN_OR_RETURN(auto munis, l.store->ListMunicipalities());
+    WEEFSEL_ASSIGN_OR_RETURN(nb, match::Matcher::ReadNeighbours(o.neighbours, munis));
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(auto m, match::Matcher::Build(std::move(actors), ties, past, std::move(nb)));
+  l.matcher = std::make_unique<match::Matcher>(std::move(m));
+  return l;
+}
+
+void AddInputs(CLI::App* sub, MatchOptions& o) {
+  sub->add_option("--db", o.db, "SQLite file or postgres://... URL")->capture_default_str();
+  sub->add_option("--actors", o.actors, "actors file (.csv/.json, docs/data-formats.md) instead of --db");
+  sub->add_option("--ties", o.ties, "ties file (with --actors)");
+  sub->add_option("--challenges", o.challenges, "challenges file (with --actors)");
+  sub->add_option("--challenge", o.challenge, "id of the challenge")->required();
+  sub->add_option("--neighbours", o.neighbours, "municipal neighbours CSV (gm_code_a, gm_code_b), e.g. gemeenten_buren_2025.csv");
+  sub->add_flag("--json", o.json, "print JSON");
+}
+
+int RunMatch(const MatchOptions& o) {
+  auto l = Load(o);
+  if (!l.ok()) return Fail(l.status());
+  auto r = l->matcher->Rank(l->challenge, {.limit = o.limit, .diversity = o.diversity});
+  if (!r.ok()) return Fail(r.status());
+  if (o.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& m : *r) {
+      nlohmann::json reasons = nlohmann::json::array();
+      for (const auto& x : m.reasons) reasons.push_back({{"code", x.code}, {"detail", x.detail}, {"contribution", x.contribution}});
+      out.push_back({{"actor", m.actor.value()}, {"name", m.name}, {"sector", domain::SectorCode(m.sector)}, {"score", m.score},
+                     {"community", m.community}, {"unexpected", m.unexpected}, {"reasons", reasons}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "Challenge " << l->challenge.id.value() << ": " << l->challenge.title << "\n";
+  int rank = 0;
+  for (const auto& m : *r) {
+    std::cout << std::setw(3) << ++rank << ". " << m.name << " [" << domain::SectorCode(m.sector) << "] score " << std::fixed
+              << std::setprecision(3) << m.score << (m.unexpected ? "  (from an unexpected corner)" : "") << "\n";
+    for (const auto& x : m.reasons) std::cout << "       " << std::setw(10) << std::left << x.code << std::right << " +" << x.contribution << "  " << x.detail << "\n";
+  }
+  return 0;
+}
+
+Result<domain::SectorMix> ParseMix(const std::string& s) {
+  domain::SectorMix mix;
+  for (const std::string& part : Split(s, ',', true)) {
+    auto eq = part.find('=');
+    WEEFSEL_ASSIGN_OR_RETURN(domain::Sector sec, domain::ParseSector(Trim(part.substr(0, eq))));
+    auto n = eq == std::string::npos ? std::optional<int64_t>(1) : ParseInt(part.substr(eq + 1));
+    if (!n || *n < 0) return Status::InvalidArgument("--mix: '" + part + "': expected sector=count with count >= 0");
+    mix[sec] = static_cast<int>(*n);
+  }
+  return mix;
+}
+
+int RunCoalition(const MatchOptions& o) {
+  auto l = Load(o);
+  if (!l.ok()) return Fail(l.status());
+  const domain::Challenge& ch = l->challenge;
+  auto ranked = l->matcher->Rank(ch, {.limit = o.candidates, .diversity = 0.1});
+  if (!ranked.ok()) return Fail(ranked.status());
+  // Candidates: the best-ranked actors, the owner (as lead) and, for every capability, its best holders.
+  const match::Matcher& mt = *l->matcher;
+  std::vector<coalition::Candidate> cands;
+  std::vector<int> nodes;
+  std::unordered_set<int64_t> seen;
+  auto add = [&](ActorId id, double relevance) {
+    if (!seen.insert(id.value()).second) return;
+    auto i = mt.IndexOf(id);
+    if (!i) return;
+    const domain::Actor& a = mt.actors()[*i];
+    coalition::Candidate c{a.id, a.name, domain::SectorOf(a.kind), {}, relevance};
+    for (const auto& cap : a.capabilities) c.capabilities.push_back(domain::NormalizeCapability(cap));
+    cands.push_back(std::move(c));
+    auto node = mt.fabric().IndexOf(a.id);
+    nodes.push_back(node ? *node : -1);
+  };
+  std::optional<int> lead;
+  if (ch.owner.valid()) {
+    add(ch.owner, 0);
+    lead = 0;
+  }
+  for (const auto& m : *ranked) add(m.actor, m.score);
+  coalition::FabricDistances dist(mt.fabric(), nodes);
+  coalition::Rules rules;
+  for (const auto& need : ch.capabilities) rules.needs.push_back({domain::NormalizeCapability(need.capability), need.weight});
+  rules.mix = ch.sector_mix;
+  if (!o.mix.empty()) {
+    auto mix = ParseMix(o.mix);
+    if (!mix.ok()) return Fail(mix.status());
+    rules.mix = *mix;
+  }
+  rules.max_size = o.size > 0 ? o.size : ch.max_coalition_size;
+  rules.lead = lead;
+  rules.relevance_weight = 1.0;
+  rules.unreachable_distance = 10.0;
+  auto teams = o.exact ? coalition::FormExact(cands, dist, rules, o.top, {.time_limit_seconds = o.seconds})
+                       : coalition::FormHeuristic(cands, dist, rules, o.top);
+  if (!teams.ok()) return Fail(teams.status());
+  if (o.json) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& t : *teams) {
+      nlohmann::json members = nlohmann::json::array();
+      for (int m : t.members) {
+        nlohmann::json covers = nlohmann::json::array();
+        for (const auto& [cap, who] : t.covers)
+          if (who == m) covers.push_back(cap);
+        members.push_back({{"actor", cands[static_cast<size_t>(m)].actor.value()}, {"name", cands[static_cast<size_t>(m)].name},
+                           {"sector", domain::SectorCode(cands[static_cast<size_t>(m)].sector)}, {"covers", covers},
+                           {"lead", lead && *lead == m}});
+      }
+      out.push_back({{"members", members}, {"communication_cost", t.communication}, {"relevance", t.relevance},
+                     {"objective", t.objective}, {"proven_optimal", t.proven_optimal}, {"gap", t.gap}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "Challenge " << ch.id.value() << ": " << ch.title << " (" << cands.size() << " candidates, "
+            << (o.exact ? "exact ILP" : "heuristic") << ")\n";
+  int k = 0;
+  for (const auto& t : *teams) {
+    std::cout << "\nCoalition " << ++k << ": " << coalition::Explain(cands, dist, rules, t);
+    // Direct ties inside the team.
+    for (size_t a = 0; a < t.members.size(); ++a)
+      for (size_t b = a + 1; b < t.members.size(); ++b) {
+        int na = nodes[static_cast<size_t>(t.members[a])], nb = nodes[static_cast<size_t>(t.members[b])];
+        if (na >= 0 && nb >= 0 && mt.fabric().Adjacent(na, nb))
+          std::cout << "  tie: " << cands[static_cast<size_t>(t.members[a])].name << " - " << cands[static_cast<size_t>(t.members[b])].name
+                    << " (strength " << mt.fabric().WeightBetween(na, nb) << ")\n";
+      }
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterMatchCommands(CLI::App& app) {
+  static MatchOptions mo;
+  auto* m = app.add_subcommand("match", "Rank the actors for a challenge, with reasons");
+  AddInputs(m, mo);
+  m->add_option("--limit", mo.limit, "how many actors")->capture_default_str();
+  m->add_option("--diversity", mo.diversity, "diversity re-ranking strength (0 = off)")->capture_default_str();
+  SetAction(m, [] { return RunMatch(mo); });
+
+  auto* c = app.add_subcommand("coalition", "Propose complete cross-sector coalitions for a challenge");
+  AddInputs(c, mo);
+  c->add_option("--top", mo.top, "how many coalitions")->capture_default_str();
+  c->add_option("--candidates", mo.candidates, "best-ranked actors to form teams from")->capture_default_str();
+  c->add_option("--size", mo.size, "size limit (default: the challenge's)");
+  c->add_option("--mix", mo.mix, "sector mix, e.g. government=1,business=1,knowledge=1,civil_society=1 (default: the challenge's)");
+  c->add_flag("--exact", mo.exact, "solve exactly with CBC (at most 80 candidates)");
+  c->add_option("--seconds", mo.seconds, "time limit of the exact solver")->capture_default_str();
+  SetAction(c, [] { return RunCoalition(mo); });
+
+  static std::string dir, test_ids;
+  static bool json = false, tune = false;
+  static double exact_seconds = 2;
+  auto* ev = app.add_subcommand("eval", "Evaluations on real data");
+  ev->require_subcommand(1);
+  auto* cordis = ev->add_subcommand("cordis", "Partner recommendation on Horizon 2020 consortia (protocol of the folder's README)");
+  cordis->add_option("dir", dir, "folder with projects.csv.gz and participants.csv.gz")->required();
+  cordis->add_option("--test-ids", test_ids, "only these test projects (one project_id a line)");
+  cordis->add_flag("--json", json, "one JSON object with recall@10, recall@50, mrr, mix3, n_scored");
+  cordis->add_flag("--tune", tune, "first tune the weights on the 2018 validation year (history < 2018) and use them");
+  SetAction(cordis, [] {
+    auto data = match::LoadCordis(dir);
+    if (!data.ok()) return Fail(data.status());
+    match::CordisSplit split;
+    if (!test_ids.empty()) {
+      std::ifstream in(test_ids);
+      if (!in) return Fail(Status::NotFound(test_ids + ": cannot open"));
+      std::unordered_set<std::string> ids;
+      std::string line;
+      while (std::getline(in, line))
+        if (!Trim(line).empty()) ids.insert(std::string(Trim(line)));
+      if (ids.empty()) return Fail(Status::InvalidArgument(test_ids + ": no project ids"));
+      split.test_ids = std::move(ids);
+    }
+    match::CordisParams params;
+    if (tune) {
+      auto t = match::TuneCordis(*data, {.cutoff = "2018-01-01", .test_end = "2019-01-01"}, params);
+      if (!t.ok()) return Fail(t.status());
+      std::cerr << t->log;
+      params = t->best;
+    }
+    auto m = match::EvaluateCordis(*data, split, params);
+    if (!m.ok()) return Fail(m.status());
+    if (json) {
+      nlohmann::json j = {{"recall@10", m->recall10}, {"recall@50", m->recall50}, {"mrr", m->mrr}, {"mix3", m->mix3},
+                          {"n_scored", m->n_scored}, {"helix4", m->helix4}, {"recall@10_all", m->recall10_all},
+                          {"recall@50_all", m->recall50_all}, {"n_test", m->n_test}};
+      std::cout << j.dump() << "\n";
+    } else {
+      match::PrintMetrics(std::cout, *m);
+    }
+    return 0;
+  });
+  auto* teams = ev->add_subcommand("teams", "Lappas-style team formation on h2020_nl_orgs (RarestFirst vs heuristic vs exact ILP)");
+  teams->add_option("dir", dir, "the shared data folder (holding teams/ and networks/)")->required();
+  teams->add_option("--exact-seconds", exact_seconds, "time limit of the exact solver per task")->capture_default_str();
+  SetAction(teams, [] {
+    auto r = coalition::RunTeamsBenchmark(dir, {.exact_seconds = exact_seconds});
+    if (!r.ok()) return Fail(r.status());
+    std::cout << coalition::FormatTeamsReport(*r);
+    return 0;
+  });
+}
+
+}  // namespace weefsel::cli
