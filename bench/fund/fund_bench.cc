@@ -5,9 +5,9 @@
 //   build-fund/bench/fund/fund_bench [--data DIR] [--repeat N] [--rule RULE] [--file SUBSTRING]
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -22,16 +22,22 @@ using namespace weefsel::fund;
 
 int main(int argc, char** argv) {
   std::string dir;
-  if (const char* env = std::getenv("WEEFSEL_SHARED_DATA"); env && *env) dir = std::string(env) + "/pabulib";
-  else dir = std::string(WEEFSEL_SOURCE_DIR) + "/../shared/data/pabulib";
+  if (const char* env = std::getenv("WEEFSEL_SHARED_DATA"); env && *env)
+    dir = std::string(env) + "/pabulib";
+  else
+    dir = std::string(WEEFSEL_SOURCE_DIR) + "/../shared/data/pabulib";
   int repeat = 3;
   std::string only_rule, only_file;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--data" && i + 1 < argc) dir = argv[++i];
-    else if (a == "--repeat" && i + 1 < argc) repeat = std::max(1, std::atoi(argv[++i]));
-    else if (a == "--rule" && i + 1 < argc) only_rule = argv[++i];
-    else if (a == "--file" && i + 1 < argc) only_file = argv[++i];
+    if (a == "--data" && i + 1 < argc)
+      dir = argv[++i];
+    else if (a == "--repeat" && i + 1 < argc)
+      repeat = std::max(1, std::atoi(argv[++i]));
+    else if (a == "--rule" && i + 1 < argc)
+      only_rule = argv[++i];
+    else if (a == "--file" && i + 1 < argc)
+      only_file = argv[++i];
     else {
       std::fprintf(stderr, "usage: fund_bench [--data DIR] [--repeat N] [--rule RULE] [--file SUBSTRING]\n");
       return 2;
@@ -52,7 +58,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fund_bench: no .pb files in %s\n", dir.c_str());
     return 2;
   }
-  std::printf("| instance | projects | voters | rule | weefsel s (wall) | weefsel s (cpu) | pabutools s | speed-up (wall) |\n");
+  std::printf(
+      "| instance | projects | voters | rule | weefsel s (wall) | weefsel s (cpu) | pabutools s | speed-up (wall) |\n");
   std::printf("|---|---:|---:|---|---:|---:|---:|---:|\n");
   double worst = 0, ours_on_ref = 0, theirs = 0, total_wall = 0, total_cpu = 0;
   std::string worst_what;

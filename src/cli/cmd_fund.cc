@@ -1,7 +1,7 @@
 // weefsel pb FILE.pb --rule RULE [--json] | --all-rules: the fund engine on a Pabulib file.
 #include <cstdio>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "cli/commands.h"
@@ -26,11 +26,21 @@ std::string JsonString(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -61,7 +71,8 @@ std::string OutcomeJson(const fund::Instance& in, const fund::Outcome& o, bool e
   std::vector<std::string> order;
   for (int p : o.selected) order.push_back(in.projects[p].id);
   j << "{\"rule\":" << JsonString(fund::RuleName(o.rule)) << ",\"selected\":" << JsonIds(o.SortedIds(in))
-    << ",\"selection_order\":" << JsonIds(order) << ",\"total_cost\":" << JsonString(fund::FormatMoney(o.total_cost, in.scale))
+    << ",\"selection_order\":" << JsonIds(order)
+    << ",\"total_cost\":" << JsonString(fund::FormatMoney(o.total_cost, in.scale))
     << ",\"budget\":" << JsonString(fund::FormatMoney(in.budget, in.scale));
   if (o.rule == fund::Rule::kMesAdd1Greedy || o.rule == fund::Rule::kMesAdd1UntilInfeasibleGreedy)
     j << ",\"budget_increments\":" << o.budget_increments;
@@ -69,7 +80,8 @@ std::string OutcomeJson(const fund::Instance& in, const fund::Outcome& o, bool e
     j << ",\"explanations\":[";
     for (size_t i = 0; i < o.explanations.size(); ++i) {
       const auto& e = o.explanations[i];
-      j << (i ? "," : "") << "{\"project\":" << JsonString(e.project_id) << ",\"funded\":" << (e.funded ? "true" : "false")
+      j << (i ? "," : "") << "{\"project\":" << JsonString(e.project_id)
+        << ",\"funded\":" << (e.funded ? "true" : "false")
         << ",\"verdict\":" << JsonString(fund::VerdictCode(e.verdict)) << ",\"step\":" << e.step
         << ",\"cost\":" << Num(e.cost) << ",\"supporters\":" << e.supporters << ",\"utility\":" << Num(e.utility);
       if (e.money_left >= 0) j << ",\"money_left\":" << Num(e.money_left);
@@ -99,8 +111,9 @@ std::string Header(const PbOptions& o, const fund::Instance& in) {
 
 int RunPb(const PbOptions& o) {
   if (o.rule.empty() && !o.all_rules)
-    return Fail(Status::InvalidArgument("pb: give --rule RULE (mes, mes_add1_greedy, mes_add1_until_infeasible_greedy, "
-                                        "greedy, phragmen, max_welfare) or --all-rules"));
+    return Fail(
+        Status::InvalidArgument("pb: give --rule RULE (mes, mes_add1_greedy, mes_add1_until_infeasible_greedy, "
+                                "greedy, phragmen, max_welfare) or --all-rules"));
   std::optional<fund::Rule> rule;
   if (!o.rule.empty()) {
     auto r = fund::ParseRule(o.rule);
@@ -131,8 +144,10 @@ int RunPb(const PbOptions& o) {
       if (rule && r != *rule) continue;
       std::string name(fund::RuleName(r));
       if (!fund::RuleApplies(r, in->vote_type)) {
-        if (o.json) js << (first ? "" : ",") << JsonString(name) << ":null";
-        else std::printf("%-34s %8s %14s  %s\n", name.c_str(), "n/a", "", "(needs approval ballots)");
+        if (o.json)
+          js << (first ? "" : ",") << JsonString(name) << ":null";
+        else
+          std::printf("%-34s %8s %14s  %s\n", name.c_str(), "n/a", "", "(needs approval ballots)");
         first = false;
         continue;
       }

@@ -10,10 +10,14 @@ namespace weefsel::fund {
 
 std::string_view VoteTypeCode(VoteType t) {
   switch (t) {
-    case VoteType::kApproval: return "approval";
-    case VoteType::kCumulative: return "cumulative";
-    case VoteType::kOrdinal: return "ordinal";
-    case VoteType::kScoring: return "scoring";
+    case VoteType::kApproval:
+      return "approval";
+    case VoteType::kCumulative:
+      return "cumulative";
+    case VoteType::kOrdinal:
+      return "ordinal";
+    case VoteType::kScoring:
+      return "scoring";
   }
   return "approval";
 }
@@ -94,10 +98,16 @@ std::vector<int64_t> Utilities(const Instance& in, const Voter& voter) {
   for (size_t r = 0; r < voter.ballot.size(); ++r) {
     const BallotEntry& e = voter.ballot[r];
     switch (in.vote_type) {
-      case VoteType::kApproval: u[r] = in.projects[e.project].cost; break;
+      case VoteType::kApproval:
+        u[r] = in.projects[e.project].cost;
+        break;
       case VoteType::kCumulative:
-      case VoteType::kScoring: u[r] = e.points; break;
-      case VoteType::kOrdinal: u[r] = k - 1 - static_cast<int64_t>(r); break;
+      case VoteType::kScoring:
+        u[r] = e.points;
+        break;
+      case VoteType::kOrdinal:
+        u[r] = k - 1 - static_cast<int64_t>(r);
+        break;
     }
   }
   return u;
@@ -106,19 +116,27 @@ std::vector<int64_t> Utilities(const Instance& in, const Voter& voter) {
 namespace {
 domain::BallotKind KindOf(VoteType t) {
   switch (t) {
-    case VoteType::kApproval: return domain::BallotKind::kApproval;
-    case VoteType::kCumulative: return domain::BallotKind::kCumulative;
-    case VoteType::kOrdinal: return domain::BallotKind::kOrdinal;
-    case VoteType::kScoring: return domain::BallotKind::kScoring;
+    case VoteType::kApproval:
+      return domain::BallotKind::kApproval;
+    case VoteType::kCumulative:
+      return domain::BallotKind::kCumulative;
+    case VoteType::kOrdinal:
+      return domain::BallotKind::kOrdinal;
+    case VoteType::kScoring:
+      return domain::BallotKind::kScoring;
   }
   return domain::BallotKind::kApproval;
 }
 VoteType TypeOf(domain::BallotKind k) {
   switch (k) {
-    case domain::BallotKind::kApproval: return VoteType::kApproval;
-    case domain::BallotKind::kCumulative: return VoteType::kCumulative;
-    case domain::BallotKind::kOrdinal: return VoteType::kOrdinal;
-    case domain::BallotKind::kScoring: return VoteType::kScoring;
+    case domain::BallotKind::kApproval:
+      return VoteType::kApproval;
+    case domain::BallotKind::kCumulative:
+      return VoteType::kCumulative;
+    case domain::BallotKind::kOrdinal:
+      return VoteType::kOrdinal;
+    case domain::BallotKind::kScoring:
+      return VoteType::kScoring;
   }
   return VoteType::kApproval;
 }

@@ -25,10 +25,10 @@ Result<VoteType> ParseVoteType(std::string_view s);
 
 struct Project {
   std::string id;
-  int64_t cost = 0;                 // in Instance::scale units
-  std::string category;             // optional, for per-category caps
-  std::string neighbourhood;        // optional, for per-neighbourhood caps
-  std::vector<std::string> extra;   // other PROJECTS columns, parallel to Instance::project_columns
+  int64_t cost = 0;                // in Instance::scale units
+  std::string category;            // optional, for per-category caps
+  std::string neighbourhood;       // optional, for per-neighbourhood caps
+  std::vector<std::string> extra;  // other PROJECTS columns, parallel to Instance::project_columns
 };
 
 // One entry of a ballot: the project's index in Instance::projects and its points (approval: 1;
@@ -53,8 +53,8 @@ struct GroupCap {
 struct Instance {
   std::vector<std::pair<std::string, std::string>> meta;  // every META row in file order
   VoteType vote_type = VoteType::kApproval;
-  int64_t budget = 0;   // scale units
-  int64_t scale = 1;    // units per currency unit (a power of ten)
+  int64_t budget = 0;  // scale units
+  int64_t scale = 1;   // units per currency unit (a power of ten)
   std::vector<Project> projects;
   std::vector<Voter> voters;
   std::vector<std::string> project_columns;  // names of Project::extra

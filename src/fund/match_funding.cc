@@ -10,9 +10,12 @@ namespace weefsel::fund {
 
 std::string_view CampaignStatusCode(CampaignStatus s) {
   switch (s) {
-    case CampaignStatus::kOpen: return "open";
-    case CampaignStatus::kFunded: return "funded";
-    case CampaignStatus::kFailed: return "failed";
+    case CampaignStatus::kOpen:
+      return "open";
+    case CampaignStatus::kFunded:
+      return "funded";
+    case CampaignStatus::kFailed:
+      return "failed";
   }
   return "open";
 }
@@ -40,7 +43,8 @@ Result<Settlement> SettleMatchFunding(const MatchPolicy& policy, const std::vect
     std::string name = "pledge " + (p.id.empty() ? "#" + std::to_string(i + 1) : p.id);
     if (p.id.empty()) return Status::InvalidArgument(name + " id: empty");
     if (!pledge_ids.insert(p.id).second) return Status::InvalidArgument(name + " id: listed twice");
-    if (!index.count(p.campaign)) return Status::InvalidArgument(name + " campaign: unknown campaign '" + p.campaign + "'");
+    if (!index.count(p.campaign))
+      return Status::InvalidArgument(name + " campaign: unknown campaign '" + p.campaign + "'");
     if (p.amount <= 0) return Status::InvalidArgument(name + " amount: must be positive");
   }
 
@@ -95,8 +99,7 @@ Result<Settlement> SettleMatchFunding(const MatchPolicy& policy, const std::vect
       r.status = CampaignStatus::kFunded;
       r.reason = "reached its target of " + Euro(c.target) + " (raised " + Euro(r.raised) + "); match " + Euro(r.match);
       if (r.capped) r.reason += ", limited by the campaign cap of " + Euro(policy.campaign_cap);
-      if (r.fund_short)
-        r.reason += ", " + Euro(r.match_wanted - r.match) + " short because the match fund ran out";
+      if (r.fund_short) r.reason += ", " + Euro(r.match_wanted - r.match) + " short because the match fund ran out";
     } else if (c.deadline <= now) {
       r.status = CampaignStatus::kFailed;
       for (const Pledge* p : order)

@@ -19,10 +19,10 @@
 namespace weefsel::fund {
 
 struct MatchPolicy {
-  int64_t ratio_num = 1;      // match r = ratio_num / ratio_den euro per euro raised
+  int64_t ratio_num = 1;  // match r = ratio_num / ratio_den euro per euro raised
   int64_t ratio_den = 1;
-  int64_t campaign_cap = 0;   // largest match for one campaign, cents (0: no cap)
-  int64_t fund_cap = 0;       // the whole match fund, cents
+  int64_t campaign_cap = 0;  // largest match for one campaign, cents (0: no cap)
+  int64_t fund_cap = 0;      // the whole match fund, cents
 };
 
 struct Campaign {
@@ -32,11 +32,11 @@ struct Campaign {
 };
 
 struct Pledge {
-  std::string id;        // unique; breaks ties between pledges at the same second
+  std::string id;  // unique; breaks ties between pledges at the same second
   std::string campaign;
   std::string backer;
-  int64_t amount = 0;    // cents, > 0
-  int64_t at = 0;        // seconds since the epoch
+  int64_t amount = 0;  // cents, > 0
+  int64_t at = 0;      // seconds since the epoch
 };
 
 enum class CampaignStatus { kOpen, kFunded, kFailed };
@@ -50,16 +50,16 @@ struct Refund {
 struct CampaignResult {
   std::string id;
   CampaignStatus status = CampaignStatus::kOpen;
-  int64_t raised = 0;          // accepted pledges, cents
-  bool reached = false;        // target reached by pledges
-  int64_t reached_at = 0;      // time of the pledge that reached it
-  int64_t match = 0;           // municipal match granted, cents
-  int64_t match_wanted = 0;    // what the ratio and cap would give with an unlimited fund
-  bool capped = false;         // the per-campaign cap limited the match
-  bool fund_short = false;     // the fund ran out before the full match
-  std::vector<Refund> refunds; // failed campaigns: every accepted pledge
+  int64_t raised = 0;                     // accepted pledges, cents
+  bool reached = false;                   // target reached by pledges
+  int64_t reached_at = 0;                 // time of the pledge that reached it
+  int64_t match = 0;                      // municipal match granted, cents
+  int64_t match_wanted = 0;               // what the ratio and cap would give with an unlimited fund
+  bool capped = false;                    // the per-campaign cap limited the match
+  bool fund_short = false;                // the fund ran out before the full match
+  std::vector<Refund> refunds;            // failed campaigns: every accepted pledge
   std::vector<std::string> late_pledges;  // pledges after the deadline (not accepted)
-  std::string reason;          // one sentence with the numbers
+  std::string reason;                     // one sentence with the numbers
 };
 
 struct Settlement {

@@ -11,10 +11,9 @@ MatchPolicy Doubling(int64_t campaign_cap, int64_t fund_cap) { return {1, 1, cam
 // Target 1000, match 1:1 up to 1500. Pledges 600 + 600 reach the target at t=2 (match 1200);
 // 500 more at t=3 would make 1700 but the cap stops the match at 1500.
 TEST(MatchFunding, CapReachedMidWay) {
-  auto s = SettleMatchFunding(Doubling(1500, 100000), {{"buurttuin", 1000, 10}},
-                              {{"p1", "buurttuin", "ann", 600, 1}, {"p2", "buurttuin", "bob", 600, 2},
-                               {"p3", "buurttuin", "cas", 500, 3}},
-                              20);
+  auto s = SettleMatchFunding(
+      Doubling(1500, 100000), {{"buurttuin", 1000, 10}},
+      {{"p1", "buurttuin", "ann", 600, 1}, {"p2", "buurttuin", "bob", 600, 2}, {"p3", "buurttuin", "cas", 500, 3}}, 20);
   ASSERT_TRUE(s.ok()) << s.status().ToString();
   const auto& c = s->campaigns[0];
   EXPECT_EQ(c.status, CampaignStatus::kFunded);
@@ -65,10 +64,10 @@ TEST(MatchFunding, TiesInTimeAreDeterministic) {
 
 // Missing the target: no match, every accepted pledge refunded; a late pledge does not count.
 TEST(MatchFunding, FailedCampaignIsRefunded) {
-  auto s = SettleMatchFunding(Doubling(0, 10000), {{"speeltuin", 1000, 10}},
-                              {{"p1", "speeltuin", "ann", 300, 1}, {"p2", "speeltuin", "bob", 200, 9},
-                               {"p3", "speeltuin", "cas", 900, 11}},
-                              20);
+  auto s = SettleMatchFunding(
+      Doubling(0, 10000), {{"speeltuin", 1000, 10}},
+      {{"p1", "speeltuin", "ann", 300, 1}, {"p2", "speeltuin", "bob", 200, 9}, {"p3", "speeltuin", "cas", 900, 11}},
+      20);
   ASSERT_TRUE(s.ok());
   const auto& c = s->campaigns[0];
   EXPECT_EQ(c.status, CampaignStatus::kFailed);

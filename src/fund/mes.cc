@@ -126,9 +126,9 @@ class Mes {
  public:
   Mes(const Prepared& P, int64_t increments, bool record) : P_(P), record_(record) {
     const Instance& in = *P.in;
-    mpz_class num = mpz_class(static_cast<long>(in.budget)) +
-                    mpz_class(static_cast<long>(increments)) * static_cast<long>(in.scale) *
-                        mpz_class(static_cast<long>(P.num_voters));
+    mpz_class num = mpz_class(static_cast<long>(in.budget)) + mpz_class(static_cast<long>(increments)) *
+                                                                  static_cast<long>(in.scale) *
+                                                                  mpz_class(static_cast<long>(P.num_voters));
     mpq_class b0(num, mpz_class(static_cast<long>(std::max<int64_t>(P.num_voters, 1))));
     b0.canonicalize();
     cls_.resize(2);
@@ -173,9 +173,8 @@ class Mes {
     std::vector<Cand> cands;
     std::vector<int> keep;
     while (!remaining.empty()) {
-      std::sort(remaining.begin(), remaining.end(), [&](int a, int b) {
-        return lo[a] != lo[b] ? lo[a] < lo[b] : P_.rank[a] < P_.rank[b];
-      });
+      std::sort(remaining.begin(), remaining.end(),
+                [&](int a, int b) { return lo[a] != lo[b] ? lo[a] < lo[b] : P_.rank[a] < P_.rank[b]; });
       cands.clear();
       keep.clear();
       double best_hi = kInf;
@@ -418,7 +417,9 @@ class Mes {
       k.sel = s;
       k.util = g.util;
       new_cls[gi] = static_cast<int>(cls_.size());
-      if (r) r->payments[p].push_back({g.weight, std::min(parent.d, due) / double(P_.in->scale), k.d / double(P_.in->scale)});
+      if (r)
+        r->payments[p].push_back(
+            {g.weight, std::min(parent.d, due) / double(P_.in->scale), k.d / double(P_.in->scale)});
       cls_.push_back(k);
       exact_.emplace_back();
       mark_.push_back(0);

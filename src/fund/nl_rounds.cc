@@ -17,9 +17,9 @@ domain::Round NlRound::ToDomainRound() const {
 
 Result<std::vector<NlRound>> LoadNlRounds(const std::string& editions_csv, const std::string& projects_csv) {
   WEEFSEL_ASSIGN_OR_RETURN(CsvTable ed, CsvTable::Read(editions_csv, {"pb_id", "gemeente", "budget", "aantal_stemmers",
-                                                                       "stemtype", "regel"}));
-  WEEFSEL_ASSIGN_OR_RETURN(CsvTable pr, CsvTable::Read(projects_csv, {"pb_id", "project_id", "kosten_eur", "stemmen",
-                                                                       "geselecteerd"}));
+                                                                      "stemtype", "regel"}));
+  WEEFSEL_ASSIGN_OR_RETURN(
+      CsvTable pr, CsvTable::Read(projects_csv, {"pb_id", "project_id", "kosten_eur", "stemmen", "geselecteerd"}));
   std::vector<NlRound> rounds;
   std::map<std::string, size_t> index;
   for (const auto& row : ed.rows()) {
@@ -36,25 +36,31 @@ Result<std::vector<NlRound>> LoadNlRounds(const std::string& editions_csv, const
     if (!budget || budget->units < 0 || budget->decimals != 0)
       return ed.Error(row, "budget", "'" + ed.Get(row, "budget") + "' is not a whole number of euros");
     auto voters = ParseInt(ed.Get(row, "aantal_stemmers"));
-    if (!voters || *voters < 0) return ed.Error(row, "aantal_stemmers", "'" + ed.Get(row, "aantal_stemmers") + "' is not a count");
+    if (!voters || *voters < 0)
+      return ed.Error(row, "aantal_stemmers", "'" + ed.Get(row, "aantal_stemmers") + "' is not a count");
     r.voters = *voters;
     r.instance.budget = budget->units;
     r.instance.scale = 1;
     r.instance.vote_type = VoteType::kApproval;  // approval and choose-1 are both approval ballots
-    r.instance.meta = {{"description", r.omschrijving}, {"budget", ed.Get(row, "budget")}, {"vote_type", "approval"},
-                       {"rule", r.rule}, {"unit", r.gemeente}};
+    r.instance.meta = {{"description", r.omschrijving},
+                       {"budget", ed.Get(row, "budget")},
+                       {"vote_type", "approval"},
+                       {"rule", r.rule},
+                       {"unit", r.gemeente}};
     r.instance.project_columns = {"name", "category", "votes", "selected"};
     index[r.pb_id] = rounds.size();
     rounds.push_back(std::move(r));
   }
   for (const auto& row : pr.rows()) {
     auto it = index.find(pr.Get(row, "pb_id"));
-    if (it == index.end()) return pr.Error(row, "pb_id", "unknown round '" + pr.Get(row, "pb_id") + "' (not in the editions file)");
+    if (it == index.end())
+      return pr.Error(row, "pb_id", "unknown round '" + pr.Get(row, "pb_id") + "' (not in the editions file)");
     NlRound& r = rounds[it->second];
     Project p;
     p.id = std::string(Trim(pr.Get(row, "project_id")));
     if (p.id.empty()) return pr.Error(row, "project_id", "empty");
-    if (r.instance.FindProject(p.id) >= 0) return pr.Error(row, "project_id", "project '" + p.id + "' listed twice in " + r.pb_id);
+    if (r.instance.FindProject(p.id) >= 0)
+      return pr.Error(row, "project_id", "project '" + p.id + "' listed twice in " + r.pb_id);
     auto cost = ParseDecimal(pr.Get(row, "kosten_eur"));
     if (!cost || cost->units < 0 || cost->decimals != 0)
       return pr.Error(row, "kosten_eur", "'" + pr.Get(row, "kosten_eur") + "' is not a whole number of euros");
@@ -62,9 +68,12 @@ Result<std::vector<NlRound>> LoadNlRounds(const std::string& editions_csv, const
     if (!votes || *votes < 0) return pr.Error(row, "stemmen", "'" + pr.Get(row, "stemmen") + "' is not a count");
     std::string sel(Trim(pr.Get(row, "geselecteerd")));
     std::optional<bool> selected;
-    if (sel == "1") selected = true;
-    else if (sel == "0") selected = false;
-    else if (!sel.empty()) return pr.Error(row, "geselecteerd", "'" + sel + "' is not 0, 1 or empty");
+    if (sel == "1")
+      selected = true;
+    else if (sel == "0")
+      selected = false;
+    else if (!sel.empty())
+      return pr.Error(row, "geselecteerd", "'" + sel + "' is not 0, 1 or empty");
     p.cost = cost->units;
     p.category = pr.Has("categorie") ? pr.Get(row, "categorie") : "";
     p.extra = {pr.Has("naam") ? pr.Get(row, "naam") : "", p.category, std::to_string(*votes), sel};

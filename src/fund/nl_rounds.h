@@ -20,11 +20,11 @@
 namespace weefsel::fund {
 
 struct NlRound {
-  std::string pb_id;        // e.g. Netherlands_Assen_2024
+  std::string pb_id;  // e.g. Netherlands_Assen_2024
   std::string gemeente, gebied, omschrijving, rule, vote_type;
-  int64_t voters = 0;       // aantal_stemmers
-  Instance instance;        // projects (id, cost, category) and budget; no voters
-  std::vector<int64_t> votes;               // per project
+  int64_t voters = 0;                         // aantal_stemmers
+  Instance instance;                          // projects (id, cost, category) and budget; no voters
+  std::vector<int64_t> votes;                 // per project
   std::vector<std::optional<bool>> selected;  // per project, empty when not recorded
 
   domain::Round ToDomainRound() const;

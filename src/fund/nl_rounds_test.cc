@@ -18,7 +18,8 @@ Result<std::vector<NlRound>> Load() {
 std::vector<std::string> Ids(const NlRound& r, std::vector<int> ps) {
   std::vector<std::string> ids;
   for (int p : ps) ids.push_back(r.instance.projects[p].id);
-  std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) { return std::stoi(a) < std::stoi(b); });
+  std::sort(ids.begin(), ids.end(),
+            [](const std::string& a, const std::string& b) { return std::stoi(a) < std::stoi(b); });
   return ids;
 }
 
@@ -50,7 +51,8 @@ TEST(NlRounds, Assen2024RecordedOutcome) {
   WEEFSEL_REQUIRE_SHARED_DATA("nl/participatief_begroten_nl_projecten.csv");
   auto rounds = Load();
   ASSERT_TRUE(rounds.ok());
-  auto it = std::find_if(rounds->begin(), rounds->end(), [](const NlRound& r) { return r.pb_id == "Netherlands_Assen_2024"; });
+  auto it = std::find_if(rounds->begin(), rounds->end(),
+                         [](const NlRound& r) { return r.pb_id == "Netherlands_Assen_2024"; });
   ASSERT_NE(it, rounds->end());
   const NlRound& assen = *it;
   EXPECT_EQ(assen.instance.budget, 100000);

@@ -169,8 +169,8 @@ Result<Instance> ParsePb(const std::string& name, std::string text) {
   if (c_vote < 0) return err(vt.header_line, "VOTES header has no vote column");
   bool uses_points = in.vote_type == VoteType::kCumulative || in.vote_type == VoteType::kScoring;
   if (uses_points && c_points < 0)
-    return err(vt.header_line, "VOTES header has no points column, which " +
-                                   std::string(VoteTypeCode(in.vote_type)) + " ballots need");
+    return err(vt.header_line,
+               "VOTES header has no points column, which " + std::string(VoteTypeCode(in.vote_type)) + " ballots need");
   std::vector<int> vextra;
   for (size_t i = 0; i < vt.header.size(); ++i) {
     int ii = static_cast<int>(i);
@@ -196,8 +196,7 @@ Result<Instance> ParsePb(const std::string& name, std::string text) {
     for (size_t k = 0; k < ids.size(); ++k) {
       std::string pid(Trim(ids[k]));
       auto it = index.find(pid);
-      if (it == index.end())
-        return err(row.line, "field vote: unknown project '" + pid + "' (not in PROJECTS)");
+      if (it == index.end()) return err(row.line, "field vote: unknown project '" + pid + "' (not in PROJECTS)");
       int64_t points = 1;
       if (uses_points) {
         auto p = ParseInt(pts[k]);
@@ -237,8 +236,7 @@ Result<Instance> ParsePb(const std::string& name, std::string text) {
     auto names = in.Meta(names_key);
     auto budgets = in.Meta(budgets_key);
     if (!budgets) return Status::Ok();
-    if (!names)
-      return Status::InvalidArgument(name + ": META has " + budgets_key + " but no " + names_key);
+    if (!names) return Status::InvalidArgument(name + ": META has " + budgets_key + " but no " + names_key);
     auto ns = Split(*names, ','), bs = Split(*budgets, ',');
     if (ns.size() != bs.size())
       return Status::InvalidArgument(name + ": META " + budgets_key + " has " + std::to_string(bs.size()) +
@@ -293,10 +291,12 @@ std::string FormatPb(const Instance& in) {
   auto has_col = [&](const std::vector<std::string>& cols, const char* c) {
     return std::find(cols.begin(), cols.end(), c) != cols.end();
   };
-  bool add_cat = !has_col(in.project_columns, "category") && !has_col(in.project_columns, "categories") &&
-                 std::any_of(in.projects.begin(), in.projects.end(), [](const Project& p) { return !p.category.empty(); });
-  bool add_nb = !has_col(in.project_columns, "neighbourhood") &&
-                std::any_of(in.projects.begin(), in.projects.end(), [](const Project& p) { return !p.neighbourhood.empty(); });
+  bool add_cat =
+      !has_col(in.project_columns, "category") && !has_col(in.project_columns, "categories") &&
+      std::any_of(in.projects.begin(), in.projects.end(), [](const Project& p) { return !p.category.empty(); });
+  bool add_nb =
+      !has_col(in.project_columns, "neighbourhood") &&
+      std::any_of(in.projects.begin(), in.projects.end(), [](const Project& p) { return !p.neighbourhood.empty(); });
   if (add_cat) header.push_back("category");
   if (add_nb) header.push_back("neighbourhood");
   out += CsvLine(header, ';');

@@ -13,7 +13,8 @@ namespace {
 // BOM, CRLF, quoted fields with ';' and "", columns in another order, a decimal-comma budget,
 // string ids, a project nobody votes for, and a project listed twice in one ballot.
 const char* kCumulative =
-    "\xEF\xBB\xBF" "META\r\n"
+    "\xEF\xBB\xBF"
+    "META\r\n"
     "key;value\r\n"
     "description;\"Test; with \"\"quotes\"\"\"\r\n"
     "num_projects;3\r\n"
@@ -99,9 +100,11 @@ TEST(Pabulib, BadInputNamesLineAndField) {
   for (const auto& c : cases) {
     std::string text;
     if (std::string(c.what) == "negative cost")
-      text = "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;-10\nVOTES\nvoter_id;vote\n";
+      text =
+          "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;-10\nVOTES\nvoter_id;vote\n";
     else if (std::string(c.what) == "non-numeric cost")
-      text = "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;ten\nVOTES\nvoter_id;vote\n";
+      text =
+          "META\nkey;value\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n1;ten\nVOTES\nvoter_id;vote\n";
     else
       text = head + c.text;
     auto in = ParsePb("bad.pb", text);
@@ -120,8 +123,9 @@ TEST(Pabulib, PointsMustMatchTheBallot) {
   ASSERT_FALSE(in.ok());
   EXPECT_NE(in.status().message().find("line 11: field points: 1 numbers for 2 projects"), std::string::npos)
       << in.status().message();
-  auto bad = ParsePb("p.pb", "META\nkey;value\nbudget;100\nvote_type;cumulative\nPROJECTS\nproject_id;cost\n1;10\n"
-                             "VOTES\nvoter_id;vote;points\na;1;x\n");
+  auto bad = ParsePb("p.pb",
+                     "META\nkey;value\nbudget;100\nvote_type;cumulative\nPROJECTS\nproject_id;cost\n1;10\n"
+                     "VOTES\nvoter_id;vote;points\na;1;x\n");
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("field points: 'x' is not a whole number"), std::string::npos);
 }

@@ -23,13 +23,13 @@ struct Prepared {
   const Instance* in = nullptr;
   int num_projects = 0;
   int64_t num_voters = 0;
-  std::vector<int64_t> mult;                  // per distinct ballot: how many voters cast it
-  std::vector<std::vector<Support>> support;  // per project: ballots with positive utility
+  std::vector<int64_t> mult;                       // per distinct ballot: how many voters cast it
+  std::vector<std::vector<Support>> support;       // per project: ballots with positive utility
   std::vector<std::vector<int64_t>> support_util;  // parallel to support: the utility (> 0)
-  std::vector<int64_t> uniform_util;          // per project: the utility if every supporter gives the same, else 0
-  std::vector<int64_t> total_util;            // per project: sum of mult * util
-  std::vector<int64_t> supporters;            // per project: voters with positive utility
-  std::vector<int> rank;                      // per project: position in string-id order
+  std::vector<int64_t> uniform_util;               // per project: the utility if every supporter gives the same, else 0
+  std::vector<int64_t> total_util;                 // per project: sum of mult * util
+  std::vector<int64_t> supporters;                 // per project: voters with positive utility
+  std::vector<int> rank;                           // per project: position in string-id order
   // Caps: per project the group index (-1: none) and the room of each group, in scale units.
   std::vector<int> cat_group, nb_group;
   std::vector<int64_t> cat_cap, nb_cap;
@@ -61,13 +61,13 @@ class CapRoom {
 // Method of Equal Shares on a prepared instance with every voter starting at
 // (budget + increments * scale * n) / n. `eligible` marks the projects MES may fund.
 struct MesResult {
-  std::vector<int> selected;        // in order
+  std::vector<int> selected;  // in order
   int64_t cost = 0;
   // Explanation data (filled when record is true).
-  std::vector<double> rho;                           // per project, -1 if not funded
-  std::vector<std::vector<PaymentGroup>> payments;   // per project
-  std::vector<double> supporters_money;              // per project, money its supporters had when dropped
-  std::vector<bool> cap_blocked;                     // per project
+  std::vector<double> rho;                          // per project, -1 if not funded
+  std::vector<std::vector<PaymentGroup>> payments;  // per project
+  std::vector<double> supporters_money;             // per project, money its supporters had when dropped
+  std::vector<bool> cap_blocked;                    // per project
 };
 MesResult RunMes(const Prepared& P, int64_t increments, bool record);
 

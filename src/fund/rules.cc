@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <limits>
 #include <functional>
+#include <limits>
 #include <numeric>
 
 #include "base/strings.h"
@@ -20,12 +20,18 @@ using internal::Prepared;
 
 std::string_view RuleName(Rule r) {
   switch (r) {
-    case Rule::kMes: return "mes";
-    case Rule::kMesAdd1Greedy: return "mes_add1_greedy";
-    case Rule::kMesAdd1UntilInfeasibleGreedy: return "mes_add1_until_infeasible_greedy";
-    case Rule::kGreedy: return "greedy";
-    case Rule::kPhragmen: return "phragmen";
-    case Rule::kMaxWelfare: return "max_welfare";
+    case Rule::kMes:
+      return "mes";
+    case Rule::kMesAdd1Greedy:
+      return "mes_add1_greedy";
+    case Rule::kMesAdd1UntilInfeasibleGreedy:
+      return "mes_add1_until_infeasible_greedy";
+    case Rule::kGreedy:
+      return "greedy";
+    case Rule::kPhragmen:
+      return "phragmen";
+    case Rule::kMaxWelfare:
+      return "max_welfare";
   }
   return "mes";
 }
@@ -45,16 +51,26 @@ bool RuleApplies(Rule r, VoteType t) {
 
 std::string_view VerdictCode(Verdict v) {
   switch (v) {
-    case Verdict::kFundedMes: return "funded_equal_shares";
-    case Verdict::kFundedCompletion: return "funded_completion";
-    case Verdict::kFundedGreedy: return "funded_greedy";
-    case Verdict::kFundedPhragmen: return "funded_phragmen";
-    case Verdict::kFundedOptimal: return "funded_optimal";
-    case Verdict::kDidNotFit: return "did_not_fit";
-    case Verdict::kSupportersRanOut: return "supporters_money_ran_out";
-    case Verdict::kNoSupport: return "no_support";
-    case Verdict::kRuleStopped: return "rule_stopped";
-    case Verdict::kCapExceeded: return "cap_exceeded";
+    case Verdict::kFundedMes:
+      return "funded_equal_shares";
+    case Verdict::kFundedCompletion:
+      return "funded_completion";
+    case Verdict::kFundedGreedy:
+      return "funded_greedy";
+    case Verdict::kFundedPhragmen:
+      return "funded_phragmen";
+    case Verdict::kFundedOptimal:
+      return "funded_optimal";
+    case Verdict::kDidNotFit:
+      return "did_not_fit";
+    case Verdict::kSupportersRanOut:
+      return "supporters_money_ran_out";
+    case Verdict::kNoSupport:
+      return "no_support";
+    case Verdict::kRuleStopped:
+      return "rule_stopped";
+    case Verdict::kCapExceeded:
+      return "cap_exceeded";
   }
   return "rule_stopped";
 }
@@ -64,7 +80,8 @@ std::vector<std::string> Outcome::SortedIds(const Instance& in) const {
   for (int p : selected) ids.push_back(in.projects[p].id);
   bool numeric = std::all_of(ids.begin(), ids.end(), [](const std::string& s) { return ParseInt(s).has_value(); });
   if (numeric)
-    std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) { return *ParseInt(a) < *ParseInt(b); });
+    std::sort(ids.begin(), ids.end(),
+              [](const std::string& a, const std::string& b) { return *ParseInt(a) < *ParseInt(b); });
   else
     std::sort(ids.begin(), ids.end());
   return ids;
@@ -83,9 +100,12 @@ bool IsCostSat(const Instance& in) { return in.vote_type == VoteType::kApproval;
 
 std::string UtilityWord(const Instance& in) {
   switch (in.vote_type) {
-    case VoteType::kApproval: return "votes";
-    case VoteType::kOrdinal: return "Borda points";
-    default: return "points";
+    case VoteType::kApproval:
+      return "votes";
+    case VoteType::kOrdinal:
+      return "Borda points";
+    default:
+      return "points";
   }
 }
 
@@ -164,9 +184,9 @@ struct Run {
       }
       std::string before = Money(left(), scale);
       Select(p, funded_as);
-      e.reason = std::string(funded_as == Verdict::kFundedCompletion ? "funded by the greedy completion: "
-                                                                     : "funded: ") +
-                 Support(P, p) + ", cost " + Money(P.cost(p), scale) + ", " + before + " was left before it";
+      e.reason =
+          std::string(funded_as == Verdict::kFundedCompletion ? "funded by the greedy completion: " : "funded: ") +
+          Support(P, p) + ", cost " + Money(P.cost(p), scale) + ", " + before + " was left before it";
     }
   }
 
@@ -255,7 +275,8 @@ Outcome RunMesAdd1(const Prepared& P, const RuleOptions& opt, Rule rule) {
         run.Select(p, Verdict::kFundedMes);
         run.out.explanations[p].reason =
             "funded by equal shares: all supported projects together fit in the budget, so raising the voters' "
-            "budgets funds every one of them (" + Support(P, p) + ")";
+            "budgets funds every one of them (" +
+            Support(P, p) + ")";
       }
     run.out.budget_increments = -1;
   } else if (chosen_k >= 0) {
@@ -284,7 +305,8 @@ Outcome RunPhragmen(const Prepared& P, const RuleOptions& opt) {
   const int64_t scale = in.scale;
   std::vector<int> remaining;
   for (int p = 0; p < P.num_projects; ++p)
-    if (P.cost(p) <= in.budget) remaining.push_back(p);
+    if (P.cost(p) <= in.budget)
+      remaining.push_back(p);
     else {
       auto& e = run.out.explanations[p];
       e.verdict = Verdict::kDidNotFit;
@@ -364,8 +386,8 @@ Outcome RunPhragmen(const Prepared& P, const RuleOptions& opt) {
       int c = static_cast<int>(load.size()) - 1;
       for (const auto& s : P.support[w]) ballot_load[s.ballot] = c;
     } else {
-      e.reason = "funded at the end: nobody voted for it, but it and all other unsupported projects fitted (" +
-                 before + " left)";
+      e.reason = "funded at the end: nobody voted for it, but it and all other unsupported projects fitted (" + before +
+                 " left)";
     }
     remaining.erase(std::find(remaining.begin(), remaining.end(), w));
   }
@@ -489,14 +511,17 @@ Result<Outcome> RunRule(const Instance& in, Rule rule, const RuleOptions& option
       return std::move(run.out);
     }
     case Rule::kMesAdd1Greedy:
-    case Rule::kMesAdd1UntilInfeasibleGreedy: return RunMesAdd1(P, options, rule);
+    case Rule::kMesAdd1UntilInfeasibleGreedy:
+      return RunMesAdd1(P, options, rule);
     case Rule::kGreedy: {
       Run run(P, options, rule);
       run.Greedy(Verdict::kFundedGreedy);
       return std::move(run.out);
     }
-    case Rule::kPhragmen: return RunPhragmen(P, options);
-    case Rule::kMaxWelfare: return RunMaxWelfare(P, options);
+    case Rule::kPhragmen:
+      return RunPhragmen(P, options);
+    case Rule::kMaxWelfare:
+      return RunMaxWelfare(P, options);
   }
   return Status::InvalidArgument("unknown rule");
 }

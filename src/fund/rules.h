@@ -51,16 +51,16 @@ struct RuleOptions {
 
 // Why a project ended where it did.
 enum class Verdict {
-  kFundedMes,           // chosen by equal shares: its supporters paid
-  kFundedCompletion,    // added by the greedy completion after MES
-  kFundedGreedy,        // greedy: it fitted when its turn came
-  kFundedPhragmen,      // Phragmén: lowest new maximal load
-  kFundedOptimal,       // part of the welfare-maximal set
-  kDidNotFit,           // too expensive for the money left when considered
-  kSupportersRanOut,    // MES: its supporters' remaining money could not cover it
-  kNoSupport,           // nobody gave it positive utility (MES ignores such projects)
-  kRuleStopped,         // Phragmén stopped before it, or MES/max_welfare left it out
-  kCapExceeded,         // its category or neighbourhood cap had no room
+  kFundedMes,         // chosen by equal shares: its supporters paid
+  kFundedCompletion,  // added by the greedy completion after MES
+  kFundedGreedy,      // greedy: it fitted when its turn came
+  kFundedPhragmen,    // Phragmén: lowest new maximal load
+  kFundedOptimal,     // part of the welfare-maximal set
+  kDidNotFit,         // too expensive for the money left when considered
+  kSupportersRanOut,  // MES: its supporters' remaining money could not cover it
+  kNoSupport,         // nobody gave it positive utility (MES ignores such projects)
+  kRuleStopped,       // Phragmén stopped before it, or MES/max_welfare left it out
+  kCapExceeded,       // its category or neighbourhood cap had no room
 };
 std::string_view VerdictCode(Verdict v);
 
@@ -75,23 +75,23 @@ struct Explanation {
   std::string project_id;
   bool funded = false;
   Verdict verdict = Verdict::kRuleStopped;
-  int step = 0;                 // 1-based position in the selection order (0: not funded)
-  double cost = 0;              // currency units
-  int64_t supporters = 0;       // voters giving positive utility
-  double utility = 0;           // total utility (Cost_Sat: in money, points, Borda points)
-  double money_left = -1;       // money left in the budget when it was considered (-1: n/a)
-  double rho = -1;              // MES: price per unit of utility when funded (-1: n/a)
-  double supporters_money = -1; // MES: what its supporters still had (when rejected) (-1: n/a)
-  double load = -1;             // Phragmén: the new maximal load (-1: n/a)
+  int step = 0;                        // 1-based position in the selection order (0: not funded)
+  double cost = 0;                     // currency units
+  int64_t supporters = 0;              // voters giving positive utility
+  double utility = 0;                  // total utility (Cost_Sat: in money, points, Borda points)
+  double money_left = -1;              // money left in the budget when it was considered (-1: n/a)
+  double rho = -1;                     // MES: price per unit of utility when funded (-1: n/a)
+  double supporters_money = -1;        // MES: what its supporters still had (when rejected) (-1: n/a)
+  double load = -1;                    // Phragmén: the new maximal load (-1: n/a)
   std::vector<PaymentGroup> payments;  // MES funded projects
-  std::string reason;           // one sentence in English with the numbers
+  std::string reason;                  // one sentence in English with the numbers
 };
 
 struct Outcome {
   Rule rule = Rule::kMes;
-  std::vector<int> selected;          // project indices in the order they were chosen
-  int64_t total_cost = 0;             // scale units
-  int64_t budget_increments = 0;      // Add1 rules: how many currency units were added per voter
+  std::vector<int> selected;              // project indices in the order they were chosen
+  int64_t total_cost = 0;                 // scale units
+  int64_t budget_increments = 0;          // Add1 rules: how many currency units were added per voter
   std::vector<Explanation> explanations;  // one per project, in Instance::projects order
 
   // The selected ids sorted as pabutools' reference files sort them (numerically when all ids are

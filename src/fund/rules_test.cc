@@ -55,8 +55,8 @@ TEST(Greedy, CumulativeUsesPointsPerCost) {
 // c (cost 2). Round 1: rho(9) = rho(10) = 0.75/3 = 1/4 (tie: "10" < "9" as strings), rho(c) = 1/2.
 // "10" is bought; voters 1-4 keep 0.25 each, 1 in all < 3, so "9" drops out; c follows.
 TEST(Mes, EqualSharesWithStringTieBreak) {
-  Instance in = Approval(6, {{"9", 3}, {"10", 3}, {"c", 2}},
-                         {{"9", "10"}, {"9", "10"}, {"9", "10"}, {"9", "10"}, {"c"}, {"c"}});
+  Instance in =
+      Approval(6, {{"9", 3}, {"10", 3}, {"c", 2}}, {{"9", "10"}, {"9", "10"}, {"9", "10"}, {"9", "10"}, {"c"}, {"c"}});
   EXPECT_EQ(Order(in, Rule::kMes), (Ids{"10", "c"}));
   auto out = RunRule(in, Rule::kMes);
   const Explanation& ten = out->explanations[1];
