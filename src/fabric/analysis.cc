@@ -169,6 +169,9 @@ void BrandesWeighted(const Fabric& f, int s, BrandesWork& w, double scale) {
 Betweenness RunBrandes(const Fabric& f, const std::vector<int>& sources, bool weighted, int threads, double scale,
                        const std::vector<char>* depth_sources) {
   const int n = f.node_count();
+  // Small graphs: a thread costs more than the work.
+  const double work = static_cast<double>(sources.size()) * static_cast<double>(f.targets().size() + static_cast<size_t>(n));
+  if (work < 4e6) threads = 1;
   threads = std::max(1, std::min(threads, static_cast<int>(sources.size() / 8 + 1)));
   std::atomic<size_t> next{0};
   std::vector<BrandesWork> works;

@@ -135,7 +135,7 @@ std::string ToGexf(const Fabric& f, const Report* r) {
   NodeTable t = Table(f, r);
   std::ostringstream o;
   o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    << "<gexf xmlns=\"http://gexf.net/1.3\" version=\"1.3\">\n"
+    << "<gexf xmlns=\"http://www.gexf.net/1.2draft\" version=\"1.2\">\n"
     << "  <meta><creator>weefsel</creator><description>collaboration fabric</description></meta>\n"
     << "  <graph mode=\"static\" defaultedgetype=\"undirected\">\n"
     << "    <attributes class=\"node\">\n";

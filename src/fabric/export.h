@@ -2,7 +2,7 @@
 //
 // GraphML (undirected; node attributes label, kind, sector, area, themes, capabilities, the
 // columns of an imported .nodes file, and, when a report is given, degree, community, betweenness,
-// constraint, coreness and role; edge attribute weight), GEXF 1.3 (the same attributes, for Gephi)
+// constraint, coreness and role; edge attribute weight), GEXF 1.2 (the same attributes, for Gephi and networkx)
 // and Kumu's two CSV sheets (elements: Label, Type, Tags, Description and the measures;
 // connections: From, To, Type, Strength). Node ids in every format are the external ids (ActorId or
 // the id in the imported file). Output is deterministic. Pure functions; thread-safe.
