@@ -398,6 +398,7 @@ IlpResult SolveIlp(const CoinPackedMatrix& a, const std::vector<double>& col_lb,
   CbcModel model(solver);
   model.setLogLevel(0);
   model.messageHandler()->setLogLevel(0);
+  model.setUseElapsedTime(true);   // the limit is wall-clock time, as callers expect
   model.setMaximumSeconds(std::max(0.05, seconds));
   model.branchAndBound();
   IlpResult r;
@@ -469,7 +470,7 @@ std::optional<int> MinimumTeamSize(const std::vector<Candidate>& cands, const Ru
   std::vector<double> lb(static_cast<size_t>(n), 0.0), ub(static_cast<size_t>(n), 1.0), obj(static_cast<size_t>(n), 1.0);
   std::vector<int> integer(static_cast<size_t>(n));
   std::iota(integer.begin(), integer.end(), 0);
-  IlpResult r = SolveIlp(rows.Matrix(n), lb, ub, obj, rows.lb, rows.ub, integer, 10.0);
+  IlpResult r = SolveIlp(rows.Matrix(n), lb, ub, obj, rows.lb, rows.ub, integer, 2.0);
   if (!r.found) return std::nullopt;
   int size = 0;
   for (double v : r.x) size += v > 0.5;
