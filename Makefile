@@ -4,7 +4,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 export WEEFSEL_SHARED_DATA ?= $(abspath ../shared/data)
 
-.PHONY: deps build run test test-unit bench lint format clean
+.PHONY: deps build run test test-unit bench lint lint-format format clean
 
 deps:
 	@scripts/install-deps
@@ -29,8 +29,11 @@ bench: build
 	@scripts/install-deps --bench
 	@scripts/run-bench $(BUILD)
 
-lint: $(BUILD)/build.ninja
+lint: build
 	@scripts/lint $(BUILD)
+
+lint-format:
+	@scripts/lint --format-only
 
 format:
 	find src tests bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
