@@ -51,14 +51,14 @@ void SetCommonHeaders(httplib::Response& res) {
   res.set_header("Referrer-Policy", "same-origin");
 }
 
-void Send(const httplib::Request& req, httplib::Response& res, std::string body, std::string_view type) {
+void Send(const httplib::Request& req, httplib::Response& res, const std::string& body, std::string_view type) {
   res.status = 200;
   if (req.method == "HEAD") {
     res.set_header("Content-Length", std::to_string(body.size()));
     res.set_header("Content-Type", std::string(type));
     return;
   }
-  res.set_content(std::move(body), std::string(type));
+  res.set_content(body, std::string(type));
 }
 
 }  // namespace
@@ -120,7 +120,7 @@ bool ServeStatic(const std::string& root, const httplib::Request& req, httplib::
       }
       // Vite names every built asset with a content hash: cache it for a year.
       res.set_header("Cache-Control", StartsWith(rel, "assets/") ? "public, max-age=31536000, immutable" : "no-cache");
-      Send(req, res, std::move(body), ContentTypeFor(rel));
+      Send(req, res, body, ContentTypeFor(rel));
       return true;
     }
     // A missing file with an extension is a real 404, not a client-side route.
@@ -141,7 +141,7 @@ bool ServeStatic(const std::string& root, const httplib::Request& req, httplib::
   res.set_header("Content-Security-Policy",
                  "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
                  "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'");
-  Send(req, res, std::move(index), "text/html; charset=utf-8");
+  Send(req, res, index, "text/html; charset=utf-8");
   return true;
 }
 
