@@ -803,17 +803,21 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
     auto v = platform_.DataVersion();
     if (!v.ok()) return fail(v.status());
     version = *v;
-    std::shared_lock lock(cache_mu_);
-    auto it = cache_.find(req.target);
-    if (it != cache_.end() && it->second.version == version) {
-      res.set_header("ETag", it->second.etag);
+    std::shared_ptr<const Cached> hit;
+    {
+      std::lock_guard lock(cache_mu_);
+      auto it = cache_.find(req.target);
+      if (it != cache_.end() && it->second->version == version) hit = it->second;
+    }
+    if (hit) {
+      res.set_header("ETag", hit->etag);
       res.set_header("Cache-Control", "no-cache");
-      if (EtagMatches(req.get_header_value("If-None-Match"), it->second.etag)) {
+      if (EtagMatches(req.get_header_value("If-None-Match"), hit->etag)) {
         res.status = 304;
         return;
       }
       res.status = 200;
-      res.set_content(it->second.body, "application/json");
+      res.set_content(hit->body, "application/json");
       return;
     }
   }
@@ -869,9 +873,10 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
     res.set_header("ETag", etag);
     res.set_header("Cache-Control", route->cached ? "no-cache" : "private, no-cache");
     if (route->cached) {
-      std::unique_lock lock(cache_mu_);
+      auto entry = std::make_shared<const Cached>(Cached{version, body, etag});
+      std::lock_guard lock(cache_mu_);
       if (cache_.size() >= options_.cache_entries) cache_.clear();
-      cache_[req.target] = Cached{version, body, etag};
+      cache_[req.target] = std::move(entry);
     }
     if (EtagMatches(req.get_header_value("If-None-Match"), etag)) {
       res.status = 304;
