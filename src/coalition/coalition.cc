@@ -572,7 +572,8 @@ Result<std::vector<Team>> FormExact(const std::vector<Candidate>& cands, const D
     }
     best->proven_optimal = all_proven;
     double denom = std::max(1e-9, std::fabs(best->objective));
-    best->gap = all_proven ? 0.0 : std::max(0.0, (best->objective - bound) / denom);
+    // Unproven with no bound below the incumbent (CBC stopped before bounding): the gap is unknown.
+    best->gap = all_proven ? 0.0 : (std::isfinite(bound) && bound < best->objective - 1e-9) ? (best->objective - bound) / denom : -1.0;
     // No-good cut for the next round: sum_{i in T} x_i - sum_{i not in T} x_i <= |T| - 1.
     std::vector<std::pair<int, double>> cut;
     for (int i = 0; i < n; ++i)
