@@ -28,7 +28,9 @@ void ExpectSameBetweenness(const Fabric& f, bool weighted, double tol) {
   for (size_t i = 0; i < ref->size(); ++i)
     ASSERT_NEAR(ours.values[i], (*ref)[i], tol * std::max(1.0, std::fabs((*ref)[i]))) << "node " << f.ExternalId(static_cast<int>(i));
   EXPECT_EQ(ours.diameter_hops >= 0, !weighted);
-  if (!weighted) EXPECT_EQ(ours.diameter_hops, DiameterHops(f));
+  if (!weighted) {
+    EXPECT_EQ(ours.diameter_hops, DiameterHops(f));
+  }
 }
 
 // The larger networks: our betweenness against igraph's, diameter against a plain BFS sweep.
