@@ -41,59 +41,82 @@ class AuthzMatrix : public ApiWorld {
     t["GET /api/v1/openapi.json"] = {fixed(v1 + "/openapi.json"), kPublic};
 
     // Accounts.
-    t["POST /api/v1/auth/login"] = {fixed(v1 + "/auth/login", {{"email", "resident@test.nl"}, {"password", kPassword}}), kPublic};
+    t["POST /api/v1/auth/login"] = {fixed(v1 + "/auth/login", {{"email", "resident@test.nl"}, {"password", kPassword}}),
+                                    kPublic};
     t["POST /api/v1/auth/logout"] = {fixed(v1 + "/auth/logout"), {401, 204, 204, 204, 204, 204}};
     t["GET /api/v1/auth/me"] = {fixed(v1 + "/auth/me"), kSignedIn};
     t["POST /api/v1/auth/register"] = {[this, v1] {
-                                         return Req{v1 + "/auth/register", {{"email", FreshEmail()}, {"display_name", "Nieuw"},
-                                                                            {"password", "welkom-in-utrecht"}, {"municipality", m1_.value()}}};
+                                         return Req{v1 + "/auth/register",
+                                                    {{"email", FreshEmail()},
+                                                     {"display_name", "Nieuw"},
+                                                     {"password", "welkom-in-utrecht"},
+                                                     {"municipality", m1_.value()}}};
                                        },
                                        {201, 201, 201, 201, 201, 201}};
     t["POST /api/v1/auth/tokens"] = {fixed(v1 + "/auth/tokens", {{"name", "ci"}}), {401, 201, 201, 201, 201, 201}};
-    t["POST /api/v1/users"] = {[this, v1] {
-                                 return Req{v1 + "/users", {{"email", FreshEmail()}, {"display_name", "Nieuw"}, {"password", "welkom-welkom"},
-                                                            {"grants", Json::array({{{"role", "resident"}, {"municipality", m1_.value()}}})}}};
-                               },
-                               {401, 403, 403, 403, 403, 201}};
-    t["GET /api/v1/users/{id}"] = {[this, v1] { return Req{v1 + "/users/" + Str(users_[kResident])}; }, {401, 200, 403, 403, 403, 200}};
-    t["GET /api/v1/users/{id}/grants"] = {[this, v1] { return Req{v1 + "/users/" + Str(users_[kResident]) + "/grants"}; },
-                                          {401, 200, 403, 403, 403, 200}};
-    t["POST /api/v1/users/{id}/grants"] = {[this, v1] {
-                                             UserId u = AddUser(FreshEmail(), {});
-                                             return Req{v1 + "/users/" + Str(u) + "/grants", {{"role", "resident"}, {"municipality", m1_.value()}}};
-                                           },
-                                           {401, 403, 403, 201, 403, 201}};
-    t["POST /api/v1/users/{id}/grants/revoke"] = {[this, v1] {
-                                                    UserId u = AddUser(FreshEmail(), {{UserId(), domain::Role::kResident, m1_, {}}});
-                                                    return Req{v1 + "/users/" + Str(u) + "/grants/revoke",
-                                                               {{"role", "resident"}, {"municipality", m1_.value()}}};
-                                                  },
-                                                  {401, 403, 403, 403, 403, 204}};
+    t["POST /api/v1/users"] = {
+        [this, v1] {
+          return Req{v1 + "/users",
+                     {{"email", FreshEmail()},
+                      {"display_name", "Nieuw"},
+                      {"password", "welkom-welkom"},
+                      {"grants", Json::array({{{"role", "resident"}, {"municipality", m1_.value()}}})}}};
+        },
+        {401, 403, 403, 403, 403, 201}};
+    t["GET /api/v1/users/{id}"] = {[this, v1] { return Req{v1 + "/users/" + Str(users_[kResident])}; },
+                                   {401, 200, 403, 403, 403, 200}};
+    t["GET /api/v1/users/{id}/grants"] = {
+        [this, v1] { return Req{v1 + "/users/" + Str(users_[kResident]) + "/grants"}; },
+        {401, 200, 403, 403, 403, 200}};
+    t["POST /api/v1/users/{id}/grants"] = {
+        [this, v1] {
+          UserId u = AddUser(FreshEmail(), {});
+          return Req{v1 + "/users/" + Str(u) + "/grants", {{"role", "resident"}, {"municipality", m1_.value()}}};
+        },
+        {401, 403, 403, 201, 403, 201}};
+    t["POST /api/v1/users/{id}/grants/revoke"] = {
+        [this, v1] {
+          UserId u = AddUser(FreshEmail(), {{UserId(), domain::Role::kResident, m1_, {}}});
+          return Req{v1 + "/users/" + Str(u) + "/grants/revoke", {{"role", "resident"}, {"municipality", m1_.value()}}};
+        },
+        {401, 403, 403, 403, 403, 204}};
 
     // Municipalities.
     t["GET /api/v1/municipalities"] = {fixed(v1 + "/municipalities"), kPublic};
     t["GET /api/v1/municipalities/{id}"] = {[this, v1] { return Req{v1 + "/municipalities/" + Str(m1_)}; }, kPublic};
-    t["POST /api/v1/municipalities"] = {[this, v1] {
-                                          return Req{v1 + "/municipalities", {{"cbs_code", FreshCode()}, {"name", "Nieuwegein"}, {"province", "Utrecht"}}};
-                                        },
-                                        {401, 403, 403, 403, 403, 201}};
-    t["PATCH /api/v1/municipalities/{id}"] = {[this, v1] { return Req{v1 + "/municipalities/" + Str(m1_), {{"population", 361924}}}; },
-                                              {401, 403, 403, 200, 403, 200}};
+    t["POST /api/v1/municipalities"] = {
+        [this, v1] {
+          return Req{v1 + "/municipalities",
+                     {{"cbs_code", FreshCode()}, {"name", "Nieuwegein"}, {"province", "Utrecht"}}};
+        },
+        {401, 403, 403, 403, 403, 201}};
+    t["PATCH /api/v1/municipalities/{id}"] = {
+        [this, v1] {
+          return Req{v1 + "/municipalities/" + Str(m1_), {{"population", 361924}}};
+        },
+        {401, 403, 403, 200, 403, 200}};
 
     // Actors and ties.
     t["GET /api/v1/actors"] = {fixed(v1 + "/actors?limit=5"), kPublic};
     t["GET /api/v1/actors/{id}"] = {[this, v1] { return Req{v1 + "/actors/" + Str(a1_)}; }, kPublic};
-    t["POST /api/v1/actors"] = {[this, v1] {
-                                  return Req{v1 + "/actors", {{"name", "Nieuw Initiatief"}, {"kind", "citizens_initiative"}, {"municipality", m1_.value()}}};
-                                },
-                                {401, 403, 403, 201, 403, 201}};
-    t["PATCH /api/v1/actors/{id}"] = {[this, v1] { return Req{v1 + "/actors/" + Str(a1_), {{"size", 12}}}; }, {401, 403, 200, 200, 403, 200}};
-    t["DELETE /api/v1/actors/{id}"] = {[this, v1] { return Req{v1 + "/actors/" + Str(AddActor("Weg", m1_))}; }, {401, 403, 403, 204, 403, 204}};
+    t["POST /api/v1/actors"] = {
+        [this, v1] {
+          return Req{v1 + "/actors",
+                     {{"name", "Nieuw Initiatief"}, {"kind", "citizens_initiative"}, {"municipality", m1_.value()}}};
+        },
+        {401, 403, 403, 201, 403, 201}};
+    t["PATCH /api/v1/actors/{id}"] = {[this, v1] {
+                                        return Req{v1 + "/actors/" + Str(a1_), {{"size", 12}}};
+                                      },
+                                      {401, 403, 200, 200, 403, 200}};
+    t["DELETE /api/v1/actors/{id}"] = {[this, v1] { return Req{v1 + "/actors/" + Str(AddActor("Weg", m1_))}; },
+                                       {401, 403, 403, 204, 403, 204}};
     t["GET /api/v1/actors/{id}/ties"] = {[this, v1] { return Req{v1 + "/actors/" + Str(a1_) + "/ties"}; }, kPublic};
-    t["POST /api/v1/actors/{id}/ties"] = {[this, v1] {
-                                            return Req{v1 + "/actors/" + Str(a1_) + "/ties", {{"b", AddActor("Partner", m1_).value()}, {"weight", 2}}};
-                                          },
-                                          {401, 403, 201, 201, 403, 201}};
+    t["POST /api/v1/actors/{id}/ties"] = {
+        [this, v1] {
+          return Req{v1 + "/actors/" + Str(a1_) + "/ties", {{"b", AddActor("Partner", m1_).value()}, {"weight", 2}}};
+        },
+        {401, 403, 201, 201, 403, 201}};
     t["DELETE /api/v1/actors/{id}/ties/{tie}"] = {[this, v1] {
                                                     domain::Tie tie;
                                                     tie.a = a1_;
@@ -108,77 +131,106 @@ class AuthzMatrix : public ApiWorld {
     t["GET /api/v1/challenges"] = {fixed(v1 + "/challenges?limit=50"), kPublic};
     t["GET /api/v1/challenges/{id}"] = {[this, v1] { return Req{v1 + "/challenges/" + Str(c1_)}; }, kPublic};
     t["POST /api/v1/challenges"] = {[this, v1] {
-                                      return Req{v1 + "/challenges", {{"municipality", m1_.value()}, {"title", "Schuldhulp"},
-                                                                      {"text", "Jongeren met schulden"}, {"themes", {"armoede"}}}};
+                                      return Req{v1 + "/challenges",
+                                                 {{"municipality", m1_.value()},
+                                                  {"title", "Schuldhulp"},
+                                                  {"text", "Jongeren met schulden"},
+                                                  {"themes", {"armoede"}}}};
                                     },
                                     {401, 403, 403, 201, 403, 201}};
-    t["PATCH /api/v1/challenges/{id}"] = {[this, v1] { return Req{v1 + "/challenges/" + Str(c1_), {{"budget_eur", 50000}}}; },
+    t["PATCH /api/v1/challenges/{id}"] = {[this, v1] {
+                                            return Req{v1 + "/challenges/" + Str(c1_), {{"budget_eur", 50000}}};
+                                          },
                                           {401, 403, 403, 200, 403, 200}};
-    t["GET /api/v1/challenges/{id}/matches"] = {[this, v1] { return Req{v1 + "/challenges/" + Str(c1_) + "/matches?limit=5"}; }, kPublic};
-    t["GET /api/v1/challenges/{id}/coalitions"] = {[this, v1] { return Req{v1 + "/challenges/" + Str(c1_) + "/coalitions"}; }, kPublic};
-    t["POST /api/v1/challenges/{id}/coalitions"] = {[this, v1] {
-                                                      return Req{v1 + "/challenges/" + Str(c1_) + "/coalitions",
-                                                                 {{"members", Json::array({{{"actor", a1_.value()}}, {{"actor", a2_.value()}}})}}};
-                                                    },
-                                                    {401, 403, 403, 201, 403, 201}};
-    t["GET /api/v1/coalitions/{id}"] = {[this, v1] { return Req{v1 + "/coalitions/" + Str(MakeCoalition())}; }, kPublic};
-    t["POST /api/v1/coalitions/{id}/invite"] = {[this, v1] {
-                                                  return Req{v1 + "/coalitions/" + Str(MakeCoalition()) + "/invite", {{"actor", a1_.value()}}};
-                                                },
-                                                {401, 403, 403, 200, 403, 200}};
-    t["POST /api/v1/coalitions/{id}/accept"] = {[this, v1] {
-                                                  return Req{v1 + "/coalitions/" + Str(MakeCoalition(domain::MemberStatus::kInvited)) + "/accept",
-                                                             {{"actor", a1_.value()}}};
-                                                },
-                                                {401, 403, 200, 403, 403, 200}};
-    t["POST /api/v1/coalitions/{id}/decline"] = {[this, v1] {
-                                                   return Req{v1 + "/coalitions/" + Str(MakeCoalition(domain::MemberStatus::kInvited)) + "/decline",
-                                                              {{"actor", a1_.value()}}};
-                                                 },
-                                                 {401, 403, 200, 403, 403, 200}};
+    t["GET /api/v1/challenges/{id}/matches"] = {
+        [this, v1] { return Req{v1 + "/challenges/" + Str(c1_) + "/matches?limit=5"}; }, kPublic};
+    t["GET /api/v1/challenges/{id}/coalitions"] = {
+        [this, v1] { return Req{v1 + "/challenges/" + Str(c1_) + "/coalitions"}; }, kPublic};
+    t["POST /api/v1/challenges/{id}/coalitions"] = {
+        [this, v1] {
+          return Req{v1 + "/challenges/" + Str(c1_) + "/coalitions",
+                     {{"members", Json::array({{{"actor", a1_.value()}}, {{"actor", a2_.value()}}})}}};
+        },
+        {401, 403, 403, 201, 403, 201}};
+    t["GET /api/v1/coalitions/{id}"] = {[this, v1] { return Req{v1 + "/coalitions/" + Str(MakeCoalition())}; },
+                                        kPublic};
+    t["POST /api/v1/coalitions/{id}/invite"] = {
+        [this, v1] {
+          return Req{v1 + "/coalitions/" + Str(MakeCoalition()) + "/invite", {{"actor", a1_.value()}}};
+        },
+        {401, 403, 403, 200, 403, 200}};
+    t["POST /api/v1/coalitions/{id}/accept"] = {
+        [this, v1] {
+          return Req{v1 + "/coalitions/" + Str(MakeCoalition(domain::MemberStatus::kInvited)) + "/accept",
+                     {{"actor", a1_.value()}}};
+        },
+        {401, 403, 200, 403, 403, 200}};
+    t["POST /api/v1/coalitions/{id}/decline"] = {
+        [this, v1] {
+          return Req{v1 + "/coalitions/" + Str(MakeCoalition(domain::MemberStatus::kInvited)) + "/decline",
+                     {{"actor", a1_.value()}}};
+        },
+        {401, 403, 200, 403, 403, 200}};
 
     // Proposals.
-    t["GET /api/v1/challenges/{id}/proposals"] = {[this, v1] { return Req{v1 + "/challenges/" + Str(c1_) + "/proposals"}; }, kPublic};
-    t["POST /api/v1/coalitions/{id}/proposals"] = {[this, v1] {
-                                                     return Req{v1 + "/coalitions/" + Str(MakeCoalition()) + "/proposals",
-                                                                {{"title", "Buurtkamers"}, {"plan", "Open huis"}, {"budget_eur", 10000}}};
-                                                   },
-                                                   {401, 403, 201, 403, 403, 201}};
+    t["GET /api/v1/challenges/{id}/proposals"] = {
+        [this, v1] { return Req{v1 + "/challenges/" + Str(c1_) + "/proposals"}; }, kPublic};
+    t["POST /api/v1/coalitions/{id}/proposals"] = {
+        [this, v1] {
+          return Req{v1 + "/coalitions/" + Str(MakeCoalition()) + "/proposals",
+                     {{"title", "Buurtkamers"}, {"plan", "Open huis"}, {"budget_eur", 10000}}};
+        },
+        {401, 403, 201, 403, 403, 201}};
     t["GET /api/v1/proposals/{id}"] = {[this, v1] { return Req{v1 + "/proposals/" + Str(MakeProposal())}; }, kPublic};
     t["POST /api/v1/proposals/{id}/versions"] = {[this, v1] {
                                                    return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/versions",
                                                               {{"title", "Buurtkamers v2"}, {"budget_eur", 20000}}};
                                                  },
                                                  {401, 403, 201, 403, 403, 201}};
-    t["POST /api/v1/proposals/{id}/status"] = {[this, v1] {
-                                                 return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/status", {{"status", "submitted"}}};
-                                               },
-                                               {401, 403, 200, 403, 403, 200}};
-    t["GET /api/v1/proposals/{id}/comments"] = {[this, v1] { return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/comments"}; }, kPublic};
-    t["POST /api/v1/proposals/{id}/comments"] = {[this, v1] {
-                                                   return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/comments", {{"text", "Goed plan!"}}};
-                                                 },
-                                                 {401, 201, 201, 201, 201, 201}};
-    t["POST /api/v1/proposals/{id}/supports"] = {[this, v1] { return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/supports"}; },
-                                                 {401, 201, 403, 403, 403, 403}};
+    t["POST /api/v1/proposals/{id}/status"] = {
+        [this, v1] {
+          return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/status", {{"status", "submitted"}}};
+        },
+        {401, 403, 200, 403, 403, 200}};
+    t["GET /api/v1/proposals/{id}/comments"] = {
+        [this, v1] { return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/comments"}; }, kPublic};
+    t["POST /api/v1/proposals/{id}/comments"] = {
+        [this, v1] {
+          return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/comments", {{"text", "Goed plan!"}}};
+        },
+        {401, 201, 201, 201, 201, 201}};
+    t["POST /api/v1/proposals/{id}/supports"] = {
+        [this, v1] { return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/supports"}; },
+        {401, 201, 403, 403, 403, 403}};
 
     // Rounds and ballots.
     t["GET /api/v1/rounds"] = {fixed(v1 + "/rounds"), kPublic};
     t["GET /api/v1/rounds/{id}"] = {[this, v1] { return Req{v1 + "/rounds/" + Str(MakeRound())}; }, kPublic};
-    t["POST /api/v1/rounds"] = {[this, v1] {
-                                  return Req{v1 + "/rounds", {{"municipality", m1_.value()}, {"name", "Buurtbudget"}, {"budget_eur", 50000},
-                                                              {"projects", Json::array({{{"project_id", "p1"}, {"title", "Speeltuin"}, {"cost_eur", 20000}}})}}};
-                                },
-                                {401, 403, 403, 201, 403, 201}};
-    t["PATCH /api/v1/rounds/{id}"] = {[this, v1] { return Req{v1 + "/rounds/" + Str(MakeRound()), {{"budget_eur", 120000}}}; },
+    t["POST /api/v1/rounds"] = {
+        [this, v1] {
+          return Req{
+              v1 + "/rounds",
+              {{"municipality", m1_.value()},
+               {"name", "Buurtbudget"},
+               {"budget_eur", 50000},
+               {"projects", Json::array({{{"project_id", "p1"}, {"title", "Speeltuin"}, {"cost_eur", 20000}}})}}};
+        },
+        {401, 403, 403, 201, 403, 201}};
+    t["PATCH /api/v1/rounds/{id}"] = {[this, v1] {
+                                        return Req{v1 + "/rounds/" + Str(MakeRound()), {{"budget_eur", 120000}}};
+                                      },
                                       {401, 403, 403, 200, 403, 200}};
-    t["POST /api/v1/rounds/{id}/phase"] = {[this, v1] { return Req{v1 + "/rounds/" + Str(MakeRound()) + "/phase", {{"phase", "voting"}}}; },
-                                           {401, 403, 403, 200, 403, 200}};
-    t["PUT /api/v1/rounds/{id}/ballot"] = {[this, v1] {
-                                             return Req{v1 + "/rounds/" + Str(MakeRound(domain::RoundPhase::kVoting)) + "/ballot",
-                                                        {{"entries", Json::array({{{"project_id", "p1"}, {"points", 1}}})}}};
-                                           },
-                                           {401, 200, 403, 403, 403, 403}};
+    t["POST /api/v1/rounds/{id}/phase"] = {
+        [this, v1] {
+          return Req{v1 + "/rounds/" + Str(MakeRound()) + "/phase", {{"phase", "voting"}}};
+        },
+        {401, 403, 403, 200, 403, 200}};
+    t["PUT /api/v1/rounds/{id}/ballot"] = {
+        [this, v1] {
+          return Req{v1 + "/rounds/" + Str(MakeRound(domain::RoundPhase::kVoting)) + "/ballot",
+                     {{"entries", Json::array({{{"project_id", "p1"}, {"points", 1}}})}}};
+        },
+        {401, 200, 403, 403, 403, 403}};
     t["GET /api/v1/rounds/{id}/ballot"] = {[this, v1] {
                                              RoundId r = MakeRound(domain::RoundPhase::kVoting);
                                              auto who = Must(platform_->PrincipalOf(users_[kResident]));
@@ -189,13 +241,18 @@ class AuthzMatrix : public ApiWorld {
 
     // Experiments.
     t["GET /api/v1/experiments"] = {fixed(v1 + "/experiments"), kPublic};
-    t["GET /api/v1/experiments/{id}"] = {[this, v1] { return Req{v1 + "/experiments/" + Str(MakeExperiment())}; }, kPublic};
-    t["POST /api/v1/experiments"] = {[this, v1] {
-                                       return Req{v1 + "/experiments", {{"proposal", MakeProposal().value()}, {"hypotheses", {"Het werkt"}}}};
-                                     },
-                                     {401, 403, 403, 201, 403, 201}};
-    t["PATCH /api/v1/experiments/{id}"] = {[this, v1] { return Req{v1 + "/experiments/" + Str(MakeExperiment()), {{"outcome", "Minder eenzaamheid"}}}; },
-                                           {401, 403, 403, 200, 403, 200}};
+    t["GET /api/v1/experiments/{id}"] = {[this, v1] { return Req{v1 + "/experiments/" + Str(MakeExperiment())}; },
+                                         kPublic};
+    t["POST /api/v1/experiments"] = {
+        [this, v1] {
+          return Req{v1 + "/experiments", {{"proposal", MakeProposal().value()}, {"hypotheses", {"Het werkt"}}}};
+        },
+        {401, 403, 403, 201, 403, 201}};
+    t["PATCH /api/v1/experiments/{id}"] = {
+        [this, v1] {
+          return Req{v1 + "/experiments/" + Str(MakeExperiment()), {{"outcome", "Minder eenzaamheid"}}};
+        },
+        {401, 403, 403, 200, 403, 200}};
     t["POST /api/v1/experiments/{id}/indicators/{indicator}/measurements"] = {
         [this, v1] {
           ExperimentId e = MakeExperiment();
@@ -222,9 +279,11 @@ TEST_P(AuthzMatrix, EveryRouteTimesEveryRole) {
     for (int role = 0; role < kRoleCount; ++role) {
       Req req = it->second.make();
       Resp r = As(role, route.method, req.path, req.body);
-      EXPECT_EQ(r.status, it->second.expect[role]) << key << " as " << kRoleNames[role] << " (" << req.path << "): " << r.body;
+      EXPECT_EQ(r.status, it->second.expect[role])
+          << key << " as " << kRoleNames[role] << " (" << req.path << "): " << r.body;
       if (r.status >= 400) {
-        EXPECT_NE(r.Header("Content-Type").find("application/problem+json"), std::string::npos) << key << ": " << r.body;
+        EXPECT_NE(r.Header("Content-Type").find("application/problem+json"), std::string::npos)
+            << key << ": " << r.body;
         EXPECT_EQ(r.json.value("status", 0), r.status) << r.body;
       }
     }

@@ -119,13 +119,14 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
   }
 
   // ---- HTTP ----
-  Resp Send(const std::string& method, const std::string& path, const Json& body = nullptr, const std::string& token = "",
-            httplib::Headers extra = {}) {
+  Resp Send(const std::string& method, const std::string& path, const Json& body = nullptr,
+            const std::string& token = "", httplib::Headers extra = {}) {
     std::string text = body.is_null() ? "" : body.dump();
     return SendRaw(method, path, text, token, std::move(extra));
   }
-  Resp SendRaw(const std::string& method, const std::string& path, const std::string& body, const std::string& token = "",
-               httplib::Headers extra = {}, const std::string& content_type = "application/json") {
+  Resp SendRaw(const std::string& method, const std::string& path, const std::string& body,
+               const std::string& token = "", httplib::Headers extra = {},
+               const std::string& content_type = "application/json") {
     httplib::Request req;
     req.method = method;
     req.path = path;
@@ -172,7 +173,8 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
     m.population = 100000;
     return Must(platform_->CreateMunicipality(Root(), m)).id;
   }
-  ActorId AddActor(const std::string& name, MunicipalityId m, domain::ActorKind kind = domain::ActorKind::kSocialEnterprise) {
+  ActorId AddActor(const std::string& name, MunicipalityId m,
+                   domain::ActorKind kind = domain::ActorKind::kSocialEnterprise) {
     domain::Actor a;
     a.name = name;
     a.municipality = m;
@@ -227,7 +229,9 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
     r.name = "Buurtbudget " + std::to_string(++counter_);
     r.budget_eur = 100000;
     r.ballot_kind = domain::BallotKind::kApproval;
-    r.projects = {{"p1", {}, "Speeltuin", 40000, "", ""}, {"p2", {}, "Moestuin", 30000, "", ""}, {"p3", {}, "Bankjes", 20000, "", ""}};
+    r.projects = {{"p1", {}, "Speeltuin", 40000, "", ""},
+                  {"p2", {}, "Moestuin", 30000, "", ""},
+                  {"p3", {}, "Bankjes", 20000, "", ""}};
     auto made = Must(platform_->CreateRound(Root(), r));
     if (phase != domain::RoundPhase::kSubmission) made = Must(platform_->SetRoundPhase(Root(), made.id, phase));
     return made.id;
@@ -280,6 +284,8 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
 
 // "/api/v1/actors/" + Str(a1_)
 template <typename Tag>
-std::string Str(weefsel::Id<Tag> v) { return std::to_string(v.value()); }
+std::string Str(weefsel::Id<Tag> v) {
+  return std::to_string(v.value());
+}
 
 }  // namespace weefsel::apitest

@@ -52,9 +52,11 @@ TEST_P(Api, OpenApiListsExactlyTheRoutesTheServerHas) {
         concrete += path[i];
       }
     }
-    Resp x = Send(method, concrete, method == "GET" || method == "DELETE" ? Json(nullptr) : Json::object(), tokens_[kAdmin]);
+    Resp x =
+        Send(method, concrete, method == "GET" || method == "DELETE" ? Json(nullptr) : Json::object(), tokens_[kAdmin]);
     EXPECT_NE(x.status, 405) << key;
-    EXPECT_FALSE(x.status == 404 && x.json.value("detail", "").find("no route") != std::string::npos) << key << ": " << x.body;
+    EXPECT_FALSE(x.status == 404 && x.json.value("detail", "").find("no route") != std::string::npos)
+        << key << ": " << x.body;
   }
   // A path the server does not have is a problem+json 404; a known path with a wrong method is 405.
   Resp nf = Send("GET", "/api/v1/nothing-here");
@@ -98,7 +100,8 @@ TEST_P(Api, SessionCookieNeedsCsrfTokenOnWrites) {
   Resp no_csrf = Send("POST", "/api/v1/challenges", challenge, "", {{"Cookie", cookie}});
   EXPECT_EQ(no_csrf.status, 403);
   EXPECT_EQ(no_csrf.json["field"], "X-CSRF-Token");
-  Resp wrong = Send("POST", "/api/v1/challenges", challenge, "", {{"Cookie", cookie}, {"X-CSRF-Token", std::string(64, 'a')}});
+  Resp wrong =
+      Send("POST", "/api/v1/challenges", challenge, "", {{"Cookie", cookie}, {"X-CSRF-Token", std::string(64, 'a')}});
   EXPECT_EQ(wrong.status, 403);
   Resp ok = Send("POST", "/api/v1/challenges", challenge, "", {{"Cookie", cookie}, {"X-CSRF-Token", csrf}});
   EXPECT_EQ(ok.status, 201) << ok.body;
@@ -136,15 +139,19 @@ TEST_P(Api, PasswordsAreArgon2id) {
   Resp me = Send("GET", "/api/v1/users/" + Str(users_[kResident]), nullptr, tokens_[kResident]);
   ASSERT_EQ(me.status, 200);
   EXPECT_FALSE(me.json.contains("password_hash"));
-  Resp shortpw = Send("POST", "/api/v1/auth/register",
-                      {{"email", "kort@test.nl"}, {"display_name", "Kort"}, {"password", "kort"}, {"municipality", m1_.value()}});
+  Resp shortpw =
+      Send("POST", "/api/v1/auth/register",
+           {{"email", "kort@test.nl"}, {"display_name", "Kort"}, {"password", "kort"}, {"municipality", m1_.value()}});
   EXPECT_EQ(shortpw.status, 400);
   EXPECT_EQ(shortpw.json["field"], "password");
 }
 
 TEST_P(Api, LoginIsRateLimitedPerAccountAndPerAddress) {
   for (int i = 0; i < 5; ++i)
-    EXPECT_EQ(Send("POST", "/api/v1/auth/login", {{"email", "member@test.nl"}, {"password", "guess " + std::to_string(i)}}).status, 401);
+    EXPECT_EQ(
+        Send("POST", "/api/v1/auth/login", {{"email", "member@test.nl"}, {"password", "guess " + std::to_string(i)}})
+            .status,
+        401);
   // Locked now, even with the right password.
   Resp locked = Send("POST", "/api/v1/auth/login", {{"email", "member@test.nl"}, {"password", kPassword}});
   EXPECT_EQ(locked.status, 429) << locked.body;
@@ -152,7 +159,8 @@ TEST_P(Api, LoginIsRateLimitedPerAccountAndPerAddress) {
   EXPECT_EQ(Send("POST", "/api/v1/auth/login", {{"email", "resident@test.nl"}, {"password", kPassword}}).status, 200);
   // ... until the address has too many failures (20 in the window).
   for (int i = 0; i < 15; ++i)
-    Send("POST", "/api/v1/auth/login", {{"email", "nobody" + std::to_string(i) + "@test.nl"}, {"password", "guess guess"}});
+    Send("POST", "/api/v1/auth/login",
+         {{"email", "nobody" + std::to_string(i) + "@test.nl"}, {"password", "guess guess"}});
   EXPECT_EQ(Send("POST", "/api/v1/auth/login", {{"email", "resident@test.nl"}, {"password", kPassword}}).status, 429);
   // The window slides.
   clock_.Advance(std::chrono::minutes(16));
@@ -171,7 +179,10 @@ TEST_P(Api, ETagsAndConditionalGet) {
   EXPECT_EQ(nm.status, 304);
   EXPECT_TRUE(nm.body.empty());
   // A change makes the list new, with a new ETag.
-  ASSERT_EQ(As(kOfficer, "POST", "/api/v1/challenges", {{"municipality", m1_.value()}, {"title", "Nieuw"}, {"text", "x"}}).status, 201);
+  ASSERT_EQ(
+      As(kOfficer, "POST", "/api/v1/challenges", {{"municipality", m1_.value()}, {"title", "Nieuw"}, {"text", "x"}})
+          .status,
+      201);
   Resp b = Send("GET", "/api/v1/challenges?limit=50", nullptr, "", {{"If-None-Match", etag}});
   EXPECT_EQ(b.status, 200);
   EXPECT_NE(b.Header("ETag"), etag);
@@ -186,7 +197,10 @@ TEST_P(Api, ETagsAndConditionalGet) {
 
 TEST_P(Api, PagingFilteringSorting) {
   for (const char* n : {"Delta", "Alfa", "Echo", "Charlie", "Bravo"})
-    ASSERT_EQ(As(kOfficer, "POST", "/api/v1/actors", {{"name", std::string("Paging ") + n}, {"kind", "company"}, {"municipality", m1_.value()}}).status, 201);
+    ASSERT_EQ(As(kOfficer, "POST", "/api/v1/actors",
+                 {{"name", std::string("Paging ") + n}, {"kind", "company"}, {"municipality", m1_.value()}})
+                  .status,
+              201);
   std::vector<std::string> names;
   std::string next = "/api/v1/actors?q=paging&sort=name&limit=2";
   int pages = 0;
@@ -198,7 +212,8 @@ TEST_P(Api, PagingFilteringSorting) {
     ++pages;
   }
   EXPECT_EQ(pages, 3);
-  EXPECT_EQ(names, (std::vector<std::string>{"Paging Alfa", "Paging Bravo", "Paging Charlie", "Paging Delta", "Paging Echo"}));
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"Paging Alfa", "Paging Bravo", "Paging Charlie", "Paging Delta", "Paging Echo"}));
   Resp desc = Send("GET", "/api/v1/actors?q=paging&sort=-name&limit=1");
   EXPECT_EQ(desc.json["items"][0]["name"], "Paging Echo");
   Resp kind = Send("GET", "/api/v1/actors?kind=knowledge_institution");
@@ -213,8 +228,9 @@ TEST_P(Api, PagingFilteringSorting) {
   struct Bad {
     std::string query, field;
   };
-  for (const Bad& b : {Bad{"sort=colour", "sort"}, Bad{"limit=1000", "limit"}, Bad{"limit=0", "limit"}, Bad{"offset=-1", "offset"},
-                       Bad{"kind=spaceship", "kind"}, Bad{"theme=quantum", "theme"}, Bad{"colour=red", "colour"}}) {
+  for (const Bad& b :
+       {Bad{"sort=colour", "sort"}, Bad{"limit=1000", "limit"}, Bad{"limit=0", "limit"}, Bad{"offset=-1", "offset"},
+        Bad{"kind=spaceship", "kind"}, Bad{"theme=quantum", "theme"}, Bad{"colour=red", "colour"}}) {
     Resp r = Send("GET", "/api/v1/actors?" + b.query);
     EXPECT_EQ(r.status, 400) << b.query << ": " << r.body;
     EXPECT_EQ(r.json.value("field", ""), b.field) << b.query << ": " << r.body;
@@ -235,11 +251,13 @@ TEST_P(Api, ErrorsAreProblemsNamingTheFieldAndLimitsHold) {
       {ok_start + R"(,"name":"X","kind":"spaceship"})", 400, "actor.kind"},
       {ok_start + R"(,"name":"X","themes":"zorg"})", 400, "actor.themes"},
       {ok_start + R"(,"name":")" + std::string(600, 'x') + R"("})", 400, "actor.name"},
-      {ok_start + R"(,"name":"X","capabilities":[)" + [] {
-         std::string s;
-         for (int i = 0; i < 250; ++i) s += (i ? "," : "") + std::string("\"c\"");
-         return s;
-       }() + "]}",
+      {ok_start + R"(,"name":"X","capabilities":[)" +
+           [] {
+             std::string s;
+             for (int i = 0; i < 250; ++i) s += (i ? "," : "") + std::string("\"c\"");
+             return s;
+           }() +
+           "]}",
        400, "actor.capabilities"},
       {"[1,2,3]", 400, "body"},
       {"{not json", 400, "body"},
@@ -254,7 +272,8 @@ TEST_P(Api, ErrorsAreProblemsNamingTheFieldAndLimitsHold) {
     EXPECT_FALSE(r.json.value("detail", "").empty());
   }
   // Too large a body: 413 from the server's limit (64 KiB in this world).
-  Resp big = SendRaw("POST", "/api/v1/actors", R"({"name":")" + std::string(100 * 1024, 'x') + R"("})", tokens_[kOfficer]);
+  Resp big =
+      SendRaw("POST", "/api/v1/actors", R"({"name":")" + std::string(100 * 1024, 'x') + R"("})", tokens_[kOfficer]);
   EXPECT_EQ(big.status, 413);
   // Not JSON at all.
   Resp form = SendRaw("POST", "/api/v1/actors", "name=x", tokens_[kOfficer], {}, "application/x-www-form-urlencoded");
@@ -266,7 +285,8 @@ TEST_P(Api, ErrorsAreProblemsNamingTheFieldAndLimitsHold) {
   Resp tie = As(kOfficer, "POST", "/api/v1/actors/" + Str(a1_) + "/ties", {{"b", 999999}});
   EXPECT_EQ(tie.status, 404) << tie.body;
   // A duplicate CBS code.
-  Resp dup = As(kAdmin, "POST", "/api/v1/municipalities", {{"cbs_code", "GM0344"}, {"name", "Utrecht"}, {"province", "Utrecht"}});
+  Resp dup = As(kAdmin, "POST", "/api/v1/municipalities",
+                {{"cbs_code", "GM0344"}, {"name", "Utrecht"}, {"province", "Utrecht"}});
   EXPECT_EQ(dup.status, 409) << dup.body;
   Resp badcode = As(kAdmin, "POST", "/api/v1/municipalities", {{"cbs_code", "XX12"}, {"name", "Nergens"}});
   EXPECT_EQ(badcode.status, 400);
@@ -304,17 +324,21 @@ TEST_P(Api, CoalitionFlow) {
 TEST_P(Api, ProposalVersionsCommentsSupports) {
   CoalitionId co = MakeCoalition();
   Resp p = As(kMember, "POST", "/api/v1/coalitions/" + Str(co) + "/proposals",
-              {{"title", "Buurtkamers"}, {"plan", "Drie buurtkamers"}, {"budget_eur", 30000},
+              {{"title", "Buurtkamers"},
+               {"plan", "Drie buurtkamers"},
+               {"budget_eur", 30000},
                {"milestones", Json::array({{{"title", "Start"}, {"due", "2027-01-15"}, {"amount_eur", 10000}}})}});
   ASSERT_EQ(p.status, 201) << p.body;
   std::string id = std::to_string(p.json["id"].get<int64_t>());
   EXPECT_EQ(p.json["versions"][0]["author"], users_[kMember].value());
-  Resp v2 = As(kMember, "POST", "/api/v1/proposals/" + id + "/versions", {{"title", "Buurtkamers (herzien)"}, {"budget_eur", 27500}});
+  Resp v2 = As(kMember, "POST", "/api/v1/proposals/" + id + "/versions",
+               {{"title", "Buurtkamers (herzien)"}, {"budget_eur", 27500}});
   ASSERT_EQ(v2.status, 201);
   EXPECT_EQ(v2.json["versions"].size(), 2u);
   EXPECT_EQ(v2.json["versions"][1]["number"], 2);
   EXPECT_EQ(As(kMember, "POST", "/api/v1/proposals/" + id + "/versions", {{"title", ""}}).status, 400);
-  EXPECT_EQ(As(kResident, "POST", "/api/v1/proposals/" + id + "/comments", {{"text", "Graag ook op zaterdag"}}).status, 201);
+  EXPECT_EQ(As(kResident, "POST", "/api/v1/proposals/" + id + "/comments", {{"text", "Graag ook op zaterdag"}}).status,
+            201);
   EXPECT_EQ(As(kOfficer, "POST", "/api/v1/proposals/" + id + "/comments", {{"text", "   "}}).status, 400);
   Resp comments = Send("GET", "/api/v1/proposals/" + id + "/comments");
   ASSERT_EQ(comments.json["items"].size(), 1u);
@@ -338,7 +362,8 @@ TEST_P(Api, ProposalVersionsCommentsSupports) {
 TEST_P(Api, OneBallotPerResidentPerRound) {
   RoundId r = MakeRound();
   std::string base = "/api/v1/rounds/" + Str(r);
-  Json ballot1 = {{"entries", Json::array({{{"project_id", "p1"}, {"points", 1}}, {{"project_id", "p2"}, {"points", 1}}})}};
+  Json ballot1 = {
+      {"entries", Json::array({{{"project_id", "p1"}, {"points", 1}}, {{"project_id", "p2"}, {"points", 1}}})}};
   Json ballot2 = {{"entries", Json::array({{{"project_id", "p3"}, {"points", 1}}})}};
   Resp early = As(kResident, "PUT", base + "/ballot", ballot1);
   EXPECT_EQ(early.status, 409);
@@ -363,7 +388,8 @@ TEST_P(Api, OneBallotPerResidentPerRound) {
   });
   EXPECT_TRUE(counted.ok());
   // Invalid ballots name the field.
-  Resp unknown = As(kResident, "PUT", base + "/ballot", {{"entries", Json::array({{{"project_id", "p9"}, {"points", 1}}})}});
+  Resp unknown =
+      As(kResident, "PUT", base + "/ballot", {{"entries", Json::array({{{"project_id", "p9"}, {"points", 1}}})}});
   EXPECT_EQ(unknown.status, 400);
   EXPECT_EQ(unknown.json.value("field", ""), "ballot.entries");
   // Residents of another municipality may not vote here.
@@ -380,11 +406,12 @@ TEST_P(Api, OneBallotPerResidentPerRound) {
 
 TEST_P(Api, ExperimentsWithMeasurements) {
   ProposalId prop = MakeProposal();
-  Resp e = As(kOfficer, "POST", "/api/v1/experiments",
-              {{"proposal", prop.value()},
-               {"hypotheses", {"Buurtkamers verminderen eenzaamheid"}},
-               {"indicators", Json::array({{{"name", "eenzaamheid"}, {"unit", "%"}, {"baseline", 48}, {"target", 40}}})},
-               {"milestones", Json::array({{{"title", "Eerste kamer open"}, {"due", "2027-03-01"}, {"amount_eur", 5000}}})}});
+  Resp e = As(
+      kOfficer, "POST", "/api/v1/experiments",
+      {{"proposal", prop.value()},
+       {"hypotheses", {"Buurtkamers verminderen eenzaamheid"}},
+       {"indicators", Json::array({{{"name", "eenzaamheid"}, {"unit", "%"}, {"baseline", 48}, {"target", 40}}})},
+       {"milestones", Json::array({{{"title", "Eerste kamer open"}, {"due", "2027-03-01"}, {"amount_eur", 5000}}})}});
   ASSERT_EQ(e.status, 201) << e.body;
   std::string id = std::to_string(e.json["id"].get<int64_t>());
   Resp got = Send("GET", "/api/v1/experiments/" + id);
@@ -394,11 +421,16 @@ TEST_P(Api, ExperimentsWithMeasurements) {
               {{"date", "2027-06-01"}, {"value", 44.0}, {"source", "GGD-monitor"}});
   ASSERT_EQ(m.status, 201) << m.body;
   EXPECT_EQ(m.json["indicators"][0]["measurements"][0]["value"], 44.0);
-  Resp bad = As(kMember, "POST", "/api/v1/experiments/" + id + "/indicators/" + ind + "/measurements", {{"date", "juni"}, {"value", 1}});
+  Resp bad = As(kMember, "POST", "/api/v1/experiments/" + id + "/indicators/" + ind + "/measurements",
+                {{"date", "juni"}, {"value", 1}});
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(bad.json.value("field", ""), "measurement.date");
-  EXPECT_EQ(As(kMember, "POST", "/api/v1/experiments/" + id + "/indicators/99999/measurements", {{"date", "2027-06-01"}, {"value", 1}}).status, 404);
-  Resp done = As(kOfficer, "PATCH", "/api/v1/experiments/" + id, {{"status", "completed"}, {"outcome", "Eenzaamheid daalde"}});
+  EXPECT_EQ(As(kMember, "POST", "/api/v1/experiments/" + id + "/indicators/99999/measurements",
+               {{"date", "2027-06-01"}, {"value", 1}})
+                .status,
+            404);
+  Resp done =
+      As(kOfficer, "PATCH", "/api/v1/experiments/" + id, {{"status", "completed"}, {"outcome", "Eenzaamheid daalde"}});
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(done.json["status"], "completed");
   EXPECT_EQ(done.json["indicators"][0]["measurements"].size(), 1u);
@@ -416,7 +448,9 @@ TEST_P(Api, ConcurrentReadsAndWrites) {
       httplib::Headers h = {{"Authorization", "Bearer " + tokens_[kOfficer]}};
       for (int i = 0; i < 15; ++i) {
         if (t % 2 == 0) {
-          Json body = {{"name", "Parallel " + std::to_string(t) + "-" + std::to_string(i)}, {"kind", "company"}, {"municipality", m1_.value()}};
+          Json body = {{"name", "Parallel " + std::to_string(t) + "-" + std::to_string(i)},
+                       {"kind", "company"},
+                       {"municipality", m1_.value()}};
           auto r = c.Post("/api/v1/actors", h, body.dump(), "application/json");
           if (!r || r->status != 201) ++failures;
         } else {
@@ -443,8 +477,11 @@ TEST_P(Api, MatchesOfAChallengeFollowTheData) {
   EXPECT_EQ(Send("GET", "/api/v1/challenges/" + Str(c1_) + "/matches?limit=1000").json.value("field", ""), "limit");
   // A new actor that fits shows up: the matcher is rebuilt for the new data version.
   Resp made = As(kOfficer, "POST", "/api/v1/actors",
-                 {{"name", "Zuilen Samen"}, {"kind", "citizens_initiative"}, {"municipality", m1_.value()},
-                  {"themes", {"eenzaamheid"}}, {"capabilities", {"buurtnetwerken"}},
+                 {{"name", "Zuilen Samen"},
+                  {"kind", "citizens_initiative"},
+                  {"municipality", m1_.value()},
+                  {"themes", {"eenzaamheid"}},
+                  {"capabilities", {"buurtnetwerken"}},
                   {"description", "Eenzaamheid in Zuilen te lijf met buurtnetwerken"}});
   ASSERT_EQ(made.status, 201);
   Resp again = Send("GET", "/api/v1/challenges/" + Str(c1_) + "/matches?limit=10");
@@ -456,22 +493,34 @@ TEST_P(Api, MatchesOfAChallengeFollowTheData) {
 // What the API creates is what the CLI export (service::Export) shows.
 TEST_P(Api, RoundTripApiToExport) {
   Resp a = As(kOfficer, "POST", "/api/v1/actors",
-              {{"name", "Coöperatie De Groene Wijk"}, {"kind", "social_enterprise"}, {"municipality", m1_.value()},
-               {"area", "Overvecht"}, {"themes", {"Energietransitie"}}, {"capabilities", {"Zonnepanelen", "buurtnetwerken"}},
-               {"description", "Zonnedaken, samen"}, {"size", 14}, {"website", "https://groenewijk.example"}});
+              {{"name", "Coöperatie De Groene Wijk"},
+               {"kind", "social_enterprise"},
+               {"municipality", m1_.value()},
+               {"area", "Overvecht"},
+               {"themes", {"Energietransitie"}},
+               {"capabilities", {"Zonnepanelen", "buurtnetwerken"}},
+               {"description", "Zonnedaken, samen"},
+               {"size", 14},
+               {"website", "https://groenewijk.example"}});
   ASSERT_EQ(a.status, 201) << a.body;
   Resp t = As(kOfficer, "POST", "/api/v1/actors/" + std::to_string(a.json["id"].get<int64_t>()) + "/ties",
               {{"b", a2_.value()}, {"weight", 2.5}, {"kind", "partnered"}, {"from", "2025-03-01"}});
   ASSERT_EQ(t.status, 201) << t.body;
   Resp c = As(kOfficer, "POST", "/api/v1/challenges",
-              {{"municipality", m1_.value()}, {"title", "Energiearmoede in Overvecht"}, {"text", "Hoge energierekeningen"},
-               {"themes", {"energietransitie"}}, {"capabilities", Json::array({{{"capability", "Zonnepanelen"}, {"weight", 2}}})},
-               {"sector_mix", {{"business", 1}, {"government", 1}}}, {"budget_eur", 80000}, {"deadline", "2027-06-30"}});
+              {{"municipality", m1_.value()},
+               {"title", "Energiearmoede in Overvecht"},
+               {"text", "Hoge energierekeningen"},
+               {"themes", {"energietransitie"}},
+               {"capabilities", Json::array({{{"capability", "Zonnepanelen"}, {"weight", 2}}})},
+               {"sector_mix", {{"business", 1}, {"government", 1}}},
+               {"budget_eur", 80000},
+               {"deadline", "2027-06-30"}});
   ASSERT_EQ(c.status, 201) << c.body;
 
   std::map<std::string, Json> exported;
   for (const char* kind : {"actors", "ties", "challenges"}) {
-    std::string path = (dir_.empty() ? std::filesystem::temp_directory_path() / (schema_ + kind) : dir_ / kind).string() + ".json";
+    std::string path =
+        (dir_.empty() ? std::filesystem::temp_directory_path() / (schema_ + kind) : dir_ / kind).string() + ".json";
     Status s = platform_->WithStore([&](storage::Store& store) -> Status {
       auto n = service::Export(store, service::ParseEntityKind(kind).value(), path);
       return n.ok() ? Status::Ok() : n.status();
@@ -499,7 +548,8 @@ TEST_P(Api, RoundTripApiToExport) {
   for (const char* f : {"a", "b", "weight", "kind", "from"}) EXPECT_EQ(et[f], t.json[f]) << f;
   Json ec = find(exported["challenges"], c.json["id"]);
   ASSERT_FALSE(ec.is_null());
-  for (const char* f : {"title", "text", "themes", "capabilities", "sector_mix", "budget_eur", "deadline", "phase", "created_at"})
+  for (const char* f :
+       {"title", "text", "themes", "capabilities", "sector_mix", "budget_eur", "deadline", "phase", "created_at"})
     EXPECT_EQ(ec[f], c.json[f]) << f;
   EXPECT_EQ(ec["municipality"], "GM0344");
 }

@@ -5,9 +5,9 @@
 // Prints one line per network and analysis: "network  analysis  weefsel_s  igraph_s", then totals,
 // then a JSON line per network (for bench/fabric/compare.py). Data are read in place.
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -30,15 +30,21 @@ int main(int argc, char** argv) {
   std::vector<std::string> names;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--data" && i + 1 < argc) dir = argv[++i];
-    else if (a == "--no-igraph") with_igraph = false;
-    else if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
-    else if (a == "--weave-k" && i + 1 < argc) weave_k = std::atoi(argv[++i]);
-    else names.push_back(a);
+    if (a == "--data" && i + 1 < argc)
+      dir = argv[++i];
+    else if (a == "--no-igraph")
+      with_igraph = false;
+    else if (a == "--threads" && i + 1 < argc)
+      threads = std::atoi(argv[++i]);
+    else if (a == "--weave-k" && i + 1 < argc)
+      weave_k = std::atoi(argv[++i]);
+    else
+      names.push_back(a);
   }
   if (names.empty()) {
-    for (const char* n : {"florentine", "davis_women_projection", "davis_bipartite", "karate", "dolphins", "lesmis", "football",
-                          "email-Eu-core", "h2020_nl_orgs", "h2020_sc6_orgs", "ca-GrQc", "ca-HepTh", "ca-AstroPh-lcc", "ca-CondMat"})
+    for (const char* n :
+         {"florentine", "davis_women_projection", "davis_bipartite", "karate", "dolphins", "lesmis", "football",
+          "email-Eu-core", "h2020_nl_orgs", "h2020_sc6_orgs", "ca-GrQc", "ca-HepTh", "ca-AstroPh-lcc", "ca-CondMat"})
       names.emplace_back(n);
   }
   std::printf("%-24s %-22s %12s %12s\n", "network", "analysis", "weefsel_s", "igraph_s");
@@ -81,8 +87,10 @@ int main(int argc, char** argv) {
     std::printf("%-24s %-22s %12.4f %12s\n", name.c_str(), "load", load, "-");
     for (auto& [k, v] : report->seconds) {
       total += v;
-      if (with_igraph && ig.count(k)) std::printf("%-24s %-22s %12.4f %12.4f\n", name.c_str(), k.c_str(), v, ig[k]);
-      else std::printf("%-24s %-22s %12.4f %12s\n", name.c_str(), k.c_str(), v, "-");
+      if (with_igraph && ig.count(k))
+        std::printf("%-24s %-22s %12.4f %12.4f\n", name.c_str(), k.c_str(), v, ig[k]);
+      else
+        std::printf("%-24s %-22s %12.4f %12s\n", name.c_str(), k.c_str(), v, "-");
     }
     double weave_s = 0;
     {
@@ -95,18 +103,28 @@ int main(int argc, char** argv) {
         std::cerr << w.status().ToString() << "\n";
         return 1;
       }
-      std::printf("%-24s %-22s %12.4f %12s   (%zu suggestions)\n", name.c_str(), ("weave_k" + std::to_string(weave_k)).c_str(),
-                  weave_s, "-", w->suggestions.size());
+      std::printf("%-24s %-22s %12.4f %12s   (%zu suggestions)\n", name.c_str(),
+                  ("weave_k" + std::to_string(weave_k)).c_str(), weave_s, "-", w->suggestions.size());
     }
-    std::printf("%-24s %-22s %12.4f %12.4f   (CPU seconds, all threads)\n", name.c_str(), "TOTAL report CPU", cpu, ig_cpu);
-    std::printf("%-24s %-22s %12.4f %12.4f   speedup %.1fx  modularity %.6f (igraph leiden best of 10: %.6f)  diameter %d (igraph %g)\n",
-                name.c_str(), "TOTAL report", total, ig_total, with_igraph && total > 0 ? ig_total / total : 0.0,
-                report->unweighted.communities.modularity, ig_mod, report->diameter, ig_diam);
-    std::printf("JSON {\"network\":\"%s\",\"nodes\":%d,\"edges\":%lld,\"report_s\":%.6f,\"igraph_c_s\":%.6f,\"weave_s\":%.6f,"
-                "\"report_cpu_s\":%.6f,\"igraph_c_cpu_s\":%.6f,\"modularity\":%.6f,\"igraph_modularity\":%.6f,\"betweenness_s\":%.6f,\"igraph_betweenness_s\":%.6f}\n",
-                name.c_str(), f->node_count(), static_cast<long long>(f->edge_count()), total, ig_total, weave_s, cpu, ig_cpu,
-                report->unweighted.communities.modularity, ig_mod,
-                [&] { for (auto& [k, v] : report->seconds) if (k == "betweenness") return v; return 0.0; }(), ig["betweenness"]);
+    std::printf("%-24s %-22s %12.4f %12.4f   (CPU seconds, all threads)\n", name.c_str(), "TOTAL report CPU", cpu,
+                ig_cpu);
+    std::printf(
+        "%-24s %-22s %12.4f %12.4f   speedup %.1fx  modularity %.6f (igraph leiden best of 10: %.6f)  diameter %d "
+        "(igraph %g)\n",
+        name.c_str(), "TOTAL report", total, ig_total, with_igraph && total > 0 ? ig_total / total : 0.0,
+        report->unweighted.communities.modularity, ig_mod, report->diameter, ig_diam);
+    std::printf(
+        "JSON {\"network\":\"%s\",\"nodes\":%d,\"edges\":%lld,\"report_s\":%.6f,\"igraph_c_s\":%.6f,\"weave_s\":%.6f,"
+        "\"report_cpu_s\":%.6f,\"igraph_c_cpu_s\":%.6f,\"modularity\":%.6f,\"igraph_modularity\":%.6f,\"betweenness_"
+        "s\":%.6f,\"igraph_betweenness_s\":%.6f}\n",
+        name.c_str(), f->node_count(), static_cast<long long>(f->edge_count()), total, ig_total, weave_s, cpu, ig_cpu,
+        report->unweighted.communities.modularity, ig_mod,
+        [&] {
+          for (auto& [k, v] : report->seconds)
+            if (k == "betweenness") return v;
+          return 0.0;
+        }(),
+        ig["betweenness"]);
     std::fflush(stdout);
   }
   return 0;

@@ -22,17 +22,39 @@ using Steady = std::chrono::steady_clock;
 
 namespace {
 
-const char* kWords[] = {"zorg", "ouderen", "jongeren", "wijk", "buurt", "energie", "zon", "wind", "warmte", "isolatie",
-                        "armoede", "schulden", "eenzaamheid", "vrijwilligers", "sport", "cultuur", "onderwijs", "school",
-                        "taal", "werk", "participatie", "gezondheid", "voeding", "groen", "water", "klimaat", "mobiliteit",
-                        "fiets", "wonen", "huisvesting", "veiligheid", "inclusie", "digitaal", "app", "data", "onderzoek",
-                        "innovatie", "coöperatie", "mantelzorg", "dementie", "preventie", "kunst", "muziek", "theater",
-                        "tuin", "voedselbank", "kringloop", "circulair", "afval", "bewoners", "ondernemers", "statushouders",
-                        "integratie", "laaggeletterdheid", "thuiszorg", "ouderenzorg", "jeugdzorg", "energiecoöperatie",
-                        "buurthuis", "speeltuin"};
-const char* kCaps[] = {"zorg", "ict", "onderzoek", "beleid", "financiering", "communicatie", "buurtwerk", "energie", "onderwijs",
-                       "juridisch", "vastgoed", "evaluatie", "vrijwilligers", "ontwerp", "data", "marketing", "techniek",
-                       "inkoop", "training", "coaching"};
+const char* kWords[] = {"zorg",         "ouderen",
+                        "jongeren",     "wijk",
+                        "buurt",        "energie",
+                        "zon",          "wind",
+                        "warmte",       "isolatie",
+                        "armoede",      "schulden",
+                        "eenzaamheid",  "vrijwilligers",
+                        "sport",        "cultuur",
+                        "onderwijs",    "school",
+                        "taal",         "werk",
+                        "participatie", "gezondheid",
+                        "voeding",      "groen",
+                        "water",        "klimaat",
+                        "mobiliteit",   "fiets",
+                        "wonen",        "huisvesting",
+                        "veiligheid",   "inclusie",
+                        "digitaal",     "app",
+                        "data",         "onderzoek",
+                        "innovatie",    "coöperatie",
+                        "mantelzorg",   "dementie",
+                        "preventie",    "kunst",
+                        "muziek",       "theater",
+                        "tuin",         "voedselbank",
+                        "kringloop",    "circulair",
+                        "afval",        "bewoners",
+                        "ondernemers",  "statushouders",
+                        "integratie",   "laaggeletterdheid",
+                        "thuiszorg",    "ouderenzorg",
+                        "jeugdzorg",    "energiecoöperatie",
+                        "buurthuis",    "speeltuin"};
+const char* kCaps[] = {"zorg",    "ict",       "onderzoek", "beleid",   "financiering", "communicatie",  "buurtwerk",
+                       "energie", "onderwijs", "juridisch", "vastgoed", "evaluatie",    "vrijwilligers", "ontwerp",
+                       "data",    "marketing", "techniek",  "inkoop",   "training",     "coaching"};
 constexpr int kNWords = sizeof(kWords) / sizeof(kWords[0]);
 constexpr int kNCaps = sizeof(kCaps) / sizeof(kCaps[0]);
 
@@ -68,17 +90,22 @@ int main(int argc, char** argv) {
     a.kind = domain::AllActorKinds()[static_cast<size_t>(rng.Uniform(0, domain::kActorKindCount - 1))];
     a.municipality = MunicipalityId(rng.Uniform(1, 50));
     a.description = Sentence(rng, 12);
-    for (int k = 0; k < 2; ++k) a.themes.push_back(std::string(themes[static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(themes.size()) - 1))].code));
-    for (int k = 0, c = static_cast<int>(rng.Uniform(1, 3)); k < c; ++k) a.capabilities.push_back(kCaps[rng.Uniform(0, kNCaps - 1)]);
+    for (int k = 0; k < 2; ++k)
+      a.themes.push_back(
+          std::string(themes[static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(themes.size()) - 1))].code));
+    for (int k = 0, c = static_cast<int>(rng.Uniform(1, 3)); k < c; ++k)
+      a.capabilities.push_back(kCaps[rng.Uniform(0, kNCaps - 1)]);
   }
   // Ties: each actor ties to 3 others, mostly in its own block of 200 (communities), some far.
   std::vector<domain::Tie> ties;
   for (int i = 0; i < n_actors; ++i)
     for (int k = 0; k < 3; ++k) {
-      int j = rng.Bernoulli(0.85) ? (i / 200) * 200 + static_cast<int>(rng.Uniform(0, 199)) : static_cast<int>(rng.Uniform(0, n_actors - 1));
+      int j = rng.Bernoulli(0.85) ? (i / 200) * 200 + static_cast<int>(rng.Uniform(0, 199))
+                                  : static_cast<int>(rng.Uniform(0, n_actors - 1));
       if (j == i || j >= n_actors) continue;
       domain::Tie t;
-      t.a = ActorId(std::min(i, j) + 1), t.b = ActorId(std::max(i, j) + 1), t.weight = 1 + static_cast<double>(rng.Uniform(0, 3));
+      t.a = ActorId(std::min(i, j) + 1), t.b = ActorId(std::max(i, j) + 1),
+      t.weight = 1 + static_cast<double>(rng.Uniform(0, 3));
       ties.push_back(t);
     }
   std::vector<match::PastWork> past;
@@ -90,7 +117,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   const match::Matcher& m = *built;
-  std::printf("build (index, fabric, communities): %.2f s, %zu ties\n", std::chrono::duration<double>(Steady::now() - t0).count(), ties.size());
+  std::printf("build (index, fabric, communities): %.2f s, %zu ties\n",
+              std::chrono::duration<double>(Steady::now() - t0).count(), ties.size());
 
   // 1. Ranking.
   std::vector<double> ms;
@@ -102,8 +130,10 @@ int main(int argc, char** argv) {
     ch.language = "nl";
     ch.municipality = MunicipalityId(rng.Uniform(1, 50));
     ch.owner = ActorId(rng.Uniform(1, n_actors));
-    ch.themes = {std::string(themes[static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(themes.size()) - 1))].code)};
-    for (int k = 0; k < 4; ++k) ch.capabilities.push_back({kCaps[rng.Uniform(0, kNCaps - 1)], 1.0 + static_cast<double>(k)});
+    ch.themes = {
+        std::string(themes[static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(themes.size()) - 1))].code)};
+    for (int k = 0; k < 4; ++k)
+      ch.capabilities.push_back({kCaps[rng.Uniform(0, kNCaps - 1)], 1.0 + static_cast<double>(k)});
     auto t = Steady::now();
     auto r = m.Rank(ch, {.limit = 20});
     ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t).count());
@@ -113,8 +143,8 @@ int main(int argc, char** argv) {
     }
     last = ch;
   }
-  std::printf("rank %d actors for one challenge: median %.1f ms (min %.1f, max %.1f; 21 challenges) [target < 50 ms]\n", n_actors,
-              Median(ms), *std::min_element(ms.begin(), ms.end()), *std::max_element(ms.begin(), ms.end()));
+  std::printf("rank %d actors for one challenge: median %.1f ms (min %.1f, max %.1f; 21 challenges) [target < 50 ms]\n",
+              n_actors, Median(ms), *std::min_element(ms.begin(), ms.end()), *std::max_element(ms.begin(), ms.end()));
 
   // 2. Heuristic coalition from 10,000 candidates.
   const int n_cand = std::min(10000, n_actors);
@@ -128,15 +158,19 @@ int main(int argc, char** argv) {
     nodes.push_back(*m.fabric().IndexOf(a.id));
   }
   coalition::Rules rules;
-  for (const char* c : {"zorg", "ict", "onderzoek", "financiering"}) rules.needs.push_back({domain::NormalizeCapability(c), 1.0});
-  rules.mix = {{domain::Sector::kGovernment, 1}, {domain::Sector::kBusiness, 1}, {domain::Sector::kKnowledge, 1}, {domain::Sector::kCivilSociety, 1}};
+  for (const char* c : {"zorg", "ict", "onderzoek", "financiering"})
+    rules.needs.push_back({domain::NormalizeCapability(c), 1.0});
+  rules.mix = {{domain::Sector::kGovernment, 1},
+               {domain::Sector::kBusiness, 1},
+               {domain::Sector::kKnowledge, 1},
+               {domain::Sector::kCivilSociety, 1}};
   rules.max_size = 6;
   rules.relevance_weight = 0.5;
   rules.unreachable_distance = 10;
   std::vector<double> hs;
   double h_obj = 0;
   for (int rep = 0; rep < 5; ++rep) {
-    coalition::FabricDistances dist(m.fabric(), nodes);   // fresh cache: distances are part of the cost
+    coalition::FabricDistances dist(m.fabric(), nodes);  // fresh cache: distances are part of the cost
     rules.lead = rep * 997 % n_cand;
     auto t = Steady::now();
     auto r = coalition::FormHeuristic(cands, dist, rules, 3);
@@ -147,8 +181,10 @@ int main(int argc, char** argv) {
     }
     h_obj = (*r)[0].objective;
   }
-  std::printf("coalition from %d candidates (heuristic, top 3, lead fixed, 4 capabilities + 4-sector mix): median %.3f s [target < 1 s]; last objective %.3f\n",
-              n_cand, Median(hs), h_obj);
+  std::printf(
+      "coalition from %d candidates (heuristic, top 3, lead fixed, 4 capabilities + 4-sector mix): median %.3f s "
+      "[target < 1 s]; last objective %.3f\n",
+      n_cand, Median(hs), h_obj);
 
   // 3. Exact ILP on 60 candidates: the top 60 of a ranking.
   std::vector<double> es;
@@ -184,7 +220,9 @@ int main(int argc, char** argv) {
     auto h = coalition::FormHeuristic(c60, dist, r60);
     if (h.ok()) h_vs_e = std::max(h_vs_e, (*h)[0].objective - (*e)[0].objective);
   }
-  std::printf("exact ILP on 60 candidates (CBC, 5 s limit): median %.2f s [target < 5 s]; proven optimal %d/3, largest gap %.3f; heuristic worse by at most %.3f\n",
-              Median(es), proven, gap, h_vs_e);
+  std::printf(
+      "exact ILP on 60 candidates (CBC, 5 s limit): median %.2f s [target < 5 s]; proven optimal %d/3, largest gap "
+      "%.3f; heuristic worse by at most %.3f\n",
+      Median(es), proven, gap, h_vs_e);
   return 0;
 }

@@ -37,7 +37,8 @@ struct FabricArgs {
 
 void AddInput(CLI::App* sub, FabricArgs& a) {
   sub->add_option("edges", a.edges, "edge file: 'u v' or 'u v w' per line, '#' comments")->required();
-  sub->add_option("--nodes", a.nodes, "tab-separated node file with an 'id' header (default: FILE.nodes next to FILE.edges if present)");
+  sub->add_option("--nodes", a.nodes,
+                  "tab-separated node file with an 'id' header (default: FILE.nodes next to FILE.edges if present)");
 }
 
 Result<fabric::Fabric> Load(const FabricArgs& a) {
@@ -86,7 +87,10 @@ json MeasuresJson(const fabric::Fabric& f, const fabric::Measures& m, int compon
 }
 
 json MixingJson(const fabric::MixingMatrix& m) {
-  return json{{"categories", m.categories}, {"observed", m.observed}, {"expected", m.expected}, {"ties", m.ties},
+  return json{{"categories", m.categories},
+              {"observed", m.observed},
+              {"expected", m.expected},
+              {"ties", m.ties},
               {"ei_index", m.ei_index}};
 }
 
@@ -108,15 +112,23 @@ json ReportJson(const fabric::Fabric& f, const fabric::Report& r) {
   for (const auto& e : r.structure.bridges) br.push_back({f.ExternalId(e.u), f.ExternalId(e.v)});
   j["bridges"] = br;
   json roles = json::object();
-  for (int i = 0; i < f.node_count(); ++i) roles[std::to_string(f.ExternalId(i))] = std::string(fabric::RoleCode(r.roles[static_cast<size_t>(i)]));
+  for (int i = 0; i < f.node_count(); ++i)
+    roles[std::to_string(f.ExternalId(i))] = std::string(fabric::RoleCode(r.roles[static_cast<size_t>(i)]));
   j["roles"] = roles;
   json profiles = json::array();
   for (const auto& p : r.profiles) {
     json top = json::array();
     for (int t : p.top_nodes) top.push_back(f.ExternalId(t));
-    profiles.push_back({{"community", p.community}, {"size", p.size}, {"kinds", p.kinds}, {"sectors", p.sectors},
-                        {"themes", p.themes}, {"areas", p.areas}, {"capabilities", p.capabilities},
-                        {"internal_ties", p.internal_ties}, {"external_ties", p.external_ties}, {"top_nodes", top}});
+    profiles.push_back({{"community", p.community},
+                        {"size", p.size},
+                        {"kinds", p.kinds},
+                        {"sectors", p.sectors},
+                        {"themes", p.themes},
+                        {"areas", p.areas},
+                        {"capabilities", p.capabilities},
+                        {"internal_ties", p.internal_ties},
+                        {"external_ties", p.external_ties},
+                        {"top_nodes", top}});
   }
   j["community_profiles"] = profiles;
   j["kind_mixing"] = MixingJson(r.kinds);
@@ -134,7 +146,8 @@ void PrintTop(const fabric::Fabric& f, const std::vector<double>& v, bool lowest
   for (int i = 0; i < f.node_count(); ++i)
     if (!std::isnan(v[static_cast<size_t>(i)])) idx.push_back(i);
   std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) {
-    return lowest ? v[static_cast<size_t>(a)] < v[static_cast<size_t>(b)] : v[static_cast<size_t>(a)] > v[static_cast<size_t>(b)];
+    return lowest ? v[static_cast<size_t>(a)] < v[static_cast<size_t>(b)]
+                  : v[static_cast<size_t>(a)] > v[static_cast<size_t>(b)];
   });
   std::cout << title << ":";
   for (size_t i = 0; i < idx.size() && i < 5; ++i) {
@@ -150,24 +163,25 @@ void PrintReport(const fabric::Fabric& f, const fabric::Report& r) {
   std::cout << std::fixed << std::setprecision(4);
   std::cout << "nodes " << r.nodes << ", ties " << r.edges << (r.weighted ? " (weighted)" : "") << "\n";
   std::cout << "components " << r.components.count << ", largest " << r.components.sizes[0] << " ("
-            << 100.0 * r.components.sizes[0] / std::max(1, r.nodes) << "%), diameter of the largest " << r.diameter << " hops\n";
-  std::cout << "communities (Leiden) " << r.unweighted.communities.count << ", modularity " << r.unweighted.communities.modularity
-            << " (Louvain " << r.unweighted.louvain_modularity << ")\n";
+            << 100.0 * r.components.sizes[0] / std::max(1, r.nodes) << "%), diameter of the largest " << r.diameter
+            << " hops\n";
+  std::cout << "communities (Leiden) " << r.unweighted.communities.count << ", modularity "
+            << r.unweighted.communities.modularity << " (Louvain " << r.unweighted.louvain_modularity << ")\n";
   if (r.weighted_measures)
     std::cout << "weighted: communities " << r.weighted_measures->communities.count << ", modularity "
               << r.weighted_measures->communities.modularity << "\n";
   std::cout << std::defaultfloat;
   PrintTop(f, r.unweighted.betweenness.values, false, "brokers (raw betweenness)");
   if (!r.unweighted.betweenness.exact)
-    std::cout << "  (estimated from " << r.unweighted.betweenness.samples << " sources, error <= " << r.unweighted.betweenness.error_bound
-              << " with 95% confidence)\n";
+    std::cout << "  (estimated from " << r.unweighted.betweenness.samples
+              << " sources, error <= " << r.unweighted.betweenness.error_bound << " with 95% confidence)\n";
   PrintTop(f, r.unweighted.constraint, true, "structural holes (lowest constraint)");
   int counts[5] = {0, 0, 0, 0, 0};
   for (auto role : r.roles) ++counts[static_cast<int>(role)];
   std::cout << "roles:";
   for (int i = 0; i < 5; ++i) std::cout << " " << fabric::RoleCode(static_cast<fabric::Role>(i)) << " " << counts[i];
-  std::cout << "\narticulation points " << r.structure.articulation_points.size() << ", bridges " << r.structure.bridges.size()
-            << ", transitivity " << r.structure.transitivity << "\n";
+  std::cout << "\narticulation points " << r.structure.articulation_points.size() << ", bridges "
+            << r.structure.bridges.size() << ", transitivity " << r.structure.transitivity << "\n";
   if (r.sectors.ties > 0) {
     std::cout << "sector mixing (observed / expected), E-I index " << r.sectors.ei_index << "\n";
     for (size_t a = 0; a < r.sectors.categories.size(); ++a) {
@@ -197,7 +211,8 @@ void RegisterFabricCommands(CLI::App& app) {
   report->add_option("--seed", a.seed, "random seed")->capture_default_str();
   report->add_option("--resolution", a.resolution, "modularity resolution")->capture_default_str();
   report->add_option("--threads", a.threads, "threads for betweenness")->capture_default_str();
-  report->add_option("--samples", a.samples, "estimate betweenness from this many sources (0 = exact)")->capture_default_str();
+  report->add_option("--samples", a.samples, "estimate betweenness from this many sources (0 = exact)")
+      ->capture_default_str();
   SetAction(report, [] {
     if (a.runs < 1) return Fail(Status::InvalidArgument("--runs must be >= 1"));
     if (a.threads < 1) return Fail(Status::InvalidArgument("--threads must be >= 1"));
@@ -239,14 +254,24 @@ void RegisterFabricCommands(CLI::App& app) {
     if (a.json) {
       json list = json::array();
       for (const auto& s : w->suggestions)
-        list.push_back({{"u", f->ExternalId(s.u)}, {"v", f->ExternalId(s.v)}, {"gain", s.gain},
-                        {"parts", {{"reach", s.parts.reach}, {"bridging", s.parts.bridging}, {"redundancy", s.parts.redundancy}, {"mix", s.parts.mix}}},
+        list.push_back({{"u", f->ExternalId(s.u)},
+                        {"v", f->ExternalId(s.v)},
+                        {"gain", s.gain},
+                        {"parts",
+                         {{"reach", s.parts.reach},
+                          {"bridging", s.parts.bridging},
+                          {"redundancy", s.parts.redundancy},
+                          {"mix", s.parts.mix}}},
                         {"reason", s.reason}});
-      std::cout << json{{"objective_before", w->objective_before}, {"objective_after", w->objective_after},
-                        {"candidates", w->candidates}, {"suggestions", list}}.dump()
+      std::cout << json{{"objective_before", w->objective_before},
+                        {"objective_after", w->objective_after},
+                        {"candidates", w->candidates},
+                        {"suggestions", list}}
+                       .dump()
                 << "\n";
     } else {
-      std::cout << "objective " << w->objective_before << " -> " << w->objective_after << " (" << w->candidates << " candidate pairs)\n";
+      std::cout << "objective " << w->objective_before << " -> " << w->objective_after << " (" << w->candidates
+                << " candidate pairs)\n";
       int i = 1;
       for (const auto& s : w->suggestions) {
         auto name = [&](int x) {

@@ -88,7 +88,8 @@ void AddInputs(CLI::App* sub, MatchOptions& o) {
   sub->add_option("--ties", o.ties, "ties file (with --actors)");
   sub->add_option("--challenges", o.challenges, "challenges file (with --actors)");
   sub->add_option("--challenge", o.challenge, "id of the challenge")->required();
-  sub->add_option("--neighbours", o.neighbours, "municipal neighbours CSV (gm_code_a, gm_code_b), e.g. gemeenten_buren_2025.csv");
+  sub->add_option("--neighbours", o.neighbours,
+                  "municipal neighbours CSV (gm_code_a, gm_code_b), e.g. gemeenten_buren_2025.csv");
   sub->add_flag("--json", o.json, "print JSON");
 }
 
@@ -101,9 +102,15 @@ int RunMatch(const MatchOptions& o) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& m : *r) {
       nlohmann::json reasons = nlohmann::json::array();
-      for (const auto& x : m.reasons) reasons.push_back({{"code", x.code}, {"detail", x.detail}, {"contribution", x.contribution}});
-      out.push_back({{"actor", m.actor.value()}, {"name", m.name}, {"sector", domain::SectorCode(m.sector)}, {"score", m.score},
-                     {"community", m.community}, {"unexpected", m.unexpected}, {"reasons", reasons}});
+      for (const auto& x : m.reasons)
+        reasons.push_back({{"code", x.code}, {"detail", x.detail}, {"contribution", x.contribution}});
+      out.push_back({{"actor", m.actor.value()},
+                     {"name", m.name},
+                     {"sector", domain::SectorCode(m.sector)},
+                     {"score", m.score},
+                     {"community", m.community},
+                     {"unexpected", m.unexpected},
+                     {"reasons", reasons}});
     }
     std::cout << out.dump(2) << "\n";
     return 0;
@@ -111,9 +118,12 @@ int RunMatch(const MatchOptions& o) {
   std::cout << "Challenge " << l->challenge.id.value() << ": " << l->challenge.title << "\n";
   int rank = 0;
   for (const auto& m : *r) {
-    std::cout << std::setw(3) << ++rank << ". " << m.name << " [" << domain::SectorCode(m.sector) << "] score " << std::fixed
-              << std::setprecision(3) << m.score << (m.unexpected ? "  (from an unexpected corner)" : "") << "\n";
-    for (const auto& x : m.reasons) std::cout << "       " << std::setw(10) << std::left << x.code << std::right << " +" << x.contribution << "  " << x.detail << "\n";
+    std::cout << std::setw(3) << ++rank << ". " << m.name << " [" << domain::SectorCode(m.sector) << "] score "
+              << std::fixed << std::setprecision(3) << m.score << (m.unexpected ? "  (from an unexpected corner)" : "")
+              << "\n";
+    for (const auto& x : m.reasons)
+      std::cout << "       " << std::setw(10) << std::left << x.code << std::right << " +" << x.contribution << "  "
+                << x.detail << "\n";
   }
   return 0;
 }
@@ -160,7 +170,8 @@ int RunCoalition(const MatchOptions& o) {
   for (const auto& m : *ranked) add(m.actor, m.score);
   coalition::FabricDistances dist(mt.fabric(), nodes);
   coalition::Rules rules;
-  for (const auto& need : ch.capabilities) rules.needs.push_back({domain::NormalizeCapability(need.capability), need.weight});
+  for (const auto& need : ch.capabilities)
+    rules.needs.push_back({domain::NormalizeCapability(need.capability), need.weight});
   rules.mix = ch.sector_mix;
   if (!o.mix.empty()) {
     auto mix = ParseMix(o.mix);
@@ -182,12 +193,18 @@ int RunCoalition(const MatchOptions& o) {
         nlohmann::json covers = nlohmann::json::array();
         for (const auto& [cap, who] : t.covers)
           if (who == m) covers.push_back(cap);
-        members.push_back({{"actor", cands[static_cast<size_t>(m)].actor.value()}, {"name", cands[static_cast<size_t>(m)].name},
-                           {"sector", domain::SectorCode(cands[static_cast<size_t>(m)].sector)}, {"covers", covers},
+        members.push_back({{"actor", cands[static_cast<size_t>(m)].actor.value()},
+                           {"name", cands[static_cast<size_t>(m)].name},
+                           {"sector", domain::SectorCode(cands[static_cast<size_t>(m)].sector)},
+                           {"covers", covers},
                            {"lead", lead && *lead == m}});
       }
-      out.push_back({{"members", members}, {"communication_cost", t.communication}, {"relevance", t.relevance},
-                     {"objective", t.objective}, {"proven_optimal", t.proven_optimal}, {"gap", t.gap}});
+      out.push_back({{"members", members},
+                     {"communication_cost", t.communication},
+                     {"relevance", t.relevance},
+                     {"objective", t.objective},
+                     {"proven_optimal", t.proven_optimal},
+                     {"gap", t.gap}});
     }
     std::cout << out.dump(2) << "\n";
     return 0;
@@ -202,8 +219,9 @@ int RunCoalition(const MatchOptions& o) {
       for (size_t b = a + 1; b < t.members.size(); ++b) {
         int na = nodes[static_cast<size_t>(t.members[a])], nb = nodes[static_cast<size_t>(t.members[b])];
         if (na >= 0 && nb >= 0 && mt.fabric().Adjacent(na, nb))
-          std::cout << "  tie: " << cands[static_cast<size_t>(t.members[a])].name << " - " << cands[static_cast<size_t>(t.members[b])].name
-                    << " (strength " << mt.fabric().WeightBetween(na, nb) << ")\n";
+          std::cout << "  tie: " << cands[static_cast<size_t>(t.members[a])].name << " - "
+                    << cands[static_cast<size_t>(t.members[b])].name << " (strength "
+                    << mt.fabric().WeightBetween(na, nb) << ")\n";
       }
   }
   return 0;
@@ -224,7 +242,8 @@ void RegisterMatchCommands(CLI::App& app) {
   c->add_option("--top", mo.top, "how many coalitions")->capture_default_str();
   c->add_option("--candidates", mo.candidates, "best-ranked actors to form teams from")->capture_default_str();
   c->add_option("--size", mo.size, "size limit (default: the challenge's)");
-  c->add_option("--mix", mo.mix, "sector mix, e.g. government=1,business=1,knowledge=1,civil_society=1 (default: the challenge's)");
+  c->add_option("--mix", mo.mix,
+                "sector mix, e.g. government=1,business=1,knowledge=1,civil_society=1 (default: the challenge's)");
   c->add_flag("--exact", mo.exact, "solve exactly with CBC (at most 80 candidates)");
   c->add_option("--seconds", mo.seconds, "time limit of the exact solver")->capture_default_str();
   SetAction(c, [] { return RunCoalition(mo); });
@@ -234,7 +253,8 @@ void RegisterMatchCommands(CLI::App& app) {
   static double exact_seconds = 2;
   auto* ev = app.add_subcommand("eval", "Evaluations on real data");
   ev->require_subcommand(1);
-  auto* cordis = ev->add_subcommand("cordis", "Partner recommendation on Horizon 2020 consortia (protocol of the folder's README)");
+  auto* cordis = ev->add_subcommand(
+      "cordis", "Partner recommendation on Horizon 2020 consortia (protocol of the folder's README)");
   cordis->add_option("dir", dir, "folder with projects.csv.gz and participants.csv.gz")->required();
   cordis->add_option("--test-ids", test_ids, "only these test projects (one project_id a line)");
   cordis->add_flag("--json", json, "one JSON object with recall@10, recall@50, mrr, mix3, n_scored");
@@ -263,16 +283,23 @@ void RegisterMatchCommands(CLI::App& app) {
     auto m = match::EvaluateCordis(*data, split, params);
     if (!m.ok()) return Fail(m.status());
     if (json) {
-      nlohmann::json j = {{"recall@10", m->recall10}, {"recall@50", m->recall50}, {"mrr", m->mrr}, {"mix3", m->mix3},
-                          {"n_scored", m->n_scored}, {"helix4", m->helix4}, {"recall@10_all", m->recall10_all},
-                          {"recall@50_all", m->recall50_all}, {"n_test", m->n_test}};
+      nlohmann::json j = {{"recall@10", m->recall10},
+                          {"recall@50", m->recall50},
+                          {"mrr", m->mrr},
+                          {"mix3", m->mix3},
+                          {"n_scored", m->n_scored},
+                          {"helix4", m->helix4},
+                          {"recall@10_all", m->recall10_all},
+                          {"recall@50_all", m->recall50_all},
+                          {"n_test", m->n_test}};
       std::cout << j.dump() << "\n";
     } else {
       match::PrintMetrics(std::cout, *m);
     }
     return 0;
   });
-  auto* teams = ev->add_subcommand("teams", "Lappas-style team formation on h2020_nl_orgs (RarestFirst vs heuristic vs exact ILP)");
+  auto* teams = ev->add_subcommand(
+      "teams", "Lappas-style team formation on h2020_nl_orgs (RarestFirst vs heuristic vs exact ILP)");
   teams->add_option("dir", dir, "the shared data folder (holding teams/ and networks/)")->required();
   teams->add_option("--exact-seconds", exact_seconds, "time limit of the exact solver per task")->capture_default_str();
   SetAction(teams, [] {

@@ -1,7 +1,7 @@
 // weefsel serve | user add: the HTTP server and account administration.
+#include <pthread.h>
 #include <csignal>
 #include <iostream>
-#include <pthread.h>
 
 #include "base/strings.h"
 #include "cli/commands.h"
@@ -53,7 +53,8 @@ Status EnsureDemoAccounts(service::Platform& platform) {
   ActorId actor;
   WEEFSEL_RETURN_IF_ERROR(platform.WithStore([&](storage::Store& store) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(auto ms, store.ListMunicipalities({.limit = 1}));
-    if (ms.empty()) return Status::FailedPrecondition("--demo-accounts: the database has no municipality (run weefsel demo first)");
+    if (ms.empty())
+      return Status::FailedPrecondition("--demo-accounts: the database has no municipality (run weefsel demo first)");
     muni = ms[0].id;
     storage::ListQuery q;
     q.limit = 1;
@@ -91,9 +92,11 @@ void RegisterServeCommands(CLI::App& app) {
   auto* serve = app.add_subcommand("serve", "Serve the JSON API (/api/v1) over HTTP");
   serve->add_option("--db", o.db, "SQLite file or postgres://... URL")->capture_default_str();
   serve->add_option("--listen", o.listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
-  serve->add_option("--threads", o.threads, "worker threads (each open keep-alive connection holds one)")->capture_default_str();
+  serve->add_option("--threads", o.threads, "worker threads (each open keep-alive connection holds one)")
+      ->capture_default_str();
   serve->add_flag("--no-access-log", o.no_access_log, "do not write an access log line per request");
-  serve->add_flag("--demo-accounts", o.demo_accounts, "create demo accounts (admin, officer, member, resident) if absent");
+  serve->add_flag("--demo-accounts", o.demo_accounts,
+                  "create demo accounts (admin, officer, member, resident) if absent");
   serve->add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (when served behind TLS)");
   SetAction(serve, [] {
     auto listen = ParseListen(o.listen);
@@ -124,8 +127,9 @@ void RegisterServeCommands(CLI::App& app) {
     http::Server server(api, so);
     Status s = server.Start();
     if (!s.ok()) return Fail(s);
-    std::cout << "weefsel: serving " << o.db << " (" << platform.Dialect() << ") at http://" << so.host << ":" << server.port()
-              << "/api/v1/ (" << api.routes().size() << " routes, " << so.threads << " threads)" << std::endl;
+    std::cout << "weefsel: serving " << o.db << " (" << platform.Dialect() << ") at http://" << so.host << ":"
+              << server.port() << "/api/v1/ (" << api.routes().size() << " routes, " << so.threads << " threads)"
+              << std::endl;
     int sig = 0;
     sigwait(&signals, &sig);
     std::cerr << "weefsel: signal " << sig << ", finishing requests in flight" << std::endl;

@@ -11,8 +11,10 @@ int Fail(const Status& s) {
   std::cerr << "weefsel: " << s.ToString() << "\n";
   switch (s.code()) {
     case StatusCode::kInternal:
-    case StatusCode::kUnavailable: return 1;
-    default: return 2;
+    case StatusCode::kUnavailable:
+      return 1;
+    default:
+      return 2;
   }
 }
 
@@ -26,8 +28,9 @@ void SetAction(CLI::App* sub, std::function<int()> fn) {
 }  // namespace weefsel::cli
 
 int main(int argc, char** argv) {
-  CLI::App app{"weefsel: an open platform for social innovation in Dutch municipalities.\n"
-               "Verbinden versterkt weefsel: connecting strengthens the fabric."};
+  CLI::App app{
+      "weefsel: an open platform for social innovation in Dutch municipalities.\n"
+      "Verbinden versterkt weefsel: connecting strengthens the fabric."};
   app.require_subcommand(1);
   std::string log_level = "warn";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");

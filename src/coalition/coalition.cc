@@ -7,10 +7,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <map>
 #include <cmath>
+#include <cstdlib>
 #include <iomanip>
+#include <map>
 #include <mutex>
 #include <numeric>
 #include <set>
@@ -25,7 +25,8 @@ using domain::Sector;
 MatrixDistances::MatrixDistances(int n, std::vector<double> values) : n_(n) {
   rows_.resize(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i)
-    rows_[static_cast<size_t>(i)].assign(values.begin() + static_cast<ptrdiff_t>(i) * n, values.begin() + static_cast<ptrdiff_t>(i + 1) * n);
+    rows_[static_cast<size_t>(i)].assign(values.begin() + static_cast<ptrdiff_t>(i) * n,
+                                         values.begin() + static_cast<ptrdiff_t>(i + 1) * n);
 }
 
 FabricDistances::FabricDistances(const fabric::Fabric& fabric, std::vector<int> node_of_candidate)
@@ -55,9 +56,9 @@ bool Holds(const Candidate& c, const std::string& cap) {
 
 // Per-problem indexes: holders of each need, members of each sector.
 struct Index {
-  std::vector<std::vector<int>> holders;   // by need
-  std::vector<std::vector<char>> holds;    // [need][candidate]
-  std::vector<int> need_order;             // rarest first
+  std::vector<std::vector<int>> holders;  // by need
+  std::vector<std::vector<char>> holds;   // [need][candidate]
+  std::vector<int> need_order;            // rarest first
   std::map<Sector, std::vector<int>> by_sector;
 };
 
@@ -94,7 +95,8 @@ int MixTotal(const Rules& r) {
   return t;
 }
 
-bool FeasibleIx(const Index& ix, const std::vector<Candidate>& cands, const Rules& rules, const std::vector<int>& members) {
+bool FeasibleIx(const Index& ix, const std::vector<Candidate>& cands, const Rules& rules,
+                const std::vector<int>& members) {
   if (static_cast<int>(members.size()) > rules.max_size) return false;
   if (rules.lead && std::find(members.begin(), members.end(), *rules.lead) == members.end()) return false;
   for (size_t k = 0; k < rules.needs.size(); ++k) {
@@ -114,7 +116,8 @@ bool FeasibleIx(const Index& ix, const std::vector<Candidate>& cands, const Rule
 
 Status CheckRules(const std::vector<Candidate>& cands, const Rules& rules) {
   std::vector<std::string> problems;
-  if (rules.max_size < 1) problems.push_back("the size limit must be at least 1, got " + std::to_string(rules.max_size));
+  if (rules.max_size < 1)
+    problems.push_back("the size limit must be at least 1, got " + std::to_string(rules.max_size));
   if (rules.lead && (*rules.lead < 0 || *rules.lead >= static_cast<int>(cands.size())))
     problems.push_back("the lead is not among the " + std::to_string(cands.size()) + " candidates");
   for (const auto& need : rules.needs)
@@ -129,13 +132,14 @@ Status CheckRules(const std::vector<Candidate>& cands, const Rules& rules) {
     int have = ix.by_sector.count(s) ? static_cast<int>(ix.by_sector.at(s).size()) : 0;
     if (have < need)
       problems.push_back("sector mix needs " + std::to_string(need) + " " + SectorName(s) + " member(s) but only " +
-                         std::to_string(have) + " candidate(s) are " + SectorName(s) + " (" + std::to_string(need - have) +
-                         " short)");
+                         std::to_string(have) + " candidate(s) are " + SectorName(s) + " (" +
+                         std::to_string(need - have) + " short)");
   }
-  int mix_total = MixTotal(rules) ;
+  int mix_total = MixTotal(rules);
   if (rules.max_size >= 1 && mix_total > rules.max_size)
-    problems.push_back("the sector mix needs at least " + std::to_string(mix_total) + " members but the size limit is " +
-                       std::to_string(rules.max_size) + " (" + std::to_string(mix_total - rules.max_size) + " too few)");
+    problems.push_back("the sector mix needs at least " + std::to_string(mix_total) +
+                       " members but the size limit is " + std::to_string(rules.max_size) + " (" +
+                       std::to_string(mix_total - rules.max_size) + " too few)");
   if (problems.empty() && cands.empty()) problems.push_back("there are no candidates");
   if (problems.empty()) {
     // Everything is available in principle; can it be done within the size limit?
@@ -165,7 +169,8 @@ Team Evaluate(const std::vector<Candidate>& cands, const Distances& d, const Rul
   t.members = members;
   for (size_t a = 0; a < members.size(); ++a) {
     const auto& row = d.Row(members[a]);
-    for (size_t b = a + 1; b < members.size(); ++b) t.communication += PairCost(rules, row[static_cast<size_t>(members[b])]);
+    for (size_t b = a + 1; b < members.size(); ++b)
+      t.communication += PairCost(rules, row[static_cast<size_t>(members[b])]);
     t.relevance += cands[static_cast<size_t>(members[a])].relevance;
   }
   t.objective = t.communication - rules.relevance_weight * t.relevance;
@@ -175,7 +180,8 @@ Team Evaluate(const std::vector<Candidate>& cands, const Distances& d, const Rul
     for (int m : members) {
       if (!Holds(cands[static_cast<size_t>(m)], need.capability)) continue;
       if (best < 0 || (rules.lead && m == *rules.lead) ||
-          (!(rules.lead && best == *rules.lead) && cands[static_cast<size_t>(m)].relevance > cands[static_cast<size_t>(best)].relevance))
+          (!(rules.lead && best == *rules.lead) &&
+           cands[static_cast<size_t>(m)].relevance > cands[static_cast<size_t>(best)].relevance))
         best = m;
     }
     if (best >= 0) t.covers.push_back({need.capability, best});
@@ -188,12 +194,15 @@ Team Evaluate(const std::vector<Candidate>& cands, const Distances& d, const Rul
 Result<std::vector<Team>> FormHeuristic(const std::vector<Candidate>& cands, const Distances& d, const Rules& rules,
                                         int n_best, const HeuristicOptions& options) {
   const int n = static_cast<int>(cands.size());
-  if (d.size() != n) return Status::InvalidArgument("distances cover " + std::to_string(d.size()) + " candidates, expected " + std::to_string(n));
+  if (d.size() != n)
+    return Status::InvalidArgument("distances cover " + std::to_string(d.size()) + " candidates, expected " +
+                                   std::to_string(n));
   Index ix = MakeIndex(cands, rules);
   // Quick necessary conditions (the full CheckRules runs only when nothing is found).
   bool hopeless = rules.max_size < 1 || MixTotal(rules) > rules.max_size || n == 0;
   for (const auto& h : ix.holders) hopeless = hopeless || h.empty();
-  for (auto [s, need] : rules.mix) hopeless = hopeless || (ix.by_sector.count(s) ? static_cast<int>(ix.by_sector.at(s).size()) : 0) < need;
+  for (auto [s, need] : rules.mix)
+    hopeless = hopeless || (ix.by_sector.count(s) ? static_cast<int>(ix.by_sector.at(s).size()) : 0) < need;
   if (hopeless) {
     Status s = CheckRules(cands, rules);
     return s.ok() ? Status::InvalidArgument("coalition cannot be formed") : s;
@@ -245,7 +254,9 @@ Result<std::vector<Team>> FormHeuristic(const std::vector<Candidate>& cands, con
       if (cands[static_cast<size_t>(i)].relevance > cands[static_cast<size_t>(best)].relevance) best = i;
     seeds.push_back(best);
   }
-  std::stable_sort(seeds.begin(), seeds.end(), [&](int a, int b) { return cands[static_cast<size_t>(a)].relevance > cands[static_cast<size_t>(b)].relevance; });
+  std::stable_sort(seeds.begin(), seeds.end(), [&](int a, int b) {
+    return cands[static_cast<size_t>(a)].relevance > cands[static_cast<size_t>(b)].relevance;
+  });
   // When the rarest need has many holders, keep the most relevant and the best-connected ones
   // (smallest distance sum to holders of the other needs is too costly to compute for all).
   if (static_cast<int>(seeds.size()) > options.max_seeds) seeds.resize(static_cast<size_t>(options.max_seeds));
@@ -263,7 +274,8 @@ Result<std::vector<Team>> FormHeuristic(const std::vector<Candidate>& cands, con
       for (int j : ix.holders[static_cast<size_t>(k)]) {
         if (std::find(team.begin(), team.end(), j) != team.end()) continue;
         int fresh = 0;
-        for (size_t q = 0; q < rules.needs.size(); ++q) fresh += ix.holds[q][static_cast<size_t>(j)] && !covered_by(team, q);
+        for (size_t q = 0; q < rules.needs.size(); ++q)
+          fresh += ix.holds[q][static_cast<size_t>(j)] && !covered_by(team, q);
         double eff = (add_cost(team, j) + 1e-9) / std::max(1, fresh);
         // Sector deficits count too: a holder that also fills a missing sector is preferred.
         auto mit = rules.mix.find(cands[static_cast<size_t>(j)].sector);
@@ -357,8 +369,9 @@ Result<std::vector<Team>> FormHeuristic(const std::vector<Candidate>& cands, con
   }
   if (pool.empty()) {
     Status s = CheckRules(cands, rules);
-    return s.ok() ? Status::InvalidArgument("coalition cannot be formed: the heuristic found no team within the size limit of " +
-                                            std::to_string(rules.max_size) + "; try the exact solver on fewer candidates")
+    return s.ok() ? Status::InvalidArgument(
+                        "coalition cannot be formed: the heuristic found no team within the size limit of " +
+                        std::to_string(rules.max_size) + "; try the exact solver on fewer candidates")
                   : s;
   }
   std::vector<std::pair<double, std::vector<int>>> ranked;
@@ -398,7 +411,7 @@ IlpResult SolveIlp(const CoinPackedMatrix& a, const std::vector<double>& col_lb,
   CbcModel model(solver);
   model.setLogLevel(0);
   model.messageHandler()->setLogLevel(0);
-  model.setUseElapsedTime(true);   // the limit is wall-clock time, as callers expect
+  model.setUseElapsedTime(true);  // the limit is wall-clock time, as callers expect
   model.setMaximumSeconds(std::max(0.05, seconds));
   model.branchAndBound();
   IlpResult r;
@@ -427,13 +440,14 @@ struct ModelRows {
   CoinPackedMatrix Matrix(int ncols) const {
     std::vector<int> lengths;
     for (size_t i = 0; i + 1 < starts.size(); ++i) lengths.push_back(starts[i + 1] - starts[i]);
-    return CoinPackedMatrix(false, ncols, static_cast<int>(lb.size()), static_cast<CoinBigIndex>(vals.size()), vals.data(),
-                            cols.data(), starts.data(), lengths.data());
+    return CoinPackedMatrix(false, ncols, static_cast<int>(lb.size()), static_cast<CoinBigIndex>(vals.size()),
+                            vals.data(), cols.data(), starts.data(), lengths.data());
   }
 };
 
 // Rows shared by both programs: coverage, mix, lead, size (on columns 0..n-1 = x).
-void AddTeamRows(ModelRows& rows, const std::vector<Candidate>& cands, const Rules& rules, const Index& ix, int max_size) {
+void AddTeamRows(ModelRows& rows, const std::vector<Candidate>& cands, const Rules& rules, const Index& ix,
+                 int max_size) {
   const double inf = COIN_DBL_MAX;
   const int n = static_cast<int>(cands.size());
   for (size_t k = 0; k < rules.needs.size(); ++k) {
@@ -467,7 +481,8 @@ std::optional<int> MinimumTeamSize(const std::vector<Candidate>& cands, const Ru
   ModelRows rows;
   AddTeamRows(rows, cands, rules, ix, 0);
   if (rows.lb.empty()) return 1;
-  std::vector<double> lb(static_cast<size_t>(n), 0.0), ub(static_cast<size_t>(n), 1.0), obj(static_cast<size_t>(n), 1.0);
+  std::vector<double> lb(static_cast<size_t>(n), 0.0), ub(static_cast<size_t>(n), 1.0),
+      obj(static_cast<size_t>(n), 1.0);
   std::vector<int> integer(static_cast<size_t>(n));
   std::iota(integer.begin(), integer.end(), 0);
   IlpResult r = SolveIlp(rows.Matrix(n), lb, ub, obj, rows.lb, rows.ub, integer, 2.0);
@@ -477,19 +492,24 @@ std::optional<int> MinimumTeamSize(const std::vector<Candidate>& cands, const Ru
   return std::max(1, size);
 }
 
-Result<std::vector<Team>> FormExact(const std::vector<Candidate>& cands, const Distances& d, const Rules& rules, int n_best,
-                                    const ExactOptions& options) {
+Result<std::vector<Team>> FormExact(const std::vector<Candidate>& cands, const Distances& d, const Rules& rules,
+                                    int n_best, const ExactOptions& options) {
   const int n = static_cast<int>(cands.size());
   if (n > options.max_candidates)
-    return Status::InvalidArgument("the exact solver takes at most " + std::to_string(options.max_candidates) + " candidates, got " +
-                                   std::to_string(n) + " (" + std::to_string(n - options.max_candidates) +
+    return Status::InvalidArgument("the exact solver takes at most " + std::to_string(options.max_candidates) +
+                                   " candidates, got " + std::to_string(n) + " (" +
+                                   std::to_string(n - options.max_candidates) +
                                    " too many): narrow the candidates or use the heuristic");
-  if (d.size() != n) return Status::InvalidArgument("distances cover " + std::to_string(d.size()) + " candidates, expected " + std::to_string(n));
+  if (d.size() != n)
+    return Status::InvalidArgument("distances cover " + std::to_string(d.size()) + " candidates, expected " +
+                                   std::to_string(n));
   WEEFSEL_RETURN_IF_ERROR(CheckRules(cands, rules));
   Index ix = MakeIndex(cands, rules);
   // Columns: x_i (0..n-1), then y_ij for every pair i < j (y_ij = x_i x_j).
-  std::vector<double> col_lb(static_cast<size_t>(n), 0.0), col_ub(static_cast<size_t>(n), 1.0), obj(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) obj[static_cast<size_t>(i)] = -rules.relevance_weight * cands[static_cast<size_t>(i)].relevance;
+  std::vector<double> col_lb(static_cast<size_t>(n), 0.0), col_ub(static_cast<size_t>(n), 1.0),
+      obj(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i)
+    obj[static_cast<size_t>(i)] = -rules.relevance_weight * cands[static_cast<size_t>(i)].relevance;
   std::vector<std::pair<int, int>> pairs;
   std::vector<std::vector<std::pair<int, double>>> y_of(static_cast<size_t>(n));
   for (int i = 0; i < n; ++i) {
@@ -565,15 +585,19 @@ Result<std::vector<Team>> FormExact(const std::vector<Candidate>& cands, const D
     }
     if (!best) {
       if (round == 0) {
-        if (all_proven && !any_feasible) return Status::InvalidArgument("coalition cannot be formed: the rules admit no team");
-        return Status::Unavailable("the exact solver found no team within " + std::to_string(options.time_limit_seconds) + " s");
+        if (all_proven && !any_feasible)
+          return Status::InvalidArgument("coalition cannot be formed: the rules admit no team");
+        return Status::Unavailable("the exact solver found no team within " +
+                                   std::to_string(options.time_limit_seconds) + " s");
       }
       break;
     }
     best->proven_optimal = all_proven;
     double denom = std::max(1e-9, std::fabs(best->objective));
     // Unproven with no bound below the incumbent (CBC stopped before bounding): the gap is unknown.
-    best->gap = all_proven ? 0.0 : (std::isfinite(bound) && bound < best->objective - 1e-9) ? (best->objective - bound) / denom : -1.0;
+    best->gap = all_proven                                                 ? 0.0
+                : (std::isfinite(bound) && bound < best->objective - 1e-9) ? (best->objective - bound) / denom
+                                                                           : -1.0;
     // No-good cut for the next round: sum_{i in T} x_i - sum_{i not in T} x_i <= |T| - 1.
     std::vector<std::pair<int, double>> cut;
     for (int i = 0; i < n; ++i)
@@ -587,13 +611,14 @@ Result<std::vector<Team>> FormExact(const std::vector<Candidate>& cands, const D
 std::string Explain(const std::vector<Candidate>& cands, const Distances& d, const Rules& rules, const Team& team) {
   std::ostringstream os;
   os << std::fixed << std::setprecision(3);
-  os << team.members.size() << " members, communication cost " << team.communication << " (sum of pairwise distances), relevance "
-     << team.relevance;
+  os << team.members.size() << " members, communication cost " << team.communication
+     << " (sum of pairwise distances), relevance " << team.relevance;
   if (team.gap >= 0) os << (team.proven_optimal ? ", proven optimal" : ", gap to bound " + std::to_string(team.gap));
   os << "\n";
   for (int m : team.members) {
     const Candidate& c = cands[static_cast<size_t>(m)];
-    os << "  - " << (c.name.empty() ? "actor " + std::to_string(c.actor.value()) : c.name) << " [" << domain::SectorCode(c.sector) << "]";
+    os << "  - " << (c.name.empty() ? "actor " + std::to_string(c.actor.value()) : c.name) << " ["
+       << domain::SectorCode(c.sector) << "]";
     if (rules.lead && *rules.lead == m) os << " (lead)";
     std::vector<std::string> cov;
     for (const auto& [cap, who] : team.covers)

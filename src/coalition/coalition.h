@@ -43,8 +43,8 @@ struct Candidate {
   ActorId actor;
   std::string name;
   domain::Sector sector = domain::Sector::kBusiness;
-  std::vector<std::string> capabilities;   // tags (or any skill strings)
-  double relevance = 0;                    // >= 0, e.g. the match score
+  std::vector<std::string> capabilities;  // tags (or any skill strings)
+  double relevance = 0;                   // >= 0, e.g. the match score
 };
 
 // Distances between candidates (by candidate index). Row(i)[j] = distance from i to j, +infinity
@@ -83,22 +83,22 @@ class FabricDistances final : public Distances {
 };
 
 struct Rules {
-  std::vector<domain::CapabilityNeed> needs;   // all must be covered
-  domain::SectorMix mix;                       // minimum members per sector
+  std::vector<domain::CapabilityNeed> needs;  // all must be covered
+  domain::SectorMix mix;                      // minimum members per sector
   int max_size = 6;
-  std::optional<int> lead;                     // candidate index that must be a member
-  double relevance_weight = 0.0;               // lambda in the objective
-  double unreachable_distance = 100.0;         // cost of a member pair with no path
+  std::optional<int> lead;              // candidate index that must be a member
+  double relevance_weight = 0.0;        // lambda in the objective
+  double unreachable_distance = 100.0;  // cost of a member pair with no path
 };
 
 struct Team {
-  std::vector<int> members;                    // candidate indices, ascending
-  double communication = 0;                    // sum of pairwise distances
-  double relevance = 0;                        // sum of member relevance
-  double objective = 0;                        // communication - lambda * relevance
-  std::vector<std::pair<std::string, int>> covers;   // need -> the member covering it
-  bool proven_optimal = false;                 // FormExact only
-  double gap = -1;                             // FormExact: relative gap to the bound (-1 unknown)
+  std::vector<int> members;                         // candidate indices, ascending
+  double communication = 0;                         // sum of pairwise distances
+  double relevance = 0;                             // sum of member relevance
+  double objective = 0;                             // communication - lambda * relevance
+  std::vector<std::pair<std::string, int>> covers;  // need -> the member covering it
+  bool proven_optimal = false;                      // FormExact only
+  double gap = -1;                                  // FormExact: relative gap to the bound (-1 unknown)
 };
 
 // OK when the rules can be met by these candidates; otherwise InvalidArgument naming each unmet
@@ -107,12 +107,13 @@ struct Team {
 Status CheckRules(const std::vector<Candidate>& candidates, const Rules& rules);
 
 // Objective terms of a member set (members need not be feasible); Feasible tests the hard rules.
-Team Evaluate(const std::vector<Candidate>& candidates, const Distances& d, const Rules& rules, std::vector<int> members);
+Team Evaluate(const std::vector<Candidate>& candidates, const Distances& d, const Rules& rules,
+              std::vector<int> members);
 bool Feasible(const std::vector<Candidate>& candidates, const Rules& rules, const std::vector<int>& members);
 
 struct HeuristicOptions {
-  int max_seeds = 48;       // holders of the rarest capability tried as seeds (best relevance first)
-  int max_passes = 8;       // local-search passes
+  int max_seeds = 48;  // holders of the rarest capability tried as seeds (best relevance first)
+  int max_passes = 8;  // local-search passes
 };
 // Up to n_best distinct feasible teams, best objective first. Fails like CheckRules when nothing
 // is feasible.

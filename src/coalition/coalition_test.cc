@@ -18,11 +18,13 @@ struct World {
 
 World Line() {
   World w;
-  const Sector s[] = {Sector::kGovernment, Sector::kBusiness, Sector::kKnowledge, Sector::kCivilSociety,
+  const Sector s[] = {Sector::kGovernment, Sector::kBusiness,  Sector::kKnowledge,  Sector::kCivilSociety,
                       Sector::kBusiness,   Sector::kKnowledge, Sector::kGovernment, Sector::kCivilSociety};
-  const std::vector<std::vector<std::string>> caps = {{"beleid"}, {"zorg"}, {"onderzoek"}, {"buurt"},
-                                                      {"zorg", "ict"}, {"onderzoek", "ict"}, {"beleid"}, {"buurt", "zorg"}};
-  for (int i = 0; i < 8; ++i) w.cands.push_back({ActorId(i + 1), "a" + std::to_string(i), s[i], caps[static_cast<size_t>(i)], 0.0});
+  const std::vector<std::vector<std::string>> caps = {{"beleid"}, {"zorg"},         {"onderzoek"},
+                                                      {"buurt"},  {"zorg", "ict"},  {"onderzoek", "ict"},
+                                                      {"beleid"}, {"buurt", "zorg"}};
+  for (int i = 0; i < 8; ++i)
+    w.cands.push_back({ActorId(i + 1), "a" + std::to_string(i), s[i], caps[static_cast<size_t>(i)], 0.0});
   std::vector<double> m(64);
   for (int i = 0; i < 8; ++i)
     for (int j = 0; j < 8; ++j) m[static_cast<size_t>(i * 8 + j)] = std::abs(i - j);
@@ -43,7 +45,7 @@ TEST(Coalition, HeuristicAndExactFindTheTightTeam) {
   EXPECT_DOUBLE_EQ((*e)[0].communication, 4.0);
   EXPECT_TRUE((*e)[0].proven_optimal);
   EXPECT_DOUBLE_EQ((*h)[0].objective, (*e)[0].objective);
-  EXPECT_DOUBLE_EQ((*e)[1].communication, 4.0);   // the other optimum comes second
+  EXPECT_DOUBLE_EQ((*e)[1].communication, 4.0);  // the other optimum comes second
   ASSERT_EQ(e->size(), 2u);
   EXPECT_GE((*e)[1].objective, (*e)[0].objective);
   EXPECT_NE((*e)[1].members, (*e)[0].members);
@@ -86,13 +88,15 @@ TEST(Coalition, BadInputSaysWhatAndHowMuch) {
   small.mix = {{Sector::kGovernment, 1}, {Sector::kBusiness, 1}, {Sector::kKnowledge, 1}, {Sector::kCivilSociety, 1}};
   small.max_size = 3;
   s = CheckRules(w.cands, small);
-  EXPECT_NE(s.message().find("at least 4 members but the size limit is 3 (1 too few)"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("at least 4 members but the size limit is 3 (1 too few)"), std::string::npos)
+      << s.message();
 
   Rules cover;
   cover.needs = {{"beleid", 1}, {"onderzoek", 1}, {"buurt", 1}};
   cover.max_size = 2;
   s = CheckRules(w.cands, cover);
-  EXPECT_NE(s.message().find("needs at least 3 members but the size limit is 2 (1 too few)"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("needs at least 3 members but the size limit is 2 (1 too few)"), std::string::npos)
+      << s.message();
   auto h = FormHeuristic(w.cands, *w.d, cover);
   EXPECT_FALSE(h.ok());
   EXPECT_NE(h.status().message().find("1 too few"), std::string::npos) << h.status().message();
@@ -121,7 +125,9 @@ TEST(Coalition, HeuristicAgainstExactOnRandomInstances) {
     }
     std::vector<double> m(static_cast<size_t>(n * n));
     for (int i = 0; i < n; ++i)
-      for (int j = 0; j < n; ++j) m[static_cast<size_t>(i * n + j)] = std::hypot(x[static_cast<size_t>(i)] - x[static_cast<size_t>(j)], y[static_cast<size_t>(i)] - y[static_cast<size_t>(j)]);
+      for (int j = 0; j < n; ++j)
+        m[static_cast<size_t>(i * n + j)] = std::hypot(x[static_cast<size_t>(i)] - x[static_cast<size_t>(j)],
+                                                       y[static_cast<size_t>(i)] - y[static_cast<size_t>(j)]);
     MatrixDistances d(n, m);
     Rules r;
     r.needs = {{"a", 1}, {"b", 1}, {"c", 1}, {"d", 1}};
@@ -129,7 +135,7 @@ TEST(Coalition, HeuristicAgainstExactOnRandomInstances) {
     r.max_size = 5;
     r.relevance_weight = 0.2;
     if (!CheckRules(cands, r).ok()) continue;
-    auto e = FormExact(cands, d, r, 1, {.time_limit_seconds = 60});   // generous: CI machines are shared
+    auto e = FormExact(cands, d, r, 1, {.time_limit_seconds = 60});  // generous: CI machines are shared
     auto h = FormHeuristic(cands, d, r);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
     ASSERT_TRUE(h.ok()) << h.status().ToString();

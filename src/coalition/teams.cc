@@ -20,7 +20,7 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 struct Member {
-  std::vector<int> nodes;   // LCC-local indices
+  std::vector<int> nodes;  // LCC-local indices
 };
 
 double Diameter(const std::vector<std::vector<double>>& dist, const std::vector<int>& team) {
@@ -52,8 +52,9 @@ void Finish(TeamsMethodStats& s) {
 Result<TeamsReport> RunTeamsBenchmark(const std::string& data_dir, const TeamsOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   TeamsReport rep;
-  WEEFSEL_ASSIGN_OR_RETURN(fabric::Fabric raw, fabric::Fabric::FromEdgeFiles(data_dir + "/networks/h2020_nl_orgs.edges",
-                                                                           data_dir + "/networks/h2020_nl_orgs.nodes"));
+  WEEFSEL_ASSIGN_OR_RETURN(fabric::Fabric raw,
+                           fabric::Fabric::FromEdgeFiles(data_dir + "/networks/h2020_nl_orgs.edges",
+                                                         data_dir + "/networks/h2020_nl_orgs.nodes"));
   rep.nodes = raw.node_count();
   rep.edges = static_cast<int>(raw.edge_count());
   // Jaccard lengths: weight' = 1 / d so that the fabric's 1/weight path length is d.
@@ -62,14 +63,17 @@ Result<TeamsReport> RunTeamsBenchmark(const std::string& data_dir, const TeamsOp
     for (const auto& [col, val] : raw.node(i).attributes)
       if (col == "n_projects") {
         auto v = ParseDouble(val);
-        if (!v || *v < 1) return Status::InvalidArgument("h2020_nl_orgs.nodes: node " + std::to_string(raw.ExternalId(i)) + ": n_projects '" + val + "' is not a positive number");
+        if (!v || *v < 1)
+          return Status::InvalidArgument("h2020_nl_orgs.nodes: node " + std::to_string(raw.ExternalId(i)) +
+                                         ": n_projects '" + val + "' is not a positive number");
         projects[static_cast<size_t>(i)] = *v;
       }
   }
   fabric::Components comp = fabric::ConnectedComponents(raw);
   std::vector<int> local(static_cast<size_t>(raw.node_count()), -1), global;
   for (int i = 0; i < raw.node_count(); ++i)
-    if (comp.membership[static_cast<size_t>(i)] == 0) local[static_cast<size_t>(i)] = static_cast<int>(global.size()), global.push_back(i);
+    if (comp.membership[static_cast<size_t>(i)] == 0)
+      local[static_cast<size_t>(i)] = static_cast<int>(global.size()), global.push_back(i);
   std::vector<fabric::NodeInfo> nodes;
   for (int g : global) nodes.push_back(raw.node(g));
   std::vector<fabric::Edge> edges;
@@ -88,7 +92,8 @@ Result<TeamsReport> RunTeamsBenchmark(const std::string& data_dir, const TeamsOp
   for (int i = 0; i < n; ++i) dist[static_cast<size_t>(i)] = g.WeightedDistances(i);
 
   // Skills.
-  WEEFSEL_ASSIGN_OR_RETURN(CsvTable caps, CsvTable::Read(data_dir + "/teams/h2020_org_capabilities.csv", {"org_pic", "org_type", "capabilities"}));
+  WEEFSEL_ASSIGN_OR_RETURN(CsvTable caps, CsvTable::Read(data_dir + "/teams/h2020_org_capabilities.csv",
+                                                         {"org_pic", "org_type", "capabilities"}));
   std::vector<std::set<std::string>> skills(static_cast<size_t>(n));
   std::set<std::string> all_skills;
   for (const CsvRecord& r : caps.rows()) {
@@ -109,14 +114,16 @@ Result<TeamsReport> RunTeamsBenchmark(const std::string& data_dir, const TeamsOp
   }
   rep.skills = static_cast<int>(all_skills.size());
 
-  WEEFSEL_ASSIGN_OR_RETURN(CsvTable tasks, CsvTable::Read(data_dir + "/teams/h2020_nl_tasks.csv", {"task_id", "k", "skills"}));
+  WEEFSEL_ASSIGN_OR_RETURN(CsvTable tasks,
+                           CsvTable::Read(data_dir + "/teams/h2020_nl_tasks.csv", {"task_id", "k", "skills"}));
   double gap_sum = 0;
   int gap_n = 0;
   for (const CsvRecord& r : tasks.rows()) {
     auto k = ParseInt(tasks.Get(r, "k"));
     if (!k || *k < 1) return tasks.Error(r, "k", "not a positive number");
     std::vector<std::string> need = Split(tasks.Get(r, "skills"), ';', true);
-    if (static_cast<int64_t>(need.size()) != *k) return tasks.Error(r, "skills", "has " + std::to_string(need.size()) + " skills, k says " + std::to_string(*k));
+    if (static_cast<int64_t>(need.size()) != *k)
+      return tasks.Error(r, "skills", "has " + std::to_string(need.size()) + " skills, k says " + std::to_string(*k));
     TeamsKStats& ks = rep.by_k[static_cast<int>(*k)];
     ++ks.tasks;
     std::vector<std::vector<int>> holders(need.size());
@@ -138,7 +145,9 @@ Result<TeamsReport> RunTeamsBenchmark(const std::string& data_dir, const TeamsOp
         if (s == rare) continue;
         int nearest = -1;
         for (int j : holders[s])
-          if (nearest < 0 || dist[static_cast<size_t>(i)][static_cast<size_t>(j)] < dist[static_cast<size_t>(i)][static_cast<size_t>(nearest)]) nearest = j;
+          if (nearest < 0 || dist[static_cast<size_t>(i)][static_cast<size_t>(j)] <
+                                 dist[static_cast<size_t>(i)][static_cast<size_t>(nearest)])
+            nearest = j;
         radius = std::max(radius, dist[static_cast<size_t>(i)][static_cast<size_t>(nearest)]);
         team.push_back(nearest);
       }
@@ -206,7 +215,8 @@ Result<TeamsReport> RunTeamsBenchmark(const std::string& data_dir, const TeamsOp
     }
     auto [pc, pd] = make(pool);
     auto t0 = std::chrono::steady_clock::now();
-    auto e = FormExact(pc, pd, rules, 1, {.time_limit_seconds = options.exact_seconds, .max_candidates = options.pool_size});
+    auto e =
+        FormExact(pc, pd, rules, 1, {.time_limit_seconds = options.exact_seconds, .max_candidates = options.pool_size});
     ks.mean_exact_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     auto hp = FormHeuristic(pc, pd, rules);
     if (e.ok()) {
@@ -251,22 +261,24 @@ Result<TeamsReport> RunTeamsBenchmark(const std::string& data_dir, const TeamsOp
 std::string FormatTeamsReport(const TeamsReport& r) {
   std::ostringstream os;
   os << std::fixed << std::setprecision(3);
-  os << "h2020_nl_orgs: " << r.nodes << " nodes, " << r.edges << " edges; largest component " << r.lcc_nodes << " nodes, " << r.lcc_edges
-     << " edges, " << r.skills << " skills; Jaccard edge lengths\n";
-  os << "| k | tasks | RarestFirst diam | RarestFirst cost | heuristic diam | heuristic cost | exact cost (pool) | heuristic cost (pool) | gap | proven | exact s |\n";
+  os << "h2020_nl_orgs: " << r.nodes << " nodes, " << r.edges << " edges; largest component " << r.lcc_nodes
+     << " nodes, " << r.lcc_edges << " edges, " << r.skills << " skills; Jaccard edge lengths\n";
+  os << "| k | tasks | RarestFirst diam | RarestFirst cost | heuristic diam | heuristic cost | exact cost (pool) | "
+        "heuristic cost (pool) | gap | proven | exact s |\n";
   os << "|---|---|---|---|---|---|---|---|---|---|---|\n";
   auto row = [&](const std::string& k, const TeamsKStats& s) {
-    os << "| " << k << " | " << s.tasks << " | " << s.rarest_first.diameter << " | " << s.rarest_first.sum_distance << " | " << s.heuristic.diameter
-       << " | " << s.heuristic.sum_distance << " | " << s.exact.sum_distance << " | " << s.heuristic_on_pool.sum_distance << " | "
-       << std::setprecision(1) << 100 * s.mean_gap << "% | " << s.exact_proven << "/" << s.exact.solved << " | " << std::setprecision(2)
-       << s.mean_exact_seconds << " |\n"
+    os << "| " << k << " | " << s.tasks << " | " << s.rarest_first.diameter << " | " << s.rarest_first.sum_distance
+       << " | " << s.heuristic.diameter << " | " << s.heuristic.sum_distance << " | " << s.exact.sum_distance << " | "
+       << s.heuristic_on_pool.sum_distance << " | " << std::setprecision(1) << 100 * s.mean_gap << "% | "
+       << s.exact_proven << "/" << s.exact.solved << " | " << std::setprecision(2) << s.mean_exact_seconds << " |\n"
        << std::setprecision(3);
   };
   for (const auto& [k, s] : r.by_k) row(std::to_string(k), s);
   row("all", r.all);
-  os << "cost = sum of pairwise Jaccard distances between members; diam = largest pairwise distance; mean team size: RarestFirst "
-     << r.all.rarest_first.size << ", heuristic " << r.all.heuristic.size << ", exact " << r.all.exact.size << "; " << std::setprecision(1)
-     << r.seconds << " s\n";
+  os << "cost = sum of pairwise Jaccard distances between members; diam = largest pairwise distance; mean team size: "
+        "RarestFirst "
+     << r.all.rarest_first.size << ", heuristic " << r.all.heuristic.size << ", exact " << r.all.exact.size << "; "
+     << std::setprecision(1) << r.seconds << " s\n";
   return os.str();
 }
 

@@ -20,7 +20,7 @@
 namespace weefsel::coalition {
 
 struct TeamsMethodStats {
-  double diameter = 0, sum_distance = 0, size = 0;   // means over solved tasks
+  double diameter = 0, sum_distance = 0, size = 0;  // means over solved tasks
   int solved = 0;
 };
 
@@ -28,7 +28,7 @@ struct TeamsKStats {
   int tasks = 0;
   TeamsMethodStats rarest_first, heuristic, exact, heuristic_on_pool;
   int exact_proven = 0;
-  double mean_gap = 0;          // heuristic_on_pool vs exact, relative, over tasks with both
+  double mean_gap = 0;  // heuristic_on_pool vs exact, relative, over tasks with both
   double mean_exact_seconds = 0;
 };
 
@@ -41,7 +41,7 @@ struct TeamsReport {
 
 struct TeamsOptions {
   int pool_size = 60;
-  double exact_seconds = 2.0;   // per task
+  double exact_seconds = 2.0;  // per task
 };
 
 // `data_dir` is the shared data folder holding teams/ and networks/.

@@ -170,7 +170,8 @@ Betweenness RunBrandes(const Fabric& f, const std::vector<int>& sources, bool we
                        const std::vector<char>* depth_sources) {
   const int n = f.node_count();
   // Small graphs: a thread costs more than the work.
-  const double work = static_cast<double>(sources.size()) * static_cast<double>(f.targets().size() + static_cast<size_t>(n));
+  const double work =
+      static_cast<double>(sources.size()) * static_cast<double>(f.targets().size() + static_cast<size_t>(n));
   if (work < 4e6) threads = 1;
   threads = std::max(1, std::min(threads, static_cast<int>(sources.size() / 8 + 1)));
   std::atomic<size_t> next{0};
@@ -214,7 +215,9 @@ struct IgVec {
   igraph_vector_t v;
   bool ok = false;
   IgVec() { ok = igraph_vector_init(&v, 0) == IGRAPH_SUCCESS; }
-  ~IgVec() { if (ok) igraph_vector_destroy(&v); }
+  ~IgVec() {
+    if (ok) igraph_vector_destroy(&v);
+  }
   std::vector<double> ToStd() const {
     std::vector<double> out(static_cast<size_t>(igraph_vector_size(&v)));
     for (size_t i = 0; i < out.size(); ++i) out[i] = VECTOR(v)[i];
@@ -225,7 +228,9 @@ struct IgVecInt {
   igraph_vector_int_t v;
   bool ok = false;
   IgVecInt() { ok = igraph_vector_int_init(&v, 0) == IGRAPH_SUCCESS; }
-  ~IgVecInt() { if (ok) igraph_vector_int_destroy(&v); }
+  ~IgVecInt() {
+    if (ok) igraph_vector_int_destroy(&v);
+  }
 };
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -234,7 +239,9 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 
 Tally MakeTally(const std::unordered_map<std::string, int>& counts) {
   Tally t(counts.begin(), counts.end());
-  std::sort(t.begin(), t.end(), [](const auto& a, const auto& b) { return a.second != b.second ? a.second > b.second : a.first < b.first; });
+  std::sort(t.begin(), t.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
   return t;
 }
 
@@ -327,9 +334,9 @@ Result<std::vector<double>> Constraint(const Fabric& fabric, bool weighted) {
   internal::IgraphGraph g;
   WEEFSEL_RETURN_IF_ERROR(g.Build(fabric));
   IgVec res;
-  WEEFSEL_RETURN_IF_ERROR(Check(igraph_constraint(g.graph(), &res.v, igraph_vss_all(),
-                                                  weighted && fabric.weighted() ? g.weights() : nullptr),
-                                "constraint"));
+  WEEFSEL_RETURN_IF_ERROR(Check(
+      igraph_constraint(g.graph(), &res.v, igraph_vss_all(), weighted && fabric.weighted() ? g.weights() : nullptr),
+      "constraint"));
   return res.ToStd();
 }
 
@@ -375,23 +382,28 @@ Result<Structure> ComputeStructure(const Fabric& fabric) {
   {
     IgVecInt ap;
     WEEFSEL_RETURN_IF_ERROR(Check(igraph_articulation_points(g.graph(), &ap.v), "articulation_points"));
-    for (igraph_integer_t i = 0; i < igraph_vector_int_size(&ap.v); ++i) s.articulation_points.push_back(static_cast<int>(VECTOR(ap.v)[i]));
+    for (igraph_integer_t i = 0; i < igraph_vector_int_size(&ap.v); ++i)
+      s.articulation_points.push_back(static_cast<int>(VECTOR(ap.v)[i]));
     std::sort(s.articulation_points.begin(), s.articulation_points.end());
   }
   {
     IgVecInt br;
     WEEFSEL_RETURN_IF_ERROR(Check(igraph_bridges(g.graph(), &br.v), "bridges"));
     std::vector<Edge> edges = fabric.Edges();  // same order as the igraph edge ids
-    for (igraph_integer_t i = 0; i < igraph_vector_int_size(&br.v); ++i) s.bridges.push_back(edges[static_cast<size_t>(VECTOR(br.v)[i])]);
-    std::sort(s.bridges.begin(), s.bridges.end(), [](const Edge& a, const Edge& b) { return a.u != b.u ? a.u < b.u : a.v < b.v; });
+    for (igraph_integer_t i = 0; i < igraph_vector_int_size(&br.v); ++i)
+      s.bridges.push_back(edges[static_cast<size_t>(VECTOR(br.v)[i])]);
+    std::sort(s.bridges.begin(), s.bridges.end(),
+              [](const Edge& a, const Edge& b) { return a.u != b.u ? a.u < b.u : a.v < b.v; });
   }
   {
     IgVec cl;
-    WEEFSEL_RETURN_IF_ERROR(Check(igraph_transitivity_local_undirected(g.graph(), &cl.v, igraph_vss_all(), IGRAPH_TRANSITIVITY_ZERO),
-                                  "transitivity_local"));
+    WEEFSEL_RETURN_IF_ERROR(
+        Check(igraph_transitivity_local_undirected(g.graph(), &cl.v, igraph_vss_all(), IGRAPH_TRANSITIVITY_ZERO),
+              "transitivity_local"));
     s.clustering = cl.ToStd();
     igraph_real_t t = 0;
-    WEEFSEL_RETURN_IF_ERROR(Check(igraph_transitivity_undirected(g.graph(), &t, IGRAPH_TRANSITIVITY_ZERO), "transitivity"));
+    WEEFSEL_RETURN_IF_ERROR(
+        Check(igraph_transitivity_undirected(g.graph(), &t, IGRAPH_TRANSITIVITY_ZERO), "transitivity"));
     s.transitivity = t;
   }
   return s;
@@ -399,11 +411,16 @@ Result<Structure> ComputeStructure(const Fabric& fabric) {
 
 std::string_view RoleCode(Role r) {
   switch (r) {
-    case Role::kIsolate: return "isolate";
-    case Role::kHub: return "hub";
-    case Role::kBroker: return "broker";
-    case Role::kPeripheral: return "peripheral";
-    case Role::kMember: return "member";
+    case Role::kIsolate:
+      return "isolate";
+    case Role::kHub:
+      return "hub";
+    case Role::kBroker:
+      return "broker";
+    case Role::kPeripheral:
+      return "peripheral";
+    case Role::kMember:
+      return "member";
   }
   return "member";
 }
@@ -440,7 +457,8 @@ std::vector<Role> AssignRoles(const Fabric& fabric, const std::vector<double>& b
       roles[u] = Role::kHub;
     } else if ((betweenness[u] > 0 && betweenness[u] >= broker_btw) || articulation[u]) {
       roles[u] = Role::kBroker;
-    } else if (d == 1 || (u < structure.coreness.size() && structure.coreness[u] <= 1) || components.membership[u] != 0) {
+    } else if (d == 1 || (u < structure.coreness.size() && structure.coreness[u] <= 1) ||
+               components.membership[u] != 0) {
       roles[u] = Role::kPeripheral;
     }
   }
@@ -584,7 +602,8 @@ Result<IgraphBaseline> RunIgraphBaseline(const Fabric& fabric, int runs, uint64_
   const int n = fabric.node_count();
   IgVecInt memb, csize;
   igraph_integer_t nc = 0;
-  WEEFSEL_RETURN_IF_ERROR(Check(igraph_connected_components(g.graph(), &memb.v, &csize.v, &nc, IGRAPH_WEAK), "components"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Check(igraph_connected_components(g.graph(), &memb.v, &csize.v, &nc, IGRAPH_WEAK), "components"));
   lap("components");
   auto passes = [&](bool weighted, const std::string& suffix) -> Status {
     const igraph_vector_t* w = weighted ? g.weights() : nullptr;
@@ -600,22 +619,26 @@ Result<IgraphBaseline> RunIgraphBaseline(const Fabric& fabric, int runs, uint64_
       igraph_rng_seed(igraph_rng_default(), seed + static_cast<uint64_t>(r));
       igraph_integer_t k = 0;
       igraph_real_t q = 0;
-      WEEFSEL_RETURN_IF_ERROR(Check(igraph_community_leiden(g.graph(), w, &node_w.v, 1.0 / two_w, 0.01, false, 2, &memb.v, &k, &q),
-                                    "community_leiden"));
+      WEEFSEL_RETURN_IF_ERROR(
+          Check(igraph_community_leiden(g.graph(), w, &node_w.v, 1.0 / two_w, 0.01, false, 2, &memb.v, &k, &q),
+                "community_leiden"));
       igraph_real_t mod = 0;
-      WEEFSEL_RETURN_IF_ERROR(Check(igraph_modularity(g.graph(), &memb.v, w, 1.0, IGRAPH_UNDIRECTED, &mod), "modularity"));
+      WEEFSEL_RETURN_IF_ERROR(
+          Check(igraph_modularity(g.graph(), &memb.v, w, 1.0, IGRAPH_UNDIRECTED, &mod), "modularity"));
       best = std::max(best, static_cast<double>(mod));
     }
     if (!weighted) out.modularity = best;
     lap("leiden" + suffix);
     for (int r = 0; r < runs && two_w > 0; ++r) {
       igraph_rng_seed(igraph_rng_default(), seed + static_cast<uint64_t>(r));
-      WEEFSEL_RETURN_IF_ERROR(Check(igraph_community_multilevel(g.graph(), w, 1.0, &memb.v, nullptr, nullptr), "multilevel"));
+      WEEFSEL_RETURN_IF_ERROR(
+          Check(igraph_community_multilevel(g.graph(), w, 1.0, &memb.v, nullptr, nullptr), "multilevel"));
     }
     lap("louvain" + suffix);
     IgVec res;
-    WEEFSEL_RETURN_IF_ERROR(Check(igraph_betweenness(g.graph(), &res.v, igraph_vss_all(), IGRAPH_UNDIRECTED, weighted ? g.lengths() : nullptr),
-                                  "betweenness"));
+    WEEFSEL_RETURN_IF_ERROR(Check(
+        igraph_betweenness(g.graph(), &res.v, igraph_vss_all(), IGRAPH_UNDIRECTED, weighted ? g.lengths() : nullptr),
+        "betweenness"));
     lap("betweenness" + suffix);
     WEEFSEL_RETURN_IF_ERROR(Check(igraph_constraint(g.graph(), &res.v, igraph_vss_all(), w), "constraint"));
     lap("constraint" + suffix);
@@ -629,17 +652,22 @@ Result<IgraphBaseline> RunIgraphBaseline(const Fabric& fabric, int runs, uint64_
       if (VECTOR(csize.v)[c] > VECTOR(csize.v)[largest]) largest = c;
     IgVecInt keep;
     for (int i = 0; i < n; ++i)
-      if (VECTOR(memb.v)[i] == largest) WEEFSEL_RETURN_IF_ERROR(Check(igraph_vector_int_push_back(&keep.v, i), "vector"));
+      if (VECTOR(memb.v)[i] == largest)
+        WEEFSEL_RETURN_IF_ERROR(Check(igraph_vector_int_push_back(&keep.v, i), "vector"));
     // memb was overwritten by the community calls: recompute components first.
-    WEEFSEL_RETURN_IF_ERROR(Check(igraph_connected_components(g.graph(), &memb.v, &csize.v, &nc, IGRAPH_WEAK), "components"));
+    WEEFSEL_RETURN_IF_ERROR(
+        Check(igraph_connected_components(g.graph(), &memb.v, &csize.v, &nc, IGRAPH_WEAK), "components"));
     largest = 0;
     for (igraph_integer_t c = 1; c < nc; ++c)
       if (VECTOR(csize.v)[c] > VECTOR(csize.v)[largest]) largest = c;
     igraph_vector_int_clear(&keep.v);
     for (int i = 0; i < n; ++i)
-      if (VECTOR(memb.v)[i] == largest) WEEFSEL_RETURN_IF_ERROR(Check(igraph_vector_int_push_back(&keep.v, i), "vector"));
+      if (VECTOR(memb.v)[i] == largest)
+        WEEFSEL_RETURN_IF_ERROR(Check(igraph_vector_int_push_back(&keep.v, i), "vector"));
     igraph_t sub;
-    WEEFSEL_RETURN_IF_ERROR(Check(igraph_induced_subgraph(g.graph(), &sub, igraph_vss_vector(&keep.v), IGRAPH_SUBGRAPH_AUTO), "induced_subgraph"));
+    WEEFSEL_RETURN_IF_ERROR(
+        Check(igraph_induced_subgraph(g.graph(), &sub, igraph_vss_vector(&keep.v), IGRAPH_SUBGRAPH_AUTO),
+              "induced_subgraph"));
     igraph_real_t d = 0;
     igraph_error_t rc = igraph_diameter(&sub, &d, nullptr, nullptr, nullptr, nullptr, IGRAPH_UNDIRECTED, true);
     igraph_destroy(&sub);
@@ -655,8 +683,11 @@ Result<IgraphBaseline> RunIgraphBaseline(const Fabric& fabric, int runs, uint64_
     WEEFSEL_RETURN_IF_ERROR(Check(igraph_coreness(g.graph(), &cores.v, IGRAPH_ALL), "coreness"));
     WEEFSEL_RETURN_IF_ERROR(Check(igraph_articulation_points(g.graph(), &ap.v), "articulation_points"));
     WEEFSEL_RETURN_IF_ERROR(Check(igraph_bridges(g.graph(), &br.v), "bridges"));
-    WEEFSEL_RETURN_IF_ERROR(Check(igraph_transitivity_local_undirected(g.graph(), &cl.v, igraph_vss_all(), IGRAPH_TRANSITIVITY_ZERO), "transitivity"));
-    WEEFSEL_RETURN_IF_ERROR(Check(igraph_transitivity_undirected(g.graph(), &tr, IGRAPH_TRANSITIVITY_ZERO), "transitivity"));
+    WEEFSEL_RETURN_IF_ERROR(
+        Check(igraph_transitivity_local_undirected(g.graph(), &cl.v, igraph_vss_all(), IGRAPH_TRANSITIVITY_ZERO),
+              "transitivity"));
+    WEEFSEL_RETURN_IF_ERROR(
+        Check(igraph_transitivity_undirected(g.graph(), &tr, IGRAPH_TRANSITIVITY_ZERO), "transitivity"));
     lap("structure");
   }
   return out;

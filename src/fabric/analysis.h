@@ -31,17 +31,17 @@
 namespace weefsel::fabric {
 
 struct BetweennessOptions {
-  bool weighted = false;   // path length 1/weight
+  bool weighted = false;  // path length 1/weight
   int threads = 2;
-  int exact_up_to = 50000; // nodes; above this the estimate is used
-  int samples = 0;         // > 0: estimate from this many sampled sources, whatever the size
+  int exact_up_to = 50000;  // nodes; above this the estimate is used
+  int samples = 0;          // > 0: estimate from this many sampled sources, whatever the size
   uint64_t seed = 1;
 };
 
 struct Betweenness {
   std::vector<double> values;  // raw, each unordered pair once
   bool exact = true;
-  int samples = 0;             // sources used when estimated
+  int samples = 0;  // sources used when estimated
   // When estimated: with probability >= 95%, every node's |estimate - exact| <= error_bound
   // (Hoeffding with a union bound over the nodes). 0 when exact.
   double error_bound = 0;
@@ -61,18 +61,18 @@ Result<std::vector<double>> Constraint(const Fabric& fabric, bool weighted);
 int DiameterHops(const Fabric& fabric, int threads = 2);
 
 struct Structure {
-  std::vector<int> coreness;              // k-core number of each node
-  std::vector<int> articulation_points;   // node indices, sorted
-  std::vector<Edge> bridges;              // u < v, sorted
-  std::vector<double> clustering;         // local clustering coefficient (0 when degree < 2)
-  double transitivity = 0;                // global clustering coefficient
+  std::vector<int> coreness;             // k-core number of each node
+  std::vector<int> articulation_points;  // node indices, sorted
+  std::vector<Edge> bridges;             // u < v, sorted
+  std::vector<double> clustering;        // local clustering coefficient (0 when degree < 2)
+  double transitivity = 0;               // global clustering coefficient
 };
 Result<Structure> ComputeStructure(const Fabric& fabric);
 
 enum class Role { kIsolate, kHub, kBroker, kPeripheral, kMember };
 std::string_view RoleCode(Role r);  // "isolate", "hub", "broker", "peripheral", "member"
-std::vector<Role> AssignRoles(const Fabric& fabric, const std::vector<double>& betweenness,
-                              const Structure& structure, const Components& components);
+std::vector<Role> AssignRoles(const Fabric& fabric, const std::vector<double>& betweenness, const Structure& structure,
+                              const Components& components);
 
 // Count of labels, most frequent first (ties by label).
 using Tally = std::vector<std::pair<std::string, int>>;
@@ -106,8 +106,8 @@ MixingMatrix SectorMixing(const Fabric& fabric);
 struct ReportOptions {
   CommunityOptions communities;
   BetweennessOptions betweenness;
-  bool louvain = true;     // also run Louvain and report its modularity
-  bool weighted = true;    // on a weighted fabric, also the weighted measures
+  bool louvain = true;   // also run Louvain and report its modularity
+  bool weighted = true;  // on a weighted fabric, also the weighted measures
 };
 
 // The measures of one weighting (unweighted, or weighted with 1/weight lengths).
@@ -123,7 +123,7 @@ struct Report {
   int64_t edges = 0;
   bool weighted = false;
   Components components;
-  int diameter = 0;                       // largest component, hops
+  int diameter = 0;  // largest component, hops
   Measures unweighted;
   std::optional<Measures> weighted_measures;
   Structure structure;

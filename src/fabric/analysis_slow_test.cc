@@ -26,7 +26,8 @@ void ExpectSameBetweenness(const Fabric& f, bool weighted, double tol) {
   ASSERT_TRUE(ref.ok()) << ref.status().ToString();
   ASSERT_EQ(ours.values.size(), ref->size());
   for (size_t i = 0; i < ref->size(); ++i)
-    ASSERT_NEAR(ours.values[i], (*ref)[i], tol * std::max(1.0, std::fabs((*ref)[i]))) << "node " << f.ExternalId(static_cast<int>(i));
+    ASSERT_NEAR(ours.values[i], (*ref)[i], tol * std::max(1.0, std::fabs((*ref)[i])))
+        << "node " << f.ExternalId(static_cast<int>(i));
   EXPECT_EQ(ours.diameter_hops >= 0, !weighted);
   if (!weighted) {
     EXPECT_EQ(ours.diameter_hops, DiameterHops(f));
@@ -51,7 +52,6 @@ INSTANTIATE_TEST_SUITE_P(Slow, LargerNetworks, ::testing::Values("email-Eu-core"
                            std::replace(s.begin(), s.end(), '-', '_');
                            return s;
                          });
-
 
 // Leiden's modularity on the larger networks against leidenalg 0.9.1 (Debian python3-leidenalg),
 // best of seeds 0..9 with ModularityVertexPartition, printed to 6 decimals
@@ -87,16 +87,16 @@ TEST_P(LargerModularity, ReachesLeidenalg) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Slow, LargerModularity,
-                         ::testing::Values(ModularityRow{"lesmis", 0.560008, 0}, ModularityRow{"email-Eu-core", 0.417372, 0},
-                                           ModularityRow{"h2020_nl_orgs", 0.622485, 0},
-                                           ModularityRow{"h2020_sc6_orgs", 0.584598, 0},
-                                           ModularityRow{"ca-GrQc", 0.866877, 0}, ModularityRow{"ca-HepTh", 0.778933, 0}),
-                         [](const auto& info) {
-                           std::string s = info.param.name;
-                           std::replace(s.begin(), s.end(), '-', '_');
-                           return s;
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    Slow, LargerModularity,
+    ::testing::Values(ModularityRow{"lesmis", 0.560008, 0}, ModularityRow{"email-Eu-core", 0.417372, 0},
+                      ModularityRow{"h2020_nl_orgs", 0.622485, 0}, ModularityRow{"h2020_sc6_orgs", 0.584598, 0},
+                      ModularityRow{"ca-GrQc", 0.866877, 0}, ModularityRow{"ca-HepTh", 0.778933, 0}),
+    [](const auto& info) {
+      std::string s = info.param.name;
+      std::replace(s.begin(), s.end(), '-', '_');
+      return s;
+    });
 
 }  // namespace
 }  // namespace weefsel::fabric

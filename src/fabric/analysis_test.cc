@@ -35,15 +35,16 @@ void ExpectSameBetweenness(const Fabric& f, bool weighted, double tol) {
   ASSERT_TRUE(ref.ok()) << ref.status().ToString();
   ASSERT_EQ(ours.values.size(), ref->size());
   for (size_t i = 0; i < ref->size(); ++i)
-    ASSERT_NEAR(ours.values[i], (*ref)[i], tol * std::max(1.0, std::fabs((*ref)[i]))) << "node " << f.ExternalId(static_cast<int>(i));
+    ASSERT_NEAR(ours.values[i], (*ref)[i], tol * std::max(1.0, std::fabs((*ref)[i])))
+        << "node " << f.ExternalId(static_cast<int>(i));
 }
 
 struct TableRow {
   const char* name;
   int64_t top_node;
-  double top_betweenness;   // 4 decimals
+  double top_betweenness;  // 4 decimals
   int64_t low_node;
-  double low_constraint;    // 5 decimals
+  double low_constraint;  // 5 decimals
   int diameter;
 };
 
@@ -74,13 +75,13 @@ TEST_P(ReferenceTable, MatchesIgraphAndTheIssue) {
   EXPECT_EQ(report->unweighted.betweenness.values, b.values);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Networks, ReferenceTable,
-    ::testing::Values(TableRow{"karate", 0, 231.0714, 0, 0.15542, 5}, TableRow{"lesmis", 73, 1624.4688, 73, 0.07060, 5},
-                      TableRow{"football", 82, 215.9858, 82, 0.11803, 4},
-                      TableRow{"dolphins", 36, 454.2741, 36, 0.15216, 8},
-                      TableRow{"florentine", 8, 47.5, 8, 0.20988, 5}),
-    [](const auto& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Networks, ReferenceTable,
+                         ::testing::Values(TableRow{"karate", 0, 231.0714, 0, 0.15542, 5},
+                                           TableRow{"lesmis", 73, 1624.4688, 73, 0.07060, 5},
+                                           TableRow{"football", 82, 215.9858, 82, 0.11803, 4},
+                                           TableRow{"dolphins", 36, 454.2741, 36, 0.15216, 8},
+                                           TableRow{"florentine", 8, 47.5, 8, 0.20988, 5}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 TEST(AnalysisTest, PathGraphByHand) {
   // 0-1-2-3 and an isolate 4.
@@ -134,9 +135,12 @@ TEST(AnalysisTest, MixingMatrixAndEiIndex) {
   actors[0].kind = actors[1].kind = domain::ActorKind::kCompany;
   actors[2].kind = actors[3].kind = domain::ActorKind::kGovernment;
   std::vector<domain::Tie> ties(3);
-  ties[0].a = ActorId(1); ties[0].b = ActorId(2);
-  ties[1].a = ActorId(1); ties[1].b = ActorId(3);
-  ties[2].a = ActorId(2); ties[2].b = ActorId(4);
+  ties[0].a = ActorId(1);
+  ties[0].b = ActorId(2);
+  ties[1].a = ActorId(1);
+  ties[1].b = ActorId(3);
+  ties[2].a = ActorId(2);
+  ties[2].b = ActorId(4);
   auto f = Fabric::FromDomain(actors, ties);
   ASSERT_TRUE(f.ok());
   MixingMatrix m = SectorMixing(*f);

@@ -23,7 +23,8 @@ Partition Canonical(const std::vector<int>& raw) {
   for (int c = 0; c < k; ++c)
     if (size[static_cast<size_t>(c)] > 0) order.push_back(c);
   std::sort(order.begin(), order.end(), [&](int a, int b) {
-    if (size[static_cast<size_t>(a)] != size[static_cast<size_t>(b)]) return size[static_cast<size_t>(a)] > size[static_cast<size_t>(b)];
+    if (size[static_cast<size_t>(a)] != size[static_cast<size_t>(b)])
+      return size[static_cast<size_t>(a)] > size[static_cast<size_t>(b)];
     return first[static_cast<size_t>(a)] < first[static_cast<size_t>(b)];
   });
   std::vector<int> rank(static_cast<size_t>(k), -1);
@@ -39,13 +40,17 @@ struct IgVecInt {
   igraph_vector_int_t v;
   bool ok = false;
   explicit IgVecInt(igraph_integer_t n) { ok = igraph_vector_int_init(&v, n) == IGRAPH_SUCCESS; }
-  ~IgVecInt() { if (ok) igraph_vector_int_destroy(&v); }
+  ~IgVecInt() {
+    if (ok) igraph_vector_int_destroy(&v);
+  }
 };
 struct IgVec {
   igraph_vector_t v;
   bool ok = false;
   explicit IgVec(igraph_integer_t n) { ok = igraph_vector_init(&v, n) == IGRAPH_SUCCESS; }
-  ~IgVec() { if (ok) igraph_vector_destroy(&v); }
+  ~IgVec() {
+    if (ok) igraph_vector_destroy(&v);
+  }
 };
 
 std::vector<int> ToStd(const igraph_vector_int_t& v) {
@@ -89,8 +94,9 @@ Result<Partition> FindCommunities(const Fabric& fabric, const CommunityOptions& 
   if (options.method == CommunityMethod::kLouvain) {
     for (int r = 0; r < options.runs; ++r) {
       igraph_rng_seed(igraph_rng_default(), options.seed + static_cast<uint64_t>(r));
-      WEEFSEL_RETURN_IF_ERROR(Check(igraph_community_multilevel(g.graph(), w, options.resolution, &membership.v, nullptr, nullptr),
-                                    "community_multilevel"));
+      WEEFSEL_RETURN_IF_ERROR(
+          Check(igraph_community_multilevel(g.graph(), w, options.resolution, &membership.v, nullptr, nullptr),
+                "community_multilevel"));
       consider(ToStd(membership.v));
     }
   } else {
@@ -108,8 +114,9 @@ Result<Partition> FindCommunities(const Fabric& fabric, const CommunityOptions& 
     igraph_real_t quality = 0;
     auto leiden = [&](uint64_t seed, bool start) -> Status {
       igraph_rng_seed(igraph_rng_default(), seed);
-      return Check(igraph_community_leiden(g.graph(), w, &node_w.v, res, 0.01, start, 2, &membership.v, &clusters, &quality),
-                   "community_leiden");
+      return Check(
+          igraph_community_leiden(g.graph(), w, &node_w.v, res, 0.01, start, 2, &membership.v, &clusters, &quality),
+          "community_leiden");
     };
     // One run: Leiden iterated from its own result until an iteration brings no gain.
     auto leiden_until_stable = [&](uint64_t seed, bool start) -> Status {
@@ -129,8 +136,9 @@ Result<Partition> FindCommunities(const Fabric& fabric, const CommunityOptions& 
     }
     // Louvain's partition as one more starting point for Leiden.
     igraph_rng_seed(igraph_rng_default(), options.seed);
-    WEEFSEL_RETURN_IF_ERROR(Check(igraph_community_multilevel(g.graph(), w, options.resolution, &membership.v, nullptr, nullptr),
-                                  "community_multilevel"));
+    WEEFSEL_RETURN_IF_ERROR(
+        Check(igraph_community_multilevel(g.graph(), w, options.resolution, &membership.v, nullptr, nullptr),
+              "community_multilevel"));
     WEEFSEL_RETURN_IF_ERROR(leiden_until_stable(options.seed + 7919, true));
     consider(ToStd(membership.v));
     // Refine the best partition until a few seeds in a row find nothing better.

@@ -16,11 +16,21 @@ std::string Xml(std::string_view s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
         out += c;
@@ -60,8 +70,8 @@ struct NodeTable {
 
 NodeTable Table(const Fabric& f, const Report* r) {
   NodeTable t;
-  t.attrs = {{"label", "string"}, {"kind", "string"}, {"sector", "string"}, {"area", "string"},
-             {"themes", "string"}, {"capabilities", "string"}};
+  t.attrs = {{"label", "string"}, {"kind", "string"},   {"sector", "string"},
+             {"area", "string"},  {"themes", "string"}, {"capabilities", "string"}};
   std::vector<std::string> extra;
   std::map<std::string, size_t> extra_index;
   for (const NodeInfo& n : f.nodes())
@@ -72,8 +82,12 @@ NodeTable Table(const Fabric& f, const Report* r) {
       }
   for (const auto& e : extra) t.attrs.push_back({"attr_" + e, "string"});
   if (r) {
-    for (Attr a : std::vector<Attr>{{"degree", "int"}, {"community", "int"}, {"betweenness", "double"}, {"constraint", "double"},
-                                    {"coreness", "int"}, {"role", "string"}})
+    for (Attr a : std::vector<Attr>{{"degree", "int"},
+                                    {"community", "int"},
+                                    {"betweenness", "double"},
+                                    {"constraint", "double"},
+                                    {"coreness", "int"},
+                                    {"role", "string"}})
       t.attrs.push_back(a);
   }
   t.values.resize(static_cast<size_t>(f.node_count()));
@@ -110,7 +124,8 @@ std::string ToGraphMl(const Fabric& f, const Report* r) {
   o << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     << "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\" "
        "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" "
-       "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n";
+       "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
+       "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n";
   for (size_t a = 0; a < t.attrs.size(); ++a)
     o << "  <key id=\"n" << a << "\" for=\"node\" attr.name=\"" << Xml(t.attrs[a].name) << "\" attr.type=\""
       << (t.attrs[a].type == "int" ? "long" : t.attrs[a].type) << "\"/>\n";

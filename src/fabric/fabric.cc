@@ -77,14 +77,14 @@ Result<Fabric> Fabric::FromEdges(std::vector<NodeInfo> nodes, const std::vector<
     const Edge& e = edges[k];
     if (e.u < 0 || e.v < 0 || e.u >= n || e.v >= n)
       return Status::InvalidArgument("edge " + std::to_string(k) + ": node index out of range");
-    if (e.u == e.v) return Status::InvalidArgument("edge " + std::to_string(k) + ": self-loop on node " + std::to_string(e.u));
+    if (e.u == e.v)
+      return Status::InvalidArgument("edge " + std::to_string(k) + ": self-loop on node " + std::to_string(e.u));
     if (!(e.weight > 0) || !std::isfinite(e.weight))
       return Status::InvalidArgument("edge " + std::to_string(k) + ": weight must be > 0");
     raw.push_back({std::min(e.u, e.v), std::max(e.u, e.v), e.weight});
   }
-  std::sort(raw.begin(), raw.end(), [](const RawEdge& a, const RawEdge& b) {
-    return a.u != b.u ? a.u < b.u : a.v < b.v;
-  });
+  std::sort(raw.begin(), raw.end(),
+            [](const RawEdge& a, const RawEdge& b) { return a.u != b.u ? a.u < b.u : a.v < b.v; });
   std::vector<RawEdge> merged;
   merged.reserve(raw.size());
   for (const RawEdge& e : raw) {
@@ -103,7 +103,8 @@ Result<Fabric> Fabric::FromEdges(std::vector<NodeInfo> nodes, const std::vector<
   }
   f.weighted_ = weighted && any_non_unit;
   f.offsets_.assign(static_cast<size_t>(n) + 1, 0);
-  for (int i = 0; i < n; ++i) f.offsets_[static_cast<size_t>(i) + 1] = f.offsets_[static_cast<size_t>(i)] + deg[static_cast<size_t>(i) + 1];
+  for (int i = 0; i < n; ++i)
+    f.offsets_[static_cast<size_t>(i) + 1] = f.offsets_[static_cast<size_t>(i)] + deg[static_cast<size_t>(i) + 1];
   const size_t arcs = merged.size() * 2;
   f.targets_.assign(arcs, 0);
   f.arc_weights_.assign(arcs, 1.0);
@@ -126,7 +127,8 @@ Result<Fabric> Fabric::FromEdges(std::vector<NodeInfo> nodes, const std::vector<
     size_t b = static_cast<size_t>(f.offsets_[static_cast<size_t>(i)]);
     size_t e = static_cast<size_t>(f.offsets_[static_cast<size_t>(i) + 1]);
     for (size_t a = b; a < e; ++a) f.adjacency_[a] = {f.targets_[a], f.arc_weights_[a]};
-    std::sort(f.adjacency_.begin() + static_cast<std::ptrdiff_t>(b), f.adjacency_.begin() + static_cast<std::ptrdiff_t>(e),
+    std::sort(f.adjacency_.begin() + static_cast<std::ptrdiff_t>(b),
+              f.adjacency_.begin() + static_cast<std::ptrdiff_t>(e),
               [](const Neighbour& x, const Neighbour& y) { return x.node < y.node; });
     for (size_t a = b; a < e; ++a) {
       f.targets_[a] = f.adjacency_[a].node;
@@ -145,7 +147,8 @@ Result<Fabric> Fabric::FromDomain(const std::vector<domain::Actor>& actors, cons
     const domain::Actor& a = actors[i];
     if (!a.id.valid()) return Status::InvalidArgument("actors[" + std::to_string(i) + "].id: actor has no id");
     if (!index.emplace(a.id.value(), static_cast<int>(i)).second)
-      return Status::InvalidArgument("actors[" + std::to_string(i) + "].id: duplicate actor id " + std::to_string(a.id.value()));
+      return Status::InvalidArgument("actors[" + std::to_string(i) + "].id: duplicate actor id " +
+                                     std::to_string(a.id.value()));
     NodeInfo info;
     info.external_id = a.id.value();
     info.label = a.name;
@@ -160,7 +163,8 @@ Result<Fabric> Fabric::FromDomain(const std::vector<domain::Actor>& actors, cons
   for (size_t k = 0; k < ties.size(); ++k) {
     const domain::Tie& t = ties[k];
     std::string where = "ties[" + std::to_string(k) + "]";
-    if (t.a == t.b) return Status::InvalidArgument(where + ": tie joins actor " + std::to_string(t.a.value()) + " to itself");
+    if (t.a == t.b)
+      return Status::InvalidArgument(where + ": tie joins actor " + std::to_string(t.a.value()) + " to itself");
     if (!(t.weight > 0) || !std::isfinite(t.weight)) return Status::InvalidArgument(where + ".weight: must be > 0");
     auto ia = index.find(t.a.value());
     auto ib = index.find(t.b.value());
@@ -215,18 +219,25 @@ Result<Fabric> Fabric::FromEdgeText(std::string_view edges_text, std::string_vie
         continue;
       }
       auto id = FastInt(Trim(cells[0]));
-      if (!id) return Status::InvalidArgument(nodes_name + " line " + std::to_string(line_no) + ", field id: not an integer: '" + std::string(cells[0]) + "'");
+      if (!id)
+        return Status::InvalidArgument(nodes_name + " line " + std::to_string(line_no) +
+                                       ", field id: not an integer: '" + std::string(cells[0]) + "'");
       if (!index.emplace(*id, static_cast<int>(nodes.size())).second)
-        return Status::InvalidArgument(nodes_name + " line " + std::to_string(line_no) + ", field id: duplicate node " + std::to_string(*id));
+        return Status::InvalidArgument(nodes_name + " line " + std::to_string(line_no) + ", field id: duplicate node " +
+                                       std::to_string(*id));
       NodeInfo info;
       info.external_id = *id;
-      for (size_t c = 1; c < columns.size() && c < cells.size(); ++c) info.attributes.emplace_back(columns[c], cells[c]);
-      if (label_col > 0 && static_cast<size_t>(label_col) < cells.size()) info.label = cells[static_cast<size_t>(label_col)];
-      if (type_col > 0 && static_cast<size_t>(type_col) < cells.size()) info.kind = KindFromType(cells[static_cast<size_t>(type_col)]);
+      for (size_t c = 1; c < columns.size() && c < cells.size(); ++c)
+        info.attributes.emplace_back(columns[c], cells[c]);
+      if (label_col > 0 && static_cast<size_t>(label_col) < cells.size())
+        info.label = cells[static_cast<size_t>(label_col)];
+      if (type_col > 0 && static_cast<size_t>(type_col) < cells.size())
+        info.kind = KindFromType(cells[static_cast<size_t>(type_col)]);
       nodes.push_back(std::move(info));
       if (end == nodes_text.size()) break;
     }
-    if (columns.empty()) return Status::InvalidArgument(nodes_name + ": empty file, expected a header line starting with 'id'");
+    if (columns.empty())
+      return Status::InvalidArgument(nodes_name + ": empty file, expected a header line starting with 'id'");
   }
   std::vector<Edge> edges;
   bool weighted = false;
@@ -243,7 +254,8 @@ Result<Fabric> Fabric::FromEdgeText(std::string_view edges_text, std::string_vie
     auto fields = Fields(t);
     std::string where = std::string(name) + " line " + std::to_string(line_no);
     if (fields.size() != 2 && fields.size() != 3)
-      return Status::InvalidArgument(where + ": expected 'u v' or 'u v w', found " + std::to_string(fields.size()) + " fields");
+      return Status::InvalidArgument(where + ": expected 'u v' or 'u v w', found " + std::to_string(fields.size()) +
+                                     " fields");
     auto u = FastInt(fields[0]);
     auto v = FastInt(fields[1]);
     if (!u) return Status::InvalidArgument(where + ", field u: not an integer: '" + std::string(fields[0]) + "'");
@@ -252,7 +264,8 @@ Result<Fabric> Fabric::FromEdgeText(std::string_view edges_text, std::string_vie
     if (fields.size() == 3) {
       auto pw = ParseDouble(fields[2]);
       if (!pw || !(*pw > 0) || !std::isfinite(*pw))
-        return Status::InvalidArgument(where + ", field w: weight must be a number > 0, got '" + std::string(fields[2]) + "'");
+        return Status::InvalidArgument(where + ", field w: weight must be a number > 0, got '" +
+                                       std::string(fields[2]) + "'");
       w = *pw;
       weighted = true;
     }
@@ -286,7 +299,8 @@ Result<Fabric> Fabric::FromEdgeFiles(const std::string& edges_path, const std::s
   std::string nodes_text;
   if (!nodes_path.empty()) {
     WEEFSEL_ASSIGN_OR_RETURN(nodes_text, ReadFile(nodes_path));
-    if (Trim(nodes_text).empty()) return Status::InvalidArgument(nodes_path + ": empty file, expected a header line starting with 'id'");
+    if (Trim(nodes_text).empty())
+      return Status::InvalidArgument(nodes_path + ": empty file, expected a header line starting with 'id'");
   }
   auto f = FromEdgeText(edges_text, nodes_text, edges_path);
   if (!f.ok()) {
@@ -406,13 +420,15 @@ Components ConnectedComponents(const Fabric& fabric) {
   // Renumber by decreasing size; ties keep discovery order (= smallest node index first).
   std::vector<int> order(sizes.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return sizes[static_cast<size_t>(a)] > sizes[static_cast<size_t>(b)]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int a, int b) { return sizes[static_cast<size_t>(a)] > sizes[static_cast<size_t>(b)]; });
   std::vector<int> rank(sizes.size());
   for (size_t r = 0; r < order.size(); ++r) rank[static_cast<size_t>(order[r])] = static_cast<int>(r);
   Components out;
   out.count = static_cast<int>(sizes.size());
   out.membership.resize(static_cast<size_t>(n));
-  for (int i = 0; i < n; ++i) out.membership[static_cast<size_t>(i)] = rank[static_cast<size_t>(raw[static_cast<size_t>(i)])];
+  for (int i = 0; i < n; ++i)
+    out.membership[static_cast<size_t>(i)] = rank[static_cast<size_t>(raw[static_cast<size_t>(i)])];
   out.sizes.resize(sizes.size());
   for (size_t c = 0; c < sizes.size(); ++c) out.sizes[static_cast<size_t>(rank[c])] = sizes[c];
   return out;

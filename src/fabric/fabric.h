@@ -73,8 +73,8 @@ class Fabric {
   // From domain values. Repeated ties between the same pair are merged: their weights add up.
   // Fails (InvalidArgument naming the tie) on a tie to an unknown actor, a self-tie or a weight
   // that is not > 0, and on duplicate actor ids.
-  static Result<Fabric> FromDomain(const std::vector<domain::Actor>& actors,
-                                   const std::vector<domain::Tie>& ties, const BuildOptions& options = {});
+  static Result<Fabric> FromDomain(const std::vector<domain::Actor>& actors, const std::vector<domain::Tie>& ties,
+                                   const BuildOptions& options = {});
 
   // From an edge file (`u v` or `u v w` per line, `#` comments) and, when nodes_path is not empty,
   // a tab-separated `.nodes` file with a header line whose first column is `id`. Every node of the
@@ -87,8 +87,7 @@ class Fabric {
                                      std::string_view name = "edges");
 
   // From node infos and edges on their indices (weights > 0; repeated pairs add up).
-  static Result<Fabric> FromEdges(std::vector<NodeInfo> nodes, const std::vector<Edge>& edges,
-                                  bool weighted = true);
+  static Result<Fabric> FromEdges(std::vector<NodeInfo> nodes, const std::vector<Edge>& edges, bool weighted = true);
 
   int node_count() const { return static_cast<int>(nodes_.size()); }
   int64_t edge_count() const { return static_cast<int64_t>(targets_.size() / 2); }
@@ -126,8 +125,7 @@ class Fabric {
   std::vector<int> HopDistances(int source, int max_hops = -1) const;
   // Single-source weighted distances with tie length 1/weight (Dijkstra): +infinity where
   // unreachable or beyond max_length.
-  std::vector<double> WeightedDistances(int source,
-                                        double max_length = std::numeric_limits<double>::infinity()) const;
+  std::vector<double> WeightedDistances(int source, double max_length = std::numeric_limits<double>::infinity()) const;
 
   // CSR arrays for the algorithms in this module: node i's arcs are [offsets()[i], offsets()[i+1]).
   const std::vector<int64_t>& offsets() const { return offsets_; }
@@ -150,16 +148,16 @@ class Fabric {
 struct Partition {
   std::vector<int> membership;  // node index -> community
   int count = 0;
-  double modularity = 0;        // at the resolution and weighting it was found with
+  double modularity = 0;  // at the resolution and weighting it was found with
 };
 
 enum class CommunityMethod { kLeiden, kLouvain };
 
 struct CommunityOptions {
   CommunityMethod method = CommunityMethod::kLeiden;
-  double resolution = 1.0;   // modularity resolution gamma (1 = standard modularity)
-  bool use_weights = true;   // ignored (false) on an unweighted fabric
-  int runs = 10;             // independent seeded runs; the best partition is kept
+  double resolution = 1.0;  // modularity resolution gamma (1 = standard modularity)
+  bool use_weights = true;  // ignored (false) on an unweighted fabric
+  int runs = 10;            // independent seeded runs; the best partition is kept
   uint64_t seed = 1;
 };
 

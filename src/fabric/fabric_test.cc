@@ -48,9 +48,15 @@ TEST(FabricTest, FromDomainMergesTiesAndMapsIds) {
   std::vector<domain::Actor> actors(3);
   for (int i = 0; i < 3; ++i) actors[static_cast<size_t>(i)].id = ActorId(10 + i);
   std::vector<domain::Tie> ties(3);
-  ties[0].a = ActorId(10); ties[0].b = ActorId(11); ties[0].weight = 1;
-  ties[1].a = ActorId(11); ties[1].b = ActorId(10); ties[1].weight = 2;
-  ties[2].a = ActorId(11); ties[2].b = ActorId(12); ties[2].until = "2020-01-01";
+  ties[0].a = ActorId(10);
+  ties[0].b = ActorId(11);
+  ties[0].weight = 1;
+  ties[1].a = ActorId(11);
+  ties[1].b = ActorId(10);
+  ties[1].weight = 2;
+  ties[2].a = ActorId(11);
+  ties[2].b = ActorId(12);
+  ties[2].until = "2020-01-01";
   auto f = Fabric::FromDomain(actors, ties);
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_EQ(f->edge_count(), 1);  // the ended tie is left out

@@ -83,8 +83,10 @@ Result<HealthSnapshot> MeasureHealth(const Fabric& fabric, std::string label, co
   return h;
 }
 
-Result<std::vector<HealthSnapshot>> HealthOverTime(const std::vector<domain::Actor>& actors, const std::vector<domain::Tie>& ties,
-                                                   const std::vector<std::string>& dates, const HealthOptions& options) {
+Result<std::vector<HealthSnapshot>> HealthOverTime(const std::vector<domain::Actor>& actors,
+                                                   const std::vector<domain::Tie>& ties,
+                                                   const std::vector<std::string>& dates,
+                                                   const HealthOptions& options) {
   std::vector<HealthSnapshot> out;
   for (const std::string& date : dates) {
     if (!IsIsoDate(date)) return Status::InvalidArgument("health: date '" + date + "' is not YYYY-MM-DD");
@@ -174,7 +176,9 @@ Result<Typology> FindTypology(const Fabric& fabric, std::string label, const Typ
     for (const auto& c : fabric.node(i).capabilities) ++tag_count["capability:" + c];
   }
   std::vector<std::pair<std::string, int>> tags(tag_count.begin(), tag_count.end());
-  std::sort(tags.begin(), tags.end(), [](const auto& x, const auto& y) { return x.second != y.second ? x.second > y.second : x.first < y.first; });
+  std::sort(tags.begin(), tags.end(), [](const auto& x, const auto& y) {
+    return x.second != y.second ? x.second > y.second : x.first < y.first;
+  });
   if (static_cast<int>(tags.size()) > options.max_tags) tags.resize(static_cast<size_t>(options.max_tags));
   std::unordered_map<std::string, int> tag_index;
   for (const auto& [t, c] : tags) {
@@ -210,7 +214,8 @@ Result<Typology> FindTypology(const Fabric& fabric, std::string label, const Typ
     while (static_cast<int>(centres.size()) < k) {
       double total = 0;
       for (int i = 0; i < n; ++i) {
-        d2[static_cast<size_t>(i)] = std::min(d2[static_cast<size_t>(i)], dist2(x[static_cast<size_t>(i)], centres.back()));
+        d2[static_cast<size_t>(i)] =
+            std::min(d2[static_cast<size_t>(i)], dist2(x[static_cast<size_t>(i)], centres.back()));
         total += d2[static_cast<size_t>(i)];
       }
       if (total <= 0) break;  // fewer distinct points than k
@@ -243,11 +248,13 @@ Result<Typology> FindTypology(const Fabric& fabric, std::string label, const Typ
       std::vector<int> cnt(static_cast<size_t>(kk), 0);
       for (int i = 0; i < n; ++i) {
         ++cnt[static_cast<size_t>(assign[static_cast<size_t>(i)])];
-        for (size_t d = 0; d < dim; ++d) sum[static_cast<size_t>(assign[static_cast<size_t>(i)])][d] += x[static_cast<size_t>(i)][d];
+        for (size_t d = 0; d < dim; ++d)
+          sum[static_cast<size_t>(assign[static_cast<size_t>(i)])][d] += x[static_cast<size_t>(i)][d];
       }
       for (int c = 0; c < kk; ++c)
         if (cnt[static_cast<size_t>(c)] > 0)
-          for (size_t d = 0; d < dim; ++d) centres[static_cast<size_t>(c)][d] = sum[static_cast<size_t>(c)][d] / cnt[static_cast<size_t>(c)];
+          for (size_t d = 0; d < dim; ++d)
+            centres[static_cast<size_t>(c)][d] = sum[static_cast<size_t>(c)][d] / cnt[static_cast<size_t>(c)];
     }
     if (cost < best_cost - 1e-12) {
       best_cost = cost;
@@ -262,7 +269,8 @@ Result<Typology> FindTypology(const Fabric& fabric, std::string label, const Typ
   std::vector<int> order;
   for (int g = 0; g < kk; ++g)
     if (size[static_cast<size_t>(g)] > 0) order.push_back(g);
-  std::stable_sort(order.begin(), order.end(), [&](int p, int q) { return size[static_cast<size_t>(p)] > size[static_cast<size_t>(q)]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int p, int q) { return size[static_cast<size_t>(p)] > size[static_cast<size_t>(q)]; });
   std::vector<int> rank(static_cast<size_t>(kk), 0);
   for (size_t r = 0; r < order.size(); ++r) rank[static_cast<size_t>(order[r])] = static_cast<int>(r);
   ty.group.resize(static_cast<size_t>(n));
@@ -290,7 +298,9 @@ Result<Typology> FindTypology(const Fabric& fabric, std::string label, const Typ
       if (share < 0.5 || overall[d] == 0) continue;
       lift.emplace_back(share / (overall[d] / n) + share * 1e-6, d);
     }
-    std::sort(lift.begin(), lift.end(), [](const auto& p, const auto& q) { return p.first != q.first ? p.first > q.first : p.second < q.second; });
+    std::sort(lift.begin(), lift.end(), [](const auto& p, const auto& q) {
+      return p.first != q.first ? p.first > q.first : p.second < q.second;
+    });
     for (size_t j = 0; j < lift.size() && j < 3; ++j) tg.features.push_back(names[lift[j].second]);
     tg.name = tg.features.empty() ? "mixed" : Join(tg.features, " + ");
   }

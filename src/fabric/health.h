@@ -25,7 +25,7 @@
 namespace weefsel::fabric {
 
 struct HealthSnapshot {
-  std::string label;                   // e.g. the as-of date
+  std::string label;  // e.g. the as-of date
   int actors = 0;
   int64_t ties = 0;
   double cross_sector_share = 0;       // ties whose ends have known kinds in different sectors
@@ -57,7 +57,7 @@ Result<std::vector<HealthSnapshot>> HealthOverTime(const std::vector<domain::Act
 struct HealthDelta {
   std::string field;
   double before = 0, after = 0;
-  double change = 0;  // after - before
+  double change = 0;    // after - before
   bool better = false;  // in the direction that strengthens the fabric
 };
 std::vector<HealthDelta> CompareHealth(const HealthSnapshot& before, const HealthSnapshot& after);
@@ -67,10 +67,10 @@ double AdjustedRandIndex(const std::vector<int>& a, const std::vector<int>& b);
 double NormalizedMutualInformation(const std::vector<int>& a, const std::vector<int>& b);
 
 struct TypologyOptions {
-  int groups = 6;       // k; capped at the number of distinct actors
+  int groups = 6;  // k; capped at the number of distinct actors
   int restarts = 10;
   int max_iterations = 100;
-  int max_tags = 40;    // most frequent themes/capabilities used as features
+  int max_tags = 40;  // most frequent themes/capabilities used as features
   uint64_t seed = 1;
 };
 
@@ -83,8 +83,8 @@ struct TypeGroup {
 
 struct Typology {
   std::string label;
-  std::vector<int64_t> actors;        // external ids, fabric order
-  std::vector<int> group;             // actor -> group
+  std::vector<int64_t> actors;  // external ids, fabric order
+  std::vector<int> group;       // actor -> group
   std::vector<TypeGroup> groups;
 };
 

@@ -36,7 +36,8 @@ TEST(ClusterAgreementTest, KnownValues) {
   std::vector<int> truth = {0, 0, 0, 1, 1, 1}, pred = {0, 0, 1, 1, 2, 2};
   EXPECT_NEAR(AdjustedRandIndex(truth, pred), 0.24242424242424243, 1e-12);
   // MI = (2/3) ln 2; entropies ln 2 and ln 3; arithmetic normalisation.
-  EXPECT_NEAR(NormalizedMutualInformation(truth, pred), (2.0 / 3.0) * std::log(2.0) / ((std::log(2.0) + std::log(3.0)) / 2), 1e-12);
+  EXPECT_NEAR(NormalizedMutualInformation(truth, pred),
+              (2.0 / 3.0) * std::log(2.0) / ((std::log(2.0) + std::log(3.0)) / 2), 1e-12);
   std::vector<int> relabelled = {5, 5, 5, 2, 2, 2};
   EXPECT_NEAR(AdjustedRandIndex(truth, relabelled), 1.0, 1e-12);
   EXPECT_NEAR(NormalizedMutualInformation(truth, relabelled), 1.0, 1e-12);
@@ -48,7 +49,8 @@ TEST(HealthTest, SnapshotsAndComparison) {
   std::vector<domain::Actor> actors = {MakeActor(1, K::kCompany, {}), MakeActor(2, K::kGovernment, {}),
                                        MakeActor(3, K::kCompany, {}), MakeActor(4, K::kCompany, {}),
                                        MakeActor(5, K::kCitizensInitiative, {})};
-  std::vector<domain::Tie> ties = {MakeTie(1, 2, "2020-01-01"), MakeTie(3, 4, "2020-01-01"), MakeTie(2, 3, "2022-01-01")};
+  std::vector<domain::Tie> ties = {MakeTie(1, 2, "2020-01-01"), MakeTie(3, 4, "2020-01-01"),
+                                   MakeTie(2, 3, "2022-01-01")};
   auto snaps = HealthOverTime(actors, ties, {"2021-01-01", "2023-01-01"});
   ASSERT_TRUE(snaps.ok()) << snaps.status().ToString();
   const HealthSnapshot& a = (*snaps)[0];
@@ -65,7 +67,9 @@ TEST(HealthTest, SnapshotsAndComparison) {
   // Path 1-2-3-4: government 2 to companies 1, 3 (1 hop) and 4 (2 hops), from both ends.
   EXPECT_DOUBLE_EQ(b.mean_sector_distance, 4.0 / 3);
   auto deltas = CompareHealth(a, b);
-  auto find = [&](const std::string& f) { return *std::find_if(deltas.begin(), deltas.end(), [&](const HealthDelta& d) { return d.field == f; }); };
+  auto find = [&](const std::string& f) {
+    return *std::find_if(deltas.begin(), deltas.end(), [&](const HealthDelta& d) { return d.field == f; });
+  };
   EXPECT_TRUE(find("largest_component_share").better);
   EXPECT_TRUE(find("cross_sector_share").better);
   EXPECT_DOUBLE_EQ(find("ties").change, 1.0);
@@ -74,8 +78,10 @@ TEST(HealthTest, SnapshotsAndComparison) {
 
 std::vector<domain::Actor> TwoKindsOfActors(int n_each, int offset) {
   std::vector<domain::Actor> actors;
-  for (int i = 0; i < n_each; ++i) actors.push_back(MakeActor(offset + i, K::kCareWelfare, {"ouderenzorg", "eenzaamheid"}, {"zorg"}));
-  for (int i = 0; i < n_each; ++i) actors.push_back(MakeActor(offset + 100 + i, K::kCompany, {"energie"}, {"installatie", "isolatie"}));
+  for (int i = 0; i < n_each; ++i)
+    actors.push_back(MakeActor(offset + i, K::kCareWelfare, {"ouderenzorg", "eenzaamheid"}, {"zorg"}));
+  for (int i = 0; i < n_each; ++i)
+    actors.push_back(MakeActor(offset + 100 + i, K::kCompany, {"energie"}, {"installatie", "isolatie"}));
   return actors;
 }
 

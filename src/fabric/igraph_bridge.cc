@@ -55,7 +55,8 @@ IgraphGraph::~IgraphGraph() {
 Status IgraphGraph::Build(const Fabric& fabric) {
   std::vector<Edge> edges = fabric.Edges();
   igraph_vector_int_t ev;
-  WEEFSEL_RETURN_IF_ERROR(Check(igraph_vector_int_init(&ev, static_cast<igraph_integer_t>(edges.size() * 2)), "vector"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Check(igraph_vector_int_init(&ev, static_cast<igraph_integer_t>(edges.size() * 2)), "vector"));
   for (size_t k = 0; k < edges.size(); ++k) {
     VECTOR(ev)[2 * k] = edges[k].u;
     VECTOR(ev)[2 * k + 1] = edges[k].v;

@@ -21,6 +21,7 @@ namespace weefsel::fabric::internal {
 class IgraphLock {
  public:
   IgraphLock();
+
  private:
   std::lock_guard<std::mutex> guard_;
 };

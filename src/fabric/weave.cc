@@ -26,8 +26,8 @@ int SectorIndex(const NodeInfo& n) { return n.kind ? static_cast<int>(domain::Se
 // node, the id of its 2-edge-connected component.
 struct BridgeInfo {
   int count = 0;
-  std::vector<int> ecc;                       // node -> 2-edge-connected component
-  std::vector<std::pair<int, int>> bridges;   // node pairs
+  std::vector<int> ecc;                      // node -> 2-edge-connected component
+  std::vector<std::pair<int, int>> bridges;  // node pairs
 };
 
 BridgeInfo FindBridges(const std::vector<std::vector<int>>& adj) {
@@ -118,7 +118,8 @@ class WeaveState {
     int ru = Find(u), rv = Find(v);
     bool joins = ru != rv;
     if (joins && n_ > 1)
-      p.reach = ctx_.weights.reach * 2.0 * size_[static_cast<size_t>(ru)] * size_[static_cast<size_t>(rv)] / (n * (n - 1));
+      p.reach =
+          ctx_.weights.reach * 2.0 * size_[static_cast<size_t>(ru)] * size_[static_cast<size_t>(rv)] / (n * (n - 1));
     int cu = ctx_.community[static_cast<size_t>(u)], cv = ctx_.community[static_cast<size_t>(v)];
     if (cu != cv && community_pairs_ > 0 && ctx_.community_size[static_cast<size_t>(cu)] >= 2 &&
         ctx_.community_size[static_cast<size_t>(cv)] >= 2 && !tied_communities_.count(PairKey(cu, cv)))
@@ -232,7 +233,10 @@ class WeaveState {
       }
     }
     for (int j = 1; j < log_; ++j)
-      for (int x = 0; x < k; ++x) up_[static_cast<size_t>(j)][static_cast<size_t>(x)] = up_[static_cast<size_t>(j - 1)][static_cast<size_t>(up_[static_cast<size_t>(j - 1)][static_cast<size_t>(x)])];
+      for (int x = 0; x < k; ++x)
+        up_[static_cast<size_t>(j)][static_cast<size_t>(x)] =
+            up_[static_cast<size_t>(j - 1)]
+               [static_cast<size_t>(up_[static_cast<size_t>(j - 1)][static_cast<size_t>(x)])];
   }
   int Lca(int a, int b) const {
     if (depth_[static_cast<size_t>(a)] < depth_[static_cast<size_t>(b)]) std::swap(a, b);
@@ -286,16 +290,18 @@ std::string Describe(const Fabric& f, int u, int v, const WeaveParts& parts, int
   if (common > 0) why.push_back(std::to_string(common) + " partner" + (common > 1 ? "s" : "") + " in common");
   std::vector<std::string> effect;
   if (parts.reach > 0)
-    effect.push_back("joins two separate parts of the fabric (" + std::to_string(size_u) + " and " + std::to_string(size_v) + " actors)");
+    effect.push_back("joins two separate parts of the fabric (" + std::to_string(size_u) + " and " +
+                     std::to_string(size_v) + " actors)");
   if (parts.bridging > 0)
-    effect.push_back("first tie between communities " + std::to_string(ctx.community[static_cast<size_t>(u)]) + " and " +
-                     std::to_string(ctx.community[static_cast<size_t>(v)]));
+    effect.push_back("first tie between communities " + std::to_string(ctx.community[static_cast<size_t>(u)]) +
+                     " and " + std::to_string(ctx.community[static_cast<size_t>(v)]));
   if (bridges_covered > 0)
-    effect.push_back("gives " + std::to_string(bridges_covered) + " single-tie dependenc" + (bridges_covered > 1 ? "ies" : "y") +
-                     " a second route");
+    effect.push_back("gives " + std::to_string(bridges_covered) + " single-tie dependenc" +
+                     (bridges_covered > 1 ? "ies" : "y") + " a second route");
   int su = SectorIndex(f.node(u)), sv = SectorIndex(f.node(v));
   if (su >= 0 && sv >= 0 && su != sv)
-    effect.push_back(std::string("crosses sectors (") + std::string(domain::SectorCode(static_cast<domain::Sector>(su))) + "-" +
+    effect.push_back(std::string("crosses sectors (") +
+                     std::string(domain::SectorCode(static_cast<domain::Sector>(su))) + "-" +
                      std::string(domain::SectorCode(static_cast<domain::Sector>(sv))) + ")");
   std::string s = why.empty() ? "plausible pair" : Join(why, "; ");
   if (!effect.empty()) s += ": " + Join(effect, "; ");
@@ -341,7 +347,8 @@ double WeaveObjective(const Fabric& graph, const WeaveContext& ctx, WeaveParts* 
       adj[static_cast<size_t>(u)].push_back(nb.node);
       if (nb.node <= u) continue;
       int cu = ctx.community[static_cast<size_t>(u)], cv = ctx.community[static_cast<size_t>(nb.node)];
-      if (cu != cv && ctx.community_size[static_cast<size_t>(cu)] >= 2 && ctx.community_size[static_cast<size_t>(cv)] >= 2)
+      if (cu != cv && ctx.community_size[static_cast<size_t>(cu)] >= 2 &&
+          ctx.community_size[static_cast<size_t>(cv)] >= 2)
         tied.insert(PairKey(cu, cv));
       int su = SectorIndex(graph.node(u)), sv = SectorIndex(graph.node(nb.node));
       if (su >= 0 && sv >= 0) {
@@ -378,7 +385,9 @@ Result<WeaveResult> SuggestWeaves(const Fabric& fabric, const WeaveOptions& opti
   std::vector<int> count(static_cast<size_t>(n), 0);
   std::vector<int> touched;
   auto keep_top = [&](int u) {
-    std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
     for (size_t i = 0; i < scored.size() && i < static_cast<size_t>(options.per_node); ++i) {
       int v = scored[i].second;
       common_of.emplace(PairKey(u, v), count[static_cast<size_t>(v)]);
@@ -473,8 +482,8 @@ Result<WeaveResult> SuggestWeaves(const Fabric& fabric, const WeaveOptions& opti
     s.parts = state.Gain(s.u, s.v);
     s.gain = Total(s.parts);
     int covered = state.Connected(s.u, s.v) ? state.PathBridges(s.u, s.v) : 0;
-    s.reason = Describe(fabric, s.u, s.v, s.parts, common_of[PairKey(s.u, s.v)], state.ComponentSize(s.u), state.ComponentSize(s.v),
-                        covered, ctx);
+    s.reason = Describe(fabric, s.u, s.v, s.parts, common_of[PairKey(s.u, s.v)], state.ComponentSize(s.u),
+                        state.ComponentSize(s.v), covered, ctx);
     state.Add(s.u, s.v);
     out.suggestions.push_back(std::move(s));
     ++round;

@@ -36,9 +36,9 @@ struct WeaveWeights {
 
 struct WeaveOptions {
   int k = 10;
-  int per_node = 20;          // candidates kept per actor
+  int per_node = 20;  // candidates kept per actor
   bool friends_of_friends = true;
-  bool shared_tags = true;    // themes and capabilities
+  bool shared_tags = true;  // themes and capabilities
   bool same_area = true;
   WeaveWeights weights;
   CommunityOptions communities;  // to find P (unweighted Leiden by default)
@@ -49,10 +49,10 @@ struct WeaveParts {
 };
 
 struct WeaveSuggestion {
-  int u = 0, v = 0;            // node indices, u < v
-  double gain = 0;             // F after - F before
-  WeaveParts parts;            // weighted contributions to the gain
-  std::string reason;          // why this introduction (plausibility and effect)
+  int u = 0, v = 0;    // node indices, u < v
+  double gain = 0;     // F after - F before
+  WeaveParts parts;    // weighted contributions to the gain
+  std::string reason;  // why this introduction (plausibility and effect)
 };
 
 struct WeaveResult {

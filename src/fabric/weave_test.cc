@@ -33,13 +33,17 @@ struct SmallWorld {
   std::vector<domain::Tie> ties;
   SmallWorld() {
     using K = domain::ActorKind;
-    actors = {MakeActor(1, K::kCompany, {"energie"}), MakeActor(2, K::kCompany, {"energie"}),
-              MakeActor(3, K::kCompany, {"energie"}), MakeActor(4, K::kCompany, {"energie"}),
-              MakeActor(5, K::kKnowledgeInstitution, {"wonen"}), MakeActor(6, K::kCitizensInitiative, {"energie"}),
-              MakeActor(7, K::kCitizensInitiative, {"zorg"}), MakeActor(8, K::kCareWelfare, {"zorg"}),
+    actors = {MakeActor(1, K::kCompany, {"energie"}),
+              MakeActor(2, K::kCompany, {"energie"}),
+              MakeActor(3, K::kCompany, {"energie"}),
+              MakeActor(4, K::kCompany, {"energie"}),
+              MakeActor(5, K::kKnowledgeInstitution, {"wonen"}),
+              MakeActor(6, K::kCitizensInitiative, {"energie"}),
+              MakeActor(7, K::kCitizensInitiative, {"zorg"}),
+              MakeActor(8, K::kCareWelfare, {"zorg"}),
               MakeActor(9, K::kGovernment, {"zorg"})};
-    ties = {MakeTie(1, 2), MakeTie(2, 3), MakeTie(3, 4), MakeTie(4, 1), MakeTie(4, 5),
-            MakeTie(6, 7), MakeTie(7, 8), MakeTie(6, 8)};
+    ties = {MakeTie(1, 2), MakeTie(2, 3), MakeTie(3, 4), MakeTie(4, 1),
+            MakeTie(4, 5), MakeTie(6, 7), MakeTie(7, 8), MakeTie(6, 8)};
   }
 };
 

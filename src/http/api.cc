@@ -13,14 +13,16 @@ using service::Principal;
 
 struct Call {
   const httplib::Request& req;
-  std::vector<int64_t> ids;        // path parameters in order
+  std::vector<int64_t> ids;  // path parameters in order
   Principal who;
   std::optional<service::Session> session;
   Json body;
   const ApiOptions& options;
 
   template <typename Tag>
-  Id<Tag> Path(size_t i) const { return Id<Tag>(ids.at(i)); }
+  Id<Tag> Path(size_t i) const {
+    return Id<Tag>(ids.at(i));
+  }
 };
 
 namespace {
@@ -76,18 +78,30 @@ std::string CookieValue(const httplib::Request& req, const std::string& name) {
 
 std::string ReasonOf(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 415: return "Unsupported Media Type";
-    case 429: return "Too Many Requests";
-    case 503: return "Service Unavailable";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Content Too Large";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 429:
+      return "Too Many Requests";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return status >= 500 ? "Internal Server Error" : "Error";
   }
 }
 
@@ -152,7 +166,8 @@ std::string NextLink(const Call& c, const storage::ListQuery& q) {
     link += (first ? "" : "&") + k + "=" + httplib::detail::encode_query_param(v);
     first = false;
   }
-  link += (first ? "" : "&") + std::string("limit=") + std::to_string(q.limit) + "&offset=" + std::to_string(q.offset + q.limit);
+  link += (first ? "" : "&") + std::string("limit=") + std::to_string(q.limit) +
+          "&offset=" + std::to_string(q.offset + q.limit);
   return link;
 }
 
@@ -163,7 +178,9 @@ Reply StorePage(const Call& c, const storage::ListQuery& q, const std::vector<T>
   size_t n = std::min(rows.size(), static_cast<size_t>(q.limit));
   for (size_t i = 0; i < n; ++i) items.push_back(ToJson(rows[i]));
   bool more = rows.size() > static_cast<size_t>(q.limit);
-  return Ok({{"items", std::move(items)}, {"limit", q.limit}, {"offset", q.offset},
+  return Ok({{"items", std::move(items)},
+             {"limit", q.limit},
+             {"offset", q.offset},
              {"next", more ? Json(NextLink(c, q)) : Json(nullptr)}});
 }
 
@@ -234,14 +251,37 @@ void Api::BuildRoutes() {
   };
 
   // Operations.
-  Add({"GET", "/healthz", "operations", "Liveness: the process answers", false, false, false, {},
-       [](Call&) -> Result<Reply> { return Ok({{"status", "ok"}}); }});
-  Add({"GET", "/readyz", "operations", "Readiness: the store answers", false, false, false, {},
+  Add({"GET",
+       "/healthz",
+       "operations",
+       "Liveness: the process answers",
+       false,
+       false,
+       false,
+       {},
+       [](Call&) -> Result<Reply> {
+         return Ok({{"status", "ok"}});
+       }});
+  Add({"GET",
+       "/readyz",
+       "operations",
+       "Readiness: the store answers",
+       false,
+       false,
+       false,
+       {},
        [&P](Call&) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.Ready());
          return Ok({{"status", "ready"}, {"store", P.Dialect()}});
        }});
-  Add({"GET", "/api/v1/openapi.json", "operations", "This API as an OpenAPI 3.1 document", false, false, false, {},
+  Add({"GET",
+       "/api/v1/openapi.json",
+       "operations",
+       "This API as an OpenAPI 3.1 document",
+       false,
+       false,
+       false,
+       {},
        [this](Call&) -> Result<Reply> {
          Reply r;
          r.raw = openapi_body_;
@@ -249,8 +289,15 @@ void Api::BuildRoutes() {
        }});
 
   // Accounts and sessions.
-  Add({"POST", "/api/v1/auth/login", "accounts", "Sign in with e-mail and password: sets the session cookie, returns the CSRF token",
-       false, true, false, {}, [this, &P](Call& c) -> Result<Reply> {
+  Add({"POST",
+       "/api/v1/auth/login",
+       "accounts",
+       "Sign in with e-mail and password: sets the session cookie, returns the CSRF token",
+       false,
+       true,
+       false,
+       {},
+       [this, &P](Call& c) -> Result<Reply> {
          Fields f(c.body, "login");
          std::string email, password;
          WEEFSEL_RETURN_IF_ERROR(f.Str("email", email));
@@ -264,22 +311,44 @@ void Api::BuildRoutes() {
          r.headers.emplace_back("Set-Cookie", cookie);
          return r;
        }});
-  Add({"POST", "/api/v1/auth/logout", "accounts", "End the session", true, false, false, {},
+  Add({"POST",
+       "/api/v1/auth/logout",
+       "accounts",
+       "End the session",
+       true,
+       false,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          if (!c.who.authenticated()) return Status::Unauthenticated("sign in first");
          if (c.session) P.accounts().EndSession(c.session->id);
          Reply r = NoContent();
-         r.headers.emplace_back("Set-Cookie", std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+         r.headers.emplace_back("Set-Cookie",
+                                std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
          return r;
        }});
-  Add({"GET", "/api/v1/auth/me", "accounts", "The signed-in user with their roles (and the session's CSRF token)", true, false, false, {},
+  Add({"GET",
+       "/api/v1/auth/me",
+       "accounts",
+       "The signed-in user with their roles (and the session's CSRF token)",
+       true,
+       false,
+       false,
+       {},
        [](Call& c) -> Result<Reply> {
          if (!c.who.authenticated()) return Status::Unauthenticated("sign in first");
          Json j = ToJson(c.who);
          if (c.session) j["csrf_token"] = c.session->csrf;
          return Ok(j);
        }});
-  Add({"POST", "/api/v1/auth/register", "accounts", "Create a resident account in a municipality", false, true, false, {},
+  Add({"POST",
+       "/api/v1/auth/register",
+       "accounts",
+       "Create a resident account in a municipality",
+       false,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "user");
          domain::User u;
@@ -293,7 +362,14 @@ void Api::BuildRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(domain::User made, P.Register(u, password, m));
          return Ok(ToJson(made), 201);
        }});
-  Add({"POST", "/api/v1/auth/tokens", "accounts", "Create an API token for integrations (shown once)", true, true, false, {},
+  Add({"POST",
+       "/api/v1/auth/tokens",
+       "accounts",
+       "Create an API token for integrations (shown once)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(std::string name, StringOfBody(c.body, "name", 200));
          WEEFSEL_ASSIGN_OR_RETURN(std::string token, P.CreateToken(c.who, name));
@@ -301,7 +377,14 @@ void Api::BuildRoutes() {
        }});
 
   // Users and roles.
-  Add({"POST", "/api/v1/users", "accounts", "Create an account with roles (platform admin)", true, true, false, {},
+  Add({"POST",
+       "/api/v1/users",
+       "accounts",
+       "Create an account with roles (platform admin)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "user");
          domain::User u;
@@ -324,27 +407,55 @@ void Api::BuildRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(domain::User made, P.CreateUser(c.who, u, password, grants));
          return Ok(ToJson(made), 201);
        }});
-  Add({"GET", "/api/v1/users/{id}", "accounts", "An account (yourself, or any as platform admin)", true, false, false, {},
+  Add({"GET",
+       "/api/v1/users/{id}",
+       "accounts",
+       "An account (yourself, or any as platform admin)",
+       true,
+       false,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(domain::User u, P.GetUser(c.who, c.Path<UserTag>(0)));
          return Ok(ToJson(u));
        }});
-  Add({"GET", "/api/v1/users/{id}/grants", "accounts", "The roles of an account", true, false, false, {},
+  Add({"GET",
+       "/api/v1/users/{id}/grants",
+       "accounts",
+       "The roles of an account",
+       true,
+       false,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto grants, P.GrantsOf(c.who, c.Path<UserTag>(0)));
          Json items = Json::array();
          for (const auto& g : grants) items.push_back(ToJson(g));
          return Ok({{"items", items}});
        }});
-  Add({"POST", "/api/v1/users/{id}/grants", "accounts", "Grant a role (admin; officers: residents and actor members of their municipality)",
-       true, true, false, {}, [&P](Call& c) -> Result<Reply> {
+  Add({"POST",
+       "/api/v1/users/{id}/grants",
+       "accounts",
+       "Grant a role (admin; officers: residents and actor members of their municipality)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
          domain::RoleGrant g;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, g));
          g.user = c.Path<UserTag>(0);
          WEEFSEL_RETURN_IF_ERROR(P.Grant(c.who, g));
          return Ok(ToJson(g), 201);
        }});
-  Add({"POST", "/api/v1/users/{id}/grants/revoke", "accounts", "Revoke a role (platform admin)", true, true, false, {},
+  Add({"POST",
+       "/api/v1/users/{id}/grants/revoke",
+       "accounts",
+       "Revoke a role (platform admin)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          domain::RoleGrant g;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, g));
@@ -354,58 +465,103 @@ void Api::BuildRoutes() {
        }});
 
   // Municipalities.
-  Add({"GET", "/api/v1/municipalities", "municipalities", "List municipalities (sort: name, cbs_code, province, population)",
-       false, false, true, with(kPage, {"q", "sort"}), [&P](Call& c) -> Result<Reply> {
+  Add({"GET", "/api/v1/municipalities", "municipalities",
+       "List municipalities (sort: name, cbs_code, province, population)", false, false, true,
+       with(kPage, {"q", "sort"}), [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListMunicipalities(PlusOne(q));
          if (!rows.ok()) return Rename(rows.status());
          return StorePage(c, q, *rows);
        }});
-  Add({"GET", "/api/v1/municipalities/{id}", "municipalities", "A municipality", false, false, true, {},
+  Add({"GET",
+       "/api/v1/municipalities/{id}",
+       "municipalities",
+       "A municipality",
+       false,
+       false,
+       true,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto m, P.GetMunicipality(c.Path<MunicipalityTag>(0)));
          return Ok(ToJson(m));
        }});
-  Add({"POST", "/api/v1/municipalities", "municipalities", "Add a municipality (platform admin)", true, true, false, {},
+  Add({"POST",
+       "/api/v1/municipalities",
+       "municipalities",
+       "Add a municipality (platform admin)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          domain::Municipality m;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, m));
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateMunicipality(c.who, m));
          return Ok(ToJson(made), 201);
        }});
-  Add({"PATCH", "/api/v1/municipalities/{id}", "municipalities", "Change a municipality (its officers)", true, true, false, {},
+  Add({"PATCH",
+       "/api/v1/municipalities/{id}",
+       "municipalities",
+       "Change a municipality (its officers)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
-         WEEFSEL_ASSIGN_OR_RETURN(auto m, P.UpdateMunicipality(c.who, c.Path<MunicipalityTag>(0),
-                                                               [&](domain::Municipality& x) { return Apply(c.body, x); }));
+         WEEFSEL_ASSIGN_OR_RETURN(auto m,
+                                  P.UpdateMunicipality(c.who, c.Path<MunicipalityTag>(0),
+                                                       [&](domain::Municipality& x) { return Apply(c.body, x); }));
          return Ok(ToJson(m));
        }});
 
   // Actors and ties.
-  Add({"GET", "/api/v1/actors", "actors", "List actors (filters: municipality, kind, theme, q; sort: name, kind, size, area)",
-       false, false, true, with(kListQ, {"kind", "theme"}), [&P](Call& c) -> Result<Reply> {
+  Add({"GET", "/api/v1/actors", "actors",
+       "List actors (filters: municipality, kind, theme, q; sort: name, kind, size, area)", false, false, true,
+       with(kListQ, {"kind", "theme"}), [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListActors(PlusOne(q));
          if (!rows.ok()) return Rename(rows.status());
          return StorePage(c, q, *rows);
        }});
-  Add({"GET", "/api/v1/actors/{id}", "actors", "An actor", false, false, true, {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({"GET", "/api/v1/actors/{id}", "actors", "An actor", false, false, true, {}, [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto a, P.GetActor(c.Path<ActorTag>(0)));
          return Ok(ToJson(a));
        }});
-  Add({"POST", "/api/v1/actors", "actors", "Add an actor (officers of its municipality)", true, true, false, {},
+  Add({"POST",
+       "/api/v1/actors",
+       "actors",
+       "Add an actor (officers of its municipality)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          domain::Actor a;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, a));
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateActor(c.who, a));
          return Ok(ToJson(made), 201);
        }});
-  Add({"PATCH", "/api/v1/actors/{id}", "actors", "Change an actor (its members, officers of its municipality)", true, true, false, {},
+  Add({"PATCH",
+       "/api/v1/actors/{id}",
+       "actors",
+       "Change an actor (its members, officers of its municipality)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
-         WEEFSEL_ASSIGN_OR_RETURN(auto a, P.UpdateActor(c.who, c.Path<ActorTag>(0), [&](domain::Actor& x) { return Apply(c.body, x); }));
+         WEEFSEL_ASSIGN_OR_RETURN(
+             auto a, P.UpdateActor(c.who, c.Path<ActorTag>(0), [&](domain::Actor& x) { return Apply(c.body, x); }));
          return Ok(ToJson(a));
        }});
-  Add({"DELETE", "/api/v1/actors/{id}", "actors", "Remove an actor and its ties (officers of its municipality)", true, false, false, {},
+  Add({"DELETE",
+       "/api/v1/actors/{id}",
+       "actors",
+       "Remove an actor and its ties (officers of its municipality)",
+       true,
+       false,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.DeleteActor(c.who, c.Path<ActorTag>(0)));
          return NoContent();
@@ -416,8 +572,15 @@ void Api::BuildRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(auto ties, P.TiesOf(c.Path<ActorTag>(0)));
          return MemoryPage(c, q, ties);
        }});
-  Add({"POST", "/api/v1/actors/{id}/ties", "ties", "Declare a tie from this actor to another (members of either, officers)",
-       true, true, false, {}, [&P](Call& c) -> Result<Reply> {
+  Add({"POST",
+       "/api/v1/actors/{id}/ties",
+       "ties",
+       "Declare a tie from this actor to another (members of either, officers)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
          domain::Tie t;
          t.a = c.Path<ActorTag>(0);
          if (c.body.contains("a")) return Status::InvalidArgument("tie.a: given by the path");
@@ -426,13 +589,20 @@ void Api::BuildRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateTie(c.who, t));
          return Ok(ToJson(made), 201);
        }});
-  Add({"DELETE", "/api/v1/actors/{id}/ties/{tie}", "ties", "Remove a tie (members of either actor, officers)", true, false, false, {},
+  Add({"DELETE",
+       "/api/v1/actors/{id}/ties/{tie}",
+       "ties",
+       "Remove a tie (members of either actor, officers)",
+       true,
+       false,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.DeleteTie(c.who, c.Path<ActorTag>(0), c.Path<TieTag>(1)));
          return NoContent();
        }});
-  Add({"GET", "/api/v1/ties", "ties", "List ties (filter: municipality of either end; sort: weight, from)", false, false, true,
-       with(kPage, {"municipality", "sort"}), [&P](Call& c) -> Result<Reply> {
+  Add({"GET", "/api/v1/ties", "ties", "List ties (filter: municipality of either end; sort: weight, from)", false,
+       false, true, with(kPage, {"municipality", "sort"}), [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListTies(PlusOne(q));
          if (!rows.ok()) return Rename(rows.status());
@@ -441,26 +611,47 @@ void Api::BuildRoutes() {
 
   // Challenges.
   Add({"GET", "/api/v1/challenges", "challenges",
-       "List challenges (filters: municipality, theme, phase, q; sort: title, created_at, deadline, budget_eur)", false, false, true,
-       with(kListQ, {"theme", "phase"}), [&P](Call& c) -> Result<Reply> {
+       "List challenges (filters: municipality, theme, phase, q; sort: title, created_at, deadline, budget_eur)", false,
+       false, true, with(kListQ, {"theme", "phase"}), [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListChallenges(PlusOne(q));
          if (!rows.ok()) return Rename(rows.status());
          return StorePage(c, q, *rows);
        }});
-  Add({"GET", "/api/v1/challenges/{id}", "challenges", "A challenge", false, false, true, {},
+  Add({"GET",
+       "/api/v1/challenges/{id}",
+       "challenges",
+       "A challenge",
+       false,
+       false,
+       true,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetChallenge(c.Path<ChallengeTag>(0)));
          return Ok(ToJson(x));
        }});
-  Add({"POST", "/api/v1/challenges", "challenges", "Post a challenge (officers of its municipality)", true, true, false, {},
+  Add({"POST",
+       "/api/v1/challenges",
+       "challenges",
+       "Post a challenge (officers of its municipality)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          domain::Challenge x;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, x));
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateChallenge(c.who, x));
          return Ok(ToJson(made), 201);
        }});
-  Add({"PATCH", "/api/v1/challenges/{id}", "challenges", "Change a challenge or its phase (officers)", true, true, false, {},
+  Add({"PATCH",
+       "/api/v1/challenges/{id}",
+       "challenges",
+       "Change a challenge or its phase (officers)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.UpdateChallenge(c.who, c.Path<ChallengeTag>(0),
                                                             [&](domain::Challenge& y) { return Apply(c.body, y); }));
@@ -468,30 +659,49 @@ void Api::BuildRoutes() {
        }});
 
   // Matches (the match engine on a snapshot of the store, rebuilt when the data change).
-  Add({"GET", "/api/v1/challenges/{id}/matches", "challenges",
-       "The actors that fit a challenge, best first, each with the reasons that carried it", false, false, true, {"limit"},
+  Add({"GET",
+       "/api/v1/challenges/{id}/matches",
+       "challenges",
+       "The actors that fit a challenge, best first, each with the reasons that carried it",
+       false,
+       false,
+       true,
+       {"limit"},
        [this](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto ranked, matches_.MatchesFor(c.Path<ChallengeTag>(0), static_cast<int>(q.limit)));
          Json items = Json::array();
          for (const auto& m : ranked) {
            Json reasons = Json::array();
-           for (const auto& r : m.reasons) reasons.push_back({{"code", r.code}, {"detail", r.detail}, {"contribution", r.contribution}});
-           items.push_back({{"actor", m.actor.value()}, {"name", m.name}, {"sector", domain::SectorCode(m.sector)}, {"score", m.score},
-                            {"community", m.community}, {"unexpected", m.unexpected}, {"reasons", reasons}});
+           for (const auto& r : m.reasons)
+             reasons.push_back({{"code", r.code}, {"detail", r.detail}, {"contribution", r.contribution}});
+           items.push_back({{"actor", m.actor.value()},
+                            {"name", m.name},
+                            {"sector", domain::SectorCode(m.sector)},
+                            {"score", m.score},
+                            {"community", m.community},
+                            {"unexpected", m.unexpected},
+                            {"reasons", reasons}});
          }
          return Ok({{"items", items}, {"limit", q.limit}});
        }});
 
   // Coalitions.
-  Add({"GET", "/api/v1/challenges/{id}/coalitions", "coalitions", "The coalitions proposed for a challenge", false, false, true, kPage,
-       [&P](Call& c) -> Result<Reply> {
+  Add({"GET", "/api/v1/challenges/{id}/coalitions", "coalitions", "The coalitions proposed for a challenge", false,
+       false, true, kPage, [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.CoalitionsOf(c.Path<ChallengeTag>(0)));
          return MemoryPage(c, q, rows);
        }});
-  Add({"POST", "/api/v1/challenges/{id}/coalitions", "coalitions", "Propose a coalition (officers of the challenge's municipality)",
-       true, true, false, {}, [&P](Call& c) -> Result<Reply> {
+  Add({"POST",
+       "/api/v1/challenges/{id}/coalitions",
+       "coalitions",
+       "Propose a coalition (officers of the challenge's municipality)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
          domain::Coalition x;
          if (c.body.contains("challenge")) return Status::InvalidArgument("coalition.challenge: given by the path");
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, x));
@@ -499,7 +709,14 @@ void Api::BuildRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.ProposeCoalition(c.who, x));
          return Ok(ToJson(made), 201);
        }});
-  Add({"GET", "/api/v1/coalitions/{id}", "coalitions", "A coalition with its members", false, false, true, {},
+  Add({"GET",
+       "/api/v1/coalitions/{id}",
+       "coalitions",
+       "A coalition with its members",
+       false,
+       false,
+       true,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetCoalition(c.Path<CoalitionTag>(0)));
          return Ok(ToJson(x));
@@ -510,11 +727,19 @@ void Api::BuildRoutes() {
     Result<domain::Coalition> (service::Platform::*fn)(const Principal&, CoalitionId, ActorId);
     bool officer;
   };
-  for (const Answer& ans : {Answer{"invite", "Invite an actor into the coalition (officers)", &service::Platform::Invite, true},
-                            Answer{"accept", "Accept the invitation of an actor (its members)", &service::Platform::Accept, false},
-                            Answer{"decline", "Decline the invitation of an actor (its members)", &service::Platform::Decline, false}}) {
+  for (const Answer& ans :
+       {Answer{"invite", "Invite an actor into the coalition (officers)", &service::Platform::Invite, true},
+        Answer{"accept", "Accept the invitation of an actor (its members)", &service::Platform::Accept, false},
+        Answer{"decline", "Decline the invitation of an actor (its members)", &service::Platform::Decline, false}}) {
     auto fn = ans.fn;
-    Add({"POST", std::string("/api/v1/coalitions/{id}/") + ans.verb, "coalitions", ans.summary, true, true, false, {},
+    Add({"POST",
+         std::string("/api/v1/coalitions/{id}/") + ans.verb,
+         "coalitions",
+         ans.summary,
+         true,
+         true,
+         false,
+         {},
          [&P, fn](Call& c) -> Result<Reply> {
            WEEFSEL_ASSIGN_OR_RETURN(ActorId a, ActorOfBody(c.body));
            WEEFSEL_ASSIGN_OR_RETURN(auto x, (P.*fn)(c.who, c.Path<CoalitionTag>(0), a));
@@ -523,33 +748,61 @@ void Api::BuildRoutes() {
   }
 
   // Proposals.
-  Add({"GET", "/api/v1/challenges/{id}/proposals", "proposals", "The proposals for a challenge", false, false, true, kPage,
-       [&P](Call& c) -> Result<Reply> {
+  Add({"GET", "/api/v1/challenges/{id}/proposals", "proposals", "The proposals for a challenge", false, false, true,
+       kPage, [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.ProposalsOf(c.Path<ChallengeTag>(0)));
          return MemoryPage(c, q, rows);
        }});
-  Add({"POST", "/api/v1/coalitions/{id}/proposals", "proposals", "Write a proposal (members of the coalition's actors)", true, true,
-       false, {}, [&P](Call& c) -> Result<Reply> {
+  Add({"POST",
+       "/api/v1/coalitions/{id}/proposals",
+       "proposals",
+       "Write a proposal (members of the coalition's actors)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
          domain::ProposalVersion v;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, v));
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateProposal(c.who, c.Path<CoalitionTag>(0), v));
          return Ok(ToJson(made), 201);
        }});
-  Add({"GET", "/api/v1/proposals/{id}", "proposals", "A proposal with all its versions", false, false, true, {},
+  Add({"GET",
+       "/api/v1/proposals/{id}",
+       "proposals",
+       "A proposal with all its versions",
+       false,
+       false,
+       true,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetProposal(c.Path<ProposalTag>(0)));
          return Ok(ToJson(x));
        }});
-  Add({"POST", "/api/v1/proposals/{id}/versions", "proposals", "Add a new version (members of the coalition's actors)", true, true,
-       false, {}, [&P](Call& c) -> Result<Reply> {
+  Add({"POST",
+       "/api/v1/proposals/{id}/versions",
+       "proposals",
+       "Add a new version (members of the coalition's actors)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
          domain::ProposalVersion v;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, v));
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddVersion(c.who, c.Path<ProposalTag>(0), v));
          return Ok(ToJson(x), 201);
        }});
-  Add({"POST", "/api/v1/proposals/{id}/status", "proposals", "Submit (coalition) or decide on (officers) a proposal", true, true,
-       false, {}, [&P](Call& c) -> Result<Reply> {
+  Add({"POST",
+       "/api/v1/proposals/{id}/status",
+       "proposals",
+       "Submit (coalition) or decide on (officers) a proposal",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(std::string status, StringOfBody(c.body, "status", 20));
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.SetProposalStatus(c.who, c.Path<ProposalTag>(0), status));
          return Ok(ToJson(x));
@@ -560,45 +813,90 @@ void Api::BuildRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.CommentsOf(c.Path<ProposalTag>(0)));
          return MemoryPage(c, q, rows);
        }});
-  Add({"POST", "/api/v1/proposals/{id}/comments", "proposals", "Comment on a proposal (any signed-in user)", true, true, false, {},
+  Add({"POST",
+       "/api/v1/proposals/{id}/comments",
+       "proposals",
+       "Comment on a proposal (any signed-in user)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(std::string text, StringOfBody(c.body, "text", 5000));
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddComment(c.who, c.Path<ProposalTag>(0), text));
          return Ok(ToJson(x), 201);
        }});
-  Add({"POST", "/api/v1/proposals/{id}/supports", "proposals", "Support a proposal (residents of its municipality, once)", true,
-       false, false, {}, [&P](Call& c) -> Result<Reply> {
+  Add({"POST",
+       "/api/v1/proposals/{id}/supports",
+       "proposals",
+       "Support a proposal (residents of its municipality, once)",
+       true,
+       false,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.Support(c.who, c.Path<ProposalTag>(0)));
          return Ok(ToJson(x), 201);
        }});
 
   // Rounds and ballots.
-  Add({"GET", "/api/v1/rounds", "rounds", "List participatory-budgeting rounds (filter: municipality; sort: name, budget_eur)",
-       false, false, true, with(kPage, {"municipality", "sort"}), [&P](Call& c) -> Result<Reply> {
+  Add({"GET", "/api/v1/rounds", "rounds",
+       "List participatory-budgeting rounds (filter: municipality; sort: name, budget_eur)", false, false, true,
+       with(kPage, {"municipality", "sort"}), [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListRounds(PlusOne(q));
          if (!rows.ok()) return Rename(rows.status());
          return StorePage(c, q, *rows);
        }});
-  Add({"GET", "/api/v1/rounds/{id}", "rounds", "A round with its projects", false, false, true, {},
+  Add({"GET",
+       "/api/v1/rounds/{id}",
+       "rounds",
+       "A round with its projects",
+       false,
+       false,
+       true,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetRound(c.Path<RoundTag>(0)));
          return Ok(ToJson(x));
        }});
-  Add({"POST", "/api/v1/rounds", "rounds", "Open a round (officers of its municipality)", true, true, false, {},
+  Add({"POST",
+       "/api/v1/rounds",
+       "rounds",
+       "Open a round (officers of its municipality)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          domain::Round r;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, r));
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateRound(c.who, r));
          return Ok(ToJson(made), 201);
        }});
-  Add({"PATCH", "/api/v1/rounds/{id}", "rounds", "Change a round's projects and limits before voting (officers)", true, true, false, {},
+  Add({"PATCH",
+       "/api/v1/rounds/{id}",
+       "rounds",
+       "Change a round's projects and limits before voting (officers)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
-         if (c.body.contains("phase")) return Status::InvalidArgument("round.phase: use POST /api/v1/rounds/{id}/phase");
-         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.UpdateRound(c.who, c.Path<RoundTag>(0), [&](domain::Round& y) { return Apply(c.body, y); }));
+         if (c.body.contains("phase"))
+           return Status::InvalidArgument("round.phase: use POST /api/v1/rounds/{id}/phase");
+         WEEFSEL_ASSIGN_OR_RETURN(
+             auto x, P.UpdateRound(c.who, c.Path<RoundTag>(0), [&](domain::Round& y) { return Apply(c.body, y); }));
          return Ok(ToJson(x));
        }});
-  Add({"POST", "/api/v1/rounds/{id}/phase", "rounds", "Move a round to a later phase (officers)", true, true, false, {},
+  Add({"POST",
+       "/api/v1/rounds/{id}/phase",
+       "rounds",
+       "Move a round to a later phase (officers)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(std::string s, StringOfBody(c.body, "phase", 20));
          auto phase = domain::ParseRoundPhase(s);
@@ -606,50 +904,93 @@ void Api::BuildRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.SetRoundPhase(c.who, c.Path<RoundTag>(0), *phase));
          return Ok(ToJson(x));
        }});
-  Add({"PUT", "/api/v1/rounds/{id}/ballot", "rounds", "Cast or replace your ballot while voting is open (residents)", true, true,
-       false, {}, [&P](Call& c) -> Result<Reply> {
+  Add({"PUT",
+       "/api/v1/rounds/{id}/ballot",
+       "rounds",
+       "Cast or replace your ballot while voting is open (residents)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto entries, DecodeBallot(c.body));
          WEEFSEL_ASSIGN_OR_RETURN(auto b, P.CastBallot(c.who, c.Path<RoundTag>(0), entries));
          return Ok(ToJson(b));
        }});
-  Add({"GET", "/api/v1/rounds/{id}/ballot", "rounds", "Your own ballot in a round", true, false, false, {},
+  Add({"GET",
+       "/api/v1/rounds/{id}/ballot",
+       "rounds",
+       "Your own ballot in a round",
+       true,
+       false,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto b, P.OwnBallot(c.who, c.Path<RoundTag>(0)));
          return Ok(ToJson(b));
        }});
 
   // Experiments.
-  Add({"GET", "/api/v1/experiments", "experiments", "List experiments (sort: status)", false, false, true, with(kPage, {"sort"}),
-       [&P](Call& c) -> Result<Reply> {
+  Add({"GET", "/api/v1/experiments", "experiments", "List experiments (sort: status)", false, false, true,
+       with(kPage, {"sort"}), [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListExperiments(PlusOne(q));
          if (!rows.ok()) return Rename(rows.status());
          return StorePage(c, q, *rows);
        }});
-  Add({"GET", "/api/v1/experiments/{id}", "experiments", "An experiment with indicators, measurements and milestones", false, false,
-       true, {}, [&P](Call& c) -> Result<Reply> {
+  Add({"GET",
+       "/api/v1/experiments/{id}",
+       "experiments",
+       "An experiment with indicators, measurements and milestones",
+       false,
+       false,
+       true,
+       {},
+       [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetExperiment(c.Path<ExperimentTag>(0)));
          return Ok(ToJson(x));
        }});
-  Add({"POST", "/api/v1/experiments", "experiments", "Start an experiment for a proposal (officers)", true, true, false, {},
+  Add({"POST",
+       "/api/v1/experiments",
+       "experiments",
+       "Start an experiment for a proposal (officers)",
+       true,
+       true,
+       false,
+       {},
        [&P](Call& c) -> Result<Reply> {
          domain::Experiment e;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, e));
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateExperiment(c.who, e));
          return Ok(ToJson(made), 201);
        }});
-  Add({"PATCH", "/api/v1/experiments/{id}", "experiments", "Change an experiment: status, outcome, milestones (officers)", true, true,
-       false, {}, [&P](Call& c) -> Result<Reply> {
+  Add({"PATCH",
+       "/api/v1/experiments/{id}",
+       "experiments",
+       "Change an experiment: status, outcome, milestones (officers)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
          if (c.body.contains("proposal")) return Status::InvalidArgument("experiment.proposal: cannot change");
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.UpdateExperiment(c.who, c.Path<ExperimentTag>(0),
                                                              [&](domain::Experiment& y) { return Apply(c.body, y); }));
          return Ok(ToJson(x));
        }});
-  Add({"POST", "/api/v1/experiments/{id}/indicators/{indicator}/measurements", "experiments",
-       "Record a measurement (officers, coalition members)", true, true, false, {}, [&P](Call& c) -> Result<Reply> {
+  Add({"POST",
+       "/api/v1/experiments/{id}/indicators/{indicator}/measurements",
+       "experiments",
+       "Record a measurement (officers, coalition members)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
          domain::Measurement m;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, m));
-         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddMeasurement(c.who, c.Path<ExperimentTag>(0), c.Path<IndicatorTag>(1), m));
+         WEEFSEL_ASSIGN_OR_RETURN(auto x,
+                                  P.AddMeasurement(c.who, c.Path<ExperimentTag>(0), c.Path<IndicatorTag>(1), m));
          return Ok(ToJson(x), 201);
        }});
 }
@@ -665,15 +1006,16 @@ Json Api::OpenApi() const {
     for (const auto& s : r.segments) {
       if (s.size() > 2 && s.front() == '{') {
         std::string name = s.substr(1, s.size() - 2);
-        params.push_back({{"name", name}, {"in", "path"}, {"required", true},
-                          {"schema", {{"type", "integer"}, {"minimum", 1}}}});
+        params.push_back(
+            {{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "integer"}, {"minimum", 1}}}});
         opid += "_by_" + name;
       } else {
         opid += "_" + s;
       }
     }
     for (const auto& q : r.query) {
-      Json schema = (q == "limit" || q == "offset" || q == "municipality") ? Json{{"type", "integer"}} : Json{{"type", "string"}};
+      Json schema =
+          (q == "limit" || q == "offset" || q == "municipality") ? Json{{"type", "integer"}} : Json{{"type", "string"}};
       if (q == "limit") schema["maximum"] = options_.max_page_size;
       params.push_back({{"name", q}, {"in", "query"}, {"required", false}, {"schema", schema}});
     }
@@ -683,16 +1025,18 @@ Json Api::OpenApi() const {
     if (!params.empty()) op["parameters"] = params;
     if (r.has_body)
       op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
-    Json problem = {{"description", "An RFC 9457 problem naming the field at fault"},
-                    {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+    Json problem = {
+        {"description", "An RFC 9457 problem naming the field at fault"},
+        {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
     Json ok = {{"description", "Success"}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
     Json responses = Json::object();
     if (r.method == "DELETE" || r.path == "/api/v1/auth/logout" || r.path == "/api/v1/users/{id}/grants/revoke")
       responses["204"] = {{"description", "Done"}};
     else
-      responses[r.method == "POST" && r.path.find("/invite") == std::string::npos && r.path.find("/accept") == std::string::npos &&
-                        r.path.find("/decline") == std::string::npos && r.path.find("/status") == std::string::npos &&
-                        r.path.find("/phase") == std::string::npos && r.path != "/api/v1/auth/login"
+      responses[r.method == "POST" && r.path.find("/invite") == std::string::npos &&
+                        r.path.find("/accept") == std::string::npos && r.path.find("/decline") == std::string::npos &&
+                        r.path.find("/status") == std::string::npos && r.path.find("/phase") == std::string::npos &&
+                        r.path != "/api/v1/auth/login"
                     ? "201"
                     : "200"] = ok;
     if (r.method == "GET") responses["304"] = {{"description", "Not modified (If-None-Match matched the ETag)"}};
@@ -710,19 +1054,26 @@ Json Api::OpenApi() const {
                            {"instance", {{"type", "string"}}},
                            {"field", {{"type", "string"}}},
                            {"request_id", {{"type", "string"}}}}}};
-  return {{"openapi", "3.1.0"},
-          {"info",
-           {{"title", "weefsel API"},
-            {"version", "1"},
-            {"description", "weefsel: an open platform for social innovation in Dutch municipalities. See docs/api.md."},
-            {"license", {{"name", "AGPL-3.0-or-later"}, {"identifier", "AGPL-3.0-or-later"}}}}},
-          {"paths", paths},
-          {"components",
-           {{"schemas", {{"Problem", problem_schema}}},
-            {"securitySchemes",
-             {{"session", {{"type", "apiKey"}, {"in", "cookie"}, {"name", kSessionCookie},
-                           {"description", "Session cookie from POST /api/v1/auth/login; state-changing requests also need the X-CSRF-Token header"}}},
-              {"token", {{"type", "http"}, {"scheme", "bearer"}, {"description", "API token from POST /api/v1/auth/tokens"}}}}}}}};
+  return {
+      {"openapi", "3.1.0"},
+      {"info",
+       {{"title", "weefsel API"},
+        {"version", "1"},
+        {"description", "weefsel: an open platform for social innovation in Dutch municipalities. See docs/api.md."},
+        {"license", {{"name", "AGPL-3.0-or-later"}, {"identifier", "AGPL-3.0-or-later"}}}}},
+      {"paths", paths},
+      {"components",
+       {{"schemas", {{"Problem", problem_schema}}},
+        {"securitySchemes",
+         {{"session",
+           {{"type", "apiKey"},
+            {"in", "cookie"},
+            {"name", kSessionCookie},
+            {"description",
+             "Session cookie from POST /api/v1/auth/login; state-changing requests also need the X-CSRF-Token "
+             "header"}}},
+          {"token",
+           {{"type", "http"}, {"scheme", "bearer"}, {"description", "API token from POST /api/v1/auth/tokens"}}}}}}}};
 }
 
 // ---- the pipeline ---------------------------------------------------------------------------
@@ -737,8 +1088,10 @@ const Route* Api::Match(const std::string& method, const std::string& path, std:
     bool ok = true;
     for (size_t i = 0; i < segs.size() && ok; ++i) {
       const std::string& s = r.segments[i];
-      if (s.size() > 2 && s.front() == '{') got.push_back(segs[i]);
-      else ok = s == segs[i];
+      if (s.size() > 2 && s.front() == '{')
+        got.push_back(segs[i]);
+      else
+        ok = s == segs[i];
     }
     if (!ok) continue;
     if (r.method == method) {
@@ -774,7 +1127,8 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
   if (!route) {
     if (!allow.empty()) {
       res.set_header("Allow", allow);
-      Problem(res, Status::InvalidArgument("method: " + req.method + " is not allowed here (allowed: " + allow + ")"), req.path, 405);
+      Problem(res, Status::InvalidArgument("method: " + req.method + " is not allowed here (allowed: " + allow + ")"),
+              req.path, 405);
     } else {
       Problem(res, Status::NotFound("path: no route " + req.method + " " + req.path), req.path);
     }
@@ -792,8 +1146,9 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
     return Problem(res, Status::InvalidArgument("Content-Type: send application/json"), req.path, 415);
   for (const auto& [k, v] : req.params) {
     if (std::find(route->query.begin(), route->query.end(), k) == route->query.end())
-      return fail(Status::InvalidArgument(k + ": unknown query parameter" +
-                                          (route->query.empty() ? "" : " (accepted: " + Join(route->query, ", ") + ")")));
+      return fail(
+          Status::InvalidArgument(k + ": unknown query parameter" +
+                                  (route->query.empty() ? "" : " (accepted: " + Join(route->query, ", ") + ")")));
     if (v.size() > 1000) return fail(Status::InvalidArgument(k + ": at most 1000 characters"));
   }
 
@@ -827,7 +1182,8 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
   std::string auth = req.get_header_value("Authorization");
   UserId user;
   if (!auth.empty()) {
-    if (!StartsWith(auth, "Bearer ")) return fail(Status::Unauthenticated("Authorization: only Bearer API tokens are accepted"));
+    if (!StartsWith(auth, "Bearer "))
+      return fail(Status::Unauthenticated("Authorization: only Bearer API tokens are accepted"));
     auto u = platform_.accounts().FindToken(std::string(Trim(auth.substr(7))));
     if (!u) return fail(Status::Unauthenticated("Authorization: unknown API token"));
     user = *u;
@@ -841,7 +1197,9 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
   }
   if (user.valid()) {
     auto who = platform_.PrincipalOf(user);
-    if (!who.ok()) return fail(who.status().code() == StatusCode::kNotFound ? Status::Unauthenticated("the account no longer exists") : who.status());
+    if (!who.ok())
+      return fail(who.status().code() == StatusCode::kNotFound ? Status::Unauthenticated("the account no longer exists")
+                                                               : who.status());
     call.who = std::move(who).value();
   }
 

@@ -22,8 +22,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <unordered_map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/status.h"
@@ -33,32 +33,32 @@
 
 namespace weefsel::http {
 
-struct Call;     // one request as a handler sees it (api.cc)
+struct Call;  // one request as a handler sees it (api.cc)
 struct Reply {
   int status = 200;
-  Json json;                  // the body, unless `raw` is set
-  std::string raw;            // a pre-encoded body (with content_type)
+  Json json;        // the body, unless `raw` is set
+  std::string raw;  // a pre-encoded body (with content_type)
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
 };
 using Handler = std::function<Result<Reply>(Call&)>;
 
 struct Route {
-  std::string method;                 // GET, POST, PUT, PATCH, DELETE
-  std::string path;                   // "/api/v1/actors/{id}"; every {param} is a positive integer
-  std::string tag;                    // OpenAPI tag
+  std::string method;  // GET, POST, PUT, PATCH, DELETE
+  std::string path;    // "/api/v1/actors/{id}"; every {param} is a positive integer
+  std::string tag;     // OpenAPI tag
   std::string summary;
-  bool needs_user = false;            // documented security; the service decides the rights
-  bool has_body = false;              // expects a JSON object
-  bool cached = false;                // public read, cached per data version
-  std::vector<std::string> query;     // accepted query parameters
+  bool needs_user = false;         // documented security; the service decides the rights
+  bool has_body = false;           // expects a JSON object
+  bool cached = false;             // public read, cached per data version
+  std::vector<std::string> query;  // accepted query parameters
   Handler handler;
   std::vector<std::string> segments;  // path split on '/'
 };
 
 struct ApiOptions {
-  bool secure_cookies = false;        // add Secure to the session cookie (behind TLS)
-  size_t cache_entries = 4096;        // response cache size (cleared when full)
+  bool secure_cookies = false;  // add Secure to the session cookie (behind TLS)
+  size_t cache_entries = 4096;  // response cache size (cleared when full)
   int64_t max_page_size = 100;
   int64_t default_page_size = 20;
 };

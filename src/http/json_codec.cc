@@ -13,7 +13,8 @@ Json IdJson(Id<Tag> id) {
 }
 
 Json MilestoneJson(const domain::Milestone& m) {
-  return {{"title", m.title}, {"due", m.due}, {"amount_eur", m.amount_eur}, {"status", m.status}, {"evidence", m.evidence}};
+  return {
+      {"title", m.title}, {"due", m.due}, {"amount_eur", m.amount_eur}, {"status", m.status}, {"evidence", m.evidence}};
 }
 
 }  // namespace
@@ -23,12 +24,16 @@ Status CheckJsonDepth(std::string_view body, int max_depth) {
   bool in_string = false, escape = false;
   for (char c : body) {
     if (in_string) {
-      if (escape) escape = false;
-      else if (c == '\\') escape = true;
-      else if (c == '"') in_string = false;
+      if (escape)
+        escape = false;
+      else if (c == '\\')
+        escape = true;
+      else if (c == '"')
+        in_string = false;
       continue;
     }
-    if (c == '"') in_string = true;
+    if (c == '"')
+      in_string = true;
     else if (c == '{' || c == '[') {
       if (++depth > max_depth)
         return Status::InvalidArgument("body: JSON nested deeper than " + std::to_string(max_depth) + " levels");
@@ -57,7 +62,10 @@ Status Fields::Str(const char* name, std::string& out, size_t max) {
   if (!Has(name)) return Status::Ok();
   Seen(name);
   const Json& v = j_.at(name);
-  if (v.is_null()) { out.clear(); return Status::Ok(); }
+  if (v.is_null()) {
+    out.clear();
+    return Status::Ok();
+  }
   if (!v.is_string()) return Error(name, "must be a string");
   const auto& s = v.get_ref<const std::string&>();
   if (s.size() > max) return Error(name, "at most " + std::to_string(max) + " characters");
@@ -69,10 +77,16 @@ Status Fields::Int(const char* name, int64_t& out) {
   if (!Has(name)) return Status::Ok();
   Seen(name);
   const Json& v = j_.at(name);
-  if (v.is_number_integer()) { out = v.get<int64_t>(); return Status::Ok(); }
+  if (v.is_number_integer()) {
+    out = v.get<int64_t>();
+    return Status::Ok();
+  }
   if (v.is_number_float()) {
     double d = v.get<double>();
-    if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -9e15 && d < 9e15) { out = static_cast<int64_t>(d); return Status::Ok(); }
+    if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -9e15 && d < 9e15) {
+      out = static_cast<int64_t>(d);
+      return Status::Ok();
+    }
   }
   return Error(name, "must be an integer");
 }
@@ -112,7 +126,8 @@ Status Fields::StrList(const char* name, std::vector<std::string>& out, size_t m
   std::vector<std::string> r;
   for (const auto& e : v) {
     if (!e.is_string()) return Error(name, "must be a list of strings");
-    if (e.get_ref<const std::string&>().size() > max_len) return Error(name, "items of at most " + std::to_string(max_len) + " characters");
+    if (e.get_ref<const std::string&>().size() > max_len)
+      return Error(name, "items of at most " + std::to_string(max_len) + " characters");
     r.push_back(e.get<std::string>());
   }
   out = std::move(r);
@@ -170,21 +185,36 @@ Status ApplyMilestone(const Json& j, domain::Milestone& m, const std::string& en
 // ---- encoders -------------------------------------------------------------------------------
 
 Json ToJson(const domain::Municipality& m) {
-  return {{"id", m.id.value()}, {"cbs_code", m.cbs_code}, {"name", m.name}, {"province", m.province},
-          {"population", m.population}, {"lat", m.lat}, {"lon", m.lon}};
+  return {{"id", m.id.value()},         {"cbs_code", m.cbs_code}, {"name", m.name}, {"province", m.province},
+          {"population", m.population}, {"lat", m.lat},           {"lon", m.lon}};
 }
 
 Json ToJson(const domain::Actor& a) {
-  return {{"id", a.id.value()}, {"name", a.name}, {"kind", domain::ActorKindCode(a.kind)},
-          {"sector", domain::SectorCode(domain::SectorOf(a.kind))}, {"municipality", IdJson(a.municipality)},
-          {"area", a.area}, {"themes", a.themes}, {"capabilities", a.capabilities}, {"description", a.description},
-          {"size", a.size}, {"website", a.website}, {"generated", a.generated}, {"source", a.source}};
+  return {{"id", a.id.value()},
+          {"name", a.name},
+          {"kind", domain::ActorKindCode(a.kind)},
+          {"sector", domain::SectorCode(domain::SectorOf(a.kind))},
+          {"municipality", IdJson(a.municipality)},
+          {"area", a.area},
+          {"themes", a.themes},
+          {"capabilities", a.capabilities},
+          {"description", a.description},
+          {"size", a.size},
+          {"website", a.website},
+          {"generated", a.generated},
+          {"source", a.source}};
 }
 
 Json ToJson(const domain::Tie& t) {
-  return {{"id", t.id.value()}, {"a", t.a.value()}, {"b", t.b.value()}, {"weight", t.weight},
-          {"kind", domain::TieKindCode(t.kind)}, {"source", domain::TieSourceCode(t.source)},
-          {"from", t.from}, {"until", t.until}, {"note", t.note}};
+  return {{"id", t.id.value()},
+          {"a", t.a.value()},
+          {"b", t.b.value()},
+          {"weight", t.weight},
+          {"kind", domain::TieKindCode(t.kind)},
+          {"source", domain::TieSourceCode(t.source)},
+          {"from", t.from},
+          {"until", t.until},
+          {"note", t.note}};
 }
 
 Json ToJson(const domain::Challenge& c) {
@@ -192,19 +222,33 @@ Json ToJson(const domain::Challenge& c) {
   for (const auto& n : c.capabilities) caps.push_back({{"capability", n.capability}, {"weight", n.weight}});
   Json mix = Json::object();
   for (const auto& [sector, n] : c.sector_mix) mix[std::string(domain::SectorCode(sector))] = n;
-  return {{"id", c.id.value()}, {"municipality", IdJson(c.municipality)}, {"title", c.title}, {"text", c.text},
-          {"language", c.language}, {"themes", c.themes}, {"capabilities", caps}, {"sector_mix", mix},
-          {"max_coalition_size", c.max_coalition_size}, {"budget_eur", c.budget_eur}, {"area", c.area},
-          {"deadline", c.deadline}, {"phase", domain::ChallengePhaseCode(c.phase)}, {"owner", IdJson(c.owner)},
+  return {{"id", c.id.value()},
+          {"municipality", IdJson(c.municipality)},
+          {"title", c.title},
+          {"text", c.text},
+          {"language", c.language},
+          {"themes", c.themes},
+          {"capabilities", caps},
+          {"sector_mix", mix},
+          {"max_coalition_size", c.max_coalition_size},
+          {"budget_eur", c.budget_eur},
+          {"area", c.area},
+          {"deadline", c.deadline},
+          {"phase", domain::ChallengePhaseCode(c.phase)},
+          {"owner", IdJson(c.owner)},
           {"created_at", c.created_at}};
 }
 
 Json ToJson(const domain::Coalition& c) {
   Json members = Json::array();
   for (const auto& m : c.members)
-    members.push_back({{"actor", m.actor.value()}, {"role", m.role}, {"status", domain::MemberStatusCode(m.status)}, {"covers", m.covers}});
-  return {{"id", c.id.value()}, {"challenge", c.challenge.value()}, {"members", members},
-          {"status", domain::CoalitionStatusCode(c.status)}, {"explanation", c.explanation}, {"score", c.score},
+    members.push_back({{"actor", m.actor.value()},
+                       {"role", m.role},
+                       {"status", domain::MemberStatusCode(m.status)},
+                       {"covers", m.covers}});
+  return {{"id", c.id.value()},           {"challenge", c.challenge.value()},
+          {"members", members},           {"status", domain::CoalitionStatusCode(c.status)},
+          {"explanation", c.explanation}, {"score", c.score},
           {"created_at", c.created_at}};
 }
 
@@ -213,29 +257,50 @@ Json ToJson(const domain::Proposal& p) {
   for (const auto& v : p.versions) {
     Json ms = Json::array();
     for (const auto& m : v.milestones) ms.push_back(MilestoneJson(m));
-    versions.push_back({{"number", v.number}, {"title", v.title}, {"plan", v.plan}, {"budget_eur", v.budget_eur},
-                        {"milestones", ms}, {"indicators", v.indicators}, {"author", IdJson(v.author)}, {"created_at", v.created_at}});
+    versions.push_back({{"number", v.number},
+                        {"title", v.title},
+                        {"plan", v.plan},
+                        {"budget_eur", v.budget_eur},
+                        {"milestones", ms},
+                        {"indicators", v.indicators},
+                        {"author", IdJson(v.author)},
+                        {"created_at", v.created_at}});
   }
   return {{"id", p.id.value()}, {"coalition", p.coalition.value()}, {"challenge", p.challenge.value()},
-          {"status", p.status}, {"supports", p.supports}, {"versions", versions}};
+          {"status", p.status}, {"supports", p.supports},           {"versions", versions}};
 }
 
 Json ToJson(const domain::Round& r) {
   Json projects = Json::array();
   for (const auto& p : r.projects)
-    projects.push_back({{"project_id", p.project_id}, {"proposal", IdJson(p.proposal)}, {"title", p.title},
-                        {"cost_eur", p.cost_eur}, {"category", p.category}, {"neighbourhood", p.neighbourhood}});
-  return {{"id", r.id.value()}, {"municipality", IdJson(r.municipality)}, {"name", r.name}, {"budget_eur", r.budget_eur},
-          {"ballot_kind", domain::BallotKindCode(r.ballot_kind)}, {"rule", r.rule}, {"phase", domain::RoundPhaseCode(r.phase)},
-          {"min_length", r.min_length}, {"max_length", r.max_length}, {"max_points", r.max_points},
-          {"max_points_per_project", r.max_points_per_project}, {"projects", projects}};
+    projects.push_back({{"project_id", p.project_id},
+                        {"proposal", IdJson(p.proposal)},
+                        {"title", p.title},
+                        {"cost_eur", p.cost_eur},
+                        {"category", p.category},
+                        {"neighbourhood", p.neighbourhood}});
+  return {{"id", r.id.value()},
+          {"municipality", IdJson(r.municipality)},
+          {"name", r.name},
+          {"budget_eur", r.budget_eur},
+          {"ballot_kind", domain::BallotKindCode(r.ballot_kind)},
+          {"rule", r.rule},
+          {"phase", domain::RoundPhaseCode(r.phase)},
+          {"min_length", r.min_length},
+          {"max_length", r.max_length},
+          {"max_points", r.max_points},
+          {"max_points_per_project", r.max_points_per_project},
+          {"projects", projects}};
 }
 
 Json ToJson(const domain::Ballot& b) {
   Json entries = Json::array();
   for (const auto& e : b.entries) entries.push_back({{"project_id", e.project_id}, {"points", e.points}});
-  return {{"id", b.id.value()}, {"round", b.round.value()}, {"kind", domain::BallotKindCode(b.kind)},
-          {"entries", entries}, {"cast_at", b.cast_at}};
+  return {{"id", b.id.value()},
+          {"round", b.round.value()},
+          {"kind", domain::BallotKindCode(b.kind)},
+          {"entries", entries},
+          {"cast_at", b.cast_at}};
 }
 
 Json ToJson(const domain::Experiment& e) {
@@ -243,13 +308,19 @@ Json ToJson(const domain::Experiment& e) {
   for (const auto& i : e.indicators) {
     Json ms = Json::array();
     for (const auto& m : i.measurements) ms.push_back({{"date", m.date}, {"value", m.value}, {"source", m.source}});
-    indicators.push_back({{"id", i.id.value()}, {"name", i.name}, {"unit", i.unit}, {"baseline", i.baseline},
-                          {"target", i.target}, {"measurements", ms}});
+    indicators.push_back({{"id", i.id.value()},
+                          {"name", i.name},
+                          {"unit", i.unit},
+                          {"baseline", i.baseline},
+                          {"target", i.target},
+                          {"measurements", ms}});
   }
   Json ms = Json::array();
   for (const auto& m : e.milestones) ms.push_back(MilestoneJson(m));
-  return {{"id", e.id.value()}, {"proposal", e.proposal.value()}, {"hypotheses", e.hypotheses}, {"indicators", indicators},
-          {"milestones", ms}, {"status", e.status}, {"outcome", e.outcome}, {"learned", e.learned}};
+  return {{"id", e.id.value()},         {"proposal", e.proposal.value()},
+          {"hypotheses", e.hypotheses}, {"indicators", indicators},
+          {"milestones", ms},           {"status", e.status},
+          {"outcome", e.outcome},       {"learned", e.learned}};
 }
 
 Json ToJson(const domain::User& u) {
@@ -257,13 +328,16 @@ Json ToJson(const domain::User& u) {
 }
 
 Json ToJson(const domain::RoleGrant& g) {
-  return {{"user", g.user.value()}, {"role", domain::RoleCode(g.role)}, {"municipality", IdJson(g.municipality)},
+  return {{"user", g.user.value()},
+          {"role", domain::RoleCode(g.role)},
+          {"municipality", IdJson(g.municipality)},
           {"actor", IdJson(g.actor)}};
 }
 
 Json ToJson(const service::Comment& c) {
-  return {{"id", c.id}, {"proposal", c.proposal.value()}, {"author", c.author.value()}, {"author_name", c.author_name},
-          {"text", c.text}, {"created_at", c.created_at}};
+  return {
+      {"id", c.id},     {"proposal", c.proposal.value()}, {"author", c.author.value()}, {"author_name", c.author_name},
+      {"text", c.text}, {"created_at", c.created_at}};
 }
 
 Json ToJson(const service::Principal& p) {
@@ -305,7 +379,8 @@ Status Apply(const Json& j, domain::Tie& t) {
   WEEFSEL_RETURN_IF_ERROR(f.IdField("b", t.b));
   WEEFSEL_RETURN_IF_ERROR(f.Dbl("weight", t.weight));
   WEEFSEL_RETURN_IF_ERROR(EnumField(f, "kind", t.kind, [](const std::string& s) { return domain::ParseTieKind(s); }));
-  WEEFSEL_RETURN_IF_ERROR(EnumField(f, "source", t.source, [](const std::string& s) { return domain::ParseTieSource(s); }));
+  WEEFSEL_RETURN_IF_ERROR(
+      EnumField(f, "source", t.source, [](const std::string& s) { return domain::ParseTieSource(s); }));
   WEEFSEL_RETURN_IF_ERROR(f.Str("from", t.from, 10));
   WEEFSEL_RETURN_IF_ERROR(f.Str("until", t.until, 10));
   WEEFSEL_RETURN_IF_ERROR(f.Str("note", t.note, kMaxStringLength));
@@ -338,7 +413,8 @@ Status Apply(const Json& j, domain::Challenge& c) {
     for (auto it = mix.begin(); it != mix.end(); ++it) {
       auto s = domain::ParseSector(it.key());
       if (!s.ok()) return f.Error("sector_mix", s.status().message());
-      if (!it.value().is_number_integer()) return f.Error("sector_mix", "minimum for " + it.key() + " must be an integer");
+      if (!it.value().is_number_integer())
+        return f.Error("sector_mix", "minimum for " + it.key() + " must be an integer");
       out[*s] = it.value().get<int>();
     }
     c.sector_mix = std::move(out);
@@ -347,7 +423,8 @@ Status Apply(const Json& j, domain::Challenge& c) {
   WEEFSEL_RETURN_IF_ERROR(f.Int("budget_eur", c.budget_eur));
   WEEFSEL_RETURN_IF_ERROR(f.Str("area", c.area));
   WEEFSEL_RETURN_IF_ERROR(f.Str("deadline", c.deadline, 10));
-  WEEFSEL_RETURN_IF_ERROR(EnumField(f, "phase", c.phase, [](const std::string& s) { return domain::ParseChallengePhase(s); }));
+  WEEFSEL_RETURN_IF_ERROR(
+      EnumField(f, "phase", c.phase, [](const std::string& s) { return domain::ParseChallengePhase(s); }));
   WEEFSEL_RETURN_IF_ERROR(f.IdField("owner", c.owner));
   return f.Done();
 }
@@ -399,7 +476,8 @@ Status Apply(const Json& j, domain::Round& r) {
   WEEFSEL_RETURN_IF_ERROR(f.IdField("municipality", r.municipality));
   WEEFSEL_RETURN_IF_ERROR(f.Str("name", r.name));
   WEEFSEL_RETURN_IF_ERROR(f.Int("budget_eur", r.budget_eur));
-  WEEFSEL_RETURN_IF_ERROR(EnumField(f, "ballot_kind", r.ballot_kind, [](const std::string& s) { return domain::ParseBallotKind(s); }));
+  WEEFSEL_RETURN_IF_ERROR(
+      EnumField(f, "ballot_kind", r.ballot_kind, [](const std::string& s) { return domain::ParseBallotKind(s); }));
   WEEFSEL_RETURN_IF_ERROR(f.Str("rule", r.rule, 100));
   WEEFSEL_RETURN_IF_ERROR(f.Int("min_length", r.min_length));
   WEEFSEL_RETURN_IF_ERROR(f.Int("max_length", r.max_length));

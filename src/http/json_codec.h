@@ -22,8 +22,8 @@ namespace weefsel::http {
 
 using Json = nlohmann::ordered_json;
 
-inline constexpr size_t kMaxStringLength = 20000;   // long texts (plans, descriptions)
-inline constexpr size_t kMaxNameLength = 500;       // names, titles, short fields
+inline constexpr size_t kMaxStringLength = 20000;  // long texts (plans, descriptions)
+inline constexpr size_t kMaxNameLength = 500;      // names, titles, short fields
 inline constexpr size_t kMaxListItems = 200;
 inline constexpr int kMaxJsonDepth = 16;
 
@@ -41,7 +41,7 @@ Json ToJson(const domain::Proposal& p);
 Json ToJson(const domain::Round& r);
 Json ToJson(const domain::Ballot& b);
 Json ToJson(const domain::Experiment& e);
-Json ToJson(const domain::User& u);            // never the password hash
+Json ToJson(const domain::User& u);  // never the password hash
 Json ToJson(const domain::RoleGrant& g);
 Json ToJson(const service::Comment& c);
 Json ToJson(const service::Principal& p);
@@ -50,7 +50,7 @@ Status Apply(const Json& j, domain::Municipality& m);
 Status Apply(const Json& j, domain::Actor& a);
 Status Apply(const Json& j, domain::Tie& t);
 Status Apply(const Json& j, domain::Challenge& c);
-Status Apply(const Json& j, domain::Coalition& c);       // challenge, members, explanation, score
+Status Apply(const Json& j, domain::Coalition& c);  // challenge, members, explanation, score
 Status Apply(const Json& j, domain::ProposalVersion& v);
 Status Apply(const Json& j, domain::Round& r);
 Status Apply(const Json& j, domain::Experiment& e);
@@ -71,13 +71,20 @@ class Fields {
   template <typename Tag>
   Status IdField(const char* name, Id<Tag>& out) {
     int64_t v = out.value();
-    if (Has(name) && j_.at(name).is_null()) { out = Id<Tag>(); Seen(name); return Status::Ok(); }
+    if (Has(name) && j_.at(name).is_null()) {
+      out = Id<Tag>();
+      Seen(name);
+      return Status::Ok();
+    }
     WEEFSEL_RETURN_IF_ERROR(Int(name, v));
     out = Id<Tag>(v);
     return Status::Ok();
   }
   bool Has(const char* name) const { return j_.contains(name); }
-  const Json& At(const char* name) { Seen(name); return j_.at(name); }
+  const Json& At(const char* name) {
+    Seen(name);
+    return j_.at(name);
+  }
   Status Error(const std::string& field, const std::string& what) const;
   // InvalidArgument naming the first field that no getter asked for.
   Status Done() const;

@@ -26,9 +26,7 @@ std::shared_ptr<spdlog::logger> AccessLogger() {
   return logger;
 }
 
-std::string JsonEscape(const std::string& s) {
-  return nlohmann::json(s).dump();
-}
+std::string JsonEscape(const std::string& s) { return nlohmann::json(s).dump(); }
 
 }  // namespace
 
@@ -54,7 +52,8 @@ Status Server::Start() {
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_start = std::chrono::steady_clock::now();
     t_request_id = req.get_header_value("X-Request-Id");
-    if (t_request_id.empty() || t_request_id.size() > 100) t_request_id = "r" + std::to_string(next_request_.fetch_add(1));
+    if (t_request_id.empty() || t_request_id.size() > 100)
+      t_request_id = "r" + std::to_string(next_request_.fetch_add(1));
     res.set_header("X-Request-Id", t_request_id);
     if (ServeStatic(req, res)) return httplib::Server::HandlerResponse::Handled;  // the web UI (web/dist)
     return httplib::Server::HandlerResponse::Unhandled;
@@ -72,7 +71,7 @@ Status Server::Start() {
     StatusCode code = res.status == 413 || res.status == 414 || res.status == 400 ? StatusCode::kInvalidArgument
                       : res.status == 404                                         ? StatusCode::kNotFound
                                                                                   : StatusCode::kInternal;
-    std::string what = res.status == 413 ? "body: larger than the limit of the server"
+    std::string what = res.status == 413   ? "body: larger than the limit of the server"
                        : res.status == 414 ? "path: URI too long"
                                            : "request: could not be handled";
     Api::Problem(res, Status(code, what), req.path, res.status);
@@ -86,9 +85,10 @@ Status Server::Start() {
       double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_start).count();
       char dur[32];
       snprintf(dur, sizeof dur, "%.3f", ms);
-      logger->info("{{\"ts\":\"{}\",\"method\":\"{}\",\"path\":{},\"status\":{},\"ms\":{},\"request_id\":{},\"remote\":\"{}\"}}",
-                   FormatTimestamp(std::chrono::system_clock::now()), req.method, JsonEscape(req.path), res.status, dur,
-                   JsonEscape(t_request_id), req.remote_addr);
+      logger->info(
+          "{{\"ts\":\"{}\",\"method\":\"{}\",\"path\":{},\"status\":{},\"ms\":{},\"request_id\":{},\"remote\":\"{}\"}}",
+          FormatTimestamp(std::chrono::system_clock::now()), req.method, JsonEscape(req.path), res.status, dur,
+          JsonEscape(t_request_id), req.remote_addr);
     });
   }
 

@@ -17,15 +17,17 @@
 #include "base/status.h"
 #include "http/api.h"
 
-namespace httplib { class Server; }
+namespace httplib {
+class Server;
+}
 
 namespace weefsel::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                    // 0 = any free port (see Server::port())
-  int threads = 64;                   // worker pool size
-  size_t max_body_bytes = 1 << 20;    // 413 above this
+  int port = 8080;                  // 0 = any free port (see Server::port())
+  int threads = 64;                 // worker pool size
+  size_t max_body_bytes = 1 << 20;  // 413 above this
   int keep_alive_seconds = 5;
   size_t keep_alive_max_requests = 10000;
   bool access_log = true;

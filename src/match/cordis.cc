@@ -25,7 +25,7 @@ namespace weefsel::match {
 namespace {
 
 Result<std::string> ReadMaybeGzip(const std::string& path) {
-  gzFile f = gzopen(path.c_str(), "rb");   // reads plain files transparently
+  gzFile f = gzopen(path.c_str(), "rb");  // reads plain files transparently
   if (!f) return Status::NotFound(path + ": cannot open");
   std::string out;
   char buf[1 << 16];
@@ -35,7 +35,8 @@ Result<std::string> ReadMaybeGzip(const std::string& path) {
   const char* msg = gzerror(f, &err);
   std::string what = msg ? msg : "";
   gzclose(f);
-  if (n < 0 || (err != Z_OK && err != Z_STREAM_END)) return Status::InvalidArgument(path + ": not a readable gzip file: " + what);
+  if (n < 0 || (err != Z_OK && err != Z_STREAM_END))
+    return Status::InvalidArgument(path + ": not a readable gzip file: " + what);
   return out;
 }
 
@@ -50,24 +51,25 @@ Result<std::string> FindFile(const std::string& dir, const std::string& stem) {
   return Status::NotFound(dir + ": neither " + stem + ".csv.gz nor " + stem + ".csv exists");
 }
 
-constexpr int kFeatures = 9;   // text, coord, coord_text, two_hop, title, coord_recent, coord_jaccard, text_near, coord_led
+constexpr int kFeatures =
+    9;  // text, coord, coord_text, two_hop, title, coord_recent, coord_jaccard, text_near, coord_led
 using Features = std::array<float, kFeatures>;
 
 // Everything the recommender derives from history (start_date < cutoff).
 struct Model {
-  std::vector<int32_t> history;                 // project indices
-  std::vector<char> in_history;                 // per org
-  std::vector<std::string> type, country;       // per org, most frequent in history
-  std::vector<int32_t> country_id;              // per org, index into countries
+  std::vector<int32_t> history;            // project indices
+  std::vector<char> in_history;            // per org
+  std::vector<std::string> type, country;  // per org, most frequent in history
+  std::vector<int32_t> country_id;         // per org, index into countries
   std::vector<std::string> countries;
-  std::vector<int> year;                        // per project: start year (0 unknown)
+  std::vector<int> year;  // per project: start year (0 unknown)
   int cut_year = 2019;
-  std::vector<float> pop, recent;               // per org, log-scaled to [0, 1]
-  std::vector<std::vector<int32_t>> projects_of;   // per org: history project indices
-  std::vector<std::vector<std::pair<int32_t, int32_t>>> adj;   // co-participation counts, by org
-  text::TermIndex index;                        // over history projects with text
-  text::TermIndex title_index;                  // titles only (same doc ids as index)
-  std::vector<int32_t> index_project;           // TermIndex doc -> project index
+  std::vector<float> pop, recent;                             // per org, log-scaled to [0, 1]
+  std::vector<std::vector<int32_t>> projects_of;              // per org: history project indices
+  std::vector<std::vector<std::pair<int32_t, int32_t>>> adj;  // co-participation counts, by org
+  text::TermIndex index;                                      // over history projects with text
+  text::TermIndex title_index;                                // titles only (same doc ids as index)
+  std::vector<int32_t> index_project;                         // TermIndex doc -> project index
 };
 
 std::string TextOf(const CordisProject& p) { return p.title + " " + p.topic_title; }
@@ -124,7 +126,8 @@ Model BuildModel(const CordisData& d, const std::string& cutoff, const text::Ana
   m.cut_year = cut_year;
   m.year.assign(d.projects.size(), 0);
   for (size_t pi = 0; pi < d.projects.size(); ++pi)
-    if (d.projects[pi].start_date.size() >= 4) m.year[pi] = static_cast<int>(ParseInt(d.projects[pi].start_date.substr(0, 4)).value_or(0));
+    if (d.projects[pi].start_date.size() >= 4)
+      m.year[pi] = static_cast<int>(ParseInt(d.projects[pi].start_date.substr(0, 4)).value_or(0));
   m.adj.resize(n);
   for (size_t o = 0; o < n; ++o) {
     m.adj[o].assign(adj[o].begin(), adj[o].end());
@@ -157,11 +160,11 @@ struct Query {
   int32_t project = 0;
   int32_t coord = 0;
   std::string coord_type, coord_country;
-  std::vector<int32_t> targets;   // in history
+  std::vector<int32_t> targets;  // in history
   int n_all_targets = 0;
   bool real_mix3 = false, real_helix4 = false;
-  std::vector<std::pair<int32_t, Features>> sparse;   // normalised per feature to max 1
-  std::vector<float> country_affinity;                // by country id, max 1
+  std::vector<std::pair<int32_t, Features>> sparse;  // normalised per feature to max 1
+  std::vector<float> country_affinity;               // by country id, max 1
 };
 
 struct Structure {
@@ -204,7 +207,7 @@ Query MakeQuery(const CordisData& d, const Model& m, const text::Analyzer& analy
   thread_local std::vector<Features> f;
   thread_local std::vector<char> touched_flag;
   thread_local std::vector<int32_t> touched;
-  thread_local std::vector<float> sim;   // project -> bm25 / best
+  thread_local std::vector<float> sim;  // project -> bm25 / best
   f.assign(d.orgs.size(), Features{});
   touched_flag.assign(d.orgs.size(), 0);
   touched.clear();
@@ -258,7 +261,8 @@ Query MakeQuery(const CordisData& d, const Model& m, const text::Analyzer& analy
     for (size_t i = 0; i < k; ++i) {
       int32_t proj = m.index_project[by_title[i].first];
       const auto& members = d.projects[proj].members;
-      double vote = std::pow(by_title[i].second / best_t, st.sim_power) / std::pow(std::max<size_t>(1, members.size() - 1), st.size_power);
+      double vote = std::pow(by_title[i].second / best_t, st.sim_power) /
+                    std::pow(std::max<size_t>(1, members.size() - 1), st.size_power);
       for (const auto& mem : members)
         if (mem.org != q.coord) at(mem.org)[4] += static_cast<float>(vote);
     }
@@ -267,22 +271,25 @@ Query MakeQuery(const CordisData& d, const Model& m, const text::Analyzer& analy
   q.country_affinity.assign(m.countries.size(), 0.f);
   if (m.in_history[q.coord] && !m.adj[q.coord].empty()) {
     float mxa = 0;
-    for (auto [o, w] : m.adj[q.coord]) mxa = std::max(mxa, q.country_affinity[m.country_id[o]] += static_cast<float>(w));
+    for (auto [o, w] : m.adj[q.coord])
+      mxa = std::max(mxa, q.country_affinity[m.country_id[o]] += static_cast<float>(w));
     for (float& v : q.country_affinity) v /= mxa;
   } else {
-    for (size_t c = 0; c < m.countries.size(); ++c) q.country_affinity[c] = m.countries[c] == q.coord_country ? 1.f : 0.f;
+    for (size_t c = 0; c < m.countries.size(); ++c)
+      q.country_affinity[c] = m.countries[c] == q.coord_country ? 1.f : 0.f;
   }
   // The coordinator's past partners, plainly and by the text match of the shared project.
   if (m.in_history[q.coord]) {
     for (int32_t proj : m.projects_of[q.coord]) {
       double decay = std::pow(0.5, std::max(0, m.cut_year - m.year[proj] - 1));
       const auto& members = d.projects[proj].members;
-      bool led = std::any_of(members.begin(), members.end(), [&](const auto& x) { return x.org == q.coord && x.coordinator; });
+      bool led =
+          std::any_of(members.begin(), members.end(), [&](const auto& x) { return x.org == q.coord && x.coordinator; });
       for (const auto& mem : members) {
         if (mem.org == q.coord) continue;
         Features& fo = at(mem.org);
         fo[5] += static_cast<float>(decay);
-        if (led) fo[8] += 1.f;   // partners the coordinator chose itself
+        if (led) fo[8] += 1.f;  // partners the coordinator chose itself
       }
     }
     const double nc = static_cast<double>(m.projects_of[q.coord].size());
@@ -293,13 +300,15 @@ Query MakeQuery(const CordisData& d, const Model& m, const text::Analyzer& analy
     for (int32_t proj : m.projects_of[q.coord]) {
       if (sim[proj] <= 0) continue;
       const auto& members = d.projects[proj].members;
-      double v = std::pow(sim[proj], st.coord_sim_power) / std::pow(std::max<size_t>(1, members.size() - 1), st.coord_size_power);
+      double v = std::pow(sim[proj], st.coord_sim_power) /
+                 std::pow(std::max<size_t>(1, members.size() - 1), st.coord_size_power);
       for (const auto& mem : members)
         if (mem.org != q.coord) at(mem.org)[2] += static_cast<float>(v);
     }
     // Partners of the 30 strongest partners.
     std::vector<std::pair<int32_t, int32_t>> nb(m.adj[q.coord].begin(), m.adj[q.coord].end());
-    std::sort(nb.begin(), nb.end(), [](auto a, auto b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
+    std::sort(nb.begin(), nb.end(),
+              [](auto a, auto b) { return a.second > b.second || (a.second == b.second && a.first < b.first); });
     if (nb.size() > 30) nb.resize(30);
     for (auto [mid, wcm] : nb) {
       double deg = static_cast<double>(m.adj[mid].size());
@@ -328,11 +337,12 @@ struct Prepared {
 };
 
 Result<Prepared> Prepare(const CordisData& d, const CordisSplit& split, const Structure& st) {
-  text::Analyzer analyzer(nullptr);   // CORDIS is English: no Dutch decompounding
+  text::Analyzer analyzer(nullptr);  // CORDIS is English: no Dutch decompounding
   Prepared pr;
   auto t0 = std::chrono::steady_clock::now();
   pr.model = BuildModel(d, split.cutoff, analyzer);
-  if (getenv("WEEFSEL_TIMING")) fprintf(stderr, "model %.2fs\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  if (getenv("WEEFSEL_TIMING"))
+    fprintf(stderr, "model %.2fs\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   int dated = 0, titled = 0, one_coord = 0;
   for (size_t pi = 0; pi < d.projects.size(); ++pi) {
     const CordisProject& p = d.projects[pi];
@@ -379,7 +389,8 @@ CordisMetrics Score(const Prepared& pr, const CordisParams& w) {
     const float wc = static_cast<float>(w.w_country);
     for (size_t o = 0; o < n; ++o) score[o] = base[o] + wc * q.country_affinity[m.country_id[o]];
     score[q.coord] = kOut;
-    const double wf[kFeatures] = {w.w_text, w.w_coord, w.w_coord_text, w.w_two_hop, w.w_title, w.w_coord_recent, w.w_coord_jaccard, w.w_text_near, w.w_coord_led};
+    const double wf[kFeatures] = {w.w_text,         w.w_coord,         w.w_coord_text, w.w_two_hop,  w.w_title,
+                                  w.w_coord_recent, w.w_coord_jaccard, w.w_text_near,  w.w_coord_led};
     for (const auto& [o, f] : q.sparse) {
       if (!m.in_history[o] || o == q.coord) continue;
       for (int k = 0; k < kFeatures; ++k) score[o] += static_cast<float>(wf[k] * f[k]);
@@ -409,8 +420,8 @@ CordisMetrics Score(const Prepared& pr, const CordisParams& w) {
       if (drop < 0) break;
       int32_t moved = top[pick];
       top.erase(top.begin() + pick);
-      top.insert(top.begin() + drop + 1, moved);   // behind the dropped one ...
-      std::swap(top[drop], top[drop + 1]);         // ... then ahead of it: `moved` takes its place
+      top.insert(top.begin() + drop + 1, moved);  // behind the dropped one ...
+      std::swap(top[drop], top[drop + 1]);        // ... then ahead of it: `moved` takes its place
     }
     std::unordered_set<int32_t> tset(q.targets.begin(), q.targets.end());
     int hit10 = 0, hit50 = 0;
@@ -455,8 +466,10 @@ Result<CordisData> LoadCordis(const std::string& dir) {
   WEEFSEL_ASSIGN_OR_RETURN(std::string apath, FindFile(dir, "participants"));
   WEEFSEL_ASSIGN_OR_RETURN(std::string ptext, ReadMaybeGzip(ppath));
   WEEFSEL_ASSIGN_OR_RETURN(std::string atext, ReadMaybeGzip(apath));
-  WEEFSEL_ASSIGN_OR_RETURN(CsvTable pt, CsvTable::Parse(ppath, std::move(ptext), {"project_id", "title", "topic_title", "start_date"}));
-  WEEFSEL_ASSIGN_OR_RETURN(CsvTable at, CsvTable::Parse(apath, std::move(atext), {"project_id", "org_id", "activity_type", "role"}));
+  WEEFSEL_ASSIGN_OR_RETURN(
+      CsvTable pt, CsvTable::Parse(ppath, std::move(ptext), {"project_id", "title", "topic_title", "start_date"}));
+  WEEFSEL_ASSIGN_OR_RETURN(CsvTable at,
+                           CsvTable::Parse(apath, std::move(atext), {"project_id", "org_id", "activity_type", "role"}));
   CordisData d;
   std::unordered_map<std::string, int32_t> proj_index, org_index;
   for (const CsvRecord& r : pt.rows()) {
@@ -496,10 +509,14 @@ Result<CordisData> LoadCordis(const std::string& dir) {
 
 Result<CordisMetrics> EvaluateCordis(const CordisData& data, const CordisSplit& split, const CordisParams& params) {
   auto t0 = std::chrono::steady_clock::now();
-  WEEFSEL_ASSIGN_OR_RETURN(Prepared pr, Prepare(data, split, {params.top_projects, params.sim_power, params.size_power, params.coord_sim_power, params.coord_size_power}));
+  WEEFSEL_ASSIGN_OR_RETURN(Prepared pr, Prepare(data, split,
+                                                {params.top_projects, params.sim_power, params.size_power,
+                                                 params.coord_sim_power, params.coord_size_power}));
   auto t1 = std::chrono::steady_clock::now();
   auto r = Score(pr, params);
-  if (getenv("WEEFSEL_TIMING")) fprintf(stderr, "prepare %.2fs score %.2fs\n", std::chrono::duration<double>(t1 - t0).count(), std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
+  if (getenv("WEEFSEL_TIMING"))
+    fprintf(stderr, "prepare %.2fs score %.2fs\n", std::chrono::duration<double>(t1 - t0).count(),
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
   return r;
 }
 
@@ -510,17 +527,20 @@ Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validat
   double best_obj = -10;
   std::ostringstream log;
   auto note = [&](const char* what) {
-    log << std::fixed << std::setprecision(4) << what << ": r10=" << rep.best_metrics.recall10 << " mrr=" << rep.best_metrics.mrr
-        << " mix3=" << rep.best_metrics.mix3 << " | top=" << rep.best.top_projects << " simp=" << rep.best.sim_power
-        << " sizep=" << rep.best.size_power << " text=" << rep.best.w_text << " title=" << rep.best.w_title
-        << " coordrecent=" << rep.best.w_coord_recent << " textxcoord=" << rep.best.w_text_x_coord << " jaccard=" << rep.best.w_coord_jaccard << " textnear=" << rep.best.w_text_near << " coordled=" << rep.best.w_coord_led << " coord=" << rep.best.w_coord
+    log << std::fixed << std::setprecision(4) << what << ": r10=" << rep.best_metrics.recall10
+        << " mrr=" << rep.best_metrics.mrr << " mix3=" << rep.best_metrics.mix3 << " | top=" << rep.best.top_projects
+        << " simp=" << rep.best.sim_power << " sizep=" << rep.best.size_power << " text=" << rep.best.w_text
+        << " title=" << rep.best.w_title << " coordrecent=" << rep.best.w_coord_recent
+        << " textxcoord=" << rep.best.w_text_x_coord << " jaccard=" << rep.best.w_coord_jaccard
+        << " textnear=" << rep.best.w_text_near << " coordled=" << rep.best.w_coord_led << " coord=" << rep.best.w_coord
         << " coordtext=" << rep.best.w_coord_text << " twohop=" << rep.best.w_two_hop << " pop=" << rep.best.w_pop
         << " recent=" << rep.best.w_recent << " country=" << rep.best.w_country << "\n";
   };
   // Weights: coordinate search with multiplicative and additive steps, on one prepared split.
   auto tune_weights = [&](const Prepared& pr) {
-    double* ws[] = {&rep.best.w_coord_led, &rep.best.w_text_near, &rep.best.w_text, &rep.best.w_text_x_coord, &rep.best.w_coord, &rep.best.w_coord_text, &rep.best.w_two_hop, &rep.best.w_title, &rep.best.w_coord_recent,
-                    &rep.best.w_pop, &rep.best.w_recent, &rep.best.w_country};
+    double* ws[] = {&rep.best.w_coord_led,    &rep.best.w_text_near,  &rep.best.w_text,    &rep.best.w_text_x_coord,
+                    &rep.best.w_coord,        &rep.best.w_coord_text, &rep.best.w_two_hop, &rep.best.w_title,
+                    &rep.best.w_coord_recent, &rep.best.w_pop,        &rep.best.w_recent,  &rep.best.w_country};
     for (int pass = 0; pass < 2; ++pass) {
       bool improved = false;
       for (double* wp : ws) {
@@ -544,7 +564,10 @@ Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validat
   for (int top : {rep.best.top_projects}) {
     (void)top;
   }
-  struct S { int top; double simp, sizep; };
+  struct S {
+    int top;
+    double simp, sizep;
+  };
   std::vector<S> structures = {{start.top_projects, start.sim_power, start.size_power}};
   if (getenv("WEEFSEL_TUNE_STRUCTURE")) structures.insert(structures.end(), {{50, 2, 0.5}, {150, 3, 0.5}, {150, 2, 0}});
   CordisParams best_overall = rep.best;
@@ -553,7 +576,9 @@ Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validat
   for (const S& s : structures) {
     CordisParams p = best_overall;
     p.top_projects = s.top, p.sim_power = s.simp, p.size_power = s.sizep;
-    WEEFSEL_ASSIGN_OR_RETURN(Prepared pr, Prepare(data, validation, {p.top_projects, p.sim_power, p.size_power, p.coord_sim_power, p.coord_size_power}));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        Prepared pr,
+        Prepare(data, validation, {p.top_projects, p.sim_power, p.size_power, p.coord_sim_power, p.coord_size_power}));
     rep.best = p;
     best_obj = -10;
     rep.best_metrics = Score(pr, rep.best);
@@ -561,7 +586,8 @@ Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validat
     ++rep.tried;
     note("structure");
     tune_weights(pr);
-    if (best_obj > best_overall_obj) best_overall_obj = best_obj, best_overall = rep.best, best_overall_m = rep.best_metrics;
+    if (best_obj > best_overall_obj)
+      best_overall_obj = best_obj, best_overall = rep.best, best_overall_m = rep.best_metrics;
   }
   rep.best = best_overall;
   rep.best_metrics = best_overall_m;
@@ -572,11 +598,12 @@ Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validat
 void PrintMetrics(std::ostream& os, const CordisMetrics& m) {
   os << std::fixed << std::setprecision(3);
   os << "| method | recall@10 | recall@50 | MRR | team mix3 | team helix4 |\n|---|---|---|---|---|---|\n";
-  os << "| weefsel | " << m.recall10 << " | " << m.recall50 << " | " << m.mrr << " | " << std::setprecision(2) << m.mix3 << " | "
-     << m.helix4 << " |\n";
+  os << "| weefsel | " << m.recall10 << " | " << m.recall50 << " | " << m.mrr << " | " << std::setprecision(2) << m.mix3
+     << " | " << m.helix4 << " |\n";
   os << std::setprecision(3);
-  os << "test projects " << m.n_test << ", scored " << m.n_scored << "; recall@10_all " << m.recall10_all << ", recall@50_all "
-     << m.recall50_all << "; real consortia mix3 " << std::setprecision(2) << m.real_mix3 << ", helix4 " << m.real_helix4 << "\n";
+  os << "test projects " << m.n_test << ", scored " << m.n_scored << "; recall@10_all " << m.recall10_all
+     << ", recall@50_all " << m.recall50_all << "; real consortia mix3 " << std::setprecision(2) << m.real_mix3
+     << ", helix4 " << m.real_helix4 << "\n";
 }
 
 }  // namespace weefsel::match

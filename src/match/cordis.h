@@ -34,8 +34,8 @@ struct CordisProject {
   std::string id;
   std::string title, topic_title, start_date;
   struct Member {
-    int32_t org = 0;          // index into CordisData::orgs
-    std::string type;         // activity type in this row (HES, REC, PRC, PUB, OTH)
+    int32_t org = 0;   // index into CordisData::orgs
+    std::string type;  // activity type in this row (HES, REC, PRC, PUB, OTH)
     std::string country;
     bool coordinator = false;
   };
@@ -43,7 +43,7 @@ struct CordisProject {
 };
 
 struct CordisData {
-  std::vector<std::string> orgs;   // org_id (PIC) by index
+  std::vector<std::string> orgs;  // org_id (PIC) by index
   std::vector<CordisProject> projects;
 };
 
@@ -52,39 +52,39 @@ struct CordisData {
 Result<CordisData> LoadCordis(const std::string& dir);
 
 struct CordisParams {
-  int top_projects = 150;     // text: how many best-matching history projects vote
-  double sim_power = 2.0;     // a project's vote is (bm25 / best bm25)^sim_power ...
-  double size_power = 0.0;    // ... divided by (members - 1)^size_power
+  int top_projects = 150;   // text: how many best-matching history projects vote
+  double sim_power = 2.0;   // a project's vote is (bm25 / best bm25)^sim_power ...
+  double size_power = 0.0;  // ... divided by (members - 1)^size_power
   double w_text = 0.93;
-  double w_coord = 0.3;       // shared history projects with the coordinator (log scale)
-  double w_coord_text = 1.875;  // the same, each shared project weighted by its text match
-  double w_two_hop = 0.17;     // partners of the coordinator's partners
-  double w_pop = 0.3;         // history participations (log scale)
-  double w_recent = 0.15;      // participations in the last two years before the cutoff
-  double w_title = 0.0;       // text on titles only (follow-up projects)
-  double w_coord_recent = 0.9;  // shared projects with the coordinator, halved per year of age
-  double w_text_x_coord = 0.0;  // sqrt(text * max(coord, coord_text)): text the coordinator's history confirms
-  double coord_sim_power = 2.0; // coord_text counts a shared project as (bm25 / best)^coord_sim_power
-  double w_coord_jaccard = 0.0;  // shared / (coordinator's + candidate's projects - shared)
-  double w_text_near = 0.8;      // text votes of projects that hold the coordinator or its partners
-  double coord_size_power = 0.5; // ... divided by (members - 1)^coord_size_power
-  double w_coord_led = 0.0;      // projects the coordinator led together with the candidate
-  double w_country = 0.3;     // country affinity: share of the coordinator's partners from that country
-  int min_types = 3;          // sector re-ranking: distinct activity types in coordinator + top 10
+  double w_coord = 0.3;           // shared history projects with the coordinator (log scale)
+  double w_coord_text = 1.875;    // the same, each shared project weighted by its text match
+  double w_two_hop = 0.17;        // partners of the coordinator's partners
+  double w_pop = 0.3;             // history participations (log scale)
+  double w_recent = 0.15;         // participations in the last two years before the cutoff
+  double w_title = 0.0;           // text on titles only (follow-up projects)
+  double w_coord_recent = 0.9;    // shared projects with the coordinator, halved per year of age
+  double w_text_x_coord = 0.0;    // sqrt(text * max(coord, coord_text)): text the coordinator's history confirms
+  double coord_sim_power = 2.0;   // coord_text counts a shared project as (bm25 / best)^coord_sim_power
+  double w_coord_jaccard = 0.0;   // shared / (coordinator's + candidate's projects - shared)
+  double w_text_near = 0.8;       // text votes of projects that hold the coordinator or its partners
+  double coord_size_power = 0.5;  // ... divided by (members - 1)^coord_size_power
+  double w_coord_led = 0.0;       // projects the coordinator led together with the candidate
+  double w_country = 0.3;         // country affinity: share of the coordinator's partners from that country
+  int min_types = 3;              // sector re-ranking: distinct activity types in coordinator + top 10
 };
 
 struct CordisMetrics {
-  int n_test = 0;        // test projects
-  int n_scored = 0;      // with at least one in-history target
+  int n_test = 0;    // test projects
+  int n_scored = 0;  // with at least one in-history target
   double recall10 = 0, recall50 = 0, recall10_all = 0, recall50_all = 0, mrr = 0;
   double mix3 = 0, helix4 = 0;            // proposed team
   double real_mix3 = 0, real_helix4 = 0;  // real consortia
 };
 
 struct CordisSplit {
-  std::string cutoff = "2019-01-01";   // history: start_date < cutoff
-  std::string test_end;                // test: start_date < test_end (empty: no end)
-  std::optional<std::unordered_set<std::string>> test_ids;   // only these test projects
+  std::string cutoff = "2019-01-01";                        // history: start_date < cutoff
+  std::string test_end;                                     // test: start_date < test_end (empty: no end)
+  std::optional<std::unordered_set<std::string>> test_ids;  // only these test projects
 };
 
 // Runs the protocol. InvalidArgument when no test project qualifies (says which filter emptied it).
@@ -94,7 +94,7 @@ struct TuneReport {
   CordisParams best;
   CordisMetrics best_metrics;
   int tried = 0;
-  std::string log;   // one line per improvement
+  std::string log;  // one line per improvement
 };
 // Coordinate search over the weights on a validation split (e.g. history < 2018-01-01, test =
 // 2018), maximising recall@10 + MRR subject to mix3 >= 0.70. Uses nothing from the test years.

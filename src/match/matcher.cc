@@ -24,7 +24,8 @@ std::string Percent(double v) {
 
 }  // namespace
 
-Result<Neighbours> Matcher::ReadNeighbours(const std::string& path, const std::vector<domain::Municipality>& municipalities) {
+Result<Neighbours> Matcher::ReadNeighbours(const std::string& path,
+                                           const std::vector<domain::Municipality>& municipalities) {
   WEEFSEL_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Read(path, {"gm_code_a", "gm_code_b"}));
   std::unordered_map<std::string, MunicipalityId> by_code;
   for (const auto& m : municipalities) by_code[m.cbs_code] = m.id;
@@ -35,7 +36,7 @@ Result<Neighbours> Matcher::ReadNeighbours(const std::string& path, const std::v
     if (!domain::ValidateCbsCode(a).ok()) return t.Error(r, "gm_code_a", "not a CBS municipality code: '" + a + "'");
     if (!domain::ValidateCbsCode(b).ok()) return t.Error(r, "gm_code_b", "not a CBS municipality code: '" + b + "'");
     auto ia = by_code.find(a), ib = by_code.find(b);
-    if (ia == by_code.end() || ib == by_code.end()) continue;   // municipalities we do not hold
+    if (ia == by_code.end() || ib == by_code.end()) continue;  // municipalities we do not hold
     out[ia->second].insert(ib->second);
     out[ib->second].insert(ia->second);
   }
@@ -50,7 +51,8 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
   m.actors_ = std::move(actors);
   m.neighbours_ = std::move(neighbours);
   for (size_t i = 0; i < m.actors_.size(); ++i) {
-    if (!m.actors_[i].id.valid()) return Status::InvalidArgument("actor #" + std::to_string(i + 1) + " (" + m.actors_[i].name + ") has no id");
+    if (!m.actors_[i].id.valid())
+      return Status::InvalidArgument("actor #" + std::to_string(i + 1) + " (" + m.actors_[i].name + ") has no id");
     if (!m.index_.emplace(m.actors_[i].id, i).second)
       return Status::InvalidArgument("actor id " + std::to_string(m.actors_[i].id.value()) + " appears twice");
   }
@@ -58,7 +60,8 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
   m.record_.assign(m.actors_.size(), 0);
   for (const PastWork& w : past) {
     auto it = m.index_.find(w.actor);
-    if (it == m.index_.end()) return Status::InvalidArgument("past work names unknown actor " + std::to_string(w.actor.value()));
+    if (it == m.index_.end())
+      return Status::InvalidArgument("past work names unknown actor " + std::to_string(w.actor.value()));
     docs[it->second] += " " + w.text;
     m.max_record_ = std::max(m.max_record_, ++m.record_[it->second]);
   }
@@ -101,15 +104,21 @@ std::optional<size_t> Matcher::IndexOf(ActorId id) const {
 }
 
 Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const RankOptions& options) const {
-  text::Language lang = text::ParseLanguage(ch.language).ok() ? *text::ParseLanguage(ch.language) : text::DetectLanguage(ch.title + " " + ch.text);
+  text::Language lang = text::ParseLanguage(ch.language).ok() ? *text::ParseLanguage(ch.language)
+                                                              : text::DetectLanguage(ch.title + " " + ch.text);
   std::vector<std::string> terms = analyzer_->Analyze(ch.title + " " + ch.text, lang);
   if (terms.empty() && ch.capabilities.empty() && ch.themes.empty())
-    return Status::InvalidArgument("challenge: nothing to match on: the title and text have no searchable words, and no capabilities or themes are given");
-  if (options.limit < 1) return Status::InvalidArgument("limit must be at least 1, got " + std::to_string(options.limit));
+    return Status::InvalidArgument(
+        "challenge: nothing to match on: the title and text have no searchable words, and no capabilities or themes "
+        "are given");
+  if (options.limit < 1)
+    return Status::InvalidArgument("limit must be at least 1, got " + std::to_string(options.limit));
   std::optional<size_t> owner;
   if (ch.owner.valid()) {
     owner = IndexOf(ch.owner);
-    if (!owner) return Status::InvalidArgument("challenge owner " + std::to_string(ch.owner.value()) + " is not among the " + std::to_string(actors_.size()) + " actors");
+    if (!owner)
+      return Status::InvalidArgument("challenge owner " + std::to_string(ch.owner.value()) + " is not among the " +
+                                     std::to_string(actors_.size()) + " actors");
   }
   const MatchWeights& w = options.weights;
   const double wt[kComponents] = {w.text, w.capability, w.theme, w.area, w.closeness, w.partner, w.record};
@@ -171,7 +180,8 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
       auto ai = IndexOf(a);
       if (!ai) continue;
       at(*ai)[kCloseness] = 1.0f / static_cast<float>(hops[n]);
-      if (auto d = direct.find(static_cast<int>(n)); d != direct.end()) at(*ai)[kPartner] = static_cast<float>(d->second);
+      if (auto d = direct.find(static_cast<int>(n)); d != direct.end())
+        at(*ai)[kPartner] = static_cast<float>(d->second);
     }
   }
   // Record, and the total.
@@ -189,8 +199,11 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     scored.push_back({i, s});
   }
   if (scored.empty())
-    return Status::NotFound("no actor matches the challenge on text, capabilities, themes, area or the owner's network");
-  auto by_score = [](const Scored& a, const Scored& b) { return a.score > b.score || (a.score == b.score && a.i < b.i); };
+    return Status::NotFound(
+        "no actor matches the challenge on text, capabilities, themes, area or the owner's network");
+  auto by_score = [](const Scored& a, const Scored& b) {
+    return a.score > b.score || (a.score == b.score && a.i < b.i);
+  };
   size_t pool = std::min(scored.size(), static_cast<size_t>(options.limit) * 5);
   std::partial_sort(scored.begin(), scored.begin() + static_cast<ptrdiff_t>(pool), scored.end(), by_score);
   scored.resize(pool);
@@ -231,28 +244,45 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
       if (v <= 0 || wt[k] <= 0) continue;
       Reason r{kCodes[k], "", wt[k] * v};
       switch (k) {
-        case kText: r.detail = "text relevance " + Percent(v) + " of the best match"; break;
+        case kText:
+          r.detail = "text relevance " + Percent(v) + " of the best match";
+          break;
         case kCapability: {
           std::vector<std::string> has;
           for (size_t q = 0; q < need_tags.size(); ++q) {
             const auto& caps = a.capabilities;
             for (const auto& c : caps)
-              if (domain::NormalizeCapability(c) == need_tags[q]) { has.push_back(need_tags[q]); break; }
+              if (domain::NormalizeCapability(c) == need_tags[q]) {
+                has.push_back(need_tags[q]);
+                break;
+              }
           }
           r.detail = "has " + Join(has, ", ") + " (" + Percent(v) + " of the capability weight)";
           break;
         }
-        case kTheme: r.detail = "works on " + Percent(v) + " of the challenge's themes"; break;
-        case kArea: r.detail = v >= 1 ? "based in the challenge's municipality" : "based in a neighbouring municipality"; break;
-        case kCloseness: r.detail = std::to_string(static_cast<int>(std::lround(1 / v))) + " step(s) from the owner in the fabric"; break;
-        case kPartner: r.detail = "has worked with the owner (tie strength " + Percent(v) + " of the owner's strongest)"; break;
-        case kRecord: r.detail = std::to_string(record_[i]) + " past coalition(s) or project(s)"; break;
+        case kTheme:
+          r.detail = "works on " + Percent(v) + " of the challenge's themes";
+          break;
+        case kArea:
+          r.detail = v >= 1 ? "based in the challenge's municipality" : "based in a neighbouring municipality";
+          break;
+        case kCloseness:
+          r.detail = std::to_string(static_cast<int>(std::lround(1 / v))) + " step(s) from the owner in the fabric";
+          break;
+        case kPartner:
+          r.detail = "has worked with the owner (tie strength " + Percent(v) + " of the owner's strongest)";
+          break;
+        case kRecord:
+          r.detail = std::to_string(record_[i]) + " past coalition(s) or project(s)";
+          break;
       }
       mt.reasons.push_back(std::move(r));
     }
-    std::sort(mt.reasons.begin(), mt.reasons.end(), [](const Reason& x, const Reason& y) { return x.contribution > y.contribution; });
+    std::sort(mt.reasons.begin(), mt.reasons.end(),
+              [](const Reason& x, const Reason& y) { return x.contribution > y.contribution; });
     if (promoted && mt.unexpected)
-      mt.reasons.push_back({"diversity", "from another community than the owner's: moved up by the diversity re-ranking", 0});
+      mt.reasons.push_back(
+          {"diversity", "from another community than the owner's: moved up by the diversity re-ranking", 0});
     if (mt.community >= 0) ++per_community[mt.community];
     ++per_sector[mt.sector];
     out.push_back(std::move(mt));

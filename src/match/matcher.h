@@ -41,7 +41,7 @@ namespace weefsel::match {
 // Work an actor did before: a challenge (or project) text it took part in.
 struct PastWork {
   ActorId actor;
-  std::string text;          // title + description of the challenge or project
+  std::string text;  // title + description of the challenge or project
 };
 
 // Municipal neighbours (CBS adjacency, e.g. ../shared/data/nl/gemeenten_buren_2025.csv).
@@ -59,30 +59,31 @@ struct MatchWeights {
 
 struct RankOptions {
   int limit = 20;
-  double diversity = 0.3;    // 0 = pure score order; penalty per earlier pick in the same community/sector
+  double diversity = 0.3;  // 0 = pure score order; penalty per earlier pick in the same community/sector
   MatchWeights weights;
 };
 
 struct Reason {
-  std::string code;          // "text", "capability", "theme", "area", "closeness", "partner", "record", "diversity"
-  std::string detail;        // "has zorg, ict (2 of 3 needed, 67% of the weight)"
-  double contribution = 0;   // weight * component value
+  std::string code;         // "text", "capability", "theme", "area", "closeness", "partner", "record", "diversity"
+  std::string detail;       // "has zorg, ict (2 of 3 needed, 67% of the weight)"
+  double contribution = 0;  // weight * component value
 };
 
 struct Match {
   ActorId actor;
   std::string name;
   domain::Sector sector = domain::Sector::kBusiness;
-  double score = 0;          // sum of the contributions
-  int community = -1;        // fabric community (-1: not in the fabric)
-  bool unexpected = false;   // outside the owner's community, promoted by diversity
-  std::vector<Reason> reasons;   // largest contribution first
+  double score = 0;             // sum of the contributions
+  int community = -1;           // fabric community (-1: not in the fabric)
+  bool unexpected = false;      // outside the owner's community, promoted by diversity
+  std::vector<Reason> reasons;  // largest contribution first
 };
 
 class Matcher {
  public:
   // Reads the neighbours file (gm_code_a, gm_code_b, ...) against the municipalities' CBS codes.
-  static Result<Neighbours> ReadNeighbours(const std::string& path, const std::vector<domain::Municipality>& municipalities);
+  static Result<Neighbours> ReadNeighbours(const std::string& path,
+                                           const std::vector<domain::Municipality>& municipalities);
 
   static Result<Matcher> Build(std::vector<domain::Actor> actors, const std::vector<domain::Tie>& ties,
                                const std::vector<PastWork>& past, Neighbours neighbours = {},
@@ -101,15 +102,15 @@ class Matcher {
   std::vector<domain::Actor> actors_;
   std::unordered_map<ActorId, size_t> index_;
   std::shared_ptr<const text::Analyzer> analyzer_;
-  text::TermIndex text_index_;                       // doc i = actor i
+  text::TermIndex text_index_;  // doc i = actor i
   std::unordered_map<std::string, std::vector<size_t>> by_capability_, by_theme_;
   std::unordered_map<MunicipalityId, std::vector<size_t>> by_municipality_;
-  std::vector<int> record_;                          // past works per actor
+  std::vector<int> record_;  // past works per actor
   int max_record_ = 0;
   Neighbours neighbours_;
   std::shared_ptr<fabric::Fabric> fabric_;
-  std::vector<int> node_of_;                         // actor index -> fabric node
-  std::vector<int> community_;                       // actor index -> community
+  std::vector<int> node_of_;    // actor index -> fabric node
+  std::vector<int> community_;  // actor index -> community
 };
 
 }  // namespace weefsel::match

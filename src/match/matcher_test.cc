@@ -33,14 +33,19 @@ class MatcherTest : public ::testing::Test {
         A(1, "Gemeente Zuidstad", ActorKind::kGovernment, 1, "Gemeente, beleid sociaal domein", {"beleid"}),
         A(2, "Thuiszorg Zuid", ActorKind::kCareWelfare, 1, "Ouderenzorg en thuiszorg in de wijk", {"zorg"}),
         A(3, "Buurtkracht", ActorKind::kCitizensInitiative, 1, "Bewoners helpen elkaar, buurthuis", {"buurtwerk"}),
-        A(4, "Hogeschool Zuid", ActorKind::kKnowledgeInstitution, 2, "Onderzoek naar eenzaamheid bij ouderen", {"onderzoek"}),
+        A(4, "Hogeschool Zuid", ActorKind::kKnowledgeInstitution, 2, "Onderzoek naar eenzaamheid bij ouderen",
+          {"onderzoek"}),
         A(5, "Zonnedak BV", ActorKind::kCompany, 3, "Zonnepanelen en energiecoöperatie", {"energie"}),
-        A(6, "AppVoorElkaar", ActorKind::kSocialEnterprise, 3, "App die vrijwilligers en ouderen koppelt", {"ict", "zorg"}),
+        A(6, "AppVoorElkaar", ActorKind::kSocialEnterprise, 3, "App die vrijwilligers en ouderen koppelt",
+          {"ict", "zorg"}),
         A(7, "Welzijn Oost", ActorKind::kCareWelfare, 4, "Welzijnswerk voor ouderen en mantelzorgers", {"zorg"}),
     };
     // Two communities: {1,2,3,4} densely tied, {5,6,7} tied among themselves, one bridge 4-6.
-    std::vector<domain::Tie> ties = {T(1, 2, 3), T(1, 3, 2), T(2, 3), T(2, 4), T(1, 4), T(5, 6, 2), T(6, 7, 2), T(5, 7), T(4, 6, 0.5)};
-    std::vector<PastWork> past = {{ActorId(2), "Valpreventie voor ouderen"}, {ActorId(2), "Mantelzorg ondersteunen"}, {ActorId(7), "Dementievriendelijke wijk"}};
+    std::vector<domain::Tie> ties = {T(1, 2, 3), T(1, 3, 2), T(2, 3), T(2, 4),     T(1, 4),
+                                     T(5, 6, 2), T(6, 7, 2), T(5, 7), T(4, 6, 0.5)};
+    std::vector<PastWork> past = {{ActorId(2), "Valpreventie voor ouderen"},
+                                  {ActorId(2), "Mantelzorg ondersteunen"},
+                                  {ActorId(7), "Dementievriendelijke wijk"}};
     Neighbours nb;
     nb[MunicipalityId(1)].insert(MunicipalityId(2));
     nb[MunicipalityId(2)].insert(MunicipalityId(1));
@@ -62,7 +67,7 @@ TEST_F(MatcherTest, RanksRelevantActorsFirstWithReasons) {
   auto r = matcher_->Rank(challenge_, {.limit = 6, .diversity = 0});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   ASSERT_GE(r->size(), 4u);
-  EXPECT_EQ((*r)[0].actor, ActorId(2)) << (*r)[0].name;   // ouderenzorg, zorg, same town, partner
+  EXPECT_EQ((*r)[0].actor, ActorId(2)) << (*r)[0].name;  // ouderenzorg, zorg, same town, partner
   for (const Match& m : *r) {
     EXPECT_NE(m.actor, ActorId(1)) << "the owner is not its own match";
     double sum = 0;
@@ -71,7 +76,9 @@ TEST_F(MatcherTest, RanksRelevantActorsFirstWithReasons) {
     EXPECT_FALSE(m.reasons.empty());
   }
   auto& top = (*r)[0].reasons;
-  EXPECT_TRUE(std::any_of(top.begin(), top.end(), [](const Reason& x) { return x.code == "capability" && x.detail.find("care") != std::string::npos; }));
+  EXPECT_TRUE(std::any_of(top.begin(), top.end(), [](const Reason& x) {
+    return x.code == "capability" && x.detail.find("care") != std::string::npos;
+  }));
   EXPECT_TRUE(std::any_of(top.begin(), top.end(), [](const Reason& x) { return x.code == "partner"; }));
   // Scores are non-increasing without diversity.
   for (size_t i = 1; i < r->size(); ++i) EXPECT_LE((*r)[i].score, (*r)[i - 1].score + 1e-12);
@@ -117,7 +124,8 @@ TEST_F(MatcherTest, BadInputSaysWhatIsMissing) {
 }
 
 TEST(Matcher, DuplicateActorIdIsAnError) {
-  std::vector<domain::Actor> actors = {A(1, "a", ActorKind::kCompany, 1, "x", {}), A(1, "b", ActorKind::kCompany, 1, "y", {})};
+  std::vector<domain::Actor> actors = {A(1, "a", ActorKind::kCompany, 1, "x", {}),
+                                       A(1, "b", ActorKind::kCompany, 1, "y", {})};
   auto m = Matcher::Build(actors, {}, {});
   EXPECT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("appears twice"), std::string::npos);

@@ -9,7 +9,7 @@ namespace {
 
 void EnsureSodium() {
   static const bool ok = sodium_init() >= 0;
-  if (!ok) std::abort();   // no secure randomness: nothing safe can follow
+  if (!ok) std::abort();  // no secure randomness: nothing safe can follow
 }
 
 std::string Hex(const unsigned char* p, size_t n) {
@@ -27,9 +27,7 @@ std::string HashToken(const std::string& token) {
 
 }  // namespace
 
-PasswordCost PasswordCost::Minimum() {
-  return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
-}
+PasswordCost PasswordCost::Minimum() { return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN}; }
 
 Result<std::string> HashPassword(const std::string& password, const PasswordCost& cost) {
   EnsureSodium();

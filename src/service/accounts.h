@@ -25,8 +25,8 @@ namespace weefsel::service {
 
 // Argon2id cost. The defaults are libsodium's "interactive" limits; tests use the minimum.
 struct PasswordCost {
-  unsigned long long ops = 0;   // 0 = crypto_pwhash_OPSLIMIT_INTERACTIVE
-  size_t mem = 0;               // 0 = crypto_pwhash_MEMLIMIT_INTERACTIVE
+  unsigned long long ops = 0;  // 0 = crypto_pwhash_OPSLIMIT_INTERACTIVE
+  size_t mem = 0;              // 0 = crypto_pwhash_MEMLIMIT_INTERACTIVE
   static PasswordCost Minimum();
 };
 
@@ -37,8 +37,8 @@ bool VerifyPassword(const std::string& hash, const std::string& password);
 std::string RandomToken();
 
 struct Session {
-  std::string id;     // the cookie value
-  std::string csrf;   // must come back in X-CSRF-Token on state-changing requests
+  std::string id;    // the cookie value
+  std::string csrf;  // must come back in X-CSRF-Token on state-changing requests
   UserId user;
   TimePoint expires;
 };
@@ -75,7 +75,7 @@ class Accounts {
   AccountOptions options_;
   std::mutex mu_;
   std::map<std::string, Session> sessions_;
-  std::map<std::string, UserId> tokens_;   // BLAKE2b(token) hex -> user
+  std::map<std::string, UserId> tokens_;  // BLAKE2b(token) hex -> user
   std::map<std::string, std::deque<TimePoint>> account_failures_, address_failures_;
 };
 

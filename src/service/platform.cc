@@ -12,19 +12,16 @@ bool Principal::IsAdmin() const {
   return std::any_of(grants.begin(), grants.end(), [](const auto& g) { return g.role == Role::kPlatformAdmin; });
 }
 bool Principal::IsOfficerOf(MunicipalityId m) const {
-  return m.valid() && std::any_of(grants.begin(), grants.end(), [m](const auto& g) {
-           return g.role == Role::kOfficer && g.municipality == m;
-         });
+  return m.valid() && std::any_of(grants.begin(), grants.end(),
+                                  [m](const auto& g) { return g.role == Role::kOfficer && g.municipality == m; });
 }
 bool Principal::IsResidentOf(MunicipalityId m) const {
-  return m.valid() && std::any_of(grants.begin(), grants.end(), [m](const auto& g) {
-           return g.role == Role::kResident && g.municipality == m;
-         });
+  return m.valid() && std::any_of(grants.begin(), grants.end(),
+                                  [m](const auto& g) { return g.role == Role::kResident && g.municipality == m; });
 }
 bool Principal::IsMemberOf(ActorId a) const {
-  return a.valid() && std::any_of(grants.begin(), grants.end(), [a](const auto& g) {
-           return g.role == Role::kActorMember && g.actor == a;
-         });
+  return a.valid() && std::any_of(grants.begin(), grants.end(),
+                                  [a](const auto& g) { return g.role == Role::kActorMember && g.actor == a; });
 }
 
 namespace {
@@ -77,7 +74,8 @@ class Platform::WriteLock {
 };
 
 Result<int64_t> Platform::DataVersion() {
-  int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
   int64_t ttl = static_cast<int64_t>(options_.version_ttl.count()) * 1000000;
   if (!dirty_.load() && now - checked_at_.load() < ttl) return version_.load();
   std::unique_lock lock(mu_, std::defer_lock);
@@ -149,7 +147,8 @@ Result<domain::User> Platform::CreateUser(const Principal& p, domain::User user,
   return InsertUser(std::move(user), password, std::move(grants));
 }
 
-Result<domain::User> Platform::InsertUser(domain::User user, const std::string& password, std::vector<domain::RoleGrant> grants) {
+Result<domain::User> Platform::InsertUser(domain::User user, const std::string& password,
+                                          std::vector<domain::RoleGrant> grants) {
   user.id = UserId();
   user.email = std::string(Trim(user.email));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(user));
@@ -158,7 +157,9 @@ Result<domain::User> Platform::InsertUser(domain::User user, const std::string& 
   WriteLock lock(*this);
   for (const auto& g : grants) {
     if (g.role == Role::kOfficer || g.role == Role::kResident) {
-      if (!g.municipality.valid()) return Status::InvalidArgument("grants.municipality: required for role " + std::string(domain::RoleCode(g.role)));
+      if (!g.municipality.valid())
+        return Status::InvalidArgument("grants.municipality: required for role " +
+                                       std::string(domain::RoleCode(g.role)));
       WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(g.municipality).status());
     }
     if (g.role == Role::kActorMember) {
@@ -204,8 +205,10 @@ Status Platform::Grant(const Principal& p, const domain::RoleGrant& g) {
   } else if (g.role == Role::kOfficer) {
     WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(g.municipality).status());
   }
-  WEEFSEL_RETURN_IF_ERROR(Require(p, allowed, "granting role " + std::string(domain::RoleCode(g.role)) + " needs a platform admin"
-                                                  + (g.role == Role::kOfficer || g.role == Role::kPlatformAdmin ? "" : " or an officer of the municipality")));
+  WEEFSEL_RETURN_IF_ERROR(Require(
+      p, allowed,
+      "granting role " + std::string(domain::RoleCode(g.role)) + " needs a platform admin" +
+          (g.role == Role::kOfficer || g.role == Role::kPlatformAdmin ? "" : " or an officer of the municipality")));
   return store_->Grant(g);
 }
 
@@ -217,7 +220,8 @@ Status Platform::Revoke(const Principal& p, const domain::RoleGrant& g) {
 
 Result<std::string> Platform::CreateToken(const Principal& p, const std::string& name) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  if (Trim(name).empty() || name.size() > 200) return Status::InvalidArgument("token.name: must be 1 to 200 characters");
+  if (Trim(name).empty() || name.size() > 200)
+    return Status::InvalidArgument("token.name: must be 1 to 200 characters");
   return accounts_.CreateToken(p.user, name);
 }
 
@@ -276,7 +280,8 @@ Result<domain::Actor> Platform::CreateActor(const Principal& p, domain::Actor a)
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(a.themes, a.capabilities));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(a));
   WriteLock lock(*this);
-  if (a.municipality.valid()) WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(a.municipality).status().WithContext("actor.municipality"));
+  if (a.municipality.valid())
+    WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(a.municipality).status().WithContext("actor.municipality"));
   WEEFSEL_RETURN_IF_ERROR(store_->Insert(a).status());
   return a;
 }
@@ -285,17 +290,20 @@ Result<domain::Actor> Platform::UpdateActor(const Principal& p, ActorId id, cons
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(a.municipality) || p.IsMemberOf(id),
-                                  "only members of actor " + std::to_string(id.value()) + " or officers of its municipality may change it"));
+  WEEFSEL_RETURN_IF_ERROR(Require(
+      p, p.IsOfficerOf(a.municipality) || p.IsMemberOf(id),
+      "only members of actor " + std::to_string(id.value()) + " or officers of its municipality may change it"));
   MunicipalityId before = a.municipality;
   WEEFSEL_RETURN_IF_ERROR(patch(a));
   a.id = id;
   if (a.municipality != before)
-    WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(a.municipality), "actor.municipality: only officers of municipality " +
-                                                                          M(a.municipality) + " may move an actor there"));
+    WEEFSEL_RETURN_IF_ERROR(
+        Require(p, p.IsOfficerOf(a.municipality),
+                "actor.municipality: only officers of municipality " + M(a.municipality) + " may move an actor there"));
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(a.themes, a.capabilities));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(a));
-  if (a.municipality.valid()) WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(a.municipality).status().WithContext("actor.municipality"));
+  if (a.municipality.valid())
+    WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(a.municipality).status().WithContext("actor.municipality"));
   WEEFSEL_RETURN_IF_ERROR(store_->Update(a));
   return a;
 }
@@ -304,7 +312,8 @@ Status Platform::DeleteActor(const Principal& p, ActorId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(a.municipality), "only officers of municipality " + M(a.municipality) + " may remove its actors"));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(a.municipality),
+                                  "only officers of municipality " + M(a.municipality) + " may remove its actors"));
   return store_->DeleteActor(id);
 }
 
@@ -327,8 +336,9 @@ Result<domain::Tie> Platform::CreateTie(const Principal& p, domain::Tie t) {
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(t.a));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor b, store_->GetActor(t.b));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsMemberOf(a.id) || p.IsMemberOf(b.id) || p.IsOfficerOf(a.municipality) || p.IsOfficerOf(b.municipality),
-                                  "only members of one of the two actors or officers of their municipality may add a tie"));
+  WEEFSEL_RETURN_IF_ERROR(Require(
+      p, p.IsMemberOf(a.id) || p.IsMemberOf(b.id) || p.IsOfficerOf(a.municipality) || p.IsOfficerOf(b.municipality),
+      "only members of one of the two actors or officers of their municipality may add a tie"));
   WEEFSEL_RETURN_IF_ERROR(store_->Insert(t).status());
   return t;
 }
@@ -338,11 +348,13 @@ Status Platform::DeleteTie(const Principal& p, ActorId actor, TieId tie) {
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(auto ties, store_->TiesOf(actor));
   auto it = std::find_if(ties.begin(), ties.end(), [tie](const auto& t) { return t.id == tie; });
-  if (it == ties.end()) return Status::NotFound("tie " + std::to_string(tie.value()) + " of actor " + std::to_string(actor.value()));
+  if (it == ties.end())
+    return Status::NotFound("tie " + std::to_string(tie.value()) + " of actor " + std::to_string(actor.value()));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(it->a));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor b, store_->GetActor(it->b));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsMemberOf(a.id) || p.IsMemberOf(b.id) || p.IsOfficerOf(a.municipality) || p.IsOfficerOf(b.municipality),
-                                  "only members of one of the two actors or officers of their municipality may remove a tie"));
+  WEEFSEL_RETURN_IF_ERROR(Require(
+      p, p.IsMemberOf(a.id) || p.IsMemberOf(b.id) || p.IsOfficerOf(a.municipality) || p.IsOfficerOf(b.municipality),
+      "only members of one of the two actors or officers of their municipality may remove a tie"));
   return store_->DeleteTie(tie);
 }
 
@@ -373,19 +385,22 @@ Result<domain::Challenge> Platform::CreateChallenge(const Principal& p, domain::
   return c;
 }
 
-Result<domain::Challenge> Platform::UpdateChallenge(const Principal& p, ChallengeId id, const Patch<domain::Challenge>& patch) {
+Result<domain::Challenge> Platform::UpdateChallenge(const Principal& p, ChallengeId id,
+                                                    const Patch<domain::Challenge>& patch) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge c, store_->GetChallenge(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(c.municipality), "only officers of municipality " + M(c.municipality) + " may change its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(c.municipality),
+                                  "only officers of municipality " + M(c.municipality) + " may change its challenges"));
   MunicipalityId before = c.municipality;
   std::string created = c.created_at;
   WEEFSEL_RETURN_IF_ERROR(patch(c));
   c.id = id;
   c.created_at = created;
   if (c.municipality != before)
-    WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(c.municipality), "challenge.municipality: only officers of municipality " +
-                                                                          M(c.municipality) + " may move a challenge there"));
+    WEEFSEL_RETURN_IF_ERROR(Require(
+        p, p.IsOfficerOf(c.municipality),
+        "challenge.municipality: only officers of municipality " + M(c.municipality) + " may move a challenge there"));
   for (auto& need : c.capabilities) need.capability = domain::NormalizeCapability(need.capability);
   std::vector<std::string> no_caps;
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(c.themes, no_caps));
@@ -422,7 +437,8 @@ Result<domain::Coalition> Platform::ProposeCoalition(const Principal& p, domain:
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(c.challenge));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may propose coalitions for its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(Require(
+      p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may propose coalitions for its challenges"));
   c.id = CoalitionId();
   c.status = domain::CoalitionStatus::kProposed;
   c.created_at = Now();
@@ -444,9 +460,12 @@ void SettleStatus(domain::Coalition& c) {
     if (m.status == MemberStatus::kAccepted) ++accepted;
     if (m.status == MemberStatus::kInvited || m.status == MemberStatus::kProposed) ++open;
   }
-  if (accepted > 0 && open == 0) c.status = domain::CoalitionStatus::kFormed;
-  else if (accepted == 0 && open == 0) c.status = domain::CoalitionStatus::kDissolved;
-  else c.status = domain::CoalitionStatus::kForming;
+  if (accepted > 0 && open == 0)
+    c.status = domain::CoalitionStatus::kFormed;
+  else if (accepted == 0 && open == 0)
+    c.status = domain::CoalitionStatus::kDissolved;
+  else
+    c.status = domain::CoalitionStatus::kForming;
 }
 
 }  // namespace
@@ -456,9 +475,11 @@ Result<domain::Coalition> Platform::Invite(const Principal& p, CoalitionId id, A
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(c.challenge));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may invite actors into coalitions"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may invite actors into coalitions"));
   WEEFSEL_RETURN_IF_ERROR(store_->GetActor(actor).status().WithContext("invite.actor"));
-  if (c.status == domain::CoalitionStatus::kDissolved) return Status::Conflict("coalition: dissolved coalitions take no invitations");
+  if (c.status == domain::CoalitionStatus::kDissolved)
+    return Status::Conflict("coalition: dissolved coalitions take no invitations");
   auto it = std::find_if(c.members.begin(), c.members.end(), [actor](const auto& m) { return m.actor == actor; });
   if (it == c.members.end()) {
     domain::CoalitionMember mem;
@@ -477,12 +498,15 @@ Result<domain::Coalition> Platform::Invite(const Principal& p, CoalitionId id, A
 }
 
 Result<domain::Coalition> Platform::Accept(const Principal& p, CoalitionId id, ActorId actor) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsMemberOf(actor), "only members of actor " + std::to_string(actor.value()) + " may answer its invitations"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, p.IsMemberOf(actor),
+              "only members of actor " + std::to_string(actor.value()) + " may answer its invitations"));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(id));
   auto it = std::find_if(c.members.begin(), c.members.end(), [actor](const auto& m) { return m.actor == actor; });
   if (it == c.members.end() || it->status != domain::MemberStatus::kInvited)
-    return Status::Conflict("accept.actor: actor " + std::to_string(actor.value()) + " has no open invitation to coalition " + std::to_string(id.value()));
+    return Status::Conflict("accept.actor: actor " + std::to_string(actor.value()) +
+                            " has no open invitation to coalition " + std::to_string(id.value()));
   it->status = domain::MemberStatus::kAccepted;
   SettleStatus(c);
   WEEFSEL_RETURN_IF_ERROR(store_->Update(c));
@@ -490,12 +514,16 @@ Result<domain::Coalition> Platform::Accept(const Principal& p, CoalitionId id, A
 }
 
 Result<domain::Coalition> Platform::Decline(const Principal& p, CoalitionId id, ActorId actor) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsMemberOf(actor), "only members of actor " + std::to_string(actor.value()) + " may answer its invitations"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, p.IsMemberOf(actor),
+              "only members of actor " + std::to_string(actor.value()) + " may answer its invitations"));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(id));
   auto it = std::find_if(c.members.begin(), c.members.end(), [actor](const auto& m) { return m.actor == actor; });
-  if (it == c.members.end() || (it->status != domain::MemberStatus::kInvited && it->status != domain::MemberStatus::kProposed))
-    return Status::Conflict("decline.actor: actor " + std::to_string(actor.value()) + " has no open invitation to coalition " + std::to_string(id.value()));
+  if (it == c.members.end() ||
+      (it->status != domain::MemberStatus::kInvited && it->status != domain::MemberStatus::kProposed))
+    return Status::Conflict("decline.actor: actor " + std::to_string(actor.value()) +
+                            " has no open invitation to coalition " + std::to_string(id.value()));
   it->status = domain::MemberStatus::kDeclined;
   SettleStatus(c);
   WEEFSEL_RETURN_IF_ERROR(store_->Update(c));
@@ -522,7 +550,8 @@ Result<domain::Proposal> Platform::GetProposal(ProposalId id) {
   return store_->GetProposal(id);
 }
 
-Result<domain::Proposal> Platform::CreateProposal(const Principal& p, CoalitionId coalition, domain::ProposalVersion v) {
+Result<domain::Proposal> Platform::CreateProposal(const Principal& p, CoalitionId coalition,
+                                                  domain::ProposalVersion v) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(coalition));
@@ -568,8 +597,10 @@ Result<domain::Proposal> Platform::SetProposalStatus(const Principal& p, Proposa
     WEEFSEL_RETURN_IF_ERROR(Require(p, member, "only members of the coalition's actors may submit its proposal"));
     if (from != "draft") return Status::Conflict("proposal.status: only a draft can be submitted (it is " + from + ")");
   } else if (status == "in_round" || status == "rejected" || status == "funded") {
-    WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may decide on proposals"));
-    bool ok = (status == "in_round" && from == "submitted") || (status == "rejected" && (from == "submitted" || from == "in_round")) ||
+    WEEFSEL_RETURN_IF_ERROR(
+        Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may decide on proposals"));
+    bool ok = (status == "in_round" && from == "submitted") ||
+              (status == "rejected" && (from == "submitted" || from == "in_round")) ||
               (status == "funded" && (from == "in_round" || from == "submitted"));
     if (!ok) return Status::Conflict("proposal.status: cannot go from " + from + " to " + status);
   } else {
@@ -604,8 +635,10 @@ Result<domain::Proposal> Platform::Support(const Principal& p, ProposalId id) {
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
-  WEEFSEL_RETURN_IF_ERROR(RequireOwn(p, p.IsResidentOf(m), "only residents of municipality " + M(m) + " may support its proposals"));
-  if (supports_.count({id, p.user})) return Status::Conflict("support: you already support proposal " + std::to_string(id.value()));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOwn(p, p.IsResidentOf(m), "only residents of municipality " + M(m) + " may support its proposals"));
+  if (supports_.count({id, p.user}))
+    return Status::Conflict("support: you already support proposal " + std::to_string(id.value()));
   prop.supports += 1;
   WEEFSEL_RETURN_IF_ERROR(store_->Update(prop));
   supports_.insert({id, p.user});
@@ -625,7 +658,8 @@ Result<domain::Round> Platform::GetRound(RoundId id) {
 }
 
 Result<domain::Round> Platform::CreateRound(const Principal& p, domain::Round r) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality), "only officers of municipality " + M(r.municipality) + " may open its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
+                                  "only officers of municipality " + M(r.municipality) + " may open its rounds"));
   r.id = RoundId();
   r.phase = domain::RoundPhase::kSubmission;
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
@@ -639,7 +673,8 @@ Result<domain::Round> Platform::UpdateRound(const Principal& p, RoundId id, cons
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality), "only officers of municipality " + M(r.municipality) + " may change its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
+                                  "only officers of municipality " + M(r.municipality) + " may change its rounds"));
   if (PhaseIndex(r.phase) >= PhaseIndex(domain::RoundPhase::kVoting))
     return Status::Conflict("round.phase: a round cannot change once voting has opened");
   domain::Round before = r;
@@ -656,9 +691,11 @@ Result<domain::Round> Platform::SetRoundPhase(const Principal& p, RoundId id, do
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality), "only officers of municipality " + M(r.municipality) + " may move its rounds on"));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
+                                  "only officers of municipality " + M(r.municipality) + " may move its rounds on"));
   if (PhaseIndex(phase) <= PhaseIndex(r.phase))
-    return Status::Conflict("phase: a round moves forward only (it is in " + std::string(domain::RoundPhaseCode(r.phase)) + ")");
+    return Status::Conflict("phase: a round moves forward only (it is in " +
+                            std::string(domain::RoundPhaseCode(r.phase)) + ")");
   r.phase = phase;
   WEEFSEL_RETURN_IF_ERROR(store_->Update(r));
   return r;
@@ -668,10 +705,13 @@ Result<domain::Ballot> Platform::CastBallot(const Principal& p, RoundId id, std:
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOwn(p, p.IsResidentOf(r.municipality), "only residents of municipality " + M(r.municipality) + " may vote in its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOwn(p, p.IsResidentOf(r.municipality),
+                 "only residents of municipality " + M(r.municipality) + " may vote in its rounds"));
   if (r.phase != domain::RoundPhase::kVoting)
-    return Status::Conflict(std::string("round.phase: voting is ") +
-                            (PhaseIndex(r.phase) < PhaseIndex(domain::RoundPhase::kVoting) ? "not open yet" : "closed"));
+    return Status::Conflict(
+        std::string("round.phase: voting is ") +
+        (PhaseIndex(r.phase) < PhaseIndex(domain::RoundPhase::kVoting) ? "not open yet" : "closed"));
   domain::Ballot b;
   b.round = id;
   b.voter = p.user;
@@ -709,19 +749,22 @@ Result<domain::Experiment> Platform::CreateExperiment(const Principal& p, domain
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may start experiments"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may start experiments"));
   e.id = ExperimentId();
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
   WEEFSEL_RETURN_IF_ERROR(store_->Insert(e).status());
   return e;
 }
 
-Result<domain::Experiment> Platform::UpdateExperiment(const Principal& p, ExperimentId id, const Patch<domain::Experiment>& patch) {
+Result<domain::Experiment> Platform::UpdateExperiment(const Principal& p, ExperimentId id,
+                                                      const Patch<domain::Experiment>& patch) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store_->GetExperiment(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may change experiments"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may change experiments"));
   ProposalId proposal = e.proposal;
   WEEFSEL_RETURN_IF_ERROR(patch(e));
   e.id = id;
@@ -739,11 +782,14 @@ Result<domain::Experiment> Platform::AddMeasurement(const Principal& p, Experime
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(e.proposal));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId muni, MunicipalityOfChallenge(prop.challenge));
   WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, member || p.IsOfficerOf(muni), "only officers of municipality " + M(muni) +
-                                                                        " or members of the coalition may record measurements"));
-  auto it = std::find_if(e.indicators.begin(), e.indicators.end(), [indicator](const auto& i) { return i.id == indicator; });
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, member || p.IsOfficerOf(muni),
+              "only officers of municipality " + M(muni) + " or members of the coalition may record measurements"));
+  auto it =
+      std::find_if(e.indicators.begin(), e.indicators.end(), [indicator](const auto& i) { return i.id == indicator; });
   if (it == e.indicators.end())
-    return Status::NotFound("indicator " + std::to_string(indicator.value()) + " of experiment " + std::to_string(id.value()));
+    return Status::NotFound("indicator " + std::to_string(indicator.value()) + " of experiment " +
+                            std::to_string(id.value()));
   if (!IsIsoDate(m.date)) return Status::InvalidArgument("measurement.date: '" + m.date + "' is not a date YYYY-MM-DD");
   it->measurements.push_back(std::move(m));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));

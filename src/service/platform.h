@@ -36,7 +36,7 @@ namespace weefsel::service {
 
 // Who is acting: a user with their role grants, or nobody (anonymous).
 struct Principal {
-  UserId user;                              // invalid = anonymous
+  UserId user;  // invalid = anonymous
   std::string email;
   std::string display_name;
   std::vector<domain::RoleGrant> grants;
@@ -70,8 +70,7 @@ using Patch = std::function<Status(T&)>;
 
 class Platform {
  public:
-  Platform(std::unique_ptr<storage::Store> store, PlatformOptions options,
-           const Clock& clock = SystemClock::Default());
+  Platform(std::unique_ptr<storage::Store> store, PlatformOptions options, const Clock& clock = SystemClock::Default());
 
   Accounts& accounts() { return accounts_; }
   const Clock& clock() const { return clock_; }
@@ -103,7 +102,8 @@ class Platform {
   Result<std::vector<domain::Municipality>> ListMunicipalities(const storage::ListQuery& q);
   Result<domain::Municipality> GetMunicipality(MunicipalityId id);
   Result<domain::Municipality> CreateMunicipality(const Principal& p, domain::Municipality m);
-  Result<domain::Municipality> UpdateMunicipality(const Principal& p, MunicipalityId id, const Patch<domain::Municipality>& patch);
+  Result<domain::Municipality> UpdateMunicipality(const Principal& p, MunicipalityId id,
+                                                  const Patch<domain::Municipality>& patch);
 
   // Actors and ties.
   Result<std::vector<domain::Actor>> ListActors(const storage::ListQuery& q);
@@ -160,14 +160,16 @@ class Platform {
   Result<std::vector<domain::Experiment>> ListExperiments(const storage::ListQuery& q);
   Result<domain::Experiment> GetExperiment(ExperimentId id);
   Result<domain::Experiment> CreateExperiment(const Principal& p, domain::Experiment e);
-  Result<domain::Experiment> UpdateExperiment(const Principal& p, ExperimentId id, const Patch<domain::Experiment>& patch);
+  Result<domain::Experiment> UpdateExperiment(const Principal& p, ExperimentId id,
+                                              const Patch<domain::Experiment>& patch);
   // Officers of the municipality and members of the proposal's coalition may record measurements.
   Result<domain::Experiment> AddMeasurement(const Principal& p, ExperimentId id, IndicatorId indicator,
                                             domain::Measurement m);
 
  private:
   std::string Now() const;
-  Result<domain::User> InsertUser(domain::User user, const std::string& password, std::vector<domain::RoleGrant> grants);
+  Result<domain::User> InsertUser(domain::User user, const std::string& password,
+                                  std::vector<domain::RoleGrant> grants);
   // The municipality a challenge / proposal / experiment belongs to (store lock held).
   Result<MunicipalityId> MunicipalityOfChallenge(ChallengeId id);
   Result<MunicipalityId> MunicipalityOfProposal(ProposalId id);
@@ -179,14 +181,13 @@ class Platform {
   PlatformOptions options_;
   const Clock& clock_;
   Accounts accounts_;
-  std::mutex mu_;   // guards store_, comments_, supports_
+  std::mutex mu_;  // guards store_, comments_, supports_
   std::map<ProposalId, std::vector<Comment>> comments_;
   std::set<std::pair<ProposalId, UserId>> supports_;
   int64_t next_comment_ = 1;
-  std::atomic<bool> dirty_{true};          // a write happened since version_ was read
+  std::atomic<bool> dirty_{true};  // a write happened since version_ was read
   std::atomic<int64_t> version_{-1};
-  std::atomic<int64_t> checked_at_{0};     // steady clock, ns
-
+  std::atomic<int64_t> checked_at_{0};  // steady clock, ns
 };
 
 }  // namespace weefsel::service

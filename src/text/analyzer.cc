@@ -15,26 +15,28 @@ namespace {
 // Snowball's Dutch list (as in ../shared/data/nl/stopwoorden_nl_snowball.txt) plus a few
 // very common words of challenge texts; folded.
 constexpr std::array kDutchStop = {
-    "aan", "al", "alles", "als", "altijd", "andere", "ben", "bij", "daar", "dan", "dat", "de", "der",
-    "deze", "die", "dit", "doch", "doen", "door", "dus", "een", "eens", "en", "er", "ge", "geen",
-    "geweest", "haar", "had", "heb", "hebben", "heeft", "hem", "het", "hier", "hij", "hoe", "hun",
-    "iemand", "iets", "ik", "in", "is", "ja", "je", "kan", "kon", "kunnen", "maar", "me", "meer",
-    "men", "met", "mij", "mijn", "moet", "na", "naar", "niet", "niets", "nog", "nu", "of", "om",
-    "omdat", "onder", "ons", "ook", "op", "over", "reeds", "te", "tegen", "toch", "toen", "tot", "u",
-    "uit", "uw", "van", "veel", "voor", "want", "waren", "was", "wat", "werd", "wezen", "wie", "wil",
-    "worden", "wordt", "zal", "ze", "zelf", "zich", "zij", "zijn", "zo", "zonder", "zou", "onze",
-    "hebben", "wij", "we", "jullie", "welke", "waar", "wanneer", "zoals", "binnen", "tussen"};
+    "aan",     "al",    "alles",   "als",    "altijd", "andere", "ben",    "bij",   "daar", "dan",    "dat",   "de",
+    "der",     "deze",  "die",     "dit",    "doch",   "doen",   "door",   "dus",   "een",  "eens",   "en",    "er",
+    "ge",      "geen",  "geweest", "haar",   "had",    "heb",    "hebben", "heeft", "hem",  "het",    "hier",  "hij",
+    "hoe",     "hun",   "iemand",  "iets",   "ik",     "in",     "is",     "ja",    "je",   "kan",    "kon",   "kunnen",
+    "maar",    "me",    "meer",    "men",    "met",    "mij",    "mijn",   "moet",  "na",   "naar",   "niet",  "niets",
+    "nog",     "nu",    "of",      "om",     "omdat",  "onder",  "ons",    "ook",   "op",   "over",   "reeds", "te",
+    "tegen",   "toch",  "toen",    "tot",    "u",      "uit",    "uw",     "van",   "veel", "voor",   "want",  "waren",
+    "was",     "wat",   "werd",    "wezen",  "wie",    "wil",    "worden", "wordt", "zal",  "ze",     "zelf",  "zich",
+    "zij",     "zijn",  "zo",      "zonder", "zou",    "onze",   "hebben", "wij",   "we",   "jullie", "welke", "waar",
+    "wanneer", "zoals", "binnen",  "tussen"};
 constexpr std::array kEnglishStop = {
-    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as",
-    "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can",
-    "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further",
-    "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in",
-    "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now",
-    "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same",
-    "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there",
-    "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was",
-    "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with",
-    "would", "you", "your", "towards", "toward", "via", "new"};
+    "a",      "about", "above",  "after",   "again",   "against", "all",     "am",      "an",     "and",     "any",
+    "are",    "as",    "at",     "be",      "because", "been",    "before",  "being",   "below",  "between", "both",
+    "but",    "by",    "can",    "could",   "did",     "do",      "does",    "doing",   "down",   "during",  "each",
+    "few",    "for",   "from",   "further", "had",     "has",     "have",    "having",  "he",     "her",     "here",
+    "hers",   "him",   "his",    "how",     "i",       "if",      "in",      "into",    "is",     "it",      "its",
+    "itself", "just",  "me",     "more",    "most",    "my",      "no",      "nor",     "not",    "now",     "of",
+    "off",    "on",    "once",   "only",    "or",      "other",   "our",     "ours",    "out",    "over",    "own",
+    "same",   "she",   "should", "so",      "some",    "such",    "than",    "that",    "the",    "their",   "them",
+    "then",   "there", "these",  "they",    "this",    "those",   "through", "to",      "too",    "under",   "until",
+    "up",     "very",  "was",    "we",      "were",    "what",    "when",    "where",   "which",  "while",   "who",
+    "whom",   "why",   "will",   "with",    "would",   "you",     "your",    "towards", "toward", "via",     "new"};
 
 const std::unordered_set<std::string>& StopSet(Language lang) {
   static const std::unordered_set<std::string> nl(kDutchStop.begin(), kDutchStop.end());
@@ -172,8 +174,8 @@ std::vector<std::string> CompoundSplitter::Split(std::string_view w) const {
   // ties prefer the longest first part, which keeps heads long.
   struct Cell {
     int parts = 1 << 20;
-    size_t len = 0;       // length of the first part taken at i
-    size_t link = 0;      // length of the linking morpheme after it
+    size_t len = 0;   // length of the first part taken at i
+    size_t link = 0;  // length of the linking morpheme after it
   };
   std::vector<Cell> best(n + 1);
   for (size_t i = n; i-- > 0;) {

@@ -23,7 +23,7 @@
 namespace weefsel::text {
 
 enum class Language { kDutch, kEnglish };
-std::string_view LanguageCode(Language l);          // "nl", "en"
+std::string_view LanguageCode(Language l);           // "nl", "en"
 Result<Language> ParseLanguage(std::string_view s);  // "nl", "en" (any case)
 
 // Tokens: maximal runs of letters and digits after FoldCase; non-ASCII letters that FoldCase
@@ -60,7 +60,7 @@ class CompoundSplitter {
 struct AnalyzerOptions {
   bool stem = true;
   bool drop_stopwords = true;
-  bool split_compounds = true;   // Dutch only
+  bool split_compounds = true;  // Dutch only
 };
 
 class Analyzer {

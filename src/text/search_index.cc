@@ -30,7 +30,7 @@ Result<SearchIndex> SearchIndex::InMemory(std::shared_ptr<const Analyzer> analyz
     auto impl = std::make_unique<Impl>();
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-    impl->db = Xapian::InMemory::open();   // deprecated in 1.4 but the only in-memory backend
+    impl->db = Xapian::InMemory::open();  // deprecated in 1.4 but the only in-memory backend
 #pragma GCC diagnostic pop
     impl->analyzer = analyzer ? std::move(analyzer) : std::make_shared<Analyzer>();
     return SearchIndex(std::move(impl));
@@ -93,7 +93,8 @@ Result<std::vector<Hit>> SearchIndex::Search(std::string_view query, size_t k) c
 
 Result<std::vector<Hit>> SearchIndex::Search(std::string_view query, Language lang, size_t k) const {
   std::vector<std::string> terms = impl_->analyzer->Analyze(query, lang);
-  if (terms.empty()) return Status::InvalidArgument("search query has no searchable words: '" + std::string(query) + "'");
+  if (terms.empty())
+    return Status::InvalidArgument("search query has no searchable words: '" + std::string(query) + "'");
   try {
     std::vector<std::string> wt;
     std::unordered_set<std::string> seen;

@@ -45,8 +45,8 @@ class SearchIndex {
   // Adds or replaces document `id` (> 0). An empty text indexes nothing but keeps the id known.
   Status Upsert(int64_t id, std::string_view text, Language lang);
   Status Upsert(int64_t id, std::string_view text) { return Upsert(id, text, DetectLanguage(text)); }
-  Status Remove(int64_t id);   // NotFound when the id was never added
-  Status Commit();             // flushes a folder index to disk (no-op in memory)
+  Status Remove(int64_t id);  // NotFound when the id was never added
+  Status Commit();            // flushes a folder index to disk (no-op in memory)
 
   // Best `k` documents for `query`, highest BM25 first; InvalidArgument for a query with no
   // searchable words (empty, or only stopwords).
@@ -84,7 +84,7 @@ class TermIndex {
  private:
   Params params_;
   std::unordered_map<std::string, int32_t> term_ids_;
-  std::vector<std::vector<std::pair<int32_t, int32_t>>> postings_;   // term -> (doc, tf)
+  std::vector<std::vector<std::pair<int32_t, int32_t>>> postings_;  // term -> (doc, tf)
   std::vector<int32_t> doc_len_;
   std::vector<double> idf_;
   double avg_len_ = 1;

@@ -8,7 +8,9 @@
 namespace weefsel::text {
 namespace {
 
-bool Has(const std::vector<std::string>& v, const std::string& s) { return std::find(v.begin(), v.end(), s) != v.end(); }
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
 
 TEST(Tokenize, FoldsCaseAndDiacriticsAndSplitsOnPunctuation) {
   auto t = Tokenize("Energiecoöperatie «Zon-Noord» – één café, 2026!");
@@ -41,7 +43,7 @@ TEST(CompoundSplitter, SplitsWithLinkingMorphemes) {
   EXPECT_EQ(s->Split("energiecooperatie"), (std::vector<std::string>{"energie", "cooperatie"}));
   EXPECT_EQ(s->Split("thuiszorg"), (std::vector<std::string>{"thuis", "zorg"}));
   EXPECT_TRUE(s->Split("zorg").empty());
-  EXPECT_TRUE(s->Split("beleid").empty());     // "bel" + "eid": eid is not a word
+  EXPECT_TRUE(s->Split("beleid").empty());  // "bel" + "eid": eid is not a word
 }
 
 TEST(CompoundSplitter, RealHunspellDictionary) {
