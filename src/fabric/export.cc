@@ -82,12 +82,12 @@ NodeTable Table(const Fabric& f, const Report* r) {
       }
   for (const auto& e : extra) t.attrs.push_back({"attr_" + e, "string"});
   if (r) {
-    for (Attr a : std::vector<Attr>{{"degree", "int"},
-                                    {"community", "int"},
-                                    {"betweenness", "double"},
-                                    {"constraint", "double"},
-                                    {"coreness", "int"},
-                                    {"role", "string"}})
+    for (const Attr& a : std::vector<Attr>{{"degree", "int"},
+                                           {"community", "int"},
+                                           {"betweenness", "double"},
+                                           {"constraint", "double"},
+                                           {"coreness", "int"},
+                                           {"role", "string"}})
       t.attrs.push_back(a);
   }
   t.values.resize(static_cast<size_t>(f.node_count()));

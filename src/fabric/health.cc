@@ -191,7 +191,7 @@ Result<Typology> FindTypology(const Fabric& fabric, std::string label, const Typ
     auto& row = x[static_cast<size_t>(i)];
     const NodeInfo& info = fabric.node(i);
     if (info.kind) row[static_cast<size_t>(*info.kind)] = 1;
-    row[static_cast<size_t>(domain::kActorKindCount + static_cast<int>(roles[static_cast<size_t>(i)]))] = 1;
+    row[static_cast<size_t>(domain::kActorKindCount) + static_cast<size_t>(roles[static_cast<size_t>(i)])] = 1;
     for (const auto& t : info.themes)
       if (auto it = tag_index.find("theme:" + t); it != tag_index.end()) row[static_cast<size_t>(it->second)] = 1;
     for (const auto& c : info.capabilities)

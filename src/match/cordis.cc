@@ -494,8 +494,9 @@ Result<CordisData> LoadCordis(const std::string& dir) {
     const std::string& role = at.Get(r, "role");
     if (role != "coordinator" && role != "participant" && role != "partner")
       return at.Error(r, "role", "expected coordinator, participant or partner, got '" + role + "'");
-    auto [oit, inserted] = org_index.emplace(org, static_cast<int32_t>(d.orgs.size()));
-    if (inserted) d.orgs.push_back(org);
+    auto emplaced = org_index.emplace(org, static_cast<int32_t>(d.orgs.size()));
+    auto oit = emplaced.first;
+    if (emplaced.second) d.orgs.push_back(org);
     CordisProject& p = d.projects[pit->second];
     auto same = std::find_if(p.members.begin(), p.members.end(), [&](const auto& m) { return m.org == oit->second; });
     if (same != p.members.end()) {

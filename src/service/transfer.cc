@@ -191,7 +191,7 @@ Status TagsField(const Sheet& s, const CsvRecord& r, std::vector<std::string>& t
 Status Wrap(const Sheet& s, const CsvRecord& r, const Status& st) {
   if (st.ok()) return st;
   // domain messages start with "entity.field: ..."; name the column.
-  std::string m = st.message();
+  const std::string& m = st.message();
   auto dot = m.find('.'), colon = m.find(':');
   std::string column = (dot != std::string::npos && colon != std::string::npos && dot < colon)
                            ? m.substr(dot + 1, colon - dot - 1)
