@@ -1,4 +1,6 @@
 // weefsel pb FILE.pb --rule RULE [--json] | --all-rules: the fund engine on a Pabulib file.
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -22,36 +24,9 @@ struct PbOptions {
   std::string write;
 };
 
+// A JSON string literal (escaping by nlohmann::json; invalid UTF-8 is replaced, never thrown).
 std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
+  return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string Num(double x) {
