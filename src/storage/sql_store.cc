@@ -1,5 +1,7 @@
 #include "storage/sql_store.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <charconv>
 #include <cinttypes>
@@ -69,102 +71,20 @@ SqlValue Text(std::string_view s) { return std::string(s); }
 
 // Lists of strings are stored as JSON arrays of strings: readable in the database and exports.
 std::string EncodeList(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (unsigned char c : items[i]) {
-      switch (c) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        default:
-          if (c < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-    }
-    out += '"';
-  }
-  out += ']';
-  return out;
+  return nlohmann::json(items).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::optional<std::vector<std::string>> DecodeList(std::string_view s) {
+  if (s.find_first_not_of(" \n\t") == std::string_view::npos) return std::vector<std::string>{};  // empty column
+  nlohmann::json j = nlohmann::json::parse(s, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded() || !j.is_array()) return std::nullopt;
   std::vector<std::string> out;
-  size_t i = 0;
-  auto skip = [&] {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t')) ++i;
-  };
-  skip();
-  if (s.empty()) return out;  // tolerate an empty column
-  if (s[i] != '[') return std::nullopt;
-  ++i;
-  skip();
-  if (i < s.size() && s[i] == ']') return out;
-  while (i < s.size()) {
-    skip();
-    if (i >= s.size() || s[i] != '"') return std::nullopt;
-    ++i;
-    std::string item;
-    while (i < s.size() && s[i] != '"') {
-      char c = s[i++];
-      if (c != '\\') {
-        item += c;
-        continue;
-      }
-      if (i >= s.size()) return std::nullopt;
-      char e = s[i++];
-      switch (e) {
-        case 'n':
-          item += '\n';
-          break;
-        case 't':
-          item += '\t';
-          break;
-        case 'r':
-          item += '\r';
-          break;
-        case 'u': {
-          if (i + 4 > s.size()) return std::nullopt;
-          unsigned v = static_cast<unsigned>(std::strtoul(std::string(s.substr(i, 4)).c_str(), nullptr, 16));
-          i += 4;
-          if (v >= 0x80) return std::nullopt;  // we only ever escape control characters
-          item += static_cast<char>(v);
-          break;
-        }
-        default:
-          item += e;
-      }
-    }
-    if (i >= s.size()) return std::nullopt;
-    ++i;  // closing quote
-    out.push_back(std::move(item));
-    skip();
-    if (i < s.size() && s[i] == ',') {
-      ++i;
-      continue;
-    }
-    if (i < s.size() && s[i] == ']') return out;
-    return std::nullopt;
+  out.reserve(j.size());
+  for (const auto& e : j) {
+    if (!e.is_string()) return std::nullopt;
+    out.push_back(e.get<std::string>());
   }
-  return std::nullopt;
+  return out;
 }
 
 Status Corrupt(std::string_view table, int64_t id, std::string_view what) {
