@@ -4,8 +4,10 @@
 #include <array>
 #include <cmath>
 #include <iomanip>
+#include <numeric>
 #include <sstream>
 
+#include "base/clock.h"
 #include "base/csv.h"
 #include "base/strings.h"
 #include "domain/vocabulary.h"
@@ -15,6 +17,45 @@ namespace {
 
 enum Component { kText, kCapability, kTheme, kArea, kCloseness, kPartner, kRecord, kComponents };
 constexpr const char* kCodes[kComponents] = {"text", "capability", "theme", "area", "closeness", "partner", "record"};
+
+// Weighted label propagation (Raghavan et al. 2007): every node starts in its own group and, in a
+// fixed seeded order, takes the label with the largest tie weight among its neighbours (ties to the
+// smallest label); stops when a sweep changes nothing, after at most 20 sweeps. Linear per sweep.
+std::vector<int> LabelPropagation(const fabric::Fabric& f) {
+  const int n = f.node_count();
+  std::vector<int> label(static_cast<size_t>(n));
+  std::iota(label.begin(), label.end(), 0);
+  std::vector<int> order(label);
+  Rng rng(20261129);
+  rng.Shuffle(order);
+  std::vector<double> acc(static_cast<size_t>(n), 0.0);
+  std::vector<int> seen;
+  for (int sweep = 0; sweep < 20; ++sweep) {
+    int changed = 0;
+    for (int v : order) {
+      seen.clear();
+      for (const auto& nb : f.Neighbours(v)) {
+        int l = label[static_cast<size_t>(nb.node)];
+        if (acc[static_cast<size_t>(l)] == 0.0) seen.push_back(l);
+        acc[static_cast<size_t>(l)] += nb.weight > 0 ? nb.weight : 1e-9;
+      }
+      if (seen.empty()) continue;
+      int best = label[static_cast<size_t>(v)];
+      double best_w = acc[static_cast<size_t>(best)];
+      for (int l : seen) {
+        double w = acc[static_cast<size_t>(l)];
+        if (w > best_w + 1e-12 || (std::fabs(w - best_w) <= 1e-12 && l < best)) best = l, best_w = w;
+      }
+      for (int l : seen) acc[static_cast<size_t>(l)] = 0.0;
+      if (best != label[static_cast<size_t>(v)]) label[static_cast<size_t>(v)] = best, ++changed;
+    }
+    if (changed == 0) break;
+  }
+  // Dense group numbers in order of first appearance.
+  std::unordered_map<int, int> dense;
+  for (int& l : label) l = dense.emplace(l, static_cast<int>(dense.size())).first->second;
+  return label;
+}
 
 std::string Percent(double v) {
   std::ostringstream os;
@@ -45,7 +86,7 @@ Result<Neighbours> Matcher::ReadNeighbours(const std::string& path,
 
 Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vector<domain::Tie>& ties,
                                const std::vector<PastWork>& past, Neighbours neighbours,
-                               std::shared_ptr<const text::Analyzer> analyzer) {
+                               std::shared_ptr<const text::Analyzer> analyzer, const BuildOptions& options) {
   Matcher m;
   m.analyzer_ = analyzer ? std::move(analyzer) : std::make_shared<text::Analyzer>();
   m.actors_ = std::move(actors);
@@ -89,10 +130,20 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
   for (size_t i = 0; i < m.actors_.size(); ++i)
     if (auto n = m.fabric_->IndexOf(m.actors_[i].id)) m.node_of_[i] = *n;
   m.community_.assign(m.actors_.size(), -1);
-  if (m.fabric_->edge_count() > 0) {
-    WEEFSEL_ASSIGN_OR_RETURN(fabric::Partition p, fabric::FindCommunities(*m.fabric_, {.runs = 3}));
+  if (!options.communities.empty()) {
     for (size_t i = 0; i < m.actors_.size(); ++i)
-      if (m.node_of_[i] >= 0) m.community_[i] = p.membership[static_cast<size_t>(m.node_of_[i])];
+      if (auto it = options.communities.find(m.actors_[i].id); it != options.communities.end())
+        m.community_[i] = it->second;
+  } else if (m.fabric_->edge_count() > 0) {
+    std::vector<int> membership;
+    if (options.grouping == Grouping::kLeiden) {
+      WEEFSEL_ASSIGN_OR_RETURN(fabric::Partition p, fabric::FindCommunities(*m.fabric_, {.runs = 3}));
+      membership = std::move(p.membership);
+    } else {
+      membership = LabelPropagation(*m.fabric_);
+    }
+    for (size_t i = 0; i < m.actors_.size(); ++i)
+      if (m.node_of_[i] >= 0) m.community_[i] = membership[static_cast<size_t>(m.node_of_[i])];
   }
   return m;
 }
@@ -133,12 +184,24 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     if (!touched_flag[i]) touched_flag[i] = 1, touched.push_back(i);
     return comp[i];
   };
-  // Text.
+  // Text, on an absolute scale: BM25 over the query's ideal score, the sum of the IDF of its
+  // distinct terms (a term no actor uses counts at the highest possible IDF). An actor whose text
+  // holds every query term once, at average length, scores about 1; a hit on one common word of a
+  // long challenge stays small even when nobody does better.
   auto text_scores = text_index_.Score(terms);
-  double best = 0;
-  for (auto [doc, s] : text_scores) best = std::max(best, s);
-  if (best > 0)
-    for (auto [doc, s] : text_scores) at(static_cast<size_t>(doc))[kText] = static_cast<float>(s / best);
+  {
+    std::unordered_set<std::string> distinct(terms.begin(), terms.end());
+    const double n_docs = static_cast<double>(text_index_.size());
+    const double max_idf = std::log(1.0 + (n_docs + 0.5) / 0.5);
+    double ideal = 0;
+    for (const auto& t : distinct) {
+      double idf = text_index_.Idf(t);
+      ideal += idf > 0 ? idf : max_idf;
+    }
+    if (ideal > 0)
+      for (auto [doc, s] : text_scores)
+        at(static_cast<size_t>(doc))[kText] = static_cast<float>(std::min(1.0, s / ideal));
+  }
   // Capabilities and themes.
   double total_weight = 0;
   std::vector<std::string> need_tags;
@@ -191,11 +254,17 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
   };
   std::vector<Scored> scored;
   scored.reserve(touched.size());
+  // Capability gate: with needs named, an actor holding none keeps a share of text and theme.
+  const bool gated = total_weight > 0;
+  const double gate = std::clamp(options.capability_gate, 0.0, 1.0);
+  auto weight_of = [&](size_t i, int k) {
+    return gated && comp[i][kCapability] <= 0 && (k == kText || k == kTheme) ? wt[k] * gate : wt[k];
+  };
   for (size_t i : touched) {
     if (owner && i == *owner) continue;
     comp[i][kRecord] = max_record_ > 0 ? static_cast<float>(std::log1p(record_[i]) / std::log1p(max_record_)) : 0.f;
     double s = 0;
-    for (int k = 0; k < kComponents; ++k) s += wt[k] * comp[i][k];
+    for (int k = 0; k < kComponents; ++k) s += weight_of(i, k) * comp[i][k];
     scored.push_back({i, s});
   }
   if (scored.empty())
@@ -210,7 +279,11 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
   // Diversity re-ranking (maximal marginal relevance): each earlier pick from the same fabric
   // community or the same sector lowers a candidate's adjusted score.
   const double top = scored.front().score;
-  const int home = owner ? community_[*owner] : community_[scored.front().i];
+  // The groups an "unexpected corner" must lie outside: the owner's and the 5 best-scored actors'.
+  std::unordered_set<int> expected_groups;
+  if (owner && community_[*owner] >= 0) expected_groups.insert(community_[*owner]);
+  for (size_t k = 0; k < std::min<size_t>(5, pool); ++k)
+    if (community_[scored[k].i] >= 0) expected_groups.insert(community_[scored[k].i]);
   std::map<int, int> per_community;
   std::map<domain::Sector, int> per_sector;
   std::vector<char> taken(pool, 0);
@@ -236,16 +309,22 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     mt.sector = domain::SectorOf(a.kind);
     mt.score = scored[best_k].score;
     mt.community = community_[i];
-    mt.unexpected = mt.community >= 0 && home >= 0 && mt.community != home;
+    // Unexpected corner: in a group outside the expected ones, not within 2 steps of the owner
+    // (closeness is 1 / hops), and relevant on its own content.
+    const double content = std::max(comp[i][kText], comp[i][kCapability]);
+    mt.unexpected = mt.community >= 0 && !expected_groups.count(mt.community) && comp[i][kCloseness] < 0.5f &&
+                    content >= options.unexpected_min;
     bool promoted = false;
     for (size_t k = 0; k < best_k; ++k) promoted = promoted || !taken[k];
     for (int k = 0; k < kComponents; ++k) {
       double v = comp[i][k];
-      if (v <= 0 || wt[k] <= 0) continue;
-      Reason r{kCodes[k], "", wt[k] * v};
+      const double wk = weight_of(i, k);
+      if (v <= 0 || wk <= 0) continue;
+      Reason r{kCodes[k], "", wk * v, v, {}};
       switch (k) {
         case kText:
-          r.detail = "text relevance " + Percent(v) + " of the best match";
+          r.detail = "text relevance " + Percent(v) + " of an ideal match" +
+                     (wk < wt[k] ? " (reduced: none of the needed capabilities)" : "");
           break;
         case kCapability: {
           std::vector<std::string> has;
@@ -258,10 +337,12 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
               }
           }
           r.detail = "has " + Join(has, ", ") + " (" + Percent(v) + " of the capability weight)";
+          r.items = has;
           break;
         }
         case kTheme:
-          r.detail = "works on " + Percent(v) + " of the challenge's themes";
+          r.detail = "works on " + Percent(v) + " of the challenge's themes" +
+                     (wk < wt[k] ? " (reduced: none of the needed capabilities)" : "");
           break;
         case kArea:
           r.detail = v >= 1 ? "based in the challenge's municipality" : "based in a neighbouring municipality";
@@ -280,9 +361,15 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     }
     std::sort(mt.reasons.begin(), mt.reasons.end(),
               [](const Reason& x, const Reason& y) { return x.contribution > y.contribution; });
-    if (promoted && mt.unexpected)
-      mt.reasons.push_back(
-          {"diversity", "from another community than the owner's: moved up by the diversity re-ranking", 0});
+    if (mt.unexpected)
+      mt.reasons.push_back({"unexpected",
+                            "from an unexpected corner: a group none of the owner and the best-scored actors belong "
+                            "to, more than 2 steps from the owner, relevant by its own text or capabilities",
+                            0,
+                            0,
+                            {}});
+    if (promoted)
+      mt.reasons.push_back({"diversity", "moved up by the diversity re-ranking (another group or sector)", 0, 0, {}});
     if (mt.community >= 0) ++per_community[mt.community];
     ++per_sector[mt.sector];
     out.push_back(std::move(mt));

@@ -4,7 +4,9 @@
 // then answers Rank(challenge) many times. The score of an actor is a weighted sum of components,
 // each in [0, 1] (weights in MatchWeights, documented in docs/matching.md):
 //   text        BM25 of the challenge title + text against the actor's description, themes,
-//               capabilities and the texts of its past challenges, normalised by the best actor
+//               capabilities and the texts of its past challenges, on an absolute scale: divided by
+//               the query's ideal score (the sum of its terms' IDF; a term no actor uses counts at
+//               the highest IDF), so a weak hit stays weak even when it is the best there is
 //               (Dutch and English analysis from text/, compounds split);
 //   capability  share of the challenge's capability weight that the actor holds;
 //   theme       share of the challenge's themes that the actor works on;
@@ -12,10 +14,14 @@
 //   closeness   1 / hops to the challenge owner in the fabric (up to 3 hops);
 //   partner     a direct tie with the owner (its strength, scaled);
 //   record      past coalitions the actor was part of (log-scaled).
-// Then a diversity re-ranking (maximal marginal relevance over fabric community and sector) lets
-// good actors from other communities and sectors into the top; each result says which reasons
-// carried it, with their contributions, and whether it came "from an unexpected corner" (outside
-// the owner's community).
+// Capability gate: when the challenge names capabilities, an actor holding none of them keeps only
+// RankOptions::capability_gate of its text and theme contributions.
+// Then a diversity re-ranking (maximal marginal relevance over group and sector) lets good actors
+// from other groups and sectors into the top. Groups are the fabric's communities by weighted label
+// propagation (linear time; Leiden on request or communities passed in). Each result says which
+// reasons carried it, with their contributions, and whether it comes "from an unexpected corner":
+// its group is none of the owner's and the 5 best-scored actors' groups, it is not within 2 steps
+// of the owner, and its own content (text or capability) is at least RankOptions::unexpected_min.
 //
 // Ownership: a Matcher owns copies of its inputs and its fabric. Thread-safety: Rank is const and
 // safe to call from many threads once built.
@@ -61,12 +67,18 @@ struct RankOptions {
   int limit = 20;
   double diversity = 0.3;  // 0 = pure score order; penalty per earlier pick in the same community/sector
   MatchWeights weights;
+  double capability_gate = 0.5;  // share of text and theme kept by an actor with none of the needed capabilities
+  double unexpected_min = 0.3;   // content (max of text and capability) an "unexpected corner" actor needs
 };
 
 struct Reason {
   std::string code;         // "text", "capability", "theme", "area", "closeness", "partner", "record", "diversity"
   std::string detail;       // "has zorg, ict (2 of 3 needed, 67% of the weight)"
   double contribution = 0;  // weight * component value
+  // Additive, for callers that localise reasons: the component's value in [0, 1] before weighting
+  // (for "diversity" and "unexpected": 0), and the items it names (the capabilities held).
+  double value = 0;
+  std::vector<std::string> items;
 };
 
 struct Match {
@@ -75,8 +87,17 @@ struct Match {
   domain::Sector sector = domain::Sector::kBusiness;
   double score = 0;             // sum of the contributions
   int community = -1;           // fabric community (-1: not in the fabric)
-  bool unexpected = false;      // outside the owner's community, promoted by diversity
+  bool unexpected = false;      // from an unexpected corner (definition above and in docs/matching.md)
   std::vector<Reason> reasons;  // largest contribution first
+};
+
+// How the Matcher groups actors for diversity and the "unexpected corner" flag.
+enum class Grouping { kLabelPropagation, kLeiden };
+struct BuildOptions {
+  Grouping grouping = Grouping::kLabelPropagation;
+  // Precomputed groups (e.g. the fabric report's communities); when non-empty they are used as
+  // given and no grouping is computed. Actors absent from the map have no group (-1).
+  std::unordered_map<ActorId, int> communities;
 };
 
 class Matcher {
@@ -87,7 +108,8 @@ class Matcher {
 
   static Result<Matcher> Build(std::vector<domain::Actor> actors, const std::vector<domain::Tie>& ties,
                                const std::vector<PastWork>& past, Neighbours neighbours = {},
-                               std::shared_ptr<const text::Analyzer> analyzer = nullptr);
+                               std::shared_ptr<const text::Analyzer> analyzer = nullptr,
+                               const BuildOptions& options = {});
 
   // InvalidArgument for a challenge with no searchable text and no capabilities or themes, or an
   // owner that is not an actor; the message says what is missing.
