@@ -135,3 +135,137 @@ test("an actor member accepts the coalition invitation and edits the proposal", 
   assert.equal(props.members.find((m) => m.actor === 1)?.status, "accepted");
   await shot(page, "flow-member-proposal");
 });
+
+// The cumulative, scoring and ordinal ballots: the summary shows the points (and what is left) as
+// the resident votes, a ballot over a limit is refused in the page without a request to the server,
+// and a ballot within the limits is stored as entered.
+test("cumulative, scoring and ordinal ballots stay within their limits", { skip: missing.join(", ") || false }, async () => {
+  const officer = await apiAs(server.base, "officer");
+  const puts = [];
+  const onRequest = (r) => { if (r.method() === "PUT" && r.url().includes("/ballot")) puts.push(r.url()); };
+  page.on("request", onRequest);
+  try {
+    await uiLogin(page, server.base, "resident");
+    const stored = (id) => page.evaluate((rid) => fetch(`/api/v1/rounds/${rid}/ballot`).then((r) => (r.ok ? r.json() : null)), id);
+    const entries = (b) => Object.fromEntries(b.entries.map((e) => [e.project_id, e.points]));
+
+    // Cumulative: 10 points, at most 6 per project.
+    const cum = await openRound(officer, { name: "Punten verdelen Noord", ballot_kind: "cumulative", min_length: 1, max_length: 0, max_points: 10, max_points_per_project: 6 });
+    await go(page, server.base, `/rounds/${cum.id}`);
+    const summary = page.locator("#ballot-summary");
+    await page.getByLabel(/Moestuin bij de school/).fill("6");
+    await summary.getByText("6 punten gebruikt. Nog 4 over.").waitFor();
+    await page.getByLabel(/Buurtkamer voor ouderen/).fill("5");
+    await summary.getByText("U gebruikt 11 punten; het maximum is 10.").waitFor();
+    await page.getByRole("button", { name: "Stem uitbrengen" }).click({ force: true });
+    await page.getByRole("alert").getByText("U gebruikt 11 punten; het maximum is 10.").waitFor();
+    await page.getByLabel(/Veilige fietsroute/).fill("7");
+    await summary.getByText("Geef hoogstens 6 punten per project.").waitFor();
+    assert.equal(puts.length, 0, "an over-limit ballot is never sent");
+    assert.equal(await stored(cum.id), null);
+    await page.getByLabel(/Veilige fietsroute/).fill("");
+    await page.getByLabel(/Buurtkamer voor ouderen/).fill("4");
+    await summary.getByText("10 punten gebruikt. Nog 0 over.").waitFor();
+    await summary.getByText("Uw stembiljet voldoet aan de regels.").waitFor();
+    await shot(page, "flow-ballot-cumulative");
+    await page.getByRole("button", { name: "Stem uitbrengen" }).click();
+    await page.getByText("Uw stem is opgeslagen.").first().waitFor();
+    assert.equal(puts.length, 1);
+    assert.deepEqual(entries(await stored(cum.id)), { p1: 6, p2: 4 });
+
+    // Scoring: at most 5 points for each project, any number of projects.
+    const sco = await openRound(officer, { name: "Scores geven Noord", ballot_kind: "scoring", min_length: 2, max_length: 0, max_points_per_project: 5 });
+    await go(page, server.base, `/rounds/${sco.id}`);
+    await page.getByLabel(/Moestuin bij de school/).fill("3");
+    await summary.getByText("Kies minstens 2 project(en).").waitFor();
+    await page.getByLabel(/Repair café/).fill("9");
+    await summary.getByText("Geef hoogstens 5 punten per project.").waitFor();
+    await page.getByRole("button", { name: "Stem uitbrengen" }).click({ force: true });
+    await page.getByRole("alert").getByText("Geef hoogstens 5 punten per project.").waitFor();
+    await page.getByLabel(/Repair café/).fill("2.5");
+    await summary.getByText("Gebruik alleen hele getallen van 0 of meer.").waitFor();
+    assert.equal(puts.length, 1, "still nothing sent for the scoring ballot");
+    await page.getByLabel(/Repair café/).fill("5");
+    await summary.getByText("8 punten gebruikt.").waitFor();
+    await summary.getByText("Uw stembiljet voldoet aan de regels.").waitFor();
+    await page.getByRole("button", { name: "Stem uitbrengen" }).click();
+    await page.getByText("Uw stem is opgeslagen.").first().waitFor();
+    assert.deepEqual(entries(await stored(sco.id)), { p1: 3, p4: 5 });
+
+    // Ordinal: rank at most 3 projects, places 1..n without ties or gaps.
+    const ord = await openRound(officer, { name: "Rangschikken Noord", ballot_kind: "ordinal", min_length: 1, max_length: 3 });
+    await go(page, server.base, `/rounds/${ord.id}`);
+    await page.getByLabel(/Buurtkamer voor ouderen/).selectOption({ label: "plaats 1" });
+    await page.getByLabel(/Veilige fietsroute/).selectOption({ label: "plaats 1" });
+    await summary.getByText("Twee projecten hebben dezelfde plaats.").waitFor();
+    await page.getByLabel(/Veilige fietsroute/).selectOption({ label: "plaats 3" });
+    await summary.getByText("Gebruik de plaatsen 1 tot en met 2, zonder gaten.").waitFor();
+    await page.getByRole("button", { name: "Stem uitbrengen" }).click({ force: true });
+    await page.getByRole("alert").getByText("Gebruik de plaatsen 1 tot en met 2, zonder gaten.").waitFor();
+    await page.getByLabel(/Moestuin bij de school/).selectOption({ label: "plaats 2" });
+    await page.getByLabel(/Repair café/).selectOption({ label: "plaats 4" });
+    await summary.getByText("Kies hoogstens 3 projecten.").waitFor();
+    assert.equal(puts.length, 2, "still nothing sent for the ordinal ballot");
+    await page.getByLabel(/Repair café/).selectOption({ label: "niet gerangschikt" });
+    await summary.getByText("Uw stembiljet voldoet aan de regels.").waitFor();
+    await shot(page, "flow-ballot-ordinal");
+    await page.getByRole("button", { name: "Stem uitbrengen" }).click();
+    await page.getByText("Uw stem is opgeslagen.").first().waitFor();
+    assert.deepEqual(entries(await stored(ord.id)), { p2: 1, p1: 2, p3: 3 });
+  } finally { page.off("request", onRequest); }
+});
+
+// Registration, the admin granting a role, and editing one's own organisation.
+test("a person registers, the admin grants a role, and the new member edits the organisation's profile", { skip: missing.join(", ") || false }, async () => {
+  const email = `nieuw-${Date.now()}@voorbeeld.test`, password = "een-goed-wachtwoord";
+  await page.context().clearCookies();
+  await go(page, server.base, "/register");
+  await page.getByLabel("Naam").fill("Fatima de Vries");
+  await page.getByLabel("E-mailadres").fill(email);
+  await page.getByLabel("Wachtwoord").fill(password);
+  await page.getByLabel("Gemeente").selectOption("1");
+  await page.getByRole("button", { name: "Account maken" }).click();
+  await ready(page, "/account");
+  await page.getByText("Ingelogd als Fatima de Vries").waitFor();
+  await page.locator("main ul").getByText("Inwoner").waitFor();
+  const userId = Number(await page.locator("#account-number").innerText());
+  assert.ok(userId > 0, "the account page shows the account number");
+  const me = await page.evaluate(() => fetch("/api/v1/auth/me").then((r) => r.json()));
+  assert.equal(me.id, userId);
+  assert.deepEqual(me.grants.map((g) => [g.role, g.municipality]), [["resident", 1]]);
+  await shot(page, "flow-register");
+
+  // Not a member yet: no edit form on the organisation's profile.
+  const target = 3;
+  await go(page, server.base, `/actors/${target}`);
+  assert.equal(await page.getByText("Gegevens van deze organisatie bewerken").count(), 0);
+
+  // The platform admin grants the new account membership of the organisation.
+  await uiLogin(page, server.base, "admin");
+  await go(page, server.base, "/admin");
+  const grant = page.locator("form.grant");
+  await grant.getByLabel("Accountnummer").fill("999999");
+  await grant.getByLabel("Rol").selectOption("actor_member");
+  await grant.getByLabel("Organisatie (nummer)").fill(String(target));
+  await grant.getByRole("button", { name: "Rol geven" }).click();
+  await grant.getByRole("alert").waitFor();  // an unknown account is refused, with the reason
+  await grant.getByLabel("Accountnummer").fill(String(userId));
+  await grant.getByRole("button", { name: "Rol geven" }).click();
+  await grant.getByText("Fatima de Vries heeft nu de rol Lid van een organisatie.").waitFor();
+  const actorName = await page.evaluate((id) => fetch(`/api/v1/actors/${id}`).then((r) => r.json()).then((a) => a.name), target);
+  await grant.locator("ul.grants").getByText(actorName, { exact: false }).waitFor();
+  await shot(page, "flow-admin-grant");
+
+  // The new member edits the organisation's own profile.
+  await uiLogin(page, server.base, email, password);
+  await go(page, server.base, `/actors/${target}`);
+  await page.getByText("Uw organisatie").waitFor();
+  await page.getByText("Gegevens van deze organisatie bewerken").click();
+  const text = "Wij koken elke donderdag samen met buurtbewoners in de buurtkamer.";
+  await page.getByLabel("Beschrijving").fill(text);
+  await page.getByRole("button", { name: "Opslaan" }).click();
+  await page.locator("main p.lead").getByText(text).waitFor();
+  const saved = await page.evaluate((id) => fetch(`/api/v1/actors/${id}`).then((r) => r.json()), target);
+  assert.equal(saved.description, text);
+  await shot(page, "flow-profile-edit");
+});

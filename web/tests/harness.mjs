@@ -77,13 +77,14 @@ export async function apiAs(base, who) {
   return { user, get: (p) => call("GET", p), post: (p, b = {}) => call("POST", p, b), put: (p, b) => call("PUT", p, b), patch: (p, b) => call("PATCH", p, b) };
 }
 
-// Signs in through the UI's login form.
-export async function uiLogin(page, base, who) {
+// Signs in through the UI's login form: `who` is a demo account (admin, officer, member,
+// resident) or an e-mail address with its `password`.
+export async function uiLogin(page, base, who, password = PASSWORD) {
   await page.context().clearCookies();
   await page.goto(base + "/login");
   await ready(page, "/login");
-  await page.getByLabel(/E-mailadres|E-mail address/).fill(USERS[who]);
-  await page.getByLabel(/^(Wachtwoord|Password)$/).fill(PASSWORD);
+  await page.getByLabel(/E-mailadres|E-mail address/).fill(USERS[who] ?? who);
+  await page.getByLabel(/^(Wachtwoord|Password)$/).fill(password);
   await page.getByRole("button", { name: /^(Inloggen|Sign in)$/ }).click();
   await page.waitForFunction(() => document.body.dataset.ready && document.body.dataset.ready !== "/login");
 }
@@ -130,9 +131,10 @@ export function prerequisites() {
 }
 
 // A round in voting with four projects (officer of municipality 1), for the ballot flow.
-export async function openRound(officer, { ballot_kind = "approval", max_length = 2, min_length = 1, max_points = 0 } = {}) {
-  const r = await officer.post("/rounds", { municipality: 1, name: "Buurtbudget Noord 2027", budget_eur: 100000, ballot_kind,
-    max_length, min_length, max_points, rule: "mes_add1_greedy",
+export async function openRound(officer, { ballot_kind = "approval", max_length = 2, min_length = 1, max_points = 0, max_points_per_project = 0,
+  name = "Buurtbudget Noord 2027", rule = "mes_add1_greedy" } = {}) {
+  const r = await officer.post("/rounds", { municipality: 1, name, budget_eur: 100000, ballot_kind,
+    max_length, min_length, max_points, max_points_per_project, rule,
     projects: [
       { project_id: "p1", title: "Moestuin bij de school", cost_eur: 30000, category: "groen", neighbourhood: "Noord" },
       { project_id: "p2", title: "Buurtkamer voor ouderen", cost_eur: 45000, category: "zorg", neighbourhood: "Noord" },

@@ -1,6 +1,6 @@
 // Login, registration, your account (roles, API tokens) and the admin page (create accounts).
 import { h, field, select } from "../dom";
-import { api, login, currentUser, hasRole, ApiError } from "../api";
+import { api, login, currentUser, hasRole, ApiError, Grant } from "../api";
 import { t, roleLabel, roleOptions } from "../i18n";
 import { Ctx, navigate, announce, errorBox } from "../main";
 import { municipalities, muniName, actor } from "./common";
@@ -50,7 +50,8 @@ export async function accountPage({ main }: Ctx): Promise<void> {
     g.actor ? [" · ", h("a", { href: `/actors/${g.actor}` }, (await actor(g.actor).catch(() => null))?.name ?? String(g.actor))] : "")));
   const tokenName = h("input", { name: "token-name", required: true, maxlength: 200 });
   const out = h("div", { "aria-live": "polite" });
-  main.append(h("dl", { class: "facts" }, h("dt", {}, t("account.name")), h("dd", {}, me.display_name), h("dt", {}, t("account.email")), h("dd", {}, me.email)),
+  main.append(h("dl", { class: "facts" }, h("dt", {}, t("account.name")), h("dd", {}, me.display_name), h("dt", {}, t("account.email")), h("dd", {}, me.email),
+    h("dt", {}, t("account.number")), h("dd", { id: "account-number" }, String(me.id))),
     h("h2", {}, t("account.roles")), h("ul", {}, grants),
     h("h2", {}, t("account.tokens")), h("p", {}, t("account.tokensLead")),
     h("form", { class: "stack narrow", onsubmit: async (e: Event) => {
@@ -86,5 +87,35 @@ export async function adminPage({ main }: Ctx): Promise<void> {
     } }, field(t("account.name"), name), field(t("account.email"), email), field(t("account.password"), password), field(t("admin.role"), role),
       field(t("filter.municipality"), muni, t("admin.muniHint")), field(t("admin.actor"), actorId, t("admin.actorHint")), status,
       h("button", { type: "submit" }, t("admin.create"))),
+    h("h2", { id: "h-grant" }, t("admin.grantTitle")), h("p", {}, t("admin.grantLead")), grantForm(ms.map((m): [string, string] => [String(m.id), m.name])),
     h("h2", {}, t("admin.api")), h("p", {}, h("a", { href: "/api/v1/openapi.json" }, t("admin.openapi"))));
+}
+
+// Grant a role to an existing account (by its number, shown on that person's account page); the
+// account's roles are listed afterwards, so the admin sees what it holds now.
+function grantForm(munis: [string, string][]): HTMLElement {
+  const user = h("input", { type: "number", name: "grant-user", min: 1, inputmode: "numeric", required: true });
+  const role = select("grant-role", roleOptions());
+  const muni = select("grant-municipality", [["", "—"], ...munis]);
+  const actorId = h("input", { type: "number", name: "grant-actor", min: 1, inputmode: "numeric" });
+  const status = h("div", { "aria-live": "polite" });
+  return h("form", { class: "stack narrow grant", "aria-labelledby": "h-grant", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    try {
+      const id = Number(user.value);
+      const grant: Record<string, unknown> = { role: role.value };
+      if (muni.value) grant.municipality = Number(muni.value);
+      if (actorId.value) grant.actor = Number(actorId.value);
+      await api.post(`/users/${id}/grants`, grant);
+      const [u, gs] = await Promise.all([api.get<{ display_name: string; email: string }>(`/users/${id}`),
+        api.get<{ items: Grant[] }>(`/users/${id}/grants`)]);
+      const rows = await Promise.all(gs.items.map(async (g) => h("li", {}, roleLabel(g.role), g.municipality ? ` · ${await muniName(g.municipality)}` : "",
+        g.actor ? ` · ${(await actor(g.actor).catch(() => null))?.name ?? g.actor}` : "")));
+      status.replaceChildren(h("p", { class: "ok" }, "✔ " + t("admin.granted", { role: roleLabel(role.value), name: u.display_name })),
+        h("p", {}, t("admin.rolesOf", { name: u.display_name, email: u.email })), h("ul", { class: "grants" }, rows));
+      announce(t("admin.granted", { role: roleLabel(role.value), name: u.display_name }));
+    } catch (err) { status.replaceChildren(errorBox(err)); }
+  } }, field(t("admin.userNumber"), user, t("admin.userNumberHint")), field(t("admin.role"), role),
+    field(t("filter.municipality"), muni, t("admin.muniHint")), field(t("admin.actor"), actorId, t("admin.actorHint")), status,
+    h("button", { type: "submit" }, t("admin.grant")));
 }

@@ -2,10 +2,11 @@
 // when the server offers matching, proposed coalitions with their explanation, proposals,
 // inviting), and the form for officers to post a challenge.
 import { h, field, select } from "../dom";
-import { api, Challenge, Coalition, Page, Proposal, query, hasRole, hasRoute, ApiError, Actor } from "../api";
+import { api, Challenge, Coalition, Page, Proposal, query, hasRole, hasRoute, ApiError, Actor, currentUser } from "../api";
 import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, sectorLabel, statusLabel, kindLabel } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { municipalities, chosenMunicipality, phaseBadge, pager, empty, muniName, actor, dl, notAvailable } from "./common";
+import { Reason, reasonText, contributionText } from "./reasons";
 
 export async function board({ main, query: q }: Ctx): Promise<void> {
   const ms = await municipalities();
@@ -74,7 +75,6 @@ export async function newChallenge({ main }: Ctx): Promise<void> {
   main.append(form);
 }
 
-interface Reason { code?: string; detail?: string; contribution?: number }
 interface Match { actor: number; name?: string; sector?: string; score?: number; community?: number; unexpected?: boolean; reasons?: Reason[] }
 
 export async function challenge({ main, params }: Ctx): Promise<void> {
@@ -104,13 +104,15 @@ export async function challenge({ main, params }: Ctx): Promise<void> {
         m.score !== undefined ? " · " + t("challenge.score", { s: num(Number(m.score), 2) }) : "",
         m.unexpected ? h("span", { class: "badge" }, " " + t("challenge.unexpected")) : "",
         (m.reasons ?? []).length ? h("ul", { class: "reasons", "aria-label": t("challenge.reasonsFor", { name: m.name ?? "" }) },
-          (m.reasons ?? []).map((x) => h("li", { class: "reason" }, x.detail ?? x.code ?? "",
-            x.contribution !== undefined ? ` (+${num(x.contribution, 2)})` : ""))) : "")))
+          (m.reasons ?? []).map((x) => h("li", { class: "reason", "data-code": x.code ?? null }, reasonText(x), contributionText(x)))) : "")))
         : empty(t("challenge.noMatches")));
     } catch (e) { matchSec.append(errorBox(e)); }
   } else {
     matchSec.append(notAvailable(t("challenge.matchingUnavailable")));
   }
+
+  // Coalitions suggested by the team engine (signed-in officers and organisation members).
+  if (await hasRoute("GET", "/api/v1/challenges/{id}/coalition-suggestions")) main.append(await suggestions(c, officer));
 
   // Coalitions proposed for this challenge.
   const coalitions = await api.get<Page<Coalition>>(`/challenges/${id}/coalitions?limit=100`);
@@ -178,4 +180,58 @@ async function proposeForm(c: Challenge): Promise<HTMLElement> {
       h("div", { class: "inline" }, field(t("coalition.findActor"), q), h("button", { type: "button", onclick: () => void find() }, t("filter.searchButton"))),
       results, h("h3", { class: "h4" }, t("coalition.chosen")), list,
       field(t("coalition.explanation"), explanation), status, h("button", { type: "submit" }, t("coalition.proposeButton"))));
+}
+
+// GET /challenges/{id}/coalition-suggestions (docs/api.md): the engine's best teams, each member
+// with the capabilities it covers, the ties between them; or (422) the requirement that cannot be met.
+interface SuggestedMember { actor: number; name: string; sector: string; covers: string[]; lead: boolean; relevance: number }
+interface Team { rank: number; members: SuggestedMember[]; covers: { capability: string; actor: number }[]; ties: { from: number; to: number; strength: number }[];
+  communication_cost: number; relevance: number; objective: number; explanation: string }
+interface Suggestions { rules: { needs: { capability: string; weight: number }[]; sector_mix: Record<string, number>; max_size: number; lead: number | null };
+  candidates: number; teams: Team[] }
+
+async function suggestions(c: Challenge, officer: boolean): Promise<HTMLElement> {
+  const sec = h("section", { "aria-labelledby": "h-suggest", class: "suggestions" }, h("h2", { id: "h-suggest" }, t("suggest.title")));
+  if (!currentUser()) { sec.append(h("p", {}, h("a", { href: `/login?next=/challenges/${c.id}` }, t("suggest.signIn")))); return sec; }
+  let s: Suggestions;
+  try { s = await api.get<Suggestions>(`/challenges/${c.id}/coalition-suggestions?top=3`); }
+  catch (e) {
+    if (e instanceof ApiError && e.status === 422) sec.append(h("div", { class: "notice infeasible", role: "status" }, h("strong", {}, t("suggest.infeasible") + " "), e.detail));
+    else if (e instanceof ApiError && (e.status === 401 || e.status === 403)) sec.append(notAvailable(t("suggest.forbidden")));
+    else sec.append(errorBox(e));
+    return sec;
+  }
+  const needed = s.rules.needs.map((n) => n.capability);
+  sec.append(h("p", {}, t("suggest.lead", { n: s.candidates, size: s.rules.max_size })));
+  if (!s.teams.length) { sec.append(empty(t("suggest.none"))); return sec; }
+  for (const team of s.teams) {
+    const covered = new Set(team.covers.map((x) => x.capability));
+    const missing = needed.filter((x) => !covered.has(x));
+    const sectors = [...new Set(team.members.map((m) => m.sector))].map(sectorLabel);
+    const names = new Map(team.members.map((m) => [m.actor, m.name]));
+    const status = h("div");
+    sec.append(h("article", { class: "card suggestion", "data-rank": team.rank },
+      h("h3", {}, t("suggest.team", { n: team.rank })),
+      h("p", { class: "explanation" }, t("suggest.summary", { covered: covered.size, needed: needed.length, members: team.members.length,
+        sectors: sectors.join(", "), ties: team.ties.length }), missing.length ? " " + t("suggest.missing", { list: missing.join(", ") }) : ""),
+      h("table", { class: "table small" }, h("caption", { class: "visually-hidden" }, t("suggest.team", { n: team.rank })),
+        h("thead", {}, h("tr", {}, [t("suggest.member"), t("actor.sector"), t("suggest.covers")].map((x) => h("th", { scope: "col" }, x)))),
+        h("tbody", {}, team.members.map((m) => h("tr", {},
+          h("th", { scope: "row" }, h("a", { href: `/actors/${m.actor}` }, m.name), m.lead ? " ★ " + t("suggest.leadMark") : ""),
+          h("td", {}, sectorLabel(m.sector)), h("td", {}, m.covers.length ? m.covers.join(", ") : "—"))))),
+      team.ties.length ? h("p", { class: "meta" }, t("suggest.ties"), " ", team.ties.map((x) => `${names.get(x.from) ?? x.from} – ${names.get(x.to) ?? x.to}`).join("; ")) : "",
+      officer ? h("p", {}, h("button", { type: "button", class: "small", onclick: async (ev: Event) => {
+        const b = ev.currentTarget as HTMLButtonElement;
+        b.disabled = true;
+        try {
+          const made = await api.post<Coalition>(`/challenges/${c.id}/coalitions`, {
+            members: team.members.map((m) => ({ actor: m.actor, covers: m.covers, role: m.lead ? "lead" : "member" })),
+            explanation: t("suggest.proposedExplanation", { n: team.rank }) + " " + t("suggest.summary", { covered: covered.size, needed: needed.length,
+              members: team.members.length, sectors: sectors.join(", "), ties: team.ties.length }) });
+          announce(t("coalition.proposed"));
+          navigate(`/coalitions/${made.id}`);
+        } catch (e) { status.replaceChildren(errorBox(e)); b.disabled = false; }
+      } }, t("suggest.propose", { n: team.rank })), status) : ""));
+  }
+  return sec;
 }

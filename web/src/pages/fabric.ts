@@ -1,16 +1,28 @@
-// The fabric map: actors and ties drawn with sigma.js (WebGL), communities coloured, brokers and
-// isolates marked (size and symbol as well as colour), filters by sector and theme, a click (or
-// Enter in the list) opens an actor with its ties, weave suggestions as dashed lines when the
-// server offers them; a list view of the same data for keyboard and screen-reader users; and the
-// fabric's health over time (ties active per year) as a chart with a table.
+// The fabric map: actors and ties drawn with sigma.js (WebGL) at the positions, communities and
+// roles the server computed (src/fabric, GET /municipalities/{id}/fabric/map): communities
+// coloured and numbered, brokers ◆, hubs ★ and isolates ○ marked (size and symbol as well as
+// colour), filters by sector and theme, a click (or Enter in the list) opens an actor with its ties,
+// the weave suggestions drawn as dashed lines with a list (reason and gain); a list view of the same
+// data for keyboard and screen-reader users; the fabric's health over time as charts with a table;
+// and the GraphML download.
 import { h, field, select } from "../dom";
-import { api, hasRoute, query } from "../api";
-import { t, num, kindLabel, sectorLabel, sectorOptions, themeOptions, themeLabel, getLocale } from "../i18n";
-import { Ctx, navigate, announce, setTitle } from "../main";
+import { api, query } from "../api";
+import { t, num, pct, kindLabel, sectorLabel, sectorOptions, themeOptions, themeLabel, Key } from "../i18n";
+import { Ctx, navigate, announce, setTitle, errorBox } from "../main";
 import { municipalities, chosenMunicipality, notAvailable } from "./common";
-import { loadFabric, communityColour, Fabric } from "./fabric-data";
+import { loadFabric, communityColour, Fabric, MapActor } from "./fabric-data";
 
-declare global { interface Window { weefselFabric?: { sigma: unknown; nodes: number; edges: number } } }
+declare global { interface Window { weefselFabric?: { sigma: unknown; nodes: number; edges: number; weave: number } } }
+
+interface WeaveItem { from: { id: number; name: string }; to: { id: number; name: string }; gain: number;
+  parts: { reach: number; bridging: number; redundancy: number; mix: number }; reason: string }
+interface Weave { k: number; objective_before: number; objective_after: number; candidates: number; suggestions: WeaveItem[] }
+interface HealthMonth { month: string; actors: number; ties: number; cross_sector_share: number; largest_component_share: number;
+  isolates: number; components: number; modularity: number; mean_sector_distance?: number }
+interface Health { dated: boolean; months: HealthMonth[] }
+
+// Sigma's display data for a node: built once per node, reused by the reducer (no allocation per frame).
+interface NodeLook { x: number; y: number; size: number; color: string; label: string; forceLabel: boolean; hidden: boolean; highlighted?: boolean; zIndex?: number }
 
 export async function fabric({ main, query: q }: Ctx): Promise<void> {
   const ms = await municipalities();
@@ -32,16 +44,15 @@ export async function fabric({ main, query: q }: Ctx): Promise<void> {
   main.append(h("h1", {}, t("fabric.title")), h("p", { class: "lead" }, t("fabric.lead")), form, status);
 
   const t0 = performance.now();
-  const f = await loadFabric(muni);
+  let f: Fabric;
+  try { f = await loadFabric(muni ? [muni] : ms.map((m) => m.id)); }
+  catch (e) { status.removeAttribute("aria-busy"); status.replaceChildren(errorBox(e)); return; }
   const tLoaded = performance.now();
-  const visible = (id: number) => {
-    const a = f.actors.get(id)!;
-    return (!sector || a.sector === sector) && (!theme || a.themes.includes(theme));
-  };
+  const visible = (a: MapActor) => (!sector || a.sector === sector) && (!theme || a.themes.includes(theme));
   let shown = 0;
-  for (const id of f.actors.keys()) if (visible(id)) shown++;
+  for (const a of f.actors.values()) if (visible(a)) shown++;
   status.removeAttribute("aria-busy");
-  status.textContent = t("fabric.summary", { actors: f.actors.size, ties: f.ties.length, communities: f.communitySizes.length,
+  status.textContent = t("fabric.summary", { actors: f.actors.size, ties: f.ties.length, communities: f.communities.length,
     brokers: f.brokers.size, isolates: f.isolates.size, shown });
 
   const panel = h("aside", { class: "actor-panel", "aria-labelledby": "panel-h", id: "actor-panel", tabindex: "-1" },
@@ -54,121 +65,112 @@ export async function fabric({ main, query: q }: Ctx): Promise<void> {
     else cam.animate({ ratio: cam.ratio / factor }, { duration: 200 });
   };
   const legend = h("ul", { class: "legend", "aria-label": t("fabric.legend") },
-    f.communitySizes.slice(0, 12).map((n, c) => h("li", {}, h("span", { class: "swatch", style: `background:${communityColour(c)}` }), t("fabric.community", { c: c + 1, n }))),
+    f.communities.slice(0, 12).map((c, i) => h("li", {}, h("span", { class: "swatch", style: `background:${communityColour(i)}` }),
+      t("fabric.community", { c: i + 1, n: c.size }), c.topTheme ? " · " + themeLabel(c.topTheme) : "")),
     h("li", {}, h("span", { class: "sym", "aria-hidden": "true" }, "◆"), t("fabric.brokerLegend", { n: f.brokers.size })),
-    h("li", {}, h("span", { class: "sym", "aria-hidden": "true" }, "○"), t("fabric.isolateLegend", { n: f.isolates.size })));
+    h("li", {}, h("span", { class: "sym", "aria-hidden": "true" }, "★"), t("fabric.hubLegend", { n: f.hubs.size })),
+    h("li", {}, h("span", { class: "sym", "aria-hidden": "true" }, "○"), t("fabric.isolateLegend", { n: f.isolates.size })),
+    muni ? h("li", {}, h("span", { class: "sym dash", "aria-hidden": "true" }, "┅"), t("fabric.weaveLegend")) : null);
+  const graphml = muni ? h("a", { href: `/api/v1/municipalities/${muni}/fabric/graphml`, download: `weefsel-fabric-${muni}.graphml`, class: "button secondary" },
+    t("fabric.graphml")) : null;
   main.append(h("div", { class: "map-layout" },
     h("div", {}, h("div", { class: "map-tools", role: "group", "aria-label": t("fabric.zoom") },
       h("button", { type: "button", onclick: zoom(1.5) }, t("fabric.zoomIn")), h("button", { type: "button", onclick: zoom(1 / 1.5) }, t("fabric.zoomOut")),
       h("button", { type: "button", onclick: zoom(null) }, t("fabric.zoomReset")),
-      h("a", { href: "#fabric-list", class: "button secondary" }, t("fabric.toList"))), container, legend),
+      h("a", { href: "#fabric-list", class: "button secondary" }, t("fabric.toList")), graphml), container, legend,
+      muni ? null : h("p", { class: "hint" }, t("fabric.allHint"))),
     panel));
 
-  // Layout: each community a sunflower (phyllotaxis) disc, best-connected actors in the middle,
-  // the discs on a spiral by size, isolates in a ring outside; O(n), so 5,000 actors lay out at
-  // once. Small networks are then refined with a few ForceAtlas2 iterations.
-  const members = new Map<number, number[]>();
-  for (const id of f.actors.keys()) {
-    const c = f.community.get(id) ?? -1;
-    if (!members.has(c)) members.set(c, []);
-    members.get(c)!.push(id);
-  }
-  const golden = Math.PI * (3 - Math.sqrt(5));
-  const centres = new Map<number, [number, number]>();
-  let k = 0;
-  for (const c of [...members.keys()].filter((c) => c >= 0).sort((a, b) => a - b)) {
-    const r = 3.2 * Math.sqrt(k) * Math.sqrt(1 + Math.sqrt(members.get(c)!.length));
-    centres.set(c, [r * Math.cos(k * golden), r * Math.sin(k * golden)]);
-    k++;
-  }
-  let outer = 0;
-  for (const [x, y] of centres.values()) outer = Math.max(outer, Math.hypot(x, y));
-  for (const [c, ids] of members) {
-    ids.sort((a, b) => f.graph.degree(String(b)) - f.graph.degree(String(a)));
-    ids.forEach((id, i) => {
-      let x: number, y: number;
-      if (c < 0) {
-        const a = (2 * Math.PI * i) / ids.length;
-        x = (outer + 6) * Math.cos(a); y = (outer + 6) * Math.sin(a);
-      } else {
-        const [cx, cy] = centres.get(c)!;
-        const r = 0.45 * Math.sqrt(i);
-        x = cx + r * Math.cos(i * golden); y = cy + r * Math.sin(i * golden);
-      }
-      const a = f.actors.get(id)!;
-      const n = String(id), broker = f.brokers.has(id), isolate = f.isolates.has(id);
-      f.graph.mergeNodeAttributes(n, {
-        x, y,
-        size: broker ? 7 : isolate ? 3 : 3 + Math.min(4, Math.sqrt(f.graph.degree(n))),
-        color: isolate ? "#9ca3af" : communityColour(c),
-        label: (broker ? "◆ " : isolate ? "○ " : "") + a.name,
-        forceLabel: broker && f.brokers.size < 60,
-        hidden: !visible(id),
-      });
-    });
-  }
-  if (f.graph.size && f.graph.order <= 2000) {
-    const { default: forceAtlas2 } = await import("graphology-layout-forceatlas2");
-    forceAtlas2.assign(f.graph, { iterations: 30, settings: { ...forceAtlas2.inferSettings(f.graph), barnesHutOptimize: f.graph.order > 800, gravity: 1 } });
-  }
+  // Node and edge looks, once; the reducers only swap in the selected actor's look.
+  const looks = new Map<string, NodeLook>();
+  const fewBrokers = f.brokers.size + f.hubs.size < 60;
+  f.graph.forEachNode((n, attrs) => {
+    const id = Number(n), a = f.actors.get(id)!;
+    const broker = f.brokers.has(id), hub = f.hubs.has(id), isolate = f.isolates.has(id);
+    const look: NodeLook = {
+      x: attrs.x as number, y: attrs.y as number,
+      size: broker || hub ? 6 : isolate ? 2.5 : 2.5 + Math.min(3.5, Math.sqrt(a.degree) / 1.5),
+      color: communityColour(f.community.get(id) ?? -1),
+      label: (broker ? "◆ " : hub ? "★ " : isolate ? "○ " : "") + a.name,
+      forceLabel: (broker || hub) && fewBrokers,
+      hidden: !visible(a),
+    };
+    looks.set(n, look);
+    f.graph.replaceNodeAttributes(n, look as unknown as Record<string, unknown>);
+  });
+  f.graph.forEachEdge((e, _a, s, tg) => f.graph.replaceEdgeAttributes(e, { color: "#cbd5e1", size: 0.5,
+    hidden: looks.get(s)!.hidden || looks.get(tg)!.hidden }));
   const tLayout = performance.now();
-  f.graph.forEachEdge((e, _a, s, tg) => f.graph.mergeEdgeAttributes(e, { color: "#c7c7c7", size: 0.6, hidden: !visible(Number(s)) || !visible(Number(tg)) }));
-
-  // Weave suggestions (dashed) when the server offers them.
-  const weaveSec = h("section", { "aria-labelledby": "h-weave" }, h("h2", { id: "h-weave" }, t("fabric.weave")));
-  main.append(weaveSec);
-  const weaveRoute = await hasRoute("GET", "/api/v1/fabric/weave");
-  let suggestions: { a: number; b: number; gain?: number; reason?: string }[] = [];
-  if (weaveRoute) {
-    try { suggestions = (await api.get<{ items: typeof suggestions }>("/fabric/weave" + query({ municipality: muni }))).items ?? []; }
-    catch { suggestions = []; }
-  }
-  if (!weaveRoute) weaveSec.append(notAvailable(t("fabric.weaveUnavailable")));
-  else weaveSec.append(suggestions.length ? h("ol", {}, suggestions.map((s) => h("li", {}, `${f.actors.get(s.a)?.name ?? s.a} — ${f.actors.get(s.b)?.name ?? s.b}`, s.reason ? `: ${s.reason}` : ""))) : h("p", {}, t("fabric.noWeave")));
 
   const { default: Sigma } = await import("sigma");
-  const { EdgeLineProgram } = await import("sigma/rendering");
-  for (const s of suggestions) {
-    const [x, y] = [String(s.a), String(s.b)];
-    if (f.graph.hasNode(x) && f.graph.hasNode(y) && !f.graph.hasEdge(x, y)) f.graph.addEdge(x, y, { color: "#b91c1c", size: 2, type: "dashed", weave: true });
-  }
+  const { NodePointProgram } = await import("sigma/rendering");
+  let selected: string | null = null, selectedLook: NodeLook | null = null;
+  const selectedEdge = { color: "#111827", size: 2, zIndex: 1, hidden: false };
   const renderer = new Sigma(f.graph, container, {
-    renderEdgeLabels: false, labelDensity: 0.5, labelRenderedSizeThreshold: 9, defaultEdgeType: "line",
-    hideEdgesOnMove: f.graph.size > 3000, hideLabelsOnMove: true,
-    edgeProgramClasses: { line: EdgeLineProgram, dashed: EdgeLineProgram },
+    renderEdgeLabels: false, labelDensity: 0.4, labelGridCellSize: 120, labelRenderedSizeThreshold: 7, defaultEdgeType: "line",
+    hideEdgesOnMove: true, hideLabelsOnMove: true, enableEdgeEvents: false, zIndex: false,
+    nodeProgramClasses: f.graph.order > 2000 ? { circle: NodePointProgram } : {},
     labelColor: { color: "#111827" },
+    nodeReducer: (n, d) => (n === selected && selectedLook ? selectedLook : d),
+    edgeReducer: (e, d) => (selected !== null && f.graph.hasExtremity(e, selected) ? selectedEdge : d),
   });
-  window.weefselFabric = { sigma: renderer, nodes: f.graph.order, edges: f.graph.size };
+  window.weefselFabric = { sigma: renderer, nodes: f.graph.order, edges: f.graph.size, weave: 0 };
   container.dataset.rendered = String(f.graph.order);
   container.dataset.loadMs = String(Math.round(tLoaded - t0));
   container.dataset.layoutMs = String(Math.round(tLayout - tLoaded));
   container.dataset.drawMs = String(Math.round(performance.now() - tLayout));
-  renderer.on("clickNode", ({ node }) => openActor(f, Number(node), panel, renderer));
+
+  const open = (id: number) => {
+    const n = String(id);
+    if (!f.graph.hasNode(n)) return;
+    selected = n;
+    selectedLook = { ...looks.get(n)!, highlighted: true, zIndex: 1, forceLabel: true, hidden: false };
+    renderer.setSetting("zIndex", true);
+    renderer.refresh();
+    openActor(f, id, panel, open);
+  };
+  renderer.on("clickNode", ({ node }) => open(Number(node)));
+
+  // Weave suggestions: dashed lines over the map (a 2D canvas redrawn after each frame) and a list.
+  const weaveSec = h("section", { "aria-labelledby": "h-weave" }, h("h2", { id: "h-weave" }, t("fabric.weave")));
+  main.append(weaveSec);
+  if (!muni) weaveSec.append(notAvailable(t("fabric.weaveChooseMunicipality")));
+  else {
+    try {
+      const w = await api.get<Weave>(`/municipalities/${muni}/fabric/weave?k=10`);
+      const shownPairs = w.suggestions.filter((s) => f.graph.hasNode(String(s.from.id)) && f.graph.hasNode(String(s.to.id)));
+      drawWeave(renderer, container, f, shownPairs);
+      window.weefselFabric.weave = shownPairs.length;
+      weaveSec.append(h("p", {}, t("fabric.weaveLead", { k: w.suggestions.length, before: num(w.objective_before, 3), after: num(w.objective_after, 3) })),
+        w.suggestions.length ? h("ol", { class: "weave" }, w.suggestions.map((s) => h("li", {},
+          h("button", { type: "button", class: "linklike", onclick: () => open(s.from.id) }, s.from.name), " — ",
+          h("button", { type: "button", class: "linklike", onclick: () => open(s.to.id) }, s.to.name),
+          h("span", { class: "meta" }, " · " + t("fabric.gain", { g: num(s.gain, 4) })),
+          h("br"), h("span", { class: "reason" }, weaveReason(f, s)))))
+          : h("p", {}, t("fabric.noWeave")));
+    } catch (e) { weaveSec.append(errorBox(e)); }
+  }
 
   // The list view: the same data, reachable by keyboard.
   const listQ = h("input", { type: "search", name: "list-q", id: "list-q" });
   const tbody = h("tbody");
+  const listCount = h("p", { role: "status" });
+  const byDegree = [...f.actors.values()].sort((a, b) => b.degree - a.degree || a.name.localeCompare(b.name));
   const drawList = () => {
     const needle = listQ.value.trim().toLowerCase();
-    const ids = [...f.actors.keys()].filter((id) => visible(id) && (!needle || f.actors.get(id)!.name.toLowerCase().includes(needle)))
-      .sort((a, b) => f.graph.degree(String(b)) - f.graph.degree(String(a)));
-    tbody.replaceChildren(...ids.slice(0, 200).map((id) => {
-      const a = f.actors.get(id)!;
-      const role = f.brokers.has(id) ? t("fabric.broker") : f.isolates.has(id) ? t("fabric.isolate") : "";
-      return h("tr", {}, h("th", { scope: "row" }, h("button", { type: "button", class: "linklike", onclick: () => openActor(f, id, panel, renderer) }, a.name)),
-        h("td", {}, sectorLabel(a.sector)), h("td", {}, communityText(f, id)),
-        h("td", { class: "num" }, num(f.graph.degree(String(id)))), h("td", {}, role));
-    }));
-    listCount.textContent = t("fabric.listCount", { shown: Math.min(200, ids.length), total: ids.length });
+    const hits = byDegree.filter((a) => visible(a) && (!needle || a.name.toLowerCase().includes(needle)));
+    tbody.replaceChildren(...hits.slice(0, 200).map((a) => h("tr", {},
+      h("th", { scope: "row" }, h("button", { type: "button", class: "linklike", onclick: () => open(a.id) }, a.name)),
+      h("td", {}, sectorLabel(a.sector)), h("td", {}, communityText(f, a.id)),
+      h("td", { class: "num" }, num(a.degree)), h("td", {}, roleText(a.role)))));
+    listCount.textContent = t("fabric.listCount", { shown: Math.min(200, hits.length), total: hits.length });
   };
-  const listCount = h("p", { role: "status" });
   listQ.addEventListener("input", drawList);
   main.append(h("section", { id: "fabric-list", "aria-labelledby": "h-list" }, h("h2", { id: "h-list" }, t("fabric.list")),
     field(t("fabric.listSearch"), listQ), listCount,
     h("table", { class: "table" }, h("thead", {}, h("tr", {}, [t("actor.name"), t("fabric.sector"), t("fabric.communityH"), t("fabric.tiesH"), t("fabric.roleH")].map((x) => h("th", { scope: "col" }, x)))), tbody)));
   drawList();
-  await health(main, f);
-  void getLocale;
+  await health(main, muni);
 }
 
 function communityText(f: Fabric, id: number): string {
@@ -176,53 +178,112 @@ function communityText(f: Fabric, id: number): string {
   return c < 0 ? "—" : t("fabric.communityShort", { c: c + 1 });
 }
 
-function openActor(f: Fabric, id: number, panel: HTMLElement, renderer: any): void {
+function roleText(role: string): string {
+  const k = ({ hub: "fabric.role.hub", broker: "fabric.role.broker", peripheral: "fabric.role.peripheral", member: "fabric.role.member",
+    isolate: "fabric.role.isolate" } as Record<string, Key>)[role];
+  const sym = role === "broker" ? "◆ " : role === "hub" ? "★ " : role === "isolate" ? "○ " : "";
+  return k ? sym + t(k) : role;
+}
+
+// The weave suggestion's reason in the reader's language: what the two share (themes, area is in
+// the server's text) and what the new tie would do (the parts of its gain).
+function weaveReason(f: Fabric, s: WeaveItem): string {
+  const a = f.actors.get(s.from.id), b = f.actors.get(s.to.id);
+  const why: string[] = [];
+  if (a && b) {
+    const shared = a.themes.filter((x) => b.themes.includes(x)).slice(0, 3);
+    if (shared.length) why.push(t("fabric.weave.shareThemes", { list: shared.map(themeLabel).join(", ") }));
+  }
+  const effect: string[] = [];
+  if (s.parts.reach > 0) effect.push(t("fabric.weave.reach"));
+  if (s.parts.bridging > 0) effect.push(t("fabric.weave.bridging"));
+  if (s.parts.redundancy > 0) effect.push(t("fabric.weave.redundancy"));
+  if (s.parts.mix > 0 && a && b && a.sector !== b.sector) effect.push(t("fabric.weave.mix", { a: sectorLabel(a.sector), b: sectorLabel(b.sector) }));
+  const first = why.length ? why.join("; ") : t("fabric.weave.plausible");
+  return effect.length ? `${first}: ${effect.join("; ")}.` : first + ".";
+}
+
+// Dashed lines for the weave suggestions on a 2D canvas over sigma's WebGL layers, redrawn after
+// every sigma frame (so they follow pans and zooms); pointer events pass through to the map.
+function drawWeave(renderer: any, container: HTMLElement, f: Fabric, items: WeaveItem[]): void {
+  if (!items.length) return;
+  const canvas = h("canvas", { class: "weave-layer", "aria-hidden": "true" });
+  container.appendChild(canvas);
+  const ctx = canvas.getContext("2d")!;
+  const paint = () => {
+    const { width, height } = renderer.getDimensions();
+    const dpr = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+      canvas.width = Math.round(width * dpr); canvas.height = Math.round(height * dpr);
+      canvas.style.width = width + "px"; canvas.style.height = height + "px";
+    }
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, width, height);
+    ctx.lineWidth = 2.5;
+    ctx.setLineDash([7, 5]);
+    ctx.strokeStyle = "#b91c1c";
+    ctx.beginPath();
+    for (const s of items) {
+      const p = renderer.graphToViewport(f.graph.getNodeAttributes(String(s.from.id)));
+      const q = renderer.graphToViewport(f.graph.getNodeAttributes(String(s.to.id)));
+      ctx.moveTo(p.x, p.y); ctx.lineTo(q.x, q.y);
+    }
+    ctx.stroke();
+  };
+  renderer.on("afterRender", paint);
+  paint();
+}
+
+function openActor(f: Fabric, id: number, panel: HTMLElement, open: (id: number) => void): void {
   const a = f.actors.get(id);
   if (!a) return;
   const neighbours = f.graph.neighbors(String(id)).map(Number);
-  f.graph.forEachNode((n) => f.graph.setNodeAttribute(n, "highlighted", n === String(id)));
-  renderer.setSetting("edgeReducer", (e: string, d: Record<string, unknown>) => {
-    const [s, tg] = f.graph.extremities(e);
-    return s === String(id) || tg === String(id) ? { ...d, color: "#111827", size: 2, zIndex: 1 } : d;
-  });
-  renderer.refresh();
   panel.replaceChildren(
     h("h2", { id: "panel-h" }, a.name),
-    h("p", {}, kindLabel(a.kind), " · ", sectorLabel(a.sector), " · ", communityText(f, id),
-      f.brokers.has(id) ? " · ◆ " + t("fabric.broker") : "", f.isolates.has(id) ? " · ○ " + t("fabric.isolate") : ""),
+    h("p", {}, kindLabel(a.kind), " · ", sectorLabel(a.sector), " · ", communityText(f, id), a.role !== "member" ? " · " + roleText(a.role) : ""),
     h("p", {}, a.themes.map(themeLabel).join(", ")),
     h("p", {}, h("a", { href: `/actors/${id}` }, t("fabric.openProfile", { name: a.name }))),
     h("h3", {}, t("actor.ties", { n: neighbours.length })),
     neighbours.length ? h("ul", { class: "ties" }, neighbours.map((m) => h("li", {},
-      h("button", { type: "button", class: "linklike", onclick: () => openActor(f, m, panel, renderer) }, f.actors.get(m)?.name ?? String(m)))))
+      h("button", { type: "button", class: "linklike", onclick: () => open(m) }, f.actors.get(m)?.name ?? String(m)))))
       : h("p", {}, t("actor.noTies")));
   panel.focus();
   announce(t("fabric.opened", { name: a.name, n: neighbours.length }));
 }
 
-// Health over time: ties active at the end of each year (from/until) and actors with a tie.
-async function health(main: HTMLElement, f: Fabric): Promise<void> {
-  const years = f.ties.map((x) => Number(x.from.slice(0, 4))).filter((y) => y > 1900);
+// The fabric's health per month (GET /municipalities/{id}/fabric/health): ties and connected
+// actors, and the shares that say how well the fabric holds together, as charts and a table.
+async function health(main: HTMLElement, muni: number | null): Promise<void> {
   const sec = h("section", { "aria-labelledby": "h-health" }, h("h2", { id: "h-health" }, t("fabric.health")));
   main.append(sec);
-  if (!years.length) { sec.append(h("p", {}, t("fabric.noHistory"))); return; }
-  const first = Math.min(...years), last = Math.max(new Date().getFullYear(), Math.max(...years));
-  const rows: { year: number; ties: number; actors: number; isolated: number }[] = [];
-  for (let y = Math.max(first, last - 15); y <= last; y++) {
-    const active = f.ties.filter((x) => x.from && Number(x.from.slice(0, 4)) <= y && (!x.until || Number(x.until.slice(0, 4)) >= y));
-    const connected = new Set<number>();
-    for (const x of active) { connected.add(x.a); connected.add(x.b); }
-    rows.push({ year: y, ties: active.length, actors: connected.size, isolated: f.actors.size - connected.size });
-  }
-  const canvas = h("canvas", { role: "img", "aria-label": t("fabric.healthChart") });
-  sec.append(h("p", {}, t("fabric.healthLead")), h("div", { class: "canvas-wrap" }, canvas),
+  if (!muni) { sec.append(notAvailable(t("fabric.healthChooseMunicipality"))); return; }
+  let hist: Health;
+  try { hist = await api.get<Health>(`/municipalities/${muni}/fabric/health`); }
+  catch (e) { sec.append(errorBox(e)); return; }
+  const rows = hist.months;
+  if (!rows.length) { sec.append(h("p", {}, t("fabric.noHistory"))); return; }
+  const counts = h("canvas", { role: "img", "aria-label": t("fabric.healthChart") });
+  const shares = h("canvas", { role: "img", "aria-label": t("fabric.healthShareChart") });
+  const last = rows[rows.length - 1];
+  sec.append(h("p", {}, hist.dated ? t("fabric.healthLead") : t("fabric.healthUndated")),
+    h("p", {}, t("fabric.healthNow", { month: last.month, ties: last.ties, actors: last.actors, cross: pct(last.cross_sector_share),
+      largest: pct(last.largest_component_share), isolates: last.isolates })),
+    h("div", { class: "charts" }, h("div", { class: "canvas-wrap" }, counts), h("div", { class: "canvas-wrap" }, shares)),
     h("details", {}, h("summary", {}, t("fabric.healthTable")), h("table", { class: "table small" },
-      h("thead", {}, h("tr", {}, [t("fabric.year"), t("fabric.activeTies"), t("fabric.connected"), t("fabric.isolatedH")].map((x) => h("th", { scope: "col" }, x)))),
-      h("tbody", {}, rows.map((r) => h("tr", {}, h("th", { scope: "row" }, String(r.year)), h("td", { class: "num" }, num(r.ties)), h("td", { class: "num" }, num(r.actors)), h("td", { class: "num" }, num(r.isolated))))))));
+      h("thead", {}, h("tr", {}, [t("fabric.month"), t("fabric.activeTies"), t("fabric.connected"), t("fabric.isolatedH"), t("fabric.componentsH"),
+        t("fabric.largestShare"), t("fabric.crossShare"), t("fabric.modularityH")].map((x) => h("th", { scope: "col" }, x)))),
+      h("tbody", {}, rows.map((r) => h("tr", {}, h("th", { scope: "row" }, r.month), h("td", { class: "num" }, num(r.ties)), h("td", { class: "num" }, num(r.actors)),
+        h("td", { class: "num" }, num(r.isolates)), h("td", { class: "num" }, num(r.components)), h("td", { class: "num" }, pct(r.largest_component_share)),
+        h("td", { class: "num" }, pct(r.cross_sector_share)), h("td", { class: "num" }, num(r.modularity, 3))))))));
   const { Chart, registerables } = await import("chart.js");
   Chart.register(...registerables);
-  new Chart(canvas, { type: "line", data: { labels: rows.map((r) => String(r.year)), datasets: [
-    { label: t("fabric.activeTies"), data: rows.map((r) => r.ties), borderColor: "#0072B2", backgroundColor: "#0072B2" },
-    { label: t("fabric.connected"), data: rows.map((r) => r.actors), borderColor: "#D55E00", backgroundColor: "#D55E00", borderDash: [6, 3] },
+  const labels = rows.map((r) => r.month);
+  new Chart(counts, { type: "line", data: { labels, datasets: [
+    { label: t("fabric.activeTies"), data: rows.map((r) => r.ties), borderColor: "#0072B2", backgroundColor: "#0072B2", pointRadius: 0 },
+    { label: t("fabric.connected"), data: rows.map((r) => r.actors), borderColor: "#D55E00", backgroundColor: "#D55E00", borderDash: [6, 3], pointRadius: 0 },
   ] }, options: { animation: false, responsive: true, maintainAspectRatio: false } });
+  new Chart(shares, { type: "line", data: { labels, datasets: [
+    { label: t("fabric.largestShare"), data: rows.map((r) => 100 * r.largest_component_share), borderColor: "#009E73", backgroundColor: "#009E73", pointRadius: 0 },
+    { label: t("fabric.crossShare"), data: rows.map((r) => 100 * r.cross_sector_share), borderColor: "#CC79A7", backgroundColor: "#CC79A7", borderDash: [6, 3], pointRadius: 0 },
+  ] }, options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { min: 0, max: 100, title: { display: true, text: "%" } } } } });
 }

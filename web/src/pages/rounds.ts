@@ -3,7 +3,7 @@
 // officers, and the results with "why funded / why not" when the server publishes them.
 import { h } from "../dom";
 import { api, Ballot, Page, Round, query, hasRole, hasRoute, currentUser, ApiError } from "../api";
-import { t, euro, num, roundPhaseLabel, ballotLabel } from "../i18n";
+import { t, euro, num, roundPhaseLabel, ballotLabel, Key } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { chosenMunicipality, empty, muniName, dl, notAvailable, pager } from "./common";
 
@@ -21,7 +21,12 @@ export async function rounds({ main, query: q }: Ctx): Promise<void> {
     : empty(t("rounds.none")), pager(page, (o) => "/rounds" + query({ municipality: muni, offset: o })));
 }
 
-interface Outcome { project_id?: string; funded?: boolean; selected?: boolean; reason?: string; why?: string; [k: string]: unknown }
+// GET /rounds/{id}/results (docs/api.md): per project whether it was funded and why, as a verdict
+// code with its numbers (worded here in the reader's language) and the server's English sentence.
+interface Verdict { code: string; params: { cost_eur?: number; supporters?: number; utility?: number; step?: number; money_left_eur?: number;
+  rho?: number; supporters_money_eur?: number; load?: number } }
+interface Outcome { project_id: string; title?: string; cost_eur?: number; funded: boolean; step?: number | null; supporters?: number; verdict?: Verdict; text?: string }
+interface Results { rule: string; budget_eur: number; spent_eur: number; ballots: number; winners: string[]; projects: Outcome[]; budget_increments?: number }
 
 export async function round({ main, params }: Ctx): Promise<void> {
   const id = Number(params[0]);
@@ -58,18 +63,21 @@ export async function round({ main, params }: Ctx): Promise<void> {
     main.append(h("section", { "aria-labelledby": "h-proj" }, h("h2", { id: "h-proj" }, t("round.projectsTitle")), projectTable(r)));
   }
 
-  if (r.phase === "allocation" || r.phase === "published") {
+  if (r.phase === "allocation" || r.phase === "published" || officer) {
     const sec = h("section", { "aria-labelledby": "h-res" }, h("h2", { id: "h-res" }, t("round.results")));
-    main.append(sec);
-    let outcomes: Outcome[] | null = null;
-    const embedded = (r["results"] ?? r["outcome"] ?? r["winners"]) as unknown;
-    if (Array.isArray(embedded)) outcomes = embedded as Outcome[];
-    else if (await hasRoute("GET", "/api/v1/rounds/{id}/results")) {
-      const res = await api.get<{ items?: Outcome[]; projects?: Outcome[] }>(`/rounds/${id}/results`).catch((e) => { sec.append(errorBox(e)); return null; });
-      outcomes = res?.items ?? res?.projects ?? null;
+    if (await hasRoute("GET", "/api/v1/rounds/{id}/results")) {
+      try {
+        const res = await api.get<Results>(`/rounds/${id}/results`);
+        if (r.phase !== "allocation" && r.phase !== "published") sec.append(h("p", { class: "notice" }, t("round.provisional")));
+        sec.append(resultsSummary(res), resultsTable(res));
+        main.append(sec);
+      } catch (e) {
+        if (r.phase === "allocation" || r.phase === "published") { sec.append(errorBox(e)); main.append(sec); }
+      }
+    } else if (r.phase === "allocation" || r.phase === "published") {
+      sec.append(notAvailable(t("round.resultsUnavailable")), projectTable(r));
+      main.append(sec);
     }
-    if (outcomes) sec.append(resultsTable(r, outcomes));
-    else sec.append(notAvailable(t("round.resultsUnavailable")), projectTable(r));
   }
 }
 
@@ -89,16 +97,44 @@ function projectTable(r: Round): HTMLElement {
       h("td", {}, p.category), h("td", {}, p.neighbourhood)))));
 }
 
-function resultsTable(r: Round, outcomes: Outcome[]): HTMLElement {
-  const byId = new Map(r.projects.map((p) => [p.project_id, p]));
-  return h("table", { class: "table" }, h("thead", {}, h("tr", {}, [t("round.project"), t("round.cost"), t("round.outcome"), t("round.why")].map((x) => h("th", { scope: "col" }, x)))),
-    h("tbody", {}, outcomes.map((o) => {
-      const p = byId.get(String(o.project_id ?? ""));
-      const funded = Boolean(o.funded ?? o.selected);
-      return h("tr", {}, h("th", { scope: "row" }, p?.title ?? String(o.project_id)), h("td", { class: "num" }, p ? euro(p.cost_eur) : ""),
-        h("td", {}, h("span", { class: funded ? "funded" : "notfunded" }, funded ? "✔ " + t("round.funded") : "✘ " + t("round.notFunded"))),
-        h("td", {}, String(o.reason ?? o.why ?? "")));
-    })));
+function resultsSummary(res: Results): HTMLElement {
+  return h("p", { class: "lead" }, t("round.resultsLead", { n: res.winners.length, spent: euro(res.spent_eur), budget: euro(res.budget_eur),
+    ballots: res.ballots, rule: ruleLabel(res.rule) }));
+}
+
+function resultsTable(res: Results): HTMLElement {
+  const order = [...res.projects].sort((a, b) => Number(b.funded) - Number(a.funded) || (a.step ?? 1e9) - (b.step ?? 1e9));
+  return h("table", { class: "table results" },
+    h("caption", { class: "visually-hidden" }, t("round.results")),
+    h("thead", {}, h("tr", {}, [t("round.project"), t("round.cost"), t("round.supporters"), t("round.outcome"), t("round.why")].map((x) => h("th", { scope: "col" }, x)))),
+    h("tbody", {}, order.map((o) => h("tr", { "data-project": o.project_id },
+      h("th", { scope: "row" }, o.title || o.project_id), h("td", { class: "num" }, o.cost_eur !== undefined ? euro(o.cost_eur) : ""),
+      h("td", { class: "num" }, o.supporters !== undefined ? num(o.supporters) : ""),
+      h("td", {}, h("span", { class: o.funded ? "funded" : "notfunded" }, o.funded ? "✔ " + t("round.funded") : "✘ " + t("round.notFunded"))),
+      h("td", { class: "why", "data-verdict": o.verdict?.code ?? null }, verdictText(o))))));
+}
+
+function ruleLabel(rule: string): string {
+  const k = ({ mes: "rule.mes", mes_add1_greedy: "rule.mesAdd1", mes_add1_until_infeasible_greedy: "rule.mesAdd1", greedy: "rule.greedy",
+    phragmen: "rule.phragmen", max_welfare: "rule.maxWelfare" } as Record<string, Key>)[rule.toLowerCase().replace(/[^a-z0-9_]/g, "_")];
+  return k ? t(k) : rule;
+}
+
+// "Why funded / why not" in the reader's language, from the verdict's code and numbers.
+export function verdictText(o: Outcome): string {
+  const v = o.verdict;
+  if (!v) return o.text ?? "";
+  const p = v.params ?? {};
+  const vars = { step: p.step ?? o.step ?? 0, supporters: p.supporters ?? o.supporters ?? 0, cost: euro(p.cost_eur ?? o.cost_eur ?? 0),
+    left: euro(p.money_left_eur ?? 0), had: euro(p.supporters_money_eur ?? 0) };
+  const key = ({ funded_equal_shares: "verdict.fundedEqualShares", funded_completion: "verdict.fundedCompletion", funded_greedy: "verdict.fundedGreedy",
+    funded_phragmen: "verdict.fundedPhragmen", funded_optimal: "verdict.fundedOptimal", did_not_fit: "verdict.didNotFit",
+    supporters_money_ran_out: "verdict.supportersRanOut", no_support: "verdict.noSupport", rule_stopped: "verdict.ruleStopped",
+    cap_exceeded: "verdict.capExceeded" } as Record<string, Key>)[v.code];
+  if (!key) return o.text ?? v.code;
+  let s = t(key, vars);
+  if (v.code === "did_not_fit" && p.money_left_eur === undefined) s = t("verdict.didNotFitPlain", vars);
+  return s;
 }
 
 // The ballot: inputs per project and a live summary of the limits; the submit stays possible but
@@ -132,7 +168,7 @@ function ballotForm(r: Round, own: Ballot | null): HTMLElement {
     const out: { project_id: string; points: number }[] = [];
     for (const [pid, c] of inputs) {
       if (c instanceof HTMLInputElement && c.type === "checkbox") { if (c.checked) out.push({ project_id: pid, points: 1 }); }
-      else { const v = Number(c.value); if (v > 0) out.push({ project_id: pid, points: v }); }
+      else if (c.value.trim() !== "") { const v = Number(c.value); if (v !== 0) out.push({ project_id: pid, points: v }); }
     }
     return out;
   }
@@ -144,7 +180,11 @@ function ballotForm(r: Round, own: Ballot | null): HTMLElement {
     if (r.ballot_kind === "cumulative" && r.max_points && total > r.max_points) out.push(t("round.tooManyPoints", { n: total, max: r.max_points }));
     if (r.max_points_per_project && r.ballot_kind !== "approval" && r.ballot_kind !== "ordinal" && e.some((x) => x.points > r.max_points_per_project))
       out.push(t("round.perProject", { n: r.max_points_per_project }));
-    if (r.ballot_kind === "ordinal" && new Set(e.map((x) => x.points)).size !== e.length) out.push(t("round.sharedRank"));
+    if (e.some((x) => !Number.isInteger(x.points) || x.points < 0)) out.push(t("round.wholePoints"));
+    if (r.ballot_kind === "ordinal") {
+      if (new Set(e.map((x) => x.points)).size !== e.length) out.push(t("round.sharedRank"));
+      else if (e.some((x) => x.points > e.length)) out.push(t("round.rankGap", { n: e.length }));
+    }
     return out;
   }
   function update() {
@@ -155,7 +195,7 @@ function ballotForm(r: Round, own: Ballot | null): HTMLElement {
     summary.replaceChildren(
       h("p", {}, t("round.chosen", { n: e.length }), r.max_length ? " " + t("round.ofMax", { n: r.max_length }) : ""),
       r.ballot_kind === "cumulative" || r.ballot_kind === "scoring"
-        ? h("p", {}, t("round.pointsUsed", { n: total }), r.max_points ? " " + t("round.pointsLeft", { n: Math.max(0, r.max_points - total) }) : "") : "",
+        ? h("p", {}, t("round.pointsUsed", { n: total }), r.ballot_kind === "cumulative" && r.max_points ? " " + t("round.pointsLeft", { n: Math.max(0, r.max_points - total) }) : "") : "",
       h("p", {}, t("round.costChosen", { cost: euro(cost), budget: euro(r.budget_eur) })),
       h("meter", { min: 0, max: r.budget_eur || 1, value: Math.min(cost, r.budget_eur), "aria-label": t("round.budgetMeter") }),
       cost > r.budget_eur ? h("p", { class: "hint" }, t("round.overBudget")) : "",
@@ -163,7 +203,7 @@ function ballotForm(r: Round, own: Ballot | null): HTMLElement {
     submit.setAttribute("aria-disabled", issues.length ? "true" : "false");
     if (status.querySelector(".error, .ok")) status.replaceChildren();
   }
-  const form = h("form", { class: "ballot", onsubmit: async (ev: Event) => {
+  const form = h("form", { class: "ballot", novalidate: true, onsubmit: async (ev: Event) => {
     ev.preventDefault();
     const e = entries();
     const issues = problems(e);

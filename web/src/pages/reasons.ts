@@ -1,0 +1,63 @@
+// Match reasons in the reader's language. The server sends each reason with a stable `code`
+// (text, capability, theme, area, closeness, partner, record, unexpected, diversity), numbers
+// (`value` in [0, 1], `params`) and the capabilities it names (`items`), besides an English
+// `detail`; the UI words them from the catalogue by code and falls back to `detail` only for a
+// code it does not know.
+import { t, pct, num } from "../i18n";
+
+export interface Reason {
+  code?: string; detail?: string; contribution?: number; value?: number; items?: string[];
+  params?: Record<string, number | string | boolean | string[]>;
+}
+
+function param(r: Reason, ...names: string[]): number | undefined {
+  for (const n of names) {
+    const v = r.params?.[n];
+    if (typeof v === "number" && Number.isFinite(v)) return v;
+  }
+  return undefined;
+}
+
+export function reasonText(r: Reason): string {
+  const v = param(r, "value") ?? r.value;
+  const items = (Array.isArray(r.params?.items) ? (r.params?.items as string[]) : r.items) ?? [];
+  const reduced = r.params?.reduced === true || /\(reduced/.test(r.detail ?? "");
+  const cut = reduced ? " " + t("reason.reduced") : "";
+  switch (r.code) {
+    case "text":
+      if (v !== undefined) return t("reason.text", { pct: pct(v) }) + cut;
+      break;
+    case "capability":
+      if (v !== undefined) return (items.length ? t("reason.capability", { list: items.join(", "), pct: pct(v) }) : t("reason.capabilityShare", { pct: pct(v) }));
+      break;
+    case "theme":
+      if (v !== undefined) return t("reason.theme", { pct: pct(v) }) + cut;
+      break;
+    case "area":
+      if (v !== undefined) return v >= 1 ? t("reason.areaSame") : t("reason.areaNeighbour");
+      break;
+    case "closeness": {
+      const steps = param(r, "steps") ?? (v ? Math.round(1 / v) : undefined);
+      if (steps !== undefined) return t(steps === 1 ? "reason.closenessOne" : "reason.closeness", { n: steps });
+      break;
+    }
+    case "partner":
+      if (v !== undefined) return t("reason.partner", { pct: pct(v) });
+      break;
+    case "record": {
+      const n = param(r, "count", "n", "records") ?? Number(/^(\d+) past/.exec(r.detail ?? "")?.[1] ?? NaN);
+      if (Number.isFinite(n)) return t(n === 1 ? "reason.recordOne" : "reason.record", { n });
+      break;
+    }
+    case "unexpected":
+      return t("reason.unexpected");
+    case "diversity":
+      return t("reason.diversity");
+  }
+  return r.detail ?? r.code ?? "";
+}
+
+// "(+0,23)": the reason's share of the score.
+export function contributionText(r: Reason): string {
+  return r.contribution ? ` (+${num(r.contribution, 2)})` : "";
+}
