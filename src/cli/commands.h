@@ -25,5 +25,6 @@ void RegisterServeCommands(CLI::App& app);   // serve, user add (cmd_serve.cc)
 void RegisterFundCommands(CLI::App& app);    // pb (cmd_fund.cc)
 void RegisterFabricCommands(CLI::App& app);  // fabric report, weave, export (cmd_fabric.cc)
 void RegisterMatchCommands(CLI::App& app);   // match, coalition, eval cordis|teams (cmd_match.cc)
+void RegisterBackupCommands(CLI::App& app);  // backup, restore (cmd_backup.cc)
 
 }  // namespace weefsel::cli

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   weefsel::cli::RegisterFundCommands(app);
   weefsel::cli::RegisterFabricCommands(app);
   weefsel::cli::RegisterMatchCommands(app);
+  weefsel::cli::RegisterBackupCommands(app);
   // Engine command groups register here as they land.
   app.parse_complete_callback([&] { weefsel::InitLogging(log_level); });
   try {
