@@ -48,6 +48,15 @@ Status Server::Start() {
   s.set_read_timeout(10, 0);
   s.set_write_timeout(10, 0);
   s.set_tcp_nodelay(true);
+  // Security headers on every response, errors included (docs/hardening.md): scripts only from this
+  // server (no inline script, no eval), no framing, no MIME sniffing, no full URLs to other sites.
+  s.set_default_headers({{"Content-Security-Policy",
+                          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                          "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; worker-src 'self' blob:; "
+                          "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"},
+                         {"X-Content-Type-Options", "nosniff"},
+                         {"X-Frame-Options", "DENY"},
+                         {"Referrer-Policy", "strict-origin-when-cross-origin"}});
 
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_start = std::chrono::steady_clock::now();
