@@ -261,6 +261,22 @@ class AuthzMatrix : public ApiWorld {
                      {{"date", "2026-10-01"}, {"value", 45.5}, {"source", "enquête"}}};
         },
         {401, 403, 201, 201, 403, 201}};
+    // Engines (http/api_engines.cc). Results and the .pb export of a round in voting are for its
+    // officers (everybody from allocation on); the fabric is open data; coalition suggestions are
+    // for officers of the challenge's municipality and actor members.
+    const A kRoundOfficers = {401, 403, 403, 200, 403, 200};
+    t["GET /api/v1/rounds/{id}/results"] = {
+        [this, v1] { return Req{v1 + "/rounds/" + Str(MakeRound(domain::RoundPhase::kVoting)) + "/results"}; },
+        kRoundOfficers};
+    t["GET /api/v1/rounds/{id}/export.pb"] = {
+        [this, v1] { return Req{v1 + "/rounds/" + Str(MakeRound(domain::RoundPhase::kVoting)) + "/export.pb"}; },
+        kRoundOfficers};
+    for (std::string part : {"report", "map", "weave", "health", "graphml"})
+      t["GET /api/v1/municipalities/{id}/fabric/" + part] = {
+          [this, v1, part] { return Req{v1 + "/municipalities/" + Str(m1_) + "/fabric/" + part}; }, kPublic};
+    t["GET /api/v1/challenges/{id}/coalition-suggestions"] = {
+        [this, v1] { return Req{v1 + "/challenges/" + Str(c1_) + "/coalition-suggestions?top=1"}; },
+        {401, 403, 200, 200, 403, 200}};
     return t;
   }
 };

@@ -6,24 +6,11 @@
 #include <optional>
 
 #include "base/strings.h"
+#include "http/call.h"
 
 namespace weefsel::http {
 
 using service::Principal;
-
-struct Call {
-  const httplib::Request& req;
-  std::vector<int64_t> ids;  // path parameters in order
-  Principal who;
-  std::optional<service::Session> session;
-  Json body;
-  const ApiOptions& options;
-
-  template <typename Tag>
-  Id<Tag> Path(size_t i) const {
-    return Id<Tag>(ids.at(i));
-  }
-};
 
 namespace {
 
@@ -993,6 +980,8 @@ void Api::BuildRoutes() {
                                   P.AddMeasurement(c.who, c.Path<ExperimentTag>(0), c.Path<IndicatorTag>(1), m));
          return Ok(ToJson(x), 201);
        }});
+
+  BuildEngineRoutes();
 }
 
 // ---- OpenAPI --------------------------------------------------------------------------------

@@ -78,6 +78,7 @@ class Api {
  private:
   void Add(Route r);
   void BuildRoutes();
+  void BuildEngineRoutes();  // api_engines.cc: fund results, fabric, coalition suggestions
   const Route* Match(const std::string& method, const std::string& path, std::vector<std::string>& params,
                      std::string& allow) const;
 

@@ -2,7 +2,7 @@
 
 namespace weefsel::service {
 
-Result<std::shared_ptr<const match::Matcher>> MatchService::Current() {
+Result<std::shared_ptr<const match::Matcher>> MatchService::Snapshot() {
   WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.DataVersion());
   std::lock_guard lock(build_mu_);
   if (matcher_ && version_ == version) return matcher_;
@@ -29,7 +29,7 @@ Result<std::shared_ptr<const match::Matcher>> MatchService::Current() {
 
 Result<std::vector<match::Match>> MatchService::MatchesFor(ChallengeId id, int limit) {
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge challenge, platform_.GetChallenge(id));
-  WEEFSEL_ASSIGN_OR_RETURN(auto matcher, Current());
+  WEEFSEL_ASSIGN_OR_RETURN(auto matcher, Snapshot());
   match::RankOptions options;
   options.limit = limit;
   return matcher->Rank(challenge, options);

@@ -23,10 +23,10 @@ class MatchService {
 
   // The best `limit` actors for the challenge, with their reasons. NotFound for an unknown challenge.
   Result<std::vector<match::Match>> MatchesFor(ChallengeId id, int limit);
+  // The matcher of the current data version (built if needed); shared with the coalition service.
+  Result<std::shared_ptr<const match::Matcher>> Snapshot();
 
  private:
-  Result<std::shared_ptr<const match::Matcher>> Current();
-
   Platform& platform_;
   std::mutex build_mu_;
   std::shared_ptr<const match::Matcher> matcher_;

@@ -1,0 +1,411 @@
+#include "service/engines.h"
+
+#include <algorithm>
+#include <chrono>
+#include <unordered_set>
+
+#include "base/strings.h"
+#include "domain/vocabulary.h"
+#include "fund/pabulib.h"
+
+namespace weefsel::service {
+namespace {
+
+Status NeedUser(const Principal& p, const std::string& why) {
+  if (!p.authenticated()) return Status::Unauthenticated("sign in first: " + why);
+  return Status::Ok();
+}
+
+// FNV-1a over the bytes of strings and numbers, for fingerprints.
+class Fnv {
+ public:
+  void Add(std::string_view s) {
+    for (unsigned char c : s) Byte(c);
+    Byte(0xff);
+  }
+  void Add(int64_t v) {
+    for (int i = 0; i < 8; ++i) Byte(static_cast<unsigned char>((static_cast<uint64_t>(v) >> (8 * i)) & 0xff));
+  }
+  void Add(double v) { Add(static_cast<int64_t>(v * 1e9)); }
+  uint64_t value() const { return h_; }
+
+ private:
+  void Byte(unsigned char c) {
+    h_ ^= c;
+    h_ *= 1099511628211ull;
+  }
+  uint64_t h_ = 1469598103934665603ull;
+};
+
+double SecondsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+// ---- fund ------------------------------------------------------------------------------------
+
+Status FundService::MayRead(const Principal& p, const domain::Round& r) const {
+  if (r.phase >= domain::RoundPhase::kAllocation) return Status::Ok();
+  if (p.IsAdmin() || p.IsOfficerOf(r.municipality)) return Status::Ok();
+  std::string why = "round.phase: the results of a round in phase " + std::string(domain::RoundPhaseCode(r.phase)) +
+                    " are for its officers; everybody sees them from phase allocation on";
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p, why));
+  return Status::PermissionDenied(why);
+}
+
+Result<std::vector<domain::Ballot>> FundService::AnonymousBallots(RoundId id) {
+  std::vector<domain::Ballot> ballots;
+  WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& store) -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(ballots, store.BallotsOf(id));
+    return Status::Ok();
+  }));
+  // Forget who voted and when; order by content so that the order does not follow casting.
+  for (auto& b : ballots) {
+    b.voter = UserId();
+    b.id = BallotId();
+    b.cast_at.clear();
+  }
+  auto key = [](const domain::Ballot& b) {
+    std::vector<std::pair<std::string, int64_t>> k;
+    for (const auto& e : b.entries) k.emplace_back(e.project_id, e.points);
+    return k;
+  };
+  std::stable_sort(ballots.begin(), ballots.end(),
+                   [&](const domain::Ballot& a, const domain::Ballot& b) { return key(a) < key(b); });
+  return ballots;
+}
+
+Result<std::shared_ptr<const RoundResults>> FundService::Results(const Principal& p, RoundId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round round, platform_.GetRound(id));
+  WEEFSEL_RETURN_IF_ERROR(MayRead(p, round));
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.DataVersion());
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(id);
+    if (it != cache_.end() && it->second.first == version) return it->second.second;
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(fund::Rule rule, fund::ParseRule(round.rule));
+  fund::VoteType type = fund::VoteType::kApproval;
+  switch (round.ballot_kind) {
+    case domain::BallotKind::kApproval:
+      break;
+    case domain::BallotKind::kCumulative:
+      type = fund::VoteType::kCumulative;
+      break;
+    case domain::BallotKind::kOrdinal:
+      type = fund::VoteType::kOrdinal;
+      break;
+    case domain::BallotKind::kScoring:
+      type = fund::VoteType::kScoring;
+      break;
+  }
+  if (!fund::RuleApplies(rule, type))
+    return Status::FailedPrecondition("round.rule: " + round.rule + " is not defined for " +
+                                      std::string(domain::BallotKindCode(round.ballot_kind)) + " ballots");
+  WEEFSEL_ASSIGN_OR_RETURN(auto ballots, AnonymousBallots(id));
+  auto results = std::make_shared<RoundResults>();
+  results->round = round;
+  results->ballots = static_cast<int64_t>(ballots.size());
+  WEEFSEL_ASSIGN_OR_RETURN(results->instance, fund::FromRound(round, ballots));
+  fund::RuleOptions options;
+  options.explain = true;
+  WEEFSEL_ASSIGN_OR_RETURN(results->outcome, fund::RunRule(results->instance, rule, options));
+  std::shared_ptr<const RoundResults> shared = std::move(results);
+  std::lock_guard lock(mu_);
+  cache_[id] = {version, shared};
+  return shared;
+}
+
+Result<std::string> FundService::ExportPb(const Principal& p, RoundId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round round, platform_.GetRound(id));
+  WEEFSEL_RETURN_IF_ERROR(MayRead(p, round));
+  WEEFSEL_ASSIGN_OR_RETURN(auto ballots, AnonymousBallots(id));
+  WEEFSEL_ASSIGN_OR_RETURN(fund::Instance in, fund::FromRound(round, ballots));
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Municipality m, platform_.GetMunicipality(round.municipality));
+  // META: what Pabulib requires, and where the round comes from.
+  std::string kind(domain::BallotKindCode(round.ballot_kind));
+  in.meta = {{"description", round.name},
+             {"country", "Netherlands"},
+             {"unit", m.name},
+             {"instance", std::to_string(round.id.value())},
+             {"num_projects", std::to_string(in.projects.size())},
+             {"num_votes", std::to_string(in.voters.size())},
+             {"budget", std::to_string(round.budget_eur)},
+             {"vote_type", std::string(fund::VoteTypeCode(in.vote_type))},
+             {"rule", round.rule},
+             {"currency", "EUR"}};
+  if (round.min_length > 0) in.meta.emplace_back("min_length", std::to_string(round.min_length));
+  if (round.max_length > 0) in.meta.emplace_back("max_length", std::to_string(round.max_length));
+  if (round.max_points > 0) in.meta.emplace_back("max_sum_points", std::to_string(round.max_points));
+  if (round.max_points_per_project > 0)
+    in.meta.emplace_back("max_points", std::to_string(round.max_points_per_project));
+  in.project_columns = {"name"};
+  for (size_t i = 0; i < in.projects.size(); ++i) in.projects[i].extra = {round.projects[i].title};
+  in.voter_columns.clear();
+  for (auto& v : in.voters) v.extra.clear();
+  return fund::FormatPb(in);
+}
+
+// ---- fabric ----------------------------------------------------------------------------------
+
+Result<FabricService::Entry*> FabricService::Fresh(MunicipalityId m) {
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.DataVersion());
+  Entry& e = cache_[m];
+  if (e.view && e.version == version) return &e;
+  std::vector<domain::Actor> actors;
+  std::vector<domain::Tie> ties;
+  WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& store) -> Status {
+    WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
+    storage::ListQuery q;
+    q.municipality = m;
+    WEEFSEL_ASSIGN_OR_RETURN(actors, store.ListActors(q));
+    WEEFSEL_ASSIGN_OR_RETURN(ties, store.ListTies(q));
+    return Status::Ok();
+  }));
+  std::unordered_set<int64_t> here;
+  for (const auto& a : actors) here.insert(a.id.value());
+  std::erase_if(ties, [&](const domain::Tie& t) {
+    return !here.count(t.a.value()) || !here.count(t.b.value()) || !t.until.empty();
+  });
+  Fnv fp;
+  for (const auto& a : actors) {
+    fp.Add(a.id.value());
+    fp.Add(a.name);
+    fp.Add(static_cast<int64_t>(a.kind));
+    fp.Add(a.area);
+    for (const auto& t : a.themes) fp.Add(t);
+    fp.Add("|");
+    for (const auto& c : a.capabilities) fp.Add(c);
+    fp.Add("|");
+  }
+  for (const auto& t : ties) {
+    fp.Add(t.a.value());
+    fp.Add(t.b.value());
+    fp.Add(t.weight);
+    fp.Add(t.from);
+  }
+  if (e.view && e.view->fingerprint == fp.value()) {
+    e.version = version;
+    return &e;
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto view = std::make_shared<FabricView>();
+  view->municipality = m;
+  view->fingerprint = fp.value();
+  WEEFSEL_ASSIGN_OR_RETURN(view->fabric, fabric::Fabric::FromDomain(actors, ties));
+  // Node order follows the actors given.
+  view->actors.resize(actors.size());
+  for (auto& a : actors) {
+    auto i = view->fabric.IndexOf(a.id);
+    if (!i) return Status::Internal("fabric: actor " + std::to_string(a.id.value()) + " has no node");
+    view->actors[static_cast<size_t>(*i)] = std::move(a);
+  }
+  view->ties = std::move(ties);
+  WEEFSEL_ASSIGN_OR_RETURN(view->report, fabric::Analyse(view->fabric));
+  WEEFSEL_ASSIGN_OR_RETURN(view->positions, fabric::Layout(view->fabric));
+  view->seconds = SecondsSince(start);
+  e = Entry{version, std::move(view), {}, nullptr};
+  return &e;
+}
+
+Result<std::shared_ptr<const FabricView>> FabricService::View(MunicipalityId m) {
+  std::lock_guard lock(mu_);
+  WEEFSEL_ASSIGN_OR_RETURN(Entry * e, Fresh(m));
+  return e->view;
+}
+
+Result<std::shared_ptr<const fabric::WeaveResult>> FabricService::Weave(MunicipalityId m, int k) {
+  if (k < 1 || k > 50) return Status::InvalidArgument("k: must be between 1 and 50");
+  std::lock_guard lock(mu_);
+  WEEFSEL_ASSIGN_OR_RETURN(Entry * e, Fresh(m));
+  auto it = e->weaves.find(k);
+  if (it != e->weaves.end()) return it->second;
+  fabric::WeaveOptions options;
+  options.k = k;
+  WEEFSEL_ASSIGN_OR_RETURN(auto w, fabric::SuggestWeaves(e->view->fabric, options));
+  auto shared = std::make_shared<const fabric::WeaveResult>(std::move(w));
+  e->weaves[k] = shared;
+  return std::shared_ptr<const fabric::WeaveResult>(shared);
+}
+
+Result<std::shared_ptr<const HealthHistory>> FabricService::Health(MunicipalityId m) {
+  std::lock_guard lock(mu_);
+  WEEFSEL_ASSIGN_OR_RETURN(Entry * e, Fresh(m));
+  if (e->health) return e->health;
+  const FabricView& v = *e->view;
+  auto history = std::make_shared<HealthHistory>();
+  std::string first;
+  for (const auto& t : v.ties)
+    if (IsIsoDate(t.from) && (first.empty() || t.from < first)) first = t.from;
+  std::string today = FormatDate(platform_.clock().Now());
+  fabric::HealthOptions options;
+  options.communities.runs = 3;
+  std::vector<std::string> dates, labels;
+  if (!first.empty() && first <= today) {
+    history->dated = true;
+    int y = std::stoi(today.substr(0, 4)), mo = std::stoi(today.substr(5, 2));
+    int fy = std::stoi(first.substr(0, 4)), fm = std::stoi(first.substr(5, 2));
+    // Month ends, newest first, back to the first tie's month (at most 36).
+    for (int n = 0; n < 36 && (y > fy || (y == fy && mo >= fm)); ++n) {
+      char label[32], next[32];
+      snprintf(label, sizeof label, "%04d-%02d", y, mo);
+      int ny = mo == 12 ? y + 1 : y, nm = mo == 12 ? 1 : mo + 1;
+      snprintf(next, sizeof next, "%04d-%02d-01", ny, nm);
+      labels.emplace_back(label);
+      // The state at the end of the month: ties begun before the next month began (today for
+      // the current month).
+      dates.push_back(n == 0 ? today : std::string(next));
+      if (--mo == 0) {
+        mo = 12;
+        --y;
+      }
+    }
+    std::reverse(dates.begin(), dates.end());
+    std::reverse(labels.begin(), labels.end());
+  } else {
+    dates.push_back(today);
+    labels.push_back(today.substr(0, 7));
+  }
+  // Only ties that started by that date, among the municipality's active ties.
+  WEEFSEL_ASSIGN_OR_RETURN(history->months, fabric::HealthOverTime(v.actors, v.ties, dates, options));
+  for (size_t i = 0; i < history->months.size() && i < labels.size(); ++i) history->months[i].label = labels[i];
+  e->health = history;
+  return std::shared_ptr<const HealthHistory>(history);
+}
+
+// ---- coalitions ------------------------------------------------------------------------------
+
+Result<std::shared_ptr<const Suggestions>> CoalitionService::Suggest(const Principal& p, ChallengeId id,
+                                                                     const SuggestRequest& req,
+                                                                     Infeasible* infeasible) {
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge ch, platform_.GetChallenge(id));
+  bool member = std::any_of(p.grants.begin(), p.grants.end(),
+                            [](const domain::RoleGrant& g) { return g.role == domain::Role::kActorMember; });
+  if (!(p.IsAdmin() || p.IsOfficerOf(ch.municipality) || member)) {
+    std::string why = "coalition suggestions are for officers of the challenge's municipality and actor members";
+    WEEFSEL_RETURN_IF_ERROR(NeedUser(p, why));
+    return Status::PermissionDenied(why);
+  }
+  if (req.top < 1 || req.top > 10) return Status::InvalidArgument("top: must be between 1 and 10");
+  if (req.candidates < 5 || req.candidates > 200)
+    return Status::InvalidArgument("candidates: must be between 5 and 200");
+  if (req.max_size < 0 || req.max_size > 20) return Status::InvalidArgument("size: must be between 1 and 20");
+  WEEFSEL_ASSIGN_OR_RETURN(auto matcher, matches_.Snapshot());
+  const match::Matcher& mt = *matcher;
+  match::RankOptions ro;
+  ro.limit = static_cast<int>(mt.actors().size());
+  ro.diversity = 0.1;
+  WEEFSEL_ASSIGN_OR_RETURN(auto ranked, mt.Rank(ch, ro));
+
+  auto out = std::make_shared<Suggestions>();
+  out->challenge = ch;
+  std::unordered_set<int64_t> seen;
+  auto add = [&](ActorId aid, double relevance) {
+    if (!seen.insert(aid.value()).second) return;
+    auto i = mt.IndexOf(aid);
+    if (!i) return;
+    const domain::Actor& a = mt.actors()[*i];
+    coalition::Candidate c{a.id, a.name, domain::SectorOf(a.kind), {}, relevance};
+    for (const auto& cap : a.capabilities) c.capabilities.push_back(domain::NormalizeCapability(cap));
+    out->candidates.push_back(std::move(c));
+    auto node = mt.fabric().IndexOf(a.id);
+    out->nodes.push_back(node ? *node : -1);
+  };
+  std::optional<int> lead;
+  if (ch.owner.valid()) {
+    add(ch.owner, 0);
+    if (!out->candidates.empty()) lead = 0;
+  }
+  for (size_t i = 0; i < ranked.size() && static_cast<int>(i) < req.candidates; ++i)
+    add(ranked[i].actor, ranked[i].score);
+  coalition::Rules& rules = out->rules;
+  for (const auto& need : ch.capabilities)
+    rules.needs.push_back({domain::NormalizeCapability(need.capability), need.weight});
+  rules.mix = ch.sector_mix;
+  rules.max_size = req.max_size > 0 ? req.max_size : ch.max_coalition_size;
+  rules.lead = lead;
+  rules.relevance_weight = 1.0;
+  rules.unreachable_distance = 10.0;
+  // Beyond the best-ranked: the three best holders of every needed capability and the best actors
+  // of every sector the mix asks for, so that a requirement fails only when the platform cannot
+  // meet it at all.
+  for (const auto& need : rules.needs) {
+    int got = 0;
+    for (const auto& m : ranked) {
+      if (got >= 3) break;
+      auto i = mt.IndexOf(m.actor);
+      if (!i) continue;
+      const auto& caps = mt.actors()[*i].capabilities;
+      if (std::any_of(caps.begin(), caps.end(),
+                      [&](const std::string& c) { return domain::NormalizeCapability(c) == need.capability; })) {
+        add(m.actor, m.score);
+        ++got;
+      }
+    }
+  }
+  for (auto [sector, count] : rules.mix) {
+    int got = 0;
+    for (const auto& m : ranked)
+      if (m.sector == sector && got < count + 2) {
+        add(m.actor, m.score);
+        ++got;
+      }
+  }
+
+  // What cannot be met, requirement by requirement.
+  std::vector<std::pair<std::string, std::string>> unmet;
+  for (const auto& need : rules.needs) {
+    bool held = std::any_of(out->candidates.begin(), out->candidates.end(), [&](const coalition::Candidate& c) {
+      return std::find(c.capabilities.begin(), c.capabilities.end(), need.capability) != c.capabilities.end();
+    });
+    if (!held)
+      unmet.emplace_back("capability:" + need.capability,
+                         "capability '" + need.capability + "': no actor on the platform has it (1 holder short)");
+  }
+  int mix_total = 0;
+  for (auto [sector, count] : rules.mix) {
+    mix_total += count;
+    int have = static_cast<int>(std::count_if(out->candidates.begin(), out->candidates.end(),
+                                              [&](const coalition::Candidate& c) { return c.sector == sector; }));
+    if (have < count)
+      unmet.emplace_back("sector_mix:" + std::string(domain::SectorCode(sector)),
+                         "sector mix needs " + std::to_string(count) + " " + std::string(domain::SectorCode(sector)) +
+                             " member(s) but the platform has " + std::to_string(have) + " (" +
+                             std::to_string(count - have) + " short)");
+  }
+  if (mix_total > rules.max_size)
+    unmet.emplace_back("max_size", "the sector mix needs at least " + std::to_string(mix_total) +
+                                       " members but the size limit is " + std::to_string(rules.max_size) + " (" +
+                                       std::to_string(mix_total - rules.max_size) + " too few)");
+  if (unmet.empty()) {
+    Status check = coalition::CheckRules(out->candidates, rules);
+    if (!check.ok()) unmet.emplace_back("max_size", check.message());
+  }
+  if (!unmet.empty()) {
+    if (infeasible) {
+      infeasible->requirement = unmet.front().first;
+      infeasible->detail.clear();
+      for (const auto& [req_name, detail] : unmet)
+        infeasible->detail += (infeasible->detail.empty() ? "" : "; ") + detail;
+      infeasible->requirements = unmet;
+    }
+    return std::shared_ptr<const Suggestions>(out);
+  }
+  coalition::FabricDistances dist(mt.fabric(), out->nodes);
+  WEEFSEL_ASSIGN_OR_RETURN(out->teams, coalition::FormHeuristic(out->candidates, dist, rules, req.top));
+  for (const auto& t : out->teams) {
+    out->explanations.push_back(coalition::Explain(out->candidates, dist, rules, t));
+    std::vector<std::tuple<int, int, double>> inside;
+    for (size_t a = 0; a < t.members.size(); ++a)
+      for (size_t b = a + 1; b < t.members.size(); ++b) {
+        int na = out->nodes[static_cast<size_t>(t.members[a])], nb = out->nodes[static_cast<size_t>(t.members[b])];
+        if (na >= 0 && nb >= 0 && mt.fabric().Adjacent(na, nb))
+          inside.emplace_back(t.members[a], t.members[b], mt.fabric().WeightBetween(na, nb));
+      }
+    out->ties.push_back(std::move(inside));
+  }
+  return std::shared_ptr<const Suggestions>(out);
+}
+
+}  // namespace weefsel::service

@@ -1,0 +1,332 @@
+// API tests of the engine routes (http/api_engines.cc) over real HTTP on loopback, on SQLite
+// (label unit) and PostgreSQL (label pg): round results with explanations and the .pb export (a
+// round trip through the Pabulib parser), the fabric of a municipality (report, map, weave,
+// health, GraphML; cached per data version), and coalition suggestions with the 422 answer.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+
+#include "fund/pabulib.h"
+#include "fund/rules.h"
+#include "tests/api_kit.h"
+
+namespace weefsel::apitest {
+namespace {
+
+class EnginesApi : public ApiWorld {
+ protected:
+  // Three residents of m1 cast approval ballots {p1,p2}, {p1,p2}, {p1,p3} in a voting round with
+  // budget 60,000 under the rule `rule`.
+  RoundId VotedRound(const std::string& rule) {
+    domain::Round r;
+    r.municipality = m1_;
+    r.name = "Buurtbudget Zuilen";
+    r.budget_eur = 60000;
+    r.rule = rule;
+    r.projects = {{"p1", {}, "Speeltuin", 40000, "", ""},
+                  {"p2", {}, "Moestuin", 30000, "", ""},
+                  {"p3", {}, "Bankjes", 20000, "", ""}};
+    RoundId id = Must(platform_->CreateRound(Root(), r)).id;
+    Must(platform_->SetRoundPhase(Root(), id, domain::RoundPhase::kVoting));
+    std::vector<std::vector<std::string>> votes = {{"p1", "p2"}, {"p1", "p2"}, {"p1", "p3"}};
+    for (const auto& v : votes) {
+      UserId u = AddUser(FreshEmail(), {{UserId(), domain::Role::kResident, m1_, {}}});
+      auto who = Must(platform_->PrincipalOf(u));
+      std::vector<domain::BallotEntry> entries;
+      for (const auto& p : v) entries.push_back({p, 1});
+      EXPECT_TRUE(platform_->CastBallot(who, id, entries).ok());
+      voters_.push_back(u);
+    }
+    return id;
+  }
+
+  // m1 gets two triangles of actors joined through a1, plus an isolate; ties begin in different
+  // months of 2026.
+  void WeaveM1() {
+    for (int i = 0; i < 6; ++i)
+      extra_.push_back(AddActor("Actor " + std::to_string(i), m1_,
+                                i % 2 ? domain::ActorKind::kCompany : domain::ActorKind::kCareWelfare));
+    isolate_ = AddActor("Eenling", m1_);
+    auto tie = [&](ActorId a, ActorId b, const std::string& from) {
+      domain::Tie t;
+      t.a = a;
+      t.b = b;
+      t.weight = 1;
+      t.from = from;
+      Must(platform_->CreateTie(Root(), t));
+    };
+    tie(extra_[0], extra_[1], "2026-03-10");
+    tie(extra_[1], extra_[2], "2026-03-12");
+    tie(extra_[0], extra_[2], "2026-04-01");
+    tie(extra_[3], extra_[4], "2026-05-05");
+    tie(extra_[4], extra_[5], "2026-06-05");
+    tie(extra_[3], extra_[5], "2026-07-05");
+    tie(a1_, extra_[0], "2026-08-01");
+    tie(a1_, extra_[3], "2026-09-01");
+    tie(a2_, a1_, "2026-09-15");
+  }
+
+  std::vector<UserId> voters_;
+  std::vector<ActorId> extra_;
+  ActorId isolate_;
+};
+
+TEST_P(EnginesApi, RoundResultsExplainWhyFundedOrNot) {
+  RoundId r = VotedRound("greedy");
+  std::string path = "/api/v1/rounds/" + Str(r) + "/results";
+  // Voting: only officers (and admins) see the results.
+  EXPECT_EQ(Send("GET", path).status, 401);
+  EXPECT_EQ(As(kResident, "GET", path).status, 403);
+  EXPECT_EQ(As(kOtherOfficer, "GET", path).status, 403);
+  Resp o = As(kOfficer, "GET", path);
+  ASSERT_EQ(o.status, 200) << o.body;
+  // Greedy by supporters: p1 (3, 40,000) fits, p2 (2, 30,000) does not fit in the 20,000 left,
+  // p3 (1, 20,000) fits.
+  EXPECT_EQ(o.json["winners"], Json::array({"p1", "p3"}));
+  EXPECT_EQ(o.json["spent_eur"].get<double>(), 60000.0);
+  EXPECT_EQ(o.json["ballots"], 3);
+  EXPECT_EQ(o.json["rule"], "greedy");
+  ASSERT_EQ(o.json["projects"].size(), 3u);
+  const Json& p2 = o.json["projects"][1];
+  EXPECT_EQ(p2["project_id"], "p2");
+  EXPECT_EQ(p2["title"], "Moestuin");
+  EXPECT_FALSE(p2["funded"].get<bool>());
+  EXPECT_EQ(p2["verdict"]["code"], "did_not_fit");
+  EXPECT_EQ(p2["verdict"]["params"]["money_left_eur"].get<double>(), 20000.0);
+  EXPECT_EQ(p2["verdict"]["params"]["supporters"], 2);
+  EXPECT_FALSE(p2["text"].get<std::string>().empty());
+  const Json& p1 = o.json["projects"][0];
+  EXPECT_TRUE(p1["funded"].get<bool>());
+  EXPECT_EQ(p1["verdict"]["code"], "funded_greedy");
+  EXPECT_EQ(p1["step"], 1);
+  // From allocation on everybody sees them, the same numbers.
+  Must(platform_->SetRoundPhase(Root(), r, domain::RoundPhase::kAllocation));
+  Resp anon = Send("GET", path);
+  ASSERT_EQ(anon.status, 200) << anon.body;
+  EXPECT_EQ(anon.json["winners"], o.json["winners"]);
+  EXPECT_EQ(anon.json["phase"], "allocation");
+  EXPECT_EQ(Send("GET", "/api/v1/rounds/999999/results").status, 404);
+}
+
+TEST_P(EnginesApi, RoundResultsUnderEqualShares) {
+  RoundId r = VotedRound("mes_add1_greedy");
+  Must(platform_->SetRoundPhase(Root(), r, domain::RoundPhase::kAllocation));
+  Resp res = Send("GET", "/api/v1/rounds/" + Str(r) + "/results");
+  ASSERT_EQ(res.status, 200) << res.body;
+  // The same as the fund engine on the same ballots.
+  auto round = Must(platform_->GetRound(r));
+  std::vector<domain::Ballot> ballots;
+  ASSERT_TRUE(platform_
+                  ->WithStore([&](storage::Store& s) -> Status {
+                    WEEFSEL_ASSIGN_OR_RETURN(ballots, s.BallotsOf(r));
+                    return Status::Ok();
+                  })
+                  .ok());
+  auto in = Must(fund::FromRound(round, ballots));
+  auto out = Must(fund::RunRule(in, fund::Rule::kMesAdd1Greedy));
+  Json winners = Json::array();
+  for (int i : out.selected) winners.push_back(in.projects[static_cast<size_t>(i)].id);
+  EXPECT_EQ(res.json["winners"], winners);
+  for (const auto& p : res.json["projects"]) {
+    std::string code = p["verdict"]["code"];
+    EXPECT_EQ(p["funded"].get<bool>(), code.rfind("funded", 0) == 0) << p.dump();
+  }
+  // A rule that does not apply to the ballots is a conflict naming round.rule.
+  domain::Round cum = round;
+  cum.id = RoundId();
+  cum.ballot_kind = domain::BallotKind::kCumulative;
+  cum.rule = "phragmen";
+  cum.max_points = 10;
+  RoundId c = Must(platform_->CreateRound(Root(), cum)).id;
+  Resp bad = As(kOfficer, "GET", "/api/v1/rounds/" + Str(c) + "/results");
+  EXPECT_EQ(bad.status, 409) << bad.body;
+  EXPECT_EQ(bad.json.value("field", ""), "round.rule") << bad.body;
+}
+
+TEST_P(EnginesApi, PbExportRoundTripsThroughTheParser) {
+  RoundId r = VotedRound("greedy");
+  std::string path = "/api/v1/rounds/" + Str(r) + "/export.pb";
+  EXPECT_EQ(As(kResident, "GET", path).status, 403);
+  Resp res = As(kOfficer, "GET", path);
+  ASSERT_EQ(res.status, 200) << res.body;
+  EXPECT_NE(res.Header("Content-Disposition").find(".pb"), std::string::npos);
+  auto in = fund::ParsePb("export.pb", res.body);
+  ASSERT_TRUE(in.ok()) << in.status().ToString() << "\n" << res.body;
+  EXPECT_EQ(in->budget, 60000 * in->scale);
+  ASSERT_EQ(in->projects.size(), 3u);
+  EXPECT_EQ(in->projects[1].id, "p2");
+  EXPECT_EQ(in->projects[1].cost, 30000 * in->scale);
+  ASSERT_EQ(in->voters.size(), 3u);
+  // Anonymous: voters are numbered, no user id appears as a voter.
+  std::multiset<std::vector<std::string>> got, want = {{"p1", "p2"}, {"p1", "p2"}, {"p1", "p3"}};
+  for (const auto& v : in->voters) {
+    for (UserId u : voters_) EXPECT_NE(v.id, std::to_string(u.value()));
+    std::vector<std::string> ids;
+    for (const auto& e : v.ballot) ids.push_back(in->projects[static_cast<size_t>(e.project)].id);
+    std::sort(ids.begin(), ids.end());
+    got.insert(ids);
+  }
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(in->Meta("vote_type").value_or(""), "approval");
+  EXPECT_EQ(in->Meta("num_votes").value_or(""), "3");
+  // The parsed file gives the same outcome as the results route.
+  auto out = Must(fund::RunRule(*in, fund::Rule::kGreedy));
+  EXPECT_EQ(out.SortedIds(*in), (std::vector<std::string>{"p1", "p3"}));
+  // Writing what was read gives the same text.
+  EXPECT_EQ(fund::FormatPb(*in), res.body);
+}
+
+TEST_P(EnginesApi, FabricMapAndReport) {
+  WeaveM1();
+  std::string base = "/api/v1/municipalities/" + Str(m1_) + "/fabric";
+  Resp map = Send("GET", base + "/map");
+  ASSERT_EQ(map.status, 200) << map.body;
+  // m1: a1, a2, six more and the isolate; m2's actor is not in it.
+  ASSERT_EQ(map.json["actors"].size(), 9u);
+  EXPECT_EQ(map.json["ties"].size(), 9u);
+  std::map<int64_t, Json> by_id;
+  for (const auto& a : map.json["actors"]) {
+    by_id[a["id"].get<int64_t>()] = a;
+    EXPECT_GE(a["x"].get<double>(), 0.0);
+    EXPECT_LE(a["x"].get<double>(), 1.0);
+    EXPECT_GE(a["y"].get<double>(), 0.0);
+    EXPECT_LE(a["y"].get<double>(), 1.0);
+    EXPECT_TRUE(a.contains("sector") && a.contains("themes") && a.contains("kind"));
+  }
+  EXPECT_FALSE(by_id.count(a3_.value()));
+  EXPECT_EQ(by_id[isolate_.value()]["role"], "isolate");
+  EXPECT_EQ(by_id[isolate_.value()]["degree"], 0);
+  EXPECT_EQ(by_id[a1_.value()]["degree"], 3);
+  // The triangles are communities of their own.
+  EXPECT_EQ(by_id[extra_[0].value()]["community"], by_id[extra_[1].value()]["community"]);
+  EXPECT_EQ(by_id[extra_[3].value()]["community"], by_id[extra_[4].value()]["community"]);
+  EXPECT_NE(by_id[extra_[0].value()]["community"], by_id[extra_[4].value()]["community"]);
+  for (const auto& t : map.json["ties"]) {
+    EXPECT_TRUE(by_id.count(t["from"].get<int64_t>()));
+    EXPECT_TRUE(by_id.count(t["to"].get<int64_t>()));
+  }
+
+  Resp rep = Send("GET", base + "/report");
+  ASSERT_EQ(rep.status, 200) << rep.body;
+  EXPECT_EQ(rep.json["actors"], 9);
+  EXPECT_EQ(rep.json["ties"], 9);
+  EXPECT_EQ(rep.json["components"]["count"], 2);  // the woven part and the isolate
+  EXPECT_GT(rep.json["modularity"].get<double>(), 0.2);
+  EXPECT_EQ(rep.json["roles"]["isolate"], 1);
+  // a1 joins the two triangles (and a2): an articulation point and the top broker.
+  std::set<int64_t> ap;
+  for (const auto& a : rep.json["articulation_points"]) ap.insert(a["id"].get<int64_t>());
+  EXPECT_TRUE(ap.count(a1_.value()));
+  ASSERT_FALSE(rep.json["brokers"].empty());
+  EXPECT_EQ(rep.json["brokers"][0]["id"], a1_.value());
+  EXPECT_NEAR(rep.json["health"]["largest_component_share"].get<double>(), 8.0 / 9.0, 1e-9);
+  EXPECT_TRUE(rep.json["sector_mixing"].contains("observed"));
+  EXPECT_TRUE(rep.json.contains("ei_index"));
+
+  // Cached per data version: the same ETag and a 304; a new tie changes the map.
+  Resp again = Send("GET", base + "/map");
+  EXPECT_EQ(again.Header("ETag"), map.Header("ETag"));
+  EXPECT_EQ(Send("GET", base + "/map", nullptr, "", {{"If-None-Match", map.Header("ETag")}}).status, 304);
+  domain::Tie t;
+  t.a = isolate_;
+  t.b = a2_;
+  Must(platform_->CreateTie(Root(), t));
+  Resp after = Send("GET", base + "/map");
+  ASSERT_EQ(after.status, 200);
+  EXPECT_EQ(after.json["ties"].size(), 10u);
+  EXPECT_NE(after.Header("ETag"), map.Header("ETag"));
+
+  EXPECT_EQ(Send("GET", "/api/v1/municipalities/999999/fabric/map").status, 404);
+  Resp other = Send("GET", "/api/v1/municipalities/" + Str(m2_) + "/fabric/map");
+  ASSERT_EQ(other.status, 200);
+  EXPECT_EQ(other.json["actors"].size(), 1u);
+}
+
+TEST_P(EnginesApi, FabricWeaveHealthGraphml) {
+  WeaveM1();
+  std::string base = "/api/v1/municipalities/" + Str(m1_) + "/fabric";
+  Resp w = Send("GET", base + "/weave?k=3");
+  ASSERT_EQ(w.status, 200) << w.body;
+  ASSERT_FALSE(w.json["suggestions"].empty());
+  EXPECT_LE(w.json["suggestions"].size(), 3u);
+  double before = w.json["objective_before"], total = 0;
+  for (const auto& s : w.json["suggestions"]) {
+    EXPECT_GT(s["gain"].get<double>(), 0);
+    EXPECT_FALSE(s["reason"].get<std::string>().empty());
+    EXPECT_NE(s["from"]["id"], s["to"]["id"]);
+    EXPECT_FALSE(s["from"]["name"].get<std::string>().empty());
+    total += s["gain"].get<double>();
+  }
+  EXPECT_NEAR(before + total, w.json["objective_after"].get<double>(), 1e-9);
+  EXPECT_EQ(Send("GET", base + "/weave?k=0").status, 400);
+  EXPECT_EQ(Send("GET", base + "/weave?k=51").status, 400);
+  EXPECT_EQ(Send("GET", base + "/weave?k=x").json.value("field", ""), "k");
+
+  Resp h = Send("GET", base + "/health");
+  ASSERT_EQ(h.status, 200) << h.body;
+  EXPECT_TRUE(h.json["dated"].get<bool>());
+  const Json& months = h.json["months"];
+  ASSERT_GE(months.size(), 7u);  // March 2026 to the test clock's November 2026
+  EXPECT_EQ(months[0]["month"], "2026-03");
+  EXPECT_EQ(months[0]["ties"], 2);  // the two ties begun in March
+  EXPECT_EQ(months.back()["ties"], 9);
+  for (size_t i = 1; i < months.size(); ++i) {
+    EXPECT_LT(months[i - 1]["month"].get<std::string>(), months[i]["month"].get<std::string>());
+    EXPECT_LE(months[i - 1]["ties"].get<int>(), months[i]["ties"].get<int>());
+  }
+  EXPECT_GT(months.back()["largest_component_share"].get<double>(), months[0]["largest_component_share"].get<double>());
+
+  Resp g = Send("GET", base + "/graphml");
+  ASSERT_EQ(g.status, 200);
+  EXPECT_EQ(g.Header("Content-Type"), "application/graphml+xml");
+  EXPECT_NE(g.body.find("<graphml"), std::string::npos);
+  EXPECT_NE(g.body.find("\"" + Str(a1_) + "\""), std::string::npos);
+}
+
+TEST_P(EnginesApi, CoalitionSuggestionsAndTheUnmetRequirement) {
+  std::string path = "/api/v1/challenges/" + Str(c1_) + "/coalition-suggestions?top=2";
+  EXPECT_EQ(Send("GET", path).status, 401);
+  EXPECT_EQ(As(kResident, "GET", path).status, 403);
+  EXPECT_EQ(As(kOtherOfficer, "GET", path).status, 403);
+  Resp s = As(kOfficer, "GET", path);
+  ASSERT_EQ(s.status, 200) << s.body;
+  ASSERT_FALSE(s.json["teams"].empty());
+  for (const auto& team : s.json["teams"]) {
+    ASSERT_FALSE(team["members"].empty());
+    bool covered = false;
+    for (const auto& c : team["covers"]) covered |= c["capability"] == "buurtnetwerken";
+    EXPECT_TRUE(covered) << team.dump();
+    for (const auto& m : team["members"]) EXPECT_TRUE(m.contains("sector") && m.contains("covers"));
+  }
+  EXPECT_EQ(As(kMember, "GET", path).status, 200);
+
+  // Nobody has this capability: 422 naming it.
+  domain::Challenge x;
+  x.municipality = m1_;
+  x.title = "Kernfusie in de wijk";
+  x.text = "Een kleine reactor voor de buurt.";
+  x.capabilities = {{"kernfusie", 1.0}, {"buurtnetwerken", 1.0}};
+  ChallengeId id = Must(platform_->CreateChallenge(Root(), x)).id;
+  Resp bad = As(kOfficer, "GET", "/api/v1/challenges/" + Str(id) + "/coalition-suggestions");
+  ASSERT_EQ(bad.status, 422) << bad.body;
+  EXPECT_NE(bad.Header("Content-Type").find("application/problem+json"), std::string::npos);
+  EXPECT_EQ(bad.json["requirement"], "capability:kernfusie");
+  EXPECT_NE(bad.json["detail"].get<std::string>().find("kernfusie"), std::string::npos);
+  // A sector mix the platform cannot meet names the sector and by how much.
+  domain::Challenge y = x;
+  y.capabilities = {{"buurtnetwerken", 1.0}};
+  y.sector_mix = {{domain::Sector::kGovernment, 2}};
+  ChallengeId yid = Must(platform_->CreateChallenge(Root(), y)).id;
+  Resp mix = As(kOfficer, "GET", "/api/v1/challenges/" + Str(yid) + "/coalition-suggestions");
+  ASSERT_EQ(mix.status, 422) << mix.body;
+  EXPECT_EQ(mix.json["requirement"], "sector_mix:government");
+  EXPECT_NE(mix.json["detail"].get<std::string>().find("2 short"), std::string::npos) << mix.body;
+  EXPECT_EQ(As(kOfficer, "GET", "/api/v1/challenges/" + Str(c1_) + "/coalition-suggestions?top=11").status, 400);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, EnginesApi, ::testing::Values(Backend::kSqlite), BackendName);
+INSTANTIATE_TEST_SUITE_P(Postgres, EnginesApi, ::testing::Values(Backend::kPostgres), BackendName);
+
+}  // namespace
+}  // namespace weefsel::apitest
