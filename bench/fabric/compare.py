@@ -11,6 +11,7 @@ Runs, in one go and on the same networks (../shared/data/networks, read in place
      (betweenness from k sampled sources, constraint from a node sample), marked with '~'.
 Prints one row per network with seconds and the ratios  igraph/weefsel  and  networkx/weefsel.
 Usage: bench/fabric/compare.py --bench BUILD/bench/fabric/fabric_bench [--cap 60] [NAME ...]
+       bench/fabric/compare.py --table LOG [LOG ...]   (the table again from saved runs' ROW lines)
 Use Debian's python (/usr/bin/python3) for python3-igraph and python3-networkx.
 """
 import argparse, json, os, subprocess, sys, time
@@ -36,9 +37,13 @@ def load(data, name):
     return len(ids), edges, weights
 
 
+CPU = {"s": 0.0}  # CPU seconds of this process spent inside timed() calls, summed per library
+
+
 def timed(fn):
-    t = time.perf_counter()
+    t, c = time.perf_counter(), time.process_time()
     r = fn()
+    CPU["s"] += time.process_time() - c
     return time.perf_counter() - t, r
 
 
@@ -79,18 +84,25 @@ def py_networkx(n, edges, cap):
     G.add_edges_from(edges)
     out = {}
     # Betweenness: time k sources first; extrapolate when the whole would pass the cap.
+    # Extrapolated parts add their extrapolated CPU to CPU["s"] as well (sample's CPU x the same factor).
     k = min(n, 50)
+    c0 = CPU["s"]
     t, _ = timed(lambda: nx.betweenness_centrality(G, k=k, normalized=False, seed=1))
     if t * n / k <= cap:
+        CPU["s"] = c0
         out["betweenness"], _ = timed(lambda: nx.betweenness_centrality(G, normalized=False))
     else:
+        CPU["s"] = c0 + (CPU["s"] - c0) * n / k
         out["betweenness"] = ("~", t * n / k)
     out["louvain"], _ = timed(lambda: nx.community.louvain_communities(G, seed=1))
     sample = list(range(min(n, 200)))
+    c0 = CPU["s"]
     t, _ = timed(lambda: nx.constraint(G, nodes=sample))
     if t * n / len(sample) <= cap:
+        CPU["s"] = c0
         out["constraint"], _ = timed(lambda: nx.constraint(G))
     else:
+        CPU["s"] = c0 + (CPU["s"] - c0) * n / len(sample)
         out["constraint"] = ("~", t * n / len(sample))
     return out
 
@@ -105,12 +117,21 @@ def fmt(v):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--bench", required=True)
+    ap.add_argument("--bench")
+    ap.add_argument("--table", nargs="+", metavar="LOG",
+                    help="print the table from the ROW lines of saved logs of earlier runs (in network order)")
     ap.add_argument("--data", default=DEFAULT_DATA)
     ap.add_argument("--cap", type=float, default=60.0)
     ap.add_argument("--no-networkx", action="store_true")
     ap.add_argument("names", nargs="*")
     a = ap.parse_args()
+    if a.table:
+        rows = [json.loads(l[4:]) for f in a.table for l in open(f) if l.startswith("ROW ")]
+        rows.sort(key=lambda r: ALL.index(r["network"]) if r["network"] in ALL else len(ALL))
+        print_table(rows)
+        return
+    if not a.bench:
+        ap.error("--bench is required")
     names = a.names or ALL
     rows = []
     for name in names:
@@ -122,31 +143,45 @@ def main():
         sys.stdout.write("".join(l + "\n" for l in p.stdout.splitlines() if not l.startswith("JSON") and not l.startswith("network ")))
         cpp = json.loads([l for l in p.stdout.splitlines() if l.startswith("JSON")][0][5:])
         n, edges, weights = load(a.data, name)
+        CPU["s"] = 0.0
         pig = py_igraph(n, edges, weights)
+        pig_cpu = CPU["s"]
+        CPU["s"] = 0.0
         nxr = {} if a.no_networkx else py_networkx(n, edges, a.cap)
+        nx_cpu = CPU["s"]
         pig_total = sum(v for k, v in pig.items() if k != "modularity")
         trio_w = cpp["betweenness_s"]
         row = dict(network=name, nodes=n, edges=len(edges), weefsel=cpp["report_s"], igraph_c=cpp["igraph_c_s"],
                    weefsel_cpu=cpp["report_cpu_s"], igraph_c_cpu=cpp["igraph_c_cpu_s"],
                    py_igraph=pig_total, py_btw=pig["betweenness"], py_leiden=pig["leiden"], py_constraint=pig["constraint"],
                    weave=cpp["weave_s"], mod=cpp["modularity"], py_mod=pig["modularity"], w_btw=trio_w,
-                   nx=nxr)
+                   nx=nxr, py_igraph_cpu=pig_cpu, nx_cpu=nx_cpu)
         rows.append(row)
-        print("python  %-16s igraph: betweenness %.3f  leiden x10 %.3f  constraint %.3f  all %.3f | networkx: %s"
-              % (name, pig["betweenness"], pig["leiden"], pig["constraint"], pig_total,
-                 "  ".join("%s %s" % (k, fmt(v)) for k, v in nxr.items())), flush=True)
+        print("python  %-16s igraph: betweenness %.3f  leiden x10 %.3f  constraint %.3f  all %.3f (cpu %.3f) | networkx: %s (cpu %.3f)"
+              % (name, pig["betweenness"], pig["leiden"], pig["constraint"], pig_total, pig_cpu,
+                 "  ".join("%s %s" % (k, fmt(v)) for k, v in nxr.items()), nx_cpu), flush=True)
+        print("ROW " + json.dumps(row), flush=True)
     print()
-    print("Wall seconds; 'x' = other / weefsel. CPU seconds (all threads) of the weefsel report and of igraph's C calls are in cpu.")
-    print("| network | n | m | weefsel report s (cpu) | igraph C in sequence s (cpu) | x | python-igraph s | x | "
-          "betweenness weefsel / py-igraph s | Leiden modularity weefsel / py-igraph | networkx (btw+louvain+constraint) s | x | weave k=10 s |")
+    print_table(rows)
+
+
+def print_table(rows):
+    """The markdown table; rows are the ROW lines' objects (also re-printable from a saved log with --table LOG)."""
+    print("Seconds as wall (cpu); 'x' = other / weefsel, by wall and by CPU. CPU seconds count every thread.")
+    print("| network | n | m | weefsel report | igraph C in sequence | x wall / cpu | python-igraph | x wall / cpu | "
+          "betweenness weefsel / py-igraph (wall) | Leiden modularity weefsel / py-igraph | networkx btw+louvain+constraint | x wall / cpu | weave k=10 (wall) |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         nx_total = sum(secs(v) for v in r["nx"].values()) if r["nx"] else 0
-        est = any(isinstance(v, tuple) for v in r["nx"].values())
-        print("| %s | %d | %d | %.3f (%.3f) | %.3f (%.3f) | %.1f | %.3f | %.1f | %.3f / %.3f | %.4f / %.4f | %s%.1f | %s%.0f | %.3f |" % (
-            r["network"], r["nodes"], r["edges"], r["weefsel"], r["weefsel_cpu"], r["igraph_c"], r["igraph_c_cpu"], r["igraph_c"] / r["weefsel"], r["py_igraph"],
-            r["py_igraph"] / r["weefsel"], r["w_btw"], r["py_btw"], r["mod"], r["py_mod"], "~" if est else "", nx_total,
-            "~" if est else "", nx_total / r["weefsel"] if nx_total else 0, r["weave"]))
+        est = any(isinstance(v, (list, tuple)) for v in r["nx"].values())
+        # An extrapolated networkx figure is wall time; its CPU share is scaled by the sampled part's cpu/wall.
+        nx_cpu = r.get("nx_cpu", 0)
+        print("| %s | %d | %d | %.3f (%.3f) | %.3f (%.3f) | %.1f / %.1f | %.3f (%.3f) | %.1f / %.1f | %.3f / %.3f | %.4f / %.4f | %s%.1f (%.1f) | %s%.0f / %.0f | %.3f |" % (
+            r["network"], r["nodes"], r["edges"], r["weefsel"], r["weefsel_cpu"], r["igraph_c"], r["igraph_c_cpu"],
+            r["igraph_c"] / r["weefsel"], r["igraph_c_cpu"] / r["weefsel_cpu"], r["py_igraph"], r.get("py_igraph_cpu", 0),
+            r["py_igraph"] / r["weefsel"], r.get("py_igraph_cpu", 0) / r["weefsel_cpu"], r["w_btw"], r["py_btw"], r["mod"], r["py_mod"],
+            "~" if est else "", nx_total, nx_cpu, "~" if est else "", nx_total / r["weefsel"] if nx_total else 0,
+            nx_cpu / r["weefsel_cpu"] if r["weefsel_cpu"] else 0, r["weave"]))
 
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@
 #include <iomanip>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "cli/commands.h"
 #include "fabric/analysis.h"
 #include "fabric/export.h"
 #include "fabric/fabric.h"
+#include "fabric/health.h"
 #include "fabric/weave.h"
 
 namespace weefsel::cli {
@@ -33,6 +35,9 @@ struct FabricArgs {
   std::string format = "graphml";
   std::string out;
   bool measures = false;
+  std::string compare;        // a second edge file (health, typology)
+  std::string compare_nodes;  // its node file
+  int groups = 6;
 };
 
 void AddInput(CLI::App* sub, FabricArgs& a) {
@@ -41,104 +46,54 @@ void AddInput(CLI::App* sub, FabricArgs& a) {
                   "tab-separated node file with an 'id' header (default: FILE.nodes next to FILE.edges if present)");
 }
 
-Result<fabric::Fabric> Load(const FabricArgs& a) {
-  std::string nodes = a.nodes;
+Result<fabric::Fabric> LoadFiles(const std::string& edges, std::string nodes) {
   if (nodes.empty()) {
-    std::filesystem::path p(a.edges);
+    std::filesystem::path p(edges);
     if (p.extension() == ".edges") {
       std::filesystem::path sib = p;
       sib.replace_extension(".nodes");
       if (std::filesystem::exists(sib)) nodes = sib.string();
     }
   }
-  return fabric::Fabric::FromEdgeFiles(a.edges, nodes);
+  return fabric::Fabric::FromEdgeFiles(edges, nodes);
 }
 
-json Num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+Result<fabric::Fabric> Load(const FabricArgs& a) { return LoadFiles(a.edges, a.nodes); }
 
-json ByNode(const fabric::Fabric& f, const std::vector<double>& v) {
-  json o = json::object();
-  for (int i = 0; i < f.node_count(); ++i) o[std::to_string(f.ExternalId(i))] = Num(v[static_cast<size_t>(i)]);
-  return o;
+void AddCompare(CLI::App* sub, FabricArgs& a, const char* what) {
+  sub->add_option("--compare", a.compare, what);
+  sub->add_option("--compare-nodes", a.compare_nodes,
+                  "node file of --compare (default: its sibling .nodes file if present)");
 }
 
-json ByNodeInt(const fabric::Fabric& f, const std::vector<int>& v) {
-  json o = json::object();
-  for (int i = 0; i < f.node_count(); ++i) o[std::to_string(f.ExternalId(i))] = v[static_cast<size_t>(i)];
-  return o;
+json HealthJson(const fabric::HealthSnapshot& h) {
+  return json{{"label", h.label},
+              {"actors", h.actors},
+              {"ties", h.ties},
+              {"cross_sector_share", h.cross_sector_share},
+              {"largest_component_share", h.largest_component_share},
+              {"isolates", h.isolates},
+              {"components", h.components},
+              {"modularity", h.modularity},
+              {"mean_sector_distance", h.mean_sector_distance},
+              {"sector_distance_exact", h.sector_distance_exact}};
 }
 
-json MeasuresJson(const fabric::Fabric& f, const fabric::Measures& m, int components, int diameter) {
-  json j;
-  j["components"] = components;
-  j["modularity"] = m.communities.modularity;
-  j["community_count"] = m.communities.count;
-  j["louvain_modularity"] = m.louvain_modularity;
-  j["communities"] = ByNodeInt(f, m.communities.membership);
-  j["betweenness"] = ByNode(f, m.betweenness.values);
-  j["betweenness_exact"] = m.betweenness.exact;
-  if (!m.betweenness.exact) {
-    j["betweenness_samples"] = m.betweenness.samples;
-    j["betweenness_error_bound"] = m.betweenness.error_bound;
-  }
-  j["constraint"] = ByNode(f, m.constraint);
-  j["diameter"] = diameter;
-  return j;
+void PrintHealth(const fabric::HealthSnapshot& h) {
+  std::cout << h.label << ": actors " << h.actors << ", ties " << h.ties << ", cross-sector share "
+            << h.cross_sector_share << ", in the largest component " << h.largest_component_share << ", isolates "
+            << h.isolates << ", components " << h.components << ", modularity " << h.modularity
+            << ", mean distance between sectors " << h.mean_sector_distance
+            << (h.sector_distance_exact ? "" : " (sampled)") << "\n";
 }
 
-json MixingJson(const fabric::MixingMatrix& m) {
-  return json{{"categories", m.categories},
-              {"observed", m.observed},
-              {"expected", m.expected},
-              {"ties", m.ties},
-              {"ei_index", m.ei_index}};
-}
-
-json ReportJson(const fabric::Fabric& f, const fabric::Report& r) {
-  json j = MeasuresJson(f, r.unweighted, r.components.count, r.diameter);
-  j["nodes"] = r.nodes;
-  j["edges"] = r.edges;
-  j["is_weighted"] = r.weighted;
-  j["largest_component"] = r.components.sizes.empty() ? 0 : r.components.sizes[0];
-  j["degree"] = ByNodeInt(f, r.degree);
-  if (r.weighted) j["strength"] = ByNode(f, r.strength);
-  j["coreness"] = ByNodeInt(f, r.structure.coreness);
-  j["clustering"] = ByNode(f, r.structure.clustering);
-  j["transitivity"] = r.structure.transitivity;
-  json ap = json::array();
-  for (int a : r.structure.articulation_points) ap.push_back(f.ExternalId(a));
-  j["articulation_points"] = ap;
-  json br = json::array();
-  for (const auto& e : r.structure.bridges) br.push_back({f.ExternalId(e.u), f.ExternalId(e.v)});
-  j["bridges"] = br;
-  json roles = json::object();
-  for (int i = 0; i < f.node_count(); ++i)
-    roles[std::to_string(f.ExternalId(i))] = std::string(fabric::RoleCode(r.roles[static_cast<size_t>(i)]));
-  j["roles"] = roles;
-  json profiles = json::array();
-  for (const auto& p : r.profiles) {
-    json top = json::array();
-    for (int t : p.top_nodes) top.push_back(f.ExternalId(t));
-    profiles.push_back({{"community", p.community},
-                        {"size", p.size},
-                        {"kinds", p.kinds},
-                        {"sectors", p.sectors},
-                        {"themes", p.themes},
-                        {"areas", p.areas},
-                        {"capabilities", p.capabilities},
-                        {"internal_ties", p.internal_ties},
-                        {"external_ties", p.external_ties},
-                        {"top_nodes", top}});
-  }
-  j["community_profiles"] = profiles;
-  j["kind_mixing"] = MixingJson(r.kinds);
-  j["sector_mixing"] = MixingJson(r.sectors);
-  j["ei_index"] = r.sectors.ei_index;
-  if (r.weighted_measures) j["weighted"] = MeasuresJson(f, *r.weighted_measures, r.components.count, r.diameter);
-  json secs = json::object();
-  for (const auto& [k, v] : r.seconds) secs[k] = v;
-  j["seconds"] = secs;
-  return j;
+json TypologyJson(const fabric::Typology& t) {
+  json groups = json::array();
+  for (const auto& g : t.groups)
+    groups.push_back({{"id", g.id}, {"name", g.name}, {"features", g.features}, {"size", g.size}});
+  json members = json::object();
+  for (size_t i = 0; i < t.actors.size(); ++i) members[std::to_string(t.actors[i])] = t.group[i];
+  return json{{"label", t.label}, {"groups", groups}, {"group_of", members}};
 }
 
 void PrintTop(const fabric::Fabric& f, const std::vector<double>& v, bool lowest, const char* title) {
@@ -201,7 +156,8 @@ void PrintReport(const fabric::Fabric& f, const fabric::Report& r) {
 
 void RegisterFabricCommands(CLI::App& app) {
   static FabricArgs a;
-  auto* fab = app.add_subcommand("fabric", "The collaboration network: report, weave suggestions, export");
+  auto* fab =
+      app.add_subcommand("fabric", "The collaboration network: report, weave suggestions, health, typology, export");
   fab->require_subcommand(1);
 
   auto* report = fab->add_subcommand("report", "Communities, brokers, structural holes, cores, roles, sector mixing");
@@ -230,7 +186,7 @@ void RegisterFabricCommands(CLI::App& app) {
     auto r = fabric::Analyse(*f, o);
     if (!r.ok()) return Fail(r.status());
     if (a.json) {
-      std::cout << ReportJson(*f, *r).dump() << "\n";
+      std::cout << fabric::ToReportJson(*f, *r) << "\n";
     } else {
       PrintReport(*f, *r);
     }
@@ -326,6 +282,113 @@ void RegisterFabricCommands(CLI::App& app) {
       }
     }
     return s.ok() ? 0 : Fail(s);
+  });
+  auto* health = fab->add_subcommand(
+      "health",
+      "Health of the fabric: cross-sector share of ties, share in the largest component, isolates, components, "
+      "modularity and mean distance between sectors; with --compare, the change to a second snapshot. Sectors "
+      "come from a 'type' column of the .nodes file (CORDIS PRC/HES/REC/PUB/OTH or an actor kind); without "
+      "one the sector measures are 0");
+  AddInput(health, a);
+  AddCompare(health, a, "a later snapshot as a second edge file: print both and the change of every field");
+  health->add_option("--seed", a.seed, "random seed (communities, sampled distances)")->capture_default_str();
+  health->add_flag("--json", a.json, "JSON output");
+  SetAction(health, [] {
+    auto f = Load(a);
+    if (!f.ok()) return Fail(f.status());
+    fabric::HealthOptions o;
+    o.seed = a.seed;
+    o.communities.seed = a.seed;
+    auto h = fabric::MeasureHealth(*f, a.edges, o);
+    if (!h.ok()) return Fail(h.status());
+    std::optional<fabric::HealthSnapshot> later;
+    if (!a.compare.empty()) {
+      auto g = LoadFiles(a.compare, a.compare_nodes);
+      if (!g.ok()) return Fail(g.status());
+      auto h2 = fabric::MeasureHealth(*g, a.compare, o);
+      if (!h2.ok()) return Fail(h2.status());
+      later = std::move(h2).value();
+    }
+    if (a.json) {
+      json j = HealthJson(*h);
+      if (later) {
+        json changes = json::array();
+        for (const auto& d : fabric::CompareHealth(*h, *later))
+          changes.push_back({{"field", d.field},
+                             {"before", d.before},
+                             {"after", d.after},
+                             {"change", d.change},
+                             {"better", d.better}});
+        j = json{{"before", j}, {"after", HealthJson(*later)}, {"changes", changes}};
+      }
+      std::cout << j.dump() << "\n";
+      return 0;
+    }
+    PrintHealth(*h);
+    if (later) {
+      PrintHealth(*later);
+      for (const auto& d : fabric::CompareHealth(*h, *later))
+        std::cout << "  " << std::left << std::setw(24) << d.field << std::right << " " << d.before << " -> " << d.after
+                  << " (" << (d.change >= 0 ? "+" : "") << d.change << ", "
+                  << (d.change == 0 ? "same"
+                      : d.better    ? "better"
+                                    : "worse")
+                  << ")\n";
+    }
+    return 0;
+  });
+
+  auto* typology = fab->add_subcommand(
+      "typology",
+      "Groups of nodes by k-means over their kind (a 'type' column of .nodes), themes and capabilities (empty in "
+      "plain edge files) and fabric role (hub, broker, peripheral, isolate, member), named from their most "
+      "over-represented features; with --compare, the same on a second edge file and the stability (adjusted "
+      "Rand index, normalised mutual information) over the node ids present in both");
+  AddInput(typology, a);
+  AddCompare(typology, a, "a second period as an edge file: its typology and the stability between the two");
+  typology->add_option("--groups", a.groups, "number of groups (k)")->capture_default_str();
+  typology->add_option("--seed", a.seed, "random seed (k-means)")->capture_default_str();
+  typology->add_flag("--json", a.json, "JSON output");
+  SetAction(typology, [] {
+    if (a.groups < 1) return Fail(Status::InvalidArgument("--groups must be >= 1"));
+    auto f = Load(a);
+    if (!f.ok()) return Fail(f.status());
+    fabric::TypologyOptions o;
+    o.groups = a.groups;
+    o.seed = a.seed;
+    auto t = fabric::FindTypology(*f, a.edges, o);
+    if (!t.ok()) return Fail(t.status());
+    std::optional<fabric::Typology> other;
+    if (!a.compare.empty()) {
+      auto g = LoadFiles(a.compare, a.compare_nodes);
+      if (!g.ok()) return Fail(g.status());
+      auto t2 = fabric::FindTypology(*g, a.compare, o);
+      if (!t2.ok()) return Fail(t2.status());
+      other = std::move(t2).value();
+    }
+    if (a.json) {
+      json j = TypologyJson(*t);
+      if (other) {
+        fabric::TypologyStability st = fabric::CompareTypologies(*t, *other);
+        j = json{{"first", j},
+                 {"second", TypologyJson(*other)},
+                 {"stability", {{"common_actors", st.common_actors}, {"ari", st.ari}, {"nmi", st.nmi}}}};
+      }
+      std::cout << j.dump() << "\n";
+      return 0;
+    }
+    auto print = [](const fabric::Typology& ty) {
+      std::cout << ty.label << ": " << ty.actors.size() << " nodes in " << ty.groups.size() << " groups\n";
+      for (const auto& g : ty.groups) std::cout << "  " << g.id << ". " << g.name << "  (" << g.size << ")\n";
+    };
+    print(*t);
+    if (other) {
+      print(*other);
+      fabric::TypologyStability st = fabric::CompareTypologies(*t, *other);
+      std::cout << "stability over " << st.common_actors << " common nodes: adjusted Rand index " << st.ari
+                << ", normalised mutual information " << st.nmi << "\n";
+    }
+    return 0;
   });
 }
 

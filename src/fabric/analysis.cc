@@ -82,16 +82,19 @@ void BrandesUnweighted(const Fabric& f, int s, BrandesWork& w, double scale) {
     }
   }
   if (!order.empty()) w.max_depth = std::max(w.max_depth, dist[order.back()]);
+  // Backward pass. delta[] holds (1 + delta_v) / sigma_v once v is done, so each arc costs an add
+  // instead of a division (the same value as dividing per arc, bit for bit).
   for (size_t h = order.size(); h-- > 0;) {
     int v = order[h];
     int dv = dist[v] + 1;
     double acc = 0;
     for (int64_t a = off[v]; a < off[v + 1]; ++a) {
       int x = tg[a];
-      if (dist[x] == dv) acc += (1.0 + delta[x]) / sigma[x];
+      if (dist[x] == dv) acc += delta[x];
     }
-    delta[v] = sigma[v] * acc;
-    if (v != s) w.result[static_cast<size_t>(v)] += scale * delta[v];
+    double dlt = sigma[v] * acc;
+    if (v != s) w.result[static_cast<size_t>(v)] += scale * dlt;
+    delta[v] = (1.0 + dlt) / sigma[v];
   }
   for (int v : order) {
     dist[v] = -1;
@@ -151,11 +154,11 @@ void BrandesWeighted(const Fabric& f, int s, BrandesWork& w, double scale) {
     double acc = 0;
     for (int64_t a = off[v]; a < off[v + 1]; ++a) {
       int x = tg[a];
-      if (done[x] == 1 && CmpEps(dist[v] + 1.0 / aw[a], dist[x]) == 0 && dist[x] > dist[v])
-        acc += (1.0 + delta[x]) / sigma[x];
+      if (done[x] == 1 && CmpEps(dist[v] + 1.0 / aw[a], dist[x]) == 0 && dist[x] > dist[v]) acc += delta[x];
     }
-    delta[v] = sigma[v] * acc;
-    if (v != s) w.result[static_cast<size_t>(v)] += scale * delta[v];
+    double dlt = sigma[v] * acc;  // delta[] holds (1 + delta_v) / sigma_v, as in the unweighted pass
+    if (v != s) w.result[static_cast<size_t>(v)] += scale * dlt;
+    delta[v] = (1.0 + dlt) / sigma[v];
   }
   for (int v : touched) {
     done[v] = -1;
@@ -527,15 +530,14 @@ MixingMatrix SectorMixing(const Fabric& fabric) {
 }
 
 Result<Report> Analyse(const Fabric& fabric, const ReportOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
   Report r;
   r.nodes = fabric.node_count();
   r.edges = fabric.edge_count();
   r.weighted = fabric.weighted();
+  const bool with_weights = options.weighted && fabric.weighted();
+  if (with_weights) r.weighted_measures.emplace();
   auto t = std::chrono::steady_clock::now();
-  auto lap = [&](const char* name) {
-    r.seconds.emplace_back(name, Seconds(t));
-    t = std::chrono::steady_clock::now();
-  };
   r.components = ConnectedComponents(fabric);
   r.degree.resize(static_cast<size_t>(r.nodes));
   r.strength.resize(static_cast<size_t>(r.nodes));
@@ -543,45 +545,79 @@ Result<Report> Analyse(const Fabric& fabric, const ReportOptions& options) {
     r.degree[static_cast<size_t>(i)] = fabric.Degree(i);
     r.strength[static_cast<size_t>(i)] = fabric.Strength(i);
   }
-  lap("components");
-  auto measures = [&](bool weighted, Measures& m, const char* suffix) -> Status {
-    CommunityOptions co = options.communities;
-    co.use_weights = weighted;
-    co.method = CommunityMethod::kLeiden;
-    WEEFSEL_ASSIGN_OR_RETURN(m.communities, FindCommunities(fabric, co));
-    lap((std::string("leiden") + suffix).c_str());
-    if (options.louvain) {
-      co.method = CommunityMethod::kLouvain;
-      WEEFSEL_ASSIGN_OR_RETURN(Partition lv, FindCommunities(fabric, co));
-      m.louvain_modularity = lv.modularity;
-      lap((std::string("louvain") + suffix).c_str());
-    }
-    BetweennessOptions bo = options.betweenness;
-    bo.weighted = weighted;
-    m.betweenness = ComputeBetweenness(fabric, bo);
-    lap((std::string("betweenness") + suffix).c_str());
-    WEEFSEL_ASSIGN_OR_RETURN(m.constraint, Constraint(fabric, weighted));
-    lap((std::string("constraint") + suffix).c_str());
+  r.seconds.emplace_back("components", Seconds(t));
+
+  // The igraph analyses (communities, constraint, structure) run one after another on a worker
+  // thread (igraph is serialised anyway) while betweenness runs on this one: each part keeps its
+  // own laps, merged in the order below.
+  std::vector<std::pair<std::string, double>> igraph_laps, brandes_laps;
+  auto igraph_part = [&]() -> Status {
+    auto tt = std::chrono::steady_clock::now();
+    auto lap = [&](std::string name) {
+      igraph_laps.emplace_back(std::move(name), Seconds(tt));
+      tt = std::chrono::steady_clock::now();
+    };
+    auto communities = [&](bool weighted, Measures& m, const std::string& suffix) -> Status {
+      CommunityOptions co = options.communities;
+      co.use_weights = weighted;
+      co.method = CommunityMethod::kLeiden;
+      WEEFSEL_ASSIGN_OR_RETURN(m.communities, FindCommunities(fabric, co));
+      lap("leiden" + suffix);
+      if (options.louvain) {
+        co.method = CommunityMethod::kLouvain;
+        WEEFSEL_ASSIGN_OR_RETURN(Partition lv, FindCommunities(fabric, co));
+        m.louvain_modularity = lv.modularity;
+        lap("louvain" + suffix);
+      }
+      WEEFSEL_ASSIGN_OR_RETURN(m.constraint, Constraint(fabric, weighted));
+      lap("constraint" + suffix);
+      return Status::Ok();
+    };
+    WEEFSEL_RETURN_IF_ERROR(communities(false, r.unweighted, ""));
+    if (with_weights) WEEFSEL_RETURN_IF_ERROR(communities(true, *r.weighted_measures, "_weighted"));
+    WEEFSEL_ASSIGN_OR_RETURN(r.structure, ComputeStructure(fabric));
+    lap("structure");
     return Status::Ok();
   };
-  WEEFSEL_RETURN_IF_ERROR(measures(false, r.unweighted, ""));
-  if (r.unweighted.betweenness.diameter_hops >= 0) {
-    r.diameter = r.unweighted.betweenness.diameter_hops;
+  auto brandes_part = [&] {
+    auto tt = std::chrono::steady_clock::now();
+    BetweennessOptions bo = options.betweenness;
+    bo.weighted = false;
+    r.unweighted.betweenness = ComputeBetweenness(fabric, bo);
+    brandes_laps.emplace_back("betweenness", Seconds(tt));
+    tt = std::chrono::steady_clock::now();
+    if (r.unweighted.betweenness.diameter_hops >= 0) {
+      r.diameter = r.unweighted.betweenness.diameter_hops;
+    } else {
+      r.diameter = DiameterHops(fabric, options.betweenness.threads);
+      brandes_laps.emplace_back("diameter", Seconds(tt));
+      tt = std::chrono::steady_clock::now();
+    }
+    if (with_weights) {
+      bo.weighted = true;
+      r.weighted_measures->betweenness = ComputeBetweenness(fabric, bo);
+      brandes_laps.emplace_back("betweenness_weighted", Seconds(tt));
+    }
+  };
+  Status igraph_status;
+  if (options.concurrent) {
+    std::thread worker([&] { igraph_status = igraph_part(); });
+    brandes_part();
+    worker.join();
   } else {
-    r.diameter = DiameterHops(fabric, options.betweenness.threads);
-    lap("diameter");
+    igraph_status = igraph_part();
+    brandes_part();
   }
-  if (options.weighted && fabric.weighted()) {
-    r.weighted_measures.emplace();
-    WEEFSEL_RETURN_IF_ERROR(measures(true, *r.weighted_measures, "_weighted"));
-  }
-  WEEFSEL_ASSIGN_OR_RETURN(r.structure, ComputeStructure(fabric));
-  lap("structure");
+  WEEFSEL_RETURN_IF_ERROR(igraph_status);
+  r.seconds.insert(r.seconds.end(), igraph_laps.begin(), igraph_laps.end());
+  r.seconds.insert(r.seconds.end(), brandes_laps.begin(), brandes_laps.end());
+  t = std::chrono::steady_clock::now();
   r.roles = AssignRoles(fabric, r.unweighted.betweenness.values, r.structure, r.components);
   r.profiles = ProfileCommunities(fabric, r.unweighted.communities);
   r.kinds = KindMixing(fabric);
   r.sectors = SectorMixing(fabric);
-  lap("roles_profiles_mixing");
+  r.seconds.emplace_back("roles_profiles_mixing", Seconds(t));
+  r.wall_seconds = Seconds(start);
   return r;
 }
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ostream>
 
 #include "tests/kit/shared_data.h"
 
@@ -47,6 +48,9 @@ struct TableRow {
   double low_constraint;  // 5 decimals
   int diameter;
 };
+
+// gtest prints a parameter in its messages; without this it prints the struct's raw bytes.
+void PrintTo(const TableRow& row, std::ostream* os) { *os << row.name; }
 
 class ReferenceTable : public ::testing::TestWithParam<TableRow> {};
 

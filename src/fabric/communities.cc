@@ -1,5 +1,6 @@
 // fabric/communities.cc: Leiden and Louvain through igraph, best of several seeded runs.
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 #include "fabric/fabric.h"
@@ -118,34 +119,42 @@ Result<Partition> FindCommunities(const Fabric& fabric, const CommunityOptions& 
           igraph_community_leiden(g.graph(), w, &node_w.v, res, 0.01, start, 2, &membership.v, &clusters, &quality),
           "community_leiden");
     };
-    // One run: Leiden iterated from its own result until an iteration brings no gain.
-    auto leiden_until_stable = [&](uint64_t seed, bool start) -> Status {
+    // Seeded runs share a budget of Leiden calls (effort / edges); the run from Louvain's partition
+    // and the refinement of the best partition are not counted against it.
+    const int64_t budget = options.effort > 0 ? std::max<int64_t>(1, options.effort / fabric.edge_count())
+                                              : std::numeric_limits<int64_t>::max();
+    int64_t spent = 0;
+    // One run: Leiden iterated from its own result until an iteration brings no gain (at most 20
+    // calls; a counted run also stops when the budget is spent).
+    auto leiden_until_stable = [&](uint64_t seed, bool start, bool counted) -> Status {
       WEEFSEL_RETURN_IF_ERROR(leiden(seed, start));
+      if (counted) ++spent;
       double q = Modularity(fabric, ToStd(membership.v), options.resolution, use_w);
-      for (int it = 1; it < 20; ++it) {
+      for (int it = 1; it < 20 && !(counted && spent >= budget); ++it) {
         WEEFSEL_RETURN_IF_ERROR(leiden(seed + 104729u * static_cast<uint64_t>(it), true));
+        if (counted) ++spent;
         double nq = Modularity(fabric, ToStd(membership.v), options.resolution, use_w);
         if (nq <= q + 1e-12) break;
         q = nq;
       }
       return Status::Ok();
     };
-    for (int r = 0; r < options.runs; ++r) {
-      WEEFSEL_RETURN_IF_ERROR(leiden_until_stable(options.seed + static_cast<uint64_t>(r), false));
-      consider(ToStd(membership.v));
-    }
-    // Louvain's partition as one more starting point for Leiden.
+    // Louvain's partition as the first starting point (on large graphs the strongest single start).
     igraph_rng_seed(igraph_rng_default(), options.seed);
     WEEFSEL_RETURN_IF_ERROR(
         Check(igraph_community_multilevel(g.graph(), w, options.resolution, &membership.v, nullptr, nullptr),
               "community_multilevel"));
-    WEEFSEL_RETURN_IF_ERROR(leiden_until_stable(options.seed + 7919, true));
+    WEEFSEL_RETURN_IF_ERROR(leiden_until_stable(options.seed + 7919, true, false));
     consider(ToStd(membership.v));
+    for (int r = 0; r < options.runs && spent < budget; ++r) {
+      WEEFSEL_RETURN_IF_ERROR(leiden_until_stable(options.seed + static_cast<uint64_t>(r), false, true));
+      consider(ToStd(membership.v));
+    }
     // Refine the best partition until a few seeds in a row find nothing better.
     int misses = 0;
     for (uint64_t s = 1; misses < 3 && s < 50; ++s) {
       for (size_t i = 0; i < best.size(); ++i) VECTOR(membership.v)[i] = best[i];
-      WEEFSEL_RETURN_IF_ERROR(leiden_until_stable(options.seed * 1000003u + s, true));
+      WEEFSEL_RETURN_IF_ERROR(leiden_until_stable(options.seed * 1000003u + s, true, false));
       misses = consider(ToStd(membership.v)) ? 0 : misses + 1;
     }
   }

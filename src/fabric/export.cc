@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "base/strings.h"
@@ -200,5 +201,104 @@ KumuSheets ToKumu(const Fabric& f, const Report* r) {
   k.connections = co.str();
   return k;
 }
+
+}  // namespace weefsel::fabric
+
+namespace weefsel::fabric {
+namespace {
+
+using nlohmann::json;
+
+json JsonNum(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+json ByNode(const Fabric& f, const std::vector<double>& v) {
+  json o = json::object();
+  for (int i = 0; i < f.node_count(); ++i) o[std::to_string(f.ExternalId(i))] = JsonNum(v[static_cast<size_t>(i)]);
+  return o;
+}
+
+json ByNodeInt(const Fabric& f, const std::vector<int>& v) {
+  json o = json::object();
+  for (int i = 0; i < f.node_count(); ++i) o[std::to_string(f.ExternalId(i))] = v[static_cast<size_t>(i)];
+  return o;
+}
+
+json MeasuresJson(const Fabric& f, const Measures& m, int components, int diameter) {
+  json j;
+  j["components"] = components;
+  j["modularity"] = m.communities.modularity;
+  j["community_count"] = m.communities.count;
+  j["louvain_modularity"] = m.louvain_modularity;
+  j["communities"] = ByNodeInt(f, m.communities.membership);
+  j["betweenness"] = ByNode(f, m.betweenness.values);
+  j["betweenness_exact"] = m.betweenness.exact;
+  if (!m.betweenness.exact) {
+    j["betweenness_samples"] = m.betweenness.samples;
+    j["betweenness_error_bound"] = m.betweenness.error_bound;
+  }
+  j["constraint"] = ByNode(f, m.constraint);
+  j["diameter"] = diameter;
+  return j;
+}
+
+json MixingJson(const MixingMatrix& m) {
+  return json{{"categories", m.categories},
+              {"observed", m.observed},
+              {"expected", m.expected},
+              {"ties", m.ties},
+              {"ei_index", m.ei_index}};
+}
+
+json ReportObject(const Fabric& f, const Report& r) {
+  json j = MeasuresJson(f, r.unweighted, r.components.count, r.diameter);
+  j["nodes"] = r.nodes;
+  j["edges"] = r.edges;
+  j["is_weighted"] = r.weighted;
+  j["largest_component"] = r.components.sizes.empty() ? 0 : r.components.sizes[0];
+  j["degree"] = ByNodeInt(f, r.degree);
+  if (r.weighted) j["strength"] = ByNode(f, r.strength);
+  j["coreness"] = ByNodeInt(f, r.structure.coreness);
+  j["clustering"] = ByNode(f, r.structure.clustering);
+  j["transitivity"] = r.structure.transitivity;
+  json ap = json::array();
+  for (int a : r.structure.articulation_points) ap.push_back(f.ExternalId(a));
+  j["articulation_points"] = ap;
+  json br = json::array();
+  for (const auto& e : r.structure.bridges) br.push_back({f.ExternalId(e.u), f.ExternalId(e.v)});
+  j["bridges"] = br;
+  json roles = json::object();
+  for (int i = 0; i < f.node_count(); ++i)
+    roles[std::to_string(f.ExternalId(i))] = std::string(RoleCode(r.roles[static_cast<size_t>(i)]));
+  j["roles"] = roles;
+  json profiles = json::array();
+  for (const auto& p : r.profiles) {
+    json top = json::array();
+    for (int t : p.top_nodes) top.push_back(f.ExternalId(t));
+    profiles.push_back({{"community", p.community},
+                        {"size", p.size},
+                        {"kinds", p.kinds},
+                        {"sectors", p.sectors},
+                        {"themes", p.themes},
+                        {"areas", p.areas},
+                        {"capabilities", p.capabilities},
+                        {"internal_ties", p.internal_ties},
+                        {"external_ties", p.external_ties},
+                        {"top_nodes", top}});
+  }
+  j["community_profiles"] = profiles;
+  j["kind_mixing"] = MixingJson(r.kinds);
+  j["sector_mixing"] = MixingJson(r.sectors);
+  j["ei_index"] = r.sectors.ei_index;
+  if (r.weighted_measures) j["weighted"] = MeasuresJson(f, *r.weighted_measures, r.components.count, r.diameter);
+  json secs = json::object();
+  for (const auto& [k, v] : r.seconds) secs[k] = v;
+  j["seconds"] = secs;
+  j["wall_seconds"] = r.wall_seconds;
+  return j;
+}
+
+}  // namespace
+
+std::string ToReportJson(const Fabric& fabric, const Report& report) { return ReportObject(fabric, report).dump(); }
 
 }  // namespace weefsel::fabric

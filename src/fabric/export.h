@@ -6,6 +6,12 @@
 // and Kumu's two CSV sheets (elements: Label, Type, Tags, Description and the measures;
 // connections: From, To, Type, Strength). Node ids in every format are the external ids (ActorId or
 // the id in the imported file). Output is deterministic. Pure functions; thread-safe.
+//
+// ToReportJson is the report as one JSON object (what `weefsel fabric report --json` prints): at
+// least `components` (count), `modularity` (best partition found), `communities` (node id ->
+// community), `betweenness` and `constraint` (node id -> raw value; constraint null for isolates)
+// and `diameter` (largest component, hops), all unweighted; on a weighted fabric the weighted
+// measures under `weighted` with the same keys. Node ids are the external ids, as JSON keys.
 #pragma once
 
 #include <string>
@@ -23,5 +29,8 @@ struct KumuSheets {
   std::string connections;
 };
 KumuSheets ToKumu(const Fabric& fabric, const Report* report = nullptr);
+
+// The report as one JSON object (compact, one line, no trailing newline).
+std::string ToReportJson(const Fabric& fabric, const Report& report);
 
 }  // namespace weefsel::fabric

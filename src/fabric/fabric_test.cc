@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <ostream>
 
 #include "tests/kit/shared_data.h"
 
@@ -103,6 +104,9 @@ struct ModularityCase {
   const char* name;
   double reference;
 };
+
+// gtest prints a parameter in its messages; without this it prints the struct's raw bytes.
+void PrintTo(const ModularityCase& c, std::ostream* os) { *os << c.name; }
 
 class ReferenceModularity : public ::testing::TestWithParam<ModularityCase> {};
 
