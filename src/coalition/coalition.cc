@@ -1,7 +1,12 @@
 #include "coalition/coalition.h"
 
+#include <CbcHeuristic.hpp>
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
+#include <CglClique.hpp>
+#include <CglGomory.hpp>
+#include <CglKnapsackCover.hpp>
+#include <CglProbing.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <OsiClpSolverInterface.hpp>
 
@@ -174,6 +179,14 @@ Team Evaluate(const std::vector<Candidate>& cands, const Distances& d, const Rul
     t.relevance += cands[static_cast<size_t>(members[a])].relevance;
   }
   t.objective = t.communication - rules.relevance_weight * t.relevance;
+  // Members with no path to any other member: allowed only at the unreachable-pair cost, and named.
+  if (members.size() > 1)
+    for (int a : members) {
+      const auto& row = d.Row(a);
+      bool tied = false;
+      for (int b : members) tied = tied || (b != a && std::isfinite(row[static_cast<size_t>(b)]));
+      if (!tied) t.unconnected.push_back(a);
+    }
   for (const auto& need : rules.needs) {
     // The covering member: the lead if it holds the capability, else the most relevant holder.
     int best = -1;
@@ -395,26 +408,65 @@ std::mutex& CbcMutex() {
 struct IlpResult {
   std::vector<double> x;
   bool found = false, proven = false, infeasible = false;
+  bool pruned = false;  // proven: nothing better than the cutoff
   double objective = 0, bound = 0;
 };
 
-// min c'x s.t. row_lb <= A x <= row_ub, col bounds, `integer` columns binary.
+double ObjectiveOf(const std::vector<double>& c, const std::vector<double>& x) {
+  double v = 0;
+  for (size_t i = 0; i < c.size() && i < x.size(); ++i) v += c[i] * x[i];
+  return v;
+}
+
+// min c'x s.t. row_lb <= A x <= row_ub, col bounds, `integer` columns binary. `start` (optional)
+// is a feasible solution given to CBC as its incumbent; `cutoff` prunes every node whose bound is
+// not below it (pass +infinity for none).
 IlpResult SolveIlp(const CoinPackedMatrix& a, const std::vector<double>& col_lb, const std::vector<double>& col_ub,
                    const std::vector<double>& obj, const std::vector<double>& row_lb, const std::vector<double>& row_ub,
-                   const std::vector<int>& integer, double seconds) {
+                   const std::vector<int>& integer, double seconds, const std::vector<double>* start = nullptr,
+                   double cutoff = std::numeric_limits<double>::infinity()) {
   std::lock_guard<std::mutex> lock(CbcMutex());
   OsiClpSolverInterface solver;
   solver.messageHandler()->setLogLevel(0);
   solver.loadProblem(a, col_lb.data(), col_ub.data(), obj.data(), row_lb.data(), row_ub.data());
   for (int i : integer) solver.setInteger(i);
   solver.initialSolve();
+  IlpResult r;
+  if (solver.isProvenPrimalInfeasible()) {
+    r.infeasible = true;
+    return r;
+  }
+  // The root relaxation already reaches the cutoff: no solution of this program can be better.
+  if (std::isfinite(cutoff) && solver.isProvenOptimal() && solver.getObjValue() >= cutoff - 1e-9) {
+    r.pruned = true;
+    r.bound = solver.getObjValue();
+    return r;
+  }
   CbcModel model(solver);
   model.setLogLevel(0);
   model.messageHandler()->setLogLevel(0);
   model.setUseElapsedTime(true);  // the limit is wall-clock time, as callers expect
   model.setMaximumSeconds(std::max(0.05, seconds));
+  // Cuts that pay off on covering rows and the linearised pairs; probing fixes x from the y rows.
+  CglProbing probing;
+  probing.setUsingObjective(1);
+  probing.setMaxPass(3);
+  probing.setMaxProbe(100);
+  probing.setMaxLook(50);
+  model.addCutGenerator(&probing, -1, "Probing");
+  CglGomory gomory;
+  model.addCutGenerator(&gomory, -98, "Gomory");
+  CglKnapsackCover knapsack;
+  model.addCutGenerator(&knapsack, -98, "KnapsackCover");
+  CglClique clique;
+  clique.setStarCliqueReport(false);
+  clique.setRowCliqueReport(false);
+  model.addCutGenerator(&clique, -98, "Clique");
+  CbcRounding rounding(model);
+  model.addHeuristic(&rounding);
+  if (std::isfinite(cutoff)) model.setCutoff(cutoff);
+  if (start) model.setBestSolution(start->data(), static_cast<int>(start->size()), ObjectiveOf(obj, *start), true);
   model.branchAndBound();
-  IlpResult r;
   r.infeasible = model.isProvenInfeasible();
   const double* best = model.bestSolution();
   if (best) {
@@ -424,6 +476,9 @@ IlpResult SolveIlp(const CoinPackedMatrix& a, const std::vector<double>& col_lb,
   }
   r.bound = model.getBestPossibleObjValue();
   r.proven = r.found && model.isProvenOptimal();
+  // Nothing below the cutoff exists: proven, but not a solution of this program.
+  r.pruned = !r.found && model.isProvenInfeasible() && std::isfinite(cutoff);
+  if (r.pruned) r.infeasible = false;
   return r;
 }
 
@@ -533,7 +588,36 @@ Result<std::vector<Team>> FormExact(const std::vector<Candidate>& cands, const D
     base.Add({{y, 1.0}, {pairs[p].first, -1.0}}, -COIN_DBL_MAX, 0.0);
     base.Add({{y, 1.0}, {pairs[p].second, -1.0}}, -COIN_DBL_MAX, 0.0);
   }
+  // Valid inequalities from the cover and the mix, multiplied by x_i (reformulation-linearisation):
+  // a member that lacks need k has a partner in the team that holds it, and a member needs
+  // (mix_S - [i in S]) partners of sector S. They are implied at integer points but cut off most
+  // fractional ones.
+  auto pair_col = [n](int i, int j) {
+    if (i > j) std::swap(i, j);
+    return n + i * n - i * (i + 1) / 2 + (j - i - 1);
+  };
+  for (size_t k = 0; k < rules.needs.size(); ++k)
+    for (int i = 0; i < n; ++i) {
+      if (ix.holds[k][static_cast<size_t>(i)]) continue;
+      std::vector<std::pair<int, double>> t;
+      for (int j : ix.holders[k]) t.push_back({pair_col(i, j), 1.0});
+      t.push_back({i, -1.0});
+      base.Add(t, 0.0, COIN_DBL_MAX);
+    }
+  for (auto [sector, need] : rules.mix) {
+    if (need <= 0) continue;
+    for (int i = 0; i < n; ++i) {
+      double c = need - (cands[static_cast<size_t>(i)].sector == sector ? 1.0 : 0.0);
+      if (c <= 0) continue;
+      std::vector<std::pair<int, double>> t;
+      for (int j = 0; j < n; ++j)
+        if (j != i && cands[static_cast<size_t>(j)].sector == sector) t.push_back({pair_col(i, j), 1.0});
+      t.push_back({i, -c});
+      base.Add(t, 0.0, COIN_DBL_MAX);
+    }
+  }
   const int lower = std::max(1, MinimumTeamSize(cands, rules).value_or(1));
+  const int upper = std::min(rules.max_size, n);
   std::vector<int> integer(static_cast<size_t>(n));
   std::iota(integer.begin(), integer.end(), 0);
   std::vector<std::vector<std::pair<int, double>>> no_goods;
@@ -542,32 +626,58 @@ Result<std::vector<Team>> FormExact(const std::vector<Candidate>& cands, const D
   auto left = [&] {
     return options.time_limit_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   };
+  // Warm start: the heuristic's best team is the first incumbent (round 0 only; later rounds
+  // exclude earlier teams by no-good cuts).
+  std::optional<Team> warm;
+  if (options.warm_start) {
+    auto h = FormHeuristic(cands, d, rules, 1);
+    if (h.ok() && !h->empty()) warm = (*h)[0];
+  }
+  auto to_x = [&](const std::vector<int>& members) {
+    std::vector<double> x(static_cast<size_t>(ncols), 0.0);
+    for (size_t a = 0; a < members.size(); ++a) {
+      x[static_cast<size_t>(members[a])] = 1.0;
+      for (size_t b = a + 1; b < members.size(); ++b) x[static_cast<size_t>(pair_col(members[a], members[b]))] = 1.0;
+    }
+    return x;
+  };
   for (int round = 0; round < std::max(1, n_best); ++round) {
     if (round > 0 && left() <= 0.05) break;
     // One program per team size s: with sum x = s fixed, sum_j y_ij = (s - 1) x_i is valid and
-    // makes the relaxation tight (the reformulation-linearisation of the size constraint).
+    // makes the relaxation tight (the reformulation-linearisation of the size constraint). Sizes
+    // are solved with the best team so far as cutoff, the warm start's size first.
     std::optional<Team> best;
+    if (round == 0 && warm) best = warm;
     double bound = std::numeric_limits<double>::infinity();
-    bool all_proven = true, any_feasible = false;
-    for (int s = lower; s <= std::min(rules.max_size, n); ++s) {
+    bool all_proven = true, any_feasible = best.has_value();  // all_proven: no size timed out
+    std::vector<int> sizes;
+    if (best && static_cast<int>(best->members.size()) >= lower)
+      sizes.push_back(static_cast<int>(best->members.size()));
+    for (int sz = lower; sz <= upper; ++sz)
+      if (std::find(sizes.begin(), sizes.end(), sz) == sizes.end()) sizes.push_back(sz);
+    for (size_t si = 0; si < sizes.size(); ++si) {
+      const int sz = sizes[si];
       ModelRows rows = base;
       std::vector<std::pair<int, double>> size_row;
       for (int i = 0; i < n; ++i) size_row.push_back({i, 1.0});
-      rows.Add(size_row, s, s);
+      rows.Add(size_row, sz, sz);
       for (int i = 0; i < n; ++i) {
         std::vector<std::pair<int, double>> t = y_of[static_cast<size_t>(i)];
-        t.push_back({i, -(s - 1.0)});
+        t.push_back({i, -(sz - 1.0)});
         rows.Add(t, 0.0, 0.0);
       }
       for (const auto& cut : no_goods) {
-        double size_t_ = 0;
-        for (auto [c, v] : cut) size_t_ += v > 0;
-        rows.Add(cut, -COIN_DBL_MAX, size_t_ - 1);
+        double members = 0;
+        for (auto [c, v] : cut) members += v > 0;
+        rows.Add(cut, -COIN_DBL_MAX, members - 1);
       }
-      int sizes_left = std::min(rules.max_size, n) - s + 1;
-      double budget = std::max(0.05, left() / sizes_left);
-      IlpResult r = SolveIlp(rows.Matrix(ncols), col_lb, col_ub, obj, rows.lb, rows.ub, integer, budget);
-      if (r.infeasible) continue;
+      double budget = std::max(0.05, left() / static_cast<double>(sizes.size() - si));
+      const double cutoff = best ? best->objective - 1e-7 : std::numeric_limits<double>::infinity();
+      std::vector<double> x0;
+      if (best && static_cast<int>(best->members.size()) == sz) x0 = to_x(best->members);
+      IlpResult r = SolveIlp(rows.Matrix(ncols), col_lb, col_ub, obj, rows.lb, rows.ub, integer, budget,
+                             x0.empty() ? nullptr : &x0, x0.empty() ? cutoff : std::numeric_limits<double>::infinity());
+      if (r.infeasible || r.pruned) continue;  // proven: nothing (better) of this size
       if (!r.found) {
         all_proven = false;
         bound = std::min(bound, r.bound);
@@ -592,12 +702,13 @@ Result<std::vector<Team>> FormExact(const std::vector<Candidate>& cands, const D
       }
       break;
     }
-    best->proven_optimal = all_proven;
+    // Proven when no size's lower bound lies below the best team (sizes solved to optimality
+    // contribute their optimum; pruned and infeasible ones nothing).
+    const double tol = 1e-9 * std::max(1.0, std::fabs(best->objective));
+    best->proven_optimal = !(bound < best->objective - tol);
     double denom = std::max(1e-9, std::fabs(best->objective));
-    // Unproven with no bound below the incumbent (CBC stopped before bounding): the gap is unknown.
-    best->gap = all_proven                                                 ? 0.0
-                : (std::isfinite(bound) && bound < best->objective - 1e-9) ? (best->objective - bound) / denom
-                                                                           : -1.0;
+    // Unproven with no usable bound (CBC stopped before bounding): the gap is unknown (-1).
+    best->gap = best->proven_optimal ? 0.0 : bound > -1e30 ? (best->objective - bound) / denom : -1.0;
     // No-good cut for the next round: sum_{i in T} x_i - sum_{i not in T} x_i <= |T| - 1.
     std::vector<std::pair<int, double>> cut;
     for (int i = 0; i < n; ++i)
@@ -620,6 +731,8 @@ std::string Explain(const std::vector<Candidate>& cands, const Distances& d, con
     os << "  - " << (c.name.empty() ? "actor " + std::to_string(c.actor.value()) : c.name) << " ["
        << domain::SectorCode(c.sector) << "]";
     if (rules.lead && *rules.lead == m) os << " (lead)";
+    if (std::find(team.unconnected.begin(), team.unconnected.end(), m) != team.unconnected.end())
+      os << " (no known tie: introduction needed)";
     std::vector<std::string> cov;
     for (const auto& [cap, who] : team.covers)
       if (who == m) cov.push_back(cap);

@@ -8,7 +8,8 @@
 //   * objective, minimised: communication cost - relevance_weight * sum of member relevance, where
 //     communication cost is the sum of the shortest-path distances over all member pairs (the
 //     member-pair form of Kargar & An's sum of distances; an unreachable pair costs
-//     `unreachable_distance`). Documented in docs/matching.md.
+//     `unreachable_distance`, and a member with no path to any other is named in Team::unconnected
+//     with the reason "no known tie: introduction needed"). Documented in docs/matching.md.
 // FormHeuristic: rarest-capability-first seeding (as in Lappas et al.'s RarestFirst) with greedy
 // completion and a swap/drop local search; scales to tens of thousands of candidates.
 // FormExact: the same objective as an integer program solved by COIN-OR CBC (x_i member, y_ij
@@ -86,9 +87,12 @@ struct Rules {
   std::vector<domain::CapabilityNeed> needs;  // all must be covered
   domain::SectorMix mix;                      // minimum members per sector
   int max_size = 6;
-  std::optional<int> lead;              // candidate index that must be a member
-  double relevance_weight = 0.0;        // lambda in the objective
-  double unreachable_distance = 100.0;  // cost of a member pair with no path
+  std::optional<int> lead;        // candidate index that must be a member
+  double relevance_weight = 0.0;  // lambda in the objective
+  // Cost of a member pair with no path. It is meant to exceed any real path between candidates, so
+  // a connected team is always preferred when one exists; a disconnected one is proposed only when
+  // nothing connected meets the rules, with its unconnected members named (Team::unconnected).
+  double unreachable_distance = 100.0;
 };
 
 struct Team {
@@ -97,8 +101,11 @@ struct Team {
   double relevance = 0;                             // sum of member relevance
   double objective = 0;                             // communication - lambda * relevance
   std::vector<std::pair<std::string, int>> covers;  // need -> the member covering it
-  bool proven_optimal = false;                      // FormExact only
-  double gap = -1;                                  // FormExact: relative gap to the bound (-1 unknown)
+  // Members with no path in the fabric to any other member: "no known tie: introduction needed".
+  // They are allowed, but each of their pairs costs Rules::unreachable_distance.
+  std::vector<int> unconnected;
+  bool proven_optimal = false;  // FormExact only
+  double gap = -1;              // FormExact: relative gap to the bound (-1 unknown)
 };
 
 // OK when the rules can be met by these candidates; otherwise InvalidArgument naming each unmet
@@ -123,6 +130,7 @@ Result<std::vector<Team>> FormHeuristic(const std::vector<Candidate>& candidates
 struct ExactOptions {
   double time_limit_seconds = 5.0;
   int max_candidates = 80;
+  bool warm_start = true;  // the heuristic's best team is CBC's first incumbent (and cutoff)
 };
 // The n_best best teams by CBC (each later one excludes the earlier by a no-good cut). A team
 // found without proof within the time limit has proven_optimal = false and its gap set.

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "base/clock.h"
 #include "coalition/coalition.h"
@@ -156,6 +157,44 @@ TEST(Coalition, ExactRefusesTooManyCandidates) {
   auto e = FormExact(cands, d, r);
   EXPECT_EQ(e.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(e.status().message().find("20 too many"), std::string::npos);
+}
+
+// A member with no path to the rest is allowed only at the unreachable-pair cost, so a connected
+// team wins when one exists; when none does, the team names the member that needs an introduction.
+TEST(Coalition, DisconnectedMembersArePenalisedAndNamed) {
+  const double inf = std::numeric_limits<double>::infinity();
+  // 0-1 connected (distance 1); 2 holds "data" and is connected to 0 at distance 3; 3 holds "data"
+  // and is connected to no one; 4 holds "kunst" and is connected to no one.
+  std::vector<Candidate> cands = {{ActorId(1), "gem", Sector::kGovernment, {"beleid"}, 0},
+                                  {ActorId(2), "zorg", Sector::kCivilSociety, {"zorg"}, 0},
+                                  {ActorId(3), "lab", Sector::kKnowledge, {"data"}, 0},
+                                  {ActorId(4), "eiland", Sector::kKnowledge, {"data"}, 5},
+                                  {ActorId(5), "atelier", Sector::kCivilSociety, {"kunst"}, 0}};
+  std::vector<double> m = {0,   1,   3,   inf, inf,  //
+                           1,   0,   4,   inf, inf,  //
+                           3,   4,   0,   inf, inf,  //
+                           inf, inf, inf, 0,   inf,  //
+                           inf, inf, inf, inf, 0};
+  MatrixDistances d(5, m);
+  Rules r;
+  r.needs = {{"beleid", 1}, {"zorg", 1}, {"data", 1}};
+  r.max_size = 4;
+  r.relevance_weight = 0.5;  // the unconnected lab is more relevant, but not 100 - 3.5 worth
+  for (bool exact : {false, true}) {
+    auto t = exact ? FormExact(cands, d, r) : FormHeuristic(cands, d, r);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    EXPECT_EQ((*t)[0].members, (std::vector<int>{0, 1, 2})) << (exact ? "exact" : "heuristic");
+    EXPECT_TRUE((*t)[0].unconnected.empty());
+  }
+  r.needs.push_back({"kunst", 1});  // only the unconnected atelier has it
+  auto t = FormExact(cands, d, r);
+  ASSERT_TRUE(t.ok()) << t.status().ToString();
+  EXPECT_EQ((*t)[0].unconnected, (std::vector<int>{4}));
+  EXPECT_DOUBLE_EQ((*t)[0].communication, 1 + 3 + 4 + 3 * r.unreachable_distance);
+  EXPECT_NE(
+      Explain(cands, d, r, (*t)[0]).find("atelier [civil_society] (no known tie: introduction needed) covers kunst"),
+      std::string::npos)
+      << Explain(cands, d, r, (*t)[0]);
 }
 
 }  // namespace
