@@ -4,7 +4,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 export WEEFSEL_SHARED_DATA ?= $(abspath ../shared/data)
 
-.PHONY: deps build run test test-unit bench lint lint-format format clean
+.PHONY: deps build run test test-unit test-sanitize fuzz load bench lint lint-format format clean
 
 deps:
 	@scripts/install-deps
@@ -24,6 +24,19 @@ test: build
 
 test-unit: build
 	cd $(BUILD) && ctest -j $(JOBS) -L unit --output-on-failure
+
+# The test suite under ASan + UBSan in build-asan (scripts/test-sanitize; docs/hardening.md).
+test-sanitize: deps
+	@scripts/test-sanitize build-asan
+
+# libFuzzer targets in build-fuzz (clang), FUZZ_SECONDS each (default 60) on seeds from ../shared/data.
+fuzz: build
+	@WEEFSEL_BIN=$(abspath $(BUILD))/src/cli/weefsel scripts/fuzz build-fuzz
+
+# 60 s of mixed reads and writes with wrk against the demo city, three runs (bench/http/load.sh).
+load: build
+	@scripts/install-deps --bench
+	@bench/http/load.sh $(BUILD)
 
 bench: build
 	@scripts/install-deps --bench

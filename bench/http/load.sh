@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# bench/http/load.sh: a mixed read/write load with wrk against the demo city, three runs of
+# DURATION seconds (default 60) on one server process (docs/hardening.md).
+#
+# Usage: bench/http/load.sh [BUILD_DIR] [DURATION_SECONDS] [CONNECTIONS]   (defaults: build, 60, 32)
+# Steps: the demo city (weefsel demo --seed 1, 4 municipalities, 1,500 actors) in a temp dir;
+# `weefsel serve --demo-accounts`; API tokens for the demo officer, member and resident; a coalition,
+# a proposal and a round in voting made through the API; then three wrk runs of bench/http/load.lua
+# (70% reads, 30% writes: ballots, comments, ties). Per run: requests/s, p50/p99, non-2xx answers,
+# socket errors, and the server's RSS after the run (memory must stay flat). Fails when any
+# request failed or got a 5xx. The table goes to stdout and to $OUT (default BUILD_DIR/load.md).
+set -euo pipefail
+build=${1:-build}
+duration=${2:-60}
+conns=${3:-32}
+here=$(cd "$(dirname "$0")" && pwd)
+bin="$build/src/cli/weefsel"
+out=${OUT:-$build/load.md}
+[[ -x "$bin" ]] || { echo "load: $bin not found (build first)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "load: wrk not installed (scripts/install-deps --bench)" >&2; exit 1; }
+tmp=$(mktemp -d /tmp/weefsel-load.XXXXXX)
+server=
+cleanup() {
+  [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+"$bin" demo --db "$tmp/demo.db" --seed 1 --municipalities 4 --actors 1500 >/dev/null
+port=$(free_port)
+"$bin" serve --db "$tmp/demo.db" --listen "127.0.0.1:$port" --threads 64 --no-access-log --demo-accounts \
+  >"$tmp/serve.log" 2>&1 &
+server=$!
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 200); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
+
+# API tokens and the objects the writes need, made through the API as a user would.
+setup=$(python3 - "$base" <<'PY'
+import json, sys, urllib.request, http.cookiejar
+base = sys.argv[1]
+def call(method, path, body=None, token=None, opener=None, csrf=None):
+    req = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body is not None else None)
+    req.add_header("Content-Type", "application/json")
+    if token: req.add_header("Authorization", "Bearer " + token)
+    if csrf: req.add_header("X-CSRF-Token", csrf)
+    with (opener or urllib.request.build_opener()).open(req) as r:
+        text = r.read()
+        return json.loads(text) if text else None
+def token(email):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    login = call("POST", "/api/v1/auth/login", {"email": email, "password": "weefsel-demo"}, opener=opener)
+    t = call("POST", "/api/v1/auth/tokens", {"name": "load"}, opener=opener, csrf=login["csrf_token"])
+    return t["token"], login["user"]
+officer, who = token("officer@weefsel.test")
+member, mwho = token("member@weefsel.test")
+resident, _ = token("resident@weefsel.test")
+grants = who.get("grants") or who.get("roles") or []
+muni = next(g["municipality"] for g in grants if g.get("municipality"))
+actors = call("GET", f"/api/v1/actors?municipality={muni}&limit=100")["items"]
+ids = [a["id"] for a in actors]
+member_actor = next(g["actor"] for g in (mwho.get("grants") or mwho.get("roles") or []) if g.get("actor"))
+challenge = call("GET", f"/api/v1/challenges?municipality={muni}&limit=1")["items"][0]["id"]
+other = next(i for i in ids if i != member_actor)
+co = call("POST", f"/api/v1/challenges/{challenge}/coalitions",
+          {"members": [{"actor": member_actor, "role": "lead"}, {"actor": other, "role": "member"}]}, token=officer)
+prop = call("POST", f"/api/v1/coalitions/{co['id']}/proposals",
+            {"title": "Buurtkamers", "plan": "Elke week een open buurtkamer.", "budget_eur": 25000}, token=member)
+rnd = call("POST", "/api/v1/rounds", {"municipality": muni, "name": "Buurtbudget", "budget_eur": 100000,
+           "ballot_kind": "approval", "projects": [{"project_id": "p1", "title": "Speeltuin", "cost_eur": 40000},
+           {"project_id": "p2", "title": "Moestuin", "cost_eur": 30000}, {"project_id": "p3", "title": "Bankjes", "cost_eur": 20000}]},
+           token=officer)
+call("POST", f"/api/v1/rounds/{rnd['id']}/phase", {"phase": "voting"}, token=officer)
+print(f"export LOAD_OFFICER_TOKEN={officer} LOAD_MEMBER_TOKEN={member} LOAD_RESIDENT_TOKEN={resident}")
+admin, _ = token("admin@weefsel.test")
+print(f"export LOAD_ADMIN_TOKEN={admin} LOAD_ACTOR_FIRST=1 LOAD_ACTOR_COUNT=1500")
+print(f"export LOAD_CHALLENGE={challenge} LOAD_ROUND={rnd['id']} LOAD_PROPOSAL={prop['id']}")
+PY
+)
+eval "$setup"
+
+rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+echo "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), server RSS $(rss) kB before the runs"
+{
+  echo "| run | requests | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | RSS after (MB) |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+} >"$tmp/table"
+status=0
+for run in 1 2 3; do
+  LOAD_RUN=$run wrk -t2 -c"$conns" -d"${duration}s" --latency -s "$here/load.lua" "$base" >"$tmp/wrk-$run.txt" 2>&1 || status=1
+  line=$(grep '^LOAD ' "$tmp/wrk-$run.txt" || true)
+  [[ -n $line ]] || { cat "$tmp/wrk-$run.txt" >&2; status=1; continue; }
+  get() { sed -E "s/.* $1=([^ ]*).*/\1/" <<<"$line"; }
+  mb=$(awk -v k="$(rss)" 'BEGIN {printf "%.1f", k/1024}')
+  echo "| $run | $(get requests) | $(get rps) | $(get p50_ms) | $(get p99_ms) | $(get max_ms) | $(get non2xx) | $(get socket_errors) | $mb |" >>"$tmp/table"
+  [[ $(get non2xx) == 0 && $(get socket_errors) == 0 ]] || { status=1; grep -i 'load: HTTP' "$tmp/wrk-$run.txt" | head -5 >&2; }
+  kill -0 "$server" 2>/dev/null || { echo "load: the server died" >&2; tail -20 "$tmp/serve.log" >&2; exit 1; }
+done
+cat "$tmp/table" | tee "$out"
+echo "load: load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs; status $status"
+exit $status
