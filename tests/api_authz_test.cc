@@ -54,6 +54,15 @@ class AuthzMatrix : public ApiWorld {
                                        },
                                        {201, 201, 201, 201, 201, 201}};
     t["POST /api/v1/auth/tokens"] = {fixed(v1 + "/auth/tokens", {{"name", "ci"}}), {401, 201, 201, 201, 201, 201}};
+    t["GET /api/v1/auth/tokens"] = {fixed(v1 + "/auth/tokens"), kSignedIn};
+    t["DELETE /api/v1/auth/tokens/{id}"] = {
+        [this, v1] {
+          service::Principal owner{users_[kResident], "resident@test.nl", "resident", {}};
+          Must(platform_->CreateToken(owner, "te intrekken"));
+          auto mine = Must(platform_->TokensOf(owner, owner.user));
+          return Req{v1 + "/auth/tokens/" + std::to_string(mine.empty() ? 0 : mine.back().id)};
+        },
+        {401, 204, 404, 404, 404, 204}};
     t["POST /api/v1/users"] = {
         [this, v1] {
           return Req{v1 + "/users",
@@ -142,6 +151,23 @@ class AuthzMatrix : public ApiWorld {
                                             return Req{v1 + "/challenges/" + Str(c1_), {{"budget_eur", 50000}}};
                                           },
                                           {401, 403, 403, 200, 403, 200}};
+    t["POST /api/v1/challenges/{id}/phase"] = {
+        [this, v1] {
+          return Req{v1 + "/challenges/" + Str(AddChallenge(m1_, "Fase")) + "/phase", {{"phase", "matching"}}};
+        },
+        {401, 403, 403, 200, 403, 200}};
+    t["GET /api/v1/proposals/{id}/diff"] = {
+        [this, v1] { return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/diff?from=1&to=1"}; }, kPublic};
+    t["POST /api/v1/rounds/{id}/reviews"] = {
+        [this, v1] {
+          return Req{v1 + "/rounds/" + Str(MakeReviewedRound()) + "/reviews",
+                     {{"project_id", "p1"}, {"scores", {{"impact", 4}, {"haalbaarheid", 2}}}}};
+        },
+        {401, 403, 403, 201, 403, 403}};  // a review is an officer's own judgement: no admin pass
+    t["GET /api/v1/rounds/{id}/reviews"] = {[this, v1] { return Req{v1 + "/rounds/" + Str(MakeRound()) + "/reviews"}; },
+                                            {401, 403, 403, 200, 403, 200}};
+    t["GET /api/v1/audit"] = {[this, v1] { return Req{v1 + "/audit?entity=challenge&id=" + Str(c1_)}; },
+                              {401, 403, 403, 200, 403, 200}};
     t["GET /api/v1/challenges/{id}/matches"] = {
         [this, v1] { return Req{v1 + "/challenges/" + Str(c1_) + "/matches?limit=5"}; }, kPublic};
     t["GET /api/v1/challenges/{id}/coalitions"] = {
@@ -245,7 +271,7 @@ class AuthzMatrix : public ApiWorld {
                                          kPublic};
     t["POST /api/v1/experiments"] = {
         [this, v1] {
-          return Req{v1 + "/experiments", {{"proposal", MakeProposal().value()}, {"hypotheses", {"Het werkt"}}}};
+          return Req{v1 + "/experiments", {{"proposal", MakeFundedProposal().value()}, {"hypotheses", {"Het werkt"}}}};
         },
         {401, 403, 403, 201, 403, 201}};
     t["PATCH /api/v1/experiments/{id}"] = {
@@ -261,6 +287,7 @@ class AuthzMatrix : public ApiWorld {
                      {{"date", "2026-10-01"}, {"value", 45.5}, {"source", "enquête"}}};
         },
         {401, 403, 201, 201, 403, 201}};
+
     // Engines (http/api_engines.cc). Results and the .pb export of a round in voting are for its
     // officers (everybody from allocation on); the fabric is open data; coalition suggestions are
     // for officers of the challenge's municipality and actor members.

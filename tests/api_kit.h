@@ -82,6 +82,13 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
       }
       url_ = base_url_ + (base_url_.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema_;
     }
+    StartServing();
+    if (HasFatalFailure()) return;
+    BuildWorld();
+  }
+
+  // Opens the store at url_ and starts Platform + Api + Server on a free port.
+  void StartServing() {
     auto store = storage::Store::Open(url_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     service::PlatformOptions po;
@@ -98,7 +105,17 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
     ASSERT_TRUE(s.ok()) << s.ToString();
     client_ = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
     client_->set_keep_alive(true);
-    BuildWorld();
+  }
+
+  // A restart: the server, the Api and the Platform go away (with everything they kept in
+  // memory) and new ones open the same database.
+  void Restart() {
+    client_.reset();
+    server_->Stop();
+    server_.reset();
+    api_.reset();
+    platform_.reset();
+    StartServing();
   }
 
   void TearDown() override {
@@ -197,7 +214,7 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
     u.email = email;
     u.display_name = email.substr(0, email.find('@'));
     auto made = Must(platform_->CreateUser(Root(), u, kPassword, grants));
-    if (token) *token = platform_->accounts().CreateToken(made.id, "test");
+    if (token) *token = Must(platform_->CreateToken({made.id, email, u.display_name, {}}, "test"));
     return made.id;
   }
   std::string FreshEmail() { return "u" + std::to_string(++counter_) + "@test.nl"; }
@@ -236,9 +253,31 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
     if (phase != domain::RoundPhase::kSubmission) made = Must(platform_->SetRoundPhase(Root(), made.id, phase));
     return made.id;
   }
+  // A round that publishes two review criteria, moved on (one phase at a time) to `phase`.
+  RoundId MakeReviewedRound(domain::RoundPhase phase = domain::RoundPhase::kReview) {
+    RoundId id = MakeRound();
+    auto r = Must(platform_->UpdateRound(Root(), id, [](domain::Round& x) {
+      x.criteria = {{"impact", "Wat het de buurt oplevert", 5}, {"haalbaarheid", "Kan het zo?", 3}};
+      return Status::Ok();
+    }));
+    while (r.phase != phase) {
+      auto next = domain::NextRoundPhase(r.phase);
+      if (!next) break;
+      r = Must(platform_->SetRoundPhase(Root(), id, *next));
+      if (!r.id.valid()) break;
+    }
+    return id;
+  }
+  // A proposal that the coalition submitted and the officers funded.
+  ProposalId MakeFundedProposal() {
+    ProposalId id = MakeProposal();
+    Must(platform_->SetProposalStatus(Root(), id, "submitted"));
+    Must(platform_->SetProposalStatus(Root(), id, "funded"));
+    return id;
+  }
   ExperimentId MakeExperiment() {
     domain::Experiment e;
-    e.proposal = MakeProposal();
+    e.proposal = MakeFundedProposal();
     e.hypotheses = {"Buurtkamers verminderen eenzaamheid"};
     domain::Indicator i;
     i.name = "eenzaamheid";

@@ -359,6 +359,108 @@ TEST_P(Api, ProposalVersionsCommentsSupports) {
   EXPECT_EQ(list.json["items"].size(), 1u);
 }
 
+// Sessions, API tokens, comments (with replies) and supports are in the store: a new Platform and
+// Api over the same database (a restart) still know them.
+TEST_P(Api, SessionsTokensCommentsAndSupportsSurviveARestart) {
+  ProposalId prop = MakeProposal();
+  std::string path = "/api/v1/proposals/" + Str(prop);
+  Resp login = Send("POST", "/api/v1/auth/login", {{"email", "resident@test.nl"}, {"password", kPassword}});
+  ASSERT_EQ(login.status, 200) << login.body;
+  std::string cookie = CookieOf(login);
+  std::string csrf = login.json["csrf_token"];
+  httplib::Headers session = {{"Cookie", cookie}, {"X-CSRF-Token", csrf}};
+  Resp c1 = Send("POST", path + "/comments", {{"text", "Graag ook op zaterdag"}}, "", session);
+  ASSERT_EQ(c1.status, 201) << c1.body;
+  EXPECT_EQ(c1.json["parent"], nullptr);
+  int64_t first = c1.json["id"];
+  Resp reply = As(kMember, "POST", path + "/comments", {{"text", "Zaterdag kan, vanaf april"}, {"parent", first}});
+  ASSERT_EQ(reply.status, 201) << reply.body;
+  EXPECT_EQ(reply.json["parent"], first);
+  EXPECT_EQ(Send("POST", path + "/supports", nullptr, "", session).status, 201);
+  Resp tok = As(kOfficer, "POST", "/api/v1/auth/tokens", {{"name", "koppeling"}});
+  ASSERT_EQ(tok.status, 201) << tok.body;
+  std::string token = tok.json["token"];
+
+  Restart();
+
+  Resp me = Send("GET", "/api/v1/auth/me", nullptr, "", {{"Cookie", cookie}});
+  ASSERT_EQ(me.status, 200) << me.body;
+  EXPECT_EQ(me.json["email"], "resident@test.nl");
+  EXPECT_EQ(me.json["csrf_token"], csrf) << "the CSRF token is derived from the session, so it survives too";
+  Resp comments = Send("GET", path + "/comments");
+  ASSERT_EQ(comments.status, 200);
+  ASSERT_EQ(comments.json["items"].size(), 2u) << comments.body;
+  EXPECT_EQ(comments.json["items"][0]["text"], "Graag ook op zaterdag");
+  EXPECT_EQ(comments.json["items"][0]["author_name"], "resident");
+  EXPECT_EQ(comments.json["items"][1]["parent"], first);
+  EXPECT_EQ(comments.json["items"][1]["author"], users_[kMember].value());
+  // The support is remembered: a second one is still refused, and the count holds.
+  EXPECT_EQ(Send("POST", path + "/supports", nullptr, "", session).status, 409);
+  EXPECT_EQ(Send("GET", path).json["supports"], 1);
+  // The token still works, is listed (never shown again) and can be revoked.
+  EXPECT_EQ(Send("GET", "/api/v1/auth/me", nullptr, token).status, 200);
+  Resp mine = Send("GET", "/api/v1/auth/tokens", nullptr, token);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  int64_t token_id = 0;
+  for (const auto& t : mine.json["items"]) {
+    EXPECT_FALSE(t.contains("token"));
+    if (t["name"] == "koppeling") {
+      token_id = t["id"];
+      EXPECT_NE(t["last_used_at"], nullptr);
+    }
+  }
+  ASSERT_GT(token_id, 0) << mine.body;
+  EXPECT_EQ(As(kResident, "DELETE", "/api/v1/auth/tokens/" + std::to_string(token_id)).status, 404)
+      << "another user's token is not yours to revoke";
+  EXPECT_EQ(Send("DELETE", "/api/v1/auth/tokens/" + std::to_string(token_id), nullptr, token).status, 204);
+  EXPECT_EQ(Send("GET", "/api/v1/auth/me", nullptr, token).status, 401);
+  // A reply must answer a comment on the same proposal.
+  ProposalId other = MakeProposal();
+  Resp wrong =
+      As(kMember, "POST", "/api/v1/proposals/" + Str(other) + "/comments", {{"text", "Hier?"}, {"parent", first}});
+  EXPECT_EQ(wrong.status, 400) << wrong.body;
+  EXPECT_EQ(wrong.json["field"], "comment.parent");
+  // Logout deletes the session: after another restart it is still gone.
+  EXPECT_EQ(Send("POST", "/api/v1/auth/logout", nullptr, "", session).status, 204);
+  Restart();
+  EXPECT_EQ(Send("GET", "/api/v1/auth/me", nullptr, "", {{"Cookie", cookie}}).status, 401);
+  // What the store holds is a hash: the cookie value itself is nowhere in it.
+  ASSERT_TRUE(platform_
+                  ->WithStore([&](storage::Store& st) -> Status {
+                    auto row = st.GetSession(cookie.substr(cookie.find('=') + 1));
+                    EXPECT_EQ(row.status().code(), StatusCode::kNotFound);
+                    return Status::Ok();
+                  })
+                  .ok());
+}
+
+TEST_P(Api, RegistrationIsRateLimitedPerAddress) {
+  int created = 0, limited = 0;
+  for (int i = 0; i < 12; ++i) {
+    Resp r = Send("POST", "/api/v1/auth/register",
+                  {{"email", FreshEmail()},
+                   {"display_name", "Nieuw"},
+                   {"password", "welkom-in-utrecht"},
+                   {"municipality", m1_.value()}});
+    if (r.status == 201) ++created;
+    if (r.status == 429) {
+      ++limited;
+      EXPECT_EQ(r.Header("Content-Type"), "application/problem+json");
+    }
+  }
+  EXPECT_EQ(created, 10);
+  EXPECT_EQ(limited, 2);
+  // The window slides: an hour later the address may register again.
+  clock_.Advance(std::chrono::minutes(61));
+  EXPECT_EQ(Send("POST", "/api/v1/auth/register",
+                 {{"email", FreshEmail()},
+                  {"display_name", "Nieuw"},
+                  {"password", "welkom-in-utrecht"},
+                  {"municipality", m1_.value()}})
+                .status,
+            201);
+}
+
 TEST_P(Api, OneBallotPerResidentPerRound) {
   RoundId r = MakeRound();
   std::string base = "/api/v1/rounds/" + Str(r);
@@ -405,7 +507,12 @@ TEST_P(Api, OneBallotPerResidentPerRound) {
 }
 
 TEST_P(Api, ExperimentsWithMeasurements) {
-  ProposalId prop = MakeProposal();
+  // Only a funded proposal becomes an experiment.
+  ProposalId draft = MakeProposal();
+  Resp early = As(kOfficer, "POST", "/api/v1/experiments", {{"proposal", draft.value()}, {"hypotheses", {"Te vroeg"}}});
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_EQ(early.json.value("field", ""), "proposal.status");
+  ProposalId prop = MakeFundedProposal();
   Resp e = As(
       kOfficer, "POST", "/api/v1/experiments",
       {{"proposal", prop.value()},

@@ -697,6 +697,217 @@ TEST_P(StoreContract, UsersAndRoleGrants) {
 
 // --- transactions -----------------------------------------------------------------------------
 
+TEST_P(StoreContract, SessionsAreKeptByHashAndDoNotTouchTheDataVersion) {
+  UserId u = AddUser("anne@example.nl");
+  UserId w = AddUser("wim@example.nl");
+  int64_t version = Version();
+  StoredSession s{"hash-a", u, "2026-11-29T10:00:00Z", "2026-11-29T10:00:00Z", "2026-11-29T18:00:00Z"};
+  ASSERT_TRUE(store_->PutSession(s).ok());
+  ASSERT_TRUE(
+      store_->PutSession({"hash-b", w, "2026-11-29T09:00:00Z", "2026-11-29T09:00:00Z", "2026-11-29T11:00:00Z"}).ok());
+  EXPECT_EQ(store_->PutSession(s).code(), StatusCode::kAlreadyExists);
+  Status unknown_user = store_->PutSession({"hash-c", UserId(999), "x", "x", "x"});
+  EXPECT_EQ(unknown_user.code(), StatusCode::kInvalidArgument) << unknown_user.ToString();
+  EXPECT_TRUE(Contains(unknown_user, "session.user")) << unknown_user.ToString();
+  auto got = store_->GetSession("hash-a");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->user, u);
+  EXPECT_EQ(got->expires_at, "2026-11-29T18:00:00Z");
+  ASSERT_TRUE(store_->TouchSession("hash-a", "2026-11-29T12:34:56Z").ok());
+  Reopen();
+  got = store_->GetSession("hash-a");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->last_seen_at, "2026-11-29T12:34:56Z");
+  EXPECT_EQ(got->created_at, "2026-11-29T10:00:00Z");
+  // Expired ones go in one sweep; live ones stay.
+  auto swept = store_->DeleteSessionsExpiredBy("2026-11-29T11:00:00Z");
+  ASSERT_TRUE(swept.ok()) << swept.status().ToString();
+  EXPECT_EQ(*swept, 1);
+  EXPECT_EQ(store_->GetSession("hash-b").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->GetSession("hash-a").ok());
+  ASSERT_TRUE(store_->DeleteSession("hash-a").ok());
+  EXPECT_TRUE(store_->DeleteSession("hash-a").ok()) << "deleting twice is fine (logout twice)";
+  EXPECT_EQ(store_->GetSession("hash-a").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(Version(), version) << "sessions are account state, not open data";
+}
+
+TEST_P(StoreContract, ApiTokensAreListedTouchedAndRevoked) {
+  UserId u = AddUser("anne@example.nl");
+  UserId w = AddUser("wim@example.nl");
+  int64_t version = Version();
+  StoredToken a{0, "h1", u, "ci", "2026-11-29T10:00:00Z", ""};
+  StoredToken b{0, "h2", u, "dashboard", "2026-11-29T10:05:00Z", ""};
+  StoredToken c{0, "h3", w, "other", "2026-11-29T10:06:00Z", ""};
+  for (auto* t : {&a, &b, &c}) {
+    auto id = store_->Insert(*t);
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    EXPECT_EQ(*id, t->id);
+  }
+  EXPECT_NE(a.id, b.id);
+  StoredToken dup{0, "h1", w, "copy", "x", ""};
+  EXPECT_EQ(store_->Insert(dup).status().code(), StatusCode::kAlreadyExists);
+  StoredToken nameless{0, "h9", w, " ", "x", ""};
+  EXPECT_EQ(store_->Insert(nameless).status().code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(store_->TouchToken(b.id, "2026-11-29T11:00:00Z").ok());
+  Reopen();
+  auto got = store_->GetTokenByHash("h2");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->id, b.id);
+  EXPECT_EQ(got->user, u);
+  EXPECT_EQ(got->name, "dashboard");
+  EXPECT_EQ(got->last_used_at, "2026-11-29T11:00:00Z");
+  auto mine = store_->TokensOf(u);
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 2u);
+  EXPECT_EQ((*mine)[0].name, "ci");
+  EXPECT_EQ((*mine)[0].last_used_at, "");
+  ASSERT_TRUE(store_->DeleteToken(a.id).ok());
+  EXPECT_EQ(store_->DeleteToken(a.id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetTokenByHash("h1").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->TokensOf(u)->size(), 1u);
+  EXPECT_EQ(Version(), version);
+}
+
+TEST_P(StoreContract, CommentsWithRepliesAndOneSupportPerUser) {
+  MunicipalityId m = AddGemeente();
+  ChallengeId ch = AddChallenge(m);
+  UserId u = AddUser("anne@example.nl");
+  UserId w = AddUser("wim@example.nl");
+  Proposal p{.challenge = ch, .versions = {{.number = 1, .title = "Buurtkamers"}}};
+  ASSERT_TRUE(store_->Insert(p).ok());
+  Proposal q{.challenge = ch, .versions = {{.number = 1, .title = "Moestuin"}}};
+  ASSERT_TRUE(store_->Insert(q).ok());
+
+  int64_t version = Version();
+  Comment top{.proposal = p.id, .author = u, .text = "Ook op zaterdag?", .created_at = "2026-11-29T10:00:00Z"};
+  auto id = store_->Insert(top);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_GT(Version(), version) << "comments are open data";
+  Comment reply{.proposal = p.id, .parent = top.id, .author = w, .text = "Ja, vanaf april", .created_at = "b"};
+  ASSERT_TRUE(store_->Insert(reply).ok());
+  Comment elsewhere{.proposal = q.id, .parent = top.id, .author = w, .text = "Hier?", .created_at = "c"};
+  Status s = store_->Insert(elsewhere).status();
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(Contains(s, "comment.parent")) << s.ToString();
+  Comment dangling{.proposal = p.id, .parent = 12345, .author = w, .text = "?", .created_at = "c"};
+  EXPECT_TRUE(Contains(store_->Insert(dangling).status(), "comment.parent"));
+  Comment empty{.proposal = p.id, .author = w, .text = "  ", .created_at = "c"};
+  EXPECT_TRUE(Contains(store_->Insert(empty).status(), "comment.text"));
+  Comment orphan{.proposal = ProposalId(999), .author = w, .text = "Hallo", .created_at = "c"};
+  EXPECT_TRUE(Contains(store_->Insert(orphan).status(), "comment.proposal"));
+
+  Reopen();
+  auto list = store_->CommentsOf(p.id);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].text, "Ook op zaterdag?");
+  EXPECT_EQ((*list)[0].parent, 0);
+  EXPECT_EQ((*list)[0].author_name, "Anne de Vries");
+  EXPECT_EQ((*list)[1].parent, top.id);
+  EXPECT_EQ((*list)[1].author, w);
+  EXPECT_EQ(store_->CommentsOf(q.id)->size(), 0u);
+
+  auto n = store_->AddSupport(p.id, u, "2026-11-29T10:00:00Z");
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 1);
+  EXPECT_EQ(*store_->AddSupport(p.id, w, "2026-11-29T10:01:00Z"), 2);
+  auto again = store_->AddSupport(p.id, u, "2026-11-29T10:02:00Z");
+  EXPECT_EQ(again.status().code(), StatusCode::kAlreadyExists) << again.status().ToString();
+  EXPECT_EQ(*store_->AddSupport(q.id, u, "2026-11-29T10:03:00Z"), 1) << "one per user per proposal";
+  EXPECT_EQ(store_->AddSupport(ProposalId(999), u, "x").status().code(), StatusCode::kInvalidArgument);
+  Reopen();
+  EXPECT_TRUE(*store_->HasSupported(p.id, u));
+  EXPECT_FALSE(*store_->HasSupported(q.id, w));
+  EXPECT_EQ(store_->GetProposal(p.id)->supports, 2);
+  EXPECT_EQ(store_->GetProposal(q.id)->supports, 1);
+}
+
+TEST_P(StoreContract, AuditLogIsAppendedInTheTransactionOfTheChange) {
+  MunicipalityId m = AddGemeente();
+  AuditEntry e{0,
+               "2026-11-29T10:00:00Z",
+               UserId(),
+               m,
+               "challenge",
+               7,
+               "phase",
+               R"({"phase":"open"})",
+               R"({"phase":"matching"})"};
+  auto id = store_->Append(e);
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_EQ(e.id, *id);
+  AuditEntry other{0, "2026-11-29T10:01:00Z", UserId(), m, "round", 7, "create", "", "{}"};
+  ASSERT_TRUE(store_->Append(other).ok());
+  // Rolled back with the change it belongs to.
+  Status failed = store_->Transaction([&]() -> Status {
+    AuditEntry lost{0, "2026-11-29T10:02:00Z", UserId(), m, "challenge", 7, "phase", "", ""};
+    EXPECT_TRUE(store_->Append(lost).ok());
+    return Status::Conflict("the change failed");
+  });
+  EXPECT_EQ(failed.code(), StatusCode::kConflict);
+  AuditEntry bad{0, "x", UserId(), m, "", 1, "", "", ""};
+  EXPECT_EQ(store_->Append(bad).status().code(), StatusCode::kInvalidArgument);
+  Reopen();
+  auto rows = store_->AuditOf("challenge", 7);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].action, "phase");
+  EXPECT_EQ((*rows)[0].municipality, m);
+  EXPECT_FALSE((*rows)[0].user.valid());
+  EXPECT_EQ((*rows)[0].before, R"({"phase":"open"})");
+  EXPECT_EQ((*rows)[0].after, R"({"phase":"matching"})");
+  EXPECT_EQ(store_->AuditOf("round", 7)->size(), 1u);
+  EXPECT_EQ(store_->AuditOf("challenge", 8)->size(), 0u);
+}
+
+TEST_P(StoreContract, RoundCriteriaAndOneReviewPerOfficerPerProject) {
+  MunicipalityId m = AddGemeente();
+  UserId u = AddUser("anne@example.nl");
+  UserId w = AddUser("wim@example.nl");
+  Round r{.municipality = m, .name = "Buurtbudget", .budget_eur = 1000};
+  r.projects = {{"p1", {}, "Speeltuin", 400, "", ""}, {"p2", {}, "Bankjes", 300, "", ""}};
+  r.criteria = {{"impact", "Wat het oplevert", 5}, {"haalbaarheid", "", 3}};
+  ASSERT_TRUE(store_->Insert(r).ok());
+  Round twice = r;
+  twice.id = RoundId();
+  twice.criteria.push_back({"impact", "", 2});
+  EXPECT_TRUE(Contains(store_->Insert(twice).status(), "round.criteria"));
+  Reopen();
+  auto got = store_->GetRound(r.id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->criteria.size(), 2u);
+  EXPECT_EQ(got->criteria[0].name, "impact");
+  EXPECT_EQ(got->criteria[0].description, "Wat het oplevert");
+  EXPECT_EQ(got->criteria[1].max_score, 3);
+
+  Review a{.round = r.id,
+           .project_id = "p1",
+           .reviewer = u,
+           .scores = {{"impact", 4}, {"haalbaarheid", 2}},
+           .comment = "Sterk plan",
+           .created_at = "2026-11-29T10:00:00Z"};
+  ASSERT_TRUE(store_->PutReview(a).ok());
+  Review b{.round = r.id, .project_id = "p1", .reviewer = w, .scores = {{"impact", 1}, {"haalbaarheid", 3}}};
+  ASSERT_TRUE(store_->PutReview(b).ok());
+  Review again = a;
+  again.scores["impact"] = 5;
+  ASSERT_TRUE(store_->PutReview(again).ok());  // replaces u's review of p1
+  Review too_high{.round = r.id, .project_id = "p2", .reviewer = u, .scores = {{"impact", 6}, {"haalbaarheid", 1}}};
+  EXPECT_TRUE(Contains(store_->PutReview(too_high).status(), "review.scores"));
+  Review missing{.round = r.id, .project_id = "p2", .reviewer = u, .scores = {{"impact", 3}}};
+  EXPECT_TRUE(Contains(store_->PutReview(missing).status(), "haalbaarheid"));
+  Review unknown{.round = r.id, .project_id = "p9", .reviewer = u, .scores = {{"impact", 3}, {"haalbaarheid", 1}}};
+  EXPECT_TRUE(Contains(store_->PutReview(unknown).status(), "review.project_id"));
+  Reopen();
+  auto reviews = store_->ReviewsOf(r.id);
+  ASSERT_TRUE(reviews.ok()) << reviews.status().ToString();
+  ASSERT_EQ(reviews->size(), 2u);
+  EXPECT_EQ((*reviews)[0].reviewer, u);
+  EXPECT_EQ((*reviews)[0].scores.at("impact"), 5);
+  EXPECT_EQ((*reviews)[0].comment, "Sterk plan");
+  EXPECT_EQ((*reviews)[1].scores.at("haalbaarheid"), 3);
+}
+
 TEST_P(StoreContract, TransactionRollbackLeavesNothing) {
   int64_t before = Version();
   Status s = store_->Transaction([&]() -> Status {

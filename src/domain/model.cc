@@ -97,6 +97,14 @@ std::string_view BallotKindCode(BallotKind k) { return kBallotKinds.Code(k); }
 Result<BallotKind> ParseBallotKind(std::string_view s) { return kBallotKinds.Parse(s); }
 std::string_view RoundPhaseCode(RoundPhase p) { return kRoundPhases.Code(p); }
 Result<RoundPhase> ParseRoundPhase(std::string_view s) { return kRoundPhases.Parse(s); }
+std::optional<ChallengePhase> NextChallengePhase(ChallengePhase p) {
+  if (p == ChallengePhase::kEvaluated || p == ChallengePhase::kClosed) return std::nullopt;
+  return static_cast<ChallengePhase>(static_cast<int>(p) + 1);
+}
+std::optional<RoundPhase> NextRoundPhase(RoundPhase p) {
+  if (p == RoundPhase::kPublished) return std::nullopt;
+  return static_cast<RoundPhase>(static_cast<int>(p) + 1);
+}
 std::string_view RoleCode(Role r) { return kRoles.Code(r); }
 Result<Role> ParseRole(std::string_view s) { return kRoles.Parse(s); }
 
@@ -228,6 +236,34 @@ Status Validate(const Round& r) {
       return Field("round", "projects", "project id '" + p.project_id + "' listed twice");
     if (p.cost_eur <= 0) return Field("round", "projects", "cost of project '" + p.project_id + "' must be positive");
   }
+  std::set<std::string> names;
+  for (const auto& c : r.criteria) {
+    if (Trim(c.name).empty()) return Field("round", "criteria", "a criterion needs a name");
+    if (!names.insert(c.name).second) return Field("round", "criteria", "criterion '" + c.name + "' listed twice");
+    if (c.max_score < 1 || c.max_score > 100)
+      return Field("round", "criteria", "max_score of '" + c.name + "' must be 1 to 100");
+  }
+  return Status::Ok();
+}
+
+Status Validate(const Review& r, const Round& round) {
+  if (!r.round.valid()) return Field("review", "round", "must name a round");
+  bool known = std::any_of(round.projects.begin(), round.projects.end(),
+                           [&](const RoundProject& p) { return p.project_id == r.project_id; });
+  if (!known) return Field("review", "project_id", "'" + r.project_id + "' is not a project of the round");
+  if (round.criteria.empty()) return Field("review", "scores", "the round publishes no review criteria");
+  for (const auto& entry : r.scores) {
+    const std::string& name = entry.first;
+    const int score = entry.second;
+    auto it = std::find_if(round.criteria.begin(), round.criteria.end(),
+                           [&name](const ReviewCriterion& c) { return c.name == name; });
+    if (it == round.criteria.end()) return Field("review", "scores", "'" + name + "' is not a criterion of the round");
+    if (score < 0 || score > it->max_score)
+      return Field("review", "scores", "score for '" + name + "' must be 0 to " + std::to_string(it->max_score));
+  }
+  for (const auto& c : round.criteria)
+    if (!r.scores.count(c.name)) return Field("review", "scores", "missing a score for '" + c.name + "'");
+  if (r.comment.size() > 5000) return Field("review", "comment", "at most 5000 characters");
   return Status::Ok();
 }
 
@@ -295,6 +331,14 @@ Status Validate(const Experiment& e) {
   }
   for (const auto& m : e.milestones)
     if (m.amount_eur < 0) return Field("experiment", "milestones", "amount must not be negative");
+  return Status::Ok();
+}
+
+Status Validate(const Comment& c) {
+  if (!c.proposal.valid()) return Field("comment", "proposal", "must name a proposal");
+  if (c.parent < 0) return Field("comment", "parent", "must be a comment id or 0");
+  if (Trim(c.text).empty()) return Field("comment", "text", "must not be empty");
+  if (c.text.size() > 5000) return Field("comment", "text", "at most 5000 characters");
   return Status::Ok();
 }
 

@@ -77,6 +77,10 @@ using SectorMix = std::map<Sector, int>;
 enum class ChallengePhase { kOpen, kMatching, kForming, kProposals, kFunded, kExperiment, kEvaluated, kClosed };
 std::string_view ChallengePhaseCode(ChallengePhase p);
 Result<ChallengePhase> ParseChallengePhase(std::string_view s);
+// The programme path: open -> matching -> forming -> proposals -> funded -> experiment -> evaluated.
+// The phase after `p` on that path; nullopt after evaluated and for closed (closed is the way out,
+// from any phase, and not a step of the path).
+std::optional<ChallengePhase> NextChallengePhase(ChallengePhase p);
 
 // A societal challenge (vraagstuk) posted by a municipality.
 struct Challenge {
@@ -150,6 +154,17 @@ struct Proposal {
   int64_t supports = 0;
 };
 
+// A comment on a proposal; a reply names its parent, a comment on the same proposal.
+struct Comment {
+  int64_t id = 0;
+  ProposalId proposal;
+  int64_t parent = 0;       // 0 = a top-level comment
+  UserId author;            // unset once the author's account is gone
+  std::string author_name;  // filled in on read from the author's account
+  std::string text;
+  std::string created_at;
+};
+
 enum class BallotKind { kApproval, kCumulative, kOrdinal, kScoring };
 std::string_view BallotKindCode(BallotKind k);
 Result<BallotKind> ParseBallotKind(std::string_view s);
@@ -157,6 +172,15 @@ Result<BallotKind> ParseBallotKind(std::string_view s);
 enum class RoundPhase { kSubmission, kReview, kVoting, kAllocation, kPublished };
 std::string_view RoundPhaseCode(RoundPhase p);
 Result<RoundPhase> ParseRoundPhase(std::string_view s);
+// submission -> review -> voting -> allocation -> published; nullopt after published.
+std::optional<RoundPhase> NextRoundPhase(RoundPhase p);
+
+// A published review criterion of a round: officers score each project on it from 0 to max_score.
+struct ReviewCriterion {
+  std::string name;
+  std::string description;
+  int max_score = 10;
+};
 
 struct RoundProject {
   std::string project_id;  // as in .pb files: a string
@@ -181,6 +205,18 @@ struct Round {
   int max_points = 0;  // cumulative: total points a voter spreads
   int max_points_per_project = 0;
   std::vector<RoundProject> projects;
+  std::vector<ReviewCriterion> criteria;  // published with the round; empty = no reviews
+};
+
+// An officer's review of one project of a round: a score for every criterion of the round.
+struct Review {
+  int64_t id = 0;
+  RoundId round;
+  std::string project_id;
+  UserId reviewer;
+  std::map<std::string, int> scores;  // criterion name -> 0..max_score
+  std::string comment;
+  std::string created_at;
 };
 
 struct BallotEntry {
@@ -255,6 +291,9 @@ Status Validate(const Round& r);
 // A ballot against its round: known projects, points within the round's limits.
 Status Validate(const Ballot& b, const Round& r);
 Status Validate(const Experiment& e);
+Status Validate(const Comment& c);
+// A review against its round: a known project, one score within limits for every criterion.
+Status Validate(const Review& r, const Round& round);
 Status Validate(const User& u);
 
 // Puts a tie's ends in order (a < b).

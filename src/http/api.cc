@@ -308,7 +308,7 @@ void Api::BuildRoutes() {
        {},
        [&P](Call& c) -> Result<Reply> {
          if (!c.who.authenticated()) return Status::Unauthenticated("sign in first");
-         if (c.session) P.accounts().EndSession(c.session->id);
+         if (c.session) WEEFSEL_RETURN_IF_ERROR(P.EndSession(c.session->id));
          Reply r = NoContent();
          r.headers.emplace_back("Set-Cookie",
                                 std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
@@ -346,7 +346,7 @@ void Api::BuildRoutes() {
          WEEFSEL_RETURN_IF_ERROR(f.Str("password", password, 512));
          WEEFSEL_RETURN_IF_ERROR(f.IdField("municipality", m));
          WEEFSEL_RETURN_IF_ERROR(f.Done());
-         WEEFSEL_ASSIGN_OR_RETURN(domain::User made, P.Register(u, password, m));
+         WEEFSEL_ASSIGN_OR_RETURN(domain::User made, P.Register(u, password, m, c.req.remote_addr));
          return Ok(ToJson(made), 201);
        }});
   Add({"POST",
@@ -361,6 +361,36 @@ void Api::BuildRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(std::string name, StringOfBody(c.body, "name", 200));
          WEEFSEL_ASSIGN_OR_RETURN(std::string token, P.CreateToken(c.who, name));
          return Ok({{"name", name}, {"token", token}}, 201);
+       }});
+  Add({"GET",
+       "/api/v1/auth/tokens",
+       "accounts",
+       "Your API tokens: id, name, created, last used (never the token)",
+       true,
+       false,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.TokensOf(c.who, c.who.user));
+         Json items = Json::array();
+         for (const auto& t : rows)
+           items.push_back({{"id", t.id},
+                            {"name", t.name},
+                            {"created_at", t.created_at},
+                            {"last_used_at", t.last_used_at.empty() ? Json(nullptr) : Json(t.last_used_at)}});
+         return Ok({{"items", std::move(items)}});
+       }});
+  Add({"DELETE",
+       "/api/v1/auth/tokens/{id}",
+       "accounts",
+       "Revoke one of your API tokens",
+       true,
+       false,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_RETURN_IF_ERROR(P.RevokeToken(c.who, c.ids.at(0)));
+         return NoContent();
        }});
 
   // Users and roles.
@@ -634,7 +664,7 @@ void Api::BuildRoutes() {
   Add({"PATCH",
        "/api/v1/challenges/{id}",
        "challenges",
-       "Change a challenge or its phase (officers)",
+       "Change a challenge (officers; the phase moves with POST .../phase)",
        true,
        true,
        false,
@@ -642,6 +672,22 @@ void Api::BuildRoutes() {
        [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.UpdateChallenge(c.who, c.Path<ChallengeTag>(0),
                                                             [&](domain::Challenge& y) { return Apply(c.body, y); }));
+         return Ok(ToJson(x));
+       }});
+  Add({"POST",
+       "/api/v1/challenges/{id}/phase",
+       "challenges",
+       "Move a challenge one phase on: open, matching, forming, proposals, funded, experiment, evaluated; or "
+       "closed (officers)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(std::string s, StringOfBody(c.body, "phase", 20));
+         auto phase = domain::ParseChallengePhase(s);
+         if (!phase.ok()) return Status::InvalidArgument("phase: " + phase.status().message());
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.SetChallengePhase(c.who, c.Path<ChallengeTag>(0), *phase));
          return Ok(ToJson(x));
        }});
 
@@ -661,7 +707,7 @@ void Api::BuildRoutes() {
          for (const auto& m : ranked) {
            Json reasons = Json::array();
            for (const auto& r : m.reasons)
-             reasons.push_back({{"code", r.code}, {"detail", r.detail}, {"contribution", r.contribution}});
+             reasons.push_back(MatchReasonJson(r));
            items.push_back({{"actor", m.actor.value()},
                             {"name", m.name},
                             {"sector", domain::SectorCode(m.sector)},
@@ -767,6 +813,41 @@ void Api::BuildRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetProposal(c.Path<ProposalTag>(0)));
          return Ok(ToJson(x));
        }});
+  Add({"GET",
+       "/api/v1/proposals/{id}/diff",
+       "proposals",
+       "A line diff between two versions of a proposal (from, to: version numbers)",
+       false,
+       false,
+       true,
+       {"from", "to"},
+       [&P](Call& c) -> Result<Reply> {
+         int64_t from = 0, to = 0;
+         using Param = std::pair<const char*, int64_t*>;
+         for (auto [name, out] : {Param{"from", &from}, Param{"to", &to}}) {
+           if (!c.req.has_param(name))
+             return Status::InvalidArgument(std::string(name) + ": required (a version number)");
+           auto v = ParseInt(c.req.get_param_value(name));
+           if (!v || *v < 1 || *v > 100000)
+             return Status::InvalidArgument(std::string(name) + ": must be a version number");
+           *out = *v;
+         }
+         WEEFSEL_ASSIGN_OR_RETURN(auto lines,
+                                  P.DiffVersions(c.Path<ProposalTag>(0), static_cast<int>(from), static_cast<int>(to)));
+         Json items = Json::array();
+         int added = 0, removed = 0;
+         for (const auto& l : lines) {
+           items.push_back({{"op", std::string(1, l.op)}, {"text", l.text}});
+           added += l.op == '+';
+           removed += l.op == '-';
+         }
+         return Ok({{"proposal", c.ids.at(0)},
+                    {"from", from},
+                    {"to", to},
+                    {"added", added},
+                    {"removed", removed},
+                    {"lines", std::move(items)}});
+       }});
   Add({"POST",
        "/api/v1/proposals/{id}/versions",
        "proposals",
@@ -803,14 +884,21 @@ void Api::BuildRoutes() {
   Add({"POST",
        "/api/v1/proposals/{id}/comments",
        "proposals",
-       "Comment on a proposal (any signed-in user)",
+       "Comment on a proposal, or reply to a comment with parent (any signed-in user)",
        true,
        true,
        false,
        {},
        [&P](Call& c) -> Result<Reply> {
-         WEEFSEL_ASSIGN_OR_RETURN(std::string text, StringOfBody(c.body, "text", 5000));
-         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddComment(c.who, c.Path<ProposalTag>(0), text));
+         Fields f(c.body, "comment");
+         std::string text;
+         int64_t parent = 0;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("text", text, 5000));
+         if (!f.Has("text")) return f.Error("text", "required");
+         if (f.Has("parent") && !f.At("parent").is_null()) WEEFSEL_RETURN_IF_ERROR(f.Int("parent", parent));
+         if (parent < 0) return f.Error("parent", "must be the id of a comment on this proposal");
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddComment(c.who, c.Path<ProposalTag>(0), text, parent));
          return Ok(ToJson(x), 201);
        }});
   Add({"POST",
@@ -890,6 +978,54 @@ void Api::BuildRoutes() {
          if (!phase.ok()) return Status::InvalidArgument("phase: " + phase.status().message());
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.SetRoundPhase(c.who, c.Path<RoundTag>(0), *phase));
          return Ok(ToJson(x));
+       }});
+  Add({"POST",
+       "/api/v1/rounds/{id}/reviews",
+       "rounds",
+       "Review a project of the round in its review phase: a score per published criterion (officers)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         domain::Review r;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, r));
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.PutReview(c.who, c.Path<RoundTag>(0), r));
+         return Ok(ToJson(x), 201);
+       }});
+  Add({"GET",
+       "/api/v1/rounds/{id}/reviews",
+       "rounds",
+       "The reviews of a round (officers of its municipality; everybody once published)",
+       true,
+       false,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.ReviewsOf(c.who, c.Path<RoundTag>(0)));
+         Json items = Json::array();
+         for (const auto& r : rows) items.push_back(ToJson(r));
+         return Ok({{"items", std::move(items)}});
+       }});
+
+  // The audit log.
+  Add({"GET",
+       "/api/v1/audit",
+       "audit",
+       "Every change of one entity: who, when, action, before and after (officers of its municipality, admins)",
+       true,
+       false,
+       false,
+       {"entity", "id"},
+       [&P](Call& c) -> Result<Reply> {
+         if (!c.req.has_param("entity")) return Status::InvalidArgument("entity: required");
+         if (!c.req.has_param("id")) return Status::InvalidArgument("id: required");
+         auto id = ParseInt(c.req.get_param_value("id"));
+         if (!id || *id < 1) return Status::InvalidArgument("id: must be a positive id");
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.AuditOf(c.who, c.req.get_param_value("entity"), *id));
+         Json items = Json::array();
+         for (const auto& e : rows) items.push_back(ToJson(e));
+         return Ok({{"items", std::move(items)}});
        }});
   Add({"PUT",
        "/api/v1/rounds/{id}/ballot",
@@ -1173,11 +1309,16 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
   if (!auth.empty()) {
     if (!StartsWith(auth, "Bearer "))
       return fail(Status::Unauthenticated("Authorization: only Bearer API tokens are accepted"));
-    auto u = platform_.accounts().FindToken(std::string(Trim(auth.substr(7))));
-    if (!u) return fail(Status::Unauthenticated("Authorization: unknown API token"));
+    auto u = platform_.FindToken(std::string(Trim(auth.substr(7))));
+    if (!u.ok())
+      return fail(u.status().code() == StatusCode::kNotFound
+                      ? Status::Unauthenticated("Authorization: unknown or revoked API token")
+                      : u.status());
     user = *u;
   } else if (std::string sid = CookieValue(req, kSessionCookie); !sid.empty()) {
-    call.session = platform_.accounts().FindSession(sid);
+    auto session = platform_.FindSession(sid);
+    if (!session.ok() && session.status().code() != StatusCode::kNotFound) return fail(session.status());
+    if (session.ok()) call.session = std::move(session).value();
     if (call.session) {
       if (!reads && req.get_header_value("X-CSRF-Token") != call.session->csrf)
         return fail(Status::PermissionDenied("X-CSRF-Token: missing or wrong CSRF token for this session"));

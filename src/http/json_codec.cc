@@ -279,6 +279,9 @@ Json ToJson(const domain::Round& r) {
                         {"cost_eur", p.cost_eur},
                         {"category", p.category},
                         {"neighbourhood", p.neighbourhood}});
+  Json criteria = Json::array();
+  for (const auto& c : r.criteria)
+    criteria.push_back({{"name", c.name}, {"description", c.description}, {"max_score", c.max_score}});
   return {{"id", r.id.value()},
           {"municipality", IdJson(r.municipality)},
           {"name", r.name},
@@ -290,7 +293,33 @@ Json ToJson(const domain::Round& r) {
           {"max_length", r.max_length},
           {"max_points", r.max_points},
           {"max_points_per_project", r.max_points_per_project},
-          {"projects", projects}};
+          {"projects", projects},
+          {"criteria", criteria}};
+}
+
+Json ToJson(const domain::Review& r) {
+  Json scores = Json::object();
+  for (const auto& [name, score] : r.scores) scores[name] = score;
+  return {
+      {"id", r.id},       {"round", r.round.value()}, {"project_id", r.project_id}, {"reviewer", IdJson(r.reviewer)},
+      {"scores", scores}, {"comment", r.comment},     {"created_at", r.created_at}};
+}
+
+Json ToJson(const storage::AuditEntry& e) {
+  auto parsed = [](const std::string& text) {
+    if (text.empty()) return Json(nullptr);
+    Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    return j.is_discarded() ? Json(text) : j;
+  };
+  return {{"id", e.id},
+          {"at", e.at},
+          {"user", IdJson(e.user)},
+          {"municipality", IdJson(e.municipality)},
+          {"entity", e.entity},
+          {"entity_id", e.entity_id},
+          {"action", e.action},
+          {"before", parsed(e.before)},
+          {"after", parsed(e.after)}};
 }
 
 Json ToJson(const domain::Ballot& b) {
@@ -335,9 +364,13 @@ Json ToJson(const domain::RoleGrant& g) {
 }
 
 Json ToJson(const service::Comment& c) {
-  return {
-      {"id", c.id},     {"proposal", c.proposal.value()}, {"author", c.author.value()}, {"author_name", c.author_name},
-      {"text", c.text}, {"created_at", c.created_at}};
+  return {{"id", c.id},
+          {"proposal", c.proposal.value()},
+          {"parent", c.parent > 0 ? Json(c.parent) : Json(nullptr)},
+          {"author", IdJson(c.author)},
+          {"author_name", c.author_name},
+          {"text", c.text},
+          {"created_at", c.created_at}};
 }
 
 Json ToJson(const service::Principal& p) {
@@ -498,6 +531,36 @@ Status Apply(const Json& j, domain::Round& r) {
       return g.Done();
     }));
     r.projects = std::move(projects);
+  }
+  if (f.Has("criteria")) {
+    std::vector<domain::ReviewCriterion> criteria;
+    WEEFSEL_RETURN_IF_ERROR(ObjectList(f, "criteria", f, [&](const Json& o, size_t) -> Status {
+      Fields g(o, "round.criteria");
+      domain::ReviewCriterion c;
+      WEEFSEL_RETURN_IF_ERROR(g.Str("name", c.name, 100));
+      WEEFSEL_RETURN_IF_ERROR(g.Str("description", c.description, 2000));
+      WEEFSEL_RETURN_IF_ERROR(g.Int("max_score", c.max_score));
+      criteria.push_back(c);
+      return g.Done();
+    }));
+    r.criteria = std::move(criteria);
+  }
+  return f.Done();
+}
+
+Status Apply(const Json& j, domain::Review& r) {
+  Fields f(j, "review");
+  WEEFSEL_RETURN_IF_ERROR(f.Str("project_id", r.project_id, 100));
+  if (!f.Has("project_id")) return f.Error("project_id", "required");
+  WEEFSEL_RETURN_IF_ERROR(f.Str("comment", r.comment, 5000));
+  if (!f.Has("scores")) return f.Error("scores", "required: an object of criterion -> score");
+  const Json& scores = f.At("scores");
+  if (!scores.is_object() || scores.size() > kMaxListItems)
+    return f.Error("scores", "must be an object of criterion -> integer score");
+  for (auto it = scores.begin(); it != scores.end(); ++it) {
+    if (!it.value().is_number_integer() || it.value().get<int64_t>() < 0 || it.value().get<int64_t>() > 1000)
+      return f.Error("scores", "score of '" + it.key() + "' must be a non-negative integer");
+    r.scores[it.key()] = static_cast<int>(it.value().get<int64_t>());
   }
   return f.Done();
 }

@@ -45,6 +45,8 @@ Json ToJson(const domain::User& u);  // never the password hash
 Json ToJson(const domain::RoleGrant& g);
 Json ToJson(const service::Comment& c);
 Json ToJson(const service::Principal& p);
+Json ToJson(const domain::Review& r);
+Json ToJson(const storage::AuditEntry& e);
 
 Status Apply(const Json& j, domain::Municipality& m);
 Status Apply(const Json& j, domain::Actor& a);
@@ -56,6 +58,7 @@ Status Apply(const Json& j, domain::Round& r);
 Status Apply(const Json& j, domain::Experiment& e);
 Status Apply(const Json& j, domain::Measurement& m);
 Status Apply(const Json& j, domain::RoleGrant& g);
+Status Apply(const Json& j, domain::Review& r);  // project_id, scores, comment
 Result<std::vector<domain::BallotEntry>> DecodeBallot(const Json& j);
 
 // A small reader for request objects: each getter leaves `out` alone when the field is absent.

@@ -54,59 +54,36 @@ std::string RandomToken() {
   return Hex(b, sizeof b);
 }
 
+std::string HashSecret(const std::string& secret) { return HashToken(secret); }
+
+std::string CsrfFor(const std::string& session_id) {
+  EnsureSodium();
+  static constexpr char kContext[] = "weefsel csrf v1";
+  unsigned char key[crypto_generichash_KEYBYTES_MAX];
+  // The key is the session id's own hash, so the derivation needs no server-side secret.
+  crypto_generichash(key, sizeof key, reinterpret_cast<const unsigned char*>(session_id.data()), session_id.size(),
+                     nullptr, 0);
+  unsigned char h[32];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(kContext), sizeof kContext - 1, key,
+                     sizeof key);
+  return Hex(h, sizeof h);
+}
+
 Accounts::Accounts(const Clock& clock, AccountOptions options) : clock_(clock), options_(options) {}
 
-Session Accounts::CreateSession(UserId user) {
-  Session s{RandomToken(), RandomToken(), user, clock_.Now() + options_.session_ttl};
-  std::lock_guard lock(mu_);
-  sessions_[s.id] = s;
-  return s;
-}
-
-std::optional<Session> Accounts::FindSession(const std::string& id) {
-  std::lock_guard lock(mu_);
-  auto it = sessions_.find(id);
-  if (it == sessions_.end()) return std::nullopt;
-  if (it->second.expires <= clock_.Now()) {
-    sessions_.erase(it);
-    return std::nullopt;
-  }
-  return it->second;
-}
-
-void Accounts::EndSession(const std::string& id) {
-  std::lock_guard lock(mu_);
-  sessions_.erase(id);
-}
-
-std::string Accounts::CreateToken(UserId user, const std::string& name) {
-  std::string token = "wf_" + RandomToken();
-  std::lock_guard lock(mu_);
-  tokens_[HashToken(token)] = user;
-  return token;
-}
-
-std::optional<UserId> Accounts::FindToken(const std::string& token) {
-  std::string h = HashToken(token);
-  std::lock_guard lock(mu_);
-  auto it = tokens_.find(h);
-  if (it == tokens_.end()) return std::nullopt;
-  return it->second;
-}
-
-void Accounts::Prune(std::deque<TimePoint>& q, TimePoint now) const {
-  while (!q.empty() && q.front() + options_.failure_window <= now) q.pop_front();
+void Accounts::Prune(std::deque<TimePoint>& q, TimePoint now, std::chrono::seconds window) const {
+  while (!q.empty() && q.front() + window <= now) q.pop_front();
 }
 
 Status Accounts::CheckLoginAllowed(const std::string& account, const std::string& address) {
   TimePoint now = clock_.Now();
   std::lock_guard lock(mu_);
   auto& a = account_failures_[account];
-  Prune(a, now);
+  Prune(a, now, options_.failure_window);
   if (static_cast<int>(a.size()) >= options_.max_failures_per_account)
     return Status::ResourceExhausted("login: too many failed attempts for this account; try again later");
   auto& b = address_failures_[address];
-  Prune(b, now);
+  Prune(b, now, options_.failure_window);
   if (static_cast<int>(b.size()) >= options_.max_failures_per_address)
     return Status::ResourceExhausted("login: too many failed attempts from this address; try again later");
   return Status::Ok();
@@ -122,6 +99,17 @@ void Accounts::RecordLoginFailure(const std::string& account, const std::string&
 void Accounts::RecordLoginSuccess(const std::string& account) {
   std::lock_guard lock(mu_);
   account_failures_.erase(account);
+}
+
+Status Accounts::CountRegistration(const std::string& address) {
+  TimePoint now = clock_.Now();
+  std::lock_guard lock(mu_);
+  auto& q = registrations_[address];
+  Prune(q, now, options_.registration_window);
+  if (static_cast<int>(q.size()) >= options_.max_registrations_per_address)
+    return Status::ResourceExhausted("register: too many registrations from this address; try again later");
+  q.push_back(now);
+  return Status::Ok();
 }
 
 }  // namespace weefsel::service

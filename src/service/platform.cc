@@ -1,5 +1,7 @@
 #include "service/platform.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 #include "base/strings.h"
@@ -49,7 +51,120 @@ std::string M(MunicipalityId m) { return std::to_string(m.value()); }
 
 int PhaseIndex(domain::RoundPhase p) { return static_cast<int>(p); }
 
+// ---- audit snapshots: the public fields of an entity as JSON text (never e-mail addresses,
+// password hashes or ballot contents).
+using J = nlohmann::json;
+std::string Dump(const J& j) { return j.dump(-1, ' ', false, J::error_handler_t::replace); }
+template <typename Tag>
+J IdOrNull(Id<Tag> id) {
+  return id.valid() ? J(id.value()) : J(nullptr);
+}
+
+std::string Snap(const domain::Municipality& m) {
+  return Dump({{"cbs_code", m.cbs_code}, {"name", m.name}, {"province", m.province}, {"population", m.population}});
+}
+std::string Snap(const domain::Actor& a) {
+  return Dump({{"name", a.name},
+               {"kind", domain::ActorKindCode(a.kind)},
+               {"municipality", IdOrNull(a.municipality)},
+               {"area", a.area},
+               {"themes", a.themes},
+               {"capabilities", a.capabilities},
+               {"description", a.description},
+               {"website", a.website}});
+}
+std::string Snap(const domain::Tie& t) {
+  return Dump({{"a", t.a.value()},
+               {"b", t.b.value()},
+               {"weight", t.weight},
+               {"kind", domain::TieKindCode(t.kind)},
+               {"from", t.from},
+               {"until", t.until}});
+}
+std::string Snap(const domain::Challenge& c) {
+  J caps = J::array();
+  for (const auto& n : c.capabilities) caps.push_back({{"capability", n.capability}, {"weight", n.weight}});
+  return Dump({{"title", c.title},
+               {"phase", domain::ChallengePhaseCode(c.phase)},
+               {"municipality", c.municipality.value()},
+               {"text", c.text},
+               {"themes", c.themes},
+               {"capabilities", caps},
+               {"budget_eur", c.budget_eur},
+               {"area", c.area},
+               {"deadline", c.deadline},
+               {"max_coalition_size", c.max_coalition_size}});
+}
+std::string Snap(const domain::Coalition& c) {
+  J members = J::array();
+  for (const auto& m : c.members)
+    members.push_back({{"actor", m.actor.value()}, {"role", m.role}, {"status", domain::MemberStatusCode(m.status)}});
+  return Dump({{"challenge", c.challenge.value()},
+               {"status", domain::CoalitionStatusCode(c.status)},
+               {"members", members},
+               {"explanation", c.explanation}});
+}
+std::string Snap(const domain::Proposal& p) {
+  const auto* v = p.versions.empty() ? nullptr : &p.versions.back();
+  return Dump({{"challenge", p.challenge.value()},
+               {"coalition", IdOrNull(p.coalition)},
+               {"status", p.status},
+               {"supports", p.supports},
+               {"versions", p.versions.size()},
+               {"title", v ? v->title : ""},
+               {"budget_eur", v ? v->budget_eur : 0}});
+}
+std::string Snap(const domain::Round& r) {
+  J projects = J::array(), criteria = J::array();
+  for (const auto& p : r.projects)
+    projects.push_back({{"project_id", p.project_id}, {"title", p.title}, {"cost_eur", p.cost_eur}});
+  for (const auto& c : r.criteria) criteria.push_back({{"name", c.name}, {"max_score", c.max_score}});
+  return Dump({{"name", r.name},
+               {"phase", domain::RoundPhaseCode(r.phase)},
+               {"budget_eur", r.budget_eur},
+               {"ballot_kind", domain::BallotKindCode(r.ballot_kind)},
+               {"rule", r.rule},
+               {"projects", projects},
+               {"criteria", criteria}});
+}
+std::string Snap(const domain::Experiment& e) {
+  J indicators = J::array();
+  for (const auto& i : e.indicators)
+    indicators.push_back({{"id", i.id.value()}, {"name", i.name}, {"measurements", i.measurements.size()}});
+  return Dump({{"proposal", e.proposal.value()},
+               {"status", e.status},
+               {"hypotheses", e.hypotheses},
+               {"indicators", indicators},
+               {"outcome", e.outcome},
+               {"learned", e.learned}});
+}
+std::string Snap(const domain::RoleGrant& g) {
+  return Dump({{"user", g.user.value()},
+               {"role", domain::RoleCode(g.role)},
+               {"municipality", IdOrNull(g.municipality)},
+               {"actor", IdOrNull(g.actor)}});
+}
+
 }  // namespace
+
+Status Platform::Logged(const Principal& p, MunicipalityId m, std::string_view entity, std::string_view action,
+                        std::string before, const std::function<Status()>& write,
+                        const std::function<std::pair<int64_t, std::string>()>& after) {
+  return store_->Transaction([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(write());
+    auto [id, now] = after();
+    storage::AuditEntry e;
+    e.at = Now();
+    e.user = p.user;
+    e.municipality = m.valid() || entity != "municipality" ? m : MunicipalityId(id);
+    e.entity = std::string(entity);
+    e.entity_id = id;
+    e.action = std::string(action);
+    e.before = std::move(before);
+    e.after = std::move(now);
+    return store_->Append(e).status();
+  });
+}
 
 Platform::Platform(std::unique_ptr<storage::Store> store, PlatformOptions options, const Clock& clock)
     : store_(std::move(store)), options_(options), clock_(clock), accounts_(clock, options.accounts) {}
@@ -133,10 +248,54 @@ Result<Session> Platform::Login(const std::string& email, const std::string& pas
     return Status::Unauthenticated("login: unknown e-mail address or wrong password");
   }
   accounts_.RecordLoginSuccess(account);
-  return accounts_.CreateSession(user->id);
+  TimePoint now = clock_.Now();
+  Session session{RandomToken(), "", user->id, FormatTimestamp(now + options_.accounts.session_ttl)};
+  session.csrf = CsrfFor(session.id);
+  storage::StoredSession row{HashSecret(session.id), user->id, FormatTimestamp(now), FormatTimestamp(now),
+                             session.expires_at};
+  std::lock_guard lock(mu_);
+  // Expired sessions are swept at each login (indexed on expires_at), so the table stays small.
+  WEEFSEL_RETURN_IF_ERROR(store_->DeleteSessionsExpiredBy(row.created_at).status());
+  WEEFSEL_RETURN_IF_ERROR(store_->PutSession(row));
+  return session;
 }
 
-Result<domain::User> Platform::Register(domain::User user, const std::string& password, MunicipalityId municipality) {
+Result<Session> Platform::FindSession(const std::string& id) {
+  if (id.empty() || id.size() > 200) return Status::NotFound("session: no such session");
+  TimePoint now = clock_.Now();
+  std::string now_text = FormatTimestamp(now);
+  std::string hash = HashSecret(id);
+  std::lock_guard lock(mu_);
+  WEEFSEL_ASSIGN_OR_RETURN(storage::StoredSession row, store_->GetSession(hash));
+  if (row.expires_at <= now_text) {
+    WEEFSEL_RETURN_IF_ERROR(store_->DeleteSession(hash));
+    return Status::NotFound("session: expired");
+  }
+  // Last seen is written at most once per touch interval, not on every request.
+  if (FormatTimestamp(now - options_.accounts.touch_interval) >= row.last_seen_at)
+    WEEFSEL_RETURN_IF_ERROR(store_->TouchSession(hash, now_text));
+  return Session{id, CsrfFor(id), row.user, row.expires_at};
+}
+
+Status Platform::EndSession(const std::string& id) {
+  std::lock_guard lock(mu_);
+  return store_->DeleteSession(HashSecret(id));
+}
+
+Result<UserId> Platform::FindToken(const std::string& token) {
+  if (token.empty() || token.size() > 200) return Status::NotFound("token: no such API token");
+  std::string hash = HashSecret(token);
+  std::string now = Now();
+  std::lock_guard lock(mu_);
+  WEEFSEL_ASSIGN_OR_RETURN(storage::StoredToken row, store_->GetTokenByHash(hash));
+  // Last use to the minute: enough to tell a live integration from a forgotten token.
+  if (row.last_used_at.substr(0, 16) != now.substr(0, 16)) WEEFSEL_RETURN_IF_ERROR(store_->TouchToken(row.id, now));
+  return row.user;
+}
+
+Result<domain::User> Platform::Register(domain::User user, const std::string& password, MunicipalityId municipality,
+                                        const std::string& address) {
+  WEEFSEL_RETURN_IF_ERROR(accounts_.CountRegistration(address));
   if (!municipality.valid()) return Status::InvalidArgument("municipality: required (the municipality you live in)");
   return InsertUser(std::move(user), password, {{UserId(), Role::kResident, municipality, {}}});
 }
@@ -167,14 +326,27 @@ Result<domain::User> Platform::InsertUser(domain::User user, const std::string& 
       WEEFSEL_RETURN_IF_ERROR(store_->GetActor(g.actor).status());
     }
   }
-  WEEFSEL_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
-    WEEFSEL_RETURN_IF_ERROR(store_->Insert(user).status());
-    for (auto g : grants) {
-      g.user = user.id;
-      WEEFSEL_RETURN_IF_ERROR(store_->Grant(g));
-    }
-    return Status::Ok();
-  }));
+  MunicipalityId home;
+  for (const auto& g : grants)
+    if (g.municipality.valid()) home = g.municipality;
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      Principal{user.id, "", "", {}}, home, "user", "create", "",
+      [&]() -> Status {
+        WEEFSEL_RETURN_IF_ERROR(store_->Insert(user).status());
+        for (auto g : grants) {
+          g.user = user.id;
+          WEEFSEL_RETURN_IF_ERROR(store_->Grant(g));
+        }
+        return Status::Ok();
+      },
+      [&] {
+        J roles = J::array();
+        for (auto g : grants) {
+          g.user = user.id;
+          roles.push_back(J::parse(Snap(g)));
+        }
+        return std::make_pair(user.id.value(), Dump({{"display_name", user.display_name}, {"grants", roles}}));
+      }));
   return user;
 }
 
@@ -209,20 +381,50 @@ Status Platform::Grant(const Principal& p, const domain::RoleGrant& g) {
       p, allowed,
       "granting role " + std::string(domain::RoleCode(g.role)) + " needs a platform admin" +
           (g.role == Role::kOfficer || g.role == Role::kPlatformAdmin ? "" : " or an officer of the municipality")));
-  return store_->Grant(g);
+  MunicipalityId m = g.municipality;
+  if (!m.valid() && g.actor.valid()) {
+    WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(g.actor));
+    m = a.municipality;
+  }
+  return Logged(
+      p, m, "user", "grant", "", [&] { return store_->Grant(g); },
+      [&] { return std::make_pair(g.user.value(), Snap(g)); });
 }
 
 Status Platform::Revoke(const Principal& p, const domain::RoleGrant& g) {
   WEEFSEL_RETURN_IF_ERROR(Require(p, false, "only a platform admin may revoke roles"));
   WriteLock lock(*this);
-  return store_->Revoke(g);
+  return Logged(
+      p, g.municipality, "user", "revoke", Snap(g), [&] { return store_->Revoke(g); },
+      [&] { return std::make_pair(g.user.value(), std::string()); });
 }
 
 Result<std::string> Platform::CreateToken(const Principal& p, const std::string& name) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   if (Trim(name).empty() || name.size() > 200)
     return Status::InvalidArgument("token.name: must be 1 to 200 characters");
-  return accounts_.CreateToken(p.user, name);
+  std::string token = "wf_" + RandomToken();
+  storage::StoredToken row{0, HashSecret(token), p.user, std::string(Trim(name)), Now(), ""};
+  std::lock_guard lock(mu_);
+  WEEFSEL_RETURN_IF_ERROR(store_->Insert(row).status());
+  return token;
+}
+
+Result<std::vector<storage::StoredToken>> Platform::TokensOf(const Principal& p, UserId user) {
+  WEEFSEL_RETURN_IF_ERROR(Require(p, p.user == user, "you may list only your own API tokens"));
+  std::lock_guard lock(mu_);
+  WEEFSEL_RETURN_IF_ERROR(store_->GetUser(user).status());
+  return store_->TokensOf(user);
+}
+
+Status Platform::RevokeToken(const Principal& p, int64_t token_id) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  std::lock_guard lock(mu_);
+  // Only the owner's (or, for an admin, any) tokens are visible: others' ids are NotFound.
+  WEEFSEL_ASSIGN_OR_RETURN(auto mine, store_->TokensOf(p.user));
+  bool own = std::any_of(mine.begin(), mine.end(), [token_id](const auto& t) { return t.id == token_id; });
+  if (!own && !p.IsAdmin()) return Status::NotFound("token " + std::to_string(token_id) + " does not exist");
+  return store_->DeleteToken(token_id);
 }
 
 // ---- municipalities -------------------------------------------------------------------------
@@ -242,7 +444,9 @@ Result<domain::Municipality> Platform::CreateMunicipality(const Principal& p, do
   m.id = MunicipalityId();
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(m));
   WriteLock lock(*this);
-  WEEFSEL_RETURN_IF_ERROR(store_->Insert(m).status());
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, MunicipalityId(), "municipality", "create", "", [&] { return store_->Insert(m).status(); },
+      [&] { return std::make_pair(m.id.value(), Snap(m)); }));
   return m;
 }
 
@@ -252,10 +456,13 @@ Result<domain::Municipality> Platform::UpdateMunicipality(const Principal& p, Mu
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Municipality m, store_->GetMunicipality(id));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(id), "only officers of municipality " + M(id) + " may change it"));
+  std::string was = Snap(m);
   WEEFSEL_RETURN_IF_ERROR(patch(m));
   m.id = id;
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(m));
-  WEEFSEL_RETURN_IF_ERROR(store_->Update(m));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, id, "municipality", "update", was, [&] { return store_->Update(m); },
+      [&] { return std::make_pair(id.value(), Snap(m)); }));
   return m;
 }
 
@@ -282,7 +489,9 @@ Result<domain::Actor> Platform::CreateActor(const Principal& p, domain::Actor a)
   WriteLock lock(*this);
   if (a.municipality.valid())
     WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(a.municipality).status().WithContext("actor.municipality"));
-  WEEFSEL_RETURN_IF_ERROR(store_->Insert(a).status());
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, a.municipality, "actor", "create", "", [&] { return store_->Insert(a).status(); },
+      [&] { return std::make_pair(a.id.value(), Snap(a)); }));
   return a;
 }
 
@@ -294,6 +503,7 @@ Result<domain::Actor> Platform::UpdateActor(const Principal& p, ActorId id, cons
       p, p.IsOfficerOf(a.municipality) || p.IsMemberOf(id),
       "only members of actor " + std::to_string(id.value()) + " or officers of its municipality may change it"));
   MunicipalityId before = a.municipality;
+  std::string was = Snap(a);
   WEEFSEL_RETURN_IF_ERROR(patch(a));
   a.id = id;
   if (a.municipality != before)
@@ -304,7 +514,9 @@ Result<domain::Actor> Platform::UpdateActor(const Principal& p, ActorId id, cons
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(a));
   if (a.municipality.valid())
     WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(a.municipality).status().WithContext("actor.municipality"));
-  WEEFSEL_RETURN_IF_ERROR(store_->Update(a));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, a.municipality, "actor", "update", was, [&] { return store_->Update(a); },
+      [&] { return std::make_pair(id.value(), Snap(a)); }));
   return a;
 }
 
@@ -314,7 +526,9 @@ Status Platform::DeleteActor(const Principal& p, ActorId id) {
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(id));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(a.municipality),
                                   "only officers of municipality " + M(a.municipality) + " may remove its actors"));
-  return store_->DeleteActor(id);
+  return Logged(
+      p, a.municipality, "actor", "delete", Snap(a), [&] { return store_->DeleteActor(id); },
+      [&] { return std::make_pair(id.value(), std::string()); });
 }
 
 Result<std::vector<domain::Tie>> Platform::ListTies(const storage::ListQuery& q) {
@@ -339,7 +553,9 @@ Result<domain::Tie> Platform::CreateTie(const Principal& p, domain::Tie t) {
   WEEFSEL_RETURN_IF_ERROR(Require(
       p, p.IsMemberOf(a.id) || p.IsMemberOf(b.id) || p.IsOfficerOf(a.municipality) || p.IsOfficerOf(b.municipality),
       "only members of one of the two actors or officers of their municipality may add a tie"));
-  WEEFSEL_RETURN_IF_ERROR(store_->Insert(t).status());
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, a.municipality.valid() ? a.municipality : b.municipality, "tie", "create", "",
+      [&] { return store_->Insert(t).status(); }, [&] { return std::make_pair(t.id.value(), Snap(t)); }));
   return t;
 }
 
@@ -355,7 +571,9 @@ Status Platform::DeleteTie(const Principal& p, ActorId actor, TieId tie) {
   WEEFSEL_RETURN_IF_ERROR(Require(
       p, p.IsMemberOf(a.id) || p.IsMemberOf(b.id) || p.IsOfficerOf(a.municipality) || p.IsOfficerOf(b.municipality),
       "only members of one of the two actors or officers of their municipality may remove a tie"));
-  return store_->DeleteTie(tie);
+  return Logged(
+      p, a.municipality.valid() ? a.municipality : b.municipality, "tie", "delete", Snap(*it),
+      [&] { return store_->DeleteTie(tie); }, [&] { return std::make_pair(tie.value(), std::string()); });
 }
 
 // ---- challenges -----------------------------------------------------------------------------
@@ -381,7 +599,9 @@ Result<domain::Challenge> Platform::CreateChallenge(const Principal& p, domain::
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
   WriteLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(c.municipality).status().WithContext("challenge.municipality"));
-  WEEFSEL_RETURN_IF_ERROR(store_->Insert(c).status());
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, c.municipality, "challenge", "create", "", [&] { return store_->Insert(c).status(); },
+      [&] { return std::make_pair(c.id.value(), Snap(c)); }));
   return c;
 }
 
@@ -394,9 +614,14 @@ Result<domain::Challenge> Platform::UpdateChallenge(const Principal& p, Challeng
                                   "only officers of municipality " + M(c.municipality) + " may change its challenges"));
   MunicipalityId before = c.municipality;
   std::string created = c.created_at;
+  domain::ChallengePhase phase = c.phase;
+  std::string was = Snap(c);
   WEEFSEL_RETURN_IF_ERROR(patch(c));
   c.id = id;
   c.created_at = created;
+  if (c.phase != phase)
+    return Status::InvalidArgument("phase: a challenge changes phase with POST /api/v1/challenges/" +
+                                   std::to_string(id.value()) + "/phase, one step at a time");
   if (c.municipality != before)
     WEEFSEL_RETURN_IF_ERROR(Require(
         p, p.IsOfficerOf(c.municipality),
@@ -406,9 +631,47 @@ Result<domain::Challenge> Platform::UpdateChallenge(const Principal& p, Challeng
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(c.themes, no_caps));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
   WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(c.municipality).status().WithContext("challenge.municipality"));
-  WEEFSEL_RETURN_IF_ERROR(store_->Update(c));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, c.municipality, "challenge", "update", was, [&] { return store_->Update(c); },
+      [&] { return std::make_pair(id.value(), Snap(c)); }));
   return c;
 }
+
+Result<domain::Challenge> Platform::SetChallengePhase(const Principal& p, ChallengeId id,
+                                                      domain::ChallengePhase phase) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WriteLock lock(*this);
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge c, store_->GetChallenge(id));
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, p.IsOfficerOf(c.municipality),
+              "only officers of municipality " + M(c.municipality) + " may move its challenges to another phase"));
+  auto next = domain::NextChallengePhase(c.phase);
+  bool closing = phase == domain::ChallengePhase::kClosed && c.phase != domain::ChallengePhase::kClosed;
+  if (!closing && next != phase) {
+    std::string now(domain::ChallengePhaseCode(c.phase));
+    return Status::Conflict(
+        "phase: challenge " + std::to_string(id.value()) + " is in phase " + now +
+        (next ? "; it moves to " + std::string(domain::ChallengePhaseCode(*next)) + " next" : "; it moves no further") +
+        (c.phase == domain::ChallengePhase::kClosed ? "" : " (or to closed)") + ", not to " +
+        std::string(domain::ChallengePhaseCode(phase)));
+  }
+  std::string was = Snap(c);
+  c.phase = phase;
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, c.municipality, "challenge", "phase", was, [&] { return store_->Update(c); },
+      [&] { return std::make_pair(id.value(), Snap(c)); }));
+  return c;
+}
+
+namespace {
+// Coalitions and proposals belong to the phases before funding.
+Status OpenForCoalitions(const domain::Challenge& c, std::string_view what) {
+  if (static_cast<int>(c.phase) <= static_cast<int>(domain::ChallengePhase::kProposals)) return Status::Ok();
+  return Status::Conflict("phase: challenge " + std::to_string(c.id.value()) + " is " +
+                          std::string(domain::ChallengePhaseCode(c.phase)) + "; " + std::string(what) +
+                          " only until the proposals phase");
+}
+}  // namespace
 
 Result<MunicipalityId> Platform::MunicipalityOfChallenge(ChallengeId id) {
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge c, store_->GetChallenge(id));
@@ -436,9 +699,11 @@ Result<domain::Coalition> Platform::GetCoalition(CoalitionId id) {
 Result<domain::Coalition> Platform::ProposeCoalition(const Principal& p, domain::Coalition c) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
-  WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(c.challenge));
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge challenge, store_->GetChallenge(c.challenge));
+  MunicipalityId m = challenge.municipality;
   WEEFSEL_RETURN_IF_ERROR(Require(
       p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may propose coalitions for its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(OpenForCoalitions(challenge, "coalitions are proposed"));
   c.id = CoalitionId();
   c.status = domain::CoalitionStatus::kProposed;
   c.created_at = Now();
@@ -447,7 +712,9 @@ Result<domain::Coalition> Platform::ProposeCoalition(const Principal& p, domain:
     WEEFSEL_RETURN_IF_ERROR(store_->GetActor(mem.actor).status().WithContext("coalition.members"));
   }
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
-  WEEFSEL_RETURN_IF_ERROR(store_->Insert(c).status());
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, m, "coalition", "create", "", [&] { return store_->Insert(c).status(); },
+      [&] { return std::make_pair(c.id.value(), Snap(c)); }));
   return c;
 }
 
@@ -474,6 +741,7 @@ Result<domain::Coalition> Platform::Invite(const Principal& p, CoalitionId id, A
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(id));
+  std::string was = Snap(c);
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(c.challenge));
   WEEFSEL_RETURN_IF_ERROR(
       Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may invite actors into coalitions"));
@@ -493,7 +761,9 @@ Result<domain::Coalition> Platform::Invite(const Principal& p, CoalitionId id, A
   }
   SettleStatus(c);
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
-  WEEFSEL_RETURN_IF_ERROR(store_->Update(c));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, m, "coalition", "invite", was, [&] { return store_->Update(c); },
+      [&] { return std::make_pair(id.value(), Snap(c)); }));
   return c;
 }
 
@@ -503,13 +773,17 @@ Result<domain::Coalition> Platform::Accept(const Principal& p, CoalitionId id, A
               "only members of actor " + std::to_string(actor.value()) + " may answer its invitations"));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(id));
+  std::string was = Snap(c);
   auto it = std::find_if(c.members.begin(), c.members.end(), [actor](const auto& m) { return m.actor == actor; });
   if (it == c.members.end() || it->status != domain::MemberStatus::kInvited)
     return Status::Conflict("accept.actor: actor " + std::to_string(actor.value()) +
                             " has no open invitation to coalition " + std::to_string(id.value()));
   it->status = domain::MemberStatus::kAccepted;
   SettleStatus(c);
-  WEEFSEL_RETURN_IF_ERROR(store_->Update(c));
+  WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(c.challenge));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, m, "coalition", "accept", was, [&] { return store_->Update(c); },
+      [&] { return std::make_pair(id.value(), Snap(c)); }));
   return c;
 }
 
@@ -519,6 +793,7 @@ Result<domain::Coalition> Platform::Decline(const Principal& p, CoalitionId id, 
               "only members of actor " + std::to_string(actor.value()) + " may answer its invitations"));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(id));
+  std::string was = Snap(c);
   auto it = std::find_if(c.members.begin(), c.members.end(), [actor](const auto& m) { return m.actor == actor; });
   if (it == c.members.end() ||
       (it->status != domain::MemberStatus::kInvited && it->status != domain::MemberStatus::kProposed))
@@ -526,7 +801,10 @@ Result<domain::Coalition> Platform::Decline(const Principal& p, CoalitionId id, 
                             " has no open invitation to coalition " + std::to_string(id.value()));
   it->status = domain::MemberStatus::kDeclined;
   SettleStatus(c);
-  WEEFSEL_RETURN_IF_ERROR(store_->Update(c));
+  WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(c.challenge));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, m, "coalition", "decline", was, [&] { return store_->Update(c); },
+      [&] { return std::make_pair(id.value(), Snap(c)); }));
   return c;
 }
 
@@ -557,6 +835,8 @@ Result<domain::Proposal> Platform::CreateProposal(const Principal& p, CoalitionI
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(coalition));
   WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, coalition));
   WEEFSEL_RETURN_IF_ERROR(Require(p, member, "only members of the coalition's actors may write its proposals"));
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge challenge, store_->GetChallenge(c.challenge));
+  WEEFSEL_RETURN_IF_ERROR(OpenForCoalitions(challenge, "proposals are written"));
   domain::Proposal prop;
   prop.coalition = coalition;
   prop.challenge = c.challenge;
@@ -565,7 +845,9 @@ Result<domain::Proposal> Platform::CreateProposal(const Principal& p, CoalitionI
   v.created_at = Now();
   prop.versions.push_back(std::move(v));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(prop));
-  WEEFSEL_RETURN_IF_ERROR(store_->Insert(prop).status());
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, challenge.municipality, "proposal", "create", "", [&] { return store_->Insert(prop).status(); },
+      [&] { return std::make_pair(prop.id.value(), Snap(prop)); }));
   return prop;
 }
 
@@ -577,12 +859,16 @@ Result<domain::Proposal> Platform::AddVersion(const Principal& p, ProposalId id,
   WEEFSEL_RETURN_IF_ERROR(Require(p, member, "only members of the coalition's actors may revise its proposals"));
   if (prop.status != "draft" && prop.status != "submitted")
     return Status::Conflict("proposal.status: a proposal that is " + prop.status + " can no longer be revised");
+  std::string was = Snap(prop);
   v.number = static_cast<int>(prop.versions.size()) + 1;
   v.author = p.user;
   v.created_at = Now();
   prop.versions.push_back(std::move(v));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(prop));
-  WEEFSEL_RETURN_IF_ERROR(store_->Update(prop));
+  WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, m, "proposal", "version", was, [&] { return store_->Update(prop); },
+      [&] { return std::make_pair(id.value(), Snap(prop)); }));
   return prop;
 }
 
@@ -606,27 +892,37 @@ Result<domain::Proposal> Platform::SetProposalStatus(const Principal& p, Proposa
   } else {
     return Status::InvalidArgument("status: must be submitted, in_round, funded or rejected");
   }
+  std::string was = Snap(prop);
   prop.status = status;
-  WEEFSEL_RETURN_IF_ERROR(store_->Update(prop));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, m, "proposal", "status", was, [&] { return store_->Update(prop); },
+      [&] { return std::make_pair(id.value(), Snap(prop)); }));
   return prop;
 }
 
 Result<std::vector<Comment>> Platform::CommentsOf(ProposalId id) {
   std::lock_guard lock(mu_);
   WEEFSEL_RETURN_IF_ERROR(store_->GetProposal(id).status());
-  auto it = comments_.find(id);
-  if (it == comments_.end()) return std::vector<Comment>{};
-  return it->second;
+  return store_->CommentsOf(id);
 }
 
-Result<Comment> Platform::AddComment(const Principal& p, ProposalId id, const std::string& text) {
+Result<Comment> Platform::AddComment(const Principal& p, ProposalId id, const std::string& text, int64_t parent) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  if (Trim(text).empty()) return Status::InvalidArgument("comment.text: must not be empty");
-  if (text.size() > 5000) return Status::InvalidArgument("comment.text: at most 5000 characters");
-  std::lock_guard lock(mu_);
-  WEEFSEL_RETURN_IF_ERROR(store_->GetProposal(id).status());
-  Comment c{next_comment_++, id, p.user, p.display_name, std::string(Trim(text)), Now()};
-  comments_[id].push_back(c);
+  Comment c;
+  c.proposal = id;
+  c.parent = parent;
+  c.author = p.user;
+  c.author_name = p.display_name;
+  c.text = std::string(Trim(text));
+  c.created_at = Now();
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
+  WriteLock lock(*this);
+  WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(id));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, m, "proposal", "comment", "", [&] { return store_->Insert(c).status(); },
+      [&] {
+        return std::make_pair(id.value(), Dump({{"comment", c.id}, {"parent", c.parent}, {"text", c.text}}));
+      }));
   return c;
 }
 
@@ -637,11 +933,21 @@ Result<domain::Proposal> Platform::Support(const Principal& p, ProposalId id) {
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
   WEEFSEL_RETURN_IF_ERROR(
       RequireOwn(p, p.IsResidentOf(m), "only residents of municipality " + M(m) + " may support its proposals"));
-  if (supports_.count({id, p.user}))
+  std::string was = Snap(prop);
+  Result<int64_t> count = 0;
+  Status s = Logged(
+      p, m, "proposal", "support", was,
+      [&] {
+        count = store_->AddSupport(id, p.user, Now());
+        return count.status();
+      },
+      [&] {
+        prop.supports = *count;
+        return std::make_pair(id.value(), Snap(prop));
+      });
+  if (s.code() == StatusCode::kAlreadyExists)
     return Status::Conflict("support: you already support proposal " + std::to_string(id.value()));
-  prop.supports += 1;
-  WEEFSEL_RETURN_IF_ERROR(store_->Update(prop));
-  supports_.insert({id, p.user});
+  WEEFSEL_RETURN_IF_ERROR(s);
   return prop;
 }
 
@@ -665,7 +971,9 @@ Result<domain::Round> Platform::CreateRound(const Principal& p, domain::Round r)
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
   WriteLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(r.municipality).status().WithContext("round.municipality"));
-  WEEFSEL_RETURN_IF_ERROR(store_->Insert(r).status());
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, r.municipality, "round", "create", "", [&] { return store_->Insert(r).status(); },
+      [&] { return std::make_pair(r.id.value(), Snap(r)); }));
   return r;
 }
 
@@ -682,8 +990,16 @@ Result<domain::Round> Platform::UpdateRound(const Principal& p, RoundId id, cons
   r.id = id;
   r.municipality = before.municipality;
   r.phase = before.phase;
+  if (Snap(r) != Snap(before) && PhaseIndex(r.phase) >= PhaseIndex(domain::RoundPhase::kReview)) {
+    domain::Round same = before;
+    same.name = r.name;
+    if (Snap(same) != Snap(r))
+      return Status::Conflict("phase: budget, projects and criteria of a round are fixed once review has begun");
+  }
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
-  WEEFSEL_RETURN_IF_ERROR(store_->Update(r));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, r.municipality, "round", "update", Snap(before), [&] { return store_->Update(r); },
+      [&] { return std::make_pair(id.value(), Snap(r)); }));
   return r;
 }
 
@@ -693,12 +1009,59 @@ Result<domain::Round> Platform::SetRoundPhase(const Principal& p, RoundId id, do
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
                                   "only officers of municipality " + M(r.municipality) + " may move its rounds on"));
-  if (PhaseIndex(phase) <= PhaseIndex(r.phase))
-    return Status::Conflict("phase: a round moves forward only (it is in " +
-                            std::string(domain::RoundPhaseCode(r.phase)) + ")");
+  auto next = domain::NextRoundPhase(r.phase);
+  // Review may be skipped by a round that publishes no criteria (nothing to review on).
+  bool skip_review =
+      r.phase == domain::RoundPhase::kSubmission && phase == domain::RoundPhase::kVoting && r.criteria.empty();
+  if (next != phase && !skip_review)
+    return Status::Conflict(
+        "phase: round " + std::to_string(id.value()) + " is in phase " + std::string(domain::RoundPhaseCode(r.phase)) +
+        (next ? "; it moves to " + std::string(domain::RoundPhaseCode(*next)) + " next" : "; it moves no further") +
+        ", not to " + std::string(domain::RoundPhaseCode(phase)));
+  std::string was = Snap(r);
   r.phase = phase;
-  WEEFSEL_RETURN_IF_ERROR(store_->Update(r));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, r.municipality, "round", "phase", was, [&] { return store_->Update(r); },
+      [&] { return std::make_pair(id.value(), Snap(r)); }));
   return r;
+}
+
+Result<domain::Review> Platform::PutReview(const Principal& p, RoundId id, domain::Review review) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WriteLock lock(*this);
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOwn(p, p.IsOfficerOf(r.municipality),
+                 "only officers of municipality " + M(r.municipality) + " may review the projects of its rounds"));
+  if (r.phase != domain::RoundPhase::kReview)
+    return Status::Conflict("phase: round " + std::to_string(id.value()) + " is in phase " +
+                            std::string(domain::RoundPhaseCode(r.phase)) + "; reviews are written in the review phase");
+  review.id = 0;
+  review.round = id;
+  review.reviewer = p.user;
+  review.created_at = Now();
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(review, r));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, r.municipality, "round", "review", "", [&] { return store_->PutReview(review).status(); },
+      [&] {
+        J scores(review.scores);
+        return std::make_pair(id.value(), Dump({{"review", review.id},
+                                                {"project_id", review.project_id},
+                                                {"scores", scores},
+                                                {"comment", review.comment}}));
+      }));
+  return review;
+}
+
+Result<std::vector<domain::Review>> Platform::ReviewsOf(const Principal& p, RoundId id) {
+  std::lock_guard lock(mu_);
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
+  if (r.phase != domain::RoundPhase::kPublished)
+    WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
+                                    "the reviews of round " + std::to_string(id.value()) +
+                                        " are for officers of municipality " + M(r.municipality) +
+                                        " until the round is published"));
+  return store_->ReviewsOf(id);
 }
 
 Result<domain::Ballot> Platform::CastBallot(const Principal& p, RoundId id, std::vector<domain::BallotEntry> entries) {
@@ -719,7 +1082,12 @@ Result<domain::Ballot> Platform::CastBallot(const Principal& p, RoundId id, std:
   b.entries = std::move(entries);
   b.cast_at = Now();
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(b, r));
-  WEEFSEL_RETURN_IF_ERROR(store_->PutBallot(b).status());
+  // The audit records that this user voted, never what.
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, r.municipality, "round", "ballot", "", [&] { return store_->PutBallot(b).status(); },
+      [&] {
+        return std::make_pair(id.value(), Dump({{"ballot", b.id.value()}}));
+      }));
   return b;
 }
 
@@ -751,9 +1119,15 @@ Result<domain::Experiment> Platform::CreateExperiment(const Principal& p, domain
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
   WEEFSEL_RETURN_IF_ERROR(
       Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may start experiments"));
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(e.proposal));
+  if (prop.status != "funded")
+    return Status::Conflict("proposal.status: only a funded proposal becomes an experiment (proposal " +
+                            std::to_string(prop.id.value()) + " is " + prop.status + ")");
   e.id = ExperimentId();
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
-  WEEFSEL_RETURN_IF_ERROR(store_->Insert(e).status());
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, m, "experiment", "create", "", [&] { return store_->Insert(e).status(); },
+      [&] { return std::make_pair(e.id.value(), Snap(e)); }));
   return e;
 }
 
@@ -766,11 +1140,14 @@ Result<domain::Experiment> Platform::UpdateExperiment(const Principal& p, Experi
   WEEFSEL_RETURN_IF_ERROR(
       Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may change experiments"));
   ProposalId proposal = e.proposal;
+  std::string was = Snap(e);
   WEEFSEL_RETURN_IF_ERROR(patch(e));
   e.id = id;
   e.proposal = proposal;
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
-  WEEFSEL_RETURN_IF_ERROR(store_->Update(e));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, m, "experiment", "update", was, [&] { return store_->Update(e); },
+      [&] { return std::make_pair(id.value(), Snap(e)); }));
   return store_->GetExperiment(id);
 }
 
@@ -791,10 +1168,88 @@ Result<domain::Experiment> Platform::AddMeasurement(const Principal& p, Experime
     return Status::NotFound("indicator " + std::to_string(indicator.value()) + " of experiment " +
                             std::to_string(id.value()));
   if (!IsIsoDate(m.date)) return Status::InvalidArgument("measurement.date: '" + m.date + "' is not a date YYYY-MM-DD");
+  std::string was = Snap(e);
   it->measurements.push_back(std::move(m));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
-  WEEFSEL_RETURN_IF_ERROR(store_->Update(e));
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, muni, "experiment", "measurement", was, [&] { return store_->Update(e); },
+      [&] { return std::make_pair(id.value(), Snap(e)); }));
   return store_->GetExperiment(id);
+}
+
+// ---- versions and the audit log ------------------------------------------------------------
+
+namespace {
+
+// A proposal version as lines: what the diff compares.
+std::vector<std::string> LinesOf(const domain::ProposalVersion& v) {
+  std::vector<std::string> out{"title: " + v.title, "budget_eur: " + std::to_string(v.budget_eur)};
+  for (const auto& line : Split(v.plan, '\n')) out.push_back("plan: " + std::string(line));
+  for (const auto& m : v.milestones)
+    out.push_back("milestone: " + m.title + " (" + m.due + ", " + std::to_string(m.amount_eur) + " EUR)");
+  for (const auto& i : v.indicators) out.push_back("indicator: " + i);
+  return out;
+}
+
+// The longest-common-subsequence line diff (plans are short: O(n*m) is fine; capped by the limits
+// on texts and lists).
+std::vector<Platform::DiffLine> LineDiff(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  size_t n = a.size(), m = b.size();
+  std::vector<std::vector<uint32_t>> lcs(n + 1, std::vector<uint32_t>(m + 1, 0));
+  for (size_t i = n; i-- > 0;)
+    for (size_t j = m; j-- > 0;)
+      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
+  std::vector<Platform::DiffLine> out;
+  size_t i = 0, j = 0;
+  while (i < n || j < m) {
+    if (i < n && j < m && a[i] == b[j]) {
+      out.push_back({' ', a[i]});
+      ++i;
+      ++j;
+    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
+      out.push_back({'+', b[j++]});
+    } else {
+      out.push_back({'-', a[i++]});
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Platform::DiffLine>> Platform::DiffVersions(ProposalId id, int from, int to) {
+  std::lock_guard lock(mu_);
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
+  int n = static_cast<int>(prop.versions.size());
+  if (from < 1 || from > n)
+    return Status::InvalidArgument("from: proposal " + std::to_string(id.value()) + " has versions 1 to " +
+                                   std::to_string(n));
+  if (to < 1 || to > n)
+    return Status::InvalidArgument("to: proposal " + std::to_string(id.value()) + " has versions 1 to " +
+                                   std::to_string(n));
+  return LineDiff(LinesOf(prop.versions[from - 1]), LinesOf(prop.versions[to - 1]));
+}
+
+Result<std::vector<storage::AuditEntry>> Platform::AuditOf(const Principal& p, const std::string& entity, int64_t id) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  static const std::set<std::string> kEntities = {"municipality", "actor", "tie",        "challenge", "coalition",
+                                                  "proposal",     "round", "experiment", "user"};
+  if (!kEntities.count(entity))
+    return Status::InvalidArgument(
+        "entity: must be one of municipality, actor, tie, challenge, coalition, proposal, "
+        "round, experiment, user");
+  if (id < 1) return Status::InvalidArgument("id: must be a positive id");
+  std::lock_guard lock(mu_);
+  WEEFSEL_ASSIGN_OR_RETURN(auto rows, store_->AuditOf(entity, id));
+  // Whose log it is: the municipality of the latest entry (entities can move between
+  // municipalities; the latest owner's officers read the whole history).
+  MunicipalityId m = rows.empty() ? MunicipalityId() : rows.back().municipality;
+  if (rows.empty() && !p.IsAdmin())
+    return Status::NotFound("audit: no entries for " + entity + " " + std::to_string(id));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(m),
+                                  "the audit log of " + entity + " " + std::to_string(id) +
+                                      " is for officers of municipality " + M(m) + " and admins"));
+  return rows;
 }
 
 }  // namespace weefsel::service

@@ -9,9 +9,9 @@
 // the rights check, so a handler can apply just the fields it was sent; the result is validated and
 // rights are checked again when the patch moves the entity (e.g. to another municipality).
 //
-// Ownership: Platform owns the Store and the Accounts (sessions, tokens, login limits: in memory).
-// Comments and supports of proposals are also kept in memory (the store has no table for them yet);
-// the support count itself is written to the proposal row.
+// Ownership: Platform owns the Store and the Accounts. Sessions, API tokens (both by hash only),
+// comments and supports are in the store, so a restart (or a second server on the same database)
+// keeps them; only the login and registration rate-limit counters live in memory (see accounts.h).
 // Thread-safety: all methods are thread-safe; store access is serialised by one mutex, and the slow
 // Argon2id work of Login/Register runs outside it.
 #pragma once
@@ -24,6 +24,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -48,14 +49,7 @@ struct Principal {
   bool IsMemberOf(ActorId a) const;
 };
 
-struct Comment {
-  int64_t id = 0;
-  ProposalId proposal;
-  UserId author;
-  std::string author_name;
-  std::string text;
-  std::string created_at;
-};
+using Comment = domain::Comment;
 
 struct PlatformOptions {
   PasswordCost password_cost;
@@ -86,8 +80,16 @@ class Platform {
   Result<Principal> PrincipalOf(UserId user);
   // Checks the password (rate-limited per account and per address) and opens a session.
   Result<Session> Login(const std::string& email, const std::string& password, const std::string& address);
-  // Self-registration: a new account with the resident role in `municipality`.
-  Result<domain::User> Register(domain::User user, const std::string& password, MunicipalityId municipality);
+  // The live session with this id (its CSRF token derived); NotFound when unknown or expired.
+  Result<Session> FindSession(const std::string& id);
+  // Logout: the session is deleted from the store.
+  Status EndSession(const std::string& id);
+  // The user of a live API token (its last use is recorded); NotFound when unknown or revoked.
+  Result<UserId> FindToken(const std::string& token);
+  // Self-registration: a new account with the resident role in `municipality`; rate-limited per
+  // address (ResourceExhausted).
+  Result<domain::User> Register(domain::User user, const std::string& password, MunicipalityId municipality,
+                                const std::string& address = "");
   // Admin: a new account with the given grants.
   Result<domain::User> CreateUser(const Principal& p, domain::User user, const std::string& password,
                                   std::vector<domain::RoleGrant> grants);
@@ -96,7 +98,11 @@ class Platform {
   // Admin: any grant. Officer of M: resident of M, or member of an actor of M.
   Status Grant(const Principal& p, const domain::RoleGrant& g);
   Status Revoke(const Principal& p, const domain::RoleGrant& g);
+  // API tokens: created by their user (the token is returned once), listed and revoked by their user
+  // (or an admin).
   Result<std::string> CreateToken(const Principal& p, const std::string& name);
+  Result<std::vector<storage::StoredToken>> TokensOf(const Principal& p, UserId user);
+  Status RevokeToken(const Principal& p, int64_t token_id);
 
   // Municipalities.
   Result<std::vector<domain::Municipality>> ListMunicipalities(const storage::ListQuery& q);
@@ -120,9 +126,15 @@ class Platform {
   Result<std::vector<domain::Challenge>> ListChallenges(const storage::ListQuery& q);
   Result<domain::Challenge> GetChallenge(ChallengeId id);
   Result<domain::Challenge> CreateChallenge(const Principal& p, domain::Challenge c);
+  // The phase is not changed by a patch (InvalidArgument naming `phase`): see SetChallengePhase.
   Result<domain::Challenge> UpdateChallenge(const Principal& p, ChallengeId id, const Patch<domain::Challenge>& patch);
+  // Officers of the challenge's municipality move it one step along open -> matching -> forming ->
+  // proposals -> funded -> experiment -> evaluated, or close it from any phase. Any other move is a
+  // Conflict naming `phase` and saying which move is next.
+  Result<domain::Challenge> SetChallengePhase(const Principal& p, ChallengeId id, domain::ChallengePhase phase);
 
   // Coalitions: an officer proposes and invites; members of an invited actor accept or decline.
+  // Coalitions and proposals are refused (Conflict, `phase`) once the challenge is funded or closed.
   Result<std::vector<domain::Coalition>> CoalitionsOf(ChallengeId challenge);
   Result<domain::Coalition> GetCoalition(CoalitionId id);
   Result<domain::Coalition> ProposeCoalition(const Principal& p, domain::Coalition c);
@@ -139,7 +151,8 @@ class Platform {
   // rejected (officers of the challenge's municipality).
   Result<domain::Proposal> SetProposalStatus(const Principal& p, ProposalId id, const std::string& status);
   Result<std::vector<Comment>> CommentsOf(ProposalId id);
-  Result<Comment> AddComment(const Principal& p, ProposalId id, const std::string& text);
+  // Any signed-in user; `parent` (0 = none) makes it a reply to a comment on the same proposal.
+  Result<Comment> AddComment(const Principal& p, ProposalId id, const std::string& text, int64_t parent = 0);
   // One support per resident of the challenge's municipality (Conflict on a second).
   Result<domain::Proposal> Support(const Principal& p, ProposalId id);
 
@@ -149,14 +162,32 @@ class Platform {
   Result<domain::Round> CreateRound(const Principal& p, domain::Round r);
   // Projects, limits and name may change until voting opens.
   Result<domain::Round> UpdateRound(const Principal& p, RoundId id, const Patch<domain::Round>& patch);
-  // Phases move forward only.
+  // Phases move one step forward (submission -> review -> voting -> allocation -> published); the
+  // review phase may be skipped only by a round that publishes no review criteria.
   Result<domain::Round> SetRoundPhase(const Principal& p, RoundId id, domain::RoundPhase phase);
+  // Officers of the round's municipality review its projects during the review phase: a score for
+  // every published criterion. A second review of the same project by the same officer replaces it.
+  Result<domain::Review> PutReview(const Principal& p, RoundId id, domain::Review review);
+  // The reviews of a round: officers of its municipality (and admins); everybody once published.
+  Result<std::vector<domain::Review>> ReviewsOf(const Principal& p, RoundId id);
   // One ballot per resident per round: a second replaces the first while voting is open; outside
   // the voting phase a ballot is refused (Conflict).
   Result<domain::Ballot> CastBallot(const Principal& p, RoundId id, std::vector<domain::BallotEntry> entries);
   Result<domain::Ballot> OwnBallot(const Principal& p, RoundId id);
 
-  // Experiments.
+  // A line diff between two versions of a proposal (numbers from 1): title, budget, plan lines,
+  // milestones and indicators, each a line; unchanged lines have op ' ', removed '-', added '+'.
+  struct DiffLine {
+    char op = ' ';
+    std::string text;
+  };
+  Result<std::vector<DiffLine>> DiffVersions(ProposalId id, int from, int to);
+
+  // The audit log of one entity ("challenge", "round", "proposal", "coalition", "experiment",
+  // "actor", "municipality", "tie", "user"): officers of its municipality and admins.
+  Result<std::vector<storage::AuditEntry>> AuditOf(const Principal& p, const std::string& entity, int64_t id);
+
+  // Experiments: only a funded proposal becomes an experiment.
   Result<std::vector<domain::Experiment>> ListExperiments(const storage::ListQuery& q);
   Result<domain::Experiment> GetExperiment(ExperimentId id);
   Result<domain::Experiment> CreateExperiment(const Principal& p, domain::Experiment e);
@@ -174,6 +205,11 @@ class Platform {
   Result<MunicipalityId> MunicipalityOfChallenge(ChallengeId id);
   Result<MunicipalityId> MunicipalityOfProposal(ProposalId id);
   Result<bool> IsCoalitionMember(const Principal& p, CoalitionId id);
+  // Runs `write` and appends its audit entry (after() gives the entity id and its JSON after the
+  // change) in one transaction. For a new municipality, `m` may be unset: the new id is used.
+  Status Logged(const Principal& p, MunicipalityId m, std::string_view entity, std::string_view action,
+                std::string before, const std::function<Status()>& write,
+                const std::function<std::pair<int64_t, std::string>()>& after);
 
   class WriteLock;
 
@@ -181,10 +217,7 @@ class Platform {
   PlatformOptions options_;
   const Clock& clock_;
   Accounts accounts_;
-  std::mutex mu_;  // guards store_, comments_, supports_
-  std::map<ProposalId, std::vector<Comment>> comments_;
-  std::set<std::pair<ProposalId, UserId>> supports_;
-  int64_t next_comment_ = 1;
+  std::mutex mu_;                  // guards store_
   std::atomic<bool> dirty_{true};  // a write happened since version_ was read
   std::atomic<int64_t> version_{-1};
   std::atomic<int64_t> checked_at_{0};  // steady clock, ns

@@ -294,6 +294,86 @@ CREATE INDEX milestones_proposal ON milestones (proposal_id, version_number, pos
 CREATE INDEX milestones_experiment ON milestones (experiment_id, position);
 )sql";
 
+// 003: account state and co-creation that used to live in the server's memory: sessions and API
+// tokens (by hash only), comments on proposals with replies, and who supported which proposal.
+constexpr std::string_view k003 = R"sql(
+CREATE TABLE sessions (
+  id_hash TEXT NOT NULL PRIMARY KEY,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  last_seen_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL
+){NOROWID};
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_expires ON sessions (expires_at);
+
+CREATE TABLE api_tokens (
+  id {ID},
+  token_hash TEXT NOT NULL UNIQUE,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  last_used_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX api_tokens_user ON api_tokens (user_id);
+
+CREATE TABLE comments (
+  id {ID},
+  proposal_id BIGINT NOT NULL REFERENCES proposals (id) ON DELETE CASCADE,
+  parent_id BIGINT REFERENCES comments (id) ON DELETE CASCADE,
+  author_user_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
+  text TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX comments_proposal ON comments (proposal_id, id);
+
+CREATE TABLE proposal_supports (
+  proposal_id BIGINT NOT NULL REFERENCES proposals (id) ON DELETE CASCADE,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (proposal_id, user_id)
+){NOROWID};
+CREATE INDEX proposal_supports_user ON proposal_supports (user_id);
+)sql";
+
+// 004: the programme workflow: the audit log, the review criteria a round publishes, and the
+// officers' reviews of its projects.
+constexpr std::string_view k004 = R"sql(
+CREATE TABLE audit_log (
+  id {ID},
+  at TEXT NOT NULL,
+  user_id BIGINT,
+  municipality_id BIGINT,
+  entity TEXT NOT NULL,
+  entity_id BIGINT NOT NULL,
+  action TEXT NOT NULL,
+  before_json TEXT NOT NULL DEFAULT '',
+  after_json TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_log_entity ON audit_log (entity, entity_id, id);
+CREATE INDEX audit_log_municipality ON audit_log (municipality_id, id);
+
+CREATE TABLE round_criteria (
+  round_id BIGINT NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  max_score INTEGER NOT NULL,
+  PRIMARY KEY (round_id, position)
+);
+
+CREATE TABLE reviews (
+  id {ID},
+  round_id BIGINT NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
+  project_id TEXT NOT NULL,
+  reviewer_user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  scores TEXT NOT NULL DEFAULT '{}',
+  comment TEXT NOT NULL DEFAULT '',
+  created_at TEXT NOT NULL,
+  UNIQUE (round_id, project_id, reviewer_user_id)
+);
+)sql";
+
 // PostgreSQL has no NOCASE collation: e-mail uniqueness is an index on lower(email).
 constexpr std::string_view kPostgresEmailIndex = "\nCREATE UNIQUE INDEX users_email_key ON users (lower(email));\n";
 
@@ -301,6 +381,8 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   std::vector<Migration> out;
   out.push_back({1, "network", Render(k001, d) + (postgres ? std::string(kPostgresEmailIndex) : "")});
   out.push_back({2, "innovation_cycle", Render(k002, d)});
+  out.push_back({3, "accounts_and_cocreation", Render(k003, d)});
+  out.push_back({4, "programme_workflow", Render(k004, d)});
   return out;
 }
 

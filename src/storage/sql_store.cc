@@ -1163,6 +1163,11 @@ Result<std::vector<Round>> SqlStore::ReadRounds(const std::string& tail, const P
       rp.neighbourhood = p.Str(i, 5);
       x.projects.push_back(std::move(rp));
     }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows c, Q("SELECT name, description, max_score FROM round_criteria "
+                                          "WHERE round_id = $1 ORDER BY position",
+                                          {Int(x.id.value())}));
+    for (size_t i = 0; i < c.size(); ++i)
+      x.criteria.push_back({c.Str(i, 0), c.Str(i, 1), static_cast<int>(c.Int(i, 2))});
   }
   return out;
 }
@@ -1176,6 +1181,15 @@ Status SqlStore::WriteRoundProjects(const Round& r) {
           "category, neighbourhood) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
           {Int(r.id.value()), Int(static_cast<int64_t>(i)), Text(p.project_id), IdOrNull(p.proposal), Text(p.title),
            Int(p.cost_eur), Text(p.category), Text(p.neighbourhood)})
+            .status());
+  }
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_criteria WHERE round_id = $1", {Int(r.id.value())}).status());
+  for (size_t i = 0; i < r.criteria.size(); ++i) {
+    const auto& c = r.criteria[i];
+    WEEFSEL_RETURN_IF_ERROR(
+        Q("INSERT INTO round_criteria (round_id, position, name, description, max_score) "
+          "VALUES ($1, $2, $3, $4, $5)",
+          {Int(r.id.value()), Int(static_cast<int64_t>(i)), Text(c.name), Text(c.description), Int(c.max_score)})
             .status());
   }
   return Status::Ok();
@@ -1560,6 +1574,263 @@ Result<std::vector<domain::RoleGrant>> SqlStore::GrantsOf(UserId user) {
     WEEFSEL_ASSIGN_OR_RETURN(out[i].role, Code(domain::ParseRole(r.Str(i, 0)), "role_grants", user.value()));
     out[i].municipality = MunicipalityId(r.Null(i, 1) ? 0 : r.Int(i, 1));
     out[i].actor = ActorId(r.Null(i, 2) ? 0 : r.Int(i, 2));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sessions and API tokens: account state, written without bumping the data version.
+
+Status SqlStore::PutSession(const StoredSession& s) {
+  if (s.id_hash.empty()) return Status::InvalidArgument("session.id_hash: must not be empty");
+  if (!s.user.valid()) return Status::InvalidArgument("session.user: must name a user");
+  Status st = Transaction([&]() -> Status {
+    return Q("INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, "
+             "$5)",
+             {Text(s.id_hash), Int(s.user.value()), Text(s.created_at), Text(s.last_seen_at), Text(s.expires_at)})
+        .status();
+  });
+  return Explain(st, "session", {{"session.user", "users", s.user.value()}});
+}
+
+Result<StoredSession> SqlStore::GetSession(const std::string& id_hash) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT id_hash, user_id, created_at, last_seen_at, expires_at FROM sessions WHERE id_hash = $1",
+                   {Text(id_hash)}));
+  if (r.empty()) return Status::NotFound("session: no such session");
+  return StoredSession{r.Str(0, 0), UserId(r.Int(0, 1)), r.Str(0, 2), r.Str(0, 3), r.Str(0, 4)};
+}
+
+Status SqlStore::TouchSession(const std::string& id_hash, const std::string& last_seen_at) {
+  return Q("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", {Text(last_seen_at), Text(id_hash)}).status();
+}
+
+Status SqlStore::DeleteSession(const std::string& id_hash) {
+  return Q("DELETE FROM sessions WHERE id_hash = $1", {Text(id_hash)}).status();
+}
+
+Result<int64_t> SqlStore::DeleteSessionsExpiredBy(const std::string& now) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM sessions WHERE expires_at <= $1 RETURNING user_id", {Text(now)}));
+  return static_cast<int64_t>(r.size());
+}
+
+Result<int64_t> SqlStore::Insert(StoredToken& t) {
+  if (t.hash.empty()) return Status::InvalidArgument("token.hash: must not be empty");
+  if (!t.user.valid()) return Status::InvalidArgument("token.user: must name a user");
+  if (Trim(t.name).empty()) return Status::InvalidArgument("token.name: must not be empty");
+  int64_t id = 0;
+  Status st = Transaction([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r, Q("INSERT INTO api_tokens (token_hash, user_id, name, created_at, last_used_at) "
+                     "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                     {Text(t.hash), Int(t.user.value()), Text(t.name), Text(t.created_at), Text(t.last_used_at)}));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(st, "token", {{"token.user", "users", t.user.value()}}));
+  t.id = id;
+  return id;
+}
+
+namespace {
+std::vector<StoredToken> TokenRows(const SqlRows& r) {
+  std::vector<StoredToken> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i)
+    out[i] = StoredToken{r.Int(i, 0), r.Str(i, 1), UserId(r.Int(i, 2)), r.Str(i, 3), r.Str(i, 4), r.Str(i, 5)};
+  return out;
+}
+constexpr const char* kTokenColumns = "SELECT id, token_hash, user_id, name, created_at, last_used_at FROM api_tokens";
+}  // namespace
+
+Result<StoredToken> SqlStore::GetTokenByHash(const std::string& hash) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kTokenColumns) + " WHERE token_hash = $1", {Text(hash)}));
+  if (r.empty()) return Status::NotFound("token: no such API token");
+  return TokenRows(r)[0];
+}
+
+Status SqlStore::TouchToken(int64_t id, const std::string& last_used_at) {
+  return Q("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", {Text(last_used_at), Int(id)}).status();
+}
+
+Result<std::vector<StoredToken>> SqlStore::TokensOf(UserId user) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q(std::string(kTokenColumns) + " WHERE user_id = $1 ORDER BY id", {Int(user.value())}));
+  return TokenRows(r);
+}
+
+Status SqlStore::DeleteToken(int64_t id) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM api_tokens WHERE id = $1 RETURNING id", {Int(id)}));
+  if (r.empty()) return Status::NotFound("token " + std::to_string(id) + " does not exist");
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Comments and supports.
+
+Result<int64_t> SqlStore::Insert(domain::Comment& c) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
+  int64_t id = 0;
+  Status st = Write([&]() -> Status {
+    if (c.parent > 0) {
+      WEEFSEL_ASSIGN_OR_RETURN(SqlRows p, Q("SELECT proposal_id FROM comments WHERE id = $1", {Int(c.parent)}));
+      if (p.empty())
+        return Status::InvalidArgument("comment.parent: comment " + std::to_string(c.parent) + " does not exist");
+      if (p.Int(0, 0) != c.proposal.value())
+        return Status::InvalidArgument("comment.parent: comment " + std::to_string(c.parent) +
+                                       " is on another proposal");
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO comments (proposal_id, parent_id, author_user_id, text, "
+                                          "created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                                          {Int(c.proposal.value()), c.parent > 0 ? Int(c.parent) : SqlValue{},
+                                           IdOrNull(c.author), Text(c.text), Text(c.created_at)}));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  });
+  std::vector<FkRef> refs{{"comment.proposal", "proposals", c.proposal.value()}};
+  if (c.author.valid()) refs.push_back({"comment.author", "users", c.author.value()});
+  WEEFSEL_RETURN_IF_ERROR(Explain(st, "comment", refs));
+  c.id = id;
+  return id;
+}
+
+Result<std::vector<domain::Comment>> SqlStore::CommentsOf(ProposalId proposal) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT c.id, c.proposal_id, c.parent_id, c.author_user_id, COALESCE(u.display_name, ''), c.text, "
+                   "c.created_at FROM comments c LEFT JOIN users u ON u.id = c.author_user_id "
+                   "WHERE c.proposal_id = $1 ORDER BY c.id",
+                   {Int(proposal.value())}));
+  std::vector<domain::Comment> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    auto& c = out[i];
+    c.id = r.Int(i, 0);
+    c.proposal = ProposalId(r.Int(i, 1));
+    c.parent = r.Null(i, 2) ? 0 : r.Int(i, 2);
+    c.author = UserId(r.Null(i, 3) ? 0 : r.Int(i, 3));
+    c.author_name = r.Str(i, 4);
+    c.text = r.Str(i, 5);
+    c.created_at = r.Str(i, 6);
+  }
+  return out;
+}
+
+Result<int64_t> SqlStore::AddSupport(ProposalId proposal, UserId user, const std::string& at) {
+  int64_t count = 0;
+  Status st = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows seen, Q("SELECT 1 FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2",
+                                             {Int(proposal.value()), Int(user.value())}));
+    if (!seen.empty())
+      return Status::AlreadyExists("support: user " + std::to_string(user.value()) + " already supports proposal " +
+                                   std::to_string(proposal.value()));
+    WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO proposal_supports (proposal_id, user_id, created_at) VALUES ($1, $2, $3)",
+                              {Int(proposal.value()), Int(user.value()), Text(at)})
+                                .status());
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("UPDATE proposals SET supports = supports + 1 WHERE id = $1 RETURNING supports", {Int(proposal.value())}));
+    if (r.empty()) return Status::NotFound("proposal " + std::to_string(proposal.value()) + " does not exist");
+    count = r.Int(0, 0);
+    return Status::Ok();
+  });
+  if (st.code() == StatusCode::kAlreadyExists && !StartsWith(st.message(), "support:"))
+    return Status::AlreadyExists("support: user " + std::to_string(user.value()) + " already supports proposal " +
+                                 std::to_string(proposal.value()));
+  WEEFSEL_RETURN_IF_ERROR(Explain(
+      st, "support", {{"support.proposal", "proposals", proposal.value()}, {"support.user", "users", user.value()}}));
+  return count;
+}
+
+Result<bool> SqlStore::HasSupported(ProposalId proposal, UserId user) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT 1 FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2",
+                                        {Int(proposal.value()), Int(user.value())}));
+  return !r.empty();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The audit log and reviews.
+
+Result<int64_t> SqlStore::Append(AuditEntry& e) {
+  if (e.entity.empty() || e.action.empty()) return Status::InvalidArgument("audit: entity and action are required");
+  int64_t id = 0;
+  WEEFSEL_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r, Q("INSERT INTO audit_log (at, user_id, municipality_id, entity, entity_id, action, before_json, "
+                     "after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                     {Text(e.at), IdOrNull(e.user), IdOrNull(e.municipality), Text(e.entity), Int(e.entity_id),
+                      Text(e.action), Text(e.before), Text(e.after)}));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  }));
+  e.id = id;
+  return id;
+}
+
+Result<std::vector<AuditEntry>> SqlStore::AuditOf(const std::string& entity, int64_t entity_id) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT id, at, user_id, municipality_id, entity, entity_id, action, before_json, after_json "
+                   "FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id",
+                   {Text(entity), Int(entity_id)}));
+  std::vector<AuditEntry> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    auto& e = out[i];
+    e.id = r.Int(i, 0);
+    e.at = r.Str(i, 1);
+    e.user = UserId(r.Null(i, 2) ? 0 : r.Int(i, 2));
+    e.municipality = MunicipalityId(r.Null(i, 3) ? 0 : r.Int(i, 3));
+    e.entity = r.Str(i, 4);
+    e.entity_id = r.Int(i, 5);
+    e.action = r.Str(i, 6);
+    e.before = r.Str(i, 7);
+    e.after = r.Str(i, 8);
+  }
+  return out;
+}
+
+Result<int64_t> SqlStore::PutReview(domain::Review& r) {
+  WEEFSEL_ASSIGN_OR_RETURN(Round round, GetRound(r.round));
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(r, round));
+  if (!r.reviewer.valid()) return Status::InvalidArgument("review.reviewer: must name a user");
+  nlohmann::json scores = nlohmann::json::object();
+  for (const auto& [name, score] : r.scores) scores[name] = score;
+  int64_t id = 0;
+  Status st = Write([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM reviews WHERE round_id = $1 AND project_id = $2 AND reviewer_user_id = $3",
+                              {Int(r.round.value()), Text(r.project_id), Int(r.reviewer.value())})
+                                .status());
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows rows, Q("INSERT INTO reviews (round_id, project_id, reviewer_user_id, scores, comment, created_at) "
+                        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                        {Int(r.round.value()), Text(r.project_id), Int(r.reviewer.value()),
+                         Text(scores.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)), Text(r.comment),
+                         Text(r.created_at)}));
+    id = rows.Int(0, 0);
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(st, "review", {{"review.reviewer", "users", r.reviewer.value()}}));
+  r.id = id;
+  return id;
+}
+
+Result<std::vector<domain::Review>> SqlStore::ReviewsOf(RoundId round) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q("SELECT id, round_id, project_id, reviewer_user_id, scores, comment, created_at "
+                             "FROM reviews WHERE round_id = $1 ORDER BY project_id, reviewer_user_id",
+                             {Int(round.value())}));
+  std::vector<domain::Review> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    auto& v = out[i];
+    v.id = r.Int(i, 0);
+    v.round = RoundId(r.Int(i, 1));
+    v.project_id = r.Str(i, 2);
+    v.reviewer = UserId(r.Int(i, 3));
+    nlohmann::json j = nlohmann::json::parse(r.Str(i, 4), nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object()) return Corrupt("reviews", v.id, "scores is not a JSON object");
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (!it.value().is_number_integer())
+        return Corrupt("reviews", v.id, "score of '" + it.key() + "' is not an integer");
+      v.scores[it.key()] = it.value().get<int>();
+    }
+    v.comment = r.Str(i, 5);
+    v.created_at = r.Str(i, 6);
   }
   return out;
 }

@@ -83,6 +83,27 @@ class SqlStore final : public Store {
   Status Revoke(const domain::RoleGrant& g) override;
   Result<std::vector<domain::RoleGrant>> GrantsOf(UserId user) override;
 
+  Status PutSession(const StoredSession& s) override;
+  Result<StoredSession> GetSession(const std::string& id_hash) override;
+  Status TouchSession(const std::string& id_hash, const std::string& last_seen_at) override;
+  Status DeleteSession(const std::string& id_hash) override;
+  Result<int64_t> DeleteSessionsExpiredBy(const std::string& now) override;
+  Result<int64_t> Insert(StoredToken& t) override;
+  Result<StoredToken> GetTokenByHash(const std::string& hash) override;
+  Status TouchToken(int64_t id, const std::string& last_used_at) override;
+  Result<std::vector<StoredToken>> TokensOf(UserId user) override;
+  Status DeleteToken(int64_t id) override;
+
+  Result<int64_t> Insert(domain::Comment& c) override;
+  Result<std::vector<domain::Comment>> CommentsOf(ProposalId proposal) override;
+  Result<int64_t> AddSupport(ProposalId proposal, UserId user, const std::string& at) override;
+  Result<bool> HasSupported(ProposalId proposal, UserId user) override;
+
+  Result<int64_t> Append(AuditEntry& e) override;
+  Result<std::vector<AuditEntry>> AuditOf(const std::string& entity, int64_t entity_id) override;
+  Result<int64_t> PutReview(domain::Review& r) override;
+  Result<std::vector<domain::Review>> ReviewsOf(RoundId round) override;
+
  private:
   explicit SqlStore(std::unique_ptr<SqlConnection> conn) : conn_(std::move(conn)) {}
 

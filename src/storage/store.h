@@ -54,6 +54,38 @@ struct Counts {
           ballots = 0, experiments = 0, users = 0;
 };
 
+// A signed-in session, stored by the BLAKE2b hash of its id only (the id itself is the cookie).
+// The CSRF token is derived from the id (service/accounts.h), so it is not stored.
+struct StoredSession {
+  std::string id_hash;  // hex
+  UserId user;
+  std::string created_at, last_seen_at, expires_at;  // ISO 8601 UTC ("2026-11-29T09:38:01Z")
+};
+
+// An API token, stored by the BLAKE2b hash of the token only.
+struct StoredToken {
+  int64_t id = 0;
+  std::string hash;  // hex
+  UserId user;
+  std::string name;
+  std::string created_at;
+  std::string last_used_at;  // empty until first used
+};
+
+// One line of the audit log: who changed what, when, with the entity before and after (JSON
+// text; empty when there is no before or after). The log outlives accounts and entities, so it has
+// no foreign keys.
+struct AuditEntry {
+  int64_t id = 0;
+  std::string at;               // ISO 8601 UTC
+  UserId user;                  // unset for changes made by the system
+  MunicipalityId municipality;  // whose officers may read it
+  std::string entity;           // "challenge", "round", "proposal", ...
+  int64_t entity_id = 0;
+  std::string action;  // "create", "update", "phase", "status", ...
+  std::string before, after;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -130,6 +162,38 @@ class Store {
   virtual Status Grant(const domain::RoleGrant& g) = 0;
   virtual Status Revoke(const domain::RoleGrant& g) = 0;
   virtual Result<std::vector<domain::RoleGrant>> GrantsOf(UserId user) = 0;
+
+  // Sessions and API tokens (migration 3). They are account state, not open data: writing them
+  // does not change DataVersion(). Deleting a user deletes their sessions and tokens.
+  virtual Status PutSession(const StoredSession& s) = 0;                     // AlreadyExists on a taken hash
+  virtual Result<StoredSession> GetSession(const std::string& id_hash) = 0;  // NotFound
+  virtual Status TouchSession(const std::string& id_hash, const std::string& last_seen_at) = 0;
+  virtual Status DeleteSession(const std::string& id_hash) = 0;                 // absent: OK
+  virtual Result<int64_t> DeleteSessionsExpiredBy(const std::string& now) = 0;  // expires_at <= now; returns count
+  virtual Result<int64_t> Insert(StoredToken& t) = 0;                           // assigns t.id
+  virtual Result<StoredToken> GetTokenByHash(const std::string& hash) = 0;      // NotFound
+  virtual Status TouchToken(int64_t id, const std::string& last_used_at) = 0;
+  virtual Result<std::vector<StoredToken>> TokensOf(UserId user) = 0;  // oldest first
+  virtual Status DeleteToken(int64_t id) = 0;                          // NotFound
+
+  // Comments on proposals (oldest first), with replies through `parent` (a comment of the same
+  // proposal). The author's display name is filled in on read.
+  virtual Result<int64_t> Insert(domain::Comment& c) = 0;
+  virtual Result<std::vector<domain::Comment>> CommentsOf(ProposalId proposal) = 0;
+
+  // Supports: one per user per proposal (AlreadyExists on a second). AddSupport also counts it in
+  // proposals.supports in the same transaction and returns the new count.
+  virtual Result<int64_t> AddSupport(ProposalId proposal, UserId user, const std::string& at) = 0;
+  virtual Result<bool> HasSupported(ProposalId proposal, UserId user) = 0;
+
+  // The audit log (migration 4): appended in the transaction of the change it records; never
+  // updated. Writing it does not change DataVersion() on its own.
+  virtual Result<int64_t> Append(AuditEntry& e) = 0;
+  virtual Result<std::vector<AuditEntry>> AuditOf(const std::string& entity, int64_t entity_id) = 0;  // oldest first
+
+  // Reviews (migration 4): one per reviewer per project of a round; PutReview replaces it.
+  virtual Result<int64_t> PutReview(domain::Review& r) = 0;
+  virtual Result<std::vector<domain::Review>> ReviewsOf(RoundId round) = 0;  // by project, then reviewer
 };
 
 }  // namespace weefsel::storage
