@@ -1,5 +1,7 @@
-// The fabric map in a real browser: it renders every actor of the demo city, a click on a node
-// opens that actor with its ties, and the list view offers the same data by keyboard.
+// The fabric map in a real browser: it renders every actor of the demo city at the positions the
+// server computed, a click on a node opens that actor with its ties, the list view offers the same
+// data by keyboard; for one municipality the weave suggestions are drawn and listed, the health
+// history is charted and tabled, and the GraphML download works.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, startBrowser, go, shot, prerequisites } from "./harness.mjs";
@@ -68,4 +70,59 @@ test("the fabric map renders the demo city's actors and a click opens an actor",
   await page.keyboard.press("Enter");
   await page.locator("#actor-panel").getByRole("heading", { level: 2, name: firstName }).waitFor();
   assert.ok(await page.evaluate(() => document.activeElement?.id === "actor-panel"), "focus moves to the opened actor");
+});
+
+test("one municipality: server communities, weave suggestions, health over time, GraphML", { skip: missing.join(", ") || false }, async () => {
+  const m = await fetch(`${server.base}/api/v1/municipalities/1/fabric/map`).then((r) => r.json());
+  await go(page, server.base, "/fabric?municipality=1");
+  await page.waitForFunction(() => document.querySelector("#fabric-map")?.dataset.rendered);
+  assert.equal(Number(await page.locator("#fabric-map").getAttribute("data-rendered")), m.actors.length);
+  // Positions and communities are the server's: the node's position follows the map's x/y and
+  // actors the server put together share a colour.
+  const check = await page.evaluate((actors) => {
+    const g = window.weefselFabric.sigma.getGraph();
+    const colourOf = new Map();
+    let sameColour = true, ordered = 0, pairs = 0;
+    const nonIsolates = actors.filter((a) => a.role !== "isolate");
+    for (const a of nonIsolates) {
+      const c = g.getNodeAttribute(String(a.id), "color");
+      if (colourOf.has(a.community) && colourOf.get(a.community) !== c) sameColour = false;
+      colourOf.set(a.community, c);
+    }
+    for (let i = 1; i < actors.length; i++) {
+      const [p, q] = [actors[i - 1], actors[i]];
+      if (p.x === q.x) continue;
+      pairs++;
+      if ((p.x < q.x) === (g.getNodeAttribute(String(p.id), "x") < g.getNodeAttribute(String(q.id), "x"))) ordered++;
+    }
+    return { sameColour, ordered, pairs };
+  }, m.actors);
+  assert.ok(check.sameColour, "one colour per server community");
+  assert.equal(check.ordered, check.pairs, "x positions keep the server's order");
+  const brokers = m.actors.filter((a) => a.role === "broker").length;
+  assert.match(await page.locator("main p[role=status]").first().innerText(), new RegExp(`${brokers} makelaars`));
+  // Weave suggestions: the list and the dashed lines.
+  const w = await fetch(`${server.base}/api/v1/municipalities/1/fabric/weave?k=10`).then((r) => r.json());
+  const items = page.locator("ol.weave > li");
+  assert.equal(await items.count(), w.suggestions.length);
+  assert.ok(w.suggestions.length > 0, "the demo city has weave suggestions");
+  assert.equal(await page.evaluate(() => window.weefselFabric.weave), w.suggestions.length, "each suggestion is drawn");
+  const firstItem = await items.first().innerText();
+  assert.ok(firstItem.includes(w.suggestions[0].from.name) && firstItem.includes(w.suggestions[0].to.name));
+  assert.match(firstItem, /winst \+/);
+  assert.ok(await page.locator("canvas.weave-layer").count() === 1, "the dashed layer is on the map");
+  // Health per month: a table with the server's months.
+  const hist = await fetch(`${server.base}/api/v1/municipalities/1/fabric/health`).then((r) => r.json());
+  await page.getByText("Tabel met de cijfers per maand").click();
+  const healthRows = page.locator("section[aria-labelledby=h-health] tbody tr");
+  assert.equal(await healthRows.count(), hist.months.length);
+  assert.equal(await healthRows.last().locator("th").innerText(), hist.months[hist.months.length - 1].month);
+  // GraphML download.
+  const link = page.getByRole("link", { name: "Download als GraphML" });
+  const href = await link.getAttribute("href");
+  const res = await page.evaluate((u) => fetch(u).then(async (r) => ({ status: r.status, type: r.headers.get("content-type"), head: (await r.text()).slice(0, 200) })), href);
+  assert.equal(res.status, 200);
+  assert.match(res.type, /graphml/);
+  assert.match(res.head, /<graphml/);
+  await shot(page, "fabric-municipality");
 });

@@ -50,13 +50,36 @@ test("a resident votes in an open round within its limits and sees the result af
   await page.getByText("Uw stem is opgeslagen.", { exact: false }).first().waitFor();
   const ballot = await page.evaluate((id) => fetch(`/api/v1/rounds/${id}/ballot`).then((r) => r.json()), round.id);
   assert.deepEqual(ballot.entries.map((e) => e.project_id).sort(), ["p1", "p2"]);
-  // The officer closes voting; the resident sees the results section.
+  // Before closing, residents see no results.
+  assert.equal(await page.getByRole("heading", { level: 2, name: "Uitslag" }).count(), 0, "no results while voting is open");
+  // The officer closes voting; the resident sees the result with why each project was funded or not.
   await officer.post(`/rounds/${round.id}/phase`, { phase: "allocation" });
   await go(page, server.base, `/rounds/${round.id}`);
   await page.getByRole("heading", { level: 2, name: "Uitslag" }).waitFor();
   assert.equal(await page.locator('.phases [aria-current="step"]').innerText().then((s) => s.split("\n")[0].trim()), "Toewijzen");
   assert.equal(await page.getByRole("button", { name: "Stem uitbrengen" }).count(), 0, "no voting after closing");
+  const results = await page.evaluate((id) => fetch(`/api/v1/rounds/${id}/results`).then((r) => r.json()), round.id);
+  assert.ok(results.winners.includes("p1") && results.winners.includes("p2"), "the one ballot's projects fit the budget together");
+  assert.ok(results.spent_eur <= 100000);
+  const rows = page.locator("table.results tbody tr");
+  assert.equal(await rows.count(), 4);
+  for (const p of results.projects) {
+    const row = page.locator(`table.results tr[data-project="${p.project_id}"]`);
+    const outcome = await row.locator("td").nth(2).innerText();
+    const why = await row.locator("td.why").innerText();
+    assert.match(outcome, p.funded ? /✔ gefinancierd/ : /✘ niet gefinancierd/, `${p.project_id}: outcome`);
+    assert.match(why, p.funded ? /^Gefinancierd/ : /^Niet gefinancierd/, `${p.project_id}: why, in Dutch (${why})`);
+    assert.equal(await row.locator("td.why").getAttribute("data-verdict"), p.verdict.code);
+  }
+  const spent = new Intl.NumberFormat("nl-NL", { style: "currency", currency: "EUR", maximumFractionDigits: 0 }).format(results.spent_eur);
+  await page.getByText(`${results.winners.length} projecten gefinancierd voor ${spent} van het budget van`, { exact: false }).waitFor();
   await shot(page, "flow-resident-result");
+  // In English, the same reasons are worded in English.
+  await page.getByRole("button", { name: "Switch to English" }).click();
+  await page.getByRole("heading", { level: 2, name: "Results" }).waitFor();
+  assert.match(await page.locator(`table.results tr[data-project="p1"] td.why`).innerText(), /^Funded/);
+  await page.getByRole("button", { name: "Wissel naar Nederlands" }).click();
+  await page.getByRole("heading", { level: 2, name: "Uitslag" }).waitFor();
 });
 
 let coalitionId = 0;
@@ -77,12 +100,28 @@ test("an officer posts a challenge and sees proposed coalitions with their reaso
   await page.getByRole("heading", { name: "Passende organisaties" }).waitFor();
   // Matched actors with their reasons, when the server offers matching (else the page says so).
   const openapi = await page.evaluate(() => fetch("/api/v1/openapi.json").then((r) => r.json()));
-  if (openapi.paths["/api/v1/challenges/{id}/matches"]) {
-    const first = page.locator("ol.matches > li").first();
-    await first.waitFor();
-    assert.ok(await first.locator("ul.reasons li").count() > 0, "a matched actor comes with its reasons");
+  assert.ok(openapi.paths["/api/v1/challenges/{id}/matches"], "the server offers matching");
+  const first = page.locator("ol.matches > li").first();
+  await first.waitFor();
+  assert.ok(await first.locator("ul.reasons li").count() > 0, "a matched actor comes with its reasons");
+  // The reasons are worded in Dutch from their codes, not the server's English text.
+  const reasons = await page.locator("ol.matches ul.reasons li").allInnerTexts();
+  const codes = await page.locator("ol.matches ul.reasons li").evaluateAll((els) => els.map((e) => e.dataset.code));
+  assert.ok(codes.every((c) => c), "every reason has a code");
+  for (const r of reasons) assert.doesNotMatch(r, /\b(text relevance|works on|based in|step\(s\)|past coalition|has worked|moved up)\b/, `reason in Dutch: ${r}`);
+  // Coalitions proposed by the team engine: teams with who covers what, or the requirement that cannot be met.
+  assert.ok(openapi.paths["/api/v1/challenges/{id}/coalition-suggestions"], "the server offers coalition suggestions");
+  const sugg = page.locator("section.suggestions");
+  await sugg.getByRole("heading", { name: "Coalities voorgesteld door weefsel" }).waitFor();
+  await sugg.locator("article.suggestion, .infeasible").first().waitFor();
+  const teams = await sugg.locator("article.suggestion").count();
+  if (teams) {
+    const t1 = sugg.locator("article.suggestion").first();
+    assert.match(await t1.locator(".explanation").innerText(), /Dekt \d+ van de \d+ gevraagde kwaliteiten/);
+    assert.ok(await t1.locator("tbody tr").count() >= 1, "a team has members");
+    assert.ok(await t1.locator("tbody td").count() > 0, "each member with its sector and what it covers");
   } else {
-    await page.getByText("Deze server biedt (nog) geen automatische matching").waitFor();
+    assert.match(await sugg.locator(".infeasible").innerText(), /Geen coalitie mogelijk/);
   }
   // Propose a coalition: the member's own organisation (actor 1) and one found by search.
   await page.getByText("Zelf een coalitie voorstellen").click();

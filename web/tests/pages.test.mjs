@@ -19,6 +19,12 @@ before(async () => {
   const officer = await apiAs(server.base, "officer");
   const member = await apiAs(server.base, "member");
   ids.round = (await openRound(officer)).id;
+  // A closed round with a few ballots, for the results page.
+  const closed = await openRound(officer, { name: "Buurtbudget Zuid 2027" });
+  const resident = await apiAs(server.base, "resident");
+  await resident.put(`/rounds/${closed.id}/ballot`, { entries: [{ project_id: "p1", points: 1 }, { project_id: "p3", points: 1 }] });
+  await officer.post(`/rounds/${closed.id}/phase`, { phase: "allocation" });
+  ids.results = closed.id;
   const co = await officer.post("/challenges/1/coalitions", { members: [{ actor: 1 }, { actor: 2 }], explanation: "Samen bereiken zij gezinnen eerder." });
   ids.coalition = co.id;
   await officer.post(`/coalitions/${co.id}/invite`, { actor: 1 });
@@ -38,7 +44,8 @@ after(async () => { await browser?.close(); await server?.stop(); });
 const PAGES = () => [
   ["home", "/", null], ["challenges", "/challenges", null], ["challenge", "/challenges/1", null], ["challenge-new", "/challenges/new", "officer"],
   ["actors", "/actors", null], ["actor", "/actors/1", "member"], ["coalition", `/coalitions/${ids.coalition}`, "member"],
-  ["rounds", "/rounds", null], ["round-ballot", `/rounds/${ids.round}`, "resident"], ["experiments", "/experiments", null],
+  ["rounds", "/rounds", null], ["round-ballot", `/rounds/${ids.round}`, "resident"], ["round-results", `/rounds/${ids.results}`, null],
+  ["challenge-officer", "/challenges/1", "officer"], ["experiments", "/experiments", null],
   ["experiment", `/experiments/${ids.experiment}`, null], ["fabric", "/fabric", null], ["compare", "/compare", null],
   ["login", "/login", null], ["register", "/register", null], ["account", "/account", "resident"], ["admin", "/admin", "admin"],
 ];
@@ -55,6 +62,7 @@ for (const locale of ["nl", "en"]) {
       await setLocale(page, server.base, locale);
       await go(page, server.base, path);
       if (path === "/fabric" || path === "/compare") await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
+      if (path === "/fabric") await page.locator("section[aria-labelledby=h-health] canvas, section[aria-labelledby=h-health] .notice, section[aria-labelledby=h-health] .error").first().waitFor();
       assert.equal(await page.evaluate(() => document.documentElement.lang), locale, `${path}: html lang`);
       assert.equal(await page.locator("main h1").count(), 1, `${path}: one h1`);
       const unlabeled = await page.evaluate(() => [...document.querySelectorAll("main input, main select, main textarea")]

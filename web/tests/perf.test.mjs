@@ -4,8 +4,8 @@
 //  - FABRIC_FPS: frames per second while a person drags (pans) the fabric map of a city of
 //    WEEFSEL_FPS_ACTORS actors (default 5000), counted with requestAnimationFrame.
 // Thresholds: the board within WEEFSEL_BOARD_MAX_MS (default 1000) and the map at least
-// WEEFSEL_FPS_MIN fps (default 5: Chromium draws WebGL on the CPU with SwiftShader here, on a
-// shared 2-core machine; raise it on a machine with a GPU) while panning.
+// WEEFSEL_FPS_MIN fps (default 10; Chromium draws WebGL on the CPU with SwiftShader here, on a
+// shared 2-core machine, so a machine with a GPU does better) while panning.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, startBrowser, shot, prerequisites } from "./harness.mjs";
@@ -72,7 +72,7 @@ test("the fabric map of a large city pans smoothly (frames per second)", { skip:
     const edges = await p.evaluate(() => window.weefselFabric.edges);
     console.log(`FABRIC_FPS actors=${nodes} edges=${edges} fps=${fps.toFixed(1)} (drag ${elapsed.toFixed(1)} s, ${i} mouse moves) fetch_ms=${fetchMs} layout_ms=${layoutMs} first_draw_ms=${drawMs}`);
     await shot(p, "fabric-map-5000");
-    const min = Number(process.env.WEEFSEL_FPS_MIN ?? 5);
+    const min = Number(process.env.WEEFSEL_FPS_MIN ?? 10);
     assert.ok(fps >= min, `the map keeps at least ${min} fps while panning (${fps.toFixed(1)} fps)`);
     await p.close();
   } finally { await big.stop(); }

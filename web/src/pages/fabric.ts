@@ -114,6 +114,11 @@ export async function fabric({ main, query: q }: Ctx): Promise<void> {
     nodeReducer: (n, d) => (n === selected && selectedLook ? selectedLook : d),
     edgeReducer: (e, d) => (selected !== null && f.graph.hasExtremity(e, selected) ? selectedEdge : d),
   });
+  // Hover picking reads a pixel back from the GPU on every mouse move, which stalls a software
+  // renderer; while the map is dragged nothing can be hovered, so skip it then.
+  const captor = renderer.getMouseCaptor();
+  const pick = (renderer as any).getNodeAtPosition.bind(renderer);
+  (renderer as any).getNodeAtPosition = (p: unknown) => (captor.isMouseDown ? null : pick(p));
   window.weefselFabric = { sigma: renderer, nodes: f.graph.order, edges: f.graph.size, weave: 0 };
   container.dataset.rendered = String(f.graph.order);
   container.dataset.loadMs = String(Math.round(tLoaded - t0));

@@ -33,9 +33,11 @@ export function reasonText(r: Reason): string {
     case "theme":
       if (v !== undefined) return t("reason.theme", { pct: pct(v) }) + cut;
       break;
-    case "area":
-      if (v !== undefined) return v >= 1 ? t("reason.areaSame") : t("reason.areaNeighbour");
+    case "area": {
+      const same = typeof r.params?.same_municipality === "boolean" ? r.params.same_municipality : v !== undefined ? v >= 1 : undefined;
+      if (same !== undefined) return same ? t("reason.areaSame") : t("reason.areaNeighbour");
       break;
+    }
     case "closeness": {
       const steps = param(r, "steps") ?? (v ? Math.round(1 / v) : undefined);
       if (steps !== undefined) return t(steps === 1 ? "reason.closenessOne" : "reason.closeness", { n: steps });
