@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "service/demo.h"
+#include "service/open_data.h"
 #include "service/transfer.h"
 #include "storage/store.h"
 
@@ -78,11 +79,30 @@ void RegisterStoreCommands(CLI::App& app) {
     return 0;
   });
 
-  auto* ex = app.add_subcommand("export", "Export municipalities, actors, ties or challenges as CSV or JSON");
+  static std::string open_data_dir;
+  auto* ex = app.add_subcommand(
+      "export",
+      "Export municipalities, actors, ties or challenges as CSV or JSON, or with --open-data DIR every public "
+      "entity (CSV and JSON, closed rounds as .pb with anonymous ballots, the fabric as GraphML; no personal data)");
   AddDb(ex, opts);
-  ex->add_option("kind", kind, "municipalities | actors | ties | challenges")->required();
-  ex->add_option("file", file, "a .csv or .json file")->required();
+  auto* kind_opt = ex->add_option("kind", kind, "municipalities | actors | ties | challenges");
+  auto* file_opt = ex->add_option("file", file, "a .csv or .json file");
+  auto* od = ex->add_option("--open-data", open_data_dir, "write the open-data export into this new directory");
+  od->excludes(kind_opt)->excludes(file_opt);
   SetAction(ex, [] {
+    if (!open_data_dir.empty()) {
+      auto store = storage::Store::Open(opts.db);
+      if (!store.ok()) return Fail(store.status());
+      auto r = service::ExportOpenData(**store, open_data_dir);
+      if (!r.ok()) return Fail(r.status());
+      std::cout << "exported open data to " << open_data_dir << ": " << r->files.size() << " files, " << r->records
+                << " records, " << r->rounds_exported << " closed rounds as .pb";
+      if (r->rounds_withheld > 0) std::cout << " (" << r->rounds_withheld << " rounds still open: ballots withheld)";
+      std::cout << "\n";
+      return 0;
+    }
+    if (kind.empty() || file.empty())
+      return Fail(Status::InvalidArgument("export: give KIND and FILE, or --open-data DIR"));
     auto k = service::ParseEntityKind(kind);
     if (!k.ok()) return Fail(k.status());
     auto store = storage::Store::Open(opts.db);

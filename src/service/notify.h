@@ -1,0 +1,75 @@
+// service/notify.h: notifications by e-mail as one daily digest per user, and the SMTP sender.
+//
+// Users of civic platforms complain most about message floods, so weefsel never sends a message per
+// event: the events of a day (an invitation, a comment on your proposal, a phase change of a round
+// you voted in) are gathered into one digest per user, grouped by kind, newest first, in the user's
+// language. BuildDigests is pure. SmtpSender speaks plain SMTP (RFC 5321: EHLO, MAIL, RCPT, DATA with
+// dot-stuffing, QUIT) to a relay given by flags, typically the municipality's own mail relay on
+// localhost; it does not do TLS itself (put a local relay such as Postfix in front of a remote one).
+// Thread-safety: BuildDigests is pure; an SmtpSender holds only its options and may be used from
+// one thread at a time (each Send opens its own connection).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/ids.h"
+#include "base/status.h"
+
+namespace weefsel::service {
+
+// Something a user should hear about.
+struct NotificationEvent {
+  UserId user;
+  std::string at;     // ISO 8601 UTC, "2026-11-29T10:15:00Z"
+  std::string kind;   // "invitation", "comment", "phase", "result", "review", "milestone", ...
+  std::string title;  // one line, already in the user's language
+  std::string link;   // path on the platform, "/coalitions/12"
+};
+
+struct Recipient {
+  UserId user;
+  std::string email;
+  std::string name;
+  std::string language = "nl";  // "nl" or "en"
+};
+
+struct MailMessage {
+  std::string to;
+  std::string to_name;
+  std::string subject;
+  std::string body;  // plain text, UTF-8, '\n' line ends
+};
+
+struct DigestOptions {
+  std::string day;                                 // "2026-11-29": events whose `at` starts with it
+  std::string base_url = "http://127.0.0.1:8080";  // links are made absolute with it
+  size_t max_items_per_kind = 20;                  // more are summarised as "and N more"
+};
+
+// One message per recipient who has at least one event on `options.day`; recipients without events
+// get nothing, events of unknown users are ignored. Output is ordered by recipient email.
+std::vector<MailMessage> BuildDigests(const std::vector<NotificationEvent>& events,
+                                      const std::vector<Recipient>& recipients, const DigestOptions& options);
+
+struct SmtpOptions {
+  std::string host = "127.0.0.1";
+  int port = 25;
+  std::string from = "weefsel@localhost";
+  std::string helo = "weefsel.localhost";
+  int timeout_ms = 10000;
+};
+
+class SmtpSender {
+ public:
+  explicit SmtpSender(SmtpOptions options) : options_(std::move(options)) {}
+  // Delivers one message; Unavailable when the relay cannot be reached, Internal with the server's
+  // reply when it refuses (the caller keeps the message in its outbox and retries later).
+  Status Send(const MailMessage& message) const;
+
+ private:
+  SmtpOptions options_;
+};
+
+}  // namespace weefsel::service

@@ -1,0 +1,375 @@
+#include "service/open_data.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <system_error>
+#include <unordered_map>
+
+#include "base/csv.h"
+#include "base/strings.h"
+#include "domain/vocabulary.h"
+#include "fabric/export.h"
+#include "fabric/fabric.h"
+#include "fund/instance.h"
+#include "fund/pabulib.h"
+
+namespace weefsel::service {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kRemoved = "[verwijderd]";
+
+// One table of the export: a CSV file and a JSON file with the same rows.
+struct Table {
+  std::string name;
+  std::string description;
+  std::vector<std::pair<std::string, std::string>> fields;  // name, Frictionless type
+  std::vector<std::vector<json>> rows;
+};
+
+std::string CellText(const json& v) {
+  if (v.is_null()) return "";
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_array()) {
+    std::vector<std::string> parts;
+    for (const auto& e : v) parts.push_back(CellText(e));
+    return Join(parts, ";");
+  }
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  return v.dump();
+}
+
+std::string Num(double v) {
+  char buf[64];
+  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, p);
+}
+
+json IdOrNull(int64_t id) { return id > 0 ? json(id) : json(nullptr); }
+
+class Writer {
+ public:
+  explicit Writer(fs::path dir) : dir_(std::move(dir)) {}
+
+  Status WriteTable(const Table& t, OpenDataReport& report) {
+    std::vector<std::string> header;
+    header.reserve(t.fields.size());
+    for (const auto& f : t.fields) header.push_back(f.first);
+    std::string csv = CsvLine(header);
+    json arr = json::array();
+    for (const auto& row : t.rows) {
+      std::vector<std::string> cells;
+      json obj = json::object();
+      for (size_t i = 0; i < row.size(); ++i) {
+        cells.push_back(CellText(row[i]));
+        obj[t.fields[i].first] = row[i];
+      }
+      csv += CsvLine(cells);
+      arr.push_back(std::move(obj));
+    }
+    WEEFSEL_RETURN_IF_ERROR(Write(t.name + ".csv", csv, report));
+    WEEFSEL_RETURN_IF_ERROR(Write(t.name + ".json", arr.dump(1) + "\n", report));
+    report.records += static_cast<int64_t>(t.rows.size());
+    json schema = json::array();
+    for (const auto& f : t.fields) schema.push_back({{"name", f.first}, {"type", f.second}});
+    resources_.push_back({{"name", t.name},
+                          {"path", t.name + ".csv"},
+                          {"format", "csv"},
+                          {"mediatype", "text/csv"},
+                          {"description", t.description},
+                          {"schema", {{"fields", schema}}}});
+    resources_.push_back({{"name", t.name + "-json"},
+                          {"path", t.name + ".json"},
+                          {"format", "json"},
+                          {"mediatype", "application/json"},
+                          {"description", t.description + " (the same rows as JSON)"}});
+    return Status::Ok();
+  }
+
+  Status WriteResource(const std::string& name, const std::string& content, const std::string& format,
+                       const std::string& mediatype, const std::string& description, OpenDataReport& report) {
+    WEEFSEL_RETURN_IF_ERROR(Write(name, content, report));
+    std::string id = name;
+    std::replace(id.begin(), id.end(), '/', '-');
+    std::replace(id.begin(), id.end(), '.', '-');
+    resources_.push_back(
+        {{"name", id}, {"path", name}, {"format", format}, {"mediatype", mediatype}, {"description", description}});
+    return Status::Ok();
+  }
+
+  Status WritePackage(OpenDataReport& report) {
+    json package = {{"profile", "data-package"},
+                    {"name", "weefsel-open-data"},
+                    {"title", "weefsel open data"},
+                    {"description",
+                     "Public data of a weefsel platform: municipalities, actors, ties, challenges, coalitions, "
+                     "proposals, participatory-budgeting rounds (ballots anonymous, closed rounds only), experiments "
+                     "and the collaboration network. Contains no personal data."},
+                    {"licenses", json::array({{{"name", "CC0-1.0"},
+                                               {"path", "https://creativecommons.org/publicdomain/zero/1.0/"},
+                                               {"title", "CC0 1.0"}}})},
+                    {"resources", resources_}};
+    return Write("datapackage.json", package.dump(1) + "\n", report);
+  }
+
+ private:
+  Status Write(const std::string& name, const std::string& content, OpenDataReport& report) {
+    fs::path path = dir_ / name;
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    if (ec) return Status::Internal(path.parent_path().string() + ": cannot create directory: " + ec.message());
+    WEEFSEL_RETURN_IF_ERROR(WriteFileAtomic(path.string(), content));
+    report.files.push_back(name);
+    return Status::Ok();
+  }
+
+  fs::path dir_;
+  json resources_ = json::array();
+};
+
+std::string MixText(const domain::SectorMix& mix) {
+  std::vector<std::string> parts;
+  for (const auto& [sector, n] : mix)
+    parts.push_back(std::string(domain::SectorCode(sector)) + ":" + std::to_string(n));
+  return Join(parts, ";");
+}
+
+bool VotingClosed(domain::RoundPhase p) {
+  return p == domain::RoundPhase::kAllocation || p == domain::RoundPhase::kPublished;
+}
+
+// The round as a .pb file whose voters are numbered 1..n in the order of their ballots' content.
+Result<std::string> AnonymousPb(const domain::Round& round, std::vector<domain::Ballot> ballots) {
+  for (auto& b : ballots) {
+    b.voter = UserId();
+    b.cast_at.clear();
+    b.id = BallotId();
+  }
+  auto key = [](const domain::Ballot& b) {
+    std::string k;
+    for (const auto& e : b.entries) k += e.project_id + "\x1f" + std::to_string(e.points) + "\x1e";
+    return k;
+  };
+  std::stable_sort(ballots.begin(), ballots.end(),
+                   [&](const domain::Ballot& x, const domain::Ballot& y) { return key(x) < key(y); });
+  WEEFSEL_ASSIGN_OR_RETURN(fund::Instance in, fund::FromRound(round, ballots));
+  for (size_t i = 0; i < in.voters.size(); ++i) {
+    in.voters[i].id = std::to_string(i + 1);
+    in.voters[i].extra.assign(in.voter_columns.size(), "");
+  }
+  return fund::FormatPb(in);
+}
+
+}  // namespace
+
+std::string ScrubPersonalData(const std::string& text) {
+  static const std::regex kEmail(R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})");
+  // Dutch phone numbers: 06-12345678, 020 123 4567, +31 6 12345678, 0031 ...
+  static const std::regex kPhone(R"((?:\+31|\b0031|\b0)[\s\-]?[1-9](?:[\s\-]?[0-9]){8})");
+  if (text.find('@') == std::string::npos &&
+      std::none_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return text;
+  std::string out = std::regex_replace(text, kEmail, kRemoved);
+  return std::regex_replace(out, kPhone, kRemoved);
+}
+
+Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& dir) {
+  fs::path target(dir);
+  std::error_code ec;
+  if (fs::exists(target, ec) && !fs::is_empty(target, ec))
+    return Status::InvalidArgument(dir + ": already exists and is not empty (the export writes a fresh directory)");
+  fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  if (!fs::is_directory(parent, ec)) return Status::InvalidArgument(parent.string() + ": no such directory");
+  fs::path staging = parent / (target.filename().string() + ".partial-" + std::to_string(::getpid()));
+  fs::remove_all(staging, ec);
+  fs::create_directories(staging, ec);
+  if (ec) return Status::Internal(staging.string() + ": cannot create directory: " + ec.message());
+
+  OpenDataReport report;
+  Writer w(staging);
+  auto run = [&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Municipality> munis, store.ListMunicipalities());
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Actor> actors, store.ListActors());
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Tie> ties, store.ListTies());
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Challenge> challenges, store.ListChallenges());
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Round> rounds, store.ListRounds());
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Experiment> experiments, store.ListExperiments());
+    std::unordered_map<int64_t, std::string> codes;
+    for (const auto& m : munis) codes[m.id.value()] = m.cbs_code;
+    auto code_of = [&](MunicipalityId id) -> json {
+      auto it = codes.find(id.value());
+      return it == codes.end() ? json(nullptr) : json(it->second);
+    };
+
+    Table t{"municipalities", "Municipalities (CBS codes and 2024 population)", {}, {}};
+    t.fields = {{"id", "integer"},         {"cbs_code", "string"}, {"name", "string"}, {"province", "string"},
+                {"population", "integer"}, {"lat", "number"},      {"lon", "number"}};
+    for (const auto& m : munis)
+      t.rows.push_back({m.id.value(), m.cbs_code, m.name, m.province, m.population, m.lat, m.lon});
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
+
+    t = {"actors", "Organisations and initiatives (actors) with their kind, sector, themes and capabilities", {}, {}};
+    t.fields = {{"id", "integer"},          {"name", "string"},  {"kind", "string"},    {"sector", "string"},
+                {"municipality", "string"}, {"area", "string"},  {"themes", "array"},   {"capabilities", "array"},
+                {"description", "string"},  {"size", "integer"}, {"website", "string"}, {"generated", "boolean"}};
+    for (const auto& a : actors)
+      t.rows.push_back({a.id.value(), a.name, domain::ActorKindCode(a.kind),
+                        domain::SectorCode(domain::SectorOf(a.kind)), code_of(a.municipality), a.area, a.themes,
+                        a.capabilities, ScrubPersonalData(a.description), a.size, a.website, a.generated});
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
+
+    t = {"ties", "Collaboration ties between actors (undirected; weight = strength); private notes left out", {}, {}};
+    t.fields = {{"id", "integer"},  {"a", "integer"},     {"b", "integer"}, {"weight", "number"},
+                {"kind", "string"}, {"source", "string"}, {"from", "date"}, {"until", "date"}};
+    for (const auto& x : ties)
+      t.rows.push_back({x.id.value(), x.a.value(), x.b.value(), x.weight, domain::TieKindCode(x.kind),
+                        domain::TieSourceCode(x.source), x.from, x.until});
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
+
+    t = {"challenges", "Societal challenges posted by municipalities", {}, {}};
+    t.fields = {{"id", "integer"},         {"municipality", "string"}, {"title", "string"},
+                {"text", "string"},        {"language", "string"},     {"themes", "array"},
+                {"capabilities", "array"}, {"sector_mix", "string"},   {"max_coalition_size", "integer"},
+                {"budget_eur", "integer"}, {"area", "string"},         {"deadline", "date"},
+                {"phase", "string"},       {"owner_actor", "integer"}, {"created_at", "datetime"}};
+    Table coalitions{"coalitions", "Coalitions formed for challenges", {}, {}};
+    coalitions.fields = {{"id", "integer"},   {"challenge", "integer"},  {"status", "string"},
+                         {"score", "number"}, {"explanation", "string"}, {"created_at", "datetime"}};
+    Table members{"coalition_members", "Members of each coalition, the sector each brings and what it covers", {}, {}};
+    members.fields = {
+        {"coalition", "integer"}, {"actor", "integer"}, {"role", "string"}, {"status", "string"}, {"covers", "array"}};
+    Table proposals{"proposals", "Proposals written by coalitions (current version)", {}, {}};
+    proposals.fields = {{"id", "integer"},    {"challenge", "integer"}, {"coalition", "integer"},
+                        {"status", "string"}, {"supports", "integer"},  {"version", "integer"},
+                        {"title", "string"},  {"plan", "string"},       {"budget_eur", "integer"}};
+    for (const auto& c : challenges) {
+      std::vector<std::string> needs;
+      for (const auto& n : c.capabilities) needs.push_back(n.capability + ":" + Num(n.weight));
+      t.rows.push_back({c.id.value(), code_of(c.municipality), c.title, ScrubPersonalData(c.text), c.language, c.themes,
+                        needs, MixText(c.sector_mix), c.max_coalition_size, c.budget_eur, c.area, c.deadline,
+                        domain::ChallengePhaseCode(c.phase), IdOrNull(c.owner.value()), c.created_at});
+      WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Coalition> cs, store.CoalitionsOf(c.id));
+      for (const auto& co : cs) {
+        coalitions.rows.push_back({co.id.value(), c.id.value(), domain::CoalitionStatusCode(co.status), co.score,
+                                   ScrubPersonalData(co.explanation), co.created_at});
+        for (const auto& m : co.members)
+          members.rows.push_back(
+              {co.id.value(), m.actor.value(), m.role, domain::MemberStatusCode(m.status), m.covers});
+      }
+      WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Proposal> ps, store.ProposalsOf(c.id));
+      for (const auto& p : ps) {
+        if (p.versions.empty()) continue;
+        const auto& v = p.versions.back();
+        proposals.rows.push_back({p.id.value(), c.id.value(), p.coalition.value(), p.status, p.supports, v.number,
+                                  v.title, ScrubPersonalData(v.plan), v.budget_eur});
+      }
+    }
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(coalitions, report));
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(members, report));
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(proposals, report));
+
+    t = {"rounds", "Participatory-budgeting rounds; ballots of closed rounds are in rounds/round-<id>.pb", {}, {}};
+    t.fields = {{"id", "integer"},         {"municipality", "string"}, {"name", "string"},  {"budget_eur", "integer"},
+                {"ballot_kind", "string"}, {"rule", "string"},         {"phase", "string"}, {"projects", "integer"},
+                {"ballots", "integer"},    {"pb_file", "string"}};
+    Table projects{"round_projects", "The projects of each round with their cost", {}, {}};
+    projects.fields = {{"round", "integer"}, {"project_id", "string"}, {"proposal", "integer"},
+                       {"title", "string"},  {"cost_eur", "integer"},  {"category", "string"}};
+    for (const auto& r : rounds) {
+      json pb_file = nullptr;
+      int64_t ballot_count = 0;
+      if (VotingClosed(r.phase)) {
+        WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Ballot> ballots, store.BallotsOf(r.id));
+        ballot_count = static_cast<int64_t>(ballots.size());
+        auto pb = AnonymousPb(r, std::move(ballots));
+        if (!pb.ok())
+          return Status::InvalidArgument("round " + std::to_string(r.id.value()) + ": " + pb.status().message());
+        std::string name = "rounds/round-" + std::to_string(r.id.value()) + ".pb";
+        WEEFSEL_RETURN_IF_ERROR(w.WriteResource(name, *pb, "pb", "text/plain",
+                                                "Round " + r.name + " in Pabulib format, anonymous ballots", report));
+        pb_file = name;
+        ++report.rounds_exported;
+      } else {
+        ++report.rounds_withheld;
+      }
+      t.rows.push_back({r.id.value(), code_of(r.municipality), r.name, r.budget_eur,
+                        domain::BallotKindCode(r.ballot_kind), r.rule, domain::RoundPhaseCode(r.phase),
+                        static_cast<int64_t>(r.projects.size()),
+                        VotingClosed(r.phase) ? json(ballot_count) : json(nullptr), pb_file});
+      for (const auto& p : r.projects)
+        projects.rows.push_back(
+            {r.id.value(), p.project_id, IdOrNull(p.proposal.value()), p.title, p.cost_eur, p.category});
+    }
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(projects, report));
+
+    t = {"experiments", "Funded experiments: hypotheses, status, outcome and what was learned", {}, {}};
+    t.fields = {{"id", "integer"},       {"proposal", "integer"}, {"status", "string"},
+                {"hypotheses", "array"}, {"outcome", "string"},   {"learned", "string"}};
+    Table indicators{"indicators", "Indicators of each experiment with baseline and target", {}, {}};
+    indicators.fields = {{"experiment", "integer"}, {"indicator", "integer"}, {"name", "string"},
+                         {"unit", "string"},        {"baseline", "number"},   {"target", "number"}};
+    Table measurements{"measurements", "Measurements of each indicator, with date and source", {}, {}};
+    measurements.fields = {{"experiment", "integer"},
+                           {"indicator", "integer"},
+                           {"date", "date"},
+                           {"value", "number"},
+                           {"source", "string"}};
+    Table milestones{"milestones", "Milestones of each experiment and the amount released on approval", {}, {}};
+    milestones.fields = {{"experiment", "integer"},
+                         {"title", "string"},
+                         {"due", "date"},
+                         {"amount_eur", "integer"},
+                         {"status", "string"}};
+    for (const auto& e : experiments) {
+      std::vector<std::string> hyps;
+      hyps.reserve(e.hypotheses.size());
+      for (const auto& h : e.hypotheses) hyps.push_back(ScrubPersonalData(h));
+      t.rows.push_back({e.id.value(), e.proposal.value(), e.status, hyps, ScrubPersonalData(e.outcome),
+                        ScrubPersonalData(e.learned)});
+      for (const auto& ind : e.indicators) {
+        indicators.rows.push_back({e.id.value(), ind.id.value(), ind.name, ind.unit, ind.baseline, ind.target});
+        for (const auto& m : ind.measurements)
+          measurements.rows.push_back({e.id.value(), ind.id.value(), m.date, m.value, ScrubPersonalData(m.source)});
+      }
+      for (const auto& m : e.milestones)
+        milestones.rows.push_back({e.id.value(), m.title, m.due, m.amount_eur, m.status});
+    }
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(indicators, report));
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(measurements, report));
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(milestones, report));
+
+    // The fabric: descriptions scrubbed as in actors.csv.
+    for (auto& a : actors) a.description = ScrubPersonalData(a.description);
+    WEEFSEL_ASSIGN_OR_RETURN(fabric::Fabric fab, fabric::Fabric::FromDomain(actors, ties));
+    WEEFSEL_RETURN_IF_ERROR(
+        w.WriteResource("fabric.graphml", fabric::ToGraphMl(fab), "graphml", "application/graphml+xml",
+                        "The collaboration network (actors and ties) as GraphML, for Gephi or networkx", report));
+    return w.WritePackage(report);
+  };
+  Status st = run();
+  if (st.ok()) {
+    fs::remove(target, ec);  // an empty directory, if any
+    fs::rename(staging, target, ec);
+    if (ec) st = Status::Internal(dir + ": cannot move the export into place: " + ec.message());
+  }
+  if (!st.ok()) {
+    fs::remove_all(staging, ec);
+    return st;
+  }
+  std::sort(report.files.begin(), report.files.end());
+  return report;
+}
+
+}  // namespace weefsel::service

@@ -1,0 +1,38 @@
+// service/open_data.h: the municipality's open-data export: every public entity as CSV and JSON,
+// each closed round as a Pabulib .pb file with anonymous ballots, and the fabric as GraphML, with
+// a Frictionless `datapackage.json` that lists and describes every file.
+//
+// Privacy is the point of this module. Personal data never leaves through it: no users, e-mail
+// addresses, display names, role grants or sessions are read at all; ballots appear only in the
+// .pb files of rounds whose voting has closed (phase allocation or published), with voters
+// renumbered 1..n in an order that depends only on the ballots' content (not on who voted, or
+// when); free-text fields (descriptions, plans, comments, outcomes) have e-mail addresses and
+// Dutch phone numbers replaced by "[verwijderd]"; private tie notes are left out.
+//
+// The export is all-or-nothing: files are written into a fresh sibling directory which is renamed
+// to `dir` only when every file is complete; `dir` must not exist yet (or be empty).
+// Thread-safety: uses the Store it is given, one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "storage/store.h"
+
+namespace weefsel::service {
+
+struct OpenDataReport {
+  std::vector<std::string> files;  // relative to the export directory, sorted
+  int64_t records = 0;             // rows written over all CSV tables
+  int rounds_exported = 0;         // .pb files (closed rounds only)
+  int rounds_withheld = 0;         // rounds still open for voting: no ballots exported
+};
+
+Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& dir);
+
+// Replaces e-mail addresses and phone numbers in free text by "[verwijderd]" (exposed for tests).
+std::string ScrubPersonalData(const std::string& text);
+
+}  // namespace weefsel::service

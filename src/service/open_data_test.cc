@@ -1,0 +1,190 @@
+#include "service/open_data.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "base/csv.h"
+#include "fund/pabulib.h"
+#include "service/demo.h"
+
+namespace weefsel::service {
+namespace {
+
+namespace fs = std::filesystem;
+
+class OpenDataTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("weefsel_open_data_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto s = storage::Store::Open((dir_ / "w.db").string());
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(s).value();
+    DemoOptions o;
+    o.actors = 120;
+    o.municipalities = 2;
+    auto city = GenerateDemo(o);
+    ASSERT_TRUE(city.ok());
+    // Personal data hidden in free text of public entities.
+    city->actors[0].description = "Bel Piet op 06-12345678 of mail piet.jansen@example.nl voor meer.";
+    ASSERT_TRUE(LoadDemo(*store_, *city).ok());
+
+    for (int i = 0; i < 3; ++i) {
+      domain::User u;
+      u.email = "bewoner" + std::to_string(i) + "@voorbeeld.nl";
+      u.display_name = "Geheime Bewoner " + std::to_string(i);
+      u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+      u.created_at = "2026-11-01T10:00:00Z";
+      auto id = store_->Insert(u);
+      ASSERT_TRUE(id.ok()) << id.status().ToString();
+      users_.push_back(*id);
+    }
+    closed_ = AddRound("Buurtbudget Noord", domain::RoundPhase::kPublished);
+    open_ = AddRound("Buurtbudget Zuid", domain::RoundPhase::kVoting);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  RoundId AddRound(const std::string& name, domain::RoundPhase phase) {
+    domain::Round r;
+    r.municipality = MunicipalityId(1);
+    r.name = name;
+    r.budget_eur = 10000;
+    r.phase = phase;
+    r.projects = {{"p1", ProposalId(), "Moestuin", 6000, "", ""},
+                  {"p2", ProposalId(), "Speeltuin", 5000, "", ""},
+                  {"p3", ProposalId(), "Bankjes", 2000, "", ""}};
+    auto id = store_->Insert(r);
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    const std::vector<std::vector<std::string>> votes = {{"p2", "p3"}, {"p1"}, {"p1", "p3"}};
+    for (size_t i = 0; i < users_.size(); ++i) {
+      domain::Ballot b;
+      b.round = *id;
+      b.voter = users_[i];
+      b.cast_at = "2026-11-0" + std::to_string(i + 2) + "T12:00:00Z";
+      for (const auto& p : votes[i]) b.entries.push_back({p, 1});
+      EXPECT_TRUE(store_->PutBallot(b).ok());
+    }
+    return *id;
+  }
+
+  std::string ReadAll(const fs::path& p) {
+    auto r = ReadFile(p.string());
+    EXPECT_TRUE(r.ok()) << p;
+    return r.ok() ? *r : "";
+  }
+
+  fs::path dir_;
+  std::unique_ptr<storage::Store> store_;
+  std::vector<UserId> users_;
+  RoundId closed_, open_;
+};
+
+TEST_F(OpenDataTest, ContainsNoPersonalData) {
+  fs::path out = dir_ / "open";
+  auto report = ExportOpenData(*store_, out.string());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_GT(report->records, 120);
+  const std::regex email(R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})");
+  int files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(out)) {
+    if (!entry.is_regular_file()) continue;
+    ++files;
+    std::string text = ReadAll(entry.path());
+    EXPECT_FALSE(std::regex_search(text, email)) << entry.path() << " holds an e-mail address";
+    EXPECT_EQ(text.find("Geheime Bewoner"), std::string::npos) << entry.path() << " names a resident";
+    EXPECT_EQ(text.find("06-12345678"), std::string::npos) << entry.path() << " holds a phone number";
+    EXPECT_EQ(text.find("argon2id"), std::string::npos) << entry.path();
+    EXPECT_EQ(text.find("2026-11-02T12"), std::string::npos) << entry.path() << " holds a ballot's time";
+  }
+  EXPECT_EQ(files, static_cast<int>(report->files.size()));
+  EXPECT_NE(ReadAll(out / "actors.csv").find("[verwijderd]"), std::string::npos);
+}
+
+TEST_F(OpenDataTest, BallotsOnlyOfClosedRoundsAndAnonymous) {
+  fs::path out = dir_ / "open";
+  auto report = ExportOpenData(*store_, out.string());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->rounds_exported, 1);
+  EXPECT_EQ(report->rounds_withheld, 1);
+  EXPECT_TRUE(fs::exists(out / ("rounds/round-" + std::to_string(closed_.value()) + ".pb")));
+  EXPECT_FALSE(fs::exists(out / ("rounds/round-" + std::to_string(open_.value()) + ".pb")));
+
+  auto in = fund::ReadPb((out / ("rounds/round-" + std::to_string(closed_.value()) + ".pb")).string());
+  ASSERT_TRUE(in.ok()) << in.status().ToString();
+  ASSERT_EQ(in->voters.size(), 3u);
+  std::multiset<std::string> ballots;
+  for (size_t i = 0; i < in->voters.size(); ++i) {
+    EXPECT_EQ(in->voters[i].id, std::to_string(i + 1));
+    std::string b;
+    for (const auto& e : in->voters[i].ballot) b += in->projects[e.project].id + " ";
+    ballots.insert(b);
+  }
+  // The votes are all there, in an order set by their content, not by who cast them.
+  EXPECT_EQ(ballots, (std::multiset<std::string>{"p2 p3 ", "p1 ", "p1 p3 "}));
+  EXPECT_EQ(in->voters[0].ballot.size(), 1u);  // "p1" sorts first
+  EXPECT_EQ(in->budget, 10000 * in->scale);
+
+  auto rounds = nlohmann::json::parse(ReadAll(out / "rounds.json"));
+  ASSERT_EQ(rounds.size(), 2u);
+  for (const auto& r : rounds) {
+    if (r["id"] == open_.value()) {
+      EXPECT_TRUE(r["ballots"].is_null());
+      EXPECT_TRUE(r["pb_file"].is_null());
+    } else {
+      EXPECT_EQ(r["ballots"], 3);
+    }
+  }
+}
+
+TEST_F(OpenDataTest, PackageListsEveryFileAndCsvMatchesJson) {
+  fs::path out = dir_ / "open";
+  auto report = ExportOpenData(*store_, out.string());
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  auto package = nlohmann::json::parse(ReadAll(out / "datapackage.json"));
+  std::set<std::string> listed;
+  for (const auto& r : package["resources"]) listed.insert(r["path"].get<std::string>());
+  for (const auto& f : report->files) {
+    if (f != "datapackage.json") EXPECT_TRUE(listed.count(f)) << f;
+  }
+  EXPECT_EQ(listed.size() + 1, report->files.size());
+
+  for (const char* table : {"actors", "ties", "challenges"}) {
+    auto csv = CsvTable::Parse(table, ReadAll(out / (std::string(table) + ".csv")), {"id"});
+    ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+    auto arr = nlohmann::json::parse(ReadAll(out / (std::string(table) + ".json")));
+    EXPECT_EQ(csv->rows().size(), arr.size()) << table;
+  }
+  std::string graphml = ReadAll(out / "fabric.graphml");
+  EXPECT_NE(graphml.find("<graphml"), std::string::npos);
+}
+
+TEST_F(OpenDataTest, RefusesANonEmptyDirectoryAndLeavesNothingBehind) {
+  fs::path out = dir_ / "taken";
+  fs::create_directories(out);
+  std::ofstream(out / "keep.txt") << "mine";
+  auto report = ExportOpenData(*store_, out.string());
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.status().message().find("not empty"), std::string::npos) << report.status().ToString();
+  EXPECT_EQ(ReadAll(out / "keep.txt"), "mine");
+  for (const auto& e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find("partial"), std::string::npos) << "left behind: " << e.path();
+}
+
+TEST(ScrubTest, RemovesEmailAndPhoneKeepsOtherNumbers) {
+  EXPECT_EQ(ScrubPersonalData("mail a.b@c.nl nu"), "mail [verwijderd] nu");
+  EXPECT_EQ(ScrubPersonalData("bel +31 6 12345678"), "bel [verwijderd]");
+  EXPECT_EQ(ScrubPersonalData("bel 020-1234567!"), "bel [verwijderd]!");
+  EXPECT_EQ(ScrubPersonalData("budget 250000 euro in 2026"), "budget 250000 euro in 2026");
+  EXPECT_EQ(ScrubPersonalData("geen persoonsgegevens"), "geen persoonsgegevens");
+}
+
+}  // namespace
+}  // namespace weefsel::service
