@@ -31,6 +31,9 @@ before(async () => {
   await member.post(`/coalitions/${co.id}/accept`, { actor: 1 });
   const prop = await member.post(`/coalitions/${co.id}/proposals`, { title: "Schuldhulp aan huis", plan: "Budgetcoaches gaan op huisbezoek.", budget_eur: 80000 });
   ids.proposal = prop.id;
+  // Only a funded proposal becomes an experiment: the coalition submits it, the officer funds it.
+  await member.post(`/proposals/${prop.id}/status`, { status: "submitted" });
+  await officer.post(`/proposals/${prop.id}/status`, { status: "funded" });
   const exp = await officer.post("/experiments", { proposal: prop.id, hypotheses: ["Huisbezoek verlaagt de schulden"],
     indicators: [{ name: "Huishoudens met betalingsachterstand", unit: "%", baseline: 12, target: 9 }],
     milestones: [{ title: "Tien coaches opgeleid", due: "2027-03-01" }] });
