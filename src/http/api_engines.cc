@@ -133,7 +133,8 @@ Json ReportJson(const service::FabricView& v) {
               {"sector_mixing", MixingJson(r.sectors)},
               {"ei_index", r.sectors.ei_index},
               {"health", ReportHealth(v)},
-              {"seconds", v.seconds}};
+              {"seconds", v.seconds},
+              {"layout_seconds", v.layout_seconds}};
   if (r.weighted_measures) out["weighted_modularity"] = r.weighted_measures->communities.modularity;
   return out;
 }
@@ -324,10 +325,20 @@ Json SuggestionsJson(const service::Suggestions& s) {
 }  // namespace
 
 Json MatchReasonJson(const match::Reason& r) {
-  return {{"code", r.code},
-          {"params", {{"contribution", r.contribution}}},
-          {"detail", r.detail},
-          {"contribution", r.contribution}};
+  Json params = {{"value", r.value}, {"contribution", r.contribution}};
+  if (r.code == "capability") params["items"] = r.items;
+  if (r.code == "text" || r.code == "theme") params["reduced"] = r.detail.find("(reduced") != std::string::npos;
+  if (r.code == "area") params["same_municipality"] = r.value >= 1;
+  if (r.code == "closeness" && r.value > 0) params["steps"] = static_cast<int>(std::lround(1 / r.value));
+  if (r.code == "record") {
+    // The count of past coalitions leads the detail ("3 past coalition(s) or project(s)"); value is
+    // its log-scaled share.
+    size_t n = 0;
+    while (n < r.detail.size() && r.detail[n] >= '0' && r.detail[n] <= '9') ++n;
+    if (auto count = ParseInt(r.detail.substr(0, n)); count) params["count"] = *count;
+  }
+  return {{"code", r.code},   {"params", params},   {"value", r.value},
+          {"items", r.items}, {"detail", r.detail}, {"contribution", r.contribution}};
 }
 
 void Api::BuildEngineRoutes() {

@@ -203,7 +203,9 @@ Result<FabricService::Entry*> FabricService::Fresh(MunicipalityId m) {
   }
   view->ties = std::move(ties);
   WEEFSEL_ASSIGN_OR_RETURN(view->report, fabric::Analyse(view->fabric));
+  auto layout_start = std::chrono::steady_clock::now();
   WEEFSEL_ASSIGN_OR_RETURN(view->positions, fabric::Layout(view->fabric));
+  view->layout_seconds = SecondsSince(layout_start);
   view->seconds = SecondsSince(start);
   e = Entry{version, std::move(view), {}, nullptr};
   return &e;
@@ -248,14 +250,15 @@ Result<std::shared_ptr<const HealthHistory>> FabricService::Health(MunicipalityI
     int fy = std::stoi(first.substr(0, 4)), fm = std::stoi(first.substr(5, 2));
     // Month ends, newest first, back to the first tie's month (at most 36).
     for (int n = 0; n < 36 && (y > fy || (y == fy && mo >= fm)); ++n) {
-      char label[32], next[32];
+      char label[32], last[32];
       snprintf(label, sizeof label, "%04d-%02d", y, mo);
-      int ny = mo == 12 ? y + 1 : y, nm = mo == 12 ? 1 : mo + 1;
-      snprintf(next, sizeof next, "%04d-%02d-01", ny, nm);
+      static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+      bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+      snprintf(last, sizeof last, "%04d-%02d-%02d", y, mo, mo == 2 && leap ? 29 : kDays[mo - 1]);
       labels.emplace_back(label);
-      // The state at the end of the month: ties begun before the next month began (today for
-      // the current month).
-      dates.push_back(n == 0 ? today : std::string(next));
+      // The state at the end of the month: ties begun by its last day (today for the current
+      // month).
+      dates.push_back(n == 0 ? today : std::string(last));
       if (--mo == 0) {
         mo = 12;
         --y;
@@ -364,7 +367,8 @@ Result<std::shared_ptr<const Suggestions>> CoalitionService::Suggest(const Princ
                          "capability '" + need.capability + "': no actor on the platform has it (1 holder short)");
   }
   int mix_total = 0;
-  for (auto [sector, count] : rules.mix) {
+  for (auto [mix_sector, count] : rules.mix) {
+    const domain::Sector sector = mix_sector;  // a plain variable: lambdas may capture it
     mix_total += count;
     int have = static_cast<int>(std::count_if(out->candidates.begin(), out->candidates.end(),
                                               [&](const coalition::Candidate& c) { return c.sector == sector; }));

@@ -84,7 +84,8 @@ struct FabricView {
   fabric::Report report;
   std::vector<fabric::Point> positions;  // node order, in [0, 1]
   uint64_t fingerprint = 0;
-  double seconds = 0;  // time to build (analysis + layout)
+  double seconds = 0;         // time to build (reading excluded): analysis + layout
+  double layout_seconds = 0;  // of which the layout
 };
 
 struct HealthHistory {
