@@ -2,9 +2,7 @@
 
 #include <zlib.h>
 
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
 
 #include <algorithm>
 #include <array>
@@ -41,7 +39,7 @@ Result<std::string> ReadMaybeGzip(const std::string& path) {
 }
 
 Result<std::string> FindFile(const std::string& dir, const std::string& stem) {
-  for (const std::string& ext : {".csv.gz", ".csv"}) {
+  for (const char* ext : {".csv.gz", ".csv"}) {
     std::string p = dir + "/" + stem + ext;
     if (FILE* f = std::fopen(p.c_str(), "rb")) {
       std::fclose(f);
@@ -51,8 +49,8 @@ Result<std::string> FindFile(const std::string& dir, const std::string& stem) {
   return Status::NotFound(dir + ": neither " + stem + ".csv.gz nor " + stem + ".csv exists");
 }
 
-constexpr int kFeatures =
-    9;  // text, coord, coord_text, two_hop, title, coord_recent, coord_jaccard, text_near, coord_led
+// The per-candidate features of a query, in this order (weights in CordisParams):
+enum Feature { kText, kCoord, kCoordText, kTwoHop, kCoordRecent, kTextNear, kCoordLed, kFeatures };
 using Features = std::array<float, kFeatures>;
 
 // Everything the recommender derives from history (start_date < cutoff).
@@ -68,7 +66,6 @@ struct Model {
   std::vector<std::vector<int32_t>> projects_of;              // per org: history project indices
   std::vector<std::vector<std::pair<int32_t, int32_t>>> adj;  // co-participation counts, by org
   text::TermIndex index;                                      // over history projects with text
-  text::TermIndex title_index;                                // titles only (same doc ids as index)
   std::vector<int32_t> index_project;                         // TermIndex doc -> project index
 };
 
@@ -117,12 +114,10 @@ Model BuildModel(const CordisData& d, const std::string& cutoff, const text::Ana
         if (a.org != b.org) ++adj[a.org][b.org];
     if (!p.title.empty()) {
       m.index.Add(Terms(analyzer, TextOf(p)));
-      m.title_index.Add(Terms(analyzer, p.title));
       m.index_project.push_back(static_cast<int32_t>(pi));
     }
   }
   m.index.Finalize();
-  m.title_index.Finalize();
   m.cut_year = cut_year;
   m.year.assign(d.projects.size(), 0);
   for (size_t pi = 0; pi < d.projects.size(); ++pi)
@@ -245,26 +240,9 @@ Query MakeQuery(const CordisData& d, const Model& m, const text::Analyzer& analy
       for (const auto& mem : members) {
         if (mem.org == q.coord) continue;
         Features& fo = at(mem.org);
-        fo[0] += static_cast<float>(vote);
-        fo[7] += static_cast<float>(vote) * close;
+        fo[kText] += static_cast<float>(vote);
+        fo[kTextNear] += static_cast<float>(vote) * close;
       }
-    }
-  }
-  // Titles only: follow-up projects reuse their consortia.
-  auto by_title = m.title_index.Score(Terms(analyzer, p.title));
-  double best_t = 0;
-  for (auto [doc, s] : by_title) best_t = std::max(best_t, s);
-  if (best_t > 0) {
-    size_t k = std::min(by_title.size(), static_cast<size_t>(std::max(0, st.top_projects)));
-    auto by_score = [](auto a, auto b) { return a.second > b.second || (a.second == b.second && a.first < b.first); };
-    std::partial_sort(by_title.begin(), by_title.begin() + k, by_title.end(), by_score);
-    for (size_t i = 0; i < k; ++i) {
-      int32_t proj = m.index_project[by_title[i].first];
-      const auto& members = d.projects[proj].members;
-      double vote = std::pow(by_title[i].second / best_t, st.sim_power) /
-                    std::pow(std::max<size_t>(1, members.size() - 1), st.size_power);
-      for (const auto& mem : members)
-        if (mem.org != q.coord) at(mem.org)[4] += static_cast<float>(vote);
     }
   }
   // Where the coordinator's partners come from (country affinity), else its own country.
@@ -288,22 +266,18 @@ Query MakeQuery(const CordisData& d, const Model& m, const text::Analyzer& analy
       for (const auto& mem : members) {
         if (mem.org == q.coord) continue;
         Features& fo = at(mem.org);
-        fo[5] += static_cast<float>(decay);
-        if (led) fo[8] += 1.f;  // partners the coordinator chose itself
+        fo[kCoordRecent] += static_cast<float>(decay);
+        if (led) fo[kCoordLed] += 1.f;  // partners the coordinator chose itself
       }
     }
-    const double nc = static_cast<double>(m.projects_of[q.coord].size());
-    for (auto [o, w] : m.adj[q.coord]) {
-      at(o)[1] = static_cast<float>(std::log1p(w));
-      at(o)[6] = static_cast<float>(w / (nc + static_cast<double>(m.projects_of[o].size()) - w));
-    }
+    for (auto [o, w] : m.adj[q.coord]) at(o)[kCoord] = static_cast<float>(std::log1p(w));
     for (int32_t proj : m.projects_of[q.coord]) {
       if (sim[proj] <= 0) continue;
       const auto& members = d.projects[proj].members;
       double v = std::pow(sim[proj], st.coord_sim_power) /
                  std::pow(std::max<size_t>(1, members.size() - 1), st.coord_size_power);
       for (const auto& mem : members)
-        if (mem.org != q.coord) at(mem.org)[2] += static_cast<float>(v);
+        if (mem.org != q.coord) at(mem.org)[kCoordText] += static_cast<float>(v);
     }
     // Partners of the 30 strongest partners.
     std::vector<std::pair<int32_t, int32_t>> nb(m.adj[q.coord].begin(), m.adj[q.coord].end());
@@ -314,7 +288,7 @@ Query MakeQuery(const CordisData& d, const Model& m, const text::Analyzer& analy
       double deg = static_cast<double>(m.adj[mid].size());
       double wc = std::log1p(wcm) / std::log2(2 + deg);
       for (auto [o, wmo] : m.adj[mid])
-        if (o != q.coord) at(o)[3] += static_cast<float>(wc * std::log1p(wmo));
+        if (o != q.coord) at(o)[kTwoHop] += static_cast<float>(wc * std::log1p(wmo));
     }
   }
   Features mx{};
@@ -339,10 +313,7 @@ struct Prepared {
 Result<Prepared> Prepare(const CordisData& d, const CordisSplit& split, const Structure& st) {
   text::Analyzer analyzer(nullptr);  // CORDIS is English: no Dutch decompounding
   Prepared pr;
-  auto t0 = std::chrono::steady_clock::now();
   pr.model = BuildModel(d, split.cutoff, analyzer);
-  if (getenv("WEEFSEL_TIMING"))
-    fprintf(stderr, "model %.2fs\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   int dated = 0, titled = 0, one_coord = 0;
   for (size_t pi = 0; pi < d.projects.size(); ++pi) {
     const CordisProject& p = d.projects[pi];
@@ -389,13 +360,11 @@ CordisMetrics Score(const Prepared& pr, const CordisParams& w) {
     const float wc = static_cast<float>(w.w_country);
     for (size_t o = 0; o < n; ++o) score[o] = base[o] + wc * q.country_affinity[m.country_id[o]];
     score[q.coord] = kOut;
-    const double wf[kFeatures] = {w.w_text,         w.w_coord,         w.w_coord_text, w.w_two_hop,  w.w_title,
-                                  w.w_coord_recent, w.w_coord_jaccard, w.w_text_near,  w.w_coord_led};
+    const double wf[kFeatures] = {w.w_text,         w.w_coord,     w.w_coord_text, w.w_two_hop,
+                                  w.w_coord_recent, w.w_text_near, w.w_coord_led};
     for (const auto& [o, f] : q.sparse) {
       if (!m.in_history[o] || o == q.coord) continue;
       for (int k = 0; k < kFeatures; ++k) score[o] += static_cast<float>(wf[k] * f[k]);
-      // Interaction: text votes that the coordinator's own history confirms.
-      score[o] += static_cast<float>(w.w_text_x_coord * std::sqrt(f[0] * std::max(f[1], f[2])));
     }
     std::iota(idx.begin(), idx.end(), 0);
     auto better = [&](int32_t a, int32_t b) { return score[a] > score[b] || (score[a] == score[b] && a < b); };
@@ -509,19 +478,14 @@ Result<CordisData> LoadCordis(const std::string& dir) {
 }
 
 Result<CordisMetrics> EvaluateCordis(const CordisData& data, const CordisSplit& split, const CordisParams& params) {
-  auto t0 = std::chrono::steady_clock::now();
   WEEFSEL_ASSIGN_OR_RETURN(Prepared pr, Prepare(data, split,
                                                 {params.top_projects, params.sim_power, params.size_power,
                                                  params.coord_sim_power, params.coord_size_power}));
-  auto t1 = std::chrono::steady_clock::now();
-  auto r = Score(pr, params);
-  if (getenv("WEEFSEL_TIMING"))
-    fprintf(stderr, "prepare %.2fs score %.2fs\n", std::chrono::duration<double>(t1 - t0).count(),
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count());
-  return r;
+  return Score(pr, params);
 }
 
-Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validation, const CordisParams& start) {
+Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validation, const CordisParams& start,
+                              bool tune_structure) {
   TuneReport rep;
   rep.best = start;
   auto objective = [](const CordisMetrics& m) { return m.mix3 >= 0.70 ? m.recall10 + m.mrr : -1 + m.mix3; };
@@ -531,17 +495,16 @@ Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validat
     log << std::fixed << std::setprecision(4) << what << ": r10=" << rep.best_metrics.recall10
         << " mrr=" << rep.best_metrics.mrr << " mix3=" << rep.best_metrics.mix3 << " | top=" << rep.best.top_projects
         << " simp=" << rep.best.sim_power << " sizep=" << rep.best.size_power << " text=" << rep.best.w_text
-        << " title=" << rep.best.w_title << " coordrecent=" << rep.best.w_coord_recent
-        << " textxcoord=" << rep.best.w_text_x_coord << " jaccard=" << rep.best.w_coord_jaccard
-        << " textnear=" << rep.best.w_text_near << " coordled=" << rep.best.w_coord_led << " coord=" << rep.best.w_coord
+        << " coordrecent=" << rep.best.w_coord_recent << " textnear=" << rep.best.w_text_near
+        << " coordled=" << rep.best.w_coord_led << " coord=" << rep.best.w_coord
         << " coordtext=" << rep.best.w_coord_text << " twohop=" << rep.best.w_two_hop << " pop=" << rep.best.w_pop
         << " recent=" << rep.best.w_recent << " country=" << rep.best.w_country << "\n";
   };
   // Weights: coordinate search with multiplicative and additive steps, on one prepared split.
   auto tune_weights = [&](const Prepared& pr) {
-    double* ws[] = {&rep.best.w_coord_led,    &rep.best.w_text_near,  &rep.best.w_text,    &rep.best.w_text_x_coord,
-                    &rep.best.w_coord,        &rep.best.w_coord_text, &rep.best.w_two_hop, &rep.best.w_title,
-                    &rep.best.w_coord_recent, &rep.best.w_pop,        &rep.best.w_recent,  &rep.best.w_country};
+    double* ws[] = {&rep.best.w_coord_led,  &rep.best.w_text_near, &rep.best.w_text,         &rep.best.w_coord,
+                    &rep.best.w_coord_text, &rep.best.w_two_hop,   &rep.best.w_coord_recent, &rep.best.w_pop,
+                    &rep.best.w_recent,     &rep.best.w_country};
     for (int pass = 0; pass < 2; ++pass) {
       bool improved = false;
       for (double* wp : ws) {
@@ -561,16 +524,14 @@ Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validat
       if (!improved) break;
     }
   };
-  // Structure: a few settings of the text votes, each followed by a weight search.
-  for (int top : {rep.best.top_projects}) {
-    (void)top;
-  }
+  // Structure: the start's settings of the text votes, and with tune_structure a few others, each
+  // followed by a weight search.
   struct S {
     int top;
     double simp, sizep;
   };
   std::vector<S> structures = {{start.top_projects, start.sim_power, start.size_power}};
-  if (getenv("WEEFSEL_TUNE_STRUCTURE")) structures.insert(structures.end(), {{50, 2, 0.5}, {150, 3, 0.5}, {150, 2, 0}});
+  if (tune_structure) structures.insert(structures.end(), {{50, 2, 0.5}, {150, 3, 0.5}, {300, 2, 0}});
   CordisParams best_overall = rep.best;
   double best_overall_obj = -10;
   CordisMetrics best_overall_m;

@@ -10,9 +10,11 @@
 //
 // The recommender (documented in docs/matching.md) scores a candidate by a weighted sum of
 // per-query-normalised features: text (BM25 of the query against history projects; the candidate's
-// share of the best-matching projects), the coordinator's past partners (plain and weighted by
-// the text match of the shared project), partners of partners, popularity and recent activity,
-// same country as the coordinator; then a sector re-ranking keeps >= 3 activity types in the team.
+// share of the best-matching projects, also restricted to projects near the coordinator), the
+// coordinator's past partners (plain, weighted by the text match of the shared project, decayed by
+// age, and those of projects it led), partners of partners, popularity and recent activity, and the
+// country mix of the coordinator's partners; then a sector re-ranking keeps >= 3 activity types in
+// the team.
 // Weights are tuned on a validation year before the cutoff (TuneCordis), never on the test set.
 //
 // Ownership: CordisData owns the loaded files; functions are pure over it.
@@ -51,25 +53,24 @@ struct CordisData {
 // file, line and column.
 Result<CordisData> LoadCordis(const std::string& dir);
 
+// Weights chosen by TuneCordis on the 2018 validation year (history before 2018-01-01); each
+// feature is normalised per query to a maximum of 1.
 struct CordisParams {
-  int top_projects = 150;   // text: how many best-matching history projects vote
-  double sim_power = 2.0;   // a project's vote is (bm25 / best bm25)^sim_power ...
-  double size_power = 0.0;  // ... divided by (members - 1)^size_power
-  double w_text = 0.93;
+  int top_projects = 150;         // text: how many best-matching history projects vote
+  double sim_power = 2.0;         // a project's vote is (bm25 / best bm25)^sim_power ...
+  double size_power = 0.0;        // ... divided by (members - 1)^size_power
+  double w_text = 0.93;           // text votes of the best-matching history projects
   double w_coord = 0.3;           // shared history projects with the coordinator (log scale)
   double w_coord_text = 1.875;    // the same, each shared project weighted by its text match
   double w_two_hop = 0.17;        // partners of the coordinator's partners
-  double w_pop = 0.3;             // history participations (log scale)
-  double w_recent = 0.15;         // participations in the last two years before the cutoff
-  double w_title = 0.0;           // text on titles only (follow-up projects)
+  double w_pop = 0.225;           // history participations (log scale)
+  double w_recent = 0.075;        // participations in the last two years before the cutoff
   double w_coord_recent = 0.9;    // shared projects with the coordinator, halved per year of age
-  double w_text_x_coord = 0.0;    // sqrt(text * max(coord, coord_text)): text the coordinator's history confirms
   double coord_sim_power = 2.0;   // coord_text counts a shared project as (bm25 / best)^coord_sim_power
-  double w_coord_jaccard = 0.0;   // shared / (coordinator's + candidate's projects - shared)
-  double w_text_near = 0.8;       // text votes of projects that hold the coordinator or its partners
+  double w_text_near = 1.2;       // text votes of projects that hold the coordinator or its partners
   double coord_size_power = 0.5;  // ... divided by (members - 1)^coord_size_power
-  double w_coord_led = 0.0;       // projects the coordinator led together with the candidate
-  double w_country = 0.3;         // country affinity: share of the coordinator's partners from that country
+  double w_coord_led = 0.45;      // projects the coordinator led together with the candidate
+  double w_country = 0.225;       // country affinity: share of the coordinator's partners from that country
   int min_types = 3;              // sector re-ranking: distinct activity types in coordinator + top 10
 };
 
@@ -98,7 +99,9 @@ struct TuneReport {
 };
 // Coordinate search over the weights on a validation split (e.g. history < 2018-01-01, test =
 // 2018), maximising recall@10 + MRR subject to mix3 >= 0.70. Uses nothing from the test years.
-Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validation, const CordisParams& start);
+// With tune_structure, also tries three other settings of the text votes (top projects, powers).
+Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validation, const CordisParams& start,
+                              bool tune_structure = false);
 
 void PrintMetrics(std::ostream& os, const CordisMetrics& m);
 
