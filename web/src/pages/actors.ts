@@ -45,7 +45,9 @@ export async function profile({ main, params }: Ctx): Promise<void> {
     h("p", { class: "lead" }, a.description),
     dl([[t("filter.kind"), kindLabel(a.kind)], [t("actor.sector"), sectorLabel(a.sector)], [t("filter.municipality"), await muniName(a.municipality)],
       [t("actor.area"), a.area], [t("filter.theme"), a.themes.map(themeLabel).join(", ")], [t("actor.capabilities"), a.capabilities.join(", ")],
-      [t("actor.size"), num(a.size)], [t("actor.website"), a.website ? h("a", { href: a.website, rel: "noopener" }, a.website) : "—"]]));
+      [t("actor.size"), num(a.size)], [t("actor.website"), !a.website ? "—"
+        // Only http(s) becomes a link: a stored "javascript:" URL would run on click (docs/hardening.md).
+        : /^https?:\/\//i.test(a.website) ? h("a", { href: a.website, rel: "noopener" }, a.website) : a.website]]));
   if (canEdit) main.append(editForm(a));
   const ties = await api.get<Page<Tie>>(`/actors/${id}/ties?limit=100`);
   const rows = await Promise.all(ties.items.map(async (tie) => {
