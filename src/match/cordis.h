@@ -56,20 +56,20 @@ Result<CordisData> LoadCordis(const std::string& dir);
 // Weights chosen by TuneCordis on the 2018 validation year (history before 2018-01-01); each
 // feature is normalised per query to a maximum of 1.
 struct CordisParams {
-  int top_projects = 150;         // text: how many best-matching history projects vote
+  int top_projects = 50;          // text: how many best-matching history projects vote
   double sim_power = 2.0;         // a project's vote is (bm25 / best bm25)^sim_power ...
-  double size_power = 0.0;        // ... divided by (members - 1)^size_power
-  double w_text = 0.93;           // text votes of the best-matching history projects
-  double w_coord = 0.3;           // shared history projects with the coordinator (log scale)
+  double size_power = 0.5;        // ... divided by (members - 1)^size_power
+  double w_text = 1.03;           // text votes of the best-matching history projects
+  double w_coord = 0.5;           // shared history projects with the coordinator (log scale)
   double w_coord_text = 1.875;    // the same, each shared project weighted by its text match
-  double w_two_hop = 0.17;        // partners of the coordinator's partners
-  double w_pop = 0.225;           // history participations (log scale)
+  double w_two_hop = 0.1275;      // partners of the coordinator's partners
+  double w_pop = 0.325;           // history participations (log scale)
   double w_recent = 0.075;        // participations in the last two years before the cutoff
   double w_coord_recent = 0.9;    // shared projects with the coordinator, halved per year of age
   double coord_sim_power = 2.0;   // coord_text counts a shared project as (bm25 / best)^coord_sim_power
-  double w_text_near = 1.2;       // text votes of projects that hold the coordinator or its partners
+  double w_text_near = 1.8;       // text votes of projects that hold the coordinator or its partners
   double coord_size_power = 0.5;  // ... divided by (members - 1)^coord_size_power
-  double w_coord_led = 0.45;      // projects the coordinator led together with the candidate
+  double w_coord_led = 0.85;      // projects the coordinator led together with the candidate
   double w_country = 0.225;       // country affinity: share of the coordinator's partners from that country
   int min_types = 3;              // sector re-ranking: distinct activity types in coordinator + top 10
 };

@@ -1,6 +1,6 @@
 // The CORDIS evaluation as a regression test on the visible test set. Issue 5's targets are
 // recall@10 >= 0.176 and MRR >= 0.365 with team mix3 >= 0.70. recall@10 and mix3 are asserted at
-// the target; MRR at the level reached (0.357 with the validation-tuned weights, 2026-11-29): the
+// the target; MRR at the level reached (0.359 with the validation-tuned weights, 2026-11-29): the
 // 0.365 target is NOT met yet (see docs/matching.md). The weights are the defaults of CordisParams,
 // tuned on the 2018 validation year only (history before 2018-01-01).
 #include <gtest/gtest.h>
@@ -20,7 +20,7 @@ TEST(CordisEval, BeatsTheBaselinesOnTheVisibleTestSet) {
   EXPECT_EQ(m->n_test, 1654);
   EXPECT_EQ(m->n_scored, 1637);
   EXPECT_GE(m->recall10, 0.176);
-  EXPECT_GE(m->mrr, 0.355);  // regression floor (0.357 reached); the issue's target is 0.365 (not met)
+  EXPECT_GE(m->mrr, 0.357);  // regression floor (0.359 reached); the issue's target is 0.365 (not met)
   EXPECT_GT(m->mrr, 0.304);  // the best baseline's MRR (TF-IDF + network + popularity)
   EXPECT_GE(m->mix3, 0.70);
   EXPECT_GT(m->recall50, 0.290);  // best baseline's recall@50
