@@ -410,6 +410,10 @@ TEST(EnginesPerf, DemoCityFabricColdAndCached) {
         "report_ms=%.1f cached_ms=%.3f\n",
         m.name.c_str(), actors, j["ties"].size(), map_cold * 1e3, rj["seconds"].get<double>() * 1e3,
         rj["layout_seconds"].get<double>() * 1e3, map.body.size(), report_cold * 1e3, cached / kRuns * 1e3);
+    double weave = 0, health = 0;
+    ASSERT_EQ(get(base + "weave", &weave).status, 200);
+    ASSERT_EQ(get(base + "health", &health).status, 200);
+    printf("ENGINES_PERF %s weave_k10_ms=%.1f health_ms=%.1f\n", m.name.c_str(), weave * 1e3, health * 1e3);
     // Generous bounds for a shared machine; the targets (< 1 s cold, ~1 ms cached) are in docs/api.md.
     EXPECT_LT(map_cold, 10.0);
     EXPECT_LT(cached / kRuns, 0.05);
