@@ -1,0 +1,232 @@
+// The programme scenario (issue 8): one challenge walks every phase, open -> matching -> forming ->
+// proposals -> funded -> experiment -> evaluated, with its round walking submission -> review ->
+// voting -> allocation -> published, over real HTTP with the role that may take each step. At
+// every step a wrong role is refused (401/403) and so is a move the phase does not allow (409
+// naming `phase`); at the end the audit log holds the steps, readable by the municipality's
+// officers and not by others. Runs on SQLite (Sqlite/, label unit) and PostgreSQL (Postgres/,
+// label pg).
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "tests/api_kit.h"
+
+namespace weefsel::apitest {
+namespace {
+
+class Scenario : public ApiWorld {
+ protected:
+  // A refusal of a wrong role: 403 (or 401 for anonymous), problem+json.
+  void Refused(int role, const std::string& method, const std::string& path, const Json& body, const std::string& why) {
+    Resp r = As(role, method, path, body);
+    EXPECT_EQ(r.status, role == kAnon ? 401 : 403)
+        << why << ": " << kRoleNames[role] << " " << method << " " << path << " -> " << r.body;
+    EXPECT_EQ(r.Header("Content-Type"), "application/problem+json") << why;
+  }
+  // A move the phase does not allow: 409 naming the field `phase`.
+  void WrongPhase(int role, const std::string& method, const std::string& path, const Json& body,
+                  const std::string& why) {
+    Resp r = As(role, method, path, body);
+    EXPECT_EQ(r.status, 409) << why << ": " << r.body;
+    EXPECT_EQ(r.json.value("field", ""), "phase") << why << ": " << r.body;
+  }
+  Json Ok(int role, const std::string& method, const std::string& path, const Json& body, int status = 200) {
+    Resp r = As(role, method, path, body);
+    EXPECT_EQ(r.status, status) << kRoleNames[role] << " " << method << " " << path << ": " << r.body;
+    return r.json;
+  }
+};
+
+TEST_P(Scenario, OneChallengeThroughEveryPhaseWithRightsAtEachStep) {
+  const std::string v1 = "/api/v1";
+
+  // open: an officer posts the challenge; a resident may not.
+  Json post = {{"municipality", m1_.value()},
+               {"title", "Eenzaamheid onder ouderen in Zuilen"},
+               {"text", "Veel ouderen in Zuilen zijn eenzaam."},
+               {"themes", {"eenzaamheid"}},
+               {"capabilities", Json::array({{{"capability", "buurtnetwerken"}, {"weight", 1}}})}};
+  Refused(kResident, "POST", v1 + "/challenges", post, "posting a challenge");
+  Json ch = Ok(kOfficer, "POST", v1 + "/challenges", post, 201);
+  ASSERT_TRUE(ch.contains("id"));
+  const std::string c = v1 + "/challenges/" + std::to_string(ch["id"].get<int64_t>());
+  EXPECT_EQ(ch["phase"], "open");
+  auto move = [&](const char* phase) { return Json{{"phase", phase}}; };
+
+  // open -> matching: officers of this municipality only; no skipping; the phase is not PATCHed.
+  Refused(kAnon, "POST", c + "/phase", move("matching"), "moving the challenge");
+  Refused(kMember, "POST", c + "/phase", move("matching"), "moving the challenge");
+  Refused(kOtherOfficer, "POST", c + "/phase", move("matching"), "moving another municipality's challenge");
+  WrongPhase(kOfficer, "POST", c + "/phase", move("forming"), "skipping matching");
+  Resp patched = As(kOfficer, "PATCH", c, move("matching"));
+  EXPECT_EQ(patched.status, 400) << patched.body;
+  EXPECT_EQ(patched.json.value("field", ""), "phase");
+  EXPECT_EQ(Ok(kOfficer, "POST", c + "/phase", move("matching"))["phase"], "matching");
+  WrongPhase(kOfficer, "POST", c + "/phase", move("open"), "moving back");
+
+  // matching: an officer proposes a coalition and invites; the actor's member accepts.
+  Json coalition_body = {{"members", Json::array({{{"actor", a1_.value()}, {"role", "lead"}},
+                                                  {{"actor", a2_.value()}, {"role", "member"}}})},
+                         {"explanation", "Buurtnetwerk en hogeschool"}};
+  Refused(kMember, "POST", c + "/coalitions", coalition_body, "proposing a coalition");
+  Json co = Ok(kOfficer, "POST", c + "/coalitions", coalition_body, 201);
+  const std::string k = v1 + "/coalitions/" + std::to_string(co["id"].get<int64_t>());
+  Refused(kResident, "POST", k + "/invite", {{"actor", a1_.value()}}, "inviting an actor");
+  Ok(kOfficer, "POST", k + "/invite", {{"actor", a1_.value()}});
+  Refused(kOfficer, "POST", k + "/accept", {{"actor", a1_.value()}}, "accepting for an actor one is not member of");
+  Ok(kMember, "POST", k + "/accept", {{"actor", a1_.value()}});
+
+  // matching -> forming.
+  Refused(kMember, "POST", c + "/phase", move("forming"), "moving the challenge");
+  Ok(kOfficer, "POST", c + "/phase", move("forming"));
+
+  // forming: the coalition writes a proposal (two versions); a resident may not.
+  Json version1 = {{"title", "Buurtkamers"},
+                   {"plan", "Elke week een open buurtkamer.\nVrijwilligers halen ouderen op."},
+                   {"budget_eur", 30000}};
+  Refused(kResident, "POST", k + "/proposals", version1, "writing a proposal");
+  Json prop = Ok(kMember, "POST", k + "/proposals", version1, 201);
+  const std::string p = v1 + "/proposals/" + std::to_string(prop["id"].get<int64_t>());
+  Refused(kOfficer, "POST", p + "/versions", {{"title", "Van de ambtenaar"}}, "revising another's proposal");
+  Ok(kMember, "POST", p + "/versions",
+     {{"title", "Buurtkamers"},
+      {"plan", "Elke week een open buurtkamer.\nOok op zaterdag.\nVrijwilligers halen ouderen op."},
+      {"budget_eur", 27500}},
+     201);
+  Json diff = Ok(kAnon, "GET", p + "/diff?from=1&to=2", nullptr);
+  EXPECT_EQ(diff["added"], 2) << diff.dump();  // the budget line and "Ook op zaterdag."
+  EXPECT_EQ(diff["removed"], 1) << diff.dump();
+  std::set<std::string> added;
+  for (const auto& l : diff["lines"])
+    if (l["op"] == "+") added.insert(l["text"].get<std::string>());
+  EXPECT_TRUE(added.count("plan: Ook op zaterdag.")) << diff.dump();
+  EXPECT_TRUE(added.count("budget_eur: 27500")) << diff.dump();
+
+  // forming -> proposals: residents comment (with a reply) and support; the coalition submits.
+  Refused(kOtherOfficer, "POST", c + "/phase", move("proposals"), "moving another municipality's challenge");
+  Ok(kOfficer, "POST", c + "/phase", move("proposals"));
+  Json comment = Ok(kResident, "POST", p + "/comments", {{"text", "Graag ook op zaterdag"}}, 201);
+  Ok(kMember, "POST", p + "/comments", {{"text", "Staat erin (versie 2)"}, {"parent", comment["id"]}}, 201);
+  Refused(kMember, "POST", p + "/supports", nullptr, "supporting (not a resident)");
+  EXPECT_EQ(Ok(kResident, "POST", p + "/supports", nullptr, 201)["supports"], 1);
+  Refused(kResident, "POST", p + "/status", {{"status", "submitted"}}, "submitting another's proposal");
+  Ok(kMember, "POST", p + "/status", {{"status", "submitted"}});
+
+  // The round: submission -> review (criteria published) -> voting -> allocation -> published.
+  Json round_body = {
+      {"municipality", m1_.value()},
+      {"name", "Buurtbudget Zuilen"},
+      {"budget_eur", 60000},
+      {"ballot_kind", "approval"},
+      {"projects",
+       Json::array(
+           {{{"project_id", "buurtkamers"}, {"proposal", prop["id"]}, {"title", "Buurtkamers"}, {"cost_eur", 27500}},
+            {{"project_id", "bankjes"}, {"title", "Bankjes"}, {"cost_eur", 12000}}})},
+      {"criteria",
+       Json::array({{{"name", "impact"}, {"max_score", 5}}, {{"name", "haalbaarheid"}, {"max_score", 3}}})}};
+  Refused(kMember, "POST", v1 + "/rounds", round_body, "opening a round");
+  Json round = Ok(kOfficer, "POST", v1 + "/rounds", round_body, 201);
+  const std::string r = v1 + "/rounds/" + std::to_string(round["id"].get<int64_t>());
+  EXPECT_EQ(round["criteria"].size(), 2u);
+  Ok(kOfficer, "POST", p + "/status", {{"status", "in_round"}});
+  Json review = {{"project_id", "buurtkamers"}, {"scores", {{"impact", 4}, {"haalbaarheid", 3}}}, {"comment", "Sterk"}};
+  WrongPhase(kOfficer, "POST", r + "/reviews", review, "reviewing before the review phase");
+  WrongPhase(kOfficer, "POST", r + "/phase", move("voting"), "skipping review when criteria are published");
+  Refused(kResident, "POST", r + "/phase", move("review"), "moving the round");
+  Ok(kOfficer, "POST", r + "/phase", move("review"));
+  WrongPhase(kOfficer, "PATCH", r, {{"budget_eur", 70000}}, "changing the budget once review has begun");
+  Refused(kResident, "POST", r + "/reviews", review, "reviewing (not an officer)");
+  Refused(kOtherOfficer, "POST", r + "/reviews", review, "reviewing another municipality's round");
+  Ok(kOfficer, "POST", r + "/reviews", review, 201);
+  Resp bad_review = As(kOfficer, "POST", r + "/reviews", {{"project_id", "bankjes"}, {"scores", {{"impact", 9}}}});
+  EXPECT_EQ(bad_review.status, 400) << bad_review.body;
+  EXPECT_EQ(bad_review.json.value("field", ""), "review.scores");
+  Refused(kResident, "GET", r + "/reviews", nullptr, "reading reviews before publication");
+  EXPECT_EQ(Ok(kOfficer, "GET", r + "/reviews", nullptr)["items"].size(), 1u);
+  Json ballot = {{"entries", Json::array({{{"project_id", "buurtkamers"}, {"points", 1}}})}};
+  EXPECT_EQ(As(kResident, "PUT", r + "/ballot", ballot).status, 409);  // voting is not open yet
+  Ok(kOfficer, "POST", r + "/phase", move("voting"));
+  Refused(kOfficer, "PUT", r + "/ballot", ballot, "voting (not a resident)");
+  Ok(kResident, "PUT", r + "/ballot", ballot);
+  WrongPhase(kOfficer, "POST", r + "/reviews", review, "reviewing once voting is open");
+  Refused(kMember, "POST", r + "/phase", move("allocation"), "closing the vote");
+  Ok(kOfficer, "POST", r + "/phase", move("allocation"));
+  Ok(kOfficer, "POST", r + "/phase", move("published"));
+  WrongPhase(kOfficer, "POST", r + "/phase", move("voting"), "reopening a published round");
+  EXPECT_EQ(Ok(kResident, "GET", r + "/reviews", nullptr)["items"].size(), 1u);  // public once published
+
+  // proposals -> funded: officers fund the proposal and move the challenge on.
+  Refused(kMember, "POST", p + "/status", {{"status", "funded"}}, "funding one's own proposal");
+  Ok(kOfficer, "POST", p + "/status", {{"status", "funded"}});
+  Refused(kResident, "POST", c + "/phase", move("funded"), "moving the challenge");
+  Ok(kOfficer, "POST", c + "/phase", move("funded"));
+  WrongPhase(kOfficer, "POST", c + "/coalitions", coalition_body, "proposing a coalition after funding");
+  WrongPhase(kMember, "POST", k + "/proposals", version1, "writing a proposal after funding");
+
+  // funded -> experiment: officers start the experiment; the coalition records measurements.
+  Json experiment_body = {
+      {"proposal", prop["id"]},
+      {"hypotheses", {"Buurtkamers verminderen eenzaamheid"}},
+      {"indicators", Json::array({{{"name", "eenzaamheid"}, {"unit", "%"}, {"baseline", 48}, {"target", 40}}})}};
+  Refused(kMember, "POST", v1 + "/experiments", experiment_body, "starting an experiment");
+  Json exp = Ok(kOfficer, "POST", v1 + "/experiments", experiment_body, 201);
+  const std::string e = v1 + "/experiments/" + std::to_string(exp["id"].get<int64_t>());
+  Refused(kMember, "POST", c + "/phase", move("experiment"), "moving the challenge");
+  Ok(kOfficer, "POST", c + "/phase", move("experiment"));
+  Json stored = Ok(kAnon, "GET", e, nullptr);
+  ASSERT_EQ(stored["indicators"].size(), 1u) << stored.dump();
+  std::string m = e + "/indicators/" + std::to_string(stored["indicators"][0]["id"].get<int64_t>()) + "/measurements";
+  Json measurement = {{"date", "2027-06-01"}, {"value", 43.5}, {"source", "buurtenquête"}};
+  Refused(kResident, "POST", m, measurement, "recording a measurement");
+  Ok(kMember, "POST", m, measurement, 201);
+
+  // experiment -> evaluated: officers record the outcome and close the path.
+  Refused(kMember, "PATCH", e, {{"outcome", "Minder eenzaamheid"}}, "recording the outcome");
+  Ok(kOfficer, "PATCH", e,
+     {{"status", "completed"}, {"outcome", "Eenzaamheid 48% -> 43,5%"}, {"learned", "Ophalen werkt"}});
+  Refused(kOtherOfficer, "POST", c + "/phase", move("evaluated"), "moving another municipality's challenge");
+  Json done = Ok(kOfficer, "POST", c + "/phase", move("evaluated"));
+  EXPECT_EQ(done["phase"], "evaluated");
+  WrongPhase(kOfficer, "POST", c + "/phase", move("experiment"), "moving back after evaluation");
+  WrongPhase(kAdmin, "POST", c + "/phase", move("open"), "even an admin keeps to the path");
+
+  // The audit log: every phase of the challenge, with before and after, for its officers.
+  std::string audit = v1 + "/audit?entity=challenge&id=" + std::to_string(ch["id"].get<int64_t>());
+  Refused(kAnon, "GET", audit, nullptr, "reading the audit log");
+  Refused(kResident, "GET", audit, nullptr, "reading the audit log");
+  Refused(kMember, "GET", audit, nullptr, "reading the audit log");
+  Refused(kOtherOfficer, "GET", audit, nullptr, "reading another municipality's audit log");
+  Json log = Ok(kOfficer, "GET", audit, nullptr);
+  std::vector<std::string> phases;
+  for (const auto& entry : log["items"]) {
+    EXPECT_FALSE(entry["at"].get<std::string>().empty());
+    if (entry["action"] != "phase") continue;
+    EXPECT_EQ(entry["user"], users_[kOfficer].value()) << entry.dump();
+    phases.push_back(entry["before"]["phase"].get<std::string>() + ">" + entry["after"]["phase"].get<std::string>());
+  }
+  EXPECT_EQ(phases, (std::vector<std::string>{"open>matching", "matching>forming", "forming>proposals",
+                                              "proposals>funded", "funded>experiment", "experiment>evaluated"}));
+  ASSERT_GE(log["items"].size(), 7u);
+  EXPECT_EQ(log["items"][0]["action"], "create");
+  EXPECT_EQ(log["items"][0]["before"], nullptr);
+  EXPECT_EQ(Ok(kAdmin, "GET", audit, nullptr)["items"].size(), log["items"].size());
+  // The proposal's and the round's logs too; a ballot is logged without its content.
+  std::set<std::string> proposal_actions, round_actions;
+  Json proposal_log =
+      Ok(kOfficer, "GET", v1 + "/audit?entity=proposal&id=" + std::to_string(prop["id"].get<int64_t>()), nullptr);
+  for (const auto& entry : proposal_log["items"]) proposal_actions.insert(entry["action"].get<std::string>());
+  EXPECT_EQ(proposal_actions, (std::set<std::string>{"create", "version", "comment", "support", "status"}));
+  Json round_log =
+      Ok(kOfficer, "GET", v1 + "/audit?entity=round&id=" + std::to_string(round["id"].get<int64_t>()), nullptr);
+  for (const auto& entry : round_log["items"]) {
+    round_actions.insert(entry["action"].get<std::string>());
+    if (entry["action"] == "ballot") EXPECT_FALSE(entry["after"].contains("entries")) << entry.dump();
+  }
+  EXPECT_EQ(round_actions, (std::set<std::string>{"create", "phase", "review", "ballot"}));
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, Scenario, ::testing::Values(Backend::kSqlite), BackendName);
+INSTANTIATE_TEST_SUITE_P(Postgres, Scenario, ::testing::Values(Backend::kPostgres), BackendName);
+
+}  // namespace
+}  // namespace weefsel::apitest
