@@ -7,6 +7,7 @@
 #include "base/strings.h"
 #include "domain/vocabulary.h"
 #include "fund/pabulib.h"
+#include "service/open_data.h"
 
 namespace weefsel::service {
 namespace {
@@ -60,20 +61,7 @@ Result<std::vector<domain::Ballot>> FundService::AnonymousBallots(RoundId id) {
     WEEFSEL_ASSIGN_OR_RETURN(ballots, store.BallotsOf(id));
     return Status::Ok();
   }));
-  // Forget who voted and when; order by content so that the order does not follow casting.
-  for (auto& b : ballots) {
-    b.voter = UserId();
-    b.id = BallotId();
-    b.cast_at.clear();
-  }
-  auto key = [](const domain::Ballot& b) {
-    std::vector<std::pair<std::string, int64_t>> k;
-    for (const auto& e : b.entries) k.emplace_back(e.project_id, e.points);
-    return k;
-  };
-  std::stable_sort(ballots.begin(), ballots.end(),
-                   [&](const domain::Ballot& a, const domain::Ballot& b) { return key(a) < key(b); });
-  return ballots;
+  return AnonymiseBallots(std::move(ballots));
 }
 
 Result<std::shared_ptr<const RoundResults>> FundService::Results(const Principal& p, RoundId id) {
@@ -121,30 +109,8 @@ Result<std::string> FundService::ExportPb(const Principal& p, RoundId id) {
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round round, platform_.GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(MayRead(p, round));
   WEEFSEL_ASSIGN_OR_RETURN(auto ballots, AnonymousBallots(id));
-  WEEFSEL_ASSIGN_OR_RETURN(fund::Instance in, fund::FromRound(round, ballots));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Municipality m, platform_.GetMunicipality(round.municipality));
-  // META: what Pabulib requires, and where the round comes from.
-  std::string kind(domain::BallotKindCode(round.ballot_kind));
-  in.meta = {{"description", round.name},
-             {"country", "Netherlands"},
-             {"unit", m.name},
-             {"instance", std::to_string(round.id.value())},
-             {"num_projects", std::to_string(in.projects.size())},
-             {"num_votes", std::to_string(in.voters.size())},
-             {"budget", std::to_string(round.budget_eur)},
-             {"vote_type", std::string(fund::VoteTypeCode(in.vote_type))},
-             {"rule", round.rule},
-             {"currency", "EUR"}};
-  if (round.min_length > 0) in.meta.emplace_back("min_length", std::to_string(round.min_length));
-  if (round.max_length > 0) in.meta.emplace_back("max_length", std::to_string(round.max_length));
-  if (round.max_points > 0) in.meta.emplace_back("max_sum_points", std::to_string(round.max_points));
-  if (round.max_points_per_project > 0)
-    in.meta.emplace_back("max_points", std::to_string(round.max_points_per_project));
-  in.project_columns = {"name"};
-  for (size_t i = 0; i < in.projects.size(); ++i) in.projects[i].extra = {round.projects[i].title};
-  in.voter_columns.clear();
-  for (auto& v : in.voters) v.extra.clear();
-  return fund::FormatPb(in);
+  return AnonymousRoundPb(round, std::move(ballots), m.name);
 }
 
 // ---- fabric ----------------------------------------------------------------------------------

@@ -52,11 +52,12 @@ std::string LongDate(const std::string& day, bool dutch) {
                               "juli",    "augustus", "september", "oktober", "november", "december"};
   static const char* kEn[] = {"January", "February", "March",     "April",   "May",      "June",
                               "July",    "August",   "September", "October", "November", "December"};
-  auto y = ParseInt(day.substr(0, 4));
-  auto m = day.size() >= 7 ? ParseInt(day.substr(5, 2)) : std::nullopt;
-  auto d = day.size() >= 10 ? ParseInt(day.substr(8, 2)) : std::nullopt;
-  if (!y || !m || !d || *m < 1 || *m > 12) return day;
-  return std::to_string(*d) + " " + (dutch ? kNl[*m - 1] : kEn[*m - 1]) + " " + std::to_string(*y);
+  if (!IsIsoDate(day)) return day;
+  int64_t y = ParseInt(day.substr(0, 4)).value_or(0);
+  int64_t m = ParseInt(day.substr(5, 2)).value_or(0);
+  int64_t d = ParseInt(day.substr(8, 2)).value_or(0);
+  if (m < 1 || m > 12) return day;
+  return std::to_string(d) + " " + (dutch ? kNl[m - 1] : kEn[m - 1]) + " " + std::to_string(y);
 }
 
 bool IsAscii(const std::string& s) {

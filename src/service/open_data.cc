@@ -147,29 +147,53 @@ bool VotingClosed(domain::RoundPhase p) {
   return p == domain::RoundPhase::kAllocation || p == domain::RoundPhase::kPublished;
 }
 
-// The round as a .pb file whose voters are numbered 1..n in the order of their ballots' content.
-Result<std::string> AnonymousPb(const domain::Round& round, std::vector<domain::Ballot> ballots) {
+}  // namespace
+
+std::vector<domain::Ballot> AnonymiseBallots(std::vector<domain::Ballot> ballots) {
   for (auto& b : ballots) {
     b.voter = UserId();
-    b.cast_at.clear();
     b.id = BallotId();
+    b.cast_at.clear();
   }
   auto key = [](const domain::Ballot& b) {
-    std::string k;
-    for (const auto& e : b.entries) k += e.project_id + "\x1f" + std::to_string(e.points) + "\x1e";
+    std::vector<std::pair<std::string, int64_t>> k;
+    k.reserve(b.entries.size());
+    for (const auto& e : b.entries) k.emplace_back(e.project_id, e.points);
     return k;
   };
   std::stable_sort(ballots.begin(), ballots.end(),
-                   [&](const domain::Ballot& x, const domain::Ballot& y) { return key(x) < key(y); });
-  WEEFSEL_ASSIGN_OR_RETURN(fund::Instance in, fund::FromRound(round, ballots));
+                   [&](const domain::Ballot& a, const domain::Ballot& b) { return key(a) < key(b); });
+  return ballots;
+}
+
+Result<std::string> AnonymousRoundPb(const domain::Round& round, std::vector<domain::Ballot> ballots,
+                                     const std::string& unit) {
+  WEEFSEL_ASSIGN_OR_RETURN(fund::Instance in, fund::FromRound(round, AnonymiseBallots(std::move(ballots))));
+  // META: what Pabulib requires, and where the round comes from.
+  in.meta = {{"description", round.name},
+             {"country", "Netherlands"},
+             {"unit", unit},
+             {"instance", std::to_string(round.id.value())},
+             {"num_projects", std::to_string(in.projects.size())},
+             {"num_votes", std::to_string(in.voters.size())},
+             {"budget", std::to_string(round.budget_eur)},
+             {"vote_type", std::string(fund::VoteTypeCode(in.vote_type))},
+             {"rule", round.rule},
+             {"currency", "EUR"}};
+  if (round.min_length > 0) in.meta.emplace_back("min_length", std::to_string(round.min_length));
+  if (round.max_length > 0) in.meta.emplace_back("max_length", std::to_string(round.max_length));
+  if (round.max_points > 0) in.meta.emplace_back("max_sum_points", std::to_string(round.max_points));
+  if (round.max_points_per_project > 0)
+    in.meta.emplace_back("max_points", std::to_string(round.max_points_per_project));
+  in.project_columns = {"name"};
+  for (size_t i = 0; i < in.projects.size(); ++i) in.projects[i].extra = {round.projects[i].title};
+  in.voter_columns.clear();
   for (size_t i = 0; i < in.voters.size(); ++i) {
     in.voters[i].id = std::to_string(i + 1);
-    in.voters[i].extra.assign(in.voter_columns.size(), "");
+    in.voters[i].extra.clear();
   }
   return fund::FormatPb(in);
 }
-
-}  // namespace
 
 std::string ScrubPersonalData(const std::string& text) {
   static const std::regex kEmail(R"([A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,})");
@@ -291,7 +315,8 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
       if (VotingClosed(r.phase)) {
         WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Ballot> ballots, store.BallotsOf(r.id));
         ballot_count = static_cast<int64_t>(ballots.size());
-        auto pb = AnonymousPb(r, std::move(ballots));
+        auto m = std::find_if(munis.begin(), munis.end(), [&](const auto& x) { return x.id == r.municipality; });
+        auto pb = AnonymousRoundPb(r, std::move(ballots), m == munis.end() ? "" : m->name);
         if (!pb.ok())
           return Status::InvalidArgument("round " + std::to_string(r.id.value()) + ": " + pb.status().message());
         std::string name = "rounds/round-" + std::to_string(r.id.value()) + ".pb";

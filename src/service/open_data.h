@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/model.h"
 #include "storage/store.h"
 
 namespace weefsel::service {
@@ -31,6 +32,15 @@ struct OpenDataReport {
 };
 
 Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& dir);
+
+// Forgets who voted and when (voter, ballot id and time cleared) and orders the ballots by their
+// content, so that neither the order nor the numbering follows who cast them or when.
+std::vector<domain::Ballot> AnonymiseBallots(std::vector<domain::Ballot> ballots);
+
+// The round as a Pabulib .pb file with anonymous ballots (voters 1..n after AnonymiseBallots) and
+// META naming the round, the municipality (`unit`), the rule and the ballot limits.
+Result<std::string> AnonymousRoundPb(const domain::Round& round, std::vector<domain::Ballot> ballots,
+                                     const std::string& unit);
 
 // Replaces e-mail addresses and phone numbers in free text by "[verwijderd]" (exposed for tests).
 std::string ScrubPersonalData(const std::string& text);
