@@ -1241,7 +1241,8 @@ void Api::Problem(httplib::Response& res, const Status& s, const std::string& in
   std::string field = FieldOf(s.message());
   if (!field.empty()) p["field"] = field;
   res.status = status;
-  res.set_content(p.dump(), "application/problem+json");
+  // Input echoed in a message may be invalid UTF-8: replace it rather than throw (a 500).
+  res.set_content(p.dump(-1, ' ', false, Json::error_handler_t::replace), "application/problem+json");
 }
 
 void Api::Handle(const httplib::Request& req, httplib::Response& res) {

@@ -64,7 +64,15 @@ Status Server::Start() {
     if (t_request_id.empty() || t_request_id.size() > 100)
       t_request_id = "r" + std::to_string(next_request_.fetch_add(1));
     res.set_header("X-Request-Id", t_request_id);
-    if (ServeStatic(req, res)) return httplib::Server::HandlerResponse::Handled;  // the web UI (web/dist)
+    if (ServeStatic(req, res)) {  // the web UI (web/dist)
+      // ServeStatic adds its own copies of some security headers: keep one of each, the server's.
+      for (const char* k :
+           {"Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "X-Frame-Options"}) {
+        auto range = res.headers.equal_range(k);
+        if (range.first != range.second) res.headers.erase(std::next(range.first), range.second);
+      }
+      return httplib::Server::HandlerResponse::Handled;
+    }
     return httplib::Server::HandlerResponse::Unhandled;
   });
   auto handle = [this](const httplib::Request& req, httplib::Response& res) { api_.Handle(req, res); };
