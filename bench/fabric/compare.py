@@ -108,11 +108,11 @@ def py_networkx(n, edges, cap):
 
 
 def secs(v):
-    return v[1] if isinstance(v, tuple) else v
+    return v[1] if isinstance(v, (list, tuple)) else v  # ("~", s) becomes a list through --table
 
 
 def fmt(v):
-    return ("~%.2f" % v[1]) if isinstance(v, tuple) else "%.3f" % v
+    return ("~%.2f" % v[1]) if isinstance(v, (list, tuple)) else "%.3f" % v
 
 
 def main():
@@ -181,7 +181,8 @@ def print_table(rows):
             r["igraph_c"] / r["weefsel"], r["igraph_c_cpu"] / r["weefsel_cpu"], r["py_igraph"], r.get("py_igraph_cpu", 0),
             r["py_igraph"] / r["weefsel"], r.get("py_igraph_cpu", 0) / r["weefsel_cpu"], r["w_btw"], r["py_btw"], r["mod"], r["py_mod"],
             "~" if est else "", nx_total, nx_cpu, "~" if est else "", nx_total / r["weefsel"] if nx_total else 0,
-            nx_cpu / r["weefsel_cpu"] if r["weefsel_cpu"] else 0, r["weave"]))
+            nx_cpu / r["weefsel_cpu"] if r["weefsel_cpu"] else 0, r["weave"])
+              .replace("| 0.0 (0.0) | 0 / 0 |", "| not run | - |"))
 
 
 if __name__ == "__main__":
