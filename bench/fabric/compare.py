@@ -174,15 +174,15 @@ def print_table(rows):
     for r in rows:
         nx_total = sum(secs(v) for v in r["nx"].values()) if r["nx"] else 0
         est = any(isinstance(v, (list, tuple)) for v in r["nx"].values())
-        # An extrapolated networkx figure is wall time; its CPU share is scaled by the sampled part's cpu/wall.
+        # An extrapolated networkx figure (wall and CPU) is the sampled part's scaled by the same factor.
         nx_cpu = r.get("nx_cpu", 0)
-        print("| %s | %d | %d | %.3f (%.3f) | %.3f (%.3f) | %.1f / %.1f | %.3f (%.3f) | %.1f / %.1f | %.3f / %.3f | %.4f / %.4f | %s%.1f (%.1f) | %s%.0f / %.0f | %.3f |" % (
+        line = ("| %s | %d | %d | %.3f (%.3f) | %.3f (%.3f) | %.1f / %.1f | %.3f (%.3f) | %.1f / %.1f | %.3f / %.3f | %.4f / %.4f | %s%.1f (%.1f) | %s%.0f / %.0f | %.3f |" % (
             r["network"], r["nodes"], r["edges"], r["weefsel"], r["weefsel_cpu"], r["igraph_c"], r["igraph_c_cpu"],
             r["igraph_c"] / r["weefsel"], r["igraph_c_cpu"] / r["weefsel_cpu"], r["py_igraph"], r.get("py_igraph_cpu", 0),
             r["py_igraph"] / r["weefsel"], r.get("py_igraph_cpu", 0) / r["weefsel_cpu"], r["w_btw"], r["py_btw"], r["mod"], r["py_mod"],
             "~" if est else "", nx_total, nx_cpu, "~" if est else "", nx_total / r["weefsel"] if nx_total else 0,
-            nx_cpu / r["weefsel_cpu"] if r["weefsel_cpu"] else 0, r["weave"])
-              .replace("| 0.0 (0.0) | 0 / 0 |", "| not run | - |"))
+            nx_cpu / r["weefsel_cpu"] if r["weefsel_cpu"] else 0, r["weave"]))
+        print(line.replace("| 0.0 (0.0) | 0 / 0 |", "| not run | - |"))
 
 
 if __name__ == "__main__":
