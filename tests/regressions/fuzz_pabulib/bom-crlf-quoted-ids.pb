@@ -1,0 +1,9 @@
+﻿META
+key;value
+"budget";"1,5"
+PROJECTS
+project_id;cost
+"a;b";1
+VOTES
+voter_id;vote
+1;"a;b"

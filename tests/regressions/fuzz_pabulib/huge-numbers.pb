@@ -1,0 +1,10 @@
+META
+key;value
+budget;1e400
+vote_type;cumulative
+PROJECTS
+project_id;cost
+1;-0
+VOTES
+voter_id;vote;points
+1;1;99999999999999999999999

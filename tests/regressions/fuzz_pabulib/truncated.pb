@@ -1,0 +1,6 @@
+META
+key;value
+vote_type;ordinal
+PROJECTS
+project_id;cost
+VOTES

@@ -1,0 +1,13 @@
+META
+key;value
+description;x
+num_projects;1
+num_votes;1
+budget;100
+vote_type;approval
+PROJECTS
+project_id;cost
+1;50
+VOTES
+voter_id;vote
+1;1,1,1,2
