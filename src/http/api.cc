@@ -706,8 +706,7 @@ void Api::BuildRoutes() {
          Json items = Json::array();
          for (const auto& m : ranked) {
            Json reasons = Json::array();
-           for (const auto& r : m.reasons)
-             reasons.push_back(MatchReasonJson(r));
+           for (const auto& r : m.reasons) reasons.push_back(MatchReasonJson(r));
            items.push_back({{"actor", m.actor.value()},
                             {"name", m.name},
                             {"sector", domain::SectorCode(m.sector)},
