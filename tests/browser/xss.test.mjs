@@ -63,6 +63,9 @@ before(async () => {
       { project_id: "p2", title: "Gewoon project", cost_eur: 2000 }] });
   ids.round = round.id;
   await officer.post(`/rounds/${round.id}/phase`, { phase: "voting" }).catch(() => officer.patch(`/rounds/${round.id}/phase`, { phase: "voting" }));
+  // Only a funded proposal becomes an experiment: the coalition submits it, the officer funds it.
+  await member.post(`/proposals/${prop.id}/status`, { status: "submitted" });
+  await officer.post(`/proposals/${prop.id}/status`, { status: "funded" });
   const exp = await officer.post("/experiments", { proposal: prop.id, hypotheses: [P("experiment.hypothesis")],
     indicators: [{ name: P("indicator.name"), unit: SHORT("u"), baseline: 1, target: 2 }],
     milestones: [{ title: P("milestone.title"), due: "2027-03-01" }] });
