@@ -18,11 +18,18 @@ export interface Member { actor: number; role: string; status: string; covers: s
 export interface Coalition { id: number; challenge: number; members: Member[]; status: string; explanation: string; score: number; created_at: string }
 export interface Version { number: number; title: string; plan: string; budget_eur: number; milestones: unknown[]; indicators: string[]; author: number | null; created_at: string }
 export interface Proposal { id: number; coalition: number; challenge: number; status: string; supports: number; versions: Version[] }
-export interface Comment { id: number; proposal: number; author: number; author_name: string; text: string; created_at: string }
+export interface Comment { id: number; proposal: number; parent: number | null; author: number | null; author_name: string; text: string; created_at: string }
+export interface DiffLine { op: string; text: string }
+export interface Diff { proposal: number; from: number; to: number; added: number; removed: number; lines: DiffLine[] }
+export interface Criterion { name: string; description: string; max_score: number }
+export interface Review { id: number; round: number; project_id: string; reviewer: number | null; scores: Record<string, number>; comment: string; created_at: string }
+export interface AuditEntry { id: number; at: string; user: number | null; municipality: number | null; entity: string; entity_id: number; action: string;
+  before: unknown; after: unknown }
 export interface Project { project_id: string; proposal: number | null; title: string; cost_eur: number; category: string; neighbourhood: string }
 export interface Round {
   id: number; municipality: number | null; name: string; budget_eur: number; ballot_kind: string; rule: string; phase: string;
   min_length: number; max_length: number; max_points: number; max_points_per_project: number; projects: Project[];
+  criteria?: Criterion[];
   [extra: string]: unknown;
 }
 export interface Ballot { id: number; round: number; kind: string; entries: { project_id: string; points: number }[]; cast_at: string }

@@ -18,6 +18,8 @@ const routes: [RegExp, Key, Loader][] = [
   [/^\/actors$/, "nav.actors", () => import("./pages/actors").then((m) => m.directory)],
   [/^\/actors\/(\d+)$/, "nav.actors", () => import("./pages/actors").then((m) => m.profile)],
   [/^\/coalitions\/(\d+)$/, "coalition.title", () => import("./pages/coalition").then((m) => m.workspace)],
+  [/^\/proposals\/(\d+)$/, "proposal.page", () => import("./pages/proposal").then((m) => m.proposalPage)],
+  [/^\/audit$/, "audit.title", () => import("./pages/audit").then((m) => m.auditPage)],
   [/^\/rounds$/, "nav.rounds", () => import("./pages/rounds").then((m) => m.rounds)],
   [/^\/rounds\/(\d+)$/, "nav.rounds", () => import("./pages/rounds").then((m) => m.round)],
   [/^\/experiments$/, "nav.experiments", () => import("./pages/experiments").then((m) => m.experiments)],

@@ -31,6 +31,15 @@ before(async () => {
   await member.post(`/coalitions/${co.id}/accept`, { actor: 1 });
   const prop = await member.post(`/coalitions/${co.id}/proposals`, { title: "Schuldhulp aan huis", plan: "Budgetcoaches gaan op huisbezoek.", budget_eur: 80000 });
   ids.proposal = prop.id;
+  // A second version (for the diff) and a comment with a reply (threads) on the proposal page.
+  await member.post(`/proposals/${prop.id}/versions`, { title: "Schuldhulp aan huis", plan: "Budgetcoaches gaan op huisbezoek.\nOok 's avonds.", budget_eur: 75000 });
+  const comment = await resident.post(`/proposals/${prop.id}/comments`, { text: "Ook in het Engels?" });
+  await member.post(`/proposals/${prop.id}/comments`, { text: "Ja, en in het Turks.", parent: comment.id });
+  // A round in review with published criteria (the officer's review forms).
+  const review = await officer.post("/rounds", { municipality: 1, name: "Buurtbudget West 2027", budget_eur: 40000, ballot_kind: "approval",
+    projects: [{ project_id: "r1", title: "Speeltuin", cost_eur: 20000 }], criteria: [{ name: "impact", max_score: 5 }] });
+  await officer.post(`/rounds/${review.id}/phase`, { phase: "review" });
+  ids.review = review.id;
   // Only a funded proposal becomes an experiment: the coalition submits it, the officer funds it.
   await member.post(`/proposals/${prop.id}/status`, { status: "submitted" });
   await officer.post(`/proposals/${prop.id}/status`, { status: "funded" });
@@ -50,6 +59,8 @@ const PAGES = () => [
   ["rounds", "/rounds", null], ["round-ballot", `/rounds/${ids.round}`, "resident"], ["round-results", `/rounds/${ids.results}`, null],
   ["challenge-officer", "/challenges/1", "officer"], ["experiments", "/experiments", null],
   ["experiment", `/experiments/${ids.experiment}`, null], ["fabric", "/fabric", null], ["compare", "/compare", null],
+  ["proposal", `/proposals/${ids.proposal}`, "resident"], ["round-review", `/rounds/${ids.review}`, "officer"],
+  ["audit", `/audit?entity=coalition&id=${ids.coalition}`, "officer"],
   ["login", "/login", null], ["register", "/register", null], ["account", "/account", "resident"], ["admin", "/admin", "admin"],
 ];
 

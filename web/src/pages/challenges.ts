@@ -3,9 +3,9 @@
 // inviting), and the form for officers to post a challenge.
 import { h, field, select } from "../dom";
 import { api, Challenge, Coalition, Page, Proposal, query, hasRole, hasRoute, ApiError, Actor, currentUser } from "../api";
-import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, sectorLabel, statusLabel, kindLabel } from "../i18n";
+import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, phaseLabel, sectorLabel, statusLabel, kindLabel } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
-import { municipalities, chosenMunicipality, phaseBadge, pager, empty, muniName, actor, dl, notAvailable } from "./common";
+import { municipalities, chosenMunicipality, phaseBadge, pager, empty, muniName, actor, dl, notAvailable, stepper, phaseControl } from "./common";
 import { Reason, reasonText, contributionText } from "./reasons";
 
 export async function board({ main, query: q }: Ctx): Promise<void> {
@@ -75,6 +75,9 @@ export async function newChallenge({ main }: Ctx): Promise<void> {
   main.append(form);
 }
 
+// The path of a challenge (domain/vocabulary.cc); `closed` takes it off the path at any point.
+export const CHALLENGE_PHASES = ["open", "matching", "forming", "proposals", "funded", "experiment", "evaluated"];
+
 interface Match { actor: number; name?: string; sector?: string; score?: number; community?: number; unexpected?: boolean; reasons?: Reason[] }
 
 export async function challenge({ main, params }: Ctx): Promise<void> {
@@ -82,10 +85,17 @@ export async function challenge({ main, params }: Ctx): Promise<void> {
   const c = await api.get<Challenge>(`/challenges/${id}`);
   setTitle(c.title);
   const officer = hasRole("officer", { municipality: c.municipality });
+  const at = CHALLENGE_PHASES.indexOf(c.phase);
+  const next = at >= 0 ? CHALLENGE_PHASES[at + 1] : undefined;
   main.append(
     h("p", { class: "crumbs" }, h("a", { href: "/challenges" }, t("challenges.title"))),
     h("h1", {}, c.title),
-    h("p", {}, phaseBadge(c.phase)),
+    h("section", { "aria-labelledby": "h-phase", class: "phase-section" }, h("h2", { id: "h-phase", class: "visually-hidden" }, t("challenge.phases")),
+      stepper(CHALLENGE_PHASES, c.phase, t("challenge.phases"), phaseLabel),
+      c.phase === "closed" ? h("p", { class: "notice" }, t("challenge.closed")) : null,
+      officer && next ? phaseControl(next, phaseLabel(next), () => api.post(`/challenges/${id}/phase`, { phase: next }),
+        t("challenge.moved", { phase: phaseLabel(next) })) : null,
+      officer ? h("p", {}, h("a", { href: `/audit?entity=challenge&id=${id}`, class: "audit-link" }, t("audit.linkChallenge"))) : null),
     h("p", { class: "lead" }, c.text),
     dl([[t("filter.municipality"), await muniName(c.municipality)], [t("challenge.f.themes"), c.themes.map(themeLabel).join(", ")],
       [t("challenge.f.budget"), euro(c.budget_eur)], [t("challenge.f.deadline"), date(c.deadline)],
@@ -146,7 +156,7 @@ export async function challenge({ main, params }: Ctx): Promise<void> {
   main.append(h("section", { "aria-labelledby": "h-prop" }, h("h2", { id: "h-prop" }, t("challenge.proposals")),
     props.items.length ? h("ul", {}, props.items.map((p) => {
       const v = p.versions[p.versions.length - 1];
-      return h("li", {}, h("a", { href: `/coalitions/${p.coalition}#proposal-${p.id}` }, v?.title ?? `#${p.id}`),
+      return h("li", {}, h("a", { href: `/proposals/${p.id}` }, v?.title ?? `#${p.id}`),
         " · ", p.status, " · ", v ? euro(v.budget_eur) : "", " · ", t("proposal.supports", { n: p.supports }));
     })) : empty(t("challenge.noProposals"))));
 }

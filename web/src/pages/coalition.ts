@@ -55,7 +55,7 @@ export async function workspace({ main, params }: Ctx): Promise<void> {
 async function proposalView(p: Proposal, canEdit: boolean): Promise<HTMLElement> {
   const latest = p.versions[p.versions.length - 1];
   const art = h("article", { class: "card proposal", id: `proposal-${p.id}`, "aria-labelledby": `ph-${p.id}` },
-    h("h3", { id: `ph-${p.id}` }, latest?.title ?? `#${p.id}`),
+    h("h3", { id: `ph-${p.id}` }, h("a", { href: `/proposals/${p.id}` }, latest?.title ?? `#${p.id}`)),
     h("p", { class: "meta" }, t("proposal.meta", { v: latest?.number ?? 0, status: p.status, n: p.supports }), " · ", euro(latest?.budget_eur ?? 0)),
     h("div", { class: "plan" }, latest?.plan ?? ""));
   if (p.versions.length > 1) art.append(h("details", {}, h("summary", {}, t("proposal.history", { n: p.versions.length })),

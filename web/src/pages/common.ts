@@ -1,7 +1,8 @@
 // Helpers shared by pages: the chosen municipality, cached look-ups, pagers, badges.
 import { h } from "../dom";
-import { api, Actor, Municipality, Page } from "../api";
+import { api, Actor, ApiError, Municipality, Page } from "../api";
 import { t, phaseLabel } from "../i18n";
+import { announce, errorBox, navigate } from "../main";
 
 let munis: Promise<Municipality[]> | null = null;
 export function municipalities(): Promise<Municipality[]> {
@@ -51,4 +52,42 @@ export function notAvailable(text: string): HTMLElement {
 
 export function dl(rows: [string, string | Node][]): HTMLElement {
   return h("dl", { class: "facts" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
+}
+
+// The phases of a challenge or round as a stepper: an ordered list where the current phase carries
+// aria-current="step", earlier phases a ✔ and later ones a number (drawn by CSS) and a hidden word
+// for screen readers, so the state is not told by colour alone. `closed` (a challenge taken off the path) shows the path with a note instead of a current step.
+export function stepper(phases: string[], current: string, label: string, labelOf: (p: string) => string): HTMLElement {
+  const at = phases.indexOf(current);
+  return h("ol", { class: "phases stepper", "aria-label": label, "data-phase": current },
+    phases.map((p, i) => {
+      const state = at < 0 ? "todo" : i < at ? "done" : i === at ? "current" : "todo";
+      return h("li", { class: state, "aria-current": state === "current" ? "step" : null, "data-phase": p },
+        labelOf(p),
+        state === "current" ? h("span", { class: "visually-hidden" }, " " + t("phase.current"))
+          : state === "done" ? h("span", { class: "visually-hidden" }, " " + t("phase.done")) : null);
+    }));
+}
+
+// The officer's control to move a challenge or round one phase on: a button naming the next phase;
+// when the server refuses (the phase moved meanwhile, or the role does not allow it) its reason is
+// shown in an alert next to the button and the page stays as it is.
+export function phaseControl(next: string | undefined, nextLabel: string, post: () => Promise<unknown>, movedText: string): HTMLElement | null {
+  if (!next) return null;  // the last phase: nothing to move to
+  const status = h("div", { class: "phase-status" });
+  const button = h("button", { type: "button", class: "phase-next", "data-next": next, onclick: async () => {
+    button.disabled = true;
+    status.replaceChildren();
+    try {
+      await post();
+      announce(movedText);
+      navigate(location.pathname + location.search);
+    } catch (e) {
+      status.replaceChildren(errorBox(e));
+      if (e instanceof ApiError && e.status === 409)
+        status.append(h("p", {}, t("phase.refused"), " ", h("a", { href: location.pathname }, t("phase.reload"))));
+      button.disabled = false;
+    }
+  } }, t("phase.moveTo", { phase: nextLabel }));
+  return h("div", { class: "phase-control" }, button, status);
 }

@@ -2,10 +2,10 @@
 // and the ballot's limits as you vote (approval, cumulative, ordinal, scoring), phase controls for
 // officers, and the results with "why funded / why not" when the server publishes them.
 import { h } from "../dom";
-import { api, Ballot, Page, Round, query, hasRole, hasRoute, currentUser, ApiError } from "../api";
+import { api, Ballot, Criterion, Page, Review, Round, query, hasRole, hasRoute, currentUser, ApiError } from "../api";
 import { t, euro, num, roundPhaseLabel, ballotLabel, Key } from "../i18n";
-import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
-import { chosenMunicipality, empty, muniName, dl, notAvailable, pager } from "./common";
+import { Ctx, announce, errorBox, setTitle } from "../main";
+import { chosenMunicipality, empty, muniName, dl, notAvailable, pager, stepper, phaseControl } from "./common";
 
 const PHASES = ["submission", "review", "voting", "allocation", "published"];
 
@@ -37,18 +37,18 @@ export async function round({ main, params }: Ctx): Promise<void> {
   main.append(
     h("p", { class: "crumbs" }, h("a", { href: "/rounds" }, t("rounds.title"))),
     h("h1", {}, r.name),
-    h("ol", { class: "phases", "aria-label": t("round.phase") }, PHASES.map((p) => h("li", { "aria-current": p === r.phase ? "step" : null, class: p === r.phase ? "current" : "" },
-      roundPhaseLabel(p), p === r.phase ? h("span", { class: "visually-hidden" }, " " + t("round.currentPhase")) : null))),
+    stepper(PHASES, r.phase, t("round.phase"), roundPhaseLabel),
     dl([[t("filter.municipality"), await muniName(r.municipality)], [t("round.budget"), euro(r.budget_eur)], [t("round.ballotKind"), ballotLabel(r.ballot_kind)],
       [t("round.limits"), limitsText(r)]]));
   if (officer) {
     const next = PHASES[PHASES.indexOf(r.phase) + 1];
-    const status = h("div");
-    if (next) main.append(h("p", {}, h("button", { type: "button", onclick: async () => {
-      try { await api.post(`/rounds/${id}/phase`, { phase: next }); announce(t("round.moved", { phase: roundPhaseLabel(next) })); navigate(location.pathname); }
-      catch (e) { status.replaceChildren(errorBox(e)); }
-    } }, t("round.moveTo", { phase: roundPhaseLabel(next) })), status));
+    main.append(phaseControl(next, roundPhaseLabel(next ?? ""), () => api.post(`/rounds/${id}/phase`, { phase: next }),
+      t("round.moved", { phase: roundPhaseLabel(next ?? "") })) ?? "",
+    h("p", {}, h("a", { href: `/audit?entity=round&id=${id}`, class: "audit-link" }, t("audit.linkRound"))));
   }
+  const criteria = r.criteria ?? [];
+  if (criteria.length) main.append(criteriaSection(criteria));
+  if (criteria.length && (officer || r.phase === "published")) main.append(await reviewsSection(r, officer && r.phase === "review"));
 
   if (r.phase === "voting") {
     const sec = h("section", { "aria-labelledby": "h-ballot" }, h("h2", { id: "h-ballot" }, t("round.ballot")));
@@ -79,6 +79,72 @@ export async function round({ main, params }: Ctx): Promise<void> {
       main.append(sec);
     }
   }
+}
+
+// The published review criteria: what officers score each project on, visible to everybody.
+function criteriaSection(criteria: Criterion[]): HTMLElement {
+  return h("section", { "aria-labelledby": "h-crit", class: "criteria" }, h("h2", { id: "h-crit" }, t("review.criteria")),
+    h("p", {}, t("review.criteriaLead")),
+    h("ul", {}, criteria.map((c) => h("li", { "data-criterion": c.name }, h("strong", {}, c.name), " · ", t("review.maxScore", { n: c.max_score }),
+      c.description ? h("span", { class: "meta" }, " · " + c.description) : ""))));
+}
+
+// Reviews: the table of every review (officers of the municipality; everybody once published) and,
+// for officers in the review phase, a form per project with a score per criterion.
+async function reviewsSection(r: Round, canReview: boolean): Promise<HTMLElement> {
+  const criteria = r.criteria ?? [];
+  const sec = h("section", { "aria-labelledby": "h-rev", class: "reviews" }, h("h2", { id: "h-rev" }, t("review.title")));
+  const tableBox = h("div");
+  let reviews: Review[] = [];
+  const load = async () => {
+    try {
+      reviews = (await api.get<{ items: Review[] }>(`/rounds/${r.id}/reviews`)).items;
+      tableBox.replaceChildren(reviewsTable(r, reviews));
+    } catch (e) { tableBox.replaceChildren(errorBox(e)); }
+  };
+  await load();
+  sec.append(tableBox);
+  if (!canReview) return sec;
+  const me = currentUser()?.id;
+  sec.append(h("h3", {}, t("review.scoreTitle")), h("p", {}, t("review.scoreLead")));
+  r.projects.forEach((p, pi) => {
+    const mine = reviews.find((x) => x.project_id === p.project_id && x.reviewer === me);
+    const inputs = criteria.map((c, ci) => h("input", { type: "number", id: `rv-${pi}-${ci}`, name: c.name, min: 0, max: c.max_score, step: 1, required: true,
+      inputmode: "numeric", value: mine?.scores[c.name] ?? "" }));
+    const comment = h("textarea", { id: `rv-${pi}-comment`, name: "comment", rows: 2, maxlength: 5000 }, mine?.comment ?? "");
+    const status = h("div");
+    const form = h("form", { class: "stack review-form", "data-project": p.project_id, onsubmit: async (e: Event) => {
+      e.preventDefault();
+      status.replaceChildren();
+      const scores: Record<string, number> = {};
+      criteria.forEach((c, ci) => { scores[c.name] = Number(inputs[ci].value); });
+      try {
+        await api.post(`/rounds/${r.id}/reviews`, { project_id: p.project_id, scores, comment: comment.value });
+        status.replaceChildren(h("p", { class: "ok", role: "status" }, "✔ " + t("review.saved", { project: p.title || p.project_id })));
+        announce(t("review.saved", { project: p.title || p.project_id }));
+        await load();
+      } catch (err) { status.replaceChildren(errorBox(err)); }
+    } }, h("fieldset", {}, h("legend", {}, p.title || p.project_id),
+      h("div", { class: "inline" }, criteria.map((c, ci) => h("div", { class: "field" },
+        h("label", { for: `rv-${pi}-${ci}` }, t("review.scoreLabel", { criterion: c.name, max: c.max_score })), inputs[ci]))),
+      h("div", { class: "field" }, h("label", { for: `rv-${pi}-comment` }, t("review.comment")), comment),
+      status, h("button", { type: "submit" }, t("review.save", { project: p.title || p.project_id }))));
+    sec.append(form);
+  });
+  return sec;
+}
+
+function reviewsTable(r: Round, reviews: Review[]): HTMLElement {
+  if (!reviews.length) return empty(t("review.none"));
+  const criteria = r.criteria ?? [];
+  const title = (pid: string) => r.projects.find((p) => p.project_id === pid)?.title || pid;
+  return h("table", { class: "table scores" }, h("caption", { class: "visually-hidden" }, t("review.title")),
+    h("thead", {}, h("tr", {}, [t("round.project"), t("review.reviewer"), ...criteria.map((c) => `${c.name} (≤ ${num(c.max_score)})`), t("review.comment")]
+      .map((x) => h("th", { scope: "col" }, x)))),
+    h("tbody", {}, reviews.map((v) => h("tr", { "data-project": v.project_id },
+      h("th", { scope: "row" }, title(v.project_id)), h("td", {}, v.reviewer ? t("review.reviewerN", { n: String(v.reviewer) }) : "—"),
+      criteria.map((c) => h("td", { class: "num" }, v.scores[c.name] !== undefined ? num(v.scores[c.name]) : "—")),
+      h("td", {}, v.comment)))));
 }
 
 function limitsText(r: Round): string {

@@ -1,0 +1,144 @@
+// The proposal page: the latest version, every version with a line diff between any two (added and
+// removed lines marked with + and − as well as colour), the comments as threads with replies, and
+// the residents' support button with its count. Text from the API goes in through textContent only.
+import { h, field, select } from "../dom";
+import { api, ApiError, Challenge, Comment, Diff, Page, Proposal, currentUser, hasRole } from "../api";
+import { t, euro, date, num } from "../i18n";
+import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
+import { empty } from "./common";
+
+export async function proposalPage({ main, params }: Ctx): Promise<void> {
+  const id = Number(params[0]);
+  const p = await api.get<Proposal>(`/proposals/${id}`);
+  const ch = await api.get<Challenge>(`/challenges/${p.challenge}`).catch(() => null);
+  const latest = p.versions[p.versions.length - 1];
+  setTitle(latest?.title ?? t("proposal.named", { id }));
+  main.append(
+    h("p", { class: "crumbs" }, ch ? h("a", { href: `/challenges/${ch.id}` }, ch.title) : "", ch ? " · " : "",
+      h("a", { href: `/coalitions/${p.coalition}` }, t("coalition.named", { id: p.coalition }))),
+    h("h1", {}, latest?.title ?? t("proposal.named", { id })),
+    h("p", { class: "meta" }, t("proposal.metaPage", { v: latest?.number ?? 0, status: statusText(p.status) }), " · ", euro(latest?.budget_eur ?? 0),
+      latest ? " · " + date(latest.created_at) : ""),
+    supportBox(p),
+    h("section", { "aria-labelledby": "h-plan" }, h("h2", { id: "h-plan" }, t("proposal.plan")), h("div", { class: "plan" }, latest?.plan ?? "")));
+  if (hasRole("officer", { municipality: ch?.municipality ?? null }))
+    main.append(h("p", {}, h("a", { href: `/audit?entity=proposal&id=${id}`, class: "audit-link" }, t("audit.linkProposal"))));
+  main.append(versionsSection(p));
+  main.append(await commentsSection(p));
+}
+
+function statusText(status: string): string {
+  const k = `proposal.status.${status}` as Parameters<typeof t>[0];
+  const s = t(k);
+  return s === k ? status : s;
+}
+
+// The count of supports and, for signed-in users, the button; the server decides who may support
+// (residents of the municipality, once) and its refusal is shown as it comes.
+function supportBox(p: Proposal): HTMLElement {
+  const count = h("span", { class: "support-count", "data-count": p.supports }, t("proposal.supports", { n: p.supports }));
+  const status = h("div");
+  const box = h("div", { class: "support" }, h("p", { role: "status" }, "♥ ", count));
+  if (!currentUser()) { box.append(h("p", {}, h("a", { href: "/login" }, t("proposal.signInToSupport")))); return box; }
+  const button = h("button", { type: "button", class: "support-button", onclick: async () => {
+    button.disabled = true;
+    status.replaceChildren();
+    try {
+      const after = await api.post<Proposal>(`/proposals/${p.id}/supports`);
+      count.textContent = t("proposal.supports", { n: after.supports });
+      count.dataset.count = String(after.supports);
+      status.replaceChildren(h("p", { class: "ok" }, "✔ " + t("proposal.supported")));
+      announce(t("proposal.supported"));
+    } catch (e) {
+      status.replaceChildren(errorBox(e));
+      button.disabled = false;
+    }
+  } }, t("proposal.support"));
+  box.append(button, status);
+  return box;
+}
+
+function versionsSection(p: Proposal): HTMLElement {
+  const sec = h("section", { "aria-labelledby": "h-versions", class: "versions" }, h("h2", { id: "h-versions" }, t("proposal.versions")));
+  sec.append(h("table", { class: "table" }, h("caption", { class: "visually-hidden" }, t("proposal.versions")),
+    h("thead", {}, h("tr", {}, [t("proposal.version"), t("proposal.title"), t("proposal.budget"), t("proposal.date")].map((x) => h("th", { scope: "col" }, x)))),
+    h("tbody", {}, [...p.versions].reverse().map((v) => h("tr", { "data-version": v.number }, h("th", { scope: "row" }, `v${v.number}`), h("td", {}, v.title),
+      h("td", { class: "num" }, euro(v.budget_eur)), h("td", {}, date(v.created_at)))))));
+  if (p.versions.length < 2) { sec.append(h("p", { class: "notice" }, t("proposal.oneVersion"))); return sec; }
+  const opts = p.versions.map((v): [string, string] => [String(v.number), `v${v.number}: ${v.title}`]);
+  const from = select("from", opts, String(p.versions.length - 1));
+  const to = select("to", opts, String(p.versions.length));
+  const out = h("div", { class: "diff-out", "aria-live": "polite" });
+  const show = async () => {
+    try {
+      const d = await api.get<Diff>(`/proposals/${p.id}/diff?from=${encodeURIComponent(from.value)}&to=${encodeURIComponent(to.value)}`);
+      out.replaceChildren(diffView(d));
+    } catch (e) { out.replaceChildren(errorBox(e)); }
+  };
+  sec.append(h("form", { class: "filters diff-form", "aria-label": t("proposal.compare"), onsubmit: (e: Event) => { e.preventDefault(); void show(); } },
+    field(t("proposal.from"), from), field(t("proposal.to"), to), h("button", { type: "submit" }, t("proposal.compareButton"))), out);
+  void show();
+  return sec;
+}
+
+function diffView(d: Diff): HTMLElement {
+  const word = (op: string) => (op === "+" ? t("proposal.lineAdded") : op === "-" ? t("proposal.lineRemoved") : t("proposal.lineSame"));
+  return h("div", {},
+    h("p", { class: "diff-summary" }, t("proposal.diffSummary", { from: d.from, to: d.to, added: d.added, removed: d.removed })),
+    d.lines.length ? h("ol", { class: "diff", "aria-label": t("proposal.diffLabel", { from: d.from, to: d.to }) }, d.lines.map((l) =>
+      h("li", { class: l.op === "+" ? "add" : l.op === "-" ? "del" : "same", "data-op": l.op },
+        h("span", { class: "op", "aria-hidden": "true" }, l.op === "-" ? "−" : l.op === "+" ? "+" : " "),
+        h("span", { class: "visually-hidden" }, word(l.op) + ": "), l.text))) : empty(t("proposal.noDiff")));
+}
+
+// Comments as threads: top-level comments in order, each with its replies under it (any depth).
+async function commentsSection(p: Proposal): Promise<HTMLElement> {
+  const sec = h("section", { "aria-labelledby": "h-comments", class: "comment-section" }, h("h2", { id: "h-comments" }, t("proposal.comments")));
+  let comments: Comment[];
+  try { comments = (await api.get<Page<Comment>>(`/proposals/${p.id}/comments?limit=100`)).items; }
+  catch (e) {
+    sec.append(e instanceof ApiError && e.status === 401 ? h("p", {}, h("a", { href: "/login" }, t("proposal.signInToRead"))) : errorBox(e));
+    return sec;
+  }
+  const children = new Map<number, Comment[]>();
+  const ids = new Set(comments.map((c) => c.id));
+  for (const c of comments) {
+    const parent = c.parent && ids.has(c.parent) ? c.parent : 0;
+    if (!children.has(parent)) children.set(parent, []);
+    children.get(parent)!.push(c);
+  }
+  const signedIn = !!currentUser();
+  const thread = (parent: number, depth: number): HTMLElement =>
+    h("ul", { class: depth === 0 ? "comments" : "replies" }, (children.get(parent) ?? []).map((c) => {
+      const replyBox = h("div");
+      const replyButton = signedIn ? h("button", { type: "button", class: "linklike reply", "aria-expanded": "false", onclick: () => {
+        if (replyBox.firstChild) { replyBox.replaceChildren(); replyButton!.setAttribute("aria-expanded", "false"); return; }
+        replyBox.append(commentForm(p.id, c.id, t("proposal.replyTo", { name: c.author_name })));
+        replyButton!.setAttribute("aria-expanded", "true");
+        replyBox.querySelector("textarea")?.focus();
+      } }, t("proposal.reply")) : null;
+      return h("li", { class: "comment", id: `comment-${c.id}`, "data-id": c.id },
+        h("p", { class: "meta" }, h("strong", {}, c.author_name), " · ", date(c.created_at),
+          c.parent ? h("span", { class: "visually-hidden" }, " · " + t("proposal.isReply")) : ""),
+        h("p", { class: "text" }, c.text), replyButton, replyBox,
+        children.has(c.id) && depth < 20 ? thread(c.id, depth + 1) : null);
+    }));
+  sec.append(h("p", { class: "meta" }, t("proposal.commentCount", { n: num(comments.length) })));
+  sec.append(comments.length ? thread(0, 0) : empty(t("proposal.noComments")));
+  if (signedIn) sec.append(commentForm(p.id, 0, t("proposal.comment")));
+  else sec.append(h("p", {}, h("a", { href: "/login" }, t("proposal.signInToEdit"))));
+  return sec;
+}
+
+function commentForm(proposal: number, parent: number, label: string): HTMLElement {
+  const text = h("textarea", { name: "comment", rows: 3, required: true, maxlength: 5000 });
+  const status = h("div");
+  return h("form", { class: "stack comment-form", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    try {
+      await api.post(`/proposals/${proposal}/comments`, parent ? { text: text.value, parent } : { text: text.value });
+      announce(t("proposal.commented"));
+      navigate(location.pathname);
+    } catch (err) { status.replaceChildren(errorBox(err)); }
+  } }, field(label, text), status, h("button", { type: "submit" }, parent ? t("proposal.postReply") : t("proposal.postComment")));
+}

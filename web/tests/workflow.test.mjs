@@ -1,0 +1,240 @@
+// The programme workflow in a real browser (issue 8: "the UI shows each phase"), one test per flow,
+// against `weefsel serve` on a fresh demo database:
+//  - a challenge page shows its phase as a stepper; an officer moves it on, a refused move shows the
+//    server's reason, a resident sees the stepper without buttons;
+//  - a round page shows its phase; in review an officer scores a project per published criterion,
+//    residents see the criteria, and once published the reviews and the results;
+//  - a proposal page lists the versions with a diff between any two, threaded comments with
+//    replies (a reply posted in the page), and the support button with its count (a second support
+//    refused with the reason);
+//  - the audit log page shows a challenge's phase changes compactly to its officer and refuses a resident.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, startBrowser, apiAs, uiLogin, go, shot, prerequisites } from "./harness.mjs";
+
+const missing = prerequisites();
+let server, browser, page;
+const pageErrors = [];
+
+before(async () => {
+  if (missing.length) return;
+  server = await startServer({ actors: 300 });
+  browser = await startBrowser();
+  page = await browser.context.newPage();
+  page.on("pageerror", (e) => { pageErrors.push(e.message); console.error("pageerror:", e.message); });
+});
+after(async () => { await browser?.close(); await server?.stop(); });
+
+const skip = { skip: missing.join(", ") || false };
+const current = (p) => p.locator('.stepper [aria-current="step"]').getAttribute("data-phase");
+
+async function newChallenge(officer, title) {
+  return officer.post("/challenges", { municipality: 1, title, text: "Ouderen in de wijk ontmoeten elkaar te weinig.", themes: ["eenzaamheid"], budget_eur: 60000 });
+}
+
+// A challenge in phase forming with an accepted coalition (actor 1, the demo member's organisation)
+// and a proposal in two versions; returns { challenge, coalition, proposal }.
+async function proposalWorld(officer, member) {
+  const c = await newChallenge(officer, "Buurtkamers tegen eenzaamheid");
+  await officer.post(`/challenges/${c.id}/phase`, { phase: "matching" });
+  const co = await officer.post(`/challenges/${c.id}/coalitions`, { members: [{ actor: 1, role: "lead" }], explanation: "Buurtnetwerk" });
+  await officer.post(`/coalitions/${co.id}/invite`, { actor: 1 });
+  await member.post(`/coalitions/${co.id}/accept`, { actor: 1 });
+  await officer.post(`/challenges/${c.id}/phase`, { phase: "forming" });
+  const p = await member.post(`/coalitions/${co.id}/proposals`, { title: "Buurtkamers", plan: "Elke week een open buurtkamer.\nVrijwilligers halen ouderen op.", budget_eur: 30000 });
+  await member.post(`/proposals/${p.id}/versions`, { title: "Buurtkamers", plan: "Elke week een open buurtkamer.\nOok op zaterdag.\nVrijwilligers halen ouderen op.", budget_eur: 27500 });
+  return { challenge: c, coalition: co, proposal: p };
+}
+
+test("a challenge page shows its phase; the officer moves it on and sees a refusal's reason; a resident sees no buttons", skip, async () => {
+  const officer = await apiAs(server.base, "officer");
+  const c = await newChallenge(officer, "Samen koken in de wijk");
+  await uiLogin(page, server.base, "officer");
+  await go(page, server.base, `/challenges/${c.id}`);
+  const steps = page.locator(".stepper li");
+  assert.deepEqual(await steps.evaluateAll((els) => els.map((e) => e.dataset.phase)),
+    ["open", "matching", "forming", "proposals", "funded", "experiment", "evaluated"]);
+  assert.equal(await page.getByRole("list", { name: "Fasen van de opgave" }).count(), 1, "the stepper is a labelled list");
+  assert.equal(await current(page), "open");
+  assert.equal(await page.locator('.stepper [aria-current="step"]').innerText().then((s) => s.split("\n")[0].trim()), "Open");
+  // The officer moves the challenge on: the server stores it and the stepper follows.
+  await page.getByRole("button", { name: "Naar de volgende fase: Matchen" }).click();
+  await page.getByRole("button", { name: "Naar de volgende fase: Coalitie vormen" }).waitFor();
+  assert.equal(await current(page), "matching");
+  assert.equal((await officer.get(`/challenges/${c.id}`)).phase, "matching");
+  assert.equal(await page.locator(".stepper li.done").count(), 1, "open is marked done");
+  // Another officer moves it meanwhile: the stale button's move is refused and the reason shown.
+  await officer.post(`/challenges/${c.id}/phase`, { phase: "forming" });
+  await page.getByRole("button", { name: "Naar de volgende fase: Coalitie vormen" }).click();
+  const alert = page.getByRole("alert");
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /is in phase forming; it moves to proposals next/);
+  await page.getByText("De server weigerde deze stap", { exact: false }).waitFor();
+  assert.equal((await officer.get(`/challenges/${c.id}`)).phase, "forming", "the refused move changed nothing");
+  await shot(page, "workflow-challenge-refused");
+  // In English the stepper and the button are worded in English.
+  await go(page, server.base, `/challenges/${c.id}?lang=en`);
+  await page.getByRole("button", { name: "Move to the next phase: Proposals" }).waitFor();
+  assert.equal(await page.getByRole("list", { name: "Phases of the challenge" }).count(), 1);
+  await page.evaluate(() => localStorage.setItem("weefsel.locale", "nl"));
+  // A resident sees the stepper at the same phase, without any button to move it.
+  await uiLogin(page, server.base, "resident");
+  await go(page, server.base, `/challenges/${c.id}`);
+  assert.equal(await current(page), "forming");
+  assert.equal(await page.locator(".phase-next").count(), 0, "no phase buttons for residents");
+  assert.equal(await page.locator("a.audit-link").count(), 0, "no audit link for residents");
+});
+
+test("a round page shows its phase; officers score per criterion in review; residents see criteria, then reviews and results", skip, async () => {
+  const officer = await apiAs(server.base, "officer");
+  const resident = await apiAs(server.base, "resident");
+  const r = await officer.post("/rounds", { municipality: 1, name: "Buurtbudget Oost 2027", budget_eur: 50000, ballot_kind: "approval", max_length: 2, min_length: 1,
+    rule: "mes_add1_greedy",
+    projects: [{ project_id: "tuin", title: "Pluktuin", cost_eur: 20000 }, { project_id: "bank", title: "Bankjes langs de route", cost_eur: 15000 }],
+    criteria: [{ name: "impact", description: "Wat het de buurt oplevert", max_score: 5 }, { name: "haalbaarheid", max_score: 3 }] });
+  await uiLogin(page, server.base, "officer");
+  await go(page, server.base, `/rounds/${r.id}`);
+  assert.deepEqual(await page.locator(".stepper li").evaluateAll((els) => els.map((e) => e.dataset.phase)),
+    ["submission", "review", "voting", "allocation", "published"]);
+  assert.equal(await current(page), "submission");
+  await page.getByRole("button", { name: "Naar de volgende fase: Beoordelen" }).click();
+  await page.getByRole("heading", { level: 3, name: "Projecten beoordelen" }).waitFor();
+  assert.equal(await current(page), "review");
+  // Score the first project per criterion (labelled inputs with their maximum).
+  const form = page.locator('form.review-form[data-project="tuin"]');
+  await form.getByLabel("impact (0–5)").fill("4");
+  await form.getByLabel("haalbaarheid (0–3)").fill("2");
+  await form.getByLabel("Toelichting").fill("Veel steun in de buurt");
+  await form.getByRole("button", { name: "Beoordeling opslaan: Pluktuin" }).click();
+  await form.getByText("Beoordeling van Pluktuin opgeslagen.").waitFor();
+  const stored = await officer.get(`/rounds/${r.id}/reviews`);
+  assert.equal(stored.items.length, 1);
+  assert.deepEqual(stored.items[0].scores, { impact: 4, haalbaarheid: 2 });
+  const row = page.locator('table.scores tr[data-project="tuin"]');
+  assert.match(await row.innerText(), /Pluktuin.*4.*2.*Veel steun/s);
+  // A score above the criterion's maximum is refused in the page (the input's own limit).
+  await page.locator('form.review-form[data-project="bank"]').getByLabel("impact (0–5)").fill("9");
+  await page.locator('form.review-form[data-project="bank"]').getByLabel("haalbaarheid (0–3)").fill("1");
+  await page.getByRole("button", { name: "Beoordeling opslaan: Bankjes langs de route" }).click();
+  assert.equal(await page.locator('form.review-form[data-project="bank"] input[name="impact"]').evaluate((e) => e.validity.rangeOverflow), true);
+  assert.equal((await officer.get(`/rounds/${r.id}/reviews`)).items.length, 1, "the over-limit review was not sent");
+  await shot(page, "workflow-round-review");
+  // A resident sees the published criteria but neither reviews nor review forms before publication.
+  await uiLogin(page, server.base, "resident");
+  await go(page, server.base, `/rounds/${r.id}`);
+  assert.equal(await current(page), "review");
+  await page.getByRole("heading", { level: 2, name: "Beoordelingscriteria" }).waitFor();
+  assert.match(await page.locator('.criteria li[data-criterion="impact"]').innerText(), /impact · score 0 tot en met 5 · Wat het de buurt oplevert/);
+  assert.equal(await page.locator("form.review-form").count(), 0);
+  assert.equal(await page.locator(".phase-next").count(), 0);
+  assert.equal(await page.getByRole("heading", { level: 2, name: "Beoordelingen" }).count(), 0, "reviews stay with officers until published");
+  // Voting, allocation, publication: the resident votes; then sees results and the reviews.
+  await officer.post(`/rounds/${r.id}/phase`, { phase: "voting" });
+  await resident.put(`/rounds/${r.id}/ballot`, { entries: [{ project_id: "tuin", points: 1 }] });
+  await officer.post(`/rounds/${r.id}/phase`, { phase: "allocation" });
+  await officer.post(`/rounds/${r.id}/phase`, { phase: "published" });
+  await go(page, server.base, `/rounds/${r.id}`);
+  assert.equal(await current(page), "published");
+  assert.equal(await page.locator(".stepper li.done").count(), 4);
+  await page.getByRole("heading", { level: 2, name: "Uitslag" }).waitFor();
+  assert.match(await page.locator('table.results tr[data-project="tuin"]').innerText(), /✔ gefinancierd/);
+  await page.getByRole("heading", { level: 2, name: "Beoordelingen" }).waitFor();
+  assert.match(await page.locator('table.scores tr[data-project="tuin"]').innerText(), /Pluktuin.*4.*2/s);
+  assert.equal(await page.locator("form.review-form").count(), 0);
+  await shot(page, "workflow-round-published");
+});
+
+test("a proposal page shows versions with a diff, threaded comments with replies, and supports", skip, async () => {
+  const officer = await apiAs(server.base, "officer");
+  const member = await apiAs(server.base, "member");
+  const { challenge, proposal } = await proposalWorld(officer, member);
+  await officer.post(`/challenges/${challenge.id}/phase`, { phase: "proposals" });
+  const payload = `<img src=x onerror="window.__xss=1">`;
+  const first = await member.post(`/proposals/${proposal.id}/comments`, { text: "Wie doet er mee? " + payload });
+  await uiLogin(page, server.base, "resident");
+  // The challenge page links to the proposal page.
+  await go(page, server.base, `/challenges/${challenge.id}`);
+  await page.getByRole("link", { name: "Buurtkamers" }).first().click();
+  await page.waitForFunction((p) => document.body.dataset.ready === p, `/proposals/${proposal.id}`);
+  await page.getByRole("heading", { level: 1, name: "Buurtkamers" }).waitFor();
+  // Versions, newest first, and the diff from v1 to v2 with added and removed lines marked.
+  assert.deepEqual(await page.locator(".versions tbody tr").evaluateAll((els) => els.map((e) => e.dataset.version)), ["2", "1"]);
+  await page.locator(".diff").waitFor();
+  assert.equal(await page.locator(".diff-summary").innerText(), "Van versie 1 naar 2: 2 regel(s) toegevoegd, 1 verwijderd.");
+  const added = await page.locator(".diff li.add").evaluateAll((els) => els.map((e) => e.textContent));
+  assert.ok(added.some((s) => s.includes("plan: Ook op zaterdag.")), added.join("|"));
+  assert.ok(added.every((s) => s.startsWith("+toegevoegd: ")), "added lines carry a + and a word, not colour alone");
+  assert.ok(await page.locator(".diff li.del").evaluateAll((els) => els.some((e) => e.textContent.includes("budget_eur: 30000"))));
+  const colours = await page.locator(".diff li.add").first().evaluate((e) => getComputedStyle(e).backgroundColor);
+  assert.notEqual(colours, await page.locator(".diff li.del").first().evaluate((e) => getComputedStyle(e).backgroundColor));
+  // Compare the other way round: what was added is now removed.
+  await page.getByLabel("Van versie").selectOption("2");
+  await page.getByLabel("Naar versie").selectOption("1");
+  await page.getByRole("button", { name: "Vergelijk" }).click();
+  await page.getByText("Van versie 2 naar 1: 1 regel(s) toegevoegd, 2 verwijderd.").waitFor();
+  // Comments: the member's comment shows its payload as text; the resident replies in the page.
+  const firstLi = page.locator(`#comment-${first.id}`);
+  assert.match(await firstLi.locator(".text").innerText(), /Wie doet er mee\? <img/);
+  assert.equal(await page.locator(".comment-section img").count(), 0, "no markup from comment text");
+  await firstLi.getByRole("button", { name: "Reageer" }).click();
+  await firstLi.getByLabel("Uw antwoord aan Demo actor member").fill("Ik wil wel helpen op zaterdag");
+  await firstLi.getByRole("button", { name: "Antwoord plaatsen" }).click();
+  const reply = page.locator(`#comment-${first.id} > ul.replies > li`);
+  await reply.first().waitFor();
+  assert.match(await reply.first().locator(".text").innerText(), /Ik wil wel helpen op zaterdag/);
+  const stored = (await member.get(`/proposals/${proposal.id}/comments?limit=100`)).items;
+  assert.equal(stored.find((c) => c.text === "Ik wil wel helpen op zaterdag")?.parent, first.id, "the reply is stored under its comment");
+  // A reply to the reply nests one level deeper.
+  const replyId = stored.find((c) => c.text === "Ik wil wel helpen op zaterdag").id;
+  await member.post(`/proposals/${proposal.id}/comments`, { text: "Fijn, dank je", parent: replyId });
+  await go(page, server.base, `/proposals/${proposal.id}`);
+  await page.locator(`#comment-${first.id} > ul.replies > li#comment-${replyId} > ul.replies > li`).getByText("Fijn, dank je").waitFor();
+  // Support: the count goes up; a second support is refused with the server's reason.
+  assert.equal(await page.locator(".support-count").getAttribute("data-count"), "0");
+  await page.getByRole("button", { name: "Steun dit voorstel" }).click();
+  await page.getByText("U steunt dit voorstel.").waitFor();
+  assert.equal(await page.locator(".support-count").innerText(), "1 steunbetuigingen");
+  assert.equal((await member.get(`/proposals/${proposal.id}`)).supports, 1);
+  await go(page, server.base, `/proposals/${proposal.id}`);
+  await page.getByRole("button", { name: "Steun dit voorstel" }).click();
+  await page.getByRole("alert").getByText("you already support proposal", { exact: false }).waitFor();
+  assert.equal((await member.get(`/proposals/${proposal.id}`)).supports, 1);
+  assert.equal(await page.evaluate(() => window.__xss), undefined, "no script from comment text ran");
+  await shot(page, "workflow-proposal");
+});
+
+test("the audit log page shows a challenge's changes compactly to its officer and refuses a resident", skip, async () => {
+  const officer = await apiAs(server.base, "officer");
+  const c = await newChallenge(officer, "Energiecoach aan huis");
+  await officer.post(`/challenges/${c.id}/phase`, { phase: "matching" });
+  await officer.post(`/challenges/${c.id}/phase`, { phase: "forming" });
+  await uiLogin(page, server.base, "officer");
+  await go(page, server.base, `/challenges/${c.id}`);
+  await page.getByRole("link", { name: "Logboek van deze opgave" }).click();
+  await page.waitForFunction(() => document.body.dataset.ready === "/audit");
+  await page.getByRole("heading", { level: 2, name: `Logboek van opgave ${c.id}` }).waitFor();
+  const log = await officer.get(`/audit?entity=challenge&id=${c.id}`);
+  const rows = page.locator("table.audit-log tbody tr");
+  assert.equal(await rows.count(), log.items.length);
+  assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.dataset.action)), log.items.map((e) => e.action).reverse(), "newest first");
+  // The phase changes show only the field that changed, before and after.
+  const phaseRows = page.locator('table.audit-log tr[data-action="phase"]');
+  assert.equal(await phaseRows.count(), 2);
+  assert.equal(await phaseRows.nth(0).locator(".change li").count(), 1, "only the changed field");
+  assert.equal(await phaseRows.nth(0).locator('.change li[data-field="phase"]').innerText(), "phase: matching → forming");
+  assert.equal(await phaseRows.nth(1).locator('.change li[data-field="phase"]').innerText(), "phase: open → matching");
+  assert.match(await phaseRows.nth(0).innerText(), /u\s+naar andere fase/);
+  // The filter: another entity and id through the form.
+  await page.getByLabel("Soort").selectOption("challenge");
+  await page.getByLabel("Nummer").fill("1");
+  await page.getByRole("button", { name: "Toon logboek" }).click();
+  await page.waitForFunction(() => location.search === "?entity=challenge&id=1" && document.body.dataset.ready === "/audit");
+  await page.getByRole("heading", { level: 2, name: "Logboek van opgave 1" }).waitFor();
+  await shot(page, "workflow-audit");
+  // A resident is refused with the server's reason.
+  await uiLogin(page, server.base, "resident");
+  await go(page, server.base, `/audit?entity=challenge&id=${c.id}`);
+  await page.getByRole("alert").getByText("is for officers of municipality", { exact: false }).waitFor();
+  assert.equal(await page.locator("table.audit-log").count(), 0);
+  assert.deepEqual(pageErrors, [], "no script errors in any flow");
+});
