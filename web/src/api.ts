@@ -37,7 +37,7 @@ export interface Measurement { date: string; value: number; source: string }
 export interface Indicator { id: number; name: string; unit: string; baseline: number; target: number; measurements: Measurement[] }
 export interface Experiment {
   id: number; proposal: number; hypotheses: string[]; indicators: Indicator[];
-  milestones: { title?: string; due?: string; done?: boolean; [k: string]: unknown }[]; status: string; outcome: string; learned: string;
+  milestones: { title?: string; due?: string; amount_eur?: number; status?: string; evidence?: string; [k: string]: unknown }[]; status: string; outcome: string; learned: string;
 }
 
 export class ApiError extends Error {
@@ -68,7 +68,7 @@ export const api = {
   post: <T>(path: string, body: unknown = {}) => request<T>("POST", "/api/v1" + path, body),
   put: <T>(path: string, body: unknown) => request<T>("PUT", "/api/v1" + path, body),
   patch: <T>(path: string, body: unknown) => request<T>("PATCH", "/api/v1" + path, body),
-  del: <T>(path: string) => request<T>("DELETE", "/api/v1" + path),
+  del: <T>(path: string, body?: unknown) => request<T>("DELETE", "/api/v1" + path, body),
 };
 
 export function query(params: Record<string, string | number | undefined | null>): string {

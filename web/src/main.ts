@@ -26,6 +26,7 @@ const routes: [RegExp, Key, Loader][] = [
   [/^\/experiments\/(\d+)$/, "nav.experiments", () => import("./pages/experiments").then((m) => m.experiment)],
   [/^\/fabric$/, "nav.fabric", () => import("./pages/fabric").then((m) => m.fabric)],
   [/^\/compare$/, "nav.compare", () => import("./pages/compare").then((m) => m.compare)],
+  [/^\/notifications$/, "notify.title", () => import("./pages/self").then((m) => m.notificationsPage)],
   [/^\/login$/, "nav.login", () => import("./pages/account").then((m) => m.loginPage)],
   [/^\/register$/, "nav.register", () => import("./pages/account").then((m) => m.registerPage)],
   [/^\/account$/, "nav.account", () => import("./pages/account").then((m) => m.accountPage)],
@@ -36,6 +37,7 @@ const app = document.getElementById("app")!;
 let live: HTMLElement;
 let main: HTMLElement;
 let nav: HTMLElement;
+let accountList: HTMLElement;
 let firstRender = true;
 
 // Announces a message to screen readers (and shows it in the status bar).
@@ -80,7 +82,7 @@ function shell(): void {
     h("ul", {},
       link("/", "nav.home"), link("/challenges", "nav.challenges"), link("/actors", "nav.actors"), link("/rounds", "nav.rounds"),
       link("/experiments", "nav.experiments"), link("/fabric", "nav.fabric"), link("/compare", "nav.compare")),
-    h("ul", { class: "account" }, accountLinks));
+    accountList = h("ul", { class: "account" }, accountLinks));
   main = h("main", { id: "main", tabindex: "-1" });
   live = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite", id: "live" });
   app.append(
@@ -98,6 +100,11 @@ function shell(): void {
 export async function render(): Promise<void> {
   await loadMe();
   shell();
+  // The notifications bell (signed in, when the server offers notifications), before the page.
+  if (currentUser()) {
+    const b = await import("./pages/self").then((m) => m.bell()).catch(() => null);
+    if (b) accountList.prepend(b);
+  }
   const path = location.pathname.replace(/\/+$/, "") || "/";
   const hit = routes.find(([re]) => re.test(path));
   const query = new URLSearchParams(location.search);

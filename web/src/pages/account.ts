@@ -61,6 +61,7 @@ export async function accountPage({ main }: Ctx): Promise<void> {
         out.replaceChildren(h("p", {}, t("account.tokenOnce")), h("code", { class: "token" }, r.token));
       } catch (err) { out.replaceChildren(errorBox(err)); }
     } }, field(t("account.tokenName"), tokenName), h("button", { type: "submit" }, t("account.makeToken"))), out);
+  main.append(...await import("./self").then((m) => m.selfSections()));
 }
 
 export async function adminPage({ main }: Ctx): Promise<void> {

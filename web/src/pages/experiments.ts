@@ -2,9 +2,11 @@
 // and target), a table of the same numbers, and its milestones.
 import { h } from "../dom";
 import { api, Experiment, Page, Proposal, query } from "../api";
-import { t, num, date, getLocale } from "../i18n";
+import { t, num, date, euro, getLocale } from "../i18n";
 import { Ctx, setTitle } from "../main";
-import { empty, pager } from "./common";
+import { empty, pager, dl } from "./common";
+
+type Milestone = Experiment["milestones"][number];
 
 export async function experiments({ main, query: q }: Ctx): Promise<void> {
   const offset = Number(q.get("offset") ?? 0) || 0;
@@ -52,7 +54,44 @@ export async function experiment({ main, params }: Ctx): Promise<void> {
       options: { animation: false, responsive: true, maintainAspectRatio: false, locale: getLocale() === "nl" ? "nl-NL" : "en-GB" },
     });
   }
-  main.append(h("section", { "aria-labelledby": "h-ms" }, h("h2", { id: "h-ms" }, t("experiment.milestones")),
-    e.milestones.length ? h("ul", {}, e.milestones.map((m) => h("li", {}, m.done ? "✔ " : "○ ", String(m.title ?? m["name"] ?? ""), m.due ? ` · ${date(String(m.due))}` : "",
-      h("span", { class: "visually-hidden" }, m.done ? t("experiment.done") : t("experiment.open"))))) : empty(t("experiment.noMilestones"))));
+  main.append(await milestonesSection(e));
+  if (e.outcome || e.learned) main.append(h("section", { "aria-labelledby": "h-outcome" }, h("h2", { id: "h-outcome" }, t("experiment.outcomeTitle")),
+    dl([[t("experiment.outcome"), e.outcome || "—"], [t("experiment.learned"), e.learned || "—"]])));
+}
+
+const MILESTONE_MARK: Record<string, string> = { planned: "○", submitted: "✉", approved: "✔", rejected: "✘" };
+
+function milestoneStatus(status: string): string {
+  const k = `milestone.status.${status}` as Parameters<typeof t>[0];
+  const s = t(k);
+  return s === k ? status : s;
+}
+
+// Milestones: what is due when, the amount released on approved evidence, the evidence itself; the
+// sum released so far against the sum of all milestones.
+async function milestonesSection(e: Experiment): Promise<HTMLElement> {
+  const sec = h("section", { "aria-labelledby": "h-ms", class: "milestones" }, h("h2", { id: "h-ms" }, t("experiment.milestones")));
+  const ms = e.milestones;
+  if (!ms.length) { sec.append(empty(t("experiment.noMilestones"))); return sec; }
+  const amount = (m: Milestone) => Number(m.amount_eur ?? 0) || 0;
+  const total = ms.reduce((s, m) => s + amount(m), 0);
+  const released = ms.filter((m) => m.status === "approved").reduce((s, m) => s + amount(m), 0);
+  sec.append(h("p", { class: "lead released" }, t("milestone.released", { released: euro(released), total: euro(total) })),
+    h("meter", { min: 0, max: total || 1, value: released, "aria-label": t("milestone.releasedMeter") }));
+  const actions = await milestoneActions(e);
+  sec.append(h("table", { class: "table milestone-table" }, h("caption", { class: "visually-hidden" }, t("experiment.milestones")),
+    h("thead", {}, h("tr", {}, [t("milestone.title"), t("milestone.due"), t("milestone.amount"), t("milestone.status"), t("milestone.evidence")]
+      .map((x) => h("th", { scope: "col" }, x)))),
+    h("tbody", {}, ms.map((m, i) => h("tr", { "data-status": String(m.status ?? "planned"), "data-index": i },
+      h("th", { scope: "row" }, String(m.title ?? m["name"] ?? "")), h("td", {}, m.due ? date(String(m.due)) : "—"),
+      h("td", { class: "num" }, euro(amount(m))),
+      h("td", {}, (MILESTONE_MARK[String(m.status)] ?? "○") + " " + milestoneStatus(String(m.status ?? "planned"))),
+      h("td", {}, String(m.evidence ?? "") || "—", actions ? actions(m, i) : null))))));
+  return sec;
+}
+
+// Buttons to submit evidence (coalition members) and approve or reject it (officers), when the
+// server offers those routes; null when it does not.
+async function milestoneActions(_e: Experiment): Promise<((m: Milestone, i: number) => HTMLElement | null) | null> {
+  return null;
 }

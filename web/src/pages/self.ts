@@ -1,0 +1,110 @@
+// What a signed-in person manages about themselves: the notifications page (unread first, mark
+// read), and on the account page the daily-digest setting, the download of everything stored about
+// them, and deleting the account. Each part appears only when the server offers its route.
+import { h, field } from "../dom";
+import { api, hasRoute, logout, ApiError } from "../api";
+import { t, getLocale } from "../i18n";
+import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
+import { empty } from "./common";
+
+export interface Notification { id: number; at: string; kind: string; title: string; title_nl: string; title_en: string; link: string; read: boolean; read_at: string | null }
+interface NotificationPage { items: Notification[]; unread: number; limit: number; offset: number }
+
+function dateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(getLocale() === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Amsterdam" }).format(d);
+}
+
+// Only a path on this site becomes a link (never javascript: or another host).
+function safeLink(link: string): string | null {
+  return link.startsWith("/") && !link.startsWith("//") && !link.startsWith("/\\") ? link : null;
+}
+
+export async function notificationsPage({ main, query: q }: Ctx): Promise<void> {
+  setTitle(t("notify.title"));
+  main.append(h("h1", {}, t("notify.title")));
+  if (!(await hasRoute("GET", "/api/v1/notifications"))) { main.append(h("p", { class: "notice" }, t("notify.unavailable"))); return; }
+  const offset = Math.max(0, Number(q.get("offset") ?? 0) || 0);
+  let page: NotificationPage;
+  try { page = await api.get<NotificationPage>(`/notifications?limit=50&offset=${offset}`); }
+  catch (e) {
+    if (e instanceof ApiError && e.status === 401) { main.append(h("p", {}, h("a", { href: "/login?next=/notifications" }, t("notify.signIn")))); return; }
+    throw e;
+  }
+  const status = h("div", { "aria-live": "polite" });
+  main.append(h("p", { class: "lead", id: "unread-count", "data-unread": page.unread }, t("notify.unreadCount", { n: page.unread })), status);
+  if (page.unread > 0) main.append(h("p", {}, h("button", { type: "button", class: "mark-all", onclick: async () => {
+    try { await api.post("/notifications/read", { all: true }); announce(t("notify.allRead")); navigate(location.pathname); }
+    catch (e) { status.replaceChildren(errorBox(e)); }
+  } }, t("notify.markAll"))));
+  if (!page.items.length) { main.append(empty(t("notify.none"))); return; }
+  main.append(h("ul", { class: "notifications" }, page.items.map((n) => {
+    const title = (getLocale() === "en" ? n.title_en : n.title_nl) || n.title;
+    const link = safeLink(n.link);
+    const markOne = n.read ? null : h("button", { type: "button", class: "small secondary", onclick: async () => {
+      try { await api.post("/notifications/read", { ids: [n.id] }); announce(t("notify.read")); navigate(location.pathname + location.search); }
+      catch (e) { status.replaceChildren(errorBox(e)); }
+    } }, t("notify.markRead", { title }));
+    return h("li", { class: n.read ? "read" : "unread", "data-id": n.id, "data-kind": n.kind },
+      h("span", { class: "mark", "aria-hidden": "true" }, n.read ? "○ " : "● "),
+      h("span", { class: "visually-hidden" }, (n.read ? t("notify.isRead") : t("notify.isUnread")) + ": "),
+      link ? h("a", { href: link }, title) : h("span", {}, title), " ", h("span", { class: "meta" }, "· " + dateTime(n.at)), " ", markOne);
+  })));
+  if (page.items.length === page.limit) main.append(h("p", {}, h("a", { href: `/notifications?offset=${offset + page.limit}`, rel: "next" }, t("list.next"))));
+}
+
+// The header's bell: a link to the notifications page with the unread count in its name.
+export async function bell(): Promise<HTMLElement | null> {
+  if (!(await hasRoute("GET", "/api/v1/notifications"))) return null;
+  try {
+    const p = await api.get<NotificationPage>("/notifications?limit=1");
+    const label = t("notify.bellLabel", { n: p.unread });
+    return h("li", { class: "bell" }, h("a", { href: "/notifications", "aria-label": label, "data-unread": p.unread,
+      "aria-current": location.pathname === "/notifications" ? "page" : null },
+      h("span", { "aria-hidden": "true" }, "🔔 "), t("notify.title"), p.unread ? h("span", { class: "count", "aria-hidden": "true" }, String(p.unread)) : null));
+  } catch { return null; }
+}
+
+// Account page sections: the daily digest setting, "my data", deleting the account.
+export async function selfSections(): Promise<HTMLElement[]> {
+  const out: HTMLElement[] = [];
+  if (await hasRoute("GET", "/api/v1/me/settings")) {
+    try {
+      const s = await api.get<{ digest: boolean; language: string }>("/me/settings");
+      const box = h("input", { type: "checkbox", id: "digest", name: "digest", checked: s.digest });
+      const status = h("div", { "aria-live": "polite" });
+      box.addEventListener("change", async () => {
+        try {
+          const after = await api.patch<{ digest: boolean }>("/me/settings", { digest: box.checked });
+          box.checked = after.digest;
+          status.replaceChildren(h("p", { class: "ok" }, "✔ " + (after.digest ? t("self.digestOn") : t("self.digestOff"))));
+        } catch (e) { status.replaceChildren(errorBox(e)); box.checked = !box.checked; }
+      });
+      out.push(h("section", { "aria-labelledby": "h-digest" }, h("h2", { id: "h-digest" }, t("self.digestTitle")),
+        h("p", { class: "check" }, box, " ", h("label", { for: "digest" }, t("self.digest"))), status));
+    } catch (e) { out.push(errorBox(e)); }
+  }
+  if (await hasRoute("GET", "/api/v1/me/data"))
+    out.push(h("section", { "aria-labelledby": "h-mydata" }, h("h2", { id: "h-mydata" }, t("self.dataTitle")), h("p", {}, t("self.dataLead")),
+      h("p", {}, h("a", { href: "/api/v1/me/data", download: "weefsel-my-data.json", class: "button secondary my-data" }, t("self.download")))));
+  if (await hasRoute("DELETE", "/api/v1/me")) {
+    const password = h("input", { type: "password", name: "confirm-password", autocomplete: "current-password", required: true });
+    const sure = h("input", { type: "checkbox", id: "delete-sure", name: "delete-sure", required: true });
+    const status = h("div");
+    out.push(h("section", { "aria-labelledby": "h-delete", class: "danger" }, h("h2", { id: "h-delete" }, t("self.deleteTitle")), h("p", {}, t("self.deleteLead")),
+      h("form", { class: "stack narrow delete-account", onsubmit: async (e: Event) => {
+        e.preventDefault();
+        status.replaceChildren();
+        try {
+          await api.del("/me", { password: password.value });
+          await logout().catch(() => undefined);
+          announce(t("self.deleted"));
+          navigate("/?deleted=1");
+        } catch (err) { status.replaceChildren(errorBox(err)); password.focus(); }
+      } }, field(t("self.confirmPassword"), password),
+        h("p", { class: "check" }, sure, " ", h("label", { for: "delete-sure" }, t("self.deleteSure"))), status,
+        h("button", { type: "submit", class: "danger" }, t("self.deleteButton")))));
+  }
+  return out;
+}
