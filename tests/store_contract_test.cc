@@ -908,6 +908,134 @@ TEST_P(StoreContract, RoundCriteriaAndOneReviewPerOfficerPerProject) {
   EXPECT_EQ((*reviews)[1].scores.at("haalbaarheid"), 3);
 }
 
+TEST_P(StoreContract, AllocationsEvidenceAndMatchFunding) {
+  MunicipalityId m = AddGemeente();
+  UserId u = AddUser("anne@example.nl");
+  ChallengeId ch = AddChallenge(m);
+  Proposal p{.challenge = ch, .versions = {{.number = 1, .title = "Buurtkamers", .budget_eur = 25000}}};
+  ASSERT_TRUE(store_->Insert(p).ok());
+  Round r{.municipality = m, .name = "Buurtbudget", .budget_eur = 60000};
+  r.projects = {{"proposal-1", p.id, "Buurtkamers", 25000, "", ""}, {"bankjes", {}, "Bankjes", 12000, "", ""}};
+  ASSERT_TRUE(store_->Insert(r).ok());
+
+  // Allocations: replaced as a whole, read per round (by project id) and per proposal.
+  int64_t v0 = Version();
+  ASSERT_TRUE(store_->PutAllocations(r.id, {{r.id, "proposal-1", p.id, 25000}, {r.id, "bankjes", {}, 12000}}).ok());
+  EXPECT_GT(Version(), v0) << "an allocation is a write";
+  Reopen();
+  auto rows = store_->AllocationsOf(r.id);
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ((*rows)[0].project_id, "bankjes");
+  EXPECT_FALSE((*rows)[0].proposal.valid());
+  EXPECT_EQ((*rows)[1].proposal, p.id);
+  EXPECT_EQ((*rows)[1].amount_eur, 25000);
+  ASSERT_TRUE(store_->PutAllocations(r.id, {{r.id, "proposal-1", p.id, 25000}}).ok());
+  EXPECT_EQ(store_->AllocationsOf(r.id)->size(), 1u);
+  auto of_proposal = store_->AllocationsOfProposal(p.id);
+  ASSERT_TRUE(of_proposal.ok());
+  ASSERT_EQ(of_proposal->size(), 1u);
+  EXPECT_EQ((*of_proposal)[0].round, r.id);
+  EXPECT_TRUE(
+      Contains(store_->PutAllocations(r.id, {{r.id, "x", {}, 1}, {r.id, "x", {}, 2}}), "allocation.project_id"));
+  EXPECT_TRUE(Contains(store_->PutAllocations(r.id, {{r.id, "x", {}, -1}}), "allocation.amount_eur"));
+  EXPECT_TRUE(Contains(store_->PutAllocations(r.id, {{r.id, "x", ProposalId(4711), 1}}), "allocation.proposal"));
+  EXPECT_TRUE(Contains(store_->PutAllocations(RoundId(99), {}), "allocation.round"));
+  EXPECT_EQ(store_->AllocationsOf(r.id)->size(), 1u) << "a refused write changes nothing";
+
+  // Evidence for a milestone, then the officer's decision.
+  Experiment e{.proposal = p.id};
+  e.milestones = {{.title = "Eerste kamer open", .due = "2027-03-01", .amount_eur = 10000}};
+  ASSERT_TRUE(store_->Insert(e).ok());
+  MilestoneEvidence ev{.experiment = e.id,
+                       .milestone = 0,
+                       .text = "Foto's en bezoekerslijst",
+                       .link = "https://example.nl/verslag",
+                       .submitted_by = u,
+                       .submitted_at = "2027-03-02T10:00:00Z"};
+  ASSERT_TRUE(store_->Insert(ev).ok());
+  EXPECT_GT(ev.id, 0);
+  ev.decision = "approved";
+  ev.decided_by = u;
+  ev.decided_at = "2027-03-03T09:00:00Z";
+  ev.released_eur = 10000;
+  ASSERT_TRUE(store_->Update(ev).ok());
+  Reopen();
+  auto got = store_->GetEvidence(ev.id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->text, "Foto's en bezoekerslijst");
+  EXPECT_EQ(got->link, "https://example.nl/verslag");
+  EXPECT_EQ(got->submitted_by, u);
+  EXPECT_EQ(got->decision, "approved");
+  EXPECT_EQ(got->released_eur, 10000);
+  EXPECT_EQ(store_->EvidenceOf(e.id)->size(), 1u);
+  MilestoneEvidence bad = ev;
+  bad.decision = "maybe";
+  EXPECT_TRUE(Contains(store_->Update(bad), "evidence.decision"));
+  bad = ev;
+  bad.decision = "rejected";  // a rejection releases nothing
+  EXPECT_TRUE(Contains(store_->Update(bad), "evidence.released_eur"));
+  bad = ev;
+  bad.id = 0;
+  bad.experiment = ExperimentId(4711);
+  EXPECT_TRUE(Contains(store_->Insert(bad).status(), "evidence.experiment"));
+  EXPECT_EQ(store_->GetEvidence(4711).status().code(), StatusCode::kNotFound);
+  ev.id = 4711;
+  EXPECT_EQ(store_->Update(ev).code(), StatusCode::kNotFound);
+
+  // A match-funding campaign beside the round, with pledges.
+  MatchCampaign c{.municipality = m,
+                  .round = r.id,
+                  .name = "Buurt verdubbelt",
+                  .ratio_num = 1,
+                  .ratio_den = 1,
+                  .campaign_cap_eur = 5000,
+                  .fund_eur = 20000,
+                  .deadline = "2027-06-30",
+                  .created_at = "2027-01-01T00:00:00Z"};
+  ASSERT_TRUE(store_->Insert(c).ok());
+  MatchPledge pl{
+      .campaign = c.id, .project_id = "bankjes", .backer = u, .amount_eur = 50, .at = "2027-02-01T12:00:00Z"};
+  ASSERT_TRUE(store_->Insert(pl).ok());
+  MatchPledge second = pl;
+  second.amount_eur = 70;
+  ASSERT_TRUE(store_->Insert(second).ok());
+  Reopen();
+  auto campaign = store_->GetMatchCampaign(c.id);
+  ASSERT_TRUE(campaign.ok()) << campaign.status().ToString();
+  EXPECT_EQ(campaign->name, "Buurt verdubbelt");
+  EXPECT_EQ(campaign->campaign_cap_eur, 5000);
+  EXPECT_EQ(campaign->deadline, "2027-06-30");
+  EXPECT_EQ(store_->MatchCampaignsOf(r.id)->size(), 1u);
+  auto pledges = store_->PledgesOf(c.id);
+  ASSERT_TRUE(pledges.ok());
+  ASSERT_EQ(pledges->size(), 2u);
+  EXPECT_EQ((*pledges)[0].backer, u);
+  EXPECT_EQ((*pledges)[1].amount_eur, 70);
+  MatchCampaign no_fund = c;
+  no_fund.fund_eur = 0;
+  EXPECT_TRUE(Contains(store_->Insert(no_fund).status(), "campaign.fund_eur"));
+  MatchCampaign bad_date = c;
+  bad_date.deadline = "morgen";
+  EXPECT_TRUE(Contains(store_->Insert(bad_date).status(), "campaign.deadline"));
+  MatchCampaign orphan = c;
+  orphan.round = RoundId(4711);
+  EXPECT_TRUE(Contains(store_->Insert(orphan).status(), "campaign.round"));
+  MatchPledge zero = pl;
+  zero.amount_eur = 0;
+  EXPECT_TRUE(Contains(store_->Insert(zero).status(), "pledge.amount_eur"));
+  MatchPledge lost = pl;
+  lost.campaign = 4711;
+  EXPECT_TRUE(Contains(store_->Insert(lost).status(), "pledge.campaign"));
+
+  // A deleted account leaves its pledges (anonymous) and evidence in place.
+  ExecRaw(std::string(GetParam() == Backend::kSqlite ? "PRAGMA foreign_keys = ON; " : "") +
+          "DELETE FROM users WHERE id = " + std::to_string(u.value()));
+  Reopen();
+  EXPECT_FALSE((*store_->PledgesOf(c.id))[0].backer.valid());
+  EXPECT_FALSE(store_->GetEvidence(got->id)->submitted_by.valid());
+}
+
 TEST_P(StoreContract, TransactionRollbackLeavesNothing) {
   int64_t before = Version();
   Status s = store_->Transaction([&]() -> Status {

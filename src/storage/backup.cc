@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -103,7 +104,8 @@ Result<int> CheckSqliteDb(sqlite3* db, const std::string& path) {
   WEEFSEL_ASSIGN_OR_RETURN(auto v, Column(db, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", path));
   std::optional<int64_t> version = v.empty() ? std::optional<int64_t>(0) : ParseInt(v[0]);
   if (!version) return Status::InvalidArgument(path + ": schema_migrations: bad version");
-  int newest = SqliteMigrations().empty() ? 0 : SqliteMigrations().back().version;
+  int newest = 0;
+  for (const auto& m : SqliteMigrations()) newest = std::max(newest, m.version);
   if (*version > newest)
     return Status::FailedPrecondition(path + ": schema version " + std::to_string(*version) +
                                       " is newer than this weefsel knows (" + std::to_string(newest) + ")");

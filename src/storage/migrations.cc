@@ -374,6 +374,109 @@ CREATE TABLE reviews (
 );
 )sql";
 
+// 006: notifications fed from the audit log, the digest outbox, each user's settings (digest
+// opt-out, language) and the stored fabric snapshots. (005 belongs to the programme's money and
+// milestones; the runner applies whichever numbers are missing, so 006 may land before 005.)
+constexpr std::string_view k006 = R"sql(
+CREATE TABLE notifications (
+  id {ID},
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  title TEXT NOT NULL,
+  title_en TEXT NOT NULL DEFAULT '',
+  link TEXT NOT NULL DEFAULT '',
+  audit_id BIGINT,
+  read_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX notifications_user ON notifications (user_id, id);
+CREATE INDEX notifications_at ON notifications (at);
+
+CREATE TABLE user_settings (
+  user_id BIGINT NOT NULL PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  digest INTEGER NOT NULL DEFAULT 1,
+  language TEXT NOT NULL DEFAULT 'nl'
+);
+
+CREATE TABLE outbox (
+  id {ID},
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  day TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  body TEXT NOT NULL,
+  status TEXT NOT NULL,
+  error TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  updated_at TEXT NOT NULL,
+  UNIQUE (user_id, day)
+);
+
+CREATE TABLE fabric_snapshots (
+  id {ID},
+  municipality_id BIGINT NOT NULL REFERENCES municipalities (id) ON DELETE CASCADE,
+  taken_at TEXT NOT NULL,
+  period TEXT NOT NULL,
+  trigger_kind TEXT NOT NULL,
+  health TEXT NOT NULL DEFAULT '{}',
+  typology TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX fabric_snapshots_municipality ON fabric_snapshots (municipality_id, taken_at);
+)sql";
+
+// 005: the programme's money: the allocation a round publishes (one row per funded project, with
+// the proposal it came from), evidence for experiment milestones with the officer's decision and
+// the amount released, and match-funding campaigns beside rounds with residents' pledges.
+constexpr std::string_view k005 = R"sql(
+CREATE TABLE round_allocations (
+  round_id BIGINT NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
+  project_id TEXT NOT NULL,
+  proposal_id BIGINT REFERENCES proposals (id) ON DELETE SET NULL,
+  amount_eur BIGINT NOT NULL CHECK (amount_eur >= 0),
+  PRIMARY KEY (round_id, project_id)
+);
+CREATE INDEX round_allocations_proposal ON round_allocations (proposal_id);
+
+CREATE TABLE milestone_evidence (
+  id {ID},
+  experiment_id BIGINT NOT NULL REFERENCES experiments (id) ON DELETE CASCADE,
+  milestone INTEGER NOT NULL CHECK (milestone >= 0),
+  text TEXT NOT NULL,
+  link TEXT NOT NULL DEFAULT '',
+  submitted_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+  submitted_at TEXT NOT NULL,
+  decision TEXT NOT NULL DEFAULT 'pending',
+  decided_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+  decided_at TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  released_eur BIGINT NOT NULL DEFAULT 0 CHECK (released_eur >= 0)
+);
+CREATE INDEX milestone_evidence_experiment ON milestone_evidence (experiment_id, id);
+
+CREATE TABLE match_campaigns (
+  id {ID},
+  municipality_id BIGINT NOT NULL REFERENCES municipalities (id),
+  round_id BIGINT NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  ratio_num BIGINT NOT NULL CHECK (ratio_num > 0),
+  ratio_den BIGINT NOT NULL CHECK (ratio_den > 0),
+  campaign_cap_eur BIGINT NOT NULL DEFAULT 0 CHECK (campaign_cap_eur >= 0),
+  fund_eur BIGINT NOT NULL CHECK (fund_eur > 0),
+  deadline TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX match_campaigns_round ON match_campaigns (round_id);
+
+CREATE TABLE match_pledges (
+  id {ID},
+  campaign_id BIGINT NOT NULL REFERENCES match_campaigns (id) ON DELETE CASCADE,
+  project_id TEXT NOT NULL,
+  user_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
+  amount_eur BIGINT NOT NULL CHECK (amount_eur > 0),
+  at TEXT NOT NULL
+);
+CREATE INDEX match_pledges_campaign ON match_pledges (campaign_id, id);
+)sql";
+
 // PostgreSQL has no NOCASE collation: e-mail uniqueness is an index on lower(email).
 constexpr std::string_view kPostgresEmailIndex = "\nCREATE UNIQUE INDEX users_email_key ON users (lower(email));\n";
 
@@ -383,6 +486,9 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   out.push_back({2, "innovation_cycle", Render(k002, d)});
   out.push_back({3, "accounts_and_cocreation", Render(k003, d)});
   out.push_back({4, "programme_workflow", Render(k004, d)});
+  out.push_back({5, "programme_money", Render(k005, d)});
+  // Keep the list in ascending order (5 goes above 6); the runner applies every missing number.
+  out.push_back({6, "notifications_and_snapshots", Render(k006, d)});
   return out;
 }
 

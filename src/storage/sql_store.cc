@@ -202,7 +202,8 @@ Result<std::unique_ptr<Store>> SqlStore::Create(std::unique_ptr<SqlConnection> c
 }
 
 Status SqlStore::Migrate(const std::vector<Migration>& migrations) {
-  int known = migrations.empty() ? 0 : migrations.back().version;
+  int known = 0;  // the highest number this build knows (the list may have gaps)
+  for (const auto& m : migrations) known = std::max(known, m.version);
   return Transaction([&]() -> Status {
     if (conn_->Dialect() == "postgres") {
       // Two processes opening a fresh database at once: one migrates, the other waits.
@@ -1695,10 +1696,12 @@ Result<int64_t> SqlStore::Insert(domain::Comment& c) {
 
 Result<std::vector<domain::Comment>> SqlStore::CommentsOf(ProposalId proposal) {
   WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r, Q("SELECT c.id, c.proposal_id, c.parent_id, c.author_user_id, COALESCE(u.display_name, ''), c.text, "
-                   "c.created_at FROM comments c LEFT JOIN users u ON u.id = c.author_user_id "
-                   "WHERE c.proposal_id = $1 ORDER BY c.id",
-                   {Int(proposal.value())}));
+      // A comment whose author deleted their account is shown as by "removed user".
+      SqlRows r,
+      Q("SELECT c.id, c.proposal_id, c.parent_id, c.author_user_id, COALESCE(u.display_name, 'removed user'), "
+        "c.text, c.created_at FROM comments c LEFT JOIN users u ON u.id = c.author_user_id "
+        "WHERE c.proposal_id = $1 ORDER BY c.id",
+        {Int(proposal.value())}));
   std::vector<domain::Comment> out(r.size());
   for (size_t i = 0; i < r.size(); ++i) {
     auto& c = out[i];
@@ -1831,6 +1834,254 @@ Result<std::vector<domain::Review>> SqlStore::ReviewsOf(RoundId round) {
     }
     v.comment = r.Str(i, 5);
     v.created_at = r.Str(i, 6);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Allocations, milestone evidence and match-funding (migration 5).
+
+namespace {
+
+Allocation AllocationAt(const SqlRows& r, size_t i) {
+  Allocation a;
+  a.round = RoundId(r.Int(i, 0));
+  a.project_id = r.Str(i, 1);
+  a.proposal = ProposalId(r.Null(i, 2) ? 0 : r.Int(i, 2));
+  a.amount_eur = r.Int(i, 3);
+  return a;
+}
+
+constexpr const char* kEvidenceColumns =
+    "SELECT id, experiment_id, milestone, text, link, submitted_by, submitted_at, decision, decided_by, decided_at, "
+    "reason, released_eur FROM milestone_evidence ";
+
+MilestoneEvidence EvidenceAt(const SqlRows& r, size_t i) {
+  MilestoneEvidence e;
+  e.id = r.Int(i, 0);
+  e.experiment = ExperimentId(r.Int(i, 1));
+  e.milestone = static_cast<int>(r.Int(i, 2));
+  e.text = r.Str(i, 3);
+  e.link = r.Str(i, 4);
+  e.submitted_by = UserId(r.Null(i, 5) ? 0 : r.Int(i, 5));
+  e.submitted_at = r.Str(i, 6);
+  e.decision = r.Str(i, 7);
+  e.decided_by = UserId(r.Null(i, 8) ? 0 : r.Int(i, 8));
+  e.decided_at = r.Str(i, 9);
+  e.reason = r.Str(i, 10);
+  e.released_eur = r.Int(i, 11);
+  return e;
+}
+
+Status ValidateEvidence(const MilestoneEvidence& e) {
+  if (!e.experiment.valid()) return Status::InvalidArgument("evidence.experiment: must name an experiment");
+  if (e.milestone < 0) return Status::InvalidArgument("evidence.milestone: must be 0 or more");
+  if (e.decision != "pending" && e.decision != "approved" && e.decision != "rejected")
+    return Status::InvalidArgument("evidence.decision: must be pending, approved or rejected, not '" + e.decision +
+                                   "'");
+  if (e.released_eur < 0) return Status::InvalidArgument("evidence.released_eur: must not be negative");
+  if (e.released_eur > 0 && e.decision != "approved")
+    return Status::InvalidArgument("evidence.released_eur: only approved evidence releases money");
+  return Status::Ok();
+}
+
+constexpr const char* kCampaignColumns =
+    "SELECT id, municipality_id, round_id, name, ratio_num, ratio_den, campaign_cap_eur, fund_eur, deadline, "
+    "created_at FROM match_campaigns ";
+
+MatchCampaign CampaignAt(const SqlRows& r, size_t i) {
+  MatchCampaign c;
+  c.id = r.Int(i, 0);
+  c.municipality = MunicipalityId(r.Int(i, 1));
+  c.round = RoundId(r.Int(i, 2));
+  c.name = r.Str(i, 3);
+  c.ratio_num = r.Int(i, 4);
+  c.ratio_den = r.Int(i, 5);
+  c.campaign_cap_eur = r.Int(i, 6);
+  c.fund_eur = r.Int(i, 7);
+  c.deadline = r.Str(i, 8);
+  c.created_at = r.Str(i, 9);
+  return c;
+}
+
+}  // namespace
+
+Status SqlStore::PutAllocations(RoundId round, const std::vector<Allocation>& rows) {
+  std::unordered_set<std::string> seen;
+  for (const auto& a : rows) {
+    if (a.round != round)
+      return Status::InvalidArgument("allocation.round: project '" + a.project_id + "' names another round");
+    if (a.project_id.empty()) return Status::InvalidArgument("allocation.project_id: must not be empty");
+    if (a.amount_eur < 0)
+      return Status::InvalidArgument("allocation.amount_eur: project '" + a.project_id + "' has a negative amount");
+    if (!seen.insert(a.project_id).second)
+      return Status::InvalidArgument("allocation.project_id: project '" + a.project_id + "' appears twice");
+  }
+  Status st = Write([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(Exists("rounds", round.value(), "allocation.round"));
+    WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_allocations WHERE round_id = $1", {Int(round.value())}).status());
+    for (const auto& a : rows)
+      WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO round_allocations (round_id, project_id, proposal_id, amount_eur) "
+                                "VALUES ($1, $2, $3, $4)",
+                                {Int(round.value()), Text(a.project_id), IdOrNull(a.proposal), Int(a.amount_eur)})
+                                  .status());
+    return Status::Ok();
+  });
+  std::vector<FkRef> refs{{"allocation.round", "rounds", round.value()}};
+  for (const auto& a : rows) refs.push_back({"allocation.proposal", "proposals", a.proposal.value()});
+  return Explain(st, "allocation", refs);
+}
+
+Result<std::vector<Allocation>> SqlStore::AllocationsOf(RoundId round) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT round_id, project_id, proposal_id, amount_eur FROM round_allocations "
+                                        "WHERE round_id = $1 ORDER BY " +
+                                            conn_->OrderText("project_id"),
+                                        {Int(round.value())}));
+  std::vector<Allocation> out;
+  for (size_t i = 0; i < r.size(); ++i) out.push_back(AllocationAt(r, i));
+  return out;
+}
+
+Result<std::vector<Allocation>> SqlStore::AllocationsOfProposal(ProposalId proposal) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT round_id, project_id, proposal_id, amount_eur FROM round_allocations "
+                                        "WHERE proposal_id = $1 ORDER BY round_id, " +
+                                            conn_->OrderText("project_id"),
+                                        {Int(proposal.value())}));
+  std::vector<Allocation> out;
+  for (size_t i = 0; i < r.size(); ++i) out.push_back(AllocationAt(r, i));
+  return out;
+}
+
+Result<int64_t> SqlStore::Insert(MilestoneEvidence& e) {
+  WEEFSEL_RETURN_IF_ERROR(ValidateEvidence(e));
+  int64_t id = 0;
+  Status st = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("INSERT INTO milestone_evidence (experiment_id, milestone, text, link, submitted_by, submitted_at, decision, "
+          "decided_by, decided_at, reason, released_eur) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+          "RETURNING id",
+          {Int(e.experiment.value()), Int(e.milestone), Text(e.text), Text(e.link), IdOrNull(e.submitted_by),
+           Text(e.submitted_at), Text(e.decision), IdOrNull(e.decided_by), Text(e.decided_at), Text(e.reason),
+           Int(e.released_eur)}));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(st, "evidence",
+                                  {{"evidence.experiment", "experiments", e.experiment.value()},
+                                   {"evidence.submitted_by", "users", e.submitted_by.value()},
+                                   {"evidence.decided_by", "users", e.decided_by.value()}}));
+  e.id = id;
+  return id;
+}
+
+Status SqlStore::Update(const MilestoneEvidence& e) {
+  WEEFSEL_RETURN_IF_ERROR(ValidateEvidence(e));
+  Status st = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r, Q("UPDATE milestone_evidence SET experiment_id = $2, milestone = $3, text = $4, link = $5, "
+                     "submitted_by = $6, submitted_at = $7, decision = $8, decided_by = $9, decided_at = $10, "
+                     "reason = $11, released_eur = $12 WHERE id = $1 RETURNING id",
+                     {Int(e.id), Int(e.experiment.value()), Int(e.milestone), Text(e.text), Text(e.link),
+                      IdOrNull(e.submitted_by), Text(e.submitted_at), Text(e.decision), IdOrNull(e.decided_by),
+                      Text(e.decided_at), Text(e.reason), Int(e.released_eur)}));
+    if (r.empty()) return Status::NotFound("evidence " + std::to_string(e.id) + " does not exist");
+    return Status::Ok();
+  });
+  return Explain(st, "evidence",
+                 {{"evidence.experiment", "experiments", e.experiment.value()},
+                  {"evidence.submitted_by", "users", e.submitted_by.value()},
+                  {"evidence.decided_by", "users", e.decided_by.value()}});
+}
+
+Result<MilestoneEvidence> SqlStore::GetEvidence(int64_t id) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kEvidenceColumns) + "WHERE id = $1", {Int(id)}));
+  if (r.empty()) return Status::NotFound("evidence " + std::to_string(id) + " does not exist");
+  return EvidenceAt(r, 0);
+}
+
+Result<std::vector<MilestoneEvidence>> SqlStore::EvidenceOf(ExperimentId experiment) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q(std::string(kEvidenceColumns) + "WHERE experiment_id = $1 ORDER BY id", {Int(experiment.value())}));
+  std::vector<MilestoneEvidence> out;
+  for (size_t i = 0; i < r.size(); ++i) out.push_back(EvidenceAt(r, i));
+  return out;
+}
+
+Result<int64_t> SqlStore::Insert(MatchCampaign& c) {
+  if (Trim(c.name).empty()) return Status::InvalidArgument("campaign.name: must not be empty");
+  if (c.ratio_num <= 0 || c.ratio_den <= 0)
+    return Status::InvalidArgument("campaign.ratio: numerator and denominator must be positive");
+  if (c.campaign_cap_eur < 0) return Status::InvalidArgument("campaign.campaign_cap_eur: must not be negative");
+  if (c.fund_eur <= 0) return Status::InvalidArgument("campaign.fund_eur: must be positive");
+  if (!IsIsoDate(c.deadline))
+    return Status::InvalidArgument("campaign.deadline: '" + c.deadline + "' is not a date YYYY-MM-DD");
+  int64_t id = 0;
+  Status st = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("INSERT INTO match_campaigns (municipality_id, round_id, name, ratio_num, ratio_den, "
+          "campaign_cap_eur, fund_eur, deadline, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+          "RETURNING id",
+          {Int(c.municipality.value()), Int(c.round.value()), Text(c.name), Int(c.ratio_num), Int(c.ratio_den),
+           Int(c.campaign_cap_eur), Int(c.fund_eur), Text(c.deadline), Text(c.created_at)}));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(st, "campaign",
+                                  {{"campaign.municipality", "municipalities", c.municipality.value()},
+                                   {"campaign.round", "rounds", c.round.value()}}));
+  c.id = id;
+  return id;
+}
+
+Result<MatchCampaign> SqlStore::GetMatchCampaign(int64_t id) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kCampaignColumns) + "WHERE id = $1", {Int(id)}));
+  if (r.empty()) return Status::NotFound("campaign " + std::to_string(id) + " does not exist");
+  return CampaignAt(r, 0);
+}
+
+Result<std::vector<MatchCampaign>> SqlStore::MatchCampaignsOf(RoundId round) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q(std::string(kCampaignColumns) + "WHERE round_id = $1 ORDER BY id", {Int(round.value())}));
+  std::vector<MatchCampaign> out;
+  for (size_t i = 0; i < r.size(); ++i) out.push_back(CampaignAt(r, i));
+  return out;
+}
+
+Result<int64_t> SqlStore::Insert(MatchPledge& p) {
+  if (p.amount_eur <= 0) return Status::InvalidArgument("pledge.amount_eur: must be positive");
+  if (p.project_id.empty()) return Status::InvalidArgument("pledge.project_id: must not be empty");
+  int64_t id = 0;
+  Status st = Write([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r, Q("INSERT INTO match_pledges (campaign_id, project_id, user_id, amount_eur, at) "
+                     "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                     {Int(p.campaign), Text(p.project_id), IdOrNull(p.backer), Int(p.amount_eur), Text(p.at)}));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(
+      Explain(st, "pledge",
+              {{"pledge.campaign", "match_campaigns", p.campaign}, {"pledge.backer", "users", p.backer.value()}}));
+  p.id = id;
+  return id;
+}
+
+Result<std::vector<MatchPledge>> SqlStore::PledgesOf(int64_t campaign) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q("SELECT id, campaign_id, project_id, user_id, amount_eur, at FROM match_pledges "
+                             "WHERE campaign_id = $1 ORDER BY id",
+                             {Int(campaign)}));
+  std::vector<MatchPledge> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    auto& p = out[i];
+    p.id = r.Int(i, 0);
+    p.campaign = r.Int(i, 1);
+    p.project_id = r.Str(i, 2);
+    p.backer = UserId(r.Null(i, 3) ? 0 : r.Int(i, 3));
+    p.amount_eur = r.Int(i, 4);
+    p.at = r.Str(i, 5);
   }
   return out;
 }

@@ -104,6 +104,38 @@ class SqlStore final : public Store {
   Result<int64_t> PutReview(domain::Review& r) override;
   Result<std::vector<domain::Review>> ReviewsOf(RoundId round) override;
 
+  // sql_store_self.cc (migration 6).
+  Result<std::vector<UserId>> UsersWithRoleIn(MunicipalityId m) override;
+  Result<std::vector<UserId>> MembersOf(ActorId a) override;
+  Result<int64_t> Insert(Notification& n) override;
+  Result<std::vector<Notification>> NotificationsOf(UserId user, int64_t limit, int64_t offset) override;
+  Result<int64_t> UnreadNotifications(UserId user) override;
+  Result<int64_t> MarkNotificationsRead(UserId user, const std::vector<int64_t>& ids, const std::string& at) override;
+  Result<std::vector<Notification>> NotificationsOn(const std::string& day) override;
+  Result<UserSettings> GetUserSettings(UserId user) override;
+  Status PutUserSettings(const UserSettings& s) override;
+  Result<OutboxEntry> GetOutbox(UserId user, const std::string& day) override;
+  Status PutOutbox(OutboxEntry& e) override;
+  Result<std::vector<ProposalId>> SupportsOf(UserId user) override;
+  Result<std::vector<domain::Comment>> CommentsBy(UserId user) override;
+  Result<std::vector<domain::Ballot>> BallotsBy(UserId user) override;
+  Status DeleteUserKeepingBallots(UserId user, const std::string& anonymous_key) override;
+  Result<int64_t> Insert(FabricSnapshot& s) override;
+  Result<std::vector<FabricSnapshot>> SnapshotsOf(MunicipalityId m) override;
+
+  Status PutAllocations(RoundId round, const std::vector<Allocation>& rows) override;
+  Result<std::vector<Allocation>> AllocationsOf(RoundId round) override;
+  Result<std::vector<Allocation>> AllocationsOfProposal(ProposalId proposal) override;
+  Result<int64_t> Insert(MilestoneEvidence& e) override;
+  Status Update(const MilestoneEvidence& e) override;
+  Result<MilestoneEvidence> GetEvidence(int64_t id) override;
+  Result<std::vector<MilestoneEvidence>> EvidenceOf(ExperimentId experiment) override;
+  Result<int64_t> Insert(MatchCampaign& c) override;
+  Result<MatchCampaign> GetMatchCampaign(int64_t id) override;
+  Result<std::vector<MatchCampaign>> MatchCampaignsOf(RoundId round) override;
+  Result<int64_t> Insert(MatchPledge& p) override;
+  Result<std::vector<MatchPledge>> PledgesOf(int64_t campaign) override;
+
  private:
   explicit SqlStore(std::unique_ptr<SqlConnection> conn) : conn_(std::move(conn)) {}
 

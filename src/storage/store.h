@@ -86,6 +86,103 @@ struct AuditEntry {
   std::string before, after;
 };
 
+// One funded project of a published round (migration 5): the round's allocation is written once,
+// when the round is published, and is what the municipality has committed.
+struct Allocation {
+  RoundId round;
+  std::string project_id;
+  ProposalId proposal;  // unset when the project did not come from a proposal
+  int64_t amount_eur = 0;
+};
+
+// Evidence for one milestone of an experiment and the officer's decision on it (migration 5).
+// An approval releases the milestone's amount (`released_eur`); a rejection says why.
+struct MilestoneEvidence {
+  int64_t id = 0;
+  ExperimentId experiment;
+  int milestone = 0;  // index into the experiment's milestones
+  std::string text;
+  std::string link;  // optional http(s) URL
+  UserId submitted_by;
+  std::string submitted_at;
+  std::string decision = "pending";  // pending, approved, rejected
+  UserId decided_by;
+  std::string decided_at;
+  std::string reason;
+  int64_t released_eur = 0;
+};
+
+// A match-funding campaign beside a round (migration 5): residents pledge to the round's projects
+// and the municipality adds ratio_num/ratio_den euro per euro pledged, up to a cap per project and
+// the campaign's fund, for projects whose pledges reach their cost by the deadline (fund engine).
+struct MatchCampaign {
+  int64_t id = 0;
+  MunicipalityId municipality;
+  RoundId round;
+  std::string name;
+  int64_t ratio_num = 1;
+  int64_t ratio_den = 1;
+  int64_t campaign_cap_eur = 0;  // largest match for one project (0: no cap)
+  int64_t fund_eur = 0;          // the whole match fund
+  std::string deadline;          // date; pledges until the end of that day (UTC) count
+  std::string created_at;
+};
+
+struct MatchPledge {
+  int64_t id = 0;
+  int64_t campaign = 0;
+  std::string project_id;
+  UserId backer;  // personal: never in open data
+  int64_t amount_eur = 0;
+  std::string at;  // ISO 8601 UTC
+};
+
+// An in-app notification (migration 6): made from an audit entry for each user concerned
+// (service/notifications.h has the mapping). Account state, like sessions: writing it does not
+// change DataVersion(); deleting the user deletes their notifications.
+struct Notification {
+  int64_t id = 0;
+  UserId user;
+  std::string at;        // ISO 8601 UTC
+  std::string kind;      // "invitation", "comment", "phase", "result", ...
+  std::string title;     // Dutch
+  std::string title_en;  // English
+  std::string link;      // path on the platform, "/proposals/12"
+  int64_t audit_id = 0;  // the audit entry it came from (0: none)
+  std::string read_at;   // empty while unread
+};
+
+// A user's own settings (migration 6); users without a row have the defaults.
+struct UserSettings {
+  UserId user;
+  bool digest = true;           // receive the daily digest by e-mail
+  std::string language = "nl";  // "nl" or "en"
+};
+
+// One digest message per user per day in the outbox (migration 6): status "sent" or "failed".
+struct OutboxEntry {
+  int64_t id = 0;
+  UserId user;
+  std::string day;  // "2026-11-29"
+  std::string subject, body;
+  std::string status;
+  std::string error;
+  int attempts = 0;
+  std::string updated_at;
+};
+
+// A stored snapshot of a municipality's fabric (migration 6): the health indicators and the
+// typology as JSON text, taken monthly or on demand.
+struct FabricSnapshot {
+  int64_t id = 0;
+  MunicipalityId municipality;
+  std::string taken_at;  // ISO 8601 UTC
+  std::string period;    // "2026-11": the month it stands for
+  std::string trigger;   // "monthly" or "on_demand"
+  std::string health;    // JSON object
+  std::string typology;  // JSON object
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -194,6 +291,55 @@ class Store {
   // Reviews (migration 4): one per reviewer per project of a round; PutReview replaces it.
   virtual Result<int64_t> PutReview(domain::Review& r) = 0;
   virtual Result<std::vector<domain::Review>> ReviewsOf(RoundId round) = 0;  // by project, then reviewer
+
+  // ---- migration 6: notifications, settings, the digest outbox, account self-service, snapshots.
+  // Users with any role in a municipality (officer or resident), and the members of an actor;
+  // ascending ids, each once.
+  virtual Result<std::vector<UserId>> UsersWithRoleIn(MunicipalityId m) = 0;
+  virtual Result<std::vector<UserId>> MembersOf(ActorId a) = 0;
+  virtual Result<int64_t> Insert(Notification& n) = 0;  // assigns n.id
+  // A user's notifications: unread first, then newest first; `limit` 0 = all.
+  virtual Result<std::vector<Notification>> NotificationsOf(UserId user, int64_t limit, int64_t offset) = 0;
+  virtual Result<int64_t> UnreadNotifications(UserId user) = 0;
+  // Marks the user's notifications with these ids (all unread ones when `ids` is empty) read at
+  // `at`; ids of other users' notifications are ignored. Returns how many changed.
+  virtual Result<int64_t> MarkNotificationsRead(UserId user, const std::vector<int64_t>& ids,
+                                                const std::string& at) = 0;
+  // Every notification whose `at` starts with `day` ("2026-11-29"), by user then id.
+  virtual Result<std::vector<Notification>> NotificationsOn(const std::string& day) = 0;
+  virtual Result<UserSettings> GetUserSettings(UserId user) = 0;  // defaults when none stored
+  virtual Status PutUserSettings(const UserSettings& s) = 0;
+  // The outbox entry of a user and day; NotFound when none.
+  virtual Result<OutboxEntry> GetOutbox(UserId user, const std::string& day) = 0;
+  virtual Status PutOutbox(OutboxEntry& e) = 0;  // insert or replace the (user, day) entry
+  // What is stored about a user beyond their account row (for their data download).
+  virtual Result<std::vector<ProposalId>> SupportsOf(UserId user) = 0;
+  virtual Result<std::vector<domain::Comment>> CommentsBy(UserId user) = 0;
+  virtual Result<std::vector<domain::Ballot>> BallotsBy(UserId user) = 0;
+  // Deletes the account and everything that hangs on it (sessions, tokens, grants, supports,
+  // notifications, settings, outbox); comments stay with no author; the user's ballots are moved
+  // to a new anonymous voter account (no e-mail of theirs, no name, no password, no roles) so
+  // they stay counted without naming anyone. NotFound for an unknown user.
+  virtual Status DeleteUserKeepingBallots(UserId user, const std::string& anonymous_key) = 0;
+  virtual Result<int64_t> Insert(FabricSnapshot& s) = 0;                          // assigns s.id; changes DataVersion()
+  virtual Result<std::vector<FabricSnapshot>> SnapshotsOf(MunicipalityId m) = 0;  // oldest first
+  // Round allocations (migration 5). PutAllocations replaces the round's rows.
+  virtual Status PutAllocations(RoundId round, const std::vector<Allocation>& rows) = 0;
+  virtual Result<std::vector<Allocation>> AllocationsOf(RoundId round) = 0;  // by project_id
+  virtual Result<std::vector<Allocation>> AllocationsOfProposal(ProposalId proposal) = 0;
+
+  // Milestone evidence (migration 5), oldest first.
+  virtual Result<int64_t> Insert(MilestoneEvidence& e) = 0;  // assigns e.id
+  virtual Status Update(const MilestoneEvidence& e) = 0;     // NotFound
+  virtual Result<MilestoneEvidence> GetEvidence(int64_t id) = 0;
+  virtual Result<std::vector<MilestoneEvidence>> EvidenceOf(ExperimentId experiment) = 0;
+
+  // Match-funding campaigns and pledges (migration 5), oldest first.
+  virtual Result<int64_t> Insert(MatchCampaign& c) = 0;  // assigns c.id
+  virtual Result<MatchCampaign> GetMatchCampaign(int64_t id) = 0;
+  virtual Result<std::vector<MatchCampaign>> MatchCampaignsOf(RoundId round) = 0;
+  virtual Result<int64_t> Insert(MatchPledge& p) = 0;  // assigns p.id
+  virtual Result<std::vector<MatchPledge>> PledgesOf(int64_t campaign) = 0;
 };
 
 }  // namespace weefsel::storage
