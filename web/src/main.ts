@@ -26,6 +26,7 @@ const routes: [RegExp, Key, Loader][] = [
   [/^\/experiments\/(\d+)$/, "nav.experiments", () => import("./pages/experiments").then((m) => m.experiment)],
   [/^\/fabric$/, "nav.fabric", () => import("./pages/fabric").then((m) => m.fabric)],
   [/^\/compare$/, "nav.compare", () => import("./pages/compare").then((m) => m.compare)],
+  [/^\/overview$/, "overview.title", () => import("./pages/overview").then((m) => m.overviewPage)],
   [/^\/notifications$/, "notify.title", () => import("./pages/self").then((m) => m.notificationsPage)],
   [/^\/login$/, "nav.login", () => import("./pages/account").then((m) => m.loginPage)],
   [/^\/register$/, "nav.register", () => import("./pages/account").then((m) => m.registerPage)],
@@ -81,7 +82,7 @@ function shell(): void {
   nav = h("nav", { "aria-label": t("nav.label") },
     h("ul", {},
       link("/", "nav.home"), link("/challenges", "nav.challenges"), link("/actors", "nav.actors"), link("/rounds", "nav.rounds"),
-      link("/experiments", "nav.experiments"), link("/fabric", "nav.fabric"), link("/compare", "nav.compare")),
+      link("/experiments", "nav.experiments"), link("/overview", "nav.overview"), link("/fabric", "nav.fabric"), link("/compare", "nav.compare")),
     accountList = h("ul", { class: "account" }, accountLinks));
   main = h("main", { id: "main", tabindex: "-1" });
   live = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite", id: "live" });

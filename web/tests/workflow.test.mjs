@@ -7,7 +7,11 @@
 //  - a proposal page lists the versions with a diff between any two, threaded comments with
 //    replies (a reply posted in the page), and the support button with its count (a second support
 //    refused with the reason);
-//  - the audit log page shows a challenge's phase changes compactly to its officer and refuses a resident.
+//  - the audit log page shows a challenge's phase changes compactly to its officer and refuses a resident;
+//  - the notifications bell carries the unread count, the page lists and marks them read;
+//  - a person downloads their data and deletes their account, and their ballot stays counted.
+// Flows whose API route the server under test does not offer (read from its OpenAPI document) are
+// reported as skipped, with the route named.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, startBrowser, apiAs, uiLogin, go, shot, prerequisites } from "./harness.mjs";
@@ -237,4 +241,185 @@ test("the audit log page shows a challenge's changes compactly to its officer an
   await page.getByRole("alert").getByText("is for officers of municipality", { exact: false }).waitFor();
   assert.equal(await page.locator("table.audit-log").count(), 0);
   assert.deepEqual(pageErrors, [], "no script errors in any flow");
+});
+
+// Whether the server under test offers a route (from its OpenAPI document).
+async function offers(method, path) {
+  const doc = await fetch(server.base + "/api/v1/openapi.json").then((r) => r.json());
+  return Boolean(doc.paths?.[path]?.[method.toLowerCase()]);
+}
+
+test("the notifications bell shows the unread count; the page lists them and marks them read", skip, async (t) => {
+  if (!(await offers("GET", "/api/v1/notifications"))) { t.skip("the server has no notifications route"); return; }
+  const officer = await apiAs(server.base, "officer");
+  const resident = await apiAs(server.base, "resident");
+  await resident.post("/notifications/read", { all: true }).catch(() => null);
+  const c = await newChallenge(officer, "Repaircafé in de bibliotheek");
+  await officer.post(`/challenges/${c.id}/phase`, { phase: "matching" });
+  const unread = (await resident.get("/notifications?limit=1")).unread;
+  assert.ok(unread >= 2, `the resident hears of the new challenge and its phase change (${unread})`);
+  await uiLogin(page, server.base, "resident");
+  await go(page, server.base, "/");
+  const bell = page.getByRole("link", { name: `Meldingen, ${unread} ongelezen` });
+  await bell.waitFor();
+  await bell.click();
+  await page.waitForFunction(() => document.body.dataset.ready === "/notifications");
+  assert.equal(await page.locator("#unread-count").getAttribute("data-unread"), String(unread));
+  const items = page.locator("ul.notifications li.unread");
+  assert.equal(await items.count(), unread);
+  const links = await page.locator("ul.notifications li a").evaluateAll((els) => els.map((e) => e.getAttribute("href")));
+  assert.ok(links.includes(`/challenges/${c.id}`), `a notification links to the challenge (${links.join(", ")})`);
+  assert.ok(links.every((l) => l.startsWith("/") && !l.startsWith("//")), "only links on this site");
+  await page.getByRole("button", { name: "Alles als gelezen markeren" }).click();
+  await page.getByRole("link", { name: "Meldingen, 0 ongelezen" }).waitFor();
+  assert.equal((await resident.get("/notifications?limit=1")).unread, 0);
+  assert.equal(await page.locator("ul.notifications li.unread").count(), 0);
+  await shot(page, "workflow-notifications");
+});
+
+test("a person downloads their data and deletes their account; their ballot stays counted", skip, async (t) => {
+  if (!(await offers("DELETE", "/api/v1/me"))) { t.skip("the server has no account deletion route"); return; }
+  const officer = await apiAs(server.base, "officer");
+  const email = `wim.${Date.now()}@example.test`, password = "een-lang-wachtwoord";
+  await fetch(server.base + "/api/v1/auth/register", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ display_name: "Wim de Vries", email, password, municipality: 1 }) }).then((r) => assert.equal(r.status, 201));
+  const r = await officer.post("/rounds", { municipality: 1, name: "Buurtbudget Centrum 2027", budget_eur: 30000, ballot_kind: "approval",
+    projects: [{ project_id: "a", title: "Bloembakken", cost_eur: 10000 }, { project_id: "b", title: "Muurschildering", cost_eur: 25000 }] });
+  await officer.post(`/rounds/${r.id}/phase`, { phase: "voting" });
+  await uiLogin(page, server.base, email, password);
+  await go(page, server.base, `/rounds/${r.id}`);
+  await page.getByLabel(/Muurschildering/).check();
+  await page.getByRole("button", { name: "Stem uitbrengen" }).click();
+  await page.getByText("Uw stem is opgeslagen.", { exact: false }).first().waitFor();
+  await officer.post(`/rounds/${r.id}/phase`, { phase: "allocation" });
+  const before = await officer.get(`/rounds/${r.id}/results`);
+  assert.equal(before.ballots, 1);
+  // My data: the link downloads everything stored about the account.
+  await go(page, server.base, "/account");
+  const link = page.getByRole("link", { name: "Mijn gegevens downloaden" });
+  assert.equal(await link.getAttribute("download"), "weefsel-my-data.json");
+  const data = await page.evaluate((href) => fetch(href).then((x) => x.json()), await link.getAttribute("href"));
+  assert.equal(data.account.email, email);
+  assert.equal(data.ballots.length, 1);
+  // Delete: a wrong password is refused with the reason; the right one deletes and signs out.
+  await page.getByLabel("Bevestig met uw wachtwoord").fill("niet-het-wachtwoord");
+  await page.getByLabel("Ja, verwijder mijn account definitief").check();
+  await page.getByRole("button", { name: "Account verwijderen" }).click();
+  await page.locator("section.danger").getByRole("alert").waitFor();
+  assert.equal((await fetch(server.base + "/api/v1/auth/login", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }) })).status, 200, "a refused deletion leaves the account");
+  await page.getByLabel("Bevestig met uw wachtwoord").fill(password);
+  await page.getByRole("button", { name: "Account verwijderen" }).click();
+  await page.waitForFunction(() => document.body.dataset.ready === "/");
+  await page.getByRole("link", { name: "Inloggen" }).waitFor();
+  assert.notEqual((await fetch(server.base + "/api/v1/auth/login", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }) })).status, 200, "the account is gone");
+  const after = await officer.get(`/rounds/${r.id}/results`);
+  assert.equal(after.ballots, 1, "the ballot stays counted");
+  assert.deepEqual(after.winners, before.winners);
+});
+
+test("a proposal enters a round; its milestone money is released on approved evidence; the overview counts it", skip, async (t) => {
+  for (const [m, p] of [["POST", "/api/v1/rounds/{id}/proposals"], ["POST", "/api/v1/experiments/{id}/milestones/{milestone}/evidence"],
+    ["GET", "/api/v1/municipalities/{id}/overview"]])
+    if (!(await offers(m, p))) { t.skip(`the server has no ${m} ${p}`); return; }
+  const officer = await apiAs(server.base, "officer");
+  const member = await apiAs(server.base, "member");
+  const resident = await apiAs(server.base, "resident");
+  const { challenge, proposal } = await proposalWorld(officer, member);
+  await officer.post(`/challenges/${challenge.id}/phase`, { phase: "proposals" });
+  await member.post(`/proposals/${proposal.id}/status`, { status: "submitted" });
+  const r = await officer.post("/rounds", { municipality: 1, name: "Buurtbudget Zuilen 2027", budget_eur: 50000, ballot_kind: "approval", projects: [] });
+  // The officer adds the submitted proposal to the round from the round page.
+  await uiLogin(page, server.base, "officer");
+  await go(page, server.base, `/rounds/${r.id}`);
+  const add = page.locator("section.add-proposal");
+  await add.getByLabel("Ingediend voorstel").selectOption({ label: `Buurtkamers · € 27.500 (Buurtkamers tegen eenzaamheid)` });
+  await add.getByRole("button", { name: "Toevoegen aan de ronde" }).click();
+  await page.getByRole("cell", { name: "€ 27.500" }).waitFor();
+  const round = await officer.get(`/rounds/${r.id}`);
+  assert.deepEqual(round.projects.map((p) => p.proposal), [proposal.id], "the project remembers its proposal");
+  const pid = round.projects[0].project_id;
+  // The round runs: a resident votes for it, the round is published and commits the money.
+  await officer.post(`/rounds/${r.id}/phase`, { phase: "voting" });
+  await resident.put(`/rounds/${r.id}/ballot`, { entries: [{ project_id: pid, points: 1 }] });
+  await officer.post(`/rounds/${r.id}/phase`, { phase: "allocation" });
+  await officer.post(`/rounds/${r.id}/phase`, { phase: "published" });
+  if ((await officer.get(`/proposals/${proposal.id}`)).status !== "funded") await officer.post(`/proposals/${proposal.id}/status`, { status: "funded" });
+  await officer.post(`/challenges/${challenge.id}/phase`, { phase: "funded" });
+  const exp = await officer.post("/experiments", { proposal: proposal.id, hypotheses: ["Buurtkamers verminderen eenzaamheid"],
+    indicators: [{ name: "eenzaamheid", unit: "%", baseline: 48, target: 40 }],
+    milestones: [{ title: "Eerste buurtkamer open", due: "2027-03-01", amount_eur: 5000 }, { title: "Vijf buurtkamers open", due: "2027-09-01", amount_eur: 10000 }] });
+  await officer.post(`/challenges/${challenge.id}/phase`, { phase: "experiment" });
+  await member.post(`/experiments/${exp.id}/indicators/${exp.indicators[0].id}/measurements`, { date: "2027-06-01", value: 44, source: "buurtenquête" });
+  // The coalition's member submits evidence for the first milestone.
+  await uiLogin(page, server.base, "member");
+  await go(page, server.base, `/experiments/${exp.id}`);
+  await page.getByText("Bewijs indienen voor: Eerste buurtkamer open").click();
+  const form = page.locator('form.evidence-form[data-milestone="1"]');
+  await form.getByLabel("Wat is er bereikt?").fill("De buurtkamer in de Rode Brug is sinds 1 maart open.");
+  await form.getByLabel("Link naar het bewijs (optioneel)").fill("https://example.org/buurtkamer");
+  await form.getByRole("button", { name: "Bewijs indienen" }).click();
+  await page.locator('.milestone-table tr[data-index="0"][data-status="submitted"]').waitFor();
+  assert.equal(await page.locator('.evidence-list li[data-decision="pending"]').count(), 1);
+  assert.equal(await page.getByRole("button", { name: /^Goedkeuren/ }).count(), 0, "members do not decide");
+  // The officer approves it: the amount is released.
+  await uiLogin(page, server.base, "officer");
+  await go(page, server.base, `/experiments/${exp.id}`);
+  await page.getByLabel("Toelichting bij het besluit").fill("Gezien bij het werkbezoek");
+  await page.getByRole("button", { name: "Goedkeuren: Eerste buurtkamer open" }).click();
+  await page.locator('.milestone-table tr[data-index="0"][data-status="approved"]').waitFor();
+  assert.match(await page.locator(".released").innerText(), /€\s?5\.000 vrijgegeven van €\s?15\.000/);
+  assert.equal(await page.locator('.evidence-list li[data-decision="approved"] a').getAttribute("href"), "https://example.org/buurtkamer");
+  await shot(page, "workflow-milestone-approved");
+  // The municipality's overview shows the money and the indicator against its target, as the server computed them.
+  const o = await officer.get("/municipalities/1/overview");
+  await go(page, server.base, "/overview?municipality=1");
+  const fmt = (n) => new Intl.NumberFormat("nl-NL", { style: "currency", currency: "EUR", maximumFractionDigits: 0 }).format(n);
+  assert.equal(await page.locator('[data-figure="committed"]').innerText(), fmt(o.money.committed_eur));
+  assert.equal(await page.locator('[data-figure="released"]').innerText(), fmt(o.money.released_eur));
+  assert.ok(o.money.committed_eur >= 27500 && o.money.released_eur >= 5000, JSON.stringify(o.money));
+  const row = page.locator(`article[data-experiment="${exp.id}"] tr[data-indicator="${exp.indicators[0].id}"]`);
+  assert.match(await row.innerText(), /eenzaamheid \(%\)\s+48\s+44 · 1 juni 2027\s+40\s+50%/);
+  assert.equal(await page.locator('.phase-counts tr[data-phase="experiment"] td').innerText(), String(o.challenges_per_phase.experiment));
+  await shot(page, "workflow-overview");
+});
+
+test("an officer opens a match-funding campaign beside a round; a resident pledges and sees the match", skip, async (t) => {
+  if (!(await offers("POST", "/api/v1/rounds/{id}/match-campaigns"))) { t.skip("the server has no match-funding routes"); return; }
+  const officer = await apiAs(server.base, "officer");
+  const r = await officer.post("/rounds", { municipality: 1, name: "Buurtbudget Overvecht 2027", budget_eur: 40000, ballot_kind: "approval",
+    projects: [{ project_id: "moes", title: "Moestuin", cost_eur: 1000 }, { project_id: "speel", title: "Speelplek", cost_eur: 20000 }] });
+  await uiLogin(page, server.base, "officer");
+  await go(page, server.base, `/rounds/${r.id}`);
+  await page.getByText("Matchfundingcampagne openen").click();
+  const f = page.locator("details.new-campaign form");
+  await f.getByLabel("Naam van de campagne").fill("Samen sparen");
+  await f.getByLabel("Euro van de gemeente").fill("1");
+  await f.getByLabel("Per toegezegde euro").fill("1");
+  await f.getByLabel("Hoogste bijdrage per project (euro)").fill("5000");
+  await f.getByLabel("Fonds van de gemeente (euro)").fill("10000");
+  await f.getByLabel("Deadline").fill("2099-12-31");
+  await f.getByRole("button", { name: "Campagne openen" }).click();
+  await page.locator("article.campaign").waitFor();
+  const campaigns = (await officer.get(`/rounds/${r.id}/match-campaigns`)).items;
+  assert.equal(campaigns.length, 1);
+  assert.equal(campaigns[0].name, "Samen sparen");
+  // A resident pledges 600 euro to the vegetable garden; the standing comes from the fund engine.
+  await uiLogin(page, server.base, "resident");
+  await go(page, server.base, `/rounds/${r.id}`);
+  const pledge = page.locator("form.pledge-form");
+  await pledge.getByLabel("Project").selectOption("moes");
+  await pledge.getByLabel("Bedrag (euro)").fill("600");
+  await pledge.getByRole("button", { name: "Toezeggen" }).click();
+  await page.locator('table.standing tr[data-project="moes"]').getByText("€ 600").first().waitFor();
+  const s = await officer.get(`/match-campaigns/${campaigns[0].id}`);
+  const moes = s.projects.find((p) => p.project_id === "moes");
+  assert.equal(moes.raised_eur, 600);
+  assert.equal(moes.pledges, 1);
+  const fmt = (n) => new Intl.NumberFormat("nl-NL", { style: "currency", currency: "EUR", maximumFractionDigits: 0 }).format(n);
+  const cells = await page.locator('table.standing tr[data-project="moes"] td').allInnerTexts();
+  assert.deepEqual(cells.slice(0, 4), [fmt(1000), "1", fmt(600), fmt(moes.match_eur)]);
+  assert.equal(await page.locator("details.new-campaign").count(), 0, "residents do not open campaigns");
+  await shot(page, "workflow-match-funding");
 });

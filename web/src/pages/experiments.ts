@@ -1,9 +1,10 @@
 // Experiments: the list and one experiment with its indicators as line charts (with the baseline
-// and target), a table of the same numbers, and its milestones.
-import { h } from "../dom";
-import { api, Experiment, Page, Proposal, query } from "../api";
+// and target), a table of the same numbers, its milestones with the money released on approved
+// evidence (coalition members submit evidence, officers approve or reject it), outcome and lessons.
+import { h, field } from "../dom";
+import { api, Challenge, Coalition, Experiment, Page, Proposal, query, hasRoute, hasRole, currentUser, myActors } from "../api";
 import { t, num, date, euro, getLocale } from "../i18n";
-import { Ctx, setTitle } from "../main";
+import { Ctx, setTitle, announce, errorBox, navigate } from "../main";
 import { empty, pager, dl } from "./common";
 
 type Milestone = Experiment["milestones"][number];
@@ -54,7 +55,7 @@ export async function experiment({ main, params }: Ctx): Promise<void> {
       options: { animation: false, responsive: true, maintainAspectRatio: false, locale: getLocale() === "nl" ? "nl-NL" : "en-GB" },
     });
   }
-  main.append(await milestonesSection(e));
+  main.append(await milestonesSection(e, p));
   if (e.outcome || e.learned) main.append(h("section", { "aria-labelledby": "h-outcome" }, h("h2", { id: "h-outcome" }, t("experiment.outcomeTitle")),
     dl([[t("experiment.outcome"), e.outcome || "—"], [t("experiment.learned"), e.learned || "—"]])));
 }
@@ -69,7 +70,7 @@ function milestoneStatus(status: string): string {
 
 // Milestones: what is due when, the amount released on approved evidence, the evidence itself; the
 // sum released so far against the sum of all milestones.
-async function milestonesSection(e: Experiment): Promise<HTMLElement> {
+async function milestonesSection(e: Experiment, p: Proposal | null): Promise<HTMLElement> {
   const sec = h("section", { "aria-labelledby": "h-ms", class: "milestones" }, h("h2", { id: "h-ms" }, t("experiment.milestones")));
   const ms = e.milestones;
   if (!ms.length) { sec.append(empty(t("experiment.noMilestones"))); return sec; }
@@ -78,7 +79,7 @@ async function milestonesSection(e: Experiment): Promise<HTMLElement> {
   const released = ms.filter((m) => m.status === "approved").reduce((s, m) => s + amount(m), 0);
   sec.append(h("p", { class: "lead released" }, t("milestone.released", { released: euro(released), total: euro(total) })),
     h("meter", { min: 0, max: total || 1, value: released, "aria-label": t("milestone.releasedMeter") }));
-  const actions = await milestoneActions(e);
+  const actions = await milestoneActions(e, p);
   sec.append(h("table", { class: "table milestone-table" }, h("caption", { class: "visually-hidden" }, t("experiment.milestones")),
     h("thead", {}, h("tr", {}, [t("milestone.title"), t("milestone.due"), t("milestone.amount"), t("milestone.status"), t("milestone.evidence")]
       .map((x) => h("th", { scope: "col" }, x)))),
@@ -90,8 +91,71 @@ async function milestonesSection(e: Experiment): Promise<HTMLElement> {
   return sec;
 }
 
-// Buttons to submit evidence (coalition members) and approve or reject it (officers), when the
-// server offers those routes; null when it does not.
-async function milestoneActions(_e: Experiment): Promise<((m: Milestone, i: number) => HTMLElement | null) | null> {
-  return null;
+interface Evidence { id: number; experiment: number; milestone: number; text: string; link: string; submitted_at: string; decision: string;
+  decided_at: string; reason: string; released_eur: number }
+
+// Only an http(s) address becomes a link.
+function httpLink(url: string): string | null {
+  return /^https?:\/\//i.test(url) ? url : null;
+}
+
+// Per milestone: the evidence submitted so far with the officers' decisions; a form for members of
+// the coalition to submit evidence, and approve/reject for officers of the municipality, when the
+// server offers those routes (null when it does not). The server checks every right again.
+async function milestoneActions(e: Experiment, p: Proposal | null): Promise<((m: Milestone, i: number) => HTMLElement | null) | null> {
+  if (!(await hasRoute("GET", "/api/v1/experiments/{id}/evidence"))) return null;
+  const evidence = (await api.get<{ items: Evidence[] }>(`/experiments/${e.id}/evidence`).catch(() => ({ items: [] as Evidence[] }))).items;
+  let member = false, officer = false;
+  if (p && currentUser()) {
+    const [co, ch] = await Promise.all([api.get<Coalition>(`/coalitions/${p.coalition}`).catch(() => null), api.get<Challenge>(`/challenges/${p.challenge}`).catch(() => null)]);
+    const mine = new Set(myActors());
+    member = !!co?.members.some((x) => x.status === "accepted" && mine.has(x.actor));
+    officer = !!ch && hasRole("officer", { municipality: ch.municipality });
+  }
+  const canSubmit = member && (await hasRoute("POST", "/api/v1/experiments/{id}/milestones/{milestone}/evidence"));
+  const canDecide = officer && (await hasRoute("POST", "/api/v1/experiments/{id}/evidence/{evidence}/decision"));
+  return (m: Milestone, i: number) => {
+    const n = i + 1;
+    const mine = evidence.filter((x) => x.milestone === n);
+    const box = h("div", { class: "evidence" });
+    if (mine.length) box.append(h("ul", { class: "evidence-list" }, mine.map((x) => {
+      const status = h("div");
+      const reason = h("input", { name: `reason-${x.id}`, id: `reason-${x.id}`, maxlength: 4000 });
+      const decide = (decision: "approved" | "rejected") => async () => {
+        status.replaceChildren();
+        try {
+          await api.post(`/experiments/${e.id}/evidence/${x.id}/decision`, { decision, reason: reason.value });
+          announce(decision === "approved" ? t("milestone.approvedNow") : t("milestone.rejectedNow"));
+          navigate(location.pathname);
+        } catch (err) { status.replaceChildren(errorBox(err)); }
+      };
+      const link = httpLink(x.link);
+      return h("li", { "data-evidence": x.id, "data-decision": x.decision },
+        h("p", { class: "text" }, x.text), link ? h("p", {}, h("a", { href: link, rel: "noopener noreferrer nofollow", target: "_blank" }, t("milestone.evidenceLink"))) : null,
+        h("p", { class: "meta" }, t("milestone.submittedAt", { date: date(x.submitted_at) }), " · ",
+          (x.decision === "approved" ? "✔ " : x.decision === "rejected" ? "✘ " : "… ") + t(`milestone.decision.${x.decision}` as Parameters<typeof t>[0]),
+          x.released_eur ? " · " + t("milestone.releasedNow", { amount: euro(x.released_eur) }) : "", x.reason ? " · " + x.reason : ""),
+        canDecide && x.decision === "pending" ? h("div", { class: "decide" },
+          h("div", { class: "field" }, h("label", { for: `reason-${x.id}` }, t("milestone.reason")), reason),
+          h("button", { type: "button", onclick: decide("approved") }, t("milestone.approve", { title: String(m.title ?? n) })), " ",
+          h("button", { type: "button", class: "secondary", onclick: decide("rejected") }, t("milestone.reject", { title: String(m.title ?? n) })), status) : null);
+    })));
+    const open = m.status !== "approved" && !mine.some((x) => x.decision === "pending" || x.decision === "approved");
+    if (canSubmit && open) {
+      const text = h("textarea", { name: `evidence-${n}`, rows: 2, required: true, maxlength: 8000 });
+      const link = h("input", { type: "url", name: `evidence-link-${n}`, maxlength: 2000, placeholder: "https://" });
+      const status = h("div");
+      box.append(h("details", {}, h("summary", {}, t("milestone.submit", { title: String(m.title ?? n) })),
+        h("form", { class: "stack evidence-form", "data-milestone": n, onsubmit: async (ev: Event) => {
+          ev.preventDefault();
+          try {
+            await api.post(`/experiments/${e.id}/milestones/${n}/evidence`, link.value ? { text: text.value, link: link.value } : { text: text.value });
+            announce(t("milestone.submitted"));
+            navigate(location.pathname);
+          } catch (err) { status.replaceChildren(errorBox(err)); }
+        } }, field(t("milestone.evidenceText"), text), field(t("milestone.evidenceUrl"), link), status,
+          h("button", { type: "submit" }, t("milestone.submitButton")))));
+    }
+    return box.childNodes.length ? box : null;
+  };
 }

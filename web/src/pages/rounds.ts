@@ -1,10 +1,11 @@
 // Fund rounds: the list, and a round page with its phase, projects, a ballot that shows the budget
 // and the ballot's limits as you vote (approval, cumulative, ordinal, scoring), phase controls for
 // officers, and the results with "why funded / why not" when the server publishes them.
-import { h } from "../dom";
-import { api, Ballot, Criterion, Page, Review, Round, query, hasRole, hasRoute, currentUser, ApiError } from "../api";
+import { h, field, select } from "../dom";
+import { api, Ballot, Challenge, Criterion, Page, Proposal, Review, Round, query, hasRole, hasRoute, currentUser, ApiError } from "../api";
 import { t, euro, num, roundPhaseLabel, ballotLabel, Key } from "../i18n";
-import { Ctx, announce, errorBox, setTitle } from "../main";
+import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
+import { matchSection } from "./match";
 import { chosenMunicipality, empty, muniName, dl, notAvailable, pager, stepper, phaseControl } from "./common";
 
 const PHASES = ["submission", "review", "voting", "allocation", "published"];
@@ -46,6 +47,7 @@ export async function round({ main, params }: Ctx): Promise<void> {
       t("round.moved", { phase: roundPhaseLabel(next ?? "") })) ?? "",
     h("p", {}, h("a", { href: `/audit?entity=round&id=${id}`, class: "audit-link" }, t("audit.linkRound"))));
   }
+  if (officer && r.phase === "submission") { const add = await addProposalForm(r); if (add) main.append(add); }
   const criteria = r.criteria ?? [];
   if (criteria.length) main.append(criteriaSection(criteria));
   if (criteria.length && (officer || r.phase === "published")) main.append(await reviewsSection(r, officer && r.phase === "review"));
@@ -70,6 +72,8 @@ export async function round({ main, params }: Ctx): Promise<void> {
         const res = await api.get<Results>(`/rounds/${id}/results`);
         if (r.phase !== "allocation" && r.phase !== "published") sec.append(h("p", { class: "notice" }, t("round.provisional")));
         sec.append(resultsSummary(res), resultsTable(res));
+        if (await hasRoute("GET", "/api/v1/rounds/{id}/export.pb"))
+          sec.append(h("p", {}, h("a", { href: `/api/v1/rounds/${id}/export.pb`, download: `round-${id}.pb`, class: "export-pb" }, t("round.exportPb"))));
         main.append(sec);
       } catch (e) {
         if (r.phase === "allocation" || r.phase === "published") { sec.append(errorBox(e)); main.append(sec); }
@@ -79,6 +83,8 @@ export async function round({ main, params }: Ctx): Promise<void> {
       main.append(sec);
     }
   }
+  const match = await matchSection(r, officer);
+  if (match) main.append(match);
 }
 
 // The published review criteria: what officers score each project on, visible to everybody.
@@ -145,6 +151,33 @@ function reviewsTable(r: Round, reviews: Review[]): HTMLElement {
       h("th", { scope: "row" }, title(v.project_id)), h("td", {}, v.reviewer ? t("review.reviewerN", { n: String(v.reviewer) }) : "—"),
       criteria.map((c) => h("td", { class: "num" }, v.scores[c.name] !== undefined ? num(v.scores[c.name]) : "—")),
       h("td", {}, v.comment)))));
+}
+
+// Officers add submitted proposals of the municipality's challenges (in their proposals phase) as
+// projects of a round in submission; the server takes the title and budget from the proposal.
+async function addProposalForm(r: Round): Promise<HTMLElement | null> {
+  if (!(await hasRoute("POST", "/api/v1/rounds/{id}/proposals"))) return null;
+  const challenges = await api.get<Page<Challenge>>("/challenges" + query({ municipality: r.municipality, phase: "proposals", limit: 100 })).catch(() => null);
+  const inRound = new Set(r.projects.map((p) => p.proposal).filter((x) => x != null));
+  const options: [string, string][] = [];
+  for (const c of challenges?.items ?? []) {
+    const props = await api.get<Page<Proposal>>(`/challenges/${c.id}/proposals?limit=100`).catch(() => null);
+    for (const p of props?.items ?? []) if (p.status === "submitted" && !inRound.has(p.id))
+      options.push([String(p.id), `${p.versions.at(-1)?.title ?? "#" + p.id} · ${euro(p.versions.at(-1)?.budget_eur ?? 0)} (${c.title})`]);
+  }
+  const sec = h("section", { "aria-labelledby": "h-add-prop", class: "add-proposal" }, h("h2", { id: "h-add-prop" }, t("round.addProposalTitle")));
+  if (!options.length) { sec.append(empty(t("round.noSubmitted"))); return sec; }
+  const choice = select("proposal", options);
+  const status = h("div");
+  sec.append(h("form", { class: "filters", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    try {
+      await api.post(`/rounds/${r.id}/proposals`, { proposal: Number(choice.value) });
+      announce(t("round.proposalAdded"));
+      navigate(location.pathname);
+    } catch (err) { status.replaceChildren(errorBox(err)); }
+  } }, field(t("round.proposalToAdd"), choice), h("button", { type: "submit" }, t("round.addProposal")), status));
+  return sec;
 }
 
 function limitsText(r: Round): string {
