@@ -27,6 +27,41 @@ struct Cell {
 
 class AuthzMatrix : public ApiWorld {
  protected:
+  // A submitted proposal (budget 25000) of a fresh challenge of m1 in its proposals phase.
+  ProposalId SubmittedProposal() {
+    ChallengeId ch = AddChallenge(m1_, "Ronde " + std::to_string(++made_));
+    for (auto phase :
+         {domain::ChallengePhase::kMatching, domain::ChallengePhase::kForming, domain::ChallengePhase::kProposals})
+      Must(platform_->SetChallengePhase(Root(), ch, phase));
+    domain::Coalition c;
+    c.challenge = ch;
+    c.members = {{a1_, "lead", {}, {}}, {a2_, "member", {}, {}}};
+    auto co = Must(platform_->ProposeCoalition(Root(), c));
+    domain::ProposalVersion v;
+    v.title = "Buurtkamers";
+    v.budget_eur = 25000;
+    auto prop = Must(platform_->CreateProposal(Root(), co.id, v));
+    return Must(platform_->SetProposalStatus(Root(), prop.id, "submitted")).id;
+  }
+  // An experiment (funded with 25000) with one milestone of 5000.
+  ExperimentId ExperimentWithMilestone() {
+    ExperimentId e = MakeExperiment();
+    Must(platform_->UpdateExperiment(Root(), e, [](domain::Experiment& x) {
+      x.milestones = {{.title = "Eerste kamer open", .due = "2027-03-01", .amount_eur = 5000}};
+      return Status::Ok();
+    }));
+    return e;
+  }
+  int64_t MakeCampaign() {
+    storage::MatchCampaign c;
+    c.round = MakeRound();
+    c.name = "Buurt verdubbelt";
+    c.fund_eur = 10000;
+    c.deadline = "2099-12-31";
+    return Must(platform_->CreateMatchCampaign(Root(), c)).id;
+  }
+  int made_ = 0;
+
   std::map<std::string, Cell> Table() {
     const std::string v1 = "/api/v1";
     auto fixed = [](std::string path, Json body = nullptr) { return [path, body] { return Req{path, body}; }; };
@@ -287,6 +322,51 @@ class AuthzMatrix : public ApiWorld {
                      {{"date", "2026-10-01"}, {"value", 45.5}, {"source", "enquête"}}};
         },
         {401, 403, 201, 201, 403, 201}};
+
+    // The programme's money: proposals into rounds, allocations, milestone evidence, the
+    // overview and match-funding. Evidence belongs to the coalition (no officer, but the admin's
+    // pass); a pledge is a person's own act (no admin pass).
+    t["POST /api/v1/rounds/{id}/proposals"] = {
+        [this, v1] {
+          return Req{v1 + "/rounds/" + Str(MakeRound()) + "/proposals", {{"proposal", SubmittedProposal().value()}}};
+        },
+        {401, 403, 403, 201, 403, 201}};
+    t["GET /api/v1/rounds/{id}/allocation"] = {
+        [this, v1] { return Req{v1 + "/rounds/" + Str(MakeRound()) + "/allocation"}; }, kPublic};
+    t["POST /api/v1/experiments/{id}/milestones/{milestone}/evidence"] = {
+        [this, v1] {
+          return Req{v1 + "/experiments/" + Str(ExperimentWithMilestone()) + "/milestones/1/evidence",
+                     {{"text", "Foto's van de opening"}, {"link", "https://example.nl/opening"}}};
+        },
+        {401, 403, 201, 403, 403, 201}};
+    t["GET /api/v1/experiments/{id}/evidence"] = {
+        [this, v1] { return Req{v1 + "/experiments/" + Str(MakeExperiment()) + "/evidence"}; }, kPublic};
+    t["POST /api/v1/experiments/{id}/evidence/{evidence}/decision"] = {
+        [this, v1] {
+          ExperimentId e = ExperimentWithMilestone();
+          auto ev = Must(platform_->SubmitEvidence(Root(), e, 1, "Foto's van de opening", ""));
+          return Req{v1 + "/experiments/" + Str(e) + "/evidence/" + std::to_string(ev.id) + "/decision",
+                     {{"decision", "approved"}}};
+        },
+        {401, 403, 403, 200, 403, 200}};
+    t["GET /api/v1/municipalities/{id}/overview"] = {
+        [this, v1] { return Req{v1 + "/municipalities/" + Str(m1_) + "/overview"}; }, kPublic};
+    t["POST /api/v1/rounds/{id}/match-campaigns"] = {
+        [this, v1] {
+          return Req{v1 + "/rounds/" + Str(MakeRound()) + "/match-campaigns",
+                     {{"name", "Buurt verdubbelt"}, {"fund_eur", 10000}, {"deadline", "2099-12-31"}}};
+        },
+        {401, 403, 403, 201, 403, 201}};
+    t["GET /api/v1/rounds/{id}/match-campaigns"] = {
+        [this, v1] { return Req{v1 + "/rounds/" + Str(MakeRound()) + "/match-campaigns"}; }, kPublic};
+    t["GET /api/v1/match-campaigns/{id}"] = {
+        [this, v1] { return Req{v1 + "/match-campaigns/" + std::to_string(MakeCampaign())}; }, kPublic};
+    t["POST /api/v1/match-campaigns/{id}/pledges"] = {
+        [this, v1] {
+          return Req{v1 + "/match-campaigns/" + std::to_string(MakeCampaign()) + "/pledges",
+                     {{"project_id", "p1"}, {"amount_eur", 25}}};
+        },
+        {401, 201, 201, 403, 403, 403}};
 
     // Engines (http/api_engines.cc). Results and the .pb export of a round in voting are for its
     // officers (everybody from allocation on); the fabric is open data; coalition suggestions are

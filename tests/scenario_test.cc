@@ -118,22 +118,34 @@ TEST_P(Scenario, OneChallengeThroughEveryPhaseWithRightsAtEachStep) {
       {"name", "Buurtbudget Zuilen"},
       {"budget_eur", 60000},
       {"ballot_kind", "approval"},
-      {"projects",
-       Json::array(
-           {{{"project_id", "buurtkamers"}, {"proposal", prop["id"]}, {"title", "Buurtkamers"}, {"cost_eur", 27500}},
-            {{"project_id", "bankjes"}, {"title", "Bankjes"}, {"cost_eur", 12000}}})},
+      {"projects", Json::array({{{"project_id", "bankjes"}, {"title", "Bankjes"}, {"cost_eur", 12000}}})},
       {"criteria",
        Json::array({{{"name", "impact"}, {"max_score", 5}}, {{"name", "haalbaarheid"}, {"max_score", 3}}})}};
   Refused(kMember, "POST", v1 + "/rounds", round_body, "opening a round");
   Json round = Ok(kOfficer, "POST", v1 + "/rounds", round_body, 201);
   const std::string r = v1 + "/rounds/" + std::to_string(round["id"].get<int64_t>());
   EXPECT_EQ(round["criteria"].size(), 2u);
-  Ok(kOfficer, "POST", p + "/status", {{"status", "in_round"}});
-  Json review = {{"project_id", "buurtkamers"}, {"scores", {{"impact", 4}, {"haalbaarheid", 3}}}, {"comment", "Sterk"}};
+  // The submitted proposal enters the round as its project (cost: the current version's budget);
+  // only the municipality's officers add it, once, while the round takes submissions.
+  Json add = {{"proposal", prop["id"]}};
+  Refused(kMember, "POST", r + "/proposals", add, "adding a proposal to a round");
+  Refused(kOtherOfficer, "POST", r + "/proposals", add, "adding to another municipality's round");
+  Json filled = Ok(kOfficer, "POST", r + "/proposals", add, 201);
+  const std::string project = "proposal-" + std::to_string(prop["id"].get<int64_t>());
+  ASSERT_EQ(filled["projects"].size(), 2u) << filled.dump();
+  EXPECT_EQ(filled["projects"][1]["project_id"], project);
+  EXPECT_EQ(filled["projects"][1]["proposal"], prop["id"]);
+  EXPECT_EQ(filled["projects"][1]["cost_eur"], 27500);
+  EXPECT_EQ(Ok(kAnon, "GET", p, nullptr)["status"], "in_round");
+  Resp twice = As(kOfficer, "POST", r + "/proposals", add);
+  EXPECT_EQ(twice.status, 409) << twice.body;
+  EXPECT_EQ(twice.json.value("field", ""), "proposal") << twice.body;
+  Json review = {{"project_id", project}, {"scores", {{"impact", 4}, {"haalbaarheid", 3}}}, {"comment", "Sterk"}};
   WrongPhase(kOfficer, "POST", r + "/reviews", review, "reviewing before the review phase");
   WrongPhase(kOfficer, "POST", r + "/phase", move("voting"), "skipping review when criteria are published");
   Refused(kResident, "POST", r + "/phase", move("review"), "moving the round");
   Ok(kOfficer, "POST", r + "/phase", move("review"));
+  WrongPhase(kOfficer, "POST", r + "/proposals", add, "adding a proposal once review has begun");
   WrongPhase(kOfficer, "PATCH", r, {{"budget_eur", 70000}}, "changing the budget once review has begun");
   Refused(kResident, "POST", r + "/reviews", review, "reviewing (not an officer)");
   Refused(kOtherOfficer, "POST", r + "/reviews", review, "reviewing another municipality's round");
@@ -143,15 +155,41 @@ TEST_P(Scenario, OneChallengeThroughEveryPhaseWithRightsAtEachStep) {
   EXPECT_EQ(bad_review.json.value("field", ""), "review.scores");
   Refused(kResident, "GET", r + "/reviews", nullptr, "reading reviews before publication");
   EXPECT_EQ(Ok(kOfficer, "GET", r + "/reviews", nullptr)["items"].size(), 1u);
-  Json ballot = {{"entries", Json::array({{{"project_id", "buurtkamers"}, {"points", 1}}})}};
+  Json ballot = {{"entries", Json::array({{{"project_id", project}, {"points", 1}}})}};
   EXPECT_EQ(As(kResident, "PUT", r + "/ballot", ballot).status, 409);  // voting is not open yet
   Ok(kOfficer, "POST", r + "/phase", move("voting"));
   Refused(kOfficer, "PUT", r + "/ballot", ballot, "voting (not a resident)");
   Ok(kResident, "PUT", r + "/ballot", ballot);
+  // Match-funding beside the round: officers open a campaign; residents pledge; the fund engine
+  // settles it (1:1 once a project's pledges reach its cost).
+  Json campaign_body = {{"name", "Zuilen verdubbelt"}, {"ratio_num", 1},   {"ratio_den", 1},
+                        {"campaign_cap_eur", 5000},    {"fund_eur", 8000}, {"deadline", "2099-12-31"}};
+  Refused(kResident, "POST", r + "/match-campaigns", campaign_body, "opening a campaign");
+  Json campaign = Ok(kOfficer, "POST", r + "/match-campaigns", campaign_body, 201);
+  const std::string mc = v1 + "/match-campaigns/" + std::to_string(campaign["id"].get<int64_t>());
+  Refused(kOfficer, "POST", mc + "/pledges", {{"project_id", "bankjes"}, {"amount_eur", 100}}, "pledging (officer)");
+  Ok(kResident, "POST", mc + "/pledges", {{"project_id", "bankjes"}, {"amount_eur", 12000}}, 201);
+  Ok(kMember, "POST", mc + "/pledges", {{"project_id", project}, {"amount_eur", 500}}, 201);
+  Json standing = Ok(kAnon, "GET", mc, nullptr);
+  ASSERT_EQ(standing["projects"].size(), 2u) << standing.dump();
+  EXPECT_EQ(standing["projects"][0]["project_id"], "bankjes");
+  EXPECT_EQ(standing["projects"][0]["raised_cents"], 1200000);
+  EXPECT_EQ(standing["projects"][0]["match_cents"], 500000) << "1:1, capped at 5000 per project";
+  EXPECT_EQ(standing["projects"][1]["match_cents"], 0) << "500 of 27500 has not reached its target";
+  EXPECT_EQ(standing["fund_left_cents"], 300000);
+  EXPECT_EQ(standing.dump().find("backer"), std::string::npos) << "who pledged is not shown";
   WrongPhase(kOfficer, "POST", r + "/reviews", review, "reviewing once voting is open");
   Refused(kMember, "POST", r + "/phase", move("allocation"), "closing the vote");
   Ok(kOfficer, "POST", r + "/phase", move("allocation"));
   Ok(kOfficer, "POST", r + "/phase", move("published"));
+  // Publication stores the allocation: the proposal's project is funded at its cost.
+  Json allocation = Ok(kAnon, "GET", r + "/allocation", nullptr);
+  bool funded_project = false;
+  for (const auto& a : allocation["items"])
+    if (a["project_id"] == project) funded_project = a["amount_eur"] == 27500 && a["proposal"] == prop["id"];
+  EXPECT_TRUE(funded_project) << allocation.dump();
+  const int64_t committed = allocation["committed_eur"].get<int64_t>();
+  EXPECT_GE(committed, 27500);
   WrongPhase(kOfficer, "POST", r + "/phase", move("voting"), "reopening a published round");
   EXPECT_EQ(Ok(kResident, "GET", r + "/reviews", nullptr)["items"].size(), 1u);  // public once published
 
@@ -167,7 +205,10 @@ TEST_P(Scenario, OneChallengeThroughEveryPhaseWithRightsAtEachStep) {
   Json experiment_body = {
       {"proposal", prop["id"]},
       {"hypotheses", {"Buurtkamers verminderen eenzaamheid"}},
-      {"indicators", Json::array({{{"name", "eenzaamheid"}, {"unit", "%"}, {"baseline", 48}, {"target", 40}}})}};
+      {"indicators", Json::array({{{"name", "eenzaamheid"}, {"unit", "%"}, {"baseline", 48}, {"target", 40}}})},
+      {"milestones", Json::array({{{"title", "Eerste buurtkamer open"}, {"due", "2027-03-01"}, {"amount_eur", 10000}},
+                                  {{"title", "Tien buurtkamers"}, {"due", "2027-09-01"}, {"amount_eur", 17500}},
+                                  {{"title", "Extra"}, {"due", "2027-12-01"}, {"amount_eur", 1}}})}};
   Refused(kMember, "POST", v1 + "/experiments", experiment_body, "starting an experiment");
   Json exp = Ok(kOfficer, "POST", v1 + "/experiments", experiment_body, 201);
   const std::string e = v1 + "/experiments/" + std::to_string(exp["id"].get<int64_t>());
@@ -179,6 +220,50 @@ TEST_P(Scenario, OneChallengeThroughEveryPhaseWithRightsAtEachStep) {
   Json measurement = {{"date", "2027-06-01"}, {"value", 43.5}, {"source", "buurtenquête"}};
   Refused(kResident, "POST", m, measurement, "recording a measurement");
   Ok(kMember, "POST", m, measurement, 201);
+
+  // Milestones are released on evidence: the coalition submits it, an officer decides.
+  const std::string m1 = e + "/milestones/1/evidence";
+  Json evidence = {{"text", "De eerste buurtkamer is open; bezoekerslijst bijgevoegd."},
+                   {"link", "https://example.nl/buurtkamer"}};
+  Refused(kResident, "POST", m1, evidence, "submitting evidence (not in the coalition)");
+  Refused(kOfficer, "POST", m1, evidence, "submitting evidence (an officer decides, does not submit)");
+  Json ev1 = Ok(kMember, "POST", m1, evidence, 201);
+  EXPECT_EQ(ev1["decision"], "pending");
+  const std::string d1 = e + "/evidence/" + std::to_string(ev1["id"].get<int64_t>()) + "/decision";
+  Refused(kMember, "POST", d1, {{"decision", "approved"}}, "approving one's own evidence");
+  Refused(kOtherOfficer, "POST", d1, {{"decision", "approved"}}, "approving another municipality's milestone");
+  Resp no_reason = As(kOfficer, "POST", d1, {{"decision", "rejected"}});
+  EXPECT_EQ(no_reason.status, 400) << no_reason.body;
+  EXPECT_EQ(no_reason.json.value("field", ""), "reason");
+  Json rejected = Ok(kOfficer, "POST", d1, {{"decision", "rejected"}, {"reason", "Geen bezoekerslijst bijgevoegd"}});
+  EXPECT_EQ(rejected["released_eur"], 0);
+  Json ev2 = Ok(kMember, "POST", m1, evidence, 201);
+  const std::string d2 = e + "/evidence/" + std::to_string(ev2["id"].get<int64_t>()) + "/decision";
+  EXPECT_EQ(Ok(kOfficer, "POST", d2, {{"decision", "approved"}})["released_eur"], 10000);
+  EXPECT_EQ(As(kOfficer, "POST", d2, {{"decision", "approved"}}).status, 409) << "released twice";
+  EXPECT_EQ(As(kMember, "POST", m1, evidence).status, 409) << "evidence for a released milestone";
+  EXPECT_EQ(Ok(kAnon, "GET", e, nullptr)["milestones"][0]["status"], "approved");
+  Json ev3 = Ok(kMember, "POST", e + "/milestones/2/evidence", {{"text", "Tien kamers open"}}, 201);
+  Ok(kOfficer, "POST", e + "/evidence/" + std::to_string(ev3["id"].get<int64_t>()) + "/decision",
+     {{"decision", "approved"}});
+  Json ev4 = Ok(kMember, "POST", e + "/milestones/3/evidence", {{"text", "Nog een euro"}}, 201);
+  Resp over = As(kOfficer, "POST", e + "/evidence/" + std::to_string(ev4["id"].get<int64_t>()) + "/decision",
+                 {{"decision", "approved"}});
+  EXPECT_EQ(over.status, 409) << "27501 EUR would exceed the 27500 funded: " << over.body;
+  EXPECT_EQ(over.json.value("field", ""), "amount_eur") << over.body;
+  EXPECT_EQ(Ok(kAnon, "GET", e + "/evidence", nullptr)["items"].size(), 4u);
+
+  // The municipality's overview: money committed, released and remaining; indicators; phases.
+  Json overview = Ok(kAnon, "GET", v1 + "/municipalities/" + std::to_string(m1_.value()) + "/overview", nullptr);
+  EXPECT_EQ(overview["money"]["committed_eur"], committed) << overview.dump();
+  EXPECT_EQ(overview["money"]["released_eur"], 27500) << overview.dump();
+  EXPECT_EQ(overview["money"]["remaining_eur"], committed - 27500) << overview.dump();
+  EXPECT_EQ(overview["challenges_per_phase"]["experiment"], 1) << overview.dump();
+  ASSERT_EQ(overview["experiments"].size(), 1u) << overview.dump();
+  const Json& ind = overview["experiments"][0]["indicators"][0];
+  EXPECT_EQ(ind["latest"]["value"], 43.5);
+  EXPECT_DOUBLE_EQ(ind["progress"].get<double>(), (43.5 - 48.0) / (40.0 - 48.0));
+  EXPECT_EQ(overview.dump().find("@test.nl"), std::string::npos) << "no personal data";
 
   // experiment -> evaluated: officers record the outcome and close the path.
   Refused(kMember, "PATCH", e, {{"outcome", "Minder eenzaamheid"}}, "recording the outcome");
@@ -222,7 +307,16 @@ TEST_P(Scenario, OneChallengeThroughEveryPhaseWithRightsAtEachStep) {
     round_actions.insert(entry["action"].get<std::string>());
     if (entry["action"] == "ballot") EXPECT_FALSE(entry["after"].contains("entries")) << entry.dump();
   }
-  EXPECT_EQ(round_actions, (std::set<std::string>{"create", "phase", "review", "ballot"}));
+  EXPECT_EQ(round_actions, (std::set<std::string>{"create", "add_proposal", "phase", "review", "ballot",
+                                                  "match_campaign", "pledge", "allocation"}));
+  // The experiment's log: the releases and the rejection, with who decided.
+  std::set<std::string> experiment_actions;
+  Json experiment_log =
+      Ok(kOfficer, "GET", v1 + "/audit?entity=experiment&id=" + std::to_string(exp["id"].get<int64_t>()), nullptr);
+  for (const auto& entry : experiment_log["items"]) experiment_actions.insert(entry["action"].get<std::string>());
+  EXPECT_TRUE(experiment_actions.count("evidence") && experiment_actions.count("release") &&
+              experiment_actions.count("reject_evidence"))
+      << experiment_log.dump();
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, Scenario, ::testing::Values(Backend::kSqlite), BackendName);

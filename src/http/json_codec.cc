@@ -322,6 +322,122 @@ Json ToJson(const storage::AuditEntry& e) {
           {"after", parsed(e.after)}};
 }
 
+Json ToJson(const storage::Allocation& a) {
+  return {{"round", a.round.value()},
+          {"project_id", a.project_id},
+          {"proposal", IdJson(a.proposal)},
+          {"amount_eur", a.amount_eur}};
+}
+
+Json ToJson(const storage::MilestoneEvidence& e) {
+  return {{"id", e.id},
+          {"experiment", e.experiment.value()},
+          {"milestone", e.milestone + 1},
+          {"text", e.text},
+          {"link", e.link},
+          {"submitted_at", e.submitted_at},
+          {"decision", e.decision},
+          {"decided_at", e.decided_at},
+          {"reason", e.reason},
+          {"released_eur", e.released_eur}};
+}
+
+Json ToJson(const storage::MatchCampaign& c) {
+  return {{"id", c.id},
+          {"municipality", c.municipality.value()},
+          {"round", c.round.value()},
+          {"name", c.name},
+          {"ratio_num", c.ratio_num},
+          {"ratio_den", c.ratio_den},
+          {"campaign_cap_eur", c.campaign_cap_eur},
+          {"fund_eur", c.fund_eur},
+          {"deadline", c.deadline},
+          {"created_at", c.created_at}};
+}
+
+Json ToJson(const storage::MatchPledge& p) {
+  return {
+      {"id", p.id}, {"campaign", p.campaign}, {"project_id", p.project_id}, {"amount_eur", p.amount_eur}, {"at", p.at}};
+}
+
+Json ToJson(const service::MunicipalityOverview& o) {
+  Json phases = Json::object();
+  for (const auto& [phase, n] : o.challenges_per_phase) phases[phase] = n;
+  Json experiments = Json::array();
+  for (const auto& x : o.experiments) {
+    Json indicators = Json::array();
+    for (const auto& i : x.indicators) {
+      Json latest = nullptr;
+      if (i.latest) latest = {{"date", i.latest->date}, {"value", i.latest->value}, {"source", i.latest->source}};
+      indicators.push_back({{"id", i.id.value()},
+                            {"name", i.name},
+                            {"unit", i.unit},
+                            {"baseline", i.baseline},
+                            {"target", i.target},
+                            {"latest", latest},
+                            {"progress", i.progress ? Json(*i.progress) : Json(nullptr)}});
+    }
+    experiments.push_back({{"id", x.id.value()},
+                           {"proposal", x.proposal.value()},
+                           {"title", x.title},
+                           {"status", x.status},
+                           {"funded_eur", x.funded_eur},
+                           {"released_eur", x.released_eur},
+                           {"indicators", indicators}});
+  }
+  return {{"municipality", o.municipality.value()},
+          {"money",
+           {{"committed_eur", o.committed_eur},
+            {"released_eur", o.released_eur},
+            {"remaining_eur", o.remaining_eur},
+            {"published_rounds", o.published_rounds}}},
+          {"challenges_per_phase", phases},
+          {"experiments", experiments}};
+}
+
+Json ToJson(const service::MatchStanding& s) {
+  auto eur = [](int64_t cents) { return static_cast<double>(cents) / 100.0; };
+  Json projects = Json::array();
+  for (const auto& p : s.projects) {
+    const auto& r = p.result;
+    projects.push_back({{"project_id", p.project_id},
+                        {"title", p.title},
+                        {"target_eur", p.cost_eur},
+                        {"pledges", p.pledges},
+                        {"status", fund::CampaignStatusCode(r.status)},
+                        {"raised_cents", r.raised},
+                        {"match_cents", r.match},
+                        {"match_wanted_cents", r.match_wanted},
+                        {"raised_eur", eur(r.raised)},
+                        {"match_eur", eur(r.match)},
+                        {"reached", r.reached},
+                        {"capped", r.capped},
+                        {"fund_short", r.fund_short},
+                        {"refunded_pledges", r.refunds.size()},
+                        {"late_pledges", r.late_pledges.size()},
+                        {"reason", r.reason}});
+  }
+  Json out = ToJson(s.campaign);
+  out["at"] = s.at;
+  out["fund_used_cents"] = s.fund_used_cents;
+  out["fund_left_cents"] = s.fund_left_cents;
+  out["fund_used_eur"] = eur(s.fund_used_cents);
+  out["fund_left_eur"] = eur(s.fund_left_cents);
+  out["projects"] = projects;
+  return out;
+}
+
+Status Apply(const Json& j, storage::MatchCampaign& c) {
+  Fields f(j, "campaign");
+  WEEFSEL_RETURN_IF_ERROR(f.Str("name", c.name, 200));
+  WEEFSEL_RETURN_IF_ERROR(f.Int("ratio_num", c.ratio_num));
+  WEEFSEL_RETURN_IF_ERROR(f.Int("ratio_den", c.ratio_den));
+  WEEFSEL_RETURN_IF_ERROR(f.Int("campaign_cap_eur", c.campaign_cap_eur));
+  WEEFSEL_RETURN_IF_ERROR(f.Int("fund_eur", c.fund_eur));
+  WEEFSEL_RETURN_IF_ERROR(f.Str("deadline", c.deadline, 10));
+  return f.Done();
+}
+
 Json ToJson(const domain::Ballot& b) {
   Json entries = Json::array();
   for (const auto& e : b.entries) entries.push_back({{"project_id", e.project_id}, {"points", e.points}});

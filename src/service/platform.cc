@@ -3,8 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <optional>
 
 #include "base/strings.h"
+#include "fund/instance.h"
+#include "fund/rules.h"
 
 namespace weefsel::service {
 
@@ -50,6 +55,35 @@ Status RequireOwn(const Principal& p, bool allowed, const std::string& why) {
 std::string M(MunicipalityId m) { return std::to_string(m.value()); }
 
 int PhaseIndex(domain::RoundPhase p) { return static_cast<int>(p); }
+
+// The round's outcome under its rule as allocation rows (defined with the programme's money).
+Result<std::vector<storage::Allocation>> Allocate(const domain::Round& round,
+                                                  const std::vector<domain::Ballot>& ballots);
+
+// A patch may plan, add and change milestones, but their status and evidence move only through
+// SubmitEvidence / DecideEvidence; a milestone with evidence keeps its place, title and amount.
+Status KeepMilestoneState(const std::vector<domain::Milestone>& before, std::vector<domain::Milestone>& after) {
+  for (size_t i = 0; i < before.size(); ++i) {
+    const auto& b = before[i];
+    if (i >= after.size()) {
+      if (b.status != "planned")
+        return Status::Conflict("experiment.milestones: milestone " + std::to_string(i + 1) + " is " + b.status +
+                                " and cannot be removed");
+      continue;
+    }
+    auto& a = after[i];
+    if (b.status != "planned" && (a.title != b.title || a.amount_eur != b.amount_eur))
+      return Status::Conflict("experiment.milestones: milestone " + std::to_string(i + 1) + " is " + b.status +
+                              "; its title and amount are fixed");
+    a.status = b.status;
+    a.evidence = b.evidence;
+  }
+  for (size_t i = before.size(); i < after.size(); ++i) {
+    after[i].status = "planned";
+    after[i].evidence.clear();
+  }
+  return Status::Ok();
+}
 
 // ---- audit snapshots: the public fields of an entity as JSON text (never e-mail addresses,
 // password hashes or ballot contents).
@@ -1020,9 +1054,32 @@ Result<domain::Round> Platform::SetRoundPhase(const Principal& p, RoundId id, do
         ", not to " + std::string(domain::RoundPhaseCode(phase)));
   std::string was = Snap(r);
   r.phase = phase;
-  WEEFSEL_RETURN_IF_ERROR(Logged(
-      p, r.municipality, "round", "phase", was, [&] { return store_->Update(r); },
-      [&] { return std::make_pair(id.value(), Snap(r)); }));
+  if (phase != domain::RoundPhase::kPublished) {
+    WEEFSEL_RETURN_IF_ERROR(Logged(
+        p, r.municipality, "round", "phase", was, [&] { return store_->Update(r); },
+        [&] { return std::make_pair(id.value(), Snap(r)); }));
+    return r;
+  }
+  // Publication stores the allocation under the round's rule: what the municipality commits.
+  WEEFSEL_ASSIGN_OR_RETURN(auto ballots, store_->BallotsOf(id));
+  WEEFSEL_ASSIGN_OR_RETURN(auto rows, Allocate(r, ballots));
+  WEEFSEL_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(Logged(
+        p, r.municipality, "round", "phase", was, [&] { return store_->Update(r); },
+        [&] { return std::make_pair(id.value(), Snap(r)); }));
+    return Logged(
+        p, r.municipality, "round", "allocation", "", [&] { return store_->PutAllocations(id, rows); },
+        [&] {
+          J funded = J::array();
+          int64_t total = 0;
+          for (const auto& a : rows) {
+            funded.push_back(
+                {{"project_id", a.project_id}, {"proposal", IdOrNull(a.proposal)}, {"amount_eur", a.amount_eur}});
+            total += a.amount_eur;
+          }
+          return std::make_pair(id.value(), Dump({{"funded", funded}, {"committed_eur", total}}));
+        });
+  }));
   return r;
 }
 
@@ -1124,6 +1181,7 @@ Result<domain::Experiment> Platform::CreateExperiment(const Principal& p, domain
     return Status::Conflict("proposal.status: only a funded proposal becomes an experiment (proposal " +
                             std::to_string(prop.id.value()) + " is " + prop.status + ")");
   e.id = ExperimentId();
+  WEEFSEL_RETURN_IF_ERROR(KeepMilestoneState({}, e.milestones));  // every milestone starts planned
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
   WEEFSEL_RETURN_IF_ERROR(Logged(
       p, m, "experiment", "create", "", [&] { return store_->Insert(e).status(); },
@@ -1141,9 +1199,11 @@ Result<domain::Experiment> Platform::UpdateExperiment(const Principal& p, Experi
       Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may change experiments"));
   ProposalId proposal = e.proposal;
   std::string was = Snap(e);
+  std::vector<domain::Milestone> milestones = e.milestones;
   WEEFSEL_RETURN_IF_ERROR(patch(e));
   e.id = id;
   e.proposal = proposal;
+  WEEFSEL_RETURN_IF_ERROR(KeepMilestoneState(milestones, e.milestones));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
   WEEFSEL_RETURN_IF_ERROR(Logged(
       p, m, "experiment", "update", was, [&] { return store_->Update(e); },
@@ -1250,6 +1310,445 @@ Result<std::vector<storage::AuditEntry>> Platform::AuditOf(const Principal& p, c
                                   "the audit log of " + entity + " " + std::to_string(id) +
                                       " is for officers of municipality " + M(m) + " and admins"));
   return rows;
+}
+
+// ---- the programme's money -----------------------------------------------------------------
+
+namespace {
+
+std::string Num(int64_t v) { return std::to_string(v); }
+
+// Seconds since the epoch of "YYYY-MM-DD" (at `seconds` into that day) or "YYYY-MM-DDTHH:MM:SSZ".
+std::optional<int64_t> EpochOf(std::string_view s, int64_t seconds = 0) {
+  if (s.size() < 10 || !IsIsoDate(s.substr(0, 10))) return std::nullopt;
+  auto y = ParseInt(s.substr(0, 4)), mo = ParseInt(s.substr(5, 2)), d = ParseInt(s.substr(8, 2));
+  if (!y || !mo || !d) return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year(static_cast<int>(*y)),
+                                  std::chrono::month(static_cast<unsigned>(*mo)),
+                                  std::chrono::day(static_cast<unsigned>(*d))};
+  if (!ymd.ok()) return std::nullopt;
+  int64_t days = std::chrono::sys_days(ymd).time_since_epoch().count();
+  if (s.size() >= 19 && s[10] == 'T') {
+    auto h = ParseInt(s.substr(11, 2)), mi = ParseInt(s.substr(14, 2)), se = ParseInt(s.substr(17, 2));
+    if (!h || !mi || !se) return std::nullopt;
+    seconds = *h * 3600 + *mi * 60 + *se;
+  }
+  return days * 86400 + seconds;
+}
+
+std::string Snap(const storage::MilestoneEvidence& e) {
+  return Dump({{"evidence", e.id},
+               {"milestone", e.milestone + 1},
+               {"text", e.text},
+               {"link", e.link},
+               {"decision", e.decision},
+               {"reason", e.reason},
+               {"released_eur", e.released_eur}});
+}
+
+std::string Snap(const storage::MatchCampaign& c) {
+  return Dump({{"round", c.round.value()},
+               {"name", c.name},
+               {"ratio_num", c.ratio_num},
+               {"ratio_den", c.ratio_den},
+               {"campaign_cap_eur", c.campaign_cap_eur},
+               {"fund_eur", c.fund_eur},
+               {"deadline", c.deadline}});
+}
+
+bool IsHttpLink(const std::string& s) { return StartsWith(s, "https://") || StartsWith(s, "http://"); }
+
+// The round's outcome under its rule, as allocation rows (funded projects at their cost).
+Result<std::vector<storage::Allocation>> Allocate(const domain::Round& round,
+                                                  const std::vector<domain::Ballot>& ballots) {
+  std::vector<storage::Allocation> out;
+  if (ballots.empty()) return out;  // nobody voted: nothing is funded
+  WEEFSEL_ASSIGN_OR_RETURN(fund::Rule rule, fund::ParseRule(round.rule));
+  WEEFSEL_ASSIGN_OR_RETURN(fund::Instance in, fund::FromRound(round, ballots));
+  if (!fund::RuleApplies(rule, in.vote_type))
+    return Status::FailedPrecondition("round.rule: " + round.rule + " is not defined for " +
+                                      std::string(domain::BallotKindCode(round.ballot_kind)) + " ballots");
+  WEEFSEL_ASSIGN_OR_RETURN(fund::Outcome outcome, fund::RunRule(in, rule));
+  for (int index : outcome.selected) {
+    const std::string& id = in.projects.at(static_cast<size_t>(index)).id;
+    auto it = std::find_if(round.projects.begin(), round.projects.end(),
+                           [&](const domain::RoundProject& p) { return p.project_id == id; });
+    if (it == round.projects.end()) return Status::Internal("allocation: the rule chose unknown project '" + id + "'");
+    out.push_back({round.id, it->project_id, it->proposal, it->cost_eur});
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.project_id < b.project_id; });
+  return out;
+}
+
+// The funded amount of a proposal (store lock held).
+Result<int64_t> FundedAmountLocked(storage::Store& store, ProposalId proposal) {
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store.GetProposal(proposal));
+  WEEFSEL_ASSIGN_OR_RETURN(auto rows, store.AllocationsOfProposal(proposal));
+  if (!rows.empty()) {
+    int64_t sum = 0;
+    for (const auto& a : rows) sum += a.amount_eur;
+    return sum;
+  }
+  if (prop.status == "funded" && !prop.versions.empty()) return prop.versions.back().budget_eur;
+  return 0;
+}
+
+}  // namespace
+
+Result<domain::Round> Platform::AddProposalToRound(const Principal& p, RoundId id, ProposalId proposal) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WriteLock lock(*this);
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
+                                  "only officers of municipality " + M(r.municipality) + " may fill its rounds"));
+  auto prop_or = store_->GetProposal(proposal);
+  if (prop_or.status().code() == StatusCode::kNotFound)
+    return Status::InvalidArgument("proposal: proposal " + Num(proposal.value()) + " does not exist");
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, std::move(prop_or));
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge challenge, store_->GetChallenge(prop.challenge));
+  if (challenge.municipality != r.municipality)
+    return Status::InvalidArgument("proposal: proposal " + Num(proposal.value()) +
+                                   " answers a challenge of municipality " + M(challenge.municipality) +
+                                   ", not of the round's municipality " + M(r.municipality));
+  if (r.phase != domain::RoundPhase::kSubmission)
+    return Status::Conflict("phase: round " + Num(id.value()) + " is in phase " +
+                            std::string(domain::RoundPhaseCode(r.phase)) +
+                            "; proposals enter a round in its submission phase");
+  if (challenge.phase != domain::ChallengePhase::kProposals)
+    return Status::Conflict("phase: challenge " + Num(challenge.id.value()) + " is " +
+                            std::string(domain::ChallengePhaseCode(challenge.phase)) +
+                            "; its proposals enter a round in its proposals phase");
+  bool listed = std::any_of(r.projects.begin(), r.projects.end(),
+                            [&](const domain::RoundProject& x) { return x.proposal == proposal; });
+  if (listed)
+    return Status::Conflict("proposal: proposal " + Num(proposal.value()) + " is already a project of round " +
+                            Num(id.value()));
+  if (prop.status != "submitted")
+    return Status::Conflict("proposal.status: only a submitted proposal enters a round (proposal " +
+                            Num(proposal.value()) + " is " + prop.status + ")");
+  const domain::ProposalVersion& v = prop.versions.back();
+  if (v.budget_eur <= 0)
+    return Status::InvalidArgument("proposal.budget_eur: proposal " + Num(proposal.value()) +
+                                   " has no budget; a project needs a cost");
+  domain::RoundProject project;
+  project.project_id = "proposal-" + Num(proposal.value());
+  project.proposal = proposal;
+  project.title = v.title;
+  project.cost_eur = v.budget_eur;
+  project.neighbourhood = challenge.area;
+  bool taken = std::any_of(r.projects.begin(), r.projects.end(),
+                           [&](const domain::RoundProject& x) { return x.project_id == project.project_id; });
+  if (taken)
+    return Status::Conflict("proposal: round " + Num(id.value()) + " already has a project '" + project.project_id +
+                            "'");
+  std::string round_was = Snap(r), prop_was = Snap(prop);
+  r.projects.push_back(std::move(project));
+  prop.status = "in_round";
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
+  WEEFSEL_RETURN_IF_ERROR(store_->Transaction([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(Logged(
+        p, r.municipality, "round", "add_proposal", round_was, [&] { return store_->Update(r); },
+        [&] { return std::make_pair(id.value(), Snap(r)); }));
+    return Logged(
+        p, r.municipality, "proposal", "status", prop_was, [&] { return store_->Update(prop); },
+        [&] { return std::make_pair(proposal.value(), Snap(prop)); });
+  }));
+  return r;
+}
+
+Result<std::vector<storage::Allocation>> Platform::AllocationsOf(RoundId round) {
+  std::lock_guard lock(mu_);
+  WEEFSEL_RETURN_IF_ERROR(store_->GetRound(round).status());
+  return store_->AllocationsOf(round);
+}
+
+Result<int64_t> Platform::FundedAmount(ProposalId proposal) {
+  std::lock_guard lock(mu_);
+  return FundedAmountLocked(*store_, proposal);
+}
+
+Result<storage::MilestoneEvidence> Platform::SubmitEvidence(const Principal& p, ExperimentId id, int milestone,
+                                                            const std::string& text, const std::string& link) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  std::string body(Trim(text)), url(Trim(link));
+  if (body.empty()) return Status::InvalidArgument("evidence.text: must not be empty");
+  if (body.size() > 8000) return Status::InvalidArgument("evidence.text: at most 8000 bytes");
+  if (!url.empty() && (!IsHttpLink(url) || url.size() > 2000 || url.find_first_of(" \t\r\n") != std::string::npos))
+    return Status::InvalidArgument("evidence.link: must be an http(s) URL of at most 2000 bytes");
+  WriteLock lock(*this);
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store_->GetExperiment(id));
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(e.proposal));
+  WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
+  WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, member, "only members of the coalition's actors may submit evidence for its milestones"));
+  if (milestone < 1 || static_cast<size_t>(milestone) > e.milestones.size())
+    return Status::NotFound("milestone " + std::to_string(milestone) + " of experiment " + Num(id.value()) +
+                            " (it has " + std::to_string(e.milestones.size()) + ")");
+  if (e.status != "running")
+    return Status::Conflict("experiment.status: experiment " + Num(id.value()) + " is " + e.status +
+                            "; evidence is submitted while it runs");
+  domain::Milestone& ms = e.milestones[static_cast<size_t>(milestone - 1)];
+  if (ms.status == "approved")
+    return Status::Conflict("milestone.status: milestone " + std::to_string(milestone) + " is already released");
+  if (ms.status == "submitted")
+    return Status::Conflict("milestone.status: milestone " + std::to_string(milestone) +
+                            " already has evidence awaiting an officer's decision");
+  storage::MilestoneEvidence ev;
+  ev.experiment = id;
+  ev.milestone = milestone - 1;
+  ev.text = body;
+  ev.link = url;
+  ev.submitted_by = p.user;
+  ev.submitted_at = Now();
+  std::string was = Snap(e);
+  ms.status = "submitted";
+  ms.evidence = body;
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, m, "experiment", "evidence", was,
+      [&]() -> Status {
+        WEEFSEL_RETURN_IF_ERROR(store_->Insert(ev).status());
+        return store_->Update(e);
+      },
+      [&] { return std::make_pair(id.value(), Snap(ev)); }));
+  return ev;
+}
+
+Result<storage::MilestoneEvidence> Platform::DecideEvidence(const Principal& p, ExperimentId id, int64_t evidence,
+                                                            bool approve, const std::string& reason) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  std::string why(Trim(reason));
+  if (!approve && why.empty()) return Status::InvalidArgument("reason: say why the evidence is rejected");
+  if (why.size() > 4000) return Status::InvalidArgument("reason: at most 4000 bytes");
+  WriteLock lock(*this);
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store_->GetExperiment(id));
+  WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may decide on milestone evidence"));
+  auto ev_or = store_->GetEvidence(evidence);
+  if (!ev_or.ok() || ev_or->experiment != id)
+    return Status::NotFound("evidence " + Num(evidence) + " of experiment " + Num(id.value()));
+  storage::MilestoneEvidence ev = *ev_or;
+  if (ev.decision != "pending")
+    return Status::Conflict("evidence.decision: evidence " + Num(evidence) + " was already " + ev.decision);
+  if (static_cast<size_t>(ev.milestone) >= e.milestones.size())
+    return Status::Conflict("milestone: milestone " + std::to_string(ev.milestone + 1) + " no longer exists");
+  domain::Milestone& ms = e.milestones[static_cast<size_t>(ev.milestone)];
+  if (approve) {
+    if (ms.status == "approved")
+      return Status::Conflict("milestone.status: milestone " + std::to_string(ev.milestone + 1) +
+                              " is already released");
+    WEEFSEL_ASSIGN_OR_RETURN(int64_t funded, FundedAmountLocked(*store_, e.proposal));
+    WEEFSEL_ASSIGN_OR_RETURN(auto all, store_->EvidenceOf(id));
+    int64_t released = 0;
+    for (const auto& x : all) released += x.released_eur;
+    if (released + ms.amount_eur > funded)
+      return Status::Conflict("amount_eur: releasing " + Num(ms.amount_eur) + " EUR would bring experiment " +
+                              Num(id.value()) + " to " + Num(released + ms.amount_eur) + " EUR released of " +
+                              Num(funded) + " EUR funded");
+  }
+  std::string was = Snap(e);
+  ev.decision = approve ? "approved" : "rejected";
+  ev.decided_by = p.user;
+  ev.decided_at = Now();
+  ev.reason = why;
+  ev.released_eur = approve ? ms.amount_eur : 0;
+  ms.status = ev.decision;
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, m, "experiment", approve ? "release" : "reject_evidence", was,
+      [&]() -> Status {
+        WEEFSEL_RETURN_IF_ERROR(store_->Update(ev));
+        return store_->Update(e);
+      },
+      [&] { return std::make_pair(id.value(), Snap(ev)); }));
+  return ev;
+}
+
+Result<std::vector<storage::MilestoneEvidence>> Platform::EvidenceOf(ExperimentId id) {
+  std::lock_guard lock(mu_);
+  WEEFSEL_RETURN_IF_ERROR(store_->GetExperiment(id).status());
+  return store_->EvidenceOf(id);
+}
+
+Result<MunicipalityOverview> Platform::Overview(MunicipalityId m) {
+  std::lock_guard lock(mu_);
+  WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(m).status());
+  MunicipalityOverview out;
+  out.municipality = m;
+  for (auto phase :
+       {domain::ChallengePhase::kOpen, domain::ChallengePhase::kMatching, domain::ChallengePhase::kForming,
+        domain::ChallengePhase::kProposals, domain::ChallengePhase::kFunded, domain::ChallengePhase::kExperiment,
+        domain::ChallengePhase::kEvaluated, domain::ChallengePhase::kClosed})
+    out.challenges_per_phase[std::string(domain::ChallengePhaseCode(phase))] = 0;
+  storage::ListQuery q;
+  q.municipality = m;
+  WEEFSEL_ASSIGN_OR_RETURN(auto rounds, store_->ListRounds(q));
+  for (const auto& r : rounds) {
+    if (r.phase != domain::RoundPhase::kPublished) continue;
+    ++out.published_rounds;
+    WEEFSEL_ASSIGN_OR_RETURN(auto rows, store_->AllocationsOf(r.id));
+    for (const auto& a : rows) out.committed_eur += a.amount_eur;
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(auto challenges, store_->ListChallenges(q));
+  std::map<ProposalId, std::string> titles;
+  for (const auto& c : challenges) {
+    ++out.challenges_per_phase[std::string(domain::ChallengePhaseCode(c.phase))];
+    WEEFSEL_ASSIGN_OR_RETURN(auto props, store_->ProposalsOf(c.id));
+    for (const auto& prop : props) titles[prop.id] = prop.versions.empty() ? "" : prop.versions.back().title;
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(auto experiments, store_->ListExperiments({}));
+  for (const auto& e : experiments) {
+    auto title = titles.find(e.proposal);
+    if (title == titles.end()) continue;  // another municipality's
+    ExperimentOverview x;
+    x.id = e.id;
+    x.proposal = e.proposal;
+    x.title = title->second;
+    x.status = e.status;
+    WEEFSEL_ASSIGN_OR_RETURN(x.funded_eur, FundedAmountLocked(*store_, e.proposal));
+    WEEFSEL_ASSIGN_OR_RETURN(auto evidence, store_->EvidenceOf(e.id));
+    for (const auto& ev : evidence) x.released_eur += ev.released_eur;
+    out.released_eur += x.released_eur;
+    for (const auto& i : e.indicators) {
+      IndicatorProgress ip;
+      ip.id = i.id;
+      ip.name = i.name;
+      ip.unit = i.unit;
+      ip.baseline = i.baseline;
+      ip.target = i.target;
+      for (const auto& meas : i.measurements)
+        if (!ip.latest || meas.date >= ip.latest->date) ip.latest = meas;  // the last recorded wins a tie
+      if (ip.latest && i.target != i.baseline) ip.progress = (ip.latest->value - i.baseline) / (i.target - i.baseline);
+      x.indicators.push_back(std::move(ip));
+    }
+    out.experiments.push_back(std::move(x));
+  }
+  out.remaining_eur = out.committed_eur - out.released_eur;
+  return out;
+}
+
+Result<storage::MatchCampaign> Platform::CreateMatchCampaign(const Principal& p, storage::MatchCampaign c) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  c.name = std::string(Trim(c.name));
+  if (c.name.empty()) return Status::InvalidArgument("campaign.name: must not be empty");
+  if (c.name.size() > 200) return Status::InvalidArgument("campaign.name: at most 200 bytes");
+  if (c.ratio_num <= 0 || c.ratio_num > 100)
+    return Status::InvalidArgument("campaign.ratio_num: must be between 1 and 100");
+  if (c.ratio_den <= 0 || c.ratio_den > 100)
+    return Status::InvalidArgument("campaign.ratio_den: must be between 1 and 100");
+  constexpr int64_t kMaxEur = 1'000'000'000'000;  // keeps cents far from overflow
+  if (c.campaign_cap_eur < 0 || c.campaign_cap_eur > kMaxEur)
+    return Status::InvalidArgument("campaign.campaign_cap_eur: must be 0 (no cap) or a positive amount");
+  if (c.fund_eur <= 0 || c.fund_eur > kMaxEur) return Status::InvalidArgument("campaign.fund_eur: must be positive");
+  if (!EpochOf(c.deadline) || c.deadline.size() != 10)
+    return Status::InvalidArgument("campaign.deadline: '" + c.deadline + "' is not a date YYYY-MM-DD");
+  WriteLock lock(*this);
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(c.round));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
+                                  "only officers of municipality " + M(r.municipality) + " may open campaigns"));
+  if (r.phase == domain::RoundPhase::kPublished)
+    return Status::Conflict("phase: round " + Num(r.id.value()) + " is published; campaigns run beside open rounds");
+  c.id = 0;
+  c.municipality = r.municipality;
+  c.created_at = Now();
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, r.municipality, "round", "match_campaign", "", [&] { return store_->Insert(c).status(); },
+      [&] { return std::make_pair(r.id.value(), Snap(c)); }));
+  return c;
+}
+
+Result<std::vector<storage::MatchCampaign>> Platform::MatchCampaignsOf(RoundId round) {
+  std::lock_guard lock(mu_);
+  WEEFSEL_RETURN_IF_ERROR(store_->GetRound(round).status());
+  return store_->MatchCampaignsOf(round);
+}
+
+Result<storage::MatchPledge> Platform::Pledge(const Principal& p, int64_t campaign, const std::string& project_id,
+                                              int64_t amount_eur) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  if (amount_eur <= 0) return Status::InvalidArgument("pledge.amount_eur: must be positive");
+  if (amount_eur > 1'000'000) return Status::InvalidArgument("pledge.amount_eur: at most 1000000 EUR per pledge");
+  WriteLock lock(*this);
+  WEEFSEL_ASSIGN_OR_RETURN(storage::MatchCampaign c, store_->GetMatchCampaign(campaign));
+  bool member = false;
+  for (const auto& g : p.grants) {
+    if (g.role != domain::Role::kActorMember || !g.actor.valid()) continue;
+    auto a = store_->GetActor(g.actor);
+    if (a.ok() && a->municipality == c.municipality) member = true;
+  }
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOwn(p, member || p.IsResidentOf(c.municipality),
+                 "only residents of municipality " + M(c.municipality) + " and members of its actors may pledge"));
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(c.round));
+  bool known = std::any_of(r.projects.begin(), r.projects.end(),
+                           [&](const domain::RoundProject& x) { return x.project_id == project_id; });
+  if (!known) return Status::InvalidArgument("pledge.project_id: '" + project_id + "' is not a project of the round");
+  std::string now = Now();
+  auto deadline = EpochOf(c.deadline, 86399), at = EpochOf(now);
+  if (!deadline || !at) return Status::Internal("campaign " + Num(campaign) + ": unreadable deadline or clock");
+  if (*at > *deadline)
+    return Status::Conflict("deadline: campaign " + Num(campaign) + " closed at the end of " + c.deadline);
+  storage::MatchPledge pledge;
+  pledge.campaign = campaign;
+  pledge.project_id = project_id;
+  pledge.backer = p.user;
+  pledge.amount_eur = amount_eur;
+  pledge.at = now;
+  // The audit names the pledge and its amount, not the backer's name (the entry's user is the actor).
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, c.municipality, "round", "pledge", "", [&] { return store_->Insert(pledge).status(); },
+      [&] {
+        return std::make_pair(c.round.value(), Dump({{"campaign", campaign},
+                                                     {"pledge", pledge.id},
+                                                     {"project_id", project_id},
+                                                     {"amount_eur", amount_eur}}));
+      }));
+  return pledge;
+}
+
+Result<MatchStanding> Platform::MatchStandingOf(int64_t campaign) {
+  std::lock_guard lock(mu_);
+  MatchStanding out;
+  WEEFSEL_ASSIGN_OR_RETURN(out.campaign, store_->GetMatchCampaign(campaign));
+  const storage::MatchCampaign& c = out.campaign;
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(c.round));
+  WEEFSEL_ASSIGN_OR_RETURN(auto pledges, store_->PledgesOf(campaign));
+  auto deadline = EpochOf(c.deadline, 86399);
+  out.at = Now();
+  auto now = EpochOf(out.at);
+  if (!deadline || !now) return Status::Internal("campaign " + Num(campaign) + ": unreadable deadline or clock");
+  fund::MatchPolicy policy;
+  policy.ratio_num = c.ratio_num;
+  policy.ratio_den = c.ratio_den;
+  policy.campaign_cap = c.campaign_cap_eur * 100;
+  policy.fund_cap = c.fund_eur * 100;
+  std::vector<fund::Campaign> campaigns;
+  for (const auto& project : r.projects) {
+    campaigns.push_back({project.project_id, project.cost_eur * 100, *deadline});
+    MatchStanding::Project x;
+    x.project_id = project.project_id;
+    x.title = project.title;
+    x.cost_eur = project.cost_eur;
+    out.projects.push_back(std::move(x));
+  }
+  std::vector<fund::Pledge> engine_pledges;
+  for (const auto& pl : pledges) {
+    auto at = EpochOf(pl.at);
+    if (!at) return Status::Internal("pledge " + Num(pl.id) + ": unreadable time '" + pl.at + "'");
+    char id[24];
+    snprintf(id, sizeof id, "%012lld", static_cast<long long>(pl.id));  // string order = pledge order
+    engine_pledges.push_back({id, pl.project_id, "u" + Num(pl.backer.value()), pl.amount_eur * 100, *at});
+    for (auto& x : out.projects)
+      if (x.project_id == pl.project_id) ++x.pledges;
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(fund::Settlement s, fund::SettleMatchFunding(policy, campaigns, engine_pledges, *now));
+  for (size_t i = 0; i < s.campaigns.size() && i < out.projects.size(); ++i) {
+    out.projects[i].result = std::move(s.campaigns[i]);
+    for (auto& refund : out.projects[i].result.refunds) refund.backer.clear();  // no personal data
+  }
+  out.fund_used_cents = s.fund_used;
+  out.fund_left_cents = s.fund_left;
+  return out;
 }
 
 }  // namespace weefsel::service

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -30,6 +31,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "domain/model.h"
+#include "fund/match_funding.h"
 #include "service/accounts.h"
 #include "storage/store.h"
 
@@ -57,6 +59,54 @@ struct PlatformOptions {
   // How long DataVersion() may answer from memory. Writes through this Platform are seen at once;
   // writes by other processes (the CLI, a second server) within this time.
   std::chrono::milliseconds version_ttl{100};
+};
+
+// ---- the programme's money (proposals into rounds, milestones, overview, match-funding) ----
+
+// One indicator of an experiment against its baseline and target.
+struct IndicatorProgress {
+  IndicatorId id;
+  std::string name, unit;
+  double baseline = 0, target = 0;
+  std::optional<domain::Measurement> latest;  // the measurement with the latest date
+  // (latest - baseline) / (target - baseline): 0 at the baseline, 1 at the target (may fall
+  // outside [0, 1]); unset without a measurement or when target equals baseline.
+  std::optional<double> progress;
+};
+
+struct ExperimentOverview {
+  ExperimentId id;
+  ProposalId proposal;
+  std::string title;  // the proposal's current title
+  std::string status;
+  int64_t funded_eur = 0;    // see Platform::FundedAmount
+  int64_t released_eur = 0;  // approved milestones
+  std::vector<IndicatorProgress> indicators;
+};
+
+// A municipality's programme in public aggregate figures (no personal data).
+struct MunicipalityOverview {
+  MunicipalityId municipality;
+  int64_t committed_eur = 0;  // funded allocations of its published rounds
+  int64_t released_eur = 0;   // approved milestones of its experiments
+  int64_t remaining_eur = 0;  // committed - released
+  int64_t published_rounds = 0;
+  std::map<std::string, int64_t> challenges_per_phase;  // every phase code, zeros included
+  std::vector<ExperimentOverview> experiments;          // by id
+};
+
+// A match-funding campaign with its current settlement under the fund engine.
+struct MatchStanding {
+  storage::MatchCampaign campaign;
+  struct Project {
+    std::string project_id, title;
+    int64_t cost_eur = 0;         // the campaign's target for the project
+    int64_t pledges = 0;          // number of pledges (backers are not shown)
+    fund::CampaignResult result;  // amounts in cents; refunds' backers are cleared
+  };
+  std::vector<Project> projects;  // in the round's order
+  int64_t fund_used_cents = 0, fund_left_cents = 0;
+  std::string at;  // the moment the settlement was computed (ISO 8601 UTC)
 };
 
 template <typename T>
@@ -196,6 +246,44 @@ class Platform {
   // Officers of the municipality and members of the proposal's coalition may record measurements.
   Result<domain::Experiment> AddMeasurement(const Principal& p, ExperimentId id, IndicatorId indicator,
                                             domain::Measurement m);
+
+  // ---- the programme's money ----
+  // Officers of the round's municipality add a submitted proposal of one of its challenges as a
+  // project of a round in its submission phase: project id "proposal-<id>", the current version's
+  // title, its budget as the cost; the proposal becomes in_round and the project remembers it.
+  // Refused: a round past submission or a challenge not in its proposals phase (Conflict, `phase`);
+  // a proposal that is not submitted (Conflict, `proposal.status`) or already a project of the
+  // round (Conflict, `proposal`); another municipality's proposal or one without a budget
+  // (InvalidArgument, `proposal` / `proposal.budget_eur`).
+  Result<domain::Round> AddProposalToRound(const Principal& p, RoundId round, ProposalId proposal);
+  // The allocation a published round stored (funded projects); empty before publication.
+  Result<std::vector<storage::Allocation>> AllocationsOf(RoundId round);
+  // What a proposal was funded with: its allocations in published rounds or, for a proposal an
+  // officer funded outside any round, its current budget.
+  Result<int64_t> FundedAmount(ProposalId proposal);
+
+  // Milestones (numbered from 1) released on evidence. A member of an actor of the experiment's
+  // coalition submits evidence (text, optional http(s) link) for a milestone of a running
+  // experiment; officers of the municipality approve it, releasing the milestone's amount, or
+  // reject it with a reason (the coalition may then submit new evidence). A milestone is released
+  // once; the released total never exceeds the funded amount (Conflict, `amount_eur`).
+  Result<storage::MilestoneEvidence> SubmitEvidence(const Principal& p, ExperimentId id, int milestone,
+                                                    const std::string& text, const std::string& link);
+  Result<storage::MilestoneEvidence> DecideEvidence(const Principal& p, ExperimentId id, int64_t evidence, bool approve,
+                                                    const std::string& reason);
+  Result<std::vector<storage::MilestoneEvidence>> EvidenceOf(ExperimentId id);
+
+  // Public aggregate figures of a municipality's programme.
+  Result<MunicipalityOverview> Overview(MunicipalityId m);
+
+  // Match-funding beside a round: officers of its municipality open a campaign before the round
+  // is published; residents of the municipality and members of its actors pledge to the round's
+  // projects until the deadline; the standing is the fund engine's settlement now (public).
+  Result<storage::MatchCampaign> CreateMatchCampaign(const Principal& p, storage::MatchCampaign c);
+  Result<std::vector<storage::MatchCampaign>> MatchCampaignsOf(RoundId round);
+  Result<storage::MatchPledge> Pledge(const Principal& p, int64_t campaign, const std::string& project_id,
+                                      int64_t amount_eur);
+  Result<MatchStanding> MatchStandingOf(int64_t campaign);
 
  private:
   std::string Now() const;
