@@ -27,6 +27,7 @@ const routes: [RegExp, Key, Loader][] = [
   [/^\/fabric$/, "nav.fabric", () => import("./pages/fabric").then((m) => m.fabric)],
   [/^\/compare$/, "nav.compare", () => import("./pages/compare").then((m) => m.compare)],
   [/^\/overview$/, "overview.title", () => import("./pages/overview").then((m) => m.overviewPage)],
+  [/^\/open-data$/, "open.title", () => import("./pages/open-data").then((m) => m.openDataPage)],
   [/^\/notifications$/, "notify.title", () => import("./pages/self").then((m) => m.notificationsPage)],
   [/^\/login$/, "nav.login", () => import("./pages/account").then((m) => m.loginPage)],
   [/^\/register$/, "nav.register", () => import("./pages/account").then((m) => m.registerPage)],
@@ -94,7 +95,7 @@ function shell(): void {
       user ? h("p", { class: "who" }, t("account.signedInAs", { name: user.display_name })) : null,
       langButton),
     nav, main, live,
-    h("footer", {}, h("p", {}, t("app.footer"))),
+    h("footer", {}, h("p", {}, t("app.footer"), " · ", h("a", { href: "/open-data" }, t("open.title")))),
   );
 }
 

@@ -1,7 +1,7 @@
 // Coalition workspace: members (accept or decline an invitation for your organisation), the
 // proposal editor with versions, and comments.
 import { h, field } from "../dom";
-import { api, Challenge, Coalition, Comment, Page, Proposal, currentUser, myActors } from "../api";
+import { api, Challenge, Coalition, Comment, Page, Proposal, Tie, currentUser, hasRoute, myActors } from "../api";
 import { t, euro, date, kindLabel, statusLabel } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { actor, empty } from "./common";
@@ -38,6 +38,9 @@ export async function workspace({ main, params }: Ctx): Promise<void> {
   main.append(h("section", { "aria-labelledby": "h-members" }, h("h2", { id: "h-members" }, t("coalition.members")), status,
     h("table", { class: "table" }, h("thead", {}, h("tr", {}, [t("actor.name"), t("filter.kind"), t("coalition.role"), t("coalition.coversH"), t("coalition.status")]
       .map((x) => h("th", { scope: "col" }, x)))), h("tbody", {}, rows))));
+
+  const added = await tiesAdded(id);
+  if (added) main.append(added);
 
   const all = await api.get<Page<Proposal>>(`/challenges/${co.challenge}/proposals?limit=100`);
   const proposals = all.items.filter((p) => p.coalition === id);
@@ -91,4 +94,21 @@ function versionForm(legend: string, from: { title: string; plan: string; budget
     catch (err) { status.replaceChildren(errorBox(err)); }
   } }, h("fieldset", {}, h("legend", {}, legend), field(t("proposal.title"), title), field(t("proposal.plan"), plan),
     field(t("proposal.budget"), budget), status, h("button", { type: "submit" }, t("form.save"))));
+}
+
+// The ties this coalition added to the fabric: ties between its accepted members that began on or
+// after the day it formed (GET /coalitions/{id}/ties), when the server offers the route.
+async function tiesAdded(id: number): Promise<HTMLElement | null> {
+  if (!(await hasRoute("GET", "/api/v1/coalitions/{id}/ties"))) return null;
+  const sec = h("section", { "aria-labelledby": "h-ties-added", class: "ties-added" }, h("h2", { id: "h-ties-added" }, t("coalition.tiesAdded")));
+  try {
+    const r = await api.get<{ coalition: number; since: string; ties: Tie[] }>(`/coalitions/${id}/ties`);
+    sec.append(h("p", {}, r.since ? t("coalition.tiesSince", { date: date(r.since), n: r.ties.length }) : t("coalition.tiesNotFormed")));
+    if (r.ties.length) sec.append(h("ul", {}, await Promise.all(r.ties.map(async (x) => {
+      const [a, b] = await Promise.all([actor(x.a).catch(() => null), actor(x.b).catch(() => null)]);
+      return h("li", { "data-tie": x.id }, h("a", { href: `/actors/${x.a}` }, a?.name ?? String(x.a)), " — ", h("a", { href: `/actors/${x.b}` }, b?.name ?? String(x.b)),
+        h("span", { class: "meta" }, ` · ${x.kind}${x.from ? " · " + date(x.from) : ""}`));
+    }))));
+  } catch (e) { sec.append(errorBox(e)); }
+  return sec;
 }

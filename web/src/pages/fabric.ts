@@ -176,6 +176,10 @@ export async function fabric({ main, query: q }: Ctx): Promise<void> {
     h("table", { class: "table" }, h("thead", {}, h("tr", {}, [t("actor.name"), t("fabric.sector"), t("fabric.communityH"), t("fabric.tiesH"), t("fabric.roleH")].map((x) => h("th", { scope: "col" }, x)))), tbody)));
   drawList();
   await health(main, muni);
+  if (muni) {
+    const snaps = await import("./fabric-snapshots").then((m) => m.snapshotsSection(muni));
+    if (snaps) main.append(snaps);
+  }
 }
 
 function communityText(f: Fabric, id: number): string {
