@@ -484,34 +484,81 @@ Result<CordisMetrics> EvaluateCordis(const CordisData& data, const CordisSplit& 
   return Score(pr, params);
 }
 
-Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validation, const CordisParams& start,
-                              bool tune_structure) {
+namespace {
+
+Structure StructureOf(const CordisParams& p) {
+  return {p.top_projects, p.sim_power, p.size_power, p.coord_sim_power, p.coord_size_power};
+}
+
+// Metrics of several splits pooled as if they were one (each scored project counts once).
+CordisMetrics ScorePooled(const std::vector<Prepared>& prs, const CordisParams& w) {
+  CordisMetrics out;
+  for (const Prepared& pr : prs) {
+    CordisMetrics m = Score(pr, w);
+    const double k = m.n_scored;
+    out.n_test += m.n_test;
+    out.n_scored += m.n_scored;
+    out.recall10 += k * m.recall10, out.recall50 += k * m.recall50, out.mrr += k * m.mrr;
+    out.recall10_all += k * m.recall10_all, out.recall50_all += k * m.recall50_all;
+    out.mix3 += k * m.mix3, out.helix4 += k * m.helix4;
+    out.real_mix3 += k * m.real_mix3, out.real_helix4 += k * m.real_helix4;
+  }
+  if (out.n_scored > 0) {
+    const double k = out.n_scored;
+    out.recall10 /= k, out.recall50 /= k, out.recall10_all /= k, out.recall50_all /= k, out.mrr /= k;
+    out.mix3 /= k, out.helix4 /= k, out.real_mix3 /= k, out.real_helix4 /= k;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string FormatParams(const CordisParams& p) {
+  std::ostringstream os;
+  os << "top=" << p.top_projects << " simp=" << p.sim_power << " sizep=" << p.size_power << " text=" << p.w_text
+     << " text_near=" << p.w_text_near << " coord=" << p.w_coord << " coord_text=" << p.w_coord_text
+     << " coord_recent=" << p.w_coord_recent << " coord_led=" << p.w_coord_led << " two_hop=" << p.w_two_hop
+     << " pop=" << p.w_pop << " recent=" << p.w_recent << " country=" << p.w_country;
+  return os.str();
+}
+
+std::vector<CordisSplit> ValidationYears(int years) {
+  std::vector<CordisSplit> out;
+  for (int y = 2018; y > 2018 - years && y >= 2015; --y)
+    out.push_back({.cutoff = std::to_string(y) + "-01-01", .test_end = std::to_string(y + 1) + "-01-01"});
+  return out;
+}
+
+Result<TuneReport> TuneCordis(const CordisData& data, const std::vector<CordisSplit>& validations,
+                              const CordisParams& start, const TuneOptions& options) {
+  if (validations.empty()) return Status::InvalidArgument("TuneCordis: no validation split");
+  for (const CordisSplit& v : validations)
+    if (v.test_end.empty() || v.test_end > "2019-01-01")
+      return Status::InvalidArgument("TuneCordis: validation split from " + v.cutoff + " to '" + v.test_end +
+                                     "' reaches into the test years (it must end by 2019-01-01)");
   TuneReport rep;
   rep.best = start;
-  auto objective = [](const CordisMetrics& m) { return m.mix3 >= 0.70 ? m.recall10 + m.mrr : -1 + m.mix3; };
+  const double wr = options.recall_weight;
+  auto objective = [wr](const CordisMetrics& m) { return m.mix3 >= 0.70 ? wr * m.recall10 + m.mrr : -1 + m.mix3; };
   double best_obj = -10;
   std::ostringstream log;
   auto note = [&](const char* what) {
     log << std::fixed << std::setprecision(4) << what << ": r10=" << rep.best_metrics.recall10
-        << " mrr=" << rep.best_metrics.mrr << " mix3=" << rep.best_metrics.mix3 << " | top=" << rep.best.top_projects
-        << " simp=" << rep.best.sim_power << " sizep=" << rep.best.size_power << " text=" << rep.best.w_text
-        << " coordrecent=" << rep.best.w_coord_recent << " textnear=" << rep.best.w_text_near
-        << " coordled=" << rep.best.w_coord_led << " coord=" << rep.best.w_coord
-        << " coordtext=" << rep.best.w_coord_text << " twohop=" << rep.best.w_two_hop << " pop=" << rep.best.w_pop
-        << " recent=" << rep.best.w_recent << " country=" << rep.best.w_country << "\n";
+        << " mrr=" << rep.best_metrics.mrr << " mix3=" << rep.best_metrics.mix3 << " | " << FormatParams(rep.best)
+        << "\n";
   };
-  // Weights: coordinate search with multiplicative and additive steps, on one prepared split.
-  auto tune_weights = [&](const Prepared& pr) {
-    double* ws[] = {&rep.best.w_coord_led,  &rep.best.w_text_near, &rep.best.w_text,         &rep.best.w_coord,
-                    &rep.best.w_coord_text, &rep.best.w_two_hop,   &rep.best.w_coord_recent, &rep.best.w_pop,
-                    &rep.best.w_recent,     &rep.best.w_country};
-    for (int pass = 0; pass < 2; ++pass) {
+  // Weights: coordinate search with multiplicative and additive steps, on the prepared splits.
+  auto tune_weights = [&](const std::vector<Prepared>& prs) {
+    CordisParams& b = rep.best;
+    double* ws[] = {&b.w_coord_led, &b.w_text_near,    &b.w_text, &b.w_coord,  &b.w_coord_text,
+                    &b.w_two_hop,   &b.w_coord_recent, &b.w_pop,  &b.w_recent, &b.w_country};
+    for (int pass = 0; pass < options.passes; ++pass) {
       bool improved = false;
       for (double* wp : ws) {
         double orig = *wp, best_v = orig;
         for (double v : {0.0, orig * 0.5, orig * 0.75, orig * 1.5, orig * 2, orig + 0.1, orig + 0.3}) {
           *wp = v;
-          CordisMetrics mm = Score(pr, rep.best);
+          CordisMetrics mm = ScorePooled(prs, rep.best);
           ++rep.tried;
           if (objective(mm) > best_obj + 1e-6) {
             best_obj = objective(mm), best_v = v, rep.best_metrics = mm, improved = true;
@@ -531,23 +578,24 @@ Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validat
     double simp, sizep;
   };
   std::vector<S> structures = {{start.top_projects, start.sim_power, start.size_power}};
-  if (tune_structure) structures.insert(structures.end(), {{50, 2, 0.5}, {150, 3, 0.5}, {300, 2, 0}});
+  if (options.tune_structure) structures.insert(structures.end(), {{50, 2, 0.5}, {150, 3, 0.5}, {300, 2, 0}});
   CordisParams best_overall = rep.best;
   double best_overall_obj = -10;
   CordisMetrics best_overall_m;
   for (const S& s : structures) {
     CordisParams p = best_overall;
     p.top_projects = s.top, p.sim_power = s.simp, p.size_power = s.sizep;
-    WEEFSEL_ASSIGN_OR_RETURN(
-        Prepared pr,
-        Prepare(data, validation, {p.top_projects, p.sim_power, p.size_power, p.coord_sim_power, p.coord_size_power}));
+    std::vector<Prepared> prs;
+    for (const CordisSplit& v : validations) {
+      WEEFSEL_ASSIGN_OR_RETURN(Prepared pr, Prepare(data, v, StructureOf(p)));
+      prs.push_back(std::move(pr));
+    }
     rep.best = p;
-    best_obj = -10;
-    rep.best_metrics = Score(pr, rep.best);
+    rep.best_metrics = ScorePooled(prs, rep.best);
     best_obj = objective(rep.best_metrics);
     ++rep.tried;
     note("structure");
-    tune_weights(pr);
+    tune_weights(prs);
     if (best_obj > best_overall_obj)
       best_overall_obj = best_obj, best_overall = rep.best, best_overall_m = rep.best_metrics;
   }

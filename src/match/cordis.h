@@ -97,11 +97,23 @@ struct TuneReport {
   int tried = 0;
   std::string log;  // one line per improvement
 };
-// Coordinate search over the weights on a validation split (e.g. history < 2018-01-01, test =
-// 2018), maximising recall@10 + MRR subject to mix3 >= 0.70. Uses nothing from the test years.
-// With tune_structure, also tries three other settings of the text votes (top projects, powers).
-Result<TuneReport> TuneCordis(const CordisData& data, const CordisSplit& validation, const CordisParams& start,
-                              bool tune_structure = false);
+struct TuneOptions {
+  double recall_weight = 1.0;   // objective: recall_weight * recall@10 + MRR, subject to mix3 >= 0.70
+  int passes = 2;               // coordinate-search passes over the weights
+  bool tune_structure = false;  // also try three other settings of the text votes (top projects, powers)
+};
+// Coordinate search over the weights on validation splits inside history (e.g. model from
+// projects before 2018-01-01, queries = the 2018 projects), their scored projects pooled.
+// InvalidArgument when a split has no end or ends after 2019-01-01 (it would read test years).
+Result<TuneReport> TuneCordis(const CordisData& data, const std::vector<CordisSplit>& validations,
+                              const CordisParams& start, const TuneOptions& options = {});
+
+// The validation years for TuneCordis: 2018, then 2017, ... (`years` of them, at most 4), each with
+// the history before its first day.
+std::vector<CordisSplit> ValidationYears(int years);
+
+// The weights on one line (tuning logs).
+std::string FormatParams(const CordisParams& p);
 
 void PrintMetrics(std::ostream& os, const CordisMetrics& m);
 

@@ -38,5 +38,21 @@ TEST(CordisEval, BadSplitSaysWhichFilterEmptiedIt) {
   EXPECT_EQ(LoadCordis("/nonexistent").status().code(), StatusCode::kNotFound);
 }
 
+TEST(CordisTune, ValidationStaysInsideHistory) {
+  auto years = ValidationYears(2);
+  ASSERT_EQ(years.size(), 2U);
+  EXPECT_EQ(years[0].cutoff, "2018-01-01");
+  EXPECT_EQ(years[0].test_end, "2019-01-01");
+  EXPECT_EQ(years[1].cutoff, "2017-01-01");
+  EXPECT_EQ(years[1].test_end, "2018-01-01");
+  // A split without an end, or one that ends after 2019-01-01, would tune on the test years.
+  auto open_end = TuneCordis(CordisData{}, {CordisSplit{.cutoff = "2018-01-01"}}, {});
+  EXPECT_EQ(open_end.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(open_end.status().message().find("test years"), std::string::npos) << open_end.status().message();
+  auto late = TuneCordis(CordisData{}, {CordisSplit{.cutoff = "2019-01-01", .test_end = "2020-01-01"}}, {});
+  EXPECT_EQ(late.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(TuneCordis(CordisData{}, {}, {}).status().code(), StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace weefsel::match

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "match/match_json.h"
 #include "match/matcher.h"
 
 namespace weefsel::match {
@@ -226,6 +227,35 @@ TEST(Matcher, UnexpectedCornerIsNarrow) {
     }
   }
   EXPECT_TRUE(std::any_of(r->begin(), r->end(), [](const Match& x) { return x.actor == ActorId(20); }));
+}
+
+TEST(MatchJson, ReasonsCarryCodeParamsAndContribution) {
+  Match m;
+  m.actor = ActorId(7);
+  m.name = "Buurtzorg Oost";
+  m.sector = domain::Sector::kCivilSociety;
+  m.score = 0.75;
+  m.community = 2;
+  m.reasons.push_back({.code = "capability",
+                       .detail = "has zorg (1 of 2 needed, 50% of the weight)",
+                       .contribution = 0.25,
+                       .value = 0.5,
+                       .items = {"zorg"}});
+  m.reasons.push_back(
+      {.code = "record", .detail = "3 past coalition(s) or project(s)", .contribution = 0.1, .value = 0.4});
+  m.reasons.push_back({.code = "closeness", .detail = "2 steps", .contribution = 0.05, .value = 0.5});
+  nlohmann::ordered_json j = ToJson(m);
+  EXPECT_EQ(j["actor"], 7);
+  EXPECT_EQ(j["sector"], "civil_society");
+  EXPECT_EQ(j["community"], 2);
+  EXPECT_EQ(j["unexpected"], false);
+  ASSERT_EQ(j["reasons"].size(), 3U);
+  EXPECT_EQ(j["reasons"][0]["code"], "capability");
+  EXPECT_EQ(j["reasons"][0]["params"]["items"], nlohmann::ordered_json::array({"zorg"}));
+  EXPECT_DOUBLE_EQ(j["reasons"][0]["contribution"].get<double>(), 0.25);
+  EXPECT_EQ(j["reasons"][1]["params"]["count"], 3);
+  EXPECT_EQ(j["reasons"][2]["params"]["steps"], 2);
+  EXPECT_FALSE(j["reasons"][2]["params"].contains("items"));
 }
 
 }  // namespace

@@ -1,0 +1,36 @@
+#include "match/match_json.h"
+
+#include <cmath>
+#include <string>
+
+#include "base/strings.h"
+#include "domain/vocabulary.h"
+
+namespace weefsel::match {
+
+nlohmann::ordered_json ToJson(const Reason& r) {
+  nlohmann::ordered_json params = {{"value", r.value}, {"contribution", r.contribution}};
+  if (r.code == "capability") params["items"] = r.items;
+  if (r.code == "text" || r.code == "theme") params["reduced"] = r.detail.find("(reduced") != std::string::npos;
+  if (r.code == "area") params["same_municipality"] = r.value >= 1;
+  if (r.code == "closeness" && r.value > 0) params["steps"] = static_cast<int>(std::lround(1 / r.value));
+  if (r.code == "record") {
+    // The count of past coalitions leads the detail ("3 past coalition(s) or project(s)"); value is
+    // its log-scaled share.
+    size_t n = 0;
+    while (n < r.detail.size() && r.detail[n] >= '0' && r.detail[n] <= '9') ++n;
+    if (auto count = ParseInt(r.detail.substr(0, n)); count) params["count"] = *count;
+  }
+  return {{"code", r.code},   {"params", params},   {"value", r.value},
+          {"items", r.items}, {"detail", r.detail}, {"contribution", r.contribution}};
+}
+
+nlohmann::ordered_json ToJson(const Match& m) {
+  nlohmann::ordered_json reasons = nlohmann::ordered_json::array();
+  for (const Reason& r : m.reasons) reasons.push_back(ToJson(r));
+  return {{"actor", m.actor.value()}, {"name", m.name},           {"sector", domain::SectorCode(m.sector)},
+          {"score", m.score},         {"community", m.community}, {"unexpected", m.unexpected},
+          {"reasons", reasons}};
+}
+
+}  // namespace weefsel::match
