@@ -13,6 +13,7 @@
 #include "coalition/coalition.h"
 #include "coalition/teams.h"
 #include "match/cordis.h"
+#include "match/match_json.h"
 #include "match/matcher.h"
 #include "service/transfer.h"
 #include "storage/store.h"
@@ -99,19 +100,8 @@ int RunMatch(const MatchOptions& o) {
   auto r = l->matcher->Rank(l->challenge, {.limit = o.limit, .diversity = o.diversity});
   if (!r.ok()) return Fail(r.status());
   if (o.json) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& m : *r) {
-      nlohmann::json reasons = nlohmann::json::array();
-      for (const auto& x : m.reasons)
-        reasons.push_back({{"code", x.code}, {"detail", x.detail}, {"contribution", x.contribution}});
-      out.push_back({{"actor", m.actor.value()},
-                     {"name", m.name},
-                     {"sector", domain::SectorCode(m.sector)},
-                     {"score", m.score},
-                     {"community", m.community},
-                     {"unexpected", m.unexpected},
-                     {"reasons", reasons}});
-    }
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& m : *r) out.push_back(match::ToJson(m));
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -250,7 +240,8 @@ void RegisterMatchCommands(CLI::App& app) {
 
   static std::string dir, test_ids;
   static bool json = false, tune = false;
-  static double exact_seconds = 2;
+  static double exact_seconds = 2, tune_recall_weight = 1.0;
+  static int tune_years = 1;
   auto* ev = app.add_subcommand("eval", "Evaluations on real data");
   ev->require_subcommand(1);
   auto* cordis = ev->add_subcommand(
@@ -259,6 +250,14 @@ void RegisterMatchCommands(CLI::App& app) {
   cordis->add_option("--test-ids", test_ids, "only these test projects (one project_id a line)");
   cordis->add_flag("--json", json, "one JSON object with recall@10, recall@50, mrr, mix3, n_scored");
   cordis->add_flag("--tune", tune, "first tune the weights on the 2018 validation year (history < 2018) and use them");
+  cordis->add_option("--tune-years", tune_years, "validation years pooled by --tune: 2018, 2017, ... (1 to 4)")
+      ->check(CLI::Range(1, 4))
+      ->capture_default_str();
+  cordis
+      ->add_option("--tune-recall-weight", tune_recall_weight,
+                   "--tune maximises this x recall@10 + MRR (subject to mix3 >= 0.70)")
+      ->check(CLI::Range(0.0, 10.0))
+      ->capture_default_str();
   SetAction(cordis, [] {
     auto data = match::LoadCordis(dir);
     if (!data.ok()) return Fail(data.status());
@@ -275,9 +274,12 @@ void RegisterMatchCommands(CLI::App& app) {
     }
     match::CordisParams params;
     if (tune) {
-      auto t = match::TuneCordis(*data, {.cutoff = "2018-01-01", .test_end = "2019-01-01"}, params);
+      auto t =
+          match::TuneCordis(*data, match::ValidationYears(tune_years), params, {.recall_weight = tune_recall_weight});
       if (!t.ok()) return Fail(t.status());
-      std::cerr << t->log;
+      std::cerr << t->log << "validation (" << t->best_metrics.n_scored << " scored): recall@10 "
+                << t->best_metrics.recall10 << ", MRR " << t->best_metrics.mrr << "; " << match::FormatParams(t->best)
+                << "\n";
       params = t->best;
     }
     auto m = match::EvaluateCordis(*data, split, params);
