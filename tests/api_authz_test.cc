@@ -125,6 +125,24 @@ class AuthzMatrix : public ApiWorld {
         },
         {401, 403, 403, 403, 403, 204}};
 
+    // Notifications and account self-service (http/api_self.cc): each user's own; deleting an
+    // account with a wrong password is refused for everybody (nobody is deleted here).
+    t["GET /api/v1/notifications"] = {fixed(v1 + "/notifications?limit=5"), kSignedIn};
+    t["POST /api/v1/notifications/read"] = {fixed(v1 + "/notifications/read", {{"all", true}}), kSignedIn};
+    t["GET /api/v1/me/settings"] = {fixed(v1 + "/me/settings"), kSignedIn};
+    t["PATCH /api/v1/me/settings"] = {fixed(v1 + "/me/settings", {{"digest", true}}), kSignedIn};
+    t["GET /api/v1/me/data"] = {fixed(v1 + "/me/data"), kSignedIn};
+    t["DELETE /api/v1/me"] = {fixed(v1 + "/me", {{"password", "not the password"}}), {401, 403, 403, 403, 403, 403}};
+    t["GET /api/v1/open-data"] = {fixed(v1 + "/open-data"), kPublic};
+    t["GET /api/v1/open-data/file"] = {fixed(v1 + "/open-data/file?path=datapackage.json"), kPublic};
+    t["GET /api/v1/municipalities/{id}/fabric/snapshots"] = {
+        [this, v1] { return Req{v1 + "/municipalities/" + Str(m1_) + "/fabric/snapshots"}; }, kPublic};
+    t["POST /api/v1/municipalities/{id}/fabric/snapshots"] = {
+        [this, v1] { return Req{v1 + "/municipalities/" + Str(m1_) + "/fabric/snapshots"}; },
+        {401, 403, 403, 201, 403, 201}};
+    t["GET /api/v1/coalitions/{id}/ties"] = {
+        [this, v1] { return Req{v1 + "/coalitions/" + Str(MakeCoalition()) + "/ties"}; }, kPublic};
+
     // Municipalities.
     t["GET /api/v1/municipalities"] = {fixed(v1 + "/municipalities"), kPublic};
     t["GET /api/v1/municipalities/{id}"] = {[this, v1] { return Req{v1 + "/municipalities/" + Str(m1_)}; }, kPublic};

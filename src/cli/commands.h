@@ -26,5 +26,6 @@ void RegisterFundCommands(CLI::App& app);    // pb (cmd_fund.cc)
 void RegisterFabricCommands(CLI::App& app);  // fabric report, weave, export (cmd_fabric.cc)
 void RegisterMatchCommands(CLI::App& app);   // match, coalition, eval cordis|teams (cmd_match.cc)
 void RegisterBackupCommands(CLI::App& app);  // backup, restore (cmd_backup.cc)
+void RegisterDigestCommands(CLI::App& app);  // digest, fabric snapshot (cmd_digest.cc)
 
 }  // namespace weefsel::cli

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   weefsel::cli::RegisterFabricCommands(app);
   weefsel::cli::RegisterMatchCommands(app);
   weefsel::cli::RegisterBackupCommands(app);
+  weefsel::cli::RegisterDigestCommands(app);  // after fabric: adds `fabric snapshot`
   // Engine command groups register here as they land.
   app.parse_complete_callback([&] { weefsel::InitLogging(log_level); });
   try {

@@ -1286,6 +1286,7 @@ void Api::BuildRoutes() {
        }});
 
   BuildEngineRoutes();
+  BuildSelfRoutes();
 }
 
 // ---- OpenAPI --------------------------------------------------------------------------------

@@ -79,6 +79,7 @@ class Api {
   void Add(Route r);
   void BuildRoutes();
   void BuildEngineRoutes();  // api_engines.cc: fund results, fabric, coalition suggestions
+  void BuildSelfRoutes();    // api_self.cc: notifications, settings, own data, account deletion, open data
   const Route* Match(const std::string& method, const std::string& path, std::vector<std::string>& params,
                      std::string& allow) const;
 

@@ -10,6 +10,7 @@
 #include "base/strings.h"
 #include "fund/instance.h"
 #include "fund/rules.h"
+#include "service/notifications.h"
 
 namespace weefsel::service {
 
@@ -196,7 +197,9 @@ Status Platform::Logged(const Principal& p, MunicipalityId m, std::string_view e
     e.action = std::string(action);
     e.before = std::move(before);
     e.after = std::move(now);
-    return store_->Append(e).status();
+    WEEFSEL_ASSIGN_OR_RETURN(e.id, store_->Append(e));
+    // The users concerned hear about it in the same transaction (service/notifications.h).
+    return NotifyFromAudit(*store_, e);
   });
 }
 

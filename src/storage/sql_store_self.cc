@@ -91,8 +91,8 @@ Result<std::vector<Notification>> SqlStore::NotificationsOf(UserId user, int64_t
 }
 
 Result<int64_t> SqlStore::UnreadNotifications(UserId user) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at = ''",
-                                        {Int(user.value())}));
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at = ''", {Int(user.value())}));
   return r.Int(0, 0);
 }
 
@@ -127,8 +127,8 @@ Result<std::vector<Notification>> SqlStore::NotificationsOn(const std::string& d
 }
 
 Result<UserSettings> SqlStore::GetUserSettings(UserId user) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT digest, language FROM user_settings WHERE user_id = $1",
-                                        {Int(user.value())}));
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q("SELECT digest, language FROM user_settings WHERE user_id = $1", {Int(user.value())}));
   UserSettings s;
   s.user = user;
   if (!r.empty()) {
@@ -154,8 +154,7 @@ Result<OutboxEntry> SqlStore::GetOutbox(UserId user, const std::string& day) {
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, user_id, day, subject, body, status, error, attempts, updated_at "
                                         "FROM outbox WHERE user_id = $1 AND day = $2",
                                         {Int(user.value()), Text(day)}));
-  if (r.empty())
-    return Status::NotFound("outbox: nothing for user " + std::to_string(user.value()) + " on " + day);
+  if (r.empty()) return Status::NotFound("outbox: nothing for user " + std::to_string(user.value()) + " on " + day);
   OutboxEntry e;
   e.id = r.Int(0, 0);
   e.user = UserId(r.Int(0, 1));

@@ -1,0 +1,307 @@
+// http/api_self.cc: the routes of a user's own account (notifications, settings, their data, the
+// deletion of their account), added to Api's one route table by BuildSelfRoutes(). Handlers
+// decode, call service::SelfService (which acts on the caller's own data only), encode. The JSON
+// shapes are listed in docs/api.md ("Notifications and account self-service").
+#include "base/strings.h"
+#include "http/api.h"
+#include "http/call.h"
+#include "service/open_data_feed.h"
+#include "service/self_service.h"
+#include "service/snapshots.h"
+
+namespace weefsel::http {
+namespace {
+
+Reply Ok(Json j, int status = 200) {
+  Reply r;
+  r.status = status;
+  r.json = std::move(j);
+  return r;
+}
+
+Result<int64_t> PageParam(const Call& c, const char* name, int64_t fallback, int64_t lo, int64_t hi) {
+  if (!c.req.has_param(name)) return fallback;
+  auto v = ParseInt(c.req.get_param_value(name));
+  if (!v || *v < lo || *v > hi)
+    return Status::InvalidArgument(std::string(name) + ": must be an integer from " + std::to_string(lo) + " to " +
+                                   std::to_string(hi));
+  return *v;
+}
+
+Json NotificationJson(const storage::Notification& n, const std::string& language) {
+  return {{"id", n.id},
+          {"at", n.at},
+          {"kind", n.kind},
+          {"title", language == "en" && !n.title_en.empty() ? n.title_en : n.title},
+          {"title_nl", n.title},
+          {"title_en", n.title_en},
+          {"link", n.link},
+          {"read", !n.read_at.empty()},
+          {"read_at", n.read_at.empty() ? Json(nullptr) : Json(n.read_at)}};
+}
+
+Json SettingsJson(const storage::UserSettings& s) { return {{"digest", s.digest}, {"language", s.language}}; }
+
+Json ParsedOrNull(const std::string& text) {
+  Json j = Json::parse(text, nullptr, false);
+  return j.is_discarded() ? Json(nullptr) : j;
+}
+
+Json SnapshotJson(const storage::FabricSnapshot& s) {
+  Json typology = ParsedOrNull(s.typology);
+  // The per-actor assignment is for stability; the API shows the groups.
+  Json groups = typology.is_object() ? typology.value("groups", Json::array()) : Json::array();
+  return {{"id", s.id},
+          {"municipality", s.municipality.value()},
+          {"taken_at", s.taken_at},
+          {"period", s.period},
+          {"trigger", s.trigger},
+          {"health", ParsedOrNull(s.health)},
+          {"typology", {{"groups", std::move(groups)}}}};
+}
+
+bool EndsWith(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+std::string ContentTypeOf(const std::string& path) {
+  if (EndsWith(path, ".csv")) return "text/csv; charset=utf-8";
+  if (EndsWith(path, ".json")) return "application/json";
+  if (EndsWith(path, ".graphml")) return "application/xml";
+  return "text/plain; charset=utf-8";
+}
+
+}  // namespace
+
+void Api::BuildSelfRoutes() {
+  service::Platform& P = platform_;
+
+  Add({"GET",
+       "/api/v1/notifications",
+       "notifications",
+       "Your notifications, unread first, then newest first (paged)",
+       true,
+       false,
+       false,
+       {"limit", "offset"},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(int64_t limit,
+                                  PageParam(c, "limit", c.options.default_page_size, 1, c.options.max_page_size));
+         WEEFSEL_ASSIGN_OR_RETURN(int64_t offset, PageParam(c, "offset", 0, 0, int64_t{1} << 40));
+         WEEFSEL_ASSIGN_OR_RETURN(service::NotificationPage page,
+                                  service::SelfService(P).Notifications(c.who, limit, offset));
+         Json items = Json::array();
+         for (const auto& n : page.items) items.push_back(NotificationJson(n, page.language));
+         return Ok({{"items", std::move(items)}, {"unread", page.unread}, {"limit", limit}, {"offset", offset}});
+       }});
+  Add({"POST",
+       "/api/v1/notifications/read",
+       "notifications",
+       "Mark notifications read: {\"ids\": [..]} or {\"all\": true}",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         Fields f(c.body, "read");
+         bool all = false;
+         WEEFSEL_RETURN_IF_ERROR(f.Bool("all", all));
+         std::vector<int64_t> ids;
+         if (f.Has("ids")) {
+           const Json& j = f.At("ids");
+           if (!j.is_array() || j.size() > 1000) return f.Error("ids", "must be a list of at most 1000 ids");
+           for (const auto& v : j) {
+             if (!v.is_number_integer() || v.get<int64_t>() < 1) return f.Error("ids", "must be positive integers");
+             ids.push_back(v.get<int64_t>());
+           }
+         }
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         if (all == !ids.empty()) return f.Error("ids", "send either a non-empty list of ids or \"all\": true");
+         WEEFSEL_ASSIGN_OR_RETURN(int64_t changed, service::SelfService(P).MarkRead(c.who, ids));
+         return Ok({{"changed", changed}});
+       }});
+  Add({"GET",
+       "/api/v1/me/settings",
+       "accounts",
+       "Your settings: the daily digest by e-mail (on/off) and your language",
+       true,
+       false,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(storage::UserSettings s, service::SelfService(P).Settings(c.who));
+         return Ok(SettingsJson(s));
+       }});
+  Add({"PATCH",
+       "/api/v1/me/settings",
+       "accounts",
+       "Change your settings: {\"digest\": false} opts out of the daily digest; \"language\": nl or en",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         service::SelfService self(P);
+         WEEFSEL_ASSIGN_OR_RETURN(storage::UserSettings s, self.Settings(c.who));
+         Fields f(c.body, "settings");
+         WEEFSEL_RETURN_IF_ERROR(f.Bool("digest", s.digest));
+         WEEFSEL_RETURN_IF_ERROR(f.Str("language", s.language, 8));
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(s, self.PutSettings(c.who, s));
+         return Ok(SettingsJson(s));
+       }});
+  Add({"GET",
+       "/api/v1/me/data",
+       "accounts",
+       "Everything stored about you (account, roles, settings, tokens, supports, comments, ballots, "
+       "notifications) as a JSON download",
+       true,
+       false,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(service::UserData d, service::SelfService(P).DataOf(c.who));
+         Json grants = Json::array(), tokens = Json::array(), supports = Json::array(), comments = Json::array(),
+              ballots = Json::array(), notes = Json::array();
+         for (const auto& g : d.grants) grants.push_back(ToJson(g));
+         for (const auto& t : d.tokens)
+           tokens.push_back(
+               {{"id", t.id}, {"name", t.name}, {"created_at", t.created_at}, {"last_used_at", t.last_used_at}});
+         for (ProposalId p : d.supports) supports.push_back({{"proposal", p.value()}});
+         for (const auto& cm : d.comments) comments.push_back(ToJson(cm));
+         for (const auto& b : d.ballots) ballots.push_back(ToJson(b));
+         for (const auto& n : d.notifications) notes.push_back(NotificationJson(n, d.settings.language));
+         Json all = {{"account", ToJson(d.user)},
+                     {"roles", std::move(grants)},
+                     {"settings", SettingsJson(d.settings)},
+                     {"api_tokens", std::move(tokens)},
+                     {"supports", std::move(supports)},
+                     {"comments", std::move(comments)},
+                     {"ballots", std::move(ballots)},
+                     {"notifications", std::move(notes)}};
+         Reply r = Ok(std::move(all));
+         r.headers.emplace_back("Content-Disposition", "attachment; filename=\"weefsel-my-data.json\"");
+         return r;
+       }});
+  Add({"DELETE",
+       "/api/v1/me",
+       "accounts",
+       "Delete your account ({\"password\": ...}): sessions and tokens end, comments stay as by \"removed user\", "
+       "ballots stay counted with an anonymous voter key",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         Fields f(c.body, "account");
+         std::string password;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("password", password, 512));
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         if (password.empty()) return f.Error("password", "confirm the deletion with your password");
+         WEEFSEL_RETURN_IF_ERROR(service::SelfService(P).DeleteAccount(c.who, password));
+         Reply r;
+         r.status = 204;
+         r.headers.emplace_back("Set-Cookie", "weefsel_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+         return r;
+       }});
+
+  // Open data: the same files as `weefsel export --open-data`, made once per data version.
+  auto feed = std::make_shared<service::OpenDataFeed>(P);
+  Add({"GET",
+       "/api/v1/open-data",
+       "open data",
+       "The open-data package (Frictionless datapackage.json, CC0); each resource's `url` serves its file",
+       false,
+       false,
+       false,
+       {},
+       [feed](Call&) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto bundle, feed->Current());
+         auto it = bundle->files.find("datapackage.json");
+         if (it == bundle->files.end()) return Status::Internal("open data: the export wrote no datapackage.json");
+         Json pkg = Json::parse(it->second, nullptr, false);
+         if (!pkg.is_object()) return Status::Internal("open data: datapackage.json is not a JSON object");
+         if (pkg.contains("resources") && pkg["resources"].is_array())
+           for (auto& res : pkg["resources"])
+             if (res.is_object() && res.contains("path") && res["path"].is_string())
+               res["url"] = "/api/v1/open-data/file?path=" + res["path"].get<std::string>();
+         return Ok(std::move(pkg));
+       }});
+  Add({"GET",
+       "/api/v1/open-data/file",
+       "open data",
+       "One file of the open-data package (?path= as listed in datapackage.json)",
+       false,
+       false,
+       false,
+       {"path"},
+       [feed](Call& c) -> Result<Reply> {
+         if (!c.req.has_param("path")) return Status::InvalidArgument("path: name a file of datapackage.json");
+         std::string path = c.req.get_param_value("path");
+         WEEFSEL_ASSIGN_OR_RETURN(auto bundle, feed->Current());
+         auto it = bundle->files.find(path);
+         if (it == bundle->files.end()) return Status::NotFound("path: no open-data file '" + path + "'");
+         Reply r;
+         r.raw = it->second;
+         r.content_type = ContentTypeOf(path);
+         std::string name = path.substr(path.rfind('/') == std::string::npos ? 0 : path.rfind('/') + 1);
+         r.headers.emplace_back("Content-Disposition", "inline; filename=\"" + name + "\"");
+         return r;
+       }});
+
+  // Fabric snapshots and the ties coalitions added (service/snapshots.h).
+  Add({"GET",
+       "/api/v1/municipalities/{id}/fabric/snapshots",
+       "fabric",
+       "Stored snapshots of the fabric (health, typology), oldest first, with the typology's stability (ARI, "
+       "NMI) since the one before; this month's is taken first when due",
+       false,
+       false,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto list, service::SnapshotService(P).List(c.Path<MunicipalityTag>(0)));
+         Json items = Json::array();
+         for (const auto& s : list) {
+           Json j = SnapshotJson(s.snapshot);
+           j["stability"] = s.since_previous ? Json{{"common_actors", s.since_previous->common_actors},
+                                                    {"ari", s.since_previous->ari},
+                                                    {"nmi", s.since_previous->nmi}}
+                                             : Json(nullptr);
+           items.push_back(std::move(j));
+         }
+         return Ok({{"items", std::move(items)}});
+       }});
+  Add({"POST",
+       "/api/v1/municipalities/{id}/fabric/snapshots",
+       "fabric",
+       "Take a snapshot of the fabric now (officers of the municipality)",
+       true,
+       false,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto s, service::SnapshotService(P).Take(c.who, c.Path<MunicipalityTag>(0)));
+         return Ok(SnapshotJson(s), 201);
+       }});
+  Add({"GET",
+       "/api/v1/coalitions/{id}/ties",
+       "coalitions",
+       "The ties the coalition added: between its accepted members, begun since it was formed",
+       false,
+       false,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto t, service::SnapshotService(P).TiesOf(c.Path<CoalitionTag>(0)));
+         Json ties = Json::array();
+         for (const auto& tie : t.ties) {
+           Json j = ToJson(tie);
+           j.erase("note");  // private notes stay private
+           ties.push_back(std::move(j));
+         }
+         return Ok({{"coalition", t.coalition.id.value()}, {"since", t.since}, {"ties", std::move(ties)}});
+       }});
+}
+
+}  // namespace weefsel::http

@@ -1,0 +1,61 @@
+// service/self_service.h: what a signed-in user does about their own account: their in-app
+// notifications, their settings (digest opt-out, language), the download of everything stored
+// about them, and the deletion of their account.
+//
+// Every method acts on the Principal's own data only (there is no admin override: these are a
+// person's acts). Deleting an account needs the account's password; it removes the user row and
+// everything that hangs on it (sessions, tokens, roles, supports, notifications, settings,
+// outbox), keeps their comments with no author ("removed user"), and moves their ballots to a fresh
+// anonymous voter key, so every round's result stays the same and nothing left names them.
+//
+// Ownership: SelfService refers to a Platform that must outlive it; it holds no state of its own.
+// Thread-safety: as thread-safe as Platform (each call runs under the platform's store lock).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "domain/model.h"
+#include "service/platform.h"
+#include "storage/store.h"
+
+namespace weefsel::service {
+
+struct NotificationPage {
+  std::vector<storage::Notification> items;  // unread first, then newest first
+  int64_t unread = 0;
+  std::string language;  // the user's language (which title to show)
+};
+
+// Everything stored about one user (for GET /me/data).
+struct UserData {
+  domain::User user;  // password_hash cleared
+  std::vector<domain::RoleGrant> grants;
+  storage::UserSettings settings;
+  std::vector<storage::StoredToken> tokens;  // hashes cleared
+  std::vector<ProposalId> supports;
+  std::vector<domain::Comment> comments;
+  std::vector<domain::Ballot> ballots;
+  std::vector<storage::Notification> notifications;
+};
+
+class SelfService {
+ public:
+  explicit SelfService(Platform& platform) : platform_(platform) {}
+
+  Result<NotificationPage> Notifications(const Principal& p, int64_t limit, int64_t offset);
+  // Marks the given notifications (all when `ids` is empty) read; returns how many changed.
+  Result<int64_t> MarkRead(const Principal& p, const std::vector<int64_t>& ids);
+  Result<storage::UserSettings> Settings(const Principal& p);
+  Result<storage::UserSettings> PutSettings(const Principal& p, storage::UserSettings s);
+  Result<UserData> DataOf(const Principal& p);
+  // PermissionDenied naming `password` when it is wrong; the account is gone when this returns OK.
+  Status DeleteAccount(const Principal& p, const std::string& password);
+
+ private:
+  Platform& platform_;
+};
+
+}  // namespace weefsel::service
