@@ -336,7 +336,7 @@ test("a proposal enters a round; its milestone money is released on approved evi
   const add = page.locator("section.add-proposal");
   await add.getByLabel("Ingediend voorstel").selectOption({ label: `Buurtkamers · € 27.500 (Buurtkamers tegen eenzaamheid)` });
   await add.getByRole("button", { name: "Toevoegen aan de ronde" }).click();
-  await page.getByRole("cell", { name: "€ 27.500" }).waitFor();
+  await page.getByRole("cell", { name: "€ 27.500" }).first().waitFor();
   const round = await officer.get(`/rounds/${r.id}`);
   assert.deepEqual(round.projects.map((p) => p.proposal), [proposal.id], "the project remembers its proposal");
   const pid = round.projects[0].project_id;
@@ -422,4 +422,33 @@ test("an officer opens a match-funding campaign beside a round; a resident pledg
   assert.deepEqual(cells.slice(0, 4), [fmt(1000), "1", fmt(600), fmt(moes.match_eur)]);
   assert.equal(await page.locator("details.new-campaign").count(), 0, "residents do not open campaigns");
   await shot(page, "workflow-match-funding");
+});
+
+test("the fabric page lists its snapshots and an officer takes one; the open-data page lists the files", skip, async (t) => {
+  if (!(await offers("POST", "/api/v1/municipalities/{id}/fabric/snapshots"))) { t.skip("the server has no fabric snapshot routes"); return; }
+  const officer = await apiAs(server.base, "officer");
+  await uiLogin(page, server.base, "officer");
+  await page.evaluate(() => localStorage.setItem("weefsel.municipality", "1"));
+  await go(page, server.base, "/fabric?municipality=1");
+  const table = page.locator("table.snapshot-table");
+  await table.waitFor({ timeout: 60000 });
+  const before = await table.locator("tbody tr").count();
+  await page.getByRole("button", { name: "Nu een momentopname maken" }).click();
+  await page.locator(`table.snapshot-table tbody tr:nth-child(${before + 1})`).waitFor();
+  const items = (await officer.get("/municipalities/1/fabric/snapshots")).items;
+  assert.equal(await table.locator("tbody tr").count(), items.length);
+  const last = items[items.length - 1];
+  assert.equal(last.trigger, "on_demand");
+  const row = table.locator(`tr[data-snapshot="${last.id}"]`);
+  assert.match(await row.innerText(), /op verzoek/);
+  assert.match(await row.innerText(), new RegExp(new Intl.NumberFormat("nl-NL").format(last.health.ties)));
+  if (last.stability) assert.match(await row.innerText(), /ARI .*NMI/);
+  await shot(page, "workflow-fabric-snapshots");
+  if (await offers("GET", "/api/v1/open-data")) {
+    await go(page, server.base, "/open-data");
+    const pkg = await officer.get("/open-data");
+    assert.equal(await page.locator("table.open-data tbody tr").count(), pkg.resources.length);
+    const href = await page.locator("table.open-data tbody tr a").first().getAttribute("href");
+    assert.equal(await page.evaluate((u) => fetch(u).then((r) => r.status), href), 200);
+  }
 });

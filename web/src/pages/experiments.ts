@@ -87,7 +87,7 @@ async function milestonesSection(e: Experiment, p: Proposal | null): Promise<HTM
       h("th", { scope: "row" }, String(m.title ?? m["name"] ?? "")), h("td", {}, m.due ? date(String(m.due)) : "—"),
       h("td", { class: "num" }, euro(amount(m))),
       h("td", {}, (MILESTONE_MARK[String(m.status)] ?? "○") + " " + milestoneStatus(String(m.status ?? "planned"))),
-      h("td", {}, String(m.evidence ?? "") || "—", actions ? actions(m, i) : null))))));
+      h("td", {}, (actions ? actions(m, i) : null) ?? (String(m.evidence ?? "") || "—")))))));
   return sec;
 }
 

@@ -62,7 +62,7 @@ export async function bell(): Promise<HTMLElement | null> {
     const label = t("notify.bellLabel", { n: p.unread });
     return h("li", { class: "bell" }, h("a", { href: "/notifications", "aria-label": label, "data-unread": p.unread,
       "aria-current": location.pathname === "/notifications" ? "page" : null },
-      h("span", { "aria-hidden": "true" }, "🔔 "), t("notify.title"), p.unread ? h("span", { class: "count", "aria-hidden": "true" }, String(p.unread)) : null));
+      h("span", { "aria-hidden": "true" }, "✉ "), t("notify.title"), p.unread ? h("span", { class: "count", "aria-hidden": "true" }, String(p.unread)) : null));
   } catch { return null; }
 }
 
