@@ -319,6 +319,143 @@ TEST_P(Scenario, OneChallengeThroughEveryPhaseWithRightsAtEachStep) {
       << experiment_log.dump();
 }
 
+// The refusals of the programme's money that the walk above does not meet, each naming its field.
+TEST_P(Scenario, ProgrammeMoneyRefusesWithReasons) {
+  const std::string v1 = "/api/v1";
+  auto field = [](const Resp& r) { return r.json.value("field", ""); };
+
+  // Proposals into rounds: the challenge's phase, the proposal's status, budget and municipality.
+  RoundId round = MakeRound();
+  const std::string add = v1 + "/rounds/" + Str(round) + "/proposals";
+  ProposalId early = MakeProposal();  // c1 is still open
+  Must(platform_->SetProposalStatus(Root(), early, "submitted"));
+  Resp r = As(kOfficer, "POST", add, {{"proposal", early.value()}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(field(r), "phase") << r.body;
+  for (auto phase :
+       {domain::ChallengePhase::kMatching, domain::ChallengePhase::kForming, domain::ChallengePhase::kProposals})
+    Must(platform_->SetChallengePhase(Root(), c1_, phase));
+  ProposalId draft = MakeProposal();
+  r = As(kOfficer, "POST", add, {{"proposal", draft.value()}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(field(r), "proposal.status") << r.body;
+  domain::ProposalVersion unbudgeted;
+  unbudgeted.title = "Zonder begroting";
+  auto no_budget = Must(platform_->CreateProposal(Root(), MakeCoalition(), unbudgeted));
+  Must(platform_->SetProposalStatus(Root(), no_budget.id, "submitted"));
+  r = As(kOfficer, "POST", add, {{"proposal", no_budget.id.value()}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(field(r), "proposal.budget_eur") << r.body;
+  r = As(kOfficer, "POST", add, {{"proposal", 999999}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(field(r), "proposal") << r.body;
+  // Another municipality's round does not take m1's proposal, even from an admin.
+  domain::Round other;
+  other.municipality = m2_;
+  other.name = "Noord";
+  other.budget_eur = 1000;
+  other.projects = {{"x", {}, "X", 100, "", ""}};
+  other = Must(platform_->CreateRound(Root(), other));
+  r = As(kAdmin, "POST", v1 + "/rounds/" + Str(other.id) + "/proposals", {{"proposal", early.value()}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(field(r), "proposal") << r.body;
+  EXPECT_EQ(As(kOfficer, "POST", add, {{"proposal", early.value()}}).status, 201);
+  EXPECT_EQ(Must(platform_->GetProposal(early)).status, "in_round");
+
+  // A published round without ballots commits nothing.
+  RoundId quiet = MakeRound(domain::RoundPhase::kVoting);
+  Must(platform_->SetRoundPhase(Root(), quiet, domain::RoundPhase::kAllocation));
+  Must(platform_->SetRoundPhase(Root(), quiet, domain::RoundPhase::kPublished));
+  EXPECT_EQ(As(kAnon, "GET", v1 + "/rounds/" + Str(quiet) + "/allocation").json["committed_eur"], 0);
+
+  // Milestones: unknown number, a bad link, missing text, pending evidence, an experiment that no
+  // longer runs; PATCH cannot approve a milestone nor change one that has evidence.
+  ExperimentId e = MakeExperiment();  // funded with 25000
+  Must(platform_->UpdateExperiment(Root(), e, [](domain::Experiment& x) {
+    x.milestones = {{.title = "Start", .due = "2027-01-01", .amount_eur = 5000, .status = "approved"}};
+    return Status::Ok();
+  }));
+  EXPECT_EQ(Must(platform_->GetExperiment(e)).milestones[0].status, "planned") << "PATCH does not release";
+  const std::string ex = v1 + "/experiments/" + Str(e);
+  EXPECT_EQ(As(kMember, "POST", ex + "/milestones/2/evidence", {{"text", "x"}}).status, 404);
+  r = As(kMember, "POST", ex + "/milestones/1/evidence", {{"text", "x"}, {"link", "javascript:alert(1)"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(field(r), "evidence.link") << r.body;
+  r = As(kMember, "POST", ex + "/milestones/1/evidence", {{"link", "https://example.nl"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(field(r), "evidence.text") << r.body;
+  EXPECT_EQ(As(kMember, "POST", ex + "/milestones/1/evidence", {{"text", "Gestart"}}).status, 201);
+  r = As(kMember, "POST", ex + "/milestones/1/evidence", {{"text", "Nog eens"}});
+  EXPECT_EQ(r.status, 409) << "evidence already pending: " << r.body;
+  r = As(kOfficer, "PATCH", ex, {{"milestones", Json::array({{{"title", "Start"}, {"amount_eur", 9000}}})}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(field(r), "experiment.milestones") << r.body;
+  r = As(kOfficer, "POST", ex + "/evidence/999999/decision", {{"decision", "approved"}});
+  EXPECT_EQ(r.status, 404) << r.body;
+  r = As(kOfficer, "POST", ex + "/evidence/1/decision", {{"decision", "maybe"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  Must(platform_->UpdateExperiment(Root(), e, [](domain::Experiment& x) {
+    x.status = "stopped";
+    x.milestones.push_back({.title = "Later", .due = "2027-06-01", .amount_eur = 100});
+    return Status::Ok();
+  }));
+  r = As(kMember, "POST", ex + "/milestones/2/evidence", {{"text", "Te laat"}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(field(r), "experiment.status") << r.body;
+
+  // The overview of an unknown municipality; of another one: its own figures only.
+  EXPECT_EQ(As(kAnon, "GET", v1 + "/municipalities/999999/overview").status, 404);
+  Json noord = As(kAnon, "GET", v1 + "/municipalities/" + Str(m2_) + "/overview").json;
+  EXPECT_EQ(noord["money"]["committed_eur"], 0) << noord.dump();
+  EXPECT_EQ(noord["experiments"].size(), 0u) << noord.dump();
+
+  // Match-funding: a passed deadline, a bad ratio, a published round, an unknown project, another
+  // municipality's resident; after the deadline pledges are refused and a project that missed its
+  // target gets nothing, its pledges refunded.
+  RoundId open = MakeRound();
+  const std::string campaigns = v1 + "/rounds/" + Str(open) + "/match-campaigns";
+  r = As(kOfficer, "POST", campaigns, {{"name", "Te laat"}, {"fund_eur", 100}, {"deadline", "2020-01-01"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(field(r), "campaign.deadline") << r.body;
+  r = As(kOfficer, "POST", campaigns,
+         {{"name", "Nul"}, {"fund_eur", 100}, {"ratio_den", 0}, {"deadline", "2099-01-01"}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(field(r), "campaign.ratio_den") << r.body;
+  r = As(kOfficer, "POST", v1 + "/rounds/" + Str(quiet) + "/match-campaigns",
+         {{"name", "Na afloop"}, {"fund_eur", 100}, {"deadline", "2099-01-01"}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(field(r), "phase") << r.body;
+  std::string soon = FormatDate(clock_.Now() + std::chrono::hours(24 * 2));
+  Json made = As(kOfficer, "POST", campaigns,
+                 {{"name", "Snel"}, {"ratio_num", 1}, {"ratio_den", 2}, {"fund_eur", 100000}, {"deadline", soon}})
+                  .json;
+  ASSERT_TRUE(made.contains("id")) << made.dump();
+  const std::string mc = v1 + "/match-campaigns/" + std::to_string(made["id"].get<int64_t>());
+  r = As(kResident, "POST", mc + "/pledges", {{"project_id", "p9"}, {"amount_eur", 10}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_EQ(field(r), "pledge.project_id") << r.body;
+  r = As(kResident, "POST", mc + "/pledges", {{"project_id", "p1"}, {"amount_eur", 0}});
+  EXPECT_EQ(r.status, 400) << r.body;
+  std::string noord_token;
+  AddUser("noord@test.nl", {{UserId(), domain::Role::kResident, m2_, {}}}, &noord_token);
+  EXPECT_EQ(Send("POST", mc + "/pledges", {{"project_id", "p1"}, {"amount_eur", 10}}, noord_token).status, 403);
+  EXPECT_EQ(As(kResident, "POST", mc + "/pledges", {{"project_id", "p3"}, {"amount_eur", 20000}}).status, 201);
+  EXPECT_EQ(As(kResident, "POST", mc + "/pledges", {{"project_id", "p1"}, {"amount_eur", 100}}).status, 201);
+  Json before = As(kAnon, "GET", mc).json;
+  EXPECT_EQ(before["projects"][0]["status"], "open") << before.dump();
+  EXPECT_EQ(before["projects"][2]["status"], "funded") << before.dump();
+  EXPECT_EQ(before["projects"][2]["match_cents"], 1000000) << "1:2 of 20000 EUR: " << before.dump();
+  clock_.Advance(std::chrono::hours(24 * 3));
+  r = As(kResident, "POST", mc + "/pledges", {{"project_id", "p1"}, {"amount_eur", 100}});
+  EXPECT_EQ(r.status, 409) << r.body;
+  EXPECT_EQ(field(r), "deadline") << r.body;
+  Json after = As(kAnon, "GET", mc).json;
+  EXPECT_EQ(after["projects"][0]["status"], "failed") << after.dump();
+  EXPECT_EQ(after["projects"][0]["match_cents"], 0) << after.dump();
+  EXPECT_EQ(after["projects"][0]["refunded_pledges"], 1) << after.dump();
+  EXPECT_EQ(after["fund_used_cents"], 1000000) << after.dump();
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, Scenario, ::testing::Values(Backend::kSqlite), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, Scenario, ::testing::Values(Backend::kPostgres), BackendName);
 

@@ -1645,6 +1645,9 @@ Result<storage::MatchCampaign> Platform::CreateMatchCampaign(const Principal& p,
   if (c.fund_eur <= 0 || c.fund_eur > kMaxEur) return Status::InvalidArgument("campaign.fund_eur: must be positive");
   if (!EpochOf(c.deadline) || c.deadline.size() != 10)
     return Status::InvalidArgument("campaign.deadline: '" + c.deadline + "' is not a date YYYY-MM-DD");
+  auto now = EpochOf(Now());
+  if (now && *EpochOf(c.deadline, 86399) < *now)
+    return Status::InvalidArgument("campaign.deadline: " + c.deadline + " has passed");
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(c.round));
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
