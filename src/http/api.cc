@@ -7,6 +7,7 @@
 
 #include "base/strings.h"
 #include "http/call.h"
+#include "match/match_json.h"
 
 namespace weefsel::http {
 
@@ -704,17 +705,7 @@ void Api::BuildRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto ranked, matches_.MatchesFor(c.Path<ChallengeTag>(0), static_cast<int>(q.limit)));
          Json items = Json::array();
-         for (const auto& m : ranked) {
-           Json reasons = Json::array();
-           for (const auto& r : m.reasons) reasons.push_back(MatchReasonJson(r));
-           items.push_back({{"actor", m.actor.value()},
-                            {"name", m.name},
-                            {"sector", domain::SectorCode(m.sector)},
-                            {"score", m.score},
-                            {"community", m.community},
-                            {"unexpected", m.unexpected},
-                            {"reasons", reasons}});
-         }
+         for (const auto& m : ranked) items.push_back(match::ToJson(m));
          return Ok({{"items", items}, {"limit", q.limit}});
        }});
 
