@@ -260,7 +260,7 @@ test("the notifications bell shows the unread count; the page lists them and mar
   assert.ok(unread >= 2, `the resident hears of the new challenge and its phase change (${unread})`);
   await uiLogin(page, server.base, "resident");
   await go(page, server.base, "/");
-  const bell = page.getByRole("link", { name: `Meldingen, ${unread} ongelezen` });
+  const bell = page.getByRole("link", { name: `Meldingen ${unread} ongelezen` });
   await bell.waitFor();
   await bell.click();
   await page.waitForFunction(() => document.body.dataset.ready === "/notifications");
@@ -271,7 +271,7 @@ test("the notifications bell shows the unread count; the page lists them and mar
   assert.ok(links.includes(`/challenges/${c.id}`), `a notification links to the challenge (${links.join(", ")})`);
   assert.ok(links.every((l) => l.startsWith("/") && !l.startsWith("//")), "only links on this site");
   await page.getByRole("button", { name: "Alles als gelezen markeren" }).click();
-  await page.getByRole("link", { name: "Meldingen, 0 ongelezen" }).waitFor();
+  await page.getByRole("link", { name: "Meldingen 0 ongelezen" }).waitFor();
   assert.equal((await resident.get("/notifications?limit=1")).unread, 0);
   assert.equal(await page.locator("ul.notifications li.unread").count(), 0);
   await shot(page, "workflow-notifications");

@@ -501,7 +501,7 @@ export const en: Record<keyof typeof nl, string> = {
   "notify.markRead": "Read: {title}",
   "notify.isRead": "read",
   "notify.isUnread": "unread",
-  "notify.bellLabel": "Notifications, {n} unread",
+  "notify.unreadWord": "unread",
   "self.digestTitle": "Daily digest",
   "self.digest": "Send me one e-mail a day with my notifications",
   "self.digestOn": "You will receive the daily digest.",

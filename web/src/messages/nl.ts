@@ -499,7 +499,7 @@ export const nl = {
   "notify.markRead": "Gelezen: {title}",
   "notify.isRead": "gelezen",
   "notify.isUnread": "ongelezen",
-  "notify.bellLabel": "Meldingen, {n} ongelezen",
+  "notify.unreadWord": "ongelezen",
   "self.digestTitle": "Dagelijkse samenvatting",
   "self.digest": "Stuur mij één e-mail per dag met mijn meldingen",
   "self.digestOn": "U krijgt de dagelijkse samenvatting.",

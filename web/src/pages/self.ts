@@ -59,10 +59,12 @@ export async function bell(): Promise<HTMLElement | null> {
   if (!(await hasRoute("GET", "/api/v1/notifications"))) return null;
   try {
     const p = await api.get<NotificationPage>("/notifications?limit=1");
-    const label = t("notify.bellLabel", { n: p.unread });
-    return h("li", { class: "bell" }, h("a", { href: "/notifications", "aria-label": label, "data-unread": p.unread,
+    // The name is the visible text plus hidden words: "Meldingen 3 ongelezen" (WCAG label in name).
+    return h("li", { class: "bell" }, h("a", { href: "/notifications", "data-unread": p.unread,
       "aria-current": location.pathname === "/notifications" ? "page" : null },
-      h("span", { "aria-hidden": "true" }, "✉ "), t("notify.title"), p.unread ? h("span", { class: "count", "aria-hidden": "true" }, String(p.unread)) : null));
+      h("span", { "aria-hidden": "true" }, "✉ "), t("notify.title"), " ",
+      p.unread ? h("span", { class: "count" }, String(p.unread)) : h("span", { class: "visually-hidden" }, "0"),
+      h("span", { class: "visually-hidden" }, " " + t("notify.unreadWord"))));
   } catch { return null; }
 }
 
