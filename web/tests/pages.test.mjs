@@ -60,7 +60,8 @@ const PAGES = () => [
   ["challenge-officer", "/challenges/1", "officer"], ["experiments", "/experiments", null],
   ["experiment", `/experiments/${ids.experiment}`, null], ["fabric", "/fabric", null], ["compare", "/compare", null],
   ["proposal", `/proposals/${ids.proposal}`, "resident"], ["round-review", `/rounds/${ids.review}`, "officer"],
-  ["audit", `/audit?entity=coalition&id=${ids.coalition}`, "officer"],
+  ["audit", `/audit?entity=coalition&id=${ids.coalition}`, "officer"], ["overview", "/overview?municipality=1", "officer"],
+  ["notifications", "/notifications", "resident"], ["open-data", "/open-data", null],
   ["login", "/login", null], ["register", "/register", null], ["account", "/account", "resident"], ["admin", "/admin", "admin"],
 ];
 

@@ -301,6 +301,12 @@ test("a person downloads their data and deletes their account; their ballot stay
   const data = await page.evaluate((href) => fetch(href).then((x) => x.json()), await link.getAttribute("href"));
   assert.equal(data.account.email, email);
   assert.equal(data.ballots.length, 1);
+  // The daily digest can be turned off on the same page.
+  const digest = page.getByLabel("Stuur mij één e-mail per dag met mijn meldingen");
+  assert.equal(await digest.isChecked(), true);
+  await digest.uncheck();
+  await page.getByText("U krijgt geen dagelijkse samenvatting meer.").waitFor();
+  assert.equal(await page.evaluate(() => fetch("/api/v1/me/settings").then((x) => x.json()).then((j) => j.digest)), false);
   // Delete: a wrong password is refused with the reason; the right one deletes and signs out.
   await page.getByLabel("Bevestig met uw wachtwoord").fill("niet-het-wachtwoord");
   await page.getByLabel("Ja, verwijder mijn account definitief").check();
