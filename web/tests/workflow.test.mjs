@@ -9,7 +9,10 @@
 //    refused with the reason);
 //  - the audit log page shows a challenge's phase changes compactly to its officer and refuses a resident;
 //  - the notifications bell carries the unread count, the page lists and marks them read;
-//  - a person downloads their data and deletes their account, and their ballot stays counted.
+//  - a person downloads their data, turns the digest off and deletes their account; their ballot stays counted;
+//  - a proposal enters a round, its milestone money is released on approved evidence, the overview counts it;
+//  - an officer opens a match-funding campaign, a resident pledges; fabric snapshots; open data;
+//  - script payloads stored in the new pages' fields stay text.
 // Flows whose API route the server under test does not offer (read from its OpenAPI document) are
 // reported as skipped, with the route named.
 import { test, before, after } from "node:test";
@@ -456,5 +459,35 @@ test("the fabric page lists its snapshots and an officer takes one; the open-dat
     assert.equal(await page.locator("table.open-data tbody tr").count(), pkg.resources.length);
     const href = await page.locator("table.open-data tbody tr a").first().getAttribute("href");
     assert.equal(await page.evaluate((u) => fetch(u).then((r) => r.status), href), 200);
+  }
+});
+
+test("user text on the new pages stays text: round with criteria, reviews and campaigns, audit log, overview, notifications", skip, async () => {
+  const P = (tag) => `<img src=x onerror="(window.__xss=window.__xss||[]).push('${tag}')"><script>window.__xss=1</script>XSS-${tag}`;
+  const officer = await apiAs(server.base, "officer");
+  const resident = await apiAs(server.base, "resident");
+  await resident.post("/notifications/read", { all: true }).catch(() => null);
+  const c = await newChallenge(officer, P("challenge"));
+  await officer.post(`/challenges/${c.id}/phase`, { phase: "matching" });
+  const r = await officer.post("/rounds", { municipality: 1, name: P("round"), budget_eur: 10000, ballot_kind: "approval",
+    projects: [{ project_id: "x", title: P("project"), cost_eur: 1000 }], criteria: [{ name: "impact", description: P("criterion"), max_score: 5 }] });
+  await officer.post(`/rounds/${r.id}/phase`, { phase: "review" });
+  await officer.post(`/rounds/${r.id}/reviews`, { project_id: "x", scores: { impact: 3 }, comment: P("review") });
+  const roundTags = ["round", "project", "criterion", "review"];
+  if (await offers("POST", "/api/v1/rounds/{id}/match-campaigns")) {
+    await officer.post(`/rounds/${r.id}/match-campaigns`, { name: P("campaign"), fund_eur: 1000, deadline: "2099-12-31" });
+    roundTags.push("campaign");
+  }
+  const pages = [["officer", `/rounds/${r.id}`, roundTags], ["officer", `/audit?entity=challenge&id=${c.id}`, ["challenge"]],
+    ["officer", "/overview?municipality=1", []]];
+  if (await offers("GET", "/api/v1/notifications")) pages.push(["resident", "/notifications", ["challenge"]]);
+  let who = "";
+  for (const [as, path, tags] of pages) {
+    if (as !== who) { await uiLogin(page, server.base, as); who = as; }
+    await go(page, server.base, path);
+    const text = await page.locator("main").evaluate((m) => m.textContent);  // closed <details> included
+    for (const tag of tags) assert.ok(text.includes(`XSS-${tag}`), `${path}: the ${tag} text is shown`);
+    assert.equal(await page.locator("main img[src=x], main script, main [onerror]").count(), 0, `${path}: no payload became markup`);
+    assert.equal(await page.evaluate(() => window.__xss), undefined, `${path}: no payload ran`);
   }
 });

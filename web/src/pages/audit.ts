@@ -95,7 +95,9 @@ function changes(e: AuditEntry): HTMLElement {
   } else if (after || before) {
     const rec = (after ?? before)!;
     lines.push(h("li", {}, h("strong", {}, (after ? t("audit.created") : t("audit.removed")) + " ")));
-    for (const k of Object.keys(rec).slice(0, 6)) lines.push(h("li", { "data-field": k }, h("strong", {}, k + ": "), compact(rec[k])));
+    const first = ["title", "name", "display_name", "phase", "status"];
+    const keys = [...first.filter((k) => k in rec), ...Object.keys(rec).filter((k) => !first.includes(k))];
+    for (const k of keys.slice(0, 6)) lines.push(h("li", { "data-field": k }, h("strong", {}, k + ": "), compact(rec[k])));
   } else {
     lines.push(h("li", {}, compact(e.after ?? e.before ?? "")));
   }
