@@ -491,3 +491,27 @@ test("user text on the new pages stays text: round with criteria, reviews and ca
     assert.equal(await page.evaluate(() => window.__xss), undefined, `${path}: no payload ran`);
   }
 });
+
+test("a coalition page shows the ties the coalition added since it formed", skip, async (t) => {
+  if (!(await offers("GET", "/api/v1/coalitions/{id}/ties"))) { t.skip("the server has no coalition ties route"); return; }
+  const officer = await apiAs(server.base, "officer");
+  const member = await apiAs(server.base, "member");
+  const admin = await apiAs(server.base, "admin");
+  const neighbours = new Set((await officer.get("/actors/1/ties?limit=100")).items.flatMap((x) => [x.a, x.b]));
+  const other = (await officer.get("/actors?municipality=1&limit=100")).items.find((a) => a.id !== 1 && !neighbours.has(a.id));
+  assert.ok(other, "an actor of the municipality without a tie to actor 1");
+  const c = await newChallenge(officer, "Samen sterker in de wijk");
+  const co = await officer.post(`/challenges/${c.id}/coalitions`, { members: [{ actor: 1 }, { actor: other.id }], explanation: "Nieuwe samenwerking" });
+  for (const a of [1, other.id]) await officer.post(`/coalitions/${co.id}/invite`, { actor: a });
+  await member.post(`/coalitions/${co.id}/accept`, { actor: 1 });
+  await admin.post(`/coalitions/${co.id}/accept`, { actor: other.id });
+  const today = new Date().toISOString().slice(0, 10);
+  const tie = await officer.post("/actors/1/ties", { b: other.id, from: today });
+  await uiLogin(page, server.base, "resident");
+  await go(page, server.base, `/coalitions/${co.id}`);
+  const sec = page.locator("section.ties-added");
+  await sec.getByRole("heading", { name: "Verbindingen die deze coalitie toevoegde" }).waitFor();
+  assert.match(await sec.innerText(), /1 nieuwe verbinding\(en\)/);
+  const li = sec.locator(`li[data-tie="${tie.id}"]`);
+  assert.match(await li.innerText(), new RegExp(other.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+});
