@@ -31,6 +31,7 @@ struct ServerOptions {
   int keep_alive_seconds = 5;
   size_t keep_alive_max_requests = 10000;
   bool access_log = true;
+  int listen_backlog = 1024;  // pending connections the kernel queues before accept
 };
 
 class Server {
@@ -53,6 +54,7 @@ class Server {
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;
+  int listen_fd_ = -1;  // the listening socket, seen through httplib's socket-options hook
   std::atomic<uint64_t> next_request_{1};
 };
 
