@@ -7,8 +7,10 @@
 # `weefsel serve --demo-accounts`; API tokens for the demo officer, member and resident; a coalition,
 # a proposal and a round in voting made through the API; then three wrk runs of bench/http/load.lua
 # (70% reads, 30% writes: ballots, comments, ties). Per run: requests/s, p50/p99, non-2xx answers,
-# socket errors, and the server's RSS after the run (memory must stay flat). Fails when any
-# request failed or got a 5xx. The table goes to stdout and to $OUT (default BUILD_DIR/load.md).
+# socket errors, the server's RSS after the run (memory must stay flat) and the size of the database
+# (file + WAL): the writes grow it, and SQLite's page cache (up to 64 MB, PRAGMA cache_size in
+# src/storage/sqlite_store.cc) grows with it, so RSS that grows by about what the database grew is
+# the page cache, not a leak. Fails when any request failed or got a 5xx. The table goes to stdout and to $OUT (default BUILD_DIR/load.md).
 set -euo pipefail
 build=${1:-build}
 duration=${2:-60}
@@ -81,10 +83,10 @@ PY
 eval "$setup"
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
-echo "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), server RSS $(rss) kB before the runs"
+echo "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), server RSS $(rss) kB, database $(du -cb "$tmp"/demo.db* | awk 'END {print $1}') bytes before the runs"
 {
-  echo "| run | requests | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | RSS after (MB) |"
-  echo "|---|---|---|---|---|---|---|---|---|"
+  echo "| run | requests | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | RSS after (MB) | database (MB) |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
 } >"$tmp/table"
 status=0
 for run in 1 2 3; do
@@ -93,7 +95,8 @@ for run in 1 2 3; do
   [[ -n $line ]] || { cat "$tmp/wrk-$run.txt" >&2; status=1; continue; }
   get() { sed -E "s/.* $1=([^ ]*).*/\1/" <<<"$line"; }
   mb=$(awk -v k="$(rss)" 'BEGIN {printf "%.1f", k/1024}')
-  echo "| $run | $(get requests) | $(get rps) | $(get p50_ms) | $(get p99_ms) | $(get max_ms) | $(get non2xx) | $(get socket_errors) | $mb |" >>"$tmp/table"
+  dbmb=$(du -cb "$tmp"/demo.db* | awk 'END {printf "%.1f", $1/1048576}')
+  echo "| $run | $(get requests) | $(get rps) | $(get p50_ms) | $(get p99_ms) | $(get max_ms) | $(get non2xx) | $(get socket_errors) | $mb | $dbmb |" >>"$tmp/table"
   [[ $(get non2xx) == 0 && $(get socket_errors) == 0 ]] || { status=1; grep -i 'load: HTTP' "$tmp/wrk-$run.txt" | head -5 >&2; }
   kill -0 "$server" 2>/dev/null || { echo "load: the server died" >&2; tail -20 "$tmp/serve.log" >&2; exit 1; }
 done
