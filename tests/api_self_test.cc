@@ -183,6 +183,52 @@ TEST_P(SelfApi, DailyDigestOneMessagePerUserOnceEvenWhenRunTwice) {
   EXPECT_EQ(other_day.sent + other_day.already_sent + other_day.opted_out, 0);
 }
 
+TEST_P(SelfApi, RepliesResultsAndRefusedDigestsAreRetried) {
+  // A reply reaches the parent comment's author; a published round reaches everyone with a role.
+  ProposalId prop = MakeProposal();
+  auto resident = Must(platform_->PrincipalOf(users_[kResident]));
+  auto officer = Must(platform_->PrincipalOf(users_[kOfficer]));
+  auto top = Must(platform_->AddComment(resident, prop, "Ook op zaterdag?"));
+  ASSERT_TRUE(platform_->AddComment(officer, prop, "Ja, dat kan.", top.id).ok());
+  Resp r = Notes(kResident);
+  ASSERT_EQ(r.json["items"].size(), 1u) << r.body;
+  EXPECT_EQ(r.json["items"][0]["kind"], "comment");
+  RoundId round = MakeRound(domain::RoundPhase::kVoting);
+  ASSERT_TRUE(platform_->SetRoundPhase(officer, round, domain::RoundPhase::kAllocation).ok());
+  ASSERT_TRUE(platform_->SetRoundPhase(officer, round, domain::RoundPhase::kPublished).ok());
+  r = Notes(kResident, "?limit=1");
+  EXPECT_EQ(r.json["items"][0]["kind"], "result") << r.body;
+  EXPECT_EQ(r.json["items"][0]["link"], "/rounds/" + Str(round));
+
+  // The relay refuses the resident: failed in the outbox, retried (and sent) by the next run.
+  testkit::SmtpSink sink;
+  sink.refuse_rcpt = "resident@test.nl";
+  service::SmtpOptions so;
+  so.port = sink.port();
+  service::SmtpSender sender(so);
+  service::DigestOptions opts;
+  opts.day = "2026-11-18";
+  auto run = [&] {
+    service::DigestRunReport out;
+    EXPECT_TRUE(platform_
+                    ->WithStore([&](storage::Store& s) -> Status {
+                      WEEFSEL_ASSIGN_OR_RETURN(out, service::SendDailyDigests(s, sender, opts, "2026-11-19T06:00:00Z"));
+                      return Status::Ok();
+                    })
+                    .ok());
+    return out;
+  };
+  service::DigestRunReport first = run();
+  EXPECT_EQ(first.failed, 1);
+  ASSERT_EQ(first.errors.size(), 1u);
+  EXPECT_NE(first.errors[0].find("550"), std::string::npos) << first.errors[0];
+  sink.refuse_rcpt.clear();
+  service::DigestRunReport second = run();
+  EXPECT_EQ(second.sent, 1) << "only the failed one is retried";
+  EXPECT_EQ(second.already_sent, first.sent);
+  EXPECT_EQ(second.failed, 0);
+}
+
 TEST_P(SelfApi, DataDownloadAndDeletionKeepTheRoundsResult) {
   // A resident with a distinctive name votes, supports, comments, and signs in with a session.
   const std::string email = "zeldzaam.qx@voorbeeld.nl", name = "Qxandra Zeldzaam";
