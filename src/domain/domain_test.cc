@@ -113,5 +113,22 @@ TEST(ModelTest, NormalizeTagsRejectsUnknownTheme) {
   EXPECT_FALSE(NormalizeTags(themes, caps).ok());
 }
 
+TEST(ModelTest, ActorWebsiteIsAWebAddress) {
+  Actor a;
+  a.name = "Buurtkracht";
+  EXPECT_TRUE(Validate(a).ok());  // no website at all
+  for (const char* ok : {"https://buurtkracht.nl", "http://example.org/over-ons?x=1", "HTTPS://Example.NL"}) {
+    a.website = ok;
+    EXPECT_TRUE(Validate(a).ok()) << ok;
+  }
+  for (const char* bad : {"javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<script>alert(1)</script>",
+                          "www.example.nl", "https://a.nl/\"onmouseover=alert(1)", "https://a.nl/<x>"}) {
+    a.website = bad;
+    Status s = Validate(a);
+    EXPECT_FALSE(s.ok()) << bad;
+    EXPECT_NE(s.message().find("website"), std::string::npos) << s.message();
+  }
+}
+
 }  // namespace
 }  // namespace weefsel::domain

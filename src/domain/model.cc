@@ -145,6 +145,13 @@ Status Validate(const Actor& a) {
   if (a.name.size() > 300) return Field("actor", "name", "longer than 300 bytes");
   if (a.size < 0) return Field("actor", "size", "must not be negative");
   if (a.description.size() > 20000) return Field("actor", "description", "longer than 20000 bytes");
+  if (!a.website.empty()) {
+    // A web address only: a javascript: or data: URL would run when someone follows the link.
+    std::string lower = FoldCase(Trim(a.website));
+    if (a.website.size() > 2000 || !(StartsWith(lower, "http://") || StartsWith(lower, "https://")) ||
+        lower.find_first_of(" \t\r\n\"<>") != std::string::npos)
+      return Field("actor", "website", "must be an http:// or https:// address");
+  }
   WEEFSEL_RETURN_IF_ERROR(ValidateThemes("actor", a.themes));
   return ValidateCapabilities("actor", a.capabilities);
 }
