@@ -358,6 +358,7 @@ TEST_P(SelfApi, OpenDataFromTheApiIsTheExportWithoutPersonalData) {
   EXPECT_EQ(all.find("06-12345678"), std::string::npos);
   EXPECT_EQ(all.find("argon2"), std::string::npos);
   EXPECT_EQ(Send("GET", V1("/open-data/file?path=../../etc/passwd")).status, 404);
+  EXPECT_EQ(Send("GET", V1("/open-data/file?path=%27%3B%20DROP")).json.value("field", ""), "path");
   EXPECT_EQ(Send("GET", V1("/open-data/file")).status, 400);
 
   // Cached per data version: a change shows at once.

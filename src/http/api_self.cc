@@ -2,6 +2,9 @@
 // deletion of their account), added to Api's one route table by BuildSelfRoutes(). Handlers
 // decode, call service::SelfService (which acts on the caller's own data only), encode. The JSON
 // shapes are listed in docs/api.md ("Notifications and account self-service").
+#include <algorithm>
+#include <cctype>
+
 #include "base/strings.h"
 #include "http/api.h"
 #include "http/call.h"
@@ -238,6 +241,10 @@ void Api::BuildSelfRoutes() {
        [feed](Call& c) -> Result<Reply> {
          if (!c.req.has_param("path")) return Status::InvalidArgument("path: name a file of datapackage.json");
          std::string path = c.req.get_param_value("path");
+         bool plain = !path.empty() && path.size() <= 200 && std::all_of(path.begin(), path.end(), [](char ch) {
+           return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-' || ch == '/';
+         });
+         if (!plain) return Status::InvalidArgument("path: a file name of datapackage.json (letters, digits, . _ - /)");
          WEEFSEL_ASSIGN_OR_RETURN(auto bundle, feed->Current());
          auto it = bundle->files.find(path);
          if (it == bundle->files.end()) return Status::NotFound("path: no open-data file '" + path + "'");
