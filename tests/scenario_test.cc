@@ -243,6 +243,19 @@ TEST_P(Scenario, OneChallengeThroughEveryPhaseWithRightsAtEachStep) {
   EXPECT_EQ(As(kOfficer, "POST", d2, {{"decision", "approved"}}).status, 409) << "released twice";
   EXPECT_EQ(As(kMember, "POST", m1, evidence).status, 409) << "evidence for a released milestone";
   EXPECT_EQ(Ok(kAnon, "GET", e, nullptr)["milestones"][0]["status"], "approved");
+  // Evidence told the officer it awaits a decision; the decisions told the coalition.
+  auto milestone_notes = [&](int role) {
+    std::vector<std::string> titles;
+    Json page = Ok(role, "GET", "/api/v1/notifications?limit=100", nullptr);
+    for (const auto& n : page["items"])
+      if (n.value("kind", "") == "milestone") titles.push_back(n.value("title", "") + "|" + n.value("link", ""));
+    return titles;
+  };
+  auto officer_notes = milestone_notes(kOfficer), member_notes = milestone_notes(kMember);
+  EXPECT_EQ(officer_notes.size(), 2u) << "two pieces of evidence submitted so far";
+  EXPECT_EQ(member_notes.size(), 2u) << "one rejection, one release";
+  for (const auto& t : member_notes) EXPECT_NE(t.find("Mijlpaal 1 "), std::string::npos) << t;
+  EXPECT_TRUE(milestone_notes(kResident).empty());
   Json ev3 = Ok(kMember, "POST", e + "/milestones/2/evidence", {{"text", "Tien kamers open"}}, 201);
   Ok(kOfficer, "POST", e + "/evidence/" + std::to_string(ev3["id"].get<int64_t>()) + "/decision",
      {{"decision", "approved"}});

@@ -46,6 +46,17 @@ class Fanout {
     WEEFSEL_ASSIGN_OR_RETURN(auto us, store_.UsersWithRoleIn(m));
     return AddUsers(us);
   }
+  // The officers of municipality m (a role of officer there).
+  Status AddOfficersOf(MunicipalityId m) {
+    if (!m.valid()) return Status::Ok();
+    WEEFSEL_ASSIGN_OR_RETURN(auto us, store_.UsersWithRoleIn(m));
+    for (UserId u : us) {
+      WEEFSEL_ASSIGN_OR_RETURN(auto grants, store_.GrantsOf(u));
+      for (const auto& g : grants)
+        if (g.role == domain::Role::kOfficer && g.municipality == m) WEEFSEL_RETURN_IF_ERROR(AddUser(u));
+    }
+    return Status::Ok();
+  }
   // Authors of the proposal's versions and members of its coalition's accepted actors.
   Status AddProposalPeople(ProposalId id) {
     auto p = store_.GetProposal(id);
@@ -173,6 +184,29 @@ Status FromRoundReview(storage::Store& store, const storage::AuditEntry& e, Fano
   return Status::Ok();
 }
 
+// Milestone evidence: submitted -> the municipality's officers (they decide); released or rejected
+// -> the proposal's people (the coalition that submitted it).
+Status FromEvidence(storage::Store& store, const storage::AuditEntry& e, Fanout& out, Message& msg) {
+  auto x = store.GetExperiment(ExperimentId(e.entity_id));
+  if (!x.ok()) return x.status().code() == StatusCode::kNotFound ? Status::Ok() : x.status();
+  J after = ParseOrEmpty(e.after);
+  std::string milestone = std::to_string(after.value("milestone", int64_t{0}));  // 1-based in the audit
+  std::string title = ProposalTitle(store, x->proposal);
+  msg.link = "/experiments/" + std::to_string(e.entity_id);
+  msg.kind = "milestone";
+  if (e.action == "evidence") {
+    WEEFSEL_RETURN_IF_ERROR(out.AddOfficersOf(e.municipality));
+    msg.nl = "Bewijs voor mijlpaal " + milestone + " van " + Quote(title) + " wacht op een besluit";
+    msg.en = "Evidence for milestone " + milestone + " of " + Quote(title) + " awaits a decision";
+  } else {
+    WEEFSEL_RETURN_IF_ERROR(out.AddProposalPeople(x->proposal));
+    bool yes = e.action == "release";
+    msg.nl = "Mijlpaal " + milestone + " van " + Quote(title) + (yes ? " is goedgekeurd" : " is afgewezen");
+    msg.en = "Milestone " + milestone + " of " + Quote(title) + (yes ? " was approved" : " was rejected");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status NotifyFromAudit(storage::Store& store, const storage::AuditEntry& e) {
@@ -185,6 +219,15 @@ Status NotifyFromAudit(storage::Store& store, const storage::AuditEntry& e) {
     WEEFSEL_RETURN_IF_ERROR(FromProposal(store, e, out, msg));
   } else if (e.entity == "round" && e.action == "review") {
     WEEFSEL_RETURN_IF_ERROR(FromRoundReview(store, e, out, msg));
+  } else if (e.entity == "experiment" &&
+             (e.action == "evidence" || e.action == "release" || e.action == "reject_evidence")) {
+    WEEFSEL_RETURN_IF_ERROR(FromEvidence(store, e, out, msg));
+  } else if (e.entity == "round" && e.action == "match_campaign") {
+    WEEFSEL_RETURN_IF_ERROR(out.AddRolesIn(e.municipality));
+    msg.kind = "campaign";
+    msg.link = "/rounds/" + id;
+    msg.nl = "Nieuwe matchfinancieringscampagne bij een ronde: steun projecten, de gemeente legt bij";
+    msg.en = "A new match-funding campaign beside a round: back projects, the municipality adds to it";
   } else if (e.entity == "challenge" && (e.action == "create" || e.action == "phase")) {
     J after = ParseOrEmpty(e.after);
     std::string title = after.value("title", std::string());

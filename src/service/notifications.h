@@ -16,6 +16,10 @@
 //   challenge / phase            phase        everyone with a role in its municipality
 //   round / phase                phase        everyone with a role in its municipality; on "published"
 //                                result       instead
+//   experiment / evidence        milestone    officers of the municipality (evidence awaits their decision)
+//   experiment / release,        milestone    authors and coalition members of the experiment's proposal
+//                reject_evidence
+//   round / match_campaign       campaign     everyone with a role in its municipality
 //   user / grant                 role         the user who received the role
 //   (anything else: nobody; supports, ballots and measurements are too frequent to notify)
 //
