@@ -324,23 +324,6 @@ Json SuggestionsJson(const service::Suggestions& s) {
 
 }  // namespace
 
-Json MatchReasonJson(const match::Reason& r) {
-  Json params = {{"value", r.value}, {"contribution", r.contribution}};
-  if (r.code == "capability") params["items"] = r.items;
-  if (r.code == "text" || r.code == "theme") params["reduced"] = r.detail.find("(reduced") != std::string::npos;
-  if (r.code == "area") params["same_municipality"] = r.value >= 1;
-  if (r.code == "closeness" && r.value > 0) params["steps"] = static_cast<int>(std::lround(1 / r.value));
-  if (r.code == "record") {
-    // The count of past coalitions leads the detail ("3 past coalition(s) or project(s)"); value is
-    // its log-scaled share.
-    size_t n = 0;
-    while (n < r.detail.size() && r.detail[n] >= '0' && r.detail[n] <= '9') ++n;
-    if (auto count = ParseInt(r.detail.substr(0, n)); count) params["count"] = *count;
-  }
-  return {{"code", r.code},   {"params", params},   {"value", r.value},
-          {"items", r.items}, {"detail", r.detail}, {"contribution", r.contribution}};
-}
-
 void Api::BuildEngineRoutes() {
   service::Platform& P = platform_;
   auto funds = std::make_shared<service::FundService>(P);

@@ -34,8 +34,4 @@ struct Call {
   }
 };
 
-// A match reason for the API: a stable `code`, numeric `params` for localisation, the English
-// `detail` and the `contribution` to the score (api_engines.cc; docs/api.md lists the codes).
-Json MatchReasonJson(const match::Reason& r);
-
 }  // namespace weefsel::http
