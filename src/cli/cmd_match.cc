@@ -241,7 +241,10 @@ void RegisterMatchCommands(CLI::App& app) {
   static std::string dir, test_ids;
   static bool json = false, tune = false;
   static double exact_seconds = 2, tune_recall_weight = 1.0;
-  static int tune_years = 1;
+  static int tune_years = 1, validate_year = 0;
+  static std::string ranker = "linear", objective = "ndcg";
+  static std::vector<int> candidates{150}, train_years{3}, trees{200}, depth{4}, min_leaf{50}, ndcg_at{0};
+  static std::vector<double> learning_rate{0.05}, stage1_weight{0};
   auto* ev = app.add_subcommand("eval", "Evaluations on real data");
   ev->require_subcommand(1);
   auto* cordis = ev->add_subcommand(
@@ -257,6 +260,29 @@ void RegisterMatchCommands(CLI::App& app) {
       ->add_option("--tune-recall-weight", tune_recall_weight,
                    "--tune maximises this x recall@10 + MRR (subject to mix3 >= 0.70)")
       ->check(CLI::Range(0.0, 10.0))
+      ->capture_default_str();
+  cordis->add_option("--ranker", ranker, "linear, or gbdt: a LambdaMART second stage re-orders the linear top")
+      ->check(CLI::IsMember({"linear", "gbdt"}))
+      ->capture_default_str();
+  cordis
+      ->add_option("--validate", validate_year,
+                   "evaluate on this validation year (2016-2018; history before it) instead of the test years")
+      ->check(CLI::Range(2016, 2018));
+  // Second-stage settings; several comma-separated values evaluate every combination (one line each).
+  cordis->add_option("--candidates", candidates, "gbdt: stage-1 top re-ordered")->delimiter(',')->capture_default_str();
+  cordis->add_option("--train-years", train_years, "gbdt: years before the cutoff's year trained on")
+      ->delimiter(',')
+      ->capture_default_str();
+  cordis->add_option("--trees", trees, "gbdt: boosting rounds")->delimiter(',')->capture_default_str();
+  cordis->add_option("--depth", depth, "gbdt: tree depth")->delimiter(',')->capture_default_str();
+  cordis->add_option("--min-leaf", min_leaf, "gbdt: rows per leaf at least")->delimiter(',')->capture_default_str();
+  cordis->add_option("--learning-rate", learning_rate, "gbdt: shrinkage")->delimiter(',')->capture_default_str();
+  cordis->add_option("--ndcg-at", ndcg_at, "gbdt: NDCG truncation (0: none)")->delimiter(',')->capture_default_str();
+  cordis->add_option("--stage1-weight", stage1_weight, "gbdt: trees start from this x the stage-1 score")
+      ->delimiter(',')
+      ->capture_default_str();
+  cordis->add_option("--objective", objective, "gbdt: ndcg or mrr")
+      ->check(CLI::IsMember({"ndcg", "mrr"}))
       ->capture_default_str();
   SetAction(cordis, [] {
     auto data = match::LoadCordis(dir);
@@ -282,8 +308,48 @@ void RegisterMatchCommands(CLI::App& app) {
                 << "\n";
       params = t->best;
     }
-    auto m = match::EvaluateCordis(*data, split, params);
+    if (validate_year > 0) {
+      split.cutoff = std::to_string(validate_year) + "-01-01";
+      split.test_end = std::to_string(validate_year + 1) + "-01-01";
+    }
+    std::vector<match::CordisRerank> settings;
+    if (ranker == "gbdt") {
+      for (int k : candidates)
+        for (int ty : train_years)
+          for (int t : trees)
+            for (int dp : depth)
+              for (int ml : min_leaf)
+                for (double lr : learning_rate)
+                  for (int at : ndcg_at)
+                    for (double sw : stage1_weight) {
+                      match::CordisRerank r{.enabled = true, .candidates = k, .train_years = ty, .stage1_weight = sw};
+                      r.gbdt = {.trees = t, .max_depth = dp, .min_leaf = ml, .learning_rate = lr, .ndcg_at = at};
+                      r.gbdt.objective = objective == "mrr" ? match::RankerOptions::Objective::kMrr
+                                                            : match::RankerOptions::Objective::kNdcg;
+                      settings.push_back(r);
+                    }
+    } else {
+      settings.push_back({});
+    }
+    if (settings.size() > 1) {
+      // A grid: one line per setting (validation runs).
+      auto ms = match::EvaluateCordisReranks(*data, split, params, settings);
+      if (!ms.ok()) return Fail(ms.status());
+      std::cerr << ms->front().ranker_log << "\n";
+      for (size_t i = 0; i < settings.size(); ++i) {
+        const auto& r = settings[i];
+        const auto& m = (*ms)[i];
+        std::cout << std::fixed << std::setprecision(4) << "K=" << r.candidates << " years=" << r.train_years
+                  << " trees=" << r.gbdt.trees << " depth=" << r.gbdt.max_depth << " min_leaf=" << r.gbdt.min_leaf
+                  << " lr=" << r.gbdt.learning_rate << " ndcg_at=" << r.gbdt.ndcg_at << " s1w=" << r.stage1_weight
+                  << " " << objective << " | recall@10 " << m.recall10 << " recall@50 " << m.recall50 << " MRR "
+                  << m.mrr << " mix3 " << m.mix3 << " scored " << m.n_scored << std::endl;
+      }
+      return 0;
+    }
+    auto m = match::EvaluateCordis(*data, split, params, settings.front());
     if (!m.ok()) return Fail(m.status());
+    if (!m->ranker_log.empty()) std::cerr << m->ranker_log << "\n";
     if (json) {
       nlohmann::json j = {{"recall@10", m->recall10},
                           {"recall@50", m->recall50},

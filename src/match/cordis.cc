@@ -16,6 +16,7 @@
 
 #include "base/csv.h"
 #include "base/strings.h"
+#include "match/ranker.h"
 #include "text/analyzer.h"
 #include "text/search_index.h"
 
@@ -50,8 +51,21 @@ Result<std::string> FindFile(const std::string& dir, const std::string& stem) {
 }
 
 // The per-candidate features of a query, in this order (weights in CordisParams):
-enum Feature { kText, kCoord, kCoordText, kTwoHop, kCoordRecent, kTextNear, kCoordLed, kFeatures };
-using Features = std::array<float, kFeatures>;
+// The first kFeatures enter the linear score; the extras only the second-stage ranker.
+enum Feature {
+  kText,
+  kCoord,
+  kCoordText,
+  kTwoHop,
+  kCoordRecent,
+  kTextNear,
+  kCoordLed,
+  kFeatures,
+  kVotes = kFeatures,  // extra: how many of the best-matching projects hold the candidate
+  kBestSim,            // extra: bm25 / best of the candidate's best project among the 200 best
+  kAllFeatures
+};
+using Features = std::array<float, kAllFeatures>;
 
 // Everything the recommender derives from history (start_date < cutoff).
 struct Model {
@@ -60,7 +74,9 @@ struct Model {
   std::vector<std::string> type, country;  // per org, most frequent in history
   std::vector<int32_t> country_id;         // per org, index into countries
   std::vector<std::string> countries;
-  std::vector<int> year;  // per project: start year (0 unknown)
+  std::vector<int> year;       // per project: start year (0 unknown)
+  std::vector<int> last_year;  // per org: start year of its latest history project
+  std::vector<float> degree;   // per org: distinct history partners, log-scaled to [0, 1]
   int cut_year = 2019;
   std::vector<float> pop, recent;                             // per org, log-scaled to [0, 1]
   std::vector<std::vector<int32_t>> projects_of;              // per org: history project indices
@@ -123,6 +139,9 @@ Model BuildModel(const CordisData& d, const std::string& cutoff, const text::Ana
   for (size_t pi = 0; pi < d.projects.size(); ++pi)
     if (d.projects[pi].start_date.size() >= 4)
       m.year[pi] = static_cast<int>(ParseInt(d.projects[pi].start_date.substr(0, 4)).value_or(0));
+  m.last_year.assign(n, 0);
+  for (int32_t pi : m.history)
+    for (const auto& mem : d.projects[pi].members) m.last_year[mem.org] = std::max(m.last_year[mem.org], m.year[pi]);
   m.adj.resize(n);
   for (size_t o = 0; o < n; ++o) {
     m.adj[o].assign(adj[o].begin(), adj[o].end());
@@ -133,6 +152,11 @@ Model BuildModel(const CordisData& d, const std::string& cutoff, const text::Ana
     max_c = std::max(max_c, std::log1p(count[o]));
     max_r = std::max(max_r, std::log1p(recent[o]));
   }
+  double max_d = 1;
+  for (size_t o = 0; o < n; ++o) max_d = std::max(max_d, std::log1p(static_cast<double>(m.adj[o].size())));
+  m.degree.assign(n, 0);
+  for (size_t o = 0; o < n; ++o)
+    m.degree[o] = static_cast<float>(std::log1p(static_cast<double>(m.adj[o].size())) / max_d);
   for (size_t o = 0; o < n; ++o) {
     m.type[o] = MostFrequent(types[o]);
     m.country[o] = MostFrequent(countries[o]);
@@ -158,7 +182,10 @@ struct Query {
   std::vector<int32_t> targets;  // in history
   int n_all_targets = 0;
   bool real_mix3 = false, real_helix4 = false;
-  std::vector<std::pair<int32_t, Features>> sparse;  // normalised per feature to max 1
+  std::vector<std::pair<int32_t, Features>> sparse;  // by org; linear features normalised per feature to max 1
+  Features raw_max{};                                // the maximum of each linear feature before normalising
+  double best_bm25 = 0;                              // the best history project's BM25
+  int matched = 0;                                   // history projects with a BM25 above 0
   std::vector<float> country_affinity;               // by country id, max 1
 };
 
@@ -224,14 +251,21 @@ Query MakeQuery(const CordisData& d, const Model& m, const text::Analyzer& analy
   auto scored = m.index.Score(Terms(analyzer, TextOf(p)));
   double best = 0;
   for (auto [doc, s] : scored) best = std::max(best, s);
+  q.best_bm25 = best;
+  q.matched = static_cast<int>(scored.size());
   if (best > 0) {
+    constexpr size_t kBestSimProjects = 200;
     size_t k = std::min(scored.size(), static_cast<size_t>(std::max(0, st.top_projects)));
+    size_t sorted = std::min(scored.size(), std::max(k, kBestSimProjects));
     auto by_score = [](auto a, auto b) { return a.second > b.second || (a.second == b.second && a.first < b.first); };
-    std::partial_sort(scored.begin(), scored.begin() + k, scored.end(), by_score);
+    std::partial_sort(scored.begin(), scored.begin() + sorted, scored.end(), by_score);
     for (size_t i = 0; i < scored.size(); ++i) {
       int32_t proj = m.index_project[scored[i].first];
       double s = scored[i].second / best;
       sim[proj] = static_cast<float>(s);
+      if (i < sorted)
+        for (const auto& mem : d.projects[proj].members)
+          if (mem.org != q.coord) at(mem.org)[kBestSim] = std::max(at(mem.org)[kBestSim], static_cast<float>(s));
       if (i >= k) continue;
       const auto& members = d.projects[proj].members;
       double vote = std::pow(s, st.sim_power) / std::pow(std::max<size_t>(1, members.size() - 1), st.size_power);
@@ -242,6 +276,7 @@ Query MakeQuery(const CordisData& d, const Model& m, const text::Analyzer& analy
         Features& fo = at(mem.org);
         fo[kText] += static_cast<float>(vote);
         fo[kTextNear] += static_cast<float>(vote) * close;
+        fo[kVotes] += 1.f;
       }
     }
   }
@@ -294,6 +329,7 @@ Query MakeQuery(const CordisData& d, const Model& m, const text::Analyzer& analy
   Features mx{};
   for (int32_t o : touched)
     for (int k = 0; k < kFeatures; ++k) mx[k] = std::max(mx[k], f[o][k]);
+  q.raw_max = mx;
   q.sparse.reserve(touched.size());
   for (int32_t o : touched) {
     Features v = f[o];
@@ -344,32 +380,123 @@ Result<Prepared> Prepare(const CordisData& d, const CordisSplit& split, const St
   return pr;
 }
 
-CordisMetrics Score(const Prepared& pr, const CordisParams& w) {
+// Stage 1, the linear model: popularity, recency and country affinity for every organisation in
+// history, plus the weighted per-query features (-inf outside history and for the coordinator).
+std::vector<float> BaseScores(const Model& m, const CordisParams& w) {
+  constexpr float kOut = -std::numeric_limits<float>::infinity();
+  std::vector<float> base(m.in_history.size());
+  for (size_t o = 0; o < base.size(); ++o)
+    base[o] = m.in_history[o] ? static_cast<float>(w.w_pop * m.pop[o] + w.w_recent * m.recent[o]) : kOut;
+  return base;
+}
+
+void LinearScores(const Model& m, const Query& q, const CordisParams& w, const std::vector<float>& base,
+                  std::vector<float>& score) {
+  const float wc = static_cast<float>(w.w_country);
+  for (size_t o = 0; o < base.size(); ++o) score[o] = base[o] + wc * q.country_affinity[m.country_id[o]];
+  score[q.coord] = -std::numeric_limits<float>::infinity();
+  const double wf[kFeatures] = {w.w_text,         w.w_coord,     w.w_coord_text, w.w_two_hop,
+                                w.w_coord_recent, w.w_text_near, w.w_coord_led};
+  for (const auto& [o, f] : q.sparse) {
+    if (!m.in_history[o] || o == q.coord) continue;
+    for (int k = 0; k < kFeatures; ++k) score[o] += static_cast<float>(wf[k] * f[k]);
+  }
+}
+
+// The best `k` organisations by score (ties: lower index first).
+std::vector<int32_t> TopOf(const std::vector<float>& score, size_t k, std::vector<int32_t>& idx) {
+  std::iota(idx.begin(), idx.end(), 0);
+  auto better = [&](int32_t a, int32_t b) { return score[a] > score[b] || (score[a] == score[b] && a < b); };
+  k = std::min(k, idx.size());
+  std::partial_sort(idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(k), idx.end(), better);
+  return {idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(k)};
+}
+
+int TypeIndex(const std::string& t) {
+  static const char* const kTypes[] = {"HES", "REC", "PRC", "PUB", "OTH"};
+  for (int i = 0; i < 5; ++i)
+    if (t == kTypes[i]) return i;
+  return -1;
+}
+
+// The second stage's feature vector of the candidate at stage-1 position `rank` of `top`
+// (kRankFeatures values appended to `x`): the linear features normalised and raw, stage-1 score
+// and rank, popularity, activity, country, activity types of candidate and coordinator, the
+// coordinator's experience and the query's text match.
+constexpr int kRankFeatures = 41;
+constexpr int kStage1Score = 18, kStage1Rank = 20;  // positions in the vector
+void AppendRankFeatures(const Model& m, const Query& q, const std::vector<int32_t>& top, size_t rank,
+                        const std::vector<float>& score, std::vector<float>& x) {
+  const int32_t o = top[rank];
+  const size_t at = x.size();
+  x.resize(at + kRankFeatures, 0.f);
+  float* v = &x[at];
+  auto it =
+      std::lower_bound(q.sparse.begin(), q.sparse.end(), o, [](const auto& e, int32_t org) { return e.first < org; });
+  Features f{};
+  if (it != q.sparse.end() && it->first == o) f = it->second;
+  for (int k = 0; k < kFeatures; ++k) v[k] = f[k], v[kFeatures + k] = f[k] * q.raw_max[k];  // 0..13
+  v[14] = m.pop[o], v[15] = m.recent[o];
+  v[16] = q.country_affinity[m.country_id[o]];
+  v[17] = m.country[o] == q.coord_country ? 1.f : 0.f;
+  const float top_score = score[top[0]];
+  v[kStage1Score] = score[o], v[19] = score[o] - top_score, v[kStage1Rank] = static_cast<float>(rank);
+  v[21] = top_score > 0 ? score[o] / top_score : 0.f;
+  // Counts on the scale of their history (the training years' histories are shorter).
+  v[22] = m.degree[o];
+  v[23] = static_cast<float>(m.cut_year - m.last_year[o]);
+  const int t = TypeIndex(m.type[o]), ct = TypeIndex(q.coord_type);
+  if (t >= 0) v[24 + t] = 1.f;  // 24..28
+  v[29] = !m.type[o].empty() && m.type[o] == q.coord_type ? 1.f : 0.f;
+  const bool coord_known = m.in_history[q.coord] != 0;
+  v[30] = coord_known ? m.pop[q.coord] : 0.f;
+  v[31] = coord_known ? m.degree[q.coord] : 0.f;
+  if (ct >= 0) v[32 + ct] = 1.f;  // 32..36
+  v[37] = f[kVotes], v[38] = f[kBestSim];
+  v[39] = static_cast<float>(q.best_bm25);
+  v[40] = static_cast<float>(q.matched) / static_cast<float>(std::max<size_t>(1, m.index_project.size()));
+  for (int k = 0; k < kRankFeatures; ++k)
+    if (!std::isfinite(v[k])) v[k] = 0.f;  // stage-1 scores of -inf never reach the top, but be safe
+}
+
+struct Stage2 {
+  const Ranker* ranker = nullptr;
+  size_t candidates = 0;     // the stage-1 top this many are re-ordered
+  double stage1_weight = 0;  // ranking score = this x stage-1 score + the ranker's
+};
+
+CordisMetrics Score(const Prepared& pr, const CordisParams& w, const Stage2& s2 = {}) {
   const Model& m = pr.model;
   const size_t n = m.in_history.size();
   CordisMetrics out;
   out.n_test = pr.n_test;
   out.n_scored = static_cast<int>(pr.queries.size());
   constexpr float kOut = -std::numeric_limits<float>::infinity();
-  std::vector<float> base(n), score(n);
-  for (size_t o = 0; o < n; ++o)
-    base[o] = m.in_history[o] ? static_cast<float>(w.w_pop * m.pop[o] + w.w_recent * m.recent[o]) : kOut;
+  const std::vector<float> base = BaseScores(m, w);
+  std::vector<float> score(n);
   std::vector<int32_t> idx(n);
   constexpr size_t kTop = 60;
+  const bool rerank = s2.ranker != nullptr && s2.candidates > 0;
+  std::vector<float> rows;
+  std::vector<std::pair<double, size_t>> pred;
   for (const Query& q : pr.queries) {
-    const float wc = static_cast<float>(w.w_country);
-    for (size_t o = 0; o < n; ++o) score[o] = base[o] + wc * q.country_affinity[m.country_id[o]];
-    score[q.coord] = kOut;
-    const double wf[kFeatures] = {w.w_text,         w.w_coord,     w.w_coord_text, w.w_two_hop,
-                                  w.w_coord_recent, w.w_text_near, w.w_coord_led};
-    for (const auto& [o, f] : q.sparse) {
-      if (!m.in_history[o] || o == q.coord) continue;
-      for (int k = 0; k < kFeatures; ++k) score[o] += static_cast<float>(wf[k] * f[k]);
+    LinearScores(m, q, w, base, score);
+    std::vector<int32_t> top = TopOf(score, rerank ? std::max(kTop, s2.candidates) : kTop, idx);
+    if (rerank) {
+      // Stage 2: the ranker re-orders the stage-1 top `candidates` (ties keep the stage-1 order).
+      const size_t k = std::min(s2.candidates, top.size());
+      rows.clear();
+      pred.clear();
+      for (size_t i = 0; i < k; ++i) AppendRankFeatures(m, q, top, i, score, rows);
+      for (size_t i = 0; i < k; ++i) {
+        const float* v = &rows[i * kRankFeatures];
+        pred.push_back({-(s2.stage1_weight * v[kStage1Score] + s2.ranker->Predict(v)), i});
+      }
+      std::sort(pred.begin(), pred.end());
+      std::vector<int32_t> reordered(top);
+      for (size_t i = 0; i < k; ++i) reordered[i] = top[pred[i].second];
+      top = std::move(reordered);
     }
-    std::iota(idx.begin(), idx.end(), 0);
-    auto better = [&](int32_t a, int32_t b) { return score[a] > score[b] || (score[a] == score[b] && a < b); };
-    std::partial_sort(idx.begin(), idx.begin() + kTop, idx.end(), better);
-    std::vector<int32_t> top(idx.begin(), idx.begin() + kTop);
     // Sector re-ranking: keep >= min_types activity types among coordinator + top 10 by moving up
     // the best candidate of a missing type, replacing the lowest member whose type is repeated.
     for (int guard = 0; guard < 3; ++guard) {
@@ -380,7 +507,7 @@ CordisMetrics Score(const Prepared& pr, const CordisParams& w) {
       for (auto& [t, c] : tc) distinct += !t.empty() && c > 0;
       if (distinct >= w.min_types) break;
       int pick = -1;
-      for (size_t i = 10; i < top.size() && pick < 0; ++i)
+      for (size_t i = 10; i < kTop && pick < 0; ++i)
         if (!m.type[top[i]].empty() && !tc.count(m.type[top[i]])) pick = static_cast<int>(i);
       if (pick < 0) break;
       int drop = -1;
@@ -401,12 +528,15 @@ CordisMetrics Score(const Prepared& pr, const CordisParams& w) {
       ++hit50;
       if (rr == 0) rr = 1.0 / static_cast<double>(i + 1);
     }
+    for (size_t i = 50; rerank && rr == 0 && i < top.size(); ++i)
+      if (tset.count(top[i])) rr = 1.0 / static_cast<double>(i + 1);
     if (rr == 0) {
+      // Outside the list: stage-1 rank (the list holds the stage-1 top, in another order).
       float best = kOut;
       for (int32_t t : q.targets) best = std::max(best, score[t]);
       size_t above = 0;
       for (size_t o = 0; o < n; ++o) above += score[o] > best;
-      rr = 1.0 / static_cast<double>(std::max<size_t>(above + 1, 51));
+      rr = 1.0 / static_cast<double>(std::max<size_t>(above + 1, rerank ? top.size() + 1 : 51));
     }
     out.recall10 += static_cast<double>(hit10) / q.targets.size();
     out.recall50 += static_cast<double>(hit50) / q.targets.size();
@@ -426,6 +556,33 @@ CordisMetrics Score(const Prepared& pr, const CordisParams& w) {
     out.mix3 /= k, out.helix4 /= k, out.real_mix3 /= k, out.real_helix4 /= k;
   }
   return out;
+}
+
+// Training rows of one prepared split: for every query, its stage-1 top `candidates` with their
+// stage-2 features, label 1 for a real partner. Queries without a partner there are left out
+// (they carry no gradient). Stage-1 recall@candidates is added to *recall_at_k (a sum over queries).
+void AppendTrainingRows(const Prepared& pr, const CordisParams& w, size_t candidates, RankData& out,
+                        double* recall_at_k) {
+  const Model& m = pr.model;
+  const std::vector<float> base = BaseScores(m, w);
+  std::vector<float> score(m.in_history.size());
+  std::vector<int32_t> idx(m.in_history.size());
+  std::vector<float> x, y;
+  for (const Query& q : pr.queries) {
+    LinearScores(m, q, w, base, score);
+    std::vector<int32_t> top = TopOf(score, candidates, idx);
+    std::unordered_set<int32_t> tset(q.targets.begin(), q.targets.end());
+    x.clear();
+    y.clear();
+    int hits = 0;
+    for (size_t i = 0; i < top.size(); ++i) {
+      AppendRankFeatures(m, q, top, i, score, x);
+      y.push_back(tset.count(top[i]) ? 1.f : 0.f);
+      hits += y.back() > 0;
+    }
+    if (recall_at_k) *recall_at_k += static_cast<double>(hits) / static_cast<double>(q.targets.size());
+    if (hits > 0) out.AddQuery(x, y);
+  }
 }
 
 }  // namespace
@@ -477,11 +634,84 @@ Result<CordisData> LoadCordis(const std::string& dir) {
   return d;
 }
 
-Result<CordisMetrics> EvaluateCordis(const CordisData& data, const CordisSplit& split, const CordisParams& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(Prepared pr, Prepare(data, split,
-                                                {params.top_projects, params.sim_power, params.size_power,
-                                                 params.coord_sim_power, params.coord_size_power}));
-  return Score(pr, params);
+Result<CordisMetrics> EvaluateCordis(const CordisData& data, const CordisSplit& split, const CordisParams& params,
+                                     const CordisRerank& rerank) {
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<CordisMetrics> m, EvaluateCordisReranks(data, split, params, {rerank}));
+  return m.front();
+}
+
+Result<std::vector<CordisMetrics>> EvaluateCordisReranks(const CordisData& data, const CordisSplit& split,
+                                                         const CordisParams& params,
+                                                         const std::vector<CordisRerank>& settings) {
+  const Structure st{params.top_projects, params.sim_power, params.size_power, params.coord_sim_power,
+                     params.coord_size_power};
+  int years = 0, max_k = 0;
+  for (const CordisRerank& r : settings) {
+    if (!r.enabled) continue;
+    if (r.candidates < 1 || r.train_years < 1)
+      return Status::InvalidArgument("second stage: candidates and train_years must be at least 1");
+    years = std::max(years, r.train_years), max_k = std::max(max_k, r.candidates);
+  }
+  const int cut_year = static_cast<int>(ParseInt(split.cutoff.substr(0, 4)).value_or(0));
+  if (years > 0 && cut_year - years < 2015)
+    return Status::InvalidArgument("second stage: training year " + std::to_string(cut_year - years) +
+                                   " starts before 2015 (no history before it); cutoff " + split.cutoff);
+  WEEFSEL_ASSIGN_OR_RETURN(Prepared test, Prepare(data, split, st));
+  // Training rows of each year before the cutoff (index 0: the year just before), at the largest
+  // candidate count; a smaller one keeps the rows whose stage-1 rank (feature 20) is below it.
+  std::vector<RankData> per_year(years);
+  std::vector<std::string> year_log(years);
+  for (int y = 0; y < years; ++y) {
+    const int year = cut_year - 1 - y;
+    CordisSplit ts{.cutoff = std::to_string(year) + "-01-01", .test_end = std::to_string(year + 1) + "-01-01"};
+    WEEFSEL_ASSIGN_OR_RETURN(Prepared tr, Prepare(data, ts, st));
+    per_year[y].n_features = kRankFeatures;
+    double recall = 0;
+    AppendTrainingRows(tr, params, static_cast<size_t>(max_k), per_year[y], &recall);
+    std::ostringstream os;
+    os << std::fixed << std::setprecision(3) << year << ": " << tr.queries.size() << " queries, stage-1 recall@"
+       << max_k << " " << (tr.queries.empty() ? 0.0 : recall / static_cast<double>(tr.queries.size()));
+    year_log[y] = os.str();
+  }
+  std::vector<CordisMetrics> out;
+  for (const CordisRerank& r : settings) {
+    if (!r.enabled) {
+      out.push_back(Score(test, params));
+      continue;
+    }
+    RankData train;
+    train.n_features = kRankFeatures;
+    std::vector<float> x, y, b;
+    for (int yi = 0; yi < r.train_years; ++yi) {
+      const RankData& d = per_year[yi];
+      for (size_t q = 0; q < d.queries(); ++q) {
+        x.clear();
+        y.clear();
+        b.clear();
+        bool any = false;
+        for (size_t row = d.query_begin[q]; row < d.query_begin[q + 1]; ++row) {
+          const float* v = &d.x[row * kRankFeatures];
+          if (v[kStage1Rank] >= static_cast<float>(r.candidates)) continue;
+          x.insert(x.end(), v, v + kRankFeatures);
+          y.push_back(d.label[row]);
+          b.push_back(static_cast<float>(r.stage1_weight * v[kStage1Score]));
+          any = any || d.label[row] > 0;
+        }
+        if (any) train.AddQuery(x, y, b);
+      }
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(Ranker ranker, Ranker::Train(train, r.gbdt));
+    CordisMetrics m =
+        Score(test, params,
+              {.ranker = &ranker, .candidates = static_cast<size_t>(r.candidates), .stage1_weight = r.stage1_weight});
+    std::ostringstream os;
+    os << "second stage: " << train.queries() << " training queries, " << train.rows() << " rows, " << ranker.n_trees()
+       << " trees; years";
+    for (int yi = 0; yi < r.train_years; ++yi) os << " | " << year_log[yi];
+    m.ranker_log = os.str();
+    out.push_back(std::move(m));
+  }
+  return out;
 }
 
 namespace {

@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "match/ranker.h"
 
 namespace weefsel::match {
 
@@ -80,6 +81,20 @@ struct CordisMetrics {
   double recall10 = 0, recall50 = 0, recall10_all = 0, recall50_all = 0, mrr = 0;
   double mix3 = 0, helix4 = 0;            // proposed team
   double real_mix3 = 0, real_helix4 = 0;  // real consortia
+  std::string ranker_log;                 // second stage: training queries, rows, stage-1 recall@candidates
+};
+
+// The optional second stage: a LambdaMART ranker (match/ranker.h) re-orders the linear model's best
+// `candidates` per query, before the sector re-ranking. It is trained at evaluation time on the
+// projects of the `train_years` years before the cutoff's year, each year's features built from
+// the history before that year (as ValidationYears builds its splits), so nothing from the cutoff
+// on feeds it; training is deterministic.
+struct CordisRerank {
+  bool enabled = false;
+  int candidates = 150;      // stage-1 top re-ordered (and used for training)
+  int train_years = 3;       // e.g. cutoff 2019: trained on 2016, 2017 and 2018
+  double stage1_weight = 0;  // the trees start from this x the stage-1 score (0: from nothing)
+  RankerOptions gbdt;
 };
 
 struct CordisSplit {
@@ -89,7 +104,15 @@ struct CordisSplit {
 };
 
 // Runs the protocol. InvalidArgument when no test project qualifies (says which filter emptied it).
-Result<CordisMetrics> EvaluateCordis(const CordisData& data, const CordisSplit& split, const CordisParams& params);
+Result<CordisMetrics> EvaluateCordis(const CordisData& data, const CordisSplit& split, const CordisParams& params,
+                                     const CordisRerank& rerank = {});
+
+// The same for several second-stage settings on one split (its queries and the training years
+// prepared once); one result per setting, in order. A setting that is not enabled gives the linear
+// model. InvalidArgument when a training year would start before 2015 (no history before it).
+Result<std::vector<CordisMetrics>> EvaluateCordisReranks(const CordisData& data, const CordisSplit& split,
+                                                         const CordisParams& params,
+                                                         const std::vector<CordisRerank>& settings);
 
 struct TuneReport {
   CordisParams best;

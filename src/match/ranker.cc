@@ -90,14 +90,15 @@ class Trainer {
         double idcg = 0;
         for (size_t i = 0; i < n; ++i) idcg += (std::exp2(ideal[i]) - 1) * discount(i);
         if (idcg <= 0) continue;
-        for (size_t i = 0; i < n; ++i)
+        for (size_t i = 0; i < n; ++i) {
+          if (!(d_.label[b + i] > lo)) continue;  // only rows above the lowest label lead a pair
+          const double gi = std::exp2(d_.label[b + i]), di = discount(pos[i]);
           for (size_t j = 0; j < n; ++j) {
             if (!(d_.label[b + i] > d_.label[b + j])) continue;
-            double dz = std::abs((std::exp2(d_.label[b + i]) - std::exp2(d_.label[b + j])) *
-                                 (discount(pos[i]) - discount(pos[j]))) /
-                        idcg;
+            const double dz = std::abs((gi - std::exp2(d_.label[b + j])) * (di - discount(pos[j]))) / idcg;
             Pair(b + i, b + j, dz, score);
           }
+        }
       } else {
         // MRR: only the first relevant row counts; a swap changes it when it moves the first.
         size_t first = n, second = n;
@@ -238,6 +239,11 @@ Status Check(const RankData& d, const RankerOptions& o) {
     return bad("query_begin must start at 0 and end at the number of rows (" + std::to_string(d.rows()) + ")");
   for (size_t q = 0; q + 1 < d.query_begin.size(); ++q)
     if (d.query_begin[q] > d.query_begin[q + 1]) return bad("query_begin decreases at query " + std::to_string(q));
+  if (!d.base.empty() && d.base.size() != d.rows())
+    return bad("base holds " + std::to_string(d.base.size()) + " values, expected one per row (" +
+               std::to_string(d.rows()) + ")");
+  for (size_t r = 0; r < d.base.size(); ++r)
+    if (!std::isfinite(d.base[r])) return bad("row " + std::to_string(r) + ": base is not a finite number");
   for (size_t r = 0; r < d.rows(); ++r) {
     if (!(std::isfinite(d.label[r]) && d.label[r] >= 0))
       return bad("row " + std::to_string(r) + ": label must be a finite number >= 0");
@@ -256,6 +262,12 @@ void RankData::AddQuery(const std::vector<float>& features, const std::vector<fl
   query_begin.push_back(label.size());
 }
 
+void RankData::AddQuery(const std::vector<float>& features, const std::vector<float>& labels,
+                        const std::vector<float>& bases) {
+  base.insert(base.end(), bases.begin(), bases.end());
+  AddQuery(features, labels);
+}
+
 Result<Ranker> Ranker::Train(const RankData& data, const RankerOptions& options) {
   WEEFSEL_RETURN_IF_ERROR(Check(data, options));
   Ranker out;
@@ -264,6 +276,7 @@ Result<Ranker> Ranker::Train(const RankData& data, const RankerOptions& options)
   Trainer t(data, options);
   t.Prepare();
   std::vector<double> score(data.rows(), 0.0);
+  for (size_t r = 0; r < data.base.size(); ++r) score[r] = data.base[r];
   for (int i = 0; i < options.trees; ++i) out.roots_.push_back(t.Round(score, out.nodes_));
   return out;
 }

@@ -26,10 +26,14 @@ struct RankData {
   std::vector<float> x;                   // rows x n_features, row-major
   std::vector<float> label;               // one per row, >= 0
   std::vector<size_t> query_begin = {0};  // ascending; back() == number of rows
+  std::vector<float> base;                // optional: each row's starting score (e.g. a first
+                                          // stage's); the trees learn corrections to it
   size_t rows() const { return label.size(); }
   size_t queries() const { return query_begin.empty() ? 0 : query_begin.size() - 1; }
   // Appends one query's rows (features row-major, n_features each).
   void AddQuery(const std::vector<float>& features, const std::vector<float>& labels);
+  // The same with each row's base score.
+  void AddQuery(const std::vector<float>& features, const std::vector<float>& labels, const std::vector<float>& bases);
 };
 
 struct RankerOptions {
@@ -57,6 +61,7 @@ class Ranker {
   // negative or a feature is not finite (naming the row and feature).
   static Result<Ranker> Train(const RankData& data, const RankerOptions& options);
   // `row` holds n_features values; higher is better.
+  // With a base in training, the ranking score is base + Predict.
   double Predict(const float* row) const;
   int n_features() const { return n_features_; }
   int n_trees() const { return static_cast<int>(roots_.size()); }

@@ -95,6 +95,25 @@ TEST(Ranker, IsDeterministic) {
   EXPECT_EQ(Predictions(*a, train), Predictions(*b, train));
 }
 
+TEST(Ranker, TreesCorrectTheBaseScores) {
+  RankData d = BoxQueries(7, 100, 20);
+  RankData based = d;
+  for (size_t r = 0; r < d.rows(); ++r) based.base.push_back(30 * d.label[r]);  // already perfect, by a wide margin
+  RankerOptions o{.trees = 10, .max_depth = 3, .min_leaf = 5, .learning_rate = 0.2};
+  auto plain = Ranker::Train(d, o);
+  auto corrected = Ranker::Train(based, o);
+  ASSERT_TRUE(plain.ok() && corrected.ok());
+  double most_plain = 0, most_corrected = 0;
+  for (size_t r = 0; r < d.rows(); ++r) {
+    most_plain = std::max(most_plain, std::abs(plain->Predict(&d.x[r * 3])));
+    most_corrected = std::max(most_corrected, std::abs(corrected->Predict(&d.x[r * 3])));
+  }
+  EXPECT_GT(most_plain, 0.1);
+  EXPECT_LT(most_corrected, 1e-6);  // nothing left to correct: the gradients vanish
+  based.base.pop_back();
+  EXPECT_NE(Ranker::Train(based, o).status().message().find("base holds"), std::string::npos);
+}
+
 TEST(Ranker, EmptyQueriesConstantFeaturesAndNoRelevantRowsAreHarmless) {
   RankData d;
   d.n_features = 2;
