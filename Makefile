@@ -29,9 +29,9 @@ test-unit: build
 test-sanitize: deps
 	@scripts/test-sanitize build-asan
 
-# libFuzzer targets in build-fuzz (clang), FUZZ_SECONDS each (default 60) on seeds from ../shared/data.
+# libFuzzer targets in build-asan (clang, shared with test-sanitize), FUZZ_SECONDS each (default 60) on seeds from ../shared/data.
 fuzz: build
-	@WEEFSEL_BIN=$(abspath $(BUILD))/src/cli/weefsel scripts/fuzz build-fuzz
+	@WEEFSEL_BIN=$(abspath $(BUILD))/src/cli/weefsel scripts/fuzz build-asan
 
 # 60 s of mixed reads and writes with wrk against the demo city, three runs (bench/http/load.sh).
 load: build

@@ -10,7 +10,8 @@
 # socket errors, the server's RSS after the run (memory must stay flat) and the size of the database
 # (file + WAL): the writes grow it, and SQLite's page cache (up to 64 MB, PRAGMA cache_size in
 # src/storage/sqlite_store.cc) grows with it, so RSS that grows by about what the database grew is
-# the page cache, not a leak. Fails when any request failed or got a 5xx. The table goes to stdout and to $OUT (default BUILD_DIR/load.md).
+# the page cache, not a leak. Fails when any request failed or got a 5xx, or when
+# RSS grew from run 1 to run 3 by more than the database grew plus 16 MB. The table goes to stdout and to $OUT (default BUILD_DIR/load.md).
 set -euo pipefail
 build=${1:-build}
 duration=${2:-60}
@@ -89,17 +90,30 @@ echo "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), serve
   echo "|---|---|---|---|---|---|---|---|---|---|"
 } >"$tmp/table"
 status=0
+declare -A rss_kb db_b
 for run in 1 2 3; do
   LOAD_RUN=$run wrk -t2 -c"$conns" -d"${duration}s" --latency -s "$here/load.lua" "$base" >"$tmp/wrk-$run.txt" 2>&1 || status=1
   line=$(grep '^LOAD ' "$tmp/wrk-$run.txt" || true)
   [[ -n $line ]] || { cat "$tmp/wrk-$run.txt" >&2; status=1; continue; }
   get() { sed -E "s/.* $1=([^ ]*).*/\1/" <<<"$line"; }
-  mb=$(awk -v k="$(rss)" 'BEGIN {printf "%.1f", k/1024}')
-  dbmb=$(du -cb "$tmp"/demo.db* | awk 'END {printf "%.1f", $1/1048576}')
+  rss_kb[$run]=$(rss)
+  db_b[$run]=$(du -cb "$tmp"/demo.db* | awk 'END {print $1}')
+  mb=$(awk -v k="${rss_kb[$run]}" 'BEGIN {printf "%.1f", k/1024}')
+  dbmb=$(awk -v b="${db_b[$run]}" 'BEGIN {printf "%.1f", b/1048576}')
   echo "| $run | $(get requests) | $(get rps) | $(get p50_ms) | $(get p99_ms) | $(get max_ms) | $(get non2xx) | $(get socket_errors) | $mb | $dbmb |" >>"$tmp/table"
   [[ $(get non2xx) == 0 && $(get socket_errors) == 0 ]] || { status=1; grep -i 'load: HTTP' "$tmp/wrk-$run.txt" | head -5 >&2; }
   kill -0 "$server" 2>/dev/null || { echo "load: the server died" >&2; tail -20 "$tmp/serve.log" >&2; exit 1; }
 done
 cat "$tmp/table" | tee "$out"
+# Memory must stay flat: from the end of run 1 to the end of run 3 the server's RSS may grow by what
+# the database grew (SQLite's page cache follows it, up to its 64 MB bound) plus a 16 MB allowance for
+# allocator arenas and caches that fill up; a leak of even 100 bytes per request (over ~10^6 requests)
+# would exceed it.
+if [[ -n ${rss_kb[1]:-} && -n ${rss_kb[3]:-} ]]; then
+  read -r grew allowed < <(awk -v r1="${rss_kb[1]}" -v r3="${rss_kb[3]}" -v d1="${db_b[1]}" -v d3="${db_b[3]}" \
+    'BEGIN {printf "%.1f %.1f", (r3 - r1) / 1024, (d3 - d1) / 1048576 + 16}')
+  echo "load: RSS grew ${grew} MB from run 1 to run 3 (allowed ${allowed} MB: database growth + 16 MB)"
+  awk -v g="$grew" -v a="$allowed" 'BEGIN {exit !(g <= a)}' || { echo "load: memory is not flat" >&2; status=1; }
+fi
 echo "load: load average $(cut -d' ' -f1-3 /proc/loadavg) after the runs; status $status"
 exit $status

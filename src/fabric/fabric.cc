@@ -270,7 +270,7 @@ Result<Fabric> Fabric::FromEdgeText(std::string_view edges_text, std::string_vie
       weighted = true;
     }
     if (*u == *v) return Status::InvalidArgument(where + ": self-loop on node " + std::to_string(*u));
-    int iu, iv;
+    int iu = 0, iv = 0;  // both set by the loop below
     for (int side = 0; side < 2; ++side) {
       int64_t id = side == 0 ? *u : *v;
       auto it = index.find(id);
