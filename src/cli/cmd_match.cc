@@ -1,5 +1,6 @@
 // weefsel match | coalition | eval cordis | eval teams: matching, team formation and their
 // evaluations. A thin shell over match/ and coalition/ (see docs/matching.md).
+#include <cmath>
 #include <fstream>
 #include <iomanip>
 #include <iostream>
@@ -243,8 +244,12 @@ void RegisterMatchCommands(CLI::App& app) {
   static double exact_seconds = 2, tune_recall_weight = 1.0;
   static int tune_years = 1, validate_year = 0;
   static std::string ranker = "linear", objective = "ndcg";
-  static std::vector<int> candidates{150}, train_years{3}, trees{200}, depth{4}, min_leaf{50}, ndcg_at{0};
-  static std::vector<double> learning_rate{0.05}, stage1_weight{0};
+  // Second-stage defaults: those of match::CordisRerank (chosen on the 2018 validation year).
+  static const match::CordisRerank kRerank;
+  static std::vector<int> candidates{kRerank.candidates}, train_years{kRerank.train_years}, trees{kRerank.gbdt.trees},
+      depth{kRerank.gbdt.max_depth}, min_leaf{kRerank.gbdt.min_leaf}, ndcg_at{kRerank.gbdt.ndcg_at};
+  static std::vector<double> learning_rate{kRerank.gbdt.learning_rate}, stage1_weight{kRerank.stage1_weight},
+      blend{kRerank.blend};
   auto* ev = app.add_subcommand("eval", "Evaluations on real data");
   ev->require_subcommand(1);
   auto* cordis = ev->add_subcommand(
@@ -279,6 +284,9 @@ void RegisterMatchCommands(CLI::App& app) {
   cordis->add_option("--learning-rate", learning_rate, "gbdt: shrinkage")->delimiter(',')->capture_default_str();
   cordis->add_option("--ndcg-at", ndcg_at, "gbdt: NDCG truncation (0: none)")->delimiter(',')->capture_default_str();
   cordis->add_option("--stage1-weight", stage1_weight, "gbdt: trees start from this x the stage-1 score")
+      ->delimiter(',')
+      ->capture_default_str();
+  cordis->add_option("--blend", blend, "gbdt: order by blend x ranker's rank + (1 - blend) x stage-1 rank")
       ->delimiter(',')
       ->capture_default_str();
   cordis->add_option("--objective", objective, "gbdt: ndcg or mrr")
@@ -321,29 +329,51 @@ void RegisterMatchCommands(CLI::App& app) {
               for (int ml : min_leaf)
                 for (double lr : learning_rate)
                   for (int at : ndcg_at)
-                    for (double sw : stage1_weight) {
-                      match::CordisRerank r{.enabled = true, .candidates = k, .train_years = ty, .stage1_weight = sw};
-                      r.gbdt = {.trees = t, .max_depth = dp, .min_leaf = ml, .learning_rate = lr, .ndcg_at = at};
-                      r.gbdt.objective = objective == "mrr" ? match::RankerOptions::Objective::kMrr
-                                                            : match::RankerOptions::Objective::kNdcg;
-                      settings.push_back(r);
-                    }
+                    for (double sw : stage1_weight)
+                      for (double bl : blend) {
+                        match::CordisRerank r{
+                            .enabled = true, .candidates = k, .train_years = ty, .stage1_weight = sw, .blend = bl};
+                        r.gbdt = {.trees = t, .max_depth = dp, .min_leaf = ml, .learning_rate = lr, .ndcg_at = at};
+                        r.gbdt.objective = objective == "mrr" ? match::RankerOptions::Objective::kMrr
+                                                              : match::RankerOptions::Objective::kNdcg;
+                        settings.push_back(r);
+                      }
     } else {
       settings.push_back({});
     }
-    if (settings.size() > 1) {
-      // A grid: one line per setting (validation runs).
+    if (settings.size() > 1 || (ranker == "gbdt" && validate_year > 0)) {
+      // A grid: one line per setting (validation runs), each with its MRR difference to the linear
+      // model and the standard error of that paired difference.
+      settings.insert(settings.begin(), match::CordisRerank{});
       auto ms = match::EvaluateCordisReranks(*data, split, params, settings);
       if (!ms.ok()) return Fail(ms.status());
-      std::cerr << ms->front().ranker_log << "\n";
+      std::cerr << ms->back().ranker_log << "\n";
       for (size_t i = 0; i < settings.size(); ++i) {
         const auto& r = settings[i];
         const auto& m = (*ms)[i];
+        if (!r.enabled) {
+          std::cout << std::fixed << std::setprecision(4) << "linear | recall@10 " << m.recall10 << " recall@50 "
+                    << m.recall50 << " MRR " << m.mrr << " mix3 " << m.mix3 << " scored " << m.n_scored << std::endl;
+          continue;
+        }
         std::cout << std::fixed << std::setprecision(4) << "K=" << r.candidates << " years=" << r.train_years
                   << " trees=" << r.gbdt.trees << " depth=" << r.gbdt.max_depth << " min_leaf=" << r.gbdt.min_leaf
                   << " lr=" << r.gbdt.learning_rate << " ndcg_at=" << r.gbdt.ndcg_at << " s1w=" << r.stage1_weight
-                  << " " << objective << " | recall@10 " << m.recall10 << " recall@50 " << m.recall50 << " MRR "
-                  << m.mrr << " mix3 " << m.mix3 << " scored " << m.n_scored << std::endl;
+                  << " blend=" << r.blend << " " << objective << " | recall@10 " << m.recall10 << " recall@50 "
+                  << m.recall50 << " MRR " << m.mrr << " mix3 " << m.mix3 << " scored " << m.n_scored;
+        const auto& base = ms->front().reciprocal_ranks;
+        if (i > 0 && base.size() == m.reciprocal_ranks.size() && base.size() > 1) {
+          double sum = 0, sq = 0;
+          const double n = static_cast<double>(base.size());
+          for (size_t k = 0; k < base.size(); ++k) {
+            const double dk = m.reciprocal_ranks[k] - base[k];
+            sum += dk, sq += dk * dk;
+          }
+          const double mean = sum / n, var = (sq - n * mean * mean) / (n - 1);
+          std::cout << " | MRR - linear " << std::showpos << mean << std::noshowpos << " (paired SE "
+                    << std::sqrt(std::max(0.0, var) / n) << ")";
+        }
+        std::cout << std::endl;
       }
       return 0;
     }

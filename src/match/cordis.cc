@@ -463,6 +463,7 @@ struct Stage2 {
   const Ranker* ranker = nullptr;
   size_t candidates = 0;     // the stage-1 top this many are re-ordered
   double stage1_weight = 0;  // ranking score = this x stage-1 score + the ranker's
+  double blend = 1;          // order by blend x ranker's rank + (1 - blend) x stage-1 rank
 };
 
 CordisMetrics Score(const Prepared& pr, const CordisParams& w, const Stage2& s2 = {}) {
@@ -493,6 +494,12 @@ CordisMetrics Score(const Prepared& pr, const CordisParams& w, const Stage2& s2 
         pred.push_back({-(s2.stage1_weight * v[kStage1Score] + s2.ranker->Predict(v)), i});
       }
       std::sort(pred.begin(), pred.end());
+      if (s2.blend < 1) {
+        // Rank fusion: pred[r] is the ranker's r-th; its stage-1 rank is pred[r].second.
+        for (size_t r = 0; r < k; ++r)
+          pred[r].first = s2.blend * static_cast<double>(r) + (1 - s2.blend) * static_cast<double>(pred[r].second);
+        std::stable_sort(pred.begin(), pred.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      }
       std::vector<int32_t> reordered(top);
       for (size_t i = 0; i < k; ++i) reordered[i] = top[pred[i].second];
       top = std::move(reordered);
@@ -543,6 +550,7 @@ CordisMetrics Score(const Prepared& pr, const CordisParams& w, const Stage2& s2 
     out.recall10_all += static_cast<double>(hit10) / q.n_all_targets;
     out.recall50_all += static_cast<double>(hit50) / q.n_all_targets;
     out.mrr += rr;
+    out.reciprocal_ranks.push_back(rr);
     std::vector<std::string> team{q.coord_type};
     for (int i = 0; i < 10; ++i) team.push_back(m.type[top[i]]);
     out.mix3 += Mix3(team);
@@ -701,9 +709,11 @@ Result<std::vector<CordisMetrics>> EvaluateCordisReranks(const CordisData& data,
       }
     }
     WEEFSEL_ASSIGN_OR_RETURN(Ranker ranker, Ranker::Train(train, r.gbdt));
-    CordisMetrics m =
-        Score(test, params,
-              {.ranker = &ranker, .candidates = static_cast<size_t>(r.candidates), .stage1_weight = r.stage1_weight});
+    CordisMetrics m = Score(test, params,
+                            {.ranker = &ranker,
+                             .candidates = static_cast<size_t>(r.candidates),
+                             .stage1_weight = r.stage1_weight,
+                             .blend = r.blend});
     std::ostringstream os;
     os << "second stage: " << train.queries() << " training queries, " << train.rows() << " rows, " << ranker.n_trees()
        << " trees; years";

@@ -82,6 +82,7 @@ struct CordisMetrics {
   double mix3 = 0, helix4 = 0;            // proposed team
   double real_mix3 = 0, real_helix4 = 0;  // real consortia
   std::string ranker_log;                 // second stage: training queries, rows, stage-1 recall@candidates
+  std::vector<double> reciprocal_ranks;   // per scored project, in data order (paired comparisons)
 };
 
 // The optional second stage: a LambdaMART ranker (match/ranker.h) re-orders the linear model's best
@@ -91,10 +92,12 @@ struct CordisMetrics {
 // on feeds it; training is deterministic.
 struct CordisRerank {
   bool enabled = false;
-  int candidates = 150;      // stage-1 top re-ordered (and used for training)
-  int train_years = 3;       // e.g. cutoff 2019: trained on 2016, 2017 and 2018
+  int candidates = 100;      // stage-1 top re-ordered (and used for training)
+  int train_years = 2;       // e.g. cutoff 2019: trained on 2017 and 2018
   double stage1_weight = 0;  // the trees start from this x the stage-1 score (0: from nothing)
-  RankerOptions gbdt;
+  double blend = 0.7;        // final order by blend x ranker's rank + (1 - blend) x stage-1 rank
+  // Chosen on the 2018 validation year (trained on 2016-2017); see docs/matching.md.
+  RankerOptions gbdt{.trees = 200, .max_depth = 3, .min_leaf = 50, .learning_rate = 0.05, .ndcg_at = 10};
 };
 
 struct CordisSplit {

@@ -2,7 +2,8 @@
 // recall@10 >= 0.176 and MRR >= 0.365 with team mix3 >= 0.70. recall@10 and mix3 are asserted at
 // the target; MRR at the level reached (0.359 with the validation-tuned weights, 2026-11-29): the
 // 0.365 target is NOT met yet (see docs/matching.md). The weights are the defaults of CordisParams,
-// tuned on the 2018 validation year only (history before 2018-01-01).
+// tuned on the 2018 validation year only (history before 2018-01-01). The optional LambdaMART
+// second stage is tested on the validation year only (CordisRerank.*).
 #include <gtest/gtest.h>
 
 #include "match/cordis.h"
@@ -36,6 +37,58 @@ TEST(CordisEval, BadSplitSaysWhichFilterEmptiedIt) {
   EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(m.status().message().find("--test-ids"), std::string::npos) << m.status().message();
   EXPECT_EQ(LoadCordis("/nonexistent").status().code(), StatusCode::kNotFound);
+}
+
+// The second stage on the 2018 validation year (history before 2018; trained on 2016 and 2017, each
+// from its own history). Nothing here reads the test years.
+TEST(CordisRerank, SecondStageOnTheValidationYear) {
+  WEEFSEL_REQUIRE_SHARED_DATA("cordis/projects.csv.gz");
+  auto data = LoadCordis(testkit::SharedDataPath("cordis"));
+  ASSERT_TRUE(data.ok());
+  const CordisSplit v2018 = ValidationYears(1).front();
+  CordisRerank none{.enabled = true, .stage1_weight = 1, .blend = 1};  // no trees: the stage-1 order
+  none.gbdt.trees = 0;
+  CordisRerank gbdt;
+  gbdt.enabled = true;
+  auto ms = EvaluateCordisReranks(*data, v2018, {}, {CordisRerank{}, none, gbdt});
+  ASSERT_TRUE(ms.ok()) << ms.status().ToString();
+  ASSERT_EQ(ms->size(), 3U);
+  const CordisMetrics &linear = (*ms)[0], &same = (*ms)[1], &second = (*ms)[2];
+  EXPECT_EQ(linear.n_scored, 1152);
+  EXPECT_NEAR(linear.mrr, 0.314, 0.001);  // the figure docs/matching.md gives for the validation year
+  // Re-ordering by the stage-1 score alone changes nothing in the top 50: the two stages share one
+  // pipeline. (Beyond 50 the second stage ranks a target by its place in the list, the linear model
+  // by its stage-1 score, which differ by one where the sector re-ranking moved a candidate.)
+  EXPECT_EQ(same.recall10, linear.recall10);
+  EXPECT_EQ(same.recall50, linear.recall50);
+  ASSERT_EQ(same.reciprocal_ranks.size(), linear.reciprocal_ranks.size());
+  for (size_t i = 0; i < same.reciprocal_ranks.size(); ++i) {
+    if (linear.reciprocal_ranks[i] >= 1.0 / 50) {
+      EXPECT_EQ(same.reciprocal_ranks[i], linear.reciprocal_ranks[i]) << i;
+    }
+  }
+  EXPECT_NEAR(same.mrr, linear.mrr, 1e-4);
+  // The trained second stage: recall@50 clearly up (+0.018 reached), MRR and recall@10 at least
+  // level (+0.004 and +0.006 reached, inside the noise), mix3 kept.
+  EXPECT_GT(second.recall50, linear.recall50 + 0.01);
+  EXPECT_GT(second.mrr, linear.mrr - 0.005);
+  EXPECT_GT(second.recall10, linear.recall10 - 0.005);
+  EXPECT_GE(second.mix3, 0.70);
+  EXPECT_NE(second.ranker_log.find("2016:"), std::string::npos) << second.ranker_log;
+  EXPECT_EQ(second.ranker_log.find("2018:"), std::string::npos) << second.ranker_log;
+}
+
+TEST(CordisRerank, TrainingYearsMustHaveHistory) {
+  WEEFSEL_REQUIRE_SHARED_DATA("cordis/projects.csv.gz");
+  auto data = LoadCordis(testkit::SharedDataPath("cordis"));
+  ASSERT_TRUE(data.ok());
+  CordisRerank r{.enabled = true, .train_years = 4};  // 2018 - 4 = 2014: no history before it
+  auto m = EvaluateCordis(*data, ValidationYears(1).front(), {}, r);
+  EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(m.status().message().find("2014"), std::string::npos) << m.status().message();
+  r.train_years = 3;
+  r.candidates = 0;
+  EXPECT_EQ(EvaluateCordis(*data, ValidationYears(1).front(), {}, r).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(CordisTune, ValidationStaysInsideHistory) {
