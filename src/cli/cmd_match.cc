@@ -389,7 +389,8 @@ void RegisterMatchCommands(CLI::App& app) {
                           {"helix4", m->helix4},
                           {"recall@10_all", m->recall10_all},
                           {"recall@50_all", m->recall50_all},
-                          {"n_test", m->n_test}};
+                          {"n_test", m->n_test},
+                          {"ranker", ranker}};
       std::cout << j.dump() << "\n";
     } else {
       match::PrintMetrics(std::cout, *m);
