@@ -718,6 +718,13 @@ Result<std::vector<CordisMetrics>> EvaluateCordisReranks(const CordisData& data,
     os << "second stage: " << train.queries() << " training queries, " << train.rows() << " rows, " << ranker.n_trees()
        << " trees; years";
     for (int yi = 0; yi < r.train_years; ++yi) os << " | " << year_log[yi];
+    // The features the trees split on most (positions in AppendRankFeatures).
+    std::vector<int> splits = ranker.SplitCounts();
+    std::vector<int> by_use(splits.size());
+    std::iota(by_use.begin(), by_use.end(), 0);
+    std::stable_sort(by_use.begin(), by_use.end(), [&](int a, int b) { return splits[a] > splits[b]; });
+    os << " | most split on (feature:splits)";
+    for (size_t i = 0; i < std::min<size_t>(8, by_use.size()); ++i) os << " " << by_use[i] << ":" << splits[by_use[i]];
     m.ranker_log = os.str();
     out.push_back(std::move(m));
   }
