@@ -723,7 +723,7 @@ Result<std::vector<CordisMetrics>> EvaluateCordisReranks(const CordisData& data,
     std::vector<int> by_use(splits.size());
     std::iota(by_use.begin(), by_use.end(), 0);
     std::stable_sort(by_use.begin(), by_use.end(), [&](int a, int b) { return splits[a] > splits[b]; });
-    os << " | most split on (feature:splits)";
+    os << " | " << std::accumulate(splits.begin(), splits.end(), 0) << " splits, most on (feature:splits)";
     for (size_t i = 0; i < std::min<size_t>(8, by_use.size()); ++i) os << " " << by_use[i] << ":" << splits[by_use[i]];
     m.ranker_log = os.str();
     out.push_back(std::move(m));
