@@ -83,7 +83,8 @@ Status Fields::Int(const char* name, int64_t& out) {
   }
   if (v.is_number_float()) {
     double d = v.get<double>();
-    if (d == static_cast<double>(static_cast<int64_t>(d)) && d > -9e15 && d < 9e15) {
+    // Range first: casting a double outside int64 is undefined behaviour (found by UBSan: 1e+23).
+    if (d > -9e15 && d < 9e15 && d == static_cast<double>(static_cast<int64_t>(d))) {
       out = static_cast<int64_t>(d);
       return Status::Ok();
     }

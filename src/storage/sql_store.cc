@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cinttypes>
+#include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <limits>
 #include <map>
@@ -22,7 +24,13 @@ namespace weefsel::storage {
 int64_t SqlRows::Int(size_t r, size_t c) const {
   const SqlValue& v = rows_[r][c];
   if (auto* i = std::get_if<int64_t>(&v)) return *i;
-  if (auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+  if (auto* d = std::get_if<double>(&v)) {
+    // Saturate: casting a double outside int64 (or NaN) is undefined behaviour.
+    if (std::isnan(*d)) return 0;
+    if (*d >= 9.2e18) return INT64_MAX;
+    if (*d <= -9.2e18) return INT64_MIN;
+    return static_cast<int64_t>(*d);
+  }
   if (auto* s = std::get_if<std::string>(&v)) return std::strtoll(s->c_str(), nullptr, 10);
   return 0;
 }
