@@ -243,7 +243,7 @@ void RegisterMatchCommands(CLI::App& app) {
   static bool json = false, tune = false;
   static double exact_seconds = 2, tune_recall_weight = 1.0;
   static int tune_years = 1, validate_year = 0;
-  static std::string ranker = "linear", objective = "ndcg";
+  static std::string ranker = "gbdt", objective = "ndcg";
   // Second-stage defaults: those of match::CordisRerank (chosen on the 2018 validation year).
   static const match::CordisRerank kRerank;
   static std::vector<int> candidates{kRerank.candidates}, train_years{kRerank.train_years}, trees{kRerank.gbdt.trees},
@@ -266,7 +266,9 @@ void RegisterMatchCommands(CLI::App& app) {
                    "--tune maximises this x recall@10 + MRR (subject to mix3 >= 0.70)")
       ->check(CLI::Range(0.0, 10.0))
       ->capture_default_str();
-  cordis->add_option("--ranker", ranker, "linear, or gbdt: a LambdaMART second stage re-orders the linear top")
+  cordis
+      ->add_option("--ranker", ranker,
+                   "gbdt: a LambdaMART second stage re-orders the linear model's top (default); linear: without it")
       ->check(CLI::IsMember({"linear", "gbdt"}))
       ->capture_default_str();
   cordis
@@ -339,12 +341,12 @@ void RegisterMatchCommands(CLI::App& app) {
                         settings.push_back(r);
                       }
     } else {
-      settings.push_back({});
+      settings.push_back(match::CordisRerank::Linear());
     }
     if (settings.size() > 1 || (ranker == "gbdt" && validate_year > 0)) {
       // A grid: one line per setting (validation runs), each with its MRR difference to the linear
       // model and the standard error of that paired difference.
-      settings.insert(settings.begin(), match::CordisRerank{});
+      settings.insert(settings.begin(), match::CordisRerank::Linear());
       auto ms = match::EvaluateCordisReranks(*data, split, params, settings);
       if (!ms.ok()) return Fail(ms.status());
       std::cerr << ms->back().ranker_log << "\n";

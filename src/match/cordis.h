@@ -13,8 +13,9 @@
 // share of the best-matching projects, also restricted to projects near the coordinator), the
 // coordinator's past partners (plain, weighted by the text match of the shared project, decayed by
 // age, and those of projects it led), partners of partners, popularity and recent activity, and the
-// country mix of the coordinator's partners; then a sector re-ranking keeps >= 3 activity types in
-// the team.
+// country mix of the coordinator's partners. By default a LambdaMART second stage (CordisRerank)
+// re-orders that linear model's top 100; then a sector re-ranking keeps >= 3 activity types in the
+// team.
 // Weights are tuned on a validation year before the cutoff (TuneCordis), never on the test set.
 //
 // Ownership: CordisData owns the loaded files; functions are pure over it.
@@ -85,13 +86,17 @@ struct CordisMetrics {
   std::vector<double> reciprocal_ranks;   // per scored project, in data order (paired comparisons)
 };
 
-// The optional second stage: a LambdaMART ranker (match/ranker.h) re-orders the linear model's best
-// `candidates` per query, before the sector re-ranking. It is trained at evaluation time on the
-// projects of the `train_years` years before the cutoff's year, each year's features built from
-// the history before that year (as ValidationYears builds its splits), so nothing from the cutoff
-// on feeds it; training is deterministic.
+// The second stage, on by default: a LambdaMART ranker (match/ranker.h) re-orders the linear
+// model's best `candidates` per query, before the sector re-ranking. It is trained at evaluation
+// time on the projects of the `train_years` years before the cutoff's year, each year's features
+// built from the history before that year (as ValidationYears builds its splits), so nothing from
+// the cutoff on feeds it; training is deterministic. CordisRerank::Linear() (enabled = false) is the
+// linear model alone. The default was chosen on validation years only (docs/matching.md).
 struct CordisRerank {
-  bool enabled = false;
+  // The linear model without a second stage.
+  static CordisRerank Linear() { return {.enabled = false}; }
+
+  bool enabled = true;
   int candidates = 100;      // stage-1 top re-ordered (and used for training)
   int train_years = 2;       // e.g. cutoff 2019: trained on 2017 and 2018
   double stage1_weight = 0;  // the trees start from this x the stage-1 score (0: from nothing)
@@ -106,7 +111,8 @@ struct CordisSplit {
   std::optional<std::unordered_set<std::string>> test_ids;  // only these test projects
 };
 
-// Runs the protocol. InvalidArgument when no test project qualifies (says which filter emptied it).
+// Runs the protocol, by default with the second stage (pass CordisRerank::Linear() for the linear
+// model alone). InvalidArgument when no test project qualifies (says which filter emptied it).
 Result<CordisMetrics> EvaluateCordis(const CordisData& data, const CordisSplit& split, const CordisParams& params,
                                      const CordisRerank& rerank = {});
 

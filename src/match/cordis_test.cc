@@ -1,9 +1,10 @@
 // The CORDIS evaluation as a regression test on the visible test set. Issue 5's targets are
-// recall@10 >= 0.176 and MRR >= 0.365 with team mix3 >= 0.70. recall@10 and mix3 are asserted at
-// the target; MRR at the level reached (0.359 with the validation-tuned weights, 2026-11-29): the
-// 0.365 target is NOT met yet (see docs/matching.md). The weights are the defaults of CordisParams,
-// tuned on the 2018 validation year only (history before 2018-01-01). The optional LambdaMART
-// second stage is tested on the validation year only (CordisRerank.*).
+// recall@10 >= 0.176 and MRR >= 0.365 with team mix3 >= 0.70. The default model is the linear
+// model plus the LambdaMART second stage (CordisRerank{}); it reaches 0.191 / MRR 0.368 / mix3 0.985
+// (2026-11-29), asserted with a small margin below; the linear model alone (0.187 / MRR 0.359) is
+// asserted at its own level. The weights are the defaults of CordisParams, tuned on the 2018
+// validation year only (history before 2018-01-01); the second stage's settings were chosen on the
+// validation years 2016-2018 (CordisRerank.* tests them on 2018 only).
 #include <gtest/gtest.h>
 
 #include "match/cordis.h"
@@ -16,15 +17,29 @@ TEST(CordisEval, BeatsTheBaselinesOnTheVisibleTestSet) {
   WEEFSEL_REQUIRE_SHARED_DATA("cordis/projects.csv.gz");
   auto data = LoadCordis(testkit::SharedDataPath("cordis"));
   ASSERT_TRUE(data.ok()) << data.status().ToString();
-  auto m = EvaluateCordis(*data, {}, {});
-  ASSERT_TRUE(m.ok()) << m.status().ToString();
-  EXPECT_EQ(m->n_test, 1654);
-  EXPECT_EQ(m->n_scored, 1637);
-  EXPECT_GE(m->recall10, 0.176);
-  EXPECT_GE(m->mrr, 0.357);  // regression floor (0.359 reached); the issue's target is 0.365 (not met)
-  EXPECT_GT(m->mrr, 0.304);  // the best baseline's MRR (TF-IDF + network + popularity)
-  EXPECT_GE(m->mix3, 0.70);
-  EXPECT_GT(m->recall50, 0.290);  // best baseline's recall@50
+  // The default model and the linear model alone, on one shared preparation of the queries.
+  auto ms = EvaluateCordisReranks(*data, {}, {}, {CordisRerank{}, CordisRerank::Linear()});
+  ASSERT_TRUE(ms.ok()) << ms.status().ToString();
+  ASSERT_EQ(ms->size(), 2U);
+  const CordisMetrics &m = (*ms)[0], &linear = (*ms)[1];
+  EXPECT_EQ(m.n_test, 1654);
+  EXPECT_EQ(m.n_scored, 1637);
+  EXPECT_NE(m.ranker_log.find("2017:"), std::string::npos) << m.ranker_log;  // trained on 2017-2018
+  EXPECT_NE(m.ranker_log.find("2018:"), std::string::npos) << m.ranker_log;
+  EXPECT_EQ(m.ranker_log.find("2019:"), std::string::npos) << m.ranker_log;
+  EXPECT_GE(m.recall10, 0.185);  // 0.191 reached; the issue's target is 0.176
+  EXPECT_GE(m.recall50, 0.340);  // 0.349 reached
+  EXPECT_GE(m.mrr, 0.362);       // 0.368 reached; the issue's target is 0.365
+  EXPECT_GT(m.mrr, 0.304);       // the best baseline's MRR (TF-IDF + network + popularity)
+  EXPECT_GE(m.mix3, 0.70);
+  EXPECT_GT(m.recall50, 0.290);  // best baseline's recall@50
+  // The linear model alone: its own regression floors (0.187 / 0.339 / MRR 0.359 / mix3 0.99).
+  EXPECT_EQ(linear.n_scored, 1637);
+  EXPECT_TRUE(linear.ranker_log.empty()) << linear.ranker_log;
+  EXPECT_GE(linear.recall10, 0.176);
+  EXPECT_GE(linear.mrr, 0.357);
+  EXPECT_GT(linear.recall50, 0.290);
+  EXPECT_GE(linear.mix3, 0.70);
 }
 
 TEST(CordisEval, BadSplitSaysWhichFilterEmptiedIt) {
@@ -48,9 +63,8 @@ TEST(CordisRerank, SecondStageOnTheValidationYear) {
   const CordisSplit v2018 = ValidationYears(1).front();
   CordisRerank none{.enabled = true, .stage1_weight = 1, .blend = 1};  // no trees: the stage-1 order
   none.gbdt.trees = 0;
-  CordisRerank gbdt;
-  gbdt.enabled = true;
-  auto ms = EvaluateCordisReranks(*data, v2018, {}, {CordisRerank{}, none, gbdt});
+  const CordisRerank gbdt;  // the default
+  auto ms = EvaluateCordisReranks(*data, v2018, {}, {CordisRerank::Linear(), none, gbdt});
   ASSERT_TRUE(ms.ok()) << ms.status().ToString();
   ASSERT_EQ(ms->size(), 3U);
   const CordisMetrics &linear = (*ms)[0], &same = (*ms)[1], &second = (*ms)[2];
