@@ -27,6 +27,7 @@ test-unit: build
 
 # The test suite under ASan + UBSan in build-asan (scripts/test-sanitize; docs/hardening.md).
 test-sanitize: deps
+	@scripts/build-web
 	@scripts/test-sanitize build-asan
 
 # libFuzzer targets in build-asan (clang, shared with test-sanitize), FUZZ_SECONDS each (default 60) on seeds from ../shared/data.

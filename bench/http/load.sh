@@ -111,7 +111,7 @@ cat "$tmp/table" | tee "$out"
 # would exceed it.
 if [[ -n ${rss_kb[1]:-} && -n ${rss_kb[3]:-} ]]; then
   read -r grew allowed < <(awk -v r1="${rss_kb[1]}" -v r3="${rss_kb[3]}" -v d1="${db_b[1]}" -v d3="${db_b[3]}" \
-    'BEGIN {printf "%.1f %.1f", (r3 - r1) / 1024, (d3 - d1) / 1048576 + 16}')
+    'BEGIN {printf "%.1f %.1f\n", (r3 - r1) / 1024, (d3 - d1) / 1048576 + 16}')
   echo "load: RSS grew ${grew} MB from run 1 to run 3 (allowed ${allowed} MB: database growth + 16 MB)"
   awk -v g="$grew" -v a="$allowed" 'BEGIN {exit !(g <= a)}' || { echo "load: memory is not flat" >&2; status=1; }
 fi
