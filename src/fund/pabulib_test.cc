@@ -130,6 +130,50 @@ TEST(Pabulib, PointsMustMatchTheBallot) {
   EXPECT_NE(bad.status().message().find("field points: 'x' is not a whole number"), std::string::npos);
 }
 
+// Hostile inputs written by hand for the fuzzer's regression set (they are not Pabulib data, so they
+// live here as text, not as .pb files): a byte-order mark with CRLF line ends and quoted ids holding
+// the separator, numbers beyond double and int64, a file cut off after a section name, and a vote
+// for an unknown project. Each gives an instance that survives write -> read, or an error that says
+// where and what.
+TEST(Pabulib, HostileInputsGiveAnInstanceOrAClearError) {
+  auto bom = ParsePb("bom.pb",
+                     "\xEF\xBB\xBFMETA\r\nkey;value\r\n\"budget\";\"1,5\"\r\n\"vote_type\";\"approval\"\r\n"
+                     "PROJECTS\r\nproject_id;cost\r\n\"a;b\";1\r\nVOTES\r\nvoter_id;vote\r\n1;\"a;b\"\r\n");
+  ASSERT_TRUE(bom.ok()) << bom.status().ToString();
+  ASSERT_EQ(bom->projects.size(), 1u);
+  EXPECT_EQ(bom->projects[0].id, "a;b");
+  ASSERT_EQ(bom->voters.size(), 1u);
+  ASSERT_EQ(bom->voters[0].ballot.size(), 1u);
+  EXPECT_EQ(bom->voters[0].ballot[0].project, 0);
+  std::string once = FormatPb(*bom);
+  auto again = ParsePb("again.pb", once);
+  ASSERT_TRUE(again.ok()) << again.status().ToString() << "\n" << once;
+  EXPECT_EQ(FormatPb(*again), once);
+
+  const BadCase cases[] = {
+      {"budget beyond double",
+       "META\nkey;value\nbudget;1e400\nvote_type;cumulative\nPROJECTS\nproject_id;cost\n1;-0\n"
+       "VOTES\nvoter_id;vote;points\n1;1;99999999999999999999999",
+       "line 3: field budget: '1e400' is not a number"},
+      {"points beyond int64",
+       "META\nkey;value\nbudget;100\nvote_type;cumulative\nPROJECTS\nproject_id;cost\n1;1\n"
+       "VOTES\nvoter_id;vote;points\n1;1;99999999999999999999999",
+       "line 10: field points"},
+      {"cut after a section name", "META\nkey;value\nvote_type;ordinal\nPROJECTS\nproject_id;cost\nVOTES\n",
+       "section VOTES has no header line"},
+      {"unknown and repeated projects",
+       "META\nkey;value\nnum_projects;1\nnum_votes;1\nbudget;100\nvote_type;approval\nPROJECTS\nproject_id;cost\n"
+       "1;50\nVOTES\nvoter_id;vote\n1;1,1,1,2",
+       "line 12: field vote"},
+  };
+  for (const auto& c : cases) {
+    auto in = ParsePb("hostile.pb", c.text);
+    ASSERT_FALSE(in.ok()) << c.what;
+    EXPECT_EQ(in.status().code(), StatusCode::kInvalidArgument) << c.what;
+    EXPECT_NE(in.status().message().find(c.expect), std::string::npos) << c.what << ": " << in.status().message();
+  }
+}
+
 // A file cut off in the middle of VOTES no longer matches META num_votes.
 TEST(Pabulib, TruncatedFileIsCaughtByTheCounts) {
   std::string text =

@@ -1,9 +1,0 @@
-﻿META
-key;value
-"budget";"1,5"
-PROJECTS
-project_id;cost
-"a;b";1
-VOTES
-voter_id;vote
-1;"a;b"

@@ -1,6 +1,0 @@
-META
-key;value
-vote_type;ordinal
-PROJECTS
-project_id;cost
-VOTES
