@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "base/clock.h"
 #include "base/ids.h"
 #include "base/status.h"
@@ -96,6 +98,28 @@ TEST(StringsTest, StrictNumbers) {
   EXPECT_FALSE(ParseInt("").has_value());
   EXPECT_DOUBLE_EQ(*ParseDouble("2.5"), 2.5);
   EXPECT_FALSE(ParseDouble("2,5").has_value());
+}
+
+TEST(StringsTest, WholeNumbersOnlyInsideInt64) {
+  EXPECT_EQ(WholeNumber(931298.0), 931298);
+  EXPECT_EQ(WholeNumber(-42.0), -42);
+  EXPECT_EQ(WholeNumber(-0.0), 0);
+  EXPECT_EQ(WholeNumber(8.9e18), int64_t{8900000000000000000});
+  for (double bad : {0.5, -1.25, 9.0e18, -9.3e18, 1e23, 9.22e59, std::numeric_limits<double>::infinity(),
+                     -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()})
+    EXPECT_FALSE(WholeNumber(bad).has_value()) << bad;
+}
+
+TEST(StringsTest, Utf8IsCheckedStrictly) {
+  EXPECT_TRUE(IsUtf8(""));
+  EXPECT_TRUE(IsUtf8("co\xC3\xB6peratie \xE2\x82\xAC \xF0\x9F\x98\x80"));               // ö, €, an emoji
+  for (std::string_view bad : {std::string_view("\xC3"), std::string_view("\xC0\xAF"),  // truncated, overlong '/'
+                               std::string_view("\xED\xA0\x80"),                        // a surrogate
+                               std::string_view("\xF4\x90\x80\x80"),                    // above U+10FFFF
+                               std::string_view("\xFF"),
+                               std::string_view("a\x80"
+                                                "b")})
+    EXPECT_FALSE(IsUtf8(bad)) << bad.size();
 }
 
 TEST(StringsTest, IsoDates) {

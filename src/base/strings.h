@@ -23,6 +23,11 @@ std::string FoldCase(std::string_view utf8);
 // Strict parses: the whole (trimmed) string must be the number.
 std::optional<int64_t> ParseInt(std::string_view s);
 std::optional<double> ParseDouble(std::string_view s);
+// The whole number a double holds, when it is one inside int64 (|d| < 9e18); nullopt for fractions,
+// NaN, infinities and values out of range, whose cast to int64 would be undefined behaviour.
+std::optional<int64_t> WholeNumber(double d);
+// True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
+bool IsUtf8(std::string_view s);
 // "YYYY-MM-DD" with a valid calendar date.
 bool IsIsoDate(std::string_view s);
 

@@ -82,10 +82,9 @@ Status Fields::Int(const char* name, int64_t& out) {
     return Status::Ok();
   }
   if (v.is_number_float()) {
-    double d = v.get<double>();
-    // Range first: casting a double outside int64 is undefined behaviour (found by UBSan: 1e+23).
-    if (d > -9e15 && d < 9e15 && d == static_cast<double>(static_cast<int64_t>(d))) {
-      out = static_cast<int64_t>(d);
+    // Within ±9e15, where a double is still exact (1e+23 is refused: found by UBSan).
+    if (auto w = WholeNumber(v.get<double>()); w && *w > -9'000'000'000'000'000 && *w < 9'000'000'000'000'000) {
+      out = *w;
       return Status::Ok();
     }
   }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cmath>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -160,9 +159,8 @@ Result<int64_t> IntField(const Sheet& s, const CsvRecord& r, const std::string& 
   }
   auto x = ParseInt(v);
   if (!x) {
-    auto d = ParseDouble(v);  // "931298.0" from some exports
-    // In range before the cast (casting 9e59 to int64_t is undefined; found by fuzz_import).
-    if (d && std::isfinite(*d) && std::fabs(*d) < 9.0e18 && *d == std::trunc(*d)) return static_cast<int64_t>(*d);
+    auto d = ParseDouble(v);                                     // "931298.0" from some exports
+    if (auto w = d ? WholeNumber(*d) : std::nullopt) return *w;  // 9e59 is refused (found by fuzz_import)
     return s.Error(r, c, "'" + v + "' is not a whole number");
   }
   return *x;
