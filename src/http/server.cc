@@ -7,6 +7,7 @@
 
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace weefsel::http {
@@ -28,7 +29,11 @@ std::shared_ptr<spdlog::logger> AccessLogger() {
   return logger;
 }
 
-std::string JsonEscape(const std::string& s) { return nlohmann::json(s).dump(); }
+// Request bytes (path, method, request id) may be anything a client sends, invalid UTF-8
+// included: replace bad bytes rather than throw (an exception here ended the process).
+std::string JsonEscape(const std::string& s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 }  // namespace
 
@@ -70,7 +75,10 @@ Status Server::Start() {
   s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     t_start = std::chrono::steady_clock::now();
     t_request_id = req.get_header_value("X-Request-Id");
-    if (t_request_id.empty() || t_request_id.size() > 100)
+    // A client's id is echoed and logged only when it is short printable ASCII without quotes.
+    bool printable = std::all_of(t_request_id.begin(), t_request_id.end(),
+                                 [](char c) { return c > 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+    if (t_request_id.empty() || t_request_id.size() > 100 || !printable)
       t_request_id = "r" + std::to_string(next_request_.fetch_add(1));
     res.set_header("X-Request-Id", t_request_id);
     if (ServeStatic(req, res)) {  // the web UI (web/dist)
@@ -112,8 +120,8 @@ Status Server::Start() {
       char dur[32];
       snprintf(dur, sizeof dur, "%.3f", ms);
       logger->info(
-          "{{\"ts\":\"{}\",\"method\":\"{}\",\"path\":{},\"status\":{},\"ms\":{},\"request_id\":{},\"remote\":\"{}\"}}",
-          FormatTimestamp(std::chrono::system_clock::now()), req.method, JsonEscape(req.path), res.status, dur,
+          "{{\"ts\":\"{}\",\"method\":{},\"path\":{},\"status\":{},\"ms\":{},\"request_id\":{},\"remote\":\"{}\"}}",
+          FormatTimestamp(std::chrono::system_clock::now()), JsonEscape(req.method), JsonEscape(req.path), res.status, dur,
           JsonEscape(t_request_id), req.remote_addr);
     });
   }
