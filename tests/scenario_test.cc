@@ -271,6 +271,14 @@ TEST_P(Scenario, OneChallengeThroughEveryPhaseWithRightsAtEachStep) {
   EXPECT_EQ(overview["money"]["committed_eur"], committed) << overview.dump();
   EXPECT_EQ(overview["money"]["released_eur"], 27500) << overview.dump();
   EXPECT_EQ(overview["money"]["remaining_eur"], committed - 27500) << overview.dump();
+  // Each committed euro is traceable to its source: the round's funded projects (this proposal was
+  // funded by the round, so it is not counted a second time as funded outside a round).
+  int64_t traced = 0;
+  for (const auto& line : overview["money"]["commitments"]) {
+    EXPECT_EQ(line["source"], "round") << line.dump();
+    traced += line["amount_eur"].get<int64_t>();
+  }
+  EXPECT_EQ(traced, committed) << overview.dump();
   EXPECT_EQ(overview["challenges_per_phase"]["experiment"], 1) << overview.dump();
   ASSERT_EQ(overview["experiments"].size(), 1u) << overview.dump();
   const Json& ind = overview["experiments"][0]["indicators"][0];

@@ -385,9 +385,21 @@ Json ToJson(const service::MunicipalityOverview& o) {
                            {"released_eur", x.released_eur},
                            {"indicators", indicators}});
   }
+  Json commitments = Json::array();
+  for (const auto& l : o.commitments) {
+    Json line = {
+        {"source", l.source}, {"proposal", IdJson(l.proposal)}, {"title", l.title}, {"amount_eur", l.amount_eur}};
+    if (l.source == "round") {
+      line["round"] = l.round.value();
+      line["round_name"] = l.round_name;
+      line["project_id"] = l.project_id;
+    }
+    commitments.push_back(std::move(line));
+  }
   return {{"municipality", o.municipality.value()},
           {"money",
            {{"committed_eur", o.committed_eur},
+            {"commitments", commitments},
             {"released_eur", o.released_eur},
             {"remaining_eur", o.remaining_eur},
             {"published_rounds", o.published_rounds}}},

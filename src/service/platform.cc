@@ -1590,14 +1590,29 @@ Result<MunicipalityOverview> Platform::Overview(MunicipalityId m) {
     if (r.phase != domain::RoundPhase::kPublished) continue;
     ++out.published_rounds;
     WEEFSEL_ASSIGN_OR_RETURN(auto rows, store_->AllocationsOf(r.id));
-    for (const auto& a : rows) out.committed_eur += a.amount_eur;
+    for (const auto& a : rows) {
+      CommitmentLine line{"round", r.id, r.name, a.project_id, a.proposal, a.project_id, a.amount_eur};
+      for (const auto& project : r.projects)
+        if (project.project_id == a.project_id && !project.title.empty()) line.title = project.title;
+      out.committed_eur += a.amount_eur;
+      out.commitments.push_back(std::move(line));
+    }
   }
   WEEFSEL_ASSIGN_OR_RETURN(auto challenges, store_->ListChallenges(q));
   std::map<ProposalId, std::string> titles;
   for (const auto& c : challenges) {
     ++out.challenges_per_phase[std::string(domain::ChallengePhaseCode(c.phase))];
     WEEFSEL_ASSIGN_OR_RETURN(auto props, store_->ProposalsOf(c.id));
-    for (const auto& prop : props) titles[prop.id] = prop.versions.empty() ? "" : prop.versions.back().title;
+    for (const auto& prop : props) {
+      titles[prop.id] = prop.versions.empty() ? "" : prop.versions.back().title;
+      if (prop.status != "funded" || prop.versions.empty()) continue;
+      // Funded by an officer outside any round: its budget is committed (FundedAmountLocked).
+      WEEFSEL_ASSIGN_OR_RETURN(auto allocated, store_->AllocationsOfProposal(prop.id));
+      if (!allocated.empty()) continue;  // a round winner: counted with its round
+      const auto& v = prop.versions.back();
+      out.committed_eur += v.budget_eur;
+      out.commitments.push_back({"proposal", RoundId(), "", "", prop.id, v.title, v.budget_eur});
+    }
   }
   WEEFSEL_ASSIGN_OR_RETURN(auto experiments, store_->ListExperiments({}));
   for (const auto& e : experiments) {

@@ -84,13 +84,28 @@ struct ExperimentOverview {
   std::vector<IndicatorProgress> indicators;
 };
 
+// One source of committed money: a funded project of a published round, or a proposal that an
+// officer funded outside any round (status funded, no allocation).
+struct CommitmentLine {
+  std::string source;  // "round" or "proposal"
+  RoundId round;       // source "round"
+  std::string round_name;
+  std::string project_id;
+  ProposalId proposal;  // unset for a round project that did not come from a proposal
+  std::string title;    // the project's (or proposal's current) title
+  int64_t amount_eur = 0;
+};
+
 // A municipality's programme in public aggregate figures (no personal data).
 struct MunicipalityOverview {
   MunicipalityId municipality;
-  int64_t committed_eur = 0;  // funded allocations of its published rounds
+  // The funded allocations of its published rounds plus the proposals funded outside rounds: the
+  // sum of `commitments`, so that released (which may draw on either) never exceeds it.
+  int64_t committed_eur = 0;
   int64_t released_eur = 0;   // approved milestones of its experiments
   int64_t remaining_eur = 0;  // committed - released
   int64_t published_rounds = 0;
+  std::vector<CommitmentLine> commitments;  // published rounds' projects, then proposals funded outside rounds
   std::map<std::string, int64_t> challenges_per_phase;  // every phase code, zeros included
   std::vector<ExperimentOverview> experiments;          // by id
 };
