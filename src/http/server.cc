@@ -121,8 +121,8 @@ Status Server::Start() {
       snprintf(dur, sizeof dur, "%.3f", ms);
       logger->info(
           "{{\"ts\":\"{}\",\"method\":{},\"path\":{},\"status\":{},\"ms\":{},\"request_id\":{},\"remote\":\"{}\"}}",
-          FormatTimestamp(std::chrono::system_clock::now()), JsonEscape(req.method), JsonEscape(req.path), res.status, dur,
-          JsonEscape(t_request_id), req.remote_addr);
+          FormatTimestamp(std::chrono::system_clock::now()), JsonEscape(req.method), JsonEscape(req.path), res.status,
+          dur, JsonEscape(t_request_id), req.remote_addr);
     });
   }
 
