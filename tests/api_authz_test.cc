@@ -88,7 +88,8 @@ class AuthzMatrix : public ApiWorld {
                                                      {"municipality", m1_.value()}}};
                                        },
                                        {201, 201, 201, 201, 201, 201}};
-    t["POST /api/v1/auth/tokens"] = {fixed(v1 + "/auth/tokens", {{"name", "ci"}}), {401, 201, 201, 201, 201, 201}};
+    // Tokens are made from a signed-in session: an API token cannot mint more (hostile input 10).
+    t["POST /api/v1/auth/tokens"] = {fixed(v1 + "/auth/tokens", {{"name", "ci"}}), {401, 403, 403, 403, 403, 403}};
     t["GET /api/v1/auth/tokens"] = {fixed(v1 + "/auth/tokens"), kSignedIn};
     t["DELETE /api/v1/auth/tokens/{id}"] = {
         [this, v1] {

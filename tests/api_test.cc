@@ -377,7 +377,7 @@ TEST_P(Api, SessionsTokensCommentsAndSupportsSurviveARestart) {
   ASSERT_EQ(reply.status, 201) << reply.body;
   EXPECT_EQ(reply.json["parent"], first);
   EXPECT_EQ(Send("POST", path + "/supports", nullptr, "", session).status, 201);
-  Resp tok = As(kOfficer, "POST", "/api/v1/auth/tokens", {{"name", "koppeling"}});
+  Resp tok = Send("POST", "/api/v1/auth/tokens", {{"name", "koppeling"}, {"scope", "write"}}, "", session);
   ASSERT_EQ(tok.status, 201) << tok.body;
   std::string token = tok.json["token"];
 
@@ -410,7 +410,7 @@ TEST_P(Api, SessionsTokensCommentsAndSupportsSurviveARestart) {
     }
   }
   ASSERT_GT(token_id, 0) << mine.body;
-  EXPECT_EQ(As(kResident, "DELETE", "/api/v1/auth/tokens/" + std::to_string(token_id)).status, 404)
+  EXPECT_EQ(As(kOfficer, "DELETE", "/api/v1/auth/tokens/" + std::to_string(token_id)).status, 404)
       << "another user's token is not yours to revoke";
   EXPECT_EQ(Send("DELETE", "/api/v1/auth/tokens/" + std::to_string(token_id), nullptr, token).status, 204);
   EXPECT_EQ(Send("GET", "/api/v1/auth/me", nullptr, token).status, 401);

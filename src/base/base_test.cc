@@ -100,6 +100,13 @@ TEST(StringsTest, StrictNumbers) {
   EXPECT_FALSE(ParseDouble("2,5").has_value());
 }
 
+TEST(StringsTest, IdsHaveOneSpelling) {
+  EXPECT_EQ(ParseId("5"), 5);
+  EXPECT_EQ(ParseId("123456789012345678"), 123456789012345678);
+  for (const char* bad : {"", "0", "05", "0005", "+5", " 5", "5 ", "-5", "5x", "1234567890123456789", "\xff"})
+    EXPECT_FALSE(ParseId(bad).has_value()) << bad;
+}
+
 TEST(StringsTest, WholeNumbersOnlyInsideInt64) {
   EXPECT_EQ(WholeNumber(931298.0), 931298);
   EXPECT_EQ(WholeNumber(-42.0), -42);

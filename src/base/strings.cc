@@ -96,6 +96,16 @@ std::optional<int64_t> ParseInt(std::string_view s) {
   return v;
 }
 
+std::optional<int64_t> ParseId(std::string_view s) {
+  if (s.empty() || s.size() > 18 || s[0] == '0') return std::nullopt;
+  int64_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + (c - '0');
+  }
+  return v;
+}
+
 std::optional<double> ParseDouble(std::string_view s) {
   s = Trim(s);
   if (!s.empty() && s[0] == '+') s.remove_prefix(1);

@@ -219,7 +219,8 @@ Result<std::string> StringOfBody(const Json& body, const char* name, size_t max)
 
 // ---- the route table ------------------------------------------------------------------------
 
-Api::Api(service::Platform& platform, ApiOptions options) : platform_(platform), matches_(platform), options_(options) {
+Api::Api(service::Platform& platform, ApiOptions options)
+    : platform_(platform), matches_(platform), options_(options), cache_(options.cache_bytes) {
   BuildRoutes();
   openapi_body_ = OpenApi().dump();
 }
@@ -353,15 +354,23 @@ void Api::BuildRoutes() {
   Add({"POST",
        "/api/v1/auth/tokens",
        "accounts",
-       "Create an API token for integrations (shown once)",
+       "Create an API token for integrations (shown once; from a signed-in session only): name, scope (read: GET "
+       "only, the default; write), expires_in_days (1 to 365, default 90)",
        true,
        true,
        false,
        {},
        [&P](Call& c) -> Result<Reply> {
-         WEEFSEL_ASSIGN_OR_RETURN(std::string name, StringOfBody(c.body, "name", 200));
-         WEEFSEL_ASSIGN_OR_RETURN(std::string token, P.CreateToken(c.who, name));
-         return Ok({{"name", name}, {"token", token}}, 201);
+         Fields f(c.body, "token");
+         std::string name, scope = "read";
+         int64_t days = 90;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("name", name, 200));
+         WEEFSEL_RETURN_IF_ERROR(f.Str("scope", scope, 10));
+         WEEFSEL_RETURN_IF_ERROR(f.Int("expires_in_days", days));
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         if (days < 1 || days > 365) return Status::InvalidArgument("token.expires_in_days: must be 1 to 365");
+         WEEFSEL_ASSIGN_OR_RETURN(std::string token, P.CreateToken(c.who, name, scope, static_cast<int>(days)));
+         return Ok({{"name", name}, {"token", token}, {"scope", scope}, {"expires_in_days", days}}, 201);
        }});
   Add({"GET",
        "/api/v1/auth/tokens",
@@ -378,6 +387,8 @@ void Api::BuildRoutes() {
            items.push_back({{"id", t.id},
                             {"name", t.name},
                             {"created_at", t.created_at},
+                            {"scope", t.scope},
+                            {"expires_at", t.expires_at.empty() ? Json(nullptr) : Json(t.expires_at)},
                             {"last_used_at", t.last_used_at.empty() ? Json(nullptr) : Json(t.last_used_at)}});
          return Ok({{"items", std::move(items)}});
        }});
@@ -817,16 +828,16 @@ void Api::BuildRoutes() {
          for (auto [name, out] : {Param{"from", &from}, Param{"to", &to}}) {
            if (!c.req.has_param(name))
              return Status::InvalidArgument(std::string(name) + ": required (a version number)");
-           auto v = ParseInt(c.req.get_param_value(name));
-           if (!v || *v < 1 || *v > 100000)
-             return Status::InvalidArgument(std::string(name) + ": must be a version number");
+           auto v = ParseId(c.req.get_param_value(name));
+           if (!v || *v > 100000)
+             return Status::InvalidArgument(std::string(name) + ": must be a version number (1, 2, ...)");
            *out = *v;
          }
-         WEEFSEL_ASSIGN_OR_RETURN(auto lines,
+         WEEFSEL_ASSIGN_OR_RETURN(auto diff,
                                   P.DiffVersions(c.Path<ProposalTag>(0), static_cast<int>(from), static_cast<int>(to)));
          Json items = Json::array();
          int added = 0, removed = 0;
-         for (const auto& l : lines) {
+         for (const auto& l : diff.lines) {
            items.push_back({{"op", std::string(1, l.op)}, {"text", l.text}});
            added += l.op == '+';
            removed += l.op == '-';
@@ -836,6 +847,7 @@ void Api::BuildRoutes() {
                     {"to", to},
                     {"added", added},
                     {"removed", removed},
+                    {"minimal", diff.minimal},
                     {"lines", std::move(items)}});
        }});
   Add({"POST",
@@ -1424,8 +1436,9 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
 
   Call call{req, {}, {}, std::nullopt, Json(), options_};
   for (size_t i = 0; i < raw_params.size(); ++i) {
-    auto v = ParseInt(raw_params[i]);
-    if (!v || *v < 1) return Problem(res, Status::NotFound("path: '" + raw_params[i] + "' is not an id"), req.path);
+    // One spelling per id: "0005" would be another cache key for the same entity.
+    auto v = ParseId(raw_params[i]);
+    if (!v) return Problem(res, Status::NotFound("path: '" + raw_params[i] + "' is not an id"), req.path);
     call.ids.push_back(*v);
   }
   if (route->has_body && !StartsWith(req.get_header_value("Content-Type"), "application/json"))
@@ -1445,13 +1458,7 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
     auto v = platform_.DataVersion();
     if (!v.ok()) return fail(v.status());
     version = *v;
-    std::shared_ptr<const Cached> hit;
-    {
-      std::lock_guard lock(cache_mu_);
-      auto it = cache_.find(req.target);
-      if (it != cache_.end() && it->second->version == version) hit = it->second;
-    }
-    if (hit) {
+    if (auto hit = cache_.Get(req.target, version)) {
       res.set_header("ETag", hit->etag);
       res.set_header("Cache-Control", "no-cache");
       if (EtagMatches(req.get_header_value("If-None-Match"), hit->etag)) {
@@ -1468,15 +1475,19 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
   bool reads = req.method == "GET" || req.method == "HEAD";
   std::string auth = req.get_header_value("Authorization");
   UserId user;
+  std::string token_scope;
   if (!auth.empty()) {
     if (!StartsWith(auth, "Bearer "))
       return fail(Status::Unauthenticated("Authorization: only Bearer API tokens are accepted"));
-    auto u = platform_.FindToken(std::string(Trim(auth.substr(7))));
-    if (!u.ok())
-      return fail(u.status().code() == StatusCode::kNotFound
-                      ? Status::Unauthenticated("Authorization: unknown or revoked API token")
-                      : u.status());
-    user = *u;
+    auto t = platform_.FindToken(std::string(Trim(auth.substr(7))));
+    if (!t.ok())
+      return fail(t.status().code() == StatusCode::kNotFound
+                      ? Status::Unauthenticated("Authorization: unknown, revoked or expired API token")
+                      : t.status());
+    if (t->scope != "write" && !reads)
+      return fail(Status::PermissionDenied("Authorization: this API token may only read (scope " + t->scope + ")"));
+    user = t->user;
+    token_scope = t->scope;
   } else if (std::string sid = CookieValue(req, kSessionCookie); !sid.empty()) {
     auto session = platform_.FindSession(sid);
     if (!session.ok() && session.status().code() != StatusCode::kNotFound) return fail(session.status());
@@ -1493,6 +1504,7 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
       return fail(who.status().code() == StatusCode::kNotFound ? Status::Unauthenticated("the account no longer exists")
                                                                : who.status());
     call.who = std::move(who).value();
+    call.who.token_scope = token_scope;
   }
 
   if (route->has_body) {
@@ -1517,16 +1529,14 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
   for (const auto& [k, v] : r.headers) res.set_header(k, v);
   res.status = r.status;
   if (r.status == 204) return;
-  std::string body = r.raw.empty() ? r.json.dump() : std::move(r.raw);
+  // Stored text may hold invalid UTF-8 (an import, an old row): replace it rather than throw.
+  std::string body = r.raw.empty() ? r.json.dump(-1, ' ', false, Json::error_handler_t::replace) : std::move(r.raw);
   if (reads && r.status == 200) {
     std::string etag = ETagOf(body);
     res.set_header("ETag", etag);
     res.set_header("Cache-Control", route->cached ? "no-cache" : "private, no-cache");
     if (route->cached) {
-      auto entry = std::make_shared<const Cached>(Cached{version, body, etag});
-      std::lock_guard lock(cache_mu_);
-      if (cache_.size() >= options_.cache_entries) cache_.clear();
-      cache_[req.target] = std::move(entry);
+      cache_.Put(req.target, std::make_shared<const ResponseCache::Entry>(ResponseCache::Entry{version, body, etag}));
     }
     if (EtagMatches(req.get_header_value("If-None-Match"), etag)) {
       res.status = 304;

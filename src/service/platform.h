@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/line_diff.h"
 #include "base/status.h"
 #include "domain/model.h"
 #include "fund/match_funding.h"
@@ -43,6 +44,9 @@ struct Principal {
   std::string email;
   std::string display_name;
   std::vector<domain::RoleGrant> grants;
+  // How the caller signed in: empty for a session (or inside the platform), else the scope of the
+  // API token it used ("read" or "write").
+  std::string token_scope;
 
   bool authenticated() const { return user.valid(); }
   bool IsAdmin() const;
@@ -149,8 +153,9 @@ class Platform {
   Result<Session> FindSession(const std::string& id);
   // Logout: the session is deleted from the store.
   Status EndSession(const std::string& id);
-  // The user of a live API token (its last use is recorded); NotFound when unknown or revoked.
-  Result<UserId> FindToken(const std::string& token);
+  // A live API token (its last use is recorded); NotFound when unknown, revoked or expired (a
+  // token made before expiry existed expires 90 days after it was made).
+  Result<storage::StoredToken> FindToken(const std::string& token);
   // Self-registration: a new account with the resident role in `municipality`; rate-limited per
   // address (ResourceExhausted).
   Result<domain::User> Register(domain::User user, const std::string& password, MunicipalityId municipality,
@@ -165,7 +170,10 @@ class Platform {
   Status Revoke(const Principal& p, const domain::RoleGrant& g);
   // API tokens: created by their user (the token is returned once), listed and revoked by their user
   // (or an admin).
-  Result<std::string> CreateToken(const Principal& p, const std::string& name);
+  // An API token (shown once) with a scope ("read": GET only, or "write") that expires after
+  // `days` (1 to 365). Made from a signed-in session only: a token cannot mint tokens.
+  Result<std::string> CreateToken(const Principal& p, const std::string& name, const std::string& scope = "write",
+                                  int days = 90);
   Result<std::vector<storage::StoredToken>> TokensOf(const Principal& p, UserId user);
   Status RevokeToken(const Principal& p, int64_t token_id);
 
@@ -242,11 +250,11 @@ class Platform {
 
   // A line diff between two versions of a proposal (numbers from 1): title, budget, plan lines,
   // milestones and indicators, each a line; unchanged lines have op ' ', removed '-', added '+'.
-  struct DiffLine {
-    char op = ' ';
-    std::string text;
-  };
-  Result<std::vector<DiffLine>> DiffVersions(ProposalId id, int from, int to);
+  // Bounded (base/line_diff.h): versions that differ in more than 2,000 lines give a coarse diff
+  // (minimal = false). Computed outside the platform's lock.
+  Result<LineDiffResult> DiffVersions(ProposalId id, int from, int to);
+  // A proposal keeps at most this many versions (each diffable against every other).
+  static constexpr size_t kMaxVersions = 200;
 
   // The audit log of one entity ("challenge", "round", "proposal", "coalition", "experiment",
   // "actor", "municipality", "tie", "user"): officers of its municipality and admins.
@@ -320,6 +328,10 @@ class Platform {
   PlatformOptions options_;
   const Clock& clock_;
   Accounts accounts_;
+  // An Argon2id hash at options_.password_cost, verified when an e-mail address is unknown.
+  const std::string& DecoyHash();
+  std::once_flag decoy_once_;
+  std::string decoy_hash_;
   std::mutex mu_;                  // guards store_
   std::atomic<bool> dirty_{true};  // a write happened since version_ was read
   std::atomic<int64_t> version_{-1};

@@ -477,6 +477,14 @@ CREATE TABLE match_pledges (
 CREATE INDEX match_pledges_campaign ON match_pledges (campaign_id, id);
 )sql";
 
+// Migration 7: API tokens expire and carry a scope (read: GET only; write: everything the account
+// may do). Tokens made before have no expiry stored; service::Platform gives them one from their
+// creation date.
+constexpr std::string_view k007 = R"sql(
+ALTER TABLE api_tokens ADD COLUMN expires_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'write';
+)sql";
+
 // PostgreSQL has no NOCASE collation: e-mail uniqueness is an index on lower(email).
 constexpr std::string_view kPostgresEmailIndex = "\nCREATE UNIQUE INDEX users_email_key ON users (lower(email));\n";
 
@@ -489,6 +497,7 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   out.push_back({5, "programme_money", Render(k005, d)});
   // Keep the list in ascending order (5 goes above 6); the runner applies every missing number.
   out.push_back({6, "notifications_and_snapshots", Render(k006, d)});
+  out.push_back({7, "token_expiry_and_scope", Render(k007, d)});
   return out;
 }
 

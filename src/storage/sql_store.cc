@@ -1627,12 +1627,14 @@ Result<int64_t> SqlStore::Insert(StoredToken& t) {
   if (t.hash.empty()) return Status::InvalidArgument("token.hash: must not be empty");
   if (!t.user.valid()) return Status::InvalidArgument("token.user: must name a user");
   if (Trim(t.name).empty()) return Status::InvalidArgument("token.name: must not be empty");
+  if (t.scope != "read" && t.scope != "write") return Status::InvalidArgument("token.scope: must be read or write");
   int64_t id = 0;
   Status st = Transaction([&]() -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r, Q("INSERT INTO api_tokens (token_hash, user_id, name, created_at, last_used_at) "
-                     "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                     {Text(t.hash), Int(t.user.value()), Text(t.name), Text(t.created_at), Text(t.last_used_at)}));
+        SqlRows r, Q("INSERT INTO api_tokens (token_hash, user_id, name, created_at, last_used_at, expires_at, scope) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                     {Text(t.hash), Int(t.user.value()), Text(t.name), Text(t.created_at), Text(t.last_used_at),
+                      Text(t.expires_at), Text(t.scope)}));
     id = r.Int(0, 0);
     return Status::Ok();
   });
@@ -1645,10 +1647,12 @@ namespace {
 std::vector<StoredToken> TokenRows(const SqlRows& r) {
   std::vector<StoredToken> out(r.size());
   for (size_t i = 0; i < r.size(); ++i)
-    out[i] = StoredToken{r.Int(i, 0), r.Str(i, 1), UserId(r.Int(i, 2)), r.Str(i, 3), r.Str(i, 4), r.Str(i, 5)};
+    out[i] = StoredToken{r.Int(i, 0), r.Str(i, 1), UserId(r.Int(i, 2)), r.Str(i, 3),
+                         r.Str(i, 4), r.Str(i, 5), r.Str(i, 6),         r.Str(i, 7)};
   return out;
 }
-constexpr const char* kTokenColumns = "SELECT id, token_hash, user_id, name, created_at, last_used_at FROM api_tokens";
+constexpr const char* kTokenColumns =
+    "SELECT id, token_hash, user_id, name, created_at, last_used_at, expires_at, scope FROM api_tokens";
 }  // namespace
 
 Result<StoredToken> SqlStore::GetTokenByHash(const std::string& hash) {

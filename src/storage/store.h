@@ -69,7 +69,9 @@ struct StoredToken {
   UserId user;
   std::string name;
   std::string created_at;
-  std::string last_used_at;  // empty until first used
+  std::string last_used_at;     // empty until first used
+  std::string expires_at;       // ISO 8601 UTC; empty for tokens made before expiry existed (migration 7)
+  std::string scope = "write";  // "read" (GET only) or "write"
 };
 
 // One line of the audit log: who changed what, when, with the entity before and after (JSON
