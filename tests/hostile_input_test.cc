@@ -89,13 +89,17 @@ TEST_P(HostileInput, InvalidUtf8InThePathOrRequestIdDoesNotEndTheServer) {
 // Finding 1 (audit): text stored with invalid UTF-8 (an old import, a direct write) is served with
 // the bytes replaced, not answered with a 500.
 TEST_P(HostileInput, StoredInvalidUtf8IsServedReplaced) {
-  ASSERT_TRUE(platform_
-                  ->WithStore([&](storage::Store& st) -> Status {
-                    WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, st.GetActor(a1_));
-                    a.description = std::string("kapot \xff\xfe byte");
-                    return st.Update(a);
-                  })
-                  .ok());
+  Status written = platform_->WithStore([&](storage::Store& st) -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, st.GetActor(a1_));
+    a.description = std::string("kapot \xff\xfe byte");
+    return st.Update(a);
+  });
+  if (GetParam() == Backend::kPostgres) {
+    // A UTF8 database refuses such text itself, so it can only be in SQLite.
+    EXPECT_FALSE(written.ok());
+    return;
+  }
+  ASSERT_TRUE(written.ok()) << written.ToString();
   Resp r = Send("GET", "/api/v1/actors/" + std::to_string(a1_.value()));
   EXPECT_EQ(r.status, 200) << r.body;
   EXPECT_NE(r.body.find("kapot \xef\xbf\xbd"), std::string::npos) << r.body;
