@@ -70,7 +70,10 @@ struct Session {
 };
 
 struct AccountOptions {
+  // A session ends after session_ttl without use (each use, recorded at most every touch_interval,
+  // moves its expiry: sliding), and at the latest session_max_age after sign-in.
   std::chrono::seconds session_ttl{8 * 3600};
+  std::chrono::seconds session_max_age{7 * 24 * 3600};
   int max_failures_per_pair = 5;  // one account from one address
   int max_failures_per_address = 20;
   int account_slowdown_after = 10;  // failures of one account from all addresses before the delay

@@ -318,10 +318,29 @@ Result<Session> Platform::FindSession(const std::string& id) {
     WEEFSEL_RETURN_IF_ERROR(store_->DeleteSession(hash));
     return Status::NotFound("session: expired");
   }
-  // Last seen is written at most once per touch interval, not on every request.
-  if (FormatTimestamp(now - options_.accounts.touch_interval) >= row.last_seen_at)
-    WEEFSEL_RETURN_IF_ERROR(store_->TouchSession(hash, now_text));
+  // Last seen is written at most once per touch interval, not on every request; each write moves
+  // the expiry (sliding), but never past the session's maximum age.
+  if (FormatTimestamp(now - options_.accounts.touch_interval) >= row.last_seen_at) {
+    TimePoint expires = now + options_.accounts.session_ttl;
+    if (auto made = ParseTimestamp(row.created_at))
+      expires = std::min(expires, *made + options_.accounts.session_max_age);
+    std::string expires_text = std::max(FormatTimestamp(expires), row.expires_at);
+    WEEFSEL_RETURN_IF_ERROR(store_->TouchSession(hash, now_text, expires_text));
+    row.expires_at = expires_text;
+  }
   return Session{id, CsrfFor(id), row.user, row.expires_at};
+}
+
+Result<storage::RetentionCounts> Platform::ApplyRetention() {
+  TimePoint now = clock_.Now();
+  auto before = [&](int days) {
+    return days > 0 ? FormatTimestamp(now - std::chrono::hours(24) * days) : std::string();
+  };
+  const auto& r = options_.retention;
+  storage::RetentionCutoffs c{FormatTimestamp(now), before(r.audit_days), before(r.notifications_days),
+                              before(r.outbox_days), before(r.expired_tokens_days)};
+  std::lock_guard lock(mu_);
+  return store_->Purge(c);
 }
 
 Status Platform::EndSession(const std::string& id) {

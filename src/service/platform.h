@@ -63,6 +63,13 @@ struct PlatformOptions {
   // How long DataVersion() may answer from memory. Writes through this Platform are seen at once;
   // writes by other processes (the CLI, a second server) within this time.
   std::chrono::milliseconds version_ttl{100};
+  // How long personal data is kept (docs/privacy.md, the processing register); 0 keeps it.
+  struct Retention {
+    int audit_days = 7 * 365;       // the audit log (who changed what)
+    int notifications_days = 365;   // in-app notifications
+    int outbox_days = 30;           // e-mail digests, sent or not
+    int expired_tokens_days = 30;   // API tokens, this long after they expired
+  } retention;
 };
 
 // ---- the programme's money (proposals into rounds, milestones, overview, match-funding) ----
@@ -156,6 +163,9 @@ class Platform {
   // A live API token (its last use is recorded); NotFound when unknown, revoked or expired (a
   // token made before expiry existed expires 90 days after it was made).
   Result<storage::StoredToken> FindToken(const std::string& token);
+  // The retention sweep (docs/privacy.md): removes expired sessions and what is older than
+  // options().retention allows. `weefsel serve` runs it daily, `weefsel retention` once.
+  Result<storage::RetentionCounts> ApplyRetention();
   // Self-registration: a new account with the resident role in `municipality`; rate-limited per
   // address (ResourceExhausted).
   Result<domain::User> Register(domain::User user, const std::string& password, MunicipalityId municipality,

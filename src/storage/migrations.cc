@@ -479,10 +479,12 @@ CREATE INDEX match_pledges_campaign ON match_pledges (campaign_id, id);
 
 // Migration 7: API tokens expire and carry a scope (read: GET only; write: everything the account
 // may do). Tokens made before have no expiry stored; service::Platform gives them one from their
-// creation date.
+// creation date. Indexes for the retention sweep (docs/privacy.md).
 constexpr std::string_view k007 = R"sql(
 ALTER TABLE api_tokens ADD COLUMN expires_at TEXT NOT NULL DEFAULT '';
 ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'write';
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX outbox_day ON outbox (day);
 )sql";
 
 // PostgreSQL has no NOCASE collation: e-mail uniqueness is an index on lower(email).

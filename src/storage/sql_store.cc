@@ -1610,7 +1610,12 @@ Result<StoredSession> SqlStore::GetSession(const std::string& id_hash) {
   return StoredSession{r.Str(0, 0), UserId(r.Int(0, 1)), r.Str(0, 2), r.Str(0, 3), r.Str(0, 4)};
 }
 
-Status SqlStore::TouchSession(const std::string& id_hash, const std::string& last_seen_at) {
+Status SqlStore::TouchSession(const std::string& id_hash, const std::string& last_seen_at,
+                              const std::string& expires_at) {
+  if (!expires_at.empty())
+    return Q("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3",
+             {Text(last_seen_at), Text(expires_at), Text(id_hash)})
+        .status();
   return Q("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", {Text(last_seen_at), Text(id_hash)}).status();
 }
 
@@ -1621,6 +1626,27 @@ Status SqlStore::DeleteSession(const std::string& id_hash) {
 Result<int64_t> SqlStore::DeleteSessionsExpiredBy(const std::string& now) {
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM sessions WHERE expires_at <= $1 RETURNING user_id", {Text(now)}));
   return static_cast<int64_t>(r.size());
+}
+
+Result<RetentionCounts> SqlStore::Purge(const RetentionCutoffs& c) {
+  RetentionCounts out;
+  Status st = Transaction([&]() -> Status {
+    auto count = [&](const std::string& sql, const std::string& cutoff, int64_t& n) -> Status {
+      if (cutoff.empty()) return Status::Ok();
+      WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql + " RETURNING 1", {Text(cutoff)}));
+      n = static_cast<int64_t>(r.size());
+      return Status::Ok();
+    };
+    WEEFSEL_RETURN_IF_ERROR(count("DELETE FROM sessions WHERE expires_at <= $1", c.now, out.sessions));
+    WEEFSEL_RETURN_IF_ERROR(count("DELETE FROM audit_log WHERE at < $1", c.audit_before, out.audit));
+    WEEFSEL_RETURN_IF_ERROR(count("DELETE FROM notifications WHERE at < $1", c.notifications_before, out.notifications));
+    WEEFSEL_RETURN_IF_ERROR(
+        count("DELETE FROM outbox WHERE day < $1", c.outbox_before.substr(0, 10), out.outbox));
+    return count("DELETE FROM api_tokens WHERE expires_at <> '' AND expires_at < $1", c.tokens_expired_before,
+                 out.tokens);
+  });
+  WEEFSEL_RETURN_IF_ERROR(st);
+  return out;
 }
 
 Result<int64_t> SqlStore::Insert(StoredToken& t) {

@@ -85,9 +85,11 @@ class SqlStore final : public Store {
 
   Status PutSession(const StoredSession& s) override;
   Result<StoredSession> GetSession(const std::string& id_hash) override;
-  Status TouchSession(const std::string& id_hash, const std::string& last_seen_at) override;
+  Status TouchSession(const std::string& id_hash, const std::string& last_seen_at,
+                      const std::string& expires_at = "") override;
   Status DeleteSession(const std::string& id_hash) override;
   Result<int64_t> DeleteSessionsExpiredBy(const std::string& now) override;
+  Result<RetentionCounts> Purge(const RetentionCutoffs& c) override;
   Result<int64_t> Insert(StoredToken& t) override;
   Result<StoredToken> GetTokenByHash(const std::string& hash) override;
   Status TouchToken(int64_t id, const std::string& last_used_at) override;

@@ -62,6 +62,19 @@ struct StoredSession {
   std::string created_at, last_seen_at, expires_at;  // ISO 8601 UTC ("2026-11-29T09:38:01Z")
 };
 
+// What the retention sweep removes (docs/privacy.md): everything dated before its cutoff (ISO 8601
+// UTC text; an empty cutoff keeps that kind). Sessions go when they have expired by `now`.
+struct RetentionCutoffs {
+  std::string now;                   // sessions with expires_at <= now
+  std::string audit_before;          // audit_log.at
+  std::string notifications_before;  // notifications.at
+  std::string outbox_before;         // outbox.day (a date; compared on its first 10 characters)
+  std::string tokens_expired_before;  // api_tokens whose stored expiry is before this
+};
+struct RetentionCounts {
+  int64_t sessions = 0, audit = 0, notifications = 0, outbox = 0, tokens = 0;
+};
+
 // An API token, stored by the BLAKE2b hash of the token only.
 struct StoredToken {
   int64_t id = 0;
@@ -266,9 +279,13 @@ class Store {
   // does not change DataVersion(). Deleting a user deletes their sessions and tokens.
   virtual Status PutSession(const StoredSession& s) = 0;                     // AlreadyExists on a taken hash
   virtual Result<StoredSession> GetSession(const std::string& id_hash) = 0;  // NotFound
-  virtual Status TouchSession(const std::string& id_hash, const std::string& last_seen_at) = 0;
+  // Records activity; a non-empty `expires_at` also moves the expiry (sliding sessions).
+  virtual Status TouchSession(const std::string& id_hash, const std::string& last_seen_at,
+                              const std::string& expires_at = "") = 0;
   virtual Status DeleteSession(const std::string& id_hash) = 0;                 // absent: OK
   virtual Result<int64_t> DeleteSessionsExpiredBy(const std::string& now) = 0;  // expires_at <= now; returns count
+  // The retention sweep: deletes what is older than its cutoff, in one transaction; the counts.
+  virtual Result<RetentionCounts> Purge(const RetentionCutoffs& c) = 0;
   virtual Result<int64_t> Insert(StoredToken& t) = 0;                           // assigns t.id
   virtual Result<StoredToken> GetTokenByHash(const std::string& hash) = 0;      // NotFound
   virtual Status TouchToken(int64_t id, const std::string& last_used_at) = 0;
