@@ -377,11 +377,11 @@ TEST(EnginesPerf, DemoCityFabricColdAndCached) {
   service::Platform platform(std::move(store).value(), po);
   http::Api api(platform);
   auto get = [&](const std::string& path, double* seconds) {
-    httplib::Request req;
+    http::Request req;
     req.method = "GET";
     req.path = path;
     req.target = path;
-    httplib::Response res;
+    http::Response res;
     auto t0 = std::chrono::steady_clock::now();
     api.Handle(req, res);
     *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

@@ -126,6 +126,51 @@ TEST_P(HostileInput, EveryAccessLogLineIsOneJsonObject) {
   EXPECT_GE(n, 2);
 }
 
+// Finding 2: a body over the limit was refused with Content-Length but read in full when chunked;
+// a declared Content-Length over the limit must be refused before any body is sent.
+TEST_P(HostileInput, BodiesOverTheLimitAreRefusedChunkedOrNot) {
+  std::string head =
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+      "Content-Type: application/json\r\n";
+  auto start = std::chrono::steady_clock::now();
+  std::string declared = RawRequest(Port(), head + "Content-Length: 100000000\r\n\r\n", "", 5);
+  EXPECT_EQ(RawStatus(declared), 413) << declared;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3)) << "answered without waiting for a body";
+  std::string chunked = head + "Transfer-Encoding: chunked\r\n\r\n";
+  std::string chunk(64 * 1024, 'x');
+  for (int i = 0; i < 32; ++i) chunked += "10000\r\n" + chunk + "\r\n";  // 2 MiB in all
+  chunked += "0\r\n\r\n";
+  std::string r = RawRequest(Port(), chunked, "", 5);
+  EXPECT_EQ(RawStatus(r), 413) << r.substr(0, 300);
+  EXPECT_TRUE(Healthy());
+}
+
+// Finding 10: conflicting or malformed framing headers and a flood of headers are refused with a 4xx.
+TEST_P(HostileInput, AmbiguousFramingAndHeaderFloodsAreRefused) {
+  std::string head =
+      "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+      "Content-Type: application/json\r\n";
+  std::string body = "{\"email\":\"a@b.nl\",\"password\":\"x\"}";
+  std::string n = std::to_string(body.size());
+  for (const std::string& framing : std::vector<std::string>{
+           "Content-Length: " + n + "\r\nContent-Length: 5\r\n",
+           "Content-Length: " + n + "\r\nTransfer-Encoding: chunked\r\n",
+           "Content-Length: +" + n + "\r\n",
+           std::string("Content-Length: -1\r\n"),
+           "Content-Length: 1" + n + "0000000000000000000000\r\n",
+       }) {
+    std::string r = RawRequest(Port(), head + framing + "\r\n" + body);
+    int status = RawStatus(r);
+    EXPECT_TRUE(status == 400 || status == 413) << framing << " -> " << r.substr(0, 200);
+  }
+  std::string flood = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 100000; ++i) flood += "X-A" + std::to_string(i) + ": 1\r\n";
+  flood += "\r\n";
+  int status = RawStatus(RawRequest(Port(), flood, "", 5));
+  EXPECT_TRUE(status == 400 || status == 431) << status;
+  EXPECT_TRUE(Healthy());
+}
+
 // Finding 3: JSON objects with many keys parsed in quadratic time; refused in a linear pass now.
 TEST_P(HostileInput, AnObjectWithThousandsOfKeysIsRefusedAt400) {
   std::string body = "{";

@@ -53,16 +53,7 @@ bool EtagMatches(const std::string& header, const std::string& etag) {
   return false;
 }
 
-std::string CookieValue(const httplib::Request& req, const std::string& name) {
-  for (size_t i = 0; i < req.get_header_value_count("Cookie"); ++i) {
-    for (const auto& part : Split(req.get_header_value("Cookie", i), ';')) {
-      std::string_view t = Trim(part);
-      if (t.size() > name.size() && t.substr(0, name.size()) == name && t[name.size()] == '=')
-        return std::string(t.substr(name.size() + 1));
-    }
-  }
-  return "";
-}
+std::string CookieValue(const Request& req, const std::string& name) { return req.Cookie(name); }
 
 std::string ReasonOf(int status) {
   switch (status) {
@@ -106,43 +97,43 @@ Result<storage::ListQuery> ListQueryOf(const Call& c) {
   storage::ListQuery q;
   q.limit = c.options.default_page_size;
   const auto& req = c.req;
-  if (req.has_param("limit")) {
-    auto v = ParseInt(req.get_param_value("limit"));
+  if (req.HasParam("limit")) {
+    auto v = ParseInt(req.Param("limit"));
     if (!v || *v < 1) return Status::InvalidArgument("limit: must be a positive integer");
     if (*v > c.options.max_page_size)
       return Status::InvalidArgument("limit: at most " + std::to_string(c.options.max_page_size) + " items per page");
     q.limit = *v;
   }
-  if (req.has_param("offset")) {
-    auto v = ParseInt(req.get_param_value("offset"));
+  if (req.HasParam("offset")) {
+    auto v = ParseInt(req.Param("offset"));
     if (!v || *v < 0) return Status::InvalidArgument("offset: must be a non-negative integer");
     q.offset = *v;
   }
-  if (req.has_param("municipality")) {
-    auto v = ParseInt(req.get_param_value("municipality"));
+  if (req.HasParam("municipality")) {
+    auto v = ParseInt(req.Param("municipality"));
     if (!v || *v < 1) return Status::InvalidArgument("municipality: must be a municipality id");
     q.municipality = MunicipalityId(*v);
   }
-  if (req.has_param("kind")) {
-    auto k = domain::ParseActorKind(req.get_param_value("kind"));
+  if (req.HasParam("kind")) {
+    auto k = domain::ParseActorKind(req.Param("kind"));
     if (!k.ok()) return Status::InvalidArgument("kind: " + k.status().message());
     q.kind = *k;
   }
-  if (req.has_param("phase")) {
-    auto p = domain::ParseChallengePhase(req.get_param_value("phase"));
+  if (req.HasParam("phase")) {
+    auto p = domain::ParseChallengePhase(req.Param("phase"));
     if (!p.ok()) return Status::InvalidArgument("phase: " + p.status().message());
     q.phase = *p;
   }
-  if (req.has_param("theme")) {
-    auto t = domain::ParseTheme(req.get_param_value("theme"));
+  if (req.HasParam("theme")) {
+    auto t = domain::ParseTheme(req.Param("theme"));
     if (!t.ok()) return Status::InvalidArgument("theme: " + t.status().message());
     q.theme = *t;
   }
-  if (req.has_param("q")) {
-    q.search = req.get_param_value("q");
+  if (req.HasParam("q")) {
+    q.search = req.Param("q");
     if (q.search.size() > 200) return Status::InvalidArgument("q: at most 200 characters");
   }
-  if (req.has_param("sort")) q.order_by = req.get_param_value("sort");
+  if (req.HasParam("sort")) q.order_by = req.Param("sort");
   return q;
 }
 
@@ -151,7 +142,7 @@ std::string NextLink(const Call& c, const storage::ListQuery& q) {
   bool first = true;
   for (const auto& [k, v] : c.req.params) {
     if (k == "offset" || k == "limit") continue;
-    link += (first ? "" : "&") + k + "=" + httplib::detail::encode_query_param(v);
+    link += (first ? "" : "&") + k + "=" + EncodeQueryParam(v);
     first = false;
   }
   link += (first ? "" : "&") + std::string("limit=") + std::to_string(q.limit) +
@@ -296,7 +287,7 @@ void Api::BuildRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(Principal who, P.PrincipalOf(s.user));
          Reply r = Ok({{"user", ToJson(who)}, {"csrf_token", s.csrf}});
          std::string cookie = std::string(kSessionCookie) + "=" + s.id + "; Path=/; HttpOnly; SameSite=Lax";
-         if (options_.secure_cookies || c.req.get_header_value("X-Forwarded-Proto") == "https") cookie += "; Secure";
+         if (options_.secure_cookies || c.req.Header("X-Forwarded-Proto") == "https") cookie += "; Secure";
          r.headers.emplace_back("Set-Cookie", cookie);
          return r;
        }});
@@ -826,9 +817,9 @@ void Api::BuildRoutes() {
          int64_t from = 0, to = 0;
          using Param = std::pair<const char*, int64_t*>;
          for (auto [name, out] : {Param{"from", &from}, Param{"to", &to}}) {
-           if (!c.req.has_param(name))
+           if (!c.req.HasParam(name))
              return Status::InvalidArgument(std::string(name) + ": required (a version number)");
-           auto v = ParseId(c.req.get_param_value(name));
+           auto v = ParseId(c.req.Param(name));
            if (!v || *v > 100000)
              return Status::InvalidArgument(std::string(name) + ": must be a version number (1, 2, ...)");
            *out = *v;
@@ -1020,11 +1011,11 @@ void Api::BuildRoutes() {
        false,
        {"entity", "id"},
        [&P](Call& c) -> Result<Reply> {
-         if (!c.req.has_param("entity")) return Status::InvalidArgument("entity: required");
-         if (!c.req.has_param("id")) return Status::InvalidArgument("id: required");
-         auto id = ParseInt(c.req.get_param_value("id"));
+         if (!c.req.HasParam("entity")) return Status::InvalidArgument("entity: required");
+         if (!c.req.HasParam("id")) return Status::InvalidArgument("id: required");
+         auto id = ParseInt(c.req.Param("id"));
          if (!id || *id < 1) return Status::InvalidArgument("id: must be a positive id");
-         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.AuditOf(c.who, c.req.get_param_value("entity"), *id));
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.AuditOf(c.who, c.req.Param("entity"), *id));
          Json items = Json::array();
          for (const auto& e : rows) items.push_back(ToJson(e));
          return Ok({{"items", std::move(items)}});
@@ -1401,7 +1392,7 @@ const Route* Api::Match(const std::string& method, const std::string& path, std:
   return found;
 }
 
-void Api::Problem(httplib::Response& res, const Status& s, const std::string& instance, int http_status) {
+void Api::Problem(Response& res, const Status& s, const std::string& instance, int http_status) {
   int status = http_status ? http_status : HttpStatusFor(s.code());
   std::string slug(StatusCodeName(s.code()));
   std::replace(slug.begin(), slug.end(), ' ', '-');
@@ -1414,17 +1405,17 @@ void Api::Problem(httplib::Response& res, const Status& s, const std::string& in
   if (!field.empty()) p["field"] = field;
   res.status = status;
   // Input echoed in a message may be invalid UTF-8: replace it rather than throw (a 500).
-  res.set_content(p.dump(-1, ' ', false, Json::error_handler_t::replace), "application/problem+json");
+  res.SetContent(p.dump(-1, ' ', false, Json::error_handler_t::replace), "application/problem+json");
 }
 
-void Api::Handle(const httplib::Request& req, httplib::Response& res) {
+void Api::Handle(const Request& req, Response& res) {
   std::vector<std::string> raw_params;
   std::string allow;
-  // HEAD is answered as GET (cpp-httplib drops the body).
+  // HEAD is answered as GET (the server drops the body).
   const Route* route = Match(req.method == "HEAD" ? "GET" : req.method, req.path, raw_params, allow);
   if (!route) {
     if (!allow.empty()) {
-      res.set_header("Allow", allow);
+      res.SetHeader("Allow", allow);
       Problem(res, Status::InvalidArgument("method: " + req.method + " is not allowed here (allowed: " + allow + ")"),
               req.path, 405);
     } else {
@@ -1441,7 +1432,7 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
     if (!v) return Problem(res, Status::NotFound("path: '" + raw_params[i] + "' is not an id"), req.path);
     call.ids.push_back(*v);
   }
-  if (route->has_body && !StartsWith(req.get_header_value("Content-Type"), "application/json"))
+  if (route->has_body && !StartsWith(req.Header("Content-Type"), "application/json"))
     return Problem(res, Status::InvalidArgument("Content-Type: send application/json"), req.path, 415);
   for (const auto& [k, v] : req.params) {
     if (std::find(route->query.begin(), route->query.end(), k) == route->query.end())
@@ -1459,21 +1450,21 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
     if (!v.ok()) return fail(v.status());
     version = *v;
     if (auto hit = cache_.Get(req.target, version)) {
-      res.set_header("ETag", hit->etag);
-      res.set_header("Cache-Control", "no-cache");
-      if (EtagMatches(req.get_header_value("If-None-Match"), hit->etag)) {
+      res.SetHeader("ETag", hit->etag);
+      res.SetHeader("Cache-Control", "no-cache");
+      if (EtagMatches(req.Header("If-None-Match"), hit->etag)) {
         res.status = 304;
         return;
       }
       res.status = 200;
-      res.set_content(hit->body, "application/json");
+      res.SetContent(hit->body, "application/json");
       return;
     }
   }
 
   // Who is calling: an API token, or a session cookie (then CSRF on state-changing requests).
   bool reads = req.method == "GET" || req.method == "HEAD";
-  std::string auth = req.get_header_value("Authorization");
+  std::string auth = req.Header("Authorization");
   UserId user;
   std::string token_scope;
   if (!auth.empty()) {
@@ -1493,7 +1484,7 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
     if (!session.ok() && session.status().code() != StatusCode::kNotFound) return fail(session.status());
     if (session.ok()) call.session = std::move(session).value();
     if (call.session) {
-      if (!reads && req.get_header_value("X-CSRF-Token") != call.session->csrf)
+      if (!reads && req.Header("X-CSRF-Token") != call.session->csrf)
         return fail(Status::PermissionDenied("X-CSRF-Token: missing or wrong CSRF token for this session"));
       user = call.session->user;
     }
@@ -1508,7 +1499,7 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
   }
 
   if (route->has_body) {
-    std::string ct = req.get_header_value("Content-Type");
+    std::string ct = req.Header("Content-Type");
     if (!StartsWith(ct, "application/json"))
       return Problem(res, Status::InvalidArgument("Content-Type: send application/json"), req.path, 415);
     auto body = ParseObject(req.body);
@@ -1526,24 +1517,24 @@ void Api::Handle(const httplib::Request& req, httplib::Response& res) {
   }
   if (!reply.ok()) return fail(reply.status());
   Reply& r = *reply;
-  for (const auto& [k, v] : r.headers) res.set_header(k, v);
+  for (const auto& [k, v] : r.headers) res.SetHeader(k, v);
   res.status = r.status;
   if (r.status == 204) return;
   // Stored text may hold invalid UTF-8 (an import, an old row): replace it rather than throw.
   std::string body = r.raw.empty() ? r.json.dump(-1, ' ', false, Json::error_handler_t::replace) : std::move(r.raw);
   if (reads && r.status == 200) {
     std::string etag = ETagOf(body);
-    res.set_header("ETag", etag);
-    res.set_header("Cache-Control", route->cached ? "no-cache" : "private, no-cache");
+    res.SetHeader("ETag", etag);
+    res.SetHeader("Cache-Control", route->cached ? "no-cache" : "private, no-cache");
     if (route->cached) {
       cache_.Put(req.target, std::make_shared<const ResponseCache::Entry>(ResponseCache::Entry{version, body, etag}));
     }
-    if (EtagMatches(req.get_header_value("If-None-Match"), etag)) {
+    if (EtagMatches(req.Header("If-None-Match"), etag)) {
       res.status = 304;
       return;
     }
   }
-  res.set_content(body, r.content_type);
+  res.SetContent(body, r.content_type);
 }
 
 }  // namespace weefsel::http

@@ -15,7 +15,7 @@
 // Platform is thread-safe). The Api must outlive the server that calls it.
 #pragma once
 
-#include <httplib.h>
+#include "http/message.h"
 
 #include <atomic>
 #include <functional>
@@ -72,9 +72,9 @@ class Api {
   // The OpenAPI 3.1 document, generated from routes().
   Json OpenApi() const;
   // Runs the whole pipeline for one request.
-  void Handle(const httplib::Request& req, httplib::Response& res);
+  void Handle(const Request& req, Response& res);
   // Writes an RFC 9457 problem for `s` into `res`.
-  static void Problem(httplib::Response& res, const Status& s, const std::string& instance, int http_status = 0);
+  static void Problem(Response& res, const Status& s, const std::string& instance, int http_status = 0);
 
  private:
   void Add(Route r);

@@ -24,8 +24,8 @@ Reply Ok(Json j) {
 Json Num(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
 Result<int> IntParam(const Call& c, const char* name, int fallback, int lo, int hi) {
-  if (!c.req.has_param(name)) return fallback;
-  auto v = ParseInt(c.req.get_param_value(name));
+  if (!c.req.HasParam(name)) return fallback;
+  auto v = ParseInt(c.req.Param(name));
   if (!v || *v < lo || *v > hi)
     return Status::InvalidArgument(std::string(name) + ": must be an integer from " + std::to_string(lo) + " to " +
                                    std::to_string(hi));

@@ -23,8 +23,8 @@ Reply Ok(Json j, int status = 200) {
 }
 
 Result<int64_t> PageParam(const Call& c, const char* name, int64_t fallback, int64_t lo, int64_t hi) {
-  if (!c.req.has_param(name)) return fallback;
-  auto v = ParseInt(c.req.get_param_value(name));
+  if (!c.req.HasParam(name)) return fallback;
+  auto v = ParseInt(c.req.Param(name));
   if (!v || *v < lo || *v > hi)
     return Status::InvalidArgument(std::string(name) + ": must be an integer from " + std::to_string(lo) + " to " +
                                    std::to_string(hi));
@@ -239,8 +239,8 @@ void Api::BuildSelfRoutes() {
        false,
        {"path"},
        [feed](Call& c) -> Result<Reply> {
-         if (!c.req.has_param("path")) return Status::InvalidArgument("path: name a file of datapackage.json");
-         std::string path = c.req.get_param_value("path");
+         if (!c.req.HasParam("path")) return Status::InvalidArgument("path: name a file of datapackage.json");
+         std::string path = c.req.Param("path");
          bool plain = !path.empty() && path.size() <= 200 && std::all_of(path.begin(), path.end(), [](char ch) {
            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-' || ch == '/';
          });
