@@ -16,7 +16,7 @@ namespace {
 struct ServeOptions {
   std::string db = "weefsel.db";
   std::string listen = "127.0.0.1:8080";
-  int threads = 64;
+  int threads = 16;
   bool no_access_log = false;
   bool demo_accounts = false;
   bool secure_cookies = false;
@@ -92,7 +92,7 @@ void RegisterServeCommands(CLI::App& app) {
   auto* serve = app.add_subcommand("serve", "Serve the JSON API (/api/v1) over HTTP");
   serve->add_option("--db", o.db, "SQLite file or postgres://... URL")->capture_default_str();
   serve->add_option("--listen", o.listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
-  serve->add_option("--threads", o.threads, "worker threads (each open keep-alive connection holds one)")
+  serve->add_option("--threads", o.threads, "worker threads running request handlers (connections cost no thread)")
       ->capture_default_str();
   serve->add_flag("--no-access-log", o.no_access_log, "do not write an access log line per request");
   serve->add_flag("--demo-accounts", o.demo_accounts,

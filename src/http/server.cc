@@ -133,7 +133,7 @@ bhttp::response<bhttp::string_body> ToBeast(Response&& res, bool head, unsigned 
     out.body() = std::move(res.body);
     out.prepare_payload();
   } else if (res.status == 304) {
-    // No body follows; some clients (cpp-httplib's among them) wait for one unless told.
+    // No body follows; some HTTP client libraries wait for one unless told.
     out.set(bhttp::field::content_length, "0");
   }
   out.keep_alive(keep_alive);
