@@ -78,9 +78,21 @@ class Api {
 
  private:
   void Add(Route r);
-  void BuildRoutes();
-  void BuildEngineRoutes();  // api_engines.cc: fund results, fabric, coalition suggestions
-  void BuildSelfRoutes();    // api_self.cc: notifications, settings, own data, account deletion, open data
+  void BuildRoutes();  // api.cc: every slice below, in order
+  // One per slice, each in http/routes/<slice>_routes.cc.
+  void BuildOperationRoutes();  // health, readiness, the OpenAPI document
+  void BuildAccountRoutes();    // sessions, registration, tokens, users and roles
+  void BuildMunicipalityRoutes();
+  void BuildActorRoutes();      // actors and ties
+  void BuildChallengeRoutes();  // challenges and their matches
+  void BuildCoalitionRoutes();
+  void BuildProposalRoutes();  // proposals, versions, comments, supports
+  void BuildRoundRoutes();     // rounds and ballots
+  void BuildAuditRoutes();
+  void BuildExperimentRoutes();
+  void BuildMoneyRoutes();   // the programme's money, milestones, match-funding
+  void BuildEngineRoutes();  // fund results, fabric, coalition suggestions
+  void BuildSelfRoutes();    // notifications, settings, own data, account deletion, open data
   const Route* Match(const std::string& method, const std::string& path, std::vector<std::string>& params,
                      std::string& allow) const;
 

@@ -1,0 +1,64 @@
+// http/routes/audit_routes.cc: the audit routes of the API (see http/api.h for the table).
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include "base/strings.h"
+#include "http/api.h"
+#include "http/call.h"
+#include "http/routes/route_kit.h"
+#include "match/match_json.h"
+
+namespace weefsel::http {
+
+using namespace kit;  // NOLINT(google-build-using-namespace): the routes' shared vocabulary
+
+void Api::BuildAuditRoutes() {
+  service::Platform& P = platform_;
+  // The audit log.
+  Add({"GET",
+       "/api/v1/audit",
+       "audit",
+       "Every change of one entity: who, when, action, before and after (officers of its municipality, admins)",
+       true,
+       false,
+       false,
+       {"entity", "id"},
+       [&P](Call& c) -> Result<Reply> {
+         if (!c.req.HasParam("entity")) return Status::InvalidArgument("entity: required");
+         if (!c.req.HasParam("id")) return Status::InvalidArgument("id: required");
+         auto id = ParseInt(c.req.Param("id"));
+         if (!id || *id < 1) return Status::InvalidArgument("id: must be a positive id");
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.AuditOf(c.who, c.req.Param("entity"), *id));
+         Json items = Json::array();
+         for (const auto& e : rows) items.push_back(ToJson(e));
+         return Ok({{"items", std::move(items)}});
+       }});
+  Add({"PUT",
+       "/api/v1/rounds/{id}/ballot",
+       "rounds",
+       "Cast or replace your ballot while voting is open (residents)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto entries, DecodeBallot(c.body));
+         WEEFSEL_ASSIGN_OR_RETURN(auto b, P.CastBallot(c.who, c.Path<RoundTag>(0), entries));
+         return Ok(ToJson(b));
+       }});
+  Add({"GET",
+       "/api/v1/rounds/{id}/ballot",
+       "rounds",
+       "Your own ballot in a round",
+       true,
+       false,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto b, P.OwnBallot(c.who, c.Path<RoundTag>(0)));
+         return Ok(ToJson(b));
+       }});
+}
+
+}  // namespace weefsel::http

@@ -1,0 +1,154 @@
+// http/routes/proposals_routes.cc: the proposals routes of the API (see http/api.h for the table).
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include "base/strings.h"
+#include "http/api.h"
+#include "http/call.h"
+#include "http/routes/route_kit.h"
+#include "match/match_json.h"
+
+namespace weefsel::http {
+
+using namespace kit;  // NOLINT(google-build-using-namespace): the routes' shared vocabulary
+
+void Api::BuildProposalRoutes() {
+  service::Platform& P = platform_;
+  // Proposals.
+  Add({"GET", "/api/v1/challenges/{id}/proposals", "proposals", "The proposals for a challenge", false, false, true,
+       kPage, [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.ProposalsOf(c.Path<ChallengeTag>(0)));
+         return MemoryPage(c, q, rows);
+       }});
+  Add({"POST",
+       "/api/v1/coalitions/{id}/proposals",
+       "proposals",
+       "Write a proposal (members of the coalition's actors)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         domain::ProposalVersion v;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, v));
+         WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateProposal(c.who, c.Path<CoalitionTag>(0), v));
+         return Ok(ToJson(made), 201);
+       }});
+  Add({"GET",
+       "/api/v1/proposals/{id}",
+       "proposals",
+       "A proposal with all its versions",
+       false,
+       false,
+       true,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetProposal(c.Path<ProposalTag>(0)));
+         return Ok(ToJson(x));
+       }});
+  Add({"GET",
+       "/api/v1/proposals/{id}/diff",
+       "proposals",
+       "A line diff between two versions of a proposal (from, to: version numbers)",
+       false,
+       false,
+       true,
+       {"from", "to"},
+       [&P](Call& c) -> Result<Reply> {
+         int64_t from = 0, to = 0;
+         using Param = std::pair<const char*, int64_t*>;
+         for (auto [name, out] : {Param{"from", &from}, Param{"to", &to}}) {
+           if (!c.req.HasParam(name))
+             return Status::InvalidArgument(std::string(name) + ": required (a version number)");
+           auto v = ParseId(c.req.Param(name));
+           if (!v || *v > 100000)
+             return Status::InvalidArgument(std::string(name) + ": must be a version number (1, 2, ...)");
+           *out = *v;
+         }
+         WEEFSEL_ASSIGN_OR_RETURN(auto diff,
+                                  P.DiffVersions(c.Path<ProposalTag>(0), static_cast<int>(from), static_cast<int>(to)));
+         Json items = Json::array();
+         int added = 0, removed = 0;
+         for (const auto& l : diff.lines) {
+           items.push_back({{"op", std::string(1, l.op)}, {"text", l.text}});
+           added += l.op == '+';
+           removed += l.op == '-';
+         }
+         return Ok({{"proposal", c.ids.at(0)},
+                    {"from", from},
+                    {"to", to},
+                    {"added", added},
+                    {"removed", removed},
+                    {"minimal", diff.minimal},
+                    {"lines", std::move(items)}});
+       }});
+  Add({"POST",
+       "/api/v1/proposals/{id}/versions",
+       "proposals",
+       "Add a new version (members of the coalition's actors)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         domain::ProposalVersion v;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, v));
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddVersion(c.who, c.Path<ProposalTag>(0), v));
+         return Ok(ToJson(x), 201);
+       }});
+  Add({"POST",
+       "/api/v1/proposals/{id}/status",
+       "proposals",
+       "Submit (coalition) or decide on (officers) a proposal",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(std::string status, StringOfBody(c.body, "status", 20));
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.SetProposalStatus(c.who, c.Path<ProposalTag>(0), status));
+         return Ok(ToJson(x));
+       }});
+  Add({"GET", "/api/v1/proposals/{id}/comments", "proposals", "The comments on a proposal", false, false, false, kPage,
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.CommentsOf(c.Path<ProposalTag>(0)));
+         return MemoryPage(c, q, rows);
+       }});
+  Add({"POST",
+       "/api/v1/proposals/{id}/comments",
+       "proposals",
+       "Comment on a proposal, or reply to a comment with parent (any signed-in user)",
+       true,
+       true,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         Fields f(c.body, "comment");
+         std::string text;
+         int64_t parent = 0;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("text", text, 5000));
+         if (!f.Has("text")) return f.Error("text", "required");
+         if (f.Has("parent") && !f.At("parent").is_null()) WEEFSEL_RETURN_IF_ERROR(f.Int("parent", parent));
+         if (parent < 0) return f.Error("parent", "must be the id of a comment on this proposal");
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddComment(c.who, c.Path<ProposalTag>(0), text, parent));
+         return Ok(ToJson(x), 201);
+       }});
+  Add({"POST",
+       "/api/v1/proposals/{id}/supports",
+       "proposals",
+       "Support a proposal (residents of its municipality, once)",
+       true,
+       false,
+       false,
+       {},
+       [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.Support(c.who, c.Path<ProposalTag>(0)));
+         return Ok(ToJson(x), 201);
+       }});
+}
+
+}  // namespace weefsel::http
