@@ -734,8 +734,10 @@ TEST_P(StoreContract, SessionsAreKeptByHashAndDoNotTouchTheDataVersion) {
 // The retention sweep of docs/privacy.md: each kind goes when it is past its cutoff, and only then.
 TEST_P(StoreContract, RetentionPurgesWhatIsPastItsCutoffAndNothingElse) {
   UserId u = AddUser("anne@example.nl");
-  ASSERT_TRUE(store_->PutSession({"old", u, "2026-01-01T10:00:00Z", "2026-01-01T10:00:00Z", "2026-01-01T18:00:00Z"}).ok());
-  ASSERT_TRUE(store_->PutSession({"live", u, "2026-11-29T10:00:00Z", "2026-11-29T10:00:00Z", "2026-11-29T18:00:00Z"}).ok());
+  ASSERT_TRUE(
+      store_->PutSession({"old", u, "2026-01-01T10:00:00Z", "2026-01-01T10:00:00Z", "2026-01-01T18:00:00Z"}).ok());
+  ASSERT_TRUE(
+      store_->PutSession({"live", u, "2026-11-29T10:00:00Z", "2026-11-29T10:00:00Z", "2026-11-29T18:00:00Z"}).ok());
   // A touch with an expiry slides the session.
   ASSERT_TRUE(store_->TouchSession("live", "2026-11-29T17:00:00Z", "2026-11-30T01:00:00Z").ok());
   EXPECT_EQ(store_->GetSession("live")->expires_at, "2026-11-30T01:00:00Z");

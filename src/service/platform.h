@@ -65,10 +65,10 @@ struct PlatformOptions {
   std::chrono::milliseconds version_ttl{100};
   // How long personal data is kept (docs/privacy.md, the processing register); 0 keeps it.
   struct Retention {
-    int audit_days = 7 * 365;       // the audit log (who changed what)
-    int notifications_days = 365;   // in-app notifications
-    int outbox_days = 30;           // e-mail digests, sent or not
-    int expired_tokens_days = 30;   // API tokens, this long after they expired
+    int audit_days = 7 * 365;      // the audit log (who changed what)
+    int notifications_days = 365;  // in-app notifications
+    int outbox_days = 30;          // e-mail digests, sent or not
+    int expired_tokens_days = 30;  // API tokens, this long after they expired
   } retention;
 };
 

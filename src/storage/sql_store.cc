@@ -1639,9 +1639,9 @@ Result<RetentionCounts> SqlStore::Purge(const RetentionCutoffs& c) {
     };
     WEEFSEL_RETURN_IF_ERROR(count("DELETE FROM sessions WHERE expires_at <= $1", c.now, out.sessions));
     WEEFSEL_RETURN_IF_ERROR(count("DELETE FROM audit_log WHERE at < $1", c.audit_before, out.audit));
-    WEEFSEL_RETURN_IF_ERROR(count("DELETE FROM notifications WHERE at < $1", c.notifications_before, out.notifications));
     WEEFSEL_RETURN_IF_ERROR(
-        count("DELETE FROM outbox WHERE day < $1", c.outbox_before.substr(0, 10), out.outbox));
+        count("DELETE FROM notifications WHERE at < $1", c.notifications_before, out.notifications));
+    WEEFSEL_RETURN_IF_ERROR(count("DELETE FROM outbox WHERE day < $1", c.outbox_before.substr(0, 10), out.outbox));
     return count("DELETE FROM api_tokens WHERE expires_at <> '' AND expires_at < $1", c.tokens_expired_before,
                  out.tokens);
   });

@@ -65,10 +65,10 @@ struct StoredSession {
 // What the retention sweep removes (docs/privacy.md): everything dated before its cutoff (ISO 8601
 // UTC text; an empty cutoff keeps that kind). Sessions go when they have expired by `now`.
 struct RetentionCutoffs {
-  std::string now;                   // sessions with expires_at <= now
-  std::string audit_before;          // audit_log.at
-  std::string notifications_before;  // notifications.at
-  std::string outbox_before;         // outbox.day (a date; compared on its first 10 characters)
+  std::string now;                    // sessions with expires_at <= now
+  std::string audit_before;           // audit_log.at
+  std::string notifications_before;   // notifications.at
+  std::string outbox_before;          // outbox.day (a date; compared on its first 10 characters)
   std::string tokens_expired_before;  // api_tokens whose stored expiry is before this
 };
 struct RetentionCounts {
@@ -286,8 +286,8 @@ class Store {
   virtual Result<int64_t> DeleteSessionsExpiredBy(const std::string& now) = 0;  // expires_at <= now; returns count
   // The retention sweep: deletes what is older than its cutoff, in one transaction; the counts.
   virtual Result<RetentionCounts> Purge(const RetentionCutoffs& c) = 0;
-  virtual Result<int64_t> Insert(StoredToken& t) = 0;                           // assigns t.id
-  virtual Result<StoredToken> GetTokenByHash(const std::string& hash) = 0;      // NotFound
+  virtual Result<int64_t> Insert(StoredToken& t) = 0;                       // assigns t.id
+  virtual Result<StoredToken> GetTokenByHash(const std::string& hash) = 0;  // NotFound
   virtual Status TouchToken(int64_t id, const std::string& last_used_at) = 0;
   virtual Result<std::vector<StoredToken>> TokensOf(UserId user) = 0;  // oldest first
   virtual Status DeleteToken(int64_t id) = 0;                          // NotFound
