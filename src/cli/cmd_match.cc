@@ -12,6 +12,7 @@
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "coalition/coalition.h"
+#include "coalition/pool.h"
 #include "coalition/teams.h"
 #include "match/cordis.h"
 #include "match/match_json.h"
@@ -70,9 +71,7 @@ Result<Loaded> Load(const MatchOptions& o) {
   for (const auto& c : challenges) {
     if (c.id == l.challenge.id) continue;
     WEEFSEL_ASSIGN_OR_RETURN(auto coalitions, l.store->CoalitionsOf(c.id));
-    for (const auto& co : coalitions)
-      for (const auto& m : co.members)
-        if (m.status != domain::MemberStatus::kDeclined) past.push_back({m.actor, c.title + " " + c.text});
+    for (auto& w : match::PastWorkFromCoalitions(c, coalitions)) past.push_back(std::move(w));
   }
   match::Neighbours nb;
   if (!o.neighbours.empty()) {
@@ -134,41 +133,37 @@ Result<domain::SectorMix> ParseMix(const std::string& s) {
 int RunCoalition(const MatchOptions& o) {
   auto l = Load(o);
   if (!l.ok()) return Fail(l.status());
-  const domain::Challenge& ch = l->challenge;
-  auto ranked = l->matcher->Rank(ch, {.limit = o.candidates, .diversity = 0.1});
-  if (!ranked.ok()) return Fail(ranked.status());
-  // Candidates: the best-ranked actors, the owner (as lead) and, for every capability, its best holders.
-  const match::Matcher& mt = *l->matcher;
-  std::vector<coalition::Candidate> cands;
-  std::vector<int> nodes;
-  std::unordered_set<int64_t> seen;
-  auto add = [&](ActorId id, double relevance) {
-    if (!seen.insert(id.value()).second) return;
-    auto i = mt.IndexOf(id);
-    if (!i) return;
-    const domain::Actor& a = mt.actors()[*i];
-    coalition::Candidate c{a.id, a.name, domain::SectorOf(a.kind), {}, relevance};
-    for (const auto& cap : a.capabilities) c.capabilities.push_back(domain::NormalizeCapability(cap));
-    cands.push_back(std::move(c));
-    auto node = mt.fabric().IndexOf(a.id);
-    nodes.push_back(node ? *node : -1);
-  };
-  std::optional<int> lead;
-  if (ch.owner.valid()) {
-    add(ch.owner, 0);
-    lead = 0;
+  domain::Challenge ch = l->challenge;
+  if (!o.mix.empty()) {
+    auto mix = ParseMix(o.mix);
+    if (!mix.ok()) return Fail(mix.status());
+    ch.sector_mix = *mix;
   }
-  for (const auto& m : *ranked) add(m.actor, m.score);
+  const match::Matcher& mt = *l->matcher;
+  auto ranked = mt.Rank(ch, {.limit = static_cast<int>(mt.actors().size()), .diversity = 0.1});
+  if (!ranked.ok()) return Fail(ranked.status());
+  // Candidates: the same pool as the server's (coalition/pool.h): local first, the owner as lead.
+  std::vector<coalition::RankedActor> order;
+  for (const auto& m : *ranked) order.push_back({m.actor, m.score});
+  coalition::Pool pool = coalition::PoolCandidates(ch, order,
+                                                   [&](ActorId id) -> const domain::Actor* {
+                                                     auto i = mt.IndexOf(id);
+                                                     return i ? &mt.actors()[*i] : nullptr;
+                                                   },
+                                                   {.best = o.candidates});
+  const std::vector<coalition::Candidate>& cands = pool.candidates;
+  const std::optional<int> lead = pool.lead;
+  std::vector<int> nodes;
+  for (const auto& c : cands) {
+    auto node = mt.fabric().IndexOf(c.actor);
+    nodes.push_back(node ? *node : -1);
+  }
+  for (const auto& s : pool.shortfall) std::cerr << "note: " << s << "\n";
   coalition::FabricDistances dist(mt.fabric(), nodes);
   coalition::Rules rules;
   for (const auto& need : ch.capabilities)
     rules.needs.push_back({domain::NormalizeCapability(need.capability), need.weight});
   rules.mix = ch.sector_mix;
-  if (!o.mix.empty()) {
-    auto mix = ParseMix(o.mix);
-    if (!mix.ok()) return Fail(mix.status());
-    rules.mix = *mix;
-  }
   rules.max_size = o.size > 0 ? o.size : ch.max_coalition_size;
   rules.lead = lead;
   rules.relevance_weight = 1.0;

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "base/strings.h"
+#include "coalition/pool.h"
 #include "domain/vocabulary.h"
 #include "fund/pabulib.h"
 #include "service/open_data.h"
@@ -269,57 +270,34 @@ Result<std::shared_ptr<const Suggestions>> CoalitionService::Suggest(const Princ
 
   auto out = std::make_shared<Suggestions>();
   out->challenge = ch;
-  std::unordered_set<int64_t> seen;
-  auto add = [&](ActorId aid, double relevance) {
-    if (!seen.insert(aid.value()).second) return;
-    auto i = mt.IndexOf(aid);
-    if (!i) return;
-    const domain::Actor& a = mt.actors()[*i];
-    coalition::Candidate c{a.id, a.name, domain::SectorOf(a.kind), {}, relevance};
-    for (const auto& cap : a.capabilities) c.capabilities.push_back(domain::NormalizeCapability(cap));
-    out->candidates.push_back(std::move(c));
-    auto node = mt.fabric().IndexOf(a.id);
+  // The pool: local first (coalition/pool.h); outsiders only where the locals fall short.
+  std::vector<coalition::RankedActor> order;
+  order.reserve(ranked.size());
+  for (const auto& m : ranked) order.push_back({m.actor, m.score});
+  coalition::Pool pool = coalition::PoolCandidates(ch, order,
+                                                   [&](ActorId id) -> const domain::Actor* {
+                                                     auto i = mt.IndexOf(id);
+                                                     return i ? &mt.actors()[*i] : nullptr;
+                                                   },
+                                                   {.best = req.candidates});
+  out->candidates = std::move(pool.candidates);
+  out->shortfall = std::move(pool.shortfall);
+  for (const auto& c : out->candidates) {
+    auto node = mt.fabric().IndexOf(c.actor);
     out->nodes.push_back(node ? *node : -1);
-  };
-  std::optional<int> lead;
-  if (ch.owner.valid()) {
-    add(ch.owner, 0);
-    if (!out->candidates.empty()) lead = 0;
   }
-  for (size_t i = 0; i < ranked.size() && static_cast<int>(i) < req.candidates; ++i)
-    add(ranked[i].actor, ranked[i].score);
   coalition::Rules& rules = out->rules;
   for (const auto& need : ch.capabilities)
     rules.needs.push_back({domain::NormalizeCapability(need.capability), need.weight});
   rules.mix = ch.sector_mix;
   rules.max_size = req.max_size > 0 ? req.max_size : ch.max_coalition_size;
-  rules.lead = lead;
+  rules.lead = pool.lead;
   rules.relevance_weight = 1.0;
   rules.unreachable_distance = 10.0;
-  // Beyond the best-ranked: the three best holders of every needed capability and the best actors
-  // of every sector the mix asks for, so that a requirement fails only when the platform cannot
-  // meet it at all.
-  for (const auto& need : rules.needs) {
-    int got = 0;
-    for (const auto& m : ranked) {
-      if (got >= 3) break;
-      auto i = mt.IndexOf(m.actor);
-      if (!i) continue;
-      const auto& caps = mt.actors()[*i].capabilities;
-      if (std::any_of(caps.begin(), caps.end(),
-                      [&](const std::string& c) { return domain::NormalizeCapability(c) == need.capability; })) {
-        add(m.actor, m.score);
-        ++got;
-      }
-    }
-  }
-  for (auto [sector, count] : rules.mix) {
-    int got = 0;
-    for (const auto& m : ranked)
-      if (m.sector == sector && got < count + 2) {
-        add(m.actor, m.score);
-        ++got;
-      }
+  for (const auto& c : out->candidates) {
+    if (!c.municipality.valid() || out->municipality_names.count(c.municipality.value())) continue;
+    auto m = platform_.GetMunicipality(c.municipality);
+    if (m.ok()) out->municipality_names[c.municipality.value()] = m->name;
   }
 
   // What cannot be met, requirement by requirement.

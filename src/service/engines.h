@@ -136,6 +136,10 @@ struct Suggestions {
   std::vector<std::string> explanations;  // coalition::Explain per team
   // Direct ties inside each team: (candidate a, candidate b, strength).
   std::vector<std::vector<std::tuple<int, int, double>>> ties;
+  // What the challenge's own municipality lacks (coalition::Pool::shortfall), and the names of the
+  // municipalities (by id) for showing each member's city.
+  std::vector<std::string> shortfall;
+  std::map<int64_t, std::string> municipality_names;
 };
 
 // The unmet requirement of an impossible request (for a 422 answer).

@@ -15,9 +15,8 @@ Result<std::shared_ptr<const match::Matcher>> MatchService::Snapshot() {
     WEEFSEL_ASSIGN_OR_RETURN(auto challenges, store.ListChallenges());
     for (const auto& c : challenges) {
       WEEFSEL_ASSIGN_OR_RETURN(auto coalitions, store.CoalitionsOf(c.id));
-      for (const auto& co : coalitions)
-        for (const auto& m : co.members)
-          if (m.status != domain::MemberStatus::kDeclined) past.push_back({m.actor, c.title + " " + c.text});
+      // Only formed coalitions are track record; Rank leaves out those of the challenge it ranks.
+      for (auto& w : match::PastWorkFromCoalitions(c, coalitions)) past.push_back(std::move(w));
     }
     return Status::Ok();
   }));

@@ -288,12 +288,18 @@ Json SuggestionsJson(const service::Suggestions& s) {
       for (const auto& [cap, who] : t.covers)
         if (who == m) covers.push_back(cap);
       const auto& c = cands[static_cast<size_t>(m)];
+      auto city = s.municipality_names.find(c.municipality.value());
       members.push_back({{"actor", c.actor.value()},
                          {"name", c.name},
                          {"sector", std::string(domain::SectorCode(c.sector))},
                          {"covers", covers},
                          {"lead", s.rules.lead && *s.rules.lead == m},
-                         {"relevance", c.relevance}});
+                         {"relevance", c.relevance},
+                         {"municipality", c.municipality.valid() ? Json(c.municipality.value()) : Json(nullptr)},
+                         {"municipality_name", city != s.municipality_names.end() ? Json(city->second) : Json(nullptr)},
+                         {"area", c.area},
+                         {"local", c.why.empty()},
+                         {"why", c.why}});
     }
     Json covers = Json::array();
     for (const auto& [cap, who] : t.covers)
@@ -319,6 +325,7 @@ Json SuggestionsJson(const service::Suggestions& s) {
             {"max_size", s.rules.max_size},
             {"lead", s.rules.lead ? Json(cands[static_cast<size_t>(*s.rules.lead)].actor.value()) : Json(nullptr)}}},
           {"candidates", cands.size()},
+          {"shortfall", s.shortfall},
           {"teams", teams}};
 }
 
