@@ -275,7 +275,8 @@ TEST_F(HttpFront, ManyHeadersAreRefusedWith431) {
 TEST_F(HttpFront, ATooLongTargetIsRefusedWith414) {
   Serve(ServerOptions{});
   std::string r = RawRequest(
-      Port(), "GET /api/v1/challenges?q=" + std::string(10000, 'a') + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      Port(),
+      "GET /api/v1/challenges?q=" + std::string(10000, 'a') + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
       "127.0.0.37");
   EXPECT_EQ(RawStatus(r), 414) << r.substr(0, 300);
 }
@@ -283,8 +284,8 @@ TEST_F(HttpFront, ATooLongTargetIsRefusedWith414) {
 TEST_F(HttpFront, MalformedPercentEscapesAreRefusedWith400) {
   Serve(ServerOptions{});
   for (const char* target : {"/healthz%G1", "/api/v1/challenges?q=%", "/api/v1/challenges?q=a%2"}) {
-    std::string r = RawRequest(Port(), std::string("GET ") + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-                               "127.0.0.38");
+    std::string r = RawRequest(
+        Port(), std::string("GET ") + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "127.0.0.38");
     EXPECT_EQ(RawStatus(r), 400) << target << ": " << r.substr(0, 300);
     EXPECT_NE(r.find("two hex digits"), std::string::npos) << target << ": " << r.substr(0, 400);
   }

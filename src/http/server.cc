@@ -91,7 +91,9 @@ std::pair<int, std::string> ParseRefusal(const beast::error_code& ec) {
 }
 
 // The refusal of a request whose target is too long (414), before its body is read; 0 when fine.
-int TargetRefusal(std::string_view target, const ServerOptions& o) { return target.size() > o.max_target_bytes ? 414 : 0; }
+int TargetRefusal(std::string_view target, const ServerOptions& o) {
+  return target.size() > o.max_target_bytes ? 414 : 0;
+}
 constexpr const char* kTargetTooLong = "path: the request target is longer than the server accepts";
 constexpr const char* kBadEscape = "path: a '%' must be followed by two hex digits";
 
