@@ -199,5 +199,97 @@ TEST_F(HttpFront, StopClosesIdleConnectionsAndFinishesRequestsInFlight) {
   server_->Wait();
 }
 
+// ---- framing and size limits: each refused with its own status (docs/hardening.md) ----
+
+const std::string kLogin =
+    "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n";
+
+// What the server has answered on `fd` within `wait` (the head at least), without sending more.
+std::string AnswerOn(int fd, std::chrono::milliseconds wait) {
+  std::string out;
+  char buf[4096];
+  auto until = Clock::now() + wait;
+  pollfd p{fd, POLLIN, 0};
+  while (out.find("\r\n\r\n") == std::string::npos && Clock::now() < until) {
+    int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count());
+    if (poll(&p, 1, std::max(left, 1)) <= 0) break;
+    ssize_t n = recv(fd, buf, sizeof buf, MSG_DONTWAIT);
+    if (n <= 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  return out;
+}
+
+TEST_F(HttpFront, AContentLengthOverTheLimitIsRefusedWith413BeforeAnyBodyByte) {
+  Serve(ServerOptions{});
+  int fd = OpenAndSend(Port(), "127.0.0.31", kLogin + "Content-Length: 2000000\r\n\r\n");
+  ASSERT_GE(fd, 0);
+  fds_.push_back(fd);
+  std::string r = AnswerOn(fd, std::chrono::milliseconds(1000));  // no body byte was sent
+  EXPECT_EQ(RawStatus(r), 413) << r;
+  EXPECT_NE(r.find("application/problem+json"), std::string::npos) << r;
+}
+
+TEST_F(HttpFront, AChunkedBodyOverTheLimitIsRefusedWith413WithoutWaitingForItsEnd) {
+  ServerOptions o;
+  o.max_body_bytes = 64 << 10;
+  Serve(o);
+  int fd = OpenAndSend(Port(), "127.0.0.32", kLogin + "Transfer-Encoding: chunked\r\n\r\n");
+  ASSERT_GE(fd, 0);
+  fds_.push_back(fd);
+  std::string chunk = "4000\r\n" + std::string(0x4000, 'x') + "\r\n";
+  for (int i = 0; i < 8; ++i) send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL | MSG_DONTWAIT);  // 128 KiB
+  // The last chunk (0) never comes: the answer must not wait for it.
+  std::string r = AnswerOn(fd, std::chrono::milliseconds(2000));
+  EXPECT_EQ(RawStatus(r), 413) << r.substr(0, 300);
+}
+
+TEST_F(HttpFront, ConflictingContentLengthsAreRefusedWith400) {
+  Serve(ServerOptions{});
+  std::string r = RawRequest(Port(), kLogin + "Content-Length: 2\r\nContent-Length: 5\r\n\r\n{}", "127.0.0.33");
+  EXPECT_EQ(RawStatus(r), 400) << r;
+}
+
+TEST_F(HttpFront, ContentLengthWithTransferEncodingIsRefusedWith400) {
+  Serve(ServerOptions{});
+  std::string r = RawRequest(
+      Port(), kLogin + "Content-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", "127.0.0.34");
+  EXPECT_EQ(RawStatus(r), 400) << r;
+}
+
+TEST_F(HttpFront, ASignedContentLengthIsRefusedWith400) {
+  Serve(ServerOptions{});
+  std::string r = RawRequest(Port(), kLogin + "Content-Length: +2\r\n\r\n{}", "127.0.0.35");
+  EXPECT_EQ(RawStatus(r), 400) << r;
+}
+
+TEST_F(HttpFront, ManyHeadersAreRefusedWith431) {
+  Serve(ServerOptions{});
+  std::string flood = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
+  for (int i = 0; i < 5000; ++i) flood += "X-A" + std::to_string(i) + ": 1\r\n";
+  std::string r = RawRequest(Port(), flood + "\r\n", "127.0.0.36");
+  EXPECT_EQ(RawStatus(r), 431) << r.substr(0, 300);
+  EXPECT_EQ(TimedGet("/healthz").first, 200);
+}
+
+TEST_F(HttpFront, ATooLongTargetIsRefusedWith414) {
+  Serve(ServerOptions{});
+  std::string r = RawRequest(
+      Port(),
+      "GET /api/v1/challenges?q=" + std::string(10000, 'a') + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      "127.0.0.37");
+  EXPECT_EQ(RawStatus(r), 414) << r.substr(0, 300);
+}
+
+TEST_F(HttpFront, MalformedPercentEscapesAreRefusedWith400) {
+  Serve(ServerOptions{});
+  for (const char* target : {"/healthz%G1", "/api/v1/challenges?q=%", "/api/v1/challenges?q=a%2"}) {
+    std::string r = RawRequest(
+        Port(), std::string("GET ") + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", "127.0.0.38");
+    EXPECT_EQ(RawStatus(r), 400) << target << ": " << r.substr(0, 300);
+    EXPECT_NE(r.find("two hex digits"), std::string::npos) << target << ": " << r.substr(0, 400);
+  }
+}
+
 }  // namespace
 }  // namespace weefsel::http

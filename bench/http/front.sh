@@ -34,7 +34,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 "$bin" demo --db "$tmp/demo.db" --seed 1 --municipalities 4 --actors 1500 >/dev/null
 wport=$(free_port)
-"$bin" serve --db "$tmp/demo.db" --listen "127.0.0.1:$wport" --no-access-log >"$tmp/serve.log" 2>&1 &
+# wrk connects from one address: allow its 1,000 connections (the default cap is 256 per address).
+"$bin" serve --db "$tmp/demo.db" --listen "127.0.0.1:$wport" --no-access-log --max-connections-per-address 2000 >"$tmp/serve.log" 2>&1 &
 wpid=$!
 pids+=($wpid)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$wport/readyz" >/dev/null && break; sleep 0.1; done

@@ -17,6 +17,7 @@ struct ServeOptions {
   std::string db = "weefsel.db";
   std::string listen = "127.0.0.1:8080";
   int threads = 16;
+  size_t max_connections_per_address = 256;
   bool no_access_log = false;
   bool demo_accounts = false;
   bool secure_cookies = false;
@@ -94,6 +95,10 @@ void RegisterServeCommands(CLI::App& app) {
   serve->add_option("--listen", o.listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   serve->add_option("--threads", o.threads, "worker threads running request handlers (connections cost no thread)")
       ->capture_default_str();
+  serve
+      ->add_option("--max-connections-per-address", o.max_connections_per_address,
+                   "open connections one client address may hold (503 beyond); raise it behind a proxy")
+      ->capture_default_str();
   serve->add_flag("--no-access-log", o.no_access_log, "do not write an access log line per request");
   serve->add_flag("--demo-accounts", o.demo_accounts,
                   "create demo accounts (admin, officer, member, resident) if absent");
@@ -102,6 +107,8 @@ void RegisterServeCommands(CLI::App& app) {
     auto listen = ParseListen(o.listen);
     if (!listen.ok()) return Fail(listen.status());
     if (o.threads < 1 || o.threads > 1024) return Fail(Status::InvalidArgument("--threads: must be 1 to 1024"));
+    if (o.max_connections_per_address < 1)
+      return Fail(Status::InvalidArgument("--max-connections-per-address: must be at least 1"));
     auto store = storage::Store::Open(o.db);
     if (!store.ok()) return Fail(store.status());
     service::Platform platform(std::move(store).value(), {});
@@ -116,6 +123,7 @@ void RegisterServeCommands(CLI::App& app) {
     so.host = listen->first;
     so.port = listen->second;
     so.threads = o.threads;
+    so.max_connections_per_address = o.max_connections_per_address;
     so.access_log = !o.no_access_log;
 
     // SIGINT/SIGTERM are taken by sigwait below: block them in every thread the server starts.

@@ -16,18 +16,23 @@ int Hex(char c) {
   return -1;
 }
 
-std::string Decode(std::string_view s, bool plus_is_space) {
+// Percent-decodes `s`; clears `ok` when a '%' is not followed by two hex digits.
+std::string Decode(std::string_view s, bool plus_is_space, bool& ok) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (c == '%' && i + 2 < s.size()) {
-      int h = Hex(s[i + 1]), l = Hex(s[i + 2]);
-      if (h >= 0 && l >= 0) {
-        out += static_cast<char>(h * 16 + l);
-        i += 2;
+    if (c == '%') {
+      int h = i + 2 < s.size() ? Hex(s[i + 1]) : -1;
+      int l = i + 2 < s.size() ? Hex(s[i + 2]) : -1;
+      if (h < 0 || l < 0) {
+        ok = false;
+        out += c;
         continue;
       }
+      out += static_cast<char>(h * 16 + l);
+      i += 2;
+      continue;
     }
     out += plus_is_space && c == '+' ? ' ' : c;
   }
@@ -83,18 +88,20 @@ std::string Response::Header(std::string_view name) const {
   return it == headers.end() ? "" : it->second;
 }
 
-void ParseTarget(std::string_view target, std::string& path, Params& params) {
+bool ParseTarget(std::string_view target, std::string& path, Params& params) {
+  bool ok = true;
   size_t q = target.find('?');
-  path = Decode(target.substr(0, q), false);
+  path = Decode(target.substr(0, q), false, ok);
   params.clear();
-  if (q == std::string_view::npos) return;
+  if (q == std::string_view::npos) return ok;
   for (const auto& pair : Split(target.substr(q + 1), '&')) {
     if (pair.empty()) continue;
     size_t eq = pair.find('=');
-    std::string key = Decode(pair.substr(0, eq), true);
-    std::string value = eq == std::string_view::npos ? "" : Decode(pair.substr(eq + 1), true);
+    std::string key = Decode(pair.substr(0, eq), true, ok);
+    std::string value = eq == std::string_view::npos ? "" : Decode(pair.substr(eq + 1), true, ok);
     params.emplace(std::move(key), std::move(value));
   }
+  return ok;
 }
 
 std::string EncodeQueryParam(std::string_view value) {

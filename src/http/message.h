@@ -54,9 +54,11 @@ struct Response {
   std::string Header(std::string_view name) const;
 };
 
-// Splits a request target into its decoded path and query parameters. Malformed percent escapes
-// are kept as they are (as most servers do); the bytes themselves are checked by the Api.
-void ParseTarget(std::string_view target, std::string& path, Params& params);
+// Splits a request target into its decoded path and query parameters ('+' is a space in the
+// query only). Returns false when a '%' is not followed by two hex digits (the server answers 400);
+// path and params then hold the rest decoded, the malformed escape kept as it is. The decoded
+// bytes may be anything (invalid UTF-8 included): the Api checks them.
+[[nodiscard]] bool ParseTarget(std::string_view target, std::string& path, Params& params);
 // Percent-encodes a query value (unreserved characters stay).
 std::string EncodeQueryParam(std::string_view value);
 // The standard reason phrase of a status ("Not Found"), or "Unknown".

@@ -90,15 +90,22 @@ std::pair<int, std::string> ParseRefusal(const beast::error_code& ec) {
   return {400, "request: malformed HTTP (" + ec.message() + ")"};
 }
 
-Request ToRequest(bhttp::request<bhttp::string_body>& r, const std::string& remote) {
-  Request req;
+// The refusal of a request whose target is too long (414), before its body is read; 0 when fine.
+int TargetRefusal(std::string_view target, const ServerOptions& o) {
+  return target.size() > o.max_target_bytes ? 414 : 0;
+}
+constexpr const char* kTargetTooLong = "path: the request target is longer than the server accepts";
+constexpr const char* kBadEscape = "path: a '%' must be followed by two hex digits";
+
+// The neutral request; false (and a 400) when the target holds a malformed percent escape.
+bool ToRequest(bhttp::request<bhttp::string_body>& r, const std::string& remote, Request& req) {
   req.method = std::string(r.method_string());
   req.target = std::string(r.target());
-  ParseTarget(req.target, req.path, req.params);
+  bool ok = ParseTarget(req.target, req.path, req.params);
   for (const auto& f : r) req.headers.emplace(std::string(f.name_string()), std::string(f.value()));
   req.body = std::move(r.body());
   req.remote_addr = remote;
-  return req;
+  return ok;
 }
 
 // Runs one request through the static files or the Api; never throws.
@@ -312,6 +319,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
       return Send(FrontProblem(status, what, "-"), false, false, 11, std::string(parser_->get().method_string()),
                   target);
     }
+    if (int status = TargetRefusal(parser_->get().target(), srv_->o_))
+      return Send(FrontProblem(status, kTargetTooLong, "-"), false, false, parser_->get().version(),
+                  std::string(parser_->get().method_string()), "-");
     if (parser_->is_done()) return OnBody({});
     stream_.expires_after(std::chrono::seconds(srv_->o_.body_timeout_seconds));
     bhttp::async_read(stream_, buffer_, *parser_,
@@ -332,8 +342,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
     bool keep = msg.keep_alive() && served_ + 1 < srv_->o_.keep_alive_max_requests && !srv_->stopping_;
     bool head = msg.method() == bhttp::verb::head;
     unsigned version = msg.version();
-    auto req = std::make_shared<Request>(ToRequest(msg, addr_));
+    auto req = std::make_shared<Request>();
+    bool well_formed = ToRequest(msg, addr_, *req);
     std::string id = RequestIdOf(req->Header("X-Request-Id"), srv_->next_request_.fetch_add(1));
+    if (!well_formed)  // the body has been read: the connection may stay open
+      return Send(FrontProblem(400, kBadEscape, req->path), keep, head, version, req->method, req->path, id);
     stream_.expires_never();
     // The handler may block (store, engines): it runs on the worker pool, never on the event loop.
     // The work guard keeps the event loop alive (a graceful stop waits for this request).
@@ -494,8 +507,13 @@ std::string HandleRawRequest(Api& api, const ServerOptions& options, std::string
   } else {
     auto& msg = parser.get();
     head = msg.method() == bhttp::verb::head;
-    Request req = ToRequest(msg, "127.0.0.1");
-    res = Dispatch(api, req, RequestIdOf(req.Header("X-Request-Id"), 1));
+    Request req;
+    if (TargetRefusal(msg.target(), options))
+      res = FrontProblem(414, kTargetTooLong, "-");
+    else if (!ToRequest(msg, "127.0.0.1", req))
+      res = FrontProblem(400, kBadEscape, req.path);
+    else
+      res = Dispatch(api, req, RequestIdOf(req.Header("X-Request-Id"), 1));
   }
   // The access log's escaping of what the request held must not throw either.
   (void)JsonEscape(res.Header("X-Request-Id"));

@@ -36,6 +36,7 @@ struct ServerOptions {
   int io_threads = 1;                  // event-loop threads
   size_t max_body_bytes = 1 << 20;     // 413 above this
   size_t max_header_bytes = 32 << 10;  // request line and headers; 431 above this
+  size_t max_target_bytes = 8 << 10;   // the request target (path and query); 414 above this
   int keep_alive_seconds = 5;          // idle time between requests on one connection
   int header_timeout_seconds = 10;     // the request line and headers must arrive within this
   int body_timeout_seconds = 30;       // the whole body must arrive within this
