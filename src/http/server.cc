@@ -187,11 +187,15 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
   }
 
   void Stop() {
-    asio::post(ioc_, [self = shared_from_this()] {
-      if (self->stopping_.exchange(true)) return;
+    // Once only, and capturing `this`, not a shared pointer: a handler left in the queue of an
+    // event loop that has already ended (a second Stop after Wait) would otherwise keep the
+    // Impl, which owns that loop, alive for ever.
+    if (stop_requested_.exchange(true)) return;
+    asio::post(ioc_, [this] {
+      stopping_ = true;
       beast::error_code ec;
-      self->acceptor_.close(ec);
-      self->CloseIdle();
+      acceptor_.close(ec);
+      CloseIdle();
     });
   }
 
@@ -252,6 +256,7 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
   std::shared_ptr<spdlog::logger> logger_;
   std::vector<std::thread> io_;
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> stop_requested_{false};
   std::atomic<uint64_t> next_request_{1};
 
  private:
