@@ -501,10 +501,8 @@ std::string HandleRawRequest(Api& api, const ServerOptions& options, std::string
     }
     used += n;
   }
-  if (!ec && !parser.is_done()) {
-    parser.put_eof(ec);
-    if (!ec && !parser.is_done()) return "";  // incomplete: the server would wait, then time out
-  }
+  // Incomplete (a request's body never ends at EOF): the server would wait, then time out.
+  if (!ec && !parser.is_done()) return "";
   Response res;
   bool head = false;
   if (ec) {
