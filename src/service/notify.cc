@@ -99,7 +99,7 @@ struct Upload {
 size_t ReadUpload(char* out, size_t size, size_t n, void* user) {
   auto* u = static_cast<Upload*>(user);
   size_t len = std::min(size * n, u->data->size() - u->at);
-  std::memcpy(out, u->data->data() + u->at, len);
+  std::copy_n(u->data->data() + u->at, len, out);
   u->at += len;
   return len;
 }
