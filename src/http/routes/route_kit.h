@@ -60,33 +60,11 @@ inline bool EtagMatches(const std::string& header, const std::string& etag) {
 
 inline std::string CookieValue(const Request& req, const std::string& name) { return req.Cookie(name); }
 
+// The title of a problem: the standard reason phrase (http/message.h).
 inline std::string ReasonOf(int status) {
-  switch (status) {
-    case 400:
-      return "Bad Request";
-    case 401:
-      return "Unauthorized";
-    case 403:
-      return "Forbidden";
-    case 404:
-      return "Not Found";
-    case 405:
-      return "Method Not Allowed";
-    case 409:
-      return "Conflict";
-    case 413:
-      return "Content Too Large";
-    case 414:
-      return "URI Too Long";
-    case 415:
-      return "Unsupported Media Type";
-    case 429:
-      return "Too Many Requests";
-    case 503:
-      return "Service Unavailable";
-    default:
-      return status >= 500 ? "Internal Server Error" : "Error";
-  }
+  std::string r = ReasonPhrase(status);
+  if (r == "Unknown") return status >= 500 ? "Internal Server Error" : "Error";
+  return r;
 }
 
 // "actor.name: must not be empty" -> "actor.name"; messages without a leading field give "".
