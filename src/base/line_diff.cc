@@ -11,11 +11,13 @@ namespace {
 // Myers' greedy forward search over the middle part a[0..n) / b[0..m) (lines as integer ids).
 // Returns false when more than max_d edits are needed; otherwise appends the script to out.
 bool Myers(const std::vector<uint32_t>& a, const std::vector<uint32_t>& b, size_t max_d, std::vector<char>& ops) {
-  const int64_t n = static_cast<int64_t>(a.size()), m = static_cast<int64_t>(b.size());
-  const int64_t limit = std::min<int64_t>(n + m, static_cast<int64_t>(max_d));
-  const int64_t off = limit + 1;
-  std::vector<int64_t> v(static_cast<size_t>(2 * limit + 3), 0);
-  std::vector<std::vector<int64_t>> trace;  // trace[d] = v[-d..d] before step d
+  // Positions fit in 32 bits (texts are bounded far below that); the saved frontiers are the
+  // memory of the search (D² values: 16 MB at the 2,000-edit bound, not 32).
+  const int32_t n = static_cast<int32_t>(a.size()), m = static_cast<int32_t>(b.size());
+  const int32_t limit = static_cast<int32_t>(std::min<int64_t>(int64_t{n} + m, static_cast<int64_t>(max_d)));
+  const int32_t off = limit + 1;
+  std::vector<int32_t> v(static_cast<size_t>(2 * limit + 3), 0);
+  std::vector<std::vector<int32_t>> trace;  // trace[d] = v[-d..d] before step d
   int64_t found = -1;
   for (int64_t d = 0; d <= limit && found < 0; ++d) {
     trace.emplace_back(v.begin() + (off - d), v.begin() + (off + d + 1));

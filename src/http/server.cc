@@ -108,8 +108,16 @@ bool ToRequest(bhttp::request<bhttp::string_body>& r, const std::string& remote,
   return ok;
 }
 
+// The headers every answer carries, the front's own refusals included: its request id and the
+// security headers (the server's values win over any a handler set). Applied once, just before
+// the answer is written.
+void Finish(Response& res, const std::string& request_id) {
+  res.ReplaceHeader("X-Request-Id", request_id);
+  for (const auto& [k, v] : kSecurityHeaders) res.ReplaceHeader(k, v);
+}
+
 // Runs one request through the static files or the Api; never throws.
-Response Dispatch(Api& api, const Request& req, const std::string& request_id) {
+Response Dispatch(Api& api, const Request& req) {
   Response res;
   try {
     if (!ServeStatic(req, res)) api.Handle(req, res);
@@ -117,8 +125,6 @@ Response Dispatch(Api& api, const Request& req, const std::string& request_id) {
     res = Response{};
     Api::Problem(res, Status::Internal("unexpected error"), req.path, 500);
   }
-  res.ReplaceHeader("X-Request-Id", request_id);
-  for (const auto& [k, v] : kSecurityHeaders) res.ReplaceHeader(k, v);
   return res;
 }
 
@@ -357,7 +363,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     // The work guard keeps the event loop alive (a graceful stop waits for this request).
     asio::post(srv_->workers_, [self = shared_from_this(), req, id, keep, head, version,
                                 guard = asio::make_work_guard(srv_->ioc_)]() mutable {
-      auto res = std::make_shared<Response>(Dispatch(self->srv_->api_, *req, id));
+      auto res = std::make_shared<Response>(Dispatch(self->srv_->api_, *req));
       asio::post(self->Executor(), [self, req, res, id, keep, head, version, guard = std::move(guard)]() mutable {
         self->Send(std::move(*res), keep, head, version, req->method, req->path, id);
       });
@@ -365,9 +371,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   }
 
   void Send(Response res, bool keep, bool head, unsigned version, const std::string& method, const std::string& path,
-            const std::string& id = "-") {
-    if (res.Header("X-Request-Id").empty()) res.ReplaceHeader("X-Request-Id", id);
-    for (const auto& [k, v] : kSecurityHeaders) res.ReplaceHeader(k, v);
+            std::string id = "") {
+    // The front's own refusals have no request to take an id from: they get a fresh one.
+    if (id.empty()) id = RequestIdOf("", srv_->next_request_.fetch_add(1));
+    Finish(res, id);
     int status = res.status;
     res_ = std::make_shared<bhttp::response<bhttp::string_body>>(ToBeast(std::move(res), head, version, keep));
     stream_.expires_after(std::chrono::seconds(30));
@@ -505,6 +512,7 @@ std::string HandleRawRequest(Api& api, const ServerOptions& options, std::string
   if (!ec && !parser.is_done()) return "";
   Response res;
   bool head = false;
+  std::string id = "r1";
   if (ec) {
     res = FrontProblem(ParseRefusal(ec).first, ParseRefusal(ec).second, "-");
   } else {
@@ -516,10 +524,12 @@ std::string HandleRawRequest(Api& api, const ServerOptions& options, std::string
     else if (!ToRequest(msg, "127.0.0.1", req))
       res = FrontProblem(400, kBadEscape, req.path);
     else
-      res = Dispatch(api, req, RequestIdOf(req.Header("X-Request-Id"), 1));
+      res = Dispatch(api, req);
+    id = RequestIdOf(req.Header("X-Request-Id"), 1);
   }
+  Finish(res, id);
   // The access log's escaping of what the request held must not throw either.
-  (void)JsonEscape(res.Header("X-Request-Id"));
+  (void)JsonEscape(id);
   auto wire = ToBeast(std::move(res), head, 11, false);
   std::ostringstream out;
   out << wire.base() << wire.body();
