@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/http/front.sh: the HTTP front of issue 15 beside nginx, in one run on this machine.
 #
-# Usage: bench/http/front.sh [BUILD_DIR] [SECONDS]   (defaults: build, 15)
+# Usage: [IO_THREADS=n] bench/http/front.sh [BUILD_DIR] [SECONDS]   (defaults: build, 15; IO_THREADS 1)
 # Both servers get the same bytes (the cached challenge list of the demo city; nginx serves a copy
 # as a static file) and, in turn:
 #   1. wrk -t2 -c64 and wrk -t2 -c1000: requests/s (and its ratio to nginx), p50, p99;
@@ -35,7 +35,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 "$bin" demo --db "$tmp/demo.db" --seed 1 --municipalities 4 --actors 1500 >/dev/null
 wport=$(free_port)
 # wrk connects from one address: allow its 1,000 connections (the default cap is 256 per address).
-"$bin" serve --db "$tmp/demo.db" --listen "127.0.0.1:$wport" --no-access-log --max-connections-per-address 2000 >"$tmp/serve.log" 2>&1 &
+"$bin" serve --db "$tmp/demo.db" --listen "127.0.0.1:$wport" --no-access-log --max-connections-per-address 2000 --io-threads "${IO_THREADS:-1}" >"$tmp/serve.log" 2>&1 &
 wpid=$!
 pids+=($wpid)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$wport/readyz" >/dev/null && break; sleep 0.1; done

@@ -17,6 +17,7 @@ struct ServeOptions {
   std::string db = "weefsel.db";
   std::string listen = "127.0.0.1:8080";
   int threads = 16;
+  int io_threads = 1;
   size_t max_connections_per_address = 256;
   bool no_access_log = false;
   bool demo_accounts = false;
@@ -96,6 +97,10 @@ void RegisterServeCommands(CLI::App& app) {
   serve->add_option("--threads", o.threads, "worker threads running request handlers (connections cost no thread)")
       ->capture_default_str();
   serve
+      ->add_option("--io-threads", o.io_threads,
+                   "event-loop threads reading and writing sockets (1 is enough below about 20,000 requests/s)")
+      ->capture_default_str();
+  serve
       ->add_option("--max-connections-per-address", o.max_connections_per_address,
                    "open connections one client address may hold (503 beyond); raise it behind a proxy")
       ->capture_default_str();
@@ -107,6 +112,7 @@ void RegisterServeCommands(CLI::App& app) {
     auto listen = ParseListen(o.listen);
     if (!listen.ok()) return Fail(listen.status());
     if (o.threads < 1 || o.threads > 1024) return Fail(Status::InvalidArgument("--threads: must be 1 to 1024"));
+    if (o.io_threads < 1 || o.io_threads > 64) return Fail(Status::InvalidArgument("--io-threads: must be 1 to 64"));
     if (o.max_connections_per_address < 1)
       return Fail(Status::InvalidArgument("--max-connections-per-address: must be at least 1"));
     auto store = storage::Store::Open(o.db);
@@ -123,6 +129,7 @@ void RegisterServeCommands(CLI::App& app) {
     so.host = listen->first;
     so.port = listen->second;
     so.threads = o.threads;
+    so.io_threads = o.io_threads;
     so.max_connections_per_address = o.max_connections_per_address;
     so.access_log = !o.no_access_log;
 

@@ -164,7 +164,7 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
   Impl(Api& api, ServerOptions o)
       : api_(api),
         o_(std::move(o)),
-        acceptor_(ioc_),
+        acceptor_(asio::make_strand(ioc_)),
         workers_(static_cast<size_t>(std::max(1, o_.threads))),
         logger_(o_.access_log ? AccessLogger() : nullptr) {}
 
@@ -197,7 +197,9 @@ class Server::Impl : public std::enable_shared_from_this<Server::Impl> {
     // event loop that has already ended (a second Stop after Wait) would otherwise keep the
     // Impl, which owns that loop, alive for ever.
     if (stop_requested_.exchange(true)) return;
-    asio::post(ioc_, [this] {
+    // On the acceptor's strand: with several I/O threads, an accept completing on one thread must
+    // not race the close on another.
+    asio::post(acceptor_.get_executor(), [this] {
       stopping_ = true;
       beast::error_code ec;
       acceptor_.close(ec);
@@ -446,7 +448,7 @@ void Server::Impl::Accept() {
     if (self->stopping_ || !self->acceptor_.is_open()) return;
     if (ec) {
       // Out of descriptors and the like: wait a moment rather than spin.
-      auto timer = std::make_shared<asio::steady_timer>(self->ioc_, std::chrono::milliseconds(50));
+      auto timer = std::make_shared<asio::steady_timer>(self->acceptor_.get_executor(), std::chrono::milliseconds(50));
       timer->async_wait([self, timer](beast::error_code) { self->Accept(); });
       return;
     }
