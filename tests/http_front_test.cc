@@ -214,21 +214,22 @@ TEST_F(HttpFront, SeveralEventLoopThreadsServeEveryRequestAndStopCleanly) {
     clients.emplace_back([&, i] {
       std::string source = "127.0.1." + std::to_string(i + 1);
       for (int k = 0; k < 50; ++k) {
-        std::string r =
-            RawRequest(Port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", source, 5);
+        std::string r = RawRequest(Port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", source, 5);
         if (RawStatus(r) == 200) ++ok;
       }
     });
   for (auto& t : clients) t.join();
   EXPECT_EQ(ok.load(), 400);
-  for (int i = 0; i < 100 && server_->connections() > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  for (int i = 0; i < 100 && server_->connections() > 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_EQ(server_->connections(), 0u);
   // Stop while connections are arriving from four threads.
   std::atomic<bool> done{false};
   std::vector<std::thread> late;
   for (int i = 0; i < 4; ++i)
     late.emplace_back([&, i] {
-      while (!done) (void)RawRequest(Port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "127.0.2." + std::to_string(i + 1), 1);
+      while (!done)
+        (void)RawRequest(Port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "127.0.2." + std::to_string(i + 1), 1);
     });
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   server_->Stop();
