@@ -73,6 +73,10 @@ class Api {
   Json OpenApi() const;
   // Runs the whole pipeline for one request.
   void Handle(const Request& req, Response& res);
+  // The answer to a public read from the response cache, when one is there for the data version
+  // known without asking the store; false when the request needs Handle (which may block). Never
+  // blocks on more than the cache's own lock, so the server may call it on its event loop.
+  bool TryCached(const Request& req, Response& res);
   // Writes an RFC 9457 problem for `s` into `res`.
   static void Problem(Response& res, const Status& s, const std::string& instance, int http_status = 0);
 
@@ -93,6 +97,8 @@ class Api {
   void BuildMoneyRoutes();   // the programme's money, milestones, match-funding
   void BuildEngineRoutes();  // fund results, fabric, coalition suggestions
   void BuildSelfRoutes();    // notifications, settings, own data, account deletion, open data
+  const Route* Prepare(const Request& req, Response& res, std::vector<int64_t>& ids) const;
+  bool AnswerFromCache(const Request& req, Response& res, int64_t version);
   const Route* Match(const std::string& method, const std::string& path, std::vector<std::string>& params,
                      std::string& allow) const;
 

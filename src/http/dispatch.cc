@@ -56,7 +56,9 @@ void Api::Problem(Response& res, const Status& s, const std::string& instance, i
   res.SetContent(p.dump(-1, ' ', false, Json::error_handler_t::replace), "application/problem+json");
 }
 
-void Api::Handle(const Request& req, Response& res) {
+// The pipeline's first steps, which read nothing but the request: the route, its ids, the query
+// parameters. nullptr with `res` holding the problem when the request goes no further.
+const Route* Api::Prepare(const Request& req, Response& res, std::vector<int64_t>& ids) const {
   std::vector<std::string> raw_params;
   std::string allow;
   // HEAD is answered as GET (the server drops the body).
@@ -69,19 +71,22 @@ void Api::Handle(const Request& req, Response& res) {
     } else {
       Problem(res, Status::NotFound("path: no route " + req.method + " " + req.path), req.path);
     }
-    return;
+    return nullptr;
   }
-  auto fail = [&](const Status& s) { Problem(res, s, req.path); };
-
-  Call call{req, {}, {}, std::nullopt, Json(), options_};
-  for (size_t i = 0; i < raw_params.size(); ++i) {
+  auto fail = [&](const Status& s) {
+    Problem(res, s, req.path);
+    return nullptr;
+  };
+  for (const std::string& raw : raw_params) {
     // One spelling per id: "0005" would be another cache key for the same entity.
-    auto v = ParseId(raw_params[i]);
-    if (!v) return Problem(res, Status::NotFound("path: '" + raw_params[i] + "' is not an id"), req.path);
-    call.ids.push_back(*v);
+    auto v = ParseId(raw);
+    if (!v) return fail(Status::NotFound("path: '" + raw + "' is not an id"));
+    ids.push_back(*v);
   }
-  if (route->has_body && !StartsWith(req.Header("Content-Type"), "application/json"))
-    return Problem(res, Status::InvalidArgument("Content-Type: send application/json"), req.path, 415);
+  if (route->has_body && !StartsWith(req.Header("Content-Type"), "application/json")) {
+    Problem(res, Status::InvalidArgument("Content-Type: send application/json"), req.path, 415);
+    return nullptr;
+  }
   for (const auto& [k, v] : req.params) {
     if (std::find(route->query.begin(), route->query.end(), k) == route->query.end())
       return fail(
@@ -90,6 +95,39 @@ void Api::Handle(const Request& req, Response& res) {
     if (v.size() > 1000) return fail(Status::InvalidArgument(k + ": at most 1000 characters"));
     if (!IsUtf8(v)) return fail(Status::InvalidArgument(k + ": not valid UTF-8"));
   }
+  return route;
+}
+
+bool Api::AnswerFromCache(const Request& req, Response& res, int64_t version) {
+  auto hit = cache_.Get(req.target, version);
+  if (!hit) return false;
+  res.SetHeader("ETag", hit->etag);
+  res.SetHeader("Cache-Control", "no-cache");
+  if (EtagMatches(req.Header("If-None-Match"), hit->etag)) {
+    res.status = 304;
+    return true;
+  }
+  res.status = 200;
+  res.SetContent(hit->body, "application/json");
+  return true;
+}
+
+bool Api::TryCached(const Request& req, Response& res) {
+  if (req.method != "GET" && req.method != "HEAD") return false;
+  std::optional<int64_t> version = platform_.FreshDataVersion();
+  if (!version) return false;
+  Response scratch;
+  std::vector<int64_t> ids;
+  const Route* route = Prepare(req, scratch, ids);
+  if (!route || !route->cached) return false;
+  return AnswerFromCache(req, res, *version);
+}
+
+void Api::Handle(const Request& req, Response& res) {
+  Call call{req, {}, {}, std::nullopt, Json(), options_};
+  const Route* route = Prepare(req, res, call.ids);
+  if (!route) return;
+  auto fail = [&](const Status& s) { Problem(res, s, req.path); };
 
   // Public reads come from the cache while the data version holds.
   int64_t version = -1;
@@ -97,17 +135,7 @@ void Api::Handle(const Request& req, Response& res) {
     auto v = platform_.DataVersion();
     if (!v.ok()) return fail(v.status());
     version = *v;
-    if (auto hit = cache_.Get(req.target, version)) {
-      res.SetHeader("ETag", hit->etag);
-      res.SetHeader("Cache-Control", "no-cache");
-      if (EtagMatches(req.Header("If-None-Match"), hit->etag)) {
-        res.status = 304;
-        return;
-      }
-      res.status = 200;
-      res.SetContent(hit->body, "application/json");
-      return;
-    }
+    if (AnswerFromCache(req, res, version)) return;
   }
 
   // Who is calling: an API token, or a session cookie (then CSRF on state-changing requests).

@@ -360,6 +360,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
     std::string id = RequestIdOf(req->Header("X-Request-Id"), srv_->next_request_.fetch_add(1));
     if (!well_formed)  // the body has been read: the connection may stay open
       return Send(FrontProblem(400, kBadEscape, req->path), keep, head, version, req->method, req->path, id);
+    // A public read whose answer is in the response cache for a data version known without the
+    // store is answered here, on the event loop: no hop to a worker and back (two thread wake-ups,
+    // the main cost of a cached answer).
+    if (IsApiPath(req->path)) {
+      Response cached;
+      bool hit = false;
+      try {
+        hit = srv_->api_.TryCached(*req, cached);
+      } catch (const std::exception&) {
+        hit = false;  // the worker's Dispatch answers it (and a handler's error with a 500)
+      }
+      if (hit) return Send(std::move(cached), keep, head, version, req->method, req->path, id);
+    }
     stream_.expires_never();
     // The handler may block (store, engines): it runs on the worker pool, never on the event loop.
     // The work guard keeps the event loop alive (a graceful stop waits for this request).

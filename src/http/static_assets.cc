@@ -12,10 +12,6 @@ namespace fs = std::filesystem;
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-bool IsApiPath(std::string_view path) {
-  return path == "/api" || StartsWith(path, "/api/") || path == "/healthz" || path == "/readyz";
-}
-
 // A request path as a relative file path; false when it is unsafe (.., backslashes, NUL, ...).
 bool RelativeFile(std::string_view path, std::string& out) {
   if (path.empty() || path[0] != '/') return false;
@@ -96,6 +92,10 @@ const std::string& WebRoot() {
     return std::string();
   }();
   return root;
+}
+
+bool IsApiPath(std::string_view path) {
+  return path == "/api" || StartsWith(path, "/api/") || path == "/healthz" || path == "/readyz";
 }
 
 bool ServeStatic(const std::string& root, const Request& req, Response& res) {

@@ -256,6 +256,14 @@ Result<int64_t> Platform::DataVersion() {
   return *v;
 }
 
+std::optional<int64_t> Platform::FreshDataVersion() const {
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  int64_t ttl = static_cast<int64_t>(options_.version_ttl.count()) * 1000000;
+  if (dirty_.load() || now - checked_at_.load() >= ttl) return std::nullopt;
+  return version_.load();
+}
+
 Status Platform::Ready() {
   std::lock_guard lock(mu_);
   auto v = store_->SchemaVersion();

@@ -147,6 +147,9 @@ class Platform {
   std::string Dialect();
   // The store's data version (for caches and ETags); see PlatformOptions::version_ttl.
   Result<int64_t> DataVersion();
+  // The data version when it is known without reading the store (fresh within version_ttl and no
+  // write since); nullopt otherwise. Lock-free: for the HTTP front's event loop.
+  std::optional<int64_t> FreshDataVersion() const;
   // OK when the store answers a query.
   Status Ready();
   // Runs `fn` with the store under the platform's lock (for exports and tests).
