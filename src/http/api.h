@@ -36,7 +36,7 @@ namespace weefsel::http {
 
 struct Call;  // one request as a handler sees it (api.cc)
 struct Reply {
-  int status = 200;
+  int status = 0;   // 0: the route's success status; set only for another answer (a 422, say)
   Json json;        // the body, unless `raw` is set
   std::string raw;  // a pre-encoded body (with content_type)
   std::string content_type = "application/json";
@@ -49,6 +49,7 @@ struct Route {
   std::string path;    // "/api/v1/actors/{id}"; every {param} is a positive integer
   std::string tag;     // OpenAPI tag
   std::string summary;
+  int success = 200;               // the status of a successful answer (201 created, 204 no content)
   bool needs_user = false;         // documented security; the service decides the rights
   bool has_body = false;           // expects a JSON object
   bool cached = false;             // public read, cached per data version

@@ -174,10 +174,7 @@ void Api::Handle(const Request& req, Response& res) {
     call.who.token_scope = token_scope;
   }
 
-  if (route->has_body) {
-    std::string ct = req.Header("Content-Type");
-    if (!StartsWith(ct, "application/json"))
-      return Problem(res, Status::InvalidArgument("Content-Type: send application/json"), req.path, 415);
+  if (route->has_body) {  // Prepare checked the Content-Type
     auto body = ParseObject(req.body);
     if (!body.ok()) return fail(body.status());
     call.body = std::move(body).value();
@@ -194,11 +191,11 @@ void Api::Handle(const Request& req, Response& res) {
   if (!reply.ok()) return fail(reply.status());
   Reply& r = *reply;
   for (const auto& [k, v] : r.headers) res.SetHeader(k, v);
-  res.status = r.status;
-  if (r.status == 204) return;
+  res.status = r.status != 0 ? r.status : route->success;
+  if (res.status == 204) return;
   // Stored text may hold invalid UTF-8 (an import, an old row): replace it rather than throw.
   std::string body = r.raw.empty() ? r.json.dump(-1, ' ', false, Json::error_handler_t::replace) : std::move(r.raw);
-  if (reads && r.status == 200) {
+  if (reads && res.status == 200) {
     std::string etag = ETagOf(body);
     res.SetHeader("ETag", etag);
     res.SetHeader("Cache-Control", route->cached ? "no-cache" : "private, no-cache");

@@ -48,15 +48,10 @@ Json Api::OpenApi() const {
         {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
     Json ok = {{"description", "Success"}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
     Json responses = Json::object();
-    if (r.method == "DELETE" || r.path == "/api/v1/auth/logout" || r.path == "/api/v1/users/{id}/grants/revoke")
+    if (r.success == 204)
       responses["204"] = {{"description", "Done"}};
     else
-      responses[r.method == "POST" && r.path.find("/invite") == std::string::npos &&
-                        r.path.find("/accept") == std::string::npos && r.path.find("/decline") == std::string::npos &&
-                        r.path.find("/status") == std::string::npos && r.path.find("/phase") == std::string::npos &&
-                        r.path != "/api/v1/auth/login"
-                    ? "201"
-                    : "200"] = ok;
+      responses[std::to_string(r.success)] = ok;
     if (r.method == "GET") responses["304"] = {{"description", "Not modified (If-None-Match matched the ETag)"}};
     responses["default"] = problem;
     op["responses"] = responses;

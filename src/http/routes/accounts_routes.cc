@@ -16,15 +16,13 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 void Api::BuildAccountRoutes() {
   service::Platform& P = platform_;
   // Accounts and sessions.
-  Add({"POST",
-       "/api/v1/auth/login",
-       "accounts",
-       "Sign in with e-mail and password: sets the session cookie, returns the CSRF token",
-       false,
-       true,
-       false,
-       {},
-       [this, &P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/auth/login",
+       .tag = "accounts",
+       .summary = "Sign in with e-mail and password: sets the session cookie, returns the CSRF token",
+       .success = 200,
+       .has_body = true,
+       .handler = [this, &P](Call& c) -> Result<Reply> {
          Fields f(c.body, "login");
          std::string email, password;
          WEEFSEL_RETURN_IF_ERROR(f.Str("email", email));
@@ -38,15 +36,13 @@ void Api::BuildAccountRoutes() {
          r.headers.emplace_back("Set-Cookie", cookie);
          return r;
        }});
-  Add({"POST",
-       "/api/v1/auth/logout",
-       "accounts",
-       "End the session",
-       true,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/auth/logout",
+       .tag = "accounts",
+       .summary = "End the session",
+       .success = 204,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          if (!c.who.authenticated()) return Status::Unauthenticated("sign in first");
          if (c.session) WEEFSEL_RETURN_IF_ERROR(P.EndSession(c.session->id));
          Reply r = NoContent();
@@ -54,29 +50,25 @@ void Api::BuildAccountRoutes() {
                                 std::string(kSessionCookie) + "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
          return r;
        }});
-  Add({"GET",
-       "/api/v1/auth/me",
-       "accounts",
-       "The signed-in user with their roles (and the session's CSRF token)",
-       true,
-       false,
-       false,
-       {},
-       [](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/auth/me",
+       .tag = "accounts",
+       .summary = "The signed-in user with their roles (and the session's CSRF token)",
+       .success = 200,
+       .needs_user = true,
+       .handler = [](Call& c) -> Result<Reply> {
          if (!c.who.authenticated()) return Status::Unauthenticated("sign in first");
          Json j = ToJson(c.who);
          if (c.session) j["csrf_token"] = c.session->csrf;
          return Ok(j);
        }});
-  Add({"POST",
-       "/api/v1/auth/register",
-       "accounts",
-       "Create a resident account in a municipality",
-       false,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/auth/register",
+       .tag = "accounts",
+       .summary = "Create a resident account in a municipality",
+       .success = 201,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "user");
          domain::User u;
          std::string password;
@@ -87,18 +79,18 @@ void Api::BuildAccountRoutes() {
          WEEFSEL_RETURN_IF_ERROR(f.IdField("municipality", m));
          WEEFSEL_RETURN_IF_ERROR(f.Done());
          WEEFSEL_ASSIGN_OR_RETURN(domain::User made, P.Register(u, password, m, c.req.remote_addr));
-         return Ok(ToJson(made), 201);
+         return Ok(ToJson(made));
        }});
-  Add({"POST",
-       "/api/v1/auth/tokens",
-       "accounts",
-       "Create an API token for integrations (shown once; from a signed-in session only): name, scope (read: GET "
-       "only, the default; write), expires_in_days (1 to 365, default 90)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/auth/tokens",
+       .tag = "accounts",
+       .summary =
+           "Create an API token for integrations (shown once; from a signed-in session only): name, scope (read: GET "
+           "only, the default; write), expires_in_days (1 to 365, default 90)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "token");
          std::string name, scope = "read";
          int64_t days = 90;
@@ -108,17 +100,15 @@ void Api::BuildAccountRoutes() {
          WEEFSEL_RETURN_IF_ERROR(f.Done());
          if (days < 1 || days > 365) return Status::InvalidArgument("token.expires_in_days: must be 1 to 365");
          WEEFSEL_ASSIGN_OR_RETURN(std::string token, P.CreateToken(c.who, name, scope, static_cast<int>(days)));
-         return Ok({{"name", name}, {"token", token}, {"scope", scope}, {"expires_in_days", days}}, 201);
+         return Ok({{"name", name}, {"token", token}, {"scope", scope}, {"expires_in_days", days}});
        }});
-  Add({"GET",
-       "/api/v1/auth/tokens",
-       "accounts",
-       "Your API tokens: id, name, created, last used (never the token)",
-       true,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/auth/tokens",
+       .tag = "accounts",
+       .summary = "Your API tokens: id, name, created, last used (never the token)",
+       .success = 200,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.TokensOf(c.who, c.who.user));
          Json items = Json::array();
          for (const auto& t : rows)
@@ -130,29 +120,26 @@ void Api::BuildAccountRoutes() {
                             {"last_used_at", t.last_used_at.empty() ? Json(nullptr) : Json(t.last_used_at)}});
          return Ok({{"items", std::move(items)}});
        }});
-  Add({"DELETE",
-       "/api/v1/auth/tokens/{id}",
-       "accounts",
-       "Revoke one of your API tokens",
-       true,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "DELETE",
+       .path = "/api/v1/auth/tokens/{id}",
+       .tag = "accounts",
+       .summary = "Revoke one of your API tokens",
+       .success = 204,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.RevokeToken(c.who, c.ids.at(0)));
          return NoContent();
        }});
 
   // Users and roles.
-  Add({"POST",
-       "/api/v1/users",
-       "accounts",
-       "Create an account with roles (platform admin)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/users",
+       .tag = "accounts",
+       .summary = "Create an account with roles (platform admin)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "user");
          domain::User u;
          std::string password;
@@ -172,58 +159,52 @@ void Api::BuildAccountRoutes() {
          }
          WEEFSEL_RETURN_IF_ERROR(f.Done());
          WEEFSEL_ASSIGN_OR_RETURN(domain::User made, P.CreateUser(c.who, u, password, grants));
-         return Ok(ToJson(made), 201);
+         return Ok(ToJson(made));
        }});
-  Add({"GET",
-       "/api/v1/users/{id}",
-       "accounts",
-       "An account (yourself, or any as platform admin)",
-       true,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/users/{id}",
+       .tag = "accounts",
+       .summary = "An account (yourself, or any as platform admin)",
+       .success = 200,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(domain::User u, P.GetUser(c.who, c.Path<UserTag>(0)));
          return Ok(ToJson(u));
        }});
-  Add({"GET",
-       "/api/v1/users/{id}/grants",
-       "accounts",
-       "The roles of an account",
-       true,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/users/{id}/grants",
+       .tag = "accounts",
+       .summary = "The roles of an account",
+       .success = 200,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto grants, P.GrantsOf(c.who, c.Path<UserTag>(0)));
          Json items = Json::array();
          for (const auto& g : grants) items.push_back(ToJson(g));
          return Ok({{"items", items}});
        }});
-  Add({"POST",
-       "/api/v1/users/{id}/grants",
-       "accounts",
-       "Grant a role (admin; officers: residents and actor members of their municipality)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/users/{id}/grants",
+       .tag = "accounts",
+       .summary = "Grant a role (admin; officers: residents and actor members of their municipality)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          domain::RoleGrant g;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, g));
          g.user = c.Path<UserTag>(0);
          WEEFSEL_RETURN_IF_ERROR(P.Grant(c.who, g));
-         return Ok(ToJson(g), 201);
+         return Ok(ToJson(g));
        }});
-  Add({"POST",
-       "/api/v1/users/{id}/grants/revoke",
-       "accounts",
-       "Revoke a role (platform admin)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/users/{id}/grants/revoke",
+       .tag = "accounts",
+       .summary = "Revoke a role (platform admin)",
+       .success = 204,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          domain::RoleGrant g;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, g));
          g.user = c.Path<UserTag>(0);

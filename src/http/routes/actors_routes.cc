@@ -16,94 +16,110 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 void Api::BuildActorRoutes() {
   service::Platform& P = platform_;
   // Actors and ties.
-  Add({"GET", "/api/v1/actors", "actors",
-       "List actors (filters: municipality, kind, theme, q; sort: name, kind, size, area)", false, false, true,
-       With(kListQ, {"kind", "theme"}), [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/actors",
+       .tag = "actors",
+       .summary = "List actors (filters: municipality, kind, theme, q; sort: name, kind, size, area)",
+       .success = 200,
+       .cached = true,
+       .query = With(kListQ, {"kind", "theme"}),
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListActors(PlusOne(q));
          if (!rows.ok()) return Rename(rows.status());
          return StorePage(c, q, *rows);
        }});
-  Add({"GET", "/api/v1/actors/{id}", "actors", "An actor", false, false, true, {}, [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/actors/{id}",
+       .tag = "actors",
+       .summary = "An actor",
+       .success = 200,
+       .cached = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto a, P.GetActor(c.Path<ActorTag>(0)));
          return Ok(ToJson(a));
        }});
-  Add({"POST",
-       "/api/v1/actors",
-       "actors",
-       "Add an actor (officers of its municipality)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/actors",
+       .tag = "actors",
+       .summary = "Add an actor (officers of its municipality)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          domain::Actor a;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, a));
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateActor(c.who, a));
-         return Ok(ToJson(made), 201);
+         return Ok(ToJson(made));
        }});
-  Add({"PATCH",
-       "/api/v1/actors/{id}",
-       "actors",
-       "Change an actor (its members, officers of its municipality)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "PATCH",
+       .path = "/api/v1/actors/{id}",
+       .tag = "actors",
+       .summary = "Change an actor (its members, officers of its municipality)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(
              auto a, P.UpdateActor(c.who, c.Path<ActorTag>(0), [&](domain::Actor& x) { return Apply(c.body, x); }));
          return Ok(ToJson(a));
        }});
-  Add({"DELETE",
-       "/api/v1/actors/{id}",
-       "actors",
-       "Remove an actor and its ties (officers of its municipality)",
-       true,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "DELETE",
+       .path = "/api/v1/actors/{id}",
+       .tag = "actors",
+       .summary = "Remove an actor and its ties (officers of its municipality)",
+       .success = 204,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.DeleteActor(c.who, c.Path<ActorTag>(0)));
          return NoContent();
        }});
-  Add({"GET", "/api/v1/actors/{id}/ties", "ties", "The ties of an actor", false, false, true, kPage,
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/actors/{id}/ties",
+       .tag = "ties",
+       .summary = "The ties of an actor",
+       .success = 200,
+       .cached = true,
+       .query = kPage,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto ties, P.TiesOf(c.Path<ActorTag>(0)));
          return MemoryPage(c, q, ties);
        }});
-  Add({"POST",
-       "/api/v1/actors/{id}/ties",
-       "ties",
-       "Declare a tie from this actor to another (members of either, officers)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/actors/{id}/ties",
+       .tag = "ties",
+       .summary = "Declare a tie from this actor to another (members of either, officers)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          domain::Tie t;
          t.a = c.Path<ActorTag>(0);
          if (c.body.contains("a")) return Status::InvalidArgument("tie.a: given by the path");
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, t));
          if (!t.b.valid()) return Status::InvalidArgument("tie.b: required: the id of the other actor");
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateTie(c.who, t));
-         return Ok(ToJson(made), 201);
+         return Ok(ToJson(made));
        }});
-  Add({"DELETE",
-       "/api/v1/actors/{id}/ties/{tie}",
-       "ties",
-       "Remove a tie (members of either actor, officers)",
-       true,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "DELETE",
+       .path = "/api/v1/actors/{id}/ties/{tie}",
+       .tag = "ties",
+       .summary = "Remove a tie (members of either actor, officers)",
+       .success = 204,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.DeleteTie(c.who, c.Path<ActorTag>(0), c.Path<TieTag>(1)));
          return NoContent();
        }});
-  Add({"GET", "/api/v1/ties", "ties", "List ties (filter: municipality of either end; sort: weight, from)", false,
-       false, true, With(kPage, {"municipality", "sort"}), [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/ties",
+       .tag = "ties",
+       .summary = "List ties (filter: municipality of either end; sort: weight, from)",
+       .success = 200,
+       .cached = true,
+       .query = With(kPage, {"municipality", "sort"}),
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListTies(PlusOne(q));
          if (!rows.ok()) return Rename(rows.status());

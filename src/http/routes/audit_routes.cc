@@ -16,15 +16,15 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 void Api::BuildAuditRoutes() {
   service::Platform& P = platform_;
   // The audit log.
-  Add({"GET",
-       "/api/v1/audit",
-       "audit",
-       "Every change of one entity: who, when, action, before and after (officers of its municipality, admins)",
-       true,
-       false,
-       false,
-       {"entity", "id"},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/audit",
+       .tag = "audit",
+       .summary =
+           "Every change of one entity: who, when, action, before and after (officers of its municipality, admins)",
+       .success = 200,
+       .needs_user = true,
+       .query = {"entity", "id"},
+       .handler = [&P](Call& c) -> Result<Reply> {
          if (!c.req.HasParam("entity")) return Status::InvalidArgument("entity: required");
          if (!c.req.HasParam("id")) return Status::InvalidArgument("id: required");
          auto id = ParseInt(c.req.Param("id"));
@@ -34,28 +34,25 @@ void Api::BuildAuditRoutes() {
          for (const auto& e : rows) items.push_back(ToJson(e));
          return Ok({{"items", std::move(items)}});
        }});
-  Add({"PUT",
-       "/api/v1/rounds/{id}/ballot",
-       "rounds",
-       "Cast or replace your ballot while voting is open (residents)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "PUT",
+       .path = "/api/v1/rounds/{id}/ballot",
+       .tag = "rounds",
+       .summary = "Cast or replace your ballot while voting is open (residents)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto entries, DecodeBallot(c.body));
          WEEFSEL_ASSIGN_OR_RETURN(auto b, P.CastBallot(c.who, c.Path<RoundTag>(0), entries));
          return Ok(ToJson(b));
        }});
-  Add({"GET",
-       "/api/v1/rounds/{id}/ballot",
-       "rounds",
-       "Your own ballot in a round",
-       true,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/ballot",
+       .tag = "rounds",
+       .summary = "Your own ballot in a round",
+       .success = 200,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto b, P.OwnBallot(c.who, c.Path<RoundTag>(0)));
          return Ok(ToJson(b));
        }});

@@ -16,63 +16,65 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 void Api::BuildChallengeRoutes() {
   service::Platform& P = platform_;
   // Challenges.
-  Add({"GET", "/api/v1/challenges", "challenges",
-       "List challenges (filters: municipality, theme, phase, q; sort: title, created_at, deadline, budget_eur)", false,
-       false, true, With(kListQ, {"theme", "phase"}), [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/challenges",
+       .tag = "challenges",
+       .summary =
+           "List challenges (filters: municipality, theme, phase, q; sort: title, created_at, deadline, budget_eur)",
+       .success = 200,
+       .cached = true,
+       .query = With(kListQ, {"theme", "phase"}),
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListChallenges(PlusOne(q));
          if (!rows.ok()) return Rename(rows.status());
          return StorePage(c, q, *rows);
        }});
-  Add({"GET",
-       "/api/v1/challenges/{id}",
-       "challenges",
-       "A challenge",
-       false,
-       false,
-       true,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/challenges/{id}",
+       .tag = "challenges",
+       .summary = "A challenge",
+       .success = 200,
+       .cached = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetChallenge(c.Path<ChallengeTag>(0)));
          return Ok(ToJson(x));
        }});
-  Add({"POST",
-       "/api/v1/challenges",
-       "challenges",
-       "Post a challenge (officers of its municipality)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/challenges",
+       .tag = "challenges",
+       .summary = "Post a challenge (officers of its municipality)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          domain::Challenge x;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, x));
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateChallenge(c.who, x));
-         return Ok(ToJson(made), 201);
+         return Ok(ToJson(made));
        }});
-  Add({"PATCH",
-       "/api/v1/challenges/{id}",
-       "challenges",
-       "Change a challenge (officers; the phase moves with POST .../phase)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "PATCH",
+       .path = "/api/v1/challenges/{id}",
+       .tag = "challenges",
+       .summary = "Change a challenge (officers; the phase moves with POST .../phase)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.UpdateChallenge(c.who, c.Path<ChallengeTag>(0),
                                                             [&](domain::Challenge& y) { return Apply(c.body, y); }));
          return Ok(ToJson(x));
        }});
-  Add({"POST",
-       "/api/v1/challenges/{id}/phase",
-       "challenges",
-       "Move a challenge one phase on: open, matching, forming, proposals, funded, experiment, evaluated; or "
-       "closed (officers)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/challenges/{id}/phase",
+       .tag = "challenges",
+       .summary =
+           "Move a challenge one phase on: open, matching, forming, proposals, funded, experiment, evaluated; or "
+           "closed (officers)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(std::string s, StringOfBody(c.body, "phase", 20));
          auto phase = domain::ParseChallengePhase(s);
          if (!phase.ok()) return Status::InvalidArgument("phase: " + phase.status().message());
@@ -81,15 +83,14 @@ void Api::BuildChallengeRoutes() {
        }});
 
   // Matches (the match engine on a snapshot of the store, rebuilt when the data change).
-  Add({"GET",
-       "/api/v1/challenges/{id}/matches",
-       "challenges",
-       "The actors that fit a challenge, best first, each with the reasons that carried it",
-       false,
-       false,
-       true,
-       {"limit"},
-       [this](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/challenges/{id}/matches",
+       .tag = "challenges",
+       .summary = "The actors that fit a challenge, best first, each with the reasons that carried it",
+       .success = 200,
+       .cached = true,
+       .query = {"limit"},
+       .handler = [this](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto ranked, matches_.MatchesFor(c.Path<ChallengeTag>(0), static_cast<int>(q.limit)));
          Json items = Json::array();

@@ -16,37 +16,40 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 void Api::BuildCoalitionRoutes() {
   service::Platform& P = platform_;
   // Coalitions.
-  Add({"GET", "/api/v1/challenges/{id}/coalitions", "coalitions", "The coalitions proposed for a challenge", false,
-       false, true, kPage, [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/challenges/{id}/coalitions",
+       .tag = "coalitions",
+       .summary = "The coalitions proposed for a challenge",
+       .success = 200,
+       .cached = true,
+       .query = kPage,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.CoalitionsOf(c.Path<ChallengeTag>(0)));
          return MemoryPage(c, q, rows);
        }});
-  Add({"POST",
-       "/api/v1/challenges/{id}/coalitions",
-       "coalitions",
-       "Propose a coalition (officers of the challenge's municipality)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/challenges/{id}/coalitions",
+       .tag = "coalitions",
+       .summary = "Propose a coalition (officers of the challenge's municipality)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          domain::Coalition x;
          if (c.body.contains("challenge")) return Status::InvalidArgument("coalition.challenge: given by the path");
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, x));
          x.challenge = c.Path<ChallengeTag>(0);
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.ProposeCoalition(c.who, x));
-         return Ok(ToJson(made), 201);
+         return Ok(ToJson(made));
        }});
-  Add({"GET",
-       "/api/v1/coalitions/{id}",
-       "coalitions",
-       "A coalition with its members",
-       false,
-       false,
-       true,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/coalitions/{id}",
+       .tag = "coalitions",
+       .summary = "A coalition with its members",
+       .success = 200,
+       .cached = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetCoalition(c.Path<CoalitionTag>(0)));
          return Ok(ToJson(x));
        }});
@@ -61,15 +64,14 @@ void Api::BuildCoalitionRoutes() {
         Answer{"accept", "Accept the invitation of an actor (its members)", &service::Platform::Accept, false},
         Answer{"decline", "Decline the invitation of an actor (its members)", &service::Platform::Decline, false}}) {
     auto fn = ans.fn;
-    Add({"POST",
-         std::string("/api/v1/coalitions/{id}/") + ans.verb,
-         "coalitions",
-         ans.summary,
-         true,
-         true,
-         false,
-         {},
-         [&P, fn](Call& c) -> Result<Reply> {
+    Add({.method = "POST",
+         .path = std::string("/api/v1/coalitions/{id}/") + ans.verb,
+         .tag = "coalitions",
+         .summary = ans.summary,
+         .success = 200,
+         .needs_user = true,
+         .has_body = true,
+         .handler = [&P, fn](Call& c) -> Result<Reply> {
            WEEFSEL_ASSIGN_OR_RETURN(ActorId a, ActorOfBody(c.body));
            WEEFSEL_ASSIGN_OR_RETURN(auto x, (P.*fn)(c.who, c.Path<CoalitionTag>(0), a));
            return Ok(ToJson(x));

@@ -338,28 +338,23 @@ void Api::BuildEngineRoutes() {
   auto coalitions = std::make_shared<service::CoalitionService>(P, matches_);
 
   // Fund.
-  Add({"GET",
-       "/api/v1/rounds/{id}/results",
-       "rounds",
-       "The round's outcome under its rule: winners, money spent, and per project why it was or was not funded "
-       "(officers any time; everybody from phase allocation on)",
-       false,
-       false,
-       false,
-       {},
-       [funds](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/results",
+       .tag = "rounds",
+       .summary =
+           "The round's outcome under its rule: winners, money spent, and per project why it was or was not funded "
+           "(officers any time; everybody from phase allocation on)",
+       .success = 200,
+       .handler = [funds](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto res, funds->Results(c.who, c.Path<RoundTag>(0)));
          return Ok(ResultsJson(*res));
        }});
-  Add({"GET",
-       "/api/v1/rounds/{id}/export.pb",
-       "rounds",
-       "The round as a Pabulib .pb file with anonymous ballots (same rights as the results)",
-       false,
-       false,
-       false,
-       {},
-       [funds](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/export.pb",
+       .tag = "rounds",
+       .summary = "The round as a Pabulib .pb file with anonymous ballots (same rights as the results)",
+       .success = 200,
+       .handler = [funds](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(std::string pb, funds->ExportPb(c.who, c.Path<RoundTag>(0)));
          Reply r;
          r.raw = std::move(pb);
@@ -370,68 +365,60 @@ void Api::BuildEngineRoutes() {
        }});
 
   // Fabric of a municipality (public data: actors and ties are open).
-  Add({"GET",
-       "/api/v1/municipalities/{id}/fabric/report",
-       "fabric",
-       "The fabric report of a municipality: components, communities, roles, brokers, mixing, E-I, health",
-       false,
-       false,
-       true,
-       {},
-       [fabrics](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/fabric/report",
+       .tag = "fabric",
+       .summary = "The fabric report of a municipality: components, communities, roles, brokers, mixing, E-I, health",
+       .success = 200,
+       .cached = true,
+       .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(c.Path<MunicipalityTag>(0)));
          return Ok(ReportJson(*v));
        }});
-  Add({"GET",
-       "/api/v1/municipalities/{id}/fabric/map",
-       "fabric",
-       "Every actor (community, role, degree, position in [0,1]) and every tie of a municipality, in one response",
-       false,
-       false,
-       true,
-       {},
-       [fabrics](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/fabric/map",
+       .tag = "fabric",
+       .summary =
+           "Every actor (community, role, degree, position in [0,1]) and every tie of a municipality, in one response",
+       .success = 200,
+       .cached = true,
+       .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(c.Path<MunicipalityTag>(0)));
          return Ok(MapJson(*v));
        }});
-  Add({"GET",
-       "/api/v1/municipalities/{id}/fabric/weave",
-       "fabric",
-       "Weave suggestions: the k (1..50, default 10) introductions that most strengthen the fabric, with reason "
-       "and gain",
-       false,
-       false,
-       true,
-       {"k"},
-       [fabrics](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/fabric/weave",
+       .tag = "fabric",
+       .summary =
+           "Weave suggestions: the k (1..50, default 10) introductions that most strengthen the fabric, with reason "
+           "and gain",
+       .success = 200,
+       .cached = true,
+       .query = {"k"},
+       .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(int k, IntParam(c, "k", 10, 1, 50));
          MunicipalityId m = c.Path<MunicipalityTag>(0);
          WEEFSEL_ASSIGN_OR_RETURN(auto w, fabrics->Weave(m, k));
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(m));
          return Ok(WeaveJson(*v, *w, k));
        }});
-  Add({"GET",
-       "/api/v1/municipalities/{id}/fabric/health",
-       "fabric",
-       "The fabric's health per month (from the ties' start dates)",
-       false,
-       false,
-       true,
-       {},
-       [fabrics](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/fabric/health",
+       .tag = "fabric",
+       .summary = "The fabric's health per month (from the ties' start dates)",
+       .success = 200,
+       .cached = true,
+       .handler = [fabrics](Call& c) -> Result<Reply> {
          MunicipalityId m = c.Path<MunicipalityTag>(0);
          WEEFSEL_ASSIGN_OR_RETURN(auto h, fabrics->Health(m));
          return Ok(HealthJson(m, *h));
        }});
-  Add({"GET",
-       "/api/v1/municipalities/{id}/fabric/graphml",
-       "fabric",
-       "The fabric as GraphML (application/graphml+xml) with the report's measures per actor",
-       false,
-       false,
-       false,
-       {},
-       [fabrics](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/fabric/graphml",
+       .tag = "fabric",
+       .summary = "The fabric as GraphML (application/graphml+xml) with the report's measures per actor",
+       .success = 200,
+       .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(c.Path<MunicipalityTag>(0)));
          Reply r;
          r.raw = fabric::ToGraphMl(v->fabric, &v->report);
@@ -442,16 +429,16 @@ void Api::BuildEngineRoutes() {
        }});
 
   // Coalitions from the engine.
-  Add({"GET",
-       "/api/v1/challenges/{id}/coalition-suggestions",
-       "coalitions",
-       "The coalition engine's best teams for a challenge, with who covers what; 422 names the requirement that "
-       "cannot be met (officers of the challenge's municipality, actor members)",
-       true,
-       false,
-       false,
-       {"top", "candidates", "size"},
-       [coalitions](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/challenges/{id}/coalition-suggestions",
+       .tag = "coalitions",
+       .summary =
+           "The coalition engine's best teams for a challenge, with who covers what; 422 names the requirement that "
+           "cannot be met (officers of the challenge's municipality, actor members)",
+       .success = 200,
+       .needs_user = true,
+       .query = {"top", "candidates", "size"},
+       .handler = [coalitions](Call& c) -> Result<Reply> {
          service::SuggestRequest req;
          WEEFSEL_ASSIGN_OR_RETURN(req.top, IntParam(c, "top", 3, 1, 10));
          WEEFSEL_ASSIGN_OR_RETURN(req.candidates, IntParam(c, "candidates", 60, 5, 200));

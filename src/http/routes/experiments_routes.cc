@@ -16,67 +16,68 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 void Api::BuildExperimentRoutes() {
   service::Platform& P = platform_;
   // Experiments.
-  Add({"GET", "/api/v1/experiments", "experiments", "List experiments (sort: status)", false, false, true,
-       With(kPage, {"sort"}), [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/experiments",
+       .tag = "experiments",
+       .summary = "List experiments (sort: status)",
+       .success = 200,
+       .cached = true,
+       .query = With(kPage, {"sort"}),
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListExperiments(PlusOne(q));
          if (!rows.ok()) return Rename(rows.status());
          return StorePage(c, q, *rows);
        }});
-  Add({"GET",
-       "/api/v1/experiments/{id}",
-       "experiments",
-       "An experiment with indicators, measurements and milestones",
-       false,
-       false,
-       true,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/experiments/{id}",
+       .tag = "experiments",
+       .summary = "An experiment with indicators, measurements and milestones",
+       .success = 200,
+       .cached = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetExperiment(c.Path<ExperimentTag>(0)));
          return Ok(ToJson(x));
        }});
-  Add({"POST",
-       "/api/v1/experiments",
-       "experiments",
-       "Start an experiment for a proposal (officers)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/experiments",
+       .tag = "experiments",
+       .summary = "Start an experiment for a proposal (officers)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          domain::Experiment e;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, e));
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateExperiment(c.who, e));
-         return Ok(ToJson(made), 201);
+         return Ok(ToJson(made));
        }});
-  Add({"PATCH",
-       "/api/v1/experiments/{id}",
-       "experiments",
-       "Change an experiment: status, outcome, milestones (officers)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "PATCH",
+       .path = "/api/v1/experiments/{id}",
+       .tag = "experiments",
+       .summary = "Change an experiment: status, outcome, milestones (officers)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          if (c.body.contains("proposal")) return Status::InvalidArgument("experiment.proposal: cannot change");
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.UpdateExperiment(c.who, c.Path<ExperimentTag>(0),
                                                              [&](domain::Experiment& y) { return Apply(c.body, y); }));
          return Ok(ToJson(x));
        }});
-  Add({"POST",
-       "/api/v1/experiments/{id}/indicators/{indicator}/measurements",
-       "experiments",
-       "Record a measurement (officers, coalition members)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/experiments/{id}/indicators/{indicator}/measurements",
+       .tag = "experiments",
+       .summary = "Record a measurement (officers, coalition members)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          domain::Measurement m;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, m));
          WEEFSEL_ASSIGN_OR_RETURN(auto x,
                                   P.AddMeasurement(c.who, c.Path<ExperimentTag>(0), c.Path<IndicatorTag>(1), m));
-         return Ok(ToJson(x), 201);
+         return Ok(ToJson(x));
        }});
 }
 

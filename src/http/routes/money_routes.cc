@@ -17,32 +17,29 @@ void Api::BuildMoneyRoutes() {
   service::Platform& P = platform_;
   // The programme's money: proposals into rounds, allocations, milestones released on evidence,
   // the municipality's overview and match-funding campaigns beside rounds.
-  Add({"POST",
-       "/api/v1/rounds/{id}/proposals",
-       "rounds",
-       "Add a submitted proposal of the municipality's challenge as a project of the round (officers)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/rounds/{id}/proposals",
+       .tag = "rounds",
+       .summary = "Add a submitted proposal of the municipality's challenge as a project of the round (officers)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "body");
          ProposalId proposal;
          WEEFSEL_RETURN_IF_ERROR(f.IdField("proposal", proposal));
          if (!proposal.valid()) return Status::InvalidArgument("proposal: required (a proposal id)");
          WEEFSEL_RETURN_IF_ERROR(f.Done());
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddProposalToRound(c.who, c.Path<RoundTag>(0), proposal));
-         return Ok(ToJson(x), 201);
+         return Ok(ToJson(x));
        }});
-  Add({"GET",
-       "/api/v1/rounds/{id}/allocation",
-       "rounds",
-       "The funded projects a published round committed to (empty before publication)",
-       false,
-       false,
-       true,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/allocation",
+       .tag = "rounds",
+       .summary = "The funded projects a published round committed to (empty before publication)",
+       .success = 200,
+       .cached = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.AllocationsOf(c.Path<RoundTag>(0)));
          Json items = Json::array();
          int64_t total = 0;
@@ -52,15 +49,15 @@ void Api::BuildMoneyRoutes() {
          }
          return Ok({{"items", std::move(items)}, {"committed_eur", total}});
        }});
-  Add({"POST",
-       "/api/v1/experiments/{id}/milestones/{milestone}/evidence",
-       "experiments",
-       "Submit evidence for a milestone (numbered from 1) of a running experiment (members of the coalition)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/experiments/{id}/milestones/{milestone}/evidence",
+       .tag = "experiments",
+       .summary =
+           "Submit evidence for a milestone (numbered from 1) of a running experiment (members of the coalition)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "evidence");
          std::string text, link;
          WEEFSEL_RETURN_IF_ERROR(f.Str("text", text, 8000));
@@ -71,31 +68,28 @@ void Api::BuildMoneyRoutes() {
          if (milestone > 1000) return Status::NotFound("milestone " + std::to_string(milestone));
          WEEFSEL_ASSIGN_OR_RETURN(
              auto x, P.SubmitEvidence(c.who, c.Path<ExperimentTag>(0), static_cast<int>(milestone), text, link));
-         return Ok(ToJson(x), 201);
+         return Ok(ToJson(x));
        }});
-  Add({"GET",
-       "/api/v1/experiments/{id}/evidence",
-       "experiments",
-       "The evidence submitted for an experiment's milestones with the officers' decisions",
-       false,
-       false,
-       true,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/experiments/{id}/evidence",
+       .tag = "experiments",
+       .summary = "The evidence submitted for an experiment's milestones with the officers' decisions",
+       .success = 200,
+       .cached = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.EvidenceOf(c.Path<ExperimentTag>(0)));
          Json items = Json::array();
          for (const auto& e : rows) items.push_back(ToJson(e));
          return Ok({{"items", std::move(items)}});
        }});
-  Add({"POST",
-       "/api/v1/experiments/{id}/evidence/{evidence}/decision",
-       "experiments",
-       "Approve evidence (releasing the milestone's amount) or reject it with a reason (officers)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/experiments/{id}/evidence/{evidence}/decision",
+       .tag = "experiments",
+       .summary = "Approve evidence (releasing the milestone's amount) or reject it with a reason (officers)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "body");
          std::string decision, reason;
          WEEFSEL_RETURN_IF_ERROR(f.Str("decision", decision, 20));
@@ -107,71 +101,63 @@ void Api::BuildMoneyRoutes() {
              auto x, P.DecideEvidence(c.who, c.Path<ExperimentTag>(0), c.ids.at(1), decision == "approved", reason));
          return Ok(ToJson(x));
        }});
-  Add({"GET",
-       "/api/v1/municipalities/{id}/overview",
-       "municipalities",
-       "The programme in figures: money committed, released and remaining; indicators against targets; "
-       "challenges per phase",
-       false,
-       false,
-       true,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/overview",
+       .tag = "municipalities",
+       .summary = "The programme in figures: money committed, released and remaining; indicators against targets; "
+                  "challenges per phase",
+       .success = 200,
+       .cached = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto o, P.Overview(c.Path<MunicipalityTag>(0)));
          return Ok(ToJson(o));
        }});
-  Add({"POST",
-       "/api/v1/rounds/{id}/match-campaigns",
-       "match-funding",
-       "Open a match-funding campaign beside a round: ratio, cap per project, fund, deadline (officers)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/rounds/{id}/match-campaigns",
+       .tag = "match-funding",
+       .summary = "Open a match-funding campaign beside a round: ratio, cap per project, fund, deadline (officers)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          storage::MatchCampaign m;
          m.ratio_num = 1;
          m.ratio_den = 1;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, m));
          m.round = c.Path<RoundTag>(0);
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.CreateMatchCampaign(c.who, m));
-         return Ok(ToJson(x), 201);
+         return Ok(ToJson(x));
        }});
-  Add({"GET",
-       "/api/v1/rounds/{id}/match-campaigns",
-       "match-funding",
-       "The match-funding campaigns beside a round",
-       false,
-       false,
-       true,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/match-campaigns",
+       .tag = "match-funding",
+       .summary = "The match-funding campaigns beside a round",
+       .success = 200,
+       .cached = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.MatchCampaignsOf(c.Path<RoundTag>(0)));
          Json items = Json::array();
          for (const auto& m : rows) items.push_back(ToJson(m));
          return Ok({{"items", std::move(items)}});
        }});
-  Add({"GET",
-       "/api/v1/match-campaigns/{id}",
-       "match-funding",
-       "A campaign with its current match allocation per project, settled by the fund engine now",
-       false,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/match-campaigns/{id}",
+       .tag = "match-funding",
+       .summary = "A campaign with its current match allocation per project, settled by the fund engine now",
+       .success = 200,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto s, P.MatchStandingOf(c.ids.at(0)));
          return Ok(ToJson(s));
        }});
-  Add({"POST",
-       "/api/v1/match-campaigns/{id}/pledges",
-       "match-funding",
-       "Pledge an amount to a project of the campaign's round (residents, members of the municipality's actors)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/match-campaigns/{id}/pledges",
+       .tag = "match-funding",
+       .summary =
+           "Pledge an amount to a project of the campaign's round (residents, members of the municipality's actors)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "pledge");
          std::string project;
          int64_t amount = 0;
@@ -181,7 +167,7 @@ void Api::BuildMoneyRoutes() {
          if (!f.Has("amount_eur")) return f.Error("amount_eur", "required");
          WEEFSEL_RETURN_IF_ERROR(f.Done());
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.Pledge(c.who, c.ids.at(0), project, amount));
-         return Ok(ToJson(x), 201);
+         return Ok(ToJson(x));
        }});
 }
 

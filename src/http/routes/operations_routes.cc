@@ -16,38 +16,29 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 void Api::BuildOperationRoutes() {
   service::Platform& P = platform_;
   // Operations.
-  Add({"GET",
-       "/healthz",
-       "operations",
-       "Liveness: the process answers",
-       false,
-       false,
-       false,
-       {},
-       [](Call&) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/healthz",
+       .tag = "operations",
+       .summary = "Liveness: the process answers",
+       .success = 200,
+       .handler = [](Call&) -> Result<Reply> {
          return Ok({{"status", "ok"}});
        }});
-  Add({"GET",
-       "/readyz",
-       "operations",
-       "Readiness: the store answers",
-       false,
-       false,
-       false,
-       {},
-       [&P](Call&) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/readyz",
+       .tag = "operations",
+       .summary = "Readiness: the store answers",
+       .success = 200,
+       .handler = [&P](Call&) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.Ready());
          return Ok({{"status", "ready"}, {"store", P.Dialect()}});
        }});
-  Add({"GET",
-       "/api/v1/openapi.json",
-       "operations",
-       "This API as an OpenAPI 3.1 document",
-       false,
-       false,
-       false,
-       {},
-       [this](Call&) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/openapi.json",
+       .tag = "operations",
+       .summary = "This API as an OpenAPI 3.1 document",
+       .success = 200,
+       .handler = [this](Call&) -> Result<Reply> {
          Reply r;
          r.raw = openapi_body_;
          return r;

@@ -16,47 +16,49 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 void Api::BuildProposalRoutes() {
   service::Platform& P = platform_;
   // Proposals.
-  Add({"GET", "/api/v1/challenges/{id}/proposals", "proposals", "The proposals for a challenge", false, false, true,
-       kPage, [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/challenges/{id}/proposals",
+       .tag = "proposals",
+       .summary = "The proposals for a challenge",
+       .success = 200,
+       .cached = true,
+       .query = kPage,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.ProposalsOf(c.Path<ChallengeTag>(0)));
          return MemoryPage(c, q, rows);
        }});
-  Add({"POST",
-       "/api/v1/coalitions/{id}/proposals",
-       "proposals",
-       "Write a proposal (members of the coalition's actors)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/coalitions/{id}/proposals",
+       .tag = "proposals",
+       .summary = "Write a proposal (members of the coalition's actors)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          domain::ProposalVersion v;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, v));
          WEEFSEL_ASSIGN_OR_RETURN(auto made, P.CreateProposal(c.who, c.Path<CoalitionTag>(0), v));
-         return Ok(ToJson(made), 201);
+         return Ok(ToJson(made));
        }});
-  Add({"GET",
-       "/api/v1/proposals/{id}",
-       "proposals",
-       "A proposal with all its versions",
-       false,
-       false,
-       true,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/proposals/{id}",
+       .tag = "proposals",
+       .summary = "A proposal with all its versions",
+       .success = 200,
+       .cached = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetProposal(c.Path<ProposalTag>(0)));
          return Ok(ToJson(x));
        }});
-  Add({"GET",
-       "/api/v1/proposals/{id}/diff",
-       "proposals",
-       "A line diff between two versions of a proposal (from, to: version numbers)",
-       false,
-       false,
-       true,
-       {"from", "to"},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/proposals/{id}/diff",
+       .tag = "proposals",
+       .summary = "A line diff between two versions of a proposal (from, to: version numbers)",
+       .success = 200,
+       .cached = true,
+       .query = {"from", "to"},
+       .handler = [&P](Call& c) -> Result<Reply> {
          int64_t from = 0, to = 0;
          using Param = std::pair<const char*, int64_t*>;
          for (auto [name, out] : {Param{"from", &from}, Param{"to", &to}}) {
@@ -84,48 +86,50 @@ void Api::BuildProposalRoutes() {
                     {"minimal", diff.minimal},
                     {"lines", std::move(items)}});
        }});
-  Add({"POST",
-       "/api/v1/proposals/{id}/versions",
-       "proposals",
-       "Add a new version (members of the coalition's actors)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/proposals/{id}/versions",
+       .tag = "proposals",
+       .summary = "Add a new version (members of the coalition's actors)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          domain::ProposalVersion v;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, v));
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddVersion(c.who, c.Path<ProposalTag>(0), v));
-         return Ok(ToJson(x), 201);
+         return Ok(ToJson(x));
        }});
-  Add({"POST",
-       "/api/v1/proposals/{id}/status",
-       "proposals",
-       "Submit (coalition) or decide on (officers) a proposal",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/proposals/{id}/status",
+       .tag = "proposals",
+       .summary = "Submit (coalition) or decide on (officers) a proposal",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(std::string status, StringOfBody(c.body, "status", 20));
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.SetProposalStatus(c.who, c.Path<ProposalTag>(0), status));
          return Ok(ToJson(x));
        }});
-  Add({"GET", "/api/v1/proposals/{id}/comments", "proposals", "The comments on a proposal", false, false, false, kPage,
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/proposals/{id}/comments",
+       .tag = "proposals",
+       .summary = "The comments on a proposal",
+       .success = 200,
+       .query = kPage,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.CommentsOf(c.Path<ProposalTag>(0)));
          return MemoryPage(c, q, rows);
        }});
-  Add({"POST",
-       "/api/v1/proposals/{id}/comments",
-       "proposals",
-       "Comment on a proposal, or reply to a comment with parent (any signed-in user)",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/proposals/{id}/comments",
+       .tag = "proposals",
+       .summary = "Comment on a proposal, or reply to a comment with parent (any signed-in user)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "comment");
          std::string text;
          int64_t parent = 0;
@@ -135,19 +139,17 @@ void Api::BuildProposalRoutes() {
          if (parent < 0) return f.Error("parent", "must be the id of a comment on this proposal");
          WEEFSEL_RETURN_IF_ERROR(f.Done());
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddComment(c.who, c.Path<ProposalTag>(0), text, parent));
-         return Ok(ToJson(x), 201);
+         return Ok(ToJson(x));
        }});
-  Add({"POST",
-       "/api/v1/proposals/{id}/supports",
-       "proposals",
-       "Support a proposal (residents of its municipality, once)",
-       true,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/proposals/{id}/supports",
+       .tag = "proposals",
+       .summary = "Support a proposal (residents of its municipality, once)",
+       .success = 201,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.Support(c.who, c.Path<ProposalTag>(0)));
-         return Ok(ToJson(x), 201);
+         return Ok(ToJson(x));
        }});
 }
 

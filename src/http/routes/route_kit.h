@@ -22,18 +22,15 @@ inline std::vector<std::string> With(std::vector<std::string> a, const std::vect
 
 inline constexpr const char* kSessionCookie = "weefsel_session";
 
-inline Reply Ok(Json j, int status = 200) {
+// A successful answer with the route's declared success status.
+inline Reply Ok(Json j) {
   Reply r;
-  r.status = status;
   r.json = std::move(j);
   return r;
 }
 
-inline Reply NoContent() {
-  Reply r;
-  r.status = 204;
-  return r;
-}
+// A successful answer without a body (the route declares .success = 204).
+inline Reply NoContent() { return Reply{}; }
 
 // 64-bit FNV-1a of the body, as a strong ETag.
 inline std::string ETagOf(const std::string& body) {
