@@ -74,6 +74,14 @@ TEST_P(Api, OpenApiListsExactlyTheRoutesTheServerHas) {
   EXPECT_EQ(na.Header("Allow"), "GET, POST");
 }
 
+TEST_P(Api, TheAccessibilityStatementIsAnHtmlPageNotTheWebApp) {
+  Resp r = Send("GET", "/toegankelijkheid");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.Header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(r.body.find("<h1>Toegankelijkheidsverklaring</h1>"), std::string::npos) << r.body;
+  EXPECT_FALSE(r.Header("Content-Security-Policy").empty());
+}
+
 TEST_P(Api, HealthAndReadiness) {
   EXPECT_EQ(Send("GET", "/healthz").status, 200);
   Resp r = Send("GET", "/readyz");

@@ -33,5 +33,8 @@ std::optional<int64_t> WholeNumber(double d);
 bool IsUtf8(std::string_view s);
 // "YYYY-MM-DD" with a valid calendar date.
 bool IsIsoDate(std::string_view s);
+// Text safe inside XML or HTML element content and quoted attributes (& < > " ' escaped; control
+// characters other than tab and line breaks, which XML 1.0 forbids, dropped).
+std::string XmlEscape(std::string_view s);
 
 }  // namespace weefsel

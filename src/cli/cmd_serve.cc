@@ -3,6 +3,7 @@
 #include <csignal>
 #include <iostream>
 
+#include "base/csv.h"
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "http/api.h"
@@ -22,6 +23,8 @@ struct ServeOptions {
   bool no_access_log = false;
   bool demo_accounts = false;
   bool secure_cookies = false;
+  std::string accessibility;          // the deployer's statement (JSON), for /toegankelijkheid
+  std::string accessibility_results;  // weefsel's own axe-core results (JSON), attached to it
 };
 
 Result<std::pair<std::string, int>> ParseListen(const std::string& s) {
@@ -108,6 +111,10 @@ void RegisterServeCommands(CLI::App& app) {
   serve->add_flag("--demo-accounts", o.demo_accounts,
                   "create demo accounts (admin, officer, member, resident) if absent");
   serve->add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (when served behind TLS)");
+  serve->add_option("--accessibility", o.accessibility,
+                    "the accessibility statement (JSON, see docs/accessibility-statement.md) for /toegankelijkheid");
+  serve->add_option("--accessibility-results", o.accessibility_results,
+                    "axe-core results to attach to the statement (written by the browser tests)");
   SetAction(serve, [] {
     auto listen = ParseListen(o.listen);
     if (!listen.ok()) return Fail(listen.status());
@@ -124,6 +131,20 @@ void RegisterServeCommands(CLI::App& app) {
     }
     http::ApiOptions api_options;
     api_options.secure_cookies = o.secure_cookies;
+    if (!o.accessibility.empty()) {
+      auto text = ReadFile(o.accessibility);
+      if (!text.ok()) return Fail(text.status());
+      auto st = service::ParseAccessibilityStatement(*text, o.accessibility);
+      if (!st.ok()) return Fail(st.status());
+      api_options.accessibility = std::make_shared<const service::AccessibilityStatement>(std::move(st).value());
+    }
+    if (!o.accessibility_results.empty()) {
+      auto text = ReadFile(o.accessibility_results);
+      if (!text.ok()) return Fail(text.status());
+      auto axe = service::ParseAxeResults(*text, o.accessibility_results);
+      if (!axe.ok()) return Fail(axe.status());
+      api_options.axe_results = std::make_shared<const service::AxeResults>(std::move(axe).value());
+    }
     http::Api api(platform, api_options);
     http::ServerOptions so;
     so.host = listen->first;

@@ -29,6 +29,7 @@
 #include "base/status.h"
 #include "http/json_codec.h"
 #include "http/response_cache.h"
+#include "service/accessibility.h"
 #include "service/matches.h"
 #include "service/platform.h"
 
@@ -63,6 +64,10 @@ struct ApiOptions {
   size_t cache_bytes = 64 << 20;  // response cache budget (keys and bodies; least recently used out first)
   int64_t max_page_size = 100;
   int64_t default_page_size = 20;
+  // GET /toegankelijkheid: the deployer's accessibility statement and weefsel's own axe-core results
+  // (either may be absent; the page says so).
+  std::shared_ptr<const service::AccessibilityStatement> accessibility;
+  std::shared_ptr<const service::AxeResults> axe_results;
 };
 
 class Api {

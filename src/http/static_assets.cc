@@ -95,7 +95,8 @@ const std::string& WebRoot() {
 }
 
 bool IsApiPath(std::string_view path) {
-  return path == "/api" || StartsWith(path, "/api/") || path == "/healthz" || path == "/readyz";
+  return path == "/api" || StartsWith(path, "/api/") || path == "/healthz" || path == "/readyz" ||
+         path == "/toegankelijkheid";
 }
 
 bool ServeStatic(const std::string& root, const Request& req, Response& res) {

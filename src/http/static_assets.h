@@ -31,7 +31,8 @@ const std::string& WebRoot();
 // Serves `req` from the directory `root` when it is a GET/HEAD for the front end; returns false
 // (leaving `res` untouched) for API paths, other methods, or when `root` is empty.
 bool ServeStatic(const std::string& root, const Request& req, Response& res);
-// True for the paths the Api answers (/api/..., /healthz, /readyz), never a static file.
+// True for the paths the Api answers (/api/..., /healthz, /readyz, /toegankelijkheid), never a
+// static file.
 bool IsApiPath(std::string_view path);
 
 // ServeStatic(WebRoot(), req, res): the hook the server calls before the API.

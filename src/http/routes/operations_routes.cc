@@ -4,6 +4,7 @@
 #include <mutex>
 #include <optional>
 #include "base/strings.h"
+#include "http/accessibility_page.h"
 #include "http/api.h"
 #include "http/call.h"
 #include "http/routes/route_kit.h"
@@ -32,6 +33,21 @@ void Api::BuildOperationRoutes() {
        .handler = [&P](Call&) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.Ready());
          return Ok({{"status", "ready"}, {"store", P.Dialect()}});
+       }});
+  // The accessibility statement is rendered once: it changes only with a restart.
+  auto statement = std::make_shared<const std::string>(
+      AccessibilityStatementHtml(options_.accessibility.get(), options_.axe_results.get()));
+  Add({.method = "GET",
+       .path = "/toegankelijkheid",
+       .tag = "operations",
+       .summary = "The accessibility statement (HTML, in the sections of the Dutch model statement), with "
+                  "weefsel's own axe-core results",
+       .success = 200,
+       .handler = [statement](Call&) -> Result<Reply> {
+         Reply r;
+         r.raw = *statement;
+         r.content_type = "text/html; charset=utf-8";
+         return r;
        }});
   Add({.method = "GET",
        .path = "/api/v1/openapi.json",
