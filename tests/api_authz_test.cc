@@ -72,6 +72,7 @@ class AuthzMatrix : public ApiWorld {
 
     // Operations.
     t["GET /healthz"] = {fixed("/healthz"), kPublic};
+    t["GET /toegankelijkheid"] = {fixed("/toegankelijkheid"), kPublic};
     t["GET /readyz"] = {fixed("/readyz"), kPublic};
     t["GET /api/v1/openapi.json"] = {fixed(v1 + "/openapi.json"), kPublic};
 
