@@ -223,3 +223,9 @@ export async function switchUser(page, base, who, as) {
   if (as) await uiLogin(page, base, as); else await page.context().clearCookies();
   return as;
 }
+
+// Confirms the open confirmation dialog (phase moves, releases, funding) with its first button.
+export async function confirm(page) {
+  await page.locator("dialog.confirm[open] .confirm-yes").click();
+  await page.locator("dialog.confirm").waitFor({ state: "detached" });
+}

@@ -467,6 +467,7 @@ export const en: Record<keyof typeof nl, string> = {
   "proposal.metaPage": "version {v} · status: {status}",
   "proposal.support": "Support this proposal",
   "proposal.supported": "You support this proposal.",
+  "proposal.alreadySupported": "You already support this proposal.",
   "proposal.signInToSupport": "Sign in as a resident to support this proposal.",
   "proposal.versions": "Versions",
   "proposal.version": "Version",

@@ -465,6 +465,7 @@ export const nl = {
   "proposal.metaPage": "versie {v} · status: {status}",
   "proposal.support": "Steun dit voorstel",
   "proposal.supported": "U steunt dit voorstel.",
+  "proposal.alreadySupported": "U steunt dit voorstel al.",
   "proposal.signInToSupport": "Log in als inwoner om dit voorstel te steunen.",
   "proposal.versions": "Versies",
   "proposal.version": "Versie",

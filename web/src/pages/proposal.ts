@@ -122,8 +122,10 @@ function supportBox(p: Proposal): HTMLElement {
       count.dataset.count = String(after.supports);
       status.replaceChildren(h("p", { class: "ok" }, "✔ " + t("proposal.supported")));
       announce(t("proposal.supported"));
+      button.remove();  // one support per person: nothing left to click
     } catch (e) {
-      status.replaceChildren(errorBox(e));
+      // 409: this person supports it already (the server keeps one support per person).
+      status.replaceChildren(e instanceof ApiError && e.status === 409 ? errorBox(new ApiError(409, t("proposal.alreadySupported"), undefined, true)) : errorBox(e));
       button.disabled = false;
     }
   } }, t("proposal.support"));

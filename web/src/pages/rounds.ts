@@ -94,7 +94,8 @@ export async function round({ main, params }: Ctx): Promise<void> {
     dl([[t("filter.municipality"), await muniName(r.municipality)], [t("round.budget"), euro(r.budget_eur)], [t("round.ballotKind"), ballotLabel(r.ballot_kind)],
       [t("round.limits"), limitsText(r)]]));
   if (officer) {
-    const next = PHASES[PHASES.indexOf(r.phase) + 1];
+    // A round without review criteria goes from submission straight to voting (docs/api.md).
+    const next = r.phase === "submission" && !(r.criteria ?? []).length ? "voting" : PHASES[PHASES.indexOf(r.phase) + 1];
     main.append(phaseControl(next, roundPhaseLabel(next ?? ""), () => api.post(`/rounds/${id}/phase`, { phase: next }),
       t("round.moved", { phase: roundPhaseLabel(next ?? "") }),
       next === "published" ? t("round.confirmPublish") : next === "voting" ? t("round.confirmVoting") : undefined) ?? "",
