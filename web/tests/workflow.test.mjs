@@ -172,9 +172,9 @@ test("a proposal page shows versions with a diff, threaded comments with replies
   await page.locator(".diff").waitFor();
   assert.equal(await page.locator(".diff-summary").innerText(), "Van versie 1 naar 2: 2 regel(s) toegevoegd, 1 verwijderd.");
   const added = await page.locator(".diff li.add").evaluateAll((els) => els.map((e) => e.textContent));
-  assert.ok(added.some((s) => s.includes("plan: Ook op zaterdag.")), added.join("|"));
+  assert.ok(added.some((s) => s.includes("Plan: Ook op zaterdag.")), added.join("|"));
   assert.ok(added.every((s) => s.startsWith("+toegevoegd: ")), "added lines carry a + and a word, not colour alone");
-  assert.ok(await page.locator(".diff li.del").evaluateAll((els) => els.some((e) => e.textContent.includes("budget_eur: 30000"))));
+  assert.ok(await page.locator(".diff li.del").evaluateAll((els) => els.some((e) => /Budget: €\s?30\.000/.test(e.textContent))));
   const colours = await page.locator(".diff li.add").first().evaluate((e) => getComputedStyle(e).backgroundColor);
   assert.notEqual(colours, await page.locator(".diff li.del").first().evaluate((e) => getComputedStyle(e).backgroundColor));
   // Compare the other way round: what was added is now removed.
