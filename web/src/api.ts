@@ -41,7 +41,8 @@ export interface Experiment {
 }
 
 export class ApiError extends Error {
-  constructor(public status: number, public detail: string, public fieldName?: string) {
+  // `localized`: the detail is the UI's own text in the reader's language (not a server sentence).
+  constructor(public status: number, public detail: string, public fieldName?: string, public localized = false) {
     super(detail);
   }
 }

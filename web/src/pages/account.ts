@@ -16,7 +16,12 @@ export async function loginPage({ main, query: q }: Ctx): Promise<void> {
         const me = await login(email.value, password.value);
         announce(t("account.welcome", { name: me.display_name }));
         navigate(q.get("next") ?? "/");
-      } catch (err) { status.replaceChildren(errorBox(err)); password.focus(); }
+      } catch (err) {
+        // A wrong e-mail address or password is 401 here: say so (not "sign in first").
+        const wrong = err instanceof ApiError && err.status === 401;
+        status.replaceChildren(wrong ? errorBox(new ApiError(401, t("error.wrongPassword"), undefined, true)) : errorBox(err));
+        password.focus();
+      }
     } }, field(t("account.email"), email), field(t("account.password"), password), status, h("button", { type: "submit" }, t("nav.login"))),
     h("p", {}, t("account.noAccount"), " ", h("a", { href: "/register" }, t("nav.register"))));
 }
@@ -66,7 +71,7 @@ export async function accountPage({ main }: Ctx): Promise<void> {
 
 export async function adminPage({ main }: Ctx): Promise<void> {
   main.append(h("h1", {}, t("nav.admin")));
-  if (!hasRole("platform_admin")) { main.append(errorBox(new ApiError(403, t("admin.only")))); return; }
+  if (!hasRole("platform_admin")) { main.append(errorBox(new ApiError(403, t("admin.only"), undefined, true))); return; }
   const ms = await municipalities();
   const name = h("input", { name: "display_name", required: true });
   const email = h("input", { type: "email", name: "email", required: true });

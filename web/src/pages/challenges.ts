@@ -3,7 +3,7 @@
 // inviting), and the form for officers to post a challenge.
 import { h, field, select } from "../dom";
 import { api, Challenge, Coalition, Page, Proposal, query, hasRole, hasRoute, ApiError, Actor, currentUser } from "../api";
-import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, phaseLabel, sectorLabel, statusLabel, kindLabel } from "../i18n";
+import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, phaseLabel, sectorLabel, statusLabel, kindLabel, proposalStatusLabel } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { municipalities, chosenMunicipality, phaseBadge, pager, empty, muniName, actor, dl, notAvailable, stepper, phaseControl } from "./common";
 import { Reason, reasonText, contributionText } from "./reasons";
@@ -43,7 +43,7 @@ export async function board({ main, query: q }: Ctx): Promise<void> {
 
 export async function newChallenge({ main }: Ctx): Promise<void> {
   main.append(h("h1", {}, t("challenge.new")));
-  if (!hasRole("officer")) { main.append(errorBox(new ApiError(403, t("challenge.officersOnly")))); return; }
+  if (!hasRole("officer")) { main.append(errorBox(new ApiError(403, t("challenge.officersOnly"), undefined, true))); return; }
   const ms = await municipalities();
   const title = h("input", { name: "title", required: true, maxlength: 200 });
   const text = h("textarea", { name: "text", required: true, rows: 6 });
@@ -157,7 +157,7 @@ export async function challenge({ main, params }: Ctx): Promise<void> {
     props.items.length ? h("ul", {}, props.items.map((p) => {
       const v = p.versions[p.versions.length - 1];
       return h("li", {}, h("a", { href: `/proposals/${p.id}` }, v?.title ?? `#${p.id}`),
-        " · ", p.status, " · ", v ? euro(v.budget_eur) : "", " · ", t("proposal.supports", { n: p.supports }));
+        " · ", proposalStatusLabel(p.status), " · ", v ? euro(v.budget_eur) : "", " · ", t("proposal.supports", { n: p.supports }));
     })) : empty(t("challenge.noProposals"))));
 }
 
