@@ -2,8 +2,10 @@
 #include <pthread.h>
 #include <csignal>
 #include <iostream>
+#include <memory>
 
 #include "base/csv.h"
+#include "base/periodic.h"
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "http/api.h"
@@ -23,6 +25,7 @@ struct ServeOptions {
   bool no_access_log = false;
   bool demo_accounts = false;
   bool secure_cookies = false;
+  bool no_retention = false;          // do not run the daily retention sweep
   std::string accessibility;          // the deployer's statement (JSON), for /toegankelijkheid
   std::string accessibility_results;  // weefsel's own axe-core results (JSON), attached to it
 };
@@ -111,6 +114,9 @@ void RegisterServeCommands(CLI::App& app) {
   serve->add_flag("--demo-accounts", o.demo_accounts,
                   "create demo accounts (admin, officer, member, resident) if absent");
   serve->add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (when served behind TLS)");
+  serve->add_flag("--no-retention", o.no_retention,
+                  "do not run the retention sweep (docs/privacy.md) at start and daily; run `weefsel retention` "
+                  "yourself then");
   serve->add_option("--accessibility", o.accessibility,
                     "the accessibility statement (JSON, see docs/accessibility-statement.md) for /toegankelijkheid");
   serve->add_option("--accessibility-results", o.accessibility_results,
@@ -166,9 +172,25 @@ void RegisterServeCommands(CLI::App& app) {
     std::cout << "weefsel: serving " << o.db << " (" << platform.Dialect() << ") at http://" << so.host << ":"
               << server.port() << "/api/v1/ (" << api.routes().size() << " routes, " << so.threads << " threads)"
               << std::endl;
+    // The retention sweep of the processing register (docs/privacy.md): at start, then daily. A
+    // failure is logged and retried the next day; serving goes on.
+    std::unique_ptr<Periodic> retention;
+    if (!o.no_retention) {
+      retention = std::make_unique<Periodic>(std::chrono::hours(24), [&platform] {
+        auto n = platform.ApplyRetention();
+        if (!n.ok()) {
+          std::cerr << "weefsel: retention sweep failed: " << n.status().ToString() << std::endl;
+          return;
+        }
+        std::cerr << "weefsel: retention sweep removed " << n->sessions << " expired sessions, " << n->audit
+                  << " audit entries, " << n->notifications << " notifications, " << n->outbox << " e-mail digests, "
+                  << n->tokens << " expired API tokens" << std::endl;
+      });
+    }
     int sig = 0;
     sigwait(&signals, &sig);
     std::cerr << "weefsel: signal " << sig << ", finishing requests in flight" << std::endl;
+    retention.reset();
     server.Stop();
     server.Wait();
     std::cerr << "weefsel: stopped" << std::endl;

@@ -122,7 +122,8 @@ function shell(): void {
       user ? h("p", { class: "who" }, t("account.signedInAs", { name: user.display_name })) : null,
       langButton, menuButton),
     nav, main, live,
-    h("footer", {}, h("p", {}, t("app.footer"), " · ", h("a", { href: "/open-data" }, t("open.title")))),
+    h("footer", {}, h("p", {}, t("app.footer"), " · ", h("a", { href: "/open-data" }, t("open.title")),
+      " · ", h("a", { href: "/toegankelijkheid", "data-server-page": true }, t("app.accessibility")))),
   );
 }
 
@@ -182,7 +183,8 @@ document.addEventListener("click", (ev) => {
   const a = (ev.target as Element).closest?.("a");
   if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
   const href = a.getAttribute("href");
-  if (!href || !href.startsWith("/") || href.startsWith("//") || a.target || href.startsWith("/api/")) return;
+  // Pages the server renders itself (data-server-page, e.g. the accessibility statement) load in full.
+  if (!href || !href.startsWith("/") || href.startsWith("//") || a.target || href.startsWith("/api/") || a.hasAttribute("data-server-page")) return;
   ev.preventDefault();
   navigate(href);
 });

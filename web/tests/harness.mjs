@@ -114,15 +114,22 @@ export async function setLocale(page, base, locale) {
 }
 
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-// Runs axe-core (WCAG 2.0/2.1 A and AA rules); returns the serious and critical violations.
-export async function axe(page) {
+// Runs axe-core (WCAG 2.0/2.1 A and AA rules); returns every violation with its impact and the
+// number of elements it was found on (the accessibility statement attaches these, see
+// docs/accessibility-statement.md).
+export async function axeRun(page) {
   await page.addScriptTag({ content: axeSource }).catch(async () => { await page.evaluate(axeSource); });
-  const result = await page.evaluate(async () => {
+  return page.evaluate(async () => {
     // @ts-ignore
     const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, count: v.nodes.length, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
   });
-  return result.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+export const AXE_VERSION = JSON.parse(readFileSync(require.resolve("axe-core/package.json"), "utf8")).version;
+
+// The serious and critical violations on the page.
+export async function axe(page) {
+  return (await axeRun(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
 export async function shot(page, name) {

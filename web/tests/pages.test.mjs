@@ -3,7 +3,9 @@
 // saved under the build dir; and the keyboard reaches the content and the language switch.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, uiLogin, go, shot, axe, setLocale, prerequisites, seedWorld, pageList } from "./harness.mjs";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { startServer, startBrowser, uiLogin, go, shot, axeRun, AXE_VERSION, SHOTS, setLocale, prerequisites, seedWorld, pageList } from "./harness.mjs";
 
 const missing = prerequisites();
 let server, browser, page;
@@ -20,6 +22,14 @@ before(async () => {
 after(async () => { await browser?.close(); await server?.stop(); });
 
 const PAGES = () => pageList(ids);
+// Every axe-core run, written after the tests as the results the accessibility statement attaches
+// (weefsel serve --accessibility-results <build>/axe-results.json).
+const runs = [];
+after(() => {
+  if (!runs.length) return;
+  const at = new Date().toISOString().slice(0, 10);
+  writeFileSync(join(SHOTS, "..", "axe-results.json"), JSON.stringify({ tool: "axe-core " + AXE_VERSION, at, rules: "wcag2a, wcag2aa, wcag21a, wcag21aa", runs }, null, 1));
+});
 
 for (const locale of ["nl", "en"]) {
   test(`every page passes axe-core in ${locale === "nl" ? "Dutch" : "English"}`, { skip: missing.join(", ") || false }, async () => {
@@ -39,13 +49,30 @@ for (const locale of ["nl", "en"]) {
       const unlabeled = await page.evaluate(() => [...document.querySelectorAll("main input, main select, main textarea")]
         .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute("aria-label")).map((el) => el.name || el.id));
       assert.deepEqual(unlabeled, [], `${path}: every control has a label`);
-      const v = await axe(page);
+      const all = await axeRun(page);
+      const size = page.viewportSize();
+      runs.push({ page: path, locale, theme: "weefsel", viewport: size ? `${size.width}x${size.height}` : "",
+        violations: all.map((x) => ({ id: x.id, impact: x.impact ?? "", help: x.help, nodes: x.count })) });
+      const v = all.filter((x) => x.impact === "serious" || x.impact === "critical");
       if (v.length) failures.push({ locale, path, violations: v });
       await shot(page, `${locale}-${name}`);
     }
     assert.deepEqual(failures, [], JSON.stringify(failures, null, 1));
   });
 }
+
+test("the accessibility statement is a page of its own that passes axe-core", { skip: missing.join(", ") || false }, async () => {
+  await page.goto(server.base + "/toegankelijkheid");
+  assert.equal(await page.locator("main h1").innerText(), "Toegankelijkheidsverklaring");
+  assert.equal(await page.evaluate(() => document.documentElement.lang), "nl");
+  const all = await axeRun(page);
+  assert.deepEqual(all.map((x) => x.id), [], JSON.stringify(all, null, 1));
+  // The web app's footer links to it, in both languages.
+  await setLocale(page, server.base, "nl");
+  await go(page, server.base, "/challenges");
+  await page.locator("footer a[href='/toegankelijkheid']").click();
+  await page.locator("main h1", { hasText: "Toegankelijkheidsverklaring" }).waitFor();
+});
 
 test("the keyboard reaches the main content and the language switch", { skip: missing.join(", ") || false }, async () => {
   await page.context().clearCookies();

@@ -3,7 +3,8 @@ import type { nl } from "./nl";
 
 export const en: Record<keyof typeof nl, string> = {
   "app.tagline": "Tackling social challenges together in your municipality",
-  "app.footer": "weefsel · open source (AGPL) · accessible to WCAG 2.1 AA",
+  "app.footer": "weefsel · open source (AGPL)",
+  "app.accessibility": "Accessibility statement (Dutch)",
   "nav.label": "Main menu",
   "nav.menu": "Menu",
   "table.scroll": "Table; scroll sideways for more columns",

@@ -1,7 +1,8 @@
 // Dutch messages (the default). Keys are grouped by page; {name} is replaced by t().
 export const nl = {
   "app.tagline": "Samen maatschappelijke opgaven aanpakken in uw gemeente",
-  "app.footer": "weefsel · open source (AGPL) · toegankelijk volgens WCAG 2.1 AA",
+  "app.footer": "weefsel · open source (AGPL)",
+  "app.accessibility": "Toegankelijkheidsverklaring",
   "nav.label": "Hoofdmenu",
   "nav.menu": "Menu",
   "table.scroll": "Tabel; schuif opzij voor meer kolommen",

@@ -16,9 +16,10 @@ function dateTime(iso: string): string {
   return new Intl.DateTimeFormat(getLocale() === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Amsterdam" }).format(d);
 }
 
-// The notification's title in the reader's language. The server's titles carry a raw phase code
-// ("… is nu in de fase voting") and an older word ("uitdaging"): the code is worded with the
-// phase labels (a round's or a challenge's, from the link) and the word made "opgave".
+// The notification's title in the reader's language. The server words its titles itself; titles
+// stored before it did carry a raw phase code ("… is nu in de fase voting") and an older word
+// ("uitdaging"): the code is worded with the phase labels (a round's or a challenge's, from the
+// link) and the word made "opgave".
 export function notificationTitle(n: Notification): string {
   let title = (getLocale() === "en" ? n.title_en : n.title_nl) || n.title;
   const label = n.link.startsWith("/rounds/") ? roundPhaseLabel : phaseLabel;
