@@ -79,6 +79,12 @@ class AuthzMatrix : public ApiWorld {
     // Accounts.
     t["POST /api/v1/auth/login"] = {fixed(v1 + "/auth/login", {{"email", "resident@test.nl"}, {"password", kPassword}}),
                                     kPublic};
+    // Without identity providers configured: the list is empty, the flow's routes say there are none.
+    t["GET /api/v1/auth/oidc"] = {fixed(v1 + "/auth/oidc"), kPublic};
+    t["GET /api/v1/auth/oidc/login"] = {fixed(v1 + "/auth/oidc/login?provider=utrecht"),
+                                        {404, 404, 404, 404, 404, 404}};
+    t["GET /api/v1/auth/oidc/callback"] = {fixed(v1 + "/auth/oidc/callback?state=s&code=c"),
+                                           {404, 404, 404, 404, 404, 404}};
     t["POST /api/v1/auth/logout"] = {fixed(v1 + "/auth/logout"), {401, 204, 204, 204, 204, 204}};
     t["GET /api/v1/auth/me"] = {fixed(v1 + "/auth/me"), kSignedIn};
     t["POST /api/v1/auth/register"] = {[this, v1] {

@@ -732,6 +732,25 @@ TEST_P(StoreContract, SessionsAreKeptByHashAndDoNotTouchTheDataVersion) {
 }
 
 // The retention sweep of docs/privacy.md: each kind goes when it is past its cutoff, and only then.
+TEST_P(StoreContract, AnIdentityProvidersSubjectLeadsToOneAccountAndGoesWithIt) {
+  UserId u = AddUser("jansen@gemeente.example");
+  const std::string iss = "https://login.gemeente.example";
+  EXPECT_EQ(store_->FindOidcIdentity(iss, "s-1").status().code(), StatusCode::kNotFound);
+  int64_t version = Version();
+  ASSERT_TRUE(store_->LinkOidcIdentity(iss, "s-1", u, "2026-12-05T10:00:00Z").ok());
+  EXPECT_EQ(Version(), version);  // no public answer depends on it: caches stay
+  ASSERT_TRUE(store_->FindOidcIdentity(iss, "s-1").ok());
+  EXPECT_EQ(*store_->FindOidcIdentity(iss, "s-1"), u);
+  // The same subject at another issuer is another person.
+  EXPECT_EQ(store_->FindOidcIdentity("https://other.example", "s-1").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->LinkOidcIdentity(iss, "s-1", u, "2026-12-05T10:00:00Z").code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->LinkOidcIdentity(iss, "s-2", UserId(999999), "2026-12-05T10:00:00Z").code(),
+            StatusCode::kInvalidArgument);
+  // Erasure (art. 17): the link goes with the account.
+  ASSERT_TRUE(store_->DeleteUserKeepingBallots(u, "k-1").ok());
+  EXPECT_EQ(store_->FindOidcIdentity(iss, "s-1").status().code(), StatusCode::kNotFound);
+}
+
 TEST_P(StoreContract, RetentionPurgesWhatIsPastItsCutoffAndNothingElse) {
   UserId u = AddUser("anne@example.nl");
   ASSERT_TRUE(

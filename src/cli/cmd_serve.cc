@@ -28,6 +28,7 @@ struct ServeOptions {
   bool no_retention = false;          // do not run the daily retention sweep
   std::string accessibility;          // the deployer's statement (JSON), for /toegankelijkheid
   std::string accessibility_results;  // weefsel's own axe-core results (JSON), attached to it
+  std::string oidc;                   // identity providers (JSON), docs/oidc.md
 };
 
 Result<std::pair<std::string, int>> ParseListen(const std::string& s) {
@@ -117,6 +118,8 @@ void RegisterServeCommands(CLI::App& app) {
   serve->add_flag("--no-retention", o.no_retention,
                   "do not run the retention sweep (docs/privacy.md) at start and daily; run `weefsel retention` "
                   "yourself then");
+  serve->add_option("--oidc", o.oidc,
+                    "identity providers for sign-in with an organisation account (JSON, see docs/oidc.md)");
   serve->add_option("--accessibility", o.accessibility,
                     "the accessibility statement (JSON, see docs/accessibility-statement.md) for /toegankelijkheid");
   serve->add_option("--accessibility-results", o.accessibility_results,
@@ -150,6 +153,18 @@ void RegisterServeCommands(CLI::App& app) {
       auto axe = service::ParseAxeResults(*text, o.accessibility_results);
       if (!axe.ok()) return Fail(axe.status());
       api_options.axe_results = std::make_shared<const service::AxeResults>(std::move(axe).value());
+    }
+    if (!o.oidc.empty()) {
+      auto text = ReadFile(o.oidc);
+      if (!text.ok()) return Fail(text.status());
+      auto providers = service::ParseOidcConfig(*text, o.oidc);
+      if (!providers.ok()) return Fail(providers.status());
+      api_options.oidc = std::make_shared<service::OidcSignIn>(std::move(providers).value());
+      // A provider that cannot be reached is named here and retried at each sign-in; passwords work.
+      for (const auto& [id, state] : api_options.oidc->Check())
+        std::cerr << "weefsel: identity provider '" << id
+                  << "': " << (state == "ok" ? std::string("ready") : state + " (retried at each sign-in)")
+                  << std::endl;
     }
     http::Api api(platform, api_options);
     http::ServerOptions so;

@@ -18,6 +18,7 @@ void Api::BuildRoutes() {
   // In this order: the dispatcher takes the first route that matches (http/dispatch.cc).
   BuildOperationRoutes();
   BuildAccountRoutes();
+  BuildOidcRoutes();
   BuildMunicipalityRoutes();
   BuildActorRoutes();
   BuildChallengeRoutes();

@@ -31,6 +31,7 @@
 #include "http/response_cache.h"
 #include "service/accessibility.h"
 #include "service/matches.h"
+#include "service/oidc.h"
 #include "service/platform.h"
 
 namespace weefsel::http {
@@ -68,6 +69,8 @@ struct ApiOptions {
   // (either may be absent; the page says so).
   std::shared_ptr<const service::AccessibilityStatement> accessibility;
   std::shared_ptr<const service::AxeResults> axe_results;
+  // Sign-in through identity providers (OpenID Connect); nullptr: passwords only.
+  std::shared_ptr<service::OidcSignIn> oidc;
 };
 
 class Api {
@@ -92,6 +95,7 @@ class Api {
   // One per slice, each in http/routes/<slice>_routes.cc.
   void BuildOperationRoutes();  // health, readiness, the OpenAPI document
   void BuildAccountRoutes();    // sessions, registration, tokens, users and roles
+  void BuildOidcRoutes();       // sign-in through an organisation's identity provider
   void BuildMunicipalityRoutes();
   void BuildActorRoutes();      // actors and ties
   void BuildChallengeRoutes();  // challenges and their matches

@@ -124,7 +124,7 @@ size_t Collect(char* data, size_t size, size_t n, void* user) {
 
 // One request to a provider; the body of a 2xx answer.
 Result<std::string> Fetch(const std::string& url, const std::string* form, const std::string& user,
-                          const std::string& password) {
+                          const std::string& password, const std::string& bearer = "") {
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return Status::Internal("libcurl: cannot start a request");
   std::string body;
@@ -141,6 +141,11 @@ Result<std::string> Fetch(const std::string& url, const std::string* form, const
     curl_easy_setopt(curl.get(), CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(curl.get(), CURLOPT_USERNAME, user.c_str());
     curl_easy_setopt(curl.get(), CURLOPT_PASSWORD, password.c_str());
+  }
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(nullptr, curl_slist_free_all);
+  if (!bearer.empty()) {
+    headers.reset(curl_slist_append(nullptr, ("Authorization: Bearer " + bearer).c_str()));
+    curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers.get());
   }
   CURLcode rc = curl_easy_perform(curl.get());
   if (rc != CURLE_OK)
@@ -328,7 +333,9 @@ Result<OidcEndpoints> Discover(const OidcProviderConfig& p) {
   if (d.value("issuer", "") != p.issuer)
     return Status::Unavailable("oidc provider '" + p.id + "': discovery says issuer '" + d.value("issuer", "") +
                                "', configured '" + p.issuer + "'");
-  OidcEndpoints e{d.value("authorization_endpoint", ""), d.value("token_endpoint", ""), d.value("jwks_uri", "")};
+  OidcEndpoints e{d.value("authorization_endpoint", ""), d.value("token_endpoint", ""), d.value("jwks_uri", ""),
+                  d.value("userinfo_endpoint", "")};
+  if (!e.userinfo_endpoint.empty() && !LoopbackOrHttps(e.userinfo_endpoint)) e.userinfo_endpoint.clear();
   for (const auto& [name, v] : {std::pair{"authorization_endpoint", e.authorization_endpoint},
                                 std::pair{"token_endpoint", e.token_endpoint}, std::pair{"jwks_uri", e.jwks_uri}})
     if (!LoopbackOrHttps(v))
@@ -336,8 +343,8 @@ Result<OidcEndpoints> Discover(const OidcProviderConfig& p) {
   return e;
 }
 
-Result<std::string> ExchangeCode(const OidcProviderConfig& p, const OidcEndpoints& e, const std::string& code,
-                                 const std::string& verifier) {
+Result<TokenResponse> ExchangeCode(const OidcProviderConfig& p, const OidcEndpoints& e, const std::string& code,
+                                   const std::string& verifier) {
   std::string form = "grant_type=authorization_code&code=" + FormEscape(code) +
                      "&redirect_uri=" + FormEscape(p.redirect_uri) + "&code_verifier=" + FormEscape(verifier);
   // client_secret_basic: id and secret form-encoded, then as user and password (RFC 6749 §2.3.1).
@@ -347,7 +354,10 @@ Result<std::string> ExchangeCode(const OidcProviderConfig& p, const OidcEndpoint
   json t = json::parse(*body, nullptr, false);
   if (!t.is_object() || !t.contains("id_token") || !t["id_token"].is_string())
     return Status::Unauthenticated("oidc provider '" + p.id + "': the token response has no id_token");
-  return t["id_token"].get<std::string>();
+  TokenResponse out{t["id_token"].get<std::string>(), ""};
+  if (t.contains("access_token") && t["access_token"].is_string())
+    out.access_token = t["access_token"].get<std::string>();
+  return out;
 }
 
 std::string OidcLogins::Begin(const std::string& provider, Pending& out) {
@@ -379,6 +389,84 @@ Result<OidcLogins::Pending> OidcLogins::Take(const std::string& state) {
   if (std::chrono::steady_clock::now() - p.started > std::chrono::minutes(10))
     return Status::NotFound("state: the login took longer than ten minutes; start again");
   return p;
+}
+
+OidcSignIn::OidcSignIn(std::vector<OidcProviderConfig> providers) : providers_(std::move(providers)) {}
+
+const OidcProviderConfig* OidcSignIn::Find(const std::string& id) const {
+  for (const auto& p : providers_)
+    if (p.id == id) return &p;
+  return nullptr;
+}
+
+Result<OidcEndpoints> OidcSignIn::EndpointsOf(const OidcProviderConfig& p) {
+  {
+    std::lock_guard lock(mu_);
+    auto it = endpoints_.find(p.id);
+    if (it != endpoints_.end()) return it->second;
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(OidcEndpoints e, Discover(p));
+  std::lock_guard lock(mu_);
+  endpoints_[p.id] = e;
+  return e;
+}
+
+std::map<std::string, std::string> OidcSignIn::Check() {
+  std::map<std::string, std::string> out;
+  for (const auto& p : providers_) {
+    auto e = EndpointsOf(p);
+    out[p.id] = e.ok() ? "ok" : e.status().message();
+  }
+  return out;
+}
+
+Result<std::string> OidcSignIn::Begin(const std::string& provider) {
+  const OidcProviderConfig* p = Find(provider);
+  if (p == nullptr) return Status::NotFound("provider: no identity provider '" + provider + "'");
+  WEEFSEL_ASSIGN_OR_RETURN(OidcEndpoints e, EndpointsOf(*p));
+  OidcLogins::Pending pending;
+  std::string state = logins_.Begin(p->id, pending);
+  std::string url = e.authorization_endpoint;
+  url += url.find('?') == std::string::npos ? '?' : '&';
+  url += "response_type=code&client_id=" + FormEscape(p->client_id) + "&redirect_uri=" + FormEscape(p->redirect_uri) +
+         "&scope=" + FormEscape(p->scope) + "&state=" + state + "&nonce=" + pending.nonce +
+         "&code_challenge=" + PkceChallenge(pending.verifier) + "&code_challenge_method=S256";
+  return url;
+}
+
+Result<IdClaims> OidcSignIn::Complete(const std::string& state, const std::string& code, int64_t now) {
+  WEEFSEL_ASSIGN_OR_RETURN(OidcLogins::Pending pending, logins_.Take(state));
+  const OidcProviderConfig* p = Find(pending.provider);
+  if (p == nullptr) return Status::NotFound("provider: no identity provider '" + pending.provider + "'");
+  if (code.empty() || code.size() > 4096) return Status::InvalidArgument("code: missing or too long");
+  WEEFSEL_ASSIGN_OR_RETURN(OidcEndpoints e, EndpointsOf(*p));
+  WEEFSEL_ASSIGN_OR_RETURN(TokenResponse tokens, ExchangeCode(*p, e, code, pending.verifier));
+  // The keys are read at each sign-in, so a provider's key rotation needs nothing here.
+  auto jwks = HttpGet(e.jwks_uri);
+  if (!jwks.ok()) return Status::Unavailable("oidc provider '" + p->id + "': jwks: " + jwks.status().message());
+  WEEFSEL_ASSIGN_OR_RETURN(
+      IdClaims claims,
+      VerifyIdToken(tokens.id_token, *jwks, IdTokenCheck{p->issuer, p->client_id, pending.nonce, now, 60}));
+  // Providers that conform strictly give e-mail and name at the userinfo endpoint only (OpenID
+  // Connect Core §5.4): ask it, and take its answer only for the same subject (§5.3.2).
+  if (claims.email.empty() && !e.userinfo_endpoint.empty() && !tokens.access_token.empty()) {
+    auto info_text = Fetch(e.userinfo_endpoint, nullptr, "", "", tokens.access_token);
+    if (!info_text.ok())
+      return Status::Unavailable("oidc provider '" + p->id + "': userinfo: " + info_text.status().message());
+    json info = json::parse(*info_text, nullptr, false);
+    if (!info.is_object() || info.value("sub", "") != claims.subject)
+      return Status::Unauthenticated("oidc provider '" + p->id + "': userinfo is not about the signed-in subject");
+    auto text = [&](const char* k) {
+      return info.contains(k) && info[k].is_string() ? info[k].get<std::string>() : "";
+    };
+    claims.email = text("email");
+    claims.email_verified =
+        info.contains("email_verified") && info["email_verified"].is_boolean() && info["email_verified"].get<bool>();
+    if (claims.name.empty()) claims.name = text("name");
+    if (!IsUtf8(claims.email) || !IsUtf8(claims.name))
+      return Status::Unauthenticated("oidc provider '" + p->id + "': userinfo is not valid UTF-8");
+  }
+  return claims;
 }
 
 }  // namespace weefsel::service

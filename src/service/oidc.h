@@ -5,7 +5,7 @@
 // The ID token is checked here, not by a library: Debian 12 packages no C++ JOSE library that reads
 // a JWKS (libjwt 1.10 and cpp-jwt take a PEM key), so the RS256/ES256 signature is verified with
 // OpenSSL's libcrypto against the provider's JWKS, and issuer, audience, expiry, issued-at and
-// nonce are checked by the rules of OpenID Connect Core §3.1.3.7 (docs/decisions/0004-oidc.md).
+// nonce are checked by the rules of OpenID Connect Core §3.1.3.7 (docs/decisions/0002-oidc-token-checks.md).
 // HTTP to the provider (discovery, JWKS, token endpoint) goes through libcurl.
 //
 // Thread-safety: OidcLogins is safe to share; the free functions are pure.
@@ -69,12 +69,18 @@ struct OidcEndpoints {
   std::string authorization_endpoint;
   std::string token_endpoint;
   std::string jwks_uri;
+  std::string userinfo_endpoint;  // may be empty
 };
 Result<OidcEndpoints> Discover(const OidcProviderConfig& p);
 Result<std::string> HttpGet(const std::string& url);
-// Exchanges an authorisation code for the token response's id_token.
-Result<std::string> ExchangeCode(const OidcProviderConfig& p, const OidcEndpoints& e, const std::string& code,
-                                 const std::string& verifier);
+// Exchanges an authorisation code for the token response's id_token (and access_token, for the
+// userinfo endpoint).
+struct TokenResponse {
+  std::string id_token;
+  std::string access_token;
+};
+Result<TokenResponse> ExchangeCode(const OidcProviderConfig& p, const OidcEndpoints& e, const std::string& code,
+                                   const std::string& verifier);
 
 // The logins in progress between the redirect to the provider and its callback: state -> the
 // provider, nonce and PKCE verifier, for at most ten minutes; at most 10,000 at a time (the oldest
@@ -95,6 +101,32 @@ class OidcLogins {
  private:
   std::mutex mu_;
   std::map<std::string, Pending> pending_;
+};
+
+// The sign-in flow over the configured providers: the redirect to a provider, and the callback's
+// code exchanged and its ID token verified. A provider's discovery is retried on each use until it
+// succeeds, so a provider that is down at start costs only its own logins (passwords keep working).
+class OidcSignIn {
+ public:
+  explicit OidcSignIn(std::vector<OidcProviderConfig> providers);
+  const std::vector<OidcProviderConfig>& providers() const { return providers_; }
+  // Discovers every provider now; per provider id, "ok" or what failed (for the start-up log and
+  // /readyz).
+  std::map<std::string, std::string> Check();
+  // The provider's authorisation URL for a new login (state, nonce and PKCE challenge in it).
+  // NotFound for an unknown provider; Unavailable when it cannot be reached.
+  Result<std::string> Begin(const std::string& provider);
+  // The verified claims of a callback's `state` and `code`; `now` in seconds since the epoch.
+  Result<IdClaims> Complete(const std::string& state, const std::string& code, int64_t now);
+
+ private:
+  const OidcProviderConfig* Find(const std::string& id) const;
+  Result<OidcEndpoints> EndpointsOf(const OidcProviderConfig& p);
+
+  std::vector<OidcProviderConfig> providers_;
+  OidcLogins logins_;
+  std::mutex mu_;
+  std::map<std::string, OidcEndpoints> endpoints_;  // discovered
 };
 
 }  // namespace weefsel::service

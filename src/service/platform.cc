@@ -303,16 +303,46 @@ Result<Session> Platform::Login(const std::string& email, const std::string& pas
     return Status::Unauthenticated("login: unknown e-mail address or wrong password");
   }
   accounts_.RecordLoginSuccess(account, address);
+  return OpenSession(user->id);
+}
+
+Result<Session> Platform::OpenSession(UserId user) {
   TimePoint now = clock_.Now();
-  Session session{RandomToken(), "", user->id, FormatTimestamp(now + options_.accounts.session_ttl)};
+  Session session{RandomToken(), "", user, FormatTimestamp(now + options_.accounts.session_ttl)};
   session.csrf = CsrfFor(session.id);
-  storage::StoredSession row{HashSecret(session.id), user->id, FormatTimestamp(now), FormatTimestamp(now),
+  storage::StoredSession row{HashSecret(session.id), user, FormatTimestamp(now), FormatTimestamp(now),
                              session.expires_at};
   std::lock_guard lock(mu_);
   // Expired sessions are swept at each login (indexed on expires_at), so the table stays small.
   WEEFSEL_RETURN_IF_ERROR(store_->DeleteSessionsExpiredBy(row.created_at).status());
   WEEFSEL_RETURN_IF_ERROR(store_->PutSession(row));
   return session;
+}
+
+Result<Session> Platform::SignInWithOidc(const IdClaims& c, const std::string& address) {
+  Result<UserId> linked = Status::NotFound("");
+  {
+    std::lock_guard lock(mu_);
+    linked = store_->FindOidcIdentity(c.issuer, c.subject);
+  }
+  if (linked.ok()) return OpenSession(*linked);
+  if (linked.status().code() != StatusCode::kNotFound) return linked.status();
+  // The first sign-in makes the account, with no rights until an admin or officer grants them.
+  WEEFSEL_RETURN_IF_ERROR(accounts_.CountRegistration(address));
+  if (c.email.empty())
+    return Status::InvalidArgument("id_token: the identity provider sent no e-mail address (scope email)");
+  domain::User u;
+  u.email = c.email;
+  u.display_name = c.name.empty() ? c.email : c.name;
+  // No password (one nobody knows): the account signs in through its provider.
+  auto made = InsertUser(u, std::nullopt, {}, [&](const domain::User& x) {
+    return store_->LinkOidcIdentity(c.issuer, c.subject, x.id, Now());
+  });
+  if (!made.ok() && made.status().code() == StatusCode::kAlreadyExists)
+    return Status::AlreadyExists("an account with the e-mail address " + c.email +
+                                 " exists already; sign in with its password (an admin can link the two)");
+  if (!made.ok()) return made.status();
+  return OpenSession(made->id);
 }
 
 Result<Session> Platform::FindSession(const std::string& id) {
@@ -386,13 +416,19 @@ Result<domain::User> Platform::CreateUser(const Principal& p, domain::User user,
   return InsertUser(std::move(user), password, std::move(grants));
 }
 
-Result<domain::User> Platform::InsertUser(domain::User user, const std::string& password,
-                                          std::vector<domain::RoleGrant> grants) {
+Result<domain::User> Platform::InsertUser(domain::User user, const std::optional<std::string>& password,
+                                          std::vector<domain::RoleGrant> grants,
+                                          const std::function<Status(const domain::User&)>& within) {
   user.id = UserId();
   user.email = std::string(Trim(user.email));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(user));
-  WEEFSEL_RETURN_IF_ERROR(CheckPasswordStrength(password, user.email));
-  WEEFSEL_ASSIGN_OR_RETURN(user.password_hash, HashPassword(password, options_.password_cost));
+  // An account that signs in elsewhere (an identity provider) gets a password nobody knows.
+  if (!password) {
+    WEEFSEL_ASSIGN_OR_RETURN(user.password_hash, HashPassword(RandomToken(), options_.password_cost));
+  } else {
+    WEEFSEL_RETURN_IF_ERROR(CheckPasswordStrength(*password, user.email));
+    WEEFSEL_ASSIGN_OR_RETURN(user.password_hash, HashPassword(*password, options_.password_cost));
+  }
   user.created_at = Now();
   WriteLock lock(*this);
   // Every letter case of an address is one account (the store's index agrees); say so in words.
@@ -421,7 +457,7 @@ Result<domain::User> Platform::InsertUser(domain::User user, const std::string& 
           g.user = user.id;
           WEEFSEL_RETURN_IF_ERROR(store_->Grant(g));
         }
-        return Status::Ok();
+        return within ? within(user) : Status::Ok();
       },
       [&] {
         J roles = J::array();

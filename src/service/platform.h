@@ -34,6 +34,7 @@
 #include "domain/model.h"
 #include "fund/match_funding.h"
 #include "service/accounts.h"
+#include "service/oidc.h"
 #include "storage/store.h"
 
 namespace weefsel::service {
@@ -159,6 +160,10 @@ class Platform {
   Result<Principal> PrincipalOf(UserId user);
   // Checks the password (rate-limited per account and per address) and opens a session.
   Result<Session> Login(const std::string& email, const std::string& password, const std::string& address);
+  // Signs in the person of a verified ID token (service/oidc.h): the account linked to the token's
+  // issuer and subject, made on the first sign-in with no roles (an admin or officer grants them);
+  // AlreadyExists when another account has the token's e-mail address.
+  Result<Session> SignInWithOidc(const IdClaims& claims, const std::string& address);
   // The live session with this id (its CSRF token derived); NotFound when unknown or expired.
   Result<Session> FindSession(const std::string& id);
   // Logout: the session is deleted from the store.
@@ -323,8 +328,13 @@ class Platform {
 
  private:
   std::string Now() const;
-  Result<domain::User> InsertUser(domain::User user, const std::string& password,
-                                  std::vector<domain::RoleGrant> grants);
+  // A new session for `user` (after a password or an identity provider said who it is).
+  Result<Session> OpenSession(UserId user);
+  // `within` runs in the same transaction, after the user is stored (an OIDC link, say). No
+  // `password` makes an account that cannot sign in with one (it signs in through a provider).
+  Result<domain::User> InsertUser(domain::User user, const std::optional<std::string>& password,
+                                  std::vector<domain::RoleGrant> grants,
+                                  const std::function<Status(const domain::User&)>& within = nullptr);
   // The municipality a challenge / proposal / experiment belongs to (store lock held).
   Result<MunicipalityId> MunicipalityOfChallenge(ChallengeId id);
   Result<MunicipalityId> MunicipalityOfProposal(ProposalId id);

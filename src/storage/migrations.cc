@@ -487,6 +487,20 @@ CREATE INDEX audit_log_at ON audit_log (at);
 CREATE INDEX outbox_day ON outbox (day);
 )sql";
 
+// Migration 8: accounts signed in through an organisation's identity provider (OpenID Connect): the
+// provider's issuer and the person's subject there lead to one account. The row goes with the
+// account (ON DELETE CASCADE).
+constexpr std::string_view k008 = R"sql(
+CREATE TABLE oidc_identities (
+  issuer TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (issuer, subject)
+);
+CREATE INDEX oidc_identities_user ON oidc_identities (user_id);
+)sql";
+
 // PostgreSQL has no NOCASE collation: e-mail uniqueness is an index on lower(email).
 constexpr std::string_view kPostgresEmailIndex = "\nCREATE UNIQUE INDEX users_email_key ON users (lower(email));\n";
 
@@ -500,6 +514,7 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   // Keep the list in ascending order (5 goes above 6); the runner applies every missing number.
   out.push_back({6, "notifications_and_snapshots", Render(k006, d)});
   out.push_back({7, "token_expiry_and_scope", Render(k007, d)});
+  out.push_back({8, "oidc_identities", Render(k008, d)});
   return out;
 }
 

@@ -1703,6 +1703,29 @@ Status SqlStore::DeleteToken(int64_t id) {
   return Status::Ok();
 }
 
+Result<UserId> SqlStore::FindOidcIdentity(const std::string& issuer, const std::string& subject) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT user_id FROM oidc_identities WHERE issuer = $1 AND subject = $2",
+                                        {Text(issuer), Text(subject)}));
+  if (r.empty()) return Status::NotFound("oidc identity: no account for this subject of " + issuer);
+  return UserId(r.Int(0, 0));
+}
+
+Status SqlStore::LinkOidcIdentity(const std::string& issuer, const std::string& subject, UserId user,
+                                  const std::string& at) {
+  if (issuer.empty() || subject.empty())
+    return Status::InvalidArgument("oidc identity: issuer and subject are required");
+  // Not a Write: no public answer depends on it, so the data version (and every cache) stays.
+  Status st = Transaction([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows taken, Q("SELECT 1 FROM oidc_identities WHERE issuer = $1 AND subject = $2",
+                                              {Text(issuer), Text(subject)}));
+    if (!taken.empty()) return Status::AlreadyExists("oidc identity: this subject of " + issuer + " has an account");
+    return Q("INSERT INTO oidc_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)",
+             {Text(issuer), Text(subject), Int(user.value()), Text(at)})
+        .status();
+  });
+  return Explain(st, "oidc identity", {{"oidc_identity.user", "users", user.value()}});
+}
+
 // ---------------------------------------------------------------------------------------------
 // Comments and supports.
 

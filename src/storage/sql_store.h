@@ -95,6 +95,9 @@ class SqlStore final : public Store {
   Status TouchToken(int64_t id, const std::string& last_used_at) override;
   Result<std::vector<StoredToken>> TokensOf(UserId user) override;
   Status DeleteToken(int64_t id) override;
+  Result<UserId> FindOidcIdentity(const std::string& issuer, const std::string& subject) override;
+  Status LinkOidcIdentity(const std::string& issuer, const std::string& subject, UserId user,
+                          const std::string& at) override;
 
   Result<int64_t> Insert(domain::Comment& c) override;
   Result<std::vector<domain::Comment>> CommentsOf(ProposalId proposal) override;

@@ -291,6 +291,11 @@ class Store {
   virtual Status TouchToken(int64_t id, const std::string& last_used_at) = 0;
   virtual Result<std::vector<StoredToken>> TokensOf(UserId user) = 0;  // oldest first
   virtual Status DeleteToken(int64_t id) = 0;                          // NotFound
+  // Accounts of an identity provider (OpenID Connect): the account of (issuer, subject), NotFound
+  // when none; Link records it (AlreadyExists when the pair is linked already).
+  virtual Result<UserId> FindOidcIdentity(const std::string& issuer, const std::string& subject) = 0;
+  virtual Status LinkOidcIdentity(const std::string& issuer, const std::string& subject, UserId user,
+                                  const std::string& at) = 0;
 
   // Comments on proposals (oldest first), with replies through `parent` (a comment of the same
   // proposal). The author's display name is filled in on read.

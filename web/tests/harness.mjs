@@ -22,11 +22,11 @@ export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "-
   "--disable-sync", "--no-first-run", "--enable-unsafe-swiftshader", "--use-angle=swiftshader"];
 
 // Starts a server on a fresh demo database; returns { base, stop, dir }.
-export async function startServer({ actors = 1500 } = {}) {
+export async function startServer({ actors = 1500, listen = "127.0.0.1:0", extraArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "weefsel-browser-"));
   const db = join(dir, "demo.db");
   execFileSync(BIN, ["demo", "--db", db, "--actors", String(actors)], { stdio: "pipe" });
-  const proc = spawn(BIN, ["serve", "--db", db, "--listen", "127.0.0.1:0", "--demo-accounts", "--no-access-log", "--threads", "16"],
+  const proc = spawn(BIN, ["serve", "--db", db, "--listen", listen, "--demo-accounts", "--no-access-log", "--threads", "16", ...extraArgs],
     { env: { ...process.env, WEEFSEL_WEB_DIR: join(webDir, "dist") }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const base = await new Promise((ok, fail) => {
@@ -54,7 +54,7 @@ export async function startServer({ actors = 1500 } = {}) {
     rmSync(dir, { recursive: true, force: true });
     if (code !== 0) throw new Error(`server did not stop cleanly (${code}): ${out.slice(-4000)}`);
   };
-  return { base, stop, dir };
+  return { base, stop, dir, log: () => out };
 }
 
 // Chromium with a fresh user-data-dir (a persistent context on a new temporary directory).
