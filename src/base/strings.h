@@ -31,6 +31,9 @@ std::optional<double> ParseDouble(std::string_view s);
 std::optional<int64_t> WholeNumber(double d);
 // True when `s` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above U+10FFFF).
 bool IsUtf8(std::string_view s);
+// Percent-encodes everything but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~): for a
+// query parameter or a form field.
+std::string PercentEncode(std::string_view value);
 // "YYYY-MM-DD" with a valid calendar date.
 bool IsIsoDate(std::string_view s);
 // Text safe inside XML or HTML element content and quoted attributes (& < > " ' escaped; control

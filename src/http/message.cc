@@ -104,21 +104,7 @@ bool ParseTarget(std::string_view target, std::string& path, Params& params) {
   return ok;
 }
 
-std::string EncodeQueryParam(std::string_view value) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string EncodeQueryParam(std::string_view value) { return PercentEncode(value); }
 
 const char* ReasonPhrase(int status) {
   switch (status) {

@@ -158,21 +158,6 @@ Result<std::string> Fetch(const std::string& url, const std::string* form, const
   return body;
 }
 
-std::string FormEscape(const std::string& s) {
-  std::string out;
-  static const char* const kHex = "0123456789ABCDEF";
-  for (unsigned char c : s) {
-    if (std::isalnum(c) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 bool LoopbackOrHttps(const std::string& url) {
   return StartsWith(url, "https://") || StartsWith(url, "http://127.0.0.1:") || StartsWith(url, "http://localhost:") ||
          StartsWith(url, "http://[::1]:");
@@ -345,10 +330,10 @@ Result<OidcEndpoints> Discover(const OidcProviderConfig& p) {
 
 Result<TokenResponse> ExchangeCode(const OidcProviderConfig& p, const OidcEndpoints& e, const std::string& code,
                                    const std::string& verifier) {
-  std::string form = "grant_type=authorization_code&code=" + FormEscape(code) +
-                     "&redirect_uri=" + FormEscape(p.redirect_uri) + "&code_verifier=" + FormEscape(verifier);
+  std::string form = "grant_type=authorization_code&code=" + PercentEncode(code) +
+                     "&redirect_uri=" + PercentEncode(p.redirect_uri) + "&code_verifier=" + PercentEncode(verifier);
   // client_secret_basic: id and secret form-encoded, then as user and password (RFC 6749 §2.3.1).
-  auto body = Fetch(e.token_endpoint, &form, FormEscape(p.client_id), FormEscape(p.client_secret));
+  auto body = Fetch(e.token_endpoint, &form, PercentEncode(p.client_id), PercentEncode(p.client_secret));
   if (!body.ok())
     return Status::Unauthenticated("oidc provider '" + p.id + "' refused the code: " + body.status().message());
   json t = json::parse(*body, nullptr, false);
@@ -428,9 +413,10 @@ Result<std::string> OidcSignIn::Begin(const std::string& provider) {
   std::string state = logins_.Begin(p->id, pending);
   std::string url = e.authorization_endpoint;
   url += url.find('?') == std::string::npos ? '?' : '&';
-  url += "response_type=code&client_id=" + FormEscape(p->client_id) + "&redirect_uri=" + FormEscape(p->redirect_uri) +
-         "&scope=" + FormEscape(p->scope) + "&state=" + state + "&nonce=" + pending.nonce +
-         "&code_challenge=" + PkceChallenge(pending.verifier) + "&code_challenge_method=S256";
+  url += "response_type=code&client_id=" + PercentEncode(p->client_id) +
+         "&redirect_uri=" + PercentEncode(p->redirect_uri) + "&scope=" + PercentEncode(p->scope) + "&state=" + state +
+         "&nonce=" + pending.nonce + "&code_challenge=" + PkceChallenge(pending.verifier) +
+         "&code_challenge_method=S256";
   return url;
 }
 
