@@ -13,30 +13,16 @@
 #include <unordered_map>
 
 #include "base/clock.h"
+#include "fabric/brandes.h"
 #include "fabric/igraph_bridge.h"
 
 namespace weefsel::fabric {
 namespace {
 
 using internal::Check;
+using internal::CmpEps;
 
-// igraph's tolerance for equal path lengths (IGRAPH_SHORTEST_PATH_EPSILON): relative 1e-10.
-constexpr double kEps = 1e-10;
-
-// -1 if a < b, 0 if equal within relative kEps, 1 if a > b (as igraph_cmp_epsilon).
-inline int CmpEps(double a, double b) {
-  if (a == b) return 0;
-  double diff = std::fabs(a - b);
-  double sum = std::fabs(a) + std::fabs(b);
-  if (a == 0 || b == 0 || diff < std::numeric_limits<double>::min()) {
-    if (diff < kEps * std::numeric_limits<double>::min()) return 0;
-  } else if (diff / std::min(sum, std::numeric_limits<double>::max()) < kEps) {
-    return 0;
-  }
-  return a < b ? -1 : 1;
-}
-
-// Per-thread work space for Brandes from one source at a time.
+// Per-thread work space for sampled Brandes from one source at a time.
 struct BrandesWork {
   std::vector<int> dist;
   std::vector<double> wdist;
@@ -44,7 +30,6 @@ struct BrandesWork {
   std::vector<double> delta;
   std::vector<int> order;
   std::vector<double> result;
-  int max_depth = 0;
   explicit BrandesWork(int n, bool weighted)
       : dist(static_cast<size_t>(n), -1),
         wdist(weighted ? static_cast<size_t>(n) : 0, std::numeric_limits<double>::infinity()),
@@ -81,7 +66,6 @@ void BrandesUnweighted(const Fabric& f, int s, BrandesWork& w, double scale) {
       }
     }
   }
-  if (!order.empty()) w.max_depth = std::max(w.max_depth, dist[order.back()]);
   // Backward pass. delta[] holds (1 + delta_v) / sigma_v once v is done, so each arc costs an add
   // instead of a division (the same value as dividing per arc, bit for bit).
   for (size_t h = order.size(); h-- > 0;) {
@@ -168,9 +152,9 @@ void BrandesWeighted(const Fabric& f, int s, BrandesWork& w, double scale) {
   }
 }
 
-// Runs `body(source, work)` over `sources` on `threads` threads; returns the summed results.
-Betweenness RunBrandes(const Fabric& f, const std::vector<int>& sources, bool weighted, int threads, double scale,
-                       const std::vector<char>* depth_sources) {
+// Sampled betweenness: Brandes from `sources` on `threads` threads, each contribution times
+// `scale`; returns the summed results. (Exact betweenness runs on a reduced graph: brandes.cc.)
+Betweenness RunBrandes(const Fabric& f, const std::vector<int>& sources, bool weighted, int threads, double scale) {
   const int n = f.node_count();
   // Small graphs: a thread costs more than the work.
   const double work =
@@ -190,13 +174,10 @@ Betweenness RunBrandes(const Fabric& f, const std::vector<int>& sources, bool we
       size_t e = std::min(sources.size(), b + kChunk);
       for (size_t i = b; i < e; ++i) {
         int s = sources[i];
-        if (weighted) {
+        if (weighted)
           BrandesWeighted(f, s, w, scale);
-        } else {
-          int before = w.max_depth;
+        else
           BrandesUnweighted(f, s, w, scale);
-          if (depth_sources && !(*depth_sources)[static_cast<size_t>(s)]) w.max_depth = before;
-        }
       }
     }
   };
@@ -206,11 +187,8 @@ Betweenness RunBrandes(const Fabric& f, const std::vector<int>& sources, bool we
   for (auto& th : pool) th.join();
   Betweenness out;
   out.values.assign(static_cast<size_t>(n), 0);
-  out.diameter_hops = 0;
-  for (const BrandesWork& w : works) {
+  for (const BrandesWork& w : works)
     for (int i = 0; i < n; ++i) out.values[static_cast<size_t>(i)] += w.result[static_cast<size_t>(i)];
-    out.diameter_hops = std::max(out.diameter_hops, w.max_depth);
-  }
   return out;
 }
 
@@ -288,18 +266,15 @@ MixingMatrix Mixing(const Fabric& f, const std::vector<std::string>& categories,
 Betweenness ComputeBetweenness(const Fabric& fabric, const BetweennessOptions& options) {
   const int n = fabric.node_count();
   const bool weighted = options.weighted && fabric.weighted();
-  Components comps = ConnectedComponents(fabric);
-  std::vector<char> in_largest(static_cast<size_t>(n), 0);
-  for (int i = 0; i < n; ++i) in_largest[static_cast<size_t>(i)] = comps.membership[static_cast<size_t>(i)] == 0;
   const bool sample = options.samples > 0 || n > options.exact_up_to;
-  std::vector<int> sources;
   if (!sample) {
-    sources.resize(static_cast<size_t>(n));
-    for (int i = 0; i < n; ++i) sources[static_cast<size_t>(i)] = i;
-    Betweenness b = RunBrandes(fabric, sources, weighted, options.threads, 0.5, &in_largest);
-    if (weighted) b.diameter_hops = -1;
+    internal::ExactBetweenness e = internal::ComputeExactBetweenness(fabric, weighted, options.threads);
+    Betweenness b;
+    b.values = std::move(e.values);
+    b.diameter_hops = e.diameter_hops;
     return b;
   }
+  std::vector<int> sources;
   int k = options.samples > 0 ? options.samples : std::max(1000, options.exact_up_to / 10);
   k = std::min(k, n);
   Rng rng(options.seed);
@@ -309,7 +284,7 @@ Betweenness ComputeBetweenness(const Fabric& fabric, const BetweennessOptions& o
   for (int i = 0; i < k; ++i) std::swap(all[static_cast<size_t>(i)], all[static_cast<size_t>(rng.Uniform(i, n - 1))]);
   sources.assign(all.begin(), all.begin() + k);
   double scale = 0.5 * static_cast<double>(n) / static_cast<double>(k);
-  Betweenness b = RunBrandes(fabric, sources, weighted, options.threads, scale, nullptr);
+  Betweenness b = RunBrandes(fabric, sources, weighted, options.threads, scale);
   b.exact = k == n;
   b.samples = k;
   b.diameter_hops = -1;

@@ -4,8 +4,9 @@
 // Analyse() runs the full report; the single measures are also available on their own. Raw
 // betweenness counts each unordered pair of nodes once (as igraph does for undirected graphs);
 // weighted measures use tie weights as strengths (path length 1/weight). Exact betweenness is our
-// own Brandes on the Fabric's CSR arrays, run on `threads` threads (results equal igraph's to
-// rounding; see analysis_test.cc); above `exact_up_to` nodes, or on request, it is estimated from
+// own Brandes, run on `threads` threads on a graph first reduced without changing the result
+// (leaves stripped, twins merged: brandes.h); results equal igraph's to rounding (see
+// brandes_test.cc); above `exact_up_to` nodes, or on request, it is estimated from
 // sampled sources with a stated error bound. Constraint, coreness, articulation points, bridges
 // and clustering come from igraph (serialised behind one lock).
 //
@@ -45,8 +46,8 @@ struct Betweenness {
   // When estimated: with probability >= 95%, every node's |estimate - exact| <= error_bound
   // (Hoeffding with a union bound over the nodes). 0 when exact.
   double error_bound = 0;
-  // Largest hop distance seen from sources in the largest component (its diameter when exact and
-  // unweighted); -1 when not computed.
+  // Exact and unweighted: the diameter in hops of the largest component (a by-product of the
+  // searches); -1 otherwise.
   int diameter_hops = -1;
 };
 

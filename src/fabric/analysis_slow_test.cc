@@ -50,7 +50,8 @@ TEST_P(LargerNetworks, BetweennessEqualsIgraph) {
   if (f->weighted()) ExpectSameBetweenness(*f, true, 1e-9);
 }
 
-INSTANTIATE_TEST_SUITE_P(Slow, LargerNetworks, ::testing::Values("email-Eu-core", "h2020_nl_orgs", "ca-GrQc"),
+INSTANTIATE_TEST_SUITE_P(Slow, LargerNetworks,
+                         ::testing::Values("email-Eu-core", "h2020_nl_orgs", "ca-GrQc", "ca-HepTh"),
                          [](const auto& info) {
                            std::string s = info.param;
                            std::replace(s.begin(), s.end(), '-', '_');
