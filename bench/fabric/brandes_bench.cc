@@ -1,15 +1,17 @@
 // bench/fabric/brandes_bench.cc: exact betweenness alone, reduction by reduction, and the machine's
 // rate for a plain BFS (the floor under any Brandes: every source scans every arc at least once).
 //
-// Usage: brandes_bench [--data DIR] [--threads N] [--sources K] [--igraph] [NAME ...]
+// Usage: brandes_bench [--data DIR] [--threads N] [--sources K] [--igraph] [--last] [NAME ...]
 // Prints, per network: the plain BFS rate (arc visits per second on one thread, from K sources,
 // default 1000) and the time n * 2m / rate / threads that one BFS from every vertex would take;
 // then the seconds of the kernel before the reductions (the sampled path with every vertex as a
 // source), and of the exact path with none, some and all of the reductions; with --igraph, also
-// igraph_betweenness. Data are read in place.
+// igraph_betweenness; --last: only the kernel with every reduction. Wall and CPU
+// seconds (all threads). Data are read in place.
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -62,7 +64,7 @@ int main(int argc, char** argv) {
   std::string dir = std::getenv("WEEFSEL_SHARED_DATA") ? std::string(std::getenv("WEEFSEL_SHARED_DATA")) + "/networks"
                                                        : std::string(WEEFSEL_SOURCE_DIR) + "/../shared/data/networks";
   int threads = 2, sources = 1000;
-  bool with_igraph = false;
+  bool with_igraph = false, only_all = false;
   std::vector<std::string> names;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -74,6 +76,8 @@ int main(int argc, char** argv) {
       sources = std::atoi(argv[++i]);
     else if (a == "--igraph")
       with_igraph = true;
+    else if (a == "--last")
+      only_all = true;
     else
       names.push_back(a);
   }
@@ -92,16 +96,19 @@ int main(int argc, char** argv) {
         name.c_str(), n, arcs / 2, rate, threads, n * arcs / rate / threads);
     auto run = [&](const char* what, auto fn) {
       auto t = std::chrono::steady_clock::now();
+      std::clock_t c = std::clock();
       fn();
-      std::printf("%-16s %-34s %8.2f s\n", name.c_str(), what, Since(t));
+      const double wall = Since(t), cpu = static_cast<double>(std::clock() - c) / CLOCKS_PER_SEC;
+      std::printf("%-16s %-34s %8.2f s wall %8.2f s CPU\n", name.c_str(), what, wall, cpu);
       std::fflush(stdout);
     };
-    run("before (plain kernel, all sources)", [&] {
-      BetweennessOptions o;
-      o.threads = threads;
-      o.samples = f->node_count();
-      ComputeBetweenness(*f, o);
-    });
+    if (!only_all)
+      run("before (plain kernel, all sources)", [&] {
+        BetweennessOptions o;
+        o.threads = threads;
+        o.samples = f->node_count();
+        ComputeBetweenness(*f, o);
+      });
     struct Variant {
       const char* what;
       internal::BrandesPlan plan;
@@ -110,6 +117,7 @@ int main(int argc, char** argv) {
          {Variant{"new kernel, no reductions", {false, false, false}}, Variant{"+ BFS relabel", {false, false, true}},
           Variant{"+ BFS relabel + leaves", {true, false, true}},
           Variant{"+ BFS relabel + leaves + twins", {true, true, true}}}) {
+      if (only_all && !v.plan.merge_twins) continue;
       internal::ExactBetweenness e;
       run(v.what, [&] { e = internal::ComputeExactBetweenness(*f, false, threads, v.plan); });
       std::printf("%-16s   reduced to n %d m %lld\n", name.c_str(), e.reduced_nodes,
