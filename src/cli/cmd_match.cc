@@ -12,10 +12,12 @@
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "coalition/coalition.h"
+#include "coalition/pool.h"
 #include "coalition/teams.h"
 #include "match/cordis.h"
 #include "match/match_json.h"
 #include "match/matcher.h"
+#include "service/matches.h"
 #include "service/transfer.h"
 #include "storage/store.h"
 
@@ -42,6 +44,7 @@ struct Loaded {
   std::unique_ptr<storage::Store> store;
   domain::Challenge challenge;
   std::unique_ptr<match::Matcher> matcher;
+  match::Neighbours neighbours;
 };
 
 // The store named by --db, or an in-memory one filled from --actors/--ties/--challenges files.
@@ -64,21 +67,23 @@ Result<Loaded> Load(const MatchOptions& o) {
   WEEFSEL_ASSIGN_OR_RETURN(l.challenge, l.store->GetChallenge(ChallengeId(o.challenge)));
   WEEFSEL_ASSIGN_OR_RETURN(auto actors, l.store->ListActors());
   WEEFSEL_ASSIGN_OR_RETURN(auto ties, l.store->ListTies());
-  // Past work: the challenges whose coalitions an actor was part of (other than this one).
+  // Past work: the formed coalitions an actor was part of, for challenges other than this one.
   std::vector<match::PastWork> past;
   WEEFSEL_ASSIGN_OR_RETURN(auto challenges, l.store->ListChallenges());
   for (const auto& c : challenges) {
     if (c.id == l.challenge.id) continue;
     WEEFSEL_ASSIGN_OR_RETURN(auto coalitions, l.store->CoalitionsOf(c.id));
     for (const auto& co : coalitions)
-      for (const auto& m : co.members)
-        if (m.status != domain::MemberStatus::kDeclined) past.push_back({m.actor, c.title + " " + c.text});
+      if (service::CountsAsTrackRecord(co))
+        for (const auto& m : co.members)
+          if (m.status == domain::MemberStatus::kAccepted) past.push_back({m.actor, c.title + " " + c.text, c.id});
   }
   match::Neighbours nb;
   if (!o.neighbours.empty()) {
     WEEFSEL_ASSIGN_OR_RETURN(auto munis, l.store->ListMunicipalities());
     WEEFSEL_ASSIGN_OR_RETURN(nb, match::Matcher::ReadNeighbours(o.neighbours, munis));
   }
+  l.neighbours = nb;
   WEEFSEL_ASSIGN_OR_RETURN(auto m, match::Matcher::Build(std::move(actors), ties, past, std::move(nb)));
   l.matcher = std::make_unique<match::Matcher>(std::move(m));
   return l;
@@ -135,44 +140,41 @@ int RunCoalition(const MatchOptions& o) {
   auto l = Load(o);
   if (!l.ok()) return Fail(l.status());
   const domain::Challenge& ch = l->challenge;
-  auto ranked = l->matcher->Rank(ch, {.limit = o.candidates, .diversity = 0.1});
-  if (!ranked.ok()) return Fail(ranked.status());
-  // Candidates: the best-ranked actors, the owner (as lead) and, for every capability, its best holders.
   const match::Matcher& mt = *l->matcher;
-  std::vector<coalition::Candidate> cands;
-  std::vector<int> nodes;
-  std::unordered_set<int64_t> seen;
-  auto add = [&](ActorId id, double relevance) {
-    if (!seen.insert(id.value()).second) return;
-    auto i = mt.IndexOf(id);
-    if (!i) return;
-    const domain::Actor& a = mt.actors()[*i];
-    coalition::Candidate c{a.id, a.name, domain::SectorOf(a.kind), {}, relevance};
-    for (const auto& cap : a.capabilities) c.capabilities.push_back(domain::NormalizeCapability(cap));
-    cands.push_back(std::move(c));
-    auto node = mt.fabric().IndexOf(a.id);
-    nodes.push_back(node ? *node : -1);
-  };
-  std::optional<int> lead;
-  if (ch.owner.valid()) {
-    add(ch.owner, 0);
-    lead = 0;
-  }
-  for (const auto& m : *ranked) add(m.actor, m.score);
-  coalition::FabricDistances dist(mt.fabric(), nodes);
-  coalition::Rules rules;
-  for (const auto& need : ch.capabilities)
-    rules.needs.push_back({domain::NormalizeCapability(need.capability), need.weight});
-  rules.mix = ch.sector_mix;
+  // Every actor ranked, then pooled exactly as the server does (coalition/pool.h): local first.
+  auto ranked = mt.Rank(ch, {.limit = static_cast<int>(mt.actors().size()), .diversity = 0.1});
+  if (!ranked.ok()) return Fail(ranked.status());
+  std::vector<coalition::RankedActor> order;
+  for (const auto& m : *ranked) order.push_back({m.actor, m.score});
+  coalition::PoolRequest request{.candidates = o.candidates, .max_size = o.size, .mix = std::nullopt};
   if (!o.mix.empty()) {
     auto mix = ParseMix(o.mix);
     if (!mix.ok()) return Fail(mix.status());
-    rules.mix = *mix;
+    request.mix = *mix;
   }
-  rules.max_size = o.size > 0 ? o.size : ch.max_coalition_size;
-  rules.lead = lead;
-  rules.relevance_weight = 1.0;
-  rules.unreachable_distance = 10.0;
+  std::unordered_set<MunicipalityId> near;
+  if (auto it = l->neighbours.find(ch.municipality); it != l->neighbours.end()) near = it->second;
+  coalition::Pool pool = coalition::PoolCandidates(
+      ch, order,
+      [&](ActorId id) -> const domain::Actor* {
+        auto i = mt.IndexOf(id);
+        return i ? &mt.actors()[*i] : nullptr;
+      },
+      near, request);
+  if (!pool.unmet.empty()) {
+    std::string detail;
+    for (const auto& [requirement, sentence] : pool.unmet) detail += (detail.empty() ? "" : "; ") + sentence;
+    return Fail(Status::FailedPrecondition(detail));
+  }
+  const std::vector<coalition::Candidate>& cands = pool.candidates;
+  std::vector<int> nodes;
+  for (const auto& c : cands) {
+    auto node = mt.fabric().IndexOf(c.actor);
+    nodes.push_back(node ? *node : -1);
+  }
+  const std::optional<int> lead = pool.rules.lead;
+  coalition::FabricDistances dist(mt.fabric(), nodes);
+  const coalition::Rules& rules = pool.rules;
   auto teams = o.exact ? coalition::FormExact(cands, dist, rules, o.top, {.time_limit_seconds = o.seconds})
                        : coalition::FormHeuristic(cands, dist, rules, o.top);
   if (!teams.ok()) return Fail(teams.status());
@@ -188,7 +190,11 @@ int RunCoalition(const MatchOptions& o) {
                            {"name", cands[static_cast<size_t>(m)].name},
                            {"sector", domain::SectorCode(cands[static_cast<size_t>(m)].sector)},
                            {"covers", covers},
-                           {"lead", lead && *lead == m}});
+                           {"lead", lead && *lead == m},
+                           {"municipality", pool.places[static_cast<size_t>(m)].municipality.value()},
+                           {"area", pool.places[static_cast<size_t>(m)].area},
+                           {"locality", coalition::LocalityCode(pool.places[static_cast<size_t>(m)].locality)},
+                           {"why_here", pool.places[static_cast<size_t>(m)].why}});
       }
       out.push_back({{"members", members},
                      {"communication_cost", t.communication},

@@ -288,12 +288,19 @@ Json SuggestionsJson(const service::Suggestions& s) {
       for (const auto& [cap, who] : t.covers)
         if (who == m) covers.push_back(cap);
       const auto& c = cands[static_cast<size_t>(m)];
+      const auto& place = s.places[static_cast<size_t>(m)];
+      auto name = s.municipality_names.find(place.municipality);
       members.push_back({{"actor", c.actor.value()},
                          {"name", c.name},
                          {"sector", std::string(domain::SectorCode(c.sector))},
                          {"covers", covers},
                          {"lead", s.rules.lead && *s.rules.lead == m},
-                         {"relevance", c.relevance}});
+                         {"relevance", c.relevance},
+                         {"municipality", place.municipality.valid() ? Json(place.municipality.value()) : Json(nullptr)},
+                         {"municipality_name", name == s.municipality_names.end() ? "" : name->second},
+                         {"area", place.area},
+                         {"locality", std::string(coalition::LocalityCode(place.locality))},
+                         {"why_here", place.why}});
     }
     Json covers = Json::array();
     for (const auto& [cap, who] : t.covers)
@@ -329,6 +336,28 @@ void Api::BuildEngineRoutes() {
   auto funds = std::make_shared<service::FundService>(P);
   auto fabrics = std::make_shared<service::FabricService>(P);
   auto coalitions = std::make_shared<service::CoalitionService>(P, matches_);
+
+  // The controlled vocabularies with their Dutch and English labels (issue 17: a capability typed
+  // as "vrijwilligers" is stored as its code "volunteers" and must be shown in Dutch).
+  Add({"GET",
+       "/api/v1/vocabulary",
+       "vocabulary",
+       "Capability tags, themes and actor kinds: code with Dutch (nl) and English (en) labels",
+       false,
+       false,
+       true,
+       {},
+       [](Call&) -> Result<Reply> {
+         Json caps = Json::array(), themes = Json::array(), kinds = Json::array();
+         for (const auto& t : domain::CapabilityTerms()) caps.push_back({{"code", t.code}, {"nl", t.nl}, {"en", t.en}});
+         for (const auto& t : domain::Themes()) themes.push_back({{"code", t.code}, {"nl", t.nl}, {"en", t.en}});
+         for (auto k : domain::AllActorKinds())
+           kinds.push_back({{"code", domain::ActorKindCode(k)},
+                            {"nl", domain::ActorKindLabelNl(k)},
+                            {"en", domain::ActorKindLabelEn(k)},
+                            {"sector", domain::SectorCode(domain::SectorOf(k))}});
+         return Ok(Json{{"capabilities", caps}, {"themes", themes}, {"actor_kinds", kinds}});
+       }});
 
   // Fund.
   Add({"GET",

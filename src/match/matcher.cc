@@ -15,6 +15,9 @@
 namespace weefsel::match {
 namespace {
 
+// Share of a need's weight for an actor that names it only in its text (see Rank).
+constexpr double kTextMentionShare = 0.5;
+
 enum Component { kText, kCapability, kTheme, kArea, kCloseness, kPartner, kRecord, kComponents };
 constexpr const char* kCodes[kComponents] = {"text", "capability", "theme", "area", "closeness", "partner", "record"};
 
@@ -97,31 +100,24 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
     if (!m.index_.emplace(m.actors_[i].id, i).second)
       return Status::InvalidArgument("actor id " + std::to_string(m.actors_[i].id.value()) + " appears twice");
   }
-  std::vector<std::string> docs(m.actors_.size());
   m.record_.assign(m.actors_.size(), 0);
   for (const PastWork& w : past) {
     auto it = m.index_.find(w.actor);
     if (it == m.index_.end())
       return Status::InvalidArgument("past work names unknown actor " + std::to_string(w.actor.value()));
-    docs[it->second] += " " + w.text;
+    m.work_of_actor_[it->second].emplace_back(w.challenge, w.text);
+    if (w.challenge.valid()) m.work_of_challenge_[w.challenge].push_back({it->second, w.text});
     m.max_record_ = std::max(m.max_record_, ++m.record_[it->second]);
   }
   for (size_t i = 0; i < m.actors_.size(); ++i) {
     const domain::Actor& a = m.actors_[i];
-    std::string doc = a.name + " " + a.description + docs[i];
-    for (const auto& th : a.themes) {
-      if (const domain::Theme* t = domain::FindTheme(th)) doc += " " + std::string(t->nl) + " " + std::string(t->en);
-      m.by_theme_[th].push_back(i);
-    }
+    for (const auto& th : a.themes) m.by_theme_[th].push_back(i);
     for (const auto& c : a.capabilities) {
       std::string tag = domain::NormalizeCapability(c);
-      std::string words = tag;
-      std::replace(words.begin(), words.end(), '-', ' ');
-      doc += " " + words;
       if (!tag.empty()) m.by_capability_[tag].push_back(i);
     }
     if (a.municipality.valid()) m.by_municipality_[a.municipality].push_back(i);
-    m.text_index_.Add(m.analyzer_->Analyze(doc));
+    m.text_index_.Add(m.analyzer_->Analyze(m.DocOf(i, ChallengeId())));
   }
   m.text_index_.Finalize();
   WEEFSEL_ASSIGN_OR_RETURN(fabric::Fabric f, fabric::Fabric::FromDomain(m.actors_, ties));
@@ -146,6 +142,24 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
       if (m.node_of_[i] >= 0) m.community_[i] = membership[static_cast<size_t>(m.node_of_[i])];
   }
   return m;
+}
+
+// The actor's searchable text: name, description, theme labels, capability words and its past
+// work, less the work for `leave_out` (when set).
+std::string Matcher::DocOf(size_t i, ChallengeId leave_out) const {
+  const domain::Actor& a = actors_[i];
+  std::string doc = a.name + " " + a.description;
+  if (auto it = work_of_actor_.find(i); it != work_of_actor_.end())
+    for (const auto& [challenge, text] : it->second)
+      if (!leave_out.valid() || challenge != leave_out) doc += " " + text;
+  for (const auto& th : a.themes)
+    if (const domain::Theme* t = domain::FindTheme(th)) doc += " " + std::string(t->nl) + " " + std::string(t->en);
+  for (const auto& c : a.capabilities) {
+    std::string words = domain::NormalizeCapability(c);
+    std::replace(words.begin(), words.end(), '-', ' ');
+    doc += " " + words;
+  }
+  return doc;
 }
 
 std::optional<size_t> Matcher::IndexOf(ActorId id) const {
@@ -201,6 +215,13 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     if (ideal > 0)
       for (auto [doc, s] : text_scores)
         at(static_cast<size_t>(doc))[kText] = static_cast<float>(std::min(1.0, s / ideal));
+    // The challenge's own coalitions are no evidence for it: their members' text is scored again
+    // without that challenge's words.
+    if (auto own = work_of_challenge_.find(ch.id); ch.id.valid() && own != work_of_challenge_.end() && ideal > 0)
+      for (const OwnWork& w : own->second) {
+        double s = text_index_.ScoreTerms(terms, analyzer_->Analyze(DocOf(w.actor, ch.id)));
+        at(w.actor)[kText] = static_cast<float>(std::min(1.0, s / ideal));
+      }
   }
   // Capabilities and themes.
   double total_weight = 0;
@@ -213,6 +234,25 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     auto it = by_capability_.find(need_tags[k]);
     if (it == by_capability_.end() || total_weight <= 0) continue;
     for (size_t i : it->second) at(i)[kCapability] += static_cast<float>(ch.capabilities[k].weight / total_weight);
+  }
+  // A need that no actor lists as a capability (a word outside the vocabulary: "woningcorporatie",
+  // "huisarts") is looked for in the actors' text: an actor whose text names it gets
+  // kTextMentionShare of that need's weight, and its reason says "named in its text".
+  thread_local std::unordered_map<size_t, std::vector<size_t>> named_in_text;
+  named_in_text.clear();
+  for (size_t k = 0; k < need_tags.size() && total_weight > 0; ++k) {
+    if (need_tags[k].empty() || by_capability_.count(need_tags[k])) continue;
+    std::vector<std::string> words;
+    for (const auto& part : Split(need_tags[k], '-', true)) {
+      std::string stem = analyzer_->Stem(part, lang);
+      if (!stem.empty() && text_index_.Idf(stem) > 0) words.push_back(stem);
+    }
+    for (auto [doc, s] : text_index_.Score(words)) {
+      if (s <= 0) continue;
+      auto i = static_cast<size_t>(doc);
+      at(i)[kCapability] += static_cast<float>(kTextMentionShare * ch.capabilities[k].weight / total_weight);
+      named_in_text[i].push_back(k);
+    }
   }
   for (const auto& th : ch.themes) {
     auto it = by_theme_.find(th);
@@ -260,9 +300,18 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
   auto weight_of = [&](size_t i, int k) {
     return gated && comp[i][kCapability] <= 0 && (k == kText || k == kTheme) ? wt[k] * gate : wt[k];
   };
+  // Past work per actor, less the work for this challenge.
+  std::unordered_map<size_t, int> own_count;
+  if (auto own = work_of_challenge_.find(ch.id); ch.id.valid() && own != work_of_challenge_.end())
+    for (const OwnWork& w : own->second) ++own_count[w.actor];
+  auto record_of = [&](size_t i) {
+    auto it = own_count.find(i);
+    return record_[i] - (it == own_count.end() ? 0 : it->second);
+  };
   for (size_t i : touched) {
     if (owner && i == *owner) continue;
-    comp[i][kRecord] = max_record_ > 0 ? static_cast<float>(std::log1p(record_[i]) / std::log1p(max_record_)) : 0.f;
+    comp[i][kRecord] =
+        max_record_ > 0 ? static_cast<float>(std::log1p(record_of(i)) / std::log1p(max_record_)) : 0.f;
     double s = 0;
     for (int k = 0; k < kComponents; ++k) s += weight_of(i, k) * comp[i][k];
     scored.push_back({i, s});
@@ -336,8 +385,14 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
                 break;
               }
           }
-          r.detail = "has " + Join(has, ", ") + " (" + Percent(v) + " of the capability weight)";
+          std::vector<std::string> named;
+          if (auto t = named_in_text.find(i); t != named_in_text.end())
+            for (size_t q : t->second) named.push_back(need_tags[q]);
+          r.detail = (has.empty() ? "" : "has " + Join(has, ", ")) + (has.empty() || named.empty() ? "" : "; ") +
+                     (named.empty() ? "" : "names " + Join(named, ", ") + " in its text (not as a capability)") +
+                     " (" + Percent(v) + " of the capability weight)";
           r.items = has;
+          r.named_in_text = named;
           break;
         }
         case kTheme:
@@ -354,13 +409,16 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
           r.detail = "has worked with the owner (tie strength " + Percent(v) + " of the owner's strongest)";
           break;
         case kRecord:
-          r.detail = std::to_string(record_[i]) + " past coalition(s) or project(s)";
+          r.detail = std::to_string(record_of(i)) + " past coalition(s) or project(s)";
           break;
       }
       mt.reasons.push_back(std::move(r));
     }
     std::sort(mt.reasons.begin(), mt.reasons.end(),
               [](const Reason& x, const Reason& y) { return x.contribution > y.contribution; });
+    // The two reasons that contribute most are primary, a third when it still adds 0.05 or more.
+    for (size_t k = 0; k < mt.reasons.size() && k < 3; ++k)
+      mt.reasons[k].primary = k < 2 || mt.reasons[k].contribution >= 0.05;
     if (mt.unexpected)
       mt.reasons.push_back({"unexpected",
                             "from an unexpected corner: a group none of the owner and the best-scored actors belong "
@@ -368,8 +426,19 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
                             0,
                             0,
                             {}});
+    mt.rank = static_cast<int>(out.size()) + 1;
+    mt.score_rank = static_cast<int>(best_k) + 1;
+    mt.moved_up = promoted;
     if (promoted)
-      mt.reasons.push_back({"diversity", "moved up by the diversity re-ranking (another group or sector)", 0, 0, {}});
+      mt.reasons.push_back({"diversity",
+                            "moved up by the diversity re-ranking (another group or sector): place " +
+                                std::to_string(mt.rank) + " in the list, " + std::to_string(mt.score_rank) +
+                                " by score",
+                            0,
+                            0,
+                            {},
+                            {},
+                            true});
     if (mt.community >= 0) ++per_community[mt.community];
     ++per_sector[mt.sector];
     out.push_back(std::move(mt));

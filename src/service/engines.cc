@@ -269,89 +269,33 @@ Result<std::shared_ptr<const Suggestions>> CoalitionService::Suggest(const Princ
 
   auto out = std::make_shared<Suggestions>();
   out->challenge = ch;
-  std::unordered_set<int64_t> seen;
-  auto add = [&](ActorId aid, double relevance) {
-    if (!seen.insert(aid.value()).second) return;
-    auto i = mt.IndexOf(aid);
-    if (!i) return;
-    const domain::Actor& a = mt.actors()[*i];
-    coalition::Candidate c{a.id, a.name, domain::SectorOf(a.kind), {}, relevance};
-    for (const auto& cap : a.capabilities) c.capabilities.push_back(domain::NormalizeCapability(cap));
-    out->candidates.push_back(std::move(c));
-    auto node = mt.fabric().IndexOf(a.id);
+  // One pooling for the server and the CLI: local candidates first (coalition/pool.h).
+  std::vector<coalition::RankedActor> order;
+  order.reserve(ranked.size());
+  for (const auto& m : ranked) order.push_back({m.actor, m.score});
+  std::unordered_set<MunicipalityId> near;
+  if (auto it = neighbours_.find(ch.municipality); it != neighbours_.end()) near = it->second;
+  coalition::Pool pool = coalition::PoolCandidates(
+      ch, order,
+      [&](ActorId aid) -> const domain::Actor* {
+        auto i = mt.IndexOf(aid);
+        return i ? &mt.actors()[*i] : nullptr;
+      },
+      near, {.candidates = req.candidates, .max_size = req.max_size, .mix = std::nullopt});
+  out->candidates = std::move(pool.candidates);
+  out->places = std::move(pool.places);
+  out->rules = std::move(pool.rules);
+  for (const auto& c : out->candidates) {
+    auto node = mt.fabric().IndexOf(c.actor);
     out->nodes.push_back(node ? *node : -1);
-  };
-  std::optional<int> lead;
-  if (ch.owner.valid()) {
-    add(ch.owner, 0);
-    if (!out->candidates.empty()) lead = 0;
   }
-  for (size_t i = 0; i < ranked.size() && static_cast<int>(i) < req.candidates; ++i)
-    add(ranked[i].actor, ranked[i].score);
-  coalition::Rules& rules = out->rules;
-  for (const auto& need : ch.capabilities)
-    rules.needs.push_back({domain::NormalizeCapability(need.capability), need.weight});
-  rules.mix = ch.sector_mix;
-  rules.max_size = req.max_size > 0 ? req.max_size : ch.max_coalition_size;
-  rules.lead = lead;
-  rules.relevance_weight = 1.0;
-  rules.unreachable_distance = 10.0;
-  // Beyond the best-ranked: the three best holders of every needed capability and the best actors
-  // of every sector the mix asks for, so that a requirement fails only when the platform cannot
-  // meet it at all.
-  for (const auto& need : rules.needs) {
-    int got = 0;
-    for (const auto& m : ranked) {
-      if (got >= 3) break;
-      auto i = mt.IndexOf(m.actor);
-      if (!i) continue;
-      const auto& caps = mt.actors()[*i].capabilities;
-      if (std::any_of(caps.begin(), caps.end(),
-                      [&](const std::string& c) { return domain::NormalizeCapability(c) == need.capability; })) {
-        add(m.actor, m.score);
-        ++got;
-      }
+  for (const auto& place : out->places)
+    if (place.municipality.valid() && !out->municipality_names.count(place.municipality)) {
+      auto m = platform_.GetMunicipality(place.municipality);
+      if (m.ok()) out->municipality_names[place.municipality] = m->name;
     }
-  }
-  for (auto [sector, count] : rules.mix) {
-    int got = 0;
-    for (const auto& m : ranked)
-      if (m.sector == sector && got < count + 2) {
-        add(m.actor, m.score);
-        ++got;
-      }
-  }
-
-  // What cannot be met, requirement by requirement.
-  std::vector<std::pair<std::string, std::string>> unmet;
-  for (const auto& need : rules.needs) {
-    bool held = std::any_of(out->candidates.begin(), out->candidates.end(), [&](const coalition::Candidate& c) {
-      return std::find(c.capabilities.begin(), c.capabilities.end(), need.capability) != c.capabilities.end();
-    });
-    if (!held)
-      unmet.emplace_back("capability:" + need.capability,
-                         "capability '" + need.capability + "': no actor on the platform has it (1 holder short)");
-  }
-  int mix_total = 0;
-  for (auto [mix_sector, count] : rules.mix) {
-    const domain::Sector sector = mix_sector;  // a plain variable: lambdas may capture it
-    mix_total += count;
-    int have = static_cast<int>(std::count_if(out->candidates.begin(), out->candidates.end(),
-                                              [&](const coalition::Candidate& c) { return c.sector == sector; }));
-    if (have < count)
-      unmet.emplace_back("sector_mix:" + std::string(domain::SectorCode(sector)),
-                         "sector mix needs " + std::to_string(count) + " " + std::string(domain::SectorCode(sector)) +
-                             " member(s) but the platform has " + std::to_string(have) + " (" +
-                             std::to_string(count - have) + " short)");
-  }
-  if (mix_total > rules.max_size)
-    unmet.emplace_back("max_size", "the sector mix needs at least " + std::to_string(mix_total) +
-                                       " members but the size limit is " + std::to_string(rules.max_size) + " (" +
-                                       std::to_string(mix_total - rules.max_size) + " too few)");
-  if (unmet.empty()) {
-    Status check = coalition::CheckRules(out->candidates, rules);
-    if (!check.ok()) unmet.emplace_back("max_size", check.message());
-  }
+  const coalition::Rules& rules = out->rules;
+  const auto& unmet = pool.unmet;
   if (!unmet.empty()) {
     if (infeasible) {
       infeasible->requirement = unmet.front().first;
