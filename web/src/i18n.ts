@@ -3,6 +3,7 @@
 // English catalogue must have the same keys (checked by the compiler).
 import { nl } from "./messages/nl";
 import { en } from "./messages/en";
+import { capabilityTerm } from "./api";
 
 export type Key = keyof typeof nl;
 export type Locale = "nl" | "en";
@@ -101,3 +102,9 @@ export const roundPhaseLabel = lookup(ROUND_PHASES), roundPhaseOptions = options
 export const ballotLabel = lookup(BALLOTS);
 export const roleLabel = lookup(ROLES), roleOptions = options(ROLES);
 export const statusLabel = lookup(MEMBER);
+
+// A capability tag in the reader's language (the vocabulary must have been loaded: loadVocabulary).
+export function capabilityLabel(code: string): string {
+  const term = capabilityTerm(code);
+  return term ? term[getLocale()] : code;
+}
