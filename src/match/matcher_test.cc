@@ -117,18 +117,16 @@ TEST_F(MatcherTest, ListOrderAndScoreOrderAreBothShown) {
   auto r = matcher_->Rank(challenge_, {.limit = 5, .diversity = 3.0});
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   int moved = 0;
-  std::vector<double> scores;
-  for (const Match& m : *r) scores.push_back(m.score);
-  std::vector<double> sorted = scores;
-  std::sort(sorted.begin(), sorted.end(), std::greater<>());
   for (size_t k = 0; k < r->size(); ++k) {
     const Match& m = (*r)[k];
     EXPECT_EQ(m.rank, static_cast<int>(k) + 1);
-    bool later_higher = false;
-    for (size_t j = k + 1; j < r->size(); ++j) later_higher |= (*r)[j].score > m.score + 1e-12;
-    EXPECT_EQ(m.moved_up, later_higher) << m.name;
-    EXPECT_EQ(m.score_rank, 1 + std::count_if(sorted.begin(), sorted.end(), [&](double s) { return s > m.score; }))
-        << m.name;
+    // score_rank is the place by score among all scored actors (also those not listed): moved up
+    // means some better-scored actor is not placed before it.
+    int better_before = 0;
+    for (size_t j = 0; j < k; ++j) better_before += (*r)[j].score_rank < m.score_rank;
+    EXPECT_EQ(m.moved_up, m.score_rank - 1 > better_before) << m.name;
+    for (size_t j = 0; j < r->size(); ++j)
+      if ((*r)[j].score > m.score + 1e-12) EXPECT_LT((*r)[j].score_rank, m.score_rank) << m.name;
     bool diversity = std::any_of(m.reasons.begin(), m.reasons.end(),
                                  [](const Reason& x) { return x.code == "diversity" && x.primary; });
     EXPECT_EQ(diversity, m.moved_up) << m.name;
