@@ -104,8 +104,8 @@ Pool PoolCandidates(const domain::Challenge& ch, const std::vector<RankedActor>&
                                  "': none in the challenge's municipality or its neighbours (1 holder short; " +
                                  std::to_string(elsewhere) + " elsewhere on the platform)");
     else
-      out.unmet.emplace_back("capability:" + need.capability, "capability '" + need.capability +
-                                                                  "': no actor on the platform has it (1 holder short)");
+      out.unmet.emplace_back("capability:" + need.capability,
+                             "capability '" + need.capability + "': no actor on the platform has it (1 holder short)");
   }
   // Sectors: the best count + 2 local actors of each; neighbours for what the municipality lacks.
   int mix_total = 0;
@@ -136,13 +136,14 @@ Pool PoolCandidates(const domain::Challenge& ch, const std::vector<RankedActor>&
     }
     const int h = have();
     if (h < count)
-      out.unmet.emplace_back("sector_mix:" + code,
-                             local ? "too few local organisations of sector " + code + ": the sector mix needs " +
-                                         std::to_string(count) + ", the challenge's municipality and its neighbours "
-                                         "have " + std::to_string(h) + " (" + std::to_string(count - h) + " short)"
-                                   : "sector mix needs " + std::to_string(count) + " " + code +
-                                         " member(s) but the platform has " + std::to_string(h) + " (" +
-                                         std::to_string(count - h) + " short)");
+      out.unmet.emplace_back(
+          "sector_mix:" + code,
+          local ? "too few local organisations of sector " + code + ": the sector mix needs " + std::to_string(count) +
+                      ", the challenge's municipality and its neighbours "
+                      "have " +
+                      std::to_string(h) + " (" + std::to_string(count - h) + " short)"
+                : "sector mix needs " + std::to_string(count) + " " + code + " member(s) but the platform has " +
+                      std::to_string(h) + " (" + std::to_string(count - h) + " short)");
   }
   if (mix_total > rules.max_size)
     out.unmet.emplace_back("max_size", "the sector mix needs at least " + std::to_string(mix_total) +

@@ -40,8 +40,8 @@ struct RankedActor {
 };
 
 struct PoolRequest {
-  int candidates = 60;  // best-ranked (admissible) actors taken before the per-requirement ones
-  int max_size = 0;     // 0: the challenge's max_coalition_size
+  int candidates = 60;                   // best-ranked (admissible) actors taken before the per-requirement ones
+  int max_size = 0;                      // 0: the challenge's max_coalition_size
   std::optional<domain::SectorMix> mix;  // overrides the challenge's sector mix
 };
 

@@ -27,7 +27,7 @@ class PoolTest : public ::testing::Test {
     Add(12, "Bewoners Dapperbuurt", ActorKind::kCitizensInitiative, kAmsterdam, "Oost", {"buurtnetwerken"});
     Add(20, "Diemen Vervoer BV", ActorKind::kCompany, kDiemen, "", {"vervoer"});
     // Ranked best first: the other cities score highest (issue 17's observation).
-    ranked_ = {{ActorId(2), 0.9}, {ActorId(3), 0.85}, {ActorId(4), 0.8},  {ActorId(11), 0.6},
+    ranked_ = {{ActorId(2), 0.9},   {ActorId(3), 0.85}, {ActorId(4), 0.8}, {ActorId(11), 0.6},
                {ActorId(10), 0.55}, {ActorId(12), 0.4}, {ActorId(20), 0.3}};
     ch_.id = ChallengeId(7);
     ch_.municipality = MunicipalityId(kAmsterdam);
@@ -49,13 +49,12 @@ class PoolTest : public ::testing::Test {
     actors_[id] = a;
   }
   Pool Run(std::unordered_set<MunicipalityId> near) {
-    return PoolCandidates(
-        ch_, ranked_,
-        [&](ActorId id) -> const domain::Actor* {
-          auto it = actors_.find(static_cast<int>(id.value()));
-          return it == actors_.end() ? nullptr : &it->second;
-        },
-        near, {});
+    return PoolCandidates(ch_, ranked_,
+                          [&](ActorId id) -> const domain::Actor* {
+                            auto it = actors_.find(static_cast<int>(id.value()));
+                            return it == actors_.end() ? nullptr : &it->second;
+                          },
+                          near, {});
   }
   const PooledCandidate* PlaceOf(const Pool& p, int id) {
     for (size_t i = 0; i < p.candidates.size(); ++i)

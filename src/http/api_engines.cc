@@ -290,17 +290,18 @@ Json SuggestionsJson(const service::Suggestions& s) {
       const auto& c = cands[static_cast<size_t>(m)];
       const auto& place = s.places[static_cast<size_t>(m)];
       auto name = s.municipality_names.find(place.municipality);
-      members.push_back({{"actor", c.actor.value()},
-                         {"name", c.name},
-                         {"sector", std::string(domain::SectorCode(c.sector))},
-                         {"covers", covers},
-                         {"lead", s.rules.lead && *s.rules.lead == m},
-                         {"relevance", c.relevance},
-                         {"municipality", place.municipality.valid() ? Json(place.municipality.value()) : Json(nullptr)},
-                         {"municipality_name", name == s.municipality_names.end() ? "" : name->second},
-                         {"area", place.area},
-                         {"locality", std::string(coalition::LocalityCode(place.locality))},
-                         {"why_here", place.why}});
+      members.push_back(
+          {{"actor", c.actor.value()},
+           {"name", c.name},
+           {"sector", std::string(domain::SectorCode(c.sector))},
+           {"covers", covers},
+           {"lead", s.rules.lead && *s.rules.lead == m},
+           {"relevance", c.relevance},
+           {"municipality", place.municipality.valid() ? Json(place.municipality.value()) : Json(nullptr)},
+           {"municipality_name", name == s.municipality_names.end() ? "" : name->second},
+           {"area", place.area},
+           {"locality", std::string(coalition::LocalityCode(place.locality))},
+           {"why_here", place.why}});
     }
     Json covers = Json::array();
     for (const auto& [cap, who] : t.covers)

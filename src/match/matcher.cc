@@ -310,8 +310,7 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
   };
   for (size_t i : touched) {
     if (owner && i == *owner) continue;
-    comp[i][kRecord] =
-        max_record_ > 0 ? static_cast<float>(std::log1p(record_of(i)) / std::log1p(max_record_)) : 0.f;
+    comp[i][kRecord] = max_record_ > 0 ? static_cast<float>(std::log1p(record_of(i)) / std::log1p(max_record_)) : 0.f;
     double s = 0;
     for (int k = 0; k < kComponents; ++k) s += weight_of(i, k) * comp[i][k];
     if (s <= 0) continue;  // e.g. its only link was the challenge's own coalition, left out above
@@ -390,8 +389,8 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
           if (auto t = named_in_text.find(i); t != named_in_text.end())
             for (size_t q : t->second) named.push_back(need_tags[q]);
           r.detail = (has.empty() ? "" : "has " + Join(has, ", ")) + (has.empty() || named.empty() ? "" : "; ") +
-                     (named.empty() ? "" : "names " + Join(named, ", ") + " in its text (not as a capability)") +
-                     " (" + Percent(v) + " of the capability weight)";
+                     (named.empty() ? "" : "names " + Join(named, ", ") + " in its text (not as a capability)") + " (" +
+                     Percent(v) + " of the capability weight)";
           r.items = has;
           r.named_in_text = named;
           break;

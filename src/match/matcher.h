@@ -97,7 +97,7 @@ struct Match {
   ActorId actor;
   std::string name;
   domain::Sector sector = domain::Sector::kBusiness;
-  double score = 0;             // sum of the contributions
+  double score = 0;  // sum of the contributions
   // The list order is not the score order: the diversity re-ranking moves actors of other groups
   // and sectors up. rank = place in the returned list (1-based); score_rank = place by score alone;
   // moved_up = placed ahead of a higher-scored actor (then a "diversity" reason says so).

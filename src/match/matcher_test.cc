@@ -136,8 +136,10 @@ TEST_F(MatcherTest, ListOrderAndScoreOrderAreBothShown) {
     double smallest_primary = 1e9, largest_other = 0;
     for (const Reason& x : m.reasons) {
       if (x.code == "diversity" || x.code == "unexpected") continue;
-      if (x.primary) ++primary, smallest_primary = std::min(smallest_primary, x.contribution);
-      else largest_other = std::max(largest_other, x.contribution);
+      if (x.primary)
+        ++primary, smallest_primary = std::min(smallest_primary, x.contribution);
+      else
+        largest_other = std::max(largest_other, x.contribution);
     }
     EXPECT_GE(primary, std::min<int>(2, static_cast<int>(m.reasons.size()) - (m.moved_up ? 1 : 0))) << m.name;
     EXPECT_LE(primary, 3) << m.name;

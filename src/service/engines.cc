@@ -275,13 +275,13 @@ Result<std::shared_ptr<const Suggestions>> CoalitionService::Suggest(const Princ
   for (const auto& m : ranked) order.push_back({m.actor, m.score});
   std::unordered_set<MunicipalityId> near;
   if (auto it = neighbours_.find(ch.municipality); it != neighbours_.end()) near = it->second;
-  coalition::Pool pool = coalition::PoolCandidates(
-      ch, order,
-      [&](ActorId aid) -> const domain::Actor* {
-        auto i = mt.IndexOf(aid);
-        return i ? &mt.actors()[*i] : nullptr;
-      },
-      near, {.candidates = req.candidates, .max_size = req.max_size, .mix = std::nullopt});
+  coalition::Pool pool =
+      coalition::PoolCandidates(ch, order,
+                                [&](ActorId aid) -> const domain::Actor* {
+                                  auto i = mt.IndexOf(aid);
+                                  return i ? &mt.actors()[*i] : nullptr;
+                                },
+                                near, {.candidates = req.candidates, .max_size = req.max_size, .mix = std::nullopt});
   out->candidates = std::move(pool.candidates);
   out->places = std::move(pool.places);
   out->rules = std::move(pool.rules);

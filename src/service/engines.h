@@ -133,9 +133,9 @@ struct SuggestRequest {
 struct Suggestions {
   domain::Challenge challenge;
   std::vector<coalition::Candidate> candidates;
-  std::vector<coalition::PooledCandidate> places;  // per candidate: municipality, wijk, locality, why
+  std::vector<coalition::PooledCandidate> places;            // per candidate: municipality, wijk, locality, why
   std::map<MunicipalityId, std::string> municipality_names;  // of the candidates' municipalities
-  std::vector<int> nodes;  // candidate -> fabric node (-1: none)
+  std::vector<int> nodes;                                    // candidate -> fabric node (-1: none)
   coalition::Rules rules;
   std::vector<coalition::Team> teams;
   std::vector<std::string> explanations;  // coalition::Explain per team

@@ -2,9 +2,7 @@
 
 namespace weefsel::service {
 
-bool CountsAsTrackRecord(const domain::Coalition& c) {
-  return c.status == domain::CoalitionStatus::kFormed;
-}
+bool CountsAsTrackRecord(const domain::Coalition& c) { return c.status == domain::CoalitionStatus::kFormed; }
 
 Result<std::shared_ptr<const match::Matcher>> MatchService::Snapshot() {
   WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.DataVersion());
