@@ -72,12 +72,19 @@ class AuthzMatrix : public ApiWorld {
 
     // Operations.
     t["GET /healthz"] = {fixed("/healthz"), kPublic};
+    t["GET /toegankelijkheid"] = {fixed("/toegankelijkheid"), kPublic};
     t["GET /readyz"] = {fixed("/readyz"), kPublic};
     t["GET /api/v1/openapi.json"] = {fixed(v1 + "/openapi.json"), kPublic};
 
     // Accounts.
     t["POST /api/v1/auth/login"] = {fixed(v1 + "/auth/login", {{"email", "resident@test.nl"}, {"password", kPassword}}),
                                     kPublic};
+    // Without identity providers configured: the list is empty, the flow's routes say there are none.
+    t["GET /api/v1/auth/oidc"] = {fixed(v1 + "/auth/oidc"), kPublic};
+    t["GET /api/v1/auth/oidc/login"] = {fixed(v1 + "/auth/oidc/login?provider=utrecht"),
+                                        {404, 404, 404, 404, 404, 404}};
+    t["GET /api/v1/auth/oidc/callback"] = {fixed(v1 + "/auth/oidc/callback?state=s&code=c"),
+                                           {404, 404, 404, 404, 404, 404}};
     t["POST /api/v1/auth/logout"] = {fixed(v1 + "/auth/logout"), {401, 204, 204, 204, 204, 204}};
     t["GET /api/v1/auth/me"] = {fixed(v1 + "/auth/me"), kSignedIn};
     t["POST /api/v1/auth/register"] = {[this, v1] {
@@ -88,7 +95,8 @@ class AuthzMatrix : public ApiWorld {
                                                      {"municipality", m1_.value()}}};
                                        },
                                        {201, 201, 201, 201, 201, 201}};
-    t["POST /api/v1/auth/tokens"] = {fixed(v1 + "/auth/tokens", {{"name", "ci"}}), {401, 201, 201, 201, 201, 201}};
+    // Tokens are made from a signed-in session: an API token cannot mint more (hostile input 10).
+    t["POST /api/v1/auth/tokens"] = {fixed(v1 + "/auth/tokens", {{"name", "ci"}}), {401, 403, 403, 403, 403, 403}};
     t["GET /api/v1/auth/tokens"] = {fixed(v1 + "/auth/tokens"), kSignedIn};
     t["DELETE /api/v1/auth/tokens/{id}"] = {
         [this, v1] {
@@ -159,6 +167,7 @@ class AuthzMatrix : public ApiWorld {
         {401, 403, 403, 200, 403, 200}};
 
     // Actors and ties.
+    t["GET /api/v1/vocabulary"] = {fixed(v1 + "/vocabulary"), kPublic};
     t["GET /api/v1/actors"] = {fixed(v1 + "/actors?limit=5"), kPublic};
     t["GET /api/v1/actors/{id}"] = {[this, v1] { return Req{v1 + "/actors/" + Str(a1_)}; }, kPublic};
     t["POST /api/v1/actors"] = {

@@ -98,7 +98,7 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
     http::ServerOptions so;
     so.port = 0;
     so.threads = 8;
-    so.access_log = false;
+    so.access_log = access_log_;
     so.max_body_bytes = 64 * 1024;
     server_ = std::make_unique<http::Server>(*api_, so);
     Status s = server_->Start();
@@ -305,6 +305,7 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
   }
 
   static constexpr const char* kPassword = "correct horse battery";
+  bool access_log_ = false;  // a fixture that reads the access log sets it before SetUp
 
   ManualClock clock_{std::chrono::system_clock::from_time_t(1795000000)};
   std::string url_, base_url_, schema_;

@@ -434,6 +434,32 @@ TEST_P(SelfApi, CoalitionTiesAreThoseBetweenMembersSinceItFormed) {
   EXPECT_EQ(Send("GET", V1("/coalitions/999999/ties")).status, 404);
 }
 
+// docs/privacy.md: a session slides with use (8 hours without use ends it) and ends at the latest
+// 7 days after sign-in; the retention sweep removes it from the store.
+TEST_P(SelfApi, SessionsSlideWithUseAndEndAtTheirMaximumAge) {
+  Resp login = Send("POST", "/api/v1/auth/login", {{"email", "resident@test.nl"}, {"password", kPassword}});
+  ASSERT_EQ(login.status, 200) << login.body;
+  std::string set = login.Header("Set-Cookie");
+  httplib::Headers cookie = {{"Cookie", set.substr(0, set.find(';'))}};
+  // Used every 7 hours, it lives on past its first 8 hours ...
+  for (int i = 0; i < 23; ++i) {
+    clock_.Advance(std::chrono::hours(7));
+    ASSERT_EQ(Send("GET", "/api/v1/auth/me", nullptr, "", cookie).status, 200) << "after " << 7 * (i + 1) << " h";
+  }
+  // ... but not past 7 days (161 h now; the next use is at 168 h).
+  clock_.Advance(std::chrono::hours(7));
+  EXPECT_EQ(Send("GET", "/api/v1/auth/me", nullptr, "", cookie).status, 401);
+  // A session left alone for 8 hours ends; the sweep removes it.
+  Resp again = Send("POST", "/api/v1/auth/login", {{"email", "resident@test.nl"}, {"password", kPassword}});
+  ASSERT_EQ(again.status, 200);
+  clock_.Advance(std::chrono::hours(9));
+  auto swept = platform_->ApplyRetention();
+  ASSERT_TRUE(swept.ok()) << swept.status().ToString();
+  EXPECT_GE(swept->sessions, 1);
+  set = again.Header("Set-Cookie");
+  EXPECT_EQ(Send("GET", "/api/v1/auth/me", nullptr, "", {{"Cookie", set.substr(0, set.find(';'))}}).status, 401);
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, SelfApi, ::testing::Values(Backend::kSqlite), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, SelfApi, ::testing::Values(Backend::kPostgres), BackendName);
 

@@ -13,6 +13,7 @@
 #include <set>
 
 #include "tests/api_kit.h"
+#include "tests/kit/raw_http.h"
 
 namespace weefsel::apitest {
 namespace {
@@ -82,36 +83,7 @@ class Security : public ApiWorld {
   RoundId round_;
 };
 
-// Sends raw bytes on a new connection and returns what the server answers (until it closes or 2 s pass).
-std::string RawRequest(int port, const std::string& bytes) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return "connect failed";
-  }
-  timeval tv{2, 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  timeval stv{5, 0};
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &stv, sizeof stv);
-  for (size_t off = 0; off < bytes.size();) {
-    ssize_t w = send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
-    if (w <= 0) break;  // the server may answer and close before reading everything
-    off += static_cast<size_t>(w);
-  }
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd, buf, sizeof buf)) > 0) {
-    out.append(buf, static_cast<size_t>(n));
-    if (out.find("\r\n\r\n") != std::string::npos && out.size() > 200) break;
-  }
-  close(fd);
-  return out;
-}
+using testkit::RawRequest;
 
 std::string CookieOf(const Resp& r) {
   std::string c = r.Header("Set-Cookie");

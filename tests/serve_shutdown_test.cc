@@ -1,5 +1,6 @@
 // Graceful shutdown of `weefsel serve`, as a process: a request in flight when SIGTERM arrives is
-// answered in full, no new connection is accepted after the signal, and the process exits 0.
+// answered in full, no new connection is accepted after the signal, and the process exits 0. And
+// its housekeeping: the retention sweep runs at start; a bad accessibility statement stops the start.
 // The in-flight request is made slow from the client side (its body is sent in two halves with the
 // signal in between), so the test does not depend on how fast the machine is.
 // Label unit; the weefsel binary comes from the build (WEEFSEL_BIN).
@@ -14,9 +15,11 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <random>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -33,22 +36,28 @@ class ServeProcess {
   }
 
   // Starts `weefsel serve` on a free port and waits for its "serving ... at http://HOST:PORT/" line.
-  bool Start(const std::string& db, std::string* error) {
+  bool Start(const std::string& db, std::string* error, std::vector<std::string> extra = {}) {
     int fds[2];
     if (pipe(fds) != 0) return Fail("pipe failed", error);
     pid_ = fork();
     if (pid_ < 0) return Fail("fork failed", error);
     if (pid_ == 0) {
       dup2(fds[1], STDOUT_FILENO);
+      dup2(fds[1], STDERR_FILENO);
       close(fds[0]);
       close(fds[1]);
-      execl(WEEFSEL_BIN, WEEFSEL_BIN, "serve", "--db", db.c_str(), "--listen", "127.0.0.1:0", "--threads", "4",
-            "--no-access-log", static_cast<char*>(nullptr));
+      std::vector<std::string> args = {WEEFSEL_BIN, "serve", "--db",           db, "--listen", "127.0.0.1:0",
+                                       "--threads", "4",     "--no-access-log"};
+      args.insert(args.end(), extra.begin(), extra.end());
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(WEEFSEL_BIN, argv.data());
       _exit(127);
     }
     close(fds[1]);
     out_ = fds[0];
-    std::string seen;
+    std::string& seen = seen_;
     auto deadline = Clock::now() + std::chrono::seconds(60);
     while (Clock::now() < deadline) {
       pollfd p{out_, POLLIN, 0};
@@ -81,6 +90,21 @@ class ServeProcess {
     return -1;
   }
 
+  // Everything the process wrote to stdout and stderr so far, reading for up to `wait` more until
+  // `until` appears (empty: just what is there).
+  const std::string& Output(std::chrono::milliseconds wait, const std::string& until = "") {
+    auto deadline = Clock::now() + wait;
+    while (Clock::now() < deadline && (until.empty() || seen_.find(until) == std::string::npos)) {
+      pollfd p{out_, POLLIN, 0};
+      if (poll(&p, 1, 50) <= 0) continue;
+      char buf[512];
+      ssize_t n = read(out_, buf, sizeof buf);
+      if (n <= 0) break;
+      seen_.append(buf, static_cast<size_t>(n));
+    }
+    return seen_;
+  }
+
   pid_t pid() const { return pid_; }
   int port() const { return port_; }
 
@@ -93,6 +117,7 @@ class ServeProcess {
   int out_ = -1;
   int port_ = 0;
   bool exited_ = false;
+  std::string seen_;
 };
 
 int Connect(int port) {
@@ -182,6 +207,41 @@ TEST(ServeShutdown, RequestInFlightFinishesAndTheProcessExitsZero) {
     EXPECT_NE(reply.find("\"status\":401"), std::string::npos) << reply;
 
     EXPECT_EQ(serve.ExitStatus(std::chrono::seconds(20)), 0);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(ServeHousekeeping, TheRetentionSweepRunsAtStartAndTheStatementIsServed) {
+  std::random_device rd;
+  auto dir = std::filesystem::temp_directory_path() /
+             ("weefsel-housekeeping-" + std::to_string(getpid()) + "-" + std::to_string(rd() % 100000));
+  std::filesystem::create_directories(dir);
+  std::string error;
+  {
+    ServeProcess serve;
+    std::string example = std::string(WEEFSEL_SOURCE_DIR) + "/deploy/toegankelijkheid.example.json";
+    ASSERT_TRUE(serve.Start((dir / "weefsel.db").string(), &error, {"--accessibility", example})) << error;
+    EXPECT_NE(serve.Output(std::chrono::seconds(20), "retention sweep removed").find("retention sweep removed"),
+              std::string::npos)
+        << serve.Output(std::chrono::milliseconds(0));
+    int fd = Connect(serve.port());
+    ASSERT_GE(fd, 0);
+    ASSERT_TRUE(SendAll(fd, "GET /toegankelijkheid HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"));
+    std::string page = ReadUntilClosed(fd, std::chrono::seconds(10));
+    close(fd);
+    EXPECT_EQ(page.substr(0, 12), "HTTP/1.1 200");
+    EXPECT_NE(page.find("Gemeente Voorbeeldstad"), std::string::npos);
+    ASSERT_EQ(kill(serve.pid(), SIGTERM), 0);
+    EXPECT_EQ(serve.ExitStatus(std::chrono::seconds(20)), 0);
+  }
+  {
+    // A statement with a mistake: the server does not start, and says where the mistake is.
+    auto bad = dir / "toegankelijkheid.json";
+    std::ofstream(bad) << R"({"organisation": "X", "website": "https://x.nl", "status": "Z"})";
+    ServeProcess serve;
+    EXPECT_FALSE(serve.Start((dir / "weefsel.db").string(), &error, {"--accessibility", bad.string()}));
+    EXPECT_NE(error.find("toegankelijkheid.json: status: 'Z' is not one of A, B, C, D, E"), std::string::npos) << error;
+    EXPECT_EQ(serve.ExitStatus(std::chrono::seconds(10)), 2);
   }
   std::filesystem::remove_all(dir);
 }

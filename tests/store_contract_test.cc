@@ -731,6 +731,72 @@ TEST_P(StoreContract, SessionsAreKeptByHashAndDoNotTouchTheDataVersion) {
   EXPECT_EQ(Version(), version) << "sessions are account state, not open data";
 }
 
+// The retention sweep of docs/privacy.md: each kind goes when it is past its cutoff, and only then.
+TEST_P(StoreContract, AnIdentityProvidersSubjectLeadsToOneAccountAndGoesWithIt) {
+  UserId u = AddUser("jansen@gemeente.example");
+  const std::string iss = "https://login.gemeente.example";
+  EXPECT_EQ(store_->FindOidcIdentity(iss, "s-1").status().code(), StatusCode::kNotFound);
+  int64_t version = Version();
+  ASSERT_TRUE(store_->LinkOidcIdentity(iss, "s-1", u, "2026-12-05T10:00:00Z").ok());
+  EXPECT_EQ(Version(), version);  // no public answer depends on it: caches stay
+  ASSERT_TRUE(store_->FindOidcIdentity(iss, "s-1").ok());
+  EXPECT_EQ(*store_->FindOidcIdentity(iss, "s-1"), u);
+  // The same subject at another issuer is another person.
+  EXPECT_EQ(store_->FindOidcIdentity("https://other.example", "s-1").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->LinkOidcIdentity(iss, "s-1", u, "2026-12-05T10:00:00Z").code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->LinkOidcIdentity(iss, "s-2", UserId(999999), "2026-12-05T10:00:00Z").code(),
+            StatusCode::kInvalidArgument);
+  // Erasure (art. 17): the link goes with the account.
+  ASSERT_TRUE(store_->DeleteUserKeepingBallots(u, "k-1").ok());
+  EXPECT_EQ(store_->FindOidcIdentity(iss, "s-1").status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(StoreContract, RetentionPurgesWhatIsPastItsCutoffAndNothingElse) {
+  UserId u = AddUser("anne@example.nl");
+  ASSERT_TRUE(
+      store_->PutSession({"old", u, "2026-01-01T10:00:00Z", "2026-01-01T10:00:00Z", "2026-01-01T18:00:00Z"}).ok());
+  ASSERT_TRUE(
+      store_->PutSession({"live", u, "2026-11-29T10:00:00Z", "2026-11-29T10:00:00Z", "2026-11-29T18:00:00Z"}).ok());
+  // A touch with an expiry slides the session.
+  ASSERT_TRUE(store_->TouchSession("live", "2026-11-29T17:00:00Z", "2026-11-30T01:00:00Z").ok());
+  EXPECT_EQ(store_->GetSession("live")->expires_at, "2026-11-30T01:00:00Z");
+  for (const char* at : {"2018-05-01T00:00:00Z", "2026-11-01T00:00:00Z"}) {
+    AuditEntry e{0, at, u, MunicipalityId(), "user", u.value(), "update", "", "{}"};
+    ASSERT_TRUE(store_->Append(e).ok());
+    Notification n{0, u, at, "phase", "Fase", "Phase", "/x", e.id, ""};
+    ASSERT_TRUE(store_->Insert(n).ok());
+    OutboxEntry o{0, u, std::string(at).substr(0, 10), "Onderwerp", "Tekst", "sent", "", 1, at};
+    ASSERT_TRUE(store_->PutOutbox(o).ok());
+  }
+  StoredToken expired{0, "t-old", u, "oud", "2025-01-01T00:00:00Z", "", "2025-04-01T00:00:00Z", "read"};
+  StoredToken legacy{0, "t-legacy", u, "zonder", "2025-01-01T00:00:00Z", "", "", "write"};
+  ASSERT_TRUE(store_->Insert(expired).ok());
+  ASSERT_TRUE(store_->Insert(legacy).ok());
+  int64_t version = Version();
+  RetentionCutoffs c{"2026-11-29T12:00:00Z", "2019-11-29T12:00:00Z", "2025-11-29T12:00:00Z", "2026-10-30T12:00:00Z",
+                     "2026-10-30T12:00:00Z"};
+  auto n = store_->Purge(c);
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(n->sessions, 1);
+  EXPECT_EQ(n->audit, 1);
+  EXPECT_EQ(n->notifications, 1);
+  EXPECT_EQ(n->outbox, 1);
+  EXPECT_EQ(n->tokens, 1);
+  EXPECT_EQ(store_->GetSession("old").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->GetSession("live").ok());
+  EXPECT_EQ(store_->AuditOf("user", u.value())->size(), 1u);
+  EXPECT_EQ(store_->NotificationsOf(u, 10, 0)->size(), 1u);
+  EXPECT_EQ(store_->GetOutbox(u, "2018-05-01").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->GetOutbox(u, "2026-11-01").ok());
+  EXPECT_EQ(store_->GetTokenByHash("t-old").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(store_->GetTokenByHash("t-legacy").ok()) << "a token without a stored expiry is the service's to judge";
+  // Empty cutoffs keep everything; a second sweep finds nothing.
+  n = store_->Purge(c);
+  ASSERT_TRUE(n.ok());
+  EXPECT_EQ(n->sessions + n->audit + n->notifications + n->outbox + n->tokens, 0);
+  EXPECT_EQ(Version(), version) << "account state and logs, not open data";
+}
+
 TEST_P(StoreContract, ApiTokensAreListedTouchedAndRevoked) {
   UserId u = AddUser("anne@example.nl");
   UserId w = AddUser("wim@example.nl");

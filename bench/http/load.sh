@@ -54,7 +54,7 @@ def token(email):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     login = call("POST", "/api/v1/auth/login", {"email": email, "password": "weefsel-demo"}, opener=opener)
-    t = call("POST", "/api/v1/auth/tokens", {"name": "load"}, opener=opener, csrf=login["csrf_token"])
+    t = call("POST", "/api/v1/auth/tokens", {"name": "load", "scope": "write"}, opener=opener, csrf=login["csrf_token"])
     return t["token"], login["user"]
 officer, who = token("officer@weefsel.test")
 member, mwho = token("member@weefsel.test")

@@ -1,9 +1,13 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <limits>
+#include <thread>
 
 #include "base/clock.h"
 #include "base/ids.h"
+#include "base/periodic.h"
 #include "base/status.h"
 
 namespace weefsel {
@@ -100,6 +104,13 @@ TEST(StringsTest, StrictNumbers) {
   EXPECT_FALSE(ParseDouble("2,5").has_value());
 }
 
+TEST(StringsTest, IdsHaveOneSpelling) {
+  EXPECT_EQ(ParseId("5"), 5);
+  EXPECT_EQ(ParseId("123456789012345678"), 123456789012345678);
+  for (const char* bad : {"", "0", "05", "0005", "+5", " 5", "5 ", "-5", "5x", "1234567890123456789", "\xff"})
+    EXPECT_FALSE(ParseId(bad).has_value()) << bad;
+}
+
 TEST(StringsTest, WholeNumbersOnlyInsideInt64) {
   EXPECT_EQ(WholeNumber(931298.0), 931298);
   EXPECT_EQ(WholeNumber(-42.0), -42);
@@ -174,6 +185,28 @@ TEST(CsvTest, WriteThenReadRoundTrips) {
   auto t = CsvTable::Parse("rt", text, {});
   ASSERT_TRUE(t.ok());
   EXPECT_EQ(t->rows()[0].fields, fields);
+}
+
+TEST(PeriodicTest, RunsAtOnceThenEveryPeriodAndStopsWithoutWaitingForTheNext) {
+  std::atomic<int> runs{0};
+  {
+    Periodic p(std::chrono::milliseconds(20), [&] { ++runs; });
+    for (int i = 0; i < 200 && runs.load() < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(runs.load(), 3);
+  int after = runs.load();
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  EXPECT_EQ(runs.load(), after);  // nothing runs once it is destroyed
+
+  // A daily period: the first run happens now, and destruction does not wait a day.
+  auto t0 = std::chrono::steady_clock::now();
+  std::atomic<int> daily{0};
+  {
+    Periodic p(std::chrono::hours(24), [&] { ++daily; });
+    while (daily.load() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  EXPECT_EQ(daily.load(), 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
 }
 
 }  // namespace

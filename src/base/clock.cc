@@ -23,6 +23,26 @@ static std::string Format(TimePoint t, const char* fmt) {
 std::string FormatTimestamp(TimePoint t) { return Format(t, "%Y-%m-%dT%H:%M:%SZ"); }
 std::string FormatDate(TimePoint t) { return Format(t, "%Y-%m-%d"); }
 
+std::optional<TimePoint> ParseTimestamp(std::string_view s) {
+  if (s.size() != 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+    return std::nullopt;
+  auto num = [&](size_t at, size_t n) -> std::optional<int> {
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), se = num(17, 2);
+  if (!y || !mo || !d || !h || !mi || !se || *h > 23 || *mi > 59 || *se > 60) return std::nullopt;
+  std::chrono::year_month_day ymd{std::chrono::year(*y), std::chrono::month(static_cast<unsigned>(*mo)),
+                                  std::chrono::day(static_cast<unsigned>(*d))};
+  if (!ymd.ok()) return std::nullopt;
+  return std::chrono::time_point_cast<TimePoint::duration>(std::chrono::sys_days(ymd) + std::chrono::hours(*h) +
+                                                           std::chrono::minutes(*mi) + std::chrono::seconds(*se));
+}
+
 int64_t Rng::Uniform(int64_t lo, int64_t hi) {
   assert(lo <= hi);
   uint64_t range = static_cast<uint64_t>(hi - lo) + 1;

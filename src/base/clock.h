@@ -9,8 +9,10 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace weefsel {
@@ -43,6 +45,8 @@ class ManualClock final : public Clock {
 // ISO 8601 in UTC: "2026-11-29T09:38:01Z"; dates "2026-11-29".
 std::string FormatTimestamp(TimePoint t);
 std::string FormatDate(TimePoint t);
+// The time of "2026-11-29T09:38:01Z" (exactly that form); nullopt for anything else.
+std::optional<TimePoint> ParseTimestamp(std::string_view s);
 
 class Rng {
  public:

@@ -169,4 +169,11 @@ Status WriteFileAtomic(const std::string& path, std::string_view content) {
   return Status::Ok();
 }
 
+std::string SpreadsheetSafe(std::string cell) {
+  if (!cell.empty() &&
+      (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' || cell[0] == '\t' || cell[0] == '\r'))
+    cell.insert(cell.begin(), '\'');
+  return cell;
+}
+
 }  // namespace weefsel

@@ -66,6 +66,10 @@ class CsvTable {
 
 // One CSV line (with "\n") from fields, quoting where needed.
 std::string CsvLine(const std::vector<std::string>& fields, char sep = ',');
+// A text cell that a spreadsheet will not run as a formula (CSV injection, OWASP): a cell starting
+// with '=', '+', '-', '@', a tab or a carriage return gets a leading apostrophe. For text only
+// (a negative number stays a number): use it for public files opened in spreadsheets.
+std::string SpreadsheetSafe(std::string cell);
 
 // Reads a whole file; NotFound / Unavailable naming the path on failure.
 Result<std::string> ReadFile(const std::string& path);

@@ -22,6 +22,9 @@ std::string FoldCase(std::string_view utf8);
 
 // Strict parses: the whole (trimmed) string must be the number.
 std::optional<int64_t> ParseInt(std::string_view s);
+// A positive id in its one canonical spelling: ASCII digits only, no sign, no spaces, no leading
+// zero, at most 18 digits ("5" yes; "05", "+5", " 5", "0" no).
+std::optional<int64_t> ParseId(std::string_view s);
 std::optional<double> ParseDouble(std::string_view s);
 // The whole number a double holds, when it is one inside int64 (|d| < 9e18); nullopt for fractions,
 // NaN, infinities and values out of range, whose cast to int64 would be undefined behaviour.
@@ -30,5 +33,8 @@ std::optional<int64_t> WholeNumber(double d);
 bool IsUtf8(std::string_view s);
 // "YYYY-MM-DD" with a valid calendar date.
 bool IsIsoDate(std::string_view s);
+// Text safe inside XML or HTML element content and quoted attributes (& < > " ' escaped; control
+// characters other than tab and line breaks, which XML 1.0 forbids, dropped).
+std::string XmlEscape(std::string_view s);
 
 }  // namespace weefsel

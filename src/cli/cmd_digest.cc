@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "base/clock.h"
+#include "base/csv.h"
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "service/notifications.h"
@@ -28,15 +29,20 @@ Result<std::pair<std::string, int>> HostPort(const std::string& s) {
 
 void RegisterDigestCommands(CLI::App& app) {
   static std::string db = "weefsel.db", day, smtp = "127.0.0.1:25", from = "weefsel@localhost",
-                     base_url = "http://127.0.0.1:8080";
+                     base_url = "http://127.0.0.1:8080", tls = "none", ca_file, user, password_file;
   auto* d = app.add_subcommand(
       "digest",
       "Send each user one e-mail with the day's notifications (a second run of the same day sends nothing "
       "twice; failures are retried)");
   d->add_option("--db", db, "SQLite file or postgres://... URL")->capture_default_str();
   d->add_option("--date", day, "the day, YYYY-MM-DD (UTC)")->required();
-  d->add_option("--smtp", smtp, "the mail relay, HOST:PORT (plain SMTP; put a local relay in front of TLS)")
+  d->add_option("--smtp", smtp, "the mail server, HOST:PORT")->capture_default_str();
+  d->add_option("--smtp-tls", tls, "none | starttls (required, never a fall back to plain) | smtps")
       ->capture_default_str();
+  d->add_option("--smtp-ca", ca_file, "certificates to trust for the mail server instead of the system's");
+  d->add_option("--smtp-user", user, "log in to the mail server as this user");
+  d->add_option("--smtp-password-file", password_file,
+                "a file holding the mail server password (not on the command line, where ps shows it)");
   d->add_option("--from", from, "the sender address")->capture_default_str();
   d->add_option("--base-url", base_url, "the platform's address, for links in the mail")->capture_default_str();
   SetAction(d, [] {
@@ -50,6 +56,16 @@ void RegisterDigestCommands(CLI::App& app) {
     so.host = hp->first;
     so.port = hp->second;
     so.from = from;
+    so.tls = tls;
+    so.ca_file = ca_file;
+    so.username = user;
+    if (!password_file.empty()) {
+      auto pw = ReadFile(password_file);
+      if (!pw.ok()) return Fail(pw.status().WithContext("--smtp-password-file"));
+      so.password = std::string(Trim(*pw));
+    }
+    if (tls != "none" && tls != "starttls" && tls != "smtps")
+      return Fail(Status::InvalidArgument("--smtp-tls: must be none, starttls or smtps, got '" + tls + "'"));
     service::SmtpSender sender(so);
     service::DigestOptions opts;
     opts.day = day;

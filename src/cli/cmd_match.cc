@@ -17,7 +17,6 @@
 #include "match/cordis.h"
 #include "match/match_json.h"
 #include "match/matcher.h"
-#include "service/matches.h"
 #include "service/transfer.h"
 #include "storage/store.h"
 
@@ -44,7 +43,6 @@ struct Loaded {
   std::unique_ptr<storage::Store> store;
   domain::Challenge challenge;
   std::unique_ptr<match::Matcher> matcher;
-  match::Neighbours neighbours;
 };
 
 // The store named by --db, or an in-memory one filled from --actors/--ties/--challenges files.
@@ -67,23 +65,19 @@ Result<Loaded> Load(const MatchOptions& o) {
   WEEFSEL_ASSIGN_OR_RETURN(l.challenge, l.store->GetChallenge(ChallengeId(o.challenge)));
   WEEFSEL_ASSIGN_OR_RETURN(auto actors, l.store->ListActors());
   WEEFSEL_ASSIGN_OR_RETURN(auto ties, l.store->ListTies());
-  // Past work: the formed coalitions an actor was part of, for challenges other than this one.
+  // Past work: the challenges whose coalitions an actor was part of (other than this one).
   std::vector<match::PastWork> past;
   WEEFSEL_ASSIGN_OR_RETURN(auto challenges, l.store->ListChallenges());
   for (const auto& c : challenges) {
     if (c.id == l.challenge.id) continue;
     WEEFSEL_ASSIGN_OR_RETURN(auto coalitions, l.store->CoalitionsOf(c.id));
-    for (const auto& co : coalitions)
-      if (service::CountsAsTrackRecord(co))
-        for (const auto& m : co.members)
-          if (m.status == domain::MemberStatus::kAccepted) past.push_back({m.actor, c.title + " " + c.text, c.id});
+    for (auto& w : match::PastWorkFromCoalitions(c, coalitions)) past.push_back(std::move(w));
   }
   match::Neighbours nb;
   if (!o.neighbours.empty()) {
     WEEFSEL_ASSIGN_OR_RETURN(auto munis, l.store->ListMunicipalities());
     WEEFSEL_ASSIGN_OR_RETURN(nb, match::Matcher::ReadNeighbours(o.neighbours, munis));
   }
-  l.neighbours = nb;
   WEEFSEL_ASSIGN_OR_RETURN(auto m, match::Matcher::Build(std::move(actors), ties, past, std::move(nb)));
   l.matcher = std::make_unique<match::Matcher>(std::move(m));
   return l;
@@ -139,42 +133,41 @@ Result<domain::SectorMix> ParseMix(const std::string& s) {
 int RunCoalition(const MatchOptions& o) {
   auto l = Load(o);
   if (!l.ok()) return Fail(l.status());
-  const domain::Challenge& ch = l->challenge;
-  const match::Matcher& mt = *l->matcher;
-  // Every actor ranked, then pooled exactly as the server does (coalition/pool.h): local first.
-  auto ranked = mt.Rank(ch, {.limit = static_cast<int>(mt.actors().size()), .diversity = 0.1});
-  if (!ranked.ok()) return Fail(ranked.status());
-  std::vector<coalition::RankedActor> order;
-  for (const auto& m : *ranked) order.push_back({m.actor, m.score});
-  coalition::PoolRequest request{.candidates = o.candidates, .max_size = o.size, .mix = std::nullopt};
+  domain::Challenge ch = l->challenge;
   if (!o.mix.empty()) {
     auto mix = ParseMix(o.mix);
     if (!mix.ok()) return Fail(mix.status());
-    request.mix = *mix;
+    ch.sector_mix = *mix;
   }
-  std::unordered_set<MunicipalityId> near;
-  if (auto it = l->neighbours.find(ch.municipality); it != l->neighbours.end()) near = it->second;
-  coalition::Pool pool = coalition::PoolCandidates(
-      ch, order,
-      [&](ActorId id) -> const domain::Actor* {
-        auto i = mt.IndexOf(id);
-        return i ? &mt.actors()[*i] : nullptr;
-      },
-      near, request);
-  if (!pool.unmet.empty()) {
-    std::string detail;
-    for (const auto& [requirement, sentence] : pool.unmet) detail += (detail.empty() ? "" : "; ") + sentence;
-    return Fail(Status::FailedPrecondition(detail));
-  }
+  const match::Matcher& mt = *l->matcher;
+  auto ranked = mt.Rank(ch, {.limit = static_cast<int>(mt.actors().size()), .diversity = 0.1});
+  if (!ranked.ok()) return Fail(ranked.status());
+  // Candidates: the same pool as the server's (coalition/pool.h): local first, the owner as lead.
+  std::vector<coalition::RankedActor> order;
+  for (const auto& m : *ranked) order.push_back({m.actor, m.score});
+  coalition::Pool pool = coalition::PoolCandidates(ch, order,
+                                                   [&](ActorId id) -> const domain::Actor* {
+                                                     auto i = mt.IndexOf(id);
+                                                     return i ? &mt.actors()[*i] : nullptr;
+                                                   },
+                                                   {.best = o.candidates});
   const std::vector<coalition::Candidate>& cands = pool.candidates;
+  const std::optional<int> lead = pool.lead;
   std::vector<int> nodes;
   for (const auto& c : cands) {
     auto node = mt.fabric().IndexOf(c.actor);
     nodes.push_back(node ? *node : -1);
   }
-  const std::optional<int> lead = pool.rules.lead;
+  for (const auto& s : pool.shortfall) std::cerr << "note: " << s << "\n";
   coalition::FabricDistances dist(mt.fabric(), nodes);
-  const coalition::Rules& rules = pool.rules;
+  coalition::Rules rules;
+  for (const auto& need : ch.capabilities)
+    rules.needs.push_back({domain::NormalizeCapability(need.capability), need.weight});
+  rules.mix = ch.sector_mix;
+  rules.max_size = o.size > 0 ? o.size : ch.max_coalition_size;
+  rules.lead = lead;
+  rules.relevance_weight = 1.0;
+  rules.unreachable_distance = 10.0;
   auto teams = o.exact ? coalition::FormExact(cands, dist, rules, o.top, {.time_limit_seconds = o.seconds})
                        : coalition::FormHeuristic(cands, dist, rules, o.top);
   if (!teams.ok()) return Fail(teams.status());
@@ -190,11 +183,7 @@ int RunCoalition(const MatchOptions& o) {
                            {"name", cands[static_cast<size_t>(m)].name},
                            {"sector", domain::SectorCode(cands[static_cast<size_t>(m)].sector)},
                            {"covers", covers},
-                           {"lead", lead && *lead == m},
-                           {"municipality", pool.places[static_cast<size_t>(m)].municipality.value()},
-                           {"area", pool.places[static_cast<size_t>(m)].area},
-                           {"locality", coalition::LocalityCode(pool.places[static_cast<size_t>(m)].locality)},
-                           {"why_here", pool.places[static_cast<size_t>(m)].why}});
+                           {"lead", lead && *lead == m}});
       }
       out.push_back({{"members", members},
                      {"communication_cost", t.communication},

@@ -2,7 +2,10 @@
 #include <pthread.h>
 #include <csignal>
 #include <iostream>
+#include <memory>
 
+#include "base/csv.h"
+#include "base/periodic.h"
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "http/api.h"
@@ -16,10 +19,16 @@ namespace {
 struct ServeOptions {
   std::string db = "weefsel.db";
   std::string listen = "127.0.0.1:8080";
-  int threads = 64;
+  int threads = 16;
+  int io_threads = 1;
+  size_t max_connections_per_address = 256;
   bool no_access_log = false;
   bool demo_accounts = false;
   bool secure_cookies = false;
+  bool no_retention = false;          // do not run the daily retention sweep
+  std::string accessibility;          // the deployer's statement (JSON), for /toegankelijkheid
+  std::string accessibility_results;  // weefsel's own axe-core results (JSON), attached to it
+  std::string oidc;                   // identity providers (JSON), docs/oidc.md
 };
 
 Result<std::pair<std::string, int>> ParseListen(const std::string& s) {
@@ -92,16 +101,36 @@ void RegisterServeCommands(CLI::App& app) {
   auto* serve = app.add_subcommand("serve", "Serve the JSON API (/api/v1) over HTTP");
   serve->add_option("--db", o.db, "SQLite file or postgres://... URL")->capture_default_str();
   serve->add_option("--listen", o.listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
-  serve->add_option("--threads", o.threads, "worker threads (each open keep-alive connection holds one)")
+  serve->add_option("--threads", o.threads, "worker threads running request handlers (connections cost no thread)")
+      ->capture_default_str();
+  serve
+      ->add_option("--io-threads", o.io_threads,
+                   "event-loop threads reading and writing sockets (1 is enough below about 20,000 requests/s)")
+      ->capture_default_str();
+  serve
+      ->add_option("--max-connections-per-address", o.max_connections_per_address,
+                   "open connections one client address may hold (503 beyond); raise it behind a proxy")
       ->capture_default_str();
   serve->add_flag("--no-access-log", o.no_access_log, "do not write an access log line per request");
   serve->add_flag("--demo-accounts", o.demo_accounts,
                   "create demo accounts (admin, officer, member, resident) if absent");
   serve->add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (when served behind TLS)");
+  serve->add_flag("--no-retention", o.no_retention,
+                  "do not run the retention sweep (docs/privacy.md) at start and daily; run `weefsel retention` "
+                  "yourself then");
+  serve->add_option("--oidc", o.oidc,
+                    "identity providers for sign-in with an organisation account (JSON, see docs/oidc.md)");
+  serve->add_option("--accessibility", o.accessibility,
+                    "the accessibility statement (JSON, see docs/accessibility-statement.md) for /toegankelijkheid");
+  serve->add_option("--accessibility-results", o.accessibility_results,
+                    "axe-core results to attach to the statement (written by the browser tests)");
   SetAction(serve, [] {
     auto listen = ParseListen(o.listen);
     if (!listen.ok()) return Fail(listen.status());
     if (o.threads < 1 || o.threads > 1024) return Fail(Status::InvalidArgument("--threads: must be 1 to 1024"));
+    if (o.io_threads < 1 || o.io_threads > 64) return Fail(Status::InvalidArgument("--io-threads: must be 1 to 64"));
+    if (o.max_connections_per_address < 1)
+      return Fail(Status::InvalidArgument("--max-connections-per-address: must be at least 1"));
     auto store = storage::Store::Open(o.db);
     if (!store.ok()) return Fail(store.status());
     service::Platform platform(std::move(store).value(), {});
@@ -111,11 +140,39 @@ void RegisterServeCommands(CLI::App& app) {
     }
     http::ApiOptions api_options;
     api_options.secure_cookies = o.secure_cookies;
+    if (!o.accessibility.empty()) {
+      auto text = ReadFile(o.accessibility);
+      if (!text.ok()) return Fail(text.status());
+      auto st = service::ParseAccessibilityStatement(*text, o.accessibility);
+      if (!st.ok()) return Fail(st.status());
+      api_options.accessibility = std::make_shared<const service::AccessibilityStatement>(std::move(st).value());
+    }
+    if (!o.accessibility_results.empty()) {
+      auto text = ReadFile(o.accessibility_results);
+      if (!text.ok()) return Fail(text.status());
+      auto axe = service::ParseAxeResults(*text, o.accessibility_results);
+      if (!axe.ok()) return Fail(axe.status());
+      api_options.axe_results = std::make_shared<const service::AxeResults>(std::move(axe).value());
+    }
+    if (!o.oidc.empty()) {
+      auto text = ReadFile(o.oidc);
+      if (!text.ok()) return Fail(text.status());
+      auto providers = service::ParseOidcConfig(*text, o.oidc);
+      if (!providers.ok()) return Fail(providers.status());
+      api_options.oidc = std::make_shared<service::OidcSignIn>(std::move(providers).value());
+      // A provider that cannot be reached is named here and retried at each sign-in; passwords work.
+      for (const auto& [id, state] : api_options.oidc->Check())
+        std::cerr << "weefsel: identity provider '" << id
+                  << "': " << (state == "ok" ? std::string("ready") : state + " (retried at each sign-in)")
+                  << std::endl;
+    }
     http::Api api(platform, api_options);
     http::ServerOptions so;
     so.host = listen->first;
     so.port = listen->second;
     so.threads = o.threads;
+    so.io_threads = o.io_threads;
+    so.max_connections_per_address = o.max_connections_per_address;
     so.access_log = !o.no_access_log;
 
     // SIGINT/SIGTERM are taken by sigwait below: block them in every thread the server starts.
@@ -130,9 +187,25 @@ void RegisterServeCommands(CLI::App& app) {
     std::cout << "weefsel: serving " << o.db << " (" << platform.Dialect() << ") at http://" << so.host << ":"
               << server.port() << "/api/v1/ (" << api.routes().size() << " routes, " << so.threads << " threads)"
               << std::endl;
+    // The retention sweep of the processing register (docs/privacy.md): at start, then daily. A
+    // failure is logged and retried the next day; serving goes on.
+    std::unique_ptr<Periodic> retention;
+    if (!o.no_retention) {
+      retention = std::make_unique<Periodic>(std::chrono::hours(24), [&platform] {
+        auto n = platform.ApplyRetention();
+        if (!n.ok()) {
+          std::cerr << "weefsel: retention sweep failed: " << n.status().ToString() << std::endl;
+          return;
+        }
+        std::cerr << "weefsel: retention sweep removed " << n->sessions << " expired sessions, " << n->audit
+                  << " audit entries, " << n->notifications << " notifications, " << n->outbox << " e-mail digests, "
+                  << n->tokens << " expired API tokens" << std::endl;
+      });
+    }
     int sig = 0;
     sigwait(&signals, &sig);
     std::cerr << "weefsel: signal " << sig << ", finishing requests in flight" << std::endl;
+    retention.reset();
     server.Stop();
     server.Wait();
     std::cerr << "weefsel: stopped" << std::endl;

@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "service/demo.h"
 #include "service/open_data.h"
+#include "service/platform.h"
 #include "service/transfer.h"
 #include "storage/store.h"
 
@@ -122,6 +123,33 @@ void RegisterStoreCommands(CLI::App& app) {
     auto s = service::Summary(**store);
     if (!s.ok()) return Fail(s.status());
     std::cout << *s;
+    return 0;
+  });
+
+  static service::PlatformOptions::Retention retention;
+  auto* rt = app.add_subcommand("retention",
+                                "Remove personal data past its retention period (docs/privacy.md): expired "
+                                "sessions, old audit entries, notifications and mail, long-expired API tokens");
+  AddDb(rt, opts);
+  rt->add_option("--audit-days", retention.audit_days, "keep audit entries this many days (0: keep all)")
+      ->capture_default_str();
+  rt->add_option("--notification-days", retention.notifications_days, "keep notifications this many days")
+      ->capture_default_str();
+  rt->add_option("--outbox-days", retention.outbox_days, "keep e-mail digests this many days")->capture_default_str();
+  rt->add_option("--expired-token-days", retention.expired_tokens_days,
+                 "remove API tokens this many days after they expired")
+      ->capture_default_str();
+  SetAction(rt, [] {
+    auto store = storage::Store::Open(opts.db);
+    if (!store.ok()) return Fail(store.status());
+    service::PlatformOptions po;
+    po.retention = retention;
+    service::Platform platform(std::move(store).value(), po);
+    auto n = platform.ApplyRetention();
+    if (!n.ok()) return Fail(n.status());
+    std::cout << "removed " << n->sessions << " expired sessions, " << n->audit << " audit entries, "
+              << n->notifications << " notifications, " << n->outbox << " e-mail digests, " << n->tokens
+              << " expired API tokens\n";
     return 0;
   });
 }

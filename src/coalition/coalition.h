@@ -46,6 +46,9 @@ struct Candidate {
   domain::Sector sector = domain::Sector::kBusiness;
   std::vector<std::string> capabilities;  // tags (or any skill strings)
   double relevance = 0;                   // >= 0, e.g. the match score
+  MunicipalityId municipality;            // the actor's home (unset: national or unknown)
+  std::string area;                       // its wijk, free text
+  std::string why;  // why it is in the pool though not local ("" for local candidates); see pool.h
 };
 
 // Distances between candidates (by candidate index). Row(i)[j] = distance from i to j, +infinity

@@ -1,159 +1,111 @@
 #include "coalition/pool.h"
 
 #include <algorithm>
+#include <cctype>
+#include <unordered_set>
 
-#include "base/strings.h"
 #include "domain/vocabulary.h"
 
 namespace weefsel::coalition {
+namespace {
 
-std::string_view LocalityCode(Locality l) {
-  switch (l) {
-    case Locality::kAnywhere:
-      return "anywhere";
-    case Locality::kWijk:
-      return "wijk";
-    case Locality::kMunicipality:
-      return "municipality";
-    case Locality::kNeighbour:
-      return "neighbour";
-  }
-  return "anywhere";
+bool SameArea(const std::string& a, const std::string& b) {
+  if (a.empty() || a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  return true;
 }
 
-Pool PoolCandidates(const domain::Challenge& ch, const std::vector<RankedActor>& ranked,
-                    const std::function<const domain::Actor*(ActorId)>& actor_of,
-                    const std::unordered_set<MunicipalityId>& neighbours, const PoolRequest& request) {
-  Pool out;
-  const bool local = ch.municipality.valid();
-  const std::string wijk = FoldCase(Trim(ch.area));
-  auto locality_of = [&](const domain::Actor& a) -> std::optional<Locality> {
-    if (!local) return Locality::kAnywhere;
-    if (a.municipality == ch.municipality)
-      return !wijk.empty() && FoldCase(Trim(a.area)) == wijk ? Locality::kWijk : Locality::kMunicipality;
-    if (a.municipality.valid() && neighbours.count(a.municipality)) return Locality::kNeighbour;
-    return std::nullopt;
-  };
+bool Holds(const domain::Actor& a, const std::string& capability) {
+  return std::any_of(a.capabilities.begin(), a.capabilities.end(),
+                     [&](const std::string& c) { return domain::NormalizeCapability(c) == capability; });
+}
+
+}  // namespace
+
+Pool PoolCandidates(const domain::Challenge& ch, const std::vector<RankedActor>& ranked, const ActorLookup& actor,
+                    const PoolOptions& options) {
+  Pool pool;
   std::unordered_set<int64_t> seen;
-  // Adds the actor when admissible; `why` set admits a neighbour (with that reason).
-  auto add = [&](ActorId id, double relevance, const std::string& why, bool any_place = false) {
-    if (seen.count(id.value())) return false;
-    const domain::Actor* a = actor_of(id);
-    if (!a) return false;
-    auto loc = locality_of(*a);
-    if (!any_place && (!loc || (*loc == Locality::kNeighbour && why.empty()))) return false;
-    seen.insert(id.value());
-    Locality place = loc ? *loc : Locality::kAnywhere;
-    Candidate c{a->id, a->name, domain::SectorOf(a->kind), {}, relevance + (place == Locality::kWijk ? kWijkBonus : 0)};
+  auto local = [&](const domain::Actor& a) { return !ch.municipality.valid() || a.municipality == ch.municipality; };
+  auto add = [&](ActorId id, double score, const std::string& why) {
+    const domain::Actor* a = actor(id);
+    if (!a || !seen.insert(id.value()).second) return false;
+    Candidate c{a->id, a->name, domain::SectorOf(a->kind), {}, score};
     for (const auto& cap : a->capabilities) c.capabilities.push_back(domain::NormalizeCapability(cap));
-    out.candidates.push_back(std::move(c));
-    out.places.push_back({a->municipality, a->area, place, place == Locality::kNeighbour ? why : ""});
+    if (local(*a) && !ch.area.empty() && SameArea(a->area, ch.area)) c.relevance += options.area_bonus;
+    c.municipality = a->municipality;
+    c.area = a->area;
+    if (!local(*a)) c.why = why;
+    pool.candidates.push_back(std::move(c));
     return true;
   };
-  Rules& rules = out.rules;
-  for (const auto& need : ch.capabilities)
-    rules.needs.push_back({domain::NormalizeCapability(need.capability), need.weight});
-  rules.mix = request.mix ? *request.mix : ch.sector_mix;
-  rules.max_size = request.max_size > 0 ? request.max_size : ch.max_coalition_size;
-  rules.relevance_weight = 1.0;
-  rules.unreachable_distance = 10.0;
-  if (ch.owner.valid() && add(ch.owner, 0, "", /*any_place=*/true)) rules.lead = 0;
-
+  if (ch.owner.valid() && add(ch.owner, 0, "the challenge's owner")) pool.lead = 0;
   int taken = 0;
   for (const auto& r : ranked) {
-    if (taken >= request.candidates) break;
-    if (add(r.actor, r.score, "")) ++taken;
+    if (taken >= options.best) break;
+    const domain::Actor* a = actor(r.actor);
+    if (a && local(*a) && add(r.actor, r.score, "")) ++taken;
   }
-  auto holds = [](const domain::Actor& a, const std::string& tag) {
-    return std::any_of(a.capabilities.begin(), a.capabilities.end(),
-                       [&](const std::string& c) { return domain::NormalizeCapability(c) == tag; });
-  };
-  auto pooled_holds = [&](const std::string& tag) {
-    return std::any_of(out.candidates.begin(), out.candidates.end(), [&](const Candidate& c) {
-      return std::find(c.capabilities.begin(), c.capabilities.end(), tag) != c.capabilities.end();
-    });
-  };
-  const std::string here = local ? "the challenge's municipality" : "the platform";
-  // Capabilities: the 3 best local holders; neighbours only when there is no local one.
-  for (const auto& need : rules.needs) {
-    int got = 0, elsewhere = 0;
-    for (const auto& r : ranked) {
-      const domain::Actor* a = actor_of(r.actor);
-      if (!a || !holds(*a, need.capability)) continue;
-      auto loc = locality_of(*a);
-      if (!loc || *loc == Locality::kNeighbour) {
-        ++elsewhere;
-        continue;
-      }
-      if (got < 3) add(r.actor, r.score, ""), ++got;
-    }
-    if (pooled_holds(need.capability)) continue;
-    int from_neighbours = 0;
-    for (const auto& r : ranked) {
-      if (from_neighbours >= 3) break;
-      const domain::Actor* a = actor_of(r.actor);
-      if (a && holds(*a, need.capability) &&
-          add(r.actor, r.score,
-              "neighbouring municipality: no organisation in " + here + " has capability '" + need.capability + "'"))
-        ++from_neighbours;
-    }
-    if (pooled_holds(need.capability)) continue;
-    if (local)
-      out.unmet.emplace_back("capability:" + need.capability,
-                             "too few local organisations with capability '" + need.capability +
-                                 "': none in the challenge's municipality or its neighbours (1 holder short; " +
-                                 std::to_string(elsewhere) + " elsewhere on the platform)");
-    else
-      out.unmet.emplace_back("capability:" + need.capability,
-                             "capability '" + need.capability + "': no actor on the platform has it (1 holder short)");
-  }
-  // Sectors: the best count + 2 local actors of each; neighbours for what the municipality lacks.
-  int mix_total = 0;
-  for (auto [mix_sector, count] : rules.mix) {
-    const domain::Sector sector = mix_sector;
-    mix_total += count;
-    auto have = [&] {
-      return static_cast<int>(std::count_if(out.candidates.begin(), out.candidates.end(),
-                                            [&](const Candidate& c) { return c.sector == sector; }));
-    };
+  // Every needed capability: its best local holders; outsiders only when no local actor has it.
+  for (const auto& need : ch.capabilities) {
+    const std::string cap = domain::NormalizeCapability(need.capability);
     int got = 0;
     for (const auto& r : ranked) {
-      if (got >= count + 2) break;
-      const domain::Actor* a = actor_of(r.actor);
-      if (!a || domain::SectorOf(a->kind) != sector) continue;
-      auto loc = locality_of(*a);
-      if (!loc || *loc == Locality::kNeighbour) continue;
+      if (got >= options.per_capability) break;
+      const domain::Actor* a = actor(r.actor);
+      if (!a || !local(*a) || !Holds(*a, cap)) continue;
       add(r.actor, r.score, "");
       ++got;
     }
-    const std::string code(domain::SectorCode(sector));
+    bool held = std::any_of(pool.candidates.begin(), pool.candidates.end(), [&](const Candidate& c) {
+      return c.why.empty() && std::find(c.capabilities.begin(), c.capabilities.end(), cap) != c.capabilities.end();
+    });
+    if (held) continue;
+    const std::string why = "no organisation in the challenge's municipality has capability '" + cap + "'";
+    int outside = 0;
     for (const auto& r : ranked) {
-      if (have() >= count) break;
-      const domain::Actor* a = actor_of(r.actor);
-      if (a && domain::SectorOf(a->kind) == sector)
-        add(r.actor, r.score,
-            "neighbouring municipality: too few " + code + " organisations in " + here + " for the sector mix");
+      if (outside >= options.per_capability) break;
+      const domain::Actor* a = actor(r.actor);
+      if (!a || local(*a) || !Holds(*a, cap)) continue;
+      add(r.actor, r.score, why);
+      ++outside;
     }
-    const int h = have();
-    if (h < count)
-      out.unmet.emplace_back(
-          "sector_mix:" + code,
-          local ? "too few local organisations of sector " + code + ": the sector mix needs " + std::to_string(count) +
-                      ", the challenge's municipality and its neighbours "
-                      "have " +
-                      std::to_string(h) + " (" + std::to_string(count - h) + " short)"
-                : "sector mix needs " + std::to_string(count) + " " + code + " member(s) but the platform has " +
-                      std::to_string(h) + " (" + std::to_string(count - h) + " short)");
+    pool.shortfall.push_back("too few local organisations with capability '" + cap + "' (none): " +
+                             (outside > 0 ? std::to_string(outside) + " from other municipalities considered"
+                                          : std::string("none elsewhere on the platform either")));
   }
-  if (mix_total > rules.max_size)
-    out.unmet.emplace_back("max_size", "the sector mix needs at least " + std::to_string(mix_total) +
-                                           " members but the size limit is " + std::to_string(rules.max_size) + " (" +
-                                           std::to_string(mix_total - rules.max_size) + " too few)");
-  if (out.unmet.empty()) {
-    Status check = CheckRules(out.candidates, rules);
-    if (!check.ok()) out.unmet.emplace_back("max_size", check.message());
+  // Every sector of the mix: its best local actors; outsiders for what the locals lack.
+  for (auto [mix_sector, count] : ch.sector_mix) {
+    const domain::Sector sector = mix_sector;
+    int got = 0;
+    for (const auto& r : ranked) {
+      if (got >= count + options.per_sector_extra) break;
+      const domain::Actor* a = actor(r.actor);
+      if (!a || !local(*a) || domain::SectorOf(a->kind) != sector) continue;
+      add(r.actor, r.score, "");
+      ++got;
+    }
+    const int have =
+        static_cast<int>(std::count_if(pool.candidates.begin(), pool.candidates.end(),
+                                       [&](const Candidate& c) { return c.why.empty() && c.sector == sector; }));
+    if (have >= count) continue;
+    const std::string code(domain::SectorCode(sector));
+    const std::string why = "too few " + code + " organisations in the challenge's municipality (" +
+                            std::to_string(have) + " of " + std::to_string(count) + ")";
+    int outside = 0;
+    for (const auto& r : ranked) {
+      if (outside >= count - have + options.per_sector_extra) break;
+      const domain::Actor* a = actor(r.actor);
+      if (!a || local(*a) || domain::SectorOf(a->kind) != sector) continue;
+      if (add(r.actor, r.score, why)) ++outside;
+    }
+    pool.shortfall.push_back("too few local " + code + " organisations (" + std::to_string(have) + " of " +
+                             std::to_string(count) + " the sector mix asks for): " +
+                             (outside > 0 ? std::to_string(outside) + " from other municipalities considered"
+                                          : std::string("none elsewhere on the platform either")));
   }
-  return out;
+  return pool;
 }
 
 }  // namespace weefsel::coalition

@@ -1,27 +1,22 @@
-// coalition/pool.h: the candidates a coalition is formed from, for one challenge. One function,
-// used by the server (service/engines.cc) and the CLI (`weefsel coalition`).
+// coalition/pool.h: which actors a challenge's coalitions are formed from (the candidate pool).
 //
-// PoolCandidates turns a ranking of actors (from match::Matcher::Rank, passed as plain pairs so that
-// this module does not depend on match/) into coalition candidates and the challenge's rules:
-//   * the challenge's owner is the lead;
-//   * locality: for a challenge in a municipality, candidates come from that municipality; actors
-//     in the challenge's wijk (Actor::area equal to Challenge::area) are preferred (relevance
-//     + kWijkBonus); an actor of a neighbouring municipality is admitted only for a requirement
-//     (capability or sector) the municipality itself cannot meet, and carries that reason; actors
-//     from elsewhere are never admitted. A challenge without a municipality pools from everyone;
-//   * beyond the best-ranked (PoolRequest::candidates), the 3 best local holders of every needed
-//     capability and the best count + 2 local actors of every sector the mix asks for, so that a
-//     requirement fails only when the area cannot meet it;
-//   * what cannot be met is named, requirement by requirement ("capability:zorg" with "too few local
-//     organisations with capability 'zorg': ...").
-// Ownership: results are values; the actor lookup is borrowed for the call. Thread-safety: reentrant.
+// One function for the server (service/engines.cc) and the CLI (weefsel coalition). A
+// neighbourhood challenge gets local coalitions: the pool holds the challenge's owner (as lead),
+// the best-ranked actors of the challenge's own municipality, and for every needed capability and
+// every sector of the sector mix the best local actors that have it; an actor of the challenge's
+// wijk (area) gets a small relevance bonus. Actors from other municipalities join only where the
+// local pool falls short (no local holder of a capability; fewer local actors of a sector than the
+// mix asks for), each with the reason (Candidate::why), and the shortfall is said in a sentence.
+// Among outsiders the ranking decides, and the matcher already ranks neighbouring municipalities
+// above distant ones. A challenge without a municipality treats every actor as local.
+//
+// Ownership: results are values; the lookup is only called during the call. Thread-safety:
+// reentrant.
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <string>
-#include <unordered_set>
-#include <utility>
 #include <vector>
 
 #include "base/ids.h"
@@ -30,42 +25,29 @@
 
 namespace weefsel::coalition {
 
-// Where a candidate is based, relative to the challenge.
-enum class Locality { kAnywhere, kWijk, kMunicipality, kNeighbour };
-std::string_view LocalityCode(Locality l);  // "anywhere", "wijk", "municipality", "neighbour"
-
 struct RankedActor {
   ActorId actor;
-  double score = 0;
+  double score = 0;  // the match score (relevance)
 };
 
-struct PoolRequest {
-  int candidates = 60;                   // best-ranked (admissible) actors taken before the per-requirement ones
-  int max_size = 0;                      // 0: the challenge's max_coalition_size
-  std::optional<domain::SectorMix> mix;  // overrides the challenge's sector mix
-};
+// The actor with that id, or nullptr when unknown.
+using ActorLookup = std::function<const domain::Actor*(ActorId)>;
 
-struct PooledCandidate {
-  MunicipalityId municipality;
-  std::string area;
-  Locality locality = Locality::kAnywhere;
-  std::string why;  // for a neighbour: the requirement it was admitted for
+struct PoolOptions {
+  int best = 60;             // best-ranked local actors taken
+  int per_capability = 3;    // best holders taken per needed capability
+  int per_sector_extra = 2;  // actors per sector of the mix beyond the count it asks for
+  double area_bonus = 0.05;  // relevance added for an actor of the challenge's wijk
 };
 
 struct Pool {
-  std::vector<Candidate> candidates;    // candidates[0] is the lead when rules.lead is set
-  std::vector<PooledCandidate> places;  // per candidate
-  Rules rules;
-  // Unmet requirements: (requirement, sentence), e.g. ("capability:zorg", "too few local ...").
-  std::vector<std::pair<std::string, std::string>> unmet;
+  std::vector<Candidate> candidates;
+  std::optional<int> lead;             // the owner's index, when the challenge has one
+  std::vector<std::string> shortfall;  // what the local pool lacks, one sentence each
 };
 
-inline constexpr double kWijkBonus = 0.1;
-
-// `actor_of` returns the actor with that id (nullptr: unknown, skipped); `ranked` is best first and
-// may hold every actor; `neighbours` are the challenge municipality's neighbours.
+// `ranked`: every actor worth considering, best first (the owner may be absent).
 Pool PoolCandidates(const domain::Challenge& challenge, const std::vector<RankedActor>& ranked,
-                    const std::function<const domain::Actor*(ActorId)>& actor_of,
-                    const std::unordered_set<MunicipalityId>& neighbours, const PoolRequest& request);
+                    const ActorLookup& actor, const PoolOptions& options = {});
 
 }  // namespace weefsel::coalition

@@ -12,34 +12,6 @@
 namespace weefsel::fabric {
 namespace {
 
-std::string Xml(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') continue;
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string Csv(std::string_view s) {
   bool quote = s.find_first_of(",\"\n\r") != std::string_view::npos;
   if (!quote) return std::string(s);
@@ -128,7 +100,7 @@ std::string ToGraphMl(const Fabric& f, const Report* r) {
        "xsi:schemaLocation=\"http://graphml.graphdrawing.org/xmlns "
        "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd\">\n";
   for (size_t a = 0; a < t.attrs.size(); ++a)
-    o << "  <key id=\"n" << a << "\" for=\"node\" attr.name=\"" << Xml(t.attrs[a].name) << "\" attr.type=\""
+    o << "  <key id=\"n" << a << "\" for=\"node\" attr.name=\"" << XmlEscape(t.attrs[a].name) << "\" attr.type=\""
       << (t.attrs[a].type == "int" ? "long" : t.attrs[a].type) << "\"/>\n";
   o << "  <key id=\"w\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n";
   o << "  <graph id=\"weefsel\" edgedefault=\"undirected\">\n";
@@ -136,7 +108,7 @@ std::string ToGraphMl(const Fabric& f, const Report* r) {
     o << "    <node id=\"n" << f.ExternalId(i) << "\">";
     const auto& row = t.values[static_cast<size_t>(i)];
     for (size_t a = 0; a < row.size(); ++a)
-      if (!row[a].empty()) o << "<data key=\"n" << a << "\">" << Xml(row[a]) << "</data>";
+      if (!row[a].empty()) o << "<data key=\"n" << a << "\">" << XmlEscape(row[a]) << "</data>";
     o << "</node>\n";
   }
   int64_t e = 0;
@@ -157,14 +129,14 @@ std::string ToGexf(const Fabric& f, const Report* r) {
     << "    <attributes class=\"node\">\n";
   // Attribute 0 (label) is the node label in GEXF, not an attribute.
   for (size_t a = 1; a < t.attrs.size(); ++a)
-    o << "      <attribute id=\"" << a << "\" title=\"" << Xml(t.attrs[a].name) << "\" type=\""
+    o << "      <attribute id=\"" << a << "\" title=\"" << XmlEscape(t.attrs[a].name) << "\" type=\""
       << (t.attrs[a].type == "int" ? "integer" : t.attrs[a].type) << "\"/>\n";
   o << "    </attributes>\n    <nodes>\n";
   for (int i = 0; i < f.node_count(); ++i) {
     const auto& row = t.values[static_cast<size_t>(i)];
-    o << "      <node id=\"" << f.ExternalId(i) << "\" label=\"" << Xml(row[0]) << "\"><attvalues>";
+    o << "      <node id=\"" << f.ExternalId(i) << "\" label=\"" << XmlEscape(row[0]) << "\"><attvalues>";
     for (size_t a = 1; a < row.size(); ++a)
-      if (!row[a].empty()) o << "<attvalue for=\"" << a << "\" value=\"" << Xml(row[a]) << "\"/>";
+      if (!row[a].empty()) o << "<attvalue for=\"" << a << "\" value=\"" << XmlEscape(row[a]) << "\"/>";
     o << "</attvalues></node>\n";
   }
   o << "    </nodes>\n    <edges>\n";

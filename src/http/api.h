@@ -15,7 +15,7 @@
 // Platform is thread-safe). The Api must outlive the server that calls it.
 #pragma once
 
-#include <httplib.h>
+#include "http/message.h"
 
 #include <atomic>
 #include <functional>
@@ -28,14 +28,17 @@
 
 #include "base/status.h"
 #include "http/json_codec.h"
+#include "http/response_cache.h"
+#include "service/accessibility.h"
 #include "service/matches.h"
+#include "service/oidc.h"
 #include "service/platform.h"
 
 namespace weefsel::http {
 
 struct Call;  // one request as a handler sees it (api.cc)
 struct Reply {
-  int status = 200;
+  int status = 0;   // 0: the route's success status; set only for another answer (a 422, say)
   Json json;        // the body, unless `raw` is set
   std::string raw;  // a pre-encoded body (with content_type)
   std::string content_type = "application/json";
@@ -48,6 +51,7 @@ struct Route {
   std::string path;    // "/api/v1/actors/{id}"; every {param} is a positive integer
   std::string tag;     // OpenAPI tag
   std::string summary;
+  int success = 200;               // the status of a successful answer (201 created, 204 no content)
   bool needs_user = false;         // documented security; the service decides the rights
   bool has_body = false;           // expects a JSON object
   bool cached = false;             // public read, cached per data version
@@ -57,10 +61,16 @@ struct Route {
 };
 
 struct ApiOptions {
-  bool secure_cookies = false;  // add Secure to the session cookie (behind TLS)
-  size_t cache_entries = 4096;  // response cache size (cleared when full)
+  bool secure_cookies = false;    // add Secure to the session cookie (behind TLS)
+  size_t cache_bytes = 64 << 20;  // response cache budget (keys and bodies; least recently used out first)
   int64_t max_page_size = 100;
   int64_t default_page_size = 20;
+  // GET /toegankelijkheid: the deployer's accessibility statement and weefsel's own axe-core results
+  // (either may be absent; the page says so).
+  std::shared_ptr<const service::AccessibilityStatement> accessibility;
+  std::shared_ptr<const service::AxeResults> axe_results;
+  // Sign-in through identity providers (OpenID Connect); nullptr: passwords only.
+  std::shared_ptr<service::OidcSignIn> oidc;
 };
 
 class Api {
@@ -71,32 +81,44 @@ class Api {
   // The OpenAPI 3.1 document, generated from routes().
   Json OpenApi() const;
   // Runs the whole pipeline for one request.
-  void Handle(const httplib::Request& req, httplib::Response& res);
+  void Handle(const Request& req, Response& res);
+  // The answer to a public read from the response cache, when one is there for the data version
+  // known without asking the store; false when the request needs Handle (which may block). Never
+  // blocks on more than the cache's own lock, so the server may call it on its event loop.
+  bool TryCached(const Request& req, Response& res);
   // Writes an RFC 9457 problem for `s` into `res`.
-  static void Problem(httplib::Response& res, const Status& s, const std::string& instance, int http_status = 0);
+  static void Problem(Response& res, const Status& s, const std::string& instance, int http_status = 0);
 
  private:
   void Add(Route r);
-  void BuildRoutes();
-  void BuildEngineRoutes();  // api_engines.cc: fund results, fabric, coalition suggestions
-  void BuildSelfRoutes();    // api_self.cc: notifications, settings, own data, account deletion, open data
+  void BuildRoutes();  // api.cc: every slice below, in order
+  // One per slice, each in http/routes/<slice>_routes.cc.
+  void BuildOperationRoutes();  // health, readiness, the OpenAPI document
+  void BuildAccountRoutes();    // sessions, registration, tokens, users and roles
+  void BuildOidcRoutes();       // sign-in through an organisation's identity provider
+  void BuildMunicipalityRoutes();
+  void BuildActorRoutes();      // actors and ties
+  void BuildChallengeRoutes();  // challenges and their matches
+  void BuildCoalitionRoutes();
+  void BuildProposalRoutes();  // proposals, versions, comments, supports
+  void BuildRoundRoutes();     // rounds and ballots
+  void BuildAuditRoutes();
+  void BuildExperimentRoutes();
+  void BuildMoneyRoutes();   // the programme's money, milestones, match-funding
+  void BuildEngineRoutes();  // fund results, fabric, coalition suggestions
+  void BuildSelfRoutes();    // notifications, settings, own data, account deletion, open data
+  const Route* Prepare(const Request& req, Response& res, std::vector<int64_t>& ids) const;
+  bool AnswerFromCache(const Request& req, Response& res, int64_t version);
   const Route* Match(const std::string& method, const std::string& path, std::vector<std::string>& params,
                      std::string& allow) const;
-
-  struct Cached {
-    int64_t version = -1;
-    std::string body;
-    std::string etag;
-  };
 
   service::Platform& platform_;
   service::MatchService matches_;
   ApiOptions options_;
   std::vector<Route> routes_;
-  // A plain mutex held only for a lookup or an insert: glibc's shared_mutex lets a stream of
-  // readers starve a writer (measured: 700 ms p99 on cache misses under wrk at 64 connections).
-  std::mutex cache_mu_;
-  std::unordered_map<std::string, std::shared_ptr<const Cached>> cache_;
+  // A plain mutex inside, held only for a lookup or an insert: glibc's shared_mutex lets a stream
+  // of readers starve a writer (measured: 700 ms p99 on cache misses under wrk at 64 connections).
+  ResponseCache cache_;
   std::string openapi_body_;
 };
 

@@ -6,7 +6,7 @@
 // body (routes with has_body) and the Api's options. Thread-safety: used by one thread.
 #pragma once
 
-#include <httplib.h>
+#include "http/message.h"
 
 #include <cstdint>
 #include <optional>
@@ -21,7 +21,7 @@
 namespace weefsel::http {
 
 struct Call {
-  const httplib::Request& req;
+  const Request& req;
   std::vector<int64_t> ids;  // path parameters in order
   service::Principal who;
   std::optional<service::Session> session;

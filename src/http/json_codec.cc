@@ -1,6 +1,7 @@
 #include "http/json_codec.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "base/strings.h"
 
@@ -19,33 +20,71 @@ Json MilestoneJson(const domain::Milestone& m) {
 
 }  // namespace
 
-Status CheckJsonDepth(std::string_view body, int max_depth) {
-  int depth = 0;
-  bool in_string = false, escape = false;
-  for (char c : body) {
-    if (in_string) {
-      if (escape)
-        escape = false;
-      else if (c == '\\')
-        escape = true;
-      else if (c == '"')
-        in_string = false;
-      continue;
-    }
-    if (c == '"')
-      in_string = true;
-    else if (c == '{' || c == '[') {
-      if (++depth > max_depth)
-        return Status::InvalidArgument("body: JSON nested deeper than " + std::to_string(max_depth) + " levels");
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
+namespace {
+
+// A SAX pass that only counts: depth, keys of the innermost objects, values in all.
+class ShapeCheck {
+ public:
+  explicit ShapeCheck(int max_depth) : max_depth_(max_depth) {}
+  std::string error;
+
+  bool null() { return Value(); }
+  bool boolean(bool) { return Value(); }
+  bool number_integer(nlohmann::json::number_integer_t) { return Value(); }
+  bool number_unsigned(nlohmann::json::number_unsigned_t) { return Value(); }
+  bool number_float(nlohmann::json::number_float_t, const std::string&) { return Value(); }
+  bool string(std::string&) { return Value(); }
+  bool binary(nlohmann::json::binary_t&) { return Value(); }
+  bool start_object(std::size_t) { return Open(true); }
+  bool end_object() { return Close(); }
+  bool start_array(std::size_t) { return Open(false); }
+  bool end_array() { return Close(); }
+  bool key(std::string&) {
+    if (++keys_.back() > kMaxJsonKeysPerObject)
+      return Fail("body: an object has more than " + std::to_string(kMaxJsonKeysPerObject) + " keys");
+    return Value();
   }
+  bool parse_error(std::size_t position, const std::string&, const nlohmann::json::exception&) {
+    return Fail("body: not valid JSON (at byte " + std::to_string(position) + ")");
+  }
+
+ private:
+  bool Value() {
+    if (++values_ > kMaxJsonValues) return Fail("body: more than " + std::to_string(kMaxJsonValues) + " JSON values");
+    return true;
+  }
+  bool Open(bool object) {
+    if (static_cast<int>(keys_.size()) >= max_depth_)
+      return Fail("body: JSON nested deeper than " + std::to_string(max_depth_) + " levels");
+    keys_.push_back(object ? 0 : kNotObject);
+    return Value();
+  }
+  bool Close() {
+    keys_.pop_back();
+    return true;
+  }
+  bool Fail(std::string what) {
+    if (error.empty()) error = std::move(what);
+    return false;
+  }
+  static constexpr size_t kNotObject = 0;  // arrays count no keys (never incremented)
+  int max_depth_;
+  size_t values_ = 0;
+  std::vector<size_t> keys_;
+};
+
+}  // namespace
+
+Status CheckJsonShape(std::string_view body, int max_depth) {
+  ShapeCheck check(max_depth);
+  bool ok = nlohmann::json::sax_parse(body.begin(), body.end(), &check, nlohmann::json::input_format_t::json,
+                                      /*strict=*/true);
+  if (!ok) return Status::InvalidArgument(check.error.empty() ? "body: not valid JSON" : check.error);
   return Status::Ok();
 }
 
 Result<Json> ParseObject(std::string_view body) {
-  WEEFSEL_RETURN_IF_ERROR(CheckJsonDepth(body));
+  WEEFSEL_RETURN_IF_ERROR(CheckJsonShape(body));
   Json j = Json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return Status::InvalidArgument("body: not valid JSON");
   if (!j.is_object()) return Status::InvalidArgument("body: must be a JSON object");

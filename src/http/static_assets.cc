@@ -12,10 +12,6 @@ namespace fs = std::filesystem;
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
-bool IsApiPath(std::string_view path) {
-  return path == "/api" || StartsWith(path, "/api/") || path == "/healthz" || path == "/readyz";
-}
-
 // A request path as a relative file path; false when it is unsafe (.., backslashes, NUL, ...).
 bool RelativeFile(std::string_view path, std::string& out) {
   if (path.empty() || path[0] != '/') return false;
@@ -46,19 +42,19 @@ bool ReadFile(const fs::path& p, std::string& out) {
   return true;
 }
 
-void SetCommonHeaders(httplib::Response& res) {
-  res.set_header("X-Content-Type-Options", "nosniff");
-  res.set_header("Referrer-Policy", "same-origin");
+void SetCommonHeaders(Response& res) {
+  res.SetHeader("X-Content-Type-Options", "nosniff");
+  res.SetHeader("Referrer-Policy", "same-origin");
 }
 
-void Send(const httplib::Request& req, httplib::Response& res, const std::string& body, std::string_view type) {
+void Send(const Request& req, Response& res, const std::string& body, std::string_view type) {
   res.status = 200;
   if (req.method == "HEAD") {
-    res.set_header("Content-Length", std::to_string(body.size()));
-    res.set_header("Content-Type", std::string(type));
+    res.SetHeader("Content-Length", std::to_string(body.size()));
+    res.SetHeader("Content-Type", std::string(type));
     return;
   }
-  res.set_content(body, std::string(type));
+  res.SetContent(body, std::string(type));
 }
 
 }  // namespace
@@ -98,13 +94,18 @@ const std::string& WebRoot() {
   return root;
 }
 
-bool ServeStatic(const std::string& root, const httplib::Request& req, httplib::Response& res) {
+bool IsApiPath(std::string_view path) {
+  return path == "/api" || StartsWith(path, "/api/") || path == "/healthz" || path == "/readyz" ||
+         path == "/toegankelijkheid";
+}
+
+bool ServeStatic(const std::string& root, const Request& req, Response& res) {
   if (root.empty() || (req.method != "GET" && req.method != "HEAD") || IsApiPath(req.path)) return false;
   SetCommonHeaders(res);
   std::string rel;
   if (!RelativeFile(req.path, rel)) {
     res.status = 404;
-    res.set_content("not found\n", "text/plain; charset=utf-8");
+    res.SetContent("not found\n", "text/plain; charset=utf-8");
     return true;
   }
   fs::path base(root);
@@ -115,11 +116,11 @@ bool ServeStatic(const std::string& root, const httplib::Request& req, httplib::
       std::string body;
       if (!ReadFile(file, body)) {
         res.status = 500;
-        res.set_content("cannot read file\n", "text/plain; charset=utf-8");
+        res.SetContent("cannot read file\n", "text/plain; charset=utf-8");
         return true;
       }
       // Vite names every built asset with a content hash: cache it for a year.
-      res.set_header("Cache-Control", StartsWith(rel, "assets/") ? "public, max-age=31536000, immutable" : "no-cache");
+      res.SetHeader("Cache-Control", StartsWith(rel, "assets/") ? "public, max-age=31536000, immutable" : "no-cache");
       Send(req, res, body, ContentTypeFor(rel));
       return true;
     }
@@ -127,20 +128,20 @@ bool ServeStatic(const std::string& root, const httplib::Request& req, httplib::
     std::string_view last = std::string_view(rel).substr(rel.rfind('/') == std::string::npos ? 0 : rel.rfind('/') + 1);
     if (last.find('.') != std::string_view::npos || StartsWith(rel, "assets/")) {
       res.status = 404;
-      res.set_content("not found\n", "text/plain; charset=utf-8");
+      res.SetContent("not found\n", "text/plain; charset=utf-8");
       return true;
     }
   }
   std::string index;
   if (!ReadFile(base / "index.html", index)) {
     res.status = 404;
-    res.set_content("the web front end is not built (scripts/build-web)\n", "text/plain; charset=utf-8");
+    res.SetContent("the web front end is not built (scripts/build-web)\n", "text/plain; charset=utf-8");
     return true;
   }
-  res.set_header("Cache-Control", "no-cache");
-  res.set_header("Content-Security-Policy",
-                 "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-                 "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'");
+  res.SetHeader("Cache-Control", "no-cache");
+  res.SetHeader("Content-Security-Policy",
+                "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+                "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'");
   Send(req, res, index, "text/html; charset=utf-8");
   return true;
 }

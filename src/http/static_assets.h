@@ -15,7 +15,7 @@
 // request; the root is resolved once, on first use, under a static initialiser).
 #pragma once
 
-#include <httplib.h>
+#include "http/message.h"
 
 #include <string>
 #include <string_view>
@@ -30,11 +30,12 @@ const std::string& WebRoot();
 
 // Serves `req` from the directory `root` when it is a GET/HEAD for the front end; returns false
 // (leaving `res` untouched) for API paths, other methods, or when `root` is empty.
-bool ServeStatic(const std::string& root, const httplib::Request& req, httplib::Response& res);
+bool ServeStatic(const std::string& root, const Request& req, Response& res);
+// True for the paths the Api answers (/api/..., /healthz, /readyz, /toegankelijkheid), never a
+// static file.
+bool IsApiPath(std::string_view path);
 
 // ServeStatic(WebRoot(), req, res): the hook the server calls before the API.
-inline bool ServeStatic(const httplib::Request& req, httplib::Response& res) {
-  return ServeStatic(WebRoot(), req, res);
-}
+inline bool ServeStatic(const Request& req, Response& res) { return ServeStatic(WebRoot(), req, res); }
 
 }  // namespace weefsel::http

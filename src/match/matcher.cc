@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <iomanip>
+#include <map>
 #include <numeric>
 #include <sstream>
 
@@ -87,6 +88,18 @@ Result<Neighbours> Matcher::ReadNeighbours(const std::string& path,
   return out;
 }
 
+std::vector<PastWork> PastWorkFromCoalitions(const domain::Challenge& challenge,
+                                             const std::vector<domain::Coalition>& coalitions) {
+  std::vector<PastWork> out;
+  for (const auto& co : coalitions) {
+    if (co.status != domain::CoalitionStatus::kFormed) continue;
+    for (const auto& m : co.members)
+      if (m.status == domain::MemberStatus::kAccepted)
+        out.push_back({m.actor, challenge.title + " " + challenge.text, challenge.id});
+  }
+  return out;
+}
+
 Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vector<domain::Tie>& ties,
                                const std::vector<PastWork>& past, Neighbours neighbours,
                                std::shared_ptr<const text::Analyzer> analyzer, const BuildOptions& options) {
@@ -100,15 +113,34 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
     if (!m.index_.emplace(m.actors_[i].id, i).second)
       return Status::InvalidArgument("actor id " + std::to_string(m.actors_[i].id.value()) + " appears twice");
   }
+  std::vector<std::string> docs(m.actors_.size());
+  // Per actor, per challenge: that challenge's past texts and count (for OwnPast).
+  std::map<std::pair<ChallengeId, size_t>, std::pair<int, std::vector<const std::string*>>> tied;
   m.record_.assign(m.actors_.size(), 0);
   for (const PastWork& w : past) {
     auto it = m.index_.find(w.actor);
     if (it == m.index_.end())
       return Status::InvalidArgument("past work names unknown actor " + std::to_string(w.actor.value()));
-    m.work_of_actor_[it->second].emplace_back(w.challenge, w.text);
-    if (w.challenge.valid()) m.work_of_challenge_[w.challenge].push_back({it->second, w.text});
+    docs[it->second] += " " + w.text;
     m.max_record_ = std::max(m.max_record_, ++m.record_[it->second]);
+    if (w.challenge.valid()) {
+      auto& t = tied[{w.challenge, it->second}];
+      ++t.first;
+      t.second.push_back(&w.text);
+    }
   }
+  auto doc_of = [&](size_t i, const std::string& past_text) {
+    const domain::Actor& a = m.actors_[i];
+    std::string doc = a.name + " " + a.description + past_text;
+    for (const auto& th : a.themes)
+      if (const domain::Theme* t = domain::FindTheme(th)) doc += " " + std::string(t->nl) + " " + std::string(t->en);
+    for (const auto& c : a.capabilities) {
+      std::string words = domain::NormalizeCapability(c);
+      std::replace(words.begin(), words.end(), '-', ' ');
+      doc += " " + words;
+    }
+    return doc;
+  };
   for (size_t i = 0; i < m.actors_.size(); ++i) {
     const domain::Actor& a = m.actors_[i];
     for (const auto& th : a.themes) m.by_theme_[th].push_back(i);
@@ -117,7 +149,21 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
       if (!tag.empty()) m.by_capability_[tag].push_back(i);
     }
     if (a.municipality.valid()) m.by_municipality_[a.municipality].push_back(i);
-    m.text_index_.Add(m.analyzer_->Analyze(m.DocOf(i, ChallengeId())));
+    m.text_index_.Add(m.analyzer_->Analyze(doc_of(i, docs[i])));
+  }
+  for (const auto& [key, t] : tied) {
+    // The actor's past texts without this challenge's (each text dropped once per work).
+    std::string rest;
+    std::vector<const std::string*> drop = t.second;
+    for (const PastWork& w : past) {
+      if (w.actor != m.actors_[key.second].id) continue;
+      if (auto d = std::find(drop.begin(), drop.end(), &w.text); d != drop.end()) {
+        drop.erase(d);
+        continue;
+      }
+      rest += " " + w.text;
+    }
+    m.own_past_[key.first].push_back({key.second, t.first, m.analyzer_->Analyze(doc_of(key.second, rest))});
   }
   m.text_index_.Finalize();
   WEEFSEL_ASSIGN_OR_RETURN(fabric::Fabric f, fabric::Fabric::FromDomain(m.actors_, ties));
@@ -142,24 +188,6 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
       if (m.node_of_[i] >= 0) m.community_[i] = membership[static_cast<size_t>(m.node_of_[i])];
   }
   return m;
-}
-
-// The actor's searchable text: name, description, theme labels, capability words and its past
-// work, less the work for `leave_out` (when set).
-std::string Matcher::DocOf(size_t i, ChallengeId leave_out) const {
-  const domain::Actor& a = actors_[i];
-  std::string doc = a.name + " " + a.description;
-  if (auto it = work_of_actor_.find(i); it != work_of_actor_.end())
-    for (const auto& [challenge, text] : it->second)
-      if (!leave_out.valid() || challenge != leave_out) doc += " " + text;
-  for (const auto& th : a.themes)
-    if (const domain::Theme* t = domain::FindTheme(th)) doc += " " + std::string(t->nl) + " " + std::string(t->en);
-  for (const auto& c : a.capabilities) {
-    std::string words = domain::NormalizeCapability(c);
-    std::replace(words.begin(), words.end(), '-', ' ');
-    doc += " " + words;
-  }
-  return doc;
 }
 
 std::optional<size_t> Matcher::IndexOf(ActorId id) const {
@@ -215,13 +243,12 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     if (ideal > 0)
       for (auto [doc, s] : text_scores)
         at(static_cast<size_t>(doc))[kText] = static_cast<float>(std::min(1.0, s / ideal));
-    // The challenge's own coalitions are no evidence for it: their members' text is scored again
-    // without that challenge's words.
-    if (auto own = work_of_challenge_.find(ch.id); ch.id.valid() && own != work_of_challenge_.end() && ideal > 0)
-      for (const OwnWork& w : own->second) {
-        double s = text_index_.ScoreTerms(terms, analyzer_->Analyze(DocOf(w.actor, ch.id)));
-        if (s > 0 || touched_flag[w.actor]) at(w.actor)[kText] = static_cast<float>(std::min(1.0, s / ideal));
-      }
+    // Past work for this very challenge is no evidence for it: text without it.
+    if (auto own = own_past_.find(ch.id); own != own_past_.end() && ch.id.valid())
+      for (const OwnPast& o : own->second)
+        if (touched_flag[o.actor])
+          comp[o.actor][kText] =
+              ideal > 0 ? static_cast<float>(std::min(1.0, text_index_.ScoreOutside(o.doc_terms, terms) / ideal)) : 0.f;
   }
   // Capabilities and themes.
   double total_weight = 0;
@@ -300,17 +327,19 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
   auto weight_of = [&](size_t i, int k) {
     return gated && comp[i][kCapability] <= 0 && (k == kText || k == kTheme) ? wt[k] * gate : wt[k];
   };
-  // Past work per actor, less the work for this challenge.
-  std::unordered_map<size_t, int> own_count;
-  if (auto own = work_of_challenge_.find(ch.id); ch.id.valid() && own != work_of_challenge_.end())
-    for (const OwnWork& w : own->second) ++own_count[w.actor];
+  const std::vector<OwnPast>* own_past = nullptr;
+  if (auto own = own_past_.find(ch.id); own != own_past_.end() && ch.id.valid()) own_past = &own->second;
   auto record_of = [&](size_t i) {
-    auto it = own_count.find(i);
-    return record_[i] - (it == own_count.end() ? 0 : it->second);
+    int r = record_[i];
+    if (own_past)
+      for (const OwnPast& o : *own_past)
+        if (o.actor == i) r -= o.works;
+    return r;
   };
   for (size_t i : touched) {
     if (owner && i == *owner) continue;
-    comp[i][kRecord] = max_record_ > 0 ? static_cast<float>(std::log1p(record_of(i)) / std::log1p(max_record_)) : 0.f;
+    const int record = record_of(i);
+    comp[i][kRecord] = max_record_ > 0 ? static_cast<float>(std::log1p(record) / std::log1p(max_record_)) : 0.f;
     double s = 0;
     for (int k = 0; k < kComponents; ++k) s += weight_of(i, k) * comp[i][k];
     if (s <= 0) continue;  // e.g. its only link was the challenge's own coalition, left out above

@@ -15,7 +15,8 @@
 //   area        1 in the challenge's municipality, 0.5 in a neighbouring one;
 //   closeness   1 / hops to the challenge owner in the fabric (up to 3 hops);
 //   partner     a direct tie with the owner (its strength, scaled);
-//   record      past coalitions the actor was part of (log-scaled).
+//   record      past coalitions the actor was part of (log-scaled); past work for the challenge
+//               being ranked counts neither here nor in text.
 // Capability gate: when the challenge names capabilities, an actor holding none of them keeps only
 // RankOptions::capability_gate of its text and theme contributions.
 // Then a diversity re-ranking (maximal marginal relevance over group and sector) lets good actors
@@ -53,8 +54,14 @@ namespace weefsel::match {
 struct PastWork {
   ActorId actor;
   std::string text;       // title + description of the challenge or project
-  ChallengeId challenge;  // the challenge the work was for (unset: none on this platform)
+  ChallengeId challenge;  // the challenge it was for, when known: never counted when ranking that challenge
 };
+
+// Track record from coalitions: one PastWork per accepted member of a *formed* coalition. A
+// coalition that was only proposed or is still forming (members not accepted) is no track record,
+// and neither is a declined member. The challenge is kept, so that Rank leaves it out for itself.
+std::vector<PastWork> PastWorkFromCoalitions(const domain::Challenge& challenge,
+                                             const std::vector<domain::Coalition>& coalitions);
 
 // Municipal neighbours (CBS adjacency, e.g. ../shared/data/nl/gemeenten_buren_2025.csv).
 using Neighbours = std::unordered_map<MunicipalityId, std::unordered_set<MunicipalityId>>;
@@ -146,14 +153,14 @@ class Matcher {
   std::unordered_map<std::string, std::vector<size_t>> by_capability_, by_theme_;
   std::unordered_map<MunicipalityId, std::vector<size_t>> by_municipality_;
   std::vector<int> record_;  // past works per actor
-  // Past work tied to a challenge, kept so that Rank can leave a challenge's own work out.
-  struct OwnWork {
+  // Past work tied to a challenge: per challenge, the actors with it, how many works and their
+  // analysed document without that challenge's texts (so Rank(that challenge) ignores them).
+  struct OwnPast {
     size_t actor;
-    std::string text;
+    int works;
+    std::vector<std::string> doc_terms;
   };
-  std::unordered_map<ChallengeId, std::vector<OwnWork>> work_of_challenge_;
-  std::unordered_map<size_t, std::vector<std::pair<ChallengeId, std::string>>> work_of_actor_;
-  std::string DocOf(size_t i, ChallengeId leave_out) const;
+  std::unordered_map<ChallengeId, std::vector<OwnPast>> own_past_;
   int max_record_ = 0;
   Neighbours neighbours_;
   std::shared_ptr<fabric::Fabric> fabric_;

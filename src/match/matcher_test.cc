@@ -125,8 +125,9 @@ TEST_F(MatcherTest, ListOrderAndScoreOrderAreBothShown) {
     int better_before = 0;
     for (size_t j = 0; j < k; ++j) better_before += (*r)[j].score_rank < m.score_rank;
     EXPECT_EQ(m.moved_up, m.score_rank - 1 > better_before) << m.name;
-    for (size_t j = 0; j < r->size(); ++j)
+    for (size_t j = 0; j < r->size(); ++j) {
       if ((*r)[j].score > m.score + 1e-12) EXPECT_LT((*r)[j].score_rank, m.score_rank) << m.name;
+    }
     bool diversity = std::any_of(m.reasons.begin(), m.reasons.end(),
                                  [](const Reason& x) { return x.code == "diversity" && x.primary; });
     EXPECT_EQ(diversity, m.moved_up) << m.name;
@@ -379,6 +380,86 @@ TEST(MatchJson, ReasonsCarryCodeParamsAndContribution) {
   EXPECT_EQ(j["reasons"][1]["params"]["count"], 3);
   EXPECT_EQ(j["reasons"][2]["params"]["steps"], 2);
   EXPECT_FALSE(j["reasons"][2]["params"].contains("items"));
+}
+
+// Issue 17, "a feedback loop": a coalition merely proposed for a challenge made its members jump to
+// the top of that challenge's matches (record +0.1, text from the challenge's own words).
+TEST(PastWorkFromCoalitionsTest, OnlyAcceptedMembersOfFormedCoalitionsCount) {
+  domain::Challenge ch;
+  ch.id = ChallengeId(9);
+  ch.title = "Eenzaamheid onder ouderen";
+  ch.text = "Indische Buurt";
+  domain::Coalition proposed;
+  proposed.status = domain::CoalitionStatus::kProposed;
+  proposed.members = {{ActorId(5), "member", domain::MemberStatus::kProposed, {}},
+                      {ActorId(6), "member", domain::MemberStatus::kProposed, {}}};
+  domain::Coalition forming = proposed;
+  forming.status = domain::CoalitionStatus::kForming;
+  forming.members[0].status = domain::MemberStatus::kAccepted;
+  EXPECT_TRUE(PastWorkFromCoalitions(ch, {proposed, forming}).empty());
+  domain::Coalition formed = proposed;
+  formed.status = domain::CoalitionStatus::kFormed;
+  formed.members[0].status = domain::MemberStatus::kAccepted;
+  formed.members[1].status = domain::MemberStatus::kDeclined;
+  auto past = PastWorkFromCoalitions(ch, {proposed, formed});
+  ASSERT_EQ(past.size(), 1u);
+  EXPECT_EQ(past[0].actor, ActorId(5));
+  EXPECT_EQ(past[0].challenge, ChallengeId(9));
+  EXPECT_EQ(past[0].text, "Eenzaamheid onder ouderen Indische Buurt");
+}
+
+TEST_F(MatcherTest, PastWorkForTheChallengeItselfIsNoTrackRecordNorText) {
+  // Zonnedak BV (5) is an energy company: weak on "eenzaamheid onder ouderen". Give it a formed
+  // coalition for challenge 9 (this one) and see that ranking challenge 9 ignores it, while ranking
+  // another challenge with the same words counts it.
+  std::vector<domain::Actor> actors;
+  for (const auto& a : matcher_->actors()) actors.push_back(a);
+  std::vector<domain::Tie> ties = {T(1, 2, 3), T(5, 6, 2)};
+  challenge_.id = ChallengeId(9);
+  std::vector<PastWork> base = {{ActorId(2), "Valpreventie voor ouderen"}};
+  std::vector<PastWork> with = base;
+  with.push_back({ActorId(5), challenge_.title + " " + challenge_.text, challenge_.id});
+  with.push_back({ActorId(5), "Zonnepanelen op het buurthuis", ChallengeId(3)});
+  auto plain = Matcher::Build(actors, ties, base);
+  auto fed = Matcher::Build(actors, ties, with);
+  ASSERT_TRUE(plain.ok() && fed.ok());
+  auto find = [](const std::vector<Match>& ms, ActorId id) -> const Match* {
+    for (const auto& m : ms)
+      if (m.actor == id) return &m;
+    return nullptr;
+  };
+  auto component = [](const Match& m, const std::string& code) {
+    for (const auto& r : m.reasons)
+      if (r.code == code) return r.value;
+    return 0.0;
+  };
+  RankOptions ro{.limit = 7, .diversity = 0};
+  auto before = plain->Rank(challenge_, ro);
+  auto after = fed->Rank(challenge_, ro);
+  ASSERT_TRUE(before.ok() && after.ok());
+  const Match* b = find(*before, ActorId(5));
+  const Match* a = find(*after, ActorId(5));
+  ASSERT_NE(a, nullptr);
+  const double text_before = b ? component(*b, "text") : 0.0;
+  // Only the other challenge's past work remains: one record, and no text from this challenge.
+  EXPECT_NEAR(component(*a, "text"), text_before, 0.05) << "the challenge's own words came back as text";
+  EXPECT_LT(component(*a, "text"), 0.2);
+  for (const auto& r : a->reasons) {
+    if (r.code == "record") {
+      EXPECT_EQ(r.detail, "1 past coalition(s) or project(s)");
+    }
+  }
+  EXPECT_NE((*after)[0].actor, ActorId(5)) << "a coalition for this challenge put its member on top";
+
+  // The same words as another challenge: there the formed coalition is track record and text.
+  domain::Challenge other = challenge_;
+  other.id = ChallengeId(10);
+  auto elsewhere = fed->Rank(other, ro);
+  ASSERT_TRUE(elsewhere.ok());
+  const Match* e = find(*elsewhere, ActorId(5));
+  ASSERT_NE(e, nullptr);
+  EXPECT_GT(component(*e, "text"), component(*a, "text") + 0.2);
+  EXPECT_GT(component(*e, "record"), component(*a, "record"));
 }
 
 }  // namespace

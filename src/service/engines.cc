@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "base/strings.h"
+#include "coalition/pool.h"
 #include "domain/vocabulary.h"
 #include "fund/pabulib.h"
 #include "service/open_data.h"
@@ -269,33 +270,66 @@ Result<std::shared_ptr<const Suggestions>> CoalitionService::Suggest(const Princ
 
   auto out = std::make_shared<Suggestions>();
   out->challenge = ch;
-  // One pooling for the server and the CLI: local candidates first (coalition/pool.h).
+  // The pool: local first (coalition/pool.h); outsiders only where the locals fall short.
   std::vector<coalition::RankedActor> order;
   order.reserve(ranked.size());
   for (const auto& m : ranked) order.push_back({m.actor, m.score});
-  std::unordered_set<MunicipalityId> near;
-  if (auto it = neighbours_.find(ch.municipality); it != neighbours_.end()) near = it->second;
-  coalition::Pool pool =
-      coalition::PoolCandidates(ch, order,
-                                [&](ActorId aid) -> const domain::Actor* {
-                                  auto i = mt.IndexOf(aid);
-                                  return i ? &mt.actors()[*i] : nullptr;
-                                },
-                                near, {.candidates = req.candidates, .max_size = req.max_size, .mix = std::nullopt});
+  coalition::Pool pool = coalition::PoolCandidates(ch, order,
+                                                   [&](ActorId id) -> const domain::Actor* {
+                                                     auto i = mt.IndexOf(id);
+                                                     return i ? &mt.actors()[*i] : nullptr;
+                                                   },
+                                                   {.best = req.candidates});
   out->candidates = std::move(pool.candidates);
-  out->places = std::move(pool.places);
-  out->rules = std::move(pool.rules);
+  out->shortfall = std::move(pool.shortfall);
   for (const auto& c : out->candidates) {
     auto node = mt.fabric().IndexOf(c.actor);
     out->nodes.push_back(node ? *node : -1);
   }
-  for (const auto& place : out->places)
-    if (place.municipality.valid() && !out->municipality_names.count(place.municipality)) {
-      auto m = platform_.GetMunicipality(place.municipality);
-      if (m.ok()) out->municipality_names[place.municipality] = m->name;
-    }
-  const coalition::Rules& rules = out->rules;
-  const auto& unmet = pool.unmet;
+  coalition::Rules& rules = out->rules;
+  for (const auto& need : ch.capabilities)
+    rules.needs.push_back({domain::NormalizeCapability(need.capability), need.weight});
+  rules.mix = ch.sector_mix;
+  rules.max_size = req.max_size > 0 ? req.max_size : ch.max_coalition_size;
+  rules.lead = pool.lead;
+  rules.relevance_weight = 1.0;
+  rules.unreachable_distance = 10.0;
+  for (const auto& c : out->candidates) {
+    if (!c.municipality.valid() || out->municipality_names.count(c.municipality.value())) continue;
+    auto m = platform_.GetMunicipality(c.municipality);
+    if (m.ok()) out->municipality_names[c.municipality.value()] = m->name;
+  }
+
+  // What cannot be met, requirement by requirement.
+  std::vector<std::pair<std::string, std::string>> unmet;
+  for (const auto& need : rules.needs) {
+    bool held = std::any_of(out->candidates.begin(), out->candidates.end(), [&](const coalition::Candidate& c) {
+      return std::find(c.capabilities.begin(), c.capabilities.end(), need.capability) != c.capabilities.end();
+    });
+    if (!held)
+      unmet.emplace_back("capability:" + need.capability,
+                         "capability '" + need.capability + "': no actor on the platform has it (1 holder short)");
+  }
+  int mix_total = 0;
+  for (auto [mix_sector, count] : rules.mix) {
+    const domain::Sector sector = mix_sector;  // a plain variable: lambdas may capture it
+    mix_total += count;
+    int have = static_cast<int>(std::count_if(out->candidates.begin(), out->candidates.end(),
+                                              [&](const coalition::Candidate& c) { return c.sector == sector; }));
+    if (have < count)
+      unmet.emplace_back("sector_mix:" + std::string(domain::SectorCode(sector)),
+                         "sector mix needs " + std::to_string(count) + " " + std::string(domain::SectorCode(sector)) +
+                             " member(s) but the platform has " + std::to_string(have) + " (" +
+                             std::to_string(count - have) + " short)");
+  }
+  if (mix_total > rules.max_size)
+    unmet.emplace_back("max_size", "the sector mix needs at least " + std::to_string(mix_total) +
+                                       " members but the size limit is " + std::to_string(rules.max_size) + " (" +
+                                       std::to_string(mix_total - rules.max_size) + " too few)");
+  if (unmet.empty()) {
+    Status check = coalition::CheckRules(out->candidates, rules);
+    if (!check.ok()) unmet.emplace_back("max_size", check.message());
+  }
   if (!unmet.empty()) {
     if (infeasible) {
       infeasible->requirement = unmet.front().first;

@@ -13,9 +13,7 @@
 //                    ties are re-read (milliseconds) and compared by fingerprint with the cached
 //                    ones. The fabric module serialises igraph calls; one build runs at a time here.
 //   CoalitionService the coalition engine's best teams for a challenge, candidates drawn from the
-//                    MatchService's matcher (the same snapshot the matches come from) and pooled
-//                    by coalition::PoolCandidates: the challenge's municipality first, its wijk
-//                    preferred, neighbours only for what the municipality lacks, with that reason. Officers of
+//                    MatchService's matcher (the same snapshot the matches come from). Officers of
 //                    the challenge's municipality, admins and actor members may ask.
 // Ownership: each service borrows the Platform (and CoalitionService the MatchService); both must
 // outlive it. Results are shared_ptr to immutable values. Thread-safety: all methods thread-safe.
@@ -32,7 +30,6 @@
 
 #include "base/status.h"
 #include "coalition/coalition.h"
-#include "coalition/pool.h"
 #include "domain/model.h"
 #include "fabric/analysis.h"
 #include "fabric/fabric.h"
@@ -133,14 +130,16 @@ struct SuggestRequest {
 struct Suggestions {
   domain::Challenge challenge;
   std::vector<coalition::Candidate> candidates;
-  std::vector<coalition::PooledCandidate> places;            // per candidate: municipality, wijk, locality, why
-  std::map<MunicipalityId, std::string> municipality_names;  // of the candidates' municipalities
-  std::vector<int> nodes;                                    // candidate -> fabric node (-1: none)
+  std::vector<int> nodes;  // candidate -> fabric node (-1: none)
   coalition::Rules rules;
   std::vector<coalition::Team> teams;
   std::vector<std::string> explanations;  // coalition::Explain per team
   // Direct ties inside each team: (candidate a, candidate b, strength).
   std::vector<std::vector<std::tuple<int, int, double>>> ties;
+  // What the challenge's own municipality lacks (coalition::Pool::shortfall), and the names of the
+  // municipalities (by id) for showing each member's city.
+  std::vector<std::string> shortfall;
+  std::map<int64_t, std::string> municipality_names;
 };
 
 // The unmet requirement of an impossible request (for a 422 answer).
@@ -158,14 +157,10 @@ class CoalitionService {
   // teams. Rights: officers of the challenge's municipality, admins, members of any actor.
   Result<std::shared_ptr<const Suggestions>> Suggest(const Principal& p, ChallengeId id, const SuggestRequest& req,
                                                      Infeasible* infeasible);
-  // Municipal neighbours (CBS adjacency); without them only the challenge's own municipality is
-  // pooled. Call before serving (not synchronised with Suggest).
-  void SetNeighbours(match::Neighbours neighbours) { neighbours_ = std::move(neighbours); }
 
  private:
   Platform& platform_;
   MatchService& matches_;
-  match::Neighbours neighbours_;
 };
 
 }  // namespace weefsel::service

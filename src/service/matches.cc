@@ -2,8 +2,6 @@
 
 namespace weefsel::service {
 
-bool CountsAsTrackRecord(const domain::Coalition& c) { return c.status == domain::CoalitionStatus::kFormed; }
-
 Result<std::shared_ptr<const match::Matcher>> MatchService::Snapshot() {
   WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.DataVersion());
   std::lock_guard lock(build_mu_);
@@ -15,14 +13,10 @@ Result<std::shared_ptr<const match::Matcher>> MatchService::Snapshot() {
     WEEFSEL_ASSIGN_OR_RETURN(actors, store.ListActors());
     WEEFSEL_ASSIGN_OR_RETURN(ties, store.ListTies());
     WEEFSEL_ASSIGN_OR_RETURN(auto challenges, store.ListChallenges());
-    // Track record: formed coalitions only (a proposal is not work done), each tagged with its
-    // challenge so that the matcher never counts a challenge's own coalition for it.
     for (const auto& c : challenges) {
       WEEFSEL_ASSIGN_OR_RETURN(auto coalitions, store.CoalitionsOf(c.id));
-      for (const auto& co : coalitions)
-        if (CountsAsTrackRecord(co))
-          for (const auto& m : co.members)
-            if (m.status == domain::MemberStatus::kAccepted) past.push_back({m.actor, c.title + " " + c.text, c.id});
+      // Only formed coalitions are track record; Rank leaves out those of the challenge it ranks.
+      for (auto& w : match::PastWorkFromCoalitions(c, coalitions)) past.push_back(std::move(w));
     }
     return Status::Ok();
   }));

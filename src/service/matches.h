@@ -1,7 +1,7 @@
 // service/matches.h: the actors that fit a challenge, from the match engine on a store snapshot.
 //
 // MatchService reads a snapshot of the store (actors, ties, and as past work the challenges whose
-// formed coalitions an actor joined), builds a match::Matcher from it, and keeps it until the store's data
+// coalitions an actor joined), builds a match::Matcher from it, and keeps it until the store's data
 // version changes; then the next request rebuilds it. One build runs at a time (the fabric's igraph
 // calls are not thread-safe); ranking on a built Matcher runs concurrently.
 // Ownership: borrows the Platform (which must outlive it). Thread-safety: thread-safe.
@@ -16,11 +16,6 @@
 #include "service/platform.h"
 
 namespace weefsel::service {
-
-// Whether a coalition is track record ("eerdere coalitie") for its members: it formed (its
-// accepted members count). A coalition merely proposed, still forming or dissolved (nobody
-// accepted) is not.
-bool CountsAsTrackRecord(const domain::Coalition& c);
 
 class MatchService {
  public:

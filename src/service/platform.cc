@@ -208,6 +208,14 @@ Platform::Platform(std::unique_ptr<storage::Store> store, PlatformOptions option
 
 std::string Platform::Now() const { return FormatTimestamp(clock_.Now()); }
 
+const std::string& Platform::DecoyHash() {
+  std::call_once(decoy_once_, [this] {
+    auto h = HashPassword(RandomToken(), options_.password_cost);
+    if (h.ok()) decoy_hash_ = std::move(h).value();
+  });
+  return decoy_hash_;
+}
+
 std::string Platform::Dialect() {
   std::lock_guard lock(mu_);
   return store_->Dialect();
@@ -248,6 +256,14 @@ Result<int64_t> Platform::DataVersion() {
   return *v;
 }
 
+std::optional<int64_t> Platform::FreshDataVersion() const {
+  int64_t now =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  int64_t ttl = static_cast<int64_t>(options_.version_ttl.count()) * 1000000;
+  if (dirty_.load() || now - checked_at_.load() >= ttl) return std::nullopt;
+  return version_.load();
+}
+
 Status Platform::Ready() {
   std::lock_guard lock(mu_);
   auto v = store_->SchemaVersion();
@@ -269,32 +285,64 @@ Result<Principal> Platform::PrincipalOf(UserId user) {
 }
 
 Result<Session> Platform::Login(const std::string& email, const std::string& password, const std::string& address) {
-  std::string account = FoldCase(Trim(email));
-  WEEFSEL_RETURN_IF_ERROR(accounts_.CheckLoginAllowed(account, address));
   Result<domain::User> user = Status::NotFound("");
   {
     std::lock_guard lock(mu_);
     user = store_->GetUserByEmail(std::string(Trim(email)));
   }
   if (!user.ok() && user.status().code() != StatusCode::kNotFound) return user.status();
-  // Verify even for unknown accounts so that timing does not tell which e-mail addresses exist.
-  static const std::string kDummy = HashPassword("not-a-real-password", PasswordCost::Minimum()).value();
-  bool good = VerifyPassword(user.ok() ? user->password_hash : kDummy, password) && user.ok();
+  // The throttle's key is the account's id (every spelling of its e-mail address is one account);
+  // an unknown address counts only against the address that tried it.
+  std::string account = user.ok() ? std::to_string(user->id.value()) : std::string();
+  WEEFSEL_RETURN_IF_ERROR(accounts_.CheckLoginAllowed(account, address));
+  // Verify even for unknown accounts, against a hash of the same cost as real ones, so that timing
+  // does not tell which e-mail addresses exist.
+  bool good = VerifyPassword(user.ok() ? user->password_hash : DecoyHash(), password) && user.ok();
   if (!good) {
     accounts_.RecordLoginFailure(account, address);
     return Status::Unauthenticated("login: unknown e-mail address or wrong password");
   }
-  accounts_.RecordLoginSuccess(account);
+  accounts_.RecordLoginSuccess(account, address);
+  return OpenSession(user->id);
+}
+
+Result<Session> Platform::OpenSession(UserId user) {
   TimePoint now = clock_.Now();
-  Session session{RandomToken(), "", user->id, FormatTimestamp(now + options_.accounts.session_ttl)};
+  Session session{RandomToken(), "", user, FormatTimestamp(now + options_.accounts.session_ttl)};
   session.csrf = CsrfFor(session.id);
-  storage::StoredSession row{HashSecret(session.id), user->id, FormatTimestamp(now), FormatTimestamp(now),
+  storage::StoredSession row{HashSecret(session.id), user, FormatTimestamp(now), FormatTimestamp(now),
                              session.expires_at};
   std::lock_guard lock(mu_);
   // Expired sessions are swept at each login (indexed on expires_at), so the table stays small.
   WEEFSEL_RETURN_IF_ERROR(store_->DeleteSessionsExpiredBy(row.created_at).status());
   WEEFSEL_RETURN_IF_ERROR(store_->PutSession(row));
   return session;
+}
+
+Result<Session> Platform::SignInWithOidc(const IdClaims& c, const std::string& address) {
+  Result<UserId> linked = Status::NotFound("");
+  {
+    std::lock_guard lock(mu_);
+    linked = store_->FindOidcIdentity(c.issuer, c.subject);
+  }
+  if (linked.ok()) return OpenSession(*linked);
+  if (linked.status().code() != StatusCode::kNotFound) return linked.status();
+  // The first sign-in makes the account, with no rights until an admin or officer grants them.
+  WEEFSEL_RETURN_IF_ERROR(accounts_.CountRegistration(address));
+  if (c.email.empty())
+    return Status::InvalidArgument("id_token: the identity provider sent no e-mail address (scope email)");
+  domain::User u;
+  u.email = c.email;
+  u.display_name = c.name.empty() ? c.email : c.name;
+  // No password (one nobody knows): the account signs in through its provider.
+  auto made = InsertUser(u, std::nullopt, {}, [&](const domain::User& x) {
+    return store_->LinkOidcIdentity(c.issuer, c.subject, x.id, Now());
+  });
+  if (!made.ok() && made.status().code() == StatusCode::kAlreadyExists)
+    return Status::AlreadyExists("an account with the e-mail address " + c.email +
+                                 " exists already; sign in with its password (an admin can link the two)");
+  if (!made.ok()) return made.status();
+  return OpenSession(made->id);
 }
 
 Result<Session> Platform::FindSession(const std::string& id) {
@@ -308,10 +356,29 @@ Result<Session> Platform::FindSession(const std::string& id) {
     WEEFSEL_RETURN_IF_ERROR(store_->DeleteSession(hash));
     return Status::NotFound("session: expired");
   }
-  // Last seen is written at most once per touch interval, not on every request.
-  if (FormatTimestamp(now - options_.accounts.touch_interval) >= row.last_seen_at)
-    WEEFSEL_RETURN_IF_ERROR(store_->TouchSession(hash, now_text));
+  // Last seen is written at most once per touch interval, not on every request; each write moves
+  // the expiry (sliding), but never past the session's maximum age.
+  if (FormatTimestamp(now - options_.accounts.touch_interval) >= row.last_seen_at) {
+    TimePoint expires = now + options_.accounts.session_ttl;
+    if (auto made = ParseTimestamp(row.created_at))
+      expires = std::min(expires, *made + options_.accounts.session_max_age);
+    std::string expires_text = std::max(FormatTimestamp(expires), row.expires_at);
+    WEEFSEL_RETURN_IF_ERROR(store_->TouchSession(hash, now_text, expires_text));
+    row.expires_at = expires_text;
+  }
   return Session{id, CsrfFor(id), row.user, row.expires_at};
+}
+
+Result<storage::RetentionCounts> Platform::ApplyRetention() {
+  TimePoint now = clock_.Now();
+  auto before = [&](int days) {
+    return days > 0 ? FormatTimestamp(now - std::chrono::hours(24) * days) : std::string();
+  };
+  const auto& r = options_.retention;
+  storage::RetentionCutoffs c{FormatTimestamp(now), before(r.audit_days), before(r.notifications_days),
+                              before(r.outbox_days), before(r.expired_tokens_days)};
+  std::lock_guard lock(mu_);
+  return store_->Purge(c);
 }
 
 Status Platform::EndSession(const std::string& id) {
@@ -319,15 +386,21 @@ Status Platform::EndSession(const std::string& id) {
   return store_->DeleteSession(HashSecret(id));
 }
 
-Result<UserId> Platform::FindToken(const std::string& token) {
+Result<storage::StoredToken> Platform::FindToken(const std::string& token) {
   if (token.empty() || token.size() > 200) return Status::NotFound("token: no such API token");
   std::string hash = HashSecret(token);
   std::string now = Now();
   std::lock_guard lock(mu_);
   WEEFSEL_ASSIGN_OR_RETURN(storage::StoredToken row, store_->GetTokenByHash(hash));
+  std::string expires = row.expires_at;
+  if (expires.empty()) {
+    auto made = ParseTimestamp(row.created_at);
+    expires = made ? FormatTimestamp(*made + std::chrono::hours(24 * 90)) : std::string();
+  }
+  if (expires <= now) return Status::NotFound("token: expired");
   // Last use to the minute: enough to tell a live integration from a forgotten token.
   if (row.last_used_at.substr(0, 16) != now.substr(0, 16)) WEEFSEL_RETURN_IF_ERROR(store_->TouchToken(row.id, now));
-  return row.user;
+  return row;
 }
 
 Result<domain::User> Platform::Register(domain::User user, const std::string& password, MunicipalityId municipality,
@@ -343,14 +416,24 @@ Result<domain::User> Platform::CreateUser(const Principal& p, domain::User user,
   return InsertUser(std::move(user), password, std::move(grants));
 }
 
-Result<domain::User> Platform::InsertUser(domain::User user, const std::string& password,
-                                          std::vector<domain::RoleGrant> grants) {
+Result<domain::User> Platform::InsertUser(domain::User user, const std::optional<std::string>& password,
+                                          std::vector<domain::RoleGrant> grants,
+                                          const std::function<Status(const domain::User&)>& within) {
   user.id = UserId();
   user.email = std::string(Trim(user.email));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(user));
-  WEEFSEL_ASSIGN_OR_RETURN(user.password_hash, HashPassword(password, options_.password_cost));
+  // An account that signs in elsewhere (an identity provider) gets a password nobody knows.
+  if (!password) {
+    WEEFSEL_ASSIGN_OR_RETURN(user.password_hash, HashPassword(RandomToken(), options_.password_cost));
+  } else {
+    WEEFSEL_RETURN_IF_ERROR(CheckPasswordStrength(*password, user.email));
+    WEEFSEL_ASSIGN_OR_RETURN(user.password_hash, HashPassword(*password, options_.password_cost));
+  }
   user.created_at = Now();
   WriteLock lock(*this);
+  // Every letter case of an address is one account (the store's index agrees); say so in words.
+  if (auto existing = store_->GetUserByEmail(user.email); existing.ok())
+    return Status::AlreadyExists("user.email: an account with this e-mail address already exists; sign in instead");
   for (const auto& g : grants) {
     if (g.role == Role::kOfficer || g.role == Role::kResident) {
       if (!g.municipality.valid())
@@ -374,7 +457,7 @@ Result<domain::User> Platform::InsertUser(domain::User user, const std::string& 
           g.user = user.id;
           WEEFSEL_RETURN_IF_ERROR(store_->Grant(g));
         }
-        return Status::Ok();
+        return within ? within(user) : Status::Ok();
       },
       [&] {
         J roles = J::array();
@@ -436,12 +519,25 @@ Status Platform::Revoke(const Principal& p, const domain::RoleGrant& g) {
       [&] { return std::make_pair(g.user.value(), std::string()); });
 }
 
-Result<std::string> Platform::CreateToken(const Principal& p, const std::string& name) {
+Result<std::string> Platform::CreateToken(const Principal& p, const std::string& name, const std::string& scope,
+                                          int days) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  if (!p.token_scope.empty())
+    return Status::PermissionDenied("API tokens are made from a signed-in session, not with another API token");
   if (Trim(name).empty() || name.size() > 200)
     return Status::InvalidArgument("token.name: must be 1 to 200 characters");
+  if (scope != "read" && scope != "write") return Status::InvalidArgument("token.scope: must be read or write");
+  if (days < 1 || days > 365) return Status::InvalidArgument("token.expires_in_days: must be 1 to 365");
   std::string token = "wf_" + RandomToken();
-  storage::StoredToken row{0, HashSecret(token), p.user, std::string(Trim(name)), Now(), ""};
+  TimePoint now = clock_.Now();
+  storage::StoredToken row{0,
+                           HashSecret(token),
+                           p.user,
+                           std::string(Trim(name)),
+                           FormatTimestamp(now),
+                           "",
+                           FormatTimestamp(now + std::chrono::hours(24 * days)),
+                           scope};
   std::lock_guard lock(mu_);
   WEEFSEL_RETURN_IF_ERROR(store_->Insert(row).status());
   return token;
@@ -896,6 +992,9 @@ Result<domain::Proposal> Platform::AddVersion(const Principal& p, ProposalId id,
   WEEFSEL_RETURN_IF_ERROR(Require(p, member, "only members of the coalition's actors may revise its proposals"));
   if (prop.status != "draft" && prop.status != "submitted")
     return Status::Conflict("proposal.status: a proposal that is " + prop.status + " can no longer be revised");
+  if (prop.versions.size() >= kMaxVersions)
+    return Status::Conflict("proposal.versions: a proposal has at most " + std::to_string(kMaxVersions) +
+                            " versions; start a new proposal");
   std::string was = Snap(prop);
   v.number = static_cast<int>(prop.versions.size()) + 1;
   v.author = p.user;
@@ -1254,35 +1353,14 @@ std::vector<std::string> LinesOf(const domain::ProposalVersion& v) {
   return out;
 }
 
-// The longest-common-subsequence line diff (plans are short: O(n*m) is fine; capped by the limits
-// on texts and lists).
-std::vector<Platform::DiffLine> LineDiff(const std::vector<std::string>& a, const std::vector<std::string>& b) {
-  size_t n = a.size(), m = b.size();
-  std::vector<std::vector<uint32_t>> lcs(n + 1, std::vector<uint32_t>(m + 1, 0));
-  for (size_t i = n; i-- > 0;)
-    for (size_t j = m; j-- > 0;)
-      lcs[i][j] = a[i] == b[j] ? lcs[i + 1][j + 1] + 1 : std::max(lcs[i + 1][j], lcs[i][j + 1]);
-  std::vector<Platform::DiffLine> out;
-  size_t i = 0, j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && a[i] == b[j]) {
-      out.push_back({' ', a[i]});
-      ++i;
-      ++j;
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out.push_back({'+', b[j++]});
-    } else {
-      out.push_back({'-', a[i++]});
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
-Result<std::vector<Platform::DiffLine>> Platform::DiffVersions(ProposalId id, int from, int to) {
-  std::lock_guard lock(mu_);
-  WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
+Result<LineDiffResult> Platform::DiffVersions(ProposalId id, int from, int to) {
+  domain::Proposal prop;
+  {
+    std::lock_guard lock(mu_);
+    WEEFSEL_ASSIGN_OR_RETURN(prop, store_->GetProposal(id));
+  }
   int n = static_cast<int>(prop.versions.size());
   if (from < 1 || from > n)
     return Status::InvalidArgument("from: proposal " + std::to_string(id.value()) + " has versions 1 to " +

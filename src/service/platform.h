@@ -29,10 +29,12 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/line_diff.h"
 #include "base/status.h"
 #include "domain/model.h"
 #include "fund/match_funding.h"
 #include "service/accounts.h"
+#include "service/oidc.h"
 #include "storage/store.h"
 
 namespace weefsel::service {
@@ -43,6 +45,9 @@ struct Principal {
   std::string email;
   std::string display_name;
   std::vector<domain::RoleGrant> grants;
+  // How the caller signed in: empty for a session (or inside the platform), else the scope of the
+  // API token it used ("read" or "write").
+  std::string token_scope;
 
   bool authenticated() const { return user.valid(); }
   bool IsAdmin() const;
@@ -59,6 +64,13 @@ struct PlatformOptions {
   // How long DataVersion() may answer from memory. Writes through this Platform are seen at once;
   // writes by other processes (the CLI, a second server) within this time.
   std::chrono::milliseconds version_ttl{100};
+  // How long personal data is kept (docs/privacy.md, the processing register); 0 keeps it.
+  struct Retention {
+    int audit_days = 7 * 365;      // the audit log (who changed what)
+    int notifications_days = 365;  // in-app notifications
+    int outbox_days = 30;          // e-mail digests, sent or not
+    int expired_tokens_days = 30;  // API tokens, this long after they expired
+  } retention;
 };
 
 // ---- the programme's money (proposals into rounds, milestones, overview, match-funding) ----
@@ -136,6 +148,9 @@ class Platform {
   std::string Dialect();
   // The store's data version (for caches and ETags); see PlatformOptions::version_ttl.
   Result<int64_t> DataVersion();
+  // The data version when it is known without reading the store (fresh within version_ttl and no
+  // write since); nullopt otherwise. Lock-free: for the HTTP front's event loop.
+  std::optional<int64_t> FreshDataVersion() const;
   // OK when the store answers a query.
   Status Ready();
   // Runs `fn` with the store under the platform's lock (for exports and tests).
@@ -145,12 +160,20 @@ class Platform {
   Result<Principal> PrincipalOf(UserId user);
   // Checks the password (rate-limited per account and per address) and opens a session.
   Result<Session> Login(const std::string& email, const std::string& password, const std::string& address);
+  // Signs in the person of a verified ID token (service/oidc.h): the account linked to the token's
+  // issuer and subject, made on the first sign-in with no roles (an admin or officer grants them);
+  // AlreadyExists when another account has the token's e-mail address.
+  Result<Session> SignInWithOidc(const IdClaims& claims, const std::string& address);
   // The live session with this id (its CSRF token derived); NotFound when unknown or expired.
   Result<Session> FindSession(const std::string& id);
   // Logout: the session is deleted from the store.
   Status EndSession(const std::string& id);
-  // The user of a live API token (its last use is recorded); NotFound when unknown or revoked.
-  Result<UserId> FindToken(const std::string& token);
+  // A live API token (its last use is recorded); NotFound when unknown, revoked or expired (a
+  // token made before expiry existed expires 90 days after it was made).
+  Result<storage::StoredToken> FindToken(const std::string& token);
+  // The retention sweep (docs/privacy.md): removes expired sessions and what is older than
+  // options().retention allows. `weefsel serve` runs it daily, `weefsel retention` once.
+  Result<storage::RetentionCounts> ApplyRetention();
   // Self-registration: a new account with the resident role in `municipality`; rate-limited per
   // address (ResourceExhausted).
   Result<domain::User> Register(domain::User user, const std::string& password, MunicipalityId municipality,
@@ -165,7 +188,10 @@ class Platform {
   Status Revoke(const Principal& p, const domain::RoleGrant& g);
   // API tokens: created by their user (the token is returned once), listed and revoked by their user
   // (or an admin).
-  Result<std::string> CreateToken(const Principal& p, const std::string& name);
+  // An API token (shown once) with a scope ("read": GET only, or "write") that expires after
+  // `days` (1 to 365). Made from a signed-in session only: a token cannot mint tokens.
+  Result<std::string> CreateToken(const Principal& p, const std::string& name, const std::string& scope = "write",
+                                  int days = 90);
   Result<std::vector<storage::StoredToken>> TokensOf(const Principal& p, UserId user);
   Status RevokeToken(const Principal& p, int64_t token_id);
 
@@ -242,11 +268,11 @@ class Platform {
 
   // A line diff between two versions of a proposal (numbers from 1): title, budget, plan lines,
   // milestones and indicators, each a line; unchanged lines have op ' ', removed '-', added '+'.
-  struct DiffLine {
-    char op = ' ';
-    std::string text;
-  };
-  Result<std::vector<DiffLine>> DiffVersions(ProposalId id, int from, int to);
+  // Bounded (base/line_diff.h): versions that differ in more than 2,000 lines give a coarse diff
+  // (minimal = false). Computed outside the platform's lock.
+  Result<LineDiffResult> DiffVersions(ProposalId id, int from, int to);
+  // A proposal keeps at most this many versions (each diffable against every other).
+  static constexpr size_t kMaxVersions = 200;
 
   // The audit log of one entity ("challenge", "round", "proposal", "coalition", "experiment",
   // "actor", "municipality", "tie", "user"): officers of its municipality and admins.
@@ -302,8 +328,13 @@ class Platform {
 
  private:
   std::string Now() const;
-  Result<domain::User> InsertUser(domain::User user, const std::string& password,
-                                  std::vector<domain::RoleGrant> grants);
+  // A new session for `user` (after a password or an identity provider said who it is).
+  Result<Session> OpenSession(UserId user);
+  // `within` runs in the same transaction, after the user is stored (an OIDC link, say). No
+  // `password` makes an account that cannot sign in with one (it signs in through a provider).
+  Result<domain::User> InsertUser(domain::User user, const std::optional<std::string>& password,
+                                  std::vector<domain::RoleGrant> grants,
+                                  const std::function<Status(const domain::User&)>& within = nullptr);
   // The municipality a challenge / proposal / experiment belongs to (store lock held).
   Result<MunicipalityId> MunicipalityOfChallenge(ChallengeId id);
   Result<MunicipalityId> MunicipalityOfProposal(ProposalId id);
@@ -320,6 +351,10 @@ class Platform {
   PlatformOptions options_;
   const Clock& clock_;
   Accounts accounts_;
+  // An Argon2id hash at options_.password_cost, verified when an e-mail address is unknown.
+  const std::string& DecoyHash();
+  std::once_flag decoy_once_;
+  std::string decoy_hash_;
   std::mutex mu_;                  // guards store_
   std::atomic<bool> dirty_{true};  // a write happened since version_ was read
   std::atomic<int64_t> version_{-1};

@@ -477,6 +477,30 @@ CREATE TABLE match_pledges (
 CREATE INDEX match_pledges_campaign ON match_pledges (campaign_id, id);
 )sql";
 
+// Migration 7: API tokens expire and carry a scope (read: GET only; write: everything the account
+// may do). Tokens made before have no expiry stored; service::Platform gives them one from their
+// creation date. Indexes for the retention sweep (docs/privacy.md).
+constexpr std::string_view k007 = R"sql(
+ALTER TABLE api_tokens ADD COLUMN expires_at TEXT NOT NULL DEFAULT '';
+ALTER TABLE api_tokens ADD COLUMN scope TEXT NOT NULL DEFAULT 'write';
+CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX outbox_day ON outbox (day);
+)sql";
+
+// Migration 8: accounts signed in through an organisation's identity provider (OpenID Connect): the
+// provider's issuer and the person's subject there lead to one account. The row goes with the
+// account (ON DELETE CASCADE).
+constexpr std::string_view k008 = R"sql(
+CREATE TABLE oidc_identities (
+  issuer TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (issuer, subject)
+);
+CREATE INDEX oidc_identities_user ON oidc_identities (user_id);
+)sql";
+
 // PostgreSQL has no NOCASE collation: e-mail uniqueness is an index on lower(email).
 constexpr std::string_view kPostgresEmailIndex = "\nCREATE UNIQUE INDEX users_email_key ON users (lower(email));\n";
 
@@ -489,6 +513,8 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   out.push_back({5, "programme_money", Render(k005, d)});
   // Keep the list in ascending order (5 goes above 6); the runner applies every missing number.
   out.push_back({6, "notifications_and_snapshots", Render(k006, d)});
+  out.push_back({7, "token_expiry_and_scope", Render(k007, d)});
+  out.push_back({8, "oidc_identities", Render(k008, d)});
   return out;
 }
 

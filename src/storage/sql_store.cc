@@ -1610,7 +1610,12 @@ Result<StoredSession> SqlStore::GetSession(const std::string& id_hash) {
   return StoredSession{r.Str(0, 0), UserId(r.Int(0, 1)), r.Str(0, 2), r.Str(0, 3), r.Str(0, 4)};
 }
 
-Status SqlStore::TouchSession(const std::string& id_hash, const std::string& last_seen_at) {
+Status SqlStore::TouchSession(const std::string& id_hash, const std::string& last_seen_at,
+                              const std::string& expires_at) {
+  if (!expires_at.empty())
+    return Q("UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE id_hash = $3",
+             {Text(last_seen_at), Text(expires_at), Text(id_hash)})
+        .status();
   return Q("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", {Text(last_seen_at), Text(id_hash)}).status();
 }
 
@@ -1623,16 +1628,39 @@ Result<int64_t> SqlStore::DeleteSessionsExpiredBy(const std::string& now) {
   return static_cast<int64_t>(r.size());
 }
 
+Result<RetentionCounts> SqlStore::Purge(const RetentionCutoffs& c) {
+  RetentionCounts out;
+  Status st = Transaction([&]() -> Status {
+    auto count = [&](const std::string& sql, const std::string& cutoff, int64_t& n) -> Status {
+      if (cutoff.empty()) return Status::Ok();
+      WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql + " RETURNING 1", {Text(cutoff)}));
+      n = static_cast<int64_t>(r.size());
+      return Status::Ok();
+    };
+    WEEFSEL_RETURN_IF_ERROR(count("DELETE FROM sessions WHERE expires_at <= $1", c.now, out.sessions));
+    WEEFSEL_RETURN_IF_ERROR(count("DELETE FROM audit_log WHERE at < $1", c.audit_before, out.audit));
+    WEEFSEL_RETURN_IF_ERROR(
+        count("DELETE FROM notifications WHERE at < $1", c.notifications_before, out.notifications));
+    WEEFSEL_RETURN_IF_ERROR(count("DELETE FROM outbox WHERE day < $1", c.outbox_before.substr(0, 10), out.outbox));
+    return count("DELETE FROM api_tokens WHERE expires_at <> '' AND expires_at < $1", c.tokens_expired_before,
+                 out.tokens);
+  });
+  WEEFSEL_RETURN_IF_ERROR(st);
+  return out;
+}
+
 Result<int64_t> SqlStore::Insert(StoredToken& t) {
   if (t.hash.empty()) return Status::InvalidArgument("token.hash: must not be empty");
   if (!t.user.valid()) return Status::InvalidArgument("token.user: must name a user");
   if (Trim(t.name).empty()) return Status::InvalidArgument("token.name: must not be empty");
+  if (t.scope != "read" && t.scope != "write") return Status::InvalidArgument("token.scope: must be read or write");
   int64_t id = 0;
   Status st = Transaction([&]() -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r, Q("INSERT INTO api_tokens (token_hash, user_id, name, created_at, last_used_at) "
-                     "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                     {Text(t.hash), Int(t.user.value()), Text(t.name), Text(t.created_at), Text(t.last_used_at)}));
+        SqlRows r, Q("INSERT INTO api_tokens (token_hash, user_id, name, created_at, last_used_at, expires_at, scope) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                     {Text(t.hash), Int(t.user.value()), Text(t.name), Text(t.created_at), Text(t.last_used_at),
+                      Text(t.expires_at), Text(t.scope)}));
     id = r.Int(0, 0);
     return Status::Ok();
   });
@@ -1645,10 +1673,12 @@ namespace {
 std::vector<StoredToken> TokenRows(const SqlRows& r) {
   std::vector<StoredToken> out(r.size());
   for (size_t i = 0; i < r.size(); ++i)
-    out[i] = StoredToken{r.Int(i, 0), r.Str(i, 1), UserId(r.Int(i, 2)), r.Str(i, 3), r.Str(i, 4), r.Str(i, 5)};
+    out[i] = StoredToken{r.Int(i, 0), r.Str(i, 1), UserId(r.Int(i, 2)), r.Str(i, 3),
+                         r.Str(i, 4), r.Str(i, 5), r.Str(i, 6),         r.Str(i, 7)};
   return out;
 }
-constexpr const char* kTokenColumns = "SELECT id, token_hash, user_id, name, created_at, last_used_at FROM api_tokens";
+constexpr const char* kTokenColumns =
+    "SELECT id, token_hash, user_id, name, created_at, last_used_at, expires_at, scope FROM api_tokens";
 }  // namespace
 
 Result<StoredToken> SqlStore::GetTokenByHash(const std::string& hash) {
@@ -1671,6 +1701,29 @@ Status SqlStore::DeleteToken(int64_t id) {
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM api_tokens WHERE id = $1 RETURNING id", {Int(id)}));
   if (r.empty()) return Status::NotFound("token " + std::to_string(id) + " does not exist");
   return Status::Ok();
+}
+
+Result<UserId> SqlStore::FindOidcIdentity(const std::string& issuer, const std::string& subject) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT user_id FROM oidc_identities WHERE issuer = $1 AND subject = $2",
+                                        {Text(issuer), Text(subject)}));
+  if (r.empty()) return Status::NotFound("oidc identity: no account for this subject of " + issuer);
+  return UserId(r.Int(0, 0));
+}
+
+Status SqlStore::LinkOidcIdentity(const std::string& issuer, const std::string& subject, UserId user,
+                                  const std::string& at) {
+  if (issuer.empty() || subject.empty())
+    return Status::InvalidArgument("oidc identity: issuer and subject are required");
+  // Not a Write: no public answer depends on it, so the data version (and every cache) stays.
+  Status st = Transaction([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows taken, Q("SELECT 1 FROM oidc_identities WHERE issuer = $1 AND subject = $2",
+                                              {Text(issuer), Text(subject)}));
+    if (!taken.empty()) return Status::AlreadyExists("oidc identity: this subject of " + issuer + " has an account");
+    return Q("INSERT INTO oidc_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)",
+             {Text(issuer), Text(subject), Int(user.value()), Text(at)})
+        .status();
+  });
+  return Explain(st, "oidc identity", {{"oidc_identity.user", "users", user.value()}});
 }
 
 // ---------------------------------------------------------------------------------------------

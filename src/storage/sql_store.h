@@ -85,14 +85,19 @@ class SqlStore final : public Store {
 
   Status PutSession(const StoredSession& s) override;
   Result<StoredSession> GetSession(const std::string& id_hash) override;
-  Status TouchSession(const std::string& id_hash, const std::string& last_seen_at) override;
+  Status TouchSession(const std::string& id_hash, const std::string& last_seen_at,
+                      const std::string& expires_at = "") override;
   Status DeleteSession(const std::string& id_hash) override;
   Result<int64_t> DeleteSessionsExpiredBy(const std::string& now) override;
+  Result<RetentionCounts> Purge(const RetentionCutoffs& c) override;
   Result<int64_t> Insert(StoredToken& t) override;
   Result<StoredToken> GetTokenByHash(const std::string& hash) override;
   Status TouchToken(int64_t id, const std::string& last_used_at) override;
   Result<std::vector<StoredToken>> TokensOf(UserId user) override;
   Status DeleteToken(int64_t id) override;
+  Result<UserId> FindOidcIdentity(const std::string& issuer, const std::string& subject) override;
+  Status LinkOidcIdentity(const std::string& issuer, const std::string& subject, UserId user,
+                          const std::string& at) override;
 
   Result<int64_t> Insert(domain::Comment& c) override;
   Result<std::vector<domain::Comment>> CommentsOf(ProposalId proposal) override;

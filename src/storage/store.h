@@ -62,6 +62,19 @@ struct StoredSession {
   std::string created_at, last_seen_at, expires_at;  // ISO 8601 UTC ("2026-11-29T09:38:01Z")
 };
 
+// What the retention sweep removes (docs/privacy.md): everything dated before its cutoff (ISO 8601
+// UTC text; an empty cutoff keeps that kind). Sessions go when they have expired by `now`.
+struct RetentionCutoffs {
+  std::string now;                    // sessions with expires_at <= now
+  std::string audit_before;           // audit_log.at
+  std::string notifications_before;   // notifications.at
+  std::string outbox_before;          // outbox.day (a date; compared on its first 10 characters)
+  std::string tokens_expired_before;  // api_tokens whose stored expiry is before this
+};
+struct RetentionCounts {
+  int64_t sessions = 0, audit = 0, notifications = 0, outbox = 0, tokens = 0;
+};
+
 // An API token, stored by the BLAKE2b hash of the token only.
 struct StoredToken {
   int64_t id = 0;
@@ -69,7 +82,9 @@ struct StoredToken {
   UserId user;
   std::string name;
   std::string created_at;
-  std::string last_used_at;  // empty until first used
+  std::string last_used_at;     // empty until first used
+  std::string expires_at;       // ISO 8601 UTC; empty for tokens made before expiry existed (migration 7)
+  std::string scope = "write";  // "read" (GET only) or "write"
 };
 
 // One line of the audit log: who changed what, when, with the entity before and after (JSON
@@ -264,14 +279,23 @@ class Store {
   // does not change DataVersion(). Deleting a user deletes their sessions and tokens.
   virtual Status PutSession(const StoredSession& s) = 0;                     // AlreadyExists on a taken hash
   virtual Result<StoredSession> GetSession(const std::string& id_hash) = 0;  // NotFound
-  virtual Status TouchSession(const std::string& id_hash, const std::string& last_seen_at) = 0;
+  // Records activity; a non-empty `expires_at` also moves the expiry (sliding sessions).
+  virtual Status TouchSession(const std::string& id_hash, const std::string& last_seen_at,
+                              const std::string& expires_at = "") = 0;
   virtual Status DeleteSession(const std::string& id_hash) = 0;                 // absent: OK
   virtual Result<int64_t> DeleteSessionsExpiredBy(const std::string& now) = 0;  // expires_at <= now; returns count
-  virtual Result<int64_t> Insert(StoredToken& t) = 0;                           // assigns t.id
-  virtual Result<StoredToken> GetTokenByHash(const std::string& hash) = 0;      // NotFound
+  // The retention sweep: deletes what is older than its cutoff, in one transaction; the counts.
+  virtual Result<RetentionCounts> Purge(const RetentionCutoffs& c) = 0;
+  virtual Result<int64_t> Insert(StoredToken& t) = 0;                       // assigns t.id
+  virtual Result<StoredToken> GetTokenByHash(const std::string& hash) = 0;  // NotFound
   virtual Status TouchToken(int64_t id, const std::string& last_used_at) = 0;
   virtual Result<std::vector<StoredToken>> TokensOf(UserId user) = 0;  // oldest first
   virtual Status DeleteToken(int64_t id) = 0;                          // NotFound
+  // Accounts of an identity provider (OpenID Connect): the account of (issuer, subject), NotFound
+  // when none; Link records it (AlreadyExists when the pair is linked already).
+  virtual Result<UserId> FindOidcIdentity(const std::string& issuer, const std::string& subject) = 0;
+  virtual Status LinkOidcIdentity(const std::string& issuer, const std::string& subject, UserId user,
+                                  const std::string& at) = 0;
 
   // Comments on proposals (oldest first), with replies through `parent` (a comment of the same
   // proposal). The author's display name is filled in on read.

@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <map>
-#include <unordered_map>
 #include <unordered_set>
 
 namespace weefsel::text {
@@ -176,8 +175,8 @@ std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::
   return out;
 }
 
-double TermIndex::ScoreTerms(const std::vector<std::string>& query_terms,
-                             const std::vector<std::string>& doc_terms) const {
+double TermIndex::ScoreOutside(const std::vector<std::string>& doc_terms,
+                               const std::vector<std::string>& query_terms) const {
   std::unordered_map<std::string, int32_t> tf;
   for (const auto& t : doc_terms) ++tf[t];
   const double norm = params_.k1 * (1 - params_.b + params_.b * static_cast<double>(doc_terms.size()) / avg_len_);
@@ -185,10 +184,10 @@ double TermIndex::ScoreTerms(const std::vector<std::string>& query_terms,
   double score = 0;
   for (const auto& qt : query_terms) {
     if (!seen.insert(qt).second) continue;
+    auto it = term_ids_.find(qt);
     auto f = tf.find(qt);
-    auto id = term_ids_.find(qt);
-    if (f == tf.end() || id == term_ids_.end()) continue;
-    score += idf_[id->second] * f->second * (params_.k1 + 1) / (f->second + norm);
+    if (it == term_ids_.end() || f == tf.end()) continue;
+    score += idf_[it->second] * f->second * (params_.k1 + 1) / (f->second + norm);
   }
   return score;
 }

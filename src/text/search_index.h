@@ -77,10 +77,9 @@ class TermIndex {
   // BM25 scores of every document that shares a term with `query_terms` (repeated query terms
   // count once). Unordered; documents with no shared term are absent.
   std::vector<std::pair<int32_t, double>> Score(const std::vector<std::string>& query_terms) const;
-  // BM25 of one document given as its terms (not added to the index), on the index's statistics:
-  // what Score would give that document were it in the index. For re-scoring a document with
-  // part of its text left out.
-  double ScoreTerms(const std::vector<std::string>& query_terms, const std::vector<std::string>& doc_terms) const;
+  // BM25 score of a document outside the index (its terms as Add would take them) under the
+  // index's statistics (IDF, average length): to score a variant of an indexed document.
+  double ScoreOutside(const std::vector<std::string>& doc_terms, const std::vector<std::string>& query_terms) const;
   // Inverse document frequency of a term (0 for an unknown term).
   double Idf(const std::string& term) const;
   size_t size() const { return doc_len_.size(); }

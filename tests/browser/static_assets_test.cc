@@ -28,11 +28,11 @@ class StaticAssets : public ::testing::Test {
   void TearDown() override { fs::remove_all(root_); }
   void Write(const std::string& rel, const std::string& body) { std::ofstream(root_ / rel) << body; }
 
-  httplib::Response Get(const std::string& path, const std::string& method = "GET") {
-    httplib::Request req;
+  http::Response Get(const std::string& path, const std::string& method = "GET") {
+    http::Request req;
     req.method = method;
     req.path = path;
-    httplib::Response res;
+    http::Response res;
     served_ = ServeStatic(root_.string(), req, res);
     return res;
   }
@@ -46,20 +46,20 @@ TEST_F(StaticAssets, HashedAssetsAreCachedForAYearWithTheirContentType) {
   EXPECT_TRUE(served_);
   EXPECT_EQ(js.status, 200);
   EXPECT_EQ(js.body, "console.log(1)");
-  EXPECT_EQ(js.get_header_value("Content-Type"), "text/javascript; charset=utf-8");
-  EXPECT_EQ(js.get_header_value("Cache-Control"), "public, max-age=31536000, immutable");
-  EXPECT_EQ(Get("/assets/index-Ab12Cd.css").get_header_value("Content-Type"), "text/css; charset=utf-8");
-  EXPECT_EQ(Get("/assets/index-Ab12Cd.css").get_header_value("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(js.Header("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_EQ(js.Header("Cache-Control"), "public, max-age=31536000, immutable");
+  EXPECT_EQ(Get("/assets/index-Ab12Cd.css").Header("Content-Type"), "text/css; charset=utf-8");
+  EXPECT_EQ(Get("/assets/index-Ab12Cd.css").Header("X-Content-Type-Options"), "nosniff");
 }
 
 TEST_F(StaticAssets, IndexAndOtherFilesAreRevalidated) {
   auto root = Get("/");
   EXPECT_EQ(root.status, 200);
-  EXPECT_EQ(root.get_header_value("Content-Type"), "text/html; charset=utf-8");
-  EXPECT_EQ(root.get_header_value("Cache-Control"), "no-cache");
-  EXPECT_NE(root.get_header_value("Content-Security-Policy").find("default-src 'self'"), std::string::npos);
-  EXPECT_EQ(Get("/robots.txt").get_header_value("Cache-Control"), "no-cache");
-  EXPECT_EQ(Get("/robots.txt").get_header_value("Content-Type"), "text/plain; charset=utf-8");
+  EXPECT_EQ(root.Header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_EQ(root.Header("Cache-Control"), "no-cache");
+  EXPECT_NE(root.Header("Content-Security-Policy").find("default-src 'self'"), std::string::npos);
+  EXPECT_EQ(Get("/robots.txt").Header("Cache-Control"), "no-cache");
+  EXPECT_EQ(Get("/robots.txt").Header("Content-Type"), "text/plain; charset=utf-8");
 }
 
 TEST_F(StaticAssets, ClientSideRoutesGetIndexHtml) {
@@ -79,9 +79,9 @@ TEST_F(StaticAssets, MissingFilesWithAnExtensionAre404) {
 
 TEST_F(StaticAssets, ApiPathsAndOtherMethodsAreLeftToTheApi) {
   for (const char* path : {"/api/v1/challenges", "/api", "/healthz", "/readyz"}) {
-    httplib::Response r = Get(path);
+    http::Response r = Get(path);
     EXPECT_FALSE(served_) << path;
-    EXPECT_EQ(r.status, -1) << path;
+    EXPECT_TRUE(r.body.empty() && r.headers.empty()) << path;
   }
   Get("/challenges", "POST");
   EXPECT_FALSE(served_);
@@ -101,10 +101,10 @@ TEST_F(StaticAssets, PathsCannotLeaveTheDirectory) {
 }
 
 TEST_F(StaticAssets, NoRootServesNothing) {
-  httplib::Request req;
+  http::Request req;
   req.method = "GET";
   req.path = "/";
-  httplib::Response res;
+  http::Response res;
   EXPECT_FALSE(ServeStatic("", req, res));
 }
 

@@ -20,7 +20,7 @@ export interface Version { number: number; title: string; plan: string; budget_e
 export interface Proposal { id: number; coalition: number; challenge: number; status: string; supports: number; versions: Version[] }
 export interface Comment { id: number; proposal: number; parent: number | null; author: number | null; author_name: string; text: string; created_at: string }
 export interface DiffLine { op: string; text: string }
-export interface Diff { proposal: number; from: number; to: number; added: number; removed: number; lines: DiffLine[] }
+export interface Diff { proposal: number; from: number; to: number; added: number; removed: number; minimal: boolean; lines: DiffLine[] }
 export interface Criterion { name: string; description: string; max_score: number }
 export interface Review { id: number; round: number; project_id: string; reviewer: number | null; scores: Record<string, number>; comment: string; created_at: string }
 export interface AuditEntry { id: number; at: string; user: number | null; municipality: number | null; entity: string; entity_id: number; action: string;
@@ -41,7 +41,8 @@ export interface Experiment {
 }
 
 export class ApiError extends Error {
-  constructor(public status: number, public detail: string, public fieldName?: string) {
+  // `localized`: the detail is the UI's own text in the reader's language (not a server sentence).
+  constructor(public status: number, public detail: string, public fieldName?: string, public localized = false) {
     super(detail);
   }
 }

@@ -21,11 +21,24 @@ export function setLocale(l: Locale): void {
 }
 document.documentElement.lang = locale;
 
-// t("key", {n: 3}) replaces {n} in the message.
+// t("key", {n: 3}) replaces {n} in the message (numbers formatted for the locale), and
+// {n:organisatie|organisaties} by the singular or plural form the locale's plural rules choose for n.
 export function t(key: Key, vars: Record<string, string | number> = {}): string {
   let s = catalogues[locale][key] ?? key;
-  for (const [k, v] of Object.entries(vars)) s = s.split("{" + k + "}").join(typeof v === "number" ? num(v) : v);
+  for (const [k, v] of Object.entries(vars)) {
+    if (typeof v === "number" || /^-?\d+$/.test(v)) {
+      const n = Number(v);
+      s = s.replace(new RegExp("\\{" + k + ":([^|}]*)\\|([^}]*)\\}", "g"), (_, one: string, other: string) => (plural(n) === "one" ? one : other));
+    }
+    s = s.split("{" + k + "}").join(typeof v === "number" ? num(v) : v);
+  }
   return s;
+}
+
+let rules: Intl.PluralRules | null = null, rulesFor = "";
+export function plural(n: number): Intl.LDMLPluralRule {
+  if (!rules || rulesFor !== locale) { rules = new Intl.PluralRules(tag()); rulesFor = locale; }
+  return rules.select(n);
 }
 
 const tag = () => (locale === "nl" ? "nl-NL" : "en-GB");
@@ -88,6 +101,21 @@ const MEMBER: [string, string, string][] = [
   ["proposed", "Voorgesteld", "Proposed"], ["invited", "Uitgenodigd", "Invited"], ["accepted", "Geaccepteerd", "Accepted"], ["declined", "Afgeslagen", "Declined"],
   ["forming", "In vorming", "Forming"], ["formed", "Gevormd", "Formed"], ["dissolved", "Opgeheven", "Dissolved"],
 ];
+const TIE_KINDS: [string, string, string][] = [
+  ["worked_together", "Werkten samen", "Worked together"], ["partnered", "Partners", "Partners"], ["co_funded", "Samen gefinancierd", "Co-funded"],
+];
+const MEMBER_ROLES: [string, string, string][] = [["lead", "Penvoerder", "Lead"], ["member", "Partner", "Partner"]];
+const EXPERIMENT_STATUS: [string, string, string][] = [
+  ["running", "Loopt", "Running"], ["completed", "Afgerond", "Completed"], ["stopped", "Gestopt", "Stopped"],
+];
+const PROPOSAL_STATUS: [string, string, string][] = [
+  ["draft", "Concept", "Draft"], ["submitted", "Ingediend", "Submitted"], ["in_round", "In een fondsronde", "In a fund round"],
+  ["funded", "Gefinancierd", "Funded"], ["rejected", "Afgewezen", "Rejected"],
+];
+const FABRIC_ROLES: [string, string, string][] = [
+  ["broker", "Makelaar", "Broker"], ["hub", "Spil", "Hub"], ["isolate", "Zonder verbindingen", "Isolate"], ["member", "Lid van een gemeenschap", "Community member"],
+  ["peripheral", "Aan de rand", "Peripheral"],
+];
 function lookup(table: [string, string, string][]) {
   return (code: string) => { const r = table.find((x) => x[0] === code); return r ? (locale === "nl" ? r[1] : r[2]) : code; };
 }
@@ -102,6 +130,22 @@ export const roundPhaseLabel = lookup(ROUND_PHASES), roundPhaseOptions = options
 export const ballotLabel = lookup(BALLOTS);
 export const roleLabel = lookup(ROLES), roleOptions = options(ROLES);
 export const statusLabel = lookup(MEMBER);
+export const tieKindLabel = lookup(TIE_KINDS);
+export const memberRoleLabel = lookup(MEMBER_ROLES);
+export const experimentStatusLabel = lookup(EXPERIMENT_STATUS);
+export const proposalStatusLabel = lookup(PROPOSAL_STATUS);
+export const fabricRoleLabel = lookup(FABRIC_ROLES);
+
+// A typology feature ("kind:citizens_initiative", "capability:buurtnetwerken", "theme:armoede",
+// "sector:civil_society", "role:broker"), or several joined with " + ", in words.
+export function featureLabel(feature: string): string {
+  return feature.split(/\s*\+\s*/).map((f) => {
+    const at = f.indexOf(":");
+    const [k, v] = at < 0 ? ["", f] : [f.slice(0, at), f.slice(at + 1)];
+    const label = ({ kind: kindLabel, sector: sectorLabel, theme: themeLabel, role: fabricRoleLabel } as Record<string, (c: string) => string>)[k];
+    return label ? label(v) : v.replace(/_/g, " ");
+  }).join(" + ");
+}
 
 // A capability tag in the reader's language (the vocabulary must have been loaded: loadVocabulary).
 export function capabilityLabel(code: string): string {

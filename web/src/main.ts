@@ -53,10 +53,30 @@ export function navigate(path: string): void {
   void render();
 }
 
+// The reader's words for a refusal: the server's problem (RFC 9457) is worded from its HTTP
+// status and the field at fault; its English `detail` is added in the English UI only (the Dutch
+// UI never shows an English server sentence). Text the UI made itself (`localized`) is shown as is.
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.localized) return e.detail;
+    const byField = e.fieldName ? FIELD_REFUSALS[e.fieldName] : undefined;
+    const byStatus: Record<number, Key> = { 400: "error.invalid", 401: "error.signin", 403: "error.forbidden", 404: "error.missing",
+      405: "error.invalid", 409: "error.conflict", 413: "error.tooLarge", 415: "error.invalid", 422: "error.invalid", 429: "error.tooMany",
+      503: "error.unavailable" };
+    const key: Key = (e.status === 409 || e.status === 400) && byField ? byField : byStatus[e.status] ?? "error.server";
+    const words = t(key);
+    return getLocale() === "en" && e.detail && e.status !== 401 ? `${words} (${e.detail})` : words;
+  }
+  if (e instanceof TypeError) return t("error.network");  // fetch failed: offline or the server is unreachable
+  return getLocale() === "en" && e instanceof Error ? e.message : t("error.server");
+}
+const FIELD_REFUSALS: Record<string, Key> = {
+  phase: "error.phase", "proposal.status": "error.proposalStatus", amount_eur: "error.overCommitted",
+  "milestone.status": "error.milestoneDone", proposal: "error.proposalChoice",
+};
+
 export function errorBox(e: unknown): HTMLElement {
-  const msg = e instanceof ApiError ? (e.status === 401 ? t("error.signin") : e.status === 403 ? t("error.forbidden") + " " + e.detail : e.detail)
-    : e instanceof Error ? e.message : String(e);
-  return h("div", { class: "error", role: "alert" }, h("strong", {}, t("error.title") + " "), msg);
+  return h("div", { class: "error", role: "alert" }, h("strong", {}, t("error.title") + " "), errorText(e));
 }
 
 export function setTitle(title: string): void {
@@ -80,12 +100,19 @@ function shell(): void {
     ? [link("/account", "nav.account"), user.grants.some((g) => g.role === "platform_admin") ? link("/admin", "nav.admin") : null,
        h("li", {}, h("button", { type: "button", class: "linklike", onclick: async () => { await logout(); announce(t("account.loggedOut")); navigate("/"); } }, t("nav.logout")))]
     : [link("/login", "nav.login"), link("/register", "nav.register")];
-  nav = h("nav", { "aria-label": t("nav.label") },
+  nav = h("nav", { "aria-label": t("nav.label"), id: "menu", class: "menu" },
     h("ul", {},
       link("/", "nav.home"), link("/challenges", "nav.challenges"), link("/actors", "nav.actors"), link("/rounds", "nav.rounds"),
       link("/experiments", "nav.experiments"), link("/overview", "nav.overview"), link("/fabric", "nav.fabric"), link("/compare", "nav.compare")),
     accountList = h("ul", { class: "account" }, accountLinks));
   main = h("main", { id: "main", tabindex: "-1" });
+  // On a narrow screen the menu is collapsed behind this button (CSS shows it below 48rem).
+  const menuButton = h("button", { type: "button", class: "menu-toggle secondary", "aria-expanded": "false", "aria-controls": "menu",
+    onclick: () => {
+      const open = menuButton.getAttribute("aria-expanded") !== "true";
+      menuButton.setAttribute("aria-expanded", String(open));
+      nav.classList.toggle("open", open);
+    } }, h("span", { "aria-hidden": "true" }, "☰ "), t("nav.menu"));
   live = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite", id: "live" });
   app.append(
     h("a", { class: "skip", href: "#main" }, t("nav.skip")),
@@ -93,9 +120,10 @@ function shell(): void {
       h("a", { href: "/", class: "brand" }, h("span", { "aria-hidden": "true", class: "logo" }, "▦"), " weefsel"),
       h("p", { class: "tagline" }, t("app.tagline")),
       user ? h("p", { class: "who" }, t("account.signedInAs", { name: user.display_name })) : null,
-      langButton),
+      langButton, menuButton),
     nav, main, live,
-    h("footer", {}, h("p", {}, t("app.footer"), " · ", h("a", { href: "/open-data" }, t("open.title")))),
+    h("footer", {}, h("p", {}, t("app.footer"), " · ", h("a", { href: "/open-data" }, t("open.title")),
+      " · ", h("a", { href: "/toegankelijkheid", "data-server-page": true }, t("app.accessibility")))),
   );
 }
 
@@ -116,11 +144,19 @@ export async function render(): Promise<void> {
   } else {
     setTitle(t(hit[1]));
     const params = (path.match(hit[0]) ?? []).slice(1);
+    // A slow answer shows "loading" (after a moment, so fast pages do not flicker), never a blank page.
+    const loading = h("p", { class: "loading", role: "status" }, t("list.loading"));
+    const slow = window.setTimeout(() => main.prepend(loading), 400);
     try {
       const page = await hit[2]();
       await page({ params, query, main });
     } catch (e) {
       main.append(errorBox(e));
+      // Offline or the server unreachable: one click tries again.
+      if (e instanceof TypeError) main.append(h("p", {}, h("button", { type: "button", class: "retry", onclick: () => void render() }, t("error.retry"))));
+    } finally {
+      window.clearTimeout(slow);
+      loading.remove();
     }
   }
   document.body.dataset.ready = path;
@@ -129,12 +165,26 @@ export async function render(): Promise<void> {
   firstRender = false;
 }
 
+// Wide tables scroll inside their own box, never the page: every table the pages render is
+// wrapped in a focusable, labelled region (keyboard users can scroll it too).
+function wrapTables(root: ParentNode): void {
+  for (const table of root.querySelectorAll("table")) {
+    if (table.parentElement?.classList.contains("table-scroll")) continue;
+    const caption = table.querySelector("caption")?.textContent?.trim();
+    const box = h("div", { class: "table-scroll", tabindex: "0", role: "region", "aria-label": caption || t("table.scroll") });
+    table.replaceWith(box);
+    box.append(table);
+  }
+}
+new MutationObserver(() => wrapTables(app)).observe(app, { childList: true, subtree: true });
+
 // Same-origin links are routed on the client.
 document.addEventListener("click", (ev) => {
   const a = (ev.target as Element).closest?.("a");
   if (!a || ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
   const href = a.getAttribute("href");
-  if (!href || !href.startsWith("/") || href.startsWith("//") || a.target || href.startsWith("/api/")) return;
+  // Pages the server renders itself (data-server-page, e.g. the accessibility statement) load in full.
+  if (!href || !href.startsWith("/") || href.startsWith("//") || a.target || href.startsWith("/api/") || a.hasAttribute("data-server-page")) return;
   ev.preventDefault();
   navigate(href);
 });

@@ -29,12 +29,16 @@ test("a resident votes in an open round within its limits and sees the result af
   await go(page, server.base, `/rounds/${round.id}`);
   await page.getByRole("heading", { level: 1, name: "Buurtbudget Noord 2027" }).waitFor();
   const summary = page.locator("#ballot-summary");
-  // Three projects where at most two are allowed: the summary says so and the vote is refused.
+  // The meter stops at the budget: 30k + 45k chosen, the 60k route is not added (issue 18).
   await page.getByLabel(/Moestuin bij de school/).check();
   await page.getByLabel(/Buurtkamer voor ouderen/).check();
-  await page.getByLabel(/Veilige fietsroute/).check();
+  await page.getByLabel(/Veilige fietsroute/).click();
+  assert.equal(await page.getByLabel(/Veilige fietsroute/).isChecked(), false);
+  await page.locator(".over-budget").getByText("Veilige fietsroute past niet meer", { exact: false }).waitFor();
+  // Three projects where at most two are allowed: the summary says so and the vote is refused.
+  await page.getByLabel(/Repair café/).check();
   await assert.doesNotReject(summary.getByText("Kies hoogstens 2 projecten.").waitFor());
-  assert.match(await summary.innerText(), /€\s?135\.000/);  // 30k + 45k + 60k, formatted in Dutch
+  assert.match(await summary.innerText(), /€\s?85\.000/);  // 30k + 45k + 10k, formatted in Dutch
   const cast = page.getByRole("button", { name: "Stem uitbrengen" });
   assert.equal(await cast.getAttribute("aria-disabled"), "true", "the button says the ballot cannot be cast");
   await cast.click({ force: true });  // still focusable and pressable: it explains why not
@@ -42,7 +46,7 @@ test("a resident votes in an open round within its limits and sees the result af
   const none = await page.evaluate((id) => fetch(`/api/v1/rounds/${id}/ballot`).then((r) => r.status), round.id);
   assert.equal(none, 404, "no ballot may be stored while the ballot breaks the limits");
   // Within the limits: stored.
-  await page.getByLabel(/Veilige fietsroute/).uncheck();
+  await page.getByLabel(/Repair café/).uncheck();
   await summary.getByText("Uw stembiljet voldoet aan de regels.").waitFor();
   assert.match(await summary.innerText(), /€\s?75\.000/);
   await shot(page, "flow-resident-ballot");
@@ -131,10 +135,12 @@ test("an officer posts a challenge and sees proposed coalitions with their reaso
     assert.match(await t1.locator(".explanation").innerText(), /Dekt \d+ van de \d+ gevraagde kwaliteiten/);
     assert.ok(await t1.locator("tbody tr").count() >= 1, "a team has members");
     assert.ok(await t1.locator("tbody td").count() > 0, "each member with its sector and what it covers");
-    // Issue 17: each member shows where it is based; suggestions are local (or a neighbour, saying so).
+    // Issue 17: each member shows where it is based; suggestions are local (or from elsewhere, saying so).
     for (const cell of await t1.locator("tbody td.place").all()) {
       assert.notEqual((await cell.innerText()).trim(), "—");
-      assert.ok(["wijk", "municipality", "neighbour"].includes(await cell.getAttribute("data-locality")));
+      const local = await cell.getAttribute("data-local");
+      assert.ok(["yes", "no"].includes(local));
+      if (local === "no") assert.match(await cell.innerText(), /andere gemeente/);
     }
     assert.equal(await t1.locator("tbody td.place").count(), await t1.locator("tbody tr").count());
   } else {
@@ -182,7 +188,7 @@ test("an actor member accepts the coalition invitation and edits the proposal", 
   await page.getByLabel("Gevraagd budget (euro)").fill("110000");
   await page.getByRole("button", { name: "Opslaan" }).click();
   await page.getByRole("heading", { level: 3, name: "Vier buurtkamers in Noord" }).waitFor();
-  await page.getByText("Alle 2 versies").click();
+  await page.getByText("Alle versies (2)").click();
   await page.getByText("v1: Drie buurtkamers in Noord").waitFor();
   await page.getByLabel("Uw reactie").fill("Kunnen we de bibliotheek in Noord erbij vragen?");
   await page.getByRole("button", { name: "Reactie plaatsen" }).click();
@@ -233,7 +239,7 @@ test("cumulative, scoring and ordinal ballots stay within their limits", { skip:
     const sco = await openRound(officer, { name: "Scores geven Noord", ballot_kind: "scoring", min_length: 2, max_length: 0, max_points_per_project: 5 });
     await go(page, server.base, `/rounds/${sco.id}`);
     await page.getByLabel(/Moestuin bij de school/).fill("3");
-    await summary.getByText("Kies minstens 2 project(en).").waitFor();
+    await summary.getByText("Kies minstens 2 projecten.").waitFor();
     await page.getByLabel(/Repair café/).fill("9");
     await summary.getByText("Geef hoogstens 5 punten per project.").waitFor();
     await page.getByRole("button", { name: "Stem uitbrengen" }).click({ force: true });

@@ -22,11 +22,11 @@ export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "-
   "--disable-sync", "--no-first-run", "--enable-unsafe-swiftshader", "--use-angle=swiftshader"];
 
 // Starts a server on a fresh demo database; returns { base, stop, dir }.
-export async function startServer({ actors = 1500 } = {}) {
+export async function startServer({ actors = 1500, listen = "127.0.0.1:0", extraArgs = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "weefsel-browser-"));
   const db = join(dir, "demo.db");
   execFileSync(BIN, ["demo", "--db", db, "--actors", String(actors)], { stdio: "pipe" });
-  const proc = spawn(BIN, ["serve", "--db", db, "--listen", "127.0.0.1:0", "--demo-accounts", "--no-access-log", "--threads", "16"],
+  const proc = spawn(BIN, ["serve", "--db", db, "--listen", listen, "--demo-accounts", "--no-access-log", "--threads", "16", ...extraArgs],
     { env: { ...process.env, WEEFSEL_WEB_DIR: join(webDir, "dist") }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   const base = await new Promise((ok, fail) => {
@@ -54,7 +54,7 @@ export async function startServer({ actors = 1500 } = {}) {
     rmSync(dir, { recursive: true, force: true });
     if (code !== 0) throw new Error(`server did not stop cleanly (${code}): ${out.slice(-4000)}`);
   };
-  return { base, stop, dir };
+  return { base, stop, dir, log: () => out };
 }
 
 // Chromium with a fresh user-data-dir (a persistent context on a new temporary directory).
@@ -114,15 +114,22 @@ export async function setLocale(page, base, locale) {
 }
 
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
-// Runs axe-core (WCAG 2.0/2.1 A and AA rules); returns the serious and critical violations.
-export async function axe(page) {
+// Runs axe-core (WCAG 2.0/2.1 A and AA rules); returns every violation with its impact and the
+// number of elements it was found on (the accessibility statement attaches these, see
+// docs/accessibility-statement.md).
+export async function axeRun(page) {
   await page.addScriptTag({ content: axeSource }).catch(async () => { await page.evaluate(axeSource); });
-  const result = await page.evaluate(async () => {
+  return page.evaluate(async () => {
     // @ts-ignore
     const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, count: v.nodes.length, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(" ")) }));
   });
-  return result.filter((v) => v.impact === "serious" || v.impact === "critical");
+}
+export const AXE_VERSION = JSON.parse(readFileSync(require.resolve("axe-core/package.json"), "utf8")).version;
+
+// The serious and critical violations on the page.
+export async function axe(page) {
+  return (await axeRun(page)).filter((v) => v.impact === "serious" || v.impact === "critical");
 }
 
 export async function shot(page, name) {
@@ -151,4 +158,81 @@ export async function openRound(officer, { ballot_kind = "approval", max_length 
     ] });
   await officer.post(`/rounds/${r.id}/phase`, { phase: "voting" });
   return r;
+}
+
+// The data every page needs that the demo city has none of (a round in voting, a closed round with
+// ballots, a coalition with a proposal in two versions and comments, a round in review, a funded
+// proposal with an experiment and measurements); returns their ids for pageList.
+export async function seedWorld(base) {
+  const ids = {};
+  const officer = await apiAs(base, "officer");
+  const member = await apiAs(base, "member");
+  ids.round = (await openRound(officer)).id;
+  // A closed round with a few ballots, for the results page.
+  const closed = await openRound(officer, { name: "Buurtbudget Zuid 2027" });
+  const resident = await apiAs(base, "resident");
+  await resident.put(`/rounds/${closed.id}/ballot`, { entries: [{ project_id: "p1", points: 1 }, { project_id: "p3", points: 1 }] });
+  await officer.post(`/rounds/${closed.id}/phase`, { phase: "allocation" });
+  ids.results = closed.id;
+  const co = await officer.post("/challenges/1/coalitions", { members: [{ actor: 1 }, { actor: 2 }], explanation: "Samen bereiken zij gezinnen eerder." });
+  ids.coalition = co.id;
+  await officer.post(`/coalitions/${co.id}/invite`, { actor: 1 });
+  await member.post(`/coalitions/${co.id}/accept`, { actor: 1 });
+  const prop = await member.post(`/coalitions/${co.id}/proposals`, { title: "Schuldhulp aan huis", plan: "Budgetcoaches gaan op huisbezoek.", budget_eur: 80000 });
+  ids.proposal = prop.id;
+  // A second version (for the diff) and a comment with a reply (threads) on the proposal page.
+  await member.post(`/proposals/${prop.id}/versions`, { title: "Schuldhulp aan huis", plan: "Budgetcoaches gaan op huisbezoek.\nOok 's avonds.", budget_eur: 75000 });
+  const comment = await resident.post(`/proposals/${prop.id}/comments`, { text: "Ook in het Engels?" });
+  await member.post(`/proposals/${prop.id}/comments`, { text: "Ja, en in het Turks.", parent: comment.id });
+  // A round in review with published criteria (the officer's review forms).
+  const review = await officer.post("/rounds", { municipality: 1, name: "Buurtbudget West 2027", budget_eur: 40000, ballot_kind: "approval",
+    projects: [{ project_id: "r1", title: "Speeltuin", cost_eur: 20000 }], criteria: [{ name: "impact", max_score: 5 }] });
+  await officer.post(`/rounds/${review.id}/phase`, { phase: "review" });
+  ids.review = review.id;
+  // Only a funded proposal becomes an experiment: the coalition submits it, the officer funds it.
+  await member.post(`/proposals/${prop.id}/status`, { status: "submitted" });
+  await officer.post(`/proposals/${prop.id}/status`, { status: "funded" });
+  const exp = await officer.post("/experiments", { proposal: prop.id, hypotheses: ["Huisbezoek verlaagt de schulden"],
+    indicators: [{ name: "Huishoudens met betalingsachterstand", unit: "%", baseline: 12, target: 9 }],
+    milestones: [{ title: "Tien coaches opgeleid", due: "2027-03-01" }] });
+  ids.experiment = exp.id;
+  const ind = exp.indicators[0].id;
+  for (const [date, value] of [["2026-03-01", 12], ["2026-06-01", 11.2], ["2026-09-01", 10.4]])
+    await officer.post(`/experiments/${exp.id}/indicators/${ind}/measurements`, { date, value, source: "CBS" });
+  return ids;
+}
+
+// Every page of the UI as [name, path, who is signed in (null: nobody)], with the ids of seedWorld.
+export function pageList(ids) {
+  return [
+    ["home", "/", null], ["challenges", "/challenges", null], ["challenge", "/challenges/1", null], ["challenge-new", "/challenges/new", "officer"],
+    ["actors", "/actors", null], ["actor", "/actors/1", "member"], ["coalition", `/coalitions/${ids.coalition}`, "member"],
+    ["rounds", "/rounds", null], ["round-ballot", `/rounds/${ids.round}`, "resident"], ["round-results", `/rounds/${ids.results}`, null],
+    ["challenge-officer", "/challenges/1", "officer"], ["experiments", "/experiments", null],
+    ["experiment", `/experiments/${ids.experiment}`, null], ["fabric", "/fabric", null], ["compare", "/compare", null],
+    ["proposal", `/proposals/${ids.proposal}`, "resident"], ["round-review", `/rounds/${ids.review}`, "officer"],
+    ["audit", `/audit?entity=coalition&id=${ids.coalition}`, "officer"], ["overview", "/overview?municipality=1", "officer"],
+    ["notifications", "/notifications", "resident"], ["open-data", "/open-data", null],
+    ["login", "/login", null], ["register", "/register", null], ["account", "/account", "resident"], ["admin", "/admin", "admin"],
+  ];
+}
+
+// Opens `path` and waits until the page has settled (the map's and the comparison's data loaded).
+export async function visit(page, base, path) {
+  await go(page, base, path);
+  if (path === "/fabric" || path === "/compare") await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
+  if (path === "/fabric") await page.locator("section[aria-labelledby=h-health] canvas, section[aria-labelledby=h-health] .notice, section[aria-labelledby=h-health] .error").first().waitFor();
+}
+
+// Signs in as `as` (or out, for null) when that differs from `who`; returns `as`.
+export async function switchUser(page, base, who, as) {
+  if (as === who) return who;
+  if (as) await uiLogin(page, base, as); else await page.context().clearCookies();
+  return as;
+}
+
+// Confirms the open confirmation dialog (phase moves, releases, funding) with its first button.
+export async function confirm(page) {
+  await page.locator("dialog.confirm[open] .confirm-yes").click();
+  await page.locator("dialog.confirm").waitFor({ state: "detached" });
 }

@@ -17,7 +17,7 @@
 // reported as skipped, with the route named.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, apiAs, uiLogin, go, shot, prerequisites } from "./harness.mjs";
+import { confirm, startServer, startBrowser, apiAs, uiLogin, go, shot, prerequisites } from "./harness.mjs";
 
 const missing = prerequisites();
 let server, browser, page;
@@ -66,6 +66,7 @@ test("a challenge page shows its phase; the officer moves it on and sees a refus
   assert.equal(await page.locator('.stepper [aria-current="step"]').innerText().then((s) => s.split("\n")[0].trim()), "Open");
   // The officer moves the challenge on: the server stores it and the stepper follows.
   await page.getByRole("button", { name: "Naar de volgende fase: Matchen" }).click();
+  await confirm(page);
   await page.getByRole("button", { name: "Naar de volgende fase: Coalitie vormen" }).waitFor();
   assert.equal(await current(page), "matching");
   assert.equal((await officer.get(`/challenges/${c.id}`)).phase, "matching");
@@ -73,9 +74,10 @@ test("a challenge page shows its phase; the officer moves it on and sees a refus
   // Another officer moves it meanwhile: the stale button's move is refused and the reason shown.
   await officer.post(`/challenges/${c.id}/phase`, { phase: "forming" });
   await page.getByRole("button", { name: "Naar de volgende fase: Coalitie vormen" }).click();
+  await confirm(page);
   const alert = page.getByRole("alert");
   await alert.waitFor();
-  assert.match(await alert.innerText(), /is in phase forming; it moves to proposals next/);
+  assert.match(await alert.innerText(), /Dit kan niet in de huidige fase\./);
   await page.getByText("De server weigerde deze stap", { exact: false }).waitFor();
   assert.equal((await officer.get(`/challenges/${c.id}`)).phase, "forming", "the refused move changed nothing");
   await shot(page, "workflow-challenge-refused");
@@ -105,6 +107,7 @@ test("a round page shows its phase; officers score per criterion in review; resi
     ["submission", "review", "voting", "allocation", "published"]);
   assert.equal(await current(page), "submission");
   await page.getByRole("button", { name: "Naar de volgende fase: Beoordelen" }).click();
+  await confirm(page);
   await page.getByRole("heading", { level: 3, name: "Projecten beoordelen" }).waitFor();
   assert.equal(await current(page), "review");
   // Score the first project per criterion (labelled inputs with their maximum).
@@ -169,9 +172,9 @@ test("a proposal page shows versions with a diff, threaded comments with replies
   await page.locator(".diff").waitFor();
   assert.equal(await page.locator(".diff-summary").innerText(), "Van versie 1 naar 2: 2 regel(s) toegevoegd, 1 verwijderd.");
   const added = await page.locator(".diff li.add").evaluateAll((els) => els.map((e) => e.textContent));
-  assert.ok(added.some((s) => s.includes("plan: Ook op zaterdag.")), added.join("|"));
+  assert.ok(added.some((s) => s.includes("Plan: Ook op zaterdag.")), added.join("|"));
   assert.ok(added.every((s) => s.startsWith("+toegevoegd: ")), "added lines carry a + and a word, not colour alone");
-  assert.ok(await page.locator(".diff li.del").evaluateAll((els) => els.some((e) => e.textContent.includes("budget_eur: 30000"))));
+  assert.ok(await page.locator(".diff li.del").evaluateAll((els) => els.some((e) => /Budget: €\s?30\.000/.test(e.textContent))));
   const colours = await page.locator(".diff li.add").first().evaluate((e) => getComputedStyle(e).backgroundColor);
   assert.notEqual(colours, await page.locator(".diff li.del").first().evaluate((e) => getComputedStyle(e).backgroundColor));
   // Compare the other way round: what was added is now removed.
@@ -196,15 +199,16 @@ test("a proposal page shows versions with a diff, threaded comments with replies
   await member.post(`/proposals/${proposal.id}/comments`, { text: "Fijn, dank je", parent: replyId });
   await go(page, server.base, `/proposals/${proposal.id}`);
   await page.locator(`#comment-${first.id} > ul.replies > li#comment-${replyId} > ul.replies > li`).getByText("Fijn, dank je").waitFor();
-  // Support: the count goes up; a second support is refused with the server's reason.
+  // Support: the count goes up; a second support is refused, in Dutch (the button is gone after the first).
   assert.equal(await page.locator(".support-count").getAttribute("data-count"), "0");
   await page.getByRole("button", { name: "Steun dit voorstel" }).click();
   await page.getByText("U steunt dit voorstel.").waitFor();
-  assert.equal(await page.locator(".support-count").innerText(), "1 steunbetuigingen");
+  assert.equal(await page.getByRole("button", { name: "Steun dit voorstel" }).count(), 0, "no second support button");
+  assert.equal(await page.locator(".support-count").innerText(), "1 steunbetuiging");
   assert.equal((await member.get(`/proposals/${proposal.id}`)).supports, 1);
   await go(page, server.base, `/proposals/${proposal.id}`);
   await page.getByRole("button", { name: "Steun dit voorstel" }).click();
-  await page.getByRole("alert").getByText("you already support proposal", { exact: false }).waitFor();
+  await page.getByRole("alert").getByText("U steunt dit voorstel al.").waitFor();
   assert.equal((await member.get(`/proposals/${proposal.id}`)).supports, 1);
   assert.equal(await page.evaluate(() => window.__xss), undefined, "no script from comment text ran");
   await shot(page, "workflow-proposal");
@@ -241,7 +245,7 @@ test("the audit log page shows a challenge's changes compactly to its officer an
   // A resident is refused with the server's reason.
   await uiLogin(page, server.base, "resident");
   await go(page, server.base, `/audit?entity=challenge&id=${c.id}`);
-  await page.getByRole("alert").getByText("is for officers of municipality", { exact: false }).waitFor();
+  await page.getByRole("alert").getByText("Dit mag u niet doen.", { exact: false }).waitFor();
   assert.equal(await page.locator("table.audit-log").count(), 0);
   assert.deepEqual(pageErrors, [], "no script errors in any flow");
 });
@@ -377,6 +381,8 @@ test("a proposal enters a round; its milestone money is released on approved evi
   await go(page, server.base, `/experiments/${exp.id}`);
   await page.getByLabel("Toelichting bij het besluit").fill("Gezien bij het werkbezoek");
   await page.getByRole("button", { name: "Goedkeuren: Eerste buurtkamer open" }).click();
+  assert.match(await page.locator("dialog.confirm").innerText(), /€\s?5\.000 vrijgeven/);
+  await confirm(page);
   await page.locator('.milestone-table tr[data-index="0"][data-status="approved"]').waitFor();
   assert.match(await page.locator(".released").innerText(), /€\s?5\.000 vrijgegeven van €\s?15\.000/);
   assert.equal(await page.locator('.evidence-list li[data-decision="approved"] a').getAttribute("href"), "https://example.org/buurtkamer");
@@ -511,7 +517,7 @@ test("a coalition page shows the ties the coalition added since it formed", skip
   await go(page, server.base, `/coalitions/${co.id}`);
   const sec = page.locator("section.ties-added");
   await sec.getByRole("heading", { name: "Verbindingen die deze coalitie toevoegde" }).waitFor();
-  assert.match(await sec.innerText(), /1 nieuwe verbinding\(en\)/);
+  assert.match(await sec.innerText(), /1 nieuwe verbinding\b/);
   const li = sec.locator(`li[data-tie="${tie.id}"]`);
   assert.match(await li.innerText(), new RegExp(other.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
 });

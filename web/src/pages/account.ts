@@ -1,7 +1,7 @@
 // Login, registration, your account (roles, API tokens) and the admin page (create accounts).
 import { h, field, select } from "../dom";
 import { api, login, currentUser, hasRole, ApiError, Grant } from "../api";
-import { t, roleLabel, roleOptions } from "../i18n";
+import { t, roleLabel, roleOptions, Key } from "../i18n";
 import { Ctx, navigate, announce, errorBox } from "../main";
 import { municipalities, muniName, actor } from "./common";
 
@@ -16,9 +16,28 @@ export async function loginPage({ main, query: q }: Ctx): Promise<void> {
         const me = await login(email.value, password.value);
         announce(t("account.welcome", { name: me.display_name }));
         navigate(q.get("next") ?? "/");
-      } catch (err) { status.replaceChildren(errorBox(err)); password.focus(); }
+      } catch (err) {
+        // A wrong e-mail address or password is 401 here: say so (not "sign in first").
+        const wrong = err instanceof ApiError && err.status === 401;
+        status.replaceChildren(wrong ? errorBox(new ApiError(401, t("error.wrongPassword"), undefined, true)) : errorBox(err));
+        password.focus();
+      }
     } }, field(t("account.email"), email), field(t("account.password"), password), status, h("button", { type: "submit" }, t("nav.login"))),
     h("p", {}, t("account.noAccount"), " ", h("a", { href: "/register" }, t("nav.register"))));
+  // Sign-in with an organisation account (OpenID Connect): a link per identity provider, and why
+  // the last attempt failed when the server sent the browser back here.
+  const failed = q.get("oidc");
+  if (failed) {
+    const key = (["expired", "unavailable", "email_taken", "too_many", "cancelled"].includes(failed) ? `oidc.${failed}` : "oidc.refused") as Key;
+    status.replaceChildren(h("p", { class: "error", role: "alert" }, t(key)));
+  }
+  try {
+    const { providers } = await api.get<{ providers: { id: string; name: string }[] }>("/auth/oidc");
+    if (providers.length)
+      main.append(h("section", { "aria-labelledby": "h-oidc" }, h("h2", { id: "h-oidc" }, t("oidc.title")),
+        h("ul", { class: "stack" }, ...providers.map((p) =>
+          h("li", {}, h("a", { class: "button", href: `/api/v1/auth/oidc/login?provider=${encodeURIComponent(p.id)}` }, t("oidc.with", { name: p.name })))))));
+  } catch { /* no providers listed: passwords only */ }
 }
 
 export async function registerPage({ main }: Ctx): Promise<void> {
@@ -66,7 +85,7 @@ export async function accountPage({ main }: Ctx): Promise<void> {
 
 export async function adminPage({ main }: Ctx): Promise<void> {
   main.append(h("h1", {}, t("nav.admin")));
-  if (!hasRole("platform_admin")) { main.append(errorBox(new ApiError(403, t("admin.only")))); return; }
+  if (!hasRole("platform_admin")) { main.append(errorBox(new ApiError(403, t("admin.only"), undefined, true))); return; }
   const ms = await municipalities();
   const name = h("input", { name: "display_name", required: true });
   const email = h("input", { type: "email", name: "email", required: true });

@@ -1,7 +1,7 @@
 // Actor directory (filters: municipality, kind, theme; search) and profile (ties; edit your own).
 import { h, field, select } from "../dom";
 import { api, Actor, Page, Tie, query, hasRole, myActors, loadVocabulary } from "../api";
-import { t, num, date, themeLabel, themeOptions, kindLabel, kindOptions, sectorLabel, capabilityLabel } from "../i18n";
+import { t, num, date, themeLabel, themeOptions, kindLabel, kindOptions, sectorLabel, tieKindLabel, capabilityLabel } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { municipalities, chosenMunicipality, pager, empty, muniName, actor, forgetActor, dl } from "./common";
 
@@ -55,7 +55,7 @@ export async function profile({ main, params }: Ctx): Promise<void> {
     const other = tie.a === id ? tie.b : tie.a;
     const o = await actor(other).catch(() => null);
     return h("tr", {}, h("th", { scope: "row" }, h("a", { href: `/actors/${other}` }, o?.name ?? String(other))),
-      h("td", {}, o ? kindLabel(o.kind) : ""), h("td", {}, tie.kind), h("td", {}, num(tie.weight, 2)), h("td", {}, date(tie.from)));
+      h("td", {}, o ? kindLabel(o.kind) : ""), h("td", {}, tieKindLabel(tie.kind)), h("td", {}, num(tie.weight, 2)), h("td", {}, date(tie.from)));
   }));
   main.append(h("section", { "aria-labelledby": "h-ties" }, h("h2", { id: "h-ties" }, t("actor.ties", { n: ties.items.length })),
     rows.length ? h("table", { class: "table" }, h("thead", {}, h("tr", {},

@@ -3,7 +3,7 @@
 // inviting), and the form for officers to post a challenge.
 import { h, field, select } from "../dom";
 import { api, Challenge, Coalition, Page, Proposal, query, hasRole, hasRoute, ApiError, Actor, currentUser, loadVocabulary } from "../api";
-import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, phaseLabel, sectorLabel, statusLabel, kindLabel, capabilityLabel } from "../i18n";
+import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, phaseLabel, sectorLabel, statusLabel, kindLabel, proposalStatusLabel, capabilityLabel } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { municipalities, chosenMunicipality, phaseBadge, pager, empty, muniName, actor, dl, notAvailable, stepper, phaseControl } from "./common";
 import { Reason, reasonText, contributionText } from "./reasons";
@@ -43,7 +43,7 @@ export async function board({ main, query: q }: Ctx): Promise<void> {
 
 export async function newChallenge({ main }: Ctx): Promise<void> {
   main.append(h("h1", {}, t("challenge.new")));
-  if (!hasRole("officer")) { main.append(errorBox(new ApiError(403, t("challenge.officersOnly")))); return; }
+  if (!hasRole("officer")) { main.append(errorBox(new ApiError(403, t("challenge.officersOnly"), undefined, true))); return; }
   const ms = await municipalities();
   const title = h("input", { name: "title", required: true, maxlength: 200 });
   const text = h("textarea", { name: "text", required: true, rows: 6 });
@@ -159,7 +159,7 @@ export async function challenge({ main, params }: Ctx): Promise<void> {
     props.items.length ? h("ul", {}, props.items.map((p) => {
       const v = p.versions[p.versions.length - 1];
       return h("li", {}, h("a", { href: `/proposals/${p.id}` }, v?.title ?? `#${p.id}`),
-        " · ", p.status, " · ", v ? euro(v.budget_eur) : "", " · ", t("proposal.supports", { n: p.supports }));
+        " · ", proposalStatusLabel(p.status), " · ", v ? euro(v.budget_eur) : "", " · ", t("proposal.supports", { n: p.supports }));
     })) : empty(t("challenge.noProposals"))));
 }
 
@@ -197,7 +197,7 @@ async function proposeForm(c: Challenge): Promise<HTMLElement> {
 // GET /challenges/{id}/coalition-suggestions (docs/api.md): the engine's best teams, each member
 // with the capabilities it covers, the ties between them; or (422) the requirement that cannot be met.
 interface SuggestedMember { actor: number; name: string; sector: string; covers: string[]; lead: boolean; relevance: number;
-  municipality_name?: string; area?: string; locality?: string; why_here?: string }
+  municipality_name?: string | null; area?: string; local?: boolean; why?: string }
 interface Team { rank: number; members: SuggestedMember[]; covers: { capability: string; actor: number }[]; ties: { from: number; to: number; strength: number }[];
   communication_cost: number; relevance: number; objective: number; explanation: string }
 interface Suggestions { rules: { needs: { capability: string; weight: number }[]; sector_mix: Record<string, number>; max_size: number; lead: number | null };
@@ -232,8 +232,8 @@ async function suggestions(c: Challenge, officer: boolean): Promise<HTMLElement>
         h("tbody", {}, team.members.map((m) => h("tr", {},
           h("th", { scope: "row" }, h("a", { href: `/actors/${m.actor}` }, m.name), m.lead ? " ★ " + t("suggest.leadMark") : ""),
           h("td", {}, sectorLabel(m.sector)),
-          h("td", { class: "place", "data-locality": m.locality ?? null }, [m.municipality_name, m.area].filter(Boolean).join(", ") || "—",
-            m.locality === "neighbour" ? h("span", { class: "meta" }, " · " + t("suggest.neighbour")) : ""),
+          h("td", { class: "place", "data-local": m.local === false ? "no" : "yes" }, [m.municipality_name, m.area].filter(Boolean).join(", ") || "—",
+            m.local === false ? h("span", { class: "meta", title: m.why ?? "" }, " · " + t("suggest.elsewhere")) : ""),
           h("td", {}, m.covers.length ? m.covers.map(capabilityLabel).join(", ") : "—"))))),
       team.ties.length ? h("p", { class: "meta" }, t("suggest.ties"), " ", team.ties.map((x) => `${names.get(x.from) ?? x.from} – ${names.get(x.to) ?? x.to}`).join("; ")) : "",
       officer ? h("p", {}, h("button", { type: "button", class: "small", onclick: async (ev: Event) => {

@@ -2,7 +2,7 @@
 // proposal editor with versions, and comments.
 import { h, field } from "../dom";
 import { api, Challenge, Coalition, Comment, Page, Proposal, Tie, currentUser, hasRoute, myActors } from "../api";
-import { t, euro, date, kindLabel, statusLabel } from "../i18n";
+import { t, euro, date, kindLabel, statusLabel, memberRoleLabel, tieKindLabel, proposalStatusLabel } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { actor, empty } from "./common";
 
@@ -24,7 +24,7 @@ export async function workspace({ main, params }: Ctx): Promise<void> {
       h("button", { type: "button", onclick: () => respond("accept", m.actor, a?.name ?? "") }, t("coalition.accept", { name: a?.name ?? "" })), " ",
       h("button", { type: "button", class: "secondary", onclick: () => respond("decline", m.actor, a?.name ?? "") }, t("coalition.decline", { name: a?.name ?? "" }))] : null;
     return h("tr", {}, h("th", { scope: "row" }, h("a", { href: `/actors/${m.actor}` }, a?.name ?? String(m.actor))),
-      h("td", {}, a ? kindLabel(a.kind) : ""), h("td", {}, m.role || "—"), h("td", {}, m.covers.join(", ") || "—"),
+      h("td", {}, a ? kindLabel(a.kind) : ""), h("td", {}, m.role ? memberRoleLabel(m.role) : "—"), h("td", {}, m.covers.join(", ") || "—"),
       h("td", {}, h("span", { class: `status st-${m.status}` }, statusLabel(m.status)), answer ? h("div", { class: "answer" }, answer) : null));
   }));
   const status = h("div");
@@ -59,7 +59,7 @@ async function proposalView(p: Proposal, canEdit: boolean): Promise<HTMLElement>
   const latest = p.versions[p.versions.length - 1];
   const art = h("article", { class: "card proposal", id: `proposal-${p.id}`, "aria-labelledby": `ph-${p.id}` },
     h("h3", { id: `ph-${p.id}` }, h("a", { href: `/proposals/${p.id}` }, latest?.title ?? `#${p.id}`)),
-    h("p", { class: "meta" }, t("proposal.meta", { v: latest?.number ?? 0, status: p.status, n: p.supports }), " · ", euro(latest?.budget_eur ?? 0)),
+    h("p", { class: "meta" }, t("proposal.meta", { v: latest?.number ?? 0, status: proposalStatusLabel(p.status), n: p.supports }), " · ", euro(latest?.budget_eur ?? 0)),
     h("div", { class: "plan" }, latest?.plan ?? ""));
   if (p.versions.length > 1) art.append(h("details", {}, h("summary", {}, t("proposal.history", { n: p.versions.length })),
     h("ol", { reversed: true }, [...p.versions].reverse().map((v) => h("li", {}, h("strong", {}, `v${v.number}: ${v.title}`), ` · ${euro(v.budget_eur)} · ${date(v.created_at)}`,
@@ -107,7 +107,7 @@ async function tiesAdded(id: number): Promise<HTMLElement | null> {
     if (r.ties.length) sec.append(h("ul", {}, await Promise.all(r.ties.map(async (x) => {
       const [a, b] = await Promise.all([actor(x.a).catch(() => null), actor(x.b).catch(() => null)]);
       return h("li", { "data-tie": x.id }, h("a", { href: `/actors/${x.a}` }, a?.name ?? String(x.a)), " — ", h("a", { href: `/actors/${x.b}` }, b?.name ?? String(x.b)),
-        h("span", { class: "meta" }, ` · ${x.kind}${x.from ? " · " + date(x.from) : ""}`));
+        h("span", { class: "meta" }, ` · ${tieKindLabel(x.kind)}${x.from ? " · " + date(x.from) : ""}`));
     }))));
   } catch (e) { sec.append(errorBox(e)); }
   return sec;

@@ -1,6 +1,6 @@
 // Helpers shared by pages: the chosen municipality, cached look-ups, pagers, badges.
 import { h } from "../dom";
-import { api, Actor, ApiError, Municipality, Page } from "../api";
+import { api, Actor, ApiError, Municipality, Page, currentUser } from "../api";
 import { t, phaseLabel } from "../i18n";
 import { announce, errorBox, navigate } from "../main";
 
@@ -42,6 +42,16 @@ export function pager(page: Page<unknown>, make: (offset: number) => string): HT
     prev, h("span", {}, t("list.showing", { from: page.items.length ? page.offset + 1 : 0, to: page.offset + page.items.length })), next);
 }
 
+// The municipalities where the signed-in person is an officer (every one for a platform admin).
+export async function officerMunicipalities(): Promise<Municipality[]> {
+  const me = currentUser();
+  if (!me) return [];
+  const all = await municipalities();
+  if (me.grants.some((g) => g.role === "platform_admin")) return all;
+  const mine = new Set(me.grants.filter((g) => g.role === "officer").map((g) => g.municipality));
+  return all.filter((m) => mine.has(m.id));
+}
+
 export function empty(text: string): HTMLElement {
   return h("p", { class: "empty" }, text);
 }
@@ -72,10 +82,26 @@ export function stepper(phases: string[], current: string, label: string, labelO
 // The officer's control to move a challenge or round one phase on: a button naming the next phase;
 // when the server refuses (the phase moved meanwhile, or the role does not allow it) its reason is
 // shown in an alert next to the button and the page stays as it is.
-export function phaseControl(next: string | undefined, nextLabel: string, post: () => Promise<unknown>, movedText: string): HTMLElement | null {
+// A modal confirmation (<dialog>): `message` says what will happen, `yes` names the act. Resolves
+// true only when that button is pressed (Escape and "Annuleren" cancel).
+export function confirmDialog(message: string, yes: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const dialog = h("dialog", { class: "confirm", "aria-labelledby": "confirm-text" },
+      h("form", { method: "dialog" }, h("p", { id: "confirm-text" }, message),
+        h("div", { class: "inline" }, h("button", { type: "submit", value: "yes", class: "confirm-yes" }, yes),
+          h("button", { type: "submit", value: "no", class: "secondary", autofocus: true }, t("confirm.cancel")))));
+    dialog.addEventListener("close", () => { resolve(dialog.returnValue === "yes"); dialog.remove(); });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+export function phaseControl(next: string | undefined, nextLabel: string, post: () => Promise<unknown>, movedText: string,
+  confirmText = t("phase.confirm", { phase: nextLabel })): HTMLElement | null {
   if (!next) return null;  // the last phase: nothing to move to
   const status = h("div", { class: "phase-status" });
   const button = h("button", { type: "button", class: "phase-next", "data-next": next, onclick: async () => {
+    if (!(await confirmDialog(confirmText, t("phase.confirmYes", { phase: nextLabel })))) return;
     button.disabled = true;
     status.replaceChildren();
     try {

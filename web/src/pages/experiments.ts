@@ -2,10 +2,10 @@
 // and target), a table of the same numbers, its milestones with the money released on approved
 // evidence (coalition members submit evidence, officers approve or reject it), outcome and lessons.
 import { h, field } from "../dom";
-import { api, Challenge, Coalition, Experiment, Page, Proposal, query, hasRoute, hasRole, currentUser, myActors } from "../api";
-import { t, num, date, euro, getLocale } from "../i18n";
+import { api, Challenge, Coalition, Experiment, Indicator, Page, Proposal, query, hasRoute, hasRole, currentUser, myActors } from "../api";
+import { t, num, date, euro, getLocale, experimentStatusLabel } from "../i18n";
 import { Ctx, setTitle, announce, errorBox, navigate } from "../main";
-import { empty, pager, dl } from "./common";
+import { empty, pager, dl, confirmDialog } from "./common";
 
 type Milestone = Experiment["milestones"][number];
 
@@ -15,7 +15,7 @@ export async function experiments({ main, query: q }: Ctx): Promise<void> {
   const page = await api.get<Page<Experiment>>("/experiments" + query({ limit: 20, offset }));
   main.append(page.items.length ? h("ul", { class: "cards" }, page.items.map((e) => h("li", { class: "card" },
     h("h2", { class: "h3" }, h("a", { href: `/experiments/${e.id}` }, t("experiment.named", { id: e.id }))),
-    h("p", { class: "meta" }, e.status, " · ", t("experiment.indicators", { n: e.indicators.length })))))
+    h("p", { class: "meta" }, experimentStatusLabel(e.status), " · ", t("experiment.indicators", { n: e.indicators.length })))))
     : empty(t("experiments.none")), pager(page, (o) => "/experiments" + query({ offset: o })));
 }
 
@@ -27,8 +27,10 @@ export async function experiment({ main, params }: Ctx): Promise<void> {
   main.append(h("p", { class: "crumbs" }, h("a", { href: "/experiments" }, t("experiments.title"))),
     h("h1", {}, t("experiment.named", { id })),
     p ? h("p", {}, t("experiment.forProposal"), " ", h("a", { href: `/coalitions/${p.coalition}#proposal-${p.id}` }, p.versions.at(-1)?.title ?? `#${p.id}`)) : "",
-    h("p", {}, h("strong", {}, t("experiment.status") + ": "), e.status, e.outcome ? ` · ${e.outcome}` : ""),
+    h("p", {}, h("strong", {}, t("experiment.status") + ": "), experimentStatusLabel(e.status), e.outcome ? ` · ${e.outcome}` : ""),
     e.hypotheses.length ? h("section", {}, h("h2", {}, t("experiment.hypotheses")), h("ul", {}, e.hypotheses.map((x) => h("li", {}, x)))) : "");
+  const roles = await experimentRoles(p);
+  const canMeasure = (roles.member || roles.officer) && (await hasRoute("POST", "/api/v1/experiments/{id}/indicators/{indicator}/measurements"));
   const { Chart, registerables } = await import("chart.js");
   Chart.register(...registerables);
   const sec = h("section", { "aria-labelledby": "h-ind" }, h("h2", { id: "h-ind" }, t("experiment.indicatorsTitle")));
@@ -41,7 +43,8 @@ export async function experiment({ main, params }: Ctx): Promise<void> {
       h("div", { class: "canvas-wrap" }, canvas),
       h("table", { class: "table small" }, h("caption", {}, t("experiment.tableOf", { name: ind.name })),
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("experiment.date")), h("th", { scope: "col" }, t("experiment.value")), h("th", { scope: "col" }, t("experiment.source")))),
-        h("tbody", {}, ms.map((m) => h("tr", {}, h("td", {}, date(m.date)), h("td", { class: "num" }, num(m.value, 2)), h("td", {}, m.source)))))));
+        h("tbody", {}, ms.map((m) => h("tr", {}, h("td", {}, date(m.date)), h("td", { class: "num" }, num(m.value, 2)), h("td", {}, m.source))))),
+      canMeasure ? measurementForm(e, ind) : null));
     new Chart(canvas, {
       type: "line",
       data: {
@@ -56,8 +59,68 @@ export async function experiment({ main, params }: Ctx): Promise<void> {
     });
   }
   main.append(await milestonesSection(e, p));
+  if (roles.officer && (await hasRoute("PATCH", "/api/v1/experiments/{id}"))) main.append(officerTools(e));
   if (e.outcome || e.learned) main.append(h("section", { "aria-labelledby": "h-outcome" }, h("h2", { id: "h-outcome" }, t("experiment.outcomeTitle")),
     dl([[t("experiment.outcome"), e.outcome || "—"], [t("experiment.learned"), e.learned || "—"]])));
+}
+
+// Who the reader is for this experiment: a member of the proposal's coalition, an officer of its municipality.
+async function experimentRoles(p: Proposal | null): Promise<{ member: boolean; officer: boolean }> {
+  if (!p || !currentUser()) return { member: false, officer: false };
+  const [co, ch] = await Promise.all([api.get<Coalition>(`/coalitions/${p.coalition}`).catch(() => null), api.get<Challenge>(`/challenges/${p.challenge}`).catch(() => null)]);
+  const mine = new Set(myActors());
+  return { member: !!co?.members.some((x) => x.status === "accepted" && mine.has(x.actor)), officer: !!ch && hasRole("officer", { municipality: ch.municipality }) };
+}
+
+// Record a measurement of one indicator (officers and members of the coalition).
+function measurementForm(e: Experiment, ind: Indicator): HTMLElement {
+  const when = h("input", { type: "date", name: `date-${ind.id}`, required: true, value: new Date().toISOString().slice(0, 10) });
+  const value = h("input", { type: "number", name: `value-${ind.id}`, step: "any", required: true, inputmode: "decimal" });
+  const source = h("input", { name: `source-${ind.id}`, maxlength: 500 });
+  const status = h("div");
+  return h("details", { class: "measure" }, h("summary", {}, t("measure.add", { name: ind.name })),
+    h("form", { class: "stack measurement-form", "data-indicator": ind.id, onsubmit: async (ev: Event) => {
+      ev.preventDefault();
+      try {
+        await api.post(`/experiments/${e.id}/indicators/${ind.id}/measurements`, { date: when.value, value: Number(value.value), source: source.value });
+        announce(t("measure.saved"));
+        navigate(location.pathname);
+      } catch (err) { status.replaceChildren(errorBox(err)); }
+    } }, field(t("experiment.date"), when), field(t("measure.value", { unit: ind.unit }), value), field(t("experiment.source"), source), status,
+      h("button", { type: "submit" }, t("measure.save"))));
+}
+
+// Officers add indicators and milestones (PATCH with the whole lists: stored indicators by id keep
+// their measurements, stored milestones are sent back unchanged).
+function officerTools(e: Experiment): HTMLElement {
+  const keepIndicators = e.indicators.map(({ id, name, unit, baseline, target }) => ({ id, name, unit, baseline, target }));
+  const keepMilestones = e.milestones.map((m) => ({ title: m.title ?? "", due: m.due ?? "", amount_eur: Number(m.amount_eur ?? 0), status: m.status ?? "planned", evidence: m.evidence ?? "" }));
+  const patch = (body: unknown, done: string, status: HTMLElement) => async (ev: Event) => {
+    ev.preventDefault();
+    try {
+      await api.patch(`/experiments/${e.id}`, body instanceof Function ? body() : body);
+      announce(done);
+      navigate(location.pathname);
+    } catch (err) { status.replaceChildren(errorBox(err)); }
+  };
+  const name = h("input", { name: "indicator-name", required: true, maxlength: 500 });
+  const unit = h("input", { name: "indicator-unit", maxlength: 100 });
+  const baseline = h("input", { type: "number", name: "indicator-baseline", step: "any", required: true, inputmode: "decimal" });
+  const target = h("input", { type: "number", name: "indicator-target", step: "any", required: true, inputmode: "decimal" });
+  const s1 = h("div");
+  const title = h("input", { name: "milestone-title", required: true, maxlength: 500 });
+  const due = h("input", { type: "date", name: "milestone-due" });
+  const amount = h("input", { type: "number", name: "milestone-amount", min: 0, step: 1, required: true, inputmode: "numeric" });
+  const s2 = h("div");
+  return h("section", { "aria-labelledby": "h-tools", class: "officer-tools experiment-tools" }, h("h2", { id: "h-tools" }, t("experiment.tools")),
+    h("form", { class: "stack add-indicator", onsubmit: patch(() => ({ indicators: [...keepIndicators,
+      { name: name.value, unit: unit.value, baseline: Number(baseline.value), target: Number(target.value) }] }), t("indicator.added"), s1) },
+      h("h3", {}, t("indicator.addTitle")), field(t("indicator.name"), name), field(t("indicator.unit"), unit), field(t("indicator.baseline"), baseline),
+      field(t("indicator.target"), target), s1, h("button", { type: "submit" }, t("indicator.add"))),
+    h("form", { class: "stack add-milestone", onsubmit: patch(() => ({ milestones: [...keepMilestones,
+      { title: title.value, due: due.value, amount_eur: Number(amount.value), status: "planned", evidence: "" }] }), t("milestone.added"), s2) },
+      h("h3", {}, t("milestone.addTitle")), field(t("milestone.title"), title), field(t("milestone.due"), due), field(t("milestone.amountEur"), amount),
+      s2, h("button", { type: "submit" }, t("milestone.add"))));
 }
 
 const MILESTONE_MARK: Record<string, string> = { planned: "○", submitted: "✉", approved: "✔", rejected: "✘" };
@@ -122,6 +185,9 @@ async function milestoneActions(e: Experiment, p: Proposal | null): Promise<((m:
       const status = h("div");
       const reason = h("input", { name: `reason-${x.id}`, id: `reason-${x.id}`, maxlength: 4000 });
       const decide = (decision: "approved" | "rejected") => async () => {
+        // Releasing money is confirmed first, naming the amount.
+        if (decision === "approved" && !(await confirmDialog(t("milestone.confirmRelease", { amount: euro(Number(m.amount_eur ?? 0)), title: String(m.title ?? n) }),
+          t("milestone.release", { amount: euro(Number(m.amount_eur ?? 0)) })))) return;
         status.replaceChildren();
         try {
           await api.post(`/experiments/${e.id}/evidence/${x.id}/decision`, { decision, reason: reason.value });

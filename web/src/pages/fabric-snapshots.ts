@@ -4,7 +4,7 @@
 // information). Officers take a snapshot now. Shown only when the server offers the route.
 import { h } from "../dom";
 import { api, hasRoute, hasRole } from "../api";
-import { t, num, pct, date } from "../i18n";
+import { t, num, pct, date, featureLabel } from "../i18n";
 import { announce, errorBox } from "../main";
 import { empty } from "./common";
 
@@ -40,7 +40,7 @@ export async function snapshotsSection(muni: number): Promise<HTMLElement | null
           h("td", {}, s.stability ? t("snap.stabilityText", { ari: num(s.stability.ari, 2), nmi: num(s.stability.nmi, 2), n: s.stability.common_actors }) : "—"))))),
       h("h3", {}, t("snap.typologyOf", { period: last.period })),
       (last.typology?.groups ?? []).length ? h("ul", { class: "typology" }, last.typology.groups.map((g) => h("li", {},
-        h("strong", {}, g.name), " · ", t("snap.groupSize", { n: g.size }), g.features.length ? h("span", { class: "meta" }, " · " + g.features.join(", ")) : "")))
+        h("strong", {}, featureLabel(g.name)), " · ", t("snap.groupSize", { n: g.size }), g.features.length ? h("span", { class: "meta" }, " · " + g.features.map(featureLabel).join(", ")) : "")))
         : empty(t("snap.noTypology")));
   };
   await draw();

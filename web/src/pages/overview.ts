@@ -4,7 +4,7 @@
 // aggregate figures only; the page computes nothing but percentages for display.
 import { h, field, select } from "../dom";
 import { api, hasRoute } from "../api";
-import { t, euro, num, pct, date, phaseLabel } from "../i18n";
+import { t, euro, num, pct, date, phaseLabel, experimentStatusLabel } from "../i18n";
 import { Ctx, navigate, setTitle } from "../main";
 import { municipalities, chosenMunicipality, chooseMunicipality, empty } from "./common";
 import { CHALLENGE_PHASES } from "./challenges";
@@ -12,9 +12,23 @@ import { CHALLENGE_PHASES } from "./challenges";
 interface Measurement { date: string; value: number; source: string }
 interface IndicatorProgress { id: number; name: string; unit: string; baseline: number; target: number; latest: Measurement | null; progress: number | null }
 interface ExperimentOverview { id: number; proposal: number; title: string; status: string; funded_eur: number; released_eur: number; indicators: IndicatorProgress[] }
+// One line of the committed money: a winner of a published round, or a proposal funded outside a round.
+interface Commitment { source: "round" | "proposal"; round: number | null; round_name: string; project_id: string; proposal: number | null; title: string; amount_eur: number }
 interface Overview {
-  municipality: number; money: { committed_eur: number; released_eur: number; remaining_eur: number; published_rounds: number };
+  municipality: number; money: { committed_eur: number; released_eur: number; remaining_eur: number; published_rounds: number; commitments?: Commitment[] };
   challenges_per_phase: Record<string, number>; experiments: ExperimentOverview[];
+}
+
+// Each euro committed, traced to its source, adding up to the committed total.
+function commitmentsTable(lines: Commitment[], total: number): HTMLElement {
+  if (!lines.length) return empty(t("overview.noCommitments"));
+  return h("table", { class: "table commitments" }, h("caption", {}, t("overview.commitments")),
+    h("thead", {}, h("tr", {}, [t("overview.source"), t("overview.what"), t("milestone.amount")].map((x, i) => h("th", { scope: "col", class: i === 2 ? "num" : null }, x)))),
+    h("tbody", {}, lines.map((l) => h("tr", { "data-source": l.source, "data-amount": l.amount_eur },
+      h("td", {}, l.source === "round" && l.round ? h("a", { href: `/rounds/${l.round}` }, t("overview.fromRound", { name: l.round_name })) : t("overview.fromProposal")),
+      h("th", { scope: "row" }, l.proposal ? h("a", { href: `/proposals/${l.proposal}` }, l.title || t("proposal.named", { id: l.proposal })) : l.title || l.project_id),
+      h("td", { class: "num" }, euro(l.amount_eur))))),
+    h("tfoot", {}, h("tr", {}, h("th", { scope: "row", colspan: 2 }, t("overview.total")), h("td", { class: "num", "data-total": total }, euro(total)))));
 }
 
 export async function overviewPage({ main, query: q }: Ctx): Promise<void> {
@@ -40,7 +54,8 @@ export async function overviewPage({ main, query: q }: Ctx): Promise<void> {
         ["remaining", t("overview.remaining"), euro(money.remaining_eur)], ["rounds", t("overview.rounds"), num(money.published_rounds)]]
         .map(([k, label, v]) => [h("dt", {}, label), h("dd", { "data-figure": k }, v)])),
     h("p", {}, h("meter", { min: 0, max: 1, value: Math.min(1, share), "aria-label": t("overview.releasedShare") }), " ",
-      t("overview.releasedOf", { pct: pct(share) }))));
+      t("overview.releasedOf", { pct: pct(share) })),
+    commitmentsTable(money.commitments ?? [], money.committed_eur)));
   main.append(h("section", { "aria-labelledby": "h-phases" }, h("h2", { id: "h-phases" }, t("overview.phases")),
     h("table", { class: "table phase-counts" }, h("caption", { class: "visually-hidden" }, t("overview.phases")),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("filter.phase")), h("th", { scope: "col" }, t("overview.count")))),
@@ -53,7 +68,7 @@ export async function overviewPage({ main, query: q }: Ctx): Promise<void> {
   for (const e of o.experiments) {
     sec.append(h("article", { class: "card experiment-overview", "data-experiment": e.id },
       h("h3", {}, h("a", { href: `/experiments/${e.id}` }, e.title || t("experiment.named", { id: e.id }))),
-      h("p", { class: "meta" }, e.status, " · ", t("overview.fundedReleased", { funded: euro(e.funded_eur), released: euro(e.released_eur) })),
+      h("p", { class: "meta" }, experimentStatusLabel(e.status), " · ", t("overview.fundedReleased", { funded: euro(e.funded_eur), released: euro(e.released_eur) })),
       e.indicators.length ? h("table", { class: "table small indicators" }, h("caption", { class: "visually-hidden" }, t("overview.indicatorsOf", { title: e.title })),
         h("thead", {}, h("tr", {}, [t("overview.indicator"), t("experiment.baseline"), t("overview.latest"), t("experiment.target"), t("overview.progress")]
           .map((x) => h("th", { scope: "col" }, x)))),

@@ -2,10 +2,10 @@
 // removed lines marked with + and − as well as colour), the comments as threads with replies, and
 // the residents' support button with its count. Text from the API goes in through textContent only.
 import { h, field, select } from "../dom";
-import { api, ApiError, Challenge, Comment, Diff, Page, Proposal, currentUser, hasRole } from "../api";
-import { t, euro, date, num } from "../i18n";
+import { api, all, ApiError, Challenge, Coalition, Comment, Diff, Experiment, Page, Proposal, currentUser, hasRole, hasRoute, myActors } from "../api";
+import { t, euro, date, Key } from "../i18n";
 import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
-import { empty } from "./common";
+import { empty, confirmDialog } from "./common";
 
 export async function proposalPage({ main, params }: Ctx): Promise<void> {
   const id = Number(params[0]);
@@ -23,8 +23,81 @@ export async function proposalPage({ main, params }: Ctx): Promise<void> {
     h("section", { "aria-labelledby": "h-plan" }, h("h2", { id: "h-plan" }, t("proposal.plan")), h("div", { class: "plan" }, latest?.plan ?? "")));
   if (hasRole("officer", { municipality: ch?.municipality ?? null }))
     main.append(h("p", {}, h("a", { href: `/audit?entity=proposal&id=${id}`, class: "audit-link" }, t("audit.linkProposal"))));
+  const funding = await fundingSection(p, ch);
+  if (funding) main.append(funding);
   main.append(versionsSection(p));
   main.append(await commentsSection(p));
+}
+
+// The proposal's way to money and an experiment: members of the coalition submit a draft; officers
+// of the municipality fund a submitted proposal outside a round, confirm a round winner's funding,
+// or reject it (each after a confirmation); for a funded proposal they start its experiment.
+async function fundingSection(p: Proposal, ch: Challenge | null): Promise<HTMLElement | null> {
+  if (!currentUser() || !(await hasRoute("POST", "/api/v1/proposals/{id}/status"))) return null;
+  const officer = hasRole("officer", { municipality: ch?.municipality ?? null });
+  const co = await api.get<Coalition>(`/coalitions/${p.coalition}`).catch(() => null);
+  const mine = new Set(myActors());
+  const member = !!co?.members.some((m) => m.status !== "declined" && mine.has(m.actor));
+  if (!officer && !member) return null;
+  const latest = p.versions.at(-1);
+  const sec = h("section", { "aria-labelledby": "h-funding", id: "funding", class: "officer-tools funding" }, h("h2", { id: "h-funding" }, t("funding.title")),
+    h("p", {}, t("funding.state", { status: statusText(p.status) })));
+  const status = h("div");
+  const act = (label: string, next: string, confirmText: string | null, cls = "") => h("button", { type: "button", class: cls || null, "data-status": next, onclick: async () => {
+    if (confirmText && !(await confirmDialog(confirmText, label))) return;
+    status.replaceChildren();
+    try {
+      await api.post(`/proposals/${p.id}/status`, { status: next });
+      announce(t("funding.changed", { status: statusText(next) }));
+      navigate(location.pathname + "#funding");
+    } catch (e) { status.replaceChildren(errorBox(e)); }
+  } }, label);
+  const amount = euro(latest?.budget_eur ?? 0);
+  const buttons: HTMLElement[] = [];
+  if (member && p.status === "draft") buttons.push(act(t("funding.submit"), "submitted", t("funding.confirmSubmit")));
+  if (officer && p.status === "submitted") buttons.push(act(t("funding.fund", { amount }), "funded", t("funding.confirmFund", { amount })));
+  if (officer && p.status === "in_round") buttons.push(act(t("funding.fundWinner"), "funded", t("funding.confirmWinner")));
+  if (officer && (p.status === "submitted" || p.status === "in_round")) buttons.push(act(t("funding.reject"), "rejected", t("funding.confirmReject"), "secondary"));
+  if (buttons.length) sec.append(h("div", { class: "inline" }, buttons), status);
+  if (p.status === "in_round" && officer) sec.append(h("p", { class: "hint" }, t("funding.inRoundHint")));
+  if (p.status === "funded") {
+    const exps = await all<Experiment>("/experiments").catch(() => [] as Experiment[]);
+    const exp = exps.find((x) => x.proposal === p.id);
+    if (exp) sec.append(h("p", {}, h("a", { href: `/experiments/${exp.id}` }, t("funding.toExperiment", { id: exp.id }))));
+    else if (officer && (await hasRoute("POST", "/api/v1/experiments"))) sec.append(experimentForm(p));
+  }
+  return sec;
+}
+
+// Start the experiment of a funded proposal: hypotheses, and optionally a first indicator and
+// milestone (more can be added on the experiment's page).
+function experimentForm(p: Proposal): HTMLElement {
+  const hyp = h("textarea", { name: "hypotheses", rows: 3, required: true, maxlength: 20000 });
+  const ind = h("input", { name: "indicator", maxlength: 500 });
+  const unit = h("input", { name: "unit", maxlength: 100 });
+  const baseline = h("input", { type: "number", name: "baseline", step: "any", inputmode: "decimal" });
+  const target = h("input", { type: "number", name: "target", step: "any", inputmode: "decimal" });
+  const ms = h("input", { name: "milestone", maxlength: 500 });
+  const due = h("input", { type: "date", name: "due" });
+  const amount = h("input", { type: "number", name: "amount_eur", min: 0, step: 1, inputmode: "numeric" });
+  const status = h("div");
+  return h("form", { class: "stack experiment-form", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    const body: Record<string, unknown> = { proposal: p.id, hypotheses: hyp.value.split("\n").map((x) => x.trim()).filter(Boolean) };
+    if (ind.value.trim()) body.indicators = [{ name: ind.value.trim(), unit: unit.value.trim(), baseline: Number(baseline.value) || 0, target: Number(target.value) || 0 }];
+    if (ms.value.trim()) body.milestones = [{ title: ms.value.trim(), due: due.value, amount_eur: Number(amount.value) || 0, status: "planned" }];
+    try {
+      const x = await api.post<Experiment>("/experiments", body);
+      announce(t("funding.experimentStarted"));
+      navigate(`/experiments/${x.id}`);
+    } catch (err) { status.replaceChildren(errorBox(err)); }
+  } }, h("h3", {}, t("funding.startExperiment")),
+    field(t("funding.hypotheses"), hyp, t("funding.hypothesesHint")),
+    h("fieldset", {}, h("legend", {}, t("funding.firstIndicator")), field(t("indicator.name"), ind), field(t("indicator.unit"), unit),
+      field(t("indicator.baseline"), baseline), field(t("indicator.target"), target)),
+    h("fieldset", {}, h("legend", {}, t("funding.firstMilestone")), field(t("milestone.title"), ms), field(t("milestone.due"), due),
+      field(t("milestone.amountEur"), amount)),
+    status, h("button", { type: "submit" }, t("funding.startButton")));
 }
 
 function statusText(status: string): string {
@@ -49,8 +122,10 @@ function supportBox(p: Proposal): HTMLElement {
       count.dataset.count = String(after.supports);
       status.replaceChildren(h("p", { class: "ok" }, "✔ " + t("proposal.supported")));
       announce(t("proposal.supported"));
+      button.remove();  // one support per person: nothing left to click
     } catch (e) {
-      status.replaceChildren(errorBox(e));
+      // 409: this person supports it already (the server keeps one support per person).
+      status.replaceChildren(e instanceof ApiError && e.status === 409 ? errorBox(new ApiError(409, t("proposal.alreadySupported"), undefined, true)) : errorBox(e));
       button.disabled = false;
     }
   } }, t("proposal.support"));
@@ -88,7 +163,17 @@ function diffView(d: Diff): HTMLElement {
     d.lines.length ? h("ol", { class: "diff", "aria-label": t("proposal.diffLabel", { from: d.from, to: d.to }) }, d.lines.map((l) =>
       h("li", { class: l.op === "+" ? "add" : l.op === "-" ? "del" : "same", "data-op": l.op },
         h("span", { class: "op", "aria-hidden": "true" }, l.op === "-" ? "−" : l.op === "+" ? "+" : " "),
-        h("span", { class: "visually-hidden" }, word(l.op) + ": "), l.text))) : empty(t("proposal.noDiff")));
+        h("span", { class: "visually-hidden" }, word(l.op) + ": "), diffLine(l.text)))) : empty(t("proposal.noDiff")));
+}
+
+// A diff line names its part with the server's field code ("budget_eur: 92000"): in words, with
+// the amount as money.
+function diffLine(text: string): string {
+  const m = /^(title|budget_eur|plan|milestone|indicator):\s?(.*)$/.exec(text);
+  if (!m) return text;
+  const label = t(("proposal.part." + m[1]) as Key);
+  const value = m[1] === "budget_eur" && /^\d+$/.test(m[2]) ? euro(Number(m[2])) : m[2];
+  return `${label}: ${value}`;
 }
 
 // Comments as threads: top-level comments in order, each with its replies under it (any depth).
@@ -123,7 +208,7 @@ async function commentsSection(p: Proposal): Promise<HTMLElement> {
         h("p", { class: "text" }, c.text), replyButton, replyBox,
         children.has(c.id) && depth < 20 ? thread(c.id, depth + 1) : null);
     }));
-  sec.append(h("p", { class: "meta" }, t("proposal.commentCount", { n: num(comments.length) })));
+  sec.append(h("p", { class: "meta" }, t("proposal.commentCount", { n: comments.length })));
   sec.append(comments.length ? thread(0, 0) : empty(t("proposal.noComments")));
   if (signedIn) sec.append(commentForm(p.id, 0, t("proposal.comment")));
   else sec.append(h("p", {}, h("a", { href: "/login" }, t("proposal.signInToEdit"))));

@@ -6,7 +6,7 @@ import { api, Ballot, Challenge, Criterion, Page, Proposal, Review, Round, query
 import { t, euro, num, roundPhaseLabel, ballotLabel, Key } from "../i18n";
 import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
 import { matchSection } from "./match";
-import { chosenMunicipality, empty, muniName, dl, notAvailable, pager, stepper, phaseControl } from "./common";
+import { chosenMunicipality, empty, muniName, dl, notAvailable, pager, stepper, phaseControl, officerMunicipalities } from "./common";
 
 const PHASES = ["submission", "review", "voting", "allocation", "published"];
 
@@ -20,6 +20,58 @@ export async function rounds({ main, query: q }: Ctx): Promise<void> {
     h("p", { class: "meta" }, h("span", { class: "badge" }, roundPhaseLabel(r.phase)), " · ", await muniName(r.municipality), " · ", euro(r.budget_eur),
       " · ", t("round.projects", { n: r.projects.length }))))))
     : empty(t("rounds.none")), pager(page, (o) => "/rounds" + query({ municipality: muni, offset: o })));
+  const form = await newRoundForm();
+  if (form) main.append(form);
+}
+
+// Officers open a round: name, municipality, budget, the way of voting and how many projects a
+// ballot may hold. It starts in the submission phase without projects; they are added on its page.
+async function newRoundForm(): Promise<HTMLElement | null> {
+  const ms = await officerMunicipalities();
+  if (!ms.length || !(await hasRoute("POST", "/api/v1/rounds"))) return null;
+  const name = h("input", { name: "name", required: true, maxlength: 500 });
+  const muni = select("municipality", ms.map((m): [string, string] => [String(m.id), m.name]), String(chosenMunicipality() ?? ""));
+  const budget = h("input", { type: "number", name: "budget_eur", min: 1, step: 1, required: true, inputmode: "numeric" });
+  const kind = select("ballot_kind", (["approval", "cumulative", "ordinal", "scoring"]).map((k): [string, string] => [k, ballotLabel(k)]), "approval");
+  const maxLength = h("input", { type: "number", name: "max_length", min: 0, step: 1, value: 0, inputmode: "numeric" });
+  const status = h("div");
+  return h("section", { "aria-labelledby": "h-new-round", class: "officer-tools new-round" }, h("h2", { id: "h-new-round" }, t("round.newTitle")),
+    h("form", { class: "stack", onsubmit: async (e: Event) => {
+      e.preventDefault();
+      try {
+        const r = await api.post<Round>("/rounds", { municipality: Number(muni.value), name: name.value, budget_eur: Number(budget.value),
+          ballot_kind: kind.value, max_length: Number(maxLength.value) || 0, min_length: 1 });
+        announce(t("round.created"));
+        navigate(`/rounds/${r.id}`);
+      } catch (err) { status.replaceChildren(errorBox(err)); }
+    } }, field(t("round.f.name"), name), field(t("filter.municipality"), muni), field(t("round.f.budget"), budget),
+      field(t("round.ballotKind"), kind), field(t("round.f.maxLength"), maxLength, t("round.f.maxLengthHint")), status,
+      h("button", { type: "submit" }, t("round.create"))));
+}
+
+// Officers add a project of their own (not from a proposal) while the round takes submissions.
+function addProjectForm(r: Round): HTMLElement {
+  const title = h("input", { name: "title", required: true, maxlength: 500 });
+  const cost = h("input", { type: "number", name: "cost_eur", min: 1, step: 1, required: true, inputmode: "numeric" });
+  const category = h("input", { name: "category", maxlength: 200 });
+  const area = h("input", { name: "neighbourhood", maxlength: 200 });
+  const status = h("div");
+  return h("section", { "aria-labelledby": "h-add-project", class: "officer-tools add-project" }, h("h2", { id: "h-add-project" }, t("round.addProjectTitle")),
+    h("form", { class: "stack", onsubmit: async (e: Event) => {
+      e.preventDefault();
+      const taken = new Set(r.projects.map((p) => p.project_id));
+      let n = r.projects.length + 1;
+      while (taken.has(`project-${n}`)) n++;
+      const projects = [...r.projects.map(({ project_id, proposal, title, cost_eur, category, neighbourhood }) =>
+        ({ project_id, proposal, title, cost_eur, category, neighbourhood })),
+        { project_id: `project-${n}`, title: title.value, cost_eur: Number(cost.value), category: category.value, neighbourhood: area.value }];
+      try {
+        await api.patch(`/rounds/${r.id}`, { projects });
+        announce(t("round.projectAdded"));
+        navigate(location.pathname);
+      } catch (err) { status.replaceChildren(errorBox(err)); }
+    } }, field(t("round.f.projectTitle"), title), field(t("round.f.cost"), cost), field(t("round.category"), category),
+      field(t("round.neighbourhood"), area), status, h("button", { type: "submit" }, t("round.addProject"))));
 }
 
 // GET /rounds/{id}/results (docs/api.md): per project whether it was funded and why, as a verdict
@@ -42,12 +94,18 @@ export async function round({ main, params }: Ctx): Promise<void> {
     dl([[t("filter.municipality"), await muniName(r.municipality)], [t("round.budget"), euro(r.budget_eur)], [t("round.ballotKind"), ballotLabel(r.ballot_kind)],
       [t("round.limits"), limitsText(r)]]));
   if (officer) {
-    const next = PHASES[PHASES.indexOf(r.phase) + 1];
+    // A round without review criteria goes from submission straight to voting (docs/api.md).
+    const next = r.phase === "submission" && !(r.criteria ?? []).length ? "voting" : PHASES[PHASES.indexOf(r.phase) + 1];
     main.append(phaseControl(next, roundPhaseLabel(next ?? ""), () => api.post(`/rounds/${id}/phase`, { phase: next }),
-      t("round.moved", { phase: roundPhaseLabel(next ?? "") })) ?? "",
+      t("round.moved", { phase: roundPhaseLabel(next ?? "") }),
+      next === "published" ? t("round.confirmPublish") : next === "voting" ? t("round.confirmVoting") : undefined) ?? "",
     h("p", {}, h("a", { href: `/audit?entity=round&id=${id}`, class: "audit-link" }, t("audit.linkRound"))));
   }
-  if (officer && r.phase === "submission") { const add = await addProposalForm(r); if (add) main.append(add); }
+  if (officer && r.phase === "submission") {
+    const add = await addProposalForm(r);
+    if (add) main.append(add);
+    main.append(addProjectForm(r));
+  }
   const criteria = r.criteria ?? [];
   if (criteria.length) main.append(criteriaSection(criteria));
   if (criteria.length && (officer || r.phase === "published")) main.append(await reviewsSection(r, officer && r.phase === "review"));
@@ -59,7 +117,7 @@ export async function round({ main, params }: Ctx): Promise<void> {
     else if (!resident) sec.append(notAvailable(t("round.residentsOnly")));
     else {
       const own = await api.get<Ballot>(`/rounds/${id}/ballot`).catch((e) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e)));
-      sec.append(ballotForm(r, own));
+      sec.append(ballotForm(r, own, await projectDetails(r)));
     }
   } else {
     main.append(h("section", { "aria-labelledby": "h-proj" }, h("h2", { id: "h-proj" }, t("round.projectsTitle")), projectTable(r)));
@@ -70,8 +128,14 @@ export async function round({ main, params }: Ctx): Promise<void> {
     if (await hasRoute("GET", "/api/v1/rounds/{id}/results")) {
       try {
         const res = await api.get<Results>(`/rounds/${id}/results`);
-        if (r.phase !== "allocation" && r.phase !== "published") sec.append(h("p", { class: "notice" }, t("round.provisional")));
-        sec.append(resultsSummary(res), resultsTable(res));
+        // No ballots yet: there is no outcome to show, provisional or not (a rule could still "fund"
+        // projects on zero votes, which would read as a result).
+        if (res.ballots === 0) sec.append(empty(r.phase === "allocation" || r.phase === "published" ? t("round.noBallotsFinal") : t("round.noBallotsYet")));
+        else {
+          if (r.phase !== "allocation" && r.phase !== "published") sec.append(h("p", { class: "notice" }, t("round.provisional")));
+          sec.append(resultsSummary(res), resultsTable(res));
+          if (officer && r.phase === "published") sec.append(winnersFollowUp(r, res));
+        }
         if (await hasRoute("GET", "/api/v1/rounds/{id}/export.pb"))
           sec.append(h("p", {}, h("a", { href: `/api/v1/rounds/${id}/export.pb`, download: `round-${id}.pb`, class: "export-pb" }, t("round.exportPb"))));
         main.append(sec);
@@ -180,6 +244,29 @@ async function addProposalForm(r: Round): Promise<HTMLElement | null> {
   return sec;
 }
 
+// After publication: each winner that came from a proposal goes on to its funding and experiment
+// (on the proposal's page); a winner without a proposal has no coalition to run an experiment.
+function winnersFollowUp(r: Round, res: Results): HTMLElement {
+  const winners = res.projects.filter((o) => o.funded);
+  return h("div", { class: "officer-tools winners" }, h("h3", {}, t("round.followUp")), h("p", {}, t("round.followUpLead")),
+    h("ul", {}, winners.map((o) => {
+      const p = r.projects.find((x) => x.project_id === o.project_id);
+      return h("li", { "data-project": o.project_id }, o.title || o.project_id, " · ", o.cost_eur !== undefined ? euro(o.cost_eur) : "", " · ",
+        p?.proposal ? h("a", { href: `/proposals/${p.proposal}#funding` }, t("round.toFunding", { title: o.title || o.project_id }))
+          : h("span", { class: "meta" }, t("round.noProposal")));
+    })));
+}
+
+// The description and proposal of each project that came from a proposal (its latest version).
+async function projectDetails(r: Round): Promise<Map<string, { plan: string; proposal: number }>> {
+  const out = new Map<string, { plan: string; proposal: number }>();
+  await Promise.all(r.projects.filter((p) => p.proposal).map(async (p) => {
+    const prop = await api.get<Proposal>(`/proposals/${p.proposal}`).catch(() => null);
+    if (prop) out.set(p.project_id, { plan: prop.versions.at(-1)?.plan ?? "", proposal: prop.id });
+  }));
+  return out;
+}
+
 function limitsText(r: Round): string {
   const parts: string[] = [];
   if (r.min_length) parts.push(t("round.minLength", { n: r.min_length }));
@@ -238,7 +325,7 @@ export function verdictText(o: Outcome): string {
 
 // The ballot: inputs per project and a live summary of the limits; the submit stays possible but
 // the summary names every broken limit, and the server checks them again.
-function ballotForm(r: Round, own: Ballot | null): HTMLElement {
+function ballotForm(r: Round, own: Ballot | null, details: Map<string, { plan: string; proposal: number }>): HTMLElement {
   const points = new Map((own?.entries ?? []).map((e) => [e.project_id, e.points]));
   const summary = h("div", { class: "summary", role: "status", "aria-live": "polite", id: "ballot-summary" });
   const status = h("div");
@@ -256,10 +343,29 @@ function ballotForm(r: Round, own: Ballot | null): HTMLElement {
         max: r.max_points_per_project || null, value: points.get(p.project_id) ?? 0, "aria-describedby": "ballot-summary" });
     }
     inputs.set(p.project_id, control);
-    control.addEventListener("input", update);
-    control.addEventListener("change", update);
-    return h("li", { class: "project" }, h("label", { for: iid }, h("span", { class: "ptitle" }, p.title || p.project_id),
-      h("span", { class: "meta" }, ` · ${euro(p.cost_eur)}${p.neighbourhood ? " · " + p.neighbourhood : ""}`)), control);
+    control.addEventListener("input", () => update());
+    control.addEventListener("change", () => update());
+    const d = details.get(p.project_id);
+    const plan = d?.plan.trim() ?? "";
+    return h("li", { class: "project", "data-project": p.project_id }, h("div", { class: "pinfo" },
+      h("label", { for: iid }, h("span", { class: "ptitle" }, p.title || p.project_id),
+        h("span", { class: "meta" }, ` · ${euro(p.cost_eur)}${p.category ? " · " + p.category : ""}${p.neighbourhood ? " · " + p.neighbourhood : ""}`)),
+      plan ? h("span", { class: "pdesc" }, plan.length > 240 ? plan.slice(0, 240).trimEnd() + "…" : plan) : null,
+      d ? h("a", { href: `/proposals/${d.proposal}`, class: "plink" }, t("round.readProposal", { title: p.title || p.project_id })) : null,
+      h("span", { class: "hint nofit", hidden: true }, t("round.doesNotFit"))), control);
+  });
+  const costOf = (pid: string) => r.projects.find((p) => p.project_id === pid)?.cost_eur ?? 0;
+  // Approval: the meter stops at the budget. A project that would take the choice over the budget
+  // is not added; the reader is told why and what to do.
+  if (r.ballot_kind === "approval" && r.budget_eur > 0) for (const [pid, c] of inputs) c.addEventListener("change", () => {
+    if (!(c instanceof HTMLInputElement) || !c.checked) return;
+    const cost = entries().reduce((s, x) => s + costOf(x.project_id), 0);
+    if (cost <= r.budget_eur) return;
+    c.checked = false;
+    const title = r.projects.find((p) => p.project_id === pid)?.title || pid;
+    const msg = t("round.wouldExceed", { title, cost: euro(cost), budget: euro(r.budget_eur), left: euro(r.budget_eur - (cost - costOf(pid))) });
+    status.replaceChildren(h("div", { class: "error over-budget", role: "alert" }, msg));
+    update(false);
   });
   const submit = h("button", { type: "submit" }, own ? t("round.replaceBallot") : t("round.castBallot"));
 
@@ -275,6 +381,10 @@ function ballotForm(r: Round, own: Ballot | null): HTMLElement {
     const out: string[] = [];
     if (r.min_length && e.length < r.min_length) out.push(t("round.needMore", { n: r.min_length }));
     if (r.max_length && e.length > r.max_length) out.push(t("round.tooMany", { n: r.max_length }));
+    if (r.ballot_kind === "approval" && r.budget_eur > 0) {
+      const cost = e.reduce((s, x) => s + costOf(x.project_id), 0);
+      if (cost > r.budget_eur) out.push(t("round.overBudgetApproval", { cost: euro(cost), budget: euro(r.budget_eur) }));
+    }
     const total = e.reduce((s, x) => s + x.points, 0);
     if (r.ballot_kind === "cumulative" && r.max_points && total > r.max_points) out.push(t("round.tooManyPoints", { n: total, max: r.max_points }));
     if (r.max_points_per_project && r.ballot_kind !== "approval" && r.ballot_kind !== "ordinal" && e.some((x) => x.points > r.max_points_per_project))
@@ -286,7 +396,7 @@ function ballotForm(r: Round, own: Ballot | null): HTMLElement {
     }
     return out;
   }
-  function update() {
+  function update(clearStatus = true) {
     const e = entries();
     const cost = e.reduce((s, x) => s + (r.projects.find((p) => p.project_id === x.project_id)?.cost_eur ?? 0), 0);
     const total = e.reduce((s, x) => s + x.points, 0);
@@ -297,10 +407,16 @@ function ballotForm(r: Round, own: Ballot | null): HTMLElement {
         ? h("p", {}, t("round.pointsUsed", { n: total }), r.ballot_kind === "cumulative" && r.max_points ? " " + t("round.pointsLeft", { n: Math.max(0, r.max_points - total) }) : "") : "",
       h("p", {}, t("round.costChosen", { cost: euro(cost), budget: euro(r.budget_eur) })),
       h("meter", { min: 0, max: r.budget_eur || 1, value: Math.min(cost, r.budget_eur), "aria-label": t("round.budgetMeter") }),
-      cost > r.budget_eur ? h("p", { class: "hint" }, t("round.overBudget")) : "",
+      cost > r.budget_eur && r.ballot_kind !== "approval" ? h("p", { class: "hint" }, t("round.overBudget")) : "",
       issues.length ? h("ul", { class: "problems" }, issues.map((x) => h("li", {}, "⚠ " + x))) : h("p", { class: "ok" }, "✔ " + t("round.withinLimits")));
     submit.setAttribute("aria-disabled", issues.length ? "true" : "false");
-    if (status.querySelector(".error, .ok")) status.replaceChildren();
+    if (r.ballot_kind === "approval") for (const [pid, c] of inputs) {
+      const nofit = !(c as HTMLInputElement).checked && r.budget_eur > 0 && cost + costOf(pid) > r.budget_eur;
+      const row = c.closest("li")!;
+      row.classList.toggle("blocked", nofit);
+      (row.querySelector(".nofit") as HTMLElement).hidden = !nofit;
+    }
+    if (clearStatus && status.querySelector(".error, .ok")) status.replaceChildren();
   }
   const form = h("form", { class: "ballot", novalidate: true, onsubmit: async (ev: Event) => {
     ev.preventDefault();

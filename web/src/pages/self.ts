@@ -3,7 +3,7 @@
 // them, and deleting the account. Each part appears only when the server offers its route.
 import { h, field } from "../dom";
 import { api, hasRoute, logout, ApiError } from "../api";
-import { t, getLocale } from "../i18n";
+import { t, getLocale, phaseLabel, roundPhaseLabel } from "../i18n";
 import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
 import { empty } from "./common";
 
@@ -14,6 +14,17 @@ function dateTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return new Intl.DateTimeFormat(getLocale() === "nl" ? "nl-NL" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Amsterdam" }).format(d);
+}
+
+// The notification's title in the reader's language. The server words its titles itself; titles
+// stored before it did carry a raw phase code ("… is nu in de fase voting") and an older word
+// ("uitdaging"): the code is worded with the phase labels (a round's or a challenge's, from the
+// link) and the word made "opgave".
+export function notificationTitle(n: Notification): string {
+  let title = (getLocale() === "en" ? n.title_en : n.title_nl) || n.title;
+  const label = n.link.startsWith("/rounds/") ? roundPhaseLabel : phaseLabel;
+  title = title.replace(/(is nu in de fase|moved to phase) ([a-z_]+)$/, (_, words: string, code: string) => `${words} ${label(code)}`);
+  return title.replace(/^Nieuwe uitdaging:/, "Nieuwe opgave:");
 }
 
 // Only a path on this site becomes a link (never javascript: or another host).
@@ -40,7 +51,7 @@ export async function notificationsPage({ main, query: q }: Ctx): Promise<void> 
   } }, t("notify.markAll"))));
   if (!page.items.length) { main.append(empty(t("notify.none"))); return; }
   main.append(h("ul", { class: "notifications" }, page.items.map((n) => {
-    const title = (getLocale() === "en" ? n.title_en : n.title_nl) || n.title;
+    const title = notificationTitle(n);
     const link = safeLink(n.link);
     const markOne = n.read ? null : h("button", { type: "button", class: "small secondary", onclick: async () => {
       try { await api.post("/notifications/read", { ids: [n.id] }); announce(t("notify.read")); navigate(location.pathname + location.search); }

@@ -1,4 +1,4 @@
-// http/api_self.cc: the routes of a user's own account (notifications, settings, their data, the
+// http/routes/self_routes.cc: the routes of a user's own account (notifications, settings, their data, the
 // deletion of their account), added to Api's one route table by BuildSelfRoutes(). Handlers
 // decode, call service::SelfService (which acts on the caller's own data only), encode. The JSON
 // shapes are listed in docs/api.md ("Notifications and account self-service").
@@ -8,6 +8,7 @@
 #include "base/strings.h"
 #include "http/api.h"
 #include "http/call.h"
+#include "http/routes/route_kit.h"
 #include "service/open_data_feed.h"
 #include "service/self_service.h"
 #include "service/snapshots.h"
@@ -15,16 +16,11 @@
 namespace weefsel::http {
 namespace {
 
-Reply Ok(Json j, int status = 200) {
-  Reply r;
-  r.status = status;
-  r.json = std::move(j);
-  return r;
-}
+using kit::Ok;
 
 Result<int64_t> PageParam(const Call& c, const char* name, int64_t fallback, int64_t lo, int64_t hi) {
-  if (!c.req.has_param(name)) return fallback;
-  auto v = ParseInt(c.req.get_param_value(name));
+  if (!c.req.HasParam(name)) return fallback;
+  auto v = ParseInt(c.req.Param(name));
   if (!v || *v < lo || *v > hi)
     return Status::InvalidArgument(std::string(name) + ": must be an integer from " + std::to_string(lo) + " to " +
                                    std::to_string(hi));
@@ -79,15 +75,14 @@ std::string ContentTypeOf(const std::string& path) {
 void Api::BuildSelfRoutes() {
   service::Platform& P = platform_;
 
-  Add({"GET",
-       "/api/v1/notifications",
-       "notifications",
-       "Your notifications, unread first, then newest first (paged)",
-       true,
-       false,
-       false,
-       {"limit", "offset"},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/notifications",
+       .tag = "notifications",
+       .summary = "Your notifications, unread first, then newest first (paged)",
+       .success = 200,
+       .needs_user = true,
+       .query = {"limit", "offset"},
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(int64_t limit,
                                   PageParam(c, "limit", c.options.default_page_size, 1, c.options.max_page_size));
          WEEFSEL_ASSIGN_OR_RETURN(int64_t offset, PageParam(c, "offset", 0, 0, int64_t{1} << 40));
@@ -97,15 +92,14 @@ void Api::BuildSelfRoutes() {
          for (const auto& n : page.items) items.push_back(NotificationJson(n, page.language));
          return Ok({{"items", std::move(items)}, {"unread", page.unread}, {"limit", limit}, {"offset", offset}});
        }});
-  Add({"POST",
-       "/api/v1/notifications/read",
-       "notifications",
-       "Mark notifications read: {\"ids\": [..]} or {\"all\": true}",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/notifications/read",
+       .tag = "notifications",
+       .summary = "Mark notifications read: {\"ids\": [..]} or {\"all\": true}",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "read");
          bool all = false;
          WEEFSEL_RETURN_IF_ERROR(f.Bool("all", all));
@@ -123,27 +117,24 @@ void Api::BuildSelfRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(int64_t changed, service::SelfService(P).MarkRead(c.who, ids));
          return Ok({{"changed", changed}});
        }});
-  Add({"GET",
-       "/api/v1/me/settings",
-       "accounts",
-       "Your settings: the daily digest by e-mail (on/off) and your language",
-       true,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/me/settings",
+       .tag = "accounts",
+       .summary = "Your settings: the daily digest by e-mail (on/off) and your language",
+       .success = 200,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(storage::UserSettings s, service::SelfService(P).Settings(c.who));
          return Ok(SettingsJson(s));
        }});
-  Add({"PATCH",
-       "/api/v1/me/settings",
-       "accounts",
-       "Change your settings: {\"digest\": false} opts out of the daily digest; \"language\": nl or en",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "PATCH",
+       .path = "/api/v1/me/settings",
+       .tag = "accounts",
+       .summary = "Change your settings: {\"digest\": false} opts out of the daily digest; \"language\": nl or en",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          service::SelfService self(P);
          WEEFSEL_ASSIGN_OR_RETURN(storage::UserSettings s, self.Settings(c.who));
          Fields f(c.body, "settings");
@@ -153,16 +144,14 @@ void Api::BuildSelfRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(s, self.PutSettings(c.who, s));
          return Ok(SettingsJson(s));
        }});
-  Add({"GET",
-       "/api/v1/me/data",
-       "accounts",
-       "Everything stored about you (account, roles, settings, tokens, supports, comments, ballots, "
-       "notifications) as a JSON download",
-       true,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/me/data",
+       .tag = "accounts",
+       .summary = "Everything stored about you (account, roles, settings, tokens, supports, comments, ballots, "
+                  "notifications) as a JSON download",
+       .success = 200,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(service::UserData d, service::SelfService(P).DataOf(c.who));
          Json grants = Json::array(), tokens = Json::array(), supports = Json::array(), comments = Json::array(),
               ballots = Json::array(), notes = Json::array();
@@ -186,16 +175,16 @@ void Api::BuildSelfRoutes() {
          r.headers.emplace_back("Content-Disposition", "attachment; filename=\"weefsel-my-data.json\"");
          return r;
        }});
-  Add({"DELETE",
-       "/api/v1/me",
-       "accounts",
-       "Delete your account ({\"password\": ...}): sessions and tokens end, comments stay as by \"removed user\", "
-       "ballots stay counted with an anonymous voter key",
-       true,
-       true,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "DELETE",
+       .path = "/api/v1/me",
+       .tag = "accounts",
+       .summary =
+           "Delete your account ({\"password\": ...}): sessions and tokens end, comments stay as by \"removed user\", "
+           "ballots stay counted with an anonymous voter key",
+       .success = 204,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "account");
          std::string password;
          WEEFSEL_RETURN_IF_ERROR(f.Str("password", password, 512));
@@ -203,22 +192,18 @@ void Api::BuildSelfRoutes() {
          if (password.empty()) return f.Error("password", "confirm the deletion with your password");
          WEEFSEL_RETURN_IF_ERROR(service::SelfService(P).DeleteAccount(c.who, password));
          Reply r;
-         r.status = 204;
          r.headers.emplace_back("Set-Cookie", "weefsel_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
          return r;
        }});
 
   // Open data: the same files as `weefsel export --open-data`, made once per data version.
   auto feed = std::make_shared<service::OpenDataFeed>(P);
-  Add({"GET",
-       "/api/v1/open-data",
-       "open data",
-       "The open-data package (Frictionless datapackage.json, CC0); each resource's `url` serves its file",
-       false,
-       false,
-       false,
-       {},
-       [feed](Call&) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/open-data",
+       .tag = "open data",
+       .summary = "The open-data package (Frictionless datapackage.json, CC0); each resource's `url` serves its file",
+       .success = 200,
+       .handler = [feed](Call&) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto bundle, feed->Current());
          auto it = bundle->files.find("datapackage.json");
          if (it == bundle->files.end()) return Status::Internal("open data: the export wrote no datapackage.json");
@@ -230,17 +215,15 @@ void Api::BuildSelfRoutes() {
                res["url"] = "/api/v1/open-data/file?path=" + res["path"].get<std::string>();
          return Ok(std::move(pkg));
        }});
-  Add({"GET",
-       "/api/v1/open-data/file",
-       "open data",
-       "One file of the open-data package (?path= as listed in datapackage.json)",
-       false,
-       false,
-       false,
-       {"path"},
-       [feed](Call& c) -> Result<Reply> {
-         if (!c.req.has_param("path")) return Status::InvalidArgument("path: name a file of datapackage.json");
-         std::string path = c.req.get_param_value("path");
+  Add({.method = "GET",
+       .path = "/api/v1/open-data/file",
+       .tag = "open data",
+       .summary = "One file of the open-data package (?path= as listed in datapackage.json)",
+       .success = 200,
+       .query = {"path"},
+       .handler = [feed](Call& c) -> Result<Reply> {
+         if (!c.req.HasParam("path")) return Status::InvalidArgument("path: name a file of datapackage.json");
+         std::string path = c.req.Param("path");
          bool plain = !path.empty() && path.size() <= 200 && std::all_of(path.begin(), path.end(), [](char ch) {
            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '_' || ch == '-' || ch == '/';
          });
@@ -257,16 +240,14 @@ void Api::BuildSelfRoutes() {
        }});
 
   // Fabric snapshots and the ties coalitions added (service/snapshots.h).
-  Add({"GET",
-       "/api/v1/municipalities/{id}/fabric/snapshots",
-       "fabric",
-       "Stored snapshots of the fabric (health, typology), oldest first, with the typology's stability (ARI, "
-       "NMI) since the one before; this month's is taken first when due",
-       false,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/fabric/snapshots",
+       .tag = "fabric",
+       .summary =
+           "Stored snapshots of the fabric (health, typology), oldest first, with the typology's stability (ARI, "
+           "NMI) since the one before; this month's is taken first when due",
+       .success = 200,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto list, service::SnapshotService(P).List(c.Path<MunicipalityTag>(0)));
          Json items = Json::array();
          for (const auto& s : list) {
@@ -279,27 +260,22 @@ void Api::BuildSelfRoutes() {
          }
          return Ok({{"items", std::move(items)}});
        }});
-  Add({"POST",
-       "/api/v1/municipalities/{id}/fabric/snapshots",
-       "fabric",
-       "Take a snapshot of the fabric now (officers of the municipality)",
-       true,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "POST",
+       .path = "/api/v1/municipalities/{id}/fabric/snapshots",
+       .tag = "fabric",
+       .summary = "Take a snapshot of the fabric now (officers of the municipality)",
+       .success = 201,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto s, service::SnapshotService(P).Take(c.who, c.Path<MunicipalityTag>(0)));
-         return Ok(SnapshotJson(s), 201);
+         return Ok(SnapshotJson(s));
        }});
-  Add({"GET",
-       "/api/v1/coalitions/{id}/ties",
-       "coalitions",
-       "The ties the coalition added: between its accepted members, begun since it was formed",
-       false,
-       false,
-       false,
-       {},
-       [&P](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/coalitions/{id}/ties",
+       .tag = "coalitions",
+       .summary = "The ties the coalition added: between its accepted members, begun since it was formed",
+       .success = 200,
+       .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto t, service::SnapshotService(P).TiesOf(c.Path<CoalitionTag>(0)));
          Json ties = Json::array();
          for (const auto& tie : t.ties) {

@@ -24,8 +24,8 @@ Reply Ok(Json j) {
 Json Num(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
 Result<int> IntParam(const Call& c, const char* name, int fallback, int lo, int hi) {
-  if (!c.req.has_param(name)) return fallback;
-  auto v = ParseInt(c.req.get_param_value(name));
+  if (!c.req.HasParam(name)) return fallback;
+  auto v = ParseInt(c.req.Param(name));
   if (!v || *v < lo || *v > hi)
     return Status::InvalidArgument(std::string(name) + ": must be an integer from " + std::to_string(lo) + " to " +
                                    std::to_string(hi));
@@ -288,20 +288,18 @@ Json SuggestionsJson(const service::Suggestions& s) {
       for (const auto& [cap, who] : t.covers)
         if (who == m) covers.push_back(cap);
       const auto& c = cands[static_cast<size_t>(m)];
-      const auto& place = s.places[static_cast<size_t>(m)];
-      auto name = s.municipality_names.find(place.municipality);
-      members.push_back(
-          {{"actor", c.actor.value()},
-           {"name", c.name},
-           {"sector", std::string(domain::SectorCode(c.sector))},
-           {"covers", covers},
-           {"lead", s.rules.lead && *s.rules.lead == m},
-           {"relevance", c.relevance},
-           {"municipality", place.municipality.valid() ? Json(place.municipality.value()) : Json(nullptr)},
-           {"municipality_name", name == s.municipality_names.end() ? "" : name->second},
-           {"area", place.area},
-           {"locality", std::string(coalition::LocalityCode(place.locality))},
-           {"why_here", place.why}});
+      auto city = s.municipality_names.find(c.municipality.value());
+      members.push_back({{"actor", c.actor.value()},
+                         {"name", c.name},
+                         {"sector", std::string(domain::SectorCode(c.sector))},
+                         {"covers", covers},
+                         {"lead", s.rules.lead && *s.rules.lead == m},
+                         {"relevance", c.relevance},
+                         {"municipality", c.municipality.valid() ? Json(c.municipality.value()) : Json(nullptr)},
+                         {"municipality_name", city != s.municipality_names.end() ? Json(city->second) : Json(nullptr)},
+                         {"area", c.area},
+                         {"local", c.why.empty()},
+                         {"why", c.why}});
     }
     Json covers = Json::array();
     for (const auto& [cap, who] : t.covers)
@@ -327,6 +325,7 @@ Json SuggestionsJson(const service::Suggestions& s) {
             {"max_size", s.rules.max_size},
             {"lead", s.rules.lead ? Json(cands[static_cast<size_t>(*s.rules.lead)].actor.value()) : Json(nullptr)}}},
           {"candidates", cands.size()},
+          {"shortfall", s.shortfall},
           {"teams", teams}};
 }
 
@@ -338,51 +337,24 @@ void Api::BuildEngineRoutes() {
   auto fabrics = std::make_shared<service::FabricService>(P);
   auto coalitions = std::make_shared<service::CoalitionService>(P, matches_);
 
-  // The controlled vocabularies with their Dutch and English labels (issue 17: a capability typed
-  // as "vrijwilligers" is stored as its code "volunteers" and must be shown in Dutch).
-  Add({"GET",
-       "/api/v1/vocabulary",
-       "vocabulary",
-       "Capability tags, themes and actor kinds: code with Dutch (nl) and English (en) labels",
-       false,
-       false,
-       true,
-       {},
-       [](Call&) -> Result<Reply> {
-         Json caps = Json::array(), themes = Json::array(), kinds = Json::array();
-         for (const auto& t : domain::CapabilityTerms()) caps.push_back({{"code", t.code}, {"nl", t.nl}, {"en", t.en}});
-         for (const auto& t : domain::Themes()) themes.push_back({{"code", t.code}, {"nl", t.nl}, {"en", t.en}});
-         for (auto k : domain::AllActorKinds())
-           kinds.push_back({{"code", domain::ActorKindCode(k)},
-                            {"nl", domain::ActorKindLabelNl(k)},
-                            {"en", domain::ActorKindLabelEn(k)},
-                            {"sector", domain::SectorCode(domain::SectorOf(k))}});
-         return Ok(Json{{"capabilities", caps}, {"themes", themes}, {"actor_kinds", kinds}});
-       }});
-
   // Fund.
-  Add({"GET",
-       "/api/v1/rounds/{id}/results",
-       "rounds",
-       "The round's outcome under its rule: winners, money spent, and per project why it was or was not funded "
-       "(officers any time; everybody from phase allocation on)",
-       false,
-       false,
-       false,
-       {},
-       [funds](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/results",
+       .tag = "rounds",
+       .summary =
+           "The round's outcome under its rule: winners, money spent, and per project why it was or was not funded "
+           "(officers any time; everybody from phase allocation on)",
+       .success = 200,
+       .handler = [funds](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto res, funds->Results(c.who, c.Path<RoundTag>(0)));
          return Ok(ResultsJson(*res));
        }});
-  Add({"GET",
-       "/api/v1/rounds/{id}/export.pb",
-       "rounds",
-       "The round as a Pabulib .pb file with anonymous ballots (same rights as the results)",
-       false,
-       false,
-       false,
-       {},
-       [funds](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/export.pb",
+       .tag = "rounds",
+       .summary = "The round as a Pabulib .pb file with anonymous ballots (same rights as the results)",
+       .success = 200,
+       .handler = [funds](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(std::string pb, funds->ExportPb(c.who, c.Path<RoundTag>(0)));
          Reply r;
          r.raw = std::move(pb);
@@ -393,68 +365,60 @@ void Api::BuildEngineRoutes() {
        }});
 
   // Fabric of a municipality (public data: actors and ties are open).
-  Add({"GET",
-       "/api/v1/municipalities/{id}/fabric/report",
-       "fabric",
-       "The fabric report of a municipality: components, communities, roles, brokers, mixing, E-I, health",
-       false,
-       false,
-       true,
-       {},
-       [fabrics](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/fabric/report",
+       .tag = "fabric",
+       .summary = "The fabric report of a municipality: components, communities, roles, brokers, mixing, E-I, health",
+       .success = 200,
+       .cached = true,
+       .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(c.Path<MunicipalityTag>(0)));
          return Ok(ReportJson(*v));
        }});
-  Add({"GET",
-       "/api/v1/municipalities/{id}/fabric/map",
-       "fabric",
-       "Every actor (community, role, degree, position in [0,1]) and every tie of a municipality, in one response",
-       false,
-       false,
-       true,
-       {},
-       [fabrics](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/fabric/map",
+       .tag = "fabric",
+       .summary =
+           "Every actor (community, role, degree, position in [0,1]) and every tie of a municipality, in one response",
+       .success = 200,
+       .cached = true,
+       .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(c.Path<MunicipalityTag>(0)));
          return Ok(MapJson(*v));
        }});
-  Add({"GET",
-       "/api/v1/municipalities/{id}/fabric/weave",
-       "fabric",
-       "Weave suggestions: the k (1..50, default 10) introductions that most strengthen the fabric, with reason "
-       "and gain",
-       false,
-       false,
-       true,
-       {"k"},
-       [fabrics](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/fabric/weave",
+       .tag = "fabric",
+       .summary =
+           "Weave suggestions: the k (1..50, default 10) introductions that most strengthen the fabric, with reason "
+           "and gain",
+       .success = 200,
+       .cached = true,
+       .query = {"k"},
+       .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(int k, IntParam(c, "k", 10, 1, 50));
          MunicipalityId m = c.Path<MunicipalityTag>(0);
          WEEFSEL_ASSIGN_OR_RETURN(auto w, fabrics->Weave(m, k));
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(m));
          return Ok(WeaveJson(*v, *w, k));
        }});
-  Add({"GET",
-       "/api/v1/municipalities/{id}/fabric/health",
-       "fabric",
-       "The fabric's health per month (from the ties' start dates)",
-       false,
-       false,
-       true,
-       {},
-       [fabrics](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/fabric/health",
+       .tag = "fabric",
+       .summary = "The fabric's health per month (from the ties' start dates)",
+       .success = 200,
+       .cached = true,
+       .handler = [fabrics](Call& c) -> Result<Reply> {
          MunicipalityId m = c.Path<MunicipalityTag>(0);
          WEEFSEL_ASSIGN_OR_RETURN(auto h, fabrics->Health(m));
          return Ok(HealthJson(m, *h));
        }});
-  Add({"GET",
-       "/api/v1/municipalities/{id}/fabric/graphml",
-       "fabric",
-       "The fabric as GraphML (application/graphml+xml) with the report's measures per actor",
-       false,
-       false,
-       false,
-       {},
-       [fabrics](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/fabric/graphml",
+       .tag = "fabric",
+       .summary = "The fabric as GraphML (application/graphml+xml) with the report's measures per actor",
+       .success = 200,
+       .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(c.Path<MunicipalityTag>(0)));
          Reply r;
          r.raw = fabric::ToGraphMl(v->fabric, &v->report);
@@ -465,16 +429,16 @@ void Api::BuildEngineRoutes() {
        }});
 
   // Coalitions from the engine.
-  Add({"GET",
-       "/api/v1/challenges/{id}/coalition-suggestions",
-       "coalitions",
-       "The coalition engine's best teams for a challenge, with who covers what; 422 names the requirement that "
-       "cannot be met (officers of the challenge's municipality, actor members)",
-       true,
-       false,
-       false,
-       {"top", "candidates", "size"},
-       [coalitions](Call& c) -> Result<Reply> {
+  Add({.method = "GET",
+       .path = "/api/v1/challenges/{id}/coalition-suggestions",
+       .tag = "coalitions",
+       .summary =
+           "The coalition engine's best teams for a challenge, with who covers what; 422 names the requirement that "
+           "cannot be met (officers of the challenge's municipality, actor members)",
+       .success = 200,
+       .needs_user = true,
+       .query = {"top", "candidates", "size"},
+       .handler = [coalitions](Call& c) -> Result<Reply> {
          service::SuggestRequest req;
          WEEFSEL_ASSIGN_OR_RETURN(req.top, IntParam(c, "top", 3, 1, 10));
          WEEFSEL_ASSIGN_OR_RETURN(req.candidates, IntParam(c, "candidates", 60, 5, 200));

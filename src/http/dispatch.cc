@@ -1,0 +1,213 @@
+// http/dispatch.cc: the request pipeline (route match, cache, authentication, body, handler,
+// problem+json) of Api::Handle.
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include "base/strings.h"
+#include "http/api.h"
+#include "http/call.h"
+#include "http/routes/route_kit.h"
+#include "match/match_json.h"
+
+namespace weefsel::http {
+
+using namespace kit;  // NOLINT(google-build-using-namespace)
+
+const Route* Api::Match(const std::string& method, const std::string& path, std::vector<std::string>& params,
+                        std::string& allow) const {
+  std::vector<std::string> segs = Split(path, '/', /*skip_empty=*/true);
+  const Route* found = nullptr;
+  for (const Route& r : routes_) {
+    if (r.segments.size() != segs.size()) continue;
+    std::vector<std::string> got;
+    bool ok = true;
+    for (size_t i = 0; i < segs.size() && ok; ++i) {
+      const std::string& s = r.segments[i];
+      if (s.size() > 2 && s.front() == '{')
+        got.push_back(segs[i]);
+      else
+        ok = s == segs[i];
+    }
+    if (!ok) continue;
+    if (r.method == method) {
+      params = std::move(got);
+      found = &r;
+    } else if (allow.find(r.method) == std::string::npos) {
+      allow += (allow.empty() ? "" : ", ") + r.method;
+    }
+  }
+  return found;
+}
+
+void Api::Problem(Response& res, const Status& s, const std::string& instance, int http_status) {
+  int status = http_status ? http_status : HttpStatusFor(s.code());
+  std::string slug(StatusCodeName(s.code()));
+  std::replace(slug.begin(), slug.end(), ' ', '-');
+  Json p = {{"type", "https://weefsel.nl/problems/" + slug},
+            {"title", ReasonOf(status)},
+            {"status", status},
+            {"detail", s.message()},
+            {"instance", instance}};
+  std::string field = FieldOf(s.message());
+  if (!field.empty()) p["field"] = field;
+  res.status = status;
+  // Input echoed in a message may be invalid UTF-8: replace it rather than throw (a 500).
+  res.SetContent(p.dump(-1, ' ', false, Json::error_handler_t::replace), "application/problem+json");
+}
+
+// The pipeline's first steps, which read nothing but the request: the route, its ids, the query
+// parameters. nullptr with `res` holding the problem when the request goes no further.
+const Route* Api::Prepare(const Request& req, Response& res, std::vector<int64_t>& ids) const {
+  std::vector<std::string> raw_params;
+  std::string allow;
+  // HEAD is answered as GET (the server drops the body).
+  const Route* route = Match(req.method == "HEAD" ? "GET" : req.method, req.path, raw_params, allow);
+  if (!route) {
+    if (!allow.empty()) {
+      res.SetHeader("Allow", allow);
+      Problem(res, Status::InvalidArgument("method: " + req.method + " is not allowed here (allowed: " + allow + ")"),
+              req.path, 405);
+    } else {
+      Problem(res, Status::NotFound("path: no route " + req.method + " " + req.path), req.path);
+    }
+    return nullptr;
+  }
+  auto fail = [&](const Status& s) {
+    Problem(res, s, req.path);
+    return nullptr;
+  };
+  for (const std::string& raw : raw_params) {
+    // One spelling per id: "0005" would be another cache key for the same entity.
+    auto v = ParseId(raw);
+    if (!v) return fail(Status::NotFound("path: '" + raw + "' is not an id"));
+    ids.push_back(*v);
+  }
+  if (route->has_body && !StartsWith(req.Header("Content-Type"), "application/json")) {
+    Problem(res, Status::InvalidArgument("Content-Type: send application/json"), req.path, 415);
+    return nullptr;
+  }
+  for (const auto& [k, v] : req.params) {
+    if (std::find(route->query.begin(), route->query.end(), k) == route->query.end())
+      return fail(
+          Status::InvalidArgument(k + ": unknown query parameter" +
+                                  (route->query.empty() ? "" : " (accepted: " + Join(route->query, ", ") + ")")));
+    if (v.size() > 1000) return fail(Status::InvalidArgument(k + ": at most 1000 characters"));
+    if (!IsUtf8(v)) return fail(Status::InvalidArgument(k + ": not valid UTF-8"));
+  }
+  return route;
+}
+
+bool Api::AnswerFromCache(const Request& req, Response& res, int64_t version) {
+  auto hit = cache_.Get(req.target, version);
+  if (!hit) return false;
+  res.SetHeader("ETag", hit->etag);
+  res.SetHeader("Cache-Control", "no-cache");
+  if (EtagMatches(req.Header("If-None-Match"), hit->etag)) {
+    res.status = 304;
+    return true;
+  }
+  res.status = 200;
+  res.SetContent(hit->body, "application/json");
+  return true;
+}
+
+bool Api::TryCached(const Request& req, Response& res) {
+  if (req.method != "GET" && req.method != "HEAD") return false;
+  std::optional<int64_t> version = platform_.FreshDataVersion();
+  if (!version) return false;
+  Response scratch;
+  std::vector<int64_t> ids;
+  const Route* route = Prepare(req, scratch, ids);
+  if (!route || !route->cached) return false;
+  return AnswerFromCache(req, res, *version);
+}
+
+void Api::Handle(const Request& req, Response& res) {
+  Call call{req, {}, {}, std::nullopt, Json(), options_};
+  const Route* route = Prepare(req, res, call.ids);
+  if (!route) return;
+  auto fail = [&](const Status& s) { Problem(res, s, req.path); };
+
+  // Public reads come from the cache while the data version holds.
+  int64_t version = -1;
+  if (route->cached) {
+    auto v = platform_.DataVersion();
+    if (!v.ok()) return fail(v.status());
+    version = *v;
+    if (AnswerFromCache(req, res, version)) return;
+  }
+
+  // Who is calling: an API token, or a session cookie (then CSRF on state-changing requests).
+  bool reads = req.method == "GET" || req.method == "HEAD";
+  std::string auth = req.Header("Authorization");
+  UserId user;
+  std::string token_scope;
+  if (!auth.empty()) {
+    if (!StartsWith(auth, "Bearer "))
+      return fail(Status::Unauthenticated("Authorization: only Bearer API tokens are accepted"));
+    auto t = platform_.FindToken(std::string(Trim(auth.substr(7))));
+    if (!t.ok())
+      return fail(t.status().code() == StatusCode::kNotFound
+                      ? Status::Unauthenticated("Authorization: unknown, revoked or expired API token")
+                      : t.status());
+    if (t->scope != "write" && !reads)
+      return fail(Status::PermissionDenied("Authorization: this API token may only read (scope " + t->scope + ")"));
+    user = t->user;
+    token_scope = t->scope;
+  } else if (std::string sid = CookieValue(req, kSessionCookie); !sid.empty()) {
+    auto session = platform_.FindSession(sid);
+    if (!session.ok() && session.status().code() != StatusCode::kNotFound) return fail(session.status());
+    if (session.ok()) call.session = std::move(session).value();
+    if (call.session) {
+      if (!reads && req.Header("X-CSRF-Token") != call.session->csrf)
+        return fail(Status::PermissionDenied("X-CSRF-Token: missing or wrong CSRF token for this session"));
+      user = call.session->user;
+    }
+  }
+  if (user.valid()) {
+    auto who = platform_.PrincipalOf(user);
+    if (!who.ok())
+      return fail(who.status().code() == StatusCode::kNotFound ? Status::Unauthenticated("the account no longer exists")
+                                                               : who.status());
+    call.who = std::move(who).value();
+    call.who.token_scope = token_scope;
+  }
+
+  if (route->has_body) {  // Prepare checked the Content-Type
+    auto body = ParseObject(req.body);
+    if (!body.ok()) return fail(body.status());
+    call.body = std::move(body).value();
+  } else if (!req.body.empty() && !reads && req.body != "{}") {
+    return fail(Status::InvalidArgument("body: this request takes no body"));
+  }
+
+  Result<Reply> reply = Status::Internal("no reply");
+  try {
+    reply = route->handler(call);
+  } catch (const std::exception& e) {
+    reply = Status::Internal(std::string("unexpected error: ") + e.what());
+  }
+  if (!reply.ok()) return fail(reply.status());
+  Reply& r = *reply;
+  for (const auto& [k, v] : r.headers) res.SetHeader(k, v);
+  res.status = r.status != 0 ? r.status : route->success;
+  if (res.status == 204) return;
+  // Stored text may hold invalid UTF-8 (an import, an old row): replace it rather than throw.
+  std::string body = r.raw.empty() ? r.json.dump(-1, ' ', false, Json::error_handler_t::replace) : std::move(r.raw);
+  if (reads && res.status == 200) {
+    std::string etag = ETagOf(body);
+    res.SetHeader("ETag", etag);
+    res.SetHeader("Cache-Control", route->cached ? "no-cache" : "private, no-cache");
+    if (route->cached) {
+      cache_.Put(req.target, std::make_shared<const ResponseCache::Entry>(ResponseCache::Entry{version, body, etag}));
+    }
+    if (EtagMatches(req.Header("If-None-Match"), etag)) {
+      res.status = 304;
+      return;
+    }
+  }
+  res.SetContent(body, r.content_type);
+}
+
+}  // namespace weefsel::http

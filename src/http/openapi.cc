@@ -1,0 +1,94 @@
+// http/openapi.cc: the OpenAPI 3.1 document, generated from the route table.
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include "base/strings.h"
+#include "http/api.h"
+#include "http/call.h"
+#include "http/routes/route_kit.h"
+#include "match/match_json.h"
+
+namespace weefsel::http {
+
+using namespace kit;  // NOLINT(google-build-using-namespace)
+
+// ---- OpenAPI --------------------------------------------------------------------------------
+
+Json Api::OpenApi() const {
+  Json paths = Json::object();
+  for (const Route& r : routes_) {
+    Json op = {{"operationId", ""}, {"summary", r.summary}, {"tags", Json::array({r.tag})}};
+    std::string opid = ToLowerAscii(r.method);
+    Json params = Json::array();
+    for (const auto& s : r.segments) {
+      if (s.size() > 2 && s.front() == '{') {
+        std::string name = s.substr(1, s.size() - 2);
+        params.push_back(
+            {{"name", name}, {"in", "path"}, {"required", true}, {"schema", {{"type", "integer"}, {"minimum", 1}}}});
+        opid += "_by_" + name;
+      } else {
+        opid += "_" + s;
+      }
+    }
+    for (const auto& q : r.query) {
+      Json schema =
+          (q == "limit" || q == "offset" || q == "municipality") ? Json{{"type", "integer"}} : Json{{"type", "string"}};
+      if (q == "limit") schema["maximum"] = options_.max_page_size;
+      params.push_back({{"name", q}, {"in", "query"}, {"required", false}, {"schema", schema}});
+    }
+    for (char& ch : opid)
+      if (ch == '.' || ch == '-') ch = '_';
+    op["operationId"] = opid;
+    if (!params.empty()) op["parameters"] = params;
+    if (r.has_body)
+      op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+    Json problem = {
+        {"description", "An RFC 9457 problem naming the field at fault"},
+        {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
+    Json ok = {{"description", "Success"}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+    Json responses = Json::object();
+    if (r.success == 204)
+      responses["204"] = {{"description", "Done"}};
+    else
+      responses[std::to_string(r.success)] = ok;
+    if (r.method == "GET") responses["304"] = {{"description", "Not modified (If-None-Match matched the ETag)"}};
+    responses["default"] = problem;
+    op["responses"] = responses;
+    if (r.needs_user) op["security"] = Json::array({{{"session", Json::array()}}, {{"token", Json::array()}}});
+    paths[r.path][ToLowerAscii(r.method)] = op;
+  }
+  Json problem_schema = {{"type", "object"},
+                         {"properties",
+                          {{"type", {{"type", "string"}}},
+                           {"title", {{"type", "string"}}},
+                           {"status", {{"type", "integer"}}},
+                           {"detail", {{"type", "string"}}},
+                           {"instance", {{"type", "string"}}},
+                           {"field", {{"type", "string"}}},
+                           {"request_id", {{"type", "string"}}}}}};
+  return {
+      {"openapi", "3.1.0"},
+      {"info",
+       {{"title", "weefsel API"},
+        {"version", "1"},
+        {"description", "weefsel: an open platform for social innovation in Dutch municipalities. See docs/api.md."},
+        {"license", {{"name", "AGPL-3.0-or-later"}, {"identifier", "AGPL-3.0-or-later"}}}}},
+      {"paths", paths},
+      {"components",
+       {{"schemas", {{"Problem", problem_schema}}},
+        {"securitySchemes",
+         {{"session",
+           {{"type", "apiKey"},
+            {"in", "cookie"},
+            {"name", kSessionCookie},
+            {"description",
+             "Session cookie from POST /api/v1/auth/login; state-changing requests also need the X-CSRF-Token "
+             "header"}}},
+          {"token",
+           {{"type", "http"}, {"scheme", "bearer"}, {"description", "API token from POST /api/v1/auth/tokens"}}}}}}}};
+}
+
+// ---- the pipeline ---------------------------------------------------------------------------
+
+}  // namespace weefsel::http

@@ -1,0 +1,61 @@
+// http/routes/audit_routes.cc: the audit routes of the API (see http/api.h for the table).
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include "base/strings.h"
+#include "http/api.h"
+#include "http/call.h"
+#include "http/routes/route_kit.h"
+#include "match/match_json.h"
+
+namespace weefsel::http {
+
+using namespace kit;  // NOLINT(google-build-using-namespace): the routes' shared vocabulary
+
+void Api::BuildAuditRoutes() {
+  service::Platform& P = platform_;
+  // The audit log.
+  Add({.method = "GET",
+       .path = "/api/v1/audit",
+       .tag = "audit",
+       .summary =
+           "Every change of one entity: who, when, action, before and after (officers of its municipality, admins)",
+       .success = 200,
+       .needs_user = true,
+       .query = {"entity", "id"},
+       .handler = [&P](Call& c) -> Result<Reply> {
+         if (!c.req.HasParam("entity")) return Status::InvalidArgument("entity: required");
+         if (!c.req.HasParam("id")) return Status::InvalidArgument("id: required");
+         auto id = ParseInt(c.req.Param("id"));
+         if (!id || *id < 1) return Status::InvalidArgument("id: must be a positive id");
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.AuditOf(c.who, c.req.Param("entity"), *id));
+         Json items = Json::array();
+         for (const auto& e : rows) items.push_back(ToJson(e));
+         return Ok({{"items", std::move(items)}});
+       }});
+  Add({.method = "PUT",
+       .path = "/api/v1/rounds/{id}/ballot",
+       .tag = "rounds",
+       .summary = "Cast or replace your ballot while voting is open (residents)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto entries, DecodeBallot(c.body));
+         WEEFSEL_ASSIGN_OR_RETURN(auto b, P.CastBallot(c.who, c.Path<RoundTag>(0), entries));
+         return Ok(ToJson(b));
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/ballot",
+       .tag = "rounds",
+       .summary = "Your own ballot in a round",
+       .success = 200,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto b, P.OwnBallot(c.who, c.Path<RoundTag>(0)));
+         return Ok(ToJson(b));
+       }});
+}
+
+}  // namespace weefsel::http

@@ -1,0 +1,174 @@
+// http/routes/money_routes.cc: the money routes of the API (see http/api.h for the table).
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include "base/strings.h"
+#include "http/api.h"
+#include "http/call.h"
+#include "http/routes/route_kit.h"
+#include "match/match_json.h"
+
+namespace weefsel::http {
+
+using namespace kit;  // NOLINT(google-build-using-namespace): the routes' shared vocabulary
+
+void Api::BuildMoneyRoutes() {
+  service::Platform& P = platform_;
+  // The programme's money: proposals into rounds, allocations, milestones released on evidence,
+  // the municipality's overview and match-funding campaigns beside rounds.
+  Add({.method = "POST",
+       .path = "/api/v1/rounds/{id}/proposals",
+       .tag = "rounds",
+       .summary = "Add a submitted proposal of the municipality's challenge as a project of the round (officers)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         Fields f(c.body, "body");
+         ProposalId proposal;
+         WEEFSEL_RETURN_IF_ERROR(f.IdField("proposal", proposal));
+         if (!proposal.valid()) return Status::InvalidArgument("proposal: required (a proposal id)");
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.AddProposalToRound(c.who, c.Path<RoundTag>(0), proposal));
+         return Ok(ToJson(x));
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/allocation",
+       .tag = "rounds",
+       .summary = "The funded projects a published round committed to (empty before publication)",
+       .success = 200,
+       .cached = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.AllocationsOf(c.Path<RoundTag>(0)));
+         Json items = Json::array();
+         int64_t total = 0;
+         for (const auto& a : rows) {
+           items.push_back(ToJson(a));
+           total += a.amount_eur;
+         }
+         return Ok({{"items", std::move(items)}, {"committed_eur", total}});
+       }});
+  Add({.method = "POST",
+       .path = "/api/v1/experiments/{id}/milestones/{milestone}/evidence",
+       .tag = "experiments",
+       .summary =
+           "Submit evidence for a milestone (numbered from 1) of a running experiment (members of the coalition)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         Fields f(c.body, "evidence");
+         std::string text, link;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("text", text, 8000));
+         WEEFSEL_RETURN_IF_ERROR(f.Str("link", link, 2000));
+         if (!f.Has("text")) return f.Error("text", "required");
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         int64_t milestone = c.ids.at(1);
+         if (milestone > 1000) return Status::NotFound("milestone " + std::to_string(milestone));
+         WEEFSEL_ASSIGN_OR_RETURN(
+             auto x, P.SubmitEvidence(c.who, c.Path<ExperimentTag>(0), static_cast<int>(milestone), text, link));
+         return Ok(ToJson(x));
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/experiments/{id}/evidence",
+       .tag = "experiments",
+       .summary = "The evidence submitted for an experiment's milestones with the officers' decisions",
+       .success = 200,
+       .cached = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.EvidenceOf(c.Path<ExperimentTag>(0)));
+         Json items = Json::array();
+         for (const auto& e : rows) items.push_back(ToJson(e));
+         return Ok({{"items", std::move(items)}});
+       }});
+  Add({.method = "POST",
+       .path = "/api/v1/experiments/{id}/evidence/{evidence}/decision",
+       .tag = "experiments",
+       .summary = "Approve evidence (releasing the milestone's amount) or reject it with a reason (officers)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         Fields f(c.body, "body");
+         std::string decision, reason;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("decision", decision, 20));
+         WEEFSEL_RETURN_IF_ERROR(f.Str("reason", reason, 4000));
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         if (decision != "approved" && decision != "rejected")
+           return Status::InvalidArgument("decision: must be approved or rejected");
+         WEEFSEL_ASSIGN_OR_RETURN(
+             auto x, P.DecideEvidence(c.who, c.Path<ExperimentTag>(0), c.ids.at(1), decision == "approved", reason));
+         return Ok(ToJson(x));
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/overview",
+       .tag = "municipalities",
+       .summary = "The programme in figures: money committed, released and remaining; indicators against targets; "
+                  "challenges per phase",
+       .success = 200,
+       .cached = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto o, P.Overview(c.Path<MunicipalityTag>(0)));
+         return Ok(ToJson(o));
+       }});
+  Add({.method = "POST",
+       .path = "/api/v1/rounds/{id}/match-campaigns",
+       .tag = "match-funding",
+       .summary = "Open a match-funding campaign beside a round: ratio, cap per project, fund, deadline (officers)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         storage::MatchCampaign m;
+         m.ratio_num = 1;
+         m.ratio_den = 1;
+         WEEFSEL_RETURN_IF_ERROR(Apply(c.body, m));
+         m.round = c.Path<RoundTag>(0);
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.CreateMatchCampaign(c.who, m));
+         return Ok(ToJson(x));
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/match-campaigns",
+       .tag = "match-funding",
+       .summary = "The match-funding campaigns beside a round",
+       .success = 200,
+       .cached = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.MatchCampaignsOf(c.Path<RoundTag>(0)));
+         Json items = Json::array();
+         for (const auto& m : rows) items.push_back(ToJson(m));
+         return Ok({{"items", std::move(items)}});
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/match-campaigns/{id}",
+       .tag = "match-funding",
+       .summary = "A campaign with its current match allocation per project, settled by the fund engine now",
+       .success = 200,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto s, P.MatchStandingOf(c.ids.at(0)));
+         return Ok(ToJson(s));
+       }});
+  Add({.method = "POST",
+       .path = "/api/v1/match-campaigns/{id}/pledges",
+       .tag = "match-funding",
+       .summary =
+           "Pledge an amount to a project of the campaign's round (residents, members of the municipality's actors)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         Fields f(c.body, "pledge");
+         std::string project;
+         int64_t amount = 0;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("project_id", project, 200));
+         WEEFSEL_RETURN_IF_ERROR(f.Int("amount_eur", amount));
+         if (!f.Has("project_id")) return f.Error("project_id", "required");
+         if (!f.Has("amount_eur")) return f.Error("amount_eur", "required");
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.Pledge(c.who, c.ids.at(0), project, amount));
+         return Ok(ToJson(x));
+       }});
+}
+
+}  // namespace weefsel::http

@@ -1,0 +1,64 @@
+// http/routes/operations_routes.cc: the operations routes of the API (see http/api.h for the table).
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include "base/strings.h"
+#include "http/accessibility_page.h"
+#include "http/api.h"
+#include "http/call.h"
+#include "http/routes/route_kit.h"
+#include "match/match_json.h"
+
+namespace weefsel::http {
+
+using namespace kit;  // NOLINT(google-build-using-namespace): the routes' shared vocabulary
+
+void Api::BuildOperationRoutes() {
+  service::Platform& P = platform_;
+  // Operations.
+  Add({.method = "GET",
+       .path = "/healthz",
+       .tag = "operations",
+       .summary = "Liveness: the process answers",
+       .success = 200,
+       .handler = [](Call&) -> Result<Reply> {
+         return Ok({{"status", "ok"}});
+       }});
+  Add({.method = "GET",
+       .path = "/readyz",
+       .tag = "operations",
+       .summary = "Readiness: the store answers",
+       .success = 200,
+       .handler = [&P](Call&) -> Result<Reply> {
+         WEEFSEL_RETURN_IF_ERROR(P.Ready());
+         return Ok({{"status", "ready"}, {"store", P.Dialect()}});
+       }});
+  // The accessibility statement is rendered once: it changes only with a restart.
+  auto statement = std::make_shared<const std::string>(
+      AccessibilityStatementHtml(options_.accessibility.get(), options_.axe_results.get()));
+  Add({.method = "GET",
+       .path = "/toegankelijkheid",
+       .tag = "operations",
+       .summary = "The accessibility statement (HTML, in the sections of the Dutch model statement), with "
+                  "weefsel's own axe-core results",
+       .success = 200,
+       .handler = [statement](Call&) -> Result<Reply> {
+         Reply r;
+         r.raw = *statement;
+         r.content_type = "text/html; charset=utf-8";
+         return r;
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/openapi.json",
+       .tag = "operations",
+       .summary = "This API as an OpenAPI 3.1 document",
+       .success = 200,
+       .handler = [this](Call&) -> Result<Reply> {
+         Reply r;
+         r.raw = openapi_body_;
+         return r;
+       }});
+}
+
+}  // namespace weefsel::http
