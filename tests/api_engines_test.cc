@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "fund/pabulib.h"
@@ -326,6 +327,69 @@ TEST_P(EnginesApi, CoalitionSuggestionsAndTheUnmetRequirement) {
   EXPECT_EQ(mix.json["requirement"], "sector_mix:government");
   EXPECT_NE(mix.json["detail"].get<std::string>().find("2 short"), std::string::npos) << mix.body;
   EXPECT_EQ(As(kOfficer, "GET", "/api/v1/challenges/" + Str(c1_) + "/coalition-suggestions?top=11").status, 400);
+}
+
+// Issue 17's feedback loop: a coalition proposed for a challenge made its members jump up that
+// challenge's matches. Only formed coalitions are track record, and never for their own challenge.
+TEST_P(EnginesApi, OnlyFormedCoalitionsOfOtherChallengesAreTrackRecord) {
+  auto scores = [&](ChallengeId c) {
+    Resp r = Send("GET", "/api/v1/challenges/" + Str(c) + "/matches?limit=10");
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::map<int64_t, std::pair<double, bool>> out;  // actor -> (score, has a record reason)
+    for (const auto& m : r.json["items"]) {
+      bool record = false;
+      for (const auto& reason : m["reasons"]) record |= reason["code"] == "record";
+      out[m["actor"].get<int64_t>()] = {m["score"].get<double>(), record};
+    }
+    return out;
+  };
+  auto before = scores(c1_);
+  ASSERT_FALSE(before.empty());
+  domain::Coalition co;
+  co.challenge = c1_;
+  co.members = {{a2_, "lead", {}, {}}, {a3_, "member", {}, {}}};
+  CoalitionId own = Must(platform_->ProposeCoalition(Root(), co)).id;
+  EXPECT_EQ(scores(c1_), before) << "a proposed coalition changed its own challenge's matches";
+  // Formed, it is still no evidence for its own challenge.
+  for (ActorId a : {a2_, a3_}) {
+    Must(platform_->Invite(Root(), own, a));
+    Must(platform_->Accept(Root(), own, a));
+  }
+  ASSERT_EQ(Must(platform_->GetCoalition(own)).status, domain::CoalitionStatus::kFormed);
+  // (The corpus statistics of the text index include the formed coalition's text, so scores may
+  // move by a little; no record, and no jump.)
+  auto formed = scores(c1_);
+  ASSERT_EQ(formed.size(), before.size());
+  for (const auto& [actor, score_record] : formed) {
+    ASSERT_TRUE(before.count(actor));
+    EXPECT_NEAR(score_record.first, before[actor].first, 0.02) << "actor " << actor;
+    EXPECT_FALSE(score_record.second) << "actor " << actor << " has a record reason for its own challenge";
+  }
+  // For another challenge it is track record; a proposal for another challenge is not.
+  auto other = scores(c2_);
+  ASSERT_TRUE(other.count(a2_.value()));
+  EXPECT_TRUE(other[a2_.value()].second) << "formed coalition for c1 counts for c2";
+  domain::Coalition proposed;
+  proposed.challenge = c2_;
+  proposed.members = {{a1_, "lead", {}, {}}, {a3_, "member", {}, {}}};
+  Must(platform_->ProposeCoalition(Root(), proposed));
+  auto c1_now = scores(c1_);
+  ASSERT_TRUE(c1_now.count(a1_.value()));
+  EXPECT_FALSE(c1_now[a1_.value()].second) << "a proposal for c2 is no track record for c1";
+}
+
+// Issue 17: capability codes were shown in English in the Dutch UI; the vocabulary gives labels.
+TEST_P(EnginesApi, VocabularyGivesDutchLabels) {
+  Resp r = Send("GET", "/api/v1/vocabulary");
+  ASSERT_EQ(r.status, 200) << r.body;
+  bool volunteers = false;
+  for (const auto& c : r.json["capabilities"]) {
+    EXPECT_TRUE(c.contains("code") && c.contains("nl") && c.contains("en")) << c.dump();
+    if (c["code"] == "volunteers") volunteers = c["nl"] == "Vrijwilligers";
+  }
+  EXPECT_TRUE(volunteers) << r.body;
+  ASSERT_FALSE(r.json["themes"].empty());
+  ASSERT_FALSE(r.json["actor_kinds"].empty());
 }
 
 TEST_P(EnginesApi, MatchReasonsCarryCodesAndParams) {
