@@ -9,10 +9,12 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "fund/pabulib.h"
 #include "fund/rules.h"
 #include "service/demo.h"
+#include "service/engines.h"
 #include "tests/api_kit.h"
 
 namespace weefsel::apitest {
@@ -579,6 +581,67 @@ TEST_P(EnginesApi, AProposedCoalitionIsNoTrackRecordForItsChallenge) {
     if (m["actor"] == a3_.value())
       for (const auto& reason : m["reasons"]) record |= reason["code"] == "record";
   EXPECT_TRUE(record) << other.body;
+}
+
+// Serving core II: caches depend on the scopes they read (storage/store.h, namespace scope).
+TEST_P(EnginesApi, ABallotInOneRoundLeavesTheOtherRoundsResultsCached) {
+  RoundId a = VotedRound("greedy"), b = VotedRound("greedy");
+  service::FundService fund(*platform_);
+  auto a1 = Must(fund.Results(Root(), a));
+  auto b1 = Must(fund.Results(Root(), b));
+  int64_t fabric1 = Must(platform_->VersionOf({storage::scope::Fabric(m1_)}));
+  int64_t fabric2 = Must(platform_->VersionOf({storage::scope::Fabric(m2_)}));
+  UserId u = AddUser(FreshEmail(), {{UserId(), domain::Role::kResident, m1_, {}}});
+  ASSERT_TRUE(platform_->CastBallot(Must(platform_->PrincipalOf(u)), a, {{"p3", 1}}).ok());
+  auto a2 = Must(fund.Results(Root(), a));
+  auto b2 = Must(fund.Results(Root(), b));
+  ASSERT_TRUE(a2 && b2);
+  EXPECT_NE(a2.get(), a1.get()) << "round A is counted again";
+  EXPECT_EQ(a2->ballots, 4);
+  EXPECT_EQ(b2.get(), b1.get()) << "round B's results were not recomputed";
+  EXPECT_EQ(Must(platform_->VersionOf({storage::scope::Fabric(m1_)})), fabric1) << "a ballot leaves the fabric";
+  // An actor edit in m2 changes m2's fabric and leaves m1's.
+  Must(platform_->UpdateActor(Root(), a3_, [](domain::Actor& x) -> Status {
+    x.description = "Nieuw";
+    return Status::Ok();
+  }));
+  EXPECT_EQ(Must(platform_->VersionOf({storage::scope::Fabric(m1_)})), fabric1);
+  EXPECT_NE(Must(platform_->VersionOf({storage::scope::Fabric(m2_)})), fabric2);
+  EXPECT_EQ(Must(fund.Results(Root(), b)).get(), b1.get());
+}
+
+// Two servers on one database (two processes behind a balancer): a write through one is visible
+// through the other within a second, cached reads included.
+TEST_P(EnginesApi, AWriteThroughOneServerIsVisibleThroughAnother) {
+  auto store = storage::Store::Open(url_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  service::PlatformOptions po;
+  po.password_cost = service::PasswordCost::Minimum();
+  service::Platform other(std::move(store).value(), po);
+  http::Api api(other);
+  http::ServerOptions so;
+  so.port = 0;
+  so.threads = 2;
+  http::Server server(api, so);
+  ASSERT_TRUE(server.Start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  std::string path = "/api/v1/actors/" + Str(a1_);
+  auto before = client.Get(path);
+  ASSERT_TRUE(before && before->status == 200);
+  ASSERT_EQ(Json::parse(before->body)["description"], Json::parse(Send("GET", path).body)["description"]);
+  Resp w = As(kAdmin, "PATCH", path, {{"description", "Gewijzigd via de eerste server"}});
+  ASSERT_EQ(w.status, 200) << w.body;
+  auto start = std::chrono::steady_clock::now();
+  std::string seen;
+  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) {
+    auto r = client.Get(path);
+    ASSERT_TRUE(r && r->status == 200);
+    seen = Json::parse(r->body)["description"];
+    if (seen == "Gewijzigd via de eerste server") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(seen, "Gewijzigd via de eerste server") << "not visible through the second server within 1 s";
+  server.Stop();
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, EnginesApi, ::testing::Values(Backend::kSqlite), BackendName);

@@ -24,6 +24,7 @@ void Api::BuildActorRoutes() {
        .summary = "Capability tags, themes and actor kinds: each code with its Dutch (nl) and English (en) label",
        .success = 200,
        .cached = true,
+       .scopes = {"actors", "challenges"},
        .handler = [](Call&) -> Result<Reply> {
          Json caps = Json::array(), themes = Json::array(), kinds = Json::array();
          for (const auto& t : domain::CapabilityTerms()) caps.push_back({{"code", t.code}, {"nl", t.nl}, {"en", t.en}});
@@ -42,6 +43,7 @@ void Api::BuildActorRoutes() {
        .summary = "List actors (filters: municipality, kind, theme, q; sort: name, kind, size, area)",
        .success = 200,
        .cached = true,
+       .scopes = {"actors"},
        .query = With(kListQ, {"kind", "theme"}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
@@ -55,6 +57,7 @@ void Api::BuildActorRoutes() {
        .summary = "An actor",
        .success = 200,
        .cached = true,
+       .scopes = {"actors"},
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto a, P.GetActor(c.Path<ActorTag>(0)));
          return Ok(ToJson(a));
@@ -100,6 +103,7 @@ void Api::BuildActorRoutes() {
        .summary = "The ties of an actor",
        .success = 200,
        .cached = true,
+       .scopes = {"actors", "ties"},
        .query = kPage,
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
@@ -138,6 +142,7 @@ void Api::BuildActorRoutes() {
        .summary = "List ties (filter: municipality of either end; sort: weight, from)",
        .success = 200,
        .cached = true,
+       .scopes = {"ties"},
        .query = With(kPage, {"municipality", "sort"}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
