@@ -501,6 +501,19 @@ CREATE TABLE oidc_identities (
 CREATE INDEX oidc_identities_user ON oidc_identities (user_id);
 )sql";
 
+// Migration 9: the change feed replaces the one data version row that every write updated (and
+// that every writing transaction queued on in PostgreSQL). A write appends a row per scope it
+// changed (storage/store.h, namespace scope); readers follow the feed. The first row says that
+// everything may have changed.
+constexpr std::string_view k009 = R"sql(
+CREATE TABLE data_changes (
+  id {ID},
+  scope TEXT NOT NULL
+);
+INSERT INTO data_changes (scope) VALUES ('*');
+DROP TABLE data_version;
+)sql";
+
 // PostgreSQL has no NOCASE collation: e-mail uniqueness is an index on lower(email).
 constexpr std::string_view kPostgresEmailIndex = "\nCREATE UNIQUE INDEX users_email_key ON users (lower(email));\n";
 
@@ -515,6 +528,7 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   out.push_back({6, "notifications_and_snapshots", Render(k006, d)});
   out.push_back({7, "token_expiry_and_scope", Render(k007, d)});
   out.push_back({8, "oidc_identities", Render(k008, d)});
+  out.push_back({9, "change_feed", Render(k009, d)});
   return out;
 }
 
