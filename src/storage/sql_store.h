@@ -141,6 +141,22 @@ class SqlStore final : public Store {
   Result<int64_t> Insert(MatchPledge& p) override;
   Result<std::vector<MatchPledge>> PledgesOf(int64_t campaign) override;
 
+  // sql_store_moderation.cc (migration 9).
+  Result<domain::Comment> GetComment(int64_t id) override;
+  Result<int64_t> Insert(Report& r) override;
+  Result<Report> GetReport(int64_t id) override;
+  Result<std::vector<Report>> ReportsIn(MunicipalityId m, const std::string& status) override;
+  Result<int64_t> ResolveReports(const std::string& target, int64_t target_id, int64_t id, const std::string& status,
+                                 UserId by, const std::string& at) override;
+  Status Hide(const HiddenItem& h) override;
+  Status Unhide(const std::string& target, int64_t target_id) override;
+  Result<HiddenItem> GetHidden(const std::string& target, int64_t target_id) override;
+  Result<std::vector<HiddenItem>> HiddenIn(MunicipalityId m) override;
+  Result<std::vector<int64_t>> HiddenIds(const std::string& target) override;
+  Status Block(const AccountBlock& b) override;
+  Status Unblock(UserId user) override;
+  Result<AccountBlock> GetBlock(UserId user) override;
+
  private:
   explicit SqlStore(std::unique_ptr<SqlConnection> conn) : conn_(std::move(conn)) {}
 
