@@ -6,6 +6,7 @@ import { api, all, ApiError, Challenge, Coalition, Comment, Diff, Experiment, Pa
 import { t, euro, date, Key } from "../i18n";
 import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
 import { empty, confirmDialog } from "./common";
+import { reportControl } from "./moderation";
 
 export async function proposalPage({ main, params }: Ctx): Promise<void> {
   const id = Number(params[0]);
@@ -19,6 +20,7 @@ export async function proposalPage({ main, params }: Ctx): Promise<void> {
     h("h1", {}, latest?.title ?? t("proposal.named", { id })),
     h("p", { class: "meta" }, t("proposal.metaPage", { v: latest?.number ?? 0, status: statusText(p.status) }), " · ", euro(latest?.budget_eur ?? 0),
       latest ? " · " + date(latest.created_at) : ""),
+    reportControl("proposal", id, latest?.author ?? null, t("moderation.reportProposal")) ?? "",
     supportBox(p),
     h("section", { "aria-labelledby": "h-plan" }, h("h2", { id: "h-plan" }, t("proposal.plan")), h("div", { class: "plan" }, latest?.plan ?? "")));
   if (hasRole("officer", { municipality: ch?.municipality ?? null }))
@@ -206,6 +208,8 @@ async function commentsSection(p: Proposal): Promise<HTMLElement> {
         h("p", { class: "meta" }, h("strong", {}, c.author_name), " · ", date(c.created_at),
           c.parent ? h("span", { class: "visually-hidden" }, " · " + t("proposal.isReply")) : ""),
         h("p", { class: "text" }, c.text), replyButton, replyBox,
+        h("div", { class: "report-links" }, reportControl("comment", c.id, c.author, t("moderation.reportComment")),
+          c.author != null ? reportControl("profile", c.author, c.author, t("moderation.reportProfile", { name: c.author_name })) : null),
         children.has(c.id) && depth < 20 ? thread(c.id, depth + 1) : null);
     }));
   sec.append(h("p", { class: "meta" }, t("proposal.commentCount", { n: comments.length })));
