@@ -453,6 +453,8 @@ class AuthzMatrix : public ApiWorld {
           return Req{v1 + "/users/" + Str(FreshResident()) + "/block", {{"reason", "Scheldt steeds"}}};
         },
         kModerators};
+    t["GET /api/v1/proposals/{id}/moderation"] = {
+        [this, v1] { return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/moderation"}; }, kPublic};
     t["POST /api/v1/users/{id}/unblock"] = {[this, v1] {
                                               UserId u = FreshResident();
                                               Must(platform_->BlockAccount(Root(), u, "Scheldt steeds"));

@@ -568,6 +568,14 @@ TEST_P(Scenario, ModerationReportHideRestoreAndBlock) {
   };
   EXPECT_FALSE(comment_ids().count(cid));
   EXPECT_TRUE(comment_ids().count(kept_id));
+  // Only the public reason is left where it was: no text, no author.
+  Resp tombstones = As(kAnon, "GET", pp + "/moderation");
+  ASSERT_EQ(tombstones.status, 200) << tombstones.body;
+  ASSERT_EQ(tombstones.json["comments"].size(), 1u) << tombstones.body;
+  EXPECT_EQ(tombstones.json["comments"][0]["id"], cid);
+  EXPECT_EQ(tombstones.json["comments"][0]["reason"], "In strijd met de huisregels");
+  EXPECT_EQ(tombstones.body.find("idioten"), std::string::npos);
+  EXPECT_TRUE(tombstones.json["proposal"].is_null());
   EXPECT_EQ(As(kMember, "POST", v1 + "/reports", report).status, 404);
   Json listed = Send("GET", queue, nullptr, mo_token).json;
   ASSERT_EQ(listed["items"].size(), 1u);
@@ -611,6 +619,7 @@ TEST_P(Scenario, ModerationReportHideRestoreAndBlock) {
                 .status,
             200);
   EXPECT_EQ(As(kAnon, "GET", sp).status, 404);
+  EXPECT_EQ(As(kAnon, "GET", sp + "/moderation").json["proposal"].value("reason", ""), "Discriminerend");
   EXPECT_EQ(As(kAnon, "GET", sp + "/comments").status, 404);
   Resp list = As(kAnon, "GET", v1 + "/challenges/" + std::to_string(c1_.value()) + "/proposals?limit=100");
   ASSERT_EQ(list.status, 200);

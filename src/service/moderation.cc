@@ -331,6 +331,26 @@ Result<storage::AccountBlock> Platform::BlockAccount(const Principal& p, UserId 
   return b;
 }
 
+Result<Platform::PublicHidden> Platform::HiddenOnProposal(ProposalId id) {
+  std::lock_guard lock(mu_);
+  WEEFSEL_RETURN_IF_ERROR(store_->GetProposal(id).status());
+  PublicHidden out;
+  if (auto h = store_->GetHidden("proposal", id.value()); h.ok()) {
+    out.proposal = *h;
+  } else if (h.status().code() != StatusCode::kNotFound) {
+    return h.status();
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> hidden, store_->HiddenIds("comment"));
+  if (hidden.empty()) return out;
+  WEEFSEL_ASSIGN_OR_RETURN(auto comments, store_->CommentsOf(id));
+  for (const auto& c : comments) {
+    if (!std::binary_search(hidden.begin(), hidden.end(), c.id)) continue;
+    WEEFSEL_ASSIGN_OR_RETURN(auto h, store_->GetHidden("comment", c.id));
+    out.comments.push_back(std::move(h));
+  }
+  return out;
+}
+
 Status Platform::UnblockAccount(const Principal& p, UserId user) {
   if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
   WriteLock lock(*this);

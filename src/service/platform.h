@@ -368,6 +368,13 @@ class Platform {
   // (PermissionDenied); a blocked account again is a Conflict, as is unblocking one that is not.
   Result<storage::AccountBlock> BlockAccount(const Principal& p, UserId user, const std::string& reason);
   Status UnblockAccount(const Principal& p, UserId user);
+  // What the public may know of moderation on a proposal's page (no text, no author): whether the
+  // proposal is hidden and why, and the public reasons of its hidden comments (by comment id).
+  struct PublicHidden {
+    std::optional<storage::HiddenItem> proposal;
+    std::vector<storage::HiddenItem> comments;
+  };
+  Result<PublicHidden> HiddenOnProposal(ProposalId id);
 
  private:
   // Moderation helpers (store lock held): the municipality of a comment or proposal; whether the

@@ -82,6 +82,7 @@ test("a reported comment is hidden by the officer and its author blocked, in the
   await page.locator(`#comment-${good.id}`).waitFor();
   assert.equal(await page.locator(`#comment-${bad.id}`).count(), 0, "hidden comment on the proposal page");
   assert.ok(!(await page.locator("main").innerText()).includes("Jullie zijn allemaal idioten"));
+  await page.locator(`ul.hidden-comments li[data-id="${bad.id}"]`).getByText(/Reden: In strijd met de huisregels/).waitFor();
   await assert.rejects(apiAs(server.base, "member"), /403/, "a blocked account cannot sign in");
   await assert.rejects(member.post(`/proposals/${p.id}/comments`, { text: "Nog eentje" }), /401/, "a blocked account cannot write");
   // The audit log has every step.

@@ -148,6 +148,20 @@ void Api::BuildModerationRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(auto b, P.BlockAccount(c.who, c.Path<UserTag>(0), reason));
          return Ok(BlockJson(b));
        }});
+  Add({.method = "GET",
+       .path = "/api/v1/proposals/{id}/moderation",
+       .tag = "moderation",
+       .summary = "The public reasons why a proposal or its comments are hidden (no text, no author)",
+       .success = 200,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.HiddenOnProposal(c.Path<ProposalTag>(0)));
+         auto pub = [](const storage::HiddenItem& h) {
+           return Json{{"id", h.target_id}, {"reason", h.reason}, {"hidden_at", h.hidden_at}};
+         };
+         Json comments = Json::array();
+         for (const auto& h : x.comments) comments.push_back(pub(h));
+         return Ok({{"proposal", x.proposal ? pub(*x.proposal) : Json(nullptr)}, {"comments", std::move(comments)}});
+       }});
   Add({.method = "POST",
        .path = "/api/v1/users/{id}/unblock",
        .tag = "moderation",

@@ -771,4 +771,7 @@ export const en: Record<keyof typeof nl, string> = {
   "audit.action.dismiss": "report dismissed",
   "audit.action.block": "account blocked",
   "audit.action.unblock": "account unblocked",
+  "moderation.hiddenProposal": "Hidden proposal",
+  "moderation.publicReasonIs": "A moderator hid this proposal. Reason: {reason}",
+  "moderation.commentHidden": "A moderator hid a comment. Reason: {reason}",
 };

@@ -769,4 +769,7 @@ export const nl = {
   "audit.action.dismiss": "melding afgewezen",
   "audit.action.block": "account geblokkeerd",
   "audit.action.unblock": "blokkade opgeheven",
+  "moderation.hiddenProposal": "Verborgen voorstel",
+  "moderation.publicReasonIs": "Een moderator heeft dit voorstel verborgen. Reden: {reason}",
+  "moderation.commentHidden": "Een moderator heeft een reactie verborgen. Reden: {reason}",
 };

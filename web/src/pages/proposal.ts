@@ -10,7 +10,16 @@ import { reportControl } from "./moderation";
 
 export async function proposalPage({ main, params }: Ctx): Promise<void> {
   const id = Number(params[0]);
-  const p = await api.get<Proposal>(`/proposals/${id}`);
+  // A proposal a moderator hid is gone; only its public reason is shown.
+  const p = await api.get<Proposal>(`/proposals/${id}`).catch(async (e) => {
+    const m = e instanceof ApiError && e.status === 404 ? await publicHidden(id) : null;
+    if (!m?.proposal) throw e;
+    setTitle(t("moderation.hiddenProposal"));
+    main.append(h("h1", {}, t("moderation.hiddenProposal")),
+      h("p", { class: "notice hidden-state" }, t("moderation.publicReasonIs", { reason: m.proposal.reason })));
+    return null;
+  });
+  if (!p) return;
   const ch = await api.get<Challenge>(`/challenges/${p.challenge}`).catch(() => null);
   const latest = p.versions[p.versions.length - 1];
   setTitle(latest?.title ?? t("proposal.named", { id }));
@@ -214,9 +223,18 @@ async function commentsSection(p: Proposal): Promise<HTMLElement> {
     }));
   sec.append(h("p", { class: "meta" }, t("proposal.commentCount", { n: comments.length })));
   sec.append(comments.length ? thread(0, 0) : empty(t("proposal.noComments")));
+  const hidden = (await publicHidden(p.id))?.comments ?? [];
+  if (hidden.length)
+    sec.append(h("ul", { class: "hidden-comments" }, hidden.map((x) =>
+      h("li", { class: "notice hidden-state", "data-id": x.id }, t("moderation.commentHidden", { reason: x.reason })))));
   if (signedIn) sec.append(commentForm(p.id, 0, t("proposal.comment")));
   else sec.append(h("p", {}, h("a", { href: "/login" }, t("proposal.signInToEdit"))));
   return sec;
+}
+
+interface PublicHidden { proposal: { id: number; reason: string } | null; comments: { id: number; reason: string }[] }
+function publicHidden(id: number): Promise<PublicHidden | null> {
+  return api.get<PublicHidden>(`/proposals/${id}/moderation`).catch(() => null);
 }
 
 function commentForm(proposal: number, parent: number, label: string): HTMLElement {
