@@ -774,4 +774,6 @@ export const en: Record<keyof typeof nl, string> = {
   "moderation.hiddenProposal": "Hidden proposal",
   "moderation.publicReasonIs": "A moderator hid this proposal. Reason: {reason}",
   "moderation.commentHidden": "A moderator hid a comment. Reason: {reason}",
+  "moderation.hiddenProfile": "hidden profile",
+  "proposal.removedUser": "removed user",
 };

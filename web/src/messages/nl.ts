@@ -772,4 +772,6 @@ export const nl = {
   "moderation.hiddenProposal": "Verborgen voorstel",
   "moderation.publicReasonIs": "Een moderator heeft dit voorstel verborgen. Reden: {reason}",
   "moderation.commentHidden": "Een moderator heeft een reactie verborgen. Reden: {reason}",
+  "moderation.hiddenProfile": "verborgen profiel",
+  "proposal.removedUser": "verwijderd account",
 };

@@ -209,16 +209,16 @@ async function commentsSection(p: Proposal): Promise<HTMLElement> {
       const replyBox = h("div");
       const replyButton = signedIn ? h("button", { type: "button", class: "linklike reply", "aria-expanded": "false", onclick: () => {
         if (replyBox.firstChild) { replyBox.replaceChildren(); replyButton!.setAttribute("aria-expanded", "false"); return; }
-        replyBox.append(commentForm(p.id, c.id, t("proposal.replyTo", { name: c.author_name })));
+        replyBox.append(commentForm(p.id, c.id, t("proposal.replyTo", { name: authorName(c) })));
         replyButton!.setAttribute("aria-expanded", "true");
         replyBox.querySelector("textarea")?.focus();
       } }, t("proposal.reply")) : null;
       return h("li", { class: "comment", id: `comment-${c.id}`, "data-id": c.id },
-        h("p", { class: "meta" }, h("strong", {}, c.author_name), " · ", date(c.created_at),
+        h("p", { class: "meta" }, h("strong", {}, authorName(c)), " · ", date(c.created_at),
           c.parent ? h("span", { class: "visually-hidden" }, " · " + t("proposal.isReply")) : ""),
         h("p", { class: "text" }, c.text), replyButton, replyBox,
         h("div", { class: "report-links" }, reportControl("comment", c.id, c.author, t("moderation.reportComment")),
-          c.author != null ? reportControl("profile", c.author, c.author, t("moderation.reportProfile", { name: c.author_name })) : null),
+          c.author != null && c.author_name !== "hidden profile" ? reportControl("profile", c.author, c.author, t("moderation.reportProfile", { name: authorName(c) })) : null),
         children.has(c.id) && depth < 20 ? thread(c.id, depth + 1) : null);
     }));
   sec.append(h("p", { class: "meta" }, t("proposal.commentCount", { n: comments.length })));
@@ -230,6 +230,11 @@ async function commentsSection(p: Proposal): Promise<HTMLElement> {
   if (signedIn) sec.append(commentForm(p.id, 0, t("proposal.comment")));
   else sec.append(h("p", {}, h("a", { href: "/login" }, t("proposal.signInToEdit"))));
   return sec;
+}
+
+// The server's words for an author without a name to show, in the reader's language.
+function authorName(c: Comment): string {
+  return c.author_name === "hidden profile" ? t("moderation.hiddenProfile") : c.author_name === "removed user" ? t("proposal.removedUser") : c.author_name;
 }
 
 interface PublicHidden { proposal: { id: number; reason: string } | null; comments: { id: number; reason: string }[] }
