@@ -175,6 +175,7 @@ class AuthzMatrix : public ApiWorld {
         {401, 403, 403, 200, 403, 200}};
 
     // Actors and ties.
+    t["GET /api/v1/vocabulary"] = {fixed(v1 + "/vocabulary"), kPublic};
     t["GET /api/v1/actors"] = {fixed(v1 + "/actors?limit=5"), kPublic};
     t["GET /api/v1/actors/{id}"] = {[this, v1] { return Req{v1 + "/actors/" + Str(a1_)}; }, kPublic};
     t["POST /api/v1/actors"] = {

@@ -7,11 +7,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <set>
+#include <thread>
 
 #include "fund/pabulib.h"
 #include "fund/rules.h"
 #include "service/demo.h"
+#include "service/engines.h"
 #include "tests/api_kit.h"
 
 namespace weefsel::apitest {
@@ -328,6 +331,69 @@ TEST_P(EnginesApi, CoalitionSuggestionsAndTheUnmetRequirement) {
   EXPECT_EQ(As(kOfficer, "GET", "/api/v1/challenges/" + Str(c1_) + "/coalition-suggestions?top=11").status, 400);
 }
 
+// Issue 17's feedback loop: a coalition proposed for a challenge made its members jump up that
+// challenge's matches. Only formed coalitions are track record, and never for their own challenge.
+TEST_P(EnginesApi, OnlyFormedCoalitionsOfOtherChallengesAreTrackRecord) {
+  auto scores = [&](ChallengeId c) {
+    Resp r = Send("GET", "/api/v1/challenges/" + Str(c) + "/matches?limit=10");
+    EXPECT_EQ(r.status, 200) << r.body;
+    std::map<int64_t, std::pair<double, bool>> out;  // actor -> (score, has a record reason)
+    for (const auto& m : r.json["items"]) {
+      bool record = false;
+      for (const auto& reason : m["reasons"]) record |= reason["code"] == "record";
+      out[m["actor"].get<int64_t>()] = {m["score"].get<double>(), record};
+    }
+    return out;
+  };
+  auto before = scores(c1_);
+  ASSERT_FALSE(before.empty());
+  domain::Coalition co;
+  co.challenge = c1_;
+  co.members = {{a2_, "lead", {}, {}}, {a3_, "member", {}, {}}};
+  CoalitionId own = Must(platform_->ProposeCoalition(Root(), co)).id;
+  EXPECT_EQ(scores(c1_), before) << "a proposed coalition changed its own challenge's matches";
+  // Formed, it is still no evidence for its own challenge.
+  for (ActorId a : {a2_, a3_}) {
+    Must(platform_->Invite(Root(), own, a));
+    Must(platform_->Accept(Root(), own, a));
+  }
+  ASSERT_EQ(Must(platform_->GetCoalition(own)).status, domain::CoalitionStatus::kFormed);
+  // (The corpus statistics of the text index include the formed coalition's text, so scores may
+  // move by a little; no record, and no jump.)
+  auto formed = scores(c1_);
+  ASSERT_EQ(formed.size(), before.size());
+  for (const auto& [actor, score_record] : formed) {
+    ASSERT_TRUE(before.count(actor));
+    EXPECT_NEAR(score_record.first, before[actor].first, 0.02) << "actor " << actor;
+    EXPECT_FALSE(score_record.second) << "actor " << actor << " has a record reason for its own challenge";
+  }
+  // For another challenge it is track record; a proposal for another challenge is not.
+  auto other = scores(c2_);
+  ASSERT_TRUE(other.count(a2_.value()));
+  EXPECT_TRUE(other[a2_.value()].second) << "formed coalition for c1 counts for c2";
+  domain::Coalition proposed;
+  proposed.challenge = c2_;
+  proposed.members = {{a1_, "lead", {}, {}}, {a3_, "member", {}, {}}};
+  Must(platform_->ProposeCoalition(Root(), proposed));
+  auto c1_now = scores(c1_);
+  ASSERT_TRUE(c1_now.count(a1_.value()));
+  EXPECT_FALSE(c1_now[a1_.value()].second) << "a proposal for c2 is no track record for c1";
+}
+
+// Issue 17: capability codes were shown in English in the Dutch UI; the vocabulary gives labels.
+TEST_P(EnginesApi, VocabularyGivesDutchLabels) {
+  Resp r = Send("GET", "/api/v1/vocabulary");
+  ASSERT_EQ(r.status, 200) << r.body;
+  bool volunteers = false;
+  for (const auto& c : r.json["capabilities"]) {
+    EXPECT_TRUE(c.contains("code") && c.contains("nl") && c.contains("en")) << c.dump();
+    if (c["code"] == "volunteers") volunteers = c["nl"] == "Vrijwilligers";
+  }
+  EXPECT_TRUE(volunteers) << r.body;
+  ASSERT_FALSE(r.json["themes"].empty());
+  ASSERT_FALSE(r.json["actor_kinds"].empty());
+}
+
 TEST_P(EnginesApi, MatchReasonsCarryCodesAndParams) {
   Resp r = Send("GET", "/api/v1/challenges/" + Str(c1_) + "/matches?limit=5");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -515,6 +581,67 @@ TEST_P(EnginesApi, AProposedCoalitionIsNoTrackRecordForItsChallenge) {
     if (m["actor"] == a3_.value())
       for (const auto& reason : m["reasons"]) record |= reason["code"] == "record";
   EXPECT_TRUE(record) << other.body;
+}
+
+// Serving core II: caches depend on the scopes they read (storage/store.h, namespace scope).
+TEST_P(EnginesApi, ABallotInOneRoundLeavesTheOtherRoundsResultsCached) {
+  RoundId a = VotedRound("greedy"), b = VotedRound("greedy");
+  service::FundService fund(*platform_);
+  auto a1 = Must(fund.Results(Root(), a));
+  auto b1 = Must(fund.Results(Root(), b));
+  int64_t fabric1 = Must(platform_->VersionOf({storage::scope::Fabric(m1_)}));
+  int64_t fabric2 = Must(platform_->VersionOf({storage::scope::Fabric(m2_)}));
+  UserId u = AddUser(FreshEmail(), {{UserId(), domain::Role::kResident, m1_, {}}});
+  ASSERT_TRUE(platform_->CastBallot(Must(platform_->PrincipalOf(u)), a, {{"p3", 1}}).ok());
+  auto a2 = Must(fund.Results(Root(), a));
+  auto b2 = Must(fund.Results(Root(), b));
+  ASSERT_TRUE(a2 && b2);
+  EXPECT_NE(a2.get(), a1.get()) << "round A is counted again";
+  EXPECT_EQ(a2->ballots, 4);
+  EXPECT_EQ(b2.get(), b1.get()) << "round B's results were not recomputed";
+  EXPECT_EQ(Must(platform_->VersionOf({storage::scope::Fabric(m1_)})), fabric1) << "a ballot leaves the fabric";
+  // An actor edit in m2 changes m2's fabric and leaves m1's.
+  Must(platform_->UpdateActor(Root(), a3_, [](domain::Actor& x) -> Status {
+    x.description = "Nieuw";
+    return Status::Ok();
+  }));
+  EXPECT_EQ(Must(platform_->VersionOf({storage::scope::Fabric(m1_)})), fabric1);
+  EXPECT_NE(Must(platform_->VersionOf({storage::scope::Fabric(m2_)})), fabric2);
+  EXPECT_EQ(Must(fund.Results(Root(), b)).get(), b1.get());
+}
+
+// Two servers on one database (two processes behind a balancer): a write through one is visible
+// through the other within a second, cached reads included.
+TEST_P(EnginesApi, AWriteThroughOneServerIsVisibleThroughAnother) {
+  auto store = storage::Store::Open(url_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  service::PlatformOptions po;
+  po.password_cost = service::PasswordCost::Minimum();
+  service::Platform other(std::move(store).value(), po);
+  http::Api api(other);
+  http::ServerOptions so;
+  so.port = 0;
+  so.threads = 2;
+  http::Server server(api, so);
+  ASSERT_TRUE(server.Start().ok());
+  httplib::Client client("127.0.0.1", server.port());
+  std::string path = "/api/v1/actors/" + Str(a1_);
+  auto before = client.Get(path);
+  ASSERT_TRUE(before && before->status == 200);
+  ASSERT_EQ(Json::parse(before->body)["description"], Json::parse(Send("GET", path).body)["description"]);
+  Resp w = As(kAdmin, "PATCH", path, {{"description", "Gewijzigd via de eerste server"}});
+  ASSERT_EQ(w.status, 200) << w.body;
+  auto start = std::chrono::steady_clock::now();
+  std::string seen;
+  while (std::chrono::steady_clock::now() - start < std::chrono::seconds(1)) {
+    auto r = client.Get(path);
+    ASSERT_TRUE(r && r->status == 200);
+    seen = Json::parse(r->body)["description"];
+    if (seen == "Gewijzigd via de eerste server") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(seen, "Gewijzigd via de eerste server") << "not visible through the second server within 1 s";
+  server.Stop();
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, EnginesApi, ::testing::Values(Backend::kSqlite), BackendName);

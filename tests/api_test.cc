@@ -24,6 +24,33 @@ std::string CookieOf(const Resp& r) {
   return c.substr(0, c.find(';'));
 }
 
+// A cached read names the change scopes it depends on (http/api.h Route::scopes), each a kind the
+// store touches or "<kind>:{id}"; without them a write elsewhere would leave it stale or drop it.
+TEST_P(Api, EveryCachedRouteNamesItsScopes) {
+  const std::set<std::string> kinds = {"municipalities", "actors",   "ties",        "challenges", "coalitions",
+                                       "proposals",      "rounds",   "experiments", "fabric",     "municipality",
+                                       "challenge",      "proposal", "round",       "experiment"};
+  int cached = 0;
+  for (const auto& route : api_->routes()) {
+    if (!route.cached) {
+      EXPECT_TRUE(route.scopes.empty()) << route.path << ": scopes on a route that is not cached";
+      continue;
+    }
+    ++cached;
+    EXPECT_EQ(route.method, "GET") << route.path;
+    EXPECT_FALSE(route.scopes.empty()) << route.path;
+    for (const auto& s : route.scopes) {
+      std::string kind = s.substr(0, s.find(':'));
+      EXPECT_TRUE(kinds.count(kind)) << route.path << ": unknown scope " << s;
+      if (s.find(':') != std::string::npos) {
+        EXPECT_EQ(s.substr(s.find(':')), ":{id}") << route.path;
+        EXPECT_NE(route.path.find("{id}"), std::string::npos) << route.path;
+      }
+    }
+  }
+  EXPECT_GE(cached, 20);
+}
+
 TEST_P(Api, OpenApiListsExactlyTheRoutesTheServerHas) {
   Resp r = Send("GET", "/api/v1/openapi.json");
   ASSERT_EQ(r.status, 200) << r.body;

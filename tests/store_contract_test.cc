@@ -1408,7 +1408,83 @@ TEST_P(StoreContract, DataVersionChangesOnEveryWrite) {
   EXPECT_NE(Version(), v6);
 }
 
-// --- moderation (migration 9) ----------------------------------------------------------------
+// The scopes each write records in the change feed (migration 9): exactly its own, so that a
+// ballot or a comment leaves every other cache standing.
+TEST_P(StoreContract, EachWriteRecordsExactlyItsScopes) {
+  auto scopes_since = [&](int64_t after) {
+    auto page = store_->ChangesSince(after, 1000);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::set<std::string> out;
+    if (page.ok())
+      for (const auto& c : page->changes) out.insert(c.scope);
+    return out;
+  };
+  using Set = std::set<std::string>;
+  MunicipalityId ams = AddGemeente(), utr = AddGemeente("GM0344", "Utrecht");
+  ActorId a = AddActor("Een", ams), b = AddActor("Twee", utr);
+  ChallengeId c = AddChallenge(ams);
+  std::string M = std::to_string(ams.value()), U = std::to_string(utr.value()), C = std::to_string(c.value());
+
+  int64_t v = Version();
+  Actor edited = *store_->GetActor(a);
+  edited.description = "Nieuwe omschrijving";
+  ASSERT_TRUE(store_->Update(edited).ok());
+  EXPECT_EQ(scopes_since(v), (Set{"actors", "fabric:" + M})) << "an actor edit leaves Utrecht's fabric";
+  v = Version();
+  edited.municipality = utr;
+  ASSERT_TRUE(store_->Update(edited).ok());
+  EXPECT_EQ(scopes_since(v), (Set{"actors", "fabric:" + M, "fabric:" + U})) << "moving: both fabrics";
+
+  v = Version();
+  Tie t{.a = a, .b = b};
+  ASSERT_TRUE(store_->Insert(t).ok());
+  EXPECT_EQ(scopes_since(v), (Set{"ties", "fabric:" + U}));
+
+  Round r1{.municipality = ams, .name = "A", .budget_eur = 1000, .ballot_kind = BallotKind::kApproval};
+  r1.projects = {{.project_id = "p1", .title = "Speeltuin", .cost_eur = 400}};
+  Round r2 = r1;
+  r2.name = "B";
+  ASSERT_TRUE(store_->Insert(r1).ok());
+  ASSERT_TRUE(store_->Insert(r2).ok());
+  r1.phase = RoundPhase::kVoting;
+  v = Version();
+  ASSERT_TRUE(store_->Update(r1).ok());
+  std::string R1 = std::to_string(r1.id.value());
+  EXPECT_EQ(scopes_since(v), (Set{"rounds", "round:" + R1, "municipality:" + M}));
+  UserId anne = AddUser("anne@example.nl");
+  v = Version();
+  Ballot ballot{.round = r1.id, .voter = anne, .kind = BallotKind::kApproval, .entries = {{"p1", 1}}};
+  ASSERT_TRUE(store_->PutBallot(ballot).ok());
+  EXPECT_EQ(scopes_since(v), (Set{"round:" + R1})) << "a ballot touches its round only";
+
+  Proposal p{.challenge = c, .status = "draft"};
+  p.versions.push_back({.number = 1,
+                        .title = "Buurtkamer",
+                        .plan = "Een plek",
+                        .budget_eur = 500,
+                        .created_at = "2026-12-01T09:00:00Z"});
+  v = Version();
+  ASSERT_TRUE(store_->Insert(p).ok());
+  EXPECT_EQ(scopes_since(v), (Set{"proposals", "challenge:" + C, "municipality:" + M}));
+  std::string P = std::to_string(p.id.value());
+  v = Version();
+  domain::Comment comment{.proposal = p.id, .author = anne, .text = "Mooi", .created_at = "2026-12-01T10:00:00Z"};
+  ASSERT_TRUE(store_->Insert(comment).ok());
+  EXPECT_EQ(scopes_since(v), (Set{"proposal:" + P}));
+  v = Version();
+  ASSERT_TRUE(store_->AddSupport(p.id, anne, "2026-12-01T10:00:00Z").ok());
+  EXPECT_EQ(scopes_since(v), (Set{"proposal:" + P, "challenge:" + C}));
+
+  v = Version();
+  Municipality dup = Gemeente("GM0363", "Dubbel");
+  EXPECT_FALSE(store_->Insert(dup).ok());
+  EXPECT_TRUE(scopes_since(v).empty()) << "a failed write records nothing";
+  v = Version();
+  ASSERT_TRUE(store_->DeleteUserKeepingBallots(anne, "anon-1").ok());
+  EXPECT_EQ(scopes_since(v), (Set{"*"})) << "erasing an account may touch anything";
+}
+
+// --- moderation (migration 10) ----------------------------------------------------------------
 
 TEST_P(StoreContract, ModerationReportsHiddenItemsAndBlocks) {
   MunicipalityId m = AddGemeente();

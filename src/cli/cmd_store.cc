@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "service/demo.h"
+#include "service/demo_programme.h"
 #include "service/open_data.h"
 #include "service/platform.h"
 #include "service/transfer.h"
@@ -44,6 +45,9 @@ void RegisterStoreCommands(CLI::App& app) {
   d->add_option("--municipalities", demo.municipalities, "number of municipalities (1-12)")->capture_default_str();
   d->add_option("--challenges", demo.challenges_per_municipality, "challenges per municipality (0-6)")
       ->capture_default_str();
+  static bool no_programme = false;
+  d->add_flag("--no-programme", no_programme,
+              "only the network and challenges: no residents, proposals, rounds, match-funding or experiment");
   SetAction(d, [] {
     auto city = service::GenerateDemo(demo);
     if (!city.ok()) return Fail(city.status());
@@ -59,6 +63,18 @@ void RegisterStoreCommands(CLI::App& app) {
     std::cout << "demo city (seed " << demo.seed << "): " << city->municipalities.size() << " municipalities, "
               << city->actors.size() << " actors, " << city->ties.size() << " ties, " << city->challenges.size()
               << " challenges written to " << opts.db << "\n";
+    if (no_programme || demo.challenges_per_municipality == 0) return 0;
+    // The whole programme cycle in the first municipality, through the platform's use cases.
+    service::PlatformOptions po;
+    po.password_cost = service::PasswordCost::Minimum();  // the residents' random passwords are never used
+    service::Platform platform(std::move(store).value(), po);
+    auto staged = service::StageDemoProgramme(platform, demo.seed);
+    if (!staged.ok()) return Fail(staged.status());
+    std::cout << "demo programme in municipality " << staged->municipality.value() << ": " << staged->residents
+              << " residents, " << staged->proposals << " proposals, round " << staged->published.value()
+              << " published with " << staged->ballots << " ballots and " << staged->pledges
+              << " match-funding pledges, experiment " << staged->experiment.value() << " running, round "
+              << staged->voting.value() << " open for voting\n";
     return 0;
   });
 

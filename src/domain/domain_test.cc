@@ -22,6 +22,23 @@ TEST(VocabularyTest, CapabilitiesNormalise) {
   EXPECT_EQ(NormalizeCapability("!!"), "");
 }
 
+// Issue 17: "vrijwilligers" is stored as "volunteers" and was shown in English in the Dutch UI.
+// Every canonical tag has a Dutch and an English label, and both labels normalise back to it.
+TEST(VocabularyTest, CapabilityTagsHaveDutchLabelsThatRoundTrip) {
+  const CapabilityTerm* v = FindCapabilityTerm(NormalizeCapability("vrijwilligers"));
+  ASSERT_NE(v, nullptr);
+  EXPECT_EQ(v->nl, "Vrijwilligers");
+  EXPECT_EQ(v->en, "Volunteers");
+  EXPECT_EQ(FindCapabilityTerm("woningcorporatie"), nullptr);
+  ASSERT_FALSE(CapabilityTerms().empty());
+  for (const CapabilityTerm& t : CapabilityTerms()) {
+    EXPECT_EQ(NormalizeCapability(t.nl), t.code) << t.nl;
+    EXPECT_EQ(NormalizeCapability(t.en), t.code) << t.en;
+    EXPECT_EQ(NormalizeCapability(t.code), t.code) << t.code;
+    EXPECT_FALSE(t.nl.empty());
+  }
+}
+
 TEST(VocabularyTest, KindsMapOntoSectors) {
   EXPECT_EQ(SectorOf(ActorKind::kSocialEnterprise), Sector::kBusiness);
   EXPECT_EQ(SectorOf(ActorKind::kCareWelfare), Sector::kCivilSociety);

@@ -141,9 +141,43 @@ std::string NormalizeCapability(std::string_view input) {
       {"vormgeving", "design"},
       {"juridisch", "legal"},
       {"logistiek", "logistics"},
+      {"opbouwwerk", "community-organising"},
+      {"energieadvies", "energy-advice"},
+      {"gegevensanalyse", "data-analysis"},
+      {"software-ontwikkeling", "software"},
   };
   if (auto it = kSynonyms.find(out); it != kSynonyms.end()) return it->second;
   return out;
+}
+
+const std::vector<CapabilityTerm>& CapabilityTerms() {
+  static const std::vector<CapabilityTerm> kTerms = {
+      {"care", "Zorg", "Care"},
+      {"community-organising", "Opbouwwerk", "Community organising"},
+      {"communication", "Communicatie", "Communication"},
+      {"construction", "Bouw", "Construction"},
+      {"data-analysis", "Data-analyse", "Data analysis"},
+      {"design", "Ontwerp", "Design"},
+      {"education", "Onderwijs", "Education"},
+      {"energy-advice", "Energieadvies", "Energy advice"},
+      {"evaluation", "Evaluatie", "Evaluation"},
+      {"funding", "Financiering", "Funding"},
+      {"home-care", "Thuiszorg", "Home care"},
+      {"legal", "Juridisch", "Legal"},
+      {"logistics", "Logistiek", "Logistics"},
+      {"policy", "Beleid", "Policy"},
+      {"project-management", "Projectmanagement", "Project management"},
+      {"research", "Onderzoek", "Research"},
+      {"software", "Software", "Software"},
+      {"volunteers", "Vrijwilligers", "Volunteers"},
+  };
+  return kTerms;
+}
+
+const CapabilityTerm* FindCapabilityTerm(std::string_view code) {
+  for (const CapabilityTerm& t : CapabilityTerms())
+    if (t.code == code) return &t;
+  return nullptr;
 }
 
 namespace {

@@ -28,6 +28,18 @@ const std::vector<Theme>& Themes();
 Result<std::string> ParseTheme(std::string_view input);
 const Theme* FindTheme(std::string_view code);
 
+// The canonical capability tags that synonyms map onto, with Dutch and English labels, for the UI
+// (GET /api/v1/vocabulary): a tag is stored as its code ("volunteers") and shown by its label
+// ("Vrijwilligers" in Dutch). Each Dutch and English label normalises back to its code. Tags
+// outside this list are free words, shown as typed.
+struct CapabilityTerm {
+  std::string_view code;  // "volunteers"
+  std::string_view nl;    // "Vrijwilligers"
+  std::string_view en;    // "Volunteers"
+};
+const std::vector<CapabilityTerm>& CapabilityTerms();
+const CapabilityTerm* FindCapabilityTerm(std::string_view code);
+
 // Lower case, diacritics folded, runs of spaces/underscores/'&'/'/' to one hyphen, synonyms mapped.
 // Returns an empty string for input with no letters or digits.
 std::string NormalizeCapability(std::string_view input);

@@ -51,10 +51,13 @@ struct Route {
   std::string path;    // "/api/v1/actors/{id}"; every {param} is a positive integer
   std::string tag;     // OpenAPI tag
   std::string summary;
-  int success = 200;               // the status of a successful answer (201 created, 204 no content)
-  bool needs_user = false;         // documented security; the service decides the rights
-  bool has_body = false;           // expects a JSON object
-  bool cached = false;             // public read, cached per data version
+  int success = 200;        // the status of a successful answer (201 created, 204 no content)
+  bool needs_user = false;  // documented security; the service decides the rights
+  bool has_body = false;    // expects a JSON object
+  bool cached = false;      // public read, cached while its scopes hold
+  // The change scopes a cached read depends on (storage/store.h, namespace scope); "{id}" stands
+  // for the path's first id. A cached route must name them (a test checks).
+  std::vector<std::string> scopes;
   std::vector<std::string> query;  // accepted query parameters
   Handler handler;
   std::vector<std::string> segments;  // path split on '/'
@@ -110,6 +113,8 @@ class Api {
   void BuildModerationRoutes();  // reports, the moderation queue, hiding, blocking accounts
   const Route* Prepare(const Request& req, Response& res, std::vector<int64_t>& ids) const;
   bool AnswerFromCache(const Request& req, Response& res, int64_t version);
+  // The route's scopes with "{id}" replaced by the path's first id.
+  static std::vector<std::string> ScopesOf(const Route& route, const std::vector<int64_t>& ids);
   const Route* Match(const std::string& method, const std::string& path, std::vector<std::string>& params,
                      std::string& allow) const;
 

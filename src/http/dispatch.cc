@@ -112,14 +112,25 @@ bool Api::AnswerFromCache(const Request& req, Response& res, int64_t version) {
   return true;
 }
 
+std::vector<std::string> Api::ScopesOf(const Route& route, const std::vector<int64_t>& ids) {
+  std::vector<std::string> out;
+  out.reserve(route.scopes.size());
+  for (const auto& s : route.scopes) {
+    size_t at = s.find("{id}");
+    out.push_back(at == std::string::npos || ids.empty() ? s
+                                                         : s.substr(0, at) + std::to_string(ids[0]) + s.substr(at + 4));
+  }
+  return out;
+}
+
 bool Api::TryCached(const Request& req, Response& res) {
   if (req.method != "GET" && req.method != "HEAD") return false;
-  std::optional<int64_t> version = platform_.FreshDataVersion();
-  if (!version) return false;
   Response scratch;
   std::vector<int64_t> ids;
   const Route* route = Prepare(req, scratch, ids);
   if (!route || !route->cached) return false;
+  std::optional<int64_t> version = platform_.FreshVersionOf(ScopesOf(*route, ids));
+  if (!version) return false;
   return AnswerFromCache(req, res, *version);
 }
 
@@ -129,10 +140,10 @@ void Api::Handle(const Request& req, Response& res) {
   if (!route) return;
   auto fail = [&](const Status& s) { Problem(res, s, req.path); };
 
-  // Public reads come from the cache while the data version holds.
+  // Public reads come from the cache while the version of their scopes holds.
   int64_t version = -1;
   if (route->cached) {
-    auto v = platform_.DataVersion();
+    auto v = platform_.VersionOf(ScopesOf(*route, call.ids));
     if (!v.ok()) return fail(v.status());
     version = *v;
     if (AnswerFromCache(req, res, version)) return;

@@ -10,7 +10,10 @@ namespace weefsel::match {
 
 nlohmann::ordered_json ToJson(const Reason& r) {
   nlohmann::ordered_json params = {{"value", r.value}, {"contribution", r.contribution}};
-  if (r.code == "capability") params["items"] = r.items;
+  if (r.code == "capability") {
+    params["items"] = r.items;
+    params["named_in_text"] = r.named_in_text;
+  }
   if (r.code == "text" || r.code == "theme") params["reduced"] = r.detail.find("(reduced") != std::string::npos;
   if (r.code == "area") params["same_municipality"] = r.value >= 1;
   if (r.code == "closeness" && r.value > 0) params["steps"] = static_cast<int>(std::lround(1 / r.value));
@@ -21,15 +24,23 @@ nlohmann::ordered_json ToJson(const Reason& r) {
     while (n < r.detail.size() && r.detail[n] >= '0' && r.detail[n] <= '9') ++n;
     if (auto count = ParseInt(r.detail.substr(0, n)); count) params["count"] = *count;
   }
-  return {{"code", r.code},   {"params", params},   {"value", r.value},
-          {"items", r.items}, {"detail", r.detail}, {"contribution", r.contribution}};
+  return {{"code", r.code},      {"params", params},   {"value", r.value},
+          {"items", r.items},    {"detail", r.detail}, {"contribution", r.contribution},
+          {"primary", r.primary}};
 }
 
 nlohmann::ordered_json ToJson(const Match& m) {
   nlohmann::ordered_json reasons = nlohmann::ordered_json::array();
   for (const Reason& r : m.reasons) reasons.push_back(ToJson(r));
-  return {{"actor", m.actor.value()}, {"name", m.name},           {"sector", domain::SectorCode(m.sector)},
-          {"score", m.score},         {"community", m.community}, {"unexpected", m.unexpected},
+  return {{"actor", m.actor.value()},
+          {"name", m.name},
+          {"sector", domain::SectorCode(m.sector)},
+          {"score", m.score},
+          {"community", m.community},
+          {"unexpected", m.unexpected},
+          {"rank", m.rank},
+          {"score_rank", m.score_rank},
+          {"moved_up", m.moved_up},
           {"reasons", reasons}};
 }
 

@@ -16,6 +16,9 @@
 namespace weefsel::match {
 namespace {
 
+// Share of a need's weight for an actor that names it only in its text (see Rank).
+constexpr double kTextMentionShare = 0.5;
+
 enum Component { kText, kCapability, kTheme, kArea, kCloseness, kPartner, kRecord, kComponents };
 constexpr const char* kCodes[kComponents] = {"text", "capability", "theme", "area", "closeness", "partner", "record"};
 
@@ -259,6 +262,25 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     if (it == by_capability_.end() || total_weight <= 0) continue;
     for (size_t i : it->second) at(i)[kCapability] += static_cast<float>(ch.capabilities[k].weight / total_weight);
   }
+  // A need that no actor lists as a capability (a word outside the vocabulary: "woningcorporatie",
+  // "huisarts") is looked for in the actors' text: an actor whose text names it gets
+  // kTextMentionShare of that need's weight, and its reason says "named in its text".
+  thread_local std::unordered_map<size_t, std::vector<size_t>> named_in_text;
+  named_in_text.clear();
+  for (size_t k = 0; k < need_tags.size() && total_weight > 0; ++k) {
+    if (need_tags[k].empty() || by_capability_.count(need_tags[k])) continue;
+    std::vector<std::string> words;
+    for (const auto& part : Split(need_tags[k], '-', true)) {
+      std::string stem = analyzer_->Stem(part, lang);
+      if (!stem.empty() && text_index_.Idf(stem) > 0) words.push_back(stem);
+    }
+    for (auto [doc, s] : text_index_.Score(words)) {
+      if (s <= 0) continue;
+      auto i = static_cast<size_t>(doc);
+      at(i)[kCapability] += static_cast<float>(kTextMentionShare * ch.capabilities[k].weight / total_weight);
+      named_in_text[i].push_back(k);
+    }
+  }
   for (const auto& th : ch.themes) {
     auto it = by_theme_.find(th);
     if (it == by_theme_.end()) continue;
@@ -320,6 +342,7 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     comp[i][kRecord] = max_record_ > 0 ? static_cast<float>(std::log1p(record) / std::log1p(max_record_)) : 0.f;
     double s = 0;
     for (int k = 0; k < kComponents; ++k) s += weight_of(i, k) * comp[i][k];
+    if (s <= 0) continue;  // e.g. its only link was the challenge's own coalition, left out above
     scored.push_back({i, s});
   }
   if (scored.empty())
@@ -391,8 +414,14 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
                 break;
               }
           }
-          r.detail = "has " + Join(has, ", ") + " (" + Percent(v) + " of the capability weight)";
+          std::vector<std::string> named;
+          if (auto t = named_in_text.find(i); t != named_in_text.end())
+            for (size_t q : t->second) named.push_back(need_tags[q]);
+          r.detail = (has.empty() ? "" : "has " + Join(has, ", ")) + (has.empty() || named.empty() ? "" : "; ") +
+                     (named.empty() ? "" : "names " + Join(named, ", ") + " in its text (not as a capability)") + " (" +
+                     Percent(v) + " of the capability weight)";
           r.items = has;
+          r.named_in_text = named;
           break;
         }
         case kTheme:
@@ -416,6 +445,9 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     }
     std::sort(mt.reasons.begin(), mt.reasons.end(),
               [](const Reason& x, const Reason& y) { return x.contribution > y.contribution; });
+    // The two reasons that contribute most are primary, a third when it still adds 0.05 or more.
+    for (size_t k = 0; k < mt.reasons.size() && k < 3; ++k)
+      mt.reasons[k].primary = k < 2 || mt.reasons[k].contribution >= 0.05;
     if (mt.unexpected)
       mt.reasons.push_back({"unexpected",
                             "from an unexpected corner: a group none of the owner and the best-scored actors belong "
@@ -423,8 +455,19 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
                             0,
                             0,
                             {}});
+    mt.rank = static_cast<int>(out.size()) + 1;
+    mt.score_rank = static_cast<int>(best_k) + 1;
+    mt.moved_up = promoted;
     if (promoted)
-      mt.reasons.push_back({"diversity", "moved up by the diversity re-ranking (another group or sector)", 0, 0, {}});
+      mt.reasons.push_back({"diversity",
+                            "moved up by the diversity re-ranking (another group or sector): place " +
+                                std::to_string(mt.rank) + " in the list, " + std::to_string(mt.score_rank) +
+                                " by score",
+                            0,
+                            0,
+                            {},
+                            {},
+                            true});
     if (mt.community >= 0) ++per_community[mt.community];
     ++per_sector[mt.sector];
     out.push_back(std::move(mt));

@@ -8,7 +8,9 @@
 //               the query's ideal score (the sum of its terms' IDF; a term no actor uses counts at
 //               the highest IDF), so a weak hit stays weak even when it is the best there is
 //               (Dutch and English analysis from text/, compounds split);
-//   capability  share of the challenge's capability weight that the actor holds;
+//   capability  share of the challenge's capability weight that the actor holds; a need that no
+//               actor lists (a word outside the vocabulary) counts half for an actor whose text
+//               names it;
 //   theme       share of the challenge's themes that the actor works on;
 //   area        1 in the challenge's municipality, 0.5 in a neighbouring one;
 //   closeness   1 / hops to the challenge owner in the fabric (up to 3 hops);
@@ -46,6 +48,9 @@
 namespace weefsel::match {
 
 // Work an actor did before: a challenge (or project) text it took part in.
+// Only work that happened counts (a formed coalition, not a mere proposal: the caller filters).
+// Work on the challenge being ranked never counts for it: Rank leaves it out of the record and of
+// the text (no feedback loop from a coalition proposed or formed for this very challenge).
 struct PastWork {
   ActorId actor;
   std::string text;       // title + description of the challenge or project
@@ -87,13 +92,25 @@ struct Reason {
   // (for "diversity" and "unexpected": 0), and the items it names (the capabilities held).
   double value = 0;
   std::vector<std::string> items;
+  // "capability": needs no actor lists as a capability that this actor names in its text (words
+  // outside the vocabulary, e.g. "huisarts"); they count for half their weight.
+  std::vector<std::string> named_in_text;
+  // One of the two or three reasons that matter most for this place (the largest contributions,
+  // and "diversity" when the re-ranking moved the actor up); the rest are detail on request.
+  bool primary = false;
 };
 
 struct Match {
   ActorId actor;
   std::string name;
   domain::Sector sector = domain::Sector::kBusiness;
-  double score = 0;             // sum of the contributions
+  double score = 0;  // sum of the contributions
+  // The list order is not the score order: the diversity re-ranking moves actors of other groups
+  // and sectors up. rank = place in the returned list (1-based); score_rank = place by score alone;
+  // moved_up = placed ahead of a higher-scored actor (then a "diversity" reason says so).
+  int rank = 0;
+  int score_rank = 0;
+  bool moved_up = false;
   int community = -1;           // fabric community (-1: not in the fabric)
   bool unexpected = false;      // from an unexpected corner (definition above and in docs/matching.md)
   std::vector<Reason> reasons;  // largest contribution first

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "match/match_json.h"
 #include "match/matcher.h"
@@ -109,6 +110,129 @@ TEST_F(MatcherTest, DiversityBringsInTheOtherCommunity) {
   EXPECT_EQ(first_other(*diverse), 1);
   auto& reasons = (*diverse)[1].reasons;
   EXPECT_TRUE(std::any_of(reasons.begin(), reasons.end(), [](const Reason& x) { return x.code == "diversity"; }));
+}
+
+// Issue 17: the list order differed from the score order (diversity) and nothing said so.
+TEST_F(MatcherTest, ListOrderAndScoreOrderAreBothShown) {
+  auto r = matcher_->Rank(challenge_, {.limit = 5, .diversity = 3.0});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  int moved = 0;
+  for (size_t k = 0; k < r->size(); ++k) {
+    const Match& m = (*r)[k];
+    EXPECT_EQ(m.rank, static_cast<int>(k) + 1);
+    // score_rank is the place by score among all scored actors (also those not listed): moved up
+    // means some better-scored actor is not placed before it.
+    int better_before = 0;
+    for (size_t j = 0; j < k; ++j) better_before += (*r)[j].score_rank < m.score_rank;
+    EXPECT_EQ(m.moved_up, m.score_rank - 1 > better_before) << m.name;
+    for (size_t j = 0; j < r->size(); ++j) {
+      if ((*r)[j].score > m.score + 1e-12) EXPECT_LT((*r)[j].score_rank, m.score_rank) << m.name;
+    }
+    bool diversity = std::any_of(m.reasons.begin(), m.reasons.end(),
+                                 [](const Reason& x) { return x.code == "diversity" && x.primary; });
+    EXPECT_EQ(diversity, m.moved_up) << m.name;
+    moved += m.moved_up;
+    // Two or three primary reasons: the largest contributions.
+    int primary = 0;
+    double smallest_primary = 1e9, largest_other = 0;
+    for (const Reason& x : m.reasons) {
+      if (x.code == "diversity" || x.code == "unexpected") continue;
+      if (x.primary)
+        ++primary, smallest_primary = std::min(smallest_primary, x.contribution);
+      else
+        largest_other = std::max(largest_other, x.contribution);
+    }
+    EXPECT_GE(primary, std::min<int>(2, static_cast<int>(m.reasons.size()) - (m.moved_up ? 1 : 0))) << m.name;
+    EXPECT_LE(primary, 3) << m.name;
+    EXPECT_GE(smallest_primary, largest_other) << m.name;
+  }
+  EXPECT_GE(moved, 1) << "the fixture must have an actor moved up by diversity";
+  auto json = ToJson((*r)[0]);
+  EXPECT_TRUE(json.contains("rank") && json.contains("score_rank") && json.contains("moved_up"));
+  EXPECT_TRUE(json["reasons"][0]["primary"].get<bool>());
+}
+
+// Issue 17: a coalition proposed or formed for a challenge made its members jump to the top of
+// that challenge's own matches ("1 eerdere coalitie", text relevance up from ~20% to ~70%).
+TEST(Matcher, TheChallengesOwnCoalitionIsNoEvidenceForIt) {
+  std::vector<domain::Actor> actors = {
+      A(1, "Stichting Rotterdam Noord", ActorKind::kCareWelfare, 2, "Sportclub en jeugdwerk", {"sport"}),
+      A(2, "Ouderenwerk Oost", ActorKind::kCareWelfare, 1, "Ouderen, eenzaamheid, huisbezoek", {"zorg"}),
+      A(3, "Buurtsport", ActorKind::kCitizensInitiative, 1, "Sport in de buurt", {"sport"}),
+  };
+  domain::Challenge ch;
+  ch.id = ChallengeId(9);
+  ch.title = "Eenzaamheid onder ouderen";
+  ch.text = "Eenzame ouderen in de Indische Buurt bereiken met huisbezoek";
+  ch.language = "nl";
+  ch.municipality = MunicipalityId(1);
+  const std::string own_text = ch.title + " " + ch.text;
+  auto without = Matcher::Build(actors, {}, {{ActorId(3), "Voetbaltoernooi", ChallengeId(3)}});
+  auto with = Matcher::Build(actors, {},
+                             {{ActorId(3), "Voetbaltoernooi", ChallengeId(3)}, {ActorId(1), own_text, ChallengeId(9)}});
+  ASSERT_TRUE(without.ok() && with.ok());
+  auto before = without->Rank(ch, {.limit = 3, .diversity = 0});
+  auto after = with->Rank(ch, {.limit = 3, .diversity = 0});
+  ASSERT_TRUE(before.ok() && after.ok()) << after.status().ToString();
+  auto find = [](const std::vector<Match>& v, int id) {
+    return std::find_if(v.begin(), v.end(), [&](const Match& m) { return m.actor == ActorId(id); });
+  };
+  // Actor 1's only link to the challenge is the coalition for it: no text, no record.
+  auto one = find(*after, 1);
+  if (one != after->end()) {
+    for (const Reason& x : one->reasons) {
+      EXPECT_NE(x.code, "record") << x.detail;
+      EXPECT_NE(x.code, "text") << x.detail;
+    }
+    EXPECT_NEAR(one->score, find(*before, 1) == before->end() ? one->score : find(*before, 1)->score, 1e-6);
+  }
+  EXPECT_EQ((*after)[0].actor, ActorId(2));
+  // For another challenge with the same words, that work does count.
+  domain::Challenge other = ch;
+  other.id = ChallengeId(10);
+  auto elsewhere = with->Rank(other, {.limit = 3, .diversity = 0});
+  ASSERT_TRUE(elsewhere.ok());
+  auto o1 = find(*elsewhere, 1);
+  ASSERT_NE(o1, elsewhere->end());
+  EXPECT_TRUE(std::any_of(o1->reasons.begin(), o1->reasons.end(), [](const Reason& x) { return x.code == "record"; }));
+  EXPECT_TRUE(std::any_of(o1->reasons.begin(), o1->reasons.end(),
+                          [](const Reason& x) { return x.code == "text" && x.value > 0.3; }));
+}
+
+// Issue 17: needs outside the vocabulary ("woningcorporatie", "huisarts") found nobody, though
+// actors say so in their descriptions. Now they count half for an actor whose text names them.
+TEST(Matcher, NeedsOutsideTheVocabularyFindActorsByText) {
+  std::vector<domain::Actor> actors = {
+      A(1, "Praktijk Oost", ActorKind::kCareWelfare, 1, "Huisarts en praktijkondersteuner in de wijk", {"zorg"}),
+      A(2, "Woonstichting De Key", ActorKind::kCompany, 1, "Woningcorporatie met 4000 huurwoningen", {"vastgoed"}),
+      A(3, "Sportschool Fit", ActorKind::kCompany, 2, "Fitness en krachttraining", {"sport"}),
+  };
+  auto m = Matcher::Build(actors, {}, {});
+  ASSERT_TRUE(m.ok());
+  domain::Challenge ch;
+  ch.title = "Signalen vroeg oppikken";
+  ch.text = "Wie merkt het eerst als iemand vereenzaamt?";
+  ch.language = "nl";
+  ch.capabilities = {{"huisarts", 1}, {"woningcorporatie", 1}};
+  auto r = m->Rank(ch, {.limit = 3, .diversity = 0});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::map<int64_t, const Reason*> cap;
+  for (const Match& x : *r)
+    for (const Reason& reason : x.reasons)
+      if (reason.code == "capability") cap[x.actor.value()] = &reason;
+  ASSERT_TRUE(cap.count(1) && cap.count(2)) << r->size();
+  EXPECT_EQ(cap[1]->named_in_text, std::vector<std::string>{"huisarts"});
+  EXPECT_EQ(cap[2]->named_in_text, std::vector<std::string>{"woningcorporatie"});
+  EXPECT_NEAR(cap[1]->value, 0.25, 1e-6) << "half of its need's half of the weight";
+  EXPECT_NE(cap[1]->detail.find("in its text"), std::string::npos) << cap[1]->detail;
+  EXPECT_FALSE(cap.count(3));
+  // A need some actor does list as a capability is not looked for in text.
+  ch.capabilities = {{"vastgoed", 1}};
+  auto listed = m->Rank(ch, {.limit = 3, .diversity = 0});
+  ASSERT_TRUE(listed.ok());
+  for (const Match& x : *listed)
+    for (const Reason& reason : x.reasons) EXPECT_TRUE(reason.named_in_text.empty()) << x.name;
+  EXPECT_EQ(ToJson(*cap[1])["params"]["named_in_text"][0], "huisarts");
 }
 
 TEST_F(MatcherTest, BadInputSaysWhatIsMissing) {

@@ -68,7 +68,8 @@ Result<std::vector<domain::Ballot>> FundService::AnonymousBallots(RoundId id) {
 Result<std::shared_ptr<const RoundResults>> FundService::Results(const Principal& p, RoundId id) {
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round round, platform_.GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(MayRead(p, round));
-  WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.DataVersion());
+  // Ballots, reviews and the round itself; not other rounds' ballots.
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.VersionOf({"rounds", storage::scope::Round(id)}));
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(id);
@@ -117,7 +118,9 @@ Result<std::string> FundService::ExportPb(const Principal& p, RoundId id) {
 // ---- fabric ----------------------------------------------------------------------------------
 
 Result<FabricService::Entry*> FabricService::Fresh(MunicipalityId m) {
-  WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.DataVersion());
+  // Its actors and ties (and the municipality's record): an edit elsewhere leaves it alone.
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t version,
+                           platform_.VersionOf({storage::scope::Fabric(m), storage::scope::Municipality(m)}));
   Entry& e = cache_[m];
   if (e.view && e.version == version) return &e;
   std::vector<domain::Actor> actors;

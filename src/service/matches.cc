@@ -3,7 +3,8 @@
 namespace weefsel::service {
 
 Result<std::shared_ptr<const match::Matcher>> MatchService::Snapshot() {
-  WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.DataVersion());
+  // Actors, ties and the coalitions that are track record; not ballots, comments or rounds.
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.VersionOf({"actors", "ties", "challenges", "coalitions"}));
   std::lock_guard lock(build_mu_);
   if (matcher_ && version_ == version) return matcher_;
   std::vector<domain::Actor> actors;

@@ -226,35 +226,72 @@ std::string Platform::Dialect() {
   return store_->Dialect();
 }
 
-Result<int64_t> Platform::DataVersion() {
+Status Platform::Follow() {
+  auto now = std::chrono::steady_clock::now();
+  if (!follower_.started()) {
+    // Start at the feed's last stretch, so that writes still committing are waited for as gaps.
+    WEEFSEL_ASSIGN_OR_RETURN(int64_t head, store_->DataVersion());
+    int64_t after = std::max<int64_t>(0, head - 1000);
+    WEEFSEL_ASSIGN_OR_RETURN(auto page, store_->ChangesSince(after, 100000));
+    follower_.Apply(after, page, now);
+    return Status::Ok();
+  }
+  constexpr int kPage = 10000;
+  for (;;) {
+    int64_t after = follower_.Cursor();
+    WEEFSEL_ASSIGN_OR_RETURN(auto page, store_->ChangesSince(after, kPage));
+    follower_.Apply(after, page, now);
+    if (page.changes.size() < static_cast<size_t>(kPage)) return Status::Ok();
+  }
+}
+
+Status Platform::Refresh() {
   int64_t now =
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
   int64_t ttl = static_cast<int64_t>(options_.version_ttl.count()) * 1000000;
-  if (!dirty_.load() && now - checked_at_.load() < ttl) return version_.load();
+  if (!dirty_.load() && now - checked_at_.load() < ttl) return Status::Ok();
   std::unique_lock lock(mu_, std::defer_lock);
   if (!dirty_.load()) {
     // Fresh enough unless the store changed behind our back: let one thread look, the others go on.
-    if (!lock.try_lock()) return version_.load();
+    if (!lock.try_lock()) return Status::Ok();
   } else {
     lock.lock();
   }
   dirty_.store(false);
-  auto v = store_->DataVersion();
-  if (!v.ok()) {
+  Status s = Follow();
+  if (!s.ok()) {
     dirty_.store(true);
-    return v.status();
+    return s;
   }
-  version_.store(*v);
   checked_at_.store(now);
-  return *v;
+  return Status::Ok();
 }
 
-std::optional<int64_t> Platform::FreshDataVersion() const {
+bool Platform::Fresh() const {
   int64_t now =
       std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
   int64_t ttl = static_cast<int64_t>(options_.version_ttl.count()) * 1000000;
-  if (dirty_.load() || now - checked_at_.load() >= ttl) return std::nullopt;
-  return version_.load();
+  return !dirty_.load() && now - checked_at_.load() < ttl;
+}
+
+Result<int64_t> Platform::VersionOf(const std::vector<std::string>& scopes) {
+  WEEFSEL_RETURN_IF_ERROR(Refresh());
+  return follower_.VersionOf(scopes);
+}
+
+std::optional<int64_t> Platform::FreshVersionOf(const std::vector<std::string>& scopes) const {
+  if (!Fresh()) return std::nullopt;
+  return follower_.VersionOf(scopes);
+}
+
+Result<int64_t> Platform::DataVersion() {
+  WEEFSEL_RETURN_IF_ERROR(Refresh());
+  return follower_.Any();
+}
+
+std::optional<int64_t> Platform::FreshDataVersion() const {
+  if (!Fresh()) return std::nullopt;
+  return follower_.Any();
 }
 
 Status Platform::Ready() {

@@ -34,6 +34,7 @@
 #include "domain/model.h"
 #include "fund/match_funding.h"
 #include "service/accounts.h"
+#include "service/change_follower.h"
 #include "service/oidc.h"
 #include "storage/store.h"
 
@@ -164,11 +165,17 @@ class Platform {
   Accounts& accounts() { return accounts_; }
   const Clock& clock() const { return clock_; }
   std::string Dialect();
-  // The store's data version (for caches and ETags); see PlatformOptions::version_ttl.
+  // A version that changes with every change to the data (for caches and ETags); see
+  // PlatformOptions::version_ttl and service/change_follower.h.
   Result<int64_t> DataVersion();
-  // The data version when it is known without reading the store (fresh within version_ttl and no
-  // write since); nullopt otherwise. Lock-free: for the HTTP front's event loop.
+  // The version of a set of change scopes (storage/store.h, namespace scope): it changes only when
+  // a write touches one of them. A cache of something computed from those scopes is valid while it
+  // holds.
+  Result<int64_t> VersionOf(const std::vector<std::string>& scopes);
+  // The same when known without reading the store (fresh within version_ttl and no write since);
+  // nullopt otherwise. They do not wait on the store: for the HTTP front's event loop.
   std::optional<int64_t> FreshDataVersion() const;
+  std::optional<int64_t> FreshVersionOf(const std::vector<std::string>& scopes) const;
   // OK when the store answers a query.
   Status Ready();
   // Runs `fn` with the store under the platform's lock (for exports and tests).
@@ -424,9 +431,15 @@ class Platform {
   const std::string& DecoyHash();
   std::once_flag decoy_once_;
   std::string decoy_hash_;
-  std::mutex mu_;                  // guards store_
-  std::atomic<bool> dirty_{true};  // a write happened since version_ was read
-  std::atomic<int64_t> version_{-1};
+  std::mutex mu_;  // guards store_
+  // Reads the change feed into follower_ (under mu_).
+  Status Follow();
+  // Follows the feed when a write happened here or version_ttl passed.
+  Status Refresh();
+  bool Fresh() const;
+
+  ChangeFollower follower_;
+  std::atomic<bool> dirty_{true};       // a write happened since the feed was read
   std::atomic<int64_t> checked_at_{0};  // steady clock, ns
 };
 

@@ -501,11 +501,24 @@ CREATE TABLE oidc_identities (
 CREATE INDEX oidc_identities_user ON oidc_identities (user_id);
 )sql";
 
-// Migration 9: moderation (issue 20). Residents report comments, proposals and profiles with a
+// Migration 9: the change feed replaces the one data version row that every write updated (and
+// that every writing transaction queued on in PostgreSQL). A write appends a row per scope it
+// changed (storage/store.h, namespace scope); readers follow the feed. The first row says that
+// everything may have changed.
+constexpr std::string_view k009 = R"sql(
+CREATE TABLE data_changes (
+  id {ID},
+  scope TEXT NOT NULL
+);
+INSERT INTO data_changes (scope) VALUES ('*');
+DROP TABLE data_version;
+)sql";
+
+// Migration 10: moderation (issue 20). Residents report comments, proposals and profiles with a
 // reason into their municipality's queue; moderators and officers hide an item with a public reason
 // (one row per hidden item; restoring deletes it, the audit log keeps the history) and block
 // accounts. Reports of a deleted account stay without a reporter.
-constexpr std::string_view k009 = R"sql(
+constexpr std::string_view k010 = R"sql(
 CREATE TABLE reports (
   id {ID},
   municipality_id BIGINT NOT NULL REFERENCES municipalities (id) ON DELETE CASCADE,
@@ -556,7 +569,8 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   out.push_back({6, "notifications_and_snapshots", Render(k006, d)});
   out.push_back({7, "token_expiry_and_scope", Render(k007, d)});
   out.push_back({8, "oidc_identities", Render(k008, d)});
-  out.push_back({9, "moderation", Render(k009, d)});
+  out.push_back({9, "change_feed", Render(k009, d)});
+  out.push_back({10, "moderation", Render(k010, d)});
   return out;
 }
 

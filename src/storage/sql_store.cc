@@ -57,6 +57,14 @@ std::string SqlRows::Str(size_t r, size_t c) const {
 
 namespace {
 
+// The municipality of a proposal (through its challenge) and of an experiment (through its
+// proposal), for the scopes a write touches.
+constexpr const char* kMunicipalityOfProposal =
+    "SELECT c.municipality_id FROM proposals p JOIN challenges c ON c.id = p.challenge_id WHERE p.id = $1";
+constexpr const char* kMunicipalityOfExperiment =
+    "SELECT c.municipality_id FROM experiments e JOIN proposals p ON p.id = e.proposal_id "
+    "JOIN challenges c ON c.id = p.challenge_id WHERE e.id = $1";
+
 using domain::Actor;
 using domain::Ballot;
 using domain::Challenge;
@@ -274,10 +282,61 @@ Status SqlStore::Transaction(const std::function<Status()>& body) {
 }
 
 Status SqlStore::Write(const std::function<Status()>& body) {
-  return Transaction([&]() -> Status {
+  std::vector<std::string> outer = std::move(touched_);  // a Write inside a Write records its own
+  touched_.clear();
+  Status s = Transaction([&]() -> Status {
     WEEFSEL_RETURN_IF_ERROR(body());
-    return Q("UPDATE data_version SET version = version + 1 WHERE id = 1").status();
+    if (touched_.empty()) touched_.emplace_back(scope::kAll);
+    std::sort(touched_.begin(), touched_.end());
+    touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+    // The feed rows go in last, so that under PostgreSQL the ids are taken just before COMMIT and
+    // the window in which a higher id is visible before a lower one stays short (service/platform.cc
+    // waits for such gaps).
+    std::string sql = "INSERT INTO data_changes (scope) VALUES ";
+    Params p;
+    for (size_t i = 0; i < touched_.size(); ++i) {
+      sql += (i ? ", ($" : "($") + std::to_string(i + 1) + ")";
+      p.push_back(Text(touched_[i]));
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql + " RETURNING id", p));
+    int64_t lo = INT64_MAX, hi = 0;
+    for (size_t i = 0; i < r.size(); ++i) {
+      lo = std::min(lo, r.Int(i, 0));
+      hi = std::max(hi, r.Int(i, 0));
+    }
+    // Keep the newest kFeedRows rows: prune when the ids cross a multiple of 1024.
+    constexpr int64_t kFeedRows = 100000;
+    if (hi > kFeedRows && hi / 1024 != (lo - 1) / 1024)
+      WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM data_changes WHERE id <= $1", {Int(hi - kFeedRows)}).status());
+    return Status::Ok();
   });
+  touched_ = std::move(outer);
+  return s;
+}
+
+void SqlStore::Touch(std::string scope) { touched_.push_back(std::move(scope)); }
+
+Status SqlStore::TouchRows(std::string_view kind, const std::string& sql, const std::vector<SqlValue>& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, params));
+  for (size_t i = 0; i < r.size(); ++i)
+    if (!r.Null(i, 0)) Touch(scope::Of(kind, r.Int(i, 0)));
+  return Status::Ok();
+}
+
+Status SqlStore::TouchTieEnds(const std::vector<Tie>& ties) {
+  std::vector<int64_t> ends;
+  ends.reserve(ties.size() * 2);
+  for (const auto& t : ties) {
+    ends.push_back(t.a.value());
+    ends.push_back(t.b.value());
+  }
+  std::sort(ends.begin(), ends.end());
+  ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
+  // A bulk import touches every municipality's fabric with one query rather than one per chunk.
+  if (ends.size() > 1000) return TouchRows("fabric", "SELECT id FROM municipalities", {});
+  std::string in;
+  for (size_t i = 0; i < ends.size(); ++i) in += (i ? "," : "") + std::to_string(ends[i]);
+  return TouchRows("fabric", "SELECT DISTINCT municipality_id FROM actors WHERE id IN (" + in + ")", {});
 }
 
 Status SqlStore::Exists(const std::string& table, int64_t id, std::string_view what) {
@@ -309,9 +368,19 @@ Result<int> SqlStore::SchemaVersion() {
 }
 
 Result<int64_t> SqlStore::DataVersion() {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT version FROM data_version WHERE id = 1"));
-  if (r.empty()) return Status::Internal("data_version row is missing");
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT COALESCE(MAX(id), 0) FROM data_changes"));
   return r.Int(0, 0);
+}
+
+Result<Store::ChangePage> SqlStore::ChangesSince(int64_t after, int limit) {
+  ChangePage page;
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows oldest, Q("SELECT COALESCE(MIN(id), 0) FROM data_changes"));
+  page.oldest = oldest.Int(0, 0);
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT id, scope FROM data_changes WHERE id > $1 ORDER BY id LIMIT $2", {Int(after), Int(limit)}));
+  page.changes.resize(r.size());
+  for (size_t i = 0; i < r.size(); ++i) page.changes[i] = {r.Int(i, 0), r.Str(i, 1)};
+  return page;
 }
 
 Result<Counts> SqlStore::Count() {
@@ -363,6 +432,7 @@ Result<MunicipalityId> SqlStore::Insert(Municipality& m) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(m));
   int64_t id = 0;
   Status s = Write([&]() -> Status {
+    Touch("municipalities");
     Params p{Text(m.cbs_code), Text(m.name), Text(FoldCase(m.name)), Text(m.province), Int(m.population), m.lat, m.lon};
     std::string cols = "cbs_code, name, search_key, province, population, lat, lon";
     std::string vals = "$1, $2, $3, $4, $5, $6, $7";
@@ -385,6 +455,8 @@ Result<MunicipalityId> SqlStore::Insert(Municipality& m) {
 Status SqlStore::Update(const Municipality& m) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(m));
   Status s = Write([&]() -> Status {
+    Touch("municipalities");
+    Touch(scope::Municipality(m.id));
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r,
         Q("UPDATE municipalities SET cbs_code = $1, name = $2, search_key = $3, province = $4, population = $5, "
@@ -499,6 +571,8 @@ Status SqlStore::InsertActors(std::vector<Actor>& actors) {
   if (actors.empty()) return Status::Ok();
   std::vector<int64_t> ids(actors.size());
   Status s = Write([&]() -> Status {
+    Touch("actors");
+    for (const auto& a : actors) Touch(scope::Fabric(a.municipality));
     size_t fresh = 0;
     for (const auto& a : actors) fresh += !a.id.valid();
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> reserved, conn_->ReserveIds("actors", fresh));
@@ -558,6 +632,10 @@ Status SqlStore::InsertActors(std::vector<Actor>& actors) {
 Status SqlStore::Update(const Actor& a) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(a));
   Status s = Write([&]() -> Status {
+    Touch("actors");
+    Touch(scope::Fabric(a.municipality));
+    WEEFSEL_RETURN_IF_ERROR(
+        TouchRows("fabric", "SELECT municipality_id FROM actors WHERE id = $1", {Int(a.id.value())}));
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r,
         Q("UPDATE actors SET name = $1, search_key = $2, kind = $3, municipality_id = $4, area = $5, themes = $6, "
@@ -574,6 +652,10 @@ Status SqlStore::Update(const Actor& a) {
 
 Status SqlStore::DeleteActor(ActorId id) {
   Status s = Write([&]() -> Status {
+    Touch("actors");
+    Touch("ties");
+    Touch("coalitions");
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("fabric", "SELECT municipality_id FROM actors WHERE id = $1", {Int(id.value())}));
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM actors WHERE id = $1 RETURNING id", {Int(id.value())}));
     if (r.empty()) return Status::NotFound("actor " + std::to_string(id.value()) + " does not exist");
     return Status::Ok();
@@ -650,6 +732,8 @@ Status SqlStore::InsertTies(std::vector<Tie>& ties) {
   if (ties.empty()) return Status::Ok();
   std::vector<int64_t> ids(ties.size());
   Status s = Write([&]() -> Status {
+    Touch("ties");
+    WEEFSEL_RETURN_IF_ERROR(TouchTieEnds(ties));
     size_t fresh = 0;
     for (const auto& t : ties) fresh += !t.id.valid();
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> reserved, conn_->ReserveIds("ties", fresh));
@@ -718,6 +802,11 @@ Status SqlStore::InsertTies(std::vector<Tie>& ties) {
 
 Status SqlStore::DeleteTie(TieId id) {
   return Write([&]() -> Status {
+    Touch("ties");
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("fabric",
+                                      "SELECT municipality_id FROM actors WHERE id IN (SELECT a FROM ties WHERE id = "
+                                      "$1 UNION SELECT b FROM ties WHERE id = $1)",
+                                      {Int(id.value())}));
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM ties WHERE id = $1 RETURNING id", {Int(id.value())}));
     if (r.empty()) return Status::NotFound("tie " + std::to_string(id.value()) + " does not exist");
     return Status::Ok();
@@ -812,6 +901,8 @@ Result<ChallengeId> SqlStore::Insert(Challenge& c) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
   Challenge stored = c;
   Status s = Write([&]() -> Status {
+    Touch("challenges");
+    Touch(scope::Municipality(c.municipality));
     Params p{IdOrNull(c.municipality),
              Text(c.title),
              Text(FoldCase(c.title)),
@@ -851,6 +942,11 @@ Result<ChallengeId> SqlStore::Insert(Challenge& c) {
 Status SqlStore::Update(const Challenge& c) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
   Status s = Write([&]() -> Status {
+    Touch("challenges");
+    Touch(scope::Challenge(c.id));
+    Touch(scope::Municipality(c.municipality));
+    WEEFSEL_RETURN_IF_ERROR(
+        TouchRows("municipality", "SELECT municipality_id FROM challenges WHERE id = $1", {Int(c.id.value())}));
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r,
         Q("UPDATE challenges SET municipality_id = $1, title = $2, search_key = $3, text = $4, language = $5, themes = "
@@ -945,6 +1041,8 @@ Result<CoalitionId> SqlStore::Insert(Coalition& c) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
   Coalition stored = c;
   Status s = Write([&]() -> Status {
+    Touch("coalitions");
+    Touch(scope::Challenge(c.challenge));
     Params p{Int(c.challenge.value()), Text(domain::CoalitionStatusCode(c.status)), Text(c.explanation), c.score,
              Text(c.created_at)};
     std::string cols = "challenge_id, status, explanation, score, created_at", vals = "$1, $2, $3, $4, $5";
@@ -969,6 +1067,8 @@ Result<CoalitionId> SqlStore::Insert(Coalition& c) {
 Status SqlStore::Update(const Coalition& c) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
   Status s = Write([&]() -> Status {
+    Touch("coalitions");
+    Touch(scope::Challenge(c.challenge));
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r, Q("UPDATE coalitions SET challenge_id = $1, status = $2, explanation = $3, score = $4, "
                      "created_at = $5 WHERE id = $6 RETURNING id",
@@ -1084,6 +1184,10 @@ Result<ProposalId> SqlStore::Insert(Proposal& p) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(p));
   Proposal stored = p;
   Status s = Write([&]() -> Status {
+    Touch("proposals");
+    Touch(scope::Challenge(p.challenge));
+    WEEFSEL_RETURN_IF_ERROR(
+        TouchRows("municipality", "SELECT municipality_id FROM challenges WHERE id = $1", {Int(p.challenge.value())}));
     Params params{IdOrNull(p.coalition), Int(p.challenge.value()), Text(p.status), Int(p.supports)};
     std::string cols = "coalition_id, challenge_id, status, supports", vals = "$1, $2, $3, $4";
     if (p.id.valid()) {
@@ -1109,6 +1213,11 @@ Result<ProposalId> SqlStore::Insert(Proposal& p) {
 Status SqlStore::Update(const Proposal& p) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(p));
   Status s = Write([&]() -> Status {
+    Touch("proposals");
+    Touch(scope::Proposal(p.id));
+    Touch(scope::Challenge(p.challenge));
+    WEEFSEL_RETURN_IF_ERROR(
+        TouchRows("municipality", "SELECT municipality_id FROM challenges WHERE id = $1", {Int(p.challenge.value())}));
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r,
         Q("UPDATE proposals SET coalition_id = $1, challenge_id = $2, status = $3, supports = $4 "
@@ -1224,6 +1333,8 @@ Result<RoundId> SqlStore::Insert(Round& r) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
   Round stored = r;
   Status s = Write([&]() -> Status {
+    Touch("rounds");
+    Touch(scope::Municipality(r.municipality));
     Params p = RoundParams(r);
     std::string cols =
         "municipality_id, name, search_key, budget_eur, ballot_kind, rule, phase, min_length, max_length, "
@@ -1251,6 +1362,9 @@ Result<RoundId> SqlStore::Insert(Round& r) {
 Status SqlStore::Update(const Round& r) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
   Status s = Write([&]() -> Status {
+    Touch("rounds");
+    Touch(scope::Round(r.id));
+    Touch(scope::Municipality(r.municipality));
     Params p = RoundParams(r);
     p.push_back(Int(r.id.value()));
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows,
@@ -1317,6 +1431,7 @@ Result<BallotId> SqlStore::PutBallot(Ballot& b) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(b, *round));
   int64_t id = 0;
   Status s = Write([&]() -> Status {
+    Touch(scope::Round(b.round));
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows existing, Q("SELECT id FROM ballots WHERE round_id = $1 AND voter_user_id = $2",
                                                  {Int(b.round.value()), Int(b.voter.value())}));
     if (!existing.empty()) {
@@ -1421,6 +1536,8 @@ Result<ExperimentId> SqlStore::Insert(Experiment& e) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
   Experiment stored = e;
   Status s = Write([&]() -> Status {
+    Touch("experiments");
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("municipality", kMunicipalityOfProposal, {Int(e.proposal.value())}));
     Params p{Int(e.proposal.value()), Text(EncodeList(e.hypotheses)), Text(e.status), Text(e.outcome), Text(e.learned)};
     std::string cols = "proposal_id, hypotheses, status, outcome, learned", vals = "$1, $2, $3, $4, $5";
     if (e.id.valid()) {
@@ -1446,6 +1563,9 @@ Result<ExperimentId> SqlStore::Insert(Experiment& e) {
 Status SqlStore::Update(const Experiment& e) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
   Status s = Write([&]() -> Status {
+    Touch("experiments");
+    Touch(scope::Experiment(e.id));
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("municipality", kMunicipalityOfProposal, {Int(e.proposal.value())}));
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r, Q("UPDATE experiments SET proposal_id = $1, hypotheses = $2, status = $3, outcome = $4, "
                      "learned = $5 WHERE id = $6 RETURNING id",
@@ -1491,6 +1611,7 @@ Result<UserId> SqlStore::Insert(User& u) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(u));
   int64_t id = 0;
   Status s = Write([&]() -> Status {
+    Touch("users");
     Params p{Text(u.email), Text(u.display_name), Text(u.password_hash), Text(u.created_at)};
     std::string cols = "email, display_name, password_hash, created_at", vals = "$1, $2, $3, $4";
     if (u.id.valid()) {
@@ -1511,6 +1632,7 @@ Result<UserId> SqlStore::Insert(User& u) {
 Status SqlStore::Update(const User& u) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(u));
   Status s = Write([&]() -> Status {
+    Touch("users");
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r,
         Q("UPDATE users SET email = $1, display_name = $2, password_hash = $3, created_at = $4 "
@@ -1549,6 +1671,7 @@ Status ValidateGrant(const domain::RoleGrant& g) {
 Status SqlStore::Grant(const domain::RoleGrant& g) {
   WEEFSEL_RETURN_IF_ERROR(ValidateGrant(g));
   Status s = Write([&]() -> Status {
+    Touch("users");
     return Q("INSERT INTO role_grants (user_id, role, municipality_id, actor_id) VALUES ($1, $2, $3, $4) ON CONFLICT "
              "DO NOTHING",
              {Int(g.user.value()), Text(domain::RoleCode(g.role)), IdOrNull(g.municipality), IdOrNull(g.actor)})
@@ -1562,6 +1685,7 @@ Status SqlStore::Grant(const domain::RoleGrant& g) {
 
 Status SqlStore::Revoke(const domain::RoleGrant& g) {
   return Write([&]() -> Status {
+    Touch("users");
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r,
         Q("DELETE FROM role_grants WHERE user_id = $1 AND role = $2 AND "
@@ -1734,6 +1858,7 @@ Result<int64_t> SqlStore::Insert(domain::Comment& c) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
   int64_t id = 0;
   Status st = Write([&]() -> Status {
+    Touch(scope::Proposal(c.proposal));
     if (c.parent > 0) {
       WEEFSEL_ASSIGN_OR_RETURN(SqlRows p, Q("SELECT proposal_id FROM comments WHERE id = $1", {Int(c.parent)}));
       if (p.empty())
@@ -1781,6 +1906,9 @@ Result<std::vector<domain::Comment>> SqlStore::CommentsOf(ProposalId proposal) {
 Result<int64_t> SqlStore::AddSupport(ProposalId proposal, UserId user, const std::string& at) {
   int64_t count = 0;
   Status st = Write([&]() -> Status {
+    Touch(scope::Proposal(proposal));
+    WEEFSEL_RETURN_IF_ERROR(
+        TouchRows("challenge", "SELECT challenge_id FROM proposals WHERE id = $1", {Int(proposal.value())}));
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows seen, Q("SELECT 1 FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2",
                                              {Int(proposal.value()), Int(user.value())}));
     if (!seen.empty())
@@ -1858,6 +1986,7 @@ Result<int64_t> SqlStore::PutReview(domain::Review& r) {
   for (const auto& [name, score] : r.scores) scores[name] = score;
   int64_t id = 0;
   Status st = Write([&]() -> Status {
+    Touch(scope::Round(r.round));
     WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM reviews WHERE round_id = $1 AND project_id = $2 AND reviewer_user_id = $3",
                               {Int(r.round.value()), Text(r.project_id), Int(r.reviewer.value())})
                                 .status());
@@ -1980,6 +2109,9 @@ Status SqlStore::PutAllocations(RoundId round, const std::vector<Allocation>& ro
       return Status::InvalidArgument("allocation.project_id: project '" + a.project_id + "' appears twice");
   }
   Status st = Write([&]() -> Status {
+    Touch(scope::Round(round));
+    WEEFSEL_RETURN_IF_ERROR(
+        TouchRows("municipality", "SELECT municipality_id FROM rounds WHERE id = $1", {Int(round.value())}));
     WEEFSEL_RETURN_IF_ERROR(Exists("rounds", round.value(), "allocation.round"));
     WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_allocations WHERE round_id = $1", {Int(round.value())}).status());
     for (const auto& a : rows)
@@ -2018,6 +2150,8 @@ Result<int64_t> SqlStore::Insert(MilestoneEvidence& e) {
   WEEFSEL_RETURN_IF_ERROR(ValidateEvidence(e));
   int64_t id = 0;
   Status st = Write([&]() -> Status {
+    Touch(scope::Experiment(e.experiment));
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("municipality", kMunicipalityOfExperiment, {Int(e.experiment.value())}));
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r,
         Q("INSERT INTO milestone_evidence (experiment_id, milestone, text, link, submitted_by, submitted_at, decision, "
@@ -2040,6 +2174,8 @@ Result<int64_t> SqlStore::Insert(MilestoneEvidence& e) {
 Status SqlStore::Update(const MilestoneEvidence& e) {
   WEEFSEL_RETURN_IF_ERROR(ValidateEvidence(e));
   Status st = Write([&]() -> Status {
+    Touch(scope::Experiment(e.experiment));
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("municipality", kMunicipalityOfExperiment, {Int(e.experiment.value())}));
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r, Q("UPDATE milestone_evidence SET experiment_id = $2, milestone = $3, text = $4, link = $5, "
                      "submitted_by = $6, submitted_at = $7, decision = $8, decided_by = $9, decided_at = $10, "
@@ -2080,6 +2216,8 @@ Result<int64_t> SqlStore::Insert(MatchCampaign& c) {
     return Status::InvalidArgument("campaign.deadline: '" + c.deadline + "' is not a date YYYY-MM-DD");
   int64_t id = 0;
   Status st = Write([&]() -> Status {
+    Touch(scope::Round(c.round));
+    Touch(scope::Municipality(c.municipality));
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r,
         Q("INSERT INTO match_campaigns (municipality_id, round_id, name, ratio_num, ratio_den, "
@@ -2116,6 +2254,8 @@ Result<int64_t> SqlStore::Insert(MatchPledge& p) {
   if (p.project_id.empty()) return Status::InvalidArgument("pledge.project_id: must not be empty");
   int64_t id = 0;
   Status st = Write([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(
+        TouchRows("round", "SELECT round_id FROM match_campaigns WHERE id = $1", {Int(p.campaign)}));
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r, Q("INSERT INTO match_pledges (campaign_id, project_id, user_id, amount_eur, at) "
                      "VALUES ($1, $2, $3, $4, $5) RETURNING id",

@@ -10,6 +10,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "storage/migrations.h"
 #include "storage/sql_connection.h"
@@ -28,6 +30,7 @@ class SqlStore final : public Store {
   Status Transaction(const std::function<Status()>& body) override;
   Result<Counts> Count() override;
   Result<int64_t> DataVersion() override;
+  Result<ChangePage> ChangesSince(int64_t after, int limit) override;
 
   Result<MunicipalityId> Insert(domain::Municipality& m) override;
   Status Update(const domain::Municipality& m) override;
@@ -141,7 +144,7 @@ class SqlStore final : public Store {
   Result<int64_t> Insert(MatchPledge& p) override;
   Result<std::vector<MatchPledge>> PledgesOf(int64_t campaign) override;
 
-  // sql_store_moderation.cc (migration 9).
+  // sql_store_moderation.cc (migration 10).
   Result<domain::Comment> GetComment(int64_t id) override;
   Result<int64_t> Insert(Report& r) override;
   Result<Report> GetReport(int64_t id) override;
@@ -167,8 +170,16 @@ class SqlStore final : public Store {
   };
 
   Status Migrate(const std::vector<Migration>& migrations);
-  // A write: body in a transaction (savepoint when nested), then the data version bumped.
+  // A write: body in a transaction (savepoint when nested); the scopes it touched are appended to
+  // the change feed in the same transaction ("*" when it touched none, so nothing goes stale).
   Status Write(const std::function<Status()>& body);
+  // Inside a Write body: this write changes `scope`.
+  void Touch(std::string scope);
+  // Inside a Write body: touches "<kind>:<id>" for each id the query returns (NULLs skipped).
+  Status TouchRows(std::string_view kind, const std::string& sql, const std::vector<SqlValue>& params);
+  // Inside a Write body: the fabric of each municipality that has an end of one of the ties.
+  Status TouchTieEnds(const std::vector<domain::Tie>& ties);
+  Status TouchModerated(const std::string& target, int64_t target_id);
   Result<SqlRows> Q(const std::string& sql, const std::vector<SqlValue>& params = {});
   // Rewrites a connection error: unique -> "<entity>.<field> ... already exists", foreign key ->
   // the first of `refs` whose row is missing.
@@ -196,6 +207,7 @@ class SqlStore final : public Store {
   Result<std::vector<domain::User>> ReadUsers(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::Ballot>> ReadBallots(const std::string& tail, const std::vector<SqlValue>& params);
 
+  std::vector<std::string> touched_;  // the scopes of the Write being run
   std::unique_ptr<SqlConnection> conn_;
   int depth_ = 0;  // open Transaction() levels
 };

@@ -151,10 +151,30 @@ Result<int64_t> SqlStore::ResolveReports(const std::string& target, int64_t targ
   return changed;
 }
 
+// The change scopes hiding or restoring an item touches: a comment its proposal; a proposal the
+// proposals, itself, its challenge's list and its municipality's programme; a profile (a name on
+// comments anywhere) everything.
+Status SqlStore::TouchModerated(const std::string& target, int64_t target_id) {
+  if (target == "comment")
+    return TouchRows("proposal", "SELECT proposal_id FROM comments WHERE id = $1", {Int(target_id)});
+  if (target == "proposal") {
+    Touch("proposals");
+    Touch(scope::Of("proposal", target_id));
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("challenge", "SELECT challenge_id FROM proposals WHERE id = $1", {Int(target_id)}));
+    return TouchRows("municipality",
+                     "SELECT c.municipality_id FROM proposals p JOIN challenges c ON c.id = p.challenge_id "
+                     "WHERE p.id = $1",
+                     {Int(target_id)});
+  }
+  Touch(std::string(scope::kAll));
+  return Status::Ok();
+}
+
 Status SqlStore::Hide(const HiddenItem& h) {
   if (!KnownTarget(h.target)) return Status::InvalidArgument("hidden.target: must be comment, proposal or profile");
   if (h.reason.empty()) return Status::InvalidArgument("hidden.reason: must not be empty");
   Status st = Write([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(TouchModerated(h.target, h.target_id));
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows seen, Q("SELECT 1 FROM hidden_items WHERE target = $1 AND target_id = $2",
                                              {Text(h.target), Int(h.target_id)}));
     if (!seen.empty())
@@ -173,6 +193,7 @@ Status SqlStore::Hide(const HiddenItem& h) {
 
 Status SqlStore::Unhide(const std::string& target, int64_t target_id) {
   return Write([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(TouchModerated(target, target_id));
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
                              Q("DELETE FROM hidden_items WHERE target = $1 AND target_id = $2 RETURNING target",
                                {Text(target), Int(target_id)}));

@@ -233,6 +233,7 @@ Result<std::vector<domain::Ballot>> SqlStore::BallotsBy(UserId user) {
 Status SqlStore::DeleteUserKeepingBallots(UserId user, const std::string& anonymous_key) {
   if (anonymous_key.empty()) return Status::InvalidArgument("anonymous_key: must not be empty");
   return Write([&]() -> Status {
+    Touch(std::string(scope::kAll));  // ballots, comments, reviews and pledges lose their author anywhere
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows found, Q("SELECT 1 FROM users WHERE id = $1", {Int(user.value())}));
     if (found.empty()) return Status::NotFound("user " + std::to_string(user.value()) + " does not exist");
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows ballots,
@@ -265,6 +266,7 @@ Result<int64_t> SqlStore::Insert(FabricSnapshot& s) {
     return Status::InvalidArgument("snapshot.trigger: '" + s.trigger + "' is not one of monthly, on_demand");
   int64_t id = 0;
   Status st = Write([&]() -> Status {
+    Touch(scope::Fabric(s.municipality));
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r, Q("INSERT INTO fabric_snapshots (municipality_id, taken_at, period, trigger_kind, health, typology) "
                      "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",

@@ -29,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -198,7 +199,33 @@ struct FabricSnapshot {
   std::string typology;  // JSON object
 };
 
-// ---- moderation (migration 9) ----
+// Change scopes (migration 9): each write records the scopes it changed in the change feed, in the
+// same transaction, so that a cache depends on the scopes it read rather than on every write. A
+// scope is a kind ("actors": any actor written) or one thing ("round:12"). Entity writes touch their
+// kind and their own scopes; the frequent small writes (a ballot, a comment, a support, a review, a
+// pledge) touch only the one thing they change, so a ballot in round A leaves round B's results and
+// every fabric cached. "fabric:M" changes with the actors and ties of municipality M,
+// "municipality:M" with its programme (the record, challenges, rounds, proposals, experiments,
+// money); "*" is every scope at once (rare wide changes such as erasing an account).
+namespace scope {
+inline constexpr std::string_view kAll = "*";
+inline std::string Of(std::string_view kind, int64_t id) { return std::string(kind) + ":" + std::to_string(id); }
+inline std::string Fabric(MunicipalityId m) { return Of("fabric", m.value()); }
+inline std::string Municipality(MunicipalityId m) { return Of("municipality", m.value()); }
+inline std::string Challenge(ChallengeId c) { return Of("challenge", c.value()); }
+inline std::string Proposal(ProposalId p) { return Of("proposal", p.value()); }
+inline std::string Round(RoundId r) { return Of("round", r.value()); }
+inline std::string Experiment(ExperimentId e) { return Of("experiment", e.value()); }
+}  // namespace scope
+
+// One row of the change feed: a write's id (increasing in the order writes took it, which under
+// PostgreSQL need not be the order they committed) and one scope it changed.
+struct Change {
+  int64_t id = 0;
+  std::string scope;
+};
+
+// ---- moderation (migration 10) ----
 // A resident's report of a comment, a proposal or a profile (an account's public face: its display
 // name on comments), with a reason, in the queue of one municipality. A report is open until a
 // moderator acts on its target: "hidden" when the target was hidden, "dismissed" when the report
@@ -248,8 +275,16 @@ class Store {
   virtual Result<int> SchemaVersion() = 0;
   virtual Status Transaction(const std::function<Status()>& body) = 0;
   virtual Result<Counts> Count() = 0;
-  // A number that changes whenever any entity changes (for caches and ETags).
+  // The highest id of the change feed: it grows whenever any entity changes.
   virtual Result<int64_t> DataVersion() = 0;
+  // The change feed after `after` (at most `limit` rows, by id) and the oldest id the feed still
+  // holds (older rows are pruned once 100,000 newer ones exist; a reader further behind than that
+  // must assume everything changed).
+  struct ChangePage {
+    std::vector<Change> changes;
+    int64_t oldest = 0;
+  };
+  virtual Result<ChangePage> ChangesSince(int64_t after, int limit) = 0;
 
   // Municipalities: cbs_code is unique.
   virtual Result<MunicipalityId> Insert(domain::Municipality& m) = 0;
@@ -404,7 +439,7 @@ class Store {
   virtual Result<int64_t> Insert(MatchPledge& p) = 0;  // assigns p.id
   virtual Result<std::vector<MatchPledge>> PledgesOf(int64_t campaign) = 0;
 
-  // ---- moderation (migration 9). Reports and blocks are account state (DataVersion() stays);
+  // ---- moderation (migration 10). Reports and blocks are account state (DataVersion() stays);
   // hiding and restoring change public answers, so they change DataVersion().
   // A comment by id, hidden or not (NotFound).
   virtual Result<domain::Comment> GetComment(int64_t id) = 0;

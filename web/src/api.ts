@@ -147,3 +147,19 @@ export async function hasRoute(method: string, path: string): Promise<boolean> {
   }
   return routeTable.has(method.toUpperCase() + " " + path);
 }
+
+// GET /vocabulary: capability tags with Dutch and English labels. A tag is stored as its code
+// ("volunteers") and shown by the label of the reader's language; free words are shown as typed.
+export interface Term { code: string; nl: string; en: string }
+let capabilityTerms: Map<string, Term> | null = null;
+export async function loadVocabulary(): Promise<Map<string, Term>> {
+  if (!capabilityTerms) {
+    capabilityTerms = new Map();
+    try {
+      const v = await request<{ capabilities: Term[] }>("GET", "/api/v1/vocabulary");
+      for (const c of v.capabilities) capabilityTerms.set(c.code, c);
+    } catch { /* an older server: codes as they are */ }
+  }
+  return capabilityTerms;
+}
+export function capabilityTerm(code: string): Term | undefined { return capabilityTerms?.get(code); }

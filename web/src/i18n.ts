@@ -3,6 +3,7 @@
 // English catalogue must have the same keys (checked by the compiler).
 import { nl } from "./messages/nl";
 import { en } from "./messages/en";
+import { capabilityTerm } from "./api";
 
 export type Key = keyof typeof nl;
 export type Locale = "nl" | "en";
@@ -145,4 +146,10 @@ export function featureLabel(feature: string): string {
     const label = ({ kind: kindLabel, sector: sectorLabel, theme: themeLabel, role: fabricRoleLabel } as Record<string, (c: string) => string>)[k];
     return label ? label(v) : v.replace(/_/g, " ");
   }).join(" + ");
+}
+
+// A capability tag in the reader's language (the vocabulary must have been loaded: loadVocabulary).
+export function capabilityLabel(code: string): string {
+  const term = capabilityTerm(code);
+  return term ? term[getLocale()] : code;
 }

@@ -113,6 +113,17 @@ test("an officer posts a challenge and sees proposed coalitions with their reaso
   const codes = await page.locator("ol.matches ul.reasons li").evaluateAll((els) => els.map((e) => e.dataset.code));
   assert.ok(codes.every((c) => c), "every reason has a code");
   for (const r of reasons) assert.doesNotMatch(r, /\b(text relevance|works on|based in|step\(s\)|past coalition|has worked|moved up)\b/, `reason in Dutch: ${r}`);
+  // Issue 17: "volunteers" is stored as its code and shown by its Dutch label.
+  assert.match(await page.locator("dl").first().innerText(), /Vrijwilligers/);
+  // Issue 17: at most three reasons up front (plus "naar voren gehaald" when moved up), the rest on request.
+  for (const li of await page.locator("ol.matches > li").all()) {
+    const upfront = await li.locator(":scope > .reason-block > ul.reasons > li").count();
+    assert.ok(upfront >= 1 && upfront <= 4, `reasons up front: ${upfront}`);
+  }
+  // The list order and the score order: every actor placed ahead of a better-scored one says so.
+  const matches = await page.evaluate((id) => fetch(`/api/v1/challenges/${id}/matches?limit=10`).then((r) => r.json()), challengeId);
+  const movedUp = matches.items.filter((m) => m.moved_up).length;
+  assert.equal(await page.locator("ol.matches .badge.moved-up").count(), movedUp);
   // Coalitions proposed by the team engine: teams with who covers what, or the requirement that cannot be met.
   assert.ok(openapi.paths["/api/v1/challenges/{id}/coalition-suggestions"], "the server offers coalition suggestions");
   const sugg = page.locator("section.suggestions");
@@ -124,6 +135,14 @@ test("an officer posts a challenge and sees proposed coalitions with their reaso
     assert.match(await t1.locator(".explanation").innerText(), /Dekt \d+ van de \d+ gevraagde kwaliteiten/);
     assert.ok(await t1.locator("tbody tr").count() >= 1, "a team has members");
     assert.ok(await t1.locator("tbody td").count() > 0, "each member with its sector and what it covers");
+    // Issue 17: each member shows where it is based; suggestions are local (or from elsewhere, saying so).
+    for (const cell of await t1.locator("tbody td.place").all()) {
+      assert.notEqual((await cell.innerText()).trim(), "—");
+      const local = await cell.getAttribute("data-local");
+      assert.ok(["yes", "no"].includes(local));
+      if (local === "no") assert.match(await cell.innerText(), /andere gemeente/);
+    }
+    assert.equal(await t1.locator("tbody td.place").count(), await t1.locator("tbody tr").count());
   } else {
     assert.match(await sugg.locator(".infeasible").innerText(), /Geen coalitie mogelijk/);
   }

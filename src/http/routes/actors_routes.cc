@@ -4,6 +4,7 @@
 #include <mutex>
 #include <optional>
 #include "base/strings.h"
+#include "domain/vocabulary.h"
 #include "http/api.h"
 #include "http/call.h"
 #include "http/routes/route_kit.h"
@@ -15,6 +16,26 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 
 void Api::BuildActorRoutes() {
   service::Platform& P = platform_;
+  // The controlled vocabularies of an actor's fields with their Dutch and English labels (issue 17:
+  // a capability typed as "vrijwilligers" is stored as its code "volunteers" and shown in Dutch).
+  Add({.method = "GET",
+       .path = "/api/v1/vocabulary",
+       .tag = "actors",
+       .summary = "Capability tags, themes and actor kinds: each code with its Dutch (nl) and English (en) label",
+       .success = 200,
+       .cached = true,
+       .scopes = {"actors", "challenges"},
+       .handler = [](Call&) -> Result<Reply> {
+         Json caps = Json::array(), themes = Json::array(), kinds = Json::array();
+         for (const auto& t : domain::CapabilityTerms()) caps.push_back({{"code", t.code}, {"nl", t.nl}, {"en", t.en}});
+         for (const auto& t : domain::Themes()) themes.push_back({{"code", t.code}, {"nl", t.nl}, {"en", t.en}});
+         for (auto k : domain::AllActorKinds())
+           kinds.push_back({{"code", domain::ActorKindCode(k)},
+                            {"nl", domain::ActorKindLabelNl(k)},
+                            {"en", domain::ActorKindLabelEn(k)},
+                            {"sector", domain::SectorCode(domain::SectorOf(k))}});
+         return Ok(Json{{"capabilities", caps}, {"themes", themes}, {"actor_kinds", kinds}});
+       }});
   // Actors and ties.
   Add({.method = "GET",
        .path = "/api/v1/actors",
@@ -22,6 +43,7 @@ void Api::BuildActorRoutes() {
        .summary = "List actors (filters: municipality, kind, theme, q; sort: name, kind, size, area)",
        .success = 200,
        .cached = true,
+       .scopes = {"actors"},
        .query = With(kListQ, {"kind", "theme"}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
@@ -35,6 +57,7 @@ void Api::BuildActorRoutes() {
        .summary = "An actor",
        .success = 200,
        .cached = true,
+       .scopes = {"actors"},
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto a, P.GetActor(c.Path<ActorTag>(0)));
          return Ok(ToJson(a));
@@ -80,6 +103,7 @@ void Api::BuildActorRoutes() {
        .summary = "The ties of an actor",
        .success = 200,
        .cached = true,
+       .scopes = {"actors", "ties"},
        .query = kPage,
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
@@ -118,6 +142,7 @@ void Api::BuildActorRoutes() {
        .summary = "List ties (filter: municipality of either end; sort: weight, from)",
        .success = 200,
        .cached = true,
+       .scopes = {"ties"},
        .query = With(kPage, {"municipality", "sort"}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));

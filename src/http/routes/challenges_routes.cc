@@ -23,6 +23,7 @@ void Api::BuildChallengeRoutes() {
            "List challenges (filters: municipality, theme, phase, q; sort: title, created_at, deadline, budget_eur)",
        .success = 200,
        .cached = true,
+       .scopes = {"challenges"},
        .query = With(kListQ, {"theme", "phase"}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
@@ -36,6 +37,7 @@ void Api::BuildChallengeRoutes() {
        .summary = "A challenge",
        .success = 200,
        .cached = true,
+       .scopes = {"challenges", "challenge:{id}"},
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetChallenge(c.Path<ChallengeTag>(0)));
          return Ok(ToJson(x));
@@ -89,6 +91,7 @@ void Api::BuildChallengeRoutes() {
        .summary = "The actors that fit a challenge, best first, each with the reasons that carried it",
        .success = 200,
        .cached = true,
+       .scopes = {"actors", "ties", "challenges", "coalitions"},
        .query = {"limit"},
        .handler = [this](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));

@@ -22,6 +22,7 @@ void Api::BuildCoalitionRoutes() {
        .summary = "The coalitions proposed for a challenge",
        .success = 200,
        .cached = true,
+       .scopes = {"coalitions", "challenge:{id}"},
        .query = kPage,
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
@@ -49,6 +50,7 @@ void Api::BuildCoalitionRoutes() {
        .summary = "A coalition with its members",
        .success = 200,
        .cached = true,
+       .scopes = {"coalitions"},
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetCoalition(c.Path<CoalitionTag>(0)));
          return Ok(ToJson(x));

@@ -371,6 +371,7 @@ void Api::BuildEngineRoutes() {
        .summary = "The fabric report of a municipality: components, communities, roles, brokers, mixing, E-I, health",
        .success = 200,
        .cached = true,
+       .scopes = {"fabric:{id}", "municipality:{id}"},
        .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(c.Path<MunicipalityTag>(0)));
          return Ok(ReportJson(*v));
@@ -382,6 +383,7 @@ void Api::BuildEngineRoutes() {
            "Every actor (community, role, degree, position in [0,1]) and every tie of a municipality, in one response",
        .success = 200,
        .cached = true,
+       .scopes = {"fabric:{id}", "municipality:{id}"},
        .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(c.Path<MunicipalityTag>(0)));
          return Ok(MapJson(*v));
@@ -394,6 +396,7 @@ void Api::BuildEngineRoutes() {
            "and gain",
        .success = 200,
        .cached = true,
+       .scopes = {"fabric:{id}", "municipality:{id}"},
        .query = {"k"},
        .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(int k, IntParam(c, "k", 10, 1, 50));
@@ -408,6 +411,7 @@ void Api::BuildEngineRoutes() {
        .summary = "The fabric's health per month (from the ties' start dates)",
        .success = 200,
        .cached = true,
+       .scopes = {"fabric:{id}", "municipality:{id}"},
        .handler = [fabrics](Call& c) -> Result<Reply> {
          MunicipalityId m = c.Path<MunicipalityTag>(0);
          WEEFSEL_ASSIGN_OR_RETURN(auto h, fabrics->Health(m));

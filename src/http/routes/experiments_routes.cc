@@ -22,6 +22,7 @@ void Api::BuildExperimentRoutes() {
        .summary = "List experiments (sort: status)",
        .success = 200,
        .cached = true,
+       .scopes = {"experiments"},
        .query = With(kPage, {"sort"}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
@@ -35,6 +36,7 @@ void Api::BuildExperimentRoutes() {
        .summary = "An experiment with indicators, measurements and milestones",
        .success = 200,
        .cached = true,
+       .scopes = {"experiments", "experiment:{id}"},
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetExperiment(c.Path<ExperimentTag>(0)));
          return Ok(ToJson(x));

@@ -39,6 +39,7 @@ void Api::BuildMoneyRoutes() {
        .summary = "The funded projects a published round committed to (empty before publication)",
        .success = 200,
        .cached = true,
+       .scopes = {"rounds", "round:{id}"},
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.AllocationsOf(c.Path<RoundTag>(0)));
          Json items = Json::array();
@@ -76,6 +77,7 @@ void Api::BuildMoneyRoutes() {
        .summary = "The evidence submitted for an experiment's milestones with the officers' decisions",
        .success = 200,
        .cached = true,
+       .scopes = {"experiments", "experiment:{id}"},
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.EvidenceOf(c.Path<ExperimentTag>(0)));
          Json items = Json::array();
@@ -108,6 +110,7 @@ void Api::BuildMoneyRoutes() {
                   "challenges per phase",
        .success = 200,
        .cached = true,
+       .scopes = {"municipalities", "municipality:{id}"},
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto o, P.Overview(c.Path<MunicipalityTag>(0)));
          return Ok(ToJson(o));
@@ -134,6 +137,7 @@ void Api::BuildMoneyRoutes() {
        .summary = "The match-funding campaigns beside a round",
        .success = 200,
        .cached = true,
+       .scopes = {"rounds", "round:{id}"},
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.MatchCampaignsOf(c.Path<RoundTag>(0)));
          Json items = Json::array();

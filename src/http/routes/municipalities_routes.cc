@@ -22,6 +22,7 @@ void Api::BuildMunicipalityRoutes() {
        .summary = "List municipalities (sort: name, cbs_code, province, population)",
        .success = 200,
        .cached = true,
+       .scopes = {"municipalities"},
        .query = With(kPage, {"q", "sort"}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
@@ -35,6 +36,7 @@ void Api::BuildMunicipalityRoutes() {
        .summary = "A municipality",
        .success = 200,
        .cached = true,
+       .scopes = {"municipalities"},
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto m, P.GetMunicipality(c.Path<MunicipalityTag>(0)));
          return Ok(ToJson(m));

@@ -22,6 +22,7 @@ void Api::BuildProposalRoutes() {
        .summary = "The proposals for a challenge",
        .success = 200,
        .cached = true,
+       .scopes = {"proposals", "challenge:{id}"},
        .query = kPage,
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
@@ -47,6 +48,7 @@ void Api::BuildProposalRoutes() {
        .summary = "A proposal with all its versions",
        .success = 200,
        .cached = true,
+       .scopes = {"proposals", "proposal:{id}"},
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetProposal(c.Path<ProposalTag>(0)));
          return Ok(ToJson(x));
@@ -57,6 +59,7 @@ void Api::BuildProposalRoutes() {
        .summary = "A line diff between two versions of a proposal (from, to: version numbers)",
        .success = 200,
        .cached = true,
+       .scopes = {"proposals", "proposal:{id}"},
        .query = {"from", "to"},
        .handler = [&P](Call& c) -> Result<Reply> {
          int64_t from = 0, to = 0;

@@ -22,6 +22,7 @@ void Api::BuildRoundRoutes() {
        .summary = "List participatory-budgeting rounds (filter: municipality; sort: name, budget_eur)",
        .success = 200,
        .cached = true,
+       .scopes = {"rounds"},
        .query = With(kPage, {"municipality", "sort"}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
@@ -35,6 +36,7 @@ void Api::BuildRoundRoutes() {
        .summary = "A round with its projects",
        .success = 200,
        .cached = true,
+       .scopes = {"rounds", "round:{id}"},
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetRound(c.Path<RoundTag>(0)));
          return Ok(ToJson(x));

@@ -1,7 +1,7 @@
 // Actor directory (filters: municipality, kind, theme; search) and profile (ties; edit your own).
 import { h, field, select } from "../dom";
-import { api, Actor, Page, Tie, query, hasRole, myActors } from "../api";
-import { t, num, date, themeLabel, themeOptions, kindLabel, kindOptions, sectorLabel, tieKindLabel } from "../i18n";
+import { api, Actor, Page, Tie, query, hasRole, myActors, loadVocabulary } from "../api";
+import { t, num, date, themeLabel, themeOptions, kindLabel, kindOptions, sectorLabel, tieKindLabel, capabilityLabel } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { municipalities, chosenMunicipality, pager, empty, muniName, actor, forgetActor, dl } from "./common";
 
@@ -35,6 +35,7 @@ export async function directory({ main, query: q }: Ctx): Promise<void> {
 export async function profile({ main, params }: Ctx): Promise<void> {
   const id = Number(params[0]);
   const a = await api.get<Actor>(`/actors/${id}`);
+  await loadVocabulary();
   setTitle(a.name);
   const mine = myActors().includes(id);
   const canEdit = mine || hasRole("officer", { municipality: a.municipality });
@@ -44,7 +45,7 @@ export async function profile({ main, params }: Ctx): Promise<void> {
     mine ? h("p", { class: "badge" }, t("actor.yours")) : "",
     h("p", { class: "lead" }, a.description),
     dl([[t("filter.kind"), kindLabel(a.kind)], [t("actor.sector"), sectorLabel(a.sector)], [t("filter.municipality"), await muniName(a.municipality)],
-      [t("actor.area"), a.area], [t("filter.theme"), a.themes.map(themeLabel).join(", ")], [t("actor.capabilities"), a.capabilities.join(", ")],
+      [t("actor.area"), a.area], [t("filter.theme"), a.themes.map(themeLabel).join(", ")], [t("actor.capabilities"), a.capabilities.map(capabilityLabel).join(", ")],
       [t("actor.size"), num(a.size)], [t("actor.website"), !a.website ? "—"
         // Only http(s) becomes a link: a stored "javascript:" URL would run on click (docs/hardening.md).
         : /^https?:\/\//i.test(a.website) ? h("a", { href: a.website, rel: "noopener" }, a.website) : a.website]]));

@@ -2,8 +2,8 @@
 // when the server offers matching, proposed coalitions with their explanation, proposals,
 // inviting), and the form for officers to post a challenge.
 import { h, field, select } from "../dom";
-import { api, Challenge, Coalition, Page, Proposal, query, hasRole, hasRoute, ApiError, Actor, currentUser } from "../api";
-import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, phaseLabel, sectorLabel, statusLabel, kindLabel, proposalStatusLabel } from "../i18n";
+import { api, Challenge, Coalition, Page, Proposal, query, hasRole, hasRoute, ApiError, Actor, currentUser, loadVocabulary } from "../api";
+import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, phaseLabel, sectorLabel, statusLabel, kindLabel, proposalStatusLabel, capabilityLabel } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { municipalities, chosenMunicipality, phaseBadge, pager, empty, muniName, actor, dl, notAvailable, stepper, phaseControl } from "./common";
 import { Reason, reasonText, contributionText } from "./reasons";
@@ -78,11 +78,13 @@ export async function newChallenge({ main }: Ctx): Promise<void> {
 // The path of a challenge (domain/vocabulary.cc); `closed` takes it off the path at any point.
 export const CHALLENGE_PHASES = ["open", "matching", "forming", "proposals", "funded", "experiment", "evaluated"];
 
-interface Match { actor: number; name?: string; sector?: string; score?: number; community?: number; unexpected?: boolean; reasons?: Reason[] }
+interface Match { actor: number; name?: string; sector?: string; score?: number; community?: number; unexpected?: boolean; reasons?: (Reason & { primary?: boolean })[];
+  rank?: number; score_rank?: number; moved_up?: boolean }
 
 export async function challenge({ main, params }: Ctx): Promise<void> {
   const id = Number(params[0]);
   const c = await api.get<Challenge>(`/challenges/${id}`);
+  await loadVocabulary();
   setTitle(c.title);
   const officer = hasRole("officer", { municipality: c.municipality });
   const at = CHALLENGE_PHASES.indexOf(c.phase);
@@ -99,7 +101,7 @@ export async function challenge({ main, params }: Ctx): Promise<void> {
     h("p", { class: "lead" }, c.text),
     dl([[t("filter.municipality"), await muniName(c.municipality)], [t("challenge.f.themes"), c.themes.map(themeLabel).join(", ")],
       [t("challenge.f.budget"), euro(c.budget_eur)], [t("challenge.f.deadline"), date(c.deadline)],
-      [t("challenge.capabilities"), c.capabilities.map((x) => x.capability).join(", ")],
+      [t("challenge.capabilities"), c.capabilities.map((x) => capabilityLabel(x.capability)).join(", ")],
       [t("challenge.sectorMix"), Object.entries(c.sector_mix).map(([s, n]) => `${sectorLabel(s)} ≥ ${num(n)}`).join(", ")],
       [t("challenge.maxSize"), num(c.max_coalition_size)]]));
 
@@ -112,9 +114,9 @@ export async function challenge({ main, params }: Ctx): Promise<void> {
       matchSec.append(h("p", {}, t("challenge.matchesLead")), r.items.length ? h("ol", { class: "matches" }, r.items.map((m) => h("li", {},
         h("a", { href: `/actors/${m.actor}` }, m.name ?? String(m.actor)), m.sector ? ` · ${sectorLabel(m.sector)}` : "",
         m.score !== undefined ? " · " + t("challenge.score", { s: num(Number(m.score), 2) }) : "",
+        m.moved_up ? h("span", { class: "badge moved-up", "data-score-rank": m.score_rank ?? null }, " " + t("challenge.movedUp", { n: m.score_rank ?? 0 })) : "",
         m.unexpected ? h("span", { class: "badge" }, " " + t("challenge.unexpected")) : "",
-        (m.reasons ?? []).length ? h("ul", { class: "reasons", "aria-label": t("challenge.reasonsFor", { name: m.name ?? "" }) },
-          (m.reasons ?? []).map((x) => h("li", { class: "reason", "data-code": x.code ?? null }, reasonText(x), contributionText(x)))) : "")))
+        reasonList(m))))
         : empty(t("challenge.noMatches")));
     } catch (e) { matchSec.append(errorBox(e)); }
   } else {
@@ -194,7 +196,8 @@ async function proposeForm(c: Challenge): Promise<HTMLElement> {
 
 // GET /challenges/{id}/coalition-suggestions (docs/api.md): the engine's best teams, each member
 // with the capabilities it covers, the ties between them; or (422) the requirement that cannot be met.
-interface SuggestedMember { actor: number; name: string; sector: string; covers: string[]; lead: boolean; relevance: number }
+interface SuggestedMember { actor: number; name: string; sector: string; covers: string[]; lead: boolean; relevance: number;
+  municipality_name?: string | null; area?: string; local?: boolean; why?: string }
 interface Team { rank: number; members: SuggestedMember[]; covers: { capability: string; actor: number }[]; ties: { from: number; to: number; strength: number }[];
   communication_cost: number; relevance: number; objective: number; explanation: string }
 interface Suggestions { rules: { needs: { capability: string; weight: number }[]; sector_mix: Record<string, number>; max_size: number; lead: number | null };
@@ -223,12 +226,15 @@ async function suggestions(c: Challenge, officer: boolean): Promise<HTMLElement>
     sec.append(h("article", { class: "card suggestion", "data-rank": team.rank },
       h("h3", {}, t("suggest.team", { n: team.rank })),
       h("p", { class: "explanation" }, t("suggest.summary", { covered: covered.size, needed: needed.length, members: team.members.length,
-        sectors: sectors.join(", "), ties: team.ties.length }), missing.length ? " " + t("suggest.missing", { list: missing.join(", ") }) : ""),
+        sectors: sectors.join(", "), ties: team.ties.length }), missing.length ? " " + t("suggest.missing", { list: missing.map(capabilityLabel).join(", ") }) : ""),
       h("table", { class: "table small" }, h("caption", { class: "visually-hidden" }, t("suggest.team", { n: team.rank })),
-        h("thead", {}, h("tr", {}, [t("suggest.member"), t("actor.sector"), t("suggest.covers")].map((x) => h("th", { scope: "col" }, x)))),
+        h("thead", {}, h("tr", {}, [t("suggest.member"), t("actor.sector"), t("suggest.place"), t("suggest.covers")].map((x) => h("th", { scope: "col" }, x)))),
         h("tbody", {}, team.members.map((m) => h("tr", {},
           h("th", { scope: "row" }, h("a", { href: `/actors/${m.actor}` }, m.name), m.lead ? " ★ " + t("suggest.leadMark") : ""),
-          h("td", {}, sectorLabel(m.sector)), h("td", {}, m.covers.length ? m.covers.join(", ") : "—"))))),
+          h("td", {}, sectorLabel(m.sector)),
+          h("td", { class: "place", "data-local": m.local === false ? "no" : "yes" }, [m.municipality_name, m.area].filter(Boolean).join(", ") || "—",
+            m.local === false ? h("span", { class: "meta", title: m.why ?? "" }, " · " + t("suggest.elsewhere")) : ""),
+          h("td", {}, m.covers.length ? m.covers.map(capabilityLabel).join(", ") : "—"))))),
       team.ties.length ? h("p", { class: "meta" }, t("suggest.ties"), " ", team.ties.map((x) => `${names.get(x.from) ?? x.from} – ${names.get(x.to) ?? x.to}`).join("; ")) : "",
       officer ? h("p", {}, h("button", { type: "button", class: "small", onclick: async (ev: Event) => {
         const b = ev.currentTarget as HTMLButtonElement;
@@ -244,4 +250,19 @@ async function suggestions(c: Challenge, officer: boolean): Promise<HTMLElement>
       } }, t("suggest.propose", { n: team.rank })), status) : ""));
   }
   return sec;
+}
+
+// The reasons that matter most (primary) in plain words; the rest behind "more reasons".
+interface RankedMatch { name?: string; reasons?: (Reason & { primary?: boolean })[] }
+function reasonList(m: RankedMatch): HTMLElement | string {
+  const all = m.reasons ?? [];
+  if (!all.length) return "";
+  const marked = all.some((x) => x.primary !== undefined);
+  const main = marked ? all.filter((x) => x.primary) : all;
+  const rest = marked ? all.filter((x) => !x.primary) : [];
+  const item = (x: Reason) => h("li", { class: "reason", "data-code": x.code ?? null }, reasonText(x), contributionText(x));
+  return h("div", { class: "reason-block" },
+    h("ul", { class: "reasons", "aria-label": t("challenge.reasonsFor", { name: m.name ?? "" }) }, main.map(item)),
+    rest.length ? h("details", { class: "more-reasons" }, h("summary", {}, t("challenge.moreReasons", { n: rest.length })),
+      h("ul", { class: "reasons" }, rest.map(item))) : "");
 }
