@@ -61,6 +61,14 @@ class AuthzMatrix : public ApiWorld {
     return Must(platform_->CreateMatchCampaign(Root(), c)).id;
   }
   int made_ = 0;
+  // A fresh resident of m1 (for moderation: someone to report, hide or block).
+  UserId FreshResident() { return AddUser(FreshEmail(), {{UserId(), domain::Role::kResident, m1_, {}}}); }
+  // A fresh comment by a fresh resident on a fresh proposal of m1.
+  int64_t FreshComment() {
+    UserId u = FreshResident();
+    service::Principal author{u, "", "bewoner", {{u, domain::Role::kResident, m1_, {}}}};
+    return Must(platform_->AddComment(author, MakeProposal(), "Wat een onzin")).id;
+  }
 
   std::map<std::string, Cell> Table() {
     const std::string v1 = "/api/v1";
@@ -411,6 +419,49 @@ class AuthzMatrix : public ApiWorld {
     t["GET /api/v1/challenges/{id}/coalition-suggestions"] = {
         [this, v1] { return Req{v1 + "/challenges/" + Str(c1_) + "/coalition-suggestions?top=1"}; },
         {401, 403, 200, 200, 403, 200}};
+
+    // Moderation (issue 20): anyone signed in reports; the queue, hiding, restoring, dismissing and
+    // blocking are for the moderators and officers of the item's municipality (and admins).
+    const A kModerators = {401, 403, 403, 200, 403, 200};
+    t["POST /api/v1/reports"] = {
+        [this, v1] {
+          return Req{v1 + "/reports", {{"target", "comment"}, {"id", FreshComment()}, {"reason", "Beledigend"}}};
+        },
+        {401, 201, 201, 201, 201, 201}};
+    t["GET /api/v1/municipalities/{id}/moderation"] = {
+        [this, v1] { return Req{v1 + "/municipalities/" + Str(m1_) + "/moderation"}; }, kModerators};
+    t["POST /api/v1/moderation/hide"] = {
+        [this, v1] {
+          return Req{v1 + "/moderation/hide",
+                     {{"target", "comment"}, {"id", FreshComment()}, {"reason", "In strijd met de huisregels"}}};
+        },
+        kModerators};
+    t["POST /api/v1/moderation/restore"] = {
+        [this, v1] {
+          int64_t id = FreshComment();
+          Must(platform_->Hide(Root(), "comment", id, "In strijd met de huisregels"));
+          return Req{v1 + "/moderation/restore", {{"target", "comment"}, {"id", id}}};
+        },
+        kModerators};
+    t["POST /api/v1/reports/{id}/dismiss"] = {
+        [this, v1] {
+          auto r = Must(platform_->ReportContent(Root(), "comment", FreshComment(), "Beledigend"));
+          return Req{v1 + "/reports/" + std::to_string(r.id) + "/dismiss"};
+        },
+        kModerators};
+    t["POST /api/v1/users/{id}/block"] = {
+        [this, v1] {
+          return Req{v1 + "/users/" + Str(FreshResident()) + "/block", {{"reason", "Scheldt steeds"}}};
+        },
+        kModerators};
+    t["GET /api/v1/proposals/{id}/moderation"] = {
+        [this, v1] { return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/moderation"}; }, kPublic};
+    t["POST /api/v1/users/{id}/unblock"] = {[this, v1] {
+                                              UserId u = FreshResident();
+                                              Must(platform_->BlockAccount(Root(), u, "Scheldt steeds"));
+                                              return Req{v1 + "/users/" + Str(u) + "/unblock"};
+                                            },
+                                            kModerators};
     return t;
   }
 };

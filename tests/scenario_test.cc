@@ -7,6 +7,7 @@
 // label pg).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include "tests/api_kit.h"
@@ -475,6 +476,201 @@ TEST_P(Scenario, ProgrammeMoneyRefusesWithReasons) {
   EXPECT_EQ(after["projects"][0]["match_cents"], 0) << after.dump();
   EXPECT_EQ(after["projects"][0]["refunded_pledges"], 1) << after.dump();
   EXPECT_EQ(after["fund_used_cents"], 1000000) << after.dump();
+}
+
+// Moderation (issue 20): a resident reports a comment, a moderator appointed by an officer hides it
+// with a public reason and it is gone from the API; a hidden proposal is gone from lists, its page
+// and the open data; an account is blocked and can neither sign in nor write. At every step a wrong
+// role is refused and so is a wrong move (reporting one's own, twice, hiding twice, restoring what is
+// not hidden, dismissing a closed report, blocking twice or an officer).
+TEST_P(Scenario, ModerationReportHideRestoreAndBlock) {
+  const std::string v1 = "/api/v1";
+  auto Id = [](const Json& j) { return j.value("id", int64_t{0}); };
+  auto Conflict = [&](const std::string& token, const std::string& method, const std::string& path, const Json& body,
+                      const std::string& why) {
+    Resp r = Send(method, path, body, token);
+    EXPECT_EQ(r.status, 409) << why << ": " << r.body;
+  };
+
+  // Wim, a resident of m1, comments; Mo will become m1's moderator.
+  std::string wim_token, mo_token;
+  const std::string wim_email = FreshEmail();
+  UserId wim = AddUser(wim_email, {{UserId(), domain::Role::kResident, m1_, {}}}, &wim_token);
+  UserId mo = AddUser(FreshEmail(), {}, &mo_token);
+  ProposalId prop = MakeProposal();
+  const std::string pp = v1 + "/proposals/" + std::to_string(prop.value());
+  Resp said = Send("POST", pp + "/comments", {{"text", "Jullie zijn allemaal idioten"}}, wim_token);
+  ASSERT_EQ(said.status, 201) << said.body;
+  const int64_t cid = Id(said.json);
+  Json kept = Ok(kResident, "POST", pp + "/comments", {{"text", "Goed plan, doe ik mee"}}, 201);
+  const int64_t kept_id = Id(kept);
+
+  // Reporting: signed in only; not one's own; with a reason; once while open; only what exists.
+  Json report = {{"target", "comment"}, {"id", cid}, {"reason", "Beledigend"}};
+  Refused(kAnon, "POST", v1 + "/reports", report, "reporting anonymously");
+  Conflict(wim_token, "POST", v1 + "/reports", report, "reporting one's own comment");
+  Resp no_reason = As(kResident, "POST", v1 + "/reports", {{"target", "comment"}, {"id", cid}, {"reason", " "}});
+  EXPECT_EQ(no_reason.status, 400) << no_reason.body;
+  EXPECT_EQ(no_reason.json.value("field", ""), "reason");
+  Resp bad_kind = As(kResident, "POST", v1 + "/reports", {{"target", "actor"}, {"id", cid}, {"reason", "x"}});
+  EXPECT_EQ(bad_kind.status, 400) << bad_kind.body;
+  EXPECT_EQ(As(kResident, "POST", v1 + "/reports", {{"target", "comment"}, {"id", 999999}, {"reason", "x"}}).status,
+            404);
+  Json made = Ok(kResident, "POST", v1 + "/reports", report, 201);
+  EXPECT_EQ(made["status"], "open");
+  EXPECT_EQ(made["municipality"], m1_.value());
+  EXPECT_FALSE(made.contains("reporter")) << made;
+  Conflict(tokens_[kResident], "POST", v1 + "/reports", report, "reporting the same comment twice");
+
+  // Appointing a moderator: officers of m1 (and admins), not residents or other municipalities' officers.
+  const std::string grants = v1 + "/users/" + std::to_string(mo.value()) + "/grants";
+  Json moderator = {{"role", "moderator"}, {"municipality", m1_.value()}};
+  Refused(kResident, "POST", grants, moderator, "appointing a moderator");
+  Refused(kOtherOfficer, "POST", grants, moderator, "appointing another municipality's moderator");
+  Ok(kOfficer, "POST", grants, moderator, 201);
+
+  // The queue: m1's moderators and officers; reporters are not named.
+  const std::string queue = v1 + "/municipalities/" + std::to_string(m1_.value()) + "/moderation";
+  Refused(kResident, "GET", queue, nullptr, "reading the moderation queue");
+  Refused(kOtherOfficer, "GET", queue, nullptr, "reading another municipality's queue");
+  Resp q = Send("GET", queue, nullptr, mo_token);
+  ASSERT_EQ(q.status, 200) << q.body;
+  ASSERT_EQ(q.json["items"].size(), 1u) << q.body;
+  const Json& item = q.json["items"][0];
+  EXPECT_EQ(item["target"], "comment");
+  EXPECT_EQ(item["target_id"], cid);
+  EXPECT_EQ(item["excerpt"], "Jullie zijn allemaal idioten");
+  EXPECT_EQ(item["author"], wim.value());
+  EXPECT_EQ(item["reports"].size(), 1u);
+  EXPECT_EQ(item["reports"][0]["reason"], "Beledigend");
+  EXPECT_EQ(q.body.find("reporter"), std::string::npos) << q.body;
+
+  // Hiding: the item's moderators with a public reason; not twice.
+  Json hide = {{"target", "comment"}, {"id", cid}, {"reason", "In strijd met de huisregels"}};
+  Refused(kResident, "POST", v1 + "/moderation/hide", hide, "hiding a comment");
+  Refused(kMember, "POST", v1 + "/moderation/hide", hide, "hiding a comment");
+  Refused(kOtherOfficer, "POST", v1 + "/moderation/hide", hide, "hiding another municipality's comment");
+  Resp hide_no_reason =
+      Send("POST", v1 + "/moderation/hide", {{"target", "comment"}, {"id", cid}, {"reason", ""}}, mo_token);
+  EXPECT_EQ(hide_no_reason.status, 400) << hide_no_reason.body;
+  Resp hidden = Send("POST", v1 + "/moderation/hide", hide, mo_token);
+  ASSERT_EQ(hidden.status, 200) << hidden.body;
+  EXPECT_EQ(hidden.json["reason"], "In strijd met de huisregels");
+  Conflict(mo_token, "POST", v1 + "/moderation/hide", hide, "hiding twice");
+
+  // Gone from the API: the proposal's comments no longer hold it; it cannot be reported again.
+  auto comment_ids = [&]() {
+    std::set<int64_t> ids;
+    Resp list = As(kAnon, "GET", pp + "/comments?limit=100");
+    EXPECT_EQ(list.status, 200) << list.body;
+    for (const auto& x : list.json["items"]) ids.insert(Id(x));
+    return ids;
+  };
+  EXPECT_FALSE(comment_ids().count(cid));
+  EXPECT_TRUE(comment_ids().count(kept_id));
+  // Only the public reason is left where it was: no text, no author.
+  Resp tombstones = As(kAnon, "GET", pp + "/moderation");
+  ASSERT_EQ(tombstones.status, 200) << tombstones.body;
+  ASSERT_EQ(tombstones.json["comments"].size(), 1u) << tombstones.body;
+  EXPECT_EQ(tombstones.json["comments"][0]["id"], cid);
+  EXPECT_EQ(tombstones.json["comments"][0]["reason"], "In strijd met de huisregels");
+  EXPECT_EQ(tombstones.body.find("idioten"), std::string::npos);
+  EXPECT_TRUE(tombstones.json["proposal"].is_null());
+  EXPECT_EQ(As(kMember, "POST", v1 + "/reports", report).status, 404);
+  Json listed = Send("GET", queue, nullptr, mo_token).json;
+  ASSERT_EQ(listed["items"].size(), 1u);
+  EXPECT_TRUE(listed["items"][0]["reports"].empty()) << "hiding closes its reports";
+  EXPECT_EQ(listed["items"][0]["hidden"]["reason"], "In strijd met de huisregels");
+
+  // Restoring: moderators; only what is hidden.
+  Json restore = {{"target", "comment"}, {"id", cid}};
+  Refused(kResident, "POST", v1 + "/moderation/restore", restore, "restoring a comment");
+  Refused(kOtherOfficer, "POST", v1 + "/moderation/restore", restore, "restoring another municipality's comment");
+  Ok(kOfficer, "POST", v1 + "/moderation/restore", restore);
+  EXPECT_TRUE(comment_ids().count(cid));
+  Conflict(mo_token, "POST", v1 + "/moderation/restore", restore, "restoring what is not hidden");
+  ASSERT_EQ(Send("POST", v1 + "/moderation/hide", hide, mo_token).status, 200);
+  EXPECT_FALSE(comment_ids().count(cid));
+
+  // A hidden proposal is gone from its challenge's list, its page, its comments and the open data.
+  domain::ProposalVersion v;
+  v.title = "Schandelijke buurtkamers";
+  v.budget_eur = 1000;
+  auto secret = Must(platform_->CreateProposal(Root(), MakeCoalition(), v));
+  const std::string sp = v1 + "/proposals/" + std::to_string(secret.id.value());
+  auto open_data_proposals = [&]() {
+    Resp pkg = As(kAnon, "GET", v1 + "/open-data");
+    EXPECT_EQ(pkg.status, 200) << pkg.body;
+    for (const auto& res : pkg.json["resources"])
+      if (res.value("name", "") == "proposals") return As(kAnon, "GET", res.value("url", "")).body;
+    ADD_FAILURE() << "no proposals resource in " << pkg.body;
+    return std::string();
+  };
+  EXPECT_NE(open_data_proposals().find("Schandelijke buurtkamers"), std::string::npos);
+  Json report_proposal = {{"target", "proposal"}, {"id", secret.id.value()}, {"reason", "Discriminerend"}};
+  Json made_p = Ok(kResident, "POST", v1 + "/reports", report_proposal, 201);
+  const std::string dismiss = v1 + "/reports/" + std::to_string(Id(made_p)) + "/dismiss";
+  Refused(kResident, "POST", dismiss, nullptr, "dismissing a report");
+  Refused(kOtherOfficer, "POST", dismiss, nullptr, "dismissing another municipality's report");
+  EXPECT_EQ(Send("POST", dismiss, nullptr, mo_token).json["status"], "dismissed");
+  Conflict(mo_token, "POST", dismiss, nullptr, "dismissing a closed report");
+  ASSERT_EQ(Send("POST", v1 + "/moderation/hide",
+                 {{"target", "proposal"}, {"id", secret.id.value()}, {"reason", "Discriminerend"}}, mo_token)
+                .status,
+            200);
+  EXPECT_EQ(As(kAnon, "GET", sp).status, 404);
+  EXPECT_EQ(As(kAnon, "GET", sp + "/moderation").json["proposal"].value("reason", ""), "Discriminerend");
+  EXPECT_EQ(As(kAnon, "GET", sp + "/comments").status, 404);
+  Resp list = As(kAnon, "GET", v1 + "/challenges/" + std::to_string(c1_.value()) + "/proposals?limit=100");
+  ASSERT_EQ(list.status, 200);
+  for (const auto& x : list.json["items"]) EXPECT_NE(Id(x), secret.id.value()) << "hidden proposal listed";
+  EXPECT_EQ(open_data_proposals().find("Schandelijke buurtkamers"), std::string::npos)
+      << "hidden proposal in open data";
+  EXPECT_NE(open_data_proposals().find("Buurtkamers"), std::string::npos);
+
+  // Profiles: reported by others only.
+  Json report_profile = {{"target", "profile"}, {"id", wim.value()}, {"reason", "Nepnaam"}};
+  Conflict(wim_token, "POST", v1 + "/reports", report_profile, "reporting one's own profile");
+  Json made_profile = Ok(kMember, "POST", v1 + "/reports", report_profile, 201);
+  EXPECT_EQ(made_profile["municipality"], m1_.value());
+
+  // Blocking: the account's moderators; not oneself, not an officer, not twice. A blocked account
+  // cannot write (its token is gone) or sign in.
+  const std::string block = v1 + "/users/" + std::to_string(wim.value()) + "/block";
+  Json why = {{"reason", "Scheldt herhaaldelijk"}};
+  Refused(kResident, "POST", block, why, "blocking an account");
+  Refused(kOtherOfficer, "POST", block, why, "blocking another municipality's resident");
+  EXPECT_EQ(Send("POST", v1 + "/users/" + std::to_string(users_[kOfficer].value()) + "/block", why, mo_token).status,
+            403)
+      << "an officer cannot be blocked";
+  EXPECT_EQ(Send("POST", v1 + "/users/" + std::to_string(mo.value()) + "/block", why, mo_token).status, 403)
+      << "nobody blocks themselves";
+  Resp blocked = Send("POST", block, why, mo_token);
+  ASSERT_EQ(blocked.status, 200) << blocked.body;
+  Conflict(mo_token, "POST", block, why, "blocking twice");
+  EXPECT_EQ(Send("POST", pp + "/comments", {{"text", "Nog eentje"}}, wim_token).status, 401);
+  EXPECT_EQ(Send("GET", v1 + "/auth/me", nullptr, wim_token).status, 401);
+  Resp login = Send("POST", v1 + "/auth/login", {{"email", wim_email}, {"password", kPassword}});
+  EXPECT_EQ(login.status, 403) << login.body;
+  const std::string unblock = v1 + "/users/" + std::to_string(wim.value()) + "/unblock";
+  Refused(kResident, "POST", unblock, nullptr, "unblocking an account");
+  Ok(kOfficer, "POST", unblock, nullptr);
+  Conflict(mo_token, "POST", unblock, nullptr, "unblocking an account that is not blocked");
+  EXPECT_EQ(Send("POST", v1 + "/auth/login", {{"email", wim_email}, {"password", kPassword}}).status, 200);
+
+  // Everything is in the audit log, for m1's officers.
+  const std::string audit = v1 + "/audit?entity=comment&id=" + std::to_string(cid);
+  Refused(kOtherOfficer, "GET", audit, nullptr, "reading another municipality's audit log");
+  std::vector<std::string> actions;
+  Json comment_log = Ok(kOfficer, "GET", audit, nullptr);
+  for (const auto& e : comment_log["items"]) actions.push_back(e.value("action", ""));
+  EXPECT_EQ(actions, (std::vector<std::string>{"report", "hide", "restore", "hide"}));
+  actions.clear();
+  Json user_log = Ok(kOfficer, "GET", v1 + "/audit?entity=user&id=" + std::to_string(wim.value()), nullptr);
+  for (const auto& e : user_log["items"]) actions.push_back(e.value("action", ""));
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "block"), actions.end());
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "unblock"), actions.end());
+  EXPECT_NE(std::find(actions.begin(), actions.end(), "report"), actions.end());
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, Scenario, ::testing::Values(Backend::kSqlite), BackendName);

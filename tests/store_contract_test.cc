@@ -1484,6 +1484,156 @@ TEST_P(StoreContract, EachWriteRecordsExactlyItsScopes) {
   EXPECT_EQ(scopes_since(v), (Set{"*"})) << "erasing an account may touch anything";
 }
 
+// --- moderation (migration 10) ----------------------------------------------------------------
+
+TEST_P(StoreContract, ModerationReportsHiddenItemsAndBlocks) {
+  MunicipalityId m = AddGemeente();
+  MunicipalityId other = AddGemeente("GM0344", "Utrecht");
+  ChallengeId ch = AddChallenge(m);
+  UserId anne = AddUser("anne@example.nl");
+  UserId wim = AddUser("wim@example.nl");
+  UserId mod = AddUser("moderator@example.nl");
+  Proposal p{.challenge = ch, .versions = {{.number = 1, .title = "Buurtkamers"}}};
+  ASSERT_TRUE(store_->Insert(p).ok());
+  Comment rude{.proposal = p.id, .author = wim, .text = "Scheldwoorden", .created_at = "2026-11-29T10:00:00Z"};
+  ASSERT_TRUE(store_->Insert(rude).ok());
+  Comment fine{.proposal = p.id, .author = anne, .text = "Goed plan", .created_at = "2026-11-29T10:01:00Z"};
+  ASSERT_TRUE(store_->Insert(fine).ok());
+
+  auto got = store_->GetComment(rude.id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->text, "Scheldwoorden");
+  EXPECT_EQ(got->proposal, p.id);
+  EXPECT_EQ(store_->GetComment(9999).status().code(), StatusCode::kNotFound);
+
+  // Reports: one open report per reporter and target; reports are not open data.
+  int64_t version = Version();
+  Report r{.municipality = m,
+           .target = "comment",
+           .target_id = rude.id,
+           .reporter = anne,
+           .reason = "Beledigend",
+           .created_at = "2026-11-29T11:00:00Z"};
+  ASSERT_TRUE(store_->Insert(r).ok());
+  EXPECT_GT(r.id, 0);
+  EXPECT_EQ(Version(), version) << "a report changes no public answer";
+  Report again = r;
+  again.id = 0;
+  EXPECT_EQ(store_->Insert(again).status().code(), StatusCode::kAlreadyExists);
+  Report bad = again;
+  bad.target = "actor";
+  EXPECT_TRUE(Contains(store_->Insert(bad).status(), "report.target"));
+  bad = again;
+  bad.reason = "";
+  EXPECT_TRUE(Contains(store_->Insert(bad).status(), "report.reason"));
+  bad = again;
+  bad.target_id = fine.id;  // not reported yet: the unknown municipality is what is wrong
+  bad.municipality = MunicipalityId(999);
+  EXPECT_TRUE(Contains(store_->Insert(bad).status(), "report.municipality"));
+  Report second{.municipality = m,
+                .target = "comment",
+                .target_id = rude.id,
+                .reporter = mod,
+                .reason = "Haatzaaiend",
+                .created_at = "2026-11-29T11:05:00Z"};
+  ASSERT_TRUE(store_->Insert(second).ok());
+  Report profile{.municipality = other,
+                 .target = "profile",
+                 .target_id = wim.value(),
+                 .reporter = anne,
+                 .reason = "Nepnaam",
+                 .created_at = "2026-11-29T11:06:00Z"};
+  ASSERT_TRUE(store_->Insert(profile).ok());
+
+  auto queue = store_->ReportsIn(m, "open");
+  ASSERT_TRUE(queue.ok()) << queue.status().ToString();
+  ASSERT_EQ(queue->size(), 2u);
+  EXPECT_EQ(queue->at(0).id, r.id);
+  EXPECT_EQ(queue->at(0).reason, "Beledigend");
+  EXPECT_EQ(queue->at(0).reporter, anne);
+  EXPECT_EQ(queue->at(0).status, "open");
+  EXPECT_EQ(store_->ReportsIn(other, "")->size(), 1u);
+  EXPECT_EQ(store_->GetReport(r.id)->target_id, rude.id);
+  EXPECT_EQ(store_->GetReport(9999).status().code(), StatusCode::kNotFound);
+
+  // Hiding: changes public answers (data version); twice is refused; restoring needs a hidden item.
+  version = Version();
+  HiddenItem h{.target = "comment",
+               .target_id = rude.id,
+               .municipality = m,
+               .reason = "In strijd met de huisregels",
+               .hidden_by = mod,
+               .hidden_at = "2026-11-29T12:00:00Z"};
+  ASSERT_TRUE(store_->Hide(h).ok());
+  EXPECT_GT(Version(), version) << "hiding changes public answers";
+  EXPECT_EQ(store_->Hide(h).code(), StatusCode::kAlreadyExists);
+  auto hidden = store_->GetHidden("comment", rude.id);
+  ASSERT_TRUE(hidden.ok()) << hidden.status().ToString();
+  EXPECT_EQ(hidden->reason, "In strijd met de huisregels");
+  EXPECT_EQ(hidden->hidden_by, mod);
+  EXPECT_EQ(store_->GetHidden("comment", fine.id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->HiddenIn(m)->size(), 1u);
+  EXPECT_EQ(store_->HiddenIn(other)->size(), 0u);
+  EXPECT_EQ(*store_->HiddenIds("comment"), std::vector<int64_t>{rude.id});
+  EXPECT_TRUE(store_->HiddenIds("proposal")->empty());
+
+  // Resolving: every open report of the target, or one by id; closed ones stay closed.
+  auto n = store_->ResolveReports("comment", rude.id, 0, "hidden", mod, "2026-11-29T12:00:00Z");
+  ASSERT_TRUE(n.ok()) << n.status().ToString();
+  EXPECT_EQ(*n, 2);
+  EXPECT_EQ(*store_->ResolveReports("comment", rude.id, 0, "hidden", mod, "x"), 0);
+  EXPECT_EQ(store_->ReportsIn(m, "open")->size(), 0u);
+  EXPECT_EQ(store_->GetReport(r.id)->status, "hidden");
+  EXPECT_EQ(store_->GetReport(r.id)->resolved_by, mod);
+  EXPECT_EQ(*store_->ResolveReports("", 0, profile.id, "dismissed", mod, "x"), 1);
+  EXPECT_EQ(store_->GetReport(profile.id)->status, "dismissed");
+  EXPECT_EQ(store_->ResolveReports("", 0, profile.id, "open", mod, "x").status().code(), StatusCode::kInvalidArgument);
+
+  version = Version();
+  ASSERT_TRUE(store_->Unhide("comment", rude.id).ok());
+  EXPECT_GT(Version(), version);
+  EXPECT_EQ(store_->Unhide("comment", rude.id).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->HiddenIn(m)->size(), 0u);
+  EXPECT_TRUE(store_->HiddenIds("comment")->empty());
+
+  // Blocking: the account's sessions and tokens go; twice is refused; unblocking needs a block.
+  ASSERT_TRUE(
+      store_->PutSession({"wim-session", wim, "2026-11-29T09:00:00Z", "2026-11-29T09:00:00Z", "2099-01-01T00:00:00Z"})
+          .ok());
+  StoredToken t{.hash = "wim-token", .user = wim, .name = "ci", .created_at = "2026-11-29T09:00:00Z"};
+  ASSERT_TRUE(store_->Insert(t).ok());
+  EXPECT_EQ(store_->GetBlock(wim).status().code(), StatusCode::kNotFound);
+  AccountBlock b{.user = wim,
+                 .municipality = m,
+                 .reason = "Herhaaldelijk beledigend",
+                 .blocked_by = mod,
+                 .at = "2026-11-29T12:30:00Z"};
+  ASSERT_TRUE(store_->Block(b).ok());
+  EXPECT_EQ(store_->Block(b).code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->GetSession("wim-session").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetTokenByHash("wim-token").status().code(), StatusCode::kNotFound);
+  auto blocked = store_->GetBlock(wim);
+  ASSERT_TRUE(blocked.ok()) << blocked.status().ToString();
+  EXPECT_EQ(blocked->reason, "Herhaaldelijk beledigend");
+  EXPECT_EQ(blocked->municipality, m);
+  AccountBlock nobody = b;
+  nobody.user = UserId(999);
+  EXPECT_TRUE(Contains(store_->Block(nobody), "block.user"));
+
+  Reopen();
+  EXPECT_TRUE(store_->GetBlock(wim).ok());
+  EXPECT_EQ(store_->ReportsIn(m, "")->size(), 2u);
+  ASSERT_TRUE(store_->Unblock(wim).ok());
+  EXPECT_EQ(store_->Unblock(wim).code(), StatusCode::kNotFound);
+
+  // Deleting the reporter keeps their reports without a reporter; deleting the account drops its block.
+  ASSERT_TRUE(store_->Block(b).ok());
+  ASSERT_TRUE(store_->DeleteUserKeepingBallots(anne, "anon-key").ok());
+  EXPECT_FALSE(store_->GetReport(r.id)->reporter.valid());
+  ASSERT_TRUE(store_->DeleteUserKeepingBallots(wim, "anon-key-2").ok());
+  EXPECT_EQ(store_->GetBlock(wim).status().code(), StatusCode::kNotFound);
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract, ::testing::Values(Backend::kSqlite), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreContract, ::testing::Values(Backend::kPostgres), BackendName);
 

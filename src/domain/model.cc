@@ -69,10 +69,11 @@ constexpr Codes<RoundPhase, 5> kRoundPhases{{{{RoundPhase::kSubmission, "submiss
                                               {RoundPhase::kAllocation, "allocation"},
                                               {RoundPhase::kPublished, "published"}}},
                                             "round phase"};
-constexpr Codes<Role, 4> kRoles{{{{Role::kPlatformAdmin, "platform_admin"},
+constexpr Codes<Role, 5> kRoles{{{{Role::kPlatformAdmin, "platform_admin"},
                                   {Role::kOfficer, "officer"},
                                   {Role::kActorMember, "actor_member"},
-                                  {Role::kResident, "resident"}}},
+                                  {Role::kResident, "resident"},
+                                  {Role::kModerator, "moderator"}}},
                                 "role"};
 
 Status Field(std::string_view entity, std::string_view field, std::string_view what) {

@@ -259,7 +259,9 @@ struct Experiment {
   std::string learned;
 };
 
-enum class Role { kPlatformAdmin, kOfficer, kActorMember, kResident };
+// A moderator (per municipality, like an officer) works the municipality's moderation queue:
+// hides and restores reported content and blocks accounts, and nothing else an officer does.
+enum class Role { kPlatformAdmin, kOfficer, kActorMember, kResident, kModerator };
 std::string_view RoleCode(Role r);
 Result<Role> ParseRole(std::string_view s);
 
@@ -275,7 +277,7 @@ struct User {
 struct RoleGrant {
   UserId user;
   Role role = Role::kResident;
-  MunicipalityId municipality;  // for officer and resident
+  MunicipalityId municipality;  // for officer, moderator and resident
   ActorId actor;                // for actor member
 };
 

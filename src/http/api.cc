@@ -30,6 +30,7 @@ void Api::BuildRoutes() {
   BuildMoneyRoutes();
   BuildEngineRoutes();
   BuildSelfRoutes();
+  BuildModerationRoutes();
 }
 
 }  // namespace weefsel::http

@@ -107,9 +107,10 @@ class Api {
   void BuildRoundRoutes();     // rounds and ballots
   void BuildAuditRoutes();
   void BuildExperimentRoutes();
-  void BuildMoneyRoutes();   // the programme's money, milestones, match-funding
-  void BuildEngineRoutes();  // fund results, fabric, coalition suggestions
-  void BuildSelfRoutes();    // notifications, settings, own data, account deletion, open data
+  void BuildMoneyRoutes();       // the programme's money, milestones, match-funding
+  void BuildEngineRoutes();      // fund results, fabric, coalition suggestions
+  void BuildSelfRoutes();        // notifications, settings, own data, account deletion, open data
+  void BuildModerationRoutes();  // reports, the moderation queue, hiding, blocking accounts
   const Route* Prepare(const Request& req, Response& res, std::vector<int64_t>& ids) const;
   bool AnswerFromCache(const Request& req, Response& res, int64_t version);
   // The route's scopes with "{id}" replaced by the path's first id.

@@ -796,7 +796,7 @@ Status Apply(const Json& j, domain::RoleGrant& g) {
   WEEFSEL_RETURN_IF_ERROR(EnumField(f, "role", g.role, [](const std::string& s) { return domain::ParseRole(s); }));
   WEEFSEL_RETURN_IF_ERROR(f.IdField("municipality", g.municipality));
   WEEFSEL_RETURN_IF_ERROR(f.IdField("actor", g.actor));
-  if (!f.Has("role")) return f.Error("role", "required (platform_admin, officer, actor_member or resident)");
+  if (!f.Has("role")) return f.Error("role", "required (platform_admin, officer, moderator, actor_member or resident)");
   return f.Done();
 }
 

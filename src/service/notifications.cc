@@ -227,6 +227,7 @@ std::string Words(std::string_view code, bool dutch) {
       {"officer", {"ambtenaar", "officer"}},
       {"actor_member", {"lid van een organisatie", "member of an organisation"}},
       {"resident", {"inwoner", "resident"}},
+      {"moderator", {"moderator", "moderator"}},
   };
   auto it = kWords.find(code);
   if (it == kWords.end()) return std::string(code);

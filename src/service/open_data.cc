@@ -8,6 +8,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <system_error>
 #include <unordered_map>
 
@@ -228,6 +229,10 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Challenge> challenges, store.ListChallenges());
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Round> rounds, store.ListRounds());
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Experiment> experiments, store.ListExperiments());
+    // Moderation (issue 20): hidden proposals are left out; a round's project that came from one
+    // keeps its place (ballots refer to it) without its title.
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> hidden_ids, store.HiddenIds("proposal"));
+    const std::set<int64_t> hidden(hidden_ids.begin(), hidden_ids.end());
     std::unordered_map<int64_t, std::string> codes;
     for (const auto& m : munis) codes[m.id.value()] = m.cbs_code;
     auto code_of = [&](MunicipalityId id) -> json {
@@ -292,7 +297,7 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
       }
       WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Proposal> ps, store.ProposalsOf(c.id));
       for (const auto& p : ps) {
-        if (p.versions.empty()) continue;
+        if (p.versions.empty() || hidden.count(p.id.value())) continue;
         const auto& v = p.versions.back();
         proposals.rows.push_back({p.id.value(), c.id.value(), p.coalition.value(), p.status, p.supports, v.number,
                                   v.title, ScrubPersonalData(v.plan), v.budget_eur});
@@ -333,8 +338,8 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
                         static_cast<int64_t>(r.projects.size()),
                         VotingClosed(r.phase) ? json(ballot_count) : json(nullptr), pb_file});
       for (const auto& p : r.projects)
-        projects.rows.push_back(
-            {r.id.value(), p.project_id, IdOrNull(p.proposal.value()), p.title, p.cost_eur, p.category});
+        projects.rows.push_back({r.id.value(), p.project_id, IdOrNull(p.proposal.value()),
+                                 hidden.count(p.proposal.value()) ? std::string() : p.title, p.cost_eur, p.category});
     }
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(projects, report));

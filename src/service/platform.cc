@@ -23,6 +23,11 @@ bool Principal::IsOfficerOf(MunicipalityId m) const {
   return m.valid() && std::any_of(grants.begin(), grants.end(),
                                   [m](const auto& g) { return g.role == Role::kOfficer && g.municipality == m; });
 }
+bool Principal::IsModeratorOf(MunicipalityId m) const {
+  return m.valid() && std::any_of(grants.begin(), grants.end(), [m](const auto& g) {
+           return (g.role == Role::kModerator || g.role == Role::kOfficer) && g.municipality == m;
+         });
+}
 bool Principal::IsResidentOf(MunicipalityId m) const {
   return m.valid() && std::any_of(grants.begin(), grants.end(),
                                   [m](const auto& g) { return g.role == Role::kResident && g.municipality == m; });
@@ -221,18 +226,6 @@ std::string Platform::Dialect() {
   return store_->Dialect();
 }
 
-// Holds the store lock for a use case that may write; on release the cached data version is
-// marked stale, so the next read sees the change at once.
-class Platform::WriteLock {
- public:
-  explicit WriteLock(Platform& p) : p_(p), lock_(p.mu_) {}
-  ~WriteLock() { p_.dirty_.store(true); }
-
- private:
-  Platform& p_;
-  std::lock_guard<std::mutex> lock_;
-};
-
 Status Platform::Follow() {
   auto now = std::chrono::steady_clock::now();
   if (!follower_.started()) {
@@ -317,6 +310,8 @@ Status Platform::WithStore(const std::function<Status(storage::Store&)>& fn) {
 Result<Principal> Platform::PrincipalOf(UserId user) {
   std::lock_guard lock(mu_);
   WEEFSEL_ASSIGN_OR_RETURN(domain::User u, store_->GetUser(user));
+  // A blocked account has no sessions or tokens left; this closes the gap of a request in flight.
+  if (store_->GetBlock(user).ok()) return Status::Unauthenticated("this account is blocked");
   WEEFSEL_ASSIGN_OR_RETURN(auto grants, store_->GrantsOf(user));
   return Principal{u.id, u.email, u.display_name, std::move(grants)};
 }
@@ -340,7 +335,16 @@ Result<Session> Platform::Login(const std::string& email, const std::string& pas
     return Status::Unauthenticated("login: unknown e-mail address or wrong password");
   }
   accounts_.RecordLoginSuccess(account, address);
+  WEEFSEL_RETURN_IF_ERROR(RefuseBlocked(user->id));
   return OpenSession(user->id);
+}
+
+Status Platform::RefuseBlocked(UserId user) {
+  std::lock_guard lock(mu_);
+  auto b = store_->GetBlock(user);
+  if (b.ok()) return Status::PermissionDenied("login: this account is blocked by a moderator: " + b->reason);
+  if (b.status().code() != StatusCode::kNotFound) return b.status();
+  return Status::Ok();
 }
 
 Result<Session> Platform::OpenSession(UserId user) {
@@ -362,7 +366,10 @@ Result<Session> Platform::SignInWithOidc(const IdClaims& c, const std::string& a
     std::lock_guard lock(mu_);
     linked = store_->FindOidcIdentity(c.issuer, c.subject);
   }
-  if (linked.ok()) return OpenSession(*linked);
+  if (linked.ok()) {
+    WEEFSEL_RETURN_IF_ERROR(RefuseBlocked(*linked));
+    return OpenSession(*linked);
+  }
   if (linked.status().code() != StatusCode::kNotFound) return linked.status();
   // The first sign-in makes the account, with no rights until an admin or officer grants them.
   WEEFSEL_RETURN_IF_ERROR(accounts_.CountRegistration(address));
@@ -472,7 +479,7 @@ Result<domain::User> Platform::InsertUser(domain::User user, const std::optional
   if (auto existing = store_->GetUserByEmail(user.email); existing.ok())
     return Status::AlreadyExists("user.email: an account with this e-mail address already exists; sign in instead");
   for (const auto& g : grants) {
-    if (g.role == Role::kOfficer || g.role == Role::kResident) {
+    if (g.role == Role::kOfficer || g.role == Role::kResident || g.role == Role::kModerator) {
       if (!g.municipality.valid())
         return Status::InvalidArgument("grants.municipality: required for role " +
                                        std::string(domain::RoleCode(g.role)));
@@ -525,7 +532,8 @@ Status Platform::Grant(const Principal& p, const domain::RoleGrant& g) {
   WriteLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetUser(g.user).status());
   bool allowed = false;
-  if (g.role == Role::kResident) {
+  if (g.role == Role::kResident || g.role == Role::kModerator) {
+    // Officers appoint their municipality's moderators as they admit its residents.
     WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(g.municipality).status());
     allowed = p.IsOfficerOf(g.municipality);
   } else if (g.role == Role::kActorMember) {
@@ -990,12 +998,23 @@ Result<bool> Platform::IsCoalitionMember(const Principal& p, CoalitionId id) {
 Result<std::vector<domain::Proposal>> Platform::ProposalsOf(ChallengeId challenge) {
   std::lock_guard lock(mu_);
   WEEFSEL_RETURN_IF_ERROR(store_->GetChallenge(challenge).status());
-  return store_->ProposalsOf(challenge);
+  WEEFSEL_ASSIGN_OR_RETURN(auto all, store_->ProposalsOf(challenge));
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> hidden, store_->HiddenIds("proposal"));
+  std::erase_if(
+      all, [&](const domain::Proposal& x) { return std::binary_search(hidden.begin(), hidden.end(), x.id.value()); });
+  return all;
 }
 
 Result<domain::Proposal> Platform::GetProposal(ProposalId id) {
   std::lock_guard lock(mu_);
+  WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
   return store_->GetProposal(id);
+}
+
+Status Platform::VisibleProposal(ProposalId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden("proposal", id.value()));
+  if (hidden) return Status::NotFound("proposal " + std::to_string(id.value()) + " does not exist");
+  return Status::Ok();
 }
 
 Result<domain::Proposal> Platform::CreateProposal(const Principal& p, CoalitionId coalition,
@@ -1076,7 +1095,16 @@ Result<domain::Proposal> Platform::SetProposalStatus(const Principal& p, Proposa
 Result<std::vector<Comment>> Platform::CommentsOf(ProposalId id) {
   std::lock_guard lock(mu_);
   WEEFSEL_RETURN_IF_ERROR(store_->GetProposal(id).status());
-  return store_->CommentsOf(id);
+  WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
+  WEEFSEL_ASSIGN_OR_RETURN(auto all, store_->CommentsOf(id));
+  // Moderation: hidden comments are gone; a hidden profile's name is not shown.
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> hidden, store_->HiddenIds("comment"));
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> profiles, store_->HiddenIds("profile"));
+  std::erase_if(all, [&](const Comment& c) { return std::binary_search(hidden.begin(), hidden.end(), c.id); });
+  for (auto& c : all)
+    if (c.author.valid() && std::binary_search(profiles.begin(), profiles.end(), c.author.value()))
+      c.author_name = "hidden profile";
+  return all;
 }
 
 Result<Comment> Platform::AddComment(const Principal& p, ProposalId id, const std::string& text, int64_t parent) {
@@ -1091,6 +1119,11 @@ Result<Comment> Platform::AddComment(const Principal& p, ProposalId id, const st
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(id));
+  WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
+  if (parent > 0) {
+    WEEFSEL_ASSIGN_OR_RETURN(bool gone, IsHidden("comment", parent));
+    if (gone) return Status::InvalidArgument("comment.parent: comment " + std::to_string(parent) + " does not exist");
+  }
   WEEFSEL_RETURN_IF_ERROR(Logged(
       p, m, "proposal", "comment", "", [&] { return store_->Insert(c).status(); },
       [&] {
@@ -1103,6 +1136,7 @@ Result<domain::Proposal> Platform::Support(const Principal& p, ProposalId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
+  WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
   WEEFSEL_RETURN_IF_ERROR(
       RequireOwn(p, p.IsResidentOf(m), "only residents of municipality " + M(m) + " may support its proposals"));
@@ -1396,6 +1430,7 @@ Result<LineDiffResult> Platform::DiffVersions(ProposalId id, int from, int to) {
   domain::Proposal prop;
   {
     std::lock_guard lock(mu_);
+    WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
     WEEFSEL_ASSIGN_OR_RETURN(prop, store_->GetProposal(id));
   }
   int n = static_cast<int>(prop.versions.size());
@@ -1411,11 +1446,11 @@ Result<LineDiffResult> Platform::DiffVersions(ProposalId id, int from, int to) {
 Result<std::vector<storage::AuditEntry>> Platform::AuditOf(const Principal& p, const std::string& entity, int64_t id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   static const std::set<std::string> kEntities = {"municipality", "actor", "tie",        "challenge", "coalition",
-                                                  "proposal",     "round", "experiment", "user"};
+                                                  "proposal",     "round", "experiment", "user",      "comment"};
   if (!kEntities.count(entity))
     return Status::InvalidArgument(
         "entity: must be one of municipality, actor, tie, challenge, coalition, proposal, "
-        "round, experiment, user");
+        "round, experiment, user, comment");
   if (id < 1) return Status::InvalidArgument("id: must be a positive id");
   std::lock_guard lock(mu_);
   WEEFSEL_ASSIGN_OR_RETURN(auto rows, store_->AuditOf(entity, id));

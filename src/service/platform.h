@@ -53,6 +53,8 @@ struct Principal {
   bool authenticated() const { return user.valid(); }
   bool IsAdmin() const;
   bool IsOfficerOf(MunicipalityId m) const;
+  // A moderator or officer of m: may work m's moderation queue.
+  bool IsModeratorOf(MunicipalityId m) const;
   bool IsResidentOf(MunicipalityId m) const;
   bool IsMemberOf(ActorId a) const;
 };
@@ -137,6 +139,22 @@ struct MatchStanding {
   std::string at;  // the moment the settlement was computed (ISO 8601 UTC)
 };
 
+// ---- moderation (issue 20) ----
+
+// One reported or hidden item in a municipality's moderation queue. Reporters are not named.
+struct ModerationItem {
+  std::string target;  // "comment", "proposal" or "profile"
+  int64_t target_id = 0;
+  MunicipalityId municipality;
+  std::string excerpt;  // the comment's text, the proposal's current title, the profile's display name
+  ProposalId proposal;  // the proposal it is shown on (comment, proposal)
+  UserId author;        // who wrote it (comment, proposal's current version) or whose profile it is
+  std::string author_name;
+  bool author_blocked = false;
+  std::vector<storage::Report> reports;       // its open reports, oldest first (reporter cleared)
+  std::optional<storage::HiddenItem> hidden;  // set while hidden
+};
+
 template <typename T>
 using Patch = std::function<Status(T&)>;
 
@@ -190,7 +208,7 @@ class Platform {
                                   std::vector<domain::RoleGrant> grants);
   Result<domain::User> GetUser(const Principal& p, UserId id);
   Result<std::vector<domain::RoleGrant>> GrantsOf(const Principal& p, UserId id);
-  // Admin: any grant. Officer of M: resident of M, or member of an actor of M.
+  // Admin: any grant. Officer of M: resident or moderator of M, or member of an actor of M.
   Status Grant(const Principal& p, const domain::RoleGrant& g);
   Status Revoke(const Principal& p, const domain::RoleGrant& g);
   // API tokens: created by their user (the token is returned once), listed and revoked by their user
@@ -333,10 +351,51 @@ class Platform {
                                       int64_t amount_eur);
   Result<MatchStanding> MatchStandingOf(int64_t campaign);
 
+  // ---- moderation (service/moderation.cc; docs/api.md, "Moderation") ----
+  // Any signed-in user reports a comment, a proposal or a profile (target "profile", id = the
+  // account) with a reason (1 to 1000 characters) into the queue of the municipality it belongs to
+  // (a profile: `municipality` if given, else the account's municipality, else the reporter's).
+  // Refused: an unknown or hidden target (NotFound), one's own content or profile and a second open
+  // report of the same target by the same person (Conflict).
+  Result<storage::Report> ReportContent(const Principal& p, const std::string& target, int64_t id,
+                                        const std::string& reason, MunicipalityId municipality = {});
+  // The queue of municipality m (its moderators, officers and admins): every item with open
+  // reports and every hidden item, oldest report first.
+  Result<std::vector<ModerationItem>> ModerationQueue(const Principal& p, MunicipalityId m);
+  // Moderators (and officers) of the item's municipality hide it with a public reason (its open
+  // reports are closed as "hidden") or restore it. Hiding twice or restoring what is not hidden is a
+  // Conflict. A profile belongs to every municipality where the account has a role or was reported.
+  Result<storage::HiddenItem> Hide(const Principal& p, const std::string& target, int64_t id,
+                                   const std::string& reason);
+  Status Restore(const Principal& p, const std::string& target, int64_t id);
+  // Closes one open report without hiding its target (Conflict when it is closed already).
+  Result<storage::Report> DismissReport(const Principal& p, int64_t report);
+  // Blocks an account: it can no longer sign in, and its sessions and tokens end at once. The same
+  // rights as hiding its profile; one's own account, admins and officers cannot be blocked
+  // (PermissionDenied); a blocked account again is a Conflict, as is unblocking one that is not.
+  Result<storage::AccountBlock> BlockAccount(const Principal& p, UserId user, const std::string& reason);
+  Status UnblockAccount(const Principal& p, UserId user);
+  // What the public may know of moderation on a proposal's page (no text, no author): whether the
+  // proposal is hidden and why, and the public reasons of its hidden comments (by comment id).
+  struct PublicHidden {
+    std::optional<storage::HiddenItem> proposal;
+    std::vector<storage::HiddenItem> comments;
+  };
+  Result<PublicHidden> HiddenOnProposal(ProposalId id);
+
  private:
+  // Moderation helpers (store lock held): the municipality of a comment or proposal; whether the
+  // item is hidden; the municipalities an account answers to (its roles and its reports).
+  Result<MunicipalityId> MunicipalityOfTarget(const std::string& target, int64_t id);
+  Result<bool> IsHidden(const std::string& target, int64_t id);
+  // NotFound when the proposal is hidden (it is gone from every public answer).
+  Status VisibleProposal(ProposalId id);
+  Result<std::vector<MunicipalityId>> MunicipalitiesOfAccount(UserId user);
   std::string Now() const;
   // A new session for `user` (after a password or an identity provider said who it is).
   Result<Session> OpenSession(UserId user);
+  // PermissionDenied (with the moderator's reason) when the account is blocked.
+  Status RefuseBlocked(UserId user);
   // `within` runs in the same transaction, after the user is stored (an OIDC link, say). No
   // `password` makes an account that cannot sign in with one (it signs in through a provider).
   Result<domain::User> InsertUser(domain::User user, const std::optional<std::string>& password,
@@ -352,7 +411,17 @@ class Platform {
                 std::string before, const std::function<Status()>& write,
                 const std::function<std::pair<int64_t, std::string>()>& after);
 
-  class WriteLock;
+  // Holds the store lock for a use case that may write; on release the cached data version is
+  // marked stale, so the next read sees the change at once.
+  class WriteLock {
+   public:
+    explicit WriteLock(Platform& p) : p_(p), lock_(p.mu_) {}
+    ~WriteLock() { p_.dirty_.store(true); }
+
+   private:
+    Platform& p_;
+    std::lock_guard<std::mutex> lock_;
+  };
 
   std::unique_ptr<storage::Store> store_;
   PlatformOptions options_;

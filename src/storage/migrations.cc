@@ -514,6 +514,47 @@ INSERT INTO data_changes (scope) VALUES ('*');
 DROP TABLE data_version;
 )sql";
 
+// Migration 10: moderation (issue 20). Residents report comments, proposals and profiles with a
+// reason into their municipality's queue; moderators and officers hide an item with a public reason
+// (one row per hidden item; restoring deletes it, the audit log keeps the history) and block
+// accounts. Reports of a deleted account stay without a reporter.
+constexpr std::string_view k010 = R"sql(
+CREATE TABLE reports (
+  id {ID},
+  municipality_id BIGINT NOT NULL REFERENCES municipalities (id) ON DELETE CASCADE,
+  target TEXT NOT NULL,
+  target_id BIGINT NOT NULL,
+  reporter_user_id BIGINT REFERENCES users (id) ON DELETE SET NULL,
+  reason TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT 'open',
+  resolved_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+  resolved_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX reports_queue ON reports (municipality_id, status, id);
+CREATE INDEX reports_target ON reports (target, target_id, status);
+CREATE INDEX reports_reporter ON reports (reporter_user_id);
+
+CREATE TABLE hidden_items (
+  target TEXT NOT NULL,
+  target_id BIGINT NOT NULL,
+  municipality_id BIGINT REFERENCES municipalities (id) ON DELETE CASCADE,
+  reason TEXT NOT NULL,
+  hidden_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+  hidden_at TEXT NOT NULL,
+  PRIMARY KEY (target, target_id)
+);
+CREATE INDEX hidden_items_municipality ON hidden_items (municipality_id);
+
+CREATE TABLE account_blocks (
+  user_id BIGINT NOT NULL PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  municipality_id BIGINT REFERENCES municipalities (id) ON DELETE SET NULL,
+  reason TEXT NOT NULL,
+  blocked_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+  at TEXT NOT NULL
+);
+)sql";
+
 // PostgreSQL has no NOCASE collation: e-mail uniqueness is an index on lower(email).
 constexpr std::string_view kPostgresEmailIndex = "\nCREATE UNIQUE INDEX users_email_key ON users (lower(email));\n";
 
@@ -529,6 +570,7 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   out.push_back({7, "token_expiry_and_scope", Render(k007, d)});
   out.push_back({8, "oidc_identities", Render(k008, d)});
   out.push_back({9, "change_feed", Render(k009, d)});
+  out.push_back({10, "moderation", Render(k010, d)});
   return out;
 }
 

@@ -1661,8 +1661,9 @@ Status ValidateGrant(const domain::RoleGrant& g) {
   if (!g.user.valid()) return Status::InvalidArgument("role_grant.user: must name a user");
   if (g.role == domain::Role::kActorMember && !g.actor.valid())
     return Status::InvalidArgument("role_grant.actor: an actor_member grant must name an actor");
-  if (g.role == domain::Role::kOfficer && !g.municipality.valid())
-    return Status::InvalidArgument("role_grant.municipality: an officer grant must name a municipality");
+  if ((g.role == domain::Role::kOfficer || g.role == domain::Role::kModerator) && !g.municipality.valid())
+    return Status::InvalidArgument("role_grant.municipality: an " + std::string(domain::RoleCode(g.role)) +
+                                   " grant must name a municipality");
   return Status::Ok();
 }
 }  // namespace

@@ -144,6 +144,22 @@ class SqlStore final : public Store {
   Result<int64_t> Insert(MatchPledge& p) override;
   Result<std::vector<MatchPledge>> PledgesOf(int64_t campaign) override;
 
+  // sql_store_moderation.cc (migration 10).
+  Result<domain::Comment> GetComment(int64_t id) override;
+  Result<int64_t> Insert(Report& r) override;
+  Result<Report> GetReport(int64_t id) override;
+  Result<std::vector<Report>> ReportsIn(MunicipalityId m, const std::string& status) override;
+  Result<int64_t> ResolveReports(const std::string& target, int64_t target_id, int64_t id, const std::string& status,
+                                 UserId by, const std::string& at) override;
+  Status Hide(const HiddenItem& h) override;
+  Status Unhide(const std::string& target, int64_t target_id) override;
+  Result<HiddenItem> GetHidden(const std::string& target, int64_t target_id) override;
+  Result<std::vector<HiddenItem>> HiddenIn(MunicipalityId m) override;
+  Result<std::vector<int64_t>> HiddenIds(const std::string& target) override;
+  Status Block(const AccountBlock& b) override;
+  Status Unblock(UserId user) override;
+  Result<AccountBlock> GetBlock(UserId user) override;
+
  private:
   explicit SqlStore(std::unique_ptr<SqlConnection> conn) : conn_(std::move(conn)) {}
 
@@ -163,6 +179,7 @@ class SqlStore final : public Store {
   Status TouchRows(std::string_view kind, const std::string& sql, const std::vector<SqlValue>& params);
   // Inside a Write body: the fabric of each municipality that has an end of one of the ties.
   Status TouchTieEnds(const std::vector<domain::Tie>& ties);
+  Status TouchModerated(const std::string& target, int64_t target_id);
   Result<SqlRows> Q(const std::string& sql, const std::vector<SqlValue>& params = {});
   // Rewrites a connection error: unique -> "<entity>.<field> ... already exists", foreign key ->
   // the first of `refs` whose row is missing.

@@ -96,6 +96,7 @@ const BALLOTS: [string, string, string][] = [
 const ROLES: [string, string, string][] = [
   ["platform_admin", "Beheerder", "Platform admin"], ["officer", "Ambtenaar", "Officer"],
   ["actor_member", "Lid van een organisatie", "Actor member"], ["resident", "Inwoner", "Resident"],
+  ["moderator", "Moderator", "Moderator"],
 ];
 const MEMBER: [string, string, string][] = [
   ["proposed", "Voorgesteld", "Proposed"], ["invited", "Uitgenodigd", "Invited"], ["accepted", "Geaccepteerd", "Accepted"], ["declined", "Afgeslagen", "Declined"],

@@ -20,6 +20,7 @@ const routes: [RegExp, Key, Loader][] = [
   [/^\/coalitions\/(\d+)$/, "coalition.title", () => import("./pages/coalition").then((m) => m.workspace)],
   [/^\/proposals\/(\d+)$/, "proposal.page", () => import("./pages/proposal").then((m) => m.proposalPage)],
   [/^\/audit$/, "audit.title", () => import("./pages/audit").then((m) => m.auditPage)],
+  [/^\/moderation$/, "moderation.title", () => import("./pages/moderation").then((m) => m.moderationPage)],
   [/^\/rounds$/, "nav.rounds", () => import("./pages/rounds").then((m) => m.rounds)],
   [/^\/rounds\/(\d+)$/, "nav.rounds", () => import("./pages/rounds").then((m) => m.round)],
   [/^\/experiments$/, "nav.experiments", () => import("./pages/experiments").then((m) => m.experiments)],
@@ -98,6 +99,7 @@ function shell(): void {
   }, t("lang.switch"));
   const accountLinks = user
     ? [link("/account", "nav.account"), user.grants.some((g) => g.role === "platform_admin") ? link("/admin", "nav.admin") : null,
+       user.grants.some((g) => ["platform_admin", "officer", "moderator"].includes(g.role)) ? link("/moderation", "nav.moderation") : null,
        h("li", {}, h("button", { type: "button", class: "linklike", onclick: async () => { await logout(); announce(t("account.loggedOut")); navigate("/"); } }, t("nav.logout")))]
     : [link("/login", "nav.login"), link("/register", "nav.register")];
   nav = h("nav", { "aria-label": t("nav.label"), id: "menu", class: "menu" },

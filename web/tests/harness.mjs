@@ -21,11 +21,13 @@ export const USERS = { admin: "admin@weefsel.test", officer: "officer@weefsel.te
 export const CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
   "--disable-sync", "--no-first-run", "--enable-unsafe-swiftshader", "--use-angle=swiftshader"];
 
-// Starts a server on a fresh demo database; returns { base, stop, dir }.
-export async function startServer({ actors = 1500, listen = "127.0.0.1:0", extraArgs = [] } = {}) {
+// Starts a server on a fresh demo database; returns { base, stop, dir }. The journeys build their
+// own programme on the demo's open challenges, so the demo's staged programme (which moves the
+// first challenge on to its experiment) is left out unless `programme` asks for it.
+export async function startServer({ actors = 1500, listen = "127.0.0.1:0", extraArgs = [], programme = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "weefsel-browser-"));
   const db = join(dir, "demo.db");
-  execFileSync(BIN, ["demo", "--db", db, "--actors", String(actors)], { stdio: "pipe" });
+  execFileSync(BIN, ["demo", "--db", db, "--actors", String(actors), ...(programme ? [] : ["--no-programme"])], { stdio: "pipe" });
   const proc = spawn(BIN, ["serve", "--db", db, "--listen", listen, "--demo-accounts", "--no-access-log", "--threads", "16", ...extraArgs],
     { env: { ...process.env, WEEFSEL_WEB_DIR: join(webDir, "dist") }, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";

@@ -7,7 +7,7 @@ import { t, getLocale } from "../i18n";
 import { Ctx, errorBox, navigate, setTitle } from "../main";
 import { empty } from "./common";
 
-const ENTITIES = ["challenge", "round", "proposal", "coalition", "experiment", "actor", "tie", "municipality", "user"];
+const ENTITIES = ["challenge", "round", "proposal", "coalition", "experiment", "actor", "tie", "municipality", "user", "comment"];
 
 export async function auditPage({ main, query: q }: Ctx): Promise<void> {
   const entity = ENTITIES.includes(q.get("entity") ?? "") ? (q.get("entity") as string) : "challenge";

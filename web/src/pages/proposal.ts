@@ -6,10 +6,20 @@ import { api, all, ApiError, Challenge, Coalition, Comment, Diff, Experiment, Pa
 import { t, euro, date, Key } from "../i18n";
 import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
 import { empty, confirmDialog } from "./common";
+import { reportControl } from "./moderation";
 
 export async function proposalPage({ main, params }: Ctx): Promise<void> {
   const id = Number(params[0]);
-  const p = await api.get<Proposal>(`/proposals/${id}`);
+  // A proposal a moderator hid is gone; only its public reason is shown.
+  const p = await api.get<Proposal>(`/proposals/${id}`).catch(async (e) => {
+    const m = e instanceof ApiError && e.status === 404 ? await publicHidden(id) : null;
+    if (!m?.proposal) throw e;
+    setTitle(t("moderation.hiddenProposal"));
+    main.append(h("h1", {}, t("moderation.hiddenProposal")),
+      h("p", { class: "notice hidden-state" }, t("moderation.publicReasonIs", { reason: m.proposal.reason })));
+    return null;
+  });
+  if (!p) return;
   const ch = await api.get<Challenge>(`/challenges/${p.challenge}`).catch(() => null);
   const latest = p.versions[p.versions.length - 1];
   setTitle(latest?.title ?? t("proposal.named", { id }));
@@ -19,6 +29,7 @@ export async function proposalPage({ main, params }: Ctx): Promise<void> {
     h("h1", {}, latest?.title ?? t("proposal.named", { id })),
     h("p", { class: "meta" }, t("proposal.metaPage", { v: latest?.number ?? 0, status: statusText(p.status) }), " · ", euro(latest?.budget_eur ?? 0),
       latest ? " · " + date(latest.created_at) : ""),
+    reportControl("proposal", id, latest?.author ?? null, t("moderation.reportProposal")) ?? "",
     supportBox(p),
     h("section", { "aria-labelledby": "h-plan" }, h("h2", { id: "h-plan" }, t("proposal.plan")), h("div", { class: "plan" }, latest?.plan ?? "")));
   if (hasRole("officer", { municipality: ch?.municipality ?? null }))
@@ -198,21 +209,37 @@ async function commentsSection(p: Proposal): Promise<HTMLElement> {
       const replyBox = h("div");
       const replyButton = signedIn ? h("button", { type: "button", class: "linklike reply", "aria-expanded": "false", onclick: () => {
         if (replyBox.firstChild) { replyBox.replaceChildren(); replyButton!.setAttribute("aria-expanded", "false"); return; }
-        replyBox.append(commentForm(p.id, c.id, t("proposal.replyTo", { name: c.author_name })));
+        replyBox.append(commentForm(p.id, c.id, t("proposal.replyTo", { name: authorName(c) })));
         replyButton!.setAttribute("aria-expanded", "true");
         replyBox.querySelector("textarea")?.focus();
       } }, t("proposal.reply")) : null;
       return h("li", { class: "comment", id: `comment-${c.id}`, "data-id": c.id },
-        h("p", { class: "meta" }, h("strong", {}, c.author_name), " · ", date(c.created_at),
+        h("p", { class: "meta" }, h("strong", {}, authorName(c)), " · ", date(c.created_at),
           c.parent ? h("span", { class: "visually-hidden" }, " · " + t("proposal.isReply")) : ""),
         h("p", { class: "text" }, c.text), replyButton, replyBox,
+        h("div", { class: "report-links" }, reportControl("comment", c.id, c.author, t("moderation.reportComment")),
+          c.author != null && c.author_name !== "hidden profile" ? reportControl("profile", c.author, c.author, t("moderation.reportProfile", { name: authorName(c) })) : null),
         children.has(c.id) && depth < 20 ? thread(c.id, depth + 1) : null);
     }));
   sec.append(h("p", { class: "meta" }, t("proposal.commentCount", { n: comments.length })));
   sec.append(comments.length ? thread(0, 0) : empty(t("proposal.noComments")));
+  const hidden = (await publicHidden(p.id))?.comments ?? [];
+  if (hidden.length)
+    sec.append(h("ul", { class: "hidden-comments" }, hidden.map((x) =>
+      h("li", { class: "notice hidden-state", "data-id": x.id }, t("moderation.commentHidden", { reason: x.reason })))));
   if (signedIn) sec.append(commentForm(p.id, 0, t("proposal.comment")));
   else sec.append(h("p", {}, h("a", { href: "/login" }, t("proposal.signInToEdit"))));
   return sec;
+}
+
+// The server's words for an author without a name to show, in the reader's language.
+function authorName(c: Comment): string {
+  return c.author_name === "hidden profile" ? t("moderation.hiddenProfile") : c.author_name === "removed user" ? t("proposal.removedUser") : c.author_name;
+}
+
+interface PublicHidden { proposal: { id: number; reason: string } | null; comments: { id: number; reason: string }[] }
+function publicHidden(id: number): Promise<PublicHidden | null> {
+  return api.get<PublicHidden>(`/proposals/${id}/moderation`).catch(() => null);
 }
 
 function commentForm(proposal: number, parent: number, label: string): HTMLElement {

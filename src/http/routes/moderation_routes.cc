@@ -1,0 +1,177 @@
+// http/routes/moderation_routes.cc: the moderation routes of the API (issue 20; see http/api.h for
+// the table and service/platform.h for the rights): reports, the queue of a municipality, hiding
+// and restoring, dismissing reports, blocking and unblocking accounts.
+#include "http/api.h"
+#include "http/call.h"
+#include "http/routes/route_kit.h"
+
+namespace weefsel::http {
+
+using namespace kit;  // NOLINT(google-build-using-namespace): the routes' shared vocabulary
+
+namespace {
+
+template <typename Tag>
+Json IdOrNull(Id<Tag> id) {
+  return id.valid() ? Json(id.value()) : Json(nullptr);
+}
+
+// Reporters are never named in answers (the service clears them, this leaves them out).
+Json ReportJson(const storage::Report& r) {
+  return {{"id", r.id},         {"municipality", r.municipality.value()},
+          {"target", r.target}, {"target_id", r.target_id},
+          {"reason", r.reason}, {"created_at", r.created_at},
+          {"status", r.status}, {"resolved_at", r.resolved_at.empty() ? Json(nullptr) : Json(r.resolved_at)}};
+}
+
+Json HiddenJson(const storage::HiddenItem& h) {
+  return {{"target", h.target},
+          {"target_id", h.target_id},
+          {"municipality", IdOrNull(h.municipality)},
+          {"reason", h.reason},
+          {"hidden_at", h.hidden_at}};
+}
+
+Json BlockJson(const storage::AccountBlock& b) {
+  return {{"user", b.user.value()}, {"municipality", IdOrNull(b.municipality)}, {"reason", b.reason}, {"at", b.at}};
+}
+
+Json ItemJson(const service::ModerationItem& it) {
+  Json reports = Json::array();
+  for (const auto& r : it.reports) reports.push_back(ReportJson(r));
+  return {{"target", it.target},
+          {"target_id", it.target_id},
+          {"municipality", it.municipality.value()},
+          {"excerpt", it.excerpt},
+          {"proposal", IdOrNull(it.proposal)},
+          {"author", IdOrNull(it.author)},
+          {"author_name", it.author_name},
+          {"author_blocked", it.author_blocked},
+          {"reports", std::move(reports)},
+          {"hidden", it.hidden ? HiddenJson(*it.hidden) : Json(nullptr)}};
+}
+
+// {target, id[, reason]} of a moderation request.
+struct TargetBody {
+  std::string target, reason;
+  int64_t id = 0;
+  MunicipalityId municipality;
+};
+Result<TargetBody> DecodeTarget(const Json& body, bool with_reason, bool with_municipality = false) {
+  Fields f(body, "body");
+  TargetBody t;
+  WEEFSEL_RETURN_IF_ERROR(f.Str("target", t.target, 20));
+  WEEFSEL_RETURN_IF_ERROR(f.Int("id", t.id));
+  if (with_reason) WEEFSEL_RETURN_IF_ERROR(f.Str("reason", t.reason, 4000));
+  if (with_municipality && f.Has("municipality") && !f.At("municipality").is_null())
+    WEEFSEL_RETURN_IF_ERROR(f.IdField("municipality", t.municipality));
+  WEEFSEL_RETURN_IF_ERROR(f.Done());
+  if (!f.Has("target")) return f.Error("target", "required (comment, proposal or profile)");
+  if (!f.Has("id")) return f.Error("id", "required (the comment's, proposal's or account's id)");
+  return t;
+}
+
+}  // namespace
+
+void Api::BuildModerationRoutes() {
+  service::Platform& P = platform_;
+  Add({.method = "POST",
+       .path = "/api/v1/reports",
+       .tag = "moderation",
+       .summary = "Report a comment, proposal or profile with a reason (any signed-in user)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(TargetBody t, DecodeTarget(c.body, true, true));
+         WEEFSEL_ASSIGN_OR_RETURN(auto r, P.ReportContent(c.who, t.target, t.id, t.reason, t.municipality));
+         return Ok(ReportJson(r));
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/moderation",
+       .tag = "moderation",
+       .summary = "The moderation queue: reported and hidden items (moderators, officers)",
+       .success = 200,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.ModerationQueue(c.who, c.Path<MunicipalityTag>(0)));
+         Json items = Json::array();
+         for (const auto& it : rows) items.push_back(ItemJson(it));
+         return Ok({{"items", std::move(items)}});
+       }});
+  Add({.method = "POST",
+       .path = "/api/v1/moderation/hide",
+       .tag = "moderation",
+       .summary = "Hide a comment, proposal or profile with a public reason (moderators, officers)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(TargetBody t, DecodeTarget(c.body, true));
+         WEEFSEL_ASSIGN_OR_RETURN(auto h, P.Hide(c.who, t.target, t.id, t.reason));
+         return Ok(HiddenJson(h));
+       }});
+  Add({.method = "POST",
+       .path = "/api/v1/moderation/restore",
+       .tag = "moderation",
+       .summary = "Restore a hidden comment, proposal or profile (moderators, officers)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(TargetBody t, DecodeTarget(c.body, false));
+         WEEFSEL_RETURN_IF_ERROR(P.Restore(c.who, t.target, t.id));
+         return Ok({{"target", t.target}, {"target_id", t.id}, {"hidden", false}});
+       }});
+  Add({.method = "POST",
+       .path = "/api/v1/reports/{id}/dismiss",
+       .tag = "moderation",
+       .summary = "Close a report without hiding its target (moderators, officers)",
+       .success = 200,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto r, P.DismissReport(c.who, c.ids.at(0)));
+         return Ok(ReportJson(r));
+       }});
+  Add({.method = "POST",
+       .path = "/api/v1/users/{id}/block",
+       .tag = "moderation",
+       .summary = "Block an account: no sign-in, sessions and tokens end (moderators, officers)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         Fields f(c.body, "body");
+         std::string reason;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("reason", reason, 4000));
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(auto b, P.BlockAccount(c.who, c.Path<UserTag>(0), reason));
+         return Ok(BlockJson(b));
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/proposals/{id}/moderation",
+       .tag = "moderation",
+       .summary = "The public reasons why a proposal or its comments are hidden (no text, no author)",
+       .success = 200,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.HiddenOnProposal(c.Path<ProposalTag>(0)));
+         auto pub = [](const storage::HiddenItem& h) {
+           return Json{{"id", h.target_id}, {"reason", h.reason}, {"hidden_at", h.hidden_at}};
+         };
+         Json comments = Json::array();
+         for (const auto& h : x.comments) comments.push_back(pub(h));
+         return Ok({{"proposal", x.proposal ? pub(*x.proposal) : Json(nullptr)}, {"comments", std::move(comments)}});
+       }});
+  Add({.method = "POST",
+       .path = "/api/v1/users/{id}/unblock",
+       .tag = "moderation",
+       .summary = "Unblock an account (moderators, officers)",
+       .success = 200,
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_RETURN_IF_ERROR(P.UnblockAccount(c.who, c.Path<UserTag>(0)));
+         return Ok({{"user", c.ids.at(0)}, {"blocked", false}});
+       }});
+}
+
+}  // namespace weefsel::http

@@ -1,0 +1,380 @@
+// service/moderation.cc: reports, the moderation queue, hiding and restoring, blocking accounts
+// (issue 20; the contract is in platform.h). Every decision is written to the audit log in the
+// transaction that makes it: entity "comment", "proposal" or "user" (a profile or an account),
+// actions "report", "hide", "restore", "dismiss", "block" and "unblock".
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <set>
+
+#include "base/strings.h"
+#include "service/platform.h"
+
+namespace weefsel::service {
+
+namespace {
+
+using J = nlohmann::json;
+std::string Dump(const J& j) { return j.dump(-1, ' ', false, J::error_handler_t::replace); }
+
+constexpr size_t kMaxReason = 1000;
+
+Status CheckTarget(const std::string& target) {
+  if (target != "comment" && target != "proposal" && target != "profile")
+    return Status::InvalidArgument("target: must be comment, proposal or profile");
+  return Status::Ok();
+}
+
+Result<std::string> CheckReason(const std::string& reason) {
+  std::string r(Trim(reason));
+  if (r.empty()) return Status::InvalidArgument("reason: required (say why)");
+  if (r.size() > kMaxReason)
+    return Status::InvalidArgument("reason: at most " + std::to_string(kMaxReason) + " characters");
+  return r;
+}
+
+// The audit log's entity for a target: a profile is the account's ("user").
+std::string EntityOf(const std::string& target) { return target == "profile" ? "user" : target; }
+
+std::string Snap(const storage::HiddenItem& h) {
+  return Dump({{"target", h.target}, {"id", h.target_id}, {"reason", h.reason}, {"hidden_at", h.hidden_at}});
+}
+
+}  // namespace
+
+Result<MunicipalityId> Platform::MunicipalityOfTarget(const std::string& target, int64_t id) {
+  if (target == "comment") {
+    WEEFSEL_ASSIGN_OR_RETURN(domain::Comment c, store_->GetComment(id));
+    return MunicipalityOfProposal(c.proposal);
+  }
+  if (target == "proposal") return MunicipalityOfProposal(ProposalId(id));
+  return Status::InvalidArgument("target: a profile has no single municipality");
+}
+
+Result<bool> Platform::IsHidden(const std::string& target, int64_t id) {
+  auto h = store_->GetHidden(target, id);
+  if (h.ok()) return true;
+  if (h.status().code() == StatusCode::kNotFound) return false;
+  return h.status();
+}
+
+Result<std::vector<MunicipalityId>> Platform::MunicipalitiesOfAccount(UserId user) {
+  std::set<int64_t> out;
+  WEEFSEL_ASSIGN_OR_RETURN(auto grants, store_->GrantsOf(user));
+  for (const auto& g : grants)
+    if (g.municipality.valid()) out.insert(g.municipality.value());
+  WEEFSEL_ASSIGN_OR_RETURN(auto munis, store_->ListMunicipalities());
+  // Where its profile or its writing was reported (queues are small).
+  for (const auto& m : munis) {
+    if (out.count(m.id.value())) continue;
+    WEEFSEL_ASSIGN_OR_RETURN(auto reports, store_->ReportsIn(m.id, ""));
+    for (const auto& r : reports) {
+      bool concerns = false;
+      if (r.target == "profile") {
+        concerns = r.target_id == user.value();
+      } else if (r.target == "comment") {
+        auto c = store_->GetComment(r.target_id);
+        concerns = c.ok() && c->author == user;
+      } else if (r.target == "proposal") {
+        auto pr = store_->GetProposal(ProposalId(r.target_id));
+        concerns = pr.ok() && !pr->versions.empty() && pr->versions.back().author == user;
+      }
+      if (concerns) {
+        out.insert(m.id.value());
+        break;
+      }
+    }
+  }
+  std::vector<MunicipalityId> v;
+  for (int64_t m : out) v.emplace_back(m);
+  return v;
+}
+
+Result<storage::Report> Platform::ReportContent(const Principal& p, const std::string& target, int64_t id,
+                                                const std::string& reason, MunicipalityId municipality) {
+  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  WEEFSEL_RETURN_IF_ERROR(CheckTarget(target));
+  if (id < 1) return Status::InvalidArgument("id: must be a positive id");
+  WEEFSEL_ASSIGN_OR_RETURN(std::string why, CheckReason(reason));
+  WriteLock lock(*this);
+  storage::Report r;
+  r.target = target;
+  r.target_id = id;
+  r.reporter = p.user;
+  r.reason = why;
+  r.created_at = Now();
+  const std::string gone = target + " " + std::to_string(id) + " does not exist";
+  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden(target, id));
+  if (hidden) return Status::NotFound(gone);
+  if (target == "profile") {
+    auto u = store_->GetUser(UserId(id));
+    if (!u.ok()) return u.status().code() == StatusCode::kNotFound ? Status::NotFound(gone) : u.status();
+    if (UserId(id) == p.user) return Status::Conflict("target: you cannot report your own profile");
+    if (municipality.valid()) {
+      WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(municipality).status());
+      r.municipality = municipality;
+    } else {
+      WEEFSEL_ASSIGN_OR_RETURN(auto grants, store_->GrantsOf(UserId(id)));
+      for (const auto& g : grants)
+        if (!r.municipality.valid() && g.municipality.valid()) r.municipality = g.municipality;
+      for (const auto& g : p.grants)
+        if (!r.municipality.valid() && g.municipality.valid()) r.municipality = g.municipality;
+      if (!r.municipality.valid())
+        return Status::InvalidArgument("municipality: required (whose moderators should look at this profile)");
+    }
+  } else {
+    UserId author;
+    if (target == "comment") {
+      auto c = store_->GetComment(id);
+      if (!c.ok()) return c.status().code() == StatusCode::kNotFound ? Status::NotFound(gone) : c.status();
+      WEEFSEL_ASSIGN_OR_RETURN(bool on_hidden, IsHidden("proposal", c->proposal.value()));
+      if (on_hidden) return Status::NotFound(gone);
+      author = c->author;
+    } else {
+      auto pr = store_->GetProposal(ProposalId(id));
+      if (!pr.ok()) return pr.status().code() == StatusCode::kNotFound ? Status::NotFound(gone) : pr.status();
+      if (!pr->versions.empty()) author = pr->versions.back().author;
+    }
+    if (author.valid() && author == p.user) return Status::Conflict("target: you cannot report your own " + target);
+    WEEFSEL_ASSIGN_OR_RETURN(r.municipality, MunicipalityOfTarget(target, id));
+  }
+  Status st = Logged(
+      p, r.municipality, EntityOf(target), "report", "",
+      [&]() -> Status {
+        Status s = store_->Insert(r).status();
+        if (s.code() == StatusCode::kAlreadyExists) return Status::Conflict(s.message());
+        return s;
+      },
+      [&] {
+        return std::make_pair(id, Dump({{"report", r.id}, {"target", target}, {"reason", r.reason}}));
+      });
+  WEEFSEL_RETURN_IF_ERROR(st);
+  return r;
+}
+
+Result<std::vector<ModerationItem>> Platform::ModerationQueue(const Principal& p, MunicipalityId m) {
+  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  std::lock_guard lock(mu_);
+  WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(m).status());
+  if (!p.IsModeratorOf(m) && !p.IsAdmin())
+    return Status::PermissionDenied("the moderation queue of municipality " + std::to_string(m.value()) +
+                                    " is for its moderators, officers and admins");
+  WEEFSEL_ASSIGN_OR_RETURN(auto reports, store_->ReportsIn(m, "open"));
+  WEEFSEL_ASSIGN_OR_RETURN(auto hidden, store_->HiddenIn(m));
+  std::vector<ModerationItem> items;
+  auto find = [&](const std::string& target, int64_t id) -> ModerationItem& {
+    for (auto& it : items)
+      if (it.target == target && it.target_id == id) return it;
+    ModerationItem it;
+    it.target = target;
+    it.target_id = id;
+    it.municipality = m;
+    items.push_back(std::move(it));
+    return items.back();
+  };
+  for (auto r : reports) {
+    r.reporter = UserId();  // reporters are not named to moderators
+    find(r.target, r.target_id).reports.push_back(std::move(r));
+  }
+  for (const auto& h : hidden) find(h.target, h.target_id).hidden = h;
+  for (auto& it : items) {
+    if (!it.hidden) {
+      WEEFSEL_ASSIGN_OR_RETURN(bool h, IsHidden(it.target, it.target_id));
+      if (h) it.hidden = *store_->GetHidden(it.target, it.target_id);
+    }
+    if (it.target == "comment") {
+      if (auto c = store_->GetComment(it.target_id); c.ok()) {
+        it.excerpt = c->text;
+        it.proposal = c->proposal;
+        it.author = c->author;
+        it.author_name = c->author_name;
+      }
+    } else if (it.target == "proposal") {
+      if (auto pr = store_->GetProposal(ProposalId(it.target_id)); pr.ok() && !pr->versions.empty()) {
+        it.excerpt = pr->versions.back().title;
+        it.proposal = pr->id;
+        it.author = pr->versions.back().author;
+      }
+    } else {
+      it.author = UserId(it.target_id);
+    }
+    if (it.author.valid()) {
+      if (auto u = store_->GetUser(it.author); u.ok()) {
+        it.author_name = u->display_name;
+        if (it.target == "profile") it.excerpt = u->display_name;
+      }
+      it.author_blocked = store_->GetBlock(it.author).ok();
+    }
+  }
+  return items;
+}
+
+Result<storage::HiddenItem> Platform::Hide(const Principal& p, const std::string& target, int64_t id,
+                                           const std::string& reason) {
+  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  WEEFSEL_RETURN_IF_ERROR(CheckTarget(target));
+  if (id < 1) return Status::InvalidArgument("id: must be a positive id");
+  WriteLock lock(*this);
+  storage::HiddenItem h;
+  h.target = target;
+  h.target_id = id;
+  h.hidden_by = p.user;
+  h.hidden_at = Now();
+  if (target == "profile") {
+    WEEFSEL_RETURN_IF_ERROR(store_->GetUser(UserId(id)).status());
+    WEEFSEL_ASSIGN_OR_RETURN(auto munis, MunicipalitiesOfAccount(UserId(id)));
+    for (MunicipalityId m : munis)
+      if (!h.municipality.valid() && p.IsModeratorOf(m)) h.municipality = m;
+    if (!h.municipality.valid() && p.IsAdmin() && !munis.empty()) h.municipality = munis.front();
+    if (!h.municipality.valid() && !p.IsAdmin())
+      return Status::PermissionDenied("profile " + std::to_string(id) +
+                                      " is for the moderators of the municipalities where it has a role or was "
+                                      "reported");
+  } else {
+    WEEFSEL_ASSIGN_OR_RETURN(h.municipality, MunicipalityOfTarget(target, id));
+    if (!p.IsModeratorOf(h.municipality) && !p.IsAdmin())
+      return Status::PermissionDenied("only moderators and officers of municipality " +
+                                      std::to_string(h.municipality.value()) + " may hide its " + target + "s");
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(h.reason, CheckReason(reason));
+  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden(target, id));
+  if (hidden) return Status::Conflict("hidden: " + target + " " + std::to_string(id) + " is hidden already");
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, h.municipality, EntityOf(target), "hide", "",
+      [&]() -> Status {
+        WEEFSEL_RETURN_IF_ERROR(store_->Hide(h));
+        return store_->ResolveReports(target, id, 0, "hidden", p.user, h.hidden_at).status();
+      },
+      [&] { return std::make_pair(id, Snap(h)); }));
+  return h;
+}
+
+Status Platform::Restore(const Principal& p, const std::string& target, int64_t id) {
+  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  WEEFSEL_RETURN_IF_ERROR(CheckTarget(target));
+  if (id < 1) return Status::InvalidArgument("id: must be a positive id");
+  WriteLock lock(*this);
+  auto h = store_->GetHidden(target, id);
+  MunicipalityId m;
+  if (h.ok()) {
+    m = h->municipality;
+  } else if (h.status().code() != StatusCode::kNotFound) {
+    return h.status();
+  } else if (target == "profile") {
+    WEEFSEL_RETURN_IF_ERROR(store_->GetUser(UserId(id)).status());
+    WEEFSEL_ASSIGN_OR_RETURN(auto munis, MunicipalitiesOfAccount(UserId(id)));
+    for (MunicipalityId x : munis)
+      if (!m.valid() && p.IsModeratorOf(x)) m = x;
+  } else {
+    WEEFSEL_ASSIGN_OR_RETURN(m, MunicipalityOfTarget(target, id));
+  }
+  if (!p.IsModeratorOf(m) && !p.IsAdmin())
+    return Status::PermissionDenied("only moderators and officers of the item's municipality may restore it");
+  if (!h.ok()) return Status::Conflict("hidden: " + target + " " + std::to_string(id) + " is not hidden");
+  return Logged(
+      p, m, EntityOf(target), "restore", Snap(*h), [&] { return store_->Unhide(target, id); },
+      [&] {
+        return std::make_pair(id, Dump({{"target", target}, {"id", id}, {"hidden", false}}));
+      });
+}
+
+Result<storage::Report> Platform::DismissReport(const Principal& p, int64_t report) {
+  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  WriteLock lock(*this);
+  WEEFSEL_ASSIGN_OR_RETURN(storage::Report r, store_->GetReport(report));
+  if (!p.IsModeratorOf(r.municipality) && !p.IsAdmin())
+    return Status::PermissionDenied("only moderators and officers of municipality " +
+                                    std::to_string(r.municipality.value()) + " may dismiss its reports");
+  if (r.status != "open")
+    return Status::Conflict("report.status: report " + std::to_string(report) + " is " + r.status + " already");
+  std::string at = Now();
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, r.municipality, EntityOf(r.target), "dismiss", "",
+      [&] { return store_->ResolveReports("", 0, report, "dismissed", p.user, at).status(); },
+      [&] {
+        return std::make_pair(r.target_id, Dump({{"report", r.id}, {"status", "dismissed"}}));
+      }));
+  r.status = "dismissed";
+  r.resolved_by = p.user;
+  r.resolved_at = at;
+  r.reporter = UserId();
+  return r;
+}
+
+Result<storage::AccountBlock> Platform::BlockAccount(const Principal& p, UserId user, const std::string& reason) {
+  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  WriteLock lock(*this);
+  WEEFSEL_RETURN_IF_ERROR(store_->GetUser(user).status());
+  WEEFSEL_ASSIGN_OR_RETURN(auto munis, MunicipalitiesOfAccount(user));
+  storage::AccountBlock b;
+  b.user = user;
+  b.blocked_by = p.user;
+  b.at = Now();
+  for (MunicipalityId m : munis)
+    if (!b.municipality.valid() && p.IsModeratorOf(m)) b.municipality = m;
+  if (!b.municipality.valid() && !p.IsAdmin())
+    return Status::PermissionDenied("account " + std::to_string(user.value()) +
+                                    " is for the moderators of the municipalities where it has a role or was reported");
+  if (user == p.user) return Status::PermissionDenied("you cannot block your own account");
+  WEEFSEL_ASSIGN_OR_RETURN(auto grants, store_->GrantsOf(user));
+  for (const auto& g : grants)
+    if (g.role == domain::Role::kPlatformAdmin || g.role == domain::Role::kOfficer)
+      return Status::PermissionDenied("an admin or officer account cannot be blocked (revoke the role first)");
+  WEEFSEL_ASSIGN_OR_RETURN(b.reason, CheckReason(reason));
+  if (store_->GetBlock(user).ok())
+    return Status::Conflict("block: account " + std::to_string(user.value()) + " is blocked already");
+  WEEFSEL_RETURN_IF_ERROR(Logged(
+      p, b.municipality, "user", "block", "", [&] { return store_->Block(b); },
+      [&] {
+        return std::make_pair(user.value(), Dump({{"blocked", true}, {"reason", b.reason}, {"at", b.at}}));
+      }));
+  return b;
+}
+
+Result<Platform::PublicHidden> Platform::HiddenOnProposal(ProposalId id) {
+  std::lock_guard lock(mu_);
+  WEEFSEL_RETURN_IF_ERROR(store_->GetProposal(id).status());
+  PublicHidden out;
+  if (auto h = store_->GetHidden("proposal", id.value()); h.ok()) {
+    out.proposal = *h;
+  } else if (h.status().code() != StatusCode::kNotFound) {
+    return h.status();
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> hidden, store_->HiddenIds("comment"));
+  if (hidden.empty()) return out;
+  WEEFSEL_ASSIGN_OR_RETURN(auto comments, store_->CommentsOf(id));
+  for (const auto& c : comments) {
+    if (!std::binary_search(hidden.begin(), hidden.end(), c.id)) continue;
+    WEEFSEL_ASSIGN_OR_RETURN(auto h, store_->GetHidden("comment", c.id));
+    out.comments.push_back(std::move(h));
+  }
+  return out;
+}
+
+Status Platform::UnblockAccount(const Principal& p, UserId user) {
+  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  WriteLock lock(*this);
+  WEEFSEL_RETURN_IF_ERROR(store_->GetUser(user).status());
+  auto b = store_->GetBlock(user);
+  MunicipalityId m;
+  if (b.ok()) m = b->municipality;
+  if (!(m.valid() && p.IsModeratorOf(m))) {
+    WEEFSEL_ASSIGN_OR_RETURN(auto munis, MunicipalitiesOfAccount(user));
+    m = MunicipalityId();
+    for (MunicipalityId x : munis)
+      if (!m.valid() && p.IsModeratorOf(x)) m = x;
+  }
+  if (!m.valid() && !p.IsAdmin())
+    return Status::PermissionDenied("only moderators and officers of the account's municipality may unblock it");
+  if (!b.ok()) {
+    if (b.status().code() != StatusCode::kNotFound) return b.status();
+    return Status::Conflict("block: account " + std::to_string(user.value()) + " is not blocked");
+  }
+  return Logged(
+      p, m, "user", "unblock", Dump({{"blocked", true}, {"reason", b->reason}}), [&] { return store_->Unblock(user); },
+      [&] {
+        return std::make_pair(user.value(), Dump({{"blocked", false}}));
+      });
+}
+
+}  // namespace weefsel::service

@@ -1,0 +1,274 @@
+// SqlStore, migration 9: moderation: reports, hidden items and blocked accounts (see store.h for
+// the contract). Hidden comments and proposals are left out of CommentsOf and ProposalsOf in
+// sql_store.cc; this file keeps the moderation tables themselves.
+#include <string>
+#include <vector>
+
+#include "storage/sql_store.h"
+
+namespace weefsel::storage {
+
+namespace {
+
+using Params = std::vector<SqlValue>;
+
+SqlValue Int(int64_t v) { return v; }
+SqlValue Text(std::string_view s) { return std::string(s); }
+template <typename Tag>
+SqlValue IdOrNull(Id<Tag> id) {
+  return id.valid() ? SqlValue(id.value()) : SqlValue{};
+}
+int64_t IntOrZero(const SqlRows& r, size_t i, size_t c) { return r.Null(i, c) ? 0 : r.Int(i, c); }
+
+constexpr const char* kReportColumns =
+    "id, municipality_id, target, target_id, reporter_user_id, reason, created_at, status, resolved_by, resolved_at";
+
+std::vector<Report> ReadReports(const SqlRows& r) {
+  std::vector<Report> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    auto& x = out[i];
+    x.id = r.Int(i, 0);
+    x.municipality = MunicipalityId(r.Int(i, 1));
+    x.target = r.Str(i, 2);
+    x.target_id = r.Int(i, 3);
+    x.reporter = UserId(IntOrZero(r, i, 4));
+    x.reason = r.Str(i, 5);
+    x.created_at = r.Str(i, 6);
+    x.status = r.Str(i, 7);
+    x.resolved_by = UserId(IntOrZero(r, i, 8));
+    x.resolved_at = r.Str(i, 9);
+  }
+  return out;
+}
+
+constexpr const char* kHiddenColumns = "target, target_id, municipality_id, reason, hidden_by, hidden_at";
+
+std::vector<HiddenItem> ReadHidden(const SqlRows& r) {
+  std::vector<HiddenItem> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    auto& h = out[i];
+    h.target = r.Str(i, 0);
+    h.target_id = r.Int(i, 1);
+    h.municipality = MunicipalityId(IntOrZero(r, i, 2));
+    h.reason = r.Str(i, 3);
+    h.hidden_by = UserId(IntOrZero(r, i, 4));
+    h.hidden_at = r.Str(i, 5);
+  }
+  return out;
+}
+
+bool KnownTarget(const std::string& t) { return t == "comment" || t == "proposal" || t == "profile"; }
+
+}  // namespace
+
+Result<domain::Comment> SqlStore::GetComment(int64_t id) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r,
+      Q("SELECT c.id, c.proposal_id, c.parent_id, c.author_user_id, COALESCE(u.display_name, 'removed user'), "
+        "c.text, c.created_at FROM comments c LEFT JOIN users u ON u.id = c.author_user_id WHERE c.id = $1",
+        {Int(id)}));
+  if (r.empty()) return Status::NotFound("comment " + std::to_string(id) + " does not exist");
+  domain::Comment c;
+  c.id = r.Int(0, 0);
+  c.proposal = ProposalId(r.Int(0, 1));
+  c.parent = IntOrZero(r, 0, 2);
+  c.author = UserId(IntOrZero(r, 0, 3));
+  c.author_name = r.Str(0, 4);
+  c.text = r.Str(0, 5);
+  c.created_at = r.Str(0, 6);
+  return c;
+}
+
+Result<int64_t> SqlStore::Insert(Report& x) {
+  if (!KnownTarget(x.target)) return Status::InvalidArgument("report.target: must be comment, proposal or profile");
+  if (x.target_id < 1) return Status::InvalidArgument("report.id: must be a positive id");
+  if (x.reason.empty()) return Status::InvalidArgument("report.reason: must not be empty");
+  int64_t id = 0;
+  // Not a Write: no public answer depends on a report.
+  Status st = Transaction([&]() -> Status {
+    if (x.reporter.valid()) {
+      WEEFSEL_ASSIGN_OR_RETURN(SqlRows seen, Q("SELECT 1 FROM reports WHERE target = $1 AND target_id = $2 AND "
+                                               "reporter_user_id = $3 AND status = 'open'",
+                                               {Text(x.target), Int(x.target_id), Int(x.reporter.value())}));
+      if (!seen.empty())
+        return Status::AlreadyExists("report: you have reported this " + x.target + " already; it awaits a moderator");
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("INSERT INTO reports (municipality_id, target, target_id, reporter_user_id, reason, created_at, "
+          "status, resolved_by, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+          {Int(x.municipality.value()), Text(x.target), Int(x.target_id), IdOrNull(x.reporter), Text(x.reason),
+           Text(x.created_at), Text(x.status), IdOrNull(x.resolved_by), Text(x.resolved_at)}));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  });
+  if (st.code() == StatusCode::kAlreadyExists) return st;
+  WEEFSEL_RETURN_IF_ERROR(Explain(st, "report",
+                                  {{"report.municipality", "municipalities", x.municipality.value()},
+                                   {"report.reporter", "users", x.reporter.value()}}));
+  x.id = id;
+  return id;
+}
+
+Result<Report> SqlStore::GetReport(int64_t id) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q(std::string("SELECT ") + kReportColumns + " FROM reports WHERE id = $1", {Int(id)}));
+  if (r.empty()) return Status::NotFound("report " + std::to_string(id) + " does not exist");
+  return ReadReports(r).front();
+}
+
+Result<std::vector<Report>> SqlStore::ReportsIn(MunicipalityId m, const std::string& status) {
+  std::string sql = std::string("SELECT ") + kReportColumns + " FROM reports WHERE municipality_id = $1";
+  Params p{Int(m.value())};
+  if (!status.empty()) {
+    sql += " AND status = $2";
+    p.push_back(Text(status));
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql + " ORDER BY id", p));
+  return ReadReports(r);
+}
+
+Result<int64_t> SqlStore::ResolveReports(const std::string& target, int64_t target_id, int64_t id,
+                                         const std::string& status, UserId by, const std::string& at) {
+  if (status != "hidden" && status != "dismissed")
+    return Status::InvalidArgument("report.status: must be hidden or dismissed");
+  int64_t changed = 0;
+  Status st = Transaction([&]() -> Status {
+    SqlRows r;
+    if (id > 0) {
+      WEEFSEL_ASSIGN_OR_RETURN(r, Q("UPDATE reports SET status = $1, resolved_by = $2, resolved_at = $3 "
+                                    "WHERE id = $4 AND status = 'open' RETURNING id",
+                                    {Text(status), IdOrNull(by), Text(at), Int(id)}));
+    } else {
+      WEEFSEL_ASSIGN_OR_RETURN(r, Q("UPDATE reports SET status = $1, resolved_by = $2, resolved_at = $3 "
+                                    "WHERE target = $4 AND target_id = $5 AND status = 'open' RETURNING id",
+                                    {Text(status), IdOrNull(by), Text(at), Text(target), Int(target_id)}));
+    }
+    changed = static_cast<int64_t>(r.size());
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(st);
+  return changed;
+}
+
+// The change scopes hiding or restoring an item touches: a comment its proposal; a proposal the
+// proposals, itself, its challenge's list and its municipality's programme; a profile (a name on
+// comments anywhere) everything.
+Status SqlStore::TouchModerated(const std::string& target, int64_t target_id) {
+  if (target == "comment")
+    return TouchRows("proposal", "SELECT proposal_id FROM comments WHERE id = $1", {Int(target_id)});
+  if (target == "proposal") {
+    Touch("proposals");
+    Touch(scope::Of("proposal", target_id));
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("challenge", "SELECT challenge_id FROM proposals WHERE id = $1", {Int(target_id)}));
+    return TouchRows("municipality",
+                     "SELECT c.municipality_id FROM proposals p JOIN challenges c ON c.id = p.challenge_id "
+                     "WHERE p.id = $1",
+                     {Int(target_id)});
+  }
+  Touch(std::string(scope::kAll));
+  return Status::Ok();
+}
+
+Status SqlStore::Hide(const HiddenItem& h) {
+  if (!KnownTarget(h.target)) return Status::InvalidArgument("hidden.target: must be comment, proposal or profile");
+  if (h.reason.empty()) return Status::InvalidArgument("hidden.reason: must not be empty");
+  Status st = Write([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(TouchModerated(h.target, h.target_id));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows seen, Q("SELECT 1 FROM hidden_items WHERE target = $1 AND target_id = $2",
+                                             {Text(h.target), Int(h.target_id)}));
+    if (!seen.empty())
+      return Status::AlreadyExists("hidden: " + h.target + " " + std::to_string(h.target_id) + " is hidden already");
+    return Q("INSERT INTO hidden_items (target, target_id, municipality_id, reason, hidden_by, hidden_at) "
+             "VALUES ($1, $2, $3, $4, $5, $6)",
+             {Text(h.target), Int(h.target_id), IdOrNull(h.municipality), Text(h.reason), IdOrNull(h.hidden_by),
+              Text(h.hidden_at)})
+        .status();
+  });
+  if (st.code() == StatusCode::kAlreadyExists) return st;
+  return Explain(st, "hidden",
+                 {{"hidden.municipality", "municipalities", h.municipality.value()},
+                  {"hidden.hidden_by", "users", h.hidden_by.value()}});
+}
+
+Status SqlStore::Unhide(const std::string& target, int64_t target_id) {
+  return Write([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(TouchModerated(target, target_id));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                             Q("DELETE FROM hidden_items WHERE target = $1 AND target_id = $2 RETURNING target",
+                               {Text(target), Int(target_id)}));
+    if (r.empty()) return Status::NotFound("hidden: " + target + " " + std::to_string(target_id) + " is not hidden");
+    return Status::Ok();
+  });
+}
+
+Result<HiddenItem> SqlStore::GetHidden(const std::string& target, int64_t target_id) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q(std::string("SELECT ") + kHiddenColumns + " FROM hidden_items WHERE target = $1 AND target_id = $2",
+                   {Text(target), Int(target_id)}));
+  if (r.empty()) return Status::NotFound("hidden: " + target + " " + std::to_string(target_id) + " is not hidden");
+  return ReadHidden(r).front();
+}
+
+Result<std::vector<HiddenItem>> SqlStore::HiddenIn(MunicipalityId m) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string("SELECT ") + kHiddenColumns +
+                                            " FROM hidden_items WHERE municipality_id = $1 ORDER BY hidden_at, target, "
+                                            "target_id",
+                                        {Int(m.value())}));
+  return ReadHidden(r);
+}
+
+Result<std::vector<int64_t>> SqlStore::HiddenIds(const std::string& target) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT target_id FROM hidden_items WHERE target = $1 ORDER BY target_id", {Text(target)}));
+  std::vector<int64_t> out;
+  out.reserve(r.size());
+  for (size_t i = 0; i < r.size(); ++i) out.push_back(r.Int(i, 0));
+  return out;
+}
+
+Status SqlStore::Block(const AccountBlock& b) {
+  if (b.reason.empty()) return Status::InvalidArgument("block.reason: must not be empty");
+  Status st = Transaction([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows seen, Q("SELECT 1 FROM account_blocks WHERE user_id = $1", {Int(b.user.value())}));
+    if (!seen.empty())
+      return Status::AlreadyExists("block: account " + std::to_string(b.user.value()) + " is blocked already");
+    WEEFSEL_RETURN_IF_ERROR(
+        Q("INSERT INTO account_blocks (user_id, municipality_id, reason, blocked_by, at) "
+          "VALUES ($1, $2, $3, $4, $5)",
+          {Int(b.user.value()), IdOrNull(b.municipality), Text(b.reason), IdOrNull(b.blocked_by), Text(b.at)})
+            .status());
+    WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM sessions WHERE user_id = $1", {Int(b.user.value())}).status());
+    return Q("DELETE FROM api_tokens WHERE user_id = $1", {Int(b.user.value())}).status();
+  });
+  if (st.code() == StatusCode::kAlreadyExists) return st;
+  return Explain(st, "block",
+                 {{"block.user", "users", b.user.value()},
+                  {"block.municipality", "municipalities", b.municipality.value()},
+                  {"block.blocked_by", "users", b.blocked_by.value()}});
+}
+
+Status SqlStore::Unblock(UserId user) {
+  return Transaction([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                             Q("DELETE FROM account_blocks WHERE user_id = $1 RETURNING user_id", {Int(user.value())}));
+    if (r.empty()) return Status::NotFound("block: account " + std::to_string(user.value()) + " is not blocked");
+    return Status::Ok();
+  });
+}
+
+Result<AccountBlock> SqlStore::GetBlock(UserId user) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT user_id, municipality_id, reason, blocked_by, at FROM account_blocks "
+                                        "WHERE user_id = $1",
+                                        {Int(user.value())}));
+  if (r.empty()) return Status::NotFound("block: account " + std::to_string(user.value()) + " is not blocked");
+  AccountBlock b;
+  b.user = UserId(r.Int(0, 0));
+  b.municipality = MunicipalityId(IntOrZero(r, 0, 1));
+  b.reason = r.Str(0, 2);
+  b.blocked_by = UserId(IntOrZero(r, 0, 3));
+  b.at = r.Str(0, 4);
+  return b;
+}
+
+}  // namespace weefsel::storage
