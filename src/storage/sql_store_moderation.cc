@@ -160,7 +160,8 @@ Status SqlStore::TouchModerated(const std::string& target, int64_t target_id) {
   if (target == "proposal") {
     Touch("proposals");
     Touch(scope::Of("proposal", target_id));
-    WEEFSEL_RETURN_IF_ERROR(TouchRows("challenge", "SELECT challenge_id FROM proposals WHERE id = $1", {Int(target_id)}));
+    WEEFSEL_RETURN_IF_ERROR(
+        TouchRows("challenge", "SELECT challenge_id FROM proposals WHERE id = $1", {Int(target_id)}));
     return TouchRows("municipality",
                      "SELECT c.municipality_id FROM proposals p JOIN challenges c ON c.id = p.challenge_id "
                      "WHERE p.id = $1",
