@@ -11,8 +11,8 @@
 //     through two twins, so the class's share is split evenly among its members;
 //   * what remains is relabelled in BFS order, so that a search walks memory mostly forward.
 // Brandes then runs from every remaining vertex, sources and targets weighted by the vertices they
-// stand for, sources handed out in chunks to `threads` threads through an atomic counter; each
-// thread keeps its own sums, added in thread order at the end.
+// stand for, sources dealt in chunks to `threads` threads in turn (a fixed order, so results are the
+// same to the last bit from run to run); each thread keeps its own sums, added in thread order.
 //
 // Thread-safety: reentrant; reads the Fabric only.
 #pragma once
