@@ -85,8 +85,9 @@ Result<ProgrammeSummary> StageDemoProgramme(Platform& platform, uint64_t seed, i
   staff.grants.push_back({staff.user, domain::Role::kPlatformAdmin, {}, {}});
   for (const auto& a : *actors) staff.grants.push_back({staff.user, domain::Role::kActorMember, {}, a.id});
 
-  // Coalitions write proposals to the first challenge, which then moves to its proposals phase.
-  const domain::Challenge challenge = challenges->front();
+  // Coalitions write proposals to the last challenge, which then moves on to its experiment; the
+  // first stays open for a newcomer (and for scripts) to match and form coalitions on.
+  const domain::Challenge challenge = challenges->back();
   std::vector<domain::Actor> pool = *actors;
   rng.Shuffle(pool);
   std::vector<domain::Proposal> proposals;

@@ -4,7 +4,8 @@
 //
 // In the first municipality of the database it stages, deterministically from the seed:
 //   - residents (accounts with the resident role and a random password nobody knows);
-//   - coalitions of its actors that write and submit proposals to one of its challenges;
+//   - coalitions of its actors that write and submit proposals to its last challenge (the first
+//     stays open);
 //   - a round with those proposals as projects, a match-funding campaign with pledges, ballots of
 //     the residents, and its publication (the allocation under the round's rule);
 //   - the funded proposals marked funded, the first of them a running experiment with indicators,
