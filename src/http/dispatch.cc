@@ -125,6 +125,8 @@ std::vector<std::string> Api::ScopesOf(const Route& route, const std::vector<int
 
 bool Api::TryCached(const Request& req, Response& res) {
   if (req.method != "GET" && req.method != "HEAD") return false;
+  // Matching the route costs more than asking whether the versions are fresh: ask first.
+  if (!platform_.FreshDataVersion()) return false;
   Response scratch;
   std::vector<int64_t> ids;
   const Route* route = Prepare(req, scratch, ids);
