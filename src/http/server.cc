@@ -515,13 +515,17 @@ std::string HandleRawRequest(Api& api, const ServerOptions& options, std::string
   parser.eager(true);
   beast::error_code ec;
   size_t used = 0;
+  // Beast's contract (what its own read loop keeps): after need_more, the next put must offer the
+  // unconsumed bytes *and more*. All bytes are offered at once, so need_more means the request is
+  // incomplete; offering the same bytes again trips the parser's assertions (fuzz_http_request found it).
   while (!ec && used < bytes.size() && !parser.is_done()) {
     size_t n = parser.put(asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    used += n;
     if (ec == bhttp::error::need_more) {
       ec = {};
-      if (n == 0) break;
+      break;
     }
-    used += n;
+    if (n == 0) break;
   }
   // Incomplete (a request's body never ends at EOF): the server would wait, then time out.
   if (!ec && !parser.is_done()) return "";
