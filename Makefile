@@ -30,7 +30,7 @@ test-sanitize: deps
 	@scripts/build-web
 	@scripts/test-sanitize build-asan
 
-# libFuzzer targets in build-asan (clang, shared with test-sanitize), FUZZ_SECONDS each (default 50) on seeds from ../shared/data.
+# libFuzzer targets in build-asan (clang, shared with test-sanitize), FUZZ_SECONDS each (default 40) on seeds from ../shared/data.
 fuzz: build
 	@WEEFSEL_BIN=$(abspath $(BUILD))/src/cli/weefsel scripts/fuzz build-asan
 

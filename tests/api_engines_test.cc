@@ -586,15 +586,16 @@ TEST_P(EnginesApi, AProposedCoalitionIsNoTrackRecordForItsChallenge) {
 // Serving core II: caches depend on the scopes they read (storage/store.h, namespace scope).
 TEST_P(EnginesApi, ABallotInOneRoundLeavesTheOtherRoundsResultsCached) {
   RoundId a = VotedRound("greedy"), b = VotedRound("greedy");
-  service::FundService fund(*platform_);
-  auto a1 = Must(fund.Results(Root(), a));
-  auto b1 = Must(fund.Results(Root(), b));
+  service::BuildWorker worker("fund");
+  service::FundService fund(*platform_, worker, std::nullopt);
+  auto a1 = Must(fund.Results(Root(), a)).value;
+  auto b1 = Must(fund.Results(Root(), b)).value;
   int64_t fabric1 = Must(platform_->VersionOf({storage::scope::Fabric(m1_)}));
   int64_t fabric2 = Must(platform_->VersionOf({storage::scope::Fabric(m2_)}));
   UserId u = AddUser(FreshEmail(), {{UserId(), domain::Role::kResident, m1_, {}}});
   ASSERT_TRUE(platform_->CastBallot(Must(platform_->PrincipalOf(u)), a, {{"p3", 1}}).ok());
-  auto a2 = Must(fund.Results(Root(), a));
-  auto b2 = Must(fund.Results(Root(), b));
+  auto a2 = Must(fund.Results(Root(), a)).value;
+  auto b2 = Must(fund.Results(Root(), b)).value;
   ASSERT_TRUE(a2 && b2);
   EXPECT_NE(a2.get(), a1.get()) << "round A is counted again";
   EXPECT_EQ(a2->ballots, 4);
@@ -607,7 +608,8 @@ TEST_P(EnginesApi, ABallotInOneRoundLeavesTheOtherRoundsResultsCached) {
   }));
   EXPECT_EQ(Must(platform_->VersionOf({storage::scope::Fabric(m1_)})), fabric1);
   EXPECT_NE(Must(platform_->VersionOf({storage::scope::Fabric(m2_)})), fabric2);
-  EXPECT_EQ(Must(fund.Results(Root(), b)).get(), b1.get());
+  EXPECT_EQ(Must(fund.Results(Root(), b)).value.get(), b1.get());
+  worker.Stop();
 }
 
 // Two servers on one database (two processes behind a balancer): a write through one is visible

@@ -21,6 +21,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   int threads = 16;
   int io_threads = 1;
+  int engine_wait_ms = 1000;
   size_t max_connections_per_address = 256;
   bool no_access_log = false;
   bool demo_accounts = false;
@@ -111,6 +112,11 @@ void RegisterServeCommands(CLI::App& app) {
       ->add_option("--max-connections-per-address", o.max_connections_per_address,
                    "open connections one client address may hold (503 beyond); raise it behind a proxy")
       ->capture_default_str();
+  serve
+      ->add_option("--engine-wait-ms", o.engine_wait_ms,
+                   "how long a request waits for an engine rebuild (matches, fabric, results) before the previous "
+                   "result answers, marked stale; -1: until it is built")
+      ->capture_default_str();
   serve->add_flag("--no-access-log", o.no_access_log, "do not write an access log line per request");
   serve->add_flag("--demo-accounts", o.demo_accounts,
                   "create demo accounts (admin, officer, member, resident) if absent");
@@ -131,6 +137,14 @@ void RegisterServeCommands(CLI::App& app) {
     if (o.io_threads < 1 || o.io_threads > 64) return Fail(Status::InvalidArgument("--io-threads: must be 1 to 64"));
     if (o.max_connections_per_address < 1)
       return Fail(Status::InvalidArgument("--max-connections-per-address: must be at least 1"));
+    if (o.engine_wait_ms < -1) return Fail(Status::InvalidArgument("--engine-wait-ms: must be -1 or more"));
+    // SIGINT/SIGTERM are taken by sigwait below: block them before any thread starts (the engines'
+    // build workers start with the Api), so that every thread inherits the mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     auto store = storage::Store::Open(o.db);
     if (!store.ok()) return Fail(store.status());
     service::Platform platform(std::move(store).value(), {});
@@ -140,6 +154,7 @@ void RegisterServeCommands(CLI::App& app) {
     }
     http::ApiOptions api_options;
     api_options.secure_cookies = o.secure_cookies;
+    if (o.engine_wait_ms >= 0) api_options.engine_wait = std::chrono::milliseconds(o.engine_wait_ms);
     if (!o.accessibility.empty()) {
       auto text = ReadFile(o.accessibility);
       if (!text.ok()) return Fail(text.status());
@@ -175,15 +190,10 @@ void RegisterServeCommands(CLI::App& app) {
     so.max_connections_per_address = o.max_connections_per_address;
     so.access_log = !o.no_access_log;
 
-    // SIGINT/SIGTERM are taken by sigwait below: block them in every thread the server starts.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     http::Server server(api, so);
     Status s = server.Start();
     if (!s.ok()) return Fail(s);
+    api.WarmEngines();
     std::cout << "weefsel: serving " << o.db << " (" << platform.Dialect() << ") at http://" << so.host << ":"
               << server.port() << "/api/v1/ (" << api.routes().size() << " routes, " << so.threads << " threads)"
               << std::endl;

@@ -5,7 +5,10 @@
 namespace weefsel::http {
 
 Api::Api(service::Platform& platform, ApiOptions options)
-    : platform_(platform), matches_(platform), options_(options), cache_(options.cache_bytes) {
+    : platform_(platform),
+      options_(options),
+      engines_(platform, service::EngineOptions{options.engine_wait}),
+      cache_(options.cache_bytes) {
   BuildRoutes();
   openapi_body_ = OpenApi().dump();
 }

@@ -18,10 +18,12 @@
 #include "http/message.h"
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -30,7 +32,7 @@
 #include "http/json_codec.h"
 #include "http/response_cache.h"
 #include "service/accessibility.h"
-#include "service/matches.h"
+#include "service/engines.h"
 #include "service/oidc.h"
 #include "service/platform.h"
 
@@ -43,6 +45,9 @@ struct Reply {
   std::string raw;  // a pre-encoded body (with content_type)
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers;
+  // Built from data older than the current version (an engine result served while its rebuild
+  // runs): answered, never stored in the response cache.
+  bool stale = false;
 };
 using Handler = std::function<Result<Reply>(Call&)>;
 
@@ -64,6 +69,9 @@ struct Route {
 };
 
 struct ApiOptions {
+  // How long a request waits for an engine rebuild before the previous result answers, marked
+  // stale (service/engines.h); nullopt: until the rebuild ends.
+  std::optional<std::chrono::milliseconds> engine_wait;
   bool secure_cookies = false;    // add Secure to the session cookie (behind TLS)
   size_t cache_bytes = 64 << 20;  // response cache budget (keys and bodies; least recently used out first)
   int64_t max_page_size = 100;
@@ -89,6 +97,9 @@ class Api {
   // known without asking the store; false when the request needs Handle (which may block). Never
   // blocks on more than the cache's own lock, so the server may call it on its event loop.
   bool TryCached(const Request& req, Response& res);
+  // Queues the first builds of the engines (the matcher, every municipality's fabric) on their
+  // workers and returns at once: for a server that starts.
+  void WarmEngines() { engines_.Prewarm(); }
   // Writes an RFC 9457 problem for `s` into `res`.
   static void Problem(Response& res, const Status& s, const std::string& instance, int http_status = 0);
 
@@ -119,8 +130,8 @@ class Api {
                      std::string& allow) const;
 
   service::Platform& platform_;
-  service::MatchService matches_;
   ApiOptions options_;
+  service::Engines engines_;
   std::vector<Route> routes_;
   // A plain mutex inside, held only for a lookup or an insert: glibc's shared_mutex lets a stream
   // of readers starve a writer (measured: 700 ms p99 on cache misses under wrk at 64 connections).

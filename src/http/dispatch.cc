@@ -212,7 +212,7 @@ void Api::Handle(const Request& req, Response& res) {
     std::string etag = ETagOf(body);
     res.SetHeader("ETag", etag);
     res.SetHeader("Cache-Control", route->cached ? "no-cache" : "private, no-cache");
-    if (route->cached) {
+    if (route->cached && !r.stale) {
       cache_.Put(req.target, std::make_shared<const ResponseCache::Entry>(ResponseCache::Entry{version, body, etag}));
     }
     if (EtagMatches(req.Header("If-None-Match"), etag)) {

@@ -65,16 +65,10 @@ Result<std::vector<domain::Ballot>> FundService::AnonymousBallots(RoundId id) {
   return AnonymiseBallots(std::move(ballots));
 }
 
-Result<std::shared_ptr<const RoundResults>> FundService::Results(const Principal& p, RoundId id) {
+Result<Built<RoundResults>> FundService::Build(RoundId id) {
+  // Ballots, reviews and the round itself; not other rounds' ballots. The version first.
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t as_of, platform_.VersionOf({"rounds", storage::scope::Round(id)}));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round round, platform_.GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(MayRead(p, round));
-  // Ballots, reviews and the round itself; not other rounds' ballots.
-  WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.VersionOf({"rounds", storage::scope::Round(id)}));
-  {
-    std::lock_guard lock(mu_);
-    auto it = cache_.find(id);
-    if (it != cache_.end() && it->second.first == version) return it->second.second;
-  }
   WEEFSEL_ASSIGN_OR_RETURN(fund::Rule rule, fund::ParseRule(round.rule));
   fund::VoteType type = fund::VoteType::kApproval;
   switch (round.ballot_kind) {
@@ -101,10 +95,18 @@ Result<std::shared_ptr<const RoundResults>> FundService::Results(const Principal
   fund::RuleOptions options;
   options.explain = true;
   WEEFSEL_ASSIGN_OR_RETURN(results->outcome, fund::RunRule(results->instance, rule, options));
-  std::shared_ptr<const RoundResults> shared = std::move(results);
-  std::lock_guard lock(mu_);
-  cache_[id] = {version, shared};
-  return shared;
+  return Built<RoundResults>{as_of, std::move(results)};
+}
+
+Result<Stamped<RoundResults>> FundService::Results(const Principal& p, RoundId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round round, platform_.GetRound(id));
+  WEEFSEL_RETURN_IF_ERROR(MayRead(p, round));
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.VersionOf({"rounds", storage::scope::Round(id)}));
+  return results_.Get(id, version, [this, id](const std::shared_ptr<const RoundResults>&) { return Build(id); });
+}
+
+std::vector<std::string> FundService::Errors() const {
+  return results_.Errors([](RoundId id) { return "round " + std::to_string(id.value()); });
 }
 
 Result<std::string> FundService::ExportPb(const Principal& p, RoundId id) {
@@ -117,12 +119,16 @@ Result<std::string> FundService::ExportPb(const Principal& p, RoundId id) {
 
 // ---- fabric ----------------------------------------------------------------------------------
 
-Result<FabricService::Entry*> FabricService::Fresh(MunicipalityId m) {
-  // Its actors and ties (and the municipality's record): an edit elsewhere leaves it alone.
-  WEEFSEL_ASSIGN_OR_RETURN(int64_t version,
-                           platform_.VersionOf({storage::scope::Fabric(m), storage::scope::Municipality(m)}));
-  Entry& e = cache_[m];
-  if (e.view && e.version == version) return &e;
+namespace {
+// A municipality's actors and ties (and its record): an edit elsewhere leaves its fabric alone.
+std::vector<std::string> FabricScopes(MunicipalityId m) {
+  return {storage::scope::Fabric(m), storage::scope::Municipality(m)};
+}
+}  // namespace
+
+Result<Built<FabricView>> FabricService::BuildView(MunicipalityId m,
+                                                   const std::shared_ptr<const FabricView>& previous) {
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t as_of, platform_.VersionOf(FabricScopes(m)));
   std::vector<domain::Actor> actors;
   std::vector<domain::Tie> ties;
   WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& store) -> Status {
@@ -155,10 +161,8 @@ Result<FabricService::Entry*> FabricService::Fresh(MunicipalityId m) {
     fp.Add(t.weight);
     fp.Add(t.from);
   }
-  if (e.view && e.view->fingerprint == fp.value()) {
-    e.version = version;
-    return &e;
-  }
+  // Nothing the analysis reads changed (a description edit, say): the same view, newer as_of.
+  if (previous && previous->fingerprint == fp.value()) return Built<FabricView>{as_of, previous};
   auto start = std::chrono::steady_clock::now();
   auto view = std::make_shared<FabricView>();
   view->municipality = m;
@@ -177,35 +181,68 @@ Result<FabricService::Entry*> FabricService::Fresh(MunicipalityId m) {
   WEEFSEL_ASSIGN_OR_RETURN(view->positions, fabric::Layout(view->fabric));
   view->layout_seconds = SecondsSince(layout_start);
   view->seconds = SecondsSince(start);
-  e = Entry{version, std::move(view), {}, nullptr};
-  return &e;
+  return Built<FabricView>{as_of, std::move(view)};
 }
 
-Result<std::shared_ptr<const FabricView>> FabricService::View(MunicipalityId m) {
-  std::lock_guard lock(mu_);
-  WEEFSEL_ASSIGN_OR_RETURN(Entry * e, Fresh(m));
-  return e->view;
+Result<Stamped<FabricView>> FabricService::View(MunicipalityId m) {
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.VersionOf(FabricScopes(m)));
+  return views_.Get(m, version,
+                    [this, m](const std::shared_ptr<const FabricView>& previous) { return BuildView(m, previous); });
 }
 
-Result<std::shared_ptr<const fabric::WeaveResult>> FabricService::Weave(MunicipalityId m, int k) {
+Result<Stamped<WeaveView>> FabricService::Weave(MunicipalityId m, int k) {
   if (k < 1 || k > 50) return Status::InvalidArgument("k: must be between 1 and 50");
-  std::lock_guard lock(mu_);
-  WEEFSEL_ASSIGN_OR_RETURN(Entry * e, Fresh(m));
-  auto it = e->weaves.find(k);
-  if (it != e->weaves.end()) return it->second;
-  fabric::WeaveOptions options;
-  options.k = k;
-  WEEFSEL_ASSIGN_OR_RETURN(auto w, fabric::SuggestWeaves(e->view->fabric, options));
-  auto shared = std::make_shared<const fabric::WeaveResult>(std::move(w));
-  e->weaves[k] = shared;
-  return std::shared_ptr<const fabric::WeaveResult>(shared);
+  WEEFSEL_ASSIGN_OR_RETURN(Stamped<FabricView> v, View(m));
+  // On the view's version: a stale view gets its own (stale) weave, at once if built before.
+  std::shared_ptr<const FabricView> view = v.value;
+  WEEFSEL_ASSIGN_OR_RETURN(
+      Stamped<WeaveView> w,
+      weaves_.Get(
+          {m, k}, v.as_of,
+          [view, k, as_of = v.as_of](const std::shared_ptr<const WeaveView>&) -> Result<Built<WeaveView>> {
+            fabric::WeaveOptions options;
+            options.k = k;
+            WEEFSEL_ASSIGN_OR_RETURN(auto weave, fabric::SuggestWeaves(view->fabric, options));
+            return Built<WeaveView>{as_of, std::make_shared<const WeaveView>(WeaveView{view, std::move(weave)})};
+          }));
+  w.stale = w.stale || v.stale;
+  return w;
 }
 
-Result<std::shared_ptr<const HealthHistory>> FabricService::Health(MunicipalityId m) {
-  std::lock_guard lock(mu_);
-  WEEFSEL_ASSIGN_OR_RETURN(Entry * e, Fresh(m));
-  if (e->health) return e->health;
-  const FabricView& v = *e->view;
+Result<Stamped<HealthHistory>> FabricService::Health(MunicipalityId m) {
+  WEEFSEL_ASSIGN_OR_RETURN(Stamped<FabricView> v, View(m));
+  std::shared_ptr<const FabricView> view = v.value;
+  WEEFSEL_ASSIGN_OR_RETURN(
+      Stamped<HealthHistory> h,
+      health_.Get(
+          m, v.as_of,
+          [this, view, as_of = v.as_of](const std::shared_ptr<const HealthHistory>&) -> Result<Built<HealthHistory>> {
+            WEEFSEL_ASSIGN_OR_RETURN(auto history, BuildHealth(*view));
+            return Built<HealthHistory>{as_of, std::move(history)};
+          }));
+  h.stale = h.stale || v.stale;
+  return h;
+}
+
+void FabricService::Warm(MunicipalityId m) {
+  auto version = platform_.VersionOf(FabricScopes(m));
+  if (!version.ok()) return;
+  views_.Warm(m, *version,
+              [this, m](const std::shared_ptr<const FabricView>& previous) { return BuildView(m, previous); });
+}
+
+std::vector<std::string> FabricService::Errors() const {
+  auto name = [](MunicipalityId m) { return "municipality " + std::to_string(m.value()); };
+  std::vector<std::string> out = views_.Errors(name);
+  for (auto& e : weaves_.Errors([&](const std::pair<MunicipalityId, int>& mk) {
+         return name(mk.first) + " k=" + std::to_string(mk.second);
+       }))
+    out.push_back(std::move(e));
+  for (auto& e : health_.Errors(name)) out.push_back(std::move(e));
+  return out;
+}
+
+Result<std::shared_ptr<const HealthHistory>> FabricService::BuildHealth(const FabricView& v) {
   auto history = std::make_shared<HealthHistory>();
   std::string first;
   for (const auto& t : v.ties)
@@ -243,7 +280,6 @@ Result<std::shared_ptr<const HealthHistory>> FabricService::Health(MunicipalityI
   // Only ties that started by that date, among the municipality's active ties.
   WEEFSEL_ASSIGN_OR_RETURN(history->months, fabric::HealthOverTime(v.actors, v.ties, dates, options));
   for (size_t i = 0; i < history->months.size() && i < labels.size(); ++i) history->months[i].label = labels[i];
-  e->health = history;
   return std::shared_ptr<const HealthHistory>(history);
 }
 
@@ -265,7 +301,7 @@ Result<std::shared_ptr<const Suggestions>> CoalitionService::Suggest(const Princ
     return Status::InvalidArgument("candidates: must be between 5 and 200");
   if (req.max_size < 0 || req.max_size > 20) return Status::InvalidArgument("size: must be between 1 and 20");
   WEEFSEL_ASSIGN_OR_RETURN(auto matcher, matches_.Snapshot());
-  const match::Matcher& mt = *matcher;
+  const match::Matcher& mt = *matcher.value;
   match::RankOptions ro;
   ro.limit = static_cast<int>(mt.actors().size());
   ro.diversity = 0.1;
@@ -273,6 +309,8 @@ Result<std::shared_ptr<const Suggestions>> CoalitionService::Suggest(const Princ
 
   auto out = std::make_shared<Suggestions>();
   out->challenge = ch;
+  out->as_of = matcher.as_of;
+  out->stale = matcher.stale;
   // The pool: local first (coalition/pool.h); outsiders only where the locals fall short.
   std::vector<coalition::RankedActor> order;
   order.reserve(ranked.size());
@@ -357,6 +395,39 @@ Result<std::shared_ptr<const Suggestions>> CoalitionService::Suggest(const Princ
     out->ties.push_back(std::move(inside));
   }
   return std::shared_ptr<const Suggestions>(out);
+}
+
+// ---- the bundle ------------------------------------------------------------------------------
+
+Engines::Engines(Platform& platform, EngineOptions options)
+    : platform_(platform),
+      matches_(platform, igraph_, options.wait),
+      fabrics_(platform, igraph_, options.wait),
+      funds_(platform, fund_, options.wait),
+      coalitions_(platform, matches_) {}
+
+Engines::~Engines() {
+  igraph_.Stop();
+  fund_.Stop();
+}
+
+std::vector<std::string> Engines::Errors() const {
+  std::vector<std::string> out = matches_.Errors();
+  for (auto& e : fabrics_.Errors()) out.push_back(std::move(e));
+  for (auto& e : funds_.Errors()) out.push_back(std::move(e));
+  return out;
+}
+
+void Engines::Prewarm() {
+  std::vector<MunicipalityId> ids;
+  Status read = platform_.WithStore([&](storage::Store& store) -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(auto ms, store.ListMunicipalities());
+    for (const auto& m : ms) ids.push_back(m.id);
+    return Status::Ok();
+  });
+  if (!read.ok()) return;  // the first requests build what they need
+  matches_.Warm();
+  for (MunicipalityId m : ids) fabrics_.Warm(m);
 }
 
 }  // namespace weefsel::service

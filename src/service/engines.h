@@ -1,28 +1,33 @@
 // service/engines.h: the engines (fund, fabric, coalition) behind the API, on store snapshots.
 //
-// Each service reads what it needs from the Platform's store, runs an engine on that snapshot and
-// caches the result:
-//   FundService      a round's outcome under its rule with the per-project explanations (cached
-//                    per round and data version), and the round as an anonymous Pabulib .pb file.
+// Heavy results are built off the request path (service/published.h): on a build worker, published
+// whole by a swap, kept while the version of their scopes holds, and served marked stale (with the
+// version they were built at, `as_of`) while the next one is built when a request's wait runs out.
+//   FundService      a round's outcome under its rule with the per-project explanations (per
+//                    round, on the round's scope), and the round as an anonymous Pabulib .pb file.
 //                    Results are visible to the round's officers (and admins) at any time and to
 //                    everybody once the round is in phase allocation or published.
 //   FabricService    the fabric of one municipality (its actors and the ties between them): the
 //                    fabric report, server-side map positions, weave suggestions, the monthly
-//                    health history and GraphML. The expensive analysis is redone only when the
-//                    municipality's actors or ties change: on a new data version the actors and
-//                    ties are re-read (milliseconds) and compared by fingerprint with the cached
-//                    ones. The fabric module serialises igraph calls; one build runs at a time here.
+//                    health history and GraphML. A municipality's fabric is rebuilt alone, when its
+//                    own scope moves; and the expensive analysis only when its actors or ties
+//                    really changed (compared by fingerprint with the published ones).
 //   CoalitionService the coalition engine's best teams for a challenge, candidates drawn from the
 //                    MatchService's matcher (the same snapshot the matches come from). Officers of
 //                    the challenge's municipality, admins and actor members may ask.
+//   Engines          the bundle the API holds: the igraph worker (fabric and matcher builds: one
+//                    thread, as igraph requires), the fund worker, and the four services; Errors()
+//                    lists the builds that failed (for /readyz), Prewarm() queues the first builds.
 // Ownership: each service borrows the Platform (and CoalitionService the MatchService); both must
 // outlive it. Results are shared_ptr to immutable values. Thread-safety: all methods thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -40,6 +45,7 @@
 #include "fund/rules.h"
 #include "service/matches.h"
 #include "service/platform.h"
+#include "service/published.h"
 
 namespace weefsel::service {
 
@@ -54,23 +60,25 @@ struct RoundResults {
 
 class FundService {
  public:
-  explicit FundService(Platform& platform) : platform_(platform) {}
+  FundService(Platform& platform, BuildWorker& worker, std::optional<std::chrono::milliseconds> wait)
+      : platform_(platform), results_(worker, "round results", wait) {}
 
   // The round's outcome under its rule. NotFound for an unknown round; Unauthenticated /
   // PermissionDenied before the allocation phase for anyone but its officers and admins;
   // FailedPrecondition when the round's rule does not apply to its ballot kind.
-  Result<std::shared_ptr<const RoundResults>> Results(const Principal& p, RoundId id);
+  Result<Stamped<RoundResults>> Results(const Principal& p, RoundId id);
   // The round as Pabulib .pb text: projects with titles, anonymous ballots (voters numbered 1..n in
   // an order that does not follow casting), the META the format requires. Same rights as Results.
   Result<std::string> ExportPb(const Principal& p, RoundId id);
+  std::vector<std::string> Errors() const;
 
  private:
   Status MayRead(const Principal& p, const domain::Round& r) const;
   Result<std::vector<domain::Ballot>> AnonymousBallots(RoundId id);
+  Result<Built<RoundResults>> Build(RoundId id);
 
   Platform& platform_;
-  std::mutex mu_;
-  std::map<RoundId, std::pair<int64_t, std::shared_ptr<const RoundResults>>> cache_;  // (version, results)
+  Published<RoundId, RoundResults> results_;
 };
 
 // ---- fabric ----
@@ -93,30 +101,39 @@ struct HealthHistory {
   bool dated = false;                          // false: no tie has a start date; one snapshot (now)
 };
 
+// Weave suggestions with the view they were computed on (node indices refer to it).
+struct WeaveView {
+  std::shared_ptr<const FabricView> view;
+  fabric::WeaveResult weave;
+};
+
 class FabricService {
  public:
-  explicit FabricService(Platform& platform) : platform_(platform) {}
+  FabricService(Platform& platform, BuildWorker& igraph, std::optional<std::chrono::milliseconds> wait)
+      : platform_(platform),
+        views_(igraph, "fabric", wait),
+        weaves_(igraph, "weave", wait),
+        health_(igraph, "fabric health", wait) {}
 
   // NotFound for an unknown municipality.
-  Result<std::shared_ptr<const FabricView>> View(MunicipalityId m);
+  Result<Stamped<FabricView>> View(MunicipalityId m);
   // The best k (1..50) introductions for the municipality's fabric.
-  Result<std::shared_ptr<const fabric::WeaveResult>> Weave(MunicipalityId m, int k);
+  Result<Stamped<WeaveView>> Weave(MunicipalityId m, int k);
   // Health per month over the last `months` months of ties' start dates (at most 36).
-  Result<std::shared_ptr<const HealthHistory>> Health(MunicipalityId m);
+  Result<Stamped<HealthHistory>> Health(MunicipalityId m);
+  // Queues the build of m's view when it is missing or old; returns at once.
+  void Warm(MunicipalityId m);
+  std::vector<std::string> Errors() const;
+  int64_t view_builds() const { return views_.builds(); }
 
  private:
-  struct Entry {
-    int64_t version = -1;
-    std::shared_ptr<const FabricView> view;
-    std::map<int, std::shared_ptr<const fabric::WeaveResult>> weaves;  // by k, for `view`
-    std::shared_ptr<const HealthHistory> health;                       // for `view`
-  };
-  // The entry of m brought up to date (mu_ held).
-  Result<Entry*> Fresh(MunicipalityId m);
+  Result<Built<FabricView>> BuildView(MunicipalityId m, const std::shared_ptr<const FabricView>& previous);
+  Result<std::shared_ptr<const HealthHistory>> BuildHealth(const FabricView& v);
 
   Platform& platform_;
-  std::mutex mu_;
-  std::map<MunicipalityId, Entry> cache_;
+  Published<MunicipalityId, FabricView> views_;
+  Published<std::pair<MunicipalityId, int>, WeaveView> weaves_;  // (m, k), on the view's version
+  Published<MunicipalityId, HealthHistory> health_;              // on the view's version
 };
 
 // ---- coalitions ----
@@ -140,6 +157,8 @@ struct Suggestions {
   // municipalities (by id) for showing each member's city.
   std::vector<std::string> shortfall;
   std::map<int64_t, std::string> municipality_names;
+  int64_t as_of = -1;  // the matcher's version
+  bool stale = false;
 };
 
 // The unmet requirement of an impossible request (for a 422 answer).
@@ -161,6 +180,41 @@ class CoalitionService {
  private:
   Platform& platform_;
   MatchService& matches_;
+};
+
+// ---- the bundle --------------------------------------------------------------------------------
+
+struct EngineOptions {
+  // How long a request waits for a rebuild before the previous result answers, marked stale;
+  // nullopt: until the rebuild ends (every answer fresh: the library's and the tests' default).
+  std::optional<std::chrono::milliseconds> wait;
+};
+
+class Engines {
+ public:
+  Engines(Platform& platform, EngineOptions options = {});
+  ~Engines();  // stops the workers before the services they build for go
+  Engines(const Engines&) = delete;
+  Engines& operator=(const Engines&) = delete;
+
+  MatchService& matches() { return matches_; }
+  FabricService& fabrics() { return fabrics_; }
+  FundService& funds() { return funds_; }
+  CoalitionService& coalitions() { return coalitions_; }
+  // Every build whose last attempt failed ("fabric municipality 3: ..."); empty when all is well.
+  std::vector<std::string> Errors() const;
+  // Queues the matcher's and every municipality's fabric build, so that the first requests after a
+  // start find them built. Returns at once.
+  void Prewarm();
+
+ private:
+  Platform& platform_;
+  BuildWorker igraph_{"igraph"};
+  BuildWorker fund_{"fund"};
+  MatchService matches_;
+  FabricService fabrics_;
+  FundService funds_;
+  CoalitionService coalitions_;
 };
 
 }  // namespace weefsel::service

@@ -1,12 +1,18 @@
 #include "service/matches.h"
 
 namespace weefsel::service {
+namespace {
 
-Result<std::shared_ptr<const match::Matcher>> MatchService::Snapshot() {
-  // Actors, ties and the coalitions that are track record; not ballots, comments or rounds.
-  WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.VersionOf({"actors", "ties", "challenges", "coalitions"}));
-  std::lock_guard lock(build_mu_);
-  if (matcher_ && version_ == version) return matcher_;
+// Actors, ties and the coalitions that are track record; not ballots, comments or rounds.
+const std::vector<std::string>& MatcherScopes() {
+  static const std::vector<std::string> kScopes = {"actors", "ties", "challenges", "coalitions"};
+  return kScopes;
+}
+
+}  // namespace
+
+Result<Built<match::Matcher>> MatchService::Build() {
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t as_of, platform_.VersionOf(MatcherScopes()));
   std::vector<domain::Actor> actors;
   std::vector<domain::Tie> ties;
   std::vector<match::PastWork> past;
@@ -22,17 +28,34 @@ Result<std::shared_ptr<const match::Matcher>> MatchService::Snapshot() {
     return Status::Ok();
   }));
   WEEFSEL_ASSIGN_OR_RETURN(auto built, match::Matcher::Build(std::move(actors), ties, past));
-  matcher_ = std::make_shared<const match::Matcher>(std::move(built));
-  version_ = version;
-  return matcher_;
+  return Built<match::Matcher>{as_of, std::make_shared<const match::Matcher>(std::move(built))};
 }
 
-Result<std::vector<match::Match>> MatchService::MatchesFor(ChallengeId id, int limit) {
+Result<Stamped<match::Matcher>> MatchService::Snapshot() {
+  WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.VersionOf(MatcherScopes()));
+  return matcher_.Get(0, version, [this](const std::shared_ptr<const match::Matcher>&) { return Build(); });
+}
+
+void MatchService::Warm() {
+  auto version = platform_.VersionOf(MatcherScopes());
+  if (!version.ok()) return;
+  matcher_.Warm(0, *version, [this](const std::shared_ptr<const match::Matcher>&) { return Build(); });
+}
+
+Result<RankedMatches> MatchService::MatchesFor(ChallengeId id, int limit) {
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge challenge, platform_.GetChallenge(id));
   WEEFSEL_ASSIGN_OR_RETURN(auto matcher, Snapshot());
   match::RankOptions options;
   options.limit = limit;
-  return matcher->Rank(challenge, options);
+  RankedMatches out;
+  WEEFSEL_ASSIGN_OR_RETURN(out.items, matcher.value->Rank(challenge, options));
+  out.as_of = matcher.as_of;
+  out.stale = matcher.stale;
+  return out;
+}
+
+std::vector<std::string> MatchService::Errors() const {
+  return matcher_.Errors([](int) { return std::string("(all municipalities)"); });
 }
 
 }  // namespace weefsel::service

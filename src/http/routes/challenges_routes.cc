@@ -95,10 +95,11 @@ void Api::BuildChallengeRoutes() {
        .query = {"limit"},
        .handler = [this](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
-         WEEFSEL_ASSIGN_OR_RETURN(auto ranked, matches_.MatchesFor(c.Path<ChallengeTag>(0), static_cast<int>(q.limit)));
+         WEEFSEL_ASSIGN_OR_RETURN(auto ranked,
+                                  engines_.matches().MatchesFor(c.Path<ChallengeTag>(0), static_cast<int>(q.limit)));
          Json items = Json::array();
-         for (const auto& m : ranked) items.push_back(match::ToJson(m));
-         return Ok({{"items", items}, {"limit", q.limit}});
+         for (const auto& m : ranked.items) items.push_back(match::ToJson(m));
+         return Stamp(Ok({{"items", items}, {"limit", q.limit}}), ranked.as_of, ranked.stale);
        }});
 }
 

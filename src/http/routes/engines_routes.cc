@@ -10,16 +10,14 @@
 #include "fund/instance.h"
 #include "http/api.h"
 #include "http/call.h"
+#include "http/routes/route_kit.h"
 #include "service/engines.h"
 
 namespace weefsel::http {
 namespace {
 
-Reply Ok(Json j) {
-  Reply r;
-  r.json = std::move(j);
-  return r;
-}
+using kit::Ok;
+using kit::Stamp;
 
 Json Num(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
@@ -332,10 +330,9 @@ Json SuggestionsJson(const service::Suggestions& s) {
 }  // namespace
 
 void Api::BuildEngineRoutes() {
-  service::Platform& P = platform_;
-  auto funds = std::make_shared<service::FundService>(P);
-  auto fabrics = std::make_shared<service::FabricService>(P);
-  auto coalitions = std::make_shared<service::CoalitionService>(P, matches_);
+  service::FundService* funds = &engines_.funds();
+  service::FabricService* fabrics = &engines_.fabrics();
+  service::CoalitionService* coalitions = &engines_.coalitions();
 
   // Fund.
   Add({.method = "GET",
@@ -347,7 +344,7 @@ void Api::BuildEngineRoutes() {
        .success = 200,
        .handler = [funds](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto res, funds->Results(c.who, c.Path<RoundTag>(0)));
-         return Ok(ResultsJson(*res));
+         return Stamp(Ok(ResultsJson(*res.value)), res.as_of, res.stale);
        }});
   Add({.method = "GET",
        .path = "/api/v1/rounds/{id}/export.pb",
@@ -374,7 +371,7 @@ void Api::BuildEngineRoutes() {
        .scopes = {"fabric:{id}", "municipality:{id}"},
        .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(c.Path<MunicipalityTag>(0)));
-         return Ok(ReportJson(*v));
+         return Stamp(Ok(ReportJson(*v.value)), v.as_of, v.stale);
        }});
   Add({.method = "GET",
        .path = "/api/v1/municipalities/{id}/fabric/map",
@@ -386,7 +383,7 @@ void Api::BuildEngineRoutes() {
        .scopes = {"fabric:{id}", "municipality:{id}"},
        .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(c.Path<MunicipalityTag>(0)));
-         return Ok(MapJson(*v));
+         return Stamp(Ok(MapJson(*v.value)), v.as_of, v.stale);
        }});
   Add({.method = "GET",
        .path = "/api/v1/municipalities/{id}/fabric/weave",
@@ -402,8 +399,7 @@ void Api::BuildEngineRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(int k, IntParam(c, "k", 10, 1, 50));
          MunicipalityId m = c.Path<MunicipalityTag>(0);
          WEEFSEL_ASSIGN_OR_RETURN(auto w, fabrics->Weave(m, k));
-         WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(m));
-         return Ok(WeaveJson(*v, *w, k));
+         return Stamp(Ok(WeaveJson(*w.value->view, w.value->weave, k)), w.as_of, w.stale);
        }});
   Add({.method = "GET",
        .path = "/api/v1/municipalities/{id}/fabric/health",
@@ -415,7 +411,7 @@ void Api::BuildEngineRoutes() {
        .handler = [fabrics](Call& c) -> Result<Reply> {
          MunicipalityId m = c.Path<MunicipalityTag>(0);
          WEEFSEL_ASSIGN_OR_RETURN(auto h, fabrics->Health(m));
-         return Ok(HealthJson(m, *h));
+         return Stamp(Ok(HealthJson(m, *h.value)), h.as_of, h.stale);
        }});
   Add({.method = "GET",
        .path = "/api/v1/municipalities/{id}/fabric/graphml",
@@ -423,13 +419,14 @@ void Api::BuildEngineRoutes() {
        .summary = "The fabric as GraphML (application/graphml+xml) with the report's measures per actor",
        .success = 200,
        .handler = [fabrics](Call& c) -> Result<Reply> {
-         WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(c.Path<MunicipalityTag>(0)));
+         WEEFSEL_ASSIGN_OR_RETURN(auto stamped, fabrics->View(c.Path<MunicipalityTag>(0)));
+         const auto& v = stamped.value;
          Reply r;
          r.raw = fabric::ToGraphMl(v->fabric, &v->report);
          r.content_type = "application/graphml+xml";
          r.headers.emplace_back("Content-Disposition",
                                 "attachment; filename=\"fabric-" + std::to_string(c.ids.at(0)) + ".graphml\"");
-         return r;
+         return Stamp(std::move(r), stamped.as_of, stamped.stale);
        }});
 
   // Coalitions from the engine.
@@ -450,7 +447,7 @@ void Api::BuildEngineRoutes() {
          service::Infeasible inf;
          WEEFSEL_ASSIGN_OR_RETURN(auto s, coalitions->Suggest(c.who, c.Path<ChallengeTag>(0), req, &inf));
          if (!inf.requirement.empty()) return Unprocessable(c.req.path, inf);
-         return Ok(SuggestionsJson(*s));
+         return Stamp(Ok(SuggestionsJson(*s)), s->as_of, s->stale);
        }});
 }
 

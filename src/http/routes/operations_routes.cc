@@ -28,11 +28,15 @@ void Api::BuildOperationRoutes() {
   Add({.method = "GET",
        .path = "/readyz",
        .tag = "operations",
-       .summary = "Readiness: the store answers",
+       .summary = "Readiness: the store answers; engine builds that failed are listed (their previous results "
+                  "are served meanwhile)",
        .success = 200,
-       .handler = [&P](Call&) -> Result<Reply> {
+       .handler = [&P, this](Call&) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.Ready());
-         return Ok({{"status", "ready"}, {"store", P.Dialect()}});
+         std::vector<std::string> failed = engines_.Errors();
+         return Ok({{"status", failed.empty() ? "ready" : "degraded"},
+                    {"store", P.Dialect()},
+                    {"engines", {{"failed_builds", failed}}}});
        }});
   // The accessibility statement is rendered once: it changes only with a restart.
   auto statement = std::make_shared<const std::string>(

@@ -29,6 +29,20 @@ inline Reply Ok(Json j) {
   return r;
 }
 
+// An engine's answer (service/published.h): the data version it was built at, in the body
+// ("as_of", "stale") when the body is an object and in the Weefsel-As-Of header always; a stale
+// answer ("Weefsel-Stale: true") is not stored in the response cache.
+inline Reply Stamp(Reply r, int64_t as_of, bool stale) {
+  if (r.json.is_object()) {
+    r.json["as_of"] = as_of;
+    r.json["stale"] = stale;
+  }
+  r.headers.emplace_back("Weefsel-As-Of", std::to_string(as_of));
+  if (stale) r.headers.emplace_back("Weefsel-Stale", "true");
+  r.stale = stale;
+  return r;
+}
+
 // A successful answer without a body (the route declares .success = 204).
 inline Reply NoContent() { return Reply{}; }
 

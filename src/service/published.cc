@@ -1,0 +1,54 @@
+#include "service/published.h"
+
+namespace weefsel::service {
+
+BuildWorker::BuildWorker(std::string name) : name_(std::move(name)), thread_([this] { Loop(); }) {}
+
+BuildWorker::~BuildWorker() { Stop(); }
+
+bool BuildWorker::Post(Job job) {
+  std::lock_guard lock(mu_);
+  if (stopping_) return false;
+  queue_.push_back(std::move(job));
+  cv_.notify_one();
+  return true;
+}
+
+void BuildWorker::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+}
+
+int64_t BuildWorker::runs() const {
+  std::lock_guard lock(mu_);
+  return runs_;
+}
+
+void BuildWorker::Loop() {
+  for (;;) {
+    Job job;
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (stopping_) {
+        std::deque<Job> left;
+        left.swap(queue_);
+        lock.unlock();
+        for (auto& j : left) j(false);
+        return;
+      }
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    job(true);
+    std::lock_guard lock(mu_);
+    ++runs_;
+  }
+}
+
+}  // namespace weefsel::service

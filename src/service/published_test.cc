@@ -1,0 +1,186 @@
+// Heavy results off the request path (service/published.h): one build per key, the previous value
+// served while the next is built, a failed or killed build publishing nothing.
+#include "service/published.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <stdexcept>
+#include <thread>
+
+namespace weefsel::service {
+namespace {
+
+using namespace std::chrono_literals;
+
+using Pub = Published<int, std::string>;
+
+Pub::Build Value(std::string v, int64_t as_of, std::atomic<int>* calls = nullptr) {
+  return [v = std::move(v), as_of, calls](const std::shared_ptr<const std::string>&) -> Result<Built<std::string>> {
+    if (calls) ++*calls;
+    return Built<std::string>{as_of, std::make_shared<const std::string>(v)};
+  };
+}
+
+TEST(Published, TheFirstGetWaitsForItsBuildAndTheNextGetsReuseIt) {
+  BuildWorker worker("test");
+  Pub pub(worker, "thing", 0ms);
+  std::atomic<int> calls = 0;
+  auto a = pub.Get(1, 5, Value("a", 5, &calls));
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  EXPECT_EQ(*a->value, "a");
+  EXPECT_EQ(a->as_of, 5);
+  EXPECT_FALSE(a->stale);
+  auto again = pub.Get(1, 5, Value("b", 5, &calls));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->value.get(), a->value.get()) << "the same published object";
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(pub.builds(), 1);
+  worker.Stop();
+}
+
+TEST(Published, TheBuildRunsOnTheWorkerNotOnTheCallersThread) {
+  BuildWorker worker("test");
+  Pub pub(worker, "thing", std::nullopt);
+  std::thread::id built_on;
+  auto r = pub.Get(1, 1, [&](const std::shared_ptr<const std::string>&) -> Result<Built<std::string>> {
+    built_on = std::this_thread::get_id();
+    return Built<std::string>{1, std::make_shared<const std::string>("x")};
+  });
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(built_on, std::this_thread::get_id());
+  worker.Stop();
+}
+
+TEST(Published, ManyRequestsForOneKeyStartOneBuild) {
+  BuildWorker worker("test");
+  Pub pub(worker, "thing", std::nullopt);
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::atomic<int> calls = 0;
+  auto slow = [&](const std::shared_ptr<const std::string>&) -> Result<Built<std::string>> {
+    ++calls;
+    gate.wait();
+    return Built<std::string>{7, std::make_shared<const std::string>("slow")};
+  };
+  std::vector<std::future<Result<Stamped<std::string>>>> asks;
+  for (int i = 0; i < 8; ++i) asks.push_back(std::async(std::launch::async, [&] { return pub.Get(1, 7, slow); }));
+  std::this_thread::sleep_for(50ms);
+  release.set_value();
+  for (auto& f : asks) {
+    auto r = f.get();
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(*r->value, "slow");
+  }
+  EXPECT_EQ(calls, 1) << "one build per key at a time";
+  worker.Stop();
+}
+
+TEST(Published, ThePreviousValueAnswersMarkedStaleWhileTheNextIsBuilt) {
+  BuildWorker worker("test");
+  Pub pub(worker, "thing", 20ms);
+  ASSERT_TRUE(pub.Get(1, 1, Value("old", 1)).ok());
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  auto slow = [&](const std::shared_ptr<const std::string>& previous) -> Result<Built<std::string>> {
+    EXPECT_TRUE(previous && *previous == "old") << "the build sees the previous value";
+    gate.wait();
+    return Built<std::string>{2, std::make_shared<const std::string>("new")};
+  };
+  auto during = pub.Get(1, 2, slow);
+  ASSERT_TRUE(during.ok());
+  EXPECT_EQ(*during->value, "old");
+  EXPECT_EQ(during->as_of, 1);
+  EXPECT_TRUE(during->stale);
+  release.set_value();
+  for (int i = 0; i < 200 && pub.Peek(1).as_of != 2; ++i) std::this_thread::sleep_for(5ms);
+  auto after = pub.Get(1, 2, Value("unused", 2));
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(*after->value, "new");
+  EXPECT_FALSE(after->stale);
+  worker.Stop();
+}
+
+TEST(Published, WithoutAWaitLimitEveryAnswerIsFresh) {
+  BuildWorker worker("test");
+  Pub pub(worker, "thing", std::nullopt);
+  ASSERT_TRUE(pub.Get(1, 1, Value("old", 1)).ok());
+  auto r = pub.Get(1, 2, [](const std::shared_ptr<const std::string>&) -> Result<Built<std::string>> {
+    std::this_thread::sleep_for(50ms);
+    return Built<std::string>{2, std::make_shared<const std::string>("new")};
+  });
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r->value, "new");
+  EXPECT_FALSE(r->stale);
+  worker.Stop();
+}
+
+// The worker's build dies half-way (an exception, say out of memory): nothing of it is published,
+// the previous result stays served and the error is reported; the next build publishes again.
+TEST(Published, ABuildKilledMidwayPublishesNothingAndThePreviousStaysServed) {
+  BuildWorker worker("test");
+  Pub pub(worker, "fabric", std::nullopt);
+  ASSERT_TRUE(pub.Get(3, 1, Value("good", 1)).ok());
+  auto killed = pub.Get(3, 2, [](const std::shared_ptr<const std::string>&) -> Result<Built<std::string>> {
+    throw std::runtime_error("killed mid-build");
+  });
+  ASSERT_TRUE(killed.ok()) << killed.status().ToString();
+  EXPECT_EQ(*killed->value, "good");
+  EXPECT_EQ(killed->as_of, 1);
+  EXPECT_TRUE(killed->stale);
+  auto errors = pub.Errors([](int k) { return "municipality " + std::to_string(k); });
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("fabric municipality 3"), std::string::npos) << errors[0];
+  EXPECT_NE(errors[0].find("killed mid-build"), std::string::npos) << errors[0];
+  // A build that returns an error instead: the same.
+  auto failed = pub.Get(3, 2, [](const std::shared_ptr<const std::string>&) -> Result<Built<std::string>> {
+    return Status::Unavailable("store gone");
+  });
+  ASSERT_TRUE(failed.ok());
+  EXPECT_EQ(*failed->value, "good");
+  // Recovery clears the error.
+  auto fixed = pub.Get(3, 2, Value("better", 2));
+  ASSERT_TRUE(fixed.ok());
+  EXPECT_EQ(*fixed->value, "better");
+  EXPECT_FALSE(fixed->stale);
+  EXPECT_TRUE(pub.Errors([](int k) { return std::to_string(k); }).empty());
+  worker.Stop();
+}
+
+TEST(Published, AFirstBuildThatFailsAnswersItsError) {
+  BuildWorker worker("test");
+  Pub pub(worker, "thing", 0ms);
+  auto r = pub.Get(1, 1, [](const std::shared_ptr<const std::string>&) -> Result<Built<std::string>> {
+    return Status::NotFound("municipality 1 does not exist");
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kNotFound);
+  worker.Stop();
+}
+
+TEST(Published, AStoppedWorkerReleasesItsWaitersWithAnError) {
+  BuildWorker worker("test");
+  Pub pub(worker, "thing", std::nullopt);
+  worker.Stop();
+  auto r = pub.Get(1, 1, Value("never", 1));
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("stopped"), std::string::npos) << r.status().ToString();
+}
+
+TEST(Published, WarmQueuesABuildAndReturnsAtOnce) {
+  BuildWorker worker("test");
+  Pub pub(worker, "thing", 0ms);
+  pub.Warm(4, 1, Value("warm", 1));
+  for (int i = 0; i < 400 && !pub.Peek(4).value; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(pub.Peek(4).value);
+  std::atomic<int> calls = 0;
+  auto r = pub.Get(4, 1, Value("cold", 1, &calls));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(*r->value, "warm");
+  EXPECT_EQ(calls, 0);
+  worker.Stop();
+}
+
+}  // namespace
+}  // namespace weefsel::service
