@@ -9,9 +9,11 @@
 //   - the value, fresh, when its as_of is at least `version`;
 //   - otherwise it queues one build of the key on the worker (none when one is queued or running:
 //     one build per key at a time, and no lock held across builds) and waits for it at most the
-//     `wait` given at construction (nullopt: until it ends). When the wait runs out and a previous
-//     value exists, that value is served, marked stale, while the build goes on; the next Get after
-//     it finishes finds the new value. With no previous value, Get waits for the first build.
+//     `wait` given at construction, counted from when that build was queued (nullopt: until it
+//     ends). When the wait runs out and a previous value exists, that value is served, marked
+//     stale, while the build goes on: during a long rebuild, later requests are answered at once.
+//     The next Get after it finishes finds the new value. With no previous value, Get waits for the
+//     first build.
 //   - A build that fails (or throws) publishes nothing: the previous value stays served (stale) and
 //     its error is kept for Errors() (the /readyz report) and logged by the caller; the next Get
 //     tries again. Nothing half-built is ever served: a value is published whole or not at all.
@@ -109,7 +111,7 @@ class Published {
       Queue(s, build);
       auto done = [&] { return s->ended != ended; };
       if (s->value && wait_) {
-        cv_.wait_for(lock, *wait_, done);
+        cv_.wait_until(lock, s->started + *wait_, done);
       } else {
         cv_.wait(lock, done);
       }
@@ -158,14 +160,16 @@ class Published {
     std::shared_ptr<const T> value;
     int64_t as_of = -1;
     bool building = false;
-    int64_t ended = 0;  // builds ended (published or failed); waiters watch it change
-    Status error;       // of the last build; OK when it published
+    std::chrono::steady_clock::time_point started;  // of the build under way
+    int64_t ended = 0;                              // builds ended (published or failed); waiters watch it change
+    Status error;                                   // of the last build; OK when it published
   };
 
   // mu_ held.
   void Queue(const std::shared_ptr<Slot>& s, Build build) {
     if (s->building) return;
     s->building = true;
+    s->started = std::chrono::steady_clock::now();
     if (!worker_.Post([this, s, build = std::move(build)](bool run) { RunBuild(s, build, run); })) {
       s->building = false;
       s->error = Status::Unavailable(what_ + ": the build worker " + worker_.name() + " stopped");
