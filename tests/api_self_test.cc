@@ -246,6 +246,10 @@ TEST_P(SelfApi, DataDownloadAndDeletionKeepTheRoundsResult) {
   ProposalId prop = MakeProposal();
   ASSERT_TRUE(platform_->Support(voter(me), prop).ok());
   auto comment = Must(platform_->AddComment(voter(me), prop, "Goed plan, doe ook de zaterdag."));
+  // A report the resident made on someone else's comment is their data too.
+  auto other = Must(platform_->AddComment(voter(third), prop, "Onzin."));
+  Resp reported = Send("POST", V1("/reports"), {{"target", "comment"}, {"id", other.id}, {"reason", "Grof"}}, token);
+  ASSERT_EQ(reported.status, 201) << reported.body;
   ASSERT_EQ(As(kOfficer, "POST", V1("/rounds/" + Str(round) + "/phase"), {{"phase", "allocation"}}).status, 200);
   Resp before = As(kOfficer, "GET", V1("/rounds/" + Str(round) + "/results"));
   ASSERT_EQ(before.status, 200) << before.body;
@@ -262,6 +266,11 @@ TEST_P(SelfApi, DataDownloadAndDeletionKeepTheRoundsResult) {
   EXPECT_EQ(data.json["supports"][0]["proposal"], prop.value());
   EXPECT_EQ(data.json["comments"][0]["text"], "Goed plan, doe ook de zaterdag.");
   EXPECT_EQ(data.json["api_tokens"].size(), 1u);
+  ASSERT_EQ(data.json["reports"].size(), 1u) << data.body;
+  EXPECT_EQ(data.json["reports"][0]["target_id"], other.id);
+  EXPECT_EQ(data.json["reports"][0]["reason"], "Grof");
+  EXPECT_EQ(data.json["reports"][0]["status"], "open");
+  EXPECT_TRUE(data.json["block"].is_null());
   EXPECT_EQ(data.body.find("argon2"), std::string::npos) << "no password hash";
 
   // Deletion: needs the session's CSRF token and the right password.

@@ -1,6 +1,8 @@
 // weefsel init | demo | import | export | stats: the store's subcommands.
+#include <cstdlib>
 #include <iostream>
 
+#include "base/csv.h"
 #include "cli/commands.h"
 #include "service/demo.h"
 #include "service/demo_programme.h"
@@ -45,10 +47,27 @@ void RegisterStoreCommands(CLI::App& app) {
   d->add_option("--municipalities", demo.municipalities, "number of municipalities (1-12)")->capture_default_str();
   d->add_option("--challenges", demo.challenges_per_municipality, "challenges per municipality (0-6)")
       ->capture_default_str();
+  static std::string national;
+  auto* national_opt =
+      d->add_option("--national", national,
+                    "all 342 municipalities with their real populations and indicators from the CBS file (default "
+                    "$WEEFSEL_SHARED_DATA/nl/gemeenten_2025.csv); --actors defaults to 250000 then")
+          ->expected(0, 1);
   static bool no_programme = false;
   d->add_flag("--no-programme", no_programme,
               "only the network and challenges: no residents, proposals, rounds, match-funding or experiment");
-  SetAction(d, [] {
+  SetAction(d, [d, national_opt] {
+    if (national_opt->count() > 0) {
+      if (national.empty()) {
+        const char* shared = std::getenv("WEEFSEL_SHARED_DATA");
+        national = std::string(shared && *shared ? shared : "../shared/data") + "/nl/gemeenten_2025.csv";
+      }
+      auto text = ReadFile(national);
+      if (!text.ok()) return Fail(text.status());
+      demo.national_csv = std::move(text).value();
+      demo.national_csv_name = national;
+      if (d->get_option("--actors")->count() == 0) demo.actors = 250000;
+    }
     auto city = service::GenerateDemo(demo);
     if (!city.ok()) return Fail(city.status());
     auto store = storage::Store::Open(opts.db);

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "base/csv.h"
 #include "base/strings.h"
 #include "storage/store.h"
 
@@ -22,13 +23,13 @@ namespace {
 // (CBS via shared/data/nl/gemeenten_2025.csv). National means of the indicators over all 342
 // municipalities are below.
 struct Gemeente {
-  const char* code;
-  const char* name;
-  const char* province;
+  std::string code;
+  std::string name;
+  std::string province;
   double lat, lon;
   int64_t population;
   double pct_65plus, pct_single_households, pct_low_income, wmo_per_1000, pct_youth_care, gas_m3;
-  std::vector<const char*> areas;
+  std::vector<std::string> areas;
 };
 
 const std::vector<Gemeente>& Gemeenten() {
@@ -473,14 +474,79 @@ std::string DateFromDay(int day) {  // days since 2015-01-01 -> ISO date
   return FormatDate(t);
 }
 
+// Every municipality of the CBS file (gemeenten_2025.csv: code, name, province, centroid,
+// inhabitants 2024, 2021 indicators); a blank indicator (a municipality merged since) takes the
+// national mean. Areas: the seat and four compass quarters (the file names no districts).
+Result<std::vector<Gemeente>> ReadGemeenten(const std::string& name, const std::string& text) {
+  const std::vector<std::string> cols = {"gm_code",
+                                         "gemeente",
+                                         "provincie",
+                                         "bestuurscentrum",
+                                         "lat",
+                                         "lon",
+                                         "inwoners_2024",
+                                         "pct_65plus_2021",
+                                         "pct_eenpersoonshh_2021",
+                                         "pct_laag_inkomen_hh_2021",
+                                         "wmo_clienten_per_1000_2021",
+                                         "pct_jongeren_jeugdzorg_2021",
+                                         "gem_gasverbruik_m3_2021"};
+  WEEFSEL_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Parse(name, text, cols));
+  std::vector<Gemeente> out;
+  for (const auto& row : t.rows()) {
+    auto num = [&](const std::string& col, double fallback, double& v) -> Status {
+      const std::string& f = t.Get(row, col);
+      if (f.empty()) {
+        v = fallback;
+        return Status::Ok();
+      }
+      auto d = ParseDouble(f);
+      if (!d || !std::isfinite(*d) || *d < 0) return t.Error(row, col, "not a number >= 0: '" + f + "'");
+      v = *d;
+      return Status::Ok();
+    };
+    Gemeente g{};
+    g.code = t.Get(row, "gm_code");
+    g.name = t.Get(row, "gemeente");
+    g.province = t.Get(row, "provincie");
+    if (g.code.size() != 6 || g.code.rfind("GM", 0) != 0) return t.Error(row, "gm_code", "not a CBS code GMnnnn");
+    if (g.name.empty()) return t.Error(row, "gemeente", "empty");
+    double pop = 0;
+    WEEFSEL_RETURN_IF_ERROR(num("lat", 52.1, g.lat));
+    WEEFSEL_RETURN_IF_ERROR(num("lon", 5.3, g.lon));
+    WEEFSEL_RETURN_IF_ERROR(num("inwoners_2024", 0, pop));
+    if (pop < 1) return t.Error(row, "inwoners_2024", "a municipality needs inhabitants");
+    g.population = static_cast<int64_t>(pop);
+    WEEFSEL_RETURN_IF_ERROR(num("pct_65plus_2021", kNl65plus, g.pct_65plus));
+    WEEFSEL_RETURN_IF_ERROR(num("pct_eenpersoonshh_2021", kNlSingle, g.pct_single_households));
+    WEEFSEL_RETURN_IF_ERROR(num("pct_laag_inkomen_hh_2021", kNlLowIncome, g.pct_low_income));
+    WEEFSEL_RETURN_IF_ERROR(num("wmo_clienten_per_1000_2021", kNlWmo, g.wmo_per_1000));
+    WEEFSEL_RETURN_IF_ERROR(num("pct_jongeren_jeugdzorg_2021", kNlYouthCare, g.pct_youth_care));
+    WEEFSEL_RETURN_IF_ERROR(num("gem_gasverbruik_m3_2021", kNlGas, g.gas_m3));
+    std::string seat = t.Get(row, "bestuurscentrum").empty() ? g.name : t.Get(row, "bestuurscentrum");
+    g.areas = {seat + " Centrum", seat + " Noord", seat + " Oost", seat + " Zuid", seat + " West"};
+    out.push_back(std::move(g));
+  }
+  if (out.empty()) return Status::InvalidArgument(name + ": no municipalities");
+  // Largest first, as the embedded list: the first municipality is the demo programme's.
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Gemeente& a, const Gemeente& b) { return a.population > b.population; });
+  return out;
+}
+
 }  // namespace
 
 Result<DemoCity> GenerateDemo(const DemoOptions& o) {
-  const auto& all = Gemeenten();
-  if (o.municipalities < 1 || o.municipalities > static_cast<int>(all.size()))
+  std::vector<Gemeente> national;
+  if (!o.national_csv.empty()) {
+    WEEFSEL_ASSIGN_OR_RETURN(national, ReadGemeenten(o.national_csv_name, o.national_csv));
+  }
+  const std::vector<Gemeente>& all = national.empty() ? Gemeenten() : national;
+  const int municipalities = national.empty() ? o.municipalities : static_cast<int>(national.size());
+  if (municipalities < 1 || municipalities > static_cast<int>(all.size()))
     return Status::InvalidArgument("--municipalities must lie between 1 and " + std::to_string(all.size()));
-  if (o.actors < 10 * o.municipalities || o.actors > 1000000)
-    return Status::InvalidArgument("--actors must lie between " + std::to_string(10 * o.municipalities) +
+  if (o.actors < 10 * municipalities || o.actors > 1000000)
+    return Status::InvalidArgument("--actors must lie between " + std::to_string(10 * municipalities) +
                                    " (ten per municipality) and 1000000");
   if (o.challenges_per_municipality < 0 || o.challenges_per_municipality > 6)
     return Status::InvalidArgument("--challenges must lie between 0 and 6 per municipality");
@@ -489,7 +555,7 @@ Result<DemoCity> GenerateDemo(const DemoOptions& o) {
   DemoCity city;
   std::vector<const Gemeente*> gs;
   double weight_total = 0;
-  for (int i = 0; i < o.municipalities; ++i) {
+  for (int i = 0; i < municipalities; ++i) {
     const Gemeente& g = all[static_cast<size_t>(i)];
     gs.push_back(&g);
     weight_total += std::pow(static_cast<double>(g.population), 0.7);

@@ -1,14 +1,15 @@
 // service/demo.h: a realistic demo city, generated deterministically from a seed.
 //
 // GenerateDemo builds municipalities (real CBS codes, names, populations and 2021 indicators of
-// twelve Dutch municipalities, embedded), actors with generated Dutch-style names (marked
-// `generated`), kinds in realistic proportions, themes and capabilities that fit each kind,
+// twelve Dutch municipalities, embedded; or all 342 from the CBS file for a national demo), actors with generated
+// Dutch-style names (marked `generated`), kinds in realistic proportions, themes and capabilities that fit each kind,
 // ties from shared area and themes with a heavy-tailed (Pareto) degree distribution, and
 // challenges derived from each municipality's indicators where it lies above the national mean.
 // The same options give the same city, byte for byte. Pure: no I/O. Thread-safe (no shared state).
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "base/status.h"
@@ -25,6 +26,10 @@ struct DemoOptions {
   int municipalities = 4;  // the first N of the embedded list (1..12), largest first
   int actors = 1500;       // total, spread over municipalities by population
   int challenges_per_municipality = 3;
+  // National: the text of ../shared/data/nl/gemeenten_2025.csv (all 342 municipalities with their
+  // real populations and indicators); then `municipalities` is ignored. Empty: the embedded twelve.
+  std::string national_csv;
+  std::string national_csv_name;  // for errors: "file line N, column X: ..."
 };
 
 struct DemoCity {

@@ -69,6 +69,13 @@ Result<UserData> SelfService::DataOf(const Principal& p) {
     WEEFSEL_ASSIGN_OR_RETURN(d.comments, s.CommentsBy(p.user));
     WEEFSEL_ASSIGN_OR_RETURN(d.ballots, s.BallotsBy(p.user));
     WEEFSEL_ASSIGN_OR_RETURN(d.notifications, s.NotificationsOf(p.user, 0, 0));
+    WEEFSEL_ASSIGN_OR_RETURN(d.reports, s.ReportsBy(p.user));
+    auto block = s.GetBlock(p.user);
+    if (block.ok()) {
+      d.block = std::move(block).value();
+    } else if (block.status().code() != StatusCode::kNotFound) {
+      return block.status();
+    }
     return Status::Ok();
   }));
   return d;

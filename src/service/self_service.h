@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,8 @@ struct UserData {
   std::vector<domain::Comment> comments;
   std::vector<domain::Ballot> ballots;
   std::vector<storage::Notification> notifications;
+  std::vector<storage::Report> reports;        // the reports the user made (moderation)
+  std::optional<storage::AccountBlock> block;  // when a moderator blocked the account
 };
 
 class SelfService {

@@ -149,6 +149,7 @@ class SqlStore final : public Store {
   Result<int64_t> Insert(Report& r) override;
   Result<Report> GetReport(int64_t id) override;
   Result<std::vector<Report>> ReportsIn(MunicipalityId m, const std::string& status) override;
+  Result<std::vector<Report>> ReportsBy(UserId reporter) override;
   Result<int64_t> ResolveReports(const std::string& target, int64_t target_id, int64_t id, const std::string& status,
                                  UserId by, const std::string& at) override;
   Status Hide(const HiddenItem& h) override;

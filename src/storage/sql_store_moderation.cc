@@ -128,6 +128,13 @@ Result<std::vector<Report>> SqlStore::ReportsIn(MunicipalityId m, const std::str
   return ReadReports(r);
 }
 
+Result<std::vector<Report>> SqlStore::ReportsBy(UserId reporter) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q(std::string("SELECT ") + kReportColumns + " FROM reports WHERE reporter_user_id = $1 ORDER BY id",
+                   {Int(reporter.value())}));
+  return ReadReports(r);
+}
+
 Result<int64_t> SqlStore::ResolveReports(const std::string& target, int64_t target_id, int64_t id,
                                          const std::string& status, UserId by, const std::string& at) {
   if (status != "hidden" && status != "dismissed")

@@ -448,6 +448,8 @@ class Store {
   virtual Result<Report> GetReport(int64_t id) = 0;  // NotFound
   // The reports of a municipality, oldest first; `status` "" gives every status.
   virtual Result<std::vector<Report>> ReportsIn(MunicipalityId m, const std::string& status) = 0;
+  // The reports an account made, oldest first (its own data: GET /me/data).
+  virtual Result<std::vector<Report>> ReportsBy(UserId reporter) = 0;
   // Closes the open reports of a target (or the one report `id` when id > 0) with `status`;
   // returns how many changed.
   virtual Result<int64_t> ResolveReports(const std::string& target, int64_t target_id, int64_t id,

@@ -148,7 +148,7 @@ void Api::BuildSelfRoutes() {
        .path = "/api/v1/me/data",
        .tag = "accounts",
        .summary = "Everything stored about you (account, roles, settings, tokens, supports, comments, ballots, "
-                  "notifications) as a JSON download",
+                  "notifications, the reports you made, a block of your account) as a JSON download",
        .success = 200,
        .needs_user = true,
        .handler = [&P](Call& c) -> Result<Reply> {
@@ -163,6 +163,16 @@ void Api::BuildSelfRoutes() {
          for (const auto& cm : d.comments) comments.push_back(ToJson(cm));
          for (const auto& b : d.ballots) ballots.push_back(ToJson(b));
          for (const auto& n : d.notifications) notes.push_back(NotificationJson(n, d.settings.language));
+         Json reports = Json::array();
+         for (const auto& r : d.reports)
+           reports.push_back({{"id", r.id},
+                              {"target", r.target},
+                              {"target_id", r.target_id},
+                              {"reason", r.reason},
+                              {"created_at", r.created_at},
+                              {"status", r.status},
+                              {"resolved_at", r.resolved_at.empty() ? Json(nullptr) : Json(r.resolved_at)}});
+         Json block = d.block ? Json{{"reason", d.block->reason}, {"at", d.block->at}} : Json(nullptr);
          Json all = {{"account", ToJson(d.user)},
                      {"roles", std::move(grants)},
                      {"settings", SettingsJson(d.settings)},
@@ -170,7 +180,9 @@ void Api::BuildSelfRoutes() {
                      {"supports", std::move(supports)},
                      {"comments", std::move(comments)},
                      {"ballots", std::move(ballots)},
-                     {"notifications", std::move(notes)}};
+                     {"notifications", std::move(notes)},
+                     {"reports", std::move(reports)},
+                     {"block", std::move(block)}};
          Reply r = Ok(std::move(all));
          r.headers.emplace_back("Content-Disposition", "attachment; filename=\"weefsel-my-data.json\"");
          return r;
