@@ -2,9 +2,9 @@
 // report's `modularity`) against igraph's C Leiden run until stable (n_iterations = -1) from seeds
 // 0..9, the time budget of issue 21. leidenalg's figures come from bench/fabric/leidenalg_reference.py.
 //
-// Usage: communities_bench [--data DIR] [--seed S] [--runs R] [--threads T] [--no-igraph] [NAME ...]
-// Prints per network: weefsel's modularity, communities, wall and CPU seconds; igraph's best
-// modularity of the 10 runs and their wall and CPU seconds together. CPU counts every thread.
+// Usage: communities_bench [--data DIR] [--seed S] [--runs R] [--threads T] [--perturb-batches B] [--no-igraph] [NAME
+// ...] Prints per network: weefsel's modularity, communities, wall and CPU seconds; igraph's best modularity of the 10
+// runs and their wall and CPU seconds together. CPU counts every thread.
 #include <igraph/igraph.h>
 
 #include <chrono>
@@ -75,6 +75,7 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   bool with_igraph = true;
   int runs = CommunityOptions{}.runs, threads = CommunityOptions{}.threads;
+  int batches = CommunityOptions{}.perturb_batches;
   std::vector<std::string> names;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -86,6 +87,8 @@ int main(int argc, char** argv) {
       runs = std::atoi(argv[++i]);
     else if (a == "--threads" && i + 1 < argc)
       threads = std::atoi(argv[++i]);
+    else if (a == "--perturb-batches" && i + 1 < argc)
+      batches = std::atoi(argv[++i]);
     else if (a == "--no-igraph")
       with_igraph = false;
     else
@@ -96,7 +99,7 @@ int main(int argc, char** argv) {
          {"florentine", "davis_women_projection", "davis_bipartite", "karate", "dolphins", "lesmis", "football",
           "email-Eu-core", "h2020_nl_orgs", "h2020_sc6_orgs", "ca-GrQc", "ca-HepTh", "ca-AstroPh-lcc", "ca-CondMat"})
       names.emplace_back(n);
-  std::printf("%-24s %10s %6s %9s %9s | %10s %9s %9s\n", "network", "weefsel_Q", "k", "wall_s", "cpu_s", "igraph_Q",
+  std::printf("%-24s %11s %6s %9s %9s | %11s %9s %9s\n", "network", "weefsel_Q", "k", "wall_s", "cpu_s", "igraph_Q",
               "wall_s", "cpu_s");
   for (const std::string& name : names) {
     auto f = Fabric::FromEdgeFiles(dir + "/" + name + ".edges", dir + "/" + name + ".nodes");
@@ -109,6 +112,7 @@ int main(int argc, char** argv) {
     co.seed = seed;
     co.runs = runs;
     co.threads = threads;
+    co.perturb_batches = batches;
     auto t = std::chrono::steady_clock::now();
     std::clock_t c = std::clock();
     auto p = FindCommunities(*f, co);
@@ -125,7 +129,7 @@ int main(int argc, char** argv) {
       ig_wall = Since(t);
       ig_cpu = CpuSince(c);
     }
-    std::printf("%-24s %10.6f %6d %9.3f %9.3f | %10.6f %9.3f %9.3f\n", name.c_str(), p->modularity, p->count, wall, cpu,
+    std::printf("%-24s %11.8f %6d %9.3f %9.3f | %11.8f %9.3f %9.3f\n", name.c_str(), p->modularity, p->count, wall, cpu,
                 ig_q, ig_wall, ig_cpu);
     std::fflush(stdout);
   }
