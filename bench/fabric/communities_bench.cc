@@ -2,7 +2,8 @@
 // report's `modularity`) against igraph's C Leiden run until stable (n_iterations = -1) from seeds
 // 0..9, the time budget of issue 21. leidenalg's figures come from bench/fabric/leidenalg_reference.py.
 //
-// Usage: communities_bench [--data DIR] [--seed S] [--runs R] [--threads T] [--perturb-batches B] [--no-igraph] [NAME
+// Usage: communities_bench [--data DIR] [--seed S] [--runs R] [--threads T] [--perturb-batches B]
+//                         [--perturb-patience P] [--perturb-share S] [--no-igraph] [NAME
 // ...] Prints per network: weefsel's modularity, communities, wall and CPU seconds; igraph's best modularity of the 10
 // runs and their wall and CPU seconds together. CPU counts every thread.
 #include <igraph/igraph.h>
@@ -75,7 +76,8 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   bool with_igraph = true;
   int runs = CommunityOptions{}.runs, threads = CommunityOptions{}.threads;
-  int batches = CommunityOptions{}.perturb_batches;
+  int batches = CommunityOptions{}.perturb_batches, patience = CommunityOptions{}.perturb_patience;
+  double share = CommunityOptions{}.perturb_share;
   std::vector<std::string> names;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -89,6 +91,10 @@ int main(int argc, char** argv) {
       threads = std::atoi(argv[++i]);
     else if (a == "--perturb-batches" && i + 1 < argc)
       batches = std::atoi(argv[++i]);
+    else if (a == "--perturb-patience" && i + 1 < argc)
+      patience = std::atoi(argv[++i]);
+    else if (a == "--perturb-share" && i + 1 < argc)
+      share = std::atof(argv[++i]);
     else if (a == "--no-igraph")
       with_igraph = false;
     else
@@ -113,6 +119,8 @@ int main(int argc, char** argv) {
     co.runs = runs;
     co.threads = threads;
     co.perturb_batches = batches;
+    co.perturb_patience = patience;
+    co.perturb_share = share;
     auto t = std::chrono::steady_clock::now();
     std::clock_t c = std::clock();
     auto p = FindCommunities(*f, co);

@@ -77,8 +77,8 @@ namespace {
 // Leiden: `runs` seeded runs from singletons, dealt to `threads` threads (run r to thread r mod
 // threads); then an iterated local search from the best partition: each batch runs kPerturbBatch
 // perturbed copies of it (the nodes of a random share of its communities start alone again) and
-// keeps the best if it is better, until `perturb_patience` batches in a row gain nothing or
-// `perturb_batches` have run. Every run depends on its seed only, so the result does not depend
+// keeps the best if it is better, until `perturb_patience` batches in a row gain nothing or the
+// batch limit (see CommunityOptions) is reached. Every run depends on its seed only, so the result does not depend
 // on timing or on the number of threads.
 constexpr int kPerturbBatch = 2;  // runs per batch of the local search (fixed: results do not depend on threads)
 
@@ -129,7 +129,10 @@ std::vector<int> LeidenBest(const Fabric& fabric, const CommunityOptions& option
     return std::move(out[best]);
   };
   Found best = run_batch(options.runs, 0, {}, 0);
-  for (int batch = 1, misses = 0; misses < options.perturb_patience && batch <= options.perturb_batches; ++batch) {
+  const int64_t by_effort = options.perturb_effort / std::max<int64_t>(1, fabric.edge_count());
+  const int max_batches = static_cast<int>(std::max<int64_t>(std::min<int64_t>(16, options.perturb_batches),
+                                                             std::min<int64_t>(options.perturb_batches, by_effort)));
+  for (int batch = 1, misses = 0; misses < options.perturb_patience && batch <= max_batches; ++batch) {
     Found r = run_batch(kPerturbBatch, 1000003u * static_cast<uint64_t>(batch), best.membership, options.perturb_share);
     if (r.q > best.q + 1e-12) {
       best = std::move(r);

@@ -162,13 +162,15 @@ struct CommunityOptions {
   // Leiden only: threads for the seeded runs (each run is a function of its seed alone, so the
   // result is the same for any number of threads).
   int threads = 2;
-  // Leiden only: after the runs, batches of 2 runs from the best partition perturbed (the
-  // nodes of a share `perturb_share` of its communities, drawn from the seed, start alone); the
-  // best is kept. Stops after `perturb_patience` batches in a row without gain, or
-  // `perturb_batches` batches.
+  // Leiden only: after the runs, batches of 2 runs from the best partition perturbed (the nodes of
+  // a share `perturb_share` of its communities, drawn from the seed, start alone); the best is
+  // kept. Stops after `perturb_patience` batches in a row without gain, or after
+  // max(16, min(perturb_batches, perturb_effort / ties)) batches: small graphs get more batches
+  // (they are cheap), the largest 16.
   double perturb_share = 0.1;
-  int perturb_patience = 4;
-  int perturb_batches = 16;
+  int perturb_patience = 8;
+  int perturb_batches = 64;
+  int64_t perturb_effort = 1'500'000;
 };
 
 // Communities maximising modularity. Leiden (our own, Traag et al. 2019; no igraph): a run iterates
