@@ -14,7 +14,8 @@
 //
 // Ownership: a Fabric owns its arrays; copies are deep. Thread-safety: a Fabric is immutable after
 // construction, so any number of threads may read it (and run distances on it) concurrently.
-// FindCommunities serialises its calls into igraph internally and may be called from any thread.
+// FindCommunities may be called from any thread: Leiden is our own (it starts its own threads and
+// touches no igraph state); Louvain serialises its calls into igraph internally.
 #pragma once
 
 #include <cstdint>
