@@ -1,10 +1,12 @@
-// fabric/communities.cc: Leiden and Louvain through igraph, best of several seeded runs.
+// fabric/communities.cc: Leiden (our own, fabric/leiden.h) and Louvain (igraph), best of several seeded runs.
 #include <algorithm>
 #include <limits>
 #include <numeric>
+#include <thread>
 
 #include "fabric/fabric.h"
 #include "fabric/igraph_bridge.h"
+#include "fabric/leiden.h"
 
 namespace weefsel::fabric {
 namespace {
@@ -54,10 +56,92 @@ struct IgVec {
   }
 };
 
+// A run's seed from the caller's seed and the run's number (splitmix64's finaliser).
+uint64_t Mix(uint64_t seed, uint64_t salt) {
+  uint64_t z = seed * 0x9e3779b97f4a7c15ULL + salt + 0x632be59bd9b4e019ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
 std::vector<int> ToStd(const igraph_vector_int_t& v) {
   std::vector<int> out(static_cast<size_t>(igraph_vector_int_size(&v)));
   for (size_t i = 0; i < out.size(); ++i) out[i] = static_cast<int>(VECTOR(v)[i]);
   return out;
+}
+
+}  // namespace
+
+namespace {
+
+// Leiden: `runs` seeded runs from singletons, dealt to `threads` threads (run r to thread r mod
+// threads); then an iterated local search from the best partition: each batch runs kPerturbBatch
+// perturbed copies of it (the nodes of a random share of its communities start alone again) and
+// keeps the best if it is better, until `perturb_patience` batches in a row gain nothing or the
+// batch limit (see CommunityOptions) is reached. Every run depends on its seed only, so the result does not depend
+// on timing or on the number of threads.
+constexpr int kPerturbBatch = 2;  // runs per batch of the local search (fixed: results do not depend on threads)
+
+std::vector<int> LeidenBest(const Fabric& fabric, const CommunityOptions& options, bool use_w) {
+  const int threads = std::max(1, options.threads);
+  struct Found {
+    std::vector<int> membership;
+    double q = -1;
+  };
+  auto run_batch = [&](int count, uint64_t salt, const std::vector<int>& start, double dissolve) {
+    std::vector<Found> out(static_cast<size_t>(count));
+    auto work = [&](int t) {
+      for (int r = t; r < count; r += threads) {
+        internal::LeidenRunOptions lo;
+        lo.resolution = options.resolution;
+        lo.use_weights = use_w;
+        lo.seed = Mix(options.seed, salt + static_cast<uint64_t>(r));
+        Found& res = out[static_cast<size_t>(r)];
+        std::vector<int> from = start;
+        if (dissolve > 0 && !from.empty()) {
+          // Perturb: the nodes of a random share of the communities start alone again.
+          const auto cut = static_cast<uint64_t>(dissolve * 1e6);
+          const int n = static_cast<int>(from.size());
+          std::vector<int> alone(static_cast<size_t>(n), 0);
+          for (int c = 0; c < n; ++c)
+            alone[static_cast<size_t>(c)] = Mix(lo.seed, static_cast<uint64_t>(c)) % 1000000u < cut;
+          std::vector<int> used(static_cast<size_t>(n), 0);  // labels kept by communities not dissolved
+          for (int c : from) used[static_cast<size_t>(c)] = !alone[static_cast<size_t>(c)];
+          int free_label = 0;
+          for (int& c : from) {
+            if (!alone[static_cast<size_t>(c)]) continue;
+            while (used[static_cast<size_t>(free_label)]) ++free_label;
+            used[static_cast<size_t>(free_label)] = 1;
+            c = free_label;
+          }
+        }
+        res.membership = internal::LeidenRun(fabric, lo, from);
+        res.q = Modularity(fabric, res.membership, options.resolution, use_w);
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < std::min(threads, count); ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+    size_t best = 0;
+    for (size_t i = 1; i < out.size(); ++i)
+      if (out[i].q > out[best].q) best = i;
+    return std::move(out[best]);
+  };
+  Found best = run_batch(options.runs, 0, {}, 0);
+  const int64_t by_effort = options.perturb_effort / std::max<int64_t>(1, fabric.edge_count());
+  const int max_batches = static_cast<int>(std::max<int64_t>(std::min<int64_t>(16, options.perturb_batches),
+                                                             std::min<int64_t>(options.perturb_batches, by_effort)));
+  for (int batch = 1, misses = 0; misses < options.perturb_patience && batch <= max_batches; ++batch) {
+    Found r = run_batch(kPerturbBatch, 1000003u * static_cast<uint64_t>(batch), best.membership, options.perturb_share);
+    if (r.q > best.q + 1e-12) {
+      best = std::move(r);
+      misses = 0;
+    } else {
+      ++misses;
+    }
+  }
+  return best.membership;
 }
 
 }  // namespace
@@ -75,88 +159,29 @@ Result<Partition> FindCommunities(const Fabric& fabric, const CommunityOptions& 
     p.modularity = 0;
     return p;
   }
-  internal::IgraphLock lock;
-  internal::IgraphGraph g;
-  WEEFSEL_RETURN_IF_ERROR(g.Build(fabric));
-  const igraph_vector_t* w = use_w ? g.weights() : nullptr;
   std::vector<int> best;
-  double best_q = -1;
-  auto consider = [&](const std::vector<int>& m) {
-    double q = Modularity(fabric, m, options.resolution, use_w);
-    if (q > best_q + 1e-12) {
-      best_q = q;
-      best = m;
-      return true;
-    }
-    return false;
-  };
-  IgVecInt membership(n);
-  if (!membership.ok) return Status::Internal("igraph: out of memory");
   if (options.method == CommunityMethod::kLouvain) {
+    internal::IgraphLock lock;
+    internal::IgraphGraph g;
+    WEEFSEL_RETURN_IF_ERROR(g.Build(fabric));
+    const igraph_vector_t* w = use_w ? g.weights() : nullptr;
+    IgVecInt membership(n);
+    if (!membership.ok) return Status::Internal("igraph: out of memory");
+    double best_q = -1;
     for (int r = 0; r < options.runs; ++r) {
       igraph_rng_seed(igraph_rng_default(), options.seed + static_cast<uint64_t>(r));
       WEEFSEL_RETURN_IF_ERROR(
           Check(igraph_community_multilevel(g.graph(), w, options.resolution, &membership.v, nullptr, nullptr),
                 "community_multilevel"));
-      consider(ToStd(membership.v));
+      std::vector<int> m = ToStd(membership.v);
+      double q = Modularity(fabric, m, options.resolution, use_w);
+      if (q > best_q + 1e-12) {
+        best_q = q;
+        best = std::move(m);
+      }
     }
   } else {
-    // Leiden maximising modularity: node weights = strength, resolution = gamma / 2W.
-    IgVec node_w(n);
-    if (!node_w.ok) return Status::Internal("igraph: out of memory");
-    double two_w = 0;
-    for (int i = 0; i < n; ++i) {
-      double s = use_w ? fabric.Strength(i) : static_cast<double>(fabric.Degree(i));
-      VECTOR(node_w.v)[i] = s;
-      two_w += s;
-    }
-    const double res = options.resolution / two_w;
-    igraph_integer_t clusters = 0;
-    igraph_real_t quality = 0;
-    auto leiden = [&](uint64_t seed, bool start) -> Status {
-      igraph_rng_seed(igraph_rng_default(), seed);
-      return Check(
-          igraph_community_leiden(g.graph(), w, &node_w.v, res, 0.01, start, 2, &membership.v, &clusters, &quality),
-          "community_leiden");
-    };
-    // Seeded runs share a budget of Leiden calls (effort / edges); the run from Louvain's partition
-    // and the refinement of the best partition are not counted against it.
-    const int64_t budget = options.effort > 0 ? std::max<int64_t>(1, options.effort / fabric.edge_count())
-                                              : std::numeric_limits<int64_t>::max();
-    int64_t spent = 0;
-    // One run: Leiden iterated from its own result until an iteration brings no gain (at most 20
-    // calls; a counted run also stops when the budget is spent).
-    auto leiden_until_stable = [&](uint64_t seed, bool start, bool counted) -> Status {
-      WEEFSEL_RETURN_IF_ERROR(leiden(seed, start));
-      if (counted) ++spent;
-      double q = Modularity(fabric, ToStd(membership.v), options.resolution, use_w);
-      for (int it = 1; it < 20 && !(counted && spent >= budget); ++it) {
-        WEEFSEL_RETURN_IF_ERROR(leiden(seed + 104729u * static_cast<uint64_t>(it), true));
-        if (counted) ++spent;
-        double nq = Modularity(fabric, ToStd(membership.v), options.resolution, use_w);
-        if (nq <= q + 1e-12) break;
-        q = nq;
-      }
-      return Status::Ok();
-    };
-    // Louvain's partition as the first starting point (on large graphs the strongest single start).
-    igraph_rng_seed(igraph_rng_default(), options.seed);
-    WEEFSEL_RETURN_IF_ERROR(
-        Check(igraph_community_multilevel(g.graph(), w, options.resolution, &membership.v, nullptr, nullptr),
-              "community_multilevel"));
-    WEEFSEL_RETURN_IF_ERROR(leiden_until_stable(options.seed + 7919, true, false));
-    consider(ToStd(membership.v));
-    for (int r = 0; r < options.runs && spent < budget; ++r) {
-      WEEFSEL_RETURN_IF_ERROR(leiden_until_stable(options.seed + static_cast<uint64_t>(r), false, true));
-      consider(ToStd(membership.v));
-    }
-    // Refine the best partition until a few seeds in a row find nothing better.
-    int misses = 0;
-    for (uint64_t s = 1; misses < 3 && s < 50; ++s) {
-      for (size_t i = 0; i < best.size(); ++i) VECTOR(membership.v)[i] = best[i];
-      WEEFSEL_RETURN_IF_ERROR(leiden_until_stable(options.seed * 1000003u + s, true, false));
-      misses = consider(ToStd(membership.v)) ? 0 : misses + 1;
-    }
+    best = LeidenBest(fabric, options, use_w);
   }
   Partition p = Canonical(best);
   p.modularity = Modularity(fabric, p.membership, options.resolution, use_w);

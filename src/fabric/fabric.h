@@ -14,7 +14,8 @@
 //
 // Ownership: a Fabric owns its arrays; copies are deep. Thread-safety: a Fabric is immutable after
 // construction, so any number of threads may read it (and run distances on it) concurrently.
-// FindCommunities serialises its calls into igraph internally and may be called from any thread.
+// FindCommunities may be called from any thread: Leiden is our own (it starts its own threads and
+// touches no igraph state); Louvain serialises its calls into igraph internally.
 #pragma once
 
 #include <cstdint>
@@ -159,17 +160,25 @@ struct CommunityOptions {
   bool use_weights = true;  // ignored (false) on an unweighted fabric
   int runs = 10;            // independent seeded runs; the best partition is kept
   uint64_t seed = 1;
-  // Leiden only: the seeded runs together make at most effort / edges calls of igraph's Leiden
-  // (2 iterations each); 0 = no cap. The default leaves graphs up to ~20,000 ties uncapped in
-  // practice (a run rarely needs more than 20 calls) and gives ca-CondMat (93k ties) about 43.
-  int64_t effort = 4'000'000;
+  // Leiden only: threads for the seeded runs (each run is a function of its seed alone, so the
+  // result is the same for any number of threads).
+  int threads = 2;
+  // Leiden only: after the runs, batches of 2 runs from the best partition perturbed (the nodes of
+  // a share `perturb_share` of its communities, drawn from the seed, start alone); the best is
+  // kept. Stops after `perturb_patience` batches in a row without gain, or after
+  // max(16, min(perturb_batches, perturb_effort / ties)) batches: small graphs get more batches
+  // (they are cheap), the largest 16.
+  double perturb_share = 0.1;
+  int perturb_patience = 8;
+  int perturb_batches = 64;
+  int64_t perturb_effort = 1'500'000;
 };
 
-// Communities maximising modularity. Leiden: a run is igraph's Leiden iterated from its own
-// partition until a call brings no gain; the first run starts from Louvain's partition, then up to
-// `runs` seeded runs follow within the effort budget, and the best partition found is refined
-// again with fresh seeds until three in a row improve nothing. Louvain: igraph's multilevel, best
-// of `runs`. Deterministic for a given seed. Communities are numbered by decreasing size (ties:
+// Communities maximising modularity. Leiden (our own, Traag et al. 2019; no igraph): a run iterates
+// Leiden from its start until an iteration brings no gain (leidenalg's n_iterations = -1); `runs`
+// seeded runs from singletons on `threads` threads, then an iterated local search from the best
+// (perturbed restarts, see above). Louvain: igraph's multilevel, best of `runs`. Deterministic for
+// a given seed, whatever the number of threads. Communities are numbered by decreasing size (ties:
 // smallest node index first).
 Result<Partition> FindCommunities(const Fabric& fabric, const CommunityOptions& options = {});
 

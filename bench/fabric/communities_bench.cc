@@ -1,0 +1,145 @@
+// bench/fabric/communities_bench.cc: the communities step alone (FindCommunities, unweighted, as the
+// report's `modularity`) against igraph's C Leiden run until stable (n_iterations = -1) from seeds
+// 0..9, the time budget of issue 21. leidenalg's figures come from bench/fabric/leidenalg_reference.py.
+//
+// Usage: communities_bench [--data DIR] [--seed S] [--runs R] [--threads T] [--perturb-batches B]
+//                         [--perturb-patience P] [--perturb-share S] [--no-igraph] [NAME
+// ...] Prints per network: weefsel's modularity, communities, wall and CPU seconds; igraph's best modularity of the 10
+// runs and their wall and CPU seconds together. CPU counts every thread.
+#include <igraph/igraph.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "fabric/fabric.h"
+
+using namespace weefsel;
+using namespace weefsel::fabric;
+
+namespace {
+
+double Since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+double CpuSince(std::clock_t c) { return static_cast<double>(std::clock() - c) / CLOCKS_PER_SEC; }
+
+// igraph's Leiden maximising modularity (node weights = degrees, resolution 1/2m), until stable,
+// seeds 0..9; returns the best modularity (our own function on igraph's membership).
+double IgraphLeidenBestOf10(const Fabric& f) {
+  const int n = f.node_count();
+  igraph_vector_int_t edges;
+  igraph_vector_int_init(&edges, 0);
+  for (int u = 0; u < n; ++u)
+    for (const auto& nb : f.Neighbours(u))
+      if (u < nb.node) {
+        igraph_vector_int_push_back(&edges, u);
+        igraph_vector_int_push_back(&edges, nb.node);
+      }
+  igraph_t g;
+  igraph_create(&g, &edges, n, IGRAPH_UNDIRECTED);
+  igraph_vector_t node_w;
+  igraph_vector_init(&node_w, n);
+  double two_m = 0;
+  for (int i = 0; i < n; ++i) {
+    VECTOR(node_w)[i] = f.Degree(i);
+    two_m += f.Degree(i);
+  }
+  igraph_vector_int_t memb;
+  igraph_vector_int_init(&memb, n);
+  double best = -1;
+  for (int s = 0; s < 10 && two_m > 0; ++s) {
+    igraph_rng_seed(igraph_rng_default(), static_cast<igraph_uint_t>(s));
+    igraph_integer_t k = 0;
+    igraph_real_t q = 0;
+    igraph_community_leiden(&g, nullptr, &node_w, 1.0 / two_m, 0.01, false, -1, &memb, &k, &q);
+    std::vector<int> m(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) m[static_cast<size_t>(i)] = static_cast<int>(VECTOR(memb)[i]);
+    best = std::max(best, Modularity(f, m, 1.0, false));
+  }
+  igraph_vector_int_destroy(&memb);
+  igraph_vector_destroy(&node_w);
+  igraph_destroy(&g);
+  igraph_vector_int_destroy(&edges);
+  return best;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string dir = std::getenv("WEEFSEL_SHARED_DATA") ? std::string(std::getenv("WEEFSEL_SHARED_DATA")) + "/networks"
+                                                       : std::string(WEEFSEL_SOURCE_DIR) + "/../shared/data/networks";
+  uint64_t seed = 1;
+  bool with_igraph = true;
+  int runs = CommunityOptions{}.runs, threads = CommunityOptions{}.threads;
+  int batches = CommunityOptions{}.perturb_batches, patience = CommunityOptions{}.perturb_patience;
+  double share = CommunityOptions{}.perturb_share;
+  std::vector<std::string> names;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--data" && i + 1 < argc)
+      dir = argv[++i];
+    else if (a == "--seed" && i + 1 < argc)
+      seed = std::strtoull(argv[++i], nullptr, 10);
+    else if (a == "--runs" && i + 1 < argc)
+      runs = std::atoi(argv[++i]);
+    else if (a == "--threads" && i + 1 < argc)
+      threads = std::atoi(argv[++i]);
+    else if (a == "--perturb-batches" && i + 1 < argc)
+      batches = std::atoi(argv[++i]);
+    else if (a == "--perturb-patience" && i + 1 < argc)
+      patience = std::atoi(argv[++i]);
+    else if (a == "--perturb-share" && i + 1 < argc)
+      share = std::atof(argv[++i]);
+    else if (a == "--no-igraph")
+      with_igraph = false;
+    else
+      names.push_back(a);
+  }
+  if (names.empty())
+    for (const char* n :
+         {"florentine", "davis_women_projection", "davis_bipartite", "karate", "dolphins", "lesmis", "football",
+          "email-Eu-core", "h2020_nl_orgs", "h2020_sc6_orgs", "ca-GrQc", "ca-HepTh", "ca-AstroPh-lcc", "ca-CondMat"})
+      names.emplace_back(n);
+  std::printf("%-24s %11s %6s %9s %9s | %11s %9s %9s\n", "network", "weefsel_Q", "k", "wall_s", "cpu_s", "igraph_Q",
+              "wall_s", "cpu_s");
+  for (const std::string& name : names) {
+    auto f = Fabric::FromEdgeFiles(dir + "/" + name + ".edges", dir + "/" + name + ".nodes");
+    if (!f.ok()) {
+      std::cerr << f.status().ToString() << "\n";
+      return 2;
+    }
+    CommunityOptions co;
+    co.use_weights = false;
+    co.seed = seed;
+    co.runs = runs;
+    co.threads = threads;
+    co.perturb_batches = batches;
+    co.perturb_patience = patience;
+    co.perturb_share = share;
+    auto t = std::chrono::steady_clock::now();
+    std::clock_t c = std::clock();
+    auto p = FindCommunities(*f, co);
+    double wall = Since(t), cpu = CpuSince(c);
+    if (!p.ok()) {
+      std::cerr << p.status().ToString() << "\n";
+      return 1;
+    }
+    double ig_q = 0, ig_wall = 0, ig_cpu = 0;
+    if (with_igraph) {
+      t = std::chrono::steady_clock::now();
+      c = std::clock();
+      ig_q = IgraphLeidenBestOf10(*f);
+      ig_wall = Since(t);
+      ig_cpu = CpuSince(c);
+    }
+    std::printf("%-24s %11.8f %6d %9.3f %9.3f | %11.8f %9.3f %9.3f\n", name.c_str(), p->modularity, p->count, wall, cpu,
+                ig_q, ig_wall, ig_cpu);
+    std::fflush(stdout);
+  }
+  return 0;
+}

@@ -1,0 +1,159 @@
+// fabric/communities_test.cc: our Leiden (FindCommunities): planted communities, determinism for
+// a seed and for any number of threads, and on real networks a modularity recomputed here from the
+// edge file alone (not through Fabric or Modularity) that reaches leidenalg's best of 10 seeds.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fabric/fabric.h"
+#include "fabric/leiden.h"
+#include "tests/kit/shared_data.h"
+
+namespace weefsel::fabric {
+namespace {
+
+// k cliques of size s in a ring, neighbouring cliques joined by one edge: for k >= 3 and s >= 3 the
+// cliques are the communities of maximal modularity (Fortunato & Barthelemy's ring of cliques at
+// k below its resolution limit).
+Fabric RingOfCliques(int k, int s) {
+  std::vector<NodeInfo> nodes(static_cast<size_t>(k * s));
+  for (int i = 0; i < k * s; ++i) nodes[static_cast<size_t>(i)].external_id = i;
+  std::vector<Edge> edges;
+  for (int c = 0; c < k; ++c) {
+    for (int a = 0; a < s; ++a)
+      for (int b = a + 1; b < s; ++b) edges.push_back({c * s + a, c * s + b, 1.0});
+    edges.push_back({c * s, ((c + 1) % k) * s + 1, 1.0});
+  }
+  auto f = Fabric::FromEdges(nodes, edges, false);
+  EXPECT_TRUE(f.ok());
+  return std::move(f).value();
+}
+
+TEST(CommunitiesTest, FindsTheCliquesOfARingOfCliques) {
+  Fabric f = RingOfCliques(8, 5);
+  auto p = FindCommunities(f);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->count, 8);
+  for (int c = 0; c < 8; ++c)
+    for (int a = 1; a < 5; ++a) EXPECT_EQ(p->membership[static_cast<size_t>(c * 5 + a)], p->membership[c * 5]);
+  // Each single run finds them too, from singletons and from a bad start (everything together).
+  for (uint64_t seed : {1u, 2u, 3u}) {
+    internal::LeidenRunOptions o;
+    o.seed = seed;
+    EXPECT_NEAR(Modularity(f, internal::LeidenRun(f, o)), p->modularity, 1e-12);
+    EXPECT_NEAR(Modularity(f, internal::LeidenRun(f, o, std::vector<int>(40, 0))), p->modularity, 1e-12);
+  }
+}
+
+Result<Fabric> Load(const std::string& name) {
+  return Fabric::FromEdgeFiles(testkit::SharedDataPath("networks/" + name + ".edges"),
+                               testkit::SharedDataPath("networks/" + name + ".nodes"));
+}
+
+TEST(CommunitiesTest, SameSeedSamePartitionWhateverTheThreads) {
+  WEEFSEL_REQUIRE_SHARED_DATA("networks/h2020_nl_orgs.edges");
+  auto f = Load("h2020_nl_orgs");
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  for (bool weighted : {false, true}) {
+    CommunityOptions o;
+    o.use_weights = weighted;
+    o.threads = 2;
+    auto a = FindCommunities(*f, o);
+    auto b = FindCommunities(*f, o);
+    o.threads = 1;
+    auto c = FindCommunities(*f, o);
+    ASSERT_TRUE(a.ok() && b.ok() && c.ok());
+    EXPECT_EQ(a->membership, b->membership);
+    EXPECT_EQ(a->membership, c->membership);
+    EXPECT_EQ(a->modularity, c->modularity);
+  }
+}
+
+// Not only the default seed: seeds 1..4 reach leidenalg's best of 10 on the mid-sized networks
+// (where the margin is smallest; before the local search had a budget by size, seeds 2 and 3 fell
+// short on h2020_nl_orgs and seed 4 on h2020_sc6_orgs).
+TEST(CommunitiesTest, SeedsOneToFourReachLeidenalg) {
+  const std::pair<const char*, double> networks[] = {
+      {"email-Eu-core", 0.417475}, {"h2020_nl_orgs", 0.622804}, {"h2020_sc6_orgs", 0.588752}};
+  for (const auto& [name, leidenalg] : networks) {
+    WEEFSEL_REQUIRE_SHARED_DATA(std::string("networks/") + name + ".edges");
+    auto f = Load(name);
+    ASSERT_TRUE(f.ok()) << f.status().ToString();
+    for (uint64_t seed = 1; seed <= 4; ++seed) {
+      CommunityOptions o;
+      o.use_weights = false;
+      o.seed = seed;
+      auto p = FindCommunities(*f, o);
+      ASSERT_TRUE(p.ok());
+      EXPECT_GE(p->modularity, leidenalg - 5e-7) << name << " seed " << seed;
+    }
+  }
+}
+
+// Newman's modularity from the edge file alone: Q = sum over edges inside a community / m
+// - sum over communities (degree sum / 2m)^2, with degrees counted from the same lines.
+double PlainModularity(const std::string& edges_path, const std::map<int64_t, int>& community_of) {
+  std::ifstream in(edges_path);
+  std::string line;
+  double m = 0, inside = 0;
+  std::map<int, double> degree_sum;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream ls(line);
+    int64_t u = 0, v = 0;
+    ls >> u >> v;
+    const int cu = community_of.at(u), cv = community_of.at(v);
+    m += 1;
+    if (cu == cv) inside += 1;
+    degree_sum[cu] += 1;
+    degree_sum[cv] += 1;
+  }
+  double q = inside / m;
+  for (const auto& [c, d] : degree_sum) q -= (d / (2 * m)) * (d / (2 * m));
+  return q;
+}
+
+struct Reference {
+  const char* name;
+  double leidenalg;  // best of seeds 0..9, n_iterations=-1 (bench/fabric/leidenalg_reference.py), 6 decimals
+};
+
+void PrintTo(const Reference& r, std::ostream* os) { *os << r.name; }
+
+class StatedModularity : public ::testing::TestWithParam<Reference> {};
+
+TEST_P(StatedModularity, IsTheModularityOfThePartitionAndReachesLeidenalg) {
+  const Reference& r = GetParam();
+  const std::string edges = std::string("networks/") + r.name + ".edges";
+  WEEFSEL_REQUIRE_SHARED_DATA(edges);
+  auto f = Load(r.name);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  CommunityOptions o;
+  o.use_weights = false;  // leidenalg's reference is on the unweighted graph
+  auto p = FindCommunities(*f, o);
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  std::map<int64_t, int> community_of;
+  for (int i = 0; i < f->node_count(); ++i) community_of[f->ExternalId(i)] = p->membership[static_cast<size_t>(i)];
+  const double plain = PlainModularity(testkit::SharedDataPath(edges), community_of);
+  EXPECT_NEAR(p->modularity, plain, 1e-9) << r.name;
+  EXPECT_GE(plain, r.leidenalg - 5e-7) << r.name;
+  std::cout << r.name << " modularity " << plain << " (leidenalg best of 10: " << r.leidenalg << ")\n";
+}
+
+INSTANTIATE_TEST_SUITE_P(Networks, StatedModularity,
+                         ::testing::Values(Reference{"karate", 0.419790}, Reference{"ca-GrQc", 0.867891},
+                                           Reference{"ca-HepTh", 0.781244}),
+                         [](const auto& info) {
+                           std::string s = info.param.name;
+                           for (char& ch : s)
+                             if (ch == '-') ch = '_';
+                           return s;
+                         });
+
+}  // namespace
+}  // namespace weefsel::fabric
