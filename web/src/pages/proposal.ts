@@ -7,6 +7,7 @@ import { t, euro, date, Key } from "../i18n";
 import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
 import { empty, confirmDialog } from "./common";
 import { reportControl } from "./moderation";
+import { useMunicipalityTheme } from "../theme";
 
 export async function proposalPage({ main, params }: Ctx): Promise<void> {
   const id = Number(params[0]);
@@ -23,6 +24,7 @@ export async function proposalPage({ main, params }: Ctx): Promise<void> {
   const ch = await api.get<Challenge>(`/challenges/${p.challenge}`).catch(() => null);
   const latest = p.versions[p.versions.length - 1];
   setTitle(latest?.title ?? t("proposal.named", { id }));
+  void useMunicipalityTheme(ch?.municipality);
   main.append(
     h("p", { class: "crumbs" }, ch ? h("a", { href: `/challenges/${ch.id}` }, ch.title) : "", ch ? " · " : "",
       h("a", { href: `/coalitions/${p.coalition}` }, t("coalition.named", { id: p.coalition }))),
