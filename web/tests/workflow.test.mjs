@@ -296,6 +296,18 @@ test("the notifications bell shows the unread count; the page lists them and mar
   const links = await page.locator("ul.notifications li a").evaluateAll((els) => els.map((e) => e.getAttribute("href")));
   assert.ok(links.includes(`/challenges/${c.id}`), `a notification links to the challenge (${links.join(", ")})`);
   assert.ok(links.every((l) => l.startsWith("/") && !l.startsWith("//")), "only links on this site");
+  // Opening one notification's target marks that one read (and no other); the bell counts one less.
+  const first = page.locator("ul.notifications li.unread").first();
+  const firstId = Number(await first.getAttribute("data-id"));
+  const target = await first.locator("a").getAttribute("href");
+  await first.locator("a").click();
+  await page.waitForFunction((p) => document.body.dataset.ready === p, target.split("?")[0].split("#")[0]);
+  await page.getByRole("link", { name: `Meldingen ${unread - 1} ongelezen` }).waitFor();
+  const after = await resident.get("/notifications?limit=100");
+  assert.equal(after.unread, unread - 1);
+  assert.equal(after.items.find((n) => n.id === firstId)?.read, true, "the opened notification is read");
+  await page.getByRole("link", { name: `Meldingen ${unread - 1} ongelezen` }).click();
+  await page.waitForFunction(() => document.body.dataset.ready === "/notifications");
   await page.getByRole("button", { name: "Alles als gelezen markeren" }).click();
   await page.getByRole("link", { name: "Meldingen 0 ongelezen" }).waitFor();
   assert.equal((await resident.get("/notifications?limit=1")).unread, 0);
