@@ -298,6 +298,17 @@ class AuthzMatrix : public ApiWorld {
     t["POST /api/v1/proposals/{id}/supports"] = {
         [this, v1] { return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/supports"}; },
         {401, 201, 403, 403, 403, 403}};
+    // Withdrawing: the resident withdraws their own support (each cell a fresh proposal the
+    // resident supports); nobody else is a resident of m1, so nobody else may.
+    t["DELETE /api/v1/proposals/{id}/supports"] = {
+        [this, v1] {
+          ProposalId p = MakeProposal();
+          EXPECT_EQ(As(kResident, "POST", v1 + "/proposals/" + Str(p) + "/supports").status, 201);
+          return Req{v1 + "/proposals/" + Str(p) + "/supports"};
+        },
+        {401, 200, 403, 403, 403, 403}};
+    t["GET /api/v1/proposals/{id}/supports/mine"] = {
+        [this, v1] { return Req{v1 + "/proposals/" + Str(MakeProposal()) + "/supports/mine"}; }, kSignedIn};
 
     // Rounds and ballots.
     t["GET /api/v1/rounds"] = {fixed(v1 + "/rounds"), kPublic};

@@ -5,6 +5,7 @@
 // label unit) and PostgreSQL (Postgres/, label pg).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -390,6 +391,25 @@ TEST_P(Api, ProposalVersionsCommentsSupports) {
   EXPECT_EQ(s1.json["supports"], 1);
   EXPECT_EQ(As(kResident, "POST", "/api/v1/proposals/" + id + "/supports").status, 409);
   EXPECT_EQ(Send("GET", "/api/v1/proposals/" + id).json["supports"], 1);
+  // The resident's own support: asked for, withdrawn (count and cached proposal follow), given again.
+  EXPECT_EQ(As(kResident, "GET", "/api/v1/proposals/" + id + "/supports/mine").json["supported"], true);
+  EXPECT_EQ(As(kOfficer, "GET", "/api/v1/proposals/" + id + "/supports/mine").json["supported"], false);
+  EXPECT_EQ(Send("GET", "/api/v1/proposals/" + id + "/supports/mine").status, 401);
+  EXPECT_EQ(As(kMember, "DELETE", "/api/v1/proposals/" + id + "/supports").status, 403);
+  Resp w = As(kResident, "DELETE", "/api/v1/proposals/" + id + "/supports");
+  ASSERT_EQ(w.status, 200) << w.body;
+  EXPECT_EQ(w.json["supports"], 0);
+  EXPECT_EQ(Send("GET", "/api/v1/proposals/" + id).json["supports"], 0);
+  EXPECT_EQ(As(kResident, "GET", "/api/v1/proposals/" + id + "/supports/mine").json["supported"], false);
+  Resp again = As(kResident, "DELETE", "/api/v1/proposals/" + id + "/supports");
+  EXPECT_EQ(again.status, 404) << again.body;
+  EXPECT_NE(again.body.find("you do not support proposal"), std::string::npos) << again.body;
+  EXPECT_EQ(As(kResident, "POST", "/api/v1/proposals/" + id + "/supports").json["supports"], 1);
+  Resp trail = As(kOfficer, "GET", "/api/v1/audit?entity=proposal&id=" + id);
+  ASSERT_EQ(trail.status, 200) << trail.body;
+  std::vector<std::string> acts;
+  for (const auto& e : trail.json["items"]) acts.push_back(e["action"].get<std::string>());
+  EXPECT_NE(std::find(acts.begin(), acts.end(), "unsupport"), acts.end()) << trail.body;
   // Status: the coalition submits, the officer decides; no revisions once decided.
   EXPECT_EQ(As(kOfficer, "POST", "/api/v1/proposals/" + id + "/status", {{"status", "funded"}}).status, 409);
   EXPECT_EQ(As(kMember, "POST", "/api/v1/proposals/" + id + "/status", {{"status", "submitted"}}).status, 200);

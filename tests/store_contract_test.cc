@@ -886,6 +886,21 @@ TEST_P(StoreContract, CommentsWithRepliesAndOneSupportPerUser) {
   EXPECT_FALSE(*store_->HasSupported(q.id, w));
   EXPECT_EQ(store_->GetProposal(p.id)->supports, 2);
   EXPECT_EQ(store_->GetProposal(q.id)->supports, 1);
+
+  // Withdrawing: the row and one count go, only the user's own; a second withdrawal finds nothing.
+  auto left = store_->RemoveSupport(p.id, u);
+  ASSERT_TRUE(left.ok()) << left.status().ToString();
+  EXPECT_EQ(*left, 1);
+  EXPECT_EQ(store_->RemoveSupport(p.id, u).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->RemoveSupport(q.id, w).status().code(), StatusCode::kNotFound) << "w never supported q";
+  EXPECT_EQ(store_->RemoveSupport(ProposalId(999), u).status().code(), StatusCode::kNotFound);
+  Reopen();
+  EXPECT_FALSE(*store_->HasSupported(p.id, u));
+  EXPECT_TRUE(*store_->HasSupported(p.id, w));
+  EXPECT_EQ(store_->GetProposal(p.id)->supports, 1);
+  EXPECT_EQ(store_->GetProposal(q.id)->supports, 1);
+  // Supporting again after withdrawing counts again.
+  EXPECT_EQ(*store_->AddSupport(p.id, u, "2026-11-29T10:04:00Z"), 2);
 }
 
 TEST_P(StoreContract, AuditLogIsAppendedInTheTransactionOfTheChange) {

@@ -1158,6 +1158,40 @@ Result<domain::Proposal> Platform::Support(const Principal& p, ProposalId id) {
   return prop;
 }
 
+Result<domain::Proposal> Platform::Unsupport(const Principal& p, ProposalId id) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WriteLock lock(*this);
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
+  WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
+  WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOwn(p, p.IsResidentOf(m), "only residents of municipality " + M(m) + " may support its proposals"));
+  std::string was = Snap(prop);
+  Result<int64_t> count = 0;
+  Status s = Logged(
+      p, m, "proposal", "unsupport", was,
+      [&] {
+        count = store_->RemoveSupport(id, p.user);
+        return count.status();
+      },
+      [&] {
+        prop.supports = *count;
+        return std::make_pair(id.value(), Snap(prop));
+      });
+  if (s.code() == StatusCode::kNotFound && StartsWith(s.message(), "support:"))
+    return Status::NotFound("support: you do not support proposal " + std::to_string(id.value()));
+  WEEFSEL_RETURN_IF_ERROR(s);
+  return prop;
+}
+
+Result<bool> Platform::Supports(const Principal& p, ProposalId id) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  std::lock_guard lock(mu_);
+  WEEFSEL_RETURN_IF_ERROR(store_->GetProposal(id).status());
+  WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
+  return store_->HasSupported(id, p.user);
+}
+
 // ---- rounds and ballots ---------------------------------------------------------------------
 
 Result<std::vector<domain::Round>> Platform::ListRounds(const storage::ListQuery& q) {

@@ -271,6 +271,10 @@ class Platform {
   Result<Comment> AddComment(const Principal& p, ProposalId id, const std::string& text, int64_t parent = 0);
   // One support per resident of the challenge's municipality (Conflict on a second).
   Result<domain::Proposal> Support(const Principal& p, ProposalId id);
+  // Withdraws the signed-in resident's support (NotFound when they do not support it).
+  Result<domain::Proposal> Unsupport(const Principal& p, ProposalId id);
+  // Whether the signed-in user supports the proposal.
+  Result<bool> Supports(const Principal& p, ProposalId id);
 
   // Rounds and ballots.
   Result<std::vector<domain::Round>> ListRounds(const storage::ListQuery& q);

@@ -1940,6 +1940,31 @@ Result<bool> SqlStore::HasSupported(ProposalId proposal, UserId user) {
   return !r.empty();
 }
 
+Result<int64_t> SqlStore::RemoveSupport(ProposalId proposal, UserId user) {
+  int64_t count = 0;
+  Status st = Write([&]() -> Status {
+    Touch(scope::Proposal(proposal));
+    WEEFSEL_RETURN_IF_ERROR(
+        TouchRows("challenge", "SELECT challenge_id FROM proposals WHERE id = $1", {Int(proposal.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows gone, Q("DELETE FROM proposal_supports WHERE proposal_id = $1 AND user_id = $2 RETURNING proposal_id",
+                        {Int(proposal.value()), Int(user.value())}));
+    if (gone.empty())
+      return Status::NotFound("support: user " + std::to_string(user.value()) + " does not support proposal " +
+                              std::to_string(proposal.value()));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("UPDATE proposals SET supports = CASE WHEN supports > 0 THEN supports - 1 ELSE 0 END WHERE id = $1 "
+          "RETURNING supports",
+          {Int(proposal.value())}));
+    if (r.empty()) return Status::NotFound("proposal " + std::to_string(proposal.value()) + " does not exist");
+    count = r.Int(0, 0);
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(st);
+  return count;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The audit log and reviews.
 

@@ -106,6 +106,7 @@ class SqlStore final : public Store {
   Result<std::vector<domain::Comment>> CommentsOf(ProposalId proposal) override;
   Result<int64_t> AddSupport(ProposalId proposal, UserId user, const std::string& at) override;
   Result<bool> HasSupported(ProposalId proposal, UserId user) override;
+  Result<int64_t> RemoveSupport(ProposalId proposal, UserId user) override;
 
   Result<int64_t> Append(AuditEntry& e) override;
   Result<std::vector<AuditEntry>> AuditOf(const std::string& entity, int64_t entity_id) override;

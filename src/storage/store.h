@@ -380,6 +380,9 @@ class Store {
   // proposals.supports in the same transaction and returns the new count.
   virtual Result<int64_t> AddSupport(ProposalId proposal, UserId user, const std::string& at) = 0;
   virtual Result<bool> HasSupported(ProposalId proposal, UserId user) = 0;
+  // Withdraws the user's support (NotFound when there is none), takes it off proposals.supports in
+  // the same transaction and returns the new count.
+  virtual Result<int64_t> RemoveSupport(ProposalId proposal, UserId user) = 0;
 
   // The audit log (migration 4): appended in the transaction of the change it records; never
   // updated. Writing it does not change DataVersion() on its own.

@@ -99,6 +99,16 @@ export async function all<T>(path: string, params: Record<string, string | numbe
 
 export function currentUser(): Me | null { return me; }
 
+// Every municipality, fetched once per page load (pages and the theme share it).
+let municipalitiesLoaded: Promise<Municipality[]> | null = null;
+export function municipalityList(): Promise<Municipality[]> {
+  if (!municipalitiesLoaded) {
+    municipalitiesLoaded = api.get<Page<Municipality>>("/municipalities?limit=100&sort=name").then((p) => p.items);
+    municipalitiesLoaded.catch(() => { municipalitiesLoaded = null; });
+  }
+  return municipalitiesLoaded;
+}
+
 export function loadMe(force = false): Promise<Me | null> {
   if (!meLoaded || force) {
     meLoaded = request<Me>("GET", "/api/v1/auth/me")

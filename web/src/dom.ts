@@ -12,8 +12,40 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
     else if (v === true) el.setAttribute(k, "");
     else el.setAttribute(k, String(v));
   }
+  utrecht(el);
   append(el, children);
   return el;
+}
+
+// NL Design System: every element h() makes gets the class of its Utrecht component (the look
+// comes from @utrecht/*-css and the theme's design tokens), next to the classes pages give it.
+const UTRECHT: Partial<Record<string, string>> = {
+  h1: "utrecht-heading-1", h2: "utrecht-heading-2", h3: "utrecht-heading-3", h4: "utrecht-heading-4",
+  a: "utrecht-link utrecht-link--html-a", label: "utrecht-form-label",
+  textarea: "utrecht-textarea utrecht-textarea--html-textarea", select: "utrecht-select utrecht-select--html-select",
+  table: "utrecht-table utrecht-table--html-table", caption: "utrecht-table__caption", thead: "utrecht-table__header",
+  tbody: "utrecht-table__body", tr: "utrecht-table__row", th: "utrecht-table__header-cell", td: "utrecht-table__cell",
+};
+const TEXT_INPUTS = new Set(["text", "email", "password", "number", "search", "url", "tel", "date"]);
+
+function utrecht(el: HTMLElement): void {
+  const tag = el.tagName.toLowerCase();
+  const cls = el.classList;
+  let add = UTRECHT[tag];
+  if (tag === "button") {
+    if (cls.contains("linklike")) add = "utrecht-link-button utrecht-link-button--html-button";
+    else add = "utrecht-button " + (cls.contains("secondary") || cls.contains("lang") ? "utrecht-button--secondary-action" : "utrecht-button--primary-action");
+  } else if (tag === "input") {
+    const type = (el.getAttribute("type") ?? "text").toLowerCase();
+    if (type === "checkbox") add = "utrecht-checkbox utrecht-checkbox--html-input";
+    else if (type === "radio") add = "utrecht-radio-button utrecht-radio-button--html-input";
+    else if (TEXT_INPUTS.has(type)) add = "utrecht-textbox utrecht-textbox--html-input";
+  } else if (tag === "a" && cls.contains("button")) {
+    add = "utrecht-button " + (cls.contains("secondary") ? "utrecht-button--secondary-action" : "utrecht-button--primary-action");
+  } else if ((tag === "div" || tag === "p") && (cls.contains("error") || cls.contains("notice"))) {
+    add = "utrecht-alert " + (cls.contains("error") ? "utrecht-alert--error" : "utrecht-alert--warning");
+  }
+  if (add) cls.add(...add.split(" "));
 }
 
 export function append(el: Node, children: Child[]): void {

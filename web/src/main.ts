@@ -5,6 +5,7 @@ import "./style.css";
 import { h, clear } from "./dom";
 import { t, getLocale, setLocale, Key } from "./i18n";
 import { loadMe, currentUser, logout, ApiError } from "./api";
+import { useReaderTheme, themeSettled } from "./theme";
 
 export interface Ctx { params: string[]; query: URLSearchParams; main: HTMLElement }
 type Page = (ctx: Ctx) => Promise<void> | void;
@@ -37,6 +38,8 @@ const routes: [RegExp, Key, Loader][] = [
 ];
 
 const app = document.getElementById("app")!;
+document.body.classList.add("utrecht-document", "utrecht-document--surface");
+app.classList.add("utrecht-page-body");
 let live: HTMLElement;
 let main: HTMLElement;
 let nav: HTMLElement;
@@ -117,14 +120,14 @@ function shell(): void {
     } }, h("span", { "aria-hidden": "true" }, "☰ "), t("nav.menu"));
   live = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite", id: "live" });
   app.append(
-    h("a", { class: "skip", href: "#main" }, t("nav.skip")),
-    h("header", { class: "top" },
+    h("a", { class: "skip utrecht-skip-link utrecht-skip-link--visible-on-focus", href: "#main" }, t("nav.skip")),
+    h("header", { class: "top utrecht-page-header" },
       h("a", { href: "/", class: "brand" }, h("span", { "aria-hidden": "true", class: "logo" }, "▦"), " weefsel"),
       h("p", { class: "tagline" }, t("app.tagline")),
       user ? h("p", { class: "who" }, t("account.signedInAs", { name: user.display_name })) : null,
       langButton, menuButton),
     nav, main, live,
-    h("footer", {}, h("p", {}, t("app.footer"), " · ", h("a", { href: "/open-data" }, t("open.title")),
+    h("footer", { class: "utrecht-page-footer" }, h("p", {}, t("app.footer"), " · ", h("a", { href: "/open-data" }, t("open.title")),
       " · ", h("a", { href: "/toegankelijkheid", "data-server-page": true }, t("app.accessibility")))),
   );
 }
@@ -132,6 +135,8 @@ function shell(): void {
 export async function render(): Promise<void> {
   await loadMe();
   shell();
+  // The reader's municipality's theme; a page that belongs to a municipality asks for its own.
+  void useReaderTheme();
   // The notifications bell (signed in, when the server offers notifications), before the page.
   if (currentUser()) {
     const b = await import("./pages/self").then((m) => m.bell()).catch(() => null);
@@ -153,6 +158,8 @@ export async function render(): Promise<void> {
       const page = await hit[2]();
       await page({ params, query, main });
     } catch (e) {
+      // A page that could not be shown still has its one heading (the alert says what went wrong).
+      if (!main.querySelector("h1")) main.append(h("h1", {}, t("error.title")));
       main.append(errorBox(e));
       // Offline or the server unreachable: one click tries again.
       if (e instanceof TypeError) main.append(h("p", {}, h("button", { type: "button", class: "retry", onclick: () => void render() }, t("error.retry"))));
@@ -161,6 +168,7 @@ export async function render(): Promise<void> {
       loading.remove();
     }
   }
+  await themeSettled();
   document.body.dataset.ready = path;
   performance.mark("weefsel:ready:" + path);
   if (!firstRender) main.focus();

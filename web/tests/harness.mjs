@@ -185,7 +185,9 @@ export async function seedWorld(base) {
   // A second version (for the diff) and a comment with a reply (threads) on the proposal page.
   await member.post(`/proposals/${prop.id}/versions`, { title: "Schuldhulp aan huis", plan: "Budgetcoaches gaan op huisbezoek.\nOok 's avonds.", budget_eur: 75000 });
   const comment = await resident.post(`/proposals/${prop.id}/comments`, { text: "Ook in het Engels?" });
-  await member.post(`/proposals/${prop.id}/comments`, { text: "Ja, en in het Turks.", parent: comment.id });
+  const reply = await member.post(`/proposals/${prop.id}/comments`, { text: "Ja, en in het Turks.", parent: comment.id });
+  // A report in the moderation queue (the moderation page's cards).
+  await resident.post("/reports", { target: "comment", id: reply.id, reason: "Dit hoort hier niet" });
   // A round in review with published criteria (the officer's review forms).
   const review = await officer.post("/rounds", { municipality: 1, name: "Buurtbudget West 2027", budget_eur: 40000, ballot_kind: "approval",
     projects: [{ project_id: "r1", title: "Speeltuin", cost_eur: 20000 }], criteria: [{ name: "impact", max_score: 5 }] });
@@ -216,6 +218,7 @@ export function pageList(ids) {
     ["audit", `/audit?entity=coalition&id=${ids.coalition}`, "officer"], ["overview", "/overview?municipality=1", "officer"],
     ["notifications", "/notifications", "resident"], ["open-data", "/open-data", null],
     ["login", "/login", null], ["register", "/register", null], ["account", "/account", "resident"], ["admin", "/admin", "admin"],
+    ["moderation", "/moderation", "officer"],
   ];
 }
 

@@ -5,8 +5,8 @@
 //  - a round page shows its phase; in review an officer scores a project per published criterion,
 //    residents see the criteria, and once published the reviews and the results;
 //  - a proposal page lists the versions with a diff between any two, threaded comments with
-//    replies (a reply posted in the page), and the support button with its count (a second support
-//    refused with the reason);
+//    replies (a reply posted in the page), and the support button with its count (a supporter sees
+//    that and may withdraw the support; a second support refused with the reason);
 //  - the audit log page shows a challenge's phase changes compactly to its officer and refuses a resident;
 //  - the notifications bell carries the unread count, the page lists and marks them read;
 //  - a person downloads their data, turns the digest off and deletes their account; their ballot stays counted;
@@ -206,10 +206,29 @@ test("a proposal page shows versions with a diff, threaded comments with replies
   assert.equal(await page.getByRole("button", { name: "Steun dit voorstel" }).count(), 0, "no second support button");
   assert.equal(await page.locator(".support-count").innerText(), "1 steunbetuiging");
   assert.equal((await member.get(`/proposals/${proposal.id}`)).supports, 1);
+  // On a later visit the page knows the resident supports it: no support button, a withdraw button.
   await go(page, server.base, `/proposals/${proposal.id}`);
+  await page.locator(".support").getByText("U steunt dit voorstel.").waitFor();
+  assert.equal(await page.getByRole("button", { name: "Steun dit voorstel" }).count(), 0, "no support button for a supporter");
+  // Withdrawing: the count goes down, here and on the server, and the support button is back.
+  await page.getByRole("button", { name: "Steun intrekken" }).click();
+  await page.getByText("U steunt dit voorstel niet meer.").waitFor();
+  assert.equal(await page.locator(".support-count").innerText(), "0 steunbetuigingen");
+  assert.equal((await member.get(`/proposals/${proposal.id}`)).supports, 0);
+  assert.equal(await page.getByRole("button", { name: "Steun intrekken" }).count(), 0);
+  await go(page, server.base, `/proposals/${proposal.id}`);
+  assert.equal(await page.locator(".support").getAttribute("data-supported"), "false");
+  assert.equal(await page.getByRole("button", { name: "Steun intrekken" }).count(), 0, "nothing to withdraw after a reload");
+  // Supported again elsewhere (another tab): the page's button is refused with the reason, in Dutch.
+  const resident = await apiAs(server.base, "resident");
+  await resident.post(`/proposals/${proposal.id}/supports`);
   await page.getByRole("button", { name: "Steun dit voorstel" }).click();
-  await page.getByRole("alert").getByText("U steunt dit voorstel al.").waitFor();
+  await page.getByText("U steunt dit voorstel al.").waitFor();
+  await page.getByRole("button", { name: "Steun intrekken" }).waitFor();
   assert.equal((await member.get(`/proposals/${proposal.id}`)).supports, 1);
+  // The audit log says it in words.
+  assert.deepEqual((await officer.get(`/audit?entity=proposal&id=${proposal.id}`)).items.map((e) => e.action).filter((a) => a.includes("support")),
+    ["support", "unsupport", "support"]);
   assert.equal(await page.evaluate(() => window.__xss), undefined, "no script from comment text ran");
   await shot(page, "workflow-proposal");
 });
@@ -277,6 +296,18 @@ test("the notifications bell shows the unread count; the page lists them and mar
   const links = await page.locator("ul.notifications li a").evaluateAll((els) => els.map((e) => e.getAttribute("href")));
   assert.ok(links.includes(`/challenges/${c.id}`), `a notification links to the challenge (${links.join(", ")})`);
   assert.ok(links.every((l) => l.startsWith("/") && !l.startsWith("//")), "only links on this site");
+  // Opening one notification's target marks that one read (and no other); the bell counts one less.
+  const first = page.locator("ul.notifications li.unread").first();
+  const firstId = Number(await first.getAttribute("data-id"));
+  const target = await first.locator("a").getAttribute("href");
+  await first.locator("a").click();
+  await page.waitForFunction((p) => document.body.dataset.ready === p, target.split("?")[0].split("#")[0]);
+  await page.getByRole("link", { name: `Meldingen ${unread - 1} ongelezen` }).waitFor();
+  const after = await resident.get("/notifications?limit=100");
+  assert.equal(after.unread, unread - 1);
+  assert.equal(after.items.find((n) => n.id === firstId)?.read, true, "the opened notification is read");
+  await page.getByRole("link", { name: `Meldingen ${unread - 1} ongelezen` }).click();
+  await page.waitForFunction(() => document.body.dataset.ready === "/notifications");
   await page.getByRole("button", { name: "Alles als gelezen markeren" }).click();
   await page.getByRole("link", { name: "Meldingen 0 ongelezen" }).waitFor();
   assert.equal((await resident.get("/notifications?limit=1")).unread, 0);

@@ -154,6 +154,24 @@ void Api::BuildProposalRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.Support(c.who, c.Path<ProposalTag>(0)));
          return Ok(ToJson(x));
        }});
+  Add({.method = "DELETE",
+       .path = "/api/v1/proposals/{id}/supports",
+       .tag = "proposals",
+       .summary = "Withdraw your support for a proposal (404 when you do not support it)",
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, P.Unsupport(c.who, c.Path<ProposalTag>(0)));
+         return Ok(ToJson(x));
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/proposals/{id}/supports/mine",
+       .tag = "proposals",
+       .summary = "Whether you support the proposal: {\"supported\": true|false}",
+       .needs_user = true,
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(bool yes, P.Supports(c.who, c.Path<ProposalTag>(0)));
+         return Ok(Json{{"supported", yes}});
+       }});
 }
 
 }  // namespace weefsel::http

@@ -4,11 +4,13 @@ import { api, Actor, Page, Tie, query, hasRole, myActors, loadVocabulary } from 
 import { t, num, date, themeLabel, themeOptions, kindLabel, kindOptions, sectorLabel, tieKindLabel, capabilityLabel } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { municipalities, chosenMunicipality, pager, empty, muniName, actor, forgetActor, dl } from "./common";
+import { useMunicipalityTheme } from "../theme";
 
 export async function directory({ main, query: q }: Ctx): Promise<void> {
   const ms = await municipalities();
   const f = { municipality: q.get("municipality") ?? (q.toString() ? "" : String(chosenMunicipality() ?? "")),
     kind: q.get("kind") ?? "", theme: q.get("theme") ?? "", q: q.get("q") ?? "" };
+  if (f.municipality) void useMunicipalityTheme(Number(f.municipality));
   const offset = Number(q.get("offset") ?? 0) || 0;
   const form = h("form", { class: "filters", role: "search", "aria-label": t("actors.filters"), onsubmit: (e: Event) => {
     e.preventDefault();
@@ -37,6 +39,7 @@ export async function profile({ main, params }: Ctx): Promise<void> {
   const a = await api.get<Actor>(`/actors/${id}`);
   await loadVocabulary();
   setTitle(a.name);
+  void useMunicipalityTheme(a.municipality);
   const mine = myActors().includes(id);
   const canEdit = mine || hasRole("officer", { municipality: a.municipality });
   main.append(

@@ -7,11 +7,13 @@ import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, phaseLabel,
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { municipalities, chosenMunicipality, phaseBadge, pager, empty, muniName, actor, dl, notAvailable, stepper, phaseControl } from "./common";
 import { Reason, reasonText, contributionText } from "./reasons";
+import { useMunicipalityTheme } from "../theme";
 
 export async function board({ main, query: q }: Ctx): Promise<void> {
   const ms = await municipalities();
   const muni = q.get("municipality") ?? (q.toString() ? "" : String(chosenMunicipality() ?? ""));
   const filters = { municipality: muni, theme: q.get("theme") ?? "", phase: q.get("phase") ?? "", q: q.get("q") ?? "" };
+  if (muni) void useMunicipalityTheme(Number(muni));
   const offset = Number(q.get("offset") ?? 0) || 0;
   const search = h("input", { type: "search", name: "q", value: filters.q, maxlength: 200 });
   const form = h("form", { class: "filters", role: "search", "aria-label": t("challenges.filters"), onsubmit: (e: Event) => {
@@ -86,6 +88,7 @@ export async function challenge({ main, params }: Ctx): Promise<void> {
   const c = await api.get<Challenge>(`/challenges/${id}`);
   await loadVocabulary();
   setTitle(c.title);
+  void useMunicipalityTheme(c.municipality);
   const officer = hasRole("officer", { municipality: c.municipality });
   const at = CHALLENGE_PHASES.indexOf(c.phase);
   const next = at >= 0 ? CHALLENGE_PHASES[at + 1] : undefined;

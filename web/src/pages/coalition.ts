@@ -5,12 +5,14 @@ import { api, Challenge, Coalition, Comment, Page, Proposal, Tie, currentUser, h
 import { t, euro, date, kindLabel, statusLabel, memberRoleLabel, tieKindLabel, proposalStatusLabel } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { actor, empty } from "./common";
+import { useMunicipalityTheme } from "../theme";
 
 export async function workspace({ main, params }: Ctx): Promise<void> {
   const id = Number(params[0]);
   const co = await api.get<Coalition>(`/coalitions/${id}`);
   const ch = await api.get<Challenge>(`/challenges/${co.challenge}`);
   setTitle(t("coalition.named", { id }));
+  void useMunicipalityTheme(ch.municipality);
   const mine = new Set(myActors());
   const memberOf = co.members.some((m) => mine.has(m.actor) && m.status === "accepted");
   main.append(

@@ -1,13 +1,11 @@
 // Helpers shared by pages: the chosen municipality, cached look-ups, pagers, badges.
 import { h } from "../dom";
-import { api, Actor, ApiError, Municipality, Page, currentUser } from "../api";
+import { api, Actor, ApiError, Municipality, Page, currentUser, municipalityList } from "../api";
 import { t, phaseLabel } from "../i18n";
 import { announce, errorBox, navigate } from "../main";
 
-let munis: Promise<Municipality[]> | null = null;
 export function municipalities(): Promise<Municipality[]> {
-  if (!munis) munis = api.get<Page<Municipality>>("/municipalities?limit=100&sort=name").then((p) => p.items);
-  return munis;
+  return municipalityList();
 }
 export function chosenMunicipality(): number | null {
   const v = Number(localStorage.getItem("weefsel.municipality"));

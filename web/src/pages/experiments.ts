@@ -6,6 +6,7 @@ import { api, Challenge, Coalition, Experiment, Indicator, Page, Proposal, query
 import { t, num, date, euro, getLocale, experimentStatusLabel } from "../i18n";
 import { Ctx, setTitle, announce, errorBox, navigate } from "../main";
 import { empty, pager, dl, confirmDialog } from "./common";
+import { useMunicipalityTheme } from "../theme";
 
 type Milestone = Experiment["milestones"][number];
 
@@ -24,6 +25,7 @@ export async function experiment({ main, params }: Ctx): Promise<void> {
   const e = await api.get<Experiment>(`/experiments/${id}`);
   const p = await api.get<Proposal>(`/proposals/${e.proposal}`).catch(() => null);
   setTitle(t("experiment.named", { id }));
+  void useMunicipalityTheme(p ? api.get<Challenge>(`/challenges/${p.challenge}`).then((c) => c.municipality) : null);
   main.append(h("p", { class: "crumbs" }, h("a", { href: "/experiments" }, t("experiments.title"))),
     h("h1", {}, t("experiment.named", { id })),
     p ? h("p", {}, t("experiment.forProposal"), " ", h("a", { href: `/coalitions/${p.coalition}#proposal-${p.id}` }, p.versions.at(-1)?.title ?? `#${p.id}`)) : "",

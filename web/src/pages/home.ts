@@ -4,6 +4,7 @@ import { api, Challenge, Page, Round, query } from "../api";
 import { t, num, euro, date } from "../i18n";
 import { Ctx } from "../main";
 import { municipalities, chosenMunicipality, chooseMunicipality, phaseBadge, empty } from "./common";
+import { useMunicipalityTheme } from "../theme";
 
 export async function home({ main }: Ctx): Promise<void> {
   const ms = await municipalities();
@@ -20,6 +21,7 @@ export async function home({ main }: Ctx): Promise<void> {
   const show = async (id: number | null) => {
     highlights.replaceChildren(h("p", { "aria-busy": "true" }, t("list.loading")));
     const m = ms.find((x) => x.id === id);
+    void useMunicipalityTheme(id);
     const [ch, rounds] = await Promise.all([
       api.get<Page<Challenge>>("/challenges" + query({ municipality: id, limit: 6, sort: "-created_at" })).catch(() =>
         api.get<Page<Challenge>>("/challenges" + query({ municipality: id, limit: 6 }))),

@@ -8,6 +8,7 @@ import { api, ApiError, currentUser, Municipality } from "../api";
 import { t, date } from "../i18n";
 import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
 import { empty, municipalities, confirmDialog } from "./common";
+import { useMunicipalityTheme } from "../theme";
 
 export interface ReportRow { id: number; target: string; target_id: number; reason: string; created_at: string; status: string }
 export interface HiddenRow { target: string; target_id: number; reason: string; hidden_at: string }
@@ -68,6 +69,7 @@ export async function moderationPage({ main, query }: Ctx): Promise<void> {
   const munis = await moderatedMunicipalities();
   if (!munis.length) { main.append(errorBox(new ApiError(403, t("moderation.notYours"), undefined, true))); return; }
   const chosen = Number(query.get("municipality") ?? "") || munis[0].id;
+  void useMunicipalityTheme(chosen);
   const pick = select("municipality", munis.map((m): [string, string] => [String(m.id), m.name]), String(chosen));
   main.append(h("form", { class: "filters", "aria-label": t("moderation.choose"), onsubmit: (e: Event) => {
     e.preventDefault();

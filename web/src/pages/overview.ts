@@ -8,6 +8,7 @@ import { t, euro, num, pct, date, phaseLabel, experimentStatusLabel } from "../i
 import { Ctx, navigate, setTitle } from "../main";
 import { municipalities, chosenMunicipality, chooseMunicipality, empty } from "./common";
 import { CHALLENGE_PHASES } from "./challenges";
+import { useMunicipalityTheme } from "../theme";
 
 interface Measurement { date: string; value: number; source: string }
 interface IndicatorProgress { id: number; name: string; unit: string; baseline: number; target: number; latest: Measurement | null; progress: number | null }
@@ -36,6 +37,7 @@ export async function overviewPage({ main, query: q }: Ctx): Promise<void> {
   const id = Number(q.get("municipality") ?? "") || chosenMunicipality() || ms[0]?.id || 0;
   const m = ms.find((x) => x.id === id);
   setTitle(t("overview.title"));
+  void useMunicipalityTheme(id);
   const choice = select("municipality", ms.map((x): [string, string] => [String(x.id), x.name]), String(id));
   main.append(h("h1", {}, m ? t("overview.titleOf", { name: m.name }) : t("overview.title")), h("p", { class: "lead" }, t("overview.lead")),
     h("form", { class: "filters", "aria-label": t("overview.choose"), onsubmit: (e: Event) => {

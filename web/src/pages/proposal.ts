@@ -7,6 +7,7 @@ import { t, euro, date, Key } from "../i18n";
 import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
 import { empty, confirmDialog } from "./common";
 import { reportControl } from "./moderation";
+import { useMunicipalityTheme } from "../theme";
 
 export async function proposalPage({ main, params }: Ctx): Promise<void> {
   const id = Number(params[0]);
@@ -23,6 +24,7 @@ export async function proposalPage({ main, params }: Ctx): Promise<void> {
   const ch = await api.get<Challenge>(`/challenges/${p.challenge}`).catch(() => null);
   const latest = p.versions[p.versions.length - 1];
   setTitle(latest?.title ?? t("proposal.named", { id }));
+  void useMunicipalityTheme(ch?.municipality);
   main.append(
     h("p", { class: "crumbs" }, ch ? h("a", { href: `/challenges/${ch.id}` }, ch.title) : "", ch ? " · " : "",
       h("a", { href: `/coalitions/${p.coalition}` }, t("coalition.named", { id: p.coalition }))),
@@ -30,7 +32,7 @@ export async function proposalPage({ main, params }: Ctx): Promise<void> {
     h("p", { class: "meta" }, t("proposal.metaPage", { v: latest?.number ?? 0, status: statusText(p.status) }), " · ", euro(latest?.budget_eur ?? 0),
       latest ? " · " + date(latest.created_at) : ""),
     reportControl("proposal", id, latest?.author ?? null, t("moderation.reportProposal")) ?? "",
-    supportBox(p),
+    await supportBox(p),
     h("section", { "aria-labelledby": "h-plan" }, h("h2", { id: "h-plan" }, t("proposal.plan")), h("div", { class: "plan" }, latest?.plan ?? "")));
   if (hasRole("officer", { municipality: ch?.municipality ?? null }))
     main.append(h("p", {}, h("a", { href: `/audit?entity=proposal&id=${id}`, class: "audit-link" }, t("audit.linkProposal"))));
@@ -118,29 +120,66 @@ function statusText(status: string): string {
 }
 
 // The count of supports and, for signed-in users, the button; the server decides who may support
-// (residents of the municipality, once) and its refusal is shown as it comes.
-function supportBox(p: Proposal): HTMLElement {
+// (residents of the municipality, once) and its refusal is shown as it comes. Someone who supports
+// the proposal sees that, with a button to withdraw the support (and to give it again).
+async function supportBox(p: Proposal): Promise<HTMLElement> {
   const count = h("span", { class: "support-count", "data-count": p.supports }, t("proposal.supports", { n: p.supports }));
   const status = h("div");
   const box = h("div", { class: "support" }, h("p", { role: "status" }, "♥ ", count));
   if (!currentUser()) { box.append(h("p", {}, h("a", { href: "/login" }, t("proposal.signInToSupport")))); return box; }
-  const button = h("button", { type: "button", class: "support-button", onclick: async () => {
-    button.disabled = true;
-    status.replaceChildren();
-    try {
-      const after = await api.post<Proposal>(`/proposals/${p.id}/supports`);
-      count.textContent = t("proposal.supports", { n: after.supports });
-      count.dataset.count = String(after.supports);
-      status.replaceChildren(h("p", { class: "ok" }, "✔ " + t("proposal.supported")));
-      announce(t("proposal.supported"));
-      button.remove();  // one support per person: nothing left to click
-    } catch (e) {
-      // 409: this person supports it already (the server keeps one support per person).
-      status.replaceChildren(e instanceof ApiError && e.status === 409 ? errorBox(new ApiError(409, t("proposal.alreadySupported"), undefined, true)) : errorBox(e));
-      button.disabled = false;
-    }
-  } }, t("proposal.support"));
-  box.append(button, status);
+  const canWithdraw = await hasRoute("DELETE", "/api/v1/proposals/{id}/supports");
+  const mine = canWithdraw ? await api.get<{ supported: boolean }>(`/proposals/${p.id}/supports/mine`).then((x) => x.supported).catch(() => false) : false;
+  const control = h("div", { class: "support-control" });
+  const setCount = (after: Proposal) => {
+    count.textContent = t("proposal.supports", { n: after.supports });
+    count.dataset.count = String(after.supports);
+  };
+  // The state of this reader's support: the button to give it, or (when given) the words and the
+  // button to withdraw it.
+  const show = (supported: boolean) => {
+    box.dataset.supported = supported ? "true" : "false";
+    if (!supported) { control.replaceChildren(giveButton()); return; }
+    control.replaceChildren(h("p", { class: "ok" }, "✔ " + t("proposal.supported")), ...(canWithdraw ? [withdrawButton()] : []));
+  };
+  const giveButton = () => {
+    const button = h("button", { type: "button", class: "support-button", onclick: async () => {
+      button.disabled = true;
+      status.replaceChildren();
+      try {
+        setCount(await api.post<Proposal>(`/proposals/${p.id}/supports`));
+        show(true);
+        announce(t("proposal.supported"));
+        control.querySelector<HTMLButtonElement>("button")?.focus();
+      } catch (e) {
+        // 409: this person supports it already (the server keeps one support per person).
+        if (e instanceof ApiError && e.status === 409) { show(true); status.replaceChildren(h("p", {}, t("proposal.alreadySupported"))); return; }
+        status.replaceChildren(errorBox(e));
+        button.disabled = false;
+      }
+    } }, t("proposal.support"));
+    return button;
+  };
+  const withdrawButton = () => {
+    const button = h("button", { type: "button", class: "secondary withdraw-support", onclick: async () => {
+      button.disabled = true;
+      status.replaceChildren();
+      try {
+        setCount(await api.del<Proposal>(`/proposals/${p.id}/supports`));
+        show(false);
+        status.replaceChildren(h("p", {}, t("proposal.supportWithdrawn")));
+        announce(t("proposal.supportWithdrawn"));
+        control.querySelector<HTMLButtonElement>("button")?.focus();
+      } catch (e) {
+        // 404: the support was withdrawn already (in another tab).
+        if (e instanceof ApiError && e.status === 404) { show(false); return; }
+        status.replaceChildren(errorBox(e));
+        button.disabled = false;
+      }
+    } }, t("proposal.withdrawSupport"));
+    return button;
+  };
+  show(mine);
+  box.append(control, status);
   return box;
 }
 

@@ -7,12 +7,14 @@ import { t, euro, num, roundPhaseLabel, ballotLabel, Key } from "../i18n";
 import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
 import { matchSection } from "./match";
 import { chosenMunicipality, empty, muniName, dl, notAvailable, pager, stepper, phaseControl, officerMunicipalities } from "./common";
+import { useMunicipalityTheme } from "../theme";
 
 const PHASES = ["submission", "review", "voting", "allocation", "published"];
 
 export async function rounds({ main, query: q }: Ctx): Promise<void> {
   const offset = Number(q.get("offset") ?? 0) || 0;
   const muni = q.get("municipality") ?? String(chosenMunicipality() ?? "");
+  if (muni) void useMunicipalityTheme(Number(muni));
   main.append(h("h1", {}, t("rounds.title")), h("p", { class: "lead" }, t("rounds.lead")));
   const page = await api.get<Page<Round>>("/rounds" + query({ municipality: muni, limit: 20, offset }));
   main.append(page.items.length ? h("ul", { class: "cards" }, await Promise.all(page.items.map(async (r) => h("li", { class: "card" },
@@ -85,6 +87,7 @@ export async function round({ main, params }: Ctx): Promise<void> {
   const id = Number(params[0]);
   const r = await api.get<Round>(`/rounds/${id}`);
   setTitle(r.name);
+  void useMunicipalityTheme(r.municipality);
   const officer = hasRole("officer", { municipality: r.municipality });
   const resident = hasRole("resident", { municipality: r.municipality });
   main.append(

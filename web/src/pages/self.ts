@@ -60,9 +60,19 @@ export async function notificationsPage({ main, query: q }: Ctx): Promise<void> 
     return h("li", { class: n.read ? "read" : "unread", "data-id": n.id, "data-kind": n.kind },
       h("span", { class: "mark", "aria-hidden": "true" }, n.read ? "○ " : "● "),
       h("span", { class: "visually-hidden" }, (n.read ? t("notify.isRead") : t("notify.isUnread")) + ": "),
-      link ? h("a", { href: link }, title) : h("span", {}, title), " ", h("span", { class: "meta" }, "· " + dateTime(n.at)), " ", markOne);
+      link ? h("a", { href: link, onclick: n.read ? null : (ev: Event) => openUnread(ev as MouseEvent, n.id, link) }, title) : h("span", {}, title), " ", h("span", { class: "meta" }, "· " + dateTime(n.at)), " ", markOne);
   })));
   if (page.items.length === page.limit) main.append(h("p", {}, h("a", { href: `/notifications?offset=${offset + page.limit}`, rel: "next" }, t("list.next"))));
+}
+
+// Opening an unread notification's target marks it read first (issue 18: an opened invitation
+// stayed unread), so the next page's bell already counts one less. A modified click (new tab) is
+// left to the browser and marks nothing.
+async function openUnread(ev: MouseEvent, id: number, link: string): Promise<void> {
+  if (ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  ev.preventDefault();
+  await api.post("/notifications/read", { ids: [id] }).catch(() => null);
+  navigate(link);
 }
 
 // The header's bell: a link to the notifications page with the unread count in its name.
