@@ -11,7 +11,7 @@ request in that window (p50, p99, max), and how many were stale. Also a fabric r
 the largest municipality right after an edit (its fabric is rebuilt alone, on the same worker).
 
 Usage: bench/engines/edit_to_visible.py [--bin build/src/cli/weefsel] [--actors 50000]
-       [--municipalities 12] [--wait-ms 50] [--edits 5]
+       [--municipalities 12] [--wait-ms 50] [--edits 5] [--db national.db] [--compare]
 The peer in the same run: the same server with --engine-wait-ms -1 (every answer waits for the
 rebuild, as before issue 16's item 2) when --compare is given.
 """
@@ -90,16 +90,21 @@ def main():
     ap.add_argument("--municipalities", type=int, default=12)
     ap.add_argument("--wait-ms", type=int, default=50)
     ap.add_argument("--edits", type=int, default=5)
+    ap.add_argument("--db", help="use a copy of this database instead of generating one (e.g. weefsel demo --national)")
     ap.add_argument("--compare", action="store_true", help="also run with --engine-wait-ms -1 (wait for every rebuild)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "demo.db")
-        t0 = time.perf_counter()
-        subprocess.run([args.bin, "demo", "--db", db, "--seed", "1", "--actors", str(args.actors),
-                        "--municipalities", str(args.municipalities)], check=True, stdout=subprocess.DEVNULL)
-        gen = time.perf_counter() - t0
-        print(f"demo: {args.actors} actors, {args.municipalities} municipalities, generated in {gen:.1f} s, "
-              f"{os.path.getsize(db) / 1e6:.0f} MB")
+        if args.db:
+            subprocess.run(["sqlite3", args.db, f".backup {db}"], check=True)
+            print(f"database: a copy of {args.db}, {os.path.getsize(db) / 1e6:.0f} MB")
+        else:
+            t0 = time.perf_counter()
+            subprocess.run([args.bin, "demo", "--db", db, "--seed", "1", "--actors", str(args.actors),
+                            "--municipalities", str(args.municipalities)], check=True, stdout=subprocess.DEVNULL)
+            gen = time.perf_counter() - t0
+            print(f"demo: {args.actors} actors, {args.municipalities} municipalities, generated in {gen:.1f} s, "
+                  f"{os.path.getsize(db) / 1e6:.0f} MB")
         runs = [run(args, db, args.wait_ms)] + ([run(args, db, -1)] if args.compare else [])
         print("| --engine-wait-ms | first matches (s) | edit-to-visible median (s) | match p50 / p99 / max during (ms) | stale answers |")
         print("|---|---|---|---|---|")

@@ -110,4 +110,27 @@ TEST_F(CliTest, ImportsTheRealMunicipalities) {
   EXPECT_EQ(weefsel::ReadFile(P("m.csv")).value(), weefsel::ReadFile(P("m2.csv")).value());
 }
 
+TEST_F(CliTest, TheNationalDemoHoldsEveryMunicipalityWithItsRealPopulation) {
+  WEEFSEL_REQUIRE_SHARED_DATA("nl/gemeenten_2025.csv");
+  std::string csv = weefsel::testkit::SharedDataPath("nl/gemeenten_2025.csv");
+  Outcome r = Weefsel("demo --national " + csv + " --actors 4000 --challenges 1 --no-programme --db " + P("nl.db"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  EXPECT_NE(r.out.find("342 municipalities, 4000 actors"), std::string::npos) << r.out;
+  ASSERT_EQ(Weefsel("export municipalities " + P("m.csv") + " --db " + P("nl.db")).status, 0);
+  std::string exported = weefsel::ReadFile(P("m.csv")).value();
+  // The largest first (the demo programme's city), with its population from the CBS file.
+  EXPECT_NE(exported.find("GM0363,Amsterdam"), std::string::npos);
+  EXPECT_LT(exported.find("Amsterdam"), exported.find("Rotterdam"));
+  EXPECT_NE(exported.find("GM0014,Groningen,Groningen,243768"), std::string::npos) << exported.substr(0, 600);
+  // A bad row names its file, line and column, and nothing is written.
+  std::string text = weefsel::ReadFile(csv).value();
+  size_t at = text.find("243768");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 6, "veel");
+  ASSERT_TRUE(weefsel::WriteFileAtomic(P("bad.csv"), text).ok());
+  Outcome bad = Weefsel("demo --national " + P("bad.csv") + " --actors 4000 --db " + P("bad.db"));
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.out.find("line 2, column inwoners_2024"), std::string::npos) << bad.out;
+}
+
 }  // namespace
