@@ -575,10 +575,26 @@ Result<DemoCity> GenerateDemo(const DemoOptions& o) {
   std::vector<int> muni_of;  // actor index -> municipality index
   std::set<std::string> names;
   int64_t next_id = 1;
+  // National (hundreds of small shares): largest remainders, so the total is exact; the embedded
+  // list keeps its rounding (the last takes the rest), so its cities stay as they were.
+  std::vector<int> national_counts;
+  if (!national.empty()) {
+    std::vector<std::pair<double, size_t>> rest;
+    int given = 0;
+    for (size_t mi = 0; mi < gs.size(); ++mi) {
+      double share = o.actors * std::pow(static_cast<double>(gs[mi]->population), 0.7) / weight_total;
+      national_counts.push_back(static_cast<int>(std::floor(share)));
+      given += national_counts.back();
+      rest.emplace_back(share - std::floor(share), mi);
+    }
+    std::stable_sort(rest.begin(), rest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (size_t i = 0; given < o.actors && i < rest.size(); ++i, ++given) ++national_counts[rest[i].second];
+  }
   for (size_t mi = 0; mi < gs.size(); ++mi) {
     const Gemeente& g = *gs[mi];
     int n =
-        mi + 1 == gs.size()
+        !national_counts.empty() ? national_counts[mi]
+        : mi + 1 == gs.size()
             ? o.actors - static_cast<int>(city.actors.size())
             : static_cast<int>(std::round(o.actors * std::pow(static_cast<double>(g.population), 0.7) / weight_total));
     for (int k = 0; k < n; ++k) {

@@ -401,13 +401,14 @@ Result<std::shared_ptr<const Suggestions>> CoalitionService::Suggest(const Princ
 
 Engines::Engines(Platform& platform, EngineOptions options)
     : platform_(platform),
-      matches_(platform, igraph_, options.wait),
+      matches_(platform, match_, options.wait),
       fabrics_(platform, igraph_, options.wait),
       funds_(platform, fund_, options.wait),
       coalitions_(platform, matches_) {}
 
 Engines::~Engines() {
   igraph_.Stop();
+  match_.Stop();
   fund_.Stop();
 }
 

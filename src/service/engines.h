@@ -15,8 +15,10 @@
 //   CoalitionService the coalition engine's best teams for a challenge, candidates drawn from the
 //                    MatchService's matcher (the same snapshot the matches come from). Officers of
 //                    the challenge's municipality, admins and actor members may ask.
-//   Engines          the bundle the API holds: the igraph worker (fabric and matcher builds: one
-//                    thread, as igraph requires), the fund worker, and the four services; Errors()
+//   Engines          the bundle the API holds: the igraph worker (the fabric's builds: one thread,
+//                    as igraph requires), the matcher's worker (its communities are our own Leiden,
+//                    no igraph: its rebuilds do not queue behind the fabrics'), the fund worker, and
+//                    the four services; Errors()
 //                    lists the builds that failed (for /readyz), Prewarm() queues the first builds.
 // Ownership: each service borrows the Platform (and CoalitionService the MatchService); both must
 // outlive it. Results are shared_ptr to immutable values. Thread-safety: all methods thread-safe.
@@ -210,6 +212,7 @@ class Engines {
  private:
   Platform& platform_;
   BuildWorker igraph_{"igraph"};
+  BuildWorker match_{"matcher"};
   BuildWorker fund_{"fund"};
   MatchService matches_;
   FabricService fabrics_;

@@ -1,7 +1,7 @@
 // service/matches.h: the actors that fit a challenge, from the match engine on a store snapshot.
 //
 // MatchService reads a snapshot of the store (actors, ties, and as past work the challenges whose
-// coalitions an actor joined) and builds a match::Matcher from it on the igraph build worker
+// coalitions an actor joined) and builds a match::Matcher from it on a build worker of its own
 // (service/published.h), never on the request thread. The matcher is published whole and kept
 // until the version of its scopes (actors, ties, challenges, coalitions) moves; then one rebuild
 // is queued and, when the wait given runs out first, the previous matcher answers, marked stale,

@@ -1,8 +1,8 @@
 // service/published.h: heavy results built off the request path and published by a swap.
 //
-// BuildWorker: one thread that runs posted jobs in order. The engines that call igraph (the fabric
-// report, layout, weave and health, the matcher's fabric) share one such worker, as igraph's global
-// state requires; the fund engine has its own.
+// BuildWorker: one thread that runs posted jobs in order. Everything that calls igraph (the fabric
+// report, layout, weave and health) shares one such worker, as igraph's global state requires; the
+// matcher and the fund engine have their own (service/engines.h, Engines).
 //
 // Published<Key, T>: per key, the latest value a build produced and the data version it was read
 // at (`as_of`). Get(key, version, build):
