@@ -244,6 +244,14 @@ TEST_P(EnginesApi, FabricMapAndReport) {
   EXPECT_NE(after.Header("ETag"), map.Header("ETag"));
 
   EXPECT_EQ(Send("GET", "/api/v1/municipalities/999999/fabric/map").status, 404);
+  // Unknown ids neither queue builds nor count as failed builds: an anonymous stream of them cannot
+  // grow the engines' state or flip readiness to degraded.
+  for (int id = 999990; id < 999999; ++id)
+    EXPECT_EQ(Send("GET", "/api/v1/municipalities/" + std::to_string(id) + "/fabric/report").status, 404);
+  Resp ready = Send("GET", "/readyz");
+  ASSERT_EQ(ready.status, 200) << ready.body;
+  EXPECT_EQ(ready.json["status"], "ready") << ready.body;
+  EXPECT_TRUE(ready.json["engines"]["failed_builds"].empty()) << ready.body;
   Resp other = Send("GET", "/api/v1/municipalities/" + Str(m2_) + "/fabric/map");
   ASSERT_EQ(other.status, 200);
   EXPECT_EQ(other.json["actors"].size(), 1u);

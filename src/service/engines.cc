@@ -185,6 +185,8 @@ Result<Built<FabricView>> FabricService::BuildView(MunicipalityId m,
 }
 
 Result<Stamped<FabricView>> FabricService::View(MunicipalityId m) {
+  // An unknown id gets its 404 here: it must not take a slot or leave a failed build behind.
+  WEEFSEL_RETURN_IF_ERROR(platform_.GetMunicipality(m).status());
   WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.VersionOf(FabricScopes(m)));
   return views_.Get(m, version,
                     [this, m](const std::shared_ptr<const FabricView>& previous) { return BuildView(m, previous); });

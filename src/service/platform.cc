@@ -1132,33 +1132,12 @@ Result<Comment> Platform::AddComment(const Principal& p, ProposalId id, const st
   return c;
 }
 
-Result<domain::Proposal> Platform::Support(const Principal& p, ProposalId id) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  WriteLock lock(*this);
-  WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
-  WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
-  WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOwn(p, p.IsResidentOf(m), "only residents of municipality " + M(m) + " may support its proposals"));
-  std::string was = Snap(prop);
-  Result<int64_t> count = 0;
-  Status s = Logged(
-      p, m, "proposal", "support", was,
-      [&] {
-        count = store_->AddSupport(id, p.user, Now());
-        return count.status();
-      },
-      [&] {
-        prop.supports = *count;
-        return std::make_pair(id.value(), Snap(prop));
-      });
-  if (s.code() == StatusCode::kAlreadyExists)
-    return Status::Conflict("support: you already support proposal " + std::to_string(id.value()));
-  WEEFSEL_RETURN_IF_ERROR(s);
-  return prop;
-}
+Result<domain::Proposal> Platform::Support(const Principal& p, ProposalId id) { return ChangeSupport(p, id, true); }
 
-Result<domain::Proposal> Platform::Unsupport(const Principal& p, ProposalId id) {
+Result<domain::Proposal> Platform::Unsupport(const Principal& p, ProposalId id) { return ChangeSupport(p, id, false); }
+
+// Giving and withdrawing a support: the same rights and the same audit entry, one store call apart.
+Result<domain::Proposal> Platform::ChangeSupport(const Principal& p, ProposalId id, bool give) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
@@ -1169,16 +1148,18 @@ Result<domain::Proposal> Platform::Unsupport(const Principal& p, ProposalId id) 
   std::string was = Snap(prop);
   Result<int64_t> count = 0;
   Status s = Logged(
-      p, m, "proposal", "unsupport", was,
+      p, m, "proposal", give ? "support" : "unsupport", was,
       [&] {
-        count = store_->RemoveSupport(id, p.user);
+        count = give ? store_->AddSupport(id, p.user, Now()) : store_->RemoveSupport(id, p.user);
         return count.status();
       },
       [&] {
         prop.supports = *count;
         return std::make_pair(id.value(), Snap(prop));
       });
-  if (s.code() == StatusCode::kNotFound && StartsWith(s.message(), "support:"))
+  if (give && s.code() == StatusCode::kAlreadyExists)
+    return Status::Conflict("support: you already support proposal " + std::to_string(id.value()));
+  if (!give && s.code() == StatusCode::kNotFound && StartsWith(s.message(), "support:"))
     return Status::NotFound("support: you do not support proposal " + std::to_string(id.value()));
   WEEFSEL_RETURN_IF_ERROR(s);
   return prop;

@@ -388,6 +388,8 @@ class Platform {
   Result<PublicHidden> HiddenOnProposal(ProposalId id);
 
  private:
+  // Support (give) or Unsupport.
+  Result<domain::Proposal> ChangeSupport(const Principal& p, ProposalId id, bool give);
   // Moderation helpers (store lock held): the municipality of a comment or proposal; whether the
   // item is hidden; the municipalities an account answers to (its roles and its reports).
   Result<MunicipalityId> MunicipalityOfTarget(const std::string& target, int64_t id);
