@@ -102,6 +102,7 @@ class Fields {
     return j_.at(name);
   }
   Status Error(const std::string& field, const std::string& what) const;
+  const std::string& entity() const { return entity_; }
   // InvalidArgument naming the first field that no getter asked for.
   Status Done() const;
 
