@@ -197,8 +197,11 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
     static std::mutex mu;
     std::lock_guard<std::mutex> lock(mu);
     std::ofstream out(std::string(dir) + "/responses-" + std::to_string(::getpid()) + ".jsonl", std::ios::app);
-    out << Json{{"method", method}, {"route", found->path}, {"status", r.status},
-                {"content_type", r.Header("Content-Type")}, {"body", r.json}}
+    out << Json{{"method", method},
+                {"route", found->path},
+                {"status", r.status},
+                {"content_type", r.Header("Content-Type")},
+                {"body", r.json}}
                .dump()
         << "\n";
   }

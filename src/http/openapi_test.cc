@@ -28,11 +28,14 @@ class OpenApiTest : public ::testing::Test {
 // The routes whose answer has no fixed shape, each marked FreeForm with its reason: raw files, an
 // HTML page, redirects, this document itself and the open-data package. A new one must be added
 // here on purpose.
-const std::set<std::string> kFreeForm = {
-    "GET /api/v1/rounds/{id}/export.pb",    "GET /api/v1/municipalities/{id}/fabric/graphml",
-    "GET /api/v1/auth/oidc/login",          "GET /api/v1/auth/oidc/callback",
-    "GET /toegankelijkheid",                "GET /api/v1/openapi.json",
-    "GET /api/v1/open-data",                "GET /api/v1/open-data/file"};
+const std::set<std::string> kFreeForm = {"GET /api/v1/rounds/{id}/export.pb",
+                                         "GET /api/v1/municipalities/{id}/fabric/graphml",
+                                         "GET /api/v1/auth/oidc/login",
+                                         "GET /api/v1/auth/oidc/callback",
+                                         "GET /toegankelijkheid",
+                                         "GET /api/v1/openapi.json",
+                                         "GET /api/v1/open-data",
+                                         "GET /api/v1/open-data/file"};
 
 TEST_F(OpenApiTest, EveryRouteDeclaresItsRequestAndResponseSchema) {
   std::set<std::string> free_form;

@@ -23,10 +23,10 @@ const std::vector<std::string> kSectorCodes = {"government", "business", "knowle
 
 }  // namespace
 
-#define WEEFSEL_TABLE(Type, Fn) \
-  const FieldTable<Type>& Fn() { \
+#define WEEFSEL_TABLE(Type, Fn)                                              \
+  const FieldTable<Type>& Fn() {                                             \
     static const FieldTable<Type>* table = new FieldTable<Type>(Make##Fn()); \
-    return *table; \
+    return *table;                                                           \
   }
 
 namespace {
@@ -36,8 +36,7 @@ FieldTable<domain::Municipality> MakeMunicipalityFields() {
   return {"Municipality",
           "municipality",
           {IdOf("id", &M::id, false).ReadOnly(), Str("cbs_code", &M::cbs_code, 6), Str("name", &M::name),
-           Str("province", &M::province), Int("population", &M::population), Num("lat", &M::lat),
-           Num("lon", &M::lon)}};
+           Str("province", &M::province), Int("population", &M::population), Num("lat", &M::lat), Num("lon", &M::lon)}};
 }
 
 std::vector<std::string> ActorKindCodes() {
@@ -48,27 +47,21 @@ std::vector<std::string> ActorKindCodes() {
 
 FieldTable<domain::Actor> MakeActorFields() {
   using A = domain::Actor;
-  Field<A> kind = Enum("kind", &A::kind, 0, domain::ActorKindCode,
-                       [](const std::string& s) { return domain::ParseActorKind(s); });
+  Field<A> kind =
+      Enum("kind", &A::kind, 0, domain::ActorKindCode, [](const std::string& s) { return domain::ParseActorKind(s); });
   kind.codes = ActorKindCodes();
-  return {"Actor",
-          "actor",
-          {IdOf("id", &A::id, false).ReadOnly(),
-           Str("name", &A::name),
-           std::move(kind),
-           Computed<A>(
-               "sector", Type::kEnum,
-               [](const A& a) { return Json(std::string(domain::SectorCode(domain::SectorOf(a.kind)))); },
-               kSectorCodes),
-           IdOf("municipality", &A::municipality, true),
-           Str("area", &A::area),
-           StrList("themes", &A::themes),
-           StrList("capabilities", &A::capabilities),
-           Str("description", &A::description, kMaxStringLength),
-           Int("size", &A::size),
-           Str("website", &A::website),
-           Computed<A>("generated", Type::kBoolean, [](const A& a) { return Json(a.generated); }),
-           Computed<A>("source", Type::kString, [](const A& a) { return Json(a.source); })}};
+  return {
+      "Actor",
+      "actor",
+      {IdOf("id", &A::id, false).ReadOnly(), Str("name", &A::name), std::move(kind),
+       Computed<A>(
+           "sector", Type::kEnum,
+           [](const A& a) { return Json(std::string(domain::SectorCode(domain::SectorOf(a.kind)))); }, kSectorCodes),
+       IdOf("municipality", &A::municipality, true), Str("area", &A::area), StrList("themes", &A::themes),
+       StrList("capabilities", &A::capabilities), Str("description", &A::description, kMaxStringLength),
+       Int("size", &A::size), Str("website", &A::website),
+       Computed<A>("generated", Type::kBoolean, [](const A& a) { return Json(a.generated); }),
+       Computed<A>("source", Type::kString, [](const A& a) { return Json(a.source); })}};
 }
 
 FieldTable<domain::Tie> MakeTieFields() {
@@ -81,7 +74,8 @@ FieldTable<domain::Tie> MakeTieFields() {
                 [](const std::string& s) { return domain::ParseTieKind(s); }),
            Enum("source", &T::source, static_cast<int>(domain::TieSource::kPlatform) + 1, domain::TieSourceCode,
                 [](const std::string& s) { return domain::ParseTieSource(s); }),
-           Str("from", &T::from, 10), Str("until", &T::until, 10), Str("note", &T::note, kMaxStringLength)
+           Str("from", &T::from, 10), Str("until", &T::until, 10),
+           Str("note", &T::note, kMaxStringLength)
                .Personal()
                .Describe("private: left out of open data and of a coalition's ties")}};
 }
@@ -119,17 +113,11 @@ FieldTable<domain::Challenge> MakeChallengeFields() {
   };
   return {"Challenge",
           "challenge",
-          {IdOf("id", &C::id, false).ReadOnly(),
-           IdOf("municipality", &C::municipality, true),
-           Str("title", &C::title),
-           Str("text", &C::text, kMaxStringLength),
-           Str("language", &C::language, 2),
-           StrList("themes", &C::themes),
+          {IdOf("id", &C::id, false).ReadOnly(), IdOf("municipality", &C::municipality, true), Str("title", &C::title),
+           Str("text", &C::text, kMaxStringLength), Str("language", &C::language, 2), StrList("themes", &C::themes),
            ObjList("capabilities", &C::capabilities, &CapabilityNeedFields),
            Custom<C>("sector_mix", Type::kMap, mix_schema, mix_encode, mix_decode),
-           Int("max_coalition_size", &C::max_coalition_size),
-           Int("budget_eur", &C::budget_eur),
-           Str("area", &C::area),
+           Int("max_coalition_size", &C::max_coalition_size), Int("budget_eur", &C::budget_eur), Str("area", &C::area),
            Str("deadline", &C::deadline, 10),
            Enum("phase", &C::phase, static_cast<int>(domain::ChallengePhase::kClosed) + 1, domain::ChallengePhaseCode,
                 [](const std::string& s) { return domain::ParseChallengePhase(s); }),
@@ -150,16 +138,15 @@ FieldTable<domain::CoalitionMember> MakeCoalitionMemberFields() {
 
 FieldTable<domain::Coalition> MakeCoalitionFields() {
   using C = domain::Coalition;
-  return {
-      "Coalition",
-      "coalition",
-      {IdOf("id", &C::id, false).ReadOnly(), IdOf("challenge", &C::challenge, false),
-       ObjList("members", &C::members, &CoalitionMemberFields),
-       Enum("status", &C::status, static_cast<int>(domain::CoalitionStatus::kDissolved) + 1,
-            domain::CoalitionStatusCode, [](const std::string& s) { return domain::ParseCoalitionStatus(s); })
-           .ReadOnly(),
-       Str("explanation", &C::explanation, kMaxStringLength), Num("score", &C::score),
-       Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
+  return {"Coalition",
+          "coalition",
+          {IdOf("id", &C::id, false).ReadOnly(), IdOf("challenge", &C::challenge, false),
+           ObjList("members", &C::members, &CoalitionMemberFields),
+           Enum("status", &C::status, static_cast<int>(domain::CoalitionStatus::kDissolved) + 1,
+                domain::CoalitionStatusCode, [](const std::string& s) { return domain::ParseCoalitionStatus(s); })
+               .ReadOnly(),
+           Str("explanation", &C::explanation, kMaxStringLength), Num("score", &C::score),
+           Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
 }
 
 FieldTable<domain::Milestone> MakeMilestoneFields() {
@@ -181,12 +168,13 @@ FieldTable<domain::Milestone> MakeMilestoneFields() {
 
 FieldTable<domain::ProposalVersion> MakeProposalVersionFields() {
   using V = domain::ProposalVersion;
-  FieldTable<V> t{"ProposalVersion",
-                  "proposal",
-                  {Int("number", &V::number).ReadOnly(), Str("title", &V::title), Str("plan", &V::plan, kMaxStringLength),
-                   Int("budget_eur", &V::budget_eur), ObjList("milestones", &V::milestones, &MilestoneFields),
-                   StrList("indicators", &V::indicators), IdOf("author", &V::author, true).ReadOnly(),
-                   Computed<V>("created_at", Type::kString, [](const V& v) { return Json(v.created_at); })}};
+  FieldTable<V> t{
+      "ProposalVersion",
+      "proposal",
+      {Int("number", &V::number).ReadOnly(), Str("title", &V::title), Str("plan", &V::plan, kMaxStringLength),
+       Int("budget_eur", &V::budget_eur), ObjList("milestones", &V::milestones, &MilestoneFields),
+       StrList("indicators", &V::indicators), IdOf("author", &V::author, true).ReadOnly(),
+       Computed<V>("created_at", Type::kString, [](const V& v) { return Json(v.created_at); })}};
   t.check = [](Fields& f, const V& v) -> Status {
     if (Trim(v.title).empty()) return f.Error("title", "must not be empty");
     if (v.budget_eur < 0) return f.Error("budget_eur", "must not be negative");
@@ -294,9 +282,8 @@ FieldTable<domain::Ballot> MakeBallotFields() {
 
 FieldTable<domain::Measurement> MakeMeasurementFields() {
   using M = domain::Measurement;
-  FieldTable<M> t{"Measurement",
-                  "measurement",
-                  {Str("date", &M::date, 10), Num("value", &M::value), Str("source", &M::source)}};
+  FieldTable<M> t{
+      "Measurement", "measurement", {Str("date", &M::date, 10), Num("value", &M::value), Str("source", &M::source)}};
   t.check = [](Fields& f, const M& m) -> Status {
     if (!IsIsoDate(m.date)) return f.Error("date", "'" + m.date + "' is not a date YYYY-MM-DD");
     return Status::Ok();
@@ -356,7 +343,8 @@ FieldTable<domain::RoleGrant> MakeRoleGrantFields() {
   t.fields[1].required = true;  // in the schema; checked last (the check below), as before the table
   t.fields[1].required_message.clear();
   t.check = [](Fields& f, const G&) -> Status {
-    if (!f.Has("role")) return f.Error("role", "required (platform_admin, officer, moderator, actor_member or resident)");
+    if (!f.Has("role"))
+      return f.Error("role", "required (platform_admin, officer, moderator, actor_member or resident)");
     return Status::Ok();
   };
   return t;
@@ -364,16 +352,17 @@ FieldTable<domain::RoleGrant> MakeRoleGrantFields() {
 
 FieldTable<domain::Comment> MakeCommentFields() {
   using C = domain::Comment;
-  return {"Comment",
-          "comment",
-          {Computed<C>("id", Type::kInteger, [](const C& c) { return Json(c.id); }),
-           IdOf("proposal", &C::proposal, false).ReadOnly(),
-           Computed<C>("parent", Type::kInteger, [](const C& c) { return c.parent > 0 ? Json(c.parent) : Json(nullptr); })
-               .Nullable(),
-           IdOf("author", &C::author, true).ReadOnly().Personal(),
-           Computed<C>("author_name", Type::kString, [](const C& c) { return Json(c.author_name); }),
-           Computed<C>("text", Type::kString, [](const C& c) { return Json(c.text); }),
-           Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
+  return {
+      "Comment",
+      "comment",
+      {Computed<C>("id", Type::kInteger, [](const C& c) { return Json(c.id); }),
+       IdOf("proposal", &C::proposal, false).ReadOnly(),
+       Computed<C>("parent", Type::kInteger, [](const C& c) { return c.parent > 0 ? Json(c.parent) : Json(nullptr); })
+           .Nullable(),
+       IdOf("author", &C::author, true).ReadOnly().Personal(),
+       Computed<C>("author_name", Type::kString, [](const C& c) { return Json(c.author_name); }),
+       Computed<C>("text", Type::kString, [](const C& c) { return Json(c.text); }),
+       Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
 }
 
 FieldTable<service::Principal> MakePrincipalFields() {
@@ -426,8 +415,8 @@ FieldTable<storage::MilestoneEvidence> MakeMilestoneEvidenceFields() {
        Computed<E>("milestone", Type::kInteger, [](const E& e) { return Json(e.milestone + 1); })
            .Describe("the milestone's number, from 1"),
        Str("text", &E::text, kMaxStringLength), Str("link", &E::link), Str("submitted_at", &E::submitted_at),
-       Str("decision", &E::decision, 20), Str("decided_at", &E::decided_at), Str("reason", &E::reason, kMaxStringLength),
-       Int("released_eur", &E::released_eur)}};
+       Str("decision", &E::decision, 20), Str("decided_at", &E::decided_at),
+       Str("reason", &E::reason, kMaxStringLength), Int("released_eur", &E::released_eur)}};
   t.fields[6].type = Type::kEnum;
   t.fields[6].codes = {"pending", "approved", "rejected"};
   AllReadOnly(t);  // without user ids (the audit log has who)
@@ -436,23 +425,23 @@ FieldTable<storage::MilestoneEvidence> MakeMilestoneEvidenceFields() {
 
 FieldTable<storage::MatchCampaign> MakeMatchCampaignFields() {
   using C = storage::MatchCampaign;
-  return {"MatchCampaign",
-          "campaign",
-          {Computed<C>("id", Type::kInteger, [](const C& c) { return Json(c.id); }),
-           IdOf("municipality", &C::municipality, false).ReadOnly(), IdOf("round", &C::round, false).ReadOnly(),
-           Str("name", &C::name, 200), Int("ratio_num", &C::ratio_num), Int("ratio_den", &C::ratio_den),
-           Int("campaign_cap_eur", &C::campaign_cap_eur), Int("fund_eur", &C::fund_eur),
-           Str("deadline", &C::deadline, 10),
-           Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
+  return {
+      "MatchCampaign",
+      "campaign",
+      {Computed<C>("id", Type::kInteger, [](const C& c) { return Json(c.id); }),
+       IdOf("municipality", &C::municipality, false).ReadOnly(), IdOf("round", &C::round, false).ReadOnly(),
+       Str("name", &C::name, 200), Int("ratio_num", &C::ratio_num), Int("ratio_den", &C::ratio_den),
+       Int("campaign_cap_eur", &C::campaign_cap_eur), Int("fund_eur", &C::fund_eur), Str("deadline", &C::deadline, 10),
+       Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
 }
 
 FieldTable<storage::MatchPledge> MakeMatchPledgeFields() {
   using P = storage::MatchPledge;
-  FieldTable<P> t{"MatchPledge",
-                  "pledge",
-                  {Computed<P>("id", Type::kInteger, [](const P& p) { return Json(p.id); }),
-                   Int("campaign", &P::campaign), Str("project_id", &P::project_id, 100),
-                   Int("amount_eur", &P::amount_eur), Str("at", &P::at)}};
+  FieldTable<P> t{
+      "MatchPledge",
+      "pledge",
+      {Computed<P>("id", Type::kInteger, [](const P& p) { return Json(p.id); }), Int("campaign", &P::campaign),
+       Str("project_id", &P::project_id, 100), Int("amount_eur", &P::amount_eur), Str("at", &P::at)}};
   AllReadOnly(t);  // the caller's own pledge; never the backer
   return t;
 }
@@ -461,18 +450,16 @@ FieldTable<storage::MatchPledge> MakeMatchPledgeFields() {
 
 FieldTable<service::IndicatorProgress> MakeIndicatorProgressFields() {
   using I = service::IndicatorProgress;
-  return {"IndicatorProgress",
-          "indicator",
-          {IdOf("id", &I::id, false), Str("name", &I::name), Str("unit", &I::unit), Num("baseline", &I::baseline),
-           Num("target", &I::target),
-           Custom<I>("latest", Type::kObject, {{"oneOf", {Ref("Measurement"), {{"type", "null"}}}}},
-                     [](const I& i) {
-                       return i.latest ? Encode(MeasurementFields(), *i.latest) : Json(nullptr);
-                     }),
-           Computed<I>("progress", Type::kNumber,
-                       [](const I& i) { return i.progress ? Json(*i.progress) : Json(nullptr); })
-               .Nullable()
-               .Describe("(latest - baseline) / (target - baseline); null without a measurement")}};
+  return {
+      "IndicatorProgress",
+      "indicator",
+      {IdOf("id", &I::id, false), Str("name", &I::name), Str("unit", &I::unit), Num("baseline", &I::baseline),
+       Num("target", &I::target),
+       Custom<I>("latest", Type::kObject, {{"oneOf", {Ref("Measurement"), {{"type", "null"}}}}},
+                 [](const I& i) { return i.latest ? Encode(MeasurementFields(), *i.latest) : Json(nullptr); }),
+       Computed<I>("progress", Type::kNumber, [](const I& i) { return i.progress ? Json(*i.progress) : Json(nullptr); })
+           .Nullable()
+           .Describe("(latest - baseline) / (target - baseline); null without a measurement")}};
 }
 WEEFSEL_TABLE(service::IndicatorProgress, IndicatorProgressFields)
 
@@ -516,18 +503,18 @@ FieldTable<service::MunicipalityOverview> MakeMunicipalityOverviewFields() {
   Json phases_schema = {{"type", "object"},
                         {"additionalProperties", {{"type", "integer"}}},
                         {"description", "phase code -> number of challenges (every phase, zeros included)"}};
-  FieldTable<O> t{
-      "MunicipalityOverview",
-      "overview",
-      {IdOf("municipality", &O::municipality, false),
-       Custom<O>("money", Type::kObject, Ref("OverviewMoney"), [](const O& o) { return Encode(OverviewMoneyFields(), o); }),
-       Custom<O>("challenges_per_phase", Type::kMap, phases_schema,
-                 [](const O& o) {
-                   Json phases = Json::object();
-                   for (const auto& [phase, n] : o.challenges_per_phase) phases[phase] = n;
-                   return phases;
-                 }),
-       ObjList("experiments", &O::experiments, &ExperimentOverviewFields)}};
+  FieldTable<O> t{"MunicipalityOverview",
+                  "overview",
+                  {IdOf("municipality", &O::municipality, false),
+                   Custom<O>("money", Type::kObject, Ref("OverviewMoney"),
+                             [](const O& o) { return Encode(OverviewMoneyFields(), o); }),
+                   Custom<O>("challenges_per_phase", Type::kMap, phases_schema,
+                             [](const O& o) {
+                               Json phases = Json::object();
+                               for (const auto& [phase, n] : o.challenges_per_phase) phases[phase] = n;
+                               return phases;
+                             }),
+                   ObjList("experiments", &O::experiments, &ExperimentOverviewFields)}};
   AllReadOnly(t);
   return t;
 }
@@ -569,8 +556,10 @@ FieldTable<service::MatchStanding> MakeMatchStandingFields() {
   t.fields.push_back(Str("at", &S::at));
   t.fields.push_back(Int("fund_used_cents", &S::fund_used_cents));
   t.fields.push_back(Int("fund_left_cents", &S::fund_left_cents));
-  t.fields.push_back(Computed<S>("fund_used_eur", Type::kNumber, [](const S& s) { return Json(Eur(s.fund_used_cents)); }));
-  t.fields.push_back(Computed<S>("fund_left_eur", Type::kNumber, [](const S& s) { return Json(Eur(s.fund_left_cents)); }));
+  t.fields.push_back(
+      Computed<S>("fund_used_eur", Type::kNumber, [](const S& s) { return Json(Eur(s.fund_used_cents)); }));
+  t.fields.push_back(
+      Computed<S>("fund_left_eur", Type::kNumber, [](const S& s) { return Json(Eur(s.fund_left_cents)); }));
   t.fields.push_back(ObjList("projects", &S::projects, &MatchProjectFields));
   AllReadOnly(t);
   return t;

@@ -38,14 +38,14 @@ struct Field {
   // A request must carry it: the decoder refuses its absence with `required_message` (empty: the
   // table's check does, at its own point).
   bool required = false;
-  bool always = true;     // present in every encoded object (else see `present`)
+  bool always = true;  // present in every encoded object (else see `present`)
   Visibility visibility = Visibility::kPublic;
   std::vector<std::string> codes;  // kEnum: the accepted codes
   std::string ref;                 // kObjectList: the item's component schema name
   Json schema;                     // kMap / kAny / extra keywords (description, minimum, ...)
   std::function<Json(const T&)> encode;
-  std::function<Status(Fields&, T&)> decode;   // set when writable
-  std::function<bool(const T&)> present;       // set when not always present
+  std::function<Status(Fields&, T&)> decode;    // set when writable
+  std::function<bool(const T&)> present;        // set when not always present
   std::function<Json(bool write)> item_schema;  // kObjectList: the item's schema ($ref)
   std::string required_message = "required";
 
@@ -156,8 +156,8 @@ Field<T> IdOf(std::string name, Id<Tag> T::*m, bool nullable) {
 
 template <typename T>
 Field<T> StrList(std::string name, std::vector<std::string> T::*m, size_t max_len = kMaxNameLength) {
-  Field<T> f{.name = name, .type = Type::kStringList, .max_length = max_len, .max_items = kMaxListItems,
-             .writable = true};
+  Field<T> f{
+      .name = name, .type = Type::kStringList, .max_length = max_len, .max_items = kMaxListItems, .writable = true};
   f.encode = [m](const T& t) { return Json(t.*m); };
   f.decode = [m, name, max_len](Fields& r, T& t) { return r.StrList(name.c_str(), t.*m, max_len); };
   return f;
@@ -235,8 +235,7 @@ Status Decode(const FieldTable<T>& table, const Json& j, T& t, const std::string
   Fields r(j, entity.empty() ? table.entity : entity);
   for (const auto& f : table.fields) {
     if (!f.decode) continue;
-    if (f.required && !f.required_message.empty() && !r.Has(f.name.c_str()))
-      return r.Error(f.name, f.required_message);
+    if (f.required && !f.required_message.empty() && !r.Has(f.name.c_str())) return r.Error(f.name, f.required_message);
     WEEFSEL_RETURN_IF_ERROR(f.decode(r, t));
   }
   if (table.check) WEEFSEL_RETURN_IF_ERROR(table.check(r, t));

@@ -71,7 +71,10 @@ void Api::BuildAccountRoutes() {
        .summary = "Create a resident account in a municipality",
        .success = 201,
        .has_body = true,
-       .request = Body({{"email", StrMax(kMaxNameLength)}, {"display_name", StrMax(kMaxNameLength)}, {"password", StrMax(512)}, {"municipality", NullableId()}}),
+       .request = Body({{"email", StrMax(kMaxNameLength)},
+                        {"display_name", StrMax(kMaxNameLength)},
+                        {"password", StrMax(512)},
+                        {"municipality", NullableId()}}),
        .response = Ref("User"),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "user");
@@ -95,8 +98,13 @@ void Api::BuildAccountRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
-       .request = Body({{"name", StrMax(200)}, {"scope", Enum({"read", "write"})}, {"expires_in_days", Json{{"type", "integer"}, {"minimum", 1}, {"maximum", 365}}}}),
-       .response = Obj({{"name", Scalar("string")}, {"token", Scalar("string")}, {"scope", Scalar("string")}, {"expires_in_days", Scalar("integer")}}),
+       .request = Body({{"name", StrMax(200)},
+                        {"scope", Enum({"read", "write"})},
+                        {"expires_in_days", Json{{"type", "integer"}, {"minimum", 1}, {"maximum", 365}}}}),
+       .response = Obj({{"name", Scalar("string")},
+                        {"token", Scalar("string")},
+                        {"scope", Scalar("string")},
+                        {"expires_in_days", Scalar("integer")}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "token");
          std::string name, scope = "read";
@@ -115,7 +123,12 @@ void Api::BuildAccountRoutes() {
        .summary = "Your API tokens: id, name, created, last used (never the token)",
        .success = 200,
        .needs_user = true,
-       .response = Obj({{"items", ArrayOf(Obj({{"id", Scalar("integer")}, {"name", Scalar("string")}, {"created_at", Scalar("string")}, {"scope", Scalar("string")}, {"expires_at", Nullable("string")}, {"last_used_at", Nullable("string")}}))}}),
+       .response = Obj({{"items", ArrayOf(Obj({{"id", Scalar("integer")},
+                                               {"name", Scalar("string")},
+                                               {"created_at", Scalar("string")},
+                                               {"scope", Scalar("string")},
+                                               {"expires_at", Nullable("string")},
+                                               {"last_used_at", Nullable("string")}}))}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.TokensOf(c.who, c.who.user));
          Json items = Json::array();
@@ -147,7 +160,10 @@ void Api::BuildAccountRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
-       .request = Body({{"email", StrMax(kMaxNameLength)}, {"display_name", StrMax(kMaxNameLength)}, {"password", StrMax(512)}, {"grants", Json{{"type", "array"}, {"items", Ref("RoleGrantWrite")}, {"maxItems", 50}}}}),
+       .request = Body({{"email", StrMax(kMaxNameLength)},
+                        {"display_name", StrMax(kMaxNameLength)},
+                        {"password", StrMax(512)},
+                        {"grants", Json{{"type", "array"}, {"items", Ref("RoleGrantWrite")}, {"maxItems", 50}}}}),
        .response = Ref("User"),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "user");

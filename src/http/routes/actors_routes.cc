@@ -25,7 +25,14 @@ void Api::BuildActorRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"actors", "challenges"},
-       .response = Obj({{"capabilities", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))}, {"themes", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))}, {"actor_kinds", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}, {"sector", Scalar("string")}}))}}),
+       .response = Obj(
+           {{"capabilities",
+             ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
+            {"themes", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
+            {"actor_kinds", ArrayOf(Obj({{"code", Scalar("string")},
+                                         {"nl", Scalar("string")},
+                                         {"en", Scalar("string")},
+                                         {"sector", Scalar("string")}}))}}),
        .handler = [](Call&) -> Result<Reply> {
          Json caps = Json::array(), themes = Json::array(), kinds = Json::array();
          for (const auto& t : domain::CapabilityTerms()) caps.push_back({{"code", t.code}, {"nl", t.nl}, {"en", t.en}});

@@ -150,7 +150,11 @@ void Api::BuildModerationRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
-       .request = Body({{"target", StrMax(20)}, {"id", Scalar("integer")}, {"reason", StrMax(4000)}, {"municipality", NullableId()}}, {"target", "id"}),
+       .request = Body({{"target", StrMax(20)},
+                        {"id", Scalar("integer")},
+                        {"reason", StrMax(4000)},
+                        {"municipality", NullableId()}},
+                       {"target", "id"}),
        .response = HiddenSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(TargetBody t, DecodeTarget(c.body, true));
@@ -204,7 +208,8 @@ void Api::BuildModerationRoutes() {
        .tag = "moderation",
        .summary = "The public reasons why a proposal or its comments are hidden (no text, no author)",
        .success = 200,
-       .response = Obj({{"proposal", Json{{"oneOf", {HiddenPublic(), Scalar("null")}}}}, {"comments", ArrayOf(HiddenPublic())}}),
+       .response = Obj(
+           {{"proposal", Json{{"oneOf", {HiddenPublic(), Scalar("null")}}}}, {"comments", ArrayOf(HiddenPublic())}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.HiddenOnProposal(c.Path<ProposalTag>(0)));
          auto pub = [](const storage::HiddenItem& h) {

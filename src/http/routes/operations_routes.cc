@@ -32,7 +32,9 @@ void Api::BuildOperationRoutes() {
        .summary = "Readiness: the store answers; engine builds that failed are listed (their previous results "
                   "are served meanwhile)",
        .success = 200,
-       .response = Obj({{"status", Enum({"ready", "degraded"})}, {"store", Scalar("string")}, {"engines", Obj({{"failed_builds", ArrayOf(Scalar("string"))}})}}),
+       .response = Obj({{"status", Enum({"ready", "degraded"})},
+                        {"store", Scalar("string")},
+                        {"engines", Obj({{"failed_builds", ArrayOf(Scalar("string"))}})}}),
        .handler = [&P, this](Call&) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.Ready());
          std::vector<std::string> failed = engines_.Errors();

@@ -65,7 +65,13 @@ void Api::BuildProposalRoutes() {
        .cached = true,
        .scopes = {"proposals", "proposal:{id}"},
        .query = {"from", "to"},
-       .response = Obj({{"proposal", Scalar("integer")}, {"from", Scalar("integer")}, {"to", Scalar("integer")}, {"added", Scalar("integer")}, {"removed", Scalar("integer")}, {"minimal", Scalar("boolean")}, {"lines", ArrayOf(Obj({{"op", Enum({"+", "-", " "})}, {"text", Scalar("string")}}))}}),
+       .response = Obj({{"proposal", Scalar("integer")},
+                        {"from", Scalar("integer")},
+                        {"to", Scalar("integer")},
+                        {"added", Scalar("integer")},
+                        {"removed", Scalar("integer")},
+                        {"minimal", Scalar("boolean")},
+                        {"lines", ArrayOf(Obj({{"op", Enum({"+", "-", " "})}, {"text", Scalar("string")}}))}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          int64_t from = 0, to = 0;
          using Param = std::pair<const char*, int64_t*>;

@@ -19,9 +19,9 @@ namespace {
 using kit::ArrayOf;
 using kit::Body;
 using kit::FreeForm;
-using kit::NullableId;
 using kit::Keys;
 using kit::Nullable;
+using kit::NullableId;
 using kit::Obj;
 using kit::Ok;
 using kit::Ref;
@@ -123,7 +123,10 @@ void Api::BuildSelfRoutes() {
        .success = 200,
        .needs_user = true,
        .query = {"limit", "offset"},
-       .response = Obj({{"items", ArrayOf(NotificationSchema())}, {"unread", Scalar("integer")}, {"limit", Scalar("integer")}, {"offset", Scalar("integer")}}),
+       .response = Obj({{"items", ArrayOf(NotificationSchema())},
+                        {"unread", Scalar("integer")},
+                        {"limit", Scalar("integer")},
+                        {"offset", Scalar("integer")}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(int64_t limit,
                                   PageParam(c, "limit", c.options.default_page_size, 1, c.options.max_page_size));
@@ -141,7 +144,8 @@ void Api::BuildSelfRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
-       .request = Body({{"ids", Json{{"type", "array"}, {"items", Scalar("integer")}, {"maxItems", 1000}}}, {"all", Scalar("boolean")}}),
+       .request = Body({{"ids", Json{{"type", "array"}, {"items", Scalar("integer")}, {"maxItems", 1000}}},
+                        {"all", Scalar("boolean")}}),
        .response = Obj({{"changed", Scalar("integer")}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "read");
@@ -198,7 +202,8 @@ void Api::BuildSelfRoutes() {
                   "notifications, the reports you made, a block of your account) as a JSON download",
        .success = 200,
        .needs_user = true,
-       .response = Keys({"account", "roles", "settings", "api_tokens", "supports", "comments", "ballots", "notifications", "reports", "block"}),
+       .response = Keys({"account", "roles", "settings", "api_tokens", "supports", "comments", "ballots",
+                         "notifications", "reports", "block"}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(service::UserData d, service::SelfService(P).DataOf(c.who));
          Json grants = Json::array(), tokens = Json::array(), supports = Json::array(), comments = Json::array(),
@@ -340,7 +345,8 @@ void Api::BuildSelfRoutes() {
        .tag = "coalitions",
        .summary = "The ties the coalition added: between its accepted members, begun since it was formed",
        .success = 200,
-       .response = Obj({{"coalition", Scalar("integer")}, {"since", Scalar("string")}, {"ties", ArrayOf(Ref("TiePublic"))}}),
+       .response =
+           Obj({{"coalition", Scalar("integer")}, {"since", Scalar("string")}, {"ties", ArrayOf(Ref("TiePublic"))}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto t, service::SnapshotService(P).TiesOf(c.Path<CoalitionTag>(0)));
          Json ties = Json::array();
