@@ -4,7 +4,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 export WEEFSEL_SHARED_DATA ?= $(abspath ../shared/data)
 
-.PHONY: deps build run test test-unit test-sanitize fuzz load bench lint lint-format format clean
+.PHONY: deps build openapi run test test-unit test-sanitize fuzz load bench lint lint-format format clean
 
 deps:
 	@scripts/install-deps
@@ -15,6 +15,10 @@ $(BUILD)/build.ninja:
 build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 	@scripts/build-web
+
+# The OpenAPI document the web build generates its TypeScript types from (tests/openapi_current.sh).
+openapi: build
+	$(BUILD)/src/cli/weefsel openapi > web/src/generated/openapi.json
 
 run: build
 	@scripts/run-demo $(BUILD)

@@ -13,14 +13,18 @@
 #include <httplib.h>
 #include <pqxx/pqxx>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 
+#include "base/strings.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "service/platform.h"
@@ -163,7 +167,43 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
     r.body = res->body;
     r.headers = res->headers;
     if (!r.body.empty()) r.json = Json::parse(r.body, nullptr, false);
+    Record(method, path, r);
     return r;
+  }
+  // WEEFSEL_RECORD_RESPONSES=<dir>: appends every JSON answer (method, the route's path template,
+  // status, body) to <dir>/responses-<pid>.jsonl, one JSON object a line, for the check that every
+  // answer of the API tests validates against its OpenAPI schema (tests/api_schema_check.sh).
+  void Record(const std::string& method, const std::string& path, const Resp& r) {
+    static const char* dir = std::getenv("WEEFSEL_RECORD_RESPONSES");
+    if (dir == nullptr || *dir == '\0' || !api_ || r.body.empty() || r.json.is_discarded()) return;
+    if (r.Header("Content-Type").find("json") == std::string::npos) return;
+    std::vector<std::string> segs;
+    for (const auto& s : Split(path.substr(0, path.find('?')), '/', /*skip_empty=*/true)) segs.emplace_back(s);
+    const http::Route* found = nullptr;
+    for (const auto& route : api_->routes()) {
+      if (route.method != method || route.segments.size() != segs.size()) continue;
+      bool same = true;
+      for (size_t i = 0; i < segs.size() && same; ++i) {
+        const std::string& t = route.segments[i];
+        bool param = t.size() > 2 && t.front() == '{';
+        same = param ? (!segs[i].empty() && std::all_of(segs[i].begin(), segs[i].end(), ::isdigit)) : t == segs[i];
+      }
+      if (same) {
+        found = &route;
+        break;
+      }
+    }
+    if (found == nullptr) return;
+    static std::mutex mu;
+    std::lock_guard<std::mutex> lock(mu);
+    std::ofstream out(std::string(dir) + "/responses-" + std::to_string(::getpid()) + ".jsonl", std::ios::app);
+    out << Json{{"method", method},
+                {"route", found->path},
+                {"status", r.status},
+                {"content_type", r.Header("Content-Type")},
+                {"body", r.json}}
+               .dump()
+        << "\n";
   }
   Resp As(int role, const std::string& method, const std::string& path, const Json& body = nullptr) {
     return Send(method, path, body, tokens_[role]);

@@ -99,6 +99,17 @@ Status EnsureDemoAccounts(service::Platform& platform) {
 
 void RegisterServeCommands(CLI::App& app) {
   static ServeOptions o;
+  // The OpenAPI document the server publishes at /api/v1/openapi.json, without serving (the web
+  // build generates its TypeScript types from it; tests validate responses against it).
+  auto* openapi = app.add_subcommand("openapi", "Print the OpenAPI 3.1 document of the JSON API");
+  SetAction(openapi, [] {
+    auto store = storage::Store::Open(":memory:");
+    if (!store.ok()) return Fail(store.status());
+    service::Platform platform(std::move(store).value(), {});
+    http::Api api(platform);
+    std::cout << api.OpenApi().dump(2) << std::endl;
+    return 0;
+  });
   auto* serve = app.add_subcommand("serve", "Serve the JSON API (/api/v1) over HTTP");
   serve->add_option("--db", o.db, "SQLite file or postgres://... URL")->capture_default_str();
   serve->add_option("--listen", o.listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();

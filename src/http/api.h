@@ -64,6 +64,12 @@ struct Route {
   // for the path's first id. A cached route must name them (a test checks).
   std::vector<std::string> scopes;
   std::vector<std::string> query;  // accepted query parameters
+  // The JSON Schemas of the request body (when has_body) and of the successful answer (unless
+  // 204), published in the OpenAPI document: a $ref to a component generated from a field table
+  // (kit::Ref("Actor"), kit::PageOf("Actor")), a small inline schema, or kit::FreeForm("why") for
+  // the few answers without a fixed shape. null: not declared (a test refuses that).
+  Json request;
+  Json response;
   Handler handler;
   std::vector<std::string> segments;  // path split on '/'
 };

@@ -4,7 +4,8 @@
 // their codes; ids as numbers, unset ids as null). Decoders apply the fields present in a JSON
 // object onto an entity, so the same function serves create (on a default entity) and PATCH (on
 // the stored one). A decoder refuses unknown fields, wrong types and over-long strings or lists
-// with InvalidArgument naming the field ("actor.themes: at most 50 items").
+// with InvalidArgument naming the field ("actor.themes: at most 200 items"). Both read the entity's
+// field table (http/fields/entity_fields.h), as do the OpenAPI component schemas.
 // CheckJsonShape rejects, in one linear pass before the body is parsed into a value, bodies nested
 // deeper than the limit, objects with too many keys and bodies with too many values (an object
 // with 90,000 keys took 5 s to parse into an insertion-ordered object: its key lookup is linear).
@@ -102,6 +103,7 @@ class Fields {
     return j_.at(name);
   }
   Status Error(const std::string& field, const std::string& what) const;
+  const std::string& entity() const { return entity_; }
   // InvalidArgument naming the first field that no getter asked for.
   Status Done() const;
 

@@ -1,4 +1,6 @@
-// http/openapi.cc: the OpenAPI 3.1 document, generated from the route table.
+// http/openapi.cc: the OpenAPI 3.1 document, generated from the route table: each route's request
+// and response schema as it declares them (http/api.h, Route::request / response), the component
+// schemas from the field tables (http/fields/entity_fields.h).
 #include <algorithm>
 #include <chrono>
 #include <mutex>
@@ -6,6 +8,7 @@
 #include "base/strings.h"
 #include "http/api.h"
 #include "http/call.h"
+#include "http/fields/entity_fields.h"
 #include "http/routes/route_kit.h"
 #include "match/match_json.h"
 
@@ -41,12 +44,15 @@ Json Api::OpenApi() const {
       if (ch == '.' || ch == '-') ch = '_';
     op["operationId"] = opid;
     if (!params.empty()) op["parameters"] = params;
-    if (r.has_body)
-      op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+    if (r.has_body) {
+      Json schema = r.request.is_null() ? Json{{"type", "object"}} : r.request;
+      op["requestBody"] = {{"required", true}, {"content", {{"application/json", {{"schema", schema}}}}}};
+    }
     Json problem = {
         {"description", "An RFC 9457 problem naming the field at fault"},
         {"content", {{"application/problem+json", {{"schema", {{"$ref", "#/components/schemas/Problem"}}}}}}}};
-    Json ok = {{"description", "Success"}, {"content", {{"application/json", {{"schema", {{"type", "object"}}}}}}}};
+    Json answer = r.response.is_null() ? Json{{"type", "object"}} : r.response;
+    Json ok = {{"description", "Success"}, {"content", {{"application/json", {{"schema", answer}}}}}};
     Json responses = Json::object();
     if (r.success == 204)
       responses["204"] = {{"description", "Done"}};
@@ -58,6 +64,7 @@ Json Api::OpenApi() const {
     if (r.needs_user) op["security"] = Json::array({{{"session", Json::array()}}, {{"token", Json::array()}}});
     paths[r.path][ToLowerAscii(r.method)] = op;
   }
+  Json schemas = fields::ComponentSchemas();
   Json problem_schema = {{"type", "object"},
                          {"properties",
                           {{"type", {{"type", "string"}}},
@@ -67,6 +74,7 @@ Json Api::OpenApi() const {
                            {"instance", {{"type", "string"}}},
                            {"field", {{"type", "string"}}},
                            {"request_id", {{"type", "string"}}}}}};
+  schemas["Problem"] = problem_schema;
   return {
       {"openapi", "3.1.0"},
       {"info",
@@ -76,7 +84,7 @@ Json Api::OpenApi() const {
         {"license", {{"name", "AGPL-3.0-or-later"}, {"identifier", "AGPL-3.0-or-later"}}}}},
       {"paths", paths},
       {"components",
-       {{"schemas", {{"Problem", problem_schema}}},
+       {{"schemas", schemas},
         {"securitySchemes",
          {{"session",
            {{"type", "apiKey"},

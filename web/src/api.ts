@@ -1,44 +1,37 @@
 // The JSON API client: same-origin fetch with the session cookie, the CSRF token on
 // state-changing requests, and RFC 9457 problems turned into ApiError (with the field at fault).
+// The entities' types are generated from the OpenAPI document (src/generated/openapi.json, which
+// `weefsel openapi` writes; a test fails when it drifts) by openapi-typescript in the build
+// (npm run generate); see docs/api.md, "The schema".
+import type { components, paths } from "./generated/api-schema";
+type Schemas = components["schemas"];
+type Answer<P extends keyof paths, M extends "get" | "post"> = paths[P][M] extends {
+  responses: { 200: { content: { "application/json": infer T } } };
+} ? T : never;
+
 export interface Page<T> { items: T[]; limit: number; offset: number; next: string | null }
-export interface Grant { user: number; role: string; municipality: number | null; actor: number | null }
-export interface Me { id: number; email: string; display_name: string; grants: Grant[]; csrf_token?: string }
-export interface Municipality { id: number; cbs_code: string; name: string; province: string; population: number; lat: number; lon: number }
-export interface Actor {
-  id: number; name: string; kind: string; sector: string; municipality: number | null; area: string;
-  themes: string[]; capabilities: string[]; description: string; size: number; website: string; generated: boolean; source: string;
-}
-export interface Tie { id: number; a: number; b: number; weight: number; kind: string; source: string; from: string; until: string; note: string }
-export interface Challenge {
-  id: number; municipality: number | null; title: string; text: string; language: string; themes: string[];
-  capabilities: { capability: string; weight: number }[]; sector_mix: Record<string, number>; max_coalition_size: number;
-  budget_eur: number; area: string; deadline: string; phase: string; owner: number | null; created_at: string;
-}
-export interface Member { actor: number; role: string; status: string; covers: string[] }
-export interface Coalition { id: number; challenge: number; members: Member[]; status: string; explanation: string; score: number; created_at: string }
-export interface Version { number: number; title: string; plan: string; budget_eur: number; milestones: unknown[]; indicators: string[]; author: number | null; created_at: string }
-export interface Proposal { id: number; coalition: number; challenge: number; status: string; supports: number; versions: Version[] }
-export interface Comment { id: number; proposal: number; parent: number | null; author: number | null; author_name: string; text: string; created_at: string }
-export interface DiffLine { op: string; text: string }
-export interface Diff { proposal: number; from: number; to: number; added: number; removed: number; minimal: boolean; lines: DiffLine[] }
-export interface Criterion { name: string; description: string; max_score: number }
-export interface Review { id: number; round: number; project_id: string; reviewer: number | null; scores: Record<string, number>; comment: string; created_at: string }
-export interface AuditEntry { id: number; at: string; user: number | null; municipality: number | null; entity: string; entity_id: number; action: string;
-  before: unknown; after: unknown }
-export interface Project { project_id: string; proposal: number | null; title: string; cost_eur: number; category: string; neighbourhood: string }
-export interface Round {
-  id: number; municipality: number | null; name: string; budget_eur: number; ballot_kind: string; rule: string; phase: string;
-  min_length: number; max_length: number; max_points: number; max_points_per_project: number; projects: Project[];
-  criteria?: Criterion[];
-  [extra: string]: unknown;
-}
-export interface Ballot { id: number; round: number; kind: string; entries: { project_id: string; points: number }[]; cast_at: string }
-export interface Measurement { date: string; value: number; source: string }
-export interface Indicator { id: number; name: string; unit: string; baseline: number; target: number; measurements: Measurement[] }
-export interface Experiment {
-  id: number; proposal: number; hypotheses: string[]; indicators: Indicator[];
-  milestones: { title?: string; due?: string; amount_eur?: number; status?: string; evidence?: string; [k: string]: unknown }[]; status: string; outcome: string; learned: string;
-}
+export type Grant = Schemas["RoleGrant"];
+export type Me = Schemas["Principal"] & { csrf_token?: string };
+export type Municipality = Schemas["Municipality"];
+export type Actor = Schemas["Actor"];
+export type Tie = Schemas["Tie"];
+export type Challenge = Schemas["Challenge"];
+export type Member = Schemas["CoalitionMember"];
+export type Coalition = Schemas["Coalition"];
+export type Version = Schemas["ProposalVersion"];
+export type Proposal = Schemas["Proposal"];
+export type Comment = Schemas["Comment"];
+export type Diff = Answer<"/api/v1/proposals/{id}/diff", "get">;
+export type DiffLine = Diff["lines"][number];
+export type Criterion = Schemas["ReviewCriterion"];
+export type Review = Schemas["Review"];
+export type AuditEntry = Schemas["AuditEntry"];
+export type Project = Schemas["RoundProject"];
+export type Round = Schemas["Round"];
+export type Ballot = Schemas["Ballot"];
+export type Measurement = Schemas["Measurement"];
+export type Indicator = Schemas["Indicator"];
+export type Experiment = Schemas["Experiment"];
 
 export class ApiError extends Error {
   // `localized`: the detail is the UI's own text in the reader's language (not a server sentence).

@@ -22,6 +22,8 @@ void Api::BuildAccountRoutes() {
        .summary = "Sign in with e-mail and password: sets the session cookie, returns the CSRF token",
        .success = 200,
        .has_body = true,
+       .request = Body({{"email", StrMax(kMaxNameLength)}, {"password", StrMax(512)}}),
+       .response = Obj({{"user", Ref("Principal")}, {"csrf_token", Scalar("string")}}),
        .handler = [this, &P](Call& c) -> Result<Reply> {
          Fields f(c.body, "login");
          std::string email, password;
@@ -56,6 +58,7 @@ void Api::BuildAccountRoutes() {
        .summary = "The signed-in user with their roles (and the session's CSRF token)",
        .success = 200,
        .needs_user = true,
+       .response = Json{{"allOf", {Ref("Principal"), Obj({{"csrf_token", Scalar("string")}}, {"csrf_token"})}}},
        .handler = [](Call& c) -> Result<Reply> {
          if (!c.who.authenticated()) return Status::Unauthenticated("sign in first");
          Json j = ToJson(c.who);
@@ -68,6 +71,11 @@ void Api::BuildAccountRoutes() {
        .summary = "Create a resident account in a municipality",
        .success = 201,
        .has_body = true,
+       .request = Body({{"email", StrMax(kMaxNameLength)},
+                        {"display_name", StrMax(kMaxNameLength)},
+                        {"password", StrMax(512)},
+                        {"municipality", NullableId()}}),
+       .response = Ref("User"),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "user");
          domain::User u;
@@ -90,6 +98,13 @@ void Api::BuildAccountRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"name", StrMax(200)},
+                        {"scope", Enum({"read", "write"})},
+                        {"expires_in_days", Json{{"type", "integer"}, {"minimum", 1}, {"maximum", 365}}}}),
+       .response = Obj({{"name", Scalar("string")},
+                        {"token", Scalar("string")},
+                        {"scope", Scalar("string")},
+                        {"expires_in_days", Scalar("integer")}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "token");
          std::string name, scope = "read";
@@ -108,6 +123,12 @@ void Api::BuildAccountRoutes() {
        .summary = "Your API tokens: id, name, created, last used (never the token)",
        .success = 200,
        .needs_user = true,
+       .response = Obj({{"items", ArrayOf(Obj({{"id", Scalar("integer")},
+                                               {"name", Scalar("string")},
+                                               {"created_at", Scalar("string")},
+                                               {"scope", Scalar("string")},
+                                               {"expires_at", Nullable("string")},
+                                               {"last_used_at", Nullable("string")}}))}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.TokensOf(c.who, c.who.user));
          Json items = Json::array();
@@ -139,6 +160,11 @@ void Api::BuildAccountRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"email", StrMax(kMaxNameLength)},
+                        {"display_name", StrMax(kMaxNameLength)},
+                        {"password", StrMax(512)},
+                        {"grants", Json{{"type", "array"}, {"items", Ref("RoleGrantWrite")}, {"maxItems", 50}}}}),
+       .response = Ref("User"),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "user");
          domain::User u;
@@ -167,6 +193,7 @@ void Api::BuildAccountRoutes() {
        .summary = "An account (yourself, or any as platform admin)",
        .success = 200,
        .needs_user = true,
+       .response = Ref("User"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(domain::User u, P.GetUser(c.who, c.Path<UserTag>(0)));
          return Ok(ToJson(u));
@@ -177,6 +204,7 @@ void Api::BuildAccountRoutes() {
        .summary = "The roles of an account",
        .success = 200,
        .needs_user = true,
+       .response = ItemsOf("RoleGrant"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto grants, P.GrantsOf(c.who, c.Path<UserTag>(0)));
          Json items = Json::array();
@@ -190,6 +218,8 @@ void Api::BuildAccountRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("RoleGrantWrite"),
+       .response = Ref("RoleGrant"),
        .handler = [&P](Call& c) -> Result<Reply> {
          domain::RoleGrant g;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, g));
@@ -204,6 +234,7 @@ void Api::BuildAccountRoutes() {
        .success = 204,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("RoleGrantWrite"),
        .handler = [&P](Call& c) -> Result<Reply> {
          domain::RoleGrant g;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, g));

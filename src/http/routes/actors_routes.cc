@@ -25,6 +25,14 @@ void Api::BuildActorRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"actors", "challenges"},
+       .response = Obj(
+           {{"capabilities",
+             ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
+            {"themes", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
+            {"actor_kinds", ArrayOf(Obj({{"code", Scalar("string")},
+                                         {"nl", Scalar("string")},
+                                         {"en", Scalar("string")},
+                                         {"sector", Scalar("string")}}))}}),
        .handler = [](Call&) -> Result<Reply> {
          Json caps = Json::array(), themes = Json::array(), kinds = Json::array();
          for (const auto& t : domain::CapabilityTerms()) caps.push_back({{"code", t.code}, {"nl", t.nl}, {"en", t.en}});
@@ -45,6 +53,7 @@ void Api::BuildActorRoutes() {
        .cached = true,
        .scopes = {"actors"},
        .query = With(kListQ, {"kind", "theme"}),
+       .response = PageOf("Actor"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListActors(PlusOne(q));
@@ -58,6 +67,7 @@ void Api::BuildActorRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"actors"},
+       .response = Ref("Actor"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto a, P.GetActor(c.Path<ActorTag>(0)));
          return Ok(ToJson(a));
@@ -69,6 +79,8 @@ void Api::BuildActorRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("ActorWrite"),
+       .response = Ref("Actor"),
        .handler = [&P](Call& c) -> Result<Reply> {
          domain::Actor a;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, a));
@@ -82,6 +94,8 @@ void Api::BuildActorRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("ActorWrite"),
+       .response = Ref("Actor"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(
              auto a, P.UpdateActor(c.who, c.Path<ActorTag>(0), [&](domain::Actor& x) { return Apply(c.body, x); }));
@@ -105,6 +119,7 @@ void Api::BuildActorRoutes() {
        .cached = true,
        .scopes = {"actors", "ties"},
        .query = kPage,
+       .response = PageOf("Tie"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto ties, P.TiesOf(c.Path<ActorTag>(0)));
@@ -117,6 +132,8 @@ void Api::BuildActorRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("TieWrite"),
+       .response = Ref("Tie"),
        .handler = [&P](Call& c) -> Result<Reply> {
          domain::Tie t;
          t.a = c.Path<ActorTag>(0);
@@ -144,6 +161,7 @@ void Api::BuildActorRoutes() {
        .cached = true,
        .scopes = {"ties"},
        .query = With(kPage, {"municipality", "sort"}),
+       .response = PageOf("Tie"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListTies(PlusOne(q));

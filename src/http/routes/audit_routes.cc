@@ -24,6 +24,7 @@ void Api::BuildAuditRoutes() {
        .success = 200,
        .needs_user = true,
        .query = {"entity", "id"},
+       .response = ItemsOf("AuditEntry"),
        .handler = [&P](Call& c) -> Result<Reply> {
          if (!c.req.HasParam("entity")) return Status::InvalidArgument("entity: required");
          if (!c.req.HasParam("id")) return Status::InvalidArgument("id: required");
@@ -41,6 +42,8 @@ void Api::BuildAuditRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("BallotWrite"),
+       .response = Ref("Ballot"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto entries, DecodeBallot(c.body));
          WEEFSEL_ASSIGN_OR_RETURN(auto b, P.CastBallot(c.who, c.Path<RoundTag>(0), entries));
@@ -52,6 +55,7 @@ void Api::BuildAuditRoutes() {
        .summary = "Your own ballot in a round",
        .success = 200,
        .needs_user = true,
+       .response = Ref("Ballot"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto b, P.OwnBallot(c.who, c.Path<RoundTag>(0)));
          return Ok(ToJson(b));

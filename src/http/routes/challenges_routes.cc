@@ -25,6 +25,7 @@ void Api::BuildChallengeRoutes() {
        .cached = true,
        .scopes = {"challenges"},
        .query = With(kListQ, {"theme", "phase"}),
+       .response = PageOf("Challenge"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListChallenges(PlusOne(q));
@@ -38,6 +39,7 @@ void Api::BuildChallengeRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"challenges", "challenge:{id}"},
+       .response = Ref("Challenge"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetChallenge(c.Path<ChallengeTag>(0)));
          return Ok(ToJson(x));
@@ -49,6 +51,8 @@ void Api::BuildChallengeRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("ChallengeWrite"),
+       .response = Ref("Challenge"),
        .handler = [&P](Call& c) -> Result<Reply> {
          domain::Challenge x;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, x));
@@ -62,6 +66,8 @@ void Api::BuildChallengeRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("ChallengeWrite"),
+       .response = Ref("Challenge"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.UpdateChallenge(c.who, c.Path<ChallengeTag>(0),
                                                             [&](domain::Challenge& y) { return Apply(c.body, y); }));
@@ -76,6 +82,8 @@ void Api::BuildChallengeRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"phase", StrMax(20)}}, {"phase"}),
+       .response = Ref("Challenge"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(std::string s, StringOfBody(c.body, "phase", 20));
          auto phase = domain::ParseChallengePhase(s);
@@ -93,6 +101,7 @@ void Api::BuildChallengeRoutes() {
        .cached = true,
        .scopes = {"actors", "ties", "challenges", "coalitions"},
        .query = {"limit"},
+       .response = Stamped(Obj({{"items", ArrayOf(Scalar("object"))}, {"limit", Scalar("integer")}})),
        .handler = [this](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto ranked,

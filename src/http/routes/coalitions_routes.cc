@@ -24,6 +24,7 @@ void Api::BuildCoalitionRoutes() {
        .cached = true,
        .scopes = {"coalitions", "challenge:{id}"},
        .query = kPage,
+       .response = PageOf("Coalition"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.CoalitionsOf(c.Path<ChallengeTag>(0)));
@@ -36,6 +37,8 @@ void Api::BuildCoalitionRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("CoalitionWrite"),
+       .response = Ref("Coalition"),
        .handler = [&P](Call& c) -> Result<Reply> {
          domain::Coalition x;
          if (c.body.contains("challenge")) return Status::InvalidArgument("coalition.challenge: given by the path");
@@ -51,6 +54,7 @@ void Api::BuildCoalitionRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"coalitions"},
+       .response = Ref("Coalition"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetCoalition(c.Path<CoalitionTag>(0)));
          return Ok(ToJson(x));
@@ -73,6 +77,8 @@ void Api::BuildCoalitionRoutes() {
          .success = 200,
          .needs_user = true,
          .has_body = true,
+         .request = Body({{"actor", Scalar("integer")}}, {"actor"}),
+         .response = Ref("Coalition"),
          .handler = [&P, fn](Call& c) -> Result<Reply> {
            WEEFSEL_ASSIGN_OR_RETURN(ActorId a, ActorOfBody(c.body));
            WEEFSEL_ASSIGN_OR_RETURN(auto x, (P.*fn)(c.who, c.Path<CoalitionTag>(0), a));

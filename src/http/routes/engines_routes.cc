@@ -16,8 +16,14 @@
 namespace weefsel::http {
 namespace {
 
+using kit::ArrayOf;
+using kit::FreeForm;
+using kit::Keys;
+using kit::Obj;
 using kit::Ok;
+using kit::Scalar;
 using kit::Stamp;
+using kit::Stamped;
 
 Json Num(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
@@ -342,6 +348,7 @@ void Api::BuildEngineRoutes() {
            "The round's outcome under its rule: winners, money spent, and per project why it was or was not funded "
            "(officers any time; everybody from phase allocation on)",
        .success = 200,
+       .response = Stamped(Scalar("object")),
        .handler = [funds](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto res, funds->Results(c.who, c.Path<RoundTag>(0)));
          return Stamp(Ok(ResultsJson(*res.value)), res.as_of, res.stale);
@@ -351,6 +358,7 @@ void Api::BuildEngineRoutes() {
        .tag = "rounds",
        .summary = "The round as a Pabulib .pb file with anonymous ballots (same rights as the results)",
        .success = 200,
+       .response = FreeForm("a Pabulib .pb file (text/plain), not JSON"),
        .handler = [funds](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(std::string pb, funds->ExportPb(c.who, c.Path<RoundTag>(0)));
          Reply r;
@@ -369,6 +377,27 @@ void Api::BuildEngineRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"fabric:{id}", "municipality:{id}"},
+       .response = Stamped(Keys({"municipality",
+                                 "actors",
+                                 "ties",
+                                 "weighted",
+                                 "components",
+                                 "diameter",
+                                 "modularity",
+                                 "community_count",
+                                 "louvain_modularity",
+                                 "transitivity",
+                                 "roles",
+                                 "brokers",
+                                 "communities",
+                                 "articulation_points",
+                                 "bridges",
+                                 "kind_mixing",
+                                 "sector_mixing",
+                                 "ei_index",
+                                 "health",
+                                 "seconds",
+                                 "layout_seconds"})),
        .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(c.Path<MunicipalityTag>(0)));
          return Stamp(Ok(ReportJson(*v.value)), v.as_of, v.stale);
@@ -381,6 +410,7 @@ void Api::BuildEngineRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"fabric:{id}", "municipality:{id}"},
+       .response = Stamped(Keys({"municipality", "layout", "modularity", "communities", "actors", "ties"})),
        .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto v, fabrics->View(c.Path<MunicipalityTag>(0)));
          return Stamp(Ok(MapJson(*v.value)), v.as_of, v.stale);
@@ -395,6 +425,7 @@ void Api::BuildEngineRoutes() {
        .cached = true,
        .scopes = {"fabric:{id}", "municipality:{id}"},
        .query = {"k"},
+       .response = Stamped(Scalar("object")),
        .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(int k, IntParam(c, "k", 10, 1, 50));
          MunicipalityId m = c.Path<MunicipalityTag>(0);
@@ -408,6 +439,7 @@ void Api::BuildEngineRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"fabric:{id}", "municipality:{id}"},
+       .response = Stamped(Scalar("object")),
        .handler = [fabrics](Call& c) -> Result<Reply> {
          MunicipalityId m = c.Path<MunicipalityTag>(0);
          WEEFSEL_ASSIGN_OR_RETURN(auto h, fabrics->Health(m));
@@ -418,6 +450,7 @@ void Api::BuildEngineRoutes() {
        .tag = "fabric",
        .summary = "The fabric as GraphML (application/graphml+xml) with the report's measures per actor",
        .success = 200,
+       .response = FreeForm("a GraphML document (application/xml), not JSON"),
        .handler = [fabrics](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto stamped, fabrics->View(c.Path<MunicipalityTag>(0)));
          const auto& v = stamped.value;
@@ -439,6 +472,7 @@ void Api::BuildEngineRoutes() {
        .success = 200,
        .needs_user = true,
        .query = {"top", "candidates", "size"},
+       .response = Stamped(Scalar("object")),
        .handler = [coalitions](Call& c) -> Result<Reply> {
          service::SuggestRequest req;
          WEEFSEL_ASSIGN_OR_RETURN(req.top, IntParam(c, "top", 3, 1, 10));

@@ -24,6 +24,7 @@ void Api::BuildExperimentRoutes() {
        .cached = true,
        .scopes = {"experiments"},
        .query = With(kPage, {"sort"}),
+       .response = PageOf("Experiment"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListExperiments(PlusOne(q));
@@ -37,6 +38,7 @@ void Api::BuildExperimentRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"experiments", "experiment:{id}"},
+       .response = Ref("Experiment"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetExperiment(c.Path<ExperimentTag>(0)));
          return Ok(ToJson(x));
@@ -48,6 +50,8 @@ void Api::BuildExperimentRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("ExperimentWrite"),
+       .response = Ref("Experiment"),
        .handler = [&P](Call& c) -> Result<Reply> {
          domain::Experiment e;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, e));
@@ -61,6 +65,8 @@ void Api::BuildExperimentRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("ExperimentWrite"),
+       .response = Ref("Experiment"),
        .handler = [&P](Call& c) -> Result<Reply> {
          if (c.body.contains("proposal")) return Status::InvalidArgument("experiment.proposal: cannot change");
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.UpdateExperiment(c.who, c.Path<ExperimentTag>(0),
@@ -74,6 +80,8 @@ void Api::BuildExperimentRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("MeasurementWrite"),
+       .response = Ref("Experiment"),
        .handler = [&P](Call& c) -> Result<Reply> {
          domain::Measurement m;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, m));

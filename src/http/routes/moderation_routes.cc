@@ -51,6 +51,47 @@ Json ItemJson(const service::ModerationItem& it) {
           {"hidden", it.hidden ? HiddenJson(*it.hidden) : Json(nullptr)}};
 }
 
+// The schemas of the answers above, written beside their encoders (these moderation records have
+// no field table yet).
+Json ReportSchema() {
+  return Obj({{"id", Scalar("integer")},
+              {"municipality", Scalar("integer")},
+              {"target", Scalar("string")},
+              {"target_id", Scalar("integer")},
+              {"reason", Scalar("string")},
+              {"created_at", Scalar("string")},
+              {"status", Scalar("string")},
+              {"resolved_at", Nullable("string")}});
+}
+Json HiddenSchema() {
+  return Obj({{"target", Scalar("string")},
+              {"target_id", Scalar("integer")},
+              {"municipality", NullableId()},
+              {"reason", Scalar("string")},
+              {"hidden_at", Scalar("string")}});
+}
+Json HiddenPublic() {
+  return Obj({{"id", Scalar("integer")}, {"reason", Scalar("string")}, {"hidden_at", Scalar("string")}});
+}
+Json BlockSchema() {
+  return Obj({{"user", Scalar("integer")},
+              {"municipality", NullableId()},
+              {"reason", Scalar("string")},
+              {"at", Scalar("string")}});
+}
+Json ItemSchema() {
+  return Obj({{"target", Scalar("string")},
+              {"target_id", Scalar("integer")},
+              {"municipality", Scalar("integer")},
+              {"excerpt", Scalar("string")},
+              {"proposal", NullableId()},
+              {"author", NullableId()},
+              {"author_name", Scalar("string")},
+              {"author_blocked", Scalar("boolean")},
+              {"reports", ArrayOf(ReportSchema())},
+              {"hidden", Json{{"oneOf", {HiddenSchema(), Scalar("null")}}}}});
+}
+
 // {target, id[, reason]} of a moderation request.
 struct TargetBody {
   std::string target, reason;
@@ -82,6 +123,8 @@ void Api::BuildModerationRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"target", StrMax(20)}, {"id", Scalar("integer")}, {"reason", StrMax(4000)}}, {"target", "id"}),
+       .response = ReportSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(TargetBody t, DecodeTarget(c.body, true, true));
          WEEFSEL_ASSIGN_OR_RETURN(auto r, P.ReportContent(c.who, t.target, t.id, t.reason, t.municipality));
@@ -93,6 +136,7 @@ void Api::BuildModerationRoutes() {
        .summary = "The moderation queue: reported and hidden items (moderators, officers)",
        .success = 200,
        .needs_user = true,
+       .response = Obj({{"items", ArrayOf(ItemSchema())}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.ModerationQueue(c.who, c.Path<MunicipalityTag>(0)));
          Json items = Json::array();
@@ -106,6 +150,12 @@ void Api::BuildModerationRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"target", StrMax(20)},
+                        {"id", Scalar("integer")},
+                        {"reason", StrMax(4000)},
+                        {"municipality", NullableId()}},
+                       {"target", "id"}),
+       .response = HiddenSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(TargetBody t, DecodeTarget(c.body, true));
          WEEFSEL_ASSIGN_OR_RETURN(auto h, P.Hide(c.who, t.target, t.id, t.reason));
@@ -118,6 +168,8 @@ void Api::BuildModerationRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"target", StrMax(20)}, {"id", Scalar("integer")}}, {"target", "id"}),
+       .response = Obj({{"target", Scalar("string")}, {"target_id", Scalar("integer")}, {"hidden", Scalar("boolean")}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(TargetBody t, DecodeTarget(c.body, false));
          WEEFSEL_RETURN_IF_ERROR(P.Restore(c.who, t.target, t.id));
@@ -129,6 +181,7 @@ void Api::BuildModerationRoutes() {
        .summary = "Close a report without hiding its target (moderators, officers)",
        .success = 200,
        .needs_user = true,
+       .response = ReportSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto r, P.DismissReport(c.who, c.ids.at(0)));
          return Ok(ReportJson(r));
@@ -140,6 +193,8 @@ void Api::BuildModerationRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"reason", StrMax(4000)}}),
+       .response = BlockSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "body");
          std::string reason;
@@ -153,6 +208,8 @@ void Api::BuildModerationRoutes() {
        .tag = "moderation",
        .summary = "The public reasons why a proposal or its comments are hidden (no text, no author)",
        .success = 200,
+       .response = Obj(
+           {{"proposal", Json{{"oneOf", {HiddenPublic(), Scalar("null")}}}}, {"comments", ArrayOf(HiddenPublic())}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.HiddenOnProposal(c.Path<ProposalTag>(0)));
          auto pub = [](const storage::HiddenItem& h) {
@@ -168,6 +225,7 @@ void Api::BuildModerationRoutes() {
        .summary = "Unblock an account (moderators, officers)",
        .success = 200,
        .needs_user = true,
+       .response = Obj({{"user", Scalar("integer")}, {"blocked", Scalar("boolean")}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.UnblockAccount(c.who, c.Path<UserTag>(0)));
          return Ok({{"user", c.ids.at(0)}, {"blocked", false}});

@@ -24,6 +24,8 @@ void Api::BuildMoneyRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"proposal", Scalar("integer")}}, {"proposal"}),
+       .response = Ref("Round"),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "body");
          ProposalId proposal;
@@ -40,6 +42,7 @@ void Api::BuildMoneyRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"rounds", "round:{id}"},
+       .response = Obj({{"items", ArrayOf(Ref("Allocation"))}, {"committed_eur", Scalar("integer")}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.AllocationsOf(c.Path<RoundTag>(0)));
          Json items = Json::array();
@@ -58,6 +61,8 @@ void Api::BuildMoneyRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"text", StrMax(8000)}, {"link", StrMax(2000)}}),
+       .response = Ref("MilestoneEvidence"),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "evidence");
          std::string text, link;
@@ -78,6 +83,7 @@ void Api::BuildMoneyRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"experiments", "experiment:{id}"},
+       .response = ItemsOf("MilestoneEvidence"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.EvidenceOf(c.Path<ExperimentTag>(0)));
          Json items = Json::array();
@@ -91,6 +97,8 @@ void Api::BuildMoneyRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"decision", StrMax(20)}, {"reason", StrMax(4000)}}),
+       .response = Ref("MilestoneEvidence"),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "body");
          std::string decision, reason;
@@ -111,6 +119,7 @@ void Api::BuildMoneyRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"municipalities", "municipality:{id}"},
+       .response = Ref("MunicipalityOverview"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto o, P.Overview(c.Path<MunicipalityTag>(0)));
          return Ok(ToJson(o));
@@ -122,6 +131,8 @@ void Api::BuildMoneyRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("MatchCampaignWrite"),
+       .response = Ref("MatchCampaign"),
        .handler = [&P](Call& c) -> Result<Reply> {
          storage::MatchCampaign m;
          m.ratio_num = 1;
@@ -138,6 +149,7 @@ void Api::BuildMoneyRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"rounds", "round:{id}"},
+       .response = ItemsOf("MatchStanding"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.MatchCampaignsOf(c.Path<RoundTag>(0)));
          Json items = Json::array();
@@ -149,6 +161,7 @@ void Api::BuildMoneyRoutes() {
        .tag = "match-funding",
        .summary = "A campaign with its current match allocation per project, settled by the fund engine now",
        .success = 200,
+       .response = Ref("MatchStanding"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto s, P.MatchStandingOf(c.ids.at(0)));
          return Ok(ToJson(s));
@@ -161,6 +174,8 @@ void Api::BuildMoneyRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"project_id", StrMax(200)}, {"amount_eur", Scalar("integer")}}),
+       .response = Ref("MatchPledge"),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "pledge");
          std::string project;

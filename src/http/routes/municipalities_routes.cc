@@ -24,6 +24,7 @@ void Api::BuildMunicipalityRoutes() {
        .cached = true,
        .scopes = {"municipalities"},
        .query = With(kPage, {"q", "sort"}),
+       .response = PageOf("Municipality"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListMunicipalities(PlusOne(q));
@@ -37,6 +38,7 @@ void Api::BuildMunicipalityRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"municipalities"},
+       .response = Ref("Municipality"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto m, P.GetMunicipality(c.Path<MunicipalityTag>(0)));
          return Ok(ToJson(m));
@@ -48,6 +50,8 @@ void Api::BuildMunicipalityRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("MunicipalityWrite"),
+       .response = Ref("Municipality"),
        .handler = [&P](Call& c) -> Result<Reply> {
          domain::Municipality m;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, m));
@@ -61,6 +65,8 @@ void Api::BuildMunicipalityRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("MunicipalityWrite"),
+       .response = Ref("Municipality"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto m,
                                   P.UpdateMunicipality(c.who, c.Path<MunicipalityTag>(0),

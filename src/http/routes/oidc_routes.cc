@@ -52,6 +52,7 @@ void Api::BuildOidcRoutes() {
        .tag = "accounts",
        .summary = "The identity providers one may sign in with (organisation accounts, OpenID Connect)",
        .success = 200,
+       .response = Obj({{"providers", ArrayOf(Scalar("object"))}}),
        .handler = [oidc](Call&) -> Result<Reply> {
          Json list = Json::array();
          if (oidc)
@@ -65,6 +66,7 @@ void Api::BuildOidcRoutes() {
        .summary = "Start signing in with an identity provider: redirects to it (authorisation code flow with PKCE)",
        .success = 302,
        .query = {"provider"},
+       .response = FreeForm("a redirect to the identity provider, no body"),
        .handler = [oidc](Call& c) -> Result<Reply> {
          if (!oidc) return Status::NotFound("provider: this platform has no identity providers");
          std::string provider = c.req.Param("provider");
@@ -82,6 +84,7 @@ void Api::BuildOidcRoutes() {
        .summary = "Where the identity provider sends the browser back: opens a session and redirects to the app",
        .success = 302,
        .query = {"state", "code", "error", "error_description", "iss", "session_state"},
+       .response = FreeForm("a redirect into the web UI, no body"),
        .handler = [this, oidc, &P](Call& c) -> Result<Reply> {
          if (!oidc) return Status::NotFound("state: this platform has no identity providers to sign in with");
          if (c.req.HasParam("error")) return Redirect("/login?oidc=cancelled");

@@ -22,6 +22,7 @@ void Api::BuildOperationRoutes() {
        .tag = "operations",
        .summary = "Liveness: the process answers",
        .success = 200,
+       .response = Obj({{"status", Enum({"ok"})}}),
        .handler = [](Call&) -> Result<Reply> {
          return Ok({{"status", "ok"}});
        }});
@@ -31,6 +32,9 @@ void Api::BuildOperationRoutes() {
        .summary = "Readiness: the store answers; engine builds that failed are listed (their previous results "
                   "are served meanwhile)",
        .success = 200,
+       .response = Obj({{"status", Enum({"ready", "degraded"})},
+                        {"store", Scalar("string")},
+                        {"engines", Obj({{"failed_builds", ArrayOf(Scalar("string"))}})}}),
        .handler = [&P, this](Call&) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.Ready());
          std::vector<std::string> failed = engines_.Errors();
@@ -47,6 +51,7 @@ void Api::BuildOperationRoutes() {
        .summary = "The accessibility statement (HTML, in the sections of the Dutch model statement), with "
                   "weefsel's own axe-core results",
        .success = 200,
+       .response = FreeForm("an HTML page (text/html), not JSON"),
        .handler = [statement](Call&) -> Result<Reply> {
          Reply r;
          r.raw = *statement;
@@ -58,6 +63,7 @@ void Api::BuildOperationRoutes() {
        .tag = "operations",
        .summary = "This API as an OpenAPI 3.1 document",
        .success = 200,
+       .response = FreeForm("this OpenAPI 3.1 document"),
        .handler = [this](Call&) -> Result<Reply> {
          Reply r;
          r.raw = openapi_body_;

@@ -24,6 +24,7 @@ void Api::BuildProposalRoutes() {
        .cached = true,
        .scopes = {"proposals", "challenge:{id}"},
        .query = kPage,
+       .response = PageOf("Proposal"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.ProposalsOf(c.Path<ChallengeTag>(0)));
@@ -36,6 +37,8 @@ void Api::BuildProposalRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("ProposalVersionWrite"),
+       .response = Ref("Proposal"),
        .handler = [&P](Call& c) -> Result<Reply> {
          domain::ProposalVersion v;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, v));
@@ -49,6 +52,7 @@ void Api::BuildProposalRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"proposals", "proposal:{id}"},
+       .response = Ref("Proposal"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetProposal(c.Path<ProposalTag>(0)));
          return Ok(ToJson(x));
@@ -61,6 +65,13 @@ void Api::BuildProposalRoutes() {
        .cached = true,
        .scopes = {"proposals", "proposal:{id}"},
        .query = {"from", "to"},
+       .response = Obj({{"proposal", Scalar("integer")},
+                        {"from", Scalar("integer")},
+                        {"to", Scalar("integer")},
+                        {"added", Scalar("integer")},
+                        {"removed", Scalar("integer")},
+                        {"minimal", Scalar("boolean")},
+                        {"lines", ArrayOf(Obj({{"op", Enum({"+", "-", " "})}, {"text", Scalar("string")}}))}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          int64_t from = 0, to = 0;
          using Param = std::pair<const char*, int64_t*>;
@@ -96,6 +107,8 @@ void Api::BuildProposalRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("ProposalVersionWrite"),
+       .response = Ref("Proposal"),
        .handler = [&P](Call& c) -> Result<Reply> {
          domain::ProposalVersion v;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, v));
@@ -109,6 +122,8 @@ void Api::BuildProposalRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"status", StrMax(20)}}, {"status"}),
+       .response = Ref("Proposal"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(std::string status, StringOfBody(c.body, "status", 20));
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.SetProposalStatus(c.who, c.Path<ProposalTag>(0), status));
@@ -120,6 +135,7 @@ void Api::BuildProposalRoutes() {
        .summary = "The comments on a proposal",
        .success = 200,
        .query = kPage,
+       .response = PageOf("Comment"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.CommentsOf(c.Path<ProposalTag>(0)));
@@ -132,6 +148,8 @@ void Api::BuildProposalRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"text", StrMax(5000)}, {"parent", NullableId()}}),
+       .response = Ref("Comment"),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "comment");
          std::string text;
@@ -150,6 +168,7 @@ void Api::BuildProposalRoutes() {
        .summary = "Support a proposal (residents of its municipality, once)",
        .success = 201,
        .needs_user = true,
+       .response = Ref("Proposal"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.Support(c.who, c.Path<ProposalTag>(0)));
          return Ok(ToJson(x));
@@ -159,6 +178,7 @@ void Api::BuildProposalRoutes() {
        .tag = "proposals",
        .summary = "Withdraw your support for a proposal (404 when you do not support it)",
        .needs_user = true,
+       .response = Ref("Proposal"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.Unsupport(c.who, c.Path<ProposalTag>(0)));
          return Ok(ToJson(x));
@@ -168,6 +188,7 @@ void Api::BuildProposalRoutes() {
        .tag = "proposals",
        .summary = "Whether you support the proposal: {\"supported\": true|false}",
        .needs_user = true,
+       .response = Obj({{"supported", Scalar("boolean")}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(bool yes, P.Supports(c.who, c.Path<ProposalTag>(0)));
          return Ok(Json{{"supported", yes}});

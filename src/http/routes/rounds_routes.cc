@@ -24,6 +24,7 @@ void Api::BuildRoundRoutes() {
        .cached = true,
        .scopes = {"rounds"},
        .query = With(kPage, {"municipality", "sort"}),
+       .response = PageOf("Round"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto q, Fetch(c));
          auto rows = P.ListRounds(PlusOne(q));
@@ -37,6 +38,7 @@ void Api::BuildRoundRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"rounds", "round:{id}"},
+       .response = Ref("Round"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.GetRound(c.Path<RoundTag>(0)));
          return Ok(ToJson(x));
@@ -48,6 +50,8 @@ void Api::BuildRoundRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("RoundWrite"),
+       .response = Ref("Round"),
        .handler = [&P](Call& c) -> Result<Reply> {
          domain::Round r;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, r));
@@ -61,6 +65,8 @@ void Api::BuildRoundRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("RoundWrite"),
+       .response = Ref("Round"),
        .handler = [&P](Call& c) -> Result<Reply> {
          if (c.body.contains("phase"))
            return Status::InvalidArgument("round.phase: use POST /api/v1/rounds/{id}/phase");
@@ -75,6 +81,8 @@ void Api::BuildRoundRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"phase", StrMax(20)}}, {"phase"}),
+       .response = Ref("Round"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(std::string s, StringOfBody(c.body, "phase", 20));
          auto phase = domain::ParseRoundPhase(s);
@@ -89,6 +97,8 @@ void Api::BuildRoundRoutes() {
        .success = 201,
        .needs_user = true,
        .has_body = true,
+       .request = Ref("ReviewWrite"),
+       .response = Ref("Review"),
        .handler = [&P](Call& c) -> Result<Reply> {
          domain::Review r;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, r));
@@ -101,6 +111,7 @@ void Api::BuildRoundRoutes() {
        .summary = "The reviews of a round (officers of its municipality; everybody once published)",
        .success = 200,
        .needs_user = true,
+       .response = ItemsOf("Review"),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.ReviewsOf(c.who, c.Path<RoundTag>(0)));
          Json items = Json::array();

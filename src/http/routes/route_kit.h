@@ -3,6 +3,7 @@
 // Thread-safety: pure functions.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,56 @@ inline std::vector<std::string> With(std::vector<std::string> a, const std::vect
   a.insert(a.end(), b.begin(), b.end());
   return a;
 }
+
+// ---- the schemas a route declares (OpenAPI; components from http/fields/) ----
+
+// A component schema: "Actor" (as answered) or "ActorWrite" (as a request sends it).
+inline Json Ref(const std::string& component) { return {{"$ref", "#/components/schemas/" + component}}; }
+// An object with these properties, all required unless listed in `optional`.
+inline Json Obj(Json properties, const std::vector<std::string>& optional = {}) {
+  Json required = Json::array();
+  for (auto it = properties.begin(); it != properties.end(); ++it)
+    if (std::find(optional.begin(), optional.end(), it.key()) == optional.end()) required.push_back(it.key());
+  return {{"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)}};
+}
+// A request body: only these properties (none required unless listed).
+inline Json Body(Json properties, const std::vector<std::string>& required = {}) {
+  Json s = {{"type", "object"}, {"properties", std::move(properties)}, {"additionalProperties", false}};
+  if (!required.empty()) s["required"] = required;
+  return s;
+}
+inline Json ArrayOf(Json item) { return {{"type", "array"}, {"items", std::move(item)}}; }
+inline Json Scalar(const char* type) { return {{"type", type}}; }
+inline Json Nullable(const char* type) { return {{"type", Json::array({type, "null"})}}; }
+inline Json StrMax(size_t max) { return {{"type", "string"}, {"maxLength", max}}; }
+inline Json NullableId() { return {{"type", Json::array({"integer", "null"})}}; }
+// An object whose top-level keys are given and required, their values of any type (a shallow
+// schema for the engines' reports, whose inner shape is their module's own).
+inline Json Keys(const std::vector<std::string>& keys) {
+  Json props = Json::object();
+  for (const auto& k : keys) props[k] = Json::object();
+  return Obj(std::move(props));
+}
+inline Json Enum(const std::vector<std::string>& codes) { return {{"type", "string"}, {"enum", codes}}; }
+// {"items": [...]} of one component.
+inline Json ItemsOf(const std::string& component) { return Obj({{"items", ArrayOf(Ref(component))}}); }
+// A page of a list (StorePage / MemoryPage): items, limit, offset and the link to the next page.
+inline Json PageOf(const std::string& component) {
+  return Obj({{"items", ArrayOf(Ref(component))},
+              {"limit", Scalar("integer")},
+              {"offset", Scalar("integer")},
+              {"next", Nullable("string")}});
+}
+// An engine's answer stamped with the data version it was built at (Stamp below).
+inline Json Stamped(Json schema) {
+  schema["properties"]["as_of"] = Scalar("integer");
+  schema["properties"]["stale"] = Scalar("boolean");
+  schema["required"].push_back("as_of");
+  schema["required"].push_back("stale");
+  return schema;
+}
+// An answer without a fixed shape, marked visibly with the reason (a test counts these).
+inline Json FreeForm(const std::string& why) { return {{"x-free-form", why}}; }
 
 inline constexpr const char* kSessionCookie = "weefsel_session";
 

@@ -16,7 +16,17 @@
 namespace weefsel::http {
 namespace {
 
+using kit::ArrayOf;
+using kit::Body;
+using kit::FreeForm;
+using kit::Keys;
+using kit::Nullable;
+using kit::NullableId;
+using kit::Obj;
 using kit::Ok;
+using kit::Ref;
+using kit::Scalar;
+using kit::StrMax;
 
 Result<int64_t> PageParam(const Call& c, const char* name, int64_t fallback, int64_t lo, int64_t hi) {
   if (!c.req.HasParam(name)) return fallback;
@@ -37,6 +47,37 @@ Json NotificationJson(const storage::Notification& n, const std::string& languag
           {"link", n.link},
           {"read", !n.read_at.empty()},
           {"read_at", n.read_at.empty() ? Json(nullptr) : Json(n.read_at)}};
+}
+
+// The schemas of the answers here, written beside their encoders (no field table yet).
+Json NotificationSchema() {
+  return Obj({{"id", Scalar("integer")},
+              {"at", Scalar("string")},
+              {"kind", Scalar("string")},
+              {"title", Scalar("string")},
+              {"title_nl", Scalar("string")},
+              {"title_en", Scalar("string")},
+              {"link", Scalar("string")},
+              {"read", Scalar("boolean")},
+              {"read_at", Nullable("string")}});
+}
+Json SettingsSchema() { return Obj({{"digest", Scalar("boolean")}, {"language", Scalar("string")}}); }
+Json SnapshotSchema(bool with_stability) {
+  Json s = Obj({{"id", Scalar("integer")},
+                {"municipality", Scalar("integer")},
+                {"taken_at", Scalar("string")},
+                {"period", Scalar("string")},
+                {"trigger", Scalar("string")},
+                {"health", Json::object()},
+                {"typology", Obj({{"groups", Scalar("array")}})}});
+  if (with_stability) {
+    s["properties"]["stability"] = {
+        {"oneOf",
+         {Obj({{"common_actors", Scalar("integer")}, {"ari", Scalar("number")}, {"nmi", Scalar("number")}}),
+          Scalar("null")}}};
+    s["required"].push_back("stability");
+  }
+  return s;
 }
 
 Json SettingsJson(const storage::UserSettings& s) { return {{"digest", s.digest}, {"language", s.language}}; }
@@ -82,6 +123,10 @@ void Api::BuildSelfRoutes() {
        .success = 200,
        .needs_user = true,
        .query = {"limit", "offset"},
+       .response = Obj({{"items", ArrayOf(NotificationSchema())},
+                        {"unread", Scalar("integer")},
+                        {"limit", Scalar("integer")},
+                        {"offset", Scalar("integer")}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(int64_t limit,
                                   PageParam(c, "limit", c.options.default_page_size, 1, c.options.max_page_size));
@@ -99,6 +144,9 @@ void Api::BuildSelfRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"ids", Json{{"type", "array"}, {"items", Scalar("integer")}, {"maxItems", 1000}}},
+                        {"all", Scalar("boolean")}}),
+       .response = Obj({{"changed", Scalar("integer")}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "read");
          bool all = false;
@@ -123,6 +171,7 @@ void Api::BuildSelfRoutes() {
        .summary = "Your settings: the daily digest by e-mail (on/off) and your language",
        .success = 200,
        .needs_user = true,
+       .response = SettingsSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(storage::UserSettings s, service::SelfService(P).Settings(c.who));
          return Ok(SettingsJson(s));
@@ -134,6 +183,8 @@ void Api::BuildSelfRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"digest", Scalar("boolean")}, {"language", StrMax(8)}}),
+       .response = SettingsSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
          service::SelfService self(P);
          WEEFSEL_ASSIGN_OR_RETURN(storage::UserSettings s, self.Settings(c.who));
@@ -151,6 +202,8 @@ void Api::BuildSelfRoutes() {
                   "notifications, the reports you made, a block of your account) as a JSON download",
        .success = 200,
        .needs_user = true,
+       .response = Keys({"account", "roles", "settings", "api_tokens", "supports", "comments", "ballots",
+                         "notifications", "reports", "block"}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(service::UserData d, service::SelfService(P).DataOf(c.who));
          Json grants = Json::array(), tokens = Json::array(), supports = Json::array(), comments = Json::array(),
@@ -196,6 +249,7 @@ void Api::BuildSelfRoutes() {
        .success = 204,
        .needs_user = true,
        .has_body = true,
+       .request = Body({{"password", StrMax(512)}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "account");
          std::string password;
@@ -215,6 +269,7 @@ void Api::BuildSelfRoutes() {
        .tag = "open data",
        .summary = "The open-data package (Frictionless datapackage.json, CC0); each resource's `url` serves its file",
        .success = 200,
+       .response = FreeForm("a Frictionless datapackage.json; its shape is the Data Package standard's"),
        .handler = [feed](Call&) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto bundle, feed->Current());
          auto it = bundle->files.find("datapackage.json");
@@ -233,6 +288,7 @@ void Api::BuildSelfRoutes() {
        .summary = "One file of the open-data package (?path= as listed in datapackage.json)",
        .success = 200,
        .query = {"path"},
+       .response = FreeForm("one file of the package (CSV or JSON), as datapackage.json describes it"),
        .handler = [feed](Call& c) -> Result<Reply> {
          if (!c.req.HasParam("path")) return Status::InvalidArgument("path: name a file of datapackage.json");
          std::string path = c.req.Param("path");
@@ -259,6 +315,7 @@ void Api::BuildSelfRoutes() {
            "Stored snapshots of the fabric (health, typology), oldest first, with the typology's stability (ARI, "
            "NMI) since the one before; this month's is taken first when due",
        .success = 200,
+       .response = Obj({{"items", ArrayOf(SnapshotSchema(true))}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto list, service::SnapshotService(P).List(c.Path<MunicipalityTag>(0)));
          Json items = Json::array();
@@ -278,6 +335,7 @@ void Api::BuildSelfRoutes() {
        .summary = "Take a snapshot of the fabric now (officers of the municipality)",
        .success = 201,
        .needs_user = true,
+       .response = SnapshotSchema(false),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto s, service::SnapshotService(P).Take(c.who, c.Path<MunicipalityTag>(0)));
          return Ok(SnapshotJson(s));
@@ -287,6 +345,8 @@ void Api::BuildSelfRoutes() {
        .tag = "coalitions",
        .summary = "The ties the coalition added: between its accepted members, begun since it was formed",
        .success = 200,
+       .response =
+           Obj({{"coalition", Scalar("integer")}, {"since", Scalar("string")}, {"ties", ArrayOf(Ref("TiePublic"))}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto t, service::SnapshotService(P).TiesOf(c.Path<CoalitionTag>(0)));
          Json ties = Json::array();

@@ -149,7 +149,7 @@ async function milestonesSection(e: Experiment, p: Proposal | null): Promise<HTM
     h("thead", {}, h("tr", {}, [t("milestone.title"), t("milestone.due"), t("milestone.amount"), t("milestone.status"), t("milestone.evidence")]
       .map((x) => h("th", { scope: "col" }, x)))),
     h("tbody", {}, ms.map((m, i) => h("tr", { "data-status": String(m.status ?? "planned"), "data-index": i },
-      h("th", { scope: "row" }, String(m.title ?? m["name"] ?? "")), h("td", {}, m.due ? date(String(m.due)) : "—"),
+      h("th", { scope: "row" }, String(m.title ?? "")), h("td", {}, m.due ? date(String(m.due)) : "—"),
       h("td", { class: "num" }, euro(amount(m))),
       h("td", {}, (MILESTONE_MARK[String(m.status)] ?? "○") + " " + milestoneStatus(String(m.status ?? "planned"))),
       h("td", {}, (actions ? actions(m, i) : null) ?? (String(m.evidence ?? "") || "—")))))));

@@ -1,0 +1,361 @@
+// http/fields/field_table.h: one field table per entity, and what reads it.
+//
+// A FieldTable<T> lists the fields of one entity's JSON form in output order: each with its JSON
+// name, its type (integer, number, string, boolean, enum with its codes, id, list of strings, list
+// of objects of another table, object map, free JSON), its limits (max length, max items),
+// whether it may be null, whether a request may write it (what Apply accepts) and its visibility
+// (public, personal, audit). Each field carries its encoder and, when writable, its decoder (one
+// of the Fields getters of http/json_codec.h), built from a member pointer or a small lambda.
+// The codecs (Encode / Decode), the OpenAPI component schemas (ReadSchema / WriteSchema) and the
+// schema registry all read the same table, so a field's name, type and limits have one meaning.
+//
+// Why in http/ and not domain/fields/: every field carries its JSON encoder and decoder
+// (nlohmann-json, which only http/ may use) and several tables describe storage/ and service/
+// structs (audit entries, match campaigns, comments) that domain/ cannot see.
+// Thread-safety: tables are built once (function-local statics) and then only read.
+#pragma once
+
+#include <algorithm>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/json_codec.h"
+
+namespace weefsel::http::fields {
+
+enum class Type { kInteger, kNumber, kString, kBoolean, kEnum, kId, kStringList, kObjectList, kObject, kMap, kAny };
+enum class Visibility { kPublic, kPersonal, kAudit };
+
+template <typename T>
+struct Field {
+  std::string name;
+  Type type = Type::kString;
+  size_t max_length = 0;  // strings, and the strings of a list (0: no limit)
+  size_t max_items = 0;   // lists (0: no limit)
+  bool nullable = false;
+  bool writable = false;  // a request may set it (Apply reads it)
+  // A request must carry it: the decoder refuses its absence with `required_message` (empty: the
+  // table's check does, at its own point).
+  bool required = false;
+  bool always = true;  // present in every encoded object (else see `present`)
+  Visibility visibility = Visibility::kPublic;
+  std::vector<std::string> codes;  // kEnum: the accepted codes
+  std::string ref;                 // kObjectList: the item's component schema name
+  Json schema;                     // kMap / kAny / extra keywords (description, minimum, ...)
+  std::function<Json(const T&)> encode;
+  std::function<Status(Fields&, T&)> decode;    // set when writable
+  std::function<bool(const T&)> present;        // set when not always present
+  std::function<Json(bool write)> item_schema;  // kObjectList: the item's schema ($ref)
+  std::string required_message = "required";
+
+  // Builder-style modifiers.
+  Field&& ReadOnly() && {
+    writable = false;
+    decode = nullptr;
+    return std::move(*this);
+  }
+  Field&& Personal() && {
+    visibility = Visibility::kPersonal;
+    return std::move(*this);
+  }
+  Field&& Audit() && {
+    visibility = Visibility::kAudit;
+    return std::move(*this);
+  }
+  Field&& Required(std::string message = "required") && {
+    required = true;
+    required_message = std::move(message);
+    return std::move(*this);
+  }
+  Field&& Nullable() && {
+    nullable = true;
+    return std::move(*this);
+  }
+  Field&& Describe(std::string text) && {
+    schema["description"] = std::move(text);
+    return std::move(*this);
+  }
+  Field&& OnlyWhen(std::function<bool(const T&)> p) && {
+    always = false;
+    present = std::move(p);
+    return std::move(*this);
+  }
+  // Replaces the decoder (for a list that merges with the stored value, say).
+};
+
+template <typename T>
+struct FieldTable {
+  std::string schema;  // the OpenAPI component name ("Actor")
+  std::string entity;  // the prefix of decode errors ("actor")
+  std::vector<Field<T>> fields;
+  // Checks after every field was read and before unknown fields are refused (cross-field rules).
+  std::function<Status(Fields&, const T&)> check;
+};
+
+// ---- field builders -------------------------------------------------------------------------
+
+template <typename T, typename M>
+Field<T> Str(std::string name, M T::*m, size_t max = kMaxNameLength) {
+  Field<T> f{.name = name, .type = Type::kString, .max_length = max, .writable = true};
+  f.encode = [m](const T& t) { return Json(t.*m); };
+  f.decode = [m, name, max](Fields& r, T& t) { return r.Str(name.c_str(), t.*m, max); };
+  return f;
+}
+
+// A string restricted to `codes`, checked after the read with `message` ("must be a or b").
+template <typename T>
+Field<T> StrEnum(std::string name, std::string T::*m, std::vector<std::string> codes, std::string message,
+                 size_t max = 20) {
+  Field<T> f = Str(name, m, max);
+  f.type = Type::kEnum;
+  f.codes = codes;
+  f.decode = [m, name, max, codes, message](Fields& r, T& t) -> Status {
+    WEEFSEL_RETURN_IF_ERROR(r.Str(name.c_str(), t.*m, max));
+    if (std::find(codes.begin(), codes.end(), t.*m) == codes.end()) return r.Error(name, message);
+    return Status::Ok();
+  };
+  return f;
+}
+
+template <typename T, typename M>
+Field<T> Int(std::string name, M T::*m) {
+  Field<T> f{.name = name, .type = Type::kInteger, .writable = true};
+  f.encode = [m](const T& t) { return Json(t.*m); };
+  f.decode = [m, name](Fields& r, T& t) { return r.Int(name.c_str(), t.*m); };
+  return f;
+}
+
+template <typename T>
+Field<T> Num(std::string name, double T::*m) {
+  Field<T> f{.name = name, .type = Type::kNumber, .writable = true};
+  f.encode = [m](const T& t) { return Json(t.*m); };
+  f.decode = [m, name](Fields& r, T& t) { return r.Dbl(name.c_str(), t.*m); };
+  return f;
+}
+
+template <typename T>
+Field<T> Bool(std::string name, bool T::*m) {
+  Field<T> f{.name = name, .type = Type::kBoolean, .writable = true};
+  f.encode = [m](const T& t) { return Json(t.*m); };
+  f.decode = [m, name](Fields& r, T& t) { return r.Bool(name.c_str(), t.*m); };
+  return f;
+}
+
+// An id: a number, or null when unset if `nullable` (else the unset id encodes as 0).
+template <typename T, typename Tag>
+Field<T> IdOf(std::string name, Id<Tag> T::*m, bool nullable) {
+  Field<T> f{.name = name, .type = Type::kId, .nullable = nullable, .writable = true};
+  f.encode = [m, nullable](const T& t) {
+    const Id<Tag>& id = t.*m;
+    return (nullable && !id.valid()) ? Json(nullptr) : Json(id.value());
+  };
+  f.decode = [m, name](Fields& r, T& t) { return r.IdField(name.c_str(), t.*m); };
+  return f;
+}
+
+template <typename T>
+Field<T> StrList(std::string name, std::vector<std::string> T::*m, size_t max_len = kMaxNameLength) {
+  Field<T> f{
+      .name = name, .type = Type::kStringList, .max_length = max_len, .max_items = kMaxListItems, .writable = true};
+  f.encode = [m](const T& t) { return Json(t.*m); };
+  f.decode = [m, name, max_len](Fields& r, T& t) { return r.StrList(name.c_str(), t.*m, max_len); };
+  return f;
+}
+
+// An enum member encoded by its code and decoded by its parser; `count` values 0..count-1.
+template <typename T, typename E, typename CodeFn, typename ParseFn>
+Field<T> Enum(std::string name, E T::*m, int count, CodeFn code, ParseFn parse) {
+  Field<T> f{.name = name, .type = Type::kEnum, .writable = true};
+  for (int i = 0; i < count; ++i) f.codes.emplace_back(code(static_cast<E>(i)));
+  f.encode = [m, code](const T& t) { return Json(std::string(code(t.*m))); };
+  f.decode = [m, name, parse](Fields& r, T& t) -> Status {
+    if (!r.Has(name.c_str())) return Status::Ok();
+    std::string s;
+    WEEFSEL_RETURN_IF_ERROR(r.Str(name.c_str(), s));
+    auto v = parse(s);
+    if (!v.ok()) return r.Error(name, v.status().message());
+    t.*m = *v;
+    return Status::Ok();
+  };
+  return f;
+}
+
+// A read-only value computed from the entity (`type`'s schema; codes for an enum).
+template <typename T>
+Field<T> Computed(std::string name, Type type, std::function<Json(const T&)> encode,
+                  std::vector<std::string> codes = {}) {
+  Field<T> f{.name = name, .type = type, .codes = std::move(codes)};
+  f.encode = std::move(encode);
+  return f;
+}
+
+// A field whose JSON Schema is given (maps, free JSON) with its own encoder and decoder.
+template <typename T>
+Field<T> Custom(std::string name, Type type, Json schema, std::function<Json(const T&)> encode,
+                std::function<Status(Fields&, T&)> decode = nullptr) {
+  Field<T> f{.name = name, .type = type, .writable = static_cast<bool>(decode), .schema = std::move(schema)};
+  f.encode = std::move(encode);
+  f.decode = std::move(decode);
+  return f;
+}
+
+// The read-only field `f` of the member `m` (a struct whose JSON extends another's).
+template <typename T, typename U>
+Field<T> Lift(const Field<U>& f, U T::*m) {
+  Field<T> g{.name = f.name,
+             .type = f.type,
+             .max_length = f.max_length,
+             .max_items = f.max_items,
+             .nullable = f.nullable,
+             .visibility = f.visibility,
+             .codes = f.codes,
+             .ref = f.ref,
+             .schema = f.schema};
+  g.encode = [m, e = f.encode](const T& t) { return e(t.*m); };
+  g.item_schema = f.item_schema;
+  return g;
+}
+
+// ---- reading a table ------------------------------------------------------------------------
+
+template <typename T>
+Json Encode(const FieldTable<T>& table, const T& t) {
+  Json j = Json::object();
+  for (const auto& f : table.fields)
+    if (f.always || f.present(t)) j[f.name] = f.encode(t);
+  return j;
+}
+
+// Applies the writable fields present in `j` onto `t` (in table order; the first error wins),
+// runs the table's check, refuses unknown (and read-only) fields. `entity` overrides the error
+// prefix (a nested list's items: "proposal.milestones").
+template <typename T>
+Status Decode(const FieldTable<T>& table, const Json& j, T& t, const std::string& entity = "") {
+  Fields r(j, entity.empty() ? table.entity : entity);
+  for (const auto& f : table.fields) {
+    if (!f.decode) continue;
+    if (f.required && !f.required_message.empty() && !r.Has(f.name.c_str())) return r.Error(f.name, f.required_message);
+    WEEFSEL_RETURN_IF_ERROR(f.decode(r, t));
+  }
+  if (table.check) WEEFSEL_RETURN_IF_ERROR(table.check(r, t));
+  return r.Done();
+}
+
+// A list of objects of `item_table` (encoded with it; decoded item by item, each item's errors
+// prefixed with `item_entity`, by default "<entity>.<name>").
+template <typename T, typename U>
+Field<T> ObjList(std::string name, std::vector<U> T::*m, const FieldTable<U>& (*item_table)(),
+                 std::string item_entity = "") {
+  Field<T> f{.name = name, .type = Type::kObjectList, .max_items = kMaxListItems, .writable = true};
+  f.encode = [m, item_table](const T& t) {
+    Json a = Json::array();
+    for (const auto& u : t.*m) a.push_back(Encode(item_table(), u));
+    return a;
+  };
+  f.item_schema = [item_table](bool write) {
+    return Json{{"$ref", "#/components/schemas/" + item_table().schema + (write ? "Write" : "")}};
+  };
+  f.decode = [m, name, item_table, item_entity](Fields& r, T& t) -> Status {
+    if (!r.Has(name.c_str())) return Status::Ok();
+    const Json& v = r.At(name.c_str());
+    if (!v.is_array()) return r.Error(name, "must be a list of objects");
+    if (v.size() > kMaxListItems) return r.Error(name, "at most " + std::to_string(kMaxListItems) + " items");
+    std::vector<U> out;
+    const std::string prefix = item_entity.empty() ? r.entity() + "." + name : item_entity;
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (!v[i].is_object()) return r.Error(name, "item " + std::to_string(i) + " must be an object");
+      U u;
+      WEEFSEL_RETURN_IF_ERROR(Decode(item_table(), v[i], u, prefix));
+      out.push_back(std::move(u));
+    }
+    t.*m = std::move(out);
+    return Status::Ok();
+  };
+  return f;
+}
+
+// The JSON Schema (2020-12) of one field; `write`: as a request carries it.
+template <typename T>
+Json FieldSchema(const Field<T>& f, bool write) {
+  Json s = Json::object();
+  auto typed = [&](const char* type) { s["type"] = f.nullable ? Json::array({type, "null"}) : Json(type); };
+  switch (f.type) {
+    case Type::kInteger:
+    case Type::kId:
+      typed("integer");
+      break;
+    case Type::kNumber:
+      typed("number");
+      break;
+    case Type::kBoolean:
+      typed("boolean");
+      break;
+    case Type::kString:
+      typed("string");
+      if (f.max_length) s["maxLength"] = f.max_length;
+      break;
+    case Type::kEnum:
+      typed("string");
+      s["enum"] = f.codes;
+      break;
+    case Type::kStringList: {
+      typed("array");
+      Json item = {{"type", "string"}};
+      if (f.max_length) item["maxLength"] = f.max_length;
+      s["items"] = item;
+      if (f.max_items) s["maxItems"] = f.max_items;
+      break;
+    }
+    case Type::kObjectList:
+      typed("array");
+      s["items"] = f.item_schema(write);
+      if (f.max_items) s["maxItems"] = f.max_items;
+      break;
+    case Type::kObject:
+    case Type::kMap:
+    case Type::kAny:
+      break;
+  }
+  for (auto it = f.schema.begin(); it != f.schema.end(); ++it) s[it.key()] = it.value();
+  if (!write && !f.writable) s["readOnly"] = true;
+  if (f.visibility != Visibility::kPublic)
+    s["x-visibility"] = f.visibility == Visibility::kPersonal ? "personal" : "audit";
+  return s;
+}
+
+// The schema of an encoded entity: every field (`public_only`: the public ones), read-only ones
+// marked, the always-present ones required.
+template <typename T>
+Json ReadSchema(const FieldTable<T>& table, bool public_only = false) {
+  Json props = Json::object(), required = Json::array();
+  for (const auto& f : table.fields) {
+    if (public_only && f.visibility != Visibility::kPublic) continue;
+    props[f.name] = FieldSchema(f, false);
+    if (f.always) required.push_back(f.name);
+  }
+  return {{"type", "object"}, {"properties", props}, {"required", required}};
+}
+
+// The schema of a request body: the writable fields only, no others.
+template <typename T>
+Json WriteSchema(const FieldTable<T>& table) {
+  Json props = Json::object(), required = Json::array();
+  for (const auto& f : table.fields) {
+    if (!f.decode) continue;
+    props[f.name] = FieldSchema(f, true);
+    if (f.required) required.push_back(f.name);
+  }
+  Json s = {{"type", "object"}, {"properties", props}, {"additionalProperties", false}};
+  if (!required.empty()) s["required"] = required;
+  return s;
+}
+
+template <typename T>
+bool HasWritable(const FieldTable<T>& table) {
+  for (const auto& f : table.fields)
+    if (f.decode) return true;
+  return false;
+}
+
+}  // namespace weefsel::http::fields
