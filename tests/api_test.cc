@@ -30,7 +30,8 @@ std::string CookieOf(const Resp& r) {
 TEST_P(Api, EveryCachedRouteNamesItsScopes) {
   const std::set<std::string> kinds = {"municipalities", "actors",   "ties",        "challenges", "coalitions",
                                        "proposals",      "rounds",   "experiments", "fabric",     "municipality",
-                                       "challenge",      "proposal", "round",       "experiment"};
+                                       "challenge",      "proposal", "round",       "experiment",
+                                       "tasks",          "task",     "task_challenges", "task_challenge"};
   int cached = 0;
   for (const auto& route : api_->routes()) {
     if (!route.cached) {

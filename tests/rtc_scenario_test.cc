@@ -245,7 +245,8 @@ TEST_P(RightToChallenge, AnInitiativeTakesATaskOverStepByStep) {
   Refused(kMember, "GET", audit, nullptr, "reading the audit log");
   Refused(kOtherOfficer, "GET", audit, nullptr, "reading another municipality's audit log");
   std::vector<std::string> actions;
-  for (const auto& entry : Ok(kOfficer, "GET", audit, nullptr)["items"]) actions.push_back(entry["action"]);
+  Json log = Ok(kOfficer, "GET", audit, nullptr);
+  for (const auto& entry : log["items"]) actions.push_back(entry["action"]);
   EXPECT_EQ(actions, (std::vector<std::string>{"create", "update", "step", "step", "step", "step", "step", "step"}));
 }
 

@@ -118,7 +118,7 @@ void Api::BuildMoneyRoutes() {
          // The Right to Challenge: the budgets that moved from a task to an initiative. Their
          // proposals are among the commitments (source "task_challenge" instead of "proposal").
          WEEFSEL_ASSIGN_OR_RETURN(auto moved, task_challenges_.MoneyOf(c.Path<MunicipalityTag>(0)));
-         for (auto& line : j["commitments"])
+         for (auto& line : j["money"]["commitments"])
            for (const auto& m : moved)
              if (line["source"] == "proposal" && line["proposal"] == m.proposal.value()) {
                line["source"] = "task_challenge";
