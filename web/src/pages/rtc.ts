@@ -5,7 +5,7 @@
 // (with a confirmation). The server checks every right; the page only hides what cannot work.
 import { h, field, select } from "../dom";
 import { api, Actor, Page, Tie, currentUser, hasRole, myActors, query } from "../api";
-import { t, euro, date, num, getLocale, Key } from "../i18n";
+import { t, euro, date, num, Key } from "../i18n";
 import { Ctx, navigate, setTitle, announce, errorBox } from "../main";
 import { municipalities, chosenMunicipality, chooseMunicipality, empty, dl, stepper, confirmDialog, actor } from "./common";
 import { reasonText, Reason } from "./reasons";
@@ -208,7 +208,9 @@ export async function rtcPage({ main, params }: Ctx): Promise<void> {
         h("th", { scope: "row" }, stepLabel(s.step)), h("td", {}, s.reached ? date(s.entered_at) : t("rtc.notYet")),
         h("td", {}, s.deadline ? date(s.deadline) : "—"), h("td", {}, s.decision || "—"), h("td", { class: "reasons" }, s.reasons || "—")))))));
   const me = currentUser();
-  const bidder = !!me && ((b.initiative != null && myActors().includes(b.initiative)) || hasRole("resident", { municipality: b.municipality }));
+  // The initiative's members; for residents filing together, residents of the municipality (the
+  // server knows who filed and refuses the others).
+  const bidder = !!me && (b.initiative != null ? myActors().includes(b.initiative) : hasRole("resident", { municipality: b.municipality }));
   const officer = hasRole("officer", { municipality: b.municipality });
   if (me && (bidder || officer || myActors().length)) main.append(await partnersSection(b));
   if (b.editable && bidder) main.append(editForm(b));
@@ -284,4 +286,3 @@ export function taskBudgetsSection(lines: TaskBudget[]): HTMLElement | null {
         h("td", { class: "num" }, euro(l.task_budget_eur)), h("td", { class: "num", "data-transferred": l.transferred_eur }, euro(l.transferred_eur)),
         h("td", { class: "num" }, euro(l.kept_eur)))))));
 }
-void getLocale;
