@@ -496,29 +496,33 @@ class AuthzMatrix : public ApiWorld {
     const A kM1Officers = {401, 403, 403, 200, 403, 200};
     t["GET /api/v1/municipalities/{id}/tasks"] = {
         [this, v1] { return Req{v1 + "/municipalities/" + Str(m1_) + "/tasks"}; }, kPublic};
-    t["POST /api/v1/municipalities/{id}/tasks"] = {
-        [this, v1] {
-          return Req{v1 + "/municipalities/" + Str(m1_) + "/tasks", {{"title", "Groenonderhoud"}, {"budget_eur", 9000}}};
-        },
-        {401, 403, 403, 201, 403, 201}};
+    t["POST /api/v1/municipalities/{id}/tasks"] = {[this, v1] {
+                                                     return Req{v1 + "/municipalities/" + Str(m1_) + "/tasks",
+                                                                {{"title", "Groenonderhoud"}, {"budget_eur", 9000}}};
+                                                   },
+                                                   {401, 403, 403, 201, 403, 201}};
     t["GET /api/v1/tasks/{id}"] = {[this, v1] { return Req{v1 + "/tasks/" + Str(FreshTask())}; }, kPublic};
-    t["PATCH /api/v1/tasks/{id}"] = {
-        [this, v1] { return Req{v1 + "/tasks/" + Str(FreshTask()), {{"budget_eur", 45000}}}; }, kM1Officers};
+    t["PATCH /api/v1/tasks/{id}"] = {[this, v1] {
+                                       return Req{v1 + "/tasks/" + Str(FreshTask()), {{"budget_eur", 45000}}};
+                                     },
+                                     kM1Officers};
     t["GET /api/v1/municipalities/{id}/task-challenges"] = {
         [this, v1] { return Req{v1 + "/municipalities/" + Str(m1_) + "/task-challenges"}; }, kPublic};
-    t["POST /api/v1/task-challenges"] = {
-        [this, v1] {
-          return Req{v1 + "/task-challenges", {{"task", FreshTask().value()},
-                                               {"initiative", a1_.value()},
-                                               {"title", "Wij doen het"},
-                                               {"plan", "Een plan"},
-                                               {"budget_eur", 40000}}};
-        },
-        {401, 403, 201, 403, 403, 201}};
-    t["GET /api/v1/task-challenges/{id}"] = {
-        [this, v1] { return Req{v1 + "/task-challenges/" + Str(FreshBid())}; }, kPublic};
+    t["POST /api/v1/task-challenges"] = {[this, v1] {
+                                           return Req{v1 + "/task-challenges",
+                                                      {{"task", FreshTask().value()},
+                                                       {"initiative", a1_.value()},
+                                                       {"title", "Wij doen het"},
+                                                       {"plan", "Een plan"},
+                                                       {"budget_eur", 40000}}};
+                                         },
+                                         {401, 403, 201, 403, 403, 201}};
+    t["GET /api/v1/task-challenges/{id}"] = {[this, v1] { return Req{v1 + "/task-challenges/" + Str(FreshBid())}; },
+                                             kPublic};
     t["PATCH /api/v1/task-challenges/{id}"] = {
-        [this, v1] { return Req{v1 + "/task-challenges/" + Str(FreshBid()), {{"budget_eur", 35000}}}; },
+        [this, v1] {
+          return Req{v1 + "/task-challenges/" + Str(FreshBid()), {{"budget_eur", 35000}}};
+        },
         {401, 403, 200, 403, 403, 200}};
     t["POST /api/v1/task-challenges/{id}/step"] = {
         [this, v1] {

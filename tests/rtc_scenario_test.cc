@@ -61,16 +61,16 @@ TEST_P(RightToChallenge, AnInitiativeTakesATaskOverStepByStep) {
             125000);
 
   // The initiative files its challenge: members of its actor only; the task gives title and cost.
-  Json bid = {{"task", task_id},
-              {"initiative", a1_.value()},
-              {"title", "Zuilen groen door de buurt"},
-              {"plan", "Buurtbewoners onderhouden het groen, met een leerwerkplek voor jongeren."},
-              {"budget_eur", 100000},
-              {"partners", {a2_.value()}},
-              {"milestones", Json::array({{{"title", "Eerste seizoen"}, {"due", "2027-10-01"}, {"amount_eur", 40000}},
-                                          {{"title", "Tweede seizoen"}, {"due", "2028-10-01"}, {"amount_eur", 60000}}})},
-              {"indicators", Json::array({{{"name", "tevredenheid groen"}, {"unit", "%"}, {"baseline", 55},
-                                           {"target", 70}}})}};
+  Json bid = {
+      {"task", task_id},
+      {"initiative", a1_.value()},
+      {"title", "Zuilen groen door de buurt"},
+      {"plan", "Buurtbewoners onderhouden het groen, met een leerwerkplek voor jongeren."},
+      {"budget_eur", 100000},
+      {"partners", {a2_.value()}},
+      {"milestones", Json::array({{{"title", "Eerste seizoen"}, {"due", "2027-10-01"}, {"amount_eur", 40000}},
+                                  {{"title", "Tweede seizoen"}, {"due", "2028-10-01"}, {"amount_eur", 60000}}})},
+      {"indicators", Json::array({{{"name", "tevredenheid groen"}, {"unit", "%"}, {"baseline", 55}, {"target", 70}}})}};
   Refused(kAnon, "POST", v1 + "/task-challenges", bid, "filing a challenge");
   Refused(kResident, "POST", v1 + "/task-challenges", bid, "filing in an actor's name without being its member");
   Refused(kOfficer, "POST", v1 + "/task-challenges", bid, "filing in an actor's name as an officer");
@@ -101,7 +101,8 @@ TEST_P(RightToChallenge, AnInitiativeTakesATaskOverStepByStep) {
   // received: the initiative may still change its bid; others may not; the officer moves it on.
   Refused(kResident, "PATCH", tc, {{"budget_eur", 90000}}, "changing another's bid");
   Refused(kOfficer, "PATCH", tc, {{"budget_eur", 90000}}, "an officer changing the bid");
-  EXPECT_EQ(Ok(kMember, "PATCH", tc, {{"budget_eur", 100000}, {"plan", "Buurtbewoners en jongeren onderhouden het groen."}})["plan"],
+  EXPECT_EQ(Ok(kMember, "PATCH", tc,
+               {{"budget_eur", 100000}, {"plan", "Buurtbewoners en jongeren onderhouden het groen."}})["plan"],
             "Buurtbewoners en jongeren onderhouden het groen.");
   Json assess = {{"step", "assessment"},
                  {"decision", "Ontvankelijk; de beoordeling begint"},

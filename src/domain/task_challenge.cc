@@ -71,23 +71,31 @@ bool MayRefuseAt(TaskChallengeStep s) {
 }
 
 const std::vector<TaskChallengeStep>& TaskChallengeSteps() {
-  static const std::vector<TaskChallengeStep> kPath = {
-      TaskChallengeStep::kReceived, TaskChallengeStep::kAssessment, TaskChallengeStep::kTalks,
-      TaskChallengeStep::kDecision, TaskChallengeStep::kAgreement,  TaskChallengeStep::kRunning,
-      TaskChallengeStep::kEvaluated};
+  static const std::vector<TaskChallengeStep> kPath = {TaskChallengeStep::kReceived,  TaskChallengeStep::kAssessment,
+                                                       TaskChallengeStep::kTalks,     TaskChallengeStep::kDecision,
+                                                       TaskChallengeStep::kAgreement, TaskChallengeStep::kRunning,
+                                                       TaskChallengeStep::kEvaluated};
   return kPath;
 }
 
 int DefaultStepDays(TaskChallengeStep s) {
   switch (s) {
-    case TaskChallengeStep::kReceived: return 14;     // admissibility: two weeks
-    case TaskChallengeStep::kAssessment: return 56;   // eight weeks
-    case TaskChallengeStep::kTalks: return 42;
-    case TaskChallengeStep::kDecision: return 28;
-    case TaskChallengeStep::kAgreement: return 42;
-    case TaskChallengeStep::kRunning: return 365;     // the experiment's first year
-    case TaskChallengeStep::kEvaluated: return 0;     // the end
-    case TaskChallengeStep::kRefused: return 0;
+    case TaskChallengeStep::kReceived:
+      return 14;  // admissibility: two weeks
+    case TaskChallengeStep::kAssessment:
+      return 56;  // eight weeks
+    case TaskChallengeStep::kTalks:
+      return 42;
+    case TaskChallengeStep::kDecision:
+      return 28;
+    case TaskChallengeStep::kAgreement:
+      return 42;
+    case TaskChallengeStep::kRunning:
+      return 365;  // the experiment's first year
+    case TaskChallengeStep::kEvaluated:
+      return 0;  // the end
+    case TaskChallengeStep::kRefused:
+      return 0;
   }
   return 0;
 }

@@ -119,10 +119,10 @@ class Api {
   void BuildRoundRoutes();     // rounds and ballots
   void BuildAuditRoutes();
   void BuildExperimentRoutes();
-  void BuildMoneyRoutes();       // the programme's money, milestones, match-funding
-  void BuildEngineRoutes();      // fund results, fabric, coalition suggestions
-  void BuildSelfRoutes();        // notifications, settings, own data, account deletion, open data
-  void BuildModerationRoutes();  // reports, the moderation queue, hiding, blocking accounts
+  void BuildMoneyRoutes();          // the programme's money, milestones, match-funding
+  void BuildEngineRoutes();         // fund results, fabric, coalition suggestions
+  void BuildSelfRoutes();           // notifications, settings, own data, account deletion, open data
+  void BuildModerationRoutes();     // reports, the moderation queue, hiding, blocking accounts
   void BuildTaskChallengeRoutes();  // the Right to Challenge: task list, bids, steps
   const Route* Prepare(const Request& req, Response& res, std::vector<int64_t>& ids) const;
   bool AnswerFromCache(const Request& req, Response& res, int64_t version);

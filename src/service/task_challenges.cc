@@ -48,7 +48,8 @@ std::string Snap(const TaskChallenge& c) {
   for (auto a : c.partners) partners.push_back(a.value());
   J steps = J::array();
   for (const auto& s : c.steps)
-    steps.push_back({{"step", Code(s.step)}, {"deadline", s.deadline}, {"decision", s.decision}, {"reasons", s.reasons}});
+    steps.push_back(
+        {{"step", Code(s.step)}, {"deadline", s.deadline}, {"decision", s.decision}, {"reasons", s.reasons}});
   return Dump({{"municipality", c.municipality.value()},
                {"task", c.task.value()},
                {"task_title", c.task_title},
@@ -126,7 +127,8 @@ Result<domain::MunicipalTask> TaskChallenges::UpdateTask(const Principal& p, Tas
   for (auto& n : t.capabilities) n.capability = domain::NormalizeCapability(n.capability);
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(t));
   WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
-      p, m, "task", "update", was, [&] { return store.Update(t); }, [&] { return std::make_pair(id.value(), Snap(t)); }));
+      p, m, "task", "update", was, [&] { return store.Update(t); },
+      [&] { return std::make_pair(id.value(), Snap(t)); }));
   return t;
 }
 
@@ -149,8 +151,9 @@ Result<TaskChallenge> TaskChallenges::File(const Principal& p, TaskChallenge c) 
   auto& store = *platform_.store_;
   if (c.task.valid()) {
     auto task = store.GetTask(c.task);
-    if (!task.ok()) return Status::InvalidArgument("task_challenge.task: task " + std::to_string(c.task.value()) +
-                                                   " is not on any task list");
+    if (!task.ok())
+      return Status::InvalidArgument("task_challenge.task: task " + std::to_string(c.task.value()) +
+                                     " is not on any task list");
     if (c.municipality.valid() && c.municipality != task->municipality)
       return Status::InvalidArgument("task_challenge.task: the task belongs to another municipality");
     if (!task->open)
@@ -169,9 +172,9 @@ Result<TaskChallenge> TaskChallenges::File(const Principal& p, TaskChallenge c) 
     if (!actor.ok())
       return Status::InvalidArgument("task_challenge.initiative: actor " + std::to_string(c.initiative.value()) +
                                      " does not exist");
-    WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsMemberOf(c.initiative),
-                                    "only members of actor " + std::to_string(c.initiative.value()) +
-                                        " may file a challenge in its name"));
+    WEEFSEL_RETURN_IF_ERROR(
+        Require(p, p.IsMemberOf(c.initiative),
+                "only members of actor " + std::to_string(c.initiative.value()) + " may file a challenge in its name"));
     c.initiative_name = actor->name;
   } else {
     WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsResidentOf(c.municipality),
@@ -180,8 +183,7 @@ Result<TaskChallenge> TaskChallenges::File(const Principal& p, TaskChallenge c) 
   }
   for (auto a : c.partners)
     if (!store.GetActor(a).ok())
-      return Status::InvalidArgument("task_challenge.partners: actor " + std::to_string(a.value()) +
-                                     " does not exist");
+      return Status::InvalidArgument("task_challenge.partners: actor " + std::to_string(a.value()) + " does not exist");
   std::vector<std::string> caps;
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(c.themes, caps));
   for (auto& n : c.capabilities) n.capability = domain::NormalizeCapability(n.capability);
@@ -241,8 +243,7 @@ Result<TaskChallenge> TaskChallenges::UpdateBid(const Principal& p, TaskChalleng
   }
   for (auto a : c.partners)
     if (!store.GetActor(a).ok())
-      return Status::InvalidArgument("task_challenge.partners: actor " + std::to_string(a.value()) +
-                                     " does not exist");
+      return Status::InvalidArgument("task_challenge.partners: actor " + std::to_string(a.value()) + " does not exist");
   std::vector<std::string> caps;
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(c.themes, caps));
   for (auto& n : c.capabilities) n.capability = domain::NormalizeCapability(n.capability);
@@ -259,8 +260,8 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
   auto& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
   MunicipalityId m = c.municipality;
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(m),
-                                  "only officers of municipality " + M(m) + " assess its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " assess its challenges"));
   auto next = domain::NextTaskChallengeStep(c.step);
   std::string ahead = next ? "the next step is " + Code(*next) : "no step follows";
   if (move.step == TaskChallengeStep::kRefused) {
@@ -324,14 +325,15 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
       ch.max_coalition_size = std::clamp(static_cast<int>(c.partners.size()) + 1, 1, 50);
       WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
           p, m, "challenge", "create", "", [&] { return store.Insert(ch).status(); },
-          [&] { return std::make_pair(ch.id.value(), Dump({{"title", ch.title}, {"phase", "experiment"}})); }));
+          [&] {
+            return std::make_pair(ch.id.value(), Dump({{"title", ch.title}, {"phase", "experiment"}}));
+          }));
       domain::Coalition co;
       co.challenge = ch.id;
       co.status = domain::CoalitionStatus::kFormed;
       co.explanation = "the initiative and the partners of Right to Challenge " + std::to_string(id.value());
       co.created_at = rec.entered_at;
-      if (c.initiative.valid())
-        co.members.push_back({c.initiative, "lead", domain::MemberStatus::kAccepted, {}});
+      if (c.initiative.valid()) co.members.push_back({c.initiative, "lead", domain::MemberStatus::kAccepted, {}});
       for (auto a : c.partners) co.members.push_back({a, "member", domain::MemberStatus::kAccepted, {}});
       if (!co.members.empty()) WEEFSEL_RETURN_IF_ERROR(store.Insert(co).status());
       domain::Proposal prop;
@@ -349,7 +351,9 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
       prop.versions = {v};
       WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
           p, m, "proposal", "create", "", [&] { return store.Insert(prop).status(); },
-          [&] { return std::make_pair(prop.id.value(), Dump({{"status", "funded"}, {"budget_eur", c.budget_eur}})); }));
+          [&] {
+            return std::make_pair(prop.id.value(), Dump({{"status", "funded"}, {"budget_eur", c.budget_eur}}));
+          }));
       domain::Experiment e;
       e.proposal = prop.id;
       e.hypotheses = {c.plan.substr(0, std::min<size_t>(c.plan.size(), 1000))};
@@ -358,7 +362,9 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
       for (auto& ms : e.milestones) ms.status = "planned";
       WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
           p, m, "experiment", "create", "", [&] { return store.Insert(e).status(); },
-          [&] { return std::make_pair(e.id.value(), Dump({{"proposal", prop.id.value()}, {"status", e.status}})); }));
+          [&] {
+            return std::make_pair(e.id.value(), Dump({{"proposal", prop.id.value()}, {"status", e.status}}));
+          }));
       c.proposal = prop.id;
       c.experiment = e.id;
       if (c.task.valid()) {
@@ -394,8 +400,7 @@ Result<domain::TaskChallengeSettings> TaskChallenges::Settings(MunicipalityId m)
   return s;
 }
 
-Result<domain::TaskChallengeSettings> TaskChallenges::PutSettings(const Principal& p,
-                                                                   domain::TaskChallengeSettings s) {
+Result<domain::TaskChallengeSettings> TaskChallenges::PutSettings(const Principal& p, domain::TaskChallengeSettings s) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   {
     Platform::WriteLock lock(platform_);

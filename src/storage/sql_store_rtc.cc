@@ -172,7 +172,8 @@ void SqlStore::TouchRtc(std::string_view kind, int64_t id, MunicipalityId m) {
 }
 
 Result<std::vector<domain::MunicipalTask>> SqlStore::ReadTasks(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string("SELECT ") + kTaskColumns + " FROM municipal_tasks " + tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q(std::string("SELECT ") + kTaskColumns + " FROM municipal_tasks " + tail, params));
   std::vector<domain::MunicipalTask> out(r.size());
   for (size_t i = 0; i < r.size(); ++i) {
     auto& t = out[i];

@@ -476,8 +476,8 @@ class Store {
   virtual Status Update(const domain::MunicipalTask& t) = 0;    // NotFound
   virtual Result<domain::MunicipalTask> GetTask(TaskId id) = 0;
   virtual Result<std::vector<domain::MunicipalTask>> TasksOf(MunicipalityId m) = 0;  // by id
-  virtual Result<TaskChallengeId> Insert(domain::TaskChallenge& c) = 0;             // assigns c.id
-  virtual Status Update(const domain::TaskChallenge& c) = 0;                        // NotFound
+  virtual Result<TaskChallengeId> Insert(domain::TaskChallenge& c) = 0;              // assigns c.id
+  virtual Status Update(const domain::TaskChallenge& c) = 0;                         // NotFound
   virtual Result<domain::TaskChallenge> GetTaskChallenge(TaskChallengeId id) = 0;
   // The challenges filed in m (every municipality when m is unset), by id.
   virtual Result<std::vector<domain::TaskChallenge>> TaskChallengesOf(MunicipalityId m) = 0;

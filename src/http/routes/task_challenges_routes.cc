@@ -146,8 +146,8 @@ void Api::BuildTaskChallengeRoutes() {
        .needs_user = true,
        .has_body = true,
        .handler = [&T](Call& c) -> Result<Reply> {
-         WEEFSEL_ASSIGN_OR_RETURN(
-             auto t, T.UpdateTask(c.who, c.Path<TaskTag>(0), [&](domain::MunicipalTask& x) { return ApplyTask(c.body, x); }));
+         WEEFSEL_ASSIGN_OR_RETURN(auto t, T.UpdateTask(c.who, c.Path<TaskTag>(0),
+                                                       [&](domain::MunicipalTask& x) { return ApplyTask(c.body, x); }));
          return Ok(TaskJson(t));
        }});
 
