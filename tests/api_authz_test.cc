@@ -533,6 +533,8 @@ class AuthzMatrix : public ApiWorld {
     t["GET /api/v1/task-challenges/{id}/partners"] = {
         [this, v1] { return Req{v1 + "/task-challenges/" + Str(FreshBid()) + "/partners"}; },
         {401, 403, 200, 200, 403, 200}};
+    t["GET /api/v1/task-challenges/{id}/moderation"] = {
+        [this, v1] { return Req{v1 + "/task-challenges/" + Str(FreshBid()) + "/moderation"}; }, kPublic};
     t["GET /api/v1/municipalities/{id}/task-challenge-settings"] = {
         [this, v1] { return Req{v1 + "/municipalities/" + Str(m1_) + "/task-challenge-settings"}; }, kPublic};
     t["PUT /api/v1/municipalities/{id}/task-challenge-settings"] = {

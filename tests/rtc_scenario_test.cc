@@ -235,6 +235,24 @@ TEST_P(RightToChallenge, AnInitiativeTakesATaskOverStepByStep) {
   ASSERT_EQ(listed["items"].size(), 2u);
   EXPECT_EQ(listed["items"][1]["steps"].back()["reasons"], "Het buurthuis wordt al door een stichting beheerd");
 
+  // Moderation follows proposals: a report, a hide with a public reason (the bid is gone from its
+  // page and the list), a restore.
+  const int64_t second_id = second["id"].get<int64_t>();
+  Json report = {{"target", "task_challenge"}, {"id", second_id}, {"reason", "Bevat een scheldwoord"}};
+  EXPECT_EQ(As(kResident, "POST", v1 + "/reports", report).status, 409) << "one's own bid is not reported";
+  Ok(kMember, "POST", v1 + "/reports", report, 201);
+  Json hide = {{"target", "task_challenge"}, {"id", second_id}, {"reason", "In strijd met de huisregels"}};
+  Refused(kMember, "POST", v1 + "/moderation/hide", hide, "hiding a bid");
+  Refused(kOtherOfficer, "POST", v1 + "/moderation/hide", hide, "hiding another municipality's bid");
+  Ok(kOfficer, "POST", v1 + "/moderation/hide", hide);
+  EXPECT_EQ(As(kAnon, "GET", tc2).status, 404);
+  EXPECT_EQ(Ok(kAnon, "GET", muni + "/task-challenges", nullptr)["items"].size(), 1u);
+  Json why = Ok(kAnon, "GET", tc2 + "/moderation", nullptr);
+  EXPECT_TRUE(why["hidden"].get<bool>());
+  EXPECT_EQ(why["reason"], "In strijd met de huisregels");
+  Ok(kOfficer, "POST", v1 + "/moderation/restore", {{"target", "task_challenge"}, {"id", second_id}});
+  EXPECT_EQ(Ok(kAnon, "GET", tc2, nullptr)["step"], "refused");
+
   // Settings: the default days per step, set by officers.
   Refused(kResident, "PUT", muni + "/task-challenge-settings", {{"step_days", {{"assessment", 30}}}}, "settings");
   Json settings = Ok(kOfficer, "PUT", muni + "/task-challenge-settings", {{"step_days", {{"assessment", 30}}}});

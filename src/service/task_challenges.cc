@@ -134,15 +134,36 @@ Result<domain::MunicipalTask> TaskChallenges::UpdateTask(const Principal& p, Tas
 
 // ---- challenges ---------------------------------------------------------------------------------
 
+// A bid hidden by a moderator is gone from every public answer, as a hidden proposal is; only its
+// public reason is left (GET /api/v1/task-challenges/{id}/moderation).
 Result<std::vector<TaskChallenge>> TaskChallenges::List(MunicipalityId m) {
   std::lock_guard lock(platform_.mu_);
-  if (m.valid()) WEEFSEL_RETURN_IF_ERROR(platform_.store_->GetMunicipality(m).status());
-  return platform_.store_->TaskChallengesOf(m);
+  auto& store = *platform_.store_;
+  if (m.valid()) WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
+  WEEFSEL_ASSIGN_OR_RETURN(auto all, store.TaskChallengesOf(m));
+  WEEFSEL_ASSIGN_OR_RETURN(auto hidden, store.HiddenIds("task_challenge"));
+  std::set<int64_t> gone(hidden.begin(), hidden.end());
+  std::erase_if(all, [&](const TaskChallenge& c) { return gone.count(c.id.value()) > 0; });
+  return all;
 }
 
 Result<TaskChallenge> TaskChallenges::Get(TaskChallengeId id) {
   std::lock_guard lock(platform_.mu_);
+  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, platform_.IsHidden("task_challenge", id.value()));
+  if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
   return platform_.store_->GetTaskChallenge(id);
+}
+
+Result<std::optional<storage::HiddenItem>> TaskChallenges::HiddenOf(TaskChallengeId id) {
+  std::lock_guard lock(platform_.mu_);
+  auto h = platform_.store_->GetHidden("task_challenge", id.value());
+  if (h.ok()) {
+    h->hidden_by = UserId();  // moderators are not named
+    return std::optional<storage::HiddenItem>(*h);
+  }
+  if (h.status().code() != StatusCode::kNotFound) return h.status();
+  WEEFSEL_RETURN_IF_ERROR(platform_.store_->GetTaskChallenge(id).status());
+  return std::optional<storage::HiddenItem>();
 }
 
 Result<TaskChallenge> TaskChallenges::File(const Principal& p, TaskChallenge c) {
@@ -215,6 +236,8 @@ Result<TaskChallenge> TaskChallenges::UpdateBid(const Principal& p, TaskChalleng
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   Platform::WriteLock lock(platform_);
   auto& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, platform_.IsHidden("task_challenge", id.value()));
+  if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
   WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
   if (!IsBidder(p, c) && !p.IsAdmin())
     return Status::PermissionDenied("only the filer and members of the initiative may change the bid");
@@ -422,6 +445,8 @@ Result<domain::Challenge> TaskChallenges::AsChallenge(const Principal& p, TaskCh
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   std::lock_guard lock(platform_.mu_);
   auto& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, platform_.IsHidden("task_challenge", id.value()));
+  if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
   WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
   WEEFSEL_RETURN_IF_ERROR(Require(p, IsBidder(p, c) || IsActorMember(p) || p.IsOfficerOf(c.municipality),
                                   "who could join is for the initiative, actor members and the municipality's "

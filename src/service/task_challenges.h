@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,7 +68,11 @@ class TaskChallenges {
 
   // Challenges (public reads).
   Result<std::vector<domain::TaskChallenge>> List(MunicipalityId m);
+  // A bid hidden by a moderator (target "task_challenge" of service/moderation.cc) is NotFound here
+  // and left out of List, as a hidden proposal is.
   Result<domain::TaskChallenge> Get(TaskChallengeId id);
+  // Whether the bid is hidden and the public reason (no moderator named); NotFound for no bid.
+  Result<std::optional<storage::HiddenItem>> HiddenOf(TaskChallengeId id);
   // Members of `c.initiative` (or, with no initiative, residents of the municipality) file; the
   // task of the list gives the title and current cost (Conflict when it is closed to challenges).
   Result<domain::TaskChallenge> File(const Principal& p, domain::TaskChallenge c);

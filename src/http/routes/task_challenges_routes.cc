@@ -190,6 +190,18 @@ void Api::BuildTaskChallengeRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, T.Get(c.Path<TaskChallengeTag>(0)));
          return Ok(TaskChallengeJson(x));
        }});
+  Add({.method = "GET",
+       .path = "/api/v1/task-challenges/{id}/moderation",
+       .tag = "right-to-challenge",
+       .summary = "Whether a moderator hid the bid, and the public reason",
+       .success = 200,
+       .handler = [&T](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto h, T.HiddenOf(c.Path<TaskChallengeTag>(0)));
+         return Ok({{"task_challenge", c.Path<TaskChallengeTag>(0).value()},
+                    {"hidden", h.has_value()},
+                    {"reason", h ? Json(h->reason) : Json(nullptr)},
+                    {"hidden_at", h ? Json(h->hidden_at) : Json(nullptr)}});
+       }});
   Add({.method = "PATCH",
        .path = "/api/v1/task-challenges/{id}",
        .tag = "right-to-challenge",
