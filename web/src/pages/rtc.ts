@@ -25,6 +25,11 @@ interface Partners { matches: MatchItem[]; teams: { rank: number; members: { act
 
 export const RTC_STEPS = ["received", "assessment", "talks", "decision", "agreement", "running", "evaluated"];
 export function stepLabel(s: string): string { return t(("rtcstep." + s) as Key); }
+// The decision of a step: the officer's words; the server's own note on filing ("received") in the reader's language.
+function decisionText(s: Step): string {
+  if (s.step === "received" && s.decision === "received") return t("rtc.receivedNote");
+  return s.decision || "—";
+}
 
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 const lines = (s: string) => s.split("\n").map((x) => x.trim()).filter(Boolean);
@@ -206,7 +211,7 @@ export async function rtcPage({ main, params }: Ctx): Promise<void> {
       h("thead", {}, h("tr", {}, [t("rtc.step"), t("rtc.date"), t("rtc.deadline"), t("rtc.decision"), t("rtc.reasons")].map((x) => h("th", { scope: "col" }, x)))),
       h("tbody", {}, b.steps.map((s) => h("tr", { "data-step": s.step, "data-reached": String(s.reached) },
         h("th", { scope: "row" }, stepLabel(s.step)), h("td", {}, s.reached ? date(s.entered_at) : t("rtc.notYet")),
-        h("td", {}, s.deadline ? date(s.deadline) : "—"), h("td", {}, s.decision || "—"), h("td", { class: "reasons" }, s.reasons || "—")))))));
+        h("td", {}, s.deadline ? date(s.deadline) : "—"), h("td", {}, decisionText(s)), h("td", { class: "reasons" }, s.reasons || "—")))))));
   const me = currentUser();
   // The initiative's members; for residents filing together, residents of the municipality (the
   // server knows who filed and refuses the others).
@@ -226,8 +231,8 @@ async function partnersSection(b: Bid): Promise<HTMLElement> {
     h("ul", { class: "reasons" }, m.reasons.slice(0, 3).map((r) => h("li", {}, reasonText(r)))))))
     : empty(t("rtc.noMatches")));
   if (p.teams.length) sec.append(h("h3", {}, t("rtc.teams")), h("ol", { class: "teams" }, p.teams.map((team) => h("li", {},
-    h("p", {}, h("strong", {}, t("rtc.team", { n: team.rank }) + ": "), team.members.map((x) => x.name).join(", ")),
-    h("p", { class: "meta" }, team.explanation)))));
+    h("strong", {}, t("rtc.team", { n: team.rank }) + ": "),
+    team.members.map((x) => x.lead ? `${x.name} (${t("rtc.leadMember")})` : x.name).join(", ")))));
   sec.append(h("h3", {}, t("rtc.fabric")), h("p", { class: "fabric-count" }, t("rtc.fabricCount", { n: p.ties.length })));
   return sec;
 }
