@@ -259,6 +259,19 @@ TEST_P(RightToChallenge, AnInitiativeTakesATaskOverStepByStep) {
   EXPECT_EQ(settings["step_days"]["assessment"], 30);
   EXPECT_EQ(Ok(kAnon, "GET", muni + "/task-challenge-settings", nullptr)["step_days"]["talks"], 42);
 
+  // Notifications: each new bid told the municipality's officers, each step the initiative.
+  auto notes = [&](int role) {
+    int n = 0;
+    Json page = Ok(role, "GET", "/api/v1/notifications?limit=100", nullptr);
+    for (const auto& x : page["items"])
+      if (x.value("kind", "") == "task_challenge") ++n;
+    return n;
+  };
+  EXPECT_EQ(notes(kOfficer), 2) << "two bids filed";
+  EXPECT_EQ(notes(kMember), 6) << "six steps of the first bid";
+  EXPECT_EQ(notes(kResident), 1) << "the refusal of the residents' bid";
+  EXPECT_EQ(notes(kOtherOfficer), 0);
+
   // The audit log has every step, for the municipality's officers.
   const std::string audit = v1 + "/audit?entity=task_challenge&id=" + std::to_string(filed["id"].get<int64_t>());
   Refused(kMember, "GET", audit, nullptr, "reading the audit log");
