@@ -64,6 +64,14 @@ test("an initiative takes a task over from the municipality, in the UI", skip, a
   await page.locator("section.partners h2", { hasText: "Wie kan meedoen" }).waitFor();
   await page.locator("section.partners .fabric-count").waitFor();
   await noViolations("the challenge page (initiative)");
+  // The initiative takes a suggested actor on as a partner (the bid may still change).
+  const suggested = page.locator("ol.matches > li").first();
+  const partnerId = Number(await suggested.getAttribute("data-actor"));
+  await suggested.locator("button.add-partner").click();
+  await page.waitForFunction(async ([id, p]) => {
+    const r = await fetch(`/api/v1/task-challenges/${id}`);
+    return (await r.json()).partners.includes(p);
+  }, [id, partnerId]);
   await shot(page, "rtc-challenge-initiative");
 
   // The officer moves it through the steps, each after a confirmation.

@@ -5,7 +5,7 @@
 // (with a confirmation). The server checks every right; the page only hides what cannot work.
 import { h, field, select } from "../dom";
 import { api, Actor, Page, Tie, currentUser, hasRole, myActors, query } from "../api";
-import { t, euro, date, num, Key } from "../i18n";
+import { t, euro, date, num, tieKindLabel, Key } from "../i18n";
 import { Ctx, navigate, setTitle, announce, errorBox } from "../main";
 import { municipalities, chosenMunicipality, chooseMunicipality, empty, dl, stepper, confirmDialog, actor } from "./common";
 import { reasonText, Reason } from "./reasons";
@@ -217,23 +217,37 @@ export async function rtcPage({ main, params }: Ctx): Promise<void> {
   // server knows who filed and refuses the others).
   const bidder = !!me && (b.initiative != null ? myActors().includes(b.initiative) : hasRole("resident", { municipality: b.municipality }));
   const officer = hasRole("officer", { municipality: b.municipality });
-  if (me && (bidder || officer || myActors().length)) main.append(await partnersSection(b));
+  if (me && (bidder || officer || myActors().length)) main.append(await partnersSection(b, b.editable && bidder));
   if (b.editable && bidder) main.append(editForm(b));
   if (officer && b.next_steps.length) main.append(assessForm(b));
 }
 
-async function partnersSection(b: Bid): Promise<HTMLElement> {
+// Who could join; while the bid may change, the initiative adds a suggested actor as a partner.
+async function partnersSection(b: Bid, canAdd: boolean): Promise<HTMLElement> {
   const sec = h("section", { "aria-labelledby": "h-partners", class: "partners" }, h("h2", { id: "h-partners" }, t("rtc.whoCouldJoin")), h("p", {}, t("rtc.whoLead")));
   let p: Partners;
   try { p = await api.get<Partners>(`/task-challenges/${b.id}/partners`); } catch (e) { sec.append(errorBox(e)); return sec; }
+  const status = h("div", {});
   sec.append(p.matches.length ? h("ol", { class: "matches" }, p.matches.map((m) => h("li", { "data-actor": m.actor },
-    h("a", { href: `/actors/${m.actor}` }, m.name), ` · ${num(m.score, 2)}`,
+    h("a", { href: `/actors/${m.actor}` }, m.name), ` · ${num(m.score, 2)} `,
+    canAdd ? h("button", { type: "button", class: "secondary add-partner", "aria-label": t("rtc.addPartnerNamed", { name: m.name }),
+      onclick: () => attempt(status, async () => {
+        await api.patch(`/task-challenges/${b.id}`, { partners: [...b.partners, m.actor] });
+        announce(t("rtc.partnerAdded", { name: m.name }));
+        navigate(location.pathname);
+      }) }, t("rtc.addPartner")) : null,
     h("ul", { class: "reasons" }, m.reasons.slice(0, 3).map((r) => h("li", {}, reasonText(r)))))))
-    : empty(t("rtc.noMatches")));
+    : empty(t("rtc.noMatches")), status);
   if (p.teams.length) sec.append(h("h3", {}, t("rtc.teams")), h("ol", { class: "teams" }, p.teams.map((team) => h("li", {},
     h("strong", {}, t("rtc.team", { n: team.rank }) + ": "),
     team.members.map((x) => x.lead ? `${x.name} (${t("rtc.leadMember")})` : x.name).join(", ")))));
   sec.append(h("h3", {}, t("rtc.fabric")), h("p", { class: "fabric-count" }, t("rtc.fabricCount", { n: p.ties.length })));
+  const shown = p.ties.slice(0, 20);
+  const names = new Map<number, string>();
+  await Promise.all([...new Set(shown.flatMap((x) => [x.a, x.b]))].map((a) => actor(a).then((x) => names.set(a, x.name)).catch(() => names.set(a, `#${a}`))));
+  if (shown.length) sec.append(h("ul", { class: "ties" }, shown.map((x) => h("li", {},
+    h("a", { href: `/actors/${x.a}` }, names.get(x.a) ?? `#${x.a}`), " — ", h("a", { href: `/actors/${x.b}` }, names.get(x.b) ?? `#${x.b}`),
+    ` (${tieKindLabel(x.kind)})`))));
   return sec;
 }
 
