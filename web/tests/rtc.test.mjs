@@ -48,6 +48,8 @@ test("an initiative takes a task over from the municipality, in the UI", skip, a
   await go(page, server.base, "/right-to-challenge?municipality=1");
   await page.getByRole("link", { name: "Daag uit: Groenonderhoud in de wijk" }).click();
   await page.waitForFunction(() => document.body.dataset.ready === "/right-to-challenge/new");
+  assert.equal(await page.getByLabel("Naam van uw bewonersinitiatief").isVisible(), false, "no group name when filing as an organisation");
+  assert.equal(await page.getByLabel("Naam van de taak die u wilt overnemen").isVisible(), false, "no stated task when one is chosen");
   await page.getByLabel("Titel van uw uitdaging").fill("De buurt doet het groen");
   await page.getByLabel("Wat stelt u voor").fill("Bewoners onderhouden het groen, met leerwerkplekken voor jongeren.");
   await page.getByLabel("Voor welk budget (euro per jaar)").fill("100000");

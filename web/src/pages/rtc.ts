@@ -149,7 +149,8 @@ export async function rtcNew({ main, query: q }: Ctx): Promise<void> {
   const statedTitle = h("input", { type: "text", name: "task_title", maxlength: 200 });
   const statedCost = h("input", { type: "number", name: "current_cost_eur", min: 0, inputmode: "numeric" });
   const stated = h("div", { class: "stated" }, field(t("rtc.statedTitle"), statedTitle), field(t("rtc.statedCost"), statedCost));
-  const showStated = () => { stated.hidden = taskChoice.value !== ""; };
+  // (style, not the hidden attribute: the fields' CSS display would override it)
+  const showStated = () => { stated.style.display = taskChoice.value !== "" ? "none" : ""; };
   taskChoice.addEventListener("change", showStated);
   showStated();
   const mine = await Promise.all(actors.map((a) => actor(a).catch(() => null)));
@@ -157,7 +158,7 @@ export async function rtcNew({ main, query: q }: Ctx): Promise<void> {
     ...(resident ? [["", t("rtc.asResidents")] as [string, string]] : [])]);
   const groupName = h("input", { type: "text", name: "initiative_name", maxlength: 200 });
   const group = field(t("rtc.initiativeName"), groupName);
-  const showGroup = () => { group.hidden = who.value !== ""; };
+  const showGroup = () => { group.style.display = who.value !== "" ? "none" : ""; };
   who.addEventListener("change", showGroup);
   showGroup();
   const title = h("input", { type: "text", name: "title", required: true, maxlength: 200 });
