@@ -235,6 +235,16 @@ TEST_P(RightToChallenge, AnInitiativeTakesATaskOverStepByStep) {
   ASSERT_EQ(listed["items"].size(), 2u);
   EXPECT_EQ(listed["items"][1]["steps"].back()["reasons"], "Het buurthuis wordt al door een stichting beheerd");
 
+  // An agreement is made with an organisation: a residents' bid cannot reach one (409 `initiative`).
+  Json third = Ok(kResident, "POST", v1 + "/task-challenges", residents, 201);
+  const std::string tc3 = v1 + "/task-challenges/" + std::to_string(third["id"].get<int64_t>());
+  Ok(kOfficer, "POST", tc3 + "/step", {{"step", "assessment"}, {"decision", "Ontvankelijk"}, {"criteria", {"kosten"}}});
+  Ok(kOfficer, "POST", tc3 + "/step", Move("talks", "Gesprek"));
+  Ok(kOfficer, "POST", tc3 + "/step", Move("decision", "Toegekend", "Goed plan"));
+  Resp no_actor = As(kOfficer, "POST", tc3 + "/step", Move("agreement", "Getekend"));
+  EXPECT_EQ(no_actor.status, 409) << no_actor.body;
+  EXPECT_EQ(no_actor.json.value("field", ""), "initiative") << no_actor.body;
+
   // Moderation follows proposals: a report, a hide with a public reason (the bid is gone from its
   // page and the list), a restore.
   const int64_t second_id = second["id"].get<int64_t>();
@@ -246,7 +256,7 @@ TEST_P(RightToChallenge, AnInitiativeTakesATaskOverStepByStep) {
   Refused(kOtherOfficer, "POST", v1 + "/moderation/hide", hide, "hiding another municipality's bid");
   Ok(kOfficer, "POST", v1 + "/moderation/hide", hide);
   EXPECT_EQ(As(kAnon, "GET", tc2).status, 404);
-  EXPECT_EQ(Ok(kAnon, "GET", muni + "/task-challenges", nullptr)["items"].size(), 1u);
+  EXPECT_EQ(Ok(kAnon, "GET", muni + "/task-challenges", nullptr)["items"].size(), 2u) << "the hidden bid is left out";
   Json why = Ok(kAnon, "GET", tc2 + "/moderation", nullptr);
   EXPECT_TRUE(why["hidden"].get<bool>());
   EXPECT_EQ(why["reason"], "In strijd met de huisregels");
@@ -267,9 +277,9 @@ TEST_P(RightToChallenge, AnInitiativeTakesATaskOverStepByStep) {
       if (x.value("kind", "") == "task_challenge") ++n;
     return n;
   };
-  EXPECT_EQ(notes(kOfficer), 2) << "two bids filed";
+  EXPECT_EQ(notes(kOfficer), 3) << "three bids filed";
   EXPECT_EQ(notes(kMember), 6) << "six steps of the first bid";
-  EXPECT_EQ(notes(kResident), 1) << "the refusal of the residents' bid";
+  EXPECT_EQ(notes(kResident), 4) << "the refusal of the residents' bid, three steps of the third";
   EXPECT_EQ(notes(kOtherOfficer), 0);
 
   // The audit log has every step, for the municipality's officers.

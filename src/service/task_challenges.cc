@@ -307,6 +307,11 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
     if (!Trim(k).empty()) criteria.emplace_back(Trim(k));
   if (move.step == TaskChallengeStep::kAssessment && criteria.empty())
     return Status::InvalidArgument("criteria: the assessment publishes the criteria it applies");
+  // The agreement is made with an organisation, whose members then report on the milestones.
+  if (move.step == TaskChallengeStep::kAgreement && !c.initiative.valid())
+    return Status::Conflict(
+        "initiative: an agreement is made with an organisation; residents filing together register their "
+        "initiative as an actor first (an officer adds it) and file the bid in its name");
   if (!move.deadline.empty() && !IsIsoDate(move.deadline))
     return Status::InvalidArgument("deadline: '" + move.deadline + "' is not a date YYYY-MM-DD");
 
