@@ -9,12 +9,13 @@
 // deadline (given, or today plus the municipality's days for that step); reasons are required for
 // the decision and for a refusal (the way out before an agreement); the assessment step publishes
 // its criteria. An agreement needs the initiative to be an actor (residents filing together
-// register theirs first): its members report on the milestones. At the agreement the bid becomes the programme's own kind of work, so that
-// everything that follows funded proposals follows it too: a challenge of the municipality (in its
-// experiment phase), a formed coalition of the initiative and its partners, a proposal funded
-// outside any round with the bid's budget (committed money in the overview), and an experiment with
-// the bid's indicators and milestones (released on evidence). The task is then closed to further
-// challenges, and the overview shows its budget moving to the initiative (MoneyOf).
+// register theirs first): its members report on the milestones. At the agreement the bid becomes
+// the programme's own kind of work, so that everything that follows funded proposals follows it
+// too: a challenge of the municipality (in its experiment phase), a formed coalition of the
+// initiative and its partners, a proposal funded outside any round with the bid's budget
+// (committed money in the overview), and an experiment with the bid's indicators and milestones
+// (released on evidence). The task is then closed to further challenges, and the overview shows
+// its budget moving to the initiative (MoneyOf).
 // Every change is audited (entity "task", "task_challenge") in the transaction of the change.
 //
 // Ownership: TaskChallenges borrows the Platform, which must outlive it; it holds no state.
