@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "service/task_challenges.h"
 #include "tests/api_kit.h"
 
 namespace weefsel::apitest {
@@ -61,6 +62,23 @@ class AuthzMatrix : public ApiWorld {
     return Must(platform_->CreateMatchCampaign(Root(), c)).id;
   }
   int made_ = 0;
+  // The Right to Challenge: a fresh open task of m1 and a fresh bid on it by a1 (received).
+  TaskId FreshTask() {
+    domain::MunicipalTask t;
+    t.municipality = m1_;
+    t.title = "Taak " + std::to_string(++made_);
+    t.budget_eur = 50000;
+    return Must(service::TaskChallenges(*platform_).CreateTask(Root(), t)).id;
+  }
+  TaskChallengeId FreshBid() {
+    domain::TaskChallenge c;
+    c.task = FreshTask();
+    c.initiative = a1_;
+    c.title = "Wij doen het";
+    c.plan = "Een plan";
+    c.budget_eur = 40000;
+    return Must(service::TaskChallenges(*platform_).File(Root(), c)).id;
+  }
   // A fresh resident of m1 (for moderation: someone to report, hide or block).
   UserId FreshResident() { return AddUser(FreshEmail(), {{UserId(), domain::Role::kResident, m1_, {}}}); }
   // A fresh comment by a fresh resident on a fresh proposal of m1.
@@ -473,6 +491,57 @@ class AuthzMatrix : public ApiWorld {
                                               return Req{v1 + "/users/" + Str(u) + "/unblock"};
                                             },
                                             kModerators};
+
+    // The Right to Challenge (issue 20).
+    const A kM1Officers = {401, 403, 403, 200, 403, 200};
+    t["GET /api/v1/municipalities/{id}/tasks"] = {
+        [this, v1] { return Req{v1 + "/municipalities/" + Str(m1_) + "/tasks"}; }, kPublic};
+    t["POST /api/v1/municipalities/{id}/tasks"] = {[this, v1] {
+                                                     return Req{v1 + "/municipalities/" + Str(m1_) + "/tasks",
+                                                                {{"title", "Groenonderhoud"}, {"budget_eur", 9000}}};
+                                                   },
+                                                   {401, 403, 403, 201, 403, 201}};
+    t["GET /api/v1/tasks/{id}"] = {[this, v1] { return Req{v1 + "/tasks/" + Str(FreshTask())}; }, kPublic};
+    t["PATCH /api/v1/tasks/{id}"] = {[this, v1] {
+                                       return Req{v1 + "/tasks/" + Str(FreshTask()), {{"budget_eur", 45000}}};
+                                     },
+                                     kM1Officers};
+    t["GET /api/v1/municipalities/{id}/task-challenges"] = {
+        [this, v1] { return Req{v1 + "/municipalities/" + Str(m1_) + "/task-challenges"}; }, kPublic};
+    t["POST /api/v1/task-challenges"] = {[this, v1] {
+                                           return Req{v1 + "/task-challenges",
+                                                      {{"task", FreshTask().value()},
+                                                       {"initiative", a1_.value()},
+                                                       {"title", "Wij doen het"},
+                                                       {"plan", "Een plan"},
+                                                       {"budget_eur", 40000}}};
+                                         },
+                                         {401, 403, 201, 403, 403, 201}};
+    t["GET /api/v1/task-challenges/{id}"] = {[this, v1] { return Req{v1 + "/task-challenges/" + Str(FreshBid())}; },
+                                             kPublic};
+    t["PATCH /api/v1/task-challenges/{id}"] = {
+        [this, v1] {
+          return Req{v1 + "/task-challenges/" + Str(FreshBid()), {{"budget_eur", 35000}}};
+        },
+        {401, 403, 200, 403, 403, 200}};
+    t["POST /api/v1/task-challenges/{id}/step"] = {
+        [this, v1] {
+          return Req{v1 + "/task-challenges/" + Str(FreshBid()) + "/step",
+                     {{"step", "assessment"}, {"decision", "Ontvankelijk"}, {"criteria", {"kwaliteit"}}}};
+        },
+        kM1Officers};
+    t["GET /api/v1/task-challenges/{id}/partners"] = {
+        [this, v1] { return Req{v1 + "/task-challenges/" + Str(FreshBid()) + "/partners"}; },
+        {401, 403, 200, 200, 403, 200}};
+    t["GET /api/v1/task-challenges/{id}/moderation"] = {
+        [this, v1] { return Req{v1 + "/task-challenges/" + Str(FreshBid()) + "/moderation"}; }, kPublic};
+    t["GET /api/v1/municipalities/{id}/task-challenge-settings"] = {
+        [this, v1] { return Req{v1 + "/municipalities/" + Str(m1_) + "/task-challenge-settings"}; }, kPublic};
+    t["PUT /api/v1/municipalities/{id}/task-challenge-settings"] = {
+        [this, v1] {
+          return Req{v1 + "/municipalities/" + Str(m1_) + "/task-challenge-settings", {{"step_days", {{"talks", 30}}}}};
+        },
+        kM1Officers};
     return t;
   }
 };

@@ -28,9 +28,10 @@ std::string CookieOf(const Resp& r) {
 // A cached read names the change scopes it depends on (http/api.h Route::scopes), each a kind the
 // store touches or "<kind>:{id}"; without them a write elsewhere would leave it stale or drop it.
 TEST_P(Api, EveryCachedRouteNamesItsScopes) {
-  const std::set<std::string> kinds = {"municipalities", "actors",   "ties",        "challenges", "coalitions",
-                                       "proposals",      "rounds",   "experiments", "fabric",     "municipality",
-                                       "challenge",      "proposal", "round",       "experiment"};
+  const std::set<std::string> kinds = {
+      "municipalities", "actors",      "ties",   "challenges",   "coalitions",      "proposals",
+      "rounds",         "experiments", "fabric", "municipality", "challenge",       "proposal",
+      "round",          "experiment",  "tasks",  "task",         "task_challenges", "task_challenge"};
   int cached = 0;
   for (const auto& route : api_->routes()) {
     if (!route.cached) {

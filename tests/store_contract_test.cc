@@ -12,8 +12,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <pqxx/pqxx>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "storage/migrations.h"
@@ -1706,6 +1708,95 @@ TEST(StoreOpen, InMemorySqliteWorks) {
   Municipality m = Gemeente("GM0014", "Groningen");
   ASSERT_TRUE((*s)->Insert(m).ok());
   EXPECT_EQ((*s)->Count()->municipalities, 1);
+}
+
+// The Right to Challenge (migration 11): the task list, bids with their published steps (read and
+// written whole), settings, and the scopes their writes record.
+TEST_P(StoreContract, TasksBidsStepsAndSettings) {
+  MunicipalityId m = AddGemeente();
+  ActorId initiative = AddActor("Buurtkracht", m), partner = AddActor("Hogeschool", m);
+  UserId filer = AddUser("filer@example.nl");
+  MunicipalTask task{.municipality = m, .title = "Groenonderhoud", .description = "Maaien en snoeien"};
+  task.themes = {"groen"};
+  task.capabilities = {{"groenbeheer", 1.5}};
+  task.budget_eur = 120000;
+  int64_t v = Version();
+  ASSERT_TRUE(store_->Insert(task).ok());
+  EXPECT_GT(Version(), v);
+  auto got = store_->GetTask(task.id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->title, "Groenonderhoud");
+  EXPECT_EQ(got->capabilities.size(), 1u);
+  EXPECT_EQ(got->capabilities[0].capability, "groenbeheer");
+  EXPECT_DOUBLE_EQ(got->capabilities[0].weight, 1.5);
+  EXPECT_TRUE(got->open);
+  task.open = false;
+  ASSERT_TRUE(store_->Update(task).ok());
+  EXPECT_FALSE(store_->GetTask(task.id)->open);
+  EXPECT_EQ(store_->TasksOf(m)->size(), 1u);
+  EXPECT_EQ(store_->GetTask(TaskId(999)).status().code(), StatusCode::kNotFound);
+  MunicipalTask untitled{.municipality = m};
+  EXPECT_TRUE(Contains(store_->Insert(untitled).status(), "task.title"));
+
+  TaskChallenge c{.municipality = m, .task = task.id, .task_title = "Groenonderhoud", .current_cost_eur = 120000};
+  c.initiative = initiative;
+  c.initiative_name = "Buurtkracht";
+  c.filed_by = filer;
+  c.title = "De buurt doet het groen";
+  c.plan = "Bewoners onderhouden het groen";
+  c.budget_eur = 100000;
+  c.partners = {partner};
+  c.milestones = {{.title = "Eerste seizoen", .due = "2027-10-01", .amount_eur = 40000}};
+  c.indicators = {{.name = "tevredenheid", .unit = "%", .baseline = 55, .target = 70}};
+  c.steps = {{.step = TaskChallengeStep::kReceived,
+              .entered_at = "2026-12-06T10:00:00Z",
+              .deadline = "2026-12-20",
+              .decision = "received",
+              .decided_by = filer}};
+  ASSERT_TRUE(store_->Insert(c).ok());
+  auto read = store_->GetTaskChallenge(c.id);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->partners, std::vector<ActorId>{partner});
+  ASSERT_EQ(read->milestones.size(), 1u);
+  EXPECT_EQ(read->milestones[0].amount_eur, 40000);
+  ASSERT_EQ(read->indicators.size(), 1u);
+  EXPECT_DOUBLE_EQ(read->indicators[0].target, 70);
+  ASSERT_EQ(read->steps.size(), 1u);
+  EXPECT_EQ(read->steps[0].deadline, "2026-12-20");
+  EXPECT_EQ(read->steps[0].decided_by, filer);
+
+  c.step = TaskChallengeStep::kRefused;
+  c.steps.push_back({.step = TaskChallengeStep::kRefused,
+                     .entered_at = "2026-12-07T10:00:00Z",
+                     .decision = "Afgewezen",
+                     .reasons = "Te duur"});
+  int64_t before = Version();
+  ASSERT_TRUE(store_->Update(c).ok());
+  auto page = store_->ChangesSince(before, 100);
+  ASSERT_TRUE(page.ok());
+  std::set<std::string> scopes;
+  for (const auto& ch : page->changes) scopes.insert(ch.scope);
+  EXPECT_EQ(scopes, (std::set<std::string>{"task_challenges", "task_challenge:" + std::to_string(c.id.value()),
+                                           "municipality:" + std::to_string(m.value())}));
+  read = store_->GetTaskChallenge(c.id);
+  EXPECT_EQ(read->step, TaskChallengeStep::kRefused);
+  ASSERT_EQ(read->steps.size(), 2u);
+  EXPECT_EQ(read->steps[1].reasons, "Te duur");
+  EXPECT_EQ(store_->TaskChallengesOf(m)->size(), 1u);
+  EXPECT_EQ(store_->TaskChallengesOf({})->size(), 1u);
+  EXPECT_EQ(store_->TaskChallengeOfProposal(ProposalId(1)).status().code(), StatusCode::kNotFound);
+  TaskChallenge unknown_task = c;
+  unknown_task.task = TaskId(4242);
+  Status s = store_->Insert(unknown_task).status();
+  EXPECT_TRUE(Contains(s, "task_challenge.task")) << s.ToString();
+
+  auto settings = store_->GetTaskChallengeSettings(m);
+  ASSERT_TRUE(settings.ok());
+  EXPECT_TRUE(settings->step_days.empty());
+  ASSERT_TRUE(store_->PutTaskChallengeSettings({.municipality = m, .step_days = {{"assessment", 30}}}).ok());
+  ASSERT_TRUE(store_->PutTaskChallengeSettings({.municipality = m, .step_days = {{"talks", 20}}}).ok());
+  EXPECT_EQ(store_->GetTaskChallengeSettings(m)->step_days, (std::map<std::string, int>{{"talks", 20}}));
+  EXPECT_FALSE(store_->PutTaskChallengeSettings({.municipality = m, .step_days = {{"refused", 3}}}).ok());
 }
 
 }  // namespace

@@ -34,6 +34,7 @@ void Api::BuildRoutes() {
   BuildEngineRoutes();
   BuildSelfRoutes();
   BuildModerationRoutes();
+  BuildTaskChallengeRoutes();
 }
 
 }  // namespace weefsel::http

@@ -35,6 +35,7 @@
 #include "service/engines.h"
 #include "service/oidc.h"
 #include "service/platform.h"
+#include "service/task_challenges.h"
 
 namespace weefsel::http {
 
@@ -124,10 +125,11 @@ class Api {
   void BuildRoundRoutes();     // rounds and ballots
   void BuildAuditRoutes();
   void BuildExperimentRoutes();
-  void BuildMoneyRoutes();       // the programme's money, milestones, match-funding
-  void BuildEngineRoutes();      // fund results, fabric, coalition suggestions
-  void BuildSelfRoutes();        // notifications, settings, own data, account deletion, open data
-  void BuildModerationRoutes();  // reports, the moderation queue, hiding, blocking accounts
+  void BuildMoneyRoutes();          // the programme's money, milestones, match-funding
+  void BuildEngineRoutes();         // fund results, fabric, coalition suggestions
+  void BuildSelfRoutes();           // notifications, settings, own data, account deletion, open data
+  void BuildModerationRoutes();     // reports, the moderation queue, hiding, blocking accounts
+  void BuildTaskChallengeRoutes();  // the Right to Challenge: task list, bids, steps
   const Route* Prepare(const Request& req, Response& res, std::vector<int64_t>& ids) const;
   bool AnswerFromCache(const Request& req, Response& res, int64_t version);
   // The route's scopes with "{id}" replaced by the path's first id.
@@ -138,6 +140,7 @@ class Api {
   service::Platform& platform_;
   ApiOptions options_;
   service::Engines engines_;
+  service::TaskChallenges task_challenges_{platform_};
   std::vector<Route> routes_;
   // A plain mutex inside, held only for a lookup or an insert: glibc's shared_mutex lets a stream
   // of readers starve a writer (measured: 700 ms p99 on cache misses under wrk at 64 connections).

@@ -302,6 +302,12 @@ Result<std::shared_ptr<const Suggestions>> CoalitionService::Suggest(const Princ
   if (req.candidates < 5 || req.candidates > 200)
     return Status::InvalidArgument("candidates: must be between 5 and 200");
   if (req.max_size < 0 || req.max_size > 20) return Status::InvalidArgument("size: must be between 1 and 20");
+  return SuggestFor(ch, req, infeasible);
+}
+
+Result<std::shared_ptr<const Suggestions>> CoalitionService::SuggestFor(const domain::Challenge& ch,
+                                                                        const SuggestRequest& req,
+                                                                        Infeasible* infeasible) {
   WEEFSEL_ASSIGN_OR_RETURN(auto matcher, matches_.Snapshot());
   const match::Matcher& mt = *matcher.value;
   match::RankOptions ro;

@@ -178,6 +178,10 @@ class CoalitionService {
   // teams. Rights: officers of the challenge's municipality, admins, members of any actor.
   Result<std::shared_ptr<const Suggestions>> Suggest(const Principal& p, ChallengeId id, const SuggestRequest& req,
                                                      Infeasible* infeasible);
+  // The same for a challenge value that need not be stored (the Right to Challenge asks for the
+  // partners of a bid: service/task_challenges.h); the caller has checked the rights.
+  Result<std::shared_ptr<const Suggestions>> SuggestFor(const domain::Challenge& ch, const SuggestRequest& req,
+                                                        Infeasible* infeasible = nullptr);
 
  private:
   Platform& platform_;

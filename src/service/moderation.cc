@@ -20,8 +20,8 @@ std::string Dump(const J& j) { return j.dump(-1, ' ', false, J::error_handler_t:
 constexpr size_t kMaxReason = 1000;
 
 Status CheckTarget(const std::string& target) {
-  if (target != "comment" && target != "proposal" && target != "profile")
-    return Status::InvalidArgument("target: must be comment, proposal or profile");
+  if (target != "comment" && target != "proposal" && target != "profile" && target != "task_challenge")
+    return Status::InvalidArgument("target: must be comment, proposal, profile or task_challenge");
   return Status::Ok();
 }
 
@@ -48,6 +48,10 @@ Result<MunicipalityId> Platform::MunicipalityOfTarget(const std::string& target,
     return MunicipalityOfProposal(c.proposal);
   }
   if (target == "proposal") return MunicipalityOfProposal(ProposalId(id));
+  if (target == "task_challenge") {  // a Right to Challenge bid (service/task_challenges.h)
+    WEEFSEL_ASSIGN_OR_RETURN(auto c, store_->GetTaskChallenge(TaskChallengeId(id)));
+    return c.municipality;
+  }
   return Status::InvalidArgument("target: a profile has no single municipality");
 }
 
@@ -78,6 +82,9 @@ Result<std::vector<MunicipalityId>> Platform::MunicipalitiesOfAccount(UserId use
       } else if (r.target == "proposal") {
         auto pr = store_->GetProposal(ProposalId(r.target_id));
         concerns = pr.ok() && !pr->versions.empty() && pr->versions.back().author == user;
+      } else if (r.target == "task_challenge") {
+        auto tc = store_->GetTaskChallenge(TaskChallengeId(r.target_id));
+        concerns = tc.ok() && tc->filed_by == user;
       }
       if (concerns) {
         out.insert(m.id.value());
@@ -130,6 +137,10 @@ Result<storage::Report> Platform::ReportContent(const Principal& p, const std::s
       WEEFSEL_ASSIGN_OR_RETURN(bool on_hidden, IsHidden("proposal", c->proposal.value()));
       if (on_hidden) return Status::NotFound(gone);
       author = c->author;
+    } else if (target == "task_challenge") {
+      auto tc = store_->GetTaskChallenge(TaskChallengeId(id));
+      if (!tc.ok()) return tc.status().code() == StatusCode::kNotFound ? Status::NotFound(gone) : tc.status();
+      author = tc->filed_by;
     } else {
       auto pr = store_->GetProposal(ProposalId(id));
       if (!pr.ok()) return pr.status().code() == StatusCode::kNotFound ? Status::NotFound(gone) : pr.status();
@@ -194,6 +205,11 @@ Result<std::vector<ModerationItem>> Platform::ModerationQueue(const Principal& p
         it.excerpt = pr->versions.back().title;
         it.proposal = pr->id;
         it.author = pr->versions.back().author;
+      }
+    } else if (it.target == "task_challenge") {
+      if (auto tc = store_->GetTaskChallenge(TaskChallengeId(it.target_id)); tc.ok()) {
+        it.excerpt = tc->title;
+        it.author = tc->filed_by;
       }
     } else {
       it.author = UserId(it.target_id);

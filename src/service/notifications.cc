@@ -284,6 +284,34 @@ Status NotifyFromAudit(storage::Store& store, const storage::AuditEntry& e) {
       msg.nl = Quote(name) + " is nu in de fase " + Quote(Words(phase, true));
       msg.en = Quote(name) + " moved to the phase " + Quote(Words(phase, false));
     }
+  } else if (e.entity == "task_challenge" && (e.action == "create" || e.action == "step")) {
+    // The Right to Challenge: a new bid tells the municipality's officers; each step tells the
+    // filer and the initiative's members (service/task_challenges.h).
+    J after = ParseOrEmpty(e.after);
+    std::string title = after.value("title", std::string());
+    msg.link = "/right-to-challenge/" + id;
+    msg.kind = "task_challenge";
+    if (e.action == "create") {
+      WEEFSEL_RETURN_IF_ERROR(out.AddOfficersOf(e.municipality));
+      msg.nl = "Nieuwe uitdaging (uitdaagrecht): " + Quote(title);
+      msg.en = "A new Right to Challenge bid: " + Quote(title);
+    } else {
+      auto bid = store.GetTaskChallenge(TaskChallengeId(e.entity_id));
+      if (!bid.ok()) return Status::Ok();
+      WEEFSEL_RETURN_IF_ERROR(out.AddUser(bid->filed_by));
+      if (bid->initiative.valid()) WEEFSEL_RETURN_IF_ERROR(out.AddMembersOf(bid->initiative));
+      static const std::map<std::string, std::pair<std::string, std::string>> kSteps = {
+          {"received", {"ontvangen", "received"}},      {"assessment", {"beoordeling", "assessment"}},
+          {"talks", {"gesprekken", "talks"}},           {"decision", {"besluit", "decision"}},
+          {"agreement", {"overeenkomst", "agreement"}}, {"running", {"uitvoering", "running"}},
+          {"evaluated", {"geëvalueerd", "evaluated"}},  {"refused", {"afgewezen", "refused"}}};
+      std::string step = after.value("step", std::string());
+      auto words = kSteps.find(step);
+      std::string nl = words != kSteps.end() ? words->second.first : step;
+      std::string en = words != kSteps.end() ? words->second.second : step;
+      msg.nl = Quote(title) + " is nu in de stap " + Quote(nl);
+      msg.en = Quote(title) + " moved to the step " + Quote(en);
+    }
   } else if (e.entity == "user" && e.action == "grant") {
     J after = ParseOrEmpty(e.after);
     WEEFSEL_RETURN_IF_ERROR(out.AddUser(UserId(after.value("user", int64_t{0}))));

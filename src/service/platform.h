@@ -388,6 +388,8 @@ class Platform {
   Result<PublicHidden> HiddenOnProposal(ProposalId id);
 
  private:
+  // The Right to Challenge (service/task_challenges.h) uses the store lock, Logged and Now.
+  friend class TaskChallenges;
   // Support (give) or Unsupport.
   Result<domain::Proposal> ChangeSupport(const Principal& p, ProposalId id, bool give);
   // Moderation helpers (store lock held): the municipality of a comment or proposal; whether the

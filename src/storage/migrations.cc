@@ -555,6 +555,59 @@ CREATE TABLE account_blocks (
 );
 )sql";
 
+// Migration 11: the Right to Challenge (uitdaagrecht; docs/right-to-challenge.md). The task list a
+// municipality keeps, the challenges initiatives file against its tasks (the bid's lists and the
+// published steps as JSON text: read whole, never queried inside), and per municipality the days
+// each step may take by default.
+constexpr std::string_view k011 = R"sql(
+CREATE TABLE municipal_tasks (
+  id {ID},
+  municipality_id BIGINT NOT NULL REFERENCES municipalities (id) ON DELETE CASCADE,
+  title TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  themes TEXT NOT NULL DEFAULT '[]',
+  capabilities TEXT NOT NULL DEFAULT '[]',
+  budget_eur BIGINT NOT NULL DEFAULT 0,
+  area TEXT NOT NULL DEFAULT '',
+  open INTEGER NOT NULL DEFAULT 1,
+  created_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX municipal_tasks_municipality ON municipal_tasks (municipality_id);
+
+CREATE TABLE task_challenges (
+  id {ID},
+  municipality_id BIGINT NOT NULL REFERENCES municipalities (id) ON DELETE CASCADE,
+  task_id BIGINT REFERENCES municipal_tasks (id) ON DELETE SET NULL,
+  task_title TEXT NOT NULL,
+  current_cost_eur BIGINT NOT NULL DEFAULT 0,
+  initiative_actor_id BIGINT REFERENCES actors (id) ON DELETE SET NULL,
+  initiative_name TEXT NOT NULL DEFAULT '',
+  filed_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+  title TEXT NOT NULL,
+  plan TEXT NOT NULL DEFAULT '',
+  budget_eur BIGINT NOT NULL DEFAULT 0,
+  partners TEXT NOT NULL DEFAULT '[]',
+  themes TEXT NOT NULL DEFAULT '[]',
+  capabilities TEXT NOT NULL DEFAULT '[]',
+  milestones TEXT NOT NULL DEFAULT '[]',
+  indicators TEXT NOT NULL DEFAULT '[]',
+  criteria TEXT NOT NULL DEFAULT '[]',
+  step TEXT NOT NULL,
+  steps TEXT NOT NULL DEFAULT '[]',
+  proposal_id BIGINT REFERENCES proposals (id) ON DELETE SET NULL,
+  experiment_id BIGINT REFERENCES experiments (id) ON DELETE SET NULL,
+  created_at TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX task_challenges_municipality ON task_challenges (municipality_id);
+CREATE INDEX task_challenges_task ON task_challenges (task_id);
+CREATE INDEX task_challenges_proposal ON task_challenges (proposal_id);
+
+CREATE TABLE task_challenge_settings (
+  municipality_id BIGINT NOT NULL PRIMARY KEY REFERENCES municipalities (id) ON DELETE CASCADE,
+  step_days TEXT NOT NULL DEFAULT '{}'
+);
+)sql";
+
 // PostgreSQL has no NOCASE collation: e-mail uniqueness is an index on lower(email).
 constexpr std::string_view kPostgresEmailIndex = "\nCREATE UNIQUE INDEX users_email_key ON users (lower(email));\n";
 
@@ -571,6 +624,7 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   out.push_back({8, "oidc_identities", Render(k008, d)});
   out.push_back({9, "change_feed", Render(k009, d)});
   out.push_back({10, "moderation", Render(k010, d)});
+  out.push_back({11, "right_to_challenge", Render(k011, d)});
   return out;
 }
 

@@ -162,6 +162,19 @@ class SqlStore final : public Store {
   Status Unblock(UserId user) override;
   Result<AccountBlock> GetBlock(UserId user) override;
 
+  // sql_store_rtc.cc (migration 11).
+  Result<TaskId> Insert(domain::MunicipalTask& t) override;
+  Status Update(const domain::MunicipalTask& t) override;
+  Result<domain::MunicipalTask> GetTask(TaskId id) override;
+  Result<std::vector<domain::MunicipalTask>> TasksOf(MunicipalityId m) override;
+  Result<TaskChallengeId> Insert(domain::TaskChallenge& c) override;
+  Status Update(const domain::TaskChallenge& c) override;
+  Result<domain::TaskChallenge> GetTaskChallenge(TaskChallengeId id) override;
+  Result<std::vector<domain::TaskChallenge>> TaskChallengesOf(MunicipalityId m) override;
+  Result<domain::TaskChallenge> TaskChallengeOfProposal(ProposalId p) override;
+  Result<domain::TaskChallengeSettings> GetTaskChallengeSettings(MunicipalityId m) override;
+  Status PutTaskChallengeSettings(const domain::TaskChallengeSettings& s) override;
+
  private:
   explicit SqlStore(std::unique_ptr<SqlConnection> conn) : conn_(std::move(conn)) {}
 
@@ -208,6 +221,11 @@ class SqlStore final : public Store {
   Result<std::vector<domain::Experiment>> ReadExperiments(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::User>> ReadUsers(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::Ballot>> ReadBallots(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::MunicipalTask>> ReadTasks(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::TaskChallenge>> ReadTaskChallenges(const std::string& tail,
+                                                                const std::vector<SqlValue>& params);
+  // Touches the scopes a write of a task or task challenge of municipality m changes.
+  void TouchRtc(std::string_view kind, int64_t id, MunicipalityId m);
 
   std::vector<std::string> touched_;  // the scopes of the Write being run
   std::unique_ptr<SqlConnection> conn_;

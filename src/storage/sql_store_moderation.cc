@@ -57,7 +57,9 @@ std::vector<HiddenItem> ReadHidden(const SqlRows& r) {
   return out;
 }
 
-bool KnownTarget(const std::string& t) { return t == "comment" || t == "proposal" || t == "profile"; }
+bool KnownTarget(const std::string& t) {
+  return t == "comment" || t == "proposal" || t == "profile" || t == "task_challenge";
+}
 
 }  // namespace
 
@@ -80,7 +82,8 @@ Result<domain::Comment> SqlStore::GetComment(int64_t id) {
 }
 
 Result<int64_t> SqlStore::Insert(Report& x) {
-  if (!KnownTarget(x.target)) return Status::InvalidArgument("report.target: must be comment, proposal or profile");
+  if (!KnownTarget(x.target))
+    return Status::InvalidArgument("report.target: must be comment, proposal, profile or task_challenge");
   if (x.target_id < 1) return Status::InvalidArgument("report.id: must be a positive id");
   if (x.reason.empty()) return Status::InvalidArgument("report.reason: must not be empty");
   int64_t id = 0;
@@ -174,12 +177,18 @@ Status SqlStore::TouchModerated(const std::string& target, int64_t target_id) {
                      "WHERE p.id = $1",
                      {Int(target_id)});
   }
+  if (target == "task_challenge") {  // a Right to Challenge bid: its lists and its page
+    Touch("task_challenges");
+    Touch(scope::Of("task_challenge", target_id));
+    return TouchRows("municipality", "SELECT municipality_id FROM task_challenges WHERE id = $1", {Int(target_id)});
+  }
   Touch(std::string(scope::kAll));
   return Status::Ok();
 }
 
 Status SqlStore::Hide(const HiddenItem& h) {
-  if (!KnownTarget(h.target)) return Status::InvalidArgument("hidden.target: must be comment, proposal or profile");
+  if (!KnownTarget(h.target))
+    return Status::InvalidArgument("hidden.target: must be comment, proposal, profile or task_challenge");
   if (h.reason.empty()) return Status::InvalidArgument("hidden.reason: must not be empty");
   Status st = Write([&]() -> Status {
     WEEFSEL_RETURN_IF_ERROR(TouchModerated(h.target, h.target_id));

@@ -34,6 +34,7 @@
 
 #include "base/status.h"
 #include "domain/model.h"
+#include "domain/task_challenge.h"
 
 namespace weefsel::storage {
 
@@ -216,6 +217,7 @@ inline std::string Challenge(ChallengeId c) { return Of("challenge", c.value());
 inline std::string Proposal(ProposalId p) { return Of("proposal", p.value()); }
 inline std::string Round(RoundId r) { return Of("round", r.value()); }
 inline std::string Experiment(ExperimentId e) { return Of("experiment", e.value()); }
+inline std::string TaskChallenge(TaskChallengeId c) { return Of("task_challenge", c.value()); }
 }  // namespace scope
 
 // One row of the change feed: a write's id (increasing in the order writes took it, which under
@@ -467,6 +469,23 @@ class Store {
   virtual Status Block(const AccountBlock& b) = 0;
   virtual Status Unblock(UserId user) = 0;                 // NotFound when not blocked
   virtual Result<AccountBlock> GetBlock(UserId user) = 0;  // NotFound when not blocked
+
+  // ---- the Right to Challenge (migration 11; domain/task_challenge.h). Writes change the scopes
+  // "tasks" / "task_challenges", the one task challenge and the municipality's programme.
+  virtual Result<TaskId> Insert(domain::MunicipalTask& t) = 0;  // assigns t.id
+  virtual Status Update(const domain::MunicipalTask& t) = 0;    // NotFound
+  virtual Result<domain::MunicipalTask> GetTask(TaskId id) = 0;
+  virtual Result<std::vector<domain::MunicipalTask>> TasksOf(MunicipalityId m) = 0;  // by id
+  virtual Result<TaskChallengeId> Insert(domain::TaskChallenge& c) = 0;              // assigns c.id
+  virtual Status Update(const domain::TaskChallenge& c) = 0;                         // NotFound
+  virtual Result<domain::TaskChallenge> GetTaskChallenge(TaskChallengeId id) = 0;
+  // The challenges filed in m (every municipality when m is unset), by id.
+  virtual Result<std::vector<domain::TaskChallenge>> TaskChallengesOf(MunicipalityId m) = 0;
+  // The challenge whose agreement made this proposal; NotFound when none did.
+  virtual Result<domain::TaskChallenge> TaskChallengeOfProposal(ProposalId p) = 0;
+  // The municipality's step days (empty map when it set none).
+  virtual Result<domain::TaskChallengeSettings> GetTaskChallengeSettings(MunicipalityId m) = 0;
+  virtual Status PutTaskChallengeSettings(const domain::TaskChallengeSettings& s) = 0;
 };
 
 }  // namespace weefsel::storage

@@ -3,11 +3,12 @@
 // English catalogue must have the same keys (checked by the compiler).
 import { nl } from "./messages/nl";
 import { en } from "./messages/en";
+import { rtcNl, rtcEn } from "./messages/rtc";
 import { capabilityTerm } from "./api";
 
-export type Key = keyof typeof nl;
+export type Key = keyof typeof nl | keyof typeof rtcNl;
 export type Locale = "nl" | "en";
-const catalogues: Record<Locale, Record<Key, string>> = { nl, en };
+const catalogues: Record<Locale, Record<Key, string>> = { nl: { ...nl, ...rtcNl }, en: { ...en, ...rtcEn } };
 
 let locale: Locale = (localStorage.getItem("weefsel.locale") as Locale) === "en" ? "en" : "nl";
 const url = new URLSearchParams(location.search).get("lang");

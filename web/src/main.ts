@@ -28,6 +28,9 @@ const routes: [RegExp, Key, Loader][] = [
   [/^\/experiments\/(\d+)$/, "nav.experiments", () => import("./pages/experiments").then((m) => m.experiment)],
   [/^\/fabric$/, "nav.fabric", () => import("./pages/fabric").then((m) => m.fabric)],
   [/^\/compare$/, "nav.compare", () => import("./pages/compare").then((m) => m.compare)],
+  [/^\/right-to-challenge$/, "rtc.title", () => import("./pages/rtc").then((m) => m.rtcIndex)],
+  [/^\/right-to-challenge\/new$/, "rtc.new", () => import("./pages/rtc").then((m) => m.rtcNew)],
+  [/^\/right-to-challenge\/(\d+)$/, "rtc.title", () => import("./pages/rtc").then((m) => m.rtcPage)],
   [/^\/overview$/, "overview.title", () => import("./pages/overview").then((m) => m.overviewPage)],
   [/^\/open-data$/, "open.title", () => import("./pages/open-data").then((m) => m.openDataPage)],
   [/^\/notifications$/, "notify.title", () => import("./pages/self").then((m) => m.notificationsPage)],
@@ -108,7 +111,7 @@ function shell(): void {
   nav = h("nav", { "aria-label": t("nav.label"), id: "menu", class: "menu" },
     h("ul", {},
       link("/", "nav.home"), link("/challenges", "nav.challenges"), link("/actors", "nav.actors"), link("/rounds", "nav.rounds"),
-      link("/experiments", "nav.experiments"), link("/overview", "nav.overview"), link("/fabric", "nav.fabric"), link("/compare", "nav.compare")),
+      link("/experiments", "nav.experiments"), link("/right-to-challenge", "nav.rtc"), link("/overview", "nav.overview"), link("/fabric", "nav.fabric"), link("/compare", "nav.compare")),
     accountList = h("ul", { class: "account" }, accountLinks));
   main = h("main", { id: "main", tabindex: "-1" });
   // On a narrow screen the menu is collapsed behind this button (CSS shows it below 48rem).

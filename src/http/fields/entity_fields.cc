@@ -483,7 +483,9 @@ FieldTable<service::CommitmentLine> MakeCommitmentLineFields() {
                    Str("round_name", &L::round_name).OnlyWhen(from_round),
                    Str("project_id", &L::project_id, 100).OnlyWhen(from_round)}};
   t.fields[0].type = Type::kEnum;
-  t.fields[0].codes = {"round", "proposal"};
+  // "task_challenge": the overview route marks the proposal a Right to Challenge agreement funded
+  // (money_routes.cc), with the bid's id in `task_challenge`.
+  t.fields[0].codes = {"round", "proposal", "task_challenge"};
   return t;
 }
 WEEFSEL_TABLE(service::CommitmentLine, CommitmentLineFields)

@@ -2,6 +2,7 @@
 // municipality, coalition suggestions), added to Api's one route table by BuildEngineRoutes().
 // Handlers decode, call one service in service/engines.h (which checks rights and caches), encode.
 // The JSON shapes are documented in docs/api.md ("Engines").
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -11,6 +12,7 @@
 #include "http/api.h"
 #include "http/call.h"
 #include "http/routes/route_kit.h"
+#include "match/match_json.h"
 #include "service/engines.h"
 
 namespace weefsel::http {
@@ -482,6 +484,50 @@ void Api::BuildEngineRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(auto s, coalitions->Suggest(c.who, c.Path<ChallengeTag>(0), req, &inf));
          if (!inf.requirement.empty()) return Unprocessable(c.req.path, inf);
          return Stamp(Ok(SuggestionsJson(*s)), s->as_of, s->stale);
+       }});
+  // The Right to Challenge in reverse: who could join a bid (the matcher and the coalition engine on
+  // the task's capabilities and themes, the initiative as lead) and the fabric behind it.
+  service::TaskChallenges* rtc = &task_challenges_;
+  service::MatchService* matches = &engines_.matches();
+  Add({.method = "GET",
+       .path = "/api/v1/task-challenges/{id}/partners",
+       .tag = "right-to-challenge",
+       .summary = "Who could join a Right to Challenge bid: actors that fit the task with their reasons, teams "
+                  "around the initiative, and the ties of the initiative and its partners (the initiative, actor "
+                  "members, officers of the municipality)",
+       .success = 200,
+       .needs_user = true,
+       .query = {"limit"},
+       .response = Stamped(Keys({"task_challenge", "matches", "teams", "shortfall", "ties"})),
+       .handler = [coalitions, rtc, matches](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(int limit, IntParam(c, "limit", 10, 1, 50));
+         auto id = c.Path<TaskChallengeTag>(0);
+         WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge ch, rtc->AsChallenge(c.who, id));
+         WEEFSEL_ASSIGN_OR_RETURN(auto bid, rtc->Get(id));
+         WEEFSEL_ASSIGN_OR_RETURN(auto matcher, matches->Snapshot());
+         match::RankOptions ro;
+         ro.limit = limit + 1 + static_cast<int>(bid.partners.size());
+         WEEFSEL_ASSIGN_OR_RETURN(auto ranked, matcher.value->Rank(ch, ro));
+         Json items = Json::array();
+         for (const auto& m : ranked) {
+           if (m.actor == bid.initiative) continue;
+           if (std::find(bid.partners.begin(), bid.partners.end(), m.actor) != bid.partners.end()) continue;
+           if (static_cast<int>(items.size()) >= limit) break;
+           items.push_back(match::ToJson(m));
+         }
+         service::Infeasible inf;
+         service::SuggestRequest req;
+         WEEFSEL_ASSIGN_OR_RETURN(auto s, coalitions->SuggestFor(ch, req, &inf));
+         Json teams = inf.requirement.empty() ? SuggestionsJson(*s)["teams"] : Json::array();
+         Json ties = Json::array();
+         WEEFSEL_ASSIGN_OR_RETURN(auto fabric, rtc->FabricOf(id));
+         for (const auto& t : fabric) ties.push_back(ToJson(t));
+         return Stamp(Ok({{"task_challenge", id.value()},
+                          {"matches", items},
+                          {"teams", teams},
+                          {"shortfall", inf.requirement.empty() ? Json(s->shortfall) : Json(inf.detail)},
+                          {"ties", ties}}),
+                      matcher.as_of, matcher.stale);
        }});
 }
 

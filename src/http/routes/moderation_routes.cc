@@ -107,7 +107,7 @@ Result<TargetBody> DecodeTarget(const Json& body, bool with_reason, bool with_mu
   if (with_municipality && f.Has("municipality") && !f.At("municipality").is_null())
     WEEFSEL_RETURN_IF_ERROR(f.IdField("municipality", t.municipality));
   WEEFSEL_RETURN_IF_ERROR(f.Done());
-  if (!f.Has("target")) return f.Error("target", "required (comment, proposal or profile)");
+  if (!f.Has("target")) return f.Error("target", "required (comment, proposal, profile or task_challenge)");
   if (!f.Has("id")) return f.Error("id", "required (the comment's, proposal's or account's id)");
   return t;
 }

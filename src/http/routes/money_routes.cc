@@ -7,6 +7,7 @@
 #include "http/api.h"
 #include "http/call.h"
 #include "http/routes/route_kit.h"
+#include "http/routes/task_challenges_json.h"
 #include "match/match_json.h"
 
 namespace weefsel::http {
@@ -120,9 +121,20 @@ void Api::BuildMoneyRoutes() {
        .cached = true,
        .scopes = {"municipalities", "municipality:{id}"},
        .response = Ref("MunicipalityOverview"),
-       .handler = [&P](Call& c) -> Result<Reply> {
+       .handler = [this, &P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto o, P.Overview(c.Path<MunicipalityTag>(0)));
-         return Ok(ToJson(o));
+         Json j = ToJson(o);
+         // The Right to Challenge: the budgets that moved from a task to an initiative. Their
+         // proposals are among the commitments (source "task_challenge" instead of "proposal").
+         WEEFSEL_ASSIGN_OR_RETURN(auto moved, task_challenges_.MoneyOf(c.Path<MunicipalityTag>(0)));
+         for (auto& line : j["money"]["commitments"])
+           for (const auto& m : moved)
+             if (line["source"] == "proposal" && line["proposal"] == m.proposal.value()) {
+               line["source"] = "task_challenge";
+               line["task_challenge"] = m.challenge.value();
+             }
+         j["task_budgets"] = TaskBudgetsJson(moved);
+         return Ok(j);
        }});
   Add({.method = "POST",
        .path = "/api/v1/rounds/{id}/match-campaigns",

@@ -9,15 +9,17 @@ import { Ctx, navigate, setTitle } from "../main";
 import { municipalities, chosenMunicipality, chooseMunicipality, empty } from "./common";
 import { CHALLENGE_PHASES } from "./challenges";
 import { useMunicipalityTheme } from "../theme";
+import { TaskBudget, taskBudgetsSection } from "./rtc";
 
 interface Measurement { date: string; value: number; source: string }
 interface IndicatorProgress { id: number; name: string; unit: string; baseline: number; target: number; latest: Measurement | null; progress: number | null }
 interface ExperimentOverview { id: number; proposal: number; title: string; status: string; funded_eur: number; released_eur: number; indicators: IndicatorProgress[] }
 // One line of the committed money: a winner of a published round, or a proposal funded outside a round.
-interface Commitment { source: "round" | "proposal"; round: number | null; round_name: string; project_id: string; proposal: number | null; title: string; amount_eur: number }
+interface Commitment { source: "round" | "proposal" | "task_challenge"; task_challenge?: number; round: number | null; round_name: string; project_id: string; proposal: number | null; title: string; amount_eur: number }
 interface Overview {
   municipality: number; money: { committed_eur: number; released_eur: number; remaining_eur: number; published_rounds: number; commitments?: Commitment[] };
   challenges_per_phase: Record<string, number>; experiments: ExperimentOverview[];
+  task_budgets?: TaskBudget[];  // the Right to Challenge: task budgets moved to an initiative
 }
 
 // Each euro committed, traced to its source, adding up to the committed total.
@@ -26,7 +28,8 @@ function commitmentsTable(lines: Commitment[], total: number): HTMLElement {
   return h("table", { class: "table commitments" }, h("caption", {}, t("overview.commitments")),
     h("thead", {}, h("tr", {}, [t("overview.source"), t("overview.what"), t("milestone.amount")].map((x, i) => h("th", { scope: "col", class: i === 2 ? "num" : null }, x)))),
     h("tbody", {}, lines.map((l) => h("tr", { "data-source": l.source, "data-amount": l.amount_eur },
-      h("td", {}, l.source === "round" && l.round ? h("a", { href: `/rounds/${l.round}` }, t("overview.fromRound", { name: l.round_name })) : t("overview.fromProposal")),
+      h("td", {}, l.source === "round" && l.round ? h("a", { href: `/rounds/${l.round}` }, t("overview.fromRound", { name: l.round_name }))
+        : l.source === "task_challenge" && l.task_challenge ? h("a", { href: `/right-to-challenge/${l.task_challenge}` }, t("rtc.fromTask", { name: l.title })) : t("overview.fromProposal")),
       h("th", { scope: "row" }, l.proposal ? h("a", { href: `/proposals/${l.proposal}` }, l.title || t("proposal.named", { id: l.proposal })) : l.title || l.project_id),
       h("td", { class: "num" }, euro(l.amount_eur))))),
     h("tfoot", {}, h("tr", {}, h("th", { scope: "row", colspan: 2 }, t("overview.total")), h("td", { class: "num", "data-total": total }, euro(total)))));
@@ -57,7 +60,7 @@ export async function overviewPage({ main, query: q }: Ctx): Promise<void> {
         .map(([k, label, v]) => [h("dt", {}, label), h("dd", { "data-figure": k }, v)])),
     h("p", {}, h("meter", { min: 0, max: 1, value: Math.min(1, share), "aria-label": t("overview.releasedShare") }), " ",
       t("overview.releasedOf", { pct: pct(share) })),
-    commitmentsTable(money.commitments ?? [], money.committed_eur)));
+    commitmentsTable(money.commitments ?? [], money.committed_eur)), taskBudgetsSection(o.task_budgets ?? []) ?? "");
   main.append(h("section", { "aria-labelledby": "h-phases" }, h("h2", { id: "h-phases" }, t("overview.phases")),
     h("table", { class: "table phase-counts" }, h("caption", { class: "visually-hidden" }, t("overview.phases")),
       h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("filter.phase")), h("th", { scope: "col" }, t("overview.count")))),

@@ -1,0 +1,521 @@
+#include "service/task_challenges.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <utility>
+
+#include "base/clock.h"
+#include "base/strings.h"
+
+namespace weefsel::service {
+
+namespace {
+
+using domain::TaskChallenge;
+using domain::TaskChallengeStep;
+using J = nlohmann::json;
+
+Status NeedUser(const Principal& p) {
+  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  return Status::Ok();
+}
+
+// Unauthenticated for anonymous callers, PermissionDenied(why) when `allowed` is false (admins pass).
+Status Require(const Principal& p, bool allowed, const std::string& why) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  if (!allowed && !p.IsAdmin()) return Status::PermissionDenied(why);
+  return Status::Ok();
+}
+
+std::string M(MunicipalityId m) { return std::to_string(m.value()); }
+std::string Code(TaskChallengeStep s) { return std::string(domain::TaskChallengeStepCode(s)); }
+std::string Dump(const J& j) { return j.dump(-1, ' ', false, J::error_handler_t::replace); }
+
+std::string Snap(const domain::MunicipalTask& t) {
+  return Dump({{"municipality", t.municipality.value()},
+               {"title", t.title},
+               {"budget_eur", t.budget_eur},
+               {"themes", t.themes},
+               {"open", t.open}});
+}
+
+// The public fields of a challenge for the audit log (no user ids).
+std::string Snap(const TaskChallenge& c) {
+  J partners = J::array();
+  for (auto a : c.partners) partners.push_back(a.value());
+  J steps = J::array();
+  for (const auto& s : c.steps)
+    steps.push_back(
+        {{"step", Code(s.step)}, {"deadline", s.deadline}, {"decision", s.decision}, {"reasons", s.reasons}});
+  return Dump({{"municipality", c.municipality.value()},
+               {"task", c.task.value()},
+               {"task_title", c.task_title},
+               {"current_cost_eur", c.current_cost_eur},
+               {"initiative", c.initiative.value()},
+               {"initiative_name", c.initiative_name},
+               {"title", c.title},
+               {"budget_eur", c.budget_eur},
+               {"partners", partners},
+               {"step", Code(c.step)},
+               {"steps", steps},
+               {"proposal", c.proposal.value()},
+               {"experiment", c.experiment.value()}});
+}
+
+bool IsActorMember(const Principal& p) {
+  return std::any_of(p.grants.begin(), p.grants.end(),
+                     [](const domain::RoleGrant& g) { return g.role == domain::Role::kActorMember; });
+}
+
+// The filer or a member of the initiative's actor.
+bool IsBidder(const Principal& p, const TaskChallenge& c) {
+  return (c.filed_by.valid() && c.filed_by == p.user) || p.IsMemberOf(c.initiative);
+}
+
+}  // namespace
+
+// ---- the task list ------------------------------------------------------------------------------
+
+Result<std::vector<domain::MunicipalTask>> TaskChallenges::TasksOf(MunicipalityId m) {
+  std::lock_guard lock(platform_.mu_);
+  WEEFSEL_RETURN_IF_ERROR(platform_.store_->GetMunicipality(m).status());
+  return platform_.store_->TasksOf(m);
+}
+
+Result<domain::MunicipalTask> TaskChallenges::GetTask(TaskId id) {
+  std::lock_guard lock(platform_.mu_);
+  return platform_.store_->GetTask(id);
+}
+
+Result<domain::MunicipalTask> TaskChallenges::CreateTask(const Principal& p, domain::MunicipalTask t) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  Platform::WriteLock lock(platform_);
+  auto& store = *platform_.store_;
+  WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(t.municipality).status());
+  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(t.municipality),
+                                  "only officers of municipality " + M(t.municipality) + " keep its task list"));
+  t.id = TaskId();
+  t.created_at = platform_.Now();
+  std::vector<std::string> caps;
+  WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(t.themes, caps));
+  for (auto& n : t.capabilities) n.capability = domain::NormalizeCapability(n.capability);
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(t));
+  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+      p, t.municipality, "task", "create", "", [&] { return store.Insert(t).status(); },
+      [&] { return std::make_pair(t.id.value(), Snap(t)); }));
+  return t;
+}
+
+Result<domain::MunicipalTask> TaskChallenges::UpdateTask(const Principal& p, TaskId id,
+                                                         const Patch<domain::MunicipalTask>& patch) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  Platform::WriteLock lock(platform_);
+  auto& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(domain::MunicipalTask t, store.GetTask(id));
+  MunicipalityId m = t.municipality;
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " keep its task list"));
+  std::string was = Snap(t);
+  WEEFSEL_RETURN_IF_ERROR(patch(t));
+  t.id = id;
+  t.municipality = m;
+  std::vector<std::string> caps;
+  WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(t.themes, caps));
+  for (auto& n : t.capabilities) n.capability = domain::NormalizeCapability(n.capability);
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(t));
+  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+      p, m, "task", "update", was, [&] { return store.Update(t); },
+      [&] { return std::make_pair(id.value(), Snap(t)); }));
+  return t;
+}
+
+// ---- challenges ---------------------------------------------------------------------------------
+
+// A bid hidden by a moderator is gone from every public answer, as a hidden proposal is; only its
+// public reason is left (GET /api/v1/task-challenges/{id}/moderation).
+Result<std::vector<TaskChallenge>> TaskChallenges::List(MunicipalityId m) {
+  std::lock_guard lock(platform_.mu_);
+  auto& store = *platform_.store_;
+  if (m.valid()) WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
+  WEEFSEL_ASSIGN_OR_RETURN(auto all, store.TaskChallengesOf(m));
+  WEEFSEL_ASSIGN_OR_RETURN(auto hidden, store.HiddenIds("task_challenge"));
+  std::set<int64_t> gone(hidden.begin(), hidden.end());
+  std::erase_if(all, [&](const TaskChallenge& c) { return gone.count(c.id.value()) > 0; });
+  return all;
+}
+
+Result<TaskChallenge> TaskChallenges::Get(TaskChallengeId id) {
+  std::lock_guard lock(platform_.mu_);
+  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, platform_.IsHidden("task_challenge", id.value()));
+  if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
+  return platform_.store_->GetTaskChallenge(id);
+}
+
+Result<std::optional<storage::HiddenItem>> TaskChallenges::HiddenOf(TaskChallengeId id) {
+  std::lock_guard lock(platform_.mu_);
+  auto h = platform_.store_->GetHidden("task_challenge", id.value());
+  if (h.ok()) {
+    h->hidden_by = UserId();  // moderators are not named
+    return std::optional<storage::HiddenItem>(*h);
+  }
+  if (h.status().code() != StatusCode::kNotFound) return h.status();
+  WEEFSEL_RETURN_IF_ERROR(platform_.store_->GetTaskChallenge(id).status());
+  return std::optional<storage::HiddenItem>();
+}
+
+Result<TaskChallenge> TaskChallenges::File(const Principal& p, TaskChallenge c) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  Platform::WriteLock lock(platform_);
+  auto& store = *platform_.store_;
+  if (c.task.valid()) {
+    auto task = store.GetTask(c.task);
+    if (!task.ok())
+      return Status::InvalidArgument("task_challenge.task: task " + std::to_string(c.task.value()) +
+                                     " is not on any task list");
+    if (c.municipality.valid() && c.municipality != task->municipality)
+      return Status::InvalidArgument("task_challenge.task: the task belongs to another municipality");
+    if (!task->open)
+      return Status::Conflict("task_challenge.task: task " + std::to_string(c.task.value()) +
+                              " is closed to challenges");
+    c.municipality = task->municipality;
+    c.task_title = task->title;
+    c.current_cost_eur = task->budget_eur;
+    if (c.themes.empty()) c.themes = task->themes;
+    if (c.capabilities.empty()) c.capabilities = task->capabilities;
+  }
+  if (!c.municipality.valid()) return Status::InvalidArgument("task_challenge.municipality: required without a task");
+  WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(c.municipality).status());
+  if (c.initiative.valid()) {
+    auto actor = store.GetActor(c.initiative);
+    if (!actor.ok())
+      return Status::InvalidArgument("task_challenge.initiative: actor " + std::to_string(c.initiative.value()) +
+                                     " does not exist");
+    WEEFSEL_RETURN_IF_ERROR(
+        Require(p, p.IsMemberOf(c.initiative),
+                "only members of actor " + std::to_string(c.initiative.value()) + " may file a challenge in its name"));
+    c.initiative_name = actor->name;
+  } else {
+    WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsResidentOf(c.municipality),
+                                    "residents of municipality " + M(c.municipality) +
+                                        " file together; an organisation files as its actor (initiative)"));
+  }
+  for (auto a : c.partners)
+    if (!store.GetActor(a).ok())
+      return Status::InvalidArgument("task_challenge.partners: actor " + std::to_string(a.value()) + " does not exist");
+  std::vector<std::string> caps;
+  WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(c.themes, caps));
+  for (auto& n : c.capabilities) n.capability = domain::NormalizeCapability(n.capability);
+  c.id = TaskChallengeId();
+  c.filed_by = p.user;
+  c.created_at = platform_.Now();
+  c.step = TaskChallengeStep::kReceived;
+  c.criteria.clear();
+  c.proposal = ProposalId();
+  c.experiment = ExperimentId();
+  WEEFSEL_ASSIGN_OR_RETURN(auto settings, store.GetTaskChallengeSettings(c.municipality));
+  auto days = settings.step_days.find("received");
+  int d = days != settings.step_days.end() ? days->second : domain::DefaultStepDays(TaskChallengeStep::kReceived);
+  domain::StepRecord first;
+  first.step = TaskChallengeStep::kReceived;
+  first.entered_at = c.created_at;
+  first.deadline = FormatDate(platform_.clock_.Now() + std::chrono::days(d));
+  first.decision = "received";
+  c.steps = {first};
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
+  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+      p, c.municipality, "task_challenge", "create", "", [&] { return store.Insert(c).status(); },
+      [&] { return std::make_pair(c.id.value(), Snap(c)); }));
+  return c;
+}
+
+Result<TaskChallenge> TaskChallenges::UpdateBid(const Principal& p, TaskChallengeId id,
+                                                const Patch<TaskChallenge>& patch) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  Platform::WriteLock lock(platform_);
+  auto& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, platform_.IsHidden("task_challenge", id.value()));
+  if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
+  WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
+  if (!IsBidder(p, c) && !p.IsAdmin())
+    return Status::PermissionDenied("only the filer and members of the initiative may change the bid");
+  if (c.step != TaskChallengeStep::kReceived)
+    return Status::Conflict("step: the bid is fixed once the assessment has begun (the challenge is " + Code(c.step) +
+                            ")");
+  TaskChallenge keep = c;
+  std::string was = Snap(c);
+  WEEFSEL_RETURN_IF_ERROR(patch(c));
+  // What the bid may not change: where it stands, who filed it, what the task is when it is listed.
+  c.id = keep.id;
+  c.municipality = keep.municipality;
+  c.task = keep.task;
+  c.initiative = keep.initiative;
+  c.initiative_name = keep.initiative.valid() ? keep.initiative_name : c.initiative_name;
+  c.filed_by = keep.filed_by;
+  c.created_at = keep.created_at;
+  c.step = keep.step;
+  c.steps = keep.steps;
+  c.criteria = keep.criteria;
+  c.proposal = keep.proposal;
+  c.experiment = keep.experiment;
+  if (keep.task.valid()) {
+    c.task_title = keep.task_title;
+    c.current_cost_eur = keep.current_cost_eur;
+  }
+  for (auto a : c.partners)
+    if (!store.GetActor(a).ok())
+      return Status::InvalidArgument("task_challenge.partners: actor " + std::to_string(a.value()) + " does not exist");
+  std::vector<std::string> caps;
+  WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(c.themes, caps));
+  for (auto& n : c.capabilities) n.capability = domain::NormalizeCapability(n.capability);
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
+  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+      p, c.municipality, "task_challenge", "update", was, [&] { return store.Update(c); },
+      [&] { return std::make_pair(id.value(), Snap(c)); }));
+  return c;
+}
+
+Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId id, const StepMove& move) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  Platform::WriteLock lock(platform_);
+  auto& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
+  MunicipalityId m = c.municipality;
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " assess its challenges"));
+  auto next = domain::NextTaskChallengeStep(c.step);
+  std::string ahead = next ? "the next step is " + Code(*next) : "no step follows";
+  if (move.step == TaskChallengeStep::kRefused) {
+    if (!domain::MayRefuseAt(c.step))
+      return Status::Conflict("step: the challenge is " + Code(c.step) + " and can no longer be refused (" + ahead +
+                              ")");
+  } else if (!next || move.step != *next) {
+    return Status::Conflict("step: cannot move from " + Code(c.step) + " to " + Code(move.step) + " (" + ahead +
+                            (domain::MayRefuseAt(c.step) ? ", or refused" : "") + ")");
+  }
+  std::string decision(Trim(move.decision));
+  std::string reasons(Trim(move.reasons));
+  if (decision.empty()) return Status::InvalidArgument("decision: say what was decided");
+  if (decision.size() > 5000) return Status::InvalidArgument("decision: at most 5000 bytes");
+  if (reasons.size() > 20000) return Status::InvalidArgument("reasons: at most 20000 bytes");
+  if ((move.step == TaskChallengeStep::kRefused || move.step == TaskChallengeStep::kDecision) && reasons.empty())
+    return Status::InvalidArgument("reasons: a " + Code(move.step) + " step is published with its reasons");
+  std::vector<std::string> criteria;
+  for (const auto& k : move.criteria)
+    if (!Trim(k).empty()) criteria.emplace_back(Trim(k));
+  if (move.step == TaskChallengeStep::kAssessment && criteria.empty())
+    return Status::InvalidArgument("criteria: the assessment publishes the criteria it applies");
+  // The agreement is made with an organisation, whose members then report on the milestones.
+  if (move.step == TaskChallengeStep::kAgreement && !c.initiative.valid())
+    return Status::Conflict(
+        "initiative: an agreement is made with an organisation; residents filing together register their "
+        "initiative as an actor first (an officer adds it) and file the bid in its name");
+  if (!move.deadline.empty() && !IsIsoDate(move.deadline))
+    return Status::InvalidArgument("deadline: '" + move.deadline + "' is not a date YYYY-MM-DD");
+
+  std::string was = Snap(c);
+  domain::StepRecord rec;
+  rec.step = move.step;
+  rec.entered_at = platform_.Now();
+  rec.decision = decision;
+  rec.reasons = reasons;
+  rec.decided_by = p.user;
+  rec.deadline = move.deadline;
+  bool final_step = move.step == TaskChallengeStep::kRefused || move.step == TaskChallengeStep::kEvaluated;
+  if (rec.deadline.empty() && !final_step) {
+    WEEFSEL_ASSIGN_OR_RETURN(auto settings, store.GetTaskChallengeSettings(m));
+    auto days = settings.step_days.find(Code(move.step));
+    int d = days != settings.step_days.end() ? days->second : domain::DefaultStepDays(move.step);
+    if (d > 0) rec.deadline = FormatDate(platform_.clock_.Now() + std::chrono::days(d));
+  }
+  c.step = move.step;
+  c.steps.push_back(rec);
+  if (move.step == TaskChallengeStep::kAssessment) c.criteria = criteria;
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
+
+  auto write = [&]() -> Status {
+    if (move.step == TaskChallengeStep::kAgreement) {
+      // The bid becomes a challenge of the municipality with a formed coalition, a proposal funded
+      // outside any round and its experiment: milestones, evidence and the overview follow it.
+      domain::Challenge ch;
+      ch.municipality = m;
+      ch.title = "Uitdaagrecht: " + c.task_title;
+      if (ch.title.size() > 300) ch.title = ch.title.substr(0, 300);
+      ch.text = c.plan;
+      ch.themes = c.themes;
+      ch.capabilities = c.capabilities;
+      ch.budget_eur = c.budget_eur;
+      ch.phase = domain::ChallengePhase::kExperiment;
+      ch.owner = c.initiative;
+      ch.created_at = rec.entered_at;
+      ch.max_coalition_size = std::clamp(static_cast<int>(c.partners.size()) + 1, 1, 50);
+      WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+          p, m, "challenge", "create", "", [&] { return store.Insert(ch).status(); },
+          [&] {
+            return std::make_pair(ch.id.value(), Dump({{"title", ch.title}, {"phase", "experiment"}}));
+          }));
+      domain::Coalition co;
+      co.challenge = ch.id;
+      co.status = domain::CoalitionStatus::kFormed;
+      co.explanation = "the initiative and the partners of Right to Challenge " + std::to_string(id.value());
+      co.created_at = rec.entered_at;
+      if (c.initiative.valid()) co.members.push_back({c.initiative, "lead", domain::MemberStatus::kAccepted, {}});
+      for (auto a : c.partners) co.members.push_back({a, "member", domain::MemberStatus::kAccepted, {}});
+      if (!co.members.empty()) WEEFSEL_RETURN_IF_ERROR(store.Insert(co).status());
+      domain::Proposal prop;
+      prop.challenge = ch.id;
+      prop.coalition = co.id;
+      prop.status = "funded";
+      domain::ProposalVersion v;
+      v.title = c.title;
+      v.plan = c.plan;
+      v.budget_eur = c.budget_eur;
+      v.milestones = c.milestones;
+      for (const auto& i : c.indicators) v.indicators.push_back(i.name);
+      v.author = c.filed_by;
+      v.created_at = rec.entered_at;
+      prop.versions = {v};
+      WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+          p, m, "proposal", "create", "", [&] { return store.Insert(prop).status(); },
+          [&] {
+            return std::make_pair(prop.id.value(), Dump({{"status", "funded"}, {"budget_eur", c.budget_eur}}));
+          }));
+      domain::Experiment e;
+      e.proposal = prop.id;
+      e.hypotheses = {c.plan.substr(0, std::min<size_t>(c.plan.size(), 1000))};
+      e.indicators = c.indicators;
+      e.milestones = c.milestones;
+      for (auto& ms : e.milestones) ms.status = "planned";
+      WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+          p, m, "experiment", "create", "", [&] { return store.Insert(e).status(); },
+          [&] {
+            return std::make_pair(e.id.value(), Dump({{"proposal", prop.id.value()}, {"status", e.status}}));
+          }));
+      c.proposal = prop.id;
+      c.experiment = e.id;
+      if (c.task.valid()) {
+        WEEFSEL_ASSIGN_OR_RETURN(domain::MunicipalTask t, store.GetTask(c.task));
+        std::string task_was = Snap(t);
+        t.open = false;  // the initiative does it now
+        WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+            p, m, "task", "update", task_was, [&] { return store.Update(t); },
+            [&] { return std::make_pair(t.id.value(), Snap(t)); }));
+      }
+    }
+    if (move.step == TaskChallengeStep::kEvaluated && c.experiment.valid()) {
+      WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store.GetExperiment(c.experiment));
+      e.status = "completed";
+      e.outcome = decision;
+      WEEFSEL_RETURN_IF_ERROR(store.Update(e));
+    }
+    return store.Update(c);
+  };
+  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(p, m, "task_challenge", "step", was, write,
+                                           [&] { return std::make_pair(id.value(), Snap(c)); }));
+  return c;
+}
+
+// ---- settings, partners, money ------------------------------------------------------------------
+
+Result<domain::TaskChallengeSettings> TaskChallenges::Settings(MunicipalityId m) {
+  std::lock_guard lock(platform_.mu_);
+  WEEFSEL_RETURN_IF_ERROR(platform_.store_->GetMunicipality(m).status());
+  WEEFSEL_ASSIGN_OR_RETURN(auto s, platform_.store_->GetTaskChallengeSettings(m));
+  for (auto step : domain::TaskChallengeSteps())
+    s.step_days.emplace(Code(step), domain::DefaultStepDays(step));  // the defaults where none is set
+  return s;
+}
+
+Result<domain::TaskChallengeSettings> TaskChallenges::PutSettings(const Principal& p, domain::TaskChallengeSettings s) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  {
+    Platform::WriteLock lock(platform_);
+    auto& store = *platform_.store_;
+    WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(s.municipality).status());
+    WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(s.municipality),
+                                    "only officers of municipality " + M(s.municipality) + " set its step days"));
+    WEEFSEL_RETURN_IF_ERROR(domain::Validate(s));
+    WEEFSEL_ASSIGN_OR_RETURN(auto before, store.GetTaskChallengeSettings(s.municipality));
+    WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+        p, s.municipality, "municipality", "task_challenge_settings", Dump(J(before.step_days)),
+        [&] { return store.PutTaskChallengeSettings(s); },
+        [&] { return std::make_pair(s.municipality.value(), Dump(J(s.step_days))); }));
+  }
+  return Settings(s.municipality);
+}
+
+Result<domain::Challenge> TaskChallenges::AsChallenge(const Principal& p, TaskChallengeId id) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  std::lock_guard lock(platform_.mu_);
+  auto& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, platform_.IsHidden("task_challenge", id.value()));
+  if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
+  WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, IsBidder(p, c) || IsActorMember(p) || p.IsOfficerOf(c.municipality),
+                                  "who could join is for the initiative, actor members and the municipality's "
+                                  "officers"));
+  domain::Challenge ch;
+  ch.municipality = c.municipality;
+  ch.title = c.task_title;
+  ch.text = c.title + "\n" + c.plan;
+  if (c.task.valid()) {
+    auto task = store.GetTask(c.task);
+    if (task.ok()) {
+      ch.text += "\n" + task->description;
+      ch.area = task->area;
+    }
+  }
+  ch.themes = c.themes;
+  ch.capabilities = c.capabilities;
+  ch.budget_eur = c.budget_eur;
+  ch.owner = c.initiative;
+  ch.max_coalition_size = 6;
+  return ch;
+}
+
+Result<std::vector<domain::Tie>> TaskChallenges::FabricOf(TaskChallengeId id) {
+  std::lock_guard lock(platform_.mu_);
+  auto& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
+  std::vector<ActorId> people = c.partners;
+  if (c.initiative.valid()) people.insert(people.begin(), c.initiative);
+  std::vector<domain::Tie> out;
+  std::set<int64_t> seen;
+  for (auto a : people) {
+    WEEFSEL_ASSIGN_OR_RETURN(auto ties, store.TiesOf(a));
+    for (auto& t : ties) {
+      if (!t.until.empty()) continue;  // ended
+      if (seen.insert(t.id.value()).second) {
+        t.note.clear();  // private notes stay private
+        out.push_back(std::move(t));
+      }
+    }
+  }
+  return out;
+}
+
+Result<std::vector<TaskBudgetLine>> TaskChallenges::MoneyOf(MunicipalityId m) {
+  std::lock_guard lock(platform_.mu_);
+  auto& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(auto all, store.TaskChallengesOf(m));
+  std::vector<TaskBudgetLine> out;
+  for (const auto& c : all) {
+    if (!c.proposal.valid()) continue;  // no agreement (yet)
+    TaskBudgetLine line;
+    line.challenge = c.id;
+    line.task = c.task;
+    line.task_title = c.task_title;
+    line.initiative_name = c.initiative_name;
+    line.task_budget_eur = c.current_cost_eur;
+    line.transferred_eur = c.budget_eur;
+    line.kept_eur = c.current_cost_eur - c.budget_eur;
+    line.proposal = c.proposal;
+    line.experiment = c.experiment;
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+}  // namespace weefsel::service
