@@ -11,6 +11,7 @@
 #include "fund/instance.h"
 #include "fund/rules.h"
 #include "service/notifications.h"
+#include "service/rights.h"
 
 namespace weefsel::service {
 
@@ -38,18 +39,6 @@ bool Principal::IsMemberOf(ActorId a) const {
 }
 
 namespace {
-
-Status NeedUser(const Principal& p) {
-  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
-  return Status::Ok();
-}
-
-// Unauthenticated for anonymous callers, PermissionDenied(why) when `allowed` is false.
-Status Require(const Principal& p, bool allowed, const std::string& why) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  if (!allowed && !p.IsAdmin()) return Status::PermissionDenied(why);
-  return Status::Ok();
-}
 
 // As Require, without the admin's pass: for acts that belong to a person (voting, supporting).
 Status RequireOwn(const Principal& p, bool allowed, const std::string& why) {

@@ -2,17 +2,9 @@
 
 #include "base/clock.h"
 #include "service/accounts.h"
+#include "service/rights.h"
 
 namespace weefsel::service {
-
-namespace {
-
-Status NeedUser(const Principal& p) {
-  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
-  return Status::Ok();
-}
-
-}  // namespace
 
 Result<NotificationPage> SelfService::Notifications(const Principal& p, int64_t limit, int64_t offset) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));

@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/strings.h"
+#include "service/rights.h"
 
 namespace weefsel::service {
 
@@ -17,18 +18,6 @@ namespace {
 using domain::TaskChallenge;
 using domain::TaskChallengeStep;
 using J = nlohmann::json;
-
-Status NeedUser(const Principal& p) {
-  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
-  return Status::Ok();
-}
-
-// Unauthenticated for anonymous callers, PermissionDenied(why) when `allowed` is false (admins pass).
-Status Require(const Principal& p, bool allowed, const std::string& why) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  if (!allowed && !p.IsAdmin()) return Status::PermissionDenied(why);
-  return Status::Ok();
-}
 
 std::string M(MunicipalityId m) { return std::to_string(m.value()); }
 std::string Code(TaskChallengeStep s) { return std::string(domain::TaskChallengeStepCode(s)); }
