@@ -120,7 +120,8 @@ void Api::BuildMoneyRoutes() {
        .success = 200,
        .cached = true,
        .scopes = {"municipalities", "municipality:{id}"},
-       .response = Ref("MunicipalityOverview"),
+       .response = {{"allOf",
+                     Json::array({Ref("MunicipalityOverview"), Obj({{"task_budgets", TaskBudgetsSchema()}})})}},
        .handler = [this, &P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto o, P.Overview(c.Path<MunicipalityTag>(0)));
          Json j = ToJson(o);
