@@ -542,6 +542,28 @@ class AuthzMatrix : public ApiWorld {
           return Req{v1 + "/municipalities/" + Str(m1_) + "/task-challenge-settings", {{"step_days", {{"talks", 30}}}}};
         },
         kM1Officers};
+    t["GET /api/v1/municipalities/{id}/appearance"] = {
+        [this, v1] { return Req{v1 + "/municipalities/" + Str(m1_) + "/appearance"}; }, kPublic};
+    t["PUT /api/v1/municipalities/{id}/appearance"] = {
+        [this, v1] {
+          return Req{v1 + "/municipalities/" + Str(m1_) + "/appearance", {{"theme", "voorbeeld"}}};
+        },
+        kM1Officers};
+    t["PUT /api/v1/municipalities/{id}/logo"] = {
+        [this, v1] {
+          return Req{v1 + "/municipalities/" + Str(m1_) + "/logo", {{"image", ""}}};
+        },
+        kM1Officers};
+    // No logo is set by this table, so the public read is a 404 for everyone alike.
+    t["GET /api/v1/municipalities/{id}/logo"] = {
+        [this, v1] { return Req{v1 + "/municipalities/" + Str(m2_) + "/logo"}; }, {404, 404, 404, 404, 404, 404}};
+    // Each call introduces a new pair (the same pair is refused for 90 days).
+    t["POST /api/v1/municipalities/{id}/introductions"] = {
+        [this, v1] {
+          ActorId a = AddActor(FreshEmail(), m1_), b = AddActor(FreshEmail(), m1_);
+          return Req{v1 + "/municipalities/" + Str(m1_) + "/introductions", {{"a", a.value()}, {"b", b.value()}}};
+        },
+        {401, 403, 403, 201, 403, 201}};
     return t;
   }
 };

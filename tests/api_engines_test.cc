@@ -298,6 +298,66 @@ TEST_P(EnginesApi, FabricWeaveHealthGraphml) {
   EXPECT_NE(g.body.find("<node id=\"n" + Str(a1_) + "\""), std::string::npos);
 }
 
+// "Breng in contact" on a weave suggestion: the members of both sides hear about the other, once.
+TEST_P(EnginesApi, AnIntroductionTellsBothSidesOnce) {
+  using domain::Role;
+  std::string hu;
+  AddUser(FreshEmail(), {{UserId(), Role::kActorMember, {}, a2_}}, &hu);
+  std::string path = "/api/v1/municipalities/" + Str(m1_) + "/introductions";
+  Json body = {{"a", a2_.value()}, {"b", a1_.value()}, {"note", "Allebei bezig met eenzaamheid in Zuilen"}};
+  Resp r = As(kOfficer, "POST", path, body);
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(r.json["a"]["id"], a1_.value());  // the pair in id order
+  EXPECT_EQ(r.json["a"]["notified"], 1);      // the member of a1
+  EXPECT_EQ(r.json["b"]["name"], "Hogeschool Utrecht");
+  EXPECT_EQ(r.json["b"]["notified"], 1);
+
+  // Each side hears of the other, with the note, linked to the other's page.
+  auto note_of = [&](const std::string& token) -> Json {
+    Resp n = Send("GET", "/api/v1/notifications", nullptr, token);
+    for (const auto& item : n.json["items"])
+      if (item["kind"] == "introduction") return item;
+    return nullptr;
+  };
+  Json seen = note_of(tokens_[kMember]);
+  ASSERT_FALSE(seen.is_null());
+  EXPECT_NE(seen["title"].get<std::string>().find("Hogeschool Utrecht"), std::string::npos) << seen;
+  EXPECT_NE(seen["title"].get<std::string>().find("eenzaamheid in Zuilen"), std::string::npos) << seen;
+  EXPECT_EQ(seen["link"], "/actors/" + Str(a2_));
+  seen = note_of(hu);
+  ASSERT_FALSE(seen.is_null());
+  EXPECT_NE(seen["title"].get<std::string>().find("Buurtkracht Zuilen"), std::string::npos) << seen;
+  EXPECT_TRUE(note_of(tokens_[kOfficer]).is_null());  // not told of their own act
+
+  // Once per quiet period, in either order; the audit log keeps it for the officers.
+  Resp again = As(kOfficer, "POST", path, {{"a", a1_.value()}, {"b", a2_.value()}});
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_NE(again.body.find("were introduced on"), std::string::npos) << again.body;
+  Resp log = As(kOfficer, "GET", "/api/v1/audit?entity=introduction&id=" + Str(a1_));
+  ASSERT_EQ(log.status, 200) << log.body;
+  ASSERT_EQ(log.json["items"].size(), 1u);
+  EXPECT_EQ(log.json["items"][0]["action"], "create");
+
+  // Wrong roles and wrong moves.
+  ActorId other = AddActor("Wijkteam Noord", m2_);
+  EXPECT_EQ(Send("POST", path, {{"a", a1_.value()}, {"b", other.value()}}).status, 401);
+  EXPECT_EQ(As(kResident, "POST", path, {{"a", a1_.value()}, {"b", other.value()}}).status, 403);
+  EXPECT_EQ(As(kMember, "POST", path, {{"a", a1_.value()}, {"b", other.value()}}).status, 403);
+  EXPECT_EQ(As(kOtherOfficer, "POST", path, {{"a", a1_.value()}, {"b", other.value()}}).status, 403);
+  EXPECT_EQ(As(kOfficer, "POST", path, {{"a", a1_.value()}, {"b", a1_.value()}}).status, 400);
+  EXPECT_EQ(As(kOfficer, "POST", path, {{"a", a1_.value()}}).json.value("field", ""), "introduction.b");
+  EXPECT_EQ(As(kOfficer, "POST", path, {{"a", a1_.value()}, {"b", 999999}}).status, 404);
+  EXPECT_EQ(As(kOfficer, "POST", path, {{"a", a3_.value()}, {"b", other.value()}}).status, 400);  // both of m2
+  Resp long_note =
+      As(kOfficer, "POST", path, {{"a", a1_.value()}, {"b", other.value()}, {"note", std::string(1001, 'x')}});
+  EXPECT_EQ(long_note.status, 400);
+  EXPECT_EQ(long_note.json.value("field", ""), "introduction.note");
+  // A local actor with one from elsewhere is fine (weave suggestions may reach across the border).
+  Resp across = As(kOfficer, "POST", path, {{"a", a1_.value()}, {"b", other.value()}});
+  EXPECT_EQ(across.status, 201) << across.body;
+  EXPECT_EQ(across.json["b"]["notified"], 0);  // nobody of Wijkteam Noord has an account
+}
+
 TEST_P(EnginesApi, CoalitionSuggestionsAndTheUnmetRequirement) {
   std::string path = "/api/v1/challenges/" + Str(c1_) + "/coalition-suggestions?top=2";
   EXPECT_EQ(Send("GET", path).status, 401);

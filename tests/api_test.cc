@@ -111,6 +111,71 @@ TEST_P(Api, TheAccessibilityStatementIsAnHtmlPageNotTheWebApp) {
   EXPECT_FALSE(r.Header("Content-Security-Policy").empty());
 }
 
+// A municipality's look (service/appearance.h): its officers set the theme, name and logo; anyone
+// reads them; the logo is served as the image it is, and only images of the allowed kinds get in.
+TEST_P(Api, AMunicipalitysOfficersSetItsThemeNameAndLogo) {
+  const std::string m1 = "/api/v1/municipalities/" + Str(m1_), m2 = "/api/v1/municipalities/" + Str(m2_);
+  Resp none = Send("GET", m1 + "/appearance");
+  ASSERT_EQ(none.status, 200) << none.body;
+  EXPECT_EQ(none.json["theme"], "");
+  EXPECT_TRUE(none.json["logo"].is_null());
+  EXPECT_EQ(Send("GET", m1 + "/logo").status, 404);
+
+  Json look = {{"theme", "utrecht"}, {"display_name", "Gemeente Utrecht"}};
+  EXPECT_EQ(Send("PUT", m1 + "/appearance", look).status, 401);
+  EXPECT_EQ(As(kResident, "PUT", m1 + "/appearance", look).status, 403);
+  EXPECT_EQ(As(kOtherOfficer, "PUT", m1 + "/appearance", look).status, 403);
+  Resp set = As(kOfficer, "PUT", m1 + "/appearance", look);
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(Send("GET", m1 + "/appearance").json["display_name"], "Gemeente Utrecht");
+  // Utrecht's tokens are for Utrecht only (their licence); unknown themes and names with control
+  // characters are refused, naming the field.
+  Resp licence = As(kOtherOfficer, "PUT", m2 + "/appearance", {{"theme", "utrecht"}});
+  EXPECT_EQ(licence.status, 400) << licence.body;
+  EXPECT_NE(licence.body.find("Municipality of Utrecht"), std::string::npos) << licence.body;
+  EXPECT_EQ(As(kOtherOfficer, "PUT", m2 + "/appearance", {{"theme", "denhaag"}}).status, 200);
+  Resp unknown = As(kOfficer, "PUT", m1 + "/appearance", {{"theme", "paars"}});
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_NE(unknown.body.find("unknown theme 'paars'"), std::string::npos) << unknown.body;
+  EXPECT_EQ(As(kOfficer, "PUT", m1 + "/appearance", {{"display_name", "a\tb"}}).status, 400);
+  EXPECT_EQ(As(kOfficer, "PUT", m1 + "/appearance", {{"colour", "red"}}).status, 400);
+
+  // A 1x1 PNG: stored, served with its type and the same bytes.
+  const std::string png_b64 =
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+  EXPECT_EQ(As(kResident, "PUT", m1 + "/logo", {{"image", png_b64}}).status, 403);
+  Resp logo = As(kOfficer, "PUT", m1 + "/logo", {{"image", png_b64}});
+  ASSERT_EQ(logo.status, 200) << logo.body;
+  EXPECT_EQ(logo.json["logo_type"], "image/png");
+  const std::string url = logo.json["logo"].get<std::string>();
+  EXPECT_EQ(url.rfind(m1 + "/logo?v=", 0), 0u) << url;
+  Resp image = Send("GET", url);
+  ASSERT_EQ(image.status, 200);
+  EXPECT_EQ(image.Header("Content-Type"), "image/png");
+  EXPECT_EQ(image.Header("X-Content-Type-Options"), "nosniff");
+  ASSERT_EQ(image.body.size(), 70u);
+  EXPECT_EQ(image.body.substr(1, 3), "PNG");
+  // SVG (it can carry script), text that is not base64, and too large an image are refused.
+  const std::string svg_b64 =
+      "PHN2ZyB4bWxucz0naHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmcnPjxzY3JpcHQ+YWxlcnQoMSk8L3NjcmlwdD48L3N2Zz4=";
+  Resp svg = As(kOfficer, "PUT", m1 + "/logo", {{"image", svg_b64}});
+  EXPECT_EQ(svg.status, 400);
+  EXPECT_NE(svg.body.find("SVG and other types are refused"), std::string::npos) << svg.body;
+  EXPECT_EQ(As(kOfficer, "PUT", m1 + "/logo", {{"image", "niet*base64"}}).status, 400);
+  // (the test server takes bodies up to 64 KiB; production 1 MiB, above the 256 KiB of a logo)
+  EXPECT_EQ(As(kOfficer, "PUT", m1 + "/logo", {{"image", std::string(100000, 'A')}}).status, 413);
+  EXPECT_EQ(As(kOfficer, "PUT", m1 + "/logo", Json::object()).json.value("field", ""), "logo.image");
+  EXPECT_EQ(Send("GET", url).body, image.body);  // the refusals changed nothing
+  // "" removes the logo; every change is in the municipality's audit log.
+  EXPECT_TRUE(As(kOfficer, "PUT", m1 + "/logo", {{"image", ""}}).json["logo"].is_null());
+  EXPECT_EQ(Send("GET", m1 + "/logo").status, 404);
+  Resp log = As(kOfficer, "GET", "/api/v1/audit?entity=municipality&id=" + Str(m1_));
+  ASSERT_EQ(log.status, 200) << log.body;
+  int changes = 0;
+  for (const auto& e : log.json["items"]) changes += e["action"] == "appearance";
+  EXPECT_EQ(changes, 3);
+}
+
 TEST_P(Api, HealthAndReadiness) {
   EXPECT_EQ(Send("GET", "/healthz").status, 200);
   Resp r = Send("GET", "/readyz");

@@ -521,6 +521,20 @@ TEST_P(Scenario, ModerationReportHideRestoreAndBlock) {
   EXPECT_EQ(made["municipality"], m1_.value());
   EXPECT_FALSE(made.contains("reporter")) << made;
   Conflict(tokens_[kResident], "POST", v1 + "/reports", report, "reporting the same comment twice");
+  // The report tells m1's officers (and moderators) with the reason, and names no reporter.
+  Json told = nullptr;
+  const Json officer_notes = Ok(kOfficer, "GET", v1 + "/notifications", nullptr);
+  for (const auto& n : officer_notes["items"])
+    if (n["kind"] == "report") told = n;
+  ASSERT_FALSE(told.is_null()) << "the officer was not told of the report: " << officer_notes.dump();
+  EXPECT_EQ(told["title"], "Nieuwe melding: een reactie is gemeld: \u201cBeledigend\u201d");
+  EXPECT_EQ(told["link"], "/moderation?municipality=" + std::to_string(m1_.value()));
+  const Json reporter_notes = Ok(kResident, "GET", v1 + "/notifications", nullptr);
+  for (const auto& n : reporter_notes["items"])
+    EXPECT_NE(n["kind"], "report") << "the reporter is not told of their own report";
+  const Json other_notes = Ok(kOtherOfficer, "GET", v1 + "/notifications", nullptr);
+  for (const auto& n : other_notes["items"])
+    EXPECT_NE(n["kind"], "report") << "another municipality's officer is not told";
 
   // Appointing a moderator: officers of m1 (and admins), not residents or other municipalities' officers.
   const std::string grants = v1 + "/users/" + std::to_string(mo.value()) + "/grants";
@@ -544,6 +558,14 @@ TEST_P(Scenario, ModerationReportHideRestoreAndBlock) {
   EXPECT_EQ(item["reports"].size(), 1u);
   EXPECT_EQ(item["reports"][0]["reason"], "Beledigend");
   EXPECT_EQ(q.body.find("reporter"), std::string::npos) << q.body;
+  // The queue is paged: a count of everything in it, and a link to the next page while there is one.
+  EXPECT_EQ(q.json["total"], 1);
+  EXPECT_TRUE(q.json["next"].is_null());
+  Resp beyond = Send("GET", queue + "?limit=1&offset=1", nullptr, mo_token);
+  ASSERT_EQ(beyond.status, 200) << beyond.body;
+  EXPECT_TRUE(beyond.json["items"].empty());
+  EXPECT_EQ(beyond.json["total"], 1);
+  EXPECT_EQ(Send("GET", queue + "?limit=0", nullptr, mo_token).json.value("field", ""), "limit");
 
   // Hiding: the item's moderators with a public reason; not twice.
   Json hide = {{"target", "comment"}, {"id", cid}, {"reason", "In strijd met de huisregels"}};

@@ -1799,5 +1799,39 @@ TEST_P(StoreContract, TasksBidsStepsAndSettings) {
   EXPECT_FALSE(store_->PutTaskChallengeSettings({.municipality = m, .step_days = {{"refused", 3}}}).ok());
 }
 
+// Migration 13: a municipality's look, the logo's bytes exactly as they went in (NUL and 0xff too).
+TEST_P(StoreContract, AppearanceKeepsTheLogosBytes) {
+  MunicipalityId m = AddGemeente();
+  auto none = store_->GetAppearance(m);
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->theme.empty() && none->logo.empty());
+  domain::Appearance a{.municipality = m, .theme = "denhaag", .display_name = "Gemeente Proef"};
+  a.logo = std::string("\x89PNG\r\n\x1a\n", 8) + std::string("\0\xff\x7f", 3);
+  a.logo_type = "image/png";
+  ASSERT_TRUE(store_->PutAppearance(a).ok());
+  auto read = store_->GetAppearance(m);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(read->theme, "denhaag");
+  EXPECT_EQ(read->display_name, "Gemeente Proef");
+  EXPECT_EQ(read->logo, a.logo);
+  EXPECT_EQ(read->logo_type, "image/png");
+  // Validated before anything is written: an SVG, a type that is not the bytes', an unknown theme.
+  domain::Appearance svg = a;
+  svg.logo = "<svg/>";
+  svg.logo_type = "image/svg+xml";
+  EXPECT_FALSE(store_->PutAppearance(svg).ok());
+  domain::Appearance wrong = a;
+  wrong.logo_type = "image/jpeg";
+  EXPECT_FALSE(store_->PutAppearance(wrong).ok());
+  domain::Appearance huge = a;
+  huge.logo.resize(domain::kMaxLogoBytes + 1, 'x');
+  EXPECT_FALSE(store_->PutAppearance(huge).ok());
+  domain::Appearance unknown = a;
+  unknown.theme = "paars";
+  EXPECT_FALSE(store_->PutAppearance(unknown).ok());
+  EXPECT_EQ(store_->GetAppearance(m)->logo, a.logo);
+  EXPECT_FALSE(store_->PutAppearance({.municipality = MunicipalityId(999999)}).ok());
+}
+
 }  // namespace
 }  // namespace weefsel::storage

@@ -32,7 +32,9 @@
 #include "http/json_codec.h"
 #include "http/response_cache.h"
 #include "service/accessibility.h"
+#include "service/appearance.h"
 #include "service/engines.h"
+#include "service/introductions.h"
 #include "service/oidc.h"
 #include "service/platform.h"
 #include "service/task_challenges.h"
@@ -141,6 +143,8 @@ class Api {
   ApiOptions options_;
   service::Engines engines_;
   service::TaskChallenges task_challenges_{platform_};
+  service::Introductions introductions_{platform_};
+  service::Appearances appearances_{platform_};
   std::vector<Route> routes_;
   // A plain mutex inside, held only for a lookup or an insert: glibc's shared_mutex lets a stream
   // of readers starve a writer (measured: 700 ms p99 on cache misses under wrk at 64 connections).

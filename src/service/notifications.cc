@@ -20,6 +20,14 @@ J ParseOrEmpty(const std::string& text) {
 
 std::string Quote(const std::string& s) { return "\u201c" + s + "\u201d"; }
 
+// At most `max` bytes of `s`, cut before a UTF-8 continuation byte so no character is split.
+std::string Utf8Prefix(const std::string& s, size_t max) {
+  if (s.size() <= max) return s;
+  size_t n = max;
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
 struct Message {
   std::string kind, nl, en, link;
 };
@@ -46,14 +54,16 @@ class Fanout {
     WEEFSEL_ASSIGN_OR_RETURN(auto us, store_.UsersWithRoleIn(m));
     return AddUsers(us);
   }
-  // The officers of municipality m (a role of officer there).
-  Status AddOfficersOf(MunicipalityId m) {
+  // The officers of municipality m (a role of officer there); with `moderators`, its moderators too.
+  Status AddOfficersOf(MunicipalityId m, bool moderators = false) {
     if (!m.valid()) return Status::Ok();
     WEEFSEL_ASSIGN_OR_RETURN(auto us, store_.UsersWithRoleIn(m));
     for (UserId u : us) {
       WEEFSEL_ASSIGN_OR_RETURN(auto grants, store_.GrantsOf(u));
       for (const auto& g : grants)
-        if (g.role == domain::Role::kOfficer && g.municipality == m) WEEFSEL_RETURN_IF_ERROR(AddUser(u));
+        if ((g.role == domain::Role::kOfficer || (moderators && g.role == domain::Role::kModerator)) &&
+            g.municipality == m)
+          WEEFSEL_RETURN_IF_ERROR(AddUser(u));
     }
     return Status::Ok();
   }
@@ -312,6 +322,43 @@ Status NotifyFromAudit(storage::Store& store, const storage::AuditEntry& e) {
       msg.nl = Quote(title) + " is nu in de stap " + Quote(nl);
       msg.en = Quote(title) + " moved to the step " + Quote(en);
     }
+  } else if (e.action == "report") {
+    // A report (service/moderation.cc) tells the municipality's moderators and officers, who keep
+    // its moderation queue; the reporter is not named.
+    static const std::map<std::string, std::pair<std::string, std::string>> kWhat = {
+        {"comment", {"een reactie", "a comment"}},
+        {"proposal", {"een voorstel", "a proposal"}},
+        {"user", {"een profiel", "a profile"}},
+        {"task_challenge", {"een uitdaging (uitdaagrecht)", "a Right to Challenge bid"}}};
+    auto what = kWhat.find(e.entity);
+    if (what == kWhat.end()) return Status::Ok();
+    WEEFSEL_RETURN_IF_ERROR(out.AddOfficersOf(e.municipality, /*moderators=*/true));
+    std::string reason = ParseOrEmpty(e.after).value("reason", std::string());
+    if (reason.size() > 140) reason = Utf8Prefix(reason, 140) + "…";
+    msg.kind = "report";
+    msg.link = "/moderation?municipality=" + std::to_string(e.municipality.value());
+    msg.nl = "Nieuwe melding: " + what->second.first + " is gemeld" + (reason.empty() ? "" : ": " + Quote(reason));
+    msg.en = "New report: " + what->second.second + " was reported" + (reason.empty() ? "" : ": " + Quote(reason));
+  } else if (e.entity == "introduction" && e.action == "create") {
+    // "Breng in contact" (service/introductions.h): each side's members hear about the other.
+    J after = ParseOrEmpty(e.after);
+    std::string note = after.value("note", std::string()), from = after.value("municipality_name", std::string());
+    for (const char* side : {"a", "b"}) {
+      const J& me = after.value(side, J::object());
+      const J& other = after.value(side[0] == 'a' ? "b" : "a", J::object());
+      Fanout party(store, e);
+      WEEFSEL_RETURN_IF_ERROR(party.AddMembersOf(ActorId(me.value("id", int64_t{0}))));
+      std::string name = other.value("name", std::string());
+      Message m;
+      m.kind = "introduction";
+      m.link = "/actors/" + std::to_string(other.value("id", int64_t{0}));
+      m.nl = "Kennismaking: de gemeente " + from + " brengt u in contact met " + Quote(name) +
+             (note.empty() ? "" : ". " + Quote(note));
+      m.en = "Introduction: the municipality of " + from + " puts you in touch with " + Quote(name) +
+             (note.empty() ? "" : ". " + Quote(note));
+      WEEFSEL_RETURN_IF_ERROR(party.Write(m));
+    }
+    return Status::Ok();
   } else if (e.entity == "user" && e.action == "grant") {
     J after = ParseOrEmpty(e.after);
     WEEFSEL_RETURN_IF_ERROR(out.AddUser(UserId(after.value("user", int64_t{0}))));

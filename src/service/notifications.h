@@ -21,6 +21,9 @@
 //                reject_evidence
 //   round / match_campaign       campaign     everyone with a role in its municipality
 //   user / grant                 role         the user who received the role
+//   introduction / create        introduction members of each of the two actors, naming the other
+//   comment, proposal, user,     report       moderators and officers of the municipality (the
+//   task_challenge / report                   reporter is not named)
 //   (anything else: nobody; supports, ballots and measurements are too frequent to notify)
 //
 // SendDailyDigests gathers one day's notifications into one message per user (BuildDigests),

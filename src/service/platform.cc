@@ -1449,13 +1449,13 @@ Result<LineDiffResult> Platform::DiffVersions(ProposalId id, int from, int to) {
 
 Result<std::vector<storage::AuditEntry>> Platform::AuditOf(const Principal& p, const std::string& entity, int64_t id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  static const std::set<std::string> kEntities = {"municipality", "actor",    "tie",   "challenge",
-                                                  "coalition",    "proposal", "round", "experiment",
-                                                  "user",         "comment",  "task",  "task_challenge"};
+  static const std::set<std::string> kEntities = {
+      "municipality", "actor", "tie",     "challenge", "coalition",      "proposal",    "round",
+      "experiment",   "user",  "comment", "task",      "task_challenge", "introduction"};
   if (!kEntities.count(entity))
     return Status::InvalidArgument(
         "entity: must be one of municipality, actor, tie, challenge, coalition, proposal, "
-        "round, experiment, user, comment, task, task_challenge");
+        "round, experiment, user, comment, task, task_challenge, introduction");
   if (id < 1) return Status::InvalidArgument("id: must be a positive id");
   std::lock_guard lock(mu_);
   WEEFSEL_ASSIGN_OR_RETURN(auto rows, store_->AuditOf(entity, id));

@@ -390,6 +390,10 @@ class Platform {
  private:
   // The Right to Challenge (service/task_challenges.h) uses the store lock, Logged and Now.
   friend class TaskChallenges;
+  // "Breng in contact" (service/introductions.h) too.
+  friend class Introductions;
+  // And a municipality's look (service/appearance.h).
+  friend class Appearances;
   // Support (give) or Unsupport.
   Result<domain::Proposal> ChangeSupport(const Principal& p, ProposalId id, bool give);
   // Moderation helpers (store lock held): the municipality of a comment or proposal; whether the

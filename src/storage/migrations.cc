@@ -608,6 +608,21 @@ CREATE TABLE task_challenge_settings (
 );
 )sql";
 
+// Migration 13: how a municipality's pages look (domain/appearance.h): the NL Design System theme,
+// the name its pages show and its logo (hex text of the image's bytes, so that both dialects keep
+// it in an ordinary text column; at most 256 KiB of image). Numbered 13, not 12: the fair-votes
+// migration is 12; the runner applies every missing number.
+constexpr std::string_view k013 = R"sql(
+CREATE TABLE municipality_appearance (
+  municipality_id BIGINT NOT NULL PRIMARY KEY REFERENCES municipalities (id) ON DELETE CASCADE,
+  theme TEXT NOT NULL DEFAULT '',
+  display_name TEXT NOT NULL DEFAULT '',
+  logo_type TEXT NOT NULL DEFAULT '',
+  logo_hex TEXT NOT NULL DEFAULT '',
+  updated_at TEXT NOT NULL DEFAULT ''
+);
+)sql";
+
 // PostgreSQL has no NOCASE collation: e-mail uniqueness is an index on lower(email).
 constexpr std::string_view kPostgresEmailIndex = "\nCREATE UNIQUE INDEX users_email_key ON users (lower(email));\n";
 
@@ -625,6 +640,7 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   out.push_back({9, "change_feed", Render(k009, d)});
   out.push_back({10, "moderation", Render(k010, d)});
   out.push_back({11, "right_to_challenge", Render(k011, d)});
+  out.push_back({13, "municipality_appearance", Render(k013, d)});
   return out;
 }
 

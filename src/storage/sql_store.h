@@ -174,6 +174,8 @@ class SqlStore final : public Store {
   Result<domain::TaskChallenge> TaskChallengeOfProposal(ProposalId p) override;
   Result<domain::TaskChallengeSettings> GetTaskChallengeSettings(MunicipalityId m) override;
   Status PutTaskChallengeSettings(const domain::TaskChallengeSettings& s) override;
+  Result<domain::Appearance> GetAppearance(MunicipalityId m) override;
+  Status PutAppearance(const domain::Appearance& a) override;
 
  private:
   explicit SqlStore(std::unique_ptr<SqlConnection> conn) : conn_(std::move(conn)) {}

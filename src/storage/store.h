@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/appearance.h"
 #include "domain/model.h"
 #include "domain/task_challenge.h"
 
@@ -486,6 +487,14 @@ class Store {
   // The municipality's step days (empty map when it set none).
   virtual Result<domain::TaskChallengeSettings> GetTaskChallengeSettings(MunicipalityId m) = 0;
   virtual Status PutTaskChallengeSettings(const domain::TaskChallengeSettings& s) = 0;
+
+  // ---- migration 13: how a municipality's pages look (domain/appearance.h).
+  // The municipality's appearance (every field empty when none was set; NotFound for no municipality
+  // is not checked here: the caller reads the municipality first).
+  virtual Result<domain::Appearance> GetAppearance(MunicipalityId m) = 0;
+  // Replaces it whole (Validate first); InvalidArgument naming the field, NotFound-like foreign key
+  // error for an unknown municipality.
+  virtual Status PutAppearance(const domain::Appearance& a) = 0;
 };
 
 }  // namespace weefsel::storage

@@ -126,6 +126,7 @@ function shell(): void {
     h("a", { class: "skip utrecht-skip-link utrecht-skip-link--visible-on-focus", href: "#main" }, t("nav.skip")),
     h("header", { class: "top utrecht-page-header" },
       h("a", { href: "/", class: "brand" }, h("span", { "aria-hidden": "true", class: "logo" }, "▦"), " weefsel"),
+      h("span", { class: "muni-brand", id: "muni-brand", hidden: true }),
       h("p", { class: "tagline" }, t("app.tagline")),
       user ? h("p", { class: "who" }, t("account.signedInAs", { name: user.display_name })) : null,
       langButton, menuButton),

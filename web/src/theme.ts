@@ -6,10 +6,11 @@
 // Which theme a page gets: a preview chosen with `?theme=ID` (stored; `?theme=auto` forgets it),
 // else the theme of the municipality the page belongs to (a challenge's, a round's, an actor's...,
 // which the page reports with `useMunicipalityTheme`), else that of the municipality the reader
-// chose, else the default. The server has no theme setting yet, so a municipality's theme comes
-// from its CBS code in THEME_BY_CBS below (docs/ui.md: an admin setting needs a server field).
+// chose, else the default. A municipality's theme is the one its officers set
+// (GET /municipalities/{id}/appearance, with its logo and name shown in the header); one that set
+// none gets the theme of its CBS code in THEME_BY_CBS below.
 import "@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css";
-import { municipalityList } from "./api";
+import { api, municipalityList } from "./api";
 
 export type ThemeId = "voorbeeld" | "denhaag" | "utrecht";
 
@@ -83,10 +84,41 @@ export function applyTheme(id: ThemeId): Promise<void> {
 export function useMunicipalityTheme(which: number | null | undefined | Promise<number | null | undefined>): Promise<void> {
   return enqueue(async () => {
     const id = await Promise.resolve(which).catch(() => null);
-    if (!id) return put(DEFAULT_THEME);
+    if (!id) { showBrand(null); return put(DEFAULT_THEME); }
+    const look = await appearanceOf(id);
+    showBrand(look);
+    if (look && isTheme(look.theme)) return put(look.theme);
     const ms = await municipalityList().catch(() => []);
     return put(themeForCbs(ms.find((m) => m.id === id)?.cbs_code));
   });
+}
+
+// What the municipality's officers set (GET /municipalities/{id}/appearance): a theme, the name its
+// pages show and a logo; a municipality that set no theme gets the one of THEME_BY_CBS.
+export interface Appearance { municipality: number; theme: string; display_name: string; logo: string | null; logo_type: string; updated_at: string }
+const looks = new Map<number, Promise<Appearance | null>>();
+export function appearanceOf(id: number): Promise<Appearance | null> {
+  let p = looks.get(id);
+  if (!p) { p = api.get<Appearance>(`/municipalities/${id}/appearance`).catch(() => null); looks.set(id, p); }
+  return p;
+}
+export function forgetAppearance(id: number): void { looks.delete(id); }
+
+// The municipality's logo and name beside weefsel's in the page header (#muni-brand).
+function showBrand(look: Appearance | null): void {
+  const slot = document.getElementById("muni-brand");
+  if (!slot) return;
+  slot.replaceChildren();
+  if (!look || (!look.logo && !look.display_name)) { slot.hidden = true; return; }
+  if (look.logo) {
+    const img = document.createElement("img");
+    img.src = look.logo;
+    img.alt = look.display_name ? "" : "logo";  // the name beside it says whose it is
+    img.className = "muni-logo";
+    slot.append(img);
+  }
+  if (look.display_name) slot.append(document.createTextNode(look.display_name));
+  slot.hidden = false;
 }
 
 // The theme of a page that belongs to no municipality: that of the municipality the reader chose

@@ -1,10 +1,11 @@
 // The fabric map in a real browser: it renders every actor of the demo city at the positions the
 // server computed, a click on a node opens that actor with its ties, the list view offers the same
 // data by keyboard; for one municipality the weave suggestions are drawn and listed, the health
-// history is charted and tabled, and the GraphML download works.
+// history is charted and tabled, and the GraphML download works; an officer introduces the two of
+// a weave suggestion to each other ("Breng in contact") and both sides' members are told.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, go, shot, prerequisites } from "./harness.mjs";
+import { startServer, startBrowser, go, shot, prerequisites, uiLogin, axe, confirm } from "./harness.mjs";
 
 const missing = prerequisites();
 let server, browser, page;
@@ -148,4 +149,42 @@ test("one municipality: server communities, weave suggestions, health over time,
   assert.match(res.type, /graphml/);
   assert.match(res.head, /<graphml/);
   await shot(page, "fabric-municipality");
+});
+
+test("an officer brings the two of a weave suggestion in contact; a second time is refused in words", { skip: missing.join(", ") || false }, async () => {
+  // Visitors see no button: only the municipality's officers introduce.
+  await go(page, server.base, "/fabric?municipality=1");
+  await page.locator("ol.weave > li").first().waitFor();
+  assert.equal(await page.locator("button.introduce").count(), 0, "no introduce button for a visitor");
+  await uiLogin(page, server.base, "officer");
+  await go(page, server.base, "/fabric?municipality=1");
+  const item = page.locator("ol.weave > li").first();
+  const button = item.locator("button.introduce");
+  await button.waitFor();
+  const [a, b] = [Number(await button.getAttribute("data-a")), Number(await button.getAttribute("data-b"))];
+  await button.click();
+  const dialog = page.locator("dialog.confirm[open]");
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /in contact brengen\?/);
+  assert.match(await dialog.locator("textarea").inputValue(), /^Wij denken dat u elkaar kunt versterken: /);
+  assert.deepEqual(await axe(page), [], "the dialog passes axe-core");
+  await dialog.locator("textarea").fill("Kom eens langs op het wijkcafé.");
+  await confirm(page);
+  const status = item.locator(".introduce-status");
+  await status.getByText("Verstuurd.").waitFor();
+  assert.ok(await button.isDisabled(), "sent once: the button stays off");
+  // The audit log has it, with the note (the API answers the officer).
+  const log = await page.evaluate((id) => fetch(`/api/v1/audit?entity=introduction&id=${id}`).then((r) => r.json()), Math.min(a, b));
+  assert.equal(log.items.length, 1);
+  assert.match(log.items[0].after, /wijkcaf/);
+  // After a reload the same pair is refused in Dutch, not with the server's English sentence.
+  await go(page, server.base, "/fabric?municipality=1");
+  const again = page.locator(`button.introduce[data-a="${a}"][data-b="${b}"]`);
+  await again.click();
+  await confirm(page);
+  const notice = page.locator("ol.weave > li .introduce-status .notice");
+  await notice.waitFor();
+  assert.equal(await notice.innerText(), "Deze twee zijn de afgelopen 90 dagen al met elkaar in contact gebracht.");
+  await shot(page, "fabric-introduce");
+  await page.context().clearCookies();
 });

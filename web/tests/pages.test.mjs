@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { startServer, startBrowser, uiLogin, go, shot, axeRun, AXE_VERSION, SHOTS, setLocale, prerequisites, seedWorld, pageList } from "./harness.mjs";
+import { startServer, startBrowser, uiLogin, go, shot, axeRun, axe, apiAs, AXE_VERSION, SHOTS, setLocale, prerequisites, seedWorld, pageList } from "./harness.mjs";
 
 const missing = prerequisites();
 let server, browser, page;
@@ -135,6 +135,42 @@ test("each municipality's pages are in its own theme, the others in the default"
   assert.equal(await themeOn(), "denhaag");
   assert.equal(new Set(seen.values()).size, 3, `three themes, three primary colours: ${JSON.stringify([...seen])}`);
   await page.evaluate(() => localStorage.removeItem("weefsel.municipality"));
+});
+
+test("an officer sets the municipality's theme, name and logo; its pages show them", { skip: missing.join(", ") || false }, async () => {
+  await previewTheme("auto");
+  await setLocale(page, server.base, "nl");
+  const officer = await apiAs(server.base, "officer");
+  const muni = officer.user.grants.find((g) => g.role === "officer").municipality;
+  const ch = (await (await fetch(server.base + `/api/v1/challenges?municipality=${muni}&limit=1`)).json()).items[0];
+  await uiLogin(page, server.base, "officer");
+  await go(page, server.base, "/account");
+  const form = page.locator("form.look");
+  await form.waitFor();
+  await form.getByLabel("Gemeente").selectOption(String(muni));
+  await form.getByLabel("Thema").selectOption("denhaag");
+  await form.getByLabel("Naam in de kop").fill("Gemeente Proefstad");
+  const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+  await form.getByLabel("Logo", { exact: true }).setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: png });
+  await form.getByRole("button", { name: "Uiterlijk opslaan" }).click();
+  await form.getByText("Het uiterlijk is opgeslagen.").waitFor();
+  assert.deepEqual(await axe(page), [], "the account page with the look form passes axe-core");
+  // An SVG is refused in Dutch and changes nothing.
+  await form.getByLabel("Logo", { exact: true }).setInputFiles({ name: "x.svg", mimeType: "image/svg+xml", buffer: Buffer.from("<svg xmlns='http://www.w3.org/2000/svg'/>") });
+  await form.getByRole("button", { name: "Uiterlijk opslaan" }).click();
+  await form.locator(".error").waitFor();
+  assert.match(await form.locator(".error").innerText(), /moet een PNG-, JPEG- of WebP-afbeelding zijn/);
+  // The municipality's pages: its theme, its name and logo in the header; visitors see them too.
+  await page.context().clearCookies();
+  await go(page, server.base, `/challenges/${ch.id}`);
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "denhaag");
+  const brand = page.locator("#muni-brand");
+  assert.equal((await brand.innerText()).trim(), "Gemeente Proefstad");
+  await page.waitForFunction(() => document.querySelector("#muni-brand img")?.naturalWidth === 1);
+  await shot(page, "appearance-header");
+  // Back to how it was, for the other tests.
+  await officer.put(`/municipalities/${muni}/appearance`, { theme: "", display_name: "" });
+  await officer.put(`/municipalities/${muni}/logo`, { image: "" });
 });
 
 test("the accessibility statement is a page of its own that passes axe-core", { skip: missing.join(", ") || false }, async () => {

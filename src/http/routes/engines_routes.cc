@@ -14,11 +14,13 @@
 #include "http/routes/route_kit.h"
 #include "match/match_json.h"
 #include "service/engines.h"
+#include "service/introductions.h"
 
 namespace weefsel::http {
 namespace {
 
 using kit::ArrayOf;
+using kit::Body;
 using kit::FreeForm;
 using kit::Keys;
 using kit::Obj;
@@ -26,6 +28,7 @@ using kit::Ok;
 using kit::Scalar;
 using kit::Stamp;
 using kit::Stamped;
+using kit::StrMax;
 
 Json Num(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
@@ -433,6 +436,45 @@ void Api::BuildEngineRoutes() {
          MunicipalityId m = c.Path<MunicipalityTag>(0);
          WEEFSEL_ASSIGN_OR_RETURN(auto w, fabrics->Weave(m, k));
          return Stamp(Ok(WeaveJson(*w.value->view, w.value->weave, k)), w.as_of, w.stale);
+       }});
+  // "Breng in contact": an officer acts on a weave suggestion (service/introductions.h).
+  service::Introductions& I = introductions_;
+  Add({.method = "POST",
+       .path = "/api/v1/municipalities/{id}/introductions",
+       .tag = "fabric",
+       .summary = "Introduce two organisations to each other (officers): the members of each are notified, naming "
+                  "the other; the same two once per 90 days",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .request =
+           Body({{"a", Scalar("integer")}, {"b", Scalar("integer")}, {"note", StrMax(service::kMaxIntroductionNote)}},
+                {"a", "b"}),
+       .response =
+           Obj({{"municipality", Scalar("integer")},
+                {"at", Scalar("string")},
+                {"note", Scalar("string")},
+                {"a", Obj({{"id", Scalar("integer")}, {"name", Scalar("string")}, {"notified", Scalar("integer")}})},
+                {"b", Obj({{"id", Scalar("integer")}, {"name", Scalar("string")}, {"notified", Scalar("integer")}})}}),
+       .handler = [&I](Call& c) -> Result<Reply> {
+         Fields f(c.body, "introduction");
+         ActorId a, b;
+         std::string note;
+         WEEFSEL_RETURN_IF_ERROR(f.IdField("a", a));
+         WEEFSEL_RETURN_IF_ERROR(f.IdField("b", b));
+         WEEFSEL_RETURN_IF_ERROR(f.Str("note", note, service::kMaxIntroductionNote));
+         if (!a.valid()) return f.Error("a", "required: the id of an actor");
+         if (!b.valid()) return f.Error("b", "required: the id of an actor");
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(auto in, I.Introduce(c.who, c.Path<MunicipalityTag>(0), a, b, std::move(note)));
+         auto party = [](const service::IntroducedParty& x) {
+           return Json{{"id", x.actor.value()}, {"name", x.name}, {"notified", x.notified}};
+         };
+         return Ok({{"municipality", in.municipality.value()},
+                    {"at", in.at},
+                    {"note", in.note},
+                    {"a", party(in.a)},
+                    {"b", party(in.b)}});
        }});
   Add({.method = "GET",
        .path = "/api/v1/municipalities/{id}/fabric/health",

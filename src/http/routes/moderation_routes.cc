@@ -133,15 +133,31 @@ void Api::BuildModerationRoutes() {
   Add({.method = "GET",
        .path = "/api/v1/municipalities/{id}/moderation",
        .tag = "moderation",
-       .summary = "The moderation queue: reported and hidden items (moderators, officers)",
+       .summary = "The moderation queue: reported and hidden items (moderators, officers), paged",
        .success = 200,
        .needs_user = true,
-       .response = Obj({{"items", ArrayOf(ItemSchema())}}),
+       .query = {"limit", "offset"},
+       .response = Obj({{"items", ArrayOf(ItemSchema())},
+                        {"total", Scalar("integer")},
+                        {"limit", Scalar("integer")},
+                        {"offset", Scalar("integer")},
+                        {"next", Nullable("string")}}),
        .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(int64_t limit,
+                                  PageParam(c, "limit", c.options.default_page_size, 1, c.options.max_page_size));
+         WEEFSEL_ASSIGN_OR_RETURN(int64_t offset, PageParam(c, "offset", 0, 0, int64_t{1} << 40));
          WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.ModerationQueue(c.who, c.Path<MunicipalityTag>(0)));
          Json items = Json::array();
-         for (const auto& it : rows) items.push_back(ItemJson(it));
-         return Ok({{"items", std::move(items)}});
+         const auto total = static_cast<int64_t>(rows.size());
+         for (int64_t i = offset; i < total && i < offset + limit; ++i) items.push_back(ItemJson(rows[i]));
+         storage::ListQuery q;
+         q.limit = limit;
+         q.offset = offset;
+         return Ok({{"items", std::move(items)},
+                    {"total", total},
+                    {"limit", limit},
+                    {"offset", offset},
+                    {"next", offset + limit < total ? Json(NextLink(c, q)) : Json(nullptr)}});
        }});
   Add({.method = "POST",
        .path = "/api/v1/moderation/hide",

@@ -8,10 +8,26 @@
 #include "http/call.h"
 #include "http/routes/route_kit.h"
 #include "match/match_json.h"
+#include "service/appearance.h"
 
 namespace weefsel::http {
 
 using namespace kit;  // NOLINT(google-build-using-namespace): the routes' shared vocabulary
+
+namespace {
+
+Json AppearanceJson(const domain::Appearance& a) {
+  const std::string m = std::to_string(a.municipality.value());
+  return {{"municipality", a.municipality.value()},
+          {"theme", a.theme},
+          {"display_name", a.display_name},
+          // The URL changes with each upload, so that a cached old logo is never shown.
+          {"logo", a.logo.empty() ? Json(nullptr) : Json("/api/v1/municipalities/" + m + "/logo?v=" + a.updated_at)},
+          {"logo_type", a.logo_type},
+          {"updated_at", a.updated_at}};
+}
+
+}  // namespace
 
 void Api::BuildMunicipalityRoutes() {
   service::Platform& P = platform_;
@@ -72,6 +88,91 @@ void Api::BuildMunicipalityRoutes() {
                                   P.UpdateMunicipality(c.who, c.Path<MunicipalityTag>(0),
                                                        [&](domain::Municipality& x) { return Apply(c.body, x); }));
          return Ok(ToJson(m));
+       }});
+
+  // How a municipality's pages look (service/appearance.h): theme, name, logo.
+  service::Appearances& A = appearances_;
+  const Json appearance = Obj({{"municipality", Scalar("integer")},
+                               {"theme", Scalar("string")},
+                               {"display_name", Scalar("string")},
+                               {"logo", Nullable("string")},
+                               {"logo_type", Scalar("string")},
+                               {"updated_at", Scalar("string")}});
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/appearance",
+       .tag = "municipalities",
+       .summary = "How the municipality's pages look: NL Design System theme, the name they show, the logo's URL",
+       .success = 200,
+       .cached = true,
+       .scopes = {"municipality:{id}"},
+       .response = appearance,
+       .handler = [&A](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto a, A.Get(c.Path<MunicipalityTag>(0)));
+         return Ok(AppearanceJson(a));
+       }});
+  Add({.method = "PUT",
+       .path = "/api/v1/municipalities/{id}/appearance",
+       .tag = "municipalities",
+       .summary = "Set the theme (voorbeeld, denhaag, utrecht; empty: the default) and the name the pages show "
+                  "(officers of the municipality, admins)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .request = Body({{"theme", StrMax(40)}, {"display_name", StrMax(120)}}),
+       .response = appearance,
+       .handler = [&A](Call& c) -> Result<Reply> {
+         Fields f(c.body, "appearance");
+         service::AppearanceChange change;
+         std::string text;
+         if (f.Has("theme")) {
+           WEEFSEL_RETURN_IF_ERROR(f.Str("theme", text, 40));
+           change.theme = text;
+         }
+         if (f.Has("display_name")) {
+           WEEFSEL_RETURN_IF_ERROR(f.Str("display_name", text, 120));
+           change.display_name = text;
+         }
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(auto a, A.Change(c.who, c.Path<MunicipalityTag>(0), change));
+         return Ok(AppearanceJson(a));
+       }});
+  Add({.method = "PUT",
+       .path = "/api/v1/municipalities/{id}/logo",
+       .tag = "municipalities",
+       .summary = "Set the logo: {\"image\": base64 of a PNG, JPEG or WebP of at most 256 KiB} (\"\" removes it; "
+                  "officers of the municipality, admins)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .request = Body({{"image", StrMax(service::kMaxLogoBase64)}}, {"image"}),
+       .response = appearance,
+       .handler = [&A](Call& c) -> Result<Reply> {
+         Fields f(c.body, "logo");
+         std::string b64;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("image", b64, service::kMaxLogoBase64));
+         if (!f.Has("image")) return f.Error("image", "required: base64 of the image, or \"\" to remove the logo");
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(std::string bytes, service::DecodeLogoBase64(b64));
+         WEEFSEL_ASSIGN_OR_RETURN(auto a, A.SetLogo(c.who, c.Path<MunicipalityTag>(0), bytes));
+         return Ok(AppearanceJson(a));
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/municipalities/{id}/logo",
+       .tag = "municipalities",
+       .summary = "The municipality's logo image (404 when it has none)",
+       .success = 200,
+       // Not in the response cache (its entries keep no content type); the ETag still answers 304.
+       // `v` (the time of the last change, in the appearance's URL) only makes a new URL per logo.
+       .query = {"v"},
+       .response = FreeForm("an image (image/png, image/jpeg or image/webp), not JSON"),
+       .handler = [&A](Call& c) -> Result<Reply> {
+         MunicipalityId m = c.Path<MunicipalityTag>(0);
+         WEEFSEL_ASSIGN_OR_RETURN(auto a, A.Get(m));
+         if (a.logo.empty()) return Status::NotFound("municipality " + std::to_string(m.value()) + " has no logo");
+         Reply r;
+         r.raw = std::move(a.logo);
+         r.content_type = a.logo_type;
+         return r;
        }});
 }
 

@@ -233,6 +233,16 @@ inline Status Rename(const Status& s) {
   return s;
 }
 
+// An integer query parameter from lo to hi (limit, offset), `fallback` when absent.
+inline Result<int64_t> PageParam(const Call& c, const char* name, int64_t fallback, int64_t lo, int64_t hi) {
+  if (!c.req.HasParam(name)) return fallback;
+  auto v = ParseInt(c.req.Param(name));
+  if (!v || *v < lo || *v > hi)
+    return Status::InvalidArgument(std::string(name) + ": must be an integer from " + std::to_string(lo) + " to " +
+                                   std::to_string(hi));
+  return *v;
+}
+
 inline Result<ActorId> ActorOfBody(const Json& body) {
   Fields f(body, "body");
   ActorId a;

@@ -24,18 +24,10 @@ using kit::Nullable;
 using kit::NullableId;
 using kit::Obj;
 using kit::Ok;
+using kit::PageParam;
 using kit::Ref;
 using kit::Scalar;
 using kit::StrMax;
-
-Result<int64_t> PageParam(const Call& c, const char* name, int64_t fallback, int64_t lo, int64_t hi) {
-  if (!c.req.HasParam(name)) return fallback;
-  auto v = ParseInt(c.req.Param(name));
-  if (!v || *v < lo || *v > hi)
-    return Status::InvalidArgument(std::string(name) + ": must be an integer from " + std::to_string(lo) + " to " +
-                                   std::to_string(hi));
-  return *v;
-}
 
 Json NotificationJson(const storage::Notification& n, const std::string& language) {
   return {{"id", n.id},

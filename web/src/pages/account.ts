@@ -3,7 +3,8 @@ import { h, field, select } from "../dom";
 import { api, login, currentUser, hasRole, ApiError, Grant } from "../api";
 import { t, roleLabel, roleOptions, Key } from "../i18n";
 import { Ctx, navigate, announce, errorBox } from "../main";
-import { municipalities, muniName, actor } from "./common";
+import { municipalities, muniName, actor, officerMunicipalities } from "./common";
+import { THEMES, appearanceOf, forgetAppearance, useMunicipalityTheme } from "../theme";
 
 export async function loginPage({ main, query: q }: Ctx): Promise<void> {
   const email = h("input", { type: "email", name: "email", autocomplete: "username", required: true });
@@ -80,7 +81,62 @@ export async function accountPage({ main }: Ctx): Promise<void> {
         out.replaceChildren(h("p", {}, t("account.tokenOnce")), h("code", { class: "token" }, r.token));
       } catch (err) { out.replaceChildren(errorBox(err)); }
     } }, field(t("account.tokenName"), tokenName), h("button", { type: "submit" }, t("account.makeToken"))), out);
+  const mine = await officerMunicipalities();
+  if (mine.length && !hasRole("platform_admin")) main.append(...appearanceSection(mine.map((m): [string, string] => [String(m.id), m.name])));
   main.append(...await import("./self").then((m) => m.selfSections()));
+}
+
+// How a municipality's pages look (officers of it, admins): the NL Design System theme, the name
+// in the header and the logo (PNG, JPEG or WebP up to 256 KiB; the server checks the bytes).
+function appearanceSection(munis: [string, string][]): HTMLElement[] {
+  const muni = select("look-municipality", munis);
+  const theme = select("look-theme", [["", t("look.themeDefault")], ...Object.values(THEMES).map((th): [string, string] => [th.id, th.name])]);
+  const name = h("input", { name: "look-name", maxlength: 120 }) as HTMLInputElement;
+  const logo = h("input", { type: "file", name: "look-logo", accept: "image/png,image/jpeg,image/webp" }) as HTMLInputElement;
+  const removeLogo = h("input", { type: "checkbox", name: "look-remove-logo", id: "look-remove-logo" }) as HTMLInputElement;
+  const preview = h("p", { class: "look-preview" });
+  const status = h("div", { "aria-live": "polite" });
+  const load = async () => {
+    const look = await appearanceOf(Number(muni.value));
+    theme.value = look?.theme ?? "";
+    name.value = look?.display_name ?? "";
+    preview.replaceChildren(look?.logo ? h("img", { src: look.logo, alt: t("look.currentLogo"), class: "muni-logo" }) : t("look.noLogo"));
+  };
+  muni.addEventListener("change", () => void load());
+  void load();
+  const form = h("form", { class: "stack narrow look", "aria-labelledby": "h-look", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    const id = Number(muni.value);
+    status.replaceChildren();
+    try {
+      await api.put(`/municipalities/${id}/appearance`, { theme: theme.value, display_name: name.value.trim() });
+      const file = logo.files?.[0];
+      if (file) {
+        if (!["image/png", "image/jpeg", "image/webp"].includes(file.type)) throw new ApiError(400, t("look.badType"), "image", true);
+        if (file.size > 256 * 1024) throw new ApiError(400, t("look.tooLarge"), "image", true);
+        await api.put(`/municipalities/${id}/logo`, { image: await base64Of(file) });
+      } else if (removeLogo.checked) {
+        await api.put(`/municipalities/${id}/logo`, { image: "" });
+      }
+      forgetAppearance(id);
+      await useMunicipalityTheme(id);
+      await load();
+      logo.value = "";
+      removeLogo.checked = false;
+      status.replaceChildren(h("p", { class: "ok" }, "✔ " + t("look.saved")));
+      announce(t("look.saved"));
+    } catch (err) { status.replaceChildren(errorBox(err)); }
+  } }, field(t("filter.municipality"), muni), field(t("look.theme"), theme, t("look.themeHint")), field(t("look.name"), name, t("look.nameHint")),
+    field(t("look.logo"), logo, t("look.logoHint")), preview, h("p", {}, removeLogo, " ", h("label", { for: "look-remove-logo" }, t("look.removeLogo"))), status,
+    h("button", { type: "submit" }, t("look.save")));
+  return [h("h2", { id: "h-look" }, t("look.title")), h("p", {}, t("look.lead")), form];
+}
+
+async function base64Of(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
 }
 
 export async function adminPage({ main }: Ctx): Promise<void> {
@@ -108,6 +164,7 @@ export async function adminPage({ main }: Ctx): Promise<void> {
       field(t("filter.municipality"), muni, t("admin.muniHint")), field(t("admin.actor"), actorId, t("admin.actorHint")), status,
       h("button", { type: "submit" }, t("admin.create"))),
     h("h2", { id: "h-grant" }, t("admin.grantTitle")), h("p", {}, t("admin.grantLead")), grantForm(ms.map((m): [string, string] => [String(m.id), m.name])),
+    ...appearanceSection(ms.map((m): [string, string] => [String(m.id), m.name])),
     h("h2", {}, t("admin.api")), h("p", {}, h("a", { href: "/api/v1/openapi.json" }, t("admin.openapi"))));
 }
 

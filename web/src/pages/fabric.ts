@@ -6,10 +6,10 @@
 // data for keyboard and screen-reader users; the fabric's health over time as charts with a table;
 // and the GraphML download.
 import { h, field, select } from "../dom";
-import { api, query } from "../api";
+import { api, query, ApiError } from "../api";
 import { t, num, pct, kindLabel, sectorLabel, sectorOptions, themeOptions, themeLabel, Key } from "../i18n";
 import { Ctx, navigate, announce, setTitle, errorBox } from "../main";
-import { municipalities, chosenMunicipality, notAvailable } from "./common";
+import { municipalities, chosenMunicipality, notAvailable, officerMunicipalities } from "./common";
 import { loadFabric, communityColour, Fabric, MapActor } from "./fabric-data";
 
 declare global { interface Window { weefselFabric?: { sigma: unknown; nodes: number; edges: number; weave: number } } }
@@ -143,6 +143,7 @@ export async function fabric({ main, query: q }: Ctx): Promise<void> {
   else {
     try {
       const w = await api.get<Weave>(`/municipalities/${muni}/fabric/weave?k=10`);
+      const canIntroduce = (await officerMunicipalities()).some((m) => m.id === muni);
       const shownPairs = w.suggestions.filter((s) => f.graph.hasNode(String(s.from.id)) && f.graph.hasNode(String(s.to.id)));
       drawWeave(renderer, container, f, shownPairs);
       window.weefselFabric.weave = shownPairs.length;
@@ -151,7 +152,8 @@ export async function fabric({ main, query: q }: Ctx): Promise<void> {
           h("button", { type: "button", class: "linklike", onclick: () => open(s.from.id) }, s.from.name), " — ",
           h("button", { type: "button", class: "linklike", onclick: () => open(s.to.id) }, s.to.name),
           h("span", { class: "meta" }, " · " + t("fabric.gain", { g: num(s.gain, 4) })),
-          h("br"), h("span", { class: "reason" }, weaveReason(f, s)))))
+          h("br"), h("span", { class: "reason" }, weaveReason(f, s)),
+          canIntroduce ? introduceControl(muni, s, weaveReason(f, s)) : null)))
           : h("p", {}, t("fabric.noWeave")));
     } catch (e) { weaveSec.append(errorBox(e)); }
   }
@@ -295,4 +297,51 @@ async function health(main: HTMLElement, muni: number | null): Promise<void> {
     { label: t("fabric.largestShare"), data: rows.map((r) => 100 * r.largest_component_share), borderColor: "#009E73", backgroundColor: "#009E73", pointRadius: 0 },
     { label: t("fabric.crossShare"), data: rows.map((r) => 100 * r.cross_sector_share), borderColor: "#CC79A7", backgroundColor: "#CC79A7", borderDash: [6, 3], pointRadius: 0 },
   ] }, options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: { min: 0, max: 100, title: { display: true, text: "%" } } } } });
+}
+
+interface Introduced { at: string; a: { id: number; name: string; notified: number }; b: { id: number; name: string; notified: number } }
+
+// "Breng in contact" (officers of the municipality): a dialog with an optional note to both, then
+// POST /municipalities/{id}/introductions; the members of each side get a notification naming the
+// other (and it is in their daily mail). Says who was reached, and who has nobody on weefsel yet.
+function introduceControl(muni: number, s: WeaveItem, reason: string): HTMLElement {
+  const status = h("div", { class: "introduce-status", role: "status" });
+  const button = h("button", { type: "button", class: "secondary introduce", "data-a": String(s.from.id), "data-b": String(s.to.id),
+    onclick: async () => {
+      const note = await introduceDialog(s.from.name, s.to.name, reason);
+      if (note === null) return;
+      button.disabled = true;
+      status.replaceChildren();
+      try {
+        const r = await api.post<Introduced>(`/municipalities/${muni}/introductions`, { a: s.from.id, b: s.to.id, note });
+        const reached = (p: Introduced["a"]) => p.notified > 0
+          ? t("fabric.introduce.reached", { name: p.name, n: p.notified })
+          : t("fabric.introduce.nobody", { name: p.name });
+        status.replaceChildren(h("p", { class: "done" }, t("fabric.introduce.sent"), " ", reached(r.a), " ", reached(r.b)));
+        announce(t("fabric.introduce.sent"));
+      } catch (e) {
+        status.replaceChildren(e instanceof ApiError && e.status === 409
+          ? h("p", { class: "notice" }, t("fabric.introduce.already"))
+          : errorBox(e));
+        button.disabled = false;
+      }
+    } }, t("fabric.introduce.button"));
+  return h("div", { class: "introduce-control" }, button, status);
+}
+
+// Resolves to the note (maybe empty) or null when cancelled.
+function introduceDialog(a: string, b: string, reason: string): Promise<string | null> {
+  return new Promise((resolve) => {
+    const note = h("textarea", { name: "note", id: "introduce-note", maxlength: "1000", rows: "3" }) as HTMLTextAreaElement;
+    note.value = reason ? t("fabric.introduce.defaultNote", { reason }) : "";
+    const dialog = h("dialog", { class: "confirm", "aria-labelledby": "introduce-text" },
+      h("form", { method: "dialog" },
+        h("p", { id: "introduce-text" }, t("fabric.introduce.confirm", { a, b })),
+        h("label", { for: "introduce-note" }, t("fabric.introduce.note")), note,
+        h("div", { class: "inline" }, h("button", { type: "submit", value: "yes", class: "confirm-yes" }, t("fabric.introduce.yes")),
+          h("button", { type: "submit", value: "no", class: "secondary", autofocus: true }, t("confirm.cancel")))));
+    dialog.addEventListener("close", () => { resolve(dialog.returnValue === "yes" ? note.value.trim() : null); dialog.remove(); });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
 }

@@ -4,10 +4,10 @@
 // the author's account. The server decides every right; its refusals are shown as they come.
 // Text from the API goes in through textContent only.
 import { h, field, select } from "../dom";
-import { api, ApiError, currentUser, Municipality } from "../api";
+import { api, ApiError, currentUser, Municipality, Page } from "../api";
 import { t, date } from "../i18n";
 import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
-import { empty, municipalities, confirmDialog } from "./common";
+import { empty, municipalities, confirmDialog, pager } from "./common";
 import { useMunicipalityTheme } from "../theme";
 
 export interface ReportRow { id: number; target: string; target_id: number; reason: string; created_at: string; status: string }
@@ -77,12 +77,16 @@ export async function moderationPage({ main, query }: Ctx): Promise<void> {
   } }, field(t("moderation.municipality"), pick), h("button", { type: "submit" }, t("moderation.show"))));
   const sec = h("section", { "aria-labelledby": "h-queue", class: "moderation-queue" }, h("h2", { id: "h-queue" }, t("moderation.queue")));
   main.append(sec);
-  let items: QueueItem[];
-  try { items = (await api.get<{ items: QueueItem[] }>(`/municipalities/${chosen}/moderation`)).items; }
+  const offset = Math.max(0, Number(query.get("offset") ?? "") || 0);
+  let page: Page<QueueItem> & { total: number };
+  try { page = await api.get<Page<QueueItem> & { total: number }>(`/municipalities/${chosen}/moderation?limit=20&offset=${offset}`); }
   catch (e) { sec.append(errorBox(e)); return; }
-  if (!items.length) { sec.append(empty(t("moderation.empty"))); return; }
-  const reload = () => navigate(`/moderation?municipality=${chosen}`);
-  sec.append(h("ul", { class: "moderation-items" }, items.map((it) => itemCard(it, reload))));
+  if (!page.items.length && offset === 0) { sec.append(empty(t("moderation.empty"))); return; }
+  const at = (o: number) => `/moderation?municipality=${chosen}${o ? `&offset=${o}` : ""}`;
+  const reload = () => navigate(at(offset));
+  sec.append(h("p", { class: "meta" }, t("moderation.total", { n: page.total })),
+    h("ul", { class: "moderation-items" }, page.items.map((it) => itemCard(it, reload))));
+  if (page.offset > 0 || page.next) sec.append(pager(page, at));
 }
 
 function itemCard(it: QueueItem, reload: () => void): HTMLElement {

@@ -1,0 +1,95 @@
+#include "service/appearance.h"
+
+#include <sodium.h>
+#include <nlohmann/json.hpp>
+
+#include <utility>
+
+#include "service/rights.h"
+
+namespace weefsel::service {
+
+namespace {
+
+using J = nlohmann::json;
+
+std::string Snap(const domain::Appearance& a) {
+  return J({{"theme", a.theme},
+            {"display_name", a.display_name},
+            {"logo_type", a.logo_type},
+            {"logo_bytes", a.logo.size()}})
+      .dump(-1, ' ', false, J::error_handler_t::replace);
+}
+
+}  // namespace
+
+Result<std::string> DecodeLogoBase64(std::string_view base64) {
+  if (base64.empty()) return std::string();
+  if (base64.size() > kMaxLogoBase64)
+    return Status::InvalidArgument("logo.image: the image is over " + std::to_string(domain::kMaxLogoBytes / 1024) +
+                                   " KiB");
+  std::string out(base64.size() / 4 * 3 + 3, '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), base64.data(), base64.size(), nullptr,
+                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 &&
+      sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), base64.data(), base64.size(), nullptr,
+                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
+    return Status::InvalidArgument("logo.image: must be base64 (RFC 4648) of the image's bytes");
+  out.resize(len);
+  return out;
+}
+
+Result<domain::Appearance> Appearances::Get(MunicipalityId m) {
+  std::lock_guard lock(platform_.mu_);
+  auto& store = *platform_.store_;
+  WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
+  return store.GetAppearance(m);
+}
+
+Result<domain::Appearance> Appearances::Change(const Principal& p, MunicipalityId m, const AppearanceChange& change) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  Platform::WriteLock lock(platform_);
+  auto& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Municipality muni, store.GetMunicipality(m));
+  WEEFSEL_RETURN_IF_ERROR(Require(
+      p, p.IsOfficerOf(m), "only officers of municipality " + std::to_string(m.value()) + " and admins set its look"));
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Appearance a, store.GetAppearance(m));
+  std::string was = Snap(a);
+  if (change.theme) a.theme = *change.theme;
+  if (change.display_name) a.display_name = *change.display_name;
+  if (a.theme == "utrecht" && muni.cbs_code != "GM0344")
+    return Status::InvalidArgument(
+        "appearance.theme: the Utrecht theme may only be used for the Municipality of Utrecht (its licence; "
+        "docs/ui.md)");
+  a.updated_at = platform_.Now();
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(a));
+  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+      p, m, "municipality", "appearance", was, [&] { return store.PutAppearance(a); },
+      [&] { return std::make_pair(m.value(), Snap(a)); }));
+  return a;
+}
+
+Result<domain::Appearance> Appearances::SetLogo(const Principal& p, MunicipalityId m, const std::string& bytes) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  Platform::WriteLock lock(platform_);
+  auto& store = *platform_.store_;
+  WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
+  WEEFSEL_RETURN_IF_ERROR(Require(
+      p, p.IsOfficerOf(m), "only officers of municipality " + std::to_string(m.value()) + " and admins set its look"));
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Appearance a, store.GetAppearance(m));
+  std::string was = Snap(a);
+  if (bytes.empty()) {
+    a.logo.clear();
+    a.logo_type.clear();
+  } else {
+    WEEFSEL_ASSIGN_OR_RETURN(a.logo_type, domain::SniffLogoType(bytes));
+    a.logo = bytes;
+  }
+  a.updated_at = platform_.Now();
+  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+      p, m, "municipality", "appearance", was, [&] { return store.PutAppearance(a); },
+      [&] { return std::make_pair(m.value(), Snap(a)); }));
+  return a;
+}
+
+}  // namespace weefsel::service
