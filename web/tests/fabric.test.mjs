@@ -176,7 +176,7 @@ test("an officer brings the two of a weave suggestion in contact; a second time 
   // The audit log has it, with the note (the API answers the officer).
   const log = await page.evaluate((id) => fetch(`/api/v1/audit?entity=introduction&id=${id}`).then((r) => r.json()), Math.min(a, b));
   assert.equal(log.items.length, 1);
-  assert.match(log.items[0].after, /wijkcaf/);
+  assert.equal(log.items[0].after.note, "Kom eens langs op het wijkcafé.");
   // After a reload the same pair is refused in Dutch, not with the server's English sentence.
   await go(page, server.base, "/fabric?municipality=1");
   const again = page.locator(`button.introduce[data-a="${a}"][data-b="${b}"]`);
