@@ -153,9 +153,8 @@ TEST_P(FairVotes, ARoundForCodedResidentsRefusesAnUnverifiedVoteAndASecondUseOfA
 
   // 7. The audit log has the officers' acts and no vote.
   std::vector<std::string> actions;
-  for (const auto& e :
-       Ok(kOfficer, "GET", "/api/v1/audit?entity=round&id=" + round.substr(round.rfind('/') + 1), nullptr)["items"])
-    actions.push_back(e["action"]);
+  Json log = Ok(kOfficer, "GET", "/api/v1/audit?entity=round&id=" + round.substr(round.rfind('/') + 1), nullptr);
+  for (const auto& e : log["items"]) actions.push_back(e["action"]);
   EXPECT_EQ(actions, (std::vector<std::string>{"create", "eligibility", "codes", "codes", "phase", "phase"}));
 }
 
