@@ -377,6 +377,7 @@ test("a round for coded residents refuses a vote without a code and a second use
   await page.getByRole("button", { name: "Stem uitbrengen" }).click();
   await page.getByText("Uw stem is opgeslagen.", { exact: false }).first().waitFor();
   await page.getByText("Uw stembewijs", { exact: false }).waitFor();
+  assert.equal(await page.getByLabel("Uw stemcode").isVisible(), false, "after the vote the receipt replaces the code field");
   await shot(page, "flow-votes-coded-ballot");
   const mine = await page.evaluate((id) => fetch(`/api/v1/rounds/${id}/ballot`).then((x) => x.status), r.id);
   assert.equal(mine, 404, "the sealed ballot is not stored under the account");

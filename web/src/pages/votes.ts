@@ -137,8 +137,9 @@ export function verificationStep(r: Round, e: Eligibility): { el: HTMLElement; c
       h("div", { class: "field" }, h("label", { for: "vote-born" }, t("votes.birthDate")), born));
   const receipt = h("div", { class: "receipt" });
   const show = () => {
-    if (token) { fields.hidden = true; receipt.replaceChildren(h("p", { class: "notice" }, t("votes.withToken"))); }
-    else { fields.hidden = false; receipt.replaceChildren(); }
+    // display, not `hidden`: the .field class sets a display that would win over the attribute.
+    fields.style.display = token ? "none" : "";
+    receipt.replaceChildren(...(token ? [h("p", { class: "notice" }, t("votes.withToken"))] : []));
   };
   box.append(fields, receipt, h("p", { class: "meta" }, t("votes.secret")));
   show();
