@@ -10,6 +10,7 @@
 #include <set>
 
 #include "service/task_challenges.h"
+#include "service/votes.h"
 #include "tests/api_kit.h"
 
 namespace weefsel::apitest {
@@ -78,6 +79,24 @@ class AuthzMatrix : public ApiWorld {
     c.plan = "Een plan";
     c.budget_eur = 40000;
     return Must(service::TaskChallenges(*platform_).File(Root(), c)).id;
+  }
+  // Fair votes: a fresh round of m1 restricted to `v` (codes for wijk Zuilen), in `phase`.
+  RoundId RestrictedRound(domain::Verification v, domain::RoundPhase phase = domain::RoundPhase::kSubmission) {
+    RoundId r = MakeRound();
+    domain::Eligibility e{v, {"Zuilen"}, 0};
+    Must(service::Votes(*platform_).SetEligibility(Root(), r, e));
+    for (auto next : {domain::RoundPhase::kReview, domain::RoundPhase::kVoting})
+      if (static_cast<int>(next) <= static_cast<int>(phase)) Must(platform_->SetRoundPhase(Root(), r, next));
+    return r;
+  }
+  // A fresh coded round in voting and one unused code of it.
+  std::pair<RoundId, std::string> RoundWithCode() {
+    RoundId r = RestrictedRound(domain::Verification::kCode);
+    std::string csv = Must(service::Votes(*platform_).GenerateCodes(Root(), r, 1, "Zuilen"));
+    Must(platform_->SetRoundPhase(Root(), r, domain::RoundPhase::kReview));
+    Must(platform_->SetRoundPhase(Root(), r, domain::RoundPhase::kVoting));
+    auto eol = csv.find('\n');
+    return {r, csv.substr(eol + 1, 14)};
   }
   // A fresh resident of m1 (for moderation: someone to report, hide or block).
   UserId FreshResident() { return AddUser(FreshEmail(), {{UserId(), domain::Role::kResident, m1_, {}}}); }
@@ -564,6 +583,39 @@ class AuthzMatrix : public ApiWorld {
           return Req{v1 + "/municipalities/" + Str(m1_) + "/introductions", {{"a", a.value()}, {"b", b.value()}}};
         },
         {401, 403, 403, 201, 403, 201}};
+
+    // Fair votes.
+    t["GET /api/v1/rounds/{id}/eligibility"] = {
+        [this, v1] { return Req{v1 + "/rounds/" + Str(MakeRound()) + "/eligibility"}; }, kPublic};
+    t["PUT /api/v1/rounds/{id}/eligibility"] = {
+        [this, v1] {
+          return Req{v1 + "/rounds/" + Str(MakeRound()) + "/eligibility", {{"verification", "code"}}};
+        },
+        kM1Officers};
+    t["POST /api/v1/rounds/{id}/voting-codes"] = {
+        [this, v1] {
+          return Req{v1 + "/rounds/" + Str(RestrictedRound(domain::Verification::kCode)) + "/voting-codes",
+                     {{"count", 2}, {"wijk", "Zuilen"}}};
+        },
+        {401, 403, 403, 201, 403, 201}};
+    t["PUT /api/v1/rounds/{id}/census"] = {
+        [this, v1] {
+          return Req{v1 + "/rounds/" + Str(RestrictedRound(domain::Verification::kCensus)) + "/census",
+                     {{"csv", "identificatie;postcode;geboortedatum;wijk\n123456782;3511AB;1980-04-27;Zuilen\n"}}};
+        },
+        kM1Officers};
+    t["GET /api/v1/rounds/{id}/voting-register"] = {
+        [this, v1] {
+          return Req{v1 + "/rounds/" + Str(RestrictedRound(domain::Verification::kCode)) + "/voting-register"};
+        },
+        kM1Officers};
+    t["POST /api/v1/rounds/{id}/verified-ballot"] = {
+        [this, v1] {
+          auto [r, code] = RoundWithCode();
+          return Req{v1 + "/rounds/" + Str(r) + "/verified-ballot",
+                     {{"entries", Json::array({{{"project_id", "p1"}, {"points", 1}}})}, {"code", code}}};
+        },
+        {401, 200, 403, 403, 403, 403}};
     return t;
   }
 };

@@ -1,6 +1,7 @@
 // weefsel serve | user add: the HTTP server and account administration.
 #include <pthread.h>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
@@ -158,7 +159,11 @@ void RegisterServeCommands(CLI::App& app) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     auto store = storage::Store::Open(o.db);
     if (!store.ok()) return Fail(store.status());
-    service::Platform platform(std::move(store).value(), {});
+    service::PlatformOptions po;
+    // The secret that keys the hashes of voting codes and census lines (service/voting.h): kept out
+    // of the database, so that a copy of it alone cannot test guessed citizen numbers.
+    if (const char* key = std::getenv("WEEFSEL_VOTE_KEY")) po.vote_key = key;
+    service::Platform platform(std::move(store).value(), po);
     if (o.demo_accounts) {
       Status s = EnsureDemoAccounts(platform);
       if (!s.ok()) return Fail(s);

@@ -96,6 +96,11 @@ std::string_view CoalitionStatusCode(CoalitionStatus s) { return kCoalitionStatu
 Result<CoalitionStatus> ParseCoalitionStatus(std::string_view s) { return kCoalitionStatuses.Parse(s); }
 std::string_view BallotKindCode(BallotKind k) { return kBallotKinds.Code(k); }
 Result<BallotKind> ParseBallotKind(std::string_view s) { return kBallotKinds.Parse(s); }
+constexpr Codes<Verification, 3> kVerifications{
+    {{{Verification::kOpen, "open"}, {Verification::kCode, "code"}, {Verification::kCensus, "census"}}},
+    "verification"};
+std::string_view VerificationCode(Verification v) { return kVerifications.Code(v); }
+Result<Verification> ParseVerification(std::string_view s) { return kVerifications.Parse(s); }
 std::string_view RoundPhaseCode(RoundPhase p) { return kRoundPhases.Code(p); }
 Result<RoundPhase> ParseRoundPhase(std::string_view s) { return kRoundPhases.Parse(s); }
 std::optional<ChallengePhase> NextChallengePhase(ChallengePhase p) {
@@ -251,6 +256,22 @@ Status Validate(const Round& r) {
     if (c.max_score < 1 || c.max_score > 100)
       return Field("round", "criteria", "max_score of '" + c.name + "' must be 1 to 100");
   }
+  return Validate(r.eligibility);
+}
+
+Status Validate(const Eligibility& e) {
+  if (e.min_age < 0 || e.min_age > 120) return Field("eligibility", "min_age", "must be 0 to 120");
+  if (e.wijken.size() > 100) return Field("eligibility", "wijken", "at most 100 wijken");
+  std::set<std::string> seen;
+  for (const auto& w : e.wijken) {
+    if (Trim(w).empty() || w.size() > 100) return Field("eligibility", "wijken", "a wijk needs 1 to 100 characters");
+    if (!seen.insert(w).second) return Field("eligibility", "wijken", "wijk '" + w + "' listed twice");
+  }
+  if (!e.restricted() && (!e.wijken.empty() || e.min_age > 0))
+    return Field("eligibility", "verification",
+                 "wijken and a minimum age need verified residents (verification code or census)");
+  if (e.verification == Verification::kCode && e.min_age > 0)
+    return Field("eligibility", "min_age", "a minimum age needs the census: a voting code carries no birth date");
   return Status::Ok();
 }
 

@@ -191,6 +191,24 @@ struct RoundProject {
   std::string neighbourhood;  // optional, for per-neighbourhood caps
 };
 
+// Who may vote in a round (issue 20, "Fair votes"; docs/decisions/0004-secret-ballot.md). Open: every
+// resident account of the municipality, one ballot per account (the behaviour before). Code: a
+// resident who enters an unused one-time voting code from a letter; census: a resident whose
+// identifier, postcode and birth date match a line of the census file the officers uploaded. A
+// restricted round (code or census) may further name wijken (a code's or census line's wijk must be
+// one of them) and a minimum age (census only: the birth date entered is checked on the day of the
+// vote). Set by officers until voting opens.
+enum class Verification { kOpen, kCode, kCensus };
+std::string_view VerificationCode(Verification v);
+Result<Verification> ParseVerification(std::string_view s);
+
+struct Eligibility {
+  Verification verification = Verification::kOpen;
+  std::vector<std::string> wijken;  // empty: the whole municipality
+  int min_age = 0;                  // 0: no minimum
+  bool restricted() const { return verification != Verification::kOpen; }
+};
+
 // A participatory-budgeting round of a municipal fund.
 struct Round {
   RoundId id;
@@ -206,6 +224,7 @@ struct Round {
   int max_points_per_project = 0;
   std::vector<RoundProject> projects;
   std::vector<ReviewCriterion> criteria;  // published with the round; empty = no reviews
+  Eligibility eligibility;                // migration 12
 };
 
 // An officer's review of one project of a round: a score for every criterion of the round.
@@ -290,6 +309,9 @@ Status Validate(const Challenge& c);
 Status Validate(const Coalition& c);
 Status Validate(const Proposal& p);
 Status Validate(const Round& r);
+// wijken (distinct, 1 to 100 characters each, at most 100) and min_age (0 to 120) only with a
+// restricted verification; a minimum age needs the census (a letter's code carries no age).
+Status Validate(const Eligibility& e);
 // A ballot against its round: known projects, points within the round's limits.
 Status Validate(const Ballot& b, const Round& r);
 Status Validate(const Experiment& e);

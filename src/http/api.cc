@@ -35,6 +35,7 @@ void Api::BuildRoutes() {
   BuildSelfRoutes();
   BuildModerationRoutes();
   BuildTaskChallengeRoutes();
+  BuildVoteRoutes();
 }
 
 }  // namespace weefsel::http

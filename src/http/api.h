@@ -38,6 +38,7 @@
 #include "service/oidc.h"
 #include "service/platform.h"
 #include "service/task_challenges.h"
+#include "service/votes.h"
 
 namespace weefsel::http {
 
@@ -132,6 +133,7 @@ class Api {
   void BuildSelfRoutes();           // notifications, settings, own data, account deletion, open data
   void BuildModerationRoutes();     // reports, the moderation queue, hiding, blocking accounts
   void BuildTaskChallengeRoutes();  // the Right to Challenge: task list, bids, steps
+  void BuildVoteRoutes();           // fair votes: eligibility, voting codes, census, sealed ballots
   const Route* Prepare(const Request& req, Response& res, std::vector<int64_t>& ids) const;
   bool AnswerFromCache(const Request& req, Response& res, int64_t version);
   // The route's scopes with "{id}" replaced by the path's first id.
@@ -145,6 +147,7 @@ class Api {
   service::TaskChallenges task_challenges_{platform_};
   service::Introductions introductions_{platform_};
   service::Appearances appearances_{platform_};
+  service::Votes votes_{platform_};
   std::vector<Route> routes_;
   // A plain mutex inside, held only for a lookup or an insert: glibc's shared_mutex lets a stream
   // of readers starve a writer (measured: 700 ms p99 on cache misses under wrk at 64 connections).

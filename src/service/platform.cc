@@ -1305,6 +1305,13 @@ Result<domain::Ballot> Platform::CastBallot(const Principal& p, RoundId id, std:
   WEEFSEL_RETURN_IF_ERROR(
       RequireOwn(p, p.IsResidentOf(r.municipality),
                  "only residents of municipality " + M(r.municipality) + " may vote in its rounds"));
+  if (r.eligibility.restricted())
+    return Status::PermissionDenied(
+        std::string("verification: round ") + std::to_string(id.value()) + " is for residents verified " +
+        (r.eligibility.verification == domain::Verification::kCode
+             ? "by the voting code from their letter: enter your voting code"
+             : "against the census: enter your citizen service number (BSN), postcode and birth date") +
+        " with your ballot (POST /api/v1/rounds/" + std::to_string(id.value()) + "/verified-ballot)");
   if (r.phase != domain::RoundPhase::kVoting)
     return Status::Conflict(
         std::string("round.phase: voting is ") +

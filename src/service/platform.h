@@ -67,6 +67,10 @@ struct PlatformOptions {
   // How long DataVersion() may answer from memory. Writes through this Platform are seen at once;
   // writes by other processes (the CLI, a second server) within this time.
   std::chrono::milliseconds version_ttl{100};
+  // The server's secret for the keyed hashes of voting codes and census lines (service/voting.h):
+  // kept outside the database (`weefsel serve` reads WEEFSEL_VOTE_KEY); empty: the rounds' salts
+  // alone key them.
+  std::string vote_key;
   // How long personal data is kept (docs/privacy.md, the processing register); 0 keeps it.
   struct Retention {
     int audit_days = 7 * 365;      // the audit log (who changed what)
@@ -291,7 +295,8 @@ class Platform {
   // The reviews of a round: officers of its municipality (and admins); everybody once published.
   Result<std::vector<domain::Review>> ReviewsOf(const Principal& p, RoundId id);
   // One ballot per resident per round: a second replaces the first while voting is open; outside
-  // the voting phase a ballot is refused (Conflict).
+  // the voting phase a ballot is refused (Conflict). A round restricted to verified residents
+  // refuses it (PermissionDenied naming the verification it needs): see service/votes.h.
   Result<domain::Ballot> CastBallot(const Principal& p, RoundId id, std::vector<domain::BallotEntry> entries);
   Result<domain::Ballot> OwnBallot(const Principal& p, RoundId id);
 
@@ -394,6 +399,8 @@ class Platform {
   friend class Introductions;
   // And a municipality's look (service/appearance.h).
   friend class Appearances;
+  // Fair votes (service/votes.h) likewise.
+  friend class Votes;
   // Support (give) or Unsupport.
   Result<domain::Proposal> ChangeSupport(const Principal& p, ProposalId id, bool give);
   // Moderation helpers (store lock held): the municipality of a comment or proposal; whether the

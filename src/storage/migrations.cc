@@ -608,6 +608,55 @@ CREATE TABLE task_challenge_settings (
 );
 )sql";
 
+// Migration 12: fair votes (issue 20; docs/decisions/0004-secret-ballot.md). A round's eligibility
+// rule (verification open / code / census, wijken as JSON text, a minimum age); per round a random
+// salt that keys the hashes of its codes and census lines; one-time voting codes and census lines,
+// each stored only as a keyed hash with a "used" mark and no time; the sealed ballots of restricted
+// rounds, stored by the hash of a ballot token the voter keeps and under no account; and the
+// accounts that cast one, without a time or a link to the ballot. The hash-keyed tables are
+// clustered on their hash in SQLite (WITHOUT ROWID), so their order says nothing of when a row came.
+constexpr std::string_view k012 = R"sql(
+ALTER TABLE rounds ADD COLUMN verification TEXT NOT NULL DEFAULT 'open';
+ALTER TABLE rounds ADD COLUMN wijken TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE rounds ADD COLUMN min_age INTEGER NOT NULL DEFAULT 0;
+
+CREATE TABLE round_secrets (
+  round_id BIGINT NOT NULL PRIMARY KEY REFERENCES rounds (id) ON DELETE CASCADE,
+  salt TEXT NOT NULL
+);
+
+CREATE TABLE voting_codes (
+  round_id BIGINT NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
+  code_hash TEXT NOT NULL,
+  wijk TEXT NOT NULL DEFAULT '',
+  used INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (round_id, code_hash)
+){NOROWID};
+
+CREATE TABLE census_entries (
+  round_id BIGINT NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
+  entry_hash TEXT NOT NULL,
+  wijk TEXT NOT NULL DEFAULT '',
+  birth_year INTEGER NOT NULL DEFAULT 0,
+  voted INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (round_id, entry_hash)
+){NOROWID};
+
+CREATE TABLE sealed_ballots (
+  round_id BIGINT NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
+  token_hash TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  entries TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (round_id, token_hash)
+){NOROWID};
+
+CREATE TABLE round_verified_voters (
+  round_id BIGINT NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  PRIMARY KEY (round_id, user_id)
+){NOROWID};
+)sql";
+
 // Migration 13: how a municipality's pages look (domain/appearance.h): the NL Design System theme,
 // the name its pages show and its logo (hex text of the image's bytes, so that both dialects keep
 // it in an ordinary text column; at most 256 KiB of image). Numbered 13, not 12: the fair-votes
@@ -640,6 +689,7 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   out.push_back({9, "change_feed", Render(k009, d)});
   out.push_back({10, "moderation", Render(k010, d)});
   out.push_back({11, "right_to_challenge", Render(k011, d)});
+  out.push_back({12, "fair_votes", Render(k012, d)});
   out.push_back({13, "municipality_appearance", Render(k013, d)});
   return out;
 }

@@ -1249,11 +1249,11 @@ Result<std::vector<Proposal>> SqlStore::ProposalsOf(ChallengeId challenge) {
 // Rounds and ballots.
 
 Result<std::vector<Round>> SqlStore::ReadRounds(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                           Q("SELECT id, municipality_id, name, budget_eur, ballot_kind, rule, phase, min_length, "
-                             "max_length, max_points, max_points_per_project FROM rounds" +
-                                 tail,
-                             params));
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT id, municipality_id, name, budget_eur, ballot_kind, rule, phase, min_length, "
+                   "max_length, max_points, max_points_per_project, verification, wijken, min_age FROM rounds" +
+                       tail,
+                   params));
   std::vector<Round> out(r.size());
   for (size_t i = 0; i < r.size(); ++i) {
     Round& x = out[i];
@@ -1268,6 +1268,10 @@ Result<std::vector<Round>> SqlStore::ReadRounds(const std::string& tail, const P
     x.max_length = static_cast<int>(r.Int(i, 8));
     x.max_points = static_cast<int>(r.Int(i, 9));
     x.max_points_per_project = static_cast<int>(r.Int(i, 10));
+    WEEFSEL_ASSIGN_OR_RETURN(x.eligibility.verification,
+                             Code(domain::ParseVerification(r.Str(i, 11)), "rounds", x.id.value()));
+    WEEFSEL_ASSIGN_OR_RETURN(x.eligibility.wijken, ListColumn(r, i, 12, "rounds", "wijken"));
+    x.eligibility.min_age = static_cast<int>(r.Int(i, 13));
   }
   for (auto& x : out) {
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows p, Q("SELECT project_id, proposal_id, title, cost_eur, category, neighbourhood "
@@ -1327,7 +1331,10 @@ Params RoundParams(const Round& r) {
           Int(r.min_length),
           Int(r.max_length),
           Int(r.max_points),
-          Int(r.max_points_per_project)};
+          Int(r.max_points_per_project),
+          Text(domain::VerificationCode(r.eligibility.verification)),
+          Text(EncodeList(r.eligibility.wijken)),
+          Int(r.eligibility.min_age)};
 }
 }  // namespace
 
@@ -1340,12 +1347,12 @@ Result<RoundId> SqlStore::Insert(Round& r) {
     Params p = RoundParams(r);
     std::string cols =
         "municipality_id, name, search_key, budget_eur, ballot_kind, rule, phase, min_length, max_length, "
-        "max_points, max_points_per_project";
-    std::string vals = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11";
+        "max_points, max_points_per_project, verification, wijken, min_age";
+    std::string vals = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14";
     if (r.id.valid()) {
       p.push_back(Int(r.id.value()));
       cols += ", id";
-      vals += ", $12";
+      vals += ", $15";
     }
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows,
                              Q("INSERT INTO rounds (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
@@ -1369,11 +1376,13 @@ Status SqlStore::Update(const Round& r) {
     Touch(scope::Municipality(r.municipality));
     Params p = RoundParams(r);
     p.push_back(Int(r.id.value()));
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows,
-                             Q("UPDATE rounds SET municipality_id = $1, name = $2, search_key = $3, budget_eur = $4, "
-                               "ballot_kind = $5, rule = $6, phase = $7, min_length = $8, max_length = $9, "
-                               "max_points = $10, max_points_per_project = $11 WHERE id = $12 RETURNING id",
-                               p));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows rows,
+        Q("UPDATE rounds SET municipality_id = $1, name = $2, search_key = $3, budget_eur = $4, "
+          "ballot_kind = $5, rule = $6, phase = $7, min_length = $8, max_length = $9, "
+          "max_points = $10, max_points_per_project = $11, verification = $12, wijken = $13, min_age = $14 "
+          "WHERE id = $15 RETURNING id",
+          p));
     if (rows.empty()) return Status::NotFound("round " + std::to_string(r.id.value()) + " does not exist");
     return WriteRoundProjects(r);
   });
@@ -1463,7 +1472,10 @@ Result<BallotId> SqlStore::PutBallot(Ballot& b) {
 }
 
 Result<std::vector<Ballot>> SqlStore::BallotsOf(RoundId round) {
-  return ReadBallots(" WHERE round_id = $1 ORDER BY id", {Int(round.value())});
+  WEEFSEL_ASSIGN_OR_RETURN(auto out, ReadBallots(" WHERE round_id = $1 ORDER BY id", {Int(round.value())}));
+  WEEFSEL_ASSIGN_OR_RETURN(auto sealed, ReadSealedBallots(round));
+  for (auto& b : sealed) out.push_back(std::move(b));
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -177,6 +177,21 @@ class SqlStore final : public Store {
   Result<domain::Appearance> GetAppearance(MunicipalityId m) override;
   Status PutAppearance(const domain::Appearance& a) override;
 
+  // sql_store_votes.cc (migration 12).
+  Result<std::string> GetRoundSalt(RoundId round) override;
+  Status PutRoundSalt(RoundId round, const std::string& salt) override;
+  Status InsertVotingCodes(RoundId round, const std::vector<VotingCode>& codes) override;
+  Result<VotingCode> GetVotingCode(RoundId round, const std::string& hash) override;
+  Result<bool> UseVotingCode(RoundId round, const std::string& hash) override;
+  Result<std::vector<VoteTally>> VotingCodeTally(RoundId round) override;
+  Status ReplaceCensus(RoundId round, const std::vector<CensusEntry>& entries) override;
+  Result<CensusEntry> GetCensusEntry(RoundId round, const std::string& hash) override;
+  Result<bool> MarkCensusVoted(RoundId round, const std::string& hash) override;
+  Result<std::vector<VoteTally>> CensusTally(RoundId round) override;
+  Result<bool> MarkVerifiedVoter(RoundId round, UserId user) override;
+  Status PutSealedBallot(const SealedBallot& b) override;
+  Result<SealedBallot> GetSealedBallot(RoundId round, const std::string& token_hash) override;
+
  private:
   explicit SqlStore(std::unique_ptr<SqlConnection> conn) : conn_(std::move(conn)) {}
 
@@ -223,6 +238,8 @@ class SqlStore final : public Store {
   Result<std::vector<domain::Experiment>> ReadExperiments(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::User>> ReadUsers(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::Ballot>> ReadBallots(const std::string& tail, const std::vector<SqlValue>& params);
+  // The sealed ballots of a round as ballots with no voter and no id, by token hash.
+  Result<std::vector<domain::Ballot>> ReadSealedBallots(RoundId round);
   Result<std::vector<domain::MunicipalTask>> ReadTasks(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::TaskChallenge>> ReadTaskChallenges(const std::string& tail,
                                                                 const std::vector<SqlValue>& params);

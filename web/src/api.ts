@@ -57,7 +57,23 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   return json as T;
 }
 
+// A request whose answer is not JSON (a CSV download): the text, or ApiError as `request`.
+async function requestText(method: string, path: string, body?: unknown): Promise<string> {
+  const headers: Record<string, string> = { Accept: "text/csv, application/problem+json" };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
+  const res = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  if (!res.ok) {
+    let json: any = null;
+    try { json = JSON.parse(text); } catch { /* not JSON */ }
+    throw new ApiError(res.status, json?.detail ?? (text || res.statusText), json?.field);
+  }
+  return text;
+}
+
 export const api = {
+  postText: (path: string, body: unknown = {}) => requestText("POST", "/api/v1" + path, body),
   get: <T>(path: string) => request<T>("GET", "/api/v1" + path),
   post: <T>(path: string, body: unknown = {}) => request<T>("POST", "/api/v1" + path, body),
   put: <T>(path: string, body: unknown) => request<T>("PUT", "/api/v1" + path, body),

@@ -4,11 +4,12 @@
 import { nl } from "./messages/nl";
 import { en } from "./messages/en";
 import { rtcNl, rtcEn } from "./messages/rtc";
+import { votesNl, votesEn } from "./messages/votes";
 import { capabilityTerm } from "./api";
 
-export type Key = keyof typeof nl | keyof typeof rtcNl;
+export type Key = keyof typeof nl | keyof typeof rtcNl | keyof typeof votesNl;
 export type Locale = "nl" | "en";
-const catalogues: Record<Locale, Record<Key, string>> = { nl: { ...nl, ...rtcNl }, en: { ...en, ...rtcEn } };
+const catalogues: Record<Locale, Record<Key, string>> = { nl: { ...nl, ...rtcNl, ...votesNl }, en: { ...en, ...rtcEn, ...votesEn } };
 
 let locale: Locale = (localStorage.getItem("weefsel.locale") as Locale) === "en" ? "en" : "nl";
 const url = new URLSearchParams(location.search).get("lang");

@@ -5,10 +5,14 @@
 //  - an officer posts a challenge, proposes a coalition with its explanation and invites actors;
 //    the challenge page shows the coalition with its reasons (and the matching section);
 //  - an actor member accepts the coalition invitation and writes and edits the proposal
-//    (versions, comments).
+//    (versions, comments);
+//  - fair votes (issue 20): an officer restricts a round to residents with a voting code and
+//    downloads the codes once; a vote without a code is refused, a code votes once (axe-core on both
+//    pages).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, apiAs, uiLogin, go, ready, shot, openRound, prerequisites } from "./harness.mjs";
+import { readFileSync } from "node:fs";
+import { startServer, startBrowser, apiAs, uiLogin, go, ready, shot, openRound, prerequisites, axe } from "./harness.mjs";
 
 const missing = prerequisites();
 let server, browser, page;
@@ -330,4 +334,66 @@ test("a person registers, the admin grants a role, and the new member edits the 
   const saved = await page.evaluate((id) => fetch(`/api/v1/actors/${id}`).then((r) => r.json()), target);
   assert.equal(saved.description, text);
   await shot(page, "flow-profile-edit");
+});
+
+test("a round for coded residents refuses a vote without a code and a second use of a code", { skip: missing.join(", ") || false }, async () => {
+  const officer = await apiAs(server.base, "officer");
+  const r = await officer.post("/rounds", { municipality: 1, name: "Buurtbudget met stemcode", budget_eur: 100000, ballot_kind: "approval",
+    max_length: 2, min_length: 1, projects: [
+      { project_id: "p1", title: "Moestuin bij de school", cost_eur: 30000, neighbourhood: "Noord" },
+      { project_id: "p2", title: "Buurtkamer voor ouderen", cost_eur: 45000, neighbourhood: "Noord" }] });
+  // The officer restricts the round to coded residents of one wijk on its page and makes two codes.
+  await uiLogin(page, server.base, "officer");
+  await go(page, server.base, `/rounds/${r.id}`);
+  await page.getByLabel("Controle", { exact: true }).selectOption("code");
+  await page.getByLabel(/^Wijken/).fill("Noord");
+  await page.getByRole("button", { name: "Regel opslaan" }).click();
+  await page.getByText("Inwoners met een stemcode uit hun brief, in de wijken Noord").first().waitFor();
+  await page.getByLabel("Aantal codes").fill("2");
+  const [download] = await Promise.all([page.waitForEvent("download"),
+    page.getByRole("button", { name: "Codes maken en downloaden" }).click()]);
+  const csv = readFileSync(await download.path(), "utf8");
+  const codes = csv.trim().split("\n").slice(1).map((line) => line.split(";")[0]);
+  assert.equal(codes.length, 2, csv);
+  assert.match(csv, /^code;wijk;brief/);
+  assert.match(csv, /;Noord;Met deze code stemt u eenmalig in Buurtbudget met stemcode/);
+  await page.getByText("2 codes gemaakt en gedownload.").first().waitFor();
+  await go(page, server.base, `/rounds/${r.id}`);
+  await page.locator('.votes-register tr[data-wijk="Noord"] td').first().getByText("2").waitFor();
+  assert.equal((await page.locator(".votes-register").innerText()).includes(codes[0]), false, "after the download only counts are shown");
+  assert.deepEqual(await axe(page), [], "axe-core on the officer's voting tools");
+  await shot(page, "flow-votes-officer");
+  await officer.post(`/rounds/${r.id}/phase`, { phase: "voting" });
+
+  // A resident: without the code the vote is refused, naming the code; with it, stored once.
+  await uiLogin(page, server.base, "resident");
+  await go(page, server.base, `/rounds/${r.id}`);
+  await page.getByText("Stap 1: laat zien dat u mag stemmen").waitFor();
+  await page.getByLabel(/Moestuin bij de school/).check();
+  await page.getByRole("button", { name: "Stem uitbrengen" }).click();
+  await page.getByRole("alert").getByText("Vul eerst de stemcode uit uw brief in.", { exact: false }).waitFor();
+  assert.deepEqual(await axe(page), [], "axe-core on the coded ballot with its refusal");
+  await page.getByLabel("Uw stemcode").fill(codes[0].toLowerCase());
+  await page.getByRole("button", { name: "Stem uitbrengen" }).click();
+  await page.getByText("Uw stem is opgeslagen.", { exact: false }).first().waitFor();
+  await page.getByText("Uw stembewijs", { exact: false }).waitFor();
+  assert.equal(await page.getByLabel("Uw stemcode").isVisible(), false, "after the vote the receipt replaces the code field");
+  await shot(page, "flow-votes-coded-ballot");
+  const mine = await page.evaluate((id) => fetch(`/api/v1/rounds/${id}/ballot`).then((x) => x.status), r.id);
+  assert.equal(mine, 404, "the sealed ballot is not stored under the account");
+  const results = await officer.get(`/rounds/${r.id}/results`);
+  assert.equal(results.ballots, 1);
+
+  // Another resident with the same code: refused, the code is used.
+  const email = `stemmer-${Date.now()}@voorbeeld.test`, password = "stem-veilig-in-utrecht";
+  const reg = await fetch(server.base + "/api/v1/auth/register", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, display_name: "Sanne Bakker", password, municipality: 1 }) });
+  assert.equal(reg.status, 201, await reg.text());
+  await uiLogin(page, server.base, email, password);
+  await go(page, server.base, `/rounds/${r.id}`);
+  await page.getByLabel(/Buurtkamer voor ouderen/).check();
+  await page.getByLabel("Uw stemcode").fill(codes[0]);
+  await page.getByRole("button", { name: "Stem uitbrengen" }).click();
+  await page.getByRole("alert").getByText("Deze stemcode is al gebruikt. Elke code werkt maar één keer.").waitFor();
+  assert.equal((await officer.get(`/rounds/${r.id}/results`)).ballots, 1, "the second use was not counted");
 });

@@ -8,6 +8,7 @@ import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
 import { matchSection } from "./match";
 import { chosenMunicipality, empty, muniName, dl, notAvailable, pager, stepper, phaseControl, officerMunicipalities } from "./common";
 import { useMunicipalityTheme } from "../theme";
+import { Eligibility, eligibilityOf, eligibilityText, officerVotes, verificationStep } from "./votes";
 
 const PHASES = ["submission", "review", "voting", "allocation", "published"];
 
@@ -90,12 +91,13 @@ export async function round({ main, params }: Ctx): Promise<void> {
   void useMunicipalityTheme(r.municipality);
   const officer = hasRole("officer", { municipality: r.municipality });
   const resident = hasRole("resident", { municipality: r.municipality });
+  const elig: Eligibility | null = (await hasRoute("GET", "/api/v1/rounds/{id}/eligibility")) ? await eligibilityOf(r) : null;
   main.append(
     h("p", { class: "crumbs" }, h("a", { href: "/rounds" }, t("rounds.title"))),
     h("h1", {}, r.name),
     stepper(PHASES, r.phase, t("round.phase"), roundPhaseLabel),
     dl([[t("filter.municipality"), await muniName(r.municipality)], [t("round.budget"), euro(r.budget_eur)], [t("round.ballotKind"), ballotLabel(r.ballot_kind)],
-      [t("round.limits"), limitsText(r)]]));
+      [t("round.limits"), limitsText(r)], ...(elig ? [[t("votes.who"), eligibilityText(elig)] as [string, string]] : [])]));
   if (officer) {
     // A round without review criteria goes from submission straight to voting (docs/api.md).
     const next = r.phase === "submission" && !(r.criteria ?? []).length ? "voting" : PHASES[PHASES.indexOf(r.phase) + 1];
@@ -104,6 +106,7 @@ export async function round({ main, params }: Ctx): Promise<void> {
       next === "published" ? t("round.confirmPublish") : next === "voting" ? t("round.confirmVoting") : undefined) ?? "",
     h("p", {}, h("a", { href: `/audit?entity=round&id=${id}`, class: "audit-link" }, t("audit.linkRound"))));
   }
+  if (officer && elig && r.phase !== "published" && (await hasRoute("PUT", "/api/v1/rounds/{id}/eligibility"))) main.append(await officerVotes(r, elig));
   if (officer && r.phase === "submission") {
     const add = await addProposalForm(r);
     if (add) main.append(add);
@@ -118,7 +121,10 @@ export async function round({ main, params }: Ctx): Promise<void> {
     main.append(sec);
     if (!currentUser()) sec.append(h("p", {}, h("a", { href: "/login" }, t("round.signInToVote"))));
     else if (!resident) sec.append(notAvailable(t("round.residentsOnly")));
-    else {
+    else if (elig && elig.verification !== "open") {
+      // A restricted round: first the proof (a voting code or census details), then the sealed ballot.
+      sec.append(ballotForm(r, null, await projectDetails(r), verificationStep(r, elig)));
+    } else {
       const own = await api.get<Ballot>(`/rounds/${id}/ballot`).catch((e) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e)));
       sec.append(ballotForm(r, own, await projectDetails(r)));
     }
@@ -328,7 +334,8 @@ export function verdictText(o: Outcome): string {
 
 // The ballot: inputs per project and a live summary of the limits; the submit stays possible but
 // the summary names every broken limit, and the server checks them again.
-function ballotForm(r: Round, own: Ballot | null, details: Map<string, { plan: string; proposal: number }>): HTMLElement {
+function ballotForm(r: Round, own: Ballot | null, details: Map<string, { plan: string; proposal: number }>,
+  verify?: ReturnType<typeof verificationStep>): HTMLElement {
   const points = new Map((own?.entries ?? []).map((e) => [e.project_id, e.points]));
   const summary = h("div", { class: "summary", role: "status", "aria-live": "polite", id: "ballot-summary" });
   const status = h("div");
@@ -370,7 +377,7 @@ function ballotForm(r: Round, own: Ballot | null, details: Map<string, { plan: s
     status.replaceChildren(h("div", { class: "error over-budget", role: "alert" }, msg));
     update(false);
   });
-  const submit = h("button", { type: "submit" }, own ? t("round.replaceBallot") : t("round.castBallot"));
+  const submit = h("button", { type: "submit" }, own || verify?.voted() ? t("round.replaceBallot") : t("round.castBallot"));
 
   function entries(): { project_id: string; points: number }[] {
     const out: { project_id: string; points: number }[] = [];
@@ -427,12 +434,14 @@ function ballotForm(r: Round, own: Ballot | null, details: Map<string, { plan: s
     const issues = problems(e);
     if (issues.length) { status.replaceChildren(h("div", { class: "error", role: "alert" }, issues.join(" "))); return; }
     try {
-      await api.put(`/rounds/${r.id}/ballot`, { entries: e });
+      if (verify) await verify.cast(e);
+      else await api.put(`/rounds/${r.id}/ballot`, { entries: e });
       status.replaceChildren(h("p", { class: "ok", role: "status" }, "✔ " + t("round.saved")));
       announce(t("round.saved"));
       submit.textContent = t("round.replaceBallot");
     } catch (err) { status.replaceChildren(errorBox(err)); }
-  } }, h("fieldset", {}, h("legend", {}, ballotLabel(r.ballot_kind) + ": " + limitsText(r)), h("ul", { class: "projects" }, rows)), summary, status, submit);
+  } }, verify?.el ?? "", h("fieldset", {}, h("legend", {}, (verify ? t("votes.ballotStep") + " · " : "") + ballotLabel(r.ballot_kind) + ": " + limitsText(r)),
+    h("ul", { class: "projects" }, rows)), summary, status, submit);
   update();
   void num;
   return form;

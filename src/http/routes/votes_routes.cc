@@ -1,0 +1,211 @@
+// http/routes/votes_routes.cc: fair votes (issue 20, part 2): a round's eligibility rule, one-time
+// voting codes (made and downloaded once as a mail-merge CSV), the census file, the officers'
+// register of counts, and the sealed ballot of a restricted round. Rights and rules are in
+// service/votes.h; docs/api.md has the routes, docs/decisions/0004-secret-ballot.md the design.
+#include <string>
+#include <vector>
+
+#include "http/api.h"
+#include "http/call.h"
+#include "http/routes/route_kit.h"
+#include "service/votes.h"
+
+namespace weefsel::http {
+
+using namespace kit;  // NOLINT(google-build-using-namespace): the routes' shared vocabulary
+
+namespace {
+
+// The largest census file a request may carry (the server's body limit is the real bound).
+constexpr size_t kMaxCensusBytes = 8u << 20;
+
+Json EligibilitySchema() {
+  return Obj({{"verification", Enum({"open", "code", "census"})},
+              {"wijken", ArrayOf(StrMax(100))},
+              {"min_age", Scalar("integer")}});
+}
+
+Json ToJson(const domain::Eligibility& e) {
+  return {{"verification", std::string(domain::VerificationCode(e.verification))},
+          {"wijken", e.wijken},
+          {"min_age", e.min_age}};
+}
+
+Json TallySchema() {
+  return ArrayOf(Obj({{"wijk", Scalar("string")}, {"total", Scalar("integer")}, {"used", Scalar("integer")}}));
+}
+
+Json ToJson(const std::vector<storage::VoteTally>& rows) {
+  Json out = Json::array();
+  for (const auto& t : rows) out.push_back({{"wijk", t.wijk}, {"total", t.total}, {"used", t.used}});
+  return out;
+}
+
+Json EntriesSchema() {
+  return {{"type", "array"},
+          {"maxItems", kMaxListItems},
+          {"items", Obj({{"project_id", StrMax(100)}, {"points", Scalar("integer")}}, {"points"})}};
+}
+
+Json EntriesJson(const std::vector<domain::BallotEntry>& entries) {
+  Json out = Json::array();
+  for (const auto& e : entries) out.push_back({{"project_id", e.project_id}, {"points", e.points}});
+  return out;
+}
+
+Result<domain::Eligibility> DecodeEligibility(const Json& body) {
+  Fields f(body, "eligibility");
+  domain::Eligibility e;
+  std::string verification = "open";
+  WEEFSEL_RETURN_IF_ERROR(f.Str("verification", verification, 20));
+  if (!f.Has("verification")) return f.Error("verification", "required: open, code or census");
+  auto v = domain::ParseVerification(verification);
+  if (!v.ok()) return f.Error("verification", "must be open, code or census");
+  e.verification = *v;
+  WEEFSEL_RETURN_IF_ERROR(f.StrList("wijken", e.wijken, 100));
+  WEEFSEL_RETURN_IF_ERROR(f.Int("min_age", e.min_age));
+  WEEFSEL_RETURN_IF_ERROR(f.Done());
+  return e;
+}
+
+Result<service::VerifiedBallot> DecodeVerified(const Json& body) {
+  Fields f(body, "ballot");
+  service::VerifiedBallot b;
+  if (!f.Has("entries")) return f.Error("entries", "required: the projects you vote for");
+  WEEFSEL_ASSIGN_OR_RETURN(b.entries, DecodeBallot(Json{{"entries", f.At("entries")}}));
+  WEEFSEL_RETURN_IF_ERROR(f.Str("code", b.code, 40));
+  WEEFSEL_RETURN_IF_ERROR(f.Str("ballot_token", b.ballot_token, 128));
+  if (f.Has("census")) {
+    const Json& c = f.At("census");
+    if (!c.is_object()) return Status::InvalidArgument("census: must be {identifier, postcode, birth_date}");
+    Fields g(c, "census");
+    service::voting::CensusPerson p;
+    WEEFSEL_RETURN_IF_ERROR(g.Str("identifier", p.identifier, 40));
+    WEEFSEL_RETURN_IF_ERROR(g.Str("postcode", p.postcode, 20));
+    WEEFSEL_RETURN_IF_ERROR(g.Str("birth_date", p.birth_date, 20));
+    WEEFSEL_RETURN_IF_ERROR(g.Done());
+    b.census = p;
+  }
+  WEEFSEL_RETURN_IF_ERROR(f.Done());
+  return b;
+}
+
+}  // namespace
+
+void Api::BuildVoteRoutes() {
+  service::Votes& V = votes_;
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/eligibility",
+       .tag = "rounds",
+       .summary = "Who may vote in a round: open, by voting code or by census, with wijken and a minimum age",
+       .success = 200,
+       .response = EligibilitySchema(),
+       .handler = [&V](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto e, V.EligibilityOf(c.Path<RoundTag>(0)));
+         return Ok(ToJson(e));
+       }});
+  Add({.method = "PUT",
+       .path = "/api/v1/rounds/{id}/eligibility",
+       .tag = "rounds",
+       .summary = "Set who may vote in a round, until voting opens (officers)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .request = Body({{"verification", Enum({"open", "code", "census"})},
+                        {"wijken", ArrayOf(StrMax(100))},
+                        {"min_age", Scalar("integer")}},
+                       {"verification"}),
+       .response = EligibilitySchema(),
+       .handler = [&V](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto e, DecodeEligibility(c.body));
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, V.SetEligibility(c.who, c.Path<RoundTag>(0), e));
+         return Ok(ToJson(x));
+       }});
+  Add({.method = "POST",
+       .path = "/api/v1/rounds/{id}/voting-codes",
+       .tag = "rounds",
+       .summary = "Make one-time voting codes and download them, once, as a mail-merge CSV (officers)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .request = Body({{"count", Scalar("integer")}, {"wijk", StrMax(100)}}, {"count"}),
+       .response = FreeForm("a mail-merge file (text/csv; separator ';'): code, wijk, brief"),
+       .handler = [&V](Call& c) -> Result<Reply> {
+         Fields f(c.body, "voting_codes");
+         int64_t count = 0;
+         std::string wijk;
+         WEEFSEL_RETURN_IF_ERROR(f.Int("count", count));
+         if (!f.Has("count")) return f.Error("count", "required: how many codes to make");
+         WEEFSEL_RETURN_IF_ERROR(f.Str("wijk", wijk, 100));
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         if (count < 1 || count > 5000) return Status::InvalidArgument("count: must be 1 to 5000 codes at a time");
+         WEEFSEL_ASSIGN_OR_RETURN(std::string csv,
+                                  V.GenerateCodes(c.who, c.Path<RoundTag>(0), static_cast<int>(count), wijk));
+         Reply r;
+         r.raw = std::move(csv);
+         r.content_type = "text/csv; charset=utf-8";
+         r.headers.emplace_back("Content-Disposition",
+                                "attachment; filename=\"stemcodes-ronde-" + std::to_string(c.ids.at(0)) + ".csv\"");
+         r.headers.emplace_back("Cache-Control", "no-store");
+         return r;
+       }});
+  Add({.method = "PUT",
+       .path = "/api/v1/rounds/{id}/census",
+       .tag = "rounds",
+       .summary = "Replace the census of a round before voting opens; a bad line refuses the file (officers)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .request = Body({{"csv", StrMax(kMaxCensusBytes)}}, {"csv"}),
+       .response = Obj({{"residents", Scalar("integer")}}),
+       .handler = [&V](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(std::string csv, StringOfBody(c.body, "csv", kMaxCensusBytes));
+         WEEFSEL_ASSIGN_OR_RETURN(int64_t n, V.UploadCensus(c.who, c.Path<RoundTag>(0), csv));
+         return Ok({{"residents", n}});
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/voting-register",
+       .tag = "rounds",
+       .summary = "Counts of a round's voting codes and census by wijk: made, used, voted (officers)",
+       .success = 200,
+       .needs_user = true,
+       .response = Obj({{"eligibility", EligibilitySchema()}, {"codes", TallySchema()}, {"census", TallySchema()}}),
+       .handler = [&V](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto reg, V.RegisterOf(c.who, c.Path<RoundTag>(0)));
+         return Ok(
+             {{"eligibility", ToJson(reg.eligibility)}, {"codes", ToJson(reg.codes)}, {"census", ToJson(reg.census)}});
+       }});
+  Add({.method = "POST",
+       .path = "/api/v1/rounds/{id}/verified-ballot",
+       .tag = "rounds",
+       .summary = "Cast a sealed ballot in a restricted round with a voting code or census details, or replace it "
+                  "with its ballot token (residents)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .request =
+           Body({{"entries", EntriesSchema()},
+                 {"code", StrMax(40)},
+                 {"ballot_token", StrMax(128)},
+                 {"census", Body({{"identifier", StrMax(40)}, {"postcode", StrMax(20)}, {"birth_date", StrMax(20)}},
+                                 {"identifier", "postcode", "birth_date"})}},
+                {"entries"}),
+       .response = Obj({{"round", Scalar("integer")},
+                        {"kind", Scalar("string")},
+                        {"entries", EntriesSchema()},
+                        {"ballot_token", Scalar("string")},
+                        {"replaced", Scalar("boolean")}}),
+       .handler = [&V](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto b, DecodeVerified(c.body));
+         WEEFSEL_ASSIGN_OR_RETURN(auto x, V.CastVerified(c.who, c.Path<RoundTag>(0), std::move(b)));
+         Reply r = Ok({{"round", x.round.value()},
+                       {"kind", std::string(domain::BallotKindCode(x.kind))},
+                       {"entries", EntriesJson(x.entries)},
+                       {"ballot_token", x.ballot_token},
+                       {"replaced", x.replaced}});
+         r.headers.emplace_back("Cache-Control", "no-store");
+         return r;
+       }});
+}
+
+}  // namespace weefsel::http

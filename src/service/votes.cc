@@ -1,0 +1,269 @@
+#include "service/votes.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <utility>
+
+#include "base/clock.h"
+#include "service/rights.h"
+
+namespace weefsel::service {
+
+namespace {
+
+using J = nlohmann::json;
+
+std::string R(RoundId id) { return std::to_string(id.value()); }
+std::string Dump(const J& j) { return j.dump(-1, ' ', false, J::error_handler_t::replace); }
+
+std::string Snap(const domain::Eligibility& e) {
+  return Dump(
+      {{"verification", domain::VerificationCode(e.verification)}, {"wijken", e.wijken}, {"min_age", e.min_age}});
+}
+
+bool Before(domain::RoundPhase a, domain::RoundPhase b) { return static_cast<int>(a) < static_cast<int>(b); }
+
+bool Allows(const domain::Eligibility& e, const std::string& wijk) {
+  return e.wijken.empty() || std::find(e.wijken.begin(), e.wijken.end(), wijk) != e.wijken.end();
+}
+
+Status NeedOfficer(const Principal& p, const domain::Round& r, const char* what) {
+  return Require(
+      p, p.IsOfficerOf(r.municipality),
+      std::string("only officers of municipality ") + std::to_string(r.municipality.value()) + " may " + what);
+}
+
+}  // namespace
+
+Result<std::string> Votes::KeyOf(RoundId id) {
+  storage::Store& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(std::string salt, store.GetRoundSalt(id));
+  if (salt.empty()) {
+    salt = voting::NewSecretHex(random_);
+    WEEFSEL_RETURN_IF_ERROR(store.PutRoundSalt(id, salt));
+  }
+  return voting::RoundKey(platform_.options_.vote_key, salt);
+}
+
+Result<domain::Eligibility> Votes::EligibilityOf(RoundId id) {
+  std::lock_guard lock(platform_.mu_);
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, platform_.store_->GetRound(id));
+  return r.eligibility;
+}
+
+Result<domain::Eligibility> Votes::SetEligibility(const Principal& p, RoundId id, domain::Eligibility e) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  Platform::WriteLock lock(platform_);
+  storage::Store& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
+  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "set who votes in its rounds"));
+  if (!Before(r.phase, domain::RoundPhase::kVoting))
+    return Status::Conflict("phase: who may vote is fixed once voting opens (round " + R(id) + " is in phase " +
+                            std::string(domain::RoundPhaseCode(r.phase)) + ")");
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
+  std::string before = Snap(r.eligibility);
+  r.eligibility = e;
+  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+      p, r.municipality, "round", "eligibility", before, [&] { return store.Update(r); },
+      [&] { return std::make_pair(id.value(), Snap(r.eligibility)); }));
+  return r.eligibility;
+}
+
+Result<std::string> Votes::GenerateCodes(const Principal& p, RoundId id, int count, const std::string& wijk) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  Platform::WriteLock lock(platform_);
+  storage::Store& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
+  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "make voting codes for its rounds"));
+  if (r.eligibility.verification != domain::Verification::kCode)
+    return Status::Conflict("eligibility.verification: round " + R(id) +
+                            " does not use voting codes; set its verification to \"code\" first");
+  if (!Before(r.phase, domain::RoundPhase::kAllocation))
+    return Status::Conflict("phase: voting in round " + R(id) + " has closed; no more codes");
+  if (count < 1 || count > 5000) return Status::InvalidArgument("count: must be 1 to 5000 codes at a time");
+  if (!wijk.empty() && !Allows(r.eligibility, wijk))
+    return Status::InvalidArgument("wijk: '" + wijk + "' is not one of the wijken that vote in round " + R(id));
+  if (wijk.empty() && !r.eligibility.wijken.empty())
+    return Status::InvalidArgument("wijk: round " + R(id) + " is for named wijken; make codes for one of them");
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Municipality m, store.GetMunicipality(r.municipality));
+  std::vector<voting::LetterCode> letters;
+  std::string csv;
+  WEEFSEL_RETURN_IF_ERROR(store.Transaction([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(std::string key, KeyOf(id));
+    std::vector<storage::VotingCode> rows;
+    for (int i = 0; i < count; ++i) {
+      std::string code = voting::NewCode(random_);
+      WEEFSEL_ASSIGN_OR_RETURN(std::string plain, voting::NormalizeCode(code));
+      rows.push_back({voting::KeyedHash(key, "code", plain), wijk, false});
+      letters.push_back({std::move(code), wijk});
+    }
+    // 60 random bits a code: a collision (AlreadyExists) is astronomically rare and refuses the batch.
+    return platform_.Logged(
+        p, r.municipality, "round", "codes", "", [&] { return store.InsertVotingCodes(id, rows); },
+        [&] {
+          return std::make_pair(id.value(), Dump({{"count", count}, {"wijk", wijk}}));
+        });
+  }));
+  return voting::MailMergeCsv(letters, r.name, m.name);
+}
+
+Result<int64_t> Votes::UploadCensus(const Principal& p, RoundId id, const std::string& csv) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  // Parsed before the lock: a large file does not hold up everyone else.
+  auto lines = voting::ParseCensus(csv);
+  Platform::WriteLock lock(platform_);
+  storage::Store& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
+  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "upload the census for its rounds"));
+  if (r.eligibility.verification != domain::Verification::kCensus)
+    return Status::Conflict("eligibility.verification: round " + R(id) +
+                            " does not check the census; set its verification to \"census\" first");
+  if (!Before(r.phase, domain::RoundPhase::kVoting))
+    return Status::Conflict("phase: the census of round " + R(id) + " is fixed once voting opens");
+  if (!lines.ok()) return lines.status();
+  int64_t n = static_cast<int64_t>(lines->size());
+  WEEFSEL_RETURN_IF_ERROR(store.Transaction([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(std::string key, KeyOf(id));
+    std::vector<storage::CensusEntry> rows;
+    rows.reserve(lines->size());
+    for (const auto& l : *lines)
+      rows.push_back({voting::KeyedHash(key, "census", voting::PersonKey(l.person)), l.wijk,
+                      std::stoi(l.person.birth_date.substr(0, 4)), false});
+    return platform_.Logged(
+        p, r.municipality, "round", "census", "", [&] { return store.ReplaceCensus(id, rows); },
+        [&] {
+          return std::make_pair(id.value(), Dump({{"residents", n}}));
+        });
+  }));
+  return n;
+}
+
+Result<VoteRegister> Votes::RegisterOf(const Principal& p, RoundId id) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  std::lock_guard lock(platform_.mu_);
+  storage::Store& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
+  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "see the voting register of its rounds"));
+  VoteRegister out;
+  out.eligibility = r.eligibility;
+  WEEFSEL_ASSIGN_OR_RETURN(out.codes, store.VotingCodeTally(id));
+  WEEFSEL_ASSIGN_OR_RETURN(out.census, store.CensusTally(id));
+  return out;
+}
+
+Result<SealedReceipt> Votes::CastVerified(const Principal& p, RoundId id, VerifiedBallot b) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  Platform::WriteLock lock(platform_);
+  storage::Store& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
+  if (!p.IsResidentOf(r.municipality))
+    return Status::PermissionDenied("only residents of municipality " + std::to_string(r.municipality.value()) +
+                                    " may vote in its rounds");
+  if (!r.eligibility.restricted())
+    return Status::Conflict("eligibility.verification: round " + R(id) +
+                            " is open to every resident; cast your ballot with PUT /api/v1/rounds/" + R(id) +
+                            "/ballot");
+  if (r.phase != domain::RoundPhase::kVoting)
+    return Status::Conflict(std::string("phase: voting is ") +
+                            (Before(r.phase, domain::RoundPhase::kVoting) ? "not open yet" : "closed"));
+  domain::Ballot ballot;
+  ballot.round = id;
+  ballot.kind = r.ballot_kind;
+  ballot.entries = b.entries;
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(ballot, r));
+
+  SealedReceipt receipt;
+  receipt.round = id;
+  receipt.kind = r.ballot_kind;
+  receipt.entries = b.entries;
+  storage::SealedBallot sealed;
+  sealed.round = id;
+  sealed.kind = r.ballot_kind;
+  sealed.entries = b.entries;
+
+  // A voter changing the ballot: the token is the only link to it.
+  if (!b.ballot_token.empty()) {
+    WEEFSEL_RETURN_IF_ERROR(store.Transaction([&]() -> Status {
+      WEEFSEL_ASSIGN_OR_RETURN(std::string key, KeyOf(id));
+      sealed.token_hash = voting::KeyedHash(key, "token", b.ballot_token);
+      auto known = store.GetSealedBallot(id, sealed.token_hash);
+      if (!known.ok() && known.status().code() == StatusCode::kNotFound)
+        return Status::PermissionDenied("ballot_token: no ballot of round " + R(id) +
+                                        " has this token; vote with your voting code or census details instead");
+      WEEFSEL_RETURN_IF_ERROR(known.status());
+      return store.PutSealedBallot(sealed);
+    }));
+    receipt.ballot_token = b.ballot_token;
+    receipt.replaced = true;
+    return receipt;
+  }
+
+  const bool by_code = r.eligibility.verification == domain::Verification::kCode;
+  std::string person_key;
+  std::string plain_code;
+  if (by_code) {
+    if (b.code.empty())
+      return Status::PermissionDenied(
+          "code: round " + R(id) +
+          " is for residents with a voting code: enter the voting code from your letter with your ballot");
+    WEEFSEL_ASSIGN_OR_RETURN(plain_code, voting::NormalizeCode(b.code));
+  } else {
+    if (!b.census)
+      return Status::PermissionDenied("census: round " + R(id) +
+                                      " is for residents in the census: enter your citizen service number (BSN), "
+                                      "postcode and birth date with your ballot");
+    WEEFSEL_ASSIGN_OR_RETURN(voting::CensusPerson person,
+                             voting::NormalizePerson(b.census->identifier, b.census->postcode, b.census->birth_date));
+    if (r.eligibility.min_age > 0 &&
+        voting::AgeOn(person.birth_date, FormatDate(platform_.clock_.Now())) < r.eligibility.min_age)
+      return Status::PermissionDenied("census.birth_date: residents vote in round " + R(id) + " from the age of " +
+                                      std::to_string(r.eligibility.min_age));
+    person_key = voting::PersonKey(person);
+  }
+
+  std::string token = voting::NewSecretHex(random_);
+  WEEFSEL_RETURN_IF_ERROR(store.Transaction([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(std::string key, KeyOf(id));
+    if (by_code) {
+      const std::string hash = voting::KeyedHash(key, "code", plain_code);
+      auto code = store.GetVotingCode(id, hash);
+      if (!code.ok() && code.status().code() == StatusCode::kNotFound)
+        return Status::PermissionDenied("code: this is not a voting code of round " + R(id) +
+                                        "; check the code on your letter");
+      WEEFSEL_RETURN_IF_ERROR(code.status());
+      if (code->used)
+        return Status::Conflict("code: this voting code has been used already; each code is valid for one vote");
+      if (!Allows(r.eligibility, code->wijk))
+        return Status::PermissionDenied("code: this code is for wijk " + code->wijk +
+                                        ", which does not vote in round " + R(id));
+      WEEFSEL_ASSIGN_OR_RETURN(bool used, store.UseVotingCode(id, hash));
+      if (!used)
+        return Status::Conflict("code: this voting code has been used already; each code is valid for one vote");
+    } else {
+      const std::string hash = voting::KeyedHash(key, "census", person_key);
+      auto entry = store.GetCensusEntry(id, hash);
+      if (!entry.ok() && entry.status().code() == StatusCode::kNotFound)
+        return Status::PermissionDenied(
+            "census: no resident with this identifier, postcode and birth date is in the "
+            "census of round " +
+            R(id) + "; check what you entered");
+      WEEFSEL_RETURN_IF_ERROR(entry.status());
+      if (entry->voted) return Status::Conflict("census: this resident has voted in round " + R(id) + " already");
+      if (!Allows(r.eligibility, entry->wijk))
+        return Status::PermissionDenied("census: residents of wijk " + entry->wijk + " do not vote in round " + R(id));
+      WEEFSEL_ASSIGN_OR_RETURN(bool marked, store.MarkCensusVoted(id, hash));
+      if (!marked) return Status::Conflict("census: this resident has voted in round " + R(id) + " already");
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(bool first, store.MarkVerifiedVoter(id, p.user));
+    if (!first)
+      return Status::Conflict("ballot: your account has cast a verified ballot in round " + R(id) +
+                              " already; change it with its ballot token");
+    sealed.token_hash = voting::KeyedHash(key, "token", token);
+    return store.PutSealedBallot(sealed);
+  }));
+  receipt.ballot_token = std::move(token);
+  return receipt;
+}
+
+}  // namespace weefsel::service

@@ -1,0 +1,87 @@
+// service/votes.h: fair votes (issue 20, part 2): who may vote in a round, and once.
+//
+// Officers of a round's municipality set its eligibility rule (domain::Eligibility) until voting
+// opens. A round restricted to verified residents takes ballots only through CastVerified:
+// - "code": the officers generate one-time voting codes (optionally for a wijk) and download them
+//   once, in the answer that makes them, as a mail-merge file; only keyed hashes are stored, so
+//   afterwards only counts can be seen. A code votes once.
+// - "census": the officers upload the census file (service/voting.h has the format), checked line
+//   by line and stored as keyed hashes with the wijk and birth year; all or nothing. A resident who
+//   enters a matching identifier, postcode and birth date votes once.
+// The ballot is sealed (docs/decisions/0004-secret-ballot.md): it is stored under the hash of a
+// random ballot token given to the voter, not under the account or the code; the code or census
+// line and the account are only marked as having voted. The token lets the voter replace the
+// ballot while voting is open. A sealed ballot cannot be voided on its own: nothing links it to a
+// person.
+// Refusals: a missing or unknown verification, a wijk or age outside the rule: PermissionDenied
+// naming the field; a used code, a census line or account that voted already: Conflict.
+// Officers' acts are audited (entity "round": "eligibility", "codes", "census"); votes are not.
+//
+// Ownership: Votes borrows the Platform, which must outlive it; it holds no state but its source of
+// random bytes. Thread-safety: as Platform (every call runs under the platform's store lock).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "domain/model.h"
+#include "service/platform.h"
+#include "service/voting.h"
+
+namespace weefsel::service {
+
+// What the officers see of a restricted round: tallies by wijk, never a code or a person.
+struct VoteRegister {
+  domain::Eligibility eligibility;
+  std::vector<storage::VoteTally> codes;   // generated and used, by wijk
+  std::vector<storage::VoteTally> census;  // lines and voted, by wijk
+};
+
+// A ballot for a restricted round with its proof: a voting code, a census person, or the ballot
+// token of an earlier sealed ballot (to replace it).
+struct VerifiedBallot {
+  std::vector<domain::BallotEntry> entries;
+  std::string code;
+  std::optional<voting::CensusPerson> census;  // as typed; normalised by CastVerified
+  std::string ballot_token;
+};
+
+struct SealedReceipt {
+  RoundId round;
+  domain::BallotKind kind = domain::BallotKind::kApproval;
+  std::vector<domain::BallotEntry> entries;
+  std::string ballot_token;  // keep it to change the ballot; shown once
+  bool replaced = false;     // an earlier ballot of this token was replaced
+};
+
+class Votes {
+ public:
+  explicit Votes(Platform& platform, voting::RandomBytes random = voting::SystemRandom())
+      : platform_(platform), random_(std::move(random)) {}
+
+  // The round's rule (public).
+  Result<domain::Eligibility> EligibilityOf(RoundId id);
+  // Officers of the round's municipality, before voting opens (Conflict naming `phase` after).
+  Result<domain::Eligibility> SetEligibility(const Principal& p, RoundId id, domain::Eligibility e);
+  // Officers: `count` (1 to 5,000) new codes of a round that uses codes, for `wijk` ("" for the
+  // whole municipality; one of the round's wijken when it names any), until voting closes. The
+  // mail-merge CSV is the only place the codes ever appear.
+  Result<std::string> GenerateCodes(const Principal& p, RoundId id, int count, const std::string& wijk);
+  // Officers: replaces the census of a round that uses it, before voting opens; the number of
+  // residents stored. A bad line refuses the whole file (InvalidArgument naming line and field).
+  Result<int64_t> UploadCensus(const Principal& p, RoundId id, const std::string& csv);
+  // Officers: the tallies.
+  Result<VoteRegister> RegisterOf(const Principal& p, RoundId id);
+  // A resident of the municipality casts (or, with a token, replaces) a sealed ballot.
+  Result<SealedReceipt> CastVerified(const Principal& p, RoundId id, VerifiedBallot b);
+
+ private:
+  // The round's key (salt made on first use); store lock held.
+  Result<std::string> KeyOf(RoundId id);
+  Platform& platform_;
+  voting::RandomBytes random_;
+};
+
+}  // namespace weefsel::service

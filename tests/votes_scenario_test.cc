@@ -1,0 +1,216 @@
+// Fair votes (issue 20, part 2; docs/decisions/0004-secret-ballot.md) over real HTTP: an officer
+// restricts a round to residents with a voting code from a letter (per wijk), makes the codes and
+// downloads them once as a mail merge; voting opens; a ballot without a code is refused (403 naming
+// the code), a code votes once (a second use: 409), and the sealed ballot counts in the results
+// without naming anyone. A second round checks residents against a census file: a bad line refuses
+// the file (400 naming line and field) and writes nothing; wijk and age rules refuse (403); a
+// resident votes once. At every step a wrong role is refused (401/403) and so is a move the step
+// does not allow. Runs on SQLite (Sqlite/, label unit) and PostgreSQL (Postgres/, pg).
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "base/strings.h"
+#include "tests/api_kit.h"
+
+namespace weefsel::apitest {
+namespace {
+
+class FairVotes : public ApiWorld {
+ protected:
+  void Refused(int role, const std::string& method, const std::string& path, const Json& body, const std::string& why) {
+    Resp r = As(role, method, path, body);
+    EXPECT_EQ(r.status, role == kAnon ? 401 : 403)
+        << why << ": " << kRoleNames[role] << " " << method << " " << path << " -> " << r.body;
+    EXPECT_EQ(r.Header("Content-Type"), "application/problem+json") << why;
+  }
+  // A refusal with this status naming `field`.
+  Resp Expect(int status, const std::string& field, int role, const std::string& method, const std::string& path,
+              const Json& body, const std::string& why) {
+    Resp r = As(role, method, path, body);
+    EXPECT_EQ(r.status, status) << why << ": " << r.body;
+    EXPECT_EQ(r.json.value("field", ""), field) << why << ": " << r.body;
+    return r;
+  }
+  Json Ok(int role, const std::string& method, const std::string& path, const Json& body, int status = 200) {
+    Resp r = As(role, method, path, body);
+    EXPECT_EQ(r.status, status) << kRoleNames[role] << " " << method << " " << path << ": " << r.body;
+    return r.json;
+  }
+  void ToVoting(const std::string& round) {
+    Ok(kOfficer, "POST", round + "/phase", {{"phase", "review"}});
+    Ok(kOfficer, "POST", round + "/phase", {{"phase", "voting"}});
+  }
+  static Json Entries(const char* project) { return Json::array({{{"project_id", project}, {"points", 1}}}); }
+};
+
+TEST_P(FairVotes, ARoundForCodedResidentsRefusesAnUnverifiedVoteAndASecondUseOfACode) {
+  const std::string round = "/api/v1/rounds/" + Str(MakeRound());
+
+  // 1. Who votes: the officer restricts the round to voting codes in two wijken.
+  Json rule = {{"verification", "code"}, {"wijken", {"Zuilen", "Overvecht"}}};
+  EXPECT_EQ(Ok(kAnon, "GET", round + "/eligibility", nullptr)["verification"], "open") << "open until set";
+  Refused(kAnon, "PUT", round + "/eligibility", rule, "setting who votes");
+  Refused(kResident, "PUT", round + "/eligibility", rule, "setting who votes");
+  Refused(kOtherOfficer, "PUT", round + "/eligibility", rule, "setting who votes in another municipality");
+  Expect(400, "eligibility.min_age", kOfficer, "PUT", round + "/eligibility",
+         {{"verification", "code"}, {"min_age", 16}}, "a minimum age with codes (a letter carries no birth date)");
+  Expect(400, "eligibility.verification", kOfficer, "PUT", round + "/eligibility",
+         {{"verification", "open"}, {"wijken", {"Zuilen"}}}, "wijken in an open round");
+  Json set = Ok(kOfficer, "PUT", round + "/eligibility", rule);
+  EXPECT_EQ(set["verification"], "code");
+  EXPECT_EQ(Ok(kResident, "GET", round + "/eligibility", nullptr)["wijken"].size(), 2u);
+
+  // 2. Codes: made for a wijk and downloaded once, as a mail merge.
+  Json make = {{"count", 3}, {"wijk", "Zuilen"}};
+  Refused(kAnon, "POST", round + "/voting-codes", make, "making codes");
+  Refused(kResident, "POST", round + "/voting-codes", make, "making codes");
+  Refused(kOtherOfficer, "POST", round + "/voting-codes", make, "making codes in another municipality");
+  Expect(400, "wijk", kOfficer, "POST", round + "/voting-codes", {{"count", 3}, {"wijk", "Noord"}},
+         "codes for a wijk that does not vote");
+  Expect(400, "wijk", kOfficer, "POST", round + "/voting-codes", {{"count", 3}}, "codes without a wijk");
+  Expect(400, "count", kOfficer, "POST", round + "/voting-codes", {{"count", 0}, {"wijk", "Zuilen"}}, "no codes");
+  Expect(409, "eligibility.verification", kOfficer, "PUT", round + "/census",
+         {{"csv", "identificatie;postcode;geboortedatum;wijk\n123456782;3511AB;1980-04-27;Zuilen\n"}},
+         "a census for a round that uses codes");
+  Resp made = As(kOfficer, "POST", round + "/voting-codes", make);
+  ASSERT_EQ(made.status, 201) << made.body;
+  EXPECT_EQ(made.Header("Content-Type"), "text/csv; charset=utf-8");
+  EXPECT_NE(made.Header("Content-Disposition").find("attachment"), std::string::npos);
+  std::vector<std::string> codes;
+  for (const auto& line : Split(made.body, '\n', true)) {
+    if (StartsWith(line, "code;")) continue;
+    codes.emplace_back(line.substr(0, 14));
+    EXPECT_NE(line.find(";Zuilen;Met deze code stemt u eenmalig in"), std::string::npos) << line;
+  }
+  ASSERT_EQ(codes.size(), 3u) << made.body;
+  ASSERT_EQ(As(kOfficer, "POST", round + "/voting-codes", {{"count", 1}, {"wijk", "Overvecht"}}).status, 201);
+
+  // 3. The register: counts only, for the municipality's officers.
+  Refused(kResident, "GET", round + "/voting-register", nullptr, "reading the register");
+  Refused(kOtherOfficer, "GET", round + "/voting-register", nullptr, "reading another municipality's register");
+  Json reg = Ok(kOfficer, "GET", round + "/voting-register", nullptr);
+  ASSERT_EQ(reg["codes"].size(), 2u) << reg.dump();
+  EXPECT_EQ(reg["codes"][1]["wijk"], "Zuilen");
+  EXPECT_EQ(reg["codes"][1]["total"], 3);
+  EXPECT_EQ(reg["codes"][1]["used"], 0);
+  EXPECT_EQ(reg.dump().find(codes[0]), std::string::npos) << "a code is shown after its download";
+
+  // 4. Before voting opens a coded ballot is refused; then the officers open voting.
+  Json coded = {{"entries", Entries("p1")}, {"code", codes[0]}};
+  Expect(409, "phase", kResident, "POST", round + "/verified-ballot", coded, "voting before voting opens");
+  ToVoting(round);
+  Expect(409, "phase", kOfficer, "PUT", round + "/eligibility", {{"verification", "open"}},
+         "changing who votes once voting is open");
+
+  // 5. Voting: without a code, refused, naming what is missing; with a code, once.
+  Resp plain = Expect(403, "verification", kResident, "PUT", round + "/ballot", {{"entries", Entries("p1")}},
+                      "an unverified ballot in a coded round");
+  EXPECT_NE(plain.json.value("detail", "").find("voting code"), std::string::npos) << plain.body;
+  Resp bare = Expect(403, "code", kResident, "POST", round + "/verified-ballot", {{"entries", Entries("p1")}},
+                     "a verified ballot without its code");
+  EXPECT_NE(bare.json.value("detail", "").find("enter the voting code"), std::string::npos) << bare.body;
+  Expect(403, "code", kResident, "POST", round + "/verified-ballot",
+         {{"entries", Entries("p1")}, {"code", "2222-3333-4444"}}, "a code that is not one of the round's");
+  Expect(400, "code", kResident, "POST", round + "/verified-ballot",
+         {{"entries", Entries("p1")}, {"code", "0000-1111-OOOO"}}, "a code with letters codes never have");
+  Refused(kAnon, "POST", round + "/verified-ballot", coded, "voting anonymously");
+  Refused(kOfficer, "POST", round + "/verified-ballot", coded, "an officer (not a resident) voting");
+  Refused(kOtherOfficer, "POST", round + "/verified-ballot", coded, "voting in another municipality");
+  Json cast =
+      Ok(kResident, "POST", round + "/verified-ballot", {{"entries", Entries("p1")}, {"code", ToLowerAscii(codes[0])}});
+  const std::string token = cast.value("ballot_token", "");
+  EXPECT_EQ(token.size(), 64u) << cast.dump();
+  EXPECT_FALSE(cast["replaced"].get<bool>());
+  Resp reuse = Expect(409, "code", kResident, "POST", round + "/verified-ballot", coded, "a second use of a code");
+  EXPECT_NE(reuse.json.value("detail", "").find("used already"), std::string::npos) << reuse.body;
+  // Another resident with the same code: still used.
+  std::string other_token;
+  AddUser(FreshEmail(), {{UserId(), domain::Role::kResident, m1_, {}}}, &other_token);
+  Resp stolen = Send("POST", round + "/verified-ballot", coded, other_token);
+  EXPECT_EQ(stolen.status, 409) << stolen.body;
+  // One verified ballot per account: a second code does not give the same account a second ballot.
+  Expect(409, "ballot", kResident, "POST", round + "/verified-ballot", {{"entries", Entries("p2")}, {"code", codes[1]}},
+         "a second ballot from one account");
+  // The code it tried stays unused: the other resident votes with it.
+  EXPECT_EQ(
+      Send("POST", round + "/verified-ballot", {{"entries", Entries("p2")}, {"code", codes[1]}}, other_token).status,
+      200);
+  // The voter changes the ballot with the token; a wrong token is refused.
+  Json changed =
+      Ok(kResident, "POST", round + "/verified-ballot", {{"entries", Entries("p3")}, {"ballot_token", token}});
+  EXPECT_TRUE(changed["replaced"].get<bool>());
+  Expect(403, "ballot_token", kResident, "POST", round + "/verified-ballot",
+         {{"entries", Entries("p3")}, {"ballot_token", std::string(64, 'a')}}, "a made-up ballot token");
+  EXPECT_EQ(As(kResident, "GET", round + "/ballot").status, 404) << "the sealed ballot is not the account's";
+
+  // 6. Counted without anyone's name: two ballots in the results, two codes used.
+  Json results = Ok(kOfficer, "GET", round + "/results", nullptr);
+  EXPECT_EQ(results["ballots"], 2) << results.dump();
+  reg = Ok(kOfficer, "GET", round + "/voting-register", nullptr);
+  EXPECT_EQ(reg["codes"][1]["used"], 2) << reg.dump();
+
+  // 7. The audit log has the officers' acts and no vote.
+  std::vector<std::string> actions;
+  Json log = Ok(kOfficer, "GET", "/api/v1/audit?entity=round&id=" + round.substr(round.rfind('/') + 1), nullptr);
+  for (const auto& e : log["items"]) actions.push_back(e["action"]);
+  EXPECT_EQ(actions, (std::vector<std::string>{"create", "eligibility", "codes", "codes", "phase", "phase"}));
+}
+
+TEST_P(FairVotes, ACensusRoundChecksResidentsAgainstTheFileOnce) {
+  const std::string round = "/api/v1/rounds/" + Str(MakeRound());
+  Ok(kOfficer, "PUT", round + "/eligibility", {{"verification", "census"}, {"wijken", {"Zuilen"}}, {"min_age", 16}});
+  const std::string header = "identificatie;postcode;geboortedatum;wijk\n";
+  const std::string good = header +
+                           "123456782;3511 AB;1980-04-27;Zuilen\n"
+                           "234567891;3511AC;2015-06-01;Zuilen\n"
+                           "345678912;3572AB;1975-01-01;Overvecht\n";
+  Refused(kAnon, "PUT", round + "/census", {{"csv", good}}, "uploading the census");
+  Refused(kResident, "PUT", round + "/census", {{"csv", good}}, "uploading the census");
+  Refused(kOtherOfficer, "PUT", round + "/census", {{"csv", good}}, "uploading another municipality's census");
+  Resp bad = As(kOfficer, "PUT", round + "/census",
+                {{"csv", header + "123456782;3511AB;1980-04-27;Zuilen\n999999990;35;1980-04-27;Zuilen\n"}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(bad.json.value("detail", "").rfind("census line 3, field postcode: ", 0), 0u) << bad.body;
+  Json reg = Ok(kOfficer, "GET", round + "/voting-register", nullptr);
+  EXPECT_TRUE(reg["census"].empty()) << "the refused file wrote nothing: " << reg.dump();
+  EXPECT_EQ(Ok(kOfficer, "PUT", round + "/census", {{"csv", good}})["residents"], 3);
+  Expect(409, "eligibility.verification", kOfficer, "POST", round + "/voting-codes", {{"count", 1}, {"wijk", "Zuilen"}},
+         "codes for a census round");
+  ToVoting(round);
+  Expect(409, "phase", kOfficer, "PUT", round + "/census", {{"csv", good}}, "replacing the census once voting is open");
+
+  auto ballot = [](const char* id, const char* postcode, const char* born) {
+    return Json{{"entries", Entries("p2")},
+                {"census", {{"identifier", id}, {"postcode", postcode}, {"birth_date", born}}}};
+  };
+  Expect(403, "census", kResident, "POST", round + "/verified-ballot", {{"entries", Entries("p2")}},
+         "a ballot without census details");
+  Expect(403, "census", kResident, "POST", round + "/verified-ballot", ballot("123456782", "3511AB", "1980-04-28"),
+         "a wrong birth date");
+  Expect(403, "census", kResident, "POST", round + "/verified-ballot", ballot("345678912", "3572AB", "1975-01-01"),
+         "a resident of a wijk that does not vote");
+  Expect(403, "census.birth_date", kResident, "POST", round + "/verified-ballot",
+         ballot("234567891", "3511AC", "2015-06-01"), "a resident under the minimum age");
+  Expect(400, "census.postcode", kResident, "POST", round + "/verified-ballot", ballot("123456782", "35", "1980-04-27"),
+         "a postcode that cannot be one");
+  Refused(kMember, "POST", round + "/verified-ballot", ballot("123456782", "3511AB", "1980-04-27"),
+          "voting without being a resident");
+  Ok(kResident, "POST", round + "/verified-ballot", ballot("123456782", "3511 ab", "1980-04-27"));
+  std::string other_token;
+  AddUser(FreshEmail(), {{UserId(), domain::Role::kResident, m1_, {}}}, &other_token);
+  Resp again = Send("POST", round + "/verified-ballot", ballot("123456782", "3511AB", "1980-04-27"), other_token);
+  EXPECT_EQ(again.status, 409) << "the same resident twice: " << again.body;
+  reg = Ok(kOfficer, "GET", round + "/voting-register", nullptr);
+  ASSERT_EQ(reg["census"].size(), 2u) << reg.dump();
+  EXPECT_EQ(reg["census"][1]["wijk"], "Zuilen");
+  EXPECT_EQ(reg["census"][1]["total"], 2);
+  EXPECT_EQ(reg["census"][1]["used"], 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, FairVotes, ::testing::Values(Backend::kSqlite), BackendName);
+INSTANTIATE_TEST_SUITE_P(Postgres, FairVotes, ::testing::Values(Backend::kPostgres), BackendName);
+
+}  // namespace
+}  // namespace weefsel::apitest

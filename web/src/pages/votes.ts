@@ -1,0 +1,179 @@
+// Fair votes on a round's page (docs/api.md, "Fair votes"): who may vote, the officers' tools
+// (the rule, voting codes downloaded once as a mail merge, the census upload, the counts), and the
+// voter's first step in a restricted round (a voting code, or BSN + postcode + birth date) with the
+// sealed ballot's receipt kept in this browser. Refusals are worded here, in the reader's language.
+import { h, field, select } from "../dom";
+import { api, ApiError, Round, currentUser } from "../api";
+import { t, num, Key } from "../i18n";
+import { announce, errorBox, navigate } from "../main";
+import { empty } from "./common";
+
+export interface Eligibility { verification: "open" | "code" | "census"; wijken: string[]; min_age: number }
+interface Tally { wijk: string; total: number; used: number }
+interface Register { eligibility: Eligibility; codes: Tally[]; census: Tally[] }
+
+export async function eligibilityOf(r: Round): Promise<Eligibility> {
+  return api.get<Eligibility>(`/rounds/${r.id}/eligibility`).catch(() => ({ verification: "open", wijken: [], min_age: 0 }));
+}
+
+export function eligibilityText(e: Eligibility): string {
+  const base = t(e.verification === "code" ? "votes.code" : e.verification === "census" ? "votes.census" : "votes.open");
+  const parts = [base];
+  if (e.wijken.length) parts.push(t("votes.inWijken", { wijken: e.wijken.join(", ") }));
+  if (e.min_age) parts.push(t("votes.fromAge", { n: e.min_age }));
+  return parts.join(", ");
+}
+
+// ---- officers ----
+
+export async function officerVotes(r: Round, e: Eligibility): Promise<HTMLElement> {
+  const sec = h("section", { "aria-labelledby": "h-votes", class: "officer-tools fair-votes" },
+    h("h2", { id: "h-votes" }, t("votes.officerTitle")), h("p", {}, t("votes.officerLead")));
+  const before = r.phase === "submission" || r.phase === "review";
+  if (before) sec.append(ruleForm(r, e));
+  else sec.append(h("p", { class: "notice" }, t("votes.fixed")));
+  if (e.verification === "code" && r.phase !== "allocation" && r.phase !== "published") sec.append(codesForm(r, e));
+  if (e.verification === "census" && before) sec.append(censusForm(r));
+  if (e.verification !== "open") sec.append(await registerBox(r));
+  return sec;
+}
+
+function ruleForm(r: Round, e: Eligibility): HTMLElement {
+  const verification = select("verification", [["open", t("votes.open")], ["code", t("votes.code")], ["census", t("votes.census")]], e.verification);
+  const wijken = h("input", { name: "wijken", id: "votes-wijken", maxlength: 2000, value: e.wijken.join(", ") });
+  const minAge = h("input", { type: "number", name: "min_age", id: "votes-min-age", min: 0, max: 120, step: 1, inputmode: "numeric", value: e.min_age });
+  const status = h("div");
+  return h("form", { class: "stack votes-rule", onsubmit: async (ev: Event) => {
+    ev.preventDefault();
+    try {
+      await api.put(`/rounds/${r.id}/eligibility`, { verification: verification.value,
+        wijken: wijken.value.split(",").map((w) => w.trim()).filter((w) => w), min_age: Number(minAge.value) || 0 });
+      announce(t("votes.saved"));
+      navigate(location.pathname);
+    } catch (err) { status.replaceChildren(errorBox(err)); }
+  } }, field(t("votes.verification"), verification), field(t("votes.wijken"), wijken), field(t("votes.minAge"), minAge, t("votes.minAgeHint")),
+  status, h("button", { type: "submit" }, t("votes.save")));
+}
+
+function codesForm(r: Round, e: Eligibility): HTMLElement {
+  const count = h("input", { type: "number", name: "count", min: 1, max: 5000, step: 1, required: true, inputmode: "numeric", value: 100 });
+  const wijk = select("wijk", e.wijken.length ? e.wijken.map((w): [string, string] => [w, w]) : [["", t("votes.wholeMunicipality")]], e.wijken[0] ?? "");
+  const status = h("div");
+  return h("form", { class: "stack votes-codes", "aria-labelledby": "h-codes", onsubmit: async (ev: Event) => {
+    ev.preventDefault();
+    status.replaceChildren();
+    try {
+      const n = Number(count.value);
+      const csv = await api.postText(`/rounds/${r.id}/voting-codes`, { count: n, ...(wijk.value ? { wijk: wijk.value } : {}) });
+      const a = h("a", { href: URL.createObjectURL(new Blob([csv], { type: "text/csv" })), download: `stemcodes-ronde-${r.id}${wijk.value ? "-" + wijk.value : ""}.csv` });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      status.replaceChildren(h("p", { class: "ok", role: "status" }, "✔ " + t("votes.codesMade", { n })));
+      announce(t("votes.codesMade", { n }));
+    } catch (err) { status.replaceChildren(errorBox(err)); }
+  } }, h("h3", { id: "h-codes" }, t("votes.codesTitle")), h("p", {}, t("votes.codesLead")),
+  field(t("votes.count"), count), field(t("votes.wijk"), wijk), status, h("button", { type: "submit" }, t("votes.makeCodes")));
+}
+
+function censusForm(r: Round): HTMLElement {
+  const file = h("input", { type: "file", name: "census", accept: ".csv,text/csv", required: true });
+  const status = h("div");
+  return h("form", { class: "stack votes-census", "aria-labelledby": "h-census", onsubmit: async (ev: Event) => {
+    ev.preventDefault();
+    status.replaceChildren();
+    const f = file.files?.[0];
+    if (!f) return;
+    try {
+      const res = await api.put<{ residents: number }>(`/rounds/${r.id}/census`, { csv: await f.text() });
+      status.replaceChildren(h("p", { class: "ok", role: "status" }, "✔ " + t("votes.uploaded", { n: res.residents })));
+      announce(t("votes.uploaded", { n: res.residents }));
+    } catch (err) {
+      // The server names the line and the field: shown as it is, after the general words.
+      status.replaceChildren(h("div", { class: "error", role: "alert" }, h("strong", {}, t("error.title") + " "),
+        err instanceof ApiError && err.status === 400 ? err.detail : errorBox(err)));
+    }
+  } }, h("h3", { id: "h-census" }, t("votes.censusTitle")), h("p", {}, t("votes.censusLead")),
+  field(t("votes.censusFile"), file), status, h("button", { type: "submit" }, t("votes.upload")));
+}
+
+async function registerBox(r: Round): Promise<HTMLElement> {
+  const box = h("div", { class: "votes-register" }, h("h3", {}, t("votes.register")));
+  try {
+    const reg = await api.get<Register>(`/rounds/${r.id}/voting-register`);
+    const table = (caption: Key, rows: Tally[], made: Key, used: Key) => rows.length
+      ? h("table", { class: "table" }, h("caption", {}, t(caption)),
+        h("thead", {}, h("tr", {}, [t("votes.wijk"), t(made), t(used)].map((x) => h("th", { scope: "col" }, x)))),
+        h("tbody", {}, rows.map((x) => h("tr", { "data-wijk": x.wijk }, h("th", { scope: "row" }, x.wijk || t("votes.wholeMunicipality")),
+          h("td", { class: "num" }, num(x.total)), h("td", { class: "num" }, num(x.used))))))
+      : empty(t("votes.none"));
+    box.append(reg.eligibility.verification === "code" ? table("votes.registerCodes", reg.codes, "votes.made", "votes.usedCodes")
+      : table("votes.registerCensus", reg.census, "votes.lines", "votes.voted"));
+  } catch (e) { box.append(errorBox(e)); }
+  return box;
+}
+
+// ---- the voter ----
+
+// The receipt is kept per round and account, so that someone else signing in on a shared computer
+// does not find it.
+const tokenKey = (round: number) => `weefsel.ballotToken.${round}.${currentUser()?.id ?? 0}`;
+
+// The first step of a restricted round: the fields that prove eligibility, or (after a vote in
+// this browser) the note that the receipt will change the vote. `body(entries)` builds the request.
+export function verificationStep(r: Round, e: Eligibility): { el: HTMLElement; cast: (entries: { project_id: string; points: number }[]) => Promise<void>; voted: () => boolean } {
+  const box = h("fieldset", { class: "verify" }, h("legend", {}, t("votes.stepTitle")));
+  let token = localStorage.getItem(tokenKey(r.id)) ?? "";
+  const code = h("input", { id: "vote-code", name: "code", autocomplete: "off", autocapitalize: "characters", spellcheck: false, maxlength: 20,
+    "aria-describedby": "vote-code-hint" });
+  const bsn = h("input", { id: "vote-bsn", name: "identifier", inputmode: "numeric", autocomplete: "off", maxlength: 40 });
+  const postcode = h("input", { id: "vote-postcode", name: "postcode", autocomplete: "postal-code", maxlength: 10 });
+  const born = h("input", { id: "vote-born", name: "birth_date", type: "date", autocomplete: "bday" });
+  const fields = e.verification === "code"
+    ? h("div", { class: "field" }, h("label", { for: "vote-code" }, t("votes.codeLabel")), code, h("p", { class: "hint", id: "vote-code-hint" }, t("votes.codeHint")))
+    : h("div", {}, h("p", { class: "hint" }, t("votes.censusHint")),
+      h("div", { class: "field" }, h("label", { for: "vote-bsn" }, t("votes.bsn")), bsn),
+      h("div", { class: "field" }, h("label", { for: "vote-postcode" }, t("votes.postcode")), postcode),
+      h("div", { class: "field" }, h("label", { for: "vote-born" }, t("votes.birthDate")), born));
+  const receipt = h("div", { class: "receipt" });
+  const show = () => {
+    // display, not `hidden`: the .field class sets a display that would win over the attribute.
+    fields.style.display = token ? "none" : "";
+    receipt.replaceChildren(...(token ? [h("p", { class: "notice" }, t("votes.withToken"))] : []));
+  };
+  box.append(fields, receipt, h("p", { class: "meta" }, t("votes.secret")));
+  show();
+  const cast = async (entries: { project_id: string; points: number }[]) => {
+    const body: Record<string, unknown> = { entries };
+    if (token) body.ballot_token = token;
+    else if (e.verification === "code") body.code = code.value;
+    else if (bsn.value || postcode.value || born.value) body.census = { identifier: bsn.value, postcode: postcode.value, birth_date: born.value };
+    try {
+      const res = await api.post<{ ballot_token: string }>(`/rounds/${r.id}/verified-ballot`, body);
+      token = res.ballot_token;
+      localStorage.setItem(tokenKey(r.id), token);
+      show();
+      receipt.append(h("p", { class: "token" }, t("votes.keepToken", { token })));
+    } catch (err) {
+      if (err instanceof ApiError && err.fieldName === "ballot_token") { localStorage.removeItem(tokenKey(r.id)); token = ""; show(); }
+      throw localized(err);
+    }
+  };
+  return { el: box, cast, voted: () => token !== "" };
+}
+
+// The server's refusal of a verified ballot in the reader's words.
+function localized(err: unknown): unknown {
+  if (!(err instanceof ApiError)) return err;
+  const f = err.fieldName ?? "";
+  const key: Key | undefined =
+    f === "code" ? (err.status === 409 ? "votes.err.usedCode" : err.status === 400 ? "votes.err.badCode"
+      : /wijk/.test(err.detail) ? "votes.err.wijk" : /enter the voting code/.test(err.detail) ? "votes.err.needCode" : "votes.err.wrongCode")
+    : f === "census" ? (err.status === 409 ? "votes.err.censusVoted" : /wijk/.test(err.detail) ? "votes.err.wijk"
+      : /enter your citizen/.test(err.detail) ? "votes.err.needCensus" : "votes.err.notInCensus")
+    : f === "census.birth_date" && err.status === 403 ? "votes.err.tooYoung"
+    : f.startsWith("census.") ? "votes.err.badCensus"
+    : f === "ballot" ? "votes.err.accountVoted"
+    : f === "ballot_token" ? "votes.err.token" : undefined;
+  return key ? new ApiError(err.status, t(key), err.fieldName, true) : err;
+}
