@@ -7,10 +7,10 @@
 // validation years 2016-2018 (CordisRerank.* tests them on 2018 only).
 #include <gtest/gtest.h>
 
-#include "match/cordis.h"
+#include "eval/cordis.h"
 #include "tests/kit/shared_data.h"
 
-namespace weefsel::match {
+namespace weefsel::eval {
 namespace {
 
 TEST(CordisEval, BeatsTheBaselinesOnTheVisibleTestSet) {
@@ -122,4 +122,4 @@ TEST(CordisTune, ValidationStaysInsideHistory) {
 }
 
 }  // namespace
-}  // namespace weefsel::match
+}  // namespace weefsel::eval

