@@ -15,9 +15,9 @@
 #include "cli/commands.h"
 #include "coalition/coalition.h"
 #include "coalition/pool.h"
+#include "eval/cordis.h"
 #include "eval/product_cordis.h"
 #include "eval/teams.h"
-#include "eval/cordis.h"
 #include "match/match_json.h"
 #include "match/matcher.h"
 #include "service/transfer.h"
@@ -435,9 +435,9 @@ void RegisterMatchCommands(CLI::App& app) {
     if (!pc.ok()) return Fail(pc.status());
     const eval::ProductImportStats& st = (*pc)->stats();
     std::cerr << std::fixed << std::setprecision(1) << "imported " << st.municipalities << " municipalities, "
-              << st.actors << " actors, " << st.ties << " ties, " << st.challenges << " challenges, "
-              << st.coalitions << " coalitions in " << st.import_seconds << " s; matcher built in "
-              << st.build_seconds << " s; " << st.n_queries << " queries of " << st.n_test << "\n";
+              << st.actors << " actors, " << st.ties << " ties, " << st.challenges << " challenges, " << st.coalitions
+              << " coalitions in " << st.import_seconds << " s; matcher built in " << st.build_seconds << " s; "
+              << st.n_queries << " queries of " << st.n_test << "\n";
     std::vector<std::string> settings = product_settings;
     if (settings.empty()) settings.push_back("");
     std::optional<eval::CordisMetrics> research;
@@ -447,8 +447,8 @@ void RegisterMatchCommands(CLI::App& app) {
       if (!r.ok()) return Fail(r.status());
       research = *r;
       std::cout << std::fixed << std::setprecision(4) << "research (" << product_compare << "): recall@10 "
-                << r->recall10 << " recall@50 " << r->recall50 << " MRR " << r->mrr << " mix3 " << r->mix3
-                << " scored " << r->n_scored << std::endl;
+                << r->recall10 << " recall@50 " << r->recall50 << " MRR " << r->mrr << " mix3 " << r->mix3 << " scored "
+                << r->n_scored << std::endl;
     }
     std::vector<double> first;
     for (const std::string& setting : settings) {
@@ -461,9 +461,9 @@ void RegisterMatchCommands(CLI::App& app) {
         const std::string key = kv.substr(0, eq);
         match::MatchWeights& w = o.weights;
         std::map<std::string, double*> keys = {
-            {"text", &w.text},         {"capability", &w.capability},       {"theme", &w.theme},
-            {"area", &w.area},         {"closeness", &w.closeness},         {"partner", &w.partner},
-            {"record", &w.record},     {"similar", &w.similar},             {"owner_similar", &w.owner_similar},
+            {"text", &w.text},           {"capability", &w.capability}, {"theme", &w.theme},
+            {"area", &w.area},           {"closeness", &w.closeness},   {"partner", &w.partner},
+            {"record", &w.record},       {"similar", &w.similar},       {"owner_similar", &w.owner_similar},
             {"diversity", &o.diversity}, {"gate", &o.capability_gate}};
         auto it = keys.find(key);
         if (it == keys.end()) return Fail(Status::InvalidArgument("--setting: unknown key '" + key + "'"));
@@ -477,10 +477,10 @@ void RegisterMatchCommands(CLI::App& app) {
         return a.empty() ? 0.0 : d / static_cast<double>(a.size());
       };
       if (json) {
-        nlohmann::json j = {{"setting", setting},          {"recall@10", m->recall10}, {"recall@50", m->recall50},
-                            {"mrr", m->mrr},               {"mix3", m->mix3},          {"helix4", m->helix4},
-                            {"n_scored", m->n_scored},     {"n_test", m->n_test},      {"limit", product_limit},
-                            {"validate", product_validate}};
+        nlohmann::json j = {
+            {"setting", setting},     {"recall@10", m->recall10},    {"recall@50", m->recall50}, {"mrr", m->mrr},
+            {"mix3", m->mix3},        {"helix4", m->helix4},         {"n_scored", m->n_scored},  {"n_test", m->n_test},
+            {"limit", product_limit}, {"validate", product_validate}};
         std::cout << j.dump() << std::endl;
       } else {
         std::cout << std::fixed << std::setprecision(4) << "product [" << (setting.empty() ? "defaults" : setting)

@@ -39,9 +39,7 @@ std::string Quote(const std::string& s) {
 // One CSV file: a header, then rows of already-formatted fields.
 class CsvWriter {
  public:
-  CsvWriter(const std::string& path, const std::vector<std::string>& header) : out_(path), path_(path) {
-    Row(header);
-  }
+  CsvWriter(const std::string& path, const std::vector<std::string>& header) : out_(path), path_(path) { Row(header); }
   void Row(const std::vector<std::string>& fields) {
     for (size_t i = 0; i < fields.size(); ++i) out_ << (i ? "," : "") << Quote(fields[i]);
     out_ << "\n";
@@ -207,8 +205,7 @@ Result<std::unique_ptr<ProductCordis>> ProductCordis::Import(const CordisData& d
     return c;
   };
   {
-    CsvWriter w((dir / "history.csv").string(),
-                {"id", "municipality", "title", "text", "language", "owner", "phase"});
+    CsvWriter w((dir / "history.csv").string(), {"id", "municipality", "title", "text", "language", "owner", "phase"});
     for (size_t pi : history) {
       const CordisProject& p = data.projects[pi];
       const CordisProject::Member* c = coordinator_of(p);
@@ -222,8 +219,7 @@ Result<std::unique_ptr<ProductCordis>> ProductCordis::Import(const CordisData& d
   std::vector<size_t> query_projects;
   int scored = 0;
   {
-    CsvWriter w((dir / "queries.csv").string(),
-                {"id", "municipality", "title", "text", "language", "owner", "phase"});
+    CsvWriter w((dir / "queries.csv").string(), {"id", "municipality", "title", "text", "language", "owner", "phase"});
     for (size_t pi = 0; pi < data.projects.size(); ++pi) {
       const CordisProject& p = data.projects[pi];
       if (p.start_date.empty() || p.start_date < split.cutoff) continue;

@@ -62,6 +62,9 @@ class ProductCordis {
   Result<CordisMetrics> Evaluate(const match::RankOptions& options) const;
 
   const ProductImportStats& stats() const { return stats_; }
+  // The posted challenges, as the store gives them back (in data order).
+  size_t queries() const { return queries_.size(); }
+  const domain::Challenge& query(size_t i) const { return queries_[i].challenge; }
   const match::Matcher& matcher() const { return *matcher_; }
 
  private:

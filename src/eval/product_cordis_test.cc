@@ -33,14 +33,40 @@ TEST(ProductCordis, TheProductsMatcherOnTheValidationYearThroughTheStore) {
   EXPECT_EQ(static_cast<int64_t>(product.matcher().actors().size()), s.actors);
   EXPECT_EQ(product.Evaluate({.limit = 10}).status().code(), StatusCode::kInvalidArgument);
 
+  // The product's defaults (what GET /challenges/{id}/matches ranks with, limit 100) on every 4th
+  // query of 2018: 0.113 / 0.177 / MRR 0.251 / mix3 0.99 measured; the issue asks mix3 >= 0.70.
   match::RankOptions o;
   o.limit = 100;
   auto m = product.Evaluate(o);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(m->n_scored, s.n_queries);
-  EXPECT_GE(m->recall10, 0.0);
-  EXPECT_GE(m->mrr, 0.0);
-  EXPECT_GE(m->mix3, 0.0);
+  EXPECT_GE(m->recall10, 0.105);
+  EXPECT_GE(m->recall50, 0.165);
+  EXPECT_GE(m->mrr, 0.240);
+  EXPECT_GE(m->mix3, 0.70);
+  // The two components taken from the research pipeline pay: without them (the matcher before this
+  // session) 0.065 / 0.132 / MRR 0.205.
+  match::RankOptions off = o;
+  off.weights.similar = off.weights.owner_similar = 0;
+  auto before = product.Evaluate(off);
+  ASSERT_TRUE(before.ok());
+  EXPECT_GT(m->mrr, before->mrr + 0.03);
+  EXPECT_GT(m->recall10, before->recall10 + 0.03);
+
+  // A list as the API returns it: reasons add up to each score, and similar past work is named.
+  ASSERT_GT(product.queries(), 0U);
+  auto list = product.matcher().Rank(product.query(0), o);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  int similar = 0;
+  for (const match::Match& x : *list) {
+    double sum = 0;
+    for (const match::Reason& r : x.reasons) {
+      sum += r.contribution;
+      similar += r.code == "similar" && !r.items.empty();
+    }
+    EXPECT_NEAR(sum, x.score, 1e-6) << x.name;
+  }
+  EXPECT_GT(similar, 0);
 }
 
 }  // namespace

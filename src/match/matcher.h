@@ -80,8 +80,10 @@ struct MatchWeights {
   double closeness = 0.10;
   double partner = 0.05;
   double record = 0.10;
-  double similar = 0.0;
-  double owner_similar = 0.0;
+  // Chosen on the CORDIS validation year 2018 (docs/matching.md, "Fifth session"); added to the
+  // seven above, so a score can exceed 1.
+  double similar = 0.3;
+  double owner_similar = 0.3;
 };
 
 struct RankOptions {
