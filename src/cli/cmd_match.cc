@@ -4,6 +4,8 @@
 #include <fstream>
 #include <iomanip>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <sstream>
 #include <unordered_set>
 
@@ -13,8 +15,9 @@
 #include "cli/commands.h"
 #include "coalition/coalition.h"
 #include "coalition/pool.h"
-#include "coalition/teams.h"
-#include "match/cordis.h"
+#include "eval/cordis.h"
+#include "eval/product_cordis.h"
+#include "eval/teams.h"
 #include "match/match_json.h"
 #include "match/matcher.h"
 #include "service/transfer.h"
@@ -239,8 +242,8 @@ void RegisterMatchCommands(CLI::App& app) {
   static double exact_seconds = 2, tune_recall_weight = 1.0;
   static int tune_years = 1, validate_year = 0;
   static std::string ranker = "gbdt", objective = "ndcg";
-  // Second-stage defaults: those of match::CordisRerank (chosen on the 2018 validation year).
-  static const match::CordisRerank kRerank;
+  // Second-stage defaults: those of eval::CordisRerank (chosen on the 2018 validation year).
+  static const eval::CordisRerank kRerank;
   static std::vector<int> candidates{kRerank.candidates}, train_years{kRerank.train_years}, trees{kRerank.gbdt.trees},
       depth{kRerank.gbdt.max_depth}, min_leaf{kRerank.gbdt.min_leaf}, ndcg_at{kRerank.gbdt.ndcg_at};
   static std::vector<double> learning_rate{kRerank.gbdt.learning_rate}, stage1_weight{kRerank.stage1_weight},
@@ -290,9 +293,9 @@ void RegisterMatchCommands(CLI::App& app) {
       ->check(CLI::IsMember({"ndcg", "mrr"}))
       ->capture_default_str();
   SetAction(cordis, [] {
-    auto data = match::LoadCordis(dir);
+    auto data = eval::LoadCordis(dir);
     if (!data.ok()) return Fail(data.status());
-    match::CordisSplit split;
+    eval::CordisSplit split;
     if (!test_ids.empty()) {
       std::ifstream in(test_ids);
       if (!in) return Fail(Status::NotFound(test_ids + ": cannot open"));
@@ -303,13 +306,13 @@ void RegisterMatchCommands(CLI::App& app) {
       if (ids.empty()) return Fail(Status::InvalidArgument(test_ids + ": no project ids"));
       split.test_ids = std::move(ids);
     }
-    match::CordisParams params;
+    eval::CordisParams params;
     if (tune) {
       auto t =
-          match::TuneCordis(*data, match::ValidationYears(tune_years), params, {.recall_weight = tune_recall_weight});
+          eval::TuneCordis(*data, eval::ValidationYears(tune_years), params, {.recall_weight = tune_recall_weight});
       if (!t.ok()) return Fail(t.status());
       std::cerr << t->log << "validation (" << t->best_metrics.n_scored << " scored): recall@10 "
-                << t->best_metrics.recall10 << ", MRR " << t->best_metrics.mrr << "; " << match::FormatParams(t->best)
+                << t->best_metrics.recall10 << ", MRR " << t->best_metrics.mrr << "; " << eval::FormatParams(t->best)
                 << "\n";
       params = t->best;
     }
@@ -317,7 +320,7 @@ void RegisterMatchCommands(CLI::App& app) {
       split.cutoff = std::to_string(validate_year) + "-01-01";
       split.test_end = std::to_string(validate_year + 1) + "-01-01";
     }
-    std::vector<match::CordisRerank> settings;
+    std::vector<eval::CordisRerank> settings;
     if (ranker == "gbdt") {
       for (int k : candidates)
         for (int ty : train_years)
@@ -328,21 +331,21 @@ void RegisterMatchCommands(CLI::App& app) {
                   for (int at : ndcg_at)
                     for (double sw : stage1_weight)
                       for (double bl : blend) {
-                        match::CordisRerank r{
+                        eval::CordisRerank r{
                             .enabled = true, .candidates = k, .train_years = ty, .stage1_weight = sw, .blend = bl};
                         r.gbdt = {.trees = t, .max_depth = dp, .min_leaf = ml, .learning_rate = lr, .ndcg_at = at};
-                        r.gbdt.objective = objective == "mrr" ? match::RankerOptions::Objective::kMrr
-                                                              : match::RankerOptions::Objective::kNdcg;
+                        r.gbdt.objective = objective == "mrr" ? eval::RankerOptions::Objective::kMrr
+                                                              : eval::RankerOptions::Objective::kNdcg;
                         settings.push_back(r);
                       }
     } else {
-      settings.push_back(match::CordisRerank::Linear());
+      settings.push_back(eval::CordisRerank::Linear());
     }
     if (settings.size() > 1 || (ranker == "gbdt" && validate_year > 0)) {
       // A grid: one line per setting (validation runs), each with its MRR difference to the linear
       // model and the standard error of that paired difference.
-      settings.insert(settings.begin(), match::CordisRerank::Linear());
-      auto ms = match::EvaluateCordisReranks(*data, split, params, settings);
+      settings.insert(settings.begin(), eval::CordisRerank::Linear());
+      auto ms = eval::EvaluateCordisReranks(*data, split, params, settings);
       if (!ms.ok()) return Fail(ms.status());
       std::cerr << ms->back().ranker_log << "\n";
       for (size_t i = 0; i < settings.size(); ++i) {
@@ -374,7 +377,7 @@ void RegisterMatchCommands(CLI::App& app) {
       }
       return 0;
     }
-    auto m = match::EvaluateCordis(*data, split, params, settings.front());
+    auto m = eval::EvaluateCordis(*data, split, params, settings.front());
     if (!m.ok()) return Fail(m.status());
     if (!m->ranker_log.empty()) std::cerr << m->ranker_log << "\n";
     if (json) {
@@ -390,7 +393,109 @@ void RegisterMatchCommands(CLI::App& app) {
                           {"ranker", ranker}};
       std::cout << j.dump() << "\n";
     } else {
-      match::PrintMetrics(std::cout, *m);
+      eval::PrintMetrics(std::cout, *m);
+    }
+    return 0;
+  });
+  // The product's matcher on CORDIS (eval/product_cordis.h): history imported into a weefsel store.
+  static int product_validate = 0, product_every = 1, product_limit = 100;
+  static std::vector<std::string> product_settings;
+  static std::string product_compare = "none";
+  auto* product = ev->add_subcommand(
+      "product-cordis",
+      "The product's matcher (match::Matcher::Rank, as GET /challenges/{id}/matches) on Horizon 2020 consortia: "
+      "the history imported into a weefsel store");
+  product->add_option("dir", dir, "folder with projects.csv.gz and participants.csv.gz")->required();
+  product
+      ->add_option("--validate", product_validate,
+                   "evaluate on this validation year (2016-2018; history before it) instead of the test years")
+      ->check(CLI::Range(2016, 2018));
+  product->add_option("--every", product_every, "keep every n-th scored query (1: all)")->capture_default_str();
+  product->add_option("--limit", product_limit, "list length asked of Rank (>= 50; MRR counts ranks within it)")
+      ->capture_default_str();
+  product->add_option("--setting", product_settings,
+                      "weights on top of the product's defaults, e.g. similar=0.3,owner_similar=0.2,diversity=0 "
+                      "(keys: text capability theme area closeness partner record similar owner_similar diversity "
+                      "gate); repeat for a grid, each line with its MRR change against the first and the paired SE");
+  product
+      ->add_option("--compare", product_compare,
+                   "also run the research pipeline (linear or gbdt) on the same split and give the paired MRR "
+                   "difference (needs --every 1)")
+      ->check(CLI::IsMember({"none", "linear", "gbdt"}))
+      ->capture_default_str();
+  product->add_flag("--json", json, "one JSON object per setting");
+  SetAction(product, [] {
+    auto data = eval::LoadCordis(dir);
+    if (!data.ok()) return Fail(data.status());
+    eval::CordisSplit split;
+    if (product_validate > 0)
+      split = {.cutoff = std::to_string(product_validate) + "-01-01",
+               .test_end = std::to_string(product_validate + 1) + "-01-01"};
+    auto pc = eval::ProductCordis::Import(*data, split, {.every = product_every});
+    if (!pc.ok()) return Fail(pc.status());
+    const eval::ProductImportStats& st = (*pc)->stats();
+    std::cerr << std::fixed << std::setprecision(1) << "imported " << st.municipalities << " municipalities, "
+              << st.actors << " actors, " << st.ties << " ties, " << st.challenges << " challenges, " << st.coalitions
+              << " coalitions in " << st.import_seconds << " s; matcher built in " << st.build_seconds << " s; "
+              << st.n_queries << " queries of " << st.n_test << "\n";
+    std::vector<std::string> settings = product_settings;
+    if (settings.empty()) settings.push_back("");
+    std::optional<eval::CordisMetrics> research;
+    if (product_compare != "none") {
+      auto r = eval::EvaluateCordis(*data, split, {},
+                                    product_compare == "linear" ? eval::CordisRerank::Linear() : eval::CordisRerank{});
+      if (!r.ok()) return Fail(r.status());
+      research = *r;
+      std::cout << std::fixed << std::setprecision(4) << "research (" << product_compare << "): recall@10 "
+                << r->recall10 << " recall@50 " << r->recall50 << " MRR " << r->mrr << " mix3 " << r->mix3 << " scored "
+                << r->n_scored << std::endl;
+    }
+    std::vector<double> first;
+    for (const std::string& setting : settings) {
+      match::RankOptions o;
+      o.limit = product_limit;
+      for (const auto& kv : Split(setting, ',', true)) {
+        auto eq = kv.find('=');
+        auto v = eq == std::string::npos ? std::nullopt : ParseDouble(kv.substr(eq + 1));
+        if (!v) return Fail(Status::InvalidArgument("--setting: expected key=number, got '" + kv + "'"));
+        const std::string key = kv.substr(0, eq);
+        match::MatchWeights& w = o.weights;
+        std::map<std::string, double*> keys = {
+            {"text", &w.text},           {"capability", &w.capability}, {"theme", &w.theme},
+            {"area", &w.area},           {"closeness", &w.closeness},   {"partner", &w.partner},
+            {"record", &w.record},       {"similar", &w.similar},       {"owner_similar", &w.owner_similar},
+            {"diversity", &o.diversity}, {"gate", &o.capability_gate}};
+        auto it = keys.find(key);
+        if (it == keys.end()) return Fail(Status::InvalidArgument("--setting: unknown key '" + key + "'"));
+        *it->second = *v;
+      }
+      auto m = (*pc)->Evaluate(o);
+      if (!m.ok()) return Fail(m.status());
+      auto diff = [](const std::vector<double>& a, const std::vector<double>& b) {
+        double d = 0;
+        for (size_t k = 0; k < a.size(); ++k) d += a[k] - b[k];
+        return a.empty() ? 0.0 : d / static_cast<double>(a.size());
+      };
+      if (json) {
+        nlohmann::json j = {
+            {"setting", setting},     {"recall@10", m->recall10},    {"recall@50", m->recall50}, {"mrr", m->mrr},
+            {"mix3", m->mix3},        {"helix4", m->helix4},         {"n_scored", m->n_scored},  {"n_test", m->n_test},
+            {"limit", product_limit}, {"validate", product_validate}};
+        std::cout << j.dump() << std::endl;
+      } else {
+        std::cout << std::fixed << std::setprecision(4) << "product [" << (setting.empty() ? "defaults" : setting)
+                  << "]: recall@10 " << m->recall10 << " recall@50 " << m->recall50 << " MRR " << m->mrr << " mix3 "
+                  << m->mix3 << " scored " << m->n_scored;
+        if (!first.empty())
+          std::cout << " | MRR - first " << std::showpos << diff(m->reciprocal_ranks, first) << std::noshowpos
+                    << " (paired SE " << eval::PairedStandardError(m->reciprocal_ranks, first) << ")";
+        if (research && research->reciprocal_ranks.size() == m->reciprocal_ranks.size())
+          std::cout << " | MRR - research " << std::showpos << diff(m->reciprocal_ranks, research->reciprocal_ranks)
+                    << std::noshowpos << " (paired SE "
+                    << eval::PairedStandardError(m->reciprocal_ranks, research->reciprocal_ranks) << ")";
+        std::cout << std::endl;
+      }
+      if (first.empty()) first = m->reciprocal_ranks;
     }
     return 0;
   });
@@ -399,9 +504,9 @@ void RegisterMatchCommands(CLI::App& app) {
   teams->add_option("dir", dir, "the shared data folder (holding teams/ and networks/)")->required();
   teams->add_option("--exact-seconds", exact_seconds, "time limit of the exact solver per task")->capture_default_str();
   SetAction(teams, [] {
-    auto r = coalition::RunTeamsBenchmark(dir, {.exact_seconds = exact_seconds});
+    auto r = eval::RunTeamsBenchmark(dir, {.exact_seconds = exact_seconds});
     if (!r.ok()) return Fail(r.status());
-    std::cout << coalition::FormatTeamsReport(*r);
+    std::cout << eval::FormatTeamsReport(*r);
     return 0;
   });
 }

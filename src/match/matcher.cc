@@ -19,8 +19,29 @@ namespace {
 // Share of a need's weight for an actor that names it only in its text (see Rank).
 constexpr double kTextMentionShare = 0.5;
 
-enum Component { kText, kCapability, kTheme, kArea, kCloseness, kPartner, kRecord, kComponents };
-constexpr const char* kCodes[kComponents] = {"text", "capability", "theme", "area", "closeness", "partner", "record"};
+enum Component {
+  kText,
+  kCapability,
+  kTheme,
+  kArea,
+  kCloseness,
+  kPartner,
+  kRecord,
+  kSimilar,
+  kOwnerSimilar,
+  kComponents
+};
+constexpr const char* kCodes[kComponents] = {"text",    "capability", "theme",   "area",         "closeness",
+                                             "partner", "record",     "similar", "owner_similar"};
+// How many of the best-matching past works vote in the similar component.
+constexpr size_t kSimilarWorks = 50;
+
+std::string Shorten(const std::string& s, size_t n) {
+  if (s.size() <= n) return s;
+  size_t cut = n;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 boundary
+  return s.substr(0, cut) + "...";
+}
 
 // Weighted label propagation (Raghavan et al. 2007): every node starts in its own group and, in a
 // fixed seeded order, takes the label with the largest tie weight among its neighbours (ties to the
@@ -114,33 +135,48 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
       return Status::InvalidArgument("actor id " + std::to_string(m.actors_[i].id.value()) + " appears twice");
   }
   std::vector<std::string> docs(m.actors_.size());
-  // Per actor, per challenge: that challenge's past texts and count (for OwnPast).
-  std::map<std::pair<ChallengeId, size_t>, std::pair<int, std::vector<const std::string*>>> tied;
+  // Per challenge, per actor: how many works (for OwnPast).
+  std::map<std::pair<ChallengeId, size_t>, int> tied;
   m.record_.assign(m.actors_.size(), 0);
+  m.past_of_.assign(m.actors_.size(), {});
+  m.works_of_.assign(m.actors_.size(), {});
+  std::unordered_map<ChallengeId, int32_t> work_of_challenge;
+  std::vector<std::string> work_text;
   for (const PastWork& w : past) {
     auto it = m.index_.find(w.actor);
     if (it == m.index_.end())
       return Status::InvalidArgument("past work names unknown actor " + std::to_string(w.actor.value()));
     docs[it->second] += " " + w.text;
+    m.past_of_[it->second].emplace_back(w.challenge, w.text);
     m.max_record_ = std::max(m.max_record_, ++m.record_[it->second]);
+    if (w.challenge.valid()) ++tied[{w.challenge, it->second}];
+    // One document per challenge (its text as first seen); work without a challenge stands alone.
+    int32_t work = -1;
     if (w.challenge.valid()) {
-      auto& t = tied[{w.challenge, it->second}];
-      ++t.first;
-      t.second.push_back(&w.text);
+      auto [wit, fresh] = work_of_challenge.emplace(w.challenge, static_cast<int32_t>(work_text.size()));
+      work = wit->second;
+      if (!fresh) {
+        auto& mem = m.work_members_[static_cast<size_t>(work)];
+        if (std::find(mem.begin(), mem.end(), it->second) == mem.end()) {
+          mem.push_back(it->second);
+          m.works_of_[it->second].push_back(work);
+        }
+        continue;
+      }
+    } else {
+      work = static_cast<int32_t>(work_text.size());
     }
+    work_text.push_back(w.text);
+    m.work_challenge_.push_back(w.challenge);
+    m.work_members_.push_back({it->second});
+    m.works_of_[it->second].push_back(work);
   }
-  auto doc_of = [&](size_t i, const std::string& past_text) {
-    const domain::Actor& a = m.actors_[i];
-    std::string doc = a.name + " " + a.description + past_text;
-    for (const auto& th : a.themes)
-      if (const domain::Theme* t = domain::FindTheme(th)) doc += " " + std::string(t->nl) + " " + std::string(t->en);
-    for (const auto& c : a.capabilities) {
-      std::string words = domain::NormalizeCapability(c);
-      std::replace(words.begin(), words.end(), '-', ' ');
-      doc += " " + words;
-    }
-    return doc;
-  };
+  m.work_title_.reserve(work_text.size());
+  for (const std::string& t : work_text) {
+    m.work_index_.Add(m.analyzer_->Analyze(t));
+    m.work_title_.push_back(Shorten(std::string(Trim(t)), 80));
+  }
+  m.work_index_.Finalize();
   for (size_t i = 0; i < m.actors_.size(); ++i) {
     const domain::Actor& a = m.actors_[i];
     for (const auto& th : a.themes) m.by_theme_[th].push_back(i);
@@ -149,22 +185,9 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
       if (!tag.empty()) m.by_capability_[tag].push_back(i);
     }
     if (a.municipality.valid()) m.by_municipality_[a.municipality].push_back(i);
-    m.text_index_.Add(m.analyzer_->Analyze(doc_of(i, docs[i])));
+    m.text_index_.Add(m.analyzer_->Analyze(m.DocOf(i, ChallengeId())));
   }
-  for (const auto& [key, t] : tied) {
-    // The actor's past texts without this challenge's (each text dropped once per work).
-    std::string rest;
-    std::vector<const std::string*> drop = t.second;
-    for (const PastWork& w : past) {
-      if (w.actor != m.actors_[key.second].id) continue;
-      if (auto d = std::find(drop.begin(), drop.end(), &w.text); d != drop.end()) {
-        drop.erase(d);
-        continue;
-      }
-      rest += " " + w.text;
-    }
-    m.own_past_[key.first].push_back({key.second, t.first, m.analyzer_->Analyze(doc_of(key.second, rest))});
-  }
+  for (const auto& [key, works] : tied) m.own_past_[key.first].push_back({key.second, works});
   m.text_index_.Finalize();
   WEEFSEL_ASSIGN_OR_RETURN(fabric::Fabric f, fabric::Fabric::FromDomain(m.actors_, ties));
   m.fabric_ = std::make_shared<fabric::Fabric>(std::move(f));
@@ -188,6 +211,21 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
       if (m.node_of_[i] >= 0) m.community_[i] = membership[static_cast<size_t>(m.node_of_[i])];
   }
   return m;
+}
+
+std::string Matcher::DocOf(size_t i, ChallengeId without) const {
+  const domain::Actor& a = actors_[i];
+  std::string doc = a.name + " " + a.description;
+  for (const auto& [challenge, text] : past_of_[i])
+    if (!without.valid() || challenge != without) doc += " " + text;
+  for (const auto& th : a.themes)
+    if (const domain::Theme* t = domain::FindTheme(th)) doc += " " + std::string(t->nl) + " " + std::string(t->en);
+  for (const auto& c : a.capabilities) {
+    std::string words = domain::NormalizeCapability(c);
+    std::replace(words.begin(), words.end(), '-', ' ');
+    doc += " " + words;
+  }
+  return doc;
 }
 
 std::optional<size_t> Matcher::IndexOf(ActorId id) const {
@@ -214,7 +252,8 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
                                      std::to_string(actors_.size()) + " actors");
   }
   const MatchWeights& w = options.weights;
-  const double wt[kComponents] = {w.text, w.capability, w.theme, w.area, w.closeness, w.partner, w.record};
+  const double wt[kComponents] = {w.text,    w.capability, w.theme,   w.area,         w.closeness,
+                                  w.partner, w.record,     w.similar, w.owner_similar};
 
   thread_local std::vector<std::array<float, kComponents>> comp;
   thread_local std::vector<char> touched_flag;
@@ -248,7 +287,72 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
       for (const OwnPast& o : own->second)
         if (touched_flag[o.actor])
           comp[o.actor][kText] =
-              ideal > 0 ? static_cast<float>(std::min(1.0, text_index_.ScoreOutside(o.doc_terms, terms) / ideal)) : 0.f;
+              ideal > 0 ? static_cast<float>(std::min(
+                              1.0, text_index_.ScoreOutside(analyzer_->Analyze(DocOf(o.actor, ch.id)), terms) / ideal))
+                        : 0.f;
+  }
+  // Past work like this challenge (research pipeline's text votes): the best-matching kSimilarWorks
+  // past works vote for their members, (bm25 / best)^2 / sqrt(members - 1); and every past work of
+  // the owner votes so for its other members (owner_similar). Work for this very challenge is left
+  // out. Each component is divided by the best actor's sum.
+  struct WorkVotes {
+    int works = 0;      // votes received
+    int32_t best = -1;  // the best-matching work among them
+  };
+  thread_local std::unordered_map<size_t, WorkVotes> similar_of, owner_similar_of;
+  similar_of.clear();
+  owner_similar_of.clear();
+  if ((w.similar > 0 || w.owner_similar > 0) && work_index_.size() > 0 && !terms.empty()) {
+    auto works = work_index_.Score(terms);
+    if (ch.id.valid())
+      std::erase_if(works, [&](const auto& e) { return work_challenge_[static_cast<size_t>(e.first)] == ch.id; });
+    double best = 0;
+    for (const auto& [doc, sc] : works) best = std::max(best, sc);
+    if (best > 0) {
+      auto by_score = [](const auto& a, const auto& b) {
+        return a.second > b.second || (a.second == b.second && a.first < b.first);
+      };
+      auto vote = [&](int32_t work, double sc) {
+        const size_t members = work_members_[static_cast<size_t>(work)].size();
+        return std::pow(sc / best, 2.0) / std::sqrt(static_cast<double>(std::max<size_t>(1, members - 1)));
+      };
+      float max_similar = 0, max_owner = 0;
+      if (w.similar > 0) {
+        const size_t k = std::min(works.size(), kSimilarWorks);
+        std::partial_sort(works.begin(), works.begin() + static_cast<ptrdiff_t>(k), works.end(), by_score);
+        for (size_t r = 0; r < k; ++r) {
+          const auto [work, sc] = works[r];
+          const auto v = static_cast<float>(vote(work, sc));
+          for (size_t i : work_members_[static_cast<size_t>(work)]) {
+            if (owner && i == *owner) continue;
+            max_similar = std::max(max_similar, at(i)[kSimilar] += v);
+            WorkVotes& wv = similar_of[i];
+            if (wv.works++ == 0) wv.best = work;
+          }
+        }
+      }
+      if (w.owner_similar > 0 && owner) {
+        thread_local std::unordered_map<int32_t, double> score_of;
+        score_of.clear();
+        for (const auto& [doc, sc] : works) score_of.emplace(doc, sc);
+        for (int32_t work : works_of_[*owner]) {
+          auto sc = score_of.find(work);
+          if (sc == score_of.end()) continue;
+          const auto v = static_cast<float>(vote(work, sc->second));
+          for (size_t i : work_members_[static_cast<size_t>(work)]) {
+            if (i == *owner) continue;
+            max_owner = std::max(max_owner, at(i)[kOwnerSimilar] += v);
+            WorkVotes& wv = owner_similar_of[i];
+            ++wv.works;
+            if (wv.best < 0 || sc->second > score_of[wv.best]) wv.best = work;
+          }
+        }
+      }
+      for (size_t i : touched) {
+        if (max_similar > 0) comp[i][kSimilar] /= max_similar;
+        if (max_owner > 0) comp[i][kOwnerSimilar] /= max_owner;
+      }
+    }
   }
   // Capabilities and themes.
   double total_weight = 0;
@@ -440,6 +544,16 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
         case kRecord:
           r.detail = std::to_string(record_of(i)) + " past coalition(s) or project(s)";
           break;
+        case kSimilar:
+        case kOwnerSimilar: {
+          const WorkVotes& wv = (k == kSimilar ? similar_of : owner_similar_of)[i];
+          r.detail = std::to_string(wv.works) +
+                     (k == kSimilar ? " of the most similar past challenges or projects"
+                                    : " similar past challenge(s) or project(s) with the owner") +
+                     (wv.best >= 0 ? ", e.g. '" + work_title_[static_cast<size_t>(wv.best)] + "'" : "");
+          if (wv.best >= 0) r.items = {work_title_[static_cast<size_t>(wv.best)]};
+          break;
+        }
       }
       mt.reasons.push_back(std::move(r));
     }

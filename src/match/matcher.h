@@ -16,7 +16,13 @@
 //   closeness   1 / hops to the challenge owner in the fabric (up to 3 hops);
 //   partner     a direct tie with the owner (its strength, scaled);
 //   record      past coalitions the actor was part of (log-scaled); past work for the challenge
-//               being ranked counts neither here nor in text.
+//               being ranked counts neither here nor in text;
+//   similar     past work like this challenge: each of the kSimilarWorks past challenges (or
+//               projects) whose text best matches it votes for its members, (bm25 / best)^2 /
+//               sqrt(members - 1); the sum, divided by the best actor's;
+//   owner_similar  the owner's partners on past work like this challenge: every past work of the
+//               owner votes as above for its other members (research pipeline's strongest signals,
+//               docs/matching.md); divided by the best actor's.
 // Capability gate: when the challenge names capabilities, an actor holding none of them keeps only
 // RankOptions::capability_gate of its text and theme contributions.
 // Then a diversity re-ranking (maximal marginal relevance over group and sector) lets good actors
@@ -74,6 +80,10 @@ struct MatchWeights {
   double closeness = 0.10;
   double partner = 0.05;
   double record = 0.10;
+  // Chosen on the CORDIS validation year 2018 (docs/matching.md, "Fifth session"); added to the
+  // seven above, so a score can exceed 1.
+  double similar = 0.3;
+  double owner_similar = 0.3;
 };
 
 struct RankOptions {
@@ -155,11 +165,21 @@ class Matcher {
   std::vector<int> record_;  // past works per actor
   // Past work tied to a challenge: per challenge, the actors with it, how many works and their
   // analysed document without that challenge's texts (so Rank(that challenge) ignores them).
+  // The actor's analysed document is rebuilt without them at Rank time (only for the challenge
+  // ranked: storing one variant per (challenge, actor) grows with the square of an actor's works).
   struct OwnPast {
     size_t actor;
     int works;
-    std::vector<std::string> doc_terms;
   };
+  std::string DocOf(size_t actor, ChallengeId without) const;
+  std::vector<std::vector<std::pair<ChallengeId, std::string>>> past_of_;  // per actor: its past work
+  // Past work as documents of their own (one per challenge; work without a challenge alone), for
+  // the similar and owner_similar components: text index, members, and each actor's works.
+  text::TermIndex work_index_;
+  std::vector<ChallengeId> work_challenge_;
+  std::vector<std::string> work_title_;
+  std::vector<std::vector<size_t>> work_members_;
+  std::vector<std::vector<int32_t>> works_of_;  // per actor
   std::unordered_map<ChallengeId, std::vector<OwnPast>> own_past_;
   int max_record_ = 0;
   Neighbours neighbours_;

@@ -97,8 +97,13 @@ TEST_F(MatcherTest, NeighbouringMunicipalityCountsHalf) {
 }
 
 TEST_F(MatcherTest, DiversityBringsInTheOtherCommunity) {
-  auto plain = matcher_->Rank(challenge_, {.limit = 3, .diversity = 0});
-  auto diverse = matcher_->Rank(challenge_, {.limit = 3, .diversity = 3.0});
+  // The fixture's past work is about the text components; here only the seven older components
+  // (Welzijn Oost's "Dementievriendelijke wijk" would otherwise lift it by similar past work).
+  RankOptions o{.limit = 3, .diversity = 0};
+  o.weights.similar = o.weights.owner_similar = 0;
+  auto plain = matcher_->Rank(challenge_, o);
+  o.diversity = 3.0;
+  auto diverse = matcher_->Rank(challenge_, o);
   ASSERT_TRUE(plain.ok() && diverse.ok());
   const int home = matcher_->CommunityOf(*matcher_->IndexOf(ActorId(1)));
   ASSERT_NE(home, matcher_->CommunityOf(*matcher_->IndexOf(ActorId(7)))) << "two groups expected";
@@ -460,6 +465,78 @@ TEST_F(MatcherTest, PastWorkForTheChallengeItselfIsNoTrackRecordNorText) {
   ASSERT_NE(e, nullptr);
   EXPECT_GT(component(*e, "text"), component(*a, "text") + 0.2);
   EXPECT_GT(component(*e, "record"), component(*a, "record"));
+}
+
+}  // namespace
+}  // namespace weefsel::match
+
+namespace weefsel::match {
+namespace {
+
+// Issue 17: the research pipeline's strongest signals as components of the product's matcher.
+TEST(Matcher, SimilarPastWorkAndTheOwnersPartnersOnItCarryReasons) {
+  std::vector<domain::Actor> actors = {
+      A(1, "Gemeente Zuidstad", ActorKind::kGovernment, 1, "", {}),
+      A(2, "Stichting Samen", ActorKind::kCareWelfare, 1, "", {}),
+      A(3, "Buurtkracht", ActorKind::kCitizensInitiative, 1, "", {}),
+      A(4, "Zonnedak BV", ActorKind::kCompany, 1, "", {}),
+  };
+  std::vector<PastWork> past = {
+      {ActorId(1), "Eenzaamheid onder ouderen in de wijk", ChallengeId(100)},
+      {ActorId(2), "Eenzaamheid onder ouderen in de wijk", ChallengeId(100)},
+      {ActorId(3), "Eenzaamheid bestrijden bij ouderen", ChallengeId(101)},
+      {ActorId(4), "Zonnepanelen op daken", ChallengeId(102)},
+      {ActorId(1), "Zonnepanelen op daken", ChallengeId(102)},
+  };
+  auto m = Matcher::Build(actors, {T(1, 2), T(1, 4)}, past);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  domain::Challenge ch;
+  ch.id = ChallengeId(200);
+  ch.title = "Eenzaamheid onder ouderen";
+  ch.municipality = MunicipalityId(1);
+  ch.owner = ActorId(1);
+  RankOptions o{.limit = 5, .diversity = 0};
+  o.weights.similar = 0.2;
+  o.weights.owner_similar = 0.2;
+  auto r = m->Rank(ch, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::map<int64_t, std::map<std::string, Reason>> reasons;
+  for (const Match& x : *r) {
+    double sum = 0;
+    for (const Reason& y : x.reasons) sum += y.contribution, reasons[x.actor.value()][y.code] = y;
+    EXPECT_NEAR(sum, x.score, 1e-6) << x.name;
+  }
+  ASSERT_FALSE(r->empty());
+  EXPECT_EQ(r->front().actor, ActorId(2)) << "worked with the owner on the most similar past work";
+  ASSERT_TRUE(reasons[2].count("similar"));
+  EXPECT_NEAR(std::max(reasons[2]["similar"].value, reasons[3]["similar"].value), 1.0, 1e-6)
+      << "the best actor's votes are 1";
+  EXPECT_EQ(reasons[2]["similar"].items, std::vector<std::string>{"Eenzaamheid onder ouderen in de wijk"});
+  ASSERT_TRUE(reasons[2].count("owner_similar"));
+  EXPECT_EQ(reasons[2]["owner_similar"].detail.rfind("1 similar past", 0), 0U) << reasons[2]["owner_similar"].detail;
+  ASSERT_TRUE(reasons[3].count("similar"));
+  EXPECT_FALSE(reasons[3].count("owner_similar")) << "never worked with the owner";
+  EXPECT_FALSE(reasons[4].count("similar")) << "its past work shares no word with the challenge";
+  auto j = ToJson(reasons[2]["similar"]);
+  EXPECT_EQ(j["params"]["count"], 1);
+  EXPECT_EQ(j["params"]["example"], "Eenzaamheid onder ouderen in de wijk");
+
+  // The challenge's own past work is no evidence for it: ranking challenge 101 itself, actor 3's
+  // only similar work is left out.
+  ch.id = ChallengeId(101);
+  auto own = m->Rank(ch, o);
+  ASSERT_TRUE(own.ok());
+  for (const Match& x : *own) {
+    if (x.actor != ActorId(3)) continue;
+    for (const Reason& y : x.reasons) EXPECT_NE(y.code, "similar");
+  }
+  // At weight 0 (the components off), no such reasons.
+  RankOptions zero{.limit = 5, .diversity = 0};
+  zero.weights.similar = zero.weights.owner_similar = 0;
+  auto off = m->Rank(ch, zero);
+  ASSERT_TRUE(off.ok());
+  for (const Match& x : *off)
+    for (const Reason& y : x.reasons) EXPECT_TRUE(y.code != "similar" && y.code != "owner_similar") << y.code;
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // Match reasons in the reader's language. The server sends each reason with a stable `code`
-// (text, capability, theme, area, closeness, partner, record, unexpected, diversity), numbers
+// (text, capability, theme, area, closeness, partner, record, similar, owner_similar, unexpected,
+// diversity), numbers
 // (`value` in [0, 1], `params`) and the capabilities it names (`items`), besides an English
 // `detail`; the UI words them from the catalogue by code and falls back to `detail` only for a
 // code it does not know.
@@ -49,6 +50,16 @@ export function reasonText(r: Reason): string {
     case "record": {
       const n = param(r, "count", "n", "records") ?? Number(/^(\d+) past/.exec(r.detail ?? "")?.[1] ?? NaN);
       if (Number.isFinite(n)) return t(n === 1 ? "reason.recordOne" : "reason.record", { n });
+      break;
+    }
+    case "similar":
+    case "owner_similar": {
+      const n = param(r, "count");
+      const example = typeof r.params?.example === "string" ? r.params.example : items[0];
+      const [full, short] = r.code === "similar"
+        ? (["reason.similar", "reason.similarShort"] as const)
+        : (["reason.ownerSimilar", "reason.ownerSimilarShort"] as const);
+      if (n !== undefined) return example ? t(full, { n, example }) : t(short, { n });
       break;
     }
     case "unexpected":

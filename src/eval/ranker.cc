@@ -1,11 +1,11 @@
-#include "match/ranker.h"
+#include "eval/ranker.h"
 
 #include <algorithm>
 #include <cmath>
 #include <numeric>
 #include <sstream>
 
-namespace weefsel::match {
+namespace weefsel::eval {
 namespace {
 
 // Quantile cut points of one feature: a value v falls in bin lower_bound(cuts, v), so bin b holds
@@ -315,4 +315,4 @@ double MeanReciprocalRank(const RankData& data, const std::vector<double>& score
   return n > 0 ? sum / n : 0.0;
 }
 
-}  // namespace weefsel::match
+}  // namespace weefsel::eval

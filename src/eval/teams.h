@@ -1,4 +1,4 @@
-// coalition/teams.h: the Lappas-style team-formation benchmark on Horizon 2020 organisations.
+// eval/teams.h: the Lappas-style team-formation benchmark on Horizon 2020 organisations.
 //
 // Follows ../shared/data/teams/README.md: the graph is networks/h2020_nl_orgs restricted to its
 // largest connected component; an edge's length is the Jaccard distance of the two organisations'
@@ -17,7 +17,7 @@
 
 #include "base/status.h"
 
-namespace weefsel::coalition {
+namespace weefsel::eval {
 
 struct TeamsMethodStats {
   double diameter = 0, sum_distance = 0, size = 0;  // means over solved tasks
@@ -48,4 +48,4 @@ struct TeamsOptions {
 Result<TeamsReport> RunTeamsBenchmark(const std::string& data_dir, const TeamsOptions& options = {});
 std::string FormatTeamsReport(const TeamsReport& r);
 
-}  // namespace weefsel::coalition
+}  // namespace weefsel::eval

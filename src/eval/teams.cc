@@ -1,4 +1,4 @@
-#include "coalition/teams.h"
+#include "eval/teams.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,8 +14,14 @@
 #include "coalition/coalition.h"
 #include "fabric/fabric.h"
 
-namespace weefsel::coalition {
+namespace weefsel::eval {
 namespace {
+
+using coalition::Candidate;
+using coalition::FormExact;
+using coalition::FormHeuristic;
+using coalition::MatrixDistances;
+using coalition::Rules;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
@@ -282,4 +288,4 @@ std::string FormatTeamsReport(const TeamsReport& r) {
   return os.str();
 }
 
-}  // namespace weefsel::coalition
+}  // namespace weefsel::eval

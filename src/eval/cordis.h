@@ -1,4 +1,4 @@
-// match/cordis.h: the partner-recommendation evaluation on Horizon 2020 consortia (CORDIS).
+// eval/cordis.h: the partner-recommendation evaluation on Horizon 2020 consortia (CORDIS).
 //
 // Implements the protocol of ../shared/data/cordis/README.md: a temporal split at a cutoff date
 // (history = projects that start before it; only history builds anything), test challenges =
@@ -30,9 +30,9 @@
 #include <vector>
 
 #include "base/status.h"
-#include "match/ranker.h"
+#include "eval/ranker.h"
 
-namespace weefsel::match {
+namespace weefsel::eval {
 
 struct CordisProject {
   std::string id;
@@ -47,7 +47,8 @@ struct CordisProject {
 };
 
 struct CordisData {
-  std::vector<std::string> orgs;  // org_id (PIC) by index
+  std::vector<std::string> orgs;       // org_id (PIC) by index
+  std::vector<std::string> org_names;  // legal name by index, where known (else empty)
   std::vector<CordisProject> projects;
 };
 
@@ -86,7 +87,7 @@ struct CordisMetrics {
   std::vector<double> reciprocal_ranks;   // per scored project, in data order (paired comparisons)
 };
 
-// The second stage, on by default: a LambdaMART ranker (match/ranker.h) re-orders the linear
+// The second stage, on by default: a LambdaMART ranker (eval/ranker.h) re-orders the linear
 // model's best `candidates` per query, before the sector re-ranking. It is trained at evaluation
 // time on the projects of the `train_years` years before the cutoff's year, each year's features
 // built from the history before that year (as ValidationYears builds its splits), so nothing from
@@ -149,4 +150,4 @@ std::string FormatParams(const CordisParams& p);
 
 void PrintMetrics(std::ostream& os, const CordisMetrics& m);
 
-}  // namespace weefsel::match
+}  // namespace weefsel::eval

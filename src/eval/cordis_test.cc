@@ -7,10 +7,10 @@
 // validation years 2016-2018 (CordisRerank.* tests them on 2018 only).
 #include <gtest/gtest.h>
 
-#include "match/cordis.h"
+#include "eval/cordis.h"
 #include "tests/kit/shared_data.h"
 
-namespace weefsel::match {
+namespace weefsel::eval {
 namespace {
 
 TEST(CordisEval, BeatsTheBaselinesOnTheVisibleTestSet) {
@@ -43,12 +43,24 @@ TEST(CordisEval, BeatsTheBaselinesOnTheVisibleTestSet) {
 }
 
 TEST(CordisEval, BadSplitSaysWhichFilterEmptiedIt) {
-  WEEFSEL_REQUIRE_SHARED_DATA("cordis/projects.csv.gz");
-  auto data = LoadCordis(testkit::SharedDataPath("cordis"));
-  ASSERT_TRUE(data.ok());
+  // A small world (no need to load the real files for an error message): one history project and
+  // one test project that the --test-ids list leaves out.
+  CordisData data;
+  data.orgs = {"a", "b", "c"};
+  data.org_names = {"", "", ""};
+  auto project = [](std::string id, std::string start) {
+    CordisProject p;
+    p.id = std::move(id);
+    p.title = "Urban energy transition";
+    p.topic_title = "Smart cities";
+    p.start_date = std::move(start);
+    p.members = {{0, "HES", "NL", true}, {1, "PRC", "DE", false}, {2, "PUB", "BE", false}};
+    return p;
+  };
+  data.projects = {project("1", "2017-03-01"), project("2", "2019-05-01")};
   CordisSplit split;
   split.test_ids = std::unordered_set<std::string>{"no-such-project"};
-  auto m = EvaluateCordis(*data, split, {});
+  auto m = EvaluateCordis(data, split, {}, CordisRerank::Linear());
   EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(m.status().message().find("--test-ids"), std::string::npos) << m.status().message();
   EXPECT_EQ(LoadCordis("/nonexistent").status().code(), StatusCode::kNotFound);
@@ -93,16 +105,15 @@ TEST(CordisRerank, SecondStageOnTheValidationYear) {
 }
 
 TEST(CordisRerank, TrainingYearsMustHaveHistory) {
-  WEEFSEL_REQUIRE_SHARED_DATA("cordis/projects.csv.gz");
-  auto data = LoadCordis(testkit::SharedDataPath("cordis"));
-  ASSERT_TRUE(data.ok());
+  // The settings are checked before any data is read: an empty world will do.
+  const CordisData data;
   CordisRerank r{.enabled = true, .train_years = 4};  // 2018 - 4 = 2014: no history before it
-  auto m = EvaluateCordis(*data, ValidationYears(1).front(), {}, r);
+  auto m = EvaluateCordis(data, ValidationYears(1).front(), {}, r);
   EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(m.status().message().find("2014"), std::string::npos) << m.status().message();
   r.train_years = 3;
   r.candidates = 0;
-  EXPECT_EQ(EvaluateCordis(*data, ValidationYears(1).front(), {}, r).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(EvaluateCordis(data, ValidationYears(1).front(), {}, r).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(CordisTune, ValidationStaysInsideHistory) {
@@ -122,4 +133,4 @@ TEST(CordisTune, ValidationStaysInsideHistory) {
 }
 
 }  // namespace
-}  // namespace weefsel::match
+}  // namespace weefsel::eval

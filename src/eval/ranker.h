@@ -1,4 +1,4 @@
-// match/ranker.h: a compact LambdaMART learner-to-rank (gradient-boosted regression trees trained
+// eval/ranker.h: a compact LambdaMART learner-to-rank (gradient-boosted regression trees trained
 // with LambdaRank gradients), used as the second stage of the CORDIS recommender.
 //
 // Rows are grouped by query; each row is a feature vector with a relevance label (0 = not
@@ -18,7 +18,7 @@
 
 #include "base/status.h"
 
-namespace weefsel::match {
+namespace weefsel::eval {
 
 // Rows of several queries: query q owns rows [query_begin[q], query_begin[q + 1]).
 struct RankData {
@@ -79,4 +79,4 @@ class Ranker {
 // are skipped.
 double MeanReciprocalRank(const RankData& data, const std::vector<double>& scores);
 
-}  // namespace weefsel::match
+}  // namespace weefsel::eval

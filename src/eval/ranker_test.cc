@@ -1,4 +1,4 @@
-#include "match/ranker.h"
+#include "eval/ranker.h"
 
 #include <gtest/gtest.h>
 
@@ -8,7 +8,7 @@
 
 #include "base/clock.h"
 
-namespace weefsel::match {
+namespace weefsel::eval {
 namespace {
 
 double Uniform(Rng& rng) { return static_cast<double>(rng.Next() >> 11) * 0x1.0p-53; }
@@ -176,4 +176,4 @@ TEST(Ranker, BadInputIsAnErrorThatSaysWhere) {
 }
 
 }  // namespace
-}  // namespace weefsel::match
+}  // namespace weefsel::eval

@@ -1,4 +1,4 @@
-#include "match/cordis.h"
+#include "eval/cordis.h"
 
 #include <zlib.h>
 
@@ -16,11 +16,11 @@
 
 #include "base/csv.h"
 #include "base/strings.h"
-#include "match/ranker.h"
+#include "eval/ranker.h"
 #include "text/analyzer.h"
 #include "text/search_index.h"
 
-namespace weefsel::match {
+namespace weefsel::eval {
 namespace {
 
 Result<std::string> ReadMaybeGzip(const std::string& path) {
@@ -630,7 +630,11 @@ Result<CordisData> LoadCordis(const std::string& dir) {
       return at.Error(r, "role", "expected coordinator, participant or partner, got '" + role + "'");
     auto emplaced = org_index.emplace(org, static_cast<int32_t>(d.orgs.size()));
     auto oit = emplaced.first;
-    if (emplaced.second) d.orgs.push_back(org);
+    if (emplaced.second) {
+      d.orgs.push_back(org);
+      d.org_names.emplace_back();
+    }
+    if (at.Has("org_name") && d.org_names[oit->second].empty()) d.org_names[oit->second] = at.Get(r, "org_name");
     CordisProject& p = d.projects[pit->second];
     auto same = std::find_if(p.members.begin(), p.members.end(), [&](const auto& m) { return m.org == oit->second; });
     if (same != p.members.end()) {
@@ -863,4 +867,4 @@ void PrintMetrics(std::ostream& os, const CordisMetrics& m) {
      << ", helix4 " << m.real_helix4 << "\n";
 }
 
-}  // namespace weefsel::match
+}  // namespace weefsel::eval
