@@ -194,16 +194,6 @@ struct Structure {
   double sim_power, size_power, coord_sim_power, coord_size_power;
 };
 
-bool Mix3(const std::vector<std::string>& types) {
-  std::unordered_set<std::string> s(types.begin(), types.end());
-  s.erase("");
-  return s.size() >= 3;
-}
-bool Helix4(const std::vector<std::string>& types) {
-  std::unordered_set<std::string> s(types.begin(), types.end());
-  return (s.count("HES") || s.count("REC")) && s.count("PRC") && s.count("PUB") && s.count("OTH");
-}
-
 Query MakeQuery(const CordisData& d, const Model& m, const text::Analyzer& analyzer, int32_t pi, const Structure& st) {
   const CordisProject& p = d.projects[pi];
   Query q;
@@ -865,6 +855,16 @@ void PrintMetrics(std::ostream& os, const CordisMetrics& m) {
   os << "test projects " << m.n_test << ", scored " << m.n_scored << "; recall@10_all " << m.recall10_all
      << ", recall@50_all " << m.recall50_all << "; real consortia mix3 " << std::setprecision(2) << m.real_mix3
      << ", helix4 " << m.real_helix4 << "\n";
+}
+
+bool Mix3(const std::vector<std::string>& types) {
+  std::unordered_set<std::string> s(types.begin(), types.end());
+  s.erase("");
+  return s.size() >= 3;
+}
+bool Helix4(const std::vector<std::string>& types) {
+  std::unordered_set<std::string> s(types.begin(), types.end());
+  return (s.count("HES") || s.count("REC")) && s.count("PRC") && s.count("PUB") && s.count("OTH");
 }
 
 }  // namespace weefsel::eval

@@ -150,4 +150,10 @@ std::string FormatParams(const CordisParams& p);
 
 void PrintMetrics(std::ostream& os, const CordisMetrics& m);
 
+// The team measures of the evaluation, over CORDIS activity types (HES, REC, PRC, PUB, OTH; "" for
+// unknown): at least three kinds (mix3), and the quadruple helix (higher education or research,
+// private, public, other: helix4). Shared by the research pipeline and eval/product_cordis.h.
+bool Mix3(const std::vector<std::string>& types);
+bool Helix4(const std::vector<std::string>& types);
+
 }  // namespace weefsel::eval

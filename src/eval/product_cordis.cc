@@ -70,16 +70,6 @@ std::string KindOf(const std::string& activity_type) {
   return "company";  // PRC and unknown
 }
 
-bool Mix3(const std::vector<std::string>& types) {
-  std::unordered_set<std::string> s(types.begin(), types.end());
-  s.erase("");
-  return s.size() >= 3;
-}
-bool Helix4(const std::vector<std::string>& types) {
-  std::unordered_set<std::string> s(types.begin(), types.end());
-  return (s.count("HES") || s.count("REC")) && s.count("PRC") && s.count("PUB") && s.count("OTH");
-}
-
 // Ids: actor = organisation index + 1; challenge = project index + 1.
 ActorId ActorOf(int32_t org) { return ActorId(static_cast<int64_t>(org) + 1); }
 ChallengeId ChallengeOf(size_t project) { return ChallengeId(static_cast<int64_t>(project) + 1); }

@@ -36,7 +36,8 @@ const std::set<std::string> kFreeForm = {"GET /api/v1/rounds/{id}/export.pb",
                                          "GET /api/v1/openapi.json",
                                          "GET /api/v1/open-data",
                                          "GET /api/v1/open-data/file",
-                                         "POST /api/v1/rounds/{id}/voting-codes"};  // a CSV mail merge
+                                         "POST /api/v1/rounds/{id}/voting-codes",  // a CSV mail merge
+                                         "GET /api/v1/municipalities/{id}/logo"};  // an image
 
 TEST_F(OpenApiTest, EveryRouteDeclaresItsRequestAndResponseSchema) {
   std::set<std::string> free_form;

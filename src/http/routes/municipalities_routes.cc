@@ -21,8 +21,7 @@ Json AppearanceJson(const domain::Appearance& a) {
   return {{"municipality", a.municipality.value()},
           {"theme", a.theme},
           {"display_name", a.display_name},
-          // The URL changes with each upload, so that a cached old logo is never shown.
-          {"logo", a.logo.empty() ? Json(nullptr) : Json("/api/v1/municipalities/" + m + "/logo?v=" + a.updated_at)},
+          {"logo", a.logo.empty() ? Json(nullptr) : Json("/api/v1/municipalities/" + m + "/logo")},
           {"logo_type", a.logo_type},
           {"updated_at", a.updated_at}};
 }
@@ -161,9 +160,8 @@ void Api::BuildMunicipalityRoutes() {
        .tag = "municipalities",
        .summary = "The municipality's logo image (404 when it has none)",
        .success = 200,
-       // Not in the response cache (its entries keep no content type); the ETag still answers 304.
-       // `v` (the time of the last change, in the appearance's URL) only makes a new URL per logo.
-       .query = {"v"},
+       // Not in the response cache (its entries keep no content type). Browsers revalidate it on
+       // each use (Cache-Control: no-cache) and the ETag answers 304, so a new logo shows at once.
        .response = FreeForm("an image (image/png, image/jpeg or image/webp), not JSON"),
        .handler = [&A](Call& c) -> Result<Reply> {
          MunicipalityId m = c.Path<MunicipalityTag>(0);
