@@ -155,6 +155,10 @@ TEST_P(Api, AMunicipalitysOfficersSetItsThemeNameAndLogo) {
   EXPECT_EQ(image.Header("X-Content-Type-Options"), "nosniff");
   ASSERT_EQ(image.body.size(), 70u);
   EXPECT_EQ(image.body.substr(1, 3), "PNG");
+  Resp cached = Send("GET", url);  // from the response cache: the same bytes, still an image
+  EXPECT_EQ(cached.Header("Content-Type"), "image/png");
+  EXPECT_EQ(cached.body, image.body);
+  EXPECT_EQ(Send("GET", url, nullptr, "", {{"If-None-Match", cached.Header("ETag")}}).status, 304);
   // SVG (it can carry script), text that is not base64, and too large an image are refused.
   const std::string svg_b64 =
       "PHN2ZyB4bWxucz0naHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmcnPjxzY3JpcHQ+YWxlcnQoMSk8L3NjcmlwdD48L3N2Zz4=";

@@ -108,7 +108,7 @@ bool Api::AnswerFromCache(const Request& req, Response& res, int64_t version) {
     return true;
   }
   res.status = 200;
-  res.SetContent(hit->body, "application/json");
+  res.SetContent(hit->body, hit->content_type);
   return true;
 }
 
@@ -213,7 +213,7 @@ void Api::Handle(const Request& req, Response& res) {
     res.SetHeader("ETag", etag);
     res.SetHeader("Cache-Control", route->cached ? "no-cache" : "private, no-cache");
     if (route->cached && !r.stale) {
-      cache_.Put(req.target, std::make_shared<const ResponseCache::Entry>(ResponseCache::Entry{version, body, etag}));
+      cache_.Put(req.target, std::make_shared<const ResponseCache::Entry>(ResponseCache::Entry{version, body, etag, r.content_type}));
     }
     if (EtagMatches(req.Header("If-None-Match"), etag)) {
       res.status = 304;

@@ -26,6 +26,7 @@ class ResponseCache {
     int64_t version = -1;
     std::string body;
     std::string etag;
+    std::string content_type = "application/json";  // non-JSON answers (an image) keep theirs
   };
 
   explicit ResponseCache(size_t max_bytes) : max_bytes_(max_bytes) {}

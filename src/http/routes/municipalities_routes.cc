@@ -160,8 +160,10 @@ void Api::BuildMunicipalityRoutes() {
        .tag = "municipalities",
        .summary = "The municipality's logo image (404 when it has none)",
        .success = 200,
-       // Not in the response cache (its entries keep no content type). Browsers revalidate it on
-       // each use (Cache-Control: no-cache) and the ETag answers 304, so a new logo shows at once.
+       // Cached with its content type until the municipality changes. Browsers revalidate it on each
+       // use (Cache-Control: no-cache) and the ETag answers 304, so a new logo shows at once.
+       .cached = true,
+       .scopes = {"municipality:{id}"},
        .response = FreeForm("an image (image/png, image/jpeg or image/webp), not JSON"),
        .handler = [&A](Call& c) -> Result<Reply> {
          MunicipalityId m = c.Path<MunicipalityTag>(0);
