@@ -213,7 +213,8 @@ void Api::Handle(const Request& req, Response& res) {
     res.SetHeader("ETag", etag);
     res.SetHeader("Cache-Control", route->cached ? "no-cache" : "private, no-cache");
     if (route->cached && !r.stale) {
-      cache_.Put(req.target, std::make_shared<const ResponseCache::Entry>(ResponseCache::Entry{version, body, etag, r.content_type}));
+      cache_.Put(req.target, std::make_shared<const ResponseCache::Entry>(
+                                 ResponseCache::Entry{version, body, etag, r.content_type}));
     }
     if (EtagMatches(req.Header("If-None-Match"), etag)) {
       res.status = 304;
