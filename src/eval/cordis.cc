@@ -91,14 +91,6 @@ std::vector<std::string> Terms(const text::Analyzer& a, const std::string& s) {
   return a.Analyze(s, text::Language::kEnglish);
 }
 
-std::string MostFrequent(const std::map<std::string, int>& m) {
-  std::string best;
-  int n = -1;
-  for (const auto& [k, v] : m)
-    if (v > n) best = k, n = v;
-  return best;
-}
-
 Model BuildModel(const CordisData& d, const std::string& cutoff, const text::Analyzer& analyzer) {
   Model m;
   const size_t n = d.orgs.size();
@@ -865,6 +857,14 @@ bool Mix3(const std::vector<std::string>& types) {
 bool Helix4(const std::vector<std::string>& types) {
   std::unordered_set<std::string> s(types.begin(), types.end());
   return (s.count("HES") || s.count("REC")) && s.count("PRC") && s.count("PUB") && s.count("OTH");
+}
+
+std::string MostFrequent(const std::map<std::string, int>& m) {
+  std::string best;
+  int n = -1;
+  for (const auto& [k, v] : m)
+    if (v > n) best = k, n = v;
+  return best;
 }
 
 }  // namespace weefsel::eval

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -155,5 +156,7 @@ void PrintMetrics(std::ostream& os, const CordisMetrics& m);
 // private, public, other: helix4). Shared by the research pipeline and eval/product_cordis.h.
 bool Mix3(const std::vector<std::string>& types);
 bool Helix4(const std::vector<std::string>& types);
+// The key with the highest count (the first in key order on a tie); "" for an empty map.
+std::string MostFrequent(const std::map<std::string, int>& counts);
 
 }  // namespace weefsel::eval

@@ -55,14 +55,6 @@ class CsvWriter {
   std::string path_;
 };
 
-std::string MostFrequent(const std::map<std::string, int>& m) {
-  std::string best;
-  int n = -1;
-  for (const auto& [k, v] : m)
-    if (v > n) best = k, n = v;
-  return best;
-}
-
 std::string KindOf(const std::string& activity_type) {
   if (activity_type == "HES" || activity_type == "REC") return "knowledge_institution";
   if (activity_type == "PUB") return "government";
