@@ -57,10 +57,10 @@ test("no page of the Dutch UI shows a raw code or an English server sentence", {
   await officer.post("/challenges/1/phase", { phase: "matching" }).catch(() => {});
   const failures = [];
   let who;
+  await setLocale(page, server.base, "nl");  // kept in localStorage while users switch
   for (const [, path, as] of pageList(ids)) {
     if (path === "/fabric" || path === "/compare") continue;  // map labels are organisation names; the compare page is all numbers
     who = await switchUser(page, server.base, who, as);
-    await setLocale(page, server.base, "nl");
     await visit(page, server.base, path);
     for (const b of offending(await visibleTexts(page))) failures.push(`${path} (${as ?? "visitor"}): ${b}`);
   }

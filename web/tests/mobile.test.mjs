@@ -26,7 +26,7 @@ async function overflow(page) {
     const culprits = width <= inner ? [] : [...document.querySelectorAll("body *")]
       .filter((el) => el.getBoundingClientRect().right > inner + 0.5 && !el.closest(".table-scroll"))
       .slice(-5).map((el) => `${el.tagName.toLowerCase()}${el.className ? "." + String(el.className).split(" ").join(".") : ""} (${Math.round(el.getBoundingClientRect().right)} px)`);
-    return { width, inner, culprits };
+    return { width, inner, culprits, lang: document.documentElement.lang };
   });
 }
 
@@ -36,11 +36,12 @@ for (const [w, hgt] of [[390, 844], [320, 640]]) {
       await page.setViewportSize({ width: w, height: hgt });
       const failures = [];
       let who;
+      await setLocale(page, server.base, locale);  // kept in localStorage while users switch
       for (const [name, path, as] of pageList(ids)) {
         who = await switchUser(page, server.base, who, as);
-        await setLocale(page, server.base, locale);
         await visit(page, server.base, path);
         const o = await overflow(page);
+        if (o.lang !== locale) failures.push(`${path}: html lang ${o.lang}, expected ${locale}`);
         if (o.width > o.inner) failures.push(`${path}: ${o.width} px wide in ${o.inner} px; ${o.culprits.join(", ")}`);
         if (w === 390 && locale === "nl") await shot(page, `mobile-${name}`);
       }

@@ -42,12 +42,13 @@ async function previewTheme(theme) {
 async function checkPages(pages, locale, prefix, theme) {
   const failures = [];
   let who = undefined;
+  // The locale lives in localStorage, which signing in and out leaves alone: set it once.
+  await setLocale(page, server.base, locale);
   for (const [name, path, as] of pages) {
     if (as !== who) {
       if (as) await uiLogin(page, server.base, as); else await page.context().clearCookies();
       who = as;
     }
-    await setLocale(page, server.base, locale);
     await go(page, server.base, path);
     if (path === "/fabric" || path === "/compare") await page.waitForFunction(() => !document.querySelector("[aria-busy=true]"));
     if (path === "/fabric") await page.locator("section[aria-labelledby=h-health] canvas, section[aria-labelledby=h-health] .notice, section[aria-labelledby=h-health] .error").first().waitFor();
