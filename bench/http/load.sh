@@ -32,7 +32,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 "$bin" demo --db "$tmp/demo.db" --seed 1 --municipalities 4 --actors 1500 >/dev/null
 port=$(free_port)
-"$bin" serve --db "$tmp/demo.db" --listen "127.0.0.1:$port" --threads 64 --no-access-log --demo-accounts \
+# SERVE_ARGS adds flags to `weefsel serve` (e.g. SERVE_ARGS="--readers 0" for reads on the writer's
+# connection, to compare with the default pool of read-only connections).
+# shellcheck disable=SC2086
+"$bin" serve --db "$tmp/demo.db" --listen "127.0.0.1:$port" --threads 64 --no-access-log --demo-accounts ${SERVE_ARGS:-} \
   >"$tmp/serve.log" 2>&1 &
 server=$!
 base="http://127.0.0.1:$port"

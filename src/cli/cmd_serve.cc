@@ -22,6 +22,7 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";
   int threads = 16;
   int io_threads = 1;
+  int readers = 4;
   int engine_wait_ms = 1000;
   size_t max_connections_per_address = 256;
   bool no_access_log = false;
@@ -117,6 +118,11 @@ void RegisterServeCommands(CLI::App& app) {
   serve->add_option("--threads", o.threads, "worker threads running request handlers (connections cost no thread)")
       ->capture_default_str();
   serve
+      ->add_option("--readers", o.readers,
+                   "read-only database connections, so that reads run beside each other and beside writes (0: "
+                   "every read waits for the writer's connection)")
+      ->capture_default_str();
+  serve
       ->add_option("--io-threads", o.io_threads,
                    "event-loop threads reading and writing sockets (1 is enough below about 20,000 requests/s)")
       ->capture_default_str();
@@ -147,6 +153,7 @@ void RegisterServeCommands(CLI::App& app) {
     if (!listen.ok()) return Fail(listen.status());
     if (o.threads < 1 || o.threads > 1024) return Fail(Status::InvalidArgument("--threads: must be 1 to 1024"));
     if (o.io_threads < 1 || o.io_threads > 64) return Fail(Status::InvalidArgument("--io-threads: must be 1 to 64"));
+    if (o.readers < 0 || o.readers > 256) return Fail(Status::InvalidArgument("--readers: must be 0 to 256"));
     if (o.max_connections_per_address < 1)
       return Fail(Status::InvalidArgument("--max-connections-per-address: must be at least 1"));
     if (o.engine_wait_ms < -1) return Fail(Status::InvalidArgument("--engine-wait-ms: must be -1 or more"));
@@ -163,6 +170,7 @@ void RegisterServeCommands(CLI::App& app) {
     // The secret that keys the hashes of voting codes and census lines (service/voting.h): kept out
     // of the database, so that a copy of it alone cannot test guessed citizen numbers.
     if (const char* key = std::getenv("WEEFSEL_VOTE_KEY")) po.vote_key = key;
+    po.readers = {o.db, o.readers};
     service::Platform platform(std::move(store).value(), po);
     if (o.demo_accounts) {
       Status s = EnsureDemoAccounts(platform);

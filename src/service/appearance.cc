@@ -40,7 +40,7 @@ Result<std::string> DecodeLogoBase64(std::string_view base64) {
 }
 
 Result<domain::Appearance> Appearances::Get(MunicipalityId m) {
-  std::lock_guard lock(platform_.mu_);
+  Platform::ReadLock lock(platform_);
   auto& store = *platform_.store_;
   WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
   return store.GetAppearance(m);

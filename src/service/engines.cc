@@ -58,7 +58,7 @@ Status FundService::MayRead(const Principal& p, const domain::Round& r) const {
 
 Result<std::vector<domain::Ballot>> FundService::AnonymousBallots(RoundId id) {
   std::vector<domain::Ballot> ballots;
-  WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& store) -> Status {
+  WEEFSEL_RETURN_IF_ERROR(platform_.WithReader([&](storage::Store& store) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(ballots, store.BallotsOf(id));
     return Status::Ok();
   }));
@@ -131,7 +131,7 @@ Result<Built<FabricView>> FabricService::BuildView(MunicipalityId m,
   WEEFSEL_ASSIGN_OR_RETURN(int64_t as_of, platform_.VersionOf(FabricScopes(m)));
   std::vector<domain::Actor> actors;
   std::vector<domain::Tie> ties;
-  WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& store) -> Status {
+  WEEFSEL_RETURN_IF_ERROR(platform_.WithReader([&](storage::Store& store) -> Status {
     WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
     storage::ListQuery q;
     q.municipality = m;
@@ -429,7 +429,7 @@ std::vector<std::string> Engines::Errors() const {
 
 void Engines::Prewarm() {
   std::vector<MunicipalityId> ids;
-  Status read = platform_.WithStore([&](storage::Store& store) -> Status {
+  Status read = platform_.WithReader([&](storage::Store& store) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(auto ms, store.ListMunicipalities());
     for (const auto& m : ms) ids.push_back(m.id);
     return Status::Ok();

@@ -16,7 +16,7 @@ Result<Built<match::Matcher>> MatchService::Build() {
   std::vector<domain::Actor> actors;
   std::vector<domain::Tie> ties;
   std::vector<match::PastWork> past;
-  WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& store) -> Status {
+  WEEFSEL_RETURN_IF_ERROR(platform_.WithReader([&](storage::Store& store) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(actors, store.ListActors());
     WEEFSEL_ASSIGN_OR_RETURN(ties, store.ListTies());
     WEEFSEL_ASSIGN_OR_RETURN(auto challenges, store.ListChallenges());

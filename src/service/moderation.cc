@@ -165,7 +165,7 @@ Result<storage::Report> Platform::ReportContent(const Principal& p, const std::s
 
 Result<std::vector<ModerationItem>> Platform::ModerationQueue(const Principal& p, MunicipalityId m) {
   if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(m).status());
   if (!p.IsModeratorOf(m) && !p.IsAdmin())
     return Status::PermissionDenied("the moderation queue of municipality " + std::to_string(m.value()) +
@@ -348,7 +348,7 @@ Result<storage::AccountBlock> Platform::BlockAccount(const Principal& p, UserId 
 }
 
 Result<Platform::PublicHidden> Platform::HiddenOnProposal(ProposalId id) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetProposal(id).status());
   PublicHidden out;
   if (auto h = store_->GetHidden("proposal", id.value()); h.ok()) {

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "base/log.h"
 #include "base/strings.h"
 #include "fund/instance.h"
 #include "fund/rules.h"
@@ -198,7 +199,62 @@ Status Platform::Logged(const Principal& p, MunicipalityId m, std::string_view e
 }
 
 Platform::Platform(std::unique_ptr<storage::Store> store, PlatformOptions options, const Clock& clock)
-    : store_(std::move(store)), options_(options), clock_(clock), accounts_(clock, options.accounts) {}
+    : store_(std::move(store)), options_(options), clock_(clock), accounts_(clock, options.accounts) {
+  if (options_.readers.count > 0 && !options_.readers.url.empty()) {
+    // A private in-memory database has no second connection: reads share the writer's lock.
+    auto probe = storage::Store::OpenReader(options_.readers.url);
+    if (probe.ok()) {
+      readers_ = std::make_unique<ReaderPool>(options_.readers.url, options_.readers.count);
+    } else if (probe.status().code() != StatusCode::kFailedPrecondition) {
+      spdlog::warn("reads share the writer's connection: {}", probe.status().ToString());
+    }
+  }
+}
+
+// The reader a thread holds (ReadLock) and the Platform's StoreRef it belongs to.
+namespace {
+struct ThreadReader {
+  const void* owner = nullptr;
+  storage::Store* store = nullptr;
+};
+thread_local ThreadReader t_reader;
+}  // namespace
+
+storage::Store& Platform::StoreRef::Current() const {
+  if (t_reader.owner == this) return *t_reader.store;
+  return *writer_;
+}
+
+Platform::ReadLock::ReadLock(Platform& p) {
+  if (t_reader.owner == &p.store_) return;  // nested: the outer ReadLock's reader serves
+  if (p.readers_) {
+    auto lease = p.readers_->Acquire();
+    if (lease.ok()) {
+      lease_ = std::move(lease).value();
+      t_reader = {&p.store_, lease_.get()};
+      bound_ = true;
+      return;
+    }
+    spdlog::warn("a read waits for the writer's connection: {}", lease.status().ToString());
+  }
+  lock_ = std::unique_lock(p.mu_);
+}
+
+Platform::ReadLock::~ReadLock() {
+  if (bound_) t_reader = {};
+}
+
+Platform::WriteLock::WriteLock(Platform& p)
+    : p_(p), lock_(p.mu_), outer_owner_(t_reader.owner), outer_reader_(t_reader.store) {
+  t_reader = {};
+}
+
+Platform::WriteLock::~WriteLock() {
+  t_reader = {outer_owner_, outer_reader_};
+  p_.dirty_.store(true);
+}
+
+int Platform::ReadersOpen() const { return readers_ ? readers_->open() : 0; }
 
 std::string Platform::Now() const { return FormatTimestamp(clock_.Now()); }
 
@@ -211,7 +267,7 @@ const std::string& Platform::DecoyHash() {
 }
 
 std::string Platform::Dialect() {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->Dialect();
 }
 
@@ -284,7 +340,13 @@ std::optional<int64_t> Platform::FreshDataVersion() const {
 }
 
 Status Platform::Ready() {
-  std::lock_guard lock(mu_);
+  {
+    std::lock_guard lock(mu_);
+    auto v = store_->SchemaVersion();
+    if (!v.ok()) return v.status();
+  }
+  if (!readers_) return Status::Ok();
+  ReadLock lock(*this);  // a reader answers too
   auto v = store_->SchemaVersion();
   return v.ok() ? Status::Ok() : v.status();
 }
@@ -294,10 +356,15 @@ Status Platform::WithStore(const std::function<Status(storage::Store&)>& fn) {
   return fn(*store_);
 }
 
+Status Platform::WithReader(const std::function<Status(storage::Store&)>& fn) {
+  ReadLock lock(*this);
+  return fn(*store_);
+}
+
 // ---- identity -------------------------------------------------------------------------------
 
 Result<Principal> Platform::PrincipalOf(UserId user) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::User u, store_->GetUser(user));
   // A blocked account has no sessions or tokens left; this closes the gap of a request in flight.
   if (store_->GetBlock(user).ok()) return Status::Unauthenticated("this account is blocked");
@@ -308,7 +375,7 @@ Result<Principal> Platform::PrincipalOf(UserId user) {
 Result<Session> Platform::Login(const std::string& email, const std::string& password, const std::string& address) {
   Result<domain::User> user = Status::NotFound("");
   {
-    std::lock_guard lock(mu_);
+    ReadLock lock(*this);
     user = store_->GetUserByEmail(std::string(Trim(email)));
   }
   if (!user.ok() && user.status().code() != StatusCode::kNotFound) return user.status();
@@ -329,7 +396,7 @@ Result<Session> Platform::Login(const std::string& email, const std::string& pas
 }
 
 Status Platform::RefuseBlocked(UserId user) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   auto b = store_->GetBlock(user);
   if (b.ok()) return Status::PermissionDenied("login: this account is blocked by a moderator: " + b->reason);
   if (b.status().code() != StatusCode::kNotFound) return b.status();
@@ -352,7 +419,7 @@ Result<Session> Platform::OpenSession(UserId user) {
 Result<Session> Platform::SignInWithOidc(const IdClaims& c, const std::string& address) {
   Result<UserId> linked = Status::NotFound("");
   {
-    std::lock_guard lock(mu_);
+    ReadLock lock(*this);
     linked = store_->FindOidcIdentity(c.issuer, c.subject);
   }
   if (linked.ok()) {
@@ -383,9 +450,17 @@ Result<Session> Platform::FindSession(const std::string& id) {
   TimePoint now = clock_.Now();
   std::string now_text = FormatTimestamp(now);
   std::string hash = HashSecret(id);
-  std::lock_guard lock(mu_);
-  WEEFSEL_ASSIGN_OR_RETURN(storage::StoredSession row, store_->GetSession(hash));
+  // Every signed-in request reads its session: on a reader, so that it does not wait for writes;
+  // the writer's lock only for the rare expiry or touch below.
+  Result<storage::StoredSession> found = Status::NotFound("");
+  {
+    ReadLock read(*this);
+    found = store_->GetSession(hash);
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(storage::StoredSession row, std::move(found));
+  std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
   if (row.expires_at <= now_text) {
+    lock.lock();
     WEEFSEL_RETURN_IF_ERROR(store_->DeleteSession(hash));
     return Status::NotFound("session: expired");
   }
@@ -396,6 +471,7 @@ Result<Session> Platform::FindSession(const std::string& id) {
     if (auto made = ParseTimestamp(row.created_at))
       expires = std::min(expires, *made + options_.accounts.session_max_age);
     std::string expires_text = std::max(FormatTimestamp(expires), row.expires_at);
+    lock.lock();
     WEEFSEL_RETURN_IF_ERROR(store_->TouchSession(hash, now_text, expires_text));
     row.expires_at = expires_text;
   }
@@ -423,8 +499,12 @@ Result<storage::StoredToken> Platform::FindToken(const std::string& token) {
   if (token.empty() || token.size() > 200) return Status::NotFound("token: no such API token");
   std::string hash = HashSecret(token);
   std::string now = Now();
-  std::lock_guard lock(mu_);
-  WEEFSEL_ASSIGN_OR_RETURN(storage::StoredToken row, store_->GetTokenByHash(hash));
+  Result<storage::StoredToken> found = Status::NotFound("");
+  {
+    ReadLock read(*this);  // as FindSession: the writer's lock only to record a use
+    found = store_->GetTokenByHash(hash);
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(storage::StoredToken row, std::move(found));
   std::string expires = row.expires_at;
   if (expires.empty()) {
     auto made = ParseTimestamp(row.created_at);
@@ -432,7 +512,10 @@ Result<storage::StoredToken> Platform::FindToken(const std::string& token) {
   }
   if (expires <= now) return Status::NotFound("token: expired");
   // Last use to the minute: enough to tell a live integration from a forgotten token.
-  if (row.last_used_at.substr(0, 16) != now.substr(0, 16)) WEEFSEL_RETURN_IF_ERROR(store_->TouchToken(row.id, now));
+  if (row.last_used_at.substr(0, 16) != now.substr(0, 16)) {
+    std::lock_guard lock(mu_);
+    WEEFSEL_RETURN_IF_ERROR(store_->TouchToken(row.id, now));
+  }
   return row;
 }
 
@@ -505,13 +588,13 @@ Result<domain::User> Platform::InsertUser(domain::User user, const std::optional
 
 Result<domain::User> Platform::GetUser(const Principal& p, UserId id) {
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.user == id, "you may read only your own account"));
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->GetUser(id);
 }
 
 Result<std::vector<domain::RoleGrant>> Platform::GrantsOf(const Principal& p, UserId id) {
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.user == id, "you may read only your own grants"));
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetUser(id).status());
   return store_->GrantsOf(id);
 }
@@ -579,7 +662,7 @@ Result<std::string> Platform::CreateToken(const Principal& p, const std::string&
 
 Result<std::vector<storage::StoredToken>> Platform::TokensOf(const Principal& p, UserId user) {
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.user == user, "you may list only your own API tokens"));
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetUser(user).status());
   return store_->TokensOf(user);
 }
@@ -597,12 +680,12 @@ Status Platform::RevokeToken(const Principal& p, int64_t token_id) {
 // ---- municipalities -------------------------------------------------------------------------
 
 Result<std::vector<domain::Municipality>> Platform::ListMunicipalities(const storage::ListQuery& q) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->ListMunicipalities(q);
 }
 
 Result<domain::Municipality> Platform::GetMunicipality(MunicipalityId id) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->GetMunicipality(id);
 }
 
@@ -636,12 +719,12 @@ Result<domain::Municipality> Platform::UpdateMunicipality(const Principal& p, Mu
 // ---- actors and ties ------------------------------------------------------------------------
 
 Result<std::vector<domain::Actor>> Platform::ListActors(const storage::ListQuery& q) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->ListActors(q);
 }
 
 Result<domain::Actor> Platform::GetActor(ActorId id) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->GetActor(id);
 }
 
@@ -699,12 +782,12 @@ Status Platform::DeleteActor(const Principal& p, ActorId id) {
 }
 
 Result<std::vector<domain::Tie>> Platform::ListTies(const storage::ListQuery& q) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->ListTies(q);
 }
 
 Result<std::vector<domain::Tie>> Platform::TiesOf(ActorId actor) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetActor(actor).status());
   return store_->TiesOf(actor);
 }
@@ -746,12 +829,12 @@ Status Platform::DeleteTie(const Principal& p, ActorId actor, TieId tie) {
 // ---- challenges -----------------------------------------------------------------------------
 
 Result<std::vector<domain::Challenge>> Platform::ListChallenges(const storage::ListQuery& q) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->ListChallenges(q);
 }
 
 Result<domain::Challenge> Platform::GetChallenge(ChallengeId id) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->GetChallenge(id);
 }
 
@@ -853,13 +936,13 @@ Result<MunicipalityId> Platform::MunicipalityOfProposal(ProposalId id) {
 // ---- coalitions -----------------------------------------------------------------------------
 
 Result<std::vector<domain::Coalition>> Platform::CoalitionsOf(ChallengeId challenge) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetChallenge(challenge).status());
   return store_->CoalitionsOf(challenge);
 }
 
 Result<domain::Coalition> Platform::GetCoalition(CoalitionId id) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->GetCoalition(id);
 }
 
@@ -985,7 +1068,7 @@ Result<bool> Platform::IsCoalitionMember(const Principal& p, CoalitionId id) {
 }
 
 Result<std::vector<domain::Proposal>> Platform::ProposalsOf(ChallengeId challenge) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetChallenge(challenge).status());
   WEEFSEL_ASSIGN_OR_RETURN(auto all, store_->ProposalsOf(challenge));
   WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> hidden, store_->HiddenIds("proposal"));
@@ -995,7 +1078,7 @@ Result<std::vector<domain::Proposal>> Platform::ProposalsOf(ChallengeId challeng
 }
 
 Result<domain::Proposal> Platform::GetProposal(ProposalId id) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
   return store_->GetProposal(id);
 }
@@ -1082,7 +1165,7 @@ Result<domain::Proposal> Platform::SetProposalStatus(const Principal& p, Proposa
 }
 
 Result<std::vector<Comment>> Platform::CommentsOf(ProposalId id) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetProposal(id).status());
   WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
   WEEFSEL_ASSIGN_OR_RETURN(auto all, store_->CommentsOf(id));
@@ -1156,7 +1239,7 @@ Result<domain::Proposal> Platform::ChangeSupport(const Principal& p, ProposalId 
 
 Result<bool> Platform::Supports(const Principal& p, ProposalId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetProposal(id).status());
   WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
   return store_->HasSupported(id, p.user);
@@ -1165,12 +1248,12 @@ Result<bool> Platform::Supports(const Principal& p, ProposalId id) {
 // ---- rounds and ballots ---------------------------------------------------------------------
 
 Result<std::vector<domain::Round>> Platform::ListRounds(const storage::ListQuery& q) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->ListRounds(q);
 }
 
 Result<domain::Round> Platform::GetRound(RoundId id) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->GetRound(id);
 }
 
@@ -1288,7 +1371,7 @@ Result<domain::Review> Platform::PutReview(const Principal& p, RoundId id, domai
 }
 
 Result<std::vector<domain::Review>> Platform::ReviewsOf(const Principal& p, RoundId id) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
   if (r.phase != domain::RoundPhase::kPublished)
     WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
@@ -1334,7 +1417,7 @@ Result<domain::Ballot> Platform::CastBallot(const Principal& p, RoundId id, std:
 
 Result<domain::Ballot> Platform::OwnBallot(const Principal& p, RoundId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetRound(id).status());
   WEEFSEL_ASSIGN_OR_RETURN(auto ballots, store_->BallotsOf(id));
   for (auto& b : ballots)
@@ -1345,12 +1428,12 @@ Result<domain::Ballot> Platform::OwnBallot(const Principal& p, RoundId id) {
 // ---- experiments ----------------------------------------------------------------------------
 
 Result<std::vector<domain::Experiment>> Platform::ListExperiments(const storage::ListQuery& q) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->ListExperiments(q);
 }
 
 Result<domain::Experiment> Platform::GetExperiment(ExperimentId id) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return store_->GetExperiment(id);
 }
 
@@ -1440,7 +1523,7 @@ std::vector<std::string> LinesOf(const domain::ProposalVersion& v) {
 Result<LineDiffResult> Platform::DiffVersions(ProposalId id, int from, int to) {
   domain::Proposal prop;
   {
-    std::lock_guard lock(mu_);
+    ReadLock lock(*this);
     WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
     WEEFSEL_ASSIGN_OR_RETURN(prop, store_->GetProposal(id));
   }
@@ -1464,7 +1547,7 @@ Result<std::vector<storage::AuditEntry>> Platform::AuditOf(const Principal& p, c
         "entity: must be one of municipality, actor, tie, challenge, coalition, proposal, "
         "round, experiment, user, comment, task, task_challenge, introduction");
   if (id < 1) return Status::InvalidArgument("id: must be a positive id");
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(auto rows, store_->AuditOf(entity, id));
   // Whose log it is: the municipality of the latest entry (entities can move between
   // municipalities; the latest owner's officers read the whole history).
@@ -1622,13 +1705,13 @@ Result<domain::Round> Platform::AddProposalToRound(const Principal& p, RoundId i
 }
 
 Result<std::vector<storage::Allocation>> Platform::AllocationsOf(RoundId round) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetRound(round).status());
   return store_->AllocationsOf(round);
 }
 
 Result<int64_t> Platform::FundedAmount(ProposalId proposal) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   return FundedAmountLocked(*store_, proposal);
 }
 
@@ -1730,13 +1813,13 @@ Result<storage::MilestoneEvidence> Platform::DecideEvidence(const Principal& p, 
 }
 
 Result<std::vector<storage::MilestoneEvidence>> Platform::EvidenceOf(ExperimentId id) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetExperiment(id).status());
   return store_->EvidenceOf(id);
 }
 
 Result<MunicipalityOverview> Platform::Overview(MunicipalityId m) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(m).status());
   MunicipalityOverview out;
   out.municipality = m;
@@ -1841,7 +1924,7 @@ Result<storage::MatchCampaign> Platform::CreateMatchCampaign(const Principal& p,
 }
 
 Result<std::vector<storage::MatchCampaign>> Platform::MatchCampaignsOf(RoundId round) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetRound(round).status());
   return store_->MatchCampaignsOf(round);
 }
@@ -1890,7 +1973,7 @@ Result<storage::MatchPledge> Platform::Pledge(const Principal& p, int64_t campai
 }
 
 Result<MatchStanding> Platform::MatchStandingOf(int64_t campaign) {
-  std::lock_guard lock(mu_);
+  ReadLock lock(*this);
   MatchStanding out;
   WEEFSEL_ASSIGN_OR_RETURN(out.campaign, store_->GetMatchCampaign(campaign));
   const storage::MatchCampaign& c = out.campaign;

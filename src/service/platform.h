@@ -12,8 +12,9 @@
 // Ownership: Platform owns the Store and the Accounts. Sessions, API tokens (both by hash only),
 // comments and supports are in the store, so a restart (or a second server on the same database)
 // keeps them; only the login and registration rate-limit counters live in memory (see accounts.h).
-// Thread-safety: all methods are thread-safe; store access is serialised by one mutex, and the slow
-// Argon2id work of Login/Register runs outside it.
+// Thread-safety: all methods are thread-safe. Writes are serialised by one mutex over the writer's
+// Store; reads take a reader of the pool (PlatformOptions::readers) for the duration of the use
+// case, or that mutex when there is none. The slow Argon2id work of Login/Register runs outside both.
 #pragma once
 
 #include <atomic>
@@ -36,6 +37,7 @@
 #include "service/accounts.h"
 #include "service/change_follower.h"
 #include "service/oidc.h"
+#include "service/reader_pool.h"
 #include "storage/store.h"
 
 namespace weefsel::service {
@@ -67,6 +69,14 @@ struct PlatformOptions {
   // How long DataVersion() may answer from memory. Writes through this Platform are seen at once;
   // writes by other processes (the CLI, a second server) within this time.
   std::chrono::milliseconds version_ttl{100};
+  // Connections that only read (service/reader_pool.h), opened on `url` (the database the Store
+  // was opened on) up to `count`: reads then run beside each other and beside writes, which keep
+  // the one writer's connection and its lock. count 0, or a private in-memory database: every read
+  // waits for that lock too.
+  struct Readers {
+    std::string url;
+    int count = 0;
+  } readers;
   // The server's secret for the keyed hashes of voting codes and census lines (service/voting.h):
   // kept outside the database (`weefsel serve` reads WEEFSEL_VOTE_KEY); empty: the rounds' salts
   // alone key them.
@@ -184,6 +194,11 @@ class Platform {
   Status Ready();
   // Runs `fn` with the store under the platform's lock (for exports and tests).
   Status WithStore(const std::function<Status(storage::Store&)>& fn);
+  // Runs `fn` on a reader (or under the store lock when there is none): for services that only
+  // read, such as the engines' snapshots and the open data export. A write through it fails.
+  Status WithReader(const std::function<Status(storage::Store&)>& fn);
+  // The readers open now (0 without a pool); for tests.
+  int ReadersOpen() const;
 
   // Identity.
   Result<Principal> PrincipalOf(UserId user);
@@ -434,15 +449,49 @@ class Platform {
   // marked stale, so the next read sees the change at once.
   class WriteLock {
    public:
-    explicit WriteLock(Platform& p) : p_(p), lock_(p.mu_) {}
-    ~WriteLock() { p_.dirty_.store(true); }
+    // Writes go to the writer's Store even inside a ReadLock of this thread.
+    explicit WriteLock(Platform& p);
+    ~WriteLock();
+    WriteLock(const WriteLock&) = delete;
+    WriteLock& operator=(const WriteLock&) = delete;
 
    private:
     Platform& p_;
     std::lock_guard<std::mutex> lock_;
+    const void* outer_owner_;
+    storage::Store* outer_reader_;
   };
 
-  std::unique_ptr<storage::Store> store_;
+  // Holds a reader for a use case that only reads (its store_ is that reader on this thread), or the
+  // store lock when the Platform has no readers. Nested ReadLocks share the outer one's reader.
+  class ReadLock {
+   public:
+    explicit ReadLock(Platform& p);
+    ~ReadLock();
+    ReadLock(const ReadLock&) = delete;
+    ReadLock& operator=(const ReadLock&) = delete;
+
+   private:
+    std::unique_lock<std::mutex> lock_;
+    ReaderPool::Lease lease_;
+    bool bound_ = false;  // this ReadLock set the thread's reader
+  };
+
+  // The Store of a use case: the reader this thread holds for this Platform (ReadLock), else the
+  // writer's Store, so that the use cases' code reads `store_->` either way.
+  class StoreRef {
+   public:
+    explicit StoreRef(std::unique_ptr<storage::Store> writer) : writer_(std::move(writer)) {}
+    storage::Store* operator->() const { return &Current(); }
+    storage::Store& operator*() const { return Current(); }
+
+   private:
+    storage::Store& Current() const;
+    std::unique_ptr<storage::Store> writer_;
+  };
+
+  StoreRef store_;
+  std::unique_ptr<ReaderPool> readers_;
   PlatformOptions options_;
   const Clock& clock_;
   Accounts accounts_;

@@ -118,7 +118,7 @@ Result<int> TakeMonthlySnapshots(storage::Store& store, const std::string& now, 
 Result<storage::FabricSnapshot> SnapshotService::Take(const Principal& p, MunicipalityId m) {
   WEEFSEL_RETURN_IF_ERROR(MayTake(p, m));
   FabricData d;
-  WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& s) -> Status {
+  WEEFSEL_RETURN_IF_ERROR(platform_.WithReader([&](storage::Store& s) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(d, ReadFabric(s, m));
     return Status::Ok();
   }));
@@ -148,7 +148,7 @@ Result<std::vector<SnapshotWithStability>> SnapshotService::List(MunicipalityId 
 
 Result<CoalitionTies> SnapshotService::TiesOf(CoalitionId id) {
   CoalitionTies out;
-  WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& s) -> Status {
+  WEEFSEL_RETURN_IF_ERROR(platform_.WithReader([&](storage::Store& s) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(out.coalition, s.GetCoalition(id));
     out.since = out.coalition.created_at.substr(0, 10);
     std::unordered_set<int64_t> members;

@@ -69,13 +69,13 @@ bool IsBidder(const Principal& p, const TaskChallenge& c) {
 // ---- the task list ------------------------------------------------------------------------------
 
 Result<std::vector<domain::MunicipalTask>> TaskChallenges::TasksOf(MunicipalityId m) {
-  std::lock_guard lock(platform_.mu_);
+  Platform::ReadLock lock(platform_);
   WEEFSEL_RETURN_IF_ERROR(platform_.store_->GetMunicipality(m).status());
   return platform_.store_->TasksOf(m);
 }
 
 Result<domain::MunicipalTask> TaskChallenges::GetTask(TaskId id) {
-  std::lock_guard lock(platform_.mu_);
+  Platform::ReadLock lock(platform_);
   return platform_.store_->GetTask(id);
 }
 
@@ -126,7 +126,7 @@ Result<domain::MunicipalTask> TaskChallenges::UpdateTask(const Principal& p, Tas
 // A bid hidden by a moderator is gone from every public answer, as a hidden proposal is; only its
 // public reason is left (GET /api/v1/task-challenges/{id}/moderation).
 Result<std::vector<TaskChallenge>> TaskChallenges::List(MunicipalityId m) {
-  std::lock_guard lock(platform_.mu_);
+  Platform::ReadLock lock(platform_);
   auto& store = *platform_.store_;
   if (m.valid()) WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
   WEEFSEL_ASSIGN_OR_RETURN(auto all, store.TaskChallengesOf(m));
@@ -137,14 +137,14 @@ Result<std::vector<TaskChallenge>> TaskChallenges::List(MunicipalityId m) {
 }
 
 Result<TaskChallenge> TaskChallenges::Get(TaskChallengeId id) {
-  std::lock_guard lock(platform_.mu_);
+  Platform::ReadLock lock(platform_);
   WEEFSEL_ASSIGN_OR_RETURN(bool hidden, platform_.IsHidden("task_challenge", id.value()));
   if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
   return platform_.store_->GetTaskChallenge(id);
 }
 
 Result<std::optional<storage::HiddenItem>> TaskChallenges::HiddenOf(TaskChallengeId id) {
-  std::lock_guard lock(platform_.mu_);
+  Platform::ReadLock lock(platform_);
   auto h = platform_.store_->GetHidden("task_challenge", id.value());
   if (h.ok()) {
     h->hidden_by = UserId();  // moderators are not named
@@ -409,7 +409,7 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
 // ---- settings, partners, money ------------------------------------------------------------------
 
 Result<domain::TaskChallengeSettings> TaskChallenges::Settings(MunicipalityId m) {
-  std::lock_guard lock(platform_.mu_);
+  Platform::ReadLock lock(platform_);
   WEEFSEL_RETURN_IF_ERROR(platform_.store_->GetMunicipality(m).status());
   WEEFSEL_ASSIGN_OR_RETURN(auto s, platform_.store_->GetTaskChallengeSettings(m));
   for (auto step : domain::TaskChallengeSteps())
@@ -437,7 +437,7 @@ Result<domain::TaskChallengeSettings> TaskChallenges::PutSettings(const Principa
 
 Result<domain::Challenge> TaskChallenges::AsChallenge(const Principal& p, TaskChallengeId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(platform_.mu_);
+  Platform::ReadLock lock(platform_);
   auto& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(bool hidden, platform_.IsHidden("task_challenge", id.value()));
   if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
@@ -465,7 +465,7 @@ Result<domain::Challenge> TaskChallenges::AsChallenge(const Principal& p, TaskCh
 }
 
 Result<std::vector<domain::Tie>> TaskChallenges::FabricOf(TaskChallengeId id) {
-  std::lock_guard lock(platform_.mu_);
+  Platform::ReadLock lock(platform_);
   auto& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
   std::vector<ActorId> people = c.partners;
@@ -486,7 +486,7 @@ Result<std::vector<domain::Tie>> TaskChallenges::FabricOf(TaskChallengeId id) {
 }
 
 Result<std::vector<TaskBudgetLine>> TaskChallenges::MoneyOf(MunicipalityId m) {
-  std::lock_guard lock(platform_.mu_);
+  Platform::ReadLock lock(platform_);
   auto& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(auto all, store.TaskChallengesOf(m));
   std::vector<TaskBudgetLine> out;

@@ -267,17 +267,33 @@ class PostgresConnection final : public SqlConnection {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
+namespace {
+// A session on `url` with `settings` run first; `what` says what it is for in an error.
+Result<std::unique_ptr<PostgresConnection>> Connect(const std::string& url, const std::string& settings,
+                                                    const std::string& what) {
   std::string where = Redact(url);
   std::unique_ptr<pqxx::connection> conn;
   try {
     conn = std::make_unique<pqxx::connection>(url);
   } catch (const std::exception& e) {
-    return Status::Unavailable("cannot connect to PostgreSQL at " + where + ": " + FirstLine(e.what()));
+    return Status::Unavailable("cannot connect to PostgreSQL at " + where + what + ": " + FirstLine(e.what()));
   }
   auto pg = std::make_unique<PostgresConnection>(std::move(conn), where);
-  WEEFSEL_RETURN_IF_ERROR(pg->Exec("SET client_min_messages = warning"));
+  WEEFSEL_RETURN_IF_ERROR(pg->Exec(settings));
+  return pg;
+}
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto pg, Connect(url, "SET client_min_messages = warning", ""));
   return SqlStore::Create(std::move(pg), PostgresMigrations());
+}
+
+Result<std::unique_ptr<Store>> OpenPostgresReader(const std::string& url) {
+  // Every transaction of this session is read-only: a write through it fails.
+  WEEFSEL_ASSIGN_OR_RETURN(
+      auto pg, Connect(url, "SET client_min_messages = warning; SET default_transaction_read_only = on", " to read"));
+  return SqlStore::CreateReader(std::move(pg));
 }
 
 }  // namespace weefsel::storage

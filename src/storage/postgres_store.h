@@ -17,5 +17,8 @@
 namespace weefsel::storage {
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url);
+// A second session on the migrated database at `url` whose transactions are all read-only
+// (default_transaction_read_only): every write through it fails.
+Result<std::unique_ptr<Store>> OpenPostgresReader(const std::string& url);
 
 }  // namespace weefsel::storage

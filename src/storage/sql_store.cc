@@ -217,6 +217,14 @@ Result<std::unique_ptr<Store>> SqlStore::Create(std::unique_ptr<SqlConnection> c
   return std::unique_ptr<Store>(std::move(store));
 }
 
+Result<std::unique_ptr<Store>> SqlStore::CreateReader(std::unique_ptr<SqlConnection> conn) {
+  std::unique_ptr<SqlStore> store(new SqlStore(std::move(conn)));
+  auto version = store->SchemaVersion();
+  if (!version.ok() || *version <= 0)
+    return Status::FailedPrecondition("the database has no weefsel schema yet: open it for writing first");
+  return std::unique_ptr<Store>(std::move(store));
+}
+
 Status SqlStore::Migrate(const std::vector<Migration>& migrations) {
   int known = 0;  // the highest number this build knows (the list may have gaps)
   for (const auto& m : migrations) known = std::max(known, m.version);

@@ -24,6 +24,9 @@ class SqlStore final : public Store {
   // Takes the connection, applies the pending `migrations`, returns the ready store.
   static Result<std::unique_ptr<Store>> Create(std::unique_ptr<SqlConnection> conn,
                                                const std::vector<Migration>& migrations);
+  // Takes a connection that only reads and migrates nothing: the schema must be there already
+  // (FailedPrecondition otherwise, naming the database).
+  static Result<std::unique_ptr<Store>> CreateReader(std::unique_ptr<SqlConnection> conn);
 
   std::string Dialect() const override { return conn_->Dialect(); }
   Result<int> SchemaVersion() override;

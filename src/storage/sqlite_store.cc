@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "base/strings.h"
 #include "storage/migrations.h"
 #include "storage/sql_store.h"
 
@@ -30,14 +31,17 @@ constexpr size_t kRowsPerInsert = 64;
 
 class SqliteConnection final : public SqlConnection {
  public:
-  explicit SqliteConnection(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  SqliteConnection(sqlite3* db, std::string path, bool reader = false)
+      : db_(db), path_(std::move(path)), reader_(reader) {}
   ~SqliteConnection() override {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
   }
 
   std::string Dialect() const override { return "sqlite"; }
-  std::string BeginSql() const override { return "BEGIN IMMEDIATE"; }
+  // A reader's transaction only reads: a deferred BEGIN takes no write lock (a snapshot at its
+  // first SELECT).
+  std::string BeginSql() const override { return reader_ ? "BEGIN" : "BEGIN IMMEDIATE"; }
   std::string OrderText(const std::string& column) const override { return column; }
 
   Status Exec(const std::string& script) override {
@@ -283,23 +287,48 @@ class SqliteConnection final : public SqlConnection {
 
   sqlite3* db_;
   std::string path_;
+  bool reader_;
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+namespace {
+bool IsPrivateSqlite(const std::string& path) {
+  return path == ":memory:" || path.empty() || StartsWith(path, "file::memory:") ||
+         path.find("mode=memory") != std::string::npos;
+}
+
+// The connection to `path` with `flags`, extended result codes and the 5 s busy timeout; `what`
+// says what it is for in an error.
+Result<std::unique_ptr<SqliteConnection>> Connect(const std::string& path, int flags, bool reader,
+                                                  const std::string& what) {
   sqlite3* db = nullptr;
-  int rc =
-      sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);
-    return Status::Unavailable("cannot open SQLite database '" + path + "': " + msg);
+    return Status::Unavailable("cannot open SQLite database '" + path + "'" + what + ": " + msg);
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 5000);
-  auto conn = std::make_unique<SqliteConnection>(db, path);
+  return std::make_unique<SqliteConnection>(db, path, reader);
+}
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteReader(const std::string& path) {
+  if (IsPrivateSqlite(path))
+    return Status::FailedPrecondition("--db " + path + ": an in-memory database has no second connection to read from");
+  // Read-write without CREATE, then query_only: the file must exist and be migrated already, and
+  // every write through this connection fails ("attempt to write a readonly database").
+  WEEFSEL_ASSIGN_OR_RETURN(auto conn, Connect(path, SQLITE_OPEN_READWRITE, /*reader=*/true, " to read"));
+  WEEFSEL_RETURN_IF_ERROR(
+      conn->Exec("PRAGMA query_only = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"));
+  return SqlStore::CreateReader(std::move(conn));
+}
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto conn, Connect(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, false, ""));
   Status s = conn->Exec(
       "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
       "PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;");

@@ -15,5 +15,9 @@
 namespace weefsel::storage {
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path);
+// A second connection to the migrated file at `path` that only reads (PRAGMA query_only): every
+// write through it fails. FailedPrecondition for an in-memory database, which has no second
+// connection.
+Result<std::unique_ptr<Store>> OpenSqliteReader(const std::string& path);
 
 }  // namespace weefsel::storage

@@ -12,4 +12,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& url) {
   return OpenSqliteStore(url);
 }
 
+Result<std::unique_ptr<Store>> Store::OpenReader(const std::string& url) {
+  if (url.empty()) return Status::InvalidArgument("--db: empty database path or URL");
+  if (StartsWith(url, "postgres://") || StartsWith(url, "postgresql://")) return OpenPostgresReader(url);
+  return OpenSqliteReader(url);
+}
+
 }  // namespace weefsel::storage

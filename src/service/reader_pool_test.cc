@@ -1,0 +1,120 @@
+#include "service/reader_pool.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <thread>
+
+#include "service/platform.h"
+
+namespace weefsel::service {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+class ReaderPoolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("weefsel-readers-" + std::to_string(::getpid()) + "-" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    url_ = (dir_ / "weefsel.db").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static domain::Municipality Utrecht() { return {MunicipalityId(), "GM0344", "Utrecht", "Utrecht", 360000, 0, 0}; }
+
+  fs::path dir_;
+  std::string url_;
+};
+
+TEST_F(ReaderPoolTest, ReadersSeeCommittedWritesAndRefuseToWrite) {
+  auto writer = storage::Store::Open(url_);
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  ReaderPool pool(url_, 2);
+  EXPECT_EQ(pool.open(), 0) << "opened on first need";
+  auto a = pool.Acquire();
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  domain::Municipality m = Utrecht();
+  ASSERT_TRUE((*writer)->Insert(m).ok());
+  auto seen = a->get()->GetMunicipality(m.id);
+  ASSERT_TRUE(seen.ok()) << "a reader sees what the writer committed: " << seen.status().ToString();
+  EXPECT_EQ(seen->name, "Utrecht");
+  domain::Municipality other{MunicipalityId(), "GM0363", "Amsterdam", "Noord-Holland", 900000, 0, 0};
+  auto wrote = a->get()->Insert(other);
+  EXPECT_FALSE(wrote.ok()) << "a write through a reader fails";
+  EXPECT_EQ((*writer)->ListMunicipalities()->size(), 1u) << "and changes nothing";
+  auto b = pool.Acquire();
+  ASSERT_TRUE(b.ok());
+  EXPECT_NE(a->get(), b->get());
+  EXPECT_EQ(pool.open(), 2);
+  // A third thread waits until one comes back, and then gets that one.
+  storage::Store* first = a->get();
+  auto third = std::async(std::launch::async, [&] { return pool.Acquire(); });
+  EXPECT_EQ(third.wait_for(100ms), std::future_status::timeout) << "no more than 2 readers";
+  { ReaderPool::Lease gone = std::move(a).value(); }
+  ASSERT_EQ(third.wait_for(5s), std::future_status::ready);
+  auto got = third.get();
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->get(), first);
+  EXPECT_EQ(pool.open(), 2);
+}
+
+TEST_F(ReaderPoolTest, AnInMemoryDatabaseHasNoReaderAndAnUnmigratedFileIsNamed) {
+  auto memory = storage::Store::OpenReader(":memory:");
+  ASSERT_FALSE(memory.ok());
+  EXPECT_EQ(memory.status().code(), StatusCode::kFailedPrecondition) << memory.status().ToString();
+  auto missing = storage::Store::OpenReader((dir_ / "nothing-here.db").string());
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("nothing-here.db"), std::string::npos) << missing.status().ToString();
+  EXPECT_FALSE(fs::exists(dir_ / "nothing-here.db")) << "a reader creates no file";
+}
+
+// While a use case holds the writer's lock, a read with readers goes ahead; without readers it
+// waits for the write to end (the case before the pool).
+TEST_F(ReaderPoolTest, AReadDoesNotWaitForAWriteInProgress) {
+  for (int readers : {4, 0}) {
+    SCOPED_TRACE("readers " + std::to_string(readers));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto store = storage::Store::Open(url_);
+    ASSERT_TRUE(store.ok());
+    domain::Municipality m = Utrecht();
+    ASSERT_TRUE((*store)->Insert(m).ok());
+    PlatformOptions po;
+    po.readers = {url_, readers};
+    Platform platform(std::move(store).value(), po);
+    std::promise<void> entered, release;
+    std::shared_future<void> released = release.get_future().share();
+    std::thread writer([&] {
+      Status s = platform.WithStore([&](storage::Store&) {
+        entered.set_value();
+        released.wait();
+        return Status::Ok();
+      });
+      EXPECT_TRUE(s.ok());
+    });
+    entered.get_future().wait();
+    auto read = std::async(std::launch::async, [&] { return platform.GetMunicipality(m.id); });
+    auto state = read.wait_for(readers ? 5s : 300ms);
+    release.set_value();
+    writer.join();
+    if (readers) {
+      ASSERT_EQ(state, std::future_status::ready) << "the read waited for the write";
+      EXPECT_EQ(platform.ReadersOpen(), 1);
+    } else {
+      EXPECT_EQ(state, std::future_status::timeout) << "without readers a read waits for the writer";
+      EXPECT_EQ(platform.ReadersOpen(), 0);
+    }
+    auto got = read.get();
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->name, "Utrecht");
+  }
+}
+
+}  // namespace
+}  // namespace weefsel::service
