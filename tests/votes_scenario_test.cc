@@ -8,6 +8,8 @@
 // does not allow. Runs on SQLite (Sqlite/, label unit) and PostgreSQL (Postgres/, pg).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -296,8 +298,10 @@ TEST_P(FairVotes, OfficersSeeClustersOfRegistrationsAndVoidTheirBallotsBeforePub
     ASSERT_EQ(Send("PUT", round + "/ballot", {{"entries", Entries("p3")}}, tokens[i]).status, 200);
   Ok(kResident, "PUT", round + "/ballot", {{"entries", Entries("p1")}});
   auto supporters = [&](const char* project) {
-    for (const auto& p : Ok(kOfficer, "GET", round + "/results", nullptr)["projects"])
+    Json res = Ok(kOfficer, "GET", round + "/results", nullptr);
+    for (const auto& p : res["projects"])
       if (p["project_id"] == project) return p["supporters"].get<int64_t>();
+    ADD_FAILURE() << res.dump();
     return int64_t{-1};
   };
   EXPECT_EQ(supporters("p3"), 3);

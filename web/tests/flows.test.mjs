@@ -423,3 +423,40 @@ test("a round for coded residents refuses a vote without a code and a second use
   await page.getByRole("alert").getByText("Deze stemcode is al gebruikt. Elke code werkt maar één keer.").waitFor();
   assert.equal((await officer.get(`/rounds/${r.id}/results`)).ballots, 1, "the second use was not counted");
 });
+
+// Limits against bulk registration (issue 20): accounts made one after another from one network
+// show up as a group on the round's page for officers, with who voted (never what); the officer
+// voids their votes with a reason and the result is recomputed.
+test("an officer sees a group of accounts made in quick succession and voids their votes", { skip: missing.join(", ") || false }, async () => {
+  const officer = await apiAs(server.base, "officer");
+  const round = await openRound(officer, { name: "Buurtbudget Oost 2027" });
+  const ids = [];
+  for (let i = 0; i < 3; i++) {
+    const email = `reeks-${i}-${Date.now()}@voorbeeld.test`, password = "stem-veilig-in-utrecht";
+    const reg = await registerByApi(server.base, { email, display_name: `Reeks ${i}`, password, municipality: 1 });
+    assert.equal(reg.status, 201, await reg.text());
+    ids.push((await reg.json()).id);
+    const login = await fetch(server.base + "/api/v1/auth/login", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email, password }) });
+    const cookie = login.headers.get("set-cookie").split(";")[0];
+    const { csrf_token } = await login.json();
+    const vote = await fetch(server.base + `/api/v1/rounds/${round.id}/ballot`, { method: "PUT",
+      headers: { Cookie: cookie, "X-CSRF-Token": csrf_token, "Content-Type": "application/json" },
+      body: JSON.stringify({ entries: [{ project_id: "p4", points: 1 }] }) });
+    assert.equal(vote.status, 200, await vote.text());
+  }
+  assert.equal((await officer.get(`/rounds/${round.id}/results`)).ballots, 3);
+  await uiLogin(page, server.base, "officer");
+  await go(page, server.base, `/rounds/${round.id}`);
+  const box = page.locator(".votes-clusters");
+  await box.getByRole("heading", { name: "Verdachte aanmeldingen" }).waitFor();
+  for (const id of ids) await box.getByLabel(new RegExp(`account ${id}\\)`)).check();
+  await box.getByLabel("Reden (komt in het logboek)").fill("Drie accounts binnen een minuut vanaf één netwerk");
+  assert.deepEqual(await axe(page), [], "axe-core on the officer's view of registrations");
+  await shot(page, "flow-votes-clusters");
+  await box.getByRole("button", { name: "Stemmen van de gekozen accounts ongeldig verklaren" }).click();
+  await page.locator(`.votes-clusters tr[data-user="${ids[0]}"] td`).last().getByText("ja").waitFor();
+  assert.equal((await officer.get(`/rounds/${round.id}/results`)).ballots, 0, "the voided votes no longer count");
+  const log = await officer.get(`/audit?entity=round&id=${round.id}`);
+  assert.equal(log.items.at(-1).action, "void");
+});
