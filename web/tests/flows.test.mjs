@@ -434,8 +434,9 @@ test("an officer sees a group of accounts made in quick succession and voids the
   for (let i = 0; i < 3; i++) {
     const email = `reeks-${i}-${Date.now()}@voorbeeld.test`, password = "stem-veilig-in-utrecht";
     const reg = await registerByApi(server.base, { email, display_name: `Reeks ${i}`, password, municipality: 1 });
-    assert.equal(reg.status, 201, await reg.text());
-    ids.push((await reg.json()).id);
+    const made = await reg.text();
+    assert.equal(reg.status, 201, made);
+    ids.push(JSON.parse(made).id);
     const login = await fetch(server.base + "/api/v1/auth/login", { method: "POST", headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ email, password }) });
     const cookie = login.headers.get("set-cookie").split(";")[0];
