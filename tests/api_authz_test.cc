@@ -140,6 +140,8 @@ class AuthzMatrix : public ApiWorld {
                                                      {"municipality", m1_.value()}}};
                                        },
                                        {201, 201, 201, 201, 201, 201}};
+    // The server of the matrix asks no proof of work (register_pow_bits 0); a challenge is public.
+    t["GET /api/v1/auth/register/challenge"] = {fixed(v1 + "/auth/register/challenge"), kPublic};
     // Tokens are made from a signed-in session: an API token cannot mint more (hostile input 10).
     t["POST /api/v1/auth/tokens"] = {fixed(v1 + "/auth/tokens", {{"name", "ci"}}), {401, 403, 403, 403, 403, 403}};
     t["GET /api/v1/auth/tokens"] = {fixed(v1 + "/auth/tokens"), kSignedIn};
@@ -616,6 +618,14 @@ class AuthzMatrix : public ApiWorld {
                      {{"entries", Json::array({{{"project_id", "p1"}, {"points", 1}}})}, {"code", code}}};
         },
         {401, 200, 403, 403, 403, 403}};
+    t["GET /api/v1/rounds/{id}/registration-clusters"] = {
+        [this, v1] { return Req{v1 + "/rounds/" + Str(MakeRound()) + "/registration-clusters"}; }, kM1Officers};
+    t["POST /api/v1/rounds/{id}/void-ballots"] = {
+        [this, v1] {
+          return Req{v1 + "/rounds/" + Str(MakeRound()) + "/void-ballots",
+                     {{"users", Json::array({users_[kResident].value()})}, {"reason", "bulkregistratie"}}};
+        },
+        kM1Officers};
     return t;
   }
 };

@@ -100,6 +100,7 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
     // Reads through a pool of read-only connections, as `weefsel serve` does: a use case that
     // writes through a reader fails these tests.
     po.readers = {url_, 4};
+    po.accounts.register_pow_bits = register_pow_bits_;
     platform_ = std::make_unique<service::Platform>(std::move(store).value(), po, clock_);
     api_ = std::make_unique<http::Api>(*platform_);
     http::ServerOptions so;
@@ -348,7 +349,8 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
   }
 
   static constexpr const char* kPassword = "correct horse battery";
-  bool access_log_ = false;  // a fixture that reads the access log sets it before SetUp
+  bool access_log_ = false;    // a fixture that reads the access log sets it before SetUp
+  int register_pow_bits_ = 0;  // a fixture that registers with a proof of work sets it before SetUp
 
   ManualClock clock_{std::chrono::system_clock::from_time_t(1795000000)};
   std::string url_, base_url_, schema_;

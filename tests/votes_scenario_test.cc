@@ -8,10 +8,13 @@
 // does not allow. Runs on SQLite (Sqlite/, label unit) and PostgreSQL (Postgres/, pg).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "base/strings.h"
+#include "service/accounts.h"
 #include "tests/api_kit.h"
 
 namespace weefsel::apitest {
@@ -19,6 +22,27 @@ namespace {
 
 class FairVotes : public ApiWorld {
  protected:
+  FairVotes() { register_pow_bits_ = 8; }  // low: a test solves a challenge in about 256 hashes
+  // A registration with a freshly solved challenge (or `proof` when given).
+  Resp Register(const std::string& email, Json proof = nullptr) {
+    if (proof.is_null()) {
+      Json ch = Send("GET", "/api/v1/auth/register/challenge").json;
+      proof = {{"pow_challenge", ch.value("challenge", "")},
+               {"pow_nonce", service::SolveProofOfWork(ch.value("salt", ""), ch.value("bits", 0))}};
+    }
+    Json body = {{"email", email},
+                 {"display_name", "Nieuw " + email.substr(0, email.find('@'))},
+                 {"password", "stem-veilig-in-utrecht"},
+                 {"municipality", m1_.value()}};
+    body.update(proof);
+    return Send("POST", "/api/v1/auth/register", body);
+  }
+  // A nonce that does not solve the challenge.
+  static std::string WrongNonce(const Json& ch) {
+    for (int n = 0;; ++n)
+      if (service::ProofOfWorkBits(ch.value("salt", ""), std::to_string(n)) < ch.value("bits", 0))
+        return std::to_string(n);
+  }
   void Refused(int role, const std::string& method, const std::string& path, const Json& body, const std::string& why) {
     Resp r = As(role, method, path, body);
     EXPECT_EQ(r.status, role == kAnon ? 401 : 403)
@@ -207,6 +231,138 @@ TEST_P(FairVotes, ACensusRoundChecksResidentsAgainstTheFileOnce) {
   EXPECT_EQ(reg["census"][1]["wijk"], "Zuilen");
   EXPECT_EQ(reg["census"][1]["total"], 2);
   EXPECT_EQ(reg["census"][1]["used"], 1);
+}
+
+TEST_P(FairVotes, RegistrationAsksASolvedChallengeOnceAndIsRateLimited) {
+  Json ch = Ok(kAnon, "GET", "/api/v1/auth/register/challenge", nullptr);
+  EXPECT_EQ(ch["bits"], 8);
+  EXPECT_EQ(ch["algorithm"], "blake2b-256");
+  EXPECT_EQ(ch.value("salt", "").size(), 32u);
+  const std::string solved = service::SolveProofOfWork(ch.value("salt", ""), 8);
+  auto refused = [&](const Resp& r, const std::string& field, const std::string& why) {
+    EXPECT_EQ(r.status, 400) << why << ": " << r.body;
+    EXPECT_EQ(r.json.value("field", ""), field) << why << ": " << r.body;
+  };
+  refused(Register(FreshEmail(), Json::object()), "pow_challenge", "no proof");
+  refused(Register(FreshEmail(), {{"pow_challenge", ch["challenge"]}, {"pow_nonce", WrongNonce(ch)}}), "pow_nonce",
+          "a nonce that does not solve it");
+  std::string forged = ch.value("challenge", "");
+  forged.replace(forged.rfind('.') - 1, 1, forged[forged.rfind('.') - 1] == '8' ? "9" : "8");  // another difficulty
+  refused(Register(FreshEmail(), {{"pow_challenge", forged}, {"pow_nonce", solved}}), "pow_challenge",
+          "a challenge changed by the client");
+  refused(Register(FreshEmail(), {{"pow_challenge", "abc"}, {"pow_nonce", solved}}), "pow_challenge",
+          "not a challenge");
+  Json good = {{"pow_challenge", ch["challenge"]}, {"pow_nonce", solved}};
+  Resp made = Register(FreshEmail(), good);
+  ASSERT_EQ(made.status, 201) << made.body;
+  Resp again = Register(FreshEmail(), good);
+  refused(again, "pow_challenge", "a challenge used twice");
+  EXPECT_NE(again.json.value("detail", "").find("used already"), std::string::npos) << again.body;
+  // A challenge expires (10 minutes): solved in time or not at all.
+  Json old = Ok(kAnon, "GET", "/api/v1/auth/register/challenge", nullptr);
+  clock_.Advance(std::chrono::minutes(11));
+  Resp late = Register(FreshEmail(), {{"pow_challenge", old["challenge"]},
+                                      {"pow_nonce", service::SolveProofOfWork(old.value("salt", ""), 8)}});
+  refused(late, "pow_challenge", "an expired challenge");
+  EXPECT_NE(late.json.value("detail", "").find("expired"), std::string::npos) << late.body;
+  // The address has tried 7 times; at 10 in the hour it must wait, and is told how long.
+  EXPECT_EQ(Register(FreshEmail()).status, 201);
+  EXPECT_EQ(Register(FreshEmail()).status, 201);
+  EXPECT_EQ(Register(FreshEmail()).status, 201);
+  Resp limited = Register(FreshEmail());
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(limited.json.value("field", ""), "register") << limited.body;
+  int wait = std::atoi(limited.Header("Retry-After").c_str());
+  EXPECT_GT(wait, 0) << limited.Header("Retry-After");
+  EXPECT_LE(wait, 3600 - 11 * 60) << "the oldest attempt of the window leaves it then";
+}
+
+TEST_P(FairVotes, OfficersSeeClustersOfRegistrationsAndVoidTheirBallotsBeforePublication) {
+  // Four accounts in four minutes from one network (all tests speak from 127.0.0.1), and a fifth
+  // hours later: one cluster of four.
+  std::vector<std::string> tokens;
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 5; ++i) {
+    if (i == 4) clock_.Advance(std::chrono::hours(3));
+    std::string email = FreshEmail();
+    Resp r = Register(email);
+    ASSERT_EQ(r.status, 201) << r.body;
+    ids.push_back(r.json["id"].get<int64_t>());
+    tokens.push_back(Must(platform_->CreateToken({UserId(ids.back()), email, "", {}}, "test")));
+    clock_.Advance(std::chrono::minutes(1));
+  }
+  const std::string round = "/api/v1/rounds/" + Str(MakeRound());
+  ToVoting(round);
+  // Three of the cluster vote for p3, the resident of the world for p1: p3 has most supporters.
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(Send("PUT", round + "/ballot", {{"entries", Entries("p3")}}, tokens[i]).status, 200);
+  Ok(kResident, "PUT", round + "/ballot", {{"entries", Entries("p1")}});
+  auto supporters = [&](const char* project) {
+    Json res = Ok(kOfficer, "GET", round + "/results", nullptr);
+    for (const auto& p : res["projects"])
+      if (p["project_id"] == project) return p["supporters"].get<int64_t>();
+    ADD_FAILURE() << res.dump();
+    return int64_t{-1};
+  };
+  EXPECT_EQ(supporters("p3"), 3);
+
+  // The cluster view: officers of the municipality only; who voted, never what.
+  Refused(kAnon, "GET", round + "/registration-clusters", nullptr, "the cluster view");
+  Refused(kResident, "GET", round + "/registration-clusters", nullptr, "the cluster view");
+  Refused(kOtherOfficer, "GET", round + "/registration-clusters", nullptr, "another municipality's clusters");
+  Expect(400, "min_accounts", kOfficer, "GET", round + "/registration-clusters?min_accounts=1", nullptr,
+         "a cluster of one");
+  Json view = Ok(kOfficer, "GET", round + "/registration-clusters", nullptr);
+  ASSERT_EQ(view["clusters"].size(), 1u) << view.dump();
+  const Json& k = view["clusters"][0];
+  EXPECT_EQ(k["size"], 4);
+  EXPECT_EQ(k["voted"], 3);
+  EXPECT_EQ(k["voided"], 0);
+  EXPECT_EQ(k["accounts"][0]["user"], ids[0]);
+  EXPECT_EQ(view.dump().find("p3"), std::string::npos) << "the view shows what someone voted";
+  EXPECT_EQ(
+      Ok(kOfficer, "GET", round + "/registration-clusters?window_minutes=1&min_accounts=2", nullptr)["clusters"].size(),
+      1u);
+  EXPECT_TRUE(Ok(kOfficer, "GET", round + "/registration-clusters?min_accounts=5", nullptr)["clusters"].empty());
+
+  // Voiding: officers of the municipality, with a reason, before publication.
+  Json cluster = Json::array({ids[0], ids[1], ids[2], ids[3]});
+  Json voiding = {{"users", cluster}, {"reason", "Vier accounts binnen vier minuten vanaf één adres"}};
+  Refused(kAnon, "POST", round + "/void-ballots", voiding, "voiding");
+  Refused(kResident, "POST", round + "/void-ballots", voiding, "voiding");
+  Refused(kOtherOfficer, "POST", round + "/void-ballots", voiding, "voiding in another municipality");
+  Expect(400, "reason", kOfficer, "POST", round + "/void-ballots", {{"users", cluster}, {"reason", " "}},
+         "voiding without a reason");
+  Expect(400, "users", kOfficer, "POST", round + "/void-ballots", {{"users", Json::array()}, {"reason", "x"}},
+         "voiding nobody");
+  Expect(400, "users", kOfficer, "POST", round + "/void-ballots",
+         {{"users", Json::array({users_[kOfficer].value()})}, {"reason", "x"}}, "voiding a non-resident");
+  Json voided = Ok(kOfficer, "POST", round + "/void-ballots", voiding);
+  EXPECT_EQ(voided["accounts"], 4);
+  EXPECT_EQ(voided["ballots"], 3);
+  // The results are recomputed; the voided accounts cannot vote again; the view shows them voided.
+  EXPECT_EQ(Ok(kOfficer, "GET", round + "/results", nullptr)["ballots"], 1);
+  EXPECT_EQ(supporters("p3"), 0);
+  Resp back = Send("PUT", round + "/ballot", {{"entries", Entries("p3")}}, tokens[0]);
+  EXPECT_EQ(back.status, 403) << back.body;
+  EXPECT_EQ(back.json.value("field", ""), "ballot") << back.body;
+  EXPECT_EQ(Ok(kOfficer, "GET", round + "/registration-clusters", nullptr)["clusters"][0]["voided"], 4);
+  // The audit trail has who voided whom, why, and no ballot's content.
+  Json log = Ok(kOfficer, "GET", "/api/v1/audit?entity=round&id=" + round.substr(round.rfind('/') + 1), nullptr);
+  const Json& last = log["items"].back();
+  EXPECT_EQ(last["action"], "void") << log.dump();
+  EXPECT_NE(last.dump().find("vanaf"), std::string::npos) << last.dump();
+
+  // After publication: refused.
+  Ok(kOfficer, "POST", round + "/phase", {{"phase", "allocation"}});
+  Ok(kOfficer, "POST", round + "/phase", {{"phase", "published"}});
+  Expect(409, "phase", kOfficer, "POST", round + "/void-ballots",
+         {{"users", Json::array({ids[4]})}, {"reason", "te laat"}}, "voiding after publication");
+
+  // A round of sealed ballots cannot void one: nothing links a ballot to an account.
+  const std::string coded = "/api/v1/rounds/" + Str(MakeRound());
+  Ok(kOfficer, "PUT", coded + "/eligibility", {{"verification", "code"}});
+  Expect(409, "eligibility.verification", kOfficer, "POST", coded + "/void-ballots", voiding, "voiding sealed ballots");
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, FairVotes, ::testing::Values(Backend::kSqlite), BackendName);

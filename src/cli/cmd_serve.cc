@@ -32,6 +32,7 @@ struct ServeOptions {
   std::string accessibility;          // the deployer's statement (JSON), for /toegankelijkheid
   std::string accessibility_results;  // weefsel's own axe-core results (JSON), attached to it
   std::string oidc;                   // identity providers (JSON), docs/oidc.md
+  int register_pow_bits = 14;         // proof of work on registration (service/accounts.h); 0: none
 };
 
 Result<std::pair<std::string, int>> ParseListen(const std::string& s) {
@@ -142,6 +143,11 @@ void RegisterServeCommands(CLI::App& app) {
   serve->add_flag("--no-retention", o.no_retention,
                   "do not run the retention sweep (docs/privacy.md) at start and daily; run `weefsel retention` "
                   "yourself then");
+  serve
+      ->add_option("--register-pow-bits", o.register_pow_bits,
+                   "proof of work asked of a registration: leading zero bits of BLAKE2b-256 (0: none; each bit "
+                   "doubles the work; 14 takes a phone about a second)")
+      ->capture_default_str();
   serve->add_option("--oidc", o.oidc,
                     "identity providers for sign-in with an organisation account (JSON, see docs/oidc.md)");
   serve->add_option("--accessibility", o.accessibility,
@@ -157,6 +163,8 @@ void RegisterServeCommands(CLI::App& app) {
     if (o.max_connections_per_address < 1)
       return Fail(Status::InvalidArgument("--max-connections-per-address: must be at least 1"));
     if (o.engine_wait_ms < -1) return Fail(Status::InvalidArgument("--engine-wait-ms: must be -1 or more"));
+    if (o.register_pow_bits < 0 || o.register_pow_bits > 28)
+      return Fail(Status::InvalidArgument("--register-pow-bits: must be 0 to 28"));
     // SIGINT/SIGTERM are taken by sigwait below: block them before any thread starts (the engines'
     // build workers start with the Api), so that every thread inherits the mask.
     sigset_t signals;
@@ -171,6 +179,7 @@ void RegisterServeCommands(CLI::App& app) {
     // of the database, so that a copy of it alone cannot test guessed citizen numbers.
     if (const char* key = std::getenv("WEEFSEL_VOTE_KEY")) po.vote_key = key;
     po.readers = {o.db, o.readers};
+    po.accounts.register_pow_bits = o.register_pow_bits;
     service::Platform platform(std::move(store).value(), po);
     if (o.demo_accounts) {
       Status s = EnsureDemoAccounts(platform);

@@ -179,6 +179,9 @@ void RegisterStoreCommands(CLI::App& app) {
   rt->add_option("--expired-token-days", retention.expired_tokens_days,
                  "remove API tokens this many days after they expired")
       ->capture_default_str();
+  rt->add_option("--registration-days", retention.registration_days,
+                 "keep the time and address key of self-registrations this many days")
+      ->capture_default_str();
   SetAction(rt, [] {
     auto store = storage::Store::Open(opts.db);
     if (!store.ok()) return Fail(store.status());
@@ -189,7 +192,7 @@ void RegisterStoreCommands(CLI::App& app) {
     if (!n.ok()) return Fail(n.status());
     std::cout << "removed " << n->sessions << " expired sessions, " << n->audit << " audit entries, "
               << n->notifications << " notifications, " << n->outbox << " e-mail digests, " << n->tokens
-              << " expired API tokens\n";
+              << " expired API tokens, " << n->registrations << " registration marks\n";
     return 0;
   });
 }

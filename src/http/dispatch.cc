@@ -1,6 +1,7 @@
 // http/dispatch.cc: the request pipeline (route match, cache, authentication, body, handler,
 // problem+json) of Api::Handle.
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -52,6 +53,17 @@ void Api::Problem(Response& res, const Status& s, const std::string& instance, i
   std::string field = FieldOf(s.message());
   if (!field.empty()) p["field"] = field;
   res.status = status;
+  if (status == 429) {
+    // A rate limit says how long to wait ("try again in N s"); otherwise a minute.
+    std::string wait = "60";
+    const std::string& m = s.message();
+    if (size_t at = m.rfind("try again in "); at != std::string::npos) {
+      size_t from = at + 13, to = from;
+      while (to < m.size() && std::isdigit(static_cast<unsigned char>(m[to]))) ++to;
+      if (to > from && to - from < 10) wait = m.substr(from, to - from);
+    }
+    res.SetHeader("Retry-After", wait);
+  }
   // Input echoed in a message may be invalid UTF-8: replace it rather than throw (a 500).
   res.SetContent(p.dump(-1, ' ', false, Json::error_handler_t::replace), "application/problem+json");
 }

@@ -6,6 +6,8 @@
 #include <crack.h>
 // clang-format on
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -34,7 +36,67 @@ std::string HashToken(const std::string& token) {
   return Hex(h, sizeof h);
 }
 
+int LeadingZeros(const unsigned char* h, size_t n) {
+  int bits = 0;
+  for (size_t i = 0; i < n; ++i) {
+    if (h[i] == 0) {
+      bits += 8;
+      continue;
+    }
+    for (int b = 7; b >= 0 && !(h[i] >> b & 1); --b) ++bits;
+    break;
+  }
+  return bits;
+}
+
+// The MAC of a challenge's fields, as hex.
+std::string ChallengeMac(const unsigned char* key, std::string_view fields) {
+  unsigned char h[16];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(fields.data()), fields.size(), key, 32);
+  return Hex(h, sizeof h);
+}
+
 }  // namespace
+
+int ProofOfWorkBits(std::string_view salt, std::string_view nonce) {
+  EnsureSodium();
+  crypto_generichash_state st;
+  unsigned char h[32];
+  crypto_generichash_init(&st, nullptr, 0, sizeof h);
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(salt.data()), salt.size());
+  crypto_generichash_update(&st, reinterpret_cast<const unsigned char*>(nonce.data()), nonce.size());
+  crypto_generichash_final(&st, h, sizeof h);
+  return LeadingZeros(h, sizeof h);
+}
+
+std::string SolveProofOfWork(std::string_view salt, int bits) {
+  for (uint64_t n = 0;; ++n) {
+    std::string nonce = std::to_string(n);
+    if (ProofOfWorkBits(salt, nonce) >= bits) return nonce;
+  }
+}
+
+std::string AddressKey(std::string_view address, std::string_view key) {
+  EnsureSodium();
+  std::string a(address);
+  std::string prefix;
+  unsigned char v6[16];
+  unsigned char v4[4];
+  if (inet_pton(AF_INET, a.c_str(), v4) == 1) {
+    prefix = "v4:" + Hex(v4, 3);
+  } else if (inet_pton(AF_INET6, a.c_str(), v6) == 1) {
+    static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    prefix = std::equal(kMapped, kMapped + 12, v6) ? "v4:" + Hex(v6 + 12, 3) : "v6:" + Hex(v6, 6);
+  } else {
+    prefix = "raw:" + a;
+  }
+  unsigned char k[32];
+  crypto_generichash(k, sizeof k, reinterpret_cast<const unsigned char*>(key.data()), key.size(), nullptr, 0);
+  std::string text = "weefsel-address-v1\n" + prefix;
+  unsigned char h[32];
+  crypto_generichash(h, sizeof h, reinterpret_cast<const unsigned char*>(text.data()), text.size(), k, sizeof k);
+  return Hex(h, sizeof h);
+}
 
 Status CheckPasswordStrength(const std::string& password, const std::string& email) {
   auto weak = [](const std::string& why) { return Status::InvalidArgument("password: too easy to guess: " + why); };
@@ -105,7 +167,10 @@ std::string CsrfFor(const std::string& session_id) {
   return Hex(h, sizeof h);
 }
 
-Accounts::Accounts(const Clock& clock, AccountOptions options) : clock_(clock), options_(options) {}
+Accounts::Accounts(const Clock& clock, AccountOptions options) : clock_(clock), options_(options) {
+  EnsureSodium();
+  randombytes_buf(pow_key_, sizeof pow_key_);
+}
 
 void Accounts::Prune(std::deque<TimePoint>& q, TimePoint now, std::chrono::seconds window) const {
   while (!q.empty() && q.front() + window <= now) q.pop_front();
@@ -219,9 +284,88 @@ Status Accounts::CountRegistration(const std::string& address) {
   if (!registrations_.count(address)) Bound(registrations_, now, options_.registration_window);
   auto& q = registrations_[address];
   Prune(q, now, options_.registration_window);
-  if (static_cast<int>(q.size()) >= options_.max_registrations_per_address)
-    return Status::ResourceExhausted("register: too many registrations from this address; try again later");
+  if (static_cast<int>(q.size()) >= options_.max_registrations_per_address) {
+    auto secs = std::chrono::ceil<std::chrono::seconds>(q.front() + options_.registration_window - now).count();
+    return Status::ResourceExhausted("register: too many registrations from this address; try again in " +
+                                     std::to_string(std::max<int64_t>(secs, 1)) + " s");
+  }
   q.push_back(now);
+  return Status::Ok();
+}
+
+RegistrationChallenge Accounts::NewRegistrationChallenge() {
+  EnsureSodium();
+  unsigned char salt[16];
+  randombytes_buf(salt, sizeof salt);
+  RegistrationChallenge c;
+  c.salt = Hex(salt, sizeof salt);
+  c.bits = std::clamp(options_.register_pow_bits, 0, 32);
+  TimePoint expires = clock_.Now() + options_.register_pow_ttl;
+  c.expires_at = FormatTimestamp(expires);
+  std::string fields =
+      c.salt + "." +
+      std::to_string(std::chrono::duration_cast<std::chrono::seconds>(expires.time_since_epoch()).count()) + "." +
+      std::to_string(c.bits);
+  c.token = fields + "." + ChallengeMac(pow_key_, fields);
+  return c;
+}
+
+Status Accounts::CheckRegistrationProof(const std::string& token, const std::string& nonce) {
+  if (options_.register_pow_bits <= 0 && token.empty() && nonce.empty()) return Status::Ok();
+  if (token.empty())
+    return Status::InvalidArgument(
+        "pow_challenge: required: fetch a challenge (GET /api/v1/auth/register/challenge) and solve it");
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    size_t dot = token.find('.', start);
+    parts.push_back(token.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos || parts.size() > 4) break;
+    start = dot + 1;
+  }
+  auto digits = [](const std::string& s, size_t max) {
+    return !s.empty() && s.size() <= max &&
+           std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+  };
+  const std::string not_ours =
+      "pow_challenge: not a challenge of this server (or from before it restarted); fetch a new one";
+  if (parts.size() != 4 || parts[0].size() != 32 || !digits(parts[1], 12) || !digits(parts[2], 2))
+    return Status::InvalidArgument(not_ours);
+  std::string fields = parts[0] + "." + parts[1] + "." + parts[2];
+  std::string mac = ChallengeMac(pow_key_, fields);
+  if (parts[3].size() != mac.size() || sodium_memcmp(parts[3].data(), mac.data(), mac.size()) != 0)
+    return Status::InvalidArgument(not_ours);
+  TimePoint expires{std::chrono::seconds(std::stoll(parts[1]))};
+  TimePoint now = clock_.Now();
+  if (expires <= now) return Status::InvalidArgument("pow_challenge: expired; fetch a new one");
+  {
+    std::lock_guard lock(mu_);
+    if (used_challenges_.count(parts[0]))
+      return Status::InvalidArgument("pow_challenge: used already; fetch a new one");
+  }
+  if (!digits(nonce, 20))
+    return Status::InvalidArgument("pow_nonce: required: the decimal number that solves pow_challenge");
+  int bits = std::stoi(parts[2]);
+  if (ProofOfWorkBits(parts[0], nonce) < bits)
+    return Status::InvalidArgument("pow_nonce: does not solve pow_challenge (BLAKE2b-256(salt || nonce) needs " +
+                                   std::to_string(bits) + " leading zero bits)");
+  return Status::Ok();
+}
+
+Status Accounts::UseRegistrationChallenge(const std::string& token) {
+  if (token.empty()) return Status::Ok();
+  std::string salt = token.substr(0, token.find('.'));
+  size_t a = token.find('.') + 1;
+  TimePoint expires{std::chrono::seconds(std::stoll(token.substr(a, token.find('.', a) - a)))};
+  TimePoint now = clock_.Now();
+  std::lock_guard lock(mu_);
+  if (used_challenges_.size() >= options_.max_tracked)
+    for (auto it = used_challenges_.begin(); it != used_challenges_.end();)
+      it = it->second <= now ? used_challenges_.erase(it) : std::next(it);
+  // Still full of live challenges: refuse rather than forget one (a flood of solved challenges).
+  if (used_challenges_.size() >= options_.max_tracked)
+    return Status::ResourceExhausted("register: too many registrations just now; try again in 60 s");
+  if (!used_challenges_.emplace(salt, expires).second)
+    return Status::InvalidArgument("pow_challenge: used already; fetch a new one");
   return Status::Ok();
 }
 

@@ -23,6 +23,14 @@
 // a made-up e-mail address is stored. Every table is bounded (max_tracked keys; expired entries are
 // swept, then the stalest dropped), so a flood of failures costs bounded memory.
 // A registration is refused once an address has registered too often inside its window.
+//
+// Proof of work on registration (docs/decisions/0005-bulk-registration.md): when
+// AccountOptions::register_pow_bits is above 0, a registration must carry a solved challenge. The
+// challenge is a random salt with a difficulty and an expiry, signed with a keyed BLAKE2b under a
+// random key of this process (so it needs no table, and a restart invalidates what was handed out);
+// the client finds a nonce (decimal digits) such that BLAKE2b-256(salt || nonce), over the salt's
+// hex text followed by the nonce's digits, starts with that many zero bits. Each challenge is used
+// once: used ones are remembered in memory until they expire (bounded like the other tables).
 // Thread-safety: all methods are thread-safe (one internal mutex); the clock must be too.
 #pragma once
 
@@ -32,6 +40,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/clock.h"
 #include "base/ids.h"
@@ -85,7 +94,29 @@ struct AccountOptions {
   std::chrono::seconds registration_window{3600};
   // A session's last-seen time is written at most this often (not on every request).
   std::chrono::seconds touch_interval{60};
+  // Proof of work on registration: leading zero bits asked (0: no proof asked; at most 32), and
+  // how long a challenge may be solved. `weefsel serve` asks 14 bits: about a second on a phone.
+  int register_pow_bits = 0;
+  std::chrono::seconds register_pow_ttl{600};
 };
+
+// A proof-of-work challenge for registration, as handed to a client.
+struct RegistrationChallenge {
+  std::string token;  // sent back as pow_challenge: "<salt>.<expiry unix s>.<bits>.<mac>"
+  std::string salt;   // 32 hex digits
+  int bits = 0;
+  std::string expires_at;  // ISO 8601 UTC
+};
+
+// Leading zero bits of BLAKE2b-256(salt || nonce) (the texts' bytes, concatenated).
+int ProofOfWorkBits(std::string_view salt, std::string_view nonce);
+// The smallest nonce (decimal) with at least `bits` leading zero bits: what a client does; for
+// tests and tools.
+std::string SolveProofOfWork(std::string_view salt, int bits);
+// The key under which registrations from one network are grouped: hex of a keyed BLAKE2b-256 of
+// the address's /24 (IPv4, also IPv4-mapped IPv6) or /48 (IPv6) prefix; an address that does not
+// parse is hashed whole. `key` is the server's secret (may be empty).
+std::string AddressKey(std::string_view address, std::string_view key);
 
 class Accounts {
  public:
@@ -104,6 +135,15 @@ class Accounts {
   // has made max_registrations_per_address attempts inside the window.
   Status CountRegistration(const std::string& address);
 
+  // A new proof-of-work challenge at the configured difficulty.
+  RegistrationChallenge NewRegistrationChallenge();
+  // Whether `token` is a live challenge of this process and `nonce` solves it; InvalidArgument
+  // naming pow_challenge or pow_nonce otherwise (a used challenge included). Does not use it up.
+  // Ok when no proof is asked (register_pow_bits 0) and none is sent.
+  Status CheckRegistrationProof(const std::string& token, const std::string& nonce);
+  // Marks a checked challenge used; InvalidArgument naming pow_challenge when it was already.
+  Status UseRegistrationChallenge(const std::string& token);
+
  private:
   using Table = std::map<std::string, std::deque<TimePoint>>;
   struct AccountState {
@@ -120,6 +160,8 @@ class Accounts {
   std::mutex mu_;
   Table pair_failures_, address_failures_, registrations_;
   std::map<std::string, AccountState> accounts_;
+  unsigned char pow_key_[32];                         // signs challenges; random per process
+  std::map<std::string, TimePoint> used_challenges_;  // salt -> expiry
 };
 
 }  // namespace weefsel::service

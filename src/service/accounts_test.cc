@@ -71,6 +71,42 @@ TEST(AccountsBound, FailedLoginTablesStayBounded) {
 }
 
 // Finding 8: "        ", "12345678" and "password" were accepted.
+// The address key groups a network, not an address: one /24 (IPv4, also written IPv4-mapped) or
+// one /48 (IPv6) is one key; the next network is another; the key depends on the server's secret.
+TEST(RegistrationLimits, AddressKeysGroupANetworkPrefix) {
+  const std::string k = AddressKey("203.0.113.9", "geheim");
+  EXPECT_EQ(k.size(), 64u);
+  EXPECT_EQ(AddressKey("203.0.113.250", "geheim"), k);
+  EXPECT_EQ(AddressKey("::ffff:203.0.113.7", "geheim"), k);
+  EXPECT_NE(AddressKey("203.0.114.9", "geheim"), k);
+  EXPECT_NE(AddressKey("203.0.113.9", "ander geheim"), k);
+  EXPECT_EQ(AddressKey("2001:db8:aa:1::1", "geheim"), AddressKey("2001:db8:aa:ffff::2", "geheim"));
+  EXPECT_NE(AddressKey("2001:db8:aa::1", "geheim"), AddressKey("2001:db8:ab::1", "geheim"));
+  EXPECT_EQ(AddressKey("not an address", "geheim").size(), 64u);
+}
+
+// BLAKE2b-256 with leading zero bits; a solution is checked once, and a challenge is signed.
+TEST(RegistrationLimits, AChallengeIsSolvedCheckedOnceAndCannotBeForged) {
+  ManualClock clock{TimePoint{} + std::chrono::hours(24 * 365 * 50)};
+  AccountOptions o;
+  o.register_pow_bits = 10;
+  Accounts accounts(clock, o);
+  RegistrationChallenge ch = accounts.NewRegistrationChallenge();
+  EXPECT_EQ(ch.bits, 10);
+  std::string nonce = SolveProofOfWork(ch.salt, ch.bits);
+  EXPECT_GE(ProofOfWorkBits(ch.salt, nonce), 10);
+  EXPECT_TRUE(accounts.CheckRegistrationProof(ch.token, nonce).ok());
+  // Another process's key (a restart) does not know it.
+  Accounts other(clock, o);
+  EXPECT_EQ(other.CheckRegistrationProof(ch.token, nonce).message().rfind("pow_challenge: not a challenge", 0), 0u);
+  ASSERT_TRUE(accounts.UseRegistrationChallenge(ch.token).ok());
+  EXPECT_EQ(accounts.CheckRegistrationProof(ch.token, nonce).message().rfind("pow_challenge: used already", 0), 0u);
+  EXPECT_FALSE(accounts.UseRegistrationChallenge(ch.token).ok());
+  // Without a proof asked, none is needed.
+  Accounts open(clock, AccountOptions{});
+  EXPECT_TRUE(open.CheckRegistrationProof("", "").ok());
+}
+
 TEST(PasswordStrength, CommonAndTrivialPasswordsAreRefusedWithAReason) {
   for (const char* weak : {"        ", "12345678", "password", "Password1", "abcdefgh", "aaaaaaaaaa", "qwertyuiop",
                            "wachtwoord", "Welkom01!", "11111111"}) {

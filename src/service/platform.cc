@@ -484,8 +484,8 @@ Result<storage::RetentionCounts> Platform::ApplyRetention() {
     return days > 0 ? FormatTimestamp(now - std::chrono::hours(24) * days) : std::string();
   };
   const auto& r = options_.retention;
-  storage::RetentionCutoffs c{FormatTimestamp(now), before(r.audit_days), before(r.notifications_days),
-                              before(r.outbox_days), before(r.expired_tokens_days)};
+  storage::RetentionCutoffs c{FormatTimestamp(now),  before(r.audit_days),          before(r.notifications_days),
+                              before(r.outbox_days), before(r.expired_tokens_days), before(r.registration_days)};
   std::lock_guard lock(mu_);
   return store_->Purge(c);
 }
@@ -520,10 +520,17 @@ Result<storage::StoredToken> Platform::FindToken(const std::string& token) {
 }
 
 Result<domain::User> Platform::Register(domain::User user, const std::string& password, MunicipalityId municipality,
-                                        const std::string& address) {
+                                        const std::string& address, const Proof& proof) {
   WEEFSEL_RETURN_IF_ERROR(accounts_.CountRegistration(address));
+  WEEFSEL_RETURN_IF_ERROR(accounts_.CheckRegistrationProof(proof.challenge, proof.nonce));
   if (!municipality.valid()) return Status::InvalidArgument("municipality: required (the municipality you live in)");
-  return InsertUser(std::move(user), password, {{UserId(), Role::kResident, municipality, {}}});
+  std::string address_key = AddressKey(address, options_.vote_key);
+  // The challenge is used up, and the mark written, with the account: all or nothing.
+  return InsertUser(std::move(user), password, {{UserId(), Role::kResident, municipality, {}}},
+                    [&](const domain::User& made) -> Status {
+                      WEEFSEL_RETURN_IF_ERROR(accounts_.UseRegistrationChallenge(proof.challenge));
+                      return store_->PutRegistrationMark({made.id, address_key, made.created_at, ""});
+                    });
 }
 
 Result<domain::User> Platform::CreateUser(const Principal& p, domain::User user, const std::string& password,
@@ -1399,6 +1406,10 @@ Result<domain::Ballot> Platform::CastBallot(const Principal& p, RoundId id, std:
     return Status::Conflict(
         std::string("round.phase: voting is ") +
         (PhaseIndex(r.phase) < PhaseIndex(domain::RoundPhase::kVoting) ? "not open yet" : "closed"));
+  WEEFSEL_ASSIGN_OR_RETURN(auto voided, store_->VoidedVotersOf(id));
+  if (std::find(voided.begin(), voided.end(), p.user) != voided.end())
+    return Status::PermissionDenied("ballot: an officer voided your ballot in round " + std::to_string(id.value()) +
+                                    "; you cannot vote in it again");
   domain::Ballot b;
   b.round = id;
   b.voter = p.user;

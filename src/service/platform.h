@@ -87,6 +87,7 @@ struct PlatformOptions {
     int notifications_days = 365;  // in-app notifications
     int outbox_days = 30;          // e-mail digests, sent or not
     int expired_tokens_days = 30;  // API tokens, this long after they expired
+    int registration_days = 90;    // registration marks (time and address key of a new account)
   } retention;
 };
 
@@ -219,9 +220,15 @@ class Platform {
   // options().retention allows. `weefsel serve` runs it daily, `weefsel retention` once.
   Result<storage::RetentionCounts> ApplyRetention();
   // Self-registration: a new account with the resident role in `municipality`; rate-limited per
-  // address (ResourceExhausted).
+  // address (ResourceExhausted). When a proof of work is asked (AccountOptions::register_pow_bits)
+  // `proof` must be a solved challenge (InvalidArgument naming pow_challenge or pow_nonce), used
+  // up by the account it makes. The account's registration time and address key
+  // (service/accounts.h, AddressKey) are recorded for the officers' view of clusters.
+  struct Proof {
+    std::string challenge, nonce;
+  };
   Result<domain::User> Register(domain::User user, const std::string& password, MunicipalityId municipality,
-                                const std::string& address = "");
+                                const std::string& address = "", const Proof& proof = {});
   // Admin: a new account with the given grants.
   Result<domain::User> CreateUser(const Principal& p, domain::User user, const std::string& password,
                                   std::vector<domain::RoleGrant> grants);

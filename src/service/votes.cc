@@ -3,9 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <optional>
+#include <set>
 #include <utility>
 
 #include "base/clock.h"
+#include "base/strings.h"
 #include "service/rights.h"
 
 namespace weefsel::service {
@@ -264,6 +268,102 @@ Result<SealedReceipt> Votes::CastVerified(const Principal& p, RoundId id, Verifi
   }));
   receipt.ballot_token = std::move(token);
   return receipt;
+}
+
+Result<std::vector<RegistrationCluster>> Votes::ClustersOf(const Principal& p, RoundId id, int window_minutes,
+                                                           int min_accounts) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  if (window_minutes < 1 || window_minutes > 7 * 24 * 60)
+    return Status::InvalidArgument("window_minutes: must be 1 to 10080 (a week)");
+  if (min_accounts < 2 || min_accounts > 1000) return Status::InvalidArgument("min_accounts: must be 2 to 1000");
+  std::lock_guard lock(platform_.mu_);
+  storage::Store& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
+  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "see how accounts registered"));
+  WEEFSEL_ASSIGN_OR_RETURN(auto marks, store.RegistrationMarksOf(r.municipality));
+  std::set<UserId> voted, voided;
+  WEEFSEL_ASSIGN_OR_RETURN(auto ballots, store.BallotsOf(id));
+  for (const auto& b : ballots)
+    if (b.voter.valid()) voted.insert(b.voter);
+  WEEFSEL_ASSIGN_OR_RETURN(auto verified, store.VerifiedVotersOf(id));
+  voted.insert(verified.begin(), verified.end());
+  WEEFSEL_ASSIGN_OR_RETURN(auto gone, store.VoidedVotersOf(id));
+  voided.insert(gone.begin(), gone.end());
+
+  std::vector<RegistrationCluster> out;
+  const auto window = std::chrono::minutes(window_minutes);
+  RegistrationCluster cur;
+  std::string cur_key;
+  std::optional<TimePoint> last;
+  auto flush = [&] {
+    if (static_cast<int>(cur.accounts.size()) >= min_accounts) out.push_back(std::move(cur));
+    cur = RegistrationCluster();
+  };
+  for (const auto& m : marks) {
+    auto at = ParseTimestamp(m.registered_at);
+    if (!at) continue;  // not written by this program: left out rather than guessed
+    if (m.address_key != cur_key || !last || *at - *last > window) {
+      flush();
+      cur.key = m.address_key.substr(0, 12);
+      cur.first_at = m.registered_at;
+      cur_key = m.address_key;
+    }
+    last = *at;
+    cur.last_at = m.registered_at;
+    ClusterAccount a{m.user, m.display_name, m.registered_at, voted.count(m.user) > 0, voided.count(m.user) > 0};
+    cur.voted += a.voted;
+    cur.voided += a.voided;
+    cur.accounts.push_back(std::move(a));
+  }
+  flush();
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.accounts.size() > b.accounts.size(); });
+  return out;
+}
+
+Result<VoidOutcome> Votes::VoidBallots(const Principal& p, RoundId id, std::vector<UserId> users,
+                                       const std::string& reason) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  Platform::WriteLock lock(platform_);
+  storage::Store& store = *platform_.store_;
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
+  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "void ballots in its rounds"));
+  if (r.phase == domain::RoundPhase::kPublished)
+    return Status::Conflict("phase: round " + R(id) + " is published; its ballots can no longer be voided");
+  if (r.eligibility.restricted())
+    return Status::Conflict("eligibility.verification: the ballots of round " + R(id) +
+                            " are sealed (voting codes or census): nothing links a ballot to an account, so "
+                            "none can be voided on its own");
+  std::string why(Trim(reason));
+  if (why.empty()) return Status::InvalidArgument("reason: required: say why these ballots are voided");
+  if (why.size() > 500) return Status::InvalidArgument("reason: at most 500 characters");
+  if (users.empty() || users.size() > 1000) return Status::InvalidArgument("users: name 1 to 1000 accounts");
+  std::sort(users.begin(), users.end());
+  users.erase(std::unique(users.begin(), users.end()), users.end());
+  for (UserId u : users) {
+    auto grants = store.GrantsOf(u);
+    if (!grants.ok() && grants.status().code() != StatusCode::kNotFound) return grants.status();
+    bool resident = false;
+    if (grants.ok())
+      for (const auto& g : *grants) resident |= g.role == domain::Role::kResident && g.municipality == r.municipality;
+    if (!resident)
+      return Status::InvalidArgument("users: account " + std::to_string(u.value()) +
+                                     " is not a resident of municipality " + std::to_string(r.municipality.value()));
+  }
+  VoidOutcome out;
+  out.accounts = static_cast<int64_t>(users.size());
+  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+      p, r.municipality, "round", "void", "",
+      [&]() -> Status {
+        WEEFSEL_ASSIGN_OR_RETURN(out.ballots, store.VoidBallots(id, users));
+        return Status::Ok();
+      },
+      [&] {
+        J ids = J::array();
+        for (UserId u : users) ids.push_back(u.value());
+        return std::make_pair(id.value(), Dump({{"accounts", ids}, {"ballots", out.ballots}, {"reason", why}}));
+      }));
+  return out;
 }
 
 }  // namespace weefsel::service

@@ -56,6 +56,25 @@ struct SealedReceipt {
   bool replaced = false;     // an earlier ballot of this token was replaced
 };
 
+// An account in a cluster of registrations: whether it voted in the round (never what) and
+// whether an officer voided its ballots there.
+struct ClusterAccount {
+  UserId user;
+  std::string display_name, registered_at;
+  bool voted = false, voided = false;
+};
+// Accounts registered from one network (one address key) in quick succession: each within
+// `window` of the one before.
+struct RegistrationCluster {
+  std::string key;  // the first 12 hex digits of the address key: a label, not the address
+  std::string first_at, last_at;
+  std::vector<ClusterAccount> accounts;
+  int64_t voted = 0, voided = 0;
+};
+struct VoidOutcome {
+  int64_t accounts = 0, ballots = 0;  // accounts named, open ballots deleted
+};
+
 class Votes {
  public:
   explicit Votes(Platform& platform, voting::RandomBytes random = voting::SystemRandom())
@@ -76,6 +95,21 @@ class Votes {
   Result<VoteRegister> RegisterOf(const Principal& p, RoundId id);
   // A resident of the municipality casts (or, with a token, replaces) a sealed ballot.
   Result<SealedReceipt> CastVerified(const Principal& p, RoundId id, VerifiedBallot b);
+
+  // Limits against bulk registration (docs/decisions/0005-bulk-registration.md).
+  // Officers of the round's municipality: its residents' accounts that registered from one
+  // network at least `min_accounts` (2 to 1,000) times, each within `window_minutes` (1 to 10,080)
+  // of the one before (registrations are remembered for PlatformOptions::retention
+  // .registration_days), largest cluster first, with who voted in the round and who was voided.
+  Result<std::vector<RegistrationCluster>> ClustersOf(const Principal& p, RoundId id, int window_minutes,
+                                                      int min_accounts);
+  // Officers of the round's municipality, before the round is published (Conflict naming `phase`
+  // after): voids the ballots of `users` (1 to 1,000 accounts of the municipality) in the round
+  // with a `reason` (required, at most 500 characters), in one write with its audit entry
+  // (entity "round", action "void"); they cannot vote in the round again. Only ballots stored by
+  // account can be voided: in a round of sealed ballots (codes, census) Conflict naming
+  // `eligibility.verification`.
+  Result<VoidOutcome> VoidBallots(const Principal& p, RoundId id, std::vector<UserId> users, const std::string& reason);
 
  private:
   // The round's key (salt made on first use); store lock held.

@@ -672,6 +672,26 @@ CREATE TABLE municipality_appearance (
 );
 )sql";
 
+// Migration 14: limits against bulk registration (issue 20, part 2; docs/decisions/0005-bulk-registration.md).
+// How each self-registered account came: the keyed hash of its address's network prefix and the
+// time (kept for a retention period, docs/privacy.md); and the accounts whose ballots an officer
+// voided in a round (they cannot vote there again; who and why is in the audit log).
+constexpr std::string_view k014 = R"sql(
+CREATE TABLE registration_marks (
+  user_id BIGINT NOT NULL PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+  address_key TEXT NOT NULL,
+  registered_at TEXT NOT NULL
+);
+CREATE INDEX registration_marks_key ON registration_marks (address_key, registered_at);
+CREATE INDEX registration_marks_at ON registration_marks (registered_at);
+
+CREATE TABLE voided_voters (
+  round_id BIGINT NOT NULL REFERENCES rounds (id) ON DELETE CASCADE,
+  user_id BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  PRIMARY KEY (round_id, user_id)
+);
+)sql";
+
 // PostgreSQL has no NOCASE collation: e-mail uniqueness is an index on lower(email).
 constexpr std::string_view kPostgresEmailIndex = "\nCREATE UNIQUE INDEX users_email_key ON users (lower(email));\n";
 
@@ -691,6 +711,7 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   out.push_back({11, "right_to_challenge", Render(k011, d)});
   out.push_back({12, "fair_votes", Render(k012, d)});
   out.push_back({13, "municipality_appearance", Render(k013, d)});
+  out.push_back({14, "registration_limits", Render(k014, d)});
   return out;
 }
 

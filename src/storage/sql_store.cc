@@ -1789,8 +1789,9 @@ Result<RetentionCounts> SqlStore::Purge(const RetentionCutoffs& c) {
     WEEFSEL_RETURN_IF_ERROR(
         count("DELETE FROM notifications WHERE at < $1", c.notifications_before, out.notifications));
     WEEFSEL_RETURN_IF_ERROR(count("DELETE FROM outbox WHERE day < $1", c.outbox_before.substr(0, 10), out.outbox));
-    return count("DELETE FROM api_tokens WHERE expires_at <> '' AND expires_at < $1", c.tokens_expired_before,
-                 out.tokens);
+    WEEFSEL_RETURN_IF_ERROR(count("DELETE FROM api_tokens WHERE expires_at <> '' AND expires_at < $1",
+                                  c.tokens_expired_before, out.tokens));
+    return count("DELETE FROM registration_marks WHERE registered_at < $1", c.registrations_before, out.registrations);
   });
   WEEFSEL_RETURN_IF_ERROR(st);
   return out;

@@ -194,6 +194,12 @@ class SqlStore final : public Store {
   Result<bool> MarkVerifiedVoter(RoundId round, UserId user) override;
   Status PutSealedBallot(const SealedBallot& b) override;
   Result<SealedBallot> GetSealedBallot(RoundId round, const std::string& token_hash) override;
+  Result<std::vector<UserId>> VerifiedVotersOf(RoundId round) override;
+  // sql_store_votes.cc (migration 14).
+  Status PutRegistrationMark(const RegistrationMark& m) override;
+  Result<std::vector<RegistrationMark>> RegistrationMarksOf(MunicipalityId m) override;
+  Result<int64_t> VoidBallots(RoundId round, const std::vector<UserId>& users) override;
+  Result<std::vector<UserId>> VoidedVotersOf(RoundId round) override;
 
  private:
   explicit SqlStore(std::unique_ptr<SqlConnection> conn) : conn_(std::move(conn)) {}

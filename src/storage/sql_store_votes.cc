@@ -255,3 +255,76 @@ Result<std::vector<domain::Ballot>> SqlStore::ReadSealedBallots(RoundId round) {
 }
 
 }  // namespace weefsel::storage
+
+// ---- migration 14: limits against bulk registration ----
+
+namespace weefsel::storage {
+
+namespace {
+std::vector<UserId> Users(const SqlRows& r) {
+  std::vector<UserId> out;
+  out.reserve(r.size());
+  for (size_t i = 0; i < r.size(); ++i) out.emplace_back(r.Int(i, 0));
+  return out;
+}
+}  // namespace
+
+Result<std::vector<UserId>> SqlStore::VerifiedVotersOf(RoundId round) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT user_id FROM round_verified_voters WHERE round_id = $1 "
+                                        "ORDER BY user_id",
+                                        {Int(round.value())}));
+  return Users(r);
+}
+
+Status SqlStore::PutRegistrationMark(const RegistrationMark& m) {
+  if (!m.user.valid()) return Status::InvalidArgument("registration.user: must name a user");
+  if (m.address_key.empty()) return Status::InvalidArgument("registration.address_key: must not be empty");
+  Status s = Transaction([&]() -> Status {
+    return Q("INSERT INTO registration_marks (user_id, address_key, registered_at) VALUES ($1, $2, $3)",
+             {Int(m.user.value()), Text(m.address_key), Text(m.registered_at)})
+        .status();
+  });
+  return Explain(s, "registration", {{"registration.user", "users", m.user.value()}});
+}
+
+Result<std::vector<RegistrationMark>> SqlStore::RegistrationMarksOf(MunicipalityId m) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT r.user_id, r.address_key, r.registered_at, u.display_name FROM registration_marks r "
+                   "JOIN users u ON u.id = r.user_id WHERE EXISTS (SELECT 1 FROM role_grants g WHERE "
+                   "g.user_id = r.user_id AND g.role = 'resident' AND g.municipality_id = $1) "
+                   "ORDER BY r.address_key, r.registered_at, r.user_id",
+                   {Int(m.value())}));
+  std::vector<RegistrationMark> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) out[i] = {UserId(r.Int(i, 0)), r.Str(i, 1), r.Str(i, 2), r.Str(i, 3)};
+  return out;
+}
+
+Result<int64_t> SqlStore::VoidBallots(RoundId round, const std::vector<UserId>& users) {
+  int64_t deleted = 0;
+  Status s = Write([&]() -> Status {
+    Touch(scope::Round(round));
+    for (UserId u : users) {
+      WEEFSEL_ASSIGN_OR_RETURN(SqlRows seen, Q("SELECT 1 FROM voided_voters WHERE round_id = $1 AND user_id = $2",
+                                               {Int(round.value()), Int(u.value())}));
+      if (seen.empty())
+        WEEFSEL_RETURN_IF_ERROR(
+            Q("INSERT INTO voided_voters (round_id, user_id) VALUES ($1, $2)", {Int(round.value()), Int(u.value())})
+                .status());
+      WEEFSEL_ASSIGN_OR_RETURN(SqlRows gone, Q("DELETE FROM ballots WHERE round_id = $1 AND voter_user_id = $2 "
+                                               "RETURNING id",
+                                               {Int(round.value()), Int(u.value())}));
+      deleted += static_cast<int64_t>(gone.size());
+    }
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(s, "void", {{"void.round", "rounds", round.value()}}));
+  return deleted;
+}
+
+Result<std::vector<UserId>> SqlStore::VoidedVotersOf(RoundId round) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT user_id FROM voided_voters WHERE round_id = $1 ORDER BY user_id", {Int(round.value())}));
+  return Users(r);
+}
+
+}  // namespace weefsel::storage

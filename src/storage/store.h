@@ -73,9 +73,10 @@ struct RetentionCutoffs {
   std::string notifications_before;   // notifications.at
   std::string outbox_before;          // outbox.day (a date; compared on its first 10 characters)
   std::string tokens_expired_before;  // api_tokens whose stored expiry is before this
+  std::string registrations_before;   // registration_marks.registered_at (migration 14)
 };
 struct RetentionCounts {
-  int64_t sessions = 0, audit = 0, notifications = 0, outbox = 0, tokens = 0;
+  int64_t sessions = 0, audit = 0, notifications = 0, outbox = 0, tokens = 0, registrations = 0;
 };
 
 // An API token, stored by the BLAKE2b hash of the token only.
@@ -294,6 +295,17 @@ struct SealedBallot {
   std::string token_hash;
   domain::BallotKind kind = domain::BallotKind::kApproval;
   std::vector<domain::BallotEntry> entries;
+};
+
+// ---- limits against bulk registration (migration 14) ----
+// When an account registered itself, and from where: the keyed hash of its address's network
+// prefix (service/registration_gate.h), never the address. Kept for a retention period
+// (RetentionCutoffs::registrations_before); officers see accounts grouped by it.
+struct RegistrationMark {
+  UserId user;
+  std::string address_key;
+  std::string registered_at;  // ISO 8601 UTC
+  std::string display_name;   // read only (from the account)
 };
 
 class Store {
@@ -551,6 +563,19 @@ class Store {
   // Inserts or replaces (by token hash) a sealed ballot; entries are validated against the round.
   virtual Status PutSealedBallot(const SealedBallot& b) = 0;
   virtual Result<SealedBallot> GetSealedBallot(RoundId round, const std::string& token_hash) = 0;  // NotFound
+  // The accounts that cast a verified (sealed) ballot in the round, by id.
+  virtual Result<std::vector<UserId>> VerifiedVotersOf(RoundId round) = 0;
+
+  // ---- limits against bulk registration (migration 14).
+  // Records how an account registered (one mark per account; AlreadyExists for a second).
+  virtual Status PutRegistrationMark(const RegistrationMark& m) = 0;
+  // The marks of accounts with a resident role in municipality m, by address key then time.
+  virtual Result<std::vector<RegistrationMark>> RegistrationMarksOf(MunicipalityId m) = 0;
+  // Voids the ballots of `users` in the round in one write: their (open) ballots are deleted and
+  // they are marked voided, so they cannot vote in the round again; the number of ballots deleted.
+  // Changes the round's scope (its results).
+  virtual Result<int64_t> VoidBallots(RoundId round, const std::vector<UserId>& users) = 0;
+  virtual Result<std::vector<UserId>> VoidedVotersOf(RoundId round) = 0;  // by id
 };
 
 }  // namespace weefsel::storage

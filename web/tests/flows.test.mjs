@@ -8,11 +8,26 @@
 //    (versions, comments);
 //  - fair votes (issue 20): an officer restricts a round to residents with a voting code and
 //    downloads the codes once; a vote without a code is refused, a code votes once (axe-core on both
-//    pages).
+//    pages);
+//  - limits against bulk registration (issue 20): the register page solves the server's proof of
+//    work before it sends the registration; a registration without one is refused.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import blake from "blakejs";
 import { startServer, startBrowser, apiAs, uiLogin, go, ready, shot, openRound, prerequisites, axe } from "./harness.mjs";
+
+// Registers through the API as a script would: fetch the proof-of-work challenge and solve it
+// (BLAKE2b-256 of salt and nonce with `bits` leading zero bits, as web/src/pow.ts does).
+async function registerByApi(base, body) {
+  const ch = await fetch(base + "/api/v1/auth/register/challenge").then((r) => r.json());
+  const enc = new TextEncoder();
+  const zeros = (h) => { let b = 0; for (const x of h) { if (x) return b + Math.clz32(x) - 24; b += 8; } return b; };
+  let n = 0;
+  while (zeros(blake.blake2b(enc.encode(ch.salt + n), undefined, 32)) < ch.bits) n++;
+  return fetch(base + "/api/v1/auth/register", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ ...body, pow_challenge: ch.challenge, pow_nonce: String(n) }) });
+}
 
 const missing = prerequisites();
 let server, browser, page;
@@ -290,9 +305,21 @@ test("a person registers, the admin grants a role, and the new member edits the 
   await page.getByLabel("E-mailadres").fill(email);
   await page.getByLabel("Wachtwoord").fill(password);
   await page.getByLabel("Gemeente").selectOption("1");
+  // The page solves the server's proof of work first, then registers with it.
+  const sent = page.waitForRequest((r) => r.url().endsWith("/api/v1/auth/register") && r.method() === "POST");
+  const started = Date.now();
   await page.getByRole("button", { name: "Account maken" }).click();
+  const body = JSON.parse((await sent).postData() ?? "{}");
+  console.log(`register page: proof of work solved and sent in ${Date.now() - started} ms`);
+  assert.match(body.pow_challenge ?? "", /^[0-9a-f]{32}\.\d+\.\d+\.[0-9a-f]{32}$/, "the registration carries the challenge");
+  assert.match(body.pow_nonce ?? "", /^\d+$/, "and the nonce that solves it");
   await ready(page, "/account");
   await page.getByText("Ingelogd als Fatima de Vries").waitFor();
+  // A script that skips the proof is refused, naming the field.
+  const bare = await fetch(server.base + "/api/v1/auth/register", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: `bot-${Date.now()}@voorbeeld.test`, display_name: "Bot", password: "een-goed-wachtwoord", municipality: 1 }) });
+  assert.equal(bare.status, 400);
+  assert.equal((await bare.json()).field, "pow_challenge");
   await page.locator("main ul").getByText("Inwoner").waitFor();
   const userId = Number(await page.locator("#account-number").innerText());
   assert.ok(userId > 0, "the account page shows the account number");
@@ -386,8 +413,7 @@ test("a round for coded residents refuses a vote without a code and a second use
 
   // Another resident with the same code: refused, the code is used.
   const email = `stemmer-${Date.now()}@voorbeeld.test`, password = "stem-veilig-in-utrecht";
-  const reg = await fetch(server.base + "/api/v1/auth/register", { method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email, display_name: "Sanne Bakker", password, municipality: 1 }) });
+  const reg = await registerByApi(server.base, { email, display_name: "Sanne Bakker", password, municipality: 1 });
   assert.equal(reg.status, 201, await reg.text());
   await uiLogin(page, server.base, email, password);
   await go(page, server.base, `/rounds/${r.id}`);
@@ -396,4 +422,42 @@ test("a round for coded residents refuses a vote without a code and a second use
   await page.getByRole("button", { name: "Stem uitbrengen" }).click();
   await page.getByRole("alert").getByText("Deze stemcode is al gebruikt. Elke code werkt maar één keer.").waitFor();
   assert.equal((await officer.get(`/rounds/${r.id}/results`)).ballots, 1, "the second use was not counted");
+});
+
+// Limits against bulk registration (issue 20): accounts made one after another from one network
+// show up as a group on the round's page for officers, with who voted (never what); the officer
+// voids their votes with a reason and the result is recomputed.
+test("an officer sees a group of accounts made in quick succession and voids their votes", { skip: missing.join(", ") || false }, async () => {
+  const officer = await apiAs(server.base, "officer");
+  const round = await openRound(officer, { name: "Buurtbudget Oost 2027" });
+  const ids = [];
+  for (let i = 0; i < 3; i++) {
+    const email = `reeks-${i}-${Date.now()}@voorbeeld.test`, password = "stem-veilig-in-utrecht";
+    const reg = await registerByApi(server.base, { email, display_name: `Reeks ${i}`, password, municipality: 1 });
+    const made = await reg.text();
+    assert.equal(reg.status, 201, made);
+    ids.push(JSON.parse(made).id);
+    const login = await fetch(server.base + "/api/v1/auth/login", { method: "POST", headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ email, password }) });
+    const cookie = login.headers.get("set-cookie").split(";")[0];
+    const { csrf_token } = await login.json();
+    const vote = await fetch(server.base + `/api/v1/rounds/${round.id}/ballot`, { method: "PUT",
+      headers: { Cookie: cookie, "X-CSRF-Token": csrf_token, "Content-Type": "application/json" },
+      body: JSON.stringify({ entries: [{ project_id: "p4", points: 1 }] }) });
+    assert.equal(vote.status, 200, await vote.text());
+  }
+  assert.equal((await officer.get(`/rounds/${round.id}/results`)).ballots, 3);
+  await uiLogin(page, server.base, "officer");
+  await go(page, server.base, `/rounds/${round.id}`);
+  const box = page.locator(".votes-clusters");
+  await box.getByRole("heading", { name: "Verdachte aanmeldingen" }).waitFor();
+  for (const id of ids) await box.getByLabel(new RegExp(`account ${id}\\)`)).check();
+  await box.getByLabel("Reden (komt in het logboek)").fill("Drie accounts binnen een minuut vanaf één netwerk");
+  assert.deepEqual(await axe(page), [], "axe-core on the officer's view of registrations");
+  await shot(page, "flow-votes-clusters");
+  await box.getByRole("button", { name: "Stemmen van de gekozen accounts ongeldig verklaren" }).click();
+  await page.locator(`.votes-clusters tr[data-user="${ids[0]}"] td`).last().getByText("ja").waitFor();
+  assert.equal((await officer.get(`/rounds/${round.id}/results`)).ballots, 0, "the voided votes no longer count");
+  const log = await officer.get(`/audit?entity=round&id=${round.id}`);
+  assert.equal(log.items.at(-1).action, "void");
 });

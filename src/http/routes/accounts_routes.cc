@@ -65,16 +65,41 @@ void Api::BuildAccountRoutes() {
          if (c.session) j["csrf_token"] = c.session->csrf;
          return Ok(j);
        }});
+  Add({.method = "GET",
+       .path = "/api/v1/auth/register/challenge",
+       .tag = "accounts",
+       .summary = "A proof-of-work challenge for registering: find a nonce (decimal digits) such that "
+                  "BLAKE2b-256(salt || nonce) starts with `bits` zero bits; send challenge and nonce with the "
+                  "registration, once, before expires_at",
+       .success = 200,
+       .response = Obj({{"challenge", Scalar("string")},
+                        {"salt", Scalar("string")},
+                        {"bits", Scalar("integer")},
+                        {"algorithm", Scalar("string")},
+                        {"expires_at", Scalar("string")}}),
+       .handler = [&P](Call&) -> Result<Reply> {
+         service::RegistrationChallenge ch = P.accounts().NewRegistrationChallenge();
+         Reply r = Ok({{"challenge", ch.token},
+                       {"salt", ch.salt},
+                       {"bits", ch.bits},
+                       {"algorithm", "blake2b-256"},
+                       {"expires_at", ch.expires_at}});
+         r.headers.emplace_back("Cache-Control", "no-store");
+         return r;
+       }});
   Add({.method = "POST",
        .path = "/api/v1/auth/register",
        .tag = "accounts",
-       .summary = "Create a resident account in a municipality",
+       .summary = "Create a resident account in a municipality, with a solved proof-of-work challenge "
+                  "(pow_challenge, pow_nonce) when the server asks for one",
        .success = 201,
        .has_body = true,
        .request = Body({{"email", StrMax(kMaxNameLength)},
                         {"display_name", StrMax(kMaxNameLength)},
                         {"password", StrMax(512)},
-                        {"municipality", NullableId()}}),
+                        {"municipality", NullableId()},
+                        {"pow_challenge", StrMax(200)},
+                        {"pow_nonce", StrMax(20)}}),
        .response = Ref("User"),
        .handler = [&P](Call& c) -> Result<Reply> {
          Fields f(c.body, "user");
@@ -85,8 +110,11 @@ void Api::BuildAccountRoutes() {
          WEEFSEL_RETURN_IF_ERROR(f.Str("display_name", u.display_name));
          WEEFSEL_RETURN_IF_ERROR(f.Str("password", password, 512));
          WEEFSEL_RETURN_IF_ERROR(f.IdField("municipality", m));
+         service::Platform::Proof proof;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("pow_challenge", proof.challenge, 200));
+         WEEFSEL_RETURN_IF_ERROR(f.Str("pow_nonce", proof.nonce, 20));
          WEEFSEL_RETURN_IF_ERROR(f.Done());
-         WEEFSEL_ASSIGN_OR_RETURN(domain::User made, P.Register(u, password, m, c.req.remote_addr));
+         WEEFSEL_ASSIGN_OR_RETURN(domain::User made, P.Register(u, password, m, c.req.remote_addr, proof));
          return Ok(ToJson(made));
        }});
   Add({.method = "POST",

@@ -206,6 +206,83 @@ void Api::BuildVoteRoutes() {
          r.headers.emplace_back("Cache-Control", "no-store");
          return r;
        }});
+  // Limits against bulk registration (docs/decisions/0005-bulk-registration.md).
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/registration-clusters",
+       .tag = "rounds",
+       .summary = "Accounts of the municipality registered from one network in quick succession, with who voted in "
+                  "the round (never what) and who was voided (officers): window_minutes (default 60), min_accounts "
+                  "(default 3)",
+       .success = 200,
+       .needs_user = true,
+       .query = {"window_minutes", "min_accounts"},
+       .response = Obj({{"window_minutes", Scalar("integer")},
+                        {"min_accounts", Scalar("integer")},
+                        {"clusters", ArrayOf(Obj({{"key", Scalar("string")},
+                                                  {"first_at", Scalar("string")},
+                                                  {"last_at", Scalar("string")},
+                                                  {"size", Scalar("integer")},
+                                                  {"voted", Scalar("integer")},
+                                                  {"voided", Scalar("integer")},
+                                                  {"accounts", ArrayOf(Obj({{"user", Scalar("integer")},
+                                                                            {"display_name", Scalar("string")},
+                                                                            {"registered_at", Scalar("string")},
+                                                                            {"voted", Scalar("boolean")},
+                                                                            {"voided", Scalar("boolean")}}))}}))}}),
+       .handler = [&V](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(int64_t window, PageParam(c, "window_minutes", 60, 1, 10080));
+         WEEFSEL_ASSIGN_OR_RETURN(int64_t min, PageParam(c, "min_accounts", 3, 2, 1000));
+         WEEFSEL_ASSIGN_OR_RETURN(
+             auto clusters, V.ClustersOf(c.who, c.Path<RoundTag>(0), static_cast<int>(window), static_cast<int>(min)));
+         Json items = Json::array();
+         for (const auto& k : clusters) {
+           Json accounts = Json::array();
+           for (const auto& a : k.accounts)
+             accounts.push_back({{"user", a.user.value()},
+                                 {"display_name", a.display_name},
+                                 {"registered_at", a.registered_at},
+                                 {"voted", a.voted},
+                                 {"voided", a.voided}});
+           items.push_back({{"key", k.key},
+                            {"first_at", k.first_at},
+                            {"last_at", k.last_at},
+                            {"size", k.accounts.size()},
+                            {"voted", k.voted},
+                            {"voided", k.voided},
+                            {"accounts", accounts}});
+         }
+         Reply r = Ok({{"window_minutes", window}, {"min_accounts", min}, {"clusters", items}});
+         r.headers.emplace_back("Cache-Control", "no-store");
+         return r;
+       }});
+  Add({.method = "POST",
+       .path = "/api/v1/rounds/{id}/void-ballots",
+       .tag = "rounds",
+       .summary = "Void the ballots of named accounts in a round before it is published, with a reason; audited, "
+                  "results recomputed (officers)",
+       .success = 200,
+       .needs_user = true,
+       .has_body = true,
+       .request = Body({{"users", Json{{"type", "array"}, {"maxItems", 1000}, {"items", Scalar("integer")}}},
+                        {"reason", StrMax(500)}},
+                       {"users", "reason"}),
+       .response = Obj({{"accounts", Scalar("integer")}, {"ballots", Scalar("integer")}}),
+       .handler = [&V](Call& c) -> Result<Reply> {
+         Fields f(c.body, "void");
+         std::string reason;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("reason", reason, 500));
+         if (!f.Has("users") || !f.At("users").is_array())
+           return Status::InvalidArgument("users: required: a list of account ids");
+         std::vector<UserId> users;
+         for (const auto& u : f.At("users")) {
+           if (!u.is_number_integer() || u.get<int64_t>() <= 0)
+             return Status::InvalidArgument("users: each must be an account id (a positive integer)");
+           users.emplace_back(u.get<int64_t>());
+         }
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(auto out, V.VoidBallots(c.who, c.Path<RoundTag>(0), std::move(users), reason));
+         return Ok({{"accounts", out.accounts}, {"ballots", out.ballots}});
+       }});
 }
 
 }  // namespace weefsel::http

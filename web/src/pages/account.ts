@@ -5,6 +5,7 @@ import { t, roleLabel, roleOptions, Key } from "../i18n";
 import { Ctx, navigate, announce, errorBox } from "../main";
 import { municipalities, muniName, actor, officerMunicipalities } from "./common";
 import { THEMES, appearanceOf, forgetAppearance, useMunicipalityTheme } from "../theme";
+import { registrationProof } from "../pow";
 
 export async function loginPage({ main, query: q }: Ctx): Promise<void> {
   const email = h("input", { type: "email", name: "email", autocomplete: "username", required: true });
@@ -51,14 +52,28 @@ export async function registerPage({ main }: Ctx): Promise<void> {
   main.append(h("h1", {}, t("nav.register")), h("p", { class: "lead" }, t("account.registerLead")),
     h("form", { class: "stack narrow", onsubmit: async (e: Event) => {
       e.preventDefault();
+      const button = (e.target as HTMLFormElement).querySelector("button[type=submit]") as HTMLButtonElement;
       try {
-        await api.post("/auth/register", { display_name: name.value, email: email.value, password: password.value, municipality: Number(muni.value) });
+        // The small sum against mass-made accounts (pow.ts), then the registration.
+        button.disabled = true;
+        status.replaceChildren(h("p", { class: "notice", role: "status" }, t("account.proofWorking")));
+        const proof = await registrationProof();
+        await api.post("/auth/register", { display_name: name.value, email: email.value, password: password.value, municipality: Number(muni.value), ...proof });
+        status.replaceChildren();
         await login(email.value, password.value);
         announce(t("account.registered"));
         navigate("/account");
-      } catch (err) { status.replaceChildren(errorBox(err)); }
+      } catch (err) { status.replaceChildren(errorBox(registerError(err))); } finally { button.disabled = false; }
     } }, field(t("account.name"), name), field(t("account.email"), email), field(t("account.password"), password, t("account.passwordHint")),
       field(t("filter.municipality"), muni), status, h("button", { type: "submit" }, t("nav.register"))));
+}
+
+// A refused proof of work or too many registrations, in the reader's words.
+function registerError(err: unknown): unknown {
+  if (!(err instanceof ApiError)) return err;
+  if (err.status === 429 && (err.fieldName ?? "").startsWith("register")) return new ApiError(429, t("account.tooManyRegistrations"), err.fieldName, true);
+  if ((err.fieldName ?? "").startsWith("pow_")) return new ApiError(err.status, t("account.proofRefused"), err.fieldName, true);
+  return err;
 }
 
 export async function accountPage({ main }: Ctx): Promise<void> {

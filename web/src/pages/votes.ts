@@ -4,7 +4,7 @@
 // sealed ballot's receipt kept in this browser. Refusals are worded here, in the reader's language.
 import { h, field, select } from "../dom";
 import { api, ApiError, Round, currentUser } from "../api";
-import { t, num, Key } from "../i18n";
+import { t, num, Key, getLocale } from "../i18n";
 import { announce, errorBox, navigate } from "../main";
 import { empty } from "./common";
 
@@ -35,7 +35,68 @@ export async function officerVotes(r: Round, e: Eligibility): Promise<HTMLElemen
   if (e.verification === "code" && r.phase !== "allocation" && r.phase !== "published") sec.append(codesForm(r, e));
   if (e.verification === "census" && before) sec.append(censusForm(r));
   if (e.verification !== "open") sec.append(await registerBox(r));
+  if (r.phase === "voting" || r.phase === "allocation") sec.append(await clustersBox(r, e));
   return sec;
+}
+
+// ---- limits against bulk registration: the officers' view of clusters and voiding ----
+
+interface ClusterAccount { user: number; display_name: string; registered_at: string; voted: boolean; voided: boolean }
+interface Cluster { key: string; first_at: string; last_at: string; size: number; voted: number; voided: number; accounts: ClusterAccount[] }
+
+function moment(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return new Intl.DateTimeFormat(getLocale() === "nl" ? "nl-NL" : "en-GB",
+    { day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" }).format(d);
+}
+
+async function clustersBox(r: Round, e: Eligibility): Promise<HTMLElement> {
+  const box = h("section", { class: "votes-clusters", "aria-labelledby": "h-clusters" }, h("h3", { id: "h-clusters" }, t("votes.clustersTitle")));
+  let view: { window_minutes: number; min_accounts: number; clusters: Cluster[] };
+  try { view = await api.get(`/rounds/${r.id}/registration-clusters`); } catch (err) { box.append(errorBox(err)); return box; }
+  box.append(h("p", {}, t("votes.clustersLead", { min: view.min_accounts, minutes: view.window_minutes })));
+  if (!view.clusters.length) { box.append(empty(t("votes.clustersNone"))); return box; }
+  const sealed = e.verification !== "open";
+  const picks: HTMLInputElement[] = [];
+  const yes = (b: boolean) => t(b ? "votes.yes" : "votes.no");
+  for (const k of view.clusters) {
+    const rows = k.accounts.map((a) => {
+      const pick = h("input", { type: "checkbox", name: "user", value: String(a.user), id: `void-${a.user}`, disabled: a.voided });
+      if (!sealed) picks.push(pick);
+      const who = `${a.display_name} (${t("votes.account").toLowerCase()} ${a.user})`;
+      return h("tr", { "data-user": a.user },
+        h("th", { scope: "row" }, sealed ? who : h("label", { for: pick.id }, pick, " ", who)),
+        h("td", {}, moment(a.registered_at)), h("td", {}, yes(a.voted)), h("td", {}, yes(a.voided)));
+    });
+    const all = h("input", { type: "checkbox", id: `void-all-${k.key}`, onchange: (ev: Event) => {
+      const on = (ev.target as HTMLInputElement).checked;
+      for (const a of k.accounts) { const c = picks.find((p) => p.value === String(a.user)); if (c && !c.disabled) c.checked = on; }
+    } });
+    box.append(h("table", { class: "table", "data-cluster": k.key },
+      h("caption", {}, t("votes.cluster", { key: k.key.slice(0, 6), n: k.size, from: moment(k.first_at), to: moment(k.last_at), voted: k.voted, voided: k.voided })),
+      h("thead", {}, h("tr", {}, [t("votes.account"), t("votes.registeredAt"), t("votes.hasVoted"), t("votes.isVoided")].map((x) => h("th", { scope: "col" }, x)))),
+      h("tbody", {}, rows)),
+    ...(sealed ? [] : [h("p", { class: "field-inline" }, h("label", { for: all.id }, all, " ", t("votes.wholeCluster")))]));
+  }
+  if (sealed) { box.append(h("p", { class: "notice" }, t("votes.sealedNoVoid"))); return box; }
+  const reason = h("textarea", { name: "reason", rows: 2, maxlength: 500, required: true });
+  const status = h("div");
+  box.append(h("form", { class: "stack votes-void", onsubmit: async (ev: Event) => {
+    ev.preventDefault();
+    const users = picks.filter((p) => p.checked).map((p) => Number(p.value));
+    if (!users.length) { status.replaceChildren(errorBox(new ApiError(400, t("votes.err.pick"), "users", true))); return; }
+    try {
+      const res = await api.post<{ accounts: number; ballots: number }>(`/rounds/${r.id}/void-ballots`, { users, reason: reason.value });
+      announce(t("votes.voided", { n: res.ballots }));
+      navigate(location.pathname);
+    } catch (err) {
+      const f = err instanceof ApiError ? err.fieldName ?? "" : "";
+      const key: Key | undefined = f === "phase" ? "votes.err.published" : f === "reason" ? "votes.err.reason" : f === "eligibility.verification" ? "votes.sealedNoVoid" : undefined;
+      status.replaceChildren(errorBox(key && err instanceof ApiError ? new ApiError(err.status, t(key), f, true) : err));
+    }
+  } }, field(t("votes.voidReason"), reason, t("votes.voidHint")), status, h("button", { type: "submit" }, t("votes.voidButton"))));
+  return box;
 }
 
 function ruleForm(r: Round, e: Eligibility): HTMLElement {
