@@ -6,7 +6,7 @@
 // text is shown as text, and the pages cause no CSP violation of their own.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, startBrowser, apiAs, uiLogin, go, prerequisites } from "../../web/tests/harness.mjs";
+import { startServer, startBrowser, apiAs, uiLogin, go, prerequisites, registerByApi } from "../../web/tests/harness.mjs";
 
 const missing = prerequisites();
 let server, browser, page;
@@ -73,8 +73,7 @@ before(async () => {
   await officer.post(`/experiments/${exp.id}/indicators/${exp.indicators[0].id}/measurements`, { date: "2026-06-01", value: 1.5, source: P("measurement.source") });
   await officer.patch(`/experiments/${exp.id}`, { outcome: P("experiment.outcome"), learned: P("experiment.learned") }).catch(() => {});
   // A resident registers with a payload as their name (shown on their account page and to admins).
-  const reg = await fetch(server.base + "/api/v1/auth/register", { method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ email: "xss@weefsel.test", password: "weefsel-demo", display_name: P("user.display_name"), municipality: muni }) });
+  const reg = await registerByApi(server.base, { email: "xss@weefsel.test", password: "weefsel-demo", display_name: P("user.display_name"), municipality: muni });
   assert.ok(reg.ok, `register: ${reg.status} ${await reg.text()}`);
   void resident;
 });

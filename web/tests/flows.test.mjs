@@ -14,20 +14,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import blake from "blakejs";
-import { startServer, startBrowser, apiAs, uiLogin, go, ready, shot, openRound, prerequisites, axe } from "./harness.mjs";
-
-// Registers through the API as a script would: fetch the proof-of-work challenge and solve it
-// (BLAKE2b-256 of salt and nonce with `bits` leading zero bits, as web/src/pow.ts does).
-async function registerByApi(base, body) {
-  const ch = await fetch(base + "/api/v1/auth/register/challenge").then((r) => r.json());
-  const enc = new TextEncoder();
-  const zeros = (h) => { let b = 0; for (const x of h) { if (x) return b + Math.clz32(x) - 24; b += 8; } return b; };
-  let n = 0;
-  while (zeros(blake.blake2b(enc.encode(ch.salt + n), undefined, 32)) < ch.bits) n++;
-  return fetch(base + "/api/v1/auth/register", { method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ ...body, pow_challenge: ch.challenge, pow_nonce: String(n) }) });
-}
+import { startServer, startBrowser, apiAs, uiLogin, go, ready, shot, openRound, prerequisites, axe, registerByApi } from "./harness.mjs";
 
 const missing = prerequisites();
 let server, browser, page;

@@ -8,6 +8,7 @@ import { join, dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
+import blake from "blakejs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -234,6 +235,18 @@ export async function switchUser(page, base, who, as) {
   if (as === who) return who;
   if (as) await uiLogin(page, base, as); else await page.context().clearCookies();
   return as;
+}
+
+// Registers through the API as a script would: fetch the proof-of-work challenge and solve it
+// (BLAKE2b-256 of salt and nonce with `bits` leading zero bits, as web/src/pow.ts does).
+export async function registerByApi(base, body) {
+  const ch = await fetch(base + "/api/v1/auth/register/challenge").then((r) => r.json());
+  const enc = new TextEncoder();
+  const zeros = (h) => { let b = 0; for (const x of h) { if (x) return b + Math.clz32(x) - 24; b += 8; } return b; };
+  let n = 0;
+  while (zeros(blake.blake2b(enc.encode(ch.salt + n), undefined, 32)) < ch.bits) n++;
+  return fetch(base + "/api/v1/auth/register", { method: "POST", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ ...body, pow_challenge: ch.challenge, pow_nonce: String(n) }) });
 }
 
 // Confirms the open confirmation dialog (phase moves, releases, funding) with its first button.

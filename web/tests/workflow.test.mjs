@@ -17,8 +17,7 @@
 // reported as skipped, with the route named.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import blake from "blakejs";
-import { confirm, startServer, startBrowser, apiAs, uiLogin, go, shot, prerequisites } from "./harness.mjs";
+import { confirm, startServer, startBrowser, apiAs, uiLogin, go, shot, prerequisites, registerByApi } from "./harness.mjs";
 
 const missing = prerequisites();
 let server, browser, page;
@@ -320,14 +319,8 @@ test("a person downloads their data and deletes their account; their ballot stay
   if (!(await offers("DELETE", "/api/v1/me"))) { t.skip("the server has no account deletion route"); return; }
   const officer = await apiAs(server.base, "officer");
   const email = `wim.${Date.now()}@example.test`, password = "een-lang-wachtwoord";
-  // Registration asks a proof of work (web/src/pow.ts): fetch the challenge and solve it.
-  const ch = await fetch(server.base + "/api/v1/auth/register/challenge").then((r) => r.json());
-  const enc = new TextEncoder();
-  const zeros = (h) => { let b = 0; for (const x of h) { if (x) return b + Math.clz32(x) - 24; b += 8; } return b; };
-  let nonce = 0;
-  while (zeros(blake.blake2b(enc.encode(ch.salt + nonce), undefined, 32)) < ch.bits) nonce++;
-  await fetch(server.base + "/api/v1/auth/register", { method: "POST", headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ display_name: "Wim de Vries", email, password, municipality: 1, pow_challenge: ch.challenge, pow_nonce: String(nonce) }) })
+  // Registration asks a proof of work (web/src/pow.ts): registerByApi solves it.
+  await registerByApi(server.base, { display_name: "Wim de Vries", email, password, municipality: 1 })
     .then((r) => assert.equal(r.status, 201));
   const r = await officer.post("/rounds", { municipality: 1, name: "Buurtbudget Centrum 2027", budget_eur: 30000, ballot_kind: "approval",
     projects: [{ project_id: "a", title: "Bloembakken", cost_eur: 10000 }, { project_id: "b", title: "Muurschildering", cost_eur: 25000 }] });
