@@ -18,8 +18,10 @@
 #include "eval/cordis.h"
 #include "eval/product_cordis.h"
 #include "eval/teams.h"
+#include "match/learned.h"
 #include "match/match_json.h"
 #include "match/matcher.h"
+#include "service/matches.h"
 #include "service/transfer.h"
 #include "storage/store.h"
 
@@ -33,6 +35,7 @@ struct MatchOptions {
   int limit = 20;
   double diversity = 0.3;
   bool json = false;
+  std::string model;  // the learned stage's model file (weefsel match train)
   // coalition
   int top = 3;
   int candidates = 60;
@@ -70,18 +73,20 @@ Result<Loaded> Load(const MatchOptions& o) {
   WEEFSEL_ASSIGN_OR_RETURN(auto ties, l.store->ListTies());
   // Past work: the challenges whose coalitions an actor was part of (other than this one).
   std::vector<match::PastWork> past;
+  match::BuildOptions bo;  // with the invitation outcomes, for the learned stage
   WEEFSEL_ASSIGN_OR_RETURN(auto challenges, l.store->ListChallenges());
   for (const auto& c : challenges) {
     if (c.id == l.challenge.id) continue;
     WEEFSEL_ASSIGN_OR_RETURN(auto coalitions, l.store->CoalitionsOf(c.id));
     for (auto& w : match::PastWorkFromCoalitions(c, coalitions)) past.push_back(std::move(w));
+    for (const auto& oc : match::OutcomesFromCoalitions(coalitions)) bo.outcomes.push_back(oc);
   }
   match::Neighbours nb;
   if (!o.neighbours.empty()) {
     WEEFSEL_ASSIGN_OR_RETURN(auto munis, l.store->ListMunicipalities());
     WEEFSEL_ASSIGN_OR_RETURN(nb, match::Matcher::ReadNeighbours(o.neighbours, munis));
   }
-  WEEFSEL_ASSIGN_OR_RETURN(auto m, match::Matcher::Build(std::move(actors), ties, past, std::move(nb)));
+  WEEFSEL_ASSIGN_OR_RETURN(auto m, match::Matcher::Build(std::move(actors), ties, past, std::move(nb), nullptr, bo));
   l.matcher = std::make_unique<match::Matcher>(std::move(m));
   return l;
 }
@@ -98,9 +103,16 @@ void AddInputs(CLI::App* sub, MatchOptions& o) {
 }
 
 int RunMatch(const MatchOptions& o) {
+  std::optional<match::LearnedRanker> model;
+  if (!o.model.empty()) {
+    auto m = match::LearnedRanker::Load(o.model, match::Matcher::FeatureNames());
+    if (!m.ok()) return Fail(m.status());
+    model = std::move(m).value();
+  }
   auto l = Load(o);
   if (!l.ok()) return Fail(l.status());
-  auto r = l->matcher->Rank(l->challenge, {.limit = o.limit, .diversity = o.diversity});
+  auto r = l->matcher->Rank(l->challenge,
+                            {.limit = o.limit, .diversity = o.diversity, .learned = model ? &*model : nullptr});
   if (!r.ok()) return Fail(r.status());
   if (o.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
@@ -115,8 +127,8 @@ int RunMatch(const MatchOptions& o) {
               << std::fixed << std::setprecision(3) << m.score << (m.unexpected ? "  (from an unexpected corner)" : "")
               << "\n";
     for (const auto& x : m.reasons)
-      std::cout << "       " << std::setw(10) << std::left << x.code << std::right << " +" << x.contribution << "  "
-                << x.detail << "\n";
+      std::cout << "       " << std::setw(10) << std::left << x.code << std::right << " " << std::showpos
+                << x.contribution << std::noshowpos << "  " << x.detail << "\n";
   }
   return 0;
 }
@@ -224,7 +236,39 @@ void RegisterMatchCommands(CLI::App& app) {
   AddInputs(m, mo);
   m->add_option("--limit", mo.limit, "how many actors")->capture_default_str();
   m->add_option("--diversity", mo.diversity, "diversity re-ranking strength (0 = off)")->capture_default_str();
-  SetAction(m, [] { return RunMatch(mo); });
+  m->add_option("--model", mo.model,
+                "re-score the best candidates with this learned model (written by `weefsel match train`)");
+  // `match train` is a subcommand of `match`: --challenge is checked by the ranking itself.
+  m->get_option("--challenge")->required(false);
+  static std::string train_db = "weefsel.db", train_out;
+  static match::OutcomeTrainingOptions train_options;
+  auto* train = m->add_subcommand(
+      "train",
+      "Train the matcher's learned stage (XGBoost, rank:pairwise) on the platform's outcomes: invitations "
+      "accepted or declined, coalitions formed, proposals funded. Writes nothing when there are too few");
+  train->add_option("--db", train_db, "SQLite file or postgres://... URL")->capture_default_str();
+  train->add_option("--out", train_out, "the model file to write (for `weefsel serve --match-model`)")->required();
+  train->add_option("--min-outcomes", train_options.min_outcomes, "invitations accepted or declined needed")
+      ->capture_default_str();
+  train->add_option("--min-challenges", train_options.min_challenges, "challenges with outcomes to tell apart needed")
+      ->capture_default_str();
+  train->add_option("--rounds", train_options.params.rounds, "boosting rounds")->capture_default_str();
+  SetAction(train, [] {
+    auto store = storage::Store::Open(train_db);
+    if (!store.ok()) return Fail(store.status());
+    auto trained = service::TrainMatchModel(**store, train_options);
+    if (!trained.ok()) return Fail(trained.status());
+    Status s = trained->model.Save(train_out);
+    if (!s.ok()) return Fail(s);
+    std::cout << "trained the match model on " << trained->report.challenges << " challenges, "
+              << trained->report.outcomes << " invitations accepted or declined, " << trained->report.rows
+              << " candidates; wrote " << train_out << "\n";
+    return 0;
+  });
+  SetAction(m, [train] {
+    if (train->parsed()) return 0;  // CLI11 runs the parent's action after the subcommand's
+    return RunMatch(mo);
+  });
 
   auto* c = app.add_subcommand("coalition", "Propose complete cross-sector coalitions for a challenge");
   AddInputs(c, mo);

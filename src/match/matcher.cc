@@ -562,7 +562,8 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
         std::vector<std::string> named;
         if (auto t = named_in_text.find(i); t != named_in_text.end())
           for (size_t q : t->second) named.push_back(need_tags[q]);
-        r.detail = (has.empty() ? "" : "has " + Join(has, ", ")) + (has.empty() || named.empty() ? "" : "; ") +
+        r.detail = (has.empty() && named.empty() ? "has none of the needed capabilities" : "") +
+                   (has.empty() ? "" : "has " + Join(has, ", ")) + (has.empty() || named.empty() ? "" : "; ") +
                    (named.empty() ? "" : "names " + Join(named, ", ") + " in its text (not as a capability)") + " (" +
                    Percent(v) + " of the capability weight)";
         r.items = has;

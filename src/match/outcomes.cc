@@ -61,13 +61,13 @@ Result<TrainedModel> TrainOnOutcomes(const Matcher& matcher, const std::vector<L
   }
   report.rows = set.row_count();
   if (report.challenges < options.min_challenges || report.outcomes < options.min_outcomes)
-    return Status::FailedPrecondition("too few outcomes to train the match model: " + std::to_string(report.outcomes) +
-                                      " invitations accepted or declined on " + std::to_string(report.challenges) +
-                                      " challenges with candidates to tell apart (" + std::to_string(all_outcomes) +
-                                      " outcomes in all, on " + std::to_string(challenges.size()) +
-                                      " challenges); training needs at least " + std::to_string(options.min_outcomes) +
-                                      " on " + std::to_string(options.min_challenges) +
-                                      " challenges. Until then matches keep the linear score; no model was written");
+    return Status::FailedPrecondition(
+        "too few outcomes to train the match model: " + std::to_string(report.outcomes) +
+        " invitations accepted or declined on " + std::to_string(report.challenges) +
+        " challenge(s) with candidates to tell apart (" + std::to_string(all_outcomes) + " outcomes in all, on " +
+        std::to_string(challenges.size()) + " challenge(s)); training needs at least " +
+        std::to_string(options.min_outcomes) + " on " + std::to_string(options.min_challenges) +
+        " challenge(s). Until then matches keep the linear score; no model was written");
   WEEFSEL_ASSIGN_OR_RETURN(LearnedRanker model, LearnedRanker::Train(set, options.params));
   return TrainedModel{std::move(model), report};
 }

@@ -149,7 +149,7 @@ TEST_F(OutcomesTest, TooFewOutcomesIsAClearErrorAndTrainsNothing) {
   ASSERT_FALSE(trained.ok());
   EXPECT_EQ(trained.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(trained.status().message().find("too few outcomes"), std::string::npos);
-  EXPECT_NE(trained.status().message().find("8 invitations accepted or declined on 2 challenges"), std::string::npos)
+  EXPECT_NE(trained.status().message().find("8 invitations accepted or declined on 2 challenge(s)"), std::string::npos)
       << trained.status().message();
 }
 
