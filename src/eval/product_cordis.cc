@@ -79,6 +79,10 @@ std::vector<std::string> ChallengeRow(const CordisProject& p, size_t pi, const s
 
 }  // namespace
 
+Result<match::TrainedModel> ProductCordis::TrainLearned(const match::OutcomeTrainingOptions& options) const {
+  return match::TrainOnOutcomes(*matcher_, training_, options);
+}
+
 double PairedStandardError(const std::vector<double>& a, const std::vector<double>& b) {
   const size_t n = std::min(a.size(), b.size());
   if (n < 2) return 0;
@@ -292,6 +296,21 @@ Result<std::unique_ptr<ProductCordis>> ProductCordis::Import(const CordisData& d
   }
   for (Query& q : out->queries_) {
     WEEFSEL_ASSIGN_OR_RETURN(q.challenge, platform.GetChallenge(q.challenge.id));
+  }
+  if (options.train_years > 0) {
+    const int cut_year = static_cast<int>(ParseInt(split.cutoff.substr(0, 4)).value_or(0));
+    const std::string from = std::to_string(cut_year - options.train_years) + "-01-01";
+    for (size_t pi : history) {
+      const CordisProject& p = data.projects[pi];
+      if (p.start_date < from || p.title.empty() || p.members.size() < 3) continue;
+      const CordisProject::Member* c = coordinator_of(p);
+      if (!c) continue;
+      match::LabelledChallenge lc;
+      WEEFSEL_ASSIGN_OR_RETURN(lc.challenge, platform.GetChallenge(ChallengeOf(pi)));
+      for (const auto& m : p.members)
+        if (m.org != c->org) lc.labels[ActorOf(m.org)] = 2.f, ++lc.decided;
+      out->training_.push_back(std::move(lc));
+    }
   }
   out->stats_.n_queries = static_cast<int>(out->queries_.size());
   out->stats_.build_seconds = SecondsSince(build_start);

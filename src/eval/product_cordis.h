@@ -35,6 +35,7 @@
 #include "domain/model.h"
 #include "eval/cordis.h"
 #include "match/matcher.h"
+#include "match/outcomes.h"
 
 namespace weefsel::eval {
 
@@ -42,6 +43,10 @@ struct ProductImportOptions {
   std::string store_path = ":memory:";  // SQLite file or ":memory:"
   std::string work_dir;                 // where the CSV files are written (empty: a temp directory)
   int every = 1;                        // keep every n-th scored query (1: all), in data order
+  // The learned stage's training challenges: the history projects (title, a coordinator, >= 3
+  // participants) that start in this many years before the cutoff, every other participant a
+  // positive (label 2, a formed coalition's accepted member). 0: none.
+  int train_years = 0;
 };
 
 struct ProductImportStats {
@@ -61,6 +66,10 @@ class ProductCordis {
   // Ranks every query with Matcher::Rank(challenge, options); options.limit must be >= 50.
   Result<CordisMetrics> Evaluate(const match::RankOptions& options) const;
 
+  // Trains the product's learned stage (match/outcomes.h, XGBoost) on the training challenges
+  // (ProductImportOptions::train_years), with the features Rank gives it; history only.
+  Result<match::TrainedModel> TrainLearned(const match::OutcomeTrainingOptions& options) const;
+
   const ProductImportStats& stats() const { return stats_; }
   // The posted challenges, as the store gives them back (in data order).
   size_t queries() const { return queries_.size(); }
@@ -77,6 +86,7 @@ class ProductCordis {
   };
   std::shared_ptr<const match::Matcher> matcher_;
   std::vector<Query> queries_;
+  std::vector<match::LabelledChallenge> training_;
   std::vector<std::string> type_of_;  // by actor id value (activity type in history)
   ProductImportStats stats_;
 };

@@ -95,7 +95,7 @@ Result<LearnedRanker> LearnedRanker::Train(const RankingSet& set, const LearnedP
   const std::vector<std::pair<std::string, std::string>> kv = {
       {"objective", params.objective},
       {"eval_metric", "ndcg"},
-      {"tree_method", "exact"},
+      {"tree_method", params.tree_method},
       {"nthread", "1"},
       {"seed", std::to_string(params.seed)},
       {"max_depth", std::to_string(params.max_depth)},

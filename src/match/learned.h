@@ -3,7 +3,7 @@
 //
 // A LearnedRanker is trained on query groups of feature vectors (one group per challenge, one row
 // per candidate actor, a graded label per row: higher is better) with a pairwise or NDCG ranking
-// objective, deterministically (fixed seed, one thread, exact tree method). It predicts a score per
+// objective, deterministically (fixed seed, one thread; exact or histogram tree method). It predicts a score per
 // row and, per row, each feature's contribution to that score (TreeSHAP; the contributions and the
 // bias add up to the score), which the matcher turns into reasons.
 //
@@ -46,6 +46,7 @@ struct LearnedParams {
   double min_child_weight = 0.1;
   double lambda = 1.0;
   int seed = 0;
+  std::string tree_method = "exact";  // or "hist" (binned: faster on many rows; also deterministic)
 };
 
 class LearnedRanker {

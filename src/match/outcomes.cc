@@ -37,7 +37,9 @@ Result<TrainedModel> TrainOnOutcomes(const Matcher& matcher, const std::vector<L
     all_outcomes += lc.decided;
     if (lc.labels.empty()) continue;
     RankOptions ro;
-    ro.limit = static_cast<int>(std::max<size_t>(1, matcher.actors().size()));
+    // The best 2 x pool by the linear score (the learned stage re-scores 5 x limit at serving time):
+    // the first `pool` of them, and any further ones with an outcome.
+    ro.limit = std::max(1, 2 * options.pool);
     ro.diversity = 0;
     auto ranked = matcher.Rank(lc.challenge, ro);
     if (!ranked.ok()) continue;  // nothing to match on, or no candidate: no group

@@ -1,7 +1,8 @@
 // match/outcomes.h: training the matcher's learned stage on what happened on the platform.
 //
 // Every challenge with coalitions is a query group: its candidates are the matcher's best by the
-// linear score (OutcomeTrainingOptions::pool) and every actor with an outcome for it; each gets a
+// linear score (OutcomeTrainingOptions::pool) and every actor with an outcome for it among the best
+// 2 x pool (one ranked lower could not be re-scored at serving time either); each gets a
 // graded label from the outcomes (LabelOutcomes): 3 an accepted member of a coalition whose
 // proposal was funded, 2 of a formed coalition, 1 an invitation accepted, 0 declined or not chosen.
 // The features are those Rank gives the learned stage (Matcher::FeatureNames()), computed as Rank
