@@ -520,8 +520,8 @@ void RegisterMatchCommands(CLI::App& app) {
       ->check(CLI::IsMember({"none", "linear", "gbdt"}))
       ->capture_default_str();
   product->add_flag("--learned", product_learned,
-                    "also train the product's learned stage (XGBoost, match/outcomes.h) on the history projects of "
-                    "--train-years before the cutoff and evaluate each setting with it (a second line)");
+                    "also train the product's learned stage (XGBoost) on the --train-years before the cutoff, each "
+                    "ranked on the history before it, and evaluate each setting with it (a second line)");
   product->add_option("--train-years", product_train_years, "--learned: history years trained on")
       ->check(CLI::Range(1, 4))
       ->capture_default_str();
@@ -540,8 +540,7 @@ void RegisterMatchCommands(CLI::App& app) {
     if (product_validate > 0)
       split = {.cutoff = std::to_string(product_validate) + "-01-01",
                .test_end = std::to_string(product_validate + 1) + "-01-01"};
-    auto pc = eval::ProductCordis::Import(
-        *data, split, {.every = product_every, .train_years = product_learned ? product_train_years : 0});
+    auto pc = eval::ProductCordis::Import(*data, split, {.every = product_every});
     if (!pc.ok()) return Fail(pc.status());
     const eval::ProductImportStats& st = (*pc)->stats();
     std::cerr << std::fixed << std::setprecision(1) << "imported " << st.municipalities << " municipalities, "
@@ -551,7 +550,7 @@ void RegisterMatchCommands(CLI::App& app) {
     std::optional<match::TrainedModel> learned;
     if (product_learned) {
       const auto t0 = std::chrono::steady_clock::now();
-      auto tm = (*pc)->TrainLearned(product_training);
+      auto tm = eval::ProductCordis::TrainLearned(*data, split, product_train_years, product_training);
       if (!tm.ok()) return Fail(tm.status());
       learned = std::move(tm).value();
       std::cerr << "learned stage: " << learned->report.challenges << " training challenges, " << learned->report.rows

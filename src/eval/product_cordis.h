@@ -43,10 +43,6 @@ struct ProductImportOptions {
   std::string store_path = ":memory:";  // SQLite file or ":memory:"
   std::string work_dir;                 // where the CSV files are written (empty: a temp directory)
   int every = 1;                        // keep every n-th scored query (1: all), in data order
-  // The learned stage's training challenges: the history projects (title, a coordinator, >= 3
-  // participants) that start in this many years before the cutoff, every other participant a
-  // positive (label 2, a formed coalition's accepted member). 0: none.
-  int train_years = 0;
 };
 
 struct ProductImportStats {
@@ -66,9 +62,16 @@ class ProductCordis {
   // Ranks every query with Matcher::Rank(challenge, options); options.limit must be >= 50.
   Result<CordisMetrics> Evaluate(const match::RankOptions& options) const;
 
-  // Trains the product's learned stage (match/outcomes.h, XGBoost) on the training challenges
-  // (ProductImportOptions::train_years), with the features Rank gives it; history only.
-  Result<match::TrainedModel> TrainLearned(const match::OutcomeTrainingOptions& options) const;
+  // Trains the product's learned stage (match::LearnedRanker, XGBoost) as the research pipeline
+  // trains its second stage, honest in time: for each of the `years` years before the split's
+  // cutoff, the history before that year is imported into a store of its own and that year's
+  // projects are posted and ranked exactly as the queries are (Matcher::Rank, diversity 0); the
+  // best options.pool by the linear score and the real partners among the best 2 x pool form a
+  // group, the partners labelled 2. (Ranking history projects on the whole history instead would
+  // leak: their own consortium made the ties between the coordinator and its partners.)
+  // FailedPrecondition when no year gives a group.
+  static Result<match::TrainedModel> TrainLearned(const CordisData& data, const CordisSplit& split, int years,
+                                                  const match::OutcomeTrainingOptions& options);
 
   const ProductImportStats& stats() const { return stats_; }
   // The posted challenges, as the store gives them back (in data order).
@@ -86,7 +89,6 @@ class ProductCordis {
   };
   std::shared_ptr<const match::Matcher> matcher_;
   std::vector<Query> queries_;
-  std::vector<match::LabelledChallenge> training_;
   std::vector<std::string> type_of_;  // by actor id value (activity type in history)
   ProductImportStats stats_;
 };
