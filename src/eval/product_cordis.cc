@@ -94,7 +94,7 @@ Result<match::TrainedModel> ProductCordis::TrainLearned(const CordisData& data, 
     WEEFSEL_ASSIGN_OR_RETURN(std::unique_ptr<ProductCordis> pc, Import(data, ts, {}));
     for (const Query& q : pc->queries_) {
       match::RankOptions ro;
-      ro.limit = std::max(1, 2 * options.pool);
+      ro.limit = std::max(1, options.pool);  // the best `pool` by the linear score, as Rank re-scores them
       ro.diversity = 0;
       auto ranked = pc->matcher_->Rank(q.challenge, ro);
       if (!ranked.ok()) continue;
@@ -103,7 +103,6 @@ Result<match::TrainedModel> ProductCordis::TrainLearned(const CordisData& data, 
       bool any = false;
       for (const match::Match& m : *ranked) {
         const bool hit = targets.count(m.actor) > 0;
-        if (m.score_rank > options.pool && !hit) continue;
         rows.emplace_back(&m, hit ? 2.f : 0.f);
         any = any || hit;
       }

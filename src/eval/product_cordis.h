@@ -66,8 +66,8 @@ class ProductCordis {
   // trains its second stage, honest in time: for each of the `years` years before the split's
   // cutoff, the history before that year is imported into a store of its own and that year's
   // projects are posted and ranked exactly as the queries are (Matcher::Rank, diversity 0); the
-  // best options.pool by the linear score and the real partners among the best 2 x pool form a
-  // group, the partners labelled 2. (Ranking history projects on the whole history instead would
+  // best options.pool by the linear score form a group, the real partners among them labelled 2
+  // (pass 100: the learned stage re-scores at most the best 100). (Ranking history projects on the whole history instead would
   // leak: their own consortium made the ties between the coordinator and its partners.)
   // FailedPrecondition when no year gives a group.
   static Result<match::TrainedModel> TrainLearned(const CordisData& data, const CordisSplit& split, int years,

@@ -35,6 +35,10 @@ constexpr const char* kCodes[kComponents] = {"text",    "capability", "theme",  
                                              "partner", "record",     "similar", "owner_similar"};
 // The learned stage's features beyond the components: invitations accepted and declined.
 enum HistoryFeature { kAccepted = kComponents, kDeclined, kFeatures };
+// The learned stage re-scores at most this many of the best candidates by the linear score: the
+// candidates it is trained on (match/outcomes.h, eval/product_cordis.h) are drawn from as many, and a
+// model asked about candidates far below them scores them out of what it has seen.
+constexpr size_t kLearnedPool = 100;
 // How many of the best-matching past works vote in the similar component.
 constexpr size_t kSimilarWorks = 50;
 
@@ -481,6 +485,7 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     return a.score > b.score || (a.score == b.score && a.i < b.i);
   };
   size_t pool = std::min(scored.size(), static_cast<size_t>(options.limit) * 5);
+  if (options.learned) pool = std::min(pool, std::max(kLearnedPool, static_cast<size_t>(options.limit)));
   std::partial_sort(scored.begin(), scored.begin() + static_cast<ptrdiff_t>(pool), scored.end(), by_score);
   scored.resize(pool);
   // The learned stage's features of an actor: the components before weighting, and its invitations

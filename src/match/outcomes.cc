@@ -39,7 +39,7 @@ Result<TrainedModel> TrainOnOutcomes(const Matcher& matcher, const std::vector<L
     RankOptions ro;
     // The best 2 x pool by the linear score (the learned stage re-scores 5 x limit at serving time):
     // the first `pool` of them, and any further ones with an outcome.
-    ro.limit = std::max(1, 2 * options.pool);
+    ro.limit = std::max(1, 2 * options.pool);  // <= the 100 the learned stage re-scores (matcher.cc)
     ro.diversity = 0;
     auto ranked = matcher.Rank(lc.challenge, ro);
     if (!ranked.ok()) continue;  // nothing to match on, or no candidate: no group
