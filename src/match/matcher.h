@@ -33,10 +33,11 @@
 // of the owner, and its own content (text or capability) is at least RankOptions::unexpected_min.
 //
 // Learned second stage (RankOptions::learned, match/learned.h): when a model is given, the best
-// candidates by the linear score (5 x limit) are scored again by the model on their features (the
-// components above before weighting, and the actor's invitations accepted and declined for other
-// challenges); the score is then the model's, and the reasons are each feature's contribution to it
-// (TreeSHAP: up or down, adding up to the score with the model's base, reason "model_base").
+// candidates by the linear score (5 x limit, at most 100 or limit: what the model is trained on) are
+// scored again by the model on their features (the components above before weighting, and the
+// actor's invitations accepted and declined for other challenges); the score is then the model's, and the reasons are
+// each feature's contribution to it (TreeSHAP: up or down, adding up to the score with the model's base, reason
+// "model_base").
 //
 // Ownership: a Matcher owns copies of its inputs and its fabric. Thread-safety: Rank is const and
 // safe to call from many threads once built.
