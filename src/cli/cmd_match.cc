@@ -342,7 +342,8 @@ void RegisterMatchCommands(CLI::App& app) {
   cordis->add_option("--blend", blend, "gbdt: order by blend x ranker's rank + (1 - blend) x stage-1 rank")
       ->delimiter(',')
       ->capture_default_str();
-  cordis->add_option("--objective", objective, "gbdt: ndcg or mrr; xgboost: ndcg (rank:ndcg) or pairwise (rank:pairwise)")
+  cordis
+      ->add_option("--objective", objective, "gbdt: ndcg or mrr; xgboost: ndcg (rank:ndcg) or pairwise (rank:pairwise)")
       ->check(CLI::IsMember({"ndcg", "mrr", "pairwise"}))
       ->capture_default_str();
   SetAction(cordis, [] {
@@ -381,7 +382,8 @@ void RegisterMatchCommands(CLI::App& app) {
         continue;
       }
       if (learner == "xgboost") {
-        if (objective == "mrr") return Fail(Status::InvalidArgument("--objective mrr is gbdt's; xgboost: ndcg or pairwise"));
+        if (objective == "mrr")
+          return Fail(Status::InvalidArgument("--objective mrr is gbdt's; xgboost: ndcg or pairwise"));
         for (int k : candidates)
           for (int ty : train_years)
             for (int t : trees)
@@ -463,8 +465,7 @@ void RegisterMatchCommands(CLI::App& app) {
           double d = 0;
           for (size_t k = 0; k < first.size(); ++k) d += m.reciprocal_ranks[k] - first[k];
           std::cout << " | MRR - first learned " << std::showpos << d / static_cast<double>(first.size())
-                    << std::noshowpos << " (paired SE " << eval::PairedStandardError(m.reciprocal_ranks, first)
-                    << ")";
+                    << std::noshowpos << " (paired SE " << eval::PairedStandardError(m.reciprocal_ranks, first) << ")";
         }
         std::cout << std::endl;
       }
@@ -556,8 +557,8 @@ void RegisterMatchCommands(CLI::App& app) {
       std::cerr << "learned stage: " << learned->report.challenges << " training challenges, " << learned->report.rows
                 << " candidates, " << product_training.params.objective << " " << product_training.params.rounds
                 << " rounds depth " << product_training.params.max_depth << " eta " << product_training.params.eta
-                << "; trained in "
-                << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
+                << "; trained in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+                << " s\n";
     }
     std::vector<std::string> settings = product_settings;
     if (settings.empty()) settings.push_back("");

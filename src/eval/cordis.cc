@@ -444,9 +444,9 @@ void AppendRankFeatures(const Model& m, const Query& q, const std::vector<int32_
 struct Stage2 {
   const Ranker* ranker = nullptr;
   const match::LearnedRanker* xgb = nullptr;  // instead of ranker
-  size_t candidates = 0;     // the stage-1 top this many are re-ordered
-  double stage1_weight = 0;  // ranking score = this x stage-1 score + the ranker's
-  double blend = 1;          // order by blend x ranker's rank + (1 - blend) x stage-1 rank
+  size_t candidates = 0;                      // the stage-1 top this many are re-ordered
+  double stage1_weight = 0;                   // ranking score = this x stage-1 score + the ranker's
+  double blend = 1;                           // order by blend x ranker's rank + (1 - blend) x stage-1 rank
 };
 
 CordisMetrics Score(const Prepared& pr, const CordisParams& w, const Stage2& s2 = {}) {
@@ -712,8 +712,8 @@ Result<std::vector<CordisMetrics>> EvaluateCordisReranks(const CordisData& data,
       for (size_t q = 0; q < train.queries(); ++q)
         set.group_sizes.push_back(static_cast<unsigned>(train.query_begin[q + 1] - train.query_begin[q]));
       WEEFSEL_ASSIGN_OR_RETURN(match::LearnedRanker xgb, match::LearnedRanker::Train(set, r.xgb));
-      CordisMetrics m = Score(test, params,
-                              {.xgb = &xgb, .candidates = static_cast<size_t>(r.candidates), .blend = r.blend});
+      CordisMetrics m =
+          Score(test, params, {.xgb = &xgb, .candidates = static_cast<size_t>(r.candidates), .blend = r.blend});
       std::ostringstream os;
       os << "second stage (xgboost " << r.xgb.objective << ", " << r.xgb.tree_method << "): " << train.queries()
          << " training queries, " << train.rows() << " rows, " << r.xgb.rounds << " rounds; years";

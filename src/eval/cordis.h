@@ -111,8 +111,12 @@ struct CordisRerank {
   // score: stage1_weight must be 0 with it.
   enum class Learner { kLambdaMart, kXgboost };
   Learner learner = Learner::kLambdaMart;
-  match::LearnedParams xgb{.objective = "rank:ndcg", .rounds = 200, .max_depth = 3, .eta = 0.05,
-                           .min_child_weight = 1, .tree_method = "hist"};
+  match::LearnedParams xgb{.objective = "rank:ndcg",
+                           .rounds = 200,
+                           .max_depth = 3,
+                           .eta = 0.05,
+                           .min_child_weight = 1,
+                           .tree_method = "hist"};
 };
 
 struct CordisSplit {

@@ -67,8 +67,9 @@ class ProductCordis {
   // cutoff, the history before that year is imported into a store of its own and that year's
   // projects are posted and ranked exactly as the queries are (Matcher::Rank, diversity 0); the
   // best options.pool by the linear score form a group, the real partners among them labelled 2
-  // (pass 100: the learned stage re-scores at most the best 100). (Ranking history projects on the whole history instead would
-  // leak: their own consortium made the ties between the coordinator and its partners.)
+  // (pass 100: the learned stage re-scores at most the best 100). Ranking history projects on the
+  // whole history instead would leak: their own consortium made the ties between the coordinator
+  // and its partners.
   // FailedPrecondition when no year gives a group.
   static Result<match::TrainedModel> TrainLearned(const CordisData& data, const CordisSplit& split, int years,
                                                   const match::OutcomeTrainingOptions& options);

@@ -93,16 +93,11 @@ Result<LearnedRanker> LearnedRanker::Train(const RankingSet& set, const LearnedP
     return XgbError("creating the booster");
   }
   const std::vector<std::pair<std::string, std::string>> kv = {
-      {"objective", params.objective},
-      {"eval_metric", "ndcg"},
-      {"tree_method", params.tree_method},
-      {"nthread", "1"},
-      {"seed", std::to_string(params.seed)},
-      {"max_depth", std::to_string(params.max_depth)},
-      {"eta", std::to_string(params.eta)},
-      {"min_child_weight", std::to_string(params.min_child_weight)},
-      {"lambda", std::to_string(params.lambda)},
-      {"verbosity", "0"},
+      {"objective", params.objective},           {"eval_metric", "ndcg"},
+      {"tree_method", params.tree_method},       {"nthread", "1"},
+      {"seed", std::to_string(params.seed)},     {"max_depth", std::to_string(params.max_depth)},
+      {"eta", std::to_string(params.eta)},       {"min_child_weight", std::to_string(params.min_child_weight)},
+      {"lambda", std::to_string(params.lambda)}, {"verbosity", "0"},
   };
   for (const auto& [k, v] : kv)
     if (XGBoosterSetParam(out.booster_->handle, k.c_str(), v.c_str()) != 0) return XgbError("setting " + k);
