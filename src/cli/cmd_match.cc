@@ -1,5 +1,6 @@
 // weefsel match | coalition | eval cordis | eval teams: matching, team formation and their
 // evaluations. A thin shell over match/ and coalition/ (see docs/matching.md).
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <iomanip>
@@ -18,8 +19,11 @@
 #include "eval/cordis.h"
 #include "eval/product_cordis.h"
 #include "eval/teams.h"
+#include "match/learned.h"
 #include "match/match_json.h"
 #include "match/matcher.h"
+#include "match/outcomes.h"
+#include "service/matches.h"
 #include "service/transfer.h"
 #include "storage/store.h"
 
@@ -33,6 +37,7 @@ struct MatchOptions {
   int limit = 20;
   double diversity = 0.3;
   bool json = false;
+  std::string model;  // the learned stage's model file (weefsel match train)
   // coalition
   int top = 3;
   int candidates = 60;
@@ -70,18 +75,20 @@ Result<Loaded> Load(const MatchOptions& o) {
   WEEFSEL_ASSIGN_OR_RETURN(auto ties, l.store->ListTies());
   // Past work: the challenges whose coalitions an actor was part of (other than this one).
   std::vector<match::PastWork> past;
+  match::BuildOptions bo;  // with the invitation outcomes, for the learned stage
   WEEFSEL_ASSIGN_OR_RETURN(auto challenges, l.store->ListChallenges());
   for (const auto& c : challenges) {
     if (c.id == l.challenge.id) continue;
     WEEFSEL_ASSIGN_OR_RETURN(auto coalitions, l.store->CoalitionsOf(c.id));
     for (auto& w : match::PastWorkFromCoalitions(c, coalitions)) past.push_back(std::move(w));
+    for (const auto& oc : match::OutcomesFromCoalitions(coalitions)) bo.outcomes.push_back(oc);
   }
   match::Neighbours nb;
   if (!o.neighbours.empty()) {
     WEEFSEL_ASSIGN_OR_RETURN(auto munis, l.store->ListMunicipalities());
     WEEFSEL_ASSIGN_OR_RETURN(nb, match::Matcher::ReadNeighbours(o.neighbours, munis));
   }
-  WEEFSEL_ASSIGN_OR_RETURN(auto m, match::Matcher::Build(std::move(actors), ties, past, std::move(nb)));
+  WEEFSEL_ASSIGN_OR_RETURN(auto m, match::Matcher::Build(std::move(actors), ties, past, std::move(nb), nullptr, bo));
   l.matcher = std::make_unique<match::Matcher>(std::move(m));
   return l;
 }
@@ -98,9 +105,16 @@ void AddInputs(CLI::App* sub, MatchOptions& o) {
 }
 
 int RunMatch(const MatchOptions& o) {
+  std::optional<match::LearnedRanker> model;
+  if (!o.model.empty()) {
+    auto m = match::LearnedRanker::Load(o.model, match::Matcher::FeatureNames());
+    if (!m.ok()) return Fail(m.status());
+    model = std::move(m).value();
+  }
   auto l = Load(o);
   if (!l.ok()) return Fail(l.status());
-  auto r = l->matcher->Rank(l->challenge, {.limit = o.limit, .diversity = o.diversity});
+  auto r = l->matcher->Rank(l->challenge,
+                            {.limit = o.limit, .diversity = o.diversity, .learned = model ? &*model : nullptr});
   if (!r.ok()) return Fail(r.status());
   if (o.json) {
     nlohmann::ordered_json out = nlohmann::ordered_json::array();
@@ -115,8 +129,8 @@ int RunMatch(const MatchOptions& o) {
               << std::fixed << std::setprecision(3) << m.score << (m.unexpected ? "  (from an unexpected corner)" : "")
               << "\n";
     for (const auto& x : m.reasons)
-      std::cout << "       " << std::setw(10) << std::left << x.code << std::right << " +" << x.contribution << "  "
-                << x.detail << "\n";
+      std::cout << "       " << std::setw(10) << std::left << x.code << std::right << " " << std::showpos
+                << x.contribution << std::noshowpos << "  " << x.detail << "\n";
   }
   return 0;
 }
@@ -224,7 +238,39 @@ void RegisterMatchCommands(CLI::App& app) {
   AddInputs(m, mo);
   m->add_option("--limit", mo.limit, "how many actors")->capture_default_str();
   m->add_option("--diversity", mo.diversity, "diversity re-ranking strength (0 = off)")->capture_default_str();
-  SetAction(m, [] { return RunMatch(mo); });
+  m->add_option("--model", mo.model,
+                "re-score the best candidates with this learned model (written by `weefsel match train`)");
+  // `match train` is a subcommand of `match`: --challenge is checked by the ranking itself.
+  m->get_option("--challenge")->required(false);
+  static std::string train_db = "weefsel.db", train_out;
+  static match::OutcomeTrainingOptions train_options;
+  auto* train = m->add_subcommand(
+      "train",
+      "Train the matcher's learned stage (XGBoost, rank:pairwise) on the platform's outcomes: invitations "
+      "accepted or declined, coalitions formed, proposals funded. Writes nothing when there are too few");
+  train->add_option("--db", train_db, "SQLite file or postgres://... URL")->capture_default_str();
+  train->add_option("--out", train_out, "the model file to write (for `weefsel serve --match-model`)")->required();
+  train->add_option("--min-outcomes", train_options.min_outcomes, "invitations accepted or declined needed")
+      ->capture_default_str();
+  train->add_option("--min-challenges", train_options.min_challenges, "challenges with outcomes to tell apart needed")
+      ->capture_default_str();
+  train->add_option("--rounds", train_options.params.rounds, "boosting rounds")->capture_default_str();
+  SetAction(train, [] {
+    auto store = storage::Store::Open(train_db);
+    if (!store.ok()) return Fail(store.status());
+    auto trained = service::TrainMatchModel(**store, train_options);
+    if (!trained.ok()) return Fail(trained.status());
+    Status s = trained->model.Save(train_out);
+    if (!s.ok()) return Fail(s);
+    std::cout << "trained the match model on " << trained->report.challenges << " challenges, "
+              << trained->report.outcomes << " invitations accepted or declined, " << trained->report.rows
+              << " candidates; wrote " << train_out << "\n";
+    return 0;
+  });
+  SetAction(m, [train] {
+    if (train->parsed()) return 0;  // CLI11 runs the parent's action after the subcommand's
+    return RunMatch(mo);
+  });
 
   auto* c = app.add_subcommand("coalition", "Propose complete cross-sector coalitions for a challenge");
   AddInputs(c, mo);
@@ -241,9 +287,11 @@ void RegisterMatchCommands(CLI::App& app) {
   static bool json = false, tune = false;
   static double exact_seconds = 2, tune_recall_weight = 1.0;
   static int tune_years = 1, validate_year = 0;
-  static std::string ranker = "gbdt", objective = "ndcg";
+  static std::vector<std::string> rankers{"gbdt"};
+  static std::string objective = "ndcg";
   // Second-stage defaults: those of eval::CordisRerank (chosen on the 2018 validation year).
   static const eval::CordisRerank kRerank;
+  static std::vector<double> min_child_weight{kRerank.xgb.min_child_weight};
   static std::vector<int> candidates{kRerank.candidates}, train_years{kRerank.train_years}, trees{kRerank.gbdt.trees},
       depth{kRerank.gbdt.max_depth}, min_leaf{kRerank.gbdt.min_leaf}, ndcg_at{kRerank.gbdt.ndcg_at};
   static std::vector<double> learning_rate{kRerank.gbdt.learning_rate}, stage1_weight{kRerank.stage1_weight},
@@ -265,9 +313,14 @@ void RegisterMatchCommands(CLI::App& app) {
       ->check(CLI::Range(0.0, 10.0))
       ->capture_default_str();
   cordis
-      ->add_option("--ranker", ranker,
-                   "gbdt: a LambdaMART second stage re-orders the linear model's top (default); linear: without it")
-      ->check(CLI::IsMember({"linear", "gbdt"}))
+      ->add_option("--ranker", rankers,
+                   "gbdt: a LambdaMART second stage (eval/ranker.h) re-orders the linear model's top (default); "
+                   "xgboost: XGBoost's (match/learned.h) does; linear: without it. Comma-separated: a grid of each")
+      ->check(CLI::IsMember({"linear", "gbdt", "xgboost"}))
+      ->delimiter(',')
+      ->capture_default_str();
+  cordis->add_option("--min-child-weight", min_child_weight, "xgboost: hessian sum per leaf at least")
+      ->delimiter(',')
       ->capture_default_str();
   cordis
       ->add_option("--validate", validate_year,
@@ -289,8 +342,9 @@ void RegisterMatchCommands(CLI::App& app) {
   cordis->add_option("--blend", blend, "gbdt: order by blend x ranker's rank + (1 - blend) x stage-1 rank")
       ->delimiter(',')
       ->capture_default_str();
-  cordis->add_option("--objective", objective, "gbdt: ndcg or mrr")
-      ->check(CLI::IsMember({"ndcg", "mrr"}))
+  cordis
+      ->add_option("--objective", objective, "gbdt: ndcg or mrr; xgboost: ndcg (rank:ndcg) or pairwise (rank:pairwise)")
+      ->check(CLI::IsMember({"ndcg", "mrr", "pairwise"}))
       ->capture_default_str();
   SetAction(cordis, [] {
     auto data = eval::LoadCordis(dir);
@@ -321,7 +375,31 @@ void RegisterMatchCommands(CLI::App& app) {
       split.test_end = std::to_string(validate_year + 1) + "-01-01";
     }
     std::vector<eval::CordisRerank> settings;
-    if (ranker == "gbdt") {
+    const std::string ranker = rankers.empty() ? "gbdt" : rankers.front();
+    for (const std::string& learner : rankers) {
+      if (learner == "linear") {
+        settings.push_back(eval::CordisRerank::Linear());
+        continue;
+      }
+      if (learner == "xgboost") {
+        if (objective == "mrr")
+          return Fail(Status::InvalidArgument("--objective mrr is gbdt's; xgboost: ndcg or pairwise"));
+        for (int k : candidates)
+          for (int ty : train_years)
+            for (int t : trees)
+              for (int dp : depth)
+                for (double mcw : min_child_weight)
+                  for (double lr : learning_rate)
+                    for (double bl : blend) {
+                      eval::CordisRerank r{.enabled = true, .candidates = k, .train_years = ty, .blend = bl};
+                      r.learner = eval::CordisRerank::Learner::kXgboost;
+                      r.xgb.rounds = t, r.xgb.max_depth = dp, r.xgb.min_child_weight = mcw, r.xgb.eta = lr;
+                      r.xgb.objective = objective == "pairwise" ? "rank:pairwise" : "rank:ndcg";
+                      settings.push_back(r);
+                    }
+        continue;
+      }
+      if (objective == "pairwise") return Fail(Status::InvalidArgument("--objective pairwise is xgboost's"));
       for (int k : candidates)
         for (int ty : train_years)
           for (int t : trees)
@@ -338,16 +416,18 @@ void RegisterMatchCommands(CLI::App& app) {
                                                               : eval::RankerOptions::Objective::kNdcg;
                         settings.push_back(r);
                       }
-    } else {
-      settings.push_back(eval::CordisRerank::Linear());
     }
-    if (settings.size() > 1 || (ranker == "gbdt" && validate_year > 0)) {
+    if (settings.size() > 1 || (ranker != "linear" && validate_year > 0)) {
       // A grid: one line per setting (validation runs), each with its MRR difference to the linear
       // model and the standard error of that paired difference.
       settings.insert(settings.begin(), eval::CordisRerank::Linear());
       auto ms = eval::EvaluateCordisReranks(*data, split, params, settings);
       if (!ms.ok()) return Fail(ms.status());
-      std::cerr << ms->back().ranker_log << "\n";
+      for (const auto& m : *ms)
+        if (!m.ranker_log.empty()) std::cerr << m.ranker_log << "\n";
+      size_t first_learned = 0;  // the first second-stage setting: the others are also compared with it
+      for (size_t i = 0; i < settings.size() && first_learned == 0; ++i)
+        if (settings[i].enabled) first_learned = i;
       for (size_t i = 0; i < settings.size(); ++i) {
         const auto& r = settings[i];
         const auto& m = (*ms)[i];
@@ -356,11 +436,18 @@ void RegisterMatchCommands(CLI::App& app) {
                     << m.recall50 << " MRR " << m.mrr << " mix3 " << m.mix3 << " scored " << m.n_scored << std::endl;
           continue;
         }
-        std::cout << std::fixed << std::setprecision(4) << "K=" << r.candidates << " years=" << r.train_years
-                  << " trees=" << r.gbdt.trees << " depth=" << r.gbdt.max_depth << " min_leaf=" << r.gbdt.min_leaf
-                  << " lr=" << r.gbdt.learning_rate << " ndcg_at=" << r.gbdt.ndcg_at << " s1w=" << r.stage1_weight
-                  << " blend=" << r.blend << " " << objective << " | recall@10 " << m.recall10 << " recall@50 "
-                  << m.recall50 << " MRR " << m.mrr << " mix3 " << m.mix3 << " scored " << m.n_scored;
+        if (r.learner == eval::CordisRerank::Learner::kXgboost)
+          std::cout << std::fixed << std::setprecision(4) << "xgboost K=" << r.candidates << " years=" << r.train_years
+                    << " rounds=" << r.xgb.rounds << " depth=" << r.xgb.max_depth
+                    << " min_child_weight=" << r.xgb.min_child_weight << " eta=" << r.xgb.eta << " blend=" << r.blend
+                    << " " << r.xgb.objective;
+        else
+          std::cout << std::fixed << std::setprecision(4) << "gbdt K=" << r.candidates << " years=" << r.train_years
+                    << " trees=" << r.gbdt.trees << " depth=" << r.gbdt.max_depth << " min_leaf=" << r.gbdt.min_leaf
+                    << " lr=" << r.gbdt.learning_rate << " ndcg_at=" << r.gbdt.ndcg_at << " s1w=" << r.stage1_weight
+                    << " blend=" << r.blend << " " << objective;
+        std::cout << " | recall@10 " << m.recall10 << " recall@50 " << m.recall50 << " MRR " << m.mrr << " mix3 "
+                  << m.mix3 << " scored " << m.n_scored;
         const auto& base = ms->front().reciprocal_ranks;
         if (i > 0 && base.size() == m.reciprocal_ranks.size() && base.size() > 1) {
           double sum = 0, sq = 0;
@@ -372,6 +459,13 @@ void RegisterMatchCommands(CLI::App& app) {
           const double mean = sum / n, var = (sq - n * mean * mean) / (n - 1);
           std::cout << " | MRR - linear " << std::showpos << mean << std::noshowpos << " (paired SE "
                     << std::sqrt(std::max(0.0, var) / n) << ")";
+        }
+        const auto& first = (*ms)[first_learned].reciprocal_ranks;
+        if (i > first_learned && first.size() == m.reciprocal_ranks.size() && !first.empty()) {
+          double d = 0;
+          for (size_t k = 0; k < first.size(); ++k) d += m.reciprocal_ranks[k] - first[k];
+          std::cout << " | MRR - first learned " << std::showpos << d / static_cast<double>(first.size())
+                    << std::noshowpos << " (paired SE " << eval::PairedStandardError(m.reciprocal_ranks, first) << ")";
         }
         std::cout << std::endl;
       }
@@ -401,6 +495,9 @@ void RegisterMatchCommands(CLI::App& app) {
   static int product_validate = 0, product_every = 1, product_limit = 100;
   static std::vector<std::string> product_settings;
   static std::string product_compare = "none";
+  static bool product_learned = false;
+  static int product_train_years = 2;
+  static match::OutcomeTrainingOptions product_training;
   auto* product = ev->add_subcommand(
       "product-cordis",
       "The product's matcher (match::Matcher::Rank, as GET /challenges/{id}/matches) on Horizon 2020 consortia: "
@@ -423,6 +520,19 @@ void RegisterMatchCommands(CLI::App& app) {
                    "difference (needs --every 1)")
       ->check(CLI::IsMember({"none", "linear", "gbdt"}))
       ->capture_default_str();
+  product->add_flag("--learned", product_learned,
+                    "also train the product's learned stage (XGBoost) on the --train-years before the cutoff, each "
+                    "ranked on the history before it, and evaluate each setting with it (a second line)");
+  product->add_option("--train-years", product_train_years, "--learned: history years trained on")
+      ->check(CLI::Range(1, 4))
+      ->capture_default_str();
+  product->add_option("--rounds", product_training.params.rounds, "--learned: boosting rounds")->capture_default_str();
+  product->add_option("--depth", product_training.params.max_depth, "--learned: tree depth")->capture_default_str();
+  product->add_option("--eta", product_training.params.eta, "--learned: learning rate")->capture_default_str();
+  product->add_option("--pool", product_training.pool, "--learned: best linear candidates per training challenge")
+      ->capture_default_str();
+  product->add_option("--objective", product_training.params.objective, "--learned: rank:pairwise or rank:ndcg")
+      ->capture_default_str();
   product->add_flag("--json", json, "one JSON object per setting");
   SetAction(product, [] {
     auto data = eval::LoadCordis(dir);
@@ -438,6 +548,18 @@ void RegisterMatchCommands(CLI::App& app) {
               << st.actors << " actors, " << st.ties << " ties, " << st.challenges << " challenges, " << st.coalitions
               << " coalitions in " << st.import_seconds << " s; matcher built in " << st.build_seconds << " s; "
               << st.n_queries << " queries of " << st.n_test << "\n";
+    std::optional<match::TrainedModel> learned;
+    if (product_learned) {
+      const auto t0 = std::chrono::steady_clock::now();
+      auto tm = eval::ProductCordis::TrainLearned(*data, split, product_train_years, product_training);
+      if (!tm.ok()) return Fail(tm.status());
+      learned = std::move(tm).value();
+      std::cerr << "learned stage: " << learned->report.challenges << " training challenges, " << learned->report.rows
+                << " candidates, " << product_training.params.objective << " " << product_training.params.rounds
+                << " rounds depth " << product_training.params.max_depth << " eta " << product_training.params.eta
+                << "; trained in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+                << " s\n";
+    }
     std::vector<std::string> settings = product_settings;
     if (settings.empty()) settings.push_back("");
     std::optional<eval::CordisMetrics> research;
@@ -471,6 +593,29 @@ void RegisterMatchCommands(CLI::App& app) {
       }
       auto m = (*pc)->Evaluate(o);
       if (!m.ok()) return Fail(m.status());
+      if (learned) {
+        match::RankOptions lo = o;
+        lo.learned = &learned->model;
+        auto lm = (*pc)->Evaluate(lo);
+        if (!lm.ok()) return Fail(lm.status());
+        double d = 0;
+        for (size_t k = 0; k < lm->reciprocal_ranks.size(); ++k) d += lm->reciprocal_ranks[k] - m->reciprocal_ranks[k];
+        d /= std::max<double>(1, static_cast<double>(lm->reciprocal_ranks.size()));
+        std::cout << std::fixed << std::setprecision(4) << "product + learned ["
+                  << (setting.empty() ? "defaults" : setting) << "]: recall@10 " << lm->recall10 << " recall@50 "
+                  << lm->recall50 << " MRR " << lm->mrr << " mix3 " << lm->mix3 << " scored " << lm->n_scored
+                  << " | MRR - linear product " << std::showpos << d << std::noshowpos << " (paired SE "
+                  << eval::PairedStandardError(lm->reciprocal_ranks, m->reciprocal_ranks) << ")";
+        if (research && research->reciprocal_ranks.size() == lm->reciprocal_ranks.size()) {
+          double dr = 0;
+          for (size_t k = 0; k < lm->reciprocal_ranks.size(); ++k)
+            dr += lm->reciprocal_ranks[k] - research->reciprocal_ranks[k];
+          std::cout << " | MRR - research " << std::showpos << dr / static_cast<double>(lm->reciprocal_ranks.size())
+                    << std::noshowpos << " (paired SE "
+                    << eval::PairedStandardError(lm->reciprocal_ranks, research->reciprocal_ranks) << ")";
+        }
+        std::cout << std::endl;
+      }
       auto diff = [](const std::vector<double>& a, const std::vector<double>& b) {
         double d = 0;
         for (size_t k = 0; k < a.size(); ++k) d += a[k] - b[k];

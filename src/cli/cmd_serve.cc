@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "service/matches.h"
 #include "service/platform.h"
 #include "storage/store.h"
 
@@ -30,6 +31,7 @@ struct ServeOptions {
   bool secure_cookies = false;
   bool no_retention = false;          // do not run the daily retention sweep
   std::string accessibility;          // the deployer's statement (JSON), for /toegankelijkheid
+  std::string match_model;            // the matcher's learned stage (weefsel match train)
   std::string accessibility_results;  // weefsel's own axe-core results (JSON), attached to it
   std::string oidc;                   // identity providers (JSON), docs/oidc.md
   int register_pow_bits = 14;         // proof of work on registration (service/accounts.h); 0: none
@@ -150,6 +152,9 @@ void RegisterServeCommands(CLI::App& app) {
       ->capture_default_str();
   serve->add_option("--oidc", o.oidc,
                     "identity providers for sign-in with an organisation account (JSON, see docs/oidc.md)");
+  serve->add_option("--match-model", o.match_model,
+                    "the matcher's learned stage (written by `weefsel match train`); a missing or bad file is "
+                    "logged and the matches keep the linear score");
   serve->add_option("--accessibility", o.accessibility,
                     "the accessibility statement (JSON, see docs/accessibility-statement.md) for /toegankelijkheid");
   serve->add_option("--accessibility-results", o.accessibility_results,
@@ -213,6 +218,11 @@ void RegisterServeCommands(CLI::App& app) {
         std::cerr << "weefsel: identity provider '" << id
                   << "': " << (state == "ok" ? std::string("ready") : state + " (retried at each sign-in)")
                   << std::endl;
+    }
+    if (!o.match_model.empty()) {
+      std::string message;
+      api_options.match_model = service::LoadMatchModelOrLinear(o.match_model, message);
+      std::cerr << "weefsel: " << message << std::endl;
     }
     http::Api api(platform, api_options);
     http::ServerOptions so;

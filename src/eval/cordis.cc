@@ -443,9 +443,10 @@ void AppendRankFeatures(const Model& m, const Query& q, const std::vector<int32_
 
 struct Stage2 {
   const Ranker* ranker = nullptr;
-  size_t candidates = 0;     // the stage-1 top this many are re-ordered
-  double stage1_weight = 0;  // ranking score = this x stage-1 score + the ranker's
-  double blend = 1;          // order by blend x ranker's rank + (1 - blend) x stage-1 rank
+  const match::LearnedRanker* xgb = nullptr;  // instead of ranker
+  size_t candidates = 0;                      // the stage-1 top this many are re-ordered
+  double stage1_weight = 0;                   // ranking score = this x stage-1 score + the ranker's
+  double blend = 1;                           // order by blend x ranker's rank + (1 - blend) x stage-1 rank
 };
 
 CordisMetrics Score(const Prepared& pr, const CordisParams& w, const Stage2& s2 = {}) {
@@ -459,7 +460,7 @@ CordisMetrics Score(const Prepared& pr, const CordisParams& w, const Stage2& s2 
   std::vector<float> score(n);
   std::vector<int32_t> idx(n);
   constexpr size_t kTop = 60;
-  const bool rerank = s2.ranker != nullptr && s2.candidates > 0;
+  const bool rerank = (s2.ranker != nullptr || s2.xgb != nullptr) && s2.candidates > 0;
   std::vector<float> rows;
   std::vector<std::pair<double, size_t>> pred;
   for (const Query& q : pr.queries) {
@@ -471,9 +472,17 @@ CordisMetrics Score(const Prepared& pr, const CordisParams& w, const Stage2& s2 
       rows.clear();
       pred.clear();
       for (size_t i = 0; i < k; ++i) AppendRankFeatures(m, q, top, i, score, rows);
+      std::vector<float> xgb_scores;
+      if (s2.xgb) {
+        auto p = s2.xgb->Predict(rows);
+        // XGBoost fails only on a broken model or memory exhaustion: the stage-1 order then, said in the log.
+        if (!p.ok() && out.ranker_log.empty()) out.ranker_log = "stage-1 order kept: " + p.status().ToString();
+        xgb_scores = p.ok() ? std::move(p).value() : std::vector<float>(k, 0.f);
+      }
       for (size_t i = 0; i < k; ++i) {
         const float* v = &rows[i * kRankFeatures];
-        pred.push_back({-(s2.stage1_weight * v[kStage1Score] + s2.ranker->Predict(v)), i});
+        const double learned = s2.xgb ? static_cast<double>(xgb_scores[i]) : s2.ranker->Predict(v);
+        pred.push_back({-(s2.stage1_weight * v[kStage1Score] + learned), i});
       }
       std::sort(pred.begin(), pred.end());
       if (s2.blend < 1) {
@@ -693,6 +702,25 @@ Result<std::vector<CordisMetrics>> EvaluateCordisReranks(const CordisData& data,
         }
         if (any) train.AddQuery(x, y, b);
       }
+    }
+    if (r.learner == CordisRerank::Learner::kXgboost) {
+      if (r.stage1_weight != 0) return Status::InvalidArgument("second stage: XGBoost takes no stage1_weight");
+      match::RankingSet set;
+      for (int f = 0; f < kRankFeatures; ++f) set.feature_names.push_back("f" + std::to_string(f));
+      set.rows = train.x;
+      set.labels = train.label;
+      for (size_t q = 0; q < train.queries(); ++q)
+        set.group_sizes.push_back(static_cast<unsigned>(train.query_begin[q + 1] - train.query_begin[q]));
+      WEEFSEL_ASSIGN_OR_RETURN(match::LearnedRanker xgb, match::LearnedRanker::Train(set, r.xgb));
+      CordisMetrics m =
+          Score(test, params, {.xgb = &xgb, .candidates = static_cast<size_t>(r.candidates), .blend = r.blend});
+      std::ostringstream os;
+      os << "second stage (xgboost " << r.xgb.objective << ", " << r.xgb.tree_method << "): " << train.queries()
+         << " training queries, " << train.rows() << " rows, " << r.xgb.rounds << " rounds; years";
+      for (int yi = 0; yi < r.train_years; ++yi) os << " | " << year_log[yi];
+      m.ranker_log = os.str();
+      out.push_back(std::move(m));
+      continue;
     }
     WEEFSEL_ASSIGN_OR_RETURN(Ranker ranker, Ranker::Train(train, r.gbdt));
     CordisMetrics m = Score(test, params,

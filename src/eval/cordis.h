@@ -32,6 +32,7 @@
 
 #include "base/status.h"
 #include "eval/ranker.h"
+#include "match/learned.h"
 
 namespace weefsel::eval {
 
@@ -105,6 +106,17 @@ struct CordisRerank {
   double blend = 0.7;        // final order by blend x ranker's rank + (1 - blend) x stage-1 rank
   // Chosen on the 2018 validation year (trained on 2016-2017); see docs/matching.md.
   RankerOptions gbdt{.trees = 200, .max_depth = 3, .min_leaf = 50, .learning_rate = 0.05, .ndcg_at = 10};
+  // The learner of the second stage: the hand-written LambdaMART (eval/ranker.h, options `gbdt`) or
+  // XGBoost (match/learned.h, the product's learned stage; options `xgb`). XGBoost takes no base
+  // score: stage1_weight must be 0 with it.
+  enum class Learner { kLambdaMart, kXgboost };
+  Learner learner = Learner::kLambdaMart;
+  match::LearnedParams xgb{.objective = "rank:ndcg",
+                           .rounds = 200,
+                           .max_depth = 3,
+                           .eta = 0.05,
+                           .min_child_weight = 1,
+                           .tree_method = "hist"};
 };
 
 struct CordisSplit {

@@ -79,6 +79,47 @@ std::vector<std::string> ChallengeRow(const CordisProject& p, size_t pi, const s
 
 }  // namespace
 
+Result<match::TrainedModel> ProductCordis::TrainLearned(const CordisData& data, const CordisSplit& split, int years,
+                                                        const match::OutcomeTrainingOptions& options) {
+  const int cut_year = static_cast<int>(ParseInt(split.cutoff.substr(0, 4)).value_or(0));
+  if (years < 1 || cut_year - years < 2015)
+    return Status::InvalidArgument("learned stage: training years " + std::to_string(cut_year - years) + " to " +
+                                   std::to_string(cut_year - 1) + ": the first must be 2015 or later (history)");
+  match::RankingSet set;
+  set.feature_names = match::Matcher::FeatureNames();
+  match::OutcomeTrainingReport report;
+  for (int y = 1; y <= years; ++y) {
+    const int year = cut_year - y;
+    const CordisSplit ts{.cutoff = std::to_string(year) + "-01-01", .test_end = std::to_string(year + 1) + "-01-01"};
+    WEEFSEL_ASSIGN_OR_RETURN(std::unique_ptr<ProductCordis> pc, Import(data, ts, {}));
+    for (const Query& q : pc->queries_) {
+      match::RankOptions ro;
+      ro.limit = std::max(1, options.pool);  // the best `pool` by the linear score, as Rank re-scores them
+      ro.diversity = 0;
+      auto ranked = pc->matcher_->Rank(q.challenge, ro);
+      if (!ranked.ok()) continue;
+      std::unordered_set<ActorId> targets(q.targets.begin(), q.targets.end());
+      std::vector<std::pair<const match::Match*, float>> rows;
+      bool any = false;
+      for (const match::Match& m : *ranked) {
+        const bool hit = targets.count(m.actor) > 0;
+        rows.emplace_back(&m, hit ? 2.f : 0.f);
+        any = any || hit;
+      }
+      if (!any || rows.size() < 2) continue;
+      set.OpenGroup();
+      for (const auto& [m, label] : rows) set.AddRow(m->features, label);
+      ++report.challenges;
+      report.outcomes += static_cast<int>(q.targets.size());
+    }
+  }
+  report.rows = set.row_count();
+  if (report.challenges == 0)
+    return Status::FailedPrecondition("learned stage: no training project has a real partner among its candidates");
+  WEEFSEL_ASSIGN_OR_RETURN(match::LearnedRanker model, match::LearnedRanker::Train(set, options.params));
+  return match::TrainedModel{std::move(model), report};
+}
+
 double PairedStandardError(const std::vector<double>& a, const std::vector<double>& b) {
   const size_t n = std::min(a.size(), b.size());
   if (n < 2) return 0;

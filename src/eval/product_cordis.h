@@ -35,6 +35,7 @@
 #include "domain/model.h"
 #include "eval/cordis.h"
 #include "match/matcher.h"
+#include "match/outcomes.h"
 
 namespace weefsel::eval {
 
@@ -60,6 +61,18 @@ class ProductCordis {
 
   // Ranks every query with Matcher::Rank(challenge, options); options.limit must be >= 50.
   Result<CordisMetrics> Evaluate(const match::RankOptions& options) const;
+
+  // Trains the product's learned stage (match::LearnedRanker, XGBoost) as the research pipeline
+  // trains its second stage, honest in time: for each of the `years` years before the split's
+  // cutoff, the history before that year is imported into a store of its own and that year's
+  // projects are posted and ranked exactly as the queries are (Matcher::Rank, diversity 0); the
+  // best options.pool by the linear score form a group, the real partners among them labelled 2
+  // (pass 100: the learned stage re-scores at most the best 100). Ranking history projects on the
+  // whole history instead would leak: their own consortium made the ties between the coordinator
+  // and its partners.
+  // FailedPrecondition when no year gives a group.
+  static Result<match::TrainedModel> TrainLearned(const CordisData& data, const CordisSplit& split, int years,
+                                                  const match::OutcomeTrainingOptions& options);
 
   const ProductImportStats& stats() const { return stats_; }
   // The posted challenges, as the store gives them back (in data order).

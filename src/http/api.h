@@ -92,6 +92,8 @@ struct ApiOptions {
   std::shared_ptr<const service::AxeResults> axe_results;
   // Sign-in through identity providers (OpenID Connect); nullptr: passwords only.
   std::shared_ptr<service::OidcSignIn> oidc;
+  // The matcher's learned stage, loaded at start (`weefsel serve --match-model`); nullptr: linear.
+  std::shared_ptr<const match::LearnedRanker> match_model;
 };
 
 class Api {

@@ -23,6 +23,12 @@ nlohmann::ordered_json ToJson(const Reason& r) {
     if (auto count = ParseInt(r.detail.substr(0, n)); count) params["count"] = *count;
     if (!r.items.empty()) params["example"] = r.items.front();
   }
+  if (r.code == "invitations_accepted" || r.code == "invitations_declined")
+    params["count"] = static_cast<int>(std::lround(r.value));
+  if (r.learned) {
+    params["learned"] = true;
+    params["direction"] = r.contribution > 0 ? "up" : r.contribution < 0 ? "down" : "none";
+  }
   if (r.code == "record") {
     // The count of past coalitions leads the detail ("3 past coalition(s) or project(s)"); value is
     // its log-scaled share.
@@ -30,9 +36,9 @@ nlohmann::ordered_json ToJson(const Reason& r) {
     while (n < r.detail.size() && r.detail[n] >= '0' && r.detail[n] <= '9') ++n;
     if (auto count = ParseInt(r.detail.substr(0, n)); count) params["count"] = *count;
   }
-  return {{"code", r.code},      {"params", params},   {"value", r.value},
-          {"items", r.items},    {"detail", r.detail}, {"contribution", r.contribution},
-          {"primary", r.primary}};
+  return {{"code", r.code},       {"params", params},    {"value", r.value},
+          {"items", r.items},     {"detail", r.detail},  {"contribution", r.contribution},
+          {"primary", r.primary}, {"learned", r.learned}};
 }
 
 nlohmann::ordered_json ToJson(const Match& m) {
@@ -42,6 +48,7 @@ nlohmann::ordered_json ToJson(const Match& m) {
           {"name", m.name},
           {"sector", domain::SectorCode(m.sector)},
           {"score", m.score},
+          {"scored_by", m.learned ? "learned" : "linear"},
           {"community", m.community},
           {"unexpected", m.unexpected},
           {"rank", m.rank},

@@ -33,6 +33,12 @@ enum Component {
 };
 constexpr const char* kCodes[kComponents] = {"text",    "capability", "theme",   "area",         "closeness",
                                              "partner", "record",     "similar", "owner_similar"};
+// The learned stage's features beyond the components: invitations accepted and declined.
+enum HistoryFeature { kAccepted = kComponents, kDeclined, kFeatures };
+// The learned stage re-scores at most this many of the best candidates by the linear score: the
+// candidates it is trained on (match/outcomes.h, eval/product_cordis.h) are drawn from as many, and a
+// model asked about candidates far below them scores them out of what it has seen.
+constexpr size_t kLearnedPool = 100;
 // How many of the best-matching past works vote in the similar component.
 constexpr size_t kSimilarWorks = 50;
 
@@ -121,6 +127,25 @@ std::vector<PastWork> PastWorkFromCoalitions(const domain::Challenge& challenge,
   return out;
 }
 
+std::vector<Outcome> OutcomesFromCoalitions(const std::vector<domain::Coalition>& coalitions) {
+  std::vector<Outcome> out;
+  for (const auto& co : coalitions)
+    for (const auto& m : co.members)
+      if (m.status == domain::MemberStatus::kAccepted || m.status == domain::MemberStatus::kDeclined)
+        out.push_back({m.actor, co.challenge, m.status == domain::MemberStatus::kAccepted});
+  return out;
+}
+
+const std::vector<std::string>& Matcher::FeatureNames() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names(kCodes, kCodes + kComponents);
+    names.emplace_back("invitations_accepted");
+    names.emplace_back("invitations_declined");
+    return names;
+  }();
+  return kNames;
+}
+
 Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vector<domain::Tie>& ties,
                                const std::vector<PastWork>& past, Neighbours neighbours,
                                std::shared_ptr<const text::Analyzer> analyzer, const BuildOptions& options) {
@@ -188,6 +213,10 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
     m.text_index_.Add(m.analyzer_->Analyze(m.DocOf(i, ChallengeId())));
   }
   for (const auto& [key, works] : tied) m.own_past_[key.first].push_back({key.second, works});
+  m.outcomes_of_.assign(m.actors_.size(), {});
+  for (const Outcome& o : options.outcomes)
+    if (auto it = m.index_.find(o.actor); it != m.index_.end())
+      m.outcomes_of_[it->second].emplace_back(o.challenge, o.accepted);
   m.text_index_.Finalize();
   WEEFSEL_ASSIGN_OR_RETURN(fabric::Fabric f, fabric::Fabric::FromDomain(m.actors_, ties));
   m.fabric_ = std::make_shared<fabric::Fabric>(std::move(f));
@@ -456,11 +485,57 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     return a.score > b.score || (a.score == b.score && a.i < b.i);
   };
   size_t pool = std::min(scored.size(), static_cast<size_t>(options.limit) * 5);
+  if (options.learned) pool = std::min(pool, std::max(kLearnedPool, static_cast<size_t>(options.limit)));
   std::partial_sort(scored.begin(), scored.begin() + static_cast<ptrdiff_t>(pool), scored.end(), by_score);
   scored.resize(pool);
+  // The learned stage's features of an actor: the components before weighting, and its invitations
+  // accepted and declined for other challenges than this one.
+  auto features_of = [&](size_t i) {
+    std::vector<float> f(comp[i].begin(), comp[i].end());
+    f.resize(kFeatures, 0.f);
+    for (const auto& [challenge, accepted] : outcomes_of_[i])
+      if (!ch.id.valid() || challenge != ch.id) f[accepted ? kAccepted : kDeclined] += 1.f;
+    return f;
+  };
+  // Learned second stage: the model's score replaces the linear one for the pool, and each
+  // candidate keeps its features' contributions (then the bias) for its reasons.
+  std::vector<std::vector<float>> features(pool), contributions;
+  for (size_t k = 0; k < pool; ++k) features[k] = features_of(scored[k].i);
+  const LearnedRanker* learned = options.learned;
+  if (learned) {
+    if (learned->feature_names() != FeatureNames())
+      return Status::FailedPrecondition("the match model was trained on other features (" +
+                                        Join(learned->feature_names(), ",") + "); retrain it");
+    std::vector<float> rows;
+    rows.reserve(pool * kFeatures);
+    for (const auto& f : features) rows.insert(rows.end(), f.begin(), f.end());
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<float> c, learned->Contributions(rows));
+    contributions.resize(pool);
+    std::vector<size_t> order(pool);
+    for (size_t k = 0; k < pool; ++k) {
+      contributions[k].assign(c.begin() + static_cast<ptrdiff_t>(k * (kFeatures + 1)),
+                              c.begin() + static_cast<ptrdiff_t>((k + 1) * (kFeatures + 1)));
+      double sc = 0;
+      for (float x : contributions[k]) sc += x;
+      scored[k].score = sc;
+      order[k] = k;
+    }
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return by_score(scored[a], scored[b]); });
+    std::vector<Scored> s2(pool);
+    std::vector<std::vector<float>> f2(pool), c2(pool);
+    for (size_t k = 0; k < pool; ++k) {
+      s2[k] = scored[order[k]];
+      f2[k] = std::move(features[order[k]]);
+      c2[k] = std::move(contributions[order[k]]);
+    }
+    scored = std::move(s2), features = std::move(f2), contributions = std::move(c2);
+  }
   // Diversity re-ranking (maximal marginal relevance): each earlier pick from the same fabric
-  // community or the same sector lowers a candidate's adjusted score.
+  // community or the same sector lowers a candidate's adjusted score. The penalty scales with the
+  // best score (linear scores are >= 0), or with the spread of the pool's scores (a model's scores
+  // may be negative).
   const double top = scored.front().score;
+  const double scale = learned ? top - scored.back().score : top;
   // The groups an "unexpected corner" must lie outside: the owner's and the 5 best-scored actors'.
   std::unordered_set<int> expected_groups;
   if (owner && community_[*owner] >= 0) expected_groups.insert(community_[*owner]);
@@ -470,17 +545,120 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
   std::map<domain::Sector, int> per_sector;
   std::vector<char> taken(pool, 0);
   std::vector<Match> out;
+  // The reason for component k of actor i with value v and contribution c (weight * v, or the
+  // learned stage's share).
+  auto reason_of = [&](size_t i, int k, double v, double c, bool reduced) {
+    const domain::Actor& a = actors_[i];
+    Reason r{kCodes[k], "", c, v, {}};
+    switch (k) {
+      case kText:
+        r.detail = "text relevance " + Percent(v) + " of an ideal match" +
+                   (reduced ? " (reduced: none of the needed capabilities)" : "");
+        break;
+      case kCapability: {
+        std::vector<std::string> has;
+        for (const auto& tag : need_tags) {
+          for (const auto& cap : a.capabilities)
+            if (domain::NormalizeCapability(cap) == tag) {
+              has.push_back(tag);
+              break;
+            }
+        }
+        std::vector<std::string> named;
+        if (auto t = named_in_text.find(i); t != named_in_text.end())
+          for (size_t q : t->second) named.push_back(need_tags[q]);
+        r.detail = (has.empty() && named.empty() ? "has none of the needed capabilities" : "") +
+                   (has.empty() ? "" : "has " + Join(has, ", ")) + (has.empty() || named.empty() ? "" : "; ") +
+                   (named.empty() ? "" : "names " + Join(named, ", ") + " in its text (not as a capability)") + " (" +
+                   Percent(v) + " of the capability weight)";
+        r.items = has;
+        r.named_in_text = named;
+        break;
+      }
+      case kTheme:
+        r.detail = "works on " + Percent(v) + " of the challenge's themes" +
+                   (reduced ? " (reduced: none of the needed capabilities)" : "");
+        break;
+      case kArea:
+        r.detail = v >= 1  ? "based in the challenge's municipality"
+                   : v > 0 ? "based in a neighbouring municipality"
+                           : "based outside the challenge's municipality and its neighbours";
+        break;
+      case kCloseness:
+        r.detail = v > 0
+                       ? std::to_string(static_cast<int>(std::lround(1 / v))) + " step(s) from the owner in the fabric"
+                       : "more than 3 steps from the owner in the fabric";
+        break;
+      case kPartner:
+        r.detail = v > 0 ? "has worked with the owner (tie strength " + Percent(v) + " of the owner's strongest)"
+                         : "has no direct tie with the owner";
+        break;
+      case kRecord:
+        r.detail = std::to_string(record_of(i)) + " past coalition(s) or project(s)";
+        break;
+      case kSimilar:
+      case kOwnerSimilar: {
+        const auto& votes = k == kSimilar ? similar_of : owner_similar_of;
+        auto wv = votes.find(i);
+        const int works = wv == votes.end() ? 0 : wv->second.works;
+        const int32_t best = wv == votes.end() ? -1 : wv->second.best;
+        r.detail = std::to_string(works) +
+                   (k == kSimilar ? " of the most similar past challenges or projects"
+                                  : " similar past challenge(s) or project(s) with the owner") +
+                   (best >= 0 ? ", e.g. '" + work_title_[static_cast<size_t>(best)] + "'" : "");
+        if (best >= 0) r.items = {work_title_[static_cast<size_t>(best)]};
+        break;
+      }
+    }
+    return r;
+  };
+  // The reasons of the learned stage: every feature that moved the score (up or down), and the
+  // model's base; they add up to the score.
+  auto learned_reasons = [&](size_t i, const std::vector<float>& f, const std::vector<float>& c) {
+    std::vector<Reason> rs;
+    for (int k = 0; k < kFeatures; ++k) {
+      const double ck = c[static_cast<size_t>(k)];
+      if (ck == 0) continue;
+      const double v = f[static_cast<size_t>(k)];
+      Reason r;
+      if (k < kComponents) {
+        r = reason_of(i, k, v, ck, false);
+      } else {
+        const int n = static_cast<int>(std::lround(v));
+        r.code = k == kAccepted ? "invitations_accepted" : "invitations_declined";
+        r.detail = std::to_string(n) + " invitation(s) to coalitions for other challenges " +
+                   (k == kAccepted ? "accepted" : "declined");
+        r.contribution = ck;
+        r.value = v;
+      }
+      r.detail = "learned: " + r.detail + (ck > 0 ? " (moved it up)" : " (moved it down)");
+      r.learned = true;
+      rs.push_back(std::move(r));
+    }
+    std::sort(rs.begin(), rs.end(),
+              [](const Reason& x, const Reason& y) { return std::fabs(x.contribution) > std::fabs(y.contribution); });
+    Reason base{"model_base", "learned: the model's base score, the same for every actor", c[kFeatures], 0, {}};
+    base.learned = true;
+    rs.push_back(std::move(base));
+    return rs;
+  };
+  size_t first_free = 0;
   while (static_cast<int>(out.size()) < options.limit && out.size() < pool) {
     size_t best_k = 0;
-    double best_adj = -1e300;
-    for (size_t k = 0; k < pool; ++k) {
-      if (taken[k]) continue;
-      size_t i = scored[k].i;
-      int c = community_[i];
-      domain::Sector s = domain::SectorOf(actors_[i].kind);
-      double pen = options.diversity * top * (0.15 * (c >= 0 ? per_community[c] : 0) + 0.10 * per_sector[s]);
-      double adj = scored[k].score - pen;
-      if (adj > best_adj) best_adj = adj, best_k = k;
+    if (options.diversity == 0) {
+      while (taken[first_free]) ++first_free;
+      best_k = first_free;
+    } else {
+      double best_adj = -1e300;
+      for (size_t k = 0; k < pool; ++k) {
+        if (taken[k]) continue;
+        size_t i = scored[k].i;
+        int c = community_[i];
+        domain::Sector s = domain::SectorOf(actors_[i].kind);
+        double pen = options.diversity * scale * (0.15 * (c >= 0 ? per_community[c] : 0) + 0.10 * per_sector[s]);
+        double adj = scored[k].score - pen;
+        if (adj > best_adj) best_adj = adj, best_k = k;
+      }
     }
     taken[best_k] = 1;
     size_t i = scored[best_k].i;
@@ -490,6 +668,8 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
     mt.name = a.name;
     mt.sector = domain::SectorOf(a.kind);
     mt.score = scored[best_k].score;
+    mt.learned = learned != nullptr;
+    mt.features = features[best_k];
     mt.community = community_[i];
     // Unexpected corner: in a group outside the expected ones, not within 2 steps of the owner
     // (closeness is 1 / hops), and relevant on its own content.
@@ -498,70 +678,25 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
                     content >= options.unexpected_min;
     bool promoted = false;
     for (size_t k = 0; k < best_k; ++k) promoted = promoted || !taken[k];
-    for (int k = 0; k < kComponents; ++k) {
-      double v = comp[i][k];
-      const double wk = weight_of(i, k);
-      if (v <= 0 || wk <= 0) continue;
-      Reason r{kCodes[k], "", wk * v, v, {}};
-      switch (k) {
-        case kText:
-          r.detail = "text relevance " + Percent(v) + " of an ideal match" +
-                     (wk < wt[k] ? " (reduced: none of the needed capabilities)" : "");
-          break;
-        case kCapability: {
-          std::vector<std::string> has;
-          for (size_t q = 0; q < need_tags.size(); ++q) {
-            const auto& caps = a.capabilities;
-            for (const auto& c : caps)
-              if (domain::NormalizeCapability(c) == need_tags[q]) {
-                has.push_back(need_tags[q]);
-                break;
-              }
-          }
-          std::vector<std::string> named;
-          if (auto t = named_in_text.find(i); t != named_in_text.end())
-            for (size_t q : t->second) named.push_back(need_tags[q]);
-          r.detail = (has.empty() ? "" : "has " + Join(has, ", ")) + (has.empty() || named.empty() ? "" : "; ") +
-                     (named.empty() ? "" : "names " + Join(named, ", ") + " in its text (not as a capability)") + " (" +
-                     Percent(v) + " of the capability weight)";
-          r.items = has;
-          r.named_in_text = named;
-          break;
-        }
-        case kTheme:
-          r.detail = "works on " + Percent(v) + " of the challenge's themes" +
-                     (wk < wt[k] ? " (reduced: none of the needed capabilities)" : "");
-          break;
-        case kArea:
-          r.detail = v >= 1 ? "based in the challenge's municipality" : "based in a neighbouring municipality";
-          break;
-        case kCloseness:
-          r.detail = std::to_string(static_cast<int>(std::lround(1 / v))) + " step(s) from the owner in the fabric";
-          break;
-        case kPartner:
-          r.detail = "has worked with the owner (tie strength " + Percent(v) + " of the owner's strongest)";
-          break;
-        case kRecord:
-          r.detail = std::to_string(record_of(i)) + " past coalition(s) or project(s)";
-          break;
-        case kSimilar:
-        case kOwnerSimilar: {
-          const WorkVotes& wv = (k == kSimilar ? similar_of : owner_similar_of)[i];
-          r.detail = std::to_string(wv.works) +
-                     (k == kSimilar ? " of the most similar past challenges or projects"
-                                    : " similar past challenge(s) or project(s) with the owner") +
-                     (wv.best >= 0 ? ", e.g. '" + work_title_[static_cast<size_t>(wv.best)] + "'" : "");
-          if (wv.best >= 0) r.items = {work_title_[static_cast<size_t>(wv.best)]};
-          break;
-        }
+    if (learned) {
+      mt.reasons = learned_reasons(i, features[best_k], contributions[best_k]);
+      // The two features that moved it most are primary, a third when it still moved it 0.05 or more.
+      for (size_t k = 0; k < mt.reasons.size() && k < 3; ++k)
+        mt.reasons[k].primary =
+            mt.reasons[k].code != "model_base" && (k < 2 || std::fabs(mt.reasons[k].contribution) >= 0.05);
+    } else {
+      for (int k = 0; k < kComponents; ++k) {
+        double v = comp[i][k];
+        const double wk = weight_of(i, k);
+        if (v <= 0 || wk <= 0) continue;
+        mt.reasons.push_back(reason_of(i, k, v, wk * v, wk < wt[k]));
       }
-      mt.reasons.push_back(std::move(r));
+      std::sort(mt.reasons.begin(), mt.reasons.end(),
+                [](const Reason& x, const Reason& y) { return x.contribution > y.contribution; });
+      // The two reasons that contribute most are primary, a third when it still adds 0.05 or more.
+      for (size_t k = 0; k < mt.reasons.size() && k < 3; ++k)
+        mt.reasons[k].primary = k < 2 || mt.reasons[k].contribution >= 0.05;
     }
-    std::sort(mt.reasons.begin(), mt.reasons.end(),
-              [](const Reason& x, const Reason& y) { return x.contribution > y.contribution; });
-    // The two reasons that contribute most are primary, a third when it still adds 0.05 or more.
-    for (size_t k = 0; k < mt.reasons.size() && k < 3; ++k)
-      mt.reasons[k].primary = k < 2 || mt.reasons[k].contribution >= 0.05;
     if (mt.unexpected)
       mt.reasons.push_back({"unexpected",
                             "from an unexpected corner: a group none of the owner and the best-scored actors belong "

@@ -32,6 +32,13 @@
 // its group is none of the owner's and the 5 best-scored actors' groups, it is not within 2 steps
 // of the owner, and its own content (text or capability) is at least RankOptions::unexpected_min.
 //
+// Learned second stage (RankOptions::learned, match/learned.h): when a model is given, the best
+// candidates by the linear score (5 x limit, at most 100 or limit: what the model is trained on) are
+// scored again by the model on their features (the components above before weighting, and the
+// actor's invitations accepted and declined for other challenges); the score is then the model's, and the reasons are
+// each feature's contribution to it (TreeSHAP: up or down, adding up to the score with the model's base, reason
+// "model_base").
+//
 // Ownership: a Matcher owns copies of its inputs and its fabric. Thread-safety: Rank is const and
 // safe to call from many threads once built.
 #pragma once
@@ -48,6 +55,7 @@
 #include "base/status.h"
 #include "domain/model.h"
 #include "fabric/fabric.h"
+#include "match/learned.h"
 #include "text/analyzer.h"
 #include "text/search_index.h"
 
@@ -68,6 +76,15 @@ struct PastWork {
 // and neither is a declined member. The challenge is kept, so that Rank leaves it out for itself.
 std::vector<PastWork> PastWorkFromCoalitions(const domain::Challenge& challenge,
                                              const std::vector<domain::Coalition>& coalitions);
+
+// An invitation's outcome: the actor, a member of a coalition for the challenge, accepted or
+// declined. Input of the learned stage's history features; invitations not answered are none.
+struct Outcome {
+  ActorId actor;
+  ChallengeId challenge;
+  bool accepted = false;
+};
+std::vector<Outcome> OutcomesFromCoalitions(const std::vector<domain::Coalition>& coalitions);
 
 // Municipal neighbours (CBS adjacency, e.g. ../shared/data/nl/gemeenten_buren_2025.csv).
 using Neighbours = std::unordered_map<MunicipalityId, std::unordered_set<MunicipalityId>>;
@@ -90,6 +107,9 @@ struct RankOptions {
   int limit = 20;
   double diversity = 0.3;  // 0 = pure score order; penalty per earlier pick in the same community/sector
   MatchWeights weights;
+  // The learned second stage (nullptr: the linear score only). Its features must be
+  // Matcher::FeatureNames() (LearnedRanker::Load checks them when given those).
+  const LearnedRanker* learned = nullptr;
   double capability_gate = 0.5;  // share of text and theme kept by an actor with none of the needed capabilities
   double unexpected_min = 0.3;   // content (max of text and capability) an "unexpected corner" actor needs
 };
@@ -108,13 +128,19 @@ struct Reason {
   // One of the two or three reasons that matter most for this place (the largest contributions,
   // and "diversity" when the re-ranking moved the actor up); the rest are detail on request.
   bool primary = false;
+  // From the learned stage: the contribution is the feature's share of the model's score (up when
+  // positive, down when negative), not weight * value.
+  bool learned = false;
 };
 
 struct Match {
   ActorId actor;
   std::string name;
   domain::Sector sector = domain::Sector::kBusiness;
-  double score = 0;  // sum of the contributions
+  double score = 0;      // sum of the contributions
+  bool learned = false;  // scored by the learned stage (else the linear score)
+  // The learned stage's features for this actor and challenge (in Matcher::FeatureNames() order).
+  std::vector<float> features;
   // The list order is not the score order: the diversity re-ranking moves actors of other groups
   // and sectors up. rank = place in the returned list (1-based); score_rank = place by score alone;
   // moved_up = placed ahead of a higher-scored actor (then a "diversity" reason says so).
@@ -133,6 +159,8 @@ struct BuildOptions {
   // Precomputed groups (e.g. the fabric report's communities); when non-empty they are used as
   // given and no grouping is computed. Actors absent from the map have no group (-1).
   std::unordered_map<ActorId, int> communities;
+  // Invitation outcomes, for the learned stage's history features.
+  std::vector<Outcome> outcomes;
 };
 
 class Matcher {
@@ -145,6 +173,10 @@ class Matcher {
                                const std::vector<PastWork>& past, Neighbours neighbours = {},
                                std::shared_ptr<const text::Analyzer> analyzer = nullptr,
                                const BuildOptions& options = {});
+
+  // The learned stage's features, in order: the nine components (text ... owner_similar) and
+  // invitations_accepted, invitations_declined (for other challenges than the one ranked).
+  static const std::vector<std::string>& FeatureNames();
 
   // InvalidArgument for a challenge with no searchable text and no capabilities or themes, or an
   // owner that is not an actor; the message says what is missing.
@@ -182,6 +214,7 @@ class Matcher {
   std::vector<std::vector<int32_t>> works_of_;  // per actor
   std::unordered_map<ChallengeId, std::vector<OwnPast>> own_past_;
   int max_record_ = 0;
+  std::vector<std::vector<std::pair<ChallengeId, bool>>> outcomes_of_;  // per actor: (challenge, accepted)
   Neighbours neighbours_;
   std::shared_ptr<fabric::Fabric> fabric_;
   std::vector<int> node_of_;    // actor index -> fabric node

@@ -194,6 +194,8 @@ struct EngineOptions {
   // How long a request waits for a rebuild before the previous result answers, marked stale;
   // nullopt: until the rebuild ends (every answer fresh: the library's and the tests' default).
   std::optional<std::chrono::milliseconds> wait;
+  // The matcher's learned stage (MatchService); nullptr: the linear score.
+  std::shared_ptr<const match::LearnedRanker> match_model;
 };
 
 class Engines {

@@ -6,6 +6,10 @@
 // until the version of its scopes (actors, ties, challenges, coalitions) moves; then one rebuild
 // is queued and, when the wait given runs out first, the previous matcher answers, marked stale,
 // with the version it was built at. Ranking on a built Matcher runs concurrently.
+// With a learned model (match/learned.h, loaded once at start by the caller), the matches are
+// re-scored by it (the matcher's second stage); without one, the linear score.
+// TrainMatchModel trains that model on the store's outcomes (invitations accepted and declined,
+// coalitions formed, proposals funded; match/outcomes.h): `weefsel match train`.
 // Ownership: borrows the Platform and the worker (both outlive it; stop the worker first).
 // Thread-safety: thread-safe.
 #pragma once
@@ -17,7 +21,9 @@
 #include <vector>
 
 #include "base/status.h"
+#include "match/learned.h"
 #include "match/matcher.h"
+#include "match/outcomes.h"
 #include "service/platform.h"
 #include "service/published.h"
 
@@ -29,10 +35,31 @@ struct RankedMatches {
   bool stale = false;  // the data have moved on; a rebuild is under way
 };
 
+// What the matcher is built from, read from a store: actors, ties, past work (the accepted members
+// of formed coalitions) and invitation outcomes.
+struct MatcherInputs {
+  std::vector<domain::Actor> actors;
+  std::vector<domain::Tie> ties;
+  std::vector<match::PastWork> past;
+  std::vector<match::Outcome> outcomes;
+};
+Result<MatcherInputs> ReadMatcherInputs(storage::Store& store);
+Result<match::Matcher> BuildMatcher(MatcherInputs inputs);
+
+// Trains the learned stage on the store's outcomes. FailedPrecondition ("too few outcomes ...") when
+// there are too few; nothing is trained then.
+Result<match::TrainedModel> TrainMatchModel(storage::Store& store, const match::OutcomeTrainingOptions& options = {});
+
+// The model at `path` for MatchService (its features checked against the matcher's), or nullptr
+// and, in `message`, why not and that the matches use the linear score: a missing or bad model file
+// never stops the server (`weefsel serve --match-model`, docs/matching.md).
+std::shared_ptr<const match::LearnedRanker> LoadMatchModelOrLinear(const std::string& path, std::string& message);
+
 class MatchService {
  public:
-  MatchService(Platform& platform, BuildWorker& worker, std::optional<std::chrono::milliseconds> wait)
-      : platform_(platform), matcher_(worker, "matcher", wait) {}
+  MatchService(Platform& platform, BuildWorker& worker, std::optional<std::chrono::milliseconds> wait,
+               std::shared_ptr<const match::LearnedRanker> model = nullptr)
+      : platform_(platform), model_(std::move(model)), matcher_(worker, "matcher", wait) {}
 
   // The best `limit` actors for the challenge, with their reasons. NotFound for an unknown challenge.
   Result<RankedMatches> MatchesFor(ChallengeId id, int limit);
@@ -43,11 +70,14 @@ class MatchService {
   // The last build's error, if it failed ("matcher: ...").
   std::vector<std::string> Errors() const;
   int64_t builds() const { return matcher_.builds(); }
+  // The learned model the matches are re-scored with (nullptr: the linear score).
+  const match::LearnedRanker* model() const { return model_.get(); }
 
  private:
   Result<Built<match::Matcher>> Build();
 
   Platform& platform_;
+  std::shared_ptr<const match::LearnedRanker> model_;
   Published<int, match::Matcher> matcher_;  // one key: the whole platform
 };
 

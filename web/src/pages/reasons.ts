@@ -1,6 +1,8 @@
 // Match reasons in the reader's language. The server sends each reason with a stable `code`
 // (text, capability, theme, area, closeness, partner, record, similar, owner_similar, unexpected,
-// diversity), numbers
+// diversity; with the learned stage also invitations_accepted, invitations_declined and model_base,
+// and `params.learned` with `params.direction` up or down on each feature that moved the actor),
+// numbers
 // (`value` in [0, 1], `params`) and the capabilities it names (`items`), besides an English
 // `detail`; the UI words them from the catalogue by code and falls back to `detail` only for a
 // code it does not know.
@@ -20,6 +22,14 @@ function param(r: Reason, ...names: string[]): number | undefined {
 }
 
 export function reasonText(r: Reason): string {
+  const base = plainReasonText(r);
+  if (r.params?.learned !== true || r.code === "model_base") return base;
+  if (r.params?.direction === "up") return t("reason.learnedUp", { reason: base });
+  if (r.params?.direction === "down") return t("reason.learnedDown", { reason: base });
+  return base;
+}
+
+function plainReasonText(r: Reason): string {
   const v = param(r, "value") ?? r.value;
   const items = (Array.isArray(r.params?.items) ? (r.params?.items as string[]) : r.items) ?? [];
   const reduced = r.params?.reduced === true || /\(reduced/.test(r.detail ?? "");
@@ -36,15 +46,18 @@ export function reasonText(r: Reason): string {
       break;
     case "area": {
       const same = typeof r.params?.same_municipality === "boolean" ? r.params.same_municipality : v !== undefined ? v >= 1 : undefined;
+      if (v === 0) return t("reason.areaNone");
       if (same !== undefined) return same ? t("reason.areaSame") : t("reason.areaNeighbour");
       break;
     }
     case "closeness": {
+      if (v === 0) return t("reason.closenessNone");
       const steps = param(r, "steps") ?? (v ? Math.round(1 / v) : undefined);
       if (steps !== undefined) return t(steps === 1 ? "reason.closenessOne" : "reason.closeness", { n: steps });
       break;
     }
     case "partner":
+      if (v === 0) return t("reason.partnerNone");
       if (v !== undefined) return t("reason.partner", { pct: pct(v) });
       break;
     case "record": {
@@ -62,6 +75,14 @@ export function reasonText(r: Reason): string {
       if (n !== undefined) return example ? t(full, { n, example }) : t(short, { n });
       break;
     }
+    case "invitations_accepted":
+    case "invitations_declined": {
+      const n = param(r, "count") ?? v;
+      if (n !== undefined) return t(r.code === "invitations_accepted" ? "reason.invitationsAccepted" : "reason.invitationsDeclined", { n });
+      break;
+    }
+    case "model_base":
+      return t("reason.modelBase");
     case "unexpected":
       return t("reason.unexpected");
     case "diversity":
@@ -70,7 +91,8 @@ export function reasonText(r: Reason): string {
   return r.detail ?? r.code ?? "";
 }
 
-// "(+0,23)": the reason's share of the score.
+// "(+0,23)" or "(−0,05)": the reason's share of the score (a learned model's may be negative).
 export function contributionText(r: Reason): string {
-  return r.contribution ? ` (+${num(r.contribution, 2)})` : "";
+  if (!r.contribution) return "";
+  return r.contribution > 0 ? ` (+${num(r.contribution, 2)})` : ` (−${num(-r.contribution, 2)})`;
 }
