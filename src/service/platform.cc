@@ -202,11 +202,11 @@ Platform::Platform(std::unique_ptr<storage::Store> store, PlatformOptions option
     : store_(std::move(store)), options_(options), clock_(clock), accounts_(clock, options.accounts) {
   if (options_.readers.count > 0 && !options_.readers.url.empty()) {
     // A private in-memory database has no second connection: reads share the writer's lock.
-    auto probe = storage::Store::OpenReader(options_.readers.url);
-    if (probe.ok()) {
-      readers_ = std::make_unique<ReaderPool>(options_.readers.url, options_.readers.count);
-    } else if (probe.status().code() != StatusCode::kFailedPrecondition) {
-      spdlog::warn("reads share the writer's connection: {}", probe.status().ToString());
+    auto pool = ReaderPool::Create(options_.readers.url, options_.readers.count);
+    if (pool.ok()) {
+      readers_ = std::move(pool).value();
+    } else if (pool.status().code() != StatusCode::kFailedPrecondition) {
+      spdlog::warn("reads share the writer's connection: {}", pool.status().ToString());
     }
   }
 }
@@ -228,6 +228,7 @@ storage::Store& Platform::StoreRef::Current() const {
 Platform::ReadLock::ReadLock(Platform& p) {
   if (t_reader.owner == &p.store_) return;  // nested: the outer ReadLock's reader serves
   if (p.readers_) {
+    // A failure was logged by the pool (once per retry period): read on the writer's connection.
     auto lease = p.readers_->Acquire();
     if (lease.ok()) {
       lease_ = std::move(lease).value();
@@ -235,7 +236,6 @@ Platform::ReadLock::ReadLock(Platform& p) {
       bound_ = true;
       return;
     }
-    spdlog::warn("a read waits for the writer's connection: {}", lease.status().ToString());
   }
   lock_ = std::unique_lock(p.mu_);
 }

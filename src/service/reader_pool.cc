@@ -2,9 +2,20 @@
 
 #include <utility>
 
+#include "base/log.h"
+
 namespace weefsel::service {
 
-ReaderPool::ReaderPool(std::string url, int size) : url_(std::move(url)), size_(size > 0 ? size : 1) {}
+ReaderPool::ReaderPool(std::string url, int size, std::chrono::milliseconds retry)
+    : url_(std::move(url)), size_(size > 0 ? size : 1), retry_(retry) {}
+
+Result<std::unique_ptr<ReaderPool>> ReaderPool::Create(std::string url, int size, std::chrono::milliseconds retry) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto first, storage::Store::OpenReader(url));
+  std::unique_ptr<ReaderPool> pool(new ReaderPool(std::move(url), size, retry));
+  pool->idle_.push_back(std::move(first));
+  pool->open_ = 1;
+  return pool;
+}
 
 ReaderPool::~ReaderPool() = default;
 
@@ -26,7 +37,10 @@ ReaderPool::Lease::~Lease() {
 
 Result<ReaderPool::Lease> ReaderPool::Acquire() {
   std::unique_lock lock(mu_);
-  returned_.wait(lock, [&] { return !idle_.empty() || open_ < size_; });
+  // Wait for an idle reader, or until one may be opened; with none open and opening on hold, the
+  // last failure answers at once.
+  auto may_open = [&] { return open_ < size_ && std::chrono::steady_clock::now() >= retry_at_; };
+  returned_.wait(lock, [&] { return !idle_.empty() || may_open() || open_ == 0; });
   Lease lease;
   lease.pool_ = this;
   if (!idle_.empty()) {
@@ -34,14 +48,21 @@ Result<ReaderPool::Lease> ReaderPool::Acquire() {
     idle_.pop_back();
     return lease;
   }
+  if (!may_open()) return failed_;
   ++open_;  // counted while it opens, so that no more than size_ are ever opened
   lock.unlock();
   auto opened = storage::Store::OpenReader(url_);
+  lock.lock();
   if (!opened.ok()) {
-    lock.lock();
     --open_;
-    returned_.notify_one();
-    return opened.status();
+    failed_ = opened.status();
+    retry_at_ = std::chrono::steady_clock::now() + retry_;
+    spdlog::warn(
+        "a read connection could not be opened (retried in {} ms; reads wait for the others or use the "
+        "writer's): {}",
+        retry_.count(), failed_.ToString());
+    returned_.notify_all();
+    return failed_;
   }
   lease.store_ = std::move(opened).value();
   return lease;

@@ -5,10 +5,15 @@
 // opens up to `size` read-only connections (storage::Store::OpenReader) on first need and lends
 // each to one thread at a time; a thread that finds them all lent waits for one to come back.
 // Like the writer's connection, a reader whose PostgreSQL connection is lost is not reopened.
+// When a new reader cannot be opened (PostgreSQL at max_connections, say), the pool says so once in
+// the log and tries again only after `retry` (5 s): meanwhile a thread that finds no reader idle
+// waits for a lent one, or, when none is lent, gets the error at once (the Platform then reads on
+// the writer's connection), so a refusing database costs no connection attempt per request.
 //
 // Thread-safety: all methods are thread-safe. A Lease is used by the thread that holds it.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -22,8 +27,11 @@ namespace weefsel::service {
 
 class ReaderPool {
  public:
-  // `url` is the database the writer opened; `size` > 0.
-  ReaderPool(std::string url, int size);
+  // Opens the first reader on `url` (the database the writer opened) at once, so that a database
+  // without readers (FailedPrecondition: a private in-memory one) or a refusing one is known at
+  // start; up to `size` (> 0) in all, the others on first need.
+  static Result<std::unique_ptr<ReaderPool>> Create(std::string url, int size,
+                                                    std::chrono::milliseconds retry = std::chrono::seconds(5));
   ~ReaderPool();
   ReaderPool(const ReaderPool&) = delete;
   ReaderPool& operator=(const ReaderPool&) = delete;
@@ -43,7 +51,8 @@ class ReaderPool {
   };
 
   // A reader for this thread: an idle one, a new one while fewer than `size` are open, or the
-  // first one returned. Fails (Unavailable, FailedPrecondition) only when a new one cannot be opened.
+  // first one returned. Fails (with the open's error) only when no reader is open or lent and a new
+  // one cannot be opened, or could not be within the last `retry`.
   Result<Lease> Acquire();
 
   int size() const { return size_; }
@@ -51,10 +60,14 @@ class ReaderPool {
   int open() const;
 
  private:
+  ReaderPool(std::string url, int size, std::chrono::milliseconds retry);
   void Return(std::unique_ptr<storage::Store> store);
 
   const std::string url_;
   const int size_;
+  const std::chrono::milliseconds retry_;
+  Status failed_;                                     // the last failed open, while retry_ runs
+  std::chrono::steady_clock::time_point retry_at_{};  // no new reader is opened before this
   mutable std::mutex mu_;
   std::condition_variable returned_;
   std::vector<std::unique_ptr<storage::Store>> idle_;

@@ -35,8 +35,10 @@ class ReaderPoolTest : public ::testing::Test {
 TEST_F(ReaderPoolTest, ReadersSeeCommittedWritesAndRefuseToWrite) {
   auto writer = storage::Store::Open(url_);
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-  ReaderPool pool(url_, 2);
-  EXPECT_EQ(pool.open(), 0) << "opened on first need";
+  auto made = ReaderPool::Create(url_, 2);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  ReaderPool& pool = **made;
+  EXPECT_EQ(pool.open(), 1) << "one at start, the others on first need";
   auto a = pool.Acquire();
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   domain::Municipality m = Utrecht();
@@ -62,6 +64,32 @@ TEST_F(ReaderPoolTest, ReadersSeeCommittedWritesAndRefuseToWrite) {
   ASSERT_TRUE(got.ok());
   EXPECT_EQ(got->get(), first);
   EXPECT_EQ(pool.open(), 2);
+}
+
+// When a new reader cannot be opened, the error comes back once; for the retry period after it a
+// reader is waited for rather than a connection attempted again on every read.
+TEST_F(ReaderPoolTest, AFailedOpenIsNotRetriedOnEveryRead) {
+  auto writer = storage::Store::Open(url_);
+  ASSERT_TRUE(writer.ok());
+  auto made = ReaderPool::Create(url_, 2, std::chrono::hours(1));
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  ReaderPool& pool = **made;
+  auto a = pool.Acquire();
+  ASSERT_TRUE(a.ok());
+  storage::Store* first = a->get();
+  writer->reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(url_ + suffix);  // a second open now fails
+  auto refused = pool.Acquire();
+  ASSERT_FALSE(refused.ok()) << "the failed open is reported";
+  EXPECT_NE(refused.status().message().find("weefsel.db"), std::string::npos) << refused.status().ToString();
+  auto next = std::async(std::launch::async, [&] { return pool.Acquire(); });
+  EXPECT_EQ(next.wait_for(100ms), std::future_status::timeout) << "waits for the lent reader instead of opening again";
+  { ReaderPool::Lease gone = std::move(a).value(); }
+  ASSERT_EQ(next.wait_for(5s), std::future_status::ready);
+  auto got = next.get();
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->get(), first);
+  EXPECT_EQ(pool.open(), 1);
 }
 
 TEST_F(ReaderPoolTest, AnInMemoryDatabaseHasNoReaderAndAnUnmigratedFileIsNamed) {

@@ -51,7 +51,7 @@ Result<std::string> Votes::KeyOf(RoundId id) {
 }
 
 Result<domain::Eligibility> Votes::EligibilityOf(RoundId id) {
-  std::lock_guard lock(platform_.mu_);
+  Platform::ReadLock lock(platform_);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, platform_.store_->GetRound(id));
   return r.eligibility;
 }
@@ -145,7 +145,7 @@ Result<int64_t> Votes::UploadCensus(const Principal& p, RoundId id, const std::s
 
 Result<VoteRegister> Votes::RegisterOf(const Principal& p, RoundId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  std::lock_guard lock(platform_.mu_);
+  Platform::ReadLock lock(platform_);
   storage::Store& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "see the voting register of its rounds"));
@@ -276,7 +276,7 @@ Result<std::vector<RegistrationCluster>> Votes::ClustersOf(const Principal& p, R
   if (window_minutes < 1 || window_minutes > 7 * 24 * 60)
     return Status::InvalidArgument("window_minutes: must be 1 to 10080 (a week)");
   if (min_accounts < 2 || min_accounts > 1000) return Status::InvalidArgument("min_accounts: must be 2 to 1000");
-  std::lock_guard lock(platform_.mu_);
+  Platform::ReadLock lock(platform_);
   storage::Store& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "see how accounts registered"));
