@@ -695,6 +695,83 @@ TEST_P(Scenario, ModerationReportHideRestoreAndBlock) {
   EXPECT_NE(std::find(actions.begin(), actions.end(), "report"), actions.end());
 }
 
+// Moderation (issue 20): a hidden proposal keeps its place in a round (ballots and results refer to
+// it) and its money in the overview, but its title is gone from both; an officer who saves the
+// round as read keeps the stored title; restored, the title is back everywhere.
+TEST_P(Scenario, AHiddenProposalsTitleIsLeftOutOfRoundsAndTheOverview) {
+  const std::string v1 = "/api/v1";
+  domain::ProposalVersion v;
+  v.title = "Geheime moestuin";
+  v.plan = "Een moestuin achter het buurthuis.";
+  v.budget_eur = 30000;
+  const ProposalId prop = Must(platform_->CreateProposal(Root(), MakeCoalition(), v)).id;
+  Must(platform_->SetProposalStatus(Root(), prop, "submitted"));
+  domain::Round r;
+  r.municipality = m1_;
+  r.name = "Buurtbudget met moestuin";
+  r.budget_eur = 100000;
+  r.ballot_kind = domain::BallotKind::kApproval;
+  r.projects = {{"p1", prop, "Geheime moestuin", 30000, "", ""}, {"p2", {}, "Bankjes", 20000, "", ""}};
+  const RoundId round = Must(platform_->CreateRound(Root(), r)).id;
+  Must(platform_->SetProposalStatus(Root(), prop, "funded"));  // funded outside the round too
+  domain::Experiment e;
+  e.proposal = prop;
+  e.hypotheses = {"Samen tuinieren verbindt"};
+  domain::Indicator i;
+  i.name = "eenzaamheid";
+  i.unit = "%";
+  i.baseline = 48;
+  i.target = 40;
+  e.indicators = {i};
+  Must(platform_->CreateExperiment(Root(), e));
+  const std::string rp = v1 + "/rounds/" + std::to_string(round.value());
+  const std::string overview = v1 + "/municipalities/" + std::to_string(m1_.value()) + "/overview";
+  auto line_of = [&](const Json& o) {
+    for (const auto& l : o["money"]["commitments"])
+      if (l.value("proposal", int64_t{0}) == prop.value()) return l;
+    ADD_FAILURE() << "no commitment line for the proposal in " << o.dump();
+    return Json();
+  };
+  Json before = Ok(kAnon, "GET", overview, nullptr);
+  EXPECT_EQ(line_of(before)["title"], "Geheime moestuin");
+  EXPECT_EQ(Ok(kAnon, "GET", rp, nullptr)["projects"][0]["title"], "Geheime moestuin");
+
+  ASSERT_EQ(As(kOfficer, "POST", v1 + "/moderation/hide",
+               {{"target", "proposal"}, {"id", prop.value()}, {"reason", "Reclame"}})
+                .status,
+            200);
+  Resp got = As(kAnon, "GET", rp);
+  ASSERT_EQ(got.status, 200) << got.body;
+  EXPECT_EQ(got.body.find("Geheime moestuin"), std::string::npos) << got.body;
+  EXPECT_EQ(got.json["projects"].size(), 2u) << "the project keeps its place";
+  EXPECT_EQ(got.json["projects"][0]["title"], "");
+  EXPECT_EQ(got.json["projects"][0]["hidden"], true);
+  EXPECT_EQ(got.json["projects"][1]["title"], "Bankjes");
+  EXPECT_EQ(got.json["projects"][1]["hidden"], false);
+  Resp listed = As(kAnon, "GET", v1 + "/rounds?municipality=" + std::to_string(m1_.value()));
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  EXPECT_EQ(listed.body.find("Geheime moestuin"), std::string::npos) << listed.body;
+  Resp after = As(kAnon, "GET", overview);
+  ASSERT_EQ(after.status, 200) << after.body;
+  EXPECT_EQ(after.body.find("Geheime moestuin"), std::string::npos) << after.body;
+  EXPECT_EQ(line_of(after.json)["hidden"], true);
+  EXPECT_EQ(line_of(after.json)["amount_eur"], 30000) << "the money stays counted";
+  EXPECT_EQ(after.json["money"]["committed_eur"], before["money"]["committed_eur"]);
+
+  // The officer saves the round as the API showed it (no title for the hidden project): the
+  // stored title stays.
+  Json projects = got.json["projects"];
+  for (auto& x : projects) x.erase("hidden");
+  Resp saved = As(kOfficer, "PATCH", rp, {{"name", "Buurtbudget 2027"}, {"projects", projects}});
+  ASSERT_EQ(saved.status, 200) << saved.body;
+  Ok(kOfficer, "POST", v1 + "/moderation/restore", {{"target", "proposal"}, {"id", prop.value()}});
+  Json back = Ok(kAnon, "GET", rp, nullptr);
+  EXPECT_EQ(back["name"], "Buurtbudget 2027");
+  EXPECT_EQ(back["projects"][0]["title"], "Geheime moestuin");
+  EXPECT_EQ(back["projects"][0]["hidden"], false);
+  EXPECT_EQ(line_of(Ok(kAnon, "GET", overview, nullptr))["title"], "Geheime moestuin");
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, Scenario, ::testing::Values(Backend::kSqlite), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, Scenario, ::testing::Values(Backend::kPostgres), BackendName);
 

@@ -1594,6 +1594,35 @@ TEST_P(StoreContract, ModerationReportsHiddenItemsAndBlocks) {
   EXPECT_EQ(*store_->HiddenIds("comment"), std::vector<int64_t>{rude.id});
   EXPECT_TRUE(store_->HiddenIds("proposal")->empty());
 
+  // The queue, paged in the store: each target once, by its first open report or hiding.
+  HiddenItem hp{.target = "proposal",
+                .target_id = p.id.value(),
+                .municipality = m,
+                .reason = "Reclame",
+                .hidden_by = mod,
+                .hidden_at = "2026-11-29T10:00:00Z"};
+  ASSERT_TRUE(store_->Hide(hp).ok());
+  EXPECT_EQ(*store_->HiddenIdsIn("proposal", m), std::vector<int64_t>{p.id.value()});
+  EXPECT_TRUE(store_->HiddenIdsIn("proposal", other)->empty());
+  EXPECT_EQ(*store_->HiddenIdsIn("comment", m), std::vector<int64_t>{rude.id});
+  auto page = store_->ModerationTargets(m, 10, 0);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_EQ(page->total, 2);
+  using Target = std::pair<std::string, int64_t>;
+  EXPECT_EQ(page->targets, (std::vector<Target>{{"proposal", p.id.value()}, {"comment", rude.id}}));
+  EXPECT_EQ(store_->ModerationTargets(m, 1, 1)->targets, (std::vector<Target>{{"comment", rude.id}}));
+  EXPECT_EQ(store_->ModerationTargets(m, 1, 1)->total, 2);
+  EXPECT_TRUE(store_->ModerationTargets(m, 10, 2)->targets.empty());
+  EXPECT_EQ(store_->ModerationTargets(other, 10, 0)->targets, (std::vector<Target>{{"profile", wim.value()}}));
+  EXPECT_EQ(store_->ModerationTargets(m, 0, 0).status().code(), StatusCode::kInvalidArgument);
+  auto on = store_->OpenReportsOn("comment", rude.id);
+  ASSERT_TRUE(on.ok()) << on.status().ToString();
+  ASSERT_EQ(on->size(), 2u);
+  EXPECT_EQ(on->at(0).id, r.id);
+  EXPECT_EQ(on->at(1).id, second.id);
+  ASSERT_TRUE(store_->Unhide("proposal", p.id.value()).ok());
+  EXPECT_EQ(store_->ModerationTargets(m, 10, 0)->total, 1);
+
   // Resolving: every open report of the target, or one by id; closed ones stay closed.
   auto n = store_->ResolveReports("comment", rude.id, 0, "hidden", mod, "2026-11-29T12:00:00Z");
   ASSERT_TRUE(n.ok()) << n.status().ToString();

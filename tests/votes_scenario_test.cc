@@ -8,6 +8,7 @@
 // does not allow. Runs on SQLite (Sqlite/, label unit) and PostgreSQL (Postgres/, pg).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <string>
@@ -275,6 +276,33 @@ TEST_P(FairVotes, RegistrationAsksASolvedChallengeOnceAndIsRateLimited) {
   int wait = std::atoi(limited.Header("Retry-After").c_str());
   EXPECT_GT(wait, 0) << limited.Header("Retry-After");
   EXPECT_LE(wait, 3600 - 11 * 60) << "the oldest attempt of the window leaves it then";
+}
+
+// An account made at its first sign-in through an identity provider gets a registration mark from
+// the address it signed in from, as a self-registered one does: it joins their cluster once it has
+// a role in the municipality.
+TEST_P(FairVotes, AnAccountMadeThroughOidcJoinsTheClusterOfItsAddress) {
+  std::vector<int64_t> ids;
+  for (int i = 0; i < 2; ++i) {
+    Resp r = Register(FreshEmail());
+    ASSERT_EQ(r.status, 201) << r.body;
+    ids.push_back(r.json["id"].get<int64_t>());
+    clock_.Advance(std::chrono::minutes(1));
+  }
+  service::IdClaims claims{"https://login.example.nl", "sub-4711", FreshEmail(), true, "Via de gemeente"};
+  auto session = platform_->SignInWithOidc(claims, "127.0.0.1");
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  ASSERT_TRUE(platform_->Grant(Root(), {session->user, domain::Role::kResident, m1_, {}}).ok());
+  const std::string round = "/api/v1/rounds/" + Str(MakeRound());
+  Json view = Ok(kOfficer, "GET", round + "/registration-clusters?min_accounts=2", nullptr);
+  ASSERT_EQ(view["clusters"].size(), 1u) << view.dump();
+  EXPECT_EQ(view["clusters"][0]["size"], 3) << view.dump();
+  std::vector<int64_t> in;
+  for (const auto& a : view["clusters"][0]["accounts"]) in.push_back(a["user"].get<int64_t>());
+  EXPECT_NE(std::find(in.begin(), in.end(), session->user.value()), in.end()) << view.dump();
+  // A second sign-in makes no second account and no second mark.
+  ASSERT_TRUE(platform_->SignInWithOidc(claims, "127.0.0.1").ok());
+  EXPECT_EQ(Ok(kOfficer, "GET", round + "/registration-clusters?min_accounts=2", nullptr)["clusters"][0]["size"], 3);
 }
 
 TEST_P(FairVotes, OfficersSeeClustersOfRegistrationsAndVoidTheirBallotsBeforePublication) {

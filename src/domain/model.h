@@ -189,6 +189,9 @@ struct RoundProject {
   int64_t cost_eur = 0;
   std::string category;       // optional, for per-category budget caps
   std::string neighbourhood;  // optional, for per-neighbourhood caps
+  // Read only: its proposal is hidden by a moderator, so its title is left out of every answer
+  // (it keeps its place: ballots and results refer to it). Never stored.
+  bool hidden = false;
 };
 
 // Who may vote in a round (issue 20, "Fair votes"; docs/decisions/0004-secret-ballot.md). Open: every

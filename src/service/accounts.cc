@@ -169,7 +169,15 @@ std::string CsrfFor(const std::string& session_id) {
 
 Accounts::Accounts(const Clock& clock, AccountOptions options) : clock_(clock), options_(options) {
   EnsureSodium();
-  randombytes_buf(pow_key_, sizeof pow_key_);
+  if (options_.pow_secret.empty()) {
+    randombytes_buf(pow_key_, sizeof pow_key_);
+  } else {
+    // A key of its own, derived from the deployment's secret (never the secret itself).
+    std::string in = std::string("weefsel/registration-challenge/v1") + '\0' + options_.pow_secret;
+    crypto_generichash(pow_key_, sizeof pow_key_, reinterpret_cast<const unsigned char*>(in.data()), in.size(), nullptr,
+                       0);
+    sodium_memzero(in.data(), in.size());
+  }
 }
 
 void Accounts::Prune(std::deque<TimePoint>& q, TimePoint now, std::chrono::seconds window) const {

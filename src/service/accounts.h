@@ -98,6 +98,10 @@ struct AccountOptions {
   // how long a challenge may be solved. `weefsel serve` asks 14 bits: about a second on a phone.
   int register_pow_bits = 0;
   std::chrono::seconds register_pow_ttl{600};
+  // The challenges' signing key is derived from this secret when it is set (`weefsel serve` passes
+  // WEEFSEL_VOTE_KEY), so that several server processes behind one balancer accept each other's
+  // challenges; unset, each process draws a random key (its challenges die with it).
+  std::string pow_secret;
 };
 
 // A proof-of-work challenge for registration, as handed to a client.
@@ -160,7 +164,7 @@ class Accounts {
   std::mutex mu_;
   Table pair_failures_, address_failures_, registrations_;
   std::map<std::string, AccountState> accounts_;
-  unsigned char pow_key_[32];                         // signs challenges; random per process
+  unsigned char pow_key_[32];                         // signs challenges (AccountOptions::pow_secret)
   std::map<std::string, TimePoint> used_challenges_;  // salt -> expiry
 };
 

@@ -107,6 +107,28 @@ TEST(RegistrationLimits, AChallengeIsSolvedCheckedOnceAndCannotBeForged) {
   EXPECT_TRUE(open.CheckRegistrationProof("", "").ok());
 }
 
+// Two server processes with the deployment's secret accept each other's challenges (issue 16's two
+// instances behind one balancer); a process with another secret, or none, does not.
+TEST(RegistrationLimits, ProcessesSharingTheSecretAcceptEachOthersChallenges) {
+  ManualClock clock{TimePoint{} + std::chrono::hours(24 * 365 * 50)};
+  AccountOptions o;
+  o.register_pow_bits = 8;
+  o.pow_secret = "de geheime sleutel van deze gemeente";
+  Accounts first(clock, o);
+  Accounts second(clock, o);
+  RegistrationChallenge ch = first.NewRegistrationChallenge();
+  std::string nonce = SolveProofOfWork(ch.salt, ch.bits);
+  EXPECT_TRUE(second.CheckRegistrationProof(ch.token, nonce).ok());
+  AccountOptions other_secret = o;
+  other_secret.pow_secret = "een andere sleutel";
+  Accounts third(clock, other_secret);
+  EXPECT_EQ(third.CheckRegistrationProof(ch.token, nonce).message().rfind("pow_challenge: not a challenge", 0), 0u);
+  AccountOptions none = o;
+  none.pow_secret.clear();
+  Accounts fourth(clock, none);
+  EXPECT_FALSE(fourth.CheckRegistrationProof(ch.token, nonce).ok());
+}
+
 TEST(PasswordStrength, CommonAndTrivialPasswordsAreRefusedWithAReason) {
   for (const char* weak : {"        ", "12345678", "password", "Password1", "abcdefgh", "aaaaaaaaaa", "qwertyuiop",
                            "wachtwoord", "Welkom01!", "11111111"}) {

@@ -163,36 +163,36 @@ Result<storage::Report> Platform::ReportContent(const Principal& p, const std::s
   return r;
 }
 
-Result<std::vector<ModerationItem>> Platform::ModerationQueue(const Principal& p, MunicipalityId m) {
+Result<ModerationPage> Platform::ModerationQueue(const Principal& p, MunicipalityId m, int64_t limit, int64_t offset) {
   if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
   ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(m).status());
   if (!p.IsModeratorOf(m) && !p.IsAdmin())
     return Status::PermissionDenied("the moderation queue of municipality " + std::to_string(m.value()) +
                                     " is for its moderators, officers and admins");
-  WEEFSEL_ASSIGN_OR_RETURN(auto reports, store_->ReportsIn(m, "open"));
-  WEEFSEL_ASSIGN_OR_RETURN(auto hidden, store_->HiddenIn(m));
-  std::vector<ModerationItem> items;
-  auto find = [&](const std::string& target, int64_t id) -> ModerationItem& {
-    for (auto& it : items)
-      if (it.target == target && it.target_id == id) return it;
+  // The store pages the queue; only the page's items are read in full.
+  WEEFSEL_ASSIGN_OR_RETURN(storage::Store::QueuePage page, store_->ModerationTargets(m, limit, offset));
+  ModerationPage out;
+  out.total = page.total;
+  auto& items = out.items;
+  for (const auto& [target, id] : page.targets) {
     ModerationItem it;
     it.target = target;
     it.target_id = id;
     it.municipality = m;
-    items.push_back(std::move(it));
-    return items.back();
-  };
-  for (auto r : reports) {
-    r.reporter = UserId();  // reporters are not named to moderators
-    find(r.target, r.target_id).reports.push_back(std::move(r));
-  }
-  for (const auto& h : hidden) find(h.target, h.target_id).hidden = h;
-  for (auto& it : items) {
-    if (!it.hidden) {
-      WEEFSEL_ASSIGN_OR_RETURN(bool h, IsHidden(it.target, it.target_id));
-      if (h) it.hidden = *store_->GetHidden(it.target, it.target_id);
+    WEEFSEL_ASSIGN_OR_RETURN(auto reports, store_->OpenReportsOn(target, id));
+    for (auto& r : reports) {
+      if (r.municipality != m) continue;  // a profile may be reported in several municipalities
+      r.reporter = UserId();              // reporters are not named to moderators
+      it.reports.push_back(std::move(r));
     }
+    items.push_back(std::move(it));
+  }
+  for (auto& it : items) {
+    if (auto h = store_->GetHidden(it.target, it.target_id); h.ok())
+      it.hidden = *h;
+    else if (h.status().code() != StatusCode::kNotFound)
+      return h.status();
     if (it.target == "comment") {
       if (auto c = store_->GetComment(it.target_id); c.ok()) {
         it.excerpt = c->text;
@@ -222,7 +222,7 @@ Result<std::vector<ModerationItem>> Platform::ModerationQueue(const Principal& p
       it.author_blocked = store_->GetBlock(it.author).ok();
     }
   }
-  return items;
+  return out;
 }
 
 Result<storage::HiddenItem> Platform::Hide(const Principal& p, const std::string& target, int64_t id,

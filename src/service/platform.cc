@@ -198,8 +198,18 @@ Status Platform::Logged(const Principal& p, MunicipalityId m, std::string_view e
   });
 }
 
+namespace {
+// The accounts' options, with the registration challenges keyed by the deployment's secret unless
+// they name one of their own.
+AccountOptions AccountOptionsOf(const PlatformOptions& o) {
+  AccountOptions a = o.accounts;
+  if (a.pow_secret.empty()) a.pow_secret = o.vote_key;
+  return a;
+}
+}  // namespace
+
 Platform::Platform(std::unique_ptr<storage::Store> store, PlatformOptions options, const Clock& clock)
-    : store_(std::move(store)), options_(options), clock_(clock), accounts_(clock, options.accounts) {
+    : store_(std::move(store)), options_(options), clock_(clock), accounts_(clock, AccountOptionsOf(options)) {
   if (options_.readers.count > 0 && !options_.readers.url.empty()) {
     // A private in-memory database has no second connection: reads share the writer's lock.
     auto pool = ReaderPool::Create(options_.readers.url, options_.readers.count);
@@ -434,9 +444,12 @@ Result<Session> Platform::SignInWithOidc(const IdClaims& c, const std::string& a
   domain::User u;
   u.email = c.email;
   u.display_name = c.name.empty() ? c.email : c.name;
-  // No password (one nobody knows): the account signs in through its provider.
+  // No password (one nobody knows): the account signs in through its provider. Its registration
+  // mark, as for a self-registered account, lets officers see many accounts made from one network.
+  std::string address_key = AddressKey(address, options_.vote_key);
   auto made = InsertUser(u, std::nullopt, {}, [&](const domain::User& x) {
-    return store_->LinkOidcIdentity(c.issuer, c.subject, x.id, Now());
+    WEEFSEL_RETURN_IF_ERROR(store_->LinkOidcIdentity(c.issuer, c.subject, x.id, Now()));
+    return store_->PutRegistrationMark({x.id, address_key, x.created_at, ""});
   });
   if (!made.ok() && made.status().code() == StatusCode::kAlreadyExists)
     return Status::AlreadyExists("an account with the e-mail address " + c.email +
@@ -1076,9 +1089,10 @@ Result<bool> Platform::IsCoalitionMember(const Principal& p, CoalitionId id) {
 
 Result<std::vector<domain::Proposal>> Platform::ProposalsOf(ChallengeId challenge) {
   ReadLock lock(*this);
-  WEEFSEL_RETURN_IF_ERROR(store_->GetChallenge(challenge).status());
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge ch, store_->GetChallenge(challenge));
   WEEFSEL_ASSIGN_OR_RETURN(auto all, store_->ProposalsOf(challenge));
-  WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> hidden, store_->HiddenIds("proposal"));
+  // A proposal is hidden in its challenge's municipality: only that municipality's are read.
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> hidden, store_->HiddenIdsIn("proposal", ch.municipality));
   std::erase_if(
       all, [&](const domain::Proposal& x) { return std::binary_search(hidden.begin(), hidden.end(), x.id.value()); });
   return all;
@@ -1177,7 +1191,8 @@ Result<std::vector<Comment>> Platform::CommentsOf(ProposalId id) {
   WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
   WEEFSEL_ASSIGN_OR_RETURN(auto all, store_->CommentsOf(id));
   // Moderation: hidden comments are gone; a hidden profile's name is not shown.
-  WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> hidden, store_->HiddenIds("comment"));
+  WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(id));
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> hidden, store_->HiddenIdsIn("comment", m));
   WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> profiles, store_->HiddenIds("profile"));
   std::erase_if(all, [&](const Comment& c) { return std::binary_search(hidden.begin(), hidden.end(), c.id); });
   for (auto& c : all)
@@ -1254,14 +1269,43 @@ Result<bool> Platform::Supports(const Principal& p, ProposalId id) {
 
 // ---- rounds and ballots ---------------------------------------------------------------------
 
+namespace {
+// Moderation (issue 20): a round's project whose proposal is hidden keeps its place (ballots and
+// results refer to it) without its title, marked `hidden`. One read per municipality.
+Status LeaveOutHiddenTitles(storage::Store& store, std::vector<domain::Round>& rounds) {
+  std::map<int64_t, std::vector<int64_t>> hidden;  // per municipality, ascending
+  for (auto& r : rounds) {
+    if (std::none_of(r.projects.begin(), r.projects.end(),
+                     [](const domain::RoundProject& p) { return p.proposal.valid(); }))
+      continue;
+    auto it = hidden.find(r.municipality.value());
+    if (it == hidden.end()) {
+      WEEFSEL_ASSIGN_OR_RETURN(auto ids, store.HiddenIdsIn("proposal", r.municipality));
+      it = hidden.emplace(r.municipality.value(), std::move(ids)).first;
+    }
+    for (auto& p : r.projects)
+      if (p.proposal.valid() && std::binary_search(it->second.begin(), it->second.end(), p.proposal.value())) {
+        p.title.clear();
+        p.hidden = true;
+      }
+  }
+  return Status::Ok();
+}
+}  // namespace
+
 Result<std::vector<domain::Round>> Platform::ListRounds(const storage::ListQuery& q) {
   ReadLock lock(*this);
-  return store_->ListRounds(q);
+  WEEFSEL_ASSIGN_OR_RETURN(auto rounds, store_->ListRounds(q));
+  WEEFSEL_RETURN_IF_ERROR(LeaveOutHiddenTitles(*store_, rounds));
+  return rounds;
 }
 
 Result<domain::Round> Platform::GetRound(RoundId id) {
   ReadLock lock(*this);
-  return store_->GetRound(id);
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
+  std::vector<domain::Round> one{std::move(r)};
+  WEEFSEL_RETURN_IF_ERROR(LeaveOutHiddenTitles(*store_, one));
+  return std::move(one.front());
 }
 
 Result<domain::Round> Platform::CreateRound(const Principal& p, domain::Round r) {
@@ -1291,6 +1335,14 @@ Result<domain::Round> Platform::UpdateRound(const Principal& p, RoundId id, cons
   r.id = id;
   r.municipality = before.municipality;
   r.phase = before.phase;
+  // A client that read the round got no title for a project whose proposal is hidden: sending the
+  // project back without one keeps the stored title.
+  for (auto& project : r.projects) {
+    project.hidden = false;
+    if (!project.title.empty() || !project.proposal.valid()) continue;
+    for (const auto& was : before.projects)
+      if (was.project_id == project.project_id && was.proposal == project.proposal) project.title = was.title;
+  }
   if (Snap(r) != Snap(before) && PhaseIndex(r.phase) >= PhaseIndex(domain::RoundPhase::kReview)) {
     domain::Round same = before;
     same.name = r.name;
@@ -1661,6 +1713,10 @@ Result<domain::Round> Platform::AddProposalToRound(const Principal& p, RoundId i
   WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
                                   "only officers of municipality " + M(r.municipality) + " may fill its rounds"));
   auto prop_or = store_->GetProposal(proposal);
+  if (prop_or.ok()) {
+    WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden("proposal", proposal.value()));
+    if (hidden) prop_or = Status::NotFound("");  // hidden by a moderator: as if it did not exist
+  }
   if (prop_or.status().code() == StatusCode::kNotFound)
     return Status::InvalidArgument("proposal: proposal " + Num(proposal.value()) + " does not exist");
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, std::move(prop_or));
@@ -1842,14 +1898,24 @@ Result<MunicipalityOverview> Platform::Overview(MunicipalityId m) {
   storage::ListQuery q;
   q.municipality = m;
   WEEFSEL_ASSIGN_OR_RETURN(auto rounds, store_->ListRounds(q));
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> hidden, store_->HiddenIdsIn("proposal", m));
+  auto is_hidden = [&](ProposalId id) {
+    return id.valid() && std::binary_search(hidden.begin(), hidden.end(), id.value());
+  };
   for (const auto& r : rounds) {
     if (r.phase != domain::RoundPhase::kPublished) continue;
     ++out.published_rounds;
     WEEFSEL_ASSIGN_OR_RETURN(auto rows, store_->AllocationsOf(r.id));
     for (const auto& a : rows) {
-      CommitmentLine line{"round", r.id, r.name, a.project_id, a.proposal, a.project_id, a.amount_eur};
+      CommitmentLine line{"round", r.id, r.name, a.project_id, a.proposal, a.project_id};
+      line.amount_eur = a.amount_eur;
       for (const auto& project : r.projects)
         if (project.project_id == a.project_id && !project.title.empty()) line.title = project.title;
+      // The money stays counted; the title of a hidden proposal is left out.
+      if (is_hidden(a.proposal)) {
+        line.title.clear();
+        line.hidden = true;
+      }
       out.committed_eur += a.amount_eur;
       out.commitments.push_back(std::move(line));
     }
@@ -1867,7 +1933,10 @@ Result<MunicipalityOverview> Platform::Overview(MunicipalityId m) {
       if (!allocated.empty()) continue;  // a round winner: counted with its round
       const auto& v = prop.versions.back();
       out.committed_eur += v.budget_eur;
-      out.commitments.push_back({"proposal", RoundId(), "", "", prop.id, v.title, v.budget_eur});
+      CommitmentLine line{"proposal", RoundId(), "", "", prop.id, is_hidden(prop.id) ? "" : v.title};
+      line.hidden = is_hidden(prop.id);
+      line.amount_eur = v.budget_eur;
+      out.commitments.push_back(std::move(line));
     }
   }
   WEEFSEL_ASSIGN_OR_RETURN(auto experiments, store_->ListExperiments({}));
@@ -1877,7 +1946,8 @@ Result<MunicipalityOverview> Platform::Overview(MunicipalityId m) {
     ExperimentOverview x;
     x.id = e.id;
     x.proposal = e.proposal;
-    x.title = title->second;
+    x.hidden = is_hidden(e.proposal);
+    x.title = x.hidden ? "" : title->second;
     x.status = e.status;
     WEEFSEL_ASSIGN_OR_RETURN(x.funded_eur, FundedAmountLocked(*store_, e.proposal));
     WEEFSEL_ASSIGN_OR_RETURN(auto evidence, store_->EvidenceOf(e.id));

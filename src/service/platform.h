@@ -107,7 +107,8 @@ struct IndicatorProgress {
 struct ExperimentOverview {
   ExperimentId id;
   ProposalId proposal;
-  std::string title;  // the proposal's current title
+  std::string title;    // the proposal's current title ("" while the proposal is hidden)
+  bool hidden = false;  // its proposal is hidden by a moderator
   std::string status;
   int64_t funded_eur = 0;    // see Platform::FundedAmount
   int64_t released_eur = 0;  // approved milestones
@@ -122,7 +123,8 @@ struct CommitmentLine {
   std::string round_name;
   std::string project_id;
   ProposalId proposal;  // unset for a round project that did not come from a proposal
-  std::string title;    // the project's (or proposal's current) title
+  std::string title;    // the project's (or proposal's current) title; "" while its proposal is hidden
+  bool hidden = false;  // its proposal is hidden by a moderator
   int64_t amount_eur = 0;
 };
 
@@ -168,6 +170,12 @@ struct ModerationItem {
   bool author_blocked = false;
   std::vector<storage::Report> reports;       // its open reports, oldest first (reporter cleared)
   std::optional<storage::HiddenItem> hidden;  // set while hidden
+};
+
+// One page of a municipality's moderation queue and the queue's length.
+struct ModerationPage {
+  int64_t total = 0;
+  std::vector<ModerationItem> items;
 };
 
 template <typename T>
@@ -392,7 +400,7 @@ class Platform {
                                         const std::string& reason, MunicipalityId municipality = {});
   // The queue of municipality m (its moderators, officers and admins): every item with open
   // reports and every hidden item, oldest report first.
-  Result<std::vector<ModerationItem>> ModerationQueue(const Principal& p, MunicipalityId m);
+  Result<ModerationPage> ModerationQueue(const Principal& p, MunicipalityId m, int64_t limit, int64_t offset);
   // Moderators (and officers) of the item's municipality hide it with a public reason (its open
   // reports are closed as "hidden") or restore it. Hiding twice or restoring what is not hidden is a
   // Conflict. A profile belongs to every municipality where the account has a role or was reported.

@@ -130,7 +130,8 @@ Result<std::vector<TaskChallenge>> TaskChallenges::List(MunicipalityId m) {
   auto& store = *platform_.store_;
   if (m.valid()) WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
   WEEFSEL_ASSIGN_OR_RETURN(auto all, store.TaskChallengesOf(m));
-  WEEFSEL_ASSIGN_OR_RETURN(auto hidden, store.HiddenIds("task_challenge"));
+  WEEFSEL_ASSIGN_OR_RETURN(auto hidden,
+                           m.valid() ? store.HiddenIdsIn("task_challenge", m) : store.HiddenIds("task_challenge"));
   std::set<int64_t> gone(hidden.begin(), hidden.end());
   std::erase_if(all, [&](const TaskChallenge& c) { return gone.count(c.id.value()) > 0; });
   return all;

@@ -161,6 +161,9 @@ class SqlStore final : public Store {
   Result<HiddenItem> GetHidden(const std::string& target, int64_t target_id) override;
   Result<std::vector<HiddenItem>> HiddenIn(MunicipalityId m) override;
   Result<std::vector<int64_t>> HiddenIds(const std::string& target) override;
+  Result<std::vector<int64_t>> HiddenIdsIn(const std::string& target, MunicipalityId m) override;
+  Result<QueuePage> ModerationTargets(MunicipalityId m, int64_t limit, int64_t offset) override;
+  Result<std::vector<Report>> OpenReportsOn(const std::string& target, int64_t target_id) override;
   Status Block(const AccountBlock& b) override;
   Status Unblock(UserId user) override;
   Result<AccountBlock> GetBlock(UserId user) override;

@@ -172,6 +172,10 @@ Status SqlStore::TouchModerated(const std::string& target, int64_t target_id) {
     Touch(scope::Of("proposal", target_id));
     WEEFSEL_RETURN_IF_ERROR(
         TouchRows("challenge", "SELECT challenge_id FROM proposals WHERE id = $1", {Int(target_id)}));
+    // The rounds it is a project of show it without its title while hidden (and their results).
+    Touch("rounds");
+    WEEFSEL_RETURN_IF_ERROR(
+        TouchRows("round", "SELECT DISTINCT round_id FROM round_projects WHERE proposal_id = $1", {Int(target_id)}));
     return TouchRows("municipality",
                      "SELECT c.municipality_id FROM proposals p JOIN challenges c ON c.id = p.challenge_id "
                      "WHERE p.id = $1",
@@ -242,6 +246,44 @@ Result<std::vector<int64_t>> SqlStore::HiddenIds(const std::string& target) {
   out.reserve(r.size());
   for (size_t i = 0; i < r.size(); ++i) out.push_back(r.Int(i, 0));
   return out;
+}
+
+Result<std::vector<int64_t>> SqlStore::HiddenIdsIn(const std::string& target, MunicipalityId m) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT target_id FROM hidden_items WHERE target = $1 AND municipality_id = $2 "
+                                        "ORDER BY target_id",
+                                        {Text(target), Int(m.value())}));
+  std::vector<int64_t> out;
+  out.reserve(r.size());
+  for (size_t i = 0; i < r.size(); ++i) out.push_back(r.Int(i, 0));
+  return out;
+}
+
+Result<Store::QueuePage> SqlStore::ModerationTargets(MunicipalityId m, int64_t limit, int64_t offset) {
+  if (limit < 1 || offset < 0) return Status::InvalidArgument("limit: must be at least 1, offset at least 0");
+  // Both indexed on the municipality (reports_queue, hidden_items_municipality).
+  static constexpr const char* kQueue =
+      "SELECT target, target_id, created_at AS at FROM reports WHERE municipality_id = $1 AND status = 'open' "
+      "UNION ALL SELECT target, target_id, hidden_at AS at FROM hidden_items WHERE municipality_id = $1";
+  QueuePage page;
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows n, Q(std::string("SELECT COUNT(*) FROM (SELECT DISTINCT target, target_id FROM (") + kQueue + ") q) d",
+                   {Int(m.value())}));
+  page.total = n.Int(0, 0);
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string("SELECT target, target_id, MIN(at) AS first FROM (") + kQueue +
+                                            ") q GROUP BY target, target_id ORDER BY first, target, target_id "
+                                            "LIMIT $2 OFFSET $3",
+                                        {Int(m.value()), Int(limit), Int(offset)}));
+  page.targets.reserve(r.size());
+  for (size_t i = 0; i < r.size(); ++i) page.targets.emplace_back(r.Str(i, 0), r.Int(i, 1));
+  return page;
+}
+
+Result<std::vector<Report>> SqlStore::OpenReportsOn(const std::string& target, int64_t target_id) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string("SELECT ") + kReportColumns +
+                                            " FROM reports WHERE target = $1 AND target_id = $2 AND status = 'open' "
+                                            "ORDER BY id",
+                                        {Text(target), Int(target_id)}));
+  return ReadReports(r);
 }
 
 Status SqlStore::Block(const AccountBlock& b) {

@@ -512,6 +512,19 @@ class Store {
   virtual Result<std::vector<HiddenItem>> HiddenIn(MunicipalityId m) = 0;                  // oldest first
   // The ids of every hidden item of one kind ("comment", "proposal", "profile"), ascending.
   virtual Result<std::vector<int64_t>> HiddenIds(const std::string& target) = 0;
+  // The same, of the items hidden in one municipality (what a list of that municipality's
+  // proposals or comments needs; profiles are hidden platform-wide: use HiddenIds).
+  virtual Result<std::vector<int64_t>> HiddenIdsIn(const std::string& target, MunicipalityId m) = 0;
+  // One page of a municipality's moderation queue: the targets with an open report or hidden in
+  // it, each once, ordered by their first open report or hiding (then target, id), with the
+  // queue's length. Read in the store so that a long queue is not read whole for one page.
+  struct QueuePage {
+    int64_t total = 0;
+    std::vector<std::pair<std::string, int64_t>> targets;
+  };
+  virtual Result<QueuePage> ModerationTargets(MunicipalityId m, int64_t limit, int64_t offset) = 0;
+  // The open reports of one target, oldest first.
+  virtual Result<std::vector<Report>> OpenReportsOn(const std::string& target, int64_t target_id) = 0;
   // Blocks an account and deletes its sessions and API tokens (AlreadyExists when blocked).
   virtual Status Block(const AccountBlock& b) = 0;
   virtual Status Unblock(UserId user) = 0;                 // NotFound when not blocked

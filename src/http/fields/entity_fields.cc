@@ -202,7 +202,8 @@ FieldTable<domain::RoundProject> MakeRoundProjectFields() {
   return {"RoundProject",
           "round.projects",
           {Str("project_id", &R::project_id, 100), IdOf("proposal", &R::proposal, true), Str("title", &R::title),
-           Int("cost_eur", &R::cost_eur), Str("category", &R::category), Str("neighbourhood", &R::neighbourhood)}};
+           Int("cost_eur", &R::cost_eur), Str("category", &R::category), Str("neighbourhood", &R::neighbourhood),
+           Bool("hidden", &R::hidden).ReadOnly()}};
 }
 
 FieldTable<domain::ReviewCriterion> MakeReviewCriterionFields() {
@@ -468,20 +469,21 @@ FieldTable<service::ExperimentOverview> MakeExperimentOverviewFields() {
   return {"ExperimentOverview",
           "experiment",
           {IdOf("id", &X::id, false), IdOf("proposal", &X::proposal, false), Str("title", &X::title),
-           Str("status", &X::status, 20), Int("funded_eur", &X::funded_eur), Int("released_eur", &X::released_eur),
-           ObjList("indicators", &X::indicators, &IndicatorProgressFields)}};
+           Bool("hidden", &X::hidden), Str("status", &X::status, 20), Int("funded_eur", &X::funded_eur),
+           Int("released_eur", &X::released_eur), ObjList("indicators", &X::indicators, &IndicatorProgressFields)}};
 }
 WEEFSEL_TABLE(service::ExperimentOverview, ExperimentOverviewFields)
 
 FieldTable<service::CommitmentLine> MakeCommitmentLineFields() {
   using L = service::CommitmentLine;
   auto from_round = [](const L& l) { return l.source == "round"; };
-  FieldTable<L> t{"CommitmentLine",
-                  "commitment",
-                  {Str("source", &L::source, 20), IdOf("proposal", &L::proposal, true), Str("title", &L::title),
-                   Int("amount_eur", &L::amount_eur), IdOf("round", &L::round, false).OnlyWhen(from_round),
-                   Str("round_name", &L::round_name).OnlyWhen(from_round),
-                   Str("project_id", &L::project_id, 100).OnlyWhen(from_round)}};
+  FieldTable<L> t{
+      "CommitmentLine",
+      "commitment",
+      {Str("source", &L::source, 20), IdOf("proposal", &L::proposal, true), Str("title", &L::title),
+       Bool("hidden", &L::hidden), Int("amount_eur", &L::amount_eur),
+       IdOf("round", &L::round, false).OnlyWhen(from_round), Str("round_name", &L::round_name).OnlyWhen(from_round),
+       Str("project_id", &L::project_id, 100).OnlyWhen(from_round)}};
   t.fields[0].type = Type::kEnum;
   // "task_challenge": the overview route marks the proposal a Right to Challenge agreement funded
   // (money_routes.cc), with the bid's id in `task_challenge`.

@@ -146,10 +146,10 @@ void Api::BuildModerationRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(int64_t limit,
                                   PageParam(c, "limit", c.options.default_page_size, 1, c.options.max_page_size));
          WEEFSEL_ASSIGN_OR_RETURN(int64_t offset, PageParam(c, "offset", 0, 0, int64_t{1} << 40));
-         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.ModerationQueue(c.who, c.Path<MunicipalityTag>(0)));
+         WEEFSEL_ASSIGN_OR_RETURN(auto page, P.ModerationQueue(c.who, c.Path<MunicipalityTag>(0), limit, offset));
          Json items = Json::array();
-         const auto total = static_cast<int64_t>(rows.size());
-         for (int64_t i = offset; i < total && i < offset + limit; ++i) items.push_back(ItemJson(rows[i]));
+         const int64_t total = page.total;
+         for (const auto& it : page.items) items.push_back(ItemJson(it));
          storage::ListQuery q;
          q.limit = limit;
          q.offset = offset;

@@ -702,6 +702,8 @@ export const en: Record<keyof typeof nl, string> = {
   "round.followUpLead": "For each chosen proposal, confirm its funding and start its experiment.",
   "round.toFunding": "Funding and experiment of {title}",
   "round.noProposal": "no coalition proposal, so no experiment",
+  "round.hiddenProject": "Project hidden by moderation",
+  "overview.hiddenProposal": "Proposal hidden by moderation",
   "round.noBallotsYet": "Nobody has voted yet, so there is no outcome yet.",
   "round.noBallotsFinal": "Nobody voted; no money was allocated.",
   "round.readProposal": "Read the proposal: {title}",

@@ -700,6 +700,8 @@ export const nl = {
   "round.followUpLead": "Leg per gekozen voorstel de financiering vast en start het experiment.",
   "round.toFunding": "Financiering en experiment van {title}",
   "round.noProposal": "geen voorstel van een coalitie, dus geen experiment",
+  "round.hiddenProject": "Project verborgen door de moderatie",
+  "overview.hiddenProposal": "Voorstel verborgen door de moderatie",
   "round.noBallotsYet": "Er is nog niet gestemd, dus er is nog geen uitkomst.",
   "round.noBallotsFinal": "Niemand heeft gestemd; er is geen geld toegewezen.",
   "round.readProposal": "Lees het voorstel: {title}",

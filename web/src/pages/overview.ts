@@ -13,9 +13,9 @@ import { TaskBudget, taskBudgetsSection } from "./rtc";
 
 interface Measurement { date: string; value: number; source: string }
 interface IndicatorProgress { id: number; name: string; unit: string; baseline: number; target: number; latest: Measurement | null; progress: number | null }
-interface ExperimentOverview { id: number; proposal: number; title: string; status: string; funded_eur: number; released_eur: number; indicators: IndicatorProgress[] }
+interface ExperimentOverview { id: number; proposal: number; title: string; hidden?: boolean; status: string; funded_eur: number; released_eur: number; indicators: IndicatorProgress[] }
 // One line of the committed money: a winner of a published round, or a proposal funded outside a round.
-interface Commitment { source: "round" | "proposal" | "task_challenge"; task_challenge?: number; round: number | null; round_name: string; project_id: string; proposal: number | null; title: string; amount_eur: number }
+interface Commitment { source: "round" | "proposal" | "task_challenge"; task_challenge?: number; round: number | null; round_name: string; project_id: string; proposal: number | null; title: string; hidden?: boolean; amount_eur: number }
 interface Overview {
   municipality: number; money: { committed_eur: number; released_eur: number; remaining_eur: number; published_rounds: number; commitments?: Commitment[] };
   challenges_per_phase: Record<string, number>; experiments: ExperimentOverview[];
@@ -30,7 +30,7 @@ function commitmentsTable(lines: Commitment[], total: number): HTMLElement {
     h("tbody", {}, lines.map((l) => h("tr", { "data-source": l.source, "data-amount": l.amount_eur },
       h("td", {}, l.source === "round" && l.round ? h("a", { href: `/rounds/${l.round}` }, t("overview.fromRound", { name: l.round_name }))
         : l.source === "task_challenge" && l.task_challenge ? h("a", { href: `/right-to-challenge/${l.task_challenge}` }, t("rtc.fromTask", { name: l.title })) : t("overview.fromProposal")),
-      h("th", { scope: "row" }, l.proposal ? h("a", { href: `/proposals/${l.proposal}` }, l.title || t("proposal.named", { id: l.proposal })) : l.title || l.project_id),
+      h("th", { scope: "row" }, l.hidden ? t("overview.hiddenProposal") : l.proposal ? h("a", { href: `/proposals/${l.proposal}` }, l.title || t("proposal.named", { id: l.proposal })) : l.title || l.project_id),
       h("td", { class: "num" }, euro(l.amount_eur))))),
     h("tfoot", {}, h("tr", {}, h("th", { scope: "row", colspan: 2 }, t("overview.total")), h("td", { class: "num", "data-total": total }, euro(total)))));
 }
@@ -72,7 +72,7 @@ export async function overviewPage({ main, query: q }: Ctx): Promise<void> {
   if (!o.experiments.length) { sec.append(empty(t("experiments.none"))); return; }
   for (const e of o.experiments) {
     sec.append(h("article", { class: "card experiment-overview", "data-experiment": e.id },
-      h("h3", {}, h("a", { href: `/experiments/${e.id}` }, e.title || t("experiment.named", { id: e.id }))),
+      h("h3", {}, h("a", { href: `/experiments/${e.id}` }, e.hidden ? t("overview.hiddenProposal") : e.title || t("experiment.named", { id: e.id }))),
       h("p", { class: "meta" }, experimentStatusLabel(e.status), " · ", t("overview.fundedReleased", { funded: euro(e.funded_eur), released: euro(e.released_eur) })),
       e.indicators.length ? h("table", { class: "table small indicators" }, h("caption", { class: "visually-hidden" }, t("overview.indicatorsOf", { title: e.title })),
         h("thead", {}, h("tr", {}, [t("overview.indicator"), t("experiment.baseline"), t("overview.latest"), t("experiment.target"), t("overview.progress")]

@@ -142,7 +142,7 @@ export async function round({ main, params }: Ctx): Promise<void> {
         if (res.ballots === 0) sec.append(empty(r.phase === "allocation" || r.phase === "published" ? t("round.noBallotsFinal") : t("round.noBallotsYet")));
         else {
           if (r.phase !== "allocation" && r.phase !== "published") sec.append(h("p", { class: "notice" }, t("round.provisional")));
-          sec.append(resultsSummary(res), resultsTable(res));
+          sec.append(resultsSummary(res), resultsTable(res, r));
           if (officer && r.phase === "published") sec.append(winnersFollowUp(r, res));
         }
         if (await hasRoute("GET", "/api/v1/rounds/{id}/export.pb"))
@@ -199,15 +199,15 @@ async function reviewsSection(r: Round, canReview: boolean): Promise<HTMLElement
       criteria.forEach((c, ci) => { scores[c.name] = Number(inputs[ci].value); });
       try {
         await api.post(`/rounds/${r.id}/reviews`, { project_id: p.project_id, scores, comment: comment.value });
-        status.replaceChildren(h("p", { class: "ok", role: "status" }, "✔ " + t("review.saved", { project: p.title || p.project_id })));
-        announce(t("review.saved", { project: p.title || p.project_id }));
+        status.replaceChildren(h("p", { class: "ok", role: "status" }, "✔ " + t("review.saved", { project: projectName(p) })));
+        announce(t("review.saved", { project: projectName(p) }));
         await load();
       } catch (err) { status.replaceChildren(errorBox(err)); }
-    } }, h("fieldset", {}, h("legend", {}, p.title || p.project_id),
+    } }, h("fieldset", {}, h("legend", {}, projectName(p)),
       h("div", { class: "inline" }, criteria.map((c, ci) => h("div", { class: "field" },
         h("label", { for: `rv-${pi}-${ci}` }, t("review.scoreLabel", { criterion: c.name, max: c.max_score })), inputs[ci]))),
       h("div", { class: "field" }, h("label", { for: `rv-${pi}-comment` }, t("review.comment")), comment),
-      status, h("button", { type: "submit" }, t("review.save", { project: p.title || p.project_id }))));
+      status, h("button", { type: "submit" }, t("review.save", { project: projectName(p) }))));
     sec.append(form);
   });
   return sec;
@@ -216,7 +216,7 @@ async function reviewsSection(r: Round, canReview: boolean): Promise<HTMLElement
 function reviewsTable(r: Round, reviews: Review[]): HTMLElement {
   if (!reviews.length) return empty(t("review.none"));
   const criteria = r.criteria ?? [];
-  const title = (pid: string) => r.projects.find((p) => p.project_id === pid)?.title || pid;
+  const title = (pid: string) => projectName({ project_id: pid }, r);
   return h("table", { class: "table scores" }, h("caption", { class: "visually-hidden" }, t("review.title")),
     h("thead", {}, h("tr", {}, [t("round.project"), t("review.reviewer"), ...criteria.map((c) => `${c.name} (≤ ${num(c.max_score)})`), t("review.comment")]
       .map((x) => h("th", { scope: "col" }, x)))),
@@ -260,8 +260,8 @@ function winnersFollowUp(r: Round, res: Results): HTMLElement {
   return h("div", { class: "officer-tools winners" }, h("h3", {}, t("round.followUp")), h("p", {}, t("round.followUpLead")),
     h("ul", {}, winners.map((o) => {
       const p = r.projects.find((x) => x.project_id === o.project_id);
-      return h("li", { "data-project": o.project_id }, o.title || o.project_id, " · ", o.cost_eur !== undefined ? euro(o.cost_eur) : "", " · ",
-        p?.proposal ? h("a", { href: `/proposals/${p.proposal}#funding` }, t("round.toFunding", { title: o.title || o.project_id }))
+      return h("li", { "data-project": o.project_id }, projectName(o, r), " · ", o.cost_eur !== undefined ? euro(o.cost_eur) : "", " · ",
+        p?.proposal ? h("a", { href: `/proposals/${p.proposal}#funding` }, t("round.toFunding", { title: projectName(o, r) }))
           : h("span", { class: "meta" }, t("round.noProposal")));
     })));
 }
@@ -285,10 +285,19 @@ function limitsText(r: Round): string {
   return parts.join("; ") || t("round.noLimits");
 }
 
+// A project's name: its title, or, when a moderator hid its proposal (issue 20), words saying so
+// (the server leaves the title out and marks the project `hidden`; `r` finds that mark for a
+// result line).
+function projectName(p: { project_id: string; title?: string; hidden?: boolean }, r?: Round): string {
+  const own = r?.projects.find((x) => x.project_id === p.project_id);
+  if (p.hidden || own?.hidden) return t("round.hiddenProject");
+  return p.title || own?.title || p.project_id;
+}
+
 function projectTable(r: Round): HTMLElement {
   if (!r.projects.length) return empty(t("round.noProjects"));
   return h("table", { class: "table" }, h("thead", {}, h("tr", {}, [t("round.project"), t("round.cost"), t("round.category"), t("round.neighbourhood")].map((x) => h("th", { scope: "col" }, x)))),
-    h("tbody", {}, r.projects.map((p) => h("tr", {}, h("th", { scope: "row" }, p.title || p.project_id), h("td", { class: "num" }, euro(p.cost_eur)),
+    h("tbody", {}, r.projects.map((p) => h("tr", {}, h("th", { scope: "row" }, projectName(p)), h("td", { class: "num" }, euro(p.cost_eur)),
       h("td", {}, p.category), h("td", {}, p.neighbourhood)))));
 }
 
@@ -297,13 +306,13 @@ function resultsSummary(res: Results): HTMLElement {
     ballots: res.ballots, rule: ruleLabel(res.rule) }));
 }
 
-function resultsTable(res: Results): HTMLElement {
+function resultsTable(res: Results, r: Round): HTMLElement {
   const order = [...res.projects].sort((a, b) => Number(b.funded) - Number(a.funded) || (a.step ?? 1e9) - (b.step ?? 1e9));
   return h("table", { class: "table results" },
     h("caption", { class: "visually-hidden" }, t("round.results")),
     h("thead", {}, h("tr", {}, [t("round.project"), t("round.cost"), t("round.supporters"), t("round.outcome"), t("round.why")].map((x) => h("th", { scope: "col" }, x)))),
     h("tbody", {}, order.map((o) => h("tr", { "data-project": o.project_id },
-      h("th", { scope: "row" }, o.title || o.project_id), h("td", { class: "num" }, o.cost_eur !== undefined ? euro(o.cost_eur) : ""),
+      h("th", { scope: "row" }, projectName(o, r)), h("td", { class: "num" }, o.cost_eur !== undefined ? euro(o.cost_eur) : ""),
       h("td", { class: "num" }, o.supporters !== undefined ? num(o.supporters) : ""),
       h("td", {}, h("span", { class: o.funded ? "funded" : "notfunded" }, o.funded ? "✔ " + t("round.funded") : "✘ " + t("round.notFunded"))),
       h("td", { class: "why", "data-verdict": o.verdict?.code ?? null }, verdictText(o))))));
@@ -358,10 +367,10 @@ function ballotForm(r: Round, own: Ballot | null, details: Map<string, { plan: s
     const d = details.get(p.project_id);
     const plan = d?.plan.trim() ?? "";
     return h("li", { class: "project", "data-project": p.project_id }, h("div", { class: "pinfo" },
-      h("label", { for: iid }, h("span", { class: "ptitle" }, p.title || p.project_id),
+      h("label", { for: iid }, h("span", { class: "ptitle" }, projectName(p)),
         h("span", { class: "meta" }, ` · ${euro(p.cost_eur)}${p.category ? " · " + p.category : ""}${p.neighbourhood ? " · " + p.neighbourhood : ""}`)),
       plan ? h("span", { class: "pdesc" }, plan.length > 240 ? plan.slice(0, 240).trimEnd() + "…" : plan) : null,
-      d ? h("a", { href: `/proposals/${d.proposal}`, class: "plink" }, t("round.readProposal", { title: p.title || p.project_id })) : null,
+      d ? h("a", { href: `/proposals/${d.proposal}`, class: "plink" }, t("round.readProposal", { title: projectName(p) })) : null,
       h("span", { class: "hint nofit", hidden: true }, t("round.doesNotFit"))), control);
   });
   const costOf = (pid: string) => r.projects.find((p) => p.project_id === pid)?.cost_eur ?? 0;
