@@ -73,7 +73,8 @@ Status Status::WithContext(std::string_view context) const {
 
 Status Status::NotFoundOf(std::string_view what, int64_t id) {
   std::string n = std::to_string(id);
-  return NotFound(std::string(what) + " " + n + " does not exist").WithReason("not_found", {{"what", std::string(what)}, {"id", n}});
+  return NotFound(std::string(what) + " " + n + " does not exist")
+      .WithReason("not_found", {{"what", std::string(what)}, {"id", n}});
 }
 
 Status Status::WithReason(std::string code, ReasonParams params) const {

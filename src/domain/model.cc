@@ -316,7 +316,8 @@ Status Validate(const Ballot& b, const Round& r) {
       case BallotKind::kScoring:
         if (e.points <= 0) return Field("ballot", "entries", "points for '" + e.project_id + "' must be positive");
         if (r.max_points_per_project && e.points > r.max_points_per_project)
-          return Field("ballot", "entries", "at most " + std::to_string(r.max_points_per_project) + " points per project")
+          return Field("ballot", "entries",
+                       "at most " + std::to_string(r.max_points_per_project) + " points per project")
               .WithReason("ballot_points_per_project", {{"max", std::to_string(r.max_points_per_project)}});
         break;
       case BallotKind::kOrdinal:
@@ -335,7 +336,8 @@ Status Validate(const Ballot& b, const Round& r) {
     return Field("ballot", "entries",
                  "spends " + std::to_string(total) + " points, more than the " + std::to_string(r.max_points) +
                      " allowed")
-        .WithReason("ballot_too_many_points", {{"points", std::to_string(total)}, {"max", std::to_string(r.max_points)}});
+        .WithReason("ballot_too_many_points",
+                    {{"points", std::to_string(total)}, {"max", std::to_string(r.max_points)}});
   int64_t n = static_cast<int64_t>(b.entries.size());
   if (r.min_length && n < r.min_length)
     return Field("ballot", "entries", "choose at least " + std::to_string(r.min_length) + " projects")

@@ -38,7 +38,8 @@ inline Status Require(const Principal& p, bool allowed, const std::string& why, 
 // As Require for a rule "officers of municipality m only" (admins pass); the refusal's reason is
 // not_officer_of_municipality {municipality}.
 inline Status RequireOfficer(const Principal& p, MunicipalityId m, const std::string& why) {
-  return Require(p, p.IsOfficerOf(m), why, "not_officer_of_municipality", {{"municipality", std::to_string(m.value())}});
+  return Require(p, p.IsOfficerOf(m), why, "not_officer_of_municipality",
+                 {{"municipality", std::to_string(m.value())}});
 }
 
 }  // namespace weefsel::service
