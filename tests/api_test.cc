@@ -643,6 +643,19 @@ TEST_P(Api, RefusalsCarryACodeWithParameters) {
     EXPECT_NE(std::find(codes.begin(), codes.end(), x->json["code"]), codes.end()) << x->json["code"];
 }
 
+// The audit log's readers see who acted by name, not as "account N".
+TEST_P(Api, AuditNamesTheAccounts) {
+  std::string challenge = "/api/v1/challenges/" + Str(c1_);
+  ASSERT_EQ(As(kOfficer, "PATCH", challenge, {{"title", "Eenzaamheid in Zuilen en Ondiep"}}).status, 200);
+  std::string name = As(kOfficer, "GET", "/api/v1/auth/me").json.value("display_name", "");
+  ASSERT_FALSE(name.empty());
+  Resp log = As(kOfficer, "GET", "/api/v1/audit?entity=challenge&id=" + Str(c1_));
+  ASSERT_EQ(log.status, 200) << log.body;
+  const Json& last = log.json["items"].back();
+  EXPECT_EQ(last["user"], users_[kOfficer].value());
+  EXPECT_EQ(last.value("user_name", ""), name) << last.dump();
+}
+
 TEST_P(Api, OneBallotPerResidentPerRound) {
   RoundId r = MakeRound();
   std::string base = "/api/v1/rounds/" + Str(r);

@@ -741,8 +741,8 @@ Result<domain::Actor> Platform::GetActor(ActorId id) {
 }
 
 Result<domain::Actor> Platform::CreateActor(const Principal& p, domain::Actor a) {
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, a.municipality,
-                                  "only officers of municipality " + M(a.municipality) + " may add its actors"));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOfficer(p, a.municipality, "only officers of municipality " + M(a.municipality) + " may add its actors"));
   a.id = ActorId();
   a.generated = false;
   if (a.source.empty()) a.source = "api";
@@ -769,9 +769,9 @@ Result<domain::Actor> Platform::UpdateActor(const Principal& p, ActorId id, cons
   WEEFSEL_RETURN_IF_ERROR(patch(a));
   a.id = id;
   if (a.municipality != before)
-    WEEFSEL_RETURN_IF_ERROR(
-        RequireOfficer(p, a.municipality,
-                "actor.municipality: only officers of municipality " + M(a.municipality) + " may move an actor there"));
+    WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+        p, a.municipality,
+        "actor.municipality: only officers of municipality " + M(a.municipality) + " may move an actor there"));
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(a.themes, a.capabilities));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(a));
   if (a.municipality.valid())
@@ -786,8 +786,8 @@ Status Platform::DeleteActor(const Principal& p, ActorId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, a.municipality,
-                                  "only officers of municipality " + M(a.municipality) + " may remove its actors"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+      p, a.municipality, "only officers of municipality " + M(a.municipality) + " may remove its actors"));
   return Logged(
       p, a.municipality, "actor", "delete", Snap(a), [&] { return store_->DeleteActor(id); },
       [&] { return std::make_pair(id.value(), std::string()); });
@@ -851,8 +851,8 @@ Result<domain::Challenge> Platform::GetChallenge(ChallengeId id) {
 }
 
 Result<domain::Challenge> Platform::CreateChallenge(const Principal& p, domain::Challenge c) {
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, c.municipality,
-                                  "only officers of municipality " + M(c.municipality) + " may post its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+      p, c.municipality, "only officers of municipality " + M(c.municipality) + " may post its challenges"));
   c.id = ChallengeId();
   c.created_at = Now();
   for (auto& need : c.capabilities) need.capability = domain::NormalizeCapability(need.capability);
@@ -872,8 +872,8 @@ Result<domain::Challenge> Platform::UpdateChallenge(const Principal& p, Challeng
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge c, store_->GetChallenge(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, c.municipality,
-                                  "only officers of municipality " + M(c.municipality) + " may change its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+      p, c.municipality, "only officers of municipality " + M(c.municipality) + " may change its challenges"));
   MunicipalityId before = c.municipality;
   std::string created = c.created_at;
   domain::ChallengePhase phase = c.phase;
@@ -905,9 +905,9 @@ Result<domain::Challenge> Platform::SetChallengePhase(const Principal& p, Challe
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge c, store_->GetChallenge(id));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, c.municipality,
-              "only officers of municipality " + M(c.municipality) + " may move its challenges to another phase"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+      p, c.municipality,
+      "only officers of municipality " + M(c.municipality) + " may move its challenges to another phase"));
   auto next = domain::NextChallengePhase(c.phase);
   bool closing = phase == domain::ChallengePhase::kClosed && c.phase != domain::ChallengePhase::kClosed;
   if (!closing && next != phase) {
@@ -932,8 +932,8 @@ namespace {
 Status OpenForCoalitions(const domain::Challenge& c, std::string_view what) {
   if (static_cast<int>(c.phase) <= static_cast<int>(domain::ChallengePhase::kProposals)) return Status::Ok();
   std::string now(domain::ChallengePhaseCode(c.phase));
-  return Status::Conflict("phase: challenge " + std::to_string(c.id.value()) + " is " + now + "; " +
-                          std::string(what) + " only until the proposals phase")
+  return Status::Conflict("phase: challenge " + std::to_string(c.id.value()) + " is " + now + "; " + std::string(what) +
+                          " only until the proposals phase")
       .WithReason("challenge_past_proposals", {{"phase", now}});
 }
 }  // namespace
@@ -966,8 +966,8 @@ Result<domain::Coalition> Platform::ProposeCoalition(const Principal& p, domain:
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge challenge, store_->GetChallenge(c.challenge));
   MunicipalityId m = challenge.municipality;
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
-      p, m, "only officers of municipality " + M(m) + " may propose coalitions for its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOfficer(p, m, "only officers of municipality " + M(m) + " may propose coalitions for its challenges"));
   WEEFSEL_RETURN_IF_ERROR(OpenForCoalitions(challenge, "coalitions are proposed"));
   c.id = CoalitionId();
   c.status = domain::CoalitionStatus::kProposed;
@@ -1111,7 +1111,8 @@ Result<domain::Proposal> Platform::CreateProposal(const Principal& p, CoalitionI
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(coalition));
   WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, coalition));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, member, "only members of the coalition's actors may write its proposals", "not_coalition_member"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, member, "only members of the coalition's actors may write its proposals", "not_coalition_member"));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge challenge, store_->GetChallenge(c.challenge));
   WEEFSEL_RETURN_IF_ERROR(OpenForCoalitions(challenge, "proposals are written"));
   domain::Proposal prop;
@@ -1133,7 +1134,8 @@ Result<domain::Proposal> Platform::AddVersion(const Principal& p, ProposalId id,
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
   WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, member, "only members of the coalition's actors may revise its proposals", "not_coalition_member"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, member, "only members of the coalition's actors may revise its proposals", "not_coalition_member"));
   if (prop.status != "draft" && prop.status != "submitted")
     return Status::Conflict("proposal.status: a proposal that is " + prop.status + " can no longer be revised")
         .WithReason("proposal_not_revisable", {{"status", prop.status}});
@@ -1162,13 +1164,13 @@ Result<domain::Proposal> Platform::SetProposalStatus(const Principal& p, Proposa
   const std::string& from = prop.status;
   if (status == "submitted") {
     WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
-    WEEFSEL_RETURN_IF_ERROR(Require(p, member, "only members of the coalition's actors may submit its proposal", "not_coalition_member"));
+    WEEFSEL_RETURN_IF_ERROR(
+        Require(p, member, "only members of the coalition's actors may submit its proposal", "not_coalition_member"));
     if (from != "draft")
       return Status::Conflict("proposal.status: only a draft can be submitted (it is " + from + ")")
           .WithReason("status_move_not_allowed", {{"what", "proposal"}, {"from", from}, {"to", status}});
   } else if (status == "in_round" || status == "rejected" || status == "funded") {
-    WEEFSEL_RETURN_IF_ERROR(
-        RequireOfficer(p, m, "only officers of municipality " + M(m) + " may decide on proposals"));
+    WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m, "only officers of municipality " + M(m) + " may decide on proposals"));
     bool ok = (status == "in_round" && from == "submitted") ||
               (status == "rejected" && (from == "submitted" || from == "in_round")) ||
               (status == "funded" && (from == "in_round" || from == "submitted"));
@@ -1237,9 +1239,9 @@ Result<domain::Proposal> Platform::ChangeSupport(const Principal& p, ProposalId 
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
   WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOwn(p, p.IsResidentOf(m), "only residents of municipality " + M(m) + " may support its proposals",
-                 "not_resident_of_municipality", {{"municipality", M(m)}}));
+  WEEFSEL_RETURN_IF_ERROR(RequireOwn(p, p.IsResidentOf(m),
+                                     "only residents of municipality " + M(m) + " may support its proposals",
+                                     "not_resident_of_municipality", {{"municipality", M(m)}}));
   std::string was = Snap(prop);
   Result<int64_t> count = 0;
   Status s = Logged(
@@ -1283,8 +1285,8 @@ Result<domain::Round> Platform::GetRound(RoundId id) {
 }
 
 Result<domain::Round> Platform::CreateRound(const Principal& p, domain::Round r) {
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, r.municipality,
-                                  "only officers of municipality " + M(r.municipality) + " may open its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOfficer(p, r.municipality, "only officers of municipality " + M(r.municipality) + " may open its rounds"));
   r.id = RoundId();
   r.phase = domain::RoundPhase::kSubmission;
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
@@ -1300,8 +1302,8 @@ Result<domain::Round> Platform::UpdateRound(const Principal& p, RoundId id, cons
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, r.municipality,
-                                  "only officers of municipality " + M(r.municipality) + " may change its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+      p, r.municipality, "only officers of municipality " + M(r.municipality) + " may change its rounds"));
   if (PhaseIndex(r.phase) >= PhaseIndex(domain::RoundPhase::kVoting))
     return Status::Conflict("round.phase: a round cannot change once voting has opened")
         .WithReason("round_fixed", {{"phase", std::string(domain::RoundPhaseCode(r.phase))}});
@@ -1328,8 +1330,8 @@ Result<domain::Round> Platform::SetRoundPhase(const Principal& p, RoundId id, do
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, r.municipality,
-                                  "only officers of municipality " + M(r.municipality) + " may move its rounds on"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+      p, r.municipality, "only officers of municipality " + M(r.municipality) + " may move its rounds on"));
   auto next = domain::NextRoundPhase(r.phase);
   // Review may be skipped by a round that publishes no criteria (nothing to review on).
   bool skip_review =
@@ -1382,7 +1384,8 @@ Result<domain::Review> Platform::PutReview(const Principal& p, RoundId id, domai
   if (r.phase != domain::RoundPhase::kReview)
     return Status::Conflict("phase: round " + std::to_string(id.value()) + " is in phase " +
                             std::string(domain::RoundPhaseCode(r.phase)) + "; reviews are written in the review phase")
-        .WithReason("wrong_round_phase", {{"phase", std::string(domain::RoundPhaseCode(r.phase))}, {"needs", "review"}});
+        .WithReason("wrong_round_phase",
+                    {{"phase", std::string(domain::RoundPhaseCode(r.phase))}, {"needs", "review"}});
   review.id = 0;
   review.round = id;
   review.reviewer = p.user;
@@ -1405,33 +1408,38 @@ Result<std::vector<domain::Review>> Platform::ReviewsOf(const Principal& p, Roun
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
   if (r.phase != domain::RoundPhase::kPublished)
     WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, r.municipality,
-                                    "the reviews of round " + std::to_string(id.value()) +
-                                        " are for officers of municipality " + M(r.municipality) +
-                                        " until the round is published"));
-  return store_->ReviewsOf(id);
+                                           "the reviews of round " + std::to_string(id.value()) +
+                                               " are for officers of municipality " + M(r.municipality) +
+                                               " until the round is published"));
+  WEEFSEL_ASSIGN_OR_RETURN(auto rows, store_->ReviewsOf(id));
+  if (p.IsOfficerOf(r.municipality) || p.IsAdmin()) {
+    std::map<UserId, std::string> names;
+    for (auto& row : rows) row.reviewer_name = DisplayNameLocked(row.reviewer, names);
+  }
+  return rows;
 }
 
 Result<domain::Ballot> Platform::CastBallot(const Principal& p, RoundId id, std::vector<domain::BallotEntry> entries) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOwn(p, p.IsResidentOf(r.municipality),
-                 "only residents of municipality " + M(r.municipality) + " may vote in its rounds",
-                 "not_resident_of_municipality", {{"municipality", M(r.municipality)}}));
+  WEEFSEL_RETURN_IF_ERROR(RequireOwn(p, p.IsResidentOf(r.municipality),
+                                     "only residents of municipality " + M(r.municipality) + " may vote in its rounds",
+                                     "not_resident_of_municipality", {{"municipality", M(r.municipality)}}));
   if (r.eligibility.restricted())
     return Status::PermissionDenied(
-        std::string("verification: round ") + std::to_string(id.value()) + " is for residents verified " +
-        (r.eligibility.verification == domain::Verification::kCode
-             ? "by the voting code from their letter: enter your voting code"
-             : "against the census: enter your citizen service number (BSN), postcode and birth date") +
-        " with your ballot (POST /api/v1/rounds/" + std::to_string(id.value()) + "/verified-ballot)")
+               std::string("verification: round ") + std::to_string(id.value()) + " is for residents verified " +
+               (r.eligibility.verification == domain::Verification::kCode
+                    ? "by the voting code from their letter: enter your voting code"
+                    : "against the census: enter your citizen service number (BSN), postcode and birth date") +
+               " with your ballot (POST /api/v1/rounds/" + std::to_string(id.value()) + "/verified-ballot)")
         .WithReason("verification_required",
                     {{"by", r.eligibility.verification == domain::Verification::kCode ? "code" : "census"}});
   if (r.phase != domain::RoundPhase::kVoting)
     return Status::Conflict(std::string("round.phase: voting is ") +
                             (PhaseIndex(r.phase) < PhaseIndex(domain::RoundPhase::kVoting) ? "not open yet" : "closed"))
-        .WithReason(PhaseIndex(r.phase) < PhaseIndex(domain::RoundPhase::kVoting) ? "voting_not_open" : "voting_closed");
+        .WithReason(PhaseIndex(r.phase) < PhaseIndex(domain::RoundPhase::kVoting) ? "voting_not_open"
+                                                                                  : "voting_closed");
   WEEFSEL_ASSIGN_OR_RETURN(auto voided, store_->VoidedVotersOf(id));
   if (std::find(voided.begin(), voided.end(), p.user) != voided.end())
     return Status::PermissionDenied("ballot: an officer voided your ballot in round " + std::to_string(id.value()) +
@@ -1479,8 +1487,7 @@ Result<domain::Experiment> Platform::CreateExperiment(const Principal& p, domain
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, m, "only officers of municipality " + M(m) + " may start experiments"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m, "only officers of municipality " + M(m) + " may start experiments"));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(e.proposal));
   if (prop.status != "funded")
     return Status::Conflict("proposal.status: only a funded proposal becomes an experiment (proposal " +
@@ -1501,8 +1508,7 @@ Result<domain::Experiment> Platform::UpdateExperiment(const Principal& p, Experi
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store_->GetExperiment(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, m, "only officers of municipality " + M(m) + " may change experiments"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m, "only officers of municipality " + M(m) + " may change experiments"));
   ProposalId proposal = e.proposal;
   std::string was = Snap(e);
   std::vector<domain::Milestone> milestones = e.milestones;
@@ -1594,9 +1600,20 @@ Result<std::vector<storage::AuditEntry>> Platform::AuditOf(const Principal& p, c
   if (rows.empty() && !p.IsAdmin())
     return Status::NotFound("audit: no entries for " + entity + " " + std::to_string(id));
   WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m,
-                                  "the audit log of " + entity + " " + std::to_string(id) +
-                                      " is for officers of municipality " + M(m) + " and admins"));
+                                         "the audit log of " + entity + " " + std::to_string(id) +
+                                             " is for officers of municipality " + M(m) + " and admins"));
+  // Who acted, by name: the log's readers (officers, admins) may see the accounts' names.
+  std::map<UserId, std::string> names;
+  for (auto& row : rows) row.user_name = DisplayNameLocked(row.user, names);
   return rows;
+}
+
+std::string Platform::DisplayNameLocked(UserId user, std::map<UserId, std::string>& known) {
+  if (!user.valid()) return "";
+  auto it = known.find(user);
+  if (it != known.end()) return it->second;
+  auto u = store_->GetUser(user);
+  return known[user] = u.ok() ? u->display_name : "";
 }
 
 // ---- the programme's money -----------------------------------------------------------------
@@ -1686,8 +1703,8 @@ Result<domain::Round> Platform::AddProposalToRound(const Principal& p, RoundId i
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, r.municipality,
-                                  "only officers of municipality " + M(r.municipality) + " may fill its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOfficer(p, r.municipality, "only officers of municipality " + M(r.municipality) + " may fill its rounds"));
   auto prop_or = store_->GetProposal(proposal);
   if (prop_or.status().code() == StatusCode::kNotFound)
     return Status::InvalidArgument("proposal: proposal " + Num(proposal.value()) + " does not exist")
@@ -1702,7 +1719,8 @@ Result<domain::Round> Platform::AddProposalToRound(const Principal& p, RoundId i
     return Status::Conflict("phase: round " + Num(id.value()) + " is in phase " +
                             std::string(domain::RoundPhaseCode(r.phase)) +
                             "; proposals enter a round in its submission phase")
-        .WithReason("wrong_round_phase", {{"phase", std::string(domain::RoundPhaseCode(r.phase))}, {"needs", "submission"}});
+        .WithReason("wrong_round_phase",
+                    {{"phase", std::string(domain::RoundPhaseCode(r.phase))}, {"needs", "submission"}});
   if (challenge.phase != domain::ChallengePhase::kProposals)
     return Status::Conflict("phase: challenge " + Num(challenge.id.value()) + " is " +
                             std::string(domain::ChallengePhaseCode(challenge.phase)) +
@@ -1774,8 +1792,9 @@ Result<storage::MilestoneEvidence> Platform::SubmitEvidence(const Principal& p, 
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(e.proposal));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
   WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
-  WEEFSEL_RETURN_IF_ERROR(
-      Require(p, member, "only members of the coalition's actors may submit evidence for its milestones", "not_coalition_member"));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, member,
+                                  "only members of the coalition's actors may submit evidence for its milestones",
+                                  "not_coalition_member"));
   if (milestone < 1 || static_cast<size_t>(milestone) > e.milestones.size())
     return Status::NotFound("milestone " + std::to_string(milestone) + " of experiment " + Num(id.value()) +
                             " (it has " + std::to_string(e.milestones.size()) + ")");
@@ -1962,8 +1981,8 @@ Result<storage::MatchCampaign> Platform::CreateMatchCampaign(const Principal& p,
     return Status::InvalidArgument("campaign.deadline: " + c.deadline + " has passed");
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(c.round));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, r.municipality,
-                                  "only officers of municipality " + M(r.municipality) + " may open campaigns"));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOfficer(p, r.municipality, "only officers of municipality " + M(r.municipality) + " may open campaigns"));
   if (r.phase == domain::RoundPhase::kPublished)
     return Status::Conflict("phase: round " + Num(r.id.value()) + " is published; campaigns run beside open rounds");
   c.id = 0;
