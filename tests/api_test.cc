@@ -593,6 +593,69 @@ TEST_P(Api, RegistrationIsRateLimitedPerAddress) {
             201);
 }
 
+// Refusals carry a stable code with parameters (docs/api.md, "Refusal codes") beside the English
+// detail, so the UI can word them in the reader's language.
+TEST_P(Api, RefusalsCarryACodeWithParameters) {
+  auto params = [](const Resp& r) { return r.json.value("params", Json::object()); };
+  // A phase move out of order names both phases and the next one.
+  RoundId r = MakeRound();
+  std::string base = "/api/v1/rounds/" + Str(r);
+  ASSERT_EQ(As(kOfficer, "POST", base + "/phase", {{"phase", "voting"}}).status, 200);
+  Resp back = As(kOfficer, "POST", base + "/phase", {{"phase", "submission"}});
+  EXPECT_EQ(back.status, 409);
+  EXPECT_EQ(back.json.value("code", ""), "phase_move_not_allowed") << back.body;
+  EXPECT_EQ(params(back), (Json{{"what", "round"}, {"from", "voting"}, {"to", "submission"}, {"next", "allocation"}}));
+  EXPECT_EQ(back.json.value("field", ""), "phase");  // the field and the English detail stay
+  EXPECT_NE(back.json.value("detail", "").find("is in phase voting"), std::string::npos);
+  // An officer of another municipality.
+  Resp other = As(kOtherOfficer, "POST", base + "/phase", {{"phase", "allocation"}});
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(other.json.value("code", ""), "not_officer_of_municipality") << other.body;
+  EXPECT_EQ(params(other), (Json{{"municipality", Str(m1_)}}));
+  // Not found names what and which.
+  Resp missing = As(kResident, "GET", "/api/v1/challenges/99999");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.json.value("code", ""), "not_found");
+  EXPECT_EQ(params(missing), (Json{{"what", "challenge"}, {"id", "99999"}}));
+  // Supporting twice.
+  ProposalId prop = MakeProposal();
+  std::string support = "/api/v1/proposals/" + Str(prop) + "/supports";
+  ASSERT_EQ(As(kResident, "POST", support).status / 100, 2);
+  Resp twice = As(kResident, "POST", support);
+  EXPECT_EQ(twice.status, 409);
+  EXPECT_EQ(twice.json.value("code", ""), "already_supports") << twice.body;
+  EXPECT_EQ(params(twice), (Json{{"proposal", Str(prop)}}));
+  // Sign-in: a wrong password, and no one signed in.
+  Resp wrong = Send("POST", "/api/v1/auth/login", {{"email", "officer@test.nl"}, {"password", "not-the-password"}});
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(wrong.json.value("code", ""), "wrong_credentials");
+  Resp anon = Send("POST", "/api/v1/challenges", {{"municipality", m1_.value()}, {"title", "x"}, {"text", "y"}});
+  EXPECT_EQ(anon.status, 401);
+  EXPECT_EQ(anon.json.value("code", ""), "sign_in_required");
+  // Without a reason from the service the code comes from the status and the field.
+  Resp bad = As(kResident, "GET", "/api/v1/challenges?limit=0");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(bad.json.value("code", ""), "invalid_field");
+  EXPECT_EQ(params(bad), (Json{{"field", "limit"}}));
+  // Every code the answers used is in the published list.
+  Json codes = api_->OpenApi()["components"]["schemas"]["Problem"]["properties"]["code"]["enum"];
+  for (const Resp* x : {&back, &other, &missing, &twice, &wrong, &anon, &bad})
+    EXPECT_NE(std::find(codes.begin(), codes.end(), x->json["code"]), codes.end()) << x->json["code"];
+}
+
+// The audit log's readers see who acted by name, not as "account N".
+TEST_P(Api, AuditNamesTheAccounts) {
+  std::string challenge = "/api/v1/challenges/" + Str(c1_);
+  ASSERT_EQ(As(kOfficer, "PATCH", challenge, {{"title", "Eenzaamheid in Zuilen en Ondiep"}}).status, 200);
+  std::string name = As(kOfficer, "GET", "/api/v1/auth/me").json.value("display_name", "");
+  ASSERT_FALSE(name.empty());
+  Resp log = As(kOfficer, "GET", "/api/v1/audit?entity=challenge&id=" + Str(c1_));
+  ASSERT_EQ(log.status, 200) << log.body;
+  const Json& last = log.json["items"].back();
+  EXPECT_EQ(last["user"], users_[kOfficer].value());
+  EXPECT_EQ(last.value("user_name", ""), name) << last.dump();
+}
+
 TEST_P(Api, OneBallotPerResidentPerRound) {
   RoundId r = MakeRound();
   std::string base = "/api/v1/rounds/" + Str(r);

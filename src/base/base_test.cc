@@ -42,6 +42,23 @@ TEST(StatusTest, ResultPropagates) {
   EXPECT_EQ(r.status().WithContext("file.csv line 2").message(), "file.csv line 2: x: 3 is odd");
 }
 
+TEST(StatusTest, ReasonTravelsWithCopiesAndContext) {
+  Status plain = Status::Conflict("phase: no");
+  EXPECT_EQ(plain.reason(), "");
+  EXPECT_TRUE(plain.reason_params().empty());
+  Status s = plain.WithReason("phase_move_not_allowed", {{"from", "voting"}, {"to", "draft"}});
+  EXPECT_EQ(plain.reason(), "");  // the original is untouched
+  Status copy = s.WithContext("round 3");
+  EXPECT_EQ(copy.message(), "round 3: phase: no");
+  EXPECT_EQ(copy.reason(), "phase_move_not_allowed");
+  ASSERT_EQ(copy.reason_params().size(), 2U);
+  EXPECT_EQ(copy.reason_params()[1].second, "draft");
+  Status missing = Status::NotFoundOf("challenge", 99999);
+  EXPECT_EQ(missing.message(), "challenge 99999 does not exist");
+  EXPECT_EQ(missing.reason(), "not_found");
+  EXPECT_EQ(missing.reason_params(), (ReasonParams{{"what", "challenge"}, {"id", "99999"}}));
+}
+
 TEST(IdTest, StrongIdsCompare) {
   ActorId a(3), b(4);
   EXPECT_LT(a, b);

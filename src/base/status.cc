@@ -66,7 +66,32 @@ std::string Status::ToString() const {
 
 Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
-  return Status(code_, std::string(context) + ": " + message_);
+  Status out(code_, std::string(context) + ": " + message_);
+  out.reason_ = reason_;
+  return out;
+}
+
+Status Status::NotFoundOf(std::string_view what, int64_t id) {
+  std::string n = std::to_string(id);
+  return NotFound(std::string(what) + " " + n + " does not exist")
+      .WithReason("not_found", {{"what", std::string(what)}, {"id", n}});
+}
+
+Status Status::WithReason(std::string code, ReasonParams params) const {
+  assert(!ok() && "an OK status carries no reason");
+  Status out = *this;
+  out.reason_ = std::make_shared<const Reason>(Reason{std::move(code), std::move(params)});
+  return out;
+}
+
+const std::string& Status::reason() const {
+  static const std::string kNone;
+  return reason_ ? reason_->code : kNone;
+}
+
+const ReasonParams& Status::reason_params() const {
+  static const ReasonParams kNone;
+  return reason_ ? reason_->params : kNone;
 }
 
 }  // namespace weefsel

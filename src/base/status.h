@@ -5,15 +5,23 @@
 // database); exceptions from libraries are turned into Status at the module's edge, and programmer
 // errors are asserts. The codes map one to one onto HTTP statuses (see HttpStatusFor), in one place.
 //
+// A refusal may also carry a reason: a short stable code ("phase_move_not_allowed") with string
+// parameters ({"from": "voting", "to": "draft"}) that the web UI words in the reader's language,
+// as match reasons and round verdicts are worded (docs/api.md, "Refusal codes"). The message stays
+// English, for API users and logs. A Status without a reason costs one null pointer more.
+//
 // Thread-safety: value types; distinct objects may be used from distinct threads freely.
 #pragma once
 
 #include <cassert>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace weefsel {
 
@@ -34,6 +42,9 @@ enum class StatusCode {
 std::string_view StatusCodeName(StatusCode code);
 int HttpStatusFor(StatusCode code);
 
+// A refusal's parameters, in order: {{"from", "voting"}, {"to", "draft"}}.
+using ReasonParams = std::vector<std::pair<std::string, std::string>>;
+
 class [[nodiscard]] Status {
  public:
   Status() = default;
@@ -50,6 +61,8 @@ class [[nodiscard]] Status {
   static Status ResourceExhausted(std::string m) { return {StatusCode::kResourceExhausted, std::move(m)}; }
   static Status Unavailable(std::string m) { return {StatusCode::kUnavailable, std::move(m)}; }
   static Status Internal(std::string m) { return {StatusCode::kInternal, std::move(m)}; }
+  // NotFound("challenge 7 does not exist") with the reason not_found {what: challenge, id: 7}.
+  static Status NotFoundOf(std::string_view what, int64_t id);
 
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
@@ -59,11 +72,22 @@ class [[nodiscard]] Status {
   // Prefix the message with context: "while importing actors.csv: ...".
   Status WithContext(std::string_view context) const;
 
+  // The same status with a stable reason code and its parameters (docs/api.md, "Refusal codes").
+  Status WithReason(std::string code, ReasonParams params = {}) const;
+  // The reason's code ("" when none was given) and its parameters.
+  const std::string& reason() const;
+  const ReasonParams& reason_params() const;
+
   friend bool operator==(const Status& a, const Status& b) { return a.code_ == b.code_ && a.message_ == b.message_; }
 
  private:
+  struct Reason {
+    std::string code;
+    ReasonParams params;
+  };
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::shared_ptr<const Reason> reason_;  // null: no reason given (shared: copies stay cheap)
 };
 
 // Result<T>: a T or a non-OK Status.

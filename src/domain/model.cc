@@ -317,7 +317,8 @@ Status Validate(const Ballot& b, const Round& r) {
         if (e.points <= 0) return Field("ballot", "entries", "points for '" + e.project_id + "' must be positive");
         if (r.max_points_per_project && e.points > r.max_points_per_project)
           return Field("ballot", "entries",
-                       "at most " + std::to_string(r.max_points_per_project) + " points per project");
+                       "at most " + std::to_string(r.max_points_per_project) + " points per project")
+              .WithReason("ballot_points_per_project", {{"max", std::to_string(r.max_points_per_project)}});
         break;
       case BallotKind::kOrdinal:
         if (e.points < 1 || e.points > static_cast<int64_t>(b.entries.size()))
@@ -332,14 +333,18 @@ Status Validate(const Ballot& b, const Round& r) {
     if (ranks.size() != b.entries.size()) return Field("ballot", "entries", "two projects share a rank");
   }
   if (b.kind == BallotKind::kCumulative && r.max_points && total > r.max_points)
-    return Field(
-        "ballot", "entries",
-        "spends " + std::to_string(total) + " points, more than the " + std::to_string(r.max_points) + " allowed");
+    return Field("ballot", "entries",
+                 "spends " + std::to_string(total) + " points, more than the " + std::to_string(r.max_points) +
+                     " allowed")
+        .WithReason("ballot_too_many_points",
+                    {{"points", std::to_string(total)}, {"max", std::to_string(r.max_points)}});
   int64_t n = static_cast<int64_t>(b.entries.size());
   if (r.min_length && n < r.min_length)
-    return Field("ballot", "entries", "choose at least " + std::to_string(r.min_length) + " projects");
+    return Field("ballot", "entries", "choose at least " + std::to_string(r.min_length) + " projects")
+        .WithReason("ballot_too_few_projects", {{"min", std::to_string(r.min_length)}});
   if (r.max_length && n > r.max_length)
-    return Field("ballot", "entries", "choose at most " + std::to_string(r.max_length) + " projects");
+    return Field("ballot", "entries", "choose at most " + std::to_string(r.max_length) + " projects")
+        .WithReason("ballot_too_many_projects", {{"max", std::to_string(r.max_length)}});
   if (b.kind == BallotKind::kApproval) {
     int64_t cost = 0;
     for (const auto& e : b.entries)

@@ -236,6 +236,9 @@ struct Review {
   RoundId round;
   std::string project_id;
   UserId reviewer;
+  // The reviewer's display name, filled in on read for readers who may see it (the round's officers
+  // and admins; "" for others, who see the reviews once the round is published).
+  std::string reviewer_name;
   std::map<std::string, int> scores;  // criterion name -> 0..max_score
   std::string comment;
   std::string created_at;

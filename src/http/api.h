@@ -25,6 +25,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -96,6 +97,16 @@ struct ApiOptions {
   std::shared_ptr<const match::LearnedRanker> match_model;
 };
 
+// One stable refusal code of problem+json answers: its parameters and what it means. The one list,
+// published as the enum of Problem.code in the OpenAPI document and as the table in docs/api.md
+// ("Refusal codes"; a test checks the two agree). The web UI words each in Dutch and English.
+struct RefusalCode {
+  std::string_view code;
+  std::string_view params;  // "from, to" ("" for none)
+  std::string_view meaning;
+};
+const std::vector<RefusalCode>& RefusalCodes();
+
 class Api {
  public:
   Api(service::Platform& platform, ApiOptions options = {});
@@ -114,6 +125,9 @@ class Api {
   void WarmEngines() { engines_.Prewarm(); }
   // Writes an RFC 9457 problem for `s` into `res`.
   static void Problem(Response& res, const Status& s, const std::string& instance, int http_status = 0);
+  // The problem's `code` and `params`: the reason `s` carries, else one derived from the HTTP
+  // status and the field at fault (docs/api.md, "Refusal codes").
+  static std::pair<std::string, ReasonParams> RefusalOf(const Status& s, int http_status, const std::string& field);
 
  private:
   void Add(Route r);

@@ -41,18 +41,133 @@ const Route* Api::Match(const std::string& method, const std::string& path, std:
   return found;
 }
 
+const std::vector<RefusalCode>& RefusalCodes() {
+  static const std::vector<RefusalCode> kCodes = {
+      // Derived from the HTTP status and the field when the service names no reason.
+      {"invalid_request", "", "400: the request is malformed (no single field at fault)"},
+      {"invalid_field", "field", "400: the named field is missing or wrong"},
+      {"sign_in_required", "", "401: sign in first (or the session or API token is not valid)"},
+      {"forbidden", "field", "403: not allowed (field: what was refused, such as X-CSRF-Token)"},
+      {"not_found", "what, id", "404: no such entity (what: challenge, round, ...), or no such path (field: path)"},
+      {"method_not_allowed", "", "405: the path does not take this method (see Allow)"},
+      {"request_timeout", "", "408: the request did not arrive in time"},
+      {"already_exists", "field", "409: a duplicate"},
+      {"conflict", "field", "409: the state does not allow this"},
+      {"too_large", "field", "413 / 431: the body or the headers are too large"},
+      {"uri_too_long", "", "414: the request target is too long"},
+      {"unsupported_media_type", "", "415: send application/json"},
+      {"rate_limited", "retry_after", "429: too many attempts; try again in retry_after seconds"},
+      {"unavailable", "", "503: the store is unavailable or the server is busy"},
+      {"internal", "", "500: a bug"},
+      // Named by the service.
+      {"wrong_credentials", "", "401: unknown e-mail address or wrong password"},
+      {"account_blocked", "", "401/403: a moderator blocked this account"},
+      {"email_taken", "", "409: an account with this e-mail address exists"},
+      {"admin_only", "", "403: only a platform admin may do this"},
+      {"own_only", "", "403: only for one's own account"},
+      {"not_officer_of_municipality", "municipality", "403: only officers of the municipality (its id) may do this"},
+      {"not_resident_of_municipality", "municipality", "403: only residents of the municipality may do this"},
+      {"not_coalition_member", "", "403: only members of the coalition's actors may do this"},
+      {"phase_not_editable", "", "400: the phase moves with POST .../phase, not with PATCH"},
+      {"phase_move_not_allowed", "what, from, to, next",
+       "409: a challenge or round (what) in phase from cannot move to to; next is its next phase (\"\" for none)"},
+      {"status_move_not_allowed", "what, from, to", "409: a proposal's status cannot go from from to to"},
+      {"challenge_past_proposals", "phase", "409: the challenge is past its proposals phase (it is in phase)"},
+      {"wrong_round_phase", "phase, needs", "409: the round is in phase; this needs phase needs"},
+      {"wrong_challenge_phase", "phase, needs", "409: the challenge is in phase; this needs phase needs"},
+      {"wrong_proposal_status", "status, needs", "409: the proposal is status; this needs status needs"},
+      {"round_fixed", "phase", "409: budget, projects and criteria of a round are fixed in this phase"},
+      {"proposal_not_revisable", "status", "409: a proposal with this status takes no new versions"},
+      {"too_many_versions", "max", "409: a proposal has at most max versions"},
+      {"coalition_dissolved", "", "409: a dissolved coalition takes no invitations"},
+      {"already_accepted", "actor", "409: the actor already accepted"},
+      {"already_supports", "proposal", "409: you already support the proposal"},
+      {"not_supporting", "proposal", "404: you do not support the proposal"},
+      {"already_in_round", "proposal, round", "409: the proposal is already a project of the round"},
+      {"voting_not_open", "", "409: voting has not opened yet"},
+      {"voting_closed", "", "409: voting has closed"},
+      {"verification_required", "by", "403: the round is for verified residents (by: code or census)"},
+      {"ballot_voided", "", "403: an officer voided your ballot in this round"},
+      {"not_voted", "", "404: you have not voted in this round"},
+      {"ballot_points_per_project", "max", "400: at most max points per project"},
+      {"ballot_too_many_points", "points, max", "400: the ballot spends points, more than max"},
+      {"ballot_too_few_projects", "min", "400: choose at least min projects"},
+      {"ballot_too_many_projects", "max", "400: choose at most max projects"},
+      {"budget_exceeded", "amount_eur, total_eur, budget_eur",
+       "409: releasing amount_eur would bring the total to total_eur, over the budget_eur funded"},
+      {"milestone_released", "milestone", "409: the milestone (1-based) is already released"},
+      {"already_decided", "decision", "409: the evidence was already approved or rejected"},
+      {"campaign_closed", "deadline", "409: the match-funding campaign closed at the end of deadline"},
+      {"infeasible_coalition", "requirement", "422: no coalition meets the rules (the first unmet requirement)"},
+  };
+  return kCodes;
+}
+
+namespace {
+
+// "challenge 7 does not exist" (after any "field: "): the entity and its id; false otherwise.
+bool ParseMissing(const std::string& m, std::string& what, std::string& id) {
+  static const std::string kTail = " does not exist";
+  if (m.size() <= kTail.size() || m.compare(m.size() - kTail.size(), kTail.size(), kTail) != 0) return false;
+  std::string head = m.substr(0, m.size() - kTail.size());
+  if (size_t colon = head.rfind(": "); colon != std::string::npos) head = head.substr(colon + 2);
+  size_t space = head.rfind(' ');
+  if (space == std::string::npos || space == 0 || space + 1 == head.size()) return false;
+  id = head.substr(space + 1);
+  what = head.substr(0, space);
+  if (!std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::isdigit(c); })) return false;
+  return std::all_of(what.begin(), what.end(), [](unsigned char c) { return std::islower(c) || c == '_' || c == ' '; });
+}
+
+}  // namespace
+
+// The refusal's stable code and parameters (docs/api.md, "Refusal codes"): the reason the service
+// gave, else one derived from the HTTP status and the field at fault.
+std::pair<std::string, ReasonParams> Api::RefusalOf(const Status& s, int http_status, const std::string& field) {
+  if (!s.reason().empty()) return {s.reason(), s.reason_params()};
+  ReasonParams params;
+  if (!field.empty()) params.emplace_back("field", field);
+  switch (http_status) {
+    case 400:
+    case 422:
+      return {field.empty() ? "invalid_request" : "invalid_field", params};
+    case 401:
+      return {"sign_in_required", params};
+    case 403:
+      return {"forbidden", params};
+    case 404: {
+      std::string what, id;
+      if (ParseMissing(s.message(), what, id)) return {"not_found", {{"what", what}, {"id", id}}};
+      return {"not_found", params};
+    }
+    case 405:
+      return {"method_not_allowed", {}};
+    case 408:
+      return {"request_timeout", {}};
+    case 409:
+      return {s.code() == StatusCode::kAlreadyExists ? "already_exists" : "conflict", params};
+    case 413:
+    case 431:
+      return {"too_large", params};
+    case 414:
+      return {"uri_too_long", {}};
+    case 415:
+      return {"unsupported_media_type", {}};
+    case 429:
+      return {"rate_limited", {}};
+    case 503:
+      return {"unavailable", {}};
+    default:
+      return {http_status >= 500 ? "internal" : "invalid_request", {}};
+  }
+}
+
 void Api::Problem(Response& res, const Status& s, const std::string& instance, int http_status) {
   int status = http_status ? http_status : HttpStatusFor(s.code());
   std::string slug(StatusCodeName(s.code()));
   std::replace(slug.begin(), slug.end(), ' ', '-');
-  Json p = {{"type", "https://weefsel.nl/problems/" + slug},
-            {"title", ReasonOf(status)},
-            {"status", status},
-            {"detail", s.message()},
-            {"instance", instance}};
   std::string field = FieldOf(s.message());
-  if (!field.empty()) p["field"] = field;
-  res.status = status;
+  auto [code, params] = RefusalOf(s, status, field);
   if (status == 429) {
     // A rate limit says how long to wait ("try again in N s"); otherwise a minute.
     std::string wait = "60";
@@ -63,7 +178,20 @@ void Api::Problem(Response& res, const Status& s, const std::string& instance, i
       if (to > from && to - from < 10) wait = m.substr(from, to - from);
     }
     res.SetHeader("Retry-After", wait);
+    if (std::none_of(params.begin(), params.end(), [](const auto& kv) { return kv.first == "retry_after"; }))
+      params.emplace_back("retry_after", wait);
   }
+  Json jparams = Json::object();
+  for (const auto& [k, v] : params) jparams[k] = v;
+  Json p = {{"type", "https://weefsel.nl/problems/" + slug},
+            {"title", ReasonOf(status)},
+            {"status", status},
+            {"detail", s.message()},
+            {"instance", instance},
+            {"code", code},
+            {"params", std::move(jparams)}};
+  if (!field.empty()) p["field"] = field;
+  res.status = status;
   // Input echoed in a message may be invalid UTF-8: replace it rather than throw (a 500).
   res.SetContent(p.dump(-1, ' ', false, Json::error_handler_t::replace), "application/problem+json");
 }

@@ -65,15 +65,26 @@ Json Api::OpenApi() const {
     paths[r.path][ToLowerAscii(r.method)] = op;
   }
   Json schemas = fields::ComponentSchemas();
-  Json problem_schema = {{"type", "object"},
-                         {"properties",
-                          {{"type", {{"type", "string"}}},
-                           {"title", {{"type", "string"}}},
-                           {"status", {{"type", "integer"}}},
-                           {"detail", {{"type", "string"}}},
-                           {"instance", {{"type", "string"}}},
-                           {"field", {{"type", "string"}}},
-                           {"request_id", {{"type", "string"}}}}}};
+  Json codes = Json::array();
+  for (const RefusalCode& c : RefusalCodes()) codes.push_back(std::string(c.code));
+  Json problem_schema = {
+      {"type", "object"},
+      {"properties",
+       {{"type", {{"type", "string"}}},
+        {"title", {{"type", "string"}}},
+        {"status", {{"type", "integer"}}},
+        {"detail", {{"type", "string"}}},
+        {"instance", {{"type", "string"}}},
+        {"field", {{"type", "string"}}},
+        {"code",
+         {{"type", "string"},
+          {"description", "A stable refusal code for the client to word (docs/api.md, Refusal codes)"},
+          {"enum", codes}}},
+        {"params",
+         {{"type", "object"},
+          {"description", "The code's parameters, all strings"},
+          {"additionalProperties", {{"type", "string"}}}}},
+        {"request_id", {{"type", "string"}}}}}};
   schemas["Problem"] = problem_schema;
   return {
       {"openapi", "3.1.0"},

@@ -2,8 +2,10 @@
 // every $ref names a component, and the components come from the field tables.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <functional>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "http/api.h"
@@ -131,6 +133,31 @@ TEST(FieldTables, DecodeErrorsNameTheField) {
   domain::Experiment e;
   EXPECT_EQ(Apply(Json{{"indicators", {{{"measurements", {{{"date", "x"}}}}}}}}, e).message(),
             "measurement.date: 'x' is not a date YYYY-MM-DD");
+}
+
+// The refusal codes (docs/api.md, "Refusal codes"): each is in the Problem schema's enum, in the
+// docs' table, and worded by the web UI's table (web/src/i18n.ts, REFUSALS) or one of its variants.
+TEST_F(OpenApiTest, RefusalCodesAreDocumentedAndWorded) {
+  auto read = [](const std::string& rel) {
+    std::ifstream in(std::string(WEEFSEL_SOURCE_DIR) + "/" + rel);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  };
+  std::string docs = read("docs/api.md"), ui = read("web/src/i18n.ts");
+  ASSERT_FALSE(docs.empty());
+  ASSERT_FALSE(ui.empty());
+  Json codes = api_->OpenApi()["components"]["schemas"]["Problem"]["properties"]["code"]["enum"];
+  ASSERT_EQ(codes.size(), RefusalCodes().size());
+  std::set<std::string_view> seen;
+  for (const RefusalCode& c : RefusalCodes()) {
+    std::string code(c.code);
+    EXPECT_TRUE(seen.insert(c.code).second) << code << " is listed twice";
+    EXPECT_NE(docs.find("| `" + code + "` |"), std::string::npos) << code << " is not in docs/api.md";
+    bool worded =
+        ui.find("\n  " + code + ": [") != std::string::npos || ui.find("\n  \"" + code + ".") != std::string::npos;
+    EXPECT_TRUE(worded) << code << " has no words in web/src/i18n.ts";
+  }
 }
 
 }  // namespace

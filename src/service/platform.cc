@@ -42,9 +42,10 @@ bool Principal::IsMemberOf(ActorId a) const {
 namespace {
 
 // As Require, without the admin's pass: for acts that belong to a person (voting, supporting).
-Status RequireOwn(const Principal& p, bool allowed, const std::string& why) {
+Status RequireOwn(const Principal& p, bool allowed, const std::string& why, std::string reason = "forbidden",
+                  ReasonParams params = {}) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  if (!allowed) return Status::PermissionDenied(why);
+  if (!allowed) return Status::PermissionDenied(why).WithReason(std::move(reason), std::move(params));
   return Status::Ok();
 }
 
@@ -377,7 +378,8 @@ Result<Principal> Platform::PrincipalOf(UserId user) {
   ReadLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::User u, store_->GetUser(user));
   // A blocked account has no sessions or tokens left; this closes the gap of a request in flight.
-  if (store_->GetBlock(user).ok()) return Status::Unauthenticated("this account is blocked");
+  if (store_->GetBlock(user).ok())
+    return Status::Unauthenticated("this account is blocked").WithReason("account_blocked");
   WEEFSEL_ASSIGN_OR_RETURN(auto grants, store_->GrantsOf(user));
   return Principal{u.id, u.email, u.display_name, std::move(grants)};
 }
@@ -398,7 +400,7 @@ Result<Session> Platform::Login(const std::string& email, const std::string& pas
   bool good = VerifyPassword(user.ok() ? user->password_hash : DecoyHash(), password) && user.ok();
   if (!good) {
     accounts_.RecordLoginFailure(account, address);
-    return Status::Unauthenticated("login: unknown e-mail address or wrong password");
+    return Status::Unauthenticated("login: unknown e-mail address or wrong password").WithReason("wrong_credentials");
   }
   accounts_.RecordLoginSuccess(account, address);
   WEEFSEL_RETURN_IF_ERROR(RefuseBlocked(user->id));
@@ -408,7 +410,9 @@ Result<Session> Platform::Login(const std::string& email, const std::string& pas
 Status Platform::RefuseBlocked(UserId user) {
   ReadLock lock(*this);
   auto b = store_->GetBlock(user);
-  if (b.ok()) return Status::PermissionDenied("login: this account is blocked by a moderator: " + b->reason);
+  if (b.ok())
+    return Status::PermissionDenied("login: this account is blocked by a moderator: " + b->reason)
+        .WithReason("account_blocked");
   if (b.status().code() != StatusCode::kNotFound) return b.status();
   return Status::Ok();
 }
@@ -548,7 +552,7 @@ Result<domain::User> Platform::Register(domain::User user, const std::string& pa
 
 Result<domain::User> Platform::CreateUser(const Principal& p, domain::User user, const std::string& password,
                                           std::vector<domain::RoleGrant> grants) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, false, "only a platform admin may create accounts"));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, false, "only a platform admin may create accounts", "admin_only"));
   return InsertUser(std::move(user), password, std::move(grants));
 }
 
@@ -569,7 +573,8 @@ Result<domain::User> Platform::InsertUser(domain::User user, const std::optional
   WriteLock lock(*this);
   // Every letter case of an address is one account (the store's index agrees); say so in words.
   if (auto existing = store_->GetUserByEmail(user.email); existing.ok())
-    return Status::AlreadyExists("user.email: an account with this e-mail address already exists; sign in instead");
+    return Status::AlreadyExists("user.email: an account with this e-mail address already exists; sign in instead")
+        .WithReason("email_taken");
   for (const auto& g : grants) {
     if (g.role == Role::kOfficer || g.role == Role::kResident || g.role == Role::kModerator) {
       if (!g.municipality.valid())
@@ -607,13 +612,13 @@ Result<domain::User> Platform::InsertUser(domain::User user, const std::optional
 }
 
 Result<domain::User> Platform::GetUser(const Principal& p, UserId id) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.user == id, "you may read only your own account"));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, p.user == id, "you may read only your own account", "own_only"));
   ReadLock lock(*this);
   return store_->GetUser(id);
 }
 
 Result<std::vector<domain::RoleGrant>> Platform::GrantsOf(const Principal& p, UserId id) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.user == id, "you may read only your own grants"));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, p.user == id, "you may read only your own grants", "own_only"));
   ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetUser(id).status());
   return store_->GrantsOf(id);
@@ -649,7 +654,7 @@ Status Platform::Grant(const Principal& p, const domain::RoleGrant& g) {
 }
 
 Status Platform::Revoke(const Principal& p, const domain::RoleGrant& g) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, false, "only a platform admin may revoke roles"));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, false, "only a platform admin may revoke roles", "admin_only"));
   WriteLock lock(*this);
   return Logged(
       p, g.municipality, "user", "revoke", Snap(g), [&] { return store_->Revoke(g); },
@@ -681,7 +686,7 @@ Result<std::string> Platform::CreateToken(const Principal& p, const std::string&
 }
 
 Result<std::vector<storage::StoredToken>> Platform::TokensOf(const Principal& p, UserId user) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.user == user, "you may list only your own API tokens"));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, p.user == user, "you may list only your own API tokens", "own_only"));
   ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetUser(user).status());
   return store_->TokensOf(user);
@@ -710,7 +715,7 @@ Result<domain::Municipality> Platform::GetMunicipality(MunicipalityId id) {
 }
 
 Result<domain::Municipality> Platform::CreateMunicipality(const Principal& p, domain::Municipality m) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, false, "only a platform admin may add municipalities"));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, false, "only a platform admin may add municipalities", "admin_only"));
   m.id = MunicipalityId();
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(m));
   WriteLock lock(*this);
@@ -725,7 +730,7 @@ Result<domain::Municipality> Platform::UpdateMunicipality(const Principal& p, Mu
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Municipality m, store_->GetMunicipality(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(id), "only officers of municipality " + M(id) + " may change it"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, id, "only officers of municipality " + M(id) + " may change it"));
   std::string was = Snap(m);
   WEEFSEL_RETURN_IF_ERROR(patch(m));
   m.id = id;
@@ -749,8 +754,8 @@ Result<domain::Actor> Platform::GetActor(ActorId id) {
 }
 
 Result<domain::Actor> Platform::CreateActor(const Principal& p, domain::Actor a) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(a.municipality),
-                                  "only officers of municipality " + M(a.municipality) + " may add its actors"));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOfficer(p, a.municipality, "only officers of municipality " + M(a.municipality) + " may add its actors"));
   a.id = ActorId();
   a.generated = false;
   if (a.source.empty()) a.source = "api";
@@ -777,9 +782,9 @@ Result<domain::Actor> Platform::UpdateActor(const Principal& p, ActorId id, cons
   WEEFSEL_RETURN_IF_ERROR(patch(a));
   a.id = id;
   if (a.municipality != before)
-    WEEFSEL_RETURN_IF_ERROR(
-        Require(p, p.IsOfficerOf(a.municipality),
-                "actor.municipality: only officers of municipality " + M(a.municipality) + " may move an actor there"));
+    WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+        p, a.municipality,
+        "actor.municipality: only officers of municipality " + M(a.municipality) + " may move an actor there"));
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(a.themes, a.capabilities));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(a));
   if (a.municipality.valid())
@@ -794,8 +799,8 @@ Status Platform::DeleteActor(const Principal& p, ActorId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(a.municipality),
-                                  "only officers of municipality " + M(a.municipality) + " may remove its actors"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+      p, a.municipality, "only officers of municipality " + M(a.municipality) + " may remove its actors"));
   return Logged(
       p, a.municipality, "actor", "delete", Snap(a), [&] { return store_->DeleteActor(id); },
       [&] { return std::make_pair(id.value(), std::string()); });
@@ -859,8 +864,8 @@ Result<domain::Challenge> Platform::GetChallenge(ChallengeId id) {
 }
 
 Result<domain::Challenge> Platform::CreateChallenge(const Principal& p, domain::Challenge c) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(c.municipality),
-                                  "only officers of municipality " + M(c.municipality) + " may post its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+      p, c.municipality, "only officers of municipality " + M(c.municipality) + " may post its challenges"));
   c.id = ChallengeId();
   c.created_at = Now();
   for (auto& need : c.capabilities) need.capability = domain::NormalizeCapability(need.capability);
@@ -880,8 +885,8 @@ Result<domain::Challenge> Platform::UpdateChallenge(const Principal& p, Challeng
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge c, store_->GetChallenge(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(c.municipality),
-                                  "only officers of municipality " + M(c.municipality) + " may change its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+      p, c.municipality, "only officers of municipality " + M(c.municipality) + " may change its challenges"));
   MunicipalityId before = c.municipality;
   std::string created = c.created_at;
   domain::ChallengePhase phase = c.phase;
@@ -891,10 +896,11 @@ Result<domain::Challenge> Platform::UpdateChallenge(const Principal& p, Challeng
   c.created_at = created;
   if (c.phase != phase)
     return Status::InvalidArgument("phase: a challenge changes phase with POST /api/v1/challenges/" +
-                                   std::to_string(id.value()) + "/phase, one step at a time");
+                                   std::to_string(id.value()) + "/phase, one step at a time")
+        .WithReason("phase_not_editable");
   if (c.municipality != before)
-    WEEFSEL_RETURN_IF_ERROR(Require(
-        p, p.IsOfficerOf(c.municipality),
+    WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+        p, c.municipality,
         "challenge.municipality: only officers of municipality " + M(c.municipality) + " may move a challenge there"));
   for (auto& need : c.capabilities) need.capability = domain::NormalizeCapability(need.capability);
   std::vector<std::string> no_caps;
@@ -912,18 +918,19 @@ Result<domain::Challenge> Platform::SetChallengePhase(const Principal& p, Challe
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge c, store_->GetChallenge(id));
-  WEEFSEL_RETURN_IF_ERROR(
-      Require(p, p.IsOfficerOf(c.municipality),
-              "only officers of municipality " + M(c.municipality) + " may move its challenges to another phase"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+      p, c.municipality,
+      "only officers of municipality " + M(c.municipality) + " may move its challenges to another phase"));
   auto next = domain::NextChallengePhase(c.phase);
   bool closing = phase == domain::ChallengePhase::kClosed && c.phase != domain::ChallengePhase::kClosed;
   if (!closing && next != phase) {
     std::string now(domain::ChallengePhaseCode(c.phase));
-    return Status::Conflict(
-        "phase: challenge " + std::to_string(id.value()) + " is in phase " + now +
-        (next ? "; it moves to " + std::string(domain::ChallengePhaseCode(*next)) + " next" : "; it moves no further") +
-        (c.phase == domain::ChallengePhase::kClosed ? "" : " (or to closed)") + ", not to " +
-        std::string(domain::ChallengePhaseCode(phase)));
+    std::string to(domain::ChallengePhaseCode(phase));
+    std::string then = next ? std::string(domain::ChallengePhaseCode(*next)) : "";
+    return Status::Conflict("phase: challenge " + std::to_string(id.value()) + " is in phase " + now +
+                            (next ? "; it moves to " + then + " next" : "; it moves no further") +
+                            (c.phase == domain::ChallengePhase::kClosed ? "" : " (or to closed)") + ", not to " + to)
+        .WithReason("phase_move_not_allowed", {{"what", "challenge"}, {"from", now}, {"to", to}, {"next", then}});
   }
   std::string was = Snap(c);
   c.phase = phase;
@@ -937,9 +944,10 @@ namespace {
 // Coalitions and proposals belong to the phases before funding.
 Status OpenForCoalitions(const domain::Challenge& c, std::string_view what) {
   if (static_cast<int>(c.phase) <= static_cast<int>(domain::ChallengePhase::kProposals)) return Status::Ok();
-  return Status::Conflict("phase: challenge " + std::to_string(c.id.value()) + " is " +
-                          std::string(domain::ChallengePhaseCode(c.phase)) + "; " + std::string(what) +
-                          " only until the proposals phase");
+  std::string now(domain::ChallengePhaseCode(c.phase));
+  return Status::Conflict("phase: challenge " + std::to_string(c.id.value()) + " is " + now + "; " + std::string(what) +
+                          " only until the proposals phase")
+      .WithReason("challenge_past_proposals", {{"phase", now}});
 }
 }  // namespace
 
@@ -971,8 +979,8 @@ Result<domain::Coalition> Platform::ProposeCoalition(const Principal& p, domain:
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge challenge, store_->GetChallenge(c.challenge));
   MunicipalityId m = challenge.municipality;
-  WEEFSEL_RETURN_IF_ERROR(Require(
-      p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may propose coalitions for its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOfficer(p, m, "only officers of municipality " + M(m) + " may propose coalitions for its challenges"));
   WEEFSEL_RETURN_IF_ERROR(OpenForCoalitions(challenge, "coalitions are proposed"));
   c.id = CoalitionId();
   c.status = domain::CoalitionStatus::kProposed;
@@ -1014,10 +1022,10 @@ Result<domain::Coalition> Platform::Invite(const Principal& p, CoalitionId id, A
   std::string was = Snap(c);
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(c.challenge));
   WEEFSEL_RETURN_IF_ERROR(
-      Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may invite actors into coalitions"));
+      RequireOfficer(p, m, "only officers of municipality " + M(m) + " may invite actors into coalitions"));
   WEEFSEL_RETURN_IF_ERROR(store_->GetActor(actor).status().WithContext("invite.actor"));
   if (c.status == domain::CoalitionStatus::kDissolved)
-    return Status::Conflict("coalition: dissolved coalitions take no invitations");
+    return Status::Conflict("coalition: dissolved coalitions take no invitations").WithReason("coalition_dissolved");
   auto it = std::find_if(c.members.begin(), c.members.end(), [actor](const auto& m) { return m.actor == actor; });
   if (it == c.members.end()) {
     domain::CoalitionMember mem;
@@ -1025,7 +1033,8 @@ Result<domain::Coalition> Platform::Invite(const Principal& p, CoalitionId id, A
     mem.status = domain::MemberStatus::kInvited;
     c.members.push_back(mem);
   } else if (it->status == domain::MemberStatus::kAccepted) {
-    return Status::Conflict("invite.actor: actor " + std::to_string(actor.value()) + " has already accepted");
+    return Status::Conflict("invite.actor: actor " + std::to_string(actor.value()) + " has already accepted")
+        .WithReason("already_accepted", {{"actor", std::to_string(actor.value())}});
   } else {
     it->status = domain::MemberStatus::kInvited;
   }
@@ -1116,7 +1125,8 @@ Result<domain::Proposal> Platform::CreateProposal(const Principal& p, CoalitionI
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(coalition));
   WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, coalition));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, member, "only members of the coalition's actors may write its proposals"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, member, "only members of the coalition's actors may write its proposals", "not_coalition_member"));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge challenge, store_->GetChallenge(c.challenge));
   WEEFSEL_RETURN_IF_ERROR(OpenForCoalitions(challenge, "proposals are written"));
   domain::Proposal prop;
@@ -1138,12 +1148,15 @@ Result<domain::Proposal> Platform::AddVersion(const Principal& p, ProposalId id,
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
   WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, member, "only members of the coalition's actors may revise its proposals"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Require(p, member, "only members of the coalition's actors may revise its proposals", "not_coalition_member"));
   if (prop.status != "draft" && prop.status != "submitted")
-    return Status::Conflict("proposal.status: a proposal that is " + prop.status + " can no longer be revised");
+    return Status::Conflict("proposal.status: a proposal that is " + prop.status + " can no longer be revised")
+        .WithReason("proposal_not_revisable", {{"status", prop.status}});
   if (prop.versions.size() >= kMaxVersions)
     return Status::Conflict("proposal.versions: a proposal has at most " + std::to_string(kMaxVersions) +
-                            " versions; start a new proposal");
+                            " versions; start a new proposal")
+        .WithReason("too_many_versions", {{"max", std::to_string(kMaxVersions)}});
   std::string was = Snap(prop);
   v.number = static_cast<int>(prop.versions.size()) + 1;
   v.author = p.user;
@@ -1165,15 +1178,19 @@ Result<domain::Proposal> Platform::SetProposalStatus(const Principal& p, Proposa
   const std::string& from = prop.status;
   if (status == "submitted") {
     WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
-    WEEFSEL_RETURN_IF_ERROR(Require(p, member, "only members of the coalition's actors may submit its proposal"));
-    if (from != "draft") return Status::Conflict("proposal.status: only a draft can be submitted (it is " + from + ")");
-  } else if (status == "in_round" || status == "rejected" || status == "funded") {
     WEEFSEL_RETURN_IF_ERROR(
-        Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may decide on proposals"));
+        Require(p, member, "only members of the coalition's actors may submit its proposal", "not_coalition_member"));
+    if (from != "draft")
+      return Status::Conflict("proposal.status: only a draft can be submitted (it is " + from + ")")
+          .WithReason("status_move_not_allowed", {{"what", "proposal"}, {"from", from}, {"to", status}});
+  } else if (status == "in_round" || status == "rejected" || status == "funded") {
+    WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m, "only officers of municipality " + M(m) + " may decide on proposals"));
     bool ok = (status == "in_round" && from == "submitted") ||
               (status == "rejected" && (from == "submitted" || from == "in_round")) ||
               (status == "funded" && (from == "in_round" || from == "submitted"));
-    if (!ok) return Status::Conflict("proposal.status: cannot go from " + from + " to " + status);
+    if (!ok)
+      return Status::Conflict("proposal.status: cannot go from " + from + " to " + status)
+          .WithReason("status_move_not_allowed", {{"what", "proposal"}, {"from", from}, {"to", status}});
   } else {
     return Status::InvalidArgument("status: must be submitted, in_round, funded or rejected");
   }
@@ -1237,8 +1254,9 @@ Result<domain::Proposal> Platform::ChangeSupport(const Principal& p, ProposalId 
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
   WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOwn(p, p.IsResidentOf(m), "only residents of municipality " + M(m) + " may support its proposals"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOwn(p, p.IsResidentOf(m),
+                                     "only residents of municipality " + M(m) + " may support its proposals",
+                                     "not_resident_of_municipality", {{"municipality", M(m)}}));
   std::string was = Snap(prop);
   Result<int64_t> count = 0;
   Status s = Logged(
@@ -1252,9 +1270,11 @@ Result<domain::Proposal> Platform::ChangeSupport(const Principal& p, ProposalId 
         return std::make_pair(id.value(), Snap(prop));
       });
   if (give && s.code() == StatusCode::kAlreadyExists)
-    return Status::Conflict("support: you already support proposal " + std::to_string(id.value()));
+    return Status::Conflict("support: you already support proposal " + std::to_string(id.value()))
+        .WithReason("already_supports", {{"proposal", std::to_string(id.value())}});
   if (!give && s.code() == StatusCode::kNotFound && StartsWith(s.message(), "support:"))
-    return Status::NotFound("support: you do not support proposal " + std::to_string(id.value()));
+    return Status::NotFound("support: you do not support proposal " + std::to_string(id.value()))
+        .WithReason("not_supporting", {{"proposal", std::to_string(id.value())}});
   WEEFSEL_RETURN_IF_ERROR(s);
   return prop;
 }
@@ -1309,8 +1329,8 @@ Result<domain::Round> Platform::GetRound(RoundId id) {
 }
 
 Result<domain::Round> Platform::CreateRound(const Principal& p, domain::Round r) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
-                                  "only officers of municipality " + M(r.municipality) + " may open its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOfficer(p, r.municipality, "only officers of municipality " + M(r.municipality) + " may open its rounds"));
   r.id = RoundId();
   r.phase = domain::RoundPhase::kSubmission;
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
@@ -1326,10 +1346,11 @@ Result<domain::Round> Platform::UpdateRound(const Principal& p, RoundId id, cons
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
-                                  "only officers of municipality " + M(r.municipality) + " may change its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+      p, r.municipality, "only officers of municipality " + M(r.municipality) + " may change its rounds"));
   if (PhaseIndex(r.phase) >= PhaseIndex(domain::RoundPhase::kVoting))
-    return Status::Conflict("round.phase: a round cannot change once voting has opened");
+    return Status::Conflict("round.phase: a round cannot change once voting has opened")
+        .WithReason("round_fixed", {{"phase", std::string(domain::RoundPhaseCode(r.phase))}});
   domain::Round before = r;
   WEEFSEL_RETURN_IF_ERROR(patch(r));
   r.id = id;
@@ -1347,7 +1368,8 @@ Result<domain::Round> Platform::UpdateRound(const Principal& p, RoundId id, cons
     domain::Round same = before;
     same.name = r.name;
     if (Snap(same) != Snap(r))
-      return Status::Conflict("phase: budget, projects and criteria of a round are fixed once review has begun");
+      return Status::Conflict("phase: budget, projects and criteria of a round are fixed once review has begun")
+          .WithReason("round_fixed", {{"phase", std::string(domain::RoundPhaseCode(r.phase))}});
   }
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
   WEEFSEL_RETURN_IF_ERROR(Logged(
@@ -1360,17 +1382,19 @@ Result<domain::Round> Platform::SetRoundPhase(const Principal& p, RoundId id, do
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
-                                  "only officers of municipality " + M(r.municipality) + " may move its rounds on"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
+      p, r.municipality, "only officers of municipality " + M(r.municipality) + " may move its rounds on"));
   auto next = domain::NextRoundPhase(r.phase);
   // Review may be skipped by a round that publishes no criteria (nothing to review on).
   bool skip_review =
       r.phase == domain::RoundPhase::kSubmission && phase == domain::RoundPhase::kVoting && r.criteria.empty();
-  if (next != phase && !skip_review)
-    return Status::Conflict(
-        "phase: round " + std::to_string(id.value()) + " is in phase " + std::string(domain::RoundPhaseCode(r.phase)) +
-        (next ? "; it moves to " + std::string(domain::RoundPhaseCode(*next)) + " next" : "; it moves no further") +
-        ", not to " + std::string(domain::RoundPhaseCode(phase)));
+  if (next != phase && !skip_review) {
+    std::string now(domain::RoundPhaseCode(r.phase)), to(domain::RoundPhaseCode(phase));
+    std::string then = next ? std::string(domain::RoundPhaseCode(*next)) : "";
+    return Status::Conflict("phase: round " + std::to_string(id.value()) + " is in phase " + now +
+                            (next ? "; it moves to " + then + " next" : "; it moves no further") + ", not to " + to)
+        .WithReason("phase_move_not_allowed", {{"what", "round"}, {"from", now}, {"to", to}, {"next", then}});
+  }
   std::string was = Snap(r);
   r.phase = phase;
   if (phase != domain::RoundPhase::kPublished) {
@@ -1411,7 +1435,9 @@ Result<domain::Review> Platform::PutReview(const Principal& p, RoundId id, domai
                  "only officers of municipality " + M(r.municipality) + " may review the projects of its rounds"));
   if (r.phase != domain::RoundPhase::kReview)
     return Status::Conflict("phase: round " + std::to_string(id.value()) + " is in phase " +
-                            std::string(domain::RoundPhaseCode(r.phase)) + "; reviews are written in the review phase");
+                            std::string(domain::RoundPhaseCode(r.phase)) + "; reviews are written in the review phase")
+        .WithReason("wrong_round_phase",
+                    {{"phase", std::string(domain::RoundPhaseCode(r.phase))}, {"needs", "review"}});
   review.id = 0;
   review.round = id;
   review.reviewer = p.user;
@@ -1433,35 +1459,44 @@ Result<std::vector<domain::Review>> Platform::ReviewsOf(const Principal& p, Roun
   ReadLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
   if (r.phase != domain::RoundPhase::kPublished)
-    WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
-                                    "the reviews of round " + std::to_string(id.value()) +
-                                        " are for officers of municipality " + M(r.municipality) +
-                                        " until the round is published"));
-  return store_->ReviewsOf(id);
+    WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, r.municipality,
+                                           "the reviews of round " + std::to_string(id.value()) +
+                                               " are for officers of municipality " + M(r.municipality) +
+                                               " until the round is published"));
+  WEEFSEL_ASSIGN_OR_RETURN(auto rows, store_->ReviewsOf(id));
+  if (p.IsOfficerOf(r.municipality) || p.IsAdmin()) {
+    std::map<UserId, std::string> names;
+    for (auto& row : rows) row.reviewer_name = DisplayNameLocked(row.reviewer, names);
+  }
+  return rows;
 }
 
 Result<domain::Ballot> Platform::CastBallot(const Principal& p, RoundId id, std::vector<domain::BallotEntry> entries) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOwn(p, p.IsResidentOf(r.municipality),
-                 "only residents of municipality " + M(r.municipality) + " may vote in its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOwn(p, p.IsResidentOf(r.municipality),
+                                     "only residents of municipality " + M(r.municipality) + " may vote in its rounds",
+                                     "not_resident_of_municipality", {{"municipality", M(r.municipality)}}));
   if (r.eligibility.restricted())
     return Status::PermissionDenied(
-        std::string("verification: round ") + std::to_string(id.value()) + " is for residents verified " +
-        (r.eligibility.verification == domain::Verification::kCode
-             ? "by the voting code from their letter: enter your voting code"
-             : "against the census: enter your citizen service number (BSN), postcode and birth date") +
-        " with your ballot (POST /api/v1/rounds/" + std::to_string(id.value()) + "/verified-ballot)");
+               std::string("verification: round ") + std::to_string(id.value()) + " is for residents verified " +
+               (r.eligibility.verification == domain::Verification::kCode
+                    ? "by the voting code from their letter: enter your voting code"
+                    : "against the census: enter your citizen service number (BSN), postcode and birth date") +
+               " with your ballot (POST /api/v1/rounds/" + std::to_string(id.value()) + "/verified-ballot)")
+        .WithReason("verification_required",
+                    {{"by", r.eligibility.verification == domain::Verification::kCode ? "code" : "census"}});
   if (r.phase != domain::RoundPhase::kVoting)
-    return Status::Conflict(
-        std::string("round.phase: voting is ") +
-        (PhaseIndex(r.phase) < PhaseIndex(domain::RoundPhase::kVoting) ? "not open yet" : "closed"));
+    return Status::Conflict(std::string("round.phase: voting is ") +
+                            (PhaseIndex(r.phase) < PhaseIndex(domain::RoundPhase::kVoting) ? "not open yet" : "closed"))
+        .WithReason(PhaseIndex(r.phase) < PhaseIndex(domain::RoundPhase::kVoting) ? "voting_not_open"
+                                                                                  : "voting_closed");
   WEEFSEL_ASSIGN_OR_RETURN(auto voided, store_->VoidedVotersOf(id));
   if (std::find(voided.begin(), voided.end(), p.user) != voided.end())
     return Status::PermissionDenied("ballot: an officer voided your ballot in round " + std::to_string(id.value()) +
-                                    "; you cannot vote in it again");
+                                    "; you cannot vote in it again")
+        .WithReason("ballot_voided");
   domain::Ballot b;
   b.round = id;
   b.voter = p.user;
@@ -1485,7 +1520,7 @@ Result<domain::Ballot> Platform::OwnBallot(const Principal& p, RoundId id) {
   WEEFSEL_ASSIGN_OR_RETURN(auto ballots, store_->BallotsOf(id));
   for (auto& b : ballots)
     if (b.voter == p.user) return b;
-  return Status::NotFound("ballot: you have not voted in round " + std::to_string(id.value()));
+  return Status::NotFound("ballot: you have not voted in round " + std::to_string(id.value())).WithReason("not_voted");
 }
 
 // ---- experiments ----------------------------------------------------------------------------
@@ -1504,12 +1539,12 @@ Result<domain::Experiment> Platform::CreateExperiment(const Principal& p, domain
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
-  WEEFSEL_RETURN_IF_ERROR(
-      Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may start experiments"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m, "only officers of municipality " + M(m) + " may start experiments"));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(e.proposal));
   if (prop.status != "funded")
     return Status::Conflict("proposal.status: only a funded proposal becomes an experiment (proposal " +
-                            std::to_string(prop.id.value()) + " is " + prop.status + ")");
+                            std::to_string(prop.id.value()) + " is " + prop.status + ")")
+        .WithReason("wrong_proposal_status", {{"status", prop.status}, {"needs", "funded"}});
   e.id = ExperimentId();
   WEEFSEL_RETURN_IF_ERROR(KeepMilestoneState({}, e.milestones));  // every milestone starts planned
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
@@ -1525,8 +1560,7 @@ Result<domain::Experiment> Platform::UpdateExperiment(const Principal& p, Experi
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store_->GetExperiment(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
-  WEEFSEL_RETURN_IF_ERROR(
-      Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may change experiments"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m, "only officers of municipality " + M(m) + " may change experiments"));
   ProposalId proposal = e.proposal;
   std::string was = Snap(e);
   std::vector<domain::Milestone> milestones = e.milestones;
@@ -1617,10 +1651,21 @@ Result<std::vector<storage::AuditEntry>> Platform::AuditOf(const Principal& p, c
   MunicipalityId m = rows.empty() ? MunicipalityId() : rows.back().municipality;
   if (rows.empty() && !p.IsAdmin())
     return Status::NotFound("audit: no entries for " + entity + " " + std::to_string(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(m),
-                                  "the audit log of " + entity + " " + std::to_string(id) +
-                                      " is for officers of municipality " + M(m) + " and admins"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m,
+                                         "the audit log of " + entity + " " + std::to_string(id) +
+                                             " is for officers of municipality " + M(m) + " and admins"));
+  // Who acted, by name: the log's readers (officers, admins) may see the accounts' names.
+  std::map<UserId, std::string> names;
+  for (auto& row : rows) row.user_name = DisplayNameLocked(row.user, names);
   return rows;
+}
+
+std::string Platform::DisplayNameLocked(UserId user, std::map<UserId, std::string>& known) {
+  if (!user.valid()) return "";
+  auto it = known.find(user);
+  if (it != known.end()) return it->second;
+  auto u = store_->GetUser(user);
+  return known[user] = u.ok() ? u->display_name : "";
 }
 
 // ---- the programme's money -----------------------------------------------------------------
@@ -1710,15 +1755,16 @@ Result<domain::Round> Platform::AddProposalToRound(const Principal& p, RoundId i
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
-                                  "only officers of municipality " + M(r.municipality) + " may fill its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOfficer(p, r.municipality, "only officers of municipality " + M(r.municipality) + " may fill its rounds"));
   auto prop_or = store_->GetProposal(proposal);
   if (prop_or.ok()) {
     WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden("proposal", proposal.value()));
     if (hidden) prop_or = Status::NotFound("");  // hidden by a moderator: as if it did not exist
   }
   if (prop_or.status().code() == StatusCode::kNotFound)
-    return Status::InvalidArgument("proposal: proposal " + Num(proposal.value()) + " does not exist");
+    return Status::InvalidArgument("proposal: proposal " + Num(proposal.value()) + " does not exist")
+        .WithReason("not_found", {{"what", "proposal"}, {"id", Num(proposal.value())}});
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, std::move(prop_or));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge challenge, store_->GetChallenge(prop.challenge));
   if (challenge.municipality != r.municipality)
@@ -1728,19 +1774,25 @@ Result<domain::Round> Platform::AddProposalToRound(const Principal& p, RoundId i
   if (r.phase != domain::RoundPhase::kSubmission)
     return Status::Conflict("phase: round " + Num(id.value()) + " is in phase " +
                             std::string(domain::RoundPhaseCode(r.phase)) +
-                            "; proposals enter a round in its submission phase");
+                            "; proposals enter a round in its submission phase")
+        .WithReason("wrong_round_phase",
+                    {{"phase", std::string(domain::RoundPhaseCode(r.phase))}, {"needs", "submission"}});
   if (challenge.phase != domain::ChallengePhase::kProposals)
     return Status::Conflict("phase: challenge " + Num(challenge.id.value()) + " is " +
                             std::string(domain::ChallengePhaseCode(challenge.phase)) +
-                            "; its proposals enter a round in its proposals phase");
+                            "; its proposals enter a round in its proposals phase")
+        .WithReason("wrong_challenge_phase",
+                    {{"phase", std::string(domain::ChallengePhaseCode(challenge.phase))}, {"needs", "proposals"}});
   bool listed = std::any_of(r.projects.begin(), r.projects.end(),
                             [&](const domain::RoundProject& x) { return x.proposal == proposal; });
   if (listed)
     return Status::Conflict("proposal: proposal " + Num(proposal.value()) + " is already a project of round " +
-                            Num(id.value()));
+                            Num(id.value()))
+        .WithReason("already_in_round", {{"proposal", Num(proposal.value())}, {"round", Num(id.value())}});
   if (prop.status != "submitted")
     return Status::Conflict("proposal.status: only a submitted proposal enters a round (proposal " +
-                            Num(proposal.value()) + " is " + prop.status + ")");
+                            Num(proposal.value()) + " is " + prop.status + ")")
+        .WithReason("wrong_proposal_status", {{"status", prop.status}, {"needs", "submitted"}});
   const domain::ProposalVersion& v = prop.versions.back();
   if (v.budget_eur <= 0)
     return Status::InvalidArgument("proposal.budget_eur: proposal " + Num(proposal.value()) +
@@ -1755,7 +1807,8 @@ Result<domain::Round> Platform::AddProposalToRound(const Principal& p, RoundId i
                            [&](const domain::RoundProject& x) { return x.project_id == project.project_id; });
   if (taken)
     return Status::Conflict("proposal: round " + Num(id.value()) + " already has a project '" + project.project_id +
-                            "'");
+                            "'")
+        .WithReason("already_in_round", {{"proposal", Num(proposal.value())}, {"round", Num(id.value())}});
   std::string round_was = Snap(r), prop_was = Snap(prop);
   r.projects.push_back(std::move(project));
   prop.status = "in_round";
@@ -1795,8 +1848,9 @@ Result<storage::MilestoneEvidence> Platform::SubmitEvidence(const Principal& p, 
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(e.proposal));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
   WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
-  WEEFSEL_RETURN_IF_ERROR(
-      Require(p, member, "only members of the coalition's actors may submit evidence for its milestones"));
+  WEEFSEL_RETURN_IF_ERROR(Require(p, member,
+                                  "only members of the coalition's actors may submit evidence for its milestones",
+                                  "not_coalition_member"));
   if (milestone < 1 || static_cast<size_t>(milestone) > e.milestones.size())
     return Status::NotFound("milestone " + std::to_string(milestone) + " of experiment " + Num(id.value()) +
                             " (it has " + std::to_string(e.milestones.size()) + ")");
@@ -1805,7 +1859,8 @@ Result<storage::MilestoneEvidence> Platform::SubmitEvidence(const Principal& p, 
                             "; evidence is submitted while it runs");
   domain::Milestone& ms = e.milestones[static_cast<size_t>(milestone - 1)];
   if (ms.status == "approved")
-    return Status::Conflict("milestone.status: milestone " + std::to_string(milestone) + " is already released");
+    return Status::Conflict("milestone.status: milestone " + std::to_string(milestone) + " is already released")
+        .WithReason("milestone_released", {{"milestone", std::to_string(milestone)}});
   if (ms.status == "submitted")
     return Status::Conflict("milestone.status: milestone " + std::to_string(milestone) +
                             " already has evidence awaiting an officer's decision");
@@ -1839,20 +1894,22 @@ Result<storage::MilestoneEvidence> Platform::DecideEvidence(const Principal& p, 
   WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store_->GetExperiment(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
   WEEFSEL_RETURN_IF_ERROR(
-      Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " may decide on milestone evidence"));
+      RequireOfficer(p, m, "only officers of municipality " + M(m) + " may decide on milestone evidence"));
   auto ev_or = store_->GetEvidence(evidence);
   if (!ev_or.ok() || ev_or->experiment != id)
     return Status::NotFound("evidence " + Num(evidence) + " of experiment " + Num(id.value()));
   storage::MilestoneEvidence ev = *ev_or;
   if (ev.decision != "pending")
-    return Status::Conflict("evidence.decision: evidence " + Num(evidence) + " was already " + ev.decision);
+    return Status::Conflict("evidence.decision: evidence " + Num(evidence) + " was already " + ev.decision)
+        .WithReason("already_decided", {{"decision", ev.decision}});
   if (static_cast<size_t>(ev.milestone) >= e.milestones.size())
     return Status::Conflict("milestone: milestone " + std::to_string(ev.milestone + 1) + " no longer exists");
   domain::Milestone& ms = e.milestones[static_cast<size_t>(ev.milestone)];
   if (approve) {
     if (ms.status == "approved")
       return Status::Conflict("milestone.status: milestone " + std::to_string(ev.milestone + 1) +
-                              " is already released");
+                              " is already released")
+          .WithReason("milestone_released", {{"milestone", std::to_string(ev.milestone + 1)}});
     WEEFSEL_ASSIGN_OR_RETURN(int64_t funded, FundedAmountLocked(*store_, e.proposal));
     WEEFSEL_ASSIGN_OR_RETURN(auto all, store_->EvidenceOf(id));
     int64_t released = 0;
@@ -1860,7 +1917,10 @@ Result<storage::MilestoneEvidence> Platform::DecideEvidence(const Principal& p, 
     if (released + ms.amount_eur > funded)
       return Status::Conflict("amount_eur: releasing " + Num(ms.amount_eur) + " EUR would bring experiment " +
                               Num(id.value()) + " to " + Num(released + ms.amount_eur) + " EUR released of " +
-                              Num(funded) + " EUR funded");
+                              Num(funded) + " EUR funded")
+          .WithReason("budget_exceeded", {{"amount_eur", Num(ms.amount_eur)},
+                                          {"total_eur", Num(released + ms.amount_eur)},
+                                          {"budget_eur", Num(funded)}});
   }
   std::string was = Snap(e);
   ev.decision = approve ? "approved" : "rejected";
@@ -1991,8 +2051,8 @@ Result<storage::MatchCampaign> Platform::CreateMatchCampaign(const Principal& p,
     return Status::InvalidArgument("campaign.deadline: " + c.deadline + " has passed");
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(c.round));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(r.municipality),
-                                  "only officers of municipality " + M(r.municipality) + " may open campaigns"));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOfficer(p, r.municipality, "only officers of municipality " + M(r.municipality) + " may open campaigns"));
   if (r.phase == domain::RoundPhase::kPublished)
     return Status::Conflict("phase: round " + Num(r.id.value()) + " is published; campaigns run beside open rounds");
   c.id = 0;
@@ -2034,7 +2094,8 @@ Result<storage::MatchPledge> Platform::Pledge(const Principal& p, int64_t campai
   auto deadline = EpochOf(c.deadline, 86399), at = EpochOf(now);
   if (!deadline || !at) return Status::Internal("campaign " + Num(campaign) + ": unreadable deadline or clock");
   if (*at > *deadline)
-    return Status::Conflict("deadline: campaign " + Num(campaign) + " closed at the end of " + c.deadline);
+    return Status::Conflict("deadline: campaign " + Num(campaign) + " closed at the end of " + c.deadline)
+        .WithReason("campaign_closed", {{"deadline", c.deadline}});
   storage::MatchPledge pledge;
   pledge.campaign = campaign;
   pledge.project_id = project_id;

@@ -445,6 +445,9 @@ class Platform {
   Result<Session> OpenSession(UserId user);
   // PermissionDenied (with the moderator's reason) when the account is blocked.
   Status RefuseBlocked(UserId user);
+  // The account's display name ("" for none or a deleted account), looked up once per `known` (store
+  // lock held). Only for answers whose readers may see account names (the audit log's officers).
+  std::string DisplayNameLocked(UserId user, std::map<UserId, std::string>& known);
   // `within` runs in the same transaction, after the user is stored (an OIDC link, say). No
   // `password` makes an account that cannot sign in with one (it signs in through a provider).
   Result<domain::User> InsertUser(domain::User user, const std::optional<std::string>& password,

@@ -84,8 +84,8 @@ Result<domain::MunicipalTask> TaskChallenges::CreateTask(const Principal& p, dom
   Platform::WriteLock lock(platform_);
   auto& store = *platform_.store_;
   WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(t.municipality).status());
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(t.municipality),
-                                  "only officers of municipality " + M(t.municipality) + " keep its task list"));
+  WEEFSEL_RETURN_IF_ERROR(
+      RequireOfficer(p, t.municipality, "only officers of municipality " + M(t.municipality) + " keep its task list"));
   t.id = TaskId();
   t.created_at = platform_.Now();
   std::vector<std::string> caps;
@@ -105,8 +105,7 @@ Result<domain::MunicipalTask> TaskChallenges::UpdateTask(const Principal& p, Tas
   auto& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::MunicipalTask t, store.GetTask(id));
   MunicipalityId m = t.municipality;
-  WEEFSEL_RETURN_IF_ERROR(
-      Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " keep its task list"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m, "only officers of municipality " + M(m) + " keep its task list"));
   std::string was = Snap(t);
   WEEFSEL_RETURN_IF_ERROR(patch(t));
   t.id = id;
@@ -273,8 +272,7 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
   auto& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
   MunicipalityId m = c.municipality;
-  WEEFSEL_RETURN_IF_ERROR(
-      Require(p, p.IsOfficerOf(m), "only officers of municipality " + M(m) + " assess its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m, "only officers of municipality " + M(m) + " assess its challenges"));
   auto next = domain::NextTaskChallengeStep(c.step);
   std::string ahead = next ? "the next step is " + Code(*next) : "no step follows";
   if (move.step == TaskChallengeStep::kRefused) {
@@ -424,8 +422,8 @@ Result<domain::TaskChallengeSettings> TaskChallenges::PutSettings(const Principa
     Platform::WriteLock lock(platform_);
     auto& store = *platform_.store_;
     WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(s.municipality).status());
-    WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsOfficerOf(s.municipality),
-                                    "only officers of municipality " + M(s.municipality) + " set its step days"));
+    WEEFSEL_RETURN_IF_ERROR(
+        RequireOfficer(p, s.municipality, "only officers of municipality " + M(s.municipality) + " set its step days"));
     WEEFSEL_RETURN_IF_ERROR(domain::Validate(s));
     WEEFSEL_ASSIGN_OR_RETURN(auto before, store.GetTaskChallengeSettings(s.municipality));
     WEEFSEL_RETURN_IF_ERROR(platform_.Logged(

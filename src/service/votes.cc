@@ -33,8 +33,8 @@ bool Allows(const domain::Eligibility& e, const std::string& wijk) {
 }
 
 Status NeedOfficer(const Principal& p, const domain::Round& r, const char* what) {
-  return Require(
-      p, p.IsOfficerOf(r.municipality),
+  return RequireOfficer(
+      p, r.municipality,
       std::string("only officers of municipality ") + std::to_string(r.municipality.value()) + " may " + what);
 }
 

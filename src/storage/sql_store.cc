@@ -473,7 +473,7 @@ Status SqlStore::Update(const Municipality& m) {
           "lat = $6, lon = $7 WHERE id = $8 RETURNING id",
           {Text(m.cbs_code), Text(m.name), Text(FoldCase(m.name)), Text(m.province), Int(m.population), m.lat, m.lon,
            Int(m.id.value())}));
-    if (r.empty()) return Status::NotFound("municipality " + std::to_string(m.id.value()) + " does not exist");
+    if (r.empty()) return Status::NotFoundOf("municipality", m.id.value());
     return Status::Ok();
   });
   return Explain(s, "municipality");
@@ -481,7 +481,7 @@ Status SqlStore::Update(const Municipality& m) {
 
 Result<Municipality> SqlStore::GetMunicipality(MunicipalityId id) {
   WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadMunicipalities(" WHERE id = $1", {Int(id.value())}));
-  if (v.empty()) return Status::NotFound("municipality " + std::to_string(id.value()) + " does not exist");
+  if (v.empty()) return Status::NotFoundOf("municipality", id.value());
   return std::move(v[0]);
 }
 
@@ -654,7 +654,7 @@ Status SqlStore::Update(const Actor& a) {
           {Text(a.name), Text(FoldCase(a.name)), Text(domain::ActorKindCode(a.kind)), IdOrNull(a.municipality),
            Text(a.area), Text(EncodeList(a.themes)), Text(EncodeList(a.capabilities)), Text(a.description), Int(a.size),
            Text(a.website), Int(a.generated ? 1 : 0), Text(a.source), Int(a.id.value())}));
-    if (r.empty()) return Status::NotFound("actor " + std::to_string(a.id.value()) + " does not exist");
+    if (r.empty()) return Status::NotFoundOf("actor", a.id.value());
     return WriteActorThemes(a);
   });
   return Explain(s, "actor", {{"actor.municipality", "municipalities", a.municipality.value()}});
@@ -667,7 +667,7 @@ Status SqlStore::DeleteActor(ActorId id) {
     Touch("coalitions");
     WEEFSEL_RETURN_IF_ERROR(TouchRows("fabric", "SELECT municipality_id FROM actors WHERE id = $1", {Int(id.value())}));
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM actors WHERE id = $1 RETURNING id", {Int(id.value())}));
-    if (r.empty()) return Status::NotFound("actor " + std::to_string(id.value()) + " does not exist");
+    if (r.empty()) return Status::NotFoundOf("actor", id.value());
     return Status::Ok();
   });
   if (s.code() == StatusCode::kInvalidArgument && StartsWith(s.message(), kForeignKeyMarker))
@@ -678,7 +678,7 @@ Status SqlStore::DeleteActor(ActorId id) {
 
 Result<Actor> SqlStore::GetActor(ActorId id) {
   WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadActors(" WHERE id = $1", {Int(id.value())}));
-  if (v.empty()) return Status::NotFound("actor " + std::to_string(id.value()) + " does not exist");
+  if (v.empty()) return Status::NotFoundOf("actor", id.value());
   return std::move(v[0]);
 }
 
@@ -818,7 +818,7 @@ Status SqlStore::DeleteTie(TieId id) {
                                       "$1 UNION SELECT b FROM ties WHERE id = $1)",
                                       {Int(id.value())}));
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM ties WHERE id = $1 RETURNING id", {Int(id.value())}));
-    if (r.empty()) return Status::NotFound("tie " + std::to_string(id.value()) + " does not exist");
+    if (r.empty()) return Status::NotFoundOf("tie", id.value());
     return Status::Ok();
   });
 }
@@ -967,7 +967,7 @@ Status SqlStore::Update(const Challenge& c) {
            Text(EncodeList(c.themes)), Text(EncodeSectorMix(c.sector_mix)), Int(c.max_coalition_size),
            Int(c.budget_eur), Text(c.area), Text(c.deadline), Text(domain::ChallengePhaseCode(c.phase)),
            IdOrNull(c.owner), Text(c.created_at), Int(c.id.value())}));
-    if (r.empty()) return Status::NotFound("challenge " + std::to_string(c.id.value()) + " does not exist");
+    if (r.empty()) return Status::NotFoundOf("challenge", c.id.value());
     return WriteChallengeChildren(c);
   });
   return Explain(s, "challenge",
@@ -977,7 +977,7 @@ Status SqlStore::Update(const Challenge& c) {
 
 Result<Challenge> SqlStore::GetChallenge(ChallengeId id) {
   WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadChallenges(" WHERE id = $1", {Int(id.value())}));
-  if (v.empty()) return Status::NotFound("challenge " + std::to_string(id.value()) + " does not exist");
+  if (v.empty()) return Status::NotFoundOf("challenge", id.value());
   return std::move(v[0]);
 }
 
@@ -1084,7 +1084,7 @@ Status SqlStore::Update(const Coalition& c) {
                      "created_at = $5 WHERE id = $6 RETURNING id",
                      {Int(c.challenge.value()), Text(domain::CoalitionStatusCode(c.status)), Text(c.explanation),
                       c.score, Text(c.created_at), Int(c.id.value())}));
-    if (r.empty()) return Status::NotFound("coalition " + std::to_string(c.id.value()) + " does not exist");
+    if (r.empty()) return Status::NotFoundOf("coalition", c.id.value());
     return WriteCoalitionMembers(c);
   });
   std::vector<FkRef> refs{{"coalition.challenge", "challenges", c.challenge.value()}};
@@ -1094,7 +1094,7 @@ Status SqlStore::Update(const Coalition& c) {
 
 Result<Coalition> SqlStore::GetCoalition(CoalitionId id) {
   WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadCoalitions(" WHERE id = $1", {Int(id.value())}));
-  if (v.empty()) return Status::NotFound("coalition " + std::to_string(id.value()) + " does not exist");
+  if (v.empty()) return Status::NotFoundOf("coalition", id.value());
   return std::move(v[0]);
 }
 
@@ -1233,7 +1233,7 @@ Status SqlStore::Update(const Proposal& p) {
         Q("UPDATE proposals SET coalition_id = $1, challenge_id = $2, status = $3, supports = $4 "
           "WHERE id = $5 RETURNING id",
           {IdOrNull(p.coalition), Int(p.challenge.value()), Text(p.status), Int(p.supports), Int(p.id.value())}));
-    if (r.empty()) return Status::NotFound("proposal " + std::to_string(p.id.value()) + " does not exist");
+    if (r.empty()) return Status::NotFoundOf("proposal", p.id.value());
     return WriteProposalVersions(p);
   });
   std::vector<FkRef> refs{{"proposal.challenge", "challenges", p.challenge.value()}};
@@ -1245,7 +1245,7 @@ Status SqlStore::Update(const Proposal& p) {
 
 Result<Proposal> SqlStore::GetProposal(ProposalId id) {
   WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadProposals(" WHERE id = $1", {Int(id.value())}));
-  if (v.empty()) return Status::NotFound("proposal " + std::to_string(id.value()) + " does not exist");
+  if (v.empty()) return Status::NotFoundOf("proposal", id.value());
   return std::move(v[0]);
 }
 
@@ -1391,7 +1391,7 @@ Status SqlStore::Update(const Round& r) {
           "max_points = $10, max_points_per_project = $11, verification = $12, wijken = $13, min_age = $14 "
           "WHERE id = $15 RETURNING id",
           p));
-    if (rows.empty()) return Status::NotFound("round " + std::to_string(r.id.value()) + " does not exist");
+    if (rows.empty()) return Status::NotFoundOf("round", r.id.value());
     return WriteRoundProjects(r);
   });
   std::vector<FkRef> refs{{"round.municipality", "municipalities", r.municipality.value()}};
@@ -1402,7 +1402,7 @@ Status SqlStore::Update(const Round& r) {
 
 Result<Round> SqlStore::GetRound(RoundId id) {
   WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadRounds(" WHERE id = $1", {Int(id.value())}));
-  if (v.empty()) return Status::NotFound("round " + std::to_string(id.value()) + " does not exist");
+  if (v.empty()) return Status::NotFoundOf("round", id.value());
   return std::move(v[0]);
 }
 
@@ -1593,7 +1593,7 @@ Status SqlStore::Update(const Experiment& e) {
                      "learned = $5 WHERE id = $6 RETURNING id",
                      {Int(e.proposal.value()), Text(EncodeList(e.hypotheses)), Text(e.status), Text(e.outcome),
                       Text(e.learned), Int(e.id.value())}));
-    if (r.empty()) return Status::NotFound("experiment " + std::to_string(e.id.value()) + " does not exist");
+    if (r.empty()) return Status::NotFoundOf("experiment", e.id.value());
     return WriteExperimentChildren(e);
   });
   return Explain(s, "experiment", {{"experiment.proposal", "proposals", e.proposal.value()}});
@@ -1601,7 +1601,7 @@ Status SqlStore::Update(const Experiment& e) {
 
 Result<Experiment> SqlStore::GetExperiment(ExperimentId id) {
   WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadExperiments(" WHERE id = $1", {Int(id.value())}));
-  if (v.empty()) return Status::NotFound("experiment " + std::to_string(id.value()) + " does not exist");
+  if (v.empty()) return Status::NotFoundOf("experiment", id.value());
   return std::move(v[0]);
 }
 
@@ -1660,7 +1660,7 @@ Status SqlStore::Update(const User& u) {
         Q("UPDATE users SET email = $1, display_name = $2, password_hash = $3, created_at = $4 "
           "WHERE id = $5 RETURNING id",
           {Text(u.email), Text(u.display_name), Text(u.password_hash), Text(u.created_at), Int(u.id.value())}));
-    if (r.empty()) return Status::NotFound("user " + std::to_string(u.id.value()) + " does not exist");
+    if (r.empty()) return Status::NotFoundOf("user", u.id.value());
     return Status::Ok();
   });
   return Explain(s, "user");
@@ -1668,7 +1668,7 @@ Status SqlStore::Update(const User& u) {
 
 Result<User> SqlStore::GetUser(UserId id) {
   WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadUsers(" WHERE id = $1", {Int(id.value())}));
-  if (v.empty()) return Status::NotFound("user " + std::to_string(id.value()) + " does not exist");
+  if (v.empty()) return Status::NotFoundOf("user", id.value());
   return std::move(v[0]);
 }
 
@@ -1847,7 +1847,7 @@ Result<std::vector<StoredToken>> SqlStore::TokensOf(UserId user) {
 
 Status SqlStore::DeleteToken(int64_t id) {
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM api_tokens WHERE id = $1 RETURNING id", {Int(id)}));
-  if (r.empty()) return Status::NotFound("token " + std::to_string(id) + " does not exist");
+  if (r.empty()) return Status::NotFoundOf("token", id);
   return Status::Ok();
 }
 
@@ -1943,7 +1943,7 @@ Result<int64_t> SqlStore::AddSupport(ProposalId proposal, UserId user, const std
     WEEFSEL_ASSIGN_OR_RETURN(
         SqlRows r,
         Q("UPDATE proposals SET supports = supports + 1 WHERE id = $1 RETURNING supports", {Int(proposal.value())}));
-    if (r.empty()) return Status::NotFound("proposal " + std::to_string(proposal.value()) + " does not exist");
+    if (r.empty()) return Status::NotFoundOf("proposal", proposal.value());
     count = r.Int(0, 0);
     return Status::Ok();
   });
@@ -1978,7 +1978,7 @@ Result<int64_t> SqlStore::RemoveSupport(ProposalId proposal, UserId user) {
         Q("UPDATE proposals SET supports = CASE WHEN supports > 0 THEN supports - 1 ELSE 0 END WHERE id = $1 "
           "RETURNING supports",
           {Int(proposal.value())}));
-    if (r.empty()) return Status::NotFound("proposal " + std::to_string(proposal.value()) + " does not exist");
+    if (r.empty()) return Status::NotFoundOf("proposal", proposal.value());
     count = r.Int(0, 0);
     return Status::Ok();
   });
@@ -2231,7 +2231,7 @@ Status SqlStore::Update(const MilestoneEvidence& e) {
                      {Int(e.id), Int(e.experiment.value()), Int(e.milestone), Text(e.text), Text(e.link),
                       IdOrNull(e.submitted_by), Text(e.submitted_at), Text(e.decision), IdOrNull(e.decided_by),
                       Text(e.decided_at), Text(e.reason), Int(e.released_eur)}));
-    if (r.empty()) return Status::NotFound("evidence " + std::to_string(e.id) + " does not exist");
+    if (r.empty()) return Status::NotFoundOf("evidence", e.id);
     return Status::Ok();
   });
   return Explain(st, "evidence",
@@ -2242,7 +2242,7 @@ Status SqlStore::Update(const MilestoneEvidence& e) {
 
 Result<MilestoneEvidence> SqlStore::GetEvidence(int64_t id) {
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kEvidenceColumns) + "WHERE id = $1", {Int(id)}));
-  if (r.empty()) return Status::NotFound("evidence " + std::to_string(id) + " does not exist");
+  if (r.empty()) return Status::NotFoundOf("evidence", id);
   return EvidenceAt(r, 0);
 }
 
@@ -2285,7 +2285,7 @@ Result<int64_t> SqlStore::Insert(MatchCampaign& c) {
 
 Result<MatchCampaign> SqlStore::GetMatchCampaign(int64_t id) {
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kCampaignColumns) + "WHERE id = $1", {Int(id)}));
-  if (r.empty()) return Status::NotFound("campaign " + std::to_string(id) + " does not exist");
+  if (r.empty()) return Status::NotFoundOf("campaign", id);
   return CampaignAt(r, 0);
 }
 

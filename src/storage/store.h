@@ -103,6 +103,9 @@ struct AuditEntry {
   int64_t entity_id = 0;
   std::string action;  // "create", "update", "phase", "status", ...
   std::string before, after;
+  // The acting account's display name, filled in by the service for the log's readers ("" for the
+  // system or a deleted account); not stored.
+  std::string user_name;
 };
 
 // One funded project of a published round (migration 5): the round's allocation is written once,

@@ -35,9 +35,18 @@ export type Experiment = Schemas["Experiment"];
 
 export class ApiError extends Error {
   // `localized`: the detail is the UI's own text in the reader's language (not a server sentence).
-  constructor(public status: number, public detail: string, public fieldName?: string, public localized = false) {
+  // `code` and `params`: the problem's stable refusal code and its parameters (docs/api.md,
+  // "Refusal codes"), worded by refusalText in i18n.ts.
+  constructor(public status: number, public detail: string, public fieldName?: string, public localized = false,
+    public code?: string, public params: Record<string, string> = {}) {
     super(detail);
   }
+}
+
+function problemError(res: Response, text: string, json: any): ApiError {
+  const params = json?.params && typeof json.params === "object" ? (json.params as Record<string, string>) : {};
+  return new ApiError(res.status, json?.detail ?? (text || res.statusText), json?.field, false,
+    typeof json?.code === "string" ? json.code : undefined, params);
 }
 
 let csrf = "";
@@ -53,7 +62,7 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
   const text = await res.text();
   let json: any = null;
   try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  if (!res.ok) throw new ApiError(res.status, json?.detail ?? (text || res.statusText), json?.field);
+  if (!res.ok) throw problemError(res, text, json);
   return json as T;
 }
 
@@ -67,7 +76,7 @@ async function requestText(method: string, path: string, body?: unknown): Promis
   if (!res.ok) {
     let json: any = null;
     try { json = JSON.parse(text); } catch { /* not JSON */ }
-    throw new ApiError(res.status, json?.detail ?? (text || res.statusText), json?.field);
+    throw problemError(res, text, json);
   }
   return text;
 }

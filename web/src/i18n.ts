@@ -26,7 +26,10 @@ document.documentElement.lang = locale;
 // t("key", {n: 3}) replaces {n} in the message (numbers formatted for the locale), and
 // {n:organisatie|organisaties} by the singular or plural form the locale's plural rules choose for n.
 export function t(key: Key, vars: Record<string, string | number> = {}): string {
-  let s = catalogues[locale][key] ?? key;
+  return fill(catalogues[locale][key] ?? key, vars);
+}
+function fill(template: string, vars: Record<string, string | number>): string {
+  let s = template;
   for (const [k, v] of Object.entries(vars)) {
     if (typeof v === "number" || /^-?\d+$/.test(v)) {
       const n = Number(v);
@@ -154,4 +157,128 @@ export function featureLabel(feature: string): string {
 export function capabilityLabel(code: string): string {
   const term = capabilityTerm(code);
   return term ? term[getLocale()] : code;
+}
+
+// ---- Refusals ---------------------------------------------------------------------------------
+// The server's refusals carry a stable `code` with string `params` (docs/api.md, "Refusal codes";
+// the list is http/dispatch.cc RefusalCodes()). This is the one table that words them: Dutch and
+// English per code, {param} filled in (phases, statuses and amounts in words, numbers with Intl).
+// A "code.variant" row is chosen by a parameter (an empty `next`, the kind of verification).
+const REFUSALS: Record<string, [string, string]> = {
+  invalid_request: ["Het verzoek klopt niet; probeer het opnieuw.", "The request is not right; try again."],
+  invalid_field: ["Controleer wat u invulde bij ‘{field}’ en probeer het opnieuw.", "Check what you entered for ‘{field}’ and try again."],
+  sign_in_required: ["Log eerst in.", "Please sign in first."],
+  forbidden: ["Dit mag u niet doen.", "You may not do this."],
+  not_found: ["{What} {id} bestaat niet (meer). Misschien is het verwijderd of klopt de link niet.",
+    "{What} {id} does not exist (any more). It may have been removed, or the link is wrong."],
+  method_not_allowed: ["Het verzoek klopt niet; probeer het opnieuw.", "The request is not right; try again."],
+  request_timeout: ["Het verzoek kwam niet op tijd aan. Probeer het opnieuw.", "The request did not arrive in time. Try again."],
+  uri_too_long: ["Het adres is te lang.", "The address is too long."],
+  unsupported_media_type: ["Het verzoek klopt niet; probeer het opnieuw.", "The request is not right; try again."],
+  already_exists: ["Dit bestaat al.", "This already exists."],
+  conflict: ["Dit kan nu niet: het past niet bij de huidige stand, of iemand anders heeft het intussen veranderd.",
+    "This cannot be done now: it does not fit the current state, or someone changed it meanwhile."],
+  too_large: ["Dit is te groot om te versturen.", "This is too large to send."],
+  rate_limited: ["Te veel pogingen. Wacht {minutes} {minutes:minuut|minuten} en probeer het dan opnieuw.",
+    "Too many attempts. Wait {minutes} {minutes:minute|minutes} and try again."],
+  unavailable: ["De server is even niet bereikbaar. Probeer het over een paar minuten opnieuw.", "The server is briefly unavailable. Try again in a few minutes."],
+  internal: ["Er ging aan onze kant iets mis. Probeer het later opnieuw.", "Something went wrong on our side. Try again later."],
+  wrong_credentials: ["Het e-mailadres of het wachtwoord klopt niet.", "The e-mail address or the password is not right."],
+  account_blocked: ["Een moderator heeft dit account geblokkeerd.", "A moderator has blocked this account."],
+  email_taken: ["Er is al een account met dit e-mailadres. Log in met dat account.", "An account with this e-mail address exists already. Sign in with it."],
+  admin_only: ["Dit mag alleen een beheerder van het platform.", "Only a platform admin may do this."],
+  own_only: ["Dit kan alleen voor uw eigen account.", "This is only possible for your own account."],
+  not_officer_of_municipality: ["Dit mag alleen een ambtenaar van deze gemeente.", "Only an officer of this municipality may do this."],
+  not_resident_of_municipality: ["Dit mogen alleen inwoners van deze gemeente.", "Only residents of this municipality may do this."],
+  not_coalition_member: ["Dit mogen alleen leden van de organisaties in deze coalitie.", "Only members of the coalition's organisations may do this."],
+  phase_not_editable: ["De fase verandert u met de knop voor de volgende fase, één stap tegelijk.", "The phase changes with the button for the next phase, one step at a time."],
+  phase_move_not_allowed: ["{The} staat in de fase ‘{from}’ en kan niet naar ‘{to}’; de volgende fase is ‘{next}’.",
+    "{The} is in the phase ‘{from}’ and cannot move to ‘{to}’; its next phase is ‘{next}’."],
+  "phase_move_not_allowed.last": ["{The} staat in de fase ‘{from}’ en kan niet naar ‘{to}’; dit is de laatste fase.",
+    "{The} is in the phase ‘{from}’ and cannot move to ‘{to}’; this is its last phase."],
+  status_move_not_allowed: ["{The} heeft de status ‘{from}’ en kan niet naar ‘{to}’.", "{The} is ‘{from}’ and cannot become ‘{to}’."],
+  challenge_past_proposals: ["De uitdaging staat al in de fase ‘{phase}’; dit kan alleen tot en met de fase ‘{proposals}’.",
+    "The challenge is in the phase ‘{phase}’ already; this is possible only up to the phase ‘{proposals}’."],
+  wrong_round_phase: ["De fondsronde staat in de fase ‘{phase}’; dit kan alleen in de fase ‘{needs}’.",
+    "The fund round is in the phase ‘{phase}’; this is possible only in the phase ‘{needs}’."],
+  wrong_challenge_phase: ["De uitdaging staat in de fase ‘{phase}’; dit kan alleen in de fase ‘{needs}’.",
+    "The challenge is in the phase ‘{phase}’; this is possible only in the phase ‘{needs}’."],
+  wrong_proposal_status: ["Het voorstel heeft de status ‘{status}’; dit kan alleen met de status ‘{needs}’.",
+    "The proposal is ‘{status}’; this is possible only when it is ‘{needs}’."],
+  round_fixed: ["In de fase ‘{phase}’ liggen het budget, de projecten en de criteria van de fondsronde vast.",
+    "In the phase ‘{phase}’ the budget, projects and criteria of the fund round are fixed."],
+  proposal_not_revisable: ["Een voorstel met de status ‘{status}’ krijgt geen nieuwe versies meer.", "A proposal that is ‘{status}’ takes no new versions."],
+  too_many_versions: ["Een voorstel heeft hoogstens {max} versies; begin een nieuw voorstel.", "A proposal has at most {max} versions; start a new proposal."],
+  coalition_dissolved: ["Deze coalitie is opgeheven en neemt geen uitnodigingen meer aan.", "This coalition has been dissolved and takes no invitations."],
+  already_accepted: ["Deze organisatie heeft de uitnodiging al geaccepteerd.", "This organisation has accepted the invitation already."],
+  already_supports: ["U steunt dit voorstel al.", "You support this proposal already."],
+  not_supporting: ["U steunt dit voorstel niet.", "You do not support this proposal."],
+  already_in_round: ["Dit voorstel is al een project in deze fondsronde.", "This proposal is a project of this fund round already."],
+  voting_not_open: ["Het stemmen is nog niet begonnen.", "Voting has not opened yet."],
+  voting_closed: ["Het stemmen is gesloten.", "Voting has closed."],
+  "verification_required.code": ["Voor deze ronde heeft u de stemcode uit uw brief nodig.", "This round needs the voting code from your letter."],
+  "verification_required.census": ["Voor deze ronde bevestigt u wie u bent met uw BSN, postcode en geboortedatum.",
+    "In this round you confirm who you are with your citizen service number (BSN), postcode and date of birth."],
+  ballot_voided: ["Een ambtenaar heeft uw stem in deze ronde ongeldig verklaard; u kunt niet opnieuw stemmen.",
+    "An officer voided your ballot in this round; you cannot vote in it again."],
+  not_voted: ["U heeft in deze ronde nog niet gestemd.", "You have not voted in this round."],
+  ballot_points_per_project: ["Geef hoogstens {max} {max:punt|punten} per project.", "Give at most {max} {max:point|points} per project."],
+  ballot_too_many_points: ["U verdeelt {points} punten, meer dan de {max} die u heeft.", "You spend {points} points, more than the {max} you have."],
+  ballot_too_few_projects: ["Kies minstens {min} {min:project|projecten}.", "Choose at least {min} {min:project|projects}."],
+  ballot_too_many_projects: ["Kies hoogstens {max} {max:project|projecten}.", "Choose at most {max} {max:project|projects}."],
+  budget_exceeded: ["Als er {amount_eur} vrijkomt, komt het totaal op {total_eur}: meer dan de {budget_eur} die is toegekend.",
+    "Releasing {amount_eur} would bring the total to {total_eur}: more than the {budget_eur} granted."],
+  milestone_released: ["Het geld van mijlpaal {milestone} is al vrijgegeven.", "The money of milestone {milestone} has been released already."],
+  already_decided: ["Over dit bewijs is al besloten: het is {decision}.", "This evidence has been decided on already: it was {decision}."],
+  campaign_closed: ["Deze campagne is gesloten sinds het eind van {deadline}.", "This campaign closed at the end of {deadline}."],
+  infeasible_coalition: ["Met deze eisen is geen coalitie te vormen.", "No coalition can meet these requirements."],
+};
+// The words of entities a refusal names: [Dutch, the Dutch with its article, English].
+const NOUNS: Record<string, [string, string, string]> = {
+  challenge: ["Uitdaging", "De uitdaging", "Challenge"], round: ["Fondsronde", "De fondsronde", "Fund round"],
+  proposal: ["Voorstel", "Het voorstel", "Proposal"], actor: ["Organisatie", "De organisatie", "Organisation"],
+  coalition: ["Coalitie", "De coalitie", "Coalition"], experiment: ["Experiment", "Het experiment", "Experiment"],
+  municipality: ["Gemeente", "De gemeente", "Municipality"], user: ["Account", "Het account", "Account"],
+  tie: ["Relatie", "De relatie", "Tie"], token: ["API-sleutel", "De API-sleutel", "API token"], evidence: ["Bewijs", "Het bewijs", "Evidence"],
+  campaign: ["Campagne", "De campagne", "Campaign"], comment: ["Reactie", "De reactie", "Comment"], report: ["Melding", "De melding", "Report"],
+  task: ["Taak", "De taak", "Task"], "task challenge": ["Uitdaagrecht-verzoek", "Het uitdaagrecht-verzoek", "Right to Challenge bid"],
+};
+// Field names a refusal may name (the last part of "challenge.title"), in words.
+const FIELDS: Record<string, [string, string]> = {
+  title: ["Titel", "Title"], name: ["Naam", "Name"], display_name: ["Naam", "Name"], email: ["E-mailadres", "E-mail address"],
+  password: ["Wachtwoord", "Password"], budget_eur: ["Budget", "Budget"], description: ["Beschrijving", "Description"],
+  summary: ["Samenvatting", "Summary"], plan: ["Plan", "Plan"], text: ["Tekst", "Text"], body: ["Tekst", "Text"], date: ["Datum", "Date"],
+  deadline: ["Einddatum", "Deadline"], amount_eur: ["Bedrag", "Amount"], cost_eur: ["Kosten", "Cost"], link: ["Link", "Link"],
+  reason: ["Reden", "Reason"], entries: ["Uw stem", "Your ballot"], phase: ["Fase", "Phase"], municipality: ["Gemeente", "Municipality"],
+  area: ["Gebied", "Area"], themes: ["Thema's", "Themes"], capabilities: ["Vaardigheden", "Capabilities"], value: ["Waarde", "Value"],
+  website: ["Website", "Website"], kind: ["Soort", "Kind"], q: ["Zoekterm", "Search term"], parent: ["Reactie", "Comment"],
+};
+
+// The refusal in the reader's language, or undefined when the code (or a parameter it needs) is
+// unknown here: the caller then words it from the HTTP status and the field.
+export function refusalText(code: string, params: Record<string, string> = {}): string | undefined {
+  const p = params;
+  let row = REFUSALS[code];
+  if (code === "phase_move_not_allowed" && !p.next) row = REFUSALS["phase_move_not_allowed.last"];
+  if (code === "verification_required") row = REFUSALS["verification_required." + p.by];
+  if (!row) return undefined;
+  const vars: Record<string, string | number> = {};
+  const phase = (c: string) => (p.what === "round" || code === "wrong_round_phase" || code === "round_fixed" ? roundPhaseLabel(c) : phaseLabel(c));
+  for (const [k, v] of Object.entries(p)) {
+    if (k.endsWith("_eur") && /^-?\d+$/.test(v)) vars[k] = euro(Number(v));
+    else if (["from", "to", "next", "phase", "needs"].includes(k) && code !== "status_move_not_allowed" && code !== "wrong_proposal_status") vars[k] = phase(v);
+    else if (["from", "to", "status", "needs"].includes(k)) vars[k] = proposalStatusLabel(v);
+    else if (k === "deadline") vars[k] = date(v);
+    else if (k === "decision") vars[k] = ({ approved: ["goedgekeurd", "approved"], rejected: ["afgewezen", "rejected"] } as Record<string, string[]>)[v]?.[locale === "nl" ? 0 : 1] ?? v;
+    else if (k === "field") { const f = FIELDS[v.slice(v.lastIndexOf(".") + 1)]; if (f) vars[k] = f[locale === "nl" ? 0 : 1]; }
+    else if (k === "id") vars[k] = v;  // an id, not an amount: no grouping
+    else if (/^\d+$/.test(v)) vars[k] = Number(v);
+    else if (k !== "what") vars[k] = v;
+  }
+  const noun = NOUNS[p.what ?? ""];
+  if (noun) { vars.What = locale === "nl" ? noun[0] : noun[2]; vars.The = locale === "nl" ? noun[1] : "The " + noun[2].toLowerCase(); }
+  if (code === "rate_limited") vars.minutes = Math.max(1, Math.ceil(Number(p.retry_after ?? 60) / 60));
+  if (code === "challenge_past_proposals") vars.proposals = phaseLabel("proposals");
+  const out = fill(row[locale === "nl" ? 0 : 1], vars);
+  return /\{\w+\}/.test(out) ? undefined : out;  // a parameter it needs is missing
 }

@@ -3,7 +3,7 @@
 // charts) are loaded on demand so the first load stays small.
 import "./style.css";
 import { h, clear } from "./dom";
-import { t, getLocale, setLocale, Key } from "./i18n";
+import { t, getLocale, setLocale, Key, refusalText } from "./i18n";
 import { loadMe, currentUser, logout, ApiError } from "./api";
 import { useReaderTheme, themeSettled } from "./theme";
 
@@ -60,13 +60,18 @@ export function navigate(path: string): void {
   void render();
 }
 
-// The reader's words for a refusal: the server's problem (RFC 9457) is worded from its HTTP
-// status and the field at fault; its English `detail` is added in the English UI only (the Dutch
-// UI never shows an English server sentence). Text the UI made itself (`localized`) is shown as is.
+// The reader's words for a refusal: the server's problem (RFC 9457) is worded from its stable
+// `code` and `params` (refusalText, i18n.ts); a code the server derived from the status alone
+// (GENERIC) or one unknown here is worded from the HTTP status and the field at fault, and its
+// English `detail` is added in the English UI only (the Dutch UI never shows an English server
+// sentence). Text the UI made itself (`localized`) is shown as is.
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.localized) return e.detail;
     const byField = e.fieldName ? FIELD_REFUSALS[e.fieldName] : undefined;
+    const generic = !e.code || GENERIC.has(e.code);
+    const worded = e.code && !(generic && byField) ? refusalText(e.code, e.params) : undefined;
+    if (worded) return getLocale() === "en" && generic && e.detail && e.status !== 401 ? `${worded} (${e.detail})` : worded;
     const byStatus: Record<number, Key> = { 400: "error.invalid", 401: "error.signin", 403: "error.forbidden", 404: "error.missing",
       405: "error.invalid", 409: "error.conflict", 413: "error.tooLarge", 415: "error.invalid", 422: "error.invalid", 429: "error.tooMany",
       503: "error.unavailable" };
@@ -77,6 +82,8 @@ export function errorText(e: unknown): string {
   if (e instanceof TypeError) return t("error.network");  // fetch failed: offline or the server is unreachable
   return getLocale() === "en" && e instanceof Error ? e.message : t("error.server");
 }
+// Codes the server derives from the HTTP status and the field (docs/api.md, "Refusal codes").
+const GENERIC = new Set(["invalid_request", "invalid_field", "forbidden", "conflict", "already_exists", "too_large"]);
 const FIELD_REFUSALS: Record<string, Key> = {
   phase: "error.phase", "proposal.status": "error.proposalStatus", amount_eur: "error.overCommitted",
   "milestone.status": "error.milestoneDone", proposal: "error.proposalChoice",

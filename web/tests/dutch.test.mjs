@@ -1,7 +1,8 @@
 // Plain Dutch (issue 18): in the Dutch UI no visible element shows a raw code the server sends
 // (snake_case such as worked_together, in_round, budget_eur) or an English server sentence; a
-// refusal is worded in Dutch from its HTTP status (the English UI adds the server's detail); a
-// wrong password says so; numbers, percentages and plurals follow the locale.
+// refusal is worded in Dutch from its stable code and parameters (docs/api.md, "Refusal codes"),
+// or from its HTTP status when the code says no more (the English UI adds the server's detail
+// then); a wrong password says so; numbers, percentages and plurals follow the locale.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, startBrowser, apiAs, setLocale, visit, switchUser, uiLogin, go, prerequisites, seedWorld, pageList, PASSWORD } from "./harness.mjs";
@@ -67,12 +68,12 @@ test("no page of the Dutch UI shows a raw code or an English server sentence", {
   assert.deepEqual(failures, []);
 });
 
-test("refusals are Dutch in the Dutch UI and carry the server's detail in the English UI", { skip: missing.join(", ") || false }, async () => {
+test("refusals are Dutch in the Dutch UI and English in the English UI", { skip: missing.join(", ") || false }, async () => {
   await page.context().clearCookies();
   await setLocale(page, server.base, "nl");
   await go(page, server.base, "/challenges/99999");
   const nl = await page.locator("main .error").innerText();
-  assert.match(nl, /bestaat niet/);
+  assert.match(nl, /Uitdaging 99999 bestaat niet/);  // the code not_found with what and id
   assert.doesNotMatch(nl, /does not exist|challenge 99999/);
   // A resident may not read the audit log: Dutch words, no English sentence.
   await uiLogin(page, server.base, "resident");
@@ -83,7 +84,31 @@ test("refusals are Dutch in the Dutch UI and carry the server's detail in the En
   assert.deepEqual(offending([refused]), []);
   await setLocale(page, server.base, "en");
   await go(page, server.base, "/challenges/99999");
-  assert.match(await page.locator("main .error").innerText(), /does not exist \(any more\).*\(.*99999.*\)/s);
+  assert.match(await page.locator("main .error").innerText(), /Challenge 99999 does not exist \(any more\)/);
+});
+
+test("a refused phase move names both phases in Dutch", { skip: missing.join(", ") || false }, async () => {
+  // The officer's page offers "matching"; meanwhile the challenge moved on twice: the server
+  // refuses (phase_move_not_allowed {from: forming, to: matching, next: proposals}).
+  const officer = await apiAs(server.base, "officer");
+  const c = await officer.post("/challenges", { municipality: 1, title: "Stille straten", text: "Minder verkeer in de wijk." });
+  await uiLogin(page, server.base, "officer");
+  await setLocale(page, server.base, "nl");
+  await go(page, server.base, `/challenges/${c.id}`);
+  await officer.post(`/challenges/${c.id}/phase`, { phase: "matching" });
+  await officer.post(`/challenges/${c.id}/phase`, { phase: "forming" });
+  await page.locator(".phase-next").click();
+  await page.locator("dialog.confirm .confirm-yes").click();
+  const msg = await page.locator(".phase-status .error").innerText();
+  assert.match(msg, /De uitdaging staat in de fase ‘Coalitie vormen’ en kan niet naar ‘Matchen’; de volgende fase is ‘Voorstellen’/);
+  assert.deepEqual(offending([msg]), []);
+  await setLocale(page, server.base, "en");
+  await go(page, server.base, `/challenges/${c.id}`);
+  await officer.post(`/challenges/${c.id}/phase`, { phase: "proposals" });
+  await page.locator(".phase-next").click();
+  await page.locator("dialog.confirm .confirm-yes").click();
+  assert.match(await page.locator(".phase-status .error").innerText(),
+    /The challenge is in the phase ‘Proposals’ and cannot move to ‘Proposals’; its next phase is ‘Funded’/);
 });
 
 test("a wrong password says so", { skip: missing.join(", ") || false }, async () => {

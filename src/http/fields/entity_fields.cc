@@ -258,6 +258,7 @@ FieldTable<domain::Review> MakeReviewFields() {
           {Computed<R>("id", Type::kInteger, [](const R& r) { return Json(r.id); }),
            IdOf("round", &R::round, false).ReadOnly(), Str("project_id", &R::project_id, 100).Required(),
            IdOf("reviewer", &R::reviewer, true).ReadOnly(),
+           Computed<R>("reviewer_name", Type::kString, [](const R& r) { return Json(r.reviewer_name); }),
            Custom<R>("scores", Type::kMap, scores_schema, scores_encode, scores_decode)
                .Required("required: an object of criterion -> score"),
            Str("comment", &R::comment, 5000),
@@ -388,7 +389,9 @@ FieldTable<storage::AuditEntry> MakeAuditEntryFields() {
           "audit",
           {Computed<A>("id", Type::kInteger, [](const A& e) { return Json(e.id); }),
            Computed<A>("at", Type::kString, [](const A& e) { return Json(e.at); }),
-           IdOf("user", &A::user, true).ReadOnly().Audit(), IdOf("municipality", &A::municipality, true).ReadOnly(),
+           IdOf("user", &A::user, true).ReadOnly().Audit(),
+           Computed<A>("user_name", Type::kString, [](const A& e) { return Json(e.user_name); }).Audit(),
+           IdOf("municipality", &A::municipality, true).ReadOnly(),
            Computed<A>("entity", Type::kString, [](const A& e) { return Json(e.entity); }),
            Computed<A>("entity_id", Type::kInteger, [](const A& e) { return Json(e.entity_id); }),
            Computed<A>("action", Type::kString, [](const A& e) { return Json(e.action); }),

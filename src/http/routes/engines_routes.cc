@@ -273,6 +273,8 @@ Reply Unprocessable(const std::string& instance, const service::Infeasible& inf)
             {"detail", "coalition cannot be formed: " + inf.detail},
             {"instance", instance},
             {"field", "requirement"},
+            {"code", "infeasible_coalition"},
+            {"params", {{"requirement", inf.requirement}}},
             {"requirement", inf.requirement},
             {"requirements", reqs}};
   Reply r;

@@ -39,7 +39,7 @@ export async function auditPage({ main, query: q }: Ctx): Promise<void> {
       h("thead", {}, h("tr", {}, [t("audit.when"), t("audit.who"), t("audit.action"), t("audit.changes")].map((x) => h("th", { scope: "col" }, x)))),
       h("tbody", {}, rows.map((e) => h("tr", { "data-action": e.action, "data-id": e.id },
         h("td", {}, h("time", { datetime: e.at }, dateTime(e.at))),
-        h("td", {}, e.user == null ? t("audit.system") : e.user === me ? t("audit.you") : t("audit.account", { n: String(e.user) })),
+        h("td", {}, e.user == null ? t("audit.system") : e.user === me ? t("audit.you") : e.user_name || t("audit.account", { n: String(e.user) })),
         h("td", {}, actionLabel(e.action)),
         h("td", {}, changes(e)))))));
 }

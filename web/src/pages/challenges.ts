@@ -3,7 +3,7 @@
 // inviting), and the form for officers to post a challenge.
 import { h, field, select } from "../dom";
 import { api, Challenge, Coalition, Page, Proposal, query, hasRole, hasRoute, ApiError, Actor, currentUser, loadVocabulary } from "../api";
-import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, phaseLabel, sectorLabel, statusLabel, kindLabel, proposalStatusLabel, capabilityLabel } from "../i18n";
+import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, phaseLabel, sectorLabel, statusLabel, kindLabel, proposalStatusLabel, capabilityLabel, getLocale } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { municipalities, chosenMunicipality, phaseBadge, pager, empty, muniName, actor, dl, notAvailable, stepper, phaseControl } from "./common";
 import { Reason, reasonText, contributionText } from "./reasons";
@@ -206,13 +206,23 @@ interface Team { rank: number; members: SuggestedMember[]; covers: { capability:
 interface Suggestions { rules: { needs: { capability: string; weight: number }[]; sector_mix: Record<string, number>; max_size: number; lead: number | null };
   candidates: number; teams: Team[] }
 
+// The first unmet requirement of an infeasible coalition (params.requirement: "capability:<tag>",
+// "sector_mix:<sector>", "max_size"): in words in the Dutch UI, the server's sentence in English.
+function unmet(e: ApiError): string {
+  if (getLocale() === "en") return e.detail;
+  const req = e.params.requirement ?? "";
+  const at = req.indexOf(":");
+  const [k, v] = at < 0 ? [req, ""] : [req.slice(0, at), req.slice(at + 1)];
+  return k === "capability" ? capabilityLabel(v) : k === "sector_mix" ? sectorLabel(v) : "";
+}
+
 async function suggestions(c: Challenge, officer: boolean): Promise<HTMLElement> {
   const sec = h("section", { "aria-labelledby": "h-suggest", class: "suggestions" }, h("h2", { id: "h-suggest" }, t("suggest.title")));
   if (!currentUser()) { sec.append(h("p", {}, h("a", { href: `/login?next=/challenges/${c.id}` }, t("suggest.signIn")))); return sec; }
   let s: Suggestions;
   try { s = await api.get<Suggestions>(`/challenges/${c.id}/coalition-suggestions?top=3`); }
   catch (e) {
-    if (e instanceof ApiError && e.status === 422) sec.append(h("div", { class: "notice infeasible", role: "status" }, h("strong", {}, t("suggest.infeasible") + " "), e.detail));
+    if (e instanceof ApiError && e.status === 422) sec.append(h("div", { class: "notice infeasible", role: "status" }, h("strong", {}, t("suggest.infeasible") + " "), unmet(e)));
     else if (e instanceof ApiError && (e.status === 401 || e.status === 403)) sec.append(notAvailable(t("suggest.forbidden")));
     else sec.append(errorBox(e));
     return sec;

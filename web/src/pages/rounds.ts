@@ -221,7 +221,7 @@ function reviewsTable(r: Round, reviews: Review[]): HTMLElement {
     h("thead", {}, h("tr", {}, [t("round.project"), t("review.reviewer"), ...criteria.map((c) => `${c.name} (≤ ${num(c.max_score)})`), t("review.comment")]
       .map((x) => h("th", { scope: "col" }, x)))),
     h("tbody", {}, reviews.map((v) => h("tr", { "data-project": v.project_id },
-      h("th", { scope: "row" }, title(v.project_id)), h("td", {}, v.reviewer ? t("review.reviewerN", { n: String(v.reviewer) }) : "—"),
+      h("th", { scope: "row" }, title(v.project_id)), h("td", {}, v.reviewer ? v.reviewer_name || t("review.reviewerN", { n: String(v.reviewer) }) : "—"),
       criteria.map((c) => h("td", { class: "num" }, v.scores[c.name] !== undefined ? num(v.scores[c.name]) : "—")),
       h("td", {}, v.comment)))));
 }
