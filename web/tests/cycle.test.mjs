@@ -9,6 +9,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, startBrowser, apiAs, uiLogin, go, shot, confirm, prerequisites } from "./harness.mjs";
 
+// A 1×1 PNG, attached to the milestone's evidence.
+const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+
 const missing = prerequisites();
 const skip = { skip: missing.join(", ") || false };
 let server, browser, page;
@@ -219,11 +222,25 @@ test("a new officer runs the whole programme cycle in the UI, on a phone, in Dut
   await page.getByText("Bewijs indienen voor: Twintig coaches opgeleid").click();
   const ef = page.locator("form.evidence-form");
   await ef.getByLabel("Wat is er bereikt?").fill("Twintig buurtbewoners hebben de cursus isolatiecoach afgerond.");
+  // With an attachment (issue 18): a file over 5 MB is refused in the page, a PNG is attached.
+  await ef.getByLabel("Bijlage (niet verplicht)").setInputFiles({ name: "groot.jpg", mimeType: "image/jpeg", buffer: Buffer.alloc(6 * 1024 * 1024, 0xff) });
+  await ef.getByRole("button", { name: "Bewijs indienen" }).click();
+  await ef.getByRole("alert").getByText("groot.jpg is 6 MB; een bijlage mag hoogstens 5 MB zijn.").waitFor();
+  assert.equal((await officer.get(`/experiments/${expId}/evidence`)).items.length, 0, "nothing sent");
+  await ef.getByLabel("Bijlage (niet verplicht)").setInputFiles({ name: "certificaten.png", mimeType: "image/png", buffer: PNG });
   await ef.getByRole("button", { name: "Bewijs indienen" }).click();
   await page.locator('.milestone-table tr[data-index="0"][data-status="submitted"]').waitFor();
+  await page.locator(".evidence-files a", { hasText: "certificaten.png" }).waitFor();
   exp = await officer.get(`/experiments/${expId}`);
   assert.deepEqual(exp.indicators[0].measurements, [{ date: "2027-09-01", value: 16.5, source: "energiemonitor" }]);
   assert.equal(exp.milestones[0].status, "submitted");
+  const files = (await officer.get(`/experiments/${expId}/files`)).items;
+  assert.deepEqual(files.map((f) => [f.name, f.content_type, f.size_bytes]), [["certificaten.png", "image/png", PNG.length]]);
+  const dl = await fetch(server.base + files[0].url);
+  assert.equal(dl.headers.get("content-type"), "image/png");
+  assert.equal(dl.headers.get("x-content-type-options"), "nosniff");
+  assert.match(dl.headers.get("content-disposition"), /^attachment; filename="certificaten\.png"/);
+  assert.deepEqual(Buffer.from(await dl.arrayBuffer()), PNG);
   await step(7, "meting");
 
   // 8. Release: the officer approves the evidence, after confirming the amount.
