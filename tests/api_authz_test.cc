@@ -384,6 +384,20 @@ class AuthzMatrix : public ApiWorld {
                                              return Req{v1 + "/rounds/" + Str(r) + "/ballot"};
                                            },
                                            {401, 200, 404, 404, 404, 404}};
+    t["GET /api/v1/rounds/{id}/ballot/receipt"] = {[this, v1] {
+                                                     RoundId r = MakeRound(domain::RoundPhase::kVoting);
+                                                     auto who = Must(platform_->PrincipalOf(users_[kResident]));
+                                                     EXPECT_TRUE(platform_->CastBallot(who, r, {{"p2", 1}}).ok());
+                                                     return Req{v1 + "/rounds/" + Str(r) + "/ballot/receipt"};
+                                                   },
+                                                   {401, 200, 404, 404, 404, 404}};
+    t["GET /api/v1/rounds/{id}/receipts"] = {
+        [this, v1] {
+          RoundId r = MakeRound(domain::RoundPhase::kVoting);
+          Must(platform_->SetRoundPhase(Root(), r, domain::RoundPhase::kAllocation));
+          return Req{v1 + "/rounds/" + Str(r) + "/receipts"};
+        },
+        kPublic};
 
     // Experiments.
     t["GET /api/v1/experiments"] = {fixed(v1 + "/experiments"), kPublic};
@@ -434,6 +448,26 @@ class AuthzMatrix : public ApiWorld {
                      {{"decision", "approved"}}};
         },
         {401, 403, 403, 200, 403, 200}};
+    // Files attached to evidence (migration 15): like the evidence, the coalition attaches them
+    // (the admin's pass) and everybody reads them.
+    t["POST /api/v1/experiments/{id}/evidence/{evidence}/files"] = {
+        [this, v1] {
+          ExperimentId e = ExperimentWithMilestone();
+          auto ev = Must(platform_->SubmitEvidence(Root(), e, 1, "Foto's van de opening", ""));
+          return Req{v1 + "/experiments/" + Str(e) + "/evidence/" + std::to_string(ev.id) + "/files",
+                     {{"name", "opening.png"}, {"data", "iVBORw0KGgowMDAw"}}};
+        },
+        {401, 403, 201, 403, 403, 201}};
+    t["GET /api/v1/experiments/{id}/files"] = {
+        [this, v1] { return Req{v1 + "/experiments/" + Str(MakeExperiment()) + "/files"}; }, kPublic};
+    t["GET /api/v1/experiments/{id}/files/{file}"] = {
+        [this, v1] {
+          ExperimentId e = ExperimentWithMilestone();
+          auto ev = Must(platform_->SubmitEvidence(Root(), e, 1, "Foto's van de opening", ""));
+          auto f = Must(platform_->AttachEvidenceFile(Root(), e, ev.id, "opening.png", "\x89PNG\r\n\x1a\n0000"));
+          return Req{v1 + "/experiments/" + Str(e) + "/files/" + std::to_string(f.id)};
+        },
+        kPublic};
     t["GET /api/v1/municipalities/{id}/overview"] = {
         [this, v1] { return Req{v1 + "/municipalities/" + Str(m1_) + "/overview"}; }, kPublic};
     t["POST /api/v1/rounds/{id}/match-campaigns"] = {

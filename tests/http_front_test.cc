@@ -283,6 +283,29 @@ TEST_F(HttpFront, AChunkedBodyOverTheLimitIsRefusedWith413WithoutWaitingForItsEn
   EXPECT_EQ(RawStatus(r), 413) << r.substr(0, 300);
 }
 
+// The one upload route (a file attached to milestone evidence) takes bodies up to
+// max_upload_bytes; every other route keeps max_body_bytes, judged from the request line.
+TEST_F(HttpFront, OnlyTheEvidenceFileRouteTakesALargerBody) {
+  ServerOptions o;
+  o.max_body_bytes = 64 << 10;
+  o.max_upload_bytes = 256 << 10;
+  Serve(o);
+  const std::string body = "{\"name\":\"a.png\",\"data\":\"" + std::string(100 << 10, 'A') + "\"}";
+  auto post = [&](const std::string& path, size_t length, const std::string& from) {
+    return RawRequest(Port(),
+                      "POST " + path +
+                          " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\n" +
+                          "Content-Length: " + std::to_string(length) + "\r\n\r\n" + body.substr(0, length),
+                      from);
+  };
+  EXPECT_EQ(RawStatus(post("/api/v1/experiments/1/evidence/2/files", body.size(), "127.0.0.41")), 401)
+      << "past the front: the API asks who is uploading";
+  EXPECT_EQ(RawStatus(post("/api/v1/actors", body.size(), "127.0.0.42")), 413);
+  EXPECT_EQ(RawStatus(post("/api/v1/experiments/1/evidence/2/files/x", body.size(), "127.0.0.43")), 413);
+  EXPECT_EQ(RawStatus(post("/api/v1/experiments/1/evidence/2/files", 300 << 10, "127.0.0.44")), 413)
+      << "over the upload limit, refused from the declared length";
+}
+
 TEST_F(HttpFront, ConflictingContentLengthsAreRefusedWith400) {
   Serve(ServerOptions{});
   std::string r = RawRequest(Port(), kLogin + "Content-Length: 2\r\nContent-Length: 5\r\n\r\n{}", "127.0.0.33");

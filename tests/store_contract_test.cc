@@ -1119,6 +1119,81 @@ TEST_P(StoreContract, AllocationsEvidenceAndMatchFunding) {
   EXPECT_FALSE(store_->GetEvidence(got->id)->submitted_by.valid());
 }
 
+// Migration 15: files attached to evidence keep their bytes exactly (every byte value, a large
+// file), are listed per experiment without their bytes, go with their evidence, and a file over
+// the limit, empty, or for unknown evidence is refused naming the field.
+TEST_P(StoreContract, EvidenceFilesKeepTheirBytesAndGoWithTheirEvidence) {
+  MunicipalityId m = AddGemeente();
+  UserId u = AddUser("bram@example.nl");
+  ChallengeId ch = AddChallenge(m);
+  Proposal p{.challenge = ch, .versions = {{.number = 1, .title = "Buurtkamers", .budget_eur = 25000}}};
+  ASSERT_TRUE(store_->Insert(p).ok());
+  Experiment e{.proposal = p.id};
+  e.milestones = {{.title = "Eerste kamer open", .due = "2027-03-01", .amount_eur = 10000}};
+  ASSERT_TRUE(store_->Insert(e).ok());
+  MilestoneEvidence ev{
+      .experiment = e.id, .milestone = 0, .text = "Foto's", .submitted_by = u, .submitted_at = "2027-03-02T10:00:00Z"};
+  ASSERT_TRUE(store_->Insert(ev).ok());
+
+  std::string every;
+  for (int i = 0; i < 256; ++i) every.push_back(static_cast<char>(i));
+  EvidenceFile small{.evidence = ev.id,
+                     .name = "verslag.pdf",
+                     .content_type = "application/pdf",
+                     .bytes = "%PDF-1.4\n" + every,
+                     .uploaded_by = u,
+                     .uploaded_at = "2027-03-02T10:01:00Z"};
+  int64_t v0 = Version();
+  ASSERT_TRUE(store_->Insert(small).ok());
+  EXPECT_GT(small.id, 0);
+  EXPECT_EQ(small.experiment, e.id);
+  EXPECT_EQ(small.size, static_cast<int64_t>(small.bytes.size()));
+  EXPECT_GT(Version(), v0) << "an attachment is a write";
+  std::string big(static_cast<size_t>(kMaxEvidenceFileBytes), '\xff');
+  EvidenceFile large{.evidence = ev.id,
+                     .name = "foto.jpg",
+                     .content_type = "image/jpeg",
+                     .bytes = big,
+                     .uploaded_at = "2027-03-02T10:02:00Z"};
+  ASSERT_TRUE(store_->Insert(large).ok()) << "exactly the limit is allowed";
+  Reopen();
+  auto got = store_->GetEvidenceFile(small.id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->bytes, small.bytes) << "every byte value comes back";
+  EXPECT_EQ(got->name, "verslag.pdf");
+  EXPECT_EQ(got->content_type, "application/pdf");
+  EXPECT_EQ(got->evidence, ev.id);
+  EXPECT_EQ(got->experiment, e.id);
+  EXPECT_EQ(got->uploaded_by, u);
+  EXPECT_EQ(store_->GetEvidenceFile(large.id)->bytes.size(), big.size());
+  auto list = store_->EvidenceFilesOf(e.id);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 2u);
+  EXPECT_EQ((*list)[0].id, small.id) << "oldest first";
+  EXPECT_TRUE((*list)[0].bytes.empty() && (*list)[1].bytes.empty()) << "lists carry no bytes";
+  EXPECT_EQ((*list)[1].size, kMaxEvidenceFileBytes);
+  EXPECT_FALSE((*list)[1].uploaded_by.valid());
+
+  EvidenceFile bad = small;
+  bad.id = 0;
+  bad.bytes = big + "x";
+  EXPECT_TRUE(Contains(store_->Insert(bad).status(), "file.data")) << "over the limit";
+  bad.bytes.clear();
+  EXPECT_TRUE(Contains(store_->Insert(bad).status(), "file.data")) << "empty";
+  bad.bytes = "%PDF-";
+  bad.evidence = 4711;
+  EXPECT_EQ(store_->Insert(bad).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetEvidenceFile(4711).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->EvidenceFilesOf(e.id)->size(), 2u) << "a refused write changes nothing";
+
+  // The files go with their evidence (and the experiment's).
+  ExecRaw(std::string(GetParam() == Backend::kSqlite ? "PRAGMA foreign_keys = ON; " : "") +
+          "DELETE FROM milestone_evidence WHERE id = " + std::to_string(ev.id));
+  Reopen();
+  EXPECT_TRUE(store_->EvidenceFilesOf(e.id)->empty());
+  EXPECT_EQ(store_->GetEvidenceFile(small.id).status().code(), StatusCode::kNotFound);
+}
+
 TEST_P(StoreContract, TransactionRollbackLeavesNothing) {
   int64_t before = Version();
   Status s = store_->Transaction([&]() -> Status {

@@ -393,6 +393,43 @@ TEST_P(FairVotes, OfficersSeeClustersOfRegistrationsAndVoidTheirBallotsBeforePub
   Expect(409, "eligibility.verification", kOfficer, "POST", coded + "/void-ballots", voiding, "voiding sealed ballots");
 }
 
+// A receipt after voting (issue 18; docs/decisions/0007-ballot-receipt.md): the voter gets what the
+// ballot chose, its total, its time and a code; once voting has closed the round lists the codes of
+// the ballots it counts, and nothing more, so the voter can find theirs and nobody else learns what
+// it says. A replaced ballot gets a new code and the old one is not counted.
+TEST_P(FairVotes, AReceiptCodeIsCountedOnceVotingHasClosedAndSaysNothingElse) {
+  const std::string round = "/api/v1/rounds/" + Str(MakeRound(domain::RoundPhase::kVoting));
+  Refused(kAnon, "GET", round + "/ballot/receipt", nullptr, "a receipt without an account");
+  EXPECT_EQ(As(kResident, "GET", round + "/ballot/receipt").status, 404) << "no ballot yet";
+  Ok(kResident, "PUT", round + "/ballot", {{"entries", Entries("p1")}});
+  Json first = Ok(kResident, "GET", round + "/ballot/receipt", nullptr);
+  EXPECT_EQ(first["total_eur"], 40000) << first.dump();
+  EXPECT_EQ(first["entries"].size(), 1u);
+  EXPECT_FALSE(first.value("cast_at", "").empty());
+  const std::string code1 = first.value("code", "");
+  ASSERT_EQ(code1.size(), 19u) << first.dump();  // XXXX-XXXX-XXXX-XXXX
+  EXPECT_EQ(code1[4], '-');
+  EXPECT_EQ(Ok(kResident, "GET", round + "/ballot/receipt", nullptr)["code"], code1)
+      << "the same ballot, the same code";
+  EXPECT_EQ(As(kOfficer, "GET", round + "/ballot/receipt").status, 404) << "only one's own ballot";
+  Expect(409, "round.phase", kAnon, "GET", round + "/receipts", nullptr, "no list while voting is open");
+
+  // Replacing the ballot: a new code, a new total.
+  Json body = {
+      {"entries", Json::array({{{"project_id", "p2"}, {"points", 1}}, {{"project_id", "p3"}, {"points", 1}}})}};
+  Ok(kResident, "PUT", round + "/ballot", body);
+  Json second = Ok(kResident, "GET", round + "/ballot/receipt", nullptr);
+  EXPECT_EQ(second["total_eur"], 50000);
+  const std::string code2 = second.value("code", "");
+  EXPECT_NE(code2, code1);
+
+  Ok(kOfficer, "POST", round + "/phase", {{"phase", "allocation"}});
+  Json list = Ok(kAnon, "GET", round + "/receipts", nullptr);
+  EXPECT_EQ(list["codes"], Json::array({code2})) << "the counted ballot, not the replaced one: " << list.dump();
+  EXPECT_EQ(list.size(), 2u) << "round and codes, nothing else: " << list.dump();
+  EXPECT_EQ(list.dump().find("p2"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, FairVotes, ::testing::Values(Backend::kSqlite), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, FairVotes, ::testing::Values(Backend::kPostgres), BackendName);
 

@@ -38,8 +38,9 @@ const std::set<std::string> kFreeForm = {"GET /api/v1/rounds/{id}/export.pb",
                                          "GET /api/v1/openapi.json",
                                          "GET /api/v1/open-data",
                                          "GET /api/v1/open-data/file",
-                                         "POST /api/v1/rounds/{id}/voting-codes",  // a CSV mail merge
-                                         "GET /api/v1/municipalities/{id}/logo"};  // an image
+                                         "POST /api/v1/rounds/{id}/voting-codes",       // a CSV mail merge
+                                         "GET /api/v1/municipalities/{id}/logo",        // an image
+                                         "GET /api/v1/experiments/{id}/files/{file}"};  // a PDF or an image
 
 TEST_F(OpenApiTest, EveryRouteDeclaresItsRequestAndResponseSchema) {
   std::set<std::string> free_form;

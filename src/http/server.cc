@@ -95,6 +95,24 @@ int TargetRefusal(std::string_view target, const ServerOptions& o) {
   return target.size() > o.max_target_bytes ? 414 : 0;
 }
 constexpr const char* kTargetTooLong = "path: the request target is longer than the server accepts";
+
+// An upload that may be larger than other bodies (ServerOptions::max_upload_bytes): a file
+// attached to milestone evidence, POST /api/v1/experiments/{id}/evidence/{evidence}/files.
+bool IsUpload(std::string_view method, std::string_view target) {
+  if (method != "POST") return false;
+  target = target.substr(0, target.find('?'));
+  constexpr std::string_view kHead = "/api/v1/experiments/", kMid = "/evidence/", kTail = "/files";
+  auto digits = [](std::string_view s) {
+    return !s.empty() && s.size() <= 18 && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (target.substr(0, kHead.size()) != kHead) return false;
+  target.remove_prefix(kHead.size());
+  auto mid = target.find(kMid);
+  if (mid == std::string_view::npos || !digits(target.substr(0, mid))) return false;
+  target.remove_prefix(mid + kMid.size());
+  if (target.size() <= kTail.size() || target.substr(target.size() - kTail.size()) != kTail) return false;
+  return digits(target.substr(0, target.size() - kTail.size()));
+}
 constexpr const char* kBadEscape = "path: a '%' must be followed by two hex digits";
 
 // The neutral request; false (and a 400) when the target holds a malformed percent escape.
@@ -312,7 +330,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     busy_ = false;
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(srv_->o_.max_header_bytes));
-    parser_->body_limit(srv_->o_.max_body_bytes);
+    // The larger of the two limits until the target is known (OnHeader sets the one that applies);
+    // a declared Content-Length is checked there against it, before any body byte is read.
+    parser_->body_limit(std::max(srv_->o_.max_body_bytes, srv_->o_.max_upload_bytes));
     int seconds = served_ == 0 ? srv_->o_.header_timeout_seconds
                                : std::min(srv_->o_.keep_alive_seconds, srv_->o_.header_timeout_seconds);
     stream_.expires_after(std::chrono::seconds(seconds));
@@ -335,6 +355,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (int status = TargetRefusal(parser_->get().target(), srv_->o_))
       return Send(FrontProblem(status, kTargetTooLong, "-"), false, false, parser_->get().version(),
                   std::string(parser_->get().method_string()), "-");
+    auto method = parser_->get().method_string();
+    auto target = parser_->get().target();
+    const size_t limit =
+        IsUpload(std::string_view(method.data(), method.size()), std::string_view(target.data(), target.size()))
+            ? std::max(srv_->o_.max_body_bytes, srv_->o_.max_upload_bytes)
+            : srv_->o_.max_body_bytes;
+    if (auto declared = parser_->content_length(); declared && *declared > limit) {
+      auto [status, what] = ParseRefusal(bhttp::error::body_limit);
+      return Send(FrontProblem(status, what, "-"), false, false, parser_->get().version(),
+                  std::string(parser_->get().method_string()), std::string(parser_->get().target()));
+    }
+    parser_->body_limit(limit);
     if (parser_->is_done()) return OnBody({});
     stream_.expires_after(std::chrono::seconds(srv_->o_.body_timeout_seconds));
     bhttp::async_read(stream_, buffer_, *parser_,

@@ -11,13 +11,13 @@
 // header_timeout, a body within body_timeout, an idle keep-alive connection is closed after
 // keep_alive_seconds; connections are capped per client address and in total (503
 // application/problem+json beyond either); headers are limited to max_header_bytes (431), a body
-// to max_body_bytes (413, from a declared Content-Length before anything is read, and for chunked
-// bodies as they arrive); conflicting Content-Length / Transfer-Encoding and malformed requests
-// are 400. Every response carries the security headers, and one JSON access-log line is written
-// per request (logger "access"; request bytes escaped with invalid UTF-8 replaced).
-// Stop() closes the listening socket and idle connections; requests in flight (headers read)
-// finish and are answered before Wait() returns (graceful shutdown).
-// Thread-safety: Start/Stop/Wait may be called from different threads; Stop is idempotent.
+// to max_body_bytes, or max_upload_bytes for an evidence file's upload (413, from a declared
+// Content-Length before anything is read, and for chunked bodies as they arrive); conflicting Content-Length /
+// Transfer-Encoding and malformed requests are 400. Every response carries the security headers, and one JSON
+// access-log line is written per request (logger "access"; request bytes escaped with invalid UTF-8 replaced). Stop()
+// closes the listening socket and idle connections; requests in flight (headers read) finish and are answered before
+// Wait() returns (graceful shutdown). Thread-safety: Start/Stop/Wait may be called from different threads; Stop is
+// idempotent.
 #pragma once
 
 #include <atomic>
@@ -31,10 +31,12 @@ namespace weefsel::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  int port = 8080;                     // 0 = any free port (see Server::port())
-  int threads = 16;                    // worker pool running handlers
-  int io_threads = 1;                  // event-loop threads
-  size_t max_body_bytes = 1 << 20;     // 413 above this
+  int port = 8080;                  // 0 = any free port (see Server::port())
+  int threads = 16;                 // worker pool running handlers
+  int io_threads = 1;               // event-loop threads
+  size_t max_body_bytes = 1 << 20;  // 413 above this
+  // 413 above this for a file attached to milestone evidence (5 MiB of file as base64 in JSON).
+  size_t max_upload_bytes = 7 << 20;
   size_t max_header_bytes = 32 << 10;  // request line and headers; 431 above this
   size_t max_target_bytes = 8 << 10;   // the request target (path and query); 414 above this
   int keep_alive_seconds = 5;          // idle time between requests on one connection

@@ -329,6 +329,21 @@ class Platform {
   // refuses it (PermissionDenied naming the verification it needs): see service/votes.h.
   Result<domain::Ballot> CastBallot(const Principal& p, RoundId id, std::vector<domain::BallotEntry> entries);
   Result<domain::Ballot> OwnBallot(const Principal& p, RoundId id);
+  // A receipt for the caller's own ballot under their account (service/receipts.cc): what it
+  // chose, the money those projects cost together, when, and a receipt code. From allocation on,
+  // Receipts lists the codes of every ballot the round counts (sorted; Conflict before), so a voter
+  // can check theirs is counted without the list saying what anyone voted or who holds which code
+  // (docs/decisions/0007-ballot-receipt.md). Sealed ballots keep their ballot token instead.
+  struct Receipt {
+    RoundId round;
+    std::string code;  // "XXXX-XXXX-XXXX-XXXX"
+    domain::BallotKind kind = domain::BallotKind::kApproval;
+    std::vector<domain::BallotEntry> entries;
+    int64_t total_eur = 0;
+    std::string cast_at;
+  };
+  Result<Receipt> OwnReceipt(const Principal& p, RoundId id);
+  Result<std::vector<std::string>> Receipts(RoundId id);
 
   // A line diff between two versions of a proposal (numbers from 1): title, budget, plan lines,
   // milestones and indicators, each a line; unchanged lines have op ' ', removed '-', added '+'.
@@ -377,6 +392,15 @@ class Platform {
   Result<storage::MilestoneEvidence> DecideEvidence(const Principal& p, ExperimentId id, int64_t evidence, bool approve,
                                                     const std::string& reason);
   Result<std::vector<storage::MilestoneEvidence>> EvidenceOf(ExperimentId id);
+  // Files attached to evidence (service/evidence_files.cc): a member of the coalition attaches a
+  // PDF, PNG or JPEG (type read from the bytes, InvalidArgument naming `file.data` otherwise) of at
+  // most storage::kMaxEvidenceFileBytes to evidence awaiting a decision (Conflict after), at most
+  // kMaxFilesPerEvidence each. Like the evidence, the files are public; the lists carry no bytes.
+  static constexpr int kMaxFilesPerEvidence = 5;
+  Result<storage::EvidenceFile> AttachEvidenceFile(const Principal& p, ExperimentId id, int64_t evidence,
+                                                   const std::string& name, std::string bytes);
+  Result<std::vector<storage::EvidenceFile>> EvidenceFiles(ExperimentId id);
+  Result<storage::EvidenceFile> EvidenceFileOf(ExperimentId id, int64_t file);
 
   // Public aggregate figures of a municipality's programme.
   Result<MunicipalityOverview> Overview(MunicipalityId m);
@@ -457,6 +481,9 @@ class Platform {
   Result<MunicipalityId> MunicipalityOfChallenge(ChallengeId id);
   Result<MunicipalityId> MunicipalityOfProposal(ProposalId id);
   Result<bool> IsCoalitionMember(const Principal& p, CoalitionId id);
+  // The key of a round's receipt codes (store lock held for writing: makes the round's salt when
+  // it has none).
+  Result<std::string> ReceiptKey(RoundId id);
   // Runs `write` and appends its audit entry (after() gives the entity id and its JSON after the
   // change) in one transaction. For a new municipality, `m` may be unset: the new id is used.
   Status Logged(const Principal& p, MunicipalityId m, std::string_view entity, std::string_view action,

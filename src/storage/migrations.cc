@@ -692,6 +692,23 @@ CREATE TABLE voided_voters (
 );
 )sql";
 
+// Migration 15: files attached to milestone evidence (issue 18): a PDF, PNG or JPEG of at most
+// 5 MiB each, its type read from its bytes by the server, kept as hex text of its bytes like the
+// municipality's logo (migration 13), so both dialects hold it in an ordinary text column.
+constexpr std::string_view k015 = R"sql(
+CREATE TABLE evidence_files (
+  id {ID},
+  evidence_id BIGINT NOT NULL REFERENCES milestone_evidence (id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size_bytes BIGINT NOT NULL CHECK (size_bytes > 0 AND size_bytes <= 5242880),
+  data_hex TEXT NOT NULL,
+  uploaded_by BIGINT REFERENCES users (id) ON DELETE SET NULL,
+  uploaded_at TEXT NOT NULL
+);
+CREATE INDEX evidence_files_evidence ON evidence_files (evidence_id, id);
+)sql";
+
 // PostgreSQL has no NOCASE collation: e-mail uniqueness is an index on lower(email).
 constexpr std::string_view kPostgresEmailIndex = "\nCREATE UNIQUE INDEX users_email_key ON users (lower(email));\n";
 
@@ -712,6 +729,7 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   out.push_back({12, "fair_votes", Render(k012, d)});
   out.push_back({13, "municipality_appearance", Render(k013, d)});
   out.push_back({14, "registration_limits", Render(k014, d)});
+  out.push_back({15, "evidence_files", Render(k015, d)});
   return out;
 }
 

@@ -183,6 +183,11 @@ class SqlStore final : public Store {
   Result<domain::Appearance> GetAppearance(MunicipalityId m) override;
   Status PutAppearance(const domain::Appearance& a) override;
 
+  // sql_store_files.cc (migration 15).
+  Result<int64_t> Insert(EvidenceFile& f) override;
+  Result<EvidenceFile> GetEvidenceFile(int64_t id) override;
+  Result<std::vector<EvidenceFile>> EvidenceFilesOf(ExperimentId experiment) override;
+
   // sql_store_votes.cc (migration 12).
   Result<std::string> GetRoundSalt(RoundId round) override;
   Status PutRoundSalt(RoundId round, const std::string& salt) override;

@@ -134,6 +134,22 @@ struct MilestoneEvidence {
   int64_t released_eur = 0;
 };
 
+// A file attached to milestone evidence (migration 15): a PDF, PNG or JPEG of at most
+// kMaxEvidenceFileBytes, its type read from its bytes (service/evidence_files.h). `bytes` is
+// filled only by GetEvidenceFile; the lists carry the rest.
+inline constexpr int64_t kMaxEvidenceFileBytes = 5 * 1024 * 1024;
+struct EvidenceFile {
+  int64_t id = 0;
+  int64_t evidence = 0;  // milestone_evidence.id
+  ExperimentId experiment;
+  std::string name;          // as uploaded, for the download's file name
+  std::string content_type;  // "application/pdf", "image/png", "image/jpeg"
+  int64_t size = 0;
+  std::string bytes;
+  UserId uploaded_by;
+  std::string uploaded_at;
+};
+
 // A match-funding campaign beside a round (migration 5): residents pledge to the round's projects
 // and the municipality adds ratio_num/ratio_den euro per euro pledged, up to a cap per project and
 // the campaign's fund, for projects whose pledges reach their cost by the deadline (fund engine).
@@ -486,6 +502,11 @@ class Store {
   virtual Status Update(const MilestoneEvidence& e) = 0;     // NotFound
   virtual Result<MilestoneEvidence> GetEvidence(int64_t id) = 0;
   virtual Result<std::vector<MilestoneEvidence>> EvidenceOf(ExperimentId experiment) = 0;
+  // Files attached to evidence (migration 15), oldest first. Insert assigns f.id (NotFound naming
+  // `file.evidence` for unknown evidence); the lists leave `bytes` empty; GetEvidenceFile fills it.
+  virtual Result<int64_t> Insert(EvidenceFile& f) = 0;
+  virtual Result<EvidenceFile> GetEvidenceFile(int64_t id) = 0;
+  virtual Result<std::vector<EvidenceFile>> EvidenceFilesOf(ExperimentId experiment) = 0;
 
   // Match-funding campaigns and pledges (migration 5), oldest first.
   virtual Result<int64_t> Insert(MatchCampaign& c) = 0;  // assigns c.id

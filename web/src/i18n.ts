@@ -5,11 +5,12 @@ import { nl } from "./messages/nl";
 import { en } from "./messages/en";
 import { rtcNl, rtcEn } from "./messages/rtc";
 import { votesNl, votesEn } from "./messages/votes";
+import { cycleNl, cycleEn } from "./messages/cycle";
 import { capabilityTerm } from "./api";
 
-export type Key = keyof typeof nl | keyof typeof rtcNl | keyof typeof votesNl;
+export type Key = keyof typeof nl | keyof typeof rtcNl | keyof typeof votesNl | keyof typeof cycleNl;
 export type Locale = "nl" | "en";
-const catalogues: Record<Locale, Record<Key, string>> = { nl: { ...nl, ...rtcNl, ...votesNl }, en: { ...en, ...rtcEn, ...votesEn } };
+const catalogues: Record<Locale, Record<Key, string>> = { nl: { ...nl, ...rtcNl, ...votesNl, ...cycleNl }, en: { ...en, ...rtcEn, ...votesEn, ...cycleEn } };
 
 let locale: Locale = (localStorage.getItem("weefsel.locale") as Locale) === "en" ? "en" : "nl";
 const url = new URLSearchParams(location.search).get("lang");

@@ -60,6 +60,14 @@ test("a resident votes in an open round within its limits and sees the result af
   await page.getByText("Uw stem is opgeslagen.", { exact: false }).first().waitFor();
   const ballot = await page.evaluate((id) => fetch(`/api/v1/rounds/${id}/ballot`).then((r) => r.json()), round.id);
   assert.deepEqual(ballot.entries.map((e) => e.project_id).sort(), ["p1", "p2"]);
+  // Issue 18: a receipt (what was chosen, the total, when, a code) right after voting.
+  const receipt = page.locator("section.receipt");
+  await receipt.getByRole("heading", { name: "Uw stembewijs" }).waitFor();
+  assert.deepEqual((await receipt.locator(".receipt-choice li").allInnerTexts()).sort(), ["Buurtkamer voor ouderen", "Moestuin bij de school"]);
+  assert.match(await receipt.innerText(), /Samen\s+€\s?75\.000/);
+  assert.match(await receipt.innerText(), /Uitgebracht op\s+\d+ \w+ 20\d\d/);
+  const code = await receipt.locator(".receipt-code").innerText();
+  assert.match(code, /^[0-9A-F]{4}(-[0-9A-F]{4}){3}$/);
   // Before closing, residents see no results.
   assert.equal(await page.getByRole("heading", { level: 2, name: "Uitslag" }).count(), 0, "no results while voting is open");
   // The officer closes voting; the resident sees the result with why each project was funded or not.
@@ -67,6 +75,22 @@ test("a resident votes in an open round within its limits and sees the result af
   await go(page, server.base, `/rounds/${round.id}`);
   await page.getByRole("heading", { level: 2, name: "Uitslag" }).waitFor();
   assert.equal(await page.locator('.phases [aria-current="step"]').innerText().then((s) => s.split("\n")[0].trim()), "Toewijzen");
+  // The receipt's code is among the counted ones (checked in the browser against the public list);
+  // a made-up code is not; the list holds codes only.
+  const check = page.locator("section.receipt-check");
+  assert.equal(await check.getByLabel("Stembewijscode").inputValue(), code, "the own code, filled in");
+  await check.getByRole("button", { name: "Controleren" }).click();
+  await check.locator('[data-counted="true"]').getByText("de stem is meegeteld", { exact: false }).waitFor();
+  await check.getByLabel("Stembewijscode").fill("0000-0000-0000-0000");
+  await check.getByRole("button", { name: "Controleren" }).click();
+  await check.locator('[data-counted="false"]').waitFor();
+  const listed = await page.evaluate((id) => fetch(`/api/v1/rounds/${id}/receipts`).then((r) => r.json()), round.id);
+  assert.deepEqual(listed, { round: round.id, codes: [code] });
+  await go(page, server.base, `/rounds/${round.id}?lang=en`);
+  await page.getByRole("heading", { name: "Was my vote counted?" }).waitFor();
+  await page.locator("section.receipt-check").getByRole("button", { name: "Check" }).click();
+  await page.locator("section.receipt-check").getByText("the vote was counted", { exact: false }).waitFor();
+  await go(page, server.base, `/rounds/${round.id}`);
   assert.equal(await page.getByRole("button", { name: "Stem uitbrengen" }).count(), 0, "no voting after closing");
   const results = await page.evaluate((id) => fetch(`/api/v1/rounds/${id}/results`).then((r) => r.json()), round.id);
   assert.ok(results.winners.includes("p1") && results.winners.includes("p2"), "the one ballot's projects fit the budget together");

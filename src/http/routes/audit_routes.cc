@@ -60,6 +60,42 @@ void Api::BuildAuditRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(auto b, P.OwnBallot(c.who, c.Path<RoundTag>(0)));
          return Ok(ToJson(b));
        }});
+  // The receipt of your own ballot, and the codes of every counted ballot once voting has closed
+  // (service/receipts.cc, docs/decisions/0007-ballot-receipt.md).
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/ballot/receipt",
+       .tag = "rounds",
+       .summary = "The receipt of your own ballot: what it chose, their cost together, when, and its receipt code",
+       .success = 200,
+       .needs_user = true,
+       .response = Obj({{"round", Scalar("integer")},
+                        {"code", Scalar("string")},
+                        {"kind", Scalar("string")},
+                        {"entries", ArrayOf(Obj({{"project_id", Scalar("string")}, {"points", Scalar("integer")}}))},
+                        {"total_eur", Scalar("integer")},
+                        {"cast_at", Scalar("string")}}),
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto r, P.OwnReceipt(c.who, c.Path<RoundTag>(0)));
+         Json entries = Json::array();
+         for (const auto& e : r.entries) entries.push_back({{"project_id", e.project_id}, {"points", e.points}});
+         return Ok({{"round", r.round.value()},
+                    {"code", r.code},
+                    {"kind", std::string(domain::BallotKindCode(r.kind))},
+                    {"entries", std::move(entries)},
+                    {"total_eur", r.total_eur},
+                    {"cast_at", r.cast_at}});
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/rounds/{id}/receipts",
+       .tag = "rounds",
+       .summary = "The receipt codes of every ballot the round counts, sorted, once voting has closed (409 before)",
+       .success = 200,
+       .response = Obj({{"round", Scalar("integer")}, {"codes", ArrayOf(Scalar("string"))}}),
+       .handler = [&P](Call& c) -> Result<Reply> {
+         RoundId id = c.Path<RoundTag>(0);
+         WEEFSEL_ASSIGN_OR_RETURN(auto codes, P.Receipts(id));
+         return Ok({{"round", id.value()}, {"codes", codes}});
+       }});
 }
 
 }  // namespace weefsel::http

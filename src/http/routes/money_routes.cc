@@ -1,5 +1,6 @@
 // http/routes/money_routes.cc: the money routes of the API (see http/api.h for the table).
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -9,6 +10,7 @@
 #include "http/routes/route_kit.h"
 #include "http/routes/task_challenges_json.h"
 #include "match/match_json.h"
+#include "service/evidence_files.h"
 
 namespace weefsel::http {
 
@@ -111,6 +113,94 @@ void Api::BuildMoneyRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(
              auto x, P.DecideEvidence(c.who, c.Path<ExperimentTag>(0), c.ids.at(1), decision == "approved", reason));
          return Ok(ToJson(x));
+       }});
+  // Files attached to evidence (service/evidence_files.h): a PDF, PNG or JPEG of at most 5 MiB,
+  // sent as base64 in JSON (the server takes bodies up to ServerOptions::max_upload_bytes on this
+  // route), its type read from its bytes; served as a download with its own type.
+  auto file_json = [](const storage::EvidenceFile& f) -> Json {
+    return {{"id", f.id},
+            {"evidence", f.evidence},
+            {"experiment", f.experiment.value()},
+            {"name", f.name},
+            {"content_type", f.content_type},
+            {"size_bytes", f.size},
+            {"uploaded_at", f.uploaded_at},
+            {"url", "/api/v1/experiments/" + std::to_string(f.experiment.value()) + "/files/" + std::to_string(f.id)}};
+  };
+  const Json file_schema = Obj({{"id", Scalar("integer")},
+                                {"evidence", Scalar("integer")},
+                                {"experiment", Scalar("integer")},
+                                {"name", Scalar("string")},
+                                {"content_type", Scalar("string")},
+                                {"size_bytes", Scalar("integer")},
+                                {"uploaded_at", Scalar("string")},
+                                {"url", Scalar("string")}});
+  Add({.method = "POST",
+       .path = "/api/v1/experiments/{id}/evidence/{evidence}/files",
+       .tag = "experiments",
+       .summary = "Attach a file to evidence awaiting a decision: {name, data: base64 of a PDF, PNG or JPEG of at most "
+                  "5 MB}, its type read from its bytes (members of the coalition)",
+       .success = 201,
+       .needs_user = true,
+       .has_body = true,
+       .request =
+           Body({{"name", StrMax(400)}, {"data", StrMax(service::kMaxEvidenceFileBase64 + 2)}}, {"name", "data"}),
+       .response = file_schema,
+       .handler = [&P, file_json](Call& c) -> Result<Reply> {
+         Fields f(c.body, "file");
+         std::string name, data;
+         WEEFSEL_RETURN_IF_ERROR(f.Str("name", name, 400));
+         WEEFSEL_RETURN_IF_ERROR(f.Str("data", data, service::kMaxEvidenceFileBase64 + 2));
+         if (!f.Has("data")) return f.Error("data", "required: base64 of the file");
+         if (!f.Has("name")) return f.Error("name", "required: the file's name");
+         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_ASSIGN_OR_RETURN(std::string bytes, service::DecodeEvidenceBase64(data));
+         WEEFSEL_ASSIGN_OR_RETURN(
+             auto x, P.AttachEvidenceFile(c.who, c.Path<ExperimentTag>(0), c.ids.at(1), name, std::move(bytes)));
+         return Ok(file_json(x));
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/experiments/{id}/files",
+       .tag = "experiments",
+       .summary = "The files attached to an experiment's evidence (name, type, size, download URL)",
+       .success = 200,
+       .cached = true,
+       .scopes = {"experiments", "experiment:{id}"},
+       .response = Obj({{"items", ArrayOf(file_schema)}}),
+       .handler = [&P, file_json](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto rows, P.EvidenceFiles(c.Path<ExperimentTag>(0)));
+         Json items = Json::array();
+         for (const auto& f : rows) items.push_back(file_json(f));
+         return Ok({{"items", std::move(items)}});
+       }});
+  Add({.method = "GET",
+       .path = "/api/v1/experiments/{id}/files/{file}",
+       .tag = "experiments",
+       .summary = "One attached file, as a download (Content-Disposition: attachment) with its own type",
+       .success = 200,
+       .response = FreeForm("the file's bytes (application/pdf, image/png or image/jpeg), not JSON"),
+       .handler = [&P](Call& c) -> Result<Reply> {
+         WEEFSEL_ASSIGN_OR_RETURN(auto f, P.EvidenceFileOf(c.Path<ExperimentTag>(0), c.ids.at(1)));
+         // The name as ASCII (others replaced by '_') and as UTF-8 (RFC 6266 / 5987).
+         std::string ascii, pct;
+         for (unsigned char ch : f.name) {
+           ascii.push_back(ch < 0x80 ? static_cast<char>(ch) : '_');
+           if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
+             pct.push_back(static_cast<char>(ch));
+           } else {
+             static constexpr char kHex[] = "0123456789ABCDEF";
+             pct += '%';
+             pct += kHex[ch >> 4];
+             pct += kHex[ch & 15];
+           }
+         }
+         Reply r;
+         r.raw = std::move(f.bytes);
+         r.content_type = f.content_type;
+         r.headers.emplace_back("Content-Disposition",
+                                "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + pct);
+         r.headers.emplace_back("Cache-Control", "private, no-cache");
+         return r;
        }});
   Add({.method = "GET",
        .path = "/api/v1/municipalities/{id}/overview",

@@ -54,6 +54,15 @@ export async function newChallenge({ main }: Ctx): Promise<void> {
   const budget = h("input", { name: "budget_eur", type: "number", min: 0, step: 1000, value: 50000, inputmode: "numeric" });
   const deadline = h("input", { name: "deadline", type: "date" });
   const muni = select("municipality", ms.filter((m) => hasRole("officer", { municipality: m.id })).map((m): [string, string] => [String(m.id), m.name]));
+  // The lead: one of the municipality's own (government) organisations, which every suggested
+  // coalition then has as its lead (coalition/pool.h).
+  const owner = h("select", { name: "owner" }, h("option", { value: "" }, t("challenge.f.noOwner")));
+  const fillOwners = async () => {
+    const r = await api.get<Page<Actor>>("/actors" + query({ municipality: muni.value, kind: "government", limit: 100 })).catch(() => null);
+    owner.replaceChildren(h("option", { value: "" }, t("challenge.f.noOwner")), ...(r?.items ?? []).map((a) => h("option", { value: String(a.id) }, a.name)));
+  };
+  muni.addEventListener("change", () => void fillOwners());
+  await fillOwners();
   const status = h("div");
   const form = h("form", { class: "stack", onsubmit: async (e: Event) => {
     e.preventDefault();
@@ -64,6 +73,7 @@ export async function newChallenge({ main }: Ctx): Promise<void> {
         themes: Array.from(themes.selectedOptions).map((o) => o.value),
         capabilities: caps.value.split(",").map((s) => s.trim()).filter(Boolean).map((c) => ({ capability: c, weight: 1 })),
         budget_eur: Number(budget.value), deadline: deadline.value,
+        ...(owner.value ? { owner: Number(owner.value) } : {}),
       };
       const made = await api.post<Challenge>("/challenges", body);
       announce(t("challenge.posted"));
@@ -73,6 +83,7 @@ export async function newChallenge({ main }: Ctx): Promise<void> {
     field(t("challenge.f.municipality"), muni), field(t("challenge.f.title"), title), field(t("challenge.f.text"), text),
     field(t("challenge.f.themes"), themes, t("challenge.f.themesHint")), field(t("challenge.f.capabilities"), caps, t("challenge.f.capabilitiesHint")),
     field(t("challenge.f.budget"), budget), field(t("challenge.f.deadline"), deadline),
+    field(t("challenge.f.owner"), owner, t("challenge.f.ownerHint")),
     status, h("button", { type: "submit" }, t("challenge.post")));
   main.append(form);
 }
@@ -106,7 +117,8 @@ export async function challenge({ main, params }: Ctx): Promise<void> {
       [t("challenge.f.budget"), euro(c.budget_eur)], [t("challenge.f.deadline"), date(c.deadline)],
       [t("challenge.capabilities"), c.capabilities.map((x) => capabilityLabel(x.capability)).join(", ")],
       [t("challenge.sectorMix"), Object.entries(c.sector_mix).map(([s, n]) => `${sectorLabel(s)} ≥ ${num(n)}`).join(", ")],
-      [t("challenge.maxSize"), num(c.max_coalition_size)]]));
+      [t("challenge.maxSize"), num(c.max_coalition_size)],
+      ...(c.owner ? [[t("challenge.owner"), (await actor(c.owner).catch(() => null))?.name ?? String(c.owner)] as [string, string]] : [])]));
 
   // Matched actors, when the server offers matching.
   const matchSec = h("section", { "aria-labelledby": "h-match" }, h("h2", { id: "h-match" }, t("challenge.matches")));

@@ -1,7 +1,7 @@
 // Coalition workspace: members (accept or decline an invitation for your organisation), the
 // proposal editor with versions, and comments.
 import { h, field } from "../dom";
-import { api, Challenge, Coalition, Comment, Page, Proposal, Tie, currentUser, hasRoute, myActors } from "../api";
+import { api, Challenge, Coalition, Comment, Page, Proposal, Tie, currentUser, hasRole, hasRoute, myActors } from "../api";
 import { t, euro, date, kindLabel, statusLabel, memberRoleLabel, tieKindLabel, proposalStatusLabel } from "../i18n";
 import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
 import { actor, empty } from "./common";
@@ -14,6 +14,7 @@ export async function workspace({ main, params }: Ctx): Promise<void> {
   setTitle(t("coalition.named", { id }));
   void useMunicipalityTheme(ch.municipality);
   const mine = new Set(myActors());
+  const officer = hasRole("officer", { municipality: ch.municipality });
   const memberOf = co.members.some((m) => mine.has(m.actor) && m.status === "accepted");
   main.append(
     h("p", { class: "crumbs" }, h("a", { href: `/challenges/${ch.id}` }, ch.title)),
@@ -24,16 +25,18 @@ export async function workspace({ main, params }: Ctx): Promise<void> {
     const a = await actor(m.actor).catch(() => null);
     const answer = mine.has(m.actor) && m.status === "invited" ? [
       h("button", { type: "button", onclick: () => respond("accept", m.actor, a?.name ?? "") }, t("coalition.accept", { name: a?.name ?? "" })), " ",
-      h("button", { type: "button", class: "secondary", onclick: () => respond("decline", m.actor, a?.name ?? "") }, t("coalition.decline", { name: a?.name ?? "" }))] : null;
+      h("button", { type: "button", class: "secondary", onclick: () => respond("decline", m.actor, a?.name ?? "") }, t("coalition.decline", { name: a?.name ?? "" }))]
+      : officer && m.status === "proposed" ? [h("button", { type: "button", class: "small", onclick: () => respond("invite", m.actor, a?.name ?? "") },
+        t("coalition.invite", { name: a?.name ?? String(m.actor) }))] : null;
     return h("tr", {}, h("th", { scope: "row" }, h("a", { href: `/actors/${m.actor}` }, a?.name ?? String(m.actor))),
       h("td", {}, a ? kindLabel(a.kind) : ""), h("td", {}, m.role ? memberRoleLabel(m.role) : "—"), h("td", {}, m.covers.join(", ") || "—"),
       h("td", {}, h("span", { class: `status st-${m.status}` }, statusLabel(m.status)), answer ? h("div", { class: "answer" }, answer) : null));
   }));
   const status = h("div");
-  async function respond(verb: "accept" | "decline", actorId: number, name: string) {
+  async function respond(verb: "accept" | "decline" | "invite", actorId: number, name: string) {
     try {
       await api.post(`/coalitions/${id}/${verb}`, { actor: actorId });
-      announce(t(verb === "accept" ? "coalition.accepted" : "coalition.declined", { name }));
+      announce(t(verb === "accept" ? "coalition.accepted" : verb === "invite" ? "coalition.invited" : "coalition.declined", { name }));
       navigate(location.pathname);
     } catch (e) { status.replaceChildren(errorBox(e)); }
   }

@@ -156,6 +156,43 @@ async function milestonesSection(e: Experiment, p: Proposal | null): Promise<HTM
   return sec;
 }
 
+interface EvidenceFile { id: number; evidence: number; experiment: number; name: string; content_type: string; size_bytes: number; uploaded_at: string; url: string }
+
+// Files attached to evidence (issue 18): a PDF, PNG or JPEG of at most 5 MB, checked here before it
+// is sent (the server reads the type from the bytes and checks again).
+const FILE_ACCEPT = "application/pdf,image/png,image/jpeg,.pdf,.png,.jpg,.jpeg";
+const MAX_FILE_BYTES = 5 * 1024 * 1024;
+function fileKind(type: string): string { return type === "application/pdf" ? "PDF" : type === "image/png" ? "PNG" : type === "image/jpeg" ? "JPEG" : type; }
+function fileSize(bytes: number): string { return bytes >= 1024 * 1024 ? `${num(bytes / (1024 * 1024), 1)} MB` : `${num(Math.max(1, Math.round(bytes / 1024)))} kB`; }
+function fileProblem(f: File): string | null {
+  if (f.size > MAX_FILE_BYTES) return t("files.tooLarge", { name: f.name, size: fileSize(f.size) });
+  if (f.type && !["application/pdf", "image/png", "image/jpeg"].includes(f.type)) return t("files.wrongType", { name: f.name });
+  return null;
+}
+async function upload(e: Experiment, evidence: number, f: File): Promise<void> {
+  const data = await new Promise<string>((ok, fail) => {
+    const r = new FileReader();
+    r.onload = () => ok(String(r.result).replace(/^data:[^,]*,/, ""));
+    r.onerror = () => fail(r.error);
+    r.readAsDataURL(f);
+  });
+  await api.post(`/experiments/${e.id}/evidence/${evidence}/files`, { name: f.name, data });
+}
+// A member adds a file to evidence that awaits a decision.
+function attachForm(e: Experiment, evidence: number): HTMLElement {
+  const file = h("input", { type: "file", name: `attach-${evidence}`, accept: FILE_ACCEPT, required: true });
+  const status = h("div");
+  return h("form", { class: "stack attach-form", "data-evidence": evidence, onsubmit: async (ev: Event) => {
+    ev.preventDefault();
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    const wrong = fileProblem(chosen);
+    if (wrong) { status.replaceChildren(h("div", { class: "error", role: "alert" }, wrong)); return; }
+    try { await upload(e, evidence, chosen); announce(t("files.added", { name: chosen.name })); navigate(location.pathname); }
+    catch (err) { status.replaceChildren(errorBox(err)); }
+  } }, field(t("files.attachMore"), file, t("files.hint")), status, h("button", { type: "submit", class: "small" }, t("files.add")));
+}
+
 interface Evidence { id: number; experiment: number; milestone: number; text: string; link: string; submitted_at: string; decision: string;
   decided_at: string; reason: string; released_eur: number }
 
@@ -178,6 +215,9 @@ async function milestoneActions(e: Experiment, p: Proposal | null): Promise<((m:
     officer = !!ch && hasRole("officer", { municipality: ch.municipality });
   }
   const canSubmit = member && (await hasRoute("POST", "/api/v1/experiments/{id}/milestones/{milestone}/evidence"));
+  const withFiles = await hasRoute("GET", "/api/v1/experiments/{id}/files");
+  const files = withFiles ? (await api.get<{ items: EvidenceFile[] }>(`/experiments/${e.id}/files`).catch(() => ({ items: [] as EvidenceFile[] }))).items : [];
+  const canAttach = member && withFiles && (await hasRoute("POST", "/api/v1/experiments/{id}/evidence/{evidence}/files"));
   const canDecide = officer && (await hasRoute("POST", "/api/v1/experiments/{id}/evidence/{evidence}/decision"));
   return (m: Milestone, i: number) => {
     const n = i + 1;
@@ -198,8 +238,12 @@ async function milestoneActions(e: Experiment, p: Proposal | null): Promise<((m:
         } catch (err) { status.replaceChildren(errorBox(err)); }
       };
       const link = httpLink(x.link);
+      const attached = files.filter((f) => f.evidence === x.id);
       return h("li", { "data-evidence": x.id, "data-decision": x.decision },
         h("p", { class: "text" }, x.text), link ? h("p", {}, h("a", { href: link, rel: "noopener noreferrer nofollow", target: "_blank" }, t("milestone.evidenceLink"))) : null,
+        attached.length ? h("ul", { class: "evidence-files", "aria-label": t("files.title") }, attached.map((f) => h("li", { "data-file": f.id },
+          h("a", { href: f.url, download: f.name }, "📎 " + f.name), " ", h("span", { class: "meta" }, `(${fileKind(f.content_type)}, ${fileSize(f.size_bytes)})`)))) : null,
+        canAttach && x.decision === "pending" ? attachForm(e, x.id) : null,
         h("p", { class: "meta" }, t("milestone.submittedAt", { date: date(x.submitted_at) }), " · ",
           (x.decision === "approved" ? "✔ " : x.decision === "rejected" ? "✘ " : "… ") + t(`milestone.decision.${x.decision}` as Parameters<typeof t>[0]),
           x.released_eur ? " · " + t("milestone.releasedNow", { amount: euro(x.released_eur) }) : "", x.reason ? " · " + x.reason : ""),
@@ -212,16 +256,22 @@ async function milestoneActions(e: Experiment, p: Proposal | null): Promise<((m:
     if (canSubmit && open) {
       const text = h("textarea", { name: `evidence-${n}`, rows: 2, required: true, maxlength: 8000 });
       const link = h("input", { type: "url", name: `evidence-link-${n}`, maxlength: 2000, placeholder: "https://" });
+      const file = h("input", { type: "file", name: `evidence-file-${n}`, accept: FILE_ACCEPT });
       const status = h("div");
       box.append(h("details", {}, h("summary", {}, t("milestone.submit", { title: String(m.title ?? n) })),
         h("form", { class: "stack evidence-form", "data-milestone": n, onsubmit: async (ev: Event) => {
           ev.preventDefault();
+          const chosen = file.files?.[0] ?? null;
+          const wrong = chosen ? fileProblem(chosen) : null;
+          if (wrong) { status.replaceChildren(h("div", { class: "error", role: "alert" }, wrong)); return; }
           try {
-            await api.post(`/experiments/${e.id}/milestones/${n}/evidence`, link.value ? { text: text.value, link: link.value } : { text: text.value });
+            const made = await api.post<Evidence>(`/experiments/${e.id}/milestones/${n}/evidence`, link.value ? { text: text.value, link: link.value } : { text: text.value });
+            if (chosen && canAttach) await upload(e, made.id, chosen);
             announce(t("milestone.submitted"));
             navigate(location.pathname);
           } catch (err) { status.replaceChildren(errorBox(err)); }
-        } }, field(t("milestone.evidenceText"), text), field(t("milestone.evidenceUrl"), link), status,
+        } }, field(t("milestone.evidenceText"), text), field(t("milestone.evidenceUrl"), link),
+          canAttach ? field(t("files.attach"), file, t("files.hint")) : null, status,
           h("button", { type: "submit" }, t("milestone.submitButton")))));
     }
     return box.childNodes.length ? box : null;

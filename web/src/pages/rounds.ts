@@ -9,6 +9,7 @@ import { matchSection } from "./match";
 import { chosenMunicipality, empty, muniName, dl, notAvailable, pager, stepper, phaseControl, officerMunicipalities } from "./common";
 import { useMunicipalityTheme } from "../theme";
 import { Eligibility, eligibilityOf, eligibilityText, officerVotes, verificationStep } from "./votes";
+import { receiptCard, receiptCheck } from "./receipt";
 
 const PHASES = ["submission", "review", "voting", "allocation", "published"];
 
@@ -127,6 +128,8 @@ export async function round({ main, params }: Ctx): Promise<void> {
     } else {
       const own = await api.get<Ballot>(`/rounds/${id}/ballot`).catch((e) => (e instanceof ApiError && e.status === 404 ? null : Promise.reject(e)));
       sec.append(ballotForm(r, own, await projectDetails(r)));
+      const receipt = own ? await receiptCard(r).catch(() => null) : null;
+      if (receipt) sec.append(receipt);
     }
   } else {
     main.append(h("section", { "aria-labelledby": "h-proj" }, h("h2", { id: "h-proj" }, t("round.projectsTitle")), projectTable(r)));
@@ -156,6 +159,8 @@ export async function round({ main, params }: Ctx): Promise<void> {
       main.append(sec);
     }
   }
+  const check = await receiptCheck(r).catch(() => null);
+  if (check) main.append(check);
   const match = await matchSection(r, officer);
   if (match) main.append(match);
 }
@@ -446,6 +451,12 @@ function ballotForm(r: Round, own: Ballot | null, details: Map<string, { plan: s
       if (verify) await verify.cast(e);
       else await api.put(`/rounds/${r.id}/ballot`, { entries: e });
       status.replaceChildren(h("p", { class: "ok", role: "status" }, "✔ " + t("round.saved")));
+      // The receipt of the ballot just cast (an account's ballot; a sealed one has its token).
+      if (!verify) {
+        const receipt = await receiptCard(r).catch(() => null);
+        form.parentElement?.querySelector(".receipt")?.remove();
+        if (receipt) form.after(receipt);
+      }
       announce(t("round.saved"));
       submit.textContent = t("round.replaceBallot");
     } catch (err) { status.replaceChildren(errorBox(err)); }
