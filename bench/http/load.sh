@@ -109,7 +109,7 @@ if [[ -n ${WIDE:-} ]]; then
   export LOAD_MUNI_FIRST=$muni_first LOAD_MUNI_COUNT=$muni_count
 fi
 
-rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status" 2>/dev/null || echo 0; }  # 0: the server is gone (reported below)
 echo "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), server RSS $(rss) kB, database $(du -cb "$tmp"/demo.db* | awk 'END {print $1}') bytes before the runs"
 {
   echo "| run | requests | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | RSS after (MB) | database (MB) |"

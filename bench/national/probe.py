@@ -3,7 +3,8 @@
 
 wrk's Lua cannot time single requests, so this client runs beside it (bench/http/load.sh with
 PROBE=1) and asks each route kind of bench/http/load.lua in turn, one request at a time on one
-keep-alive connection, for SECONDS. Its requests are a small sample taken under the load, not
+keep-alive connection, for SECONDS (a request that takes over 10 s counts as failed, at 10 s; the
+probe stops at SECONDS even within a round). Its requests are a small sample taken under the load, not
 part of wrk's count. The environment is load.sh's (LOAD_* tokens and ids). Prints a Markdown
 table: kind, requests, p50 ms, p99 ms, max ms, failed (non-2xx or no answer).
 """
@@ -47,11 +48,14 @@ if "LOAD_CHALLENGE_COUNT" not in env:
 lat = {k: [] for k in kinds}
 failed = {k: 0 for k in kinds}
 errors = {}
-conn = http.client.HTTPConnection(base.hostname, base.port, timeout=60)
+TIMEOUT = 10
+conn = http.client.HTTPConnection(base.hostname, base.port, timeout=TIMEOUT)
 end = time.monotonic() + seconds
 n = 0
 while time.monotonic() < end:
     for kind, make in kinds.items():
+        if time.monotonic() >= end:
+            break
         method, path, headers, body = make(n)
         t0 = time.perf_counter()
         try:
@@ -65,7 +69,7 @@ while time.monotonic() < end:
             ok = False
             errors.setdefault(kind, repr(e))
             conn.close()
-            conn = http.client.HTTPConnection(base.hostname, base.port, timeout=60)
+            conn = http.client.HTTPConnection(base.hostname, base.port, timeout=TIMEOUT)
         lat[kind].append(time.perf_counter() - t0)
         failed[kind] += 0 if ok else 1
     n += 1
