@@ -76,7 +76,9 @@ echo "national: database ready, $(dbsize "$db")"
 
 # (b) the mixed load, with p50/p99 per route kind from the probe; (e) RSS after it
 load_status=0
-DB="$db" RUNS=1 WIDE=1 PROBE=1 PROBE_OUT="$tmp/probe.md" OUT="$tmp/load.md" \
+# The probe is connection CONNS + 1 from 127.0.0.1: the server's per-address limit (256) must allow it.
+SERVE_ARGS="--max-connections-per-address $((conns + 16)) ${SERVE_ARGS:-}" \
+  DB="$db" RUNS=1 WIDE=1 PROBE=1 PROBE_OUT="$tmp/probe.md" OUT="$tmp/load.md" \
   "$here/../http/load.sh" "$build" "$duration" "$conns" || load_status=$?
 if [[ -s $tmp/load.md ]]; then
   IFS='|' read -r _ _ requests rps p50 p99 _ non2xx sockerr rss _ < <(sed -n 3p "$tmp/load.md")
