@@ -33,7 +33,12 @@ command -v wrk >/dev/null || { echo "load: wrk not installed (scripts/install-de
 tmp=$(mktemp -d /tmp/weefsel-load.XXXXXX)
 server=
 cleanup() {
-  [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  if [[ -n $server ]] && kill "$server" 2>/dev/null; then
+    # SIGTERM lets requests in flight finish; a server still busy after 30 s is killed.
+    for _ in $(seq 1 300); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -137,7 +142,7 @@ for run in $(seq 1 "$runs"); do
   mb=$(awk -v k="${rss_kb[$run]}" 'BEGIN {printf "%.1f", k/1024}')
   dbmb=$(awk -v b="${db_b[$run]}" 'BEGIN {printf "%.1f", b/1048576}')
   echo "| $run | $(get requests) | $(get rps) | $(get p50_ms) | $(get p99_ms) | $(get max_ms) | $(get non2xx) | $(get socket_errors) | $mb | $dbmb |" >>"$tmp/table"
-  [[ $(get non2xx) == 0 && $(get socket_errors) == 0 ]] || { status=1; grep -i 'load: HTTP' "$tmp/wrk-$run.txt" | head -5 >&2; }
+  [[ $(get non2xx) == 0 && $(get socket_errors) == 0 ]] || { status=1; grep -i 'load: HTTP' "$tmp/wrk-$run.txt" | head -5 >&2 || true; }
   kill -0 "$server" 2>/dev/null || { echo "load: the server died" >&2; tail -20 "$tmp/serve.log" >&2; exit 1; }
 done
 cat "$tmp/table" | tee "$out"

@@ -42,7 +42,12 @@ command -v wrk >/dev/null || { echo "national: wrk not installed (scripts/instal
 tmp=$(mktemp -d /tmp/weefsel-national.XXXXXX)
 server=
 cleanup() {
-  [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  if [[ -n $server ]] && kill "$server" 2>/dev/null; then
+    # SIGTERM lets requests in flight finish; a server still busy after 30 s is killed.
+    for _ in $(seq 1 300); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
