@@ -19,6 +19,8 @@
 #   RUNS=N      runs (default 3; the memory check needs 3).
 #   WIDE=1      adds match reads (GET /challenges/{id}/matches) and fabric reads (GET
 #               /municipalities/{id}/fabric/map) over every challenge and municipality to the reads.
+#   WARM=1      waits (up to 10 min) until the matcher has been built and a match answer is not stale,
+#               so that the load measures serving and not the engines' first build.
 #   PROBE=1     runs bench/national/probe.py beside wrk: it times each route kind, one request at a time
 #               (wrk cannot time single requests in Lua), and writes p50/p99 per kind to $PROBE_OUT.
 set -euo pipefail
@@ -109,6 +111,23 @@ PY
 )
 eval "$setup"
 export LOAD_ACTOR_FIRST=$actor_first LOAD_ACTOR_COUNT=$actor_count
+if [[ -n ${WARM:-} ]]; then
+  t0=$(date +%s)
+  python3 - "$base" "$LOAD_CHALLENGE" <<'PY'
+import json, sys, time, urllib.request
+base, challenge = sys.argv[1], sys.argv[2]
+end = time.time() + 600
+while time.time() < end:
+    try:
+        with urllib.request.urlopen(f"{base}/api/v1/challenges/{challenge}/matches?limit=10", timeout=60) as r:
+            if not json.load(r).get("stale"):
+                break
+    except Exception:
+        pass
+    time.sleep(1)
+PY
+  echo "load: engines warm after $(($(date +%s) - t0)) s"
+fi
 if [[ -n ${WIDE:-} ]]; then
   export LOAD_CHALLENGE_FIRST=$challenge_first LOAD_CHALLENGE_COUNT=$challenge_count
   export LOAD_MUNI_FIRST=$muni_first LOAD_MUNI_COUNT=$muni_count

@@ -11,7 +11,7 @@
 # Steps, each on its own copy of the database (the original is never written):
 #   (a) generation: wall time and peak RSS (/usr/bin/time -v) of `weefsel demo --national`, and the
 #       database's size (file + WAL);
-#   (b) the mixed load: bench/http/load.sh with DB=, RUNS=1, WIDE=1 (match reads and fabric-map reads
+#   (b) the mixed load: bench/http/load.sh with DB=, RUNS=1, WARM=1 (after the matcher's first build), WIDE=1 (match reads and fabric-map reads
 #       over every challenge and municipality beside its reads and writes, 70/30) and PROBE=1: wrk gives
 #       requests/s and failures; p50/p99 per route kind come from bench/national/probe.py, a client that
 #       asks each route kind in turn, one request at a time, during the load (wrk's Lua cannot time
@@ -83,7 +83,7 @@ echo "national: database ready, $(dbsize "$db")"
 load_status=0
 # The probe is connection CONNS + 1 from 127.0.0.1: the server's per-address limit (256) must allow it.
 SERVE_ARGS="--max-connections-per-address $((conns + 16)) ${SERVE_ARGS:-}" \
-  DB="$db" RUNS=1 WIDE=1 PROBE=1 PROBE_OUT="$tmp/probe.md" OUT="$tmp/load.md" \
+  DB="$db" RUNS=1 WIDE=1 WARM=1 PROBE=1 PROBE_OUT="$tmp/probe.md" OUT="$tmp/load.md" \
   "$here/../http/load.sh" "$build" "$duration" "$conns" || load_status=$?
 if [[ -s $tmp/load.md ]]; then
   IFS='|' read -r _ _ requests rps p50 p99 _ non2xx sockerr rss _ < <(sed -n 3p "$tmp/load.md")
