@@ -6,6 +6,13 @@
 local actors_first = tonumber(os.getenv("LOAD_ACTOR_FIRST"))
 local actors_count = tonumber(os.getenv("LOAD_ACTOR_COUNT"))
 
+-- WIDE=1 (bench/national): match and fabric reads over every challenge and municipality.
+local challenge_first = tonumber(os.getenv("LOAD_CHALLENGE_FIRST") or "")
+local challenge_count = tonumber(os.getenv("LOAD_CHALLENGE_COUNT") or "")
+local muni_first = tonumber(os.getenv("LOAD_MUNI_FIRST") or "")
+local muni_count = tonumber(os.getenv("LOAD_MUNI_COUNT") or "")
+local wide = challenge_count ~= nil and muni_count ~= nil
+
 local challenge = os.getenv("LOAD_CHALLENGE")
 local round = os.getenv("LOAD_ROUND")
 local proposal = os.getenv("LOAD_PROPOSAL")
@@ -37,7 +44,12 @@ end
 function request()
   n = n + 1
   local k = n % 10
-  if k < 3 then
+  if wide and n % 20 == 0 then
+    -- Two reads in twenty become engine reads (still 70% reads): one of matches, one of a fabric.
+    return wrk.format("GET", "/api/v1/challenges/" .. (challenge_first + (n * 13 + id) % challenge_count) .. "/matches?limit=10")
+  elseif wide and n % 20 == 1 then
+    return wrk.format("GET", "/api/v1/municipalities/" .. (muni_first + (n * 17 + id) % muni_count) .. "/fabric/map")
+  elseif k < 3 then
     return wrk.format("GET", "/api/v1/challenges?limit=50")
   elseif k < 5 then
     return wrk.format("GET", "/api/v1/actors/" .. (actors_first + (n * 7 + id) % actors_count))

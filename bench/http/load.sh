@@ -12,6 +12,17 @@
 # src/storage/sqlite_store.cc) grows with it, so RSS that grows by about what the database grew is
 # the page cache, not a leak. Fails when any request failed or got a 5xx, or when
 # RSS grew from run 1 to run 3 by more than the database grew plus 16 MB. The table goes to stdout and to $OUT (default BUILD_DIR/load.md).
+#
+# Environment (bench/national/run.sh sets them):
+#   DB=FILE     a copy of this SQLite database (e.g. `weefsel demo --national`) instead of the small
+#               demo; the original is never written. LOAD_ACTOR_FIRST/COUNT come from its actors.
+#   RUNS=N      runs (default 3; the memory check needs 3).
+#   WIDE=1      adds match reads (GET /challenges/{id}/matches) and fabric reads (GET
+#               /municipalities/{id}/fabric/map) over every challenge and municipality to the reads.
+#   WARM=1      waits (up to 10 min) until the matcher has been built and a match answer is not stale,
+#               so that the load measures serving and not the engines' first build.
+#   PROBE=1     runs bench/national/probe.py beside wrk: it times each route kind, one request at a time
+#               (wrk cannot time single requests in Lua), and writes p50/p99 per kind to $PROBE_OUT.
 set -euo pipefail
 build=${1:-build}
 duration=${2:-60}
@@ -24,13 +35,27 @@ command -v wrk >/dev/null || { echo "load: wrk not installed (scripts/install-de
 tmp=$(mktemp -d /tmp/weefsel-load.XXXXXX)
 server=
 cleanup() {
-  [[ -n $server ]] && kill "$server" 2>/dev/null && wait "$server" 2>/dev/null || true
+  if [[ -n $server ]] && kill "$server" 2>/dev/null; then
+    # SIGTERM lets requests in flight finish; a server still busy after 30 s is killed.
+    for _ in $(seq 1 300); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
-"$bin" demo --db "$tmp/demo.db" --seed 1 --municipalities 4 --actors 1500 >/dev/null
+runs=${RUNS:-3}
+if [[ -n ${DB:-} ]]; then
+  sqlite3 "$DB" ".backup $tmp/demo.db"
+else
+  "$bin" demo --db "$tmp/demo.db" --seed 1 --municipalities 4 --actors 1500 >/dev/null
+fi
+# The ids the load walks over: every actor, challenge and municipality of the database.
+read -r actor_first actor_count challenge_first challenge_count muni_first muni_count < <(sqlite3 -separator ' ' "$tmp/demo.db" \
+  "SELECT (SELECT min(id) FROM actors), (SELECT count(*) FROM actors), (SELECT min(id) FROM challenges),
+          (SELECT count(*) FROM challenges), (SELECT min(id) FROM municipalities), (SELECT count(*) FROM municipalities)")
 port=$(free_port)
 # SERVE_ARGS adds flags to `weefsel serve` (e.g. SERVE_ARGS="--readers 0" for reads on the writer's
 # connection, to compare with the default pool of read-only connections).
@@ -39,7 +64,7 @@ port=$(free_port)
   >"$tmp/serve.log" 2>&1 &
 server=$!
 base="http://127.0.0.1:$port"
-for _ in $(seq 1 200); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 1200); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done  # 2 min: a national database opens slower
 
 # API tokens and the objects the writes need, made through the API as a user would.
 setup=$(python3 - "$base" <<'PY'
@@ -80,13 +105,35 @@ rnd = call("POST", "/api/v1/rounds", {"municipality": muni, "name": "Buurtbudget
 call("POST", f"/api/v1/rounds/{rnd['id']}/phase", {"phase": "voting"}, token=officer)
 print(f"export LOAD_OFFICER_TOKEN={officer} LOAD_MEMBER_TOKEN={member} LOAD_RESIDENT_TOKEN={resident}")
 admin, _ = token("admin@weefsel.test")
-print(f"export LOAD_ADMIN_TOKEN={admin} LOAD_ACTOR_FIRST=1 LOAD_ACTOR_COUNT=1500")
+print(f"export LOAD_ADMIN_TOKEN={admin}")
 print(f"export LOAD_CHALLENGE={challenge} LOAD_ROUND={rnd['id']} LOAD_PROPOSAL={prop['id']}")
 PY
 )
 eval "$setup"
+export LOAD_ACTOR_FIRST=$actor_first LOAD_ACTOR_COUNT=$actor_count
+if [[ -n ${WARM:-} ]]; then
+  t0=$(date +%s)
+  python3 - "$base" "$LOAD_CHALLENGE" <<'PY'
+import json, sys, time, urllib.request
+base, challenge = sys.argv[1], sys.argv[2]
+end = time.time() + 600
+while time.time() < end:
+    try:
+        with urllib.request.urlopen(f"{base}/api/v1/challenges/{challenge}/matches?limit=10", timeout=60) as r:
+            if not json.load(r).get("stale"):
+                break
+    except Exception:
+        pass
+    time.sleep(1)
+PY
+  echo "load: engines warm after $(($(date +%s) - t0)) s"
+fi
+if [[ -n ${WIDE:-} ]]; then
+  export LOAD_CHALLENGE_FIRST=$challenge_first LOAD_CHALLENGE_COUNT=$challenge_count
+  export LOAD_MUNI_FIRST=$muni_first LOAD_MUNI_COUNT=$muni_count
+fi
 
-rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
+rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status" 2>/dev/null || echo 0; }  # 0: the server is gone (reported below)
 echo "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), server RSS $(rss) kB, database $(du -cb "$tmp"/demo.db* | awk 'END {print $1}') bytes before the runs"
 {
   echo "| run | requests | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | RSS after (MB) | database (MB) |"
@@ -94,8 +141,18 @@ echo "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), serve
 } >"$tmp/table"
 status=0
 declare -A rss_kb db_b
-for run in 1 2 3; do
+probe_pid=
+for run in $(seq 1 "$runs"); do
+  if [[ -n ${PROBE:-} ]]; then
+    LOAD_RUN=$run python3 "$here/../national/probe.py" "$base" "$duration" >"$tmp/probe-$run.txt" 2>&1 &
+    probe_pid=$!
+  fi
   LOAD_RUN=$run wrk -t2 -c"$conns" -d"${duration}s" --latency -s "$here/load.lua" "$base" >"$tmp/wrk-$run.txt" 2>&1 || status=1
+  if [[ -n $probe_pid ]]; then
+    wait "$probe_pid" || status=1
+    probe_pid=
+    cat "$tmp/probe-$run.txt" >"${PROBE_OUT:-$build/probe.md}"
+  fi
   line=$(grep '^LOAD ' "$tmp/wrk-$run.txt" || true)
   [[ -n $line ]] || { cat "$tmp/wrk-$run.txt" >&2; status=1; continue; }
   get() { sed -E "s/.* $1=([^ ]*).*/\1/" <<<"$line"; }
@@ -104,7 +161,7 @@ for run in 1 2 3; do
   mb=$(awk -v k="${rss_kb[$run]}" 'BEGIN {printf "%.1f", k/1024}')
   dbmb=$(awk -v b="${db_b[$run]}" 'BEGIN {printf "%.1f", b/1048576}')
   echo "| $run | $(get requests) | $(get rps) | $(get p50_ms) | $(get p99_ms) | $(get max_ms) | $(get non2xx) | $(get socket_errors) | $mb | $dbmb |" >>"$tmp/table"
-  [[ $(get non2xx) == 0 && $(get socket_errors) == 0 ]] || { status=1; grep -i 'load: HTTP' "$tmp/wrk-$run.txt" | head -5 >&2; }
+  [[ $(get non2xx) == 0 && $(get socket_errors) == 0 ]] || { status=1; grep -i 'load: HTTP' "$tmp/wrk-$run.txt" | head -5 >&2 || true; }
   kill -0 "$server" 2>/dev/null || { echo "load: the server died" >&2; tail -20 "$tmp/serve.log" >&2; exit 1; }
 done
 cat "$tmp/table" | tee "$out"

@@ -133,4 +133,20 @@ TEST_F(CliTest, TheNationalDemoHoldsEveryMunicipalityWithItsRealPopulation) {
   EXPECT_NE(bad.out.find("line 2, column inwoners_2024"), std::string::npos) << bad.out;
 }
 
+TEST_F(CliTest, TheNationalDemoHoldsALargeRoundInItsLargestCity) {
+  WEEFSEL_REQUIRE_SHARED_DATA("nl/gemeenten_2025.csv");
+  std::string csv = weefsel::testkit::SharedDataPath("nl/gemeenten_2025.csv");
+  Outcome r =
+      Weefsel("demo --national " + csv + " --actors 4000 --challenges 1 --national-ballots 50 --db " + P("nl.db"));
+  ASSERT_EQ(r.status, 0) << r.out;
+  // Amsterdam is municipality 1 (largest first); the programme's two rounds come before it.
+  EXPECT_NE(r.out.find("large round 3 in municipality 1: 20 projects, 50 resident ballots, open for voting"),
+            std::string::npos)
+      << r.out;
+  Outcome none =
+      Weefsel("demo --national " + csv + " --actors 4000 --challenges 1 --national-ballots 0 --db " + P("none.db"));
+  ASSERT_EQ(none.status, 0) << none.out;
+  EXPECT_EQ(none.out.find("large round"), std::string::npos) << none.out;
+}
+
 }  // namespace

@@ -53,6 +53,12 @@ void RegisterStoreCommands(CLI::App& app) {
                     "all 342 municipalities with their real populations and indicators from the CBS file (default "
                     "$WEEFSEL_SHARED_DATA/nl/gemeenten_2025.csv); --actors defaults to 250000 then")
           ->expected(0, 1);
+  static int national_ballots = 100000;
+  d->add_option("--national-ballots", national_ballots,
+                "with --national: residents of the largest city, each with a ballot in a round left in voting "
+                "(0: no such round; part of the programme, so not with --no-programme)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
   static bool no_programme = false;
   d->add_flag("--no-programme", no_programme,
               "only the network and challenges: no residents, proposals, rounds, match-funding or experiment");
@@ -99,6 +105,11 @@ void RegisterStoreCommands(CLI::App& app) {
               << " published with " << staged->ballots << " ballots and " << staged->pledges
               << " match-funding pledges, experiment " << staged->experiment.value() << " running, round "
               << staged->voting.value() << " open for voting\n";
+    if (demo.national_csv.empty() || national_ballots == 0) return 0;
+    auto large = service::StageLargeRound(platform, demo.seed, national_ballots);
+    if (!large.ok()) return Fail(large.status());
+    std::cout << "large round " << large->round.value() << " in municipality " << large->municipality.value() << ": "
+              << large->projects << " projects, " << large->ballots << " resident ballots, open for voting\n";
     return 0;
   });
 

@@ -1,6 +1,9 @@
 #include "service/demo_programme.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -238,6 +241,94 @@ Result<ProgrammeSummary> StageDemoProgramme(Platform& platform, uint64_t seed, i
   WEEFSEL_ASSIGN_OR_RETURN(next, platform.CreateRound(staff, next));
   WEEFSEL_ASSIGN_OR_RETURN(next, platform.SetRoundPhase(staff, next.id, domain::RoundPhase::kVoting));
   out.voting = next.id;
+  return out;
+}
+
+Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballots) {
+  if (ballots < 1) return Status::InvalidArgument("large round: needs at least one ballot");
+  LargeRound out;
+  WEEFSEL_ASSIGN_OR_RETURN(auto munis, platform.ListMunicipalities({.limit = 1}));
+  if (munis.empty()) return Status::FailedPrecondition("large round: the database has no municipality");
+  const domain::Municipality m = munis.front();
+  out.municipality = m.id;
+
+  // Twenty projects: four kinds in each of the five quarters, costs from the seed, a budget for
+  // about a third of them; each project's appeal heavy-tailed, so that the vote has a shape.
+  Rng rng(seed * 104729 + 31);
+  struct Kind {
+    const char* id;
+    const char* title;
+    int64_t lo, hi;  // cost range in thousands of euros
+  };
+  const Kind kinds[] = {{"groen", "Groene speelplek", 40, 160},
+                        {"buurtkamer", "Buurtkamer", 60, 220},
+                        {"fietsroute", "Veilige fietsroute", 120, 450},
+                        {"repaircafe", "Repair Café en klusbus", 30, 90}};
+  const char* quarters[] = {"Centrum", "Noord", "Oost", "Zuid", "West"};
+  constexpr size_t kQuarters = std::size(quarters);
+  domain::Round round;
+  round.municipality = m.id;
+  round.name = "Stadsbudget " + m.name + " 2026";
+  round.ballot_kind = domain::BallotKind::kApproval;
+  round.phase = domain::RoundPhase::kVoting;
+  std::vector<double> appeal;
+  std::vector<size_t> quarter_of;
+  int64_t total = 0;
+  for (size_t q = 0; q < kQuarters; ++q)
+    for (const Kind& k : kinds) {
+      domain::RoundProject p;
+      p.project_id = std::string(k.id) + "-" + quarters[q];
+      std::transform(p.project_id.begin(), p.project_id.end(), p.project_id.begin(),
+                     [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+      p.title = std::string(k.title) + " " + quarters[q];
+      p.cost_eur = rng.Uniform(k.lo, k.hi) * 1000;
+      p.category = k.id;
+      p.neighbourhood = quarters[q];
+      total += p.cost_eur;
+      round.projects.push_back(p);
+      appeal.push_back(std::min(0.6, 0.08 * rng.Pareto(1, 1.5)));
+      quarter_of.push_back(q);
+    }
+  round.budget_eur = total / 3 / 1000 * 1000;
+  out.projects = static_cast<int>(round.projects.size());
+
+  Status s = platform.WithStore([&](storage::Store& store) -> Status {
+    return store.Transaction([&]() -> Status {
+      WEEFSEL_ASSIGN_OR_RETURN(auto rounds, store.ListRounds({.limit = 1000, .municipality = m.id}));
+      for (const auto& r : rounds)
+        if (r.name == round.name)
+          return Status::FailedPrecondition("large round: " + m.name + " already has " + round.name);
+      WEEFSEL_RETURN_IF_ERROR(store.Insert(round).status());
+      out.round = round.id;
+      for (int i = 0; i < ballots; ++i) {
+        domain::User u;
+        u.email = "kiezer" + std::to_string(i + 1) + "@demo.weefsel.test";
+        u.display_name = "Kiezer " + std::to_string(i + 1);
+        u.created_at = "2026-10-01T09:00:00Z";  // no password_hash: nobody signs in as a demo voter
+        WEEFSEL_RETURN_IF_ERROR(store.Insert(u).status());
+        WEEFSEL_RETURN_IF_ERROR(store.Grant({u.id, domain::Role::kResident, m.id, {}}));
+        const size_t home = static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(kQuarters) - 1));
+        domain::Ballot b;
+        b.round = round.id;
+        b.voter = u.id;
+        b.kind = domain::BallotKind::kApproval;
+        for (size_t j = 0; j < round.projects.size(); ++j)
+          if (rng.Bernoulli(std::min(0.9, appeal[j] * (quarter_of[j] == home ? 2.5 : 0.6))))
+            b.entries.push_back({round.projects[j].project_id, 1});
+        if (b.entries.empty()) b.entries.push_back({round.projects[home * std::size(kinds)].project_id, 1});
+        const int second = i % (28 * 86400);
+        char at[32];
+        std::snprintf(at, sizeof at, "2026-11-%02dT%02d:%02d:%02dZ", 1 + second / 86400, second / 3600 % 24,
+                      second / 60 % 60, second % 60);
+        b.cast_at = at;
+        WEEFSEL_RETURN_IF_ERROR(store.PutBallot(b).status());
+        ++out.ballots;
+      }
+      return Status::Ok();
+    });
+  });
+  if (!s.ok()) return s;
+  out.residents = out.ballots;
   return out;
 }
 

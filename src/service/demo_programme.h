@@ -30,4 +30,20 @@ struct ProgrammeSummary {
 
 Result<ProgrammeSummary> StageDemoProgramme(Platform& platform, uint64_t seed, int residents = 60);
 
+// The national demo's large vote (issue 16): in the first municipality of the database (the
+// largest city), a round in voting with `ballots` residents, each with an approval ballot over
+// twenty projects in the city's five quarters (some projects more popular than others, residents
+// preferring their own quarter). Deterministic by seed. Written in bulk, in one transaction through
+// the store rather than through the use cases, so that 100,000 ballots take a minute and not hours:
+// the residents have no password (nobody can sign in as them, and nothing is hashed), and neither
+// they nor their ballots get audit entries or notifications. The round stays in voting, for the
+// benchmark to publish (bench/national/run.sh). Can run beside StageDemoProgramme, after it.
+struct LargeRound {
+  MunicipalityId municipality;
+  RoundId round;
+  int residents = 0, ballots = 0, projects = 0;
+};
+
+Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballots);
+
 }  // namespace weefsel::service

@@ -89,5 +89,55 @@ TEST(DemoProgramme, ASecondRunIsRefusedAndChangesNothing) {
   EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition) << again.status().ToString();
 }
 
+// The national demo's large vote, small: the round in voting with one ballot per new resident,
+// the same for the same seed, and publishable by an officer.
+TEST(DemoProgramme, TheLargeRoundHoldsOneBallotPerResident) {
+  Staged st = Stage(1);
+  Platform& p = *st.platform;
+  auto large = StageLargeRound(p, 1, 200);
+  ASSERT_TRUE(large.ok()) << large.status().ToString();
+  EXPECT_EQ(large->municipality, st.summary.municipality);
+  EXPECT_EQ(large->ballots, 200);
+  auto round = p.GetRound(large->round);
+  ASSERT_TRUE(round.ok());
+  EXPECT_EQ(round->phase, domain::RoundPhase::kVoting);
+  EXPECT_EQ(round->projects.size(), 20u);
+  std::vector<domain::Ballot> ballots;
+  ASSERT_TRUE(p.WithStore([&](storage::Store& s) -> Status {
+                 WEEFSEL_ASSIGN_OR_RETURN(ballots, s.BallotsOf(large->round));
+                 return Status::Ok();
+               }).ok());
+  ASSERT_EQ(ballots.size(), 200u);
+  EXPECT_FALSE(ballots.front().entries.empty());
+  // Not twice in one database.
+  auto again = StageLargeRound(p, 1, 5);
+  EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition) << again.status().ToString();
+  // The same seed gives the same ballots.
+  Staged other = Stage(1);
+  auto large2 = StageLargeRound(*other.platform, 1, 200);
+  ASSERT_TRUE(large2.ok());
+  std::vector<domain::Ballot> ballots2;
+  ASSERT_TRUE(other.platform
+                  ->WithStore([&](storage::Store& s) -> Status {
+                    WEEFSEL_ASSIGN_OR_RETURN(ballots2, s.BallotsOf(large2->round));
+                    return Status::Ok();
+                  })
+                  .ok());
+  ASSERT_EQ(ballots2.size(), ballots.size());
+  for (size_t i = 0; i < ballots.size(); ++i) {
+    ASSERT_EQ(ballots[i].entries.size(), ballots2[i].entries.size());
+    for (size_t k = 0; k < ballots[i].entries.size(); ++k)
+      EXPECT_EQ(ballots[i].entries[k].project_id, ballots2[i].entries[k].project_id);
+  }
+  // An officer publishes it: the allocation under the round's rule funds something.
+  Principal root{UserId(1 << 30), "", "", {{UserId(), domain::Role::kPlatformAdmin, {}, {}}}};
+  ASSERT_TRUE(p.SetRoundPhase(root, large->round, domain::RoundPhase::kAllocation).ok());
+  auto published = p.SetRoundPhase(root, large->round, domain::RoundPhase::kPublished);
+  ASSERT_TRUE(published.ok()) << published.status().ToString();
+  auto allocation = p.AllocationsOf(large->round);
+  ASSERT_TRUE(allocation.ok());
+  EXPECT_FALSE(allocation->empty());
+}
+
 }  // namespace
 }  // namespace weefsel::service

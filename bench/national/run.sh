@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# bench/national/run.sh: issue 16's benchmark on the national demo (`weefsel demo --national`: all
+# 342 municipalities, ~250,000 actors, a round in the largest city with 100,000 resident ballots).
+#
+# Usage: bench/national/run.sh [BUILD_DIR]   (default build)
+# Environment: DB=FILE uses a copy of an existing national demo (SQLite) instead of generating one
+#   (then no generation figures, and (d) needs a database made with --national-ballots > 0);
+#   DURATION (60) and CONNS (256) for the mixed load; BALLOT_SECONDS (30), BALLOT_CONNS (64) and
+#   BALLOT_TOKENS (20000 residents) for the ballots; EDITS (3) for edit-to-visible; OUT (BUILD_DIR/national.md).
+#   SQLite only so far: PG_URL is refused (the load, the copies and the tokens below read SQLite files).
+# Steps, each on its own copy of the database (the original is never written):
+#   (a) generation: wall time and peak RSS (/usr/bin/time -v) of `weefsel demo --national`, and the
+#       database's size (file + WAL);
+#   (b) the mixed load: bench/http/load.sh with DB=, RUNS=1, WARM=1 (after the matcher's first build), WIDE=1 (match reads and fabric-map reads
+#       over every challenge and municipality beside its reads and writes, 70/30) and PROBE=1: wrk gives
+#       requests/s and failures; p50/p99 per route kind come from bench/national/probe.py, a client that
+#       asks each route kind in turn, one request at a time, during the load (wrk's Lua cannot time
+#       single requests), so they are a sample of a few hundred requests per kind, not wrk's count;
+#   (c) edit-to-visible: bench/engines/edit_to_visible.py --db (matches after a profile edit);
+#   (d) the large round: BALLOT_TOKENS residents of it get an API token, written into the copy here
+#       (as POST /auth/tokens would, hash and all: the demo's voters have no password to sign in
+#       with); wrk then PUTs their ballots at BALLOT_CONNS connections for BALLOT_SECONDS. Every one
+#       of them has voted already, so these are ballots replaced, which costs the store a delete more
+#       than a first ballot. Then the demo officer (officer of the largest city) moves the round to
+#       allocation and to published through the API: the time of each phase change (published runs
+#       the round's rule, MES with completion, over 100,000 ballots);
+#   (e) the server's RSS after the load (from (b)) and after publishing.
+# The machine may be shared: every figure carries the load average (1 min) when it was taken.
+set -euo pipefail
+build=${1:-build}
+here=$(cd "$(dirname "$0")" && pwd)
+bin="$build/src/cli/weefsel"
+out=${OUT:-$build/national.md}
+duration=${DURATION:-60}
+conns=${CONNS:-256}
+ballot_secs=${BALLOT_SECONDS:-30}
+ballot_conns=${BALLOT_CONNS:-64}
+ballot_tokens=${BALLOT_TOKENS:-20000}
+[[ -x "$bin" ]] || { echo "national: $bin not found (build first)" >&2; exit 1; }
+[[ -z ${PG_URL:-} ]] || { echo "national: PostgreSQL is not wired in yet (SQLite only)" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "national: wrk not installed (scripts/install-deps --bench)" >&2; exit 1; }
+tmp=$(mktemp -d /tmp/weefsel-national.XXXXXX)
+server=
+cleanup() {
+  if [[ -n $server ]] && kill "$server" 2>/dev/null; then
+    # SIGTERM lets requests in flight finish; a server still busy after 30 s is killed.
+    for _ in $(seq 1 300); do kill -0 "$server" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$server" 2>/dev/null || true
+    wait "$server" 2>/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+la() { cut -d' ' -f1 /proc/loadavg; }
+row() { echo "| $1 | $2 | $3 | $(la) |" >>"$tmp/table"; }
+dbsize() { du -cb "$1"* | awk 'END {printf "%.0f MB", $1 / 1048576}'; }
+{
+  echo "| measure | figure | target (issue 16) | load avg |"
+  echo "|---|---|---|---|"
+} >"$tmp/table"
+status=0
+echo "national: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# (a) generation
+db="$tmp/national.db"
+if [[ -n ${DB:-} ]]; then
+  sqlite3 "$DB" ".backup $db"
+  row "generation" "not measured (a copy of $DB)" "minutes, not hours"
+else
+  /usr/bin/time -v "$bin" demo --national --db "$db" >"$tmp/gen.log" 2>"$tmp/gen.time" ||
+    { cat "$tmp/gen.log" "$tmp/gen.time" >&2; exit 1; }
+  cat "$tmp/gen.log"
+  wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$tmp/gen.time")
+  peak=$(awk '/Maximum resident set size/ {printf "%.0f MB", $NF / 1024}' "$tmp/gen.time")
+  cpu=$(awk '/User time|System time/ {s += $NF} END {printf "%.0f s", s}' "$tmp/gen.time")
+  row "generation: wall time" "$wall (h:mm:ss or m:ss; CPU user + sys $cpu)" "minutes, not hours"
+  row "generation: peak RSS" "$peak" "-"
+fi
+row "database size (file + WAL)" "$(dbsize "$db")" "-"
+echo "national: database ready, $(dbsize "$db")"
+
+# (b) the mixed load, with p50/p99 per route kind from the probe; (e) RSS after it
+load_status=0
+# The probe is connection CONNS + 1 from 127.0.0.1: the server's per-address limit (256) must allow it.
+SERVE_ARGS="--max-connections-per-address $((conns + 16)) ${SERVE_ARGS:-}" \
+  DB="$db" RUNS=1 WIDE=1 WARM=1 PROBE=1 PROBE_OUT="$tmp/probe.md" OUT="$tmp/load.md" \
+  "$here/../http/load.sh" "$build" "$duration" "$conns" || load_status=$?
+if [[ -s $tmp/load.md ]]; then
+  IFS='|' read -r _ _ requests rps p50 p99 _ non2xx sockerr rss _ < <(sed -n 3p "$tmp/load.md")
+  row "mixed load ($conns connections, ${duration} s): requests/s" "$(xargs <<<"$rps") ($(xargs <<<"$requests") requests; all kinds p50 $(xargs <<<"$p50") ms, p99 $(xargs <<<"$p99") ms)" "-"
+  row "mixed load: failed requests" "$(xargs <<<"$non2xx") non-2xx, $(xargs <<<"$sockerr") socket errors" "0"
+  row "server RSS after the load" "$(xargs <<<"$rss") MB" "< 4 GB"
+fi
+if [[ -s $tmp/probe.md ]]; then
+  while IFS='|' read -r _ kind n p50 p99 _ failed _; do
+    [[ $kind =~ (read|write): ]] || continue
+    target="-"
+    [[ $kind =~ read: ]] && target="p99 < 100 ms, 0 failed"
+    row "p50 / p99 $(xargs <<<"$kind") (probe, $(xargs <<<"$n") requests)" "$(xargs <<<"$p50") / $(xargs <<<"$p99") ms, $(xargs <<<"$failed") failed" "$target"
+  done <"$tmp/probe.md"
+fi
+((load_status == 0)) || { echo "national: the mixed load failed (status $load_status)" >&2; status=1; }
+
+# (c) edit-to-visible
+if python3 "$here/../engines/edit_to_visible.py" --bin "$bin" --db "$db" --edits "${EDITS:-3}" >"$tmp/edit.txt" 2>&1; then
+  cat "$tmp/edit.txt"
+  IFS='|' read -r _ _ first visible during stale _ < <(grep -E '^\| -?[0-9]' "$tmp/edit.txt" | head -1)
+  row "edit-to-visible (median of ${EDITS:-3} edits)" "$(xargs <<<"$visible") s (first match request $(xargs <<<"$first") s; stale answers $(xargs <<<"$stale"))" "< 1 s"
+  row "match requests meanwhile, p50 / p99 / max" "$(xargs <<<"$during") ms" "p99 < 100 ms"
+else
+  cat "$tmp/edit.txt" >&2
+  row "edit-to-visible" "failed (see the log above)" "< 1 s"
+  status=1
+fi
+
+# (d) the large round: API tokens for its residents, ballots at $ballot_conns connections, publication
+read -r round _ < <(sqlite3 -separator ' ' "$db" \
+  "SELECT r.id, count(b.id) FROM rounds r JOIN ballots b ON b.round_id = r.id
+   WHERE r.name LIKE 'Stadsbudget %' AND r.phase = 'voting' GROUP BY r.id ORDER BY r.id LIMIT 1" || true)
+if [[ -z ${round:-} ]]; then
+  echo "national: no large round in voting (generate with --national-ballots > 0)" >&2
+  row "publishing the 100,000-ballot round" "not measured: no large round" "< 2 s"
+  status=1
+else
+  projects=$(sqlite3 "$db" "SELECT group_concat(project_id) FROM (SELECT project_id FROM round_projects WHERE round_id = $round ORDER BY position)")
+  python3 - "$db" "$round" "$ballot_tokens" "$tmp/tokens" <<'PY'
+# Tokens as Platform::CreateToken writes them: "wf_" + 64 hex, stored as the hex BLAKE2b-256 of the token.
+import datetime, hashlib, secrets, sqlite3, sys
+db, rnd, n, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+now = datetime.datetime.now(datetime.timezone.utc)
+fmt = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+con = sqlite3.connect(db)
+voters = [r[0] for r in con.execute("SELECT voter_user_id FROM ballots WHERE round_id = ? ORDER BY id LIMIT ?", (rnd, n))]
+with open(path, "w") as f, con:
+    for user in voters:
+        token = "wf_" + secrets.token_hex(32)
+        con.execute("INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at, scope) VALUES (?, ?, ?, ?, ?, 'write')",
+                    (hashlib.blake2b(token.encode(), digest_size=32).hexdigest(), user, "bench",
+                     fmt(now), fmt(now + datetime.timedelta(days=7))))
+        f.write(token + "\n")
+PY
+  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+  port=$(free_port)
+  "$bin" serve --db "$db" --listen "127.0.0.1:$port" --threads 64 --no-access-log --demo-accounts >"$tmp/serve.log" 2>&1 &
+  server=$!
+  base="http://127.0.0.1:$port"
+  for _ in $(seq 1 1200); do curl -sf "$base/readyz" >/dev/null && break; sleep 0.1; done
+  BALLOT_ROUND=$round BALLOT_TOKENS="$tmp/tokens" BALLOT_PROJECTS=$projects \
+    wrk -t2 -c"$ballot_conns" -d"${ballot_secs}s" --latency -s "$here/ballots.lua" "$base" >"$tmp/ballots.txt" 2>&1 || status=1
+  line=$(grep '^BALLOTS ' "$tmp/ballots.txt" || true)
+  get() { sed -E "s/.* $1=([^ ]*).*/\1/" <<<"$line"; }
+  if [[ -n $line ]]; then
+    row "ballots written per second ($ballot_conns connections, ${ballot_secs} s, $(wc -l <"$tmp/tokens") residents replacing their ballots)" \
+      "$(get rps)/s (p50 $(get p50_ms) ms, p99 $(get p99_ms) ms; $(get non2xx) non-2xx, $(get socket_errors) socket errors)" ">= 2,000/s"
+    [[ $(get non2xx) == 0 && $(get socket_errors) == 0 ]] || { grep 'ballots: HTTP' "$tmp/ballots.txt" | head -3 >&2; status=1; }
+  else
+    cat "$tmp/ballots.txt" >&2
+    status=1
+  fi
+  publish=$(python3 - "$base" "$round" <<'PY'
+import http.cookiejar, json, sys, time, urllib.request
+base, rnd = sys.argv[1], sys.argv[2]
+def call(method, path, body=None, token=None, opener=None, csrf=None):
+    req = urllib.request.Request(base + path, method=method, data=json.dumps(body).encode() if body is not None else None)
+    req.add_header("Content-Type", "application/json")
+    if token: req.add_header("Authorization", "Bearer " + token)
+    if csrf: req.add_header("X-CSRF-Token", csrf)
+    t0 = time.perf_counter()
+    with (opener or urllib.request.build_opener()).open(req, timeout=600) as r:
+        text = r.read()
+        return (json.loads(text) if text else None), time.perf_counter() - t0
+jar = http.cookiejar.CookieJar()
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+login, _ = call("POST", "/api/v1/auth/login", {"email": "officer@weefsel.test", "password": "weefsel-demo"}, opener=opener)
+tok, _ = call("POST", "/api/v1/auth/tokens", {"name": "bench", "scope": "write"}, opener=opener, csrf=login["csrf_token"])
+_, alloc = call("POST", f"/api/v1/rounds/{rnd}/phase", {"phase": "allocation"}, token=tok["token"])
+_, pub = call("POST", f"/api/v1/rounds/{rnd}/phase", {"phase": "published"}, token=tok["token"])
+funded, _ = call("GET", f"/api/v1/rounds/{rnd}/allocation")
+items = funded.get("items", funded) if isinstance(funded, dict) else funded
+print(f"{alloc:.3f} {pub:.3f} {len(items)}")
+PY
+  ) || { echo "national: publishing failed" >&2; status=1; }
+  if [[ -n $publish ]]; then
+    read -r alloc_s pub_s funded <<<"$publish"
+    voters_now=$(sqlite3 "$db" "SELECT count(*) FROM ballots WHERE round_id = $round")
+    row "publishing the round ($voters_now ballots, API as officer): phase to published" "$pub_s s ($funded projects funded; voting to allocation $alloc_s s)" "< 2 s"
+  fi
+  row "server RSS after the ballots and publishing" "$(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$server/status")" "< 4 GB"
+fi
+
+echo
+tee "$out" <"$tmp/table"
+echo "national: load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; status $status; table in $out"
+exit $status
