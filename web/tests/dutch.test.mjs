@@ -80,7 +80,7 @@ test("refusals are Dutch in the Dutch UI and English in the English UI", { skip:
   await setLocale(page, server.base, "nl");
   await go(page, server.base, "/audit?entity=challenge&id=1");
   const refused = await page.locator("main .error").first().innerText();
-  assert.match(refused, /mag u niet/);
+  assert.match(refused, /Dit mag alleen een ambtenaar van deze gemeente/);  // not_officer_of_municipality
   assert.deepEqual(offending([refused]), []);
   await setLocale(page, server.base, "en");
   await go(page, server.base, "/challenges/99999");
