@@ -197,6 +197,7 @@ const REFUSALS: Record<string, [string, string]> = {
     "{The} is in the phase ‘{from}’ and cannot move to ‘{to}’; its next phase is ‘{next}’."],
   "phase_move_not_allowed.last": ["{The} staat in de fase ‘{from}’ en kan niet naar ‘{to}’; dit is de laatste fase.",
     "{The} is in the phase ‘{from}’ and cannot move to ‘{to}’; this is its last phase."],
+  "phase_move_not_allowed.same": ["{The} staat al in de fase ‘{from}’.", "{The} is in the phase ‘{from}’ already."],
   status_move_not_allowed: ["{The} heeft de status ‘{from}’ en kan niet naar ‘{to}’.", "{The} is ‘{from}’ and cannot become ‘{to}’."],
   challenge_past_proposals: ["De uitdaging staat al in de fase ‘{phase}’; dit kan alleen tot en met de fase ‘{proposals}’.",
     "The challenge is in the phase ‘{phase}’ already; this is possible only up to the phase ‘{proposals}’."],
@@ -261,6 +262,7 @@ export function refusalText(code: string, params: Record<string, string> = {}): 
   const p = params;
   let row = REFUSALS[code];
   if (code === "phase_move_not_allowed" && !p.next) row = REFUSALS["phase_move_not_allowed.last"];
+  if (code === "phase_move_not_allowed" && p.from === p.to) row = REFUSALS["phase_move_not_allowed.same"];
   if (code === "verification_required") row = REFUSALS["verification_required." + p.by];
   if (!row) return undefined;
   const vars: Record<string, string | number> = {};

@@ -77,7 +77,7 @@ test("a challenge page shows its phase; the officer moves it on and sees a refus
   await confirm(page);
   const alert = page.getByRole("alert");
   await alert.waitFor();
-  assert.match(await alert.innerText(), /Dit kan niet in de huidige fase\./);
+  assert.match(await alert.innerText(), /De uitdaging staat al in de fase ‘Coalitie vormen’\./);  // phase_move_not_allowed
   await page.getByText("De server weigerde deze stap", { exact: false }).waitFor();
   assert.equal((await officer.get(`/challenges/${c.id}`)).phase, "forming", "the refused move changed nothing");
   await shot(page, "workflow-challenge-refused");
@@ -264,7 +264,7 @@ test("the audit log page shows a challenge's changes compactly to its officer an
   // A resident is refused with the server's reason.
   await uiLogin(page, server.base, "resident");
   await go(page, server.base, `/audit?entity=challenge&id=${c.id}`);
-  await page.getByRole("alert").getByText("Dit mag u niet doen.", { exact: false }).waitFor();
+  await page.getByRole("alert").getByText("Dit mag alleen een ambtenaar van deze gemeente.", { exact: false }).waitFor();
   assert.equal(await page.locator("table.audit-log").count(), 0);
   assert.deepEqual(pageErrors, [], "no script errors in any flow");
 });
