@@ -254,6 +254,7 @@ const FIELDS: Record<string, [string, string]> = {
   reason: ["Reden", "Reason"], entries: ["Uw stem", "Your ballot"], phase: ["Fase", "Phase"], municipality: ["Gemeente", "Municipality"],
   area: ["Gebied", "Area"], themes: ["Thema's", "Themes"], capabilities: ["Vaardigheden", "Capabilities"], value: ["Waarde", "Value"],
   website: ["Website", "Website"], kind: ["Soort", "Kind"], q: ["Zoekterm", "Search term"], parent: ["Reactie", "Comment"],
+  data: ["Bestand", "File"], files: ["Bestanden", "Files"], decision: ["Besluit", "Decision"], note: ["Toelichting", "Note"],
 };
 
 // The refusal in the reader's language, or undefined when the code (or a parameter it needs) is
