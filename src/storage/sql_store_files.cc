@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/hex.h"
 #include "storage/sql_store.h"
 
 namespace weefsel::storage {
@@ -13,34 +14,6 @@ namespace {
 constexpr const char* kMunicipalityOfEvidence =
     "SELECT c.municipality_id FROM milestone_evidence v JOIN experiments e ON e.id = v.experiment_id "
     "JOIN proposals p ON p.id = e.proposal_id JOIN challenges c ON c.id = p.challenge_id WHERE v.id = $1";
-
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
-  }
-  return out;
-}
-
-Result<std::string> Unhex(std::string_view hex, int64_t row) {
-  auto digit = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  if (hex.size() % 2) return Status::Internal("evidence_files row " + std::to_string(row) + ": odd data_hex");
-  std::string out(hex.size() / 2, '\0');
-  for (size_t i = 0; i < out.size(); ++i) {
-    int hi = digit(hex[2 * i]), lo = digit(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0)
-      return Status::Internal("evidence_files row " + std::to_string(row) + ": data_hex is not hex");
-    out[i] = static_cast<char>(hi * 16 + lo);
-  }
-  return out;
-}
 
 constexpr const char* kColumns =
     "SELECT f.id, f.evidence_id, v.experiment_id, f.name, f.content_type, f.size_bytes, f.uploaded_by, f.uploaded_at ";
@@ -82,7 +55,7 @@ Result<int64_t> SqlStore::Insert(EvidenceFile& f) {
         SqlRows r, Q("INSERT INTO evidence_files (evidence_id, name, content_type, size_bytes, data_hex, uploaded_by, "
                      "uploaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                      {SqlValue(f.evidence), SqlValue(f.name), SqlValue(f.content_type), SqlValue(f.size),
-                      SqlValue(Hex(f.bytes)), by, SqlValue(f.uploaded_at)}));
+                      SqlValue(HexOf(f.bytes)), by, SqlValue(f.uploaded_at)}));
     id = r.Int(0, 0);
     return Status::Ok();
   });
@@ -98,7 +71,7 @@ Result<EvidenceFile> SqlStore::GetEvidenceFile(int64_t id) {
                    {SqlValue(id)}));
   if (r.empty()) return Status::NotFound("file " + std::to_string(id) + " does not exist");
   EvidenceFile f = FileAt(r, 0);
-  WEEFSEL_ASSIGN_OR_RETURN(f.bytes, Unhex(r.Str(0, 8), id));
+  WEEFSEL_ASSIGN_OR_RETURN(f.bytes, BytesOfHex(r.Str(0, 8), "evidence_files", "data_hex", id));
   return f;
 }
 
