@@ -327,7 +327,9 @@ TEST_P(Scenario, OneChallengeThroughEveryPhaseWithRightsAtEachStep) {
       Ok(kOfficer, "GET", v1 + "/audit?entity=round&id=" + std::to_string(round["id"].get<int64_t>()), nullptr);
   for (const auto& entry : round_log["items"]) {
     round_actions.insert(entry["action"].get<std::string>());
-    if (entry["action"] == "ballot") EXPECT_FALSE(entry["after"].contains("entries")) << entry.dump();
+    if (entry["action"] == "ballot") {
+      EXPECT_FALSE(entry["after"].contains("entries")) << entry.dump();
+    }
   }
   EXPECT_EQ(round_actions, (std::set<std::string>{"create", "add_proposal", "phase", "review", "ballot",
                                                   "match_campaign", "pledge", "allocation"}));

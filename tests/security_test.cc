@@ -145,7 +145,9 @@ TEST_P(Security, SqlInjectionInEveryFilterAndSortParameterOfEveryListRoute) {
           }
           if (param == "sort" || param == "limit" || param == "offset" || param == "municipality") {
             // Closed vocabularies and numbers: every injection string is refused, naming the parameter.
-            if (r.status != 401 && r.status != 403) EXPECT_EQ(r.status, 400) << where << ": " << r.body;
+            if (r.status != 401 && r.status != 403) {
+              EXPECT_EQ(r.status, 400) << where << ": " << r.body;
+            }
           }
           // Invalid UTF-8 is refused before it reaches a filter, naming the parameter.
           if (payload == "\xC3\x28" && r.status != 401 && r.status != 403) {
@@ -394,8 +396,12 @@ TEST_P(Security, OversizedAndDeeplyNestedBodiesGetAClear4xx) {
     Resp r = SendRaw("POST", "/api/v1/actors", c.body, tokens_[kOfficer]);
     EXPECT_GE(r.status, 400) << c.what << ": " << r.body.substr(0, 200);
     EXPECT_LT(r.status, 500) << c.what << ": " << r.body.substr(0, 200);
-    if (c.status == 413) EXPECT_EQ(r.status, 413) << c.what;
-    if (r.status != 0) EXPECT_EQ(r.Header("Content-Type"), "application/problem+json") << c.what;
+    if (c.status == 413) {
+      EXPECT_EQ(r.status, 413) << c.what;
+    }
+    if (r.status != 0) {
+      EXPECT_EQ(r.Header("Content-Type"), "application/problem+json") << c.what;
+    }
   }
   // A 2 MiB body is refused from its Content-Length, before the server reads it.
   std::string head = RawRequest(

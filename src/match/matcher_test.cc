@@ -131,7 +131,9 @@ TEST_F(MatcherTest, ListOrderAndScoreOrderAreBothShown) {
     for (size_t j = 0; j < k; ++j) better_before += (*r)[j].score_rank < m.score_rank;
     EXPECT_EQ(m.moved_up, m.score_rank - 1 > better_before) << m.name;
     for (size_t j = 0; j < r->size(); ++j) {
-      if ((*r)[j].score > m.score + 1e-12) EXPECT_LT((*r)[j].score_rank, m.score_rank) << m.name;
+      if ((*r)[j].score > m.score + 1e-12) {
+        EXPECT_LT((*r)[j].score_rank, m.score_rank) << m.name;
+      }
     }
     bool diversity = std::any_of(m.reasons.begin(), m.reasons.end(),
                                  [](const Reason& x) { return x.code == "diversity" && x.primary; });

@@ -156,7 +156,9 @@ TEST_F(OpenDataTest, PackageListsEveryFileAndCsvMatchesJson) {
   std::set<std::string> listed;
   for (const auto& r : package["resources"]) listed.insert(r["path"].get<std::string>());
   for (const auto& f : report->files) {
-    if (f != "datapackage.json") EXPECT_TRUE(listed.count(f)) << f;
+    if (f != "datapackage.json") {
+      EXPECT_TRUE(listed.count(f)) << f;
+    }
   }
   EXPECT_EQ(listed.size() + 1, report->files.size());
 

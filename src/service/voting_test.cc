@@ -36,7 +36,9 @@ TEST(VotingCodes, AreTwelveLettersOfTheAlphabetInGroupsOfFour) {
     EXPECT_EQ(code[4], '-');
     EXPECT_EQ(code[9], '-');
     for (char c : code) {
-      if (c != '-') EXPECT_NE(voting::kCodeAlphabet.find(c), std::string_view::npos) << code;
+      if (c != '-') {
+        EXPECT_NE(voting::kCodeAlphabet.find(c), std::string_view::npos) << code;
+      }
     }
     EXPECT_TRUE(seen.insert(code).second) << "a repeated code: " << code;
   }
