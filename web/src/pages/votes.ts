@@ -28,9 +28,10 @@ export function eligibilityText(e: Eligibility): string {
 
 export async function officerVotes(r: Round, e: Eligibility): Promise<HTMLElement> {
   const sec = h("section", { "aria-labelledby": "h-votes", class: "officer-tools fair-votes" },
-    h("h2", { id: "h-votes" }, t("votes.officerTitle")), h("p", {}, t("votes.officerLead")));
+    h("h2", { id: "h-votes" }, t("votes.officerTitle")));
   const before = r.phase === "submission" || r.phase === "review";
-  if (before) sec.append(ruleForm(r, e));
+  // How to restrict the round is said only while it can still be done.
+  if (before) sec.append(h("p", {}, t("votes.officerLead")), ruleForm(r, e));
   else sec.append(h("p", { class: "notice" }, t("votes.fixed")));
   if (e.verification === "code" && r.phase !== "allocation" && r.phase !== "published") sec.append(codesForm(r, e));
   if (e.verification === "census" && before) sec.append(censusForm(r));
