@@ -1,10 +1,10 @@
 #include "service/appearance.h"
 
-#include <sodium.h>
 #include <nlohmann/json.hpp>
 
 #include <utility>
 
+#include "service/base64.h"
 #include "service/rights.h"
 
 namespace weefsel::service {
@@ -28,15 +28,9 @@ Result<std::string> DecodeLogoBase64(std::string_view base64) {
   if (base64.size() > kMaxLogoBase64)
     return Status::InvalidArgument("logo.image: the image is over " + std::to_string(domain::kMaxLogoBytes / 1024) +
                                    " KiB");
-  std::string out(base64.size() / 4 * 3 + 3, '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), base64.data(), base64.size(), nullptr,
-                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 &&
-      sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), base64.data(), base64.size(), nullptr,
-                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
-    return Status::InvalidArgument("logo.image: must be base64 (RFC 4648) of the image's bytes");
-  out.resize(len);
-  return out;
+  std::optional<std::string> bytes = BytesOfBase64(base64);
+  if (!bytes) return Status::InvalidArgument("logo.image: must be base64 (RFC 4648) of the image's bytes");
+  return std::move(*bytes);
 }
 
 Result<domain::Appearance> Appearances::Get(MunicipalityId m) {

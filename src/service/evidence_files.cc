@@ -2,13 +2,15 @@
 // the Platform use cases that store and read them.
 #include "service/evidence_files.h"
 
-#include <sodium.h>
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/strings.h"
+#include "service/base64.h"
 #include "service/platform.h"
 #include "service/rights.h"
 
@@ -33,18 +35,11 @@ Result<std::string> DecodeEvidenceBase64(std::string_view base64) {
   if (base64.empty()) return Status::InvalidArgument("file.data: must not be empty");
   if (base64.size() > kMaxEvidenceFileBase64 + 2)
     return Status::InvalidArgument("file.data: the file is over " + Mib(storage::kMaxEvidenceFileBytes));
-  if (sodium_init() < 0) return Status::Internal("libsodium did not initialise");
-  std::string out(base64.size() / 4 * 3 + 3, '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), base64.data(), base64.size(), nullptr,
-                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0 &&
-      sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), base64.data(), base64.size(), nullptr,
-                        &len, nullptr, sodium_base64_VARIANT_ORIGINAL_NO_PADDING) != 0)
-    return Status::InvalidArgument("file.data: must be base64 (RFC 4648) of the file's bytes");
-  out.resize(len);
-  if (static_cast<int64_t>(out.size()) > storage::kMaxEvidenceFileBytes)
+  std::optional<std::string> bytes = BytesOfBase64(base64);
+  if (!bytes) return Status::InvalidArgument("file.data: must be base64 (RFC 4648) of the file's bytes");
+  if (static_cast<int64_t>(bytes->size()) > storage::kMaxEvidenceFileBytes)
     return Status::InvalidArgument("file.data: the file is over " + Mib(storage::kMaxEvidenceFileBytes));
-  return out;
+  return std::move(*bytes);
 }
 
 std::string CleanFileName(std::string_view name) {

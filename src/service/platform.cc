@@ -1517,9 +1517,9 @@ Result<domain::Ballot> Platform::OwnBallot(const Principal& p, RoundId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetRound(id).status());
-  WEEFSEL_ASSIGN_OR_RETURN(auto ballots, store_->BallotsOf(id));
+  WEEFSEL_ASSIGN_OR_RETURN(auto ballots, store_->BallotsBy(p.user));
   for (auto& b : ballots)
-    if (b.voter == p.user) return b;
+    if (b.round == id) return b;
   return Status::NotFound("ballot: you have not voted in round " + std::to_string(id.value())).WithReason("not_voted");
 }
 

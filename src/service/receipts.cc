@@ -9,12 +9,14 @@
 // vote no longer gives the code its voter holds.
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/strings.h"
 #include "service/platform.h"
 #include "service/rights.h"
+#include "service/votes.h"
 #include "service/voting.h"
 
 namespace weefsel::service {
@@ -42,31 +44,38 @@ std::string CodeOf(const std::string& round_key, const domain::Ballot& b) {
 }  // namespace
 
 Result<std::string> Platform::ReceiptKey(RoundId id) {
-  WEEFSEL_ASSIGN_OR_RETURN(std::string salt, store_->GetRoundSalt(id));
-  if (salt.empty()) {
-    salt = voting::NewSecretHex(voting::SystemRandom());
-    WEEFSEL_RETURN_IF_ERROR(store_->PutRoundSalt(id, salt));
+  {
+    ReadLock lock(*this);
+    WEEFSEL_ASSIGN_OR_RETURN(std::string salt, store_->GetRoundSalt(id));
+    if (!salt.empty()) return voting::RoundKey(options_.vote_key, salt);
   }
-  return voting::RoundKey(options_.vote_key, salt);
+  // A round that needed no key until now (an open round's first receipt): its salt is made once.
+  WriteLock lock(*this);
+  return RoundKeyOf(*store_, id, options_.vote_key, voting::SystemRandom());
 }
 
 Result<Platform::Receipt> Platform::OwnReceipt(const Principal& p, RoundId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  WriteLock lock(*this);  // the round's salt may have to be made (a round voted in before receipts)
-  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_ASSIGN_OR_RETURN(auto ballots, store_->BallotsOf(id));
-  auto it = std::find_if(ballots.begin(), ballots.end(), [&](const domain::Ballot& b) { return b.voter == p.user; });
-  if (!p.user.valid() || it == ballots.end())
+  domain::Round r;
+  std::optional<domain::Ballot> mine;
+  {
+    ReadLock lock(*this);  // the account's own ballots, not the round's
+    WEEFSEL_ASSIGN_OR_RETURN(r, store_->GetRound(id));
+    WEEFSEL_ASSIGN_OR_RETURN(auto own, store_->BallotsBy(p.user));
+    for (auto& b : own)
+      if (b.round == id) mine = std::move(b);
+  }
+  if (!p.user.valid() || !mine)
     return Status::NotFound("ballot: you have no ballot under your account in round " + std::to_string(id.value()) +
                             (r.eligibility.restricted() ? " (a sealed ballot is kept under its ballot token)" : ""));
   WEEFSEL_ASSIGN_OR_RETURN(std::string key, ReceiptKey(id));
   Receipt out;
   out.round = id;
-  out.code = CodeOf(key, *it);
-  out.kind = it->kind;
-  out.entries = it->entries;
-  out.cast_at = it->cast_at;
-  for (const auto& e : it->entries) {
+  out.code = CodeOf(key, *mine);
+  out.kind = mine->kind;
+  out.entries = mine->entries;
+  out.cast_at = mine->cast_at;
+  for (const auto& e : mine->entries) {
     if (e.points <= 0) continue;
     for (const auto& proj : r.projects)
       if (proj.project_id == e.project_id) out.total_eur += proj.cost_eur;
@@ -75,11 +84,14 @@ Result<Platform::Receipt> Platform::OwnReceipt(const Principal& p, RoundId id) {
 }
 
 Result<std::vector<std::string>> Platform::Receipts(RoundId id) {
-  WriteLock lock(*this);
-  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  if (r.phase != domain::RoundPhase::kAllocation && r.phase != domain::RoundPhase::kPublished)
-    return Status::Conflict("round.phase: the receipt codes are published when voting has closed");
-  WEEFSEL_ASSIGN_OR_RETURN(auto ballots, store_->BallotsOf(id));
+  std::vector<domain::Ballot> ballots;
+  {
+    ReadLock lock(*this);
+    WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
+    if (r.phase != domain::RoundPhase::kAllocation && r.phase != domain::RoundPhase::kPublished)
+      return Status::Conflict("round.phase: the receipt codes are published when voting has closed");
+    WEEFSEL_ASSIGN_OR_RETURN(ballots, store_->BallotsOf(id));
+  }
   std::vector<std::string> codes;
   bool any = std::any_of(ballots.begin(), ballots.end(), [](const domain::Ballot& b) { return b.voter.valid(); });
   if (!any) return codes;

@@ -40,14 +40,18 @@ Status NeedOfficer(const Principal& p, const domain::Round& r, const char* what)
 
 }  // namespace
 
-Result<std::string> Votes::KeyOf(RoundId id) {
-  storage::Store& store = *platform_.store_;
+Result<std::string> RoundKeyOf(storage::Store& store, RoundId id, std::string_view vote_key,
+                               const voting::RandomBytes& random) {
   WEEFSEL_ASSIGN_OR_RETURN(std::string salt, store.GetRoundSalt(id));
   if (salt.empty()) {
-    salt = voting::NewSecretHex(random_);
+    salt = voting::NewSecretHex(random);
     WEEFSEL_RETURN_IF_ERROR(store.PutRoundSalt(id, salt));
   }
-  return voting::RoundKey(platform_.options_.vote_key, salt);
+  return voting::RoundKey(vote_key, salt);
+}
+
+Result<std::string> Votes::KeyOf(RoundId id) {
+  return RoundKeyOf(*platform_.store_, id, platform_.options_.vote_key, random_);
 }
 
 Result<domain::Eligibility> Votes::EligibilityOf(RoundId id) {

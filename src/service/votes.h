@@ -32,6 +32,12 @@
 
 namespace weefsel::service {
 
+// The key of round `id`'s keyed hashes (voting codes, census lines, sealed ballots, receipts): the
+// server's vote key with the round's random salt, which is made (and stored) the first time it is
+// needed. The caller holds the writer's lock.
+Result<std::string> RoundKeyOf(storage::Store& store, RoundId id, std::string_view vote_key,
+                               const voting::RandomBytes& random);
+
 // What the officers see of a restricted round: tallies by wijk, never a code or a person.
 struct VoteRegister {
   domain::Eligibility eligibility;

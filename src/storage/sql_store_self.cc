@@ -219,15 +219,8 @@ Result<std::vector<domain::Comment>> SqlStore::CommentsBy(UserId user) {
 }
 
 Result<std::vector<domain::Ballot>> SqlStore::BallotsBy(UserId user) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                           Q("SELECT round_id FROM ballots WHERE voter_user_id = $1 ORDER BY id", {Int(user.value())}));
-  std::vector<domain::Ballot> out;
-  for (size_t i = 0; i < r.size(); ++i) {
-    WEEFSEL_ASSIGN_OR_RETURN(auto all, BallotsOf(RoundId(r.Int(i, 0))));
-    for (auto& b : all)
-      if (b.voter == user) out.push_back(std::move(b));
-  }
-  return out;
+  // The account's own rows only (sealed ballots have no voter), not every ballot of its rounds.
+  return ReadBallots(" WHERE voter_user_id = $1 ORDER BY id", {Int(user.value())});
 }
 
 Status SqlStore::DeleteUserKeepingBallots(UserId user, const std::string& anonymous_key) {

@@ -90,6 +90,8 @@ void Api::BuildAuditRoutes() {
        .tag = "rounds",
        .summary = "The receipt codes of every ballot the round counts, sorted, once voting has closed (409 before)",
        .success = 200,
+       .cached = true,  // one hash per ballot: computed once per change of the round, not per request
+       .scopes = {"round:{id}"},
        .response = Obj({{"round", Scalar("integer")}, {"codes", ArrayOf(Scalar("string"))}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          RoundId id = c.Path<RoundTag>(0);
