@@ -5,8 +5,10 @@
 #include <cmath>
 #include <iomanip>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <sstream>
+#include <unordered_set>
 
 #include "base/clock.h"
 #include "base/csv.h"
@@ -218,11 +220,8 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
     if (auto it = m.index_.find(o.actor); it != m.index_.end())
       m.outcomes_of_[it->second].emplace_back(o.challenge, o.accepted);
   m.text_index_.Finalize();
-  WEEFSEL_ASSIGN_OR_RETURN(fabric::Fabric f, fabric::Fabric::FromDomain(m.actors_, ties));
-  m.fabric_ = std::make_shared<fabric::Fabric>(std::move(f));
-  m.node_of_.assign(m.actors_.size(), -1);
-  for (size_t i = 0; i < m.actors_.size(); ++i)
-    if (auto n = m.fabric_->IndexOf(m.actors_[i].id)) m.node_of_[i] = *n;
+  WEEFSEL_ASSIGN_OR_RETURN(m.edges_, m.EdgesOf(ties));
+  WEEFSEL_RETURN_IF_ERROR(m.RebuildFabric());
   m.community_.assign(m.actors_.size(), -1);
   if (!options.communities.empty()) {
     for (size_t i = 0; i < m.actors_.size(); ++i)
@@ -240,6 +239,143 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
       if (m.node_of_[i] >= 0) m.community_[i] = membership[static_cast<size_t>(m.node_of_[i])];
   }
   return m;
+}
+
+Result<std::vector<Matcher::TieEdge>> Matcher::EdgesOf(const std::vector<domain::Tie>& ties) const {
+  std::vector<TieEdge> out;
+  out.reserve(ties.size());
+  for (size_t k = 0; k < ties.size(); ++k) {
+    const domain::Tie& t = ties[k];
+    std::string where = "ties[" + std::to_string(k) + "]";
+    if (t.a == t.b)
+      return Status::InvalidArgument(where + ": tie joins actor " + std::to_string(t.a.value()) + " to itself");
+    if (!(t.weight > 0) || !std::isfinite(t.weight)) return Status::InvalidArgument(where + ".weight: must be > 0");
+    auto ia = index_.find(t.a), ib = index_.find(t.b);
+    if (ia == index_.end()) return Status::InvalidArgument(where + ".a: unknown actor " + std::to_string(t.a.value()));
+    if (ib == index_.end()) return Status::InvalidArgument(where + ".b: unknown actor " + std::to_string(t.b.value()));
+    if (!t.until.empty()) continue;  // ended: not in the fabric (as fabric::Fabric::FromDomain)
+    out.push_back({t.id, static_cast<int>(ia->second), static_cast<int>(ib->second), t.weight});
+  }
+  return out;
+}
+
+Status Matcher::RebuildFabric() {
+  std::vector<fabric::NodeInfo> nodes(actors_.size());
+  for (size_t i = 0; i < actors_.size(); ++i) nodes[i].external_id = actors_[i].id.value();
+  std::vector<fabric::Edge> edges;
+  edges.reserve(edges_.size());
+  for (const TieEdge& e : edges_) edges.push_back({e.a, e.b, e.weight});
+  WEEFSEL_ASSIGN_OR_RETURN(fabric::Fabric f, fabric::Fabric::FromEdges(std::move(nodes), edges, true));
+  fabric_ = std::make_shared<fabric::Fabric>(std::move(f));
+  node_of_.resize(actors_.size());
+  std::iota(node_of_.begin(), node_of_.end(), 0);  // node i is actor i
+  return Status::Ok();
+}
+
+namespace {
+
+// Sorted index lists (Build fills them in actor order): take `i` out of, or put it into, the list.
+void EraseSorted(std::vector<size_t>& list, size_t i) {
+  auto [lo, hi] = std::equal_range(list.begin(), list.end(), i);
+  list.erase(lo, hi);
+}
+void InsertSorted(std::vector<size_t>& list, size_t i) { list.insert(std::upper_bound(list.begin(), list.end(), i), i); }
+
+}  // namespace
+
+Status Matcher::Update(const MatcherChanges& changes) {
+  if (changes.empty()) return Status::Ok();
+  std::unique_lock lock(lock_.mu);
+  // Check everything first: an Update that fails changes nothing.
+  std::unordered_set<ActorId> fresh;
+  for (size_t k = 0; k < changes.actors.size(); ++k) {
+    const domain::Actor& a = changes.actors[k];
+    if (!a.id.valid())
+      return Status::InvalidArgument("actors[" + std::to_string(k) + "] (" + a.name + ") has no id");
+    if (!index_.count(a.id) && !fresh.insert(a.id).second)
+      return Status::InvalidArgument("actor id " + std::to_string(a.id.value()) + " appears twice");
+  }
+  for (size_t k = 0; k < changes.ties_added.size(); ++k) {
+    const domain::Tie& t = changes.ties_added[k];
+    for (ActorId end : {t.a, t.b})
+      if (!index_.count(end) && !fresh.count(end))
+        return Status::InvalidArgument("ties_added[" + std::to_string(k) + "]: unknown actor " +
+                                       std::to_string(end.value()));
+    if (t.a == t.b || !(t.weight > 0) || !std::isfinite(t.weight))
+      return Status::InvalidArgument("ties_added[" + std::to_string(k) + "]: a tie of an actor to itself or with a weight that is not > 0");
+  }
+  // Actors: edited in place (same index), new ones appended.
+  auto index_lists = [&](size_t i, bool add) {
+    const domain::Actor& a = actors_[i];
+    auto apply = [&](std::vector<size_t>& list) { add ? InsertSorted(list, i) : EraseSorted(list, i); };
+    for (const auto& th : a.themes) apply(by_theme_[th]);
+    for (const auto& c : a.capabilities)
+      if (std::string tag = domain::NormalizeCapability(c); !tag.empty()) apply(by_capability_[tag]);
+    if (a.municipality.valid()) apply(by_municipality_[a.municipality]);
+  };
+  bool grew = false;
+  for (const domain::Actor& a : changes.actors) {
+    if (auto it = index_.find(a.id); it != index_.end()) {
+      const size_t i = it->second;
+      std::vector<std::string> old_terms = analyzer_->Analyze(DocOf(i, ChallengeId()));
+      index_lists(i, false);
+      actors_[i] = a;
+      index_lists(i, true);
+      text_index_.Replace(static_cast<int32_t>(i), old_terms, analyzer_->Analyze(DocOf(i, ChallengeId())));
+    } else {
+      const size_t i = actors_.size();
+      actors_.push_back(a);
+      index_.emplace(a.id, i);
+      record_.push_back(0);
+      past_of_.emplace_back();
+      works_of_.emplace_back();
+      outcomes_of_.emplace_back();
+      node_of_.push_back(-1);
+      community_.push_back(-1);
+      index_lists(i, true);
+      text_index_.Add(analyzer_->Analyze(DocOf(i, ChallengeId())));
+      grew = true;
+    }
+  }
+  text_index_.Finalize();
+  // Ties: the matcher's own list, then the fabric again from it (node i stays actor i; groups kept).
+  bool ties_changed = false;
+  if (!changes.ties_removed.empty()) {
+    std::unordered_set<TieId> gone(changes.ties_removed.begin(), changes.ties_removed.end());
+    const size_t before = edges_.size();
+    std::erase_if(edges_, [&](const TieEdge& e) { return e.id.valid() && gone.count(e.id); });
+    ties_changed = edges_.size() != before;
+  }
+  for (const domain::Tie& t : changes.ties_added) {
+    if (!t.until.empty()) continue;  // ended: not in the fabric
+    if (t.id.valid() && std::any_of(edges_.begin(), edges_.end(), [&](const TieEdge& e) { return e.id == t.id; }))
+      continue;  // already in (a change seen twice)
+    edges_.push_back({t.id, static_cast<int>(index_.at(t.a)), static_cast<int>(index_.at(t.b)), t.weight});
+    ties_changed = true;
+  }
+  if (ties_changed || grew) WEEFSEL_RETURN_IF_ERROR(RebuildFabric());
+  // Outcomes: each challenge's replace what the matcher had for it.
+  for (const auto& [challenge, list] : changes.outcomes) {
+    for (auto& own : outcomes_of_) std::erase_if(own, [&](const auto& o) { return o.first == challenge; });
+    for (const Outcome& o : list)
+      if (auto it = index_.find(o.actor); it != index_.end())
+        outcomes_of_[it->second].emplace_back(o.challenge, o.accepted);
+  }
+  return Status::Ok();
+}
+
+std::vector<PastWork> Matcher::PastWorkFor(ChallengeId challenge) const {
+  std::shared_lock lock(lock_.mu);
+  std::vector<PastWork> out;
+  auto own = own_past_.find(challenge);
+  if (own == own_past_.end()) return out;
+  for (const OwnPast& o : own->second)
+    for (const auto& [c, text] : past_of_[o.actor])
+      if (c == challenge) out.push_back({actors_[o.actor].id, text, c});
+  std::sort(out.begin(), out.end(), [](const PastWork& a, const PastWork& b) {
+    return a.actor != b.actor ? a.actor < b.actor : a.text < b.text;
+  });
+  return out;
 }
 
 std::string Matcher::DocOf(size_t i, ChallengeId without) const {
@@ -264,6 +400,11 @@ std::optional<size_t> Matcher::IndexOf(ActorId id) const {
 }
 
 Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const RankOptions& options) const {
+  std::shared_lock lock(lock_.mu);
+  return RankLocked(ch, options);
+}
+
+Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, const RankOptions& options) const {
   text::Language lang = text::ParseLanguage(ch.language).ok() ? *text::ParseLanguage(ch.language)
                                                               : text::DetectLanguage(ch.title + " " + ch.text);
   std::vector<std::string> terms = analyzer_->Analyze(ch.title + " " + ch.text, lang);

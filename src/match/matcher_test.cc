@@ -541,5 +541,81 @@ TEST(Matcher, SimilarPastWorkAndTheOwnersPartnersOnItCarryReasons) {
     for (const Reason& y : x.reasons) EXPECT_TRUE(y.code != "similar" && y.code != "owner_similar") << y.code;
 }
 
+// Issue 16 item 3: an actor edited, an actor added, a tie added and one removed, and an invitation
+// answered, applied in place, rank as a matcher built afresh from the same data does (scores and
+// every reason's contribution; the groups are the whole build's, so diversity is off here).
+TEST(MatcherUpdate, InPlaceRanksLikeAFreshBuild) {
+  std::vector<domain::Actor> actors = {
+      A(1, "Gemeente Zuidstad", ActorKind::kGovernment, 1, "Gemeente, beleid sociaal domein", {"beleid"}),
+      A(2, "Thuiszorg Zuid", ActorKind::kCareWelfare, 1, "Ouderenzorg en thuiszorg in de wijk", {"zorg"}),
+      A(3, "Buurtkracht", ActorKind::kCitizensInitiative, 1, "Bewoners helpen elkaar, buurthuis", {"buurtwerk"}),
+      A(4, "Hogeschool Zuid", ActorKind::kKnowledgeInstitution, 2, "Onderzoek naar eenzaamheid", {"onderzoek"}),
+      A(5, "Zonnedak BV", ActorKind::kCompany, 3, "Zonnepanelen en energiecoöperatie", {"energie"}),
+  };
+  std::vector<domain::Tie> ties = {T(1, 2, 3), T(1, 3, 2), T(2, 3), T(2, 4), T(4, 5, 0.5)};
+  for (size_t k = 0; k < ties.size(); ++k) ties[k].id = TieId(static_cast<int64_t>(k + 1));
+  std::vector<PastWork> past = {{ActorId(2), "Valpreventie voor ouderen", ChallengeId(9)}};
+  BuildOptions options;
+  options.outcomes = {{ActorId(3), ChallengeId(8), false}};
+  auto live = Matcher::Build(actors, ties, past, {}, nullptr, options);
+  ASSERT_TRUE(live.ok()) << live.status().ToString();
+
+  MatcherChanges changes;
+  // Buurtkracht now works on loneliness of the elderly, in municipality 2, with other capabilities.
+  actors[2] = A(3, "Buurtkracht", ActorKind::kCitizensInitiative, 2, "Eenzame ouderen bezoeken, vrijwilligers",
+                {"vrijwilligers", "zorg"});
+  changes.actors.push_back(actors[2]);
+  // A new care organisation, tied to the owner.
+  actors.push_back(A(6, "Welzijn Zuid", ActorKind::kCareWelfare, 1, "Welzijnswerk voor ouderen", {"zorg"}));
+  changes.actors.push_back(actors.back());
+  domain::Tie added = T(1, 6, 2);
+  added.id = TieId(6);
+  ties.push_back(added);
+  changes.ties_added.push_back(added);
+  // The owner's tie to Buurtkracht ends: removed.
+  ties.erase(ties.begin() + 1);
+  changes.ties_removed.push_back(TieId(2));
+  // Buurtkracht accepted an invitation for challenge 8 after all.
+  options.outcomes = {{ActorId(3), ChallengeId(8), true}};
+  changes.outcomes[ChallengeId(8)] = options.outcomes;
+  ASSERT_TRUE(live->Update(changes).ok());
+  ASSERT_TRUE(live->Update(changes).ok()) << "a change applied twice is the same change";
+
+  auto fresh = Matcher::Build(actors, ties, past, {}, nullptr, options);
+  ASSERT_TRUE(fresh.ok());
+  domain::Challenge ch;
+  ch.title = "Eenzaamheid onder ouderen";
+  ch.text = "Eenzame ouderen in de wijk bezoeken met vrijwilligers en zorg";
+  ch.language = "nl";
+  ch.municipality = MunicipalityId(1);
+  ch.owner = ActorId(1);
+  ch.capabilities = {{"zorg", 2}, {"vrijwilligers", 1}};
+  RankOptions ro;
+  ro.diversity = 0;
+  ro.limit = 10;
+  auto a = live->Rank(ch, ro), b = fresh->Rank(ch, ro);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->size(), b->size());
+  for (size_t k = 0; k < a->size(); ++k) {
+    EXPECT_EQ((*a)[k].actor, (*b)[k].actor) << "place " << k + 1;
+    EXPECT_NEAR((*a)[k].score, (*b)[k].score, 1e-9) << "place " << k + 1;
+    EXPECT_EQ((*a)[k].features, (*b)[k].features) << "place " << k + 1;
+  }
+  // The edit shows: Buurtkracht holds the needed capabilities now and is in the list.
+  auto buurtkracht = std::find_if(a->begin(), a->end(), [](const Match& m) { return m.actor == ActorId(3); });
+  ASSERT_NE(buurtkracht, a->end());
+  EXPECT_EQ(buurtkracht->features[Matcher::FeatureNames().size() - 2], 1.f) << "the accepted invitation counts";
+  EXPECT_EQ(buurtkracht->features[4], 0.5f) << "closeness: two hops from the owner now that the tie is gone";
+
+  // A change that cannot be applied changes nothing.
+  MatcherChanges bad;
+  bad.actors.push_back(A(7, "Nieuw", ActorKind::kCompany, 1, "Iets nieuws", {}));
+  bad.ties_added.push_back(T(7, 99));
+  Status s = live->Update(bad);
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("unknown actor 99"), std::string::npos) << s.message();
+  EXPECT_FALSE(live->IndexOf(ActorId(7)).has_value());
+}
+
 }  // namespace
 }  // namespace weefsel::match

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
+#include <unordered_map>
 #include <fstream>
 #include <mutex>
 
@@ -128,6 +130,11 @@ Language DetectLanguage(std::string_view utf8) {
 
 // ---- CompoundSplitter -------------------------------------------------------------------------
 
+CompoundSplitter::CompoundSplitter() {
+  static std::atomic<uint64_t> next{1};
+  serial_ = next.fetch_add(1);
+}
+
 Result<std::shared_ptr<const CompoundSplitter>> CompoundSplitter::FromHunspell(const std::string& path) {
   std::ifstream in(path);
   if (!in) return Status::NotFound(path + ": cannot open the hunspell word list");
@@ -180,9 +187,9 @@ std::vector<std::string> CompoundSplitter::Split(std::string_view w) const {
   std::vector<Cell> best(n + 1);
   for (size_t i = n; i-- > 0;) {
     // The whole suffix as one (head) word.
-    if (n - i >= kMinHead && i > 0 && words_.count(std::string(w.substr(i)))) best[i] = {1, n - i, 0};
+    if (n - i >= kMinHead && i > 0 && words_.contains(w.substr(i))) best[i] = {1, n - i, 0};
     for (size_t len = kMinPart; i + len < n; ++len) {
-      if (!words_.count(std::string(w.substr(i, len)))) continue;
+      if (!words_.contains(w.substr(i, len))) continue;
       for (size_t link : {size_t{0}, size_t{1}, size_t{2}}) {
         size_t j = i + len + link;
         if (j >= n) break;
@@ -225,16 +232,44 @@ std::string Analyzer::Stem(std::string_view token, Language lang) const {
 }
 
 std::vector<std::string> Analyzer::Analyze(std::string_view text, Language lang) const {
+  // The terms of a token depend only on the token, the language, the options and the splitter, and
+  // the same words recur across documents: each thread keeps what each token gave (for the last
+  // configuration it analysed with), so that building an index over 250,000 actor texts splits
+  // and stems each distinct word once (the splitter tries O(n^2) parts of a word).
+  struct TokenCache {
+    uint64_t splitter = 0;
+    int lang = -1;
+    AnalyzerOptions options;
+    std::unordered_map<std::string, std::vector<std::string>> terms;
+  };
+  constexpr size_t kMaxCachedTokens = size_t{1} << 18;
+  thread_local TokenCache cache;
+  const uint64_t serial = splitter_ ? splitter_->serial() : 0;
+  if (cache.splitter != serial || cache.lang != static_cast<int>(lang) || cache.options.stem != options_.stem ||
+      cache.options.drop_stopwords != options_.drop_stopwords ||
+      cache.options.split_compounds != options_.split_compounds || cache.terms.size() > kMaxCachedTokens) {
+    cache.terms.clear();
+    cache.splitter = serial;
+    cache.lang = static_cast<int>(lang);
+    cache.options = options_;
+  }
   std::vector<std::string> out;
-  for (const std::string& tok : Tokenize(text)) {
-    if (options_.drop_stopwords && IsStopword(tok, lang)) continue;
-    out.push_back(options_.stem ? Stem(tok, lang) : tok);
-    if (lang == Language::kDutch && options_.split_compounds && splitter_) {
-      for (const std::string& part : splitter_->Split(tok)) {
-        if (options_.drop_stopwords && IsStopword(part, lang)) continue;
-        out.push_back(options_.stem ? Stem(part, lang) : part);
+  for (std::string& tok : Tokenize(text)) {
+    auto it = cache.terms.find(tok);
+    if (it == cache.terms.end()) {
+      std::vector<std::string> terms;
+      if (!options_.drop_stopwords || !IsStopword(tok, lang)) {
+        terms.push_back(options_.stem ? Stem(tok, lang) : tok);
+        if (lang == Language::kDutch && options_.split_compounds && splitter_) {
+          for (const std::string& part : splitter_->Split(tok)) {
+            if (options_.drop_stopwords && IsStopword(part, lang)) continue;
+            terms.push_back(options_.stem ? Stem(part, lang) : part);
+          }
+        }
       }
+      it = cache.terms.emplace(std::move(tok), std::move(terms)).first;
     }
+    out.insert(out.end(), it->second.begin(), it->second.end());
   }
   return out;
 }

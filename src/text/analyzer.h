@@ -12,6 +12,8 @@
 // on one Analyzer (the Xapian stemmers are thread_local; the splitter is immutable).
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -50,11 +52,21 @@ class CompoundSplitter {
 
   // Parts of a folded word, or empty when it does not split.
   std::vector<std::string> Split(std::string_view folded_word) const;
-  bool Contains(std::string_view folded_word) const { return words_.count(std::string(folded_word)) > 0; }
+  bool Contains(std::string_view folded_word) const { return words_.contains(folded_word); }
   size_t size() const { return words_.size(); }
+  // Unique per splitter made in this process (Analyzer's per-thread term cache is keyed by it).
+  uint64_t serial() const { return serial_; }
+
+  CompoundSplitter();
 
  private:
-  std::unordered_set<std::string> words_;
+  // Looked up by string_view (no string made per candidate part: Split tries O(n^2) of them).
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_set<std::string, Hash, std::equal_to<>> words_;
+  uint64_t serial_;
 };
 
 struct AnalyzerOptions {

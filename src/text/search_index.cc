@@ -2,6 +2,7 @@
 
 #include <xapian.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <unordered_set>
@@ -131,6 +132,32 @@ int32_t TermIndex::Add(const std::vector<std::string>& terms) {
   return doc;
 }
 
+void TermIndex::Replace(int32_t doc, const std::vector<std::string>& old_terms,
+                        const std::vector<std::string>& new_terms) {
+  // Postings are sorted by document (Add appends in document order; Replace keeps the order).
+  auto less = [](const std::pair<int32_t, int32_t>& p, int32_t d) { return p.first < d; };
+  std::unordered_set<std::string> gone(old_terms.begin(), old_terms.end());
+  for (const auto& t : gone) {
+    auto it = term_ids_.find(t);
+    if (it == term_ids_.end()) continue;
+    auto& list = postings_[static_cast<size_t>(it->second)];
+    auto p = std::lower_bound(list.begin(), list.end(), doc, less);
+    if (p != list.end() && p->first == doc) list.erase(p);
+  }
+  std::map<int32_t, int32_t> tf;
+  for (const auto& t : new_terms) {
+    auto [it, inserted] = term_ids_.emplace(t, static_cast<int32_t>(postings_.size()));
+    if (inserted) postings_.emplace_back();
+    ++tf[it->second];
+  }
+  for (auto [term, n] : tf) {
+    auto& list = postings_[static_cast<size_t>(term)];
+    list.insert(std::lower_bound(list.begin(), list.end(), doc, less), {doc, n});
+  }
+  doc_len_[static_cast<size_t>(doc)] = static_cast<int32_t>(new_terms.size());
+  finalized_ = false;
+}
+
 void TermIndex::Finalize() {
   double total = 0;
   for (int32_t l : doc_len_) total += l;
@@ -146,7 +173,10 @@ void TermIndex::Finalize() {
 
 double TermIndex::Idf(const std::string& term) const {
   auto it = term_ids_.find(term);
-  return it == term_ids_.end() || !finalized_ ? 0 : idf_[it->second];
+  // A term whose documents were all replaced is as unknown as one never seen.
+  return it == term_ids_.end() || !finalized_ || postings_[static_cast<size_t>(it->second)].empty()
+             ? 0
+             : idf_[static_cast<size_t>(it->second)];
 }
 
 std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::string>& query_terms) const {

@@ -72,6 +72,11 @@ class TermIndex {
 
   // Adds a document (dense ids 0..n-1 in order of addition are returned).
   int32_t Add(const std::vector<std::string>& terms);
+  // Replaces the terms of document `doc` (`old_terms`: those it was added or last replaced with;
+  // repeated terms as Add took them). Call Finalize() again after Add or Replace, before scoring
+  // (it refreshes IDF and the average length: O(terms + documents), no posting is rebuilt). The
+  // scores are then those of an index built afresh with the new terms.
+  void Replace(int32_t doc, const std::vector<std::string>& old_terms, const std::vector<std::string>& new_terms);
   void Finalize();
 
   // BM25 scores of every document that shares a term with `query_terms` (repeated query terms

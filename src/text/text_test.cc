@@ -113,5 +113,55 @@ TEST(TermIndex, Bm25PrefersRareTermsAndShortDocs) {
   EXPECT_EQ(ti.Idf("nope"), 0);
 }
 
+// Replace and Add after Finalize give the scores of an index built afresh with the new terms.
+TEST(TermIndex, ReplaceAndAddScoreLikeAFreshIndex) {
+  std::vector<std::vector<std::string>> docs = {
+      {"zorg", "ouderen", "wijk"}, {"energie", "zon", "zon"}, {"zorg", "jongeren"}, {"sport", "wijk", "zorg"}};
+  TermIndex live;
+  for (const auto& d : docs) live.Add(d);
+  live.Finalize();
+  // Document 1 changes (a new term, a term gone, another doubled); a fifth document arrives.
+  std::vector<std::string> changed = {"zorg", "eenzaamheid", "wijk", "wijk"};
+  live.Replace(1, docs[1], changed);
+  live.Finalize();
+  docs[1] = changed;
+  docs.push_back({"eenzaamheid", "ouderen"});
+  live.Add(docs.back());
+  live.Finalize();
+  TermIndex fresh;
+  for (const auto& d : docs) fresh.Add(d);
+  fresh.Finalize();
+  for (const std::vector<std::string>& q :
+       {std::vector<std::string>{"zorg"}, {"zon"}, {"eenzaamheid", "wijk"}, {"ouderen", "zorg", "sport"}}) {
+    auto a = live.Score(q), b = fresh.Score(q);
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    ASSERT_EQ(a.size(), b.size()) << q[0];
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].first, b[i].first);
+      EXPECT_NEAR(a[i].second, b[i].second, 1e-12) << q[0];
+    }
+    for (const auto& t : q) EXPECT_NEAR(live.Idf(t), fresh.Idf(t), 1e-12) << t;
+  }
+  EXPECT_TRUE(live.Score({"zon"}).empty()) << "the replaced text's old terms no longer find it";
+}
+
+// The per-thread term cache keys on the splitter: two analyzers with different word lists on one
+// thread each split by their own.
+TEST(Analyzer, TermCacheKeepsAnalyzersApart) {
+  Analyzer with(CompoundSplitter::FromWords({"ouderen", "zorg"}));
+  Analyzer without(CompoundSplitter::FromWords({"energie"}));
+  auto a = with.Analyze("ouderenzorg", Language::kDutch);
+  auto b = without.Analyze("ouderenzorg", Language::kDutch);
+  EXPECT_GT(a.size(), b.size());
+  EXPECT_EQ(with.Analyze("ouderenzorg", Language::kDutch), a) << "a cached token gives what it gave first";
+  EXPECT_EQ(without.Analyze("ouderenzorg", Language::kDutch), b);
+  AnalyzerOptions no_stem;
+  no_stem.stem = false;
+  Analyzer plain(CompoundSplitter::FromWords({"ouderen", "zorg"}), no_stem);
+  EXPECT_EQ(plain.Analyze("ouderenzorg", Language::kDutch),
+            (std::vector<std::string>{"ouderenzorg", "ouderen", "zorg"}));
+}
+
 }  // namespace
 }  // namespace weefsel::text
