@@ -1521,16 +1521,39 @@ TEST_P(StoreContract, EachWriteRecordsExactlyItsScopes) {
   Actor edited = *store_->GetActor(a);
   edited.description = "Nieuwe omschrijving";
   ASSERT_TRUE(store_->Update(edited).ok());
-  EXPECT_EQ(scopes_since(v), (Set{"actors", "fabric:" + M})) << "an actor edit leaves Utrecht's fabric";
+  const std::string A = "actor:" + std::to_string(a.value());
+  EXPECT_EQ(scopes_since(v), (Set{A, "fabric:" + M})) << "an actor edit names the actor and leaves Utrecht's fabric";
   v = Version();
   edited.municipality = utr;
   ASSERT_TRUE(store_->Update(edited).ok());
-  EXPECT_EQ(scopes_since(v), (Set{"actors", "fabric:" + M, "fabric:" + U})) << "moving: both fabrics";
+  EXPECT_EQ(scopes_since(v), (Set{A, "fabric:" + M, "fabric:" + U})) << "moving: both fabrics";
 
   v = Version();
   Tie t{.a = a, .b = b};
   ASSERT_TRUE(store_->Insert(t).ok());
-  EXPECT_EQ(scopes_since(v), (Set{"ties", "fabric:" + U}));
+  const std::string T = "tie:" + std::to_string(t.id.value());
+  EXPECT_EQ(scopes_since(v), (Set{T, "fabric:" + U}));
+  auto stored_tie = store_->GetTie(t.id);
+  ASSERT_TRUE(stored_tie.ok()) << stored_tie.status().ToString();
+  EXPECT_EQ(stored_tie->a, t.a);
+  v = Version();
+  ASSERT_TRUE(store_->DeleteTie(t.id).ok());
+  EXPECT_EQ(scopes_since(v), (Set{T, "fabric:" + U}));
+  EXPECT_EQ(store_->GetTie(t.id).status().code(), StatusCode::kNotFound);
+  // A bulk write names its kind, not each of its rows.
+  std::vector<Actor> many(scope::kFewRows + 1);
+  for (size_t i = 0; i < many.size(); ++i) {
+    many[i].name = "Bulk " + std::to_string(i);
+    many[i].kind = domain::ActorKind::kCompany;
+    many[i].municipality = ams;
+  }
+  v = Version();
+  ASSERT_TRUE(store_->InsertActors(many).ok());
+  EXPECT_EQ(scopes_since(v), (Set{"actors", "fabric:" + M}));
+  // A new challenge names itself (the matcher reads its coalitions by it).
+  v = Version();
+  ChallengeId c2 = AddChallenge(ams);
+  EXPECT_EQ(scopes_since(v), (Set{"challenges", "challenge:" + std::to_string(c2.value()), "municipality:" + M}));
 
   Round r1{.municipality = ams, .name = "A", .budget_eur = 1000, .ballot_kind = BallotKind::kApproval};
   r1.projects = {{.project_id = "p1", .title = "Speeltuin", .cost_eur = 400}};

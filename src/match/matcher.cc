@@ -313,7 +313,6 @@ Status Matcher::Update(const MatcherChanges& changes) {
       if (std::string tag = domain::NormalizeCapability(c); !tag.empty()) apply(by_capability_[tag]);
     if (a.municipality.valid()) apply(by_municipality_[a.municipality]);
   };
-  bool grew = false;
   for (const domain::Actor& a : changes.actors) {
     if (auto it = index_.find(a.id); it != index_.end()) {
       const size_t i = it->second;
@@ -334,7 +333,6 @@ Status Matcher::Update(const MatcherChanges& changes) {
       community_.push_back(-1);
       index_lists(i, true);
       text_index_.Add(analyzer_->Analyze(DocOf(i, ChallengeId())));
-      grew = true;
     }
   }
   text_index_.Finalize();
@@ -353,7 +351,8 @@ Status Matcher::Update(const MatcherChanges& changes) {
     edges_.push_back({t.id, static_cast<int>(index_.at(t.a)), static_cast<int>(index_.at(t.b)), t.weight});
     ties_changed = true;
   }
-  if (ties_changed || grew) WEEFSEL_RETURN_IF_ERROR(RebuildFabric());
+  // A new actor without ties needs no node (node_of_ -1: no closeness) until a tie comes.
+  if (ties_changed) WEEFSEL_RETURN_IF_ERROR(RebuildFabric());
   // Outcomes: each challenge's replace what the matcher had for it.
   for (const auto& [challenge, list] : changes.outcomes) {
     for (auto& own : outcomes_of_) std::erase_if(own, [&](const auto& o) { return o.first == challenge; });

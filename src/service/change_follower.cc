@@ -21,6 +21,14 @@ void ChangeFollower::ChangedLocked(const std::string& scope) {
     by_scope_.clear();  // all_ now covers every scope
   } else {
     by_scope_[scope] = tick_;
+    // One actor or tie is also its kind.
+    if (scope.starts_with("actor:")) by_scope_["actors"] = tick_;
+    if (scope.starts_with("tie:")) by_scope_["ties"] = tick_;
+  }
+  log_.emplace_back(tick_, scope);
+  while (log_.size() > kLogSize) {
+    log_floor_ = log_.front().first;
+    log_.pop_front();
   }
 }
 
@@ -74,6 +82,18 @@ int64_t ChangeFollower::VersionOf(const std::vector<std::string>& scopes) const 
 int64_t ChangeFollower::Any() const {
   std::shared_lock lock(mu_);
   return tick_;
+}
+
+std::optional<std::vector<std::string>> ChangeFollower::ChangedSince(int64_t version) const {
+  std::shared_lock lock(mu_);
+  if (version < log_floor_) return std::nullopt;
+  std::vector<std::string> out;
+  auto first = std::upper_bound(log_.begin(), log_.end(), version,
+                                [](int64_t v, const std::pair<int64_t, std::string>& e) { return v < e.first; });
+  for (auto it = first; it != log_.end(); ++it) out.push_back(it->second);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 size_t ChangeFollower::gaps() const {

@@ -12,12 +12,18 @@
 // one again until it appears or `gap_wait` passes (a rolled-back write leaves a gap for good). A
 // reader that falls behind the feed's pruning, or meets "*", treats every scope as changed.
 //
+// A change of one actor or tie ("actor:12", "tie:7": a write of a few) is also a change of its kind
+// ("actors", "ties"), so a cache of every actor needs only the kind; an engine that updates itself
+// by changes reads the single ones (ChangedSince).
+//
 // Thread-safety: all methods are thread-safe (a shared mutex; VersionOf takes it shared).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <optional>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -42,6 +48,12 @@ class ChangeFollower {
   int64_t VersionOf(const std::vector<std::string>& scopes) const;
   // A version that changes with every change of any scope.
   int64_t Any() const;
+  // The scopes changed after `version` (a value VersionOf or Any returned), each once, as the feed
+  // named them ("actor:12", "actors", "*"), or nullopt when the follower no longer remembers that
+  // far back (it keeps the last kLogSize changes): an engine that keeps itself current by changes
+  // (service/matches.h) then builds afresh.
+  std::optional<std::vector<std::string>> ChangedSince(int64_t version) const;
+  static constexpr size_t kLogSize = 1 << 16;
   size_t gaps() const;
 
  private:
@@ -55,6 +67,8 @@ class ChangeFollower {
   int64_t tick_ = 1;                                               // local version counter
   int64_t all_ = 1;                                                // version of "*"
   std::unordered_map<std::string, int64_t> by_scope_;
+  std::deque<std::pair<int64_t, std::string>> log_;  // (tick, scope), oldest first
+  int64_t log_floor_ = 1;                            // every change after this tick is in log_
 };
 
 }  // namespace weefsel::service

@@ -314,6 +314,9 @@ Result<std::shared_ptr<const Suggestions>> CoalitionService::SuggestFor(const do
   ro.limit = static_cast<int>(mt.actors().size());
   ro.diversity = 0.1;
   WEEFSEL_ASSIGN_OR_RETURN(auto ranked, mt.Rank(ch, ro));
+  // The matcher is updated in place as actors and ties change (service/matches.h): hold the
+  // updates off while its actors and fabric are read below.
+  auto read = mt.ReadLock();
 
   auto out = std::make_shared<Suggestions>();
   out->challenge = ch;

@@ -1,6 +1,10 @@
 #include "service/matches.h"
 
+#include <algorithm>
 #include <unordered_set>
+
+#include "base/log.h"
+#include "base/strings.h"
 
 namespace weefsel::service {
 namespace {
@@ -60,26 +64,130 @@ std::shared_ptr<const match::LearnedRanker> LoadMatchModelOrLinear(const std::st
   return std::make_shared<const match::LearnedRanker>(std::move(model).value());
 }
 
-Result<Built<match::Matcher>> MatchService::Build() {
+Result<std::optional<match::MatcherChanges>> MatchService::ChangesFrom(const std::vector<std::string>& scopes,
+                                                                        const match::Matcher& matcher) {
+  const std::optional<match::MatcherChanges> kWhole;  // a whole build is needed
+  std::vector<ActorId> actors;
+  std::vector<TieId> ties;
+  std::vector<ChallengeId> challenges;
+  for (const std::string& scope : scopes) {
+    // A kind without its items (a bulk write, a deleted actor) or everything: build afresh.
+    if (scope == storage::scope::kAll || scope == "actors" || scope == "ties") return kWhole;
+    auto id = [&](size_t prefix) { return ParseInt(std::string_view(scope).substr(prefix)); };
+    if (scope.starts_with("actor:")) {
+      auto n = id(6);
+      if (!n) return kWhole;
+      actors.emplace_back(*n);
+    } else if (scope.starts_with("tie:")) {
+      auto n = id(4);
+      if (!n) return kWhole;
+      ties.emplace_back(*n);
+    } else if (scope.starts_with("challenge:")) {
+      auto n = id(10);
+      if (!n) return kWhole;
+      challenges.emplace_back(*n);
+    }
+    // "challenges" and "coalitions" come with the challenge's own scope (storage/store.h); the
+    // other scopes (rounds, fabrics, municipalities, ...) are not the matcher's.
+  }
+  match::MatcherChanges changes;
+  bool whole = false;
+  WEEFSEL_RETURN_IF_ERROR(platform_.WithReader([&](storage::Store& store) -> Status {
+    for (ActorId a : actors) {
+      auto actor = store.GetActor(a);
+      if (actor.status().code() == StatusCode::kNotFound) {
+        whole = true;  // deleted: its place in the dense index goes with a whole build
+        return Status::Ok();
+      }
+      WEEFSEL_RETURN_IF_ERROR(actor.status());
+      changes.actors.push_back(std::move(actor).value());
+    }
+    for (TieId t : ties) {
+      auto tie = store.GetTie(t);
+      if (tie.status().code() == StatusCode::kNotFound) {
+        changes.ties_removed.push_back(t);
+        continue;
+      }
+      WEEFSEL_RETURN_IF_ERROR(tie.status());
+      changes.ties_added.push_back(std::move(tie).value());
+    }
+    for (ChallengeId c : challenges) {
+      auto challenge = store.GetChallenge(c);
+      std::vector<match::PastWork> past;
+      if (challenge.ok()) {
+        WEEFSEL_ASSIGN_OR_RETURN(auto coalitions, store.CoalitionsOf(c));
+        past = match::PastWorkFromCoalitions(*challenge, coalitions);
+        changes.outcomes[c] = match::OutcomesFromCoalitions(coalitions);
+      } else if (challenge.status().code() == StatusCode::kNotFound) {
+        changes.outcomes[c] = {};
+      } else {
+        return challenge.status();
+      }
+      std::sort(past.begin(), past.end(), [](const match::PastWork& a, const match::PastWork& b) {
+        return a.actor != b.actor ? a.actor < b.actor : a.text < b.text;
+      });
+      auto held = matcher.PastWorkFor(c);
+      auto same = [](const match::PastWork& a, const match::PastWork& b) {
+        return a.actor == b.actor && a.text == b.text && a.challenge == b.challenge;
+      };
+      if (!std::equal(past.begin(), past.end(), held.begin(), held.end(), same)) {
+        whole = true;  // track record changed: the work index and the records go with a whole build
+        return Status::Ok();
+      }
+    }
+    return Status::Ok();
+  }));
+  if (whole) return kWhole;
+  return std::optional<match::MatcherChanges>(std::move(changes));
+}
+
+Result<Built<match::Matcher>> MatchService::Build(const std::shared_ptr<const match::Matcher>& previous) {
   WEEFSEL_ASSIGN_OR_RETURN(int64_t as_of, platform_.VersionOf(MatcherScopes()));
+  // An update in place of the matcher served now, when the changes since it allow one.
+  if (previous && live_ && previous.get() == live_.get()) {
+    if (auto scopes = platform_.ChangedSince(live_as_of_)) {
+      auto changes = ChangesFrom(*scopes, *live_);
+      if (!changes.ok()) return changes.status();
+      if (*changes) {
+        const size_t n = (*changes)->actors.size() + (*changes)->ties_added.size() + (*changes)->ties_removed.size();
+        const size_t limit = std::max<size_t>(kWholeBuildAfter, live_->actors().size() / 10);
+        if (changed_since_whole_ + n <= limit) {
+          Status applied = live_->Update(**changes);
+          if (applied.ok()) {
+            changed_since_whole_ += n;
+            live_as_of_ = as_of;
+            ++updates_;
+            return Built<match::Matcher>{as_of, previous};
+          }
+          spdlog::warn("matcher: an update in place failed, building afresh: {}", applied.ToString());
+        }
+      }
+    }
+  }
   MatcherInputs inputs;
   WEEFSEL_RETURN_IF_ERROR(platform_.WithReader([&](storage::Store& store) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(inputs, ReadMatcherInputs(store));
     return Status::Ok();
   }));
   WEEFSEL_ASSIGN_OR_RETURN(auto built, BuildMatcher(std::move(inputs)));
-  return Built<match::Matcher>{as_of, std::make_shared<const match::Matcher>(std::move(built))};
+  live_ = std::make_shared<match::Matcher>(std::move(built));
+  live_as_of_ = as_of;
+  changed_since_whole_ = 0;
+  ++whole_builds_;
+  return Built<match::Matcher>{as_of, live_};
 }
 
 Result<Stamped<match::Matcher>> MatchService::Snapshot() {
   WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.VersionOf(MatcherScopes()));
-  return matcher_.Get(0, version, [this](const std::shared_ptr<const match::Matcher>&) { return Build(); });
+  return matcher_.Get(0, version, [this](const std::shared_ptr<const match::Matcher>& previous) {
+    return Build(previous);
+  });
 }
 
 void MatchService::Warm() {
   auto version = platform_.VersionOf(MatcherScopes());
   if (!version.ok()) return;
-  matcher_.Warm(0, *version, [this](const std::shared_ptr<const match::Matcher>&) { return Build(); });
+  matcher_.Warm(0, *version, [this](const std::shared_ptr<const match::Matcher>& previous) { return Build(previous); });
 }
 
 Result<RankedMatches> MatchService::MatchesFor(ChallengeId id, int limit) {

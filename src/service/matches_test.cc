@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
+#include <thread>
 
 #include "base/csv.h"
 #include "match/match_json.h"
@@ -163,6 +165,66 @@ TEST_F(MatchModelTest, BadModelFilesAreClearErrorsAndTheMatchesStayLinear) {
     EXPECT_FALSE(m.learned);
     EXPECT_EQ(match::ToJson(m)["scored_by"], "linear");
   }
+}
+
+// Issue 16 item 3: the matcher follows actor edits, new actors, ties and new challenges by updates
+// in place, builds afresh when past work changes or an actor is deleted, and what the updated
+// matcher ranks equals what a matcher built afresh ranks.
+TEST_F(MatchModelTest, TheMatcherFollowsEditsInPlaceAndBuildsAfreshWhenPastWorkChanges) {
+  Engines engines(*platform_);
+  MatchService& ms = engines.matches();
+  auto settle = [] { std::this_thread::sleep_for(PlatformOptions{}.version_ttl + std::chrono::milliseconds(20)); };
+  auto scores = [&](MatchService& service) {
+    std::map<int64_t, double> out;
+    for (const auto& m : Must(service.MatchesFor(fresh_, 20)).items) out[m.actor.value()] = m.score;
+    return out;
+  };
+  auto first = scores(ms);
+  EXPECT_EQ(ms.whole_builds(), 1);
+  EXPECT_EQ(ms.updates(), 0);
+
+  // The Hogeschool rewrites its description: the next answer has it, by an update in place.
+  auto hogeschool = Must(store_->ListActors({.search = "Hogeschool"}));
+  ASSERT_EQ(hogeschool.size(), 1u);
+  domain::Actor h = hogeschool[0];
+  h.description = "Zonnepanelen op daken in de wijk: onderzoek samen met bewoners";
+  ASSERT_TRUE(store_->Update(h).ok());
+  // A new actor and a tie to it.
+  ActorId newcomer = AddActor("Zonnige Buurt", ActorKind::kCitizensInitiative, "Zonnepanelen op daken in de wijk");
+  domain::Tie t;
+  t.a = newcomer, t.b = east_, t.weight = 2;
+  Must(store_->Insert(t));
+  // A new challenge elsewhere is no track record: nothing to rebuild.
+  AddChallenge("Groene schoolpleinen");
+  settle();
+  auto second = scores(ms);
+  EXPECT_EQ(ms.whole_builds(), 1) << "edits, a new actor, a tie and a new challenge need no whole build";
+  EXPECT_EQ(ms.updates(), 1);
+  EXPECT_GT(second[h.id.value()], first[h.id.value()]) << "the edit shows at once";
+  EXPECT_TRUE(second.count(newcomer.value())) << "the new actor is matched";
+  {
+    Engines afresh(*platform_);
+    auto reference = scores(afresh.matches());
+    ASSERT_EQ(reference.size(), second.size());
+    for (const auto& [id, score] : reference) EXPECT_NEAR(second[id], score, 1e-9) << "actor " << id;
+  }
+
+  // A coalition formed: past work changed, so the matcher is built afresh.
+  domain::Coalition co;
+  co.challenge = AddChallenge("Zonnepanelen op de sporthal");
+  co.status = domain::CoalitionStatus::kFormed;
+  co.members = {{a3_, "lead", S::kAccepted, {}}, {a4_, "member", S::kAccepted, {}}};
+  Must(store_->Insert(co));
+  settle();
+  scores(ms);
+  EXPECT_EQ(ms.whole_builds(), 2);
+  // A deleted actor: built afresh, and it is gone.
+  ASSERT_TRUE(store_->DeleteTie(t.id).ok());
+  ASSERT_TRUE(store_->DeleteActor(newcomer).ok());
+  settle();
+  auto third = scores(ms);
+  EXPECT_EQ(ms.whole_builds(), 3);
+  EXPECT_FALSE(third.count(newcomer.value()));
 }
 
 }  // namespace

@@ -581,13 +581,15 @@ Status SqlStore::InsertActors(std::vector<Actor>& actors) {
   if (actors.empty()) return Status::Ok();
   std::vector<int64_t> ids(actors.size());
   Status s = Write([&]() -> Status {
-    Touch("actors");
     for (const auto& a : actors) Touch(scope::Fabric(a.municipality));
     size_t fresh = 0;
     for (const auto& a : actors) fresh += !a.id.valid();
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> reserved, conn_->ReserveIds("actors", fresh));
     size_t next = 0;
     for (size_t i = 0; i < actors.size(); ++i) ids[i] = actors[i].id.valid() ? actors[i].id.value() : reserved[next++];
+    if (actors.size() > scope::kFewRows) Touch("actors");
+    else
+      for (int64_t id : ids) Touch(scope::Actor(ActorId(id)));
     WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("actors", kActorCopyColumns, actors.size(), [&](RowSink& sink) -> Status {
       for (size_t i = 0; i < actors.size(); ++i) {
         SinkActor(sink, ids[i], actors[i]);
@@ -642,7 +644,7 @@ Status SqlStore::InsertActors(std::vector<Actor>& actors) {
 Status SqlStore::Update(const Actor& a) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(a));
   Status s = Write([&]() -> Status {
-    Touch("actors");
+    Touch(scope::Actor(a.id));
     Touch(scope::Fabric(a.municipality));
     WEEFSEL_RETURN_IF_ERROR(
         TouchRows("fabric", "SELECT municipality_id FROM actors WHERE id = $1", {Int(a.id.value())}));
@@ -742,13 +744,15 @@ Status SqlStore::InsertTies(std::vector<Tie>& ties) {
   if (ties.empty()) return Status::Ok();
   std::vector<int64_t> ids(ties.size());
   Status s = Write([&]() -> Status {
-    Touch("ties");
     WEEFSEL_RETURN_IF_ERROR(TouchTieEnds(ties));
     size_t fresh = 0;
     for (const auto& t : ties) fresh += !t.id.valid();
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> reserved, conn_->ReserveIds("ties", fresh));
     size_t next = 0;
     for (size_t i = 0; i < ties.size(); ++i) ids[i] = ties[i].id.valid() ? ties[i].id.value() : reserved[next++];
+    if (ties.size() > scope::kFewRows) Touch("ties");
+    else
+      for (int64_t id : ids) Touch(scope::Tie(TieId(id)));
     WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("ties", kTieCopyColumns, ties.size(), [&](RowSink& sink) -> Status {
       for (size_t i = 0; i < ties.size(); ++i) {
         const Tie& t = ties[i];
@@ -812,7 +816,7 @@ Status SqlStore::InsertTies(std::vector<Tie>& ties) {
 
 Status SqlStore::DeleteTie(TieId id) {
   return Write([&]() -> Status {
-    Touch("ties");
+    Touch(scope::Tie(id));
     WEEFSEL_RETURN_IF_ERROR(TouchRows("fabric",
                                       "SELECT municipality_id FROM actors WHERE id IN (SELECT a FROM ties WHERE id = "
                                       "$1 UNION SELECT b FROM ties WHERE id = $1)",
@@ -839,6 +843,12 @@ Result<std::vector<Tie>> SqlStore::ListTies(const ListQuery& q) {
 
 Result<std::vector<Tie>> SqlStore::TiesOf(ActorId actor) {
   return ReadTies(" WHERE a = $1 OR b = $1 ORDER BY id", {Int(actor.value())});
+}
+
+Result<Tie> SqlStore::GetTie(TieId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadTies(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFoundOf("tie", id.value());
+  return std::move(v[0]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -939,6 +949,7 @@ Result<ChallengeId> SqlStore::Insert(Challenge& c) {
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
                              Q("INSERT INTO challenges (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
     stored.id = ChallengeId(r.Int(0, 0));
+    Touch(scope::Challenge(stored.id));
     if (c.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("challenges"));
     return WriteChallengeChildren(stored);
   });

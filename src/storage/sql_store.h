@@ -53,6 +53,7 @@ class SqlStore final : public Store {
   Status DeleteTie(TieId id) override;
   Result<std::vector<domain::Tie>> ListTies(const ListQuery& q) override;
   Result<std::vector<domain::Tie>> TiesOf(ActorId actor) override;
+  Result<domain::Tie> GetTie(TieId id) override;
 
   Result<ChallengeId> Insert(domain::Challenge& c) override;
   Status Update(const domain::Challenge& c) override;

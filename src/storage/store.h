@@ -229,9 +229,17 @@ struct FabricSnapshot {
 // every fabric cached. "fabric:M" changes with the actors and ties of municipality M,
 // "municipality:M" with its programme (the record, challenges, rounds, proposals, experiments,
 // money); "*" is every scope at once (rare wide changes such as erasing an account).
+// A write of one or a few actors or ties touches "actor:N" / "tie:N" for each instead of the kind
+// ("actors", "ties"); readers of the feed count them as changes of the kind too
+// (service/change_follower.h), and engines that keep themselves current apply just those
+// (service/matches.h). A bulk write (more than kFewRows) touches the kind alone. Every write that
+// touches "challenges" or "coalitions" also touches the challenge's own scope.
 namespace scope {
 inline constexpr std::string_view kAll = "*";
 inline std::string Of(std::string_view kind, int64_t id) { return std::string(kind) + ":" + std::to_string(id); }
+inline constexpr size_t kFewRows = 64;
+inline std::string Actor(ActorId a) { return Of("actor", a.value()); }
+inline std::string Tie(TieId t) { return Of("tie", t.value()); }
 inline std::string Fabric(MunicipalityId m) { return Of("fabric", m.value()); }
 inline std::string Municipality(MunicipalityId m) { return Of("municipality", m.value()); }
 inline std::string Challenge(ChallengeId c) { return Of("challenge", c.value()); }
@@ -375,6 +383,7 @@ class Store {
   virtual Status DeleteTie(TieId id) = 0;
   virtual Result<std::vector<domain::Tie>> ListTies(const ListQuery& q = {}) = 0;  // municipality: either end's
   virtual Result<std::vector<domain::Tie>> TiesOf(ActorId actor) = 0;
+  virtual Result<domain::Tie> GetTie(TieId id) = 0;  // NotFound when there is none
 
   // Challenges.
   virtual Result<ChallengeId> Insert(domain::Challenge& c) = 0;
