@@ -154,6 +154,8 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
   Matcher m;
   m.analyzer_ = analyzer ? std::move(analyzer) : std::make_shared<text::Analyzer>();
   m.actors_ = std::move(actors);
+  // Room for actors added in place (Update) before a whole build, so that one does not copy them all.
+  m.actors_.reserve(m.actors_.size() + m.actors_.size() / 8 + 16);
   m.neighbours_ = std::move(neighbours);
   for (size_t i = 0; i < m.actors_.size(); ++i) {
     if (!m.actors_[i].id.valid())
