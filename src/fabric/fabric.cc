@@ -5,9 +5,11 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <map>
 #include <numeric>
 #include <queue>
 #include <sstream>
+#include <unordered_set>
 
 #include "base/strings.h"
 
@@ -317,6 +319,84 @@ std::optional<int> Fabric::IndexOfExternal(int64_t external_id) const {
   auto it = index_.find(external_id);
   if (it == index_.end()) return std::nullopt;
   return it->second;
+}
+
+Status Fabric::AddNodes(const std::vector<NodeInfo>& nodes) {
+  std::unordered_set<int64_t> fresh;
+  for (size_t k = 0; k < nodes.size(); ++k)
+    if (index_.count(nodes[k].external_id) || !fresh.insert(nodes[k].external_id).second)
+      return Status::InvalidArgument("nodes[" + std::to_string(k) + "]: duplicate id " +
+                                     std::to_string(nodes[k].external_id));
+  for (const NodeInfo& info : nodes) {
+    index_.emplace(info.external_id, static_cast<int>(nodes_.size()));
+    nodes_.push_back(info);
+    offsets_.push_back(offsets_.back());
+    strength_.push_back(0.0);
+  }
+  return Status::Ok();
+}
+
+void Fabric::ChangeArc(int u, int v, double delta) {
+  const auto b = static_cast<std::ptrdiff_t>(offsets_[static_cast<size_t>(u)]);
+  const auto e = static_cast<std::ptrdiff_t>(offsets_[static_cast<size_t>(u) + 1]);
+  auto it = std::lower_bound(adjacency_.begin() + b, adjacency_.begin() + e, v,
+                             [](const Neighbour& a, int x) { return a.node < x; });
+  const auto pos = it - adjacency_.begin();
+  const auto upos = static_cast<size_t>(pos);
+  if (pos < e && it->node == v) {
+    const double w = it->weight + delta;
+    if (w > 1e-12 * std::max(1.0, std::fabs(delta))) {
+      it->weight = w;
+      arc_weights_[upos] = w;
+    } else {
+      adjacency_.erase(it);
+      targets_.erase(targets_.begin() + pos);
+      arc_weights_.erase(arc_weights_.begin() + pos);
+      for (size_t r = static_cast<size_t>(u) + 1; r < offsets_.size(); ++r) --offsets_[r];
+    }
+  } else {
+    adjacency_.insert(it, {v, delta});
+    targets_.insert(targets_.begin() + pos, v);
+    arc_weights_.insert(arc_weights_.begin() + pos, delta);
+    for (size_t r = static_cast<size_t>(u) + 1; r < offsets_.size(); ++r) ++offsets_[r];
+  }
+  strength_[static_cast<size_t>(u)] += delta;
+}
+
+Status Fabric::ChangeEdges(const std::vector<Edge>& added, const std::vector<Edge>& removed) {
+  const int n = node_count();
+  auto check = [&](const std::vector<Edge>& edges, const char* what) -> Status {
+    for (size_t k = 0; k < edges.size(); ++k) {
+      const Edge& e = edges[k];
+      std::string where = std::string(what) + "[" + std::to_string(k) + "]";
+      if (e.u < 0 || e.v < 0 || e.u >= n || e.v >= n)
+        return Status::InvalidArgument(where + ": node index out of range");
+      if (e.u == e.v) return Status::InvalidArgument(where + ": self-loop on node " + std::to_string(e.u));
+      if (!(e.weight > 0) || !std::isfinite(e.weight)) return Status::InvalidArgument(where + ": weight must be > 0");
+    }
+    return Status::Ok();
+  };
+  WEEFSEL_RETURN_IF_ERROR(check(added, "added"));
+  WEEFSEL_RETURN_IF_ERROR(check(removed, "removed"));
+  // Removals must find their weight (after the additions of the same call).
+  std::map<std::pair<int, int>, double> net;
+  for (const Edge& e : added) net[{std::min(e.u, e.v), std::max(e.u, e.v)}] += e.weight;
+  for (size_t k = 0; k < removed.size(); ++k) {
+    const Edge& e = removed[k];
+    const std::pair<int, int> key{std::min(e.u, e.v), std::max(e.u, e.v)};
+    net[key] -= e.weight;
+    if (WeightBetween(key.first, key.second) + net[key] < -1e-9 * std::max(1.0, e.weight))
+      return Status::InvalidArgument("removed[" + std::to_string(k) + "]: nodes " + std::to_string(key.first) +
+                                     " and " + std::to_string(key.second) + " have less weight between them");
+  }
+  for (const auto& [key, delta] : net) {
+    if (delta == 0) continue;
+    ChangeArc(key.first, key.second, delta);
+    ChangeArc(key.second, key.first, delta);
+    total_weight_ += delta;
+  }
+  weighted_ = std::any_of(arc_weights_.begin(), arc_weights_.end(), [](double w) { return w != 1.0; });
+  return Status::Ok();
 }
 
 double Fabric::WeightBetween(int u, int v) const {

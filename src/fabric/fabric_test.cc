@@ -132,5 +132,44 @@ INSTANTIATE_TEST_SUITE_P(Networks, ReferenceModularity,
                                            ModularityCase{"davis_bipartite", 0.336006}),
                          [](const auto& info) { return std::string(info.param.name); });
 
+// Changes in place (issue 16: the matcher's fabric follows ties) equal a fabric built afresh from
+// the changed edge list: rows sorted, weights of a pair added up and taken off, a pair dropped at 0,
+// a new node isolated until an edge comes.
+TEST(FabricChange, InPlaceEqualsAFreshBuild) {
+  std::vector<NodeInfo> nodes(6);
+  for (int i = 0; i < 6; ++i) nodes[static_cast<size_t>(i)].external_id = 100 + i;
+  std::vector<Edge> edges = {{0, 1, 1}, {1, 2, 2}, {2, 3, 1}, {3, 4, 1}, {0, 4, 3}, {1, 2, 1}};
+  auto live = Fabric::FromEdges(nodes, edges);
+  ASSERT_TRUE(live.ok());
+  NodeInfo extra;
+  extra.external_id = 106;
+  ASSERT_TRUE(live->AddNodes({extra}).ok());
+  EXPECT_EQ(live->AddNodes({extra}).code(), StatusCode::kInvalidArgument) << "a duplicate id";
+  // Added: a new pair, more weight on 1-2, an edge to the new node; removed: 0-1 whole, 0-4 in part.
+  ASSERT_TRUE(live->ChangeEdges({{5, 0, 1}, {2, 1, 0.5}, {6, 3, 2}}, {{0, 1, 1}, {4, 0, 1}}).ok());
+  nodes.push_back(extra);
+  auto fresh = Fabric::FromEdges(nodes, {{1, 2, 3.5}, {2, 3, 1}, {3, 4, 1}, {0, 4, 2}, {0, 5, 1}, {3, 6, 2}});
+  ASSERT_TRUE(fresh.ok());
+  ASSERT_EQ(live->node_count(), fresh->node_count());
+  EXPECT_EQ(live->edge_count(), fresh->edge_count());
+  EXPECT_NEAR(live->TotalWeight(), fresh->TotalWeight(), 1e-12);
+  EXPECT_EQ(live->IndexOf(ActorId(106)), 6);
+  for (int i = 0; i < live->node_count(); ++i) {
+    auto a = live->Neighbours(i), b = fresh->Neighbours(i);
+    ASSERT_EQ(a.size(), b.size()) << "node " << i;
+    for (size_t k = 0; k < a.size(); ++k) {
+      EXPECT_EQ(a[k].node, b[k].node) << "node " << i;
+      EXPECT_NEAR(a[k].weight, b[k].weight, 1e-12) << "node " << i;
+    }
+    EXPECT_NEAR(live->Strength(i), fresh->Strength(i), 1e-12);
+    EXPECT_EQ(live->HopDistances(i), fresh->HopDistances(i));
+  }
+  // Bad changes change nothing.
+  EXPECT_EQ(live->ChangeEdges({{0, 0, 1}}, {}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(live->ChangeEdges({}, {{0, 1, 1}}).code(), StatusCode::kInvalidArgument) << "0-1 is gone";
+  EXPECT_EQ(live->ChangeEdges({{0, 9, 1}}, {}).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(live->edge_count(), fresh->edge_count());
+}
+
 }  // namespace
 }  // namespace weefsel::fabric

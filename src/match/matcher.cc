@@ -156,6 +156,7 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
   m.actors_ = std::move(actors);
   // Room for actors added in place (Update) before a whole build, so that one does not copy them all.
   m.actors_.reserve(m.actors_.size() + m.actors_.size() / 8 + 16);
+  m.index_.reserve(m.actors_.capacity());
   m.neighbours_ = std::move(neighbours);
   for (size_t i = 0; i < m.actors_.size(); ++i) {
     if (!m.actors_[i].id.valid())
@@ -338,23 +339,33 @@ Status Matcher::Update(const MatcherChanges& changes) {
     }
   }
   text_index_.Finalize();
-  // Ties: the matcher's own list, then the fabric again from it (node i stays actor i; groups kept).
-  bool ties_changed = false;
+  // New actors are nodes of the fabric (isolated until a tie comes), as in a whole build.
+  if (static_cast<size_t>(fabric_->node_count()) < actors_.size()) {
+    std::vector<fabric::NodeInfo> nodes;
+    for (size_t i = static_cast<size_t>(fabric_->node_count()); i < actors_.size(); ++i)
+      nodes.push_back({.external_id = actors_[i].id.value()});
+    WEEFSEL_RETURN_IF_ERROR(fabric_->AddNodes(nodes));
+    node_of_.resize(actors_.size());
+    std::iota(node_of_.begin(), node_of_.end(), 0);  // node i is actor i
+  }
+  // Ties: the matcher's own list, and the fabric changed in place (groups kept).
+  std::vector<fabric::Edge> added, removed;
   if (!changes.ties_removed.empty()) {
     std::unordered_set<TieId> gone(changes.ties_removed.begin(), changes.ties_removed.end());
-    const size_t before = edges_.size();
-    std::erase_if(edges_, [&](const TieEdge& e) { return e.id.valid() && gone.count(e.id); });
-    ties_changed = edges_.size() != before;
+    std::erase_if(edges_, [&](const TieEdge& e) {
+      if (!e.id.valid() || !gone.count(e.id)) return false;
+      removed.push_back({e.a, e.b, e.weight});
+      return true;
+    });
   }
   for (const domain::Tie& t : changes.ties_added) {
     if (!t.until.empty()) continue;  // ended: not in the fabric
     if (t.id.valid() && std::any_of(edges_.begin(), edges_.end(), [&](const TieEdge& e) { return e.id == t.id; }))
       continue;  // already in (a change seen twice)
     edges_.push_back({t.id, static_cast<int>(index_.at(t.a)), static_cast<int>(index_.at(t.b)), t.weight});
-    ties_changed = true;
+    added.push_back({edges_.back().a, edges_.back().b, t.weight});
   }
-  // A new actor without ties needs no node (node_of_ -1: no closeness) until a tie comes.
-  if (ties_changed) WEEFSEL_RETURN_IF_ERROR(RebuildFabric());
+  if (!added.empty() || !removed.empty()) WEEFSEL_RETURN_IF_ERROR(fabric_->ChangeEdges(added, removed));
   // Outcomes: each challenge's replace what the matcher had for it.
   for (const auto& [challenge, list] : changes.outcomes) {
     for (auto& own : outcomes_of_) std::erase_if(own, [&](const auto& o) { return o.first == challenge; });
