@@ -72,6 +72,7 @@ void RegisterStoreCommands(CLI::App& app) {
       if (!text.ok()) return Fail(text.status());
       demo.national_csv = std::move(text).value();
       demo.national_csv_name = national;
+      demo.tie_stubs = service::DemoOptions::kNationalTieStubs;
       if (d->get_option("--actors")->count() == 0) demo.actors = 250000;
     }
     auto city = service::GenerateDemo(demo);

@@ -661,7 +661,7 @@ Result<DemoCity> GenerateDemo(const DemoOptions& o) {
   std::set<std::pair<int64_t, int64_t>> seen;
   int64_t tie_id = 1;
   for (size_t i = 0; i < n; ++i) {
-    int stubs = static_cast<int>(std::floor(activity[i] * 0.8));
+    int stubs = static_cast<int>(std::floor(activity[i] * o.tie_stubs));
     for (int s = 0; s < stubs; ++s) {
       const auto& a = city.actors[i];
       double r = rng.Real();

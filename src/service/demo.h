@@ -30,6 +30,11 @@ struct DemoOptions {
   // real populations and indicators); then `municipalities` is ignored. Empty: the embedded twelve.
   std::string national_csv;
   std::string national_csv_name;  // for errors: "file line N, column X: ..."
+  // Tie stubs an actor draws per unit of its (heavy-tailed) activity; partners repeat and are
+  // merged, so ties per actor come out lower. 0.8 gives about 1.7 ties per actor; `weefsel demo
+  // --national` uses kNationalTieStubs, about 4 per actor (a million for 250,000 actors).
+  double tie_stubs = 0.8;
+  static constexpr double kNationalTieStubs = 1.8;
 };
 
 struct DemoCity {
