@@ -1,6 +1,7 @@
 // service/published.h: heavy results built off the request path and published by a swap.
 //
-// BuildWorker: one thread that runs posted jobs in order. Everything that calls igraph (the fabric
+// BuildWorker: one thread that runs posted jobs in order, at a lower CPU priority than the
+// request threads (kNice). Everything that calls igraph (the fabric
 // report, layout, weave and health) shares one such worker, as igraph's global state requires; the
 // matcher and the fund engine have their own (service/engines.h, Engines).
 //
@@ -61,6 +62,9 @@ class BuildWorker {
   void Stop();
   // Jobs run so far (tests, metrics).
   int64_t runs() const;
+  // How much nicer than the process the worker's thread runs (Linux per-thread nice): builds yield
+  // the cores to the threads that answer requests.
+  static constexpr int kNice = 10;
 
  private:
   void Loop();

@@ -3,6 +3,10 @@
 #include "service/published.h"
 
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
 
 #include <atomic>
 #include <future>
@@ -50,6 +54,24 @@ TEST(Published, TheBuildRunsOnTheWorkerNotOnTheCallersThread) {
   });
   ASSERT_TRUE(r.ok());
   EXPECT_NE(built_on, std::this_thread::get_id());
+  worker.Stop();
+}
+
+// Builds yield the cores to requests: the worker's thread runs nicer than the caller's, and so do
+// the threads a build starts.
+TEST(Published, BuildsRunAtALowerPriorityThanRequests) {
+  const int caller = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  BuildWorker worker("test");
+  std::promise<std::pair<int, int>> seen;
+  worker.Post([&](bool) {
+    int own = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    int child = 0;
+    std::thread([&] { child = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())); }).join();
+    seen.set_value({own, child});
+  });
+  auto [own, child] = seen.get_future().get();
+  EXPECT_EQ(own, std::min(19, caller + BuildWorker::kNice));
+  EXPECT_EQ(child, own);
   worker.Stop();
 }
 
