@@ -34,8 +34,10 @@ int main(int argc, char** argv) {
   int edits = 20;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--db" && i + 1 < argc) db = argv[++i];
-    else if (a == "--edits" && i + 1 < argc) edits = std::atoi(argv[++i]);
+    if (a == "--db" && i + 1 < argc)
+      db = argv[++i];
+    else if (a == "--edits" && i + 1 < argc)
+      edits = std::atoi(argv[++i]);
     else {
       std::fprintf(stderr, "usage: matcher_update_bench --db FILE [--edits N]\n");
       return 2;
@@ -109,8 +111,8 @@ int main(int argc, char** argv) {
   };
   auto report = [&](const char* what, const std::vector<double>& v) {
     const double med = median(v);
-    std::printf("update in place, %s: median %.1f ms, max %.1f ms over %zu (whole build / update: %.0fx)\n", what,
-                med, v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()), v.size(),
+    std::printf("update in place, %s: median %.1f ms, max %.1f ms over %zu (whole build / update: %.0fx)\n", what, med,
+                v.empty() ? 0.0 : *std::max_element(v.begin(), v.end()), v.size(),
                 med > 0 ? build_wall * 1000 / med : 0.0);
   };
   report("an actor's description edited", edit_ms);

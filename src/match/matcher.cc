@@ -282,7 +282,9 @@ void EraseSorted(std::vector<size_t>& list, size_t i) {
   auto [lo, hi] = std::equal_range(list.begin(), list.end(), i);
   list.erase(lo, hi);
 }
-void InsertSorted(std::vector<size_t>& list, size_t i) { list.insert(std::upper_bound(list.begin(), list.end(), i), i); }
+void InsertSorted(std::vector<size_t>& list, size_t i) {
+  list.insert(std::upper_bound(list.begin(), list.end(), i), i);
+}
 
 }  // namespace
 
@@ -293,8 +295,7 @@ Status Matcher::Update(const MatcherChanges& changes) {
   std::unordered_set<ActorId> fresh;
   for (size_t k = 0; k < changes.actors.size(); ++k) {
     const domain::Actor& a = changes.actors[k];
-    if (!a.id.valid())
-      return Status::InvalidArgument("actors[" + std::to_string(k) + "] (" + a.name + ") has no id");
+    if (!a.id.valid()) return Status::InvalidArgument("actors[" + std::to_string(k) + "] (" + a.name + ") has no id");
     if (!index_.count(a.id) && !fresh.insert(a.id).second)
       return Status::InvalidArgument("actor id " + std::to_string(a.id.value()) + " appears twice");
   }
@@ -305,7 +306,8 @@ Status Matcher::Update(const MatcherChanges& changes) {
         return Status::InvalidArgument("ties_added[" + std::to_string(k) + "]: unknown actor " +
                                        std::to_string(end.value()));
     if (t.a == t.b || !(t.weight > 0) || !std::isfinite(t.weight))
-      return Status::InvalidArgument("ties_added[" + std::to_string(k) + "]: a tie of an actor to itself or with a weight that is not > 0");
+      return Status::InvalidArgument("ties_added[" + std::to_string(k) +
+                                     "]: a tie of an actor to itself or with a weight that is not > 0");
   }
   // Actors: edited in place (same index), new ones appended.
   auto index_lists = [&](size_t i, bool add) {
@@ -367,7 +369,8 @@ Status Matcher::Update(const MatcherChanges& changes) {
   }
   if (!added.empty() || !removed.empty()) WEEFSEL_RETURN_IF_ERROR(fabric_->ChangeEdges(added, removed));
   // Outcomes: each challenge's replace what the matcher had for it.
-  for (const auto& [challenge, list] : changes.outcomes) {
+  for (const auto& [challenge_id, list] : changes.outcomes) {
+    const ChallengeId challenge = challenge_id;  // a structured binding cannot be captured before C++20 in clang 14
     for (auto& own : outcomes_of_) std::erase_if(own, [&](const auto& o) { return o.first == challenge; });
     for (const Outcome& o : list)
       if (auto it = index_.find(o.actor); it != index_.end())

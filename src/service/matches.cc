@@ -65,7 +65,7 @@ std::shared_ptr<const match::LearnedRanker> LoadMatchModelOrLinear(const std::st
 }
 
 Result<std::optional<match::MatcherChanges>> MatchService::ChangesFrom(const std::vector<std::string>& scopes,
-                                                                        const match::Matcher& matcher) {
+                                                                       const match::Matcher& matcher) {
   const std::optional<match::MatcherChanges> kWhole;  // a whole build is needed
   std::vector<ActorId> actors;
   std::vector<TieId> ties;
@@ -179,9 +179,8 @@ Result<Built<match::Matcher>> MatchService::Build(const std::shared_ptr<const ma
 
 Result<Stamped<match::Matcher>> MatchService::Snapshot() {
   WEEFSEL_ASSIGN_OR_RETURN(int64_t version, platform_.VersionOf(MatcherScopes()));
-  return matcher_.Get(0, version, [this](const std::shared_ptr<const match::Matcher>& previous) {
-    return Build(previous);
-  });
+  return matcher_.Get(0, version,
+                      [this](const std::shared_ptr<const match::Matcher>& previous) { return Build(previous); });
 }
 
 void MatchService::Warm() {

@@ -201,7 +201,9 @@ class Platform {
   std::optional<int64_t> FreshVersionOf(const std::vector<std::string>& scopes) const;
   // The scopes changed after a version VersionOf returned (as far as the platform has read the
   // feed), or nullopt when it no longer remembers that far (ChangeFollower::ChangedSince).
-  std::optional<std::vector<std::string>> ChangedSince(int64_t version) const { return follower_.ChangedSince(version); }
+  std::optional<std::vector<std::string>> ChangedSince(int64_t version) const {
+    return follower_.ChangedSince(version);
+  }
   // OK when the store answers a query.
   Status Ready();
   // Runs `fn` with the store under the platform's lock (for exports and tests).

@@ -587,7 +587,8 @@ Status SqlStore::InsertActors(std::vector<Actor>& actors) {
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> reserved, conn_->ReserveIds("actors", fresh));
     size_t next = 0;
     for (size_t i = 0; i < actors.size(); ++i) ids[i] = actors[i].id.valid() ? actors[i].id.value() : reserved[next++];
-    if (actors.size() > scope::kFewRows) Touch("actors");
+    if (actors.size() > scope::kFewRows)
+      Touch("actors");
     else
       for (int64_t id : ids) Touch(scope::Actor(ActorId(id)));
     WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("actors", kActorCopyColumns, actors.size(), [&](RowSink& sink) -> Status {
@@ -750,7 +751,8 @@ Status SqlStore::InsertTies(std::vector<Tie>& ties) {
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> reserved, conn_->ReserveIds("ties", fresh));
     size_t next = 0;
     for (size_t i = 0; i < ties.size(); ++i) ids[i] = ties[i].id.valid() ? ties[i].id.value() : reserved[next++];
-    if (ties.size() > scope::kFewRows) Touch("ties");
+    if (ties.size() > scope::kFewRows)
+      Touch("ties");
     else
       for (int64_t id : ids) Touch(scope::Tie(TieId(id)));
     WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("ties", kTieCopyColumns, ties.size(), [&](RowSink& sink) -> Status {

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <unordered_map>
 #include <fstream>
 #include <mutex>
+#include <unordered_map>
 
 #include "base/strings.h"
 
