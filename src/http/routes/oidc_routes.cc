@@ -177,6 +177,7 @@ void Api::BuildOidcRoutes() {
          std::string provider;
          WEEFSEL_RETURN_IF_ERROR(f.Str("provider", provider, 100));
          WEEFSEL_RETURN_IF_ERROR(f.Done());
+         if (!c.who.authenticated()) return Status::Unauthenticated("sign in first");
          if (!c.session)
            return Status::PermissionDenied("link: only from a signed-in browser session, not with an API token")
                .WithReason("own_only");

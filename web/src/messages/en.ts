@@ -51,7 +51,6 @@ export const en: Record<keyof typeof nl, string> = {
   "error.signin": "Please sign in first.",
   "error.forbidden": "You may not do this.",
   "error.notFound": "Page not found",
-  "error.wrongPassword": "The e-mail address or the password is not right.",
   "error.invalid": "Something you entered is not right; check it and try again.",
   "error.missing": "This does not exist (any more). It may have been removed, or the link is wrong.",
   "error.conflict": "This cannot be done now: it does not fit the current state, or someone changed it meanwhile.",

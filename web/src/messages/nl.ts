@@ -49,7 +49,6 @@ export const nl = {
   "error.signin": "Log eerst in.",
   "error.forbidden": "Dit mag u niet doen.",
   "error.notFound": "Pagina niet gevonden",
-  "error.wrongPassword": "Het e-mailadres of het wachtwoord klopt niet.",
   "error.invalid": "Een van de ingevulde gegevens klopt niet; kijk ze na en probeer het opnieuw.",
   "error.missing": "Dit bestaat niet (meer). Misschien is het verwijderd of klopt de link niet.",
   "error.conflict": "Dit kan nu niet: het past niet bij de huidige stand, of iemand anders heeft het intussen veranderd.",

@@ -19,9 +19,8 @@ export async function loginPage({ main, query: q }: Ctx): Promise<void> {
         announce(t("account.welcome", { name: me.display_name }));
         navigate(q.get("next") ?? "/");
       } catch (err) {
-        // A wrong e-mail address or password is 401 here: say so (not "sign in first").
-        const wrong = err instanceof ApiError && err.status === 401;
-        status.replaceChildren(wrong ? errorBox(new ApiError(401, t("error.wrongPassword"), undefined, true)) : errorBox(err));
+        // A wrong e-mail address or password (wrong_credentials), a blocked account: worded by refusalText.
+        status.replaceChildren(errorBox(err));
         password.focus();
       }
     } }, field(t("account.email"), email), field(t("account.password"), password), status, h("button", { type: "submit" }, t("nav.login"))),
