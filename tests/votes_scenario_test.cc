@@ -378,6 +378,15 @@ TEST_P(FairVotes, ADigidRoundTakesResidentsVerifiedThroughTheBrokerOnce) {
   ToVoting(next);
   EXPECT_EQ(As(kResident, "POST", next + "/verified-ballot", ballot).status, 403);
 
+  // Linking DigiD makes an account that was no resident of the broker's municipality one of it.
+  service::Principal member = Must(platform_->PrincipalOf(users_[kMember]));
+  ASSERT_FALSE(member.IsResidentOf(m1_));
+  service::IdClaims fourth = digid;
+  fourth.subject = "bsn-pseudonym-4";
+  fourth.link_user = users_[kMember].value();
+  ASSERT_TRUE(platform_->LinkOidc(member, fourth).ok());
+  EXPECT_TRUE(Must(platform_->PrincipalOf(users_[kMember])).IsResidentOf(m1_));
+
   // A broker for a municipality the platform does not have: the operator's mistake, said so.
   service::IdClaims elsewhere = digid;
   elsewhere.subject = "bsn-pseudonym-3";

@@ -499,7 +499,7 @@ Status Platform::LinkOidc(const Principal& p, const IdClaims& c) {
     WEEFSEL_ASSIGN_OR_RETURN(home, BrokerMunicipality(c));
   }
   WriteLock lock(*this);
-  return store_->Transaction([&]() -> Status {
+  auto link = [&]() -> Status {
     auto linked = store_->FindOidcIdentity(c.issuer, c.subject);
     if (linked.ok() && *linked == p.user) return Status::Ok();  // linked already: nothing to do
     if (linked.ok())
@@ -507,13 +507,20 @@ Status Platform::LinkOidc(const Principal& p, const IdClaims& c) {
                                    " is linked to another weefsel account; unlink it there first")
           .WithReason("oidc_identity_taken", {{"provider", c.provider}});
     if (linked.status().code() != StatusCode::kNotFound) return linked.status();
-    WEEFSEL_RETURN_IF_ERROR(store_->LinkOidcIdentity(
-        {c.issuer, c.subject, p.user, c.provider, c.resident_broker, /*made_account=*/false, Now()}));
-    // DigiD says the person lives in the broker's municipality: the account is its resident.
-    if (c.resident_broker && !p.IsResidentOf(home))
-      WEEFSEL_RETURN_IF_ERROR(store_->Grant({p.user, Role::kResident, home, {}}));
-    return Status::Ok();
-  });
+    return store_->LinkOidcIdentity(
+        {c.issuer, c.subject, p.user, c.provider, c.resident_broker, /*made_account=*/false, Now()});
+  };
+  if (!c.resident_broker || p.IsResidentOf(home)) return store_->Transaction(link);
+  // DigiD says the person lives in the broker's municipality: the account becomes its resident,
+  // audited as any grant is.
+  domain::RoleGrant g{p.user, Role::kResident, home, {}};
+  return Logged(
+      p, home, "user", "grant", "",
+      [&]() -> Status {
+        WEEFSEL_RETURN_IF_ERROR(link());
+        return store_->Grant(g);
+      },
+      [&] { return std::make_pair(g.user.value(), Snap(g)); });
 }
 
 Status Platform::UnlinkOidc(const Principal& p, const std::string& issuer) {
