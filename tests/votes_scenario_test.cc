@@ -360,6 +360,8 @@ TEST_P(FairVotes, ADigidRoundTakesResidentsVerifiedThroughTheBrokerOnce) {
   EXPECT_FALSE(links[0].made_account);
   EXPECT_EQ(links[0].provider, "digid");
   Ok(kResident, "POST", round + "/verified-ballot", ballot);
+  // The officers' register counts the accounts that voted, never who.
+  EXPECT_EQ(Ok(kOfficer, "GET", round + "/voting-register", nullptr)["digid_voters"], 2);
   // A later sign-in through the broker lands in the password account.
   EXPECT_EQ(Must(platform_->SignInWithOidc(second, "127.0.0.1")).user, users_[kResident]);
 

@@ -168,6 +168,10 @@ Result<VoteRegister> Votes::RegisterOf(const Principal& p, RoundId id) {
   out.eligibility = r.eligibility;
   WEEFSEL_ASSIGN_OR_RETURN(out.codes, store.VotingCodeTally(id));
   WEEFSEL_ASSIGN_OR_RETURN(out.census, store.CensusTally(id));
+  if (r.eligibility.verification == domain::Verification::kDigid) {
+    WEEFSEL_ASSIGN_OR_RETURN(auto voters, store.VerifiedVotersOf(id));
+    out.digid_voters = static_cast<int64_t>(voters.size());
+  }
   return out;
 }
 

@@ -166,14 +166,20 @@ void Api::BuildVoteRoutes() {
   Add({.method = "GET",
        .path = "/api/v1/rounds/{id}/voting-register",
        .tag = "rounds",
-       .summary = "Counts of a round's voting codes and census by wijk: made, used, voted (officers)",
+       .summary = "Counts of a round's voting codes and census by wijk: made, used, voted; the accounts that voted "
+                  "with DigiD (officers)",
        .success = 200,
        .needs_user = true,
-       .response = Obj({{"eligibility", EligibilitySchema()}, {"codes", TallySchema()}, {"census", TallySchema()}}),
+       .response = Obj({{"eligibility", EligibilitySchema()},
+                        {"codes", TallySchema()},
+                        {"census", TallySchema()},
+                        {"digid_voters", Scalar("integer")}}),
        .handler = [&V](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto reg, V.RegisterOf(c.who, c.Path<RoundTag>(0)));
-         return Ok(
-             {{"eligibility", ToJson(reg.eligibility)}, {"codes", ToJson(reg.codes)}, {"census", ToJson(reg.census)}});
+         return Ok({{"eligibility", ToJson(reg.eligibility)},
+                    {"codes", ToJson(reg.codes)},
+                    {"census", ToJson(reg.census)},
+                    {"digid_voters", reg.digid_voters}});
        }});
   Add({.method = "POST",
        .path = "/api/v1/rounds/{id}/verified-ballot",

@@ -10,7 +10,7 @@ import { empty } from "./common";
 
 export interface Eligibility { verification: "open" | "code" | "census" | "digid"; wijken: string[]; min_age: number }
 interface Tally { wijk: string; total: number; used: number }
-interface Register { eligibility: Eligibility; codes: Tally[]; census: Tally[] }
+interface Register { eligibility: Eligibility; codes: Tally[]; census: Tally[]; digid_voters: number }
 
 export async function eligibilityOf(r: Round): Promise<Eligibility> {
   return api.get<Eligibility>(`/rounds/${r.id}/eligibility`).catch(() => ({ verification: "open", wijken: [], min_age: 0 }));
@@ -35,7 +35,7 @@ export async function officerVotes(r: Round, e: Eligibility): Promise<HTMLElemen
   else sec.append(h("p", { class: "notice" }, t("votes.fixed")));
   if (e.verification === "code" && r.phase !== "allocation" && r.phase !== "published") sec.append(codesForm(r, e));
   if (e.verification === "census" && before) sec.append(censusForm(r));
-  if (e.verification === "code" || e.verification === "census") sec.append(await registerBox(r));
+  if (e.verification !== "open") sec.append(await registerBox(r));
   if (r.phase === "voting" || r.phase === "allocation") sec.append(await clustersBox(r, e));
   return sec;
 }
@@ -165,7 +165,8 @@ async function registerBox(r: Round): Promise<HTMLElement> {
         h("tbody", {}, rows.map((x) => h("tr", { "data-wijk": x.wijk }, h("th", { scope: "row" }, x.wijk || t("votes.wholeMunicipality")),
           h("td", { class: "num" }, num(x.total)), h("td", { class: "num" }, num(x.used))))))
       : empty(t("votes.none"));
-    box.append(reg.eligibility.verification === "code" ? table("votes.registerCodes", reg.codes, "votes.made", "votes.usedCodes")
+    box.append(reg.eligibility.verification === "digid" ? h("p", { class: "digid-voters" }, t("votes.digidVoters", { n: reg.digid_voters }))
+      : reg.eligibility.verification === "code" ? table("votes.registerCodes", reg.codes, "votes.made", "votes.usedCodes")
       : table("votes.registerCensus", reg.census, "votes.lines", "votes.voted"));
   } catch (e) { box.append(errorBox(e)); }
   return box;
