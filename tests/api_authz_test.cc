@@ -130,6 +130,21 @@ class AuthzMatrix : public ApiWorld {
                                         {404, 404, 404, 404, 404, 404}};
     t["GET /api/v1/auth/oidc/callback"] = {fixed(v1 + "/auth/oidc/callback?state=s&code=c"),
                                            {404, 404, 404, 404, 404, 404}};
+    // Linking identities: an API token cannot start a link (a browser session only); unlinking
+    // removes one's own links (the resident has one here), never another account's.
+    t["GET /api/v1/auth/oidc/links"] = {fixed(v1 + "/auth/oidc/links"), kSignedIn};
+    t["POST /api/v1/auth/oidc/link"] = {fixed(v1 + "/auth/oidc/link", {{"provider", "utrecht"}}),
+                                        {401, 403, 403, 403, 403, 403}};
+    t["POST /api/v1/auth/oidc/unlink"] = {
+        [this, v1] {
+          Status linked = platform_->WithStore([&](storage::Store& s) {
+            return s.LinkOidcIdentity({"https://login.utrecht.example", FreshEmail(), users_[kResident], "utrecht",
+                                       false, false, "2026-12-06T10:00:00Z"});
+          });
+          EXPECT_TRUE(linked.ok()) << linked.ToString();
+          return Req{v1 + "/auth/oidc/unlink", {{"issuer", "https://login.utrecht.example"}}};
+        },
+        {401, 204, 404, 404, 404, 404}};
     t["POST /api/v1/auth/logout"] = {fixed(v1 + "/auth/logout"), {401, 204, 204, 204, 204, 204}};
     t["GET /api/v1/auth/me"] = {fixed(v1 + "/auth/me"), kSignedIn};
     t["POST /api/v1/auth/register"] = {[this, v1] {

@@ -739,18 +739,56 @@ TEST_P(StoreContract, AnIdentityProvidersSubjectLeadsToOneAccountAndGoesWithIt) 
   const std::string iss = "https://login.gemeente.example";
   EXPECT_EQ(store_->FindOidcIdentity(iss, "s-1").status().code(), StatusCode::kNotFound);
   int64_t version = Version();
-  ASSERT_TRUE(store_->LinkOidcIdentity(iss, "s-1", u, "2026-12-05T10:00:00Z").ok());
+  ASSERT_TRUE(store_->LinkOidcIdentity({iss, "s-1", u, "gemeente", false, true, "2026-12-05T10:00:00Z"}).ok());
   EXPECT_EQ(Version(), version);  // no public answer depends on it: caches stay
   ASSERT_TRUE(store_->FindOidcIdentity(iss, "s-1").ok());
   EXPECT_EQ(*store_->FindOidcIdentity(iss, "s-1"), u);
   // The same subject at another issuer is another person.
   EXPECT_EQ(store_->FindOidcIdentity("https://other.example", "s-1").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(store_->LinkOidcIdentity(iss, "s-1", u, "2026-12-05T10:00:00Z").code(), StatusCode::kAlreadyExists);
-  EXPECT_EQ(store_->LinkOidcIdentity(iss, "s-2", UserId(999999), "2026-12-05T10:00:00Z").code(),
+  EXPECT_EQ(store_->LinkOidcIdentity({iss, "s-1", u, "gemeente", false, false, "2026-12-05T10:00:00Z"}).code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->LinkOidcIdentity({iss, "s-2", UserId(999999), "", false, false, "2026-12-05T10:00:00Z"}).code(),
             StatusCode::kInvalidArgument);
   // Erasure (art. 17): the link goes with the account.
   ASSERT_TRUE(store_->DeleteUserKeepingBallots(u, "k-1").ok());
   EXPECT_EQ(store_->FindOidcIdentity(iss, "s-1").status().code(), StatusCode::kNotFound);
+}
+
+// Migration 16: an account's links keep the provider, the resident-broker mark and whether the link
+// made the account, oldest first; unlinking removes one link of that account only.
+TEST_P(StoreContract, AnAccountListsAndUnlinksItsIdentities) {
+  UserId u = AddUser("de.vries@example.nl");
+  UserId other = AddUser("bakker@example.nl");
+  const std::string digid = "https://digid-makelaar.example", gemeente = "https://login.gemeente.example";
+  ASSERT_TRUE(
+      store_->LinkOidcIdentity({gemeente, "medewerker-7", u, "gemeente", false, false, "2026-12-05T09:00:00Z"}).ok());
+  ASSERT_TRUE(store_->LinkOidcIdentity({digid, "pseudoniem-1", u, "digid", true, false, "2026-12-06T09:00:00Z"}).ok());
+  ASSERT_TRUE(
+      store_->LinkOidcIdentity({digid, "pseudoniem-2", other, "digid", true, true, "2026-12-06T10:00:00Z"}).ok());
+  auto links = store_->OidcIdentitiesOf(u);
+  ASSERT_TRUE(links.ok()) << links.status().ToString();
+  ASSERT_EQ(links->size(), 2u);
+  EXPECT_EQ((*links)[0].issuer, gemeente);
+  EXPECT_EQ((*links)[0].subject, "medewerker-7");
+  EXPECT_EQ((*links)[0].provider, "gemeente");
+  EXPECT_FALSE((*links)[0].verified_resident);
+  EXPECT_EQ((*links)[0].created_at, "2026-12-05T09:00:00Z");
+  EXPECT_EQ((*links)[1].provider, "digid");
+  EXPECT_TRUE((*links)[1].verified_resident);
+  EXPECT_FALSE((*links)[1].made_account);
+  EXPECT_EQ((*links)[1].user, u);
+  auto others = store_->OidcIdentitiesOf(other);
+  ASSERT_TRUE(others.ok());
+  ASSERT_EQ(others->size(), 1u);
+  EXPECT_TRUE((*others)[0].made_account);
+  // Another account's link is not this account's to remove.
+  EXPECT_EQ(store_->UnlinkOidcIdentity(u, digid, "pseudoniem-2").code(), StatusCode::kNotFound);
+  EXPECT_EQ(*store_->FindOidcIdentity(digid, "pseudoniem-2"), other);
+  ASSERT_TRUE(store_->UnlinkOidcIdentity(u, digid, "pseudoniem-1").ok());
+  EXPECT_EQ(store_->FindOidcIdentity(digid, "pseudoniem-1").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->OidcIdentitiesOf(u)->size(), 1u);
+  EXPECT_EQ(store_->UnlinkOidcIdentity(u, digid, "pseudoniem-1").code(), StatusCode::kNotFound) << "gone already";
+  EXPECT_TRUE(store_->OidcIdentitiesOf(UserId(999999))->empty());
 }
 
 TEST_P(StoreContract, RetentionPurgesWhatIsPastItsCutoffAndNothingElse) {

@@ -305,6 +305,98 @@ TEST_P(FairVotes, AnAccountMadeThroughOidcJoinsTheClusterOfItsAddress) {
   EXPECT_EQ(Ok(kOfficer, "GET", round + "/registration-clusters?min_accounts=2", nullptr)["clusters"][0]["size"], 3);
 }
 
+// The DigiD route (docs/oidc.md): a round restricted to "digid" takes a sealed ballot once from an
+// account that signed in through the municipality's resident broker, or that linked it; a password
+// resident without the link is refused with verification_required {by: digid}. The broker makes a
+// resident of its municipality and nothing more; an identity linked to one account is refused for
+// another (oidc_identity_taken); the last link of an account the broker made stays.
+TEST_P(FairVotes, ADigidRoundTakesResidentsVerifiedThroughTheBrokerOnce) {
+  const std::string round = "/api/v1/rounds/" + Str(MakeRound());
+  Expect(400, "eligibility.verification", kOfficer, "PUT", round + "/eligibility",
+         {{"verification", "digid"}, {"wijken", {"Zuilen"}}}, "wijken the broker cannot tell");
+  EXPECT_EQ(Ok(kOfficer, "PUT", round + "/eligibility", {{"verification", "digid"}})["verification"], "digid");
+  ToVoting(round);
+  const Json ballot = {{"entries", Entries("p1")}};
+  Resp unverified = As(kResident, "POST", round + "/verified-ballot", ballot);
+  EXPECT_EQ(unverified.status, 403) << unverified.body;
+  EXPECT_EQ(unverified.json.value("code", ""), "verification_required") << unverified.body;
+  EXPECT_EQ(unverified.json["params"], (Json{{"by", "digid"}})) << unverified.body;
+  Resp plain = As(kResident, "PUT", round + "/ballot", ballot);
+  EXPECT_EQ(plain.json["params"], (Json{{"by", "digid"}})) << plain.body;
+
+  // A resident's first sign-in through the broker: a resident of Utrecht (GM0344), no other role.
+  service::IdClaims digid{"https://digid-makelaar.example", "bsn-pseudonym-1", FreshEmail(), true, "Inwoner Een"};
+  digid.provider = "digid";
+  digid.resident_broker = true;
+  digid.municipality = "GM0344";
+  auto session = platform_->SignInWithOidc(digid, "127.0.0.1");
+  ASSERT_TRUE(session.ok()) << session.status().ToString();
+  service::Principal made = Must(platform_->PrincipalOf(session->user));
+  ASSERT_EQ(made.grants.size(), 1u);
+  EXPECT_EQ(made.grants[0].role, domain::Role::kResident);
+  EXPECT_EQ(made.grants[0].municipality, m1_);
+  std::string token = Must(platform_->CreateToken(made, "test"));
+  Resp cast = Send("POST", round + "/verified-ballot", ballot, token);
+  ASSERT_EQ(cast.status, 200) << cast.body;
+  EXPECT_EQ(cast.json.value("ballot_token", "").size(), 64u);
+  EXPECT_EQ(Send("POST", round + "/verified-ballot", ballot, token).status, 409) << "once per account";
+  // Its only link is how it signs in: it stays.
+  Status last = platform_->UnlinkOidc(made, digid.issuer);
+  EXPECT_EQ(last.code(), StatusCode::kConflict);
+  EXPECT_EQ(last.reason(), "oidc_last_sign_in");
+
+  // The password resident links DigiD (from its own login only), then votes.
+  service::Principal resident = Must(platform_->PrincipalOf(users_[kResident]));
+  service::IdClaims second = digid;
+  second.subject = "bsn-pseudonym-2";
+  second.link_user = users_[kOfficer].value();
+  EXPECT_EQ(platform_->LinkOidc(resident, second).code(), StatusCode::kPermissionDenied) << "a login another started";
+  second.link_user = users_[kResident].value();
+  ASSERT_TRUE(platform_->LinkOidc(resident, second).ok());
+  EXPECT_TRUE(platform_->LinkOidc(resident, second).ok()) << "linking twice changes nothing";
+  auto links = Must(platform_->OidcIdentitiesOf(resident));
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_TRUE(links[0].verified_resident);
+  EXPECT_FALSE(links[0].made_account);
+  EXPECT_EQ(links[0].provider, "digid");
+  Ok(kResident, "POST", round + "/verified-ballot", ballot);
+  // The officers' register counts the accounts that voted, never who.
+  EXPECT_EQ(Ok(kOfficer, "GET", round + "/voting-register", nullptr)["digid_voters"], 2);
+  // A later sign-in through the broker lands in the password account.
+  EXPECT_EQ(Must(platform_->SignInWithOidc(second, "127.0.0.1")).user, users_[kResident]);
+
+  // The identity the broker made an account for cannot be linked to another.
+  service::IdClaims taken = digid;
+  taken.link_user = users_[kResident].value();
+  Status refused = platform_->LinkOidc(resident, taken);
+  EXPECT_EQ(refused.code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(refused.reason(), "oidc_identity_taken");
+  // Unlinking: the password account may; then it is no longer verified (a new round refuses it).
+  EXPECT_EQ(platform_->UnlinkOidc(resident, "https://elders.example").code(), StatusCode::kNotFound);
+  ASSERT_TRUE(platform_->UnlinkOidc(resident, digid.issuer).ok());
+  EXPECT_TRUE(Must(platform_->OidcIdentitiesOf(resident)).empty());
+  const std::string next = "/api/v1/rounds/" + Str(MakeRound());
+  Ok(kOfficer, "PUT", next + "/eligibility", {{"verification", "digid"}});
+  ToVoting(next);
+  EXPECT_EQ(As(kResident, "POST", next + "/verified-ballot", ballot).status, 403);
+
+  // Linking DigiD makes an account that was no resident of the broker's municipality one of it.
+  service::Principal member = Must(platform_->PrincipalOf(users_[kMember]));
+  ASSERT_FALSE(member.IsResidentOf(m1_));
+  service::IdClaims fourth = digid;
+  fourth.subject = "bsn-pseudonym-4";
+  fourth.link_user = users_[kMember].value();
+  ASSERT_TRUE(platform_->LinkOidc(member, fourth).ok());
+  EXPECT_TRUE(Must(platform_->PrincipalOf(users_[kMember])).IsResidentOf(m1_));
+
+  // A broker for a municipality the platform does not have: the operator's mistake, said so.
+  service::IdClaims elsewhere = digid;
+  elsewhere.subject = "bsn-pseudonym-3";
+  elsewhere.email = FreshEmail();
+  elsewhere.municipality = "GM9999";
+  EXPECT_EQ(platform_->SignInWithOidc(elsewhere, "127.0.0.1").status().code(), StatusCode::kUnavailable);
+}
+
 TEST_P(FairVotes, OfficersSeeClustersOfRegistrationsAndVoidTheirBallotsBeforePublication) {
   // Four accounts in four minutes from one network (all tests speak from 127.0.0.1), and a fifth
   // hours later: one cluster of four.

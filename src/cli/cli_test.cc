@@ -94,6 +94,15 @@ TEST_F(CliTest, BadInputExitsTwoAndChangesNothing) {
   Outcome opt = Weefsel("demo --db " + P("x.db") + " --municipalities 40");
   EXPECT_EQ(opt.status, 2);
   EXPECT_NE(opt.out.find("--municipalities"), std::string::npos) << opt.out;
+  // A DigiD broker for a municipality the platform does not have stops the start, naming the setting.
+  std::ofstream(P("oidc.json")) << R"([{"id": "digid", "name": "Makelaar", "audience": "residents",
+    "municipality": "GM9999", "issuer": "http://127.0.0.1:9", "client_id": "w", "client_secret": "s",
+    "redirect_uri": "http://127.0.0.1:9/api/v1/auth/oidc/callback"}])";
+  Outcome broker = Weefsel("serve --db " + P("w.db") + " --listen 127.0.0.1:0 --oidc " + P("oidc.json"));
+  EXPECT_EQ(broker.status, 2);
+  EXPECT_NE(broker.out.find("oidc.json: [0].municipality: 'GM9999' is not a municipality of this platform"),
+            std::string::npos)
+      << broker.out;
   EXPECT_EQ(before, Weefsel("stats --db " + P("w.db")).out);
 }
 

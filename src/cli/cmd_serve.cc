@@ -212,6 +212,18 @@ void RegisterServeCommands(CLI::App& app) {
       if (!text.ok()) return Fail(text.status());
       auto providers = service::ParseOidcConfig(*text, o.oidc);
       if (!providers.ok()) return Fail(providers.status());
+      // A resident broker makes residents of its municipality: one the platform does not have is a
+      // mistake in the file, named like the others.
+      for (size_t i = 0; i < providers->size(); ++i) {
+        const auto& p = (*providers)[i];
+        if (!p.residents()) continue;
+        Status known = platform.WithReader(
+            [&](storage::Store& store) { return store.GetMunicipalityByCode(p.municipality).status(); });
+        if (!known.ok())
+          return Fail(Status::InvalidArgument(o.oidc + ": [" + std::to_string(i) + "].municipality: '" +
+                                              p.municipality + "' is not a municipality of this platform (" +
+                                              known.message() + ")"));
+      }
       api_options.oidc = std::make_shared<service::OidcSignIn>(std::move(providers).value());
       // A provider that cannot be reached is named here and retried at each sign-in; passwords work.
       for (const auto& [id, state] : api_options.oidc->Check())

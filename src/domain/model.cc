@@ -96,9 +96,11 @@ std::string_view CoalitionStatusCode(CoalitionStatus s) { return kCoalitionStatu
 Result<CoalitionStatus> ParseCoalitionStatus(std::string_view s) { return kCoalitionStatuses.Parse(s); }
 std::string_view BallotKindCode(BallotKind k) { return kBallotKinds.Code(k); }
 Result<BallotKind> ParseBallotKind(std::string_view s) { return kBallotKinds.Parse(s); }
-constexpr Codes<Verification, 3> kVerifications{
-    {{{Verification::kOpen, "open"}, {Verification::kCode, "code"}, {Verification::kCensus, "census"}}},
-    "verification"};
+constexpr Codes<Verification, 4> kVerifications{{{{Verification::kOpen, "open"},
+                                                  {Verification::kCode, "code"},
+                                                  {Verification::kCensus, "census"},
+                                                  {Verification::kDigid, "digid"}}},
+                                                "verification"};
 std::string_view VerificationCode(Verification v) { return kVerifications.Code(v); }
 Result<Verification> ParseVerification(std::string_view s) { return kVerifications.Parse(s); }
 std::string_view RoundPhaseCode(RoundPhase p) { return kRoundPhases.Code(p); }
@@ -270,6 +272,9 @@ Status Validate(const Eligibility& e) {
   if (!e.restricted() && (!e.wijken.empty() || e.min_age > 0))
     return Field("eligibility", "verification",
                  "wijken and a minimum age need verified residents (verification code or census)");
+  if (e.verification == Verification::kDigid && (!e.wijken.empty() || e.min_age > 0))
+    return Field("eligibility", "verification",
+                 "the DigiD broker tells neither wijk nor age: use the census for wijken or a minimum age");
   if (e.verification == Verification::kCode && e.min_age > 0)
     return Field("eligibility", "min_age", "a minimum age needs the census: a voting code carries no birth date");
   return Status::Ok();

@@ -200,8 +200,10 @@ struct RoundProject {
 // identifier, postcode and birth date match a line of the census file the officers uploaded. A
 // restricted round (code or census) may further name wijken (a code's or census line's wijk must be
 // one of them) and a minimum age (census only: the birth date entered is checked on the day of the
-// vote). Set by officers until voting opens.
-enum class Verification { kOpen, kCode, kCensus };
+// vote). Digid: a resident whose account signed in through the municipality's DigiD broker (an
+// OpenID Connect provider marked "audience": "residents", docs/oidc.md) votes once; the broker
+// tells neither wijk nor age, so such a round names neither. Set by officers until voting opens.
+enum class Verification { kOpen, kCode, kCensus, kDigid };
 std::string_view VerificationCode(Verification v);
 Result<Verification> ParseVerification(std::string_view s);
 

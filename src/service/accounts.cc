@@ -99,9 +99,15 @@ std::string AddressKey(std::string_view address, std::string_view key) {
 }
 
 Status CheckPasswordStrength(const std::string& password, const std::string& email) {
-  auto weak = [](const std::string& why) { return Status::InvalidArgument("password: too easy to guess: " + why); };
-  if (password.size() < 8) return Status::InvalidArgument("password: must be at least 8 characters");
-  if (password.size() > 512) return Status::InvalidArgument("password: must be at most 512 characters");
+  auto weak = [](const std::string& why) {
+    return Status::InvalidArgument("password: too easy to guess: " + why).WithReason("password_too_weak");
+  };
+  if (password.size() < 8)
+    return Status::InvalidArgument("password: must be at least 8 characters")
+        .WithReason("password_too_short", {{"min", "8"}});
+  if (password.size() > 512)
+    return Status::InvalidArgument("password: must be at most 512 characters")
+        .WithReason("password_too_long", {{"max", "512"}});
   std::string letters;  // lower-case letters only: "Welkom01!" -> "welkom"
   for (unsigned char c : password)
     if (std::isalpha(c)) letters += static_cast<char>(std::tolower(c));
@@ -129,8 +135,12 @@ PasswordCost PasswordCost::Minimum() { return {crypto_pwhash_OPSLIMIT_MIN, crypt
 
 Result<std::string> HashPassword(const std::string& password, const PasswordCost& cost) {
   EnsureSodium();
-  if (password.size() < 8) return Status::InvalidArgument("password: must be at least 8 characters");
-  if (password.size() > 512) return Status::InvalidArgument("password: must be at most 512 characters");
+  if (password.size() < 8)
+    return Status::InvalidArgument("password: must be at least 8 characters")
+        .WithReason("password_too_short", {{"min", "8"}});
+  if (password.size() > 512)
+    return Status::InvalidArgument("password: must be at most 512 characters")
+        .WithReason("password_too_long", {{"max", "512"}});
   char out[crypto_pwhash_STRBYTES];
   unsigned long long ops = cost.ops ? cost.ops : crypto_pwhash_OPSLIMIT_INTERACTIVE;
   size_t mem = cost.mem ? cost.mem : crypto_pwhash_MEMLIMIT_INTERACTIVE;
@@ -295,7 +305,8 @@ Status Accounts::CountRegistration(const std::string& address) {
   if (static_cast<int>(q.size()) >= options_.max_registrations_per_address) {
     auto secs = std::chrono::ceil<std::chrono::seconds>(q.front() + options_.registration_window - now).count();
     return Status::ResourceExhausted("register: too many registrations from this address; try again in " +
-                                     std::to_string(std::max<int64_t>(secs, 1)) + " s");
+                                     std::to_string(std::max<int64_t>(secs, 1)) + " s")
+        .WithReason("too_many_registrations");
   }
   q.push_back(now);
   return Status::Ok();
@@ -322,7 +333,8 @@ Status Accounts::CheckRegistrationProof(const std::string& token, const std::str
   if (options_.register_pow_bits <= 0 && token.empty() && nonce.empty()) return Status::Ok();
   if (token.empty())
     return Status::InvalidArgument(
-        "pow_challenge: required: fetch a challenge (GET /api/v1/auth/register/challenge) and solve it");
+               "pow_challenge: required: fetch a challenge (GET /api/v1/auth/register/challenge) and solve it")
+        .WithReason("pow_required");
   std::vector<std::string> parts;
   for (size_t start = 0;;) {
     size_t dot = token.find('.', start);
@@ -337,25 +349,28 @@ Status Accounts::CheckRegistrationProof(const std::string& token, const std::str
   const std::string not_ours =
       "pow_challenge: not a challenge of this server (or from before it restarted); fetch a new one";
   if (parts.size() != 4 || parts[0].size() != 32 || !digits(parts[1], 12) || !digits(parts[2], 2))
-    return Status::InvalidArgument(not_ours);
+    return Status::InvalidArgument(not_ours).WithReason("pow_unknown");
   std::string fields = parts[0] + "." + parts[1] + "." + parts[2];
   std::string mac = ChallengeMac(pow_key_, fields);
   if (parts[3].size() != mac.size() || sodium_memcmp(parts[3].data(), mac.data(), mac.size()) != 0)
-    return Status::InvalidArgument(not_ours);
+    return Status::InvalidArgument(not_ours).WithReason("pow_unknown");
   TimePoint expires{std::chrono::seconds(std::stoll(parts[1]))};
   TimePoint now = clock_.Now();
-  if (expires <= now) return Status::InvalidArgument("pow_challenge: expired; fetch a new one");
+  if (expires <= now)
+    return Status::InvalidArgument("pow_challenge: expired; fetch a new one").WithReason("pow_expired");
   {
     std::lock_guard lock(mu_);
     if (used_challenges_.count(parts[0]))
-      return Status::InvalidArgument("pow_challenge: used already; fetch a new one");
+      return Status::InvalidArgument("pow_challenge: used already; fetch a new one").WithReason("pow_used");
   }
   if (!digits(nonce, 20))
-    return Status::InvalidArgument("pow_nonce: required: the decimal number that solves pow_challenge");
+    return Status::InvalidArgument("pow_nonce: required: the decimal number that solves pow_challenge")
+        .WithReason("pow_wrong");
   int bits = std::stoi(parts[2]);
   if (ProofOfWorkBits(parts[0], nonce) < bits)
     return Status::InvalidArgument("pow_nonce: does not solve pow_challenge (BLAKE2b-256(salt || nonce) needs " +
-                                   std::to_string(bits) + " leading zero bits)");
+                                   std::to_string(bits) + " leading zero bits)")
+        .WithReason("pow_wrong");
   return Status::Ok();
 }
 
@@ -371,9 +386,10 @@ Status Accounts::UseRegistrationChallenge(const std::string& token) {
       it = it->second <= now ? used_challenges_.erase(it) : std::next(it);
   // Still full of live challenges: refuse rather than forget one (a flood of solved challenges).
   if (used_challenges_.size() >= options_.max_tracked)
-    return Status::ResourceExhausted("register: too many registrations just now; try again in 60 s");
+    return Status::ResourceExhausted("register: too many registrations just now; try again in 60 s")
+        .WithReason("too_many_registrations");
   if (!used_challenges_.emplace(salt, expires).second)
-    return Status::InvalidArgument("pow_challenge: used already; fetch a new one");
+    return Status::InvalidArgument("pow_challenge: used already; fetch a new one").WithReason("pow_used");
   return Status::Ok();
 }
 

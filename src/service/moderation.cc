@@ -116,7 +116,8 @@ Result<storage::Report> Platform::ReportContent(const Principal& p, const std::s
   if (target == "profile") {
     auto u = store_->GetUser(UserId(id));
     if (!u.ok()) return u.status().code() == StatusCode::kNotFound ? Status::NotFound(gone) : u.status();
-    if (UserId(id) == p.user) return Status::Conflict("target: you cannot report your own profile");
+    if (UserId(id) == p.user)
+      return Status::Conflict("target: you cannot report your own profile").WithReason("report_own");
     if (municipality.valid()) {
       WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(municipality).status());
       r.municipality = municipality;
@@ -146,14 +147,15 @@ Result<storage::Report> Platform::ReportContent(const Principal& p, const std::s
       if (!pr.ok()) return pr.status().code() == StatusCode::kNotFound ? Status::NotFound(gone) : pr.status();
       if (!pr->versions.empty()) author = pr->versions.back().author;
     }
-    if (author.valid() && author == p.user) return Status::Conflict("target: you cannot report your own " + target);
+    if (author.valid() && author == p.user)
+      return Status::Conflict("target: you cannot report your own " + target).WithReason("report_own");
     WEEFSEL_ASSIGN_OR_RETURN(r.municipality, MunicipalityOfTarget(target, id));
   }
   Status st = Logged(
       p, r.municipality, EntityOf(target), "report", "",
       [&]() -> Status {
         Status s = store_->Insert(r).status();
-        if (s.code() == StatusCode::kAlreadyExists) return Status::Conflict(s.message());
+        if (s.code() == StatusCode::kAlreadyExists) return Status::Conflict(s.message()).WithReason("already_reported");
         return s;
       },
       [&] {
@@ -169,7 +171,8 @@ Result<ModerationPage> Platform::ModerationQueue(const Principal& p, Municipalit
   WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(m).status());
   if (!p.IsModeratorOf(m) && !p.IsAdmin())
     return Status::PermissionDenied("the moderation queue of municipality " + std::to_string(m.value()) +
-                                    " is for its moderators, officers and admins");
+                                    " is for its moderators, officers and admins")
+        .WithReason("not_moderator_of_municipality", {{"municipality", std::to_string(m.value())}});
   // The store pages the queue; only the page's items are read in full.
   WEEFSEL_ASSIGN_OR_RETURN(storage::Store::QueuePage page, store_->ModerationTargets(m, limit, offset));
   ModerationPage out;
@@ -245,16 +248,20 @@ Result<storage::HiddenItem> Platform::Hide(const Principal& p, const std::string
     if (!h.municipality.valid() && !p.IsAdmin())
       return Status::PermissionDenied("profile " + std::to_string(id) +
                                       " is for the moderators of the municipalities where it has a role or was "
-                                      "reported");
+                                      "reported")
+          .WithReason("not_moderator_of_municipality");
   } else {
     WEEFSEL_ASSIGN_OR_RETURN(h.municipality, MunicipalityOfTarget(target, id));
     if (!p.IsModeratorOf(h.municipality) && !p.IsAdmin())
       return Status::PermissionDenied("only moderators and officers of municipality " +
-                                      std::to_string(h.municipality.value()) + " may hide its " + target + "s");
+                                      std::to_string(h.municipality.value()) + " may hide its " + target + "s")
+          .WithReason("not_moderator_of_municipality", {{"municipality", std::to_string(h.municipality.value())}});
   }
   WEEFSEL_ASSIGN_OR_RETURN(h.reason, CheckReason(reason));
   WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden(target, id));
-  if (hidden) return Status::Conflict("hidden: " + target + " " + std::to_string(id) + " is hidden already");
+  if (hidden)
+    return Status::Conflict("hidden: " + target + " " + std::to_string(id) + " is hidden already")
+        .WithReason("already_hidden");
   WEEFSEL_RETURN_IF_ERROR(Logged(
       p, h.municipality, EntityOf(target), "hide", "",
       [&]() -> Status {
@@ -285,8 +292,10 @@ Status Platform::Restore(const Principal& p, const std::string& target, int64_t 
     WEEFSEL_ASSIGN_OR_RETURN(m, MunicipalityOfTarget(target, id));
   }
   if (!p.IsModeratorOf(m) && !p.IsAdmin())
-    return Status::PermissionDenied("only moderators and officers of the item's municipality may restore it");
-  if (!h.ok()) return Status::Conflict("hidden: " + target + " " + std::to_string(id) + " is not hidden");
+    return Status::PermissionDenied("only moderators and officers of the item's municipality may restore it")
+        .WithReason("not_moderator_of_municipality", {{"municipality", std::to_string(m.value())}});
+  if (!h.ok())
+    return Status::Conflict("hidden: " + target + " " + std::to_string(id) + " is not hidden").WithReason("not_hidden");
   return Logged(
       p, m, EntityOf(target), "restore", Snap(*h), [&] { return store_->Unhide(target, id); },
       [&] {
@@ -300,9 +309,11 @@ Result<storage::Report> Platform::DismissReport(const Principal& p, int64_t repo
   WEEFSEL_ASSIGN_OR_RETURN(storage::Report r, store_->GetReport(report));
   if (!p.IsModeratorOf(r.municipality) && !p.IsAdmin())
     return Status::PermissionDenied("only moderators and officers of municipality " +
-                                    std::to_string(r.municipality.value()) + " may dismiss its reports");
+                                    std::to_string(r.municipality.value()) + " may dismiss its reports")
+        .WithReason("not_moderator_of_municipality", {{"municipality", std::to_string(r.municipality.value())}});
   if (r.status != "open")
-    return Status::Conflict("report.status: report " + std::to_string(report) + " is " + r.status + " already");
+    return Status::Conflict("report.status: report " + std::to_string(report) + " is " + r.status + " already")
+        .WithReason("report_handled", {{"status", r.status}});
   std::string at = Now();
   WEEFSEL_RETURN_IF_ERROR(Logged(
       p, r.municipality, EntityOf(r.target), "dismiss", "",
@@ -330,15 +341,18 @@ Result<storage::AccountBlock> Platform::BlockAccount(const Principal& p, UserId 
     if (!b.municipality.valid() && p.IsModeratorOf(m)) b.municipality = m;
   if (!b.municipality.valid() && !p.IsAdmin())
     return Status::PermissionDenied("account " + std::to_string(user.value()) +
-                                    " is for the moderators of the municipalities where it has a role or was reported");
-  if (user == p.user) return Status::PermissionDenied("you cannot block your own account");
+                                    " is for the moderators of the municipalities where it has a role or was reported")
+        .WithReason("not_moderator_of_municipality");
+  if (user == p.user) return Status::PermissionDenied("you cannot block your own account").WithReason("block_own");
   WEEFSEL_ASSIGN_OR_RETURN(auto grants, store_->GrantsOf(user));
   for (const auto& g : grants)
     if (g.role == domain::Role::kPlatformAdmin || g.role == domain::Role::kOfficer)
-      return Status::PermissionDenied("an admin or officer account cannot be blocked (revoke the role first)");
+      return Status::PermissionDenied("an admin or officer account cannot be blocked (revoke the role first)")
+          .WithReason("block_staff");
   WEEFSEL_ASSIGN_OR_RETURN(b.reason, CheckReason(reason));
   if (store_->GetBlock(user).ok())
-    return Status::Conflict("block: account " + std::to_string(user.value()) + " is blocked already");
+    return Status::Conflict("block: account " + std::to_string(user.value()) + " is blocked already")
+        .WithReason("already_blocked");
   WEEFSEL_RETURN_IF_ERROR(Logged(
       p, b.municipality, "user", "block", "", [&] { return store_->Block(b); },
       [&] {
@@ -381,10 +395,12 @@ Status Platform::UnblockAccount(const Principal& p, UserId user) {
       if (!m.valid() && p.IsModeratorOf(x)) m = x;
   }
   if (!m.valid() && !p.IsAdmin())
-    return Status::PermissionDenied("only moderators and officers of the account's municipality may unblock it");
+    return Status::PermissionDenied("only moderators and officers of the account's municipality may unblock it")
+        .WithReason("not_moderator_of_municipality", {{"municipality", std::to_string(m.value())}});
   if (!b.ok()) {
     if (b.status().code() != StatusCode::kNotFound) return b.status();
-    return Status::Conflict("block: account " + std::to_string(user.value()) + " is not blocked");
+    return Status::Conflict("block: account " + std::to_string(user.value()) + " is not blocked")
+        .WithReason("not_blocked");
   }
   return Logged(
       p, m, "user", "unblock", Dump({{"blocked", true}, {"reason", b->reason}}), [&] { return store_->Unblock(user); },

@@ -176,8 +176,8 @@ Result<std::vector<OidcProviderConfig>> ParseOidcConfig(const std::string& text,
     const json& e = j[i];
     if (!e.is_object()) return Status::InvalidArgument(source + ": [" + std::to_string(i) + "]: must be an object");
     OidcProviderConfig p;
-    static const std::set<std::string> kKnown = {"id",        "name",          "municipality", "issuer",
-                                                 "client_id", "client_secret", "redirect_uri", "scope"};
+    static const std::set<std::string> kKnown = {
+        "id", "name", "municipality", "issuer", "client_id", "client_secret", "redirect_uri", "scope", "audience"};
     for (const auto& [k, v] : e.items())
       if (!kKnown.count(k)) return Status::InvalidArgument(at + k + ": unknown field");
     auto text_field = [&](const char* k, std::string& v, bool required) -> Status {
@@ -195,6 +195,13 @@ Result<std::vector<OidcProviderConfig>> ParseOidcConfig(const std::string& text,
     WEEFSEL_RETURN_IF_ERROR(text_field("client_secret", p.client_secret, true));
     WEEFSEL_RETURN_IF_ERROR(text_field("redirect_uri", p.redirect_uri, true));
     WEEFSEL_RETURN_IF_ERROR(text_field("scope", p.scope, false));
+    WEEFSEL_RETURN_IF_ERROR(text_field("audience", p.audience, false));
+    if (p.audience != "staff" && p.audience != "residents")
+      return Status::InvalidArgument(at + "audience: '" + p.audience + "' must be staff or residents");
+    if (p.residents() && p.municipality.empty())
+      return Status::InvalidArgument(at +
+                                     "municipality: required for a resident broker (audience residents): the CBS "
+                                     "code of the municipality whose residents sign in through it");
     for (char c : p.id)
       if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-')
         return Status::InvalidArgument(at + "id: '" + p.id + "' may hold only letters, digits and '-'");
@@ -280,11 +287,12 @@ Result<IdClaims> VerifyIdToken(const std::string& token, const std::string& jwks
       if (a.is_string() && a.get<std::string>() == check.audience) audience_ok = true;
     }
   }
-  if (!audience_ok) return Refuse("the audience is not this client ('" + check.audience + "')");
+  if (!audience_ok)
+    return Refuse("the audience is not this client ('" + check.audience + "')").WithReason("wrong_audience");
   if (audiences > 1 && str("azp") != check.audience) return Refuse("several audiences and azp is not this client");
   if (!claims.contains("exp") || !claims["exp"].is_number()) return Refuse("no expiry (exp)");
   if (claims["exp"].get<double>() + static_cast<double>(check.leeway) < static_cast<double>(check.now))
-    return Refuse("expired");
+    return Refuse("expired").WithReason("token_expired");
   if (!claims.contains("iat") || !claims["iat"].is_number()) return Refuse("no issue time (iat)");
   if (claims["iat"].get<double>() > static_cast<double>(check.now + check.leeway))
     return Refuse("issued in the future");
@@ -405,11 +413,12 @@ std::map<std::string, std::string> OidcSignIn::Check() {
   return out;
 }
 
-Result<std::string> OidcSignIn::Begin(const std::string& provider) {
+Result<std::string> OidcSignIn::Begin(const std::string& provider, int64_t link_user) {
   const OidcProviderConfig* p = Find(provider);
   if (p == nullptr) return Status::NotFound("provider: no identity provider '" + provider + "'");
   WEEFSEL_ASSIGN_OR_RETURN(OidcEndpoints e, EndpointsOf(*p));
   OidcLogins::Pending pending;
+  pending.link_user = link_user;
   std::string state = logins_.Begin(p->id, pending);
   std::string url = e.authorization_endpoint;
   url += url.find('?') == std::string::npos ? '?' : '&';
@@ -452,6 +461,10 @@ Result<IdClaims> OidcSignIn::Complete(const std::string& state, const std::strin
     if (!IsUtf8(claims.email) || !IsUtf8(claims.name))
       return Status::Unauthenticated("oidc provider '" + p->id + "': userinfo is not valid UTF-8");
   }
+  claims.provider = p->id;
+  claims.resident_broker = p->residents();
+  claims.municipality = p->municipality;
+  claims.link_user = pending.link_user;
   return claims;
 }
 

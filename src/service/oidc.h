@@ -32,6 +32,11 @@ struct OidcProviderConfig {
   std::string client_secret;  // sent as client_secret_basic
   std::string redirect_uri;   // https://weefsel.example.nl/api/v1/auth/oidc/callback
   std::string scope = "openid email profile";
+  // Who signs in through it: "staff" (officers and members, the default) or "residents" (a broker
+  // such as the one DigiD is reached through): a resident account of `municipality` (then
+  // required), a verified resident for rounds whose eligibility is "digid".
+  std::string audience = "staff";
+  bool residents() const { return audience == "residents"; }
 };
 
 // Parses the deployer's provider list (a JSON array); errors name `source`, the entry and field.
@@ -44,6 +49,13 @@ struct IdClaims {
   std::string email;
   bool email_verified = false;
   std::string name;
+  // Filled in by OidcSignIn::Complete from the provider's configuration and the login: the
+  // provider's id, whether it is a resident broker and the CBS code of its municipality, and the
+  // account that asked to link this identity (0 for a sign-in).
+  std::string provider;
+  bool resident_broker = false;
+  std::string municipality;
+  int64_t link_user = 0;
 };
 
 struct IdTokenCheck {
@@ -92,8 +104,9 @@ class OidcLogins {
     std::string nonce;
     std::string verifier;
     std::chrono::steady_clock::time_point started;
+    int64_t link_user = 0;  // the account linking this identity; 0 for a sign-in
   };
-  // A new login: its state, with nonce and verifier filled in `out`.
+  // A new login: its state, with nonce and verifier filled in `out` (`out.link_user` is kept).
   std::string Begin(const std::string& provider, Pending& out);
   // Takes the login of `state` (once only); NotFound when unknown or expired.
   Result<Pending> Take(const std::string& state);
@@ -114,9 +127,11 @@ class OidcSignIn {
   // /readyz).
   std::map<std::string, std::string> Check();
   // The provider's authorisation URL for a new login (state, nonce and PKCE challenge in it).
-  // NotFound for an unknown provider; Unavailable when it cannot be reached.
-  Result<std::string> Begin(const std::string& provider);
-  // The verified claims of a callback's `state` and `code`; `now` in seconds since the epoch.
+  // NotFound for an unknown provider; Unavailable when it cannot be reached. With `link_user`, the
+  // login links the identity to that account instead of signing in (Complete says so).
+  Result<std::string> Begin(const std::string& provider, int64_t link_user = 0);
+  // The verified claims of a callback's `state` and `code` (with the provider's id, audience and
+  // municipality and the login's link_user filled in); `now` in seconds since the epoch.
   Result<IdClaims> Complete(const std::string& state, const std::string& code, int64_t now);
 
  private:

@@ -141,6 +141,8 @@ TEST(OidcIdToken, ForgedWrongAudienceExpiredAndReplayedTokensAreRefusedWithTheir
   json c = Claims();
   c["aud"] = "another-client";
   EXPECT_NE(Refusal(VerifyIdToken(rsa.Sign(c), jwks, Check())).find("audience"), std::string::npos);
+  // The login page words these two (docs/oidc.md): they carry their reason.
+  EXPECT_EQ(VerifyIdToken(rsa.Sign(c), jwks, Check()).status().reason(), "wrong_audience");
   c = Claims();
   c["aud"] = {"weefsel", "another-client"};  // several audiences without azp
   EXPECT_NE(Refusal(VerifyIdToken(rsa.Sign(c), jwks, Check())).find("azp"), std::string::npos);
@@ -150,6 +152,7 @@ TEST(OidcIdToken, ForgedWrongAudienceExpiredAndReplayedTokensAreRefusedWithTheir
   c = Claims();
   c["exp"] = kNow - 61;
   EXPECT_NE(Refusal(VerifyIdToken(rsa.Sign(c), jwks, Check())).find("expired"), std::string::npos);
+  EXPECT_EQ(VerifyIdToken(rsa.Sign(c), jwks, Check()).status().reason(), "token_expired");
   c["exp"] = kNow - 30;  // within the leeway for clock skew
   EXPECT_TRUE(VerifyIdToken(rsa.Sign(c), jwks, Check()).ok());
   c = Claims();
@@ -189,6 +192,14 @@ TEST(OidcConfig, AMistakeNamesTheEntryAndTheField) {
                             "oidc.json");
   ASSERT_TRUE(ok.ok()) << ok.status().ToString();
   EXPECT_EQ(ok->at(0).scope, "openid email profile");
+  EXPECT_EQ(ok->at(0).audience, "staff") << "officers and members unless marked a resident broker";
+  EXPECT_FALSE(ok->at(0).residents());
+  auto broker = ParseOidcConfig(R"([{"id": "digid", "name": "Makelaar", "municipality": "GM0344",
+    "issuer": "https://makelaar.example", "client_id": "weefsel", "client_secret": "s",
+    "redirect_uri": "https://weefsel.example/api/v1/auth/oidc/callback", "audience": "residents"}])",
+                                "oidc.json");
+  ASSERT_TRUE(broker.ok()) << broker.status().ToString();
+  EXPECT_TRUE(broker->at(0).residents());
   struct Case {
     const char* json;
     const char* says;
@@ -204,6 +215,12 @@ TEST(OidcConfig, AMistakeNamesTheEntryAndTheField) {
             "redirect_uri": "https://w/cb", "secret": "x"}])",
        "oidc.json: [0].secret: unknown field"},
       {R"({})", "oidc.json: must be a JSON list"},
+      {R"([{"id": "u", "name": "U", "issuer": "https://l", "client_id": "c", "client_secret": "s",
+            "redirect_uri": "https://w/cb", "audience": "burgers"}])",
+       "oidc.json: [0].audience: 'burgers' must be staff or residents"},
+      {R"([{"id": "digid", "name": "U", "issuer": "https://l", "client_id": "c", "client_secret": "s",
+            "redirect_uri": "https://w/cb", "audience": "residents"}])",
+       "oidc.json: [0].municipality: required for a resident broker"},
   };
   for (const auto& c : cases) {
     auto r = ParseOidcConfig(c.json, "oidc.json");

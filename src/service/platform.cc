@@ -441,25 +441,110 @@ Result<Session> Platform::SignInWithOidc(const IdClaims& c, const std::string& a
     return OpenSession(*linked);
   }
   if (linked.status().code() != StatusCode::kNotFound) return linked.status();
-  // The first sign-in makes the account, with no rights until an admin or officer grants them.
+  // The first sign-in makes the account: through a resident broker (DigiD) a resident of the
+  // broker's municipality; otherwise with no rights until an admin or officer grants them.
   WEEFSEL_RETURN_IF_ERROR(accounts_.CountRegistration(address));
   if (c.email.empty())
     return Status::InvalidArgument("id_token: the identity provider sent no e-mail address (scope email)");
+  std::vector<domain::RoleGrant> grants;
+  if (c.resident_broker) {
+    WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId home, BrokerMunicipality(c));
+    grants.push_back({UserId(), Role::kResident, home, {}});
+  }
   domain::User u;
   u.email = c.email;
   u.display_name = c.name.empty() ? c.email : c.name;
   // No password (one nobody knows): the account signs in through its provider. Its registration
   // mark, as for a self-registered account, lets officers see many accounts made from one network.
   std::string address_key = AddressKey(address, options_.vote_key);
-  auto made = InsertUser(u, std::nullopt, {}, [&](const domain::User& x) {
-    WEEFSEL_RETURN_IF_ERROR(store_->LinkOidcIdentity(c.issuer, c.subject, x.id, Now()));
+  auto made = InsertUser(u, std::nullopt, grants, [&](const domain::User& x) {
+    WEEFSEL_RETURN_IF_ERROR(store_->LinkOidcIdentity(
+        {c.issuer, c.subject, x.id, c.provider, c.resident_broker, /*made_account=*/true, Now()}));
     return store_->PutRegistrationMark({x.id, address_key, x.created_at, ""});
   });
   if (!made.ok() && made.status().code() == StatusCode::kAlreadyExists)
     return Status::AlreadyExists("an account with the e-mail address " + c.email +
-                                 " exists already; sign in with its password (an admin can link the two)");
+                                 " exists already; sign in with its password and link this identity on its "
+                                 "account page")
+        .WithReason("email_taken");
   if (!made.ok()) return made.status();
   return OpenSession(made->id);
+}
+
+Result<MunicipalityId> Platform::BrokerMunicipality(const IdClaims& c) {
+  ReadLock lock(*this);
+  auto m = store_->GetMunicipalityByCode(c.municipality);
+  if (m.ok()) return m->id;
+  if (m.status().code() != StatusCode::kNotFound) return m.status();
+  // A deployment mistake (the broker's municipality is not on the platform): the operator's to mend.
+  return Status::Unavailable("oidc provider '" + c.provider + "': municipality: '" + c.municipality +
+                             "' is not a municipality of this platform");
+}
+
+Result<std::vector<storage::OidcIdentity>> Platform::OidcIdentitiesOf(const Principal& p) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  ReadLock lock(*this);
+  return store_->OidcIdentitiesOf(p.user);
+}
+
+Status Platform::LinkOidc(const Principal& p, const IdClaims& c) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  if (c.link_user != p.user.value())
+    return Status::PermissionDenied(
+               "link: this sign-in was started by another account; start it again from your "
+               "account page")
+        .WithReason("own_only");
+  MunicipalityId home;
+  if (c.resident_broker) {
+    WEEFSEL_ASSIGN_OR_RETURN(home, BrokerMunicipality(c));
+  }
+  WriteLock lock(*this);
+  auto link = [&]() -> Status {
+    auto linked = store_->FindOidcIdentity(c.issuer, c.subject);
+    if (linked.ok() && *linked == p.user) return Status::Ok();  // linked already: nothing to do
+    if (linked.ok())
+      return Status::AlreadyExists("oidc identity: this account at " + c.provider +
+                                   " is linked to another weefsel account; unlink it there first")
+          .WithReason("oidc_identity_taken", {{"provider", c.provider}});
+    if (linked.status().code() != StatusCode::kNotFound) return linked.status();
+    return store_->LinkOidcIdentity(
+        {c.issuer, c.subject, p.user, c.provider, c.resident_broker, /*made_account=*/false, Now()});
+  };
+  if (!c.resident_broker || p.IsResidentOf(home)) return store_->Transaction(link);
+  // DigiD says the person lives in the broker's municipality: the account becomes its resident,
+  // audited as any grant is.
+  domain::RoleGrant g{p.user, Role::kResident, home, {}};
+  return Logged(
+      p, home, "user", "grant", "",
+      [&]() -> Status {
+        WEEFSEL_RETURN_IF_ERROR(link());
+        return store_->Grant(g);
+      },
+      [&] { return std::make_pair(g.user.value(), Snap(g)); });
+}
+
+Status Platform::UnlinkOidc(const Principal& p, const std::string& issuer) {
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  if (issuer.empty()) return Status::InvalidArgument("issuer: required (the identity provider to unlink)");
+  WriteLock lock(*this);
+  return store_->Transaction([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(auto links, store_->OidcIdentitiesOf(p.user));
+    bool made = false;
+    size_t matched = 0;
+    for (const auto& l : links) {
+      made = made || l.made_account;
+      if (l.issuer == issuer) ++matched;
+    }
+    if (matched == 0) return Status::NotFound("issuer: your account has no link to identity provider " + issuer);
+    if (made && matched == links.size())
+      return Status::Conflict(
+                 "issuer: your account signs in only through this identity provider (it has no "
+                 "password); link another one before unlinking it")
+          .WithReason("oidc_last_sign_in");
+    for (const auto& l : links)
+      if (l.issuer == issuer) WEEFSEL_RETURN_IF_ERROR(store_->UnlinkOidcIdentity(p.user, l.issuer, l.subject));
+    return Status::Ok();
+  });
 }
 
 Result<Session> Platform::FindSession(const std::string& id) {
@@ -1483,10 +1568,12 @@ Result<domain::Ballot> Platform::CastBallot(const Principal& p, RoundId id, std:
                std::string("verification: round ") + std::to_string(id.value()) + " is for residents verified " +
                (r.eligibility.verification == domain::Verification::kCode
                     ? "by the voting code from their letter: enter your voting code"
+                : r.eligibility.verification == domain::Verification::kDigid
+                    ? "with DigiD: sign in with DigiD (or link it on your account page) and cast"
                     : "against the census: enter your citizen service number (BSN), postcode and birth date") +
                " with your ballot (POST /api/v1/rounds/" + std::to_string(id.value()) + "/verified-ballot)")
         .WithReason("verification_required",
-                    {{"by", r.eligibility.verification == domain::Verification::kCode ? "code" : "census"}});
+                    {{"by", std::string(domain::VerificationCode(r.eligibility.verification))}});
   if (r.phase != domain::RoundPhase::kVoting)
     return Status::Conflict(std::string("round.phase: voting is ") +
                             (PhaseIndex(r.phase) < PhaseIndex(domain::RoundPhase::kVoting) ? "not open yet" : "closed"))

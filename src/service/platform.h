@@ -222,6 +222,16 @@ class Platform {
   // issuer and subject, made on the first sign-in with no roles (an admin or officer grants them);
   // AlreadyExists when another account has the token's e-mail address.
   Result<Session> SignInWithOidc(const IdClaims& claims, const std::string& address);
+  // The identity links of the signed-in account (docs/oidc.md, "Linking").
+  Result<std::vector<storage::OidcIdentity>> OidcIdentitiesOf(const Principal& p);
+  // Links the identity of a verified ID token whose login `p` started (claims.link_user) to p's
+  // account, so that later sign-ins through the provider land there; through a resident broker the
+  // account becomes a (verified) resident of the broker's municipality. AlreadyExists
+  // (oidc_identity_taken) when the identity belongs to another account.
+  Status LinkOidc(const Principal& p, const IdClaims& claims);
+  // Removes the account's links to `issuer`; Conflict (oidc_last_sign_in) when they are the only
+  // way an account made by a provider signs in.
+  Status UnlinkOidc(const Principal& p, const std::string& issuer);
   // The live session with this id (its CSRF token derived); NotFound when unknown or expired.
   Result<Session> FindSession(const std::string& id);
   // Logout: the session is deleted from the store.
@@ -474,6 +484,8 @@ class Platform {
   Result<Session> OpenSession(UserId user);
   // PermissionDenied (with the moderator's reason) when the account is blocked.
   Status RefuseBlocked(UserId user);
+  // The municipality of a resident broker's CBS code (Unavailable when not on the platform).
+  Result<MunicipalityId> BrokerMunicipality(const IdClaims& c);
   // The account's display name ("" for none or a deleted account), looked up once per `known` (store
   // lock held). Only for answers whose readers may see account names (the audit log's officers).
   std::string DisplayNameLocked(UserId user, std::map<UserId, std::string>& known);

@@ -168,7 +168,8 @@ Result<TaskChallenge> TaskChallenges::File(const Principal& p, TaskChallenge c) 
       return Status::InvalidArgument("task_challenge.task: the task belongs to another municipality");
     if (!task->open)
       return Status::Conflict("task_challenge.task: task " + std::to_string(c.task.value()) +
-                              " is closed to challenges");
+                              " is closed to challenges")
+          .WithReason("task_closed", {{"task", std::to_string(c.task.value())}});
     c.municipality = task->municipality;
     c.task_title = task->title;
     c.current_cost_eur = task->budget_eur;
@@ -229,10 +230,12 @@ Result<TaskChallenge> TaskChallenges::UpdateBid(const Principal& p, TaskChalleng
   if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
   WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
   if (!IsBidder(p, c) && !p.IsAdmin())
-    return Status::PermissionDenied("only the filer and members of the initiative may change the bid");
+    return Status::PermissionDenied("only the filer and members of the initiative may change the bid")
+        .WithReason("not_bidder");
   if (c.step != TaskChallengeStep::kReceived)
     return Status::Conflict("step: the bid is fixed once the assessment has begun (the challenge is " + Code(c.step) +
-                            ")");
+                            ")")
+        .WithReason("bid_fixed", {{"step", Code(c.step)}});
   TaskChallenge keep = c;
   std::string was = Snap(c);
   WEEFSEL_RETURN_IF_ERROR(patch(c));
@@ -278,10 +281,13 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
   if (move.step == TaskChallengeStep::kRefused) {
     if (!domain::MayRefuseAt(c.step))
       return Status::Conflict("step: the challenge is " + Code(c.step) + " and can no longer be refused (" + ahead +
-                              ")");
+                              ")")
+          .WithReason("step_not_refusable", {{"step", Code(c.step)}});
   } else if (!next || move.step != *next) {
     return Status::Conflict("step: cannot move from " + Code(c.step) + " to " + Code(move.step) + " (" + ahead +
-                            (domain::MayRefuseAt(c.step) ? ", or refused" : "") + ")");
+                            (domain::MayRefuseAt(c.step) ? ", or refused" : "") + ")")
+        .WithReason("step_move_not_allowed",
+                    {{"from", Code(c.step)}, {"to", Code(move.step)}, {"next", next ? Code(*next) : std::string()}});
   }
   std::string decision(Trim(move.decision));
   std::string reasons(Trim(move.reasons));
@@ -298,8 +304,9 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
   // The agreement is made with an organisation, whose members then report on the milestones.
   if (move.step == TaskChallengeStep::kAgreement && !c.initiative.valid())
     return Status::Conflict(
-        "initiative: an agreement is made with an organisation; residents filing together register their "
-        "initiative as an actor first (an officer adds it) and file the bid in its name");
+               "initiative: an agreement is made with an organisation; residents filing together register their "
+               "initiative as an actor first (an officer adds it) and file the bid in its name")
+        .WithReason("agreement_needs_actor");
   if (!move.deadline.empty() && !IsIsoDate(move.deadline))
     return Status::InvalidArgument("deadline: '" + move.deadline + "' is not a date YYYY-MM-DD");
 

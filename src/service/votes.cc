@@ -68,7 +68,8 @@ Result<domain::Eligibility> Votes::SetEligibility(const Principal& p, RoundId id
   WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "set who votes in its rounds"));
   if (!Before(r.phase, domain::RoundPhase::kVoting))
     return Status::Conflict("phase: who may vote is fixed once voting opens (round " + R(id) + " is in phase " +
-                            std::string(domain::RoundPhaseCode(r.phase)) + ")");
+                            std::string(domain::RoundPhaseCode(r.phase)) + ")")
+        .WithReason("eligibility_fixed", {{"phase", std::string(domain::RoundPhaseCode(r.phase))}});
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
   std::string before = Snap(r.eligibility);
   r.eligibility = e;
@@ -86,14 +87,20 @@ Result<std::string> Votes::GenerateCodes(const Principal& p, RoundId id, int cou
   WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "make voting codes for its rounds"));
   if (r.eligibility.verification != domain::Verification::kCode)
     return Status::Conflict("eligibility.verification: round " + R(id) +
-                            " does not use voting codes; set its verification to \"code\" first");
+                            " does not use voting codes; set its verification to \"code\" first")
+        .WithReason(
+            "wrong_verification",
+            {{"verification", std::string(domain::VerificationCode(r.eligibility.verification))}, {"needs", "code"}});
   if (!Before(r.phase, domain::RoundPhase::kAllocation))
-    return Status::Conflict("phase: voting in round " + R(id) + " has closed; no more codes");
+    return Status::Conflict("phase: voting in round " + R(id) + " has closed; no more codes")
+        .WithReason("voting_closed");
   if (count < 1 || count > 5000) return Status::InvalidArgument("count: must be 1 to 5000 codes at a time");
   if (!wijk.empty() && !Allows(r.eligibility, wijk))
-    return Status::InvalidArgument("wijk: '" + wijk + "' is not one of the wijken that vote in round " + R(id));
+    return Status::InvalidArgument("wijk: '" + wijk + "' is not one of the wijken that vote in round " + R(id))
+        .WithReason("wijk_not_voting", {{"wijk", wijk}});
   if (wijk.empty() && !r.eligibility.wijken.empty())
-    return Status::InvalidArgument("wijk: round " + R(id) + " is for named wijken; make codes for one of them");
+    return Status::InvalidArgument("wijk: round " + R(id) + " is for named wijken; make codes for one of them")
+        .WithReason("wijk_required");
   WEEFSEL_ASSIGN_OR_RETURN(domain::Municipality m, store.GetMunicipality(r.municipality));
   std::vector<voting::LetterCode> letters;
   std::string csv;
@@ -126,9 +133,13 @@ Result<int64_t> Votes::UploadCensus(const Principal& p, RoundId id, const std::s
   WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "upload the census for its rounds"));
   if (r.eligibility.verification != domain::Verification::kCensus)
     return Status::Conflict("eligibility.verification: round " + R(id) +
-                            " does not check the census; set its verification to \"census\" first");
+                            " does not check the census; set its verification to \"census\" first")
+        .WithReason(
+            "wrong_verification",
+            {{"verification", std::string(domain::VerificationCode(r.eligibility.verification))}, {"needs", "census"}});
   if (!Before(r.phase, domain::RoundPhase::kVoting))
-    return Status::Conflict("phase: the census of round " + R(id) + " is fixed once voting opens");
+    return Status::Conflict("phase: the census of round " + R(id) + " is fixed once voting opens")
+        .WithReason("eligibility_fixed", {{"phase", std::string(domain::RoundPhaseCode(r.phase))}});
   if (!lines.ok()) return lines.status();
   int64_t n = static_cast<int64_t>(lines->size());
   WEEFSEL_RETURN_IF_ERROR(store.Transaction([&]() -> Status {
@@ -157,6 +168,10 @@ Result<VoteRegister> Votes::RegisterOf(const Principal& p, RoundId id) {
   out.eligibility = r.eligibility;
   WEEFSEL_ASSIGN_OR_RETURN(out.codes, store.VotingCodeTally(id));
   WEEFSEL_ASSIGN_OR_RETURN(out.census, store.CensusTally(id));
+  if (r.eligibility.verification == domain::Verification::kDigid) {
+    WEEFSEL_ASSIGN_OR_RETURN(auto voters, store.VerifiedVotersOf(id));
+    out.digid_voters = static_cast<int64_t>(voters.size());
+  }
   return out;
 }
 
@@ -167,14 +182,16 @@ Result<SealedReceipt> Votes::CastVerified(const Principal& p, RoundId id, Verifi
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
   if (!p.IsResidentOf(r.municipality))
     return Status::PermissionDenied("only residents of municipality " + std::to_string(r.municipality.value()) +
-                                    " may vote in its rounds");
+                                    " may vote in its rounds")
+        .WithReason("not_resident_of_municipality", {{"municipality", std::to_string(r.municipality.value())}});
   if (!r.eligibility.restricted())
     return Status::Conflict("eligibility.verification: round " + R(id) +
-                            " is open to every resident; cast your ballot with PUT /api/v1/rounds/" + R(id) +
-                            "/ballot");
+                            " is open to every resident; cast your ballot with PUT /api/v1/rounds/" + R(id) + "/ballot")
+        .WithReason("round_open_to_all");
   if (r.phase != domain::RoundPhase::kVoting)
     return Status::Conflict(std::string("phase: voting is ") +
-                            (Before(r.phase, domain::RoundPhase::kVoting) ? "not open yet" : "closed"));
+                            (Before(r.phase, domain::RoundPhase::kVoting) ? "not open yet" : "closed"))
+        .WithReason(Before(r.phase, domain::RoundPhase::kVoting) ? "voting_not_open" : "voting_closed");
   domain::Ballot ballot;
   ballot.round = id;
   ballot.kind = r.ballot_kind;
@@ -198,7 +215,8 @@ Result<SealedReceipt> Votes::CastVerified(const Principal& p, RoundId id, Verifi
       auto known = store.GetSealedBallot(id, sealed.token_hash);
       if (!known.ok() && known.status().code() == StatusCode::kNotFound)
         return Status::PermissionDenied("ballot_token: no ballot of round " + R(id) +
-                                        " has this token; vote with your voting code or census details instead");
+                                        " has this token; vote with your voting code or census details instead")
+            .WithReason("ballot_token_unknown");
       WEEFSEL_RETURN_IF_ERROR(known.status());
       return store.PutSealedBallot(sealed);
     }));
@@ -208,65 +226,91 @@ Result<SealedReceipt> Votes::CastVerified(const Principal& p, RoundId id, Verifi
   }
 
   const bool by_code = r.eligibility.verification == domain::Verification::kCode;
+  const bool by_digid = r.eligibility.verification == domain::Verification::kDigid;
   std::string person_key;
   std::string plain_code;
-  if (by_code) {
+  if (by_digid) {
+    // The account itself is the proof: linked to a person through the DigiD broker.
+    WEEFSEL_ASSIGN_OR_RETURN(auto links, store.OidcIdentitiesOf(p.user));
+    bool verified = std::any_of(links.begin(), links.end(), [](const auto& l) { return l.verified_resident; });
+    if (!verified)
+      return Status::PermissionDenied("verification: round " + R(id) +
+                                      " is for residents who signed in with DigiD: sign in with DigiD, or link "
+                                      "DigiD to this account on its account page")
+          .WithReason("verification_required", {{"by", "digid"}});
+  } else if (by_code) {
     if (b.code.empty())
       return Status::PermissionDenied(
-          "code: round " + R(id) +
-          " is for residents with a voting code: enter the voting code from your letter with your ballot");
+                 "code: round " + R(id) +
+                 " is for residents with a voting code: enter the voting code from your letter with your ballot")
+          .WithReason("verification_required", {{"by", "code"}});
     WEEFSEL_ASSIGN_OR_RETURN(plain_code, voting::NormalizeCode(b.code));
   } else {
     if (!b.census)
       return Status::PermissionDenied("census: round " + R(id) +
                                       " is for residents in the census: enter your citizen service number (BSN), "
-                                      "postcode and birth date with your ballot");
+                                      "postcode and birth date with your ballot")
+          .WithReason("verification_required", {{"by", "census"}});
     WEEFSEL_ASSIGN_OR_RETURN(voting::CensusPerson person,
                              voting::NormalizePerson(b.census->identifier, b.census->postcode, b.census->birth_date));
     if (r.eligibility.min_age > 0 &&
         voting::AgeOn(person.birth_date, FormatDate(platform_.clock_.Now())) < r.eligibility.min_age)
       return Status::PermissionDenied("census.birth_date: residents vote in round " + R(id) + " from the age of " +
-                                      std::to_string(r.eligibility.min_age));
+                                      std::to_string(r.eligibility.min_age))
+          .WithReason("too_young", {{"min_age", std::to_string(r.eligibility.min_age)}});
     person_key = voting::PersonKey(person);
   }
 
   std::string token = voting::NewSecretHex(random_);
   WEEFSEL_RETURN_IF_ERROR(store.Transaction([&]() -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(std::string key, KeyOf(id));
-    if (by_code) {
+    if (by_digid) {
+      // Once per account: MarkVerifiedVoter below.
+    } else if (by_code) {
       const std::string hash = voting::KeyedHash(key, "code", plain_code);
       auto code = store.GetVotingCode(id, hash);
       if (!code.ok() && code.status().code() == StatusCode::kNotFound)
         return Status::PermissionDenied("code: this is not a voting code of round " + R(id) +
-                                        "; check the code on your letter");
+                                        "; check the code on your letter")
+            .WithReason("voting_code_unknown");
       WEEFSEL_RETURN_IF_ERROR(code.status());
       if (code->used)
-        return Status::Conflict("code: this voting code has been used already; each code is valid for one vote");
+        return Status::Conflict("code: this voting code has been used already; each code is valid for one vote")
+            .WithReason("voting_code_used");
       if (!Allows(r.eligibility, code->wijk))
         return Status::PermissionDenied("code: this code is for wijk " + code->wijk +
-                                        ", which does not vote in round " + R(id));
+                                        ", which does not vote in round " + R(id))
+            .WithReason("wijk_not_voting", {{"wijk", code->wijk}});
       WEEFSEL_ASSIGN_OR_RETURN(bool used, store.UseVotingCode(id, hash));
       if (!used)
-        return Status::Conflict("code: this voting code has been used already; each code is valid for one vote");
+        return Status::Conflict("code: this voting code has been used already; each code is valid for one vote")
+            .WithReason("voting_code_used");
     } else {
       const std::string hash = voting::KeyedHash(key, "census", person_key);
       auto entry = store.GetCensusEntry(id, hash);
       if (!entry.ok() && entry.status().code() == StatusCode::kNotFound)
         return Status::PermissionDenied(
-            "census: no resident with this identifier, postcode and birth date is in the "
-            "census of round " +
-            R(id) + "; check what you entered");
+                   "census: no resident with this identifier, postcode and birth date is in the "
+                   "census of round " +
+                   R(id) + "; check what you entered")
+            .WithReason("census_no_match");
       WEEFSEL_RETURN_IF_ERROR(entry.status());
-      if (entry->voted) return Status::Conflict("census: this resident has voted in round " + R(id) + " already");
+      if (entry->voted)
+        return Status::Conflict("census: this resident has voted in round " + R(id) + " already")
+            .WithReason("census_voted");
       if (!Allows(r.eligibility, entry->wijk))
-        return Status::PermissionDenied("census: residents of wijk " + entry->wijk + " do not vote in round " + R(id));
+        return Status::PermissionDenied("census: residents of wijk " + entry->wijk + " do not vote in round " + R(id))
+            .WithReason("wijk_not_voting", {{"wijk", entry->wijk}});
       WEEFSEL_ASSIGN_OR_RETURN(bool marked, store.MarkCensusVoted(id, hash));
-      if (!marked) return Status::Conflict("census: this resident has voted in round " + R(id) + " already");
+      if (!marked)
+        return Status::Conflict("census: this resident has voted in round " + R(id) + " already")
+            .WithReason("census_voted");
     }
     WEEFSEL_ASSIGN_OR_RETURN(bool first, store.MarkVerifiedVoter(id, p.user));
     if (!first)
       return Status::Conflict("ballot: your account has cast a verified ballot in round " + R(id) +
-                              " already; change it with its ballot token");
+                              " already; change it with its ballot token")
+          .WithReason("verified_ballot_cast");
     sealed.token_hash = voting::KeyedHash(key, "token", token);
     return store.PutSealedBallot(sealed);
   }));
@@ -333,11 +377,13 @@ Result<VoidOutcome> Votes::VoidBallots(const Principal& p, RoundId id, std::vect
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "void ballots in its rounds"));
   if (r.phase == domain::RoundPhase::kPublished)
-    return Status::Conflict("phase: round " + R(id) + " is published; its ballots can no longer be voided");
+    return Status::Conflict("phase: round " + R(id) + " is published; its ballots can no longer be voided")
+        .WithReason("round_published");
   if (r.eligibility.restricted())
     return Status::Conflict("eligibility.verification: the ballots of round " + R(id) +
-                            " are sealed (voting codes or census): nothing links a ballot to an account, so "
-                            "none can be voided on its own");
+                            " are sealed (voting codes, census or DigiD): nothing links a ballot to an account, so "
+                            "none can be voided on its own")
+        .WithReason("ballots_sealed");
   std::string why(Trim(reason));
   if (why.empty()) return Status::InvalidArgument("reason: required: say why these ballots are voided");
   if (why.size() > 500) return Status::InvalidArgument("reason: at most 500 characters");

@@ -43,6 +43,7 @@ struct VoteRegister {
   domain::Eligibility eligibility;
   std::vector<storage::VoteTally> codes;   // generated and used, by wijk
   std::vector<storage::VoteTally> census;  // lines and voted, by wijk
+  int64_t digid_voters = 0;                // accounts that cast a sealed ballot (a "digid" round)
 };
 
 // A ballot for a restricted round with its proof: a voting code, a census person, or the ballot

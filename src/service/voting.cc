@@ -92,11 +92,13 @@ std::string NewCode(const RandomBytes& random) {
 Result<std::string> NormalizeCode(std::string_view typed) {
   std::string code = Upper(Squeeze(typed));
   if (code.size() != kCodeLength)
-    return Status::InvalidArgument("code: a voting code has 12 letters and digits, such as 7KQM-4XRT-H2PW");
+    return Status::InvalidArgument("code: a voting code has 12 letters and digits, such as 7KQM-4XRT-H2PW")
+        .WithReason("voting_code_malformed");
   for (char c : code)
     if (kCodeAlphabet.find(c) == std::string_view::npos)
       return Status::InvalidArgument(std::string("code: '") + c +
-                                     "' does not occur in voting codes (they have no 0, O, 1 or I)");
+                                     "' does not occur in voting codes (they have no 0, O, 1 or I)")
+          .WithReason("voting_code_malformed");
   return code;
 }
 
@@ -135,7 +137,7 @@ Result<CensusPerson> NormalizePerson(std::string_view identifier, std::string_vi
   CensusPerson p{std::string(identifier), std::string(postcode), std::string(birth_date)};
   std::string field;
   Status s = CheckPerson(p, &field);
-  if (!s.ok()) return PersonError(field, s.message());
+  if (!s.ok()) return PersonError(field, s.message()).WithReason("census_malformed", {{"field", field}});
   return p;
 }
 

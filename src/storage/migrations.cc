@@ -709,6 +709,18 @@ CREATE TABLE evidence_files (
 CREATE INDEX evidence_files_evidence ON evidence_files (evidence_id, id);
 )sql";
 
+// Migration 16: an identity link records the provider it was made through, and whether that was a
+// resident broker (DigiD, docs/oidc.md): such an account is a verified resident for rounds whose
+// eligibility is "digid"; and whether its first sign-in made the account (which then has no password
+// anyone knows, so its last link is not removed): before 16 every link was made that way. A
+// signed-in account may link and unlink identities (docs/oidc.md).
+constexpr std::string_view k016 = R"sql(
+ALTER TABLE oidc_identities ADD COLUMN provider TEXT NOT NULL DEFAULT '';
+ALTER TABLE oidc_identities ADD COLUMN verified_resident INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE oidc_identities ADD COLUMN made_account INTEGER NOT NULL DEFAULT 0;
+UPDATE oidc_identities SET made_account = 1;
+)sql";
+
 // PostgreSQL has no NOCASE collation: e-mail uniqueness is an index on lower(email).
 constexpr std::string_view kPostgresEmailIndex = "\nCREATE UNIQUE INDEX users_email_key ON users (lower(email));\n";
 
@@ -730,6 +742,7 @@ std::vector<Migration> Build(const Dialect& d, bool postgres) {
   out.push_back({13, "municipality_appearance", Render(k013, d)});
   out.push_back({14, "registration_limits", Render(k014, d)});
   out.push_back({15, "evidence_files", Render(k015, d)});
+  out.push_back({16, "oidc_identity_links", Render(k016, d)});
   return out;
 }
 

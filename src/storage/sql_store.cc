@@ -1871,20 +1871,42 @@ Result<UserId> SqlStore::FindOidcIdentity(const std::string& issuer, const std::
   return UserId(r.Int(0, 0));
 }
 
-Status SqlStore::LinkOidcIdentity(const std::string& issuer, const std::string& subject, UserId user,
-                                  const std::string& at) {
-  if (issuer.empty() || subject.empty())
+Status SqlStore::LinkOidcIdentity(const OidcIdentity& o) {
+  if (o.issuer.empty() || o.subject.empty())
     return Status::InvalidArgument("oidc identity: issuer and subject are required");
   // Not a Write: no public answer depends on it, so the data version (and every cache) stays.
   Status st = Transaction([&]() -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows taken, Q("SELECT 1 FROM oidc_identities WHERE issuer = $1 AND subject = $2",
-                                              {Text(issuer), Text(subject)}));
-    if (!taken.empty()) return Status::AlreadyExists("oidc identity: this subject of " + issuer + " has an account");
-    return Q("INSERT INTO oidc_identities (issuer, subject, user_id, created_at) VALUES ($1, $2, $3, $4)",
-             {Text(issuer), Text(subject), Int(user.value()), Text(at)})
+                                              {Text(o.issuer), Text(o.subject)}));
+    if (!taken.empty()) return Status::AlreadyExists("oidc identity: this subject of " + o.issuer + " has an account");
+    return Q("INSERT INTO oidc_identities (issuer, subject, user_id, created_at, provider, verified_resident, "
+             "made_account) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             {Text(o.issuer), Text(o.subject), Int(o.user.value()), Text(o.created_at), Text(o.provider),
+              Int(o.verified_resident ? 1 : 0), Int(o.made_account ? 1 : 0)})
         .status();
   });
-  return Explain(st, "oidc identity", {{"oidc_identity.user", "users", user.value()}});
+  return Explain(st, "oidc identity", {{"oidc_identity.user", "users", o.user.value()}});
+}
+
+Result<std::vector<OidcIdentity>> SqlStore::OidcIdentitiesOf(UserId user) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q("SELECT issuer, subject, provider, verified_resident, made_account, created_at FROM "
+                             "oidc_identities WHERE user_id = $1 ORDER BY created_at, issuer, subject",
+                             {Int(user.value())}));
+  std::vector<OidcIdentity> out;
+  for (size_t i = 0; i < r.size(); ++i)
+    out.push_back({r.Str(i, 0), r.Str(i, 1), user, r.Str(i, 2), r.Int(i, 3) != 0, r.Int(i, 4) != 0, r.Str(i, 5)});
+  return out;
+}
+
+Status SqlStore::UnlinkOidcIdentity(UserId user, const std::string& issuer, const std::string& subject) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM oidc_identities WHERE user_id = $1 AND issuer = $2 AND "
+                                        "subject = $3 RETURNING user_id",
+                                        {Int(user.value()), Text(issuer), Text(subject)}));
+  if (r.empty())
+    return Status::NotFound("oidc identity: account " + std::to_string(user.value()) +
+                            " has no link to this subject of " + issuer);
+  return Status::Ok();
 }
 
 // ---------------------------------------------------------------------------------------------

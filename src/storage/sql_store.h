@@ -103,8 +103,9 @@ class SqlStore final : public Store {
   Result<std::vector<StoredToken>> TokensOf(UserId user) override;
   Status DeleteToken(int64_t id) override;
   Result<UserId> FindOidcIdentity(const std::string& issuer, const std::string& subject) override;
-  Status LinkOidcIdentity(const std::string& issuer, const std::string& subject, UserId user,
-                          const std::string& at) override;
+  Status LinkOidcIdentity(const OidcIdentity& identity) override;
+  Result<std::vector<OidcIdentity>> OidcIdentitiesOf(UserId user) override;
+  Status UnlinkOidcIdentity(UserId user, const std::string& issuer, const std::string& subject) override;
 
   Result<int64_t> Insert(domain::Comment& c) override;
   Result<std::vector<domain::Comment>> CommentsOf(ProposalId proposal) override;

@@ -91,6 +91,18 @@ struct StoredToken {
   std::string scope = "write";  // "read" (GET only) or "write"
 };
 
+// An account's link to a person at an identity provider (OpenID Connect; migration 8, `provider`
+// `verified_resident` and `made_account` migration 16).
+struct OidcIdentity {
+  std::string issuer;
+  std::string subject;
+  UserId user;
+  std::string provider;            // the configured provider's id it was linked through ("" before 16)
+  bool verified_resident = false;  // linked through a resident broker (DigiD, docs/oidc.md)
+  bool made_account = false;       // its first sign-in made the account (whose password nobody knows)
+  std::string created_at;
+};
+
 // One line of the audit log: who changed what, when, with the entity before and after (JSON
 // text; empty when there is no before or after). The log outlives accounts and entities, so it has
 // no foreign keys.
@@ -443,10 +455,13 @@ class Store {
   virtual Result<std::vector<StoredToken>> TokensOf(UserId user) = 0;  // oldest first
   virtual Status DeleteToken(int64_t id) = 0;                          // NotFound
   // Accounts of an identity provider (OpenID Connect): the account of (issuer, subject), NotFound
-  // when none; Link records it (AlreadyExists when the pair is linked already).
+  // when none; Link records it (AlreadyExists when the pair is linked already, NotFound naming
+  // oidc_identity.user for an unknown account); the links of an account, oldest first; Unlink
+  // removes one link of the account (NotFound when it has no such link).
   virtual Result<UserId> FindOidcIdentity(const std::string& issuer, const std::string& subject) = 0;
-  virtual Status LinkOidcIdentity(const std::string& issuer, const std::string& subject, UserId user,
-                                  const std::string& at) = 0;
+  virtual Status LinkOidcIdentity(const OidcIdentity& identity) = 0;
+  virtual Result<std::vector<OidcIdentity>> OidcIdentitiesOf(UserId user) = 0;
+  virtual Status UnlinkOidcIdentity(UserId user, const std::string& issuer, const std::string& subject) = 0;
 
   // Comments on proposals (oldest first), with replies through `parent` (a comment of the same
   // proposal). The author's display name is filled in on read.

@@ -189,6 +189,10 @@ const REFUSALS: Record<string, [string, string]> = {
   email_taken: ["Er is al een account met dit e-mailadres. Log in met dat account.", "An account with this e-mail address exists already. Sign in with it."],
   admin_only: ["Dit mag alleen een beheerder van het platform.", "Only a platform admin may do this."],
   own_only: ["Dit kan alleen voor uw eigen account.", "This is only possible for your own account."],
+  oidc_identity_taken: ["Dit account bij {provider} is al aan een ander account op dit platform gekoppeld. Ontkoppel het daar eerst.",
+    "This account at {provider} is linked to another account on this platform already. Unlink it there first."],
+  oidc_last_sign_in: ["U logt alleen via deze inlogdienst in (uw account heeft geen wachtwoord). Koppel eerst een andere inlogdienst.",
+    "You sign in only through this service (your account has no password). Link another sign-in service first."],
   not_officer_of_municipality: ["Dit mag alleen een ambtenaar van deze gemeente.", "Only an officer of this municipality may do this."],
   not_resident_of_municipality: ["Dit mogen alleen inwoners van deze gemeente.", "Only residents of this municipality may do this."],
   not_coalition_member: ["Dit mogen alleen leden van de organisaties in deze coalitie.", "Only members of the coalition's organisations may do this."],
@@ -218,8 +222,10 @@ const REFUSALS: Record<string, [string, string]> = {
   already_in_round: ["Dit voorstel is al een project in deze fondsronde.", "This proposal is a project of this fund round already."],
   voting_not_open: ["Het stemmen is nog niet begonnen.", "Voting has not opened yet."],
   voting_closed: ["Het stemmen is gesloten.", "Voting has closed."],
-  "verification_required.code": ["Voor deze ronde heeft u de stemcode uit uw brief nodig.", "This round needs the voting code from your letter."],
-  "verification_required.census": ["Voor deze ronde bevestigt u wie u bent met uw BSN, postcode en geboortedatum.",
+  "verification_required.code": ["Vul eerst de stemcode uit uw brief in. Zonder stemcode kunt u in deze ronde niet stemmen.", "Enter the voting code from your letter first. Without a voting code you cannot vote in this round."],
+  "verification_required.digid": ["Voor deze ronde logt u in met DigiD, of koppelt u DigiD op de pagina Mijn account.",
+    "In this round you sign in with DigiD, or link DigiD on the page My account."],
+  "verification_required.census": ["Vul eerst uw BSN, postcode en geboortedatum in: daarmee bevestigt u in deze ronde wie u bent.",
     "In this round you confirm who you are with your citizen service number (BSN), postcode and date of birth."],
   ballot_voided: ["Een ambtenaar heeft uw stem in deze ronde ongeldig verklaard; u kunt niet opnieuw stemmen.",
     "An officer voided your ballot in this round; you cannot vote in it again."],
@@ -234,6 +240,48 @@ const REFUSALS: Record<string, [string, string]> = {
   already_decided: ["Over dit bewijs is al besloten: het is {decision}.", "This evidence has been decided on already: it was {decision}."],
   campaign_closed: ["Deze campagne is gesloten sinds het eind van {deadline}.", "This campaign closed at the end of {deadline}."],
   infeasible_coalition: ["Met deze eisen is geen coalitie te vormen.", "No coalition can meet these requirements."],
+  password_too_short: ["Het wachtwoord moet minstens {min} tekens hebben.", "The password needs at least {min} characters."],
+  password_too_long: ["Het wachtwoord mag hoogstens {max} tekens hebben.", "The password may have at most {max} characters."],
+  password_too_weak: ["Dit wachtwoord is te makkelijk te raden. Kies een langer wachtwoord, bijvoorbeeld een paar losse woorden.", "This password is too easy to guess. Choose a longer one, for example a few separate words."],
+  too_many_registrations: ["Er zijn vanaf dit adres te veel accounts gemaakt. Wacht {minutes} {minutes:minuut|minuten} en probeer het dan opnieuw.", "Too many accounts were made from this address. Wait {minutes} {minutes:minute|minutes} and try again."],
+  pow_required: ["Uw browser moest eerst een kleine rekensom maken. Probeer het opnieuw.", "Your browser first had to solve a small sum. Please try again."],
+  pow_unknown: ["De rekensom van uw browser hoort niet (meer) bij deze server. Probeer het opnieuw.", "Your browser's sum does not belong to this server (any more). Please try again."],
+  pow_expired: ["De rekensom van uw browser was verlopen. Probeer het opnieuw.", "Your browser's sum had expired. Please try again."],
+  pow_used: ["De rekensom van uw browser was al gebruikt. Probeer het opnieuw.", "Your browser's sum had been used already. Please try again."],
+  pow_wrong: ["De rekensom van uw browser klopte niet. Probeer het opnieuw.", "Your browser's sum was not right. Please try again."],
+  not_moderator_of_municipality: ["Dit mogen alleen moderatoren en ambtenaren van de gemeente.", "Only moderators and officers of the municipality may do this."],
+  report_own: ["U kunt uw eigen bijdrage of profiel niet melden.", "You cannot report your own contribution or profile."],
+  already_reported: ["U heeft dit al gemeld. Een moderator kijkt ernaar.", "You have reported this already. A moderator will look at it."],
+  already_hidden: ["Dit is al verborgen.", "This is hidden already."],
+  not_hidden: ["Dit is niet verborgen.", "This is not hidden."],
+  report_handled: ["Deze melding is al afgehandeld ({status}).", "This report has been handled already ({status})."],
+  block_own: ["U kunt uw eigen account niet blokkeren.", "You cannot block your own account."],
+  block_staff: ["Een account van een beheerder of ambtenaar kan niet worden geblokkeerd. Trek eerst die rol in.", "An admin's or officer's account cannot be blocked. Revoke that role first."],
+  already_blocked: ["Dit account is al geblokkeerd.", "This account is blocked already."],
+  not_blocked: ["Dit account is niet geblokkeerd.", "This account is not blocked."],
+  eligibility_fixed: ["Wie mag stemmen ligt vast zodra het stemmen begint; de fondsronde staat in de fase ‘{phase}’.", "Who may vote is fixed once voting opens; the fund round is in the phase ‘{phase}’."],
+  wrong_verification: ["Deze ronde controleert kiezers op een andere manier ({verification}); dit kan alleen bij {needs}.", "This round checks voters another way ({verification}); this is possible only with {needs}."],
+  round_open_to_all: ["In deze ronde stemt iedere inwoner zonder extra controle; stem op de gewone manier.", "Every resident votes in this round without an extra check; vote the ordinary way."],
+  wijk_not_voting: ["Wijk {wijk} stemt niet mee in deze ronde.", "Wijk {wijk} does not vote in this round."],
+  wijk_required: ["Deze ronde is voor bepaalde wijken: kies een wijk.", "This round is for named wijken: choose one."],
+  voting_code_unknown: ["Deze stemcode hoort niet bij deze stemronde. Controleer de code in uw brief.", "This voting code does not belong to this round. Check the code in your letter."],
+  voting_code_used: ["Deze stemcode is al gebruikt. Elke code werkt maar één keer.", "This voting code has been used already. Each code works once."],
+  census_no_match: ["We vinden niemand met dit BSN, deze postcode en geboortedatum in de registratie van deze ronde. Controleer wat u invulde.", "We find nobody with this citizen service number, postcode and date of birth in this round's register. Check what you entered."],
+  census_voted: ["Deze inwoner heeft in deze ronde al gestemd.", "This resident has voted in this round already."],
+  too_young: ["In deze ronde stemmen inwoners vanaf {min_age} jaar.", "In this round residents vote from the age of {min_age}."],
+  ballot_token_unknown: ["Geen stem in deze ronde hoort bij dit stembewijs. Stem opnieuw met uw stemcode of gegevens.", "No ballot in this round has this ballot token. Vote again with your voting code or details."],
+  verified_ballot_cast: ["Met uw account is in deze ronde al gestemd. Uw stem wijzigen kan met het stembewijs.", "Your account has voted in this round already. You can change your vote with its ballot token."],
+  round_published: ["De uitslag van deze ronde is gepubliceerd; de stemmen liggen vast.", "The result of this round is published; its ballots are final."],
+  voting_code_malformed: ["Een stemcode heeft 12 letters en cijfers, zoals 7KQM-4XRT-H2PW (zonder 0, O, 1 of I).", "A voting code has 12 letters and digits, such as 7KQM-4XRT-H2PW (no 0, O, 1 or I)."],
+  census_malformed: ["Controleer het formaat: BSN (9 cijfers), postcode zoals 3511 AB, geboortedatum.", "Check the format: BSN (9 digits), postcode such as 3511 AB, date of birth."],
+  ballots_sealed: ["De stemmen in deze ronde zijn geheim en aan niemand gekoppeld; er kan er geen ongeldig worden verklaard.", "The ballots of this round are secret and linked to nobody; none can be voided."],
+  task_closed: ["Deze taak staat niet (meer) open voor het uitdaagrecht.", "This task is not open to the Right to Challenge (any more)."],
+  not_bidder: ["Alleen wie het verzoek indiende en leden van het initiatief mogen het aanpassen.", "Only the filer and members of the initiative may change the bid."],
+  bid_fixed: ["Het verzoek ligt vast sinds de beoordeling begon; het staat op ‘{step}’.", "The bid is fixed since the assessment began; it is at ‘{step}’."],
+  step_not_refusable: ["Een uitdaging op de stap ‘{step}’ kan niet meer worden geweigerd.", "A challenge at the step ‘{step}’ can no longer be refused."],
+  step_move_not_allowed: ["Een uitdaging op de stap ‘{from}’ kan niet naar ‘{to}’; de volgende stap is ‘{next}’.", "A challenge at the step ‘{from}’ cannot move to ‘{to}’; its next step is ‘{next}’."],
+  "step_move_not_allowed.last": ["Een uitdaging op de stap ‘{from}’ kan niet naar ‘{to}’; dit is de laatste stap.", "A challenge at the step ‘{from}’ cannot move to ‘{to}’; this is its last step."],
+  agreement_needs_actor: ["Een overeenkomst wordt met een organisatie gesloten. Laat het initiatief eerst als organisatie registreren.", "An agreement is made with an organisation. Have the initiative registered as one first."],
 };
 // The words of entities a refusal names: [Dutch, the Dutch with its article, English].
 const NOUNS: Record<string, [string, string, string]> = {
@@ -254,7 +302,8 @@ const FIELDS: Record<string, [string, string]> = {
   reason: ["Reden", "Reason"], entries: ["Uw stem", "Your ballot"], phase: ["Fase", "Phase"], municipality: ["Gemeente", "Municipality"],
   area: ["Gebied", "Area"], themes: ["Thema's", "Themes"], capabilities: ["Vaardigheden", "Capabilities"], value: ["Waarde", "Value"],
   website: ["Website", "Website"], kind: ["Soort", "Kind"], q: ["Zoekterm", "Search term"], parent: ["Reactie", "Comment"],
-  data: ["Bestand", "File"], files: ["Bestanden", "Files"], decision: ["Besluit", "Decision"], note: ["Toelichting", "Note"],
+  code: ["Stemcode", "Voting code"], identifier: ["BSN", "Citizen service number"], postcode: ["Postcode", "Postcode"],
+  birth_date: ["Geboortedatum", "Date of birth"], data: ["Bestand", "File"], files: ["Bestanden", "Files"], decision: ["Besluit", "Decision"], note: ["Toelichting", "Note"],
 };
 
 // The refusal in the reader's language, or undefined when the code (or a parameter it needs) is
@@ -265,11 +314,20 @@ export function refusalText(code: string, params: Record<string, string> = {}): 
   if (code === "phase_move_not_allowed" && !p.next) row = REFUSALS["phase_move_not_allowed.last"];
   if (code === "phase_move_not_allowed" && p.from === p.to) row = REFUSALS["phase_move_not_allowed.same"];
   if (code === "verification_required") row = REFUSALS["verification_required." + p.by];
+  if (code === "step_move_not_allowed" && !p.next) row = REFUSALS["step_move_not_allowed.last"];
   if (!row) return undefined;
+  // The Right to Challenge's steps, the ways a round checks its voters and a report's status, in words.
+  const rtc = ["bid_fixed", "step_not_refusable", "step_move_not_allowed"].includes(code);
+  const verifications: Record<string, [string, string]> = { open: ["iedereen", "everyone"], code: ["stemcodes", "voting codes"],
+    census: ["de basisregistratie", "the census"], digid: ["DigiD", "DigiD"] };
+  const reportStatus: Record<string, [string, string]> = { dismissed: ["afgewezen", "dismissed"], hidden: ["verborgen", "hidden"], open: ["open", "open"] };
   const vars: Record<string, string | number> = {};
-  const phase = (c: string) => (p.what === "round" || code === "wrong_round_phase" || code === "round_fixed" ? roundPhaseLabel(c) : phaseLabel(c));
+  const phase = (c: string) => (p.what === "round" || ["wrong_round_phase", "round_fixed", "eligibility_fixed"].includes(code) ? roundPhaseLabel(c) : phaseLabel(c));
   for (const [k, v] of Object.entries(p)) {
-    if (k.endsWith("_eur") && /^-?\d+$/.test(v)) vars[k] = euro(Number(v));
+    if (rtc && ["step", "from", "to", "next"].includes(k)) vars[k] = t(("rtcstep." + v) as Key);
+    else if (code === "wrong_verification") vars[k] = verifications[v]?.[locale === "nl" ? 0 : 1] ?? v;
+    else if (code === "report_handled" && k === "status") vars[k] = reportStatus[v]?.[locale === "nl" ? 0 : 1] ?? v;
+    else if (k.endsWith("_eur") && /^-?\d+$/.test(v)) vars[k] = euro(Number(v));
     else if (["from", "to", "next", "phase", "needs"].includes(k) && code !== "status_move_not_allowed" && code !== "wrong_proposal_status") vars[k] = phase(v);
     else if (["from", "to", "status", "needs"].includes(k)) vars[k] = proposalStatusLabel(v);
     else if (k === "deadline") vars[k] = date(v);
@@ -281,7 +339,7 @@ export function refusalText(code: string, params: Record<string, string> = {}): 
   }
   const noun = NOUNS[p.what ?? ""];
   if (noun) { vars.What = locale === "nl" ? noun[0] : noun[2]; vars.The = locale === "nl" ? noun[1] : "The " + noun[2].toLowerCase(); }
-  if (code === "rate_limited") vars.minutes = Math.max(1, Math.ceil(Number(p.retry_after ?? 60) / 60));
+  if (code === "rate_limited" || code === "too_many_registrations") vars.minutes = Math.max(1, Math.ceil(Number(p.retry_after ?? 60) / 60));
   if (code === "challenge_past_proposals") vars.proposals = phaseLabel("proposals");
   const out = fill(row[locale === "nl" ? 0 : 1], vars);
   return /\{\w+\}/.test(out) ? undefined : out;  // a parameter it needs is missing

@@ -20,7 +20,7 @@ namespace {
 constexpr size_t kMaxCensusBytes = 8u << 20;
 
 Json EligibilitySchema() {
-  return Obj({{"verification", Enum({"open", "code", "census"})},
+  return Obj({{"verification", Enum({"open", "code", "census", "digid"})},
               {"wijken", ArrayOf(StrMax(100))},
               {"min_age", Scalar("integer")}});
 }
@@ -58,9 +58,9 @@ Result<domain::Eligibility> DecodeEligibility(const Json& body) {
   domain::Eligibility e;
   std::string verification = "open";
   WEEFSEL_RETURN_IF_ERROR(f.Str("verification", verification, 20));
-  if (!f.Has("verification")) return f.Error("verification", "required: open, code or census");
+  if (!f.Has("verification")) return f.Error("verification", "required: open, code, census or digid");
   auto v = domain::ParseVerification(verification);
-  if (!v.ok()) return f.Error("verification", "must be open, code or census");
+  if (!v.ok()) return f.Error("verification", "must be open, code, census or digid");
   e.verification = *v;
   WEEFSEL_RETURN_IF_ERROR(f.StrList("wijken", e.wijken, 100));
   WEEFSEL_RETURN_IF_ERROR(f.Int("min_age", e.min_age));
@@ -97,7 +97,7 @@ void Api::BuildVoteRoutes() {
   Add({.method = "GET",
        .path = "/api/v1/rounds/{id}/eligibility",
        .tag = "rounds",
-       .summary = "Who may vote in a round: open, by voting code or by census, with wijken and a minimum age",
+       .summary = "Who may vote in a round: open, by voting code, by census or by DigiD, with wijken and a minimum age",
        .success = 200,
        .response = EligibilitySchema(),
        .handler = [&V](Call& c) -> Result<Reply> {
@@ -111,7 +111,7 @@ void Api::BuildVoteRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
-       .request = Body({{"verification", Enum({"open", "code", "census"})},
+       .request = Body({{"verification", Enum({"open", "code", "census", "digid"})},
                         {"wijken", ArrayOf(StrMax(100))},
                         {"min_age", Scalar("integer")}},
                        {"verification"}),
@@ -166,14 +166,20 @@ void Api::BuildVoteRoutes() {
   Add({.method = "GET",
        .path = "/api/v1/rounds/{id}/voting-register",
        .tag = "rounds",
-       .summary = "Counts of a round's voting codes and census by wijk: made, used, voted (officers)",
+       .summary = "Counts of a round's voting codes and census by wijk: made, used, voted; the accounts that voted "
+                  "with DigiD (officers)",
        .success = 200,
        .needs_user = true,
-       .response = Obj({{"eligibility", EligibilitySchema()}, {"codes", TallySchema()}, {"census", TallySchema()}}),
+       .response = Obj({{"eligibility", EligibilitySchema()},
+                        {"codes", TallySchema()},
+                        {"census", TallySchema()},
+                        {"digid_voters", Scalar("integer")}}),
        .handler = [&V](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto reg, V.RegisterOf(c.who, c.Path<RoundTag>(0)));
-         return Ok(
-             {{"eligibility", ToJson(reg.eligibility)}, {"codes", ToJson(reg.codes)}, {"census", ToJson(reg.census)}});
+         return Ok({{"eligibility", ToJson(reg.eligibility)},
+                    {"codes", ToJson(reg.codes)},
+                    {"census", ToJson(reg.census)},
+                    {"digid_voters", reg.digid_voters}});
        }});
   Add({.method = "POST",
        .path = "/api/v1/rounds/{id}/verified-ballot",

@@ -1,7 +1,7 @@
 // Login, registration, your account (roles, API tokens) and the admin page (create accounts).
 import { h, field, select } from "../dom";
 import { api, login, currentUser, hasRole, ApiError, Grant } from "../api";
-import { t, roleLabel, roleOptions, Key } from "../i18n";
+import { t, roleLabel, roleOptions, date, Key } from "../i18n";
 import { Ctx, navigate, announce, errorBox } from "../main";
 import { municipalities, muniName, actor, officerMunicipalities } from "./common";
 import { THEMES, appearanceOf, forgetAppearance, useMunicipalityTheme } from "../theme";
@@ -19,9 +19,8 @@ export async function loginPage({ main, query: q }: Ctx): Promise<void> {
         announce(t("account.welcome", { name: me.display_name }));
         navigate(q.get("next") ?? "/");
       } catch (err) {
-        // A wrong e-mail address or password is 401 here: say so (not "sign in first").
-        const wrong = err instanceof ApiError && err.status === 401;
-        status.replaceChildren(wrong ? errorBox(new ApiError(401, t("error.wrongPassword"), undefined, true)) : errorBox(err));
+        // A wrong e-mail address or password (wrong_credentials), a blocked account: worded by refusalText.
+        status.replaceChildren(errorBox(err));
         password.focus();
       }
     } }, field(t("account.email"), email), field(t("account.password"), password), status, h("button", { type: "submit" }, t("nav.login"))),
@@ -30,16 +29,62 @@ export async function loginPage({ main, query: q }: Ctx): Promise<void> {
   // the last attempt failed when the server sent the browser back here.
   const failed = q.get("oidc");
   if (failed) {
-    const key = (["expired", "unavailable", "email_taken", "too_many", "cancelled"].includes(failed) ? `oidc.${failed}` : "oidc.refused") as Key;
-    status.replaceChildren(h("p", { class: "error", role: "alert" }, t(key)));
+    const known = ["expired", "unavailable", "email_taken", "too_many", "cancelled", "token_expired", "wrong_audience"];
+    status.replaceChildren(h("p", { class: "error", role: "alert" }, t((known.includes(failed) ? `oidc.${failed}` : "oidc.refused") as Key)));
   }
   try {
-    const { providers } = await api.get<{ providers: { id: string; name: string }[] }>("/auth/oidc");
-    if (providers.length)
-      main.append(h("section", { "aria-labelledby": "h-oidc" }, h("h2", { id: "h-oidc" }, t("oidc.title")),
-        h("ul", { class: "stack" }, ...providers.map((p) =>
-          h("li", {}, h("a", { class: "button", href: `/api/v1/auth/oidc/login?provider=${encodeURIComponent(p.id)}` }, t("oidc.with", { name: p.name })))))));
+    const providers = await oidcProviders();
+    const link = (p: OidcProvider) => h("li", {}, h("a", { class: "button", href: `/api/v1/auth/oidc/login?provider=${encodeURIComponent(p.id)}` },
+      t(p.audience === "residents" ? "oidc.digid" : "oidc.with", { name: p.name })));
+    const residents = providers.filter((p) => p.audience === "residents");
+    const staff = providers.filter((p) => p.audience !== "residents");
+    if (residents.length)
+      main.append(h("section", { "aria-labelledby": "h-oidc-residents" }, h("h2", { id: "h-oidc-residents" }, t("oidc.residentsTitle")),
+        h("ul", { class: "stack" }, ...residents.map(link))));
+    if (staff.length)
+      main.append(h("section", { "aria-labelledby": "h-oidc" }, h("h2", { id: "h-oidc" }, t("oidc.title")), h("ul", { class: "stack" }, ...staff.map(link))));
   } catch { /* no providers listed: passwords only */ }
+}
+
+interface OidcProvider { id: string; name: string; municipality: string; audience: "staff" | "residents" }
+async function oidcProviders(): Promise<OidcProvider[]> {
+  return (await api.get<{ providers: OidcProvider[] }>("/auth/oidc")).providers;
+}
+
+// The identities linked to the account (organisation accounts, DigiD), with a button to unlink
+// each and one to link each configured provider; ?oidc= says how the last link went.
+async function linksSection(q: URLSearchParams): Promise<HTMLElement[]> {
+  let providers: OidcProvider[] = [];
+  try { providers = await oidcProviders(); } catch { return []; }
+  if (!providers.length) return [];
+  const status = h("div", { "aria-live": "polite" });
+  const list = h("ul", { class: "stack oidc-links" });
+  const outcome = q.get("oidc");
+  if (outcome === "linked") status.replaceChildren(h("p", { class: "ok", role: "status" }, "✔ " + t("oidc.linked")));
+  else if (outcome) {
+    const known = ["expired", "unavailable", "identity_taken", "cancelled", "token_expired", "wrong_audience"];
+    status.replaceChildren(h("p", { class: "error", role: "alert" }, t((known.includes(outcome) ? `oidc.${outcome}` : "oidc.refused") as Key)));
+  }
+  const load = async () => {
+    const { items } = await api.get<{ items: { provider: string; name: string; issuer: string; verified_resident: boolean; created_at: string }[] }>("/auth/oidc/links");
+    list.replaceChildren(...(items.length ? items.map((l) => h("li", {}, h("strong", {}, l.name), " · ", t("oidc.linkedSince", { date: date(l.created_at) }),
+      l.verified_resident ? [" · ", t("oidc.verifiedResident")] : "", " ",
+      h("button", { type: "button", class: "secondary", onclick: async () => {
+        try {
+          await api.post("/auth/oidc/unlink", { issuer: l.issuer });
+          status.replaceChildren(h("p", { class: "ok", role: "status" }, "✔ " + t("oidc.unlinked", { name: l.name })));
+          await load();
+        } catch (err) { status.replaceChildren(errorBox(err)); }
+      } }, t("oidc.unlink", { name: l.name })))) : [h("li", {}, t("oidc.noLinks"))]));
+  };
+  await load();
+  const buttons = h("ul", { class: "stack" }, ...providers.map((p) => h("li", {}, h("button", { type: "button", onclick: async () => {
+    try {
+      const { url } = await api.post<{ url: string }>("/auth/oidc/link", { provider: p.id });
+      window.location.assign(url);
+    } catch (err) { status.replaceChildren(errorBox(err)); }
+  } }, t(p.audience === "residents" ? "oidc.linkDigid" : "oidc.link", { name: p.name })))));
+  return [h("h2", { id: "h-oidc-links" }, t("oidc.links")), h("p", {}, t("oidc.linksLead")), list, buttons, status];
 }
 
 export async function registerPage({ main }: Ctx): Promise<void> {
@@ -63,20 +108,12 @@ export async function registerPage({ main }: Ctx): Promise<void> {
         await login(email.value, password.value);
         announce(t("account.registered"));
         navigate("/account");
-      } catch (err) { status.replaceChildren(errorBox(registerError(err))); } finally { button.disabled = false; }
+      } catch (err) { status.replaceChildren(errorBox(err)); }  // worded by its refusal code (too_many_registrations, pow_*, password_*) finally { button.disabled = false; }
     } }, field(t("account.name"), name), field(t("account.email"), email), field(t("account.password"), password, t("account.passwordHint")),
       field(t("filter.municipality"), muni), status, h("button", { type: "submit" }, t("nav.register"))));
 }
 
-// A refused proof of work or too many registrations, in the reader's words.
-function registerError(err: unknown): unknown {
-  if (!(err instanceof ApiError)) return err;
-  if (err.status === 429 && (err.fieldName ?? "").startsWith("register")) return new ApiError(429, t("account.tooManyRegistrations"), err.fieldName, true);
-  if ((err.fieldName ?? "").startsWith("pow_")) return new ApiError(err.status, t("account.proofRefused"), err.fieldName, true);
-  return err;
-}
-
-export async function accountPage({ main }: Ctx): Promise<void> {
+export async function accountPage({ main, query: q }: Ctx): Promise<void> {
   const me = currentUser();
   main.append(h("h1", {}, t("nav.account")));
   if (!me) { main.append(errorBox(new ApiError(401, "")), h("p", {}, h("a", { href: "/login?next=/account" }, t("nav.login")))); return; }
@@ -96,6 +133,7 @@ export async function accountPage({ main }: Ctx): Promise<void> {
         out.replaceChildren(h("p", {}, t("account.tokenOnce")), h("code", { class: "token" }, r.token));
       } catch (err) { out.replaceChildren(errorBox(err)); }
     } }, field(t("account.tokenName"), tokenName), h("button", { type: "submit" }, t("account.makeToken"))), out);
+  main.append(...await linksSection(q));
   const mine = await officerMunicipalities();
   if (mine.length && !hasRole("platform_admin")) main.append(...appearanceSection(mine.map((m): [string, string] => [String(m.id), m.name])));
   main.append(...await import("./self").then((m) => m.selfSections()));

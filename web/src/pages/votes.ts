@@ -8,16 +8,16 @@ import { t, num, Key, getLocale } from "../i18n";
 import { announce, errorBox, navigate } from "../main";
 import { empty } from "./common";
 
-export interface Eligibility { verification: "open" | "code" | "census"; wijken: string[]; min_age: number }
+export interface Eligibility { verification: "open" | "code" | "census" | "digid"; wijken: string[]; min_age: number }
 interface Tally { wijk: string; total: number; used: number }
-interface Register { eligibility: Eligibility; codes: Tally[]; census: Tally[] }
+interface Register { eligibility: Eligibility; codes: Tally[]; census: Tally[]; digid_voters: number }
 
 export async function eligibilityOf(r: Round): Promise<Eligibility> {
   return api.get<Eligibility>(`/rounds/${r.id}/eligibility`).catch(() => ({ verification: "open", wijken: [], min_age: 0 }));
 }
 
 export function eligibilityText(e: Eligibility): string {
-  const base = t(e.verification === "code" ? "votes.code" : e.verification === "census" ? "votes.census" : "votes.open");
+  const base = t(e.verification === "code" ? "votes.code" : e.verification === "census" ? "votes.census" : e.verification === "digid" ? "votes.digid" : "votes.open");
   const parts = [base];
   if (e.wijken.length) parts.push(t("votes.inWijken", { wijken: e.wijken.join(", ") }));
   if (e.min_age) parts.push(t("votes.fromAge", { n: e.min_age }));
@@ -91,17 +91,13 @@ async function clustersBox(r: Round, e: Eligibility): Promise<HTMLElement> {
       const res = await api.post<{ accounts: number; ballots: number }>(`/rounds/${r.id}/void-ballots`, { users, reason: reason.value });
       announce(t("votes.voided", { n: res.ballots }));
       navigate(location.pathname);
-    } catch (err) {
-      const f = err instanceof ApiError ? err.fieldName ?? "" : "";
-      const key: Key | undefined = f === "phase" ? "votes.err.published" : f === "reason" ? "votes.err.reason" : f === "eligibility.verification" ? "votes.sealedNoVoid" : undefined;
-      status.replaceChildren(errorBox(key && err instanceof ApiError ? new ApiError(err.status, t(key), f, true) : err));
-    }
+    } catch (err) { status.replaceChildren(errorBox(err)); }  // worded by its refusal code
   } }, field(t("votes.voidReason"), reason, t("votes.voidHint")), status, h("button", { type: "submit" }, t("votes.voidButton"))));
   return box;
 }
 
 function ruleForm(r: Round, e: Eligibility): HTMLElement {
-  const verification = select("verification", [["open", t("votes.open")], ["code", t("votes.code")], ["census", t("votes.census")]], e.verification);
+  const verification = select("verification", [["open", t("votes.open")], ["code", t("votes.code")], ["census", t("votes.census")], ["digid", t("votes.digid")]], e.verification);
   const wijken = h("input", { name: "wijken", id: "votes-wijken", maxlength: 2000, value: e.wijken.join(", ") });
   const minAge = h("input", { type: "number", name: "min_age", id: "votes-min-age", min: 0, max: 120, step: 1, inputmode: "numeric", value: e.min_age });
   const status = h("div");
@@ -169,7 +165,8 @@ async function registerBox(r: Round): Promise<HTMLElement> {
         h("tbody", {}, rows.map((x) => h("tr", { "data-wijk": x.wijk }, h("th", { scope: "row" }, x.wijk || t("votes.wholeMunicipality")),
           h("td", { class: "num" }, num(x.total)), h("td", { class: "num" }, num(x.used))))))
       : empty(t("votes.none"));
-    box.append(reg.eligibility.verification === "code" ? table("votes.registerCodes", reg.codes, "votes.made", "votes.usedCodes")
+    box.append(reg.eligibility.verification === "digid" ? h("p", { class: "digid-voters" }, t("votes.digidVoters", { n: reg.digid_voters }))
+      : reg.eligibility.verification === "code" ? table("votes.registerCodes", reg.codes, "votes.made", "votes.usedCodes")
       : table("votes.registerCensus", reg.census, "votes.lines", "votes.voted"));
   } catch (e) { box.append(errorBox(e)); }
   return box;
@@ -191,7 +188,8 @@ export function verificationStep(r: Round, e: Eligibility): { el: HTMLElement; c
   const bsn = h("input", { id: "vote-bsn", name: "identifier", inputmode: "numeric", autocomplete: "off", maxlength: 40 });
   const postcode = h("input", { id: "vote-postcode", name: "postcode", autocomplete: "postal-code", maxlength: 10 });
   const born = h("input", { id: "vote-born", name: "birth_date", type: "date", autocomplete: "bday" });
-  const fields = e.verification === "code"
+  const fields = e.verification === "digid" ? h("p", { class: "hint" }, t("votes.digidHint"))
+    : e.verification === "code"
     ? h("div", { class: "field" }, h("label", { for: "vote-code" }, t("votes.codeLabel")), code, h("p", { class: "hint", id: "vote-code-hint" }, t("votes.codeHint")))
     : h("div", {}, h("p", { class: "hint" }, t("votes.censusHint")),
       h("div", { class: "field" }, h("label", { for: "vote-bsn" }, t("votes.bsn")), bsn),
@@ -218,24 +216,8 @@ export function verificationStep(r: Round, e: Eligibility): { el: HTMLElement; c
       receipt.append(h("p", { class: "token" }, t("votes.keepToken", { token })));
     } catch (err) {
       if (err instanceof ApiError && err.fieldName === "ballot_token") { localStorage.removeItem(tokenKey(r.id)); token = ""; show(); }
-      throw localized(err);
+      throw err;  // errorBox words the refusal code (refusalText in i18n.ts)
     }
   };
   return { el: box, cast, voted: () => token !== "" };
-}
-
-// The server's refusal of a verified ballot in the reader's words.
-function localized(err: unknown): unknown {
-  if (!(err instanceof ApiError)) return err;
-  const f = err.fieldName ?? "";
-  const key: Key | undefined =
-    f === "code" ? (err.status === 409 ? "votes.err.usedCode" : err.status === 400 ? "votes.err.badCode"
-      : /wijk/.test(err.detail) ? "votes.err.wijk" : /enter the voting code/.test(err.detail) ? "votes.err.needCode" : "votes.err.wrongCode")
-    : f === "census" ? (err.status === 409 ? "votes.err.censusVoted" : /wijk/.test(err.detail) ? "votes.err.wijk"
-      : /enter your citizen/.test(err.detail) ? "votes.err.needCensus" : "votes.err.notInCensus")
-    : f === "census.birth_date" && err.status === 403 ? "votes.err.tooYoung"
-    : f.startsWith("census.") ? "votes.err.badCensus"
-    : f === "ballot" ? "votes.err.accountVoted"
-    : f === "ballot_token" ? "votes.err.token" : undefined;
-  return key ? new ApiError(err.status, t(key), err.fieldName, true) : err;
 }
