@@ -17,7 +17,7 @@ nlohmann::ordered_json ToJson(const Reason& r) {
   if (r.code == "text" || r.code == "theme") params["reduced"] = r.detail.find("(reduced") != std::string::npos;
   if (r.code == "area") params["same_municipality"] = r.value >= 1;
   if (r.code == "closeness" && r.value > 0) params["steps"] = static_cast<int>(std::lround(1 / r.value));
-  if (r.code == "similar" || r.code == "owner_similar") {
+  if (r.code == "similar" || r.code == "owner_similar" || r.code == "near_similar") {
     size_t n = 0;
     while (n < r.detail.size() && r.detail[n] >= '0' && r.detail[n] <= '9') ++n;
     if (auto count = ParseInt(r.detail.substr(0, n)); count) params["count"] = *count;

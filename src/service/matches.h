@@ -6,8 +6,9 @@
 // until the version of its scopes (actors, ties, challenges, coalitions) moves; then one rebuild
 // is queued and, when the wait given runs out first, the previous matcher answers, marked stale,
 // with the version it was built at. Ranking on a built Matcher runs concurrently.
-// With a learned model (match/learned.h, loaded once at start by the caller), the matches are
-// re-scored by it (the matcher's second stage); without one, the linear score.
+// With a learned model (match/learned.h, loaded at start by the caller, and swapped by SetModel
+// when service/match_retrain.h retrains it), the matches are re-scored by it (the matcher's second
+// stage); without one, the linear score.
 // TrainMatchModel trains that model on the store's outcomes (invitations accepted and declined,
 // coalitions formed, proposals funded; match/outcomes.h): `weefsel match train`.
 // Ownership: borrows the Platform and the worker (both outlive it; stop the worker first).
@@ -16,6 +17,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -71,14 +73,23 @@ class MatchService {
   std::vector<std::string> Errors() const;
   int64_t builds() const { return matcher_.builds(); }
   // The learned model the matches are re-scored with (nullptr: the linear score).
-  const match::LearnedRanker* model() const { return model_.get(); }
+  std::shared_ptr<const match::LearnedRanker> model() const {
+    std::lock_guard<std::mutex> lock(model_mu_);
+    return model_;
+  }
+  // Swaps in another model (a retrained one); rankings under way finish with the one they took.
+  void SetModel(std::shared_ptr<const match::LearnedRanker> model) {
+    std::lock_guard<std::mutex> lock(model_mu_);
+    model_ = std::move(model);
+  }
 
  private:
   Result<Built<match::Matcher>> Build();
 
   Platform& platform_;
-  std::shared_ptr<const match::LearnedRanker> model_;
-  Published<int, match::Matcher> matcher_;  // one key: the whole platform
+  mutable std::mutex model_mu_;
+  std::shared_ptr<const match::LearnedRanker> model_;  // guarded by model_mu_
+  Published<int, match::Matcher> matcher_;             // one key: the whole platform
 };
 
 }  // namespace weefsel::service
