@@ -80,7 +80,7 @@ std::vector<std::string> ChallengeRow(const CordisProject& p, size_t pi, const s
 }  // namespace
 
 Result<match::TrainedModel> ProductCordis::TrainLearned(const CordisData& data, const CordisSplit& split, int years,
-                                                        const match::OutcomeTrainingOptions& options) {
+                                                        const match::OutcomeTrainingOptions& options, int every) {
   const int cut_year = static_cast<int>(ParseInt(split.cutoff.substr(0, 4)).value_or(0));
   if (years < 1 || cut_year - years < 2015)
     return Status::InvalidArgument("learned stage: training years " + std::to_string(cut_year - years) + " to " +
@@ -91,7 +91,7 @@ Result<match::TrainedModel> ProductCordis::TrainLearned(const CordisData& data, 
   for (int y = 1; y <= years; ++y) {
     const int year = cut_year - y;
     const CordisSplit ts{.cutoff = std::to_string(year) + "-01-01", .test_end = std::to_string(year + 1) + "-01-01"};
-    WEEFSEL_ASSIGN_OR_RETURN(std::unique_ptr<ProductCordis> pc, Import(data, ts, {}));
+    WEEFSEL_ASSIGN_OR_RETURN(std::unique_ptr<ProductCordis> pc, Import(data, ts, {.every = every}));
     for (const Query& q : pc->queries_) {
       match::RankOptions ro;
       ro.limit = std::max(1, options.pool);  // the best `pool` by the linear score, as Rank re-scores them

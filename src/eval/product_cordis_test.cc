@@ -68,6 +68,28 @@ TEST(ProductCordis, TheProductsMatcherOnTheValidationYearThroughTheStore) {
     EXPECT_NEAR(sum, x.score, 1e-6) << x.name;
   }
   EXPECT_GT(similar, 0);
+
+  // The learned stage (XGBoost), trained as `weefsel eval cordis --learned` trains it but small:
+  // on every 2nd project of 2015, ranked on the history before 2015. @LEARNEDFLOORS
+  match::OutcomeTrainingOptions training;
+  training.pool = 100;
+  auto model = ProductCordis::TrainLearned(*data, {.cutoff = "2016-01-01"}, 1, training, 2);
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  match::RankOptions lo = o;
+  lo.learned = &model->model;
+  auto learned = product.Evaluate(lo);
+  ASSERT_TRUE(learned.ok()) << learned.status().ToString();
+  EXPECT_GE(learned->mrr, 0.0);
+  EXPECT_GE(learned->recall10, 0.0);
+  EXPECT_GE(learned->mix3, 0.70);
+  auto relist = product.matcher().Rank(product.query(0), lo);
+  ASSERT_TRUE(relist.ok()) << relist.status().ToString();
+  for (const match::Match& x : *relist) {
+    EXPECT_TRUE(x.learned);
+    double sum = 0;
+    for (const match::Reason& r : x.reasons) sum += r.contribution;
+    EXPECT_NEAR(sum, x.score, 1e-4) << x.name;
+  }
 }
 
 }  // namespace

@@ -42,9 +42,6 @@ nlohmann::ordered_json ToJson(const Reason& r) {
     params["learned"] = true;
     params["direction"] = r.contribution > 0 ? "up" : r.contribution < 0 ? "down" : "none";
   }
-  if (r.code == "partners") {
-    if (auto count = LeadingCount(r.detail)) params["count"] = *count;
-  }
   if (r.code == "record") {
     // The count of past coalitions leads the detail ("3 past coalition(s) or project(s)"); value is
     // its log-scaled share.

@@ -35,9 +35,7 @@ enum Component {
 constexpr const char* kCodes[kComponents] = {"text",    "capability", "theme",   "area",          "closeness",
                                              "partner", "record",     "similar", "owner_similar", "near_similar"};
 // The learned stage's features beyond the components: invitations accepted and declined.
-// Since the seventh session also two of the research pipeline's second-stage features: the linear
-// score itself (its stage-1 score) and the actor's partners in the fabric (log-scaled to the most).
-enum HistoryFeature { kAccepted = kComponents, kDeclined, kLinearScore, kPartners, kFeatures };
+enum HistoryFeature { kAccepted = kComponents, kDeclined, kFeatures };
 // The learned stage re-scores at most this many of the best candidates by the linear score: the
 // candidates it is trained on (match/outcomes.h, eval/product_cordis.h) are drawn from as many, and a
 // model asked about candidates far below them scores them out of what it has seen.
@@ -144,8 +142,6 @@ const std::vector<std::string>& Matcher::FeatureNames() {
     std::vector<std::string> names(kCodes, kCodes + kComponents);
     names.emplace_back("invitations_accepted");
     names.emplace_back("invitations_declined");
-    names.emplace_back("linear_score");
-    names.emplace_back("partners");
     return names;
   }();
   return kNames;
@@ -228,8 +224,6 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
   m.node_of_.assign(m.actors_.size(), -1);
   for (size_t i = 0; i < m.actors_.size(); ++i)
     if (auto n = m.fabric_->IndexOf(m.actors_[i].id)) m.node_of_[i] = *n;
-  for (int n = 0; n < m.fabric_->node_count(); ++n)
-    m.max_partners_ = std::max(m.max_partners_, m.fabric_->Neighbours(n).size());
   m.community_.assign(m.actors_.size(), -1);
   if (!options.communities.empty()) {
     for (size_t i = 0; i < m.actors_.size(); ++i)
@@ -521,24 +515,19 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
   if (options.learned) pool = std::min(pool, std::max(kLearnedPool, static_cast<size_t>(options.limit)));
   std::partial_sort(scored.begin(), scored.begin() + static_cast<ptrdiff_t>(pool), scored.end(), by_score);
   scored.resize(pool);
-  // The learned stage's features of an actor: the components before weighting, its invitations
-  // accepted and declined for other challenges than this one, its linear score and its partners.
-  auto partners_of = [&](size_t i) { return node_of_[i] >= 0 ? fabric_->Neighbours(node_of_[i]).size() : size_t{0}; };
-  auto features_of = [&](size_t i, double linear) {
+  // The learned stage's features of an actor: the components before weighting, and its invitations
+  // accepted and declined for other challenges than this one.
+  auto features_of = [&](size_t i) {
     std::vector<float> f(comp[i].begin(), comp[i].end());
     f.resize(kFeatures, 0.f);
     for (const auto& [challenge, accepted] : outcomes_of_[i])
       if (!ch.id.valid() || challenge != ch.id) f[accepted ? kAccepted : kDeclined] += 1.f;
-    f[kLinearScore] = static_cast<float>(linear);
-    f[kPartners] = max_partners_ > 0 ? static_cast<float>(std::log1p(static_cast<double>(partners_of(i))) /
-                                                          std::log1p(static_cast<double>(max_partners_)))
-                                     : 0.f;
     return f;
   };
   // Learned second stage: the model's score replaces the linear one for the pool, and each
   // candidate keeps its features' contributions (then the bias) for its reasons.
   std::vector<std::vector<float>> features(pool), contributions;
-  for (size_t k = 0; k < pool; ++k) features[k] = features_of(scored[k].i, scored[k].score);
+  for (size_t k = 0; k < pool; ++k) features[k] = features_of(scored[k].i);
   const LearnedRanker* learned = options.learned;
   if (learned) {
     if (learned->feature_names() != FeatureNames())
@@ -665,18 +654,6 @@ Result<std::vector<Match>> Matcher::Rank(const domain::Challenge& ch, const Rank
       Reason r;
       if (k < kComponents) {
         r = reason_of(i, k, v, ck, false);
-      } else if (k == kLinearScore) {
-        std::ostringstream os;
-        os << std::fixed << std::setprecision(2) << v;
-        r.code = "linear_score";
-        r.detail = "score " + os.str() + " by the weighted components";
-        r.contribution = ck;
-        r.value = v;
-      } else if (k == kPartners) {
-        r.code = "partners";
-        r.detail = std::to_string(partners_of(i)) + " partner(s) in the fabric";
-        r.contribution = ck;
-        r.value = v;
       } else {
         const int n = static_cast<int>(std::lround(v));
         r.code = k == kAccepted ? "invitations_accepted" : "invitations_declined";

@@ -185,10 +185,8 @@ class Matcher {
                                std::shared_ptr<const text::Analyzer> analyzer = nullptr,
                                const BuildOptions& options = {});
 
-  // The learned stage's features, in order: the ten components (text ... near_similar),
-  // invitations_accepted, invitations_declined (for other challenges than the one ranked),
-  // linear_score (the weighted sum of the components) and partners (fabric neighbours, log-scaled
-  // to the most any actor has).
+  // The learned stage's features, in order: the ten components (text ... near_similar) and
+  // invitations_accepted, invitations_declined (for other challenges than the one ranked).
   static const std::vector<std::string>& FeatureNames();
 
   // InvalidArgument for a challenge with no searchable text and no capabilities or themes, or an
@@ -231,7 +229,6 @@ class Matcher {
   Neighbours neighbours_;
   std::shared_ptr<fabric::Fabric> fabric_;
   std::vector<int> node_of_;    // actor index -> fabric node
-  size_t max_partners_ = 0;     // the most partners (fabric neighbours) of any actor
   std::vector<int> community_;  // actor index -> community
 };
 

@@ -1,7 +1,6 @@
 // Match reasons in the reader's language. The server sends each reason with a stable `code`
 // (text, capability, theme, area, closeness, partner, record, similar, owner_similar, near_similar, unexpected,
-// diversity; with the learned stage also invitations_accepted, invitations_declined, linear_score,
-// partners and model_base,
+// diversity; with the learned stage also invitations_accepted, invitations_declined and model_base,
 // and `params.learned` with `params.direction` up or down on each feature that moved the actor),
 // numbers
 // (`value` in [0, 1], `params`) and the capabilities it names (`items`), besides an English
@@ -83,14 +82,6 @@ function plainReasonText(r: Reason): string {
     case "invitations_declined": {
       const n = param(r, "count") ?? v;
       if (n !== undefined) return t(r.code === "invitations_accepted" ? "reason.invitationsAccepted" : "reason.invitationsDeclined", { n });
-      break;
-    }
-    case "linear_score":
-      if (v !== undefined) return t("reason.linearScore", { score: num(v, 2) });
-      break;
-    case "partners": {
-      const n = param(r, "count");
-      if (n !== undefined) return t(n === 1 ? "reason.partnersOne" : "reason.partners", { n });
       break;
     }
     case "model_base":
