@@ -1,5 +1,6 @@
 // weefsel match | coalition | eval cordis | eval teams: matching, team formation and their
-// evaluations. A thin shell over match/ and coalition/ (see docs/matching.md).
+// evaluations (eval cordis ranks with the product's matcher, like the API). A thin shell over match/ and coalition/
+// (see docs/matching.md).
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -284,72 +285,59 @@ void RegisterMatchCommands(CLI::App& app) {
   SetAction(c, [] { return RunCoalition(mo); });
 
   static std::string dir, test_ids;
-  static bool json = false, tune = false;
-  static double exact_seconds = 2, tune_recall_weight = 1.0;
-  static int tune_years = 1, validate_year = 0;
-  static std::vector<std::string> rankers{"gbdt"};
-  static std::string objective = "ndcg";
-  // Second-stage defaults: those of eval::CordisRerank (chosen on the 2018 validation year).
-  static const eval::CordisRerank kRerank;
-  static std::vector<double> min_child_weight{kRerank.xgb.min_child_weight};
-  static std::vector<int> candidates{kRerank.candidates}, train_years{kRerank.train_years}, trees{kRerank.gbdt.trees},
-      depth{kRerank.gbdt.max_depth}, min_leaf{kRerank.gbdt.min_leaf}, ndcg_at{kRerank.gbdt.ndcg_at};
-  static std::vector<double> learning_rate{kRerank.gbdt.learning_rate}, stage1_weight{kRerank.stage1_weight},
-      blend{kRerank.blend};
+  static bool json = false;
+  static double exact_seconds = 2;
   auto* ev = app.add_subcommand("eval", "Evaluations on real data");
   ev->require_subcommand(1);
+  // The product's matcher on CORDIS (eval/product_cordis.h): history imported into a weefsel store,
+  // every query ranked by match::Matcher::Rank. Nothing else ranks (docs/matching.md).
+  static int validate = 0, every = 1, limit = 100, train_years = 2;
+  static std::vector<std::string> settings;
+  static bool learned_flag = false;
+  static match::OutcomeTrainingOptions training = [] {
+    match::OutcomeTrainingOptions t;
+    t.pool = 100;  // the learned stage re-scores at most the best 100 (match/matcher.cc)
+    return t;
+  }();
   auto* cordis = ev->add_subcommand(
-      "cordis", "Partner recommendation on Horizon 2020 consortia (protocol of the folder's README)");
+      "cordis",
+      "Partner recommendation on Horizon 2020 consortia (protocol of the folder's README), ranked by the product's "
+      "matcher (match::Matcher::Rank, as GET /challenges/{id}/matches) on the history imported into a weefsel store");
+  cordis->alias("product-cordis");
   cordis->add_option("dir", dir, "folder with projects.csv.gz and participants.csv.gz")->required();
   cordis->add_option("--test-ids", test_ids, "only these test projects (one project_id a line)");
-  cordis->add_flag("--json", json, "one JSON object with recall@10, recall@50, mrr, mix3, n_scored");
-  cordis->add_flag("--tune", tune, "first tune the weights on the 2018 validation year (history < 2018) and use them");
-  cordis->add_option("--tune-years", tune_years, "validation years pooled by --tune: 2018, 2017, ... (1 to 4)")
-      ->check(CLI::Range(1, 4))
-      ->capture_default_str();
   cordis
-      ->add_option("--tune-recall-weight", tune_recall_weight,
-                   "--tune maximises this x recall@10 + MRR (subject to mix3 >= 0.70)")
-      ->check(CLI::Range(0.0, 10.0))
-      ->capture_default_str();
-  cordis
-      ->add_option("--ranker", rankers,
-                   "gbdt: a LambdaMART second stage (eval/ranker.h) re-orders the linear model's top (default); "
-                   "xgboost: XGBoost's (match/learned.h) does; linear: without it. Comma-separated: a grid of each")
-      ->check(CLI::IsMember({"linear", "gbdt", "xgboost"}))
-      ->delimiter(',')
-      ->capture_default_str();
-  cordis->add_option("--min-child-weight", min_child_weight, "xgboost: hessian sum per leaf at least")
-      ->delimiter(',')
-      ->capture_default_str();
-  cordis
-      ->add_option("--validate", validate_year,
+      ->add_option("--validate", validate,
                    "evaluate on this validation year (2016-2018; history before it) instead of the test years")
       ->check(CLI::Range(2016, 2018));
-  // Second-stage settings; several comma-separated values evaluate every combination (one line each).
-  cordis->add_option("--candidates", candidates, "gbdt: stage-1 top re-ordered")->delimiter(',')->capture_default_str();
-  cordis->add_option("--train-years", train_years, "gbdt: years before the cutoff's year trained on")
-      ->delimiter(',')
+  cordis->add_option("--every", every, "keep every n-th scored query (1: all)")->capture_default_str();
+  cordis->add_option("--limit", limit, "list length asked of Rank (>= 50; MRR counts ranks within it)")
       ->capture_default_str();
-  cordis->add_option("--trees", trees, "gbdt: boosting rounds")->delimiter(',')->capture_default_str();
-  cordis->add_option("--depth", depth, "gbdt: tree depth")->delimiter(',')->capture_default_str();
-  cordis->add_option("--min-leaf", min_leaf, "gbdt: rows per leaf at least")->delimiter(',')->capture_default_str();
-  cordis->add_option("--learning-rate", learning_rate, "gbdt: shrinkage")->delimiter(',')->capture_default_str();
-  cordis->add_option("--ndcg-at", ndcg_at, "gbdt: NDCG truncation (0: none)")->delimiter(',')->capture_default_str();
-  cordis->add_option("--stage1-weight", stage1_weight, "gbdt: trees start from this x the stage-1 score")
-      ->delimiter(',')
+  cordis->add_option("--setting", settings,
+                     "weights on top of the product's defaults, e.g. similar=0.3,near_similar=0.2,diversity=0 "
+                     "(keys: text capability theme area closeness partner record similar owner_similar near_similar "
+                     "diversity places gate); repeat for a grid, each line with its MRR change against the first "
+                     "and the paired SE");
+  cordis->add_flag("--learned", learned_flag,
+                   "also train the product's learned stage (XGBoost) on the --train-years before the cutoff, each "
+                   "ranked on the history before it, and evaluate each setting with it (a second line)");
+  cordis->add_option("--train-years", train_years, "--learned: history years trained on")
+      ->check(CLI::Range(1, 4))
       ->capture_default_str();
-  cordis->add_option("--blend", blend, "gbdt: order by blend x ranker's rank + (1 - blend) x stage-1 rank")
-      ->delimiter(',')
+  cordis->add_option("--rounds", training.params.rounds, "--learned: boosting rounds")->capture_default_str();
+  cordis->add_option("--depth", training.params.max_depth, "--learned: tree depth")->capture_default_str();
+  cordis->add_option("--eta", training.params.eta, "--learned: learning rate")->capture_default_str();
+  cordis->add_option("--pool", training.pool, "--learned: best linear candidates per training challenge")
       ->capture_default_str();
-  cordis
-      ->add_option("--objective", objective, "gbdt: ndcg or mrr; xgboost: ndcg (rank:ndcg) or pairwise (rank:pairwise)")
-      ->check(CLI::IsMember({"ndcg", "mrr", "pairwise"}))
+  cordis->add_option("--objective", training.params.objective, "--learned: rank:pairwise or rank:ndcg")
       ->capture_default_str();
+  cordis->add_flag("--json", json, "one JSON object per setting (and per setting with the learned stage)");
   SetAction(cordis, [] {
     auto data = eval::LoadCordis(dir);
     if (!data.ok()) return Fail(data.status());
     eval::CordisSplit split;
+    if (validate > 0)
+      split = {.cutoff = std::to_string(validate) + "-01-01", .test_end = std::to_string(validate + 1) + "-01-01"};
     if (!test_ids.empty()) {
       std::ifstream in(test_ids);
       if (!in) return Fail(Status::NotFound(test_ids + ": cannot open"));
@@ -360,188 +348,7 @@ void RegisterMatchCommands(CLI::App& app) {
       if (ids.empty()) return Fail(Status::InvalidArgument(test_ids + ": no project ids"));
       split.test_ids = std::move(ids);
     }
-    eval::CordisParams params;
-    if (tune) {
-      auto t =
-          eval::TuneCordis(*data, eval::ValidationYears(tune_years), params, {.recall_weight = tune_recall_weight});
-      if (!t.ok()) return Fail(t.status());
-      std::cerr << t->log << "validation (" << t->best_metrics.n_scored << " scored): recall@10 "
-                << t->best_metrics.recall10 << ", MRR " << t->best_metrics.mrr << "; " << eval::FormatParams(t->best)
-                << "\n";
-      params = t->best;
-    }
-    if (validate_year > 0) {
-      split.cutoff = std::to_string(validate_year) + "-01-01";
-      split.test_end = std::to_string(validate_year + 1) + "-01-01";
-    }
-    std::vector<eval::CordisRerank> settings;
-    const std::string ranker = rankers.empty() ? "gbdt" : rankers.front();
-    for (const std::string& learner : rankers) {
-      if (learner == "linear") {
-        settings.push_back(eval::CordisRerank::Linear());
-        continue;
-      }
-      if (learner == "xgboost") {
-        if (objective == "mrr")
-          return Fail(Status::InvalidArgument("--objective mrr is gbdt's; xgboost: ndcg or pairwise"));
-        for (int k : candidates)
-          for (int ty : train_years)
-            for (int t : trees)
-              for (int dp : depth)
-                for (double mcw : min_child_weight)
-                  for (double lr : learning_rate)
-                    for (double bl : blend) {
-                      eval::CordisRerank r{.enabled = true, .candidates = k, .train_years = ty, .blend = bl};
-                      r.learner = eval::CordisRerank::Learner::kXgboost;
-                      r.xgb.rounds = t, r.xgb.max_depth = dp, r.xgb.min_child_weight = mcw, r.xgb.eta = lr;
-                      r.xgb.objective = objective == "pairwise" ? "rank:pairwise" : "rank:ndcg";
-                      settings.push_back(r);
-                    }
-        continue;
-      }
-      if (objective == "pairwise") return Fail(Status::InvalidArgument("--objective pairwise is xgboost's"));
-      for (int k : candidates)
-        for (int ty : train_years)
-          for (int t : trees)
-            for (int dp : depth)
-              for (int ml : min_leaf)
-                for (double lr : learning_rate)
-                  for (int at : ndcg_at)
-                    for (double sw : stage1_weight)
-                      for (double bl : blend) {
-                        eval::CordisRerank r{
-                            .enabled = true, .candidates = k, .train_years = ty, .stage1_weight = sw, .blend = bl};
-                        r.gbdt = {.trees = t, .max_depth = dp, .min_leaf = ml, .learning_rate = lr, .ndcg_at = at};
-                        r.gbdt.objective = objective == "mrr" ? eval::RankerOptions::Objective::kMrr
-                                                              : eval::RankerOptions::Objective::kNdcg;
-                        settings.push_back(r);
-                      }
-    }
-    if (settings.size() > 1 || (ranker != "linear" && validate_year > 0)) {
-      // A grid: one line per setting (validation runs), each with its MRR difference to the linear
-      // model and the standard error of that paired difference.
-      settings.insert(settings.begin(), eval::CordisRerank::Linear());
-      auto ms = eval::EvaluateCordisReranks(*data, split, params, settings);
-      if (!ms.ok()) return Fail(ms.status());
-      for (const auto& m : *ms)
-        if (!m.ranker_log.empty()) std::cerr << m.ranker_log << "\n";
-      size_t first_learned = 0;  // the first second-stage setting: the others are also compared with it
-      for (size_t i = 0; i < settings.size() && first_learned == 0; ++i)
-        if (settings[i].enabled) first_learned = i;
-      for (size_t i = 0; i < settings.size(); ++i) {
-        const auto& r = settings[i];
-        const auto& m = (*ms)[i];
-        if (!r.enabled) {
-          std::cout << std::fixed << std::setprecision(4) << "linear | recall@10 " << m.recall10 << " recall@50 "
-                    << m.recall50 << " MRR " << m.mrr << " mix3 " << m.mix3 << " scored " << m.n_scored << std::endl;
-          continue;
-        }
-        if (r.learner == eval::CordisRerank::Learner::kXgboost)
-          std::cout << std::fixed << std::setprecision(4) << "xgboost K=" << r.candidates << " years=" << r.train_years
-                    << " rounds=" << r.xgb.rounds << " depth=" << r.xgb.max_depth
-                    << " min_child_weight=" << r.xgb.min_child_weight << " eta=" << r.xgb.eta << " blend=" << r.blend
-                    << " " << r.xgb.objective;
-        else
-          std::cout << std::fixed << std::setprecision(4) << "gbdt K=" << r.candidates << " years=" << r.train_years
-                    << " trees=" << r.gbdt.trees << " depth=" << r.gbdt.max_depth << " min_leaf=" << r.gbdt.min_leaf
-                    << " lr=" << r.gbdt.learning_rate << " ndcg_at=" << r.gbdt.ndcg_at << " s1w=" << r.stage1_weight
-                    << " blend=" << r.blend << " " << objective;
-        std::cout << " | recall@10 " << m.recall10 << " recall@50 " << m.recall50 << " MRR " << m.mrr << " mix3 "
-                  << m.mix3 << " scored " << m.n_scored;
-        const auto& base = ms->front().reciprocal_ranks;
-        if (i > 0 && base.size() == m.reciprocal_ranks.size() && base.size() > 1) {
-          double sum = 0, sq = 0;
-          const double n = static_cast<double>(base.size());
-          for (size_t k = 0; k < base.size(); ++k) {
-            const double dk = m.reciprocal_ranks[k] - base[k];
-            sum += dk, sq += dk * dk;
-          }
-          const double mean = sum / n, var = (sq - n * mean * mean) / (n - 1);
-          std::cout << " | MRR - linear " << std::showpos << mean << std::noshowpos << " (paired SE "
-                    << std::sqrt(std::max(0.0, var) / n) << ")";
-        }
-        const auto& first = (*ms)[first_learned].reciprocal_ranks;
-        if (i > first_learned && first.size() == m.reciprocal_ranks.size() && !first.empty()) {
-          double d = 0;
-          for (size_t k = 0; k < first.size(); ++k) d += m.reciprocal_ranks[k] - first[k];
-          std::cout << " | MRR - first learned " << std::showpos << d / static_cast<double>(first.size())
-                    << std::noshowpos << " (paired SE " << eval::PairedStandardError(m.reciprocal_ranks, first) << ")";
-        }
-        std::cout << std::endl;
-      }
-      return 0;
-    }
-    auto m = eval::EvaluateCordis(*data, split, params, settings.front());
-    if (!m.ok()) return Fail(m.status());
-    if (!m->ranker_log.empty()) std::cerr << m->ranker_log << "\n";
-    if (json) {
-      nlohmann::json j = {{"recall@10", m->recall10},
-                          {"recall@50", m->recall50},
-                          {"mrr", m->mrr},
-                          {"mix3", m->mix3},
-                          {"n_scored", m->n_scored},
-                          {"helix4", m->helix4},
-                          {"recall@10_all", m->recall10_all},
-                          {"recall@50_all", m->recall50_all},
-                          {"n_test", m->n_test},
-                          {"ranker", ranker}};
-      std::cout << j.dump() << "\n";
-    } else {
-      eval::PrintMetrics(std::cout, *m);
-    }
-    return 0;
-  });
-  // The product's matcher on CORDIS (eval/product_cordis.h): history imported into a weefsel store.
-  static int product_validate = 0, product_every = 1, product_limit = 100;
-  static std::vector<std::string> product_settings;
-  static std::string product_compare = "none";
-  static bool product_learned = false;
-  static int product_train_years = 2;
-  static match::OutcomeTrainingOptions product_training;
-  auto* product = ev->add_subcommand(
-      "product-cordis",
-      "The product's matcher (match::Matcher::Rank, as GET /challenges/{id}/matches) on Horizon 2020 consortia: "
-      "the history imported into a weefsel store");
-  product->add_option("dir", dir, "folder with projects.csv.gz and participants.csv.gz")->required();
-  product
-      ->add_option("--validate", product_validate,
-                   "evaluate on this validation year (2016-2018; history before it) instead of the test years")
-      ->check(CLI::Range(2016, 2018));
-  product->add_option("--every", product_every, "keep every n-th scored query (1: all)")->capture_default_str();
-  product->add_option("--limit", product_limit, "list length asked of Rank (>= 50; MRR counts ranks within it)")
-      ->capture_default_str();
-  product->add_option("--setting", product_settings,
-                      "weights on top of the product's defaults, e.g. similar=0.3,owner_similar=0.2,diversity=0 "
-                      "(keys: text capability theme area closeness partner record similar owner_similar diversity "
-                      "gate); repeat for a grid, each line with its MRR change against the first and the paired SE");
-  product
-      ->add_option("--compare", product_compare,
-                   "also run the research pipeline (linear or gbdt) on the same split and give the paired MRR "
-                   "difference (needs --every 1)")
-      ->check(CLI::IsMember({"none", "linear", "gbdt"}))
-      ->capture_default_str();
-  product->add_flag("--learned", product_learned,
-                    "also train the product's learned stage (XGBoost) on the --train-years before the cutoff, each "
-                    "ranked on the history before it, and evaluate each setting with it (a second line)");
-  product->add_option("--train-years", product_train_years, "--learned: history years trained on")
-      ->check(CLI::Range(1, 4))
-      ->capture_default_str();
-  product->add_option("--rounds", product_training.params.rounds, "--learned: boosting rounds")->capture_default_str();
-  product->add_option("--depth", product_training.params.max_depth, "--learned: tree depth")->capture_default_str();
-  product->add_option("--eta", product_training.params.eta, "--learned: learning rate")->capture_default_str();
-  product->add_option("--pool", product_training.pool, "--learned: best linear candidates per training challenge")
-      ->capture_default_str();
-  product->add_option("--objective", product_training.params.objective, "--learned: rank:pairwise or rank:ndcg")
-      ->capture_default_str();
-  product->add_flag("--json", json, "one JSON object per setting");
-  SetAction(product, [] {
-    auto data = eval::LoadCordis(dir);
-    if (!data.ok()) return Fail(data.status());
-    eval::CordisSplit split;
-    if (product_validate > 0)
-      split = {.cutoff = std::to_string(product_validate) + "-01-01",
-               .test_end = std::to_string(product_validate + 1) + "-01-01"};
-    auto pc = eval::ProductCordis::Import(*data, split, {.every = product_every});
+    auto pc = eval::ProductCordis::Import(*data, split, {.every = every});
     if (!pc.ok()) return Fail(pc.status());
     const eval::ProductImportStats& st = (*pc)->stats();
     std::cerr << std::fixed << std::setprecision(1) << "imported " << st.municipalities << " municipalities, "
@@ -549,96 +356,84 @@ void RegisterMatchCommands(CLI::App& app) {
               << " coalitions in " << st.import_seconds << " s; matcher built in " << st.build_seconds << " s; "
               << st.n_queries << " queries of " << st.n_test << "\n";
     std::optional<match::TrainedModel> learned;
-    if (product_learned) {
+    if (learned_flag) {
       const auto t0 = std::chrono::steady_clock::now();
-      auto tm = eval::ProductCordis::TrainLearned(*data, split, product_train_years, product_training);
+      auto tm = eval::ProductCordis::TrainLearned(*data, split, train_years, training);
       if (!tm.ok()) return Fail(tm.status());
       learned = std::move(tm).value();
       std::cerr << "learned stage: " << learned->report.challenges << " training challenges, " << learned->report.rows
-                << " candidates, " << product_training.params.objective << " " << product_training.params.rounds
-                << " rounds depth " << product_training.params.max_depth << " eta " << product_training.params.eta
-                << "; trained in " << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
-                << " s\n";
+                << " candidates, " << training.params.objective << " " << training.params.rounds << " rounds depth "
+                << training.params.max_depth << " eta " << training.params.eta << "; trained in "
+                << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
     }
-    std::vector<std::string> settings = product_settings;
-    if (settings.empty()) settings.push_back("");
-    std::optional<eval::CordisMetrics> research;
-    if (product_compare != "none") {
-      auto r = eval::EvaluateCordis(*data, split, {},
-                                    product_compare == "linear" ? eval::CordisRerank::Linear() : eval::CordisRerank{});
-      if (!r.ok()) return Fail(r.status());
-      research = *r;
-      std::cout << std::fixed << std::setprecision(4) << "research (" << product_compare << "): recall@10 "
-                << r->recall10 << " recall@50 " << r->recall50 << " MRR " << r->mrr << " mix3 " << r->mix3 << " scored "
-                << r->n_scored << std::endl;
-    }
-    std::vector<double> first;
-    for (const std::string& setting : settings) {
+    std::vector<std::string> lines = settings;
+    if (lines.empty()) lines.push_back("");
+    auto diff = [](const std::vector<double>& a, const std::vector<double>& b) {
+      double d = 0;
+      for (size_t k = 0; k < a.size() && k < b.size(); ++k) d += a[k] - b[k];
+      return a.empty() ? 0.0 : d / static_cast<double>(a.size());
+    };
+    auto print = [&](const std::string& what, const std::string& setting, const eval::CordisMetrics& m,
+                     const std::vector<std::pair<std::string, const std::vector<double>*>>& against) {
+      if (json) {
+        nlohmann::json j = {{"method", what},          {"setting", setting},     {"recall@10", m.recall10},
+                            {"recall@50", m.recall50}, {"mrr", m.mrr},           {"mix3", m.mix3},
+                            {"helix4", m.helix4},      {"n_scored", m.n_scored}, {"n_test", m.n_test},
+                            {"limit", limit},          {"validate", validate}};
+        std::cout << j.dump() << std::endl;
+        return;
+      }
+      std::cout << std::fixed << std::setprecision(4) << what << " [" << (setting.empty() ? "defaults" : setting)
+                << "]: recall@10 " << m.recall10 << " recall@50 " << m.recall50 << " MRR " << m.mrr << " mix3 "
+                << m.mix3 << " scored " << m.n_scored;
+      for (const auto& [name, ref] : against)
+        std::cout << " | MRR - " << name << " " << std::showpos << diff(m.reciprocal_ranks, *ref) << std::noshowpos
+                  << " (paired SE " << eval::PairedStandardError(m.reciprocal_ranks, *ref) << ")";
+      std::cout << std::endl;
+    };
+    std::vector<double> first, first_learned;
+    for (const std::string& setting : lines) {
       match::RankOptions o;
-      o.limit = product_limit;
+      o.limit = limit;
+      double places = o.diversity_places;
       for (const auto& kv : Split(setting, ',', true)) {
         auto eq = kv.find('=');
         auto v = eq == std::string::npos ? std::nullopt : ParseDouble(kv.substr(eq + 1));
         if (!v) return Fail(Status::InvalidArgument("--setting: expected key=number, got '" + kv + "'"));
         const std::string key = kv.substr(0, eq);
         match::MatchWeights& w = o.weights;
-        std::map<std::string, double*> keys = {
-            {"text", &w.text},           {"capability", &w.capability}, {"theme", &w.theme},
-            {"area", &w.area},           {"closeness", &w.closeness},   {"partner", &w.partner},
-            {"record", &w.record},       {"similar", &w.similar},       {"owner_similar", &w.owner_similar},
-            {"diversity", &o.diversity}, {"gate", &o.capability_gate}};
+        std::map<std::string, double*> keys = {{"text", &w.text},
+                                               {"capability", &w.capability},
+                                               {"theme", &w.theme},
+                                               {"area", &w.area},
+                                               {"closeness", &w.closeness},
+                                               {"partner", &w.partner},
+                                               {"record", &w.record},
+                                               {"similar", &w.similar},
+                                               {"owner_similar", &w.owner_similar},
+                                               {"near_similar", &w.near_similar},
+                                               {"diversity", &o.diversity},
+                                               {"places", &places},
+                                               {"gate", &o.capability_gate}};
         auto it = keys.find(key);
         if (it == keys.end()) return Fail(Status::InvalidArgument("--setting: unknown key '" + key + "'"));
         *it->second = *v;
       }
+      o.diversity_places = static_cast<int>(places);
       auto m = (*pc)->Evaluate(o);
       if (!m.ok()) return Fail(m.status());
+      std::vector<std::pair<std::string, const std::vector<double>*>> against;
+      if (!first.empty()) against.emplace_back("first", &first);
+      print("product", setting, *m, against);
       if (learned) {
         match::RankOptions lo = o;
         lo.learned = &learned->model;
         auto lm = (*pc)->Evaluate(lo);
         if (!lm.ok()) return Fail(lm.status());
-        double d = 0;
-        for (size_t k = 0; k < lm->reciprocal_ranks.size(); ++k) d += lm->reciprocal_ranks[k] - m->reciprocal_ranks[k];
-        d /= std::max<double>(1, static_cast<double>(lm->reciprocal_ranks.size()));
-        std::cout << std::fixed << std::setprecision(4) << "product + learned ["
-                  << (setting.empty() ? "defaults" : setting) << "]: recall@10 " << lm->recall10 << " recall@50 "
-                  << lm->recall50 << " MRR " << lm->mrr << " mix3 " << lm->mix3 << " scored " << lm->n_scored
-                  << " | MRR - linear product " << std::showpos << d << std::noshowpos << " (paired SE "
-                  << eval::PairedStandardError(lm->reciprocal_ranks, m->reciprocal_ranks) << ")";
-        if (research && research->reciprocal_ranks.size() == lm->reciprocal_ranks.size()) {
-          double dr = 0;
-          for (size_t k = 0; k < lm->reciprocal_ranks.size(); ++k)
-            dr += lm->reciprocal_ranks[k] - research->reciprocal_ranks[k];
-          std::cout << " | MRR - research " << std::showpos << dr / static_cast<double>(lm->reciprocal_ranks.size())
-                    << std::noshowpos << " (paired SE "
-                    << eval::PairedStandardError(lm->reciprocal_ranks, research->reciprocal_ranks) << ")";
-        }
-        std::cout << std::endl;
-      }
-      auto diff = [](const std::vector<double>& a, const std::vector<double>& b) {
-        double d = 0;
-        for (size_t k = 0; k < a.size(); ++k) d += a[k] - b[k];
-        return a.empty() ? 0.0 : d / static_cast<double>(a.size());
-      };
-      if (json) {
-        nlohmann::json j = {
-            {"setting", setting},     {"recall@10", m->recall10},    {"recall@50", m->recall50}, {"mrr", m->mrr},
-            {"mix3", m->mix3},        {"helix4", m->helix4},         {"n_scored", m->n_scored},  {"n_test", m->n_test},
-            {"limit", product_limit}, {"validate", product_validate}};
-        std::cout << j.dump() << std::endl;
-      } else {
-        std::cout << std::fixed << std::setprecision(4) << "product [" << (setting.empty() ? "defaults" : setting)
-                  << "]: recall@10 " << m->recall10 << " recall@50 " << m->recall50 << " MRR " << m->mrr << " mix3 "
-                  << m->mix3 << " scored " << m->n_scored;
-        if (!first.empty())
-          std::cout << " | MRR - first " << std::showpos << diff(m->reciprocal_ranks, first) << std::noshowpos
-                    << " (paired SE " << eval::PairedStandardError(m->reciprocal_ranks, first) << ")";
-        if (research && research->reciprocal_ranks.size() == m->reciprocal_ranks.size())
-          std::cout << " | MRR - research " << std::showpos << diff(m->reciprocal_ranks, research->reciprocal_ranks)
-                    << std::noshowpos << " (paired SE "
-                    << eval::PairedStandardError(m->reciprocal_ranks, research->reciprocal_ranks) << ")";
-        std::cout << std::endl;
+        std::vector<std::pair<std::string, const std::vector<double>*>> vs = {{"linear", &m->reciprocal_ranks}};
+        if (!first_learned.empty()) vs.emplace_back("first learned", &first_learned);
+        print("product + learned", setting, *lm, vs);
+        if (first_learned.empty()) first_learned = lm->reciprocal_ranks;
       }
       if (first.empty()) first = m->reciprocal_ranks;
     }

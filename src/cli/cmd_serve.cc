@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "service/match_retrain.h"
 #include "service/matches.h"
 #include "service/platform.h"
 #include "storage/store.h"
@@ -32,6 +33,7 @@ struct ServeOptions {
   bool no_retention = false;          // do not run the daily retention sweep
   std::string accessibility;          // the deployer's statement (JSON), for /toegankelijkheid
   std::string match_model;            // the matcher's learned stage (weefsel match train)
+  int match_retrain_days = 0;         // retrain it on the store's outcomes this often (0: never)
   std::string accessibility_results;  // weefsel's own axe-core results (JSON), attached to it
   std::string oidc;                   // identity providers (JSON), docs/oidc.md
   int register_pow_bits = 14;         // proof of work on registration (service/accounts.h); 0: none
@@ -155,6 +157,13 @@ void RegisterServeCommands(CLI::App& app) {
   serve->add_option("--match-model", o.match_model,
                     "the matcher's learned stage (written by `weefsel match train`); a missing or bad file is "
                     "logged and the matches keep the linear score");
+  serve
+      ->add_option("--match-retrain-days", o.match_retrain_days,
+                   "retrain the learned stage on this store's outcomes every N days, on a thread of its own: "
+                   "written to MODEL.<time> and MODEL (--match-model) and swapped in; with too few outcomes the "
+                   "matches keep what they have (0: never)")
+      ->check(CLI::Range(0, 3650))
+      ->capture_default_str();
   serve->add_option("--accessibility", o.accessibility,
                     "the accessibility statement (JSON, see docs/accessibility-statement.md) for /toegankelijkheid");
   serve->add_option("--accessibility-results", o.accessibility_results,
@@ -168,6 +177,9 @@ void RegisterServeCommands(CLI::App& app) {
     if (o.max_connections_per_address < 1)
       return Fail(Status::InvalidArgument("--max-connections-per-address: must be at least 1"));
     if (o.engine_wait_ms < -1) return Fail(Status::InvalidArgument("--engine-wait-ms: must be -1 or more"));
+    if (o.match_retrain_days > 0 && o.match_model.empty())
+      return Fail(
+          Status::InvalidArgument("--match-retrain-days: needs --match-model MODEL (where the model is written)"));
     if (o.register_pow_bits < 0 || o.register_pow_bits > 28)
       return Fail(Status::InvalidArgument("--register-pow-bits: must be 0 to 28"));
     // SIGINT/SIGTERM are taken by sigwait below: block them before any thread starts (the engines'
@@ -267,9 +279,27 @@ void RegisterServeCommands(CLI::App& app) {
                   << n->tokens << " expired API tokens" << std::endl;
       });
     }
+    // The learned stage retrained on the store's outcomes (service/match_retrain.h): checked hourly,
+    // trained when the newest model is older than --match-retrain-days; off the request path.
+    std::unique_ptr<service::MatchRetrainer> retrainer;
+    std::unique_ptr<Periodic> retraining;
+    if (o.match_retrain_days > 0) {
+      retrainer = std::make_unique<service::MatchRetrainer>(
+          platform, api.matches(),
+          service::MatchRetrainOptions{.model_path = o.match_model,
+                                       .every = std::chrono::hours(24) * o.match_retrain_days});
+      retraining = std::make_unique<Periodic>(std::chrono::hours(1), [&retrainer] {
+        auto said = retrainer->RunIfDue();
+        if (!said.ok())
+          std::cerr << "weefsel: match model retraining failed: " << said.status().ToString() << std::endl;
+        else if (!said->empty())
+          std::cerr << "weefsel: " << *said << std::endl;
+      });
+    }
     int sig = 0;
     sigwait(&signals, &sig);
     std::cerr << "weefsel: signal " << sig << ", finishing requests in flight" << std::endl;
+    retraining.reset();
     retention.reset();
     server.Stop();
     server.Wait();

@@ -80,7 +80,7 @@ std::vector<std::string> ChallengeRow(const CordisProject& p, size_t pi, const s
 }  // namespace
 
 Result<match::TrainedModel> ProductCordis::TrainLearned(const CordisData& data, const CordisSplit& split, int years,
-                                                        const match::OutcomeTrainingOptions& options) {
+                                                        const match::OutcomeTrainingOptions& options, int every) {
   const int cut_year = static_cast<int>(ParseInt(split.cutoff.substr(0, 4)).value_or(0));
   if (years < 1 || cut_year - years < 2015)
     return Status::InvalidArgument("learned stage: training years " + std::to_string(cut_year - years) + " to " +
@@ -91,7 +91,7 @@ Result<match::TrainedModel> ProductCordis::TrainLearned(const CordisData& data, 
   for (int y = 1; y <= years; ++y) {
     const int year = cut_year - y;
     const CordisSplit ts{.cutoff = std::to_string(year) + "-01-01", .test_end = std::to_string(year + 1) + "-01-01"};
-    WEEFSEL_ASSIGN_OR_RETURN(std::unique_ptr<ProductCordis> pc, Import(data, ts, {}));
+    WEEFSEL_ASSIGN_OR_RETURN(std::unique_ptr<ProductCordis> pc, Import(data, ts, {.every = every}));
     for (const Query& q : pc->queries_) {
       match::RankOptions ro;
       ro.limit = std::max(1, options.pool);  // the best `pool` by the linear score, as Rank re-scores them
@@ -241,15 +241,21 @@ Result<std::unique_ptr<ProductCordis>> ProductCordis::Import(const CordisData& d
   // The queries: as eval/cordis.h selects them (title, one coordinator, >= 3 participants).
   std::vector<size_t> query_projects;
   int scored = 0;
+  int dated = 0, titled = 0, one_coord = 0, sized = 0;  // what each filter leaves (for the error below)
   {
     CsvWriter w((dir / "queries.csv").string(), {"id", "municipality", "title", "text", "language", "owner", "phase"});
     for (size_t pi = 0; pi < data.projects.size(); ++pi) {
       const CordisProject& p = data.projects[pi];
       if (p.start_date.empty() || p.start_date < split.cutoff) continue;
       if (!split.test_end.empty() && p.start_date >= split.test_end) continue;
-      if (p.title.empty() || p.members.size() < 3) continue;
+      ++dated;
+      if (p.title.empty()) continue;
+      ++titled;
       const CordisProject::Member* c = coordinator_of(p);
       if (!c) continue;
+      ++one_coord;
+      if (p.members.size() < 3) continue;
+      ++sized;
       if (split.test_ids && !split.test_ids->count(p.id)) continue;
       ++out->stats_.n_test;
       Query q;
@@ -274,9 +280,15 @@ Result<std::unique_ptr<ProductCordis>> ProductCordis::Import(const CordisData& d
     }
     WEEFSEL_RETURN_IF_ERROR(w.Close());
   }
-  if (out->stats_.n_test == 0)
-    return Status::InvalidArgument("no project qualifies as a query from " + split.cutoff +
-                                   (split.test_end.empty() ? "" : " to " + split.test_end));
+  if (out->stats_.n_test == 0) {
+    std::ostringstream os;
+    os << "no project qualifies as a query: " << dated << " start on or after " << split.cutoff
+       << (split.test_end.empty() ? "" : " and before " + split.test_end) << ", " << titled << " of them have a title, "
+       << one_coord << " of those exactly one coordinator, " << sized << " of those >= 3 participants"
+       << (split.test_ids ? ", none of them in the --test-ids list (" + std::to_string(split.test_ids->size()) + " ids)"
+                          : "");
+    return Status::InvalidArgument(os.str());
+  }
 
   WEEFSEL_ASSIGN_OR_RETURN(std::unique_ptr<storage::Store> store, storage::OpenSqliteStore(options.store_path));
   using service::EntityKind;

@@ -70,9 +70,10 @@ class ProductCordis {
   // (pass 100: the learned stage re-scores at most the best 100). Ranking history projects on the
   // whole history instead would leak: their own consortium made the ties between the coordinator
   // and its partners.
+  // `every`: keep every n-th training project (1: all; a cheaper model for tests).
   // FailedPrecondition when no year gives a group.
   static Result<match::TrainedModel> TrainLearned(const CordisData& data, const CordisSplit& split, int years,
-                                                  const match::OutcomeTrainingOptions& options);
+                                                  const match::OutcomeTrainingOptions& options, int every = 1);
 
   const ProductImportStats& stats() const { return stats_; }
   // The posted challenges, as the store gives them back (in data order).

@@ -2,10 +2,11 @@
 // each test in a process of its own, so the import is paid once), the 2016 validation year (its
 // history, 2014-2015, is the smallest to import into an in-memory SQLite store; the weights were
 // chosen on 2018), every 4th scored query. Floors sit a little below the figures measured on this
-// subsample (docs/matching.md, "Fifth session"); the full validation years and the test set are
-// read by `weefsel eval product-cordis`.
+// subsample (docs/matching.md); the full validation years and the test set are read by
+// `weefsel eval cordis`. The test prints what it measured ("measured: ...").
 #include <gtest/gtest.h>
 
+#include <iostream>
 #include <memory>
 
 #include "eval/product_cordis.h"
@@ -35,24 +36,27 @@ TEST(ProductCordis, TheProductsMatcherOnTheValidationYearThroughTheStore) {
   EXPECT_EQ(product.Evaluate({.limit = 10}).status().code(), StatusCode::kInvalidArgument);
 
   // The product's defaults (what GET /challenges/{id}/matches ranks with, limit 100) on every 4th
-  // query of 2016: 0.082 / 0.128 / MRR 0.224 / mix3 0.99 measured; the issue asks mix3 >= 0.70.
+  // query of 2016: 0.086 / 0.225 / MRR 0.251 / mix3 0.99 measured (0.082 / 0.128 / MRR 0.224 with the
+  // sixth session's defaults); the issue asks mix3 >= 0.70.
   match::RankOptions o;
   o.limit = 100;
   auto m = product.Evaluate(o);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(m->n_scored, s.n_queries);
-  EXPECT_GE(m->recall10, 0.078);
-  EXPECT_GE(m->recall50, 0.122);
-  EXPECT_GE(m->mrr, 0.215);
+  EXPECT_GE(m->recall10, 0.082);
+  EXPECT_GE(m->recall50, 0.218);
+  EXPECT_GE(m->mrr, 0.242);
   EXPECT_GE(m->mix3, 0.70);
-  // The two components taken from the research pipeline pay: without them (the matcher before this
-  // session) 0.062 / 0.111 / MRR 0.182.
+  // The two components taken from the research pipeline pay: without them 0.075 / 0.211 / MRR 0.212.
   match::RankOptions off = o;
   off.weights.similar = off.weights.owner_similar = 0;
   auto before = product.Evaluate(off);
   ASSERT_TRUE(before.ok());
+  std::cout << "measured: defaults " << m->recall10 << " / " << m->recall50 << " / MRR " << m->mrr << " / mix3 "
+            << m->mix3 << "; without the similar-work components " << before->recall10 << " / " << before->recall50
+            << " / MRR " << before->mrr << std::endl;
   EXPECT_GT(m->mrr, before->mrr + 0.03);
-  EXPECT_GT(m->recall10, before->recall10 + 0.01);
+  EXPECT_GT(m->recall10, before->recall10 + 0.005);  // +0.011 here
 
   // A list as the API returns it: reasons add up to each score, and similar past work is named.
   ASSERT_GT(product.queries(), 0U);
@@ -68,6 +72,35 @@ TEST(ProductCordis, TheProductsMatcherOnTheValidationYearThroughTheStore) {
     EXPECT_NEAR(sum, x.score, 1e-6) << x.name;
   }
   EXPECT_GT(similar, 0);
+
+  // The learned stage (XGBoost), trained as `weefsel eval cordis --learned` trains it but small:
+  // on every 2nd project of 2015, ranked on the history before 2015 (2014 alone). Measured 0.085 /
+  // 0.230 / MRR 0.194 / mix3 0.99, below the linear score here (MRR 0.251): trained on one year of
+  // history it has too little to learn from (on the test split, trained on 2017-2018, it adds
+  // +0.0015 MRR; docs/matching.md). These are regression floors, not evidence that it pays. The
+  // learned stage costs this test about 5 s of CPU (training on 436 projects included).
+  match::OutcomeTrainingOptions training;
+  training.pool = 100;
+  auto model = ProductCordis::TrainLearned(*data, {.cutoff = "2016-01-01"}, 1, training, 2);
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  match::RankOptions lo = o;
+  lo.learned = &model->model;
+  auto learned = product.Evaluate(lo);
+  ASSERT_TRUE(learned.ok()) << learned.status().ToString();
+  std::cout << "measured: learned stage " << learned->recall10 << " / " << learned->recall50 << " / MRR "
+            << learned->mrr << " / mix3 " << learned->mix3 << " (" << model->report.challenges << " training projects)"
+            << std::endl;
+  EXPECT_GE(learned->mrr, 0.185);
+  EXPECT_GE(learned->recall10, 0.08);
+  EXPECT_GE(learned->mix3, 0.70);
+  auto relist = product.matcher().Rank(product.query(0), lo);
+  ASSERT_TRUE(relist.ok()) << relist.status().ToString();
+  for (const match::Match& x : *relist) {
+    EXPECT_TRUE(x.learned);
+    double sum = 0;
+    for (const match::Reason& r : x.reasons) sum += r.contribution;
+    EXPECT_NEAR(sum, x.score, 1e-4) << x.name;
+  }
 }
 
 }  // namespace

@@ -123,6 +123,8 @@ class Api {
   // Queues the first builds of the engines (the matcher, every municipality's fabric) on their
   // workers and returns at once: for a server that starts.
   void WarmEngines() { engines_.Prewarm(); }
+  // The matcher's service, for the server's retraining of its learned stage (service/match_retrain.h).
+  service::MatchService& matches() { return engines_.matches(); }
   // Writes an RFC 9457 problem for `s` into `res`.
   static void Problem(Response& res, const Status& s, const std::string& instance, int http_status = 0);
   // The problem's `code` and `params`: the reason `s` carries, else one derived from the HTTP

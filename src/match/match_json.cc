@@ -1,12 +1,27 @@
 #include "match/match_json.h"
 
 #include <cmath>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "base/strings.h"
 #include "domain/vocabulary.h"
 
 namespace weefsel::match {
+namespace {
+
+// The count a reason's detail starts with ("3 past coalition(s) ..."), after the learned stage's
+// "learned: " mark.
+std::optional<int64_t> LeadingCount(std::string_view detail) {
+  constexpr std::string_view kLearned = "learned: ";
+  if (detail.substr(0, kLearned.size()) == kLearned) detail.remove_prefix(kLearned.size());
+  size_t n = 0;
+  while (n < detail.size() && detail[n] >= '0' && detail[n] <= '9') ++n;
+  return ParseInt(std::string(detail.substr(0, n)));
+}
+
+}  // namespace
 
 nlohmann::ordered_json ToJson(const Reason& r) {
   nlohmann::ordered_json params = {{"value", r.value}, {"contribution", r.contribution}};
@@ -17,10 +32,8 @@ nlohmann::ordered_json ToJson(const Reason& r) {
   if (r.code == "text" || r.code == "theme") params["reduced"] = r.detail.find("(reduced") != std::string::npos;
   if (r.code == "area") params["same_municipality"] = r.value >= 1;
   if (r.code == "closeness" && r.value > 0) params["steps"] = static_cast<int>(std::lround(1 / r.value));
-  if (r.code == "similar" || r.code == "owner_similar") {
-    size_t n = 0;
-    while (n < r.detail.size() && r.detail[n] >= '0' && r.detail[n] <= '9') ++n;
-    if (auto count = ParseInt(r.detail.substr(0, n)); count) params["count"] = *count;
+  if (r.code == "similar" || r.code == "owner_similar" || r.code == "near_similar") {
+    if (auto count = LeadingCount(r.detail)) params["count"] = *count;
     if (!r.items.empty()) params["example"] = r.items.front();
   }
   if (r.code == "invitations_accepted" || r.code == "invitations_declined")
@@ -32,9 +45,7 @@ nlohmann::ordered_json ToJson(const Reason& r) {
   if (r.code == "record") {
     // The count of past coalitions leads the detail ("3 past coalition(s) or project(s)"); value is
     // its log-scaled share.
-    size_t n = 0;
-    while (n < r.detail.size() && r.detail[n] >= '0' && r.detail[n] <= '9') ++n;
-    if (auto count = ParseInt(r.detail.substr(0, n)); count) params["count"] = *count;
+    if (auto count = LeadingCount(r.detail)) params["count"] = *count;
   }
   return {{"code", r.code},       {"params", params},    {"value", r.value},
           {"items", r.items},     {"detail", r.detail},  {"contribution", r.contribution},

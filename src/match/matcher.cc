@@ -31,10 +31,11 @@ enum Component {
   kRecord,
   kSimilar,
   kOwnerSimilar,
+  kNearSimilar,
   kComponents
 };
-constexpr const char* kCodes[kComponents] = {"text",    "capability", "theme",   "area",         "closeness",
-                                             "partner", "record",     "similar", "owner_similar"};
+constexpr const char* kCodes[kComponents] = {"text",    "capability", "theme",   "area",          "closeness",
+                                             "partner", "record",     "similar", "owner_similar", "near_similar"};
 // The learned stage's features beyond the components: invitations accepted and declined.
 enum HistoryFeature { kAccepted = kComponents, kDeclined, kFeatures };
 // The learned stage re-scores at most this many of the best candidates by the linear score: the
@@ -437,8 +438,8 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
                                      std::to_string(actors_.size()) + " actors");
   }
   const MatchWeights& w = options.weights;
-  const double wt[kComponents] = {w.text,    w.capability, w.theme,   w.area,         w.closeness,
-                                  w.partner, w.record,     w.similar, w.owner_similar};
+  const double wt[kComponents] = {w.text,    w.capability, w.theme,   w.area,          w.closeness,
+                                  w.partner, w.record,     w.similar, w.owner_similar, w.near_similar};
 
   thread_local std::vector<std::array<float, kComponents>> comp;
   thread_local std::vector<char> touched_flag;
@@ -484,10 +485,13 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
     int works = 0;      // votes received
     int32_t best = -1;  // the best-matching work among them
   };
-  thread_local std::unordered_map<size_t, WorkVotes> similar_of, owner_similar_of;
+  thread_local std::unordered_map<size_t, WorkVotes> similar_of, owner_similar_of, near_similar_of;
   similar_of.clear();
   owner_similar_of.clear();
-  if ((w.similar > 0 || w.owner_similar > 0) && work_index_.size() > 0 && !terms.empty()) {
+  near_similar_of.clear();
+  // Computed at any weight: they are features of the learned stage too (a weight of 0 only keeps
+  // them out of the linear score and its reasons).
+  if (work_index_.size() > 0 && !terms.empty()) {
     auto works = work_index_.Score(terms);
     if (ch.id.valid())
       std::erase_if(works, [&](const auto& e) { return work_challenge_[static_cast<size_t>(e.first)] == ch.id; });
@@ -501,22 +505,44 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
         const size_t members = work_members_[static_cast<size_t>(work)].size();
         return std::pow(sc / best, 2.0) / std::sqrt(static_cast<double>(std::max<size_t>(1, members - 1)));
       };
-      float max_similar = 0, max_owner = 0;
-      if (w.similar > 0) {
+      float max_similar = 0, max_owner = 0, max_near = 0;
+      // Nearness to the owner (near_similar): 1 for the owner, 0.5 x log(1 + tie) / log(1 + the
+      // owner's strongest tie) for its partners, 0 for the rest.
+      thread_local std::unordered_map<size_t, float> near;
+      near.clear();
+      if (owner) {
+        near[*owner] = 1.f;
+        if (node_of_[*owner] >= 0) {
+          double max_w = 1;
+          for (const auto& nb : fabric_->Neighbours(node_of_[*owner])) max_w = std::max(max_w, nb.weight);
+          for (const auto& nb : fabric_->Neighbours(node_of_[*owner]))
+            if (auto ai = IndexOf(fabric_->ActorOf(nb.node)))
+              near[*ai] = static_cast<float>(0.5 * std::log1p(std::max(0.0, nb.weight)) / std::log1p(max_w));
+        }
+      }
+      {
         const size_t k = std::min(works.size(), kSimilarWorks);
         std::partial_sort(works.begin(), works.begin() + static_cast<ptrdiff_t>(k), works.end(), by_score);
         for (size_t r = 0; r < k; ++r) {
           const auto [work, sc] = works[r];
           const auto v = static_cast<float>(vote(work, sc));
+          float close = 0;
+          for (size_t i : work_members_[static_cast<size_t>(work)])
+            if (auto n = near.find(i); n != near.end()) close = std::max(close, n->second);
           for (size_t i : work_members_[static_cast<size_t>(work)]) {
             if (owner && i == *owner) continue;
             max_similar = std::max(max_similar, at(i)[kSimilar] += v);
             WorkVotes& wv = similar_of[i];
             if (wv.works++ == 0) wv.best = work;
+            if (close > 0) {
+              max_near = std::max(max_near, at(i)[kNearSimilar] += v * close);
+              WorkVotes& nv = near_similar_of[i];
+              if (nv.works++ == 0) nv.best = work;
+            }
           }
         }
       }
-      if (w.owner_similar > 0 && owner) {
+      if (owner) {
         thread_local std::unordered_map<int32_t, double> score_of;
         score_of.clear();
         for (const auto& [doc, sc] : works) score_of.emplace(doc, sc);
@@ -536,6 +562,7 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
       for (size_t i : touched) {
         if (max_similar > 0) comp[i][kSimilar] /= max_similar;
         if (max_owner > 0) comp[i][kOwnerSimilar] /= max_owner;
+        if (max_near > 0) comp[i][kNearSimilar] /= max_near;
       }
     }
   }
@@ -753,15 +780,19 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
         r.detail = std::to_string(record_of(i)) + " past coalition(s) or project(s)";
         break;
       case kSimilar:
-      case kOwnerSimilar: {
-        const auto& votes = k == kSimilar ? similar_of : owner_similar_of;
+      case kOwnerSimilar:
+      case kNearSimilar: {
+        const auto& votes = k == kSimilar ? similar_of : k == kOwnerSimilar ? owner_similar_of : near_similar_of;
         auto wv = votes.find(i);
         const int works = wv == votes.end() ? 0 : wv->second.works;
         const int32_t best = wv == votes.end() ? -1 : wv->second.best;
-        r.detail = std::to_string(works) +
-                   (k == kSimilar ? " of the most similar past challenges or projects"
-                                  : " similar past challenge(s) or project(s) with the owner") +
-                   (best >= 0 ? ", e.g. '" + work_title_[static_cast<size_t>(best)] + "'" : "");
+        r.detail =
+            std::to_string(works) +
+            (k == kSimilar        ? " of the most similar past challenges or projects"
+             : k == kOwnerSimilar ? " similar past challenge(s) or project(s) with the owner"
+                                  : " of the most similar past challenges or projects in the owner's circle (the "
+                                    "owner or its partners took part)") +
+            (best >= 0 ? ", e.g. '" + work_title_[static_cast<size_t>(best)] + "'" : "");
         if (best >= 0) r.items = {work_title_[static_cast<size_t>(best)]};
         break;
       }
@@ -801,7 +832,7 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
   size_t first_free = 0;
   while (static_cast<int>(out.size()) < options.limit && out.size() < pool) {
     size_t best_k = 0;
-    if (options.diversity == 0) {
+    if (options.diversity == 0 || static_cast<int>(out.size()) >= options.diversity_places) {
       while (taken[first_free]) ++first_free;
       best_k = first_free;
     } else {

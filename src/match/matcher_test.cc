@@ -100,7 +100,7 @@ TEST_F(MatcherTest, DiversityBringsInTheOtherCommunity) {
   // The fixture's past work is about the text components; here only the seven older components
   // (Welzijn Oost's "Dementievriendelijke wijk" would otherwise lift it by similar past work).
   RankOptions o{.limit = 3, .diversity = 0};
-  o.weights.similar = o.weights.owner_similar = 0;
+  o.weights.similar = o.weights.owner_similar = o.weights.near_similar = 0;
   auto plain = matcher_->Rank(challenge_, o);
   o.diversity = 3.0;
   auto diverse = matcher_->Rank(challenge_, o);
@@ -534,11 +534,84 @@ TEST(Matcher, SimilarPastWorkAndTheOwnersPartnersOnItCarryReasons) {
   }
   // At weight 0 (the components off), no such reasons.
   RankOptions zero{.limit = 5, .diversity = 0};
-  zero.weights.similar = zero.weights.owner_similar = 0;
+  zero.weights.similar = zero.weights.owner_similar = zero.weights.near_similar = 0;
   auto off = m->Rank(ch, zero);
   ASSERT_TRUE(off.ok());
   for (const Match& x : *off)
-    for (const Reason& y : x.reasons) EXPECT_TRUE(y.code != "similar" && y.code != "owner_similar") << y.code;
+    for (const Reason& y : x.reasons)
+      EXPECT_TRUE(y.code != "similar" && y.code != "owner_similar" && y.code != "near_similar") << y.code;
+}
+
+// Issue 17: the research pipeline's text_near signal: similar past work in the owner's circle (the
+// owner or one of its partners took part) counts, scaled by how near; the same work elsewhere not.
+TEST(Matcher, SimilarPastWorkInTheOwnersCircleCarriesItsReason) {
+  std::vector<domain::Actor> actors = {
+      A(1, "Gemeente Zuidstad", ActorKind::kGovernment, 1, "", {}),
+      A(2, "Stichting Samen", ActorKind::kCareWelfare, 1, "", {}),
+      A(3, "Buurtkracht", ActorKind::kCitizensInitiative, 1, "", {}),
+      A(4, "Welzijn Noord", ActorKind::kCareWelfare, 1, "", {}),
+      A(5, "Wijkteam Oost", ActorKind::kCareWelfare, 1, "", {}),
+  };
+  // Actor 3 worked with the owner's partner (2) on similar work; actor 5 with a stranger (4) on
+  // work just as similar.
+  std::vector<PastWork> past = {
+      {ActorId(2), "Eenzaamheid onder ouderen in de wijk", ChallengeId(100)},
+      {ActorId(3), "Eenzaamheid onder ouderen in de wijk", ChallengeId(100)},
+      {ActorId(4), "Eenzaamheid onder ouderen in de buurt", ChallengeId(101)},
+      {ActorId(5), "Eenzaamheid onder ouderen in de buurt", ChallengeId(101)},
+  };
+  auto m = Matcher::Build(actors, {T(1, 2, 3)}, past);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  domain::Challenge ch;
+  ch.id = ChallengeId(200);
+  ch.title = "Eenzaamheid onder ouderen";
+  ch.municipality = MunicipalityId(1);
+  ch.owner = ActorId(1);
+  RankOptions o{.limit = 5, .diversity = 0};
+  o.weights = {};
+  o.weights.text = o.weights.area = o.weights.closeness = o.weights.partner = o.weights.record = 0;
+  o.weights.similar = 0.2, o.weights.owner_similar = 0, o.weights.near_similar = 0.3;
+  auto r = m->Rank(ch, o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::map<int64_t, std::map<std::string, Reason>> reasons;
+  std::map<int64_t, double> score;
+  for (const Match& x : *r) {
+    double sum = 0;
+    for (const Reason& y : x.reasons) sum += y.contribution, reasons[x.actor.value()][y.code] = y;
+    EXPECT_NEAR(sum, x.score, 1e-6) << x.name;
+    score[x.actor.value()] = x.score;
+  }
+  ASSERT_TRUE(reasons[3].count("near_similar"));
+  ASSERT_TRUE(reasons[2].count("near_similar")) << "the partner itself took part";
+  EXPECT_NEAR(reasons[3]["near_similar"].value, 1.0, 1e-6) << "the best actor's is 1";
+  EXPECT_EQ(reasons[3]["near_similar"].detail.rfind(
+                "1 of the most similar past challenges or projects in the owner's circle", 0),
+            0U)
+      << reasons[3]["near_similar"].detail;
+  EXPECT_EQ(reasons[3]["near_similar"].items, std::vector<std::string>{"Eenzaamheid onder ouderen in de wijk"});
+  EXPECT_EQ(ToJson(reasons[3]["near_similar"])["params"]["count"], 1);
+  EXPECT_FALSE(reasons[5].count("near_similar")) << "its similar work holds no one of the owner's circle";
+  ASSERT_TRUE(reasons[5].count("similar"));
+  EXPECT_GT(score[3], score[5]) << "equal similar work, but 3's was in the owner's circle";
+  // Among the features of the learned stage, after owner_similar.
+  const auto& names = Matcher::FeatureNames();
+  EXPECT_EQ(names[9], "near_similar");
+}
+
+// The diversity re-ranking picks only the first RankOptions::diversity_places; the rest of the list
+// is in score order (a penalty over the whole list pushed good actors far down).
+TEST_F(MatcherTest, DiversityPicksOnlyTheFirstPlaces) {
+  RankOptions o{.limit = 7, .diversity = 3.0};
+  o.diversity_places = 100;
+  auto everywhere = matcher_->Rank(challenge_, o);
+  o.diversity_places = 1;
+  auto first = matcher_->Rank(challenge_, o);
+  ASSERT_TRUE(everywhere.ok() && first.ok());
+  int moved = 0;
+  for (const Match& m : *everywhere) moved += m.moved_up && m.rank > 1;
+  EXPECT_GE(moved, 1) << "the fixture must have an actor moved up below place 1";
+  for (const Match& m : *first) EXPECT_FALSE(m.moved_up) << m.name << " at " << m.rank;
+  for (size_t k = 1; k < first->size(); ++k) EXPECT_GE((*first)[k - 1].score, (*first)[k].score) << k;
 }
 
 // Issue 16 item 3: an actor edited, an actor added, a tie added and one removed, and an invitation

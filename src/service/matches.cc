@@ -194,7 +194,8 @@ Result<RankedMatches> MatchService::MatchesFor(ChallengeId id, int limit) {
   WEEFSEL_ASSIGN_OR_RETURN(auto matcher, Snapshot());
   match::RankOptions options;
   options.limit = limit;
-  options.learned = model_.get();
+  const std::shared_ptr<const match::LearnedRanker> model = this->model();  // kept for the whole ranking
+  options.learned = model.get();
   RankedMatches out;
   WEEFSEL_ASSIGN_OR_RETURN(out.items, matcher.value->Rank(challenge, options));
   out.as_of = matcher.as_of;

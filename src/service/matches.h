@@ -13,8 +13,9 @@
 // keeps the groups of the whole build; a new actor has none until then). When the wait given runs
 // out first, the previous matcher answers, marked stale, with the version it was built at.
 // Ranking on a built Matcher runs concurrently.
-// With a learned model (match/learned.h, loaded once at start by the caller), the matches are
-// re-scored by it (the matcher's second stage); without one, the linear score.
+// With a learned model (match/learned.h, loaded at start by the caller, and swapped by SetModel
+// when service/match_retrain.h retrains it), the matches are re-scored by it (the matcher's second
+// stage); without one, the linear score.
 // TrainMatchModel trains that model on the store's outcomes (invitations accepted and declined,
 // coalitions formed, proposals funded; match/outcomes.h): `weefsel match train`.
 // Ownership: borrows the Platform and the worker (both outlive it; stop the worker first).
@@ -24,6 +25,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -82,7 +84,15 @@ class MatchService {
   int64_t whole_builds() const { return whole_builds_.load(); }
   int64_t updates() const { return updates_.load(); }
   // The learned model the matches are re-scored with (nullptr: the linear score).
-  const match::LearnedRanker* model() const { return model_.get(); }
+  std::shared_ptr<const match::LearnedRanker> model() const {
+    std::lock_guard<std::mutex> lock(model_mu_);
+    return model_;
+  }
+  // Swaps in another model (a retrained one); rankings under way finish with the one they took.
+  void SetModel(std::shared_ptr<const match::LearnedRanker> model) {
+    std::lock_guard<std::mutex> lock(model_mu_);
+    model_ = std::move(model);
+  }
 
  private:
   Result<Built<match::Matcher>> Build(const std::shared_ptr<const match::Matcher>& previous);
@@ -99,8 +109,9 @@ class MatchService {
   std::atomic<int64_t> whole_builds_{0}, updates_{0};
   // Changes applied in place before a whole build (or a tenth of the actors, when more).
   static constexpr size_t kWholeBuildAfter = 1000;
-  std::shared_ptr<const match::LearnedRanker> model_;
-  Published<int, match::Matcher> matcher_;  // one key: the whole platform
+  mutable std::mutex model_mu_;
+  std::shared_ptr<const match::LearnedRanker> model_;  // guarded by model_mu_
+  Published<int, match::Matcher> matcher_;             // one key: the whole platform
 };
 
 }  // namespace weefsel::service

@@ -130,6 +130,8 @@ export const en: Record<keyof typeof nl, string> = {
   "reason.similarShort": "took part in {n} of the most similar past challenges or projects",
   "reason.ownerSimilar": "worked with the challenge owner on {n} similar past {n:challenge or project|challenges or projects}, such as '{example}'",
   "reason.ownerSimilarShort": "worked with the challenge owner on {n} similar past {n:challenge or project|challenges or projects}",
+  "reason.nearSimilar": "took part in {n} of the most similar past challenges or projects in the owner's circle (with the owner or its partners), such as '{example}'",
+  "reason.nearSimilarShort": "took part in {n} of the most similar past challenges or projects in the owner's circle (with the owner or its partners)",
   "reason.unexpected": "from an unexpected corner: a group that neither the challenge owner nor the best matches belong to, more than 2 steps away, yet relevant by its own text or capabilities",
   "reason.diversity": "moved up for diversity (another group or sector)",
   "reason.areaNone": "based outside the challenge's municipality and its neighbours",

@@ -128,6 +128,8 @@ export const nl = {
   "reason.similarShort": "werkte mee aan {n} van de meest vergelijkbare eerdere opgaven of projecten",
   "reason.ownerSimilar": "werkte met de eigenaar van de opgave aan {n} {n:vergelijkbare eerdere opgave of project|vergelijkbare eerdere opgaven of projecten}, zoals '{example}'",
   "reason.ownerSimilarShort": "werkte met de eigenaar van de opgave aan {n} {n:vergelijkbare eerdere opgave of project|vergelijkbare eerdere opgaven of projecten}",
+  "reason.nearSimilar": "werkte mee aan {n} van de meest vergelijkbare eerdere opgaven of projecten in de kring van de eigenaar (met de eigenaar of zijn partners), zoals '{example}'",
+  "reason.nearSimilarShort": "werkte mee aan {n} van de meest vergelijkbare eerdere opgaven of projecten in de kring van de eigenaar (met de eigenaar of zijn partners)",
   "reason.unexpected": "uit een onverwachte hoek: een groep waar de eigenaar van de opgave en de best passende organisaties niet bij horen, meer dan 2 stappen weg, en toch relevant door eigen tekst of kwaliteiten",
   "reason.diversity": "naar voren gehaald voor meer verscheidenheid (een andere groep of sector)",
   "reason.areaNone": "gevestigd buiten de gemeente van de opgave en de buurgemeenten",

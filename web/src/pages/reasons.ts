@@ -1,5 +1,5 @@
 // Match reasons in the reader's language. The server sends each reason with a stable `code`
-// (text, capability, theme, area, closeness, partner, record, similar, owner_similar, unexpected,
+// (text, capability, theme, area, closeness, partner, record, similar, owner_similar, near_similar, unexpected,
 // diversity; with the learned stage also invitations_accepted, invitations_declined and model_base,
 // and `params.learned` with `params.direction` up or down on each feature that moved the actor),
 // numbers
@@ -66,12 +66,15 @@ function plainReasonText(r: Reason): string {
       break;
     }
     case "similar":
-    case "owner_similar": {
+    case "owner_similar":
+    case "near_similar": {
       const n = param(r, "count");
       const example = typeof r.params?.example === "string" ? r.params.example : items[0];
       const [full, short] = r.code === "similar"
         ? (["reason.similar", "reason.similarShort"] as const)
-        : (["reason.ownerSimilar", "reason.ownerSimilarShort"] as const);
+        : r.code === "owner_similar"
+          ? (["reason.ownerSimilar", "reason.ownerSimilarShort"] as const)
+          : (["reason.nearSimilar", "reason.nearSimilarShort"] as const);
       if (n !== undefined) return example ? t(full, { n, example }) : t(short, { n });
       break;
     }

@@ -1,0 +1,81 @@
+#include "service/match_retrain.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <utility>
+
+namespace weefsel::service {
+namespace {
+
+// "2026-12-06T16:15:00Z" <-> "20261206T161500Z" (no ':' in file names).
+std::string CompactStamp(TimePoint t) {
+  std::string s = FormatTimestamp(t);
+  std::erase_if(s, [](char c) { return c == '-' || c == ':'; });
+  return s;
+}
+
+std::optional<TimePoint> ParseCompactStamp(const std::string& s) {
+  if (s.size() != 16 || s[8] != 'T' || s[15] != 'Z') return std::nullopt;
+  return ParseTimestamp(s.substr(0, 4) + "-" + s.substr(4, 2) + "-" + s.substr(6, 2) + "T" + s.substr(9, 2) + ":" +
+                        s.substr(11, 2) + ":" + s.substr(13, 2) + "Z");
+}
+
+// The time of the newest PATH.<stamp> file (nullopt: none).
+std::optional<TimePoint> NewestVersion(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path p(path);
+  const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+  const std::string prefix = p.filename().string() + ".";
+  std::optional<TimePoint> newest;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    if (auto t = ParseCompactStamp(name.substr(prefix.size())); t && (!newest || *t > *newest)) newest = t;
+  }
+  return newest;
+}
+
+}  // namespace
+
+std::string MatchRetrainer::VersionedPath(const std::string& path, TimePoint t) { return path + "." + CompactStamp(t); }
+
+MatchRetrainer::MatchRetrainer(Platform& platform, MatchService& matches, MatchRetrainOptions options,
+                               const Clock& clock)
+    : platform_(platform),
+      matches_(matches),
+      options_(std::move(options)),
+      clock_(clock),
+      last_(NewestVersion(options_.model_path)) {}
+
+Result<std::string> MatchRetrainer::RunIfDue() {
+  const TimePoint now = clock_.Now();
+  if (last_ && now - *last_ < options_.every) return std::string();
+  // After too few outcomes, try again a day later (or after `every`, when shorter).
+  const auto retry = std::min<std::chrono::seconds>(options_.every, std::chrono::hours(24));
+  if (last_attempt_ && now - *last_attempt_ < retry) return std::string();
+  last_attempt_ = now;
+  std::optional<Result<match::TrainedModel>> trained;
+  WEEFSEL_RETURN_IF_ERROR(platform_.WithReader([&](storage::Store& store) -> Status {
+    trained.emplace(TrainMatchModel(store, options_.training));
+    return Status::Ok();
+  }));
+  if (!trained->ok()) {
+    if (trained->status().code() != StatusCode::kFailedPrecondition) return trained->status();
+    return "match model not retrained: " + trained->status().message() +
+           (matches_.model() ? "; the matches keep the model they have" : "; the matches keep the linear score");
+  }
+  match::TrainedModel& t = trained->value();
+  const std::string versioned = VersionedPath(options_.model_path, now);
+  WEEFSEL_RETURN_IF_ERROR(t.model.Save(versioned));
+  WEEFSEL_RETURN_IF_ERROR(t.model.Save(options_.model_path));
+  matches_.SetModel(std::make_shared<const match::LearnedRanker>(std::move(t.model)));
+  last_ = now;
+  return "match model " + versioned + " trained on " + std::to_string(t.report.outcomes) +
+         " invitations accepted or declined on " + std::to_string(t.report.challenges) + " challenges (" +
+         std::to_string(t.report.rows) + " candidates), written to " + options_.model_path +
+         " and swapped in: the matches are re-scored by it";
+}
+
+}  // namespace weefsel::service

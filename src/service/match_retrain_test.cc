@@ -1,0 +1,181 @@
+// The server's retraining of the matcher's learned stage (service/match_retrain.h) on a real SQLite
+// file store, with a manual clock (no real waiting): too few outcomes are said and change nothing;
+// enough give a versioned model file and PATH, swapped into the MatchService; the next retrain waits
+// for the interval, also across a restart; each retrain leaves its own versioned file.
+#include "service/match_retrain.h"
+
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "service/engines.h"
+
+namespace weefsel::service {
+namespace {
+
+namespace fs = std::filesystem;
+using domain::ActorKind;
+using S = domain::MemberStatus;
+using std::chrono::hours;
+
+class MatchRetrainTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("weefsel_match_retrain_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto store = storage::Store::Open((dir_ / "weefsel.db").string());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = store->get();
+    platform_ = std::make_unique<Platform>(std::move(store).value(), PlatformOptions{});
+    domain::Municipality m;
+    m.cbs_code = "GM0363", m.name = "Amsterdam", m.province = "Noord-Holland";
+    muni_ = Must(store_->Insert(m));
+    const std::string energy = "Energiecoöperatie: zonnepanelen op daken en energie besparen met bewoners";
+    west_ = AddActor("Zon West", ActorKind::kCompany, energy);
+    east_ = AddActor("Zon Oost", ActorKind::kCompany, energy);
+    a3_ = AddActor("Buurtenergie", ActorKind::kCitizensInitiative, energy + " in de buurt");
+    a4_ = AddActor("Installatiebedrijf", ActorKind::kCompany, "Installateur van zonnepanelen en warmtepompen");
+    fresh_ = AddChallenge("Zonnepanelen voor de sporthal");
+  }
+  void TearDown() override {
+    platform_.reset();
+    fs::remove_all(dir_);
+  }
+
+  template <typename T>
+  T Must(Result<T> r) {
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return std::move(r).value();
+  }
+  ActorId AddActor(std::string name, ActorKind kind, std::string desc) {
+    domain::Actor a;
+    a.name = std::move(name), a.kind = kind, a.municipality = muni_, a.description = std::move(desc);
+    return Must(store_->Insert(a));
+  }
+  ChallengeId AddChallenge(std::string title) {
+    domain::Challenge c;
+    c.municipality = muni_, c.title = std::move(title);
+    c.text = "Zonnepanelen op daken in de wijk, samen met bewoners";
+    return Must(store_->Insert(c));
+  }
+  // `n` more past challenges with a coalition each: Zon Oost accepts, Zon West declines (4 outcomes).
+  void History(int n) {
+    for (int k = 1; k <= n; ++k) {
+      domain::Coalition co;
+      co.challenge = AddChallenge("Zonnepanelen project " + std::to_string(++made_));
+      co.status = domain::CoalitionStatus::kForming;
+      co.members = {{west_, "member", S::kDeclined, {}},
+                    {east_, "lead", S::kAccepted, {}},
+                    {a3_, "member", made_ % 2 ? S::kAccepted : S::kDeclined, {}},
+                    {a4_, "member", made_ % 2 ? S::kDeclined : S::kAccepted, {}}};
+      Must(store_->Insert(co));
+    }
+  }
+  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  int VersionedFiles() const {
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(dir_)) n += e.path().filename().string().rfind("model.", 0) == 0;
+    return n;
+  }
+
+  fs::path dir_;
+  storage::Store* store_ = nullptr;
+  std::unique_ptr<Platform> platform_;
+  MunicipalityId muni_;
+  ActorId west_, east_, a3_, a4_;
+  ChallengeId fresh_;
+  int made_ = 0;
+};
+
+TEST_F(MatchRetrainTest, RetrainsWhenDueIntoAVersionedFileAndSwapsTheModelIn) {
+  ManualClock clock(*ParseTimestamp("2026-12-01T03:00:00Z"));
+  Engines engines(*platform_, {});
+  const MatchRetrainOptions options{.model_path = Path("model"), .every = hours(24 * 30)};
+  MatchRetrainer retrainer(*platform_, engines.matches(), options, clock);
+  EXPECT_FALSE(retrainer.last_trained());
+
+  // Too few outcomes: said, nothing written, the matches stay linear.
+  History(2);
+  auto said = retrainer.RunIfDue();
+  ASSERT_TRUE(said.ok()) << said.status().ToString();
+  EXPECT_NE(said->find("not retrained: too few outcomes"), std::string::npos) << *said;
+  EXPECT_NE(said->find("linear score"), std::string::npos) << *said;
+  EXPECT_FALSE(fs::exists(Path("model")));
+  EXPECT_EQ(VersionedFiles(), 0);
+  EXPECT_EQ(engines.matches().model(), nullptr);
+  // The next try waits a day.
+  History(4);
+  clock.Advance(hours(23));
+  EXPECT_EQ(*retrainer.RunIfDue(), "");
+  EXPECT_EQ(engines.matches().model(), nullptr);
+
+  // Enough outcomes a day later: trained, written (versioned and PATH), swapped in.
+  clock.Advance(hours(1));
+  const TimePoint first = clock.Now();
+  said = retrainer.RunIfDue();
+  ASSERT_TRUE(said.ok()) << said.status().ToString();
+  EXPECT_NE(said->find("swapped in"), std::string::npos) << *said;
+  EXPECT_EQ(MatchRetrainer::VersionedPath(Path("model"), first), Path("model.20261202T030000Z"));
+  EXPECT_TRUE(fs::exists(Path("model.20261202T030000Z"))) << *said;
+  EXPECT_NE(said->find(Path("model.20261202T030000Z")), std::string::npos) << *said;
+  std::string message;
+  EXPECT_NE(LoadMatchModelOrLinear(Path("model"), message), nullptr) << message;
+  const auto model = engines.matches().model();
+  ASSERT_NE(model, nullptr);
+  auto ms = Must(engines.matches().MatchesFor(fresh_, 10)).items;
+  ASSERT_FALSE(ms.empty());
+  EXPECT_TRUE(ms.front().learned);
+  int east = -1, west = -1;
+  for (size_t k = 0; k < ms.size(); ++k) {
+    if (ms[k].actor == east_) east = static_cast<int>(k);
+    if (ms[k].actor == west_) west = static_cast<int>(k);
+  }
+  ASSERT_GE(east, 0);
+  ASSERT_GE(west, 0);
+  EXPECT_LT(east, west) << "the retrained model puts the actor that accepted first";
+
+  // Not due again within the interval, also for a restarted server (it reads the versioned files).
+  clock.Advance(hours(24 * 30 - 1));
+  EXPECT_EQ(*retrainer.RunIfDue(), "");
+  MatchRetrainer restarted(*platform_, engines.matches(), options, clock);
+  ASSERT_TRUE(restarted.last_trained());
+  EXPECT_EQ(*restarted.last_trained(), first);
+  EXPECT_EQ(*restarted.RunIfDue(), "");
+  EXPECT_EQ(engines.matches().model(), model);
+
+  // Due after the interval: a second versioned file beside the first, and a new model swapped in.
+  clock.Advance(hours(1));
+  said = restarted.RunIfDue();
+  ASSERT_TRUE(said.ok()) << said.status().ToString();
+  EXPECT_NE(said->find("swapped in"), std::string::npos) << *said;
+  EXPECT_EQ(VersionedFiles(), 2);
+  EXPECT_TRUE(fs::exists(Path("model.20261202T030000Z")));
+  EXPECT_TRUE(fs::exists(Path("model.20270101T030000Z")));
+  EXPECT_NE(engines.matches().model(), model);
+  EXPECT_NE(engines.matches().model(), nullptr);
+}
+
+TEST_F(MatchRetrainTest, TooFewOutcomesKeepTheModelTheMatchesHave) {
+  ManualClock clock(*ParseTimestamp("2026-12-01T03:00:00Z"));
+  History(6);
+  auto trained = TrainMatchModel(*store_);
+  ASSERT_TRUE(trained.ok()) << trained.status().ToString();
+  auto loaded = std::make_shared<const match::LearnedRanker>(trained->model);
+  Engines engines(*platform_, {.match_model = loaded});
+  // Training needs more outcomes than the store has: the loaded model stays.
+  MatchRetrainOptions options{.model_path = Path("model"), .every = hours(24)};
+  options.training.min_outcomes = 1000;
+  MatchRetrainer retrainer(*platform_, engines.matches(), options, clock);
+  auto said = retrainer.RunIfDue();
+  ASSERT_TRUE(said.ok()) << said.status().ToString();
+  EXPECT_NE(said->find("keep the model they have"), std::string::npos) << *said;
+  EXPECT_EQ(engines.matches().model(), loaded);
+  EXPECT_EQ(VersionedFiles(), 0);
+}
+
+}  // namespace
+}  // namespace weefsel::service
