@@ -365,11 +365,12 @@ Status Matcher::Update(const MatcherChanges& changes) {
   // (up to 1,000 changes between whole builds against a million ties).
   std::unordered_set<TieId> present;
   if (!changes.ties_added.empty()) {
-    std::unordered_set<TieId> asked;
+    std::vector<TieId> asked;  // sorted: a comparison or two per tie of the list, no hashing
     for (const domain::Tie& t : changes.ties_added)
-      if (t.id.valid()) asked.insert(t.id);
+      if (t.id.valid()) asked.push_back(t.id);
+    std::sort(asked.begin(), asked.end());
     for (const TieEdge& e : edges_)
-      if (asked.count(e.id)) present.insert(e.id);
+      if (std::binary_search(asked.begin(), asked.end(), e.id)) present.insert(e.id);
   }
   for (const domain::Tie& t : changes.ties_added) {
     if (!t.until.empty()) continue;                              // ended: not in the fabric
