@@ -202,7 +202,7 @@ test("a proposal page shows versions with a diff, threaded comments with replies
   // Support: the count goes up; a second support is refused, in Dutch (the button is gone after the first).
   assert.equal(await page.locator(".support-count").getAttribute("data-count"), "0");
   await page.getByRole("button", { name: "Steun dit voorstel" }).click();
-  await page.getByText("U steunt dit voorstel.").waitFor();
+  await page.locator("#main").getByText("U steunt dit voorstel.").waitFor();
   assert.equal(await page.getByRole("button", { name: "Steun dit voorstel" }).count(), 0, "no second support button");
   assert.equal(await page.locator(".support-count").innerText(), "1 steunbetuiging");
   assert.equal((await member.get(`/proposals/${proposal.id}`)).supports, 1);
@@ -212,7 +212,7 @@ test("a proposal page shows versions with a diff, threaded comments with replies
   assert.equal(await page.getByRole("button", { name: "Steun dit voorstel" }).count(), 0, "no support button for a supporter");
   // Withdrawing: the count goes down, here and on the server, and the support button is back.
   await page.getByRole("button", { name: "Steun intrekken" }).click();
-  await page.getByText("U steunt dit voorstel niet meer.").waitFor();
+  await page.locator("#main").getByText("U steunt dit voorstel niet meer.").waitFor();
   assert.equal(await page.locator(".support-count").innerText(), "0 steunbetuigingen");
   assert.equal((await member.get(`/proposals/${proposal.id}`)).supports, 0);
   assert.equal(await page.getByRole("button", { name: "Steun intrekken" }).count(), 0);
@@ -223,7 +223,7 @@ test("a proposal page shows versions with a diff, threaded comments with replies
   const resident = await apiAs(server.base, "resident");
   await resident.post(`/proposals/${proposal.id}/supports`);
   await page.getByRole("button", { name: "Steun dit voorstel" }).click();
-  await page.getByText("U steunt dit voorstel al.").waitFor();
+  await page.locator("#main").getByText("U steunt dit voorstel al.").waitFor();
   await page.getByRole("button", { name: "Steun intrekken" }).waitFor();
   assert.equal((await member.get(`/proposals/${proposal.id}`)).supports, 1);
   // The audit log says it in words.
