@@ -11,11 +11,15 @@ request in that window (p50, p99, max), and how many were stale. Also a fabric r
 the largest municipality right after an edit (its fabric is rebuilt alone, on the same worker).
 
 Usage: bench/engines/edit_to_visible.py [--bin build/src/cli/weefsel] [--actors 50000]
-       [--municipalities 12] [--wait-ms 50] [--edits 5] [--db national.db] [--compare]
+       [--municipalities 12] [--wait-ms 50] [--edits 5] [--db national.db] [--in-place] [--compare]
+--db takes a SQLite file (copied with sqlite3 .backup) or a PostgreSQL URL postgresql://USER@HOST:PORT/NAME
+(copied with psql: CREATE DATABASE weefsel_edit_PID TEMPLATE NAME on that server, dropped at the end;
+NAME must have no other connections meanwhile); --in-place uses the database as given (the edits write
+into it).
 The peer in the same run: the same server with --engine-wait-ms -1 (every answer waits for the
 rebuild, as before issue 16's item 2) when --compare is given.
 """
-import argparse, json, os, socket, statistics, subprocess, sys, tempfile, time, urllib.request, http.cookiejar
+import argparse, json, os, re, socket, statistics, subprocess, sys, tempfile, time, urllib.request, http.cookiejar
 
 
 def free_port():
@@ -38,10 +42,24 @@ def pct(xs, q):
     return xs[min(len(xs) - 1, int(q * len(xs)))]
 
 
-def run(args, db, wait_ms):
+def is_pg(db):
+    return re.match(r"postgres(ql)?://", db) is not None
+
+
+def psql(url, sql):
+    return subprocess.run(["psql", url, "-XAtq", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True,
+                          stdout=subprocess.PIPE, text=True).stdout.strip()
+
+
+def with_database(url, name):
+    """The URL of database `name` on the server of `url` (user, host, port and parameters kept)."""
+    return re.sub(r"^(postgres(?:ql)?://[^/?]*)(/[^?]*)?", lambda m: m.group(1) + "/" + name, url)
+
+
+def run(args, db, wait_ms, tmp):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    log = open(db + f".serve-{wait_ms}.log", "w")
+    log = open(os.path.join(tmp, f"serve-{wait_ms}.log"), "w")
     server = subprocess.Popen([args.bin, "serve", "--db", db, "--listen", f"127.0.0.1:{port}", "--demo-accounts",
                                "--no-access-log", "--engine-wait-ms", str(wait_ms)], stdout=log, stderr=log)
     try:
@@ -90,12 +108,26 @@ def main():
     ap.add_argument("--municipalities", type=int, default=12)
     ap.add_argument("--wait-ms", type=int, default=50)
     ap.add_argument("--edits", type=int, default=5)
-    ap.add_argument("--db", help="use a copy of this database instead of generating one (e.g. weefsel demo --national)")
+    ap.add_argument("--db", help="use a copy of this database (SQLite file or postgresql:// URL) instead of generating one (e.g. weefsel demo --national)")
+    ap.add_argument("--in-place", action="store_true", help="with --db: use the database as given, without a copy (the edits write into it)")
     ap.add_argument("--compare", action="store_true", help="also run with --engine-wait-ms -1 (wait for every rebuild)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = os.path.join(tmp, "demo.db")
-        if args.db:
+        copy = None  # the PostgreSQL database made here, dropped at the end
+        if args.db and is_pg(args.db):
+            db = args.db
+            if not args.in_place:
+                copy = f"weefsel_edit_{os.getpid()}"
+                source = psql(args.db, "SELECT current_database()")
+                psql(args.db, f'CREATE DATABASE {copy} TEMPLATE "{source}"')
+                db = with_database(args.db, copy)
+            size = int(psql(db, "SELECT pg_database_size(current_database())"))
+            print(f"database: {'a copy of ' if copy else ''}PostgreSQL database {source if copy else args.db}, {size / 1e6:.0f} MB")
+        elif args.db and args.in_place:
+            db = args.db
+            print(f"database: {args.db} in place, {os.path.getsize(db) / 1e6:.0f} MB")
+        elif args.db:
             subprocess.run(["sqlite3", args.db, f".backup {db}"], check=True)
             print(f"database: a copy of {args.db}, {os.path.getsize(db) / 1e6:.0f} MB")
         else:
@@ -105,7 +137,11 @@ def main():
             gen = time.perf_counter() - t0
             print(f"demo: {args.actors} actors, {args.municipalities} municipalities, generated in {gen:.1f} s, "
                   f"{os.path.getsize(db) / 1e6:.0f} MB")
-        runs = [run(args, db, args.wait_ms)] + ([run(args, db, -1)] if args.compare else [])
+        try:
+            runs = [run(args, db, args.wait_ms, tmp)] + ([run(args, db, -1, tmp)] if args.compare else [])
+        finally:
+            if copy:
+                psql(args.db, f"DROP DATABASE IF EXISTS {copy} WITH (FORCE)")
         print("| --engine-wait-ms | first matches (s) | edit-to-visible median (s) | match p50 / p99 / max during (ms) | stale answers |")
         print("|---|---|---|---|---|")
         for r in runs:

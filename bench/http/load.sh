@@ -16,6 +16,11 @@
 # Environment (bench/national/run.sh sets them):
 #   DB=FILE     a copy of this SQLite database (e.g. `weefsel demo --national`) instead of the small
 #               demo; the original is never written. LOAD_ACTOR_FIRST/COUNT come from its actors.
+#   DB=postgresql://USER@HOST:PORT/NAME   the same on PostgreSQL: the copy is a database of its own,
+#               `CREATE DATABASE weefsel_load_PID TEMPLATE NAME` on that server (NAME must have no
+#               other connections meanwhile; the user needs CREATEDB), dropped at the end; the ids are
+#               read with psql and the size in the table is pg_database_size.
+#   IN_PLACE=1  with DB: use the database as given, without a copy (the load writes into it).
 #   RUNS=N      runs (default 3; the memory check needs 3).
 #   WIDE=1      adds match reads (GET /challenges/{id}/matches) and fabric reads (GET
 #               /municipalities/{id}/fabric/map) over every challenge and municipality to the reads.
@@ -31,6 +36,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 bin="$build/src/cli/weefsel"
 out=${OUT:-$build/load.md}
 [[ -x "$bin" ]] || { echo "load: $bin not found (build first)" >&2; exit 1; }
+pg=
+[[ ${DB:-} =~ ^postgres(ql)?:// ]] && pg=1
+[[ -z $pg ]] || command -v psql >/dev/null || { echo "load: psql not installed (needed for DB=postgresql://...)" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "load: wrk not installed (scripts/install-deps --bench)" >&2; exit 1; }
 tmp=$(mktemp -d /tmp/weefsel-load.XXXXXX)
 server=
@@ -41,26 +49,47 @@ cleanup() {
     kill -9 "$server" 2>/dev/null || true
     wait "$server" 2>/dev/null || true
   fi
+  if [[ -n ${pg_copy:-} ]]; then
+    psql "$DB" -Xq -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $pg_copy WITH (FORCE)" >/dev/null || true
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 runs=${RUNS:-3}
-if [[ -n ${DB:-} ]]; then
-  sqlite3 "$DB" ".backup $tmp/demo.db"
+pg_copy=
+if [[ -n $pg ]]; then
+  db=$DB
+  if [[ -z ${IN_PLACE:-} ]]; then
+    # The copy: a database of its own on the same server, made from DB as a template (a file copy).
+    pg_copy=weefsel_load_$$
+    src=$(psql "$DB" -XAtq -c "SELECT current_database()")
+    psql "$DB" -Xq -v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_copy TEMPLATE \"$src\"" >/dev/null
+    db=$(sed -E "s#^(postgres(ql)?://[^/?]*)(/[^?]*)?#\1/$pg_copy#" <<<"$DB")
+  fi
+  dbsize() { psql "$db" -XAtq -c "SELECT pg_database_size(current_database())"; }
+  sql() { psql "$db" -XAtq -F ' ' -c "$1"; }
+elif [[ -n ${DB:-} ]]; then
+  db=$DB
+  [[ -n ${IN_PLACE:-} ]] || { db=$tmp/demo.db; sqlite3 "$DB" ".backup $db"; }
 else
-  "$bin" demo --db "$tmp/demo.db" --seed 1 --municipalities 4 --actors 1500 >/dev/null
+  db=$tmp/demo.db
+  "$bin" demo --db "$db" --seed 1 --municipalities 4 --actors 1500 >/dev/null
+fi
+if [[ -z $pg ]]; then
+  dbsize() { du -cb "$db"* | awk 'END {print $1}'; }
+  sql() { sqlite3 -separator ' ' "$db" "$1"; }
 fi
 # The ids the load walks over: every actor, challenge and municipality of the database.
-read -r actor_first actor_count challenge_first challenge_count muni_first muni_count < <(sqlite3 -separator ' ' "$tmp/demo.db" \
+read -r actor_first actor_count challenge_first challenge_count muni_first muni_count < <(sql \
   "SELECT (SELECT min(id) FROM actors), (SELECT count(*) FROM actors), (SELECT min(id) FROM challenges),
           (SELECT count(*) FROM challenges), (SELECT min(id) FROM municipalities), (SELECT count(*) FROM municipalities)")
 port=$(free_port)
 # SERVE_ARGS adds flags to `weefsel serve` (e.g. SERVE_ARGS="--readers 0" for reads on the writer's
 # connection, to compare with the default pool of read-only connections).
 # shellcheck disable=SC2086
-"$bin" serve --db "$tmp/demo.db" --listen "127.0.0.1:$port" --threads 64 --no-access-log --demo-accounts ${SERVE_ARGS:-} \
+"$bin" serve --db "$db" --listen "127.0.0.1:$port" --threads 64 --no-access-log --demo-accounts ${SERVE_ARGS:-} \
   >"$tmp/serve.log" 2>&1 &
 server=$!
 base="http://127.0.0.1:$port"
@@ -134,7 +163,7 @@ if [[ -n ${WIDE:-} ]]; then
 fi
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$server/status" 2>/dev/null || echo 0; }  # 0: the server is gone (reported below)
-echo "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), server RSS $(rss) kB, database $(du -cb "$tmp"/demo.db* | awk 'END {print $1}') bytes before the runs"
+echo "load: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), server RSS $(rss) kB, database $(dbsize) bytes before the runs"
 {
   echo "| run | requests | req/s | p50 ms | p99 ms | max ms | non-2xx | socket errors | RSS after (MB) | database (MB) |"
   echo "|---|---|---|---|---|---|---|---|---|---|"
@@ -157,7 +186,7 @@ for run in $(seq 1 "$runs"); do
   [[ -n $line ]] || { cat "$tmp/wrk-$run.txt" >&2; status=1; continue; }
   get() { sed -E "s/.* $1=([^ ]*).*/\1/" <<<"$line"; }
   rss_kb[$run]=$(rss)
-  db_b[$run]=$(du -cb "$tmp"/demo.db* | awk 'END {print $1}')
+  db_b[$run]=$(dbsize)
   mb=$(awk -v k="${rss_kb[$run]}" 'BEGIN {printf "%.1f", k/1024}')
   dbmb=$(awk -v b="${db_b[$run]}" 'BEGIN {printf "%.1f", b/1048576}')
   echo "| $run | $(get requests) | $(get rps) | $(get p50_ms) | $(get p99_ms) | $(get max_ms) | $(get non2xx) | $(get socket_errors) | $mb | $dbmb |" >>"$tmp/table"

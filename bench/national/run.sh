@@ -2,15 +2,36 @@
 # bench/national/run.sh: issue 16's benchmark on the national demo (`weefsel demo --national`: all
 # 342 municipalities, ~250,000 actors, a round in the largest city with 100,000 resident ballots).
 #
-# Usage: bench/national/run.sh [BUILD_DIR]   (default build)
+# Usage: bench/national/run.sh [BUILD_DIR]   (default build; run from the repository, as the demo
+#   finds its CBS file at ../shared/data unless WEEFSEL_SHARED_DATA says otherwise)
+#   SQLite (the default):  bench/national/run.sh build
+#   PostgreSQL, a throwaway cluster made by scripts/with-postgres:
+#                          STORE=postgres bench/national/run.sh build
+#     with-postgres turns fsync off for tests; here PG_SERVER_OPTS (default "-c fsync=on
+#     -c full_page_writes=on -c synchronous_commit=off") puts crash safety back and keeps the
+#     durability SQLite has with WAL and synchronous=NORMAL: a commit is not flushed, so the last
+#     ones may be lost at a power cut, nothing is corrupted. With synchronous_commit=on every commit
+#     waits for a WAL flush on the server's one writing connection (4 ms on this machine's disk).
+#   PostgreSQL, a server of your own: PG_URL=postgresql://USER@HOST:PORT/DB bench/national/run.sh build
+#     (USER needs CREATEDB; DB is only connected to, to create and drop databases weefsel_national_PID*
+#     beside it, which the run removes at the end).
 # Environment: DB=FILE uses a copy of an existing national demo (SQLite) instead of generating one
-#   (then no generation figures, and (d) needs a database made with --national-ballots > 0);
+#   (then no generation figures, and (d) needs a database made with --national-ballots > 0); on
+#   PostgreSQL DB=postgresql://.../NAME copies the database NAME (CREATE DATABASE ... TEMPLATE NAME);
+#   DEMO_ARGS adds flags to `weefsel demo --national` (a smoke test in a few minutes:
+#   DEMO_ARGS="--actors 3500 --national-ballots 2000" DURATION=10 BALLOT_SECONDS=5 EDITS=1);
 #   DURATION (60) and CONNS (256) for the mixed load; BALLOT_SECONDS (30), BALLOT_CONNS (64) and
-#   BALLOT_TOKENS (20000 residents) for the ballots; EDITS (3) for edit-to-visible; OUT (BUILD_DIR/national.md).
-#   SQLite only so far: PG_URL is refused (the load, the copies and the tokens below read SQLite files).
-# Steps, each on its own copy of the database (the original is never written):
+#   BALLOT_TOKENS (20000 residents) for the ballots; EDITS (3) for edit-to-visible; OUT (BUILD_DIR/national.md,
+#   or BUILD_DIR/national-pg.md on PostgreSQL).
+# Steps, each on its own copy of the database (the original is never written): a copy is a file
+# copy of SQLite's (sqlite3 .backup), or on PostgreSQL a database of its own made with
+# `CREATE DATABASE copy TEMPLATE national` (a file copy on the server; the template then has no
+# connections);
 #   (a) generation: wall time and peak RSS (/usr/bin/time -v) of `weefsel demo --national`, and the
-#       database's size (file + WAL);
+#       database's size (file + WAL; on PostgreSQL pg_database_size, and the peak RSS is weefsel's
+#       alone, not the server's). On PostgreSQL the database then gets VACUUM (ANALYZE), outside the
+#       time: autovacuum would do it soon after a bulk load, but a copy made from a template has
+#       no activity counted that would trigger it, so the copies would go without planner statistics;
 #   (b) the mixed load: bench/http/load.sh with DB=, RUNS=1, WARM=1 (after the matcher's first build), WIDE=1 (match reads and fabric-map reads
 #       over every challenge and municipality beside its reads and writes, 70/30) and PROBE=1: wrk gives
 #       requests/s and failures; p50/p99 per route kind come from bench/national/probe.py, a client that
@@ -19,7 +40,7 @@
 #   (c) edit-to-visible: bench/engines/edit_to_visible.py --db (matches after a profile edit);
 #   (d) the large round: BALLOT_TOKENS residents of it get an API token, written into the copy here
 #       (as POST /auth/tokens would, hash and all: the demo's voters have no password to sign in
-#       with); wrk then PUTs their ballots at BALLOT_CONNS connections for BALLOT_SECONDS. Every one
+#       with; on PostgreSQL the same rows through psql COPY); wrk then PUTs their ballots at BALLOT_CONNS connections for BALLOT_SECONDS. Every one
 #       of them has voted already, so these are ballots replaced, which costs the store a delete more
 #       than a first ballot. Then the demo officer (officer of the largest city) moves the round to
 #       allocation and to published through the API: the time of each phase change (published runs
@@ -29,15 +50,29 @@
 set -euo pipefail
 build=${1:-build}
 here=$(cd "$(dirname "$0")" && pwd)
+# DB=postgresql://... without PG_URL: the run's databases go beside it, on its server.
+[[ -n ${PG_URL:-} || ! ${DB:-} =~ ^postgres(ql)?:// ]] || export PG_URL=$DB
+case ${STORE:-sqlite} in
+  sqlite) [[ -z ${PG_URL:-} ]] || STORE=postgres ;;
+  postgres)
+    if [[ -z ${PG_URL:-} ]]; then
+      # A throwaway cluster for this run, crash-safe again (with-postgres is set for tests).
+      export PG_SERVER_OPTS=${PG_SERVER_OPTS:--c fsync=on -c full_page_writes=on -c synchronous_commit=off}
+      exec "$here/../../scripts/with-postgres" bash -c 'PG_URL=$WEEFSEL_TEST_PG_URL exec "$0" "$@"' "$0" "$@"
+    fi ;;
+  *) echo "national: STORE must be sqlite or postgres" >&2; exit 2 ;;
+esac
+pg=
+[[ -n ${PG_URL:-} ]] && pg=1
 bin="$build/src/cli/weefsel"
-out=${OUT:-$build/national.md}
+out=${OUT:-$build/national${pg:+-pg}.md}
 duration=${DURATION:-60}
 conns=${CONNS:-256}
 ballot_secs=${BALLOT_SECONDS:-30}
 ballot_conns=${BALLOT_CONNS:-64}
 ballot_tokens=${BALLOT_TOKENS:-20000}
 [[ -x "$bin" ]] || { echo "national: $bin not found (build first)" >&2; exit 1; }
-[[ -z ${PG_URL:-} ]] || { echo "national: PostgreSQL is not wired in yet (SQLite only)" >&2; exit 2; }
+[[ -z $pg ]] || command -v psql >/dev/null || { echo "national: psql not installed" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "national: wrk not installed (scripts/install-deps --bench)" >&2; exit 1; }
 tmp=$(mktemp -d /tmp/weefsel-national.XXXXXX)
 server=
@@ -48,35 +83,69 @@ cleanup() {
     kill -9 "$server" 2>/dev/null || true
     wait "$server" 2>/dev/null || true
   fi
+  if [[ -n $pg ]]; then
+    psql "$PG_URL" -Xq -c "DROP DATABASE IF EXISTS ${pg_national:-weefsel_national_$$} WITH (FORCE)" >/dev/null 2>&1 || true
+  fi
   rm -rf "$tmp"
 }
 trap cleanup EXIT
 la() { cut -d' ' -f1 /proc/loadavg; }
 row() { echo "| $1 | $2 | $3 | $(la) |" >>"$tmp/table"; }
-dbsize() { du -cb "$1"* | awk 'END {printf "%.0f MB", $1 / 1048576}'; }
+if [[ -n $pg ]]; then
+  # The database of this run on the server of PG_URL; PG_URL's own database is only connected to.
+  pg_national=weefsel_national_$$
+  pg_db() { sed -E "s#^(postgres(ql)?://[^/?]*)(/[^?]*)?#\1/$1#" <<<"$PG_URL"; }
+  dbsize() { psql "$1" -XAtq -c "SELECT pg_database_size(current_database())" | awk '{printf "%.0f MB", $1 / 1048576}'; }
+  sql() { psql "$db" -XAtq -F ' ' -v ON_ERROR_STOP=1 -c "$1"; }
+  version=$(psql "$PG_URL" -XAtq -c "SHOW server_version" | cut -d' ' -f1)
+  settings=$(psql "$PG_URL" -XAtq -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings
+    WHERE name IN ('fsync', 'synchronous_commit', 'full_page_writes', 'shared_buffers', 'max_connections')")
+  store="PostgreSQL $version at $(sed -E 's#://([^:@/]*):[^@/]*@#://\1:***@#' <<<"$PG_URL") ($settings)"
+else
+  dbsize() { du -cb "$1"* | awk 'END {printf "%.0f MB", $1 / 1048576}'; }
+  sql() { sqlite3 -separator ' ' "$db" "$1"; }
+  store="SQLite (WAL, synchronous NORMAL)"
+fi
 {
   echo "| measure | figure | target (issue 16) | load avg |"
   echo "|---|---|---|---|"
 } >"$tmp/table"
 status=0
-echo "national: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "national: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); store: $store"
 
 # (a) generation
 db="$tmp/national.db"
+if [[ -n $pg ]]; then
+  db=$(pg_db "$pg_national")
+  if [[ -n ${DB:-} ]]; then
+    src=$(psql "$DB" -XAtq -c "SELECT current_database()")
+    psql "$PG_URL" -Xq -v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_national TEMPLATE \"$src\"" >/dev/null
+  else
+    psql "$PG_URL" -Xq -v ON_ERROR_STOP=1 -c "CREATE DATABASE $pg_national" >/dev/null
+  fi
+fi
 if [[ -n ${DB:-} ]]; then
-  sqlite3 "$DB" ".backup $db"
+  [[ -n $pg ]] || sqlite3 "$DB" ".backup $db"
   row "generation" "not measured (a copy of $DB)" "minutes, not hours"
 else
-  /usr/bin/time -v "$bin" demo --national --db "$db" >"$tmp/gen.log" 2>"$tmp/gen.time" ||
+  # shellcheck disable=SC2086
+  /usr/bin/time -v "$bin" demo --national ${DEMO_ARGS:-} --db "$db" >"$tmp/gen.log" 2>"$tmp/gen.time" ||
     { cat "$tmp/gen.log" "$tmp/gen.time" >&2; exit 1; }
   cat "$tmp/gen.log"
   wall=$(sed -n 's/.*Elapsed (wall clock) time.*: //p' "$tmp/gen.time")
   peak=$(awk '/Maximum resident set size/ {printf "%.0f MB", $NF / 1024}' "$tmp/gen.time")
   cpu=$(awk '/User time|System time/ {s += $NF} END {printf "%.0f s", s}' "$tmp/gen.time")
   row "generation: wall time" "$wall (h:mm:ss or m:ss; CPU user + sys $cpu)" "minutes, not hours"
-  row "generation: peak RSS" "$peak" "-"
+  row "generation: peak RSS${pg:+ (weefsel's; the PostgreSQL server's not counted)}" "$peak" "-"
 fi
-row "database size (file + WAL)" "$(dbsize "$db")" "-"
+if [[ -n $pg ]]; then
+  row "database size (pg_database_size)" "$(dbsize "$db")" "-"
+  t0=$(date +%s.%N)
+  psql "$db" -Xq -v ON_ERROR_STOP=1 -c "VACUUM (ANALYZE)" >/dev/null
+  echo "national: VACUUM (ANALYZE) in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}') s"
+else
+  row "database size (file + WAL)" "$(dbsize "$db")" "-"
+fi
 echo "national: database ready, $(dbsize "$db")"
 
 # (b) the mixed load, with p50/p99 per route kind from the probe; (e) RSS after it
@@ -114,7 +183,7 @@ else
 fi
 
 # (d) the large round: API tokens for its residents, ballots at $ballot_conns connections, publication
-read -r round _ < <(sqlite3 -separator ' ' "$db" \
+read -r round _ < <(sql \
   "SELECT r.id, count(b.id) FROM rounds r JOIN ballots b ON b.round_id = r.id
    WHERE r.name LIKE 'Stadsbudget %' AND r.phase = 'voting' GROUP BY r.id ORDER BY r.id LIMIT 1" || true)
 if [[ -z ${round:-} ]]; then
@@ -122,21 +191,43 @@ if [[ -z ${round:-} ]]; then
   row "publishing the 100,000-ballot round" "not measured: no large round" "< 2 s"
   status=1
 else
-  projects=$(sqlite3 "$db" "SELECT group_concat(project_id) FROM (SELECT project_id FROM round_projects WHERE round_id = $round ORDER BY position)")
+  if [[ -n $pg ]]; then
+    projects=$(sql "SELECT string_agg(project_id, ',' ORDER BY position) FROM round_projects WHERE round_id = $round")
+  else
+    projects=$(sqlite3 "$db" "SELECT group_concat(project_id) FROM (SELECT project_id FROM round_projects WHERE round_id = $round ORDER BY position)")
+  fi
   python3 - "$db" "$round" "$ballot_tokens" "$tmp/tokens" <<'PY'
 # Tokens as Platform::CreateToken writes them: "wf_" + 64 hex, stored as the hex BLAKE2b-256 of the token.
-import datetime, hashlib, secrets, sqlite3, sys
+# On PostgreSQL the same rows go in through psql (one COPY, in one transaction).
+import csv, datetime, hashlib, io, secrets, sqlite3, subprocess, sys
 db, rnd, n, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 now = datetime.datetime.now(datetime.timezone.utc)
 fmt = lambda t: t.strftime("%Y-%m-%dT%H:%M:%SZ")
+def row(user):
+    token = "wf_" + secrets.token_hex(32)
+    return token, (hashlib.blake2b(token.encode(), digest_size=32).hexdigest(), user, "bench",
+                   fmt(now), fmt(now + datetime.timedelta(days=7)))
+if db.startswith(("postgres://", "postgresql://")):
+    psql = lambda *a, **k: subprocess.run(["psql", db, "-XAtq", "-v", "ON_ERROR_STOP=1", *a], check=True, text=True, **k)
+    voters = psql("-c", f"SELECT voter_user_id FROM ballots WHERE round_id = {rnd} ORDER BY id LIMIT {n}",
+                  stdout=subprocess.PIPE).stdout.split()
+    rows = io.StringIO()
+    w = csv.writer(rows)
+    with open(path, "w") as f:
+        for user in voters:
+            token, values = row(int(user))
+            w.writerow(values + ("write",))
+            f.write(token + "\n")
+    psql("-c", "COPY api_tokens (token_hash, user_id, name, created_at, expires_at, scope) FROM STDIN WITH (FORMAT csv)",
+         input=rows.getvalue())
+    sys.exit(0)
 con = sqlite3.connect(db)
 voters = [r[0] for r in con.execute("SELECT voter_user_id FROM ballots WHERE round_id = ? ORDER BY id LIMIT ?", (rnd, n))]
 with open(path, "w") as f, con:
     for user in voters:
-        token = "wf_" + secrets.token_hex(32)
+        token, values = row(user)
         con.execute("INSERT INTO api_tokens (token_hash, user_id, name, created_at, expires_at, scope) VALUES (?, ?, ?, ?, ?, 'write')",
-                    (hashlib.blake2b(token.encode(), digest_size=32).hexdigest(), user, "bench",
-                     fmt(now), fmt(now + datetime.timedelta(days=7))))
+                    values)
         f.write(token + "\n")
 PY
   free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -182,13 +273,17 @@ PY
   ) || { echo "national: publishing failed" >&2; status=1; }
   if [[ -n $publish ]]; then
     read -r alloc_s pub_s funded <<<"$publish"
-    voters_now=$(sqlite3 "$db" "SELECT count(*) FROM ballots WHERE round_id = $round")
+    voters_now=$(sql "SELECT count(*) FROM ballots WHERE round_id = $round")
     row "publishing the round ($voters_now ballots, API as officer): phase to published" "$pub_s s ($funded projects funded; voting to allocation $alloc_s s)" "< 2 s"
   fi
   row "server RSS after the ballots and publishing" "$(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$server/status")" "< 4 GB"
 fi
 
 echo
-tee "$out" <"$tmp/table"
+{
+  echo "Store: $store"
+  echo
+  cat "$tmp/table"
+} | tee "$out"
 echo "national: load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; status $status; table in $out"
 exit $status
