@@ -58,6 +58,7 @@ case ${STORE:-sqlite} in
     if [[ -z ${PG_URL:-} ]]; then
       # A throwaway cluster for this run, crash-safe again (with-postgres is set for tests).
       export PG_SERVER_OPTS=${PG_SERVER_OPTS:--c fsync=on -c full_page_writes=on -c synchronous_commit=off}
+      # shellcheck disable=SC2016  # $WEEFSEL_TEST_PG_URL is expanded by the inner bash, inside the cluster
       exec "$here/../../scripts/with-postgres" bash -c 'PG_URL=$WEEFSEL_TEST_PG_URL exec "$0" "$@"' "$0" "$@"
     fi ;;
   *) echo "national: STORE must be sqlite or postgres" >&2; exit 2 ;;
@@ -136,7 +137,7 @@ else
   peak=$(awk '/Maximum resident set size/ {printf "%.0f MB", $NF / 1024}' "$tmp/gen.time")
   cpu=$(awk '/User time|System time/ {s += $NF} END {printf "%.0f s", s}' "$tmp/gen.time")
   row "generation: wall time" "$wall (h:mm:ss or m:ss; CPU user + sys $cpu)" "minutes, not hours"
-  row "generation: peak RSS${pg:+ (weefsel's; the PostgreSQL server's not counted)}" "$peak" "-"
+  row "generation: peak RSS${pg:+ (weefsel alone, not the PostgreSQL server)}" "$peak" "-"
 fi
 if [[ -n $pg ]]; then
   row "database size (pg_database_size)" "$(dbsize "$db")" "-"
