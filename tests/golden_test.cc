@@ -100,7 +100,8 @@ Json Match(const Json& in) {
   c.language = cj.value("language", "nl");
   c.municipality = MunicipalityId(cj.value("municipality", int64_t{0}));
   c.owner = ActorId(cj.value("owner", int64_t{0}));
-  for (const auto& [tag, w] : cj.value("capabilities", Json::object()).items()) c.capabilities.push_back({tag, w.get<double>()});
+  const Json needs = cj.value("capabilities", Json::object());  // named: items() of a temporary would dangle
+  for (const auto& [tag, w] : needs.items()) c.capabilities.push_back({tag, w.get<double>()});
   auto ranked = m->Rank(c, {.limit = in.value("limit", 10)});
   if (!ranked.ok()) return {{"error", ranked.status().ToString()}};
   Json out = Json::array();
