@@ -19,9 +19,11 @@ build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 	@scripts/build-web
 
-# The OpenAPI document the web build generates its TypeScript types from (tests/openapi_current.sh).
+# The documents the web build reads from the server (tests/openapi_current.sh): the OpenAPI document
+# its TypeScript types are generated from, and the controlled vocabularies (labels, phase orders).
 openapi: build
 	$(BUILD)/src/cli/weefsel openapi > web/src/generated/openapi.json
+	$(BUILD)/src/cli/weefsel vocabulary > web/src/generated/vocabulary.json
 
 run: build
 	@scripts/run-demo $(BUILD)

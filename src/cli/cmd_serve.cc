@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "http/vocabulary_json.h"
 #include "service/match_retrain.h"
 #include "service/matches.h"
 #include "service/platform.h"
@@ -115,6 +116,13 @@ void RegisterServeCommands(CLI::App& app) {
     service::Platform platform(std::move(store).value(), {});
     http::Api api(platform);
     std::cout << api.OpenApi().dump(2) << std::endl;
+    return 0;
+  });
+  // The controlled vocabularies as GET /api/v1/vocabulary publishes them: the web build reads its
+  // theme, kind and sector labels and the phase orders from this (web/src/generated/vocabulary.json).
+  auto* vocabulary = app.add_subcommand("vocabulary", "Print the controlled vocabularies (GET /api/v1/vocabulary) as JSON");
+  SetAction(vocabulary, [] {
+    std::cout << http::VocabularyJson().dump(2) << std::endl;
     return 0;
   });
   auto* serve = app.add_subcommand("serve", "Serve the JSON API (/api/v1) over HTTP");

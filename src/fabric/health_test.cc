@@ -6,31 +6,16 @@
 #include <algorithm>
 #include <cmath>
 
+#include "domain/testing/world.h"
 #include "fabric/export.h"
 
 namespace weefsel::fabric {
 namespace {
 
+using world::AnActor;
+using world::ATie;
+
 using K = domain::ActorKind;
-
-domain::Actor MakeActor(int id, K kind, std::vector<std::string> themes, std::vector<std::string> caps = {}) {
-  domain::Actor a;
-  a.id = ActorId(id);
-  a.name = "actor " + std::to_string(id);
-  a.kind = kind;
-  a.themes = std::move(themes);
-  a.capabilities = std::move(caps);
-  return a;
-}
-
-domain::Tie MakeTie(int a, int b, std::string from = "", std::string until = "") {
-  domain::Tie t;
-  t.a = ActorId(a);
-  t.b = ActorId(b);
-  t.from = std::move(from);
-  t.until = std::move(until);
-  return t;
-}
 
 TEST(ClusterAgreementTest, KnownValues) {
   std::vector<int> truth = {0, 0, 0, 1, 1, 1}, pred = {0, 0, 1, 1, 2, 2};
@@ -46,11 +31,11 @@ TEST(ClusterAgreementTest, KnownValues) {
 
 TEST(HealthTest, SnapshotsAndComparison) {
   // 1 (company) - 2 (government) from 2020; 3 (company) - 4 (company) from 2020; 2-3 from 2022.
-  std::vector<domain::Actor> actors = {MakeActor(1, K::kCompany, {}), MakeActor(2, K::kGovernment, {}),
-                                       MakeActor(3, K::kCompany, {}), MakeActor(4, K::kCompany, {}),
-                                       MakeActor(5, K::kCitizensInitiative, {})};
-  std::vector<domain::Tie> ties = {MakeTie(1, 2, "2020-01-01"), MakeTie(3, 4, "2020-01-01"),
-                                   MakeTie(2, 3, "2022-01-01")};
+  std::vector<domain::Actor> actors = {AnActor(1).Kind(K::kCompany), AnActor(2).Kind(K::kGovernment),
+                                       AnActor(3).Kind(K::kCompany), AnActor(4).Kind(K::kCompany),
+                                       AnActor(5).Kind(K::kCitizensInitiative)};
+  std::vector<domain::Tie> ties = {ATie(1, 2).Since("2020-01-01"), ATie(3, 4).Since("2020-01-01"),
+                                   ATie(2, 3).Since("2022-01-01")};
   auto snaps = HealthOverTime(actors, ties, {"2021-01-01", "2023-01-01"});
   ASSERT_TRUE(snaps.ok()) << snaps.status().ToString();
   const HealthSnapshot& a = (*snaps)[0];
@@ -79,17 +64,19 @@ TEST(HealthTest, SnapshotsAndComparison) {
 std::vector<domain::Actor> TwoKindsOfActors(int n_each, int offset) {
   std::vector<domain::Actor> actors;
   for (int i = 0; i < n_each; ++i)
-    actors.push_back(MakeActor(offset + i, K::kCareWelfare, {"ouderenzorg", "eenzaamheid"}, {"zorg"}));
+    actors.push_back(
+        AnActor(offset + i).Kind(K::kCareWelfare).Themes({"ouderenzorg", "eenzaamheid"}).Capabilities({"zorg"}));
   for (int i = 0; i < n_each; ++i)
-    actors.push_back(MakeActor(offset + 100 + i, K::kCompany, {"energie"}, {"installatie", "isolatie"}));
+    actors.push_back(
+        AnActor(offset + 100 + i).Kind(K::kCompany).Themes({"energie"}).Capabilities({"installatie", "isolatie"}));
   return actors;
 }
 
 TEST(TypologyTest, FindsTheTwoKindsAndIsStable) {
   auto actors = TwoKindsOfActors(6, 1);
   std::vector<domain::Tie> ties;
-  for (int i = 1; i < 6; ++i) ties.push_back(MakeTie(i, i + 1));
-  for (int i = 101; i < 106; ++i) ties.push_back(MakeTie(i, i + 1));
+  for (int i = 1; i < 6; ++i) ties.push_back(ATie(i, i + 1));
+  for (int i = 101; i < 106; ++i) ties.push_back(ATie(i, i + 1));
   auto f = Fabric::FromDomain(actors, ties);
   ASSERT_TRUE(f.ok());
   TypologyOptions o;
@@ -115,9 +102,10 @@ TEST(TypologyTest, FindsTheTwoKindsAndIsStable) {
 }
 
 TEST(ExportTest, GraphMlGexfKumu) {
-  std::vector<domain::Actor> actors = {MakeActor(7, K::kCompany, {"energie"}), MakeActor(8, K::kGovernment, {})};
+  std::vector<domain::Actor> actors = {AnActor(7).Kind(K::kCompany).Themes({"energie"}),
+                                       AnActor(8).Kind(K::kGovernment)};
   actors[0].name = "Smit & Zonen <bv>";
-  std::vector<domain::Tie> ties = {MakeTie(7, 8)};
+  std::vector<domain::Tie> ties = {ATie(7, 8)};
   ties[0].weight = 2.5;
   auto f = Fabric::FromDomain(actors, ties);
   ASSERT_TRUE(f.ok());

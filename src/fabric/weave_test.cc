@@ -4,27 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include "domain/testing/world.h"
 #include "tests/kit/shared_data.h"
 
 namespace weefsel::fabric {
 namespace {
 
-domain::Actor MakeActor(int id, domain::ActorKind kind, std::vector<std::string> themes, std::string area = "") {
-  domain::Actor a;
-  a.id = ActorId(id);
-  a.name = "actor " + std::to_string(id);
-  a.kind = kind;
-  a.themes = std::move(themes);
-  a.area = std::move(area);
-  return a;
-}
-
-domain::Tie MakeTie(int a, int b) {
-  domain::Tie t;
-  t.a = ActorId(a);
-  t.b = ActorId(b);
-  return t;
-}
+using world::AnActor;
+using world::ATie;
 
 // Two groups: a square 1-2-3-4 (all companies, theme "energie") with a tail 4-5, and a triangle
 // 6-7-8 of civil-society actors, one of whom shares "energie"; an isolate 9 shares "zorg" with 8.
@@ -33,17 +20,16 @@ struct SmallWorld {
   std::vector<domain::Tie> ties;
   SmallWorld() {
     using K = domain::ActorKind;
-    actors = {MakeActor(1, K::kCompany, {"energie"}),
-              MakeActor(2, K::kCompany, {"energie"}),
-              MakeActor(3, K::kCompany, {"energie"}),
-              MakeActor(4, K::kCompany, {"energie"}),
-              MakeActor(5, K::kKnowledgeInstitution, {"wonen"}),
-              MakeActor(6, K::kCitizensInitiative, {"energie"}),
-              MakeActor(7, K::kCitizensInitiative, {"zorg"}),
-              MakeActor(8, K::kCareWelfare, {"zorg"}),
-              MakeActor(9, K::kGovernment, {"zorg"})};
-    ties = {MakeTie(1, 2), MakeTie(2, 3), MakeTie(3, 4), MakeTie(4, 1),
-            MakeTie(4, 5), MakeTie(6, 7), MakeTie(7, 8), MakeTie(6, 8)};
+    actors = {AnActor(1).Kind(K::kCompany).Themes({"energie"}),
+              AnActor(2).Kind(K::kCompany).Themes({"energie"}),
+              AnActor(3).Kind(K::kCompany).Themes({"energie"}),
+              AnActor(4).Kind(K::kCompany).Themes({"energie"}),
+              AnActor(5).Kind(K::kKnowledgeInstitution).Themes({"wonen"}),
+              AnActor(6).Kind(K::kCitizensInitiative).Themes({"energie"}),
+              AnActor(7).Kind(K::kCitizensInitiative).Themes({"zorg"}),
+              AnActor(8).Kind(K::kCareWelfare).Themes({"zorg"}),
+              AnActor(9).Kind(K::kGovernment).Themes({"zorg"})};
+    ties = {ATie(1, 2), ATie(2, 3), ATie(3, 4), ATie(4, 1), ATie(4, 5), ATie(6, 7), ATie(7, 8), ATie(6, 8)};
   }
 };
 

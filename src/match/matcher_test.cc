@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "domain/testing/world.h"
 #include "match/match_json.h"
 #include "match/matcher.h"
 
@@ -10,41 +11,60 @@ namespace weefsel::match {
 namespace {
 
 using domain::ActorKind;
-
-domain::Actor A(int id, std::string name, ActorKind kind, int muni, std::string desc, std::vector<std::string> caps) {
-  domain::Actor a;
-  a.id = ActorId(id);
-  a.name = std::move(name);
-  a.kind = kind;
-  a.municipality = MunicipalityId(muni);
-  a.description = std::move(desc);
-  a.capabilities = std::move(caps);
-  return a;
-}
-
-domain::Tie T(int a, int b, double w = 1) {
-  domain::Tie t;
-  t.a = ActorId(a), t.b = ActorId(b), t.weight = w;
-  return t;
-}
+using world::AnActor;
+using world::ATie;
 
 class MatcherTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::vector<domain::Actor> actors = {
-        A(1, "Gemeente Zuidstad", ActorKind::kGovernment, 1, "Gemeente, beleid sociaal domein", {"beleid"}),
-        A(2, "Thuiszorg Zuid", ActorKind::kCareWelfare, 1, "Ouderenzorg en thuiszorg in de wijk", {"zorg"}),
-        A(3, "Buurtkracht", ActorKind::kCitizensInitiative, 1, "Bewoners helpen elkaar, buurthuis", {"buurtwerk"}),
-        A(4, "Hogeschool Zuid", ActorKind::kKnowledgeInstitution, 2, "Onderzoek naar eenzaamheid bij ouderen",
-          {"onderzoek"}),
-        A(5, "Zonnedak BV", ActorKind::kCompany, 3, "Zonnepanelen en energiecoöperatie", {"energie"}),
-        A(6, "AppVoorElkaar", ActorKind::kSocialEnterprise, 3, "App die vrijwilligers en ouderen koppelt",
-          {"ict", "zorg"}),
-        A(7, "Welzijn Oost", ActorKind::kCareWelfare, 4, "Welzijnswerk voor ouderen en mantelzorgers", {"zorg"}),
+        AnActor(1)
+            .Named("Gemeente Zuidstad")
+            .Kind(ActorKind::kGovernment)
+            .In(1)
+            .Described("Gemeente, beleid sociaal domein")
+            .Capabilities({"beleid"}),
+        AnActor(2)
+            .Named("Thuiszorg Zuid")
+            .Kind(ActorKind::kCareWelfare)
+            .In(1)
+            .Described("Ouderenzorg en thuiszorg in de wijk")
+            .Capabilities({"zorg"}),
+        AnActor(3)
+            .Named("Buurtkracht")
+            .Kind(ActorKind::kCitizensInitiative)
+            .In(1)
+            .Described("Bewoners helpen elkaar, buurthuis")
+            .Capabilities({"buurtwerk"}),
+        AnActor(4)
+            .Named("Hogeschool Zuid")
+            .Kind(ActorKind::kKnowledgeInstitution)
+            .In(2)
+            .Described("Onderzoek naar eenzaamheid bij ouderen")
+            .Capabilities({"onderzoek"}),
+        AnActor(5)
+            .Named("Zonnedak BV")
+            .Kind(ActorKind::kCompany)
+            .In(3)
+            .Described("Zonnepanelen en energiecoöperatie")
+            .Capabilities({"energie"}),
+        AnActor(6)
+            .Named("AppVoorElkaar")
+            .Kind(ActorKind::kSocialEnterprise)
+            .In(3)
+            .Described("App die vrijwilligers en ouderen koppelt")
+            .Capabilities({"ict", "zorg"}),
+        AnActor(7)
+            .Named("Welzijn Oost")
+            .Kind(ActorKind::kCareWelfare)
+            .In(4)
+            .Described("Welzijnswerk voor ouderen en mantelzorgers")
+            .Capabilities({"zorg"}),
     };
     // Two communities: {1,2,3,4} densely tied, {5,6,7} tied among themselves, one bridge 4-6.
-    std::vector<domain::Tie> ties = {T(1, 2, 3), T(1, 3, 2), T(2, 3), T(2, 4),     T(1, 4),
-                                     T(5, 6, 2), T(6, 7, 2), T(5, 7), T(4, 6, 0.5)};
+    std::vector<domain::Tie> ties = {ATie(1, 2).Weight(3), ATie(1, 3).Weight(2), ATie(2, 3),
+                                     ATie(2, 4),           ATie(1, 4),           ATie(5, 6).Weight(2),
+                                     ATie(6, 7).Weight(2), ATie(5, 7),           ATie(4, 6).Weight(0.5)};
     std::vector<PastWork> past = {{ActorId(2), "Valpreventie voor ouderen"},
                                   {ActorId(2), "Mantelzorg ondersteunen"},
                                   {ActorId(7), "Dementievriendelijke wijk"}};
@@ -163,9 +183,24 @@ TEST_F(MatcherTest, ListOrderAndScoreOrderAreBothShown) {
 // that challenge's own matches ("1 eerdere coalitie", text relevance up from ~20% to ~70%).
 TEST(Matcher, TheChallengesOwnCoalitionIsNoEvidenceForIt) {
   std::vector<domain::Actor> actors = {
-      A(1, "Stichting Rotterdam Noord", ActorKind::kCareWelfare, 2, "Sportclub en jeugdwerk", {"sport"}),
-      A(2, "Ouderenwerk Oost", ActorKind::kCareWelfare, 1, "Ouderen, eenzaamheid, huisbezoek", {"zorg"}),
-      A(3, "Buurtsport", ActorKind::kCitizensInitiative, 1, "Sport in de buurt", {"sport"}),
+      AnActor(1)
+          .Named("Stichting Rotterdam Noord")
+          .Kind(ActorKind::kCareWelfare)
+          .In(2)
+          .Described("Sportclub en jeugdwerk")
+          .Capabilities({"sport"}),
+      AnActor(2)
+          .Named("Ouderenwerk Oost")
+          .Kind(ActorKind::kCareWelfare)
+          .In(1)
+          .Described("Ouderen, eenzaamheid, huisbezoek")
+          .Capabilities({"zorg"}),
+      AnActor(3)
+          .Named("Buurtsport")
+          .Kind(ActorKind::kCitizensInitiative)
+          .In(1)
+          .Described("Sport in de buurt")
+          .Capabilities({"sport"}),
   };
   domain::Challenge ch;
   ch.id = ChallengeId(9);
@@ -210,9 +245,24 @@ TEST(Matcher, TheChallengesOwnCoalitionIsNoEvidenceForIt) {
 // actors say so in their descriptions. Now they count half for an actor whose text names them.
 TEST(Matcher, NeedsOutsideTheVocabularyFindActorsByText) {
   std::vector<domain::Actor> actors = {
-      A(1, "Praktijk Oost", ActorKind::kCareWelfare, 1, "Huisarts en praktijkondersteuner in de wijk", {"zorg"}),
-      A(2, "Woonstichting De Key", ActorKind::kCompany, 1, "Woningcorporatie met 4000 huurwoningen", {"vastgoed"}),
-      A(3, "Sportschool Fit", ActorKind::kCompany, 2, "Fitness en krachttraining", {"sport"}),
+      AnActor(1)
+          .Named("Praktijk Oost")
+          .Kind(ActorKind::kCareWelfare)
+          .In(1)
+          .Described("Huisarts en praktijkondersteuner in de wijk")
+          .Capabilities({"zorg"}),
+      AnActor(2)
+          .Named("Woonstichting De Key")
+          .Kind(ActorKind::kCompany)
+          .In(1)
+          .Described("Woningcorporatie met 4000 huurwoningen")
+          .Capabilities({"vastgoed"}),
+      AnActor(3)
+          .Named("Sportschool Fit")
+          .Kind(ActorKind::kCompany)
+          .In(2)
+          .Described("Fitness en krachttraining")
+          .Capabilities({"sport"}),
   };
   auto m = Matcher::Build(actors, {}, {});
   ASSERT_TRUE(m.ok());
@@ -258,8 +308,8 @@ TEST_F(MatcherTest, BadInputSaysWhatIsMissing) {
 }
 
 TEST(Matcher, DuplicateActorIdIsAnError) {
-  std::vector<domain::Actor> actors = {A(1, "a", ActorKind::kCompany, 1, "x", {}),
-                                       A(1, "b", ActorKind::kCompany, 1, "y", {})};
+  std::vector<domain::Actor> actors = {AnActor(1).Named("a").Kind(ActorKind::kCompany).In(1).Described("x"),
+                                       AnActor(1).Named("b").Kind(ActorKind::kCompany).In(1).Described("y")};
   auto m = Matcher::Build(actors, {}, {});
   EXPECT_FALSE(m.ok());
   EXPECT_NE(m.status().message().find("appears twice"), std::string::npos);
@@ -271,18 +321,41 @@ TEST(Matcher, DuplicateActorIdIsAnError) {
 // its text score, so the debt counsellors come first.
 TEST(Matcher, WeakTextHitDoesNotBeatTheNeededCapabilities) {
   std::vector<domain::Actor> actors = {
-      A(1, "Gemeente Amsterdam", ActorKind::kGovernment, 1, "Gemeente, sociaal domein en werk en inkomen", {"beleid"}),
-      A(2, "Bouwbedrijf Van Dam", ActorKind::kCompany, 1, "Bouw en renovatie voor huishoudens in Amsterdam", {"bouw"}),
-      A(3, "Schuldhulp Zaanstreek", ActorKind::kCareWelfare, 2, "Budgetcoaching en hulp bij geldzaken",
-        {"budgetbeheer", "financieel advies"}),
-      A(4, "Geldfit Buurtteam", ActorKind::kCitizensInitiative, 1,
-        "Vrijwilligers helpen bewoners met hun administratie", {"financieel advies"}),
-      A(5, "Sportclub Oost", ActorKind::kCitizensInitiative, 3, "Voetbal en hockey voor de jeugd", {"sport"}),
+      AnActor(1)
+          .Named("Gemeente Amsterdam")
+          .Kind(ActorKind::kGovernment)
+          .In(1)
+          .Described("Gemeente, sociaal domein en werk en inkomen")
+          .Capabilities({"beleid"}),
+      AnActor(2)
+          .Named("Bouwbedrijf Van Dam")
+          .Kind(ActorKind::kCompany)
+          .In(1)
+          .Described("Bouw en renovatie voor huishoudens in Amsterdam")
+          .Capabilities({"bouw"}),
+      AnActor(3)
+          .Named("Schuldhulp Zaanstreek")
+          .Kind(ActorKind::kCareWelfare)
+          .In(2)
+          .Described("Budgetcoaching en hulp bij geldzaken")
+          .Capabilities({"budgetbeheer", "financieel advies"}),
+      AnActor(4)
+          .Named("Geldfit Buurtteam")
+          .Kind(ActorKind::kCitizensInitiative)
+          .In(1)
+          .Described("Vrijwilligers helpen bewoners met hun administratie")
+          .Capabilities({"financieel advies"}),
+      AnActor(5)
+          .Named("Sportclub Oost")
+          .Kind(ActorKind::kCitizensInitiative)
+          .In(3)
+          .Described("Voetbal en hockey voor de jeugd")
+          .Capabilities({"sport"}),
   };
   Neighbours nb;
   nb[MunicipalityId(1)].insert(MunicipalityId(2));
   nb[MunicipalityId(2)].insert(MunicipalityId(1));
-  auto m = Matcher::Build(actors, {T(1, 4)}, {}, nb);
+  auto m = Matcher::Build(actors, {ATie(1, 4)}, {}, nb);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   domain::Challenge ch;
   ch.title = "Uit de schulden in Amsterdam";
@@ -307,12 +380,12 @@ TEST(Matcher, WeakTextHitDoesNotBeatTheNeededCapabilities) {
 }
 
 TEST(Matcher, PrecomputedGroupsAreUsedAsGiven) {
-  std::vector<domain::Actor> actors = {A(1, "a", ActorKind::kCompany, 1, "zorg", {}),
-                                       A(2, "b", ActorKind::kCompany, 1, "zorg", {}),
-                                       A(3, "c", ActorKind::kCompany, 1, "zorg", {})};
+  std::vector<domain::Actor> actors = {AnActor(1).Named("a").Kind(ActorKind::kCompany).In(1).Described("zorg"),
+                                       AnActor(2).Named("b").Kind(ActorKind::kCompany).In(1).Described("zorg"),
+                                       AnActor(3).Named("c").Kind(ActorKind::kCompany).In(1).Described("zorg")};
   BuildOptions opts;
   opts.communities = {{ActorId(1), 7}, {ActorId(2), 7}, {ActorId(3), 9}};
-  auto m = Matcher::Build(actors, {T(1, 2), T(2, 3)}, {}, {}, nullptr, opts);
+  auto m = Matcher::Build(actors, {ATie(1, 2), ATie(2, 3)}, {}, {}, nullptr, opts);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->CommunityOf(0), 7);
   EXPECT_EQ(m->CommunityOf(2), 9);
@@ -324,21 +397,46 @@ TEST(Matcher, UnexpectedCornerIsNarrow) {
   std::vector<domain::Actor> actors;
   std::vector<domain::Tie> ties;
   // The owner's circle: 8 care actors tied to the owner (group A).
-  actors.push_back(A(1, "Gemeente", ActorKind::kGovernment, 1, "gemeente", {"beleid"}));
+  actors.push_back(
+      AnActor(1).Named("Gemeente").Kind(ActorKind::kGovernment).In(1).Described("gemeente").Capabilities({"beleid"}));
   for (int i = 2; i <= 9; ++i) {
-    actors.push_back(A(i, "Zorg " + std::to_string(i), ActorKind::kCareWelfare, 1, "ouderenzorg in de wijk", {"zorg"}));
-    ties.push_back(T(1, i, 2));
-    if (i > 2) ties.push_back(T(i - 1, i, 2));
+    actors.push_back(AnActor(i)
+                         .Named("Zorg " + std::to_string(i))
+                         .Kind(ActorKind::kCareWelfare)
+                         .In(1)
+                         .Described("ouderenzorg in de wijk")
+                         .Capabilities({"zorg"}));
+    ties.push_back(ATie(1, i).Weight(2));
+    if (i > 2) ties.push_back(ATie(i - 1, i).Weight(2));
   }
   // Far away (own group, no path): one that holds the needed research capability, one that only
   // shares a common word.
-  actors.push_back(
-      A(20, "Lab Noord", ActorKind::kKnowledgeInstitution, 5, "onderzoek naar eenzaamheid", {"onderzoek"}));
-  actors.push_back(A(21, "Lab Noord 2", ActorKind::kKnowledgeInstitution, 5, "lab", {"ict"}));
-  ties.push_back(T(20, 21, 3));
-  actors.push_back(A(30, "Garage West", ActorKind::kCompany, 6, "auto's in de wijk", {"techniek"}));
-  actors.push_back(A(31, "Garage West 2", ActorKind::kCompany, 6, "banden", {"techniek"}));
-  ties.push_back(T(30, 31, 3));
+  actors.push_back(AnActor(20)
+                       .Named("Lab Noord")
+                       .Kind(ActorKind::kKnowledgeInstitution)
+                       .In(5)
+                       .Described("onderzoek naar eenzaamheid")
+                       .Capabilities({"onderzoek"}));
+  actors.push_back(AnActor(21)
+                       .Named("Lab Noord 2")
+                       .Kind(ActorKind::kKnowledgeInstitution)
+                       .In(5)
+                       .Described("lab")
+                       .Capabilities({"ict"}));
+  ties.push_back(ATie(20, 21).Weight(3));
+  actors.push_back(AnActor(30)
+                       .Named("Garage West")
+                       .Kind(ActorKind::kCompany)
+                       .In(6)
+                       .Described("auto's in de wijk")
+                       .Capabilities({"techniek"}));
+  actors.push_back(AnActor(31)
+                       .Named("Garage West 2")
+                       .Kind(ActorKind::kCompany)
+                       .In(6)
+                       .Described("banden")
+                       .Capabilities({"techniek"}));
+  ties.push_back(ATie(30, 31).Weight(3));
   auto m = Matcher::Build(actors, ties, {});
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   domain::Challenge ch;
@@ -421,7 +519,7 @@ TEST_F(MatcherTest, PastWorkForTheChallengeItselfIsNoTrackRecordNorText) {
   // another challenge with the same words counts it.
   std::vector<domain::Actor> actors;
   for (const auto& a : matcher_->actors()) actors.push_back(a);
-  std::vector<domain::Tie> ties = {T(1, 2, 3), T(5, 6, 2)};
+  std::vector<domain::Tie> ties = {ATie(1, 2).Weight(3), ATie(5, 6).Weight(2)};
   challenge_.id = ChallengeId(9);
   std::vector<PastWork> base = {{ActorId(2), "Valpreventie voor ouderen"}};
   std::vector<PastWork> with = base;
@@ -478,10 +576,10 @@ namespace {
 // Issue 17: the research pipeline's strongest signals as components of the product's matcher.
 TEST(Matcher, SimilarPastWorkAndTheOwnersPartnersOnItCarryReasons) {
   std::vector<domain::Actor> actors = {
-      A(1, "Gemeente Zuidstad", ActorKind::kGovernment, 1, "", {}),
-      A(2, "Stichting Samen", ActorKind::kCareWelfare, 1, "", {}),
-      A(3, "Buurtkracht", ActorKind::kCitizensInitiative, 1, "", {}),
-      A(4, "Zonnedak BV", ActorKind::kCompany, 1, "", {}),
+      AnActor(1).Named("Gemeente Zuidstad").Kind(ActorKind::kGovernment).In(1).Described(""),
+      AnActor(2).Named("Stichting Samen").Kind(ActorKind::kCareWelfare).In(1).Described(""),
+      AnActor(3).Named("Buurtkracht").Kind(ActorKind::kCitizensInitiative).In(1).Described(""),
+      AnActor(4).Named("Zonnedak BV").Kind(ActorKind::kCompany).In(1).Described(""),
   };
   std::vector<PastWork> past = {
       {ActorId(1), "Eenzaamheid onder ouderen in de wijk", ChallengeId(100)},
@@ -490,7 +588,7 @@ TEST(Matcher, SimilarPastWorkAndTheOwnersPartnersOnItCarryReasons) {
       {ActorId(4), "Zonnepanelen op daken", ChallengeId(102)},
       {ActorId(1), "Zonnepanelen op daken", ChallengeId(102)},
   };
-  auto m = Matcher::Build(actors, {T(1, 2), T(1, 4)}, past);
+  auto m = Matcher::Build(actors, {ATie(1, 2), ATie(1, 4)}, past);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   domain::Challenge ch;
   ch.id = ChallengeId(200);
@@ -546,11 +644,11 @@ TEST(Matcher, SimilarPastWorkAndTheOwnersPartnersOnItCarryReasons) {
 // owner or one of its partners took part) counts, scaled by how near; the same work elsewhere not.
 TEST(Matcher, SimilarPastWorkInTheOwnersCircleCarriesItsReason) {
   std::vector<domain::Actor> actors = {
-      A(1, "Gemeente Zuidstad", ActorKind::kGovernment, 1, "", {}),
-      A(2, "Stichting Samen", ActorKind::kCareWelfare, 1, "", {}),
-      A(3, "Buurtkracht", ActorKind::kCitizensInitiative, 1, "", {}),
-      A(4, "Welzijn Noord", ActorKind::kCareWelfare, 1, "", {}),
-      A(5, "Wijkteam Oost", ActorKind::kCareWelfare, 1, "", {}),
+      AnActor(1).Named("Gemeente Zuidstad").Kind(ActorKind::kGovernment).In(1).Described(""),
+      AnActor(2).Named("Stichting Samen").Kind(ActorKind::kCareWelfare).In(1).Described(""),
+      AnActor(3).Named("Buurtkracht").Kind(ActorKind::kCitizensInitiative).In(1).Described(""),
+      AnActor(4).Named("Welzijn Noord").Kind(ActorKind::kCareWelfare).In(1).Described(""),
+      AnActor(5).Named("Wijkteam Oost").Kind(ActorKind::kCareWelfare).In(1).Described(""),
   };
   // Actor 3 worked with the owner's partner (2) on similar work; actor 5 with a stranger (4) on
   // work just as similar.
@@ -560,7 +658,7 @@ TEST(Matcher, SimilarPastWorkInTheOwnersCircleCarriesItsReason) {
       {ActorId(4), "Eenzaamheid onder ouderen in de buurt", ChallengeId(101)},
       {ActorId(5), "Eenzaamheid onder ouderen in de buurt", ChallengeId(101)},
   };
-  auto m = Matcher::Build(actors, {T(1, 2, 3)}, past);
+  auto m = Matcher::Build(actors, {ATie(1, 2).Weight(3)}, past);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   domain::Challenge ch;
   ch.id = ChallengeId(200);
@@ -619,13 +717,39 @@ TEST_F(MatcherTest, DiversityPicksOnlyTheFirstPlaces) {
 // every reason's contribution; the groups are the whole build's, so diversity is off here).
 TEST(MatcherUpdate, InPlaceRanksLikeAFreshBuild) {
   std::vector<domain::Actor> actors = {
-      A(1, "Gemeente Zuidstad", ActorKind::kGovernment, 1, "Gemeente, beleid sociaal domein", {"beleid"}),
-      A(2, "Thuiszorg Zuid", ActorKind::kCareWelfare, 1, "Ouderenzorg en thuiszorg in de wijk", {"zorg"}),
-      A(3, "Buurtkracht", ActorKind::kCitizensInitiative, 1, "Bewoners helpen elkaar, buurthuis", {"buurtwerk"}),
-      A(4, "Hogeschool Zuid", ActorKind::kKnowledgeInstitution, 2, "Onderzoek naar eenzaamheid", {"onderzoek"}),
-      A(5, "Zonnedak BV", ActorKind::kCompany, 3, "Zonnepanelen en energiecoöperatie", {"energie"}),
+      AnActor(1)
+          .Named("Gemeente Zuidstad")
+          .Kind(ActorKind::kGovernment)
+          .In(1)
+          .Described("Gemeente, beleid sociaal domein")
+          .Capabilities({"beleid"}),
+      AnActor(2)
+          .Named("Thuiszorg Zuid")
+          .Kind(ActorKind::kCareWelfare)
+          .In(1)
+          .Described("Ouderenzorg en thuiszorg in de wijk")
+          .Capabilities({"zorg"}),
+      AnActor(3)
+          .Named("Buurtkracht")
+          .Kind(ActorKind::kCitizensInitiative)
+          .In(1)
+          .Described("Bewoners helpen elkaar, buurthuis")
+          .Capabilities({"buurtwerk"}),
+      AnActor(4)
+          .Named("Hogeschool Zuid")
+          .Kind(ActorKind::kKnowledgeInstitution)
+          .In(2)
+          .Described("Onderzoek naar eenzaamheid")
+          .Capabilities({"onderzoek"}),
+      AnActor(5)
+          .Named("Zonnedak BV")
+          .Kind(ActorKind::kCompany)
+          .In(3)
+          .Described("Zonnepanelen en energiecoöperatie")
+          .Capabilities({"energie"}),
   };
-  std::vector<domain::Tie> ties = {T(1, 2, 3), T(1, 3, 2), T(2, 3), T(2, 4), T(4, 5, 0.5)};
+  std::vector<domain::Tie> ties = {ATie(1, 2).Weight(3), ATie(1, 3).Weight(2), ATie(2, 3), ATie(2, 4),
+                                   ATie(4, 5).Weight(0.5)};
   for (size_t k = 0; k < ties.size(); ++k) ties[k].id = TieId(static_cast<int64_t>(k + 1));
   std::vector<PastWork> past = {{ActorId(2), "Valpreventie voor ouderen", ChallengeId(9)}};
   BuildOptions options;
@@ -635,13 +759,22 @@ TEST(MatcherUpdate, InPlaceRanksLikeAFreshBuild) {
 
   MatcherChanges changes;
   // Buurtkracht now works on loneliness of the elderly, in municipality 2, with other capabilities.
-  actors[2] = A(3, "Buurtkracht", ActorKind::kCitizensInitiative, 2, "Eenzame ouderen bezoeken, vrijwilligers",
-                {"vrijwilligers", "zorg"});
+  actors[2] = AnActor(3)
+                  .Named("Buurtkracht")
+                  .Kind(ActorKind::kCitizensInitiative)
+                  .In(2)
+                  .Described("Eenzame ouderen bezoeken, vrijwilligers")
+                  .Capabilities({"vrijwilligers", "zorg"});
   changes.actors.push_back(actors[2]);
   // A new care organisation, tied to the owner.
-  actors.push_back(A(6, "Welzijn Zuid", ActorKind::kCareWelfare, 1, "Welzijnswerk voor ouderen", {"zorg"}));
+  actors.push_back(AnActor(6)
+                       .Named("Welzijn Zuid")
+                       .Kind(ActorKind::kCareWelfare)
+                       .In(1)
+                       .Described("Welzijnswerk voor ouderen")
+                       .Capabilities({"zorg"}));
   changes.actors.push_back(actors.back());
-  domain::Tie added = T(1, 6, 2);
+  domain::Tie added = ATie(1, 6).Weight(2);
   added.id = TieId(6);
   ties.push_back(added);
   changes.ties_added.push_back(added);
@@ -682,8 +815,8 @@ TEST(MatcherUpdate, InPlaceRanksLikeAFreshBuild) {
 
   // A change that cannot be applied changes nothing.
   MatcherChanges bad;
-  bad.actors.push_back(A(7, "Nieuw", ActorKind::kCompany, 1, "Iets nieuws", {}));
-  bad.ties_added.push_back(T(7, 99));
+  bad.actors.push_back(AnActor(7).Named("Nieuw").Kind(ActorKind::kCompany).In(1).Described("Iets nieuws"));
+  bad.ties_added.push_back(ATie(7, 99));
   Status s = live->Update(bad);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("unknown actor 99"), std::string::npos) << s.message();

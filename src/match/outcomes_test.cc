@@ -4,22 +4,14 @@
 
 #include <cmath>
 
+#include "domain/testing/world.h"
 #include "match/match_json.h"
 
 namespace weefsel::match {
 namespace {
 
 using domain::ActorKind;
-
-domain::Actor A(int id, std::string name, ActorKind kind, std::string desc) {
-  domain::Actor a;
-  a.id = ActorId(id);
-  a.name = std::move(name);
-  a.kind = kind;
-  a.municipality = MunicipalityId(1);
-  a.description = std::move(desc);
-  return a;
-}
+using world::AnActor;
 
 domain::Challenge C(int id, std::string title) {
   domain::Challenge c;
@@ -44,10 +36,20 @@ class OutcomesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     const std::string energy = "Energiecoöperatie: zonnepanelen op daken en energie besparen met bewoners";
-    actors_ = {A(1, "Zon West", ActorKind::kCompany, energy), A(2, "Zon Oost", ActorKind::kCompany, energy),
-               A(3, "Buurtenergie", ActorKind::kCitizensInitiative, energy + " in de buurt"),
-               A(4, "Installatiebedrijf", ActorKind::kCompany, "Installateur van zonnepanelen en warmtepompen"),
-               A(5, "Hogeschool", ActorKind::kKnowledgeInstitution, "Onderzoek naar energie in wijken")};
+    actors_ = {
+        AnActor(1).Named("Zon West").Kind(ActorKind::kCompany).In(1).Described(energy),
+        AnActor(2).Named("Zon Oost").Kind(ActorKind::kCompany).In(1).Described(energy),
+        AnActor(3).Named("Buurtenergie").Kind(ActorKind::kCitizensInitiative).In(1).Described(energy + " in de buurt"),
+        AnActor(4)
+            .Named("Installatiebedrijf")
+            .Kind(ActorKind::kCompany)
+            .In(1)
+            .Described("Installateur van zonnepanelen en warmtepompen"),
+        AnActor(5)
+            .Named("Hogeschool")
+            .Kind(ActorKind::kKnowledgeInstitution)
+            .In(1)
+            .Described("Onderzoek naar energie in wijken")};
     using S = domain::MemberStatus;
     for (int k = 1; k <= 6; ++k) {
       domain::Coalition co;

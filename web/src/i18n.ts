@@ -7,6 +7,7 @@ import { rtcNl, rtcEn } from "./messages/rtc";
 import { votesNl, votesEn } from "./messages/votes";
 import { cycleNl, cycleEn } from "./messages/cycle";
 import { capabilityTerm } from "./api";
+import vocabulary from "./generated/vocabulary.json";
 
 export type Key = keyof typeof nl | keyof typeof rtcNl | keyof typeof votesNl | keyof typeof cycleNl;
 export type Locale = "nl" | "en";
@@ -64,37 +65,30 @@ export function pct(x: number): string {
   return new Intl.NumberFormat(tag(), { style: "percent", maximumFractionDigits: 1 }).format(x);
 }
 
-// Vocabulary shared with the server (domain/vocabulary.cc): codes with Dutch and English labels.
-const THEMES: [string, string, string][] = [
-  ["vergrijzing", "Vergrijzing", "Ageing"], ["eenzaamheid", "Eenzaamheid", "Loneliness"],
-  ["armoede", "Armoede en schulden", "Poverty and debt"], ["jeugd", "Jeugd", "Youth"], ["onderwijs", "Onderwijs", "Education"],
-  ["zorg", "Zorg en welzijn", "Care and welfare"], ["ouderenzorg", "Ouderenzorg", "Elderly care"], ["gezondheid", "Gezondheid", "Health"],
-  ["energietransitie", "Energietransitie", "Energy transition"], ["klimaatadaptatie", "Klimaatadaptatie", "Climate adaptation"],
-  ["circulaire_economie", "Circulaire economie", "Circular economy"], ["wonen", "Wonen", "Housing"],
-  ["werk_en_participatie", "Werk en participatie", "Work and participation"], ["inclusie", "Inclusie en diversiteit", "Inclusion and diversity"],
-  ["mobiliteit", "Mobiliteit", "Mobility"], ["voedsel", "Voedsel", "Food"], ["veiligheid", "Veiligheid", "Safety"],
-  ["cultuur", "Cultuur", "Culture"], ["sport", "Sport en bewegen", "Sport and exercise"], ["groen", "Groen en natuur", "Green space and nature"],
-  ["digitalisering", "Digitale inclusie", "Digital inclusion"], ["leefbaarheid", "Leefbaarheid", "Liveability"],
-];
-const KINDS: [string, string, string][] = [
-  ["social_enterprise", "Sociale onderneming", "Social enterprise"], ["company", "Bedrijf", "Company"],
-  ["knowledge_institution", "Kennisinstelling", "Knowledge institution"], ["citizens_initiative", "Burgerinitiatief", "Citizens' initiative"],
-  ["care_welfare", "Zorg- en welzijnsorganisatie", "Care and welfare organisation"], ["foundation_funder", "Fonds of stichting", "Foundation or funder"],
-  ["government", "Overheid", "Government"],
-];
-const SECTORS: [string, string, string][] = [
-  ["government", "Overheid", "Government"], ["business", "Bedrijfsleven", "Business"],
-  ["knowledge", "Kennis", "Knowledge"], ["civil_society", "Maatschappelijk middenveld", "Civil society"],
-];
-const PHASES: [string, string, string][] = [
-  ["open", "Open", "Open"], ["matching", "Matchen", "Matching"], ["forming", "Coalitie vormen", "Forming"],
-  ["proposals", "Voorstellen", "Proposals"], ["funded", "Gefinancierd", "Funded"], ["experiment", "Experiment", "Experiment"],
-  ["evaluated", "Geëvalueerd", "Evaluated"], ["closed", "Gesloten", "Closed"],
-];
-const ROUND_PHASES: [string, string, string][] = [
-  ["submission", "Indienen", "Submission"], ["review", "Beoordelen", "Review"], ["voting", "Stemmen", "Voting"],
-  ["allocation", "Toewijzen", "Allocation"], ["published", "Uitslag gepubliceerd", "Results published"],
-];
+// The controlled vocabularies come from the server (GET /api/v1/vocabulary, generated into
+// src/generated/vocabulary.json by `make openapi`; a test fails when it drifts): themes, actor kinds
+// and sectors with their Dutch and English labels, and the challenge and round phases in programme
+// order. Only the words for the phases are the UI's own.
+type Labelled = [string, string, string];
+const fromServer = (terms: { code: string; nl: string; en: string }[]): Labelled[] => terms.map((x) => [x.code, x.nl, x.en]);
+const THEMES = fromServer(vocabulary.themes);
+const KINDS = fromServer(vocabulary.actor_kinds);
+const SECTORS = fromServer(vocabulary.sectors);
+const PHASE_WORDS: Record<string, [string, string]> = {
+  open: ["Open", "Open"], matching: ["Matchen", "Matching"], forming: ["Coalitie vormen", "Forming"], proposals: ["Voorstellen", "Proposals"],
+  funded: ["Gefinancierd", "Funded"], experiment: ["Experiment", "Experiment"], evaluated: ["Geëvalueerd", "Evaluated"], closed: ["Gesloten", "Closed"],
+};
+const ROUND_PHASE_WORDS: Record<string, [string, string]> = {
+  submission: ["Indienen", "Submission"], review: ["Beoordelen", "Review"], voting: ["Stemmen", "Voting"],
+  allocation: ["Toewijzen", "Allocation"], published: ["Uitslag gepubliceerd", "Results published"],
+};
+const inOrder = (codes: string[], words: Record<string, [string, string]>): Labelled[] =>
+  codes.map((c) => [c, words[c]?.[0] ?? c, words[c]?.[1] ?? c]);
+// The programme path of a challenge (closed is the way out from any phase, not a step of it).
+export const CHALLENGE_PHASES: readonly string[] = vocabulary.challenge_phases;
+const PHASES = inOrder([...vocabulary.challenge_phases, "closed"], PHASE_WORDS);
+export const ROUND_PHASES_IN_ORDER: readonly string[] = vocabulary.round_phases;
+const ROUND_PHASES = inOrder(vocabulary.round_phases, ROUND_PHASE_WORDS);
 const BALLOTS: [string, string, string][] = [
   ["approval", "Goedkeuren (kies projecten)", "Approval (choose projects)"], ["cumulative", "Punten verdelen", "Cumulative (spread points)"],
   ["ordinal", "Rangschikken", "Ranking"], ["scoring", "Scores geven", "Scoring"],

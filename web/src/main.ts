@@ -3,12 +3,12 @@
 // charts) are loaded on demand so the first load stays small.
 import "./style.css";
 import { h, clear } from "./dom";
-import { t, getLocale, setLocale, Key, refusalText } from "./i18n";
-import { loadMe, currentUser, logout, ApiError } from "./api";
+import { t, getLocale, setLocale, Key } from "./i18n";
+import { loadMe, currentUser, logout } from "./api";
 import { useReaderTheme, themeSettled } from "./theme";
+import { Page, navigate, onNavigate } from "./router";
+import { announce, errorBox, setLiveRegion, setTitle } from "./feedback";
 
-export interface Ctx { params: string[]; query: URLSearchParams; main: HTMLElement }
-type Page = (ctx: Ctx) => Promise<void> | void;
 type Loader = () => Promise<Page>;
 
 const routes: [RegExp, Key, Loader][] = [
@@ -43,59 +43,10 @@ const routes: [RegExp, Key, Loader][] = [
 const app = document.getElementById("app")!;
 document.body.classList.add("utrecht-document", "utrecht-document--surface");
 app.classList.add("utrecht-page-body");
-let live: HTMLElement;
 let main: HTMLElement;
 let nav: HTMLElement;
 let accountList: HTMLElement;
 let firstRender = true;
-
-// Announces a message to screen readers (and shows it in the status bar).
-export function announce(msg: string): void {
-  live.textContent = "";
-  window.setTimeout(() => { live.textContent = msg; }, 30);
-}
-
-export function navigate(path: string): void {
-  history.pushState(null, "", path);
-  void render();
-}
-
-// The reader's words for a refusal: the server's problem (RFC 9457) is worded from its stable
-// `code` and `params` (refusalText, i18n.ts); a code the server derived from the status alone
-// (GENERIC) or one unknown here is worded from the HTTP status and the field at fault, and its
-// English `detail` is added in the English UI only (the Dutch UI never shows an English server
-// sentence). Text the UI made itself (`localized`) is shown as is.
-export function errorText(e: unknown): string {
-  if (e instanceof ApiError) {
-    if (e.localized) return e.detail;
-    const byField = e.fieldName ? FIELD_REFUSALS[e.fieldName] : undefined;
-    const generic = !e.code || GENERIC.has(e.code);
-    const worded = e.code && !(generic && byField) ? refusalText(e.code, e.params) : undefined;
-    if (worded) return getLocale() === "en" && generic && e.detail && e.status !== 401 ? `${worded} (${e.detail})` : worded;
-    const byStatus: Record<number, Key> = { 400: "error.invalid", 401: "error.signin", 403: "error.forbidden", 404: "error.missing",
-      405: "error.invalid", 409: "error.conflict", 413: "error.tooLarge", 415: "error.invalid", 422: "error.invalid", 429: "error.tooMany",
-      503: "error.unavailable" };
-    const key: Key = (e.status === 409 || e.status === 400) && byField ? byField : byStatus[e.status] ?? "error.server";
-    const words = t(key);
-    return getLocale() === "en" && e.detail && e.status !== 401 ? `${words} (${e.detail})` : words;
-  }
-  if (e instanceof TypeError) return t("error.network");  // fetch failed: offline or the server is unreachable
-  return getLocale() === "en" && e instanceof Error ? e.message : t("error.server");
-}
-// Codes the server derives from the HTTP status and the field (docs/api.md, "Refusal codes").
-const GENERIC = new Set(["invalid_request", "invalid_field", "forbidden", "conflict", "already_exists", "too_large"]);
-const FIELD_REFUSALS: Record<string, Key> = {
-  phase: "error.phase", "proposal.status": "error.proposalStatus", amount_eur: "error.overCommitted",
-  "milestone.status": "error.milestoneDone", proposal: "error.proposalChoice",
-};
-
-export function errorBox(e: unknown): HTMLElement {
-  return h("div", { class: "error", role: "alert" }, h("strong", {}, t("error.title") + " "), errorText(e));
-}
-
-export function setTitle(title: string): void {
-  document.title = title + " · weefsel";
-}
 
 function link(path: string, key: Key): HTMLElement {
   const here = location.pathname === path || (path !== "/" && location.pathname.startsWith(path + "/"));
@@ -128,7 +79,8 @@ function shell(): void {
       menuButton.setAttribute("aria-expanded", String(open));
       nav.classList.toggle("open", open);
     } }, h("span", { "aria-hidden": "true" }, "☰ "), t("nav.menu"));
-  live = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite", id: "live" });
+  const live = h("div", { class: "visually-hidden", role: "status", "aria-live": "polite", id: "live" });
+  setLiveRegion(live);
   app.append(
     h("a", { class: "skip utrecht-skip-link utrecht-skip-link--visible-on-focus", href: "#main" }, t("nav.skip")),
     h("header", { class: "top utrecht-page-header" },
@@ -143,7 +95,7 @@ function shell(): void {
   );
 }
 
-export async function render(): Promise<void> {
+async function render(): Promise<void> {
   await loadMe();
   shell();
   // The reader's municipality's theme; a page that belongs to a municipality asks for its own.
@@ -210,8 +162,5 @@ document.addEventListener("click", (ev) => {
   navigate(href);
 });
 addEventListener("popstate", () => void render());
+onNavigate(render);
 void render();
-
-export async function refreshUser(): Promise<void> {
-  await loadMe(true);
-}

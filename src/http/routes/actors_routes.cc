@@ -8,6 +8,7 @@
 #include "http/api.h"
 #include "http/call.h"
 #include "http/routes/route_kit.h"
+#include "http/vocabulary_json.h"
 #include "match/match_json.h"
 
 namespace weefsel::http {
@@ -21,29 +22,21 @@ void Api::BuildActorRoutes() {
   Add({.method = "GET",
        .path = "/api/v1/vocabulary",
        .tag = "actors",
-       .summary = "Capability tags, themes and actor kinds: each code with its Dutch (nl) and English (en) label",
+       .summary = "The controlled vocabularies: capability tags, themes, actor kinds and sectors, each code with its Dutch (nl) "
+                  "and English (en) label; the challenge and round phases in programme order",
        .success = 200,
        .cached = true,
        .scopes = {"actors", "challenges"},
-       .response = Obj(
-           {{"capabilities",
-             ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
-            {"themes", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
-            {"actor_kinds", ArrayOf(Obj({{"code", Scalar("string")},
-                                         {"nl", Scalar("string")},
-                                         {"en", Scalar("string")},
-                                         {"sector", Scalar("string")}}))}}),
-       .handler = [](Call&) -> Result<Reply> {
-         Json caps = Json::array(), themes = Json::array(), kinds = Json::array();
-         for (const auto& t : domain::CapabilityTerms()) caps.push_back({{"code", t.code}, {"nl", t.nl}, {"en", t.en}});
-         for (const auto& t : domain::Themes()) themes.push_back({{"code", t.code}, {"nl", t.nl}, {"en", t.en}});
-         for (auto k : domain::AllActorKinds())
-           kinds.push_back({{"code", domain::ActorKindCode(k)},
-                            {"nl", domain::ActorKindLabelNl(k)},
-                            {"en", domain::ActorKindLabelEn(k)},
-                            {"sector", domain::SectorCode(domain::SectorOf(k))}});
-         return Ok(Json{{"capabilities", caps}, {"themes", themes}, {"actor_kinds", kinds}});
-       }});
+       .response = Obj({{"capabilities", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
+                        {"themes", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
+                        {"actor_kinds", ArrayOf(Obj({{"code", Scalar("string")},
+                                                     {"nl", Scalar("string")},
+                                                     {"en", Scalar("string")},
+                                                     {"sector", Scalar("string")}}))},
+                        {"sectors", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
+                        {"challenge_phases", ArrayOf(Scalar("string"))},
+                        {"round_phases", ArrayOf(Scalar("string"))}}),
+       .handler = [](Call&) -> Result<Reply> { return Ok(VocabularyJson()); }});
   // Actors and ties.
   Add({.method = "GET",
        .path = "/api/v1/actors",

@@ -2,7 +2,8 @@
 import { h, field, select } from "../dom";
 import { api, login, currentUser, hasRole, ApiError, Grant } from "../api";
 import { t, roleLabel, roleOptions, date, Key } from "../i18n";
-import { Ctx, navigate, announce, errorBox } from "../main";
+import { Ctx, navigate } from "../router";
+import { announce, errorBox } from "../feedback";
 import { municipalities, muniName, actor, officerMunicipalities } from "./common";
 import { THEMES, appearanceOf, forgetAppearance, useMunicipalityTheme } from "../theme";
 import { registrationProof } from "../pow";

@@ -1,37 +1,36 @@
 // Actor directory (filters: municipality, kind, theme; search) and profile (ties; edit your own).
 import { h, field, select } from "../dom";
-import { api, Actor, Page, Tie, query, hasRole, myActors, loadVocabulary } from "../api";
+import { api, Actor, Page, Tie, hasRole, myActors, loadVocabulary } from "../api";
 import { t, num, date, themeLabel, themeOptions, kindLabel, kindOptions, sectorLabel, tieKindLabel, capabilityLabel } from "../i18n";
-import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
-import { municipalities, chosenMunicipality, pager, empty, muniName, actor, forgetActor, dl } from "./common";
+import { Ctx, navigate } from "../router";
+import { announce, errorBox, setTitle } from "../feedback";
+import { municipalities, chosenMunicipality, muniName, actor, forgetActor, dl, empty } from "./common";
+import { pagedList, offsetOf } from "./list";
 import { useMunicipalityTheme } from "../theme";
 
 export async function directory({ main, query: q }: Ctx): Promise<void> {
   const ms = await municipalities();
-  const f = { municipality: q.get("municipality") ?? (q.toString() ? "" : String(chosenMunicipality() ?? "")),
-    kind: q.get("kind") ?? "", theme: q.get("theme") ?? "", q: q.get("q") ?? "" };
+  const f = { q: q.get("q") ?? "", municipality: q.get("municipality") ?? (q.toString() ? "" : String(chosenMunicipality() ?? "")),
+    kind: q.get("kind") ?? "", theme: q.get("theme") ?? "" };
   if (f.municipality) void useMunicipalityTheme(Number(f.municipality));
-  const offset = Number(q.get("offset") ?? 0) || 0;
-  const form = h("form", { class: "filters", role: "search", "aria-label": t("actors.filters"), onsubmit: (e: Event) => {
-    e.preventDefault();
-    const fd = new FormData(form);
-    navigate("/actors" + query(Object.fromEntries([...fd.entries()].map(([k, v]) => [k, String(v)]))));
-  } },
-    field(t("filter.search"), h("input", { type: "search", name: "q", value: f.q, maxlength: 200 })),
-    field(t("filter.municipality"), select("municipality", [["", t("filter.all")], ...ms.map((m): [string, string] => [String(m.id), m.name])], f.municipality)),
-    field(t("filter.kind"), select("kind", [["", t("filter.all")], ...kindOptions()], f.kind)),
-    field(t("filter.theme"), select("theme", [["", t("filter.all")], ...themeOptions()], f.theme)),
-    h("button", { type: "submit" }, t("filter.apply")));
-  main.append(h("h1", {}, t("actors.title")), form);
-  const page = await api.get<Page<Actor>>("/actors" + query({ ...f, limit: 25, offset, sort: "name" }));
+  main.append(h("h1", {}, t("actors.title")));
   const names = new Map(ms.map((m) => [m.id, m.name]));
-  main.append(page.items.length ? h("table", { class: "table" },
-    h("caption", { class: "visually-hidden" }, t("actors.title")),
-    h("thead", {}, h("tr", {}, [t("actor.name"), t("filter.kind"), t("filter.municipality"), t("filter.theme")].map((x) => h("th", { scope: "col" }, x)))),
-    h("tbody", {}, page.items.map((a) => h("tr", {},
-      h("th", { scope: "row" }, h("a", { href: `/actors/${a.id}` }, a.name)), h("td", {}, kindLabel(a.kind)),
-      h("td", {}, names.get(a.municipality ?? 0) ?? ""), h("td", {}, a.themes.map(themeLabel).join(", "))))))
-    : empty(t("actors.none")), pager(page, (o) => "/actors" + query({ ...f, offset: o })));
+  await pagedList<Actor>(main, {
+    path: "/actors", source: "/actors", values: f, fixed: { sort: "name" }, limit: 25, offset: offsetOf(q),
+    filters: { label: t("actors.filters"), fields: [
+      { name: "q", label: t("filter.search"), control: h("input", { type: "search", name: "q", value: f.q, maxlength: 200 }) },
+      { name: "municipality", label: t("filter.municipality"),
+        control: select("municipality", [["", t("filter.all")], ...ms.map((m): [string, string] => [String(m.id), m.name])], f.municipality) },
+      { name: "kind", label: t("filter.kind"), control: select("kind", [["", t("filter.all")], ...kindOptions()], f.kind) },
+      { name: "theme", label: t("filter.theme"), control: select("theme", [["", t("filter.all")], ...themeOptions()], f.theme) }] },
+    none: t("actors.none"),
+    render: (items) => h("table", { class: "table" },
+      h("caption", { class: "visually-hidden" }, t("actors.title")),
+      h("thead", {}, h("tr", {}, [t("actor.name"), t("filter.kind"), t("filter.municipality"), t("filter.theme")].map((x) => h("th", { scope: "col" }, x)))),
+      h("tbody", {}, items.map((a) => h("tr", {},
+        h("th", { scope: "row" }, h("a", { href: `/actors/${a.id}` }, a.name)), h("td", {}, kindLabel(a.kind)),
+        h("td", {}, names.get(a.municipality ?? 0) ?? ""), h("td", {}, a.themes.map(themeLabel).join(", ")))))),
+  });
 }
 
 export async function profile({ main, params }: Ctx): Promise<void> {

@@ -4,7 +4,8 @@
 import { h, field, select } from "../dom";
 import { api, AuditEntry, currentUser } from "../api";
 import { t, getLocale } from "../i18n";
-import { Ctx, errorBox, navigate, setTitle } from "../main";
+import { Ctx, navigate } from "../router";
+import { errorBox, setTitle } from "../feedback";
 import { empty } from "./common";
 
 const ENTITIES = ["challenge", "round", "proposal", "coalition", "experiment", "actor", "tie", "municipality", "user", "comment"];

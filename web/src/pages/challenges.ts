@@ -3,44 +3,38 @@
 // inviting), and the form for officers to post a challenge.
 import { h, field, select } from "../dom";
 import { api, Challenge, Coalition, Page, Proposal, query, hasRole, hasRoute, ApiError, Actor, currentUser, loadVocabulary } from "../api";
-import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, phaseLabel, sectorLabel, statusLabel, kindLabel, proposalStatusLabel, capabilityLabel, getLocale } from "../i18n";
-import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
-import { municipalities, chosenMunicipality, phaseBadge, pager, empty, muniName, actor, dl, notAvailable, stepper, phaseControl } from "./common";
+import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, phaseLabel, sectorLabel, statusLabel, kindLabel, proposalStatusLabel, capabilityLabel, getLocale, CHALLENGE_PHASES } from "../i18n";
+import { Ctx, navigate } from "../router";
+import { announce, errorBox, setTitle } from "../feedback";
+import { municipalities, chosenMunicipality, phaseBadge, empty, muniName, actor, dl, notAvailable, stepper, phaseControl } from "./common";
+import { pagedList, offsetOf } from "./list";
 import { Reason, reasonText, contributionText } from "./reasons";
 import { useMunicipalityTheme } from "../theme";
 
 export async function board({ main, query: q }: Ctx): Promise<void> {
   const ms = await municipalities();
   const muni = q.get("municipality") ?? (q.toString() ? "" : String(chosenMunicipality() ?? ""));
-  const filters = { municipality: muni, theme: q.get("theme") ?? "", phase: q.get("phase") ?? "", q: q.get("q") ?? "" };
+  const filters = { q: q.get("q") ?? "", municipality: muni, theme: q.get("theme") ?? "", phase: q.get("phase") ?? "" };
   if (muni) void useMunicipalityTheme(Number(muni));
-  const offset = Number(q.get("offset") ?? 0) || 0;
-  const search = h("input", { type: "search", name: "q", value: filters.q, maxlength: 200 });
-  const form = h("form", { class: "filters", role: "search", "aria-label": t("challenges.filters"), onsubmit: (e: Event) => {
-    e.preventDefault();
-    const fd = new FormData(form);
-    navigate("/challenges" + query({ municipality: String(fd.get("municipality") ?? ""), theme: String(fd.get("theme") ?? ""),
-      phase: String(fd.get("phase") ?? ""), q: String(fd.get("q") ?? "") }));
-  } },
-    field(t("filter.search"), search),
-    field(t("filter.municipality"), select("municipality", [["", t("filter.all")], ...ms.map((m): [string, string] => [String(m.id), m.name])], filters.municipality)),
-    field(t("filter.theme"), select("theme", [["", t("filter.all")], ...themeOptions()], filters.theme)),
-    field(t("filter.phase"), select("phase", [["", t("filter.all")], ...phaseOptions()], filters.phase)),
-    h("button", { type: "submit" }, t("filter.apply")));
-  main.append(h("h1", {}, t("challenges.title")), form);
-  if (hasRole("officer")) main.append(h("p", {}, h("a", { class: "button", href: "/challenges/new" }, t("challenge.new"))));
-  const page = await api.get<Page<Challenge>>("/challenges" + query({ ...filters, limit: 20, offset }));
+  main.append(h("h1", {}, t("challenges.title")));
   const names = new Map(ms.map((m) => [m.id, m.name]));
-  main.append(
-    h("p", { class: "count", role: "status" }, t("challenges.count", { n: page.items.length + page.offset })),
-    page.items.length
-      ? h("ul", { class: "cards", "aria-label": t("challenges.title") }, page.items.map((c) => h("li", { class: "card" },
-        h("h2", { class: "h3" }, h("a", { href: `/challenges/${c.id}` }, c.title)),
-        h("p", { class: "meta" }, phaseBadge(c.phase), " ", names.get(c.municipality ?? 0) ?? "", " · ", c.themes.map(themeLabel).join(", ")),
-        h("p", { class: "clip" }, c.text),
-        h("p", { class: "meta" }, t("challenge.budgetDeadline", { budget: euro(c.budget_eur), deadline: date(c.deadline) })))))
-      : empty(t("challenges.none")),
-    pager(page, (o) => "/challenges" + query({ ...filters, offset: o })));
+  await pagedList<Challenge>(main, {
+    path: "/challenges", source: "/challenges", values: filters, limit: 20, offset: offsetOf(q),
+    filters: { label: t("challenges.filters"), fields: [
+      { name: "q", label: t("filter.search"), control: h("input", { type: "search", name: "q", value: filters.q, maxlength: 200 }) },
+      { name: "municipality", label: t("filter.municipality"),
+        control: select("municipality", [["", t("filter.all")], ...ms.map((m): [string, string] => [String(m.id), m.name])], filters.municipality) },
+      { name: "theme", label: t("filter.theme"), control: select("theme", [["", t("filter.all")], ...themeOptions()], filters.theme) },
+      { name: "phase", label: t("filter.phase"), control: select("phase", [["", t("filter.all")], ...phaseOptions()], filters.phase) }] },
+    afterFilters: hasRole("officer") ? h("p", {}, h("a", { class: "button", href: "/challenges/new" }, t("challenge.new"))) : null,
+    none: t("challenges.none"),
+    heading: (page) => h("p", { class: "count", role: "status" }, t("challenges.count", { n: page.items.length + page.offset })),
+    render: (items) => h("ul", { class: "cards", "aria-label": t("challenges.title") }, items.map((c) => h("li", { class: "card" },
+      h("h2", { class: "h3" }, h("a", { href: `/challenges/${c.id}` }, c.title)),
+      h("p", { class: "meta" }, phaseBadge(c.phase), " ", names.get(c.municipality ?? 0) ?? "", " · ", c.themes.map(themeLabel).join(", ")),
+      h("p", { class: "clip" }, c.text),
+      h("p", { class: "meta" }, t("challenge.budgetDeadline", { budget: euro(c.budget_eur), deadline: date(c.deadline) }))))),
+  });
 }
 
 export async function newChallenge({ main }: Ctx): Promise<void> {
@@ -88,8 +82,6 @@ export async function newChallenge({ main }: Ctx): Promise<void> {
   main.append(form);
 }
 
-// The path of a challenge (domain/vocabulary.cc); `closed` takes it off the path at any point.
-export const CHALLENGE_PHASES = ["open", "matching", "forming", "proposals", "funded", "experiment", "evaluated"];
 
 interface Match { actor: number; name?: string; sector?: string; score?: number; community?: number; unexpected?: boolean; reasons?: (Reason & { primary?: boolean })[];
   rank?: number; score_rank?: number; moved_up?: boolean }

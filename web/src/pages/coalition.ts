@@ -3,7 +3,8 @@
 import { h, field } from "../dom";
 import { api, Challenge, Coalition, Comment, Page, Proposal, Tie, currentUser, hasRole, hasRoute, myActors } from "../api";
 import { t, euro, date, kindLabel, statusLabel, memberRoleLabel, tieKindLabel, proposalStatusLabel } from "../i18n";
-import { Ctx, navigate, announce, errorBox, setTitle } from "../main";
+import { Ctx, navigate } from "../router";
+import { announce, errorBox, setTitle } from "../feedback";
 import { actor, empty } from "./common";
 import { useMunicipalityTheme } from "../theme";
 

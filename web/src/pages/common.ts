@@ -2,7 +2,8 @@
 import { h } from "../dom";
 import { api, Actor, ApiError, Municipality, Page, currentUser, municipalityList } from "../api";
 import { t, phaseLabel } from "../i18n";
-import { announce, errorBox, navigate } from "../main";
+import { navigate } from "../router";
+import { announce, errorBox } from "../feedback";
 
 export function municipalities(): Promise<Municipality[]> {
   return municipalityList();
@@ -65,7 +66,7 @@ export function dl(rows: [string, string | Node][]): HTMLElement {
 // The phases of a challenge or round as a stepper: an ordered list where the current phase carries
 // aria-current="step", earlier phases a ✔ and later ones a number (drawn by CSS) and a hidden word
 // for screen readers, so the state is not told by colour alone. `closed` (a challenge taken off the path) shows the path with a note instead of a current step.
-export function stepper(phases: string[], current: string, label: string, labelOf: (p: string) => string): HTMLElement {
+export function stepper(phases: readonly string[], current: string, label: string, labelOf: (p: string) => string): HTMLElement {
   const at = phases.indexOf(current);
   return h("ol", { class: "phases stepper", "aria-label": label, "data-phase": current },
     phases.map((p, i) => {

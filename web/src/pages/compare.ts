@@ -4,7 +4,7 @@
 import { h } from "../dom";
 import { api, Challenge, Page } from "../api";
 import { t, num, pct } from "../i18n";
-import { Ctx } from "../main";
+import { Ctx } from "../router";
 import { municipalities } from "./common";
 
 // The parts of GET /municipalities/{id}/fabric/report this page shows (docs/api.md).

@@ -2,22 +2,24 @@
 // and target), a table of the same numbers, its milestones with the money released on approved
 // evidence (coalition members submit evidence, officers approve or reject it), outcome and lessons.
 import { h, field } from "../dom";
-import { api, Challenge, Coalition, Experiment, Indicator, Page, Proposal, query, hasRoute, hasRole, currentUser, myActors } from "../api";
+import { api, Challenge, Coalition, Experiment, Indicator, Proposal, hasRoute, hasRole, currentUser, myActors } from "../api";
 import { t, num, date, euro, getLocale, experimentStatusLabel } from "../i18n";
-import { Ctx, setTitle, announce, errorBox, navigate } from "../main";
-import { empty, pager, dl, confirmDialog } from "./common";
+import { Ctx, navigate } from "../router";
+import { setTitle, announce, errorBox } from "../feedback";
+import { empty, dl, confirmDialog } from "./common";
+import { pagedList, offsetOf } from "./list";
 import { useMunicipalityTheme } from "../theme";
 
 type Milestone = Experiment["milestones"][number];
 
 export async function experiments({ main, query: q }: Ctx): Promise<void> {
-  const offset = Number(q.get("offset") ?? 0) || 0;
   main.append(h("h1", {}, t("experiments.title")), h("p", { class: "lead" }, t("experiments.lead")));
-  const page = await api.get<Page<Experiment>>("/experiments" + query({ limit: 20, offset }));
-  main.append(page.items.length ? h("ul", { class: "cards" }, page.items.map((e) => h("li", { class: "card" },
-    h("h2", { class: "h3" }, h("a", { href: `/experiments/${e.id}` }, t("experiment.named", { id: e.id }))),
-    h("p", { class: "meta" }, experimentStatusLabel(e.status), " · ", t("experiment.indicators", { n: e.indicators.length })))))
-    : empty(t("experiments.none")), pager(page, (o) => "/experiments" + query({ offset: o })));
+  await pagedList<Experiment>(main, {
+    path: "/experiments", source: "/experiments", values: {}, limit: 20, offset: offsetOf(q), none: t("experiments.none"),
+    render: (items) => h("ul", { class: "cards" }, items.map((e) => h("li", { class: "card" },
+      h("h2", { class: "h3" }, h("a", { href: `/experiments/${e.id}` }, t("experiment.named", { id: e.id }))),
+      h("p", { class: "meta" }, experimentStatusLabel(e.status), " · ", t("experiment.indicators", { n: e.indicators.length }))))),
+  });
 }
 
 export async function experiment({ main, params }: Ctx): Promise<void> {

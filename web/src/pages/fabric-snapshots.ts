@@ -5,7 +5,7 @@
 import { h } from "../dom";
 import { api, hasRoute, hasRole } from "../api";
 import { t, num, pct, date, featureLabel } from "../i18n";
-import { announce, errorBox } from "../main";
+import { announce, errorBox } from "../feedback";
 import { empty } from "./common";
 
 interface Snapshot {

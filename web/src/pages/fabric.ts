@@ -8,7 +8,8 @@
 import { h, field, select } from "../dom";
 import { api, query, ApiError } from "../api";
 import { t, num, pct, kindLabel, sectorLabel, sectorOptions, themeOptions, themeLabel, Key } from "../i18n";
-import { Ctx, navigate, announce, setTitle, errorBox } from "../main";
+import { Ctx, navigate } from "../router";
+import { announce, setTitle, errorBox } from "../feedback";
 import { municipalities, chosenMunicipality, notAvailable, officerMunicipalities } from "./common";
 import { loadFabric, communityColour, Fabric, MapActor } from "./fabric-data";
 

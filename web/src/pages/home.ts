@@ -2,7 +2,7 @@
 import { h } from "../dom";
 import { api, Challenge, Page, Round, query } from "../api";
 import { t, num, euro, date } from "../i18n";
-import { Ctx } from "../main";
+import { Ctx } from "../router";
 import { municipalities, chosenMunicipality, chooseMunicipality, phaseBadge, empty } from "./common";
 import { useMunicipalityTheme } from "../theme";
 

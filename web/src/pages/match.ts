@@ -6,7 +6,8 @@
 import { h, field, select } from "../dom";
 import { api, hasRoute, currentUser, Round } from "../api";
 import { t, euro, date } from "../i18n";
-import { announce, errorBox, navigate } from "../main";
+import { navigate } from "../router";
+import { announce, errorBox } from "../feedback";
 import { empty } from "./common";
 
 interface Campaign { id: number; round: number; name: string; ratio_num: number; ratio_den: number; campaign_cap_eur: number; fund_eur: number; deadline: string }

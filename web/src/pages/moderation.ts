@@ -6,7 +6,8 @@
 import { h, field, select } from "../dom";
 import { api, ApiError, currentUser, Municipality, Page } from "../api";
 import { t, date } from "../i18n";
-import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
+import { Ctx, navigate } from "../router";
+import { announce, errorBox, setTitle } from "../feedback";
 import { empty, municipalities, confirmDialog, pager } from "./common";
 import { useMunicipalityTheme } from "../theme";
 

@@ -4,7 +4,8 @@
 import { h } from "../dom";
 import { api, hasRoute } from "../api";
 import { t } from "../i18n";
-import { Ctx, setTitle } from "../main";
+import { Ctx } from "../router";
+import { setTitle } from "../feedback";
 import { empty } from "./common";
 
 interface Resource { name?: string; path: string; format?: string; mediatype?: string; title?: string; url?: string; bytes?: number }

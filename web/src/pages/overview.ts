@@ -4,10 +4,10 @@
 // aggregate figures only; the page computes nothing but percentages for display.
 import { h, field, select } from "../dom";
 import { api, hasRoute } from "../api";
-import { t, euro, num, pct, date, phaseLabel, experimentStatusLabel } from "../i18n";
-import { Ctx, navigate, setTitle } from "../main";
+import { t, euro, num, pct, date, phaseLabel, experimentStatusLabel, CHALLENGE_PHASES } from "../i18n";
+import { Ctx, navigate } from "../router";
+import { setTitle } from "../feedback";
 import { municipalities, chosenMunicipality, chooseMunicipality, empty } from "./common";
-import { CHALLENGE_PHASES } from "./challenges";
 import { useMunicipalityTheme } from "../theme";
 import { TaskBudget, taskBudgetsSection } from "./rtc";
 

@@ -4,7 +4,8 @@
 import { h, field, select } from "../dom";
 import { api, all, ApiError, Challenge, Coalition, Comment, Diff, Experiment, Page, Proposal, currentUser, hasRole, hasRoute, myActors } from "../api";
 import { t, euro, date, Key } from "../i18n";
-import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
+import { Ctx, navigate } from "../router";
+import { announce, errorBox, setTitle } from "../feedback";
 import { empty, confirmDialog } from "./common";
 import { reportControl } from "./moderation";
 import { useMunicipalityTheme } from "../theme";

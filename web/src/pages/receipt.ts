@@ -5,7 +5,7 @@
 import { h, field } from "../dom";
 import { api, ApiError, Round, currentUser, hasRoute } from "../api";
 import { t, euro, getLocale } from "../i18n";
-import { announce, errorBox } from "../main";
+import { announce, errorBox } from "../feedback";
 import { dl } from "./common";
 
 interface Receipt { round: number; code: string; kind: string; entries: { project_id: string; points: number }[]; total_eur: number; cast_at: string }

@@ -3,27 +3,27 @@
 // officers, and the results with "why funded / why not" when the server publishes them.
 import { h, field, select } from "../dom";
 import { api, Ballot, Challenge, Criterion, Page, Proposal, Review, Round, query, hasRole, hasRoute, currentUser, ApiError } from "../api";
-import { t, euro, num, roundPhaseLabel, ballotLabel, Key } from "../i18n";
-import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
+import { t, euro, num, roundPhaseLabel, ballotLabel, Key, ROUND_PHASES_IN_ORDER as PHASES } from "../i18n";
+import { Ctx, navigate } from "../router";
+import { announce, errorBox, setTitle } from "../feedback";
 import { matchSection } from "./match";
-import { chosenMunicipality, empty, muniName, dl, notAvailable, pager, stepper, phaseControl, officerMunicipalities } from "./common";
+import { chosenMunicipality, empty, muniName, dl, notAvailable, stepper, phaseControl, officerMunicipalities } from "./common";
+import { pagedList, offsetOf } from "./list";
 import { useMunicipalityTheme } from "../theme";
 import { Eligibility, eligibilityOf, eligibilityText, officerVotes, verificationStep } from "./votes";
 import { receiptCard, receiptCheck } from "./receipt";
 
-const PHASES = ["submission", "review", "voting", "allocation", "published"];
-
 export async function rounds({ main, query: q }: Ctx): Promise<void> {
-  const offset = Number(q.get("offset") ?? 0) || 0;
   const muni = q.get("municipality") ?? String(chosenMunicipality() ?? "");
   if (muni) void useMunicipalityTheme(Number(muni));
   main.append(h("h1", {}, t("rounds.title")), h("p", { class: "lead" }, t("rounds.lead")));
-  const page = await api.get<Page<Round>>("/rounds" + query({ municipality: muni, limit: 20, offset }));
-  main.append(page.items.length ? h("ul", { class: "cards" }, await Promise.all(page.items.map(async (r) => h("li", { class: "card" },
-    h("h2", { class: "h3" }, h("a", { href: `/rounds/${r.id}` }, r.name)),
-    h("p", { class: "meta" }, h("span", { class: "badge" }, roundPhaseLabel(r.phase)), " · ", await muniName(r.municipality), " · ", euro(r.budget_eur),
-      " · ", t("round.projects", { n: r.projects.length }))))))
-    : empty(t("rounds.none")), pager(page, (o) => "/rounds" + query({ municipality: muni, offset: o })));
+  await pagedList<Round>(main, {
+    path: "/rounds", source: "/rounds", values: { municipality: muni }, limit: 20, offset: offsetOf(q), none: t("rounds.none"),
+    render: async (items) => h("ul", { class: "cards" }, await Promise.all(items.map(async (r) => h("li", { class: "card" },
+      h("h2", { class: "h3" }, h("a", { href: `/rounds/${r.id}` }, r.name)),
+      h("p", { class: "meta" }, h("span", { class: "badge" }, roundPhaseLabel(r.phase)), " · ", await muniName(r.municipality), " · ", euro(r.budget_eur),
+        " · ", t("round.projects", { n: r.projects.length })))))),
+  });
   const form = await newRoundForm();
   if (form) main.append(form);
 }

@@ -6,7 +6,8 @@
 import { h, field, select } from "../dom";
 import { api, Actor, Page, Tie, currentUser, hasRole, myActors, query } from "../api";
 import { t, euro, date, num, tieKindLabel, Key } from "../i18n";
-import { Ctx, navigate, setTitle, announce, errorBox } from "../main";
+import { Ctx, navigate } from "../router";
+import { setTitle, announce, errorBox } from "../feedback";
 import { municipalities, chosenMunicipality, chooseMunicipality, empty, dl, stepper, confirmDialog, actor } from "./common";
 import { reasonText, Reason } from "./reasons";
 import { useMunicipalityTheme } from "../theme";

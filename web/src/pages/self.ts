@@ -4,7 +4,8 @@
 import { h, field } from "../dom";
 import { api, hasRoute, logout, ApiError } from "../api";
 import { t, getLocale, phaseLabel, roundPhaseLabel } from "../i18n";
-import { Ctx, announce, errorBox, navigate, setTitle } from "../main";
+import { Ctx, navigate } from "../router";
+import { announce, errorBox, setTitle } from "../feedback";
 import { empty } from "./common";
 
 export interface Notification { id: number; at: string; kind: string; title: string; title_nl: string; title_en: string; link: string; read: boolean; read_at: string | null }

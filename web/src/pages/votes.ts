@@ -5,7 +5,8 @@
 import { h, field, select } from "../dom";
 import { api, ApiError, Round, currentUser } from "../api";
 import { t, num, Key, getLocale } from "../i18n";
-import { announce, errorBox, navigate } from "../main";
+import { navigate } from "../router";
+import { announce, errorBox } from "../feedback";
 import { empty } from "./common";
 
 export interface Eligibility { verification: "open" | "code" | "census" | "digid"; wijken: string[]; min_age: number }
