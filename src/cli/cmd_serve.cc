@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "http/api.h"
 #include "http/server.h"
+#include "service/core/policy.h"
 #include "service/match_retrain.h"
 #include "service/matches.h"
 #include "service/platform.h"
@@ -115,6 +116,13 @@ void RegisterServeCommands(CLI::App& app) {
     service::Platform platform(std::move(store).value(), {});
     http::Api api(platform);
     std::cout << api.OpenApi().dump(2) << std::endl;
+    return 0;
+  });
+  // The rights table (service/core/policy.h) as the markdown of docs/api.md, "Who may do what"
+  // (a test keeps the two equal).
+  auto* rights = app.add_subcommand("rights", "Print the table of who may do what (markdown)");
+  SetAction(rights, [] {
+    std::cout << service::core::MarkdownTable();
     return 0;
   });
   auto* serve = app.add_subcommand("serve", "Serve the JSON API (/api/v1) over HTTP");
