@@ -12,6 +12,7 @@
 #include "http/api.h"
 #include "http/server.h"
 #include "http/vocabulary_json.h"
+#include "service/core/policy.h"
 #include "service/match_retrain.h"
 #include "service/matches.h"
 #include "service/platform.h"
@@ -123,6 +124,13 @@ void RegisterServeCommands(CLI::App& app) {
   auto* vocabulary = app.add_subcommand("vocabulary", "Print the controlled vocabularies (GET /api/v1/vocabulary) as JSON");
   SetAction(vocabulary, [] {
     std::cout << http::VocabularyJson().dump(2) << std::endl;
+    return 0;
+  });
+  // The rights table (service/core/policy.h) as the markdown of docs/api.md, "Who may do what"
+  // (a test keeps the two equal).
+  auto* rights = app.add_subcommand("rights", "Print the table of who may do what (markdown)");
+  SetAction(rights, [] {
+    std::cout << service::core::MarkdownTable();
     return 0;
   });
   auto* serve = app.add_subcommand("serve", "Serve the JSON API (/api/v1) over HTTP");

@@ -21,7 +21,7 @@ int Fail(const Status& s);
 void SetAction(CLI::App* sub, std::function<int()> fn);
 
 void RegisterStoreCommands(CLI::App& app);   // init, demo, import, export, stats (cmd_store.cc)
-void RegisterServeCommands(CLI::App& app);   // serve, openapi, user add (cmd_serve.cc)
+void RegisterServeCommands(CLI::App& app);   // serve, openapi, rights, user add (cmd_serve.cc)
 void RegisterFundCommands(CLI::App& app);    // pb (cmd_fund.cc)
 void RegisterFabricCommands(CLI::App& app);  // fabric report, weave, export (cmd_fabric.cc)
 void RegisterMatchCommands(CLI::App& app);   // match, coalition, eval cordis|teams (cmd_match.cc)

@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "service/base64.h"
-#include "service/rights.h"
+#include "service/core/policy.h"
 
 namespace weefsel::service {
 
@@ -45,8 +45,7 @@ Result<domain::Appearance> Appearances::Change(const Principal& p, MunicipalityI
   Platform::WriteLock lock(platform_);
   auto& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Municipality muni, store.GetMunicipality(m));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, m, "only officers of municipality " + std::to_string(m.value()) + " and admins set its look"));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kSetAppearance, {.municipalities = {m}}));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Appearance a, store.GetAppearance(m));
   std::string was = Snap(a);
   if (change.theme) a.theme = *change.theme;
@@ -68,8 +67,7 @@ Result<domain::Appearance> Appearances::SetLogo(const Principal& p, Municipality
   Platform::WriteLock lock(platform_);
   auto& store = *platform_.store_;
   WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, m, "only officers of municipality " + std::to_string(m.value()) + " and admins set its look"));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kSetAppearance, {.municipalities = {m}}));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Appearance a, store.GetAppearance(m));
   std::string was = Snap(a);
   if (bytes.empty()) {

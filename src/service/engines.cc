@@ -8,15 +8,11 @@
 #include "coalition/pool.h"
 #include "domain/vocabulary.h"
 #include "fund/pabulib.h"
+#include "service/core/policy.h"
 #include "service/open_data.h"
 
 namespace weefsel::service {
 namespace {
-
-Status NeedUser(const Principal& p, const std::string& why) {
-  if (!p.authenticated()) return Status::Unauthenticated("sign in first: " + why);
-  return Status::Ok();
-}
 
 // FNV-1a over the bytes of strings and numbers, for fingerprints.
 class Fnv {
@@ -49,11 +45,9 @@ double SecondsSince(std::chrono::steady_clock::time_point t) {
 
 Status FundService::MayRead(const Principal& p, const domain::Round& r) const {
   if (r.phase >= domain::RoundPhase::kAllocation) return Status::Ok();
-  if (p.IsAdmin() || p.IsOfficerOf(r.municipality)) return Status::Ok();
-  std::string why = "round.phase: the results of a round in phase " + std::string(domain::RoundPhaseCode(r.phase)) +
-                    " are for its officers; everybody sees them from phase allocation on";
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p, why));
-  return Status::PermissionDenied(why);
+  return core::Can(
+      p, core::Action::kReadEarlyResults,
+      {.municipalities = {r.municipality}, .words = {{"phase", std::string(domain::RoundPhaseCode(r.phase))}}});
 }
 
 Result<std::vector<domain::Ballot>> FundService::AnonymousBallots(RoundId id) {
@@ -291,13 +285,7 @@ Result<std::shared_ptr<const Suggestions>> CoalitionService::Suggest(const Princ
                                                                      const SuggestRequest& req,
                                                                      Infeasible* infeasible) {
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge ch, platform_.GetChallenge(id));
-  bool member = std::any_of(p.grants.begin(), p.grants.end(),
-                            [](const domain::RoleGrant& g) { return g.role == domain::Role::kActorMember; });
-  if (!(p.IsAdmin() || p.IsOfficerOf(ch.municipality) || member)) {
-    std::string why = "coalition suggestions are for officers of the challenge's municipality and actor members";
-    WEEFSEL_RETURN_IF_ERROR(NeedUser(p, why));
-    return Status::PermissionDenied(why);
-  }
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kSuggestCoalitions, {.municipalities = {ch.municipality}}));
   if (req.top < 1 || req.top > 10) return Status::InvalidArgument("top: must be between 1 and 10");
   if (req.candidates < 5 || req.candidates > 200)
     return Status::InvalidArgument("candidates: must be between 5 and 200");

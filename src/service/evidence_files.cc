@@ -11,8 +11,8 @@
 
 #include "base/strings.h"
 #include "service/base64.h"
+#include "service/core/policy.h"
 #include "service/platform.h"
-#include "service/rights.h"
 
 namespace weefsel::service {
 
@@ -68,9 +68,8 @@ Result<storage::EvidenceFile> Platform::AttachEvidenceFile(const Principal& p, E
   WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store_->GetExperiment(id));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(e.proposal));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
-  WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
-  WEEFSEL_RETURN_IF_ERROR(
-      Require(p, member, "only members of the coalition's actors may attach files to its evidence"));
+  WEEFSEL_ASSIGN_OR_RETURN(auto actors, CoalitionActors(prop.coalition));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kAttachEvidenceFile, {.actors = actors}));
   auto ev = store_->GetEvidence(evidence);
   if (!ev.ok() || ev->experiment != id)
     return Status::NotFound("evidence " + std::to_string(evidence) + " of experiment " + std::to_string(id.value()));

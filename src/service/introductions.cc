@@ -7,7 +7,7 @@
 #include <utility>
 
 #include "base/clock.h"
-#include "service/rights.h"
+#include "service/core/policy.h"
 
 namespace weefsel::service {
 
@@ -36,8 +36,7 @@ Result<Introduction> Introductions::Introduce(const Principal& p, MunicipalityId
   Platform::WriteLock lock(platform_);
   auto& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Municipality muni, store.GetMunicipality(m));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, m, "only officers of municipality " + Id(m.value()) + " introduce organisations there"));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kIntroduce, {.municipalities = {m}}));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor actor_a, store.GetActor(a));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor actor_b, store.GetActor(b));
   if (actor_a.municipality != m && actor_b.municipality != m)

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base/strings.h"
+#include "service/core/policy.h"
 #include "service/platform.h"
 
 namespace weefsel::service {
@@ -99,7 +100,7 @@ Result<std::vector<MunicipalityId>> Platform::MunicipalitiesOfAccount(UserId use
 
 Result<storage::Report> Platform::ReportContent(const Principal& p, const std::string& target, int64_t id,
                                                 const std::string& reason, MunicipalityId municipality) {
-  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kReport, {}));
   WEEFSEL_RETURN_IF_ERROR(CheckTarget(target));
   if (id < 1) return Status::InvalidArgument("id: must be a positive id");
   WEEFSEL_ASSIGN_OR_RETURN(std::string why, CheckReason(reason));
@@ -166,13 +167,10 @@ Result<storage::Report> Platform::ReportContent(const Principal& p, const std::s
 }
 
 Result<ModerationPage> Platform::ModerationQueue(const Principal& p, MunicipalityId m, int64_t limit, int64_t offset) {
-  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(m).status());
-  if (!p.IsModeratorOf(m) && !p.IsAdmin())
-    return Status::PermissionDenied("the moderation queue of municipality " + std::to_string(m.value()) +
-                                    " is for its moderators, officers and admins")
-        .WithReason("not_moderator_of_municipality", {{"municipality", std::to_string(m.value())}});
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kReadModerationQueue, {.municipalities = {m}}));
   // The store pages the queue; only the page's items are read in full.
   WEEFSEL_ASSIGN_OR_RETURN(storage::Store::QueuePage page, store_->ModerationTargets(m, limit, offset));
   ModerationPage out;
@@ -230,7 +228,7 @@ Result<ModerationPage> Platform::ModerationQueue(const Principal& p, Municipalit
 
 Result<storage::HiddenItem> Platform::Hide(const Principal& p, const std::string& target, int64_t id,
                                            const std::string& reason) {
-  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WEEFSEL_RETURN_IF_ERROR(CheckTarget(target));
   if (id < 1) return Status::InvalidArgument("id: must be a positive id");
   WriteLock lock(*this);
@@ -242,20 +240,18 @@ Result<storage::HiddenItem> Platform::Hide(const Principal& p, const std::string
   if (target == "profile") {
     WEEFSEL_RETURN_IF_ERROR(store_->GetUser(UserId(id)).status());
     WEEFSEL_ASSIGN_OR_RETURN(auto munis, MunicipalitiesOfAccount(UserId(id)));
+    WEEFSEL_RETURN_IF_ERROR(
+        core::Can(p, core::Action::kHideProfile, {.municipalities = munis, .words = {{"id", std::to_string(id)}}}));
+    // The municipality the moderator acts for: the first of the account's that they moderate
+    // (an admin: the first).
     for (MunicipalityId m : munis)
-      if (!h.municipality.valid() && p.IsModeratorOf(m)) h.municipality = m;
-    if (!h.municipality.valid() && p.IsAdmin() && !munis.empty()) h.municipality = munis.front();
-    if (!h.municipality.valid() && !p.IsAdmin())
-      return Status::PermissionDenied("profile " + std::to_string(id) +
-                                      " is for the moderators of the municipalities where it has a role or was "
-                                      "reported")
-          .WithReason("not_moderator_of_municipality");
+      if (!h.municipality.valid() && core::InRole(p, core::Action::kHideProfile, {.municipalities = {m}}))
+        h.municipality = m;
+    if (!h.municipality.valid() && !munis.empty()) h.municipality = munis.front();
   } else {
     WEEFSEL_ASSIGN_OR_RETURN(h.municipality, MunicipalityOfTarget(target, id));
-    if (!p.IsModeratorOf(h.municipality) && !p.IsAdmin())
-      return Status::PermissionDenied("only moderators and officers of municipality " +
-                                      std::to_string(h.municipality.value()) + " may hide its " + target + "s")
-          .WithReason("not_moderator_of_municipality", {{"municipality", std::to_string(h.municipality.value())}});
+    WEEFSEL_RETURN_IF_ERROR(
+        core::Can(p, core::Action::kHide, {.municipalities = {h.municipality}, .words = {{"target", target}}}));
   }
   WEEFSEL_ASSIGN_OR_RETURN(h.reason, CheckReason(reason));
   WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden(target, id));
@@ -273,7 +269,7 @@ Result<storage::HiddenItem> Platform::Hide(const Principal& p, const std::string
 }
 
 Status Platform::Restore(const Principal& p, const std::string& target, int64_t id) {
-  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WEEFSEL_RETURN_IF_ERROR(CheckTarget(target));
   if (id < 1) return Status::InvalidArgument("id: must be a positive id");
   WriteLock lock(*this);
@@ -287,13 +283,11 @@ Status Platform::Restore(const Principal& p, const std::string& target, int64_t 
     WEEFSEL_RETURN_IF_ERROR(store_->GetUser(UserId(id)).status());
     WEEFSEL_ASSIGN_OR_RETURN(auto munis, MunicipalitiesOfAccount(UserId(id)));
     for (MunicipalityId x : munis)
-      if (!m.valid() && p.IsModeratorOf(x)) m = x;
+      if (!m.valid() && core::InRole(p, core::Action::kRestore, {.municipalities = {x}})) m = x;
   } else {
     WEEFSEL_ASSIGN_OR_RETURN(m, MunicipalityOfTarget(target, id));
   }
-  if (!p.IsModeratorOf(m) && !p.IsAdmin())
-    return Status::PermissionDenied("only moderators and officers of the item's municipality may restore it")
-        .WithReason("not_moderator_of_municipality", {{"municipality", std::to_string(m.value())}});
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kRestore, {.municipalities = {m}}));
   if (!h.ok())
     return Status::Conflict("hidden: " + target + " " + std::to_string(id) + " is not hidden").WithReason("not_hidden");
   return Logged(
@@ -304,13 +298,10 @@ Status Platform::Restore(const Principal& p, const std::string& target, int64_t 
 }
 
 Result<storage::Report> Platform::DismissReport(const Principal& p, int64_t report) {
-  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(storage::Report r, store_->GetReport(report));
-  if (!p.IsModeratorOf(r.municipality) && !p.IsAdmin())
-    return Status::PermissionDenied("only moderators and officers of municipality " +
-                                    std::to_string(r.municipality.value()) + " may dismiss its reports")
-        .WithReason("not_moderator_of_municipality", {{"municipality", std::to_string(r.municipality.value())}});
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kDismissReport, {.municipalities = {r.municipality}}));
   if (r.status != "open")
     return Status::Conflict("report.status: report " + std::to_string(report) + " is " + r.status + " already")
         .WithReason("report_handled", {{"status", r.status}});
@@ -329,7 +320,7 @@ Result<storage::Report> Platform::DismissReport(const Principal& p, int64_t repo
 }
 
 Result<storage::AccountBlock> Platform::BlockAccount(const Principal& p, UserId user, const std::string& reason) {
-  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetUser(user).status());
   WEEFSEL_ASSIGN_OR_RETURN(auto munis, MunicipalitiesOfAccount(user));
@@ -337,12 +328,11 @@ Result<storage::AccountBlock> Platform::BlockAccount(const Principal& p, UserId 
   b.user = user;
   b.blocked_by = p.user;
   b.at = Now();
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kBlockAccount,
+                                    {.municipalities = munis, .words = {{"id", std::to_string(user.value())}}}));
   for (MunicipalityId m : munis)
-    if (!b.municipality.valid() && p.IsModeratorOf(m)) b.municipality = m;
-  if (!b.municipality.valid() && !p.IsAdmin())
-    return Status::PermissionDenied("account " + std::to_string(user.value()) +
-                                    " is for the moderators of the municipalities where it has a role or was reported")
-        .WithReason("not_moderator_of_municipality");
+    if (!b.municipality.valid() && core::InRole(p, core::Action::kBlockAccount, {.municipalities = {m}}))
+      b.municipality = m;
   if (user == p.user) return Status::PermissionDenied("you cannot block your own account").WithReason("block_own");
   WEEFSEL_ASSIGN_OR_RETURN(auto grants, store_->GrantsOf(user));
   for (const auto& g : grants)
@@ -382,21 +372,19 @@ Result<Platform::PublicHidden> Platform::HiddenOnProposal(ProposalId id) {
 }
 
 Status Platform::UnblockAccount(const Principal& p, UserId user) {
-  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
+  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetUser(user).status());
   auto b = store_->GetBlock(user);
   MunicipalityId m;
   if (b.ok()) m = b->municipality;
-  if (!(m.valid() && p.IsModeratorOf(m))) {
+  if (!core::InRole(p, core::Action::kUnblockAccount, {.municipalities = {m}})) {
     WEEFSEL_ASSIGN_OR_RETURN(auto munis, MunicipalitiesOfAccount(user));
     m = MunicipalityId();
     for (MunicipalityId x : munis)
-      if (!m.valid() && p.IsModeratorOf(x)) m = x;
+      if (!m.valid() && core::InRole(p, core::Action::kUnblockAccount, {.municipalities = {x}})) m = x;
   }
-  if (!m.valid() && !p.IsAdmin())
-    return Status::PermissionDenied("only moderators and officers of the account's municipality may unblock it")
-        .WithReason("not_moderator_of_municipality", {{"municipality", std::to_string(m.value())}});
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kUnblockAccount, {.municipalities = {m}}));
   if (!b.ok()) {
     if (b.status().code() != StatusCode::kNotFound) return b.status();
     return Status::Conflict("block: account " + std::to_string(user.value()) + " is not blocked")

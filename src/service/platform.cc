@@ -11,43 +11,16 @@
 #include "base/strings.h"
 #include "fund/instance.h"
 #include "fund/rules.h"
+#include "service/core/policy.h"
 #include "service/notifications.h"
-#include "service/rights.h"
 
 namespace weefsel::service {
 
+using core::Action;
+using core::Can;
 using domain::Role;
 
-bool Principal::IsAdmin() const {
-  return std::any_of(grants.begin(), grants.end(), [](const auto& g) { return g.role == Role::kPlatformAdmin; });
-}
-bool Principal::IsOfficerOf(MunicipalityId m) const {
-  return m.valid() && std::any_of(grants.begin(), grants.end(),
-                                  [m](const auto& g) { return g.role == Role::kOfficer && g.municipality == m; });
-}
-bool Principal::IsModeratorOf(MunicipalityId m) const {
-  return m.valid() && std::any_of(grants.begin(), grants.end(), [m](const auto& g) {
-           return (g.role == Role::kModerator || g.role == Role::kOfficer) && g.municipality == m;
-         });
-}
-bool Principal::IsResidentOf(MunicipalityId m) const {
-  return m.valid() && std::any_of(grants.begin(), grants.end(),
-                                  [m](const auto& g) { return g.role == Role::kResident && g.municipality == m; });
-}
-bool Principal::IsMemberOf(ActorId a) const {
-  return a.valid() && std::any_of(grants.begin(), grants.end(),
-                                  [a](const auto& g) { return g.role == Role::kActorMember && g.actor == a; });
-}
-
 namespace {
-
-// As Require, without the admin's pass: for acts that belong to a person (voting, supporting).
-Status RequireOwn(const Principal& p, bool allowed, const std::string& why, std::string reason = "forbidden",
-                  ReasonParams params = {}) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  if (!allowed) return Status::PermissionDenied(why).WithReason(std::move(reason), std::move(params));
-  return Status::Ok();
-}
 
 std::string M(MunicipalityId m) { return std::to_string(m.value()); }
 
@@ -482,18 +455,14 @@ Result<MunicipalityId> Platform::BrokerMunicipality(const IdClaims& c) {
 }
 
 Result<std::vector<storage::OidcIdentity>> Platform::OidcIdentitiesOf(const Principal& p) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kOwnData, {}));
   ReadLock lock(*this);
   return store_->OidcIdentitiesOf(p.user);
 }
 
 Status Platform::LinkOidc(const Principal& p, const IdClaims& c) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  if (c.link_user != p.user.value())
-    return Status::PermissionDenied(
-               "link: this sign-in was started by another account; start it again from your "
-               "account page")
-        .WithReason("own_only");
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kLinkIdentity, {.owner = UserId(c.link_user)}));
   MunicipalityId home;
   if (c.resident_broker) {
     WEEFSEL_ASSIGN_OR_RETURN(home, BrokerMunicipality(c));
@@ -524,7 +493,7 @@ Status Platform::LinkOidc(const Principal& p, const IdClaims& c) {
 }
 
 Status Platform::UnlinkOidc(const Principal& p, const std::string& issuer) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kOwnData, {}));
   if (issuer.empty()) return Status::InvalidArgument("issuer: required (the identity provider to unlink)");
   WriteLock lock(*this);
   return store_->Transaction([&]() -> Status {
@@ -637,7 +606,7 @@ Result<domain::User> Platform::Register(domain::User user, const std::string& pa
 
 Result<domain::User> Platform::CreateUser(const Principal& p, domain::User user, const std::string& password,
                                           std::vector<domain::RoleGrant> grants) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, false, "only a platform admin may create accounts", "admin_only"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kCreateAccount, {}));
   return InsertUser(std::move(user), password, std::move(grants));
 }
 
@@ -697,13 +666,13 @@ Result<domain::User> Platform::InsertUser(domain::User user, const std::optional
 }
 
 Result<domain::User> Platform::GetUser(const Principal& p, UserId id) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.user == id, "you may read only your own account", "own_only"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kReadAccount, {.owner = id}));
   ReadLock lock(*this);
   return store_->GetUser(id);
 }
 
 Result<std::vector<domain::RoleGrant>> Platform::GrantsOf(const Principal& p, UserId id) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.user == id, "you may read only your own grants", "own_only"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kReadGrants, {.owner = id}));
   ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetUser(id).status());
   return store_->GrantsOf(id);
@@ -713,21 +682,22 @@ Status Platform::Grant(const Principal& p, const domain::RoleGrant& g) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetUser(g.user).status());
-  bool allowed = false;
+  // Officers appoint their municipality's moderators as they admit its residents, and the members
+  // of its actors; officers and admins are appointed by admins.
+  Action act = Action::kGrantStaffRole;
+  core::Scope scope{.words = {{"role", std::string(domain::RoleCode(g.role))}}};
   if (g.role == Role::kResident || g.role == Role::kModerator) {
-    // Officers appoint their municipality's moderators as they admit its residents.
     WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(g.municipality).status());
-    allowed = p.IsOfficerOf(g.municipality);
+    act = Action::kGrantLocalRole;
+    scope.municipalities = {g.municipality};
   } else if (g.role == Role::kActorMember) {
     WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(g.actor));
-    allowed = p.IsOfficerOf(a.municipality);
+    act = Action::kGrantLocalRole;
+    scope.municipalities = {a.municipality};
   } else if (g.role == Role::kOfficer) {
     WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(g.municipality).status());
   }
-  WEEFSEL_RETURN_IF_ERROR(Require(
-      p, allowed,
-      "granting role " + std::string(domain::RoleCode(g.role)) + " needs a platform admin" +
-          (g.role == Role::kOfficer || g.role == Role::kPlatformAdmin ? "" : " or an officer of the municipality")));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, act, scope));
   MunicipalityId m = g.municipality;
   if (!m.valid() && g.actor.valid()) {
     WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(g.actor));
@@ -739,7 +709,7 @@ Status Platform::Grant(const Principal& p, const domain::RoleGrant& g) {
 }
 
 Status Platform::Revoke(const Principal& p, const domain::RoleGrant& g) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, false, "only a platform admin may revoke roles", "admin_only"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kRevokeRole, {}));
   WriteLock lock(*this);
   return Logged(
       p, g.municipality, "user", "revoke", Snap(g), [&] { return store_->Revoke(g); },
@@ -748,7 +718,7 @@ Status Platform::Revoke(const Principal& p, const domain::RoleGrant& g) {
 
 Result<std::string> Platform::CreateToken(const Principal& p, const std::string& name, const std::string& scope,
                                           int days) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kMakeToken, {}));
   if (!p.token_scope.empty())
     return Status::PermissionDenied("API tokens are made from a signed-in session, not with another API token");
   if (Trim(name).empty() || name.size() > 200)
@@ -771,7 +741,7 @@ Result<std::string> Platform::CreateToken(const Principal& p, const std::string&
 }
 
 Result<std::vector<storage::StoredToken>> Platform::TokensOf(const Principal& p, UserId user) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, p.user == user, "you may list only your own API tokens", "own_only"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kListTokens, {.owner = user}));
   ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetUser(user).status());
   return store_->TokensOf(user);
@@ -783,7 +753,8 @@ Status Platform::RevokeToken(const Principal& p, int64_t token_id) {
   // Only the owner's (or, for an admin, any) tokens are visible: others' ids are NotFound.
   WEEFSEL_ASSIGN_OR_RETURN(auto mine, store_->TokensOf(p.user));
   bool own = std::any_of(mine.begin(), mine.end(), [token_id](const auto& t) { return t.id == token_id; });
-  if (!own && !p.IsAdmin()) return Status::NotFound("token " + std::to_string(token_id) + " does not exist");
+  WEEFSEL_RETURN_IF_ERROR(
+      Can(p, Action::kRevokeToken, {.owner = own ? p.user : UserId(), .words = {{"id", std::to_string(token_id)}}}));
   return store_->DeleteToken(token_id);
 }
 
@@ -800,7 +771,7 @@ Result<domain::Municipality> Platform::GetMunicipality(MunicipalityId id) {
 }
 
 Result<domain::Municipality> Platform::CreateMunicipality(const Principal& p, domain::Municipality m) {
-  WEEFSEL_RETURN_IF_ERROR(Require(p, false, "only a platform admin may add municipalities", "admin_only"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kAddMunicipality, {}));
   m.id = MunicipalityId();
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(m));
   WriteLock lock(*this);
@@ -815,7 +786,7 @@ Result<domain::Municipality> Platform::UpdateMunicipality(const Principal& p, Mu
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Municipality m, store_->GetMunicipality(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, id, "only officers of municipality " + M(id) + " may change it"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kChangeMunicipality, {.municipalities = {id}}));
   std::string was = Snap(m);
   WEEFSEL_RETURN_IF_ERROR(patch(m));
   m.id = id;
@@ -839,8 +810,7 @@ Result<domain::Actor> Platform::GetActor(ActorId id) {
 }
 
 Result<domain::Actor> Platform::CreateActor(const Principal& p, domain::Actor a) {
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, a.municipality, "only officers of municipality " + M(a.municipality) + " may add its actors"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kAddActor, {.municipalities = {a.municipality}}));
   a.id = ActorId();
   a.generated = false;
   if (a.source.empty()) a.source = "api";
@@ -859,17 +829,13 @@ Result<domain::Actor> Platform::UpdateActor(const Principal& p, ActorId id, cons
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(
-      p, p.IsOfficerOf(a.municipality) || p.IsMemberOf(id),
-      "only members of actor " + std::to_string(id.value()) + " or officers of its municipality may change it"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kChangeActor, {.municipalities = {a.municipality}, .actors = {id}}));
   MunicipalityId before = a.municipality;
   std::string was = Snap(a);
   WEEFSEL_RETURN_IF_ERROR(patch(a));
   a.id = id;
   if (a.municipality != before)
-    WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
-        p, a.municipality,
-        "actor.municipality: only officers of municipality " + M(a.municipality) + " may move an actor there"));
+    WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kMoveActor, {.municipalities = {a.municipality}}));
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(a.themes, a.capabilities));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(a));
   if (a.municipality.valid())
@@ -884,8 +850,7 @@ Status Platform::DeleteActor(const Principal& p, ActorId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
-      p, a.municipality, "only officers of municipality " + M(a.municipality) + " may remove its actors"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kRemoveActor, {.municipalities = {a.municipality}}));
   return Logged(
       p, a.municipality, "actor", "delete", Snap(a), [&] { return store_->DeleteActor(id); },
       [&] { return std::make_pair(id.value(), std::string()); });
@@ -910,9 +875,8 @@ Result<domain::Tie> Platform::CreateTie(const Principal& p, domain::Tie t) {
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(t.a));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor b, store_->GetActor(t.b));
-  WEEFSEL_RETURN_IF_ERROR(Require(
-      p, p.IsMemberOf(a.id) || p.IsMemberOf(b.id) || p.IsOfficerOf(a.municipality) || p.IsOfficerOf(b.municipality),
-      "only members of one of the two actors or officers of their municipality may add a tie"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Can(p, Action::kAddTie, {.municipalities = {a.municipality, b.municipality}, .actors = {a.id, b.id}}));
   WEEFSEL_RETURN_IF_ERROR(Logged(
       p, a.municipality.valid() ? a.municipality : b.municipality, "tie", "create", "",
       [&] { return store_->Insert(t).status(); }, [&] { return std::make_pair(t.id.value(), Snap(t)); }));
@@ -928,9 +892,8 @@ Status Platform::DeleteTie(const Principal& p, ActorId actor, TieId tie) {
     return Status::NotFound("tie " + std::to_string(tie.value()) + " of actor " + std::to_string(actor.value()));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, store_->GetActor(it->a));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor b, store_->GetActor(it->b));
-  WEEFSEL_RETURN_IF_ERROR(Require(
-      p, p.IsMemberOf(a.id) || p.IsMemberOf(b.id) || p.IsOfficerOf(a.municipality) || p.IsOfficerOf(b.municipality),
-      "only members of one of the two actors or officers of their municipality may remove a tie"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Can(p, Action::kRemoveTie, {.municipalities = {a.municipality, b.municipality}, .actors = {a.id, b.id}}));
   return Logged(
       p, a.municipality.valid() ? a.municipality : b.municipality, "tie", "delete", Snap(*it),
       [&] { return store_->DeleteTie(tie); }, [&] { return std::make_pair(tie.value(), std::string()); });
@@ -949,8 +912,7 @@ Result<domain::Challenge> Platform::GetChallenge(ChallengeId id) {
 }
 
 Result<domain::Challenge> Platform::CreateChallenge(const Principal& p, domain::Challenge c) {
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
-      p, c.municipality, "only officers of municipality " + M(c.municipality) + " may post its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kPostChallenge, {.municipalities = {c.municipality}}));
   c.id = ChallengeId();
   c.created_at = Now();
   for (auto& need : c.capabilities) need.capability = domain::NormalizeCapability(need.capability);
@@ -970,8 +932,7 @@ Result<domain::Challenge> Platform::UpdateChallenge(const Principal& p, Challeng
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge c, store_->GetChallenge(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
-      p, c.municipality, "only officers of municipality " + M(c.municipality) + " may change its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kChangeChallenge, {.municipalities = {c.municipality}}));
   MunicipalityId before = c.municipality;
   std::string created = c.created_at;
   domain::ChallengePhase phase = c.phase;
@@ -984,9 +945,7 @@ Result<domain::Challenge> Platform::UpdateChallenge(const Principal& p, Challeng
                                    std::to_string(id.value()) + "/phase, one step at a time")
         .WithReason("phase_not_editable");
   if (c.municipality != before)
-    WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
-        p, c.municipality,
-        "challenge.municipality: only officers of municipality " + M(c.municipality) + " may move a challenge there"));
+    WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kMoveChallenge, {.municipalities = {c.municipality}}));
   for (auto& need : c.capabilities) need.capability = domain::NormalizeCapability(need.capability);
   std::vector<std::string> no_caps;
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(c.themes, no_caps));
@@ -1003,9 +962,7 @@ Result<domain::Challenge> Platform::SetChallengePhase(const Principal& p, Challe
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge c, store_->GetChallenge(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
-      p, c.municipality,
-      "only officers of municipality " + M(c.municipality) + " may move its challenges to another phase"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kMoveChallengePhase, {.municipalities = {c.municipality}}));
   auto next = domain::NextChallengePhase(c.phase);
   bool closing = phase == domain::ChallengePhase::kClosed && c.phase != domain::ChallengePhase::kClosed;
   if (!closing && next != phase) {
@@ -1064,8 +1021,7 @@ Result<domain::Coalition> Platform::ProposeCoalition(const Principal& p, domain:
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge challenge, store_->GetChallenge(c.challenge));
   MunicipalityId m = challenge.municipality;
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, m, "only officers of municipality " + M(m) + " may propose coalitions for its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kProposeCoalition, {.municipalities = {m}}));
   WEEFSEL_RETURN_IF_ERROR(OpenForCoalitions(challenge, "coalitions are proposed"));
   c.id = CoalitionId();
   c.status = domain::CoalitionStatus::kProposed;
@@ -1106,8 +1062,7 @@ Result<domain::Coalition> Platform::Invite(const Principal& p, CoalitionId id, A
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(id));
   std::string was = Snap(c);
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(c.challenge));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, m, "only officers of municipality " + M(m) + " may invite actors into coalitions"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kInvite, {.municipalities = {m}}));
   WEEFSEL_RETURN_IF_ERROR(store_->GetActor(actor).status().WithContext("invite.actor"));
   if (c.status == domain::CoalitionStatus::kDissolved)
     return Status::Conflict("coalition: dissolved coalitions take no invitations").WithReason("coalition_dissolved");
@@ -1132,9 +1087,7 @@ Result<domain::Coalition> Platform::Invite(const Principal& p, CoalitionId id, A
 }
 
 Result<domain::Coalition> Platform::Accept(const Principal& p, CoalitionId id, ActorId actor) {
-  WEEFSEL_RETURN_IF_ERROR(
-      Require(p, p.IsMemberOf(actor),
-              "only members of actor " + std::to_string(actor.value()) + " may answer its invitations"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kAnswerInvitation, {.actors = {actor}}));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(id));
   std::string was = Snap(c);
@@ -1152,9 +1105,7 @@ Result<domain::Coalition> Platform::Accept(const Principal& p, CoalitionId id, A
 }
 
 Result<domain::Coalition> Platform::Decline(const Principal& p, CoalitionId id, ActorId actor) {
-  WEEFSEL_RETURN_IF_ERROR(
-      Require(p, p.IsMemberOf(actor),
-              "only members of actor " + std::to_string(actor.value()) + " may answer its invitations"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kAnswerInvitation, {.actors = {actor}}));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(id));
   std::string was = Snap(c);
@@ -1174,11 +1125,12 @@ Result<domain::Coalition> Platform::Decline(const Principal& p, CoalitionId id, 
 
 // ---- proposals ------------------------------------------------------------------------------
 
-Result<bool> Platform::IsCoalitionMember(const Principal& p, CoalitionId id) {
+Result<std::vector<ActorId>> Platform::CoalitionActors(CoalitionId id) {
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(id));
+  std::vector<ActorId> out;
   for (const auto& m : c.members)
-    if (m.status != domain::MemberStatus::kDeclined && p.IsMemberOf(m.actor)) return true;
-  return false;
+    if (m.status != domain::MemberStatus::kDeclined) out.push_back(m.actor);
+  return out;
 }
 
 Result<std::vector<domain::Proposal>> Platform::ProposalsOf(ChallengeId challenge) {
@@ -1209,9 +1161,8 @@ Result<domain::Proposal> Platform::CreateProposal(const Principal& p, CoalitionI
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Coalition c, store_->GetCoalition(coalition));
-  WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, coalition));
-  WEEFSEL_RETURN_IF_ERROR(
-      Require(p, member, "only members of the coalition's actors may write its proposals", "not_coalition_member"));
+  WEEFSEL_ASSIGN_OR_RETURN(auto actors, CoalitionActors(coalition));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kWriteProposal, {.actors = actors}));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Challenge challenge, store_->GetChallenge(c.challenge));
   WEEFSEL_RETURN_IF_ERROR(OpenForCoalitions(challenge, "proposals are written"));
   domain::Proposal prop;
@@ -1232,9 +1183,8 @@ Result<domain::Proposal> Platform::AddVersion(const Principal& p, ProposalId id,
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
-  WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
-  WEEFSEL_RETURN_IF_ERROR(
-      Require(p, member, "only members of the coalition's actors may revise its proposals", "not_coalition_member"));
+  WEEFSEL_ASSIGN_OR_RETURN(auto actors, CoalitionActors(prop.coalition));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kReviseProposal, {.actors = actors}));
   if (prop.status != "draft" && prop.status != "submitted")
     return Status::Conflict("proposal.status: a proposal that is " + prop.status + " can no longer be revised")
         .WithReason("proposal_not_revisable", {{"status", prop.status}});
@@ -1262,14 +1212,13 @@ Result<domain::Proposal> Platform::SetProposalStatus(const Principal& p, Proposa
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
   const std::string& from = prop.status;
   if (status == "submitted") {
-    WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
-    WEEFSEL_RETURN_IF_ERROR(
-        Require(p, member, "only members of the coalition's actors may submit its proposal", "not_coalition_member"));
+    WEEFSEL_ASSIGN_OR_RETURN(auto actors, CoalitionActors(prop.coalition));
+    WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kSubmitProposal, {.actors = actors}));
     if (from != "draft")
       return Status::Conflict("proposal.status: only a draft can be submitted (it is " + from + ")")
           .WithReason("status_move_not_allowed", {{"what", "proposal"}, {"from", from}, {"to", status}});
   } else if (status == "in_round" || status == "rejected" || status == "funded") {
-    WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m, "only officers of municipality " + M(m) + " may decide on proposals"));
+    WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kDecideProposal, {.municipalities = {m}}));
     bool ok = (status == "in_round" && from == "submitted") ||
               (status == "rejected" && (from == "submitted" || from == "in_round")) ||
               (status == "funded" && (from == "in_round" || from == "submitted"));
@@ -1304,7 +1253,7 @@ Result<std::vector<Comment>> Platform::CommentsOf(ProposalId id) {
 }
 
 Result<Comment> Platform::AddComment(const Principal& p, ProposalId id, const std::string& text, int64_t parent) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kComment, {}));
   Comment c;
   c.proposal = id;
   c.parent = parent;
@@ -1339,9 +1288,7 @@ Result<domain::Proposal> Platform::ChangeSupport(const Principal& p, ProposalId 
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(id));
   WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
-  WEEFSEL_RETURN_IF_ERROR(RequireOwn(p, p.IsResidentOf(m),
-                                     "only residents of municipality " + M(m) + " may support its proposals",
-                                     "not_resident_of_municipality", {{"municipality", M(m)}}));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kSupportProposal, {.municipalities = {m}}));
   std::string was = Snap(prop);
   Result<int64_t> count = 0;
   Status s = Logged(
@@ -1365,7 +1312,7 @@ Result<domain::Proposal> Platform::ChangeSupport(const Principal& p, ProposalId 
 }
 
 Result<bool> Platform::Supports(const Principal& p, ProposalId id) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kAskSupport, {}));
   ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetProposal(id).status());
   WEEFSEL_RETURN_IF_ERROR(VisibleProposal(id));
@@ -1414,8 +1361,7 @@ Result<domain::Round> Platform::GetRound(RoundId id) {
 }
 
 Result<domain::Round> Platform::CreateRound(const Principal& p, domain::Round r) {
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, r.municipality, "only officers of municipality " + M(r.municipality) + " may open its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kOpenRound, {.municipalities = {r.municipality}}));
   r.id = RoundId();
   r.phase = domain::RoundPhase::kSubmission;
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
@@ -1431,8 +1377,7 @@ Result<domain::Round> Platform::UpdateRound(const Principal& p, RoundId id, cons
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
-      p, r.municipality, "only officers of municipality " + M(r.municipality) + " may change its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kChangeRound, {.municipalities = {r.municipality}}));
   if (PhaseIndex(r.phase) >= PhaseIndex(domain::RoundPhase::kVoting))
     return Status::Conflict("round.phase: a round cannot change once voting has opened")
         .WithReason("round_fixed", {{"phase", std::string(domain::RoundPhaseCode(r.phase))}});
@@ -1467,8 +1412,7 @@ Result<domain::Round> Platform::SetRoundPhase(const Principal& p, RoundId id, do
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(
-      p, r.municipality, "only officers of municipality " + M(r.municipality) + " may move its rounds on"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kMoveRoundPhase, {.municipalities = {r.municipality}}));
   auto next = domain::NextRoundPhase(r.phase);
   // Review may be skipped by a round that publishes no criteria (nothing to review on).
   bool skip_review =
@@ -1515,9 +1459,7 @@ Result<domain::Review> Platform::PutReview(const Principal& p, RoundId id, domai
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOwn(p, p.IsOfficerOf(r.municipality),
-                 "only officers of municipality " + M(r.municipality) + " may review the projects of its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kReviewProjects, {.municipalities = {r.municipality}}));
   if (r.phase != domain::RoundPhase::kReview)
     return Status::Conflict("phase: round " + std::to_string(id.value()) + " is in phase " +
                             std::string(domain::RoundPhaseCode(r.phase)) + "; reviews are written in the review phase")
@@ -1544,12 +1486,10 @@ Result<std::vector<domain::Review>> Platform::ReviewsOf(const Principal& p, Roun
   ReadLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
   if (r.phase != domain::RoundPhase::kPublished)
-    WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, r.municipality,
-                                           "the reviews of round " + std::to_string(id.value()) +
-                                               " are for officers of municipality " + M(r.municipality) +
-                                               " until the round is published"));
+    WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kReadReviews,
+                                {.municipalities = {r.municipality}, .words = {{"id", std::to_string(id.value())}}}));
   WEEFSEL_ASSIGN_OR_RETURN(auto rows, store_->ReviewsOf(id));
-  if (p.IsOfficerOf(r.municipality) || p.IsAdmin()) {
+  if (core::Allows(p, Action::kReadReviews, {.municipalities = {r.municipality}})) {
     std::map<UserId, std::string> names;
     for (auto& row : rows) row.reviewer_name = DisplayNameLocked(row.reviewer, names);
   }
@@ -1560,9 +1500,7 @@ Result<domain::Ballot> Platform::CastBallot(const Principal& p, RoundId id, std:
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOwn(p, p.IsResidentOf(r.municipality),
-                                     "only residents of municipality " + M(r.municipality) + " may vote in its rounds",
-                                     "not_resident_of_municipality", {{"municipality", M(r.municipality)}}));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kVote, {.municipalities = {r.municipality}}));
   if (r.eligibility.restricted())
     return Status::PermissionDenied(
                std::string("verification: round ") + std::to_string(id.value()) + " is for residents verified " +
@@ -1601,7 +1539,7 @@ Result<domain::Ballot> Platform::CastBallot(const Principal& p, RoundId id, std:
 }
 
 Result<domain::Ballot> Platform::OwnBallot(const Principal& p, RoundId id) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kOwnData, {}));
   ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetRound(id).status());
   WEEFSEL_ASSIGN_OR_RETURN(auto ballots, store_->BallotsBy(p.user));
@@ -1626,7 +1564,7 @@ Result<domain::Experiment> Platform::CreateExperiment(const Principal& p, domain
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m, "only officers of municipality " + M(m) + " may start experiments"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kStartExperiment, {.municipalities = {m}}));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(e.proposal));
   if (prop.status != "funded")
     return Status::Conflict("proposal.status: only a funded proposal becomes an experiment (proposal " +
@@ -1647,7 +1585,7 @@ Result<domain::Experiment> Platform::UpdateExperiment(const Principal& p, Experi
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store_->GetExperiment(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m, "only officers of municipality " + M(m) + " may change experiments"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kChangeExperiment, {.municipalities = {m}}));
   ProposalId proposal = e.proposal;
   std::string was = Snap(e);
   std::vector<domain::Milestone> milestones = e.milestones;
@@ -1669,10 +1607,8 @@ Result<domain::Experiment> Platform::AddMeasurement(const Principal& p, Experime
   WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store_->GetExperiment(id));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(e.proposal));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId muni, MunicipalityOfChallenge(prop.challenge));
-  WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
-  WEEFSEL_RETURN_IF_ERROR(
-      Require(p, member || p.IsOfficerOf(muni),
-              "only officers of municipality " + M(muni) + " or members of the coalition may record measurements"));
+  WEEFSEL_ASSIGN_OR_RETURN(auto actors, CoalitionActors(prop.coalition));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kRecordMeasurement, {.municipalities = {muni}, .actors = actors}));
   auto it =
       std::find_if(e.indicators.begin(), e.indicators.end(), [indicator](const auto& i) { return i.id == indicator; });
   if (it == e.indicators.end())
@@ -1736,11 +1672,10 @@ Result<std::vector<storage::AuditEntry>> Platform::AuditOf(const Principal& p, c
   // Whose log it is: the municipality of the latest entry (entities can move between
   // municipalities; the latest owner's officers read the whole history).
   MunicipalityId m = rows.empty() ? MunicipalityId() : rows.back().municipality;
-  if (rows.empty() && !p.IsAdmin())
+  if (rows.empty() && !core::Allows(p, Action::kReadAudit, {}))
     return Status::NotFound("audit: no entries for " + entity + " " + std::to_string(id));
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m,
-                                         "the audit log of " + entity + " " + std::to_string(id) +
-                                             " is for officers of municipality " + M(m) + " and admins"));
+  WEEFSEL_RETURN_IF_ERROR(
+      Can(p, Action::kReadAudit, {.municipalities = {m}, .words = {{"entity", entity}, {"id", std::to_string(id)}}}));
   // Who acted, by name: the log's readers (officers, admins) may see the accounts' names.
   std::map<UserId, std::string> names;
   for (auto& row : rows) row.user_name = DisplayNameLocked(row.user, names);
@@ -1842,8 +1777,7 @@ Result<domain::Round> Platform::AddProposalToRound(const Principal& p, RoundId i
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, r.municipality, "only officers of municipality " + M(r.municipality) + " may fill its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kFillRound, {.municipalities = {r.municipality}}));
   auto prop_or = store_->GetProposal(proposal);
   if (prop_or.ok()) {
     WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden("proposal", proposal.value()));
@@ -1934,10 +1868,8 @@ Result<storage::MilestoneEvidence> Platform::SubmitEvidence(const Principal& p, 
   WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store_->GetExperiment(id));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Proposal prop, store_->GetProposal(e.proposal));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfChallenge(prop.challenge));
-  WEEFSEL_ASSIGN_OR_RETURN(bool member, IsCoalitionMember(p, prop.coalition));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, member,
-                                  "only members of the coalition's actors may submit evidence for its milestones",
-                                  "not_coalition_member"));
+  WEEFSEL_ASSIGN_OR_RETURN(auto actors, CoalitionActors(prop.coalition));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kSubmitEvidence, {.actors = actors}));
   if (milestone < 1 || static_cast<size_t>(milestone) > e.milestones.size())
     return Status::NotFound("milestone " + std::to_string(milestone) + " of experiment " + Num(id.value()) +
                             " (it has " + std::to_string(e.milestones.size()) + ")");
@@ -1980,8 +1912,7 @@ Result<storage::MilestoneEvidence> Platform::DecideEvidence(const Principal& p, 
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Experiment e, store_->GetExperiment(id));
   WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOfProposal(e.proposal));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, m, "only officers of municipality " + M(m) + " may decide on milestone evidence"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kDecideEvidence, {.municipalities = {m}}));
   auto ev_or = store_->GetEvidence(evidence);
   if (!ev_or.ok() || ev_or->experiment != id)
     return Status::NotFound("evidence " + Num(evidence) + " of experiment " + Num(id.value()));
@@ -2138,8 +2069,7 @@ Result<storage::MatchCampaign> Platform::CreateMatchCampaign(const Principal& p,
     return Status::InvalidArgument("campaign.deadline: " + c.deadline + " has passed");
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(c.round));
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, r.municipality, "only officers of municipality " + M(r.municipality) + " may open campaigns"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kOpenCampaign, {.municipalities = {r.municipality}}));
   if (r.phase == domain::RoundPhase::kPublished)
     return Status::Conflict("phase: round " + Num(r.id.value()) + " is published; campaigns run beside open rounds");
   c.id = 0;
@@ -2164,15 +2094,14 @@ Result<storage::MatchPledge> Platform::Pledge(const Principal& p, int64_t campai
   if (amount_eur > 1'000'000) return Status::InvalidArgument("pledge.amount_eur: at most 1000000 EUR per pledge");
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(storage::MatchCampaign c, store_->GetMatchCampaign(campaign));
-  bool member = false;
+  // The scope's actors: the caller's actors that belong to the campaign's municipality.
+  core::Scope scope{.municipalities = {c.municipality}};
   for (const auto& g : p.grants) {
     if (g.role != domain::Role::kActorMember || !g.actor.valid()) continue;
     auto a = store_->GetActor(g.actor);
-    if (a.ok() && a->municipality == c.municipality) member = true;
+    if (a.ok() && a->municipality == c.municipality) scope.actors.push_back(g.actor);
   }
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOwn(p, member || p.IsResidentOf(c.municipality),
-                 "only residents of municipality " + M(c.municipality) + " and members of its actors may pledge"));
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kPledge, scope));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(c.round));
   bool known = std::any_of(r.projects.begin(), r.projects.end(),
                            [&](const domain::RoundProject& x) { return x.project_id == project_id; });

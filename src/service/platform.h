@@ -1,13 +1,15 @@
 // service/platform.h: weefsel's use cases, each with its rights check, over one Store.
 //
 // Platform is what the HTTP server (and tests) call: every method that changes something takes the
-// acting Principal and checks its rights HERE, not in the handlers (docs/api.md has the table of
-// who may do what). Roles are per municipality (officer, resident), per actor (actor member) or
-// platform-wide (admin); an admin may do everything. Reads of the open data (municipalities,
-// actors, ties, challenges, coalitions, proposals, rounds, experiments) are public; a ballot is
-// readable only by its voter. Updates take a Patch: a function applied to the stored entity after
-// the rights check, so a handler can apply just the fields it was sent; the result is validated and
-// rights are checked again when the patch moves the entity (e.g. to another municipality).
+// acting Principal and checks its rights HERE, not in the handlers, each with one call to the
+// rights table of service/core/policy.h (printed in docs/api.md, "Who may do what"). Roles are per
+// municipality (officer, moderator, resident), per actor (actor member) or platform-wide (admin);
+// an admin may do everything but acts of one's own (ballots, supports, reviews, pledges). Reads of
+// the open data (municipalities, actors, ties, challenges, coalitions, proposals, rounds,
+// experiments) are public; a ballot is readable only by its voter. Updates take a Patch: a
+// function applied to the stored entity after the rights check, so a handler can apply just the
+// fields it was sent; the result is validated and rights are checked again when the patch moves
+// the entity (e.g. to another municipality).
 //
 // Ownership: Platform owns the Store and the Accounts. Sessions, API tokens (both by hash only),
 // comments and supports are in the store, so a restart (or a second server on the same database)
@@ -36,30 +38,12 @@
 #include "fund/match_funding.h"
 #include "service/accounts.h"
 #include "service/change_follower.h"
+#include "service/core/principal.h"
 #include "service/oidc.h"
 #include "service/reader_pool.h"
 #include "storage/store.h"
 
 namespace weefsel::service {
-
-// Who is acting: a user with their role grants, or nobody (anonymous).
-struct Principal {
-  UserId user;  // invalid = anonymous
-  std::string email;
-  std::string display_name;
-  std::vector<domain::RoleGrant> grants;
-  // How the caller signed in: empty for a session (or inside the platform), else the scope of the
-  // API token it used ("read" or "write").
-  std::string token_scope;
-
-  bool authenticated() const { return user.valid(); }
-  bool IsAdmin() const;
-  bool IsOfficerOf(MunicipalityId m) const;
-  // A moderator or officer of m: may work m's moderation queue.
-  bool IsModeratorOf(MunicipalityId m) const;
-  bool IsResidentOf(MunicipalityId m) const;
-  bool IsMemberOf(ActorId a) const;
-};
 
 using Comment = domain::Comment;
 
@@ -497,7 +481,8 @@ class Platform {
   // The municipality a challenge / proposal / experiment belongs to (store lock held).
   Result<MunicipalityId> MunicipalityOfChallenge(ChallengeId id);
   Result<MunicipalityId> MunicipalityOfProposal(ProposalId id);
-  Result<bool> IsCoalitionMember(const Principal& p, CoalitionId id);
+  // The actors of a coalition that did not decline: whose members act for it (store lock held).
+  Result<std::vector<ActorId>> CoalitionActors(CoalitionId id);
   // The key of a round's receipt codes (store lock held for writing: makes the round's salt when
   // it has none).
   Result<std::string> ReceiptKey(RoundId id);

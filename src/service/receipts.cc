@@ -14,8 +14,8 @@
 #include <vector>
 
 #include "base/strings.h"
+#include "service/core/policy.h"
 #include "service/platform.h"
-#include "service/rights.h"
 #include "service/votes.h"
 #include "service/voting.h"
 
@@ -55,7 +55,7 @@ Result<std::string> Platform::ReceiptKey(RoundId id) {
 }
 
 Result<Platform::Receipt> Platform::OwnReceipt(const Principal& p, RoundId id) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kOwnData, {}));
   domain::Round r;
   std::optional<domain::Ballot> mine;
   {

@@ -2,12 +2,12 @@
 
 #include "base/clock.h"
 #include "service/accounts.h"
-#include "service/rights.h"
+#include "service/core/policy.h"
 
 namespace weefsel::service {
 
 Result<NotificationPage> SelfService::Notifications(const Principal& p, int64_t limit, int64_t offset) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kOwnData, {}));
   NotificationPage page;
   WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& s) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(page.items, s.NotificationsOf(p.user, limit, offset));
@@ -20,7 +20,7 @@ Result<NotificationPage> SelfService::Notifications(const Principal& p, int64_t 
 }
 
 Result<int64_t> SelfService::MarkRead(const Principal& p, const std::vector<int64_t>& ids) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kOwnData, {}));
   std::string now = FormatTimestamp(platform_.clock().Now());
   int64_t changed = 0;
   WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& s) -> Status {
@@ -31,7 +31,7 @@ Result<int64_t> SelfService::MarkRead(const Principal& p, const std::vector<int6
 }
 
 Result<storage::UserSettings> SelfService::Settings(const Principal& p) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kOwnData, {}));
   storage::UserSettings out;
   WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& s) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(out, s.GetUserSettings(p.user));
@@ -41,14 +41,14 @@ Result<storage::UserSettings> SelfService::Settings(const Principal& p) {
 }
 
 Result<storage::UserSettings> SelfService::PutSettings(const Principal& p, storage::UserSettings settings) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kOwnData, {}));
   settings.user = p.user;
   WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& s) { return s.PutUserSettings(settings); }));
   return settings;
 }
 
 Result<UserData> SelfService::DataOf(const Principal& p) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kOwnData, {}));
   UserData d;
   WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& s) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(d.user, s.GetUser(p.user));
@@ -74,7 +74,7 @@ Result<UserData> SelfService::DataOf(const Principal& p) {
 }
 
 Status SelfService::DeleteAccount(const Principal& p, const std::string& password) {
-  WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kOwnData, {}));
   std::string hash;
   WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& s) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(domain::User u, s.GetUser(p.user));

@@ -7,6 +7,7 @@
 
 #include "base/clock.h"
 #include "fabric/fabric.h"
+#include "service/core/policy.h"
 
 namespace weefsel::service {
 
@@ -81,11 +82,7 @@ fabric::Typology TypologyOf(const storage::FabricSnapshot& s) {
 }
 
 Status MayTake(const Principal& p, MunicipalityId m) {
-  if (!p.authenticated()) return Status::Unauthenticated("sign in (session cookie or API token) first");
-  if (!p.IsOfficerOf(m) && !p.IsAdmin())
-    return Status::PermissionDenied("only officers of municipality " + std::to_string(m.value()) +
-                                    " may take snapshots of its fabric");
-  return Status::Ok();
+  return core::Can(p, core::Action::kTakeSnapshot, {.municipalities = {m}});
 }
 
 }  // namespace

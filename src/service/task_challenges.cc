@@ -9,7 +9,7 @@
 
 #include "base/clock.h"
 #include "base/strings.h"
-#include "service/rights.h"
+#include "service/core/policy.h"
 
 namespace weefsel::service {
 
@@ -19,7 +19,6 @@ using domain::TaskChallenge;
 using domain::TaskChallengeStep;
 using J = nlohmann::json;
 
-std::string M(MunicipalityId m) { return std::to_string(m.value()); }
 std::string Code(TaskChallengeStep s) { return std::string(domain::TaskChallengeStepCode(s)); }
 std::string Dump(const J& j) { return j.dump(-1, ' ', false, J::error_handler_t::replace); }
 
@@ -54,14 +53,9 @@ std::string Snap(const TaskChallenge& c) {
                {"experiment", c.experiment.value()}});
 }
 
-bool IsActorMember(const Principal& p) {
-  return std::any_of(p.grants.begin(), p.grants.end(),
-                     [](const domain::RoleGrant& g) { return g.role == domain::Role::kActorMember; });
-}
-
-// The filer or a member of the initiative's actor.
-bool IsBidder(const Principal& p, const TaskChallenge& c) {
-  return (c.filed_by.valid() && c.filed_by == p.user) || p.IsMemberOf(c.initiative);
+// The scope of a bid: its filer, the initiative's actor and the municipality.
+core::Scope BidScope(const TaskChallenge& c) {
+  return {.municipalities = {c.municipality}, .actors = {c.initiative}, .owner = c.filed_by};
 }
 
 }  // namespace
@@ -84,8 +78,7 @@ Result<domain::MunicipalTask> TaskChallenges::CreateTask(const Principal& p, dom
   Platform::WriteLock lock(platform_);
   auto& store = *platform_.store_;
   WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(t.municipality).status());
-  WEEFSEL_RETURN_IF_ERROR(
-      RequireOfficer(p, t.municipality, "only officers of municipality " + M(t.municipality) + " keep its task list"));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kKeepTaskList, {.municipalities = {t.municipality}}));
   t.id = TaskId();
   t.created_at = platform_.Now();
   std::vector<std::string> caps;
@@ -105,7 +98,7 @@ Result<domain::MunicipalTask> TaskChallenges::UpdateTask(const Principal& p, Tas
   auto& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::MunicipalTask t, store.GetTask(id));
   MunicipalityId m = t.municipality;
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m, "only officers of municipality " + M(m) + " keep its task list"));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kKeepTaskList, {.municipalities = {m}}));
   std::string was = Snap(t);
   WEEFSEL_RETURN_IF_ERROR(patch(t));
   t.id = id;
@@ -183,14 +176,10 @@ Result<TaskChallenge> TaskChallenges::File(const Principal& p, TaskChallenge c) 
     if (!actor.ok())
       return Status::InvalidArgument("task_challenge.initiative: actor " + std::to_string(c.initiative.value()) +
                                      " does not exist");
-    WEEFSEL_RETURN_IF_ERROR(
-        Require(p, p.IsMemberOf(c.initiative),
-                "only members of actor " + std::to_string(c.initiative.value()) + " may file a challenge in its name"));
+    WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kFileBidAsActor, {.actors = {c.initiative}}));
     c.initiative_name = actor->name;
   } else {
-    WEEFSEL_RETURN_IF_ERROR(Require(p, p.IsResidentOf(c.municipality),
-                                    "residents of municipality " + M(c.municipality) +
-                                        " file together; an organisation files as its actor (initiative)"));
+    WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kFileBidAsResidents, {.municipalities = {c.municipality}}));
   }
   for (auto a : c.partners)
     if (!store.GetActor(a).ok())
@@ -229,9 +218,7 @@ Result<TaskChallenge> TaskChallenges::UpdateBid(const Principal& p, TaskChalleng
   WEEFSEL_ASSIGN_OR_RETURN(bool hidden, platform_.IsHidden("task_challenge", id.value()));
   if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
   WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
-  if (!IsBidder(p, c) && !p.IsAdmin())
-    return Status::PermissionDenied("only the filer and members of the initiative may change the bid")
-        .WithReason("not_bidder");
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kChangeBid, BidScope(c)));
   if (c.step != TaskChallengeStep::kReceived)
     return Status::Conflict("step: the bid is fixed once the assessment has begun (the challenge is " + Code(c.step) +
                             ")")
@@ -275,7 +262,7 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
   auto& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
   MunicipalityId m = c.municipality;
-  WEEFSEL_RETURN_IF_ERROR(RequireOfficer(p, m, "only officers of municipality " + M(m) + " assess its challenges"));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kMoveBid, {.municipalities = {m}}));
   auto next = domain::NextTaskChallengeStep(c.step);
   std::string ahead = next ? "the next step is " + Code(*next) : "no step follows";
   if (move.step == TaskChallengeStep::kRefused) {
@@ -429,8 +416,7 @@ Result<domain::TaskChallengeSettings> TaskChallenges::PutSettings(const Principa
     Platform::WriteLock lock(platform_);
     auto& store = *platform_.store_;
     WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(s.municipality).status());
-    WEEFSEL_RETURN_IF_ERROR(
-        RequireOfficer(p, s.municipality, "only officers of municipality " + M(s.municipality) + " set its step days"));
+    WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kSetStepDays, {.municipalities = {s.municipality}}));
     WEEFSEL_RETURN_IF_ERROR(domain::Validate(s));
     WEEFSEL_ASSIGN_OR_RETURN(auto before, store.GetTaskChallengeSettings(s.municipality));
     WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
@@ -448,9 +434,7 @@ Result<domain::Challenge> TaskChallenges::AsChallenge(const Principal& p, TaskCh
   WEEFSEL_ASSIGN_OR_RETURN(bool hidden, platform_.IsHidden("task_challenge", id.value()));
   if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
   WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
-  WEEFSEL_RETURN_IF_ERROR(Require(p, IsBidder(p, c) || IsActorMember(p) || p.IsOfficerOf(c.municipality),
-                                  "who could join is for the initiative, actor members and the municipality's "
-                                  "officers"));
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kReadBidPartners, BidScope(c)));
   domain::Challenge ch;
   ch.municipality = c.municipality;
   ch.title = c.task_title;

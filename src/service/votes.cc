@@ -10,7 +10,7 @@
 
 #include "base/clock.h"
 #include "base/strings.h"
-#include "service/rights.h"
+#include "service/core/policy.h"
 
 namespace weefsel::service {
 
@@ -32,10 +32,8 @@ bool Allows(const domain::Eligibility& e, const std::string& wijk) {
   return e.wijken.empty() || std::find(e.wijken.begin(), e.wijken.end(), wijk) != e.wijken.end();
 }
 
-Status NeedOfficer(const Principal& p, const domain::Round& r, const char* what) {
-  return RequireOfficer(
-      p, r.municipality,
-      std::string("only officers of municipality ") + std::to_string(r.municipality.value()) + " may " + what);
+Status NeedOfficer(const Principal& p, const domain::Round& r, core::Action act) {
+  return core::Can(p, act, {.municipalities = {r.municipality}});
 }
 
 }  // namespace
@@ -65,7 +63,7 @@ Result<domain::Eligibility> Votes::SetEligibility(const Principal& p, RoundId id
   Platform::WriteLock lock(platform_);
   storage::Store& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "set who votes in its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, core::Action::kSetEligibility));
   if (!Before(r.phase, domain::RoundPhase::kVoting))
     return Status::Conflict("phase: who may vote is fixed once voting opens (round " + R(id) + " is in phase " +
                             std::string(domain::RoundPhaseCode(r.phase)) + ")")
@@ -84,7 +82,7 @@ Result<std::string> Votes::GenerateCodes(const Principal& p, RoundId id, int cou
   Platform::WriteLock lock(platform_);
   storage::Store& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "make voting codes for its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, core::Action::kMakeVotingCodes));
   if (r.eligibility.verification != domain::Verification::kCode)
     return Status::Conflict("eligibility.verification: round " + R(id) +
                             " does not use voting codes; set its verification to \"code\" first")
@@ -130,7 +128,7 @@ Result<int64_t> Votes::UploadCensus(const Principal& p, RoundId id, const std::s
   Platform::WriteLock lock(platform_);
   storage::Store& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "upload the census for its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, core::Action::kUploadCensus));
   if (r.eligibility.verification != domain::Verification::kCensus)
     return Status::Conflict("eligibility.verification: round " + R(id) +
                             " does not check the census; set its verification to \"census\" first")
@@ -163,7 +161,7 @@ Result<VoteRegister> Votes::RegisterOf(const Principal& p, RoundId id) {
   Platform::ReadLock lock(platform_);
   storage::Store& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "see the voting register of its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, core::Action::kReadRegister));
   VoteRegister out;
   out.eligibility = r.eligibility;
   WEEFSEL_ASSIGN_OR_RETURN(out.codes, store.VotingCodeTally(id));
@@ -180,10 +178,7 @@ Result<SealedReceipt> Votes::CastVerified(const Principal& p, RoundId id, Verifi
   Platform::WriteLock lock(platform_);
   storage::Store& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
-  if (!p.IsResidentOf(r.municipality))
-    return Status::PermissionDenied("only residents of municipality " + std::to_string(r.municipality.value()) +
-                                    " may vote in its rounds")
-        .WithReason("not_resident_of_municipality", {{"municipality", std::to_string(r.municipality.value())}});
+  WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kVote, {.municipalities = {r.municipality}}));
   if (!r.eligibility.restricted())
     return Status::Conflict("eligibility.verification: round " + R(id) +
                             " is open to every resident; cast your ballot with PUT /api/v1/rounds/" + R(id) + "/ballot")
@@ -327,7 +322,7 @@ Result<std::vector<RegistrationCluster>> Votes::ClustersOf(const Principal& p, R
   Platform::ReadLock lock(platform_);
   storage::Store& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "see how accounts registered"));
+  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, core::Action::kReadRegistrations));
   WEEFSEL_ASSIGN_OR_RETURN(auto marks, store.RegistrationMarksOf(r.municipality));
   std::set<UserId> voted, voided;
   WEEFSEL_ASSIGN_OR_RETURN(auto ballots, store.BallotsOf(id));
@@ -375,7 +370,7 @@ Result<VoidOutcome> Votes::VoidBallots(const Principal& p, RoundId id, std::vect
   Platform::WriteLock lock(platform_);
   storage::Store& store = *platform_.store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
-  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, "void ballots in its rounds"));
+  WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, core::Action::kVoidBallot));
   if (r.phase == domain::RoundPhase::kPublished)
     return Status::Conflict("phase: round " + R(id) + " is published; its ballots can no longer be voided")
         .WithReason("round_published");
