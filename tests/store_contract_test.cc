@@ -874,6 +874,54 @@ TEST_P(StoreContract, ApiTokensAreListedTouchedAndRevoked) {
   EXPECT_EQ(Version(), version);
 }
 
+// Regression: the comment row was read by three copies that had drifted (two read a NULL author as
+// 0, the third read it without a NULL check; two named a removed author "removed user", the third
+// ""). One reader now serves CommentsOf, GetComment and CommentsBy.
+TEST_P(StoreContract, CommentRowsOfAnAuthorlessCommentAndOfARemovedUserReadAlike) {
+  MunicipalityId m = AddGemeente();
+  ChallengeId ch = AddChallenge(m);
+  UserId anne = AddUser("anne@example.nl");
+  UserId wim = AddUser("wim@example.nl");
+  Proposal p{.challenge = ch, .versions = {{.number = 1, .title = "Buurtkamers"}}};
+  ASSERT_TRUE(store_->Insert(p).ok());
+  Comment none{.proposal = p.id, .text = "Zonder naam", .created_at = "2026-11-29T10:00:00Z"};
+  ASSERT_TRUE(store_->Insert(none).ok());
+  Comment gone{.proposal = p.id, .author = wim, .text = "Van Wim", .created_at = "2026-11-29T10:01:00Z"};
+  ASSERT_TRUE(store_->Insert(gone).ok());
+  Comment kept{.proposal = p.id, .parent = gone.id, .author = anne, .text = "Van Anne", .created_at = "c"};
+  ASSERT_TRUE(store_->Insert(kept).ok());
+  ASSERT_TRUE(store_->DeleteUserKeepingBallots(wim, "k-wim").ok());
+  Reopen();
+
+  auto list = store_->CommentsOf(p.id);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 3u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_FALSE((*list)[i].author.valid()) << i;
+    EXPECT_EQ((*list)[i].author_name, "removed user") << i;
+    EXPECT_EQ((*list)[i].parent, 0) << i;
+  }
+  EXPECT_EQ((*list)[1].text, "Van Wim");
+  EXPECT_EQ((*list)[2].author, anne);
+  EXPECT_EQ((*list)[2].author_name, "Anne de Vries");
+  EXPECT_EQ((*list)[2].parent, gone.id);
+  for (const Comment& c : *list) {
+    auto one = store_->GetComment(c.id);
+    ASSERT_TRUE(one.ok()) << one.status().ToString();
+    EXPECT_EQ(one->author, c.author);
+    EXPECT_EQ(one->author_name, c.author_name);
+    EXPECT_EQ(one->parent, c.parent);
+    EXPECT_EQ(one->text, c.text);
+    EXPECT_EQ(one->created_at, c.created_at);
+  }
+  auto by_anne = store_->CommentsBy(anne);
+  ASSERT_TRUE(by_anne.ok()) << by_anne.status().ToString();
+  ASSERT_EQ(by_anne->size(), 1u);
+  EXPECT_EQ((*by_anne)[0].author_name, "Anne de Vries");
+  EXPECT_EQ((*by_anne)[0].parent, gone.id);
+  EXPECT_TRUE(store_->CommentsBy(wim)->empty());
+}
+
 TEST_P(StoreContract, CommentsWithRepliesAndOneSupportPerUser) {
   MunicipalityId m = AddGemeente();
   ChallengeId ch = AddChallenge(m);

@@ -190,64 +190,41 @@ Result<int64_t> SqlStore::Insert(domain::Comment& c) {
   return id;
 }
 
-Result<std::vector<domain::Comment>> SqlStore::CommentsOf(ProposalId proposal) {
+// The one row reader of comments, for every read of them. A comment whose author deleted their
+// account keeps its text with no author (author_user_id NULL) and is shown as by "removed user".
+Result<std::vector<domain::Comment>> SqlStore::ReadComments(const std::string& tail, const Params& params) {
   WEEFSEL_ASSIGN_OR_RETURN(
-      // A comment whose author deleted their account is shown as by "removed user".
       SqlRows r,
       Q("SELECT c.id, c.proposal_id, c.parent_id, c.author_user_id, COALESCE(u.display_name, 'removed user'), "
-        "c.text, c.created_at FROM comments c LEFT JOIN users u ON u.id = c.author_user_id "
-        "WHERE c.proposal_id = $1 ORDER BY c.id",
-        {Int(proposal.value())}));
+        "c.text, c.created_at FROM comments c LEFT JOIN users u ON u.id = c.author_user_id" +
+            tail,
+        params));
   std::vector<domain::Comment> out(r.size());
   for (size_t i = 0; i < r.size(); ++i) {
     auto& c = out[i];
     c.id = r.Int(i, 0);
     c.proposal = ProposalId(r.Int(i, 1));
-    c.parent = r.Null(i, 2) ? 0 : r.Int(i, 2);
-    c.author = UserId(r.Null(i, 3) ? 0 : r.Int(i, 3));
+    c.parent = IntOrZero(r, i, 2);
+    c.author = UserId(IntOrZero(r, i, 3));
     c.author_name = r.Str(i, 4);
     c.text = r.Str(i, 5);
     c.created_at = r.Str(i, 6);
   }
   return out;
+}
+
+Result<std::vector<domain::Comment>> SqlStore::CommentsOf(ProposalId proposal) {
+  return ReadComments(" WHERE c.proposal_id = $1 ORDER BY c.id", {Int(proposal.value())});
 }
 
 Result<domain::Comment> SqlStore::GetComment(int64_t id) {
-  WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r,
-      Q("SELECT c.id, c.proposal_id, c.parent_id, c.author_user_id, COALESCE(u.display_name, 'removed user'), "
-        "c.text, c.created_at FROM comments c LEFT JOIN users u ON u.id = c.author_user_id WHERE c.id = $1",
-        {Int(id)}));
-  if (r.empty()) return Status::NotFound("comment " + std::to_string(id) + " does not exist");
-  domain::Comment c;
-  c.id = r.Int(0, 0);
-  c.proposal = ProposalId(r.Int(0, 1));
-  c.parent = IntOrZero(r, 0, 2);
-  c.author = UserId(IntOrZero(r, 0, 3));
-  c.author_name = r.Str(0, 4);
-  c.text = r.Str(0, 5);
-  c.created_at = r.Str(0, 6);
-  return c;
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadComments(" WHERE c.id = $1", {Int(id)}));
+  if (v.empty()) return Status::NotFound("comment " + std::to_string(id) + " does not exist");
+  return std::move(v[0]);
 }
 
 Result<std::vector<domain::Comment>> SqlStore::CommentsBy(UserId user) {
-  WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r, Q("SELECT c.id, c.proposal_id, c.parent_id, c.author_user_id, COALESCE(u.display_name, ''), c.text, "
-                   "c.created_at FROM comments c LEFT JOIN users u ON u.id = c.author_user_id "
-                   "WHERE c.author_user_id = $1 ORDER BY c.id",
-                   {Int(user.value())}));
-  std::vector<domain::Comment> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    auto& c = out[i];
-    c.id = r.Int(i, 0);
-    c.proposal = ProposalId(r.Int(i, 1));
-    c.parent = r.Null(i, 2) ? 0 : r.Int(i, 2);
-    c.author = UserId(r.Int(i, 3));
-    c.author_name = r.Str(i, 4);
-    c.text = r.Str(i, 5);
-    c.created_at = r.Str(i, 6);
-  }
-  return out;
+  return ReadComments(" WHERE c.author_user_id = $1 ORDER BY c.id", {Int(user.value())});
 }
 
 Result<int64_t> SqlStore::AddSupport(ProposalId proposal, UserId user, const std::string& at) {

@@ -266,6 +266,7 @@ class SqlStore final : public Store {
   Result<std::vector<domain::Round>> ReadRounds(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::Experiment>> ReadExperiments(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::User>> ReadUsers(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::Comment>> ReadComments(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::Ballot>> ReadBallots(const std::string& tail, const std::vector<SqlValue>& params);
   // The sealed ballots of a round as ballots with no voter and no id, by token hash.
   Result<std::vector<domain::Ballot>> ReadSealedBallots(RoundId round);
