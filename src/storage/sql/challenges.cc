@@ -46,12 +46,15 @@ Result<std::vector<Challenge>> SqlStore::ReadChallenges(const std::string& tail,
     c.owner = ActorId(r.Null(i, 12) ? 0 : r.Int(i, 12));
     c.created_at = r.Str(i, 13);
   }
-  for (auto& c : out) {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows caps,
-                             Q("SELECT capability, weight FROM challenge_capabilities WHERE challenge_id = $1 "
-                               "ORDER BY position",
-                               {Int(c.id.value())}));
-    for (size_t i = 0; i < caps.size(); ++i) c.capabilities.push_back({caps.Str(i, 0), caps.Dbl(i, 1)});
+  if (out.empty()) return out;
+  // The capability needs of every challenge read: one query, not one per challenge.
+  auto at = IndexById(out);
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows caps, ChildRows("challenge_id, capability, weight", "challenge_capabilities",
+                                                   "challenge_id", "position", "challenges", tail, params));
+  for (size_t i = 0; i < caps.size(); ++i) {
+    auto found = at.find(caps.Int(i, 0));
+    if (found == at.end()) continue;  // a challenge written between the two reads
+    out[found->second].capabilities.push_back({caps.Str(i, 1), caps.Dbl(i, 2)});
   }
   return out;
 }

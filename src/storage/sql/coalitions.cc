@@ -25,21 +25,24 @@ Result<std::vector<Coalition>> SqlStore::ReadCoalitions(const std::string& tail,
     c.score = r.Dbl(i, 4);
     c.created_at = r.Str(i, 5);
   }
-  for (auto& c : out) {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows m, Q("SELECT actor_id, role, status, covers FROM coalition_members "
-                                          "WHERE coalition_id = $1 ORDER BY position",
-                                          {Int(c.id.value())}));
-    for (size_t i = 0; i < m.size(); ++i) {
-      domain::CoalitionMember member;
-      member.actor = ActorId(m.Int(i, 0));
-      member.role = m.Str(i, 1);
-      WEEFSEL_ASSIGN_OR_RETURN(member.status,
-                               Code(domain::ParseMemberStatus(m.Str(i, 2)), "coalition_members", c.id.value()));
-      auto covers = DecodeList(m.Str(i, 3));
-      if (!covers) return Corrupt("coalition_members", c.id.value(), "covers is not a JSON list of strings");
-      member.covers = std::move(*covers);
-      c.members.push_back(std::move(member));
-    }
+  if (out.empty()) return out;
+  // The members of every coalition read: one query, not one per coalition.
+  auto at = IndexById(out);
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows m, ChildRows("coalition_id, actor_id, role, status, covers", "coalition_members",
+                                                "coalition_id", "position", "coalitions", tail, params));
+  for (size_t i = 0; i < m.size(); ++i) {
+    auto found = at.find(m.Int(i, 0));
+    if (found == at.end()) continue;  // a coalition written between the two reads
+    Coalition& c = out[found->second];
+    domain::CoalitionMember member;
+    member.actor = ActorId(m.Int(i, 1));
+    member.role = m.Str(i, 2);
+    WEEFSEL_ASSIGN_OR_RETURN(member.status,
+                             Code(domain::ParseMemberStatus(m.Str(i, 3)), "coalition_members", c.id.value()));
+    auto covers = DecodeList(m.Str(i, 4));
+    if (!covers) return Corrupt("coalition_members", c.id.value(), "covers is not a JSON list of strings");
+    member.covers = std::move(*covers);
+    c.members.push_back(std::move(member));
   }
   return out;
 }
@@ -110,6 +113,32 @@ Result<Coalition> SqlStore::GetCoalition(CoalitionId id) {
 
 Result<std::vector<Coalition>> SqlStore::CoalitionsOf(ChallengeId challenge) {
   return ReadCoalitions(" WHERE challenge_id = $1 ORDER BY id", {Int(challenge.value())});
+}
+
+Result<std::vector<Coalition>> SqlStore::CoalitionsOfChallenges(const std::vector<ChallengeId>& challenges) {
+  std::vector<int64_t> ids;
+  ids.reserve(challenges.size());
+  for (ChallengeId c : challenges) ids.push_back(c.value());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  // Up to kChunk challenges a query. Each IN list is padded (with its last id) to a power of two,
+  // so the connection's statement cache holds a few texts rather than one per length.
+  constexpr size_t kChunk = 256;
+  std::vector<Coalition> out;
+  for (size_t from = 0; from < ids.size(); from += kChunk) {
+    size_t n = std::min(kChunk, ids.size() - from), width = 1;
+    while (width < n) width *= 2;
+    Params p;
+    std::string in;
+    for (size_t i = 0; i < width; ++i) {
+      p.push_back(Int(ids[from + std::min(i, n - 1)]));
+      in += (i ? ", $" : "$") + std::to_string(i + 1);
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(auto some,
+                             ReadCoalitions(" WHERE challenge_id IN (" + in + ") ORDER BY challenge_id, id", p));
+    for (auto& c : some) out.push_back(std::move(c));
+  }
+  return out;
 }
 
 }  // namespace weefsel::storage::sql

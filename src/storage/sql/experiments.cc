@@ -3,6 +3,8 @@
 #include "storage/sql/sql_store.h"
 
 #include <string>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "storage/sql/sql_util.h"
@@ -25,25 +27,42 @@ Result<std::vector<Experiment>> SqlStore::ReadExperiments(const std::string& tai
     e.outcome = r.Str(i, 4);
     e.learned = r.Str(i, 5);
   }
-  for (auto& e : out) {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows ind,
-                             Q("SELECT id, name, unit, baseline, target FROM indicators WHERE experiment_id = $1 "
-                               "ORDER BY position",
-                               {Int(e.id.value())}));
-    for (size_t i = 0; i < ind.size(); ++i) {
-      domain::Indicator x;
-      x.id = IndicatorId(ind.Int(i, 0));
-      x.name = ind.Str(i, 1);
-      x.unit = ind.Str(i, 2);
-      x.baseline = ind.Dbl(i, 3);
-      x.target = ind.Dbl(i, 4);
-      WEEFSEL_ASSIGN_OR_RETURN(
-          SqlRows m, Q("SELECT date, value, source FROM measurements WHERE indicator_id = $1 ORDER BY position",
-                       {Int(x.id.value())}));
-      for (size_t k = 0; k < m.size(); ++k) x.measurements.push_back({m.Str(k, 0), m.Dbl(k, 1), m.Str(k, 2)});
-      e.indicators.push_back(std::move(x));
-    }
-    WEEFSEL_ASSIGN_OR_RETURN(e.milestones, ReadMilestones("experiment_id = $1", e.id.value(), 0));
+  if (out.empty()) return out;
+  // The indicators of every experiment read, their measurements and the milestones: one query
+  // each, not one per experiment and one per indicator.
+  auto at = IndexById(out);
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows ind, ChildRows("experiment_id, id, name, unit, baseline, target", "indicators",
+                                                  "experiment_id", "position", "experiments", tail, params));
+  std::unordered_map<int64_t, std::pair<size_t, size_t>> indicator_at;  // id -> (experiment, indicator)
+  for (size_t i = 0; i < ind.size(); ++i) {
+    auto found = at.find(ind.Int(i, 0));
+    if (found == at.end()) continue;  // an experiment written between the reads
+    domain::Indicator x;
+    x.id = IndicatorId(ind.Int(i, 1));
+    x.name = ind.Str(i, 2);
+    x.unit = ind.Str(i, 3);
+    x.baseline = ind.Dbl(i, 4);
+    x.target = ind.Dbl(i, 5);
+    auto& indicators = out[found->second].indicators;
+    indicator_at[x.id.value()] = {found->second, indicators.size()};
+    indicators.push_back(std::move(x));
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows m, ChildRows("indicator_id, date, value, source", "measurements", "indicator_id", "position",
+                           "indicators", " WHERE experiment_id IN (SELECT id FROM experiments" + tail + ")", params));
+  for (size_t k = 0; k < m.size(); ++k) {
+    auto found = indicator_at.find(m.Int(k, 0));
+    if (found == indicator_at.end()) continue;
+    auto [e, x] = found->second;
+    out[e].indicators[x].measurements.push_back({m.Str(k, 1), m.Dbl(k, 2), m.Str(k, 3)});
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows ms, ChildRows("experiment_id, title, due, amount_eur, status, evidence", "milestones", "experiment_id",
+                            "position", "experiments", tail, params));
+  for (size_t i = 0; i < ms.size(); ++i) {
+    auto found = at.find(ms.Int(i, 0));
+    if (found == at.end()) continue;
+    out[found->second].milestones.push_back(MilestoneAt(ms, i, 1));
   }
   return out;
 }

@@ -26,23 +26,6 @@ Status SqlStore::WriteMilestones(const std::vector<domain::Milestone>& ms, Propo
   return Status::Ok();
 }
 
-Result<std::vector<domain::Milestone>> SqlStore::ReadMilestones(const std::string& where, int64_t id, int64_t version) {
-  Params p{Int(id)};
-  if (version) p.push_back(Int(version));
-  WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r,
-      Q("SELECT title, due, amount_eur, status, evidence FROM milestones WHERE " + where + " ORDER BY position", p));
-  std::vector<domain::Milestone> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    out[i].title = r.Str(i, 0);
-    out[i].due = r.Str(i, 1);
-    out[i].amount_eur = r.Int(i, 2);
-    out[i].status = r.Str(i, 3);
-    out[i].evidence = r.Str(i, 4);
-  }
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Proposals.
 
@@ -58,25 +41,40 @@ Result<std::vector<Proposal>> SqlStore::ReadProposals(const std::string& tail, c
     p.status = r.Str(i, 3);
     p.supports = r.Int(i, 4);
   }
-  for (auto& p : out) {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows v,
-                             Q("SELECT number, title, plan, budget_eur, indicators, author_user_id, created_at "
-                               "FROM proposal_versions WHERE proposal_id = $1 ORDER BY number",
-                               {Int(p.id.value())}));
-    for (size_t i = 0; i < v.size(); ++i) {
-      domain::ProposalVersion pv;
-      pv.number = static_cast<int>(v.Int(i, 0));
-      pv.title = v.Str(i, 1);
-      pv.plan = v.Str(i, 2);
-      pv.budget_eur = v.Int(i, 3);
-      auto indicators = DecodeList(v.Str(i, 4));
-      if (!indicators) return Corrupt("proposal_versions", p.id.value(), "indicators is not a JSON list of strings");
-      pv.indicators = std::move(*indicators);
-      pv.author = UserId(v.Null(i, 5) ? 0 : v.Int(i, 5));
-      pv.created_at = v.Str(i, 6);
-      WEEFSEL_ASSIGN_OR_RETURN(pv.milestones,
-                               ReadMilestones("proposal_id = $1 AND version_number = $2", p.id.value(), pv.number));
-      p.versions.push_back(std::move(pv));
+  if (out.empty()) return out;
+  // The versions of every proposal read, and their milestones: one query each, not one per
+  // proposal and one per version.
+  auto at = IndexById(out);
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows v, ChildRows("proposal_id, number, title, plan, budget_eur, indicators, author_user_id, created_at",
+                           "proposal_versions", "proposal_id", "number", "proposals", tail, params));
+  for (size_t i = 0; i < v.size(); ++i) {
+    auto found = at.find(v.Int(i, 0));
+    if (found == at.end()) continue;  // a proposal written between the reads
+    Proposal& p = out[found->second];
+    domain::ProposalVersion pv;
+    pv.number = static_cast<int>(v.Int(i, 1));
+    pv.title = v.Str(i, 2);
+    pv.plan = v.Str(i, 3);
+    pv.budget_eur = v.Int(i, 4);
+    auto indicators = DecodeList(v.Str(i, 5));
+    if (!indicators) return Corrupt("proposal_versions", p.id.value(), "indicators is not a JSON list of strings");
+    pv.indicators = std::move(*indicators);
+    pv.author = UserId(IntOrZero(v, i, 6));
+    pv.created_at = v.Str(i, 7);
+    p.versions.push_back(std::move(pv));
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows m, ChildRows("proposal_id, version_number, title, due, amount_eur, status, evidence", "milestones",
+                           "proposal_id", "version_number, position", "proposals", tail, params));
+  for (size_t i = 0; i < m.size(); ++i) {
+    auto found = at.find(m.Int(i, 0));
+    if (found == at.end()) continue;
+    int number = static_cast<int>(m.Int(i, 1));
+    for (auto& pv : out[found->second].versions) {
+      if (pv.number != number) continue;
+      pv.milestones.push_back(MilestoneAt(m, i, 2));
+      break;
     }
   }
   return out;

@@ -38,25 +38,30 @@ Result<std::vector<Round>> SqlStore::ReadRounds(const std::string& tail, const P
     WEEFSEL_ASSIGN_OR_RETURN(x.eligibility.wijken, ListColumn(r, i, 12, "rounds", "wijken"));
     x.eligibility.min_age = static_cast<int>(r.Int(i, 13));
   }
-  for (auto& x : out) {
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows p, Q("SELECT project_id, proposal_id, title, cost_eur, category, neighbourhood "
-                                          "FROM round_projects WHERE round_id = $1 ORDER BY position",
-                                          {Int(x.id.value())}));
-    for (size_t i = 0; i < p.size(); ++i) {
-      domain::RoundProject rp;
-      rp.project_id = p.Str(i, 0);
-      rp.proposal = ProposalId(p.Null(i, 1) ? 0 : p.Int(i, 1));
-      rp.title = p.Str(i, 2);
-      rp.cost_eur = p.Int(i, 3);
-      rp.category = p.Str(i, 4);
-      rp.neighbourhood = p.Str(i, 5);
-      x.projects.push_back(std::move(rp));
-    }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows c, Q("SELECT name, description, max_score FROM round_criteria "
-                                          "WHERE round_id = $1 ORDER BY position",
-                                          {Int(x.id.value())}));
-    for (size_t i = 0; i < c.size(); ++i)
-      x.criteria.push_back({c.Str(i, 0), c.Str(i, 1), static_cast<int>(c.Int(i, 2))});
+  if (out.empty()) return out;
+  // The projects and criteria of every round read: one query each, not two per round.
+  auto at = IndexById(out);
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows p,
+                           ChildRows("round_id, project_id, proposal_id, title, cost_eur, category, neighbourhood",
+                                     "round_projects", "round_id", "position", "rounds", tail, params));
+  for (size_t i = 0; i < p.size(); ++i) {
+    auto found = at.find(p.Int(i, 0));
+    if (found == at.end()) continue;  // a round written between the two reads
+    domain::RoundProject rp;
+    rp.project_id = p.Str(i, 1);
+    rp.proposal = ProposalId(IntOrZero(p, i, 2));
+    rp.title = p.Str(i, 3);
+    rp.cost_eur = p.Int(i, 4);
+    rp.category = p.Str(i, 5);
+    rp.neighbourhood = p.Str(i, 6);
+    out[found->second].projects.push_back(std::move(rp));
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows c, ChildRows("round_id, name, description, max_score", "round_criteria", "round_id",
+                                                "position", "rounds", tail, params));
+  for (size_t i = 0; i < c.size(); ++i) {
+    auto found = at.find(c.Int(i, 0));
+    if (found == at.end()) continue;
+    out[found->second].criteria.push_back({c.Str(i, 1), c.Str(i, 2), static_cast<int>(c.Int(i, 3))});
   }
   return out;
 }
@@ -187,11 +192,15 @@ Result<std::vector<Ballot>> SqlStore::ReadBallots(const std::string& tail, const
     WEEFSEL_ASSIGN_OR_RETURN(b.kind, Code(domain::ParseBallotKind(r.Str(i, 3)), "ballots", b.id.value()));
     b.cast_at = r.Str(i, 4);
   }
-  for (auto& b : out) {
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows e,
-        Q("SELECT project_id, points FROM ballot_entries WHERE ballot_id = $1 ORDER BY position", {Int(b.id.value())}));
-    for (size_t i = 0; i < e.size(); ++i) b.entries.push_back({e.Str(i, 0), e.Int(i, 1)});
+  if (out.empty()) return out;
+  // The entries of every ballot read: one query, not one per ballot.
+  auto at = IndexById(out);
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows e, ChildRows("ballot_id, project_id, points", "ballot_entries", "ballot_id",
+                                                "position", "ballots", tail, params));
+  for (size_t i = 0; i < e.size(); ++i) {
+    auto found = at.find(e.Int(i, 0));
+    if (found == at.end()) continue;  // a ballot cast between the two reads
+    out[found->second].entries.push_back({e.Str(i, 1), e.Int(i, 2)});
   }
   return out;
 }

@@ -73,6 +73,7 @@ class SqlStore final : public Store {
   Status Update(const domain::Coalition& c) override;
   Result<domain::Coalition> GetCoalition(CoalitionId id) override;
   Result<std::vector<domain::Coalition>> CoalitionsOf(ChallengeId challenge) override;
+  Result<std::vector<domain::Coalition>> CoalitionsOfChallenges(const std::vector<ChallengeId>& challenges) override;
 
   // proposals.cc: proposals, comments, supports.
   Result<ProposalId> Insert(domain::Proposal& p) override;
@@ -242,6 +243,12 @@ class SqlStore final : public Store {
   Status TouchTieEnds(const std::vector<domain::Tie>& ties);
   Status TouchModerated(const std::string& target, int64_t target_id);
   Result<SqlRows> Q(const std::string& sql, const std::vector<SqlValue>& params = {});
+  // The rows of a child table for every parent row one read selected, in one query (instead of one
+  // query per parent): `columns` of `child`, the first being `parent_column`, for the parents that
+  // "SELECT id FROM <parent><tail>" selects with `params`, ordered by parent_column then `order`.
+  Result<SqlRows> ChildRows(const std::string& columns, const std::string& child, const std::string& parent_column,
+                            const std::string& order, const std::string& parent, const std::string& tail,
+                            const std::vector<SqlValue>& params);
   // Rewrites a connection error: unique -> "<entity>.<field> ... already exists", foreign key ->
   // the first of `refs` whose row is missing.
   Status Explain(const Status& s, std::string_view entity, const std::vector<FkRef>& refs = {});
@@ -254,7 +261,6 @@ class SqlStore final : public Store {
   Status WriteRoundProjects(const domain::Round& r);
   Status WriteExperimentChildren(const domain::Experiment& e);
   Status WriteMilestones(const std::vector<domain::Milestone>& ms, ProposalId p, int version, ExperimentId e);
-  Result<std::vector<domain::Milestone>> ReadMilestones(const std::string& where, int64_t id, int64_t version);
 
   Result<std::vector<domain::Municipality>> ReadMunicipalities(const std::string& tail,
                                                                const std::vector<SqlValue>& params);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/strings.h"
@@ -165,6 +166,26 @@ inline std::string EncodeSectorMix(const domain::SectorMix& mix) {
   std::vector<std::string> items;
   for (auto& [s, n] : mix) items.push_back(std::string(domain::SectorCode(s)) + ":" + std::to_string(n));
   return EncodeList(items);
+}
+
+// The one row reader of milestones: "title, due, amount_eur, status, evidence" from column `c`.
+inline domain::Milestone MilestoneAt(const SqlRows& r, size_t i, size_t c) {
+  domain::Milestone m;
+  m.title = r.Str(i, c);
+  m.due = r.Str(i, c + 1);
+  m.amount_eur = r.Int(i, c + 2);
+  m.status = r.Str(i, c + 3);
+  m.evidence = r.Str(i, c + 4);
+  return m;
+}
+
+// The index of each row by its id, to attach the child rows of a batched read to their parent.
+template <typename T>
+std::unordered_map<int64_t, size_t> IndexById(const std::vector<T>& rows) {
+  std::unordered_map<int64_t, size_t> at;
+  at.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) at.emplace(rows[i].id.value(), i);
+  return at;
 }
 
 inline int64_t IntOrZero(const SqlRows& r, size_t i, size_t c) { return r.Null(i, c) ? 0 : r.Int(i, c); }

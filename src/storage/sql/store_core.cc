@@ -67,6 +67,14 @@ Result<SqlRows> SqlStore::Q(const std::string& sql, const std::vector<SqlValue>&
   return conn_->Query(sql, params);
 }
 
+Result<SqlRows> SqlStore::ChildRows(const std::string& columns, const std::string& child,
+                                    const std::string& parent_column, const std::string& order,
+                                    const std::string& parent, const std::string& tail, const Params& params) {
+  return Q("SELECT " + columns + " FROM " + child + " WHERE " + parent_column + " IN (SELECT id FROM " + parent + tail +
+               ") ORDER BY " + parent_column + ", " + order,
+           params);
+}
+
 Status SqlStore::Transaction(const std::function<Status()>& body) {
   const int level = depth_;
   const std::string savepoint = "weefsel_sp" + std::to_string(level);

@@ -19,6 +19,9 @@ class CoalitionStore {
   virtual Status Update(const domain::Coalition& c) = 0;
   virtual Result<domain::Coalition> GetCoalition(CoalitionId id) = 0;
   virtual Result<std::vector<domain::Coalition>> CoalitionsOf(ChallengeId challenge) = 0;
+  // The coalitions of several challenges in one read (instead of CoalitionsOf for each): by
+  // challenge id, then id; challenges without coalitions contribute nothing.
+  virtual Result<std::vector<domain::Coalition>> CoalitionsOfChallenges(const std::vector<ChallengeId>& challenges) = 0;
 };
 
 }  // namespace weefsel::storage
