@@ -524,6 +524,57 @@ TEST_P(StoreContract, CoalitionCrud) {
   EXPECT_TRUE(store_->GetActor(a).ok());
 }
 
+// The batched reads (one query per child table for all the parents of a read) give what reading
+// each parent alone gives: children stay with their own parent, in order, also on a paged list.
+TEST_P(StoreContract, BatchedReadsGiveWhatOneByOneReadsGive) {
+  MunicipalityId m = AddGemeente();
+  ChallengeId first = AddChallenge(m, "Eerste"), none = AddChallenge(m, "Zonder"), third = AddChallenge(m, "Derde");
+  ActorId a = AddActor("Lead", m), b = AddActor("Lid", m);
+  for (auto [ch, role] : {std::pair{first, "lead"}, std::pair{third, "lid"}, std::pair{first, "trekker"}}) {
+    Coalition c{.challenge = ch, .score = 0.5, .created_at = "2026-11-29T10:00:00Z"};
+    c.members = {{.actor = a, .role = role, .covers = {"care"}}, {.actor = b, .role = "member", .covers = {}}};
+    ASSERT_TRUE(store_->Insert(c).ok());
+  }
+  std::string one_by_one;
+  for (ChallengeId ch : {first, none, third})
+    for (const Coalition& c : *store_->CoalitionsOf(ch)) one_by_one += Dump(c);
+  std::string batched;
+  auto all = store_->CoalitionsOfChallenges({third, first, none, first});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 3u);
+  for (const Coalition& c : *all) batched += Dump(c);
+  EXPECT_EQ(batched, one_by_one);
+  // Many ids (more than one query's worth, most without coalitions) and none at all.
+  std::vector<ChallengeId> many;
+  for (int64_t id = 1; id <= 600; ++id) many.emplace_back(id);
+  many.push_back(third);
+  EXPECT_EQ(store_->CoalitionsOfChallenges(many)->size(), 3u);
+  EXPECT_TRUE(store_->CoalitionsOfChallenges({})->empty());
+
+  for (const std::string name : {"Aalten", "Borne", "Cuijk"}) {
+    Round r{.municipality = m, .name = name, .budget_eur = 1000};
+    r.projects = {{.project_id = name + "-1", .cost_eur = 10}, {.project_id = name + "-2", .cost_eur = 20}};
+    r.criteria = {{name + " haalbaar", "", 5}};
+    ASSERT_TRUE(store_->Insert(r).ok());
+  }
+  auto page = store_->ListRounds({.limit = 1, .offset = 1, .municipality = m, .order_by = "-name"});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].name, "Borne");
+  EXPECT_EQ(Dump((*page)[0]), Dump(*store_->GetRound((*page)[0].id)));
+  ASSERT_EQ((*page)[0].projects.size(), 2u);
+  EXPECT_EQ((*page)[0].projects[1].project_id, "Borne-2");
+  std::string rounds_one_by_one, rounds_batched;
+  for (const Round& r : *store_->ListRounds({.municipality = m})) {
+    rounds_batched += Dump(r);
+    rounds_one_by_one += Dump(*store_->GetRound(r.id));
+    ASSERT_EQ(r.criteria.size(), 1u) << r.name;
+    EXPECT_EQ(r.criteria[0].name, r.name + " haalbaar");
+    EXPECT_EQ(r.criteria[0].max_score, 5);
+  }
+  EXPECT_EQ(rounds_batched, rounds_one_by_one);
+}
+
 TEST_P(StoreContract, ProposalCrud) {
   MunicipalityId m = AddGemeente();
   ChallengeId ch = AddChallenge(m);
