@@ -131,15 +131,6 @@ Result<std::vector<domain::RoleGrant>> SqlStore::GrantsOf(UserId user) {
   return out;
 }
 
-namespace {
-std::vector<UserId> UserIds(const SqlRows& r) {
-  std::vector<UserId> out;
-  out.reserve(r.size());
-  for (size_t i = 0; i < r.size(); ++i) out.emplace_back(r.Int(i, 0));
-  return out;
-}
-}  // namespace
-
 Result<std::vector<UserId>> SqlStore::UsersWithRoleIn(MunicipalityId m) {
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT DISTINCT user_id FROM role_grants WHERE municipality_id = $1 AND "
                                         "role IN ('officer', 'resident') ORDER BY user_id",

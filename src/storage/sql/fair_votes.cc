@@ -251,28 +251,14 @@ Result<std::vector<domain::Ballot>> SqlStore::ReadSealedBallots(RoundId round) {
   return out;
 }
 
-}  // namespace weefsel::storage::sql
-
-// ---- voiding the ballots of bulk registrations ----
-
-namespace weefsel::storage::sql {
-
-namespace {
-std::vector<UserId> Users(const SqlRows& r) {
-  std::vector<UserId> out;
-  out.reserve(r.size());
-  for (size_t i = 0; i < r.size(); ++i) out.emplace_back(r.Int(i, 0));
-  return out;
-}
-}  // namespace
-
 Result<std::vector<UserId>> SqlStore::VerifiedVotersOf(RoundId round) {
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT user_id FROM round_verified_voters WHERE round_id = $1 "
                                         "ORDER BY user_id",
                                         {Int(round.value())}));
-  return Users(r);
+  return UserIds(r);
 }
 
+// Voiding the ballots of accounts registered in bulk.
 Result<int64_t> SqlStore::VoidBallots(RoundId round, const std::vector<UserId>& users) {
   int64_t deleted = 0;
   Status s = Write([&]() -> Status {
@@ -298,7 +284,7 @@ Result<int64_t> SqlStore::VoidBallots(RoundId round, const std::vector<UserId>& 
 Result<std::vector<UserId>> SqlStore::VoidedVotersOf(RoundId round) {
   WEEFSEL_ASSIGN_OR_RETURN(
       SqlRows r, Q("SELECT user_id FROM voided_voters WHERE round_id = $1 ORDER BY user_id", {Int(round.value())}));
-  return Users(r);
+  return UserIds(r);
 }
 
 }  // namespace weefsel::storage::sql

@@ -188,6 +188,14 @@ std::unordered_map<int64_t, size_t> IndexById(const std::vector<T>& rows) {
   return at;
 }
 
+// A column of user ids (the first), in the order read.
+inline std::vector<UserId> UserIds(const SqlRows& r) {
+  std::vector<UserId> out;
+  out.reserve(r.size());
+  for (size_t i = 0; i < r.size(); ++i) out.emplace_back(r.Int(i, 0));
+  return out;
+}
+
 inline int64_t IntOrZero(const SqlRows& r, size_t i, size_t c) { return r.Null(i, c) ? 0 : r.Int(i, c); }
 
 }  // namespace weefsel::storage::sql
