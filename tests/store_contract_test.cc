@@ -530,14 +530,17 @@ TEST_P(StoreContract, BatchedReadsGiveWhatOneByOneReadsGive) {
   MunicipalityId m = AddGemeente();
   ChallengeId first = AddChallenge(m, "Eerste"), none = AddChallenge(m, "Zonder"), third = AddChallenge(m, "Derde");
   ActorId a = AddActor("Lead", m), b = AddActor("Lid", m);
-  for (auto [ch, role] : {std::pair{first, "lead"}, std::pair{third, "lid"}, std::pair{first, "trekker"}}) {
-    Coalition c{.challenge = ch, .score = 0.5, .created_at = "2026-11-29T10:00:00Z"};
-    c.members = {{.actor = a, .role = role, .covers = {"care"}}, {.actor = b, .role = "member", .covers = {}}};
-    ASSERT_TRUE(store_->Insert(c).ok());
+  for (auto [ch, why] : {std::pair{first, "zorg"}, std::pair{third, "software"}, std::pair{first, "beide"}}) {
+    Coalition c{.challenge = ch, .explanation = why, .score = 0.5, .created_at = "2026-11-29T10:00:00Z"};
+    c.members = {{.actor = a, .role = "lead", .covers = {"care", why}}, {.actor = b, .role = "member", .covers = {}}};
+    ASSERT_TRUE(store_->Insert(c).ok()) << why;
   }
   std::string one_by_one;
-  for (ChallengeId ch : {first, none, third})
-    for (const Coalition& c : *store_->CoalitionsOf(ch)) one_by_one += Dump(c);
+  for (ChallengeId ch : {first, none, third}) {
+    auto of = store_->CoalitionsOf(ch);
+    ASSERT_TRUE(of.ok()) << of.status().ToString();
+    for (const Coalition& c : *of) one_by_one += Dump(c);
+  }
   std::string batched;
   auto all = store_->CoalitionsOfChallenges({third, first, none, first});
   ASSERT_TRUE(all.ok()) << all.status().ToString();
@@ -565,7 +568,10 @@ TEST_P(StoreContract, BatchedReadsGiveWhatOneByOneReadsGive) {
   ASSERT_EQ((*page)[0].projects.size(), 2u);
   EXPECT_EQ((*page)[0].projects[1].project_id, "Borne-2");
   std::string rounds_one_by_one, rounds_batched;
-  for (const Round& r : *store_->ListRounds({.municipality = m})) {
+  auto rounds = store_->ListRounds({.municipality = m});
+  ASSERT_TRUE(rounds.ok()) << rounds.status().ToString();
+  ASSERT_EQ(rounds->size(), 3u);
+  for (const Round& r : *rounds) {
     rounds_batched += Dump(r);
     rounds_one_by_one += Dump(*store_->GetRound(r.id));
     ASSERT_EQ(r.criteria.size(), 1u) << r.name;
