@@ -524,6 +524,63 @@ TEST_P(StoreContract, CoalitionCrud) {
   EXPECT_TRUE(store_->GetActor(a).ok());
 }
 
+// The batched reads (one query per child table for all the parents of a read) give what reading
+// each parent alone gives: children stay with their own parent, in order, also on a paged list.
+TEST_P(StoreContract, BatchedReadsGiveWhatOneByOneReadsGive) {
+  MunicipalityId m = AddGemeente();
+  ChallengeId first = AddChallenge(m, "Eerste"), none = AddChallenge(m, "Zonder"), third = AddChallenge(m, "Derde");
+  ActorId a = AddActor("Lead", m), b = AddActor("Lid", m);
+  for (auto [ch, why] : {std::pair{first, "zorg"}, std::pair{third, "software"}, std::pair{first, "beide"}}) {
+    Coalition c{.challenge = ch, .explanation = why, .score = 0.5, .created_at = "2026-11-29T10:00:00Z"};
+    c.members = {{.actor = a, .role = "lead", .covers = {"care", why}}, {.actor = b, .role = "member", .covers = {}}};
+    ASSERT_TRUE(store_->Insert(c).ok()) << why;
+  }
+  std::string one_by_one;
+  for (ChallengeId ch : {first, none, third}) {
+    auto of = store_->CoalitionsOf(ch);
+    ASSERT_TRUE(of.ok()) << of.status().ToString();
+    for (const Coalition& c : *of) one_by_one += Dump(c);
+  }
+  std::string batched;
+  auto all = store_->CoalitionsOfChallenges({third, first, none, first});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 3u);
+  for (const Coalition& c : *all) batched += Dump(c);
+  EXPECT_EQ(batched, one_by_one);
+  // Many ids (more than one query's worth, most without coalitions) and none at all.
+  std::vector<ChallengeId> many;
+  for (int64_t id = 1; id <= 600; ++id) many.emplace_back(id);
+  many.push_back(third);
+  EXPECT_EQ(store_->CoalitionsOfChallenges(many)->size(), 3u);
+  EXPECT_TRUE(store_->CoalitionsOfChallenges({})->empty());
+
+  for (const std::string name : {"Aalten", "Borne", "Cuijk"}) {
+    Round r{.municipality = m, .name = name, .budget_eur = 1000};
+    r.projects = {{.project_id = name + "-1", .cost_eur = 10}, {.project_id = name + "-2", .cost_eur = 20}};
+    r.criteria = {{name + " haalbaar", "", 5}};
+    ASSERT_TRUE(store_->Insert(r).ok());
+  }
+  auto page = store_->ListRounds({.limit = 1, .offset = 1, .municipality = m, .order_by = "-name"});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].name, "Borne");
+  EXPECT_EQ(Dump((*page)[0]), Dump(*store_->GetRound((*page)[0].id)));
+  ASSERT_EQ((*page)[0].projects.size(), 2u);
+  EXPECT_EQ((*page)[0].projects[1].project_id, "Borne-2");
+  std::string rounds_one_by_one, rounds_batched;
+  auto rounds = store_->ListRounds({.municipality = m});
+  ASSERT_TRUE(rounds.ok()) << rounds.status().ToString();
+  ASSERT_EQ(rounds->size(), 3u);
+  for (const Round& r : *rounds) {
+    rounds_batched += Dump(r);
+    rounds_one_by_one += Dump(*store_->GetRound(r.id));
+    ASSERT_EQ(r.criteria.size(), 1u) << r.name;
+    EXPECT_EQ(r.criteria[0].name, r.name + " haalbaar");
+    EXPECT_EQ(r.criteria[0].max_score, 5);
+  }
+  EXPECT_EQ(rounds_batched, rounds_one_by_one);
+}
+
 TEST_P(StoreContract, ProposalCrud) {
   MunicipalityId m = AddGemeente();
   ChallengeId ch = AddChallenge(m);
@@ -872,6 +929,54 @@ TEST_P(StoreContract, ApiTokensAreListedTouchedAndRevoked) {
   EXPECT_EQ(store_->GetTokenByHash("h1").status().code(), StatusCode::kNotFound);
   EXPECT_EQ(store_->TokensOf(u)->size(), 1u);
   EXPECT_EQ(Version(), version);
+}
+
+// Regression: the comment row was read by three copies that had drifted (two read a NULL author as
+// 0, the third read it without a NULL check; two named a removed author "removed user", the third
+// ""). One reader now serves CommentsOf, GetComment and CommentsBy.
+TEST_P(StoreContract, CommentRowsOfAnAuthorlessCommentAndOfARemovedUserReadAlike) {
+  MunicipalityId m = AddGemeente();
+  ChallengeId ch = AddChallenge(m);
+  UserId anne = AddUser("anne@example.nl");
+  UserId wim = AddUser("wim@example.nl");
+  Proposal p{.challenge = ch, .versions = {{.number = 1, .title = "Buurtkamers"}}};
+  ASSERT_TRUE(store_->Insert(p).ok());
+  Comment none{.proposal = p.id, .text = "Zonder naam", .created_at = "2026-11-29T10:00:00Z"};
+  ASSERT_TRUE(store_->Insert(none).ok());
+  Comment gone{.proposal = p.id, .author = wim, .text = "Van Wim", .created_at = "2026-11-29T10:01:00Z"};
+  ASSERT_TRUE(store_->Insert(gone).ok());
+  Comment kept{.proposal = p.id, .parent = gone.id, .author = anne, .text = "Van Anne", .created_at = "c"};
+  ASSERT_TRUE(store_->Insert(kept).ok());
+  ASSERT_TRUE(store_->DeleteUserKeepingBallots(wim, "k-wim").ok());
+  Reopen();
+
+  auto list = store_->CommentsOf(p.id);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 3u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_FALSE((*list)[i].author.valid()) << i;
+    EXPECT_EQ((*list)[i].author_name, "removed user") << i;
+    EXPECT_EQ((*list)[i].parent, 0) << i;
+  }
+  EXPECT_EQ((*list)[1].text, "Van Wim");
+  EXPECT_EQ((*list)[2].author, anne);
+  EXPECT_EQ((*list)[2].author_name, "Anne de Vries");
+  EXPECT_EQ((*list)[2].parent, gone.id);
+  for (const Comment& c : *list) {
+    auto one = store_->GetComment(c.id);
+    ASSERT_TRUE(one.ok()) << one.status().ToString();
+    EXPECT_EQ(one->author, c.author);
+    EXPECT_EQ(one->author_name, c.author_name);
+    EXPECT_EQ(one->parent, c.parent);
+    EXPECT_EQ(one->text, c.text);
+    EXPECT_EQ(one->created_at, c.created_at);
+  }
+  auto by_anne = store_->CommentsBy(anne);
+  ASSERT_TRUE(by_anne.ok()) << by_anne.status().ToString();
+  ASSERT_EQ(by_anne->size(), 1u);
+  EXPECT_EQ((*by_anne)[0].author_name, "Anne de Vries");
+  EXPECT_EQ((*by_anne)[0].parent, gone.id);
+  EXPECT_TRUE(store_->CommentsBy(wim)->empty());
 }
 
 TEST_P(StoreContract, CommentsWithRepliesAndOneSupportPerUser) {

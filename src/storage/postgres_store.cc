@@ -8,7 +8,7 @@
 #include <utility>
 
 #include "storage/migrations.h"
-#include "storage/sql_store.h"
+#include "storage/sql/sql_store.h"
 
 namespace weefsel::storage {
 
@@ -286,14 +286,14 @@ Result<std::unique_ptr<PostgresConnection>> Connect(const std::string& url, cons
 
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url) {
   WEEFSEL_ASSIGN_OR_RETURN(auto pg, Connect(url, "SET client_min_messages = warning", ""));
-  return SqlStore::Create(std::move(pg), PostgresMigrations());
+  return sql::SqlStore::Create(std::move(pg), PostgresMigrations());
 }
 
 Result<std::unique_ptr<Store>> OpenPostgresReader(const std::string& url) {
   // Every transaction of this session is read-only: a write through it fails.
   WEEFSEL_ASSIGN_OR_RETURN(
       auto pg, Connect(url, "SET client_min_messages = warning; SET default_transaction_read_only = on", " to read"));
-  return SqlStore::CreateReader(std::move(pg));
+  return sql::SqlStore::CreateReader(std::move(pg));
 }
 
 }  // namespace weefsel::storage

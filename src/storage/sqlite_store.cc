@@ -7,7 +7,7 @@
 
 #include "base/strings.h"
 #include "storage/migrations.h"
-#include "storage/sql_store.h"
+#include "storage/sql/sql_store.h"
 
 namespace weefsel::storage {
 
@@ -324,7 +324,7 @@ Result<std::unique_ptr<Store>> OpenSqliteReader(const std::string& path) {
   WEEFSEL_ASSIGN_OR_RETURN(auto conn, Connect(path, SQLITE_OPEN_READWRITE, /*reader=*/true, " to read"));
   WEEFSEL_RETURN_IF_ERROR(
       conn->Exec("PRAGMA query_only = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"));
-  return SqlStore::CreateReader(std::move(conn));
+  return sql::SqlStore::CreateReader(std::move(conn));
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
@@ -337,7 +337,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {
       return Status::Unavailable("cannot use SQLite database '" + path + "': " + s.message());
     return s;
   }
-  return SqlStore::Create(std::move(conn), SqliteMigrations());
+  return sql::SqlStore::Create(std::move(conn), SqliteMigrations());
 }
 
 }  // namespace weefsel::storage

@@ -1,4 +1,4 @@
-// SqlStore, migration 11: the Right to Challenge (see store.h for the contract). A task
+// sql/task_challenges.cc: the Right to Challenge (store/task_challenges.h). A task
 // challenge's lists (partners, themes, capabilities, milestones, indicators, criteria) and its
 // published steps are JSON text in their row: they are read and written whole with the challenge.
 #include <nlohmann/json.hpp>
@@ -6,28 +6,16 @@
 #include <string>
 #include <vector>
 
-#include "storage/sql_store.h"
+#include "storage/sql/sql_store.h"
+#include "storage/sql/sql_util.h"
 
-namespace weefsel::storage {
+namespace weefsel::storage::sql {
 
 namespace {
 
 using Json = nlohmann::json;
-using Params = std::vector<SqlValue>;
-
-SqlValue Int(int64_t v) { return v; }
-SqlValue Text(std::string_view s) { return std::string(s); }
-template <typename Tag>
-SqlValue IdOrNull(Id<Tag> id) {
-  return id.valid() ? SqlValue(id.value()) : SqlValue{};
-}
-int64_t IntOrZero(const SqlRows& r, size_t i, size_t c) { return r.Null(i, c) ? 0 : r.Int(i, c); }
 
 std::string Dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-Status Corrupt(std::string_view table, int64_t id, std::string_view what) {
-  return Status::Internal(std::string(table) + " row " + std::to_string(id) + ": " + std::string(what));
-}
 
 // Parses a JSON column; a corrupt one is an Internal error naming the row.
 Result<Json> Column(const SqlRows& r, size_t i, size_t c, std::string_view table) {
@@ -377,4 +365,4 @@ Status SqlStore::PutTaskChallengeSettings(const domain::TaskChallengeSettings& s
   return Explain(st, "settings", {{"settings.municipality", "municipalities", s.municipality.value()}});
 }
 
-}  // namespace weefsel::storage
+}  // namespace weefsel::storage::sql

@@ -1,6 +1,7 @@
-// storage/sql_store.h: the Store written once in SQL, over a SqlConnection (internal to storage/).
+// storage/sql/sql_store.h: the Store written once in SQL, over a SqlConnection (internal to storage/).
 //
-// SqlStore owns its connection and implements every Store method with portable SQL; what differs
+// SqlStore owns its connection and implements every Store method with portable SQL, one file per
+// concept in storage/sql/ (the comments below name them), one row reader per entity; what differs
 // between SQLite and PostgreSQL (placeholders, bulk COPY, id sequences, error decoding) lives in
 // the connection. Every write validates with domain::Validate first, runs in a transaction (a
 // savepoint when nested) and bumps the data version. Nested Transaction() calls use savepoints:
@@ -14,10 +15,10 @@
 #include <vector>
 
 #include "storage/migrations.h"
-#include "storage/sql_connection.h"
+#include "storage/sql/sql_connection.h"
 #include "storage/store.h"
 
-namespace weefsel::storage {
+namespace weefsel::storage::sql {
 
 class SqlStore final : public Store {
  public:
@@ -32,114 +33,99 @@ class SqlStore final : public Store {
   Result<int> SchemaVersion() override;
   Status Transaction(const std::function<Status()>& body) override;
   Result<Counts> Count() override;
+  // The change feed.
   Result<int64_t> DataVersion() override;
   Result<ChangePage> ChangesSince(int64_t after, int limit) override;
 
+  // municipalities.cc: municipalities and their appearance.
   Result<MunicipalityId> Insert(domain::Municipality& m) override;
   Status Update(const domain::Municipality& m) override;
   Result<domain::Municipality> GetMunicipality(MunicipalityId id) override;
   Result<domain::Municipality> GetMunicipalityByCode(const std::string& cbs_code) override;
   Result<std::vector<domain::Municipality>> ListMunicipalities(const ListQuery& q) override;
+  Result<domain::Appearance> GetAppearance(MunicipalityId m) override;
+  Status PutAppearance(const domain::Appearance& a) override;
 
+  // network.cc: actors, ties, fabric snapshots.
   Result<ActorId> Insert(domain::Actor& a) override;
   Status InsertActors(std::vector<domain::Actor>& actors) override;
   Status Update(const domain::Actor& a) override;
   Status DeleteActor(ActorId id) override;
   Result<domain::Actor> GetActor(ActorId id) override;
   Result<std::vector<domain::Actor>> ListActors(const ListQuery& q) override;
-
   Result<TieId> Insert(domain::Tie& t) override;
   Status InsertTies(std::vector<domain::Tie>& ties) override;
   Status DeleteTie(TieId id) override;
   Result<std::vector<domain::Tie>> ListTies(const ListQuery& q) override;
   Result<std::vector<domain::Tie>> TiesOf(ActorId actor) override;
   Result<domain::Tie> GetTie(TieId id) override;
+  Result<int64_t> Insert(FabricSnapshot& s) override;
+  Result<std::vector<FabricSnapshot>> SnapshotsOf(MunicipalityId m) override;
 
+  // challenges.cc: challenges.
   Result<ChallengeId> Insert(domain::Challenge& c) override;
   Status Update(const domain::Challenge& c) override;
   Result<domain::Challenge> GetChallenge(ChallengeId id) override;
   Result<std::vector<domain::Challenge>> ListChallenges(const ListQuery& q) override;
 
+  // coalitions.cc: coalitions.
   Result<CoalitionId> Insert(domain::Coalition& c) override;
   Status Update(const domain::Coalition& c) override;
   Result<domain::Coalition> GetCoalition(CoalitionId id) override;
   Result<std::vector<domain::Coalition>> CoalitionsOf(ChallengeId challenge) override;
+  Result<std::vector<domain::Coalition>> CoalitionsOfChallenges(const std::vector<ChallengeId>& challenges) override;
 
+  // proposals.cc: proposals, comments, supports.
   Result<ProposalId> Insert(domain::Proposal& p) override;
   Status Update(const domain::Proposal& p) override;
   Result<domain::Proposal> GetProposal(ProposalId id) override;
   Result<std::vector<domain::Proposal>> ProposalsOf(ChallengeId challenge) override;
+  Result<int64_t> Insert(domain::Comment& c) override;
+  Result<std::vector<domain::Comment>> CommentsOf(ProposalId proposal) override;
+  Result<domain::Comment> GetComment(int64_t id) override;
+  Result<std::vector<domain::Comment>> CommentsBy(UserId user) override;
+  Result<int64_t> AddSupport(ProposalId proposal, UserId user, const std::string& at) override;
+  Result<bool> HasSupported(ProposalId proposal, UserId user) override;
+  Result<int64_t> RemoveSupport(ProposalId proposal, UserId user) override;
+  Result<std::vector<ProposalId>> SupportsOf(UserId user) override;
 
+  // rounds.cc: rounds, ballots, reviews, allocations.
   Result<RoundId> Insert(domain::Round& r) override;
   Status Update(const domain::Round& r) override;
   Result<domain::Round> GetRound(RoundId id) override;
   Result<std::vector<domain::Round>> ListRounds(const ListQuery& q) override;
   Result<BallotId> PutBallot(domain::Ballot& b) override;
   Result<std::vector<domain::Ballot>> BallotsOf(RoundId round) override;
+  Result<std::vector<domain::Ballot>> BallotsBy(UserId user) override;
+  Result<int64_t> PutReview(domain::Review& r) override;
+  Result<std::vector<domain::Review>> ReviewsOf(RoundId round) override;
+  Status PutAllocations(RoundId round, const std::vector<Allocation>& rows) override;
+  Result<std::vector<Allocation>> AllocationsOf(RoundId round) override;
+  Result<std::vector<Allocation>> AllocationsOfProposal(ProposalId proposal) override;
 
+  // fair_votes.cc: fair votes.
+  Result<std::string> GetRoundSalt(RoundId round) override;
+  Status PutRoundSalt(RoundId round, const std::string& salt) override;
+  Status InsertVotingCodes(RoundId round, const std::vector<VotingCode>& codes) override;
+  Result<VotingCode> GetVotingCode(RoundId round, const std::string& hash) override;
+  Result<bool> UseVotingCode(RoundId round, const std::string& hash) override;
+  Result<std::vector<VoteTally>> VotingCodeTally(RoundId round) override;
+  Status ReplaceCensus(RoundId round, const std::vector<CensusEntry>& entries) override;
+  Result<CensusEntry> GetCensusEntry(RoundId round, const std::string& hash) override;
+  Result<bool> MarkCensusVoted(RoundId round, const std::string& hash) override;
+  Result<std::vector<VoteTally>> CensusTally(RoundId round) override;
+  Result<bool> MarkVerifiedVoter(RoundId round, UserId user) override;
+  Status PutSealedBallot(const SealedBallot& b) override;
+  Result<SealedBallot> GetSealedBallot(RoundId round, const std::string& token_hash) override;
+  Result<std::vector<UserId>> VerifiedVotersOf(RoundId round) override;
+  Result<int64_t> VoidBallots(RoundId round, const std::vector<UserId>& users) override;
+  Result<std::vector<UserId>> VoidedVotersOf(RoundId round) override;
+
+  // experiments.cc: experiments and money.
   Result<ExperimentId> Insert(domain::Experiment& e) override;
   Status Update(const domain::Experiment& e) override;
   Result<domain::Experiment> GetExperiment(ExperimentId id) override;
   Result<std::vector<domain::Experiment>> ListExperiments(const ListQuery& q) override;
-
-  Result<UserId> Insert(domain::User& u) override;
-  Status Update(const domain::User& u) override;
-  Result<domain::User> GetUser(UserId id) override;
-  Result<domain::User> GetUserByEmail(const std::string& email) override;
-  Status Grant(const domain::RoleGrant& g) override;
-  Status Revoke(const domain::RoleGrant& g) override;
-  Result<std::vector<domain::RoleGrant>> GrantsOf(UserId user) override;
-
-  Status PutSession(const StoredSession& s) override;
-  Result<StoredSession> GetSession(const std::string& id_hash) override;
-  Status TouchSession(const std::string& id_hash, const std::string& last_seen_at,
-                      const std::string& expires_at = "") override;
-  Status DeleteSession(const std::string& id_hash) override;
-  Result<int64_t> DeleteSessionsExpiredBy(const std::string& now) override;
-  Result<RetentionCounts> Purge(const RetentionCutoffs& c) override;
-  Result<int64_t> Insert(StoredToken& t) override;
-  Result<StoredToken> GetTokenByHash(const std::string& hash) override;
-  Status TouchToken(int64_t id, const std::string& last_used_at) override;
-  Result<std::vector<StoredToken>> TokensOf(UserId user) override;
-  Status DeleteToken(int64_t id) override;
-  Result<UserId> FindOidcIdentity(const std::string& issuer, const std::string& subject) override;
-  Status LinkOidcIdentity(const OidcIdentity& identity) override;
-  Result<std::vector<OidcIdentity>> OidcIdentitiesOf(UserId user) override;
-  Status UnlinkOidcIdentity(UserId user, const std::string& issuer, const std::string& subject) override;
-
-  Result<int64_t> Insert(domain::Comment& c) override;
-  Result<std::vector<domain::Comment>> CommentsOf(ProposalId proposal) override;
-  Result<int64_t> AddSupport(ProposalId proposal, UserId user, const std::string& at) override;
-  Result<bool> HasSupported(ProposalId proposal, UserId user) override;
-  Result<int64_t> RemoveSupport(ProposalId proposal, UserId user) override;
-
-  Result<int64_t> Append(AuditEntry& e) override;
-  Result<std::vector<AuditEntry>> AuditOf(const std::string& entity, int64_t entity_id) override;
-  Result<int64_t> PutReview(domain::Review& r) override;
-  Result<std::vector<domain::Review>> ReviewsOf(RoundId round) override;
-
-  // sql_store_self.cc (migration 6).
-  Result<std::vector<UserId>> UsersWithRoleIn(MunicipalityId m) override;
-  Result<std::vector<UserId>> MembersOf(ActorId a) override;
-  Result<int64_t> Insert(Notification& n) override;
-  Result<std::vector<Notification>> NotificationsOf(UserId user, int64_t limit, int64_t offset) override;
-  Result<int64_t> UnreadNotifications(UserId user) override;
-  Result<int64_t> MarkNotificationsRead(UserId user, const std::vector<int64_t>& ids, const std::string& at) override;
-  Result<std::vector<Notification>> NotificationsOn(const std::string& day) override;
-  Result<UserSettings> GetUserSettings(UserId user) override;
-  Status PutUserSettings(const UserSettings& s) override;
-  Result<OutboxEntry> GetOutbox(UserId user, const std::string& day) override;
-  Status PutOutbox(OutboxEntry& e) override;
-  Result<std::vector<ProposalId>> SupportsOf(UserId user) override;
-  Result<std::vector<domain::Comment>> CommentsBy(UserId user) override;
-  Result<std::vector<domain::Ballot>> BallotsBy(UserId user) override;
-  Status DeleteUserKeepingBallots(UserId user, const std::string& anonymous_key) override;
-  Result<int64_t> Insert(FabricSnapshot& s) override;
-  Result<std::vector<FabricSnapshot>> SnapshotsOf(MunicipalityId m) override;
-
-  Status PutAllocations(RoundId round, const std::vector<Allocation>& rows) override;
-  Result<std::vector<Allocation>> AllocationsOf(RoundId round) override;
-  Result<std::vector<Allocation>> AllocationsOfProposal(ProposalId proposal) override;
   Result<int64_t> Insert(MilestoneEvidence& e) override;
   Status Update(const MilestoneEvidence& e) override;
   Result<MilestoneEvidence> GetEvidence(int64_t id) override;
@@ -150,8 +136,61 @@ class SqlStore final : public Store {
   Result<int64_t> Insert(MatchPledge& p) override;
   Result<std::vector<MatchPledge>> PledgesOf(int64_t campaign) override;
 
-  // sql_store_moderation.cc (migration 10).
-  Result<domain::Comment> GetComment(int64_t id) override;
+  // files.cc: evidence files.
+  Result<int64_t> Insert(EvidenceFile& f) override;
+  Result<EvidenceFile> GetEvidenceFile(int64_t id) override;
+  Result<std::vector<EvidenceFile>> EvidenceFilesOf(ExperimentId experiment) override;
+
+  // accounts.cc: accounts.
+  Result<UserId> Insert(domain::User& u) override;
+  Status Update(const domain::User& u) override;
+  Result<domain::User> GetUser(UserId id) override;
+  Result<domain::User> GetUserByEmail(const std::string& email) override;
+  Status Grant(const domain::RoleGrant& g) override;
+  Status Revoke(const domain::RoleGrant& g) override;
+  Result<std::vector<domain::RoleGrant>> GrantsOf(UserId user) override;
+  Result<std::vector<UserId>> UsersWithRoleIn(MunicipalityId m) override;
+  Result<std::vector<UserId>> MembersOf(ActorId a) override;
+  Result<UserSettings> GetUserSettings(UserId user) override;
+  Status PutUserSettings(const UserSettings& s) override;
+  Status DeleteUserKeepingBallots(UserId user, const std::string& anonymous_key) override;
+  Status PutRegistrationMark(const RegistrationMark& m) override;
+  Result<std::vector<RegistrationMark>> RegistrationMarksOf(MunicipalityId m) override;
+
+  // sessions.cc: sessions, tokens, identity links.
+  Status PutSession(const StoredSession& s) override;
+  Result<StoredSession> GetSession(const std::string& id_hash) override;
+  Status TouchSession(const std::string& id_hash, const std::string& last_seen_at,
+                      const std::string& expires_at = "") override;
+  Status DeleteSession(const std::string& id_hash) override;
+  Result<int64_t> DeleteSessionsExpiredBy(const std::string& now) override;
+  Result<int64_t> Insert(StoredToken& t) override;
+  Result<StoredToken> GetTokenByHash(const std::string& hash) override;
+  Status TouchToken(int64_t id, const std::string& last_used_at) override;
+  Result<std::vector<StoredToken>> TokensOf(UserId user) override;
+  Status DeleteToken(int64_t id) override;
+  Result<UserId> FindOidcIdentity(const std::string& issuer, const std::string& subject) override;
+  Status LinkOidcIdentity(const OidcIdentity& identity) override;
+  Result<std::vector<OidcIdentity>> OidcIdentitiesOf(UserId user) override;
+  Status UnlinkOidcIdentity(UserId user, const std::string& issuer, const std::string& subject) override;
+
+  // sessions.cc: the retention sweep.
+  Result<RetentionCounts> Purge(const RetentionCutoffs& c) override;
+
+  // notifications.cc: notifications and the outbox.
+  Result<int64_t> Insert(Notification& n) override;
+  Result<std::vector<Notification>> NotificationsOf(UserId user, int64_t limit, int64_t offset) override;
+  Result<int64_t> UnreadNotifications(UserId user) override;
+  Result<int64_t> MarkNotificationsRead(UserId user, const std::vector<int64_t>& ids, const std::string& at) override;
+  Result<std::vector<Notification>> NotificationsOn(const std::string& day) override;
+  Result<OutboxEntry> GetOutbox(UserId user, const std::string& day) override;
+  Status PutOutbox(OutboxEntry& e) override;
+
+  // audit.cc: the audit log.
+  Result<int64_t> Append(AuditEntry& e) override;
+  Result<std::vector<AuditEntry>> AuditOf(const std::string& entity, int64_t entity_id) override;
+
+  // moderation.cc: moderation.
   Result<int64_t> Insert(Report& r) override;
   Result<Report> GetReport(int64_t id) override;
   Result<std::vector<Report>> ReportsIn(MunicipalityId m, const std::string& status) override;
@@ -170,7 +209,7 @@ class SqlStore final : public Store {
   Status Unblock(UserId user) override;
   Result<AccountBlock> GetBlock(UserId user) override;
 
-  // sql_store_rtc.cc (migration 11).
+  // task_challenges.cc: the Right to Challenge.
   Result<TaskId> Insert(domain::MunicipalTask& t) override;
   Status Update(const domain::MunicipalTask& t) override;
   Result<domain::MunicipalTask> GetTask(TaskId id) override;
@@ -182,34 +221,6 @@ class SqlStore final : public Store {
   Result<domain::TaskChallenge> TaskChallengeOfProposal(ProposalId p) override;
   Result<domain::TaskChallengeSettings> GetTaskChallengeSettings(MunicipalityId m) override;
   Status PutTaskChallengeSettings(const domain::TaskChallengeSettings& s) override;
-  Result<domain::Appearance> GetAppearance(MunicipalityId m) override;
-  Status PutAppearance(const domain::Appearance& a) override;
-
-  // sql_store_files.cc (migration 15).
-  Result<int64_t> Insert(EvidenceFile& f) override;
-  Result<EvidenceFile> GetEvidenceFile(int64_t id) override;
-  Result<std::vector<EvidenceFile>> EvidenceFilesOf(ExperimentId experiment) override;
-
-  // sql_store_votes.cc (migration 12).
-  Result<std::string> GetRoundSalt(RoundId round) override;
-  Status PutRoundSalt(RoundId round, const std::string& salt) override;
-  Status InsertVotingCodes(RoundId round, const std::vector<VotingCode>& codes) override;
-  Result<VotingCode> GetVotingCode(RoundId round, const std::string& hash) override;
-  Result<bool> UseVotingCode(RoundId round, const std::string& hash) override;
-  Result<std::vector<VoteTally>> VotingCodeTally(RoundId round) override;
-  Status ReplaceCensus(RoundId round, const std::vector<CensusEntry>& entries) override;
-  Result<CensusEntry> GetCensusEntry(RoundId round, const std::string& hash) override;
-  Result<bool> MarkCensusVoted(RoundId round, const std::string& hash) override;
-  Result<std::vector<VoteTally>> CensusTally(RoundId round) override;
-  Result<bool> MarkVerifiedVoter(RoundId round, UserId user) override;
-  Status PutSealedBallot(const SealedBallot& b) override;
-  Result<SealedBallot> GetSealedBallot(RoundId round, const std::string& token_hash) override;
-  Result<std::vector<UserId>> VerifiedVotersOf(RoundId round) override;
-  // sql_store_votes.cc (migration 14).
-  Status PutRegistrationMark(const RegistrationMark& m) override;
-  Result<std::vector<RegistrationMark>> RegistrationMarksOf(MunicipalityId m) override;
-  Result<int64_t> VoidBallots(RoundId round, const std::vector<UserId>& users) override;
-  Result<std::vector<UserId>> VoidedVotersOf(RoundId round) override;
 
  private:
   explicit SqlStore(std::unique_ptr<SqlConnection> conn) : conn_(std::move(conn)) {}
@@ -232,6 +243,12 @@ class SqlStore final : public Store {
   Status TouchTieEnds(const std::vector<domain::Tie>& ties);
   Status TouchModerated(const std::string& target, int64_t target_id);
   Result<SqlRows> Q(const std::string& sql, const std::vector<SqlValue>& params = {});
+  // The rows of a child table for every parent row one read selected, in one query (instead of one
+  // query per parent): `columns` of `child`, the first being `parent_column`, for the parents that
+  // "SELECT id FROM <parent><tail>" selects with `params`, ordered by parent_column then `order`.
+  Result<SqlRows> ChildRows(const std::string& columns, const std::string& child, const std::string& parent_column,
+                            const std::string& order, const std::string& parent, const std::string& tail,
+                            const std::vector<SqlValue>& params);
   // Rewrites a connection error: unique -> "<entity>.<field> ... already exists", foreign key ->
   // the first of `refs` whose row is missing.
   Status Explain(const Status& s, std::string_view entity, const std::vector<FkRef>& refs = {});
@@ -244,7 +261,6 @@ class SqlStore final : public Store {
   Status WriteRoundProjects(const domain::Round& r);
   Status WriteExperimentChildren(const domain::Experiment& e);
   Status WriteMilestones(const std::vector<domain::Milestone>& ms, ProposalId p, int version, ExperimentId e);
-  Result<std::vector<domain::Milestone>> ReadMilestones(const std::string& where, int64_t id, int64_t version);
 
   Result<std::vector<domain::Municipality>> ReadMunicipalities(const std::string& tail,
                                                                const std::vector<SqlValue>& params);
@@ -256,6 +272,7 @@ class SqlStore final : public Store {
   Result<std::vector<domain::Round>> ReadRounds(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::Experiment>> ReadExperiments(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::User>> ReadUsers(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<std::vector<domain::Comment>> ReadComments(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::Ballot>> ReadBallots(const std::string& tail, const std::vector<SqlValue>& params);
   // The sealed ballots of a round as ballots with no voter and no id, by token hash.
   Result<std::vector<domain::Ballot>> ReadSealedBallots(RoundId round);
@@ -270,4 +287,4 @@ class SqlStore final : public Store {
   int depth_ = 0;  // open Transaction() levels
 };
 
-}  // namespace weefsel::storage
+}  // namespace weefsel::storage::sql

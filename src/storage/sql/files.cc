@@ -1,13 +1,14 @@
-// SqlStore, migration 15: files attached to milestone evidence (see store.h for the contract). The
-// bytes are kept as hex text, as the municipality's logo is (sql_store_appearance.cc), so SQLite
+// sql/files.cc: files attached to milestone evidence (store/files.h). The bytes are kept as hex
+// text, as the municipality's logo is (municipalities.cc), so SQLite
 // and PostgreSQL both hold them in a text column; the lists never read that column.
 #include <string>
 #include <vector>
 
 #include "storage/hex.h"
-#include "storage/sql_store.h"
+#include "storage/sql/sql_store.h"
+#include "storage/sql/sql_util.h"
 
-namespace weefsel::storage {
+namespace weefsel::storage::sql {
 
 namespace {
 
@@ -85,4 +86,4 @@ Result<std::vector<EvidenceFile>> SqlStore::EvidenceFilesOf(ExperimentId experim
   return out;
 }
 
-}  // namespace weefsel::storage
+}  // namespace weefsel::storage::sql

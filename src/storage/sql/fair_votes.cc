@@ -1,4 +1,4 @@
-// SqlStore, migration 12: fair votes (see store.h for the contract and
+// sql/fair_votes.cc: fair votes (store/fair_votes.h, and
 // docs/decisions/0004-secret-ballot.md for the design). Codes, census lines and the marks of who
 // voted are written without a time; a sealed ballot's entries are JSON text in its row, read and
 // written whole. Only sealed ballots change a public answer (the round's results), so only they go
@@ -8,17 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "storage/sql_store.h"
+#include "storage/sql/sql_store.h"
+#include "storage/sql/sql_util.h"
 
-namespace weefsel::storage {
+namespace weefsel::storage::sql {
 
 namespace {
 
 using Json = nlohmann::json;
-using Params = std::vector<SqlValue>;
-
-SqlValue Int(int64_t v) { return v; }
-SqlValue Text(std::string_view s) { return std::string(s); }
 
 // Rows go in batches of this many (one fixed statement text, so the connection's statement cache
 // holds one more statement, not one per size); the rest one at a time.
@@ -254,51 +251,14 @@ Result<std::vector<domain::Ballot>> SqlStore::ReadSealedBallots(RoundId round) {
   return out;
 }
 
-}  // namespace weefsel::storage
-
-// ---- migration 14: limits against bulk registration ----
-
-namespace weefsel::storage {
-
-namespace {
-std::vector<UserId> Users(const SqlRows& r) {
-  std::vector<UserId> out;
-  out.reserve(r.size());
-  for (size_t i = 0; i < r.size(); ++i) out.emplace_back(r.Int(i, 0));
-  return out;
-}
-}  // namespace
-
 Result<std::vector<UserId>> SqlStore::VerifiedVotersOf(RoundId round) {
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT user_id FROM round_verified_voters WHERE round_id = $1 "
                                         "ORDER BY user_id",
                                         {Int(round.value())}));
-  return Users(r);
+  return UserIds(r);
 }
 
-Status SqlStore::PutRegistrationMark(const RegistrationMark& m) {
-  if (!m.user.valid()) return Status::InvalidArgument("registration.user: must name a user");
-  if (m.address_key.empty()) return Status::InvalidArgument("registration.address_key: must not be empty");
-  Status s = Transaction([&]() -> Status {
-    return Q("INSERT INTO registration_marks (user_id, address_key, registered_at) VALUES ($1, $2, $3)",
-             {Int(m.user.value()), Text(m.address_key), Text(m.registered_at)})
-        .status();
-  });
-  return Explain(s, "registration", {{"registration.user", "users", m.user.value()}});
-}
-
-Result<std::vector<RegistrationMark>> SqlStore::RegistrationMarksOf(MunicipalityId m) {
-  WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r, Q("SELECT r.user_id, r.address_key, r.registered_at, u.display_name FROM registration_marks r "
-                   "JOIN users u ON u.id = r.user_id WHERE EXISTS (SELECT 1 FROM role_grants g WHERE "
-                   "g.user_id = r.user_id AND g.role = 'resident' AND g.municipality_id = $1) "
-                   "ORDER BY r.address_key, r.registered_at, r.user_id",
-                   {Int(m.value())}));
-  std::vector<RegistrationMark> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) out[i] = {UserId(r.Int(i, 0)), r.Str(i, 1), r.Str(i, 2), r.Str(i, 3)};
-  return out;
-}
-
+// Voiding the ballots of accounts registered in bulk.
 Result<int64_t> SqlStore::VoidBallots(RoundId round, const std::vector<UserId>& users) {
   int64_t deleted = 0;
   Status s = Write([&]() -> Status {
@@ -324,7 +284,7 @@ Result<int64_t> SqlStore::VoidBallots(RoundId round, const std::vector<UserId>& 
 Result<std::vector<UserId>> SqlStore::VoidedVotersOf(RoundId round) {
   WEEFSEL_ASSIGN_OR_RETURN(
       SqlRows r, Q("SELECT user_id FROM voided_voters WHERE round_id = $1 ORDER BY user_id", {Int(round.value())}));
-  return Users(r);
+  return UserIds(r);
 }
 
-}  // namespace weefsel::storage
+}  // namespace weefsel::storage::sql

@@ -1,24 +1,14 @@
-// SqlStore, migration 9: moderation: reports, hidden items and blocked accounts (see store.h for
-// the contract). Hidden comments and proposals are left out of CommentsOf and ProposalsOf in
-// sql_store.cc; this file keeps the moderation tables themselves.
+// sql/moderation.cc: reports, hidden items and blocked accounts (store/moderation.h). This file
+// keeps the moderation tables themselves; the comments are read in proposals.cc.
 #include <string>
 #include <vector>
 
-#include "storage/sql_store.h"
+#include "storage/sql/sql_store.h"
+#include "storage/sql/sql_util.h"
 
-namespace weefsel::storage {
+namespace weefsel::storage::sql {
 
 namespace {
-
-using Params = std::vector<SqlValue>;
-
-SqlValue Int(int64_t v) { return v; }
-SqlValue Text(std::string_view s) { return std::string(s); }
-template <typename Tag>
-SqlValue IdOrNull(Id<Tag> id) {
-  return id.valid() ? SqlValue(id.value()) : SqlValue{};
-}
-int64_t IntOrZero(const SqlRows& r, size_t i, size_t c) { return r.Null(i, c) ? 0 : r.Int(i, c); }
 
 constexpr const char* kReportColumns =
     "id, municipality_id, target, target_id, reporter_user_id, reason, created_at, status, resolved_by, resolved_at";
@@ -62,24 +52,6 @@ bool KnownTarget(const std::string& t) {
 }
 
 }  // namespace
-
-Result<domain::Comment> SqlStore::GetComment(int64_t id) {
-  WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r,
-      Q("SELECT c.id, c.proposal_id, c.parent_id, c.author_user_id, COALESCE(u.display_name, 'removed user'), "
-        "c.text, c.created_at FROM comments c LEFT JOIN users u ON u.id = c.author_user_id WHERE c.id = $1",
-        {Int(id)}));
-  if (r.empty()) return Status::NotFound("comment " + std::to_string(id) + " does not exist");
-  domain::Comment c;
-  c.id = r.Int(0, 0);
-  c.proposal = ProposalId(r.Int(0, 1));
-  c.parent = IntOrZero(r, 0, 2);
-  c.author = UserId(IntOrZero(r, 0, 3));
-  c.author_name = r.Str(0, 4);
-  c.text = r.Str(0, 5);
-  c.created_at = r.Str(0, 6);
-  return c;
-}
 
 Result<int64_t> SqlStore::Insert(Report& x) {
   if (!KnownTarget(x.target))
@@ -330,4 +302,4 @@ Result<AccountBlock> SqlStore::GetBlock(UserId user) {
   return b;
 }
 
-}  // namespace weefsel::storage
+}  // namespace weefsel::storage::sql

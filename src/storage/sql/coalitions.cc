@@ -1,0 +1,144 @@
+// sql/coalitions.cc: coalitions and their members.
+#include "storage/sql/sql_store.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "storage/sql/sql_util.h"
+
+namespace weefsel::storage::sql {
+
+// ---------------------------------------------------------------------------------------------
+// Coalitions.
+
+Result<std::vector<Coalition>> SqlStore::ReadCoalitions(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT id, challenge_id, status, explanation, score, created_at FROM coalitions" + tail, params));
+  std::vector<Coalition> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Coalition& c = out[i];
+    c.id = CoalitionId(r.Int(i, 0));
+    c.challenge = ChallengeId(r.Int(i, 1));
+    WEEFSEL_ASSIGN_OR_RETURN(c.status, Code(domain::ParseCoalitionStatus(r.Str(i, 2)), "coalitions", c.id.value()));
+    c.explanation = r.Str(i, 3);
+    c.score = r.Dbl(i, 4);
+    c.created_at = r.Str(i, 5);
+  }
+  if (out.empty()) return out;
+  // The members of every coalition read: one query, not one per coalition.
+  auto at = IndexById(out);
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows m, ChildRows("coalition_id, actor_id, role, status, covers", "coalition_members",
+                                                "coalition_id", "position", "coalitions", tail, params));
+  for (size_t i = 0; i < m.size(); ++i) {
+    auto found = at.find(m.Int(i, 0));
+    if (found == at.end()) continue;  // a coalition written between the two reads
+    Coalition& c = out[found->second];
+    domain::CoalitionMember member;
+    member.actor = ActorId(m.Int(i, 1));
+    member.role = m.Str(i, 2);
+    WEEFSEL_ASSIGN_OR_RETURN(member.status,
+                             Code(domain::ParseMemberStatus(m.Str(i, 3)), "coalition_members", c.id.value()));
+    auto covers = DecodeList(m.Str(i, 4));
+    if (!covers) return Corrupt("coalition_members", c.id.value(), "covers is not a JSON list of strings");
+    member.covers = std::move(*covers);
+    c.members.push_back(std::move(member));
+  }
+  return out;
+}
+
+Status SqlStore::WriteCoalitionMembers(const Coalition& c) {
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM coalition_members WHERE coalition_id = $1", {Int(c.id.value())}).status());
+  for (size_t i = 0; i < c.members.size(); ++i) {
+    const auto& m = c.members[i];
+    WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO coalition_members (coalition_id, position, actor_id, role, status, covers) "
+                              "VALUES ($1, $2, $3, $4, $5, $6)",
+                              {Int(c.id.value()), Int(static_cast<int64_t>(i)), Int(m.actor.value()), Text(m.role),
+                               Text(domain::MemberStatusCode(m.status)), Text(EncodeList(m.covers))})
+                                .status());
+  }
+  return Status::Ok();
+}
+
+Result<CoalitionId> SqlStore::Insert(Coalition& c) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
+  Coalition stored = c;
+  Status s = Write([&]() -> Status {
+    Touch("coalitions");
+    Touch(scope::Challenge(c.challenge));
+    Params p{Int(c.challenge.value()), Text(domain::CoalitionStatusCode(c.status)), Text(c.explanation), c.score,
+             Text(c.created_at)};
+    std::string cols = "challenge_id, status, explanation, score, created_at", vals = "$1, $2, $3, $4, $5";
+    if (c.id.valid()) {
+      p.push_back(Int(c.id.value()));
+      cols += ", id";
+      vals += ", $6";
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                             Q("INSERT INTO coalitions (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    stored.id = CoalitionId(r.Int(0, 0));
+    if (c.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("coalitions"));
+    return WriteCoalitionMembers(stored);
+  });
+  std::vector<FkRef> refs{{"coalition.challenge", "challenges", c.challenge.value()}};
+  for (const auto& m : c.members) refs.push_back({"coalition.members", "actors", m.actor.value()});
+  WEEFSEL_RETURN_IF_ERROR(Explain(s, "coalition", refs));
+  c.id = stored.id;
+  return c.id;
+}
+
+Status SqlStore::Update(const Coalition& c) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
+  Status s = Write([&]() -> Status {
+    Touch("coalitions");
+    Touch(scope::Challenge(c.challenge));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r, Q("UPDATE coalitions SET challenge_id = $1, status = $2, explanation = $3, score = $4, "
+                     "created_at = $5 WHERE id = $6 RETURNING id",
+                     {Int(c.challenge.value()), Text(domain::CoalitionStatusCode(c.status)), Text(c.explanation),
+                      c.score, Text(c.created_at), Int(c.id.value())}));
+    if (r.empty()) return Status::NotFoundOf("coalition", c.id.value());
+    return WriteCoalitionMembers(c);
+  });
+  std::vector<FkRef> refs{{"coalition.challenge", "challenges", c.challenge.value()}};
+  for (const auto& m : c.members) refs.push_back({"coalition.members", "actors", m.actor.value()});
+  return Explain(s, "coalition", refs);
+}
+
+Result<Coalition> SqlStore::GetCoalition(CoalitionId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadCoalitions(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFoundOf("coalition", id.value());
+  return std::move(v[0]);
+}
+
+Result<std::vector<Coalition>> SqlStore::CoalitionsOf(ChallengeId challenge) {
+  return ReadCoalitions(" WHERE challenge_id = $1 ORDER BY id", {Int(challenge.value())});
+}
+
+Result<std::vector<Coalition>> SqlStore::CoalitionsOfChallenges(const std::vector<ChallengeId>& challenges) {
+  std::vector<int64_t> ids;
+  ids.reserve(challenges.size());
+  for (ChallengeId c : challenges) ids.push_back(c.value());
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  // Up to kChunk challenges a query. Each IN list is padded (with its last id) to a power of two,
+  // so the connection's statement cache holds a few texts rather than one per length.
+  constexpr size_t kChunk = 256;
+  std::vector<Coalition> out;
+  for (size_t from = 0; from < ids.size(); from += kChunk) {
+    size_t n = std::min(kChunk, ids.size() - from), width = 1;
+    while (width < n) width *= 2;
+    Params p;
+    std::string in;
+    for (size_t i = 0; i < width; ++i) {
+      p.push_back(Int(ids[from + std::min(i, n - 1)]));
+      in += (i ? ", $" : "$") + std::to_string(i + 1);
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(auto some,
+                             ReadCoalitions(" WHERE challenge_id IN (" + in + ") ORDER BY challenge_id, id", p));
+    for (auto& c : some) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace weefsel::storage::sql

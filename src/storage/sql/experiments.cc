@@ -1,0 +1,358 @@
+// sql/experiments.cc: experiments (with indicators, measurements and milestones), milestone
+// evidence, match-funding campaigns and pledges.
+#include "storage/sql/sql_store.h"
+
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "storage/sql/sql_util.h"
+
+namespace weefsel::storage::sql {
+
+// ---------------------------------------------------------------------------------------------
+// Experiments.
+
+Result<std::vector<Experiment>> SqlStore::ReadExperiments(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT id, proposal_id, hypotheses, status, outcome, learned FROM experiments" + tail, params));
+  std::vector<Experiment> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Experiment& e = out[i];
+    e.id = ExperimentId(r.Int(i, 0));
+    e.proposal = ProposalId(r.Int(i, 1));
+    WEEFSEL_ASSIGN_OR_RETURN(e.hypotheses, ListColumn(r, i, 2, "experiments", "hypotheses"));
+    e.status = r.Str(i, 3);
+    e.outcome = r.Str(i, 4);
+    e.learned = r.Str(i, 5);
+  }
+  if (out.empty()) return out;
+  // The indicators of every experiment read, their measurements and the milestones: one query
+  // each, not one per experiment and one per indicator.
+  auto at = IndexById(out);
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows ind, ChildRows("experiment_id, id, name, unit, baseline, target", "indicators",
+                                                  "experiment_id", "position", "experiments", tail, params));
+  std::unordered_map<int64_t, std::pair<size_t, size_t>> indicator_at;  // id -> (experiment, indicator)
+  for (size_t i = 0; i < ind.size(); ++i) {
+    auto found = at.find(ind.Int(i, 0));
+    if (found == at.end()) continue;  // an experiment written between the reads
+    domain::Indicator x;
+    x.id = IndicatorId(ind.Int(i, 1));
+    x.name = ind.Str(i, 2);
+    x.unit = ind.Str(i, 3);
+    x.baseline = ind.Dbl(i, 4);
+    x.target = ind.Dbl(i, 5);
+    auto& indicators = out[found->second].indicators;
+    indicator_at[x.id.value()] = {found->second, indicators.size()};
+    indicators.push_back(std::move(x));
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows m, ChildRows("indicator_id, date, value, source", "measurements", "indicator_id", "position",
+                           "indicators", " WHERE experiment_id IN (SELECT id FROM experiments" + tail + ")", params));
+  for (size_t k = 0; k < m.size(); ++k) {
+    auto found = indicator_at.find(m.Int(k, 0));
+    if (found == indicator_at.end()) continue;
+    auto [e, x] = found->second;
+    out[e].indicators[x].measurements.push_back({m.Str(k, 1), m.Dbl(k, 2), m.Str(k, 3)});
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows ms, ChildRows("experiment_id, title, due, amount_eur, status, evidence", "milestones", "experiment_id",
+                            "position", "experiments", tail, params));
+  for (size_t i = 0; i < ms.size(); ++i) {
+    auto found = at.find(ms.Int(i, 0));
+    if (found == at.end()) continue;
+    out[found->second].milestones.push_back(MilestoneAt(ms, i, 1));
+  }
+  return out;
+}
+
+Status SqlStore::WriteExperimentChildren(const Experiment& e) {
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM indicators WHERE experiment_id = $1", {Int(e.id.value())}).status());
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM milestones WHERE experiment_id = $1", {Int(e.id.value())}).status());
+  bool explicit_ids = false;
+  for (size_t i = 0; i < e.indicators.size(); ++i) {
+    const auto& x = e.indicators[i];
+    Params p{Int(e.id.value()), Int(static_cast<int64_t>(i)), Text(x.name), Text(x.unit), x.baseline, x.target};
+    std::string cols = "experiment_id, position, name, unit, baseline, target", vals = "$1, $2, $3, $4, $5, $6";
+    if (x.id.valid()) {
+      p.push_back(Int(x.id.value()));
+      cols += ", id";
+      vals += ", $7";
+      explicit_ids = true;
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                             Q("INSERT INTO indicators (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    int64_t ind = r.Int(0, 0);
+    for (size_t k = 0; k < x.measurements.size(); ++k) {
+      const auto& m = x.measurements[k];
+      WEEFSEL_RETURN_IF_ERROR(
+          Q("INSERT INTO measurements (indicator_id, position, date, value, source) VALUES ($1, $2, $3, $4, $5)",
+            {Int(ind), Int(static_cast<int64_t>(k)), Text(m.date), m.value, Text(m.source)})
+              .status());
+    }
+  }
+  if (explicit_ids) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("indicators"));
+  return WriteMilestones(e.milestones, ProposalId(), 0, e.id);
+}
+
+Result<ExperimentId> SqlStore::Insert(Experiment& e) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
+  Experiment stored = e;
+  Status s = Write([&]() -> Status {
+    Touch("experiments");
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("municipality", kMunicipalityOfProposal, {Int(e.proposal.value())}));
+    Params p{Int(e.proposal.value()), Text(EncodeList(e.hypotheses)), Text(e.status), Text(e.outcome), Text(e.learned)};
+    std::string cols = "proposal_id, hypotheses, status, outcome, learned", vals = "$1, $2, $3, $4, $5";
+    if (e.id.valid()) {
+      p.push_back(Int(e.id.value()));
+      cols += ", id";
+      vals += ", $6";
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                             Q("INSERT INTO experiments (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    stored.id = ExperimentId(r.Int(0, 0));
+    if (e.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("experiments"));
+    return WriteExperimentChildren(stored);
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(s, "experiment", {{"experiment.proposal", "proposals", e.proposal.value()}}));
+  // Hand back the ids the indicators received.
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows ids, Q("SELECT id FROM indicators WHERE experiment_id = $1 ORDER BY position", {Int(stored.id.value())}));
+  for (size_t i = 0; i < ids.size() && i < e.indicators.size(); ++i) e.indicators[i].id = IndicatorId(ids.Int(i, 0));
+  e.id = stored.id;
+  return e.id;
+}
+
+Status SqlStore::Update(const Experiment& e) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
+  Status s = Write([&]() -> Status {
+    Touch("experiments");
+    Touch(scope::Experiment(e.id));
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("municipality", kMunicipalityOfProposal, {Int(e.proposal.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r, Q("UPDATE experiments SET proposal_id = $1, hypotheses = $2, status = $3, outcome = $4, "
+                     "learned = $5 WHERE id = $6 RETURNING id",
+                     {Int(e.proposal.value()), Text(EncodeList(e.hypotheses)), Text(e.status), Text(e.outcome),
+                      Text(e.learned), Int(e.id.value())}));
+    if (r.empty()) return Status::NotFoundOf("experiment", e.id.value());
+    return WriteExperimentChildren(e);
+  });
+  return Explain(s, "experiment", {{"experiment.proposal", "proposals", e.proposal.value()}});
+}
+
+Result<Experiment> SqlStore::GetExperiment(ExperimentId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadExperiments(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFoundOf("experiment", id.value());
+  return std::move(v[0]);
+}
+
+Result<std::vector<Experiment>> SqlStore::ListExperiments(const ListQuery& q) {
+  Params p;
+  Tail t(p);
+  WEEFSEL_ASSIGN_OR_RETURN(std::string order, OrderAndPage(q, {{"status", "status", true}}, *conn_, t));
+  return ReadExperiments(order, p);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Milestone evidence and match-funding.
+
+namespace {
+
+constexpr const char* kEvidenceColumns =
+    "SELECT id, experiment_id, milestone, text, link, submitted_by, submitted_at, decision, decided_by, decided_at, "
+    "reason, released_eur FROM milestone_evidence ";
+
+MilestoneEvidence EvidenceAt(const SqlRows& r, size_t i) {
+  MilestoneEvidence e;
+  e.id = r.Int(i, 0);
+  e.experiment = ExperimentId(r.Int(i, 1));
+  e.milestone = static_cast<int>(r.Int(i, 2));
+  e.text = r.Str(i, 3);
+  e.link = r.Str(i, 4);
+  e.submitted_by = UserId(r.Null(i, 5) ? 0 : r.Int(i, 5));
+  e.submitted_at = r.Str(i, 6);
+  e.decision = r.Str(i, 7);
+  e.decided_by = UserId(r.Null(i, 8) ? 0 : r.Int(i, 8));
+  e.decided_at = r.Str(i, 9);
+  e.reason = r.Str(i, 10);
+  e.released_eur = r.Int(i, 11);
+  return e;
+}
+
+Status ValidateEvidence(const MilestoneEvidence& e) {
+  if (!e.experiment.valid()) return Status::InvalidArgument("evidence.experiment: must name an experiment");
+  if (e.milestone < 0) return Status::InvalidArgument("evidence.milestone: must be 0 or more");
+  if (e.decision != "pending" && e.decision != "approved" && e.decision != "rejected")
+    return Status::InvalidArgument("evidence.decision: must be pending, approved or rejected, not '" + e.decision +
+                                   "'");
+  if (e.released_eur < 0) return Status::InvalidArgument("evidence.released_eur: must not be negative");
+  if (e.released_eur > 0 && e.decision != "approved")
+    return Status::InvalidArgument("evidence.released_eur: only approved evidence releases money");
+  return Status::Ok();
+}
+
+constexpr const char* kCampaignColumns =
+    "SELECT id, municipality_id, round_id, name, ratio_num, ratio_den, campaign_cap_eur, fund_eur, deadline, "
+    "created_at FROM match_campaigns ";
+
+MatchCampaign CampaignAt(const SqlRows& r, size_t i) {
+  MatchCampaign c;
+  c.id = r.Int(i, 0);
+  c.municipality = MunicipalityId(r.Int(i, 1));
+  c.round = RoundId(r.Int(i, 2));
+  c.name = r.Str(i, 3);
+  c.ratio_num = r.Int(i, 4);
+  c.ratio_den = r.Int(i, 5);
+  c.campaign_cap_eur = r.Int(i, 6);
+  c.fund_eur = r.Int(i, 7);
+  c.deadline = r.Str(i, 8);
+  c.created_at = r.Str(i, 9);
+  return c;
+}
+
+}  // namespace
+
+Result<int64_t> SqlStore::Insert(MilestoneEvidence& e) {
+  WEEFSEL_RETURN_IF_ERROR(ValidateEvidence(e));
+  int64_t id = 0;
+  Status st = Write([&]() -> Status {
+    Touch(scope::Experiment(e.experiment));
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("municipality", kMunicipalityOfExperiment, {Int(e.experiment.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("INSERT INTO milestone_evidence (experiment_id, milestone, text, link, submitted_by, submitted_at, decision, "
+          "decided_by, decided_at, reason, released_eur) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+          "RETURNING id",
+          {Int(e.experiment.value()), Int(e.milestone), Text(e.text), Text(e.link), IdOrNull(e.submitted_by),
+           Text(e.submitted_at), Text(e.decision), IdOrNull(e.decided_by), Text(e.decided_at), Text(e.reason),
+           Int(e.released_eur)}));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(st, "evidence",
+                                  {{"evidence.experiment", "experiments", e.experiment.value()},
+                                   {"evidence.submitted_by", "users", e.submitted_by.value()},
+                                   {"evidence.decided_by", "users", e.decided_by.value()}}));
+  e.id = id;
+  return id;
+}
+
+Status SqlStore::Update(const MilestoneEvidence& e) {
+  WEEFSEL_RETURN_IF_ERROR(ValidateEvidence(e));
+  Status st = Write([&]() -> Status {
+    Touch(scope::Experiment(e.experiment));
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("municipality", kMunicipalityOfExperiment, {Int(e.experiment.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r, Q("UPDATE milestone_evidence SET experiment_id = $2, milestone = $3, text = $4, link = $5, "
+                     "submitted_by = $6, submitted_at = $7, decision = $8, decided_by = $9, decided_at = $10, "
+                     "reason = $11, released_eur = $12 WHERE id = $1 RETURNING id",
+                     {Int(e.id), Int(e.experiment.value()), Int(e.milestone), Text(e.text), Text(e.link),
+                      IdOrNull(e.submitted_by), Text(e.submitted_at), Text(e.decision), IdOrNull(e.decided_by),
+                      Text(e.decided_at), Text(e.reason), Int(e.released_eur)}));
+    if (r.empty()) return Status::NotFoundOf("evidence", e.id);
+    return Status::Ok();
+  });
+  return Explain(st, "evidence",
+                 {{"evidence.experiment", "experiments", e.experiment.value()},
+                  {"evidence.submitted_by", "users", e.submitted_by.value()},
+                  {"evidence.decided_by", "users", e.decided_by.value()}});
+}
+
+Result<MilestoneEvidence> SqlStore::GetEvidence(int64_t id) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kEvidenceColumns) + "WHERE id = $1", {Int(id)}));
+  if (r.empty()) return Status::NotFoundOf("evidence", id);
+  return EvidenceAt(r, 0);
+}
+
+Result<std::vector<MilestoneEvidence>> SqlStore::EvidenceOf(ExperimentId experiment) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q(std::string(kEvidenceColumns) + "WHERE experiment_id = $1 ORDER BY id", {Int(experiment.value())}));
+  std::vector<MilestoneEvidence> out;
+  for (size_t i = 0; i < r.size(); ++i) out.push_back(EvidenceAt(r, i));
+  return out;
+}
+
+Result<int64_t> SqlStore::Insert(MatchCampaign& c) {
+  if (Trim(c.name).empty()) return Status::InvalidArgument("campaign.name: must not be empty");
+  if (c.ratio_num <= 0 || c.ratio_den <= 0)
+    return Status::InvalidArgument("campaign.ratio: numerator and denominator must be positive");
+  if (c.campaign_cap_eur < 0) return Status::InvalidArgument("campaign.campaign_cap_eur: must not be negative");
+  if (c.fund_eur <= 0) return Status::InvalidArgument("campaign.fund_eur: must be positive");
+  if (!IsIsoDate(c.deadline))
+    return Status::InvalidArgument("campaign.deadline: '" + c.deadline + "' is not a date YYYY-MM-DD");
+  int64_t id = 0;
+  Status st = Write([&]() -> Status {
+    Touch(scope::Round(c.round));
+    Touch(scope::Municipality(c.municipality));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("INSERT INTO match_campaigns (municipality_id, round_id, name, ratio_num, ratio_den, "
+          "campaign_cap_eur, fund_eur, deadline, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+          "RETURNING id",
+          {Int(c.municipality.value()), Int(c.round.value()), Text(c.name), Int(c.ratio_num), Int(c.ratio_den),
+           Int(c.campaign_cap_eur), Int(c.fund_eur), Text(c.deadline), Text(c.created_at)}));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(st, "campaign",
+                                  {{"campaign.municipality", "municipalities", c.municipality.value()},
+                                   {"campaign.round", "rounds", c.round.value()}}));
+  c.id = id;
+  return id;
+}
+
+Result<MatchCampaign> SqlStore::GetMatchCampaign(int64_t id) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kCampaignColumns) + "WHERE id = $1", {Int(id)}));
+  if (r.empty()) return Status::NotFoundOf("campaign", id);
+  return CampaignAt(r, 0);
+}
+
+Result<std::vector<MatchCampaign>> SqlStore::MatchCampaignsOf(RoundId round) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q(std::string(kCampaignColumns) + "WHERE round_id = $1 ORDER BY id", {Int(round.value())}));
+  std::vector<MatchCampaign> out;
+  for (size_t i = 0; i < r.size(); ++i) out.push_back(CampaignAt(r, i));
+  return out;
+}
+
+Result<int64_t> SqlStore::Insert(MatchPledge& p) {
+  if (p.amount_eur <= 0) return Status::InvalidArgument("pledge.amount_eur: must be positive");
+  if (p.project_id.empty()) return Status::InvalidArgument("pledge.project_id: must not be empty");
+  int64_t id = 0;
+  Status st = Write([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(
+        TouchRows("round", "SELECT round_id FROM match_campaigns WHERE id = $1", {Int(p.campaign)}));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r, Q("INSERT INTO match_pledges (campaign_id, project_id, user_id, amount_eur, at) "
+                     "VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                     {Int(p.campaign), Text(p.project_id), IdOrNull(p.backer), Int(p.amount_eur), Text(p.at)}));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(
+      Explain(st, "pledge",
+              {{"pledge.campaign", "match_campaigns", p.campaign}, {"pledge.backer", "users", p.backer.value()}}));
+  p.id = id;
+  return id;
+}
+
+Result<std::vector<MatchPledge>> SqlStore::PledgesOf(int64_t campaign) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q("SELECT id, campaign_id, project_id, user_id, amount_eur, at FROM match_pledges "
+                             "WHERE campaign_id = $1 ORDER BY id",
+                             {Int(campaign)}));
+  std::vector<MatchPledge> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    auto& p = out[i];
+    p.id = r.Int(i, 0);
+    p.campaign = r.Int(i, 1);
+    p.project_id = r.Str(i, 2);
+    p.backer = UserId(r.Null(i, 3) ? 0 : r.Int(i, 3));
+    p.amount_eur = r.Int(i, 4);
+    p.at = r.Str(i, 5);
+  }
+  return out;
+}
+
+}  // namespace weefsel::storage::sql

@@ -1,0 +1,403 @@
+// sql/network.cc: actors, ties (bulk writes go through CopyRows) and fabric snapshots.
+#include "storage/sql/sql_store.h"
+
+#include <algorithm>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "storage/sql/sql_util.h"
+
+namespace weefsel::storage::sql {
+
+// ---------------------------------------------------------------------------------------------
+// Actors.
+
+namespace {
+constexpr const char* kActorColumns =
+    "SELECT id, name, kind, municipality_id, area, themes, capabilities, description, size, website, generated, source "
+    "FROM actors";
+const std::vector<std::string> kActorCopyColumns = {
+    "id",           "name",        "search_key", "kind",    "municipality_id", "area",  "themes",
+    "capabilities", "description", "size",       "website", "generated",       "source"};
+
+void SinkActor(RowSink& s, int64_t id, const Actor& a) {
+  s.Int(id);
+  s.Text(a.name);
+  s.Text(FoldCase(a.name));
+  s.Text(domain::ActorKindCode(a.kind));
+  if (a.municipality.valid())
+    s.Int(a.municipality.value());
+  else
+    s.Null();
+  s.Text(a.area);
+  s.Text(EncodeList(a.themes));
+  s.Text(EncodeList(a.capabilities));
+  s.Text(a.description);
+  s.Int(a.size);
+  s.Text(a.website);
+  s.Int(a.generated ? 1 : 0);
+  s.Text(a.source);
+}
+}  // namespace
+
+Result<std::vector<Actor>> SqlStore::ReadActors(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kActorColumns) + tail, params));
+  std::vector<Actor> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Actor& a = out[i];
+    a.id = ActorId(r.Int(i, 0));
+    a.name = r.Str(i, 1);
+    WEEFSEL_ASSIGN_OR_RETURN(a.kind, Code(domain::ParseActorKind(r.Str(i, 2)), "actors", a.id.value()));
+    a.municipality = MunicipalityId(r.Null(i, 3) ? 0 : r.Int(i, 3));
+    a.area = r.Str(i, 4);
+    WEEFSEL_ASSIGN_OR_RETURN(a.themes, ListColumn(r, i, 5, "actors", "themes"));
+    WEEFSEL_ASSIGN_OR_RETURN(a.capabilities, ListColumn(r, i, 6, "actors", "capabilities"));
+    a.description = r.Str(i, 7);
+    a.size = r.Int(i, 8);
+    a.website = r.Str(i, 9);
+    a.generated = r.Int(i, 10) != 0;
+    a.source = r.Str(i, 11);
+  }
+  return out;
+}
+
+Status SqlStore::WriteActorThemes(const Actor& a) {
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM actor_themes WHERE actor_id = $1", {Int(a.id.value())}).status());
+  for (const auto& t : a.themes)
+    WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO actor_themes (actor_id, theme) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                              {Int(a.id.value()), Text(t)})
+                                .status());
+  return Status::Ok();
+}
+
+Result<ActorId> SqlStore::Insert(Actor& a) {
+  std::vector<Actor> one{a};
+  WEEFSEL_RETURN_IF_ERROR(InsertActors(one));
+  a.id = one[0].id;
+  return a.id;
+}
+
+Status SqlStore::InsertActors(std::vector<Actor>& actors) {
+  for (size_t i = 0; i < actors.size(); ++i) {
+    Status v = domain::Validate(actors[i]);
+    if (!v.ok()) return actors.size() == 1 ? v : v.WithContext("actors[" + std::to_string(i) + "]");
+  }
+  if (actors.empty()) return Status::Ok();
+  std::vector<int64_t> ids(actors.size());
+  Status s = Write([&]() -> Status {
+    for (const auto& a : actors) Touch(scope::Fabric(a.municipality));
+    size_t fresh = 0;
+    for (const auto& a : actors) fresh += !a.id.valid();
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> reserved, conn_->ReserveIds("actors", fresh));
+    size_t next = 0;
+    for (size_t i = 0; i < actors.size(); ++i) ids[i] = actors[i].id.valid() ? actors[i].id.value() : reserved[next++];
+    if (actors.size() > scope::kFewRows)
+      Touch("actors");
+    else
+      for (int64_t id : ids) Touch(scope::Actor(ActorId(id)));
+    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("actors", kActorCopyColumns, actors.size(), [&](RowSink& sink) -> Status {
+      for (size_t i = 0; i < actors.size(); ++i) {
+        SinkActor(sink, ids[i], actors[i]);
+        WEEFSEL_RETURN_IF_ERROR(sink.EndRow());
+      }
+      return Status::Ok();
+    }));
+    WEEFSEL_RETURN_IF_ERROR(
+        conn_->CopyRows("actor_themes", {"actor_id", "theme"}, actors.size() * 2, [&](RowSink& sink) -> Status {
+          for (size_t i = 0; i < actors.size(); ++i) {
+            const auto& themes = actors[i].themes;
+            for (size_t k = 0; k < themes.size(); ++k) {
+              if (std::find(themes.begin(), themes.begin() + static_cast<std::ptrdiff_t>(k), themes[k]) !=
+                  themes.begin() + static_cast<std::ptrdiff_t>(k))
+                continue;  // a repeated theme is stored once
+              sink.Int(ids[i]);
+              sink.Text(themes[k]);
+              WEEFSEL_RETURN_IF_ERROR(sink.EndRow());
+            }
+          }
+          return Status::Ok();
+        }));
+    if (fresh < actors.size()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("actors"));
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kAlreadyExists) {
+      // Name the first id that is taken (or repeated in the batch).
+      std::unordered_set<int64_t> seen;
+      for (const auto& a : actors) {
+        if (!a.id.valid()) continue;
+        if (!seen.insert(a.id.value()).second)
+          return Status::AlreadyExists("actor.id: " + std::to_string(a.id.value()) + " appears twice");
+        WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT 1 FROM actors WHERE id = $1", {Int(a.id.value())}));
+        if (!r.empty()) return Status::AlreadyExists("actor.id: " + std::to_string(a.id.value()) + " already exists");
+      }
+      return Explain(s, "actor");
+    }
+    if (s.code() == StatusCode::kInvalidArgument && StartsWith(s.message(), kForeignKeyMarker)) {
+      std::unordered_set<int64_t> checked;
+      for (const auto& a : actors) {
+        if (!a.municipality.valid() || !checked.insert(a.municipality.value()).second) continue;
+        WEEFSEL_RETURN_IF_ERROR(Exists("municipalities", a.municipality.value(), "actor.municipality"));
+      }
+    }
+    return Explain(s, "actor");
+  }
+  for (size_t i = 0; i < actors.size(); ++i) actors[i].id = ActorId(ids[i]);
+  return Status::Ok();
+}
+
+Status SqlStore::Update(const Actor& a) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(a));
+  Status s = Write([&]() -> Status {
+    Touch(scope::Actor(a.id));
+    Touch(scope::Fabric(a.municipality));
+    WEEFSEL_RETURN_IF_ERROR(
+        TouchRows("fabric", "SELECT municipality_id FROM actors WHERE id = $1", {Int(a.id.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("UPDATE actors SET name = $1, search_key = $2, kind = $3, municipality_id = $4, area = $5, themes = $6, "
+          "capabilities = $7, description = $8, size = $9, website = $10, generated = $11, source = $12 "
+          "WHERE id = $13 RETURNING id",
+          {Text(a.name), Text(FoldCase(a.name)), Text(domain::ActorKindCode(a.kind)), IdOrNull(a.municipality),
+           Text(a.area), Text(EncodeList(a.themes)), Text(EncodeList(a.capabilities)), Text(a.description), Int(a.size),
+           Text(a.website), Int(a.generated ? 1 : 0), Text(a.source), Int(a.id.value())}));
+    if (r.empty()) return Status::NotFoundOf("actor", a.id.value());
+    return WriteActorThemes(a);
+  });
+  return Explain(s, "actor", {{"actor.municipality", "municipalities", a.municipality.value()}});
+}
+
+Status SqlStore::DeleteActor(ActorId id) {
+  Status s = Write([&]() -> Status {
+    Touch("actors");
+    Touch("ties");
+    Touch("coalitions");
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("fabric", "SELECT municipality_id FROM actors WHERE id = $1", {Int(id.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM actors WHERE id = $1 RETURNING id", {Int(id.value())}));
+    if (r.empty()) return Status::NotFoundOf("actor", id.value());
+    return Status::Ok();
+  });
+  if (s.code() == StatusCode::kInvalidArgument && StartsWith(s.message(), kForeignKeyMarker))
+    return Status::FailedPrecondition("actor " + std::to_string(id.value()) +
+                                      " is a member of a coalition; remove it from the coalition first");
+  return s;
+}
+
+Result<Actor> SqlStore::GetActor(ActorId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadActors(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFoundOf("actor", id.value());
+  return std::move(v[0]);
+}
+
+Result<std::vector<Actor>> SqlStore::ListActors(const ListQuery& q) {
+  Params p;
+  Tail t(p);
+  if (q.municipality.valid()) t.Where("municipality_id = " + t.Param(Int(q.municipality.value())));
+  if (q.kind) t.Where("kind = " + t.Param(Text(domain::ActorKindCode(*q.kind))));
+  if (!q.theme.empty())
+    t.Where("id IN (SELECT actor_id FROM actor_themes WHERE theme = " + t.Param(Text(q.theme)) + ")");
+  if (!q.search.empty()) t.Where("search_key LIKE " + t.Param(LikePattern(q.search)) + kLikeEscape);
+  std::string where = t.WhereClause();
+  WEEFSEL_ASSIGN_OR_RETURN(
+      std::string order,
+      OrderAndPage(
+          q, {{"name", "search_key", true}, {"kind", "kind", true}, {"size", "size", false}, {"area", "area", true}},
+          *conn_, t));
+  return ReadActors(where + order, p);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ties.
+
+namespace {
+constexpr const char* kTieColumns = "SELECT id, a, b, weight, kind, source, from_date, until_date, note FROM ties";
+const std::vector<std::string> kTieCopyColumns = {"id",     "a",         "b",          "weight", "kind",
+                                                  "source", "from_date", "until_date", "note"};
+}  // namespace
+
+Result<std::vector<Tie>> SqlStore::ReadTies(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kTieColumns) + tail, params));
+  std::vector<Tie> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Tie& t = out[i];
+    t.id = TieId(r.Int(i, 0));
+    t.a = ActorId(r.Int(i, 1));
+    t.b = ActorId(r.Int(i, 2));
+    t.weight = r.Dbl(i, 3);
+    WEEFSEL_ASSIGN_OR_RETURN(t.kind, Code(domain::ParseTieKind(r.Str(i, 4)), "ties", t.id.value()));
+    WEEFSEL_ASSIGN_OR_RETURN(t.source, Code(domain::ParseTieSource(r.Str(i, 5)), "ties", t.id.value()));
+    t.from = r.Str(i, 6);
+    t.until = r.Str(i, 7);
+    t.note = r.Str(i, 8);
+  }
+  return out;
+}
+
+Result<TieId> SqlStore::Insert(Tie& t) {
+  std::vector<Tie> one{t};
+  WEEFSEL_RETURN_IF_ERROR(InsertTies(one));
+  t = one[0];
+  return t.id;
+}
+
+Status SqlStore::InsertTies(std::vector<Tie>& ties) {
+  for (size_t i = 0; i < ties.size(); ++i) {
+    domain::Normalize(ties[i]);
+    Status v = domain::Validate(ties[i]);
+    if (!v.ok()) return ties.size() == 1 ? v : v.WithContext("ties[" + std::to_string(i) + "]");
+  }
+  if (ties.empty()) return Status::Ok();
+  std::vector<int64_t> ids(ties.size());
+  Status s = Write([&]() -> Status {
+    WEEFSEL_RETURN_IF_ERROR(TouchTieEnds(ties));
+    size_t fresh = 0;
+    for (const auto& t : ties) fresh += !t.id.valid();
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> reserved, conn_->ReserveIds("ties", fresh));
+    size_t next = 0;
+    for (size_t i = 0; i < ties.size(); ++i) ids[i] = ties[i].id.valid() ? ties[i].id.value() : reserved[next++];
+    if (ties.size() > scope::kFewRows)
+      Touch("ties");
+    else
+      for (int64_t id : ids) Touch(scope::Tie(TieId(id)));
+    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("ties", kTieCopyColumns, ties.size(), [&](RowSink& sink) -> Status {
+      for (size_t i = 0; i < ties.size(); ++i) {
+        const Tie& t = ties[i];
+        sink.Int(ids[i]);
+        sink.Int(t.a.value());
+        sink.Int(t.b.value());
+        sink.Dbl(t.weight);
+        sink.Text(domain::TieKindCode(t.kind));
+        sink.Text(domain::TieSourceCode(t.source));
+        sink.Text(t.from);
+        sink.Text(t.until);
+        sink.Text(t.note);
+        WEEFSEL_RETURN_IF_ERROR(sink.EndRow());
+      }
+      return Status::Ok();
+    }));
+    if (fresh < ties.size()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("ties"));
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    if (s.code() == StatusCode::kInvalidArgument && StartsWith(s.message(), kForeignKeyMarker)) {
+      // Find the first tie whose end is missing: one pass over the actor ids.
+      std::unordered_set<int64_t> ends;
+      for (const auto& t : ties) {
+        ends.insert(t.a.value());
+        ends.insert(t.b.value());
+      }
+      std::unordered_set<int64_t> present;
+      if (ends.size() <= 64) {
+        for (int64_t id : ends) {
+          WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT 1 FROM actors WHERE id = $1", {Int(id)}));
+          if (!r.empty()) present.insert(id);
+        }
+      } else {
+        WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id FROM actors"));
+        for (size_t i = 0; i < r.size(); ++i) present.insert(r.Int(i, 0));
+      }
+      for (size_t i = 0; i < ties.size(); ++i) {
+        std::string where = ties.size() == 1 ? "tie" : "ties[" + std::to_string(i) + "]: tie";
+        if (!present.count(ties[i].a.value()))
+          return Status::InvalidArgument(where + ".a: actor " + std::to_string(ties[i].a.value()) + " does not exist");
+        if (!present.count(ties[i].b.value()))
+          return Status::InvalidArgument(where + ".b: actor " + std::to_string(ties[i].b.value()) + " does not exist");
+      }
+    }
+    if (s.code() == StatusCode::kAlreadyExists) {
+      std::unordered_set<int64_t> seen;
+      for (const auto& t : ties) {
+        if (!t.id.valid()) continue;
+        if (!seen.insert(t.id.value()).second)
+          return Status::AlreadyExists("tie.id: " + std::to_string(t.id.value()) + " appears twice");
+        WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT 1 FROM ties WHERE id = $1", {Int(t.id.value())}));
+        if (!r.empty()) return Status::AlreadyExists("tie.id: " + std::to_string(t.id.value()) + " already exists");
+      }
+    }
+    return Explain(s, "tie");
+  }
+  for (size_t i = 0; i < ties.size(); ++i) ties[i].id = TieId(ids[i]);
+  return Status::Ok();
+}
+
+Status SqlStore::DeleteTie(TieId id) {
+  return Write([&]() -> Status {
+    Touch(scope::Tie(id));
+    WEEFSEL_RETURN_IF_ERROR(TouchRows("fabric",
+                                      "SELECT municipality_id FROM actors WHERE id IN (SELECT a FROM ties WHERE id = "
+                                      "$1 UNION SELECT b FROM ties WHERE id = $1)",
+                                      {Int(id.value())}));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("DELETE FROM ties WHERE id = $1 RETURNING id", {Int(id.value())}));
+    if (r.empty()) return Status::NotFoundOf("tie", id.value());
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<Tie>> SqlStore::ListTies(const ListQuery& q) {
+  Params p;
+  Tail t(p);
+  if (q.municipality.valid()) {
+    std::string m = t.Param(Int(q.municipality.value()));
+    t.Where("(a IN (SELECT id FROM actors WHERE municipality_id = " + m +
+            ") OR b IN (SELECT id FROM actors WHERE municipality_id = " + m + "))");
+  }
+  std::string where = t.WhereClause();
+  WEEFSEL_ASSIGN_OR_RETURN(std::string order,
+                           OrderAndPage(q, {{"weight", "weight", false}, {"from", "from_date", true}}, *conn_, t));
+  return ReadTies(where + order, p);
+}
+
+Result<std::vector<Tie>> SqlStore::TiesOf(ActorId actor) {
+  return ReadTies(" WHERE a = $1 OR b = $1 ORDER BY id", {Int(actor.value())});
+}
+
+Result<Tie> SqlStore::GetTie(TieId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadTies(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFoundOf("tie", id.value());
+  return std::move(v[0]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fabric snapshots.
+
+Result<int64_t> SqlStore::Insert(FabricSnapshot& s) {
+  if (s.period.size() != 7) return Status::InvalidArgument("snapshot.period: expected YYYY-MM, got '" + s.period + "'");
+  if (s.trigger != "monthly" && s.trigger != "on_demand")
+    return Status::InvalidArgument("snapshot.trigger: '" + s.trigger + "' is not one of monthly, on_demand");
+  int64_t id = 0;
+  Status st = Write([&]() -> Status {
+    Touch(scope::Fabric(s.municipality));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r, Q("INSERT INTO fabric_snapshots (municipality_id, taken_at, period, trigger_kind, health, typology) "
+                     "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                     {Int(s.municipality.value()), Text(s.taken_at), Text(s.period), Text(s.trigger),
+                      Text(s.health.empty() ? "{}" : s.health), Text(s.typology.empty() ? "{}" : s.typology)}));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(
+      Explain(st, "snapshot", {{"snapshot.municipality", "municipalities", s.municipality.value()}}));
+  s.id = id;
+  return id;
+}
+
+Result<std::vector<FabricSnapshot>> SqlStore::SnapshotsOf(MunicipalityId m) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, municipality_id, taken_at, period, trigger_kind, health, typology "
+                                        "FROM fabric_snapshots WHERE municipality_id = $1 ORDER BY taken_at, id",
+                                        {Int(m.value())}));
+  std::vector<FabricSnapshot> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    auto& s = out[i];
+    s.id = r.Int(i, 0);
+    s.municipality = MunicipalityId(r.Int(i, 1));
+    s.taken_at = r.Str(i, 2);
+    s.period = r.Str(i, 3);
+    s.trigger = r.Str(i, 4);
+    s.health = r.Str(i, 5);
+    s.typology = r.Str(i, 6);
+  }
+  return out;
+}
+
+}  // namespace weefsel::storage::sql

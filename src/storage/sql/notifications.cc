@@ -1,0 +1,142 @@
+// sql/notifications.cc: in-app notifications and the daily digest's outbox (store/notifications.h).
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "storage/sql/sql_store.h"
+#include "storage/sql/sql_util.h"
+
+namespace weefsel::storage::sql {
+
+namespace {
+
+constexpr const char* kNotificationColumns = "id, user_id, at, kind, title, title_en, link, audit_id, read_at";
+
+std::vector<Notification> ReadNotifications(const SqlRows& r) {
+  std::vector<Notification> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    auto& n = out[i];
+    n.id = r.Int(i, 0);
+    n.user = UserId(r.Int(i, 1));
+    n.at = r.Str(i, 2);
+    n.kind = r.Str(i, 3);
+    n.title = r.Str(i, 4);
+    n.title_en = r.Str(i, 5);
+    n.link = r.Str(i, 6);
+    n.audit_id = r.Null(i, 7) ? 0 : r.Int(i, 7);
+    n.read_at = r.Str(i, 8);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<int64_t> SqlStore::Insert(Notification& n) {
+  if (!n.user.valid()) return Status::InvalidArgument("notification.user: must name a user");
+  if (n.kind.empty()) return Status::InvalidArgument("notification.kind: must not be empty");
+  if (n.title.empty()) return Status::InvalidArgument("notification.title: must not be empty");
+  int64_t id = 0;
+  Status st = Transaction([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r, Q("INSERT INTO notifications (user_id, at, kind, title, title_en, link, audit_id, read_at) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                     {Int(n.user.value()), Text(n.at), Text(n.kind), Text(n.title), Text(n.title_en), Text(n.link),
+                      n.audit_id > 0 ? SqlValue(Int(n.audit_id)) : SqlValue(std::monostate{}), Text(n.read_at)}));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(st, "notification", {{"notification.user", "users", n.user.value()}}));
+  n.id = id;
+  return id;
+}
+
+Result<std::vector<Notification>> SqlStore::NotificationsOf(UserId user, int64_t limit, int64_t offset) {
+  std::string sql = std::string("SELECT ") + kNotificationColumns +
+                    " FROM notifications WHERE user_id = $1 ORDER BY CASE WHEN read_at = '' THEN 0 ELSE 1 END, "
+                    "id DESC";
+  Params p{Int(user.value())};
+  if (limit > 0) {
+    sql += " LIMIT $2 OFFSET $3";
+    p.push_back(Int(limit));
+    p.push_back(Int(std::max<int64_t>(offset, 0)));
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
+  return ReadNotifications(r);
+}
+
+Result<int64_t> SqlStore::UnreadNotifications(UserId user) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at = ''", {Int(user.value())}));
+  return r.Int(0, 0);
+}
+
+Result<int64_t> SqlStore::MarkNotificationsRead(UserId user, const std::vector<int64_t>& ids, const std::string& at) {
+  int64_t changed = 0;
+  WEEFSEL_RETURN_IF_ERROR(Transaction([&]() -> Status {
+    if (ids.empty()) {
+      WEEFSEL_ASSIGN_OR_RETURN(
+          SqlRows r, Q("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at = '' RETURNING id",
+                       {Text(at), Int(user.value())}));
+      changed = static_cast<int64_t>(r.size());
+      return Status::Ok();
+    }
+    for (int64_t id : ids) {
+      WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("UPDATE notifications SET read_at = $1 WHERE id = $2 AND user_id = $3 "
+                                            "AND read_at = '' RETURNING id",
+                                            {Text(at), Int(id), Int(user.value())}));
+      changed += static_cast<int64_t>(r.size());
+    }
+    return Status::Ok();
+  }));
+  return changed;
+}
+
+Result<std::vector<Notification>> SqlStore::NotificationsOn(const std::string& day) {
+  if (day.size() != 10) return Status::InvalidArgument("day: expected YYYY-MM-DD, got '" + day + "'");
+  // `at` is ISO 8601 UTC: the day's notifications sort between the day and the day + 'U' ('T' < 'U').
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string("SELECT ") + kNotificationColumns +
+                                            " FROM notifications WHERE at >= $1 AND at < $2 ORDER BY user_id, id",
+                                        {Text(day), Text(day + "U")}));
+  return ReadNotifications(r);
+}
+
+Result<OutboxEntry> SqlStore::GetOutbox(UserId user, const std::string& day) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, user_id, day, subject, body, status, error, attempts, updated_at "
+                                        "FROM outbox WHERE user_id = $1 AND day = $2",
+                                        {Int(user.value()), Text(day)}));
+  if (r.empty()) return Status::NotFound("outbox: nothing for user " + std::to_string(user.value()) + " on " + day);
+  OutboxEntry e;
+  e.id = r.Int(0, 0);
+  e.user = UserId(r.Int(0, 1));
+  e.day = r.Str(0, 2);
+  e.subject = r.Str(0, 3);
+  e.body = r.Str(0, 4);
+  e.status = r.Str(0, 5);
+  e.error = r.Str(0, 6);
+  e.attempts = static_cast<int>(r.Int(0, 7));
+  e.updated_at = r.Str(0, 8);
+  return e;
+}
+
+Status SqlStore::PutOutbox(OutboxEntry& e) {
+  if (e.status != "sent" && e.status != "failed")
+    return Status::InvalidArgument("outbox.status: '" + e.status + "' is not one of sent, failed");
+  int64_t id = 0;
+  Status st = Transaction([&]() -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows r,
+        Q("INSERT INTO outbox (user_id, day, subject, body, status, error, attempts, updated_at) VALUES ($1, $2, $3, "
+          "$4, $5, $6, $7, $8) ON CONFLICT (user_id, day) DO UPDATE SET subject = excluded.subject, body = "
+          "excluded.body, status = excluded.status, error = excluded.error, attempts = excluded.attempts, "
+          "updated_at = excluded.updated_at RETURNING id",
+          {Int(e.user.value()), Text(e.day), Text(e.subject), Text(e.body), Text(e.status), Text(e.error),
+           Int(e.attempts), Text(e.updated_at)}));
+    id = r.Int(0, 0);
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(st, "outbox", {{"outbox.user", "users", e.user.value()}}));
+  e.id = id;
+  return Status::Ok();
+}
+
+}  // namespace weefsel::storage::sql

@@ -1,0 +1,376 @@
+// sql/rounds.cc: rounds with their projects and criteria, ballots, reviews and allocations.
+#include "storage/sql/sql_store.h"
+
+#include <algorithm>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "storage/sql/sql_util.h"
+
+namespace weefsel::storage::sql {
+
+// ---------------------------------------------------------------------------------------------
+// Rounds and ballots.
+
+Result<std::vector<Round>> SqlStore::ReadRounds(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("SELECT id, municipality_id, name, budget_eur, ballot_kind, rule, phase, min_length, "
+                   "max_length, max_points, max_points_per_project, verification, wijken, min_age FROM rounds" +
+                       tail,
+                   params));
+  std::vector<Round> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Round& x = out[i];
+    x.id = RoundId(r.Int(i, 0));
+    x.municipality = MunicipalityId(r.Int(i, 1));
+    x.name = r.Str(i, 2);
+    x.budget_eur = r.Int(i, 3);
+    WEEFSEL_ASSIGN_OR_RETURN(x.ballot_kind, Code(domain::ParseBallotKind(r.Str(i, 4)), "rounds", x.id.value()));
+    x.rule = r.Str(i, 5);
+    WEEFSEL_ASSIGN_OR_RETURN(x.phase, Code(domain::ParseRoundPhase(r.Str(i, 6)), "rounds", x.id.value()));
+    x.min_length = static_cast<int>(r.Int(i, 7));
+    x.max_length = static_cast<int>(r.Int(i, 8));
+    x.max_points = static_cast<int>(r.Int(i, 9));
+    x.max_points_per_project = static_cast<int>(r.Int(i, 10));
+    WEEFSEL_ASSIGN_OR_RETURN(x.eligibility.verification,
+                             Code(domain::ParseVerification(r.Str(i, 11)), "rounds", x.id.value()));
+    WEEFSEL_ASSIGN_OR_RETURN(x.eligibility.wijken, ListColumn(r, i, 12, "rounds", "wijken"));
+    x.eligibility.min_age = static_cast<int>(r.Int(i, 13));
+  }
+  if (out.empty()) return out;
+  // The projects and criteria of every round read: one query each, not two per round.
+  auto at = IndexById(out);
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows p,
+                           ChildRows("round_id, project_id, proposal_id, title, cost_eur, category, neighbourhood",
+                                     "round_projects", "round_id", "position", "rounds", tail, params));
+  for (size_t i = 0; i < p.size(); ++i) {
+    auto found = at.find(p.Int(i, 0));
+    if (found == at.end()) continue;  // a round written between the two reads
+    domain::RoundProject rp;
+    rp.project_id = p.Str(i, 1);
+    rp.proposal = ProposalId(IntOrZero(p, i, 2));
+    rp.title = p.Str(i, 3);
+    rp.cost_eur = p.Int(i, 4);
+    rp.category = p.Str(i, 5);
+    rp.neighbourhood = p.Str(i, 6);
+    out[found->second].projects.push_back(std::move(rp));
+  }
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows c, ChildRows("round_id, name, description, max_score", "round_criteria", "round_id",
+                                                "position", "rounds", tail, params));
+  for (size_t i = 0; i < c.size(); ++i) {
+    auto found = at.find(c.Int(i, 0));
+    if (found == at.end()) continue;
+    out[found->second].criteria.push_back({c.Str(i, 1), c.Str(i, 2), static_cast<int>(c.Int(i, 3))});
+  }
+  return out;
+}
+
+Status SqlStore::WriteRoundProjects(const Round& r) {
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_projects WHERE round_id = $1", {Int(r.id.value())}).status());
+  for (size_t i = 0; i < r.projects.size(); ++i) {
+    const auto& p = r.projects[i];
+    WEEFSEL_RETURN_IF_ERROR(
+        Q("INSERT INTO round_projects (round_id, position, project_id, proposal_id, title, cost_eur, "
+          "category, neighbourhood) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+          {Int(r.id.value()), Int(static_cast<int64_t>(i)), Text(p.project_id), IdOrNull(p.proposal), Text(p.title),
+           Int(p.cost_eur), Text(p.category), Text(p.neighbourhood)})
+            .status());
+  }
+  WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_criteria WHERE round_id = $1", {Int(r.id.value())}).status());
+  for (size_t i = 0; i < r.criteria.size(); ++i) {
+    const auto& c = r.criteria[i];
+    WEEFSEL_RETURN_IF_ERROR(
+        Q("INSERT INTO round_criteria (round_id, position, name, description, max_score) "
+          "VALUES ($1, $2, $3, $4, $5)",
+          {Int(r.id.value()), Int(static_cast<int64_t>(i)), Text(c.name), Text(c.description), Int(c.max_score)})
+            .status());
+  }
+  return Status::Ok();
+}
+
+namespace {
+Params RoundParams(const Round& r) {
+  return {Int(r.municipality.value()),
+          Text(r.name),
+          Text(FoldCase(r.name)),
+          Int(r.budget_eur),
+          Text(domain::BallotKindCode(r.ballot_kind)),
+          Text(r.rule),
+          Text(domain::RoundPhaseCode(r.phase)),
+          Int(r.min_length),
+          Int(r.max_length),
+          Int(r.max_points),
+          Int(r.max_points_per_project),
+          Text(domain::VerificationCode(r.eligibility.verification)),
+          Text(EncodeList(r.eligibility.wijken)),
+          Int(r.eligibility.min_age)};
+}
+}  // namespace
+
+Result<RoundId> SqlStore::Insert(Round& r) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
+  Round stored = r;
+  Status s = Write([&]() -> Status {
+    Touch("rounds");
+    Touch(scope::Municipality(r.municipality));
+    Params p = RoundParams(r);
+    std::string cols =
+        "municipality_id, name, search_key, budget_eur, ballot_kind, rule, phase, min_length, max_length, "
+        "max_points, max_points_per_project, verification, wijken, min_age";
+    std::string vals = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14";
+    if (r.id.valid()) {
+      p.push_back(Int(r.id.value()));
+      cols += ", id";
+      vals += ", $15";
+    }
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows,
+                             Q("INSERT INTO rounds (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    stored.id = RoundId(rows.Int(0, 0));
+    if (r.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("rounds"));
+    return WriteRoundProjects(stored);
+  });
+  std::vector<FkRef> refs{{"round.municipality", "municipalities", r.municipality.value()}};
+  for (const auto& p : r.projects)
+    if (p.proposal.valid()) refs.push_back({"round.projects.proposal", "proposals", p.proposal.value()});
+  WEEFSEL_RETURN_IF_ERROR(Explain(s, "round", refs));
+  r.id = stored.id;
+  return r.id;
+}
+
+Status SqlStore::Update(const Round& r) {
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
+  Status s = Write([&]() -> Status {
+    Touch("rounds");
+    Touch(scope::Round(r.id));
+    Touch(scope::Municipality(r.municipality));
+    Params p = RoundParams(r);
+    p.push_back(Int(r.id.value()));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows rows,
+        Q("UPDATE rounds SET municipality_id = $1, name = $2, search_key = $3, budget_eur = $4, "
+          "ballot_kind = $5, rule = $6, phase = $7, min_length = $8, max_length = $9, "
+          "max_points = $10, max_points_per_project = $11, verification = $12, wijken = $13, min_age = $14 "
+          "WHERE id = $15 RETURNING id",
+          p));
+    if (rows.empty()) return Status::NotFoundOf("round", r.id.value());
+    return WriteRoundProjects(r);
+  });
+  std::vector<FkRef> refs{{"round.municipality", "municipalities", r.municipality.value()}};
+  for (const auto& p : r.projects)
+    if (p.proposal.valid()) refs.push_back({"round.projects.proposal", "proposals", p.proposal.value()});
+  return Explain(s, "round", refs);
+}
+
+Result<Round> SqlStore::GetRound(RoundId id) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto v, ReadRounds(" WHERE id = $1", {Int(id.value())}));
+  if (v.empty()) return Status::NotFoundOf("round", id.value());
+  return std::move(v[0]);
+}
+
+Result<std::vector<Round>> SqlStore::ListRounds(const ListQuery& q) {
+  Params p;
+  Tail t(p);
+  if (q.municipality.valid()) t.Where("municipality_id = " + t.Param(Int(q.municipality.value())));
+  if (!q.search.empty()) t.Where("search_key LIKE " + t.Param(LikePattern(q.search)) + kLikeEscape);
+  std::string where = t.WhereClause();
+  WEEFSEL_ASSIGN_OR_RETURN(
+      std::string order,
+      OrderAndPage(q, {{"name", "search_key", true}, {"budget_eur", "budget_eur", false}}, *conn_, t));
+  return ReadRounds(where + order, p);
+}
+
+Result<std::vector<Ballot>> SqlStore::ReadBallots(const std::string& tail, const Params& params) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q("SELECT id, round_id, voter_user_id, kind, cast_at FROM ballots" + tail, params));
+  std::vector<Ballot> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    Ballot& b = out[i];
+    b.id = BallotId(r.Int(i, 0));
+    b.round = RoundId(r.Int(i, 1));
+    b.voter = UserId(r.Int(i, 2));
+    WEEFSEL_ASSIGN_OR_RETURN(b.kind, Code(domain::ParseBallotKind(r.Str(i, 3)), "ballots", b.id.value()));
+    b.cast_at = r.Str(i, 4);
+  }
+  if (out.empty()) return out;
+  // The entries of every ballot read: one query, not one per ballot.
+  auto at = IndexById(out);
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows e, ChildRows("ballot_id, project_id, points", "ballot_entries", "ballot_id",
+                                                "position", "ballots", tail, params));
+  for (size_t i = 0; i < e.size(); ++i) {
+    auto found = at.find(e.Int(i, 0));
+    if (found == at.end()) continue;  // a ballot cast between the two reads
+    out[found->second].entries.push_back({e.Str(i, 1), e.Int(i, 2)});
+  }
+  return out;
+}
+
+Result<BallotId> SqlStore::PutBallot(Ballot& b) {
+  if (!b.voter.valid()) return Status::InvalidArgument("ballot.voter: must name a user");
+  auto round = GetRound(b.round);
+  if (!round.ok()) {
+    if (round.status().code() == StatusCode::kNotFound)
+      return Status::InvalidArgument("ballot.round: round " + std::to_string(b.round.value()) + " does not exist");
+    return round.status();
+  }
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(b, *round));
+  int64_t id = 0;
+  Status s = Write([&]() -> Status {
+    Touch(scope::Round(b.round));
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows existing, Q("SELECT id FROM ballots WHERE round_id = $1 AND voter_user_id = $2",
+                                                 {Int(b.round.value()), Int(b.voter.value())}));
+    if (!existing.empty()) {
+      id = existing.Int(0, 0);
+      WEEFSEL_RETURN_IF_ERROR(Q("UPDATE ballots SET kind = $1, cast_at = $2 WHERE id = $3",
+                                {Text(domain::BallotKindCode(b.kind)), Text(b.cast_at), Int(id)})
+                                  .status());
+      WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM ballot_entries WHERE ballot_id = $1", {Int(id)}).status());
+    } else {
+      WEEFSEL_ASSIGN_OR_RETURN(
+          SqlRows r,
+          Q("INSERT INTO ballots (round_id, voter_user_id, kind, cast_at) VALUES ($1, $2, $3, $4) "
+            "RETURNING id",
+            {Int(b.round.value()), Int(b.voter.value()), Text(domain::BallotKindCode(b.kind)), Text(b.cast_at)}));
+      id = r.Int(0, 0);
+    }
+    for (size_t i = 0; i < b.entries.size(); ++i)
+      WEEFSEL_RETURN_IF_ERROR(
+          Q("INSERT INTO ballot_entries (ballot_id, position, project_id, points) VALUES ($1, $2, $3, $4)",
+            {Int(id), Int(static_cast<int64_t>(i)), Text(b.entries[i].project_id), Int(b.entries[i].points)})
+              .status());
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(s, "ballot", {{"ballot.voter", "users", b.voter.value()}}));
+  b.id = BallotId(id);
+  return b.id;
+}
+
+Result<std::vector<Ballot>> SqlStore::BallotsOf(RoundId round) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto out, ReadBallots(" WHERE round_id = $1 ORDER BY id", {Int(round.value())}));
+  WEEFSEL_ASSIGN_OR_RETURN(auto sealed, ReadSealedBallots(round));
+  for (auto& b : sealed) out.push_back(std::move(b));
+  return out;
+}
+
+Result<std::vector<domain::Ballot>> SqlStore::BallotsBy(UserId user) {
+  // The account's own rows only (sealed ballots have no voter), not every ballot of its rounds.
+  return ReadBallots(" WHERE voter_user_id = $1 ORDER BY id", {Int(user.value())});
+}
+
+Result<int64_t> SqlStore::PutReview(domain::Review& r) {
+  WEEFSEL_ASSIGN_OR_RETURN(Round round, GetRound(r.round));
+  WEEFSEL_RETURN_IF_ERROR(domain::Validate(r, round));
+  if (!r.reviewer.valid()) return Status::InvalidArgument("review.reviewer: must name a user");
+  nlohmann::json scores = nlohmann::json::object();
+  for (const auto& [name, score] : r.scores) scores[name] = score;
+  int64_t id = 0;
+  Status st = Write([&]() -> Status {
+    Touch(scope::Round(r.round));
+    WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM reviews WHERE round_id = $1 AND project_id = $2 AND reviewer_user_id = $3",
+                              {Int(r.round.value()), Text(r.project_id), Int(r.reviewer.value())})
+                                .status());
+    WEEFSEL_ASSIGN_OR_RETURN(
+        SqlRows rows, Q("INSERT INTO reviews (round_id, project_id, reviewer_user_id, scores, comment, created_at) "
+                        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                        {Int(r.round.value()), Text(r.project_id), Int(r.reviewer.value()),
+                         Text(scores.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)), Text(r.comment),
+                         Text(r.created_at)}));
+    id = rows.Int(0, 0);
+    return Status::Ok();
+  });
+  WEEFSEL_RETURN_IF_ERROR(Explain(st, "review", {{"review.reviewer", "users", r.reviewer.value()}}));
+  r.id = id;
+  return id;
+}
+
+Result<std::vector<domain::Review>> SqlStore::ReviewsOf(RoundId round) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q("SELECT id, round_id, project_id, reviewer_user_id, scores, comment, created_at "
+                             "FROM reviews WHERE round_id = $1 ORDER BY project_id, reviewer_user_id",
+                             {Int(round.value())}));
+  std::vector<domain::Review> out(r.size());
+  for (size_t i = 0; i < r.size(); ++i) {
+    auto& v = out[i];
+    v.id = r.Int(i, 0);
+    v.round = RoundId(r.Int(i, 1));
+    v.project_id = r.Str(i, 2);
+    v.reviewer = UserId(r.Int(i, 3));
+    nlohmann::json j = nlohmann::json::parse(r.Str(i, 4), nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object()) return Corrupt("reviews", v.id, "scores is not a JSON object");
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (!it.value().is_number_integer())
+        return Corrupt("reviews", v.id, "score of '" + it.key() + "' is not an integer");
+      v.scores[it.key()] = it.value().get<int>();
+    }
+    v.comment = r.Str(i, 5);
+    v.created_at = r.Str(i, 6);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Allocations.
+
+namespace {
+
+Allocation AllocationAt(const SqlRows& r, size_t i) {
+  Allocation a;
+  a.round = RoundId(r.Int(i, 0));
+  a.project_id = r.Str(i, 1);
+  a.proposal = ProposalId(r.Null(i, 2) ? 0 : r.Int(i, 2));
+  a.amount_eur = r.Int(i, 3);
+  return a;
+}
+
+}  // namespace
+
+Status SqlStore::PutAllocations(RoundId round, const std::vector<Allocation>& rows) {
+  std::unordered_set<std::string> seen;
+  for (const auto& a : rows) {
+    if (a.round != round)
+      return Status::InvalidArgument("allocation.round: project '" + a.project_id + "' names another round");
+    if (a.project_id.empty()) return Status::InvalidArgument("allocation.project_id: must not be empty");
+    if (a.amount_eur < 0)
+      return Status::InvalidArgument("allocation.amount_eur: project '" + a.project_id + "' has a negative amount");
+    if (!seen.insert(a.project_id).second)
+      return Status::InvalidArgument("allocation.project_id: project '" + a.project_id + "' appears twice");
+  }
+  Status st = Write([&]() -> Status {
+    Touch(scope::Round(round));
+    WEEFSEL_RETURN_IF_ERROR(
+        TouchRows("municipality", "SELECT municipality_id FROM rounds WHERE id = $1", {Int(round.value())}));
+    WEEFSEL_RETURN_IF_ERROR(Exists("rounds", round.value(), "allocation.round"));
+    WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_allocations WHERE round_id = $1", {Int(round.value())}).status());
+    for (const auto& a : rows)
+      WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO round_allocations (round_id, project_id, proposal_id, amount_eur) "
+                                "VALUES ($1, $2, $3, $4)",
+                                {Int(round.value()), Text(a.project_id), IdOrNull(a.proposal), Int(a.amount_eur)})
+                                  .status());
+    return Status::Ok();
+  });
+  std::vector<FkRef> refs{{"allocation.round", "rounds", round.value()}};
+  for (const auto& a : rows) refs.push_back({"allocation.proposal", "proposals", a.proposal.value()});
+  return Explain(st, "allocation", refs);
+}
+
+Result<std::vector<Allocation>> SqlStore::AllocationsOf(RoundId round) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT round_id, project_id, proposal_id, amount_eur FROM round_allocations "
+                                        "WHERE round_id = $1 ORDER BY " +
+                                            conn_->OrderText("project_id"),
+                                        {Int(round.value())}));
+  std::vector<Allocation> out;
+  for (size_t i = 0; i < r.size(); ++i) out.push_back(AllocationAt(r, i));
+  return out;
+}
+
+Result<std::vector<Allocation>> SqlStore::AllocationsOfProposal(ProposalId proposal) {
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT round_id, project_id, proposal_id, amount_eur FROM round_allocations "
+                                        "WHERE proposal_id = $1 ORDER BY round_id, " +
+                                            conn_->OrderText("project_id"),
+                                        {Int(proposal.value())}));
+  std::vector<Allocation> out;
+  for (size_t i = 0; i < r.size(); ++i) out.push_back(AllocationAt(r, i));
+  return out;
+}
+
+}  // namespace weefsel::storage::sql

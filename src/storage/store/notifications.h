@@ -1,0 +1,60 @@
+// storage/store/notifications.h: in-app notifications and the daily digest's outbox.
+//
+// Account state, like sessions: writing it does not change DataVersion(). Thread-safety: as Store.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+#include "base/status.h"
+#include "domain/model.h"
+
+namespace weefsel::storage {
+
+// An in-app notification: made from an audit entry for each user concerned
+// (service/notifications.h has the mapping). Account state, like sessions: writing it does not
+// change DataVersion(); deleting the user deletes their notifications.
+struct Notification {
+  int64_t id = 0;
+  UserId user;
+  std::string at;        // ISO 8601 UTC
+  std::string kind;      // "invitation", "comment", "phase", "result", ...
+  std::string title;     // Dutch
+  std::string title_en;  // English
+  std::string link;      // path on the platform, "/proposals/12"
+  int64_t audit_id = 0;  // the audit entry it came from (0: none)
+  std::string read_at;   // empty while unread
+};
+// One digest message per user per day in the outbox: status "sent" or "failed".
+struct OutboxEntry {
+  int64_t id = 0;
+  UserId user;
+  std::string day;  // "2026-11-29"
+  std::string subject, body;
+  std::string status;
+  std::string error;
+  int attempts = 0;
+  std::string updated_at;
+};
+
+// Notifications.
+class NotificationStore {
+ public:
+  virtual ~NotificationStore() = default;
+
+  virtual Result<int64_t> Insert(Notification& n) = 0;  // assigns n.id
+  // A user's notifications: unread first, then newest first; `limit` 0 = all.
+  virtual Result<std::vector<Notification>> NotificationsOf(UserId user, int64_t limit, int64_t offset) = 0;
+  virtual Result<int64_t> UnreadNotifications(UserId user) = 0;
+  // Marks the user's notifications with these ids (all unread ones when `ids` is empty) read at
+  // `at`; ids of other users' notifications are ignored. Returns how many changed.
+  virtual Result<int64_t> MarkNotificationsRead(UserId user, const std::vector<int64_t>& ids,
+                                                const std::string& at) = 0;
+  // Every notification whose `at` starts with `day` ("2026-11-29"), by user then id.
+  virtual Result<std::vector<Notification>> NotificationsOn(const std::string& day) = 0;
+  // The outbox entry of a user and day; NotFound when none.
+  virtual Result<OutboxEntry> GetOutbox(UserId user, const std::string& day) = 0;
+  virtual Status PutOutbox(OutboxEntry& e) = 0;  // insert or replace the (user, day) entry
+};
+
+}  // namespace weefsel::storage
