@@ -120,7 +120,8 @@ std::string FirstDifference(const Json& want, const Json& got, const std::string
     return (at.empty() ? "/" : at) + ": want " + want.dump() + ", got " + got.dump();
   if (want.is_array()) {
     if (want.size() != got.size())
-      return (at.empty() ? "/" : at) + ": want " + std::to_string(want.size()) + " items, got " + std::to_string(got.size());
+      return (at.empty() ? "/" : at) + ": want " + std::to_string(want.size()) + " items, got " +
+             std::to_string(got.size());
     for (size_t i = 0; i < want.size(); ++i)
       if (auto d = FirstDifference(want[i], got[i], at + "/" + std::to_string(i)); !d.empty()) return d;
   } else if (want.is_object()) {
@@ -146,7 +147,9 @@ TEST(Golden, EveryEngineCaseGivesItsCheckedInOutput) {
     SCOPED_TRACE(stem);
     Json in = Json::parse(Slurp(entry.path()));
     std::string engine = in.value("engine", "");
-    Json got = engine == "fabric_report" ? FabricReport(in) : engine == "match" ? Match(in) : Json{{"error", "unknown engine"}};
+    Json got = engine == "fabric_report" ? FabricReport(in)
+               : engine == "match"       ? Match(in)
+                                         : Json{{"error", "unknown engine"}};
     ASSERT_FALSE(got.is_object() && got.contains("error")) << got.dump();
     fs::path out = kDir / (stem + ".out.json");
     if (update) {

@@ -121,7 +121,8 @@ void RegisterServeCommands(CLI::App& app) {
   });
   // The controlled vocabularies as GET /api/v1/vocabulary publishes them: the web build reads its
   // theme, kind and sector labels and the phase orders from this (web/src/generated/vocabulary.json).
-  auto* vocabulary = app.add_subcommand("vocabulary", "Print the controlled vocabularies (GET /api/v1/vocabulary) as JSON");
+  auto* vocabulary =
+      app.add_subcommand("vocabulary", "Print the controlled vocabularies (GET /api/v1/vocabulary) as JSON");
   SetAction(vocabulary, [] {
     std::cout << http::VocabularyJson().dump(2) << std::endl;
     return 0;

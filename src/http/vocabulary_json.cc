@@ -45,9 +45,12 @@ Json VocabularyJson() {
     challenge_phases.push_back(domain::ChallengePhaseCode(*p));
   for (std::optional p = domain::RoundPhase::kSubmission; p; p = domain::NextRoundPhase(*p))
     round_phases.push_back(domain::RoundPhaseCode(*p));
-  return {{"capabilities", caps},         {"themes", themes},
-          {"actor_kinds", kinds},         {"sectors", sectors},
-          {"challenge_phases", challenge_phases}, {"round_phases", round_phases}};
+  return {{"capabilities", caps},
+          {"themes", themes},
+          {"actor_kinds", kinds},
+          {"sectors", sectors},
+          {"challenge_phases", challenge_phases},
+          {"round_phases", round_phases}};
 }
 
 }  // namespace weefsel::http

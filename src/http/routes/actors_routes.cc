@@ -22,20 +22,23 @@ void Api::BuildActorRoutes() {
   Add({.method = "GET",
        .path = "/api/v1/vocabulary",
        .tag = "actors",
-       .summary = "The controlled vocabularies: capability tags, themes, actor kinds and sectors, each code with its Dutch (nl) "
+       .summary = "The controlled vocabularies: capability tags, themes, actor kinds and sectors, each code with its "
+                  "Dutch (nl) "
                   "and English (en) label; the challenge and round phases in programme order",
        .success = 200,
        .cached = true,
        .scopes = {"actors", "challenges"},
-       .response = Obj({{"capabilities", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
-                        {"themes", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
-                        {"actor_kinds", ArrayOf(Obj({{"code", Scalar("string")},
-                                                     {"nl", Scalar("string")},
-                                                     {"en", Scalar("string")},
-                                                     {"sector", Scalar("string")}}))},
-                        {"sectors", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
-                        {"challenge_phases", ArrayOf(Scalar("string"))},
-                        {"round_phases", ArrayOf(Scalar("string"))}}),
+       .response = Obj(
+           {{"capabilities",
+             ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
+            {"themes", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
+            {"actor_kinds", ArrayOf(Obj({{"code", Scalar("string")},
+                                         {"nl", Scalar("string")},
+                                         {"en", Scalar("string")},
+                                         {"sector", Scalar("string")}}))},
+            {"sectors", ArrayOf(Obj({{"code", Scalar("string")}, {"nl", Scalar("string")}, {"en", Scalar("string")}}))},
+            {"challenge_phases", ArrayOf(Scalar("string"))},
+            {"round_phases", ArrayOf(Scalar("string"))}}),
        .handler = [](Call&) -> Result<Reply> { return Ok(VocabularyJson()); }});
   // Actors and ties.
   Add({.method = "GET",
