@@ -41,7 +41,7 @@ constexpr std::string_view kNotResident = "not_resident_of_municipality";
 constexpr std::string_view kNotMember = "not_coalition_member";
 constexpr std::string_view kM = "municipality";
 
-// The table. One rule per Action, in the enum's order (checked at start-up of the tests).
+// The table. One rule per Action, in the enum's order (static_asserts below the table check both).
 // clang-format off
 constexpr Rule kRules[] = {
   // accounts and roles

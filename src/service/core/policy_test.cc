@@ -55,12 +55,13 @@ Principal Holding(Role r) {
   return {};
 }
 
+// The order (one rule per Action, in the enum's order) is a static_assert in policy.cc; here what
+// the compiler cannot check: unique names, and every rule allows someone and says what it is.
 TEST(Policy, OneRulePerActionInOrder) {
   auto rules = Rules();
   ASSERT_FALSE(rules.empty());
   std::set<std::string_view> names;
   for (size_t i = 0; i < rules.size(); ++i) {
-    EXPECT_EQ(static_cast<size_t>(rules[i].action), i);
     EXPECT_TRUE(names.insert(rules[i].name).second) << "duplicate rule name " << rules[i].name;
     EXPECT_FALSE(rules[i].who.empty()) << rules[i].name << ": nobody may do it";
     EXPECT_FALSE(rules[i].act.empty()) << rules[i].name;
