@@ -4,6 +4,9 @@
 #include <filesystem>
 #include <memory>
 #include <utility>
+#include <vector>
+
+#include "base/thread_priority.h"
 
 namespace weefsel::service {
 namespace {
@@ -21,20 +24,40 @@ std::optional<TimePoint> ParseCompactStamp(const std::string& s) {
                         s.substr(11, 2) + ":" + s.substr(13, 2) + "Z");
 }
 
-// The time of the newest PATH.<stamp> file (nullopt: none).
-std::optional<TimePoint> NewestVersion(const std::string& path) {
+// The PATH.<stamp> files beside PATH with their times, newest first.
+std::vector<std::pair<TimePoint, std::filesystem::path>> Versions(const std::string& path) {
   namespace fs = std::filesystem;
   const fs::path p(path);
   const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
   const std::string prefix = p.filename().string() + ".";
-  std::optional<TimePoint> newest;
+  std::vector<std::pair<TimePoint, fs::path>> versions;
   std::error_code ec;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
-    if (auto t = ParseCompactStamp(name.substr(prefix.size())); t && (!newest || *t > *newest)) newest = t;
+    if (auto t = ParseCompactStamp(name.substr(prefix.size()))) versions.emplace_back(*t, it->path());
   }
-  return newest;
+  std::sort(versions.begin(), versions.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  return versions;
+}
+
+// The time of the newest PATH.<stamp> file (nullopt: none).
+std::optional<TimePoint> NewestVersion(const std::string& path) {
+  auto versions = Versions(path);
+  if (versions.empty()) return std::nullopt;
+  return versions.front().first;
+}
+
+// Removes the versioned files after the newest `keep`; says how many went (a file that cannot be
+// removed stays, and the next retrain tries again).
+int Prune(const std::string& path, int keep) {
+  int removed = 0;
+  auto versions = Versions(path);
+  for (size_t k = static_cast<size_t>(std::max(1, keep)); k < versions.size(); ++k) {
+    std::error_code ec;
+    removed += std::filesystem::remove(versions[k].second, ec) ? 1 : 0;
+  }
+  return removed;
 }
 
 }  // namespace
@@ -56,11 +79,17 @@ Result<std::string> MatchRetrainer::RunIfDue() {
   const auto retry = std::min<std::chrono::seconds>(options_.every, std::chrono::hours(24));
   if (last_attempt_ && now - *last_attempt_ < retry) return std::string();
   last_attempt_ = now;
-  std::optional<Result<match::TrainedModel>> trained;
+  if (!niced_) niced_ = LowerThreadPriority(BuildWorker::kNice);
+  std::vector<match::LabelledChallenge> labelled;
   WEEFSEL_RETURN_IF_ERROR(platform_.WithReader([&](storage::Store& store) -> Status {
-    trained.emplace(TrainMatchModel(store, options_.training));
+    WEEFSEL_ASSIGN_OR_RETURN(labelled, ReadLabelledChallenges(store));
     return Status::Ok();
   }));
+  // The matcher the matches are served from (built first when there is none yet); Rank takes its
+  // lock shared, so requests and in-place updates go on meanwhile.
+  WEEFSEL_ASSIGN_OR_RETURN(Stamped<match::Matcher> matcher, matches_.Snapshot());
+  std::optional<Result<match::TrainedModel>> trained;
+  trained.emplace(match::TrainOnOutcomes(*matcher.value, labelled, options_.training));
   if (!trained->ok()) {
     if (trained->status().code() != StatusCode::kFailedPrecondition) return trained->status();
     return "match model not retrained: " + trained->status().message() +
@@ -72,10 +101,12 @@ Result<std::string> MatchRetrainer::RunIfDue() {
   WEEFSEL_RETURN_IF_ERROR(t.model.Save(options_.model_path));
   matches_.SetModel(std::make_shared<const match::LearnedRanker>(std::move(t.model)));
   last_ = now;
+  const int removed = Prune(options_.model_path, options_.keep);
   return "match model " + versioned + " trained on " + std::to_string(t.report.outcomes) +
          " invitations accepted or declined on " + std::to_string(t.report.challenges) + " challenges (" +
          std::to_string(t.report.rows) + " candidates), written to " + options_.model_path +
-         " and swapped in: the matches are re-scored by it";
+         " and swapped in: the matches are re-scored by it" +
+         (removed ? "; " + std::to_string(removed) + " older model file" + (removed > 1 ? "s" : "") + " removed" : "");
 }
 
 }  // namespace weefsel::service

@@ -9,6 +9,10 @@
 // it into the MatchService and says so. With too few outcomes nothing is written and the matches
 // keep the model they had (or the linear score). When a retrain is due is decided from the newest
 // versioned file's time, so a restart does not retrain at once; with none, the first check trains.
+// The training ranks with the matcher the MatchService serves (MatchService::Snapshot), not a second
+// one built for it (on the national demo a whole matcher is gigabytes and seconds), on a thread
+// running BuildWorker::kNice levels below the server (base/thread_priority.h). Of the versioned
+// files the newest `keep` stay; older ones are removed after a successful retrain.
 //
 // Ownership: borrows the Platform and the MatchService (both outlive it). Thread-safety: RunIfDue is
 // not reentrant; call it from one thread (the Periodic's).
@@ -30,6 +34,7 @@ struct MatchRetrainOptions {
   std::string model_path;                                    // PATH (see above)
   std::chrono::seconds every = std::chrono::hours(24 * 30);  // how old the newest model may get
   match::OutcomeTrainingOptions training;                    // minimum outcomes and challenges, the learner
+  int keep = 12;                                             // versioned files kept, the newest (>= 1)
 };
 
 class MatchRetrainer {
@@ -55,6 +60,7 @@ class MatchRetrainer {
   const Clock& clock_;
   std::optional<TimePoint> last_;          // the newest versioned model's time
   std::optional<TimePoint> last_attempt_;  // a failed try (too few outcomes) waits a day
+  bool niced_ = false;                     // the calling thread runs kNice below the server
 };
 
 }  // namespace weefsel::service

@@ -1,14 +1,19 @@
 // The server's retraining of the matcher's learned stage (service/match_retrain.h) on a real SQLite
 // file store, with a manual clock (no real waiting): too few outcomes are said and change nothing;
 // enough give a versioned model file and PATH, swapped into the MatchService; the next retrain waits
-// for the interval, also across a restart; each retrain leaves its own versioned file.
+// for the interval, also across a restart; each retrain leaves its own versioned file, the newest
+// `keep` stay; the training ranks with the served matcher on a thread below the server's priority.
 #include "service/match_retrain.h"
 
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
+#include <vector>
 
 #include "service/engines.h"
 
@@ -157,6 +162,41 @@ TEST_F(MatchRetrainTest, RetrainsWhenDueIntoAVersionedFileAndSwapsTheModelIn) {
   EXPECT_TRUE(fs::exists(Path("model.20270101T030000Z")));
   EXPECT_NE(engines.matches().model(), model);
   EXPECT_NE(engines.matches().model(), nullptr);
+}
+
+TEST_F(MatchRetrainTest, TrainsOnTheServedMatcherBelowTheServersPriorityAndKeepsTheNewestFiles) {
+  ManualClock clock(*ParseTimestamp("2026-12-01T03:00:00Z"));
+  History(6);
+  Engines engines(*platform_, {});
+  MatchRetrainOptions options{.model_path = Path("model"), .every = hours(24)};
+  options.keep = 2;
+  MatchRetrainer retrainer(*platform_, engines.matches(), options, clock);
+  const int process = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::getpid()));
+  std::vector<std::string> said;
+  int thread_nice = -100;
+  // Four retrains a day apart, on a thread of their own as the server's Periodic runs them.
+  std::thread([&] {
+    for (int k = 0; k < 4; ++k, clock.Advance(hours(24))) {
+      auto r = retrainer.RunIfDue();
+      said.push_back(r.ok() ? *r : r.status().ToString());
+    }
+    thread_nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+  }).join();
+  ASSERT_EQ(said.size(), 4u);
+  for (const auto& m : said) EXPECT_NE(m.find("swapped in"), std::string::npos) << m;
+  EXPECT_EQ(thread_nice, std::min(19, process + BuildWorker::kNice)) << "the training yields the cores to requests";
+  // The matcher the matches are served from was built once and trained on four times.
+  EXPECT_EQ(engines.matches().whole_builds(), 1);
+  // The newest two versioned files stay; each retrain after the second removed one.
+  EXPECT_EQ(VersionedFiles(), 2);
+  EXPECT_FALSE(fs::exists(Path("model.20261201T030000Z")));
+  EXPECT_FALSE(fs::exists(Path("model.20261202T030000Z")));
+  EXPECT_TRUE(fs::exists(Path("model.20261203T030000Z")));
+  EXPECT_TRUE(fs::exists(Path("model.20261204T030000Z")));
+  EXPECT_EQ(said[1].find("removed"), std::string::npos) << said[1];
+  EXPECT_NE(said[2].find("; 1 older model file removed"), std::string::npos) << said[2];
+  std::string message;
+  EXPECT_NE(LoadMatchModelOrLinear(Path("model"), message), nullptr) << message;
 }
 
 TEST_F(MatchRetrainTest, TooFewOutcomesKeepTheModelTheMatchesHave) {

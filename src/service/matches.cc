@@ -1,6 +1,7 @@
 #include "service/matches.h"
 
 #include <algorithm>
+#include <map>
 #include <unordered_set>
 
 #include "base/log.h"
@@ -17,17 +18,45 @@ const std::vector<std::string>& MatcherScopes() {
 
 }  // namespace
 
+namespace {
+
+// The challenges' ids, for the batched reads below.
+std::vector<ChallengeId> IdsOf(const std::vector<domain::Challenge>& challenges) {
+  std::vector<ChallengeId> ids;
+  ids.reserve(challenges.size());
+  for (const auto& c : challenges) ids.push_back(c.id);
+  return ids;
+}
+
+// Calls fn(challenge, its coalitions) for each challenge, from one read of every coalition
+// (CoalitionsOfChallenges: by challenge, then id) instead of one read per challenge.
+template <typename Fn>
+Status ForEachChallengeWithCoalitions(storage::Store& store, const std::vector<domain::Challenge>& challenges, Fn fn) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto all, store.CoalitionsOfChallenges(IdsOf(challenges)));
+  std::map<ChallengeId, std::vector<domain::Coalition>> by_challenge;
+  for (auto& co : all) by_challenge[co.challenge].push_back(std::move(co));
+  static const std::vector<domain::Coalition> kNone;
+  for (const auto& c : challenges) {
+    auto it = by_challenge.find(c.id);
+    WEEFSEL_RETURN_IF_ERROR(fn(c, it == by_challenge.end() ? kNone : it->second));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<MatcherInputs> ReadMatcherInputs(storage::Store& store) {
   MatcherInputs in;
   WEEFSEL_ASSIGN_OR_RETURN(in.actors, store.ListActors());
   WEEFSEL_ASSIGN_OR_RETURN(in.ties, store.ListTies());
   WEEFSEL_ASSIGN_OR_RETURN(auto challenges, store.ListChallenges());
-  for (const auto& c : challenges) {
-    WEEFSEL_ASSIGN_OR_RETURN(auto coalitions, store.CoalitionsOf(c.id));
-    // Only formed coalitions are track record; Rank leaves out those of the challenge it ranks.
-    for (auto& w : match::PastWorkFromCoalitions(c, coalitions)) in.past.push_back(std::move(w));
-    for (const auto& o : match::OutcomesFromCoalitions(coalitions)) in.outcomes.push_back(o);
-  }
+  WEEFSEL_RETURN_IF_ERROR(ForEachChallengeWithCoalitions(
+      store, challenges, [&](const domain::Challenge& c, const std::vector<domain::Coalition>& coalitions) {
+        // Only formed coalitions are track record; Rank leaves out those of the challenge it ranks.
+        for (auto& w : match::PastWorkFromCoalitions(c, coalitions)) in.past.push_back(std::move(w));
+        for (const auto& o : match::OutcomesFromCoalitions(coalitions)) in.outcomes.push_back(o);
+        return Status::Ok();
+      }));
   return in;
 }
 
@@ -37,19 +66,25 @@ Result<match::Matcher> BuildMatcher(MatcherInputs in) {
   return match::Matcher::Build(std::move(in.actors), in.ties, in.past, {}, nullptr, options);
 }
 
-Result<match::TrainedModel> TrainMatchModel(storage::Store& store, const match::OutcomeTrainingOptions& options) {
-  WEEFSEL_ASSIGN_OR_RETURN(MatcherInputs inputs, ReadMatcherInputs(store));
+Result<std::vector<match::LabelledChallenge>> ReadLabelledChallenges(storage::Store& store) {
   std::vector<match::LabelledChallenge> labelled;
   WEEFSEL_ASSIGN_OR_RETURN(auto challenges, store.ListChallenges());
-  for (const auto& c : challenges) {
-    WEEFSEL_ASSIGN_OR_RETURN(auto coalitions, store.CoalitionsOf(c.id));
-    if (coalitions.empty()) continue;
-    std::unordered_set<CoalitionId> funded;
-    WEEFSEL_ASSIGN_OR_RETURN(auto proposals, store.ProposalsOf(c.id));
-    for (const auto& p : proposals)
-      if (p.status == "funded") funded.insert(p.coalition);
-    labelled.push_back(match::LabelOutcomes(c, coalitions, funded));
-  }
+  WEEFSEL_RETURN_IF_ERROR(ForEachChallengeWithCoalitions(
+      store, challenges, [&](const domain::Challenge& c, const std::vector<domain::Coalition>& coalitions) -> Status {
+        if (coalitions.empty()) return Status::Ok();
+        std::unordered_set<CoalitionId> funded;
+        WEEFSEL_ASSIGN_OR_RETURN(auto proposals, store.ProposalsOf(c.id));
+        for (const auto& p : proposals)
+          if (p.status == "funded") funded.insert(p.coalition);
+        labelled.push_back(match::LabelOutcomes(c, coalitions, funded));
+        return Status::Ok();
+      }));
+  return labelled;
+}
+
+Result<match::TrainedModel> TrainMatchModel(storage::Store& store, const match::OutcomeTrainingOptions& options) {
+  WEEFSEL_ASSIGN_OR_RETURN(MatcherInputs inputs, ReadMatcherInputs(store));
+  WEEFSEL_ASSIGN_OR_RETURN(auto labelled, ReadLabelledChallenges(store));
   WEEFSEL_ASSIGN_OR_RETURN(match::Matcher matcher, BuildMatcher(std::move(inputs)));
   return match::TrainOnOutcomes(matcher, labelled, options);
 }

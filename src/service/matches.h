@@ -56,8 +56,13 @@ struct MatcherInputs {
 Result<MatcherInputs> ReadMatcherInputs(storage::Store& store);
 Result<match::Matcher> BuildMatcher(MatcherInputs inputs);
 
-// Trains the learned stage on the store's outcomes. FailedPrecondition ("too few outcomes ...") when
-// there are too few; nothing is trained then.
+// The challenges with coalitions, each with its candidates' labels (match::LabelOutcomes): the
+// outcomes the learned stage is trained on.
+Result<std::vector<match::LabelledChallenge>> ReadLabelledChallenges(storage::Store& store);
+// Trains the learned stage on the store's outcomes, with a matcher built from the store (`weefsel
+// match train`; a server trains on the matcher it serves, MatchService::Snapshot, instead of a
+// second one). FailedPrecondition ("too few outcomes ...") when there are too few; nothing is
+// trained then.
 Result<match::TrainedModel> TrainMatchModel(storage::Store& store, const match::OutcomeTrainingOptions& options = {});
 
 // The model at `path` for MatchService (its features checked against the matcher's), or nullptr

@@ -1,10 +1,6 @@
 #include "service/published.h"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
+#include "base/thread_priority.h"
 
 namespace weefsel::service {
 
@@ -39,9 +35,7 @@ void BuildWorker::Loop() {
   // Builds yield the cores to requests: this thread (and the threads its builds start, which
   // inherit it) runs kNice steps below the server's priority, so that a fabric report of every
   // municipality being warmed, or a whole matcher build, does not hold up answers on 2 cores.
-  errno = 0;
-  const int current = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
-  if (errno == 0) ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), std::min(19, current + kNice));
+  LowerThreadPriority(kNice);
   for (;;) {
     Job job;
     {
