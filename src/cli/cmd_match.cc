@@ -72,24 +72,18 @@ Result<Loaded> Load(const MatchOptions& o) {
   }
   if (o.challenge <= 0) return Status::InvalidArgument("--challenge: give the id of a challenge (a positive number)");
   WEEFSEL_ASSIGN_OR_RETURN(l.challenge, l.store->GetChallenge(ChallengeId(o.challenge)));
-  WEEFSEL_ASSIGN_OR_RETURN(auto actors, l.store->ListActors());
-  WEEFSEL_ASSIGN_OR_RETURN(auto ties, l.store->ListTies());
-  // Past work: the challenges whose coalitions an actor was part of (other than this one).
-  std::vector<match::PastWork> past;
+  // What the server's matcher is built from (service::ReadMatcherInputs): actors, ties, the formed
+  // coalitions as past work and the invitation outcomes. Rank leaves out the ranked challenge's own.
+  WEEFSEL_ASSIGN_OR_RETURN(service::MatcherInputs in, service::ReadMatcherInputs(*l.store));
   match::BuildOptions bo;  // with the invitation outcomes, for the learned stage
-  WEEFSEL_ASSIGN_OR_RETURN(auto challenges, l.store->ListChallenges());
-  for (const auto& c : challenges) {
-    if (c.id == l.challenge.id) continue;
-    WEEFSEL_ASSIGN_OR_RETURN(auto coalitions, l.store->CoalitionsOf(c.id));
-    for (auto& w : match::PastWorkFromCoalitions(c, coalitions)) past.push_back(std::move(w));
-    for (const auto& oc : match::OutcomesFromCoalitions(coalitions)) bo.outcomes.push_back(oc);
-  }
+  bo.outcomes = std::move(in.outcomes);
   match::Neighbours nb;
   if (!o.neighbours.empty()) {
     WEEFSEL_ASSIGN_OR_RETURN(auto munis, l.store->ListMunicipalities());
     WEEFSEL_ASSIGN_OR_RETURN(nb, match::Matcher::ReadNeighbours(o.neighbours, munis));
   }
-  WEEFSEL_ASSIGN_OR_RETURN(auto m, match::Matcher::Build(std::move(actors), ties, past, std::move(nb), nullptr, bo));
+  WEEFSEL_ASSIGN_OR_RETURN(auto m,
+                           match::Matcher::Build(std::move(in.actors), in.ties, in.past, std::move(nb), nullptr, bo));
   l.matcher = std::make_unique<match::Matcher>(std::move(m));
   return l;
 }
