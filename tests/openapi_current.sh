@@ -8,7 +8,7 @@ set -euo pipefail
 cmd=${3:-openapi}
 if ! diff -u "$2" <("$1" "$cmd") >/dev/null; then
   diff -u "$2" <("$1" "$cmd") | head -40 >&2
-  echo "openapi_current: $2 is out of date; run: make openapi (weefsel $cmd > $2)" >&2
+  echo "${cmd}_current: $2 is out of date; run: make openapi (weefsel $cmd > $2)" >&2
   exit 1
 fi
-echo "openapi_current: $2 matches \`weefsel $cmd\`"
+echo "${cmd}_current: $2 matches \`weefsel $cmd\`"

@@ -29,9 +29,10 @@ struct Report {
   UserId resolved_by;
   std::string resolved_at;
 };
-// A hidden comment, proposal or profile with its public reason. Hidden comments and proposals are
-// left out of CommentsOf and ProposalsOf (and so of every page and export built on them); a hidden
-// profile's display name is replaced by "hidden profile" on comments.
+// A hidden comment, proposal or profile with its public reason. The store returns hidden comments
+// and proposals like any other (CommentsOf, ProposalsOf): the service leaves them out of every page
+// and export, with HiddenIds / HiddenIdsIn; a hidden profile's display name is replaced by "hidden
+// profile" on comments.
 struct HiddenItem {
   std::string target;  // as Report::target
   int64_t target_id = 0;
