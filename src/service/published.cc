@@ -8,10 +8,10 @@ BuildWorker::BuildWorker(std::string name) : name_(std::move(name)), thread_([th
 
 BuildWorker::~BuildWorker() { Stop(); }
 
-bool BuildWorker::Post(Job job) {
+bool BuildWorker::Post(Job job, bool urgent) {
   std::lock_guard lock(mu_);
   if (stopping_) return false;
-  queue_.push_back(std::move(job));
+  (urgent ? urgent_ : queue_).push_back(std::move(job));
   cv_.notify_one();
   return true;
 }
@@ -40,16 +40,19 @@ void BuildWorker::Loop() {
     Job job;
     {
       std::unique_lock lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      cv_.wait(lock, [&] { return stopping_ || !urgent_.empty() || !queue_.empty(); });
       if (stopping_) {
         std::deque<Job> left;
-        left.swap(queue_);
+        left.swap(urgent_);
+        for (auto& j : queue_) left.push_back(std::move(j));
+        queue_.clear();
         lock.unlock();
         for (auto& j : left) j(false);
         return;
       }
-      job = std::move(queue_.front());
-      queue_.pop_front();
+      std::deque<Job>& from = urgent_.empty() ? queue_ : urgent_;
+      job = std::move(from.front());
+      from.pop_front();
     }
     job(true);
     std::lock_guard lock(mu_);

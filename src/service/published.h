@@ -1,15 +1,18 @@
 // service/published.h: heavy results built off the request path and published by a swap.
 //
 // BuildWorker: one thread that runs posted jobs in order, at a lower CPU priority than the
-// request threads (kNice). Everything that calls igraph (the fabric
-// report, layout, weave and health) shares one such worker, as igraph's global state requires; the
-// matcher and the fund engine have their own (service/engines.h, Engines).
+// request threads (kNice). A job someone waits for is urgent: it runs before every job queued
+// only to warm a result up (after a start, 342 municipalities' fabric reports), so that the first
+// visitor of a small town's fabric page does not wait for every other municipality's. Everything that calls igraph (the
+// fabric report, layout, weave and health) shares one such worker, as igraph's global state requires; the matcher and
+// the fund engine have their own (service/engines.h, Engines).
 //
 // Published<Key, T>: per key, the latest value a build produced and the data version it was read
 // at (`as_of`). Get(key, version, build):
 //   - the value, fresh, when its as_of is at least `version`;
-//   - otherwise it queues one build of the key on the worker (none when one is queued or running:
-//     one build per key at a time, and no lock held across builds) and waits for it at most the
+//   - otherwise it queues one build of the key on the worker, urgent (none when one is queued or
+//     running: one build per key at a time, and no lock held across builds; a build queued by Warm
+//     and not yet started is moved up to the urgent ones) and waits for it at most the
 //     `wait` given at construction, counted from when that build was queued (nullopt: until it
 //     ends). When the wait runs out and a previous value exists, that value is served, marked
 //     stale, while the build goes on: during a long rebuild, later requests are answered at once.
@@ -55,8 +58,9 @@ class BuildWorker {
   BuildWorker& operator=(const BuildWorker&) = delete;
 
   const std::string& name() const { return name_; }
-  // Queues the job; false (and the job dropped) once the worker stops.
-  bool Post(Job job);
+  // Queues the job, after the other urgent ones when `urgent` (before every job that is not);
+  // false (and the job dropped) once the worker stops.
+  bool Post(Job job, bool urgent = false);
   // Lets the running job end, tells the queued ones they will not run, joins the thread. Later
   // posts are refused. Idempotent.
   void Stop();
@@ -72,7 +76,7 @@ class BuildWorker {
   std::string name_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<Job> queue_;
+  std::deque<Job> urgent_, queue_;
   bool stopping_ = false;
   int64_t runs_ = 0;
   std::thread thread_;
@@ -112,7 +116,7 @@ class Published {
     // build again until the value is fresh or a build fails.
     for (;;) {
       const int64_t ended = s->ended;
-      Queue(s, build);
+      Queue(s, build, /*urgent=*/true);
       auto done = [&] { return s->ended != ended; };
       if (s->value && wait_) {
         cv_.wait_until(lock, s->started + *wait_, done);
@@ -133,7 +137,7 @@ class Published {
     auto& slot = slots_[key];
     if (!slot) slot = std::make_shared<Slot>();
     if (slot->value && slot->as_of >= version) return;
-    Queue(slot, std::move(build));
+    Queue(slot, std::move(build), /*urgent=*/false);
   }
 
   // The value of `key` as it is, without building (nullptr value when none).
@@ -163,28 +167,46 @@ class Published {
   struct Slot {
     std::shared_ptr<const T> value;
     int64_t as_of = -1;
-    bool building = false;
+    bool building = false;                          // a build is queued or running
+    bool running = false;                           // ... and has started
+    bool urgent = false;                            // ... and is (also) in the urgent queue
+    int64_t ticket = 0;                             // of the build queued last; a job of an older one is a copy
     std::chrono::steady_clock::time_point started;  // of the build under way
     int64_t ended = 0;                              // builds ended (published or failed); waiters watch it change
     Status error;                                   // of the last build; OK when it published
   };
 
-  // mu_ held.
-  void Queue(const std::shared_ptr<Slot>& s, Build build) {
-    if (s->building) return;
+  // mu_ held. A build queued by Warm that someone now waits for gets a copy of its job in the
+  // urgent queue: whichever copy comes first runs it, the other finds it taken (its ticket) and ends.
+  void Queue(const std::shared_ptr<Slot>& s, Build build, bool urgent) {
+    if (s->building) {
+      if (!urgent || s->running || s->urgent) return;
+      s->urgent = true;
+      worker_.Post(
+          [this, s, build = std::move(build), ticket = s->ticket](bool run) { RunBuild(s, build, run, ticket); },
+          /*urgent=*/true);
+      return;
+    }
     s->building = true;
+    s->running = false;
+    s->urgent = urgent;
     s->started = std::chrono::steady_clock::now();
-    if (!worker_.Post([this, s, build = std::move(build)](bool run) { RunBuild(s, build, run); })) {
+    const int64_t ticket = ++s->ticket;
+    if (!worker_.Post([this, s, build = std::move(build), ticket](bool run) { RunBuild(s, build, run, ticket); },
+                      urgent)) {
       s->building = false;
       s->error = Status::Unavailable(what_ + ": the build worker " + worker_.name() + " stopped");
       ++s->ended;
     }
   }
 
-  void RunBuild(const std::shared_ptr<Slot>& s, const Build& build, bool run) {
+  void RunBuild(const std::shared_ptr<Slot>& s, const Build& build, bool run, int64_t ticket) {
     std::shared_ptr<const T> previous;
     {
       std::lock_guard lock(mu_);
+      // The other copy of this build's job ran it (or runs it), or a later build was queued since.
+      if (!s->building || s->running || s->ticket != ticket) return;
+      s->running = true;
       previous = s->value;
     }
     Result<Built<T>> r = Status::Unavailable(what_ + ": the build worker " + worker_.name() + " stopped");
@@ -208,6 +230,8 @@ class Published {
                       s->value ? "the previous result stays served" : "nothing to serve yet", r.status().ToString());
       }
       s->building = false;
+      s->running = false;
+      s->urgent = false;
       ++s->ended;
       ++builds_;
     }

@@ -7,11 +7,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-
 #include <atomic>
 #include <future>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 namespace weefsel::service {
 namespace {
@@ -208,6 +209,61 @@ TEST(Published, WarmQueuesABuildAndReturnsAtOnce) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(*r->value, "warm");
   EXPECT_EQ(calls, 0);
+  worker.Stop();
+}
+
+// After a start the server warms every municipality's fabric; a visitor of one of them must not
+// wait behind all the others: a build someone waits for runs before the builds queued by Warm, and
+// a key already queued by Warm is moved up (built once, not twice).
+TEST(Published, ABuildSomeoneWaitsForRunsBeforeTheWarmingOnes) {
+  BuildWorker worker("test");
+  Pub pub(worker, "thing", std::nullopt);
+  std::mutex mu;
+  std::vector<int> order;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> started = false;
+  auto recording = [&](int key, bool block) {
+    return [&, key, block](const std::shared_ptr<const std::string>&) -> Result<Built<std::string>> {
+      if (block) {
+        started = true;
+        released.wait();
+      }
+      std::lock_guard lock(mu);
+      order.push_back(key);
+      return Built<std::string>{1, std::make_shared<const std::string>(std::to_string(key))};
+    };
+  };
+  pub.Warm(0, 1, recording(0, /*block=*/true));  // holds the worker until released
+  for (int key = 1; key <= 20; ++key) pub.Warm(key, 1, recording(key, false));
+  for (int i = 0; i < 400 && !started; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(started);
+  std::atomic<int> calls = 0;
+  auto asked = std::async(std::launch::async, [&] {
+    return pub.Get(15, 1, [&](const std::shared_ptr<const std::string>& p) {
+      ++calls;  // the urgent copy runs with the caller's build; Warm's copy then finds it taken
+      return recording(15, false)(p);
+    });
+  });
+  auto fresh = std::async(std::launch::async, [&] { return pub.Get(30, 1, recording(30, false)); });
+  std::this_thread::sleep_for(50ms);  // both requests are waiting
+  release.set_value();
+  auto r15 = asked.get();
+  auto r30 = fresh.get();
+  ASSERT_TRUE(r15.ok()) << r15.status().ToString();
+  ASSERT_TRUE(r30.ok()) << r30.status().ToString();
+  EXPECT_EQ(*r15->value, "15");
+  EXPECT_EQ(calls, 1);
+  for (int i = 0; i < 400 && pub.builds() < 22; ++i) std::this_thread::sleep_for(5ms);
+  std::lock_guard lock(mu);
+  ASSERT_EQ(order.size(), 22u) << "every key built once";
+  EXPECT_EQ(order[0], 0);
+  // The two keys asked for come next, before keys 1..20 (except 15) that were only warmed.
+  std::vector<int> next(order.begin() + 1, order.begin() + 3);
+  std::sort(next.begin(), next.end());
+  EXPECT_EQ(next, (std::vector<int>{15, 30}));
+  EXPECT_EQ(std::count(order.begin(), order.end(), 15), 1);
+  EXPECT_EQ(pub.builds(), 22);
   worker.Stop();
 }
 
