@@ -6,7 +6,7 @@
 
 #include "base/log.h"
 #include "base/strings.h"
-#include "service/notifications.h"
+#include "service/notifications/notifications.h"
 
 namespace weefsel::service::core {
 
@@ -26,7 +26,7 @@ Status Context::Logged(const Principal& p, MunicipalityId m, std::string_view en
     e.before = std::move(before);
     e.after = std::move(now);
     WEEFSEL_ASSIGN_OR_RETURN(e.id, store_->Append(e));
-    // The users concerned hear about it in the same transaction (service/notifications.h).
+    // The users concerned hear about it in the same transaction (service/notifications/notifications.h).
     return NotifyFromAudit(*store_, e);
   });
 }

@@ -1,4 +1,4 @@
-#include "service/notifications.h"
+#include "service/notifications/notifications.h"
 
 #include <nlohmann/json.hpp>
 
