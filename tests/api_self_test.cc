@@ -7,7 +7,7 @@
 #include <functional>
 #include <set>
 
-#include "service/notifications.h"
+#include "service/notifications/notifications.h"
 #include "tests/api_kit.h"
 #include "tests/kit/smtp_sink.h"
 

@@ -7,7 +7,7 @@
 #include "base/csv.h"
 #include "base/strings.h"
 #include "cli/commands.h"
-#include "service/notifications.h"
+#include "service/notifications/notifications.h"
 #include "service/snapshots.h"
 #include "storage/store.h"
 

@@ -1,5 +1,5 @@
 // service/evidence_files.cc: files attached to milestone evidence (service/evidence_files.h) and
-// the Platform use cases that store and read them.
+// the use cases of service/experiments/experiments.h that store and read them.
 #include "service/evidence_files.h"
 
 #include <nlohmann/json.hpp>
@@ -12,7 +12,7 @@
 #include "base/strings.h"
 #include "service/base64.h"
 #include "service/core/policy.h"
-#include "service/platform.h"
+#include "service/experiments/experiments.h"
 
 namespace weefsel::service {
 
@@ -60,8 +60,8 @@ std::string CleanFileName(std::string_view name) {
   return out;
 }
 
-Result<storage::EvidenceFile> Platform::AttachEvidenceFile(const Principal& p, ExperimentId id, int64_t evidence,
-                                                           const std::string& name, std::string bytes) {
+Result<storage::EvidenceFile> Experiments::AttachEvidenceFile(const Principal& p, ExperimentId id, int64_t evidence,
+                                                              const std::string& name, std::string bytes) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WEEFSEL_ASSIGN_OR_RETURN(std::string type, SniffEvidenceType(bytes));
   WriteLock lock(*this);
@@ -103,13 +103,13 @@ Result<storage::EvidenceFile> Platform::AttachEvidenceFile(const Principal& p, E
   return f;
 }
 
-Result<std::vector<storage::EvidenceFile>> Platform::EvidenceFiles(ExperimentId id) {
+Result<std::vector<storage::EvidenceFile>> Experiments::EvidenceFiles(ExperimentId id) {
   ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetExperiment(id).status());
   return store_->EvidenceFilesOf(id);
 }
 
-Result<storage::EvidenceFile> Platform::EvidenceFileOf(ExperimentId id, int64_t file) {
+Result<storage::EvidenceFile> Experiments::EvidenceFileOf(ExperimentId id, int64_t file) {
   ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetExperiment(id).status());
   auto f = store_->GetEvidenceFile(file);

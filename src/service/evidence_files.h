@@ -1,7 +1,7 @@
 // service/evidence_files.h: the pieces of files attached to milestone evidence (issue 18) that need
 // no store: which types are accepted, read from the file's bytes and never from what the client
-// says, and the base64 the API carries them in. The use cases are Platform::AttachEvidenceFile,
-// EvidenceFiles and EvidenceFileOf (service/platform.h); the limits are in storage/store.h.
+// says, and the base64 the API carries them in. The use cases are Experiments::AttachEvidenceFile,
+// EvidenceFiles and EvidenceFileOf (service/experiments/experiments.h); the limits are in storage/store.h.
 // Thread-safety: pure functions.
 #pragma once
 

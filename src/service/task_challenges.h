@@ -70,7 +70,7 @@ class TaskChallenges {
 
   // Challenges (public reads).
   Result<std::vector<domain::TaskChallenge>> List(MunicipalityId m);
-  // A bid hidden by a moderator (target "task_challenge" of service/moderation.cc) is NotFound here
+  // A bid hidden by a moderator (target "task_challenge" of service/moderation/moderation.cc) is NotFound here
   // and left out of List, as a hidden proposal is.
   Result<domain::TaskChallenge> Get(TaskChallengeId id);
   // Whether the bid is hidden and the public reason (no moderator named); NotFound for no bid.

@@ -61,7 +61,7 @@ void Api::BuildAuditRoutes() {
          return Ok(ToJson(b));
        }});
   // The receipt of your own ballot, and the codes of every counted ballot once voting has closed
-  // (service/receipts.cc, docs/decisions/0007-ballot-receipt.md).
+  // (service/rounds/receipts.cc, docs/decisions/0007-ballot-receipt.md).
   Add({.method = "GET",
        .path = "/api/v1/rounds/{id}/ballot/receipt",
        .tag = "rounds",

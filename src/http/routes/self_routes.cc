@@ -10,7 +10,7 @@
 #include "http/call.h"
 #include "http/routes/route_kit.h"
 #include "service/open_data_feed.h"
-#include "service/self_service.h"
+#include "service/self_service/self_service.h"
 #include "service/snapshots.h"
 
 namespace weefsel::http {

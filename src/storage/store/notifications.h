@@ -11,8 +11,8 @@
 
 namespace weefsel::storage {
 
-// An in-app notification: made from an audit entry for each user concerned
-// (service/notifications.h has the mapping). Account state, like sessions: writing it does not
+// An in-app notification: made from an audit entry for each user concerned (the mapping is in
+// service/notifications/notifications.h). Account state, like sessions: writing it does not
 // change DataVersion(); deleting the user deletes their notifications.
 struct Notification {
   int64_t id = 0;

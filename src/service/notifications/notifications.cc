@@ -1,4 +1,4 @@
-#include "service/notifications.h"
+#include "service/notifications/notifications.h"
 
 #include <nlohmann/json.hpp>
 
@@ -323,7 +323,7 @@ Status NotifyFromAudit(storage::Store& store, const storage::AuditEntry& e) {
       msg.en = Quote(title) + " moved to the step " + Quote(en);
     }
   } else if (e.action == "report") {
-    // A report (service/moderation.cc) tells the municipality's moderators and officers, who keep
+    // A report (service/moderation/moderation.cc) tells the municipality's moderators and officers, who keep
     // its moderation queue; the reporter is not named.
     static const std::map<std::string, std::pair<std::string, std::string>> kWhat = {
         {"comment", {"een reactie", "a comment"}},

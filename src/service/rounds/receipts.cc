@@ -1,4 +1,4 @@
-// service/receipts.cc: the receipt a resident gets for a ballot in an open round, and the list of
+// service/rounds/receipts.cc: the receipt a resident gets for a ballot in an open round, and the list of
 // receipt codes a round publishes once voting has closed (issue 18; docs/decisions/0007-ballot-receipt.md).
 //
 // A receipt code is hex(BLAKE2b-256(key = round key, "receipt\n" + the ballot as stored)), its first
@@ -15,7 +15,7 @@
 
 #include "base/strings.h"
 #include "service/core/policy.h"
-#include "service/platform.h"
+#include "service/rounds/rounds.h"
 #include "service/votes.h"
 #include "service/voting.h"
 
@@ -43,7 +43,7 @@ std::string CodeOf(const std::string& round_key, const domain::Ballot& b) {
 
 }  // namespace
 
-Result<std::string> Platform::ReceiptKey(RoundId id) {
+Result<std::string> Rounds::ReceiptKey(RoundId id) {
   {
     ReadLock lock(*this);
     WEEFSEL_ASSIGN_OR_RETURN(std::string salt, store_->GetRoundSalt(id));
@@ -54,7 +54,7 @@ Result<std::string> Platform::ReceiptKey(RoundId id) {
   return RoundKeyOf(*store_, id, options_.vote_key, voting::SystemRandom());
 }
 
-Result<Platform::Receipt> Platform::OwnReceipt(const Principal& p, RoundId id) {
+Result<Rounds::Receipt> Rounds::OwnReceipt(const Principal& p, RoundId id) {
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kOwnData, {}));
   domain::Round r;
   std::optional<domain::Ballot> mine;
@@ -83,7 +83,7 @@ Result<Platform::Receipt> Platform::OwnReceipt(const Principal& p, RoundId id) {
   return out;
 }
 
-Result<std::vector<std::string>> Platform::Receipts(RoundId id) {
+Result<std::vector<std::string>> Rounds::Receipts(RoundId id) {
   std::vector<domain::Ballot> ballots;
   {
     ReadLock lock(*this);

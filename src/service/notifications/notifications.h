@@ -1,6 +1,7 @@
-// service/notifications.h: in-app notifications made from the audit log, and the daily digest run.
+// service/notifications/notifications.h: in-app notifications made from the audit log, and the
+// daily digest run.
 //
-// Every change made through service::Platform writes an audit entry (platform.h); in the same
+// Every change made through service::Platform writes an audit entry (core/context.h); in the same
 // transaction NotifyFromAudit turns it into one notification for each user concerned, so a change
 // and its notifications are stored together or not at all. Who is concerned (the acting user never
 // hears about their own act):

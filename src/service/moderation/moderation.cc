@@ -1,5 +1,5 @@
-// service/moderation.cc: reports, the moderation queue, hiding and restoring, blocking accounts
-// (issue 20; the contract is in platform.h). Every decision is written to the audit log in the
+// service/moderation/moderation.cc: reports, the moderation queue, hiding and restoring, blocking accounts
+// (issue 20; the contract is in moderation.h). Every decision is written to the audit log in the
 // transaction that makes it: entity "comment", "proposal" or "user" (a profile or an account),
 // actions "report", "hide", "restore", "dismiss", "block" and "unblock".
 #include <nlohmann/json.hpp>
@@ -9,7 +9,7 @@
 
 #include "base/strings.h"
 #include "service/core/policy.h"
-#include "service/platform.h"
+#include "service/moderation/moderation.h"
 
 namespace weefsel::service {
 
@@ -43,63 +43,8 @@ std::string Snap(const storage::HiddenItem& h) {
 
 }  // namespace
 
-Result<MunicipalityId> Platform::MunicipalityOfTarget(const std::string& target, int64_t id) {
-  if (target == "comment") {
-    WEEFSEL_ASSIGN_OR_RETURN(domain::Comment c, store_->GetComment(id));
-    return MunicipalityOfProposal(c.proposal);
-  }
-  if (target == "proposal") return MunicipalityOfProposal(ProposalId(id));
-  if (target == "task_challenge") {  // a Right to Challenge bid (service/task_challenges.h)
-    WEEFSEL_ASSIGN_OR_RETURN(auto c, store_->GetTaskChallenge(TaskChallengeId(id)));
-    return c.municipality;
-  }
-  return Status::InvalidArgument("target: a profile has no single municipality");
-}
-
-Result<bool> Platform::IsHidden(const std::string& target, int64_t id) {
-  auto h = store_->GetHidden(target, id);
-  if (h.ok()) return true;
-  if (h.status().code() == StatusCode::kNotFound) return false;
-  return h.status();
-}
-
-Result<std::vector<MunicipalityId>> Platform::MunicipalitiesOfAccount(UserId user) {
-  std::set<int64_t> out;
-  WEEFSEL_ASSIGN_OR_RETURN(auto grants, store_->GrantsOf(user));
-  for (const auto& g : grants)
-    if (g.municipality.valid()) out.insert(g.municipality.value());
-  WEEFSEL_ASSIGN_OR_RETURN(auto munis, store_->ListMunicipalities());
-  // Where its profile or its writing was reported (queues are small).
-  for (const auto& m : munis) {
-    if (out.count(m.id.value())) continue;
-    WEEFSEL_ASSIGN_OR_RETURN(auto reports, store_->ReportsIn(m.id, ""));
-    for (const auto& r : reports) {
-      bool concerns = false;
-      if (r.target == "profile") {
-        concerns = r.target_id == user.value();
-      } else if (r.target == "comment") {
-        auto c = store_->GetComment(r.target_id);
-        concerns = c.ok() && c->author == user;
-      } else if (r.target == "proposal") {
-        auto pr = store_->GetProposal(ProposalId(r.target_id));
-        concerns = pr.ok() && !pr->versions.empty() && pr->versions.back().author == user;
-      } else if (r.target == "task_challenge") {
-        auto tc = store_->GetTaskChallenge(TaskChallengeId(r.target_id));
-        concerns = tc.ok() && tc->filed_by == user;
-      }
-      if (concerns) {
-        out.insert(m.id.value());
-        break;
-      }
-    }
-  }
-  std::vector<MunicipalityId> v;
-  for (int64_t m : out) v.emplace_back(m);
-  return v;
-}
-
-Result<storage::Report> Platform::ReportContent(const Principal& p, const std::string& target, int64_t id,
-                                                const std::string& reason, MunicipalityId municipality) {
+Result<storage::Report> Moderation::ReportContent(const Principal& p, const std::string& target, int64_t id,
+                                                  const std::string& reason, MunicipalityId municipality) {
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kReport, {}));
   WEEFSEL_RETURN_IF_ERROR(CheckTarget(target));
   if (id < 1) return Status::InvalidArgument("id: must be a positive id");
@@ -166,7 +111,8 @@ Result<storage::Report> Platform::ReportContent(const Principal& p, const std::s
   return r;
 }
 
-Result<ModerationPage> Platform::ModerationQueue(const Principal& p, MunicipalityId m, int64_t limit, int64_t offset) {
+Result<ModerationPage> Moderation::ModerationQueue(const Principal& p, MunicipalityId m, int64_t limit,
+                                                   int64_t offset) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(m).status());
@@ -226,8 +172,8 @@ Result<ModerationPage> Platform::ModerationQueue(const Principal& p, Municipalit
   return out;
 }
 
-Result<storage::HiddenItem> Platform::Hide(const Principal& p, const std::string& target, int64_t id,
-                                           const std::string& reason) {
+Result<storage::HiddenItem> Moderation::Hide(const Principal& p, const std::string& target, int64_t id,
+                                             const std::string& reason) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WEEFSEL_RETURN_IF_ERROR(CheckTarget(target));
   if (id < 1) return Status::InvalidArgument("id: must be a positive id");
@@ -268,7 +214,7 @@ Result<storage::HiddenItem> Platform::Hide(const Principal& p, const std::string
   return h;
 }
 
-Status Platform::Restore(const Principal& p, const std::string& target, int64_t id) {
+Status Moderation::Restore(const Principal& p, const std::string& target, int64_t id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WEEFSEL_RETURN_IF_ERROR(CheckTarget(target));
   if (id < 1) return Status::InvalidArgument("id: must be a positive id");
@@ -297,7 +243,7 @@ Status Platform::Restore(const Principal& p, const std::string& target, int64_t 
       });
 }
 
-Result<storage::Report> Platform::DismissReport(const Principal& p, int64_t report) {
+Result<storage::Report> Moderation::DismissReport(const Principal& p, int64_t report) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_ASSIGN_OR_RETURN(storage::Report r, store_->GetReport(report));
@@ -319,7 +265,7 @@ Result<storage::Report> Platform::DismissReport(const Principal& p, int64_t repo
   return r;
 }
 
-Result<storage::AccountBlock> Platform::BlockAccount(const Principal& p, UserId user, const std::string& reason) {
+Result<storage::AccountBlock> Moderation::BlockAccount(const Principal& p, UserId user, const std::string& reason) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetUser(user).status());
@@ -351,7 +297,7 @@ Result<storage::AccountBlock> Platform::BlockAccount(const Principal& p, UserId 
   return b;
 }
 
-Result<Platform::PublicHidden> Platform::HiddenOnProposal(ProposalId id) {
+Result<Moderation::PublicHidden> Moderation::HiddenOnProposal(ProposalId id) {
   ReadLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetProposal(id).status());
   PublicHidden out;
@@ -371,7 +317,7 @@ Result<Platform::PublicHidden> Platform::HiddenOnProposal(ProposalId id) {
   return out;
 }
 
-Status Platform::UnblockAccount(const Principal& p, UserId user) {
+Status Moderation::UnblockAccount(const Principal& p, UserId user) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   WEEFSEL_RETURN_IF_ERROR(store_->GetUser(user).status());

@@ -1,4 +1,4 @@
-#include "service/self_service.h"
+#include "service/self_service/self_service.h"
 
 #include "base/clock.h"
 #include "service/accounts.h"

@@ -1,6 +1,6 @@
-// service/self_service.h: what a signed-in user does about their own account: their in-app
-// notifications, their settings (digest opt-out, language), the download of everything stored
-// about them, and the deletion of their account.
+// service/self_service/self_service.h: what a signed-in user does about their own account: their
+// in-app notifications, their settings (digest opt-out, language), the download of everything
+// stored about them, and the deletion of their account.
 //
 // Every method acts on the Principal's own data only (there is no admin override: these are a
 // person's acts). Deleting an account needs the account's password; it removes the user row and

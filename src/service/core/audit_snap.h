@@ -1,0 +1,38 @@
+// service/core/audit_snap.h: the audit log's snapshots of an entity, the public fields as JSON text
+// (never e-mail addresses, password hashes or ballot contents).
+//
+// An audit entry (storage/store.h, AuditEntry) keeps the entity before and after a change as such
+// a snapshot; the slices write them through core::Context::Logged. Pure functions; thread-safe.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+
+#include "base/ids.h"
+#include "domain/model.h"
+#include "storage/store.h"
+
+namespace weefsel::service::core {
+
+// JSON text, invalid UTF-8 replaced.
+std::string Dump(const nlohmann::json& j);
+
+template <typename Tag>
+nlohmann::json IdOrNull(Id<Tag> id) {
+  return id.valid() ? nlohmann::json(id.value()) : nlohmann::json(nullptr);
+}
+
+std::string Snap(const domain::Municipality& m);
+std::string Snap(const domain::Actor& a);
+std::string Snap(const domain::Tie& t);
+std::string Snap(const domain::Challenge& c);
+std::string Snap(const domain::Coalition& c);
+std::string Snap(const domain::Proposal& p);
+std::string Snap(const domain::Round& r);
+std::string Snap(const domain::Experiment& e);
+std::string Snap(const domain::RoleGrant& g);
+std::string Snap(const storage::MilestoneEvidence& e);
+std::string Snap(const storage::MatchCampaign& c);
+
+}  // namespace weefsel::service::core

@@ -1,0 +1,69 @@
+// The unit of work on its own (service/core/context.h): Logged keeps a write and its audit entry
+// together, in one transaction, over an in-memory SQLite store.
+#include "service/core/context.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "base/clock.h"
+
+namespace weefsel::service::core {
+namespace {
+
+std::unique_ptr<storage::Store> OpenMemory() {
+  auto store = storage::Store::Open(":memory:");
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+class ContextTest : public ::testing::Test {
+ protected:
+  ManualClock clock_{std::chrono::system_clock::from_time_t(1795000000)};  // 2026-11-18
+  Context context_{OpenMemory(), PlatformOptions{}, clock_};
+  Principal admin_{UserId(7), "", "admin", {{UserId(7), domain::Role::kPlatformAdmin, {}, {}}}};
+};
+
+TEST_F(ContextTest, LoggedWritesTheEntityAndItsAuditEntryWithTheNewId) {
+  domain::Municipality m{MunicipalityId(), "GM0344", "Utrecht", "Utrecht", 360000, 0, 0};
+  Context::WriteLock lock(context_);
+  Status s = context_.Logged(
+      admin_, MunicipalityId(), "municipality", "create", "", [&] { return context_.store_->Insert(m).status(); },
+      [&] { return std::make_pair(m.id.value(), std::string(R"({"name":"Utrecht"})")); });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_TRUE(m.id.valid());
+  auto log = context_.store_->AuditOf("municipality", m.id.value());
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  ASSERT_EQ(log->size(), 1u);
+  const storage::AuditEntry& e = log->front();
+  EXPECT_EQ(e.user, admin_.user);
+  EXPECT_EQ(e.municipality, m.id) << "a new municipality's entry belongs to the new municipality";
+  EXPECT_EQ(e.action, "create");
+  EXPECT_EQ(e.before, "");
+  EXPECT_EQ(e.after, R"({"name":"Utrecht"})");
+  EXPECT_EQ(e.at, context_.Now());
+}
+
+TEST_F(ContextTest, AFailedWriteLeavesNeitherTheEntityNorAnAuditEntry) {
+  domain::Municipality m{MunicipalityId(), "GM0344", "Utrecht", "Utrecht", 360000, 0, 0};
+  Context::WriteLock lock(context_);
+  Status s = context_.Logged(
+      admin_, MunicipalityId(), "municipality", "create", "",
+      [&]() -> Status {
+        WEEFSEL_RETURN_IF_ERROR(context_.store_->Insert(m).status());
+        return Status::Conflict("test: refused after the insert");
+      },
+      [&] { return std::make_pair(m.id.value(), std::string()); });
+  EXPECT_EQ(s.code(), StatusCode::kConflict) << s.ToString();
+  auto all = context_.store_->ListMunicipalities();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_TRUE(all->empty());
+  auto log = context_.store_->AuditOf("municipality", m.id.value());
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_TRUE(log->empty());
+}
+
+}  // namespace
+}  // namespace weefsel::service::core

@@ -1,0 +1,106 @@
+// The rounds slice on its own: a core::Context over an in-memory SQLite store with the slices it
+// needs (municipalities, identity, rounds), no Platform. Phases move one step at a time, by
+// officers only; a resident votes while voting is open, and a second ballot replaces the first.
+#include "service/rounds/rounds.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "base/clock.h"
+#include "service/accounts/identity.h"
+#include "service/municipalities/municipalities.h"
+
+namespace weefsel::service {
+namespace {
+
+std::unique_ptr<storage::Store> OpenMemory() {
+  auto store = storage::Store::Open(":memory:");
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+PlatformOptions Options() {
+  PlatformOptions o;
+  o.password_cost = PasswordCost::Minimum();
+  return o;
+}
+
+class RoundsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Principal root{UserId(1 << 30), "", "", {{UserId(), domain::Role::kPlatformAdmin, {}, {}}}};
+    domain::Municipality m{MunicipalityId(), "GM0344", "Utrecht", "Utrecht", 360000, 0, 0};
+    auto muni = municipalities_.CreateMunicipality(root, m);
+    ASSERT_TRUE(muni.ok()) << muni.status().ToString();
+    m_ = muni->id;
+    officer_ = Make(root, "officer@test.nl", {UserId(), domain::Role::kOfficer, m_, {}});
+    voter_ = Make(root, "voter@test.nl", {UserId(), domain::Role::kResident, m_, {}});
+    domain::Round r;
+    r.municipality = m_;
+    r.name = "Buurtbudget";
+    r.budget_eur = 100000;
+    r.projects = {{"p1", {}, "Speeltuin", 40000, "", ""}, {"p2", {}, "Moestuin", 30000, "", ""}};
+    auto made = rounds_.CreateRound(officer_, r);
+    ASSERT_TRUE(made.ok()) << made.status().ToString();
+    round_ = made->id;
+  }
+
+  Principal Make(const Principal& root, const std::string& email, domain::RoleGrant g) {
+    domain::User u{UserId(), email, email.substr(0, email.find('@')), "", ""};
+    auto made = identity_.CreateUser(root, u, "correct horse battery", {g});
+    EXPECT_TRUE(made.ok()) << made.status().ToString();
+    if (!made.ok()) return {};
+    auto p = identity_.PrincipalOf(made->id);
+    EXPECT_TRUE(p.ok()) << p.status().ToString();
+    return p.ok() ? *p : Principal{};
+  }
+
+  ManualClock clock_{std::chrono::system_clock::from_time_t(1795000000)};  // 2026-11-18
+  core::Context context_{OpenMemory(), Options(), clock_};
+  Municipalities municipalities_{context_};
+  Identity identity_{context_};
+  Rounds rounds_{context_};
+  MunicipalityId m_;
+  Principal officer_, voter_;
+  RoundId round_;
+};
+
+TEST_F(RoundsTest, PhasesMoveOneStepAndASecondBallotReplacesTheFirst) {
+  auto early = rounds_.CastBallot(voter_, round_, {{"p1", 1}});
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.status().code(), StatusCode::kConflict) << early.status().ToString();
+  EXPECT_EQ(early.status().reason(), "voting_not_open");
+
+  auto jump = rounds_.SetRoundPhase(officer_, round_, domain::RoundPhase::kPublished);
+  ASSERT_FALSE(jump.ok());
+  EXPECT_EQ(jump.status().code(), StatusCode::kConflict) << jump.status().ToString();
+  EXPECT_EQ(jump.status().reason(), "phase_move_not_allowed");
+
+  for (auto phase : {domain::RoundPhase::kReview, domain::RoundPhase::kVoting}) {
+    auto moved = rounds_.SetRoundPhase(officer_, round_, phase);
+    ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+    EXPECT_EQ(moved->phase, phase);
+  }
+  ASSERT_TRUE(rounds_.CastBallot(voter_, round_, {{"p1", 1}}).ok());
+  auto second = rounds_.CastBallot(voter_, round_, {{"p2", 1}});
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  auto own = rounds_.OwnBallot(voter_, round_);
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  ASSERT_EQ(own->entries.size(), 1u);
+  EXPECT_EQ(own->entries.front().project_id, "p2");
+}
+
+TEST_F(RoundsTest, AResidentMayNotMoveARoundsPhase) {
+  auto moved = rounds_.SetRoundPhase(voter_, round_, domain::RoundPhase::kReview);
+  ASSERT_FALSE(moved.ok());
+  EXPECT_EQ(moved.status().code(), StatusCode::kPermissionDenied) << moved.status().ToString();
+  auto r = rounds_.GetRound(round_);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->phase, domain::RoundPhase::kSubmission);
+}
+
+}  // namespace
+}  // namespace weefsel::service
