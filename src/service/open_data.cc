@@ -157,14 +157,16 @@ std::vector<domain::Ballot> AnonymiseBallots(std::vector<domain::Ballot> ballots
     b.id = BallotId();
     b.cast_at.clear();
   }
-  auto key = [](const domain::Ballot& b) {
-    std::vector<std::pair<std::string, int64_t>> k;
-    k.reserve(b.entries.size());
-    for (const auto& e : b.entries) k.emplace_back(e.project_id, e.points);
-    return k;
+  // By the list of (project, points), compared in place: a key copied per comparison made sorting
+  // 100,000 ballots cost more than running the rule on them.
+  auto entry_less = [](const domain::BallotEntry& x, const domain::BallotEntry& y) {
+    int c = x.project_id.compare(y.project_id);
+    return c != 0 ? c < 0 : x.points < y.points;
   };
-  std::stable_sort(ballots.begin(), ballots.end(),
-                   [&](const domain::Ballot& a, const domain::Ballot& b) { return key(a) < key(b); });
+  std::stable_sort(ballots.begin(), ballots.end(), [&](const domain::Ballot& a, const domain::Ballot& b) {
+    return std::lexicographical_compare(a.entries.begin(), a.entries.end(), b.entries.begin(), b.entries.end(),
+                                        entry_less);
+  });
   return ballots;
 }
 
