@@ -894,6 +894,40 @@ TEST_P(StoreContract, RetentionPurgesWhatIsPastItsCutoffAndNothingElse) {
   EXPECT_EQ(Version(), version) << "account state and logs, not open data";
 }
 
+TEST_P(StoreContract, NotificationsGoInInBulkAllOrNone) {
+  UserId anne = AddUser("anne@example.nl");
+  UserId wim = AddUser("wim@example.nl");
+  int64_t version = Version();
+  // Enough rows to take the bulk path's batches (and, on SQLite, its index rebuild) more than once.
+  std::vector<Notification> ns;
+  for (int i = 0; i < 1500; ++i)
+    ns.push_back({0, i % 3 ? anne : wim, "2026-11-29T10:00:00Z", "result", "Uitslag " + std::to_string(i),
+                  i % 2 ? "" : "Results", "/rounds/3", i % 5 ? 0 : 7, ""});
+  ASSERT_TRUE(store_->InsertNotifications(ns).ok());
+  ASSERT_TRUE(store_->InsertNotifications({}).ok());
+  auto mine = store_->NotificationsOf(wim, 0, 0);
+  ASSERT_TRUE(mine.ok());
+  ASSERT_EQ(mine->size(), 500u);
+  EXPECT_EQ(mine->back().title, "Uitslag 0") << "newest first";
+  EXPECT_EQ(mine->back().title_en, "Results");
+  EXPECT_EQ(mine->back().audit_id, 7);
+  EXPECT_EQ(mine->back().link, "/rounds/3");
+  EXPECT_EQ((*mine)[0].title, "Uitslag 1497");
+  EXPECT_EQ((*mine)[0].audit_id, 0) << "no audit entry is NULL, read as 0";
+  EXPECT_EQ(*store_->UnreadNotifications(anne), 1000);
+  EXPECT_EQ(Version(), version) << "account state, not open data";
+  // A row the store refuses leaves none of the batch behind.
+  std::vector<Notification> bad = {{0, anne, "2026-11-29T11:00:00Z", "result", "Goed", "", "", 0, ""},
+                                   {0, UserId(987654), "2026-11-29T11:00:00Z", "result", "Niemand", "", "", 0, ""}};
+  Status s = store_->InsertNotifications(bad);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("987654"), std::string::npos) << s.ToString();
+  EXPECT_EQ(*store_->UnreadNotifications(anne), 1000);
+  bad[1] = {0, wim, "2026-11-29T11:00:00Z", "", "Geen soort", "", "", 0, ""};
+  EXPECT_EQ(store_->InsertNotifications(bad).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(*store_->UnreadNotifications(anne), 1000);
+}
+
 TEST_P(StoreContract, ApiTokensAreListedTouchedAndRevoked) {
   UserId u = AddUser("anne@example.nl");
   UserId w = AddUser("wim@example.nl");

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <random>
 #include <regex>
 #include <set>
 
@@ -110,6 +111,36 @@ TEST_F(OpenDataTest, ContainsNoPersonalData) {
   }
   EXPECT_EQ(files, static_cast<int>(report->files.size()));
   EXPECT_NE(ReadAll(out / "actors.csv").find("[verwijderd]"), std::string::npos);
+}
+
+// The order the .pb files have always had: by the list of (project, points), stably; compared in
+// place now, so checked against the key the order was first defined by.
+TEST(AnonymiseBallots, OrdersByTheEntryListsStably) {
+  std::mt19937 rng(7);
+  const char* ids[] = {"p1", "p10", "p2", "a", "p1x"};
+  std::vector<domain::Ballot> ballots(2000);
+  for (size_t i = 0; i < ballots.size(); ++i) {
+    auto& b = ballots[i];
+    b.voter = UserId(static_cast<int64_t>(i) + 1);
+    b.cast_at = "2026-11-01T00:00:00Z";
+    for (int k = static_cast<int>(rng() % 4); k > 0; --k)
+      b.entries.push_back({ids[rng() % std::size(ids)], static_cast<int64_t>(rng() % 3)});
+  }
+  auto key = [](const domain::Ballot& b) {
+    std::vector<std::pair<std::string, int64_t>> k;
+    for (const auto& e : b.entries) k.emplace_back(e.project_id, e.points);
+    return k;
+  };
+  auto expected = ballots;
+  std::stable_sort(expected.begin(), expected.end(),
+                   [&](const domain::Ballot& a, const domain::Ballot& b) { return key(a) < key(b); });
+  auto got = AnonymiseBallots(ballots);
+  ASSERT_EQ(got.size(), expected.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(key(got[i]), key(expected[i])) << i;
+    EXPECT_FALSE(got[i].voter.valid());
+    EXPECT_TRUE(got[i].cast_at.empty());
+  }
 }
 
 TEST_F(OpenDataTest, BallotsOnlyOfClosedRoundsAndAnonymous) {

@@ -50,6 +50,43 @@ Result<int64_t> SqlStore::Insert(Notification& n) {
   return id;
 }
 
+Status SqlStore::InsertNotifications(const std::vector<Notification>& ns) {
+  for (size_t i = 0; i < ns.size(); ++i) {
+    const Notification& n = ns[i];
+    std::string at = "notifications[" + std::to_string(i) + "].";
+    if (!n.user.valid()) return Status::InvalidArgument(at + "user: must name a user");
+    if (n.kind.empty()) return Status::InvalidArgument(at + "kind: must not be empty");
+    if (n.title.empty()) return Status::InvalidArgument(at + "title: must not be empty");
+  }
+  if (ns.empty()) return Status::Ok();
+  static const std::vector<std::string> kColumns = {"user_id",  "at",   "kind",     "title",
+                                                    "title_en", "link", "audit_id", "read_at"};
+  Status st = Transaction([&]() -> Status {
+    return conn_->CopyRows("notifications", kColumns, ns.size(), [&](RowSink& sink) -> Status {
+      for (const Notification& n : ns) {
+        sink.Int(n.user.value());
+        sink.Text(n.at);
+        sink.Text(n.kind);
+        sink.Text(n.title);
+        sink.Text(n.title_en);
+        sink.Text(n.link);
+        if (n.audit_id > 0)
+          sink.Int(n.audit_id);
+        else
+          sink.Null();
+        sink.Text(n.read_at);
+        WEEFSEL_RETURN_IF_ERROR(sink.EndRow());
+      }
+      return Status::Ok();
+    });
+  });
+  if (st.ok()) return st;
+  std::vector<FkRef> refs;  // only on failure: which user does not exist
+  for (size_t i = 0; i < ns.size(); ++i)
+    refs.push_back({"notifications[" + std::to_string(i) + "].user", "users", ns[i].user.value()});
+  return Explain(st, "notification", refs);
+}
+
 Result<std::vector<Notification>> SqlStore::NotificationsOf(UserId user, int64_t limit, int64_t offset) {
   std::string sql = std::string("SELECT ") + kNotificationColumns +
                     " FROM notifications WHERE user_id = $1 ORDER BY CASE WHEN read_at = '' THEN 0 ELSE 1 END, "

@@ -200,7 +200,9 @@ Result<std::vector<Ballot>> SqlStore::ReadBallots(const std::string& tail, const
   for (size_t i = 0; i < e.size(); ++i) {
     auto found = at.find(e.Int(i, 0));
     if (found == at.end()) continue;  // a ballot cast between the two reads
-    out[found->second].entries.push_back({e.Str(i, 1), e.Int(i, 2)});
+    // The project id moves out of the row: one allocation less for each of a large round's entries.
+    auto* id = std::get_if<std::string>(&e.rows()[i][1]);
+    out[found->second].entries.push_back({id ? std::move(*id) : e.Str(i, 1), e.Int(i, 2)});
   }
   return out;
 }

@@ -179,6 +179,7 @@ class SqlStore final : public Store {
 
   // notifications.cc: notifications and the outbox.
   Result<int64_t> Insert(Notification& n) override;
+  Status InsertNotifications(const std::vector<Notification>& ns) override;
   Result<std::vector<Notification>> NotificationsOf(UserId user, int64_t limit, int64_t offset) override;
   Result<int64_t> UnreadNotifications(UserId user) override;
   Result<int64_t> MarkNotificationsRead(UserId user, const std::vector<int64_t>& ids, const std::string& at) override;

@@ -43,6 +43,9 @@ class NotificationStore {
   virtual ~NotificationStore() = default;
 
   virtual Result<int64_t> Insert(Notification& n) = 0;  // assigns n.id
+  // Many at once, all or none, ids not returned: one bulk write instead of a statement (and a
+  // savepoint) each, for a fan-out to every resident of a city (100,000 rows one by one took 1.4 s).
+  virtual Status InsertNotifications(const std::vector<Notification>& ns) = 0;
   // A user's notifications: unread first, then newest first; `limit` 0 = all.
   virtual Result<std::vector<Notification>> NotificationsOf(UserId user, int64_t limit, int64_t offset) = 0;
   virtual Result<int64_t> UnreadNotifications(UserId user) = 0;
