@@ -1,7 +1,7 @@
 // national_round_bench: the rule of the national demo's large round (issue 16: publishing the
-// 100,000-ballot round in < 2 s). The round is synthesised here as service::StageLargeRound draws it
-// (twenty projects, heavy-tailed appeal, a home quarter per voter, the same Rng sequence), so the
-// benchmark needs no database. It times what publishing and the first results request do with the
+// 100,000-ballot round in < 2 s). The round is drawn by service::DrawLargeRound, the draw
+// service::StageLargeRound writes (twenty projects, heavy-tailed appeal, a home quarter per voter),
+// so the benchmark needs no database. It times what publishing and the first results request do with the
 // ballots: FromRound, then RunRule under the round's rule (mes_add1_greedy) with explanations.
 //
 // bench/national/run.sh then has residents replace ballots through the API (ballots.lua: one to three
@@ -18,55 +18,14 @@
 #include <string>
 #include <vector>
 
-#include "base/clock.h"
 #include "domain/model.h"
 #include "fund/instance.h"
 #include "fund/rules.h"
+#include "service/demo_programme.h"
 
 using namespace weefsel;
 
 namespace {
-
-// service::StageLargeRound's round and ballots (keep the two in step).
-void Synthesise(uint64_t seed, int ballots, domain::Round& round, std::vector<domain::Ballot>& out) {
-  Rng rng(seed * 104729 + 31);
-  struct Kind {
-    const char* id;
-    int64_t lo, hi;
-  };
-  const Kind kinds[] = {{"groen", 40, 160}, {"buurtkamer", 60, 220}, {"fietsroute", 120, 450}, {"repaircafe", 30, 90}};
-  const char* quarters[] = {"centrum", "noord", "oost", "zuid", "west"};
-  constexpr size_t kQuarters = std::size(quarters);
-  round.ballot_kind = domain::BallotKind::kApproval;
-  std::vector<double> appeal;
-  std::vector<size_t> quarter_of;
-  int64_t total = 0;
-  for (size_t q = 0; q < kQuarters; ++q)
-    for (const Kind& k : kinds) {
-      domain::RoundProject p;
-      p.project_id = std::string(k.id) + "-" + quarters[q];
-      p.cost_eur = rng.Uniform(k.lo, k.hi) * 1000;
-      p.category = k.id;
-      p.neighbourhood = quarters[q];
-      total += p.cost_eur;
-      round.projects.push_back(p);
-      appeal.push_back(std::min(0.6, 0.08 * rng.Pareto(1, 1.5)));
-      quarter_of.push_back(q);
-    }
-  round.budget_eur = total / 3 / 1000 * 1000;
-  out.clear();
-  out.reserve(static_cast<size_t>(ballots));
-  for (int i = 0; i < ballots; ++i) {
-    const size_t home = static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(kQuarters) - 1));
-    domain::Ballot b;
-    b.kind = domain::BallotKind::kApproval;
-    for (size_t j = 0; j < round.projects.size(); ++j)
-      if (rng.Bernoulli(std::min(0.9, appeal[j] * (quarter_of[j] == home ? 2.5 : 0.6))))
-        b.entries.push_back({round.projects[j].project_id, 1});
-    if (b.entries.empty()) b.entries.push_back({round.projects[home * std::size(kinds)].project_id, 1});
-    out.push_back(std::move(b));
-  }
-}
 
 double Seconds(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -101,9 +60,10 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "national_round_bench: %s\n", rule.status().ToString().c_str());
     return 2;
   }
-  domain::Round round;
-  std::vector<domain::Ballot> cast;
-  Synthesise(seed, ballots, round, cast);
+  // The round and ballots service::StageLargeRound writes, drawn without a store.
+  service::LargeRoundDraw draw = service::DrawLargeRound(seed, ballots);
+  domain::Round& round = draw.round;
+  std::vector<domain::Ballot>& cast = draw.ballots;
   const size_t n = round.projects.size();
   for (size_t i = 0; i < cast.size() && i < static_cast<size_t>(replaced); ++i) {  // as ballots.lua writes them
     cast[i].entries.clear();

@@ -244,14 +244,7 @@ Result<ProgrammeSummary> StageDemoProgramme(Platform& platform, uint64_t seed, i
   return out;
 }
 
-Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballots) {
-  if (ballots < 1) return Status::InvalidArgument("large round: needs at least one ballot");
-  LargeRound out;
-  WEEFSEL_ASSIGN_OR_RETURN(auto munis, platform.ListMunicipalities({.limit = 1}));
-  if (munis.empty()) return Status::FailedPrecondition("large round: the database has no municipality");
-  const domain::Municipality m = munis.front();
-  out.municipality = m.id;
-
+LargeRoundDraw DrawLargeRound(uint64_t seed, int ballots) {
   // Twenty projects: four kinds in each of the five quarters, costs from the seed, a budget for
   // about a third of them; each project's appeal heavy-tailed, so that the vote has a shape.
   Rng rng(seed * 104729 + 31);
@@ -266,11 +259,9 @@ Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballot
                         {"repaircafe", "Repair Café en klusbus", 30, 90}};
   const char* quarters[] = {"Centrum", "Noord", "Oost", "Zuid", "West"};
   constexpr size_t kQuarters = std::size(quarters);
-  domain::Round round;
-  round.municipality = m.id;
-  round.name = "Stadsbudget " + m.name + " 2026";
+  LargeRoundDraw out;
+  domain::Round& round = out.round;
   round.ballot_kind = domain::BallotKind::kApproval;
-  round.phase = domain::RoundPhase::kVoting;
   std::vector<double> appeal;
   std::vector<size_t> quarter_of;
   int64_t total = 0;
@@ -290,6 +281,33 @@ Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballot
       quarter_of.push_back(q);
     }
   round.budget_eur = total / 3 / 1000 * 1000;
+  // Each voter has a home quarter and approves its projects more often.
+  out.ballots.reserve(static_cast<size_t>(std::max(0, ballots)));
+  for (int i = 0; i < ballots; ++i) {
+    const size_t home = static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(kQuarters) - 1));
+    domain::Ballot& b = out.ballots.emplace_back();
+    b.kind = domain::BallotKind::kApproval;
+    for (size_t j = 0; j < round.projects.size(); ++j)
+      if (rng.Bernoulli(std::min(0.9, appeal[j] * (quarter_of[j] == home ? 2.5 : 0.6))))
+        b.entries.push_back({round.projects[j].project_id, 1});
+    if (b.entries.empty()) b.entries.push_back({round.projects[home * std::size(kinds)].project_id, 1});
+  }
+  return out;
+}
+
+Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballots) {
+  if (ballots < 1) return Status::InvalidArgument("large round: needs at least one ballot");
+  LargeRound out;
+  WEEFSEL_ASSIGN_OR_RETURN(auto munis, platform.ListMunicipalities({.limit = 1}));
+  if (munis.empty()) return Status::FailedPrecondition("large round: the database has no municipality");
+  const domain::Municipality m = munis.front();
+  out.municipality = m.id;
+
+  LargeRoundDraw draw = DrawLargeRound(seed, ballots);
+  domain::Round& round = draw.round;
+  round.municipality = m.id;
+  round.name = "Stadsbudget " + m.name + " 2026";
+  round.phase = domain::RoundPhase::kVoting;
   out.projects = static_cast<int>(round.projects.size());
 
   Status s = platform.WithStore([&](storage::Store& store) -> Status {
@@ -307,15 +325,9 @@ Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballot
         u.created_at = "2026-10-01T09:00:00Z";  // no password_hash: nobody signs in as a demo voter
         WEEFSEL_RETURN_IF_ERROR(store.Insert(u).status());
         WEEFSEL_RETURN_IF_ERROR(store.Grant({u.id, domain::Role::kResident, m.id, {}}));
-        const size_t home = static_cast<size_t>(rng.Uniform(0, static_cast<int64_t>(kQuarters) - 1));
-        domain::Ballot b;
+        domain::Ballot& b = draw.ballots[static_cast<size_t>(i)];
         b.round = round.id;
         b.voter = u.id;
-        b.kind = domain::BallotKind::kApproval;
-        for (size_t j = 0; j < round.projects.size(); ++j)
-          if (rng.Bernoulli(std::min(0.9, appeal[j] * (quarter_of[j] == home ? 2.5 : 0.6))))
-            b.entries.push_back({round.projects[j].project_id, 1});
-        if (b.entries.empty()) b.entries.push_back({round.projects[home * std::size(kinds)].project_id, 1});
         const int second = i % (28 * 86400);
         char at[32];
         std::snprintf(at, sizeof at, "2026-11-%02dT%02d:%02d:%02dZ", 1 + second / 86400, second / 3600 % 24,

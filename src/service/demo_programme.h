@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "base/status.h"
 #include "service/platform.h"
@@ -45,5 +46,15 @@ struct LargeRound {
 };
 
 Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballots);
+
+// What StageLargeRound writes, drawn without a store: the round's projects and budget (approval
+// ballots; no municipality, name or phase) and `ballots` approval ballots in voter order (no round,
+// voter or cast time). The same seed gives the same draw; bench/fund/national_round_bench times the
+// rule on it.
+struct LargeRoundDraw {
+  domain::Round round;
+  std::vector<domain::Ballot> ballots;
+};
+LargeRoundDraw DrawLargeRound(uint64_t seed, int ballots);
 
 }  // namespace weefsel::service

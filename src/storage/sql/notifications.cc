@@ -29,12 +29,18 @@ std::vector<Notification> ReadNotifications(const SqlRows& r) {
   return out;
 }
 
+// What every notification needs; `at` names it in the message ("notification." or "notifications[3].").
+Status Check(const Notification& n, const std::string& at) {
+  if (!n.user.valid()) return Status::InvalidArgument(at + "user: must name a user");
+  if (n.kind.empty()) return Status::InvalidArgument(at + "kind: must not be empty");
+  if (n.title.empty()) return Status::InvalidArgument(at + "title: must not be empty");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<int64_t> SqlStore::Insert(Notification& n) {
-  if (!n.user.valid()) return Status::InvalidArgument("notification.user: must name a user");
-  if (n.kind.empty()) return Status::InvalidArgument("notification.kind: must not be empty");
-  if (n.title.empty()) return Status::InvalidArgument("notification.title: must not be empty");
+  WEEFSEL_RETURN_IF_ERROR(Check(n, "notification."));
   int64_t id = 0;
   Status st = Transaction([&]() -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(
@@ -51,13 +57,8 @@ Result<int64_t> SqlStore::Insert(Notification& n) {
 }
 
 Status SqlStore::InsertNotifications(const std::vector<Notification>& ns) {
-  for (size_t i = 0; i < ns.size(); ++i) {
-    const Notification& n = ns[i];
-    std::string at = "notifications[" + std::to_string(i) + "].";
-    if (!n.user.valid()) return Status::InvalidArgument(at + "user: must name a user");
-    if (n.kind.empty()) return Status::InvalidArgument(at + "kind: must not be empty");
-    if (n.title.empty()) return Status::InvalidArgument(at + "title: must not be empty");
-  }
+  for (size_t i = 0; i < ns.size(); ++i)
+    WEEFSEL_RETURN_IF_ERROR(Check(ns[i], "notifications[" + std::to_string(i) + "]."));
   if (ns.empty()) return Status::Ok();
   static const std::vector<std::string> kColumns = {"user_id",  "at",   "kind",     "title",
                                                     "title_en", "link", "audit_id", "read_at"};
