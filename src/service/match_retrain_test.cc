@@ -172,6 +172,8 @@ TEST_F(MatchRetrainTest, TrainsOnTheServedMatcherBelowTheServersPriorityAndKeeps
   options.keep = 2;
   MatchRetrainer retrainer(*platform_, engines.matches(), options, clock);
   const int process = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::getpid()));
+  // Nothing has asked for matches yet: the served matcher is not built.
+  ASSERT_EQ(engines.matches().whole_builds(), 0);
   std::vector<std::string> said;
   int thread_nice = -100;
   // Four retrains a day apart, on a thread of their own as the server's Periodic runs them.
@@ -185,7 +187,8 @@ TEST_F(MatchRetrainTest, TrainsOnTheServedMatcherBelowTheServersPriorityAndKeeps
   ASSERT_EQ(said.size(), 4u);
   for (const auto& m : said) EXPECT_NE(m.find("swapped in"), std::string::npos) << m;
   EXPECT_EQ(thread_nice, std::min(19, process + BuildWorker::kNice)) << "the training yields the cores to requests";
-  // The matcher the matches are served from was built once and trained on four times.
+  // The training built the served matcher (once) and ranked with it four times; a matcher built
+  // for the training alone would have left the served one unbuilt.
   EXPECT_EQ(engines.matches().whole_builds(), 1);
   // The newest two versioned files stay; each retrain after the second removed one.
   EXPECT_EQ(VersionedFiles(), 2);
