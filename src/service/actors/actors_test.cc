@@ -10,29 +10,19 @@
 
 #include "base/clock.h"
 #include "service/audit/audit_log.h"
+#include "service/core/testing.h"
 #include "service/municipalities/municipalities.h"
 
 namespace weefsel::service {
 namespace {
 
-std::unique_ptr<storage::Store> OpenMemory() {
-  auto store = storage::Store::Open(":memory:");
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return store.ok() ? std::move(store).value() : nullptr;
-}
-
-PlatformOptions Options() {
-  PlatformOptions o;
-  o.password_cost = PasswordCost::Minimum();
-  return o;
-}
+using testing::FastOptions;
+using testing::OpenMemoryStore;
 
 class ActorsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Principal admin{UserId(1 << 30), "", "admin", {{UserId(), domain::Role::kPlatformAdmin, {}, {}}}};
-    domain::Municipality m{MunicipalityId(), "GM0344", "Utrecht", "Utrecht", 360000, 0, 0};
-    auto made = municipalities_.CreateMunicipality(admin, m);
+    auto made = municipalities_.CreateMunicipality(testing::PlatformAdmin(), testing::Utrecht());
     ASSERT_TRUE(made.ok()) << made.status().ToString();
     m_ = made->id;
     officer_ = {UserId(2), "", "officer", {{UserId(2), domain::Role::kOfficer, m_, {}}}};
@@ -47,7 +37,7 @@ class ActorsTest : public ::testing::Test {
   }
 
   ManualClock clock_{std::chrono::system_clock::from_time_t(1795000000)};  // 2026-11-18
-  core::Context context_{OpenMemory(), Options(), clock_};
+  core::Context context_{OpenMemoryStore(), FastOptions(), clock_};
   Municipalities municipalities_{context_};
   Actors actors_{context_};
   AuditLog audit_{context_};

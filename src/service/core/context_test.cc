@@ -9,25 +9,20 @@
 #include <utility>
 
 #include "base/clock.h"
+#include "service/core/testing.h"
 
 namespace weefsel::service::core {
 namespace {
 
-std::unique_ptr<storage::Store> OpenMemory() {
-  auto store = storage::Store::Open(":memory:");
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return store.ok() ? std::move(store).value() : nullptr;
-}
-
 class ContextTest : public ::testing::Test {
  protected:
   ManualClock clock_{std::chrono::system_clock::from_time_t(1795000000)};  // 2026-11-18
-  Context context_{OpenMemory(), PlatformOptions{}, clock_};
+  Context context_{testing::OpenMemoryStore(), PlatformOptions{}, clock_};
   Principal admin_{UserId(7), "", "admin", {{UserId(7), domain::Role::kPlatformAdmin, {}, {}}}};
 };
 
 TEST_F(ContextTest, LoggedWritesTheEntityAndItsAuditEntryWithTheNewId) {
-  domain::Municipality m{MunicipalityId(), "GM0344", "Utrecht", "Utrecht", 360000, 0, 0};
+  domain::Municipality m = testing::Utrecht();
   Context::WriteLock lock(context_);
   Status s = context_.Logged(
       admin_, MunicipalityId(), "municipality", "create", "", [&] { return context_.store_->Insert(m).status(); },
@@ -47,7 +42,7 @@ TEST_F(ContextTest, LoggedWritesTheEntityAndItsAuditEntryWithTheNewId) {
 }
 
 TEST_F(ContextTest, AFailedWriteLeavesNeitherTheEntityNorAnAuditEntry) {
-  domain::Municipality m{MunicipalityId(), "GM0344", "Utrecht", "Utrecht", 360000, 0, 0};
+  domain::Municipality m = testing::Utrecht();
   Context::WriteLock lock(context_);
   Status s = context_.Logged(
       admin_, MunicipalityId(), "municipality", "create", "",

@@ -11,29 +11,20 @@
 
 #include "base/clock.h"
 #include "service/accounts/identity.h"
+#include "service/core/testing.h"
 #include "service/municipalities/municipalities.h"
 
 namespace weefsel::service {
 namespace {
 
-std::unique_ptr<storage::Store> OpenMemory() {
-  auto store = storage::Store::Open(":memory:");
-  EXPECT_TRUE(store.ok()) << store.status().ToString();
-  return store.ok() ? std::move(store).value() : nullptr;
-}
-
-PlatformOptions Options() {
-  PlatformOptions o;
-  o.password_cost = PasswordCost::Minimum();
-  return o;
-}
+using testing::FastOptions;
+using testing::OpenMemoryStore;
 
 class RoundsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Principal root{UserId(1 << 30), "", "", {{UserId(), domain::Role::kPlatformAdmin, {}, {}}}};
-    domain::Municipality m{MunicipalityId(), "GM0344", "Utrecht", "Utrecht", 360000, 0, 0};
-    auto muni = municipalities_.CreateMunicipality(root, m);
+    const Principal root = testing::PlatformAdmin();
+    auto muni = municipalities_.CreateMunicipality(root, testing::Utrecht());
     ASSERT_TRUE(muni.ok()) << muni.status().ToString();
     m_ = muni->id;
     officer_ = Make(root, "officer@test.nl", {UserId(), domain::Role::kOfficer, m_, {}});
@@ -59,7 +50,7 @@ class RoundsTest : public ::testing::Test {
   }
 
   ManualClock clock_{std::chrono::system_clock::from_time_t(1795000000)};  // 2026-11-18
-  core::Context context_{OpenMemory(), Options(), clock_};
+  core::Context context_{OpenMemoryStore(), FastOptions(), clock_};
   Municipalities municipalities_{context_};
   Identity identity_{context_};
   Rounds rounds_{context_};

@@ -1,0 +1,38 @@
+// service/core/testing.h: what the slices' own tests share (tests only): a Context's parts over an
+// in-memory SQLite store, fast options, a platform admin and a municipality to start from.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <utility>
+
+#include "service/core/context.h"
+
+namespace weefsel::service::testing {
+
+// A fresh private in-memory SQLite store (migrated); nullptr, and the test failed, when it cannot open.
+inline std::unique_ptr<storage::Store> OpenMemoryStore() {
+  auto store = storage::Store::Open(":memory:");
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+// Options with the cheapest password hashing (tests that create accounts).
+inline PlatformOptions FastOptions() {
+  PlatformOptions o;
+  o.password_cost = PasswordCost::Minimum();
+  return o;
+}
+
+// A platform administrator who is no stored user.
+inline Principal PlatformAdmin(UserId id = UserId(1 << 30)) {
+  return Principal{id, "", "admin", {{UserId(), domain::Role::kPlatformAdmin, {}, {}}}};
+}
+
+// Utrecht, not yet stored.
+inline domain::Municipality Utrecht() {
+  return domain::Municipality{MunicipalityId(), "GM0344", "Utrecht", "Utrecht", 360000, 0, 0};
+}
+
+}  // namespace weefsel::service::testing
