@@ -24,8 +24,11 @@
 #   RUNS=N      runs (default 3; the memory check needs 3).
 #   WIDE=1      adds match reads (GET /challenges/{id}/matches) and fabric reads (GET
 #               /municipalities/{id}/fabric/map) over every challenge and municipality to the reads.
-#   WARM=1      waits (up to 10 min) until the matcher has been built and a match answer is not stale,
-#               so that the load measures serving and not the engines' first build.
+#   WARM=1      waits (up to 15 min) until the matcher has been built and a match answer is not stale,
+#               and until /readyz reports no result waiting for its first build (engines.warming 0:
+#               every municipality's fabric warmed after the start), so that the load measures serving
+#               and not the engines' first builds. (A request for a result not built yet is answered
+#               503 `building` with Retry-After after --engine-first-wait-ms; the warm-up time is printed.)
 #   PROBE=1     runs bench/national/probe.py beside wrk: it times each route kind, one request at a time
 #               (wrk cannot time single requests in Lua), and writes p50/p99 per kind to $PROBE_OUT.
 set -euo pipefail
@@ -145,7 +148,7 @@ if [[ -n ${WARM:-} ]]; then
   python3 - "$base" "$LOAD_CHALLENGE" <<'PY'
 import json, sys, time, urllib.request
 base, challenge = sys.argv[1], sys.argv[2]
-end = time.time() + 600
+end = time.time() + 900
 while time.time() < end:
     try:
         with urllib.request.urlopen(f"{base}/api/v1/challenges/{challenge}/matches?limit=10", timeout=60) as r:
@@ -154,6 +157,16 @@ while time.time() < end:
     except Exception:
         pass
     time.sleep(1)
+t_matches = time.time()
+while time.time() < end:
+    try:
+        with urllib.request.urlopen(f"{base}/readyz", timeout=60) as r:
+            if json.load(r).get("engines", {}).get("warming", 0) == 0:
+                break
+    except Exception:
+        pass
+    time.sleep(1)
+print(f"load: matcher fresh, then every fabric built {time.time() - t_matches:.0f} s later")
 PY
   echo "load: engines warm after $(($(date +%s) - t0)) s"
 fi

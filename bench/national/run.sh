@@ -32,7 +32,7 @@
 #       alone, not the server's). On PostgreSQL the database then gets VACUUM (ANALYZE), outside the
 #       time: autovacuum would do it soon after a bulk load, but a copy made from a template has
 #       no activity counted that would trigger it, so the copies would go without planner statistics;
-#   (b) the mixed load: bench/http/load.sh with DB=, RUNS=1, WARM=1 (after the matcher's first build), WIDE=1 (match reads and fabric-map reads
+#   (b) the mixed load: bench/http/load.sh with DB=, RUNS=1, WARM=1 (after the matcher's first build and every fabric's: /readyz engines.warming 0), WIDE=1 (match reads and fabric-map reads
 #       over every challenge and municipality beside its reads and writes, 70/30) and PROBE=1: wrk gives
 #       requests/s and failures; p50/p99 per route kind come from bench/national/probe.py, a client that
 #       asks each route kind in turn, one request at a time, during the load (wrk's Lua cannot time
@@ -154,7 +154,9 @@ load_status=0
 # The probe is connection CONNS + 1 from 127.0.0.1: the server's per-address limit (256) must allow it.
 SERVE_ARGS="--max-connections-per-address $((conns + 16)) ${SERVE_ARGS:-}" \
   DB="$db" RUNS=1 WIDE=1 WARM=1 PROBE=1 PROBE_OUT="$tmp/probe.md" OUT="$tmp/load.md" \
-  "$here/../http/load.sh" "$build" "$duration" "$conns" || load_status=$?
+  "$here/../http/load.sh" "$build" "$duration" "$conns" 2>&1 | tee "$tmp/load.log" || load_status=$?
+warm=$(sed -n 's/^load: engines warm after \([0-9]*\) s.*/\1/p' "$tmp/load.log")
+[[ -z $warm ]] || row "warm-up after a start: the matcher and all $(sql "SELECT count(*) FROM municipalities") fabric reports built (before the load)" "$warm s" "-"
 if [[ -s $tmp/load.md ]]; then
   IFS='|' read -r _ _ requests rps p50 p99 _ non2xx sockerr rss _ < <(sed -n 3p "$tmp/load.md")
   row "mixed load ($conns connections, ${duration} s): requests/s" "$(xargs <<<"$rps") ($(xargs <<<"$requests") requests; all kinds p50 $(xargs <<<"$p50") ms, p99 $(xargs <<<"$p99") ms)" "-"

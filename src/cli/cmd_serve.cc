@@ -28,6 +28,7 @@ struct ServeOptions {
   int io_threads = 1;
   int readers = 4;
   int engine_wait_ms = 1000;
+  int engine_first_wait_ms = 2000;
   size_t max_connections_per_address = 256;
   bool no_access_log = false;
   bool demo_accounts = false;
@@ -157,6 +158,11 @@ void RegisterServeCommands(CLI::App& app) {
                    "how long a request waits for an engine rebuild (matches, fabric, results) before the previous "
                    "result answers, marked stale; -1: until it is built")
       ->capture_default_str();
+  serve
+      ->add_option("--engine-first-wait-ms", o.engine_first_wait_ms,
+                   "how long a request waits for a result nobody has built yet (after a start, a fabric the warming "
+                   "has not reached) before 503 'building' with Retry-After; -1: until it is built")
+      ->capture_default_str();
   serve->add_flag("--no-access-log", o.no_access_log, "do not write an access log line per request");
   serve->add_flag("--demo-accounts", o.demo_accounts,
                   "create demo accounts (admin, officer, member, resident) if absent");
@@ -194,6 +200,7 @@ void RegisterServeCommands(CLI::App& app) {
     if (o.max_connections_per_address < 1)
       return Fail(Status::InvalidArgument("--max-connections-per-address: must be at least 1"));
     if (o.engine_wait_ms < -1) return Fail(Status::InvalidArgument("--engine-wait-ms: must be -1 or more"));
+    if (o.engine_first_wait_ms < -1) return Fail(Status::InvalidArgument("--engine-first-wait-ms: must be -1 or more"));
     if (o.match_retrain_days > 0 && o.match_model.empty())
       return Fail(
           Status::InvalidArgument("--match-retrain-days: needs --match-model MODEL (where the model is written)"));
@@ -222,6 +229,7 @@ void RegisterServeCommands(CLI::App& app) {
     http::ApiOptions api_options;
     api_options.secure_cookies = o.secure_cookies;
     if (o.engine_wait_ms >= 0) api_options.engine_wait = std::chrono::milliseconds(o.engine_wait_ms);
+    if (o.engine_first_wait_ms >= 0) api_options.engine_first_wait = std::chrono::milliseconds(o.engine_first_wait_ms);
     if (!o.accessibility.empty()) {
       auto text = ReadFile(o.accessibility);
       if (!text.ok()) return Fail(text.status());

@@ -7,7 +7,7 @@ namespace weefsel::http {
 Api::Api(service::Platform& platform, ApiOptions options)
     : platform_(platform),
       options_(options),
-      engines_(platform, service::EngineOptions{options.engine_wait, options.match_model}),
+      engines_(platform, service::EngineOptions{options.engine_wait, options.engine_first_wait, options.match_model}),
       cache_(options.cache_bytes) {
   BuildRoutes();
   openapi_body_ = OpenApi().dump();

@@ -83,6 +83,9 @@ struct ApiOptions {
   // How long a request waits for an engine rebuild before the previous result answers, marked
   // stale (service/engines.h); nullopt: until the rebuild ends.
   std::optional<std::chrono::milliseconds> engine_wait;
+  // How long a request waits for a result's first build before 503 `building` with Retry-After
+  // (service/engines.h, EngineOptions::first_wait); nullopt: until it is built.
+  std::optional<std::chrono::milliseconds> engine_first_wait;
   bool secure_cookies = false;    // add Secure to the session cookie (behind TLS)
   size_t cache_bytes = 64 << 20;  // response cache budget (keys and bodies; least recently used out first)
   int64_t max_page_size = 100;

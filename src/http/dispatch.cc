@@ -58,6 +58,9 @@ const std::vector<RefusalCode>& RefusalCodes() {
       {"unsupported_media_type", "", "415: send application/json"},
       {"rate_limited", "retry_after", "429: too many attempts; try again in retry_after seconds"},
       {"unavailable", "", "503: the store is unavailable or the server is busy"},
+      {"building", "what, retry_after",
+       "503: the result (what: matcher, fabric, weave, fabric health, round results) is being built for the first "
+       "time; try again in retry_after seconds (also the Retry-After header)"},
       {"internal", "", "500: a bug"},
       // Named by the service.
       {"wrong_credentials", "", "401: unknown e-mail address or wrong password"},
@@ -230,6 +233,10 @@ void Api::Problem(Response& res, const Status& s, const std::string& instance, i
     res.SetHeader("Retry-After", wait);
     if (std::none_of(params.begin(), params.end(), [](const auto& kv) { return kv.first == "retry_after"; }))
       params.emplace_back("retry_after", wait);
+  } else if (status == 503) {
+    // A result being built says when to come back (service/published.h).
+    for (const auto& [k, v] : params)
+      if (k == "retry_after") res.SetHeader("Retry-After", v);
   }
   Json jparams = Json::object();
   for (const auto& [k, v] : params) jparams[k] = v;

@@ -68,6 +68,7 @@
 #include <vector>
 
 #include "base/ids.h"
+#include "base/shared_mutex.h"
 #include "base/status.h"
 #include "domain/model.h"
 #include "fabric/fabric.h"
@@ -226,7 +227,7 @@ class Matcher {
   // coalitions), sorted by actor and text: to tell whether a change needs a whole build.
   std::vector<PastWork> PastWorkFor(ChallengeId challenge) const;
   // Holds off Update while the caller reads actors(), fabric(), IndexOf() or CommunityOf().
-  std::shared_lock<std::shared_mutex> ReadLock() const { return std::shared_lock(lock_.mu); }
+  std::shared_lock<WriterFirstSharedMutex> ReadLock() const { return std::shared_lock(lock_.mu); }
 
   const fabric::Fabric& fabric() const { return *fabric_; }
   const std::vector<domain::Actor>& actors() const { return actors_; }
@@ -245,9 +246,10 @@ class Matcher {
   // The fabric from actors_ and edges_ (node i = actor i).
   Status RebuildFabric();
   Result<std::vector<Match>> RankLocked(const domain::Challenge& challenge, const RankOptions& options) const;
-  // A mutex that a copy of the matcher does not share.
+  // A mutex that a copy of the matcher does not share. Writers first (base/shared_mutex.h): an
+  // Update waits for the rankings under way, not for a stream of rankings without end.
   struct Lock {
-    mutable std::shared_mutex mu;
+    mutable WriterFirstSharedMutex mu;
     Lock() = default;
     Lock(const Lock&) {}
     Lock& operator=(const Lock&) { return *this; }

@@ -400,9 +400,9 @@ Result<std::shared_ptr<const Suggestions>> CoalitionService::SuggestFor(const do
 
 Engines::Engines(Platform& platform, EngineOptions options)
     : platform_(platform),
-      matches_(platform, match_, options.wait, std::move(options.match_model)),
-      fabrics_(platform, igraph_, options.wait),
-      funds_(platform, fund_, options.wait),
+      matches_(platform, match_, options.wait, std::move(options.match_model), options.first_wait),
+      fabrics_(platform, igraph_, options.wait, options.first_wait),
+      funds_(platform, fund_, options.wait, options.first_wait),
       coalitions_(platform, matches_) {}
 
 Engines::~Engines() {

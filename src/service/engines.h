@@ -62,8 +62,9 @@ struct RoundResults {
 
 class FundService {
  public:
-  FundService(Platform& platform, BuildWorker& worker, std::optional<std::chrono::milliseconds> wait)
-      : platform_(platform), results_(worker, "round results", wait) {}
+  FundService(Platform& platform, BuildWorker& worker, std::optional<std::chrono::milliseconds> wait,
+              std::optional<std::chrono::milliseconds> first_wait = std::nullopt)
+      : platform_(platform), results_(worker, "round results", wait, first_wait) {}
 
   // The round's outcome under its rule. NotFound for an unknown round; Unauthenticated /
   // PermissionDenied before the allocation phase for anyone but its officers and admins;
@@ -111,11 +112,12 @@ struct WeaveView {
 
 class FabricService {
  public:
-  FabricService(Platform& platform, BuildWorker& igraph, std::optional<std::chrono::milliseconds> wait)
+  FabricService(Platform& platform, BuildWorker& igraph, std::optional<std::chrono::milliseconds> wait,
+                std::optional<std::chrono::milliseconds> first_wait = std::nullopt)
       : platform_(platform),
-        views_(igraph, "fabric", wait),
-        weaves_(igraph, "weave", wait),
-        health_(igraph, "fabric health", wait) {}
+        views_(igraph, "fabric", wait, first_wait),
+        weaves_(igraph, "weave", wait, first_wait),
+        health_(igraph, "fabric health", wait, first_wait) {}
 
   // NotFound for an unknown municipality.
   Result<Stamped<FabricView>> View(MunicipalityId m);
@@ -126,6 +128,8 @@ class FabricService {
   // Queues the build of m's view when it is missing or old; returns at once.
   void Warm(MunicipalityId m);
   std::vector<std::string> Errors() const;
+  // Municipalities whose first view is queued or being built.
+  int64_t Unbuilt() const { return views_.Unbuilt(); }
   int64_t view_builds() const { return views_.builds(); }
 
  private:
@@ -194,6 +198,10 @@ struct EngineOptions {
   // How long a request waits for a rebuild before the previous result answers, marked stale;
   // nullopt: until the rebuild ends (every answer fresh: the library's and the tests' default).
   std::optional<std::chrono::milliseconds> wait;
+  // How long a request waits for a result that has never been built (after a start, a fabric the
+  // warming has not reached yet) before it is answered Unavailable, reason `building`, with a
+  // retry_after; nullopt: until the build ends (the library's and the tests' default).
+  std::optional<std::chrono::milliseconds> first_wait;
   // The matcher's learned stage (MatchService); nullptr: the linear score.
   std::shared_ptr<const match::LearnedRanker> match_model;
 };
@@ -211,6 +219,9 @@ class Engines {
   CoalitionService& coalitions() { return coalitions_; }
   // Every build whose last attempt failed ("fabric municipality 3: ..."); empty when all is well.
   std::vector<std::string> Errors() const;
+  // Results queued for their first build and not built yet: the matcher and the fabric views
+  // (after a start, the warming still to do; /readyz reports it).
+  int64_t Warming() const { return matches_.Unbuilt() + fabrics_.Unbuilt(); }
   // Queues the matcher's and every municipality's fabric build, so that the first requests after a
   // start find them built. Returns at once.
   void Prewarm();
@@ -218,7 +229,10 @@ class Engines {
  private:
   Platform& platform_;
   BuildWorker igraph_{"igraph"};
-  BuildWorker match_{"matcher"};
+  // At the requests' priority: its updates in place hold the matcher's lock that every ranking
+  // waits for (a niced holder would be starved by the rankings it holds up); whole builds lower
+  // their own thread (MatchService::Build).
+  BuildWorker match_{"matcher", /*nice=*/0};
   BuildWorker fund_{"fund"};
   MatchService matches_;
   FabricService fabrics_;

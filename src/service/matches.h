@@ -73,8 +73,9 @@ std::shared_ptr<const match::LearnedRanker> LoadMatchModelOrLinear(const std::st
 class MatchService {
  public:
   MatchService(Platform& platform, BuildWorker& worker, std::optional<std::chrono::milliseconds> wait,
-               std::shared_ptr<const match::LearnedRanker> model = nullptr)
-      : platform_(platform), model_(std::move(model)), matcher_(worker, "matcher", wait) {}
+               std::shared_ptr<const match::LearnedRanker> model = nullptr,
+               std::optional<std::chrono::milliseconds> first_wait = std::nullopt)
+      : platform_(platform), model_(std::move(model)), matcher_(worker, "matcher", wait, first_wait) {}
 
   // The best `limit` actors for the challenge, with their reasons. NotFound for an unknown challenge.
   Result<RankedMatches> MatchesFor(ChallengeId id, int limit);
@@ -84,6 +85,8 @@ class MatchService {
   void Warm();
   // The last build's error, if it failed ("matcher: ...").
   std::vector<std::string> Errors() const;
+  // 1 while the matcher's first build is queued or running, else 0.
+  int64_t Unbuilt() const { return matcher_.Unbuilt(); }
   int64_t builds() const { return matcher_.builds(); }
   // Of those, the whole builds and the updates in place (tests, metrics).
   int64_t whole_builds() const { return whole_builds_.load(); }

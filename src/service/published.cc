@@ -4,7 +4,8 @@
 
 namespace weefsel::service {
 
-BuildWorker::BuildWorker(std::string name) : name_(std::move(name)), thread_([this] { Loop(); }) {}
+BuildWorker::BuildWorker(std::string name, int nice)
+    : name_(std::move(name)), nice_(nice), thread_([this] { Loop(); }) {}
 
 BuildWorker::~BuildWorker() { Stop(); }
 
@@ -35,7 +36,7 @@ void BuildWorker::Loop() {
   // Builds yield the cores to requests: this thread (and the threads its builds start, which
   // inherit it) runs kNice steps below the server's priority, so that a fabric report of every
   // municipality being warmed, or a whole matcher build, does not hold up answers on 2 cores.
-  LowerThreadPriority(kNice);
+  if (nice_ > 0) LowerThreadPriority(nice_);
   for (;;) {
     Job job;
     {

@@ -17,7 +17,11 @@
 //     ends). When the wait runs out and a previous value exists, that value is served, marked
 //     stale, while the build goes on: during a long rebuild, later requests are answered at once.
 //     The next Get after it finishes finds the new value. With no previous value, Get waits for the
-//     first build.
+//     first build at most the `first_wait` given at construction (nullopt: until it ends), counted
+//     from the request; when it runs out, the answer is Unavailable with the reason `building`
+//     (what, retry_after: the mean time of this kind's builds so far, in whole seconds, 1 to 60),
+//     and the build goes on: a request for a result nobody has built yet holds its thread for
+//     `first_wait` at most, not for the build (and for every build queued before it).
 //   - A build that fails (or throws) publishes nothing: the previous value stays served (stale) and
 //     its error is kept for Errors() (the /readyz report) and logged by the caller; the next Get
 //     tries again. Nothing half-built is ever served: a value is published whole or not at all.
@@ -27,7 +31,9 @@
 // Published and whatever its builds use are destroyed. Thread-safety: all methods thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -52,7 +58,8 @@ class BuildWorker {
   // A job learns whether it may run (false: the worker stops before it ran; release waiters).
   using Job = std::function<void(bool run)>;
 
-  explicit BuildWorker(std::string name);
+  // `nice`: how much nicer than the process its thread runs (0: as the requests; see kNice).
+  explicit BuildWorker(std::string name, int nice = kNice);
   ~BuildWorker();  // Stop()
   BuildWorker(const BuildWorker&) = delete;
   BuildWorker& operator=(const BuildWorker&) = delete;
@@ -74,6 +81,7 @@ class BuildWorker {
   void Loop();
 
   std::string name_;
+  const int nice_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> urgent_, queue_;
@@ -103,8 +111,9 @@ class Published {
   // The build gets the previous value (nullptr at first) to reuse what did not change.
   using Build = std::function<Result<Built<T>>(const std::shared_ptr<const T>& previous)>;
 
-  Published(BuildWorker& worker, std::string what, std::optional<std::chrono::milliseconds> wait)
-      : worker_(worker), what_(std::move(what)), wait_(wait) {}
+  Published(BuildWorker& worker, std::string what, std::optional<std::chrono::milliseconds> wait,
+            std::optional<std::chrono::milliseconds> first_wait = std::nullopt)
+      : worker_(worker), what_(std::move(what)), wait_(wait), first_wait_(first_wait) {}
 
   Result<Stamped<T>> Get(const Key& key, int64_t version, Build build) {
     std::unique_lock lock(mu_);
@@ -114,16 +123,20 @@ class Published {
     if (s->value && s->as_of >= version) return Stamped<T>{s->value, s->as_of, false};
     // A build already under way may have read older data than `version`: without a wait limit,
     // build again until the value is fresh or a build fails.
+    const auto arrived = std::chrono::steady_clock::now();
     for (;;) {
       const int64_t ended = s->ended;
       Queue(s, build, /*urgent=*/true);
       auto done = [&] { return s->ended != ended; };
       if (s->value && wait_) {
         cv_.wait_until(lock, s->started + *wait_, done);
+      } else if (!s->value && first_wait_) {
+        cv_.wait_until(lock, arrived + *first_wait_, done);
       } else {
         cv_.wait(lock, done);
       }
       if (s->value && s->as_of >= version) return Stamped<T>{s->value, s->as_of, false};
+      if (!s->value && first_wait_ && s->building) return Building();
       if (wait_ || !s->error.ok()) break;
     }
     if (s->value) return Stamped<T>{s->value, s->as_of, true};
@@ -163,6 +176,14 @@ class Published {
     return builds_;
   }
 
+  // Keys with a build queued or running and no value yet (after a start: the warming still to do).
+  int64_t Unbuilt() const {
+    std::lock_guard lock(mu_);
+    int64_t n = 0;
+    for (const auto& [k, s] : slots_) n += s->building && !s->value;
+    return n;
+  }
+
  private:
   struct Slot {
     std::shared_ptr<const T> value;
@@ -175,6 +196,15 @@ class Published {
     int64_t ended = 0;                              // builds ended (published or failed); waiters watch it change
     Status error;                                   // of the last build; OK when it published
   };
+
+  // mu_ held. "Being built, try again in N s": N is the mean time of the builds so far (1 to 60).
+  Status Building() const {
+    const double mean = builds_ ? build_seconds_ / static_cast<double>(builds_) : 1.0;
+    const int retry = static_cast<int>(std::clamp(std::ceil(mean), 1.0, 60.0));
+    return Status::Unavailable("building the " + what_ + " (the first time); try again in " + std::to_string(retry) +
+                               " s")
+        .WithReason("building", {{"what", what_}, {"retry_after", std::to_string(retry)}});
+  }
 
   // mu_ held. A build queued by Warm that someone now waits for gets a copy of its job in the
   // urgent queue: whichever copy comes first runs it, the other finds it taken (its ticket) and ends.
@@ -210,6 +240,7 @@ class Published {
       previous = s->value;
     }
     Result<Built<T>> r = Status::Unavailable(what_ + ": the build worker " + worker_.name() + " stopped");
+    const auto began = std::chrono::steady_clock::now();
     if (run) {
       try {
         r = build(previous);
@@ -234,6 +265,7 @@ class Published {
       s->urgent = false;
       ++s->ended;
       ++builds_;
+      build_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
     }
     cv_.notify_all();
   }
@@ -241,10 +273,12 @@ class Published {
   BuildWorker& worker_;
   const std::string what_;
   const std::optional<std::chrono::milliseconds> wait_;
+  const std::optional<std::chrono::milliseconds> first_wait_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::map<Key, std::shared_ptr<Slot>> slots_;
   int64_t builds_ = 0;
+  double build_seconds_ = 0;  // the builds' time, summed
 };
 
 }  // namespace weefsel::service

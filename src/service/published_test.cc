@@ -267,5 +267,55 @@ TEST(Published, ABuildSomeoneWaitsForRunsBeforeTheWarmingOnes) {
   worker.Stop();
 }
 
+// A result nobody has built yet (a fabric the warming after a start has not reached) holds the
+// request's thread for `first_wait` at most: then "being built, try again in N s", and the build
+// goes on; once it ends the value answers. Without first_wait the request waits for the build.
+TEST(Published, AResultNotBuiltYetAnswersBuildingAfterTheFirstWait) {
+  BuildWorker worker("test");
+  Pub pub(worker, "fabric", 0ms, 100ms);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  pub.Warm(0, 1, [&](const std::shared_ptr<const std::string>&) -> Result<Built<std::string>> {
+    released.wait();  // holds the worker, as a large city's fabric would
+    return Built<std::string>{1, std::make_shared<const std::string>("zero")};
+  });
+  pub.Warm(1, 1, Value("one", 1));
+  EXPECT_EQ(pub.Unbuilt(), 2);
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = pub.Get(1, 1, Value("one", 1));
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(r.status().reason(), "building");
+  EXPECT_EQ(r.status().reason_params(), (ReasonParams{{"what", "fabric"}, {"retry_after", "1"}}));
+  EXPECT_NE(r.status().message().find("building the fabric (the first time); try again in 1 s"), std::string::npos)
+      << r.status().ToString();
+  EXPECT_GE(waited, 100ms);
+  EXPECT_LT(waited, 1s) << "the request is answered after its first wait, not after the build";
+  release.set_value();
+  for (int i = 0; i < 400 && pub.Unbuilt() > 0; ++i) std::this_thread::sleep_for(5ms);
+  EXPECT_EQ(pub.Unbuilt(), 0);
+  auto after = pub.Get(1, 1, Value("unused", 1));
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(*after->value, "one");
+  EXPECT_FALSE(after->stale);
+  EXPECT_EQ(pub.builds(), 2) << "key 1 built once, by the build the first request queued";
+  worker.Stop();
+}
+
+TEST(Published, AFirstBuildThatEndsWithinTheFirstWaitAnswersItsValue) {
+  BuildWorker worker("test");
+  Pub pub(worker, "thing", 0ms, 2s);
+  auto r = pub.Get(1, 1, Value("quick", 1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(*r->value, "quick");
+  auto failed = pub.Get(2, 1, [](const std::shared_ptr<const std::string>&) -> Result<Built<std::string>> {
+    return Status::NotFound("municipality 2 does not exist");
+  });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), StatusCode::kNotFound) << "a failed first build answers its error, not building";
+  worker.Stop();
+}
+
 }  // namespace
 }  // namespace weefsel::service

@@ -53,17 +53,28 @@ let csrf = "";
 let me: Me | null = null;
 let meLoaded: Promise<Me | null> | null = null;
 
+// A result the server is still building for the first time (503, code `building`: after a start, a
+// fabric the warming has not reached) is asked for again after its Retry-After, for up to two
+// minutes in all; the page meanwhile shows that it is loading.
+const BUILDING_PATIENCE_MS = 120_000;
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { Accept: "application/json" };
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (method !== "GET" && csrf) headers["X-CSRF-Token"] = csrf;
-  const res = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  let json: any = null;
-  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
-  if (!res.ok) throw problemError(res, text, json);
-  return json as T;
+  const started = Date.now();
+  for (;;) {
+    const res = await fetch(path, { method, headers, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let json: any = null;
+    try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+    if (res.ok) return json as T;
+    const err = problemError(res, text, json);
+    const waitMs = 1000 * Math.min(30, Math.max(1, Number(err.params.retry_after ?? res.headers.get("Retry-After") ?? 2) || 2));
+    if (method !== "GET" || err.code !== "building" || Date.now() - started + waitMs > BUILDING_PATIENCE_MS) throw err;
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+  }
 }
 
 // A request whose answer is not JSON (a CSV download): the text, or ApiError as `request`.

@@ -177,6 +177,8 @@ const REFUSALS: Record<string, [string, string]> = {
   rate_limited: ["Te veel pogingen. Wacht {minutes} {minutes:minuut|minuten} en probeer het dan opnieuw.",
     "Too many attempts. Wait {minutes} {minutes:minute|minutes} and try again."],
   unavailable: ["De server is even niet bereikbaar. Probeer het over een paar minuten opnieuw.", "The server is briefly unavailable. Try again in a few minutes."],
+  building: ["Dit wordt nog berekend. Probeer het over {retry_after} seconden opnieuw.",
+    "This is still being computed. Try again in {retry_after} seconds."],
   internal: ["Er ging aan onze kant iets mis. Probeer het later opnieuw.", "Something went wrong on our side. Try again later."],
   wrong_credentials: ["Het e-mailadres of het wachtwoord klopt niet.", "The e-mail address or the password is not right."],
   account_blocked: ["Een moderator heeft dit account geblokkeerd.", "A moderator has blocked this account."],

@@ -30,17 +30,20 @@ void Api::BuildOperationRoutes() {
        .path = "/readyz",
        .tag = "operations",
        .summary = "Readiness: the store answers; engine builds that failed are listed (their previous results "
-                  "are served meanwhile)",
+                  "are served meanwhile), and how many results still wait for their first build (after a "
+                  "start: the matcher and each municipality's fabric; a request for one of them meanwhile may "
+                  "get 503 `building` with Retry-After)",
        .success = 200,
-       .response = Obj({{"status", Enum({"ready", "degraded"})},
-                        {"store", Scalar("string")},
-                        {"engines", Obj({{"failed_builds", ArrayOf(Scalar("string"))}})}}),
+       .response =
+           Obj({{"status", Enum({"ready", "degraded"})},
+                {"store", Scalar("string")},
+                {"engines", Obj({{"failed_builds", ArrayOf(Scalar("string"))}, {"warming", Scalar("integer")}})}}),
        .handler = [&P, this](Call&) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.Ready());
          std::vector<std::string> failed = engines_.Errors();
          return Ok({{"status", failed.empty() ? "ready" : "degraded"},
                     {"store", P.Dialect()},
-                    {"engines", {{"failed_builds", failed}}}});
+                    {"engines", {{"failed_builds", failed}, {"warming", engines_.Warming()}}}});
        }});
   // The accessibility statement is rendered once: it changes only with a restart.
   auto statement = std::make_shared<const std::string>(
