@@ -6,6 +6,7 @@
 
 #include "base/log.h"
 #include "base/strings.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 namespace {
