@@ -11,6 +11,7 @@
 
 #include "service/task_challenges.h"
 #include "service/votes.h"
+#include "storage/store.h"
 #include "tests/api_kit.h"
 
 namespace weefsel::apitest {

@@ -14,6 +14,7 @@
 #include "fund/rules.h"
 #include "service/demo.h"
 #include "service/engines.h"
+#include "storage/store.h"
 #include "tests/api_kit.h"
 
 namespace weefsel::apitest {

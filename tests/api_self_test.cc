@@ -8,6 +8,7 @@
 #include <set>
 
 #include "service/notifications/notifications.h"
+#include "storage/store.h"
 #include "tests/api_kit.h"
 #include "tests/kit/smtp_sink.h"
 

@@ -13,6 +13,7 @@
 
 #include "base/strings.h"
 #include "service/transfer.h"
+#include "storage/store.h"
 #include "tests/api_kit.h"
 
 namespace weefsel::apitest {

@@ -11,6 +11,7 @@
 #include <sqlite3.h>
 
 #include "storage/backup.h"
+#include "storage/store.h"
 #include "tests/api_kit.h"
 
 namespace weefsel::apitest {

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <sstream>
 
+#include "storage/store.h"
 #include "tests/api_kit.h"
 #include "tests/kit/raw_http.h"
 

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <set>
 
+#include "storage/store.h"
 #include "tests/api_kit.h"
 #include "tests/kit/raw_http.h"
 

@@ -53,11 +53,11 @@ Json ToJson(const domain::RoleGrant& g);
 Json ToJson(const service::Comment& c);
 Json ToJson(const service::Principal& p);
 Json ToJson(const domain::Review& r);
-Json ToJson(const storage::AuditEntry& e);
-Json ToJson(const storage::Allocation& a);
-Json ToJson(const storage::MilestoneEvidence& e);  // without user ids (the audit log has who)
-Json ToJson(const storage::MatchCampaign& c);
-Json ToJson(const storage::MatchPledge& p);  // the caller's own pledge
+Json ToJson(const domain::AuditEntry& e);
+Json ToJson(const domain::Allocation& a);
+Json ToJson(const domain::MilestoneEvidence& e);  // without user ids (the audit log has who)
+Json ToJson(const domain::MatchCampaign& c);
+Json ToJson(const domain::MatchPledge& p);  // the caller's own pledge
 Json ToJson(const service::MunicipalityOverview& o);
 Json ToJson(const service::MatchStanding& s);  // amounts in cents and euros; no backers
 
@@ -71,8 +71,8 @@ Status Apply(const Json& j, domain::Round& r);
 Status Apply(const Json& j, domain::Experiment& e);
 Status Apply(const Json& j, domain::Measurement& m);
 Status Apply(const Json& j, domain::RoleGrant& g);
-Status Apply(const Json& j, domain::Review& r);          // project_id, scores, comment
-Status Apply(const Json& j, storage::MatchCampaign& c);  // name, ratio_num, ratio_den, caps, deadline
+Status Apply(const Json& j, domain::Review& r);         // project_id, scores, comment
+Status Apply(const Json& j, domain::MatchCampaign& c);  // name, ratio_num, ratio_den, caps, deadline
 Result<std::vector<domain::BallotEntry>> DecodeBallot(const Json& j);
 
 // A small reader for request objects: each getter leaves `out` alone when the field is absent.

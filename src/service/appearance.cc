@@ -6,6 +6,7 @@
 
 #include "service/base64.h"
 #include "service/core/policy.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 

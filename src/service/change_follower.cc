@@ -1,4 +1,5 @@
 #include "service/change_follower.h"
+#include "storage/store.h"
 
 #include <algorithm>
 #include <mutex>

@@ -29,7 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "storage/store.h"
+#include "service/core/store_fwd.h"
 
 namespace weefsel::service {
 
@@ -43,7 +43,7 @@ class ChangeFollower {
   // Takes a page of the feed, read after id `after`, at steady time `now`. The first page only
   // positions a new follower (nothing was cached before it): it should cover the feed's last
   // stretch, ending at the newest row, so that ids missing in it are waited for as gaps.
-  void Apply(int64_t after, const storage::Store::ChangePage& page, std::chrono::steady_clock::time_point now);
+  void Apply(int64_t after, const storage::ChangePage& page, std::chrono::steady_clock::time_point now);
   // The version of a set of scopes: the largest of theirs (and of "*").
   int64_t VersionOf(const std::vector<std::string>& scopes) const;
   // A version that changes with every change of any scope.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 namespace {

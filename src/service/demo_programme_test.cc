@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "service/demo.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 namespace {

@@ -10,6 +10,7 @@
 #include "fund/pabulib.h"
 #include "service/core/policy.h"
 #include "service/open_data.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 namespace {

@@ -13,6 +13,7 @@
 #include "service/base64.h"
 #include "service/core/policy.h"
 #include "service/experiments/experiments.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 

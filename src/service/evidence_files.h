@@ -1,7 +1,7 @@
 // service/evidence_files.h: the pieces of files attached to milestone evidence (issue 18) that need
 // no store: which types are accepted, read from the file's bytes and never from what the client
 // says, and the base64 the API carries them in. The use cases are Experiments::AttachEvidenceFile,
-// EvidenceFiles and EvidenceFileOf (service/experiments/experiments.h); the limits are in storage/store.h.
+// EvidenceFiles and EvidenceFileOf (service/experiments/experiments.h); the limits are in domain/evidence.h.
 // Thread-safety: pure functions.
 #pragma once
 
@@ -9,12 +9,12 @@
 #include <string_view>
 
 #include "base/status.h"
-#include "storage/store.h"
+#include "domain/evidence.h"
 
 namespace weefsel::service {
 
-// Base64 of a file of at most storage::kMaxEvidenceFileBytes bytes.
-inline constexpr size_t kMaxEvidenceFileBase64 = (storage::kMaxEvidenceFileBytes + 2) / 3 * 4;
+// Base64 of a file of at most domain::kMaxEvidenceFileBytes bytes.
+inline constexpr size_t kMaxEvidenceFileBase64 = (domain::kMaxEvidenceFileBytes + 2) / 3 * 4;
 
 // "application/pdf", "image/png" or "image/jpeg" from the file's signature; InvalidArgument naming
 // `file.data` for anything else (HTML, SVG, scripts, Office files...).

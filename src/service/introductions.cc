@@ -8,6 +8,7 @@
 
 #include "base/clock.h"
 #include "service/core/policy.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/thread_priority.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 namespace {

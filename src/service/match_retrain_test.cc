@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "service/engines.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 namespace {

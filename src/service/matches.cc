@@ -8,6 +8,7 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "base/thread_priority.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 namespace {

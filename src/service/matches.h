@@ -34,6 +34,7 @@
 #include "match/learned.h"
 #include "match/matcher.h"
 #include "match/outcomes.h"
+#include "service/core/store_fwd.h"
 #include "service/platform.h"
 #include "service/published.h"
 

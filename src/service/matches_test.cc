@@ -15,6 +15,7 @@
 #include "base/csv.h"
 #include "match/match_json.h"
 #include "service/engines.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 namespace {

@@ -21,6 +21,7 @@
 #include "fabric/fabric.h"
 #include "fund/instance.h"
 #include "fund/pabulib.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 

@@ -20,7 +20,7 @@
 
 #include "base/status.h"
 #include "domain/model.h"
-#include "storage/store.h"
+#include "service/core/store_fwd.h"
 
 namespace weefsel::service {
 

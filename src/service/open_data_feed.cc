@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "service/open_data.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 

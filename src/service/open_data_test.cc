@@ -13,6 +13,7 @@
 #include "base/csv.h"
 #include "fund/pabulib.h"
 #include "service/demo.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 namespace {

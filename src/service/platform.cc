@@ -1,5 +1,6 @@
 // service/platform.cc: the bundle of the slices and the change feed's versions (platform.h).
 #include "service/platform.h"
+#include "storage/store.h"
 
 #include <algorithm>
 #include <chrono>

@@ -43,7 +43,13 @@
 #include "base/clock.h"
 #include "base/line_diff.h"
 #include "base/status.h"
+#include "domain/account_state.h"
+#include "domain/audit.h"
+#include "domain/evidence.h"
+#include "domain/list_query.h"
 #include "domain/model.h"
+#include "domain/moderation.h"
+#include "domain/money.h"
 #include "fund/match_funding.h"
 #include "service/accounts.h"
 #include "service/accounts/identity.h"
@@ -54,6 +60,7 @@
 #include "service/coalitions/coalitions.h"
 #include "service/core/context.h"
 #include "service/core/principal.h"
+#include "service/core/store_fwd.h"
 #include "service/experiments/experiments.h"
 #include "service/moderation/moderation.h"
 #include "service/money/money.h"
@@ -62,7 +69,6 @@
 #include "service/proposals/proposals.h"
 #include "service/reader_pool.h"
 #include "service/rounds/rounds.h"
-#include "storage/store.h"
 
 namespace weefsel::service {
 
@@ -128,15 +134,15 @@ class Platform : private core::Context {
   Result<Session> SignInWithOidc(const IdClaims& claims, const std::string& address) {
     return identity_.SignInWithOidc(claims, address);
   }
-  Result<std::vector<storage::OidcIdentity>> OidcIdentitiesOf(const Principal& p) {
+  Result<std::vector<domain::OidcIdentity>> OidcIdentitiesOf(const Principal& p) {
     return identity_.OidcIdentitiesOf(p);
   }
   Status LinkOidc(const Principal& p, const IdClaims& claims) { return identity_.LinkOidc(p, claims); }
   Status UnlinkOidc(const Principal& p, const std::string& issuer) { return identity_.UnlinkOidc(p, issuer); }
   Result<Session> FindSession(const std::string& id) { return identity_.FindSession(id); }
   Status EndSession(const std::string& id) { return identity_.EndSession(id); }
-  Result<storage::StoredToken> FindToken(const std::string& token) { return identity_.FindToken(token); }
-  Result<storage::RetentionCounts> ApplyRetention() { return identity_.ApplyRetention(); }
+  Result<domain::StoredToken> FindToken(const std::string& token) { return identity_.FindToken(token); }
+  Result<domain::RetentionCounts> ApplyRetention() { return identity_.ApplyRetention(); }
   Result<domain::User> Register(domain::User user, const std::string& password, MunicipalityId municipality,
                                 const std::string& address = "", const Proof& proof = {}) {
     return identity_.Register(std::move(user), password, municipality, address, proof);
@@ -153,13 +159,13 @@ class Platform : private core::Context {
                                   int days = 90) {
     return identity_.CreateToken(p, name, scope, days);
   }
-  Result<std::vector<storage::StoredToken>> TokensOf(const Principal& p, UserId user) {
+  Result<std::vector<domain::StoredToken>> TokensOf(const Principal& p, UserId user) {
     return identity_.TokensOf(p, user);
   }
   Status RevokeToken(const Principal& p, int64_t token_id) { return identity_.RevokeToken(p, token_id); }
 
   // Municipalities (service/municipalities/municipalities.h).
-  Result<std::vector<domain::Municipality>> ListMunicipalities(const storage::ListQuery& q) {
+  Result<std::vector<domain::Municipality>> ListMunicipalities(const domain::ListQuery& q) {
     return municipalities_.ListMunicipalities(q);
   }
   Result<domain::Municipality> GetMunicipality(MunicipalityId id) { return municipalities_.GetMunicipality(id); }
@@ -172,7 +178,7 @@ class Platform : private core::Context {
   }
 
   // Actors and ties (service/actors/actors.h).
-  Result<std::vector<domain::Actor>> ListActors(const storage::ListQuery& q) { return actors_.ListActors(q); }
+  Result<std::vector<domain::Actor>> ListActors(const domain::ListQuery& q) { return actors_.ListActors(q); }
   Result<domain::Actor> GetActor(ActorId id) { return actors_.GetActor(id); }
   Result<domain::Actor> CreateActor(const Principal& p, domain::Actor a) {
     return actors_.CreateActor(p, std::move(a));
@@ -181,13 +187,13 @@ class Platform : private core::Context {
     return actors_.UpdateActor(p, id, patch);
   }
   Status DeleteActor(const Principal& p, ActorId id) { return actors_.DeleteActor(p, id); }
-  Result<std::vector<domain::Tie>> ListTies(const storage::ListQuery& q) { return actors_.ListTies(q); }
+  Result<std::vector<domain::Tie>> ListTies(const domain::ListQuery& q) { return actors_.ListTies(q); }
   Result<std::vector<domain::Tie>> TiesOf(ActorId actor) { return actors_.TiesOf(actor); }
   Result<domain::Tie> CreateTie(const Principal& p, domain::Tie t) { return actors_.CreateTie(p, std::move(t)); }
   Status DeleteTie(const Principal& p, ActorId actor, TieId tie) { return actors_.DeleteTie(p, actor, tie); }
 
   // Challenges (service/challenges/challenges.h).
-  Result<std::vector<domain::Challenge>> ListChallenges(const storage::ListQuery& q) {
+  Result<std::vector<domain::Challenge>> ListChallenges(const domain::ListQuery& q) {
     return challenges_.ListChallenges(q);
   }
   Result<domain::Challenge> GetChallenge(ChallengeId id) { return challenges_.GetChallenge(id); }
@@ -241,7 +247,7 @@ class Platform : private core::Context {
   Result<LineDiffResult> DiffVersions(ProposalId id, int from, int to) { return proposals_.DiffVersions(id, from, to); }
 
   // Rounds, reviews, ballots, receipts (service/rounds/rounds.h).
-  Result<std::vector<domain::Round>> ListRounds(const storage::ListQuery& q) { return rounds_.ListRounds(q); }
+  Result<std::vector<domain::Round>> ListRounds(const domain::ListQuery& q) { return rounds_.ListRounds(q); }
   Result<domain::Round> GetRound(RoundId id) { return rounds_.GetRound(id); }
   Result<domain::Round> CreateRound(const Principal& p, domain::Round r) {
     return rounds_.CreateRound(p, std::move(r));
@@ -264,12 +270,12 @@ class Platform : private core::Context {
   Result<std::vector<std::string>> Receipts(RoundId id) { return rounds_.Receipts(id); }
 
   // The audit log (service/audit/audit_log.h).
-  Result<std::vector<storage::AuditEntry>> AuditOf(const Principal& p, const std::string& entity, int64_t id) {
+  Result<std::vector<domain::AuditEntry>> AuditOf(const Principal& p, const std::string& entity, int64_t id) {
     return audit_.AuditOf(p, entity, id);
   }
 
   // Experiments, measurements, milestone evidence and its files (service/experiments/experiments.h).
-  Result<std::vector<domain::Experiment>> ListExperiments(const storage::ListQuery& q) {
+  Result<std::vector<domain::Experiment>> ListExperiments(const domain::ListQuery& q) {
     return experiments_.ListExperiments(q);
   }
   Result<domain::Experiment> GetExperiment(ExperimentId id) { return experiments_.GetExperiment(id); }
@@ -284,21 +290,21 @@ class Platform : private core::Context {
                                             domain::Measurement m) {
     return experiments_.AddMeasurement(p, id, indicator, std::move(m));
   }
-  Result<storage::MilestoneEvidence> SubmitEvidence(const Principal& p, ExperimentId id, int milestone,
-                                                    const std::string& text, const std::string& link) {
+  Result<domain::MilestoneEvidence> SubmitEvidence(const Principal& p, ExperimentId id, int milestone,
+                                                   const std::string& text, const std::string& link) {
     return experiments_.SubmitEvidence(p, id, milestone, text, link);
   }
-  Result<storage::MilestoneEvidence> DecideEvidence(const Principal& p, ExperimentId id, int64_t evidence, bool approve,
-                                                    const std::string& reason) {
+  Result<domain::MilestoneEvidence> DecideEvidence(const Principal& p, ExperimentId id, int64_t evidence, bool approve,
+                                                   const std::string& reason) {
     return experiments_.DecideEvidence(p, id, evidence, approve, reason);
   }
-  Result<std::vector<storage::MilestoneEvidence>> EvidenceOf(ExperimentId id) { return experiments_.EvidenceOf(id); }
-  Result<storage::EvidenceFile> AttachEvidenceFile(const Principal& p, ExperimentId id, int64_t evidence,
-                                                   const std::string& name, std::string bytes) {
+  Result<std::vector<domain::MilestoneEvidence>> EvidenceOf(ExperimentId id) { return experiments_.EvidenceOf(id); }
+  Result<domain::EvidenceFile> AttachEvidenceFile(const Principal& p, ExperimentId id, int64_t evidence,
+                                                  const std::string& name, std::string bytes) {
     return experiments_.AttachEvidenceFile(p, id, evidence, name, std::move(bytes));
   }
-  Result<std::vector<storage::EvidenceFile>> EvidenceFiles(ExperimentId id) { return experiments_.EvidenceFiles(id); }
-  Result<storage::EvidenceFile> EvidenceFileOf(ExperimentId id, int64_t file) {
+  Result<std::vector<domain::EvidenceFile>> EvidenceFiles(ExperimentId id) { return experiments_.EvidenceFiles(id); }
+  Result<domain::EvidenceFile> EvidenceFileOf(ExperimentId id, int64_t file) {
     return experiments_.EvidenceFileOf(id, file);
   }
 
@@ -306,38 +312,38 @@ class Platform : private core::Context {
   Result<domain::Round> AddProposalToRound(const Principal& p, RoundId round, ProposalId proposal) {
     return money_.AddProposalToRound(p, round, proposal);
   }
-  Result<std::vector<storage::Allocation>> AllocationsOf(RoundId round) { return money_.AllocationsOf(round); }
+  Result<std::vector<domain::Allocation>> AllocationsOf(RoundId round) { return money_.AllocationsOf(round); }
   Result<int64_t> FundedAmount(ProposalId proposal) { return money_.FundedAmount(proposal); }
   Result<MunicipalityOverview> Overview(MunicipalityId m) { return money_.Overview(m); }
-  Result<storage::MatchCampaign> CreateMatchCampaign(const Principal& p, storage::MatchCampaign c) {
+  Result<domain::MatchCampaign> CreateMatchCampaign(const Principal& p, domain::MatchCampaign c) {
     return money_.CreateMatchCampaign(p, std::move(c));
   }
-  Result<std::vector<storage::MatchCampaign>> MatchCampaignsOf(RoundId round) { return money_.MatchCampaignsOf(round); }
-  Result<storage::MatchPledge> Pledge(const Principal& p, int64_t campaign, const std::string& project_id,
-                                      int64_t amount_eur) {
+  Result<std::vector<domain::MatchCampaign>> MatchCampaignsOf(RoundId round) { return money_.MatchCampaignsOf(round); }
+  Result<domain::MatchPledge> Pledge(const Principal& p, int64_t campaign, const std::string& project_id,
+                                     int64_t amount_eur) {
     return money_.Pledge(p, campaign, project_id, amount_eur);
   }
   Result<MatchStanding> MatchStandingOf(int64_t campaign) { return money_.MatchStandingOf(campaign); }
 
   // Moderation (service/moderation/moderation.h).
-  Result<storage::Report> ReportContent(const Principal& p, const std::string& target, int64_t id,
-                                        const std::string& reason, MunicipalityId municipality = {}) {
+  Result<domain::Report> ReportContent(const Principal& p, const std::string& target, int64_t id,
+                                       const std::string& reason, MunicipalityId municipality = {}) {
     return moderation_.ReportContent(p, target, id, reason, municipality);
   }
   Result<ModerationPage> ModerationQueue(const Principal& p, MunicipalityId m, int64_t limit, int64_t offset) {
     return moderation_.ModerationQueue(p, m, limit, offset);
   }
-  Result<storage::HiddenItem> Hide(const Principal& p, const std::string& target, int64_t id,
-                                   const std::string& reason) {
+  Result<domain::HiddenItem> Hide(const Principal& p, const std::string& target, int64_t id,
+                                  const std::string& reason) {
     return moderation_.Hide(p, target, id, reason);
   }
   Status Restore(const Principal& p, const std::string& target, int64_t id) {
     return moderation_.Restore(p, target, id);
   }
-  Result<storage::Report> DismissReport(const Principal& p, int64_t report) {
+  Result<domain::Report> DismissReport(const Principal& p, int64_t report) {
     return moderation_.DismissReport(p, report);
   }
-  Result<storage::AccountBlock> BlockAccount(const Principal& p, UserId user, const std::string& reason) {
+  Result<domain::AccountBlock> BlockAccount(const Principal& p, UserId user, const std::string& reason) {
     return moderation_.BlockAccount(p, user, reason);
   }
   Status UnblockAccount(const Principal& p, UserId user) { return moderation_.UnblockAccount(p, user); }

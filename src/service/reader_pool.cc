@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "base/log.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 
@@ -18,6 +19,8 @@ Result<std::unique_ptr<ReaderPool>> ReaderPool::Create(std::string url, int size
 }
 
 ReaderPool::~ReaderPool() = default;
+
+ReaderPool::Lease::Lease() = default;
 
 ReaderPool::Lease::Lease(Lease&& other) noexcept
     : pool_(std::exchange(other.pool_, nullptr)), store_(std::move(other.store_)) {}

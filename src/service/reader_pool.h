@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "base/status.h"
-#include "storage/store.h"
+#include "service/core/store_fwd.h"
 
 namespace weefsel::service {
 
@@ -38,7 +38,7 @@ class ReaderPool {
 
   class Lease {
    public:
-    Lease() = default;
+    Lease();
     Lease(Lease&& other) noexcept;
     Lease& operator=(Lease&& other) noexcept;
     ~Lease();

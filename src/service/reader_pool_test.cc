@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "service/platform.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 namespace {

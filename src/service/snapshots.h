@@ -4,7 +4,7 @@
 //
 // A snapshot measures the fabric of the municipality's actors and their active ties (both ends in
 // the municipality) with fabric::MeasureHealth and fabric::FindTypology (seeded: the same data
-// gives the same snapshot) and stores both as JSON (storage::FabricSnapshot). The monthly snapshot
+// gives the same snapshot) and stores both as JSON (domain::FabricSnapshot). The monthly snapshot
 // is taken by `weefsel fabric snapshot` (cron) for every municipality, and by the server when the
 // snapshots of a municipality are listed and the month changed since its last snapshot; officers
 // take one on demand. Stability between two snapshots is the adjusted Rand index and normalised
@@ -21,15 +21,16 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/fabric_snapshot.h"
 #include "domain/model.h"
 #include "fabric/health.h"
+#include "service/core/store_fwd.h"
 #include "service/platform.h"
-#include "storage/store.h"
 
 namespace weefsel::service {
 
 struct SnapshotWithStability {
-  storage::FabricSnapshot snapshot;
+  domain::FabricSnapshot snapshot;
   std::optional<fabric::TypologyStability> since_previous;  // unset for the first
 };
 
@@ -40,8 +41,8 @@ struct CoalitionTies {
 };
 
 // Measures the municipality's fabric now (pure given the store's data; labels with `period`).
-Result<storage::FabricSnapshot> MeasureSnapshot(storage::Store& store, MunicipalityId m, const std::string& taken_at,
-                                                const std::string& trigger);
+Result<domain::FabricSnapshot> MeasureSnapshot(storage::Store& store, MunicipalityId m, const std::string& taken_at,
+                                               const std::string& trigger);
 
 // Takes the monthly snapshot of every municipality (or only `only`, when valid) whose last snapshot
 // is of an earlier month than `now` (ISO 8601), or that has none. Returns how many were taken.
@@ -52,7 +53,7 @@ class SnapshotService {
   explicit SnapshotService(Platform& platform) : platform_(platform) {}
 
   // Officers of the municipality (and admins): a snapshot now.
-  Result<storage::FabricSnapshot> Take(const Principal& p, MunicipalityId m);
+  Result<domain::FabricSnapshot> Take(const Principal& p, MunicipalityId m);
   // Public: the stored snapshots, oldest first, each with the typology's stability since the one
   // before; takes this month's snapshot first when it is due.
   Result<std::vector<SnapshotWithStability>> List(MunicipalityId m);

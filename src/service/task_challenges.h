@@ -29,6 +29,7 @@
 
 #include "base/status.h"
 #include "domain/model.h"
+#include "domain/moderation.h"
 #include "domain/task_challenge.h"
 #include "service/platform.h"
 
@@ -74,7 +75,7 @@ class TaskChallenges {
   // and left out of List, as a hidden proposal is.
   Result<domain::TaskChallenge> Get(TaskChallengeId id);
   // Whether the bid is hidden and the public reason (no moderator named); NotFound for no bid.
-  Result<std::optional<storage::HiddenItem>> HiddenOf(TaskChallengeId id);
+  Result<std::optional<domain::HiddenItem>> HiddenOf(TaskChallengeId id);
   // Members of `c.initiative` (or, with no initiative, residents of the municipality) file; the
   // task of the list gives the title and current cost (Conflict when it is closed to challenges).
   Result<domain::TaskChallenge> File(const Principal& p, domain::TaskChallenge c);

@@ -11,6 +11,7 @@
 
 #include "base/csv.h"
 #include "base/strings.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 

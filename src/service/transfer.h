@@ -16,7 +16,7 @@
 #include <string>
 
 #include "base/status.h"
-#include "storage/store.h"
+#include "service/core/store_fwd.h"
 
 namespace weefsel::service {
 

@@ -8,6 +8,7 @@
 
 #include "base/csv.h"
 #include "service/demo.h"
+#include "storage/store.h"
 #include "tests/kit/shared_data.h"
 
 namespace weefsel::service {

@@ -27,6 +27,8 @@
 
 #include "base/status.h"
 #include "domain/model.h"
+#include "domain/vote_tally.h"
+#include "service/core/store_fwd.h"
 #include "service/platform.h"
 #include "service/voting.h"
 
@@ -41,9 +43,9 @@ Result<std::string> RoundKeyOf(storage::Store& store, RoundId id, std::string_vi
 // What the officers see of a restricted round: tallies by wijk, never a code or a person.
 struct VoteRegister {
   domain::Eligibility eligibility;
-  std::vector<storage::VoteTally> codes;   // generated and used, by wijk
-  std::vector<storage::VoteTally> census;  // lines and voted, by wijk
-  int64_t digid_voters = 0;                // accounts that cast a sealed ballot (a "digid" round)
+  std::vector<domain::VoteTally> codes;   // generated and used, by wijk
+  std::vector<domain::VoteTally> census;  // lines and voted, by wijk
+  int64_t digid_voters = 0;               // accounts that cast a sealed ballot (a "digid" round)
 };
 
 // A ballot for a restricted round with its proof: a voting code, a census person, or the ballot

@@ -13,6 +13,7 @@
 #include "base/strings.h"
 #include "service/votes.h"
 #include "storage/backup.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 namespace {

@@ -377,8 +377,8 @@ FieldTable<service::Principal> MakePrincipalFields() {
   return t;
 }
 
-FieldTable<storage::AuditEntry> MakeAuditEntryFields() {
-  using A = storage::AuditEntry;
+FieldTable<domain::AuditEntry> MakeAuditEntryFields() {
+  using A = domain::AuditEntry;
   auto parsed = [](const std::string& text) {
     if (text.empty()) return Json(nullptr);
     Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
@@ -399,8 +399,8 @@ FieldTable<storage::AuditEntry> MakeAuditEntryFields() {
            Custom<A>("after", Type::kAny, snapshot, [parsed](const A& e) { return parsed(e.after); }).Audit()}};
 }
 
-FieldTable<storage::Allocation> MakeAllocationFields() {
-  using A = storage::Allocation;
+FieldTable<domain::Allocation> MakeAllocationFields() {
+  using A = domain::Allocation;
   FieldTable<A> t{"Allocation",
                   "allocation",
                   {IdOf("round", &A::round, false), Str("project_id", &A::project_id, 100),
@@ -409,8 +409,8 @@ FieldTable<storage::Allocation> MakeAllocationFields() {
   return t;
 }
 
-FieldTable<storage::MilestoneEvidence> MakeMilestoneEvidenceFields() {
-  using E = storage::MilestoneEvidence;
+FieldTable<domain::MilestoneEvidence> MakeMilestoneEvidenceFields() {
+  using E = domain::MilestoneEvidence;
   FieldTable<E> t{
       "MilestoneEvidence",
       "evidence",
@@ -427,8 +427,8 @@ FieldTable<storage::MilestoneEvidence> MakeMilestoneEvidenceFields() {
   return t;
 }
 
-FieldTable<storage::MatchCampaign> MakeMatchCampaignFields() {
-  using C = storage::MatchCampaign;
+FieldTable<domain::MatchCampaign> MakeMatchCampaignFields() {
+  using C = domain::MatchCampaign;
   return {
       "MatchCampaign",
       "campaign",
@@ -439,8 +439,8 @@ FieldTable<storage::MatchCampaign> MakeMatchCampaignFields() {
        Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
 }
 
-FieldTable<storage::MatchPledge> MakeMatchPledgeFields() {
-  using P = storage::MatchPledge;
+FieldTable<domain::MatchPledge> MakeMatchPledgeFields() {
+  using P = domain::MatchPledge;
   FieldTable<P> t{
       "MatchPledge",
       "pledge",
@@ -597,11 +597,11 @@ WEEFSEL_TABLE(domain::User, UserFields)
 WEEFSEL_TABLE(domain::RoleGrant, RoleGrantFields)
 WEEFSEL_TABLE(domain::Comment, CommentFields)
 WEEFSEL_TABLE(service::Principal, PrincipalFields)
-WEEFSEL_TABLE(storage::AuditEntry, AuditEntryFields)
-WEEFSEL_TABLE(storage::Allocation, AllocationFields)
-WEEFSEL_TABLE(storage::MilestoneEvidence, MilestoneEvidenceFields)
-WEEFSEL_TABLE(storage::MatchCampaign, MatchCampaignFields)
-WEEFSEL_TABLE(storage::MatchPledge, MatchPledgeFields)
+WEEFSEL_TABLE(domain::AuditEntry, AuditEntryFields)
+WEEFSEL_TABLE(domain::Allocation, AllocationFields)
+WEEFSEL_TABLE(domain::MilestoneEvidence, MilestoneEvidenceFields)
+WEEFSEL_TABLE(domain::MatchCampaign, MatchCampaignFields)
+WEEFSEL_TABLE(domain::MatchPledge, MatchPledgeFields)
 WEEFSEL_TABLE(service::MunicipalityOverview, MunicipalityOverviewFields)
 WEEFSEL_TABLE(service::MatchStanding, MatchStandingFields)
 

@@ -34,11 +34,11 @@ const FieldTable<domain::User>& UserFields();
 const FieldTable<domain::RoleGrant>& RoleGrantFields();
 const FieldTable<domain::Comment>& CommentFields();
 const FieldTable<service::Principal>& PrincipalFields();
-const FieldTable<storage::AuditEntry>& AuditEntryFields();
-const FieldTable<storage::Allocation>& AllocationFields();
-const FieldTable<storage::MilestoneEvidence>& MilestoneEvidenceFields();
-const FieldTable<storage::MatchCampaign>& MatchCampaignFields();
-const FieldTable<storage::MatchPledge>& MatchPledgeFields();
+const FieldTable<domain::AuditEntry>& AuditEntryFields();
+const FieldTable<domain::Allocation>& AllocationFields();
+const FieldTable<domain::MilestoneEvidence>& MilestoneEvidenceFields();
+const FieldTable<domain::MatchCampaign>& MatchCampaignFields();
+const FieldTable<domain::MatchPledge>& MatchPledgeFields();
 const FieldTable<service::MunicipalityOverview>& MunicipalityOverviewFields();
 const FieldTable<service::MatchStanding>& MatchStandingFields();
 

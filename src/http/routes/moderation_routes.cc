@@ -17,14 +17,14 @@ Json IdOrNull(Id<Tag> id) {
 }
 
 // Reporters are never named in answers (the service clears them, this leaves them out).
-Json ReportJson(const storage::Report& r) {
+Json ReportJson(const domain::Report& r) {
   return {{"id", r.id},         {"municipality", r.municipality.value()},
           {"target", r.target}, {"target_id", r.target_id},
           {"reason", r.reason}, {"created_at", r.created_at},
           {"status", r.status}, {"resolved_at", r.resolved_at.empty() ? Json(nullptr) : Json(r.resolved_at)}};
 }
 
-Json HiddenJson(const storage::HiddenItem& h) {
+Json HiddenJson(const domain::HiddenItem& h) {
   return {{"target", h.target},
           {"target_id", h.target_id},
           {"municipality", IdOrNull(h.municipality)},
@@ -32,7 +32,7 @@ Json HiddenJson(const storage::HiddenItem& h) {
           {"hidden_at", h.hidden_at}};
 }
 
-Json BlockJson(const storage::AccountBlock& b) {
+Json BlockJson(const domain::AccountBlock& b) {
   return {{"user", b.user.value()}, {"municipality", IdOrNull(b.municipality)}, {"reason", b.reason}, {"at", b.at}};
 }
 
@@ -150,7 +150,7 @@ void Api::BuildModerationRoutes() {
          Json items = Json::array();
          const int64_t total = page.total;
          for (const auto& it : page.items) items.push_back(ItemJson(it));
-         storage::ListQuery q;
+         domain::ListQuery q;
          q.limit = limit;
          q.offset = offset;
          return Ok({{"items", std::move(items)},
@@ -228,7 +228,7 @@ void Api::BuildModerationRoutes() {
            {{"proposal", Json{{"oneOf", {HiddenPublic(), Scalar("null")}}}}, {"comments", ArrayOf(HiddenPublic())}}),
        .handler = [&P](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto x, P.HiddenOnProposal(c.Path<ProposalTag>(0)));
-         auto pub = [](const storage::HiddenItem& h) {
+         auto pub = [](const domain::HiddenItem& h) {
            return Json{{"id", h.target_id}, {"reason", h.reason}, {"hidden_at", h.hidden_at}};
          };
          Json comments = Json::array();

@@ -117,7 +117,7 @@ void Api::BuildMoneyRoutes() {
   // Files attached to evidence (service/evidence_files.h): a PDF, PNG or JPEG of at most 5 MiB,
   // sent as base64 in JSON (the server takes bodies up to ServerOptions::max_upload_bytes on this
   // route), its type read from its bytes; served as a download with its own type.
-  auto file_json = [](const storage::EvidenceFile& f) -> Json {
+  auto file_json = [](const domain::EvidenceFile& f) -> Json {
     return {{"id", f.id},
             {"evidence", f.evidence},
             {"experiment", f.experiment.value()},
@@ -237,7 +237,7 @@ void Api::BuildMoneyRoutes() {
        .request = Ref("MatchCampaignWrite"),
        .response = Ref("MatchCampaign"),
        .handler = [&P](Call& c) -> Result<Reply> {
-         storage::MatchCampaign m;
+         domain::MatchCampaign m;
          m.ratio_num = 1;
          m.ratio_den = 1;
          WEEFSEL_RETURN_IF_ERROR(Apply(c.body, m));

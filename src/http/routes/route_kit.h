@@ -138,8 +138,8 @@ inline std::string FieldOf(const std::string& message) {
   return head;
 }
 
-inline Result<storage::ListQuery> ListQueryOf(const Call& c) {
-  storage::ListQuery q;
+inline Result<domain::ListQuery> ListQueryOf(const Call& c) {
+  domain::ListQuery q;
   q.limit = c.options.default_page_size;
   const auto& req = c.req;
   if (req.HasParam("limit")) {
@@ -182,7 +182,7 @@ inline Result<storage::ListQuery> ListQueryOf(const Call& c) {
   return q;
 }
 
-inline std::string NextLink(const Call& c, const storage::ListQuery& q) {
+inline std::string NextLink(const Call& c, const domain::ListQuery& q) {
   std::string link = c.req.path + "?";
   bool first = true;
   for (const auto& [k, v] : c.req.params) {
@@ -197,7 +197,7 @@ inline std::string NextLink(const Call& c, const storage::ListQuery& q) {
 
 // A page from a store list that was asked for q.limit + 1 rows.
 template <typename T>
-Reply StorePage(const Call& c, const storage::ListQuery& q, const std::vector<T>& rows) {
+Reply StorePage(const Call& c, const domain::ListQuery& q, const std::vector<T>& rows) {
   Json items = Json::array();
   size_t n = std::min(rows.size(), static_cast<size_t>(q.limit));
   for (size_t i = 0; i < n; ++i) items.push_back(ToJson(rows[i]));
@@ -210,19 +210,19 @@ Reply StorePage(const Call& c, const storage::ListQuery& q, const std::vector<T>
 
 // A page cut from a complete list.
 template <typename T>
-Reply MemoryPage(const Call& c, const storage::ListQuery& q, const std::vector<T>& all) {
+Reply MemoryPage(const Call& c, const domain::ListQuery& q, const std::vector<T>& all) {
   std::vector<T> slice;
   for (size_t i = static_cast<size_t>(q.offset); i < all.size() && slice.size() <= static_cast<size_t>(q.limit); ++i)
     slice.push_back(all[i]);
   return StorePage(c, q, slice);
 }
 
-inline Result<storage::ListQuery> Fetch(const Call& c) {
-  WEEFSEL_ASSIGN_OR_RETURN(storage::ListQuery q, ListQueryOf(c));
+inline Result<domain::ListQuery> Fetch(const Call& c) {
+  WEEFSEL_ASSIGN_OR_RETURN(domain::ListQuery q, ListQueryOf(c));
   return q;
 }
 
-inline storage::ListQuery PlusOne(storage::ListQuery q) {
+inline domain::ListQuery PlusOne(domain::ListQuery q) {
   q.limit += 1;
   return q;
 }

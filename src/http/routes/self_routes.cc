@@ -29,7 +29,7 @@ using kit::Ref;
 using kit::Scalar;
 using kit::StrMax;
 
-Json NotificationJson(const storage::Notification& n, const std::string& language) {
+Json NotificationJson(const domain::Notification& n, const std::string& language) {
   return {{"id", n.id},
           {"at", n.at},
           {"kind", n.kind},
@@ -72,14 +72,14 @@ Json SnapshotSchema(bool with_stability) {
   return s;
 }
 
-Json SettingsJson(const storage::UserSettings& s) { return {{"digest", s.digest}, {"language", s.language}}; }
+Json SettingsJson(const domain::UserSettings& s) { return {{"digest", s.digest}, {"language", s.language}}; }
 
 Json ParsedOrNull(const std::string& text) {
   Json j = Json::parse(text, nullptr, false);
   return j.is_discarded() ? Json(nullptr) : j;
 }
 
-Json SnapshotJson(const storage::FabricSnapshot& s) {
+Json SnapshotJson(const domain::FabricSnapshot& s) {
   Json typology = ParsedOrNull(s.typology);
   // The per-actor assignment is for stability; the API shows the groups.
   Json groups = typology.is_object() ? typology.value("groups", Json::array()) : Json::array();
@@ -165,7 +165,7 @@ void Api::BuildSelfRoutes() {
        .needs_user = true,
        .response = SettingsSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
-         WEEFSEL_ASSIGN_OR_RETURN(storage::UserSettings s, service::SelfService(P).Settings(c.who));
+         WEEFSEL_ASSIGN_OR_RETURN(domain::UserSettings s, service::SelfService(P).Settings(c.who));
          return Ok(SettingsJson(s));
        }});
   Add({.method = "PATCH",
@@ -179,7 +179,7 @@ void Api::BuildSelfRoutes() {
        .response = SettingsSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
          service::SelfService self(P);
-         WEEFSEL_ASSIGN_OR_RETURN(storage::UserSettings s, self.Settings(c.who));
+         WEEFSEL_ASSIGN_OR_RETURN(domain::UserSettings s, self.Settings(c.who));
          Fields f(c.body, "settings");
          WEEFSEL_RETURN_IF_ERROR(f.Bool("digest", s.digest));
          WEEFSEL_RETURN_IF_ERROR(f.Str("language", s.language, 8));

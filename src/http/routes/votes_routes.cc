@@ -35,7 +35,7 @@ Json TallySchema() {
   return ArrayOf(Obj({{"wijk", Scalar("string")}, {"total", Scalar("integer")}, {"used", Scalar("integer")}}));
 }
 
-Json ToJson(const std::vector<storage::VoteTally>& rows) {
+Json ToJson(const std::vector<domain::VoteTally>& rows) {
   Json out = Json::array();
   for (const auto& t : rows) out.push_back({{"wijk", t.wijk}, {"total", t.total}, {"used", t.used}});
   return out;

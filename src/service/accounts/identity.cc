@@ -17,6 +17,7 @@
 #include "base/strings.h"
 #include "service/core/audit_snap.h"
 #include "service/core/policy.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 

@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/account_state.h"
 #include "domain/model.h"
 #include "service/core/context.h"
 #include "service/oidc.h"
-#include "storage/store.h"
 
 namespace weefsel::service {
 
@@ -34,7 +34,7 @@ class Identity : private core::Slice {
   // AlreadyExists when another account has the token's e-mail address.
   Result<Session> SignInWithOidc(const IdClaims& claims, const std::string& address);
   // The identity links of the signed-in account (docs/oidc.md, "Linking").
-  Result<std::vector<storage::OidcIdentity>> OidcIdentitiesOf(const Principal& p);
+  Result<std::vector<domain::OidcIdentity>> OidcIdentitiesOf(const Principal& p);
   // Links the identity of a verified ID token whose login `p` started (claims.link_user) to p's
   // account, so that later sign-ins through the provider land there; through a resident broker the
   // account becomes a (verified) resident of the broker's municipality. AlreadyExists
@@ -49,10 +49,10 @@ class Identity : private core::Slice {
   Status EndSession(const std::string& id);
   // A live API token (its last use is recorded); NotFound when unknown, revoked or expired (a
   // token made before expiry existed expires 90 days after it was made).
-  Result<storage::StoredToken> FindToken(const std::string& token);
+  Result<domain::StoredToken> FindToken(const std::string& token);
   // The retention sweep (docs/privacy.md): removes expired sessions and what is older than
   // options().retention allows. `weefsel serve` runs it daily, `weefsel retention` once.
-  Result<storage::RetentionCounts> ApplyRetention();
+  Result<domain::RetentionCounts> ApplyRetention();
   // Self-registration: a new account with the resident role in `municipality`; rate-limited per
   // address (ResourceExhausted). When a proof of work is asked (AccountOptions::register_pow_bits)
   // `proof` must be a solved challenge (InvalidArgument naming pow_challenge or pow_nonce), used
@@ -77,7 +77,7 @@ class Identity : private core::Slice {
   // `days` (1 to 365). Made from a signed-in session only: a token cannot mint tokens.
   Result<std::string> CreateToken(const Principal& p, const std::string& name, const std::string& scope = "write",
                                   int days = 90);
-  Result<std::vector<storage::StoredToken>> TokensOf(const Principal& p, UserId user);
+  Result<std::vector<domain::StoredToken>> TokensOf(const Principal& p, UserId user);
   Status RevokeToken(const Principal& p, int64_t token_id);
 
  private:

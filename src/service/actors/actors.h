@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/list_query.h"
 #include "domain/model.h"
 #include "service/core/context.h"
-#include "storage/store.h"
 
 namespace weefsel::service {
 
@@ -24,12 +24,12 @@ class Actors : private core::Slice {
  public:
   explicit Actors(core::Context& context) : Slice(context) {}
 
-  Result<std::vector<domain::Actor>> ListActors(const storage::ListQuery& q);
+  Result<std::vector<domain::Actor>> ListActors(const domain::ListQuery& q);
   Result<domain::Actor> GetActor(ActorId id);
   Result<domain::Actor> CreateActor(const Principal& p, domain::Actor a);
   Result<domain::Actor> UpdateActor(const Principal& p, ActorId id, const Patch<domain::Actor>& patch);
   Status DeleteActor(const Principal& p, ActorId id);
-  Result<std::vector<domain::Tie>> ListTies(const storage::ListQuery& q);
+  Result<std::vector<domain::Tie>> ListTies(const domain::ListQuery& q);
   Result<std::vector<domain::Tie>> TiesOf(ActorId actor);
   Result<domain::Tie> CreateTie(const Principal& p, domain::Tie t);
   Status DeleteTie(const Principal& p, ActorId actor, TieId tie);

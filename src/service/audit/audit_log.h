@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/audit.h"
 #include "domain/model.h"
 #include "service/core/context.h"
-#include "storage/store.h"
 
 namespace weefsel::service {
 
@@ -26,7 +26,7 @@ class AuditLog : private core::Slice {
 
   // The audit log of one entity ("challenge", "round", "proposal", "coalition", "experiment",
   // "actor", "municipality", "tie", "user"): officers of its municipality and admins.
-  Result<std::vector<storage::AuditEntry>> AuditOf(const Principal& p, const std::string& entity, int64_t id);
+  Result<std::vector<domain::AuditEntry>> AuditOf(const Principal& p, const std::string& entity, int64_t id);
 };
 
 }  // namespace weefsel::service

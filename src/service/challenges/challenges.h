@@ -14,9 +14,9 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/list_query.h"
 #include "domain/model.h"
 #include "service/core/context.h"
-#include "storage/store.h"
 
 namespace weefsel::service {
 
@@ -24,7 +24,7 @@ class Challenges : private core::Slice {
  public:
   explicit Challenges(core::Context& context) : Slice(context) {}
 
-  Result<std::vector<domain::Challenge>> ListChallenges(const storage::ListQuery& q);
+  Result<std::vector<domain::Challenge>> ListChallenges(const domain::ListQuery& q);
   Result<domain::Challenge> GetChallenge(ChallengeId id);
   Result<domain::Challenge> CreateChallenge(const Principal& p, domain::Challenge c);
   // The phase is not changed by a patch (InvalidArgument naming `phase`): see SetChallengePhase.

@@ -1,5 +1,6 @@
 // service/core/audit_snap.cc: the audit snapshots (contract in audit_snap.h).
 #include "service/core/audit_snap.h"
+#include "storage/store.h"
 
 namespace weefsel::service::core {
 

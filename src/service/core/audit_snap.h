@@ -1,7 +1,7 @@
 // service/core/audit_snap.h: the audit log's snapshots of an entity, the public fields as JSON text
 // (never e-mail addresses, password hashes or ballot contents).
 //
-// An audit entry (storage/store.h, AuditEntry) keeps the entity before and after a change as such
+// An audit entry (domain/audit.h, AuditEntry) keeps the entity before and after a change as such
 // a snapshot; the slices write them through core::Context::Logged. Pure functions; thread-safe.
 #pragma once
 
@@ -10,8 +10,9 @@
 #include <string>
 
 #include "base/ids.h"
+#include "domain/evidence.h"
 #include "domain/model.h"
-#include "storage/store.h"
+#include "domain/money.h"
 
 namespace weefsel::service::core {
 
@@ -32,7 +33,7 @@ std::string Snap(const domain::Proposal& p);
 std::string Snap(const domain::Round& r);
 std::string Snap(const domain::Experiment& e);
 std::string Snap(const domain::RoleGrant& g);
-std::string Snap(const storage::MilestoneEvidence& e);
-std::string Snap(const storage::MatchCampaign& c);
+std::string Snap(const domain::MilestoneEvidence& e);
+std::string Snap(const domain::MatchCampaign& c);
 
 }  // namespace weefsel::service::core

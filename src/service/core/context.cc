@@ -7,6 +7,7 @@
 #include "base/log.h"
 #include "base/strings.h"
 #include "service/notifications/notifications.h"
+#include "storage/store.h"
 
 namespace weefsel::service::core {
 
@@ -62,6 +63,10 @@ struct ThreadReader {
 };
 thread_local ThreadReader t_reader;
 }  // namespace
+
+Context::StoreRef::StoreRef(std::unique_ptr<storage::Store> writer) : writer_(std::move(writer)) {}
+Context::StoreRef::~StoreRef() = default;
+Context::~Context() = default;
 
 storage::Store& Context::StoreRef::Current() const {
   if (t_reader.owner == this) return *t_reader.store;

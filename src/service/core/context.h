@@ -34,8 +34,8 @@
 #include "service/accounts.h"
 #include "service/change_follower.h"
 #include "service/core/principal.h"
+#include "service/core/store_fwd.h"
 #include "service/reader_pool.h"
-#include "storage/store.h"
 
 namespace weefsel::service {
 
@@ -78,6 +78,7 @@ namespace core {
 class Context {
  public:
   Context(std::unique_ptr<storage::Store> store, PlatformOptions options, const Clock& clock);
+  ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
 
@@ -117,7 +118,8 @@ class Context {
   // writer's Store, so that the use cases' code reads `store_->` either way.
   class StoreRef {
    public:
-    explicit StoreRef(std::unique_ptr<storage::Store> writer) : writer_(std::move(writer)) {}
+    explicit StoreRef(std::unique_ptr<storage::Store> writer);
+    ~StoreRef();
     storage::Store* operator->() const { return &Current(); }
     storage::Store& operator*() const { return Current(); }
 

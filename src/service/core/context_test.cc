@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "service/core/testing.h"
+#include "storage/store.h"
 
 namespace weefsel::service::core {
 namespace {

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "service/core/context.h"
+#include "storage/store.h"
 
 namespace weefsel::service::testing {
 

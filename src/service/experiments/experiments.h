@@ -15,9 +15,10 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/evidence.h"
+#include "domain/list_query.h"
 #include "domain/model.h"
 #include "service/core/context.h"
-#include "storage/store.h"
 
 namespace weefsel::service {
 
@@ -25,7 +26,7 @@ class Experiments : private core::Slice {
  public:
   explicit Experiments(core::Context& context) : Slice(context) {}
 
-  Result<std::vector<domain::Experiment>> ListExperiments(const storage::ListQuery& q);
+  Result<std::vector<domain::Experiment>> ListExperiments(const domain::ListQuery& q);
   Result<domain::Experiment> GetExperiment(ExperimentId id);
   Result<domain::Experiment> CreateExperiment(const Principal& p, domain::Experiment e);
   Result<domain::Experiment> UpdateExperiment(const Principal& p, ExperimentId id,
@@ -39,20 +40,20 @@ class Experiments : private core::Slice {
   // experiment; officers of the municipality approve it, releasing the milestone's amount, or
   // reject it with a reason (the coalition may then submit new evidence). A milestone is released
   // once; the released total never exceeds the funded amount (Conflict, `amount_eur`).
-  Result<storage::MilestoneEvidence> SubmitEvidence(const Principal& p, ExperimentId id, int milestone,
-                                                    const std::string& text, const std::string& link);
-  Result<storage::MilestoneEvidence> DecideEvidence(const Principal& p, ExperimentId id, int64_t evidence, bool approve,
-                                                    const std::string& reason);
-  Result<std::vector<storage::MilestoneEvidence>> EvidenceOf(ExperimentId id);
+  Result<domain::MilestoneEvidence> SubmitEvidence(const Principal& p, ExperimentId id, int milestone,
+                                                   const std::string& text, const std::string& link);
+  Result<domain::MilestoneEvidence> DecideEvidence(const Principal& p, ExperimentId id, int64_t evidence, bool approve,
+                                                   const std::string& reason);
+  Result<std::vector<domain::MilestoneEvidence>> EvidenceOf(ExperimentId id);
   // Files attached to evidence (service/evidence_files.cc): a member of the coalition attaches a
   // PDF, PNG or JPEG (type read from the bytes, InvalidArgument naming `file.data` otherwise) of at
-  // most storage::kMaxEvidenceFileBytes to evidence awaiting a decision (Conflict after), at most
+  // most domain::kMaxEvidenceFileBytes to evidence awaiting a decision (Conflict after), at most
   // kMaxFilesPerEvidence each. Like the evidence, the files are public; the lists carry no bytes.
   static constexpr int kMaxFilesPerEvidence = 5;
-  Result<storage::EvidenceFile> AttachEvidenceFile(const Principal& p, ExperimentId id, int64_t evidence,
-                                                   const std::string& name, std::string bytes);
-  Result<std::vector<storage::EvidenceFile>> EvidenceFiles(ExperimentId id);
-  Result<storage::EvidenceFile> EvidenceFileOf(ExperimentId id, int64_t file);
+  Result<domain::EvidenceFile> AttachEvidenceFile(const Principal& p, ExperimentId id, int64_t evidence,
+                                                  const std::string& name, std::string bytes);
+  Result<std::vector<domain::EvidenceFile>> EvidenceFiles(ExperimentId id);
+  Result<domain::EvidenceFile> EvidenceFileOf(ExperimentId id, int64_t file);
 };
 
 }  // namespace weefsel::service

@@ -10,6 +10,7 @@
 #include "base/strings.h"
 #include "service/core/policy.h"
 #include "service/moderation/moderation.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 

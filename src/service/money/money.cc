@@ -18,6 +18,7 @@
 #include "fund/match_funding.h"
 #include "service/core/audit_snap.h"
 #include "service/core/policy.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 

@@ -16,9 +16,10 @@
 
 #include "base/status.h"
 #include "domain/model.h"
+#include "domain/money.h"
 #include "fund/match_funding.h"
 #include "service/core/context.h"
-#include "storage/store.h"
+#include "service/core/store_fwd.h"
 
 namespace weefsel::service {
 
@@ -73,7 +74,7 @@ struct MunicipalityOverview {
 
 // A match-funding campaign with its current settlement under the fund engine.
 struct MatchStanding {
-  storage::MatchCampaign campaign;
+  domain::MatchCampaign campaign;
   struct Project {
     std::string project_id, title;
     int64_t cost_eur = 0;         // the campaign's target for the project
@@ -103,7 +104,7 @@ class Money : private core::Slice {
   // (InvalidArgument, `proposal` / `proposal.budget_eur`).
   Result<domain::Round> AddProposalToRound(const Principal& p, RoundId round, ProposalId proposal);
   // The allocation a published round stored (funded projects); empty before publication.
-  Result<std::vector<storage::Allocation>> AllocationsOf(RoundId round);
+  Result<std::vector<domain::Allocation>> AllocationsOf(RoundId round);
   // What a proposal was funded with: its allocations in published rounds or, for a proposal an
   // officer funded outside any round, its current budget.
   Result<int64_t> FundedAmount(ProposalId proposal);
@@ -113,10 +114,10 @@ class Money : private core::Slice {
   // Match-funding beside a round: officers of its municipality open a campaign before the round
   // is published; residents of the municipality and members of its actors pledge to the round's
   // projects until the deadline; the standing is the fund engine's settlement now (public).
-  Result<storage::MatchCampaign> CreateMatchCampaign(const Principal& p, storage::MatchCampaign c);
-  Result<std::vector<storage::MatchCampaign>> MatchCampaignsOf(RoundId round);
-  Result<storage::MatchPledge> Pledge(const Principal& p, int64_t campaign, const std::string& project_id,
-                                      int64_t amount_eur);
+  Result<domain::MatchCampaign> CreateMatchCampaign(const Principal& p, domain::MatchCampaign c);
+  Result<std::vector<domain::MatchCampaign>> MatchCampaignsOf(RoundId round);
+  Result<domain::MatchPledge> Pledge(const Principal& p, int64_t campaign, const std::string& project_id,
+                                     int64_t amount_eur);
   Result<MatchStanding> MatchStandingOf(int64_t campaign);
 };
 

@@ -13,9 +13,9 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/list_query.h"
 #include "domain/model.h"
 #include "service/core/context.h"
-#include "storage/store.h"
 
 namespace weefsel::service {
 
@@ -23,7 +23,7 @@ class Municipalities : private core::Slice {
  public:
   explicit Municipalities(core::Context& context) : Slice(context) {}
 
-  Result<std::vector<domain::Municipality>> ListMunicipalities(const storage::ListQuery& q);
+  Result<std::vector<domain::Municipality>> ListMunicipalities(const domain::ListQuery& q);
   Result<domain::Municipality> GetMunicipality(MunicipalityId id);
   Result<domain::Municipality> CreateMunicipality(const Principal& p, domain::Municipality m);
   Result<domain::Municipality> UpdateMunicipality(const Principal& p, MunicipalityId id,

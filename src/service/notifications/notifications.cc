@@ -1,4 +1,5 @@
 #include "service/notifications/notifications.h"
+#include "storage/store.h"
 
 #include <nlohmann/json.hpp>
 

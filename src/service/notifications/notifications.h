@@ -39,13 +39,14 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/audit.h"
+#include "service/core/store_fwd.h"
 #include "service/notify.h"
-#include "storage/store.h"
 
 namespace weefsel::service {
 
 // Stores the notifications for audit entry `e` (e.id set); call inside the change's transaction.
-Status NotifyFromAudit(storage::Store& store, const storage::AuditEntry& e);
+Status NotifyFromAudit(storage::Store& store, const domain::AuditEntry& e);
 
 struct DigestRunReport {
   int64_t sent = 0;          // delivered now

@@ -18,6 +18,7 @@
 #include "service/coalitions/coalitions.h"
 #include "service/core/audit_snap.h"
 #include "service/core/policy.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 

@@ -18,7 +18,6 @@
 #include "base/status.h"
 #include "domain/model.h"
 #include "service/core/context.h"
-#include "storage/store.h"
 
 namespace weefsel::service {
 

@@ -18,6 +18,7 @@
 #include "service/rounds/rounds.h"
 #include "service/votes.h"
 #include "service/voting.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 

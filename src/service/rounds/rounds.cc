@@ -19,6 +19,7 @@
 #include "fund/rules.h"
 #include "service/core/audit_snap.h"
 #include "service/core/policy.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 

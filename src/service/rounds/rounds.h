@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/list_query.h"
 #include "domain/model.h"
 #include "service/core/context.h"
-#include "storage/store.h"
 
 namespace weefsel::service {
 
@@ -25,7 +25,7 @@ class Rounds : private core::Slice {
  public:
   explicit Rounds(core::Context& context) : Slice(context) {}
 
-  Result<std::vector<domain::Round>> ListRounds(const storage::ListQuery& q);
+  Result<std::vector<domain::Round>> ListRounds(const domain::ListQuery& q);
   Result<domain::Round> GetRound(RoundId id);
   Result<domain::Round> CreateRound(const Principal& p, domain::Round r);
   // Projects, limits and name may change until voting opens.

@@ -3,6 +3,7 @@
 #include "base/clock.h"
 #include "service/accounts.h"
 #include "service/core/policy.h"
+#include "storage/store.h"
 
 namespace weefsel::service {
 

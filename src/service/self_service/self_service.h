@@ -18,14 +18,15 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/account_state.h"
 #include "domain/model.h"
+#include "domain/moderation.h"
 #include "service/platform.h"
-#include "storage/store.h"
 
 namespace weefsel::service {
 
 struct NotificationPage {
-  std::vector<storage::Notification> items;  // unread first, then newest first
+  std::vector<domain::Notification> items;  // unread first, then newest first
   int64_t unread = 0;
   std::string language;  // the user's language (which title to show)
 };
@@ -34,14 +35,14 @@ struct NotificationPage {
 struct UserData {
   domain::User user;  // password_hash cleared
   std::vector<domain::RoleGrant> grants;
-  storage::UserSettings settings;
-  std::vector<storage::StoredToken> tokens;  // hashes cleared
+  domain::UserSettings settings;
+  std::vector<domain::StoredToken> tokens;  // hashes cleared
   std::vector<ProposalId> supports;
   std::vector<domain::Comment> comments;
   std::vector<domain::Ballot> ballots;
-  std::vector<storage::Notification> notifications;
-  std::vector<storage::Report> reports;        // the reports the user made (moderation)
-  std::optional<storage::AccountBlock> block;  // when a moderator blocked the account
+  std::vector<domain::Notification> notifications;
+  std::vector<domain::Report> reports;        // the reports the user made (moderation)
+  std::optional<domain::AccountBlock> block;  // when a moderator blocked the account
 };
 
 class SelfService {
@@ -51,8 +52,8 @@ class SelfService {
   Result<NotificationPage> Notifications(const Principal& p, int64_t limit, int64_t offset);
   // Marks the given notifications (all when `ids` is empty) read; returns how many changed.
   Result<int64_t> MarkRead(const Principal& p, const std::vector<int64_t>& ids);
-  Result<storage::UserSettings> Settings(const Principal& p);
-  Result<storage::UserSettings> PutSettings(const Principal& p, storage::UserSettings s);
+  Result<domain::UserSettings> Settings(const Principal& p);
+  Result<domain::UserSettings> PutSettings(const Principal& p, domain::UserSettings s);
   Result<UserData> DataOf(const Principal& p);
   // PermissionDenied naming `password` when it is wrong; the account is gone when this returns OK.
   Status DeleteAccount(const Principal& p, const std::string& password);

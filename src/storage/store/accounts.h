@@ -8,16 +8,12 @@
 #include <string>
 #include <vector>
 #include "base/status.h"
+#include "domain/account_state.h"
 #include "domain/model.h"
 
 namespace weefsel::storage {
 
-// A user's own settings; users without a row have the defaults.
-struct UserSettings {
-  UserId user;
-  bool digest = true;           // receive the daily digest by e-mail
-  std::string language = "nl";  // "nl" or "en"
-};
+using domain::UserSettings;  // domain/account_state.h
 
 // When an account registered itself, and from where: the keyed hash of its address's network
 // prefix (service/registration_gate.h), never the address. Kept for a retention period

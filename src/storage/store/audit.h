@@ -7,26 +7,12 @@
 #include <string>
 #include <vector>
 #include "base/status.h"
+#include "domain/audit.h"
 #include "domain/model.h"
 
 namespace weefsel::storage {
 
-// One line of the audit log: who changed what, when, with the entity before and after (JSON
-// text; empty when there is no before or after). The log outlives accounts and entities, so it has
-// no foreign keys.
-struct AuditEntry {
-  int64_t id = 0;
-  std::string at;               // ISO 8601 UTC
-  UserId user;                  // unset for changes made by the system
-  MunicipalityId municipality;  // whose officers may read it
-  std::string entity;           // "challenge", "round", "proposal", ...
-  int64_t entity_id = 0;
-  std::string action;  // "create", "update", "phase", "status", ...
-  std::string before, after;
-  // The acting account's display name, filled in by the service for the log's readers ("" for the
-  // system or a deleted account); not stored.
-  std::string user_name;
-};
+using domain::AuditEntry;  // domain/audit.h
 
 // Audit.
 class AuditStore {

@@ -50,6 +50,13 @@ struct Change {
   std::string scope;
 };
 
+// A page of the feed (ChangeFeed::ChangesSince): its rows and the oldest id the feed still holds.
+// At namespace scope, so that service/change_follower.h can declare it without this header.
+struct ChangePage {
+  std::vector<Change> changes;
+  int64_t oldest = 0;
+};
+
 // The feed itself.
 class ChangeFeed {
  public:
@@ -60,10 +67,7 @@ class ChangeFeed {
   // The change feed after `after` (at most `limit` rows, by id) and the oldest id the feed still
   // holds (older rows are pruned once 100,000 newer ones exist; a reader further behind than that
   // must assume everything changed).
-  struct ChangePage {
-    std::vector<Change> changes;
-    int64_t oldest = 0;
-  };
+  using ChangePage = storage::ChangePage;
   virtual Result<ChangePage> ChangesSince(int64_t after, int limit) = 0;
 };
 

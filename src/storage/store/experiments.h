@@ -9,50 +9,16 @@
 #include <string>
 #include <vector>
 #include "base/status.h"
+#include "domain/evidence.h"
 #include "domain/model.h"
+#include "domain/money.h"
 #include "storage/store/list_query.h"
 
 namespace weefsel::storage {
 
-// Evidence for one milestone of an experiment and the officer's decision on it.
-// An approval releases the milestone's amount (`released_eur`); a rejection says why.
-struct MilestoneEvidence {
-  int64_t id = 0;
-  ExperimentId experiment;
-  int milestone = 0;  // index into the experiment's milestones
-  std::string text;
-  std::string link;  // optional http(s) URL
-  UserId submitted_by;
-  std::string submitted_at;
-  std::string decision = "pending";  // pending, approved, rejected
-  UserId decided_by;
-  std::string decided_at;
-  std::string reason;
-  int64_t released_eur = 0;
-};
-// A match-funding campaign beside a round: residents pledge to the round's projects
-// and the municipality adds ratio_num/ratio_den euro per euro pledged, up to a cap per project and
-// the campaign's fund, for projects whose pledges reach their cost by the deadline (fund engine).
-struct MatchCampaign {
-  int64_t id = 0;
-  MunicipalityId municipality;
-  RoundId round;
-  std::string name;
-  int64_t ratio_num = 1;
-  int64_t ratio_den = 1;
-  int64_t campaign_cap_eur = 0;  // largest match for one project (0: no cap)
-  int64_t fund_eur = 0;          // the whole match fund
-  std::string deadline;          // date; pledges until the end of that day (UTC) count
-  std::string created_at;
-};
-struct MatchPledge {
-  int64_t id = 0;
-  int64_t campaign = 0;
-  std::string project_id;
-  UserId backer;  // personal: never in open data
-  int64_t amount_eur = 0;
-  std::string at;  // ISO 8601 UTC
-};
+using domain::MatchCampaign;      // domain/money.h
+using domain::MatchPledge;        // domain/money.h
+using domain::MilestoneEvidence;  // domain/evidence.h
 
 // Experiments, evidence, match-funding.
 class ExperimentStore {

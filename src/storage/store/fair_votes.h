@@ -10,6 +10,7 @@
 #include <vector>
 #include "base/status.h"
 #include "domain/model.h"
+#include "domain/vote_tally.h"
 
 namespace weefsel::storage {
 
@@ -27,11 +28,7 @@ struct CensusEntry {
   int birth_year = 0;
   bool voted = false;
 };
-// Codes and census lines of one wijk ("" for codes of the whole municipality).
-struct VoteTally {
-  std::string wijk;
-  int64_t total = 0, used = 0;
-};
+using domain::VoteTally;  // domain/vote_tally.h
 // A ballot of a restricted round: under the hash of the ballot token its voter keeps, never under
 // an account or a code. BallotsOf lists it with no voter and no id.
 struct SealedBallot {

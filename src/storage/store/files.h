@@ -7,25 +7,13 @@
 #include <string>
 #include <vector>
 #include "base/status.h"
+#include "domain/evidence.h"
 #include "domain/model.h"
 
 namespace weefsel::storage {
 
-// A file attached to milestone evidence: a PDF, PNG or JPEG of at most
-// kMaxEvidenceFileBytes, its type read from its bytes (service/evidence_files.h). `bytes` is
-// filled only by GetEvidenceFile; the lists carry the rest.
-inline constexpr int64_t kMaxEvidenceFileBytes = 5 * 1024 * 1024;
-struct EvidenceFile {
-  int64_t id = 0;
-  int64_t evidence = 0;  // milestone_evidence.id
-  ExperimentId experiment;
-  std::string name;          // as uploaded, for the download's file name
-  std::string content_type;  // "application/pdf", "image/png", "image/jpeg"
-  int64_t size = 0;
-  std::string bytes;
-  UserId uploaded_by;
-  std::string uploaded_at;
-};
+using domain::EvidenceFile;           // domain/evidence.h
+using domain::kMaxEvidenceFileBytes;  // domain/evidence.h
 
 // Evidence files.
 class FileStore {

@@ -1,27 +1,18 @@
 // storage/store/list_query.h: the filters and paging every list of a Store takes.
 //
-// A plain value; each list says which fields it honours and which columns it may be ordered by.
+// The value is domain::ListQuery (domain/list_query.h), since service's and http's code passes it
+// too; each list says which fields it honours and which columns it may be ordered by.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include "base/ids.h"
+#include "domain/list_query.h"
 #include "domain/model.h"
 
 namespace weefsel::storage {
 
-// Filters and paging for lists. Unset fields do not filter. Results are ordered by id unless
-// `order_by` names a column the list allows (then ties break by id).
-struct ListQuery {
-  int64_t limit = 0;  // 0 = no limit
-  int64_t offset = 0;
-  MunicipalityId municipality;
-  std::optional<domain::ActorKind> kind;        // actors
-  std::string theme;                            // actors, challenges: theme code
-  std::string search;                           // case-insensitive substring of name/title
-  std::optional<domain::ChallengePhase> phase;  // challenges
-  std::string order_by;                         // e.g. "name", "-created_at"
-};
+using domain::ListQuery;  // domain/list_query.h
 
 }  // namespace weefsel::storage

@@ -7,22 +7,13 @@
 #include <string>
 #include <vector>
 #include "base/status.h"
+#include "domain/fabric_snapshot.h"
 #include "domain/model.h"
 #include "storage/store/list_query.h"
 
 namespace weefsel::storage {
 
-// A stored snapshot of a municipality's fabric: the health indicators and the
-// typology as JSON text, taken monthly or on demand.
-struct FabricSnapshot {
-  int64_t id = 0;
-  MunicipalityId municipality;
-  std::string taken_at;  // ISO 8601 UTC
-  std::string period;    // "2026-11": the month it stands for
-  std::string trigger;   // "monthly" or "on_demand"
-  std::string health;    // JSON object
-  std::string typology;  // JSON object
-};
+using domain::FabricSnapshot;  // domain/fabric_snapshot.h
 
 // Actors, ties and fabric snapshots.
 class NetworkStore {

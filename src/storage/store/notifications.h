@@ -7,24 +7,12 @@
 #include <string>
 #include <vector>
 #include "base/status.h"
+#include "domain/account_state.h"
 #include "domain/model.h"
 
 namespace weefsel::storage {
 
-// An in-app notification: made from an audit entry for each user concerned (the mapping is in
-// service/notifications/notifications.h). Account state, like sessions: writing it does not
-// change DataVersion(); deleting the user deletes their notifications.
-struct Notification {
-  int64_t id = 0;
-  UserId user;
-  std::string at;        // ISO 8601 UTC
-  std::string kind;      // "invitation", "comment", "phase", "result", ...
-  std::string title;     // Dutch
-  std::string title_en;  // English
-  std::string link;      // path on the platform, "/proposals/12"
-  int64_t audit_id = 0;  // the audit entry it came from (0: none)
-  std::string read_at;   // empty while unread
-};
+using domain::Notification;  // domain/account_state.h
 // One digest message per user per day in the outbox: status "sent" or "failed".
 struct OutboxEntry {
   int64_t id = 0;

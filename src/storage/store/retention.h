@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include "base/status.h"
+#include "domain/account_state.h"
 
 namespace weefsel::storage {
 
@@ -20,9 +21,7 @@ struct RetentionCutoffs {
   std::string tokens_expired_before;  // api_tokens whose stored expiry is before this
   std::string registrations_before;   // registration_marks.registered_at
 };
-struct RetentionCounts {
-  int64_t sessions = 0, audit = 0, notifications = 0, outbox = 0, tokens = 0, registrations = 0;
-};
+using domain::RetentionCounts;  // domain/account_state.h
 
 // Retention.
 class RetentionStore {

@@ -9,18 +9,12 @@
 #include <vector>
 #include "base/status.h"
 #include "domain/model.h"
+#include "domain/money.h"
 #include "storage/store/list_query.h"
 
 namespace weefsel::storage {
 
-// One funded project of a published round: the round's allocation is written once,
-// when the round is published, and is what the municipality has committed.
-struct Allocation {
-  RoundId round;
-  std::string project_id;
-  ProposalId proposal;  // unset when the project did not come from a proposal
-  int64_t amount_eur = 0;
-};
+using domain::Allocation;  // domain/money.h
 
 // Rounds, ballots, reviews, allocations.
 class RoundStore {

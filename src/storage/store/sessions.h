@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 #include "base/status.h"
+#include "domain/account_state.h"
 #include "domain/model.h"
 
 namespace weefsel::storage {
@@ -18,27 +19,8 @@ struct StoredSession {
   UserId user;
   std::string created_at, last_seen_at, expires_at;  // ISO 8601 UTC ("2026-11-29T09:38:01Z")
 };
-// An API token, stored by the BLAKE2b hash of the token only.
-struct StoredToken {
-  int64_t id = 0;
-  std::string hash;  // hex
-  UserId user;
-  std::string name;
-  std::string created_at;
-  std::string last_used_at;     // empty until first used
-  std::string expires_at;       // ISO 8601 UTC; empty for tokens made before tokens expired
-  std::string scope = "write";  // "read" (GET only) or "write"
-};
-// An account's link to a person at an identity provider (OpenID Connect).
-struct OidcIdentity {
-  std::string issuer;
-  std::string subject;
-  UserId user;
-  std::string provider;            // the configured provider's id it was linked through ("" for old links)
-  bool verified_resident = false;  // linked through a resident broker (DigiD, docs/oidc.md)
-  bool made_account = false;       // its first sign-in made the account (whose password nobody knows)
-  std::string created_at;
-};
+using domain::OidcIdentity;  // domain/account_state.h
+using domain::StoredToken;   // domain/account_state.h
 
 // Sessions, tokens, identity links.
 class SessionStore {
