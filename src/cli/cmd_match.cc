@@ -416,10 +416,10 @@ void RegisterMatchCommands(CLI::App& app) {
         auto model = match::LearnedRanker::Train(l.pool < max_pool ? subset : ls->set, l.params);
         if (!model.ok()) return Fail(model.status());
         l.model = std::move(model).value();
-        std::cerr << std::defaultfloat << "learner [" << (l.setting.empty() ? "defaults" : l.setting)
-                  << "]: " << l.params.objective << " "
+        std::cerr << std::defaultfloat << std::setprecision(6) << "learner ["
+                  << (l.setting.empty() ? "defaults" : l.setting) << "]: " << l.params.objective << " "
                   << l.params.rounds << " rounds depth " << l.params.max_depth << " eta " << l.params.eta << " pool "
-                  << l.pool << " rescore " << l.rescore << "; trained in "
+                  << l.pool << " rescore " << l.rescore << "; trained in " << std::fixed << std::setprecision(1)
                   << std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count() << " s\n";
       }
     }
