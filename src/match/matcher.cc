@@ -204,6 +204,7 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
     m.work_title_.push_back(Shorten(std::string(Trim(t)), 80));
   }
   m.work_index_.Finalize();
+  m.work_of_challenge_ = std::move(work_of_challenge);
   for (size_t i = 0; i < m.actors_.size(); ++i) {
     const domain::Actor& a = m.actors_[i];
     for (const auto& th : a.themes) m.by_theme_[th].push_back(i);
@@ -497,7 +498,13 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
   // Computed at any weight: they are features of the learned stage too (a weight of 0 only keeps
   // them out of the linear score and its reasons).
   if (work_index_.size() > 0 && !terms.empty()) {
-    auto works = work_index_.Score(terms);
+    // The challenge's own past work neither votes nor counts in the IDF of its words: scored as if
+    // that document had no words.
+    text::TermIndex::Replacements own_work;
+    if (ch.id.valid())
+      if (auto it = work_of_challenge_.find(ch.id); it != work_of_challenge_.end())
+        own_work.emplace_back(it->second, std::vector<std::string>{});
+    auto works = work_index_.Score(terms, own_work);
     if (ch.id.valid())
       std::erase_if(works, [&](const auto& e) { return work_challenge_[static_cast<size_t>(e.first)] == ch.id; });
     double best = 0;

@@ -281,6 +281,7 @@ class Matcher {
   // the similar and owner_similar components: text index, members, and each actor's works.
   text::TermIndex work_index_;
   std::vector<ChallengeId> work_challenge_;
+  std::unordered_map<ChallengeId, int32_t> work_of_challenge_;  // the past work document of a challenge
   std::vector<std::string> work_title_;
   std::vector<std::vector<size_t>> work_members_;
   std::vector<std::vector<int32_t>> works_of_;  // per actor

@@ -612,6 +612,39 @@ TEST_F(MatcherTest, TheChallengesOwnPastWorkDoesNotCountInTheIdf) {
   ASSERT_TRUE(c.ok());
   EXPECT_GT(text_of(*c)[5], ta.count(5) ? ta.at(5) + 0.2 : 0.2);
 }
+
+// The same for the similar-work components: ranking a challenge with its own past work gives what
+// a matcher gives in which that past work has no words (same documents, so the same statistics).
+TEST_F(MatcherTest, TheChallengesOwnPastWorkIsNotInTheSimilarWorksStatistics) {
+  std::vector<domain::Actor> actors;
+  for (const auto& a : matcher_->actors()) actors.push_back(a);
+  std::vector<domain::Tie> ties = {ATie(1, 2).Weight(3), ATie(5, 6).Weight(2), ATie(1, 7)};
+  challenge_.id = ChallengeId(9);
+  std::vector<PastWork> with = {{ActorId(2), "Valpreventie voor ouderen", ChallengeId(2)},
+                                {ActorId(7), "Ouderen in de wijk", ChallengeId(3)},
+                                {ActorId(1), "Ouderen in de wijk", ChallengeId(3)}};
+  std::vector<PastWork> wordless = with;
+  for (int a : {4, 5, 6}) {
+    with.push_back({ActorId(a), challenge_.title + " " + challenge_.text, challenge_.id});
+    wordless.push_back({ActorId(a), "", challenge_.id});
+  }
+  auto fed = Matcher::Build(actors, ties, with);
+  auto empty = Matcher::Build(actors, ties, wordless);
+  ASSERT_TRUE(fed.ok() && empty.ok());
+  RankOptions ro{.limit = 20, .diversity = 0};
+  auto a = fed->Rank(challenge_, ro);
+  auto b = empty->Rank(challenge_, ro);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->size(), b->size());
+  bool any_similar = false;
+  for (size_t k = 0; k < a->size(); ++k) {
+    EXPECT_EQ((*a)[k].actor, (*b)[k].actor);
+    EXPECT_EQ((*a)[k].features, (*b)[k].features) << "actor " << (*a)[k].actor.value();
+    any_similar = any_similar || (*a)[k].features[7] > 0;  // "similar"
+  }
+  ASSERT_EQ(Matcher::FeatureNames()[7], "similar");
+  EXPECT_TRUE(any_similar) << "the other past works still vote";
+}
 }  // namespace
 }  // namespace weefsel::match
 
