@@ -286,7 +286,7 @@ void RegisterMatchCommands(CLI::App& app) {
   // The product's matcher on CORDIS (eval/product_cordis.h): history imported into a weefsel store,
   // every query ranked by match::Matcher::Rank. Nothing else ranks (docs/matching.md).
   static int validate = 0, every = 1, limit = 100, train_years = 2;
-  static std::vector<std::string> settings;
+  static std::vector<std::string> settings, learners;
   static bool learned_flag = false;
   static match::OutcomeTrainingOptions training = [] {
     match::OutcomeTrainingOptions t;
@@ -325,6 +325,12 @@ void RegisterMatchCommands(CLI::App& app) {
       ->capture_default_str();
   cordis->add_option("--objective", training.params.objective, "--learned: rank:pairwise or rank:ndcg")
       ->capture_default_str();
+  cordis->add_option(
+      "--learner", learners,
+      "--learned: a learner setting on top of --rounds, --depth, --eta, --objective, --pool, e.g. "
+      "depth=6,eta=0.1,objective=ndcg (keys: rounds depth eta objective (pairwise or ndcg) mcw lambda subsample "
+      "pool (training candidates per project) rescore (candidates re-scored, RankOptions::learned_pool)); repeat "
+      "to train several on the same training data, each line with its MRR change against the first learner");
   cordis->add_flag("--json", json, "one JSON object per setting (and per setting with the learned stage)");
   SetAction(cordis, [] {
     auto data = eval::LoadCordis(dir);
@@ -349,16 +355,73 @@ void RegisterMatchCommands(CLI::App& app) {
               << st.actors << " actors, " << st.ties << " ties, " << st.challenges << " challenges, " << st.coalitions
               << " coalitions in " << st.import_seconds << " s; matcher built in " << st.build_seconds << " s; "
               << st.n_queries << " queries of " << st.n_test << "\n";
-    std::optional<match::TrainedModel> learned;
+    // The learners: each a LearnedParams, a training pool and a re-scoring pool.
+    struct Learner {
+      std::string setting;
+      match::LearnedParams params;
+      int pool = 100, rescore = 100;
+      std::optional<match::LearnedRanker> model;
+    };
+    std::vector<Learner> models;
     if (learned_flag) {
+      std::vector<std::string> specs = learners;
+      if (specs.empty()) specs.push_back("");
+      int max_pool = 1;
+      for (const std::string& spec : specs) {
+        Learner l{.setting = spec, .params = training.params, .pool = training.pool, .rescore = 100};
+        for (const auto& kv : Split(spec, ',', true)) {
+          auto eq = kv.find('=');
+          if (eq == std::string::npos)
+            return Fail(Status::InvalidArgument("--learner: expected key=value, got '" + kv + "'"));
+          const std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
+          if (key == "objective") {
+            l.params.objective = value.rfind("rank:", 0) == 0 ? value : "rank:" + value;
+            continue;
+          }
+          auto v = ParseDouble(value);
+          if (!v) return Fail(Status::InvalidArgument("--learner: expected key=number, got '" + kv + "'"));
+          if (key == "rounds")
+            l.params.rounds = static_cast<int>(*v);
+          else if (key == "depth")
+            l.params.max_depth = static_cast<int>(*v);
+          else if (key == "eta")
+            l.params.eta = *v;
+          else if (key == "mcw")
+            l.params.min_child_weight = *v;
+          else if (key == "lambda")
+            l.params.lambda = *v;
+          else if (key == "subsample")
+            l.params.subsample = *v;
+          else if (key == "pool")
+            l.pool = static_cast<int>(*v);
+          else if (key == "rescore")
+            l.rescore = static_cast<int>(*v);
+          else
+            return Fail(Status::InvalidArgument("--learner: unknown key '" + key + "'"));
+        }
+        max_pool = std::max(max_pool, l.pool);
+        models.push_back(std::move(l));
+      }
       const auto t0 = std::chrono::steady_clock::now();
-      auto tm = eval::ProductCordis::TrainLearned(*data, split, train_years, training);
-      if (!tm.ok()) return Fail(tm.status());
-      learned = std::move(tm).value();
-      std::cerr << "learned stage: " << learned->report.challenges << " training challenges, " << learned->report.rows
-                << " candidates, " << training.params.objective << " " << training.params.rounds << " rounds depth "
-                << training.params.max_depth << " eta " << training.params.eta << "; trained in "
+      auto ls = eval::ProductCordis::BuildLearnedSet(*data, split, train_years, max_pool);
+      if (!ls.ok()) return Fail(ls.status());
+      std::cerr << std::fixed << std::setprecision(1) << "learned stage: " << ls->report.challenges
+                << " training challenges, " << ls->report.rows << " candidates (best " << max_pool
+                << " by the linear score) in "
                 << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
+      for (Learner& l : models) {
+        const auto t1 = std::chrono::steady_clock::now();
+        match::RankingSet subset;
+        if (l.pool < max_pool) subset = ls->set.TopOfGroups(static_cast<size_t>(l.pool));
+        auto model = match::LearnedRanker::Train(l.pool < max_pool ? subset : ls->set, l.params);
+        if (!model.ok()) return Fail(model.status());
+        l.model = std::move(model).value();
+        std::cerr << std::defaultfloat << std::setprecision(6) << "learner ["
+                  << (l.setting.empty() ? "defaults" : l.setting) << "]: " << l.params.objective << " "
+                  << l.params.rounds << " rounds depth " << l.params.max_depth << " eta " << l.params.eta << " pool "
+                  << l.pool << " rescore " << l.rescore << "; trained in " << std::fixed << std::setprecision(1)
+                  << std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count() << " s\n";
+      }
     }
     std::vector<std::string> lines = settings;
     if (lines.empty()) lines.push_back("");
@@ -385,7 +448,8 @@ void RegisterMatchCommands(CLI::App& app) {
                   << " (paired SE " << eval::PairedStandardError(m.reciprocal_ranks, *ref) << ")";
       std::cout << std::endl;
     };
-    std::vector<double> first, first_learned;
+    std::vector<double> first;
+    std::vector<std::vector<double>> first_learned;  // per learner, on the first setting
     for (const std::string& setting : lines) {
       match::RankOptions o;
       o.limit = limit;
@@ -419,15 +483,22 @@ void RegisterMatchCommands(CLI::App& app) {
       std::vector<std::pair<std::string, const std::vector<double>*>> against;
       if (!first.empty()) against.emplace_back("first", &first);
       print("product", setting, *m, against);
-      if (learned) {
+      std::vector<double> learner0;
+      for (size_t k = 0; k < models.size(); ++k) {
+        Learner& l = models[k];
         match::RankOptions lo = o;
-        lo.learned = &learned->model;
+        lo.learned = &*l.model;
+        lo.learned_pool = l.rescore;
         auto lm = (*pc)->Evaluate(lo);
         if (!lm.ok()) return Fail(lm.status());
         std::vector<std::pair<std::string, const std::vector<double>*>> vs = {{"linear", &m->reciprocal_ranks}};
-        if (!first_learned.empty()) vs.emplace_back("first learned", &first_learned);
-        print("product + learned", setting, *lm, vs);
-        if (first_learned.empty()) first_learned = lm->reciprocal_ranks;
+        if (k > 0) vs.emplace_back("first learner", &learner0);
+        if (first_learned.size() > k) vs.emplace_back("first setting", &first_learned[k]);
+        const std::string label =
+            setting + (l.setting.empty() ? "" : std::string(setting.empty() ? "" : " | ") + "learner " + l.setting);
+        print("product + learned", label, *lm, vs);
+        if (k == 0) learner0 = lm->reciprocal_ranks;
+        if (first_learned.size() == k) first_learned.push_back(lm->reciprocal_ranks);
       }
       if (first.empty()) first = m->reciprocal_ranks;
     }

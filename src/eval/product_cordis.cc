@@ -79,8 +79,8 @@ std::vector<std::string> ChallengeRow(const CordisProject& p, size_t pi, const s
 
 }  // namespace
 
-Result<match::TrainedModel> ProductCordis::TrainLearned(const CordisData& data, const CordisSplit& split, int years,
-                                                        const match::OutcomeTrainingOptions& options, int every) {
+Result<LearnedSet> ProductCordis::BuildLearnedSet(const CordisData& data, const CordisSplit& split, int years, int pool,
+                                                  int every) {
   const int cut_year = static_cast<int>(ParseInt(split.cutoff.substr(0, 4)).value_or(0));
   if (years < 1 || cut_year - years < 2015)
     return Status::InvalidArgument("learned stage: training years " + std::to_string(cut_year - years) + " to " +
@@ -94,7 +94,7 @@ Result<match::TrainedModel> ProductCordis::TrainLearned(const CordisData& data, 
     WEEFSEL_ASSIGN_OR_RETURN(std::unique_ptr<ProductCordis> pc, Import(data, ts, {.every = every}));
     for (const Query& q : pc->queries_) {
       match::RankOptions ro;
-      ro.limit = std::max(1, options.pool);  // the best `pool` by the linear score, as Rank re-scores them
+      ro.limit = std::max(1, pool);  // the best `pool` by the linear score, as Rank re-scores them
       ro.diversity = 0;
       auto ranked = pc->matcher_->Rank(q.challenge, ro);
       if (!ranked.ok()) continue;
@@ -116,8 +116,14 @@ Result<match::TrainedModel> ProductCordis::TrainLearned(const CordisData& data, 
   report.rows = set.row_count();
   if (report.challenges == 0)
     return Status::FailedPrecondition("learned stage: no training project has a real partner among its candidates");
-  WEEFSEL_ASSIGN_OR_RETURN(match::LearnedRanker model, match::LearnedRanker::Train(set, options.params));
-  return match::TrainedModel{std::move(model), report};
+  return LearnedSet{std::move(set), report};
+}
+
+Result<match::TrainedModel> ProductCordis::TrainLearned(const CordisData& data, const CordisSplit& split, int years,
+                                                        const match::OutcomeTrainingOptions& options, int every) {
+  WEEFSEL_ASSIGN_OR_RETURN(LearnedSet ls, BuildLearnedSet(data, split, years, options.pool, every));
+  WEEFSEL_ASSIGN_OR_RETURN(match::LearnedRanker model, match::LearnedRanker::Train(ls.set, options.params));
+  return match::TrainedModel{std::move(model), ls.report};
 }
 
 double PairedStandardError(const std::vector<double>& a, const std::vector<double>& b) {

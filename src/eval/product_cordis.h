@@ -53,6 +53,13 @@ struct ProductImportStats {
   double build_seconds = 0;   // MatchService building the matcher from the store
 };
 
+// The learned stage's training data: one query group per training project (its candidates in linear
+// order, best first), and what it holds.
+struct LearnedSet {
+  match::RankingSet set;
+  match::OutcomeTrainingReport report;
+};
+
 class ProductCordis {
  public:
   // InvalidArgument when no project qualifies as a query; import errors as service::Import gives.
@@ -74,6 +81,10 @@ class ProductCordis {
   // FailedPrecondition when no year gives a group.
   static Result<match::TrainedModel> TrainLearned(const CordisData& data, const CordisSplit& split, int years,
                                                   const match::OutcomeTrainingOptions& options, int every = 1);
+  // TrainLearned's training data alone (groups of the best `pool` by the linear score), to train
+  // several learners on it (RankingSet::TopOfGroups gives the groups of a smaller pool).
+  static Result<LearnedSet> BuildLearnedSet(const CordisData& data, const CordisSplit& split, int years, int pool,
+                                            int every = 1);
 
   const ProductImportStats& stats() const { return stats_; }
   // The posted challenges, as the store gives them back (in data order).

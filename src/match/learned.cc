@@ -2,6 +2,7 @@
 
 #include <xgboost/c_api.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <mutex>
@@ -63,6 +64,27 @@ void RankingSet::AddRow(const std::vector<float>& features, float label) {
   ++group_sizes.back();
 }
 
+RankingSet RankingSet::TopOfGroups(size_t per_group) const {
+  RankingSet out;
+  out.feature_names = feature_names;
+  const size_t f = feature_names.size();
+  size_t begin = 0;
+  for (unsigned g : group_sizes) {
+    const size_t n = std::min<size_t>(g, per_group);
+    bool mixed = false;
+    for (size_t r = begin + 1; r < begin + n; ++r) mixed = mixed || labels[r] != labels[begin];
+    if (n >= 2 && mixed) {
+      out.OpenGroup();
+      for (size_t r = begin; r < begin + n; ++r)
+        out.AddRow(std::vector<float>(rows.begin() + static_cast<ptrdiff_t>(r * f),
+                                      rows.begin() + static_cast<ptrdiff_t>((r + 1) * f)),
+                   labels[r]);
+    }
+    begin += g;
+  }
+  return out;
+}
+
 Result<LearnedRanker> LearnedRanker::Train(const RankingSet& set, const LearnedParams& params) {
   const size_t f = set.feature_names.size();
   if (f < 1) return Status::InvalidArgument("learned ranker: no features named");
@@ -93,11 +115,17 @@ Result<LearnedRanker> LearnedRanker::Train(const RankingSet& set, const LearnedP
     return XgbError("creating the booster");
   }
   const std::vector<std::pair<std::string, std::string>> kv = {
-      {"objective", params.objective},           {"eval_metric", "ndcg"},
-      {"tree_method", params.tree_method},       {"nthread", "1"},
-      {"seed", std::to_string(params.seed)},     {"max_depth", std::to_string(params.max_depth)},
-      {"eta", std::to_string(params.eta)},       {"min_child_weight", std::to_string(params.min_child_weight)},
-      {"lambda", std::to_string(params.lambda)}, {"verbosity", "0"},
+      {"objective", params.objective},
+      {"eval_metric", "ndcg"},
+      {"tree_method", params.tree_method},
+      {"nthread", "1"},
+      {"seed", std::to_string(params.seed)},
+      {"max_depth", std::to_string(params.max_depth)},
+      {"eta", std::to_string(params.eta)},
+      {"min_child_weight", std::to_string(params.min_child_weight)},
+      {"lambda", std::to_string(params.lambda)},
+      {"verbosity", "0"},
+      {"subsample", std::to_string(params.subsample)},
   };
   for (const auto& [k, v] : kv)
     if (XGBoosterSetParam(out.booster_->handle, k.c_str(), v.c_str()) != 0) return XgbError("setting " + k);

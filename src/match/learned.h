@@ -36,6 +36,10 @@ struct RankingSet {
   size_t row_count() const { return labels.size(); }
   void AddRow(const std::vector<float>& features, float label);  // to the group opened last
   void OpenGroup() { group_sizes.push_back(0); }
+  // The first `per_group` rows of every group (rows are kept in their order: pass a set whose groups
+  // are sorted best first, e.g. by the linear score), without the groups left with fewer than two
+  // rows or with one label only (nothing to learn from them).
+  RankingSet TopOfGroups(size_t per_group) const;
 };
 
 struct LearnedParams {
@@ -46,6 +50,7 @@ struct LearnedParams {
   double min_child_weight = 0.1;
   double lambda = 1.0;
   int seed = 0;
+  double subsample = 1.0;             // share of the rows each tree is grown on (drawn with `seed`: deterministic)
   std::string tree_method = "exact";  // or "hist" (binned: faster on many rows; also deterministic)
 };
 

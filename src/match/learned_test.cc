@@ -43,6 +43,42 @@ TEST(LearnedRankerTest, RanksXorThatNoLinearOrderCan) {
   EXPECT_GT(worst_good, best_bad);
 }
 
+// TopOfGroups keeps each group's first rows, and drops groups left with one row or one label.
+TEST(LearnedRankerTest, TopOfGroupsKeepsTheFirstRowsOfEachGroup) {
+  RankingSet set;
+  set.feature_names = {"a", "b"};
+  set.OpenGroup();  // a hit on place 1: kept, cut to 2 rows
+  set.AddRow({1, 0}, 2);
+  set.AddRow({0, 1}, 0);
+  set.AddRow({0, 0}, 0);
+  set.OpenGroup();  // its only hit on place 3: nothing left to learn from in the first 2
+  set.AddRow({1, 1}, 0);
+  set.AddRow({0, 1}, 0);
+  set.AddRow({1, 0}, 2);
+  set.OpenGroup();  // shorter than the cut: kept whole
+  set.AddRow({0, 0}, 0);
+  set.AddRow({1, 0}, 2);
+  RankingSet top = set.TopOfGroups(2);
+  EXPECT_EQ(top.feature_names, set.feature_names);
+  EXPECT_EQ(top.group_sizes, (std::vector<unsigned>{2, 2}));
+  EXPECT_EQ(top.labels, (std::vector<float>{2, 0, 0, 2}));
+  EXPECT_EQ(top.rows, (std::vector<float>{1, 0, 0, 1, 0, 0, 1, 0}));
+  EXPECT_EQ(set.TopOfGroups(1).row_count(), 0u);
+  EXPECT_EQ(set.TopOfGroups(10).group_sizes, set.group_sizes);
+}
+
+TEST(LearnedRankerTest, NdcgObjectiveAndSubsamplingAreDeterministic) {
+  const LearnedParams p{.objective = "rank:ndcg", .rounds = 20, .max_depth = 2, .subsample = 0.8};
+  auto a = LearnedRanker::Train(Xor(8), p);
+  auto b = LearnedRanker::Train(Xor(8), p);
+  ASSERT_TRUE(a.ok() && b.ok()) << a.status().ToString();
+  const std::vector<float> rows = {0, 0, 1, 1, 1, 0, 0, 1};
+  auto sa = a->Predict(rows), sb = b->Predict(rows);
+  ASSERT_TRUE(sa.ok() && sb.ok());
+  EXPECT_EQ(*sa, *sb);
+  EXPECT_GT(std::min((*sa)[2], (*sa)[3]), std::max((*sa)[0], (*sa)[1]));
+}
+
 TEST(LearnedRankerTest, ContributionsAddUpToTheScore) {
   auto model = LearnedRanker::Train(Xor(8), {.rounds = 20, .max_depth = 2});
   ASSERT_TRUE(model.ok());

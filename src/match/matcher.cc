@@ -38,10 +38,6 @@ constexpr const char* kCodes[kComponents] = {"text",    "capability", "theme",  
                                              "partner", "record",     "similar", "owner_similar", "near_similar"};
 // The learned stage's features beyond the components: invitations accepted and declined.
 enum HistoryFeature { kAccepted = kComponents, kDeclined, kFeatures };
-// The learned stage re-scores at most this many of the best candidates by the linear score: the
-// candidates it is trained on (match/outcomes.h, eval/product_cordis.h) are drawn from as many, and a
-// model asked about candidates far below them scores them out of what it has seen.
-constexpr size_t kLearnedPool = 100;
 // How many of the best-matching past works vote in the similar component.
 constexpr size_t kSimilarWorks = 50;
 
@@ -208,6 +204,7 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
     m.work_title_.push_back(Shorten(std::string(Trim(t)), 80));
   }
   m.work_index_.Finalize();
+  m.work_of_challenge_ = std::move(work_of_challenge);
   for (size_t i = 0; i < m.actors_.size(); ++i) {
     const domain::Actor& a = m.actors_[i];
     for (const auto& th : a.themes) m.by_theme_[th].push_back(i);
@@ -465,27 +462,26 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
   // distinct terms (a term no actor uses counts at the highest possible IDF). An actor whose text
   // holds every query term once, at average length, scores about 1; a hit on one common word of a
   // long challenge stays small even when nobody does better.
-  auto text_scores = text_index_.Score(terms);
+  // Past work for this very challenge is no evidence for it: its members' text is scored without
+  // it, and it does not count in the IDF of the query's terms either (their past work would make
+  // the challenge's own words look common).
+  text::TermIndex::Replacements without_own;
+  if (auto own = own_past_.find(ch.id); own != own_past_.end() && ch.id.valid())
+    for (const OwnPast& o : own->second)
+      without_own.emplace_back(static_cast<int32_t>(o.actor), analyzer_->Analyze(DocOf(o.actor, ch.id)));
   {
+    auto text_scores = text_index_.Score(terms, without_own);
     std::unordered_set<std::string> distinct(terms.begin(), terms.end());
     const double n_docs = static_cast<double>(text_index_.size());
     const double max_idf = std::log(1.0 + (n_docs + 0.5) / 0.5);
     double ideal = 0;
     for (const auto& t : distinct) {
-      double idf = text_index_.Idf(t);
+      double idf = text_index_.Idf(t, without_own);
       ideal += idf > 0 ? idf : max_idf;
     }
     if (ideal > 0)
       for (auto [doc, s] : text_scores)
         at(static_cast<size_t>(doc))[kText] = static_cast<float>(std::min(1.0, s / ideal));
-    // Past work for this very challenge is no evidence for it: text without it.
-    if (auto own = own_past_.find(ch.id); own != own_past_.end() && ch.id.valid())
-      for (const OwnPast& o : own->second)
-        if (touched_flag[o.actor])
-          comp[o.actor][kText] =
-              ideal > 0 ? static_cast<float>(std::min(
-                              1.0, text_index_.ScoreOutside(analyzer_->Analyze(DocOf(o.actor, ch.id)), terms) / ideal))
-                        : 0.f;
   }
   // Past work like this challenge (research pipeline's text votes): the best-matching kSimilarWorks
   // past works vote for their members, (bm25 / best)^2 / sqrt(members - 1); and every past work of
@@ -502,7 +498,13 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
   // Computed at any weight: they are features of the learned stage too (a weight of 0 only keeps
   // them out of the linear score and its reasons).
   if (work_index_.size() > 0 && !terms.empty()) {
-    auto works = work_index_.Score(terms);
+    // The challenge's own past work neither votes nor counts in the IDF of its words: scored as if
+    // that document had no words.
+    text::TermIndex::Replacements own_work;
+    if (ch.id.valid())
+      if (auto it = work_of_challenge_.find(ch.id); it != work_of_challenge_.end())
+        own_work.emplace_back(it->second, std::vector<std::string>{});
+    auto works = work_index_.Score(terms, own_work);
     if (ch.id.valid())
       std::erase_if(works, [&](const auto& e) { return work_challenge_[static_cast<size_t>(e.first)] == ch.id; });
     double best = 0;
@@ -598,9 +600,9 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
     std::vector<std::string> words;
     for (const auto& part : Split(need_tags[k], '-', true)) {
       std::string stem = analyzer_->Stem(part, lang);
-      if (!stem.empty() && text_index_.Idf(stem) > 0) words.push_back(stem);
+      if (!stem.empty() && text_index_.Idf(stem, without_own) > 0) words.push_back(stem);
     }
-    for (auto [doc, s] : text_index_.Score(words)) {
+    for (auto [doc, s] : text_index_.Score(words, without_own)) {
       if (s <= 0) continue;
       auto i = static_cast<size_t>(doc);
       at(i)[kCapability] += static_cast<float>(kTextMentionShare * ch.capabilities[k].weight / total_weight);
@@ -687,7 +689,7 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
     return a.score > b.score || (a.score == b.score && a.i < b.i);
   };
   size_t pool = std::min(scored.size(), static_cast<size_t>(options.limit) * 5);
-  if (options.learned) pool = std::min(pool, std::max(kLearnedPool, static_cast<size_t>(options.limit)));
+  if (options.learned) pool = std::min(pool, static_cast<size_t>(std::max({1, options.learned_pool, options.limit})));
   std::partial_sort(scored.begin(), scored.begin() + static_cast<ptrdiff_t>(pool), scored.end(), by_score);
   scored.resize(pool);
   // The learned stage's features of an actor: the components before weighting, and its invitations

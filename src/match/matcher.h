@@ -136,6 +136,11 @@ struct RankOptions {
   // The learned second stage (nullptr: the linear score only). Its features must be
   // Matcher::FeatureNames() (LearnedRanker::Load checks them when given those).
   const LearnedRanker* learned = nullptr;
+  // The learned stage re-scores at most this many of the best candidates by the linear score (or
+  // `limit`, if larger): the candidates it is trained on (match/outcomes.h, eval/product_cordis.h)
+  // are drawn from as many, and a model asked about candidates far below them scores them out of
+  // what it has seen.
+  int learned_pool = 100;
   double capability_gate = 0.5;  // share of text and theme kept by an actor with none of the needed capabilities
   double unexpected_min = 0.3;   // content (max of text and capability) an "unexpected corner" actor needs
 };
@@ -278,6 +283,7 @@ class Matcher {
   // the similar and owner_similar components: text index, members, and each actor's works.
   text::TermIndex work_index_;
   std::vector<ChallengeId> work_challenge_;
+  std::unordered_map<ChallengeId, int32_t> work_of_challenge_;  // the past work document of a challenge
   std::vector<std::string> work_title_;
   std::vector<std::vector<size_t>> work_members_;
   std::vector<std::vector<int32_t>> works_of_;  // per actor

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace weefsel::text {
@@ -161,6 +162,7 @@ void TermIndex::Replace(int32_t doc, const std::vector<std::string>& old_terms,
 void TermIndex::Finalize() {
   double total = 0;
   for (int32_t l : doc_len_) total += l;
+  total_len_ = total;
   avg_len_ = doc_len_.empty() ? 1 : std::max(1.0, total / doc_len_.size());
   idf_.resize(postings_.size());
   const double n = static_cast<double>(doc_len_.size());
@@ -177,6 +179,60 @@ double TermIndex::Idf(const std::string& term) const {
   return it == term_ids_.end() || !finalized_ || postings_[static_cast<size_t>(it->second)].empty()
              ? 0
              : idf_[static_cast<size_t>(it->second)];
+}
+
+double TermIndex::Idf(const std::string& term, const Replacements& replaced) const {
+  if (replaced.empty()) return Idf(term);
+  if (!finalized_) return 0;
+  auto it = term_ids_.find(term);
+  const std::vector<std::pair<int32_t, int32_t>>* list =
+      it == term_ids_.end() ? nullptr : &postings_[static_cast<size_t>(it->second)];
+  double df = list ? static_cast<double>(list->size()) : 0;
+  for (const auto& [doc, terms] : replaced) {
+    bool had = false;
+    if (list) {
+      auto p = std::lower_bound(list->begin(), list->end(), doc,
+                                [](const std::pair<int32_t, int32_t>& e, int32_t d) { return e.first < d; });
+      had = p != list->end() && p->first == doc;
+    }
+    const bool has = std::find(terms.begin(), terms.end(), term) != terms.end();
+    df += static_cast<double>(has) - static_cast<double>(had);
+  }
+  if (df <= 0) return 0;
+  const double n = static_cast<double>(doc_len_.size());
+  return std::log(1.0 + (n - df + 0.5) / (df + 0.5));
+}
+
+std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::string>& query_terms,
+                                                         const Replacements& replaced) const {
+  if (replaced.empty()) return Score(query_terms);
+  std::unordered_map<int32_t, const std::vector<std::string>*> new_terms;
+  double total = total_len_;
+  for (const auto& [doc, terms] : replaced) {
+    if (doc < 0 || static_cast<size_t>(doc) >= doc_len_.size()) continue;
+    new_terms[doc] = &terms;
+    total += static_cast<double>(terms.size()) - doc_len_[static_cast<size_t>(doc)];
+  }
+  const double avg = doc_len_.empty() ? 1 : std::max(1.0, total / static_cast<double>(doc_len_.size()));
+  auto part = [&](double idf, double tf, double len) {
+    const double norm = params_.k1 * (1 - params_.b + params_.b * len / avg);
+    return idf * tf * (params_.k1 + 1) / (tf + norm);
+  };
+  std::unordered_map<int32_t, double> acc;
+  std::unordered_set<std::string> seen;
+  for (const auto& qt : query_terms) {
+    if (!seen.insert(qt).second) continue;
+    const double idf = Idf(qt, replaced);
+    if (idf <= 0) continue;
+    if (auto it = term_ids_.find(qt); it != term_ids_.end())
+      for (auto [doc, tf] : postings_[static_cast<size_t>(it->second)])
+        if (!new_terms.count(doc)) acc[doc] += part(idf, tf, doc_len_[static_cast<size_t>(doc)]);
+    for (const auto& [doc, terms] : new_terms) {
+      const auto tf = std::count(terms->begin(), terms->end(), qt);
+      if (tf > 0) acc[doc] += part(idf, static_cast<double>(tf), static_cast<double>(terms->size()));
+    }
+  }
+  return {acc.begin(), acc.end()};
 }
 
 std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::string>& query_terms) const {

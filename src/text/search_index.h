@@ -89,6 +89,17 @@ class TermIndex {
   double Idf(const std::string& term) const;
   size_t size() const { return doc_len_.size(); }
 
+  // Documents' terms replaced for one query: (document, its terms as Add would take them), each
+  // document at most once.
+  using Replacements = std::vector<std::pair<int32_t, std::vector<std::string>>>;
+  // Score and Idf as an index built with the documents in `replaced` holding the given terms would
+  // give them (their document frequencies, IDF and the average length), the index unchanged: to
+  // rank a challenge without its own past work in its members' text, which would otherwise also
+  // lower the IDF of the challenge's own words. With no replacements, the same as Score and Idf.
+  std::vector<std::pair<int32_t, double>> Score(const std::vector<std::string>& query_terms,
+                                                const Replacements& replaced) const;
+  double Idf(const std::string& term, const Replacements& replaced) const;
+
  private:
   Params params_;
   std::unordered_map<std::string, int32_t> term_ids_;
@@ -96,6 +107,7 @@ class TermIndex {
   std::vector<int32_t> doc_len_;
   std::vector<double> idf_;
   double avg_len_ = 1;
+  double total_len_ = 0;
   bool finalized_ = false;
 };
 

@@ -146,6 +146,44 @@ TEST(TermIndex, ReplaceAndAddScoreLikeAFreshIndex) {
   EXPECT_TRUE(live.Score({"zon"}).empty()) << "the replaced text's old terms no longer find it";
 }
 
+// Score and Idf with replacements give what an index built with the replaced documents' terms
+// gives (IDF, average length), the index itself unchanged; none: the plain Score and Idf.
+TEST(TermIndex, ReplacementsScoreLikeAnIndexBuiltWithThem) {
+  std::vector<std::vector<std::string>> docs = {{"zorg", "ouderen", "wijk", "eenzaamheid"},
+                                                {"energie", "zon", "eenzaamheid", "eenzaamheid"},
+                                                {"zorg", "jongeren"},
+                                                {"sport", "wijk", "zorg", "eenzaamheid"}};
+  TermIndex live;
+  for (const auto& d : docs) live.Add(d);
+  live.Finalize();
+  // Documents 1 and 3 without their "eenzaamheid" (as an actor's text without one past challenge).
+  const TermIndex::Replacements replaced = {{1, {"energie", "zon"}}, {3, {"sport", "wijk", "zorg"}}};
+  TermIndex fresh;
+  for (size_t d = 0; d < docs.size(); ++d) fresh.Add(d == 1 || d == 3 ? replaced[d == 1 ? 0 : 1].second : docs[d]);
+  fresh.Finalize();
+  for (const std::vector<std::string>& q : {std::vector<std::string>{"eenzaamheid"},
+                                            {"eenzaamheid", "wijk", "eenzaamheid"},
+                                            {"zon", "zorg"},
+                                            {"nergens"}}) {
+    auto a = live.Score(q, replaced), b = fresh.Score(q);
+    std::sort(a.begin(), a.end());
+    std::sort(b.begin(), b.end());
+    ASSERT_EQ(a.size(), b.size()) << q[0];
+    for (size_t i = 0; i < a.size(); ++i) {
+      EXPECT_EQ(a[i].first, b[i].first);
+      EXPECT_NEAR(a[i].second, b[i].second, 1e-12) << q[0];
+    }
+    for (const auto& t : q) EXPECT_NEAR(live.Idf(t, replaced), fresh.Idf(t), 1e-12) << t;
+  }
+  EXPECT_GT(live.Idf("eenzaamheid", replaced), live.Idf("eenzaamheid")) << "fewer documents hold it";
+  // Without replacements: Score and Idf as they are.
+  auto plain = live.Score({"eenzaamheid", "zorg"}), none = live.Score({"eenzaamheid", "zorg"}, {});
+  std::sort(plain.begin(), plain.end());
+  std::sort(none.begin(), none.end());
+  EXPECT_EQ(plain, none);
+  EXPECT_EQ(live.Idf("zorg", {}), live.Idf("zorg"));
+}
+
 // The per-thread term cache keys on the splitter: two analyzers with different word lists on one
 // thread each split by their own.
 TEST(Analyzer, TermCacheKeepsAnalyzersApart) {
