@@ -113,6 +113,18 @@ TEST(TermIndex, Bm25PrefersRareTermsAndShortDocs) {
   EXPECT_EQ(ti.Idf("nope"), 0);
 }
 
+// The same documents with the same scores (to 1e-12), in any order.
+void ExpectSameScores(std::vector<std::pair<int32_t, double>> a, std::vector<std::pair<int32_t, double>> b,
+                      const std::string& label) {
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  ASSERT_EQ(a.size(), b.size()) << label;
+  for (size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].first, b[i].first) << label;
+    EXPECT_NEAR(a[i].second, b[i].second, 1e-12) << label;
+  }
+}
+
 // Replace and Add after Finalize give the scores of an index built afresh with the new terms.
 TEST(TermIndex, ReplaceAndAddScoreLikeAFreshIndex) {
   std::vector<std::vector<std::string>> docs = {
@@ -133,14 +145,7 @@ TEST(TermIndex, ReplaceAndAddScoreLikeAFreshIndex) {
   fresh.Finalize();
   for (const std::vector<std::string>& q :
        {std::vector<std::string>{"zorg"}, {"zon"}, {"eenzaamheid", "wijk"}, {"ouderen", "zorg", "sport"}}) {
-    auto a = live.Score(q), b = fresh.Score(q);
-    std::sort(a.begin(), a.end());
-    std::sort(b.begin(), b.end());
-    ASSERT_EQ(a.size(), b.size()) << q[0];
-    for (size_t i = 0; i < a.size(); ++i) {
-      EXPECT_EQ(a[i].first, b[i].first);
-      EXPECT_NEAR(a[i].second, b[i].second, 1e-12) << q[0];
-    }
+    ExpectSameScores(live.Score(q), fresh.Score(q), q[0]);
     for (const auto& t : q) EXPECT_NEAR(live.Idf(t), fresh.Idf(t), 1e-12) << t;
   }
   EXPECT_TRUE(live.Score({"zon"}).empty()) << "the replaced text's old terms no longer find it";
@@ -165,14 +170,7 @@ TEST(TermIndex, ReplacementsScoreLikeAnIndexBuiltWithThem) {
                                             {"eenzaamheid", "wijk", "eenzaamheid"},
                                             {"zon", "zorg"},
                                             {"nergens"}}) {
-    auto a = live.Score(q, replaced), b = fresh.Score(q);
-    std::sort(a.begin(), a.end());
-    std::sort(b.begin(), b.end());
-    ASSERT_EQ(a.size(), b.size()) << q[0];
-    for (size_t i = 0; i < a.size(); ++i) {
-      EXPECT_EQ(a[i].first, b[i].first);
-      EXPECT_NEAR(a[i].second, b[i].second, 1e-12) << q[0];
-    }
+    ExpectSameScores(live.Score(q, replaced), fresh.Score(q), q[0]);
     for (const auto& t : q) EXPECT_NEAR(live.Idf(t, replaced), fresh.Idf(t), 1e-12) << t;
   }
   EXPECT_GT(live.Idf("eenzaamheid", replaced), live.Idf("eenzaamheid")) << "fewer documents hold it";
