@@ -275,12 +275,17 @@ TEST(Published, AResultNotBuiltYetAnswersBuildingAfterTheFirstWait) {
   Pub pub(worker, "fabric", 0ms, 100ms);
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> started = false;
   pub.Warm(0, 1, [&](const std::shared_ptr<const std::string>&) -> Result<Built<std::string>> {
+    started = true;
     released.wait();  // holds the worker, as a large city's fabric would
     return Built<std::string>{1, std::make_shared<const std::string>("zero")};
   });
   pub.Warm(1, 1, Value("one", 1));
   EXPECT_EQ(pub.Unbuilt(), 2);
+  // Key 0's build holds the worker before key 1 is asked for (else key 1's urgent build runs first).
+  for (int i = 0; i < 400 && !started; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(started);
   auto t0 = std::chrono::steady_clock::now();
   auto r = pub.Get(1, 1, Value("one", 1));
   const auto waited = std::chrono::steady_clock::now() - t0;
