@@ -8,6 +8,7 @@
 #include "base/clock.h"
 #include "base/ids.h"
 #include "base/periodic.h"
+#include "base/shared_mutex.h"
 #include "base/status.h"
 
 namespace weefsel {
@@ -224,6 +225,37 @@ TEST(PeriodicTest, RunsAtOnceThenEveryPeriodAndStopsWithoutWaitingForTheNext) {
   }
   EXPECT_EQ(daily.load(), 1);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+}
+
+// Once a writer waits, new readers wait behind it (glibc's std::shared_mutex would let them in, and
+// a writer facing a stream of overlapping readers, as the matcher's update faces rankings, would
+// wait without end). The writer then gets the lock when the readers under way are done.
+TEST(WriterFirstSharedMutex, ANewReaderWaitsBehindAWaitingWriter) {
+  WriterFirstSharedMutex mu;
+  mu.lock_shared();  // a ranking under way
+  std::atomic<bool> wrote = false;
+  std::thread writer([&] {
+    mu.lock();
+    wrote = true;
+    mu.unlock();
+  });
+  // Until the writer waits, a new reader still gets in; once it waits, none does.
+  bool refused = false;
+  for (int i = 0; i < 2000 && !refused; ++i) {
+    if (mu.try_lock_shared()) {
+      mu.unlock_shared();
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    } else {
+      refused = true;
+    }
+  }
+  EXPECT_TRUE(refused) << "a reader got in past a waiting writer for 2 s";
+  EXPECT_FALSE(wrote) << "the writer waits for the reader under way";
+  mu.unlock_shared();
+  writer.join();
+  EXPECT_TRUE(wrote);
+  ASSERT_TRUE(mu.try_lock_shared()) << "readers get in again once the writer is done";
+  mu.unlock_shared();
 }
 
 }  // namespace

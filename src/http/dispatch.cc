@@ -230,14 +230,13 @@ void Api::Problem(Response& res, const Status& s, const std::string& instance, i
       while (to < m.size() && std::isdigit(static_cast<unsigned char>(m[to]))) ++to;
       if (to > from && to - from < 10) wait = m.substr(from, to - from);
     }
-    res.SetHeader("Retry-After", wait);
     if (std::none_of(params.begin(), params.end(), [](const auto& kv) { return kv.first == "retry_after"; }))
       params.emplace_back("retry_after", wait);
-  } else if (status == 503) {
-    // A result being built says when to come back (service/published.h).
-    for (const auto& [k, v] : params)
-      if (k == "retry_after") res.SetHeader("Retry-After", v);
   }
+  // A refusal that says when to come back (a rate limit; a result being built, service/published.h)
+  // says it in the header too.
+  for (const auto& [k, v] : params)
+    if (k == "retry_after") res.SetHeader("Retry-After", v);
   Json jparams = Json::object();
   for (const auto& [k, v] : params) jparams[k] = v;
   Json p = {{"type", "https://weefsel.nl/problems/" + slug},

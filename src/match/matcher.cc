@@ -657,7 +657,8 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
     w_plain[k] = wt[k];
     w_gated[k] = gated && (k == kText || k == kTheme) ? wt[k] * gate : wt[k];
   }
-  auto weight_of = [&](size_t i, int k) { return (gated && comp[i][kCapability] <= 0 ? w_gated : w_plain)[k]; };
+  // The capability gate: an actor holding none of the needs gets the gated weights.
+  auto weights_of = [&](size_t i) -> const double* { return gated && comp[i][kCapability] <= 0 ? w_gated : w_plain; };
   const double log_max_record = max_record_ > 0 ? std::log1p(max_record_) : 0;
   const std::vector<OwnPast>* own_past = nullptr;
   if (auto own = own_past_.find(ch.id); own != own_past_.end() && ch.id.valid()) own_past = &own->second;
@@ -676,7 +677,7 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
     std::array<float, kComponents>& c = comp[i];
     const int record = record_of(i);
     c[kRecord] = max_record_ > 0 && record != 0 ? static_cast<float>(std::log1p(record) / log_max_record) : 0.f;
-    const double* w = gated && c[kCapability] <= 0 ? w_gated : w_plain;  // the capability gate
+    const double* w = weights_of(i);
     double s = 0;
     for (int k = 0; k < kComponents; ++k) s += w[k] * c[k];
     if (s <= 0) continue;  // e.g. its only link was the challenge's own coalition, left out above
@@ -895,7 +896,7 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
     } else {
       for (int k = 0; k < kComponents; ++k) {
         double v = comp[i][k];
-        const double wk = weight_of(i, k);
+        const double wk = weights_of(i)[k];
         if (v <= 0 || wk <= 0) continue;
         mt.reasons.push_back(reason_of(i, k, v, wk * v, wk < wt[k]));
       }

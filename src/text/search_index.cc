@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -203,55 +204,51 @@ double TermIndex::Idf(const std::string& term, const Replacements& replaced) con
   return std::log(1.0 + (n - df + 0.5) / (df + 0.5));
 }
 
-std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::string>& query_terms,
-                                                         const Replacements& replaced) const {
-  if (replaced.empty()) return Score(query_terms);
-  std::unordered_map<int32_t, const std::vector<std::string>*> new_terms;
-  double total = total_len_;
-  for (const auto& [doc, terms] : replaced) {
-    if (doc < 0 || static_cast<size_t>(doc) >= doc_len_.size()) continue;
-    new_terms[doc] = &terms;
-    total += static_cast<double>(terms.size()) - doc_len_[static_cast<size_t>(doc)];
-  }
-  const double avg = doc_len_.empty() ? 1 : std::max(1.0, total / static_cast<double>(doc_len_.size()));
-  auto part = [&](double idf, double tf, double len) {
-    const double norm = params_.k1 * (1 - params_.b + params_.b * len / avg);
-    return idf * tf * (params_.k1 + 1) / (tf + norm);
-  };
-  std::unordered_map<int32_t, double> acc;
-  std::unordered_set<std::string> seen;
-  for (const auto& qt : query_terms) {
-    if (!seen.insert(qt).second) continue;
-    const double idf = Idf(qt, replaced);
-    if (idf <= 0) continue;
-    if (auto it = term_ids_.find(qt); it != term_ids_.end())
-      for (auto [doc, tf] : postings_[static_cast<size_t>(it->second)])
-        if (!new_terms.count(doc)) acc[doc] += part(idf, tf, doc_len_[static_cast<size_t>(doc)]);
-    for (const auto& [doc, terms] : new_terms) {
-      const auto tf = std::count(terms->begin(), terms->end(), qt);
-      if (tf > 0) acc[doc] += part(idf, static_cast<double>(tf), static_cast<double>(terms->size()));
-    }
-  }
-  return {acc.begin(), acc.end()};
+std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::string>& query_terms) const {
+  return Score(query_terms, {});
 }
 
-std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::string>& query_terms) const {
-  // Dense accumulator with a touched list: common terms reach many documents.
+std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::string>& query_terms,
+                                                         const Replacements& replaced) const {
+  // Dense accumulator with a touched list: common terms reach many documents. A replaced
+  // document's postings are skipped (a flag per document) and its new terms scored instead.
   thread_local std::vector<double> acc;
+  thread_local std::vector<char> skip;
   thread_local std::vector<int32_t> touched;
   if (acc.size() < doc_len_.size()) acc.assign(doc_len_.size(), 0.0);
+  if (skip.size() < doc_len_.size()) skip.assign(doc_len_.size(), 0);
   touched.clear();
-  std::unordered_set<int32_t> seen;
-  for (const auto& qt : query_terms) {
-    auto it = term_ids_.find(qt);
-    if (it == term_ids_.end() || !seen.insert(it->second).second) continue;
-    const double idf = idf_[it->second];
-    for (auto [doc, tf] : postings_[it->second]) {
-      double norm = params_.k1 * (1 - params_.b + params_.b * doc_len_[doc] / avg_len_);
-      if (acc[doc] == 0.0) touched.push_back(doc);
-      acc[doc] += idf * tf * (params_.k1 + 1) / (tf + norm) + 1e-300;
+  double avg = avg_len_;
+  std::vector<std::pair<int32_t, const std::vector<std::string>*>> fresh;
+  if (!replaced.empty()) {
+    double total = total_len_;
+    for (const auto& [doc, terms] : replaced) {
+      if (doc < 0 || static_cast<size_t>(doc) >= doc_len_.size() || skip[doc]) continue;
+      skip[doc] = 1;
+      fresh.emplace_back(doc, &terms);
+      total += static_cast<double>(terms.size()) - doc_len_[static_cast<size_t>(doc)];
     }
+    avg = doc_len_.empty() ? 1 : std::max(1.0, total / static_cast<double>(doc_len_.size()));
   }
+  auto add = [&](int32_t doc, double idf, double tf, double len) {
+    const double norm = params_.k1 * (1 - params_.b + params_.b * len / avg);
+    if (acc[doc] == 0.0) touched.push_back(doc);
+    acc[doc] += idf * tf * (params_.k1 + 1) / (tf + norm) + 1e-300;
+  };
+  std::unordered_set<std::string_view> seen;
+  for (const auto& qt : query_terms) {
+    if (!seen.insert(qt).second) continue;
+    auto it = term_ids_.find(qt);
+    const double idf = !replaced.empty() ? Idf(qt, replaced) : it == term_ids_.end() ? 0 : idf_[it->second];
+    if (idf <= 0) continue;
+    if (it != term_ids_.end())
+      for (auto [doc, tf] : postings_[it->second])
+        if (!skip[doc]) add(doc, idf, tf, doc_len_[doc]);
+    for (const auto& [doc, terms] : fresh)
+      if (const auto tf = std::count(terms->begin(), terms->end(), qt); tf > 0)
+        add(doc, idf, static_cast<double>(tf), static_cast<double>(terms->size()));
+  }
+  for (const auto& [doc, terms] : fresh) skip[doc] = 0;
   std::vector<std::pair<int32_t, double>> out;
   out.reserve(touched.size());
   for (int32_t doc : touched) {
