@@ -20,6 +20,9 @@ namespace {
 
 // Share of a need's weight for an actor that names it only in its text (see Rank).
 constexpr double kTextMentionShare = 0.5;
+// The share of a query's ideal text score that the first pass of Rank may leave to its most common
+// words (the actors close to the pool's edge get their exact score after).
+constexpr double kTextSkipShare = 0.02;
 
 enum Component {
   kText,
@@ -469,16 +472,26 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
   if (auto own = own_past_.find(ch.id); own != own_past_.end() && ch.id.valid())
     for (const OwnPast& o : own->second)
       without_own.emplace_back(static_cast<int32_t>(o.actor), analyzer_->Analyze(DocOf(o.actor, ch.id)));
+  // The query's most common words (held by an eighth of the actors or more) are left out of this
+  // first pass while their bounds add up to at most kTextSkipShare of the ideal score: on the
+  // national demo a challenge's words reach nearly every one of 250,000 actors through a few words
+  // that everyone uses, and these add next to nothing. The best candidates get their exact text
+  // score below (text_skipped: the bound of what was left out), and the ranking is the same as with
+  // every word scored (MatcherTest.PruningLeavesTheRankingAsItWas).
+  const text::TermIndex::Query text_query = text_index_.Prepare(terms, without_own);
+  double ideal = 0, text_skipped = 0;
   {
-    auto text_scores = text_index_.Score(terms, without_own);
     std::unordered_set<std::string> distinct(terms.begin(), terms.end());
     const double n_docs = static_cast<double>(text_index_.size());
     const double max_idf = std::log(1.0 + (n_docs + 0.5) / 0.5);
-    double ideal = 0;
     for (const auto& t : distinct) {
       double idf = text_index_.Idf(t, without_own);
       ideal += idf > 0 ? idf : max_idf;
     }
+    const bool prune =
+        options.prune && ideal > 0 && std::all_of(std::begin(wt), std::end(wt), [](double x) { return x >= 0; });
+    auto text_scores = text_index_.ScoreSelective(text_query, prune ? kTextSkipShare * ideal : 0,
+                                                  std::max<size_t>(1, text_index_.size() / 8), &text_skipped);
     if (ideal > 0)
       for (auto [doc, s] : text_scores)
         at(static_cast<size_t>(doc))[kText] = static_cast<float>(std::min(1.0, s / ideal));
@@ -669,28 +682,68 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
         if (o.actor == i) r -= o.works;
     return r;
   };
-  // In index order, not in the order they were touched: the memory is read front to back (with
-  // 250,000 actors the scores are 10 MB), and the sort below is a total order, so the ranking is
-  // the same. The sum runs over the components in the same order, so every score is the same too.
-  for (size_t i = 0; i < touched_flag.size(); ++i) {
-    if (!touched_flag[i] || (owner && i == *owner)) continue;
+  auto score_of = [&](size_t i) {
     std::array<float, kComponents>& c = comp[i];
     const int record = record_of(i);
     c[kRecord] = max_record_ > 0 && record != 0 ? static_cast<float>(std::log1p(record) / log_max_record) : 0.f;
     const double* w = weights_of(i);
     double s = 0;
     for (int k = 0; k < kComponents; ++k) s += w[k] * c[k];
-    if (s <= 0) continue;  // e.g. its only link was the challenge's own coalition, left out above
-    scored.push_back({i, s});
+    return s;
+  };
+  // In index order, not in the order they were touched: the memory is read front to back (with
+  // 250,000 actors the scores are 10 MB), and the sort below is a total order, so the ranking is
+  // the same. The sum runs over the components in the same order, so every score is the same too.
+  auto score_all = [&] {
+    scored.clear();
+    for (size_t i = 0; i < touched_flag.size(); ++i) {
+      if (!touched_flag[i] || (owner && i == *owner)) continue;
+      const double s = score_of(i);
+      if (s <= 0) continue;  // e.g. its only link was the challenge's own coalition, left out above
+      scored.push_back({i, s});
+    }
+  };
+  score_all();
+  if (options.stats) *options.stats = RankStats{.reached = scored.size()};
+  auto by_score = [](const Scored& a, const Scored& b) {
+    return a.score > b.score || (a.score == b.score && a.i < b.i);
+  };
+  size_t pool_target = static_cast<size_t>(options.limit) * 5;
+  if (options.learned)
+    pool_target = std::min(pool_target, static_cast<size_t>(std::max({1, options.learned_pool, options.limit})));
+  if (text_skipped > 0) {
+    // The words left out of the first pass add at most `slack` to any actor's score (a float's
+    // rounding of the text share included). An actor the first pass did not reach at all has at
+    // most that and its record. With pool_target actors at or above theta in the first pass, the
+    // true pool lies among the actors within slack of theta; they get their exact text score. Else
+    // (few actors matched, or theta within reach of the unreached) every word is scored after all.
+    const double slack = wt[kText] * (text_skipped / ideal + 1e-6) + 1e-9;
+    bool exact = scored.size() >= pool_target;
+    if (exact) {
+      std::nth_element(scored.begin(), scored.begin() + static_cast<ptrdiff_t>(pool_target - 1), scored.end(),
+                       by_score);
+      const double theta = scored[pool_target - 1].score;
+      exact = theta > slack + wt[kRecord];
+      if (exact) {
+        std::erase_if(scored, [&](const Scored& x) { return x.score + slack < theta; });
+        if (options.stats) options.stats->pruned = true, options.stats->rescored = scored.size();
+        for (Scored& x : scored) {
+          const double s = text_index_.ScoreDocument(text_query, static_cast<int32_t>(x.i));
+          comp[x.i][kText] = static_cast<float>(std::min(1.0, s / ideal));
+          x.score = score_of(x.i);
+        }
+      }
+    }
+    if (!exact) {
+      for (auto [doc, s] : text_index_.ScoreSelective(text_query, 0, 0, nullptr))
+        at(static_cast<size_t>(doc))[kText] = static_cast<float>(std::min(1.0, s / ideal));
+      score_all();
+    }
   }
   if (scored.empty())
     return Status::NotFound(
         "no actor matches the challenge on text, capabilities, themes, area or the owner's network");
-  auto by_score = [](const Scored& a, const Scored& b) {
-    return a.score > b.score || (a.score == b.score && a.i < b.i);
-  };
-  size_t pool = std::min(scored.size(), static_cast<size_t>(options.limit) * 5);
-  if (options.learned) pool = std::min(pool, static_cast<size_t>(std::max({1, options.learned_pool, options.limit})));
+  const size_t pool = std::min(scored.size(), pool_target);
   std::partial_sort(scored.begin(), scored.begin() + static_cast<ptrdiff_t>(pool), scored.end(), by_score);
   scored.resize(pool);
   // The learned stage's features of an actor: the components before weighting, and its invitations

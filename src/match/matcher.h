@@ -126,6 +126,13 @@ struct MatchWeights {
   double near_similar = 0;
 };
 
+// What a ranking did, for tests and benchmarks (RankOptions::stats).
+struct RankStats {
+  size_t reached = 0;   // actors the first pass scored
+  bool pruned = false;  // common words were left out of the first pass, and the pool was found without them
+  size_t rescored = 0;  // then: the actors near the pool's edge scored again with every word
+};
+
 struct RankOptions {
   int limit = 20;
   double diversity = 0.3;  // 0 = pure score order; penalty per earlier pick in the same community/sector
@@ -143,6 +150,11 @@ struct RankOptions {
   int learned_pool = 100;
   double capability_gate = 0.5;  // share of text and theme kept by an actor with none of the needed capabilities
   double unexpected_min = 0.3;   // content (max of text and capability) an "unexpected corner" actor needs
+  // Leave the query's most common words out of the first pass and score them only for the actors
+  // near the pool's edge (the same ranking, bit for bit; false: every word for every actor, to
+  // check that).
+  bool prune = true;
+  RankStats* stats = nullptr;  // filled in when given
 };
 
 struct Reason {

@@ -901,5 +901,83 @@ TEST(MatcherUpdate, InPlaceRanksLikeAFreshBuild) {
   EXPECT_FALSE(live->IndexOf(ActorId(7)).has_value());
 }
 
+// Rank leaves the query's most common words out of its first pass and scores them only for the
+// actors near the pool's edge. On a city where every actor's text shares a few words with the
+// challenge (as the national demo's do), the ranking must be the one with every word scored: the
+// same actors in the same places, the same scores to the last bit, the same features and reasons.
+TEST(MatcherPruning, PruningLeavesTheRankingAsItWas) {
+  const std::vector<std::string> words = {"ouderen",  "eenzaamheid",   "zorg",       "buurthuis", "energie",
+                                          "isolatie", "schulden",      "armoede",    "sport",     "jongeren",
+                                          "taal",     "vrijwilligers", "mantelzorg", "dementie",  "voeding"};
+  const std::vector<std::string> caps = {"zorg", "onderzoek", "buurtwerk", "energie", "ict", "financiering"};
+  const std::vector<std::string> themes = {"vergrijzing", "armoede", "energietransitie", "jeugd"};
+  const std::vector<ActorKind> kinds = {ActorKind::kGovernment, ActorKind::kCareWelfare, ActorKind::kCompany,
+                                        ActorKind::kKnowledgeInstitution, ActorKind::kCitizensInitiative};
+  uint64_t x = 12345;
+  auto next = [&x](uint64_t n) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (x >> 33) % n;
+  };
+  std::vector<domain::Actor> actors;
+  for (int i = 1; i <= 3000; ++i) {
+    std::string text = "Wij werken graag samen met partners uit de wijk aan";
+    for (int k = 0; k < 3; ++k) text += " " + words[next(words.size())];
+    actors.push_back(AnActor(i)
+                         .Kind(kinds[next(kinds.size())])
+                         .In(1 + static_cast<int>(next(12)))
+                         .Described(text)
+                         .Themes({themes[next(themes.size())]})
+                         .Capabilities({caps[next(caps.size())]}));
+  }
+  std::vector<domain::Tie> ties;
+  for (int i = 1; i <= 3000; ++i)
+    ties.push_back(
+        ATie(i, 1 + static_cast<int>(next(3000 - 1) + i) % 3000 + 0).Weight(1 + static_cast<double>(next(3))));
+  std::erase_if(ties, [](const domain::Tie& t) { return t.a == t.b; });
+  std::vector<PastWork> past;
+  for (int i = 0; i < 400; ++i)
+    past.push_back({ActorId(1 + static_cast<int64_t>(next(3000))),
+                    "Samen in de wijk: " + words[next(words.size())] + " en " + words[next(words.size())],
+                    ChallengeId(1 + static_cast<int64_t>(next(8)))});
+  auto m = Matcher::Build(actors, ties, past);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  int pruned = 0;
+  for (int c = 1; c <= 8; ++c) {
+    domain::Challenge ch;
+    ch.id = ChallengeId(c);  // challenges 1-8 have past work of their own: their members' text is scored without it
+    ch.title = "Samen in de wijk tegen " + words[next(words.size())];
+    ch.text =
+        "Wij zoeken partners die samen werken aan " + words[next(words.size())] + " en " + words[next(words.size())];
+    ch.language = "nl";
+    ch.municipality = MunicipalityId(1 + static_cast<int64_t>(next(12)));
+    ch.owner = ActorId(1 + static_cast<int64_t>(next(3000)));
+    ch.themes = {themes[next(themes.size())]};
+    ch.capabilities = {{caps[next(caps.size())], 2.0}, {caps[next(caps.size())], 1.0}};
+    for (int limit : {5, 20, 600}) {  // 600: a pool of 3,000, every actor: the first pass cannot settle it
+      RankStats stats;
+      auto fast = m->Rank(ch, {.limit = limit, .stats = &stats});
+      auto full = m->Rank(ch, {.limit = limit, .prune = false});
+      ASSERT_TRUE(fast.ok() && full.ok()) << c;
+      pruned += stats.pruned;
+      if (stats.pruned) EXPECT_LT(stats.rescored, stats.reached / 2) << "challenge " << c << ", limit " << limit;
+      ASSERT_EQ(fast->size(), full->size()) << "challenge " << c << ", limit " << limit;
+      for (size_t k = 0; k < full->size(); ++k) {
+        const Match &a = (*fast)[k], &b = (*full)[k];
+        ASSERT_EQ(a.actor, b.actor) << "challenge " << c << ", limit " << limit << ", place " << k + 1;
+        EXPECT_EQ(a.score, b.score) << "challenge " << c << ", place " << k + 1;
+        EXPECT_EQ(a.features, b.features) << "challenge " << c << ", place " << k + 1;
+        ASSERT_EQ(a.reasons.size(), b.reasons.size());
+        for (size_t r = 0; r < a.reasons.size(); ++r) {
+          EXPECT_EQ(a.reasons[r].code, b.reasons[r].code);
+          EXPECT_EQ(a.reasons[r].contribution, b.reasons[r].contribution);
+          EXPECT_EQ(a.reasons[r].detail, b.reasons[r].detail);
+        }
+        EXPECT_EQ(a.unexpected, b.unexpected);
+      }
+    }
+  }
+  EXPECT_GE(pruned, 8) << "the first pass left no word out, or never settled the pool: the test shows nothing";
+}
+
 }  // namespace
 }  // namespace weefsel::match

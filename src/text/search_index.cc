@@ -210,6 +210,43 @@ std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::
 
 std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::string>& query_terms,
                                                          const Replacements& replaced) const {
+  return ScoreSelective(Prepare(query_terms, replaced), 0, 0, nullptr);
+}
+
+TermIndex::Query TermIndex::Prepare(const std::vector<std::string>& query_terms, const Replacements& replaced) const {
+  Query q;
+  q.avg = avg_len_;
+  if (!replaced.empty()) {
+    double total = total_len_;
+    std::unordered_set<int32_t> seen_doc;
+    for (const auto& [doc, terms] : replaced) {
+      if (doc < 0 || static_cast<size_t>(doc) >= doc_len_.size() || !seen_doc.insert(doc).second) continue;
+      q.fresh.emplace_back(doc, &terms);
+      total += static_cast<double>(terms.size()) - doc_len_[static_cast<size_t>(doc)];
+    }
+    q.avg = doc_len_.empty() ? 1 : std::max(1.0, total / static_cast<double>(doc_len_.size()));
+  }
+  std::unordered_set<std::string_view> seen;
+  for (const auto& qt : query_terms) {
+    if (!seen.insert(qt).second) continue;
+    auto it = term_ids_.find(qt);
+    const double idf = !replaced.empty() ? Idf(qt, replaced) : it == term_ids_.end() ? 0 : idf_[it->second];
+    if (idf <= 0) continue;
+    const int32_t id = it == term_ids_.end() ? -1 : it->second;
+    q.terms.push_back({&qt, id, idf, id < 0 ? 0 : postings_[static_cast<size_t>(id)].size()});
+  }
+  return q;
+}
+
+// One term's BM25 share for a document: the same expression wherever a score is summed, so that
+// ScoreDocument repeats ScoreSelective's sums bit for bit (the 1e-300 marks a document touched).
+static inline double Bm25Share(const TermIndex::Params& p, double idf, double tf, double len, double avg) {
+  const double norm = p.k1 * (1 - p.b + p.b * len / avg);
+  return idf * tf * (p.k1 + 1) / (tf + norm) + 1e-300;
+}
+
+std::vector<std::pair<int32_t, double>> TermIndex::ScoreSelective(const Query& q, double skip_budget, size_t min_df,
+                                                                  double* skipped) const {
   // Dense accumulator with a touched list: common terms reach many documents. A replaced
   // document's postings are skipped (a flag per document) and its new terms scored instead.
   thread_local std::vector<double> acc;
@@ -218,37 +255,39 @@ std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::
   if (acc.size() < doc_len_.size()) acc.assign(doc_len_.size(), 0.0);
   if (skip.size() < doc_len_.size()) skip.assign(doc_len_.size(), 0);
   touched.clear();
-  double avg = avg_len_;
-  std::vector<std::pair<int32_t, const std::vector<std::string>*>> fresh;
-  if (!replaced.empty()) {
-    double total = total_len_;
-    for (const auto& [doc, terms] : replaced) {
-      if (doc < 0 || static_cast<size_t>(doc) >= doc_len_.size() || skip[doc]) continue;
-      skip[doc] = 1;
-      fresh.emplace_back(doc, &terms);
-      total += static_cast<double>(terms.size()) - doc_len_[static_cast<size_t>(doc)];
+  // The terms left out: the most common first, while their bounds fit the budget.
+  std::vector<char> left_out(q.terms.size(), 0);
+  double bound = 0;
+  if (skip_budget > 0) {
+    std::vector<size_t> by_df(q.terms.size());
+    for (size_t k = 0; k < by_df.size(); ++k) by_df[k] = k;
+    std::sort(by_df.begin(), by_df.end(), [&](size_t a, size_t b) {
+      return q.terms[a].df != q.terms[b].df ? q.terms[a].df > q.terms[b].df : a < b;
+    });
+    for (size_t k : by_df) {
+      const double ub = q.terms[k].idf * (params_.k1 + 1);
+      if (q.terms[k].df < min_df || bound + ub > skip_budget) break;
+      bound += ub;
+      left_out[k] = 1;
     }
-    avg = doc_len_.empty() ? 1 : std::max(1.0, total / static_cast<double>(doc_len_.size()));
   }
+  if (skipped) *skipped = bound;
+  for (const auto& [doc, terms] : q.fresh) skip[doc] = 1;
   auto add = [&](int32_t doc, double idf, double tf, double len) {
-    const double norm = params_.k1 * (1 - params_.b + params_.b * len / avg);
     if (acc[doc] == 0.0) touched.push_back(doc);
-    acc[doc] += idf * tf * (params_.k1 + 1) / (tf + norm) + 1e-300;
+    acc[doc] += Bm25Share(params_, idf, tf, len, q.avg);
   };
-  std::unordered_set<std::string_view> seen;
-  for (const auto& qt : query_terms) {
-    if (!seen.insert(qt).second) continue;
-    auto it = term_ids_.find(qt);
-    const double idf = !replaced.empty() ? Idf(qt, replaced) : it == term_ids_.end() ? 0 : idf_[it->second];
-    if (idf <= 0) continue;
-    if (it != term_ids_.end())
-      for (auto [doc, tf] : postings_[it->second])
-        if (!skip[doc]) add(doc, idf, tf, doc_len_[doc]);
-    for (const auto& [doc, terms] : fresh)
-      if (const auto tf = std::count(terms->begin(), terms->end(), qt); tf > 0)
-        add(doc, idf, static_cast<double>(tf), static_cast<double>(terms->size()));
+  for (size_t k = 0; k < q.terms.size(); ++k) {
+    if (left_out[k]) continue;
+    const Query::Term& t = q.terms[k];
+    if (t.id >= 0)
+      for (auto [doc, tf] : postings_[static_cast<size_t>(t.id)])
+        if (!skip[doc]) add(doc, t.idf, tf, doc_len_[doc]);
+    for (const auto& [doc, terms] : q.fresh)
+      if (const auto tf = std::count(terms->begin(), terms->end(), *t.text); tf > 0)
+        add(doc, t.idf, static_cast<double>(tf), static_cast<double>(terms->size()));
   }
-  for (const auto& [doc, terms] : fresh) skip[doc] = 0;
+  for (const auto& [doc, terms] : q.fresh) skip[doc] = 0;
   std::vector<std::pair<int32_t, double>> out;
   out.reserve(touched.size());
   for (int32_t doc : touched) {
@@ -256,6 +295,26 @@ std::vector<std::pair<int32_t, double>> TermIndex::Score(const std::vector<std::
     acc[doc] = 0.0;
   }
   return out;
+}
+
+double TermIndex::ScoreDocument(const Query& q, int32_t doc) const {
+  const std::vector<std::string>* fresh = nullptr;
+  for (const auto& [d, terms] : q.fresh)
+    if (d == doc) fresh = terms;
+  double acc = 0;
+  for (const Query::Term& t : q.terms) {
+    if (fresh) {
+      if (const auto tf = std::count(fresh->begin(), fresh->end(), *t.text); tf > 0)
+        acc += Bm25Share(params_, t.idf, static_cast<double>(tf), static_cast<double>(fresh->size()), q.avg);
+      continue;
+    }
+    if (t.id < 0) continue;
+    const auto& list = postings_[static_cast<size_t>(t.id)];
+    auto p = std::lower_bound(list.begin(), list.end(), doc,
+                              [](const std::pair<int32_t, int32_t>& e, int32_t d) { return e.first < d; });
+    if (p != list.end() && p->first == doc) acc += Bm25Share(params_, t.idf, p->second, doc_len_[doc], q.avg);
+  }
+  return acc;
 }
 
 double TermIndex::ScoreOutside(const std::vector<std::string>& doc_terms,

@@ -100,6 +100,31 @@ class TermIndex {
                                                 const Replacements& replaced) const;
   double Idf(const std::string& term, const Replacements& replaced) const;
 
+  // A query prepared once for ScoreSelective and ScoreDocument: its distinct terms in order with
+  // their IDF (under `replaced`, which must outlive it) and the average length. Cheap: no posting
+  // is read.
+  struct Query {
+    struct Term {
+      const std::string* text = nullptr;
+      int32_t id = -1;  // -1: not in the index (only replaced documents may hold it)
+      double idf = 0;
+      size_t df = 0;  // documents in the index holding it
+    };
+    std::vector<Term> terms;  // distinct, in query order, IDF > 0
+    double avg = 1;
+    std::vector<std::pair<int32_t, const std::vector<std::string>*>> fresh;  // replaced documents
+  };
+  Query Prepare(const std::vector<std::string>& query_terms, const Replacements& replaced = {}) const;
+  // Score, except for the query's most common terms: the terms held by the most documents are left
+  // out while the sum of their bounds stays within `skip_budget` (a term adds at most IDF x (k1 + 1)
+  // to any document), and `*skipped` is that sum: each document's Score lies in [its partial score,
+  // partial + *skipped], and documents that only the skipped terms reach are absent. Only terms
+  // held by at least `min_df` documents are left out. With a budget of 0, the same as Score.
+  std::vector<std::pair<int32_t, double>> ScoreSelective(const Query& query, double skip_budget, size_t min_df,
+                                                         double* skipped) const;
+  // One document's Score for the whole query, bit for bit (the same sum in the same order).
+  double ScoreDocument(const Query& query, int32_t doc) const;
+
  private:
   Params params_;
   std::unordered_map<std::string, int32_t> term_ids_;
