@@ -137,24 +137,35 @@ int32_t TermIndex::Add(const std::vector<std::string>& terms) {
 void TermIndex::Replace(int32_t doc, const std::vector<std::string>& old_terms,
                         const std::vector<std::string>& new_terms) {
   // Postings are sorted by document (Add appends in document order; Replace keeps the order).
+  // Only the terms whose count changed are touched: an edit keeps most of a document's words, and
+  // the posting list of a word most documents hold is long (250,000 entries on the national demo),
+  // so erasing and inserting the document in every list of its words would move megabytes.
   auto less = [](const std::pair<int32_t, int32_t>& p, int32_t d) { return p.first < d; };
-  std::unordered_set<std::string> gone(old_terms.begin(), old_terms.end());
-  for (const auto& t : gone) {
-    auto it = term_ids_.find(t);
+  std::unordered_map<std::string_view, int32_t> before, after;
+  for (const auto& t : old_terms) ++before[t];
+  for (const auto& t : new_terms) ++after[t];
+  for (const auto& [t, n] : before) {
+    if (auto a = after.find(t); a != after.end() && a->second == n) continue;
+    auto it = term_ids_.find(std::string(t));
     if (it == term_ids_.end()) continue;
     auto& list = postings_[static_cast<size_t>(it->second)];
     auto p = std::lower_bound(list.begin(), list.end(), doc, less);
-    if (p != list.end() && p->first == doc) list.erase(p);
+    if (p == list.end() || p->first != doc) continue;
+    if (auto a = after.find(t); a != after.end())
+      p->second = a->second;  // still there, another count
+    else
+      list.erase(p);
   }
-  std::map<int32_t, int32_t> tf;
-  for (const auto& t : new_terms) {
-    auto [it, inserted] = term_ids_.emplace(t, static_cast<int32_t>(postings_.size()));
+  for (const auto& [t, n] : after) {
+    if (before.count(t)) continue;  // kept, its count set above
+    auto [it, inserted] = term_ids_.emplace(std::string(t), static_cast<int32_t>(postings_.size()));
     if (inserted) postings_.emplace_back();
-    ++tf[it->second];
-  }
-  for (auto [term, n] : tf) {
-    auto& list = postings_[static_cast<size_t>(term)];
-    list.insert(std::lower_bound(list.begin(), list.end(), doc, less), {doc, n});
+    auto& list = postings_[static_cast<size_t>(it->second)];
+    auto p = std::lower_bound(list.begin(), list.end(), doc, less);
+    if (p != list.end() && p->first == doc)
+      p->second = n;
+    else
+      list.insert(p, {doc, n});
   }
   doc_len_[static_cast<size_t>(doc)] = static_cast<int32_t>(new_terms.size());
   finalized_ = false;

@@ -137,6 +137,12 @@ TEST(TermIndex, ReplaceAndAddScoreLikeAFreshIndex) {
   live.Replace(1, docs[1], changed);
   live.Finalize();
   docs[1] = changed;
+  // Document 3 keeps a word as it was (wijk), keeps one with another count (sport), loses one (zorg)
+  // and gains one (fiets).
+  std::vector<std::string> edited = {"sport", "fiets", "wijk", "sport"};
+  live.Replace(3, docs[3], edited);
+  live.Finalize();
+  docs[3] = edited;
   docs.push_back({"eenzaamheid", "ouderen"});
   live.Add(docs.back());
   live.Finalize();
@@ -144,7 +150,7 @@ TEST(TermIndex, ReplaceAndAddScoreLikeAFreshIndex) {
   for (const auto& d : docs) fresh.Add(d);
   fresh.Finalize();
   for (const std::vector<std::string>& q :
-       {std::vector<std::string>{"zorg"}, {"zon"}, {"eenzaamheid", "wijk"}, {"ouderen", "zorg", "sport"}}) {
+       {std::vector<std::string>{"zorg"}, {"zon"}, {"eenzaamheid", "wijk"}, {"ouderen", "zorg", "sport"}, {"fiets"}}) {
     ExpectSameScores(live.Score(q), fresh.Score(q), q[0]);
     for (const auto& t : q) EXPECT_NEAR(live.Idf(t), fresh.Idf(t), 1e-12) << t;
   }
