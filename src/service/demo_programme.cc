@@ -311,7 +311,9 @@ Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballot
   round.phase = domain::RoundPhase::kVoting;
   out.projects = static_cast<int>(round.projects.size());
 
-  Status s = platform.WithStore([&](storage::Store& store) -> Status {
+  Status s = [&]() -> Status {
+    Platform::WriteLock lock(platform);
+    storage::Store& store = *platform.store_;
     return store.Transaction([&]() -> Status {
       WEEFSEL_ASSIGN_OR_RETURN(auto rounds, store.ListRounds({.limit = 1000, .municipality = m.id}));
       for (const auto& r : rounds)
@@ -339,7 +341,7 @@ Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballot
       }
       return Status::Ok();
     });
-  });
+  }();
   if (!s.ok()) return s;
   out.residents = out.ballots;
   return out;
