@@ -53,12 +53,10 @@ Status FundService::MayRead(const Principal& p, const domain::Round& r) const {
 
 Result<std::vector<domain::Ballot>> FundService::AnonymousBallots(RoundId id) {
   std::vector<domain::Ballot> ballots;
-  WEEFSEL_RETURN_IF_ERROR([&]() -> Status {
+  {
     Platform::ReadLock lock(platform_);
-    storage::Store& store = *platform_.store_;
-    WEEFSEL_ASSIGN_OR_RETURN(ballots, store.BallotsOf(id));
-    return Status::Ok();
-  }());
+    WEEFSEL_ASSIGN_OR_RETURN(ballots, platform_.store_->BallotsOf(id));
+  }
   return AnonymiseBallots(std::move(ballots));
 }
 
@@ -128,7 +126,7 @@ Result<Built<FabricView>> FabricService::BuildView(MunicipalityId m,
   WEEFSEL_ASSIGN_OR_RETURN(int64_t as_of, platform_.VersionOf(FabricScopes(m)));
   std::vector<domain::Actor> actors;
   std::vector<domain::Tie> ties;
-  WEEFSEL_RETURN_IF_ERROR([&]() -> Status {
+  {
     Platform::ReadLock lock(platform_);
     storage::Store& store = *platform_.store_;
     WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
@@ -136,8 +134,7 @@ Result<Built<FabricView>> FabricService::BuildView(MunicipalityId m,
     q.municipality = m;
     WEEFSEL_ASSIGN_OR_RETURN(actors, store.ListActors(q));
     WEEFSEL_ASSIGN_OR_RETURN(ties, store.ListTies(q));
-    return Status::Ok();
-  }());
+  }
   std::unordered_set<int64_t> here;
   for (const auto& a : actors) here.insert(a.id.value());
   std::erase_if(ties, [&](const domain::Tie& t) {
