@@ -12,6 +12,7 @@
 
 #include "fund/pabulib.h"
 #include "fund/rules.h"
+#include "service/core/testing.h"
 #include "service/demo.h"
 #include "service/engines.h"
 #include "storage/store.h"
@@ -123,12 +124,10 @@ TEST_P(EnginesApi, RoundResultsUnderEqualShares) {
   // The same as the fund engine on the same ballots.
   auto round = Must(platform_->GetRound(r));
   std::vector<domain::Ballot> ballots;
-  ASSERT_TRUE(platform_
-                  ->WithStore([&](storage::Store& s) -> Status {
-                    WEEFSEL_ASSIGN_OR_RETURN(ballots, s.BallotsOf(r));
-                    return Status::Ok();
-                  })
-                  .ok());
+  ASSERT_TRUE(service::testing::WithStore(*platform_, [&](storage::Store& s) -> Status {
+                WEEFSEL_ASSIGN_OR_RETURN(ballots, s.BallotsOf(r));
+                return Status::Ok();
+              }).ok());
   auto in = Must(fund::FromRound(round, ballots));
   auto out = Must(fund::RunRule(in, fund::Rule::kMesAdd1Greedy));
   Json winners = Json::array();

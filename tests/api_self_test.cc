@@ -7,6 +7,7 @@
 #include <functional>
 #include <set>
 
+#include "service/core/testing.h"
 #include "service/notifications/notifications.h"
 #include "storage/store.h"
 #include "tests/api_kit.h"
@@ -153,13 +154,10 @@ TEST_P(SelfApi, DailyDigestOneMessagePerUserOnceEvenWhenRunTwice) {
   service::DigestRunReport first, second, other_day;
   auto run = [&](service::DigestRunReport& into, const std::string& day) {
     opts.day = day;
-    ASSERT_TRUE(platform_
-                    ->WithStore([&](storage::Store& s) -> Status {
-                      WEEFSEL_ASSIGN_OR_RETURN(into,
-                                               service::SendDailyDigests(s, sender, opts, "2026-11-19T06:00:00Z"));
-                      return Status::Ok();
-                    })
-                    .ok());
+    ASSERT_TRUE(service::testing::WithStore(*platform_, [&](storage::Store& s) -> Status {
+                  WEEFSEL_ASSIGN_OR_RETURN(into, service::SendDailyDigests(s, sender, opts, "2026-11-19T06:00:00Z"));
+                  return Status::Ok();
+                }).ok());
   };
   run(first, "2026-11-18");
   // member: invitation + 0 phases (no role in m1); officer: nothing (own acts); resident: opted out;
@@ -211,12 +209,10 @@ TEST_P(SelfApi, RepliesResultsAndRefusedDigestsAreRetried) {
   opts.day = "2026-11-18";
   auto run = [&] {
     service::DigestRunReport out;
-    EXPECT_TRUE(platform_
-                    ->WithStore([&](storage::Store& s) -> Status {
-                      WEEFSEL_ASSIGN_OR_RETURN(out, service::SendDailyDigests(s, sender, opts, "2026-11-19T06:00:00Z"));
-                      return Status::Ok();
-                    })
-                    .ok());
+    EXPECT_TRUE(service::testing::WithStore(*platform_, [&](storage::Store& s) -> Status {
+                  WEEFSEL_ASSIGN_OR_RETURN(out, service::SendDailyDigests(s, sender, opts, "2026-11-19T06:00:00Z"));
+                  return Status::Ok();
+                }).ok());
     return out;
   };
   service::DigestRunReport first = run();
@@ -305,13 +301,11 @@ TEST_P(SelfApi, DataDownloadAndDeletionKeepTheRoundsResult) {
   }
   EXPECT_EQ(after.json, before.json) << "the round's result is unchanged";
   size_t counted = 0;
-  ASSERT_TRUE(platform_
-                  ->WithStore([&](storage::Store& s) -> Status {
-                    WEEFSEL_ASSIGN_OR_RETURN(auto b, s.BallotsOf(round));
-                    counted = b.size();
-                    return Status::Ok();
-                  })
-                  .ok());
+  ASSERT_TRUE(service::testing::WithStore(*platform_, [&](storage::Store& s) -> Status {
+                WEEFSEL_ASSIGN_OR_RETURN(auto b, s.BallotsOf(round));
+                counted = b.size();
+                return Status::Ok();
+              }).ok());
   EXPECT_EQ(counted, 3u) << "the ballots stay counted";
   Resp comments = Send("GET", V1("/proposals/" + Str(prop) + "/comments"));
   ASSERT_EQ(comments.status, 200);

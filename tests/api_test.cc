@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "base/strings.h"
+#include "service/core/testing.h"
 #include "service/transfer.h"
 #include "storage/store.h"
 #include "tests/api_kit.h"
@@ -242,7 +243,7 @@ TEST_P(Api, SessionCookieNeedsCsrfTokenOnWrites) {
 }
 
 TEST_P(Api, PasswordsAreArgon2id) {
-  auto u = platform_->WithStore([&](storage::Store& s) -> Status {
+  auto u = service::testing::WithStore(*platform_, [&](storage::Store& s) -> Status {
     auto user = s.GetUserByEmail("resident@test.nl");
     if (!user.ok()) return user.status();
     EXPECT_TRUE(StartsWith(user->password_hash, "$argon2id$")) << user->password_hash;
@@ -558,13 +559,11 @@ TEST_P(Api, SessionsTokensCommentsAndSupportsSurviveARestart) {
   Restart();
   EXPECT_EQ(Send("GET", "/api/v1/auth/me", nullptr, "", {{"Cookie", cookie}}).status, 401);
   // What the store holds is a hash: the cookie value itself is nowhere in it.
-  ASSERT_TRUE(platform_
-                  ->WithStore([&](storage::Store& st) -> Status {
-                    auto row = st.GetSession(cookie.substr(cookie.find('=') + 1));
-                    EXPECT_EQ(row.status().code(), StatusCode::kNotFound);
-                    return Status::Ok();
-                  })
-                  .ok());
+  ASSERT_TRUE(service::testing::WithStore(*platform_, [&](storage::Store& st) -> Status {
+                auto row = st.GetSession(cookie.substr(cookie.find('=') + 1));
+                EXPECT_EQ(row.status().code(), StatusCode::kNotFound);
+                return Status::Ok();
+              }).ok());
 }
 
 TEST_P(Api, RegistrationIsRateLimitedPerAddress) {
@@ -678,7 +677,7 @@ TEST_P(Api, OneBallotPerResidentPerRound) {
   Resp mine = As(kResident, "GET", base + "/ballot");
   ASSERT_EQ(mine.json["entries"].size(), 1u);
   EXPECT_EQ(mine.json["entries"][0]["project_id"], "p3");
-  Status counted = platform_->WithStore([&](storage::Store& s) -> Status {
+  Status counted = service::testing::WithStore(*platform_, [&](storage::Store& s) -> Status {
     auto ballots = s.BallotsOf(r);
     EXPECT_TRUE(ballots.ok());
     EXPECT_EQ(ballots->size(), 1u);
@@ -888,7 +887,7 @@ TEST_P(Api, RoundTripApiToExport) {
   for (const char* kind : {"actors", "ties", "challenges"}) {
     std::string path =
         (dir_.empty() ? std::filesystem::temp_directory_path() / (schema_ + kind) : dir_ / kind).string() + ".json";
-    Status s = platform_->WithStore([&](storage::Store& store) -> Status {
+    Status s = service::testing::WithStore(*platform_, [&](storage::Store& store) -> Status {
       auto n = service::Export(store, service::ParseEntityKind(kind).value(), path);
       return n.ok() ? Status::Ok() : n.status();
     });

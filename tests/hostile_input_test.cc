@@ -11,6 +11,7 @@
 #include <chrono>
 #include <sstream>
 
+#include "service/core/testing.h"
 #include "storage/store.h"
 #include "tests/api_kit.h"
 #include "tests/kit/raw_http.h"
@@ -90,7 +91,7 @@ TEST_P(HostileInput, InvalidUtf8InThePathOrRequestIdDoesNotEndTheServer) {
 // Finding 1 (audit): text stored with invalid UTF-8 (an old import, a direct write) is served with
 // the bytes replaced, not answered with a 500.
 TEST_P(HostileInput, StoredInvalidUtf8IsServedReplaced) {
-  Status written = platform_->WithStore([&](storage::Store& st) -> Status {
+  Status written = service::testing::WithStore(*platform_, [&](storage::Store& st) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(domain::Actor a, st.GetActor(a1_));
     a.description = std::string("kapot \xff\xfe byte");
     return st.Update(a);

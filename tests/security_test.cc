@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <set>
 
+#include "service/core/testing.h"
 #include "storage/store.h"
 #include "tests/api_kit.h"
 #include "tests/kit/raw_http.h"
@@ -61,7 +62,7 @@ class Security : public ApiWorld {
 
   std::string CountsNow() {
     std::string out;
-    Status s = platform_->WithStore([&](storage::Store& st) -> Status {
+    Status s = service::testing::WithStore(*platform_, [&](storage::Store& st) -> Status {
       auto c = st.Count();
       if (!c.ok()) return c.status();
       out = std::to_string(c->municipalities) + "/" + std::to_string(c->actors) + "/" + std::to_string(c->ties) + "/" +

@@ -71,26 +71,20 @@ Status EnsureDemoAccounts(service::Platform& platform) {
   const std::string kPassword = "weefsel-demo";
   MunicipalityId muni;
   ActorId actor;
-  WEEFSEL_RETURN_IF_ERROR(platform.WithStore([&](storage::Store& store) -> Status {
-    WEEFSEL_ASSIGN_OR_RETURN(auto ms, store.ListMunicipalities({.limit = 1}));
-    if (ms.empty())
-      return Status::FailedPrecondition("--demo-accounts: the database has no municipality (run weefsel demo first)");
-    muni = ms[0].id;
-    storage::ListQuery q;
-    q.limit = 1;
-    q.municipality = muni;
-    WEEFSEL_ASSIGN_OR_RETURN(auto as, store.ListActors(q));
-    if (!as.empty()) actor = as[0].id;
-    return Status::Ok();
-  }));
+  WEEFSEL_ASSIGN_OR_RETURN(auto ms, platform.ListMunicipalities({.limit = 1}));
+  if (ms.empty())
+    return Status::FailedPrecondition("--demo-accounts: the database has no municipality (run weefsel demo first)");
+  muni = ms[0].id;
+  domain::ListQuery q;
+  q.limit = 1;
+  q.municipality = muni;
+  WEEFSEL_ASSIGN_OR_RETURN(auto as, platform.ListActors(q));
+  if (!as.empty()) actor = as[0].id;
   service::Principal root{UserId(1 << 30), "", "", {{UserId(), domain::Role::kPlatformAdmin, {}, {}}}};
   for (const auto& d : kDemo) {
-    bool exists = false;
-    WEEFSEL_RETURN_IF_ERROR(platform.WithStore([&](storage::Store& store) -> Status {
-      auto u = store.GetUserByEmail(d.email);
-      exists = u.ok();
-      return u.ok() || u.status().code() == StatusCode::kNotFound ? Status::Ok() : u.status();
-    }));
+    auto found = platform.FindUserByEmail(root, d.email);
+    if (!found.ok() && found.status().code() != StatusCode::kNotFound) return found.status();
+    bool exists = found.ok();
     if (!exists) {
       domain::User u;
       u.email = d.email;
@@ -254,8 +248,7 @@ void RegisterServeCommands(CLI::App& app) {
       for (size_t i = 0; i < providers->size(); ++i) {
         const auto& p = (*providers)[i];
         if (!p.residents()) continue;
-        Status known = platform.WithReader(
-            [&](storage::Store& store) { return store.GetMunicipalityByCode(p.municipality).status(); });
+        Status known = platform.GetMunicipalityByCode(p.municipality).status();
         if (!known.ok())
           return Fail(Status::InvalidArgument(o.oidc + ": [" + std::to_string(i) + "].municipality: '" +
                                               p.municipality + "' is not a municipality of this platform (" +

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "service/core/testing.h"
 #include "service/demo.h"
 #include "storage/store.h"
 
@@ -104,10 +105,10 @@ TEST(DemoProgramme, TheLargeRoundHoldsOneBallotPerResident) {
   EXPECT_EQ(round->phase, domain::RoundPhase::kVoting);
   EXPECT_EQ(round->projects.size(), 20u);
   std::vector<domain::Ballot> ballots;
-  ASSERT_TRUE(p.WithStore([&](storage::Store& s) -> Status {
-                 WEEFSEL_ASSIGN_OR_RETURN(ballots, s.BallotsOf(large->round));
-                 return Status::Ok();
-               }).ok());
+  ASSERT_TRUE(testing::WithStore(p, [&](storage::Store& s) -> Status {
+                WEEFSEL_ASSIGN_OR_RETURN(ballots, s.BallotsOf(large->round));
+                return Status::Ok();
+              }).ok());
   ASSERT_EQ(ballots.size(), 200u);
   EXPECT_FALSE(ballots.front().entries.empty());
   // Not twice in one database.
@@ -118,12 +119,10 @@ TEST(DemoProgramme, TheLargeRoundHoldsOneBallotPerResident) {
   auto large2 = StageLargeRound(*other.platform, 1, 200);
   ASSERT_TRUE(large2.ok());
   std::vector<domain::Ballot> ballots2;
-  ASSERT_TRUE(other.platform
-                  ->WithStore([&](storage::Store& s) -> Status {
-                    WEEFSEL_ASSIGN_OR_RETURN(ballots2, s.BallotsOf(large2->round));
-                    return Status::Ok();
-                  })
-                  .ok());
+  ASSERT_TRUE(testing::WithStore(*other.platform, [&](storage::Store& s) -> Status {
+                WEEFSEL_ASSIGN_OR_RETURN(ballots2, s.BallotsOf(large2->round));
+                return Status::Ok();
+              }).ok());
   ASSERT_EQ(ballots2.size(), ballots.size());
   for (size_t i = 0; i < ballots.size(); ++i) {
     ASSERT_EQ(ballots[i].entries.size(), ballots2[i].entries.size());

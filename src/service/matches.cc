@@ -130,7 +130,9 @@ Result<std::optional<match::MatcherChanges>> MatchService::ChangesFrom(const std
   }
   match::MatcherChanges changes;
   bool whole = false;
-  WEEFSEL_RETURN_IF_ERROR(platform_.WithReader([&](storage::Store& store) -> Status {
+  WEEFSEL_RETURN_IF_ERROR([&]() -> Status {
+    Platform::ReadLock lock(platform_);
+    storage::Store& store = *platform_.store_;
     for (ActorId a : actors) {
       auto actor = store.GetActor(a);
       if (actor.status().code() == StatusCode::kNotFound) {
@@ -174,7 +176,7 @@ Result<std::optional<match::MatcherChanges>> MatchService::ChangesFrom(const std
       }
     }
     return Status::Ok();
-  }));
+  }());
   if (whole) return kWhole;
   return std::optional<match::MatcherChanges>(std::move(changes));
 }
@@ -210,10 +212,12 @@ Result<Built<match::Matcher>> MatchService::Build(const std::shared_ptr<const ma
     LowerThreadPriority(BuildWorker::kNice);
     try {
       MatcherInputs inputs;
-      Status read = platform_.WithReader([&](storage::Store& store) -> Status {
+      Status read = [&]() -> Status {
+        Platform::ReadLock lock(platform_);
+        storage::Store& store = *platform_.store_;
         WEEFSEL_ASSIGN_OR_RETURN(inputs, ReadMatcherInputs(store));
         return Status::Ok();
-      });
+      }();
       built = read.ok() ? BuildMatcher(std::move(inputs)) : Result<match::Matcher>(read);
     } catch (const std::exception& e) {
       built = Status::Internal(std::string("matcher: the whole build failed: ") + e.what());

@@ -97,11 +97,6 @@ Status Platform::Ready() {
   return v.ok() ? Status::Ok() : v.status();
 }
 
-Status Platform::WithStore(const std::function<Status(storage::Store&)>& fn) {
-  WriteLock lock(*this);
-  return fn(*store_);
-}
-
 Status Platform::WithReader(const std::function<Status(storage::Store&)>& fn) {
   ReadLock lock(*this);
   return fn(*store_);

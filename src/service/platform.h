@@ -13,11 +13,11 @@
 //
 // The use cases live in slices, one small class per area (service/<area>/<area>.h, each with its
 // contract): accounts/identity.h, municipalities/, actors/, challenges/, coalitions/, proposals/,
-// rounds/, experiments/, money/, moderation/ and audit/audit_log.h. They share one unit of work,
-// service/core/context.h (the store, its lock and readers, Logged = the write, its audit entry and
-// its notifications in one transaction). Platform is the bundle: it is that context, holds one of
-// each slice (reachable as identity(), actors(), ...), and forwards its methods to them, so that
-// callers keep one object. The change feed's versions (DataVersion, VersionOf) are its own.
+// rounds/, experiments/, money/, moderation/, self_service/ and audit/audit_log.h. They share one
+// unit of work, service/core/context.h (the store, its lock and readers, Logged = the write, its
+// audit entry and its notifications in one transaction). Platform is the bundle: it is that
+// context, holds one of each slice (reachable as identity(), actors(), ...), and forwards its
+// methods to them, so that callers keep one object. The change feed's versions (DataVersion, VersionOf) are its own.
 //
 // Ownership: Platform owns the Store and the Accounts. Sessions, API tokens (both by hash only),
 // comments and supports are in the store, so a restart (or a second server on the same database)
@@ -29,6 +29,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -69,8 +70,14 @@
 #include "service/proposals/proposals.h"
 #include "service/reader_pool.h"
 #include "service/rounds/rounds.h"
+#include "service/self_service/self_service.h"
 
 namespace weefsel::service {
+
+struct LargeRound;
+namespace testing {
+struct PlatformStore;
+}
 
 class Platform : private core::Context {
  public:
@@ -97,11 +104,6 @@ class Platform : private core::Context {
   }
   // OK when the store answers a query.
   Status Ready();
-  // Runs `fn` with the store under the platform's lock (for exports and tests).
-  Status WithStore(const std::function<Status(storage::Store&)>& fn);
-  // Runs `fn` on a reader (or under the store lock when there is none): for services that only
-  // read, such as the engines' snapshots and the open data export. A write through it fails.
-  Status WithReader(const std::function<Status(storage::Store&)>& fn);
   // The readers open now (0 without a pool); for tests.
   int ReadersOpen() const;
 
@@ -117,6 +119,7 @@ class Platform : private core::Context {
   Experiments& experiments() { return experiments_; }
   Money& money() { return money_; }
   Moderation& moderation() { return moderation_; }
+  SelfService& self_service() { return self_service_; }
 
   // The slices' types and limits under their old names.
   using Proof = Identity::Proof;
@@ -152,6 +155,9 @@ class Platform : private core::Context {
     return identity_.CreateUser(p, std::move(user), password, std::move(grants));
   }
   Result<domain::User> GetUser(const Principal& p, UserId id) { return identity_.GetUser(p, id); }
+  Result<domain::User> FindUserByEmail(const Principal& p, const std::string& email) {
+    return identity_.FindUserByEmail(p, email);
+  }
   Result<std::vector<domain::RoleGrant>> GrantsOf(const Principal& p, UserId id) { return identity_.GrantsOf(p, id); }
   Status Grant(const Principal& p, const domain::RoleGrant& g) { return identity_.Grant(p, g); }
   Status Revoke(const Principal& p, const domain::RoleGrant& g) { return identity_.Revoke(p, g); }
@@ -169,6 +175,9 @@ class Platform : private core::Context {
     return municipalities_.ListMunicipalities(q);
   }
   Result<domain::Municipality> GetMunicipality(MunicipalityId id) { return municipalities_.GetMunicipality(id); }
+  Result<domain::Municipality> GetMunicipalityByCode(const std::string& cbs_code) {
+    return municipalities_.GetMunicipalityByCode(cbs_code);
+  }
   Result<domain::Municipality> CreateMunicipality(const Principal& p, domain::Municipality m) {
     return municipalities_.CreateMunicipality(p, std::move(m));
   }
@@ -358,6 +367,23 @@ class Platform : private core::Context {
   friend class Appearances;
   // Fair votes (service/votes.h) likewise.
   friend class Votes;
+  // The engines read their inputs from the store (a reader) and keep their own results: the
+  // matcher (service/matches.h, match_retrain.h), the fabric, the rounds' results and the
+  // coalition suggestions (service/engines.h), fabric snapshots (service/snapshots.h).
+  friend class MatchService;
+  friend class MatchRetrainer;
+  friend class FundService;
+  friend class FabricService;
+  friend class Engines;
+  friend class SnapshotService;
+  // The demo's large round (service/demo_programme.h): 200 voters written in one transaction.
+  friend Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballots);
+  // What the tests inspect of the store (service/core/testing.h; tests only).
+  friend struct testing::PlatformStore;
+  // The open data bundle (service/open_data_feed.h) reads its export on a reader through this,
+  // until it takes the ReadLock itself as the engines do.
+  friend class OpenDataFeed;
+  Status WithReader(const std::function<Status(storage::Store&)>& fn);
 
   // Reads the change feed into follower_ (under mu_).
   Status Follow();
@@ -376,6 +402,7 @@ class Platform : private core::Context {
   Experiments experiments_{*this};
   Money money_{*this};
   Moderation moderation_{*this};
+  SelfService self_service_{*this};
 };
 
 }  // namespace weefsel::service

@@ -7,6 +7,7 @@
 #include <future>
 #include <thread>
 
+#include "service/core/testing.h"
 #include "service/platform.h"
 #include "storage/store.h"
 
@@ -120,7 +121,7 @@ TEST_F(ReaderPoolTest, AReadDoesNotWaitForAWriteInProgress) {
     std::promise<void> entered, release;
     std::shared_future<void> released = release.get_future().share();
     std::thread writer([&] {
-      Status s = platform.WithStore([&](storage::Store&) {
+      Status s = testing::WithStore(platform, [&](storage::Store&) {
         entered.set_value();
         released.wait();
         return Status::Ok();

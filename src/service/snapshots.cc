@@ -116,25 +116,29 @@ Result<int> TakeMonthlySnapshots(storage::Store& store, const std::string& now, 
 Result<storage::FabricSnapshot> SnapshotService::Take(const Principal& p, MunicipalityId m) {
   WEEFSEL_RETURN_IF_ERROR(MayTake(p, m));
   FabricData d;
-  WEEFSEL_RETURN_IF_ERROR(platform_.WithReader([&](storage::Store& s) -> Status {
-    WEEFSEL_ASSIGN_OR_RETURN(d, ReadFabric(s, m));
-    return Status::Ok();
-  }));
+  {
+    Platform::ReadLock lock(platform_);
+    WEEFSEL_ASSIGN_OR_RETURN(d, ReadFabric(*platform_.store_, m));
+  }
   WEEFSEL_ASSIGN_OR_RETURN(storage::FabricSnapshot snap,
                            Measure(d, m, FormatTimestamp(platform_.clock().Now()), "on_demand"));
-  WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& s) { return s.Insert(snap).status(); }));
+  {
+    Platform::WriteLock lock(platform_);
+    WEEFSEL_RETURN_IF_ERROR(platform_.store_->Insert(snap).status());
+  }
   return snap;
 }
 
 Result<std::vector<SnapshotWithStability>> SnapshotService::List(MunicipalityId m) {
   std::vector<storage::FabricSnapshot> snaps;
   std::string now = FormatTimestamp(platform_.clock().Now());
-  WEEFSEL_RETURN_IF_ERROR(platform_.WithStore([&](storage::Store& s) -> Status {
+  {
+    Platform::WriteLock lock(platform_);
+    storage::Store& s = *platform_.store_;
     WEEFSEL_RETURN_IF_ERROR(s.GetMunicipality(m).status());
     WEEFSEL_RETURN_IF_ERROR(TakeMonthlySnapshots(s, now, m).status());
     WEEFSEL_ASSIGN_OR_RETURN(snaps, s.SnapshotsOf(m));
-    return Status::Ok();
-  }));
+  }
   std::vector<SnapshotWithStability> out;
   for (size_t i = 0; i < snaps.size(); ++i) {
     SnapshotWithStability s{snaps[i], std::nullopt};
@@ -146,7 +150,9 @@ Result<std::vector<SnapshotWithStability>> SnapshotService::List(MunicipalityId 
 
 Result<CoalitionTies> SnapshotService::TiesOf(CoalitionId id) {
   CoalitionTies out;
-  WEEFSEL_RETURN_IF_ERROR(platform_.WithReader([&](storage::Store& s) -> Status {
+  {
+    Platform::ReadLock lock(platform_);
+    storage::Store& s = *platform_.store_;
     WEEFSEL_ASSIGN_OR_RETURN(out.coalition, s.GetCoalition(id));
     out.since = out.coalition.created_at.substr(0, 10);
     std::unordered_set<int64_t> members;
@@ -162,8 +168,7 @@ Result<CoalitionTies> SnapshotService::TiesOf(CoalitionId id) {
       }
     }
     std::sort(out.ties.begin(), out.ties.end(), [](const auto& x, const auto& y) { return x.id < y.id; });
-    return Status::Ok();
-  }));
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "base/strings.h"
+#include "service/core/testing.h"
 #include "service/votes.h"
 #include "storage/backup.h"
 #include "storage/store.h"
@@ -253,16 +254,14 @@ TEST_F(VotesTest, ACodeVotesOnceAndIsNeverStoredInClear) {
   change.entries = {{"p1", 1}};
   change.ballot_token = first->ballot_token;
   ASSERT_TRUE(votes_->CastVerified(voter_, round_, change).ok());
-  ASSERT_TRUE(platform_
-                  ->WithStore([&](storage::Store& s) -> Status {
-                    auto ballots = s.BallotsOf(round_);
-                    EXPECT_TRUE(ballots.ok());
-                    EXPECT_EQ(ballots->size(), 1u);
-                    EXPECT_FALSE((*ballots)[0].voter.valid());
-                    EXPECT_EQ((*ballots)[0].entries[0].project_id, "p1");
-                    return Status::Ok();
-                  })
-                  .ok());
+  ASSERT_TRUE(testing::WithStore(*platform_, [&](storage::Store& s) -> Status {
+                auto ballots = s.BallotsOf(round_);
+                EXPECT_TRUE(ballots.ok());
+                EXPECT_EQ(ballots->size(), 1u);
+                EXPECT_FALSE((*ballots)[0].voter.valid());
+                EXPECT_EQ((*ballots)[0].entries[0].project_id, "p1");
+                return Status::Ok();
+              }).ok());
   EXPECT_EQ(Dump().find(first->ballot_token), std::string::npos) << "the ballot token is stored in clear";
 }
 

@@ -123,8 +123,7 @@ void Api::BuildSelfRoutes() {
          WEEFSEL_ASSIGN_OR_RETURN(int64_t limit,
                                   PageParam(c, "limit", c.options.default_page_size, 1, c.options.max_page_size));
          WEEFSEL_ASSIGN_OR_RETURN(int64_t offset, PageParam(c, "offset", 0, 0, int64_t{1} << 40));
-         WEEFSEL_ASSIGN_OR_RETURN(service::NotificationPage page,
-                                  service::SelfService(P).Notifications(c.who, limit, offset));
+         WEEFSEL_ASSIGN_OR_RETURN(service::NotificationPage page, P.self_service().Notifications(c.who, limit, offset));
          Json items = Json::array();
          for (const auto& n : page.items) items.push_back(NotificationJson(n, page.language));
          return Ok({{"items", std::move(items)}, {"unread", page.unread}, {"limit", limit}, {"offset", offset}});
@@ -154,7 +153,7 @@ void Api::BuildSelfRoutes() {
          }
          WEEFSEL_RETURN_IF_ERROR(f.Done());
          if (all == !ids.empty()) return f.Error("ids", "send either a non-empty list of ids or \"all\": true");
-         WEEFSEL_ASSIGN_OR_RETURN(int64_t changed, service::SelfService(P).MarkRead(c.who, ids));
+         WEEFSEL_ASSIGN_OR_RETURN(int64_t changed, P.self_service().MarkRead(c.who, ids));
          return Ok({{"changed", changed}});
        }});
   Add({.method = "GET",
@@ -165,7 +164,7 @@ void Api::BuildSelfRoutes() {
        .needs_user = true,
        .response = SettingsSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
-         WEEFSEL_ASSIGN_OR_RETURN(domain::UserSettings s, service::SelfService(P).Settings(c.who));
+         WEEFSEL_ASSIGN_OR_RETURN(domain::UserSettings s, P.self_service().Settings(c.who));
          return Ok(SettingsJson(s));
        }});
   Add({.method = "PATCH",
@@ -178,7 +177,7 @@ void Api::BuildSelfRoutes() {
        .request = Body({{"digest", Scalar("boolean")}, {"language", StrMax(8)}}),
        .response = SettingsSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
-         service::SelfService self(P);
+         service::SelfService& self = P.self_service();
          WEEFSEL_ASSIGN_OR_RETURN(domain::UserSettings s, self.Settings(c.who));
          Fields f(c.body, "settings");
          WEEFSEL_RETURN_IF_ERROR(f.Bool("digest", s.digest));
@@ -197,7 +196,7 @@ void Api::BuildSelfRoutes() {
        .response = Keys({"account", "roles", "settings", "api_tokens", "supports", "comments", "ballots",
                          "notifications", "reports", "block"}),
        .handler = [&P](Call& c) -> Result<Reply> {
-         WEEFSEL_ASSIGN_OR_RETURN(service::UserData d, service::SelfService(P).DataOf(c.who));
+         WEEFSEL_ASSIGN_OR_RETURN(service::UserData d, P.self_service().DataOf(c.who));
          Json grants = Json::array(), tokens = Json::array(), supports = Json::array(), comments = Json::array(),
               ballots = Json::array(), notes = Json::array();
          for (const auto& g : d.grants) grants.push_back(ToJson(g));
@@ -248,7 +247,7 @@ void Api::BuildSelfRoutes() {
          WEEFSEL_RETURN_IF_ERROR(f.Str("password", password, 512));
          WEEFSEL_RETURN_IF_ERROR(f.Done());
          if (password.empty()) return f.Error("password", "confirm the deletion with your password");
-         WEEFSEL_RETURN_IF_ERROR(service::SelfService(P).DeleteAccount(c.who, password));
+         WEEFSEL_RETURN_IF_ERROR(P.self_service().DeleteAccount(c.who, password));
          Reply r;
          r.headers.emplace_back("Set-Cookie", "weefsel_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
          return r;

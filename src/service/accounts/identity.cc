@@ -353,6 +353,13 @@ Result<domain::User> Identity::GetUser(const Principal& p, UserId id) {
   return store_->GetUser(id);
 }
 
+Result<domain::User> Identity::FindUserByEmail(const Principal& p, const std::string& email) {
+  // Whose account it is, is what is asked: the rule's owner is unknown, so only an admin passes.
+  WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kReadAccount, {}));
+  ReadLock lock(*this);
+  return store_->GetUserByEmail(email);
+}
+
 Result<std::vector<domain::RoleGrant>> Identity::GrantsOf(const Principal& p, UserId id) {
   WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kReadGrants, {.owner = id}));
   ReadLock lock(*this);

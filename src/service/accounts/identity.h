@@ -67,6 +67,8 @@ class Identity : private core::Slice {
   Result<domain::User> CreateUser(const Principal& p, domain::User user, const std::string& password,
                                   std::vector<domain::RoleGrant> grants);
   Result<domain::User> GetUser(const Principal& p, UserId id);
+  // Admin: the account with this e-mail address (NotFound when there is none).
+  Result<domain::User> FindUserByEmail(const Principal& p, const std::string& email);
   Result<std::vector<domain::RoleGrant>> GrantsOf(const Principal& p, UserId id);
   // Admin: any grant. Officer of M: resident or moderator of M, or member of an actor of M.
   Status Grant(const Principal& p, const domain::RoleGrant& g);

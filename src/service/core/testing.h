@@ -1,13 +1,18 @@
 // service/core/testing.h: what the slices' own tests share (tests only): a Context's parts over an
-// in-memory SQLite store, fast options, a platform admin and a municipality to start from.
+// in-memory SQLite store, fast options, a platform admin and a municipality to start from; and
+// WithStore, a test's way into a Platform's store past the use cases (to check what is stored, or
+// to plant what no use case writes). Platform has no such method: product code goes through the
+// use cases (scripts/check-layers keeps this header out of everything but tests).
 #pragma once
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <utility>
 
 #include "service/core/context.h"
+#include "service/platform.h"
 #include "storage/store.h"
 
 namespace weefsel::service::testing {
@@ -34,6 +39,19 @@ inline Principal PlatformAdmin(UserId id = UserId(1 << 30)) {
 // Utrecht, not yet stored.
 inline domain::Municipality Utrecht() {
   return domain::Municipality{MunicipalityId(), "GM0344", "Utrecht", "Utrecht", 360000, 0, 0};
+}
+
+// A friend of Platform: runs `fn` with the platform's Store under its write lock.
+struct PlatformStore {
+  static Status With(Platform& platform, const std::function<Status(storage::Store&)>& fn) {
+    Platform::WriteLock lock(platform);
+    return fn(*platform.store_);
+  }
+};
+
+// Runs `fn` with the platform's Store under its write lock (tests only).
+inline Status WithStore(Platform& platform, const std::function<Status(storage::Store&)>& fn) {
+  return PlatformStore::With(platform, fn);
 }
 
 }  // namespace weefsel::service::testing

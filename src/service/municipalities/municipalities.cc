@@ -39,6 +39,11 @@ Result<domain::Municipality> Municipalities::GetMunicipality(MunicipalityId id) 
   return store_->GetMunicipality(id);
 }
 
+Result<domain::Municipality> Municipalities::GetMunicipalityByCode(const std::string& cbs_code) {
+  ReadLock lock(*this);
+  return store_->GetMunicipalityByCode(cbs_code);
+}
+
 Result<domain::Municipality> Municipalities::CreateMunicipality(const Principal& p, domain::Municipality m) {
   WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kAddMunicipality, {}));
   m.id = MunicipalityId();

@@ -25,6 +25,8 @@ class Municipalities : private core::Slice {
 
   Result<std::vector<domain::Municipality>> ListMunicipalities(const domain::ListQuery& q);
   Result<domain::Municipality> GetMunicipality(MunicipalityId id);
+  // By CBS code ("GM0344"); NotFound when the platform has none.
+  Result<domain::Municipality> GetMunicipalityByCode(const std::string& cbs_code);
   Result<domain::Municipality> CreateMunicipality(const Principal& p, domain::Municipality m);
   Result<domain::Municipality> UpdateMunicipality(const Principal& p, MunicipalityId id,
                                                   const Patch<domain::Municipality>& patch);

@@ -8,8 +8,9 @@
 // outbox), keeps their comments with no author ("removed user"), and moves their ballots to a fresh
 // anonymous voter key, so every round's result stays the same and nothing left names them.
 //
-// Ownership: SelfService refers to a Platform that must outlive it; it holds no state of its own.
-// Thread-safety: as thread-safe as Platform (each call runs under the platform's store lock).
+// A slice (service/core/context.h): Platform holds one (Platform::self_service()).
+// Ownership: SelfService borrows the Context that holds it; it has no state of its own.
+// Thread-safety: thread-safe (each call runs under the store lock).
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,8 @@
 #include "domain/account_state.h"
 #include "domain/model.h"
 #include "domain/moderation.h"
-#include "service/platform.h"
+#include "service/core/context.h"
+#include "service/core/principal.h"
 
 namespace weefsel::service {
 
@@ -45,9 +47,9 @@ struct UserData {
   std::optional<domain::AccountBlock> block;  // when a moderator blocked the account
 };
 
-class SelfService {
+class SelfService : private core::Slice {
  public:
-  explicit SelfService(Platform& platform) : platform_(platform) {}
+  explicit SelfService(core::Context& context) : Slice(context) {}
 
   Result<NotificationPage> Notifications(const Principal& p, int64_t limit, int64_t offset);
   // Marks the given notifications (all when `ids` is empty) read; returns how many changed.
@@ -57,9 +59,6 @@ class SelfService {
   Result<UserData> DataOf(const Principal& p);
   // PermissionDenied naming `password` when it is wrong; the account is gone when this returns OK.
   Status DeleteAccount(const Principal& p, const std::string& password);
-
- private:
-  Platform& platform_;
 };
 
 }  // namespace weefsel::service
