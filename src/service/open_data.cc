@@ -21,6 +21,7 @@
 #include "fabric/fabric.h"
 #include "fund/instance.h"
 #include "fund/pabulib.h"
+#include "service/field_files.h"
 #include "storage/store.h"
 
 namespace weefsel::service {
@@ -148,6 +149,69 @@ std::string MixText(const domain::SectorMix& mix) {
   return Join(parts, ";");
 }
 
+// The Frictionless type of a column.
+template <typename T>
+const char* FrictionlessType(const files::Column<T>& c) {
+  namespace fields = domain::fields;
+  if (c.cbs_code) return "string";
+  switch (c.field->type) {
+    case fields::Type::kInteger:
+    case fields::Type::kId:
+      return "integer";
+    case fields::Type::kNumber:
+      return "number";
+    case fields::Type::kBoolean:
+      return "boolean";
+    case fields::Type::kStringList:
+    case fields::Type::kObjectList:
+      return "array";
+    case fields::Type::kMap:
+    case fields::Type::kObject:
+    case fields::Type::kAny:
+      return "object";
+    case fields::Type::kString:
+    case fields::Type::kEnum:
+      break;
+  }
+  switch (c.field->format) {
+    case fields::Format::kDate:
+      return "date";
+    case fields::Format::kDateTime:
+      return "datetime";
+    case fields::Format::kText:
+      break;
+  }
+  return "string";
+}
+
+// A value as the open data writes it: free text scrubbed of personal data.
+json Published(const files::Json& v, bool free_text) {
+  if (free_text && v.is_string()) return ScrubPersonalData(v.get<std::string>());
+  if (free_text && v.is_array()) {
+    json out = json::array();
+    for (const auto& e : v) out.push_back(e.is_string() ? json(ScrubPersonalData(e.get<std::string>())) : json(e));
+    return out;
+  }
+  return json(v);
+}
+
+// The open-data table of `items`: exactly the public fields of the entity's field table
+// (fields::InOpenData), with a municipality's CBS code beside its id (files::ColumnsOf).
+template <typename T>
+Table PublicTable(std::string name, std::string description, const domain::fields::FieldTable<T>& table,
+                  const std::vector<T>& items, const files::MunicipalityCodes& codes) {
+  Table t{std::move(name), std::move(description), {}, {}};
+  auto cols = files::ColumnsOf(table, [](const auto& f) { return domain::fields::InOpenData(f); });
+  for (const auto& c : cols) t.fields.emplace_back(c.name, FrictionlessType(c));
+  for (const auto& item : items) {
+    std::vector<json> row;
+    row.reserve(cols.size());
+    for (const auto& c : cols) row.push_back(Published(files::ValueOf(c, item, codes), c.field->free_text));
+    t.rows.push_back(std::move(row));
+  }
+  return t;
+}
+
 bool VotingClosed(domain::RoundPhase p) {
   return p == domain::RoundPhase::kAllocation || p == domain::RoundPhase::kPublished;
 }
@@ -255,44 +319,41 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
     // keeps its place (ballots refer to it) without its title.
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> hidden_ids, store.HiddenIds("proposal"));
     const std::set<int64_t> hidden(hidden_ids.begin(), hidden_ids.end());
-    std::unordered_map<int64_t, std::string> codes;
+    files::MunicipalityCodes codes;
     for (const auto& m : munis) codes[m.id.value()] = m.cbs_code;
     auto code_of = [&](MunicipalityId id) -> json {
       auto it = codes.find(id.value());
       return it == codes.end() ? json(nullptr) : json(it->second);
     };
 
-    Table t{"municipalities", "Municipalities (CBS codes and 2024 population)", {}, {}};
-    t.fields = {{"id", "integer"},         {"cbs_code", "string"}, {"name", "string"}, {"province", "string"},
-                {"population", "integer"}, {"lat", "number"},      {"lon", "number"}};
-    for (const auto& m : munis)
-      t.rows.push_back({m.id.value(), m.cbs_code, m.name, m.province, m.population, m.lat, m.lon});
+    namespace fields = domain::fields;
+    Table t = PublicTable("municipalities", "Municipalities (CBS codes and 2024 population)",
+                          fields::MunicipalityFields(), munis, codes);
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
-
-    t = {"actors", "Organisations and initiatives (actors) with their kind, sector, themes and capabilities", {}, {}};
-    t.fields = {{"id", "integer"},          {"name", "string"},  {"kind", "string"},    {"sector", "string"},
-                {"municipality", "string"}, {"area", "string"},  {"themes", "array"},   {"capabilities", "array"},
-                {"description", "string"},  {"size", "integer"}, {"website", "string"}, {"generated", "boolean"}};
-    for (const auto& a : actors)
-      t.rows.push_back({a.id.value(), a.name, domain::ActorKindCode(a.kind),
-                        domain::SectorCode(domain::SectorOf(a.kind)), code_of(a.municipality), a.area, a.themes,
-                        a.capabilities, ScrubPersonalData(a.description), a.size, a.website, a.generated});
+    t = PublicTable("actors", "Organisations and initiatives (actors) with their kind, sector, themes and capabilities",
+                    fields::ActorFields(), actors, codes);
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
-
-    t = {"ties", "Collaboration ties between actors (undirected; weight = strength); private notes left out", {}, {}};
-    t.fields = {{"id", "integer"},  {"a", "integer"},     {"b", "integer"}, {"weight", "number"},
-                {"kind", "string"}, {"source", "string"}, {"from", "date"}, {"until", "date"}};
-    for (const auto& x : ties)
-      t.rows.push_back({x.id.value(), x.a.value(), x.b.value(), x.weight, domain::TieKindCode(x.kind),
-                        domain::TieSourceCode(x.source), x.from, x.until});
+    t = PublicTable("ties", "Collaboration ties between actors (undirected; weight = strength); private notes left out",
+                    fields::TieFields(), ties, codes);
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
 
     t = {"challenges", "Societal challenges posted by municipalities", {}, {}};
-    t.fields = {{"id", "integer"},         {"municipality", "string"}, {"title", "string"},
-                {"text", "string"},        {"language", "string"},     {"themes", "array"},
-                {"capabilities", "array"}, {"sector_mix", "string"},   {"max_coalition_size", "integer"},
-                {"budget_eur", "integer"}, {"area", "string"},         {"deadline", "date"},
-                {"phase", "string"},       {"owner_actor", "integer"}, {"created_at", "datetime"}};
+    t.fields = {{"id", "integer"},
+                {"municipality", "integer"},
+                {"municipality_cbs_code", "string"},
+                {"title", "string"},
+                {"text", "string"},
+                {"language", "string"},
+                {"themes", "array"},
+                {"capabilities", "array"},
+                {"sector_mix", "string"},
+                {"max_coalition_size", "integer"},
+                {"budget_eur", "integer"},
+                {"area", "string"},
+                {"deadline", "date"},
+                {"phase", "string"},
+                {"owner_actor", "integer"},
+                {"created_at", "datetime"}};
     Table coalitions{"coalitions", "Coalitions formed for challenges", {}, {}};
     coalitions.fields = {{"id", "integer"},   {"challenge", "integer"},  {"status", "string"},
                          {"score", "number"}, {"explanation", "string"}, {"created_at", "datetime"}};
@@ -306,9 +367,10 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
     for (const auto& c : challenges) {
       std::vector<std::string> needs;
       for (const auto& n : c.capabilities) needs.push_back(n.capability + ":" + Num(n.weight));
-      t.rows.push_back({c.id.value(), code_of(c.municipality), c.title, ScrubPersonalData(c.text), c.language, c.themes,
-                        needs, MixText(c.sector_mix), c.max_coalition_size, c.budget_eur, c.area, c.deadline,
-                        domain::ChallengePhaseCode(c.phase), IdOrNull(c.owner.value()), c.created_at});
+      t.rows.push_back({c.id.value(), IdOrNull(c.municipality.value()), code_of(c.municipality), c.title,
+                        ScrubPersonalData(c.text), c.language, c.themes, needs, MixText(c.sector_mix),
+                        c.max_coalition_size, c.budget_eur, c.area, c.deadline, domain::ChallengePhaseCode(c.phase),
+                        IdOrNull(c.owner.value()), c.created_at});
       WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Coalition> cs, store.CoalitionsOf(c.id));
       for (const auto& co : cs) {
         coalitions.rows.push_back({co.id.value(), c.id.value(), domain::CoalitionStatusCode(co.status), co.score,
@@ -331,9 +393,10 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(proposals, report));
 
     t = {"rounds", "Participatory-budgeting rounds; ballots of closed rounds are in rounds/round-<id>.pb", {}, {}};
-    t.fields = {{"id", "integer"},         {"municipality", "string"}, {"name", "string"},  {"budget_eur", "integer"},
-                {"ballot_kind", "string"}, {"rule", "string"},         {"phase", "string"}, {"projects", "integer"},
-                {"ballots", "integer"},    {"pb_file", "string"}};
+    t.fields = {{"id", "integer"},      {"municipality", "integer"}, {"municipality_cbs_code", "string"},
+                {"name", "string"},     {"budget_eur", "integer"},   {"ballot_kind", "string"},
+                {"rule", "string"},     {"phase", "string"},         {"projects", "integer"},
+                {"ballots", "integer"}, {"pb_file", "string"}};
     Table projects{"round_projects", "The projects of each round with their cost", {}, {}};
     projects.fields = {{"round", "integer"}, {"project_id", "string"}, {"proposal", "integer"},
                        {"title", "string"},  {"cost_eur", "integer"},  {"category", "string"}};
@@ -355,7 +418,7 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
       } else {
         ++report.rounds_withheld;
       }
-      t.rows.push_back({r.id.value(), code_of(r.municipality), r.name, r.budget_eur,
+      t.rows.push_back({r.id.value(), IdOrNull(r.municipality.value()), code_of(r.municipality), r.name, r.budget_eur,
                         domain::BallotKindCode(r.ballot_kind), r.rule, domain::RoundPhaseCode(r.phase),
                         static_cast<int64_t>(r.projects.size()),
                         VotingClosed(r.phase) ? json(ballot_count) : json(nullptr), pb_file});
