@@ -30,6 +30,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+// A cell keeps its objects' keys in order (a sector mix in sector order in the CSV); the JSON files
+// sort them, as every object of the package.
+using Cell = nlohmann::ordered_json;
 
 constexpr const char* kRemoved = "[verwijderd]";
 
@@ -38,21 +41,8 @@ struct Table {
   std::string name;
   std::string description;
   std::vector<std::pair<std::string, std::string>> fields;  // name, Frictionless type
-  std::vector<std::vector<json>> rows;
+  std::vector<std::vector<Cell>> rows;
 };
-
-// The CSV text of a cell; text that a spreadsheet would run as a formula is defused.
-std::string CellText(const json& v) {
-  if (v.is_null()) return "";
-  if (v.is_string()) return SpreadsheetSafe(v.get<std::string>());
-  if (v.is_array()) {
-    std::vector<std::string> parts;
-    for (const auto& e : v) parts.push_back(CellText(e));
-    return Join(parts, ";");
-  }
-  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
-  return v.dump();
-}
 
 std::string Num(double v) {
   char buf[64];
@@ -60,7 +50,36 @@ std::string Num(double v) {
   return std::string(buf, p);
 }
 
-json IdOrNull(int64_t id) { return id > 0 ? json(id) : json(nullptr); }
+// The CSV text of a cell; text that a spreadsheet would run as a formula is defused. Lists are
+// joined by ';', an object in a list by ':' between its values ("zorg:2"), a map as "key:value"
+// pairs joined by ';' (as in the export, service/field_files.h).
+std::string CellText(const Cell& v) {
+  auto part = [](const Cell& x) { return x.is_number_float() ? Num(x.get<double>()) : CellText(x); };
+  if (v.is_null()) return "";
+  if (v.is_string()) return SpreadsheetSafe(v.get<std::string>());
+  if (v.is_array()) {
+    std::vector<std::string> parts;
+    for (const auto& e : v) {
+      if (!e.is_object()) {
+        parts.push_back(CellText(e));
+        continue;
+      }
+      std::vector<std::string> values;
+      for (const auto& x : e) values.push_back(part(x));
+      parts.push_back(Join(values, ":"));
+    }
+    return Join(parts, ";");
+  }
+  if (v.is_object()) {
+    std::vector<std::string> parts;
+    for (auto it = v.begin(); it != v.end(); ++it) parts.push_back(SpreadsheetSafe(it.key()) + ":" + part(it.value()));
+    return Join(parts, ";");
+  }
+  if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
+  return v.dump();
+}
+
+Cell IdOrNull(int64_t id) { return id > 0 ? Cell(id) : Cell(nullptr); }
 
 class Writer {
  public:
@@ -77,7 +96,7 @@ class Writer {
       json obj = json::object();
       for (size_t i = 0; i < row.size(); ++i) {
         cells.push_back(CellText(row[i]));
-        obj[t.fields[i].first] = row[i];
+        obj[t.fields[i].first] = json(row[i]);
       }
       csv += CsvLine(cells);
       arr.push_back(std::move(obj));
@@ -142,13 +161,6 @@ class Writer {
   json resources_ = json::array();
 };
 
-std::string MixText(const domain::SectorMix& mix) {
-  std::vector<std::string> parts;
-  for (const auto& [sector, n] : mix)
-    parts.push_back(std::string(domain::SectorCode(sector)) + ":" + std::to_string(n));
-  return Join(parts, ";");
-}
-
 // The Frictionless type of a column.
 template <typename T>
 const char* FrictionlessType(const files::Column<T>& c) {
@@ -185,14 +197,14 @@ const char* FrictionlessType(const files::Column<T>& c) {
 }
 
 // A value as the open data writes it: free text scrubbed of personal data.
-json Published(const files::Json& v, bool free_text) {
+Cell Published(const files::Json& v, bool free_text) {
   if (free_text && v.is_string()) return ScrubPersonalData(v.get<std::string>());
   if (free_text && v.is_array()) {
-    json out = json::array();
-    for (const auto& e : v) out.push_back(e.is_string() ? json(ScrubPersonalData(e.get<std::string>())) : json(e));
+    Cell out = Cell::array();
+    for (const auto& e : v) out.push_back(e.is_string() ? Cell(ScrubPersonalData(e.get<std::string>())) : e);
     return out;
   }
-  return json(v);
+  return v;
 }
 
 // The open-data table of `items`: exactly the public fields of the entity's field table
@@ -204,7 +216,7 @@ Table PublicTable(std::string name, std::string description, const domain::field
   auto cols = files::ColumnsOf(table, [](const auto& f) { return domain::fields::InOpenData(f); });
   for (const auto& c : cols) t.fields.emplace_back(c.name, FrictionlessType(c));
   for (const auto& item : items) {
-    std::vector<json> row;
+    std::vector<Cell> row;
     row.reserve(cols.size());
     for (const auto& c : cols) row.push_back(Published(files::ValueOf(c, item, codes), c.field->free_text));
     t.rows.push_back(std::move(row));
@@ -321,9 +333,9 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
     const std::set<int64_t> hidden(hidden_ids.begin(), hidden_ids.end());
     files::MunicipalityCodes codes;
     for (const auto& m : munis) codes[m.id.value()] = m.cbs_code;
-    auto code_of = [&](MunicipalityId id) -> json {
+    auto code_of = [&](MunicipalityId id) -> Cell {
       auto it = codes.find(id.value());
-      return it == codes.end() ? json(nullptr) : json(it->second);
+      return it == codes.end() ? Cell(nullptr) : Cell(it->second);
     };
 
     namespace fields = domain::fields;
@@ -337,23 +349,8 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
                     fields::TieFields(), ties, codes);
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
 
-    t = {"challenges", "Societal challenges posted by municipalities", {}, {}};
-    t.fields = {{"id", "integer"},
-                {"municipality", "integer"},
-                {"municipality_cbs_code", "string"},
-                {"title", "string"},
-                {"text", "string"},
-                {"language", "string"},
-                {"themes", "array"},
-                {"capabilities", "array"},
-                {"sector_mix", "string"},
-                {"max_coalition_size", "integer"},
-                {"budget_eur", "integer"},
-                {"area", "string"},
-                {"deadline", "date"},
-                {"phase", "string"},
-                {"owner_actor", "integer"},
-                {"created_at", "datetime"}};
+    t = PublicTable("challenges", "Societal challenges posted by municipalities", fields::ChallengeFields(), challenges,
+                    codes);
     Table coalitions{"coalitions", "Coalitions formed for challenges", {}, {}};
     coalitions.fields = {{"id", "integer"},   {"challenge", "integer"},  {"status", "string"},
                          {"score", "number"}, {"explanation", "string"}, {"created_at", "datetime"}};
@@ -365,12 +362,6 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
                         {"status", "string"}, {"supports", "integer"},  {"version", "integer"},
                         {"title", "string"},  {"plan", "string"},       {"budget_eur", "integer"}};
     for (const auto& c : challenges) {
-      std::vector<std::string> needs;
-      for (const auto& n : c.capabilities) needs.push_back(n.capability + ":" + Num(n.weight));
-      t.rows.push_back({c.id.value(), IdOrNull(c.municipality.value()), code_of(c.municipality), c.title,
-                        ScrubPersonalData(c.text), c.language, c.themes, needs, MixText(c.sector_mix),
-                        c.max_coalition_size, c.budget_eur, c.area, c.deadline, domain::ChallengePhaseCode(c.phase),
-                        IdOrNull(c.owner.value()), c.created_at});
       WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Coalition> cs, store.CoalitionsOf(c.id));
       for (const auto& co : cs) {
         coalitions.rows.push_back({co.id.value(), c.id.value(), domain::CoalitionStatusCode(co.status), co.score,
@@ -401,7 +392,7 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
     projects.fields = {{"round", "integer"}, {"project_id", "string"}, {"proposal", "integer"},
                        {"title", "string"},  {"cost_eur", "integer"},  {"category", "string"}};
     for (const auto& r : rounds) {
-      json pb_file = nullptr;
+      Cell pb_file = nullptr;
       int64_t ballot_count = 0;
       if (VotingClosed(r.phase)) {
         WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Ballot> ballots, store.BallotsOf(r.id));
@@ -421,7 +412,7 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
       t.rows.push_back({r.id.value(), IdOrNull(r.municipality.value()), code_of(r.municipality), r.name, r.budget_eur,
                         domain::BallotKindCode(r.ballot_kind), r.rule, domain::RoundPhaseCode(r.phase),
                         static_cast<int64_t>(r.projects.size()),
-                        VotingClosed(r.phase) ? json(ballot_count) : json(nullptr), pb_file});
+                        VotingClosed(r.phase) ? Cell(ballot_count) : Cell(nullptr), pb_file});
       for (const auto& p : r.projects)
         projects.rows.push_back({r.id.value(), p.project_id, IdOrNull(p.proposal.value()),
                                  hidden.count(p.proposal.value()) ? std::string() : p.title, p.cost_eur, p.category});

@@ -8,7 +8,7 @@
 // renumbered 1..n in an order that depends only on the ballots' content (not on who voted, or
 // when); free-text fields (descriptions, plans, comments, outcomes) have e-mail addresses and
 // Dutch phone numbers replaced by "[verwijderd]"; private tie notes are left out. The
-// municipalities, actors and ties files have exactly the public fields of their field tables
+// municipalities, actors, ties and challenges files have exactly the public fields of their field tables
 // (domain/fields/entity_fields.h, through service/field_files.h); `municipality` is an id in every
 // file, with the CBS code beside it in `municipality_cbs_code`.
 //

@@ -287,6 +287,7 @@ TEST_F(OpenDataTest, TablesHaveExactlyThePublicFieldsOfTheFieldTables) {
   check("municipalities", PublicColumns(domain::fields::MunicipalityFields()), domain::fields::MunicipalityFields());
   check("actors", PublicColumns(domain::fields::ActorFields()), domain::fields::ActorFields());
   check("ties", PublicColumns(domain::fields::TieFields()), domain::fields::TieFields());
+  check("challenges", PublicColumns(domain::fields::ChallengeFields()), domain::fields::ChallengeFields());
   // The classification the tables carry today: a tie's note is personal, an actor's source internal.
   EXPECT_EQ(ReadAll(out / "ties.json").find("\"note\""), std::string::npos);
   EXPECT_EQ(ReadAll(out / "actors.json").find("\"source\""), std::string::npos);
