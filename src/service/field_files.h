@@ -46,6 +46,14 @@ std::vector<Column<T>> ColumnsOf(const fields::FieldTable<T>& table, Take take) 
   return out;
 }
 
+// The names of ColumnsOf(table, take).
+template <typename T, typename Take>
+std::vector<std::string> ColumnNames(const fields::FieldTable<T>& table, Take take) {
+  std::vector<std::string> out;
+  for (const auto& c : ColumnsOf(table, take)) out.push_back(c.name);
+  return out;
+}
+
 // The column's value for `t` (a CBS code column: the code, or null when the id is unset or unknown).
 template <typename T>
 Json ValueOf(const Column<T>& c, const T& t, const MunicipalityCodes& codes) {

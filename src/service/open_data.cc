@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -44,17 +43,11 @@ struct Table {
   std::vector<std::vector<Cell>> rows;
 };
 
-std::string Num(double v) {
-  char buf[64];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, p);
-}
-
 // The CSV text of a cell; text that a spreadsheet would run as a formula is defused. Lists are
 // joined by ';', an object in a list by ':' between its values ("zorg:2"), a map as "key:value"
 // pairs joined by ';' (as in the export, service/field_files.h).
 std::string CellText(const Cell& v) {
-  auto part = [](const Cell& x) { return x.is_number_float() ? Num(x.get<double>()) : CellText(x); };
+  auto part = [](const Cell& x) { return x.is_number_float() ? files::NumberText(x.get<double>()) : CellText(x); };
   if (v.is_null()) return "";
   if (v.is_string()) return SpreadsheetSafe(v.get<std::string>());
   if (v.is_array()) {

@@ -256,10 +256,7 @@ TEST(ScrubTest, RemovesEmailAndPhoneKeepsOtherNumbers) {
 // added to a table appears here without another edit, and a personal one never does.
 template <typename T>
 std::vector<std::string> PublicColumns(const domain::fields::FieldTable<T>& table) {
-  std::vector<std::string> out;
-  for (const auto& c : files::ColumnsOf(table, [](const auto& f) { return domain::fields::InOpenData(f); }))
-    out.push_back(c.name);
-  return out;
+  return files::ColumnNames(table, [](const auto& f) { return domain::fields::InOpenData(f); });
 }
 
 TEST_F(OpenDataTest, TablesHaveExactlyThePublicFieldsOfTheFieldTables) {

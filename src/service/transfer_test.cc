@@ -223,10 +223,7 @@ TEST_F(TransferTest, RealMunicipalitiesAndAmsterdamRegister) {
 // without another edit.
 template <typename T>
 std::vector<std::string> ExportedColumns(const domain::fields::FieldTable<T>& table) {
-  std::vector<std::string> out;
-  for (const auto& c : files::ColumnsOf(table, [](const auto& f) { return domain::fields::InExport(f); }))
-    out.push_back(c.name);
-  return out;
+  return files::ColumnNames(table, [](const auto& f) { return domain::fields::InExport(f); });
 }
 
 template <typename T>

@@ -9,26 +9,7 @@
 namespace weefsel::domain::fields {
 namespace {
 
-// Marks every field of `t` read-only (entities the API only ever sends).
-template <typename T>
-void AllReadOnly(FieldTable<T>& t) {
-  for (auto& f : t.fields) {
-    f.writable = false;
-    f.decode = nullptr;
-  }
-}
-
 const std::vector<std::string> kSectorCodes = {"government", "business", "knowledge", "civil_society"};
-
-}  // namespace
-
-#define WEEFSEL_TABLE(Type, Fn)                                              \
-  const FieldTable<Type>& Fn() {                                             \
-    static const FieldTable<Type>* table = new FieldTable<Type>(Make##Fn()); \
-    return *table;                                                           \
-  }
-
-namespace {
 
 FieldTable<domain::Municipality> MakeMunicipalityFields() {
   using M = domain::Municipality;
@@ -442,34 +423,32 @@ FieldTable<domain::MatchPledge> MakeMatchPledgeFields() {
 
 }  // namespace
 
-WEEFSEL_TABLE(domain::Municipality, MunicipalityFields)
-WEEFSEL_TABLE(domain::Actor, ActorFields)
-WEEFSEL_TABLE(domain::Tie, TieFields)
-WEEFSEL_TABLE(domain::CapabilityNeed, CapabilityNeedFields)
-WEEFSEL_TABLE(domain::Challenge, ChallengeFields)
-WEEFSEL_TABLE(domain::CoalitionMember, CoalitionMemberFields)
-WEEFSEL_TABLE(domain::Coalition, CoalitionFields)
-WEEFSEL_TABLE(domain::Milestone, MilestoneFields)
-WEEFSEL_TABLE(domain::ProposalVersion, ProposalVersionFields)
-WEEFSEL_TABLE(domain::Proposal, ProposalFields)
-WEEFSEL_TABLE(domain::RoundProject, RoundProjectFields)
-WEEFSEL_TABLE(domain::ReviewCriterion, ReviewCriterionFields)
-WEEFSEL_TABLE(domain::Round, RoundFields)
-WEEFSEL_TABLE(domain::Review, ReviewFields)
-WEEFSEL_TABLE(domain::BallotEntry, BallotEntryFields)
-WEEFSEL_TABLE(domain::Ballot, BallotFields)
-WEEFSEL_TABLE(domain::Measurement, MeasurementFields)
-WEEFSEL_TABLE(domain::Indicator, IndicatorFields)
-WEEFSEL_TABLE(domain::Experiment, ExperimentFields)
-WEEFSEL_TABLE(domain::User, UserFields)
-WEEFSEL_TABLE(domain::RoleGrant, RoleGrantFields)
-WEEFSEL_TABLE(domain::Comment, CommentFields)
-WEEFSEL_TABLE(domain::AuditEntry, AuditEntryFields)
-WEEFSEL_TABLE(domain::Allocation, AllocationFields)
-WEEFSEL_TABLE(domain::MilestoneEvidence, MilestoneEvidenceFields)
-WEEFSEL_TABLE(domain::MatchCampaign, MatchCampaignFields)
-WEEFSEL_TABLE(domain::MatchPledge, MatchPledgeFields)
-
-#undef WEEFSEL_TABLE
+WEEFSEL_FIELD_TABLE(domain::Municipality, MunicipalityFields)
+WEEFSEL_FIELD_TABLE(domain::Actor, ActorFields)
+WEEFSEL_FIELD_TABLE(domain::Tie, TieFields)
+WEEFSEL_FIELD_TABLE(domain::CapabilityNeed, CapabilityNeedFields)
+WEEFSEL_FIELD_TABLE(domain::Challenge, ChallengeFields)
+WEEFSEL_FIELD_TABLE(domain::CoalitionMember, CoalitionMemberFields)
+WEEFSEL_FIELD_TABLE(domain::Coalition, CoalitionFields)
+WEEFSEL_FIELD_TABLE(domain::Milestone, MilestoneFields)
+WEEFSEL_FIELD_TABLE(domain::ProposalVersion, ProposalVersionFields)
+WEEFSEL_FIELD_TABLE(domain::Proposal, ProposalFields)
+WEEFSEL_FIELD_TABLE(domain::RoundProject, RoundProjectFields)
+WEEFSEL_FIELD_TABLE(domain::ReviewCriterion, ReviewCriterionFields)
+WEEFSEL_FIELD_TABLE(domain::Round, RoundFields)
+WEEFSEL_FIELD_TABLE(domain::Review, ReviewFields)
+WEEFSEL_FIELD_TABLE(domain::BallotEntry, BallotEntryFields)
+WEEFSEL_FIELD_TABLE(domain::Ballot, BallotFields)
+WEEFSEL_FIELD_TABLE(domain::Measurement, MeasurementFields)
+WEEFSEL_FIELD_TABLE(domain::Indicator, IndicatorFields)
+WEEFSEL_FIELD_TABLE(domain::Experiment, ExperimentFields)
+WEEFSEL_FIELD_TABLE(domain::User, UserFields)
+WEEFSEL_FIELD_TABLE(domain::RoleGrant, RoleGrantFields)
+WEEFSEL_FIELD_TABLE(domain::Comment, CommentFields)
+WEEFSEL_FIELD_TABLE(domain::AuditEntry, AuditEntryFields)
+WEEFSEL_FIELD_TABLE(domain::Allocation, AllocationFields)
+WEEFSEL_FIELD_TABLE(domain::MilestoneEvidence, MilestoneEvidenceFields)
+WEEFSEL_FIELD_TABLE(domain::MatchCampaign, MatchCampaignFields)
+WEEFSEL_FIELD_TABLE(domain::MatchPledge, MatchPledgeFields)
 
 }  // namespace weefsel::domain::fields

@@ -272,6 +272,23 @@ Field<T> Lift(const Field<U>& f, U T::*m) {
   return g;
 }
 
+// Marks every field of `t` read-only (entities the API only ever sends); their loaders stay.
+template <typename T>
+void AllReadOnly(FieldTable<T>& t) {
+  for (auto& f : t.fields) {
+    f.writable = false;
+    f.decode = nullptr;
+  }
+}
+
+// Defines `const FieldTable<Type>& Fn()`: the table built by Make##Fn() on first use, then only
+// read (a function-local static, never destroyed).
+#define WEEFSEL_FIELD_TABLE(Type, Fn)                                        \
+  const FieldTable<Type>& Fn() {                                             \
+    static const FieldTable<Type>* table = new FieldTable<Type>(Make##Fn()); \
+    return *table;                                                           \
+  }
+
 // ---- which consumer takes which field -------------------------------------------------------
 
 // The audit snapshot: every field but the personal ones (its readers are officers).

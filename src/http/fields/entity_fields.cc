@@ -10,25 +10,6 @@ namespace {
 
 Json Ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
 
-// Marks every field of `t` read-only (entities the API only ever sends).
-template <typename T>
-void AllReadOnly(FieldTable<T>& t) {
-  for (auto& f : t.fields) {
-    f.writable = false;
-    f.decode = nullptr;
-  }
-}
-
-}  // namespace
-
-#define WEEFSEL_TABLE(Type, Fn)                                              \
-  const FieldTable<Type>& Fn() {                                             \
-    static const FieldTable<Type>* table = new FieldTable<Type>(Make##Fn()); \
-    return *table;                                                           \
-  }
-
-namespace {
-
 FieldTable<service::Principal> MakePrincipalFields() {
   using P = service::Principal;
   FieldTable<P> t{"Principal",
@@ -54,7 +35,7 @@ FieldTable<service::IndicatorProgress> MakeIndicatorProgressFields() {
            .Nullable()
            .Describe("(latest - baseline) / (target - baseline); null without a measurement")}};
 }
-WEEFSEL_TABLE(service::IndicatorProgress, IndicatorProgressFields)
+WEEFSEL_FIELD_TABLE(service::IndicatorProgress, IndicatorProgressFields)
 
 FieldTable<service::ExperimentOverview> MakeExperimentOverviewFields() {
   using X = service::ExperimentOverview;
@@ -64,7 +45,7 @@ FieldTable<service::ExperimentOverview> MakeExperimentOverviewFields() {
            Bool("hidden", &X::hidden), Str("status", &X::status, 20), Int("funded_eur", &X::funded_eur),
            Int("released_eur", &X::released_eur), ObjList("indicators", &X::indicators, &IndicatorProgressFields)}};
 }
-WEEFSEL_TABLE(service::ExperimentOverview, ExperimentOverviewFields)
+WEEFSEL_FIELD_TABLE(service::ExperimentOverview, ExperimentOverviewFields)
 
 FieldTable<service::CommitmentLine> MakeCommitmentLineFields() {
   using L = service::CommitmentLine;
@@ -82,7 +63,7 @@ FieldTable<service::CommitmentLine> MakeCommitmentLineFields() {
   t.fields[0].codes = {"round", "proposal", "task_challenge"};
   return t;
 }
-WEEFSEL_TABLE(service::CommitmentLine, CommitmentLineFields)
+WEEFSEL_FIELD_TABLE(service::CommitmentLine, CommitmentLineFields)
 
 FieldTable<service::MunicipalityOverview> MakeOverviewMoneyFields() {
   using O = service::MunicipalityOverview;
@@ -92,7 +73,7 @@ FieldTable<service::MunicipalityOverview> MakeOverviewMoneyFields() {
            Int("released_eur", &O::released_eur), Int("remaining_eur", &O::remaining_eur),
            Int("published_rounds", &O::published_rounds)}};
 }
-WEEFSEL_TABLE(service::MunicipalityOverview, OverviewMoneyFields)
+WEEFSEL_FIELD_TABLE(service::MunicipalityOverview, OverviewMoneyFields)
 
 FieldTable<service::MunicipalityOverview> MakeMunicipalityOverviewFields() {
   using O = service::MunicipalityOverview;
@@ -143,7 +124,7 @@ FieldTable<service::MatchStanding::Project> MakeMatchProjectFields() {
            Computed<P>("late_pledges", Type::kInteger, [](const P& p) { return Json(p.result.late_pledges.size()); }),
            Computed<P>("reason", Type::kString, [](const P& p) { return Json(p.result.reason); })}};
 }
-WEEFSEL_TABLE(service::MatchStanding::Project, MatchProjectFields)
+WEEFSEL_FIELD_TABLE(service::MatchStanding::Project, MatchProjectFields)
 
 FieldTable<service::MatchStanding> MakeMatchStandingFields() {
   using S = service::MatchStanding;
@@ -163,11 +144,9 @@ FieldTable<service::MatchStanding> MakeMatchStandingFields() {
 
 }  // namespace
 
-WEEFSEL_TABLE(service::Principal, PrincipalFields)
-WEEFSEL_TABLE(service::MunicipalityOverview, MunicipalityOverviewFields)
-WEEFSEL_TABLE(service::MatchStanding, MatchStandingFields)
-
-#undef WEEFSEL_TABLE
+WEEFSEL_FIELD_TABLE(service::Principal, PrincipalFields)
+WEEFSEL_FIELD_TABLE(service::MunicipalityOverview, MunicipalityOverviewFields)
+WEEFSEL_FIELD_TABLE(service::MatchStanding, MatchStandingFields)
 
 namespace {
 
