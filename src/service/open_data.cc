@@ -200,20 +200,38 @@ Cell Published(const files::Json& v, bool free_text) {
   return v;
 }
 
-// The open-data table of `items`: exactly the public fields of the entity's field table
-// (fields::InOpenData), with a municipality's CBS code beside its id (files::ColumnsOf).
+// The rows of `t` made of one entity's field table: exactly its public fields
+// (fields::InOpenData), with a municipality's CBS code beside its id (files::ColumnsOf), after the
+// ids of its owners (`parents`: "coalition" for a coalition's members).
+template <typename T>
+class PublicRows {
+ public:
+  PublicRows(Table& t, const domain::fields::FieldTable<T>& table, const files::MunicipalityCodes& codes,
+             const std::vector<std::string>& parents = {})
+      : t_(t),
+        codes_(codes),
+        cols_(files::ColumnsOf(table, [](const auto& f) { return domain::fields::InOpenData(f); })) {
+    for (const auto& p : parents) t_.fields.emplace_back(p, "integer");
+    for (const auto& c : cols_) t_.fields.emplace_back(c.name, FrictionlessType(c));
+  }
+  void Add(const T& item, std::vector<Cell> row = {}) {
+    for (const auto& c : cols_) row.push_back(Published(files::ValueOf(c, item, codes_), c.field->free_text));
+    t_.rows.push_back(std::move(row));
+  }
+
+ private:
+  Table& t_;
+  const files::MunicipalityCodes& codes_;
+  std::vector<files::Column<T>> cols_;
+};
+
+// The open-data table of `items` (PublicRows).
 template <typename T>
 Table PublicTable(std::string name, std::string description, const domain::fields::FieldTable<T>& table,
                   const std::vector<T>& items, const files::MunicipalityCodes& codes) {
   Table t{std::move(name), std::move(description), {}, {}};
-  auto cols = files::ColumnsOf(table, [](const auto& f) { return domain::fields::InOpenData(f); });
-  for (const auto& c : cols) t.fields.emplace_back(c.name, FrictionlessType(c));
-  for (const auto& item : items) {
-    std::vector<Cell> row;
-    row.reserve(cols.size());
-    for (const auto& c : cols) row.push_back(Published(files::ValueOf(c, item, codes), c.field->free_text));
-    t.rows.push_back(std::move(row));
-  }
+  PublicRows<T> rows(t, table, codes);
+  for (const auto& item : items) rows.Add(item);
   return t;
 }
 
@@ -348,8 +366,7 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
     coalitions.fields = {{"id", "integer"},   {"challenge", "integer"},  {"status", "string"},
                          {"score", "number"}, {"explanation", "string"}, {"created_at", "datetime"}};
     Table members{"coalition_members", "Members of each coalition, the sector each brings and what it covers", {}, {}};
-    members.fields = {
-        {"coalition", "integer"}, {"actor", "integer"}, {"role", "string"}, {"status", "string"}, {"covers", "array"}};
+    PublicRows<domain::CoalitionMember> member_rows(members, fields::CoalitionMemberFields(), codes, {"coalition"});
     Table proposals{"proposals", "Proposals written by coalitions (current version)", {}, {}};
     proposals.fields = {{"id", "integer"},    {"challenge", "integer"}, {"coalition", "integer"},
                         {"status", "string"}, {"supports", "integer"},  {"version", "integer"},
@@ -359,9 +376,7 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
       for (const auto& co : cs) {
         coalitions.rows.push_back({co.id.value(), c.id.value(), domain::CoalitionStatusCode(co.status), co.score,
                                    ScrubPersonalData(co.explanation), co.created_at});
-        for (const auto& m : co.members)
-          members.rows.push_back(
-              {co.id.value(), m.actor.value(), m.role, domain::MemberStatusCode(m.status), m.covers});
+        for (const auto& m : co.members) member_rows.Add(m, {co.id.value()});
       }
       WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Proposal> ps, store.ProposalsOf(c.id));
       for (const auto& p : ps) {

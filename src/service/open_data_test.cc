@@ -285,6 +285,11 @@ TEST_F(OpenDataTest, TablesHaveExactlyThePublicFieldsOfTheFieldTables) {
   check("actors", PublicColumns(domain::fields::ActorFields()), domain::fields::ActorFields());
   check("ties", PublicColumns(domain::fields::TieFields()), domain::fields::TieFields());
   check("challenges", PublicColumns(domain::fields::ChallengeFields()), domain::fields::ChallengeFields());
+  std::vector<std::string> members = {"coalition"};
+  for (const auto& name : PublicColumns(domain::fields::CoalitionMemberFields())) members.push_back(name);
+  auto members_csv = CsvTable::Parse("coalition_members", ReadAll(out / "coalition_members.csv"), {});
+  ASSERT_TRUE(members_csv.ok()) << members_csv.status().ToString();
+  EXPECT_EQ(members_csv->header(), members);
   // The classification the tables carry today: a tie's note is personal, an actor's source internal.
   EXPECT_EQ(ReadAll(out / "ties.json").find("\"note\""), std::string::npos);
   EXPECT_EQ(ReadAll(out / "actors.json").find("\"source\""), std::string::npos);
