@@ -5,7 +5,7 @@
 // object onto an entity, so the same function serves create (on a default entity) and PATCH (on
 // the stored one). A decoder refuses unknown fields, wrong types and over-long strings or lists
 // with InvalidArgument naming the field ("actor.themes: at most 200 items"). Both read the entity's
-// field table (http/fields/entity_fields.h), as do the OpenAPI component schemas.
+// field table (domain/fields/entity_fields.h), as do the OpenAPI component schemas.
 // CheckJsonShape rejects, in one linear pass before the body is parsed into a value, bodies nested
 // deeper than the limit, objects with too many keys and bodies with too many values (an object
 // with 90,000 keys took 5 s to parse into an insertion-ordered object: its key lookup is linear).
@@ -18,16 +18,18 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "domain/fields/json_fields.h"
 #include "domain/model.h"
 #include "service/platform.h"
 
 namespace weefsel::http {
 
-using Json = nlohmann::ordered_json;
+using Json = domain::fields::Json;
 
-inline constexpr size_t kMaxStringLength = 20000;  // long texts (plans, descriptions)
-inline constexpr size_t kMaxNameLength = 500;      // names, titles, short fields
-inline constexpr size_t kMaxListItems = 200;
+using domain::fields::Fields;  // the reader of request objects (domain/fields/json_fields.h)
+using domain::fields::kMaxListItems;
+using domain::fields::kMaxNameLength;
+using domain::fields::kMaxStringLength;
 inline constexpr int kMaxJsonDepth = 16;
 inline constexpr size_t kMaxJsonKeysPerObject = 200;  // the largest entity has about 30 fields
 inline constexpr size_t kMaxJsonValues = 100000;      // every value, keys included, in one body
@@ -74,44 +76,5 @@ Status Apply(const Json& j, domain::RoleGrant& g);
 Status Apply(const Json& j, domain::Review& r);         // project_id, scores, comment
 Status Apply(const Json& j, domain::MatchCampaign& c);  // name, ratio_num, ratio_den, caps, deadline
 Result<std::vector<domain::BallotEntry>> DecodeBallot(const Json& j);
-
-// A small reader for request objects: each getter leaves `out` alone when the field is absent.
-class Fields {
- public:
-  Fields(const Json& j, std::string entity) : j_(j), entity_(std::move(entity)) {}
-  Status Str(const char* name, std::string& out, size_t max = kMaxNameLength);
-  Status Int(const char* name, int64_t& out);
-  Status Int(const char* name, int& out);
-  Status Dbl(const char* name, double& out);
-  Status Bool(const char* name, bool& out);
-  Status StrList(const char* name, std::vector<std::string>& out, size_t max_len = kMaxNameLength);
-  template <typename Tag>
-  Status IdField(const char* name, Id<Tag>& out) {
-    int64_t v = out.value();
-    if (Has(name) && j_.at(name).is_null()) {
-      out = Id<Tag>();
-      Seen(name);
-      return Status::Ok();
-    }
-    WEEFSEL_RETURN_IF_ERROR(Int(name, v));
-    out = Id<Tag>(v);
-    return Status::Ok();
-  }
-  bool Has(const char* name) const { return j_.contains(name); }
-  const Json& At(const char* name) {
-    Seen(name);
-    return j_.at(name);
-  }
-  Status Error(const std::string& field, const std::string& what) const;
-  const std::string& entity() const { return entity_; }
-  // InvalidArgument naming the first field that no getter asked for.
-  Status Done() const;
-
- private:
-  void Seen(const char* name) { seen_.push_back(name); }
-  const Json& j_;
-  std::string entity_;
-  std::vector<std::string> seen_;
-};
 
 }  // namespace weefsel::http

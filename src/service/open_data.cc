@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -21,6 +20,7 @@
 #include "fabric/fabric.h"
 #include "fund/instance.h"
 #include "fund/pabulib.h"
+#include "service/field_files.h"
 #include "storage/store.h"
 
 namespace weefsel::service {
@@ -29,6 +29,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+// A cell keeps its objects' keys in order (a sector mix in sector order in the CSV); the JSON files
+// sort them, as every object of the package.
+using Cell = nlohmann::ordered_json;
 
 constexpr const char* kRemoved = "[verwijderd]";
 
@@ -37,29 +40,39 @@ struct Table {
   std::string name;
   std::string description;
   std::vector<std::pair<std::string, std::string>> fields;  // name, Frictionless type
-  std::vector<std::vector<json>> rows;
+  std::vector<std::vector<Cell>> rows;
 };
 
-// The CSV text of a cell; text that a spreadsheet would run as a formula is defused.
-std::string CellText(const json& v) {
+// The CSV text of a cell; text that a spreadsheet would run as a formula is defused. Lists are
+// joined by ';', an object in a list by ':' between its values ("zorg:2"), a map as "key:value"
+// pairs joined by ';' (as in the export, service/field_files.h).
+std::string CellText(const Cell& v) {
+  auto part = [](const Cell& x) { return x.is_number_float() ? files::NumberText(x.get<double>()) : CellText(x); };
   if (v.is_null()) return "";
   if (v.is_string()) return SpreadsheetSafe(v.get<std::string>());
   if (v.is_array()) {
     std::vector<std::string> parts;
-    for (const auto& e : v) parts.push_back(CellText(e));
+    for (const auto& e : v) {
+      if (!e.is_object()) {
+        parts.push_back(CellText(e));
+        continue;
+      }
+      std::vector<std::string> values;
+      for (const auto& x : e) values.push_back(part(x));
+      parts.push_back(Join(values, ":"));
+    }
+    return Join(parts, ";");
+  }
+  if (v.is_object()) {
+    std::vector<std::string> parts;
+    for (auto it = v.begin(); it != v.end(); ++it) parts.push_back(SpreadsheetSafe(it.key()) + ":" + part(it.value()));
     return Join(parts, ";");
   }
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   return v.dump();
 }
 
-std::string Num(double v) {
-  char buf[64];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, p);
-}
-
-json IdOrNull(int64_t id) { return id > 0 ? json(id) : json(nullptr); }
+Cell IdOrNull(int64_t id) { return id > 0 ? Cell(id) : Cell(nullptr); }
 
 class Writer {
  public:
@@ -76,7 +89,7 @@ class Writer {
       json obj = json::object();
       for (size_t i = 0; i < row.size(); ++i) {
         cells.push_back(CellText(row[i]));
-        obj[t.fields[i].first] = row[i];
+        obj[t.fields[i].first] = json(row[i]);
       }
       csv += CsvLine(cells);
       arr.push_back(std::move(obj));
@@ -141,11 +154,85 @@ class Writer {
   json resources_ = json::array();
 };
 
-std::string MixText(const domain::SectorMix& mix) {
-  std::vector<std::string> parts;
-  for (const auto& [sector, n] : mix)
-    parts.push_back(std::string(domain::SectorCode(sector)) + ":" + std::to_string(n));
-  return Join(parts, ";");
+// The Frictionless type of a column.
+template <typename T>
+const char* FrictionlessType(const files::Column<T>& c) {
+  namespace fields = domain::fields;
+  if (c.cbs_code) return "string";
+  switch (c.field->type) {
+    case fields::Type::kInteger:
+    case fields::Type::kId:
+      return "integer";
+    case fields::Type::kNumber:
+      return "number";
+    case fields::Type::kBoolean:
+      return "boolean";
+    case fields::Type::kStringList:
+    case fields::Type::kObjectList:
+      return "array";
+    case fields::Type::kMap:
+    case fields::Type::kObject:
+    case fields::Type::kAny:
+      return "object";
+    case fields::Type::kString:
+    case fields::Type::kEnum:
+      break;
+  }
+  switch (c.field->format) {
+    case fields::Format::kDate:
+      return "date";
+    case fields::Format::kDateTime:
+      return "datetime";
+    case fields::Format::kText:
+      break;
+  }
+  return "string";
+}
+
+// A value as the open data writes it: free text scrubbed of personal data.
+Cell Published(const files::Json& v, bool free_text) {
+  if (free_text && v.is_string()) return ScrubPersonalData(v.get<std::string>());
+  if (free_text && v.is_array()) {
+    Cell out = Cell::array();
+    for (const auto& e : v) out.push_back(e.is_string() ? Cell(ScrubPersonalData(e.get<std::string>())) : e);
+    return out;
+  }
+  return v;
+}
+
+// The rows of `t` made of one entity's field table: exactly its public fields
+// (fields::InOpenData), with a municipality's CBS code beside its id (files::ColumnsOf), after the
+// ids of its owners (`parents`: "coalition" for a coalition's members).
+template <typename T>
+class PublicRows {
+ public:
+  PublicRows(Table& t, const domain::fields::FieldTable<T>& table, const files::MunicipalityCodes& codes,
+             const std::vector<std::string>& parents = {})
+      : t_(t),
+        codes_(codes),
+        cols_(files::ColumnsOf(table, [](const auto& f) { return domain::fields::InOpenData(f); })) {
+    for (const auto& p : parents) t_.fields.emplace_back(p, "integer");
+    for (const auto& c : cols_) t_.fields.emplace_back(c.name, FrictionlessType(c));
+  }
+  void Add(const T& item, std::vector<Cell> row = {}) {
+    for (const auto& c : cols_) row.push_back(Published(files::ValueOf(c, item, codes_), c.field->free_text));
+    t_.rows.push_back(std::move(row));
+  }
+
+ private:
+  Table& t_;
+  const files::MunicipalityCodes& codes_;
+  std::vector<files::Column<T>> cols_;
+};
+
+// The open-data table of `items` (PublicRows).
+template <typename T>
+Table PublicTable(std::string name, std::string description, const domain::fields::FieldTable<T>& table,
+                  const std::vector<T>& items, const files::MunicipalityCodes& codes) {
+  Table t{std::move(name), std::move(description), {}, {}};
+  PublicRows<T> rows(t, table, codes);
+  for (const auto& item : items) rows.Add(item);
+  return t;
 }
 
 bool VotingClosed(domain::RoundPhase p) {
@@ -255,67 +342,41 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
     // keeps its place (ballots refer to it) without its title.
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> hidden_ids, store.HiddenIds("proposal"));
     const std::set<int64_t> hidden(hidden_ids.begin(), hidden_ids.end());
-    std::unordered_map<int64_t, std::string> codes;
+    files::MunicipalityCodes codes;
     for (const auto& m : munis) codes[m.id.value()] = m.cbs_code;
-    auto code_of = [&](MunicipalityId id) -> json {
+    auto code_of = [&](MunicipalityId id) -> Cell {
       auto it = codes.find(id.value());
-      return it == codes.end() ? json(nullptr) : json(it->second);
+      return it == codes.end() ? Cell(nullptr) : Cell(it->second);
     };
 
-    Table t{"municipalities", "Municipalities (CBS codes and 2024 population)", {}, {}};
-    t.fields = {{"id", "integer"},         {"cbs_code", "string"}, {"name", "string"}, {"province", "string"},
-                {"population", "integer"}, {"lat", "number"},      {"lon", "number"}};
-    for (const auto& m : munis)
-      t.rows.push_back({m.id.value(), m.cbs_code, m.name, m.province, m.population, m.lat, m.lon});
+    namespace fields = domain::fields;
+    Table t = PublicTable("municipalities", "Municipalities (CBS codes and 2024 population)",
+                          fields::MunicipalityFields(), munis, codes);
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
+    t = PublicTable("actors", "Organisations and initiatives (actors) with their kind, sector, themes and capabilities",
+                    fields::ActorFields(), actors, codes);
+    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
+    t = PublicTable("ties", "Collaboration ties between actors (undirected; weight = strength); private notes left out",
+                    fields::TieFields(), ties, codes);
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
 
-    t = {"actors", "Organisations and initiatives (actors) with their kind, sector, themes and capabilities", {}, {}};
-    t.fields = {{"id", "integer"},          {"name", "string"},  {"kind", "string"},    {"sector", "string"},
-                {"municipality", "string"}, {"area", "string"},  {"themes", "array"},   {"capabilities", "array"},
-                {"description", "string"},  {"size", "integer"}, {"website", "string"}, {"generated", "boolean"}};
-    for (const auto& a : actors)
-      t.rows.push_back({a.id.value(), a.name, domain::ActorKindCode(a.kind),
-                        domain::SectorCode(domain::SectorOf(a.kind)), code_of(a.municipality), a.area, a.themes,
-                        a.capabilities, ScrubPersonalData(a.description), a.size, a.website, a.generated});
-    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
-
-    t = {"ties", "Collaboration ties between actors (undirected; weight = strength); private notes left out", {}, {}};
-    t.fields = {{"id", "integer"},  {"a", "integer"},     {"b", "integer"}, {"weight", "number"},
-                {"kind", "string"}, {"source", "string"}, {"from", "date"}, {"until", "date"}};
-    for (const auto& x : ties)
-      t.rows.push_back({x.id.value(), x.a.value(), x.b.value(), x.weight, domain::TieKindCode(x.kind),
-                        domain::TieSourceCode(x.source), x.from, x.until});
-    WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
-
-    t = {"challenges", "Societal challenges posted by municipalities", {}, {}};
-    t.fields = {{"id", "integer"},         {"municipality", "string"}, {"title", "string"},
-                {"text", "string"},        {"language", "string"},     {"themes", "array"},
-                {"capabilities", "array"}, {"sector_mix", "string"},   {"max_coalition_size", "integer"},
-                {"budget_eur", "integer"}, {"area", "string"},         {"deadline", "date"},
-                {"phase", "string"},       {"owner_actor", "integer"}, {"created_at", "datetime"}};
+    t = PublicTable("challenges", "Societal challenges posted by municipalities", fields::ChallengeFields(), challenges,
+                    codes);
     Table coalitions{"coalitions", "Coalitions formed for challenges", {}, {}};
     coalitions.fields = {{"id", "integer"},   {"challenge", "integer"},  {"status", "string"},
                          {"score", "number"}, {"explanation", "string"}, {"created_at", "datetime"}};
     Table members{"coalition_members", "Members of each coalition, the sector each brings and what it covers", {}, {}};
-    members.fields = {
-        {"coalition", "integer"}, {"actor", "integer"}, {"role", "string"}, {"status", "string"}, {"covers", "array"}};
+    PublicRows<domain::CoalitionMember> member_rows(members, fields::CoalitionMemberFields(), codes, {"coalition"});
     Table proposals{"proposals", "Proposals written by coalitions (current version)", {}, {}};
     proposals.fields = {{"id", "integer"},    {"challenge", "integer"}, {"coalition", "integer"},
                         {"status", "string"}, {"supports", "integer"},  {"version", "integer"},
                         {"title", "string"},  {"plan", "string"},       {"budget_eur", "integer"}};
     for (const auto& c : challenges) {
-      std::vector<std::string> needs;
-      for (const auto& n : c.capabilities) needs.push_back(n.capability + ":" + Num(n.weight));
-      t.rows.push_back({c.id.value(), code_of(c.municipality), c.title, ScrubPersonalData(c.text), c.language, c.themes,
-                        needs, MixText(c.sector_mix), c.max_coalition_size, c.budget_eur, c.area, c.deadline,
-                        domain::ChallengePhaseCode(c.phase), IdOrNull(c.owner.value()), c.created_at});
       WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Coalition> cs, store.CoalitionsOf(c.id));
       for (const auto& co : cs) {
         coalitions.rows.push_back({co.id.value(), c.id.value(), domain::CoalitionStatusCode(co.status), co.score,
                                    ScrubPersonalData(co.explanation), co.created_at});
-        for (const auto& m : co.members)
-          members.rows.push_back(
-              {co.id.value(), m.actor.value(), m.role, domain::MemberStatusCode(m.status), m.covers});
+        for (const auto& m : co.members) member_rows.Add(m, {co.id.value()});
       }
       WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Proposal> ps, store.ProposalsOf(c.id));
       for (const auto& p : ps) {
@@ -331,14 +392,15 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(proposals, report));
 
     t = {"rounds", "Participatory-budgeting rounds; ballots of closed rounds are in rounds/round-<id>.pb", {}, {}};
-    t.fields = {{"id", "integer"},         {"municipality", "string"}, {"name", "string"},  {"budget_eur", "integer"},
-                {"ballot_kind", "string"}, {"rule", "string"},         {"phase", "string"}, {"projects", "integer"},
-                {"ballots", "integer"},    {"pb_file", "string"}};
+    t.fields = {{"id", "integer"},      {"municipality", "integer"}, {"municipality_cbs_code", "string"},
+                {"name", "string"},     {"budget_eur", "integer"},   {"ballot_kind", "string"},
+                {"rule", "string"},     {"phase", "string"},         {"projects", "integer"},
+                {"ballots", "integer"}, {"pb_file", "string"}};
     Table projects{"round_projects", "The projects of each round with their cost", {}, {}};
     projects.fields = {{"round", "integer"}, {"project_id", "string"}, {"proposal", "integer"},
                        {"title", "string"},  {"cost_eur", "integer"},  {"category", "string"}};
     for (const auto& r : rounds) {
-      json pb_file = nullptr;
+      Cell pb_file = nullptr;
       int64_t ballot_count = 0;
       if (VotingClosed(r.phase)) {
         WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Ballot> ballots, store.BallotsOf(r.id));
@@ -355,10 +417,10 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
       } else {
         ++report.rounds_withheld;
       }
-      t.rows.push_back({r.id.value(), code_of(r.municipality), r.name, r.budget_eur,
+      t.rows.push_back({r.id.value(), IdOrNull(r.municipality.value()), code_of(r.municipality), r.name, r.budget_eur,
                         domain::BallotKindCode(r.ballot_kind), r.rule, domain::RoundPhaseCode(r.phase),
                         static_cast<int64_t>(r.projects.size()),
-                        VotingClosed(r.phase) ? json(ballot_count) : json(nullptr), pb_file});
+                        VotingClosed(r.phase) ? Cell(ballot_count) : Cell(nullptr), pb_file});
       for (const auto& p : r.projects)
         projects.rows.push_back({r.id.value(), p.project_id, IdOrNull(p.proposal.value()),
                                  hidden.count(p.proposal.value()) ? std::string() : p.title, p.cost_eur, p.category});

@@ -7,7 +7,10 @@
 // .pb files of rounds whose voting has closed (phase allocation or published), with voters
 // renumbered 1..n in an order that depends only on the ballots' content (not on who voted, or
 // when); free-text fields (descriptions, plans, comments, outcomes) have e-mail addresses and
-// Dutch phone numbers replaced by "[verwijderd]"; private tie notes are left out.
+// Dutch phone numbers replaced by "[verwijderd]"; private tie notes are left out. The
+// municipalities, actors, ties and challenges files have exactly the public fields of their field tables
+// (domain/fields/entity_fields.h, through service/field_files.h); `municipality` is an id in every
+// file, with the CBS code beside it in `municipality_cbs_code`.
 //
 // The export is all-or-nothing: files are written into a fresh sibling directory which is renamed
 // to `dir` only when every file is complete; `dir` must not exist yet (or be empty).

@@ -13,6 +13,7 @@
 #include "base/csv.h"
 #include "fund/pabulib.h"
 #include "service/demo.h"
+#include "service/field_files.h"
 #include "storage/store.h"
 
 namespace weefsel::service {
@@ -248,6 +249,60 @@ TEST(ScrubTest, RemovesEmailAndPhoneKeepsOtherNumbers) {
   EXPECT_EQ(ScrubPersonalData("bel 020-1234567!"), "bel [verwijderd]!");
   EXPECT_EQ(ScrubPersonalData("budget 250000 euro in 2026"), "budget 250000 euro in 2026");
   EXPECT_EQ(ScrubPersonalData("geen persoonsgegevens"), "geen persoonsgegevens");
+}
+
+// The open data reads the field tables (domain/fields/): each table's file has exactly the public
+// fields (a municipality's CBS code beside its id), in table order, typed in the package; a field
+// added to a table appears here without another edit, and a personal one never does.
+template <typename T>
+std::vector<std::string> PublicColumns(const domain::fields::FieldTable<T>& table) {
+  return files::ColumnNames(table, [](const auto& f) { return domain::fields::InOpenData(f); });
+}
+
+TEST_F(OpenDataTest, TablesHaveExactlyThePublicFieldsOfTheFieldTables) {
+  fs::path out = dir_ / "open";
+  ASSERT_TRUE(ExportOpenData(*store_, out.string()).ok());
+  auto package = nlohmann::json::parse(ReadAll(out / "datapackage.json"));
+  auto check = [&](const std::string& name, const std::vector<std::string>& expected, const auto& table) {
+    auto csv = CsvTable::Parse(name, ReadAll(out / (name + ".csv")), {});
+    ASSERT_TRUE(csv.ok()) << csv.status().ToString();
+    EXPECT_EQ(csv->header(), expected) << name;
+    auto arr = nlohmann::json::parse(ReadAll(out / (name + ".json")));
+    ASSERT_FALSE(arr.empty()) << name;
+    for (const auto& f : table.fields) {
+      bool is_public = domain::fields::InOpenData(f);
+      EXPECT_EQ(arr[0].contains(f.name), is_public) << name << "." << f.name;
+      EXPECT_EQ(f.visibility == domain::fields::Visibility::kPublic, is_public) << name << "." << f.name;
+    }
+    for (const auto& r : package["resources"]) {
+      if (r["name"] != name) continue;
+      std::vector<std::string> described;
+      for (const auto& f : r["schema"]["fields"]) described.push_back(f["name"].get<std::string>());
+      EXPECT_EQ(described, expected) << name;
+    }
+  };
+  check("municipalities", PublicColumns(domain::fields::MunicipalityFields()), domain::fields::MunicipalityFields());
+  check("actors", PublicColumns(domain::fields::ActorFields()), domain::fields::ActorFields());
+  check("ties", PublicColumns(domain::fields::TieFields()), domain::fields::TieFields());
+  check("challenges", PublicColumns(domain::fields::ChallengeFields()), domain::fields::ChallengeFields());
+  std::vector<std::string> members = {"coalition"};
+  for (const auto& name : PublicColumns(domain::fields::CoalitionMemberFields())) members.push_back(name);
+  auto members_csv = CsvTable::Parse("coalition_members", ReadAll(out / "coalition_members.csv"), {});
+  ASSERT_TRUE(members_csv.ok()) << members_csv.status().ToString();
+  EXPECT_EQ(members_csv->header(), members);
+  // The classification the tables carry today: a tie's note is personal, an actor's source internal.
+  EXPECT_EQ(ReadAll(out / "ties.json").find("\"note\""), std::string::npos);
+  EXPECT_EQ(ReadAll(out / "actors.json").find("\"source\""), std::string::npos);
+  // One meaning for "municipality" (an id) in every table, the CBS code beside it.
+  auto actors = nlohmann::json::parse(ReadAll(out / "actors.json"));
+  auto challenges = nlohmann::json::parse(ReadAll(out / "challenges.json"));
+  auto rounds = nlohmann::json::parse(ReadAll(out / "rounds.json"));
+  for (const auto* arr : {&actors, &challenges, &rounds}) {
+    ASSERT_FALSE(arr->empty());
+    const auto& first = (*arr)[0];
+    EXPECT_TRUE(first["municipality"].is_number_integer()) << first.dump();
+    EXPECT_TRUE(first["municipality_cbs_code"].get<std::string>().starts_with("GM")) << first.dump();
+  }
 }
 
 }  // namespace

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -11,6 +10,7 @@
 
 #include "base/csv.h"
 #include "base/strings.h"
+#include "service/field_files.h"
 #include "storage/store.h"
 
 namespace weefsel::service {
@@ -20,6 +20,8 @@ using domain::Challenge;
 using domain::Municipality;
 using domain::Tie;
 using json = nlohmann::ordered_json;
+namespace fields = domain::fields;
+using Json = fields::Json;
 
 Result<EntityKind> ParseEntityKind(const std::string& s) {
   if (s == "municipalities") return EntityKind::kMunicipalities;
@@ -30,12 +32,6 @@ Result<EntityKind> ParseEntityKind(const std::string& s) {
 }
 
 namespace {
-
-std::string Num(double v) {
-  char buf[64];
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, p);
-}
 
 // A file read as named columns: a CSV table, or a JSON array of objects flattened to the same
 // string form (lists joined by ';', capability needs as "tag:weight", sector mix as "sector:n").
@@ -63,7 +59,7 @@ std::string Flatten(const json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_boolean()) return v.get<bool>() ? "true" : "false";
   if (v.is_number_integer()) return std::to_string(v.get<int64_t>());
-  if (v.is_number()) return Num(v.get<double>());
+  if (v.is_number()) return files::NumberText(v.get<double>());
   std::vector<std::string> parts;
   if (v.is_array()) {
     for (const auto& e : v) {
@@ -163,20 +159,6 @@ Result<double> RealField(const Sheet& s, const CsvRecord& r, const std::string& 
   return *x;
 }
 
-Status DateField(const Sheet& s, const CsvRecord& r, const std::string& c, std::string& out) {
-  out = std::string(Trim(s.Get(r, c)));
-  if (!out.empty() && !IsIsoDate(out)) return s.Error(r, c, "'" + out + "' is not a date YYYY-MM-DD");
-  return Status::Ok();
-}
-
-Status TagsField(const Sheet& s, const CsvRecord& r, std::vector<std::string>& themes, std::vector<std::string>& caps) {
-  themes = Split(s.Get(r, "themes"), ';', true);
-  caps = Split(s.Get(r, "capabilities"), ';', true);
-  Status st = domain::NormalizeTags(themes, caps);
-  if (!st.ok()) return s.Error(r, "themes", st.message());
-  return Status::Ok();
-}
-
 Status Wrap(const Sheet& s, const CsvRecord& r, const Status& st) {
   if (st.ok()) return st;
   // domain messages start with "entity.field: ..."; name the column.
@@ -189,20 +171,168 @@ Status Wrap(const Sheet& s, const CsvRecord& r, const Status& st) {
   return s.Error(r, column, what);
 }
 
+// The municipalities of the store, by CBS code and by id.
+struct Municipalities {
+  std::unordered_map<std::string, MunicipalityId> by_code;
+  std::unordered_set<int64_t> ids;
+};
+
+// The text after "entity.field: " of a field reader's error.
+std::string WhatOf(const Status& st) {
+  const std::string& m = st.message();
+  auto colon = m.find(": ");
+  return colon == std::string::npos ? m : m.substr(colon + 2);
+}
+
+// The cell of `f` in record `r` as the JSON value its loader reads, or an error naming the column.
+// Long free text is kept as written, other strings are trimmed; lists are split at ';'; an object
+// of a list is its values joined by ':' ("zorg:2", the second value a number, left out: the
+// item's default); a map is "key:number" pairs.
+template <typename T>
+Result<Json> CellValue(const Sheet& s, const CsvRecord& r, const fields::Field<T>& f, const std::string& cell) {
+  const std::string trimmed(Trim(cell));
+  switch (f.type) {
+    case fields::Type::kInteger:
+    case fields::Type::kId: {
+      WEEFSEL_ASSIGN_OR_RETURN(int64_t v, IntField(s, r, f.name, false));
+      return Json(v);
+    }
+    case fields::Type::kNumber: {
+      WEEFSEL_ASSIGN_OR_RETURN(double v, RealField(s, r, f.name, 0));
+      return Json(v);
+    }
+    case fields::Type::kBoolean: {
+      std::string b = ToLowerAscii(trimmed);
+      if (b != "true" && b != "false" && b != "1" && b != "0") return s.Error(r, f.name, "expected true or false");
+      return Json(b == "true" || b == "1");
+    }
+    case fields::Type::kString:
+    case fields::Type::kEnum:
+      if (f.format == fields::Format::kDate && !IsIsoDate(trimmed))
+        return s.Error(r, f.name, "'" + trimmed + "' is not a date YYYY-MM-DD");
+      return Json(f.free_text ? cell : trimmed);
+    case fields::Type::kStringList:
+      return Json(Split(cell, ';', true));
+    case fields::Type::kObjectList: {
+      Json items = Json::array();
+      for (const auto& part : Split(cell, ';', true)) {
+        auto colon = part.rfind(':');
+        Json item = Json::object();
+        if (!f.item_keys.empty()) item[f.item_keys[0]] = colon == std::string::npos ? part : part.substr(0, colon);
+        if (colon != std::string::npos && f.item_keys.size() > 1) {
+          auto x = ParseDouble(part.substr(colon + 1));
+          if (!x) return s.Error(r, f.name, f.item_keys[1] + " in '" + part + "' must be a number");
+          item[f.item_keys[1]] = *x;
+        }
+        items.push_back(std::move(item));
+      }
+      return items;
+    }
+    case fields::Type::kMap: {
+      Json map = Json::object();
+      for (const auto& part : Split(cell, ';', true)) {
+        auto colon = part.find(':');
+        std::string key = part.substr(0, colon);
+        if (colon == std::string::npos) {
+          map[key] = 1;
+          continue;
+        }
+        std::string value = part.substr(colon + 1);
+        if (auto n = ParseInt(value)) {
+          map[key] = *n;
+        } else if (auto x = ParseDouble(value)) {
+          map[key] = *x;
+        } else {
+          return s.Error(r, f.name, "the value in '" + part + "' must be a number");
+        }
+      }
+      return map;
+    }
+    case fields::Type::kObject:
+    case fields::Type::kAny:
+      break;
+  }
+  return Json(nullptr);
+}
+
+// A municipality named by the field `f`: its id in column f.name, or its CBS code in
+// "<name>_cbs_code" (files::CbsCodeColumn) or, as files written before the two were told apart
+// had it, in column f.name. Unset when both are empty; an error when they name two municipalities.
+template <typename T>
+Result<MunicipalityId> MunicipalityOf(const Sheet& s, const CsvRecord& r, const fields::Field<T>& f,
+                                      const Municipalities& munis) {
+  const std::string code_column = files::CbsCodeColumn(f.name);
+  std::string code(Trim(s.Get(r, code_column))), named(Trim(s.Get(r, f.name)));
+  MunicipalityId by_code;
+  if (!code.empty()) {
+    auto it = munis.by_code.find(code);
+    if (it == munis.by_code.end())
+      return s.Error(r, code_column, "unknown municipality '" + code + "' (import municipalities first)");
+    by_code = it->second;
+  }
+  if (named.empty()) return by_code;
+  MunicipalityId id;
+  if (auto n = ParseInt(named)) {
+    if (!munis.ids.count(*n))
+      return s.Error(r, f.name, "unknown municipality " + named + " (import municipalities first)");
+    id = MunicipalityId(*n);
+  } else {
+    auto it = munis.by_code.find(named);
+    if (it == munis.by_code.end())
+      return s.Error(r, f.name, "unknown municipality '" + named + "' (import municipalities first)");
+    id = it->second;
+  }
+  if (by_code.valid() && by_code != id)
+    return s.Error(r, f.name, "'" + named + "' is not the municipality " + code + " of " + code_column);
+  return id;
+}
+
+// Reads the exported fields of `table` (fields::InExport) from record `r` onto `t`, in table
+// order, each through its loader: an empty cell leaves the entity's default.
+template <typename T>
+Status LoadRecord(const Sheet& s, const CsvRecord& r, const fields::FieldTable<T>& table, const Municipalities& munis,
+                  T& t) {
+  Json obj = Json::object();
+  for (const auto& f : table.fields) {
+    if (!fields::InExport(f)) continue;
+    if (f.refers_to == "municipality") {
+      WEEFSEL_ASSIGN_OR_RETURN(MunicipalityId m, MunicipalityOf(s, r, f, munis));
+      if (m.valid()) obj[f.name] = m.value();
+      continue;
+    }
+    const std::string& cell = s.Get(r, f.name);
+    if (Trim(cell).empty()) continue;
+    WEEFSEL_ASSIGN_OR_RETURN(obj[f.name], CellValue(s, r, f, cell));
+  }
+  fields::Fields reader(obj, table.entity);
+  for (const auto& f : table.fields) {
+    if (!fields::InExport(f) || !obj.contains(f.name)) continue;
+    Status st = f.load(reader, t);
+    if (!st.ok()) return s.Error(r, f.name, WhatOf(st));
+  }
+  return Status::Ok();
+}
+
+Status RequireValues(const Sheet& s, const CsvRecord& r, const std::vector<std::string>& columns) {
+  for (const auto& c : columns)
+    if (Trim(s.Get(r, c)).empty()) return s.Error(r, c, "a value is required");
+  return Status::Ok();
+}
+
 // ---- municipalities
 
-Result<Municipality> ParseMunicipality(const Sheet& s, const CsvRecord& r, bool cbs) {
+Result<Municipality> ParseMunicipality(const Sheet& s, const CsvRecord& r, bool cbs, const Municipalities& munis) {
   Municipality m;
-  if (!cbs) {
-    WEEFSEL_ASSIGN_OR_RETURN(int64_t id, IntField(s, r, "id", false));
-    m.id = MunicipalityId(id);
+  if (cbs) {  // CBS's own columns
+    m.cbs_code = std::string(Trim(s.Get(r, "gm_code")));
+    m.name = std::string(Trim(s.Get(r, "gemeente")));
+    m.province = std::string(Trim(s.Get(r, "provincie")));
+    WEEFSEL_ASSIGN_OR_RETURN(m.population, IntField(s, r, "inwoners_2024", false));
+    WEEFSEL_ASSIGN_OR_RETURN(m.lat, RealField(s, r, "lat", 0));
+    WEEFSEL_ASSIGN_OR_RETURN(m.lon, RealField(s, r, "lon", 0));
+  } else {
+    WEEFSEL_RETURN_IF_ERROR(LoadRecord(s, r, fields::MunicipalityFields(), munis, m));
   }
-  m.cbs_code = std::string(Trim(s.Get(r, cbs ? "gm_code" : "cbs_code")));
-  m.name = std::string(Trim(s.Get(r, cbs ? "gemeente" : "name")));
-  m.province = std::string(Trim(s.Get(r, cbs ? "provincie" : "province")));
-  WEEFSEL_ASSIGN_OR_RETURN(m.population, IntField(s, r, cbs ? "inwoners_2024" : "population", false));
-  WEEFSEL_ASSIGN_OR_RETURN(m.lat, RealField(s, r, "lat", 0));
-  WEEFSEL_ASSIGN_OR_RETURN(m.lon, RealField(s, r, "lon", 0));
   Status v = domain::Validate(m);
   if (!v.ok()) {
     std::string col = v.message().find("cbs_code") != std::string::npos ? (cbs ? "gm_code" : "cbs_code") : "";
@@ -214,33 +344,14 @@ Result<Municipality> ParseMunicipality(const Sheet& s, const CsvRecord& r, bool 
 
 // ---- actors
 
-Result<Actor> ParseActor(const Sheet& s, const CsvRecord& r,
-                         const std::unordered_map<std::string, MunicipalityId>& munis) {
+Result<Actor> ParseActor(const Sheet& s, const CsvRecord& r, const Municipalities& munis) {
   Actor a;
+  WEEFSEL_RETURN_IF_ERROR(RequireValues(s, r, {"kind"}));
   WEEFSEL_ASSIGN_OR_RETURN(int64_t id, IntField(s, r, "id", false));
   if (id < 0) return s.Error(r, "id", "must be positive");
-  a.id = ActorId(id);
-  a.name = std::string(Trim(s.Get(r, "name")));
-  auto kind = domain::ParseActorKind(s.Get(r, "kind"));
-  if (!kind.ok()) return s.Error(r, "kind", kind.status().message());
-  a.kind = *kind;
-  std::string code(Trim(s.Get(r, "municipality")));
-  if (!code.empty()) {
-    auto it = munis.find(code);
-    if (it == munis.end())
-      return s.Error(r, "municipality", "unknown municipality '" + code + "' (import municipalities first)");
-    a.municipality = it->second;
-  }
-  a.area = std::string(Trim(s.Get(r, "area")));
-  WEEFSEL_RETURN_IF_ERROR(TagsField(s, r, a.themes, a.capabilities));
-  a.description = s.Get(r, "description");
-  WEEFSEL_ASSIGN_OR_RETURN(a.size, IntField(s, r, "size", false));
-  a.website = std::string(Trim(s.Get(r, "website")));
-  std::string g = ToLowerAscii(Trim(s.Get(r, "generated")));
-  if (!g.empty() && g != "true" && g != "false" && g != "1" && g != "0")
-    return s.Error(r, "generated", "expected true or false");
-  a.generated = g == "true" || g == "1";
-  a.source = std::string(Trim(s.Get(r, "source")));
+  WEEFSEL_RETURN_IF_ERROR(LoadRecord(s, r, fields::ActorFields(), munis, a));
+  Status st = domain::NormalizeTags(a.themes, a.capabilities);
+  if (!st.ok()) return s.Error(r, "themes", st.message());
   WEEFSEL_RETURN_IF_ERROR(Wrap(s, r, domain::Validate(a)));
   return a;
 }
@@ -339,29 +450,11 @@ Result<std::vector<Actor>> ParseRegister(const Sheet& s, MunicipalityId amsterda
 
 // ---- ties
 
-Result<Tie> ParseTie(const Sheet& s, const CsvRecord& r) {
+Result<Tie> ParseTie(const Sheet& s, const CsvRecord& r, const Municipalities& munis) {
   Tie t;
-  WEEFSEL_ASSIGN_OR_RETURN(int64_t id, IntField(s, r, "id", false));
-  t.id = TieId(id);
-  WEEFSEL_ASSIGN_OR_RETURN(int64_t a, IntField(s, r, "a", true));
-  WEEFSEL_ASSIGN_OR_RETURN(int64_t b, IntField(s, r, "b", true));
-  t.a = ActorId(a);
-  t.b = ActorId(b);
-  WEEFSEL_ASSIGN_OR_RETURN(t.weight, RealField(s, r, "weight", 1.0));
-  if (!Trim(s.Get(r, "kind")).empty()) {
-    auto k = domain::ParseTieKind(s.Get(r, "kind"));
-    if (!k.ok()) return s.Error(r, "kind", k.status().message());
-    t.kind = *k;
-  }
-  t.source = domain::TieSource::kImported;
-  if (!Trim(s.Get(r, "source")).empty()) {
-    auto k = domain::ParseTieSource(s.Get(r, "source"));
-    if (!k.ok()) return s.Error(r, "source", k.status().message());
-    t.source = *k;
-  }
-  WEEFSEL_RETURN_IF_ERROR(DateField(s, r, "from", t.from));
-  WEEFSEL_RETURN_IF_ERROR(DateField(s, r, "until", t.until));
-  t.note = s.Get(r, "note");
+  t.source = domain::TieSource::kImported;  // unless the file says
+  WEEFSEL_RETURN_IF_ERROR(RequireValues(s, r, {"a", "b"}));
+  WEEFSEL_RETURN_IF_ERROR(LoadRecord(s, r, fields::TieFields(), munis, t));
   WEEFSEL_RETURN_IF_ERROR(Wrap(s, r, domain::Validate(t)));
   domain::Normalize(t);
   return t;
@@ -369,58 +462,24 @@ Result<Tie> ParseTie(const Sheet& s, const CsvRecord& r) {
 
 // ---- challenges
 
-Result<Challenge> ParseChallenge(const Sheet& s, const CsvRecord& r,
-                                 const std::unordered_map<std::string, MunicipalityId>& munis) {
+Result<Challenge> ParseChallenge(const Sheet& s, const CsvRecord& r, const Municipalities& munis) {
   Challenge c;
-  WEEFSEL_ASSIGN_OR_RETURN(int64_t id, IntField(s, r, "id", false));
-  c.id = ChallengeId(id);
-  std::string code(Trim(s.Get(r, "municipality")));
-  auto it = munis.find(code);
-  if (it == munis.end())
-    return s.Error(r, "municipality", code.empty() ? "a CBS code is required" : "unknown municipality '" + code + "'");
-  c.municipality = it->second;
-  c.title = std::string(Trim(s.Get(r, "title")));
-  c.text = s.Get(r, "text");
-  std::string lang(Trim(s.Get(r, "language")));
-  c.language = lang.empty() ? "nl" : lang;
+  WEEFSEL_RETURN_IF_ERROR(LoadRecord(s, r, fields::ChallengeFields(), munis, c));
+  if (!c.municipality.valid())
+    return s.Error(r, "municipality",
+                   "required: the municipality's id, or its CBS code in " + files::CbsCodeColumn("municipality"));
   std::vector<std::string> no_caps;
-  c.themes = Split(s.Get(r, "themes"), ';', true);
   Status th = domain::NormalizeTags(c.themes, no_caps);
   if (!th.ok()) return s.Error(r, "themes", th.message());
-  for (const auto& part : Split(s.Get(r, "capabilities"), ';', true)) {
-    auto colon = part.rfind(':');
-    std::string tag = domain::NormalizeCapability(colon == std::string::npos ? part : part.substr(0, colon));
-    double w = 1;
-    if (colon != std::string::npos) {
-      auto x = ParseDouble(part.substr(colon + 1));
-      if (!x || *x <= 0) return s.Error(r, "capabilities", "weight in '" + part + "' must be a positive number");
-      w = *x;
-    }
-    if (tag.empty()) return s.Error(r, "capabilities", "'" + part + "' has no capability name");
-    c.capabilities.push_back({tag, w});
+  for (auto& need : c.capabilities) {
+    std::string written = need.capability + ":" + files::NumberText(need.weight);
+    need.capability = domain::NormalizeCapability(need.capability);
+    if (need.capability.empty()) return s.Error(r, "capabilities", "'" + written + "' has no capability name");
+    if (need.weight <= 0) return s.Error(r, "capabilities", "weight in '" + written + "' must be a positive number");
   }
-  for (const auto& part : Split(s.Get(r, "sector_mix"), ';', true)) {
-    auto colon = part.find(':');
-    auto sector = domain::ParseSector(part.substr(0, colon));
-    if (!sector.ok()) return s.Error(r, "sector_mix", sector.status().message());
-    auto n = colon == std::string::npos ? std::optional<int64_t>(1) : ParseInt(part.substr(colon + 1));
-    if (!n || *n < 0 || *n > 50)
-      return s.Error(r, "sector_mix", "count in '" + part + "' must be a whole number 0..50");
-    c.sector_mix[*sector] = static_cast<int>(*n);
-  }
-  WEEFSEL_ASSIGN_OR_RETURN(int64_t size, IntField(s, r, "max_coalition_size", false, 6));
-  c.max_coalition_size = static_cast<int>(size);
-  WEEFSEL_ASSIGN_OR_RETURN(c.budget_eur, IntField(s, r, "budget_eur", false));
-  c.area = std::string(Trim(s.Get(r, "area")));
-  WEEFSEL_RETURN_IF_ERROR(DateField(s, r, "deadline", c.deadline));
-  if (!Trim(s.Get(r, "phase")).empty()) {
-    auto p = domain::ParseChallengePhase(s.Get(r, "phase"));
-    if (!p.ok()) return s.Error(r, "phase", p.status().message());
-    c.phase = *p;
-  }
-  WEEFSEL_ASSIGN_OR_RETURN(int64_t owner, IntField(s, r, "owner", false));
-  c.owner = ActorId(owner);
-  c.created_at = std::string(Trim(s.Get(r, "created_at")));
+  for (const auto& [sector, n] : c.sector_mix)
+    if (n < 0 || n > 50)
+      return s.Error(r, "sector_mix", "count of " + std::string(domain::SectorCode(sector)) + " must be 0..50");
   WEEFSEL_RETURN_IF_ERROR(Wrap(s, r, domain::Validate(c)));
   return c;
 }
@@ -441,9 +500,12 @@ Status CheckUniqueIds(const Sheet& s, const std::vector<std::pair<const CsvRecor
   return Status::Ok();
 }
 
-std::unordered_map<std::string, MunicipalityId> MunicipalityCodes(const std::vector<Municipality>& ms) {
-  std::unordered_map<std::string, MunicipalityId> out;
-  for (const auto& m : ms) out[m.cbs_code] = m.id;
+Municipalities MunicipalitiesOf(const std::vector<Municipality>& ms) {
+  Municipalities out;
+  for (const auto& m : ms) {
+    out.by_code[m.cbs_code] = m.id;
+    out.ids.insert(m.id.value());
+  }
   return out;
 }
 
@@ -457,7 +519,8 @@ Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::s
   report.format = s.json ? "weefsel-json" : "weefsel-csv";
   Errors errors{options.max_errors, {}};
   WEEFSEL_ASSIGN_OR_RETURN(std::vector<Municipality> munis, store.ListMunicipalities());
-  auto codes = MunicipalityCodes(munis);
+  const Municipalities known = MunicipalitiesOf(munis);
+  const auto& codes = known.by_code;
 
   switch (kind) {
     case EntityKind::kMunicipalities: {
@@ -468,7 +531,7 @@ Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::s
       std::vector<std::pair<const CsvRecord*, Municipality>> items;
       std::set<std::string> seen_codes;
       for (const auto& r : s.rows) {
-        auto m = ParseMunicipality(s, r, cbs);
+        auto m = ParseMunicipality(s, r, cbs, known);
         if (!m.ok()) {
           if (!errors.Add(m.status())) break;
           continue;
@@ -520,7 +583,7 @@ Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::s
         WEEFSEL_RETURN_IF_ERROR(RequireColumns(s, {"name", "kind"}));
         std::vector<std::pair<const CsvRecord*, Actor>> items;
         for (const auto& r : s.rows) {
-          auto a = ParseActor(s, r, codes);
+          auto a = ParseActor(s, r, known);
           if (!a.ok()) {
             if (!errors.Add(a.status())) break;
             continue;
@@ -549,7 +612,7 @@ Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::s
       for (const auto& t : existing) tie_ids.insert(t.id.value());
       std::vector<std::pair<const CsvRecord*, Tie>> items;
       for (const auto& r : s.rows) {
-        auto t = ParseTie(s, r);
+        auto t = ParseTie(s, r, known);
         if (!t.ok()) {
           if (!errors.Add(t.status())) break;
           continue;
@@ -577,13 +640,13 @@ Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::s
       return report;
     }
     case EntityKind::kChallenges: {
-      WEEFSEL_RETURN_IF_ERROR(RequireColumns(s, {"municipality", "title"}));
+      WEEFSEL_RETURN_IF_ERROR(RequireColumns(s, {"title"}));
       std::vector<std::pair<const CsvRecord*, Challenge>> items;
       WEEFSEL_ASSIGN_OR_RETURN(std::vector<Actor> actors, store.ListActors());
       std::unordered_set<int64_t> actor_ids;
       for (const auto& a : actors) actor_ids.insert(a.id.value());
       for (const auto& r : s.rows) {
-        auto c = ParseChallenge(s, r, codes);
+        auto c = ParseChallenge(s, r, known);
         if (!c.ok()) {
           if (!errors.Add(c.status())) break;
           continue;

@@ -1,7 +1,10 @@
 // service/transfer.h: importing and exporting entities as CSV and JSON files.
 //
 // Kinds: municipalities, actors, ties, challenges. The format follows the file's extension
-// (.csv or .json). Columns and fields are documented in docs/data-formats.md. Besides weefsel's
+// (.csv or .json). The columns are the exported fields of each entity's field table
+// (domain/fields/entity_fields.h, through service/field_files.h), documented in
+// docs/data-formats.md; `municipality` is an id, its CBS code beside it, and the import also reads
+// the CBS code in `municipality` (files written before the two were told apart). Besides weefsel's
 // own columns, two real sources are read directly: CBS municipality tables (gm_code, gemeente,
 // provincie, inwoners_2024, lat, lon: shared/data/nl/gemeenten_2025.csv) and the Amsterdam subsidy
 // register (aanvrager, beleidsterrein, organisatieonderdeel, projectnaam), whose applicants become

@@ -8,6 +8,7 @@
 
 #include "base/csv.h"
 #include "service/demo.h"
+#include "service/field_files.h"
 #include "storage/store.h"
 #include "tests/kit/shared_data.h"
 
@@ -214,6 +215,109 @@ TEST_F(TransferTest, RealMunicipalitiesAndAmsterdamRegister) {
       Import(*store, EntityKind::kActors, testkit::SharedDataPath("nl/amsterdam_subsidieregister_2016_2019.csv"));
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->written, 0);
+}
+
+// The export and import read the field tables (domain/fields/): each file has exactly the exported
+// fields (fields::InExport) in table order, a municipality's CBS code beside its id, and every one
+// of them comes back through the import, field by field. A field added to a table is checked here
+// without another edit.
+template <typename T>
+std::vector<std::string> ExportedColumns(const domain::fields::FieldTable<T>& table) {
+  return files::ColumnNames(table, [](const auto& f) { return domain::fields::InExport(f); });
+}
+
+template <typename T>
+void ExpectSameFields(const domain::fields::FieldTable<T>& table, const std::vector<T>& a, const std::vector<T>& b,
+                      const std::string& what) {
+  ASSERT_EQ(a.size(), b.size()) << what;
+  ASSERT_FALSE(a.empty()) << what;
+  for (const auto& f : table.fields) {
+    if (!domain::fields::InExport(f)) continue;
+    for (size_t i = 0; i < a.size(); ++i)
+      EXPECT_EQ(f.encode(a[i]), f.encode(b[i])) << what << ": " << f.name << " of #" << i;
+  }
+}
+
+TEST_F(TransferTest, EveryExportedFieldOfTheFieldTablesRoundTrips) {
+  namespace fields = domain::fields;
+  auto city = GenerateDemo({.seed = 5, .municipalities = 2, .actors = 200});
+  ASSERT_TRUE(city.ok());
+  city->actors[0].source = "amsterdam-subsidieregister";
+  city->actors[0].size = 12;
+  city->actors[0].website = "https://buurt.example";
+  city->ties[0].note = "kent elkaar van het buurthuis";
+  city->ties[0].until = "2026-12-31";
+  auto src = NewStore("src.db");
+  ASSERT_TRUE(LoadDemo(*src, *city).ok());
+  const std::vector<std::pair<std::string, std::vector<std::string>>> columns = {
+      // in import order
+      {"municipalities", ExportedColumns(fields::MunicipalityFields())},
+      {"actors", ExportedColumns(fields::ActorFields())},
+      {"ties", ExportedColumns(fields::TieFields())},
+      {"challenges", ExportedColumns(fields::ChallengeFields())}};
+  EXPECT_EQ(columns[1].second[4], "municipality_cbs_code");
+  for (const std::string ext : {".csv", ".json"}) {
+    auto dst = NewStore("rt" + ext + ".db");
+    for (const auto& [kind, expected] : columns) {
+      std::string path = Path("rt_" + kind + ext);
+      ASSERT_TRUE(Export(*src, ParseEntityKind(kind).value(), path).ok()) << kind;
+      std::vector<std::string> header;
+      if (ext == ".csv") {
+        header = CsvTable::Parse(kind, ReadFile(path).value(), {}).value().header();
+      } else {
+        auto arr = nlohmann::ordered_json::parse(ReadFile(path).value());
+        ASSERT_FALSE(arr.empty()) << kind;
+        for (auto it = arr[0].begin(); it != arr[0].end(); ++it) header.push_back(it.key());
+      }
+      EXPECT_EQ(header, expected) << kind << ext;
+      auto r = Import(*dst, ParseEntityKind(kind).value(), path);
+      ASSERT_TRUE(r.ok()) << kind << ext << ": " << r.status().ToString();
+    }
+    ExpectSameFields(fields::MunicipalityFields(), src->ListMunicipalities().value(), dst->ListMunicipalities().value(),
+                     "municipalities" + ext);
+    ExpectSameFields(fields::ActorFields(), src->ListActors().value(), dst->ListActors().value(), "actors" + ext);
+    ExpectSameFields(fields::TieFields(), src->ListTies().value(), dst->ListTies().value(), "ties" + ext);
+    ExpectSameFields(fields::ChallengeFields(), src->ListChallenges().value(), dst->ListChallenges().value(),
+                     "challenges" + ext);
+  }
+}
+
+// "municipality" is the municipality's id in every form (issue 22); files written before, with
+// the CBS code in "municipality", still import, and a code that contradicts the id is refused.
+TEST_F(TransferTest, MunicipalityIsAnIdAndTheOldCbsCodeFormStillImports) {
+  auto store = NewStore("m.db");
+  ASSERT_TRUE(
+      Import(*store, EntityKind::kMunicipalities, Write("m.csv", "cbs_code,name\nGM0363,Amsterdam\nGM0344,Utrecht\n"))
+          .ok());
+  auto ams = store->GetMunicipalityByCode("GM0363").value();
+  auto utr = store->GetMunicipalityByCode("GM0344").value();
+  std::string old_form = Write("old.csv", "id,name,kind,municipality\n1,Buurtkracht,citizens_initiative,GM0344\n");
+  ASSERT_TRUE(Import(*store, EntityKind::kActors, old_form).ok());
+  std::string by_id = Write("id.json",
+                            "[{\"id\": 2, \"name\": \"Hogeschool\", \"kind\": \"knowledge_institution\", "
+                            "\"municipality\": " +
+                                std::to_string(ams.id.value()) + "}]");
+  ASSERT_TRUE(Import(*store, EntityKind::kActors, by_id).ok());
+  std::string by_code = Write("code.csv", "id,name,kind,municipality_cbs_code\n3,Bakkerij,company,GM0344\n");
+  ASSERT_TRUE(Import(*store, EntityKind::kActors, by_code).ok());
+  EXPECT_EQ(store->GetActor(ActorId(1)).value().municipality, utr.id);
+  EXPECT_EQ(store->GetActor(ActorId(2)).value().municipality, ams.id);
+  EXPECT_EQ(store->GetActor(ActorId(3)).value().municipality, utr.id);
+  ExpectRejected(*store, EntityKind::kActors,
+                 Write("both.csv", "id,name,kind,municipality,municipality_cbs_code\n4,X,company," +
+                                       std::to_string(ams.id.value()) + ",GM0344\n"),
+                 "line 2, column municipality: '" + std::to_string(ams.id.value()) +
+                     "' is not the municipality GM0344 of municipality_cbs_code");
+  ExpectRejected(*store, EntityKind::kActors, Write("unknown.csv", "id,name,kind,municipality\n4,X,company,999\n"),
+                 "line 2, column municipality: unknown municipality 999");
+  ExpectRejected(*store, EntityKind::kChallenges, Write("ch.csv", "title\nEenzaamheid\n"),
+                 "line 2, column municipality: required");
+  std::string exported = Path("actors.csv");
+  ASSERT_TRUE(Export(*store, EntityKind::kActors, exported).ok());
+  EXPECT_NE(ReadFile(exported).value().find("\n1,Buurtkracht,citizens_initiative," + std::to_string(utr.id.value()) +
+                                            ",GM0344,"),
+            std::string::npos)
+      << ReadFile(exported).value();
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
-// service/core/audit_snap.h: the audit log's snapshots of an entity, the public fields as JSON text
-// (never e-mail addresses, password hashes or ballot contents).
+// service/core/audit_snap.h: the audit log's snapshots of an entity as JSON text: the fields its
+// field table (domain/fields/entity_fields.h) gives the audit, every field but the personal ones
+// (so never e-mail addresses, password hashes, private tie notes or ballot contents), under the
+// names and in the forms of the API's JSON; keys sorted.
 //
 // An audit entry (domain/audit.h, AuditEntry) keeps the entity before and after a change as such
 // a snapshot; the slices write them through core::Context::Logged. Pure functions; thread-safe.

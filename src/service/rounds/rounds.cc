@@ -35,6 +35,22 @@ namespace {
 
 int PhaseIndex(domain::RoundPhase p) { return static_cast<int>(p); }
 
+// What a round fixes once review has begun: its budget, ballot kind and rule, its projects (id,
+// title, cost) and criteria (name, maximum score); the name may still change.
+bool SameFixedPart(const domain::Round& a, const domain::Round& b) {
+  auto same_projects =
+      std::equal(a.projects.begin(), a.projects.end(), b.projects.begin(), b.projects.end(),
+                 [](const domain::RoundProject& x, const domain::RoundProject& y) {
+                   return x.project_id == y.project_id && x.title == y.title && x.cost_eur == y.cost_eur;
+                 });
+  auto same_criteria = std::equal(a.criteria.begin(), a.criteria.end(), b.criteria.begin(), b.criteria.end(),
+                                  [](const domain::ReviewCriterion& x, const domain::ReviewCriterion& y) {
+                                    return x.name == y.name && x.max_score == y.max_score;
+                                  });
+  return a.budget_eur == b.budget_eur && a.ballot_kind == b.ballot_kind && a.rule == b.rule && same_projects &&
+         same_criteria;
+}
+
 // The round's outcome under its rule, as allocation rows (funded projects at their cost).
 Result<std::vector<storage::Allocation>> Allocate(const domain::Round& round,
                                                   const std::vector<domain::Ballot>& ballots) {
@@ -130,12 +146,9 @@ Result<domain::Round> Rounds::UpdateRound(const Principal& p, RoundId id, const 
     for (const auto& was : before.projects)
       if (was.project_id == project.project_id && was.proposal == project.proposal) project.title = was.title;
   }
-  if (Snap(r) != Snap(before) && PhaseIndex(r.phase) >= PhaseIndex(domain::RoundPhase::kReview)) {
-    domain::Round same = before;
-    same.name = r.name;
-    if (Snap(same) != Snap(r))
-      return Status::Conflict("phase: budget, projects and criteria of a round are fixed once review has begun")
-          .WithReason("round_fixed", {{"phase", std::string(domain::RoundPhaseCode(r.phase))}});
+  if (PhaseIndex(r.phase) >= PhaseIndex(domain::RoundPhase::kReview) && !SameFixedPart(r, before)) {
+    return Status::Conflict("phase: budget, projects and criteria of a round are fixed once review has begun")
+        .WithReason("round_fixed", {{"phase", std::string(domain::RoundPhaseCode(r.phase))}});
   }
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
   WEEFSEL_RETURN_IF_ERROR(Logged(

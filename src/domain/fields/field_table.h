@@ -1,17 +1,23 @@
-// http/fields/field_table.h: one field table per entity, and what reads it.
+// domain/fields/field_table.h: one field table per entity, and what reads it.
 //
-// A FieldTable<T> lists the fields of one entity's JSON form in output order: each with its JSON
-// name, its type (integer, number, string, boolean, enum with its codes, id, list of strings, list
-// of objects of another table, object map, free JSON), its limits (max length, max items),
-// whether it may be null, whether a request may write it (what Apply accepts) and its visibility
-// (public, personal, audit). Each field carries its encoder and, when writable, its decoder (one
-// of the Fields getters of http/json_codec.h), built from a member pointer or a small lambda.
-// The codecs (Encode / Decode), the OpenAPI component schemas (ReadSchema / WriteSchema) and the
-// schema registry all read the same table, so a field's name, type and limits have one meaning.
+// A FieldTable<T> lists the fields of one entity in output order: each with its name, its type
+// (integer, number, string, boolean, enum with its codes, id, list of strings, list of objects of
+// another table, object map, free JSON), its limits (max length, max items), whether it may be
+// null, whether a request may write it (what Apply accepts) and its visibility. Each field
+// carries its encoder and its decoders (Fields getters, json_fields.h), built from a member
+// pointer or a small lambda.
 //
-// Why in http/ and not domain/fields/: every field carries its JSON encoder and decoder
-// (nlohmann-json, which only http/ may use) and several tables describe storage/ and service/
-// structs (audit entries, match campaigns, comments) that domain/ cannot see.
+// The readers of a table, each taking the fields its visibility class allows:
+//   - the API's JSON codecs (http/json_codec.h) and OpenAPI component schemas: every field,
+//     `decode` for what a request may write; personal and audit-only fields are marked
+//     (x-visibility) and the routes decide who sees them;
+//   - the audit snapshots (service/core/audit_snap.h): InAudit, every field but the personal ones;
+//   - the export and import of files (service/transfer.h): InExport, the stored fields (those
+//     with `load`) that are not audit-only; `load` reads them back, read-only ones included;
+//   - the open data (service/open_data.h): InOpenData, exactly the public fields, free text
+//     scrubbed.
+// So a field's name, type and limits have one meaning everywhere, and adding a field to an entity
+// is one edit in its table (plus a migration for a stored one).
 // Thread-safety: tables are built once (function-local statics) and then only read.
 #pragma once
 
@@ -20,12 +26,22 @@
 #include <string>
 #include <vector>
 
-#include "http/json_codec.h"
+#include "base/strings.h"
+#include "domain/fields/json_fields.h"
 
-namespace weefsel::http::fields {
+namespace weefsel::domain::fields {
 
 enum class Type { kInteger, kNumber, kString, kBoolean, kEnum, kId, kStringList, kObjectList, kObject, kMap, kAny };
-enum class Visibility { kPublic, kPersonal, kAudit };
+// Who may read a field:
+//  kPublic   anyone: the API, exports, audit snapshots and the open data;
+//  kInternal the API, exports and audit snapshots, but not published as open data (bookkeeping
+//            such as where an imported actor came from);
+//  kPersonal the person it belongs to and officers (API, exports), never audit snapshots or open
+//            data (a tie's private note, an e-mail address);
+//  kAudit    the audit log's readers only (who made a change, the snapshots themselves).
+enum class Visibility { kPublic, kInternal, kPersonal, kAudit };
+// The form of a string field's value, for files (import checks dates; open data's types).
+enum class Format { kText, kDate, kDateTime };
 
 template <typename T>
 struct Field {
@@ -40,19 +56,42 @@ struct Field {
   bool required = false;
   bool always = true;  // present in every encoded object (else see `present`)
   Visibility visibility = Visibility::kPublic;
-  std::vector<std::string> codes;  // kEnum: the accepted codes
-  std::string ref;                 // kObjectList: the item's component schema name
-  Json schema;                     // kMap / kAny / extra keywords (description, minimum, ...)
+  Format format = Format::kText;
+  bool free_text = false;  // long free text: open data replaces e-mail addresses and phone numbers
+  // The entity an id refers to ("municipality"): files name a municipality by its id and, beside
+  // it, by its CBS code in "<name>_cbs_code" (see service/field_files.h).
+  std::string refers_to;
+  std::vector<std::string> item_keys;  // kObjectList: the item table's field names
+  std::vector<std::string> codes;      // kEnum: the accepted codes
+  std::string ref;                     // kObjectList: the item's component schema name
+  Json schema;                         // kMap / kAny / extra keywords (description, minimum, ...)
   std::function<Json(const T&)> encode;
   std::function<Status(Fields&, T&)> decode;    // set when writable
+  std::function<Status(Fields&, T&)> load;      // set when stored: reads it back from a file
   std::function<bool(const T&)> present;        // set when not always present
   std::function<Json(bool write)> item_schema;  // kObjectList: the item's schema ($ref)
   std::string required_message = "required";
 
   // Builder-style modifiers.
-  Field&& ReadOnly() && {
+  Field&& ReadOnly() && {  // keeps `load`: a read-only stored field is still exported and imported
     writable = false;
     decode = nullptr;
+    return std::move(*this);
+  }
+  Field&& Internal() && {
+    visibility = Visibility::kInternal;
+    return std::move(*this);
+  }
+  Field&& Date() && {
+    format = Format::kDate;
+    return std::move(*this);
+  }
+  Field&& DateTime() && {
+    format = Format::kDateTime;
+    return std::move(*this);
+  }
+  Field&& RefersTo(std::string entity) && {
+    refers_to = std::move(entity);
     return std::move(*this);
   }
   Field&& Personal() && {
@@ -99,7 +138,10 @@ template <typename T, typename M>
 Field<T> Str(std::string name, M T::*m, size_t max = kMaxNameLength) {
   Field<T> f{.name = name, .type = Type::kString, .max_length = max, .writable = true};
   f.encode = [m](const T& t) { return Json(t.*m); };
-  f.decode = [m, name, max](Fields& r, T& t) { return r.Str(name.c_str(), t.*m, max); };
+  const size_t limit = max ? max : kMaxStringLength;  // 0: no declared limit
+  f.decode = [m, name, limit](Fields& r, T& t) { return r.Str(name.c_str(), t.*m, limit); };
+  f.load = f.decode;
+  f.free_text = max >= kMaxStringLength;
   return f;
 }
 
@@ -115,6 +157,7 @@ Field<T> StrEnum(std::string name, std::string T::*m, std::vector<std::string> c
     if (std::find(codes.begin(), codes.end(), t.*m) == codes.end()) return r.Error(name, message);
     return Status::Ok();
   };
+  f.load = f.decode;
   return f;
 }
 
@@ -123,6 +166,7 @@ Field<T> Int(std::string name, M T::*m) {
   Field<T> f{.name = name, .type = Type::kInteger, .writable = true};
   f.encode = [m](const T& t) { return Json(t.*m); };
   f.decode = [m, name](Fields& r, T& t) { return r.Int(name.c_str(), t.*m); };
+  f.load = f.decode;
   return f;
 }
 
@@ -131,6 +175,7 @@ Field<T> Num(std::string name, double T::*m) {
   Field<T> f{.name = name, .type = Type::kNumber, .writable = true};
   f.encode = [m](const T& t) { return Json(t.*m); };
   f.decode = [m, name](Fields& r, T& t) { return r.Dbl(name.c_str(), t.*m); };
+  f.load = f.decode;
   return f;
 }
 
@@ -139,6 +184,7 @@ Field<T> Bool(std::string name, bool T::*m) {
   Field<T> f{.name = name, .type = Type::kBoolean, .writable = true};
   f.encode = [m](const T& t) { return Json(t.*m); };
   f.decode = [m, name](Fields& r, T& t) { return r.Bool(name.c_str(), t.*m); };
+  f.load = f.decode;
   return f;
 }
 
@@ -151,6 +197,7 @@ Field<T> IdOf(std::string name, Id<Tag> T::*m, bool nullable) {
     return (nullable && !id.valid()) ? Json(nullptr) : Json(id.value());
   };
   f.decode = [m, name](Fields& r, T& t) { return r.IdField(name.c_str(), t.*m); };
+  f.load = f.decode;
   return f;
 }
 
@@ -160,6 +207,8 @@ Field<T> StrList(std::string name, std::vector<std::string> T::*m, size_t max_le
       .name = name, .type = Type::kStringList, .max_length = max_len, .max_items = kMaxListItems, .writable = true};
   f.encode = [m](const T& t) { return Json(t.*m); };
   f.decode = [m, name, max_len](Fields& r, T& t) { return r.StrList(name.c_str(), t.*m, max_len); };
+  f.load = f.decode;
+  f.free_text = max_len >= kMaxStringLength;
   return f;
 }
 
@@ -178,6 +227,7 @@ Field<T> Enum(std::string name, E T::*m, int count, CodeFn code, ParseFn parse) 
     t.*m = *v;
     return Status::Ok();
   };
+  f.load = f.decode;
   return f;
 }
 
@@ -197,6 +247,7 @@ Field<T> Custom(std::string name, Type type, Json schema, std::function<Json(con
   Field<T> f{.name = name, .type = type, .writable = static_cast<bool>(decode), .schema = std::move(schema)};
   f.encode = std::move(encode);
   f.decode = std::move(decode);
+  f.load = f.decode;
   return f;
 }
 
@@ -209,12 +260,51 @@ Field<T> Lift(const Field<U>& f, U T::*m) {
              .max_items = f.max_items,
              .nullable = f.nullable,
              .visibility = f.visibility,
+             .format = f.format,
+             .free_text = f.free_text,
+             .refers_to = f.refers_to,
+             .item_keys = f.item_keys,
              .codes = f.codes,
              .ref = f.ref,
              .schema = f.schema};
   g.encode = [m, e = f.encode](const T& t) { return e(t.*m); };
   g.item_schema = f.item_schema;
   return g;
+}
+
+// Marks every field of `t` read-only (entities the API only ever sends); their loaders stay.
+template <typename T>
+void AllReadOnly(FieldTable<T>& t) {
+  for (auto& f : t.fields) {
+    f.writable = false;
+    f.decode = nullptr;
+  }
+}
+
+// Defines `const FieldTable<Type>& Fn()`: the table built by Make##Fn() on first use, then only
+// read (a function-local static, never destroyed).
+#define WEEFSEL_FIELD_TABLE(Type, Fn)                                        \
+  const FieldTable<Type>& Fn() {                                             \
+    static const FieldTable<Type>* table = new FieldTable<Type>(Make##Fn()); \
+    return *table;                                                           \
+  }
+
+// ---- which consumer takes which field -------------------------------------------------------
+
+// The audit snapshot: every field but the personal ones (its readers are officers).
+template <typename T>
+bool InAudit(const Field<T>& f) {
+  return f.visibility != Visibility::kPersonal;
+}
+// The export and import of files: the stored fields (with a loader) that are not audit-only.
+template <typename T>
+bool InExport(const Field<T>& f) {
+  return static_cast<bool>(f.load) && f.visibility != Visibility::kAudit;
+}
+// The open data: exactly the public fields.
+template <typename T>
+bool InOpenData(const Field<T>& f) {
+  return f.visibility == Visibility::kPublic;
 }
 
 // ---- reading a table ------------------------------------------------------------------------
@@ -272,6 +362,8 @@ Field<T> ObjList(std::string name, std::vector<U> T::*m, const FieldTable<U>& (*
     t.*m = std::move(out);
     return Status::Ok();
   };
+  f.load = f.decode;
+  for (const auto& item : item_table().fields) f.item_keys.push_back(item.name);
   return f;
 }
 
@@ -319,18 +411,19 @@ Json FieldSchema(const Field<T>& f, bool write) {
   }
   for (auto it = f.schema.begin(); it != f.schema.end(); ++it) s[it.key()] = it.value();
   if (!write && !f.writable) s["readOnly"] = true;
-  if (f.visibility != Visibility::kPublic)
+  // To the API's readers an internal field is public; personal and audit-only ones are marked.
+  if (f.visibility == Visibility::kPersonal || f.visibility == Visibility::kAudit)
     s["x-visibility"] = f.visibility == Visibility::kPersonal ? "personal" : "audit";
   return s;
 }
 
-// The schema of an encoded entity: every field (`public_only`: the public ones), read-only ones
+// The schema of an encoded entity: every field (`public_only`: all but personal and audit-only), read-only ones
 // marked, the always-present ones required.
 template <typename T>
 Json ReadSchema(const FieldTable<T>& table, bool public_only = false) {
   Json props = Json::object(), required = Json::array();
   for (const auto& f : table.fields) {
-    if (public_only && f.visibility != Visibility::kPublic) continue;
+    if (public_only && (f.visibility == Visibility::kPersonal || f.visibility == Visibility::kAudit)) continue;
     props[f.name] = FieldSchema(f, false);
     if (f.always) required.push_back(f.name);
   }
@@ -358,4 +451,4 @@ bool HasWritable(const FieldTable<T>& table) {
   return false;
 }
 
-}  // namespace weefsel::http::fields
+}  // namespace weefsel::domain::fields

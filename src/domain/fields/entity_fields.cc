@@ -1,0 +1,454 @@
+// domain/fields/entity_fields.cc: the field tables of the domain entities (entity_fields.h).
+#include "domain/fields/entity_fields.h"
+
+#include <string>
+#include <vector>
+
+#include "base/strings.h"
+
+namespace weefsel::domain::fields {
+namespace {
+
+const std::vector<std::string> kSectorCodes = {"government", "business", "knowledge", "civil_society"};
+
+FieldTable<domain::Municipality> MakeMunicipalityFields() {
+  using M = domain::Municipality;
+  return {"Municipality",
+          "municipality",
+          {IdOf("id", &M::id, false).ReadOnly(), Str("cbs_code", &M::cbs_code, 6), Str("name", &M::name),
+           Str("province", &M::province), Int("population", &M::population), Num("lat", &M::lat), Num("lon", &M::lon)}};
+}
+
+std::vector<std::string> ActorKindCodes() {
+  std::vector<std::string> out;
+  for (auto k : domain::AllActorKinds()) out.emplace_back(domain::ActorKindCode(k));
+  return out;
+}
+
+FieldTable<domain::Actor> MakeActorFields() {
+  using A = domain::Actor;
+  Field<A> kind =
+      Enum("kind", &A::kind, 0, domain::ActorKindCode, [](const std::string& s) { return domain::ParseActorKind(s); });
+  kind.codes = ActorKindCodes();
+  return {
+      "Actor",
+      "actor",
+      {IdOf("id", &A::id, false).ReadOnly(), Str("name", &A::name), std::move(kind),
+       Computed<A>(
+           "sector", Type::kEnum,
+           [](const A& a) { return Json(std::string(domain::SectorCode(domain::SectorOf(a.kind)))); }, kSectorCodes),
+       IdOf("municipality", &A::municipality, true).RefersTo("municipality"), Str("area", &A::area),
+       StrList("themes", &A::themes), StrList("capabilities", &A::capabilities),
+       Str("description", &A::description, kMaxStringLength), Int("size", &A::size), Str("website", &A::website),
+       Bool("generated", &A::generated).ReadOnly(),
+       // Where an imported actor came from ("amsterdam-subsidieregister"): not published as open data.
+       Str("source", &A::source, 0).ReadOnly().Internal()}};
+}
+
+FieldTable<domain::Tie> MakeTieFields() {
+  using T = domain::Tie;
+  return {"Tie",
+          "tie",
+          {IdOf("id", &T::id, false).ReadOnly(), IdOf("a", &T::a, false), IdOf("b", &T::b, false),
+           Num("weight", &T::weight),
+           Enum("kind", &T::kind, static_cast<int>(domain::TieKind::kCoFunded) + 1, domain::TieKindCode,
+                [](const std::string& s) { return domain::ParseTieKind(s); }),
+           Enum("source", &T::source, static_cast<int>(domain::TieSource::kPlatform) + 1, domain::TieSourceCode,
+                [](const std::string& s) { return domain::ParseTieSource(s); }),
+           Str("from", &T::from, 10).Date(), Str("until", &T::until, 10).Date(),
+           Str("note", &T::note, kMaxStringLength)
+               .Personal()
+               .Describe("private: left out of open data and of a coalition's ties")}};
+}
+
+FieldTable<domain::CapabilityNeed> MakeCapabilityNeedFields() {
+  using N = domain::CapabilityNeed;
+  return {"CapabilityNeed", "challenge.capabilities", {Str("capability", &N::capability), Num("weight", &N::weight)}};
+}
+
+FieldTable<domain::Challenge> MakeChallengeFields() {
+  using C = domain::Challenge;
+  Json mix_schema = {{"type", "object"},
+                     {"propertyNames", {{"enum", kSectorCodes}}},
+                     {"additionalProperties", {{"type", "integer"}}},
+                     {"description", "sector -> the least number of members from it"}};
+  auto mix_encode = [](const C& c) {
+    Json mix = Json::object();
+    for (const auto& [sector, n] : c.sector_mix) mix[std::string(domain::SectorCode(sector))] = n;
+    return mix;
+  };
+  auto mix_decode = [](Fields& f, C& c) -> Status {
+    if (!f.Has("sector_mix")) return Status::Ok();
+    const Json& mix = f.At("sector_mix");
+    if (!mix.is_object()) return f.Error("sector_mix", "must be an object {sector: minimum}");
+    domain::SectorMix out;
+    for (auto it = mix.begin(); it != mix.end(); ++it) {
+      auto s = domain::ParseSector(it.key());
+      if (!s.ok()) return f.Error("sector_mix", s.status().message());
+      if (!it.value().is_number_integer())
+        return f.Error("sector_mix", "minimum for " + it.key() + " must be an integer");
+      out[*s] = it.value().get<int>();
+    }
+    c.sector_mix = std::move(out);
+    return Status::Ok();
+  };
+  return {"Challenge",
+          "challenge",
+          {IdOf("id", &C::id, false).ReadOnly(), IdOf("municipality", &C::municipality, true).RefersTo("municipality"),
+           Str("title", &C::title), Str("text", &C::text, kMaxStringLength), Str("language", &C::language, 2),
+           StrList("themes", &C::themes), ObjList("capabilities", &C::capabilities, &CapabilityNeedFields),
+           Custom<C>("sector_mix", Type::kMap, mix_schema, mix_encode, mix_decode),
+           Int("max_coalition_size", &C::max_coalition_size), Int("budget_eur", &C::budget_eur), Str("area", &C::area),
+           Str("deadline", &C::deadline, 10).Date(),
+           Enum("phase", &C::phase, static_cast<int>(domain::ChallengePhase::kClosed) + 1, domain::ChallengePhaseCode,
+                [](const std::string& s) { return domain::ParseChallengePhase(s); }),
+           IdOf("owner", &C::owner, true), Str("created_at", &C::created_at, 0).ReadOnly().DateTime()}};
+}
+
+FieldTable<domain::CoalitionMember> MakeCoalitionMemberFields() {
+  using M = domain::CoalitionMember;
+  return {"CoalitionMember",
+          "coalition.members",
+          {IdOf("actor", &M::actor, false), Str("role", &M::role, 20),
+           Enum("status", &M::status, static_cast<int>(domain::MemberStatus::kDeclined) + 1, domain::MemberStatusCode,
+                [](const std::string& s) { return domain::ParseMemberStatus(s); })
+               .ReadOnly(),
+           StrList("covers", &M::covers)}};
+}
+
+FieldTable<domain::Coalition> MakeCoalitionFields() {
+  using C = domain::Coalition;
+  return {"Coalition",
+          "coalition",
+          {IdOf("id", &C::id, false).ReadOnly(), IdOf("challenge", &C::challenge, false),
+           ObjList("members", &C::members, &CoalitionMemberFields),
+           Enum("status", &C::status, static_cast<int>(domain::CoalitionStatus::kDissolved) + 1,
+                domain::CoalitionStatusCode, [](const std::string& s) { return domain::ParseCoalitionStatus(s); })
+               .ReadOnly(),
+           Str("explanation", &C::explanation, kMaxStringLength), Num("score", &C::score),
+           Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
+}
+
+FieldTable<domain::Milestone> MakeMilestoneFields() {
+  using M = domain::Milestone;
+  FieldTable<M> t{"Milestone",
+                  "milestones",
+                  {Str("title", &M::title), Str("due", &M::due, 10).Date(), Int("amount_eur", &M::amount_eur),
+                   Str("status", &M::status, 20), Str("evidence", &M::evidence, kMaxStringLength)}};
+  t.fields[3].type = Type::kEnum;
+  t.fields[3].codes = {"planned", "submitted", "approved", "rejected"};
+  t.check = [](Fields& f, const M& m) -> Status {
+    if (m.status != "planned" && m.status != "submitted" && m.status != "approved" && m.status != "rejected")
+      return f.Error("status", "must be planned, submitted, approved or rejected");
+    if (!m.due.empty() && !IsIsoDate(m.due)) return f.Error("due", "'" + m.due + "' is not a date YYYY-MM-DD");
+    return Status::Ok();
+  };
+  return t;
+}
+
+FieldTable<domain::ProposalVersion> MakeProposalVersionFields() {
+  using V = domain::ProposalVersion;
+  FieldTable<V> t{
+      "ProposalVersion",
+      "proposal",
+      {Int("number", &V::number).ReadOnly(), Str("title", &V::title), Str("plan", &V::plan, kMaxStringLength),
+       Int("budget_eur", &V::budget_eur), ObjList("milestones", &V::milestones, &MilestoneFields),
+       StrList("indicators", &V::indicators), IdOf("author", &V::author, true).ReadOnly(),
+       Computed<V>("created_at", Type::kString, [](const V& v) { return Json(v.created_at); })}};
+  t.check = [](Fields& f, const V& v) -> Status {
+    if (Trim(v.title).empty()) return f.Error("title", "must not be empty");
+    if (v.budget_eur < 0) return f.Error("budget_eur", "must not be negative");
+    return Status::Ok();
+  };
+  return t;
+}
+
+FieldTable<domain::Proposal> MakeProposalFields() {
+  using P = domain::Proposal;
+  FieldTable<P> t{"Proposal",
+                  "proposal",
+                  {IdOf("id", &P::id, false), IdOf("coalition", &P::coalition, false),
+                   IdOf("challenge", &P::challenge, false), Str("status", &P::status, 20),
+                   Computed<P>("supports", Type::kInteger, [](const P& p) { return Json(p.supports); }),
+                   ObjList("versions", &P::versions, &ProposalVersionFields)}};
+  t.fields[3].type = Type::kEnum;
+  t.fields[3].codes = {"draft", "submitted", "in_round", "funded", "rejected"};
+  AllReadOnly(t);  // proposals change through their own routes
+  return t;
+}
+
+FieldTable<domain::RoundProject> MakeRoundProjectFields() {
+  using R = domain::RoundProject;
+  return {"RoundProject",
+          "round.projects",
+          {Str("project_id", &R::project_id, 100), IdOf("proposal", &R::proposal, true), Str("title", &R::title),
+           Int("cost_eur", &R::cost_eur), Str("category", &R::category), Str("neighbourhood", &R::neighbourhood),
+           Bool("hidden", &R::hidden).ReadOnly()}};
+}
+
+FieldTable<domain::ReviewCriterion> MakeReviewCriterionFields() {
+  using C = domain::ReviewCriterion;
+  return {"ReviewCriterion",
+          "round.criteria",
+          {Str("name", &C::name, 100), Str("description", &C::description, 2000), Int("max_score", &C::max_score)}};
+}
+
+FieldTable<domain::Round> MakeRoundFields() {
+  using R = domain::Round;
+  return {"Round",
+          "round",
+          {IdOf("id", &R::id, false).ReadOnly(), IdOf("municipality", &R::municipality, true).RefersTo("municipality"),
+           Str("name", &R::name), Int("budget_eur", &R::budget_eur),
+           Enum("ballot_kind", &R::ballot_kind, static_cast<int>(domain::BallotKind::kScoring) + 1,
+                domain::BallotKindCode, [](const std::string& s) { return domain::ParseBallotKind(s); }),
+           Str("rule", &R::rule, 100),
+           Enum("phase", &R::phase, static_cast<int>(domain::RoundPhase::kPublished) + 1, domain::RoundPhaseCode,
+                [](const std::string& s) { return domain::ParseRoundPhase(s); })
+               .ReadOnly(),
+           Int("min_length", &R::min_length), Int("max_length", &R::max_length), Int("max_points", &R::max_points),
+           Int("max_points_per_project", &R::max_points_per_project),
+           ObjList("projects", &R::projects, &RoundProjectFields),
+           ObjList("criteria", &R::criteria, &ReviewCriterionFields)}};
+}
+
+FieldTable<domain::Review> MakeReviewFields() {
+  using R = domain::Review;
+  Json scores_schema = {{"type", "object"},
+                        {"additionalProperties", {{"type", "integer"}, {"minimum", 0}, {"maximum", 1000}}},
+                        {"maxProperties", kMaxListItems},
+                        {"description", "criterion name -> score"}};
+  auto scores_encode = [](const R& r) {
+    Json scores = Json::object();
+    for (const auto& [name, score] : r.scores) scores[name] = score;
+    return scores;
+  };
+  auto scores_decode = [](Fields& f, R& r) -> Status {
+    const Json& scores = f.At("scores");
+    if (!scores.is_object() || scores.size() > kMaxListItems)
+      return f.Error("scores", "must be an object of criterion -> integer score");
+    for (auto it = scores.begin(); it != scores.end(); ++it) {
+      if (!it.value().is_number_integer() || it.value().get<int64_t>() < 0 || it.value().get<int64_t>() > 1000)
+        return f.Error("scores", "score of '" + it.key() + "' must be a non-negative integer");
+      r.scores[it.key()] = static_cast<int>(it.value().get<int64_t>());
+    }
+    return Status::Ok();
+  };
+  return {"Review",
+          "review",
+          {Computed<R>("id", Type::kInteger, [](const R& r) { return Json(r.id); }),
+           IdOf("round", &R::round, false).ReadOnly(), Str("project_id", &R::project_id, 100).Required(),
+           IdOf("reviewer", &R::reviewer, true).ReadOnly(),
+           Computed<R>("reviewer_name", Type::kString, [](const R& r) { return Json(r.reviewer_name); }),
+           Custom<R>("scores", Type::kMap, scores_schema, scores_encode, scores_decode)
+               .Required("required: an object of criterion -> score"),
+           Str("comment", &R::comment, 5000),
+           Computed<R>("created_at", Type::kString, [](const R& r) { return Json(r.created_at); })}};
+}
+
+FieldTable<domain::BallotEntry> MakeBallotEntryFields() {
+  using E = domain::BallotEntry;
+  return {"BallotEntry", "ballot.entries", {Str("project_id", &E::project_id, 100), Int("points", &E::points)}};
+}
+
+FieldTable<domain::Ballot> MakeBallotFields() {
+  using B = domain::Ballot;
+  return {"Ballot",
+          "ballot",
+          {IdOf("id", &B::id, false).ReadOnly(), IdOf("round", &B::round, false).ReadOnly(),
+           Enum("kind", &B::kind, static_cast<int>(domain::BallotKind::kScoring) + 1, domain::BallotKindCode,
+                [](const std::string& s) { return domain::ParseBallotKind(s); })
+               .ReadOnly(),
+           ObjList("entries", &B::entries, &BallotEntryFields).Required("required: a list of {project_id, points}"),
+           Computed<B>("cast_at", Type::kString, [](const B& b) { return Json(b.cast_at); })}};
+}
+
+FieldTable<domain::Measurement> MakeMeasurementFields() {
+  using M = domain::Measurement;
+  FieldTable<M> t{"Measurement",
+                  "measurement",
+                  {Str("date", &M::date, 10).Date(), Num("value", &M::value), Str("source", &M::source)}};
+  t.check = [](Fields& f, const M& m) -> Status {
+    if (!IsIsoDate(m.date)) return f.Error("date", "'" + m.date + "' is not a date YYYY-MM-DD");
+    return Status::Ok();
+  };
+  return t;
+}
+
+FieldTable<domain::Indicator> MakeIndicatorFields() {
+  using I = domain::Indicator;
+  return {"Indicator",
+          "experiment.indicators",
+          {IdOf("id", &I::id, false), Str("name", &I::name), Str("unit", &I::unit), Num("baseline", &I::baseline),
+           Num("target", &I::target), ObjList("measurements", &I::measurements, &MeasurementFields, "measurement")}};
+}
+
+FieldTable<domain::Experiment> MakeExperimentFields() {
+  using E = domain::Experiment;
+  Field<E> indicators = ObjList("indicators", &E::indicators, &IndicatorFields);
+  // Keeps the stored measurements of indicators that are named by id without measurements.
+  indicators.decode = [plain = indicators.decode](Fields& f, E& e) -> Status {
+    if (!f.Has("indicators")) return Status::Ok();
+    std::vector<domain::Indicator> old = e.indicators;
+    WEEFSEL_RETURN_IF_ERROR(plain(f, e));
+    for (auto& i : e.indicators)
+      if (i.id.valid() && i.measurements.empty())
+        for (const auto& o : old)
+          if (o.id == i.id) i.measurements = o.measurements;
+    return Status::Ok();
+  };
+  return {"Experiment",
+          "experiment",
+          {IdOf("id", &E::id, false).ReadOnly(), IdOf("proposal", &E::proposal, false),
+           StrList("hypotheses", &E::hypotheses, kMaxStringLength), std::move(indicators),
+           ObjList("milestones", &E::milestones, &MilestoneFields),
+           StrEnum("status", &E::status, {"running", "completed", "stopped"}, "must be running, completed or stopped"),
+           Str("outcome", &E::outcome, kMaxStringLength), Str("learned", &E::learned, kMaxStringLength)}};
+}
+
+FieldTable<domain::User> MakeUserFields() {
+  using U = domain::User;
+  FieldTable<U> t{"User",
+                  "user",
+                  {IdOf("id", &U::id, false), Str("email", &U::email).Personal(), Str("display_name", &U::display_name),
+                   Computed<U>("created_at", Type::kString, [](const U& u) { return Json(u.created_at); })}};
+  AllReadOnly(t);  // never the password hash
+  return t;
+}
+
+FieldTable<domain::RoleGrant> MakeRoleGrantFields() {
+  using G = domain::RoleGrant;
+  FieldTable<G> t{"RoleGrant",
+                  "grant",
+                  {IdOf("user", &G::user, false).ReadOnly(),
+                   Enum("role", &G::role, static_cast<int>(domain::Role::kModerator) + 1, domain::RoleCode,
+                        [](const std::string& s) { return domain::ParseRole(s); }),
+                   IdOf("municipality", &G::municipality, true), IdOf("actor", &G::actor, true)}};
+  t.fields[1].required = true;  // in the schema; checked last (the check below), as before the table
+  t.fields[1].required_message.clear();
+  t.check = [](Fields& f, const G&) -> Status {
+    if (!f.Has("role"))
+      return f.Error("role", "required (platform_admin, officer, moderator, actor_member or resident)");
+    return Status::Ok();
+  };
+  return t;
+}
+
+FieldTable<domain::Comment> MakeCommentFields() {
+  using C = domain::Comment;
+  return {
+      "Comment",
+      "comment",
+      {Computed<C>("id", Type::kInteger, [](const C& c) { return Json(c.id); }),
+       IdOf("proposal", &C::proposal, false).ReadOnly(),
+       Computed<C>("parent", Type::kInteger, [](const C& c) { return c.parent > 0 ? Json(c.parent) : Json(nullptr); })
+           .Nullable(),
+       IdOf("author", &C::author, true).ReadOnly().Personal(),
+       Computed<C>("author_name", Type::kString, [](const C& c) { return Json(c.author_name); }),
+       Computed<C>("text", Type::kString, [](const C& c) { return Json(c.text); }),
+       Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
+}
+
+FieldTable<domain::AuditEntry> MakeAuditEntryFields() {
+  using A = domain::AuditEntry;
+  auto parsed = [](const std::string& text) {
+    if (text.empty()) return Json(nullptr);
+    Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    return j.is_discarded() ? Json(text) : j;
+  };
+  Json snapshot = {{"description", "the entity's JSON before/after the change (null: none)"}};
+  return {"AuditEntry",
+          "audit",
+          {Computed<A>("id", Type::kInteger, [](const A& e) { return Json(e.id); }),
+           Computed<A>("at", Type::kString, [](const A& e) { return Json(e.at); }),
+           IdOf("user", &A::user, true).ReadOnly().Audit(),
+           Computed<A>("user_name", Type::kString, [](const A& e) { return Json(e.user_name); }).Audit(),
+           IdOf("municipality", &A::municipality, true).ReadOnly(),
+           Computed<A>("entity", Type::kString, [](const A& e) { return Json(e.entity); }),
+           Computed<A>("entity_id", Type::kInteger, [](const A& e) { return Json(e.entity_id); }),
+           Computed<A>("action", Type::kString, [](const A& e) { return Json(e.action); }),
+           Custom<A>("before", Type::kAny, snapshot, [parsed](const A& e) { return parsed(e.before); }).Audit(),
+           Custom<A>("after", Type::kAny, snapshot, [parsed](const A& e) { return parsed(e.after); }).Audit()}};
+}
+
+FieldTable<domain::Allocation> MakeAllocationFields() {
+  using A = domain::Allocation;
+  FieldTable<A> t{"Allocation",
+                  "allocation",
+                  {IdOf("round", &A::round, false), Str("project_id", &A::project_id, 100),
+                   IdOf("proposal", &A::proposal, true), Int("amount_eur", &A::amount_eur)}};
+  AllReadOnly(t);
+  return t;
+}
+
+FieldTable<domain::MilestoneEvidence> MakeMilestoneEvidenceFields() {
+  using E = domain::MilestoneEvidence;
+  FieldTable<E> t{
+      "MilestoneEvidence",
+      "evidence",
+      {Computed<E>("id", Type::kInteger, [](const E& e) { return Json(e.id); }),
+       IdOf("experiment", &E::experiment, false),
+       Computed<E>("milestone", Type::kInteger, [](const E& e) { return Json(e.milestone + 1); })
+           .Describe("the milestone's number, from 1"),
+       Str("text", &E::text, kMaxStringLength), Str("link", &E::link), Str("submitted_at", &E::submitted_at),
+       Str("decision", &E::decision, 20), Str("decided_at", &E::decided_at),
+       Str("reason", &E::reason, kMaxStringLength), Int("released_eur", &E::released_eur)}};
+  t.fields[6].type = Type::kEnum;
+  t.fields[6].codes = {"pending", "approved", "rejected"};
+  AllReadOnly(t);  // without user ids (the audit log has who)
+  return t;
+}
+
+FieldTable<domain::MatchCampaign> MakeMatchCampaignFields() {
+  using C = domain::MatchCampaign;
+  return {
+      "MatchCampaign",
+      "campaign",
+      {Computed<C>("id", Type::kInteger, [](const C& c) { return Json(c.id); }),
+       IdOf("municipality", &C::municipality, false).ReadOnly(), IdOf("round", &C::round, false).ReadOnly(),
+       Str("name", &C::name, 200), Int("ratio_num", &C::ratio_num), Int("ratio_den", &C::ratio_den),
+       Int("campaign_cap_eur", &C::campaign_cap_eur), Int("fund_eur", &C::fund_eur), Str("deadline", &C::deadline, 10),
+       Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
+}
+
+FieldTable<domain::MatchPledge> MakeMatchPledgeFields() {
+  using P = domain::MatchPledge;
+  FieldTable<P> t{
+      "MatchPledge",
+      "pledge",
+      {Computed<P>("id", Type::kInteger, [](const P& p) { return Json(p.id); }), Int("campaign", &P::campaign),
+       Str("project_id", &P::project_id, 100), Int("amount_eur", &P::amount_eur), Str("at", &P::at)}};
+  AllReadOnly(t);  // the caller's own pledge; never the backer
+  return t;
+}
+
+}  // namespace
+
+WEEFSEL_FIELD_TABLE(domain::Municipality, MunicipalityFields)
+WEEFSEL_FIELD_TABLE(domain::Actor, ActorFields)
+WEEFSEL_FIELD_TABLE(domain::Tie, TieFields)
+WEEFSEL_FIELD_TABLE(domain::CapabilityNeed, CapabilityNeedFields)
+WEEFSEL_FIELD_TABLE(domain::Challenge, ChallengeFields)
+WEEFSEL_FIELD_TABLE(domain::CoalitionMember, CoalitionMemberFields)
+WEEFSEL_FIELD_TABLE(domain::Coalition, CoalitionFields)
+WEEFSEL_FIELD_TABLE(domain::Milestone, MilestoneFields)
+WEEFSEL_FIELD_TABLE(domain::ProposalVersion, ProposalVersionFields)
+WEEFSEL_FIELD_TABLE(domain::Proposal, ProposalFields)
+WEEFSEL_FIELD_TABLE(domain::RoundProject, RoundProjectFields)
+WEEFSEL_FIELD_TABLE(domain::ReviewCriterion, ReviewCriterionFields)
+WEEFSEL_FIELD_TABLE(domain::Round, RoundFields)
+WEEFSEL_FIELD_TABLE(domain::Review, ReviewFields)
+WEEFSEL_FIELD_TABLE(domain::BallotEntry, BallotEntryFields)
+WEEFSEL_FIELD_TABLE(domain::Ballot, BallotFields)
+WEEFSEL_FIELD_TABLE(domain::Measurement, MeasurementFields)
+WEEFSEL_FIELD_TABLE(domain::Indicator, IndicatorFields)
+WEEFSEL_FIELD_TABLE(domain::Experiment, ExperimentFields)
+WEEFSEL_FIELD_TABLE(domain::User, UserFields)
+WEEFSEL_FIELD_TABLE(domain::RoleGrant, RoleGrantFields)
+WEEFSEL_FIELD_TABLE(domain::Comment, CommentFields)
+WEEFSEL_FIELD_TABLE(domain::AuditEntry, AuditEntryFields)
+WEEFSEL_FIELD_TABLE(domain::Allocation, AllocationFields)
+WEEFSEL_FIELD_TABLE(domain::MilestoneEvidence, MilestoneEvidenceFields)
+WEEFSEL_FIELD_TABLE(domain::MatchCampaign, MatchCampaignFields)
+WEEFSEL_FIELD_TABLE(domain::MatchPledge, MatchPledgeFields)
+
+}  // namespace weefsel::domain::fields

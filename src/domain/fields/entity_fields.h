@@ -1,0 +1,47 @@
+// domain/fields/entity_fields.h: the field table of every domain entity.
+//
+// One table per entity (field_table.h says what a field records and which consumer takes it): the
+// API's JSON codecs and OpenAPI schemas (http/), the audit snapshots, the export and import of
+// files and the open data (service/) all read them. Adding a field to an entity is one edit in its
+// table here (plus, for a stored field, a migration). The tables of service/'s read models
+// (overviews, standings, the principal) are in http/fields/entity_fields.h.
+// Thread-safety: each table is built on first use (a function-local static) and then only read.
+#pragma once
+
+#include "domain/audit.h"
+#include "domain/evidence.h"
+#include "domain/fields/field_table.h"
+#include "domain/model.h"
+#include "domain/money.h"
+
+namespace weefsel::domain::fields {
+
+const FieldTable<domain::Municipality>& MunicipalityFields();
+const FieldTable<domain::Actor>& ActorFields();
+const FieldTable<domain::Tie>& TieFields();
+const FieldTable<domain::CapabilityNeed>& CapabilityNeedFields();
+const FieldTable<domain::Challenge>& ChallengeFields();
+const FieldTable<domain::CoalitionMember>& CoalitionMemberFields();
+const FieldTable<domain::Coalition>& CoalitionFields();
+const FieldTable<domain::Milestone>& MilestoneFields();
+const FieldTable<domain::ProposalVersion>& ProposalVersionFields();
+const FieldTable<domain::Proposal>& ProposalFields();
+const FieldTable<domain::RoundProject>& RoundProjectFields();
+const FieldTable<domain::ReviewCriterion>& ReviewCriterionFields();
+const FieldTable<domain::Round>& RoundFields();
+const FieldTable<domain::Review>& ReviewFields();
+const FieldTable<domain::BallotEntry>& BallotEntryFields();
+const FieldTable<domain::Ballot>& BallotFields();
+const FieldTable<domain::Measurement>& MeasurementFields();
+const FieldTable<domain::Indicator>& IndicatorFields();
+const FieldTable<domain::Experiment>& ExperimentFields();
+const FieldTable<domain::User>& UserFields();
+const FieldTable<domain::RoleGrant>& RoleGrantFields();
+const FieldTable<domain::Comment>& CommentFields();
+const FieldTable<domain::AuditEntry>& AuditEntryFields();
+const FieldTable<domain::Allocation>& AllocationFields();
+const FieldTable<domain::MilestoneEvidence>& MilestoneEvidenceFields();
+const FieldTable<domain::MatchCampaign>& MatchCampaignFields();
+const FieldTable<domain::MatchPledge>& MatchPledgeFields();
+
+}  // namespace weefsel::domain::fields
