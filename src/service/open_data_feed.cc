@@ -25,7 +25,10 @@ Result<std::shared_ptr<const OpenDataBundle>> OpenDataFeed::Current() {
   if (ec) return Status::Unavailable("open data: no temporary directory: " + ec.message());
   auto bundle = std::make_shared<OpenDataBundle>();
   bundle->version = version;
-  Status st = platform_.WithReader([&](storage::Store& s) { return ExportOpenData(s, dir.string()).status(); });
+  Status st = [&]() -> Status {
+    Platform::ReadLock read(platform_);
+    return ExportOpenData(*platform_.store_, dir.string()).status();
+  }();
   if (st.ok()) {
     for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec)) {

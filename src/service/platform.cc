@@ -97,9 +97,4 @@ Status Platform::Ready() {
   return v.ok() ? Status::Ok() : v.status();
 }
 
-Status Platform::WithReader(const std::function<Status(storage::Store&)>& fn) {
-  ReadLock lock(*this);
-  return fn(*store_);
-}
-
 }  // namespace weefsel::service

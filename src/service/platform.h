@@ -380,10 +380,9 @@ class Platform : private core::Context {
   friend Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballots);
   // What the tests inspect of the store (service/core/testing.h; tests only).
   friend struct testing::PlatformStore;
-  // The open data bundle (service/open_data_feed.h) reads its export on a reader through this,
-  // until it takes the ReadLock itself as the engines do.
+  // The open data bundle (service/open_data_feed.h) reads its export under the ReadLock, as the
+  // engines do.
   friend class OpenDataFeed;
-  Status WithReader(const std::function<Status(storage::Store&)>& fn);
 
   // Reads the change feed into follower_ (under mu_).
   Status Follow();
