@@ -9,6 +9,7 @@
 #include <numeric>
 #include <sstream>
 #include <unordered_set>
+#include <utility>
 
 #include "base/clock.h"
 #include "base/csv.h"
@@ -221,8 +222,10 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
   for (const auto& [key, works] : tied) m.own_past_[key.first].push_back({key.second, works});
   m.outcomes_of_.assign(m.actors_.size(), {});
   for (const Outcome& o : options.outcomes)
-    if (auto it = m.index_.find(o.actor); it != m.index_.end())
+    if (auto it = m.index_.find(o.actor); it != m.index_.end()) {
       m.outcomes_of_[it->second].emplace_back(o.challenge, o.accepted);
+      m.outcome_holders_[o.challenge].push_back(it->second);
+    }
   m.text_index_.Finalize();
   WEEFSEL_ASSIGN_OR_RETURN(m.edges_, m.EdgesOf(ties));
   WEEFSEL_RETURN_IF_ERROR(m.RebuildFabric());
@@ -291,14 +294,20 @@ void InsertSorted(std::vector<size_t>& list, size_t i) {
 
 Status Matcher::Update(const MatcherChanges& changes) {
   if (changes.empty()) return Status::Ok();
-  std::unique_lock lock(lock_.mu);
+  // One Update at a time. Only Update writes the matcher, so what it reads before taking the lock
+  // cannot change under it: the ties' part (the fabric with the new edges, made on a copy) is
+  // prepared while the rankings go on, and the rankings wait only while the result is swapped in
+  // (under a stream of new ties the rankings were held for the whole change of the fabric).
+  std::lock_guard updating(lock_.update);
   // Check everything first: an Update that fails changes nothing.
   std::unordered_set<ActorId> fresh;
+  std::unordered_map<ActorId, size_t> fresh_index;  // where the new actors will go
   for (size_t k = 0; k < changes.actors.size(); ++k) {
     const domain::Actor& a = changes.actors[k];
     if (!a.id.valid()) return Status::InvalidArgument("actors[" + std::to_string(k) + "] (" + a.name + ") has no id");
     if (!index_.count(a.id) && !fresh.insert(a.id).second)
       return Status::InvalidArgument("actor id " + std::to_string(a.id.value()) + " appears twice");
+    if (!index_.count(a.id)) fresh_index.emplace(a.id, actors_.size() + fresh_index.size());
   }
   for (size_t k = 0; k < changes.ties_added.size(); ++k) {
     const domain::Tie& t = changes.ties_added[k];
@@ -309,6 +318,58 @@ Status Matcher::Update(const MatcherChanges& changes) {
     if (t.a == t.b || !(t.weight > 0) || !std::isfinite(t.weight))
       return Status::InvalidArgument("ties_added[" + std::to_string(k) +
                                      "]: a tie of an actor to itself or with a weight that is not > 0");
+  }
+  auto index_of = [&](ActorId id) {
+    auto it = index_.find(id);
+    return it != index_.end() ? it->second : fresh_index.at(id);
+  };
+  // Ties: what leaves and enters the matcher's own list, and the fabric with it (groups kept).
+  std::unordered_set<TieId> gone(changes.ties_removed.begin(), changes.ties_removed.end());
+  std::vector<fabric::Edge> added, removed;
+  if (!gone.empty())
+    for (const TieEdge& e : edges_)
+      if (e.id.valid() && gone.count(e.id)) removed.push_back({e.a, e.b, e.weight});
+  // Ties already in (a change seen twice): one pass over the list for all of them, not one per tie
+  // (up to 1,000 changes between whole builds against a million ties).
+  std::unordered_set<TieId> present;
+  if (!changes.ties_added.empty()) {
+    std::vector<TieId> asked;  // sorted: a comparison or two per tie of the list, no hashing
+    for (const domain::Tie& t : changes.ties_added)
+      if (t.id.valid()) asked.push_back(t.id);
+    std::sort(asked.begin(), asked.end());
+    for (const TieEdge& e : edges_)
+      if (std::binary_search(asked.begin(), asked.end(), e.id) && !gone.count(e.id)) present.insert(e.id);
+  }
+  std::vector<TieEdge> entering;
+  for (const domain::Tie& t : changes.ties_added) {
+    if (!t.until.empty()) continue;                              // ended: not in the fabric
+    if (t.id.valid() && !present.insert(t.id).second) continue;  // already in, or twice in this change
+    entering.push_back({t.id, static_cast<int>(index_of(t.a)), static_cast<int>(index_of(t.b)), t.weight});
+    added.push_back({entering.back().a, entering.back().b, t.weight});
+  }
+  // The fabric's new arrays, made while the rankings go on (with new actors, whose nodes the
+  // fabric gets first, the ties are changed under the lock instead: an actor added is rare).
+  fabric::Fabric::EdgeChange edge_change;
+  const bool ties_changed = !added.empty() || !removed.empty();
+  if (ties_changed && fresh_index.empty()) {
+    WEEFSEL_ASSIGN_OR_RETURN(edge_change, fabric_->PrepareEdges(added, removed));
+  }
+  std::unique_lock lock(lock_.mu);
+  // New actors are nodes of the fabric (isolated until a tie comes), as in a whole build: checked
+  // before anything changes.
+  if (!fresh_index.empty()) {
+    std::vector<fabric::NodeInfo> nodes(fresh_index.size());
+    for (const auto& [id, i] : fresh_index) nodes[i - actors_.size()].external_id = id.value();
+    WEEFSEL_RETURN_IF_ERROR(fabric_->AddNodes(nodes));
+    if (ties_changed) {
+      auto prepared = fabric_->PrepareEdges(added, removed);
+      if (!prepared.ok()) {
+        // Nothing else has changed: the nodes go again (a fabric with a failed change is not served).
+        WEEFSEL_RETURN_IF_ERROR(RebuildFabric());
+        return prepared.status();
+      }
+      edge_change = std::move(prepared).value();
+    }
   }
   // Actors: edited in place (same index), new ones appended.
   auto index_lists = [&](size_t i, bool add) {
@@ -341,51 +402,27 @@ Status Matcher::Update(const MatcherChanges& changes) {
       text_index_.Add(analyzer_->Analyze(DocOf(i, ChallengeId())));
     }
   }
-  text_index_.Finalize();
-  // New actors are nodes of the fabric (isolated until a tie comes), as in a whole build.
-  if (static_cast<size_t>(fabric_->node_count()) < actors_.size()) {
-    std::vector<fabric::NodeInfo> nodes;
-    for (size_t i = static_cast<size_t>(fabric_->node_count()); i < actors_.size(); ++i)
-      nodes.push_back({.external_id = actors_[i].id.value()});
-    WEEFSEL_RETURN_IF_ERROR(fabric_->AddNodes(nodes));
+  if (!changes.actors.empty()) text_index_.Finalize();
+  if (!gone.empty()) std::erase_if(edges_, [&](const TieEdge& e) { return e.id.valid() && gone.count(e.id); });
+  edges_.insert(edges_.end(), entering.begin(), entering.end());
+  if (ties_changed) fabric_->Apply(edge_change);  // swaps the arrays made above (the old ones freed after the lock)
+  if (!fresh_index.empty()) {
     node_of_.resize(actors_.size());
     std::iota(node_of_.begin(), node_of_.end(), 0);  // node i is actor i
   }
-  // Ties: the matcher's own list, and the fabric changed in place (groups kept).
-  std::vector<fabric::Edge> added, removed;
-  if (!changes.ties_removed.empty()) {
-    std::unordered_set<TieId> gone(changes.ties_removed.begin(), changes.ties_removed.end());
-    std::erase_if(edges_, [&](const TieEdge& e) {
-      if (!e.id.valid() || !gone.count(e.id)) return false;
-      removed.push_back({e.a, e.b, e.weight});
-      return true;
-    });
-  }
-  // Ties already in (a change seen twice): one pass over the list for all of them, not one per tie
-  // (up to 1,000 changes between whole builds against a million ties).
-  std::unordered_set<TieId> present;
-  if (!changes.ties_added.empty()) {
-    std::vector<TieId> asked;  // sorted: a comparison or two per tie of the list, no hashing
-    for (const domain::Tie& t : changes.ties_added)
-      if (t.id.valid()) asked.push_back(t.id);
-    std::sort(asked.begin(), asked.end());
-    for (const TieEdge& e : edges_)
-      if (std::binary_search(asked.begin(), asked.end(), e.id)) present.insert(e.id);
-  }
-  for (const domain::Tie& t : changes.ties_added) {
-    if (!t.until.empty()) continue;                              // ended: not in the fabric
-    if (t.id.valid() && !present.insert(t.id).second) continue;  // already in, or twice in this change
-    edges_.push_back({t.id, static_cast<int>(index_.at(t.a)), static_cast<int>(index_.at(t.b)), t.weight});
-    added.push_back({edges_.back().a, edges_.back().b, t.weight});
-  }
-  if (!added.empty() || !removed.empty()) WEEFSEL_RETURN_IF_ERROR(fabric_->ChangeEdges(added, removed));
-  // Outcomes: each challenge's replace what the matcher had for it.
+  // Outcomes: each challenge's replace what the matcher had for it (only the actors that hold
+  // some of that challenge's are visited).
   for (const auto& [challenge_id, list] : changes.outcomes) {
     const ChallengeId challenge = challenge_id;  // a structured binding cannot be captured before C++20 in clang 14
-    for (auto& own : outcomes_of_) std::erase_if(own, [&](const auto& o) { return o.first == challenge; });
+    auto& holders = outcome_holders_[challenge];
+    for (size_t i : holders) std::erase_if(outcomes_of_[i], [&](const auto& o) { return o.first == challenge; });
+    holders.clear();
     for (const Outcome& o : list)
-      if (auto it = index_.find(o.actor); it != index_.end())
+      if (auto it = index_.find(o.actor); it != index_.end()) {
         outcomes_of_[it->second].emplace_back(o.challenge, o.accepted);
+        holders.push_back(it->second);
+      }
+    if (holders.empty()) outcome_holders_.erase(challenge);
   }
   return Status::Ok();
 }

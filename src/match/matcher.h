@@ -60,6 +60,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -267,6 +268,7 @@ class Matcher {
   // Update waits for the rankings under way, not for a stream of rankings without end.
   struct Lock {
     mutable WriterFirstSharedMutex mu;
+    std::mutex update;  // one Update at a time (it prepares without mu, swaps in under it)
     Lock() = default;
     Lock(const Lock&) {}
     Lock& operator=(const Lock&) { return *this; }
@@ -301,7 +303,8 @@ class Matcher {
   std::vector<std::vector<int32_t>> works_of_;  // per actor
   std::unordered_map<ChallengeId, std::vector<OwnPast>> own_past_;
   int max_record_ = 0;
-  std::vector<std::vector<std::pair<ChallengeId, bool>>> outcomes_of_;  // per actor: (challenge, accepted)
+  std::vector<std::vector<std::pair<ChallengeId, bool>>> outcomes_of_;    // per actor: (challenge, accepted)
+  std::unordered_map<ChallengeId, std::vector<size_t>> outcome_holders_;  // per challenge: the actors with its outcomes
   Neighbours neighbours_;
   std::shared_ptr<fabric::Fabric> fabric_;
   std::vector<int> node_of_;    // actor index -> fabric node
