@@ -154,16 +154,19 @@ TEST(FabricChange, InPlaceEqualsAFreshBuild) {
   EXPECT_EQ(live->edge_count(), fresh->edge_count());
   EXPECT_NEAR(live->TotalWeight(), fresh->TotalWeight(), 1e-12);
   EXPECT_EQ(live->IndexOf(ActorId(106)), 6);
-  for (int i = 0; i < live->node_count(); ++i) {
-    auto a = live->Neighbours(i), b = fresh->Neighbours(i);
-    ASSERT_EQ(a.size(), b.size()) << "node " << i;
-    for (size_t k = 0; k < a.size(); ++k) {
-      EXPECT_EQ(a[k].node, b[k].node) << "node " << i;
-      EXPECT_NEAR(a[k].weight, b[k].weight, 1e-12) << "node " << i;
+  auto expect_fresh = [&](const Fabric& changed, const char* how) {
+    for (int i = 0; i < fresh->node_count(); ++i) {
+      auto a = changed.Neighbours(i), b = fresh->Neighbours(i);
+      ASSERT_EQ(a.size(), b.size()) << how << ", node " << i;
+      for (size_t k = 0; k < a.size(); ++k) {
+        EXPECT_EQ(a[k].node, b[k].node) << how << ", node " << i;
+        EXPECT_NEAR(a[k].weight, b[k].weight, 1e-12) << how << ", node " << i;
+      }
+      EXPECT_NEAR(changed.Strength(i), fresh->Strength(i), 1e-12) << how;
+      EXPECT_EQ(changed.HopDistances(i), fresh->HopDistances(i)) << how;
     }
-    EXPECT_NEAR(live->Strength(i), fresh->Strength(i), 1e-12);
-    EXPECT_EQ(live->HopDistances(i), fresh->HopDistances(i));
-  }
+  };
+  expect_fresh(*live, "one call");
   // The same changes one call each: a call of a few arcs changes them in place (Fabric::ChangeArc),
   // the call above rewrote the arrays in one pass; both give the fresh fabric.
   auto one_by_one = Fabric::FromEdges(std::vector<NodeInfo>(nodes.begin(), nodes.end() - 1), edges);
@@ -172,16 +175,7 @@ TEST(FabricChange, InPlaceEqualsAFreshBuild) {
   for (const Edge& e : std::vector<Edge>{{5, 0, 1}, {2, 1, 0.5}, {6, 3, 2}})
     ASSERT_TRUE(one_by_one->ChangeEdges({e}, {}).ok());
   for (const Edge& e : std::vector<Edge>{{0, 1, 1}, {4, 0, 1}}) ASSERT_TRUE(one_by_one->ChangeEdges({}, {e}).ok());
-  for (int i = 0; i < fresh->node_count(); ++i) {
-    auto a = one_by_one->Neighbours(i), b = fresh->Neighbours(i);
-    ASSERT_EQ(a.size(), b.size()) << "node " << i;
-    for (size_t k = 0; k < a.size(); ++k) {
-      EXPECT_EQ(a[k].node, b[k].node) << "node " << i;
-      EXPECT_NEAR(a[k].weight, b[k].weight, 1e-12) << "node " << i;
-    }
-    EXPECT_NEAR(one_by_one->Strength(i), fresh->Strength(i), 1e-12);
-    EXPECT_EQ(one_by_one->HopDistances(i), fresh->HopDistances(i));
-  }
+  expect_fresh(*one_by_one, "one call per edge");
   // Bad changes change nothing.
   EXPECT_EQ(live->ChangeEdges({{0, 0, 1}}, {}).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(live->ChangeEdges({}, {{0, 1, 1}}).code(), StatusCode::kInvalidArgument) << "0-1 is gone";

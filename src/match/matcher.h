@@ -28,6 +28,9 @@
 //               when the owner took part, else up to 0.5 by the strongest tie of the owner with one
 //               of its members, log-scaled); divided by the best actor's (the research pipeline's
 //               text_near feature, docs/matching.md).
+// Cost: the query's most common words (held by an eighth of the actors or more, adding at most 2%
+// of the ideal text score) are scored only for the actors that their bound leaves near the pool's
+// edge; the ranking is the same, bit for bit (RankOptions::prune, docs/matching.md).
 // Capability gate: when the challenge names capabilities, an actor holding none of them keeps only
 // RankOptions::capability_gate of its text and theme contributions.
 // Then a diversity re-ranking (maximal marginal relevance over group and sector) lets good actors
