@@ -3,7 +3,7 @@
 // on request). The server decides who may read a log; its refusal is shown as it comes.
 import { h, field, select } from "../dom";
 import { api, AuditEntry, currentUser } from "../api";
-import { t, getLocale } from "../i18n";
+import { t, getLocale, Key } from "../i18n";
 import { Ctx, navigate } from "../router";
 import { errorBox, setTitle } from "../feedback";
 import { empty } from "./common";
@@ -80,6 +80,16 @@ function flatten(v: unknown, prefix = "", out: Record<string, unknown> = {}, dep
   return out;
 }
 
+// A field's name in the reader's language where the catalogue has one ("created_at" → "aangemaakt
+// op", in a nested name each part: "versions.0.budget_eur"); a part without a label as it comes.
+function fieldName(k: string): string {
+  return k.split(".").map((part) => {
+    const key = ("audit.field." + part) as Key;
+    const label = t(key);
+    return label === key ? part : label;
+  }).join(".");
+}
+
 // The fields that differ between before and after ("phase: open → matching"); for a record that was
 // created or removed, its fields in a short list. The full before and after sit in a <details>.
 function changes(e: AuditEntry): HTMLElement {
@@ -90,7 +100,7 @@ function changes(e: AuditEntry): HTMLElement {
     const b = flatten(before), a = flatten(after);
     const changed = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]));
     for (const k of changed.slice(0, kMaxLines))
-      lines.push(h("li", { "data-field": k }, h("strong", {}, k + ": "), h("del", {}, compact(b[k])), " → ", h("ins", {}, compact(a[k]))));
+      lines.push(h("li", { "data-field": k }, h("strong", {}, fieldName(k) + ": "), h("del", {}, compact(b[k])), " → ", h("ins", {}, compact(a[k]))));
     if (changed.length > kMaxLines) lines.push(h("li", {}, t("audit.more", { n: changed.length - kMaxLines })));
     if (!lines.length) lines.push(h("li", {}, t("audit.noChange")));
   } else if (after || before) {
@@ -98,7 +108,7 @@ function changes(e: AuditEntry): HTMLElement {
     lines.push(h("li", {}, h("strong", {}, (after ? t("audit.created") : t("audit.removed")) + " ")));
     const first = ["title", "name", "display_name", "phase", "status"];
     const keys = [...first.filter((k) => k in rec), ...Object.keys(rec).filter((k) => !first.includes(k))];
-    for (const k of keys.slice(0, 6)) lines.push(h("li", { "data-field": k }, h("strong", {}, k + ": "), compact(rec[k])));
+    for (const k of keys.slice(0, 6)) lines.push(h("li", { "data-field": k }, h("strong", {}, fieldName(k) + ": "), compact(rec[k])));
   } else {
     lines.push(h("li", {}, compact(e.after ?? e.before ?? "")));
   }
