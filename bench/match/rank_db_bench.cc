@@ -3,12 +3,13 @@
 // GET /challenges/{id}/matches on the national demo, which match_bench's synthetic 100,000 actors
 // do not show (issue 16: one request in twenty of the mixed load is a ranking of 250,000 actors).
 //
-// Usage: rank_db_bench --db FILE|postgresql://... [--challenges N] [--limit L] [--repeat R] [--updates U] [--out FILE]
+// Usage: rank_db_bench --db FILE|postgresql://... [--challenges N] [--limit L] [--repeat R] [--out FILE] [--no-prune]
 //   ranks N challenges (default 200, spread evenly over the store's challenges by id), each R times
 //   (default 3; the first is a warm-up, the median of the rest counts); prints the matcher's build
 //   time and the per-ranking wall and CPU (median, p90, p99, max over the challenges). --out writes
 //   every ranking (challenge, rank, actor, score to 17 digits, reasons' codes) to FILE, so that two
-//   builds can be checked to rank identically (diff the files).
+//   builds can be checked to rank identically (diff the files). --no-prune scores every word for
+//   every actor (RankOptions::prune = false): the peer of the common words scored last.
 #include <pthread.h>
 
 #include <algorithm>
@@ -44,8 +45,18 @@ double Quantile(std::vector<double> v, double q) {
 
 int main(int argc, char** argv) {
   std::string db, out_path;
-  int n = 200, limit = 20, repeat = 3, updates = 5;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  int n = 200, limit = 20, repeat = 3;
+  bool prune = true;
+  for (int i = 1; i < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--no-prune")) {
+      prune = false;
+      --i;  // a flag without a value
+      continue;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "rank_db_bench: %s needs a value\n", argv[i]);
+      return 2;
+    }
     if (!std::strcmp(argv[i], "--db"))
       db = argv[i + 1];
     else if (!std::strcmp(argv[i], "--challenges"))
@@ -56,8 +67,6 @@ int main(int argc, char** argv) {
       repeat = std::max(1, std::atoi(argv[i + 1]));
     else if (!std::strcmp(argv[i], "--out"))
       out_path = argv[i + 1];
-    else if (!std::strcmp(argv[i], "--updates"))
-      updates = std::atoi(argv[i + 1]);
     else {
       std::fprintf(stderr, "rank_db_bench: unknown option %s\n", argv[i]);
       return 2;
@@ -108,7 +117,7 @@ int main(int argc, char** argv) {
       auto s = Steady::now();
       double sc = ThreadCpuMs();
       match::RankStats stats;
-      r = matcher->Rank(*ch, {.limit = limit, .stats = &stats});
+      r = matcher->Rank(*ch, {.limit = limit, .prune = prune, .stats = &stats});
       if (rep == 0) {
         reached.push_back(static_cast<double>(stats.reached));
         rescored.push_back(static_cast<double>(stats.rescored));
@@ -140,31 +149,6 @@ int main(int argc, char** argv) {
       "CPU ms median %.1f, p90 %.1f, p99 %.1f; %zu answered an error\n",
       limit, picked.size(), std::max(1, repeat - 1), Quantile(wall, 0.5), Quantile(wall, 0.9), Quantile(wall, 0.99),
       Quantile(wall, 1.0), Quantile(cpu, 0.5), Quantile(cpu, 0.9), Quantile(cpu, 0.99), failed);
-  // Updates in place, as the server's matcher follows edits (service/matches.cc): an actor's
-  // description edited, then a tie added, each timed.
-  std::vector<double> edit_ms, tie_ms;
-  for (int k = 0; k < updates; ++k) {
-    match::MatcherChanges edit;
-    edit.actors.push_back(matcher->actors()[static_cast<size_t>(k) * 7919 % n_actors]);
-    edit.actors.back().description += " en buurtkamers";
-    auto s = Steady::now();
-    if (Status st = matcher->Update(edit); !st.ok()) std::fprintf(stderr, "update: %s\n", st.ToString().c_str());
-    edit_ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - s).count());
-    match::MatcherChanges tie;
-    domain::Tie t;
-    t.id = TieId(1000000000 + k);
-    t.a = matcher->actors()[static_cast<size_t>(k) * 104729 % n_actors].id;
-    t.b = matcher->actors()[(static_cast<size_t>(k) * 104729 + 1) % n_actors].id;
-    t.weight = 1;
-    tie.ties_added.push_back(t);
-    s = Steady::now();
-    if (Status st = matcher->Update(tie); !st.ok()) std::fprintf(stderr, "update: %s\n", st.ToString().c_str());
-    tie_ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - s).count());
-  }
-  if (updates > 0)
-    std::printf(
-        "updates in place (%d each): an actor edited median %.1f ms, max %.1f; a tie added median %.1f ms, max %.1f\n",
-        updates, Quantile(edit_ms, 0.5), Quantile(edit_ms, 1.0), Quantile(tie_ms, 0.5), Quantile(tie_ms, 1.0));
   std::printf(
       "first pass: actors reached median %.0f; common words left out in %zu of %zu rankings, then actors scored again "
       "median %.0f, max %.0f\n",

@@ -300,19 +300,17 @@ Status Matcher::Update(const MatcherChanges& changes) {
   // (under a stream of new ties the rankings were held for the whole change of the fabric).
   std::lock_guard updating(lock_.update);
   // Check everything first: an Update that fails changes nothing.
-  std::unordered_set<ActorId> fresh;
-  std::unordered_map<ActorId, size_t> fresh_index;  // where the new actors will go
+  std::unordered_map<ActorId, size_t> fresh_index;  // the new actors, and where they will go
   for (size_t k = 0; k < changes.actors.size(); ++k) {
     const domain::Actor& a = changes.actors[k];
     if (!a.id.valid()) return Status::InvalidArgument("actors[" + std::to_string(k) + "] (" + a.name + ") has no id");
-    if (!index_.count(a.id) && !fresh.insert(a.id).second)
+    if (!index_.count(a.id) && !fresh_index.emplace(a.id, actors_.size() + fresh_index.size()).second)
       return Status::InvalidArgument("actor id " + std::to_string(a.id.value()) + " appears twice");
-    if (!index_.count(a.id)) fresh_index.emplace(a.id, actors_.size() + fresh_index.size());
   }
   for (size_t k = 0; k < changes.ties_added.size(); ++k) {
     const domain::Tie& t = changes.ties_added[k];
     for (ActorId end : {t.a, t.b})
-      if (!index_.count(end) && !fresh.count(end))
+      if (!index_.count(end) && !fresh_index.count(end))
         return Status::InvalidArgument("ties_added[" + std::to_string(k) + "]: unknown actor " +
                                        std::to_string(end.value()));
     if (t.a == t.b || !(t.weight > 0) || !std::isfinite(t.weight))
@@ -528,13 +526,12 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
   const text::TermIndex::Query text_query = text_index_.Prepare(terms, without_own);
   double ideal = 0, text_skipped = 0;
   {
-    std::unordered_set<std::string> distinct(terms.begin(), terms.end());
+    // The ideal: the IDF of each distinct word of the query, the highest possible for a word no
+    // actor uses.
     const double n_docs = static_cast<double>(text_index_.size());
     const double max_idf = std::log(1.0 + (n_docs + 0.5) / 0.5);
-    for (const auto& t : distinct) {
-      double idf = text_index_.Idf(t, without_own);
-      ideal += idf > 0 ? idf : max_idf;
-    }
+    ideal = static_cast<double>(text_query.unknown) * max_idf;
+    for (const auto& t : text_query.terms) ideal += t.idf;
     const bool prune =
         options.prune && ideal > 0 && std::all_of(std::begin(wt), std::end(wt), [](double x) { return x >= 0; });
     auto text_scores = text_index_.ScoreSelective(text_query, prune ? kTextSkipShare * ideal : 0,

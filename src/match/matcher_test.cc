@@ -970,7 +970,9 @@ TEST(MatcherPruning, PruningLeavesTheRankingAsItWas) {
       auto full = m->Rank(ch, {.limit = limit, .weights = weights, .prune = false});
       ASSERT_TRUE(fast.ok() && full.ok()) << c;
       pruned += stats.pruned;
-      if (stats.pruned) EXPECT_LT(stats.rescored, stats.reached / 2) << "challenge " << c << ", limit " << limit;
+      if (stats.pruned) {
+        EXPECT_LT(stats.rescored, stats.reached / 2) << "challenge " << c << ", limit " << limit;
+      }
       ASSERT_EQ(fast->size(), full->size()) << "challenge " << c << ", limit " << limit;
       for (size_t k = 0; k < full->size(); ++k) {
         const Match &a = (*fast)[k], &b = (*full)[k];

@@ -242,7 +242,10 @@ TermIndex::Query TermIndex::Prepare(const std::vector<std::string>& query_terms,
     if (!seen.insert(qt).second) continue;
     auto it = term_ids_.find(qt);
     const double idf = !replaced.empty() ? Idf(qt, replaced) : it == term_ids_.end() ? 0 : idf_[it->second];
-    if (idf <= 0) continue;
+    if (idf <= 0) {
+      ++q.unknown;
+      continue;
+    }
     const int32_t id = it == term_ids_.end() ? -1 : it->second;
     q.terms.push_back({&qt, id, idf, id < 0 ? 0 : postings_[static_cast<size_t>(id)].size()});
   }

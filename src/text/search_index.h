@@ -111,6 +111,7 @@ class TermIndex {
       size_t df = 0;  // documents in the index holding it
     };
     std::vector<Term> terms;  // distinct, in query order, IDF > 0
+    size_t unknown = 0;       // distinct words with no IDF (no document holds them)
     double avg = 1;
     std::vector<std::pair<int32_t, const std::vector<std::string>*>> fresh;  // replaced documents
   };
