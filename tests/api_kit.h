@@ -98,8 +98,9 @@ class ApiWorld : public ::testing::TestWithParam<Backend> {
     service::PlatformOptions po;
     po.password_cost = service::PasswordCost::Minimum();
     // Reads through a pool of read-only connections, as `weefsel serve` does: a use case that
-    // writes through a reader fails these tests.
-    po.readers = {url_, 4};
+    // writes through a reader fails these tests. On PostgreSQL, ballots and token uses write on
+    // connections of their own beside the writer's (--writers), as they do there.
+    po.readers = {url_, 4, 2};
     po.accounts.register_pow_bits = register_pow_bits_;
     platform_ = std::make_unique<service::Platform>(std::move(store).value(), po, clock_);
     api_ = std::make_unique<http::Api>(*platform_);

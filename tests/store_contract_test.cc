@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -17,6 +18,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "storage/migrations.h"
 #include "storage/store.h"
@@ -676,6 +678,104 @@ TEST_P(StoreContract, RoundsAndOneBallotPerVoter) {
   EXPECT_TRUE(Contains(s, "ballot.voter")) << s.ToString();
   Round broke{.municipality = m, .name = "Leeg", .budget_eur = 0};
   EXPECT_TRUE(Contains(store_->Insert(broke).status(), "round.budget_eur"));
+}
+
+// A cast (Store::CastBallot) checks the round and the voter in its own statement, so that it needs
+// no read before it: written only while the round is in voting and the voter not voided.
+TEST_P(StoreContract, CastBallotWritesOnlyIntoAnOpenRoundForAVoterNotVoided) {
+  MunicipalityId m = AddGemeente();
+  Round r{.municipality = m, .name = "Buurtbudget Noord", .budget_eur = 100000};
+  r.projects = {{.project_id = "p1", .title = "Speeltuin", .cost_eur = 40000},
+                {.project_id = "p2", .title = "Buurthuis", .cost_eur = 70000}};
+  ASSERT_TRUE(store_->Insert(r).ok());
+  UserId anne = AddUser("anne@example.nl"), bob = AddUser("bob@example.nl");
+  Ballot b{.round = r.id, .voter = anne, .kind = BallotKind::kApproval, .entries = {{"p1", 1}, {"p2", 1}}};
+  Status early = store_->CastBallot(b).status();
+  EXPECT_EQ(early.code(), StatusCode::kFailedPrecondition) << early.ToString();
+  EXPECT_TRUE(Contains(early, "not open")) << early.ToString();
+  EXPECT_EQ(store_->Count()->ballots, 0) << "nothing is written before voting opens";
+
+  r.phase = RoundPhase::kVoting;
+  ASSERT_TRUE(store_->Update(r).ok());
+  int64_t before = Version();
+  ASSERT_TRUE(store_->CastBallot(b).ok());
+  EXPECT_GT(Version(), before) << "a cast is a change of the round";
+  Ballot again{.round = r.id, .voter = anne, .kind = BallotKind::kApproval, .entries = {{"p2", 1}}};
+  ASSERT_TRUE(store_->CastBallot(again).ok());
+  EXPECT_EQ(again.id, b.id) << "a second cast replaces the first";
+  Ballot bobs{.round = r.id, .voter = bob, .kind = BallotKind::kApproval, .entries = {{"p1", 1}}};
+  ASSERT_TRUE(store_->CastBallot(bobs).ok());
+  auto ballots = store_->BallotsOf(r.id);
+  ASSERT_TRUE(ballots.ok());
+  ASSERT_EQ(ballots->size(), 2u);
+  EXPECT_EQ(Dump((*ballots)[0]), Dump(again));
+
+  ASSERT_TRUE(store_->VoidBallots(r.id, {bob}).ok());
+  Status voided = store_->CastBallot(bobs).status();
+  EXPECT_EQ(voided.code(), StatusCode::kFailedPrecondition) << voided.ToString();
+  EXPECT_EQ(store_->BallotsOf(r.id)->size(), 1u) << "a voided voter's cast writes nothing";
+
+  r.phase = RoundPhase::kAllocation;
+  ASSERT_TRUE(store_->Update(r).ok());
+  Ballot late{.round = r.id, .voter = anne, .kind = BallotKind::kApproval, .entries = {{"p1", 1}}};
+  EXPECT_EQ(store_->CastBallot(late).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Dump((*store_->BallotsOf(r.id))[0]), Dump(again)) << "a late cast leaves the ballot as it was";
+}
+
+// PostgreSQL lends further writers (Store::OpenWriter) for casts beside each other; SQLite has one
+// writer. Casts from several connections at once all land, each once, with one change each.
+TEST_P(StoreContract, WritersBesideTheFirstCastBallotsAtOnce) {
+  auto writer = Store::OpenWriter(url_);
+  if (GetParam() == Backend::kSqlite) {
+    EXPECT_EQ(writer.status().code(), StatusCode::kFailedPrecondition) << writer.status().ToString();
+    return;
+  }
+  ASSERT_TRUE(writer.ok()) << writer.status().ToString();
+  MunicipalityId m = AddGemeente();
+  Round r{.municipality = m, .name = "Buurtbudget Noord", .budget_eur = 100000};
+  r.phase = RoundPhase::kVoting;
+  r.projects = {{.project_id = "p1", .title = "Speeltuin", .cost_eur = 40000},
+                {.project_id = "p2", .title = "Buurthuis", .cost_eur = 70000}};
+  ASSERT_TRUE(store_->Insert(r).ok());
+  constexpr int kThreads = 4, kVoters = 40;
+  std::vector<UserId> voters;
+  for (int i = 0; i < kThreads * kVoters; ++i) voters.push_back(AddUser("v" + std::to_string(i) + "@example.nl"));
+  std::vector<std::unique_ptr<Store>> writers;
+  writers.push_back(std::move(writer).value());
+  for (int t = 1; t < kThreads; ++t) {
+    auto w = Store::OpenWriter(url_);
+    ASSERT_TRUE(w.ok()) << w.status().ToString();
+    writers.push_back(std::move(w).value());
+  }
+  int64_t before = Version();
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      // Every voter casts twice (the second replaces the first), the threads' voters interleaved.
+      for (int round = 0; round < 2; ++round)
+        for (int i = t; i < kThreads * kVoters; i += kThreads) {
+          Ballot b{.round = r.id, .voter = voters[static_cast<size_t>(i)], .kind = BallotKind::kApproval};
+          b.entries = {{round == 0 ? "p1" : "p2", 1}};
+          if (i % 3 == 0) b.entries.push_back({round == 0 ? "p2" : "p1", 1});
+          if (!writers[static_cast<size_t>(t)]->CastBallot(b).ok()) ++failed;
+        }
+    });
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failed.load(), 0);
+  auto ballots = store_->BallotsOf(r.id);
+  ASSERT_TRUE(ballots.ok());
+  ASSERT_EQ(ballots->size(), static_cast<size_t>(kThreads * kVoters));
+  for (const auto& b : *ballots) {
+    size_t i = static_cast<size_t>(std::find(voters.begin(), voters.end(), b.voter) - voters.begin());
+    ASSERT_LT(i, voters.size());
+    ASSERT_FALSE(b.entries.empty());
+    EXPECT_EQ(b.entries[0].project_id, "p2") << "the second cast of voter " << i << " replaced the first";
+    EXPECT_EQ(b.entries.size(), i % 3 == 0 ? 2u : 1u);
+  }
+  auto changes = store_->ChangesSince(before, 100000);
+  ASSERT_TRUE(changes.ok());
+  EXPECT_EQ(changes->changes.size(), static_cast<size_t>(2 * kThreads * kVoters)) << "one change per cast";
 }
 
 TEST_P(StoreContract, ExperimentCrud) {

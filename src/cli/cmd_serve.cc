@@ -27,6 +27,7 @@ struct ServeOptions {
   int threads = 16;
   int io_threads = 1;
   int readers = 4;
+  int writers = 4;
   int engine_wait_ms = 1000;
   int engine_first_wait_ms = 2000;
   size_t max_connections_per_address = 256;
@@ -140,6 +141,12 @@ void RegisterServeCommands(CLI::App& app) {
                    "every read waits for the writer's connection)")
       ->capture_default_str();
   serve
+      ->add_option("--writers", o.writers,
+                   "PostgreSQL: further connections for the writes that check themselves (ballots, token uses), "
+                   "so that they run beside each other and beside other writes (0: they wait for the writer's "
+                   "connection; SQLite has one writer and ignores this)")
+      ->capture_default_str();
+  serve
       ->add_option("--io-threads", o.io_threads,
                    "event-loop threads reading and writing sockets (1 is enough below about 20,000 requests/s)")
       ->capture_default_str();
@@ -191,6 +198,7 @@ void RegisterServeCommands(CLI::App& app) {
     if (o.threads < 1 || o.threads > 1024) return Fail(Status::InvalidArgument("--threads: must be 1 to 1024"));
     if (o.io_threads < 1 || o.io_threads > 64) return Fail(Status::InvalidArgument("--io-threads: must be 1 to 64"));
     if (o.readers < 0 || o.readers > 256) return Fail(Status::InvalidArgument("--readers: must be 0 to 256"));
+    if (o.writers < 0 || o.writers > 256) return Fail(Status::InvalidArgument("--writers: must be 0 to 256"));
     if (o.max_connections_per_address < 1)
       return Fail(Status::InvalidArgument("--max-connections-per-address: must be at least 1"));
     if (o.engine_wait_ms < -1) return Fail(Status::InvalidArgument("--engine-wait-ms: must be -1 or more"));
@@ -213,7 +221,7 @@ void RegisterServeCommands(CLI::App& app) {
     // The secret that keys the hashes of voting codes and census lines (service/voting.h): kept out
     // of the database, so that a copy of it alone cannot test guessed citizen numbers.
     if (const char* key = std::getenv("WEEFSEL_VOTE_KEY")) po.vote_key = key;
-    po.readers = {o.db, o.readers};
+    po.readers = {o.db, o.readers, o.writers};
     po.accounts.register_pow_bits = o.register_pow_bits;
     service::Platform platform(std::move(store).value(), po);
     if (o.demo_accounts) {

@@ -7,12 +7,17 @@
 
 namespace weefsel::service {
 
-ReaderPool::ReaderPool(std::string url, int size, std::chrono::milliseconds retry)
-    : url_(std::move(url)), size_(size > 0 ? size : 1), retry_(retry) {}
+ReaderPool::ReaderPool(std::string url, int size, std::chrono::milliseconds retry, Kind kind)
+    : url_(std::move(url)), size_(size > 0 ? size : 1), retry_(retry), kind_(kind) {}
 
-Result<std::unique_ptr<ReaderPool>> ReaderPool::Create(std::string url, int size, std::chrono::milliseconds retry) {
-  WEEFSEL_ASSIGN_OR_RETURN(auto first, storage::Store::OpenReader(url));
-  std::unique_ptr<ReaderPool> pool(new ReaderPool(std::move(url), size, retry));
+Result<std::unique_ptr<storage::Store>> ReaderPool::Open() const {
+  return kind_ == Kind::kRead ? storage::Store::OpenReader(url_) : storage::Store::OpenWriter(url_);
+}
+
+Result<std::unique_ptr<ReaderPool>> ReaderPool::Create(std::string url, int size, std::chrono::milliseconds retry,
+                                                       Kind kind) {
+  std::unique_ptr<ReaderPool> pool(new ReaderPool(std::move(url), size, retry, kind));
+  WEEFSEL_ASSIGN_OR_RETURN(auto first, pool->Open());
   pool->idle_.push_back(std::move(first));
   pool->open_ = 1;
   return pool;
@@ -54,16 +59,16 @@ Result<ReaderPool::Lease> ReaderPool::Acquire() {
   if (!may_open()) return failed_;
   ++open_;  // counted while it opens, so that no more than size_ are ever opened
   lock.unlock();
-  auto opened = storage::Store::OpenReader(url_);
+  auto opened = Open();
   lock.lock();
   if (!opened.ok()) {
     --open_;
     failed_ = opened.status();
     retry_at_ = std::chrono::steady_clock::now() + retry_;
     spdlog::warn(
-        "a read connection could not be opened (retried in {} ms; reads wait for the others or use the "
-        "writer's): {}",
-        retry_.count(), failed_.ToString());
+        "a {} connection could not be opened (retried in {} ms; meanwhile its uses wait for the others or "
+        "use the writer's): {}",
+        kind_ == Kind::kRead ? "read" : "write", retry_.count(), failed_.ToString());
     returned_.notify_all();
     return failed_;
   }

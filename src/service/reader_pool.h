@@ -10,6 +10,9 @@
 // waits for a lent one, or, when none is lent, gets the error at once (the Platform then reads on
 // the writer's connection), so a refusing database costs no connection attempt per request.
 //
+// The same pool lends writers (Kind::kWrite, storage::Store::OpenWriter): PostgreSQL connections for
+// the writes that may run beside the writer's because their statements check what they depend on.
+//
 // Thread-safety: all methods are thread-safe. A Lease is used by the thread that holds it.
 #pragma once
 
@@ -30,8 +33,10 @@ class ReaderPool {
   // Opens the first reader on `url` (the database the writer opened) at once, so that a database
   // without readers (FailedPrecondition: a private in-memory one) or a refusing one is known at
   // start; up to `size` (> 0) in all, the others on first need.
+  enum class Kind { kRead, kWrite };
   static Result<std::unique_ptr<ReaderPool>> Create(std::string url, int size,
-                                                    std::chrono::milliseconds retry = std::chrono::seconds(5));
+                                                    std::chrono::milliseconds retry = std::chrono::seconds(5),
+                                                    Kind kind = Kind::kRead);
   ~ReaderPool();
   ReaderPool(const ReaderPool&) = delete;
   ReaderPool& operator=(const ReaderPool&) = delete;
@@ -60,12 +65,14 @@ class ReaderPool {
   int open() const;
 
  private:
-  ReaderPool(std::string url, int size, std::chrono::milliseconds retry);
+  ReaderPool(std::string url, int size, std::chrono::milliseconds retry, Kind kind);
+  Result<std::unique_ptr<storage::Store>> Open() const;
   void Return(std::unique_ptr<storage::Store> store);
 
   const std::string url_;
   const int size_;
   const std::chrono::milliseconds retry_;
+  const Kind kind_;
   Status failed_;                                     // the last failed open, while retry_ runs
   std::chrono::steady_clock::time_point retry_at_{};  // no new reader is opened before this
   mutable std::mutex mu_;

@@ -293,7 +293,12 @@ Result<std::unique_ptr<Store>> OpenPostgresReader(const std::string& url) {
   // Every transaction of this session is read-only: a write through it fails.
   WEEFSEL_ASSIGN_OR_RETURN(
       auto pg, Connect(url, "SET client_min_messages = warning; SET default_transaction_read_only = on", " to read"));
-  return sql::SqlStore::CreateReader(std::move(pg));
+  return sql::SqlStore::Attach(std::move(pg));
+}
+
+Result<std::unique_ptr<Store>> OpenPostgresWriter(const std::string& url) {
+  WEEFSEL_ASSIGN_OR_RETURN(auto pg, Connect(url, "SET client_min_messages = warning", " to write"));
+  return sql::SqlStore::Attach(std::move(pg));  // the writer's Open ran the migrations
 }
 
 }  // namespace weefsel::storage

@@ -20,5 +20,7 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url);
 // A second session on the migrated database at `url` whose transactions are all read-only
 // (default_transaction_read_only): every write through it fails.
 Result<std::unique_ptr<Store>> OpenPostgresReader(const std::string& url);
+// A further connection that writes (Store::OpenWriter); the schema must be there already.
+Result<std::unique_ptr<Store>> OpenPostgresWriter(const std::string& url);
 
 }  // namespace weefsel::storage

@@ -326,7 +326,7 @@ Result<std::unique_ptr<Store>> OpenSqliteReader(const std::string& path) {
   WEEFSEL_ASSIGN_OR_RETURN(auto conn, Connect(path, SQLITE_OPEN_READWRITE, /*reader=*/true, " to read"));
   WEEFSEL_RETURN_IF_ERROR(
       conn->Exec("PRAGMA query_only = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"));
-  return sql::SqlStore::CreateReader(std::move(conn));
+  return sql::SqlStore::Attach(std::move(conn));
 }
 
 Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path) {

@@ -18,4 +18,10 @@ Result<std::unique_ptr<Store>> Store::OpenReader(const std::string& url) {
   return OpenSqliteReader(url);
 }
 
+Result<std::unique_ptr<Store>> Store::OpenWriter(const std::string& url) {
+  if (url.empty()) return Status::InvalidArgument("--db: empty database path or URL");
+  if (StartsWith(url, "postgres://") || StartsWith(url, "postgresql://")) return OpenPostgresWriter(url);
+  return Status::FailedPrecondition("SQLite writes through one connection at a time");
+}
+
 }  // namespace weefsel::storage

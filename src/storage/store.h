@@ -89,6 +89,11 @@ class Store : public ChangeFeed,
   // Several readers let reads run beside each other and beside the writer (service::ReaderPool).
   // FailedPrecondition for a private in-memory SQLite database.
   static Result<std::unique_ptr<Store>> OpenReader(const std::string& url);
+  // A further connection to the database at `url`, already opened and migrated by Open, that
+  // writes beside the writer's, for writes whose statements check what they depend on themselves
+  // (CastBallot): PostgreSQL locks rows, so several such connections write at once.
+  // FailedPrecondition for SQLite, which has one writer at a time.
+  static Result<std::unique_ptr<Store>> OpenWriter(const std::string& url);
 
   virtual std::string Dialect() const = 0;  // "sqlite" or "postgres"
   virtual Result<int> SchemaVersion() = 0;

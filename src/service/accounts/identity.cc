@@ -265,8 +265,9 @@ Result<storage::StoredToken> Identity::FindToken(const std::string& token) {
   }
   if (expires <= now) return Status::NotFound("token: expired");
   // Last use to the minute: enough to tell a live integration from a forgotten token.
+  // One UPDATE of the token's own row: beside other writes on PostgreSQL.
   if (row.last_used_at.substr(0, 16) != now.substr(0, 16)) {
-    std::lock_guard lock(mu_);
+    CheckedWriteLock lock(*this);
     WEEFSEL_RETURN_IF_ERROR(store_->TouchToken(row.id, now));
   }
   return row;

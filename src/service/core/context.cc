@@ -53,6 +53,16 @@ Context::Context(std::unique_ptr<storage::Store> store, PlatformOptions options,
       spdlog::warn("reads share the writer's connection: {}", pool.status().ToString());
     }
   }
+  if (readers_ && options_.readers.writers > 0) {
+    // SQLite answers FailedPrecondition: one writer at a time, the store lock's.
+    auto pool = ReaderPool::Create(options_.readers.url, options_.readers.writers, std::chrono::seconds(5),
+                                   ReaderPool::Kind::kWrite);
+    if (pool.ok()) {
+      writers_ = std::move(pool).value();
+    } else if (pool.status().code() != StatusCode::kFailedPrecondition) {
+      spdlog::warn("every write waits for the writer's connection: {}", pool.status().ToString());
+    }
+  }
 }
 
 // The reader a thread holds (ReadLock) and the Context's StoreRef it belongs to.
@@ -98,6 +108,26 @@ Context::WriteLock::WriteLock(Context& c)
 }
 
 Context::WriteLock::~WriteLock() {
+  t_reader = {outer_owner_, outer_reader_};
+  c_.dirty_.store(true);
+}
+
+Context::CheckedWriteLock::CheckedWriteLock(Context& c)
+    : c_(c), outer_owner_(t_reader.owner), outer_reader_(t_reader.store) {
+  if (c.writers_) {
+    // A failure was logged by the pool (once per retry period): write on the writer's connection.
+    auto lease = c.writers_->Acquire();
+    if (lease.ok()) {
+      lease_ = std::move(lease).value();
+      t_reader = {&c.store_, lease_.get()};
+      return;
+    }
+  }
+  lock_ = std::unique_lock(c.mu_);
+  t_reader = {};
+}
+
+Context::CheckedWriteLock::~CheckedWriteLock() {
   t_reader = {outer_owner_, outer_reader_};
   c_.dirty_.store(true);
 }

@@ -54,6 +54,9 @@ struct PlatformOptions {
   struct Readers {
     std::string url;
     int count = 0;
+    // PostgreSQL: connections, opened on `url` up to this many, for writes that need not wait for
+    // the writer's lock (Context::CheckedWriteLock: casting a ballot). 0, or SQLite: they wait.
+    int writers = 0;
   } readers;
   // The server's secret for the keyed hashes of voting codes and census lines (service/voting.h):
   // kept outside the database (`weefsel serve` reads WEEFSEL_VOTE_KEY); empty: the rounds' salts
@@ -95,6 +98,26 @@ class Context {
    private:
     Context& c_;
     std::lock_guard<std::mutex> lock_;
+    const void* outer_owner_;
+    storage::Store* outer_reader_;
+  };
+
+  // Holds a connection of its own for a use case whose write checks what it depends on in its own
+  // statements (Store::CastBallot: the round still in voting), so that it need not queue behind
+  // other writes: a writer of the pool (PostgreSQL locks rows), bound to the thread as a reader is,
+  // so that `store_->` writes on it. Without one (SQLite, none configured, or none could be opened)
+  // it holds the store lock, as WriteLock. On release the cached data version is marked stale.
+  class CheckedWriteLock {
+   public:
+    explicit CheckedWriteLock(Context& c);
+    ~CheckedWriteLock();
+    CheckedWriteLock(const CheckedWriteLock&) = delete;
+    CheckedWriteLock& operator=(const CheckedWriteLock&) = delete;
+
+   private:
+    Context& c_;
+    std::unique_lock<std::mutex> lock_;
+    ReaderPool::Lease lease_;
     const void* outer_owner_;
     storage::Store* outer_reader_;
   };
@@ -158,6 +181,7 @@ class Context {
 
   StoreRef store_;
   std::unique_ptr<ReaderPool> readers_;
+  std::unique_ptr<ReaderPool> writers_;  // for CheckedWriteLock (PostgreSQL)
   PlatformOptions options_;
   const Clock& clock_;
   Accounts accounts_;
@@ -188,6 +212,10 @@ class Slice {
   class ReadLock : public Context::ReadLock {
    public:
     explicit ReadLock(Slice& s) : Context::ReadLock(s.cx_) {}
+  };
+  class CheckedWriteLock : public Context::CheckedWriteLock {
+   public:
+    explicit CheckedWriteLock(Slice& s) : Context::CheckedWriteLock(s.cx_) {}
   };
 
   Status Logged(const Principal& p, MunicipalityId m, std::string_view entity, std::string_view action,

@@ -51,6 +51,20 @@ bool SameFixedPart(const domain::Round& a, const domain::Round& b) {
          same_criteria;
 }
 
+// A ballot for a round not in voting (now).
+Status VotingNotOpen(domain::RoundPhase phase) {
+  const bool early = PhaseIndex(phase) < PhaseIndex(domain::RoundPhase::kVoting);
+  return Status::Conflict(std::string("round.phase: voting is ") + (early ? "not open yet" : "closed"))
+      .WithReason(early ? "voting_not_open" : "voting_closed");
+}
+
+// A ballot of a voter whose ballot an officer voided.
+Status Voided(RoundId id) {
+  return Status::PermissionDenied("ballot: an officer voided your ballot in round " + std::to_string(id.value()) +
+                                  "; you cannot vote in it again")
+      .WithReason("ballot_voided");
+}
+
 // The round's outcome under its rule, as allocation rows (funded projects at their cost).
 Result<std::vector<storage::Allocation>> Allocate(const domain::Round& round,
                                                   const std::vector<domain::Ballot>& ballots) {
@@ -247,8 +261,14 @@ Result<std::vector<domain::Review>> Rounds::ReviewsOf(const Principal& p, RoundI
 
 Result<domain::Ballot> Rounds::CastBallot(const Principal& p, RoundId id, std::vector<domain::BallotEntry> entries) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  WriteLock lock(*this);
-  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
+  // The round is read beside other requests, not under the writer's lock: what a ballot is checked
+  // against (projects, limits, eligibility) is fixed once voting opens (UpdateRound), and the rest
+  // (still in voting, the voter not voided) is checked again by the write itself (Store::CastBallot).
+  domain::Round r;
+  {
+    ReadLock read(*this);
+    WEEFSEL_ASSIGN_OR_RETURN(r, store_->GetRound(id));
+  }
   WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kVote, {.municipalities = {r.municipality}}));
   if (r.eligibility.restricted())
     return Status::PermissionDenied(
@@ -261,16 +281,7 @@ Result<domain::Ballot> Rounds::CastBallot(const Principal& p, RoundId id, std::v
                " with your ballot (POST /api/v1/rounds/" + std::to_string(id.value()) + "/verified-ballot)")
         .WithReason("verification_required",
                     {{"by", std::string(domain::VerificationCode(r.eligibility.verification))}});
-  if (r.phase != domain::RoundPhase::kVoting)
-    return Status::Conflict(std::string("round.phase: voting is ") +
-                            (PhaseIndex(r.phase) < PhaseIndex(domain::RoundPhase::kVoting) ? "not open yet" : "closed"))
-        .WithReason(PhaseIndex(r.phase) < PhaseIndex(domain::RoundPhase::kVoting) ? "voting_not_open"
-                                                                                  : "voting_closed");
-  WEEFSEL_ASSIGN_OR_RETURN(auto voided, store_->VoidedVotersOf(id));
-  if (std::find(voided.begin(), voided.end(), p.user) != voided.end())
-    return Status::PermissionDenied("ballot: an officer voided your ballot in round " + std::to_string(id.value()) +
-                                    "; you cannot vote in it again")
-        .WithReason("ballot_voided");
+  if (r.phase != domain::RoundPhase::kVoting) return VotingNotOpen(r.phase);
   domain::Ballot b;
   b.round = id;
   b.voter = p.user;
@@ -278,13 +289,22 @@ Result<domain::Ballot> Rounds::CastBallot(const Principal& p, RoundId id, std::v
   b.entries = std::move(entries);
   b.cast_at = Now();
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(b, r));
+  // Beside other writes on PostgreSQL (a connection of its own): CastBallot checks in its statement.
+  CheckedWriteLock lock(*this);
   // The audit records that this user voted, never what.
-  WEEFSEL_RETURN_IF_ERROR(Logged(
-      p, r.municipality, "round", "ballot", "", [&] { return store_->PutBallot(b).status(); },
-      [&] {
-        return std::make_pair(id.value(), Dump({{"ballot", b.id.value()}}));
-      }));
-  return b;
+  Status cast = Logged(
+      p, r.municipality, "round", "ballot", "", [&] { return store_->CastBallot(b).status(); },
+      [&] { return std::make_pair(id.value(), Dump({{"ballot", b.id.value()}})); });
+  if (cast.code() != StatusCode::kFailedPrecondition) {
+    WEEFSEL_RETURN_IF_ERROR(cast);
+    return b;
+  }
+  // Closed or voided between the read and the write: say which, as read now.
+  WEEFSEL_ASSIGN_OR_RETURN(r, store_->GetRound(id));
+  if (r.phase != domain::RoundPhase::kVoting) return VotingNotOpen(r.phase);
+  WEEFSEL_ASSIGN_OR_RETURN(auto voided, store_->VoidedVotersOf(id));
+  if (std::find(voided.begin(), voided.end(), p.user) != voided.end()) return Voided(id);
+  return cast;
 }
 
 Result<domain::Ballot> Rounds::OwnBallot(const Principal& p, RoundId id) {

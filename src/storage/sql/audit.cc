@@ -13,16 +13,13 @@ namespace weefsel::storage::sql {
 
 Result<int64_t> SqlStore::Append(AuditEntry& e) {
   if (e.entity.empty() || e.action.empty()) return Status::InvalidArgument("audit: entity and action are required");
-  int64_t id = 0;
-  WEEFSEL_RETURN_IF_ERROR(Transaction([&]() -> Status {
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r, Q("INSERT INTO audit_log (at, user_id, municipality_id, entity, entity_id, action, before_json, "
-                     "after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                     {Text(e.at), IdOrNull(e.user), IdOrNull(e.municipality), Text(e.entity), Int(e.entity_id),
-                      Text(e.action), Text(e.before), Text(e.after)}));
-    id = r.Int(0, 0);
-    return Status::Ok();
-  }));
+  // One statement: atomic without a transaction (or a savepoint inside the caller's).
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q("INSERT INTO audit_log (at, user_id, municipality_id, entity, entity_id, action, before_json, "
+                   "after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                   {Text(e.at), IdOrNull(e.user), IdOrNull(e.municipality), Text(e.entity), Int(e.entity_id),
+                    Text(e.action), Text(e.before), Text(e.after)}));
+  const int64_t id = r.Int(0, 0);
   e.id = id;
   return id;
 }

@@ -216,30 +216,57 @@ Result<BallotId> SqlStore::PutBallot(Ballot& b) {
     return round.status();
   }
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(b, *round));
+  return WriteBallot(b, false);
+}
+
+Result<BallotId> SqlStore::CastBallot(Ballot& b) {
+  if (!b.voter.valid()) return Status::InvalidArgument("ballot.voter: must name a user");
+  return WriteBallot(b, true);
+}
+
+// The ballot row and its entries in one Write, in four statements whatever the number of entries:
+// the ballot upserted (one row per voter and round), its old entries deleted, the new ones inserted
+// in one statement. With `open_only`, the upsert writes nothing unless the round is in voting and
+// the voter not voided, checked in the same statement (a cast needs no read of the round then).
+Result<BallotId> SqlStore::WriteBallot(Ballot& b, bool open_only) {
   int64_t id = 0;
   Status s = Write([&]() -> Status {
     Touch(scope::Round(b.round));
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows existing, Q("SELECT id FROM ballots WHERE round_id = $1 AND voter_user_id = $2",
-                                                 {Int(b.round.value()), Int(b.voter.value())}));
-    if (!existing.empty()) {
-      id = existing.Int(0, 0);
-      WEEFSEL_RETURN_IF_ERROR(Q("UPDATE ballots SET kind = $1, cast_at = $2 WHERE id = $3",
-                                {Text(domain::BallotKindCode(b.kind)), Text(b.cast_at), Int(id)})
-                                  .status());
-      WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM ballot_entries WHERE ballot_id = $1", {Int(id)}).status());
+    std::string sql =
+        "INSERT INTO ballots (round_id, voter_user_id, kind, cast_at) "
+        "SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT)";
+    Params p{Int(b.round.value()), Int(b.voter.value()), Text(domain::BallotKindCode(b.kind)), Text(b.cast_at)};
+    if (open_only) {
+      sql +=
+          " WHERE EXISTS (SELECT 1 FROM rounds WHERE id = $1 AND phase = $5)"
+          " AND NOT EXISTS (SELECT 1 FROM voided_voters WHERE round_id = $1 AND user_id = $2)";
+      p.push_back(Text(domain::RoundPhaseCode(domain::RoundPhase::kVoting)));
     } else {
-      WEEFSEL_ASSIGN_OR_RETURN(
-          SqlRows r,
-          Q("INSERT INTO ballots (round_id, voter_user_id, kind, cast_at) VALUES ($1, $2, $3, $4) "
-            "RETURNING id",
-            {Int(b.round.value()), Int(b.voter.value()), Text(domain::BallotKindCode(b.kind)), Text(b.cast_at)}));
-      id = r.Int(0, 0);
+      sql += " WHERE true";  // SQLite reads ON CONFLICT after a SELECT only behind a WHERE
     }
-    for (size_t i = 0; i < b.entries.size(); ++i)
-      WEEFSEL_RETURN_IF_ERROR(
-          Q("INSERT INTO ballot_entries (ballot_id, position, project_id, points) VALUES ($1, $2, $3, $4)",
-            {Int(id), Int(static_cast<int64_t>(i)), Text(b.entries[i].project_id), Int(b.entries[i].points)})
-              .status());
+    sql +=
+        " ON CONFLICT (round_id, voter_user_id) DO UPDATE SET kind = excluded.kind, cast_at = excluded.cast_at"
+        " RETURNING id";
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
+    if (r.empty())
+      return Status::FailedPrecondition("ballot: round " + std::to_string(b.round.value()) +
+                                        " is not open to this voter");
+    id = r.Int(0, 0);
+    WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM ballot_entries WHERE ballot_id = $1", {Int(id)}).status());
+    // Entries in statements of at most 100 rows (400 parameters).
+    constexpr size_t kRows = 100;
+    for (size_t from = 0; from < b.entries.size(); from += kRows) {
+      std::string insert = "INSERT INTO ballot_entries (ballot_id, position, project_id, points) VALUES ";
+      Params q;
+      for (size_t i = from; i < std::min(b.entries.size(), from + kRows); ++i) {
+        const size_t k = q.size();
+        insert += (i > from ? ", ($" : "($") + std::to_string(k + 1) + ", $" + std::to_string(k + 2) + ", $" +
+                  std::to_string(k + 3) + ", $" + std::to_string(k + 4) + ")";
+        q.insert(q.end(), {Int(id), Int(static_cast<int64_t>(i)), Text(b.entries[i].project_id),
+                           Int(b.entries[i].points)});
+      }
+      WEEFSEL_RETURN_IF_ERROR(Q(insert, q).status());
+    }
     return Status::Ok();
   });
   WEEFSEL_RETURN_IF_ERROR(Explain(s, "ballot", {{"ballot.voter", "users", b.voter.value()}}));

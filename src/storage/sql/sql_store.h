@@ -25,9 +25,9 @@ class SqlStore final : public Store {
   // Takes the connection, applies the pending `migrations`, returns the ready store.
   static Result<std::unique_ptr<Store>> Create(std::unique_ptr<SqlConnection> conn,
                                                const std::vector<Migration>& migrations);
-  // Takes a connection that only reads and migrates nothing: the schema must be there already
-  // (FailedPrecondition otherwise, naming the database).
-  static Result<std::unique_ptr<Store>> CreateReader(std::unique_ptr<SqlConnection> conn);
+  // Takes a further connection (a reader, or a writer beside the first) and migrates nothing: the
+  // schema must be there already (FailedPrecondition otherwise, naming the database).
+  static Result<std::unique_ptr<Store>> Attach(std::unique_ptr<SqlConnection> conn);
 
   std::string Dialect() const override { return conn_->Dialect(); }
   Result<int> SchemaVersion() override;
@@ -95,6 +95,7 @@ class SqlStore final : public Store {
   Result<domain::Round> GetRound(RoundId id) override;
   Result<std::vector<domain::Round>> ListRounds(const ListQuery& q) override;
   Result<BallotId> PutBallot(domain::Ballot& b) override;
+  Result<BallotId> CastBallot(domain::Ballot& b) override;
   Result<std::vector<domain::Ballot>> BallotsOf(RoundId round) override;
   Result<std::vector<domain::Ballot>> BallotsBy(UserId user) override;
   Result<int64_t> PutReview(domain::Review& r) override;
@@ -274,6 +275,7 @@ class SqlStore final : public Store {
   Result<std::vector<domain::Experiment>> ReadExperiments(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::User>> ReadUsers(const std::string& tail, const std::vector<SqlValue>& params);
   Result<std::vector<domain::Comment>> ReadComments(const std::string& tail, const std::vector<SqlValue>& params);
+  Result<BallotId> WriteBallot(domain::Ballot& b, bool open_only);
   Result<std::vector<domain::Ballot>> ReadBallots(const std::string& tail, const std::vector<SqlValue>& params);
   // The sealed ballots of a round as ballots with no voter and no id, by token hash.
   Result<std::vector<domain::Ballot>> ReadSealedBallots(RoundId round);

@@ -22,7 +22,7 @@ Result<std::unique_ptr<Store>> SqlStore::Create(std::unique_ptr<SqlConnection> c
   return std::unique_ptr<Store>(std::move(store));
 }
 
-Result<std::unique_ptr<Store>> SqlStore::CreateReader(std::unique_ptr<SqlConnection> conn) {
+Result<std::unique_ptr<Store>> SqlStore::Attach(std::unique_ptr<SqlConnection> conn) {
   std::unique_ptr<SqlStore> store(new SqlStore(std::move(conn)));
   auto version = store->SchemaVersion();
   if (!version.ok() || *version <= 0)
@@ -196,13 +196,17 @@ Result<int64_t> SqlStore::DataVersion() {
 }
 
 Result<Store::ChangePage> SqlStore::ChangesSince(int64_t after, int limit) {
+  // One statement (it runs after every write): the oldest id kept first, then the page.
   ChangePage page;
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows oldest, Q("SELECT COALESCE(MIN(id), 0) FROM data_changes"));
-  page.oldest = oldest.Int(0, 0);
   WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r, Q("SELECT id, scope FROM data_changes WHERE id > $1 ORDER BY id LIMIT $2", {Int(after), Int(limit)}));
-  page.changes.resize(r.size());
-  for (size_t i = 0; i < r.size(); ++i) page.changes[i] = {r.Int(i, 0), r.Str(i, 1)};
+      SqlRows r, Q("SELECT 0 AS part, COALESCE(MIN(id), 0) AS id, '' AS scope FROM data_changes "
+                   "UNION ALL SELECT 1, id, scope FROM (SELECT id, scope FROM data_changes WHERE id > $1 "
+                   "ORDER BY id LIMIT $2) AS page ORDER BY part, id",
+                   {Int(after), Int(limit)}));
+  if (r.empty()) return Status::Internal("data_changes: no oldest id read");
+  page.oldest = r.Int(0, 1);
+  page.changes.resize(r.size() - 1);
+  for (size_t i = 1; i < r.size(); ++i) page.changes[i - 1] = {r.Int(i, 1), r.Str(i, 2)};
   return page;
 }
 

@@ -27,6 +27,11 @@ class RoundStore {
   virtual Result<domain::Round> GetRound(RoundId id) = 0;
   virtual Result<std::vector<domain::Round>> ListRounds(const ListQuery& q = {}) = 0;
   virtual Result<BallotId> PutBallot(domain::Ballot& b) = 0;
+  // A voter's ballot, validated by the caller against the round as read before the write (a round's
+  // projects and limits are fixed once voting opens): written only if, in the same statement, the
+  // round is still in voting and the voter has not been voided in it; FailedPrecondition ("ballot:
+  // round N is not open to this voter") otherwise, with nothing written. Replaces the voter's ballot.
+  virtual Result<BallotId> CastBallot(domain::Ballot& b) = 0;
   virtual Result<std::vector<domain::Ballot>> BallotsOf(RoundId round) = 0;
   // The ballots an account cast, by id (its own rows only: sealed ballots have no voter).
   virtual Result<std::vector<domain::Ballot>> BallotsBy(UserId user) = 0;
