@@ -294,7 +294,9 @@ Result<domain::Ballot> Rounds::CastBallot(const Principal& p, RoundId id, std::v
   // The audit records that this user voted, never what.
   Status cast = Logged(
       p, r.municipality, "round", "ballot", "", [&] { return store_->CastBallot(b).status(); },
-      [&] { return std::make_pair(id.value(), Dump({{"ballot", b.id.value()}})); });
+      [&] {
+        return std::make_pair(id.value(), Dump({{"ballot", b.id.value()}}));
+      });
   if (cast.code() != StatusCode::kFailedPrecondition) {
     WEEFSEL_RETURN_IF_ERROR(cast);
     return b;

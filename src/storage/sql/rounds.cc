@@ -262,8 +262,8 @@ Result<BallotId> SqlStore::WriteBallot(Ballot& b, bool open_only) {
         const size_t k = q.size();
         insert += (i > from ? ", ($" : "($") + std::to_string(k + 1) + ", $" + std::to_string(k + 2) + ", $" +
                   std::to_string(k + 3) + ", $" + std::to_string(k + 4) + ")";
-        q.insert(q.end(), {Int(id), Int(static_cast<int64_t>(i)), Text(b.entries[i].project_id),
-                           Int(b.entries[i].points)});
+        q.insert(q.end(),
+                 {Int(id), Int(static_cast<int64_t>(i)), Text(b.entries[i].project_id), Int(b.entries[i].points)});
       }
       WEEFSEL_RETURN_IF_ERROR(Q(insert, q).status());
     }

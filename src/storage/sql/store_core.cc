@@ -198,11 +198,11 @@ Result<int64_t> SqlStore::DataVersion() {
 Result<Store::ChangePage> SqlStore::ChangesSince(int64_t after, int limit) {
   // One statement (it runs after every write): the oldest id kept first, then the page.
   ChangePage page;
-  WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r, Q("SELECT 0 AS part, COALESCE(MIN(id), 0) AS id, '' AS scope FROM data_changes "
-                   "UNION ALL SELECT 1, id, scope FROM (SELECT id, scope FROM data_changes WHERE id > $1 "
-                   "ORDER BY id LIMIT $2) AS page ORDER BY part, id",
-                   {Int(after), Int(limit)}));
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q("SELECT 0 AS part, COALESCE(MIN(id), 0) AS id, '' AS scope FROM data_changes "
+                             "UNION ALL SELECT 1, id, scope FROM (SELECT id, scope FROM data_changes WHERE id > $1 "
+                             "ORDER BY id LIMIT $2) AS page ORDER BY part, id",
+                             {Int(after), Int(limit)}));
   if (r.empty()) return Status::Internal("data_changes: no oldest id read");
   page.oldest = r.Int(0, 1);
   page.changes.resize(r.size() - 1);
