@@ -10,10 +10,10 @@
 #include <regex>
 #include <set>
 #include <string_view>
-#include <system_error>
 #include <unordered_map>
 
 #include "base/csv.h"
+#include "base/env.h"
 #include "base/strings.h"
 #include "domain/vocabulary.h"
 #include "fabric/export.h"
@@ -76,7 +76,7 @@ Cell IdOrNull(int64_t id) { return id > 0 ? Cell(id) : Cell(nullptr); }
 
 class Writer {
  public:
-  explicit Writer(fs::path dir) : dir_(std::move(dir)) {}
+  Writer(FileSystem& files, fs::path dir) : files_(files), dir_(std::move(dir)) {}
 
   Status WriteTable(const Table& t, OpenDataReport& report) {
     std::vector<std::string> header;
@@ -142,14 +142,14 @@ class Writer {
  private:
   Status Write(const std::string& name, const std::string& content, OpenDataReport& report) {
     fs::path path = dir_ / name;
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) return Status::Internal(path.parent_path().string() + ": cannot create directory: " + ec.message());
-    WEEFSEL_RETURN_IF_ERROR(WriteFileAtomic(path.string(), content));
+    Status made = files_.CreateDirectories(path.parent_path().string());
+    if (!made.ok()) return Status::Internal(made.message());
+    WEEFSEL_RETURN_IF_ERROR(files_.WriteFileAtomic(path.string(), content));
     report.files.push_back(name);
     return Status::Ok();
   }
 
+  FileSystem& files_;
   fs::path dir_;
   json resources_ = json::array();
 };
@@ -317,20 +317,22 @@ std::string ScrubPersonalData(const std::string& text) {
   return std::regex_replace(out, kPhone, kRemoved);
 }
 
-Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& dir) {
+Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& dir, FileSystem& files) {
   fs::path target(dir);
-  std::error_code ec;
-  if (fs::exists(target, ec) && !fs::is_empty(target, ec))
+  using Kind = FileSystem::Kind;
+  const Kind target_kind = files.KindOf(dir);
+  auto held = files.List(dir);
+  if (target_kind == Kind::kFile || (target_kind == Kind::kDirectory && (!held.ok() || !held->empty())))
     return Status::InvalidArgument(dir + ": already exists and is not empty (the export writes a fresh directory)");
   fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  if (!fs::is_directory(parent, ec)) return Status::InvalidArgument(parent.string() + ": no such directory");
+  if (files.KindOf(parent.string()) != Kind::kDirectory)
+    return Status::InvalidArgument(parent.string() + ": no such directory");
   fs::path staging = parent / (target.filename().string() + ".partial-" + std::to_string(::getpid()));
-  fs::remove_all(staging, ec);
-  fs::create_directories(staging, ec);
-  if (ec) return Status::Internal(staging.string() + ": cannot create directory: " + ec.message());
+  (void)files.RemoveAll(staging.string());
+  if (Status made = files.CreateDirectories(staging.string()); !made.ok()) return Status::Internal(made.message());
 
   OpenDataReport report;
-  Writer w(staging);
+  Writer w(files, staging);
   auto run = [&]() -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Municipality> munis, store.ListMunicipalities());
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Actor> actors, store.ListActors());
@@ -475,12 +477,12 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
   };
   Status st = run();
   if (st.ok()) {
-    fs::remove(target, ec);  // an empty directory, if any
-    fs::rename(staging, target, ec);
-    if (ec) st = Status::Internal(dir + ": cannot move the export into place: " + ec.message());
+    if (target_kind == Kind::kDirectory) (void)files.Remove(dir);  // an empty directory
+    Status moved = files.Rename(staging.string(), dir);
+    if (!moved.ok()) st = Status::Internal(dir + ": cannot move the export into place: " + moved.message());
   }
   if (!st.ok()) {
-    fs::remove_all(staging, ec);
+    (void)files.RemoveAll(staging.string());
     return st;
   }
   std::sort(report.files.begin(), report.files.end());

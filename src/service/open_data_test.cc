@@ -11,6 +11,7 @@
 #include <set>
 
 #include "base/csv.h"
+#include "base/mem_env.h"
 #include "fund/pabulib.h"
 #include "service/demo.h"
 #include "service/field_files.h"
@@ -241,6 +242,32 @@ TEST_F(OpenDataTest, RefusesANonEmptyDirectoryAndLeavesNothingBehind) {
   EXPECT_EQ(ReadAll(out / "keep.txt"), "mine");
   for (const auto& e : fs::directory_iterator(dir_))
     EXPECT_EQ(e.path().filename().string().find("partial"), std::string::npos) << "left behind: " << e.path();
+}
+
+// The export through base/env.h's in-memory twin (as the API's feed runs it) writes the same
+// files, byte for byte, as on the disk, and leaves nothing but them: no staging directory.
+TEST_F(OpenDataTest, InMemoryTheExportWritesTheSameBytesAsOnDisk) {
+  fs::path out = dir_ / "open";
+  auto on_disk = ExportOpenData(*store_, out.string());
+  ASSERT_TRUE(on_disk.ok()) << on_disk.status().ToString();
+  MemFileSystem mem;
+  ASSERT_TRUE(mem.CreateDirectories("/export").ok());
+  auto in_memory = ExportOpenData(*store_, "/export/open", mem);
+  ASSERT_TRUE(in_memory.ok()) << in_memory.status().ToString();
+  EXPECT_EQ(in_memory->files, on_disk->files);
+  EXPECT_EQ(in_memory->records, on_disk->records);
+  EXPECT_EQ(*mem.List("/export"), std::vector<std::string>{"open"}) << "the staging directory is gone";
+  EXPECT_EQ(mem.FileCount(), on_disk->files.size());
+  EXPECT_EQ(fs::exists(fs::path("/export")), false) << "nothing went to the disk";
+  for (const auto& name : on_disk->files) {
+    auto bytes = mem.ReadFile("/export/open/" + name);
+    ASSERT_TRUE(bytes.ok()) << name;
+    EXPECT_TRUE(*bytes == ReadAll(out / name)) << name << " differs";
+  }
+  // A directory that holds something is refused there too, and nothing is left behind.
+  ASSERT_TRUE(mem.WriteFileAtomic("/export/taken", "mine").ok());
+  EXPECT_EQ(ExportOpenData(*store_, "/export/taken", mem).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(*mem.List("/export"), (std::vector<std::string>{"open", "taken"}));
 }
 
 TEST(ScrubTest, RemovesEmailAndPhoneKeepsOtherNumbers) {
