@@ -8,9 +8,11 @@
 // renumbered 1..n in an order that depends only on the ballots' content (not on who voted, or
 // when); free-text fields (descriptions, plans, comments, outcomes) have e-mail addresses and
 // Dutch phone numbers replaced by "[verwijderd]"; private tie notes are left out. The
-// municipalities, actors, ties and challenges files have exactly the public fields of their field tables
-// (domain/fields/entity_fields.h, through service/field_files.h); `municipality` is an id in every
-// file, with the CBS code beside it in `municipality_cbs_code`.
+// municipalities, actors, ties, challenges, coalition members and measurements files have exactly
+// the public fields of their field tables (domain/fields/entity_fields.h, through
+// service/field_files.h); the others are views whose columns are named public fields of the tables
+// (a proposal's with its current version's, a round's with its counts); `municipality` is an id in
+// every file, with the CBS code beside it in `municipality_cbs_code`.
 //
 // The export is all-or-nothing: files are written into a fresh sibling directory which is renamed
 // to `dir` only when every file is complete; `dir` must not exist yet (or be empty). The files go
