@@ -149,13 +149,16 @@ TEST_P(SelfApi, DailyDigestOneMessagePerUserOnceEvenWhenRunTwice) {
   so.port = sink.port();
   so.from = "noreply@weefsel.test";
   service::SmtpSender sender(so);
+  // The real SMTP sender (to a sink) and a clock at the morning after, for the outbox.
+  ManualClock morning(*ParseTimestamp("2026-11-19T06:00:00Z"));
+  const Env env = Env::Default().WithMail(sender).WithClock(morning);
   service::DigestOptions opts;
   opts.day = "2026-11-18";  // the test clock's day
   service::DigestRunReport first, second, other_day;
   auto run = [&](service::DigestRunReport& into, const std::string& day) {
     opts.day = day;
     ASSERT_TRUE(service::testing::WithStore(*platform_, [&](storage::Store& s) -> Status {
-                  WEEFSEL_ASSIGN_OR_RETURN(into, service::SendDailyDigests(s, sender, opts, "2026-11-19T06:00:00Z"));
+                  WEEFSEL_ASSIGN_OR_RETURN(into, service::SendDailyDigests(s, env, opts));
                   return Status::Ok();
                 }).ok());
   };
@@ -205,12 +208,15 @@ TEST_P(SelfApi, RepliesResultsAndRefusedDigestsAreRetried) {
   service::SmtpOptions so;
   so.port = sink.port();
   service::SmtpSender sender(so);
+  // The real SMTP sender (to a sink) and a clock at the morning after, for the outbox.
+  ManualClock morning(*ParseTimestamp("2026-11-19T06:00:00Z"));
+  const Env env = Env::Default().WithMail(sender).WithClock(morning);
   service::DigestOptions opts;
   opts.day = "2026-11-18";
   auto run = [&] {
     service::DigestRunReport out;
     EXPECT_TRUE(service::testing::WithStore(*platform_, [&](storage::Store& s) -> Status {
-                  WEEFSEL_ASSIGN_OR_RETURN(out, service::SendDailyDigests(s, sender, opts, "2026-11-19T06:00:00Z"));
+                  WEEFSEL_ASSIGN_OR_RETURN(out, service::SendDailyDigests(s, env, opts));
                   return Status::Ok();
                 }).ok());
     return out;

@@ -5,6 +5,7 @@
 
 #include "base/clock.h"
 #include "base/csv.h"
+#include "base/env.h"
 #include "base/strings.h"
 #include "cli/commands.h"
 #include "service/notifications/notifications.h"
@@ -70,7 +71,7 @@ void RegisterDigestCommands(CLI::App& app) {
     service::DigestOptions opts;
     opts.day = day;
     opts.base_url = base_url;
-    auto report = service::SendDailyDigests(**store, sender, opts, FormatTimestamp(SystemClock::Default().Now()));
+    auto report = service::SendDailyDigests(**store, Env::Default().WithMail(sender), opts);
     if (!report.ok()) return Fail(report.status());
     std::cout << "digest " << day << ": " << report->sent << " sent, " << report->already_sent << " already sent, "
               << report->opted_out << " opted out, " << report->failed << " failed\n";

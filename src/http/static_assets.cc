@@ -2,8 +2,6 @@
 
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace weefsel::http {
 namespace {
@@ -30,15 +28,6 @@ bool RelativeFile(std::string_view path, std::string& out) {
     }
     i = j + 1;
   }
-  return true;
-}
-
-bool ReadFile(const fs::path& p, std::string& out) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
   return true;
 }
 
@@ -99,7 +88,7 @@ bool IsApiPath(std::string_view path) {
          path == "/toegankelijkheid";
 }
 
-bool ServeStatic(const std::string& root, const Request& req, Response& res) {
+bool ServeStatic(const std::string& root, const Request& req, Response& res, FileSystem& files) {
   if (root.empty() || (req.method != "GET" && req.method != "HEAD") || IsApiPath(req.path)) return false;
   SetCommonHeaders(res);
   std::string rel;
@@ -109,19 +98,18 @@ bool ServeStatic(const std::string& root, const Request& req, Response& res) {
     return true;
   }
   fs::path base(root);
-  std::error_code ec;
   if (!rel.empty()) {
-    fs::path file = base / rel;
-    if (fs::is_regular_file(file, ec)) {
-      std::string body;
-      if (!ReadFile(file, body)) {
+    const std::string file = (base / rel).string();
+    if (files.KindOf(file) == FileSystem::Kind::kFile) {
+      auto body = files.ReadFile(file);
+      if (!body.ok()) {
         res.status = 500;
         res.SetContent("cannot read file\n", "text/plain; charset=utf-8");
         return true;
       }
       // Vite names every built asset with a content hash: cache it for a year.
       res.SetHeader("Cache-Control", StartsWith(rel, "assets/") ? "public, max-age=31536000, immutable" : "no-cache");
-      Send(req, res, body, ContentTypeFor(rel));
+      Send(req, res, *body, ContentTypeFor(rel));
       return true;
     }
     // A missing file with an extension is a real 404, not a client-side route.
@@ -132,8 +120,8 @@ bool ServeStatic(const std::string& root, const Request& req, Response& res) {
       return true;
     }
   }
-  std::string index;
-  if (!ReadFile(base / "index.html", index)) {
+  auto index = files.ReadFile((base / "index.html").string());
+  if (!index.ok()) {
     res.status = 404;
     res.SetContent("the web front end is not built (scripts/build-web)\n", "text/plain; charset=utf-8");
     return true;
@@ -142,7 +130,7 @@ bool ServeStatic(const std::string& root, const Request& req, Response& res) {
   res.SetHeader("Content-Security-Policy",
                 "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
                 "connect-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'");
-  Send(req, res, index, "text/html; charset=utf-8");
+  Send(req, res, *index, "text/html; charset=utf-8");
   return true;
 }
 

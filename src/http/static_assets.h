@@ -11,14 +11,16 @@
 // built from (WEEFSEL_WEB_DIST, set by CMake) when it holds an index.html; with neither, the
 // server serves the API only and ServeStatic returns false.
 //
+// Files are read through a FileSystem (base/env.h): the disk, or in tests its in-memory twin.
 // Thread-safety: all functions are safe to call from many threads at once (files are read per
 // request; the root is resolved once, on first use, under a static initialiser).
 #pragma once
 
-#include "http/message.h"
-
 #include <string>
 #include <string_view>
+
+#include "base/env.h"
+#include "http/message.h"
 
 namespace weefsel::http {
 
@@ -28,9 +30,10 @@ std::string_view ContentTypeFor(std::string_view path);
 // The front-end directory this process serves ("" when there is none); resolved once.
 const std::string& WebRoot();
 
-// Serves `req` from the directory `root` when it is a GET/HEAD for the front end; returns false
-// (leaving `res` untouched) for API paths, other methods, or when `root` is empty.
-bool ServeStatic(const std::string& root, const Request& req, Response& res);
+// Serves `req` from the directory `root` of `files` when it is a GET/HEAD for the front end; returns
+// false (leaving `res` untouched) for API paths, other methods, or when `root` is empty.
+bool ServeStatic(const std::string& root, const Request& req, Response& res,
+                 FileSystem& files = DiskFileSystem::Default());
 // True for the paths the Api answers (/api/..., /healthz, /readyz, /toegankelijkheid), never a
 // static file.
 bool IsApiPath(std::string_view path);

@@ -164,6 +164,11 @@ Result<std::vector<float>> LearnedRanker::Contributions(const std::vector<float>
 }
 
 Status LearnedRanker::Save(const std::string& path) const {
+  WEEFSEL_ASSIGN_OR_RETURN(std::string content, FileContent());
+  return WriteFileAtomic(path, content);
+}
+
+Result<std::string> LearnedRanker::FileContent() const {
   if (!booster_) return Status::FailedPrecondition("learned ranker: no model to save");
   bst_ulong len = 0;
   const char* buf = nullptr;
@@ -174,7 +179,7 @@ Status LearnedRanker::Save(const std::string& path) const {
   }
   std::string content = std::string(kMagic) + " " + std::to_string(kFormatVersion) + " " + Join(features_, ",") + "\n";
   content.append(buf, len);
-  return WriteFileAtomic(path, content);
+  return content;
 }
 
 Result<LearnedRanker> LearnedRanker::Load(const std::string& path, const std::vector<std::string>& expected_features) {

@@ -66,6 +66,8 @@ class LearnedRanker {
   // of another version, or names other features than `expected_features` (when given).
   static Result<LearnedRanker> Load(const std::string& path, const std::vector<std::string>& expected_features = {});
   Status Save(const std::string& path) const;
+  // The bytes Save writes (for a caller that writes the file itself, through base/env.h).
+  Result<std::string> FileContent() const;
 
   // One score per row (rows: n * feature_count() values).
   Result<std::vector<float>> Predict(const std::vector<float>& rows) const;

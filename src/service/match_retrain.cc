@@ -26,38 +26,35 @@ std::optional<TimePoint> ParseCompactStamp(const std::string& s) {
 }
 
 // The PATH.<stamp> files beside PATH with their times, newest first.
-std::vector<std::pair<TimePoint, std::filesystem::path>> Versions(const std::string& path) {
+std::vector<std::pair<TimePoint, std::string>> Versions(FileSystem& files, const std::string& path) {
   namespace fs = std::filesystem;
   const fs::path p(path);
   const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
   const std::string prefix = p.filename().string() + ".";
-  std::vector<std::pair<TimePoint, fs::path>> versions;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    const std::string name = it->path().filename().string();
+  std::vector<std::pair<TimePoint, std::string>> versions;
+  auto names = files.List(dir.string());
+  for (const std::string& name : names.ok() ? *names : std::vector<std::string>{}) {
     if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
-    if (auto t = ParseCompactStamp(name.substr(prefix.size()))) versions.emplace_back(*t, it->path());
+    if (auto t = ParseCompactStamp(name.substr(prefix.size()))) versions.emplace_back(*t, (dir / name).string());
   }
   std::sort(versions.begin(), versions.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   return versions;
 }
 
 // The time of the newest PATH.<stamp> file (nullopt: none).
-std::optional<TimePoint> NewestVersion(const std::string& path) {
-  auto versions = Versions(path);
+std::optional<TimePoint> NewestVersion(FileSystem& files, const std::string& path) {
+  auto versions = Versions(files, path);
   if (versions.empty()) return std::nullopt;
   return versions.front().first;
 }
 
 // Removes the versioned files after the newest `keep`; says how many went (a file that cannot be
 // removed stays, and the next retrain tries again).
-int Prune(const std::string& path, int keep) {
+int Prune(FileSystem& files, const std::string& path, int keep) {
   int removed = 0;
-  auto versions = Versions(path);
-  for (size_t k = static_cast<size_t>(std::max(1, keep)); k < versions.size(); ++k) {
-    std::error_code ec;
-    removed += std::filesystem::remove(versions[k].second, ec) ? 1 : 0;
-  }
+  auto versions = Versions(files, path);
+  for (size_t k = static_cast<size_t>(std::max(1, keep)); k < versions.size(); ++k)
+    removed += files.Remove(versions[k].second).ok() ? 1 : 0;
   return removed;
 }
 
@@ -65,13 +62,13 @@ int Prune(const std::string& path, int keep) {
 
 std::string MatchRetrainer::VersionedPath(const std::string& path, TimePoint t) { return path + "." + CompactStamp(t); }
 
-MatchRetrainer::MatchRetrainer(Platform& platform, MatchService& matches, MatchRetrainOptions options,
-                               const Clock& clock)
+MatchRetrainer::MatchRetrainer(Platform& platform, MatchService& matches, MatchRetrainOptions options, const Env& env)
     : platform_(platform),
       matches_(matches),
       options_(std::move(options)),
-      clock_(clock),
-      last_(NewestVersion(options_.model_path)) {}
+      env_(env),
+      clock_(env_.clock()),
+      last_(NewestVersion(env_.files(), options_.model_path)) {}
 
 Result<std::string> MatchRetrainer::RunIfDue() {
   const TimePoint now = clock_.Now();
@@ -98,11 +95,12 @@ Result<std::string> MatchRetrainer::RunIfDue() {
   }
   match::TrainedModel& t = trained->value();
   const std::string versioned = VersionedPath(options_.model_path, now);
-  WEEFSEL_RETURN_IF_ERROR(t.model.Save(versioned));
-  WEEFSEL_RETURN_IF_ERROR(t.model.Save(options_.model_path));
+  WEEFSEL_ASSIGN_OR_RETURN(const std::string content, t.model.FileContent());
+  WEEFSEL_RETURN_IF_ERROR(env_.files().WriteFileAtomic(versioned, content));
+  WEEFSEL_RETURN_IF_ERROR(env_.files().WriteFileAtomic(options_.model_path, content));
   matches_.SetModel(std::make_shared<const match::LearnedRanker>(std::move(t.model)));
   last_ = now;
-  const int removed = Prune(options_.model_path, options_.keep);
+  const int removed = Prune(env_.files(), options_.model_path, options_.keep);
   return "match model " + versioned + " trained on " + std::to_string(t.report.outcomes) +
          " invitations accepted or declined on " + std::to_string(t.report.challenges) + " challenges (" +
          std::to_string(t.report.rows) + " candidates), written to " + options_.model_path +

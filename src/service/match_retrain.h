@@ -12,7 +12,8 @@
 // The training ranks with the matcher the MatchService serves (MatchService::Snapshot), not a second
 // one built for it (on the national demo a whole matcher is gigabytes and seconds), on a thread
 // running BuildWorker::kNice levels below the server (base/thread_priority.h). Of the versioned
-// files the newest `keep` stay; older ones are removed after a successful retrain.
+// files the newest `keep` stay; older ones are removed after a successful retrain. The files and the
+// clock are the Env's (base/env.h): the disk and the system clock in the server, twins in tests.
 //
 // Ownership: borrows the Platform and the MatchService (both outlive it). Thread-safety: RunIfDue is
 // not reentrant; call it from one thread (the Periodic's).
@@ -21,8 +22,10 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "base/clock.h"
+#include "base/env.h"
 #include "base/status.h"
 #include "match/outcomes.h"
 #include "service/matches.h"
@@ -39,8 +42,12 @@ struct MatchRetrainOptions {
 
 class MatchRetrainer {
  public:
+  // The model files are read and written through env.files(); env.clock() says when a retrain is due.
   MatchRetrainer(Platform& platform, MatchService& matches, MatchRetrainOptions options,
-                 const Clock& clock = SystemClock::Default());
+                 const Env& env = Env::Default());
+  // Env::Default() with this clock.
+  MatchRetrainer(Platform& platform, MatchService& matches, MatchRetrainOptions options, const Clock& clock)
+      : MatchRetrainer(platform, matches, std::move(options), Env::Default().WithClock(clock)) {}
 
   // Retrains when due. The message says what happened ("" when not due): "match model PATH.<time>
   // trained on ... and swapped in", or why not ("too few outcomes ...; matches keep ..."). An error
@@ -57,7 +64,8 @@ class MatchRetrainer {
   Platform& platform_;
   MatchService& matches_;
   MatchRetrainOptions options_;
-  const Clock& clock_;
+  Env env_;
+  const Clock& clock_;                     // env_.clock()
   std::optional<TimePoint> last_;          // the newest versioned model's time
   std::optional<TimePoint> last_attempt_;  // a failed try (too few outcomes) waits a day
   bool niced_ = false;                     // the calling thread runs kNice below the server

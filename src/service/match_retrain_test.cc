@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/mem_env.h"
 #include "service/engines.h"
 #include "storage/store.h"
 
@@ -219,6 +220,41 @@ TEST_F(MatchRetrainTest, TooFewOutcomesKeepTheModelTheMatchesHave) {
   EXPECT_NE(said->find("keep the model they have"), std::string::npos) << *said;
   EXPECT_EQ(engines.matches().model(), loaded);
   EXPECT_EQ(VersionedFiles(), 0);
+}
+
+// The model files through base/env.h's in-memory twin: a restart reads the newest versioned file's
+// time from it, each retrain writes PATH and PATH.<time> there, pruning removes only the older
+// versioned files, and the disk is not touched.
+TEST_F(MatchRetrainTest, WithTheFilesInMemoryTheVersionsAndPruningTouchNoDisk) {
+  MemEnv mem(*ParseTimestamp("2026-12-01T03:00:00Z"));
+  ASSERT_TRUE(mem.files().CreateDirectories("/models").ok());
+  ASSERT_TRUE(mem.files().WriteFileAtomic("/models/model.20261120T030000Z", "an older model").ok());
+  ASSERT_TRUE(mem.files().WriteFileAtomic("/models/model.notes", "not a version").ok());
+  History(6);
+  Engines engines(*platform_, {});
+  MatchRetrainOptions options{.model_path = "/models/model", .every = hours(24 * 14)};
+  options.keep = 2;
+  MatchRetrainer retrainer(*platform_, engines.matches(), options, mem.env());
+  ASSERT_TRUE(retrainer.last_trained());
+  EXPECT_EQ(FormatTimestamp(*retrainer.last_trained()), "2026-11-20T03:00:00Z") << "read from the twin";
+  EXPECT_EQ(*retrainer.RunIfDue(), "") << "11 days after the newest model: not due";
+
+  mem.clock().Set(*ParseTimestamp("2026-12-04T03:00:00Z"));  // 14 days after it
+  auto said = retrainer.RunIfDue();
+  ASSERT_TRUE(said.ok()) << said.status().ToString();
+  EXPECT_NE(said->find("swapped in"), std::string::npos) << *said;
+  EXPECT_EQ(said->find("removed"), std::string::npos) << "two versions are kept: " << *said;
+  mem.clock().Advance(hours(24 * 14));
+  said = retrainer.RunIfDue();
+  ASSERT_TRUE(said.ok()) << said.status().ToString();
+  EXPECT_NE(said->find("; 1 older model file removed"), std::string::npos) << *said;
+  EXPECT_EQ(*mem.files().List("/models"),
+            (std::vector<std::string>{"model", "model.20261204T030000Z", "model.20261218T030000Z", "model.notes"}));
+  const std::string newest = *mem.files().ReadFile("/models/model.20261218T030000Z");
+  EXPECT_EQ(*mem.files().ReadFile("/models/model"), newest) << "PATH is the newest version";
+  EXPECT_EQ(newest.rfind("weefsel-match-model", 0), 0u) << newest.substr(0, 40);
+  EXPECT_NE(engines.matches().model(), nullptr);
+  EXPECT_FALSE(fs::exists("/models")) << "nothing went to the disk";
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -75,8 +76,8 @@ std::string Base64(const std::string& bytes) {
 // RFC 2047 encoded-word for a header value that is not plain ASCII.
 std::string HeaderText(const std::string& s) { return IsAscii(s) ? s : "=?UTF-8?B?" + Base64(s) + "?="; }
 
-std::string RfcDate() {
-  std::time_t now = std::time(nullptr);
+std::string RfcDate(TimePoint t) {
+  std::time_t now = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
   gmtime_r(&now, &tm);
   char buf[64];
@@ -152,8 +153,8 @@ std::vector<MailMessage> BuildDigests(const std::vector<NotificationEvent>& even
   return out;
 }
 
-Status SmtpSender::Send(const MailMessage& message) const {
-  for (const std::string* a : {&message.to, &options_.from})
+Status SmtpSender::Send(const MailMessage& message) {
+  for (const std::string* a : std::initializer_list<const std::string*>{&message.to, &options_.from})
     if (a->empty() || a->find_first_of("\r\n<>") != std::string::npos || a->find('@') == std::string::npos)
       return Status::InvalidArgument("smtp: not a valid address: '" + *a + "'");
   if (options_.tls != "none" && options_.tls != "starttls" && options_.tls != "smtps")
@@ -163,7 +164,7 @@ Status SmtpSender::Send(const MailMessage& message) const {
   data += "From: weefsel <" + options_.from + ">\r\n";
   data += "To: " + (message.to_name.empty() ? "" : HeaderText(message.to_name) + " ") + "<" + message.to + ">\r\n";
   data += "Subject: " + HeaderText(message.subject) + "\r\n";
-  data += "Date: " + RfcDate() + "\r\n";
+  data += "Date: " + RfcDate(clock_.Now()) + "\r\n";
   std::array<unsigned char, 12> id{};
   randombytes_buf(id.data(), id.size());
   std::string hex(id.size() * 2 + 1, '\0');

@@ -3,7 +3,7 @@
 // Users of civic platforms complain most about message floods, so weefsel never sends a message per
 // event: the events of a day (an invitation, a comment on your proposal, a phase change of a round
 // you voted in) are gathered into one digest per user, grouped by kind, newest first, in the user's
-// language. BuildDigests is pure. SmtpSender delivers through libcurl's SMTP: plain, STARTTLS
+// language. BuildDigests is pure. SmtpSender (base/env.h's Mailer) delivers through libcurl's SMTP: plain, STARTTLS
 // (required, never a silent fall back to plain text) or SMTPS, with the server's certificate
 // checked (against the system's CAs or a given file) and optional authentication.
 // Thread-safety: BuildDigests is pure; an SmtpSender holds only its options and may be used from
@@ -12,8 +12,11 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "base/clock.h"
+#include "base/env.h"
 #include "base/ids.h"
 #include "base/status.h"
 
@@ -35,12 +38,8 @@ struct Recipient {
   std::string language = "nl";  // "nl" or "en"
 };
 
-struct MailMessage {
-  std::string to;
-  std::string to_name;
-  std::string subject;
-  std::string body;  // plain text, UTF-8, '\n' line ends
-};
+// One message (base/env.h): to, to_name, subject, body (plain text, UTF-8, '\n' line ends).
+using MailMessage = weefsel::MailMessage;
 
 struct DigestOptions {
   std::string day;                                 // "2026-11-29": events whose `at` starts with it
@@ -64,15 +63,19 @@ struct SmtpOptions {
   std::string username, password;  // AUTH, when set (only over TLS in practice)
 };
 
-class SmtpSender {
+// The real Mailer of base/env.h (its in-memory twin is base/mem_env.h's Mailbox).
+class SmtpSender final : public Mailer {
  public:
-  explicit SmtpSender(SmtpOptions options) : options_(std::move(options)) {}
+  // `clock` dates the messages (the Date header).
+  explicit SmtpSender(SmtpOptions options, const Clock& clock = SystemClock::Default())
+      : options_(std::move(options)), clock_(clock) {}
   // Delivers one message; Unavailable when the relay cannot be reached or TLS fails, Internal with
   // the server's reply when it refuses (the caller keeps the message in its outbox and retries).
-  Status Send(const MailMessage& message) const;
+  Status Send(const MailMessage& message) override;
 
  private:
   SmtpOptions options_;
+  const Clock& clock_;
 };
 
 }  // namespace weefsel::service

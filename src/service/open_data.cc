@@ -10,10 +10,10 @@
 #include <regex>
 #include <set>
 #include <string_view>
-#include <system_error>
 #include <unordered_map>
 
 #include "base/csv.h"
+#include "base/env.h"
 #include "base/strings.h"
 #include "domain/vocabulary.h"
 #include "fabric/export.h"
@@ -72,11 +72,9 @@ std::string CellText(const Cell& v) {
   return v.dump();
 }
 
-Cell IdOrNull(int64_t id) { return id > 0 ? Cell(id) : Cell(nullptr); }
-
 class Writer {
  public:
-  explicit Writer(fs::path dir) : dir_(std::move(dir)) {}
+  Writer(FileSystem& files, fs::path dir) : files_(files), dir_(std::move(dir)) {}
 
   Status WriteTable(const Table& t, OpenDataReport& report) {
     std::vector<std::string> header;
@@ -142,14 +140,14 @@ class Writer {
  private:
   Status Write(const std::string& name, const std::string& content, OpenDataReport& report) {
     fs::path path = dir_ / name;
-    std::error_code ec;
-    fs::create_directories(path.parent_path(), ec);
-    if (ec) return Status::Internal(path.parent_path().string() + ": cannot create directory: " + ec.message());
-    WEEFSEL_RETURN_IF_ERROR(WriteFileAtomic(path.string(), content));
+    Status made = files_.CreateDirectories(path.parent_path().string());
+    if (!made.ok()) return Status::Internal(made.message());
+    WEEFSEL_RETURN_IF_ERROR(files_.WriteFileAtomic(path.string(), content));
     report.files.push_back(name);
     return Status::Ok();
   }
 
+  FileSystem& files_;
   fs::path dir_;
   json resources_ = json::array();
 };
@@ -200,6 +198,52 @@ Cell Published(const files::Json& v, bool free_text) {
   return v;
 }
 
+// Columns of one entity's field table as the open data writes them: typed in the package by the
+// field, valued by its encoder (free text scrubbed), a municipality's CBS code beside its id.
+template <typename T>
+class Columns {
+ public:
+  // Exactly the public fields (fields::InOpenData), in table order.
+  static Columns Public(const domain::fields::FieldTable<T>& table) {
+    return Columns(files::ColumnsOf(table, [](const auto& f) { return domain::fields::InOpenData(f); }));
+  }
+  // The named public fields, in the order named, for the files that are views (a proposal with its
+  // current version, a round with its counts): `{"number", "version"}` writes the field `number`
+  // under the column name `version`. Internal when a name is not a public field of the table.
+  struct Pick {
+    std::string field;
+    std::string column;  // "" for the field's own name
+  };
+  static Result<Columns> Picked(const domain::fields::FieldTable<T>& table, const std::vector<Pick>& picks) {
+    const auto all = Public(table).cols_;
+    std::vector<files::Column<T>> out;
+    for (const auto& pick : picks) {
+      size_t found = 0;
+      for (const auto& c : all) {
+        if (c.field->name != pick.field) continue;
+        out.push_back(c);
+        if (!c.cbs_code && !pick.column.empty()) out.back().name = pick.column;
+        ++found;
+      }
+      if (found == 0)
+        return Status::Internal("open data: " + table.schema + "." + pick.field + " is not a public field");
+    }
+    return Columns(std::move(out));
+  }
+
+  // Appends the columns to `t`'s fields / their values for `item` to `row`.
+  void Declare(Table& t) const {
+    for (const auto& c : cols_) t.fields.emplace_back(c.name, FrictionlessType(c));
+  }
+  void Append(const T& item, const files::MunicipalityCodes& codes, std::vector<Cell>& row) const {
+    for (const auto& c : cols_) row.push_back(Published(files::ValueOf(c, item, codes), c.field->free_text));
+  }
+
+ private:
+  explicit Columns(std::vector<files::Column<T>> cols) : cols_(std::move(cols)) {}
+  std::vector<files::Column<T>> cols_;
+};
+
 // The rows of `t` made of one entity's field table: exactly its public fields
 // (fields::InOpenData), with a municipality's CBS code beside its id (files::ColumnsOf), after the
 // ids of its owners (`parents`: "coalition" for a coalition's members).
@@ -208,21 +252,19 @@ class PublicRows {
  public:
   PublicRows(Table& t, const domain::fields::FieldTable<T>& table, const files::MunicipalityCodes& codes,
              const std::vector<std::string>& parents = {})
-      : t_(t),
-        codes_(codes),
-        cols_(files::ColumnsOf(table, [](const auto& f) { return domain::fields::InOpenData(f); })) {
+      : t_(t), codes_(codes), cols_(Columns<T>::Public(table)) {
     for (const auto& p : parents) t_.fields.emplace_back(p, "integer");
-    for (const auto& c : cols_) t_.fields.emplace_back(c.name, FrictionlessType(c));
+    cols_.Declare(t_);
   }
   void Add(const T& item, std::vector<Cell> row = {}) {
-    for (const auto& c : cols_) row.push_back(Published(files::ValueOf(c, item, codes_), c.field->free_text));
+    cols_.Append(item, codes_, row);
     t_.rows.push_back(std::move(row));
   }
 
  private:
   Table& t_;
   const files::MunicipalityCodes& codes_;
-  std::vector<files::Column<T>> cols_;
+  Columns<T> cols_;
 };
 
 // The open-data table of `items` (PublicRows).
@@ -317,20 +359,22 @@ std::string ScrubPersonalData(const std::string& text) {
   return std::regex_replace(out, kPhone, kRemoved);
 }
 
-Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& dir) {
+Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& dir, FileSystem& files) {
   fs::path target(dir);
-  std::error_code ec;
-  if (fs::exists(target, ec) && !fs::is_empty(target, ec))
+  using Kind = FileSystem::Kind;
+  const Kind target_kind = files.KindOf(dir);
+  auto held = files.List(dir);
+  if (target_kind == Kind::kFile || (target_kind == Kind::kDirectory && (!held.ok() || !held->empty())))
     return Status::InvalidArgument(dir + ": already exists and is not empty (the export writes a fresh directory)");
   fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  if (!fs::is_directory(parent, ec)) return Status::InvalidArgument(parent.string() + ": no such directory");
+  if (files.KindOf(parent.string()) != Kind::kDirectory)
+    return Status::InvalidArgument(parent.string() + ": no such directory");
   fs::path staging = parent / (target.filename().string() + ".partial-" + std::to_string(::getpid()));
-  fs::remove_all(staging, ec);
-  fs::create_directories(staging, ec);
-  if (ec) return Status::Internal(staging.string() + ": cannot create directory: " + ec.message());
+  (void)files.RemoveAll(staging.string());
+  if (Status made = files.CreateDirectories(staging.string()); !made.ok()) return Status::Internal(made.message());
 
   OpenDataReport report;
-  Writer w(staging);
+  Writer w(files, staging);
   auto run = [&]() -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Municipality> munis, store.ListMunicipalities());
     WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Actor> actors, store.ListActors());
@@ -344,10 +388,6 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
     const std::set<int64_t> hidden(hidden_ids.begin(), hidden_ids.end());
     files::MunicipalityCodes codes;
     for (const auto& m : munis) codes[m.id.value()] = m.cbs_code;
-    auto code_of = [&](MunicipalityId id) -> Cell {
-      auto it = codes.find(id.value());
-      return it == codes.end() ? Cell(nullptr) : Cell(it->second);
-    };
 
     namespace fields = domain::fields;
     Table t = PublicTable("municipalities", "Municipalities (CBS codes and 2024 population)",
@@ -362,28 +402,40 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
 
     t = PublicTable("challenges", "Societal challenges posted by municipalities", fields::ChallengeFields(), challenges,
                     codes);
+    // The coalitions without their members (coalition_members has them).
     Table coalitions{"coalitions", "Coalitions formed for challenges", {}, {}};
-    coalitions.fields = {{"id", "integer"},   {"challenge", "integer"},  {"status", "string"},
-                         {"score", "number"}, {"explanation", "string"}, {"created_at", "datetime"}};
+    WEEFSEL_ASSIGN_OR_RETURN(
+        auto coalition_cols,
+        Columns<domain::Coalition>::Picked(
+            fields::CoalitionFields(),
+            {{"id", ""}, {"challenge", ""}, {"status", ""}, {"score", ""}, {"explanation", ""}, {"created_at", ""}}));
+    coalition_cols.Declare(coalitions);
     Table members{"coalition_members", "Members of each coalition, the sector each brings and what it covers", {}, {}};
     PublicRows<domain::CoalitionMember> member_rows(members, fields::CoalitionMemberFields(), codes, {"coalition"});
+    // A view: each proposal with its current version (the version's number as `version`).
     Table proposals{"proposals", "Proposals written by coalitions (current version)", {}, {}};
-    proposals.fields = {{"id", "integer"},    {"challenge", "integer"}, {"coalition", "integer"},
-                        {"status", "string"}, {"supports", "integer"},  {"version", "integer"},
-                        {"title", "string"},  {"plan", "string"},       {"budget_eur", "integer"}};
+    WEEFSEL_ASSIGN_OR_RETURN(auto proposal_cols,
+                             Columns<domain::Proposal>::Picked(
+                                 fields::ProposalFields(),
+                                 {{"id", ""}, {"challenge", ""}, {"coalition", ""}, {"status", ""}, {"supports", ""}}));
+    WEEFSEL_ASSIGN_OR_RETURN(
+        auto version_cols,
+        Columns<domain::ProposalVersion>::Picked(
+            fields::ProposalVersionFields(), {{"number", "version"}, {"title", ""}, {"plan", ""}, {"budget_eur", ""}}));
+    proposal_cols.Declare(proposals);
+    version_cols.Declare(proposals);
     for (const auto& c : challenges) {
       WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Coalition> cs, store.CoalitionsOf(c.id));
       for (const auto& co : cs) {
-        coalitions.rows.push_back({co.id.value(), c.id.value(), domain::CoalitionStatusCode(co.status), co.score,
-                                   ScrubPersonalData(co.explanation), co.created_at});
+        coalition_cols.Append(co, codes, coalitions.rows.emplace_back());
         for (const auto& m : co.members) member_rows.Add(m, {co.id.value()});
       }
       WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Proposal> ps, store.ProposalsOf(c.id));
       for (const auto& p : ps) {
         if (p.versions.empty() || hidden.count(p.id.value())) continue;
-        const auto& v = p.versions.back();
-        proposals.rows.push_back({p.id.value(), c.id.value(), p.coalition.value(), p.status, p.supports, v.number,
-                                  v.title, ScrubPersonalData(v.plan), v.budget_eur});
+        std::vector<Cell>& row = proposals.rows.emplace_back();
+        proposal_cols.Append(p, codes, row);
+        version_cols.Append(p.versions.back(), codes, row);
       }
     }
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
@@ -391,14 +443,27 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(members, report));
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(proposals, report));
 
+    // A view: each round with its counts (`projects` is a round's list of projects everywhere
+    // else, so the count is `project_count`) and its .pb file; the projects in round_projects.
     t = {"rounds", "Participatory-budgeting rounds; ballots of closed rounds are in rounds/round-<id>.pb", {}, {}};
-    t.fields = {{"id", "integer"},      {"municipality", "integer"}, {"municipality_cbs_code", "string"},
-                {"name", "string"},     {"budget_eur", "integer"},   {"ballot_kind", "string"},
-                {"rule", "string"},     {"phase", "string"},         {"projects", "integer"},
-                {"ballots", "integer"}, {"pb_file", "string"}};
+    WEEFSEL_ASSIGN_OR_RETURN(auto round_cols,
+                             Columns<domain::Round>::Picked(fields::RoundFields(), {{"id", ""},
+                                                                                    {"municipality", ""},
+                                                                                    {"name", ""},
+                                                                                    {"budget_eur", ""},
+                                                                                    {"ballot_kind", ""},
+                                                                                    {"rule", ""},
+                                                                                    {"phase", ""}}));
+    round_cols.Declare(t);
+    t.fields.insert(t.fields.end(), {{"project_count", "integer"}, {"ballots", "integer"}, {"pb_file", "string"}});
     Table projects{"round_projects", "The projects of each round with their cost", {}, {}};
-    projects.fields = {{"round", "integer"}, {"project_id", "string"}, {"proposal", "integer"},
-                       {"title", "string"},  {"cost_eur", "integer"},  {"category", "string"}};
+    projects.fields = {{"round", "integer"}};
+    WEEFSEL_ASSIGN_OR_RETURN(
+        auto project_cols,
+        Columns<domain::RoundProject>::Picked(
+            fields::RoundProjectFields(),
+            {{"project_id", ""}, {"proposal", ""}, {"title", ""}, {"cost_eur", ""}, {"category", ""}}));
+    project_cols.Declare(projects);
     for (const auto& r : rounds) {
       Cell pb_file = nullptr;
       int64_t ballot_count = 0;
@@ -417,48 +482,59 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
       } else {
         ++report.rounds_withheld;
       }
-      t.rows.push_back({r.id.value(), IdOrNull(r.municipality.value()), code_of(r.municipality), r.name, r.budget_eur,
-                        domain::BallotKindCode(r.ballot_kind), r.rule, domain::RoundPhaseCode(r.phase),
-                        static_cast<int64_t>(r.projects.size()),
-                        VotingClosed(r.phase) ? Cell(ballot_count) : Cell(nullptr), pb_file});
-      for (const auto& p : r.projects)
-        projects.rows.push_back({r.id.value(), p.project_id, IdOrNull(p.proposal.value()),
-                                 hidden.count(p.proposal.value()) ? std::string() : p.title, p.cost_eur, p.category});
+      std::vector<Cell>& row = t.rows.emplace_back();
+      round_cols.Append(r, codes, row);
+      row.insert(row.end(), {static_cast<int64_t>(r.projects.size()),
+                             VotingClosed(r.phase) ? Cell(ballot_count) : Cell(nullptr), pb_file});
+      for (domain::RoundProject p : r.projects) {
+        if (hidden.count(p.proposal.value())) p.title.clear();
+        std::vector<Cell> project{r.id.value()};
+        project_cols.Append(p, codes, project);
+        projects.rows.push_back(std::move(project));
+      }
     }
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(projects, report));
 
+    // The experiments without their lists, which have files of their own (an indicator's id is
+    // `indicator` there, as in measurements); a milestone's evidence text is not published.
     t = {"experiments", "Funded experiments: hypotheses, status, outcome and what was learned", {}, {}};
-    t.fields = {{"id", "integer"},       {"proposal", "integer"}, {"status", "string"},
-                {"hypotheses", "array"}, {"outcome", "string"},   {"learned", "string"}};
+    WEEFSEL_ASSIGN_OR_RETURN(
+        auto experiment_cols,
+        Columns<domain::Experiment>::Picked(
+            fields::ExperimentFields(),
+            {{"id", ""}, {"proposal", ""}, {"status", ""}, {"hypotheses", ""}, {"outcome", ""}, {"learned", ""}}));
+    experiment_cols.Declare(t);
     Table indicators{"indicators", "Indicators of each experiment with baseline and target", {}, {}};
-    indicators.fields = {{"experiment", "integer"}, {"indicator", "integer"}, {"name", "string"},
-                         {"unit", "string"},        {"baseline", "number"},   {"target", "number"}};
+    indicators.fields = {{"experiment", "integer"}};
+    WEEFSEL_ASSIGN_OR_RETURN(auto indicator_cols,
+                             Columns<domain::Indicator>::Picked(
+                                 fields::IndicatorFields(),
+                                 {{"id", "indicator"}, {"name", ""}, {"unit", ""}, {"baseline", ""}, {"target", ""}}));
+    indicator_cols.Declare(indicators);
     Table measurements{"measurements", "Measurements of each indicator, with date and source", {}, {}};
-    measurements.fields = {{"experiment", "integer"},
-                           {"indicator", "integer"},
-                           {"date", "date"},
-                           {"value", "number"},
-                           {"source", "string"}};
+    PublicRows<domain::Measurement> measurement_rows(measurements, fields::MeasurementFields(), codes,
+                                                     {"experiment", "indicator"});
     Table milestones{"milestones", "Milestones of each experiment and the amount released on approval", {}, {}};
-    milestones.fields = {{"experiment", "integer"},
-                         {"title", "string"},
-                         {"due", "date"},
-                         {"amount_eur", "integer"},
-                         {"status", "string"}};
+    milestones.fields = {{"experiment", "integer"}};
+    WEEFSEL_ASSIGN_OR_RETURN(
+        auto milestone_cols,
+        Columns<domain::Milestone>::Picked(fields::MilestoneFields(),
+                                           {{"title", ""}, {"due", ""}, {"amount_eur", ""}, {"status", ""}}));
+    milestone_cols.Declare(milestones);
     for (const auto& e : experiments) {
-      std::vector<std::string> hyps;
-      hyps.reserve(e.hypotheses.size());
-      for (const auto& h : e.hypotheses) hyps.push_back(ScrubPersonalData(h));
-      t.rows.push_back({e.id.value(), e.proposal.value(), e.status, hyps, ScrubPersonalData(e.outcome),
-                        ScrubPersonalData(e.learned)});
+      experiment_cols.Append(e, codes, t.rows.emplace_back());
       for (const auto& ind : e.indicators) {
-        indicators.rows.push_back({e.id.value(), ind.id.value(), ind.name, ind.unit, ind.baseline, ind.target});
-        for (const auto& m : ind.measurements)
-          measurements.rows.push_back({e.id.value(), ind.id.value(), m.date, m.value, ScrubPersonalData(m.source)});
+        std::vector<Cell> row{e.id.value()};
+        indicator_cols.Append(ind, codes, row);
+        indicators.rows.push_back(std::move(row));
+        for (const auto& m : ind.measurements) measurement_rows.Add(m, {e.id.value(), ind.id.value()});
       }
-      for (const auto& m : e.milestones)
-        milestones.rows.push_back({e.id.value(), m.title, m.due, m.amount_eur, m.status});
+      for (const auto& m : e.milestones) {
+        std::vector<Cell> row{e.id.value()};
+        milestone_cols.Append(m, codes, row);
+        milestones.rows.push_back(std::move(row));
+      }
     }
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(t, report));
     WEEFSEL_RETURN_IF_ERROR(w.WriteTable(indicators, report));
@@ -475,12 +551,12 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
   };
   Status st = run();
   if (st.ok()) {
-    fs::remove(target, ec);  // an empty directory, if any
-    fs::rename(staging, target, ec);
-    if (ec) st = Status::Internal(dir + ": cannot move the export into place: " + ec.message());
+    if (target_kind == Kind::kDirectory) (void)files.Remove(dir);  // an empty directory
+    Status moved = files.Rename(staging.string(), dir);
+    if (!moved.ok()) st = Status::Internal(dir + ": cannot move the export into place: " + moved.message());
   }
   if (!st.ok()) {
-    fs::remove_all(staging, ec);
+    (void)files.RemoveAll(staging.string());
     return st;
   }
   std::sort(report.files.begin(), report.files.end());

@@ -8,12 +8,16 @@
 // renumbered 1..n in an order that depends only on the ballots' content (not on who voted, or
 // when); free-text fields (descriptions, plans, comments, outcomes) have e-mail addresses and
 // Dutch phone numbers replaced by "[verwijderd]"; private tie notes are left out. The
-// municipalities, actors, ties and challenges files have exactly the public fields of their field tables
-// (domain/fields/entity_fields.h, through service/field_files.h); `municipality` is an id in every
-// file, with the CBS code beside it in `municipality_cbs_code`.
+// municipalities, actors, ties, challenges, coalition members and measurements files have exactly
+// the public fields of their field tables (domain/fields/entity_fields.h, through
+// service/field_files.h); the others are views whose columns are named public fields of the tables
+// (a proposal's with its current version's, a round's with its counts); `municipality` is an id in
+// every file, with the CBS code beside it in `municipality_cbs_code`.
 //
 // The export is all-or-nothing: files are written into a fresh sibling directory which is renamed
-// to `dir` only when every file is complete; `dir` must not exist yet (or be empty).
+// to `dir` only when every file is complete; `dir` must not exist yet (or be empty). The files go
+// through a FileSystem (base/env.h): the disk for the CLI, a MemFileSystem for the API's feed
+// (service/open_data_feed.h) and tests.
 // Thread-safety: uses the Store it is given, one thread at a time.
 #pragma once
 
@@ -21,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "domain/model.h"
 #include "service/core/store_fwd.h"
@@ -34,7 +39,8 @@ struct OpenDataReport {
   int rounds_withheld = 0;         // rounds still open for voting: no ballots exported
 };
 
-Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& dir);
+Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& dir,
+                                      FileSystem& files = DiskFileSystem::Default());
 
 // Forgets who voted and when (voter, ballot id and time cleared) and orders the ballots by their
 // content, so that neither the order nor the numbering follows who cast them or when.

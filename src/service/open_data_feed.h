@@ -3,9 +3,10 @@
 //
 // Current() returns the files of `weefsel export --open-data` (datapackage.json, every public
 // entity as CSV and JSON, closed rounds as .pb with anonymous ballots, the fabric as GraphML) by
-// their relative path. The export runs into a private temporary directory under the platform's
-// store lock, is read into memory and the directory removed; it is redone only when the store's
-// data version changed. The content is exactly the CLI export's, so the same privacy rules hold.
+// their relative path. The export runs under the platform's store lock into a file system in
+// memory (base/mem_env.h's MemFileSystem, never the disk), whose files become the bundle; it is
+// redone only when the store's data version changed. The content is exactly the CLI export's, so
+// the same privacy rules hold.
 //
 // Ownership: refers to a Platform that must outlive it; owns the current bundle (shared, immutable).
 // Thread-safety: Current() may be called from many threads; one export runs at a time.

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "base/csv.h"
+#include "base/mem_env.h"
 #include "fund/pabulib.h"
 #include "service/demo.h"
 #include "service/field_files.h"
@@ -241,6 +242,129 @@ TEST_F(OpenDataTest, RefusesANonEmptyDirectoryAndLeavesNothingBehind) {
   EXPECT_EQ(ReadAll(out / "keep.txt"), "mine");
   for (const auto& e : fs::directory_iterator(dir_))
     EXPECT_EQ(e.path().filename().string().find("partial"), std::string::npos) << "left behind: " << e.path();
+}
+
+// The files that are views of several entities (a proposal with its current version, a round with
+// its counts, an experiment's lists each in a file of their own) take their columns from the field
+// tables: the columns and their types are pinned here, a round's count of projects is
+// `project_count` (`projects` is its list everywhere else), and free text, a measurement's source
+// included, is scrubbed.
+TEST_F(OpenDataTest, TheViewFilesKeepTheirColumnsAndScrubFreeText) {
+  domain::Coalition co;
+  co.challenge = ChallengeId(1);
+  co.status = domain::CoalitionStatus::kFormed;
+  co.explanation = "Gevormd; vragen aan kees@voorbeeld.nl";
+  co.created_at = "2026-11-03T10:00:00Z";
+  co.members = {{ActorId(1), "lead", domain::MemberStatus::kAccepted, {}}};
+  auto made = store_->Insert(co);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  domain::Proposal prop;
+  prop.coalition = co.id;
+  prop.challenge = ChallengeId(1);
+  prop.status = "funded";
+  prop.versions = {
+      {1, "Moestuin", "Eerste plan", 5000, {}, {}, users_[0], "2026-11-03T11:00:00Z"},
+      {2, "Moestuin Noord", "Bel 06-12345678 voor een plek", 6000, {}, {}, users_[0], "2026-11-04T11:00:00Z"}};
+  auto proposed = store_->Insert(prop);
+  ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
+  domain::Experiment e;
+  e.proposal = prop.id;
+  e.hypotheses = {"Meer buren kennen elkaar", "mail jan@voorbeeld.nl"};
+  e.indicators = {{IndicatorId(),
+                   "Bezoekers",
+                   "per week",
+                   10,
+                   40,
+                   {{"2026-11-10", 12, "Telling door piet@voorbeeld.nl"}, {"2026-11-17", 18, "Telling"}}}};
+  e.milestones = {{"Aanleg", "2026-12-01", 2000, "planned", "Foto's volgen"}};
+  auto started = store_->Insert(e);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+
+  fs::path out = dir_ / "open";
+  ASSERT_TRUE(ExportOpenData(*store_, out.string()).ok());
+  auto package = nlohmann::json::parse(ReadAll(out / "datapackage.json"));
+  auto schema = [&](const std::string& name) {
+    std::vector<std::string> cols;
+    for (const auto& r : package["resources"])
+      if (r["name"] == name)
+        for (const auto& f : r["schema"]["fields"])
+          cols.push_back(f["name"].get<std::string>() + ":" + f["type"].get<std::string>());
+    return cols;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(schema("coalitions"), (V{"id:integer", "challenge:integer", "status:string", "score:number",
+                                     "explanation:string", "created_at:datetime"}));
+  EXPECT_EQ(schema("proposals"),
+            (V{"id:integer", "challenge:integer", "coalition:integer", "status:string", "supports:integer",
+               "version:integer", "title:string", "plan:string", "budget_eur:integer"}));
+  EXPECT_EQ(schema("rounds"), (V{"id:integer", "municipality:integer", "municipality_cbs_code:string", "name:string",
+                                 "budget_eur:integer", "ballot_kind:string", "rule:string", "phase:string",
+                                 "project_count:integer", "ballots:integer", "pb_file:string"}));
+  EXPECT_EQ(schema("round_projects"), (V{"round:integer", "project_id:string", "proposal:integer", "title:string",
+                                         "cost_eur:integer", "category:string"}));
+  EXPECT_EQ(schema("experiments"), (V{"id:integer", "proposal:integer", "status:string", "hypotheses:array",
+                                      "outcome:string", "learned:string"}));
+  EXPECT_EQ(schema("indicators"), (V{"experiment:integer", "indicator:integer", "name:string", "unit:string",
+                                     "baseline:number", "target:number"}));
+  EXPECT_EQ(schema("measurements"),
+            (V{"experiment:integer", "indicator:integer", "date:date", "value:number", "source:string"}));
+  EXPECT_EQ(schema("milestones"),
+            (V{"experiment:integer", "title:string", "due:date", "amount_eur:integer", "status:string"}));
+
+  auto proposals = nlohmann::json::parse(ReadAll(out / "proposals.json"));
+  ASSERT_EQ(proposals.size(), 1u);
+  EXPECT_EQ(proposals[0]["version"], 2);
+  EXPECT_EQ(proposals[0]["title"], "Moestuin Noord");
+  EXPECT_EQ(proposals[0]["plan"], "Bel [verwijderd] voor een plek");
+  auto coalitions = nlohmann::json::parse(ReadAll(out / "coalitions.json"));
+  ASSERT_EQ(coalitions.size(), 1u);
+  EXPECT_EQ(coalitions[0]["explanation"], "Gevormd; vragen aan [verwijderd]");
+  EXPECT_EQ(coalitions[0]["created_at"], "2026-11-03T10:00:00Z");
+  auto rounds = nlohmann::json::parse(ReadAll(out / "rounds.json"));
+  ASSERT_FALSE(rounds.empty());
+  EXPECT_EQ(rounds[0]["project_count"], 3);
+  EXPECT_FALSE(rounds[0].contains("projects"));
+  auto experiments = nlohmann::json::parse(ReadAll(out / "experiments.json"));
+  ASSERT_EQ(experiments.size(), 1u);
+  EXPECT_EQ(experiments[0]["hypotheses"], nlohmann::json({"Meer buren kennen elkaar", "mail [verwijderd]"}));
+  auto measurements = CsvTable::Parse("measurements", ReadAll(out / "measurements.csv"), {});
+  ASSERT_TRUE(measurements.ok()) << measurements.status().ToString();
+  ASSERT_EQ(measurements->rows().size(), 2u);
+  EXPECT_EQ(measurements->Get(measurements->rows()[0], "source"), "Telling door [verwijderd]");
+  EXPECT_EQ(measurements->Get(measurements->rows()[0], "experiment"), std::to_string(e.id.value()));
+  auto indicators = nlohmann::json::parse(ReadAll(out / "indicators.json"));
+  ASSERT_EQ(indicators.size(), 1u);
+  EXPECT_EQ(measurements->Get(measurements->rows()[1], "indicator"), indicators[0]["indicator"].dump());
+  auto milestones = nlohmann::json::parse(ReadAll(out / "milestones.json"));
+  ASSERT_EQ(milestones.size(), 1u);
+  EXPECT_EQ(milestones[0]["due"], "2026-12-01");
+  EXPECT_FALSE(milestones[0].contains("evidence")) << "a milestone's evidence text is not published";
+}
+
+// The export through base/env.h's in-memory twin (as the API's feed runs it) writes the same
+// files, byte for byte, as on the disk, and leaves nothing but them: no staging directory.
+TEST_F(OpenDataTest, InMemoryTheExportWritesTheSameBytesAsOnDisk) {
+  fs::path out = dir_ / "open";
+  auto on_disk = ExportOpenData(*store_, out.string());
+  ASSERT_TRUE(on_disk.ok()) << on_disk.status().ToString();
+  MemFileSystem mem;
+  ASSERT_TRUE(mem.CreateDirectories("/export").ok());
+  auto in_memory = ExportOpenData(*store_, "/export/open", mem);
+  ASSERT_TRUE(in_memory.ok()) << in_memory.status().ToString();
+  EXPECT_EQ(in_memory->files, on_disk->files);
+  EXPECT_EQ(in_memory->records, on_disk->records);
+  EXPECT_EQ(*mem.List("/export"), std::vector<std::string>{"open"}) << "the staging directory is gone";
+  EXPECT_EQ(mem.FileCount(), on_disk->files.size());
+  EXPECT_EQ(fs::exists(fs::path("/export")), false) << "nothing went to the disk";
+  for (const auto& name : on_disk->files) {
+    auto bytes = mem.ReadFile("/export/open/" + name);
+    ASSERT_TRUE(bytes.ok()) << name;
+    EXPECT_TRUE(*bytes == ReadAll(out / name)) << name << " differs";
+  }
+  // A directory that holds something is refused there too, and nothing is left behind.
+  ASSERT_TRUE(mem.WriteFileAtomic("/export/taken", "mine").ok());
+  EXPECT_EQ(ExportOpenData(*store_, "/export/taken", mem).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(*mem.List("/export"), (std::vector<std::string>{"open", "taken"}));
 }
 
 TEST(ScrubTest, RemovesEmailAndPhoneKeepsOtherNumbers) {

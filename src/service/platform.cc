@@ -7,6 +7,9 @@
 
 namespace weefsel::service {
 
+Platform::Platform(std::unique_ptr<storage::Store> store, PlatformOptions options, const Env& env)
+    : core::Context(std::move(store), std::move(options), env) {}
+
 Platform::Platform(std::unique_ptr<storage::Store> store, PlatformOptions options, const Clock& clock)
     : core::Context(std::move(store), std::move(options), clock) {}
 

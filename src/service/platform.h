@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/env.h"
 #include "base/line_diff.h"
 #include "base/status.h"
 #include "domain/account_state.h"
@@ -81,10 +82,15 @@ struct PlatformStore;
 
 class Platform : private core::Context {
  public:
+  // The world it runs in (base/env.h): the clock dates every audit entry, session and deadline;
+  // tests give a MemEnv's (base/mem_env.h).
+  Platform(std::unique_ptr<storage::Store> store, PlatformOptions options, const Env& env);
+  // Env::Default() with this clock.
   Platform(std::unique_ptr<storage::Store> store, PlatformOptions options, const Clock& clock = SystemClock::Default());
 
   Accounts& accounts() { return accounts_; }
   const Clock& clock() const { return clock_; }
+  const Env& env() const { return env_; }
   std::string Dialect();
   // A version that changes with every change to the data (for caches and ETags); see
   // PlatformOptions::version_ttl and service/change_follower.h.

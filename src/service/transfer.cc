@@ -74,13 +74,13 @@ std::string Flatten(const json& v) {
   return Join(parts, ";");
 }
 
-Result<Sheet> ReadSheet(const std::string& path) {
+Result<Sheet> ReadSheet(FileSystem& files, const std::string& path) {
   Sheet s;
   s.name = path;
   std::string ext =
       ToLowerAscii(path.substr(path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.')));
   if (ext == ".json") {
-    WEEFSEL_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+    WEEFSEL_ASSIGN_OR_RETURN(std::string text, files.ReadFile(path));
     json doc = json::parse(text, nullptr, false);
     if (doc.is_discarded()) return Status::InvalidArgument(path + ": not valid JSON");
     if (!doc.is_array()) return Status::InvalidArgument(path + ": expected a JSON array of objects");
@@ -105,7 +105,8 @@ Result<Sheet> ReadSheet(const std::string& path) {
     return s;
   }
   if (ext != ".csv") return Status::InvalidArgument(path + ": unknown file type (expected .csv or .json)");
-  WEEFSEL_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Read(path, {}));
+  WEEFSEL_ASSIGN_OR_RETURN(std::string text, files.ReadFile(path));
+  WEEFSEL_ASSIGN_OR_RETURN(CsvTable t, CsvTable::Parse(path, std::move(text), {}));
   s.header = t.header();
   for (size_t i = 0; i < s.header.size(); ++i) s.index[s.header[i]] = i;
   s.rows = t.rows();
@@ -512,8 +513,8 @@ Municipalities MunicipalitiesOf(const std::vector<Municipality>& ms) {
 }  // namespace
 
 Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::string& path,
-                            const ImportOptions& options) {
-  WEEFSEL_ASSIGN_OR_RETURN(Sheet s, ReadSheet(path));
+                            const ImportOptions& options, FileSystem& files) {
+  WEEFSEL_ASSIGN_OR_RETURN(Sheet s, ReadSheet(files, path));
   ImportReport report;
   report.rows = static_cast<int64_t>(s.rows.size());
   report.format = s.json ? "weefsel-json" : "weefsel-csv";

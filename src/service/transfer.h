@@ -13,11 +13,14 @@
 // Imports are all-or-nothing: every row is parsed and validated first, errors are collected (each
 // naming file, line, column and what was expected) up to a limit, and only a clean file is written,
 // in one transaction. Exported files re-import to the same data (ids kept).
+// Files are read and written through a FileSystem (base/env.h): the disk unless a test gives its
+// in-memory twin.
 // Thread-safety: functions use the Store they are given (one thread at a time).
 #pragma once
 
 #include <string>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "service/core/store_fwd.h"
 
@@ -37,9 +40,10 @@ struct ImportOptions {
 };
 
 Result<ImportReport> Import(storage::Store& store, EntityKind kind, const std::string& path,
-                            const ImportOptions& options = {});
+                            const ImportOptions& options = {}, FileSystem& files = DiskFileSystem::Default());
 // Returns the number of entities written.
-Result<int64_t> Export(storage::Store& store, EntityKind kind, const std::string& path);
+Result<int64_t> Export(storage::Store& store, EntityKind kind, const std::string& path,
+                       FileSystem& files = DiskFileSystem::Default());
 
 // A readable summary of what the store holds: municipalities, actors by kind, challenges, ties.
 Result<std::string> Summary(storage::Store& store);

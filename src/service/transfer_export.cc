@@ -48,7 +48,7 @@ void AddRecords(const domain::fields::FieldTable<T>& table, const std::vector<T>
 
 }  // namespace
 
-Result<int64_t> Export(storage::Store& store, EntityKind kind, const std::string& path) {
+Result<int64_t> Export(storage::Store& store, EntityKind kind, const std::string& path, FileSystem& files) {
   std::string ext =
       ToLowerAscii(path.substr(path.find_last_of('.') == std::string::npos ? path.size() : path.find_last_of('.')));
   bool as_json = ext == ".json";
@@ -88,7 +88,7 @@ Result<int64_t> Export(storage::Store& store, EntityKind kind, const std::string
     out = CsvLine(columns);
     for (const auto& r : rows) out += CsvLine(r);
   }
-  WEEFSEL_RETURN_IF_ERROR(WriteFileAtomic(path, out));
+  WEEFSEL_RETURN_IF_ERROR(files.WriteFileAtomic(path, out));
   return static_cast<int64_t>(rows.size());
 }
 

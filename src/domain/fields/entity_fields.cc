@@ -126,7 +126,7 @@ FieldTable<domain::Coalition> MakeCoalitionFields() {
                 domain::CoalitionStatusCode, [](const std::string& s) { return domain::ParseCoalitionStatus(s); })
                .ReadOnly(),
            Str("explanation", &C::explanation, kMaxStringLength), Num("score", &C::score),
-           Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
+           Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); }).DateTime()}};
 }
 
 FieldTable<domain::Milestone> MakeMilestoneFields() {
@@ -267,6 +267,7 @@ FieldTable<domain::Measurement> MakeMeasurementFields() {
   FieldTable<M> t{"Measurement",
                   "measurement",
                   {Str("date", &M::date, 10).Date(), Num("value", &M::value), Str("source", &M::source)}};
+  t.fields[2].free_text = true;  // who measured may be named with an address: open data scrubs it
   t.check = [](Fields& f, const M& m) -> Status {
     if (!IsIsoDate(m.date)) return f.Error("date", "'" + m.date + "' is not a date YYYY-MM-DD");
     return Status::Ok();

@@ -110,9 +110,8 @@ void Api::BuildOidcRoutes() {
        .handler = [this, oidc, &P](Call& c) -> Result<Reply> {
          if (!oidc) return Status::NotFound("state: this platform has no identity providers to sign in with");
          if (c.req.HasParam("error")) return Redirect("/login?oidc=cancelled");
-         int64_t now =
-             std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-                 .count();
+         // The ID token's times are checked against the platform's clock (its Env's, base/env.h).
+         int64_t now = std::chrono::duration_cast<std::chrono::seconds>(P.clock().Now().time_since_epoch()).count();
          auto claims = oidc->Complete(c.req.Param("state"), c.req.Param("code"), now);
          if (!claims.ok()) return Redirect(Failed(claims.status()));
          if (claims->link_user != 0) {

@@ -43,7 +43,14 @@ AccountOptions AccountOptionsOf(const PlatformOptions& o) {
 }  // namespace
 
 Context::Context(std::unique_ptr<storage::Store> store, PlatformOptions options, const Clock& clock)
-    : store_(std::move(store)), options_(options), clock_(clock), accounts_(clock, AccountOptionsOf(options)) {
+    : Context(std::move(store), std::move(options), Env::Default().WithClock(clock)) {}
+
+Context::Context(std::unique_ptr<storage::Store> store, PlatformOptions options, const Env& env)
+    : store_(std::move(store)),
+      options_(options),
+      env_(env),
+      clock_(env_.clock()),
+      accounts_(env_.clock(), AccountOptionsOf(options)) {
   if (options_.readers.count > 0 && !options_.readers.url.empty()) {
     // A private in-memory database has no second connection: reads share the writer's lock.
     auto pool = ReaderPool::Create(options_.readers.url, options_.readers.count);

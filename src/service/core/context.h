@@ -3,7 +3,8 @@
 // The use cases live in slices, one class per area under service/<area>/ (accounts, municipalities,
 // actors and ties, challenges, coalitions, proposals, rounds, experiments, money, moderation,
 // audit); service/platform.h bundles them. What they share is here: the Store (the writer's, or
-// the reader a thread holds), the reader pool, the options, the clock, the accounts' rate limits,
+// the reader a thread holds), the reader pool, the options, the Env (base/env.h: the clock that
+// dates audit entries and deadlines, files, mail; MemEnv's twins in tests), the accounts' rate limits,
 // the store lock, and `Logged`, which runs a write and appends its audit entry (and the
 // notifications it causes) in one transaction. Every write goes through the audit log with the
 // change-feed scopes the store records in the same transaction.
@@ -29,6 +30,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/env.h"
 #include "base/status.h"
 #include "domain/model.h"
 #include "service/accounts.h"
@@ -80,6 +82,8 @@ namespace core {
 
 class Context {
  public:
+  Context(std::unique_ptr<storage::Store> store, PlatformOptions options, const Env& env);
+  // Env::Default() with this clock.
   Context(std::unique_ptr<storage::Store> store, PlatformOptions options, const Clock& clock);
   ~Context();
   Context(const Context&) = delete;
@@ -183,7 +187,8 @@ class Context {
   std::unique_ptr<ReaderPool> readers_;
   std::unique_ptr<ReaderPool> writers_;  // for CheckedWriteLock (PostgreSQL)
   PlatformOptions options_;
-  const Clock& clock_;
+  Env env_;
+  const Clock& clock_;  // env_.clock()
   Accounts accounts_;
   std::once_flag decoy_once_;
   std::string decoy_hash_;
@@ -201,6 +206,7 @@ class Slice {
       : cx_(context),
         store_(context.store_),
         options_(context.options_),
+        env_(context.env_),
         clock_(context.clock_),
         accounts_(context.accounts_),
         mu_(context.mu_) {}
@@ -241,6 +247,7 @@ class Slice {
   Context& cx_;
   Context::StoreRef& store_;
   const PlatformOptions& options_;
+  const Env& env_;
   const Clock& clock_;
   Accounts& accounts_;
   std::mutex& mu_;

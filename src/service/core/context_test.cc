@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "base/clock.h"
+#include "base/mem_env.h"
 #include "service/core/testing.h"
 #include "storage/store.h"
 
@@ -59,6 +60,35 @@ TEST_F(ContextTest, AFailedWriteLeavesNeitherTheEntityNorAnAuditEntry) {
   auto log = context_.store_->AuditOf("municipality", m.id.value());
   ASSERT_TRUE(log.ok()) << log.status().ToString();
   EXPECT_TRUE(log->empty());
+}
+
+// A Platform built on a MemEnv (base/mem_env.h) dates what it logs by that Env's clock: a test
+// sets the time instead of reading it.
+TEST(PlatformEnvTest, APlatformOnAMemEnvDatesItsAuditLogByTheSettableClock) {
+  MemEnv mem(*ParseTimestamp("2026-11-18T08:00:00Z"));
+  Platform platform(testing::OpenMemoryStore(), testing::FastOptions(), mem.env());
+  EXPECT_EQ(&platform.env().clock(), &mem.clock());
+  EXPECT_EQ(&platform.clock(), &mem.clock());
+  const Principal admin = testing::PlatformAdmin();
+  auto m = platform.CreateMunicipality(admin, testing::Utrecht());
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  mem.clock().Advance(std::chrono::minutes(90));
+  domain::Actor a;
+  a.name = "Buurtkracht";
+  a.kind = domain::ActorKind::kCitizensInitiative;
+  a.municipality = m->id;
+  auto made = platform.CreateActor(admin, a);
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  std::vector<std::string> at;
+  ASSERT_TRUE(testing::WithStore(platform, [&](storage::Store& s) -> Status {
+                for (auto [entity, id] :
+                     {std::pair<std::string, int64_t>{"municipality", m->id.value()}, {"actor", made->id.value()}}) {
+                  WEEFSEL_ASSIGN_OR_RETURN(auto log, s.AuditOf(entity, id));
+                  for (const auto& e : log) at.push_back(e.at);
+                }
+                return Status::Ok();
+              }).ok());
+  EXPECT_EQ(at, (std::vector<std::string>{"2026-11-18T08:00:00Z", "2026-11-18T09:30:00Z"}));
 }
 
 }  // namespace

@@ -377,8 +377,8 @@ Status NotifyFromAudit(storage::Store& store, const storage::AuditEntry& e) {
   return out.Write(msg);
 }
 
-Result<DigestRunReport> SendDailyDigests(storage::Store& store, const SmtpSender& sender, const DigestOptions& options,
-                                         const std::string& now) {
+Result<DigestRunReport> SendDailyDigests(storage::Store& store, const Env& env, const DigestOptions& options) {
+  const std::string now = FormatTimestamp(env.clock().Now());
   WEEFSEL_ASSIGN_OR_RETURN(auto notes, store.NotificationsOn(options.day));
   std::map<int64_t, std::vector<storage::Notification>> by_user;
   for (auto& n : notes) by_user[n.user.value()].push_back(std::move(n));
@@ -412,7 +412,7 @@ Result<DigestRunReport> SendDailyDigests(storage::Store& store, const SmtpSender
     entry.body = messages[0].body;
     entry.attempts = (old.ok() ? old->attempts : 0) + 1;
     entry.updated_at = now;
-    Status sent = sender.Send(messages[0]);
+    Status sent = env.mail().Send(messages[0]);
     entry.status = sent.ok() ? "sent" : "failed";
     entry.error = sent.ok() ? "" : sent.message();
     WEEFSEL_RETURN_IF_ERROR(store.PutOutbox(entry));

@@ -38,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "domain/audit.h"
 #include "service/core/store_fwd.h"
@@ -56,8 +57,8 @@ struct DigestRunReport {
   std::vector<std::string> errors;
 };
 
-// `now` is the ISO 8601 time recorded in the outbox.
-Result<DigestRunReport> SendDailyDigests(storage::Store& store, const SmtpSender& sender, const DigestOptions& options,
-                                         const std::string& now);
+// Sends through env.mail() (SmtpSender in the CLI; a Mailbox in tests); env.clock()'s now is the
+// time recorded in the outbox.
+Result<DigestRunReport> SendDailyDigests(storage::Store& store, const Env& env, const DigestOptions& options);
 
 }  // namespace weefsel::service
