@@ -189,6 +189,7 @@ Result<domain::Round> Rounds::SetRoundPhase(const Principal& p, RoundId id, doma
   }
   std::string was = Snap(r);
   r.phase = phase;
+  Forget(id);  // a cast finds the new phase at once (the write's check would find it too)
   if (phase != domain::RoundPhase::kPublished) {
     WEEFSEL_RETURN_IF_ERROR(Logged(
         p, r.municipality, "round", "phase", was, [&] { return store_->Update(r); },
@@ -261,14 +262,11 @@ Result<std::vector<domain::Review>> Rounds::ReviewsOf(const Principal& p, RoundI
 
 Result<domain::Ballot> Rounds::CastBallot(const Principal& p, RoundId id, std::vector<domain::BallotEntry> entries) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  // The round is read beside other requests, not under the writer's lock: what a ballot is checked
-  // against (projects, limits, eligibility) is fixed once voting opens (UpdateRound), and the rest
-  // (still in voting, the voter not voided) is checked again by the write itself (Store::CastBallot).
-  domain::Round r;
-  {
-    ReadLock read(*this);
-    WEEFSEL_ASSIGN_OR_RETURN(r, store_->GetRound(id));
-  }
+  // The round is read beside other requests (and kept once in voting), not under the writer's lock:
+  // what a ballot is checked against (projects, limits, eligibility) is fixed once voting opens
+  // (UpdateRound, Votes::SetEligibility), and the rest (still in voting, the voter not voided) is
+  // checked again by the write itself (Store::CastBallot).
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, RoundForBallot(id));
   WEEFSEL_RETURN_IF_ERROR(Can(p, Action::kVote, {.municipalities = {r.municipality}}));
   if (r.eligibility.restricted())
     return Status::PermissionDenied(
@@ -302,11 +300,36 @@ Result<domain::Ballot> Rounds::CastBallot(const Principal& p, RoundId id, std::v
     return b;
   }
   // Closed or voided between the read and the write: say which, as read now.
+  Forget(id);
   WEEFSEL_ASSIGN_OR_RETURN(r, store_->GetRound(id));
   if (r.phase != domain::RoundPhase::kVoting) return VotingNotOpen(r.phase);
   WEEFSEL_ASSIGN_OR_RETURN(auto voided, store_->VoidedVotersOf(id));
   if (std::find(voided.begin(), voided.end(), p.user) != voided.end()) return Voided(id);
   return cast;
+}
+
+Result<domain::Round> Rounds::RoundForBallot(RoundId id) {
+  {
+    std::lock_guard lock(voting_mu_);
+    if (auto it = voting_.find(id); it != voting_.end()) return it->second;
+  }
+  domain::Round r;
+  {
+    ReadLock read(*this);
+    WEEFSEL_ASSIGN_OR_RETURN(r, store_->GetRound(id));
+  }
+  if (r.phase == domain::RoundPhase::kVoting) {
+    constexpr size_t kVotingKept = 256;  // rounds in voting at once, across all municipalities
+    std::lock_guard lock(voting_mu_);
+    if (voting_.size() >= kVotingKept) voting_.clear();
+    voting_.emplace(id, r);
+  }
+  return r;
+}
+
+void Rounds::Forget(RoundId id) {
+  std::lock_guard lock(voting_mu_);
+  voting_.erase(id);
 }
 
 Result<domain::Ballot> Rounds::OwnBallot(const Principal& p, RoundId id) {

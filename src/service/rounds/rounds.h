@@ -5,11 +5,13 @@
 // cast one ballot each while voting is open (service/votes.h for verified ballots).
 //
 // Ownership: Rounds borrows the core::Context (service/core/context.h) of the Platform that holds it.
-// Thread-safety: thread-safe; each use case takes the context's ReadLock or WriteLock.
+// Thread-safety: thread-safe; each use case takes the context's ReadLock or WriteLock (a cast the
+// CheckedWriteLock); the rounds kept for casting have a mutex of their own.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -63,6 +65,13 @@ class Rounds : private core::Slice {
   // The key of a round's receipt codes (store lock held for writing: makes the round's salt when
   // it has none).
   Result<std::string> ReceiptKey(RoundId id);
+  // The round a ballot is checked against: from memory once read in voting (projects, limits and
+  // eligibility are fixed from then on, and the phase is checked by the write itself), else read.
+  Result<domain::Round> RoundForBallot(RoundId id);
+  void Forget(RoundId id);
+
+  std::mutex voting_mu_;
+  std::map<RoundId, domain::Round> voting_;  // rounds read in voting; at most kVotingKept
 };
 
 }  // namespace weefsel::service

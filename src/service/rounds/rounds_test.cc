@@ -84,6 +84,33 @@ TEST_F(RoundsTest, PhasesMoveOneStepAndASecondBallotReplacesTheFirst) {
   EXPECT_EQ(own->entries.front().project_id, "p2");
 }
 
+// A cast checks the round it keeps in memory (or reads) before any lock, and the write checks the
+// phase and the voter again: a round closed by another server (here a second Rounds slice, whose
+// phase change this one does not hear of) or a voter voided meanwhile is refused with its reason,
+// and nothing is written.
+TEST_F(RoundsTest, ACastAfterTheRoundClosedElsewhereOrTheVoterWasVoidedWritesNothing) {
+  for (auto phase : {domain::RoundPhase::kReview, domain::RoundPhase::kVoting})
+    ASSERT_TRUE(rounds_.SetRoundPhase(officer_, round_, phase).ok());
+  ASSERT_TRUE(rounds_.CastBallot(voter_, round_, {{"p1", 1}}).ok());  // the round is kept from here
+
+  Principal other_voter = Make(testing::PlatformAdmin(), "other@test.nl", {UserId(), domain::Role::kResident, m_, {}});
+  ASSERT_TRUE(context_.store_->VoidBallots(round_, {other_voter.user}).ok());
+  auto voided = rounds_.CastBallot(other_voter, round_, {{"p2", 1}});
+  ASSERT_FALSE(voided.ok());
+  EXPECT_EQ(voided.status().reason(), "ballot_voided") << voided.status().ToString();
+
+  Rounds elsewhere{context_};
+  ASSERT_TRUE(elsewhere.SetRoundPhase(officer_, round_, domain::RoundPhase::kAllocation).ok());
+  auto late = rounds_.CastBallot(voter_, round_, {{"p2", 1}});
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.status().code(), StatusCode::kConflict) << late.status().ToString();
+  EXPECT_EQ(late.status().reason(), "voting_closed");
+  auto ballots = context_.store_->BallotsOf(round_);
+  ASSERT_TRUE(ballots.ok());
+  ASSERT_EQ(ballots->size(), 1u);
+  EXPECT_EQ(ballots->front().entries.front().project_id, "p1") << "the late cast left the ballot as it was";
+}
+
 TEST_F(RoundsTest, AResidentMayNotMoveARoundsPhase) {
   auto moved = rounds_.SetRoundPhase(voter_, round_, domain::RoundPhase::kReview);
   ASSERT_FALSE(moved.ok());
