@@ -44,7 +44,7 @@ struct WeaveOptions {
   // To find P: unweighted Leiden, one seeded run and 2 batches of the local search (P only has to
   // be a good partition; on ca-CondMat 0.748615 in 1.0 s of CPU, against 0.747801 in 2.5 s for the
   // igraph-based P before, and 0.749636 in about 10 s for the report's default).
-  CommunityOptions communities{.runs = 1, .perturb_batches = 2};
+  CommunityOptions communities{.runs = 1, .rounds = 2};
 };
 
 struct WeaveParts {
