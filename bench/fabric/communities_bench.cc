@@ -165,8 +165,8 @@ int main(int argc, char** argv) {
       ig_cpu = CpuSince(c);
     }
     std::printf("%-24s %11.8f %6d %9.3f %9.3f | %11.8f %9.3f %9.3f | %7s %5.2f\n", name.c_str(), p->modularity,
-                p->count, wall, cpu, ig_q, ig_wall, ig_cpu, with_igraph && ig_cpu > 0.005 ? Ratio(cpu / ig_cpu).c_str() : "-",
-                LoadAverage());
+                p->count, wall, cpu, ig_q, ig_wall, ig_cpu,
+                with_igraph && ig_cpu > 0.005 ? Ratio(cpu / ig_cpu).c_str() : "-", LoadAverage());
     if (trace) {
       internal::LeidenSearchOptions so;
       so.use_weights = false;
@@ -179,8 +179,8 @@ int main(int argc, char** argv) {
       internal::LeidenSearchTrace tr;
       internal::LeidenSearch(*f, so, &tr);
       for (size_t r = 0; r < tr.rounds.size(); ++r)
-        std::printf("    round %2zu: core groups %6d, arcs %8lld, best on the core graph %.8f, best %.8f, cpu %.3f s\n", r,
-                    tr.rounds[r].core_groups, static_cast<long long>(tr.rounds[r].core_arcs), tr.rounds[r].core_best,
+        std::printf("    round %2zu: core groups %6d, arcs %8lld, best on the core graph %.8f, best %.8f, cpu %.3f s\n",
+                    r, tr.rounds[r].core_groups, static_cast<long long>(tr.rounds[r].core_arcs), tr.rounds[r].core_best,
                     tr.rounds[r].best, tr.rounds[r].cpu_s);
     }
     std::fflush(stdout);

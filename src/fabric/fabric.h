@@ -205,9 +205,10 @@ struct CommunityOptions {
   int threads = 2;
   // Leiden only: the search (fabric/leiden.h, LeidenSearch): min(runs, starts) runs of 2
   // iterations from singletons, then rounds on the graph of their core groups (nodes together in
-  // every partition of the pool), each polished on the whole graph. Stops after `patience` rounds
-  // in a row without gain or after `rounds` rounds; by default (-1 / 0) both come from effort / ties
-  // (patience 2..8, rounds 6..40: small graphs get more rounds, they are cheap).
+  // every partition of the pool), the best of each round polished on the whole graph. A search
+  // stops after `patience` rounds in a row without gain; a second one starts afresh while rounds
+  // are left (`rounds` in all). By default (-1 / 0) both come from effort / ties: rounds 6..36,
+  // patience 2..6 (small graphs get more: they are cheap).
   int starts = 6;
   int rounds = -1;
   int patience = 0;

@@ -9,7 +9,6 @@
 #include <numeric>
 #include <thread>
 
-
 namespace weefsel::fabric::internal {
 namespace {
 
@@ -52,7 +51,7 @@ struct Graph {
   int n = 0;
   std::vector<int64_t> off;  // arcs of v: [off[v], off[v+1])
   std::vector<int> adj;
-  std::vector<double> w;     // empty when every arc weighs 1 (`unit`)
+  std::vector<double> w;  // empty when every arc weighs 1 (`unit`)
   bool unit = false;
   std::vector<double> self;  // weight of v's self-loop (counted once)
   std::vector<double> k;     // strength: sum of arc weights + 2 self
@@ -106,8 +105,8 @@ double Quality(const Graph& g, const int* m, double gamma, std::vector<double>& 
 // The graph of the groups of `group` (labels 0..k-1) into h: weights summed, internal weight as
 // self-loops. nbw: zeroed scratch of at least k entries (left zeroed); touched, start, members: scratch.
 template <class W>
-void AggregateW(const Graph& g, W gw, const int* group, int k, Graph& h, std::vector<double>& nbw, std::vector<int>& touched,
-               std::vector<int>& start, std::vector<int>& members) {
+void AggregateW(const Graph& g, W gw, const int* group, int k, Graph& h, std::vector<double>& nbw,
+                std::vector<int>& touched, std::vector<int>& start, std::vector<int>& members) {
   touched.resize(static_cast<size_t>(std::max(k, static_cast<int>(touched.size()))));
   h.n = k;
   h.two_w = g.two_w;
@@ -174,8 +173,24 @@ void Aggregate(const Graph& g, const int* group, int k, Graph& h, std::vector<do
 class Runner {
  public:
   explicit Runner(int n)
-      : nbw_(n, 0.0), tot_(n, 0.0), rtot_(n, 0.0), ext_(n, 0.0), size_(n, 0), rsize_(n, 0), queue_(n), queued_(n, 0),
-        order_(n), scratch_(n), touch_(n), cm_(n), comm_(n), r_(n), next_(n), node_of_(n), cand_(n), cgain_(n, 0.0) {}
+      : nbw_(n, 0.0),
+        tot_(n, 0.0),
+        rtot_(n, 0.0),
+        ext_(n, 0.0),
+        size_(n, 0),
+        rsize_(n, 0),
+        queue_(n),
+        queued_(n, 0),
+        order_(n),
+        scratch_(n),
+        touch_(n),
+        cm_(n),
+        comm_(n),
+        r_(n),
+        next_(n),
+        node_of_(n),
+        cand_(n),
+        cgain_(n, 0.0) {}
 
   // One Leiden iteration from m (in place, labels in [0, g.n), compacted on return). Returns the
   // modularity of the result.
@@ -423,7 +438,6 @@ class Runner {
   std::deque<Graph> levels_;  // a deque: growing it keeps the levels in place
 };
 
-
 // Core groups: nodes together iff together in every partition of `parts` (labels in [0, n)).
 // Returns the number of groups k; core gets labels 0..k-1. O(n) per partition (counting sort by the
 // groups so far, then each group split by the next partition's labels).
@@ -505,8 +519,8 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
       for (int r = t; r < count; r += threads) {
         Found& f = out[static_cast<size_t>(r)];
         f.m = start(r);
-        f.q = runners[static_cast<size_t>(t)].Run(h, f.m, gamma, Mix(options.seed, salt + static_cast<uint64_t>(r)),
-                                                   1, max_iterations);
+        f.q = runners[static_cast<size_t>(t)].Run(h, f.m, gamma, Mix(options.seed, salt + static_cast<uint64_t>(r)), 1,
+                                                  max_iterations);
       }
     };
     std::vector<std::thread> pool;
@@ -526,11 +540,13 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
   const int64_t ties = std::max<int64_t>(1, static_cast<int64_t>(g.adj.size()) / 2);
   const int64_t by_effort = options.effort / ties;
   const int max_rounds =
-      options.rounds >= 0 ? options.rounds
-                          : static_cast<int>(std::clamp<int64_t>(options.rounds_per_effort * by_effort, 6, options.rounds_max));
+      options.rounds >= 0
+          ? options.rounds
+          : static_cast<int>(std::clamp<int64_t>(options.rounds_per_effort * by_effort, 6, options.rounds_max));
   const int patience =
-      options.patience > 0 ? options.patience
-                           : static_cast<int>(std::clamp<int64_t>(by_effort / options.effort_per_patience, 2, options.patience_max));
+      options.patience > 0
+          ? options.patience
+          : static_cast<int>(std::clamp<int64_t>(by_effort / options.effort_per_patience, 2, options.patience_max));
 
   // Polishing until stable on small graphs (it is cheap there), a few iterations on large ones.
   const int polish_iterations = by_effort >= options.polish_until_stable_effort ? 100 : options.polish_iterations;
@@ -585,11 +601,12 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
       }
       if (trace)
         trace->rounds.push_back(
-              {kc, static_cast<int64_t>(h.adj.size()), core_q, std::max(best.q, overall.q), CpuSince(cpu0)});
+            {kc, static_cast<int64_t>(h.adj.size()), core_q, std::max(best.q, overall.q), CpuSince(cpu0)});
       // The next round's pool: the polished one, the best core runs, fresh runs from singletons.
       pool.clear();
       pool.push_back(std::move(cand));
-      for (int i = 0; i < std::min(options.keep, core_runs); ++i) pool.push_back(std::move(found[static_cast<size_t>(i)]));
+      for (int i = 0; i < std::min(options.keep, core_runs); ++i)
+        pool.push_back(std::move(found[static_cast<size_t>(i)]));
       for (Found& f : batch(g, options.fresh, salt + 500u, options.start_iterations, singletons(n)))
         pool.push_back(std::move(f));
     }
