@@ -580,7 +580,7 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
       const int core_runs = static_cast<int>(
           std::clamp<int64_t>(static_cast<int64_t>(options.core_share * static_cast<double>(g.adj.size())) /
                                   std::max<int64_t>(1, static_cast<int64_t>(h.adj.size())),
-                              options.core_runs, options.core_runs_max));
+                              std::max(1, options.core_runs), std::max(1, options.core_runs_max)));
       auto from_best_or_alone = [&](int r) { return r == 0 ? best_h : singletons(kc)(r); };
       std::vector<Found> found = batch(h, core_runs, salt, options.core_iterations, from_best_or_alone);
       std::stable_sort(found.begin(), found.end(), [](const Found& x, const Found& y) { return x.q > y.q; });
