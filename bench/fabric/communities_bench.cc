@@ -2,12 +2,15 @@
 // report's `modularity`) against igraph's C Leiden run until stable (n_iterations = -1) from seeds
 // 0..9, the time budget of issue 21. leidenalg's figures come from bench/fabric/leidenalg_reference.py.
 //
-// Usage: communities_bench [--data DIR] [--seed S] [--runs R] [--threads T] [--perturb-batches B]
-//                         [--perturb-patience P] [--perturb-share S] [--no-igraph] [NAME
-// ...] Prints per network: weefsel's modularity, communities, wall and CPU seconds; igraph's best modularity of the 10
-// runs and their wall and CPU seconds together. CPU counts every thread.
+// Usage: communities_bench [--data DIR] [--seed S] [--runs R] [--threads T] [--starts N] [--rounds R]
+//                         [--patience P] [--effort E] [--no-igraph] [--trace] [NAME ...]
+// Prints per network: weefsel's modularity, communities, wall and CPU seconds; igraph's best
+// modularity of the 10 runs and their wall and CPU seconds together; the ratio of the CPU seconds
+// (weefsel / igraph) and the load average (1 min) after the network. CPU counts every thread.
+// --trace prints the search's rounds (LeidenSearch with the same options, run once more).
 #include <igraph/igraph.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +20,7 @@
 #include <vector>
 
 #include "fabric/fabric.h"
+#include "fabric/leiden.h"
 
 using namespace weefsel;
 using namespace weefsel::fabric;
@@ -68,6 +72,22 @@ double IgraphLeidenBestOf10(const Fabric& f) {
   return best;
 }
 
+std::string Ratio(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", x);
+  return buf;
+}
+
+// The 1-minute load average (the machine is shared; figures are read beside it).
+double LoadAverage() {
+  double load = -1;
+  if (FILE* f = std::fopen("/proc/loadavg", "r")) {
+    if (std::fscanf(f, "%lf", &load) != 1) load = -1;
+    std::fclose(f);
+  }
+  return load;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -76,8 +96,10 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   bool with_igraph = true;
   int runs = CommunityOptions{}.runs, threads = CommunityOptions{}.threads;
-  int batches = CommunityOptions{}.perturb_batches, patience = CommunityOptions{}.perturb_patience;
-  double share = CommunityOptions{}.perturb_share;
+  CommunityOptions defaults;
+  int starts = defaults.starts, rounds = defaults.rounds, patience = defaults.patience;
+  int64_t effort = defaults.effort;
+  bool trace = false;
   std::vector<std::string> names;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -89,12 +111,16 @@ int main(int argc, char** argv) {
       runs = std::atoi(argv[++i]);
     else if (a == "--threads" && i + 1 < argc)
       threads = std::atoi(argv[++i]);
-    else if (a == "--perturb-batches" && i + 1 < argc)
-      batches = std::atoi(argv[++i]);
-    else if (a == "--perturb-patience" && i + 1 < argc)
+    else if (a == "--starts" && i + 1 < argc)
+      starts = std::atoi(argv[++i]);
+    else if (a == "--rounds" && i + 1 < argc)
+      rounds = std::atoi(argv[++i]);
+    else if (a == "--patience" && i + 1 < argc)
       patience = std::atoi(argv[++i]);
-    else if (a == "--perturb-share" && i + 1 < argc)
-      share = std::atof(argv[++i]);
+    else if (a == "--effort" && i + 1 < argc)
+      effort = std::strtoll(argv[++i], nullptr, 10);
+    else if (a == "--trace")
+      trace = true;
     else if (a == "--no-igraph")
       with_igraph = false;
     else
@@ -105,8 +131,8 @@ int main(int argc, char** argv) {
          {"florentine", "davis_women_projection", "davis_bipartite", "karate", "dolphins", "lesmis", "football",
           "email-Eu-core", "h2020_nl_orgs", "h2020_sc6_orgs", "ca-GrQc", "ca-HepTh", "ca-AstroPh-lcc", "ca-CondMat"})
       names.emplace_back(n);
-  std::printf("%-24s %11s %6s %9s %9s | %11s %9s %9s\n", "network", "weefsel_Q", "k", "wall_s", "cpu_s", "igraph_Q",
-              "wall_s", "cpu_s");
+  std::printf("%-24s %11s %6s %9s %9s | %11s %9s %9s | %7s %5s\n", "network", "weefsel_Q", "k", "wall_s", "cpu_s",
+              "igraph_Q", "wall_s", "cpu_s", "cpu_x", "load");
   for (const std::string& name : names) {
     auto f = Fabric::FromEdgeFiles(dir + "/" + name + ".edges", dir + "/" + name + ".nodes");
     if (!f.ok()) {
@@ -118,9 +144,10 @@ int main(int argc, char** argv) {
     co.seed = seed;
     co.runs = runs;
     co.threads = threads;
-    co.perturb_batches = batches;
-    co.perturb_patience = patience;
-    co.perturb_share = share;
+    co.starts = starts;
+    co.rounds = rounds;
+    co.patience = patience;
+    co.effort = effort;
     auto t = std::chrono::steady_clock::now();
     std::clock_t c = std::clock();
     auto p = FindCommunities(*f, co);
@@ -137,8 +164,25 @@ int main(int argc, char** argv) {
       ig_wall = Since(t);
       ig_cpu = CpuSince(c);
     }
-    std::printf("%-24s %11.8f %6d %9.3f %9.3f | %11.8f %9.3f %9.3f\n", name.c_str(), p->modularity, p->count, wall, cpu,
-                ig_q, ig_wall, ig_cpu);
+    std::printf("%-24s %11.8f %6d %9.3f %9.3f | %11.8f %9.3f %9.3f | %7s %5.2f\n", name.c_str(), p->modularity,
+                p->count, wall, cpu, ig_q, ig_wall, ig_cpu,
+                with_igraph && ig_cpu > 0.005 ? Ratio(cpu / ig_cpu).c_str() : "-", LoadAverage());
+    if (trace) {
+      internal::LeidenSearchOptions so;
+      so.use_weights = false;
+      so.seed = seed;
+      so.threads = threads;
+      so.starts = std::max(1, std::min(runs, starts));
+      so.rounds = rounds;
+      so.patience = patience;
+      so.effort = effort;
+      internal::LeidenSearchTrace tr;
+      internal::LeidenSearch(*f, so, &tr);
+      for (size_t r = 0; r < tr.rounds.size(); ++r)
+        std::printf("    round %2zu: core groups %6d, arcs %8lld, best on the core graph %.8f, best %.8f, cpu %.3f s\n",
+                    r, tr.rounds[r].core_groups, static_cast<long long>(tr.rounds[r].core_arcs), tr.rounds[r].core_best,
+                    tr.rounds[r].best, tr.rounds[r].cpu_s);
+    }
     std::fflush(stdout);
   }
   return 0;

@@ -198,26 +198,26 @@ struct CommunityOptions {
   CommunityMethod method = CommunityMethod::kLeiden;
   double resolution = 1.0;  // modularity resolution gamma (1 = standard modularity)
   bool use_weights = true;  // ignored (false) on an unweighted fabric
-  int runs = 10;            // independent seeded runs; the best partition is kept
+  int runs = 10;            // Louvain: independent seeded runs, the best kept; Leiden: caps `starts`
   uint64_t seed = 1;
-  // Leiden only: threads for the seeded runs (each run is a function of its seed alone, so the
-  // result is the same for any number of threads).
+  // Leiden only: threads for the runs (each run is a function of its seed alone, so the result is
+  // the same for any number of threads).
   int threads = 2;
-  // Leiden only: after the runs, batches of 2 runs from the best partition perturbed (the nodes of
-  // a share `perturb_share` of its communities, drawn from the seed, start alone); the best is
-  // kept. Stops after `perturb_patience` batches in a row without gain, or after
-  // max(16, min(perturb_batches, perturb_effort / ties)) batches: small graphs get more batches
-  // (they are cheap), the largest 16.
-  double perturb_share = 0.1;
-  int perturb_patience = 8;
-  int perturb_batches = 64;
-  int64_t perturb_effort = 1'500'000;
+  // Leiden only: the search (fabric/leiden.h, LeidenSearch): min(runs, starts) runs of 2
+  // iterations from singletons, then rounds on the graph of their core groups (nodes together in
+  // every partition of the pool), the best of each round polished on the whole graph. A search
+  // stops after `patience` rounds in a row without gain; a second one starts afresh while rounds
+  // are left (`rounds` in all). By default (-1 / 0) both come from effort / ties: rounds 6..36,
+  // patience 2..6 (small graphs get more: they are cheap).
+  int starts = 6;
+  int rounds = -1;
+  int patience = 0;
+  int64_t effort = 200'000;
 };
 
-// Communities maximising modularity. Leiden (our own, Traag et al. 2019; no igraph): a run iterates
-// Leiden from its start until an iteration brings no gain (leidenalg's n_iterations = -1); `runs`
-// seeded runs from singletons on `threads` threads, then an iterated local search from the best
-// (perturbed restarts, see above). Louvain: igraph's multilevel, best of `runs`. Deterministic for
+// Communities maximising modularity. Leiden (our own, Traag et al. 2019; no igraph): seeded runs
+// from singletons on `threads` threads whose core groups are searched again and polished (see
+// above). Louvain: igraph's multilevel, best of `runs`. Deterministic for
 // a given seed, whatever the number of threads. Communities are numbered by decreasing size (ties:
 // smallest node index first).
 Result<Partition> FindCommunities(const Fabric& fabric, const CommunityOptions& options = {});

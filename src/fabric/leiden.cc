@@ -2,8 +2,12 @@
 #include "fabric/leiden.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
+#include <ctime>
+#include <deque>
 #include <numeric>
+#include <thread>
 
 namespace weefsel::fabric::internal {
 namespace {
@@ -25,18 +29,33 @@ class Rng {
   uint64_t state_;
 };
 
-void Shuffle(std::vector<int>& v, Rng& rng) {
-  for (int i = static_cast<int>(v.size()) - 1; i > 0; --i) std::swap(v[i], v[rng.Below(i + 1)]);
+// A run's seed from a seed and a salt (splitmix64's finaliser).
+uint64_t Mix(uint64_t seed, uint64_t salt) {
+  uint64_t z = seed * 0x9e3779b97f4a7c15ULL + salt + 0x632be59bd9b4e019ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
 }
+
+// Arc weights: an array, or 1 for every arc (level 0 of an unweighted graph; saves the loads).
+struct ArcW {
+  const double* w;
+  double operator[](int64_t a) const { return w[a]; }
+};
+struct UnitW {
+  double operator[](int64_t) const { return 1.0; }
+};
 
 // An undirected weighted graph with self-loops (an aggregate node's internal weight).
 struct Graph {
   int n = 0;
   std::vector<int64_t> off;  // arcs of v: [off[v], off[v+1])
   std::vector<int> adj;
-  std::vector<double> w;
+  std::vector<double> w;  // empty when every arc weighs 1 (`unit`)
+  bool unit = false;
   std::vector<double> self;  // weight of v's self-loop (counted once)
   std::vector<double> k;     // strength: sum of arc weights + 2 self
+  double two_w = 0;          // sum of k
 };
 
 Graph FromFabric(const Fabric& f, bool use_weights) {
@@ -44,298 +63,557 @@ Graph FromFabric(const Fabric& f, bool use_weights) {
   g.n = f.node_count();
   g.off = f.offsets();
   g.adj = f.targets();
-  g.w = use_weights ? f.arc_weights() : std::vector<double>(g.adj.size(), 1.0);
-  g.self.assign(g.n, 0.0);
-  g.k.assign(g.n, 0.0);
+  g.unit = !use_weights || !f.weighted();
+  if (!g.unit) g.w = f.arc_weights();
+  g.self.assign(static_cast<size_t>(g.n), 0.0);
+  g.k.assign(static_cast<size_t>(g.n), 0.0);
   for (int v = 0; v < g.n; ++v)
-    for (int64_t a = g.off[v]; a < g.off[v + 1]; ++a) g.k[v] += g.w[a];
+    for (int64_t a = g.off[v]; a < g.off[v + 1]; ++a) g.k[v] += g.unit ? 1.0 : g.w[a];
+  for (double x : g.k) g.two_w += x;
   return g;
 }
 
-// Relabels membership to 0..k-1 in order of first appearance; returns k.
-int Compact(std::vector<int>& m, std::vector<int>& scratch) {
-  scratch.assign(m.size(), -1);
+// Relabels m[0..n) to 0..k-1 in order of first appearance; returns k. scratch: at least n entries.
+int Compact(int* m, int n, int* scratch) {
+  std::fill(scratch, scratch + n, -1);
   int k = 0;
-  for (int& c : m) {
+  for (int i = 0; i < n; ++i) {
+    int& c = m[i];
     if (scratch[c] < 0) scratch[c] = k++;
     c = scratch[c];
   }
   return k;
 }
 
-// Work arrays shared by the steps of one run (sized for the original graph; aggregates are smaller).
-struct Work {
-  std::vector<double> nbw;   // weight from the current node to community c
-  std::vector<int> touched;  // communities with nbw != 0
-  std::vector<double> tot;   // K_c: strength of community c
-  std::vector<int> size;     // nodes in community c
-  std::vector<int> empty;    // labels of empty communities
-  std::vector<int> queue;    // ring buffer of nodes to visit
-  std::vector<char> queued;
-  std::vector<int> order;
-  std::vector<double> ext;  // refinement: weight from subset S to the rest of its community
-  std::vector<int> scratch;
-  explicit Work(int n)
-      : nbw(n, 0.0), tot(n, 0.0), size(n, 0), queue(n), queued(n, 0), order(n), ext(n, 0.0), scratch(n) {}
-};
-
-// Fast local moving (Leiden's first phase). m: labels in [0, g.n). Returns true if a node moved.
-bool MoveNodes(const Graph& g, std::vector<int>& m, double gamma_2w, Rng& rng, Work& ws) {
-  const int n = g.n;
-  std::fill(ws.tot.begin(), ws.tot.begin() + n, 0.0);
-  std::fill(ws.size.begin(), ws.size.begin() + n, 0);
-  for (int v = 0; v < n; ++v) {
-    ws.tot[m[v]] += g.k[v];
-    ++ws.size[m[v]];
-  }
-  ws.empty.clear();
-  for (int c = n - 1; c >= 0; --c)
-    if (ws.size[c] == 0) ws.empty.push_back(c);
-  std::iota(ws.order.begin(), ws.order.begin() + n, 0);
-  std::vector<int> order(ws.order.begin(), ws.order.begin() + n);
-  Shuffle(order, rng);
-  for (int i = 0; i < n; ++i) {
-    ws.queue[i] = order[i];
-    ws.queued[order[i]] = 1;
-  }
-  int head = 0, count = n;
-  bool moved_any = false;
-  while (count > 0) {
-    const int v = ws.queue[head];
-    head = head + 1 == n ? 0 : head + 1;
-    --count;
-    ws.queued[v] = 0;
-    const int a = m[v];
-    const double kv = g.k[v];
-    // Weights to neighbouring communities.
-    ws.touched.clear();
-    for (int64_t e = g.off[v]; e < g.off[v + 1]; ++e) {
-      const int c = m[g.adj[e]];
-      if (ws.nbw[c] == 0) ws.touched.push_back(c);
-      ws.nbw[c] += g.w[e];
-    }
-    ws.tot[a] -= kv;
-    --ws.size[a];
-    // Score of joining c (v taken out): w(v, c) - gamma k_v K_c / 2W; an empty community scores 0.
-    int best = a;
-    double best_s = ws.nbw[a] - gamma_2w * kv * ws.tot[a];
-    for (int c : ws.touched) {
-      const double s = ws.nbw[c] - gamma_2w * kv * ws.tot[c];
-      if (s > best_s || (s == best_s && c < best && best != a)) {
-        best = c;
-        best_s = s;
-      }
-    }
-    if (best_s < 0 && ws.size[a] > 0) {
-      best = ws.empty.back();  // alone scores 0, better than every neighbour and than staying
-      best_s = 0;
-    }
-    for (int c : ws.touched) ws.nbw[c] = 0;
-    ws.nbw[a] = 0;
-    if (best != a && ws.size[best] == 0) ws.empty.pop_back();
-    ws.tot[best] += kv;
-    ++ws.size[best];
-    if (ws.size[a] == 0 && best != a) ws.empty.push_back(a);
-    if (best != a) {
-      m[v] = best;
-      moved_any = true;
-      for (int64_t e = g.off[v]; e < g.off[v + 1]; ++e) {
-        const int u = g.adj[e];
-        if (!ws.queued[u] && m[u] != best) {
-          ws.queued[u] = 1;
-          int tail = head + count;
-          if (tail >= n) tail -= n;
-          ws.queue[tail] = u;
-          ++count;
-        }
-      }
-    }
-  }
-  return moved_any;
-}
-
-// Refinement: within each community of m, singletons merge greedily into well-connected subsets.
-// Returns the refined membership (labels in [0, g.n)).
-std::vector<int> Refine(const Graph& g, const std::vector<int>& m, double gamma_2w, Rng& rng, Work& ws) {
-  const int n = g.n;
-  std::vector<int> r(n);
-  std::iota(r.begin(), r.end(), 0);
-  std::fill(ws.tot.begin(), ws.tot.begin() + n, 0.0);  // K_C of the communities of m
-  for (int v = 0; v < n; ++v) ws.tot[m[v]] += g.k[v];
-  std::vector<double> rtot(g.k.begin(), g.k.begin() + n);  // K_S of the refined subsets
-  std::vector<int> rsize(n, 1);
-  for (int v = 0; v < n; ++v) {
-    double e = 0;
-    for (int64_t a = g.off[v]; a < g.off[v + 1]; ++a)
-      if (m[g.adj[a]] == m[v]) e += g.w[a];
-    ws.ext[v] = e;
-  }
-  std::vector<int> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  Shuffle(order, rng);
-  for (int v : order) {
-    if (rsize[r[v]] != 1) continue;  // v has been joined by others: no longer a singleton
-    const int c = m[v];
-    const double kv = g.k[v];
-    const double kc = ws.tot[c];
-    if (ws.ext[v] < gamma_2w * kv * (kc - kv)) continue;  // v not well connected to its community
-    ws.touched.clear();
-    for (int64_t a = g.off[v]; a < g.off[v + 1]; ++a) {
-      const int u = g.adj[a];
-      if (m[u] != c) continue;
-      const int s = r[u];
-      if (ws.nbw[s] == 0) ws.touched.push_back(s);
-      ws.nbw[s] += g.w[a];
-    }
-    int best = -1;
-    double best_gain = 0;
-    for (int s : ws.touched) {
-      if (s == r[v]) continue;
-      if (ws.ext[s] < gamma_2w * rtot[s] * (kc - rtot[s])) continue;  // subset not well connected
-      const double gain = ws.nbw[s] - gamma_2w * kv * rtot[s];
-      if (gain > best_gain || (gain == best_gain && best >= 0 && s < best)) {
-        best = s;
-        best_gain = gain;
-      }
-    }
-    if (best >= 0) {
-      const int old = r[v];
-      ws.ext[best] = ws.ext[best] + ws.ext[old] - 2 * ws.nbw[best];
-      rtot[best] += kv;
-      ++rsize[best];
-      rsize[old] = 0;
-      rtot[old] = 0;
-      r[v] = best;
-    }
-    for (int s : ws.touched) ws.nbw[s] = 0;
-  }
-  return r;
-}
-
-// The graph of the groups of `group` (labels 0..k-1): weights summed, internal weight as self-loops.
-Graph Aggregate(const Graph& g, const std::vector<int>& group, int k, Work& ws) {
-  Graph h;
-  h.n = k;
-  h.self.assign(k, 0.0);
-  h.k.assign(k, 0.0);
-  // Members of each group, by counting sort (node order kept within a group).
-  std::vector<int> start(k + 1, 0), members(g.n);
+// Modularity of membership m of g (self-loops included): sum_c in_c / W - gamma (K_c / 2W)^2.
+double Quality(const Graph& g, const int* m, double gamma, std::vector<double>& tot) {
+  if (g.two_w <= 0) return 0;
+  std::fill(tot.begin(), tot.begin() + g.n, 0.0);
+  double in = 0;
   for (int v = 0; v < g.n; ++v) {
-    ++start[group[v] + 1];
-    h.k[group[v]] += g.k[v];
-    h.self[group[v]] += g.self[v];
+    const int c = m[v];
+    tot[c] += g.k[v];
+    in += 2 * g.self[v];
+    for (int64_t a = g.off[v]; a < g.off[v + 1]; ++a)
+      if (m[g.adj[a]] == c) in += g.unit ? 1.0 : g.w[a];
+  }
+  double q = in / g.two_w;
+  for (int c = 0; c < g.n; ++c) q -= gamma * (tot[c] / g.two_w) * (tot[c] / g.two_w);
+  return q;
+}
+
+// The graph of the groups of `group` (labels 0..k-1) into h: weights summed, internal weight as
+// self-loops. nbw: zeroed scratch of at least k entries (left zeroed); touched, start, members: scratch.
+template <class W>
+void AggregateW(const Graph& g, W gw, const int* group, int k, Graph& h, std::vector<double>& nbw,
+                std::vector<int>& touched, std::vector<int>& start, std::vector<int>& members) {
+  touched.resize(static_cast<size_t>(std::max(k, static_cast<int>(touched.size()))));
+  h.n = k;
+  h.two_w = g.two_w;
+  h.self.assign(static_cast<size_t>(k), 0.0);
+  h.k.assign(static_cast<size_t>(k), 0.0);
+  start.assign(static_cast<size_t>(k) + 1, 0);
+  members.resize(static_cast<size_t>(g.n));
+  for (int v = 0; v < g.n; ++v) {
+    const int c = group[v];
+    ++start[c + 1];
+    h.k[c] += g.k[v];
+    h.self[c] += g.self[v];
   }
   for (int c = 0; c < k; ++c) start[c + 1] += start[c];
-  {
-    std::vector<int> pos(start.begin(), start.end() - 1);
-    for (int v = 0; v < g.n; ++v) members[pos[group[v]]++] = v;
-  }
-  h.off.assign(k + 1, 0);
-  h.adj.reserve(g.adj.size() / 2);
-  h.w.reserve(g.adj.size() / 2);
+  for (int v = 0; v < g.n; ++v) members[start[group[v]]++] = v;  // start[c] becomes the end of c
+  h.off.resize(static_cast<size_t>(k) + 1);
+  h.off[0] = 0;
+  h.adj.resize(g.adj.size());
+  h.w.resize(g.adj.size());
+  int64_t out = 0;
+  int begin = 0;
   for (int c = 0; c < k; ++c) {
-    ws.touched.clear();
-    for (int i = start[c]; i < start[c + 1]; ++i) {
+    const int end = start[c];
+    int nt = 0;
+    double self = 0;
+    for (int i = begin; i < end; ++i) {
       const int v = members[i];
       for (int64_t a = g.off[v]; a < g.off[v + 1]; ++a) {
         const int d = group[g.adj[a]];
         if (d == c) {
-          h.self[c] += g.w[a] / 2;  // each internal edge is seen from both ends
+          self += gw[a];
           continue;
         }
-        if (ws.nbw[d] == 0) ws.touched.push_back(d);
-        ws.nbw[d] += g.w[a];
+        if (nbw[d] == 0) touched[nt++] = d;
+        nbw[d] += gw[a];
       }
     }
-    for (int d : ws.touched) {
-      h.adj.push_back(d);
-      h.w.push_back(ws.nbw[d]);
-      ws.nbw[d] = 0;
+    h.self[c] += self / 2;  // each internal edge is seen from both ends
+    for (int i = 0; i < nt; ++i) {
+      const int d = touched[i];
+      h.adj[out] = d;
+      h.w[out] = nbw[d];
+      ++out;
+      nbw[d] = 0;
     }
-    h.off[c + 1] = static_cast<int64_t>(h.adj.size());
+    h.off[c + 1] = out;
+    begin = end;
   }
-  return h;
+  h.adj.resize(static_cast<size_t>(out));
+  h.w.resize(static_cast<size_t>(out));
+  h.unit = false;
 }
 
-// Modularity of a membership of the original graph (sum_c in_c / W - gamma (K_c / 2W)^2).
-double Quality(const Graph& g, const std::vector<int>& m, double gamma, Work& ws) {
-  double two_w = 0;
-  for (int v = 0; v < g.n; ++v) two_w += g.k[v];
-  if (two_w <= 0) return 0;
-  std::fill(ws.tot.begin(), ws.tot.begin() + g.n, 0.0);
-  double in = 0;
-  for (int v = 0; v < g.n; ++v) {
-    ws.tot[m[v]] += g.k[v];
-    for (int64_t a = g.off[v]; a < g.off[v + 1]; ++a)
-      if (m[g.adj[a]] == m[v]) in += g.w[a];
-  }
-  double q = in / two_w;
-  for (int c = 0; c < g.n; ++c) q -= gamma * (ws.tot[c] / two_w) * (ws.tot[c] / two_w);
-  return q;
+void Aggregate(const Graph& g, const int* group, int k, Graph& h, std::vector<double>& nbw, std::vector<int>& touched,
+               std::vector<int>& start, std::vector<int>& members) {
+  if (g.unit)
+    AggregateW(g, UnitW{}, group, k, h, nbw, touched, start, members);
+  else
+    AggregateW(g, ArcW{g.w.data()}, group, k, h, nbw, touched, start, members);
 }
 
-// One Leiden iteration from membership m of g (updated in place).
-void Iterate(const Graph& g, std::vector<int>& m, double gamma_2w, Rng& rng, Work& ws) {
-  std::vector<int> node_of(g.n);  // original node -> node of the current aggregate
-  std::iota(node_of.begin(), node_of.end(), 0);
-  const Graph* cur = &g;
-  Graph agg;
-  std::vector<int> cm = m;  // membership of the current graph's nodes
-  for (;;) {
-    MoveNodes(*cur, cm, gamma_2w, rng, ws);
-    std::vector<int> comm = cm;
-    const int k = Compact(comm, ws.scratch);
-    if (k == cur->n) break;  // every node alone: nothing left to aggregate
-    std::vector<int> r = Refine(*cur, cm, gamma_2w, rng, ws);
-    int kr = Compact(r, ws.scratch);
-    if (kr == cur->n) {  // refinement merged nothing: aggregate on the communities themselves
-      r = comm;
-      kr = k;
+// The work arrays of one thread's runs, sized for the largest graph it sees; the aggregate graphs
+// of an iteration are kept and their storage reused from iteration to iteration.
+class Runner {
+ public:
+  explicit Runner(int n)
+      : nbw_(n, 0.0),
+        tot_(n, 0.0),
+        rtot_(n, 0.0),
+        ext_(n, 0.0),
+        size_(n, 0),
+        rsize_(n, 0),
+        queue_(n),
+        queued_(n, 0),
+        order_(n),
+        scratch_(n),
+        touch_(n),
+        cm_(n),
+        comm_(n),
+        r_(n),
+        next_(n),
+        node_of_(n),
+        cand_(n),
+        cgain_(n, 0.0) {}
+
+  // One Leiden iteration from m (in place, labels in [0, g.n), compacted on return). Returns the
+  // modularity of the result.
+  double Iterate(const Graph& g, std::vector<int>& m, double gamma, Rng& rng) {
+    const double gamma_2w = gamma / g.two_w;
+    std::iota(node_of_.begin(), node_of_.begin() + g.n, 0);
+    std::copy(m.begin(), m.begin() + g.n, cm_.begin());
+    const Graph* cur = &g;
+    int level = 0;
+    for (;;) {
+      MoveNodes(*cur, cm_.data(), gamma_2w, rng);
+      std::copy(cm_.begin(), cm_.begin() + cur->n, comm_.begin());
+      const int k = Compact(comm_.data(), cur->n, scratch_.data());
+      if (k == cur->n) break;  // every node alone: nothing left to aggregate
+      Refine(*cur, cm_.data(), gamma_2w, rng);
+      int kr = Compact(r_.data(), cur->n, scratch_.data());
+      if (kr == cur->n) {  // refinement merged nothing: aggregate on the communities themselves
+        std::copy(comm_.begin(), comm_.begin() + cur->n, r_.begin());
+        kr = k;
+      }
+      // The aggregate's start: each refined subset in its community.
+      for (int v = 0; v < cur->n; ++v) next_[r_[v]] = comm_[v];
+      for (int i = 0; i < g.n; ++i) node_of_[i] = r_[node_of_[i]];
+      if (static_cast<int>(levels_.size()) <= level) levels_.emplace_back();
+      Graph& h = levels_[level];
+      Aggregate(*cur, r_.data(), kr, h, nbw_, touched_, start_, members_);
+      cur = &h;
+      ++level;
+      std::copy(next_.begin(), next_.begin() + kr, cm_.begin());
     }
-    // The aggregate's start: each refined subset in its community.
-    std::vector<int> next(kr);
-    for (int v = 0; v < cur->n; ++v) next[r[v]] = comm[v];
-    for (int& x : node_of) x = r[x];
-    Graph h = Aggregate(*cur, r, kr, ws);
-    agg = std::move(h);
-    cur = &agg;
-    cm = std::move(next);
+    const double q = Quality(*cur, cm_.data(), gamma, tot_);
+    for (int v = 0; v < g.n; ++v) m[v] = cm_[node_of_[v]];
+    Compact(m.data(), g.n, scratch_.data());
+    return q;
   }
-  for (int v = 0; v < g.n; ++v) m[v] = cm[node_of[v]];
-  Compact(m, ws.scratch);
+
+  void set_theta(double theta) { theta_ = theta; }
+
+  // Iterations from m until `patience` in a row bring no gain (or max_iterations); m in place.
+  double Run(const Graph& g, std::vector<int>& m, double gamma, uint64_t seed, int patience, int max_iterations) {
+    Rng rng(seed);
+    Compact(m.data(), g.n, scratch_.data());
+    double q = Quality(g, m.data(), gamma, tot_);
+    std::vector<int>& next = trial_;
+    for (int it = 0, misses = 0; it < max_iterations && misses < patience; ++it) {
+      next.assign(m.begin(), m.end());
+      const double nq = Iterate(g, next, gamma, rng);
+      if (nq > q + 1e-13) {
+        m.swap(next);
+        q = nq;
+        misses = 0;
+      } else {
+        ++misses;  // no gain: keep the partition we had, try again with the next random order
+      }
+    }
+    return q;
+  }
+
+ private:
+  // Fast local moving (Leiden's first phase). m: labels in [0, g.n).
+  void MoveNodes(const Graph& g, int* m, double gamma_2w, Rng& rng) {
+    if (g.unit)
+      MoveNodesW(g, UnitW{}, m, gamma_2w, rng);
+    else
+      MoveNodesW(g, ArcW{g.w.data()}, m, gamma_2w, rng);
+  }
+  void Refine(const Graph& g, const int* m, double gamma_2w, Rng& rng) {
+    if (g.unit)
+      RefineW(g, UnitW{}, m, gamma_2w, rng);
+    else
+      RefineW(g, ArcW{g.w.data()}, m, gamma_2w, rng);
+  }
+  template <class W>
+  void MoveNodesW(const Graph& g, W w, int* m, double gamma_2w, Rng& rng) {
+    const int n = g.n;
+    std::fill(tot_.begin(), tot_.begin() + n, 0.0);
+    std::fill(size_.begin(), size_.begin() + n, 0);
+    for (int v = 0; v < n; ++v) {
+      tot_[m[v]] += g.k[v];
+      ++size_[m[v]];
+    }
+    empty_.clear();
+    for (int c = n - 1; c >= 0; --c)
+      if (size_[c] == 0) empty_.push_back(c);
+    int* queue = queue_.data();
+    std::iota(queue, queue + n, 0);
+    for (int i = n - 1; i > 0; --i) std::swap(queue[i], queue[rng.Below(i + 1)]);
+    std::fill(queued_.begin(), queued_.begin() + n, 1);
+    const int64_t* off = g.off.data();
+    const int* adj = g.adj.data();
+    double* nbw = nbw_.data();
+    double* tot = tot_.data();
+    int* touched = touch_.data();
+    int head = 0, count = n;
+    while (count > 0) {
+      const int v = queue[head];
+      head = head + 1 == n ? 0 : head + 1;
+      --count;
+      queued_[v] = 0;
+      const int a = m[v];
+      const double kv = g.k[v];
+      // Weights to neighbouring communities.
+      int nt = 0;
+      for (int64_t e = off[v]; e < off[v + 1]; ++e) {
+        const int c = m[adj[e]];
+        if (nbw[c] == 0) touched[nt++] = c;
+        nbw[c] += w[e];
+      }
+      tot[a] -= kv;
+      --size_[a];
+      // Score of joining c (v taken out): w(v, c) - gamma k_v K_c / 2W; an empty community scores 0.
+      int best = a;
+      double best_s = nbw[a] - gamma_2w * kv * tot[a];
+      for (int i = 0; i < nt; ++i) {
+        const int c = touched[i];
+        const double s = nbw[c] - gamma_2w * kv * tot[c];
+        if (s > best_s || (s == best_s && c < best && best != a)) {
+          best = c;
+          best_s = s;
+        }
+      }
+      if (best_s < 0 && size_[a] > 0) {
+        best = empty_.back();  // alone scores 0, better than every neighbour and than staying
+        best_s = 0;
+      }
+      for (int i = 0; i < nt; ++i) nbw[touched[i]] = 0;
+      nbw[a] = 0;
+      if (best != a && size_[best] == 0) empty_.pop_back();
+      tot[best] += kv;
+      ++size_[best];
+      if (size_[a] == 0 && best != a) empty_.push_back(a);
+      if (best != a) {
+        m[v] = best;
+        for (int64_t e = off[v]; e < off[v + 1]; ++e) {
+          const int u = adj[e];
+          if (!queued_[u] && m[u] != best) {
+            queued_[u] = 1;
+            int tail = head + count;
+            if (tail >= n) tail -= n;
+            queue[tail] = u;
+            ++count;
+          }
+        }
+      }
+    }
+  }
+
+  // Refinement: within each community of m, singletons merge greedily into well-connected subsets.
+  // The refined membership goes to r_ (labels in [0, g.n)).
+  template <class W>
+  void RefineW(const Graph& g, W w, const int* m, double gamma_2w, Rng& rng) {
+    const int n = g.n;
+    int* r = r_.data();
+    std::iota(r, r + n, 0);
+    std::fill(tot_.begin(), tot_.begin() + n, 0.0);  // K_C of the communities of m
+    for (int v = 0; v < n; ++v) tot_[m[v]] += g.k[v];
+    std::copy(g.k.begin(), g.k.begin() + n, rtot_.begin());  // K_S of the refined subsets
+    std::fill(rsize_.begin(), rsize_.begin() + n, 1);
+    const int64_t* off = g.off.data();
+    const int* adj = g.adj.data();
+    double* nbw = nbw_.data();
+    double* ext = ext_.data();
+    double* rtot = rtot_.data();
+    int* touched = touch_.data();
+    for (int v = 0; v < n; ++v) {
+      double e = 0;
+      const int c = m[v];
+      for (int64_t a = off[v]; a < off[v + 1]; ++a)
+        if (m[adj[a]] == c) e += w[a];
+      ext[v] = e;
+    }
+    int* order = order_.data();
+    std::iota(order, order + n, 0);
+    for (int i = n - 1; i > 0; --i) std::swap(order[i], order[rng.Below(i + 1)]);
+    for (int i = 0; i < n; ++i) {
+      const int v = order[i];
+      if (rsize_[r[v]] != 1) continue;  // v has been joined by others: no longer a singleton
+      const int c = m[v];
+      const double kv = g.k[v];
+      const double kc = tot_[c];
+      if (ext[v] < gamma_2w * kv * (kc - kv)) continue;  // v not well connected to its community
+      int nt = 0;
+      for (int64_t a = off[v]; a < off[v + 1]; ++a) {
+        const int u = adj[a];
+        if (m[u] != c) continue;
+        const int s = r[u];
+        if (nbw[s] == 0) touched[nt++] = s;
+        nbw[s] += w[a];
+      }
+      int best = -1;
+      double best_gain = 0;
+      int nc = 0;
+      for (int i = 0; i < nt; ++i) {
+        const int s = touched[i];
+        if (s == r[v]) continue;
+        if (ext[s] < gamma_2w * rtot[s] * (kc - rtot[s])) continue;  // subset not well connected
+        const double gain = nbw[s] - gamma_2w * kv * rtot[s];
+        if (gain < 0) continue;
+        if (theta_ > 0) {
+          cand_[nc] = s;
+          cgain_[nc++] = gain;
+        }
+        if (gain > best_gain || (gain == best_gain && best >= 0 && s < best)) {
+          best = s;
+          best_gain = gain;
+        }
+      }
+      if (theta_ > 0 && nc > 1) {
+        // Randomised refinement (Traag et al.'s theta): subset s with probability proportional to
+        // exp(gain_s / theta) among those with gain >= 0.
+        double total = 0;
+        for (int i = 0; i < nc; ++i) total += (cgain_[i] = std::exp((cgain_[i] - best_gain) / theta_));
+        double x = static_cast<double>(rng.Next() >> 11) * 0x1.0p-53 * total;
+        int pick = nc - 1;
+        for (int i = 0; i < nc; ++i) {
+          x -= cgain_[i];
+          if (x < 0) {
+            pick = i;
+            break;
+          }
+        }
+        best = cand_[pick];
+      }
+      if (best >= 0) {
+        const int old = r[v];
+        ext[best] = ext[best] + ext[old] - 2 * nbw[best];
+        rtot[best] += kv;
+        ++rsize_[best];
+        rsize_[old] = 0;
+        rtot[old] = 0;
+        r[v] = best;
+      }
+      for (int i = 0; i < nt; ++i) nbw[touched[i]] = 0;
+    }
+  }
+
+  std::vector<double> nbw_, tot_, rtot_, ext_;
+  std::vector<int> size_, rsize_, queue_;
+  std::vector<char> queued_;
+  std::vector<int> order_, scratch_, touch_, cm_, comm_, r_, next_, node_of_;
+  std::vector<int> cand_;      // refinement's candidate subsets (randomised refinement)
+  std::vector<double> cgain_;  // and their gains, then weights
+  double theta_ = 0;           // 0: greedy refinement
+  std::vector<int> touched_, start_, members_, empty_, trial_;
+  std::deque<Graph> levels_;  // a deque: growing it keeps the levels in place
+};
+
+// Core groups: nodes together iff together in every partition of `parts` (labels in [0, n)).
+// Returns the number of groups k; core gets labels 0..k-1. O(n) per partition (counting sort by the
+// groups so far, then each group split by the next partition's labels).
+int Intersect(const std::vector<const std::vector<int>*>& parts, int n, std::vector<int>& core) {
+  core.assign(static_cast<size_t>(n), 0);
+  std::vector<int> start, order(static_cast<size_t>(n)), next(static_cast<size_t>(n));
+  std::vector<int> stamp(static_cast<size_t>(n), -1), label(static_cast<size_t>(n), 0);
+  int k = 1;
+  for (const auto* p : parts) {
+    start.assign(static_cast<size_t>(k) + 1, 0);
+    for (int v = 0; v < n; ++v) ++start[core[v] + 1];
+    for (int c = 0; c < k; ++c) start[c + 1] += start[c];
+    for (int v = 0; v < n; ++v) order[start[core[v]]++] = v;  // start[c] ends as the end of group c
+    int groups = 0, begin = 0;
+    for (int c = 0; c < k; ++c) {
+      for (int i = begin; i < start[c]; ++i) {
+        const int v = order[i];
+        const int l = (*p)[v];
+        if (stamp[l] != c) {  // first node of group c with label l: a new group
+          stamp[l] = c;
+          label[l] = groups++;
+        }
+        next[v] = label[l];
+      }
+      begin = start[c];
+    }
+    std::fill(stamp.begin(), stamp.end(), -1);
+    core.swap(next);
+    k = groups;
+  }
+  return k;
 }
+
+double CpuSince(std::clock_t c) { return static_cast<double>(std::clock() - c) / CLOCKS_PER_SEC; }
+
+struct Found {
+  std::vector<int> m;
+  double q = -1;
+};
 
 }  // namespace
 
 std::vector<int> LeidenRun(const Fabric& fabric, const LeidenRunOptions& options, const std::vector<int>& start) {
   const Graph g = FromFabric(fabric, options.use_weights);
-  std::vector<int> m(g.n);
+  std::vector<int> m(static_cast<size_t>(g.n));
   if (static_cast<int>(start.size()) == g.n) {
     m = start;
   } else {
     std::iota(m.begin(), m.end(), 0);
   }
-  double two_w = 0;
-  for (double x : g.k) two_w += x;
-  if (two_w <= 0) return m;
-  Work ws(g.n);
-  Compact(m, ws.scratch);
-  Rng rng(options.seed);
-  const double gamma_2w = options.resolution / two_w;
-  double q = Quality(g, m, options.resolution, ws);
-  for (int it = 0, misses = 0; it < options.max_iterations && misses < options.patience; ++it) {
-    std::vector<int> next = m;
-    Iterate(g, next, gamma_2w, rng, ws);
-    const double nq = Quality(g, next, options.resolution, ws);
-    if (nq > q + 1e-13) {
-      m = std::move(next);
-      q = nq;
-      misses = 0;
-    } else {
-      ++misses;  // no gain: keep the partition we had, try again with the next random order
-    }
-  }
+  if (g.two_w <= 0) return m;
+  Runner runner(g.n);
+  runner.Run(g, m, options.resolution, options.seed, options.patience, options.max_iterations);
   return m;
+}
+
+std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& options, LeidenSearchTrace* trace) {
+  const std::clock_t cpu0 = std::clock();
+  const Graph g = FromFabric(fabric, options.use_weights);
+  const int n = g.n;
+  if (g.two_w <= 0) {
+    std::vector<int> alone(static_cast<size_t>(n));
+    std::iota(alone.begin(), alone.end(), 0);
+    return alone;
+  }
+  const double gamma = options.resolution;
+  const int threads = std::max(1, options.threads);
+  std::vector<Runner> runners;
+  runners.reserve(static_cast<size_t>(threads));
+  for (int t = 0; t < threads; ++t) {
+    runners.emplace_back(n);
+    runners.back().set_theta(options.theta);
+  }
+  // `count` runs on graph h, run r from start(r) with seed Mix(seed, salt + r), dealt to thread
+  // r mod threads: each run depends on its seed only, so the results do not depend on the threads.
+  auto batch = [&](const Graph& h, int count, uint64_t salt, int max_iterations, const auto& start) {
+    std::vector<Found> out(static_cast<size_t>(std::max(0, count)));
+    auto work = [&](int t) {
+      for (int r = t; r < count; r += threads) {
+        Found& f = out[static_cast<size_t>(r)];
+        f.m = start(r);
+        f.q = runners[static_cast<size_t>(t)].Run(h, f.m, gamma, Mix(options.seed, salt + static_cast<uint64_t>(r)), 1,
+                                                  max_iterations);
+      }
+    };
+    std::vector<std::thread> pool;
+    for (int t = 1; t < std::min(threads, count); ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool) th.join();
+    return out;
+  };
+  auto singletons = [](int size) {
+    return [size](int) {
+      std::vector<int> m(static_cast<size_t>(size));
+      std::iota(m.begin(), m.end(), 0);
+      return m;
+    };
+  };
+  // Rounds and patience from the effort: small graphs get more (they are cheap).
+  const int64_t ties = std::max<int64_t>(1, static_cast<int64_t>(g.adj.size()) / 2);
+  const int64_t by_effort = options.effort / ties;
+  const int max_rounds =
+      options.rounds >= 0
+          ? options.rounds
+          : static_cast<int>(std::clamp<int64_t>(options.rounds_per_effort * by_effort, 6, options.rounds_max));
+  const int patience =
+      options.patience > 0
+          ? options.patience
+          : static_cast<int>(std::clamp<int64_t>(by_effort / options.effort_per_patience, 2, options.patience_max));
+
+  // Polishing until stable on small graphs (it is cheap there), a few iterations on large ones.
+  const int polish_iterations = by_effort >= options.polish_until_stable_effort ? 100 : options.polish_iterations;
+  // A search: starts, then rounds until `patience` rounds in a row without gain; then, while the
+  // rounds last, a new search from new starts (the best of all is kept).
+  Found overall;
+  std::vector<int> core;
+  std::vector<double> nbw;
+  std::vector<int> touched, start, members;
+  Graph h;
+  for (int round = 0, search = 0; search == 0 || round < max_rounds; ++search) {
+    const uint64_t search_salt = 7919u * static_cast<uint64_t>(search);
+    std::vector<Found> pool =
+        batch(g, std::max(1, options.starts), search_salt, options.start_iterations, singletons(n));
+    Found best;
+    for (const Found& f : pool)
+      if (f.q > best.q) best = f;
+    if (trace) trace->rounds.push_back({0, 0, best.q, std::max(best.q, overall.q), CpuSince(cpu0)});
+    for (int misses = 0; round < max_rounds && misses < patience; ++round) {
+      const uint64_t salt = 1000003u * static_cast<uint64_t>(round + 1);
+      // The core groups of the pool and the best, and their graph.
+      std::vector<const std::vector<int>*> parts = {&best.m};
+      for (const Found& f : pool) parts.push_back(&f.m);
+      const int kc = Intersect(parts, n, core);
+      nbw.assign(static_cast<size_t>(kc), 0.0);
+      Aggregate(g, core.data(), kc, h, nbw, touched, start, members);
+      std::vector<int> best_h(static_cast<size_t>(kc));
+      for (int v = 0; v < n; ++v) best_h[core[v]] = best.m[v];
+      // Runs on the core graph, the first from the best, the others from singletons; about
+      // core_share x g's arcs in all (more runs when the core graph is small: they cost little).
+      const int core_runs = static_cast<int>(
+          std::clamp<int64_t>(static_cast<int64_t>(options.core_share * static_cast<double>(g.adj.size())) /
+                                  std::max<int64_t>(1, static_cast<int64_t>(h.adj.size())),
+                              std::max(1, options.core_runs), std::max(1, options.core_runs_max)));
+      auto from_best_or_alone = [&](int r) { return r == 0 ? best_h : singletons(kc)(r); };
+      std::vector<Found> found = batch(h, core_runs, salt, options.core_iterations, from_best_or_alone);
+      std::stable_sort(found.begin(), found.end(), [](const Found& x, const Found& y) { return x.q > y.q; });
+      for (Found& f : found) {  // back to the nodes of g
+        std::vector<int> m(static_cast<size_t>(n));
+        for (int v = 0; v < n; ++v) m[v] = f.m[core[v]];
+        f.m = std::move(m);
+      }
+      // The best of them polished on g, where core groups can split.
+      Found cand = found[0];
+      const double core_q = cand.q;
+      cand.q = runners[0].Run(g, cand.m, gamma, Mix(options.seed, salt + 999u), 1, polish_iterations);
+      if (cand.q > best.q + 1e-12) {
+        misses = cand.q > best.q + options.min_gain ? 0 : misses + 1;  // a tiny gain counts as a miss
+        best = cand;
+      } else {
+        ++misses;
+      }
+      if (trace)
+        trace->rounds.push_back(
+            {kc, static_cast<int64_t>(h.adj.size()), core_q, std::max(best.q, overall.q), CpuSince(cpu0)});
+      // The next round's pool: the polished one, the best core runs, fresh runs from singletons.
+      pool.clear();
+      pool.push_back(std::move(cand));
+      for (int i = 0; i < std::min(options.keep, core_runs); ++i)
+        pool.push_back(std::move(found[static_cast<size_t>(i)]));
+      for (Found& f : batch(g, options.fresh, salt + 500u, options.start_iterations, singletons(n)))
+        pool.push_back(std::move(f));
+    }
+    if (best.q > overall.q) overall = std::move(best);
+    if (search + 1 >= options.searches) break;
+  }
+  return std::move(overall.m);
 }
 
 }  // namespace weefsel::fabric::internal

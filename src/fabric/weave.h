@@ -41,10 +41,10 @@ struct WeaveOptions {
   bool shared_tags = true;  // themes and capabilities
   bool same_area = true;
   WeaveWeights weights;
-  // To find P: unweighted Leiden, one seeded run and 2 batches of the local search (P only has to
-  // be a good partition; on ca-CondMat 0.748615 in 1.0 s of CPU, against 0.747801 in 2.5 s for the
-  // igraph-based P before, and 0.749636 in about 10 s for the report's default).
-  CommunityOptions communities{.runs = 1, .perturb_batches = 2};
+  // To find P: unweighted Leiden, one start and 2 rounds of the search (P only has to be a good
+  // partition; on ca-CondMat 0.748088 in 0.17 s of CPU, against 0.748615 in 1.0 s with the
+  // perturbation search before 7 December, and 0.7492-0.7497 in 0.5-0.7 s for the report's default).
+  CommunityOptions communities{.runs = 1, .rounds = 2};
 };
 
 struct WeaveParts {
