@@ -19,12 +19,12 @@ import { startProvider } from "./oidc-provider.mjs";
 const missing = prerequisites();
 let server, browser, page, provider, forger, reissuer;
 
-async function freePort() {
+// A free port for weefsel, held until `release` so that the providers started meanwhile (each on a
+// port of the kernel's choice) cannot be given it: the redirect URI must name it before weefsel runs.
+async function reservePort() {
   const s = createServer();
   await new Promise((ok) => s.listen(0, "127.0.0.1", ok));
-  const port = s.address().port;
-  await new Promise((ok) => s.close(ok));
-  return port;
+  return { port: s.address().port, release: () => new Promise((ok) => s.close(ok)) };
 }
 
 // A "provider" that answers discovery for itself but sends the browser to the real provider, and
@@ -83,7 +83,7 @@ async function startReissuer(real) {
 
 before(async () => {
   if (missing.length) return;
-  const port = await freePort();
+  const { port, release } = await reservePort();
   const redirectUri = `http://127.0.0.1:${port}/api/v1/auth/oidc/callback`;
   provider = await startProvider({ redirectUri });
   forger = await startForger(provider);
@@ -99,6 +99,7 @@ before(async () => {
     // The DigiD route: a broker for the residents of Amsterdam (the demo's GM0363).
     { id: "digid", name: "Makelaar Amsterdam", audience: "residents", municipality: "GM0363", issuer: provider.issuer, ...common },
   ]));
+  await release();
   server = await startServer({ listen: `127.0.0.1:${port}`, extraArgs: ["--oidc", config] });
   browser = await startBrowser();
   page = await browser.context.newPage();
