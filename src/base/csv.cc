@@ -161,11 +161,20 @@ Status WriteFileAtomic(const std::string& path, std::string_view content) {
     if (!out) return Status::InvalidArgument(path + ": cannot be written (" + std::strerror(errno) + ")");
     out.write(content.data(), static_cast<std::streamsize>(content.size()));
     out.flush();
-    if (!out) return Status::Unavailable(path + ": write failed (" + std::strerror(errno) + ")");
+    if (!out) {
+      Status failed = Status::Unavailable(path + ": write failed (" + std::strerror(errno) + ")");
+      std::error_code ignored;
+      std::filesystem::remove(tmp, ignored);  // no half-written temporary left beside the file
+      return failed;
+    }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return Status::Unavailable(path + ": rename failed (" + ec.message() + ")");
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    return Status::Unavailable(path + ": rename failed (" + ec.message() + ")");
+  }
   return Status::Ok();
 }
 

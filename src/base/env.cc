@@ -23,7 +23,11 @@ DiskFileSystem& DiskFileSystem::Default() {
   return files;
 }
 
-Result<std::string> DiskFileSystem::ReadFile(const std::string& path) { return weefsel::ReadFile(path); }
+Result<std::string> DiskFileSystem::ReadFile(const std::string& path) {
+  if (KindOf(path) == Kind::kOther)
+    return Status::InvalidArgument(path + ": not a regular file (a FIFO, socket or device is not read)");
+  return weefsel::ReadFile(path);
+}
 
 Status DiskFileSystem::WriteFileAtomic(const std::string& path, std::string_view content) {
   return weefsel::WriteFileAtomic(path, content);
@@ -76,7 +80,8 @@ FileSystem::Kind DiskFileSystem::KindOf(const std::string& path) {
   std::error_code ec;
   fs::file_status st = fs::status(path, ec);
   if (ec || !fs::exists(st)) return Kind::kMissing;
-  return fs::is_directory(st) ? Kind::kDirectory : Kind::kFile;
+  if (fs::is_directory(st)) return Kind::kDirectory;
+  return fs::is_regular_file(st) ? Kind::kFile : Kind::kOther;
 }
 
 NoMailer& NoMailer::Default() {

@@ -30,7 +30,9 @@ namespace weefsel {
 // to the working directory (the disk) or to the twin's root.
 class FileSystem {
  public:
-  enum class Kind { kMissing, kFile, kDirectory };
+  // kOther: something that is neither a regular file nor a directory (a FIFO, socket or device on
+  // the disk), which is never read as a file: reading a FIFO would wait for a writer forever.
+  enum class Kind { kMissing, kFile, kDirectory, kOther };
 
   virtual ~FileSystem() = default;
 

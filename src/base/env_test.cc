@@ -4,6 +4,7 @@
 #include "base/env.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <unistd.h>
 
@@ -129,6 +130,19 @@ TYPED_TEST(FileSystemContract, RemovesFilesEmptyDirectoriesAndWholeTrees) {
   EXPECT_EQ(fs.KindOf(this->At("tree/a/b/c")), Kind::kMissing);
   EXPECT_EQ(*fs.ReadFile(this->At("tree-sibling")), "s") << "a name that only begins the same stays";
   EXPECT_TRUE(fs.RemoveAll(this->At("tree")).ok()) << "nothing to remove is fine";
+}
+
+// A FIFO (or socket, or device) is neither a file nor a directory: never read, since reading a
+// FIFO waits for a writer forever (a static asset or an import could otherwise hang a thread).
+TEST(DiskFileSystemTest, AFifoIsNotAFileAndIsNotRead) {
+  DiskWorld world;
+  const std::string fifo = world.root + "/pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  FileSystem& files = world.files();
+  EXPECT_EQ(files.KindOf(fifo), FileSystem::Kind::kOther);
+  auto read = files.ReadFile(fifo);
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(read.status().code(), StatusCode::kInvalidArgument) << read.status().ToString();
 }
 
 TEST(MemFileSystemTest, TakesTheFilesOfADirectoryByRelativePath) {

@@ -53,6 +53,8 @@ Result<std::string> MemFileSystem::ReadFile(const std::string& path) {
       return Status::NotFound(path + ": no such file");
     case Kind::kDirectory:
       return Status::InvalidArgument(path + ": is a directory, expected a file");
+    case Kind::kOther:  // never made in memory
+      return Status::InvalidArgument(path + ": not a regular file");
     case Kind::kFile:
       break;
   }

@@ -538,15 +538,18 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
   };
   // Rounds and patience from the effort: small graphs get more (they are cheap).
   const int64_t ties = std::max<int64_t>(1, static_cast<int64_t>(g.adj.size()) / 2);
-  const int64_t by_effort = options.effort / ties;
-  const int max_rounds =
-      options.rounds >= 0
-          ? options.rounds
-          : static_cast<int>(std::clamp<int64_t>(options.rounds_per_effort * by_effort, 6, options.rounds_max));
+  // Capped so that rounds_per_effort x by_effort cannot overflow; the clamps' upper bounds are
+  // raised to their lower ones (std::clamp with hi < lo is undefined).
+  const int64_t by_effort = std::min<int64_t>(options.effort / ties, int64_t{1} << 31);
+  const int max_rounds = options.rounds >= 0
+                             ? options.rounds
+                             : static_cast<int>(std::clamp<int64_t>(options.rounds_per_effort * by_effort, 6,
+                                                                    std::max<int64_t>(6, options.rounds_max)));
   const int patience =
       options.patience > 0
           ? options.patience
-          : static_cast<int>(std::clamp<int64_t>(by_effort / options.effort_per_patience, 2, options.patience_max));
+          : static_cast<int>(std::clamp<int64_t>(by_effort / std::max<int64_t>(1, options.effort_per_patience), 2,
+                                                 std::max<int64_t>(2, options.patience_max)));
 
   // Polishing until stable on small graphs (it is cheap there), a few iterations on large ones.
   const int polish_iterations = by_effort >= options.polish_until_stable_effort ? 100 : options.polish_iterations;
@@ -580,11 +583,14 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
       const int core_runs = static_cast<int>(
           std::clamp<int64_t>(static_cast<int64_t>(options.core_share * static_cast<double>(g.adj.size())) /
                                   std::max<int64_t>(1, static_cast<int64_t>(h.adj.size())),
-                              std::max(1, options.core_runs), std::max(1, options.core_runs_max)));
+                              std::max(1, options.core_runs), std::max({1, options.core_runs, options.core_runs_max})));
       auto from_best_or_alone = [&](int r) { return r == 0 ? best_h : singletons(kc)(r); };
       std::vector<Found> found = batch(h, core_runs, salt, options.core_iterations, from_best_or_alone);
       std::stable_sort(found.begin(), found.end(), [](const Found& x, const Found& y) { return x.q > y.q; });
-      for (Found& f : found) {  // back to the nodes of g
+      // Back to the nodes of g: only those used below (the best, and the pool's `keep`).
+      const int used = std::min(core_runs, std::max(1, options.keep));
+      for (int i = 0; i < used; ++i) {
+        Found& f = found[static_cast<size_t>(i)];
         std::vector<int> m(static_cast<size_t>(n));
         for (int v = 0; v < n; ++v) m[v] = f.m[core[v]];
         f.m = std::move(m);
@@ -605,8 +611,7 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
       // The next round's pool: the polished one, the best core runs, fresh runs from singletons.
       pool.clear();
       pool.push_back(std::move(cand));
-      for (int i = 0; i < std::min(options.keep, core_runs); ++i)
-        pool.push_back(std::move(found[static_cast<size_t>(i)]));
+      for (int i = 0; i < std::min(options.keep, used); ++i) pool.push_back(std::move(found[static_cast<size_t>(i)]));
       for (Found& f : batch(g, options.fresh, salt + 500u, options.start_iterations, singletons(n)))
         pool.push_back(std::move(f));
     }

@@ -3,12 +3,12 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "base/strings.h"
+
 namespace weefsel::http {
 namespace {
 
 namespace fs = std::filesystem;
-
-bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 
 // A request path as a relative file path; false when it is unsafe (.., backslashes, NUL, ...).
 bool RelativeFile(std::string_view path, std::string& out) {

@@ -364,7 +364,8 @@ Result<OpenDataReport> ExportOpenData(storage::Store& store, const std::string& 
   using Kind = FileSystem::Kind;
   const Kind target_kind = files.KindOf(dir);
   auto held = files.List(dir);
-  if (target_kind == Kind::kFile || (target_kind == Kind::kDirectory && (!held.ok() || !held->empty())))
+  if (target_kind == Kind::kFile || target_kind == Kind::kOther ||
+      (target_kind == Kind::kDirectory && (!held.ok() || !held->empty())))
     return Status::InvalidArgument(dir + ": already exists and is not empty (the export writes a fresh directory)");
   fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
   if (files.KindOf(parent.string()) != Kind::kDirectory)

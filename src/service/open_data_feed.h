@@ -12,6 +12,7 @@
 // Thread-safety: Current() may be called from many threads; one export runs at a time.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -32,13 +33,13 @@ class OpenDataFeed {
  public:
   explicit OpenDataFeed(Platform& platform) : platform_(platform) {}
   Result<std::shared_ptr<const OpenDataBundle>> Current();
-  int64_t exports() const { return exports_; }  // how many exports ran (for tests)
+  int64_t exports() const { return exports_.load(); }  // how many exports ran (for tests)
 
  private:
   Platform& platform_;
   std::mutex mu_;
   std::shared_ptr<const OpenDataBundle> current_;
-  int64_t exports_ = 0;
+  std::atomic<int64_t> exports_{0};
 };
 
 }  // namespace weefsel::service

@@ -60,6 +60,7 @@
 #include "service/challenges/challenges.h"
 #include "service/change_follower.h"
 #include "service/coalitions/coalitions.h"
+#include "service/connection_pool.h"
 #include "service/core/context.h"
 #include "service/core/principal.h"
 #include "service/core/store_fwd.h"
@@ -69,7 +70,6 @@
 #include "service/municipalities/municipalities.h"
 #include "service/oidc.h"
 #include "service/proposals/proposals.h"
-#include "service/reader_pool.h"
 #include "service/rounds/rounds.h"
 #include "service/self_service/self_service.h"
 

@@ -86,7 +86,7 @@ class Store : public ChangeFeed,
   static Result<std::unique_ptr<Store>> Open(const std::string& url);
   // A further connection to the database at `url`, already opened and migrated by Open, that only
   // reads: every write through it fails (SQLite: query_only; PostgreSQL: read-only transactions).
-  // Several readers let reads run beside each other and beside the writer (service::ReaderPool).
+  // Several readers let reads run beside each other and beside the writer (service::ConnectionPool).
   // FailedPrecondition for a private in-memory SQLite database.
   static Result<std::unique_ptr<Store>> OpenReader(const std::string& url);
   // A further connection to the database at `url`, already opened and migrated by Open, that

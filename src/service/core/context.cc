@@ -53,7 +53,7 @@ Context::Context(std::unique_ptr<storage::Store> store, PlatformOptions options,
       accounts_(env_.clock(), AccountOptionsOf(options)) {
   if (options_.readers.count > 0 && !options_.readers.url.empty()) {
     // A private in-memory database has no second connection: reads share the writer's lock.
-    auto pool = ReaderPool::Create(options_.readers.url, options_.readers.count);
+    auto pool = ConnectionPool::Create(options_.readers.url, options_.readers.count);
     if (pool.ok()) {
       readers_ = std::move(pool).value();
     } else if (pool.status().code() != StatusCode::kFailedPrecondition) {
@@ -62,8 +62,8 @@ Context::Context(std::unique_ptr<storage::Store> store, PlatformOptions options,
   }
   if (readers_ && options_.readers.writers > 0) {
     // SQLite answers FailedPrecondition: one writer at a time, the store lock's.
-    auto pool = ReaderPool::Create(options_.readers.url, options_.readers.writers, std::chrono::seconds(5),
-                                   ReaderPool::Kind::kWrite);
+    auto pool = ConnectionPool::Create(options_.readers.url, options_.readers.writers, std::chrono::seconds(5),
+                                       ConnectionPool::Kind::kWrite);
     if (pool.ok()) {
       writers_ = std::move(pool).value();
     } else if (pool.status().code() != StatusCode::kFailedPrecondition) {

@@ -35,9 +35,9 @@
 #include "domain/model.h"
 #include "service/accounts.h"
 #include "service/change_follower.h"
+#include "service/connection_pool.h"
 #include "service/core/principal.h"
 #include "service/core/store_fwd.h"
-#include "service/reader_pool.h"
 
 namespace weefsel::service {
 
@@ -49,7 +49,7 @@ struct PlatformOptions {
   // How long DataVersion() may answer from memory. Writes through this Platform are seen at once;
   // writes by other processes (the CLI, a second server) within this time.
   std::chrono::milliseconds version_ttl{100};
-  // Connections that only read (service/reader_pool.h), opened on `url` (the database the Store
+  // Connections that only read (service/connection_pool.h), opened on `url` (the database the Store
   // was opened on) up to `count`: reads then run beside each other and beside writes, which keep
   // the one writer's connection and its lock. count 0, or a private in-memory database: every read
   // waits for that lock too.
@@ -121,7 +121,7 @@ class Context {
    private:
     Context& c_;
     std::unique_lock<std::mutex> lock_;
-    ReaderPool::Lease lease_;
+    ConnectionPool::Lease lease_;
     const void* outer_owner_;
     storage::Store* outer_reader_;
   };
@@ -137,7 +137,7 @@ class Context {
 
    private:
     std::unique_lock<std::mutex> lock_;
-    ReaderPool::Lease lease_;
+    ConnectionPool::Lease lease_;
     bool bound_ = false;  // this ReadLock set the thread's reader
   };
 
@@ -184,8 +184,8 @@ class Context {
   std::string DisplayNameLocked(UserId user, std::map<UserId, std::string>& known);
 
   StoreRef store_;
-  std::unique_ptr<ReaderPool> readers_;
-  std::unique_ptr<ReaderPool> writers_;  // for CheckedWriteLock (PostgreSQL)
+  std::unique_ptr<ConnectionPool> readers_;
+  std::unique_ptr<ConnectionPool> writers_;  // for CheckedWriteLock (PostgreSQL)
   PlatformOptions options_;
   Env env_;
   const Clock& clock_;  // env_.clock()

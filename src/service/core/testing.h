@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "service/core/context.h"
@@ -39,6 +40,20 @@ inline Principal PlatformAdmin(UserId id = UserId(1 << 30)) {
 // Utrecht, not yet stored.
 inline domain::Municipality Utrecht() {
   return domain::Municipality{MunicipalityId(), "GM0344", "Utrecht", "Utrecht", 360000, 0, 0};
+}
+
+// A stored account with one role grant (named after its e-mail's local part), as a Principal:
+// made by `root` through `accounts`, an Identity slice or a Platform. An empty Principal (and a
+// failed expectation) when it cannot be made.
+template <typename Accounts>
+Principal MakeAccount(Accounts& accounts, const Principal& root, const std::string& email, domain::RoleGrant g) {
+  domain::User u{UserId(), email, email.substr(0, email.find('@')), "", ""};
+  auto made = accounts.CreateUser(root, u, "correct horse battery", {g});
+  EXPECT_TRUE(made.ok()) << made.status().ToString();
+  if (!made.ok()) return {};
+  auto p = accounts.PrincipalOf(made->id);
+  EXPECT_TRUE(p.ok()) << p.status().ToString();
+  return p.ok() ? *p : Principal{};
 }
 
 // A friend of Platform: runs `fn` with the platform's Store under its write lock.

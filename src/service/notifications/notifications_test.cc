@@ -42,13 +42,7 @@ class NotificationsTest : public ::testing::Test {
   }
 
   Principal Make(const Principal& root, const std::string& email, domain::RoleGrant g) {
-    domain::User u{UserId(), email, email.substr(0, email.find('@')), "", ""};
-    auto made = identity_.CreateUser(root, u, "correct horse battery", {g});
-    EXPECT_TRUE(made.ok()) << made.status().ToString();
-    if (!made.ok()) return {};
-    auto p = identity_.PrincipalOf(made->id);
-    EXPECT_TRUE(p.ok()) << p.status().ToString();
-    return p.ok() ? *p : Principal{};
+    return testing::MakeAccount(identity_, root, email, g);
   }
 
   DigestRunReport RunDigest(const std::string& day) {

@@ -40,13 +40,7 @@ class RoundsTest : public ::testing::Test {
   }
 
   Principal Make(const Principal& root, const std::string& email, domain::RoleGrant g) {
-    domain::User u{UserId(), email, email.substr(0, email.find('@')), "", ""};
-    auto made = identity_.CreateUser(root, u, "correct horse battery", {g});
-    EXPECT_TRUE(made.ok()) << made.status().ToString();
-    if (!made.ok()) return {};
-    auto p = identity_.PrincipalOf(made->id);
-    EXPECT_TRUE(p.ok()) << p.status().ToString();
-    return p.ok() ? *p : Principal{};
+    return testing::MakeAccount(identity_, root, email, g);
   }
 
   ManualClock clock_{std::chrono::system_clock::from_time_t(1795000000)};  // 2026-11-18

@@ -1,4 +1,4 @@
-#include "service/reader_pool.h"
+#include "service/connection_pool.h"
 
 #include <gtest/gtest.h>
 
@@ -37,9 +37,9 @@ class ReaderPoolTest : public ::testing::Test {
 TEST_F(ReaderPoolTest, ReadersSeeCommittedWritesAndRefuseToWrite) {
   auto writer = storage::Store::Open(url_);
   ASSERT_TRUE(writer.ok()) << writer.status().ToString();
-  auto made = ReaderPool::Create(url_, 2);
+  auto made = ConnectionPool::Create(url_, 2);
   ASSERT_TRUE(made.ok()) << made.status().ToString();
-  ReaderPool& pool = **made;
+  ConnectionPool& pool = **made;
   EXPECT_EQ(pool.open(), 1) << "one at start, the others on first need";
   auto a = pool.Acquire();
   ASSERT_TRUE(a.ok()) << a.status().ToString();
@@ -60,7 +60,7 @@ TEST_F(ReaderPoolTest, ReadersSeeCommittedWritesAndRefuseToWrite) {
   storage::Store* first = a->get();
   auto third = std::async(std::launch::async, [&] { return pool.Acquire(); });
   EXPECT_EQ(third.wait_for(100ms), std::future_status::timeout) << "no more than 2 readers";
-  { ReaderPool::Lease gone = std::move(a).value(); }
+  { ConnectionPool::Lease gone = std::move(a).value(); }
   ASSERT_EQ(third.wait_for(5s), std::future_status::ready);
   auto got = third.get();
   ASSERT_TRUE(got.ok());
@@ -73,9 +73,9 @@ TEST_F(ReaderPoolTest, ReadersSeeCommittedWritesAndRefuseToWrite) {
 TEST_F(ReaderPoolTest, AFailedOpenIsNotRetriedOnEveryRead) {
   auto writer = storage::Store::Open(url_);
   ASSERT_TRUE(writer.ok());
-  auto made = ReaderPool::Create(url_, 2, std::chrono::hours(1));
+  auto made = ConnectionPool::Create(url_, 2, std::chrono::hours(1));
   ASSERT_TRUE(made.ok()) << made.status().ToString();
-  ReaderPool& pool = **made;
+  ConnectionPool& pool = **made;
   auto a = pool.Acquire();
   ASSERT_TRUE(a.ok());
   storage::Store* first = a->get();
@@ -86,7 +86,7 @@ TEST_F(ReaderPoolTest, AFailedOpenIsNotRetriedOnEveryRead) {
   EXPECT_NE(refused.status().message().find("weefsel.db"), std::string::npos) << refused.status().ToString();
   auto next = std::async(std::launch::async, [&] { return pool.Acquire(); });
   EXPECT_EQ(next.wait_for(100ms), std::future_status::timeout) << "waits for the lent reader instead of opening again";
-  { ReaderPool::Lease gone = std::move(a).value(); }
+  { ConnectionPool::Lease gone = std::move(a).value(); }
   ASSERT_EQ(next.wait_for(5s), std::future_status::ready);
   auto got = next.get();
   ASSERT_TRUE(got.ok()) << got.status().ToString();

@@ -1,4 +1,4 @@
-#include "service/reader_pool.h"
+#include "service/connection_pool.h"
 
 #include <utility>
 
@@ -7,30 +7,30 @@
 
 namespace weefsel::service {
 
-ReaderPool::ReaderPool(std::string url, int size, std::chrono::milliseconds retry, Kind kind)
+ConnectionPool::ConnectionPool(std::string url, int size, std::chrono::milliseconds retry, Kind kind)
     : url_(std::move(url)), size_(size > 0 ? size : 1), retry_(retry), kind_(kind) {}
 
-Result<std::unique_ptr<storage::Store>> ReaderPool::Open() const {
+Result<std::unique_ptr<storage::Store>> ConnectionPool::Open() const {
   return kind_ == Kind::kRead ? storage::Store::OpenReader(url_) : storage::Store::OpenWriter(url_);
 }
 
-Result<std::unique_ptr<ReaderPool>> ReaderPool::Create(std::string url, int size, std::chrono::milliseconds retry,
-                                                       Kind kind) {
-  std::unique_ptr<ReaderPool> pool(new ReaderPool(std::move(url), size, retry, kind));
+Result<std::unique_ptr<ConnectionPool>> ConnectionPool::Create(std::string url, int size,
+                                                               std::chrono::milliseconds retry, Kind kind) {
+  std::unique_ptr<ConnectionPool> pool(new ConnectionPool(std::move(url), size, retry, kind));
   WEEFSEL_ASSIGN_OR_RETURN(auto first, pool->Open());
   pool->idle_.push_back(std::move(first));
   pool->open_ = 1;
   return pool;
 }
 
-ReaderPool::~ReaderPool() = default;
+ConnectionPool::~ConnectionPool() = default;
 
-ReaderPool::Lease::Lease() = default;
+ConnectionPool::Lease::Lease() = default;
 
-ReaderPool::Lease::Lease(Lease&& other) noexcept
+ConnectionPool::Lease::Lease(Lease&& other) noexcept
     : pool_(std::exchange(other.pool_, nullptr)), store_(std::move(other.store_)) {}
 
-ReaderPool::Lease& ReaderPool::Lease::operator=(Lease&& other) noexcept {
+ConnectionPool::Lease& ConnectionPool::Lease::operator=(Lease&& other) noexcept {
   if (this != &other) {
     if (pool_ && store_) pool_->Return(std::move(store_));
     pool_ = std::exchange(other.pool_, nullptr);
@@ -39,11 +39,11 @@ ReaderPool::Lease& ReaderPool::Lease::operator=(Lease&& other) noexcept {
   return *this;
 }
 
-ReaderPool::Lease::~Lease() {
+ConnectionPool::Lease::~Lease() {
   if (pool_ && store_) pool_->Return(std::move(store_));
 }
 
-Result<ReaderPool::Lease> ReaderPool::Acquire() {
+Result<ConnectionPool::Lease> ConnectionPool::Acquire() {
   std::unique_lock lock(mu_);
   // Wait for an idle reader, or until one may be opened; with none open and opening on hold, the
   // last failure answers at once.
@@ -76,7 +76,7 @@ Result<ReaderPool::Lease> ReaderPool::Acquire() {
   return lease;
 }
 
-void ReaderPool::Return(std::unique_ptr<storage::Store> store) {
+void ConnectionPool::Return(std::unique_ptr<storage::Store> store) {
   {
     std::lock_guard lock(mu_);
     idle_.push_back(std::move(store));
@@ -84,7 +84,7 @@ void ReaderPool::Return(std::unique_ptr<storage::Store> store) {
   returned_.notify_one();
 }
 
-int ReaderPool::open() const {
+int ConnectionPool::open() const {
   std::lock_guard lock(mu_);
   return open_;
 }

@@ -1,7 +1,8 @@
-// service/reader_pool.h: connections that only read, lent to one thread at a time.
+// service/connection_pool.h: further connections to the store's database, of one kind (readers, or
+// writers beside the first), lent to one thread at a time.
 //
 // The Platform writes through one Store under one mutex. Reads need no such queue: SQLite in WAL
-// mode and PostgreSQL both let readers run beside each other and beside a writer. A ReaderPool
+// mode and PostgreSQL both let readers run beside each other and beside a writer. A pool of readers
 // opens up to `size` read-only connections (storage::Store::OpenReader) on first need and lends
 // each to one thread at a time; a thread that finds them all lent waits for one to come back.
 // Like the writer's connection, a reader whose PostgreSQL connection is lost is not reopened.
@@ -28,18 +29,18 @@
 
 namespace weefsel::service {
 
-class ReaderPool {
+class ConnectionPool {
  public:
   // Opens the first reader on `url` (the database the writer opened) at once, so that a database
   // without readers (FailedPrecondition: a private in-memory one) or a refusing one is known at
   // start; up to `size` (> 0) in all, the others on first need.
   enum class Kind { kRead, kWrite };
-  static Result<std::unique_ptr<ReaderPool>> Create(std::string url, int size,
-                                                    std::chrono::milliseconds retry = std::chrono::seconds(5),
-                                                    Kind kind = Kind::kRead);
-  ~ReaderPool();
-  ReaderPool(const ReaderPool&) = delete;
-  ReaderPool& operator=(const ReaderPool&) = delete;
+  static Result<std::unique_ptr<ConnectionPool>> Create(std::string url, int size,
+                                                        std::chrono::milliseconds retry = std::chrono::seconds(5),
+                                                        Kind kind = Kind::kRead);
+  ~ConnectionPool();
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
 
   class Lease {
    public:
@@ -50,8 +51,8 @@ class ReaderPool {
     storage::Store* get() const { return store_.get(); }
 
    private:
-    friend class ReaderPool;
-    ReaderPool* pool_ = nullptr;
+    friend class ConnectionPool;
+    ConnectionPool* pool_ = nullptr;
     std::unique_ptr<storage::Store> store_;
   };
 
@@ -65,7 +66,7 @@ class ReaderPool {
   int open() const;
 
  private:
-  ReaderPool(std::string url, int size, std::chrono::milliseconds retry, Kind kind);
+  ConnectionPool(std::string url, int size, std::chrono::milliseconds retry, Kind kind);
   Result<std::unique_ptr<storage::Store>> Open() const;
   void Return(std::unique_ptr<storage::Store> store);
 
