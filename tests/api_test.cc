@@ -188,6 +188,14 @@ TEST_P(Api, HealthAndReadiness) {
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.json["store"], GetParam() == Backend::kSqlite ? "sqlite" : "postgres");
   EXPECT_FALSE(r.Header("X-Request-Id").empty());
+  EXPECT_FALSE(r.json.contains("memory"));
+  Resp memory = Send("GET", "/readyz?memory=1");
+  ASSERT_EQ(memory.status, 200) << memory.body;
+  EXPECT_GT(memory.json["memory"]["rss_bytes"].get<int64_t>(), 0);
+  EXPECT_GT(memory.json["memory"]["heap_bytes"].get<int64_t>(), 0);
+  Resp bad = Send("GET", "/readyz?memory=yes");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("memory"), std::string::npos) << bad.body;
   Resp mine = Send("GET", "/healthz", nullptr, "", {{"X-Request-Id", "abc-123"}});
   EXPECT_EQ(mine.Header("X-Request-Id"), "abc-123");
 }

@@ -46,7 +46,14 @@
 #       than a first ballot. Then the demo officer (officer of the largest city) moves the round to
 #       allocation and to published through the API: the time of each phase change (published runs
 #       the round's rule, MES with completion, over 100,000 ballots);
-#   (e) the server's RSS after the load (from (b)) and after publishing.
+#   (e) the server's RSS after the load (from (b)) and after publishing;
+#   (f) the memory of each engine's state: a server started with --no-prewarm on the database of (d)
+#       builds one kind of result at a time (the matcher; every municipality's fabric report and map;
+#       their weave suggestions; their health histories; the large round's results), one request
+#       after another with nothing else running, and /readyz?memory=1 gives the allocator's bytes
+#       in use (glibc mallinfo2) and the RSS before and after each kind. The heap difference is
+#       the state that kind keeps (plus the HTTP cache's copies of its answers, at most 64 MB in
+#       all); the RSS difference also counts the build's temporaries that the allocator keeps.
 # The machine may be shared: every figure carries the load average (1 min) when it was taken.
 set -euo pipefail
 build=${1:-build}
@@ -294,6 +301,71 @@ PY
     row "publishing the round ($voters_now ballots, API as officer): phase to published" "$pub_s s ($funded projects funded; voting to allocation $alloc_s s)" "< 2 s"
   fi
   row "server RSS after the ballots and publishing" "$(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$server/status")" "< 4 GB"
+fi
+
+# (f) each engine's state, built one kind at a time on a server that does not warm up by itself
+if [[ -n $server ]]; then
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  server=
+fi
+challenge=$(sql "SELECT min(id) FROM challenges")
+municipalities=$(sql "SELECT id FROM municipalities ORDER BY id" | xargs | tr ' ' ',')
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+"$bin" serve --db "$db" --listen "127.0.0.1:$port" --threads 8 --no-access-log --no-prewarm \
+  --engine-first-wait-ms -1 --engine-wait-ms -1 >"$tmp/serve-memory.log" 2>&1 &
+server=$!
+if python3 - "http://127.0.0.1:$port" "$challenge" "$municipalities" "${round:-}" >"$tmp/memory.txt" 2>&1 <<'PY'
+# One kind of result at a time; each request waits for its build (--engine-first-wait-ms -1).
+import json, sys, time, urllib.request
+base, challenge, municipalities, rnd = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4]
+def get(path):
+    with urllib.request.urlopen(base + path, timeout=900) as r:
+        return r.read()
+for _ in range(1200):
+    try:
+        get("/readyz"); break
+    except Exception:
+        time.sleep(0.1)
+def memory():
+    time.sleep(1)  # answers in flight are done
+    return json.loads(get("/readyz?memory=1"))["memory"]
+steps = [("the matcher (all actors; one challenge ranked)", [f"/api/v1/challenges/{challenge}/matches"]),
+         (f"fabric reports and maps ({len(municipalities)} municipalities)",
+          [f"/api/v1/municipalities/{m}/fabric/report" for m in municipalities]),
+         ("weave suggestions (the same municipalities, default k)",
+          [f"/api/v1/municipalities/{m}/fabric/weave" for m in municipalities]),
+         ("fabric health histories (the same municipalities)",
+          [f"/api/v1/municipalities/{m}/fabric/health" for m in municipalities])]
+if rnd:
+    steps.append((f"round results (round {rnd}, MES with completion)", [f"/api/v1/rounds/{rnd}/results"]))
+before = memory()
+print(f"| start, nothing built | - | {before['heap_bytes'] / 2**20:.0f} MB | {before['rss_bytes'] / 2**20:.0f} MB |")
+for name, paths in steps:
+    t0 = time.perf_counter()
+    for p in paths:
+        get(p)
+    seconds = time.perf_counter() - t0
+    now = memory()
+    print(f"| {name} | {seconds:.1f} s | +{(now['heap_bytes'] - before['heap_bytes']) / 2**20:.0f} MB "
+          f"| +{(now['rss_bytes'] - before['rss_bytes']) / 2**20:.0f} MB |")
+    before = now
+print(f"| all built | - | {now['heap_bytes'] / 2**20:.0f} MB | {now['rss_bytes'] / 2**20:.0f} MB |")
+PY
+then
+  cat "$tmp/memory.txt"
+  while IFS='|' read -r _ name secs heap rss _; do
+    name=$(xargs <<<"$name")
+    case $name in
+      start*) row "server memory at the start of (f), $name (heap in use / RSS)" "$(xargs <<<"$heap") / $(xargs <<<"$rss")" "-" ;;
+      all*) row "server memory, $name (heap in use / RSS)" "$(xargs <<<"$heap") / $(xargs <<<"$rss")" "< 4 GB" ;;
+      *) row "engine state: $name (heap in use / RSS growth; build time)" "$(xargs <<<"$heap") / $(xargs <<<"$rss"); $(xargs <<<"$secs")" "-" ;;
+    esac
+  done < <(grep '^| ' "$tmp/memory.txt")
+else
+  cat "$tmp/memory.txt" "$tmp/serve-memory.log" >&2
+  row "engine state" "failed (see the log above)" "-"
+  status=1
 fi
 
 echo

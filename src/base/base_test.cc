@@ -2,12 +2,15 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <limits>
+#include <memory>
 #include <thread>
 
 #include "base/clock.h"
 #include "base/ids.h"
 #include "base/periodic.h"
+#include "base/process_memory.h"
 #include "base/shared_mutex.h"
 #include "base/status.h"
 
@@ -256,6 +259,22 @@ TEST(WriterFirstSharedMutex, ANewReaderWaitsBehindAWaitingWriter) {
   EXPECT_TRUE(wrote);
   ASSERT_TRUE(mu.try_lock_shared()) << "readers get in again once the writer is done";
   mu.unlock_shared();
+}
+
+
+TEST(ProcessMemoryTest, HeapAndResidentSetGrowWithWhatIsHeldAndTheHeapShrinksWhenItIsFreed) {
+  constexpr int64_t kBytes = 64 << 20;
+  ProcessMemory before = ReadProcessMemory();
+  ASSERT_GT(before.rss_bytes, 0);
+  ASSERT_GT(before.heap_bytes, 0);
+  auto block = std::make_unique<char[]>(kBytes);
+  std::memset(block.get(), 1, kBytes);  // touched, so resident
+  ProcessMemory held = ReadProcessMemory();
+  EXPECT_GE(held.heap_bytes - before.heap_bytes, kBytes);
+  EXPECT_GE(held.rss_bytes - before.rss_bytes, kBytes / 2);
+  block.reset();
+  ProcessMemory after = ReadProcessMemory();
+  EXPECT_LT(after.heap_bytes - before.heap_bytes, kBytes / 4);
 }
 
 }  // namespace

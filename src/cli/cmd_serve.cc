@@ -35,6 +35,7 @@ struct ServeOptions {
   bool demo_accounts = false;
   bool secure_cookies = false;
   bool no_retention = false;          // do not run the daily retention sweep
+  bool no_prewarm = false;            // build each engine result when first asked, not all at start
   std::string accessibility;          // the deployer's statement (JSON), for /toegankelijkheid
   std::string match_model;            // the matcher's learned stage (weefsel match train)
   int match_retrain_days = 0;         // retrain it on the store's outcomes this often (0: never)
@@ -168,6 +169,10 @@ void RegisterServeCommands(CLI::App& app) {
   serve->add_flag("--demo-accounts", o.demo_accounts,
                   "create demo accounts (admin, officer, member, resident) if absent");
   serve->add_flag("--secure-cookies", o.secure_cookies, "mark the session cookie Secure (when served behind TLS)");
+  serve->add_flag("--no-prewarm", o.no_prewarm,
+                  "do not build the matcher and every municipality's fabric at start; each is built when first "
+                  "asked for (a small machine serving a few municipalities of a large store, or a measurement "
+                  "of one engine at a time: bench/national/run.sh)");
   serve->add_flag("--no-retention", o.no_retention,
                   "do not run the retention sweep (docs/privacy.md) at start and daily; run `weefsel retention` "
                   "yourself then");
@@ -286,7 +291,7 @@ void RegisterServeCommands(CLI::App& app) {
     http::Server server(api, so);
     Status s = server.Start();
     if (!s.ok()) return Fail(s);
-    api.WarmEngines();
+    if (!o.no_prewarm) api.WarmEngines();
     std::cout << "weefsel: serving " << o.db << " (" << platform.Dialect() << ") at http://" << so.host << ":"
               << server.port() << "/api/v1/ (" << api.routes().size() << " routes, " << so.threads << " threads)"
               << std::endl;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <mutex>
 #include <optional>
+#include "base/process_memory.h"
 #include "base/strings.h"
 #include "http/accessibility_page.h"
 #include "http/api.h"
@@ -32,18 +33,32 @@ void Api::BuildOperationRoutes() {
        .summary = "Readiness: the store answers; engine builds that failed are listed (their previous results "
                   "are served meanwhile), and how many results still wait for their first build (after a "
                   "start: the matcher and each municipality's fabric; a request for one of them meanwhile may "
-                  "get 503 `building` with Retry-After)",
+                  "get 503 `building` with Retry-After). With memory=1 also the process's memory: its resident set "
+                  "and the bytes its allocator has handed out (the engines' state, caches and requests in flight; "
+                  "-1 where the system does not say)",
        .success = 200,
+       .query = {"memory"},
        .response =
            Obj({{"status", Enum({"ready", "degraded"})},
                 {"store", Scalar("string")},
-                {"engines", Obj({{"failed_builds", ArrayOf(Scalar("string"))}, {"warming", Scalar("integer")}})}}),
-       .handler = [&P, this](Call&) -> Result<Reply> {
+                {"engines", Obj({{"failed_builds", ArrayOf(Scalar("string"))}, {"warming", Scalar("integer")}})},
+                {"memory", Obj({{"rss_bytes", Scalar("integer")}, {"heap_bytes", Scalar("integer")}})}},
+               {"memory"}),
+       .handler = [&P, this](Call& c) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.Ready());
+         std::string memory = c.req.Param("memory");
+         if (!memory.empty() && memory != "0" && memory != "1") {
+           return Status::InvalidArgument("query parameter 'memory': expected 0 or 1, got '" + memory + "'");
+         }
          std::vector<std::string> failed = engines_.Errors();
-         return Ok({{"status", failed.empty() ? "ready" : "degraded"},
-                    {"store", P.Dialect()},
-                    {"engines", {{"failed_builds", failed}, {"warming", engines_.Warming()}}}});
+         Json body = {{"status", failed.empty() ? "ready" : "degraded"},
+                      {"store", P.Dialect()},
+                      {"engines", {{"failed_builds", failed}, {"warming", engines_.Warming()}}}};
+         if (memory == "1") {
+           ProcessMemory m = ReadProcessMemory();
+           body["memory"] = {{"rss_bytes", m.rss_bytes}, {"heap_bytes", m.heap_bytes}};
+         }
+         return Ok(std::move(body));
        }});
   // The accessibility statement is rendered once: it changes only with a restart.
   auto statement = std::make_shared<const std::string>(

@@ -271,6 +271,8 @@ export const en: Record<keyof typeof nl, string> = {
   "round.replaceBallot": "Change vote",
   "round.saved": "Your vote has been saved.",
   "round.results": "Results",
+  "engine.stale": "This is the previous calculation: the latest changes are being processed now.",
+  "engine.refresh": "Reload",
   "round.resultsUnavailable": "The server does not (yet) publish the results through the API; the projects of this round are below.",
   "round.provisional": "Provisional outcome with the votes so far (visible to officers only until voting closes).",
   "round.resultsLead": "{n} {n:project|projects} funded for {spent} of the budget of {budget}, based on {ballots} {ballots:ballot|ballots} ({rule}).",

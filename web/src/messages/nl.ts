@@ -269,6 +269,8 @@ export const nl = {
   "round.replaceBallot": "Stem wijzigen",
   "round.saved": "Uw stem is opgeslagen.",
   "round.results": "Uitslag",
+  "engine.stale": "Dit is de vorige berekening: de nieuwste wijzigingen worden nu verwerkt.",
+  "engine.refresh": "Opnieuw laden",
   "round.resultsUnavailable": "De server publiceert de uitslag (nog) niet via de API; hieronder de projecten van deze ronde.",
   "round.provisional": "Voorlopige uitkomst met de stemmen tot nu toe (alleen zichtbaar voor ambtenaren tot de stemming sluit).",
   "round.resultsLead": "{n} {n:project|projecten} gefinancierd voor {spent} van het budget van {budget}, op grond van {ballots} {ballots:stembiljet|stembiljetten} ({rule}).",

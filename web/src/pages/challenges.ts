@@ -6,7 +6,7 @@ import { api, Challenge, Coalition, Page, Proposal, query, hasRole, hasRoute, Ap
 import { t, euro, date, num, themeLabel, themeOptions, phaseOptions, phaseLabel, sectorLabel, statusLabel, kindLabel, proposalStatusLabel, capabilityLabel, getLocale, CHALLENGE_PHASES } from "../i18n";
 import { Ctx, navigate } from "../router";
 import { announce, errorBox, setTitle } from "../feedback";
-import { municipalities, chosenMunicipality, phaseBadge, empty, muniName, actor, dl, notAvailable, stepper, phaseControl } from "./common";
+import { municipalities, chosenMunicipality, phaseBadge, empty, muniName, actor, dl, notAvailable, stepper, phaseControl, staleNotice } from "./common";
 import { pagedList, offsetOf } from "./list";
 import { Reason, reasonText, contributionText } from "./reasons";
 import { useMunicipalityTheme } from "../theme";
@@ -117,8 +117,8 @@ export async function challenge({ main, params }: Ctx): Promise<void> {
   main.append(matchSec);
   if (await hasRoute("GET", "/api/v1/challenges/{id}/matches")) {
     try {
-      const r = await api.get<{ items: Match[] }>(`/challenges/${id}/matches?limit=10`);
-      matchSec.append(h("p", {}, t("challenge.matchesLead")), r.items.length ? h("ol", { class: "matches" }, r.items.map((m) => h("li", {},
+      const r = await api.get<{ items: Match[]; stale?: boolean }>(`/challenges/${id}/matches?limit=10`);
+      matchSec.append(staleNotice(r), h("p", {}, t("challenge.matchesLead")), r.items.length ? h("ol", { class: "matches" }, r.items.map((m) => h("li", {},
         h("a", { href: `/actors/${m.actor}` }, m.name ?? String(m.actor)), m.sector ? ` · ${sectorLabel(m.sector)}` : "",
         m.score !== undefined ? " · " + t("challenge.score", { s: num(Number(m.score), 2) }) : "",
         m.moved_up ? h("span", { class: "badge moved-up", "data-score-rank": m.score_rank ?? null }, " " + t("challenge.movedUp", { n: m.score_rank ?? 0 })) : "",
@@ -208,7 +208,7 @@ interface SuggestedMember { actor: number; name: string; sector: string; covers:
 interface Team { rank: number; members: SuggestedMember[]; covers: { capability: string; actor: number }[]; ties: { from: number; to: number; strength: number }[];
   communication_cost: number; relevance: number; objective: number; explanation: string }
 interface Suggestions { rules: { needs: { capability: string; weight: number }[]; sector_mix: Record<string, number>; max_size: number; lead: number | null };
-  candidates: number; teams: Team[] }
+  candidates: number; teams: Team[]; stale?: boolean }
 
 // The first unmet requirement of an infeasible coalition (params.requirement: "capability:<tag>",
 // "sector_mix:<sector>", "max_size"): in words in the Dutch UI, the server's sentence in English.
@@ -232,7 +232,7 @@ async function suggestions(c: Challenge, officer: boolean): Promise<HTMLElement>
     return sec;
   }
   const needed = s.rules.needs.map((n) => n.capability);
-  sec.append(h("p", {}, t("suggest.lead", { n: s.candidates, size: s.rules.max_size })));
+  sec.append(staleNotice(s), h("p", {}, t("suggest.lead", { n: s.candidates, size: s.rules.max_size })));
   if (!s.teams.length) { sec.append(empty(t("suggest.none"))); return sec; }
   for (const team of s.teams) {
     const covered = new Set(team.covers.map((x) => x.capability));

@@ -59,6 +59,15 @@ export function notAvailable(text: string): HTMLElement {
   return h("p", { class: "notice" }, text);
 }
 
+// An engine's answer (matches, fabric, round results) says `stale` when the server served its
+// previous result while it computes the next one (docs/api.md, "Stamped"): the page says so, with
+// a link that asks again. Nothing when the answer is fresh.
+export function staleNotice(answer: { stale?: boolean } | null | undefined): HTMLElement | "" {
+  if (!answer?.stale) return "";
+  return h("p", { class: "notice stale", role: "status" }, t("engine.stale") + " ",
+    h("a", { href: location.pathname + location.search }, t("engine.refresh")));
+}
+
 export function dl(rows: [string, string | Node][]): HTMLElement {
   return h("dl", { class: "facts" }, rows.map(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]));
 }

@@ -10,7 +10,7 @@ export interface MapActor {
   community: number; role: string; degree: number; x: number; y: number;
 }
 export interface MapResponse {
-  municipality: number; layout: string; modularity: number;
+  municipality: number; layout: string; modularity: number; stale?: boolean;
   communities: { id: number; size: number; top_theme: string | null; top_sector: string | null }[];
   actors: MapActor[];
   ties: { from: number; to: number; weight: number }[];

@@ -10,17 +10,17 @@ import { api, query, ApiError } from "../api";
 import { t, num, pct, kindLabel, sectorLabel, sectorOptions, themeOptions, themeLabel, Key } from "../i18n";
 import { Ctx, navigate } from "../router";
 import { announce, setTitle, errorBox } from "../feedback";
-import { municipalities, chosenMunicipality, notAvailable, officerMunicipalities } from "./common";
+import { municipalities, chosenMunicipality, notAvailable, officerMunicipalities, staleNotice } from "./common";
 import { loadFabric, communityColour, Fabric, MapActor } from "./fabric-data";
 
 declare global { interface Window { weefselFabric?: { sigma: unknown; nodes: number; edges: number; weave: number } } }
 
 interface WeaveItem { from: { id: number; name: string }; to: { id: number; name: string }; gain: number;
   parts: { reach: number; bridging: number; redundancy: number; mix: number }; reason: string }
-interface Weave { k: number; objective_before: number; objective_after: number; candidates: number; suggestions: WeaveItem[] }
+interface Weave { stale?: boolean; k: number; objective_before: number; objective_after: number; candidates: number; suggestions: WeaveItem[] }
 interface HealthMonth { month: string; actors: number; ties: number; cross_sector_share: number; largest_component_share: number;
   isolates: number; components: number; modularity: number; mean_sector_distance?: number }
-interface Health { dated: boolean; months: HealthMonth[] }
+interface Health { stale?: boolean; dated: boolean; months: HealthMonth[] }
 
 // Sigma's display data for a node: built once per node, reused by the reducer (no allocation per frame).
 interface NodeLook { x: number; y: number; size: number; color: string; label: string; forceLabel: boolean; hidden: boolean; highlighted?: boolean; zIndex?: number }
@@ -55,6 +55,7 @@ export async function fabric({ main, query: q }: Ctx): Promise<void> {
   status.removeAttribute("aria-busy");
   status.textContent = t("fabric.summary", { actors: f.actors.size, ties: f.ties.length, communities: f.communities.length,
     brokers: f.brokers.size, isolates: f.isolates.size, shown });
+  status.after(staleNotice({ stale: f.maps.some((m) => m.stale) }));
 
   const panel = h("aside", { class: "actor-panel", "aria-labelledby": "panel-h", id: "actor-panel", tabindex: "-1" },
     h("h2", { id: "panel-h" }, t("fabric.panelTitle")), h("p", {}, t("fabric.panelHint")));
@@ -148,7 +149,7 @@ export async function fabric({ main, query: q }: Ctx): Promise<void> {
       const shownPairs = w.suggestions.filter((s) => f.graph.hasNode(String(s.from.id)) && f.graph.hasNode(String(s.to.id)));
       drawWeave(renderer, container, f, shownPairs);
       window.weefselFabric.weave = shownPairs.length;
-      weaveSec.append(h("p", {}, t("fabric.weaveLead", { k: w.suggestions.length, before: num(w.objective_before, 3), after: num(w.objective_after, 3) })),
+      weaveSec.append(staleNotice(w), h("p", {}, t("fabric.weaveLead", { k: w.suggestions.length, before: num(w.objective_before, 3), after: num(w.objective_after, 3) })),
         w.suggestions.length ? h("ol", { class: "weave" }, w.suggestions.map((s) => h("li", {},
           h("button", { type: "button", class: "linklike", onclick: () => open(s.from.id) }, s.from.name), " — ",
           h("button", { type: "button", class: "linklike", onclick: () => open(s.to.id) }, s.to.name),
@@ -272,6 +273,7 @@ async function health(main: HTMLElement, muni: number | null): Promise<void> {
   let hist: Health;
   try { hist = await api.get<Health>(`/municipalities/${muni}/fabric/health`); }
   catch (e) { sec.append(errorBox(e)); return; }
+  sec.append(staleNotice(hist));
   const rows = hist.months;
   if (!rows.length) { sec.append(h("p", {}, t("fabric.noHistory"))); return; }
   const counts = h("canvas", { role: "img", "aria-label": t("fabric.healthChart") });

@@ -7,7 +7,7 @@ import { t, euro, num, roundPhaseLabel, ballotLabel, Key, ROUND_PHASES_IN_ORDER 
 import { Ctx, navigate } from "../router";
 import { announce, errorBox, setTitle } from "../feedback";
 import { matchSection } from "./match";
-import { chosenMunicipality, empty, muniName, dl, notAvailable, stepper, phaseControl, officerMunicipalities } from "./common";
+import { chosenMunicipality, empty, muniName, dl, notAvailable, stepper, phaseControl, officerMunicipalities, staleNotice } from "./common";
 import { pagedList, offsetOf } from "./list";
 import { useMunicipalityTheme } from "../theme";
 import { Eligibility, eligibilityOf, eligibilityText, officerVotes, verificationStep } from "./votes";
@@ -83,7 +83,7 @@ function addProjectForm(r: Round): HTMLElement {
 interface Verdict { code: string; params: { cost_eur?: number; supporters?: number; utility?: number; step?: number; money_left_eur?: number;
   rho?: number; supporters_money_eur?: number; load?: number } }
 interface Outcome { project_id: string; title?: string; cost_eur?: number; funded: boolean; step?: number | null; supporters?: number; verdict?: Verdict; text?: string }
-interface Results { rule: string; budget_eur: number; spent_eur: number; ballots: number; winners: string[]; projects: Outcome[]; budget_increments?: number }
+interface Results { stale?: boolean; rule: string; budget_eur: number; spent_eur: number; ballots: number; winners: string[]; projects: Outcome[]; budget_increments?: number }
 
 export async function round({ main, params }: Ctx): Promise<void> {
   const id = Number(params[0]);
@@ -140,6 +140,7 @@ export async function round({ main, params }: Ctx): Promise<void> {
     if (await hasRoute("GET", "/api/v1/rounds/{id}/results")) {
       try {
         const res = await api.get<Results>(`/rounds/${id}/results`);
+        sec.append(staleNotice(res));
         // No ballots yet: there is no outcome to show, provisional or not (a rule could still "fund"
         // projects on zero votes, which would read as a result).
         if (res.ballots === 0) sec.append(empty(r.phase === "allocation" || r.phase === "published" ? t("round.noBallotsFinal") : t("round.noBallotsYet")));
