@@ -261,7 +261,6 @@ TEST(WriterFirstSharedMutex, ANewReaderWaitsBehindAWaitingWriter) {
   mu.unlock_shared();
 }
 
-
 TEST(ProcessMemoryTest, HeapAndResidentSetGrowWithWhatIsHeldAndTheHeapShrinksWhenItIsFreed) {
   constexpr int64_t kBytes = 64 << 20;
   ProcessMemory before = ReadProcessMemory();
