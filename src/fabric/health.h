@@ -43,7 +43,11 @@ struct HealthOptions {
   int exact_up_to = 5000;
   int samples = 500;
   uint64_t seed = 1;
-  CommunityOptions communities;
+  // The modularity of each snapshot: three starts and 2 rounds of the search (fabric/leiden.h), not
+  // the report's full search. A history of 36 month ends runs it 36 times, and what it shows is the
+  // change from month to month, which a light search of a fixed seed follows as well (the full
+  // search took a large city's first health history from seconds to about a minute).
+  CommunityOptions communities{.runs = 3, .rounds = 2};
 };
 
 Result<HealthSnapshot> MeasureHealth(const Fabric& fabric, std::string label, const HealthOptions& options = {});

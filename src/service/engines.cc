@@ -247,7 +247,10 @@ Result<std::shared_ptr<const HealthHistory>> FabricService::BuildHealth(const Fa
     if (IsIsoDate(t.from) && (first.empty() || t.from < first)) first = t.from;
   std::string today = FormatDate(platform_.clock().Now());
   fabric::HealthOptions options;
-  options.communities.runs = 3;
+  // Up to 36 snapshots: the distance between sectors from every actor (a BFS each) only for small
+  // fabrics; above 1,000 actors from 500 seeded sources (a Rotterdam of 4,784 actors took 32 s for
+  // its first history with 5,000, 6.6 s with 1,000, on a loaded machine).
+  options.exact_up_to = 1000;
   std::vector<std::string> dates, labels;
   if (!first.empty() && first <= today) {
     history->dated = true;
