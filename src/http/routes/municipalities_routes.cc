@@ -6,6 +6,7 @@
 #include "base/strings.h"
 #include "http/api.h"
 #include "http/call.h"
+#include "http/fields/entity_fields.h"
 #include "http/routes/route_kit.h"
 #include "match/match_json.h"
 #include "service/appearance.h"
@@ -16,15 +17,7 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 
 namespace {
 
-Json AppearanceJson(const domain::Appearance& a) {
-  const std::string m = std::to_string(a.municipality.value());
-  return {{"municipality", a.municipality.value()},
-          {"theme", a.theme},
-          {"display_name", a.display_name},
-          {"logo", a.logo.empty() ? Json(nullptr) : Json("/api/v1/municipalities/" + m + "/logo")},
-          {"logo_type", a.logo_type},
-          {"updated_at", a.updated_at}};
-}
+Json AppearanceJson(const domain::Appearance& a) { return Encode(fields::AppearanceFields(), a); }
 
 }  // namespace
 
@@ -91,12 +84,7 @@ void Api::BuildMunicipalityRoutes() {
 
   // How a municipality's pages look (service/appearance.h): theme, name, logo.
   service::Appearances& A = appearances_;
-  const Json appearance = Obj({{"municipality", Scalar("integer")},
-                               {"theme", Scalar("string")},
-                               {"display_name", Scalar("string")},
-                               {"logo", Nullable("string")},
-                               {"logo_type", Scalar("string")},
-                               {"updated_at", Scalar("string")}});
+  const Json appearance = Ref("Appearance");
   Add({.method = "GET",
        .path = "/api/v1/municipalities/{id}/appearance",
        .tag = "municipalities",
