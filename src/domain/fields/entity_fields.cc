@@ -422,7 +422,6 @@ FieldTable<domain::MatchPledge> MakeMatchPledgeFields() {
   return t;
 }
 
-
 FieldTable<domain::Eligibility> MakeEligibilityFields() {
   using E = domain::Eligibility;
   Field<E> verification =
@@ -445,20 +444,19 @@ FieldTable<domain::Eligibility> MakeEligibilityFields() {
 
 FieldTable<domain::Appearance> MakeAppearanceFields() {
   using A = domain::Appearance;
-  FieldTable<A> t{
-      "Appearance",
-      "appearance",
-      {IdOf("municipality", &A::municipality, false), Str("theme", &A::theme, 40),
-       Str("display_name", &A::display_name, 120),
-       Computed<A>("logo", Type::kString,
-                   [](const A& a) {
-                     return a.logo.empty() ? Json(nullptr)
-                                           : Json("/api/v1/municipalities/" +
-                                                  std::to_string(a.municipality.value()) + "/logo");
-                   })
-           .Nullable()
-           .Describe("where the logo is served (null: no logo)"),
-       Str("logo_type", &A::logo_type, 40), Str("updated_at", &A::updated_at, 0).DateTime()}};
+  FieldTable<A> t{"Appearance",
+                  "appearance",
+                  {IdOf("municipality", &A::municipality, false), Str("theme", &A::theme, 40),
+                   Str("display_name", &A::display_name, 120),
+                   Computed<A>("logo", Type::kString,
+                               [](const A& a) {
+                                 return a.logo.empty() ? Json(nullptr)
+                                                       : Json("/api/v1/municipalities/" +
+                                                              std::to_string(a.municipality.value()) + "/logo");
+                               })
+                       .Nullable()
+                       .Describe("where the logo is served (null: no logo)"),
+                   Str("logo_type", &A::logo_type, 40), Str("updated_at", &A::updated_at, 0).DateTime()}};
   AllReadOnly(t);  // changed through its own routes (theme and name; the logo's bytes)
   return t;
 }
@@ -482,11 +480,11 @@ FieldTable<domain::Report> MakeReportFields() {
 
 FieldTable<domain::HiddenItem> MakeHiddenItemFields() {
   using H = domain::HiddenItem;
-  FieldTable<H> t{"HiddenItem",
-                  "hidden",
-                  {Str("target", &H::target, 20), Int("target_id", &H::target_id),
-                   IdOf("municipality", &H::municipality, true), Str("reason", &H::reason, 4000),
-                   Str("hidden_at", &H::hidden_at, 0).DateTime()}};
+  FieldTable<H> t{
+      "HiddenItem",
+      "hidden",
+      {Str("target", &H::target, 20), Int("target_id", &H::target_id), IdOf("municipality", &H::municipality, true),
+       Str("reason", &H::reason, 4000), Str("hidden_at", &H::hidden_at, 0).DateTime()}};
   AllReadOnly(t);  // without who hid it (the audit log has who)
   return t;
 }
@@ -515,10 +513,10 @@ FieldTable<domain::Milestone> MakeTaskMilestoneFields() {
 
 FieldTable<domain::Indicator> MakeTaskIndicatorFields() {
   using I = domain::Indicator;
-  FieldTable<I> t{"TaskIndicator",
-                  "task_challenge.indicators",
-                  {Str("name", &I::name), Str("unit", &I::unit), Num("baseline", &I::baseline),
-                   Num("target", &I::target)}};
+  FieldTable<I> t{
+      "TaskIndicator",
+      "task_challenge.indicators",
+      {Str("name", &I::name), Str("unit", &I::unit), Num("baseline", &I::baseline), Num("target", &I::target)}};
   AllReadOnly(t);
   return t;
 }
@@ -577,28 +575,39 @@ FieldTable<domain::TaskChallenge> MakeTaskChallengeFields() {
   };
   auto next_steps = [](const C& c) {
     Json moves = Json::array();
-    if (auto next = domain::NextTaskChallengeStep(c.step)) moves.push_back(std::string(domain::TaskChallengeStepCode(*next)));
+    if (auto next = domain::NextTaskChallengeStep(c.step))
+      moves.push_back(std::string(domain::TaskChallengeStepCode(*next)));
     if (domain::MayRefuseAt(c.step)) moves.push_back("refused");
     return moves;
   };
   FieldTable<C> t{
       "TaskChallenge",
       "task_challenge",
-      {IdOf("id", &C::id, false), IdOf("municipality", &C::municipality, false).RefersTo("municipality"),
-       IdOf("task", &C::task, true), Str("task_title", &C::task_title), Int("current_cost_eur", &C::current_cost_eur),
-       IdOf("initiative", &C::initiative, true), Str("initiative_name", &C::initiative_name), Str("title", &C::title),
-       Str("plan", &C::plan, kMaxStringLength), Int("budget_eur", &C::budget_eur),
+      {IdOf("id", &C::id, false),
+       IdOf("municipality", &C::municipality, false).RefersTo("municipality"),
+       IdOf("task", &C::task, true),
+       Str("task_title", &C::task_title),
+       Int("current_cost_eur", &C::current_cost_eur),
+       IdOf("initiative", &C::initiative, true),
+       Str("initiative_name", &C::initiative_name),
+       Str("title", &C::title),
+       Str("plan", &C::plan, kMaxStringLength),
+       Int("budget_eur", &C::budget_eur),
        Custom<C>("partners", Type::kAny, {{"type", "array"}, {"items", {{"type", "integer"}}}}, partners),
-       StrList("themes", &C::themes), ObjList("capabilities", &C::capabilities, &CapabilityNeedFields),
+       StrList("themes", &C::themes),
+       ObjList("capabilities", &C::capabilities, &CapabilityNeedFields),
        ObjList("milestones", &C::milestones, &TaskMilestoneFields),
-       ObjList("indicators", &C::indicators, &TaskIndicatorFields), StrList("criteria", &C::criteria),
-       Enum("step", &C::step, static_cast<int>(domain::TaskChallengeStep::kRefused) + 1,
-            domain::TaskChallengeStepCode, [](const std::string& s) { return domain::ParseTaskChallengeStep(s); }),
+       ObjList("indicators", &C::indicators, &TaskIndicatorFields),
+       StrList("criteria", &C::criteria),
+       Enum("step", &C::step, static_cast<int>(domain::TaskChallengeStep::kRefused) + 1, domain::TaskChallengeStepCode,
+            [](const std::string& s) { return domain::ParseTaskChallengeStep(s); }),
        Custom<C>("next_steps", Type::kAny, {{"type", "array"}, {"items", step_codes}}, next_steps),
        Computed<C>("editable", Type::kBoolean,
                    [](const C& c) { return Json(c.step == domain::TaskChallengeStep::kReceived); }),
-       Custom<C>("steps", Type::kAny, step_schema, TaskChallengeStepsJson), IdOf("proposal", &C::proposal, true),
-       IdOf("experiment", &C::experiment, true), Str("created_at", &C::created_at, 0).DateTime()}};
+       Custom<C>("steps", Type::kAny, step_schema, TaskChallengeStepsJson),
+       IdOf("proposal", &C::proposal, true),
+       IdOf("experiment", &C::experiment, true),
+       Str("created_at", &C::created_at, 0).DateTime()}};
   AllReadOnly(t);  // a bid is decoded by its route (the partners and the plan's parts have rules of their own)
   return t;
 }
@@ -616,7 +625,8 @@ Status DecodeNeeds(Fields& f, const std::string& entity, std::vector<domain::Cap
       needs.push_back({o.get<std::string>(), 1.0});
       continue;
     }
-    if (!o.is_object()) return Status::InvalidArgument(entity + ".capabilities: must be a list of {capability, weight}");
+    if (!o.is_object())
+      return Status::InvalidArgument(entity + ".capabilities: must be a list of {capability, weight}");
     Fields g(o, entity + ".capabilities");
     domain::CapabilityNeed n;
     WEEFSEL_RETURN_IF_ERROR(g.Str("capability", n.capability));

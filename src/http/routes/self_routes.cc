@@ -210,8 +210,9 @@ void Api::BuildSelfRoutes() {
          for (const auto& n : d.notifications) notes.push_back(NotificationJson(n, d.settings.language));
          Json reports = Json::array();
          for (const auto& r : d.reports)
-           reports.push_back(EncodeOnly(fields::ReportFields(), r,
-                                        {"id", "target", "target_id", "reason", "created_at", "status", "resolved_at"}));
+           reports.push_back(
+               EncodeOnly(fields::ReportFields(), r,
+                          {"id", "target", "target_id", "reason", "created_at", "status", "resolved_at"}));
          Json block = d.block ? Json{{"reason", d.block->reason}, {"at", d.block->at}} : Json(nullptr);
          Json all = {{"account", ToJson(d.user)},
                      {"roles", std::move(grants)},
