@@ -553,6 +553,30 @@ Json TaskChallengeStepsJson(const domain::TaskChallenge& c) {
   return steps;
 }
 
+// A bid's milestones or indicators: shown as the bid states them (`shown`), read as an
+// experiment's (the agreement makes the bid's experiment from them), by the experiment table's
+// rules with the bid's name in the errors; a request writes them as `write_ref` describes.
+template <typename U>
+Field<domain::TaskChallenge> BidPlanPart(const std::string& name, std::vector<U> domain::TaskChallenge::*m,
+                                         std::vector<U> domain::Experiment::*em, const FieldTable<U>& (*shown)(),
+                                         const std::string& write_ref) {
+  Field<domain::TaskChallenge> f = ObjList(name, m, shown);
+  f.decode = [name, m, em](Fields& r, domain::TaskChallenge& c) -> Status {
+    if (!r.Has(name.c_str())) return Status::Ok();
+    domain::Experiment e;
+    e.*em = c.*m;
+    Status st = Decode(ExperimentFields(), Json{{name, r.At(name.c_str())}}, e);
+    if (!st.ok()) return Status::InvalidArgument(r.entity() + "." + st.message().substr(st.message().find('.') + 1));
+    c.*m = std::move(e.*em);
+    return Status::Ok();
+  };
+  f.load = f.decode;
+  f.item_schema = [shown, write_ref](bool write) {
+    return Json{{"$ref", "#/components/schemas/" + (write ? write_ref : shown().schema)}};
+  };
+  return f;
+}
+
 FieldTable<domain::TaskChallenge> MakeTaskChallengeFields() {
   using C = domain::TaskChallenge;
   const Json step_codes = {{"type", "string"}, {"enum", TaskChallengeStepCodes()}};
@@ -573,6 +597,22 @@ FieldTable<domain::TaskChallenge> MakeTaskChallengeFields() {
     for (auto a : c.partners) out.push_back(a.value());
     return out;
   };
+  // A request names partners by their actor ids (that each exists is the service's check).
+  auto decode_partners = [](Fields& f, C& c) -> Status {
+    if (!f.Has("partners")) return Status::Ok();
+    const Json& list = f.At("partners");
+    if (!list.is_array() || list.size() > kMaxListItems) return f.Error("partners", "must be a list of actor ids");
+    std::vector<ActorId> out;
+    for (const auto& a : list) {
+      if (!a.is_number_integer() || a.get<int64_t>() < 1) return f.Error("partners", "must be a list of actor ids");
+      out.emplace_back(a.get<int64_t>());
+    }
+    c.partners = std::move(out);
+    return Status::Ok();
+  };
+  Field<C> needs = ObjList("capabilities", &C::capabilities, &CapabilityNeedFields);
+  needs.decode = [](Fields& f, C& c) { return DecodeNeeds(f, f.entity(), c.capabilities); };
+  needs.load = needs.decode;
   auto next_steps = [](const C& c) {
     Json moves = Json::array();
     if (auto next = domain::NextTaskChallengeStep(c.step))
@@ -583,7 +623,7 @@ FieldTable<domain::TaskChallenge> MakeTaskChallengeFields() {
   FieldTable<C> t{
       "TaskChallenge",
       "task_challenge",
-      {IdOf("id", &C::id, false),
+      {IdOf("id", &C::id, false).ReadOnly(),
        IdOf("municipality", &C::municipality, false).RefersTo("municipality"),
        IdOf("task", &C::task, true),
        Str("task_title", &C::task_title),
@@ -593,22 +633,25 @@ FieldTable<domain::TaskChallenge> MakeTaskChallengeFields() {
        Str("title", &C::title),
        Str("plan", &C::plan, kMaxStringLength),
        Int("budget_eur", &C::budget_eur),
-       Custom<C>("partners", Type::kAny, {{"type", "array"}, {"items", {{"type", "integer"}}}}, partners),
+       Custom<C>("partners", Type::kAny, {{"type", "array"}, {"items", {{"type", "integer"}}}}, partners,
+                 decode_partners),
        StrList("themes", &C::themes),
-       ObjList("capabilities", &C::capabilities, &CapabilityNeedFields),
-       ObjList("milestones", &C::milestones, &TaskMilestoneFields),
-       ObjList("indicators", &C::indicators, &TaskIndicatorFields),
-       StrList("criteria", &C::criteria),
+       std::move(needs),
+       BidPlanPart("milestones", &C::milestones, &domain::Experiment::milestones, &TaskMilestoneFields,
+                   "MilestoneWrite"),
+       BidPlanPart("indicators", &C::indicators, &domain::Experiment::indicators, &TaskIndicatorFields,
+                   "IndicatorWrite"),
+       StrList("criteria", &C::criteria).ReadOnly(),
        Enum("step", &C::step, static_cast<int>(domain::TaskChallengeStep::kRefused) + 1, domain::TaskChallengeStepCode,
-            [](const std::string& s) { return domain::ParseTaskChallengeStep(s); }),
+            [](const std::string& s) { return domain::ParseTaskChallengeStep(s); })
+           .ReadOnly(),
        Custom<C>("next_steps", Type::kAny, {{"type", "array"}, {"items", step_codes}}, next_steps),
        Computed<C>("editable", Type::kBoolean,
                    [](const C& c) { return Json(c.step == domain::TaskChallengeStep::kReceived); }),
        Custom<C>("steps", Type::kAny, step_schema, TaskChallengeStepsJson),
-       IdOf("proposal", &C::proposal, true),
-       IdOf("experiment", &C::experiment, true),
-       Str("created_at", &C::created_at, 0).DateTime()}};
-  AllReadOnly(t);  // a bid is decoded by its route (the partners and the plan's parts have rules of their own)
+       IdOf("proposal", &C::proposal, true).ReadOnly(),
+       IdOf("experiment", &C::experiment, true).ReadOnly(),
+       Str("created_at", &C::created_at, 0).ReadOnly().DateTime()}};
   return t;
 }
 

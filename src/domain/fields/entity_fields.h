@@ -53,9 +53,9 @@ const FieldTable<domain::Eligibility>& EligibilityFields();
 const FieldTable<domain::Appearance>& AppearanceFields();
 const FieldTable<domain::Report>& ReportFields();
 const FieldTable<domain::HiddenItem>& HiddenItemFields();
-// The Right to Challenge: a task of a municipality's list and a bid against one. A bid's
-// milestones and indicators are the parts of an experiment's that it states (TaskMilestone,
-// TaskIndicator); its requests are decoded by the route (http/routes/task_challenges_routes.cc).
+// The Right to Challenge: a task of a municipality's list and a bid against one. A bid shows the
+// parts of an experiment's milestones and indicators that it states (TaskMilestone, TaskIndicator)
+// and reads them as an experiment's (the agreement makes its experiment from them).
 const FieldTable<domain::MunicipalTask>& MunicipalTaskFields();
 const FieldTable<domain::Milestone>& TaskMilestoneFields();
 const FieldTable<domain::Indicator>& TaskIndicatorFields();

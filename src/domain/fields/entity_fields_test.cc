@@ -151,5 +151,26 @@ TEST(EntityFieldsTest, TaskDecodesCapabilitiesAsObjectsOrCodes) {
             "task.municipality: unknown field");
 }
 
+TEST(EntityFieldsTest, BidDecodesPartnersAndItsPlanAsBeforeTheTable) {
+  TaskChallenge c;
+  auto decode = [&c](const char* body) { return Decode(TaskChallengeFields(), Json::parse(body), c); };
+  ASSERT_TRUE(decode(R"({"municipality":2,"title":"Groen","partners":[8,9],"capabilities":["zorg"],
+                         "milestones":[{"title":"Start","due":"2027-01-01","amount_eur":100}],
+                         "indicators":[{"name":"Bereik","unit":"mensen","baseline":1,"target":2}]})")
+                  .ok());
+  EXPECT_EQ(c.municipality, MunicipalityId(2));
+  EXPECT_EQ(c.partners, (std::vector<ActorId>{ActorId(8), ActorId(9)}));
+  ASSERT_EQ(c.milestones.size(), 1u);
+  EXPECT_EQ(c.milestones[0].amount_eur, 100);
+  ASSERT_EQ(c.indicators.size(), 1u);
+  EXPECT_EQ(c.indicators[0].target, 2.0);
+  EXPECT_EQ(decode(R"({"partners":[0]})").message(), "task_challenge.partners: must be a list of actor ids");
+  EXPECT_EQ(decode(R"({"milestones":[{"status":"done"}]})").message(),
+            "task_challenge.milestones.status: must be planned, submitted, approved or rejected");
+  EXPECT_EQ(decode(R"({"indicators":{}})").message(), "task_challenge.indicators: must be a list of objects");
+  EXPECT_EQ(decode(R"({"step":"talks"})").message(), "task_challenge.step: unknown field");
+  EXPECT_EQ(decode(R"({"criteria":[]})").message(), "task_challenge.criteria: unknown field");
+}
+
 }  // namespace
 }  // namespace weefsel::domain::fields

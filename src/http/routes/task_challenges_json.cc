@@ -50,22 +50,12 @@ using kit::NullableId;
 using kit::Obj;
 using kit::Scalar;
 
-Json Needs() { return ArrayOf(Obj({{"capability", Scalar("string")}, {"weight", Scalar("number")}})); }
 Json Strings() { return ArrayOf(Scalar("string")); }
 Json StepCodes() {
   std::vector<std::string> codes;
   for (auto step : domain::TaskChallengeSteps()) codes.emplace_back(domain::TaskChallengeStepCode(step));
   codes.emplace_back("refused");
   return kit::Enum(codes);
-}
-Json MilestonesSchema() {
-  return ArrayOf(Obj({{"title", Scalar("string")}, {"due", Scalar("string")}, {"amount_eur", Scalar("integer")}}));
-}
-Json IndicatorsSchema() {
-  return ArrayOf(Obj({{"name", Scalar("string")},
-                      {"unit", Scalar("string")},
-                      {"baseline", Scalar("number")},
-                      {"target", Scalar("number")}}));
 }
 
 }  // namespace
@@ -76,22 +66,7 @@ Json TaskWriteSchema() { return kit::Ref("TaskWrite"); }
 
 Json TaskChallengeSchema() { return kit::Ref("TaskChallenge"); }
 
-Json TaskChallengeWriteSchema() {
-  return Body({{"municipality", Scalar("integer")},
-               {"task", Scalar("integer")},
-               {"task_title", Scalar("string")},
-               {"current_cost_eur", Scalar("integer")},
-               {"initiative", Scalar("integer")},
-               {"initiative_name", Scalar("string")},
-               {"title", Scalar("string")},
-               {"plan", Scalar("string")},
-               {"budget_eur", Scalar("integer")},
-               {"themes", Strings()},
-               {"capabilities", Needs()},
-               {"partners", ArrayOf(Scalar("integer"))},
-               {"milestones", MilestonesSchema()},
-               {"indicators", IndicatorsSchema()}});
-}
+Json TaskChallengeWriteSchema() { return kit::Ref("TaskChallengeWrite"); }
 
 Json TaskChallengeStepSchema() {
   return Body({{"step", StepCodes()},

@@ -1,8 +1,7 @@
 // http/routes/task_challenges_routes.cc: the Right to Challenge (uitdaagrecht) routes of the API:
 // the task list a municipality keeps, the challenges filed against its tasks, the officers' steps
 // and the default step days. Rights are checked in service/task_challenges.h. A task and a bid are
-// encoded from their field tables (domain/fields/entity_fields.h); a task is decoded from its table
-// too, a bid by ApplyBid below (its partners and its plan's parts have rules of their own).
+// encoded and decoded by their field tables (domain/fields/entity_fields.h).
 #include <string>
 #include <vector>
 
@@ -22,46 +21,7 @@ namespace {
 Status ApplyTask(const Json& j, domain::MunicipalTask& t) { return Decode(fields::MunicipalTaskFields(), j, t); }
 
 // The bid: what the initiative files and may change until the assessment begins.
-Status ApplyBid(const Json& j, domain::TaskChallenge& c) {
-  Fields f(j, "task_challenge");
-  WEEFSEL_RETURN_IF_ERROR(f.IdField("municipality", c.municipality));
-  WEEFSEL_RETURN_IF_ERROR(f.IdField("task", c.task));
-  WEEFSEL_RETURN_IF_ERROR(f.Str("task_title", c.task_title));
-  WEEFSEL_RETURN_IF_ERROR(f.Int("current_cost_eur", c.current_cost_eur));
-  WEEFSEL_RETURN_IF_ERROR(f.IdField("initiative", c.initiative));
-  WEEFSEL_RETURN_IF_ERROR(f.Str("initiative_name", c.initiative_name));
-  WEEFSEL_RETURN_IF_ERROR(f.Str("title", c.title));
-  WEEFSEL_RETURN_IF_ERROR(f.Str("plan", c.plan, kMaxStringLength));
-  WEEFSEL_RETURN_IF_ERROR(f.Int("budget_eur", c.budget_eur));
-  WEEFSEL_RETURN_IF_ERROR(f.StrList("themes", c.themes));
-  WEEFSEL_RETURN_IF_ERROR(fields::DecodeNeeds(f, "task_challenge", c.capabilities));
-  if (f.Has("partners")) {
-    const Json& list = f.At("partners");
-    if (!list.is_array() || list.size() > kMaxListItems)
-      return Status::InvalidArgument("task_challenge.partners: must be a list of actor ids");
-    std::vector<ActorId> partners;
-    for (const auto& a : list) {
-      if (!a.is_number_integer() || a.get<int64_t>() < 1)
-        return Status::InvalidArgument("task_challenge.partners: must be a list of actor ids");
-      partners.emplace_back(a.get<int64_t>());
-    }
-    c.partners = std::move(partners);
-  }
-  // Milestones and indicators as an experiment has them (the agreement makes one of them).
-  Json plan = Json::object();
-  if (f.Has("milestones")) plan["milestones"] = f.At("milestones");
-  if (f.Has("indicators")) plan["indicators"] = f.At("indicators");
-  if (!plan.empty()) {
-    domain::Experiment e;
-    e.milestones = c.milestones;
-    e.indicators = c.indicators;
-    Status st = Apply(plan, e);
-    if (!st.ok()) return Status::InvalidArgument("task_challenge." + st.message().substr(st.message().find('.') + 1));
-    c.milestones = e.milestones;
-    c.indicators = e.indicators;
-  }
-  return f.Done();
-}
+Status ApplyBid(const Json& j, domain::TaskChallenge& c) { return Decode(fields::TaskChallengeFields(), j, c); }
 
 }  // namespace
 
