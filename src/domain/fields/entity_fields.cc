@@ -444,21 +444,21 @@ FieldTable<domain::Eligibility> MakeEligibilityFields() {
 
 FieldTable<domain::Appearance> MakeAppearanceFields() {
   using A = domain::Appearance;
-  FieldTable<A> t{"Appearance",
-                  "appearance",
-                  {IdOf("municipality", &A::municipality, false), Str("theme", &A::theme, 40),
-                   Str("display_name", &A::display_name, 120),
-                   Computed<A>("logo", Type::kString,
-                               [](const A& a) {
-                                 return a.logo.empty() ? Json(nullptr)
-                                                       : Json("/api/v1/municipalities/" +
-                                                              std::to_string(a.municipality.value()) + "/logo");
-                               })
-                       .Nullable()
-                       .Describe("where the logo is served (null: no logo)"),
-                   Str("logo_type", &A::logo_type, 40), Str("updated_at", &A::updated_at, 0).DateTime()}};
-  AllReadOnly(t);  // changed through its own routes (theme and name; the logo's bytes)
-  return t;
+  FieldTable<A> t{
+      "Appearance",
+      "appearance",
+      {IdOf("municipality", &A::municipality, false).ReadOnly(), Str("theme", &A::theme, 40),
+       Str("display_name", &A::display_name, 120),
+       Computed<A>("logo", Type::kString,
+                   [](const A& a) {
+                     return a.logo.empty()
+                                ? Json(nullptr)
+                                : Json("/api/v1/municipalities/" + std::to_string(a.municipality.value()) + "/logo");
+                   })
+           .Nullable()
+           .Describe("where the logo is served (null: no logo)"),
+       Str("logo_type", &A::logo_type, 40).ReadOnly(), Str("updated_at", &A::updated_at, 0).ReadOnly().DateTime()}};
+  return t;  // a request writes the theme and the name; the logo's bytes have a route of their own
 }
 
 FieldTable<domain::Report> MakeReportFields() {

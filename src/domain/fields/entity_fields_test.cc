@@ -102,6 +102,13 @@ TEST(EntityFieldsTest, AppearanceReportHiddenAndEligibilityKeepTheirApiKeys) {
   EXPECT_TRUE(Encode(AppearanceFields(), a)["logo"].is_null());
   a.logo = "bytes";
   EXPECT_EQ(Encode(AppearanceFields(), a)["logo"], "/api/v1/municipalities/2/logo");
+  // A request writes the theme and the name, nothing else.
+  EXPECT_TRUE(Decode(AppearanceFields(), Json::parse(R"({"theme":"denhaag","display_name":"Den Haag"})"), a).ok());
+  EXPECT_EQ(a.theme, "denhaag");
+  EXPECT_EQ(Decode(AppearanceFields(), Json::parse(R"({"theme":")" + std::string(41, 'x') + R"("})"), a).message(),
+            "appearance.theme: at most 40 characters");
+  EXPECT_EQ(Decode(AppearanceFields(), Json::parse(R"({"logo_type":"image/png"})"), a).message(),
+            "appearance.logo_type: unknown field");
 
   Report r;
   r.id = 7;

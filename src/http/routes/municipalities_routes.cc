@@ -105,21 +105,14 @@ void Api::BuildMunicipalityRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
-       .request = Body({{"theme", StrMax(40)}, {"display_name", StrMax(120)}}),
+       .request = Ref("AppearanceWrite"),
        .response = appearance,
        .handler = [&A](Call& c) -> Result<Reply> {
-         Fields f(c.body, "appearance");
-         service::AppearanceChange change;
-         std::string text;
-         if (f.Has("theme")) {
-           WEEFSEL_RETURN_IF_ERROR(f.Str("theme", text, 40));
-           change.theme = text;
-         }
-         if (f.Has("display_name")) {
-           WEEFSEL_RETURN_IF_ERROR(f.Str("display_name", text, 120));
-           change.display_name = text;
-         }
-         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         domain::Appearance body;
+         WEEFSEL_RETURN_IF_ERROR(Decode(fields::AppearanceFields(), c.body, body));
+         service::AppearanceChange change;  // what the body names, and only that
+         if (c.body.contains("theme")) change.theme = body.theme;
+         if (c.body.contains("display_name")) change.display_name = body.display_name;
          WEEFSEL_ASSIGN_OR_RETURN(auto a, A.Change(c.who, c.Path<MunicipalityTag>(0), change));
          return Ok(AppearanceJson(a));
        }});
