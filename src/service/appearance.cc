@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "service/base64.h"
+#include "service/core/audit_snap.h"
 #include "service/core/policy.h"
 #include "storage/store.h"
 
@@ -12,15 +13,7 @@ namespace weefsel::service {
 
 namespace {
 
-using J = nlohmann::json;
-
-std::string Snap(const domain::Appearance& a) {
-  return J({{"theme", a.theme},
-            {"display_name", a.display_name},
-            {"logo_type", a.logo_type},
-            {"logo_bytes", a.logo.size()}})
-      .dump(-1, ' ', false, J::error_handler_t::replace);
-}
+using core::Snap;
 
 }  // namespace
 

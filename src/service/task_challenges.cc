@@ -9,6 +9,7 @@
 
 #include "base/clock.h"
 #include "base/strings.h"
+#include "service/core/audit_snap.h"
 #include "service/core/policy.h"
 #include "storage/store.h"
 
@@ -21,38 +22,8 @@ using domain::TaskChallengeStep;
 using J = nlohmann::json;
 
 std::string Code(TaskChallengeStep s) { return std::string(domain::TaskChallengeStepCode(s)); }
-std::string Dump(const J& j) { return j.dump(-1, ' ', false, J::error_handler_t::replace); }
-
-std::string Snap(const domain::MunicipalTask& t) {
-  return Dump({{"municipality", t.municipality.value()},
-               {"title", t.title},
-               {"budget_eur", t.budget_eur},
-               {"themes", t.themes},
-               {"open", t.open}});
-}
-
-// The public fields of a challenge for the audit log (no user ids).
-std::string Snap(const TaskChallenge& c) {
-  J partners = J::array();
-  for (auto a : c.partners) partners.push_back(a.value());
-  J steps = J::array();
-  for (const auto& s : c.steps)
-    steps.push_back(
-        {{"step", Code(s.step)}, {"deadline", s.deadline}, {"decision", s.decision}, {"reasons", s.reasons}});
-  return Dump({{"municipality", c.municipality.value()},
-               {"task", c.task.value()},
-               {"task_title", c.task_title},
-               {"current_cost_eur", c.current_cost_eur},
-               {"initiative", c.initiative.value()},
-               {"initiative_name", c.initiative_name},
-               {"title", c.title},
-               {"budget_eur", c.budget_eur},
-               {"partners", partners},
-               {"step", Code(c.step)},
-               {"steps", steps},
-               {"proposal", c.proposal.value()},
-               {"experiment", c.experiment.value()}});
-}
+using core::Dump;
+using core::Snap;
 
 // The scope of a bid: its filer, the initiative's actor and the municipality.
 core::Scope BidScope(const TaskChallenge& c) {

@@ -10,6 +10,7 @@
 
 #include "base/clock.h"
 #include "base/strings.h"
+#include "service/core/audit_snap.h"
 #include "service/core/policy.h"
 #include "storage/store.h"
 
@@ -20,12 +21,8 @@ namespace {
 using J = nlohmann::json;
 
 std::string R(RoundId id) { return std::to_string(id.value()); }
-std::string Dump(const J& j) { return j.dump(-1, ' ', false, J::error_handler_t::replace); }
-
-std::string Snap(const domain::Eligibility& e) {
-  return Dump(
-      {{"verification", domain::VerificationCode(e.verification)}, {"wijken", e.wijken}, {"min_age", e.min_age}});
-}
+using core::Dump;
+using core::Snap;
 
 bool Before(domain::RoundPhase a, domain::RoundPhase b) { return static_cast<int>(a) < static_cast<int>(b); }
 

@@ -32,6 +32,19 @@ export type Ballot = Schemas["Ballot"];
 export type Measurement = Schemas["Measurement"];
 export type Indicator = Schemas["Indicator"];
 export type Experiment = Schemas["Experiment"];
+export type IndicatorProgress = Schemas["IndicatorProgress"];
+export type ExperimentOverview = Schemas["ExperimentOverview"];
+export type CommitmentLine = Schemas["CommitmentLine"];
+export type MunicipalityOverview = Schemas["MunicipalityOverview"];
+export type MatchCampaign = Schemas["MatchCampaign"];
+export type MatchStanding = Schemas["MatchStanding"];
+export type Eligibility = Schemas["Eligibility"];
+export type Appearance = Schemas["Appearance"];
+export type Report = Schemas["Report"];
+export type HiddenItem = Schemas["HiddenItem"];
+export type Task = Schemas["Task"];
+export type TaskChallenge = Schemas["TaskChallenge"];
+export type TaskChallengeStep = TaskChallenge["steps"][number];
 
 export class ApiError extends Error {
   // `localized`: the detail is the UI's own text in the reader's language (not a server sentence).

@@ -10,7 +10,7 @@
 // (GET /municipalities/{id}/appearance, with its logo and name shown in the header); one that set
 // none gets the theme of its CBS code in THEME_BY_CBS below.
 import "@nl-design-system-unstable/voorbeeld-design-tokens/dist/theme.css";
-import { api, municipalityList } from "./api";
+import { api, municipalityList, Appearance } from "./api";
 
 export type ThemeId = "voorbeeld" | "denhaag" | "utrecht";
 
@@ -95,7 +95,7 @@ export function useMunicipalityTheme(which: number | null | undefined | Promise<
 
 // What the municipality's officers set (GET /municipalities/{id}/appearance): a theme, the name its
 // pages show and a logo; a municipality that set no theme gets the one of THEME_BY_CBS.
-export interface Appearance { municipality: number; theme: string; display_name: string; logo: string | null; logo_type: string; updated_at: string }
+export type { Appearance };
 const looks = new Map<number, Promise<Appearance | null>>();
 export function appearanceOf(id: number): Promise<Appearance | null> {
   let p = looks.get(id);

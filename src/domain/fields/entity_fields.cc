@@ -422,7 +422,264 @@ FieldTable<domain::MatchPledge> MakeMatchPledgeFields() {
   return t;
 }
 
+FieldTable<domain::Eligibility> MakeEligibilityFields() {
+  using E = domain::Eligibility;
+  Field<E> verification =
+      Enum("verification", &E::verification, static_cast<int>(domain::Verification::kDigid) + 1,
+           domain::VerificationCode, [](const std::string& s) { return domain::ParseVerification(s); });
+  verification.decode = [](Fields& f, E& e) -> Status {
+    std::string code = "open";
+    WEEFSEL_RETURN_IF_ERROR(f.Str("verification", code, 20));
+    auto v = domain::ParseVerification(code);
+    if (!v.ok()) return f.Error("verification", "must be open, code, census or digid");
+    e.verification = *v;
+    return Status::Ok();
+  };
+  verification.load = verification.decode;
+  return {"Eligibility",
+          "eligibility",
+          {std::move(verification).Required("required: open, code, census or digid"),
+           StrList("wijken", &E::wijken, 100), Int("min_age", &E::min_age)}};
+}
+
+FieldTable<domain::Appearance> MakeAppearanceFields() {
+  using A = domain::Appearance;
+  FieldTable<A> t{
+      "Appearance",
+      "appearance",
+      {IdOf("municipality", &A::municipality, false).ReadOnly(), Str("theme", &A::theme, 40),
+       Str("display_name", &A::display_name, 120),
+       Computed<A>("logo", Type::kString,
+                   [](const A& a) {
+                     return a.logo.empty()
+                                ? Json(nullptr)
+                                : Json("/api/v1/municipalities/" + std::to_string(a.municipality.value()) + "/logo");
+                   })
+           .Nullable()
+           .Describe("where the logo is served (null: no logo)"),
+       Str("logo_type", &A::logo_type, 40).ReadOnly(), Str("updated_at", &A::updated_at, 0).ReadOnly().DateTime()}};
+  return t;  // a request writes the theme and the name; the logo's bytes have a route of their own
+}
+
+FieldTable<domain::Report> MakeReportFields() {
+  using R = domain::Report;
+  FieldTable<R> t{
+      "Report",
+      "report",
+      {Computed<R>("id", Type::kInteger, [](const R& r) { return Json(r.id); }),
+       IdOf("municipality", &R::municipality, false), Str("target", &R::target, 20), Int("target_id", &R::target_id),
+       Str("reason", &R::reason, 4000), Str("created_at", &R::created_at, 0).DateTime(),
+       StrEnum("status", &R::status, {"open", "hidden", "dismissed"}, "must be open, hidden or dismissed"),
+       Computed<R>("resolved_at", Type::kString,
+                   [](const R& r) { return r.resolved_at.empty() ? Json(nullptr) : Json(r.resolved_at); })
+           .Nullable()
+           .DateTime()}};
+  AllReadOnly(t);  // without user ids (the audit log has who)
+  return t;
+}
+
+FieldTable<domain::HiddenItem> MakeHiddenItemFields() {
+  using H = domain::HiddenItem;
+  FieldTable<H> t{
+      "HiddenItem",
+      "hidden",
+      {Str("target", &H::target, 20), Int("target_id", &H::target_id), IdOf("municipality", &H::municipality, true),
+       Str("reason", &H::reason, 4000), Str("hidden_at", &H::hidden_at, 0).DateTime()}};
+  AllReadOnly(t);  // without who hid it (the audit log has who)
+  return t;
+}
+
+FieldTable<domain::MunicipalTask> MakeMunicipalTaskFields() {
+  using T = domain::MunicipalTask;
+  Field<T> needs = ObjList("capabilities", &T::capabilities, &CapabilityNeedFields);
+  needs.decode = [](Fields& f, T& t) { return DecodeNeeds(f, "task", t.capabilities); };
+  needs.load = needs.decode;
+  return {"Task",
+          "task",
+          {IdOf("id", &T::id, false).ReadOnly(), IdOf("municipality", &T::municipality, false).ReadOnly(),
+           Str("title", &T::title), Str("description", &T::description, kMaxStringLength),
+           StrList("themes", &T::themes), std::move(needs), Int("budget_eur", &T::budget_eur), Str("area", &T::area),
+           Bool("open", &T::open), Str("created_at", &T::created_at, 0).ReadOnly().DateTime()}};
+}
+
+FieldTable<domain::Milestone> MakeTaskMilestoneFields() {
+  using M = domain::Milestone;
+  FieldTable<M> t{"TaskMilestone",
+                  "task_challenge.milestones",
+                  {Str("title", &M::title), Str("due", &M::due, 10).Date(), Int("amount_eur", &M::amount_eur)}};
+  AllReadOnly(t);
+  return t;
+}
+
+FieldTable<domain::Indicator> MakeTaskIndicatorFields() {
+  using I = domain::Indicator;
+  FieldTable<I> t{
+      "TaskIndicator",
+      "task_challenge.indicators",
+      {Str("name", &I::name), Str("unit", &I::unit), Num("baseline", &I::baseline), Num("target", &I::target)}};
+  AllReadOnly(t);
+  return t;
+}
+
+std::vector<std::string> TaskChallengeStepCodes() {
+  std::vector<std::string> codes;
+  for (auto step : domain::TaskChallengeSteps()) codes.emplace_back(domain::TaskChallengeStepCode(step));
+  codes.emplace_back(domain::TaskChallengeStepCode(domain::TaskChallengeStep::kRefused));
+  return codes;
+}
+
+// A bid's path: the steps taken (date, deadline, decision, reasons; never who decided) and the
+// steps still ahead (`reached: false`; none after a refusal).
+Json TaskChallengeStepsJson(const domain::TaskChallenge& c) {
+  Json steps = Json::array();
+  auto ahead = [](domain::TaskChallengeStep s) {
+    return Json{{"step", std::string(domain::TaskChallengeStepCode(s))},
+                {"reached", false},
+                {"entered_at", ""},
+                {"deadline", ""},
+                {"decision", ""},
+                {"reasons", ""}};
+  };
+  for (const auto& s : c.steps)
+    steps.push_back({{"step", std::string(domain::TaskChallengeStepCode(s.step))},
+                     {"reached", true},
+                     {"entered_at", s.entered_at},
+                     {"deadline", s.deadline},
+                     {"decision", s.decision},
+                     {"reasons", s.reasons}});
+  if (c.step != domain::TaskChallengeStep::kRefused)
+    for (auto next = domain::NextTaskChallengeStep(c.step); next; next = domain::NextTaskChallengeStep(*next))
+      steps.push_back(ahead(*next));
+  return steps;
+}
+
+// A bid's milestones or indicators: shown as the bid states them (`shown`), read as an
+// experiment's (the agreement makes the bid's experiment from them), by the experiment table's
+// rules with the bid's name in the errors; a request writes them as `write_ref` describes.
+template <typename U>
+Field<domain::TaskChallenge> BidPlanPart(const std::string& name, std::vector<U> domain::TaskChallenge::*m,
+                                         std::vector<U> domain::Experiment::*em, const FieldTable<U>& (*shown)(),
+                                         const std::string& write_ref) {
+  Field<domain::TaskChallenge> f = ObjList(name, m, shown);
+  f.decode = [name, m, em](Fields& r, domain::TaskChallenge& c) -> Status {
+    if (!r.Has(name.c_str())) return Status::Ok();
+    domain::Experiment e;
+    e.*em = c.*m;
+    Status st = Decode(ExperimentFields(), Json{{name, r.At(name.c_str())}}, e);
+    if (!st.ok()) return Status::InvalidArgument(r.entity() + "." + st.message().substr(st.message().find('.') + 1));
+    c.*m = std::move(e.*em);
+    return Status::Ok();
+  };
+  f.load = f.decode;
+  f.item_schema = [shown, write_ref](bool write) {
+    return Json{{"$ref", "#/components/schemas/" + (write ? write_ref : shown().schema)}};
+  };
+  return f;
+}
+
+FieldTable<domain::TaskChallenge> MakeTaskChallengeFields() {
+  using C = domain::TaskChallenge;
+  const Json step_codes = {{"type", "string"}, {"enum", TaskChallengeStepCodes()}};
+  const Json step_schema = {{"type", "array"},
+                            {"items",
+                             {{"type", "object"},
+                              {"properties",
+                               {{"step", step_codes},
+                                {"reached", {{"type", "boolean"}}},
+                                {"entered_at", {{"type", "string"}}},
+                                {"deadline", {{"type", "string"}}},
+                                {"decision", {{"type", "string"}}},
+                                {"reasons", {{"type", "string"}}}}},
+                              {"required", {"step", "reached", "entered_at", "deadline", "decision", "reasons"}}}},
+                            {"description", "the steps taken, then the steps still ahead (reached: false)"}};
+  auto partners = [](const C& c) {
+    Json out = Json::array();
+    for (auto a : c.partners) out.push_back(a.value());
+    return out;
+  };
+  // A request names partners by their actor ids (that each exists is the service's check).
+  auto decode_partners = [](Fields& f, C& c) -> Status {
+    if (!f.Has("partners")) return Status::Ok();
+    const Json& list = f.At("partners");
+    if (!list.is_array() || list.size() > kMaxListItems) return f.Error("partners", "must be a list of actor ids");
+    std::vector<ActorId> out;
+    for (const auto& a : list) {
+      if (!a.is_number_integer() || a.get<int64_t>() < 1) return f.Error("partners", "must be a list of actor ids");
+      out.emplace_back(a.get<int64_t>());
+    }
+    c.partners = std::move(out);
+    return Status::Ok();
+  };
+  Field<C> needs = ObjList("capabilities", &C::capabilities, &CapabilityNeedFields);
+  needs.decode = [](Fields& f, C& c) { return DecodeNeeds(f, f.entity(), c.capabilities); };
+  needs.load = needs.decode;
+  auto next_steps = [](const C& c) {
+    Json moves = Json::array();
+    if (auto next = domain::NextTaskChallengeStep(c.step))
+      moves.push_back(std::string(domain::TaskChallengeStepCode(*next)));
+    if (domain::MayRefuseAt(c.step)) moves.push_back("refused");
+    return moves;
+  };
+  FieldTable<C> t{
+      "TaskChallenge",
+      "task_challenge",
+      {IdOf("id", &C::id, false).ReadOnly(),
+       IdOf("municipality", &C::municipality, false).RefersTo("municipality"),
+       IdOf("task", &C::task, true),
+       Str("task_title", &C::task_title),
+       Int("current_cost_eur", &C::current_cost_eur),
+       IdOf("initiative", &C::initiative, true),
+       Str("initiative_name", &C::initiative_name),
+       Str("title", &C::title),
+       Str("plan", &C::plan, kMaxStringLength),
+       Int("budget_eur", &C::budget_eur),
+       Custom<C>("partners", Type::kAny, {{"type", "array"}, {"items", {{"type", "integer"}}}}, partners,
+                 decode_partners),
+       StrList("themes", &C::themes),
+       std::move(needs),
+       BidPlanPart("milestones", &C::milestones, &domain::Experiment::milestones, &TaskMilestoneFields,
+                   "MilestoneWrite"),
+       BidPlanPart("indicators", &C::indicators, &domain::Experiment::indicators, &TaskIndicatorFields,
+                   "IndicatorWrite"),
+       StrList("criteria", &C::criteria).ReadOnly(),
+       Enum("step", &C::step, static_cast<int>(domain::TaskChallengeStep::kRefused) + 1, domain::TaskChallengeStepCode,
+            [](const std::string& s) { return domain::ParseTaskChallengeStep(s); })
+           .ReadOnly(),
+       Custom<C>("next_steps", Type::kAny, {{"type", "array"}, {"items", step_codes}}, next_steps),
+       Computed<C>("editable", Type::kBoolean,
+                   [](const C& c) { return Json(c.step == domain::TaskChallengeStep::kReceived); }),
+       Custom<C>("steps", Type::kAny, step_schema, TaskChallengeStepsJson),
+       IdOf("proposal", &C::proposal, true).ReadOnly(),
+       IdOf("experiment", &C::experiment, true).ReadOnly(),
+       Str("created_at", &C::created_at, 0).ReadOnly().DateTime()}};
+  return t;
+}
+
 }  // namespace
+
+Status DecodeNeeds(Fields& f, const std::string& entity, std::vector<domain::CapabilityNeed>& out) {
+  if (!f.Has("capabilities")) return Status::Ok();
+  const Json& list = f.At("capabilities");
+  if (!list.is_array() || list.size() > kMaxListItems)
+    return Status::InvalidArgument(entity + ".capabilities: must be a list of {capability, weight}");
+  std::vector<domain::CapabilityNeed> needs;
+  for (const auto& o : list) {
+    if (o.is_string()) {
+      needs.push_back({o.get<std::string>(), 1.0});
+      continue;
+    }
+    if (!o.is_object())
+      return Status::InvalidArgument(entity + ".capabilities: must be a list of {capability, weight}");
+    Fields g(o, entity + ".capabilities");
+    domain::CapabilityNeed n;
+    WEEFSEL_RETURN_IF_ERROR(g.Str("capability", n.capability));
+    WEEFSEL_RETURN_IF_ERROR(g.Dbl("weight", n.weight));
+    WEEFSEL_RETURN_IF_ERROR(g.Done());
+    needs.push_back(n);
+  }
+  out = std::move(needs);
+  return Status::Ok();
+}
 
 WEEFSEL_FIELD_TABLE(domain::Municipality, MunicipalityFields)
 WEEFSEL_FIELD_TABLE(domain::Actor, ActorFields)
@@ -451,5 +708,13 @@ WEEFSEL_FIELD_TABLE(domain::Allocation, AllocationFields)
 WEEFSEL_FIELD_TABLE(domain::MilestoneEvidence, MilestoneEvidenceFields)
 WEEFSEL_FIELD_TABLE(domain::MatchCampaign, MatchCampaignFields)
 WEEFSEL_FIELD_TABLE(domain::MatchPledge, MatchPledgeFields)
+WEEFSEL_FIELD_TABLE(domain::Eligibility, EligibilityFields)
+WEEFSEL_FIELD_TABLE(domain::Appearance, AppearanceFields)
+WEEFSEL_FIELD_TABLE(domain::Report, ReportFields)
+WEEFSEL_FIELD_TABLE(domain::HiddenItem, HiddenItemFields)
+WEEFSEL_FIELD_TABLE(domain::MunicipalTask, MunicipalTaskFields)
+WEEFSEL_FIELD_TABLE(domain::Milestone, TaskMilestoneFields)
+WEEFSEL_FIELD_TABLE(domain::Indicator, TaskIndicatorFields)
+WEEFSEL_FIELD_TABLE(domain::TaskChallenge, TaskChallengeFields)
 
 }  // namespace weefsel::domain::fields

@@ -8,11 +8,17 @@
 // Thread-safety: each table is built on first use (a function-local static) and then only read.
 #pragma once
 
+#include <string>
+#include <vector>
+
+#include "domain/appearance.h"
 #include "domain/audit.h"
 #include "domain/evidence.h"
 #include "domain/fields/field_table.h"
 #include "domain/model.h"
+#include "domain/moderation.h"
 #include "domain/money.h"
+#include "domain/task_challenge.h"
 
 namespace weefsel::domain::fields {
 
@@ -43,5 +49,20 @@ const FieldTable<domain::Allocation>& AllocationFields();
 const FieldTable<domain::MilestoneEvidence>& MilestoneEvidenceFields();
 const FieldTable<domain::MatchCampaign>& MatchCampaignFields();
 const FieldTable<domain::MatchPledge>& MatchPledgeFields();
+const FieldTable<domain::Eligibility>& EligibilityFields();
+const FieldTable<domain::Appearance>& AppearanceFields();
+const FieldTable<domain::Report>& ReportFields();
+const FieldTable<domain::HiddenItem>& HiddenItemFields();
+// The Right to Challenge: a task of a municipality's list and a bid against one. A bid shows the
+// parts of an experiment's milestones and indicators that it states (TaskMilestone, TaskIndicator)
+// and reads them as an experiment's (the agreement makes its experiment from them).
+const FieldTable<domain::MunicipalTask>& MunicipalTaskFields();
+const FieldTable<domain::Milestone>& TaskMilestoneFields();
+const FieldTable<domain::Indicator>& TaskIndicatorFields();
+const FieldTable<domain::TaskChallenge>& TaskChallengeFields();
+
+// Reads "capabilities" of a request: a list of {capability, weight} objects or of bare capability
+// codes (weight 1); errors name `entity` ("task.capabilities: ...").
+Status DecodeNeeds(Fields& f, const std::string& entity, std::vector<domain::CapabilityNeed>& out);
 
 }  // namespace weefsel::domain::fields

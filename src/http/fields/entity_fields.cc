@@ -196,6 +196,14 @@ Json ComponentSchemas() {
   AddSchemas(s, MunicipalityOverviewFields());
   AddSchemas(s, MatchProjectFields());
   AddSchemas(s, MatchStandingFields());
+  AddSchemas(s, EligibilityFields());
+  AddSchemas(s, AppearanceFields());
+  AddSchemas(s, ReportFields());
+  AddSchemas(s, HiddenItemFields());
+  AddSchemas(s, MunicipalTaskFields());
+  AddSchemas(s, TaskMilestoneFields());
+  AddSchemas(s, TaskIndicatorFields());
+  AddSchemas(s, TaskChallengeFields());
   return s;
 }
 

@@ -1,7 +1,10 @@
-// http/api_engines.cc: the engine routes of the API (fund results and .pb export, the fabric of a
-// municipality, coalition suggestions), added to Api's one route table by BuildEngineRoutes().
-// Handlers decode, call one service in service/engines.h (which checks rights and caches), encode.
-// The JSON shapes are documented in docs/api.md ("Engines").
+// http/routes/engines_routes.cc: the engine routes of the API (fund results and .pb export, the
+// fabric of a municipality, coalition suggestions), added to Api's one route table by
+// BuildEngineRoutes(). Handlers decode, call one service in service/engines.h (which checks rights
+// and caches), encode. The JSON shapes are documented in docs/api.md ("Engines"). Where an answer
+// shows an entity or part of one (an actor on the fabric map, a capability need, a tie) it is
+// encoded from the entity's field table (EncodeOnly, Encode, ToJson); the engines' own results
+// (reports, layouts, teams, outcomes) are written here.
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -11,6 +14,7 @@
 #include "fund/instance.h"
 #include "http/api.h"
 #include "http/call.h"
+#include "http/fields/entity_fields.h"
 #include "http/routes/route_kit.h"
 #include "match/match_json.h"
 #include "service/engines.h"
@@ -56,8 +60,7 @@ Json MixingJson(const fabric::MixingMatrix& m) {
 }
 
 Json ActorRef(const service::FabricView& v, int node) {
-  const auto& a = v.actors[static_cast<size_t>(node)];
-  return {{"id", a.id.value()}, {"name", a.name}};
+  return EncodeOnly(fields::ActorFields(), v.actors[static_cast<size_t>(node)], {"id", "name"});
 }
 
 // Health indicators read off the report (no extra computation).
@@ -153,17 +156,13 @@ Json MapJson(const service::FabricView& v) {
   const auto& membership = r.unweighted.communities.membership;
   Json actors = Json::array();
   for (size_t i = 0; i < v.actors.size(); ++i) {
-    const domain::Actor& a = v.actors[i];
-    actors.push_back({{"id", a.id.value()},
-                      {"name", a.name},
-                      {"kind", std::string(domain::ActorKindCode(a.kind))},
-                      {"sector", std::string(domain::SectorCode(domain::SectorOf(a.kind)))},
-                      {"themes", a.themes},
-                      {"community", membership[i]},
-                      {"role", std::string(fabric::RoleCode(r.roles[i]))},
-                      {"degree", r.degree[i]},
-                      {"x", std::round(v.positions[i].x * 1e5) / 1e5},
-                      {"y", std::round(v.positions[i].y * 1e5) / 1e5}});
+    Json a = EncodeOnly(fields::ActorFields(), v.actors[i], {"id", "name", "kind", "sector", "themes"});
+    a["community"] = membership[i];
+    a["role"] = std::string(fabric::RoleCode(r.roles[i]));
+    a["degree"] = r.degree[i];
+    a["x"] = std::round(v.positions[i].x * 1e5) / 1e5;
+    a["y"] = std::round(v.positions[i].y * 1e5) / 1e5;
+    actors.push_back(std::move(a));
   }
   Json ties = Json::array();
   for (const auto& e : v.fabric.Edges())
@@ -287,7 +286,7 @@ Reply Unprocessable(const std::string& instance, const service::Infeasible& inf)
 Json SuggestionsJson(const service::Suggestions& s) {
   const auto& cands = s.candidates;
   Json needs = Json::array();
-  for (const auto& n : s.rules.needs) needs.push_back({{"capability", n.capability}, {"weight", n.weight}});
+  for (const auto& n : s.rules.needs) needs.push_back(Encode(fields::CapabilityNeedFields(), n));
   Json mix = Json::object();
   for (auto [sector, count] : s.rules.mix) mix[std::string(domain::SectorCode(sector))] = count;
   Json teams = Json::array();

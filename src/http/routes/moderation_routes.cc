@@ -3,6 +3,7 @@
 // and restoring, dismissing reports, blocking and unblocking accounts.
 #include "http/api.h"
 #include "http/call.h"
+#include "http/fields/entity_fields.h"
 #include "http/routes/route_kit.h"
 
 namespace weefsel::http {
@@ -17,20 +18,9 @@ Json IdOrNull(Id<Tag> id) {
 }
 
 // Reporters are never named in answers (the service clears them, this leaves them out).
-Json ReportJson(const domain::Report& r) {
-  return {{"id", r.id},         {"municipality", r.municipality.value()},
-          {"target", r.target}, {"target_id", r.target_id},
-          {"reason", r.reason}, {"created_at", r.created_at},
-          {"status", r.status}, {"resolved_at", r.resolved_at.empty() ? Json(nullptr) : Json(r.resolved_at)}};
-}
+Json ReportJson(const domain::Report& r) { return Encode(fields::ReportFields(), r); }
 
-Json HiddenJson(const domain::HiddenItem& h) {
-  return {{"target", h.target},
-          {"target_id", h.target_id},
-          {"municipality", IdOrNull(h.municipality)},
-          {"reason", h.reason},
-          {"hidden_at", h.hidden_at}};
-}
+Json HiddenJson(const domain::HiddenItem& h) { return Encode(fields::HiddenItemFields(), h); }
 
 Json BlockJson(const domain::AccountBlock& b) {
   return {{"user", b.user.value()}, {"municipality", IdOrNull(b.municipality)}, {"reason", b.reason}, {"at", b.at}};
@@ -51,25 +41,9 @@ Json ItemJson(const service::ModerationItem& it) {
           {"hidden", it.hidden ? HiddenJson(*it.hidden) : Json(nullptr)}};
 }
 
-// The schemas of the answers above, written beside their encoders (these moderation records have
-// no field table yet).
-Json ReportSchema() {
-  return Obj({{"id", Scalar("integer")},
-              {"municipality", Scalar("integer")},
-              {"target", Scalar("string")},
-              {"target_id", Scalar("integer")},
-              {"reason", Scalar("string")},
-              {"created_at", Scalar("string")},
-              {"status", Scalar("string")},
-              {"resolved_at", Nullable("string")}});
-}
-Json HiddenSchema() {
-  return Obj({{"target", Scalar("string")},
-              {"target_id", Scalar("integer")},
-              {"municipality", NullableId()},
-              {"reason", Scalar("string")},
-              {"hidden_at", Scalar("string")}});
-}
+// The schemas of the answers above: the field tables' components, else written beside the encoders.
+Json ReportSchema() { return Ref("Report"); }
+Json HiddenSchema() { return Ref("HiddenItem"); }
 Json HiddenPublic() {
   return Obj({{"id", Scalar("integer")}, {"reason", Scalar("string")}, {"hidden_at", Scalar("string")}});
 }

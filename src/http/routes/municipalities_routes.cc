@@ -6,6 +6,7 @@
 #include "base/strings.h"
 #include "http/api.h"
 #include "http/call.h"
+#include "http/fields/entity_fields.h"
 #include "http/routes/route_kit.h"
 #include "match/match_json.h"
 #include "service/appearance.h"
@@ -16,15 +17,7 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 
 namespace {
 
-Json AppearanceJson(const domain::Appearance& a) {
-  const std::string m = std::to_string(a.municipality.value());
-  return {{"municipality", a.municipality.value()},
-          {"theme", a.theme},
-          {"display_name", a.display_name},
-          {"logo", a.logo.empty() ? Json(nullptr) : Json("/api/v1/municipalities/" + m + "/logo")},
-          {"logo_type", a.logo_type},
-          {"updated_at", a.updated_at}};
-}
+Json AppearanceJson(const domain::Appearance& a) { return Encode(fields::AppearanceFields(), a); }
 
 }  // namespace
 
@@ -91,12 +84,7 @@ void Api::BuildMunicipalityRoutes() {
 
   // How a municipality's pages look (service/appearance.h): theme, name, logo.
   service::Appearances& A = appearances_;
-  const Json appearance = Obj({{"municipality", Scalar("integer")},
-                               {"theme", Scalar("string")},
-                               {"display_name", Scalar("string")},
-                               {"logo", Nullable("string")},
-                               {"logo_type", Scalar("string")},
-                               {"updated_at", Scalar("string")}});
+  const Json appearance = Ref("Appearance");
   Add({.method = "GET",
        .path = "/api/v1/municipalities/{id}/appearance",
        .tag = "municipalities",
@@ -117,21 +105,14 @@ void Api::BuildMunicipalityRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
-       .request = Body({{"theme", StrMax(40)}, {"display_name", StrMax(120)}}),
+       .request = Ref("AppearanceWrite"),
        .response = appearance,
        .handler = [&A](Call& c) -> Result<Reply> {
-         Fields f(c.body, "appearance");
-         service::AppearanceChange change;
-         std::string text;
-         if (f.Has("theme")) {
-           WEEFSEL_RETURN_IF_ERROR(f.Str("theme", text, 40));
-           change.theme = text;
-         }
-         if (f.Has("display_name")) {
-           WEEFSEL_RETURN_IF_ERROR(f.Str("display_name", text, 120));
-           change.display_name = text;
-         }
-         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         domain::Appearance body;
+         WEEFSEL_RETURN_IF_ERROR(Decode(fields::AppearanceFields(), c.body, body));
+         service::AppearanceChange change;  // what the body names, and only that
+         if (c.body.contains("theme")) change.theme = body.theme;
+         if (c.body.contains("display_name")) change.display_name = body.display_name;
          WEEFSEL_ASSIGN_OR_RETURN(auto a, A.Change(c.who, c.Path<MunicipalityTag>(0), change));
          return Ok(AppearanceJson(a));
        }});

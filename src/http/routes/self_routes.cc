@@ -8,6 +8,7 @@
 #include "base/strings.h"
 #include "http/api.h"
 #include "http/call.h"
+#include "http/fields/entity_fields.h"
 #include "http/routes/route_kit.h"
 #include "service/open_data_feed.h"
 #include "service/self_service/self_service.h"
@@ -209,13 +210,9 @@ void Api::BuildSelfRoutes() {
          for (const auto& n : d.notifications) notes.push_back(NotificationJson(n, d.settings.language));
          Json reports = Json::array();
          for (const auto& r : d.reports)
-           reports.push_back({{"id", r.id},
-                              {"target", r.target},
-                              {"target_id", r.target_id},
-                              {"reason", r.reason},
-                              {"created_at", r.created_at},
-                              {"status", r.status},
-                              {"resolved_at", r.resolved_at.empty() ? Json(nullptr) : Json(r.resolved_at)}});
+           reports.push_back(
+               EncodeOnly(fields::ReportFields(), r,
+                          {"id", "target", "target_id", "reason", "created_at", "status", "resolved_at"}));
          Json block = d.block ? Json{{"reason", d.block->reason}, {"at", d.block->at}} : Json(nullptr);
          Json all = {{"account", ToJson(d.user)},
                      {"roles", std::move(grants)},

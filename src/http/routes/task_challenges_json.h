@@ -1,5 +1,7 @@
 // http/routes/task_challenges_json.h: the Right to Challenge entities as JSON (internal to http/).
-// Everything here is public: no user ids (the audit log says who decided).
+// A task and a bid are encoded from their field tables (domain/fields/entity_fields.h) and their
+// schemas are the OpenAPI components of those tables. Everything here is public: no user ids (the
+// audit log says who decided).
 // Thread-safety: pure functions.
 #pragma once
 
@@ -18,8 +20,8 @@ Json TaskChallengeJson(const domain::TaskChallenge& c);
 Json TaskChallengeSettingsJson(const domain::TaskChallengeSettings& s);
 Json TaskBudgetsJson(const std::vector<service::TaskBudgetLine>& lines);
 
-// The OpenAPI schemas of the encoders above and of the bodies the routes decode. Written beside
-// the encoders (these entities have no field table yet; see docs/api.md, "The schema").
+// The OpenAPI schemas of the encoders above and of the bodies the routes decode: references to the
+// field tables' components where there is a table, else written beside the encoders.
 Json TaskSchema();
 Json TaskWriteSchema();
 Json TaskChallengeSchema();

@@ -1,12 +1,13 @@
 // http/routes/task_challenges_routes.cc: the Right to Challenge (uitdaagrecht) routes of the API:
 // the task list a municipality keeps, the challenges filed against its tasks, the officers' steps
-// and the default step days. Rights are checked in service/task_challenges.h. The JSON of these
-// entities lives here (TaskJson, TaskChallengeJson), so that http/json_codec.cc stays as it is.
+// and the default step days. Rights are checked in service/task_challenges.h. A task and a bid are
+// encoded and decoded by their field tables (domain/fields/entity_fields.h).
 #include <string>
 #include <vector>
 
 #include "http/api.h"
 #include "http/call.h"
+#include "http/fields/entity_fields.h"
 #include "http/routes/route_kit.h"
 #include "http/routes/task_challenges_json.h"
 #include "service/task_challenges.h"
@@ -17,83 +18,10 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 
 namespace {
 
-Status DecodeNeeds(Fields& f, const char* entity, std::vector<domain::CapabilityNeed>& out) {
-  if (!f.Has("capabilities")) return Status::Ok();
-  const Json& list = f.At("capabilities");
-  if (!list.is_array() || list.size() > kMaxListItems)
-    return Status::InvalidArgument(std::string(entity) + ".capabilities: must be a list of {capability, weight}");
-  std::vector<domain::CapabilityNeed> needs;
-  for (const auto& o : list) {
-    if (o.is_string()) {
-      needs.push_back({o.get<std::string>(), 1.0});
-      continue;
-    }
-    if (!o.is_object())
-      return Status::InvalidArgument(std::string(entity) + ".capabilities: must be a list of {capability, weight}");
-    Fields g(o, std::string(entity) + ".capabilities");
-    domain::CapabilityNeed n;
-    WEEFSEL_RETURN_IF_ERROR(g.Str("capability", n.capability));
-    WEEFSEL_RETURN_IF_ERROR(g.Dbl("weight", n.weight));
-    WEEFSEL_RETURN_IF_ERROR(g.Done());
-    needs.push_back(n);
-  }
-  out = std::move(needs);
-  return Status::Ok();
-}
-
-Status ApplyTask(const Json& j, domain::MunicipalTask& t) {
-  Fields f(j, "task");
-  WEEFSEL_RETURN_IF_ERROR(f.Str("title", t.title));
-  WEEFSEL_RETURN_IF_ERROR(f.Str("description", t.description, kMaxStringLength));
-  WEEFSEL_RETURN_IF_ERROR(f.StrList("themes", t.themes));
-  WEEFSEL_RETURN_IF_ERROR(DecodeNeeds(f, "task", t.capabilities));
-  WEEFSEL_RETURN_IF_ERROR(f.Int("budget_eur", t.budget_eur));
-  WEEFSEL_RETURN_IF_ERROR(f.Str("area", t.area));
-  WEEFSEL_RETURN_IF_ERROR(f.Bool("open", t.open));
-  return f.Done();
-}
+Status ApplyTask(const Json& j, domain::MunicipalTask& t) { return Decode(fields::MunicipalTaskFields(), j, t); }
 
 // The bid: what the initiative files and may change until the assessment begins.
-Status ApplyBid(const Json& j, domain::TaskChallenge& c) {
-  Fields f(j, "task_challenge");
-  WEEFSEL_RETURN_IF_ERROR(f.IdField("municipality", c.municipality));
-  WEEFSEL_RETURN_IF_ERROR(f.IdField("task", c.task));
-  WEEFSEL_RETURN_IF_ERROR(f.Str("task_title", c.task_title));
-  WEEFSEL_RETURN_IF_ERROR(f.Int("current_cost_eur", c.current_cost_eur));
-  WEEFSEL_RETURN_IF_ERROR(f.IdField("initiative", c.initiative));
-  WEEFSEL_RETURN_IF_ERROR(f.Str("initiative_name", c.initiative_name));
-  WEEFSEL_RETURN_IF_ERROR(f.Str("title", c.title));
-  WEEFSEL_RETURN_IF_ERROR(f.Str("plan", c.plan, kMaxStringLength));
-  WEEFSEL_RETURN_IF_ERROR(f.Int("budget_eur", c.budget_eur));
-  WEEFSEL_RETURN_IF_ERROR(f.StrList("themes", c.themes));
-  WEEFSEL_RETURN_IF_ERROR(DecodeNeeds(f, "task_challenge", c.capabilities));
-  if (f.Has("partners")) {
-    const Json& list = f.At("partners");
-    if (!list.is_array() || list.size() > kMaxListItems)
-      return Status::InvalidArgument("task_challenge.partners: must be a list of actor ids");
-    std::vector<ActorId> partners;
-    for (const auto& a : list) {
-      if (!a.is_number_integer() || a.get<int64_t>() < 1)
-        return Status::InvalidArgument("task_challenge.partners: must be a list of actor ids");
-      partners.emplace_back(a.get<int64_t>());
-    }
-    c.partners = std::move(partners);
-  }
-  // Milestones and indicators as an experiment has them (the agreement makes one of them).
-  Json plan = Json::object();
-  if (f.Has("milestones")) plan["milestones"] = f.At("milestones");
-  if (f.Has("indicators")) plan["indicators"] = f.At("indicators");
-  if (!plan.empty()) {
-    domain::Experiment e;
-    e.milestones = c.milestones;
-    e.indicators = c.indicators;
-    Status st = Apply(plan, e);
-    if (!st.ok()) return Status::InvalidArgument("task_challenge." + st.message().substr(st.message().find('.') + 1));
-    c.milestones = e.milestones;
-    c.indicators = e.indicators;
-  }
-  return f.Done();
-}
+Status ApplyBid(const Json& j, domain::TaskChallenge& c) { return Decode(fields::TaskChallengeFields(), j, c); }
 
 }  // namespace
 

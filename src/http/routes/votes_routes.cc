@@ -7,6 +7,7 @@
 
 #include "http/api.h"
 #include "http/call.h"
+#include "http/fields/entity_fields.h"
 #include "http/routes/route_kit.h"
 #include "service/votes.h"
 
@@ -19,17 +20,9 @@ namespace {
 // The largest census file a request may carry (the server's body limit is the real bound).
 constexpr size_t kMaxCensusBytes = 8u << 20;
 
-Json EligibilitySchema() {
-  return Obj({{"verification", Enum({"open", "code", "census", "digid"})},
-              {"wijken", ArrayOf(StrMax(100))},
-              {"min_age", Scalar("integer")}});
-}
+Json EligibilitySchema() { return Ref("Eligibility"); }
 
-Json ToJson(const domain::Eligibility& e) {
-  return {{"verification", std::string(domain::VerificationCode(e.verification))},
-          {"wijken", e.wijken},
-          {"min_age", e.min_age}};
-}
+Json ToJson(const domain::Eligibility& e) { return Encode(fields::EligibilityFields(), e); }
 
 Json TallySchema() {
   return ArrayOf(Obj({{"wijk", Scalar("string")}, {"total", Scalar("integer")}, {"used", Scalar("integer")}}));
@@ -54,17 +47,8 @@ Json EntriesJson(const std::vector<domain::BallotEntry>& entries) {
 }
 
 Result<domain::Eligibility> DecodeEligibility(const Json& body) {
-  Fields f(body, "eligibility");
   domain::Eligibility e;
-  std::string verification = "open";
-  WEEFSEL_RETURN_IF_ERROR(f.Str("verification", verification, 20));
-  if (!f.Has("verification")) return f.Error("verification", "required: open, code, census or digid");
-  auto v = domain::ParseVerification(verification);
-  if (!v.ok()) return f.Error("verification", "must be open, code, census or digid");
-  e.verification = *v;
-  WEEFSEL_RETURN_IF_ERROR(f.StrList("wijken", e.wijken, 100));
-  WEEFSEL_RETURN_IF_ERROR(f.Int("min_age", e.min_age));
-  WEEFSEL_RETURN_IF_ERROR(f.Done());
+  WEEFSEL_RETURN_IF_ERROR(Decode(fields::EligibilityFields(), body, e));
   return e;
 }
 
@@ -111,10 +95,7 @@ void Api::BuildVoteRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
-       .request = Body({{"verification", Enum({"open", "code", "census", "digid"})},
-                        {"wijken", ArrayOf(StrMax(100))},
-                        {"min_age", Scalar("integer")}},
-                       {"verification"}),
+       .request = Ref("EligibilityWrite"),
        .response = EligibilitySchema(),
        .handler = [&V](Call& c) -> Result<Reply> {
          WEEFSEL_ASSIGN_OR_RETURN(auto e, DecodeEligibility(c.body));

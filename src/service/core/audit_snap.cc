@@ -34,5 +34,10 @@ std::string Snap(const domain::Experiment& e) { return SnapOf(fields::Experiment
 std::string Snap(const domain::RoleGrant& g) { return SnapOf(fields::RoleGrantFields(), g); }
 std::string Snap(const domain::MilestoneEvidence& e) { return SnapOf(fields::MilestoneEvidenceFields(), e); }
 std::string Snap(const domain::MatchCampaign& c) { return SnapOf(fields::MatchCampaignFields(), c); }
+std::string Snap(const domain::Eligibility& e) { return SnapOf(fields::EligibilityFields(), e); }
+std::string Snap(const domain::Appearance& a) { return SnapOf(fields::AppearanceFields(), a); }
+std::string Snap(const domain::HiddenItem& h) { return SnapOf(fields::HiddenItemFields(), h); }
+std::string Snap(const domain::MunicipalTask& t) { return SnapOf(fields::MunicipalTaskFields(), t); }
+std::string Snap(const domain::TaskChallenge& c) { return SnapOf(fields::TaskChallengeFields(), c); }
 
 }  // namespace weefsel::service::core

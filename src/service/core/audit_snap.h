@@ -12,9 +12,12 @@
 #include <string>
 
 #include "base/ids.h"
+#include "domain/appearance.h"
 #include "domain/evidence.h"
 #include "domain/model.h"
+#include "domain/moderation.h"
 #include "domain/money.h"
+#include "domain/task_challenge.h"
 
 namespace weefsel::service::core {
 
@@ -37,5 +40,10 @@ std::string Snap(const domain::Experiment& e);
 std::string Snap(const domain::RoleGrant& g);
 std::string Snap(const domain::MilestoneEvidence& e);
 std::string Snap(const domain::MatchCampaign& c);
+std::string Snap(const domain::Eligibility& e);
+std::string Snap(const domain::Appearance& a);  // the logo as where it is served, not its bytes
+std::string Snap(const domain::HiddenItem& h);
+std::string Snap(const domain::MunicipalTask& t);
+std::string Snap(const domain::TaskChallenge& c);  // never who filed it or decided a step
 
 }  // namespace weefsel::service::core

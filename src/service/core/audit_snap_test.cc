@@ -82,6 +82,48 @@ TEST(AuditSnapTest, SnapshotsHaveTheAuditFieldsOfTheFieldTables) {
   ExpectNoPersonalFields(fields::ReviewCriterionFields());
   ExpectNoPersonalFields(fields::IndicatorFields());
   ExpectNoPersonalFields(fields::MeasurementFields());
+  ExpectNoPersonalFields(fields::TaskMilestoneFields());
+  ExpectNoPersonalFields(fields::TaskIndicatorFields());
+}
+
+// The task challenges, appearance, moderation and eligibility snapshots read their tables too, and
+// keep out what those tables leave out: who filed a bid or decided a step, who hid an item, a
+// logo's bytes.
+TEST(AuditSnapTest, TaskChallengesAppearanceModerationAndEligibilityReadTheirTables) {
+  domain::MunicipalTask task;
+  task.id = TaskId(3);
+  task.municipality = MunicipalityId(2);
+  task.capabilities = {{"zorg", 1}};
+  ExpectAuditFields(fields::MunicipalTaskFields(), task);
+  domain::TaskChallenge bid;
+  bid.id = TaskChallengeId(5);
+  bid.municipality = MunicipalityId(2);
+  bid.filed_by = UserId(77);
+  bid.partners = {ActorId(8)};
+  bid.milestones.push_back({});
+  bid.indicators.push_back({});
+  bid.steps.push_back({.step = domain::TaskChallengeStep::kReceived, .decided_by = UserId(78)});
+  ExpectAuditFields(fields::TaskChallengeFields(), bid);
+  EXPECT_EQ(Snap(bid).find("77"), std::string::npos);
+  EXPECT_EQ(Snap(bid).find("78"), std::string::npos);
+  domain::Appearance look;
+  look.municipality = MunicipalityId(2);
+  look.logo = "\x89PNG-bytes";
+  look.logo_type = "image/png";
+  ExpectAuditFields(fields::AppearanceFields(), look);
+  EXPECT_EQ(Snap(look).find("PNG-bytes"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(Snap(look))["logo"], "/api/v1/municipalities/2/logo");
+  domain::HiddenItem hidden;
+  hidden.target = "comment";
+  hidden.target_id = 9;
+  hidden.hidden_by = UserId(79);
+  ExpectAuditFields(fields::HiddenItemFields(), hidden);
+  EXPECT_EQ(Snap(hidden).find("79"), std::string::npos);
+  domain::Eligibility e;
+  e.verification = domain::Verification::kCensus;
+  e.wijken = {"Oost"};
+  ExpectAuditFields(fields::EligibilityFields(), e);
+  EXPECT_EQ(nlohmann::json::parse(Snap(e))["verification"], "census");
 }
 
 }  // namespace

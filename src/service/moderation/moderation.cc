@@ -8,6 +8,7 @@
 #include <set>
 
 #include "base/strings.h"
+#include "service/core/audit_snap.h"
 #include "service/core/policy.h"
 #include "service/moderation/moderation.h"
 #include "storage/store.h"
@@ -16,8 +17,8 @@ namespace weefsel::service {
 
 namespace {
 
-using J = nlohmann::json;
-std::string Dump(const J& j) { return j.dump(-1, ' ', false, J::error_handler_t::replace); }
+using core::Dump;
+using core::Snap;
 
 constexpr size_t kMaxReason = 1000;
 
@@ -37,10 +38,6 @@ Result<std::string> CheckReason(const std::string& reason) {
 
 // The audit log's entity for a target: a profile is the account's ("user").
 std::string EntityOf(const std::string& target) { return target == "profile" ? "user" : target; }
-
-std::string Snap(const storage::HiddenItem& h) {
-  return Dump({{"target", h.target}, {"id", h.target_id}, {"reason", h.reason}, {"hidden_at", h.hidden_at}});
-}
 
 }  // namespace
 

@@ -4,18 +4,14 @@
 // (GET /match-campaigns/{id}); residents pledge, officers open campaigns. Shown only when the
 // server offers the routes.
 import { h, field, select } from "../dom";
-import { api, hasRoute, currentUser, Round } from "../api";
+import { api, hasRoute, currentUser, Round, MatchCampaign, MatchStanding } from "../api";
 import { t, euro, date } from "../i18n";
 import { navigate } from "../router";
 import { announce, errorBox } from "../feedback";
 import { empty } from "./common";
 
-interface Campaign { id: number; round: number; name: string; ratio_num: number; ratio_den: number; campaign_cap_eur: number; fund_eur: number; deadline: string }
-interface Standing extends Campaign {
-  at: string; fund_used_eur: number; fund_left_eur: number;
-  projects: { project_id: string; title: string; target_eur: number; pledges: number; status: string; raised_eur: number; match_eur: number;
-    reached: boolean; capped: boolean; fund_short: boolean; reason: string }[];
-}
+type Campaign = MatchCampaign;
+type Standing = MatchStanding;
 
 function statusText(code: string): string {
   const k = `match.status.${code}` as Parameters<typeof t>[0];

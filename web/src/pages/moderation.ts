@@ -4,18 +4,16 @@
 // the author's account. The server decides every right; its refusals are shown as they come.
 // Text from the API goes in through textContent only.
 import { h, field, select } from "../dom";
-import { api, ApiError, currentUser, Municipality, Page } from "../api";
+import { api, ApiError, currentUser, HiddenItem, Municipality, Page, Report } from "../api";
 import { t, date } from "../i18n";
 import { Ctx, navigate } from "../router";
 import { announce, errorBox, setTitle } from "../feedback";
 import { empty, municipalities, confirmDialog, pager } from "./common";
 import { useMunicipalityTheme } from "../theme";
 
-export interface ReportRow { id: number; target: string; target_id: number; reason: string; created_at: string; status: string }
-export interface HiddenRow { target: string; target_id: number; reason: string; hidden_at: string }
 export interface QueueItem {
   target: string; target_id: number; municipality: number; excerpt: string; proposal: number | null; author: number | null;
-  author_name: string; author_blocked: boolean; reports: ReportRow[]; hidden: HiddenRow | null;
+  author_name: string; author_blocked: boolean; reports: Report[]; hidden: HiddenItem | null;
 }
 
 // The municipalities whose queue the signed-in person may work (every one for a platform admin).

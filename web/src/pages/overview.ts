@@ -3,7 +3,7 @@
 // experiment's indicators against baseline and target with the latest measurement. Public
 // aggregate figures only; the page computes nothing but percentages for display.
 import { h, field, select } from "../dom";
-import { api, hasRoute } from "../api";
+import { api, hasRoute, CommitmentLine, MunicipalityOverview } from "../api";
 import { t, euro, num, pct, date, phaseLabel, experimentStatusLabel, CHALLENGE_PHASES } from "../i18n";
 import { Ctx, navigate } from "../router";
 import { setTitle } from "../feedback";
@@ -11,16 +11,12 @@ import { municipalities, chosenMunicipality, chooseMunicipality, empty } from ".
 import { useMunicipalityTheme } from "../theme";
 import { TaskBudget, taskBudgetsSection } from "./rtc";
 
-interface Measurement { date: string; value: number; source: string }
-interface IndicatorProgress { id: number; name: string; unit: string; baseline: number; target: number; latest: Measurement | null; progress: number | null }
-interface ExperimentOverview { id: number; proposal: number; title: string; hidden?: boolean; status: string; funded_eur: number; released_eur: number; indicators: IndicatorProgress[] }
-// One line of the committed money: a winner of a published round, or a proposal funded outside a round.
-interface Commitment { source: "round" | "proposal" | "task_challenge"; task_challenge?: number; round: number | null; round_name: string; project_id: string; proposal: number | null; title: string; hidden?: boolean; amount_eur: number }
-interface Overview {
-  municipality: number; money: { committed_eur: number; released_eur: number; remaining_eur: number; published_rounds: number; commitments?: Commitment[] };
-  challenges_per_phase: Record<string, number>; experiments: ExperimentOverview[];
+// One line of the committed money: a winner of a published round, or a proposal funded outside a
+// round (a Right to Challenge agreement's with the bid's id).
+type Commitment = CommitmentLine & { task_challenge?: number };
+type Overview = MunicipalityOverview & {
   task_budgets?: TaskBudget[];  // the Right to Challenge: task budgets moved to an initiative
-}
+};
 
 // Each euro committed, traced to its source, adding up to the committed total.
 function commitmentsTable(lines: Commitment[], total: number): HTMLElement {
@@ -28,7 +24,7 @@ function commitmentsTable(lines: Commitment[], total: number): HTMLElement {
   return h("table", { class: "table commitments" }, h("caption", {}, t("overview.commitments")),
     h("thead", {}, h("tr", {}, [t("overview.source"), t("overview.what"), t("milestone.amount")].map((x, i) => h("th", { scope: "col", class: i === 2 ? "num" : null }, x)))),
     h("tbody", {}, lines.map((l) => h("tr", { "data-source": l.source, "data-amount": l.amount_eur },
-      h("td", {}, l.source === "round" && l.round ? h("a", { href: `/rounds/${l.round}` }, t("overview.fromRound", { name: l.round_name }))
+      h("td", {}, l.source === "round" && l.round ? h("a", { href: `/rounds/${l.round}` }, t("overview.fromRound", { name: l.round_name ?? "" }))
         : l.source === "task_challenge" && l.task_challenge ? h("a", { href: `/right-to-challenge/${l.task_challenge}` }, t("rtc.fromTask", { name: l.title })) : t("overview.fromProposal")),
       h("th", { scope: "row" }, l.hidden ? t("overview.hiddenProposal") : l.proposal ? h("a", { href: `/proposals/${l.proposal}` }, l.title || t("proposal.named", { id: l.proposal })) : l.title || l.project_id),
       h("td", { class: "num" }, euro(l.amount_eur))))),

@@ -4,7 +4,7 @@
 // who could join it, the initiative's changes while it is received and the officers' step control
 // (with a confirmation). The server checks every right; the page only hides what cannot work.
 import { h, field, select } from "../dom";
-import { api, Actor, Page, Tie, currentUser, hasRole, myActors, query } from "../api";
+import { api, Actor, Page, Tie, currentUser, hasRole, myActors, query, Task, TaskChallenge, TaskChallengeStep } from "../api";
 import { t, euro, date, num, tieKindLabel, Key } from "../i18n";
 import { Ctx, navigate } from "../router";
 import { setTitle, announce, errorBox } from "../feedback";
@@ -12,15 +12,8 @@ import { municipalities, chosenMunicipality, chooseMunicipality, empty, dl, step
 import { reasonText, Reason } from "./reasons";
 import { useMunicipalityTheme } from "../theme";
 
-interface Need { capability: string; weight: number }
-interface Task { id: number; municipality: number; title: string; description: string; themes: string[]; capabilities: Need[]; budget_eur: number; area: string; open: boolean }
-interface Step { step: string; reached: boolean; entered_at: string; deadline: string; decision: string; reasons: string }
-interface Bid {
-  id: number; municipality: number; task: number | null; task_title: string; current_cost_eur: number; initiative: number | null; initiative_name: string;
-  title: string; plan: string; budget_eur: number; partners: number[]; themes: string[]; capabilities: Need[];
-  milestones: { title: string; due: string; amount_eur: number }[]; indicators: { name: string; unit: string; baseline: number; target: number }[];
-  criteria: string[]; step: string; next_steps: string[]; editable: boolean; steps: Step[]; proposal: number | null; experiment: number | null; created_at: string;
-}
+type Step = TaskChallengeStep;
+type Bid = TaskChallenge;
 interface MatchItem { actor: number; name: string; score: number; reasons: Reason[] }
 interface Partners { matches: MatchItem[]; teams: { rank: number; members: { actor: number; name: string; lead: boolean }[]; explanation: string }[]; ties: Tie[] }
 

@@ -3,13 +3,13 @@
 // voter's first step in a restricted round (a voting code, or BSN + postcode + birth date) with the
 // sealed ballot's receipt kept in this browser. Refusals are worded here, in the reader's language.
 import { h, field, select } from "../dom";
-import { api, ApiError, Round, currentUser } from "../api";
+import { api, ApiError, Round, currentUser, Eligibility } from "../api";
 import { t, num, Key, getLocale } from "../i18n";
 import { navigate } from "../router";
 import { announce, errorBox } from "../feedback";
 import { empty } from "./common";
 
-export interface Eligibility { verification: "open" | "code" | "census" | "digid"; wijken: string[]; min_age: number }
+export type { Eligibility };
 interface Tally { wijk: string; total: number; used: number }
 interface Register { eligibility: Eligibility; codes: Tally[]; census: Tally[]; digid_voters: number }
 

@@ -1,0 +1,183 @@
+// The field tables added for the Right to Challenge, appearance, moderation and eligibility encode
+// exactly the JSON the API answered before they existed (key names and order pinned here), and
+// EncodeOnly picks part of an entity in its table's order.
+#include "domain/fields/entity_fields.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace weefsel::domain::fields {
+namespace {
+
+std::vector<std::string> Keys(const Json& j) {
+  std::vector<std::string> out;
+  for (auto it = j.begin(); it != j.end(); ++it) out.push_back(it.key());
+  return out;
+}
+
+TEST(EntityFieldsTest, EncodeOnlyPicksFieldsInTableOrder) {
+  Actor a;
+  a.id = ActorId(4);
+  a.name = "Buurtkracht";
+  a.kind = ActorKind::kSocialEnterprise;
+  a.themes = {"armoede"};
+  a.website = "https://example.nl";
+  Json j = EncodeOnly(ActorFields(), a, {"themes", "sector", "name", "id", "kind"});
+  EXPECT_EQ(Keys(j), (std::vector<std::string>{"id", "name", "kind", "sector", "themes"}));
+  EXPECT_EQ(j["id"], 4);
+  EXPECT_EQ(j["kind"], std::string(ActorKindCode(a.kind)));
+  EXPECT_EQ(j["sector"], std::string(SectorCode(SectorOf(a.kind))));
+  EXPECT_FALSE(j.contains("website"));
+}
+
+TEST(EntityFieldsTest, TaskAndBidKeepTheirApiKeys) {
+  MunicipalTask t;
+  t.id = TaskId(3);
+  t.municipality = MunicipalityId(2);
+  t.capabilities = {{"zorg", 2}};
+  Json task = Encode(MunicipalTaskFields(), t);
+  EXPECT_EQ(Keys(task), (std::vector<std::string>{"id", "municipality", "title", "description", "themes",
+                                                  "capabilities", "budget_eur", "area", "open", "created_at"}));
+  EXPECT_EQ(task["capabilities"], Json::parse(R"([{"capability":"zorg","weight":2.0}])"));
+
+  TaskChallenge c;
+  c.id = TaskChallengeId(5);
+  c.municipality = MunicipalityId(2);
+  c.partners = {ActorId(8), ActorId(9)};
+  c.milestones.push_back({.title = "Start", .due = "2027-01-01", .amount_eur = 100, .status = "approved"});
+  c.indicators.push_back({.id = IndicatorId(6), .name = "Bereik", .unit = "mensen", .baseline = 1, .target = 2});
+  c.steps.push_back({.step = TaskChallengeStep::kReceived, .entered_at = "2026-12-01T10:00:00Z"});
+  Json bid = Encode(TaskChallengeFields(), c);
+  EXPECT_EQ(Keys(bid), (std::vector<std::string>{"id",
+                                                 "municipality",
+                                                 "task",
+                                                 "task_title",
+                                                 "current_cost_eur",
+                                                 "initiative",
+                                                 "initiative_name",
+                                                 "title",
+                                                 "plan",
+                                                 "budget_eur",
+                                                 "partners",
+                                                 "themes",
+                                                 "capabilities",
+                                                 "milestones",
+                                                 "indicators",
+                                                 "criteria",
+                                                 "step",
+                                                 "next_steps",
+                                                 "editable",
+                                                 "steps",
+                                                 "proposal",
+                                                 "experiment",
+                                                 "created_at"}));
+  EXPECT_TRUE(bid["task"].is_null());
+  EXPECT_TRUE(bid["initiative"].is_null());
+  EXPECT_EQ(bid["partners"], Json::parse("[8,9]"));
+  EXPECT_EQ(bid["milestones"], Json::parse(R"([{"title":"Start","due":"2027-01-01","amount_eur":100}])"));
+  EXPECT_EQ(bid["indicators"], Json::parse(R"([{"name":"Bereik","unit":"mensen","baseline":1.0,"target":2.0}])"));
+  EXPECT_EQ(bid["next_steps"], Json::parse(R"(["assessment","refused"])"));
+  EXPECT_EQ(bid["editable"], true);
+  // The step taken, then the six still ahead.
+  ASSERT_EQ(bid["steps"].size(), 7u);
+  EXPECT_EQ(bid["steps"][0]["reached"], true);
+  EXPECT_EQ(bid["steps"][6], Json::parse(R"({"step":"evaluated","reached":false,"entered_at":"","deadline":"",
+                                               "decision":"","reasons":""})"));
+  // After a refusal nothing lies ahead.
+  c.step = TaskChallengeStep::kRefused;
+  c.steps.push_back({.step = TaskChallengeStep::kRefused});
+  bid = Encode(TaskChallengeFields(), c);
+  EXPECT_EQ(bid["steps"].size(), 2u);
+  EXPECT_EQ(bid["next_steps"], Json::array());
+  EXPECT_EQ(bid["editable"], false);
+}
+
+TEST(EntityFieldsTest, AppearanceReportHiddenAndEligibilityKeepTheirApiKeys) {
+  Appearance a;
+  a.municipality = MunicipalityId(2);
+  EXPECT_EQ(Keys(Encode(AppearanceFields(), a)),
+            (std::vector<std::string>{"municipality", "theme", "display_name", "logo", "logo_type", "updated_at"}));
+  EXPECT_TRUE(Encode(AppearanceFields(), a)["logo"].is_null());
+  a.logo = "bytes";
+  EXPECT_EQ(Encode(AppearanceFields(), a)["logo"], "/api/v1/municipalities/2/logo");
+  // A request writes the theme and the name, nothing else.
+  EXPECT_TRUE(Decode(AppearanceFields(), Json::parse(R"({"theme":"denhaag","display_name":"Den Haag"})"), a).ok());
+  EXPECT_EQ(a.theme, "denhaag");
+  EXPECT_EQ(Decode(AppearanceFields(), Json::parse(R"({"theme":")" + std::string(41, 'x') + R"("})"), a).message(),
+            "appearance.theme: at most 40 characters");
+  EXPECT_EQ(Decode(AppearanceFields(), Json::parse(R"({"logo_type":"image/png"})"), a).message(),
+            "appearance.logo_type: unknown field");
+
+  Report r;
+  r.id = 7;
+  r.municipality = MunicipalityId(2);
+  r.reporter = UserId(40);
+  Json report = Encode(ReportFields(), r);
+  EXPECT_EQ(Keys(report), (std::vector<std::string>{"id", "municipality", "target", "target_id", "reason", "created_at",
+                                                    "status", "resolved_at"}));
+  EXPECT_TRUE(report["resolved_at"].is_null());
+
+  HiddenItem h;
+  EXPECT_EQ(Keys(Encode(HiddenItemFields(), h)),
+            (std::vector<std::string>{"target", "target_id", "municipality", "reason", "hidden_at"}));
+  EXPECT_TRUE(Encode(HiddenItemFields(), h)["municipality"].is_null());
+
+  Eligibility e;
+  e.verification = Verification::kCode;
+  e.wijken = {"Oost"};
+  EXPECT_EQ(Encode(EligibilityFields(), e), Json::parse(R"({"verification":"code","wijken":["Oost"],"min_age":0})"));
+}
+
+TEST(EntityFieldsTest, EligibilityDecodesWithItsMessages) {
+  Eligibility e;
+  EXPECT_EQ(Decode(EligibilityFields(), Json::parse(R"({"wijken":[]})"), e).message(),
+            "eligibility.verification: required: open, code, census or digid");
+  EXPECT_EQ(Decode(EligibilityFields(), Json::parse(R"({"verification":"postcode"})"), e).message(),
+            "eligibility.verification: must be open, code, census or digid");
+  EXPECT_EQ(Decode(EligibilityFields(), Json::parse(R"({"verification":"open","age":3})"), e).message(),
+            "eligibility.age: unknown field");
+  ASSERT_TRUE(Decode(EligibilityFields(), Json::parse(R"({"verification":"census","min_age":16})"), e).ok());
+  EXPECT_EQ(e.verification, Verification::kCensus);
+  EXPECT_EQ(e.min_age, 16);
+}
+
+TEST(EntityFieldsTest, TaskDecodesCapabilitiesAsObjectsOrCodes) {
+  MunicipalTask t;
+  ASSERT_TRUE(Decode(MunicipalTaskFields(),
+                     Json::parse(R"({"title":"Groen","capabilities":["zorg",{"capability":"groen","weight":3}]})"), t)
+                  .ok());
+  ASSERT_EQ(t.capabilities.size(), 2u);
+  EXPECT_EQ(t.capabilities[0].capability, "zorg");
+  EXPECT_EQ(t.capabilities[0].weight, 1.0);
+  EXPECT_EQ(t.capabilities[1].weight, 3.0);
+  EXPECT_EQ(Decode(MunicipalTaskFields(), Json::parse(R"({"capabilities":[1]})"), t).message(),
+            "task.capabilities: must be a list of {capability, weight}");
+  EXPECT_EQ(Decode(MunicipalTaskFields(), Json::parse(R"({"municipality":4})"), t).message(),
+            "task.municipality: unknown field");
+}
+
+TEST(EntityFieldsTest, BidDecodesPartnersAndItsPlanAsBeforeTheTable) {
+  TaskChallenge c;
+  auto decode = [&c](const char* body) { return Decode(TaskChallengeFields(), Json::parse(body), c); };
+  ASSERT_TRUE(decode(R"({"municipality":2,"title":"Groen","partners":[8,9],"capabilities":["zorg"],
+                         "milestones":[{"title":"Start","due":"2027-01-01","amount_eur":100}],
+                         "indicators":[{"name":"Bereik","unit":"mensen","baseline":1,"target":2}]})")
+                  .ok());
+  EXPECT_EQ(c.municipality, MunicipalityId(2));
+  EXPECT_EQ(c.partners, (std::vector<ActorId>{ActorId(8), ActorId(9)}));
+  ASSERT_EQ(c.milestones.size(), 1u);
+  EXPECT_EQ(c.milestones[0].amount_eur, 100);
+  ASSERT_EQ(c.indicators.size(), 1u);
+  EXPECT_EQ(c.indicators[0].target, 2.0);
+  EXPECT_EQ(decode(R"({"partners":[0]})").message(), "task_challenge.partners: must be a list of actor ids");
+  EXPECT_EQ(decode(R"({"milestones":[{"status":"done"}]})").message(),
+            "task_challenge.milestones.status: must be planned, submitted, approved or rejected");
+  EXPECT_EQ(decode(R"({"indicators":{}})").message(), "task_challenge.indicators: must be a list of objects");
+  EXPECT_EQ(decode(R"({"step":"talks"})").message(), "task_challenge.step: unknown field");
+  EXPECT_EQ(decode(R"({"criteria":[]})").message(), "task_challenge.criteria: unknown field");
+}
+
+}  // namespace
+}  // namespace weefsel::domain::fields
