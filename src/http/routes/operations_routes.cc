@@ -48,7 +48,7 @@ void Api::BuildOperationRoutes() {
          WEEFSEL_RETURN_IF_ERROR(P.Ready());
          std::string memory = c.req.Param("memory");
          if (!memory.empty() && memory != "0" && memory != "1") {
-           return Status::InvalidArgument("query parameter 'memory': expected 0 or 1, got '" + memory + "'");
+           return Status::InvalidArgument("memory: expected 0 or 1, got '" + memory + "'");
          }
          std::vector<std::string> failed = engines_.Errors();
          Json body = {{"status", failed.empty() ? "ready" : "degraded"},
