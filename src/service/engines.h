@@ -89,7 +89,7 @@ class FundService {
 // The fabric of one municipality with its report and map positions.
 struct FabricView {
   MunicipalityId municipality;
-  std::vector<domain::Actor> actors;  // fabric node order
+  std::vector<domain::Actor> actors;  // fabric node order; description, website and source left empty
   std::vector<domain::Tie> ties;      // active ties with both ends in the municipality
   fabric::Fabric fabric;
   fabric::Report report;
