@@ -90,6 +90,9 @@ struct PastWork {
   ActorId actor;
   std::string text;       // title + description of the challenge or project
   ChallengeId challenge;  // the challenge it was for, when known: never counted when ranking that challenge
+  // When it happened (ISO date, "2018-03-01" or a timestamp; the coalition's created_at), or empty:
+  // undated work counts as old in the recency components (recent_partner, active, recent_similar).
+  std::string date;
 };
 
 // Track record from coalitions: one PastWork per accepted member of a *formed* coalition. A
@@ -128,6 +131,13 @@ struct MatchWeights {
   // Measured on the CORDIS validation years 2018 and 2017 (docs/matching.md): it did not pay in the
   // linear score (-0.001 and -0.002 MRR at 0.15), so 0 there; it is a feature of the learned stage.
   double near_similar = 0;
+  // Ninth session (docs/matching.md): signals the matcher lacked, each computed at any weight (a
+  // feature of the learned stage) and weighted 0 unless it paid on the validation years.
+  double recent_partner = 0;  // the owner's partners, recent work counting more
+  double active = 0;          // the actor's own recent activity (past work, recent counting more)
+  double recent_similar = 0;  // similar past work, recent counting more
+  double partners2 = 0;       // partners of the owner's partners (resource allocation on the ties)
+  double kind_fit = 0;        // its kind of organisation took part in the most similar past work
 };
 
 // What a ranking did, for tests and benchmarks (RankOptions::stats).
@@ -306,6 +316,12 @@ class Matcher {
   std::vector<std::vector<int32_t>> works_of_;  // per actor
   std::unordered_map<ChallengeId, std::vector<OwnPast>> own_past_;
   int max_record_ = 0;
+  // Recency (ninth session): per past work document its date in years (NaN: undated), its weight
+  // 0.5^((newest - date) / kRecencyHalfLife) (0 when undated), and per actor the sum of its works'.
+  std::vector<double> work_year_;
+  std::vector<float> work_recency_;
+  std::vector<float> activity_;
+  float max_activity_ = 0;
   std::vector<std::vector<std::pair<ChallengeId, bool>>> outcomes_of_;    // per actor: (challenge, accepted)
   std::unordered_map<ChallengeId, std::vector<size_t>> outcome_holders_;  // per challenge: the actors with its outcomes
   Neighbours neighbours_;
