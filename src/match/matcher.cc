@@ -208,6 +208,11 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
       auto [wit, fresh] = work_of_challenge.emplace(w.challenge, static_cast<int32_t>(work_text.size()));
       work = wit->second;
       if (!fresh) {
+        // Several formed coalitions for one challenge: the work is as recent as the latest.
+        if (double y = YearOf(w.date); !std::isnan(y)) {
+          double& held = m.work_year_[static_cast<size_t>(work)];
+          if (std::isnan(held) || y > held) held = y;
+        }
         auto& mem = m.work_members_[static_cast<size_t>(work)];
         if (std::find(mem.begin(), mem.end(), it->second) == mem.end()) {
           mem.push_back(it->second);
