@@ -310,7 +310,8 @@ void RegisterMatchCommands(CLI::App& app) {
       ->capture_default_str();
   cordis->add_option("--setting", settings,
                      "weights on top of the product's defaults, e.g. similar=0.3,near_similar=0.2,diversity=0 "
-                     "(keys: text capability theme area closeness partner record similar owner_similar near_similar recent_partner active recent_similar partners2 kind_fit "
+                     "(keys: text capability theme area closeness partner record similar owner_similar near_similar "
+                     "recent_partner active recent_similar partners2 kind_fit "
                      "diversity places gate); repeat for a grid, each line with its MRR change against the first "
                      "and the paired SE");
   cordis->add_flag("--learned", learned_flag,

@@ -44,9 +44,8 @@ enum Component {
   kComponents
 };
 constexpr const char* kCodes[kComponents] = {
-    "text",          "capability",     "theme",  "area",           "closeness", "partner",  "record",
-    "similar",       "owner_similar",  "near_similar", "recent_partner", "active",    "recent_similar", "partners2",
-    "kind_fit"};
+    "text",          "capability",   "theme",          "area",   "closeness",      "partner",   "record",  "similar",
+    "owner_similar", "near_similar", "recent_partner", "active", "recent_similar", "partners2", "kind_fit"};
 // The learned stage's features beyond the components: invitations accepted and declined.
 enum HistoryFeature { kAccepted = kComponents, kDeclined, kFeatures };
 // How many of the best-matching past works vote in the similar component.
@@ -525,10 +524,9 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
                                      std::to_string(actors_.size()) + " actors");
   }
   const MatchWeights& w = options.weights;
-  const double wt[kComponents] = {w.text,      w.capability,     w.theme,     w.area,
-                                  w.closeness, w.partner,        w.record,    w.similar,
-                                  w.owner_similar, w.near_similar, w.recent_partner, w.active,
-                                  w.recent_similar, w.partners2,  w.kind_fit};
+  const double wt[kComponents] = {w.text,           w.capability, w.theme,          w.area,          w.closeness,
+                                  w.partner,        w.record,     w.similar,        w.owner_similar, w.near_similar,
+                                  w.recent_partner, w.active,     w.recent_similar, w.partners2,     w.kind_fit};
 
   thread_local std::vector<std::array<float, kComponents>> comp;
   thread_local std::vector<char> touched_flag;
@@ -773,8 +771,9 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
     double s_owner = 0;
     for (const auto& nb : first) s_owner += nb.weight;
     const size_t keep = std::min(first.size(), kPartners2Ties);
-    std::partial_sort(first.begin(), first.begin() + static_cast<ptrdiff_t>(keep), first.end(),
-                      [](const auto& a, const auto& b) { return a.weight > b.weight || (a.weight == b.weight && a.node < b.node); });
+    std::partial_sort(
+        first.begin(), first.begin() + static_cast<ptrdiff_t>(keep), first.end(),
+        [](const auto& a, const auto& b) { return a.weight > b.weight || (a.weight == b.weight && a.node < b.node); });
     float max_p2 = 0;
     std::vector<size_t> p2_touched;
     for (size_t k = 0; k < keep && s_owner > 0; ++k) {
@@ -1075,7 +1074,8 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
         auto wv = recent_similar_of.find(i);
         const int works = wv == recent_similar_of.end() ? 0 : wv->second.works;
         const int32_t best = wv == recent_similar_of.end() ? -1 : wv->second.best;
-        r.detail = std::to_string(works) + " of the most similar past challenges or projects, recent ones counting more" +
+        r.detail = std::to_string(works) +
+                   " of the most similar past challenges or projects, recent ones counting more" +
                    (best >= 0 ? ", e.g. '" + work_title_[static_cast<size_t>(best)] + "' (" +
                                     std::to_string(static_cast<int>(work_year_[static_cast<size_t>(best)])) + ")"
                               : "");
@@ -1088,8 +1088,8 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
         const int32_t latest = rp == recent_partner_of.end() ? -1 : rp->second.latest;
         r.detail = std::to_string(works) + " past challenge(s) or project(s) with the owner" +
                    (latest >= 0 ? ", the latest in " +
-                                      std::to_string(static_cast<int>(work_year_[static_cast<size_t>(latest)])) + ": '" +
-                                      work_title_[static_cast<size_t>(latest)] + "'"
+                                      std::to_string(static_cast<int>(work_year_[static_cast<size_t>(latest)])) +
+                                      ": '" + work_title_[static_cast<size_t>(latest)] + "'"
                                 : "");
         if (latest >= 0)
           r.items = {work_title_[static_cast<size_t>(latest)],

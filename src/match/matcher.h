@@ -150,9 +150,9 @@ struct MatchWeights {
   // 2018 and 2017: recent_partner 0.15 with active 0.05, +0.007 and +0.011 MRR).
   double recent_partner = 0.15;  // the owner's partners, recent work counting more
   double active = 0.05;          // the actor's own recent activity (past work, recent counting more)
-  double recent_similar = 0;  // similar past work, recent counting more
-  double partners2 = 0;       // partners of the owner's partners (resource allocation on the ties)
-  double kind_fit = 0;        // its kind of organisation took part in the most similar past work
+  double recent_similar = 0;     // similar past work, recent counting more
+  double partners2 = 0;          // partners of the owner's partners (resource allocation on the ties)
+  double kind_fit = 0;           // its kind of organisation took part in the most similar past work
 };
 
 // What a ranking did, for tests and benchmarks (RankOptions::stats).

@@ -844,7 +844,8 @@ TEST(Matcher, TheOwnersRecentPartnersComeFirst) {
   ASSERT_TRUE(reasons[3].count("recent_partner"));
   EXPECT_NEAR(reasons[3]["recent_partner"].value, 1.0, 1e-6);
   EXPECT_NEAR(reasons[2]["recent_partner"].value, std::exp2(-4.0 / 2.0), 1e-3) << "4 years older: a quarter";
-  EXPECT_EQ(reasons[3]["recent_partner"].detail, "1 past challenge(s) or project(s) with the owner, the latest in 2019: 'Speeltuinen'");
+  EXPECT_EQ(reasons[3]["recent_partner"].detail,
+            "1 past challenge(s) or project(s) with the owner, the latest in 2019: 'Speeltuinen'");
   auto j = ToJson(reasons[3]["recent_partner"]);
   EXPECT_EQ(j["params"]["count"], 1);
   EXPECT_EQ(j["params"]["year"], 2019);
@@ -991,8 +992,9 @@ TEST(Matcher, TheKindsOfTheMostSimilarPastWorkComeFirst) {
   auto reasons = ReasonsOf(*r);
   ASSERT_TRUE(reasons[5].count("kind_fit"));
   EXPECT_FALSE(reasons[4].count("kind_fit")) << "no company took part in similar work";
-  EXPECT_EQ(reasons[5]["kind_fit"].detail,
-            "100% of the partners on the most similar past work were organisations of its kind (knowledge_institution)");
+  EXPECT_EQ(
+      reasons[5]["kind_fit"].detail,
+      "100% of the partners on the most similar past work were organisations of its kind (knowledge_institution)");
   auto j = ToJson(reasons[5]["kind_fit"]);
   EXPECT_EQ(j["params"]["kind"], "knowledge_institution");
   EXPECT_DOUBLE_EQ(j["params"]["share"].get<double>(), 1.0);
