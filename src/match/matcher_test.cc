@@ -804,13 +804,6 @@ domain::Challenge Eenzaamheid(int64_t id = 200) {
   return ch;
 }
 
-RankOptions Only(double MatchWeights::*component, double weight) {
-  RankOptions o{.limit = 10, .diversity = 0};
-  o.weights = {};
-  o.weights.*component = weight;
-  return o;
-}
-
 }  // namespace ninth
 
 // recent_partner: the owner worked with actor 2 in 2015 and with actor 3 in 2019, each once; the
@@ -833,6 +826,7 @@ TEST(Matcher, TheOwnersRecentPartnersComeFirst) {
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   RankOptions o;
   o.diversity = 0;
+  o.weights.recent_partner = o.weights.active = 0;  // the defaults without the new components
   auto before = m->Rank(Eenzaamheid(), o);
   ASSERT_TRUE(before.ok()) << before.status().ToString();
   EXPECT_LT(PlaceOf(*before, 2), PlaceOf(*before, 3)) << "without the component they tie (index order)";
@@ -872,6 +866,7 @@ TEST(Matcher, RecentlyActiveActorsComeFirst) {
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   RankOptions o;
   o.diversity = 0;
+  o.weights.recent_partner = o.weights.active = 0;  // the defaults without the new components
   auto before = m->Rank(Eenzaamheid(), o);
   ASSERT_TRUE(before.ok()) << before.status().ToString();
   EXPECT_LT(PlaceOf(*before, 2), PlaceOf(*before, 3)) << "without the component they tie";
@@ -910,6 +905,7 @@ TEST(Matcher, RecentSimilarPastWorkCountsMore) {
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   RankOptions o;
   o.diversity = 0;
+  o.weights.recent_partner = o.weights.active = 0;  // the defaults without the new components
   auto before = m->Rank(Eenzaamheid(), o);
   ASSERT_TRUE(before.ok()) << before.status().ToString();
   EXPECT_LT(PlaceOf(*before, 2), PlaceOf(*before, 3)) << "without the component they tie";
@@ -944,6 +940,7 @@ TEST(Matcher, PartnersOfTheOwnersStrongPartnersComeFirst) {
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   RankOptions o;
   o.diversity = 0;
+  o.weights.recent_partner = o.weights.active = 0;  // the defaults without the new components
   auto before = m->Rank(Eenzaamheid(), o);
   ASSERT_TRUE(before.ok()) << before.status().ToString();
   EXPECT_LT(PlaceOf(*before, 4), PlaceOf(*before, 5)) << "without the component they tie";
@@ -982,6 +979,7 @@ TEST(Matcher, TheKindsOfTheMostSimilarPastWorkComeFirst) {
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   RankOptions o;
   o.diversity = 0;
+  o.weights.recent_partner = o.weights.active = 0;  // the defaults without the new components
   auto before = m->Rank(Eenzaamheid(), o);
   ASSERT_TRUE(before.ok()) << before.status().ToString();
   EXPECT_LT(PlaceOf(*before, 4), PlaceOf(*before, 5)) << "without the component they tie";
