@@ -116,7 +116,14 @@ int main(int argc, char** argv) {
       ties.push_back(t);
     }
   std::vector<match::PastWork> past;
-  for (int i = 0; i < n_actors / 4; ++i) past.push_back({ActorId(rng.Uniform(1, n_actors)), Sentence(rng, 8)});
+  // Dated (2020-2026, from an Rng of its own so that everything else is drawn as before), for the
+  // recency components.
+  Rng date_rng(seed + 1);
+  for (int i = 0; i < n_actors / 4; ++i) {
+    past.push_back({ActorId(rng.Uniform(1, n_actors)), Sentence(rng, 8)});
+    past.back().date =
+        std::to_string(date_rng.Uniform(2020, 2026)) + "-0" + std::to_string(date_rng.Uniform(1, 9)) + "-01";
+  }
   auto t0 = Steady::now();
   double c0 = CpuSeconds();
   match::BuildOptions bo;

@@ -1,6 +1,7 @@
 // weefsel match | coalition | eval cordis | eval teams: matching, team formation and their
 // evaluations (eval cordis ranks with the product's matcher, like the API). A thin shell over match/ and coalition/
 // (see docs/matching.md).
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <fstream>
@@ -310,6 +311,7 @@ void RegisterMatchCommands(CLI::App& app) {
   cordis->add_option("--setting", settings,
                      "weights on top of the product's defaults, e.g. similar=0.3,near_similar=0.2,diversity=0 "
                      "(keys: text capability theme area closeness partner record similar owner_similar near_similar "
+                     "recent_partner active recent_similar partners2 kind_fit "
                      "diversity places gate); repeat for a grid, each line with its MRR change against the first "
                      "and the paired SE");
   cordis->add_flag("--learned", learned_flag,
@@ -328,6 +330,7 @@ void RegisterMatchCommands(CLI::App& app) {
   cordis->add_option(
       "--learner", learners,
       "--learned: a learner setting on top of --rounds, --depth, --eta, --objective, --pool, e.g. "
+      "without=active+kind_fit (features held at 0 in training), "
       "depth=6,eta=0.1,objective=ndcg (keys: rounds depth eta objective (pairwise or ndcg) mcw lambda subsample "
       "pool (training candidates per project) rescore (candidates re-scored, RankOptions::learned_pool)); repeat "
       "to train several on the same training data, each line with its MRR change against the first learner");
@@ -360,6 +363,7 @@ void RegisterMatchCommands(CLI::App& app) {
       std::string setting;
       match::LearnedParams params;
       int pool = 100, rescore = 100;
+      std::vector<size_t> without;  // features held at 0 in training: the model cannot use them
       std::optional<match::LearnedRanker> model;
     };
     std::vector<Learner> models;
@@ -376,6 +380,16 @@ void RegisterMatchCommands(CLI::App& app) {
           const std::string key = kv.substr(0, eq), value = kv.substr(eq + 1);
           if (key == "objective") {
             l.params.objective = value.rfind("rank:", 0) == 0 ? value : "rank:" + value;
+            continue;
+          }
+          if (key == "without") {
+            const auto& names = match::Matcher::FeatureNames();
+            for (const auto& name : Split(value, '+', true)) {
+              auto f = std::find(names.begin(), names.end(), name);
+              if (f == names.end())
+                return Fail(Status::InvalidArgument("--learner: without: unknown feature '" + name + "'"));
+              l.without.push_back(static_cast<size_t>(f - names.begin()));
+            }
             continue;
           }
           auto v = ParseDouble(value);
@@ -412,8 +426,15 @@ void RegisterMatchCommands(CLI::App& app) {
       for (Learner& l : models) {
         const auto t1 = std::chrono::steady_clock::now();
         match::RankingSet subset;
-        if (l.pool < max_pool) subset = ls->set.TopOfGroups(static_cast<size_t>(l.pool));
-        auto model = match::LearnedRanker::Train(l.pool < max_pool ? subset : ls->set, l.params);
+        const match::RankingSet* train = &ls->set;
+        if (l.pool < max_pool) subset = ls->set.TopOfGroups(static_cast<size_t>(l.pool)), train = &subset;
+        if (!l.without.empty()) {
+          if (train != &subset) subset = ls->set, train = &subset;
+          const size_t n = subset.feature_names.size();
+          for (size_t r = 0; r * n < subset.rows.size(); ++r)
+            for (size_t f : l.without) subset.rows[r * n + f] = 0.f;
+        }
+        auto model = match::LearnedRanker::Train(*train, l.params);
         if (!model.ok()) return Fail(model.status());
         l.model = std::move(model).value();
         std::cerr << std::defaultfloat << std::setprecision(6) << "learner ["
@@ -470,6 +491,11 @@ void RegisterMatchCommands(CLI::App& app) {
                                                {"similar", &w.similar},
                                                {"owner_similar", &w.owner_similar},
                                                {"near_similar", &w.near_similar},
+                                               {"recent_partner", &w.recent_partner},
+                                               {"active", &w.active},
+                                               {"recent_similar", &w.recent_similar},
+                                               {"partners2", &w.partners2},
+                                               {"kind_fit", &w.kind_fit},
                                                {"diversity", &o.diversity},
                                                {"places", &places},
                                                {"gate", &o.capability_gate}};

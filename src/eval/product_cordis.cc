@@ -321,6 +321,7 @@ Result<std::unique_ptr<ProductCordis>> ProductCordis::Import(const CordisData& d
       co.challenge = ChallengeOf(pi);
       co.status = domain::CoalitionStatus::kFormed;
       co.explanation = "CORDIS consortium";
+      co.created_at = p.start_date;  // the past work's date (recency components)
       bool lead = false;
       for (const auto& m : p.members) {
         domain::CoalitionMember cm;

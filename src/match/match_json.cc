@@ -36,6 +36,21 @@ nlohmann::ordered_json ToJson(const Reason& r) {
     if (auto count = LeadingCount(r.detail)) params["count"] = *count;
     if (!r.items.empty()) params["example"] = r.items.front();
   }
+  if (r.code == "recent_similar" || r.code == "recent_partner" || r.code == "active" || r.code == "partners2") {
+    if (auto count = LeadingCount(r.detail)) params["count"] = *count;
+  }
+  if (r.code == "recent_similar" && !r.items.empty()) params["example"] = r.items.front();
+  if (r.code == "recent_partner" && r.items.size() == 2) {
+    params["example"] = r.items[0];
+    if (auto year = ParseInt(r.items[1])) params["year"] = *year;
+  }
+  if (r.code == "active" && !r.items.empty())
+    if (auto year = ParseInt(r.items.front())) params["year"] = *year;
+  if (r.code == "kind_fit") {
+    // The detail leads with the share of the votes ("37% of the partners ..."); items = the kind's code.
+    if (auto share = LeadingCount(r.detail)) params["share"] = static_cast<double>(*share) / 100.0;
+    if (!r.items.empty()) params["kind"] = r.items.front();
+  }
   if (r.code == "invitations_accepted" || r.code == "invitations_declined")
     params["count"] = static_cast<int>(std::lround(r.value));
   if (r.learned) {

@@ -36,14 +36,34 @@ enum Component {
   kSimilar,
   kOwnerSimilar,
   kNearSimilar,
+  kRecentPartner,
+  kActive,
+  kRecentSimilar,
+  kPartners2,
+  kKindFit,
   kComponents
 };
-constexpr const char* kCodes[kComponents] = {"text",    "capability", "theme",   "area",          "closeness",
-                                             "partner", "record",     "similar", "owner_similar", "near_similar"};
+constexpr const char* kCodes[kComponents] = {
+    "text",          "capability",   "theme",          "area",   "closeness",      "partner",   "record",  "similar",
+    "owner_similar", "near_similar", "recent_partner", "active", "recent_similar", "partners2", "kind_fit"};
 // The learned stage's features beyond the components: invitations accepted and declined.
 enum HistoryFeature { kAccepted = kComponents, kDeclined, kFeatures };
 // How many of the best-matching past works vote in the similar component.
 constexpr size_t kSimilarWorks = 50;
+// Past work loses half its weight in the recency components per this many years before the newest
+// dated past work the matcher holds.
+constexpr double kRecencyHalfLife = 2.0;
+// partners2 walks from the owner's this many strongest ties (bounds the cost for an owner with
+// thousands of partners).
+constexpr size_t kPartners2Ties = 50;
+
+// "2018-03-01" or "2018-03-01T09:00:00Z" -> 2018.16; NaN for anything else.
+double YearOf(const std::string& date) {
+  if (date.size() < 10 || date[4] != '-' || date[7] != '-') return std::nan("");
+  auto y = ParseInt(date.substr(0, 4)), m = ParseInt(date.substr(5, 2)), d = ParseInt(date.substr(8, 2));
+  if (!y || !m || !d || *m < 1 || *m > 12 || *d < 1 || *d > 31) return std::nan("");
+  return static_cast<double>(*y) + static_cast<double>(*m - 1) / 12.0 + static_cast<double>(*d - 1) / 365.0;
+}
 
 std::string Shorten(const std::string& s, size_t n) {
   if (s.size() <= n) return s;
@@ -125,7 +145,7 @@ std::vector<PastWork> PastWorkFromCoalitions(const domain::Challenge& challenge,
     if (co.status != domain::CoalitionStatus::kFormed) continue;
     for (const auto& m : co.members)
       if (m.status == domain::MemberStatus::kAccepted)
-        out.push_back({m.actor, challenge.title + " " + challenge.text, challenge.id});
+        out.push_back({m.actor, challenge.title + " " + challenge.text, challenge.id, co.created_at});
   }
   return out;
 }
@@ -187,6 +207,11 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
       auto [wit, fresh] = work_of_challenge.emplace(w.challenge, static_cast<int32_t>(work_text.size()));
       work = wit->second;
       if (!fresh) {
+        // Several formed coalitions for one challenge: the work is as recent as the latest.
+        if (double y = YearOf(w.date); !std::isnan(y)) {
+          double& held = m.work_year_[static_cast<size_t>(work)];
+          if (std::isnan(held) || y > held) held = y;
+        }
         auto& mem = m.work_members_[static_cast<size_t>(work)];
         if (std::find(mem.begin(), mem.end(), it->second) == mem.end()) {
           mem.push_back(it->second);
@@ -198,6 +223,7 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
       work = static_cast<int32_t>(work_text.size());
     }
     work_text.push_back(w.text);
+    m.work_year_.push_back(YearOf(w.date));
     m.work_challenge_.push_back(w.challenge);
     m.work_members_.push_back({it->second});
     m.works_of_[it->second].push_back(work);
@@ -209,8 +235,24 @@ Result<Matcher> Matcher::Build(std::vector<domain::Actor> actors, const std::vec
   }
   m.work_index_.Finalize();
   m.work_of_challenge_ = std::move(work_of_challenge);
+  {
+    double newest = -1e300;
+    for (double y : m.work_year_)
+      if (!std::isnan(y)) newest = std::max(newest, y);
+    m.work_recency_.assign(m.work_year_.size(), 0.f);
+    for (size_t k = 0; k < m.work_year_.size(); ++k)
+      if (!std::isnan(m.work_year_[k]))
+        m.work_recency_[k] = static_cast<float>(std::exp2(-(newest - m.work_year_[k]) / kRecencyHalfLife));
+    m.activity_.assign(m.actors_.size(), 0.f);
+    for (size_t i = 0; i < m.actors_.size(); ++i) {
+      for (int32_t w : m.works_of_[i]) m.activity_[i] += m.work_recency_[static_cast<size_t>(w)];
+      m.max_activity_ = std::max(m.max_activity_, m.activity_[i]);
+    }
+  }
+  m.kind_.reserve(m.actors_.capacity());
   for (size_t i = 0; i < m.actors_.size(); ++i) {
     const domain::Actor& a = m.actors_[i];
+    m.kind_.push_back(static_cast<uint8_t>(a.kind));
     for (const auto& th : a.themes) m.by_theme_[th].push_back(i);
     for (const auto& c : a.capabilities) {
       std::string tag = domain::NormalizeCapability(c);
@@ -384,6 +426,7 @@ Status Matcher::Update(const MatcherChanges& changes) {
       std::vector<std::string> old_terms = analyzer_->Analyze(DocOf(i, ChallengeId()));
       index_lists(i, false);
       actors_[i] = a;
+      kind_[i] = static_cast<uint8_t>(a.kind);
       index_lists(i, true);
       text_index_.Replace(static_cast<int32_t>(i), old_terms, analyzer_->Analyze(DocOf(i, ChallengeId())));
     } else {
@@ -391,6 +434,8 @@ Status Matcher::Update(const MatcherChanges& changes) {
       actors_.push_back(a);
       index_.emplace(a.id, i);
       record_.push_back(0);
+      activity_.push_back(0.f);
+      kind_.push_back(static_cast<uint8_t>(a.kind));
       past_of_.emplace_back();
       works_of_.emplace_back();
       outcomes_of_.emplace_back();
@@ -483,8 +528,9 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
                                      std::to_string(actors_.size()) + " actors");
   }
   const MatchWeights& w = options.weights;
-  const double wt[kComponents] = {w.text,    w.capability, w.theme,   w.area,          w.closeness,
-                                  w.partner, w.record,     w.similar, w.owner_similar, w.near_similar};
+  const double wt[kComponents] = {w.text,           w.capability, w.theme,          w.area,          w.closeness,
+                                  w.partner,        w.record,     w.similar,        w.owner_similar, w.near_similar,
+                                  w.recent_partner, w.active,     w.recent_similar, w.partners2,     w.kind_fit};
 
   thread_local std::vector<std::array<float, kComponents>> comp;
   thread_local std::vector<char> touched_flag;
@@ -548,10 +594,15 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
     int works = 0;      // votes received
     int32_t best = -1;  // the best-matching work among them
   };
-  thread_local std::unordered_map<size_t, WorkVotes> similar_of, owner_similar_of, near_similar_of;
+  thread_local std::unordered_map<size_t, WorkVotes> similar_of, owner_similar_of, near_similar_of, recent_similar_of;
   similar_of.clear();
   owner_similar_of.clear();
   near_similar_of.clear();
+  recent_similar_of.clear();
+  // kind_fit: the share of the most similar past works' votes that went to each kind of
+  // organisation (the owner's left out), and the largest share.
+  std::array<double, domain::kActorKindCount> kind_votes{};
+  double kind_votes_total = 0, kind_votes_max = 0;
   // Computed at any weight: they are features of the learned stage too (a weight of 0 only keeps
   // them out of the linear score and its reasons).
   if (work_index_.size() > 0 && !terms.empty()) {
@@ -574,7 +625,7 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
         const size_t members = work_members_[static_cast<size_t>(work)].size();
         return std::pow(sc / best, 2.0) / std::sqrt(static_cast<double>(std::max<size_t>(1, members - 1)));
       };
-      float max_similar = 0, max_owner = 0, max_near = 0;
+      float max_similar = 0, max_owner = 0, max_near = 0, max_recent = 0;
       // Nearness to the owner (near_similar): 1 for the owner, 0.5 x log(1 + tie) / log(1 + the
       // owner's strongest tie) for its partners, 0 for the rest.
       thread_local std::unordered_map<size_t, float> near;
@@ -603,6 +654,13 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
             max_similar = std::max(max_similar, at(i)[kSimilar] += v);
             WorkVotes& wv = similar_of[i];
             if (wv.works++ == 0) wv.best = work;
+            kind_votes[static_cast<size_t>(actors_[i].kind)] += v;
+            kind_votes_total += v;
+            if (const float rec = work_recency_[static_cast<size_t>(work)]; rec > 0) {
+              max_recent = std::max(max_recent, at(i)[kRecentSimilar] += v * rec);
+              WorkVotes& rv = recent_similar_of[i];
+              if (rv.works++ == 0) rv.best = work;
+            }
             if (close > 0) {
               max_near = std::max(max_near, at(i)[kNearSimilar] += v * close);
               WorkVotes& nv = near_similar_of[i];
@@ -632,7 +690,9 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
         if (max_similar > 0) comp[i][kSimilar] /= max_similar;
         if (max_owner > 0) comp[i][kOwnerSimilar] /= max_owner;
         if (max_near > 0) comp[i][kNearSimilar] /= max_near;
+        if (max_recent > 0) comp[i][kRecentSimilar] /= max_recent;
       }
+      for (double v : kind_votes) kind_votes_max = std::max(kind_votes_max, v);
     }
   }
   // Capabilities and themes.
@@ -680,6 +740,16 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
         if (auto it = by_municipality_.find(m); it != by_municipality_.end())
           for (size_t i : it->second) at(i)[kArea] = std::max(at(i)[kArea], 0.5f);
   }
+  // For the reasons of partners2 and recent_partner: through how many of the owner's partners, and
+  // how many recent works with the owner (the latest of them).
+  struct RecentWork {
+    int works = 0;
+    int32_t latest = -1;
+  };
+  thread_local std::unordered_map<size_t, int> partners2_via;
+  thread_local std::unordered_map<size_t, RecentWork> recent_partner_of;
+  partners2_via.clear();
+  recent_partner_of.clear();
   // Closeness to the owner in the fabric, and direct partnership.
   std::vector<size_t> actor_of_node;
   if (owner && node_of_[*owner] >= 0) {
@@ -698,6 +768,62 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
       if (auto d = direct.find(static_cast<int>(n)); d != direct.end())
         at(*ai)[kPartner] = static_cast<float>(d->second);
     }
+    // Partners of the owner's partners (resource allocation, Zhou et al. 2009, on the tie
+    // strengths): the owner's strongest kPartners2Ties ties each pass on their share of the
+    // owner's strength to the partner's own partners, in proportion to those ties.
+    std::vector<fabric::Neighbour> first(fabric_->Neighbours(src).begin(), fabric_->Neighbours(src).end());
+    double s_owner = 0;
+    for (const auto& nb : first) s_owner += nb.weight;
+    const size_t keep = std::min(first.size(), kPartners2Ties);
+    std::partial_sort(
+        first.begin(), first.begin() + static_cast<ptrdiff_t>(keep), first.end(),
+        [](const auto& a, const auto& b) { return a.weight > b.weight || (a.weight == b.weight && a.node < b.node); });
+    float max_p2 = 0;
+    std::vector<size_t> p2_touched;
+    for (size_t k = 0; k < keep && s_owner > 0; ++k) {
+      double s_j = 0;
+      for (const auto& nb : fabric_->Neighbours(first[k].node)) s_j += nb.weight;
+      if (s_j <= 0) continue;
+      const double share = first[k].weight / s_owner;
+      for (const auto& nb : fabric_->Neighbours(first[k].node)) {
+        if (nb.node == src) continue;
+        auto ai = IndexOf(fabric_->ActorOf(nb.node));
+        if (!ai) continue;
+        float& c = at(*ai)[kPartners2];
+        if (c == 0) p2_touched.push_back(*ai);
+        c += static_cast<float>(share * nb.weight / s_j);
+        max_p2 = std::max(max_p2, c);
+        ++partners2_via[*ai];
+      }
+    }
+    if (max_p2 > 0)
+      for (size_t i : p2_touched) comp[i][kPartners2] /= max_p2;
+  }
+  // The owner's recent partners: every past work of the owner (not for this challenge) votes for
+  // its other members by its recency, 1 / sqrt(members - 1) as in similar; divided by the best's.
+  if (owner) {
+    float max_rp = 0;
+    std::vector<size_t> rp_touched;
+    for (int32_t work : works_of_[*owner]) {
+      const auto wk = static_cast<size_t>(work);
+      if (ch.id.valid() && work_challenge_[wk] == ch.id) continue;
+      const float rec = work_recency_[wk];
+      if (rec <= 0) continue;
+      const size_t members = work_members_[wk].size();
+      const auto v = static_cast<float>(rec / std::sqrt(static_cast<double>(std::max<size_t>(1, members - 1))));
+      for (size_t i : work_members_[wk]) {
+        if (i == *owner) continue;
+        float& c = at(i)[kRecentPartner];
+        if (c == 0) rp_touched.push_back(i);
+        c += v;
+        max_rp = std::max(max_rp, c);
+        RecentWork& r = recent_partner_of[i];
+        ++r.works;
+        if (r.latest < 0 || work_year_[wk] > work_year_[static_cast<size_t>(r.latest)]) r.latest = work;
+      }
+    }
+    if (max_rp > 0)
+      for (size_t i : rp_touched) comp[i][kRecentPartner] /= max_rp;
   }
   // Record, and the total.
   struct Scored {
@@ -726,10 +852,30 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
         if (o.actor == i) r -= o.works;
     return r;
   };
+  // The actor's recent activity without the challenge's own past work (no feedback loop).
+  const int32_t own_work = [&] {
+    if (!ch.id.valid()) return int32_t{-1};
+    auto it = work_of_challenge_.find(ch.id);
+    return it == work_of_challenge_.end() ? int32_t{-1} : it->second;
+  }();
+  // Per actor in the score below (100,000 actors): plain array reads, one logarithm for the active.
+  const float log_max_activity = max_activity_ > 0 ? std::log1p(max_activity_) : 0.f;
+  auto activity_of = [&](size_t i) {
+    float a = activity_[i];
+    if (own_work >= 0 && own_past && a > 0) {
+      const auto& mem = work_members_[static_cast<size_t>(own_work)];
+      if (std::find(mem.begin(), mem.end(), i) != mem.end()) a -= work_recency_[static_cast<size_t>(own_work)];
+    }
+    return std::max(0.f, a);
+  };
+  auto kind_share = [&](size_t i) { return kind_votes[kind_[i]]; };
   auto score_of = [&](size_t i) {
     std::array<float, kComponents>& c = comp[i];
     const int record = record_of(i);
     c[kRecord] = max_record_ > 0 && record != 0 ? static_cast<float>(std::log1p(record) / log_max_record) : 0.f;
+    const float act = activity_of(i);
+    c[kActive] = log_max_activity > 0 && act > 0 ? static_cast<float>(std::log1p(act) / log_max_activity) : 0.f;
+    c[kKindFit] = kind_votes_max > 0 ? static_cast<float>(kind_share(i) / kind_votes_max) : 0.f;
     const double* w = weights_of(i);
     double s = 0;
     for (int k = 0; k < kComponents; ++k) s += w[k] * c[k];
@@ -778,7 +924,8 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
         }
       }
       const double theta = best.front().score;
-      exact = theta > slack + wt[kRecord];
+      // Components that any actor the first pass left out may still have in full.
+      exact = theta > slack + wt[kRecord] + std::max(0.0, wt[kActive]) + std::max(0.0, wt[kKindFit]);
       if (exact) {
         std::erase_if(scored, [&](const Scored& x) { return x.score + slack < theta; });
         if (options.stats) options.stats->pruned = true, options.stats->rescored = scored.size();
@@ -924,6 +1071,59 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
                                     "owner or its partners took part)") +
             (best >= 0 ? ", e.g. '" + work_title_[static_cast<size_t>(best)] + "'" : "");
         if (best >= 0) r.items = {work_title_[static_cast<size_t>(best)]};
+        break;
+      }
+      case kRecentSimilar: {
+        auto wv = recent_similar_of.find(i);
+        const int works = wv == recent_similar_of.end() ? 0 : wv->second.works;
+        const int32_t best = wv == recent_similar_of.end() ? -1 : wv->second.best;
+        r.detail = std::to_string(works) +
+                   " of the most similar past challenges or projects, recent ones counting more" +
+                   (best >= 0 ? ", e.g. '" + work_title_[static_cast<size_t>(best)] + "' (" +
+                                    std::to_string(static_cast<int>(work_year_[static_cast<size_t>(best)])) + ")"
+                              : "");
+        if (best >= 0) r.items = {work_title_[static_cast<size_t>(best)]};
+        break;
+      }
+      case kRecentPartner: {
+        auto rp = recent_partner_of.find(i);
+        const int works = rp == recent_partner_of.end() ? 0 : rp->second.works;
+        const int32_t latest = rp == recent_partner_of.end() ? -1 : rp->second.latest;
+        r.detail = std::to_string(works) + " past challenge(s) or project(s) with the owner" +
+                   (latest >= 0 ? ", the latest in " +
+                                      std::to_string(static_cast<int>(work_year_[static_cast<size_t>(latest)])) +
+                                      ": '" + work_title_[static_cast<size_t>(latest)] + "'"
+                                : "");
+        if (latest >= 0)
+          r.items = {work_title_[static_cast<size_t>(latest)],
+                     std::to_string(static_cast<int>(work_year_[static_cast<size_t>(latest)]))};
+        break;
+      }
+      case kActive: {
+        int recent = 0, latest = 0;
+        for (int32_t wk : works_of_[i]) {
+          const auto w2 = static_cast<size_t>(wk);
+          if (w2 == static_cast<size_t>(own_work) || std::isnan(work_year_[w2])) continue;
+          latest = std::max(latest, static_cast<int>(work_year_[w2]));
+          if (work_recency_[w2] >= 0.5f) ++recent;
+        }
+        r.detail = std::to_string(recent) + " past challenge(s) or project(s) in the last " +
+                   std::to_string(static_cast<int>(kRecencyHalfLife)) + " years" +
+                   (latest > 0 ? ", the latest in " + std::to_string(latest) : "");
+        if (latest > 0) r.items = {std::to_string(latest)};
+        break;
+      }
+      case kPartners2: {
+        auto via = partners2_via.find(i);
+        const int n = via == partners2_via.end() ? 0 : via->second;
+        r.detail = std::to_string(n) + " of the owner's partners worked with it";
+        break;
+      }
+      case kKindFit: {
+        const double share = kind_votes_total > 0 ? kind_share(i) / kind_votes_total : 0;
+        r.detail = Percent(share) + " of the partners on the most similar past work were organisations of its kind (" +
+                   std::string(domain::ActorKindCode(a.kind)) + ")";
+        r.items = {std::string(domain::ActorKindCode(a.kind))};
         break;
       }
     }

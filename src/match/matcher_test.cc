@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include "domain/testing/world.h"
@@ -772,6 +773,241 @@ TEST(Matcher, SimilarPastWorkInTheOwnersCircleCarriesItsReason) {
   // Among the features of the learned stage, after owner_similar.
   const auto& names = Matcher::FeatureNames();
   EXPECT_EQ(names[9], "near_similar");
+}
+
+// Ninth session: the signals the matcher lacked. Each fixture has two actors equal on every older
+// component (the first one by index, so it wins a tie); the new component alone decides.
+namespace ninth {
+
+std::map<int64_t, std::map<std::string, Reason>> ReasonsOf(const std::vector<Match>& list) {
+  std::map<int64_t, std::map<std::string, Reason>> out;
+  for (const Match& x : list) {
+    double sum = 0;
+    for (const Reason& y : x.reasons) sum += y.contribution, out[x.actor.value()][y.code] = y;
+    EXPECT_NEAR(sum, x.score, 1e-6) << x.name << ": the reasons add up to the score";
+  }
+  return out;
+}
+
+int PlaceOf(const std::vector<Match>& list, int64_t actor) {
+  for (size_t k = 0; k < list.size(); ++k)
+    if (list[k].actor == ActorId(actor)) return static_cast<int>(k) + 1;
+  return 0;
+}
+
+domain::Challenge Eenzaamheid(int64_t id = 200) {
+  domain::Challenge ch;
+  ch.id = ChallengeId(id);
+  ch.title = "Eenzaamheid onder ouderen";
+  ch.municipality = MunicipalityId(1);
+  ch.owner = ActorId(1);
+  return ch;
+}
+
+}  // namespace ninth
+
+// recent_partner: the owner worked with actor 2 in 2015 and with actor 3 in 2019, each once; the
+// tie strength is the same, so only the date tells them apart. The challenge's own coalition never
+// counts.
+TEST(Matcher, TheOwnersRecentPartnersComeFirst) {
+  using namespace ninth;
+  std::vector<domain::Actor> actors = {
+      AnActor(1).Named("Gemeente Zuidstad").Kind(ActorKind::kGovernment).In(1).Described(""),
+      AnActor(2).Named("Stichting Toen").Kind(ActorKind::kCareWelfare).In(1).Described("ouderen"),
+      AnActor(3).Named("Stichting Nu").Kind(ActorKind::kCareWelfare).In(1).Described("ouderen"),
+  };
+  std::vector<PastWork> past = {
+      {ActorId(1), "Fietspaden", ChallengeId(100), "2015-03-01"},
+      {ActorId(2), "Fietspaden", ChallengeId(100), "2015-03-01"},
+      {ActorId(1), "Speeltuinen", ChallengeId(101), "2019-03-01"},
+      {ActorId(3), "Speeltuinen", ChallengeId(101), "2019-03-01"},
+  };
+  auto m = Matcher::Build(actors, {ATie(1, 2), ATie(1, 3)}, past);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  RankOptions o;
+  o.diversity = 0;
+  o.weights.recent_partner = o.weights.active = 0;  // the defaults without the new components
+  auto before = m->Rank(Eenzaamheid(), o);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_LT(PlaceOf(*before, 2), PlaceOf(*before, 3)) << "without the component they tie (index order)";
+  o.weights.recent_partner = 0.15;
+  auto r = m->Rank(Eenzaamheid(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->front().actor, ActorId(3)) << "the recent partner first";
+  auto reasons = ReasonsOf(*r);
+  ASSERT_TRUE(reasons[3].count("recent_partner"));
+  EXPECT_NEAR(reasons[3]["recent_partner"].value, 1.0, 1e-6);
+  EXPECT_NEAR(reasons[2]["recent_partner"].value, std::exp2(-4.0 / 2.0), 1e-3) << "4 years older: a quarter";
+  EXPECT_EQ(reasons[3]["recent_partner"].detail,
+            "1 past challenge(s) or project(s) with the owner, the latest in 2019: 'Speeltuinen'");
+  auto j = ToJson(reasons[3]["recent_partner"]);
+  EXPECT_EQ(j["params"]["count"], 1);
+  EXPECT_EQ(j["params"]["year"], 2019);
+  EXPECT_EQ(j["params"]["example"], "Speeltuinen");
+  // Ranking challenge 101 itself: its coalition is no evidence (no feedback loop).
+  auto own = m->Rank(Eenzaamheid(101), o);
+  ASSERT_TRUE(own.ok());
+  EXPECT_FALSE(ReasonsOf(*own)[3].count("recent_partner"));
+}
+
+// active: two actors equal on text, one last active in 2014, the other in 2019.
+TEST(Matcher, RecentlyActiveActorsComeFirst) {
+  using namespace ninth;
+  std::vector<domain::Actor> actors = {
+      AnActor(1).Named("Gemeente Zuidstad").Kind(ActorKind::kGovernment).In(1).Described(""),
+      AnActor(2).Named("Stichting Toen").Kind(ActorKind::kCareWelfare).In(1).Described("eenzaamheid"),
+      AnActor(3).Named("Stichting Nu").Kind(ActorKind::kCareWelfare).In(1).Described("eenzaamheid"),
+  };
+  std::vector<PastWork> past = {
+      {ActorId(2), "Fietspaden", ChallengeId(100), "2014-03-01"},
+      {ActorId(3), "Speeltuinen", ChallengeId(101), "2019-03-01"},
+  };
+  auto m = Matcher::Build(actors, {}, past);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  RankOptions o;
+  o.diversity = 0;
+  o.weights.recent_partner = o.weights.active = 0;  // the defaults without the new components
+  auto before = m->Rank(Eenzaamheid(), o);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_LT(PlaceOf(*before, 2), PlaceOf(*before, 3)) << "without the component they tie";
+  o.weights.active = 0.1;
+  auto r = m->Rank(Eenzaamheid(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->front().actor, ActorId(3));
+  auto reasons = ReasonsOf(*r);
+  ASSERT_TRUE(reasons[3].count("active"));
+  EXPECT_NEAR(reasons[3]["active"].value, 1.0, 1e-6);
+  EXPECT_EQ(reasons[3]["active"].detail, "1 past challenge(s) or project(s) in the last 2 years, the latest in 2019");
+  EXPECT_EQ(ToJson(reasons[3]["active"])["params"]["year"], 2019);
+  EXPECT_EQ(reasons[2]["active"].detail, "0 past challenge(s) or project(s) in the last 2 years, the latest in 2014");
+  // Ranking challenge 101: actor 3's only work is that challenge's own coalition.
+  auto own = m->Rank(Eenzaamheid(101), o);
+  ASSERT_TRUE(own.ok());
+  EXPECT_FALSE(ReasonsOf(*own)[3].count("active"));
+  EXPECT_LT(PlaceOf(*own, 2), PlaceOf(*own, 3));
+}
+
+// recent_similar: two past works as similar to the challenge, one from 2014 and one from 2019.
+TEST(Matcher, RecentSimilarPastWorkCountsMore) {
+  using namespace ninth;
+  std::vector<domain::Actor> actors = {
+      AnActor(1).Named("Gemeente Zuidstad").Kind(ActorKind::kGovernment).In(1).Described(""),
+      AnActor(2).Named("Stichting Toen").Kind(ActorKind::kCareWelfare).In(1).Described(""),
+      AnActor(3).Named("Stichting Nu").Kind(ActorKind::kCareWelfare).In(1).Described(""),
+      AnActor(4).Named("Zonnedak BV").Kind(ActorKind::kCompany).In(1).Described(""),
+  };
+  std::vector<PastWork> past = {
+      {ActorId(2), "Eenzaamheid onder ouderen in de wijk", ChallengeId(100), "2014-03-01"},
+      {ActorId(3), "Eenzaamheid onder ouderen in de buurt", ChallengeId(101), "2019-03-01"},
+      {ActorId(4), "Zonnepanelen op daken", ChallengeId(102), "2019-03-01"},
+  };
+  auto m = Matcher::Build(actors, {}, past);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  RankOptions o;
+  o.diversity = 0;
+  o.weights.recent_partner = o.weights.active = 0;  // the defaults without the new components
+  auto before = m->Rank(Eenzaamheid(), o);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_LT(PlaceOf(*before, 2), PlaceOf(*before, 3)) << "without the component they tie";
+  o.weights.recent_similar = 0.15;
+  auto r = m->Rank(Eenzaamheid(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->front().actor, ActorId(3));
+  auto reasons = ReasonsOf(*r);
+  ASSERT_TRUE(reasons[3].count("recent_similar"));
+  EXPECT_NEAR(reasons[3]["recent_similar"].value, 1.0, 1e-6);
+  EXPECT_NEAR(reasons[2]["recent_similar"].value, std::exp2(-5.0 / 2.0), 1e-3) << "an equal vote, 5 years older";
+  EXPECT_EQ(reasons[3]["recent_similar"].items, std::vector<std::string>{"Eenzaamheid onder ouderen in de buurt"});
+  EXPECT_EQ(ToJson(reasons[3]["recent_similar"])["params"]["count"], 1);
+  EXPECT_FALSE(reasons[4].count("recent_similar")) << "its work shares no word with the challenge";
+  auto own = m->Rank(Eenzaamheid(101), o);
+  ASSERT_TRUE(own.ok());
+  EXPECT_FALSE(ReasonsOf(*own)[3].count("recent_similar"));
+}
+
+// partners2: actors 4 and 5 are both 2 steps from the owner; 5 through the owner's strong partner
+// (tie 5), 4 through a weak one (tie 1).
+TEST(Matcher, PartnersOfTheOwnersStrongPartnersComeFirst) {
+  using namespace ninth;
+  std::vector<domain::Actor> actors = {
+      AnActor(1).Named("Gemeente Zuidstad").Kind(ActorKind::kGovernment).In(1).Described(""),
+      AnActor(2).Named("Stichting Sterk").Kind(ActorKind::kCareWelfare).In(1).Described(""),
+      AnActor(3).Named("Stichting Zwak").Kind(ActorKind::kCareWelfare).In(1).Described(""),
+      AnActor(4).Named("Welzijn Noord").Kind(ActorKind::kCareWelfare).In(1).Described("ouderen"),
+      AnActor(5).Named("Welzijn Zuid").Kind(ActorKind::kCareWelfare).In(1).Described("ouderen"),
+  };
+  auto m = Matcher::Build(actors, {ATie(1, 2).Weight(5), ATie(1, 3), ATie(3, 4), ATie(2, 5)}, {});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  RankOptions o;
+  o.diversity = 0;
+  o.weights.recent_partner = o.weights.active = 0;  // the defaults without the new components
+  auto before = m->Rank(Eenzaamheid(), o);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_LT(PlaceOf(*before, 4), PlaceOf(*before, 5)) << "without the component they tie";
+  o.weights.partners2 = 0.1;
+  auto r = m->Rank(Eenzaamheid(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_LT(PlaceOf(*r, 5), PlaceOf(*r, 4));
+  auto reasons = ReasonsOf(*r);
+  ASSERT_TRUE(reasons[5].count("partners2"));
+  EXPECT_NEAR(reasons[5]["partners2"].value, 1.0, 1e-6);
+  // Resource allocation: 5 gets 5/6 of the owner's strength through 2, of which 2 passes on 1/6; 4
+  // gets 1/6 through 3, which passes on 1/2.
+  EXPECT_NEAR(reasons[4]["partners2"].value, (1.0 / 12) / (5.0 / 36), 1e-5);
+  EXPECT_EQ(reasons[5]["partners2"].detail, "1 of the owner's partners worked with it");
+  EXPECT_EQ(ToJson(reasons[5]["partners2"])["params"]["count"], 1);
+}
+
+// kind_fit: the most similar past work was done by knowledge institutions; of two newcomers equal
+// on text, the knowledge institution comes first.
+TEST(Matcher, TheKindsOfTheMostSimilarPastWorkComeFirst) {
+  using namespace ninth;
+  std::vector<domain::Actor> actors = {
+      AnActor(1).Named("Gemeente Zuidstad").Kind(ActorKind::kGovernment).In(1).Described(""),
+      AnActor(2).Named("Universiteit Noord").Kind(ActorKind::kKnowledgeInstitution).In(1).Described(""),
+      AnActor(3).Named("Hogeschool Oost").Kind(ActorKind::kKnowledgeInstitution).In(1).Described(""),
+      AnActor(4).Named("Noord BV").Kind(ActorKind::kCompany).In(1).Described("ouderen"),
+      AnActor(5).Named("Zuid Instituut").Kind(ActorKind::kKnowledgeInstitution).In(1).Described("ouderen"),
+      AnActor(6).Named("Zonnedak BV").Kind(ActorKind::kCompany).In(1).Described(""),
+  };
+  std::vector<PastWork> past = {
+      {ActorId(2), "Eenzaamheid onder ouderen onderzoeken", ChallengeId(100)},
+      {ActorId(3), "Eenzaamheid onder ouderen onderzoeken", ChallengeId(100)},
+      {ActorId(6), "Zonnepanelen op daken", ChallengeId(101)},
+  };
+  auto m = Matcher::Build(actors, {}, past);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  RankOptions o;
+  o.diversity = 0;
+  o.weights.recent_partner = o.weights.active = 0;  // the defaults without the new components
+  auto before = m->Rank(Eenzaamheid(), o);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_LT(PlaceOf(*before, 4), PlaceOf(*before, 5)) << "without the component they tie";
+  o.weights.kind_fit = 0.1;
+  auto r = m->Rank(Eenzaamheid(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_LT(PlaceOf(*r, 5), PlaceOf(*r, 4));
+  auto reasons = ReasonsOf(*r);
+  ASSERT_TRUE(reasons[5].count("kind_fit"));
+  EXPECT_FALSE(reasons[4].count("kind_fit")) << "no company took part in similar work";
+  EXPECT_EQ(
+      reasons[5]["kind_fit"].detail,
+      "100% of the partners on the most similar past work were organisations of its kind (knowledge_institution)");
+  auto j = ToJson(reasons[5]["kind_fit"]);
+  EXPECT_EQ(j["params"]["kind"], "knowledge_institution");
+  EXPECT_DOUBLE_EQ(j["params"]["share"].get<double>(), 1.0);
+  // Ranking challenge 100 itself: its coalition does not vote, so no kind is favoured.
+  auto own = m->Rank(Eenzaamheid(100), o);
+  ASSERT_TRUE(own.ok());
+  EXPECT_FALSE(ReasonsOf(*own)[5].count("kind_fit"));
+}
+
+// The new components are features of the learned stage, after the ten older ones.
+TEST(Matcher, TheNewComponentsAreFeatures) {
+  const auto& names = Matcher::FeatureNames();
+  const std::vector<std::string> expected = {"recent_partner", "active", "recent_similar", "partners2", "kind_fit"};
+  ASSERT_GE(names.size(), 15U);
+  EXPECT_EQ(std::vector<std::string>(names.begin() + 10, names.begin() + 15), expected);
 }
 
 // The diversity re-ranking picks only the first RankOptions::diversity_places; the rest of the list

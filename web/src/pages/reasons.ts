@@ -1,12 +1,12 @@
 // Match reasons in the reader's language. The server sends each reason with a stable `code`
-// (text, capability, theme, area, closeness, partner, record, similar, owner_similar, near_similar, unexpected,
-// diversity; with the learned stage also invitations_accepted, invitations_declined and model_base,
+// (text, capability, theme, area, closeness, partner, record, similar, owner_similar, near_similar,
+// recent_partner, active, recent_similar, partners2, kind_fit, unexpected, diversity; with the learned stage also invitations_accepted, invitations_declined and model_base,
 // and `params.learned` with `params.direction` up or down on each feature that moved the actor),
 // numbers
 // (`value` in [0, 1], `params`) and the capabilities it names (`items`), besides an English
 // `detail`; the UI words them from the catalogue by code and falls back to `detail` only for a
 // code it does not know.
-import { t, pct, num } from "../i18n";
+import { t, pct, num, kindLabel } from "../i18n";
 
 export interface Reason {
   code?: string; detail?: string; contribution?: number; value?: number; items?: string[];
@@ -76,6 +76,36 @@ function plainReasonText(r: Reason): string {
           ? (["reason.ownerSimilar", "reason.ownerSimilarShort"] as const)
           : (["reason.nearSimilar", "reason.nearSimilarShort"] as const);
       if (n !== undefined) return example ? t(full, { n, example }) : t(short, { n });
+      break;
+    }
+    case "recent_similar": {
+      const n = param(r, "count");
+      const example = typeof r.params?.example === "string" ? r.params.example : items[0];
+      if (n !== undefined) return example ? t("reason.recentSimilar", { n, example }) : t("reason.recentSimilarShort", { n });
+      break;
+    }
+    case "recent_partner": {
+      const n = param(r, "count");
+      const example = typeof r.params?.example === "string" ? r.params.example : undefined;
+      const year = param(r, "year");
+      if (n !== undefined) return example && year !== undefined ? t("reason.recentPartner", { n, year: String(year), example }) : t("reason.recentPartnerShort", { n });
+      break;
+    }
+    case "active": {
+      const n = param(r, "count");
+      const year = param(r, "year");
+      if (n !== undefined) return year !== undefined ? t("reason.active", { n, year: String(year) }) : t("reason.activeShort", { n });
+      break;
+    }
+    case "partners2": {
+      const n = param(r, "count");
+      if (n !== undefined) return t("reason.partners2", { n });
+      break;
+    }
+    case "kind_fit": {
+      const share = param(r, "share");
+      const kind = typeof r.params?.kind === "string" ? r.params.kind : items[0];
+      if (share !== undefined && kind) return t("reason.kindFit", { pct: pct(share), kind: kindLabel(kind).toLowerCase() });
       break;
     }
     case "invitations_accepted":
