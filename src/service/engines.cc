@@ -166,8 +166,9 @@ Result<Built<FabricView>> FabricService::BuildView(MunicipalityId m,
   WEEFSEL_ASSIGN_OR_RETURN(view->fabric, fabric::Fabric::FromDomain(actors, ties));
   // Node order follows the actors given. The view keeps of each actor what the fabric's routes and
   // health read (id, name, kind, area, themes, capabilities): a description, website and source
-  // would be kept for every actor of every municipality for nothing (about a sixth of the views'
-  // memory on the national demo: bench/national/run.sh, step (f)).
+  // would be kept for every actor of every municipality for nothing. (The national demo's actors
+  // have short descriptions: there the views hold 576 MB either way, bench/national/run.sh step (f);
+  // real registers' descriptions run to paragraphs.)
   view->actors.resize(actors.size());
   for (auto& a : actors) {
     auto i = view->fabric.IndexOf(a.id);
