@@ -265,12 +265,16 @@ TEST(ProcessMemoryTest, HeapAndResidentSetGrowWithWhatIsHeldAndTheHeapShrinksWhe
   constexpr int64_t kBytes = 64 << 20;
   ProcessMemory before = ReadProcessMemory();
   ASSERT_GT(before.rss_bytes, 0);
-  ASSERT_GT(before.heap_bytes, 0);
   auto block = std::make_unique<char[]>(kBytes);
   std::memset(block.get(), 1, kBytes);  // touched, so resident
   ProcessMemory held = ReadProcessMemory();
-  EXPECT_GE(held.heap_bytes - before.heap_bytes, kBytes);
   EXPECT_GE(held.rss_bytes - before.rss_bytes, kBytes / 2);
+  if (!kHeapBytesKnown) {  // under AddressSanitizer: glibc's allocator is not the one in use
+    EXPECT_EQ(held.heap_bytes, -1);
+    GTEST_SKIP() << "heap_bytes is not known in this build (AddressSanitizer's allocator)";
+  }
+  ASSERT_GT(before.heap_bytes, 0);
+  EXPECT_GE(held.heap_bytes - before.heap_bytes, kBytes);
   block.reset();
   ProcessMemory after = ReadProcessMemory();
   EXPECT_LT(after.heap_bytes - before.heap_bytes, kBytes / 4);

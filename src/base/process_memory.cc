@@ -15,10 +15,10 @@ ProcessMemory ReadProcessMemory() {
   int64_t size = 0;
   int64_t resident = 0;
   if (statm >> size >> resident) m.rss_bytes = resident * static_cast<int64_t>(sysconf(_SC_PAGESIZE));
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-  struct mallinfo2 info = mallinfo2();
-  m.heap_bytes = static_cast<int64_t>(info.uordblks + info.hblkhd);
-#endif
+  if constexpr (kHeapBytesKnown) {
+    struct mallinfo2 info = mallinfo2();
+    m.heap_bytes = static_cast<int64_t>(info.uordblks + info.hblkhd);
+  }
   return m;
 }
 

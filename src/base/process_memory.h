@@ -16,9 +16,24 @@
 
 namespace weefsel {
 
+// Whether heap_bytes can be known in this build: glibc 2.33 or later, and glibc's allocator in use
+// (under AddressSanitizer the sanitizer's allocator serves malloc, and glibc's counts stay still).
+#if defined(__SANITIZE_ADDRESS__)
+#define WEEFSEL_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define WEEFSEL_ASAN 1
+#endif
+#endif
+#if !defined(WEEFSEL_ASAN) && defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+inline constexpr bool kHeapBytesKnown = true;
+#else
+inline constexpr bool kHeapBytesKnown = false;
+#endif
+
 struct ProcessMemory {
   int64_t rss_bytes = -1;   // -1: not known (no /proc)
-  int64_t heap_bytes = -1;  // -1: not known (not glibc)
+  int64_t heap_bytes = -1;  // -1: not known (kHeapBytesKnown false)
 };
 
 ProcessMemory ReadProcessMemory();
