@@ -8,8 +8,8 @@
 // A difference of heap_bytes across one engine build, with nothing else running, is the memory that
 // engine's published state holds (bench/national/run.sh, step (f)); an RSS difference would also
 // count the build's temporaries that glibc keeps for reuse.
-// mallinfo2 walks every arena's free lists under its lock: call it on demand (/readyz?memory=1),
-// not on every request. Thread-safety: thread-safe.
+// mallinfo2 walks every arena's free lists under its lock: call it on demand (/readyz?memory=1 reads
+// it at most once a second), not on every request. Thread-safety: thread-safe.
 #pragma once
 
 #include <cstdint>

@@ -27,6 +27,15 @@ void Api::BuildOperationRoutes() {
        .handler = [](Call&) -> Result<Reply> {
          return Ok({{"status", "ok"}});
        }});
+  // /readyz?memory=1 is anonymous, and mallinfo2 walks every arena's free lists under its lock
+  // (every thread's malloc waits meanwhile): the memory is read at most once a second, and every
+  // request within that second gets the same reading.
+  struct MemoryReading {
+    std::mutex mu;
+    std::optional<std::chrono::steady_clock::time_point> at;
+    ProcessMemory value;
+  };
+  auto reading = std::make_shared<MemoryReading>();
   Add({.method = "GET",
        .path = "/readyz",
        .tag = "operations",
@@ -35,7 +44,7 @@ void Api::BuildOperationRoutes() {
                   "start: the matcher and each municipality's fabric; a request for one of them meanwhile may "
                   "get 503 `building` with Retry-After). With memory=1 also the process's memory: its resident set "
                   "and the bytes its allocator has handed out (the engines' state, caches and requests in flight; "
-                  "-1 where the system does not say)",
+                  "-1 where the system does not say), read at most once a second",
        .success = 200,
        .query = {"memory"},
        .response =
@@ -44,7 +53,7 @@ void Api::BuildOperationRoutes() {
                 {"engines", Obj({{"failed_builds", ArrayOf(Scalar("string"))}, {"warming", Scalar("integer")}})},
                 {"memory", Obj({{"rss_bytes", Scalar("integer")}, {"heap_bytes", Scalar("integer")}})}},
                {"memory"}),
-       .handler = [&P, this](Call& c) -> Result<Reply> {
+       .handler = [&P, this, reading](Call& c) -> Result<Reply> {
          WEEFSEL_RETURN_IF_ERROR(P.Ready());
          std::string memory = c.req.Param("memory");
          if (!memory.empty() && memory != "0" && memory != "1") {
@@ -55,7 +64,16 @@ void Api::BuildOperationRoutes() {
                       {"store", P.Dialect()},
                       {"engines", {{"failed_builds", failed}, {"warming", engines_.Warming()}}}};
          if (memory == "1") {
-           ProcessMemory m = ReadProcessMemory();
+           ProcessMemory m;
+           {
+             std::lock_guard lock(reading->mu);
+             auto now = std::chrono::steady_clock::now();
+             if (!reading->at || now - *reading->at >= std::chrono::seconds(1)) {
+               reading->value = ReadProcessMemory();
+               reading->at = now;
+             }
+             m = reading->value;
+           }
            body["memory"] = {{"rss_bytes", m.rss_bytes}, {"heap_bytes", m.heap_bytes}};
          }
          return Ok(std::move(body));
