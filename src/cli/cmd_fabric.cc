@@ -208,22 +208,7 @@ void RegisterFabricCommands(CLI::App& app) {
     auto w = fabric::SuggestWeaves(*f, o);
     if (!w.ok()) return Fail(w.status());
     if (a.json) {
-      json list = json::array();
-      for (const auto& s : w->suggestions)
-        list.push_back({{"u", f->ExternalId(s.u)},
-                        {"v", f->ExternalId(s.v)},
-                        {"gain", s.gain},
-                        {"parts",
-                         {{"reach", s.parts.reach},
-                          {"bridging", s.parts.bridging},
-                          {"redundancy", s.parts.redundancy},
-                          {"mix", s.parts.mix}}},
-                        {"reason", s.reason}});
-      std::cout << json{{"objective_before", w->objective_before},
-                        {"objective_after", w->objective_after},
-                        {"candidates", w->candidates},
-                        {"suggestions", list}}
-                       .dump()
+      std::cout << fabric::WeaveObject(*w, [&](int node) { return nlohmann::ordered_json(f->ExternalId(node)); }).dump()
                 << "\n";
     } else {
       std::cout << "objective " << w->objective_before << " -> " << w->objective_after << " (" << w->candidates

@@ -273,4 +273,24 @@ json ReportObject(const Fabric& f, const Report& r) {
 
 std::string ToReportJson(const Fabric& fabric, const Report& report) { return ReportObject(fabric, report).dump(); }
 
+nlohmann::ordered_json WeaveObject(const WeaveResult& weave,
+                                   const std::function<nlohmann::ordered_json(int node)>& node) {
+  using ojson = nlohmann::ordered_json;
+  ojson items = ojson::array();
+  for (const auto& s : weave.suggestions)
+    items.push_back({{"from", node(s.u)},
+                     {"to", node(s.v)},
+                     {"gain", s.gain},
+                     {"parts",
+                      {{"reach", s.parts.reach},
+                       {"bridging", s.parts.bridging},
+                       {"redundancy", s.parts.redundancy},
+                       {"mix", s.parts.mix}}},
+                     {"reason", s.reason}});
+  return {{"objective_before", weave.objective_before},
+          {"objective_after", weave.objective_after},
+          {"candidates", weave.candidates},
+          {"suggestions", std::move(items)}};
+}
+
 }  // namespace weefsel::fabric

@@ -12,12 +12,21 @@
 // community), `betweenness` and `constraint` (node id -> raw value; constraint null for isolates)
 // and `diameter` (largest component, hops), all unweighted; on a weighted fabric the weighted
 // measures under `weighted` with the same keys. Node ids are the external ids, as JSON keys.
+//
+// WeaveObject is weave's result as one JSON object, the same for `weefsel fabric weave --json` and
+// `GET .../fabric/weave`: `objective_before`, `objective_after`, `candidates` and `suggestions`,
+// each with `from`, `to` (written by `node`: the CLI writes the external id, the API the actor's
+// id and name), `gain`, `parts` (reach, bridging, redundancy, mix) and `reason`.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
+#include <functional>
 #include <string>
 
 #include "fabric/analysis.h"
 #include "fabric/fabric.h"
+#include "fabric/weave.h"
 
 namespace weefsel::fabric {
 
@@ -32,5 +41,9 @@ KumuSheets ToKumu(const Fabric& fabric, const Report* report = nullptr);
 
 // The report as one JSON object (compact, one line, no trailing newline).
 std::string ToReportJson(const Fabric& fabric, const Report& report);
+
+// Weave's result as one JSON object (keys in the order above); `node` writes a suggestion's end.
+nlohmann::ordered_json WeaveObject(const WeaveResult& weave,
+                                   const std::function<nlohmann::ordered_json(int node)>& node);
 
 }  // namespace weefsel::fabric

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "fabric/export.h"
+
 #include "domain/testing/world.h"
 #include "tests/kit/shared_data.h"
 
@@ -104,6 +106,34 @@ TEST(WeaveTest, CoveringABridgeCountsItsBridges) {
   WeaveObjective(*f->WithEdges({{0, 2, 1.0}}), *ctx, &half);
   EXPECT_NEAR(half.redundancy, 6.0 / 12.0, 1e-12);  // triangle 0-1-2: 3 pairs of 6
   (void)base;
+}
+
+// The CLI and the API print weave through one function: its keys, in order, and the ends written
+// by the caller.
+TEST(WeaveTest, OneJsonObjectForTheCommandLineAndTheApi) {
+  SmallWorld w;
+  auto f = Fabric::FromDomain(w.actors, w.ties);
+  ASSERT_TRUE(f.ok()) << f.status().ToString();
+  WeaveOptions o;
+  o.k = 2;
+  auto result = SuggestWeaves(*f, o);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  ASSERT_EQ(result->suggestions.size(), 2u);
+  nlohmann::ordered_json j = WeaveObject(*result, [&](int node) {
+    return nlohmann::ordered_json{{"node", f->ExternalId(node)}};
+  });
+  std::vector<std::string> keys;
+  for (const auto& item : j.items()) keys.push_back(item.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"objective_before", "objective_after", "candidates", "suggestions"}));
+  EXPECT_EQ(j["candidates"], result->candidates);
+  ASSERT_EQ(j["suggestions"].size(), 2u);
+  const auto& first = j["suggestions"][0];
+  const WeaveSuggestion& s = result->suggestions[0];
+  EXPECT_EQ(first["from"]["node"], f->ExternalId(s.u));
+  EXPECT_EQ(first["to"]["node"], f->ExternalId(s.v));
+  EXPECT_EQ(first["gain"], s.gain);
+  EXPECT_EQ(first["parts"]["bridging"], s.parts.bridging);
+  EXPECT_EQ(first["reason"], s.reason);
 }
 
 TEST(WeaveTest, RejectsBadOptions) {

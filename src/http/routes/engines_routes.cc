@@ -182,23 +182,9 @@ Json MapJson(const service::FabricView& v) {
 }
 
 Json WeaveJson(const service::FabricView& v, const fabric::WeaveResult& w, int k) {
-  Json items = Json::array();
-  for (const auto& s : w.suggestions)
-    items.push_back({{"from", ActorRef(v, s.u)},
-                     {"to", ActorRef(v, s.v)},
-                     {"gain", s.gain},
-                     {"parts",
-                      {{"reach", s.parts.reach},
-                       {"bridging", s.parts.bridging},
-                       {"redundancy", s.parts.redundancy},
-                       {"mix", s.parts.mix}}},
-                     {"reason", s.reason}});
-  return {{"municipality", v.municipality.value()},
-          {"k", k},
-          {"objective_before", w.objective_before},
-          {"objective_after", w.objective_after},
-          {"candidates", w.candidates},
-          {"suggestions", items}};
+  Json out = {{"municipality", v.municipality.value()}, {"k", k}};
+  out.update(fabric::WeaveObject(w, [&](int node) { return ActorRef(v, node); }));
+  return out;
 }
 
 Json HealthJson(MunicipalityId m, const service::HealthHistory& h) {
