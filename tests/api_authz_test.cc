@@ -97,7 +97,7 @@ class AuthzMatrix : public ApiWorld {
     t.municipality = m1_;
     t.title = "Taak " + std::to_string(++made_);
     t.budget_eur = 50000;
-    return Must(service::TaskChallenges(*platform_).CreateTask(Root(), t)).id;
+    return Must(platform_->task_challenges().CreateTask(Root(), t)).id;
   }
   TaskChallengeId FreshBid() {
     domain::TaskChallenge c;
@@ -106,13 +106,13 @@ class AuthzMatrix : public ApiWorld {
     c.title = "Wij doen het";
     c.plan = "Een plan";
     c.budget_eur = 40000;
-    return Must(service::TaskChallenges(*platform_).File(Root(), c)).id;
+    return Must(platform_->task_challenges().File(Root(), c)).id;
   }
   // Fair votes: a fresh round of m1 restricted to `v` (codes for wijk Zuilen), in `phase`.
   RoundId RestrictedRound(domain::Verification v, domain::RoundPhase phase = domain::RoundPhase::kSubmission) {
     RoundId r = MakeRound();
     domain::Eligibility e{v, {"Zuilen"}, 0};
-    Must(service::Votes(*platform_).SetEligibility(Root(), r, e));
+    Must(platform_->votes().SetEligibility(Root(), r, e));
     for (auto next : {domain::RoundPhase::kReview, domain::RoundPhase::kVoting})
       if (static_cast<int>(next) <= static_cast<int>(phase)) Must(platform_->SetRoundPhase(Root(), r, next));
     return r;
@@ -120,7 +120,7 @@ class AuthzMatrix : public ApiWorld {
   // A fresh coded round in voting and one unused code of it.
   std::pair<RoundId, std::string> RoundWithCode() {
     RoundId r = RestrictedRound(domain::Verification::kCode);
-    std::string csv = Must(service::Votes(*platform_).GenerateCodes(Root(), r, 1, "Zuilen"));
+    std::string csv = Must(platform_->votes().GenerateCodes(Root(), r, 1, "Zuilen"));
     Must(platform_->SetRoundPhase(Root(), r, domain::RoundPhase::kReview));
     Must(platform_->SetRoundPhase(Root(), r, domain::RoundPhase::kVoting));
     auto eol = csv.find('\n');

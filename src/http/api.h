@@ -165,10 +165,10 @@ class Api {
   service::Platform& platform_;
   ApiOptions options_;
   service::Engines engines_;
-  service::TaskChallenges task_challenges_{platform_};
-  service::Introductions introductions_{platform_};
-  service::Appearances appearances_{platform_};
-  service::Votes votes_{platform_};
+  service::TaskChallenges& task_challenges_ = platform_.task_challenges();
+  service::Introductions& introductions_ = platform_.introductions();
+  service::Appearances& appearances_ = platform_.appearances();
+  service::Votes& votes_ = platform_.votes();
   std::vector<Route> routes_;
   // A plain mutex inside, held only for a lookup or an insert: glibc's shared_mutex lets a stream
   // of readers starve a writer (measured: 700 ms p99 on cache misses under wrk at 64 connections).

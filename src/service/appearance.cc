@@ -28,16 +28,16 @@ Result<std::string> DecodeLogoBase64(std::string_view base64) {
 }
 
 Result<domain::Appearance> Appearances::Get(MunicipalityId m) {
-  Platform::ReadLock lock(platform_);
-  auto& store = *platform_.store_;
+  ReadLock lock(*this);
+  auto& store = *store_;
   WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
   return store.GetAppearance(m);
 }
 
 Result<domain::Appearance> Appearances::Change(const Principal& p, MunicipalityId m, const AppearanceChange& change) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  Platform::WriteLock lock(platform_);
-  auto& store = *platform_.store_;
+  WriteLock lock(*this);
+  auto& store = *store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Municipality muni, store.GetMunicipality(m));
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kSetAppearance, {.municipalities = {m}}));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Appearance a, store.GetAppearance(m));
@@ -48,9 +48,9 @@ Result<domain::Appearance> Appearances::Change(const Principal& p, MunicipalityI
     return Status::InvalidArgument(
         "appearance.theme: the Utrecht theme may only be used for the Municipality of Utrecht (its licence; "
         "docs/ui.md)");
-  a.updated_at = platform_.Now();
+  a.updated_at = Now();
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(a));
-  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+  WEEFSEL_RETURN_IF_ERROR(Logged(
       p, m, "municipality", "appearance", was, [&] { return store.PutAppearance(a); },
       [&] { return std::make_pair(m.value(), Snap(a)); }));
   return a;
@@ -58,8 +58,8 @@ Result<domain::Appearance> Appearances::Change(const Principal& p, MunicipalityI
 
 Result<domain::Appearance> Appearances::SetLogo(const Principal& p, MunicipalityId m, const std::string& bytes) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  Platform::WriteLock lock(platform_);
-  auto& store = *platform_.store_;
+  WriteLock lock(*this);
+  auto& store = *store_;
   WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kSetAppearance, {.municipalities = {m}}));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Appearance a, store.GetAppearance(m));
@@ -71,8 +71,8 @@ Result<domain::Appearance> Appearances::SetLogo(const Principal& p, Municipality
     WEEFSEL_ASSIGN_OR_RETURN(a.logo_type, domain::SniffLogoType(bytes));
     a.logo = bytes;
   }
-  a.updated_at = platform_.Now();
-  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+  a.updated_at = Now();
+  WEEFSEL_RETURN_IF_ERROR(Logged(
       p, m, "municipality", "appearance", was, [&] { return store.PutAppearance(a); },
       [&] { return std::make_pair(m.value(), Snap(a)); }));
   return a;

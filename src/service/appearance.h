@@ -6,7 +6,7 @@
 // GM0344; docs/ui.md), so choosing it for another municipality is refused. Every change is audited
 // (entity "municipality", action "appearance"; the logo by its type and size, not its bytes).
 //
-// Ownership: Appearances borrows the Platform, which must outlive it; it holds no state.
+// Ownership: a slice of the Platform (service/core/context.h), which owns it; it holds no state.
 // Thread-safety: as thread-safe as Platform (every call runs under the platform's store lock).
 #pragma once
 
@@ -16,7 +16,7 @@
 
 #include "base/status.h"
 #include "domain/appearance.h"
-#include "service/platform.h"
+#include "service/core/context.h"
 
 namespace weefsel::service {
 
@@ -33,9 +33,9 @@ inline constexpr size_t kMaxLogoBase64 = (domain::kMaxLogoBytes + 2) / 3 * 4;
 // InvalidArgument naming field "image" when it is not base64.
 Result<std::string> DecodeLogoBase64(std::string_view base64);
 
-class Appearances {
+class Appearances : private core::Slice {
  public:
-  explicit Appearances(Platform& platform) : platform_(platform) {}
+  explicit Appearances(core::Context& context) : Slice(context) {}
 
   // NotFound for an unknown municipality.
   Result<domain::Appearance> Get(MunicipalityId m);
@@ -43,9 +43,6 @@ class Appearances {
   // `bytes` must be a PNG, JPEG or WebP image of at most domain::kMaxLogoBytes (its type is read
   // from its bytes); empty `bytes` removes the logo.
   Result<domain::Appearance> SetLogo(const Principal& p, MunicipalityId m, const std::string& bytes);
-
- private:
-  Platform& platform_;
 };
 
 }  // namespace weefsel::service

@@ -34,8 +34,8 @@ Result<Introduction> Introductions::Introduce(const Principal& p, MunicipalityId
   if (note.size() > kMaxIntroductionNote)
     return Status::InvalidArgument("introduction.note: at most " + Id(kMaxIntroductionNote) + " bytes");
   if (b < a) std::swap(a, b);
-  Platform::WriteLock lock(platform_);
-  auto& store = *platform_.store_;
+  WriteLock lock(*this);
+  auto& store = *store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Municipality muni, store.GetMunicipality(m));
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kIntroduce, {.municipalities = {m}}));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Actor actor_a, store.GetActor(a));
@@ -46,7 +46,7 @@ Result<Introduction> Introductions::Introduce(const Principal& p, MunicipalityId
 
   // The same pair once per quiet period: the audit log is the record of introductions.
   Introduction out;
-  out.at = platform_.Now();
+  out.at = Now();
   auto now = ParseTimestamp(out.at);
   WEEFSEL_ASSIGN_OR_RETURN(auto earlier, store.AuditOf("introduction", a.value()));
   for (const auto& e : earlier) {
@@ -71,7 +71,7 @@ Result<Introduction> Introductions::Introduce(const Principal& p, MunicipalityId
             {"b", {{"id", b.value()}, {"name", actor_b.name}}},
             {"note", out.note}};
   // The notifications are written with the audit entry (Logged calls NotifyFromAudit).
-  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+  WEEFSEL_RETURN_IF_ERROR(Logged(
       p, m, "introduction", "create", "", [] { return Status::Ok(); },
       [&] { return std::make_pair(a.value(), snap.dump(-1, ' ', false, J::error_handler_t::replace)); }));
   return out;

@@ -9,7 +9,7 @@
 // the same pair cannot be introduced again within kIntroductionQuietDays (Conflict naming the date),
 // so that nobody is sent the same introduction twice.
 //
-// Ownership: Introductions borrows the Platform, which must outlive it; it holds no state.
+// Ownership: a slice of the Platform (service/core/context.h), which owns it; it holds no state.
 // Thread-safety: as thread-safe as Platform (every call runs under the platform's store lock).
 #pragma once
 
@@ -18,7 +18,7 @@
 
 #include "base/status.h"
 #include "domain/model.h"
-#include "service/platform.h"
+#include "service/core/context.h"
 
 namespace weefsel::service {
 
@@ -38,17 +38,14 @@ struct Introduction {
   IntroducedParty a, b;
 };
 
-class Introductions {
+class Introductions : private core::Slice {
  public:
-  explicit Introductions(Platform& platform) : platform_(platform) {}
+  explicit Introductions(core::Context& context) : Slice(context) {}
 
   // Officers of `m` (and admins). InvalidArgument for the same actor twice, a note over the limit,
   // or two actors neither of which is at home in `m`; NotFound for an unknown actor or
   // municipality; Conflict when the pair was introduced in the last kIntroductionQuietDays.
   Result<Introduction> Introduce(const Principal& p, MunicipalityId m, ActorId a, ActorId b, std::string note);
-
- private:
-  Platform& platform_;
 };
 
 }  // namespace weefsel::service

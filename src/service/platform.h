@@ -56,6 +56,7 @@
 #include "service/accounts.h"
 #include "service/accounts/identity.h"
 #include "service/actors/actors.h"
+#include "service/appearance.h"
 #include "service/audit/audit_log.h"
 #include "service/challenges/challenges.h"
 #include "service/change_follower.h"
@@ -65,6 +66,7 @@
 #include "service/core/principal.h"
 #include "service/core/store_fwd.h"
 #include "service/experiments/experiments.h"
+#include "service/introductions.h"
 #include "service/moderation/moderation.h"
 #include "service/money/money.h"
 #include "service/municipalities/municipalities.h"
@@ -72,6 +74,8 @@
 #include "service/proposals/proposals.h"
 #include "service/rounds/rounds.h"
 #include "service/self_service/self_service.h"
+#include "service/task_challenges.h"
+#include "service/votes.h"
 
 namespace weefsel::service {
 
@@ -89,6 +93,13 @@ class Platform : private core::Context {
   Platform(std::unique_ptr<storage::Store> store, PlatformOptions options, const Clock& clock = SystemClock::Default());
 
   Accounts& accounts() { return accounts_; }
+  // The slices whose use cases are called on the slice itself rather than forwarded here: the
+  // Right to Challenge (service/task_challenges.h), "Breng in contact" (service/introductions.h),
+  // a municipality's look (service/appearance.h) and fair votes (service/votes.h).
+  TaskChallenges& task_challenges() { return task_challenges_; }
+  Introductions& introductions() { return introductions_; }
+  Appearances& appearances() { return appearances_; }
+  Votes& votes() { return votes_; }
   const Clock& clock() const { return clock_; }
   const Env& env() const { return env_; }
   std::string Dialect();
@@ -365,14 +376,6 @@ class Platform : private core::Context {
   Result<PublicHidden> HiddenOnProposal(ProposalId id) { return moderation_.HiddenOnProposal(id); }
 
  private:
-  // The Right to Challenge (service/task_challenges.h) uses the store lock, Logged and Now.
-  friend class TaskChallenges;
-  // "Breng in contact" (service/introductions.h) too.
-  friend class Introductions;
-  // And a municipality's look (service/appearance.h).
-  friend class Appearances;
-  // Fair votes (service/votes.h) likewise.
-  friend class Votes;
   // The engines read their inputs from the store (a reader) and keep their own results: the
   // matcher (service/matches.h, match_retrain.h), the fabric, the rounds' results and the
   // coalition suggestions (service/engines.h), fabric snapshots (service/snapshots.h).
@@ -408,6 +411,10 @@ class Platform : private core::Context {
   Money money_{*this};
   Moderation moderation_{*this};
   SelfService self_service_{*this};
+  TaskChallenges task_challenges_{*this};
+  Introductions introductions_{*this};
+  Appearances appearances_{*this};
+  Votes votes_{*this};
 };
 
 }  // namespace weefsel::service

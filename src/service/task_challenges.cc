@@ -35,29 +35,29 @@ core::Scope BidScope(const TaskChallenge& c) {
 // ---- the task list ------------------------------------------------------------------------------
 
 Result<std::vector<domain::MunicipalTask>> TaskChallenges::TasksOf(MunicipalityId m) {
-  Platform::ReadLock lock(platform_);
-  WEEFSEL_RETURN_IF_ERROR(platform_.store_->GetMunicipality(m).status());
-  return platform_.store_->TasksOf(m);
+  ReadLock lock(*this);
+  WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(m).status());
+  return store_->TasksOf(m);
 }
 
 Result<domain::MunicipalTask> TaskChallenges::GetTask(TaskId id) {
-  Platform::ReadLock lock(platform_);
-  return platform_.store_->GetTask(id);
+  ReadLock lock(*this);
+  return store_->GetTask(id);
 }
 
 Result<domain::MunicipalTask> TaskChallenges::CreateTask(const Principal& p, domain::MunicipalTask t) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  Platform::WriteLock lock(platform_);
-  auto& store = *platform_.store_;
+  WriteLock lock(*this);
+  auto& store = *store_;
   WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(t.municipality).status());
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kKeepTaskList, {.municipalities = {t.municipality}}));
   t.id = TaskId();
-  t.created_at = platform_.Now();
+  t.created_at = Now();
   std::vector<std::string> caps;
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(t.themes, caps));
   for (auto& n : t.capabilities) n.capability = domain::NormalizeCapability(n.capability);
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(t));
-  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+  WEEFSEL_RETURN_IF_ERROR(Logged(
       p, t.municipality, "task", "create", "", [&] { return store.Insert(t).status(); },
       [&] { return std::make_pair(t.id.value(), Snap(t)); }));
   return t;
@@ -66,8 +66,8 @@ Result<domain::MunicipalTask> TaskChallenges::CreateTask(const Principal& p, dom
 Result<domain::MunicipalTask> TaskChallenges::UpdateTask(const Principal& p, TaskId id,
                                                          const Patch<domain::MunicipalTask>& patch) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  Platform::WriteLock lock(platform_);
-  auto& store = *platform_.store_;
+  WriteLock lock(*this);
+  auto& store = *store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::MunicipalTask t, store.GetTask(id));
   MunicipalityId m = t.municipality;
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kKeepTaskList, {.municipalities = {m}}));
@@ -79,7 +79,7 @@ Result<domain::MunicipalTask> TaskChallenges::UpdateTask(const Principal& p, Tas
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(t.themes, caps));
   for (auto& n : t.capabilities) n.capability = domain::NormalizeCapability(n.capability);
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(t));
-  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+  WEEFSEL_RETURN_IF_ERROR(Logged(
       p, m, "task", "update", was, [&] { return store.Update(t); },
       [&] { return std::make_pair(id.value(), Snap(t)); }));
   return t;
@@ -90,8 +90,8 @@ Result<domain::MunicipalTask> TaskChallenges::UpdateTask(const Principal& p, Tas
 // A bid hidden by a moderator is gone from every public answer, as a hidden proposal is; only its
 // public reason is left (GET /api/v1/task-challenges/{id}/moderation).
 Result<std::vector<TaskChallenge>> TaskChallenges::List(MunicipalityId m) {
-  Platform::ReadLock lock(platform_);
-  auto& store = *platform_.store_;
+  ReadLock lock(*this);
+  auto& store = *store_;
   if (m.valid()) WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
   WEEFSEL_ASSIGN_OR_RETURN(auto all, store.TaskChallengesOf(m));
   WEEFSEL_ASSIGN_OR_RETURN(auto hidden,
@@ -102,28 +102,28 @@ Result<std::vector<TaskChallenge>> TaskChallenges::List(MunicipalityId m) {
 }
 
 Result<TaskChallenge> TaskChallenges::Get(TaskChallengeId id) {
-  Platform::ReadLock lock(platform_);
-  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, platform_.IsHidden("task_challenge", id.value()));
+  ReadLock lock(*this);
+  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden("task_challenge", id.value()));
   if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
-  return platform_.store_->GetTaskChallenge(id);
+  return store_->GetTaskChallenge(id);
 }
 
 Result<std::optional<storage::HiddenItem>> TaskChallenges::HiddenOf(TaskChallengeId id) {
-  Platform::ReadLock lock(platform_);
-  auto h = platform_.store_->GetHidden("task_challenge", id.value());
+  ReadLock lock(*this);
+  auto h = store_->GetHidden("task_challenge", id.value());
   if (h.ok()) {
     h->hidden_by = UserId();  // moderators are not named
     return std::optional<storage::HiddenItem>(*h);
   }
   if (h.status().code() != StatusCode::kNotFound) return h.status();
-  WEEFSEL_RETURN_IF_ERROR(platform_.store_->GetTaskChallenge(id).status());
+  WEEFSEL_RETURN_IF_ERROR(store_->GetTaskChallenge(id).status());
   return std::optional<storage::HiddenItem>();
 }
 
 Result<TaskChallenge> TaskChallenges::File(const Principal& p, TaskChallenge c) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  Platform::WriteLock lock(platform_);
-  auto& store = *platform_.store_;
+  WriteLock lock(*this);
+  auto& store = *store_;
   if (c.task.valid()) {
     auto task = store.GetTask(c.task);
     if (!task.ok())
@@ -161,7 +161,7 @@ Result<TaskChallenge> TaskChallenges::File(const Principal& p, TaskChallenge c) 
   for (auto& n : c.capabilities) n.capability = domain::NormalizeCapability(n.capability);
   c.id = TaskChallengeId();
   c.filed_by = p.user;
-  c.created_at = platform_.Now();
+  c.created_at = Now();
   c.step = TaskChallengeStep::kReceived;
   c.criteria.clear();
   c.proposal = ProposalId();
@@ -172,11 +172,11 @@ Result<TaskChallenge> TaskChallenges::File(const Principal& p, TaskChallenge c) 
   domain::StepRecord first;
   first.step = TaskChallengeStep::kReceived;
   first.entered_at = c.created_at;
-  first.deadline = FormatDate(platform_.clock_.Now() + std::chrono::days(d));
+  first.deadline = FormatDate(clock_.Now() + std::chrono::days(d));
   first.decision = "received";
   c.steps = {first};
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
-  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+  WEEFSEL_RETURN_IF_ERROR(Logged(
       p, c.municipality, "task_challenge", "create", "", [&] { return store.Insert(c).status(); },
       [&] { return std::make_pair(c.id.value(), Snap(c)); }));
   return c;
@@ -185,9 +185,9 @@ Result<TaskChallenge> TaskChallenges::File(const Principal& p, TaskChallenge c) 
 Result<TaskChallenge> TaskChallenges::UpdateBid(const Principal& p, TaskChallengeId id,
                                                 const Patch<TaskChallenge>& patch) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  Platform::WriteLock lock(platform_);
-  auto& store = *platform_.store_;
-  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, platform_.IsHidden("task_challenge", id.value()));
+  WriteLock lock(*this);
+  auto& store = *store_;
+  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden("task_challenge", id.value()));
   if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
   WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kChangeBid, BidScope(c)));
@@ -222,7 +222,7 @@ Result<TaskChallenge> TaskChallenges::UpdateBid(const Principal& p, TaskChalleng
   WEEFSEL_RETURN_IF_ERROR(domain::NormalizeTags(c.themes, caps));
   for (auto& n : c.capabilities) n.capability = domain::NormalizeCapability(n.capability);
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
-  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+  WEEFSEL_RETURN_IF_ERROR(Logged(
       p, c.municipality, "task_challenge", "update", was, [&] { return store.Update(c); },
       [&] { return std::make_pair(id.value(), Snap(c)); }));
   return c;
@@ -230,8 +230,8 @@ Result<TaskChallenge> TaskChallenges::UpdateBid(const Principal& p, TaskChalleng
 
 Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId id, const StepMove& move) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  Platform::WriteLock lock(platform_);
-  auto& store = *platform_.store_;
+  WriteLock lock(*this);
+  auto& store = *store_;
   WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
   MunicipalityId m = c.municipality;
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kMoveBid, {.municipalities = {m}}));
@@ -272,7 +272,7 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
   std::string was = Snap(c);
   domain::StepRecord rec;
   rec.step = move.step;
-  rec.entered_at = platform_.Now();
+  rec.entered_at = Now();
   rec.decision = decision;
   rec.reasons = reasons;
   rec.decided_by = p.user;
@@ -282,7 +282,7 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
     WEEFSEL_ASSIGN_OR_RETURN(auto settings, store.GetTaskChallengeSettings(m));
     auto days = settings.step_days.find(Code(move.step));
     int d = days != settings.step_days.end() ? days->second : domain::DefaultStepDays(move.step);
-    if (d > 0) rec.deadline = FormatDate(platform_.clock_.Now() + std::chrono::days(d));
+    if (d > 0) rec.deadline = FormatDate(clock_.Now() + std::chrono::days(d));
   }
   c.step = move.step;
   c.steps.push_back(rec);
@@ -305,7 +305,7 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
       ch.owner = c.initiative;
       ch.created_at = rec.entered_at;
       ch.max_coalition_size = std::clamp(static_cast<int>(c.partners.size()) + 1, 1, 50);
-      WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+      WEEFSEL_RETURN_IF_ERROR(Logged(
           p, m, "challenge", "create", "", [&] { return store.Insert(ch).status(); },
           [&] {
             return std::make_pair(ch.id.value(), Dump({{"title", ch.title}, {"phase", "experiment"}}));
@@ -331,7 +331,7 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
       v.author = c.filed_by;
       v.created_at = rec.entered_at;
       prop.versions = {v};
-      WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+      WEEFSEL_RETURN_IF_ERROR(Logged(
           p, m, "proposal", "create", "", [&] { return store.Insert(prop).status(); },
           [&] {
             return std::make_pair(prop.id.value(), Dump({{"status", "funded"}, {"budget_eur", c.budget_eur}}));
@@ -342,7 +342,7 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
       e.indicators = c.indicators;
       e.milestones = c.milestones;
       for (auto& ms : e.milestones) ms.status = "planned";
-      WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+      WEEFSEL_RETURN_IF_ERROR(Logged(
           p, m, "experiment", "create", "", [&] { return store.Insert(e).status(); },
           [&] {
             return std::make_pair(e.id.value(), Dump({{"proposal", prop.id.value()}, {"status", e.status}}));
@@ -353,7 +353,7 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
         WEEFSEL_ASSIGN_OR_RETURN(domain::MunicipalTask t, store.GetTask(c.task));
         std::string task_was = Snap(t);
         t.open = false;  // the initiative does it now
-        WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+        WEEFSEL_RETURN_IF_ERROR(Logged(
             p, m, "task", "update", task_was, [&] { return store.Update(t); },
             [&] { return std::make_pair(t.id.value(), Snap(t)); }));
       }
@@ -366,17 +366,17 @@ Result<TaskChallenge> TaskChallenges::Move(const Principal& p, TaskChallengeId i
     }
     return store.Update(c);
   };
-  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(p, m, "task_challenge", "step", was, write,
-                                           [&] { return std::make_pair(id.value(), Snap(c)); }));
+  WEEFSEL_RETURN_IF_ERROR(
+      Logged(p, m, "task_challenge", "step", was, write, [&] { return std::make_pair(id.value(), Snap(c)); }));
   return c;
 }
 
 // ---- settings, partners, money ------------------------------------------------------------------
 
 Result<domain::TaskChallengeSettings> TaskChallenges::Settings(MunicipalityId m) {
-  Platform::ReadLock lock(platform_);
-  WEEFSEL_RETURN_IF_ERROR(platform_.store_->GetMunicipality(m).status());
-  WEEFSEL_ASSIGN_OR_RETURN(auto s, platform_.store_->GetTaskChallengeSettings(m));
+  ReadLock lock(*this);
+  WEEFSEL_RETURN_IF_ERROR(store_->GetMunicipality(m).status());
+  WEEFSEL_ASSIGN_OR_RETURN(auto s, store_->GetTaskChallengeSettings(m));
   for (auto step : domain::TaskChallengeSteps())
     s.step_days.emplace(Code(step), domain::DefaultStepDays(step));  // the defaults where none is set
   return s;
@@ -385,13 +385,13 @@ Result<domain::TaskChallengeSettings> TaskChallenges::Settings(MunicipalityId m)
 Result<domain::TaskChallengeSettings> TaskChallenges::PutSettings(const Principal& p, domain::TaskChallengeSettings s) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   {
-    Platform::WriteLock lock(platform_);
-    auto& store = *platform_.store_;
+    WriteLock lock(*this);
+    auto& store = *store_;
     WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(s.municipality).status());
     WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kSetStepDays, {.municipalities = {s.municipality}}));
     WEEFSEL_RETURN_IF_ERROR(domain::Validate(s));
     WEEFSEL_ASSIGN_OR_RETURN(auto before, store.GetTaskChallengeSettings(s.municipality));
-    WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+    WEEFSEL_RETURN_IF_ERROR(Logged(
         p, s.municipality, "municipality", "task_challenge_settings", Dump(J(before.step_days)),
         [&] { return store.PutTaskChallengeSettings(s); },
         [&] { return std::make_pair(s.municipality.value(), Dump(J(s.step_days))); }));
@@ -401,9 +401,9 @@ Result<domain::TaskChallengeSettings> TaskChallenges::PutSettings(const Principa
 
 Result<domain::Challenge> TaskChallenges::AsChallenge(const Principal& p, TaskChallengeId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  Platform::ReadLock lock(platform_);
-  auto& store = *platform_.store_;
-  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, platform_.IsHidden("task_challenge", id.value()));
+  ReadLock lock(*this);
+  auto& store = *store_;
+  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden("task_challenge", id.value()));
   if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
   WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kReadBidPartners, BidScope(c)));
@@ -427,8 +427,8 @@ Result<domain::Challenge> TaskChallenges::AsChallenge(const Principal& p, TaskCh
 }
 
 Result<std::vector<domain::Tie>> TaskChallenges::FabricOf(TaskChallengeId id) {
-  Platform::ReadLock lock(platform_);
-  auto& store = *platform_.store_;
+  ReadLock lock(*this);
+  auto& store = *store_;
   WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
   std::vector<ActorId> people = c.partners;
   if (c.initiative.valid()) people.insert(people.begin(), c.initiative);
@@ -448,8 +448,8 @@ Result<std::vector<domain::Tie>> TaskChallenges::FabricOf(TaskChallengeId id) {
 }
 
 Result<std::vector<TaskBudgetLine>> TaskChallenges::MoneyOf(MunicipalityId m) {
-  Platform::ReadLock lock(platform_);
-  auto& store = *platform_.store_;
+  ReadLock lock(*this);
+  auto& store = *store_;
   WEEFSEL_ASSIGN_OR_RETURN(auto all, store.TaskChallengesOf(m));
   std::vector<TaskBudgetLine> out;
   for (const auto& c : all) {

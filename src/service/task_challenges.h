@@ -18,7 +18,7 @@
 // its budget moving to the initiative (MoneyOf).
 // Every change is audited (entity "task", "task_challenge") in the transaction of the change.
 //
-// Ownership: TaskChallenges borrows the Platform, which must outlive it; it holds no state.
+// Ownership: a slice of the Platform (service/core/context.h), which owns it; it holds no state.
 // Thread-safety: as thread-safe as Platform (every call runs under the platform's store lock).
 #pragma once
 
@@ -31,7 +31,7 @@
 #include "domain/model.h"
 #include "domain/moderation.h"
 #include "domain/task_challenge.h"
-#include "service/platform.h"
+#include "service/core/context.h"
 
 namespace weefsel::service {
 
@@ -58,9 +58,9 @@ struct TaskBudgetLine {
   ExperimentId experiment;
 };
 
-class TaskChallenges {
+class TaskChallenges : private core::Slice {
  public:
-  explicit TaskChallenges(Platform& platform) : platform_(platform) {}
+  explicit TaskChallenges(core::Context& context) : Slice(context) {}
 
   // The task list (public).
   Result<std::vector<domain::MunicipalTask>> TasksOf(MunicipalityId m);
@@ -98,9 +98,6 @@ class TaskChallenges {
   Result<std::vector<domain::Tie>> FabricOf(TaskChallengeId id);
   // The tasks whose budget moved to an initiative by an agreement (public).
   Result<std::vector<TaskBudgetLine>> MoneyOf(MunicipalityId m);
-
- private:
-  Platform& platform_;
 };
 
 }  // namespace weefsel::service

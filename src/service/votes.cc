@@ -46,20 +46,18 @@ Result<std::string> RoundKeyOf(storage::Store& store, RoundId id, std::string_vi
   return voting::RoundKey(vote_key, salt);
 }
 
-Result<std::string> Votes::KeyOf(RoundId id) {
-  return RoundKeyOf(*platform_.store_, id, platform_.options_.vote_key, random_);
-}
+Result<std::string> Votes::KeyOf(RoundId id) { return RoundKeyOf(*store_, id, options_.vote_key, random_); }
 
 Result<domain::Eligibility> Votes::EligibilityOf(RoundId id) {
-  Platform::ReadLock lock(platform_);
-  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, platform_.store_->GetRound(id));
+  ReadLock lock(*this);
+  WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store_->GetRound(id));
   return r.eligibility;
 }
 
 Result<domain::Eligibility> Votes::SetEligibility(const Principal& p, RoundId id, domain::Eligibility e) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  Platform::WriteLock lock(platform_);
-  storage::Store& store = *platform_.store_;
+  WriteLock lock(*this);
+  storage::Store& store = *store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, core::Action::kSetEligibility));
   if (!Before(r.phase, domain::RoundPhase::kVoting))
@@ -69,7 +67,7 @@ Result<domain::Eligibility> Votes::SetEligibility(const Principal& p, RoundId id
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(e));
   std::string before = Snap(r.eligibility);
   r.eligibility = e;
-  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+  WEEFSEL_RETURN_IF_ERROR(Logged(
       p, r.municipality, "round", "eligibility", before, [&] { return store.Update(r); },
       [&] { return std::make_pair(id.value(), Snap(r.eligibility)); }));
   return r.eligibility;
@@ -77,8 +75,8 @@ Result<domain::Eligibility> Votes::SetEligibility(const Principal& p, RoundId id
 
 Result<std::string> Votes::GenerateCodes(const Principal& p, RoundId id, int count, const std::string& wijk) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  Platform::WriteLock lock(platform_);
-  storage::Store& store = *platform_.store_;
+  WriteLock lock(*this);
+  storage::Store& store = *store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, core::Action::kMakeVotingCodes));
   if (r.eligibility.verification != domain::Verification::kCode)
@@ -110,7 +108,7 @@ Result<std::string> Votes::GenerateCodes(const Principal& p, RoundId id, int cou
       letters.push_back({std::move(code), wijk});
     }
     // 60 random bits a code: a collision (AlreadyExists) is astronomically rare and refuses the batch.
-    return platform_.Logged(
+    return Logged(
         p, r.municipality, "round", "codes", "", [&] { return store.InsertVotingCodes(id, rows); },
         [&] {
           return std::make_pair(id.value(), Dump({{"count", count}, {"wijk", wijk}}));
@@ -123,8 +121,8 @@ Result<int64_t> Votes::UploadCensus(const Principal& p, RoundId id, const std::s
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   // Parsed before the lock: a large file does not hold up everyone else.
   auto lines = voting::ParseCensus(csv);
-  Platform::WriteLock lock(platform_);
-  storage::Store& store = *platform_.store_;
+  WriteLock lock(*this);
+  storage::Store& store = *store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, core::Action::kUploadCensus));
   if (r.eligibility.verification != domain::Verification::kCensus)
@@ -145,7 +143,7 @@ Result<int64_t> Votes::UploadCensus(const Principal& p, RoundId id, const std::s
     for (const auto& l : *lines)
       rows.push_back({voting::KeyedHash(key, "census", voting::PersonKey(l.person)), l.wijk,
                       std::stoi(l.person.birth_date.substr(0, 4)), false});
-    return platform_.Logged(
+    return Logged(
         p, r.municipality, "round", "census", "", [&] { return store.ReplaceCensus(id, rows); },
         [&] {
           return std::make_pair(id.value(), Dump({{"residents", n}}));
@@ -156,8 +154,8 @@ Result<int64_t> Votes::UploadCensus(const Principal& p, RoundId id, const std::s
 
 Result<VoteRegister> Votes::RegisterOf(const Principal& p, RoundId id) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  Platform::ReadLock lock(platform_);
-  storage::Store& store = *platform_.store_;
+  ReadLock lock(*this);
+  storage::Store& store = *store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, core::Action::kReadRegister));
   VoteRegister out;
@@ -173,8 +171,8 @@ Result<VoteRegister> Votes::RegisterOf(const Principal& p, RoundId id) {
 
 Result<SealedReceipt> Votes::CastVerified(const Principal& p, RoundId id, VerifiedBallot b) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  Platform::WriteLock lock(platform_);
-  storage::Store& store = *platform_.store_;
+  WriteLock lock(*this);
+  storage::Store& store = *store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kVote, {.municipalities = {r.municipality}}));
   if (!r.eligibility.restricted())
@@ -246,8 +244,7 @@ Result<SealedReceipt> Votes::CastVerified(const Principal& p, RoundId id, Verifi
           .WithReason("verification_required", {{"by", "census"}});
     WEEFSEL_ASSIGN_OR_RETURN(voting::CensusPerson person,
                              voting::NormalizePerson(b.census->identifier, b.census->postcode, b.census->birth_date));
-    if (r.eligibility.min_age > 0 &&
-        voting::AgeOn(person.birth_date, FormatDate(platform_.clock_.Now())) < r.eligibility.min_age)
+    if (r.eligibility.min_age > 0 && voting::AgeOn(person.birth_date, FormatDate(clock_.Now())) < r.eligibility.min_age)
       return Status::PermissionDenied("census.birth_date: residents vote in round " + R(id) + " from the age of " +
                                       std::to_string(r.eligibility.min_age))
           .WithReason("too_young", {{"min_age", std::to_string(r.eligibility.min_age)}});
@@ -317,8 +314,8 @@ Result<std::vector<RegistrationCluster>> Votes::ClustersOf(const Principal& p, R
   if (window_minutes < 1 || window_minutes > 7 * 24 * 60)
     return Status::InvalidArgument("window_minutes: must be 1 to 10080 (a week)");
   if (min_accounts < 2 || min_accounts > 1000) return Status::InvalidArgument("min_accounts: must be 2 to 1000");
-  Platform::ReadLock lock(platform_);
-  storage::Store& store = *platform_.store_;
+  ReadLock lock(*this);
+  storage::Store& store = *store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, core::Action::kReadRegistrations));
   WEEFSEL_ASSIGN_OR_RETURN(auto marks, store.RegistrationMarksOf(r.municipality));
@@ -365,8 +362,8 @@ Result<std::vector<RegistrationCluster>> Votes::ClustersOf(const Principal& p, R
 Result<VoidOutcome> Votes::VoidBallots(const Principal& p, RoundId id, std::vector<UserId> users,
                                        const std::string& reason) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
-  Platform::WriteLock lock(platform_);
-  storage::Store& store = *platform_.store_;
+  WriteLock lock(*this);
+  storage::Store& store = *store_;
   WEEFSEL_ASSIGN_OR_RETURN(domain::Round r, store.GetRound(id));
   WEEFSEL_RETURN_IF_ERROR(NeedOfficer(p, r, core::Action::kVoidBallot));
   if (r.phase == domain::RoundPhase::kPublished)
@@ -395,7 +392,7 @@ Result<VoidOutcome> Votes::VoidBallots(const Principal& p, RoundId id, std::vect
   }
   VoidOutcome out;
   out.accounts = static_cast<int64_t>(users.size());
-  WEEFSEL_RETURN_IF_ERROR(platform_.Logged(
+  WEEFSEL_RETURN_IF_ERROR(Logged(
       p, r.municipality, "round", "void", "",
       [&]() -> Status {
         WEEFSEL_ASSIGN_OR_RETURN(out.ballots, store.VoidBallots(id, users));

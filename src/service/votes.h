@@ -17,7 +17,7 @@
 // naming the field; a used code, a census line or account that voted already: Conflict.
 // Officers' acts are audited (entity "round": "eligibility", "codes", "census"); votes are not.
 //
-// Ownership: Votes borrows the Platform, which must outlive it; it holds no state but its source of
+// Ownership: a slice of the Platform (service/core/context.h), which owns it; it holds no state but its source of
 // random bytes. Thread-safety: as Platform (every call runs under the platform's store lock).
 #pragma once
 
@@ -28,8 +28,8 @@
 #include "base/status.h"
 #include "domain/model.h"
 #include "domain/vote_tally.h"
+#include "service/core/context.h"
 #include "service/core/store_fwd.h"
-#include "service/platform.h"
 #include "service/voting.h"
 
 namespace weefsel::service {
@@ -84,10 +84,10 @@ struct VoidOutcome {
   int64_t accounts = 0, ballots = 0;  // accounts named, open ballots deleted
 };
 
-class Votes {
+class Votes : private core::Slice {
  public:
-  explicit Votes(Platform& platform, voting::RandomBytes random = voting::SystemRandom())
-      : platform_(platform), random_(std::move(random)) {}
+  explicit Votes(core::Context& context, voting::RandomBytes random = voting::SystemRandom())
+      : Slice(context), random_(std::move(random)) {}
 
   // The round's rule (public).
   Result<domain::Eligibility> EligibilityOf(RoundId id);
@@ -123,7 +123,6 @@ class Votes {
  private:
   // The round's key (salt made on first use); store lock held.
   Result<std::string> KeyOf(RoundId id);
-  Platform& platform_;
   voting::RandomBytes random_;
 };
 

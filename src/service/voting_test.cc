@@ -146,7 +146,7 @@ class VotesTest : public ::testing::Test {
     po.password_cost = PasswordCost::Minimum();
     po.vote_key = "test-key";
     platform_ = std::make_unique<Platform>(std::move(store).value(), po, clock_);
-    votes_ = std::make_unique<Votes>(*platform_, Counter());
+    votes_ = std::make_unique<Votes>(testing::ContextOf(*platform_), Counter());
     Principal root{UserId(1 << 30), "", "", {{UserId(), domain::Role::kPlatformAdmin, {}, {}}}};
     domain::Municipality m{MunicipalityId(), "GM0344", "Utrecht", "Utrecht", 360000, 0, 0};
     m_ = platform_->CreateMunicipality(root, m)->id;

@@ -62,7 +62,12 @@ struct PlatformStore {
     Platform::WriteLock lock(platform);
     return fn(*platform.store_);
   }
+  static core::Context& ContextOf(Platform& platform) { return platform; }
 };
+
+// The platform's unit of work, for a test that builds a slice of its own on it (a Votes with a
+// predictable source of random bytes, say). Tests only.
+inline core::Context& ContextOf(Platform& platform) { return PlatformStore::ContextOf(platform); }
 
 // Runs `fn` with the platform's Store under its write lock (tests only).
 inline Status WithStore(Platform& platform, const std::function<Status(storage::Store&)>& fn) {
