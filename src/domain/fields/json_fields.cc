@@ -21,7 +21,8 @@ Status Fields::Str(const char* name, std::string& out, size_t max) {
   }
   if (!v.is_string()) return Error(name, "must be a string");
   const auto& s = v.get_ref<const std::string&>();
-  if (s.size() > max) return Error(name, "at most " + std::to_string(max) + " characters");
+  if (limits_ == Limits::kChecked && s.size() > max)
+    return Error(name, "at most " + std::to_string(max) + " characters");
   out = s;
   return Status::Ok();
 }
@@ -75,11 +76,14 @@ Status Fields::StrList(const char* name, std::vector<std::string>& out, size_t m
   Seen(name);
   const Json& v = j_.at(name);
   if (!v.is_array()) return Error(name, "must be a list of strings");
-  if (v.size() > kMaxListItems) return Error(name, "at most " + std::to_string(kMaxListItems) + " items");
+  const bool checked = limits_ == Limits::kChecked;
+  if (checked && v.size() > kMaxListItems)
+    return Error(name, "at most " + std::to_string(kMaxListItems) + " items");
   std::vector<std::string> r;
+  r.reserve(v.size());
   for (const auto& e : v) {
     if (!e.is_string()) return Error(name, "must be a list of strings");
-    if (e.get_ref<const std::string&>().size() > max_len)
+    if (checked && e.get_ref<const std::string&>().size() > max_len)
       return Error(name, "items of at most " + std::to_string(max_len) + " characters");
     r.push_back(e.get<std::string>());
   }

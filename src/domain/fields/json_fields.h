@@ -25,10 +25,16 @@ inline constexpr size_t kMaxStringLength = 20000;  // long texts (plans, descrip
 inline constexpr size_t kMaxNameLength = 500;      // names, titles, short fields
 inline constexpr size_t kMaxListItems = 200;
 
+// Whether the getters hold strings and lists to their limits: a request's and a file's values
+// are checked; a stored row's are not (they were checked on the way in, and the store does not
+// refuse to read what it wrote).
+enum class Limits { kChecked, kOff };
+
 // A small reader for request objects: each getter leaves `out` alone when the field is absent.
 class Fields {
  public:
-  Fields(const Json& j, std::string entity) : j_(j), entity_(std::move(entity)) {}
+  Fields(const Json& j, std::string entity, Limits limits = Limits::kChecked)
+      : j_(j), entity_(std::move(entity)), limits_(limits) {}
   Status Str(const char* name, std::string& out, size_t max = kMaxNameLength);
   Status Int(const char* name, int64_t& out);
   Status Int(const char* name, int& out);
@@ -61,6 +67,7 @@ class Fields {
   void Seen(const char* name) { seen_.push_back(name); }
   const Json& j_;
   std::string entity_;
+  Limits limits_;
   std::vector<std::string> seen_;
 };
 
