@@ -179,8 +179,6 @@ TEST(EntityFieldsTest, BidDecodesPartnersAndItsPlanAsBeforeTheTable) {
   EXPECT_EQ(decode(R"({"criteria":[]})").message(), "task_challenge.criteria: unknown field");
 }
 
-}  // namespace
-}  // namespace weefsel::domain::fields
 
 // Every field of a stored entity that is read back (from a file: `load`; or only from the store:
 // `stored_load`) says where the store keeps it, and every field with a column can be read back:
@@ -231,7 +229,7 @@ TEST(EntityFieldsTest, StoredRowsAreReadWithoutLimits) {
   std::string out;
   Fields checked(j, "actor");
   EXPECT_FALSE(checked.Str("name", out).ok());
-  Fields stored(j, "actor", Limits::kOff);
+  Fields stored(j, "actor", Source::kStoredRow);
   ASSERT_TRUE(stored.Str("name", out).ok());
   EXPECT_EQ(out.size(), kMaxNameLength + 1);
 }
@@ -252,3 +250,6 @@ TEST(EntityFieldsTest, SectorMixColumnIsAListOfSectorColonCount) {
     EXPECT_EQ(*f.from_column(Json()), Json::object());
   }
 }
+
+}  // namespace
+}  // namespace weefsel::domain::fields

@@ -87,7 +87,7 @@ class RowMap {
         if (!v.ok()) return Corrupt(table_, id, v.status().message());
         it.value() = std::move(v).value();
       }
-      domain::fields::Fields reader(row, entity_, domain::fields::Limits::kOff);
+      domain::fields::Fields reader(row, entity_, domain::fields::Source::kStoredRow);
       for (const auto& c : columns_) {
         Status s = c.load(reader, out[i]);
         if (!s.ok()) return Corrupt(table_, id, s.message());
@@ -218,7 +218,13 @@ class RowMap {
       case Type::kObject:
       case Type::kMap:
       case Type::kAny: {
-        const std::string text = rows.Str(i, k);
+        const std::string* cell = std::get_if<std::string>(&rows.rows()[i][k]);
+        std::string converted;
+        if (!cell) {
+          converted = rows.Str(i, k);
+          cell = &converted;
+        }
+        const std::string& text = *cell;
         if (text.find_first_not_of(" \n\t") == std::string::npos) {
           // An empty column: an empty list, or nothing.
           if (c.type == Type::kStringList || c.type == Type::kObjectList) v = Json::array();
