@@ -49,21 +49,22 @@ FieldTable<domain::Actor> MakeActorFields() {
 
 FieldTable<domain::Tie> MakeTieFields() {
   using T = domain::Tie;
-  return {"Tie",
-          "tie",
-          {IdOf("id", &T::id, false).ReadOnly().Column(), IdOf("a", &T::a, false).Column(),
-           IdOf("b", &T::b, false).Column(), Num("weight", &T::weight).Column(),
-           Enum("kind", &T::kind, static_cast<int>(domain::TieKind::kCoFunded) + 1, domain::TieKindCode,
-                [](const std::string& s) { return domain::ParseTieKind(s); })
-               .Column(),
-           Enum("source", &T::source, static_cast<int>(domain::TieSource::kPlatform) + 1, domain::TieSourceCode,
-                [](const std::string& s) { return domain::ParseTieSource(s); })
-               .Column(),
-           Str("from", &T::from, 10).Date().Column("from_date"), Str("until", &T::until, 10).Date().Column("until_date"),
-           Str("note", &T::note, kMaxStringLength)
-               .Personal()
-               .Describe("private: left out of open data and of a coalition's ties")
-               .Column()}};
+  return {
+      "Tie",
+      "tie",
+      {IdOf("id", &T::id, false).ReadOnly().Column(), IdOf("a", &T::a, false).Column(),
+       IdOf("b", &T::b, false).Column(), Num("weight", &T::weight).Column(),
+       Enum("kind", &T::kind, static_cast<int>(domain::TieKind::kCoFunded) + 1, domain::TieKindCode,
+            [](const std::string& s) { return domain::ParseTieKind(s); })
+           .Column(),
+       Enum("source", &T::source, static_cast<int>(domain::TieSource::kPlatform) + 1, domain::TieSourceCode,
+            [](const std::string& s) { return domain::ParseTieSource(s); })
+           .Column(),
+       Str("from", &T::from, 10).Date().Column("from_date"), Str("until", &T::until, 10).Date().Column("until_date"),
+       Str("note", &T::note, kMaxStringLength)
+           .Personal()
+           .Describe("private: left out of open data and of a coalition's ties")
+           .Column()}};
 }
 
 FieldTable<domain::CapabilityNeed> MakeCapabilityNeedFields() {
@@ -149,16 +150,17 @@ FieldTable<domain::CoalitionMember> MakeCoalitionMemberFields() {
 
 FieldTable<domain::Coalition> MakeCoalitionFields() {
   using C = domain::Coalition;
-  return {"Coalition",
-          "coalition",
-          {IdOf("id", &C::id, false).ReadOnly().Column(), IdOf("challenge", &C::challenge, false).Column("challenge_id"),
-           ObjList("members", &C::members, &CoalitionMemberFields).Child("coalition_members"),
-           Enum("status", &C::status, static_cast<int>(domain::CoalitionStatus::kDissolved) + 1,
-                domain::CoalitionStatusCode, [](const std::string& s) { return domain::ParseCoalitionStatus(s); })
-               .ReadOnly()
-               .Column(),
-           Str("explanation", &C::explanation, kMaxStringLength).Column(), Num("score", &C::score).Column(),
-           Str("created_at", &C::created_at, 0).ReadOnly().DateTime().NotInFiles().Column()}};
+  return {
+      "Coalition",
+      "coalition",
+      {IdOf("id", &C::id, false).ReadOnly().Column(), IdOf("challenge", &C::challenge, false).Column("challenge_id"),
+       ObjList("members", &C::members, &CoalitionMemberFields).Child("coalition_members"),
+       Enum("status", &C::status, static_cast<int>(domain::CoalitionStatus::kDissolved) + 1,
+            domain::CoalitionStatusCode, [](const std::string& s) { return domain::ParseCoalitionStatus(s); })
+           .ReadOnly()
+           .Column(),
+       Str("explanation", &C::explanation, kMaxStringLength).Column(), Num("score", &C::score).Column(),
+       Str("created_at", &C::created_at, 0).ReadOnly().DateTime().NotInFiles().Column()}};
 }
 
 FieldTable<domain::Milestone> MakeMilestoneFields() {
@@ -227,24 +229,24 @@ FieldTable<domain::ReviewCriterion> MakeReviewCriterionFields() {
 
 FieldTable<domain::Round> MakeRoundFields() {
   using R = domain::Round;
-  return {"Round",
-          "round",
-          {IdOf("id", &R::id, false).ReadOnly().Column(),
-           IdOf("municipality", &R::municipality, true).RefersTo("municipality").Column("municipality_id"),
-           Str("name", &R::name).Column(), Int("budget_eur", &R::budget_eur).Column(),
-           Enum("ballot_kind", &R::ballot_kind, static_cast<int>(domain::BallotKind::kScoring) + 1,
-                domain::BallotKindCode, [](const std::string& s) { return domain::ParseBallotKind(s); })
-               .Column(),
-           Str("rule", &R::rule, 100).Column(),
-           Enum("phase", &R::phase, static_cast<int>(domain::RoundPhase::kPublished) + 1, domain::RoundPhaseCode,
-                [](const std::string& s) { return domain::ParseRoundPhase(s); })
-               .ReadOnly()
-               .Column(),
-           Int("min_length", &R::min_length).Column(), Int("max_length", &R::max_length).Column(),
-           Int("max_points", &R::max_points).Column(),
-           Int("max_points_per_project", &R::max_points_per_project).Column(),
-           ObjList("projects", &R::projects, &RoundProjectFields).Child("round_projects"),
-           ObjList("criteria", &R::criteria, &ReviewCriterionFields).Child("round_criteria")}};
+  return {
+      "Round",
+      "round",
+      {IdOf("id", &R::id, false).ReadOnly().Column(),
+       IdOf("municipality", &R::municipality, true).RefersTo("municipality").Column("municipality_id"),
+       Str("name", &R::name).Column(), Int("budget_eur", &R::budget_eur).Column(),
+       Enum("ballot_kind", &R::ballot_kind, static_cast<int>(domain::BallotKind::kScoring) + 1, domain::BallotKindCode,
+            [](const std::string& s) { return domain::ParseBallotKind(s); })
+           .Column(),
+       Str("rule", &R::rule, 100).Column(),
+       Enum("phase", &R::phase, static_cast<int>(domain::RoundPhase::kPublished) + 1, domain::RoundPhaseCode,
+            [](const std::string& s) { return domain::ParseRoundPhase(s); })
+           .ReadOnly()
+           .Column(),
+       Int("min_length", &R::min_length).Column(), Int("max_length", &R::max_length).Column(),
+       Int("max_points", &R::max_points).Column(), Int("max_points_per_project", &R::max_points_per_project).Column(),
+       ObjList("projects", &R::projects, &RoundProjectFields).Child("round_projects"),
+       ObjList("criteria", &R::criteria, &ReviewCriterionFields).Child("round_criteria")}};
 }
 
 FieldTable<domain::Review> MakeReviewFields() {
@@ -333,15 +335,15 @@ FieldTable<domain::Experiment> MakeExperimentFields() {
           if (o.id == i.id) i.measurements = o.measurements;
     return Status::Ok();
   };
-  return {"Experiment",
-          "experiment",
-          {IdOf("id", &E::id, false).ReadOnly().Column(), IdOf("proposal", &E::proposal, false).Column("proposal_id"),
-           StrList("hypotheses", &E::hypotheses, kMaxStringLength).Column(), std::move(indicators).Child("indicators"),
-           ObjList("milestones", &E::milestones, &MilestoneFields).Child("milestones"),
-           StrEnum("status", &E::status, {"running", "completed", "stopped"}, "must be running, completed or stopped")
-               .Column(),
-           Str("outcome", &E::outcome, kMaxStringLength).Column(),
-           Str("learned", &E::learned, kMaxStringLength).Column()}};
+  return {
+      "Experiment",
+      "experiment",
+      {IdOf("id", &E::id, false).ReadOnly().Column(), IdOf("proposal", &E::proposal, false).Column("proposal_id"),
+       StrList("hypotheses", &E::hypotheses, kMaxStringLength).Column(), std::move(indicators).Child("indicators"),
+       ObjList("milestones", &E::milestones, &MilestoneFields).Child("milestones"),
+       StrEnum("status", &E::status, {"running", "completed", "stopped"}, "must be running, completed or stopped")
+           .Column(),
+       Str("outcome", &E::outcome, kMaxStringLength).Column(), Str("learned", &E::learned, kMaxStringLength).Column()}};
 }
 
 FieldTable<domain::User> MakeUserFields() {

@@ -179,7 +179,6 @@ TEST(EntityFieldsTest, BidDecodesPartnersAndItsPlanAsBeforeTheTable) {
   EXPECT_EQ(decode(R"({"criteria":[]})").message(), "task_challenge.criteria: unknown field");
 }
 
-
 // Every field of a stored entity that is read back (from a file: `load`; or only from the store:
 // `stored_load`) says where the store keeps it, and every field with a column can be read back:
 // so a new field cannot be forgotten by the store (storage/sql/row_map.h writes the columns; the

@@ -97,8 +97,7 @@ Status Fields::StrList(const char* name, std::vector<std::string>& out, size_t m
   const Json& v = *found;
   if (!v.is_array()) return Error(name, "must be a list of strings");
   const bool checked = source_ == Source::kRequest;
-  if (checked && v.size() > kMaxListItems)
-    return Error(name, "at most " + std::to_string(kMaxListItems) + " items");
+  if (checked && v.size() > kMaxListItems) return Error(name, "at most " + std::to_string(kMaxListItems) + " items");
   std::vector<std::string> r;
   r.reserve(v.size());
   for (const auto& e : v) {

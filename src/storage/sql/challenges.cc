@@ -16,9 +16,9 @@ namespace weefsel::storage::sql {
 namespace {
 // The row of a challenge: the stored fields of its table, and the search key.
 const RowMap<Challenge>& ChallengeRows() {
-  static const auto* rows = new RowMap<Challenge>(
-      "challenges", domain::fields::ChallengeFields(),
-      {{"search_key", [](const Challenge& c) { return Text(FoldCase(c.title)); }}});
+  static const auto* rows =
+      new RowMap<Challenge>("challenges", domain::fields::ChallengeFields(),
+                            {{"search_key", [](const Challenge& c) { return Text(FoldCase(c.title)); }}});
   return *rows;
 }
 }  // namespace
