@@ -175,7 +175,8 @@ fields::Json Sample(const fields::Field<U>& f, const U& u, const std::map<std::s
   using fields::Json;
   using fields::Type;
   if (auto it = overrides.find(f.name); it != overrides.end()) return it->second;
-  const Json now = f.encode(u), fresh = f.encode(U{});
+  Json now = f.encode(u);  // returned as it is for ids, maps and lists of objects
+  const Json fresh = f.encode(U{});
   switch (f.type) {
     case Type::kInteger:
       return now.is_number_integer() ? now.get<int64_t>() + 3 : 3;
