@@ -359,10 +359,18 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 
 // Adding a stored field is one edit in its table plus a migration: every field with a column
 // (set to a value the fixture did not have) and every child-table field comes back from the store,
-// through Insert and through Update, for the entities the generic row mapper writes (challenges,
-// coalitions, proposals, rounds with their eligibility, experiments) and for the hand-mapped ones
-// (actors, ties: a column missing from their hand-written lists fails here, naming the field).
+// through Insert and through Update, for the entities the generic row mapper writes
+// (municipalities, challenges, coalitions, proposals, rounds with their eligibility, experiments) and for the
+// hand-mapped ones (actors, ties: a column missing from their hand-written lists fails here, naming the field).
 TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
+  Municipality g = Gemeente("GM0599", "Rotterdam");
+  SetSamples(fields::MunicipalityFields(), g, true, {{"cbs_code", "GM0518"}});
+  ASSERT_TRUE(Written(store_->Insert(g)));
+  ExpectStored(fields::MunicipalityFields(), g, *store_->GetMunicipality(g.id), "municipality insert");
+  SetSamples(fields::MunicipalityFields(), g, false, {{"cbs_code", "GM0344"}});
+  ASSERT_TRUE(Written(store_->Update(g)));
+  ExpectStored(fields::MunicipalityFields(), g, *store_->GetMunicipality(g.id), "municipality update");
+
   MunicipalityId m = AddGemeente();
   ActorId a1 = AddActor("Een", m), a2 = AddActor("Twee", m);
 

@@ -16,8 +16,9 @@ FieldTable<domain::Municipality> MakeMunicipalityFields() {
   using M = domain::Municipality;
   return {"Municipality",
           "municipality",
-          {IdOf("id", &M::id, false).ReadOnly(), Str("cbs_code", &M::cbs_code, 6), Str("name", &M::name),
-           Str("province", &M::province), Int("population", &M::population), Num("lat", &M::lat), Num("lon", &M::lon)}};
+          {IdOf("id", &M::id, false).ReadOnly().Column(), Str("cbs_code", &M::cbs_code, 6).Column(),
+           Str("name", &M::name).Column(), Str("province", &M::province).Column(),
+           Int("population", &M::population).Column(), Num("lat", &M::lat).Column(), Num("lon", &M::lon).Column()}};
 }
 
 std::vector<std::string> ActorKindCodes() {

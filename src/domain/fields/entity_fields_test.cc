@@ -195,6 +195,7 @@ void ExpectEveryReadFieldStored(const FieldTable<T>& table) {
 }
 
 TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
+  ExpectEveryReadFieldStored(MunicipalityFields());
   ExpectEveryReadFieldStored(ActorFields());
   ExpectEveryReadFieldStored(TieFields());
   ExpectEveryReadFieldStored(ChallengeFields());
