@@ -1,6 +1,7 @@
 // domain/fields/entity_fields.cc: the field tables of the domain entities (entity_fields.h).
 #include "domain/fields/entity_fields.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,9 @@ FieldTable<domain::Municipality> MakeMunicipalityFields() {
   using M = domain::Municipality;
   return {"Municipality",
           "municipality",
-          {IdOf("id", &M::id, false).ReadOnly(), Str("cbs_code", &M::cbs_code, 6), Str("name", &M::name),
-           Str("province", &M::province), Int("population", &M::population), Num("lat", &M::lat), Num("lon", &M::lon)}};
+          {IdOf("id", &M::id, false).ReadOnly().Column(), Str("cbs_code", &M::cbs_code, 6).Column(),
+           Str("name", &M::name).Column(), Str("province", &M::province).Column(),
+           Int("population", &M::population).Column(), Num("lat", &M::lat).Column(), Num("lon", &M::lon).Column()}};
 }
 
 std::vector<std::string> ActorKindCodes() {
@@ -33,32 +35,37 @@ FieldTable<domain::Actor> MakeActorFields() {
   return {
       "Actor",
       "actor",
-      {IdOf("id", &A::id, false).ReadOnly(), Str("name", &A::name), std::move(kind),
+      {IdOf("id", &A::id, false).ReadOnly().Column(), Str("name", &A::name).Column(), std::move(kind).Column(),
        Computed<A>(
            "sector", Type::kEnum,
            [](const A& a) { return Json(std::string(domain::SectorCode(domain::SectorOf(a.kind)))); }, kSectorCodes),
-       IdOf("municipality", &A::municipality, true).RefersTo("municipality"), Str("area", &A::area),
-       StrList("themes", &A::themes), StrList("capabilities", &A::capabilities),
-       Str("description", &A::description, kMaxStringLength), Int("size", &A::size), Str("website", &A::website),
-       Bool("generated", &A::generated).ReadOnly(),
+       IdOf("municipality", &A::municipality, true).RefersTo("municipality").Column("municipality_id"),
+       Str("area", &A::area).Column(), StrList("themes", &A::themes).Column(),
+       StrList("capabilities", &A::capabilities).Column(),
+       Str("description", &A::description, kMaxStringLength).Column(), Int("size", &A::size).Column(),
+       Str("website", &A::website).Column(), Bool("generated", &A::generated).ReadOnly().Column(),
        // Where an imported actor came from ("amsterdam-subsidieregister"): not published as open data.
-       Str("source", &A::source, 0).ReadOnly().Internal()}};
+       Str("source", &A::source, 0).ReadOnly().Internal().Column()}};
 }
 
 FieldTable<domain::Tie> MakeTieFields() {
   using T = domain::Tie;
-  return {"Tie",
-          "tie",
-          {IdOf("id", &T::id, false).ReadOnly(), IdOf("a", &T::a, false), IdOf("b", &T::b, false),
-           Num("weight", &T::weight),
-           Enum("kind", &T::kind, static_cast<int>(domain::TieKind::kCoFunded) + 1, domain::TieKindCode,
-                [](const std::string& s) { return domain::ParseTieKind(s); }),
-           Enum("source", &T::source, static_cast<int>(domain::TieSource::kPlatform) + 1, domain::TieSourceCode,
-                [](const std::string& s) { return domain::ParseTieSource(s); }),
-           Str("from", &T::from, 10).Date(), Str("until", &T::until, 10).Date(),
-           Str("note", &T::note, kMaxStringLength)
-               .Personal()
-               .Describe("private: left out of open data and of a coalition's ties")}};
+  return {
+      "Tie",
+      "tie",
+      {IdOf("id", &T::id, false).ReadOnly().Column(), IdOf("a", &T::a, false).Column(),
+       IdOf("b", &T::b, false).Column(), Num("weight", &T::weight).Column(),
+       Enum("kind", &T::kind, static_cast<int>(domain::TieKind::kCoFunded) + 1, domain::TieKindCode,
+            [](const std::string& s) { return domain::ParseTieKind(s); })
+           .Column(),
+       Enum("source", &T::source, static_cast<int>(domain::TieSource::kPlatform) + 1, domain::TieSourceCode,
+            [](const std::string& s) { return domain::ParseTieSource(s); })
+           .Column(),
+       Str("from", &T::from, 10).Date().Column("from_date"), Str("until", &T::until, 10).Date().Column("until_date"),
+       Str("note", &T::note, kMaxStringLength)
+           .Personal()
+           .Describe("private: left out of open data and of a coalition's ties")
+           .Column()}};
 }
 
 FieldTable<domain::CapabilityNeed> MakeCapabilityNeedFields() {
@@ -92,17 +99,43 @@ FieldTable<domain::Challenge> MakeChallengeFields() {
     c.sector_mix = std::move(out);
     return Status::Ok();
   };
+  // Stored as a list of "sector:n" items.
+  auto mix_to_column = [](const Json& mix) {
+    Json items = Json::array();
+    for (auto it = mix.begin(); it != mix.end(); ++it) items.push_back(it.key() + ":" + it.value().dump());
+    return items;
+  };
+  auto mix_from_column = [](const Json& items) -> Result<Json> {
+    if (items.is_null()) return Json::object();  // an empty column
+    if (!items.is_array()) return Status::Internal("sector_mix is not a JSON list of strings");
+    Json mix = Json::object();
+    for (const auto& item : items) {
+      const std::string s = item.is_string() ? item.get<std::string>() : item.dump();
+      auto colon = s.find(':');
+      std::optional<int64_t> n;
+      if (item.is_string() && colon != std::string::npos) n = ParseInt(s.substr(colon + 1));
+      if (!n) return Status::Internal("bad sector_mix item '" + s + "'");
+      mix[s.substr(0, colon)] = *n;
+    }
+    return mix;
+  };
   return {"Challenge",
           "challenge",
-          {IdOf("id", &C::id, false).ReadOnly(), IdOf("municipality", &C::municipality, true).RefersTo("municipality"),
-           Str("title", &C::title), Str("text", &C::text, kMaxStringLength), Str("language", &C::language, 2),
-           StrList("themes", &C::themes), ObjList("capabilities", &C::capabilities, &CapabilityNeedFields),
-           Custom<C>("sector_mix", Type::kMap, mix_schema, mix_encode, mix_decode),
-           Int("max_coalition_size", &C::max_coalition_size), Int("budget_eur", &C::budget_eur), Str("area", &C::area),
-           Str("deadline", &C::deadline, 10).Date(),
+          {IdOf("id", &C::id, false).ReadOnly().Column(),
+           IdOf("municipality", &C::municipality, true).RefersTo("municipality").Column("municipality_id"),
+           Str("title", &C::title).Column(), Str("text", &C::text, kMaxStringLength).Column(),
+           Str("language", &C::language, 2).Column(), StrList("themes", &C::themes).Column(),
+           ObjList("capabilities", &C::capabilities, &CapabilityNeedFields).Child("challenge_capabilities"),
+           Custom<C>("sector_mix", Type::kMap, mix_schema, mix_encode, mix_decode)
+               .Column()
+               .ColumnForm(mix_to_column, mix_from_column),
+           Int("max_coalition_size", &C::max_coalition_size).Column(), Int("budget_eur", &C::budget_eur).Column(),
+           Str("area", &C::area).Column(), Str("deadline", &C::deadline, 10).Date().Column(),
            Enum("phase", &C::phase, static_cast<int>(domain::ChallengePhase::kClosed) + 1, domain::ChallengePhaseCode,
-                [](const std::string& s) { return domain::ParseChallengePhase(s); }),
-           IdOf("owner", &C::owner, true), Str("created_at", &C::created_at, 0).ReadOnly().DateTime()}};
+                [](const std::string& s) { return domain::ParseChallengePhase(s); })
+               .Column(),
+           IdOf("owner", &C::owner, true).Column("owner_actor_id"),
+           Str("created_at", &C::created_at, 0).ReadOnly().DateTime().Column()}};
 }
 
 FieldTable<domain::CoalitionMember> MakeCoalitionMemberFields() {
@@ -118,15 +151,17 @@ FieldTable<domain::CoalitionMember> MakeCoalitionMemberFields() {
 
 FieldTable<domain::Coalition> MakeCoalitionFields() {
   using C = domain::Coalition;
-  return {"Coalition",
-          "coalition",
-          {IdOf("id", &C::id, false).ReadOnly(), IdOf("challenge", &C::challenge, false),
-           ObjList("members", &C::members, &CoalitionMemberFields),
-           Enum("status", &C::status, static_cast<int>(domain::CoalitionStatus::kDissolved) + 1,
-                domain::CoalitionStatusCode, [](const std::string& s) { return domain::ParseCoalitionStatus(s); })
-               .ReadOnly(),
-           Str("explanation", &C::explanation, kMaxStringLength), Num("score", &C::score),
-           Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); }).DateTime()}};
+  return {
+      "Coalition",
+      "coalition",
+      {IdOf("id", &C::id, false).ReadOnly().Column(), IdOf("challenge", &C::challenge, false).Column("challenge_id"),
+       ObjList("members", &C::members, &CoalitionMemberFields).Child("coalition_members"),
+       Enum("status", &C::status, static_cast<int>(domain::CoalitionStatus::kDissolved) + 1,
+            domain::CoalitionStatusCode, [](const std::string& s) { return domain::ParseCoalitionStatus(s); })
+           .ReadOnly()
+           .Column(),
+       Str("explanation", &C::explanation, kMaxStringLength).Column(), Num("score", &C::score).Column(),
+       Str("created_at", &C::created_at, 0).ReadOnly().DateTime().NotInFiles().Column()}};
 }
 
 FieldTable<domain::Milestone> MakeMilestoneFields() {
@@ -167,10 +202,10 @@ FieldTable<domain::Proposal> MakeProposalFields() {
   using P = domain::Proposal;
   FieldTable<P> t{"Proposal",
                   "proposal",
-                  {IdOf("id", &P::id, false), IdOf("coalition", &P::coalition, false),
-                   IdOf("challenge", &P::challenge, false), Str("status", &P::status, 20),
-                   Computed<P>("supports", Type::kInteger, [](const P& p) { return Json(p.supports); }),
-                   ObjList("versions", &P::versions, &ProposalVersionFields)}};
+                  {IdOf("id", &P::id, false).Column(), IdOf("coalition", &P::coalition, false).Column("coalition_id"),
+                   IdOf("challenge", &P::challenge, false).Column("challenge_id"),
+                   Str("status", &P::status, 20).Column(), Int("supports", &P::supports).NotInFiles().Column(),
+                   ObjList("versions", &P::versions, &ProposalVersionFields).Child("proposal_versions")}};
   t.fields[3].type = Type::kEnum;
   t.fields[3].codes = {"draft", "submitted", "in_round", "funded", "rejected"};
   AllReadOnly(t);  // proposals change through their own routes
@@ -195,20 +230,24 @@ FieldTable<domain::ReviewCriterion> MakeReviewCriterionFields() {
 
 FieldTable<domain::Round> MakeRoundFields() {
   using R = domain::Round;
-  return {"Round",
-          "round",
-          {IdOf("id", &R::id, false).ReadOnly(), IdOf("municipality", &R::municipality, true).RefersTo("municipality"),
-           Str("name", &R::name), Int("budget_eur", &R::budget_eur),
-           Enum("ballot_kind", &R::ballot_kind, static_cast<int>(domain::BallotKind::kScoring) + 1,
-                domain::BallotKindCode, [](const std::string& s) { return domain::ParseBallotKind(s); }),
-           Str("rule", &R::rule, 100),
-           Enum("phase", &R::phase, static_cast<int>(domain::RoundPhase::kPublished) + 1, domain::RoundPhaseCode,
-                [](const std::string& s) { return domain::ParseRoundPhase(s); })
-               .ReadOnly(),
-           Int("min_length", &R::min_length), Int("max_length", &R::max_length), Int("max_points", &R::max_points),
-           Int("max_points_per_project", &R::max_points_per_project),
-           ObjList("projects", &R::projects, &RoundProjectFields),
-           ObjList("criteria", &R::criteria, &ReviewCriterionFields)}};
+  return {
+      "Round",
+      "round",
+      {IdOf("id", &R::id, false).ReadOnly().Column(),
+       IdOf("municipality", &R::municipality, true).RefersTo("municipality").Column("municipality_id"),
+       Str("name", &R::name).Column(), Int("budget_eur", &R::budget_eur).Column(),
+       Enum("ballot_kind", &R::ballot_kind, static_cast<int>(domain::BallotKind::kScoring) + 1, domain::BallotKindCode,
+            [](const std::string& s) { return domain::ParseBallotKind(s); })
+           .Column(),
+       Str("rule", &R::rule, 100).Column(),
+       Enum("phase", &R::phase, static_cast<int>(domain::RoundPhase::kPublished) + 1, domain::RoundPhaseCode,
+            [](const std::string& s) { return domain::ParseRoundPhase(s); })
+           .ReadOnly()
+           .Column(),
+       Int("min_length", &R::min_length).Column(), Int("max_length", &R::max_length).Column(),
+       Int("max_points", &R::max_points).Column(), Int("max_points_per_project", &R::max_points_per_project).Column(),
+       ObjList("projects", &R::projects, &RoundProjectFields).Child("round_projects"),
+       ObjList("criteria", &R::criteria, &ReviewCriterionFields).Child("round_criteria")}};
 }
 
 FieldTable<domain::Review> MakeReviewFields() {
@@ -297,13 +336,15 @@ FieldTable<domain::Experiment> MakeExperimentFields() {
           if (o.id == i.id) i.measurements = o.measurements;
     return Status::Ok();
   };
-  return {"Experiment",
-          "experiment",
-          {IdOf("id", &E::id, false).ReadOnly(), IdOf("proposal", &E::proposal, false),
-           StrList("hypotheses", &E::hypotheses, kMaxStringLength), std::move(indicators),
-           ObjList("milestones", &E::milestones, &MilestoneFields),
-           StrEnum("status", &E::status, {"running", "completed", "stopped"}, "must be running, completed or stopped"),
-           Str("outcome", &E::outcome, kMaxStringLength), Str("learned", &E::learned, kMaxStringLength)}};
+  return {
+      "Experiment",
+      "experiment",
+      {IdOf("id", &E::id, false).ReadOnly().Column(), IdOf("proposal", &E::proposal, false).Column("proposal_id"),
+       StrList("hypotheses", &E::hypotheses, kMaxStringLength).Column(), std::move(indicators).Child("indicators"),
+       ObjList("milestones", &E::milestones, &MilestoneFields).Child("milestones"),
+       StrEnum("status", &E::status, {"running", "completed", "stopped"}, "must be running, completed or stopped")
+           .Column(),
+       Str("outcome", &E::outcome, kMaxStringLength).Column(), Str("learned", &E::learned, kMaxStringLength).Column()}};
 }
 
 FieldTable<domain::User> MakeUserFields() {
@@ -438,8 +479,8 @@ FieldTable<domain::Eligibility> MakeEligibilityFields() {
   verification.load = verification.decode;
   return {"Eligibility",
           "eligibility",
-          {std::move(verification).Required("required: open, code, census or digid"),
-           StrList("wijken", &E::wijken, 100), Int("min_age", &E::min_age)}};
+          {std::move(verification).Required("required: open, code, census or digid").Column(),
+           StrList("wijken", &E::wijken, 100).Column(), Int("min_age", &E::min_age).Column()}};
 }
 
 FieldTable<domain::Appearance> MakeAppearanceFields() {

@@ -179,5 +179,77 @@ TEST(EntityFieldsTest, BidDecodesPartnersAndItsPlanAsBeforeTheTable) {
   EXPECT_EQ(decode(R"({"criteria":[]})").message(), "task_challenge.criteria: unknown field");
 }
 
+// Every field of a stored entity that is read back (from a file: `load`; or only from the store:
+// `stored_load`) says where the store keeps it, and every field with a column can be read back:
+// so a new field cannot be forgotten by the store (storage/sql/row_map.h writes the columns; the
+// store contract's EveryStoredFieldRoundTrips checks the values).
+template <typename T>
+void ExpectEveryReadFieldStored(const FieldTable<T>& table) {
+  for (const auto& f : table.fields) {
+    const bool read_back = f.load || f.stored_load;
+    EXPECT_TRUE(!read_back || Stored(f)) << table.schema << "." << f.name
+                                         << " is read back but has no .Column() (nor .Child(table))";
+    EXPECT_TRUE(f.column.empty() || read_back) << table.schema << "." << f.name << " has a column but no loader";
+    EXPECT_TRUE(f.column.empty() || f.child_table.empty()) << table.schema << "." << f.name << ": column or child";
+  }
+}
+
+TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
+  ExpectEveryReadFieldStored(MunicipalityFields());
+  ExpectEveryReadFieldStored(ActorFields());
+  ExpectEveryReadFieldStored(TieFields());
+  ExpectEveryReadFieldStored(ChallengeFields());
+  ExpectEveryReadFieldStored(CoalitionFields());
+  ExpectEveryReadFieldStored(ProposalFields());
+  ExpectEveryReadFieldStored(RoundFields());
+  ExpectEveryReadFieldStored(EligibilityFields());  // in the round's row
+  ExpectEveryReadFieldStored(ExperimentFields());
+}
+
+// A stored field kept out of files is read back by the store only, and its JSON is unchanged.
+TEST(EntityFieldsTest, NotInFilesKeepsTheFieldOutOfFilesOnly) {
+  for (const auto& f : ProposalFields().fields) {
+    if (f.name != "supports") continue;
+    EXPECT_FALSE(InExport(f));
+    EXPECT_TRUE(f.stored_load);
+    EXPECT_EQ(f.column, "supports");
+    Proposal p;
+    p.supports = 7;
+    EXPECT_EQ(f.encode(p), 7);
+    Json j = {{"supports", 9}};
+    Fields r(j, "proposal");
+    ASSERT_TRUE(f.stored_load(r, p).ok());
+    EXPECT_EQ(p.supports, 9);
+  }
+}
+
+// A stored row's strings are not held to a request's limits (the store reads what it wrote).
+TEST(EntityFieldsTest, StoredRowsAreReadWithoutLimits) {
+  Json j = {{"name", std::string(kMaxNameLength + 1, 'x')}};
+  std::string out;
+  Fields checked(j, "actor");
+  EXPECT_FALSE(checked.Str("name", out).ok());
+  Fields stored(j, "actor", Source::kStoredRow);
+  ASSERT_TRUE(stored.Str("name", out).ok());
+  EXPECT_EQ(out.size(), kMaxNameLength + 1);
+}
+
+// The challenges table keeps sector_mix as it always did: a JSON list of "sector:n" items.
+TEST(EntityFieldsTest, SectorMixColumnIsAListOfSectorColonCount) {
+  for (const auto& f : ChallengeFields().fields) {
+    if (f.name != "sector_mix") continue;
+    Challenge c;
+    c.sector_mix = {{Sector::kGovernment, 1}, {Sector::kCivilSociety, 2}};
+    Json column = f.to_column(f.encode(c));
+    EXPECT_EQ(column.dump(), R"(["government:1","civil_society:2"])");
+    auto back = f.from_column(column);
+    ASSERT_TRUE(back.ok());
+    EXPECT_EQ(*back, f.encode(c));
+    EXPECT_FALSE(f.from_column(Json::array({"government"})).ok());
+    EXPECT_FALSE(f.from_column(Json::array({"government:x"})).ok());
+    EXPECT_EQ(*f.from_column(Json()), Json::object());
+  }
+}
+
 }  // namespace
 }  // namespace weefsel::domain::fields

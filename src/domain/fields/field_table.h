@@ -74,6 +74,18 @@ struct Field {
   std::function<bool(const T&)> present;        // set when not always present
   std::function<Json(bool write)> item_schema;  // kObjectList: the item's schema ($ref)
   std::string required_message = "required";
+  // Where the store keeps it. `column`: a column of the entity's own row, which the generic row
+  // mapper (storage/sql/row_map.h) writes from `encode` and reads back with `load` (or
+  // `stored_load`); empty when the field is not in the row. `child_table`: the table of a list
+  // that storage/sql/ writes and reads by hand (a challenge's capability needs).
+  std::string column;
+  std::string child_table;
+  // The column's form when it is not the JSON one (sector_mix as a list of "sector:n" items):
+  // from the encoded JSON to the column's JSON value, and back (an error: a corrupt row).
+  std::function<Json(const Json&)> to_column;
+  std::function<Result<Json>(const Json&)> from_column;
+  // Reads the column back when `load` is not set (NotInFiles: stored, but not in files).
+  std::function<Status(Fields&, T&)> stored_load;
 
   // Builder-style modifiers.
   Field&& ReadOnly() && {  // keeps `load`: a read-only stored field is still exported and imported
@@ -123,8 +135,35 @@ struct Field {
     present = std::move(p);
     return std::move(*this);
   }
-  // Replaces the decoder (for a list that merges with the stored value, say).
+  // Stored in the column `name` of the entity's row (the field's own name when empty).
+  Field&& Column(std::string name = "") && {
+    column = name.empty() ? this->name : std::move(name);
+    return std::move(*this);
+  }
+  // The column holds `to(encoded)`; `from` reads it back into the encoded form.
+  Field&& ColumnForm(std::function<Json(const Json&)> to, std::function<Result<Json>(const Json&)> from) && {
+    to_column = std::move(to);
+    from_column = std::move(from);
+    return std::move(*this);
+  }
+  // Stored in the child table `table` by storage/sql/'s hand-written writer and reader.
+  Field&& Child(std::string table) && {
+    child_table = std::move(table);
+    return std::move(*this);
+  }
+  // Stored (its column is read back) but neither exported nor imported: a count the store keeps.
+  Field&& NotInFiles() && {
+    stored_load = std::move(load);
+    load = nullptr;
+    return std::move(*this);
+  }
 };
+
+// Whether the store keeps the field (in a column of the entity's row or in a child table).
+template <typename T>
+bool Stored(const Field<T>& f) {
+  return !f.column.empty() || !f.child_table.empty();
+}
 
 template <typename T>
 struct FieldTable {

@@ -7,29 +7,47 @@
 
 namespace weefsel::domain::fields {
 
+const Json* Fields::Find(const char* name) const {
+  if (!j_.is_object()) return nullptr;
+  const auto& object = j_.get_ref<const Json::object_t&>();
+  const size_t n = object.size();
+  for (size_t k = 0; k < n; ++k) {
+    const size_t i = hint_ + k < n ? hint_ + k : hint_ + k - n;
+    const auto& entry = *(object.begin() + static_cast<std::ptrdiff_t>(i));
+    if (entry.first == name) {
+      hint_ = i;
+      return &entry.second;
+    }
+  }
+  return nullptr;
+}
+
 Status Fields::Error(const std::string& field, const std::string& what) const {
   return Status::InvalidArgument(entity_ + "." + field + ": " + what);
 }
 
 Status Fields::Str(const char* name, std::string& out, size_t max) {
-  if (!Has(name)) return Status::Ok();
+  const Json* found = Find(name);
+  if (!found) return Status::Ok();
   Seen(name);
-  const Json& v = j_.at(name);
+  const Json& v = *found;
   if (v.is_null()) {
     out.clear();
     return Status::Ok();
   }
   if (!v.is_string()) return Error(name, "must be a string");
   const auto& s = v.get_ref<const std::string&>();
-  if (s.size() > max) return Error(name, "at most " + std::to_string(max) + " characters");
+  if (source_ == Source::kRequest && s.size() > max)
+    return Error(name, "at most " + std::to_string(max) + " characters");
   out = s;
   return Status::Ok();
 }
 
 Status Fields::Int(const char* name, int64_t& out) {
-  if (!Has(name)) return Status::Ok();
+  const Json* found = Find(name);
+  if (!found) return Status::Ok();
   Seen(name);
-  const Json& v = j_.at(name);
+  const Json& v = *found;
   if (v.is_number_integer()) {
     out = v.get<int64_t>();
     return Status::Ok();
@@ -53,33 +71,38 @@ Status Fields::Int(const char* name, int& out) {
 }
 
 Status Fields::Dbl(const char* name, double& out) {
-  if (!Has(name)) return Status::Ok();
+  const Json* found = Find(name);
+  if (!found) return Status::Ok();
   Seen(name);
-  const Json& v = j_.at(name);
+  const Json& v = *found;
   if (!v.is_number()) return Error(name, "must be a number");
   out = v.get<double>();
   return Status::Ok();
 }
 
 Status Fields::Bool(const char* name, bool& out) {
-  if (!Has(name)) return Status::Ok();
+  const Json* found = Find(name);
+  if (!found) return Status::Ok();
   Seen(name);
-  const Json& v = j_.at(name);
+  const Json& v = *found;
   if (!v.is_boolean()) return Error(name, "must be true or false");
   out = v.get<bool>();
   return Status::Ok();
 }
 
 Status Fields::StrList(const char* name, std::vector<std::string>& out, size_t max_len) {
-  if (!Has(name)) return Status::Ok();
+  const Json* found = Find(name);
+  if (!found) return Status::Ok();
   Seen(name);
-  const Json& v = j_.at(name);
+  const Json& v = *found;
   if (!v.is_array()) return Error(name, "must be a list of strings");
-  if (v.size() > kMaxListItems) return Error(name, "at most " + std::to_string(kMaxListItems) + " items");
+  const bool checked = source_ == Source::kRequest;
+  if (checked && v.size() > kMaxListItems) return Error(name, "at most " + std::to_string(kMaxListItems) + " items");
   std::vector<std::string> r;
+  r.reserve(v.size());
   for (const auto& e : v) {
     if (!e.is_string()) return Error(name, "must be a list of strings");
-    if (e.get_ref<const std::string&>().size() > max_len)
+    if (checked && e.get_ref<const std::string&>().size() > max_len)
       return Error(name, "items of at most " + std::to_string(max_len) + " characters");
     r.push_back(e.get<std::string>());
   }

@@ -25,10 +25,17 @@ inline constexpr size_t kMaxStringLength = 20000;  // long texts (plans, descrip
 inline constexpr size_t kMaxNameLength = 500;      // names, titles, short fields
 inline constexpr size_t kMaxListItems = 200;
 
+// What a Fields reads. A request's or a file's object is held to the limits and Done() refuses
+// what no getter asked for. A row the store wrote (storage/sql/row_map.h) is not held to limits
+// (it was checked on the way in, and the store does not refuse to read what it wrote), and Done()
+// does not apply (the fields asked for are not kept track of).
+enum class Source { kRequest, kStoredRow };
+
 // A small reader for request objects: each getter leaves `out` alone when the field is absent.
 class Fields {
  public:
-  Fields(const Json& j, std::string entity) : j_(j), entity_(std::move(entity)) {}
+  Fields(const Json& j, std::string entity, Source source = Source::kRequest)
+      : j_(j), entity_(std::move(entity)), source_(source) {}
   Status Str(const char* name, std::string& out, size_t max = kMaxNameLength);
   Status Int(const char* name, int64_t& out);
   Status Int(const char* name, int& out);
@@ -38,7 +45,7 @@ class Fields {
   template <typename Tag>
   Status IdField(const char* name, Id<Tag>& out) {
     int64_t v = out.value();
-    if (Has(name) && j_.at(name).is_null()) {
+    if (const Json* v = Find(name); v && v->is_null()) {
       out = Id<Tag>();
       Seen(name);
       return Status::Ok();
@@ -47,10 +54,11 @@ class Fields {
     out = Id<Tag>(v);
     return Status::Ok();
   }
-  bool Has(const char* name) const { return j_.contains(name); }
+  bool Has(const char* name) const { return Find(name) != nullptr; }
   const Json& At(const char* name) {
     Seen(name);
-    return j_.at(name);
+    const Json* v = Find(name);
+    return v ? *v : j_.at(name);  // at() throws for an absent field, a programmer's error
   }
   Status Error(const std::string& field, const std::string& what) const;
   const std::string& entity() const { return entity_; }
@@ -58,9 +66,17 @@ class Fields {
   Status Done() const;
 
  private:
-  void Seen(const char* name) { seen_.push_back(name); }
+  void Seen(const char* name) {
+    if (source_ == Source::kRequest) seen_.push_back(name);
+  }
+  // The value of `name`, or null when absent. The search starts where the last one found its key,
+  // so that fields read in the order of the object's keys (a stored row's, most requests') are
+  // found at once.
+  const Json* Find(const char* name) const;
   const Json& j_;
   std::string entity_;
+  Source source_;
+  mutable size_t hint_ = 0;
   std::vector<std::string> seen_;
 };
 

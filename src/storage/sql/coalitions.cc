@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/fields/entity_fields.h"
+#include "storage/sql/row_map.h"
 #include "storage/sql/sql_util.h"
 
 namespace weefsel::storage::sql {
@@ -12,19 +14,17 @@ namespace weefsel::storage::sql {
 // ---------------------------------------------------------------------------------------------
 // Coalitions.
 
+namespace {
+// The row of a coalition: the stored fields of its table.
+const RowMap<Coalition>& CoalitionRows() {
+  static const auto* rows = new RowMap<Coalition>("coalitions", domain::fields::CoalitionFields());
+  return *rows;
+}
+}  // namespace
+
 Result<std::vector<Coalition>> SqlStore::ReadCoalitions(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r, Q("SELECT id, challenge_id, status, explanation, score, created_at FROM coalitions" + tail, params));
-  std::vector<Coalition> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    Coalition& c = out[i];
-    c.id = CoalitionId(r.Int(i, 0));
-    c.challenge = ChallengeId(r.Int(i, 1));
-    WEEFSEL_ASSIGN_OR_RETURN(c.status, Code(domain::ParseCoalitionStatus(r.Str(i, 2)), "coalitions", c.id.value()));
-    c.explanation = r.Str(i, 3);
-    c.score = r.Dbl(i, 4);
-    c.created_at = r.Str(i, 5);
-  }
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(CoalitionRows().Select() + tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<Coalition> out, CoalitionRows().Read(r));
   if (out.empty()) return out;
   // The members of every coalition read: one query, not one per coalition.
   auto at = IndexById(out);
@@ -66,16 +66,8 @@ Result<CoalitionId> SqlStore::Insert(Coalition& c) {
   Status s = Write([&]() -> Status {
     Touch("coalitions");
     Touch(scope::Challenge(c.challenge));
-    Params p{Int(c.challenge.value()), Text(domain::CoalitionStatusCode(c.status)), Text(c.explanation), c.score,
-             Text(c.created_at)};
-    std::string cols = "challenge_id, status, explanation, score, created_at", vals = "$1, $2, $3, $4, $5";
-    if (c.id.valid()) {
-      p.push_back(Int(c.id.value()));
-      cols += ", id";
-      vals += ", $6";
-    }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                             Q("INSERT INTO coalitions (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    auto [sql, p] = CoalitionRows().Insert(c);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
     stored.id = CoalitionId(r.Int(0, 0));
     if (c.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("coalitions"));
     return WriteCoalitionMembers(stored);
@@ -92,11 +84,8 @@ Status SqlStore::Update(const Coalition& c) {
   Status s = Write([&]() -> Status {
     Touch("coalitions");
     Touch(scope::Challenge(c.challenge));
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r, Q("UPDATE coalitions SET challenge_id = $1, status = $2, explanation = $3, score = $4, "
-                     "created_at = $5 WHERE id = $6 RETURNING id",
-                     {Int(c.challenge.value()), Text(domain::CoalitionStatusCode(c.status)), Text(c.explanation),
-                      c.score, Text(c.created_at), Int(c.id.value())}));
+    auto [sql, p] = CoalitionRows().Update(c);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
     if (r.empty()) return Status::NotFoundOf("coalition", c.id.value());
     return WriteCoalitionMembers(c);
   });

@@ -7,6 +7,8 @@
 #include <utility>
 #include <vector>
 
+#include "domain/fields/entity_fields.h"
+#include "storage/sql/row_map.h"
 #include "storage/sql/sql_util.h"
 
 namespace weefsel::storage::sql {
@@ -14,19 +16,17 @@ namespace weefsel::storage::sql {
 // ---------------------------------------------------------------------------------------------
 // Experiments.
 
+namespace {
+// The row of an experiment: the stored fields of its table.
+const RowMap<Experiment>& ExperimentRows() {
+  static const auto* rows = new RowMap<Experiment>("experiments", domain::fields::ExperimentFields());
+  return *rows;
+}
+}  // namespace
+
 Result<std::vector<Experiment>> SqlStore::ReadExperiments(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r, Q("SELECT id, proposal_id, hypotheses, status, outcome, learned FROM experiments" + tail, params));
-  std::vector<Experiment> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    Experiment& e = out[i];
-    e.id = ExperimentId(r.Int(i, 0));
-    e.proposal = ProposalId(r.Int(i, 1));
-    WEEFSEL_ASSIGN_OR_RETURN(e.hypotheses, ListColumn(r, i, 2, "experiments", "hypotheses"));
-    e.status = r.Str(i, 3);
-    e.outcome = r.Str(i, 4);
-    e.learned = r.Str(i, 5);
-  }
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(ExperimentRows().Select() + tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<Experiment> out, ExperimentRows().Read(r));
   if (out.empty()) return out;
   // The indicators of every experiment read, their measurements and the milestones: one query
   // each, not one per experiment and one per indicator.
@@ -102,15 +102,8 @@ Result<ExperimentId> SqlStore::Insert(Experiment& e) {
   Status s = Write([&]() -> Status {
     Touch("experiments");
     WEEFSEL_RETURN_IF_ERROR(TouchRows("municipality", kMunicipalityOfProposal, {Int(e.proposal.value())}));
-    Params p{Int(e.proposal.value()), Text(EncodeList(e.hypotheses)), Text(e.status), Text(e.outcome), Text(e.learned)};
-    std::string cols = "proposal_id, hypotheses, status, outcome, learned", vals = "$1, $2, $3, $4, $5";
-    if (e.id.valid()) {
-      p.push_back(Int(e.id.value()));
-      cols += ", id";
-      vals += ", $6";
-    }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                             Q("INSERT INTO experiments (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    auto [sql, p] = ExperimentRows().Insert(e);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
     stored.id = ExperimentId(r.Int(0, 0));
     if (e.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("experiments"));
     return WriteExperimentChildren(stored);
@@ -130,11 +123,8 @@ Status SqlStore::Update(const Experiment& e) {
     Touch("experiments");
     Touch(scope::Experiment(e.id));
     WEEFSEL_RETURN_IF_ERROR(TouchRows("municipality", kMunicipalityOfProposal, {Int(e.proposal.value())}));
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r, Q("UPDATE experiments SET proposal_id = $1, hypotheses = $2, status = $3, outcome = $4, "
-                     "learned = $5 WHERE id = $6 RETURNING id",
-                     {Int(e.proposal.value()), Text(EncodeList(e.hypotheses)), Text(e.status), Text(e.outcome),
-                      Text(e.learned), Int(e.id.value())}));
+    auto [sql, p] = ExperimentRows().Update(e);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
     if (r.empty()) return Status::NotFoundOf("experiment", e.id.value());
     return WriteExperimentChildren(e);
   });

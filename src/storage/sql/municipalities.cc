@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "domain/fields/entity_fields.h"
 #include "storage/hex.h"
+#include "storage/sql/row_map.h"
 #include "storage/sql/sql_util.h"
 
 namespace weefsel::storage::sql {
@@ -14,24 +16,18 @@ namespace weefsel::storage::sql {
 // Municipalities.
 
 namespace {
-constexpr const char* kMunicipalityColumns =
-    "SELECT id, cbs_code, name, province, population, lat, lon FROM municipalities";
+// The row of a municipality: the stored fields of its table, and the search key.
+const RowMap<Municipality>& MunicipalityRows() {
+  static const auto* rows =
+      new RowMap<Municipality>("municipalities", domain::fields::MunicipalityFields(),
+                               {{"search_key", [](const Municipality& m) { return Text(FoldCase(m.name)); }}});
+  return *rows;
 }
+}  // namespace
 
 Result<std::vector<Municipality>> SqlStore::ReadMunicipalities(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kMunicipalityColumns) + tail, params));
-  std::vector<Municipality> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    Municipality& m = out[i];
-    m.id = MunicipalityId(r.Int(i, 0));
-    m.cbs_code = r.Str(i, 1);
-    m.name = r.Str(i, 2);
-    m.province = r.Str(i, 3);
-    m.population = r.Int(i, 4);
-    m.lat = r.Dbl(i, 5);
-    m.lon = r.Dbl(i, 6);
-  }
-  return out;
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(MunicipalityRows().Select() + tail, params));
+  return MunicipalityRows().Read(r);
 }
 
 Result<MunicipalityId> SqlStore::Insert(Municipality& m) {
@@ -39,16 +35,8 @@ Result<MunicipalityId> SqlStore::Insert(Municipality& m) {
   int64_t id = 0;
   Status s = Write([&]() -> Status {
     Touch("municipalities");
-    Params p{Text(m.cbs_code), Text(m.name), Text(FoldCase(m.name)), Text(m.province), Int(m.population), m.lat, m.lon};
-    std::string cols = "cbs_code, name, search_key, province, population, lat, lon";
-    std::string vals = "$1, $2, $3, $4, $5, $6, $7";
-    if (m.id.valid()) {
-      p.push_back(Int(m.id.value()));
-      cols += ", id";
-      vals += ", $8";
-    }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                             Q("INSERT INTO municipalities (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    auto [sql, p] = MunicipalityRows().Insert(m);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
     id = r.Int(0, 0);
     if (m.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("municipalities"));
     return Status::Ok();
@@ -63,12 +51,8 @@ Status SqlStore::Update(const Municipality& m) {
   Status s = Write([&]() -> Status {
     Touch("municipalities");
     Touch(scope::Municipality(m.id));
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r,
-        Q("UPDATE municipalities SET cbs_code = $1, name = $2, search_key = $3, province = $4, population = $5, "
-          "lat = $6, lon = $7 WHERE id = $8 RETURNING id",
-          {Text(m.cbs_code), Text(m.name), Text(FoldCase(m.name)), Text(m.province), Int(m.population), m.lat, m.lon,
-           Int(m.id.value())}));
+    auto [sql, p] = MunicipalityRows().Update(m);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
     if (r.empty()) return Status::NotFoundOf("municipality", m.id.value());
     return Status::Ok();
   });

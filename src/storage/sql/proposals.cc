@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/fields/entity_fields.h"
+#include "storage/sql/row_map.h"
 #include "storage/sql/sql_util.h"
 
 namespace weefsel::storage::sql {
@@ -29,18 +31,17 @@ Status SqlStore::WriteMilestones(const std::vector<domain::Milestone>& ms, Propo
 // ---------------------------------------------------------------------------------------------
 // Proposals.
 
+namespace {
+// The row of a proposal: the stored fields of its table.
+const RowMap<Proposal>& ProposalRows() {
+  static const auto* rows = new RowMap<Proposal>("proposals", domain::fields::ProposalFields());
+  return *rows;
+}
+}  // namespace
+
 Result<std::vector<Proposal>> SqlStore::ReadProposals(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                           Q("SELECT id, coalition_id, challenge_id, status, supports FROM proposals" + tail, params));
-  std::vector<Proposal> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    Proposal& p = out[i];
-    p.id = ProposalId(r.Int(i, 0));
-    p.coalition = CoalitionId(r.Null(i, 1) ? 0 : r.Int(i, 1));
-    p.challenge = ChallengeId(r.Int(i, 2));
-    p.status = r.Str(i, 3);
-    p.supports = r.Int(i, 4);
-  }
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(ProposalRows().Select() + tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<Proposal> out, ProposalRows().Read(r));
   if (out.empty()) return out;
   // The versions of every proposal read, and their milestones: one query each, not one per
   // proposal and one per version.
@@ -103,15 +104,8 @@ Result<ProposalId> SqlStore::Insert(Proposal& p) {
     Touch(scope::Challenge(p.challenge));
     WEEFSEL_RETURN_IF_ERROR(
         TouchRows("municipality", "SELECT municipality_id FROM challenges WHERE id = $1", {Int(p.challenge.value())}));
-    Params params{IdOrNull(p.coalition), Int(p.challenge.value()), Text(p.status), Int(p.supports)};
-    std::string cols = "coalition_id, challenge_id, status, supports", vals = "$1, $2, $3, $4";
-    if (p.id.valid()) {
-      params.push_back(Int(p.id.value()));
-      cols += ", id";
-      vals += ", $5";
-    }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                             Q("INSERT INTO proposals (" + cols + ") VALUES (" + vals + ") RETURNING id", params));
+    auto [sql, params] = ProposalRows().Insert(p);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, params));
     stored.id = ProposalId(r.Int(0, 0));
     if (p.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("proposals"));
     return WriteProposalVersions(stored);
@@ -133,11 +127,8 @@ Status SqlStore::Update(const Proposal& p) {
     Touch(scope::Challenge(p.challenge));
     WEEFSEL_RETURN_IF_ERROR(
         TouchRows("municipality", "SELECT municipality_id FROM challenges WHERE id = $1", {Int(p.challenge.value())}));
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r,
-        Q("UPDATE proposals SET coalition_id = $1, challenge_id = $2, status = $3, supports = $4 "
-          "WHERE id = $5 RETURNING id",
-          {IdOrNull(p.coalition), Int(p.challenge.value()), Text(p.status), Int(p.supports), Int(p.id.value())}));
+    auto [sql, params] = ProposalRows().Update(p);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, params));
     if (r.empty()) return Status::NotFoundOf("proposal", p.id.value());
     return WriteProposalVersions(p);
   });

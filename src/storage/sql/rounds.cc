@@ -6,6 +6,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "domain/fields/entity_fields.h"
+#include "storage/sql/row_map.h"
 #include "storage/sql/sql_util.h"
 
 namespace weefsel::storage::sql {
@@ -13,31 +15,22 @@ namespace weefsel::storage::sql {
 // ---------------------------------------------------------------------------------------------
 // Rounds and ballots.
 
+namespace {
+// The row of a round: the stored fields of its table and of its eligibility's, and the search key.
+const RowMap<Round>& RoundRows() {
+  static const auto* rows = [] {
+    auto* map = new RowMap<Round>("rounds", domain::fields::RoundFields(),
+                                  {{"search_key", [](const Round& r) { return Text(FoldCase(r.name)); }}});
+    map->Embed(domain::fields::EligibilityFields(), &Round::eligibility);
+    return map;
+  }();
+  return *rows;
+}
+}  // namespace
+
 Result<std::vector<Round>> SqlStore::ReadRounds(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r, Q("SELECT id, municipality_id, name, budget_eur, ballot_kind, rule, phase, min_length, "
-                   "max_length, max_points, max_points_per_project, verification, wijken, min_age FROM rounds" +
-                       tail,
-                   params));
-  std::vector<Round> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    Round& x = out[i];
-    x.id = RoundId(r.Int(i, 0));
-    x.municipality = MunicipalityId(r.Int(i, 1));
-    x.name = r.Str(i, 2);
-    x.budget_eur = r.Int(i, 3);
-    WEEFSEL_ASSIGN_OR_RETURN(x.ballot_kind, Code(domain::ParseBallotKind(r.Str(i, 4)), "rounds", x.id.value()));
-    x.rule = r.Str(i, 5);
-    WEEFSEL_ASSIGN_OR_RETURN(x.phase, Code(domain::ParseRoundPhase(r.Str(i, 6)), "rounds", x.id.value()));
-    x.min_length = static_cast<int>(r.Int(i, 7));
-    x.max_length = static_cast<int>(r.Int(i, 8));
-    x.max_points = static_cast<int>(r.Int(i, 9));
-    x.max_points_per_project = static_cast<int>(r.Int(i, 10));
-    WEEFSEL_ASSIGN_OR_RETURN(x.eligibility.verification,
-                             Code(domain::ParseVerification(r.Str(i, 11)), "rounds", x.id.value()));
-    WEEFSEL_ASSIGN_OR_RETURN(x.eligibility.wijken, ListColumn(r, i, 12, "rounds", "wijken"));
-    x.eligibility.min_age = static_cast<int>(r.Int(i, 13));
-  }
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(RoundRows().Select() + tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<Round> out, RoundRows().Read(r));
   if (out.empty()) return out;
   // The projects and criteria of every round read: one query each, not two per round.
   auto at = IndexById(out);
@@ -89,43 +82,14 @@ Status SqlStore::WriteRoundProjects(const Round& r) {
   return Status::Ok();
 }
 
-namespace {
-Params RoundParams(const Round& r) {
-  return {Int(r.municipality.value()),
-          Text(r.name),
-          Text(FoldCase(r.name)),
-          Int(r.budget_eur),
-          Text(domain::BallotKindCode(r.ballot_kind)),
-          Text(r.rule),
-          Text(domain::RoundPhaseCode(r.phase)),
-          Int(r.min_length),
-          Int(r.max_length),
-          Int(r.max_points),
-          Int(r.max_points_per_project),
-          Text(domain::VerificationCode(r.eligibility.verification)),
-          Text(EncodeList(r.eligibility.wijken)),
-          Int(r.eligibility.min_age)};
-}
-}  // namespace
-
 Result<RoundId> SqlStore::Insert(Round& r) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r));
   Round stored = r;
   Status s = Write([&]() -> Status {
     Touch("rounds");
     Touch(scope::Municipality(r.municipality));
-    Params p = RoundParams(r);
-    std::string cols =
-        "municipality_id, name, search_key, budget_eur, ballot_kind, rule, phase, min_length, max_length, "
-        "max_points, max_points_per_project, verification, wijken, min_age";
-    std::string vals = "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14";
-    if (r.id.valid()) {
-      p.push_back(Int(r.id.value()));
-      cols += ", id";
-      vals += ", $15";
-    }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows,
-                             Q("INSERT INTO rounds (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    auto [sql, p] = RoundRows().Insert(r);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows, Q(sql, p));
     stored.id = RoundId(rows.Int(0, 0));
     if (r.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("rounds"));
     return WriteRoundProjects(stored);
@@ -144,15 +108,8 @@ Status SqlStore::Update(const Round& r) {
     Touch("rounds");
     Touch(scope::Round(r.id));
     Touch(scope::Municipality(r.municipality));
-    Params p = RoundParams(r);
-    p.push_back(Int(r.id.value()));
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows rows,
-        Q("UPDATE rounds SET municipality_id = $1, name = $2, search_key = $3, budget_eur = $4, "
-          "ballot_kind = $5, rule = $6, phase = $7, min_length = $8, max_length = $9, "
-          "max_points = $10, max_points_per_project = $11, verification = $12, wijken = $13, min_age = $14 "
-          "WHERE id = $15 RETURNING id",
-          p));
+    auto [sql, p] = RoundRows().Update(r);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows, Q(sql, p));
     if (rows.empty()) return Status::NotFoundOf("round", r.id.value());
     return WriteRoundProjects(r);
   });

@@ -162,12 +162,6 @@ inline std::string Singular(std::string_view table) {
   return std::string(table);
 }
 
-inline std::string EncodeSectorMix(const domain::SectorMix& mix) {
-  std::vector<std::string> items;
-  for (auto& [s, n] : mix) items.push_back(std::string(domain::SectorCode(s)) + ":" + std::to_string(n));
-  return EncodeList(items);
-}
-
 // The one row reader of milestones: "title, due, amount_eur, status, evidence" from column `c`.
 inline domain::Milestone MilestoneAt(const SqlRows& r, size_t i, size_t c) {
   domain::Milestone m;

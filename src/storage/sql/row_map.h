@@ -1,0 +1,249 @@
+// storage/sql/row_map.h: the generic row mapper (internal to storage/sql/): an entity's own row
+// read and written through its field table, so that storing a new field is one edit in the table
+// (`.Column()`, domain/fields/field_table.h) plus the migration that adds its column.
+//
+// A RowMap<T> takes the fields of T's table that have a column, in table order, then those of a
+// part of T that has a table of its own (Embed: a round's eligibility), then the columns derived
+// from T that are no field (a search key, written only). From them it builds the SELECT list and
+// the INSERT and UPDATE statements once, and reads rows back. A value goes through its field both
+// ways: to the column by `encode` (then `to_column`); from the column's cell, typed by the field's
+// type (SQLite keeps types, PostgreSQL hands back text), through `from_column` and `load` (or
+// `stored_load`) with the limits off (the row was checked on the way in). The column forms are the
+// ones the hand-written mappers wrote, so the database does not change: an unset id is NULL, a
+// boolean 0 or 1, an enum its code, a list or an object JSON text. The key is the field stored in
+// the column "id": an INSERT names it only when it is set. A cell the field cannot read is a
+// corrupt row (Internal, "<table> row <id>: ..."). Child tables (Field::child_table) stay with the
+// hand-written writers and readers of storage/sql/<concept>.cc.
+// Thread-safety: built once (a function-local static), then only read.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cassert>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "domain/fields/field_table.h"
+#include "storage/sql/sql_connection.h"
+#include "storage/sql/sql_util.h"
+
+namespace weefsel::storage::sql {
+
+template <typename T>
+class RowMap {
+ public:
+  // A column written from the entity that is not one of its fields (a search key).
+  struct Derived {
+    std::string column;
+    std::function<SqlValue(const T&)> value;
+  };
+
+  RowMap(std::string table, const domain::fields::FieldTable<T>& fields, std::vector<Derived> derived = {})
+      : table_(std::move(table)), entity_(fields.entity), derived_(std::move(derived)) {
+    for (const auto& f : fields.fields)
+      if (!f.column.empty()) Add(f, f.encode, f.load ? f.load : f.stored_load);
+    Build();
+  }
+
+  // Adds the columns of `fields`, a part of T held in its member `m`.
+  template <typename U>
+  RowMap& Embed(const domain::fields::FieldTable<U>& fields, U T::*m) {
+    for (const auto& f : fields.fields) {
+      if (f.column.empty()) continue;
+      auto load = f.load ? f.load : f.stored_load;
+      Add(
+          f, [m, e = f.encode](const T& t) { return e(t.*m); },
+          [m, load](domain::fields::Fields& r, T& t) { return load(r, t.*m); });
+    }
+    Build();
+    return *this;
+  }
+
+  const std::string& table() const { return table_; }
+  // "SELECT <the columns> FROM <table>": a read appends its tail (WHERE, ORDER BY, LIMIT).
+  const std::string& Select() const { return select_; }
+  // The columns in the order Select() reads them.
+  std::vector<std::string> Columns() const {
+    std::vector<std::string> out;
+    for (const auto& c : columns_) out.push_back(c.name);
+    return out;
+  }
+
+  // The rows of a Select(), moved out of `rows`.
+  Result<std::vector<T>> Read(SqlRows& rows) const {
+    std::vector<T> out(rows.size());
+    // One JSON object for every row: its keys (the field names) stay, its values are replaced.
+    domain::fields::Json row = domain::fields::Json::object();
+    for (const auto& c : columns_) row[c.field] = nullptr;
+    for (size_t i = 0; i < rows.size(); ++i) {
+      const int64_t id = rows.Int(i, key_);
+      auto it = row.begin();
+      for (size_t k = 0; k < columns_.size(); ++k, ++it) {
+        Result<domain::fields::Json> v = Cell(rows, i, k);
+        if (!v.ok()) return Corrupt(table_, id, v.status().message());
+        it.value() = std::move(v).value();
+      }
+      domain::fields::Fields reader(row, entity_, domain::fields::Source::kStoredRow);
+      for (const auto& c : columns_) {
+        Status s = c.load(reader, out[i]);
+        if (!s.ok()) return Corrupt(table_, id, s.message());
+      }
+    }
+    return out;
+  }
+
+  // "INSERT ... RETURNING id" with its parameters; the key is written only when `t` has one.
+  std::pair<std::string, Params> Insert(const T& t) const {
+    Params p = Values(t);
+    SqlValue key = ToSql(columns_[key_].encode(t), domain::fields::Type::kId);
+    if (std::holds_alternative<std::monostate>(key)) return {insert_, std::move(p)};
+    p.push_back(std::move(key));
+    return {insert_with_key_, std::move(p)};
+  }
+
+  // "UPDATE ... WHERE id = $n RETURNING id" with its parameters (no row returned: no such key).
+  std::pair<std::string, Params> Update(const T& t) const {
+    Params p = Values(t);
+    p.push_back(ToSql(columns_[key_].encode(t), domain::fields::Type::kId));
+    return {update_, std::move(p)};
+  }
+
+ private:
+  struct Column {
+    std::string name;   // the SQL column
+    std::string field;  // the field's name: the key its `load` reads
+    domain::fields::Type type;
+    std::function<domain::fields::Json(const T&)> encode;  // to the column's form
+    std::function<Result<domain::fields::Json>(const domain::fields::Json&)> from_column;
+    std::function<Status(domain::fields::Fields&, T&)> load;
+  };
+
+  template <typename U>
+  void Add(const domain::fields::Field<U>& f, std::function<domain::fields::Json(const T&)> encode,
+           std::function<Status(domain::fields::Fields&, T&)> load) {
+    assert(load && "a field stored in a column needs `load` or `stored_load`");
+    for ([[maybe_unused]] const auto& c : columns_) assert(c.field != f.name && c.name != f.column);
+    if (f.to_column) encode = [e = std::move(encode), to = f.to_column](const T& t) { return to(e(t)); };
+    columns_.push_back({f.column, f.name, f.type, std::move(encode), f.from_column, std::move(load)});
+  }
+
+  void Build() {
+    std::string names, values, sets;
+    size_t n = 0;
+    key_ = columns_.size();
+    for (size_t k = 0; k < columns_.size(); ++k) {
+      if (columns_[k].name == "id") {
+        key_ = k;
+        continue;
+      }
+      Append(columns_[k].name, ++n, names, values, sets);
+    }
+    for (const auto& d : derived_) Append(d.column, ++n, names, values, sets);
+    assert(key_ < columns_.size() && "a row map needs the field stored in the column \"id\"");
+    select_ = "SELECT ";
+    for (size_t k = 0; k < columns_.size(); ++k) select_ += (k ? ", " : "") + columns_[k].name;
+    select_ += " FROM " + table_;
+    const std::string returning = ") RETURNING id";
+    insert_ = "INSERT INTO " + table_ + " (" + names + ") VALUES (" + values + returning;
+    insert_with_key_ =
+        "INSERT INTO " + table_ + " (" + names + ", id) VALUES (" + values + ", $" + std::to_string(n + 1) + returning;
+    update_ = "UPDATE " + table_ + " SET " + sets + " WHERE id = $" + std::to_string(n + 1) + " RETURNING id";
+  }
+
+  static void Append(const std::string& column, size_t n, std::string& names, std::string& values, std::string& sets) {
+    const std::string param = "$" + std::to_string(n);
+    const char* sep = n > 1 ? ", " : "";
+    names += sep + column;
+    values += sep + param;
+    sets += sep + column + " = " + param;
+  }
+
+  // The values of the columns but the key, then the derived ones, in Build()'s order.
+  Params Values(const T& t) const {
+    Params p;
+    p.reserve(columns_.size() + derived_.size());
+    for (size_t k = 0; k < columns_.size(); ++k)
+      if (k != key_) p.push_back(ToSql(columns_[k].encode(t), columns_[k].type));
+    for (const auto& d : derived_) p.push_back(d.value(t));
+    return p;
+  }
+
+  static SqlValue ToSql(const domain::fields::Json& v, domain::fields::Type type) {
+    using domain::fields::Type;
+    if (v.is_null()) return std::monostate{};
+    if (v.is_boolean()) return int64_t{v.get<bool>() ? 1 : 0};
+    if (v.is_number_integer()) {
+      const int64_t i = v.get<int64_t>();
+      if (type == Type::kId && i == 0) return std::monostate{};  // an unset id
+      return i;
+    }
+    if (v.is_number_float()) return v.get<double>();
+    if (v.is_string()) return v.get<std::string>();
+    return v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+
+  // Cell (i, k) as the JSON value that column k's field loads.
+  Result<domain::fields::Json> Cell(SqlRows& rows, size_t i, size_t k) const {
+    using domain::fields::Json;
+    using domain::fields::Type;
+    const Column& c = columns_[k];
+    Json v;
+    switch (c.type) {
+      case Type::kId:
+        v = rows.Null(i, k) ? Json(nullptr) : Json(rows.Int(i, k));
+        break;
+      case Type::kInteger:
+        v = rows.Int(i, k);
+        break;
+      case Type::kNumber:
+        v = rows.Dbl(i, k);
+        break;
+      case Type::kBoolean:
+        v = rows.Int(i, k) != 0;
+        break;
+      case Type::kString:
+      case Type::kEnum:
+        // The text moves out of the row: one copy less for each string of each row.
+        if (auto* s = std::get_if<std::string>(&rows.rows()[i][k]))
+          v = std::move(*s);
+        else
+          v = rows.Str(i, k);
+        break;
+      case Type::kStringList:
+      case Type::kObjectList:
+      case Type::kObject:
+      case Type::kMap:
+      case Type::kAny: {
+        const std::string* cell = std::get_if<std::string>(&rows.rows()[i][k]);
+        std::string converted;
+        if (!cell) {
+          converted = rows.Str(i, k);
+          cell = &converted;
+        }
+        const std::string& text = *cell;
+        if (text.find_first_not_of(" \n\t") == std::string::npos) {
+          // An empty column: an empty list, or nothing.
+          if (c.type == Type::kStringList || c.type == Type::kObjectList) v = Json::array();
+          break;
+        }
+        v = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+        if (v.is_discarded()) return Status::Internal(c.name + " is not JSON");
+        break;
+      }
+    }
+    if (c.from_column) return c.from_column(v);
+    return v;
+  }
+
+  std::string table_, entity_;
+  std::vector<Column> columns_;
+  std::vector<Derived> derived_;
+  size_t key_ = 0;
+  std::string select_, insert_, insert_with_key_, update_;
+};
+
+}  // namespace weefsel::storage::sql
