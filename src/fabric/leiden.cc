@@ -290,6 +290,12 @@ class Runner {
       head = head + 1 == n ? 0 : head + 1;
       --count;
       queued_[v] = 0;
+      if (count > 0) {  // the next node's arcs and strength: visits are in random order, so misses
+        const int u = queue[head];
+        __builtin_prefetch(adj + off[u]);
+        __builtin_prefetch(&g.k[u]);
+        if (count > 1) __builtin_prefetch(off + queue[head + 1 == n ? 0 : head + 1]);
+      }
       const int a = m[v];
       const double kv = g.k[v];
       // Weights to neighbouring communities.
@@ -367,6 +373,10 @@ class Runner {
     for (int i = n - 1; i > 0; --i) std::swap(order[i], order[rng.Below(i + 1)]);
     for (int i = 0; i < n; ++i) {
       const int v = order[i];
+      if (i + 1 < n) {  // as in MoveNodesW: the next nodes' arcs
+        __builtin_prefetch(adj + off[order[i + 1]]);
+        if (i + 2 < n) __builtin_prefetch(off + order[i + 2]);
+      }
       if (rsize_[r[v]] != 1) continue;  // v has been joined by others: no longer a singleton
       const int c = m[v];
       const double kv = g.k[v];
@@ -561,10 +571,13 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
   // Capped so that rounds_per_effort x by_effort cannot overflow; the clamps' upper bounds are
   // raised to their lower ones (std::clamp with hi < lo is undefined).
   const int64_t by_effort = std::min<int64_t>(options.effort / ties, int64_t{1} << 31);
-  const int max_rounds = options.rounds >= 0
-                             ? options.rounds
-                             : static_cast<int>(std::clamp<int64_t>(options.rounds_per_effort * by_effort, 6,
-                                                                    std::max<int64_t>(6, options.rounds_max)));
+  // Large graphs (effort / ties < large_effort): `large_rounds` only; their rounds are expensive
+  // and the first ones bring most of the gain.
+  const int max_rounds = options.rounds >= 0                  ? options.rounds
+                         : by_effort < options.large_effort ? std::max(1, options.large_rounds)
+                                                             : static_cast<int>(std::clamp<int64_t>(
+                                                                   options.rounds_per_effort * by_effort, 6,
+                                                                   std::max<int64_t>(6, options.rounds_max)));
   const int patience =
       options.patience > 0
           ? options.patience

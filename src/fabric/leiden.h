@@ -46,7 +46,8 @@ std::vector<int> LeidenRun(const Fabric& fabric, const LeidenRunOptions& options
 //    rounds are left (`rounds` in all) and `searches` allows, a new search from new starts; the
 //    best of all is returned. `rounds` < 0 and `patience` 0 come from effort / ties (small graphs
 //    get more rounds and patience: they are cheap): rounds = clamp(rounds_per_effort x e, 6,
-//    rounds_max), patience = clamp(e / effort_per_patience, 2, patience_max), e = effort / ties.
+//    rounds_max), patience = clamp(e / effort_per_patience, 2, patience_max), e = effort / ties;
+//    on large graphs (e < large_effort) `large_rounds` rounds.
 // Every run's seed comes from (seed, round, run), and runs are dealt to `threads` threads by number,
 // so the result is the same on any number of threads.
 struct LeidenSearchOptions {
@@ -74,6 +75,8 @@ struct LeidenSearchOptions {
   int rounds_max = 36;
   int effort_per_patience = 2;
   int patience_max = 6;
+  int large_effort = 8;  // effort / ties below this (over 25,000 ties by default): large_rounds
+  int large_rounds = 2;
 };
 
 // What a search did, round by round (for the benchmark): round 0 is the starts.
