@@ -203,6 +203,8 @@ int main(int argc, char** argv) {
         const double x = std::strtod(val.c_str(), nullptr);
         if (key == "fresh") so.fresh = static_cast<int>(x);
         else if (key == "keep") so.keep = static_cast<int>(x);
+        else if (key == "large_effort") so.large_effort = static_cast<int>(x);
+        else if (key == "large_rounds") so.large_rounds = static_cast<int>(x);
         else if (key == "polish_iterations") so.polish_iterations = static_cast<int>(x);
         else if (key == "polish_until_stable_effort") so.polish_until_stable_effort = static_cast<int>(x);
         else if (key == "core_share") so.core_share = x;
