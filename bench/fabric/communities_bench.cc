@@ -3,11 +3,16 @@
 // 0..9, the time budget of issue 21. leidenalg's figures come from bench/fabric/leidenalg_reference.py.
 //
 // Usage: communities_bench [--data DIR] [--seed S] [--runs R] [--threads T] [--starts N] [--rounds R]
-//                         [--patience P] [--effort E] [--no-igraph] [--trace] [NAME ...]
+//                         [--patience P] [--effort E] [--no-igraph] [--trace] [--plain]
+//                         [--set KEY=VALUE ...] [NAME ...]
 // Prints per network: weefsel's modularity, communities, wall and CPU seconds; igraph's best
 // modularity of the 10 runs and their wall and CPU seconds together; the ratio of the CPU seconds
 // (weefsel / igraph) and the load average (1 min) after the network. CPU counts every thread.
-// --trace prints the search's rounds (LeidenSearch with the same options, run once more).
+// --trace prints the search's rounds (LeidenSearch with the same options, run once more), each
+// round's CPU split into core runs, polish and fresh runs. --plain also times our Leiden alone until
+// stable x 10 (seeds 0..9, one thread). --set KEY=VALUE (a LeidenSearchOptions field, e.g. fresh=0,
+// large_rounds=3) runs LeidenSearch alone with it instead of FindCommunities, and prints its
+// modularity and CPU seconds as the last line (for experiments).
 #include <igraph/igraph.h>
 
 #include <algorithm>
@@ -157,23 +162,23 @@ int main(int argc, char** argv) {
     std::clock_t c = std::clock();
     if (!sets.empty()) trace = true;  // --set: LeidenSearch alone (below), not FindCommunities
     if (sets.empty()) {
-    auto p = FindCommunities(*f, co);
-    double wall = Since(t), cpu = CpuSince(c);
-    if (!p.ok()) {
-      std::cerr << p.status().ToString() << "\n";
-      return 1;
-    }
-    double ig_q = 0, ig_wall = 0, ig_cpu = 0;
-    if (with_igraph) {
-      t = std::chrono::steady_clock::now();
-      c = std::clock();
-      ig_q = IgraphLeidenBestOf10(*f);
-      ig_wall = Since(t);
-      ig_cpu = CpuSince(c);
-    }
-    std::printf("%-24s %11.8f %6d %9.3f %9.3f | %11.8f %9.3f %9.3f | %7s %5.2f\n", name.c_str(), p->modularity,
-                p->count, wall, cpu, ig_q, ig_wall, ig_cpu,
-                with_igraph && ig_cpu > 0.005 ? Ratio(cpu / ig_cpu).c_str() : "-", LoadAverage());
+      auto p = FindCommunities(*f, co);
+      double wall = Since(t), cpu = CpuSince(c);
+      if (!p.ok()) {
+        std::cerr << p.status().ToString() << "\n";
+        return 1;
+      }
+      double ig_q = 0, ig_wall = 0, ig_cpu = 0;
+      if (with_igraph) {
+        t = std::chrono::steady_clock::now();
+        c = std::clock();
+        ig_q = IgraphLeidenBestOf10(*f);
+        ig_wall = Since(t);
+        ig_cpu = CpuSince(c);
+      }
+      std::printf("%-24s %11.8f %6d %9.3f %9.3f | %11.8f %9.3f %9.3f | %7s %5.2f\n", name.c_str(), p->modularity,
+                  p->count, wall, cpu, ig_q, ig_wall, ig_cpu,
+                  with_igraph && ig_cpu > 0.005 ? Ratio(cpu / ig_cpu).c_str() : "-", LoadAverage());
     }
     if (plain) {
       // Our kernel alone, as igraph's: 10 runs until stable from singletons, seeds 0..9, one thread.
@@ -201,24 +206,42 @@ int main(int argc, char** argv) {
       for (const std::string& kv : sets) {
         const std::string key = kv.substr(0, kv.find('=')), val = kv.substr(kv.find('=') + 1);
         const double x = std::strtod(val.c_str(), nullptr);
-        if (key == "fresh") so.fresh = static_cast<int>(x);
-        else if (key == "keep") so.keep = static_cast<int>(x);
-        else if (key == "large_effort") so.large_effort = static_cast<int>(x);
-        else if (key == "large_rounds") so.large_rounds = static_cast<int>(x);
-        else if (key == "polish_iterations") so.polish_iterations = static_cast<int>(x);
-        else if (key == "polish_until_stable_effort") so.polish_until_stable_effort = static_cast<int>(x);
-        else if (key == "core_share") so.core_share = x;
-        else if (key == "core_runs") so.core_runs = static_cast<int>(x);
-        else if (key == "core_runs_max") so.core_runs_max = static_cast<int>(x);
-        else if (key == "core_iterations") so.core_iterations = static_cast<int>(x);
-        else if (key == "start_iterations") so.start_iterations = static_cast<int>(x);
-        else if (key == "searches") so.searches = static_cast<int>(x);
-        else if (key == "rounds_per_effort") so.rounds_per_effort = static_cast<int>(x);
-        else if (key == "rounds_max") so.rounds_max = static_cast<int>(x);
-        else if (key == "patience_max") so.patience_max = static_cast<int>(x);
-        else if (key == "effort_per_patience") so.effort_per_patience = static_cast<int>(x);
-        else if (key == "theta") so.theta = x;
-        else if (key == "min_gain") so.min_gain = x;
+        if (key == "fresh")
+          so.fresh = static_cast<int>(x);
+        else if (key == "keep")
+          so.keep = static_cast<int>(x);
+        else if (key == "large_effort")
+          so.large_effort = static_cast<int>(x);
+        else if (key == "large_rounds")
+          so.large_rounds = static_cast<int>(x);
+        else if (key == "polish_iterations")
+          so.polish_iterations = static_cast<int>(x);
+        else if (key == "polish_until_stable_effort")
+          so.polish_until_stable_effort = static_cast<int>(x);
+        else if (key == "core_share")
+          so.core_share = x;
+        else if (key == "core_runs")
+          so.core_runs = static_cast<int>(x);
+        else if (key == "core_runs_max")
+          so.core_runs_max = static_cast<int>(x);
+        else if (key == "core_iterations")
+          so.core_iterations = static_cast<int>(x);
+        else if (key == "start_iterations")
+          so.start_iterations = static_cast<int>(x);
+        else if (key == "searches")
+          so.searches = static_cast<int>(x);
+        else if (key == "rounds_per_effort")
+          so.rounds_per_effort = static_cast<int>(x);
+        else if (key == "rounds_max")
+          so.rounds_max = static_cast<int>(x);
+        else if (key == "patience_max")
+          so.patience_max = static_cast<int>(x);
+        else if (key == "effort_per_patience")
+          so.effort_per_patience = static_cast<int>(x);
+        else if (key == "theta")
+          so.theta = x;
+        else if (key == "min_gain")
+          so.min_gain = x;
         else {
           std::cerr << "unknown --set " << key << "\n";
           return 2;

@@ -573,11 +573,11 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
   const int64_t by_effort = std::min<int64_t>(options.effort / ties, int64_t{1} << 31);
   // Large graphs (effort / ties < large_effort): `large_rounds` only; their rounds are expensive
   // and the first ones bring most of the gain.
-  const int max_rounds = options.rounds >= 0                  ? options.rounds
-                         : by_effort < options.large_effort ? std::max(1, options.large_rounds)
-                                                             : static_cast<int>(std::clamp<int64_t>(
-                                                                   options.rounds_per_effort * by_effort, 6,
-                                                                   std::max<int64_t>(6, options.rounds_max)));
+  const int max_rounds = options.rounds >= 0 ? options.rounds
+                         : by_effort < options.large_effort
+                             ? std::max(1, options.large_rounds)
+                             : static_cast<int>(std::clamp<int64_t>(options.rounds_per_effort * by_effort, 6,
+                                                                    std::max<int64_t>(6, options.rounds_max)));
   const int patience =
       options.patience > 0
           ? options.patience

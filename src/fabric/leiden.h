@@ -84,9 +84,9 @@ struct LeidenSearchTrace {
   struct Round {
     int core_groups = 0;
     int64_t core_arcs = 0;
-    double core_best = 0;  // best modularity of the runs on the core graph (before polishing)
-    double best = 0;       // best so far
-    double cpu_s = 0;      // process CPU seconds since the search began (every thread)
+    double core_best = 0;                          // best modularity of the runs on the core graph (before polishing)
+    double best = 0;                               // best so far
+    double cpu_s = 0;                              // process CPU seconds since the search began (every thread)
     double runs_s = 0, polish_s = 0, fresh_s = 0;  // of which this round's core runs, polish, fresh runs
   };
   std::vector<Round> rounds;
