@@ -36,7 +36,8 @@ std::vector<int> LeidenRun(const Fabric& fabric, const LeidenRunOptions& options
 // of the core-groups kind, Ovelgoenne & Geyer-Schulz 2012):
 //  * `starts` runs of `start_iterations` iterations from singletons: the pool; the best is kept.
 //  * Rounds. The core groups of the pool and the best (nodes together in every one of them) are
-//    aggregated into a small graph; runs on it (the first from the best, the others from
+//    aggregated into a small graph (groups that no tie leaves, whole components, are left out of it
+//    and stay alone); runs on it (the first from the best, the others from
 //    singletons, at most `core_iterations` each; about core_share x the graph's arcs in all,
 //    between `core_runs` and `core_runs_max` runs); the best of them, back on the whole graph, is
 //    polished there (Leiden iterations, where core groups can split: `polish_iterations`, or until
