@@ -212,6 +212,8 @@ int main(int argc, char** argv) {
           so.keep = static_cast<int>(x);
         else if (key == "large_effort")
           so.large_effort = static_cast<int>(x);
+        else if (key == "polish_gains_only")
+          so.polish_gains_only = x != 0;
         else if (key == "large_rounds")
           so.large_rounds = static_cast<int>(x);
         else if (key == "polish_iterations")

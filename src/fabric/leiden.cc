@@ -612,6 +612,10 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
       const int ko = OpenFirst(g, core, kc, open);
       nbw.assign(static_cast<size_t>(kc), 0.0);
       Aggregate(g, core.data(), kc, h, nbw, touched, start, members);
+      // Their share of the modularity (each alone): added to the core runs' to compare with g's.
+      double closed_q = 0;
+      for (int c = ko; c < kc; ++c)
+        closed_q += 2 * h.self[c] / h.two_w - gamma * (h.k[c] / h.two_w) * (h.k[c] / h.two_w);
       h.n = ko;
       h.off.resize(static_cast<size_t>(ko) + 1);
       h.k.resize(static_cast<size_t>(ko));
@@ -646,10 +650,13 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
       }
       // The best of them polished on g, where core groups can split.
       Found cand = found[0];
-      const double core_q = cand.q;
+      const double core_q = cand.q + closed_q;
       const double runs_s = CpuSince(c_runs);
       const std::clock_t c_polish = std::clock();
-      cand.q = runners[0].Run(g, cand.m, gamma, Mix(options.seed, salt + 999u), 1, polish_iterations);
+      if (options.polish_gains_only && core_q <= best.q + 1e-12)
+        cand.q = core_q;
+      else
+        cand.q = runners[0].Run(g, cand.m, gamma, Mix(options.seed, salt + 999u), 1, polish_iterations);
       const double polish_s = CpuSince(c_polish);
       if (cand.q > best.q + 1e-12) {
         misses = cand.q > best.q + options.min_gain ? 0 : misses + 1;  // a tiny gain counts as a miss

@@ -78,6 +78,7 @@ struct LeidenSearchOptions {
   int patience_max = 6;
   int large_effort = 8;  // effort / ties below this (over 25,000 ties by default): large_rounds
   int large_rounds = 2;
+  bool polish_gains_only = true;  // polish only when the core graph's best beats the best
 };
 
 // What a search did, round by round (for the benchmark): round 0 is the starts.
