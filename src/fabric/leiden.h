@@ -60,7 +60,7 @@ struct LeidenSearchOptions {
   int start_iterations = 2;
   int core_runs = 6;
   int core_runs_max = 64;
-  double core_share = 1.0;
+  double core_share = 0.5;
   int core_iterations = 4;
   int polish_iterations = 3;
   int polish_until_stable_effort = 4;  // polish until stable when effort / ties >= this
