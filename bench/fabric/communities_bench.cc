@@ -3,11 +3,16 @@
 // 0..9, the time budget of issue 21. leidenalg's figures come from bench/fabric/leidenalg_reference.py.
 //
 // Usage: communities_bench [--data DIR] [--seed S] [--runs R] [--threads T] [--starts N] [--rounds R]
-//                         [--patience P] [--effort E] [--no-igraph] [--trace] [NAME ...]
+//                         [--patience P] [--effort E] [--no-igraph] [--trace] [--plain]
+//                         [--set KEY=VALUE ...] [NAME ...]
 // Prints per network: weefsel's modularity, communities, wall and CPU seconds; igraph's best
 // modularity of the 10 runs and their wall and CPU seconds together; the ratio of the CPU seconds
 // (weefsel / igraph) and the load average (1 min) after the network. CPU counts every thread.
-// --trace prints the search's rounds (LeidenSearch with the same options, run once more).
+// --trace prints the search's rounds (LeidenSearch with the same options, run once more), each
+// round's CPU split into core runs, polish and fresh runs. --plain also times our Leiden alone until
+// stable x 10 (seeds 0..9, one thread). --set KEY=VALUE (a LeidenSearchOptions field, e.g. fresh=0,
+// large_rounds=3) runs LeidenSearch alone with it instead of FindCommunities, and prints its
+// modularity and CPU seconds as the last line (for experiments).
 #include <igraph/igraph.h>
 
 #include <algorithm>
@@ -99,7 +104,8 @@ int main(int argc, char** argv) {
   CommunityOptions defaults;
   int starts = defaults.starts, rounds = defaults.rounds, patience = defaults.patience;
   int64_t effort = defaults.effort;
-  bool trace = false;
+  bool trace = false, plain = false;
+  std::vector<std::string> sets;  // --set KEY=VALUE: a LeidenSearchOptions field (experiments; --trace)
   std::vector<std::string> names;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -121,6 +127,10 @@ int main(int argc, char** argv) {
       effort = std::strtoll(argv[++i], nullptr, 10);
     else if (a == "--trace")
       trace = true;
+    else if (a == "--plain")
+      plain = true;
+    else if (a == "--set" && i + 1 < argc)
+      sets.emplace_back(argv[++i]);
     else if (a == "--no-igraph")
       with_igraph = false;
     else
@@ -150,23 +160,40 @@ int main(int argc, char** argv) {
     co.effort = effort;
     auto t = std::chrono::steady_clock::now();
     std::clock_t c = std::clock();
-    auto p = FindCommunities(*f, co);
-    double wall = Since(t), cpu = CpuSince(c);
-    if (!p.ok()) {
-      std::cerr << p.status().ToString() << "\n";
-      return 1;
+    if (!sets.empty()) trace = true;  // --set: LeidenSearch alone (below), not FindCommunities
+    if (sets.empty()) {
+      auto p = FindCommunities(*f, co);
+      double wall = Since(t), cpu = CpuSince(c);
+      if (!p.ok()) {
+        std::cerr << p.status().ToString() << "\n";
+        return 1;
+      }
+      double ig_q = 0, ig_wall = 0, ig_cpu = 0;
+      if (with_igraph) {
+        t = std::chrono::steady_clock::now();
+        c = std::clock();
+        ig_q = IgraphLeidenBestOf10(*f);
+        ig_wall = Since(t);
+        ig_cpu = CpuSince(c);
+      }
+      std::printf("%-24s %11.8f %6d %9.3f %9.3f | %11.8f %9.3f %9.3f | %7s %5.2f\n", name.c_str(), p->modularity,
+                  p->count, wall, cpu, ig_q, ig_wall, ig_cpu,
+                  with_igraph && ig_cpu > 0.005 ? Ratio(cpu / ig_cpu).c_str() : "-", LoadAverage());
     }
-    double ig_q = 0, ig_wall = 0, ig_cpu = 0;
-    if (with_igraph) {
+    if (plain) {
+      // Our kernel alone, as igraph's: 10 runs until stable from singletons, seeds 0..9, one thread.
       t = std::chrono::steady_clock::now();
       c = std::clock();
-      ig_q = IgraphLeidenBestOf10(*f);
-      ig_wall = Since(t);
-      ig_cpu = CpuSince(c);
+      double best = -1;
+      for (uint64_t s = 0; s < 10; ++s) {
+        internal::LeidenRunOptions ro;
+        ro.use_weights = false;
+        ro.seed = s;
+        best = std::max(best, Modularity(*f, internal::LeidenRun(*f, ro), 1.0, false));
+      }
+      std::printf("    plain: our Leiden until stable x 10, best %.8f, wall %.3f s, cpu %.3f s\n", best, Since(t),
+                  CpuSince(c));
     }
-    std::printf("%-24s %11.8f %6d %9.3f %9.3f | %11.8f %9.3f %9.3f | %7s %5.2f\n", name.c_str(), p->modularity,
-                p->count, wall, cpu, ig_q, ig_wall, ig_cpu,
-                with_igraph && ig_cpu > 0.005 ? Ratio(cpu / ig_cpu).c_str() : "-", LoadAverage());
     if (trace) {
       internal::LeidenSearchOptions so;
       so.use_weights = false;
@@ -176,12 +203,64 @@ int main(int argc, char** argv) {
       so.rounds = rounds;
       so.patience = patience;
       so.effort = effort;
+      for (const std::string& kv : sets) {
+        const std::string key = kv.substr(0, kv.find('=')), val = kv.substr(kv.find('=') + 1);
+        const double x = std::strtod(val.c_str(), nullptr);
+        if (key == "fresh")
+          so.fresh = static_cast<int>(x);
+        else if (key == "keep")
+          so.keep = static_cast<int>(x);
+        else if (key == "large_effort")
+          so.large_effort = static_cast<int>(x);
+        else if (key == "polish_gains_only")
+          so.polish_gains_only = x != 0;
+        else if (key == "large_rounds")
+          so.large_rounds = static_cast<int>(x);
+        else if (key == "polish_iterations")
+          so.polish_iterations = static_cast<int>(x);
+        else if (key == "polish_until_stable_effort")
+          so.polish_until_stable_effort = static_cast<int>(x);
+        else if (key == "core_share")
+          so.core_share = x;
+        else if (key == "core_runs")
+          so.core_runs = static_cast<int>(x);
+        else if (key == "core_runs_max")
+          so.core_runs_max = static_cast<int>(x);
+        else if (key == "core_iterations")
+          so.core_iterations = static_cast<int>(x);
+        else if (key == "start_iterations")
+          so.start_iterations = static_cast<int>(x);
+        else if (key == "searches")
+          so.searches = static_cast<int>(x);
+        else if (key == "rounds_per_effort")
+          so.rounds_per_effort = static_cast<int>(x);
+        else if (key == "rounds_max")
+          so.rounds_max = static_cast<int>(x);
+        else if (key == "patience_max")
+          so.patience_max = static_cast<int>(x);
+        else if (key == "effort_per_patience")
+          so.effort_per_patience = static_cast<int>(x);
+        else if (key == "theta")
+          so.theta = x;
+        else if (key == "min_gain")
+          so.min_gain = x;
+        else {
+          std::cerr << "unknown --set " << key << "\n";
+          return 2;
+        }
+      }
       internal::LeidenSearchTrace tr;
-      internal::LeidenSearch(*f, so, &tr);
+      const std::clock_t c0 = std::clock();
+      const std::vector<int> sm = internal::LeidenSearch(*f, so, &tr);
+      const double scpu = CpuSince(c0);
       for (size_t r = 0; r < tr.rounds.size(); ++r)
-        std::printf("    round %2zu: core groups %6d, arcs %8lld, best on the core graph %.8f, best %.8f, cpu %.3f s\n",
-                    r, tr.rounds[r].core_groups, static_cast<long long>(tr.rounds[r].core_arcs), tr.rounds[r].core_best,
-                    tr.rounds[r].best, tr.rounds[r].cpu_s);
+        std::printf(
+            "    round %2zu: core groups %6d, arcs %8lld, best on the core graph %.8f, best %.8f, cpu %.3f s (core "
+            "runs %.3f, polish %.3f, fresh %.3f)\n",
+            r, tr.rounds[r].core_groups, static_cast<long long>(tr.rounds[r].core_arcs), tr.rounds[r].core_best,
+            tr.rounds[r].best, tr.rounds[r].cpu_s, tr.rounds[r].runs_s, tr.rounds[r].polish_s, tr.rounds[r].fresh_s);
+      std::printf("%-24s %11.8f %6s %9s %9.3f   (LeidenSearch with the --set options)\n", name.c_str(),
+                  Modularity(*f, sm, 1.0, false), "-", "-", scpu);
     }
     std::fflush(stdout);
   }

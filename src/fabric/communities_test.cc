@@ -117,6 +117,64 @@ TEST(CommunitiesTest, TheSearchGivesTheSamePartitionOnOneTwoOrThreeThreads) {
   }
 }
 
+// Components the whole pool agrees on (closed core groups) are left out of the core graph and keep
+// labels of their own: 10 triangles, 5 isolates and a ring of 8 cliques of 5 give 23 communities,
+// each triangle alone; and a graph of triangles alone (no open group left: an empty core graph).
+TEST(CommunitiesTest, ClosedComponentsKeepCommunitiesOfTheirOwn) {
+  constexpr int kRing = 40, kTriangles = 10, kIsolates = 5;
+  for (bool with_ring : {true, false}) {
+    const int first = with_ring ? kRing : 0;
+    const int n = first + 3 * kTriangles + kIsolates;
+    std::vector<NodeInfo> nodes(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) nodes[static_cast<size_t>(i)].external_id = i;
+    std::vector<Edge> edges;
+    if (with_ring)
+      for (int c = 0; c < 8; ++c) {
+        for (int a = 0; a < 5; ++a)
+          for (int b = a + 1; b < 5; ++b) edges.push_back({c * 5 + a, c * 5 + b, 1.0});
+        edges.push_back({c * 5, ((c + 1) % 8) * 5 + 1, 1.0});
+      }
+    for (int t = 0; t < kTriangles; ++t) {
+      const int a = first + 3 * t;
+      edges.push_back({a, a + 1, 1.0});
+      edges.push_back({a + 1, a + 2, 1.0});
+      edges.push_back({a, a + 2, 1.0});
+    }
+    auto f = Fabric::FromEdges(nodes, edges, false);
+    ASSERT_TRUE(f.ok());
+    for (int threads : {1, 2}) {
+      CommunityOptions o;
+      o.threads = threads;
+      auto p = FindCommunities(*f, o);
+      ASSERT_TRUE(p.ok()) << p.status().ToString();
+      EXPECT_EQ(p->count, (with_ring ? 8 : 0) + kTriangles + kIsolates) << "ring " << with_ring;
+      for (int t = 0; t < kTriangles; ++t) {
+        const int a = first + 3 * t;
+        EXPECT_EQ(p->membership[static_cast<size_t>(a + 1)], p->membership[static_cast<size_t>(a)]);
+        EXPECT_EQ(p->membership[static_cast<size_t>(a + 2)], p->membership[static_cast<size_t>(a)]);
+      }
+    }
+  }
+}
+
+// Large graphs (effort / ties < large_effort) get large_rounds rounds: on the planted partition
+// with a small effort, still the same partition on 1 and 2 threads, at least the planted modularity.
+TEST(CommunitiesTest, TheLargeGraphRoundsAreDeterministic) {
+  Fabric f = PlantedPartition();
+  internal::LeidenSearchOptions o;
+  o.use_weights = false;
+  o.effort = 1000;  // effort / ties = 0 < large_effort
+  o.threads = 1;
+  internal::LeidenSearchTrace trace;
+  std::vector<int> one = internal::LeidenSearch(f, o, &trace);
+  EXPECT_EQ(static_cast<int>(trace.rounds.size()), 1 + o.large_rounds);  // the starts, then the rounds
+  o.threads = 2;
+  EXPECT_EQ(internal::LeidenSearch(f, o), one);
+  std::vector<int> planted(600);
+  for (int i = 0; i < 600; ++i) planted[static_cast<size_t>(i)] = i / 50;
+  EXPECT_GE(Modularity(f, one, 1.0, false) + 1e-12, Modularity(f, planted, 1.0, false));
+}
+
 // Not only the default seed: seeds 1..4 reach leidenalg's best of 10 on the mid-sized networks
 // (where the margin is smallest; before the local search had a budget by size, seeds 2 and 3 fell
 // short on h2020_nl_orgs and seed 4 on h2020_sc6_orgs).

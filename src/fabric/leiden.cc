@@ -290,6 +290,12 @@ class Runner {
       head = head + 1 == n ? 0 : head + 1;
       --count;
       queued_[v] = 0;
+      if (count > 0) {  // the next node's arcs and strength: visits are in random order, so misses
+        const int u = queue[head];
+        __builtin_prefetch(adj + off[u]);
+        __builtin_prefetch(&g.k[u]);
+        if (count > 1) __builtin_prefetch(off + queue[head + 1 == n ? 0 : head + 1]);
+      }
       const int a = m[v];
       const double kv = g.k[v];
       // Weights to neighbouring communities.
@@ -367,6 +373,10 @@ class Runner {
     for (int i = n - 1; i > 0; --i) std::swap(order[i], order[rng.Below(i + 1)]);
     for (int i = 0; i < n; ++i) {
       const int v = order[i];
+      if (i + 1 < n) {  // as in MoveNodesW: the next nodes' arcs
+        __builtin_prefetch(adj + off[order[i + 1]]);
+        if (i + 2 < n) __builtin_prefetch(off + order[i + 2]);
+      }
       if (rsize_[r[v]] != 1) continue;  // v has been joined by others: no longer a singleton
       const int c = m[v];
       const double kv = g.k[v];
@@ -471,6 +481,26 @@ int Intersect(const std::vector<const std::vector<int>*>& parts, int n, std::vec
   return k;
 }
 
+// Renumbers the k groups of `core` (labels of g's nodes) so that the open ones (with a tie to
+// another group) come first, in their order; returns their number. `open`: scratch, resized to g.n.
+int OpenFirst(const Graph& g, std::vector<int>& core, int k, std::vector<int>& open) {
+  open.assign(static_cast<size_t>(std::max(g.n, k)), 0);
+  for (int v = 0; v < g.n; ++v) {
+    const int c = core[v];
+    if (open[c]) continue;
+    for (int64_t a = g.off[v]; a < g.off[v + 1]; ++a)
+      if (core[g.adj[a]] != c) {
+        open[c] = 1;
+        break;
+      }
+  }
+  int ko = 0;
+  for (int c = 0; c < k; ++c) ko += open[c];
+  for (int c = 0, o = 0, closed = ko; c < k; ++c) open[c] = open[c] ? o++ : closed++;
+  for (int v = 0; v < g.n; ++v) core[v] = open[core[v]];
+  return ko;
+}
+
 double CpuSince(std::clock_t c) { return static_cast<double>(std::clock() - c) / CLOCKS_PER_SEC; }
 
 struct Found {
@@ -541,8 +571,11 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
   // Capped so that rounds_per_effort x by_effort cannot overflow; the clamps' upper bounds are
   // raised to their lower ones (std::clamp with hi < lo is undefined).
   const int64_t by_effort = std::min<int64_t>(options.effort / ties, int64_t{1} << 31);
-  const int max_rounds = options.rounds >= 0
-                             ? options.rounds
+  // Large graphs (effort / ties < large_effort): `large_rounds` only; their rounds are expensive
+  // and the first ones bring most of the gain.
+  const int max_rounds = options.rounds >= 0 ? options.rounds
+                         : by_effort < options.large_effort
+                             ? std::max(1, options.large_rounds)
                              : static_cast<int>(std::clamp<int64_t>(options.rounds_per_effort * by_effort, 6,
                                                                     std::max<int64_t>(6, options.rounds_max)));
   const int patience =
@@ -556,7 +589,7 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
   // A search: starts, then rounds until `patience` rounds in a row without gain; then, while the
   // rounds last, a new search from new starts (the best of all is kept).
   Found overall;
-  std::vector<int> core;
+  std::vector<int> core, open;
   std::vector<double> nbw;
   std::vector<int> touched, start, members;
   Graph h;
@@ -574,17 +607,37 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
       std::vector<const std::vector<int>*> parts = {&best.m};
       for (const Found& f : pool) parts.push_back(&f.m);
       const int kc = Intersect(parts, n, core);
+      // Closed groups (no tie leaving them: whole components of g) stay alone in every run on the
+      // core graph; they are numbered last and left out of it (ko open groups in h).
+      const int ko = OpenFirst(g, core, kc, open);
       nbw.assign(static_cast<size_t>(kc), 0.0);
       Aggregate(g, core.data(), kc, h, nbw, touched, start, members);
-      std::vector<int> best_h(static_cast<size_t>(kc));
-      for (int v = 0; v < n; ++v) best_h[core[v]] = best.m[v];
+      // Their share of the modularity (each alone): added to the core runs' to compare with g's.
+      double closed_q = 0;
+      for (int c = ko; c < kc; ++c)
+        closed_q += 2 * h.self[c] / h.two_w - gamma * (h.k[c] / h.two_w) * (h.k[c] / h.two_w);
+      h.n = ko;
+      h.off.resize(static_cast<size_t>(ko) + 1);
+      h.k.resize(static_cast<size_t>(ko));
+      h.self.resize(static_cast<size_t>(ko));
+      std::vector<int> best_h(static_cast<size_t>(ko));
+      for (int v = 0; v < n; ++v)
+        if (core[v] < ko) best_h[core[v]] = best.m[v];
+      std::vector<int>& label = open;  // best_h's labels compacted to [0, ko)
+      std::fill(label.begin(), label.end(), -1);
+      for (int c = 0, next = 0; c < ko; ++c) {
+        int& l = label[best_h[c]];
+        if (l < 0) l = next++;
+        best_h[c] = l;
+      }
       // Runs on the core graph, the first from the best, the others from singletons; about
       // core_share x g's arcs in all (more runs when the core graph is small: they cost little).
       const int core_runs = static_cast<int>(
           std::clamp<int64_t>(static_cast<int64_t>(options.core_share * static_cast<double>(g.adj.size())) /
                                   std::max<int64_t>(1, static_cast<int64_t>(h.adj.size())),
                               std::max(1, options.core_runs), std::max({1, options.core_runs, options.core_runs_max})));
-      auto from_best_or_alone = [&](int r) { return r == 0 ? best_h : singletons(kc)(r); };
+      auto from_best_or_alone = [&](int r) { return r == 0 ? best_h : singletons(ko)(r); };
+      const std::clock_t c_runs = std::clock();
       std::vector<Found> found = batch(h, core_runs, salt, options.core_iterations, from_best_or_alone);
       std::stable_sort(found.begin(), found.end(), [](const Found& x, const Found& y) { return x.q > y.q; });
       // Back to the nodes of g: only those used below (the best, and the pool's `keep`).
@@ -592,28 +645,38 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
       for (int i = 0; i < used; ++i) {
         Found& f = found[static_cast<size_t>(i)];
         std::vector<int> m(static_cast<size_t>(n));
-        for (int v = 0; v < n; ++v) m[v] = f.m[core[v]];
+        for (int v = 0; v < n; ++v) m[v] = core[v] < ko ? f.m[core[v]] : core[v];  // closed: their own labels
         f.m = std::move(m);
       }
       // The best of them polished on g, where core groups can split.
       Found cand = found[0];
-      const double core_q = cand.q;
-      cand.q = runners[0].Run(g, cand.m, gamma, Mix(options.seed, salt + 999u), 1, polish_iterations);
+      const double core_q = cand.q + closed_q;
+      const double runs_s = CpuSince(c_runs);
+      const std::clock_t c_polish = std::clock();
+      if (options.polish_gains_only && core_q <= best.q + 1e-12)
+        cand.q = core_q;
+      else
+        cand.q = runners[0].Run(g, cand.m, gamma, Mix(options.seed, salt + 999u), 1, polish_iterations);
+      const double polish_s = CpuSince(c_polish);
       if (cand.q > best.q + 1e-12) {
         misses = cand.q > best.q + options.min_gain ? 0 : misses + 1;  // a tiny gain counts as a miss
         best = cand;
       } else {
         ++misses;
       }
-      if (trace)
-        trace->rounds.push_back(
-            {kc, static_cast<int64_t>(h.adj.size()), core_q, std::max(best.q, overall.q), CpuSince(cpu0)});
       // The next round's pool: the polished one, the best core runs, fresh runs from singletons.
       pool.clear();
       pool.push_back(std::move(cand));
       for (int i = 0; i < std::min(options.keep, used); ++i) pool.push_back(std::move(found[static_cast<size_t>(i)]));
-      for (Found& f : batch(g, options.fresh, salt + 500u, options.start_iterations, singletons(n)))
-        pool.push_back(std::move(f));
+      const std::clock_t c_fresh = std::clock();
+      // (Not when this search ends after this round: its pool is not used again.)
+      const bool another_round = round + 1 < max_rounds && misses < patience;
+      if (another_round)
+        for (Found& f : batch(g, options.fresh, salt + 500u, options.start_iterations, singletons(n)))
+          pool.push_back(std::move(f));
+      if (trace)
+        trace->rounds.push_back({ko, static_cast<int64_t>(h.adj.size()), core_q, std::max(best.q, overall.q),
+                                 CpuSince(cpu0), runs_s, polish_s, CpuSince(c_fresh)});
     }
     if (best.q > overall.q) overall = std::move(best);
     if (search + 1 >= options.searches) break;

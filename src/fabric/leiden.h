@@ -36,7 +36,8 @@ std::vector<int> LeidenRun(const Fabric& fabric, const LeidenRunOptions& options
 // of the core-groups kind, Ovelgoenne & Geyer-Schulz 2012):
 //  * `starts` runs of `start_iterations` iterations from singletons: the pool; the best is kept.
 //  * Rounds. The core groups of the pool and the best (nodes together in every one of them) are
-//    aggregated into a small graph; runs on it (the first from the best, the others from
+//    aggregated into a small graph (groups that no tie leaves, whole components, are left out of it
+//    and stay alone); runs on it (the first from the best, the others from
 //    singletons, at most `core_iterations` each; about core_share x the graph's arcs in all,
 //    between `core_runs` and `core_runs_max` runs); the best of them, back on the whole graph, is
 //    polished there (Leiden iterations, where core groups can split: `polish_iterations`, or until
@@ -46,7 +47,8 @@ std::vector<int> LeidenRun(const Fabric& fabric, const LeidenRunOptions& options
 //    rounds are left (`rounds` in all) and `searches` allows, a new search from new starts; the
 //    best of all is returned. `rounds` < 0 and `patience` 0 come from effort / ties (small graphs
 //    get more rounds and patience: they are cheap): rounds = clamp(rounds_per_effort x e, 6,
-//    rounds_max), patience = clamp(e / effort_per_patience, 2, patience_max), e = effort / ties.
+//    rounds_max), patience = clamp(e / effort_per_patience, 2, patience_max), e = effort / ties;
+//    on large graphs (e < large_effort) `large_rounds` rounds.
 // Every run's seed comes from (seed, round, run), and runs are dealt to `threads` threads by number,
 // so the result is the same on any number of threads.
 struct LeidenSearchOptions {
@@ -58,7 +60,7 @@ struct LeidenSearchOptions {
   int start_iterations = 2;
   int core_runs = 6;
   int core_runs_max = 64;
-  double core_share = 1.0;
+  double core_share = 0.5;
   int core_iterations = 4;
   int polish_iterations = 3;
   int polish_until_stable_effort = 4;  // polish until stable when effort / ties >= this
@@ -74,6 +76,9 @@ struct LeidenSearchOptions {
   int rounds_max = 36;
   int effort_per_patience = 2;
   int patience_max = 6;
+  int large_effort = 8;  // effort / ties below this (over 25,000 ties by default): large_rounds
+  int large_rounds = 2;
+  bool polish_gains_only = true;  // polish only when the core graph's best beats the best
 };
 
 // What a search did, round by round (for the benchmark): round 0 is the starts.
@@ -81,9 +86,10 @@ struct LeidenSearchTrace {
   struct Round {
     int core_groups = 0;
     int64_t core_arcs = 0;
-    double core_best = 0;  // best modularity of the runs on the core graph (before polishing)
-    double best = 0;       // best so far
-    double cpu_s = 0;      // process CPU seconds since the search began (every thread)
+    double core_best = 0;                          // best modularity of the runs on the core graph (before polishing)
+    double best = 0;                               // best so far
+    double cpu_s = 0;                              // process CPU seconds since the search began (every thread)
+    double runs_s = 0, polish_s = 0, fresh_s = 0;  // of which this round's core runs, polish, fresh runs
   };
   std::vector<Round> rounds;
 };
