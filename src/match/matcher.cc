@@ -57,14 +57,12 @@ constexpr double kRecencyHalfLife = 2.0;
 // partners2 walks from the owner's this many strongest ties (bounds the cost for an owner with
 // thousands of partners).
 constexpr size_t kPartners2Ties = 50;
-// The walk (tenth session): the chance of a restart at each step (the mean walk is 1 / kWalkRestart
-// steps), the share of the restarts at the owner (the rest at the actors of the most similar past
-// works), the residual per unit of tie strength below which a node is not pushed (the work is at
-// most 1 / (kWalkEpsilon x kWalkRestart) units of tie strength, with ties of strength >= 1), and a
-// cap on the pushes whatever the strengths.
-constexpr double kWalkRestart = 0.2;
-constexpr double kWalkOwnerShare = 0.5;
+// The walk (tenth session; its restart chance and owner's share are RankOptions): the residual per
+// unit of tie strength below which a node is not pushed (the work is at most 1 / (kWalkEpsilon x
+// the restart chance) units of tie strength, with ties of strength >= 1), the least restart chance
+// (it bounds that work), and a cap on the pushes whatever the strengths.
 constexpr double kWalkEpsilon = 1e-5;
+constexpr double kWalkMinRestart = 0.05;
 constexpr size_t kWalkMaxPushes = 200000;
 
 // "2018-03-01" or "2018-03-01T09:00:00Z" -> 2018.16; NaN for anything else.
@@ -852,10 +850,11 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
       for (size_t i : rp_touched) comp[i][kRecentPartner] /= max_rp;
   }
   // A random walk with restart (personalised PageRank) on the ties: it restarts at the owner
-  // (kWalkOwnerShare) and at the actors of the most similar past works (the rest, by their similar
-  // votes), and at each step moves along a tie in proportion to its strength. Approximated by
-  // pushes (Andersen, Chung and Lang 2006): a node whose residual exceeds kWalkEpsilon times its
-  // strength keeps kWalkRestart of it and passes the rest on to its partners. Only actors that
+  // (RankOptions::walk_owner_share) and at the actors of the most similar past works (the rest, by
+  // their similar votes), and at each step moves along a tie in proportion to its strength.
+  // Approximated by pushes (Andersen, Chung and Lang 2006): a node whose residual exceeds
+  // kWalkEpsilon times its strength keeps the restart chance of it and passes the rest on to its
+  // partners. Only actors that
   // another component reached get the value (the walk adds no candidates: at weight 0 the list is
   // the same whether it is computed or not); divided by the best of them. Node n of the fabric is
   // actor n (RebuildFabric, Update).
@@ -880,9 +879,11 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
     double similar_sum = 0;
     for (const auto& [node, mass] : restart) similar_sum += mass;
     const bool owner_in = owner && node_of_[*owner] >= 0;
-    const double to_similar = similar_sum <= 0 ? 0 : owner_in ? 1 - kWalkOwnerShare : 1;
+    const double owner_share = std::clamp(options.walk_owner_share, 0.0, 1.0);
+    const double restart_chance = std::clamp(options.walk_restart, kWalkMinRestart, 1.0);
+    const double to_similar = similar_sum <= 0 ? 0 : owner_in ? 1 - owner_share : 1;
     for (auto& [node, mass] : restart) mass = mass / similar_sum * to_similar;
-    if (owner_in) restart.emplace_back(node_of_[*owner], to_similar > 0 ? kWalkOwnerShare : 1.0);
+    if (owner_in && owner_share > 0) restart.emplace_back(node_of_[*owner], to_similar > 0 ? owner_share : 1.0);
     auto add = [&](int node, double mass) {
       const auto n = static_cast<size_t>(node);
       if (walk_r[n] == 0 && walk_p[n] == 0) walk_seen.push_back(node);
@@ -906,20 +907,29 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
         walk_p[un] += ru;
         continue;
       }
-      walk_p[un] += kWalkRestart * ru;
-      const double spread = (1 - kWalkRestart) * ru / su;
+      walk_p[un] += restart_chance * ru;
+      const double spread = (1 - restart_chance) * ru / su;
       for (const auto& nb : fabric_->Neighbours(u)) add(nb.node, spread * nb.weight);
     }
+    // The time spent on an actor, divided by its strength to the power walk_degree_power (0: as
+    // is; 1: per unit of tie strength, so that hubs are not first merely for their many ties).
+    const double power = std::clamp(options.walk_degree_power, 0.0, 1.0);
+    auto value = [&](size_t node) {
+      const double st = fabric_->Strength(static_cast<int>(node));
+      return power == 0 || st <= 0 ? walk_p[node] : walk_p[node] / std::pow(st, power);
+    };
     double max_walk = 0;
     for (int node : walk_seen) {
       const auto i = static_cast<size_t>(node);
-      if (i < actors_.size() && touched_flag[i] && !(owner && i == *owner))
-        max_walk = std::max(max_walk, walk_p[i]);
+      if (i < actors_.size() && touched_flag[i] && !(owner && i == *owner)) max_walk = std::max(max_walk, value(i));
     }
     for (int node : walk_seen) {
       const auto i = static_cast<size_t>(node);
       if (max_walk > 0 && i < actors_.size() && touched_flag[i] && !(owner && i == *owner) && walk_p[i] > 0)
-        comp[i][kWalk] = static_cast<float>(walk_p[i] / max_walk);
+        comp[i][kWalk] = static_cast<float>(value(i) / max_walk);
+    }
+    for (int node : walk_seen) {
+      const auto i = static_cast<size_t>(node);
       walk_p[i] = walk_r[i] = 0;
       walk_queued[i] = 0;
     }

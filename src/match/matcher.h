@@ -44,7 +44,8 @@
 //   walk        a random walk with restart on the ties (personalised PageRank): the walk restarts at
 //               the owner (half) and at the actors of the most similar past works (half, by their
 //               similar votes), and moves along ties in proportion to their strength; an actor's
-//               value is the share of the time the walk spends on it, divided by the best actor's.
+//               value is the share of the time the walk spends on it, divided by the best actor's
+//               (RankOptions::walk_restart, walk_owner_share, walk_degree_power).
 //               Partners of partners and the neighbourhood of similar projects in one score.
 //               Approximated by pushes (Andersen, Chung and Lang 2006) down to a residual of
 //               kWalkEpsilon per unit of tie strength; it scores only actors another component
@@ -203,6 +204,13 @@ struct RankOptions {
   // near the pool's edge (the same ranking, bit for bit; false: every word for every actor, to
   // check that).
   bool prune = true;
+  // The walk component (tenth session, docs/matching.md): the chance that the walk restarts at each
+  // step (at least 0.05; the mean walk is 1 / walk_restart steps), the share of the restarts at the
+  // owner (the rest at the actors of the most similar past work), and the power of an actor's tie
+  // strength its value is divided by (0: the time the walk spends on it; 1: per unit of strength).
+  double walk_restart = 0.2;
+  double walk_owner_share = 0.5;
+  double walk_degree_power = 0;
   RankStats* stats = nullptr;  // filled in when given
 };
 
