@@ -202,11 +202,11 @@ int main(int argc, char** argv) {
     // Before the tenth session every ranking computed the five components at weight 0, and there was
     // no walk: every feature minus the walk's own cost.
     const double skip = Median(ab_skip), every = Median(ab_every), walk_cost = Median(ab_walk) - skip;
-    std::printf("A/B in one process (%zu rankings per arm, thread CPU): weight-0 components skipped median %.2f ms; "
-                "every feature %.2f ms; the walk alone %.2f ms (+%.2f); every feature without the walk (as before) "
-                "%.2f ms: ratio skipped / before %.3f\n",
-                ab_skip.size(), skip, every, Median(ab_walk), walk_cost, every - walk_cost,
-                skip / (every - walk_cost));
+    std::printf(
+        "A/B in one process (%zu rankings per arm, thread CPU): weight-0 components skipped median %.2f ms; "
+        "every feature %.2f ms; the walk alone %.2f ms (+%.2f); every feature without the walk (as before) "
+        "%.2f ms: ratio skipped / before %.3f\n",
+        ab_skip.size(), skip, every, Median(ab_walk), walk_cost, every - walk_cost, skip / (every - walk_cost));
   }
   std::printf(
       "rank %d actors for one challenge%s%s: median %.1f ms wall, %.1f ms CPU (wall min %.1f, max %.1f; %d "

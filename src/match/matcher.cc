@@ -45,7 +45,7 @@ enum Component {
   kComponents
 };
 constexpr const char* kCodes[kComponents] = {
-    "text",          "capability",   "theme",          "area",   "closeness",      "partner",   "record",  "similar",
+    "text",          "capability",   "theme",          "area",   "closeness",      "partner",   "record",   "similar",
     "owner_similar", "near_similar", "recent_partner", "active", "recent_similar", "partners2", "kind_fit", "walk"};
 // The learned stage's features beyond the components: invitations accepted and declined.
 enum HistoryFeature { kAccepted = kComponents, kDeclined, kFeatures };
@@ -536,10 +536,9 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
                                      std::to_string(actors_.size()) + " actors");
   }
   const MatchWeights& w = options.weights;
-  const double wt[kComponents] = {w.text,           w.capability, w.theme,          w.area,          w.closeness,
-                                  w.partner,        w.record,     w.similar,        w.owner_similar, w.near_similar,
-                                  w.recent_partner, w.active,     w.recent_similar, w.partners2,     w.kind_fit,
-                                  w.walk};
+  const double wt[kComponents] = {
+      w.text,          w.capability,   w.theme,          w.area,   w.closeness,      w.partner,   w.record,   w.similar,
+      w.owner_similar, w.near_similar, w.recent_partner, w.active, w.recent_similar, w.partners2, w.kind_fit, w.walk};
   // A component at weight 0 adds nothing to a linear score: it is computed only when a learned
   // stage reads it as a feature, or a caller collecting training rows asks for every feature. Only
   // the ones that cost something apart are skipped; each adds no candidates that others do not

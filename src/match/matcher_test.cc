@@ -1091,8 +1091,8 @@ TEST(Matcher, TheWalkFromTheOwnerAndTheSimilarWorkFindsItsNeighbourhood) {
 // flags, and the features of the weighted components; only the features of the components at
 // weight 0 differ, 0 without the flag.
 TEST(Matcher, SkippingWeightZeroComponentsChangesNoRanking) {
-  const std::vector<std::string> words = {"ouderen", "eenzaamheid", "zorg",  "buurthuis", "energie",  "isolatie",
-                                          "schulden", "armoede",    "sport", "jongeren",  "mantelzorg"};
+  const std::vector<std::string> words = {"ouderen",  "eenzaamheid", "zorg",  "buurthuis", "energie",   "isolatie",
+                                          "schulden", "armoede",     "sport", "jongeren",  "mantelzorg"};
   const std::vector<ActorKind> kinds = {ActorKind::kGovernment, ActorKind::kCareWelfare, ActorKind::kCompany,
                                         ActorKind::kKnowledgeInstitution, ActorKind::kCitizensInitiative};
   uint64_t x = 777;
@@ -1146,12 +1146,10 @@ TEST(Matcher, SkippingWeightZeroComponentsChangesNoRanking) {
         auto every = m->Rank(ch, o);
         ASSERT_TRUE(skipped.ok() && every.ok()) << c << " " << name;
         ASSERT_EQ(skipped->size(), every->size()) << "challenge " << c << ", " << name;
-        const double wt[] = {weights.text,           weights.capability, weights.theme,
-                             weights.area,           weights.closeness,  weights.partner,
-                             weights.record,         weights.similar,    weights.owner_similar,
-                             weights.near_similar,   weights.recent_partner, weights.active,
-                             weights.recent_similar, weights.partners2,  weights.kind_fit,
-                             weights.walk};
+        const double wt[] = {weights.text,           weights.capability,   weights.theme,          weights.area,
+                             weights.closeness,      weights.partner,      weights.record,         weights.similar,
+                             weights.owner_similar,  weights.near_similar, weights.recent_partner, weights.active,
+                             weights.recent_similar, weights.partners2,    weights.kind_fit,       weights.walk};
         for (size_t k = 0; k < every->size(); ++k) {
           const Match &a = (*skipped)[k], &b = (*every)[k];
           ASSERT_EQ(a.actor, b.actor) << "challenge " << c << ", " << name << ", place " << k + 1;
@@ -1179,7 +1177,8 @@ TEST(Matcher, SkippingWeightZeroComponentsChangesNoRanking) {
     }
   }
   for (size_t f : skippable)
-    EXPECT_GT(nonzero[f], 0) << "feature " << f << " never had a value with every feature asked for: the test shows "
+    EXPECT_GT(nonzero[f], 0) << "feature " << f
+                             << " never had a value with every feature asked for: the test shows "
                                 "nothing for it";
 }
 
