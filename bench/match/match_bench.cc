@@ -1,8 +1,15 @@
 // match_bench: the figures of issue 5 on synthetic data of realistic shape (seeded, reproducible):
-//   1. ranking 100,000 actors for one challenge (median of 21 challenges; target < 50 ms);
+//   1. ranking 100,000 actors for one challenge (median of 21 challenges, or --rankings; target < 50 ms);
 //   2. a coalition from 10,000 candidates by the heuristic (median of 5; target < 1 s);
 //   3. the exact ILP on 60 candidates (median of 3; target < 5 s), with proof and gap.
-// Prints the machine's core count. Usage: match_bench [--actors N] [--seed S]
+// Prints the machine's core count. Usage: match_bench [--actors N] [--seed S] [--rank-only]
+//   [--all-features] [--walk W] [--rankings N] [--ab]
+// --rank-only stops after 1; --all-features ranks computing every component, also those at weight
+// 0 (as the learned stage's training does, and as every ranking did before the tenth session);
+// --walk W ranks with the walk component at weight W; --ab ranks each challenge also with every
+// feature and with the walk alone, in turn, 3 times each, and prints the medians (thread CPU time)
+// and the ratio of the defaults to the cost before the tenth session (every feature but the walk):
+// skipping the components at weight 0, measured in one process on the same challenges.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -23,6 +30,12 @@ using Steady = std::chrono::steady_clock;
 
 // Process CPU seconds (all threads): on a shared machine wall-clock figures include waiting.
 double CpuSeconds() { return static_cast<double>(std::clock()) / CLOCKS_PER_SEC; }
+// This thread's CPU time in ms (the A/B of --ab).
+double ThreadCpuMs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+}
 
 namespace {
 
@@ -78,10 +91,17 @@ std::string Sentence(Rng& rng, int n) {
 int main(int argc, char** argv) {
   int n_actors = 100000;
   uint64_t seed = 42;
-  bool leiden = false;
+  bool leiden = false, rank_only = false, all_features = false, ab = false;
+  double walk = 0;
+  int rankings = 21;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--leiden")) leiden = true;
+    if (!std::strcmp(argv[i], "--rank-only")) rank_only = true;
+    if (!std::strcmp(argv[i], "--all-features")) all_features = true;
+    if (!std::strcmp(argv[i], "--ab")) ab = true;
     if (i + 1 >= argc) continue;
+    if (!std::strcmp(argv[i], "--walk")) walk = std::atof(argv[i + 1]);
+    if (!std::strcmp(argv[i], "--rankings")) rankings = std::max(1, std::atoi(argv[i + 1]));
     if (!std::strcmp(argv[i], "--actors")) n_actors = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--seed")) seed = std::strtoull(argv[i + 1], nullptr, 10);
   }
@@ -139,9 +159,9 @@ int main(int argc, char** argv) {
               CpuSeconds() - c0, ties.size());
 
   // 1. Ranking.
-  std::vector<double> ms, ms_cpu;
+  std::vector<double> ms, ms_cpu, ab_skip, ab_every, ab_walk;
   domain::Challenge last;
-  for (int q = 0; q < 21; ++q) {
+  for (int q = 0; q < rankings; ++q) {
     domain::Challenge ch;
     ch.title = Sentence(rng, 4);
     ch.text = Sentence(rng, 25);
@@ -154,7 +174,10 @@ int main(int argc, char** argv) {
       ch.capabilities.push_back({kCaps[rng.Uniform(0, kNCaps - 1)], 1.0 + static_cast<double>(k)});
     auto t = Steady::now();
     double c = CpuSeconds();
-    auto r = m.Rank(ch, {.limit = 20});
+    match::RankOptions ro{.limit = 20};
+    ro.all_features = all_features;
+    ro.weights.walk = walk;
+    auto r = m.Rank(ch, ro);
     ms.push_back(std::chrono::duration<double, std::milli>(Steady::now() - t).count());
     ms_cpu.push_back((CpuSeconds() - c) * 1000);
     if (!r.ok()) {
@@ -162,12 +185,36 @@ int main(int argc, char** argv) {
       return 1;
     }
     last = ch;
+    // Three arms in turn: the defaults (weight-0 components skipped), every feature (as before the
+    // tenth session, and the walk), and the walk alone (a weight too small to move a place: its cost).
+    for (int k = 0; ab && k < 9; ++k) {
+      const int arm = (k + q) % 3;
+      match::RankOptions o = ro;
+      o.all_features = arm == 1;
+      if (arm == 2) o.weights.walk = 1e-12;
+      const double c0 = ThreadCpuMs();
+      auto again = m.Rank(ch, o);
+      (arm == 0 ? ab_skip : arm == 1 ? ab_every : ab_walk).push_back(ThreadCpuMs() - c0);
+      if (!again.ok()) return 1;
+    }
+  }
+  if (ab) {
+    // Before the tenth session every ranking computed the five components at weight 0, and there was
+    // no walk: every feature minus the walk's own cost.
+    const double skip = Median(ab_skip), every = Median(ab_every), walk_cost = Median(ab_walk) - skip;
+    std::printf(
+        "A/B in one process (%zu rankings per arm, thread CPU): weight-0 components skipped median %.2f ms; "
+        "every feature %.2f ms; the walk alone %.2f ms (+%.2f); every feature without the walk (as before) "
+        "%.2f ms: ratio skipped / before %.3f\n",
+        ab_skip.size(), skip, every, Median(ab_walk), walk_cost, every - walk_cost, skip / (every - walk_cost));
   }
   std::printf(
-      "rank %d actors for one challenge: median %.1f ms wall, %.1f ms CPU (wall min %.1f, max %.1f; 21 challenges) "
-      "[target < 50 ms]\n",
-      n_actors, Median(ms), Median(ms_cpu), *std::min_element(ms.begin(), ms.end()),
-      *std::max_element(ms.begin(), ms.end()));
+      "rank %d actors for one challenge%s%s: median %.1f ms wall, %.1f ms CPU (wall min %.1f, max %.1f; %d "
+      "challenges) [target < 50 ms]\n",
+      n_actors, all_features ? ", every feature" : "", walk != 0 ? (", walk " + std::to_string(walk)).c_str() : "",
+      Median(ms), Median(ms_cpu), *std::min_element(ms.begin(), ms.end()), *std::max_element(ms.begin(), ms.end()),
+      rankings);
+  if (rank_only) return 0;
 
   // 2. Heuristic coalition from 10,000 candidates.
   const int n_cand = std::min(10000, n_actors);

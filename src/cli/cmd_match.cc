@@ -311,7 +311,7 @@ void RegisterMatchCommands(CLI::App& app) {
   cordis->add_option("--setting", settings,
                      "weights on top of the product's defaults, e.g. similar=0.3,near_similar=0.2,diversity=0 "
                      "(keys: text capability theme area closeness partner record similar owner_similar near_similar "
-                     "recent_partner active recent_similar partners2 kind_fit "
+                     "recent_partner active recent_similar partners2 kind_fit walk walk_restart walk_owner walk_degree "
                      "diversity places gate); repeat for a grid, each line with its MRR change against the first "
                      "and the paired SE");
   cordis->add_flag("--learned", learned_flag,
@@ -496,6 +496,10 @@ void RegisterMatchCommands(CLI::App& app) {
                                                {"recent_similar", &w.recent_similar},
                                                {"partners2", &w.partners2},
                                                {"kind_fit", &w.kind_fit},
+                                               {"walk", &w.walk},
+                                               {"walk_restart", &o.walk_restart},
+                                               {"walk_owner", &o.walk_owner_share},
+                                               {"walk_degree", &o.walk_degree_power},
                                                {"diversity", &o.diversity},
                                                {"places", &places},
                                                {"gate", &o.capability_gate}};

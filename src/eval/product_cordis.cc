@@ -93,10 +93,8 @@ Result<LearnedSet> ProductCordis::BuildLearnedSet(const CordisData& data, const 
     const CordisSplit ts{.cutoff = std::to_string(year) + "-01-01", .test_end = std::to_string(year + 1) + "-01-01"};
     WEEFSEL_ASSIGN_OR_RETURN(std::unique_ptr<ProductCordis> pc, Import(data, ts, {.every = every}));
     for (const Query& q : pc->queries_) {
-      match::RankOptions ro;
-      ro.limit = std::max(1, pool);  // the best `pool` by the linear score, as Rank re-scores them
-      ro.diversity = 0;
-      auto ranked = pc->matcher_->Rank(q.challenge, ro);
+      // The best `pool` by the linear score, as Rank re-scores them, with every feature.
+      auto ranked = match::TrainingCandidates(*pc->matcher_, q.challenge, pool);
       if (!ranked.ok()) continue;
       std::unordered_set<ActorId> targets(q.targets.begin(), q.targets.end());
       std::vector<std::pair<const match::Match*, float>> rows;

@@ -72,7 +72,8 @@ class ProductCordis {
   // Trains the product's learned stage (match::LearnedRanker, XGBoost) as the research pipeline
   // trains its second stage, honest in time: for each of the `years` years before the split's
   // cutoff, the history before that year is imported into a store of its own and that year's
-  // projects are posted and ranked exactly as the queries are (Matcher::Rank, diversity 0); the
+  // projects are posted and ranked exactly as the queries are (Matcher::Rank, diversity 0, every
+  // feature computed: match::TrainingCandidates); the
   // best options.pool by the linear score form a group, the real partners among them labelled 2
   // (pass 100: the learned stage re-scores at most the best 100). Ranking history projects on the
   // whole history instead would leak: their own consortium made the ties between the coordinator

@@ -36,7 +36,8 @@ nlohmann::ordered_json ToJson(const Reason& r) {
     if (auto count = LeadingCount(r.detail)) params["count"] = *count;
     if (!r.items.empty()) params["example"] = r.items.front();
   }
-  if (r.code == "recent_similar" || r.code == "recent_partner" || r.code == "active" || r.code == "partners2") {
+  if (r.code == "recent_similar" || r.code == "recent_partner" || r.code == "active" || r.code == "partners2" ||
+      r.code == "walk") {
     if (auto count = LeadingCount(r.detail)) params["count"] = *count;
   }
   if (r.code == "recent_similar" && !r.items.empty()) params["example"] = r.items.front();

@@ -41,11 +41,12 @@ enum Component {
   kRecentSimilar,
   kPartners2,
   kKindFit,
+  kWalk,
   kComponents
 };
 constexpr const char* kCodes[kComponents] = {
-    "text",          "capability",   "theme",          "area",   "closeness",      "partner",   "record",  "similar",
-    "owner_similar", "near_similar", "recent_partner", "active", "recent_similar", "partners2", "kind_fit"};
+    "text",          "capability",   "theme",          "area",   "closeness",      "partner",   "record",   "similar",
+    "owner_similar", "near_similar", "recent_partner", "active", "recent_similar", "partners2", "kind_fit", "walk"};
 // The learned stage's features beyond the components: invitations accepted and declined.
 enum HistoryFeature { kAccepted = kComponents, kDeclined, kFeatures };
 // How many of the best-matching past works vote in the similar component.
@@ -56,6 +57,13 @@ constexpr double kRecencyHalfLife = 2.0;
 // partners2 walks from the owner's this many strongest ties (bounds the cost for an owner with
 // thousands of partners).
 constexpr size_t kPartners2Ties = 50;
+// The walk (tenth session; its restart chance and owner's share are RankOptions): the residual per
+// unit of tie strength below which a node is not pushed (the work is at most 1 / (kWalkEpsilon x
+// the restart chance) units of tie strength, with ties of strength >= 1), the least restart chance
+// (it bounds that work), and a cap on the pushes whatever the strengths.
+constexpr double kWalkEpsilon = 1e-5;
+constexpr double kWalkMinRestart = 0.05;
+constexpr size_t kWalkMaxPushes = 200000;
 
 // "2018-03-01" or "2018-03-01T09:00:00Z" -> 2018.16; NaN for anything else.
 double YearOf(const std::string& date) {
@@ -528,9 +536,19 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
                                      std::to_string(actors_.size()) + " actors");
   }
   const MatchWeights& w = options.weights;
-  const double wt[kComponents] = {w.text,           w.capability, w.theme,          w.area,          w.closeness,
-                                  w.partner,        w.record,     w.similar,        w.owner_similar, w.near_similar,
-                                  w.recent_partner, w.active,     w.recent_similar, w.partners2,     w.kind_fit};
+  const double wt[kComponents] = {
+      w.text,          w.capability,   w.theme,          w.area,   w.closeness,      w.partner,   w.record,   w.similar,
+      w.owner_similar, w.near_similar, w.recent_partner, w.active, w.recent_similar, w.partners2, w.kind_fit, w.walk};
+  // A component at weight 0 adds nothing to a linear score: it is computed only when a learned
+  // stage reads it as a feature, or a caller collecting training rows asks for every feature. Only
+  // the ones that cost something apart are skipped; each adds no candidates that others do not
+  // reach, so the list is the same either way (Matcher.SkippingWeightZeroComponentsChangesNoRanking).
+  const bool every_feature = options.learned != nullptr || options.all_features;
+  const bool need_near = every_feature || wt[kNearSimilar] != 0;
+  const bool need_recent_similar = every_feature || wt[kRecentSimilar] != 0;
+  const bool need_partners2 = every_feature || wt[kPartners2] != 0;
+  const bool need_kind_fit = every_feature || wt[kKindFit] != 0;
+  const bool need_walk = every_feature || wt[kWalk] != 0;
 
   thread_local std::vector<std::array<float, kComponents>> comp;
   thread_local std::vector<char> touched_flag;
@@ -603,8 +621,8 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
   // organisation (the owner's left out), and the largest share.
   std::array<double, domain::kActorKindCount> kind_votes{};
   double kind_votes_total = 0, kind_votes_max = 0;
-  // Computed at any weight: they are features of the learned stage too (a weight of 0 only keeps
-  // them out of the linear score and its reasons).
+  // near_similar, recent_similar and kind_fit at weight 0 only when every feature is asked for
+  // (need_... above).
   if (work_index_.size() > 0 && !terms.empty()) {
     // The challenge's own past work neither votes nor counts in the IDF of its words: scored as if
     // that document had no words.
@@ -630,7 +648,7 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
       // owner's strongest tie) for its partners, 0 for the rest.
       thread_local std::unordered_map<size_t, float> near;
       near.clear();
-      if (owner) {
+      if (owner && need_near) {
         near[*owner] = 1.f;
         if (node_of_[*owner] >= 0) {
           double max_w = 1;
@@ -647,16 +665,19 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
           const auto [work, sc] = works[r];
           const auto v = static_cast<float>(vote(work, sc));
           float close = 0;
-          for (size_t i : work_members_[static_cast<size_t>(work)])
-            if (auto n = near.find(i); n != near.end()) close = std::max(close, n->second);
+          if (need_near)
+            for (size_t i : work_members_[static_cast<size_t>(work)])
+              if (auto n = near.find(i); n != near.end()) close = std::max(close, n->second);
           for (size_t i : work_members_[static_cast<size_t>(work)]) {
             if (owner && i == *owner) continue;
             max_similar = std::max(max_similar, at(i)[kSimilar] += v);
             WorkVotes& wv = similar_of[i];
             if (wv.works++ == 0) wv.best = work;
-            kind_votes[static_cast<size_t>(actors_[i].kind)] += v;
-            kind_votes_total += v;
-            if (const float rec = work_recency_[static_cast<size_t>(work)]; rec > 0) {
+            if (need_kind_fit) {
+              kind_votes[kind_[i]] += v;
+              kind_votes_total += v;
+            }
+            if (const float rec = work_recency_[static_cast<size_t>(work)]; need_recent_similar && rec > 0) {
               max_recent = std::max(max_recent, at(i)[kRecentSimilar] += v * rec);
               WorkVotes& rv = recent_similar_of[i];
               if (rv.works++ == 0) rv.best = work;
@@ -770,8 +791,10 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
     }
     // Partners of the owner's partners (resource allocation, Zhou et al. 2009, on the tie
     // strengths): the owner's strongest kPartners2Ties ties each pass on their share of the
-    // owner's strength to the partner's own partners, in proportion to those ties.
-    std::vector<fabric::Neighbour> first(fabric_->Neighbours(src).begin(), fabric_->Neighbours(src).end());
+    // owner's strength to the partner's own partners, in proportion to those ties. (Its actors
+    // are within 2 hops of the owner, all reached by closeness above.)
+    std::vector<fabric::Neighbour> first;
+    if (need_partners2) first.assign(fabric_->Neighbours(src).begin(), fabric_->Neighbours(src).end());
     double s_owner = 0;
     for (const auto& nb : first) s_owner += nb.weight;
     const size_t keep = std::min(first.size(), kPartners2Ties);
@@ -824,6 +847,91 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
     }
     if (max_rp > 0)
       for (size_t i : rp_touched) comp[i][kRecentPartner] /= max_rp;
+  }
+  // A random walk with restart (personalised PageRank) on the ties: it restarts at the owner
+  // (RankOptions::walk_owner_share) and at the actors of the most similar past works (the rest, by
+  // their similar votes), and at each step moves along a tie in proportion to its strength.
+  // Approximated by pushes (Andersen, Chung and Lang 2006): a node whose residual exceeds
+  // kWalkEpsilon times its strength keeps the restart chance of it and passes the rest on to its
+  // partners. Only actors that
+  // another component reached get the value (the walk adds no candidates: at weight 0 the list is
+  // the same whether it is computed or not); divided by the best of them. Node n of the fabric is
+  // actor n (RebuildFabric, Update).
+  thread_local std::vector<int> walk_seeds;  // for the reasons: the nodes the walk restarts at, sorted
+  walk_seeds.clear();
+  if (need_walk && fabric_->edge_count() > 0) {
+    const auto n_nodes = static_cast<size_t>(fabric_->node_count());
+    thread_local std::vector<double> walk_p, walk_r;
+    thread_local std::vector<char> walk_queued;
+    thread_local std::vector<int> walk_seen, walk_queue;
+    if (walk_p.size() != n_nodes) {
+      walk_p.assign(n_nodes, 0.0);
+      walk_r.assign(n_nodes, 0.0);
+      walk_queued.assign(n_nodes, 0);
+    }
+    walk_seen.clear();
+    walk_queue.clear();
+    std::vector<std::pair<int, double>> restart;
+    for (const auto& [i, votes] : similar_of)
+      if (node_of_[i] >= 0 && comp[i][kSimilar] > 0) restart.emplace_back(node_of_[i], comp[i][kSimilar]);
+    std::sort(restart.begin(), restart.end());  // a fixed order of sums and pushes, whatever the hash map's
+    double similar_sum = 0;
+    for (const auto& [node, mass] : restart) similar_sum += mass;
+    const bool owner_in = owner && node_of_[*owner] >= 0;
+    const double owner_share = std::clamp(options.walk_owner_share, 0.0, 1.0);
+    const double restart_chance = std::clamp(options.walk_restart, kWalkMinRestart, 1.0);
+    const double to_similar = similar_sum <= 0 ? 0 : owner_in ? 1 - owner_share : 1;
+    for (auto& [node, mass] : restart) mass = mass / similar_sum * to_similar;
+    if (owner_in && owner_share > 0) restart.emplace_back(node_of_[*owner], to_similar > 0 ? owner_share : 1.0);
+    auto add = [&](int node, double mass) {
+      const auto n = static_cast<size_t>(node);
+      if (walk_r[n] == 0 && walk_p[n] == 0) walk_seen.push_back(node);
+      walk_r[n] += mass;
+      if (!walk_queued[n] && walk_r[n] > kWalkEpsilon * fabric_->Strength(node))
+        walk_queued[n] = 1, walk_queue.push_back(node);
+    };
+    for (const auto& [node, mass] : restart) {
+      add(node, mass);
+      walk_seeds.push_back(node);
+    }
+    std::sort(walk_seeds.begin(), walk_seeds.end());
+    walk_seeds.erase(std::unique(walk_seeds.begin(), walk_seeds.end()), walk_seeds.end());
+    for (size_t head = 0; head < walk_queue.size() && head < kWalkMaxPushes; ++head) {
+      const int u = walk_queue[head];
+      const auto un = static_cast<size_t>(u);
+      walk_queued[un] = 0;
+      const double ru = walk_r[un], su = fabric_->Strength(u);
+      walk_r[un] = 0;
+      if (su <= 0) {  // no ties: the walk stays
+        walk_p[un] += ru;
+        continue;
+      }
+      walk_p[un] += restart_chance * ru;
+      const double spread = (1 - restart_chance) * ru / su;
+      for (const auto& nb : fabric_->Neighbours(u)) add(nb.node, spread * nb.weight);
+    }
+    // The time spent on an actor, divided by its strength to the power walk_degree_power (0: as
+    // is; 1: per unit of tie strength, so that hubs are not first merely for their many ties).
+    const double power = std::clamp(options.walk_degree_power, 0.0, 1.0);
+    auto value = [&](size_t node) {
+      const double st = fabric_->Strength(static_cast<int>(node));
+      return power == 0 || st <= 0 ? walk_p[node] : walk_p[node] / std::pow(st, power);
+    };
+    double max_walk = 0;
+    for (int node : walk_seen) {
+      const auto i = static_cast<size_t>(node);
+      if (i < actors_.size() && touched_flag[i] && !(owner && i == *owner)) max_walk = std::max(max_walk, value(i));
+    }
+    for (int node : walk_seen) {
+      const auto i = static_cast<size_t>(node);
+      if (max_walk > 0 && i < actors_.size() && touched_flag[i] && !(owner && i == *owner) && walk_p[i] > 0)
+        comp[i][kWalk] = static_cast<float>(value(i) / max_walk);
+    }
+    for (int node : walk_seen) {
+      const auto i = static_cast<size_t>(node);
+      walk_p[i] = walk_r[i] = 0;
+      walk_queued[i] = 0;
+    }
   }
   // Record, and the total.
   struct Scored {
@@ -1117,6 +1225,19 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
         auto via = partners2_via.find(i);
         const int n = via == partners2_via.end() ? 0 : via->second;
         r.detail = std::to_string(n) + " of the owner's partners worked with it";
+        break;
+      }
+      case kWalk: {
+        // Its partners among the nodes the walk restarts at (the owner, the actors of the most
+        // similar past work).
+        int tied = 0;
+        if (node_of_[i] >= 0)
+          for (const auto& nb : fabric_->Neighbours(node_of_[i]))
+            tied += std::binary_search(walk_seeds.begin(), walk_seeds.end(), nb.node) ? 1 : 0;
+        r.detail = std::to_string(tied) +
+                   " of its partners are the owner or took part in the most similar past work; a walk over the "
+                   "ties from them reaches it " +
+                   Percent(v) + " as often as the actor it reaches most";
         break;
       }
       case kKindFit: {

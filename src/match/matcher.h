@@ -40,8 +40,21 @@
 //               partners in proportion to their ties); divided by the best actor's;
 //   kind_fit    the share of the most similar past works' votes that went to the actor's kind of
 //               organisation, divided by the largest kind's share.
+//   Tenth session (docs/matching.md):
+//   walk        a random walk with restart on the ties (personalised PageRank): the walk restarts at
+//               the owner (half) and at the actors of the most similar past works (half, by their
+//               similar votes), and moves along ties in proportion to their strength; an actor's
+//               value is the share of the time the walk spends on it, divided by the best actor's
+//               (RankOptions::walk_restart, walk_owner_share, walk_degree_power).
+//               Partners of partners and the neighbourhood of similar projects in one score.
+//               Approximated by pushes (Andersen, Chung and Lang 2006) down to a residual of
+//               kWalkEpsilon per unit of tie strength; it scores only actors another component
+//               reached (it adds no candidates of its own).
 //   The challenge's own past work counts in none of them. A past work's date is read at Build
 //   (PastWork::date); a changed date alone waits for the next whole build.
+// A component at weight 0 is not computed (its value and feature stay 0) unless a learned stage is
+// given or RankOptions::all_features asks for every feature (the callers that collect training
+// rows: match/outcomes.h, eval/product_cordis.h); the ranking is the same either way.
 // Cost: the query's most common words (held by an eighth of the actors or more, adding at most 2%
 // of the ideal text score) are scored only for the actors that their bound leaves near the pool's
 // edge; the ranking is the same, bit for bit (RankOptions::prune, docs/matching.md).
@@ -153,6 +166,9 @@ struct MatchWeights {
   double recent_similar = 0;     // similar past work, recent counting more
   double partners2 = 0;          // partners of the owner's partners (resource allocation on the ties)
   double kind_fit = 0;           // its kind of organisation took part in the most similar past work
+  // Tenth session (docs/matching.md): a random walk with restart at the owner and at the actors of
+  // the most similar past work.
+  double walk = 0;
 };
 
 // What a ranking did, for tests and benchmarks (RankOptions::stats).
@@ -172,6 +188,11 @@ struct RankOptions {
   // The learned second stage (nullptr: the linear score only). Its features must be
   // Matcher::FeatureNames() (LearnedRanker::Load checks them when given those).
   const LearnedRanker* learned = nullptr;
+  // Compute every component, also those at weight 0, so that Match::features holds them all: for
+  // the callers that collect the learned stage's training rows (match::TrainingCandidates). Without
+  // it (and without `learned`), a component at weight 0 is skipped and its feature is 0; the
+  // scores, places and reasons are the same either way.
+  bool all_features = false;
   // The learned stage re-scores at most this many of the best candidates by the linear score (or
   // `limit`, if larger): the candidates it is trained on (match/outcomes.h, eval/product_cordis.h)
   // are drawn from as many, and a model asked about candidates far below them scores them out of
@@ -183,6 +204,13 @@ struct RankOptions {
   // near the pool's edge (the same ranking, bit for bit; false: every word for every actor, to
   // check that).
   bool prune = true;
+  // The walk component (tenth session, docs/matching.md): the chance that the walk restarts at each
+  // step (at least 0.05; the mean walk is 1 / walk_restart steps), the share of the restarts at the
+  // owner (the rest at the actors of the most similar past work), and the power of an actor's tie
+  // strength its value is divided by (0: the time the walk spends on it; 1: per unit of strength).
+  double walk_restart = 0.2;
+  double walk_owner_share = 0.5;
+  double walk_degree_power = 0;
   RankStats* stats = nullptr;  // filled in when given
 };
 
@@ -212,6 +240,7 @@ struct Match {
   double score = 0;      // sum of the contributions
   bool learned = false;  // scored by the learned stage (else the linear score)
   // The learned stage's features for this actor and challenge (in Matcher::FeatureNames() order).
+  // A component at weight 0 is 0 here unless RankOptions::learned or all_features was set.
   std::vector<float> features;
   // The list order is not the score order: the diversity re-ranking moves actors of other groups
   // and sectors up. rank = place in the returned list (1-based); score_rank = place by score alone;
@@ -257,7 +286,7 @@ class Matcher {
                                std::shared_ptr<const text::Analyzer> analyzer = nullptr,
                                const BuildOptions& options = {});
 
-  // The learned stage's features, in order: the fifteen components (text ... kind_fit) and
+  // The learned stage's features, in order: the sixteen components (text ... kind_fit, walk) and
   // invitations_accepted, invitations_declined (for other challenges than the one ranked).
   static const std::vector<std::string>& FeatureNames();
 

@@ -1008,6 +1008,178 @@ TEST(Matcher, TheNewComponentsAreFeatures) {
   const std::vector<std::string> expected = {"recent_partner", "active", "recent_similar", "partners2", "kind_fit"};
   ASSERT_GE(names.size(), 15U);
   EXPECT_EQ(std::vector<std::string>(names.begin() + 10, names.begin() + 15), expected);
+  // Tenth session: the walk after them, then the invitation history.
+  ASSERT_EQ(names.size(), 18U);
+  EXPECT_EQ(names[15], "walk");
+  EXPECT_EQ(names[16], "invitations_accepted");
+}
+
+// walk (tenth session): 4 and 5 are both partners of the owner's partner 2, with ties of the same
+// strength, so they tie on every other component (closeness, partners2 included), and the ties
+// around them mirror each other. But 5's partner 6 took part in the past project most like the
+// challenge (with 7), 4's partner 3 did not: the walk that restarts at the owner and at the actors
+// of that project reaches 5 more often, and 5 comes first.
+TEST(Matcher, TheWalkFromTheOwnerAndTheSimilarWorkFindsItsNeighbourhood) {
+  using namespace ninth;
+  std::vector<domain::Actor> actors = {
+      AnActor(1).Named("Gemeente Zuidstad").Kind(ActorKind::kGovernment).In(1).Described(""),
+      AnActor(2).Named("Stichting Midden").Kind(ActorKind::kCareWelfare).In(1).Described(""),
+      AnActor(3).Named("Sportclub Noord").Kind(ActorKind::kCitizensInitiative).In(2).Described(""),
+      AnActor(4).Named("Welzijn Noord").Kind(ActorKind::kCareWelfare).In(1).Described("ouderen"),
+      AnActor(5).Named("Welzijn Zuid").Kind(ActorKind::kCareWelfare).In(1).Described("ouderen"),
+      AnActor(6).Named("Ouderenbond Oost").Kind(ActorKind::kCitizensInitiative).In(2).Described(""),
+      AnActor(7).Named("Hogeschool West").Kind(ActorKind::kKnowledgeInstitution).In(2).Described(""),
+      AnActor(8).Named("Kunstenaars West").Kind(ActorKind::kKnowledgeInstitution).In(2).Described(""),
+  };
+  std::vector<PastWork> past = {
+      {ActorId(6), "Eenzaamheid onder ouderen in de wijk", ChallengeId(100)},
+      {ActorId(7), "Eenzaamheid onder ouderen in de wijk", ChallengeId(100)},
+  };
+  // 4's side mirrors 5's (2-4-3-8 and 2-5-6-7), so that only the restarts tell them apart.
+  const std::vector<domain::Tie> ties = {ATie(1, 2), ATie(2, 4), ATie(2, 5), ATie(5, 6),
+                                         ATie(6, 7), ATie(4, 3), ATie(3, 8)};
+  auto m = Matcher::Build(actors, ties, past);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  RankOptions o;
+  o.diversity = 0;
+  o.weights.recent_partner = o.weights.active = 0;  // the defaults without the newer components
+  o.all_features = true;
+  auto before = m->Rank(Eenzaamheid(), o);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  ASSERT_GT(PlaceOf(*before, 5), 0);
+  EXPECT_LT(PlaceOf(*before, 4), PlaceOf(*before, 5)) << "without the walk they tie";
+  for (const Match& x : *before)
+    if (x.actor == ActorId(4) || x.actor == ActorId(5)) {
+      EXPECT_GT(x.features[13], 0.f) << x.name << ": partners2 reaches both";
+      EXPECT_GT(x.features[15], 0.f) << x.name << ": the walk reaches both";
+    }
+  o.weights.walk = 0.1;
+  auto r = m->Rank(Eenzaamheid(), o);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_LT(PlaceOf(*r, 5), PlaceOf(*r, 4));
+  auto reasons = ReasonsOf(*r);
+  ASSERT_TRUE(reasons[5].count("walk"));
+  ASSERT_TRUE(reasons[4].count("walk"));
+  EXPECT_GT(reasons[5]["walk"].value, reasons[4]["walk"].value);
+  EXPECT_EQ(reasons[5]["walk"].detail.substr(0, 67),
+            "1 of its partners are the owner or took part in the most similar pa");
+  EXPECT_EQ(reasons[4]["walk"].detail.substr(0, 2), "0 ");
+  EXPECT_EQ(ToJson(reasons[5]["walk"])["params"]["count"], 1);
+  // Without the similar project to restart at (a challenge whose words no past work shares), the
+  // walk restarts at the owner alone, and 4 and 5 are alike to it.
+  domain::Challenge other = Eenzaamheid();
+  other.title = "Fietsenstalling bij het station";
+  std::map<int64_t, float> walk;
+  auto plain = m->Rank(other, o);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  for (const Match& x : *plain) walk[x.actor.value()] = x.features[15];
+  EXPECT_GT(walk[4], 0.f);
+  EXPECT_NEAR(walk[4], walk[5], 1e-6);
+  // The challenge's own past work is no restart for it: ranking challenge 100 itself, 6 and 7's
+  // project does not vote, and 4 and 5 are alike again.
+  walk.clear();
+  auto own = m->Rank(Eenzaamheid(100), o);
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  for (const Match& x : *own) walk[x.actor.value()] = x.features[15];
+  EXPECT_GT(walk[4], 0.f);
+  EXPECT_NEAR(walk[4], walk[5], 1e-6);
+}
+
+// A component at weight 0 is skipped unless every feature is asked for (RankOptions::all_features
+// or a learned stage). On a city where every such component has values, the list is the same
+// either way: the same actors in the same places with the same scores (bit for bit), reasons and
+// flags, and the features of the weighted components; only the features of the components at
+// weight 0 differ, 0 without the flag.
+TEST(Matcher, SkippingWeightZeroComponentsChangesNoRanking) {
+  const std::vector<std::string> words = {"ouderen",  "eenzaamheid", "zorg",  "buurthuis", "energie",   "isolatie",
+                                          "schulden", "armoede",     "sport", "jongeren",  "mantelzorg"};
+  const std::vector<ActorKind> kinds = {ActorKind::kGovernment, ActorKind::kCareWelfare, ActorKind::kCompany,
+                                        ActorKind::kKnowledgeInstitution, ActorKind::kCitizensInitiative};
+  uint64_t x = 777;
+  auto next = [&x](uint64_t n) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (x >> 33) % n;
+  };
+  constexpr int kActors = 600;
+  std::vector<domain::Actor> actors;
+  for (int i = 1; i <= kActors; ++i) {
+    std::string text = "Wij werken aan";
+    for (int k = 0, n = 1 + static_cast<int>(next(3)); k < n; ++k) text += " " + words[next(words.size())];
+    actors.push_back(AnActor(i).Kind(kinds[next(kinds.size())]).In(1 + static_cast<int>(next(3))).Described(text));
+  }
+  std::vector<domain::Tie> ties;
+  for (int i = 1; i <= kActors; ++i)
+    for (int k = 0; k < 2; ++k)
+      ties.push_back(ATie(i, 1 + static_cast<int>((next(kActors - 1) + static_cast<uint64_t>(i)) % kActors))
+                         .Weight(1 + static_cast<double>(next(3))));
+  std::erase_if(ties, [](const domain::Tie& t) { return t.a == t.b; });
+  std::vector<PastWork> past;
+  for (int c = 1; c <= 120; ++c) {
+    const std::string text = "Project " + words[next(words.size())] + " en " + words[next(words.size())];
+    const std::string date = std::to_string(2015 + next(6)) + "-0" + std::to_string(1 + next(9)) + "-01";
+    for (int k = 0, n = 2 + static_cast<int>(next(4)); k < n; ++k)
+      past.push_back({ActorId(1 + static_cast<int64_t>(next(kActors))), text, ChallengeId(c), date});
+  }
+  auto m = Matcher::Build(actors, ties, past);
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  MatchWeights with_walk;
+  with_walk.walk = 0.2;
+  MatchWeights some_off;  // the defaults with two more components at 0
+  some_off.owner_similar = some_off.closeness = 0;
+  const std::vector<std::pair<std::string, MatchWeights>> settings = {
+      {"defaults", {}}, {"walk 0.2", with_walk}, {"owner_similar and closeness 0", some_off}};
+  const std::vector<size_t> skippable = {9, 12, 13, 14, 15};  // near_similar, recent_similar, partners2, kind_fit, walk
+  std::map<size_t, int> nonzero;  // per skippable feature: lists where the flag gave it a value
+  for (int c = 1; c <= 6; ++c) {
+    domain::Challenge ch;
+    ch.id = ChallengeId(c <= 3 ? c : 1000 + c);  // 1-3 have past work of their own
+    ch.title = words[next(words.size())] + " " + words[next(words.size())];
+    ch.text = "Wij zoeken partners voor " + words[next(words.size())];
+    ch.language = "nl";
+    ch.municipality = MunicipalityId(1 + static_cast<int64_t>(next(3)));
+    ch.owner = ActorId(1 + static_cast<int64_t>(next(kActors)));
+    for (const auto& [name, weights] : settings) {
+      for (int limit : {10, 60, kActors}) {  // kActors: every actor scored is listed
+        RankOptions o{.limit = limit, .weights = weights};
+        auto skipped = m->Rank(ch, o);
+        o.all_features = true;
+        auto every = m->Rank(ch, o);
+        ASSERT_TRUE(skipped.ok() && every.ok()) << c << " " << name;
+        ASSERT_EQ(skipped->size(), every->size()) << "challenge " << c << ", " << name;
+        const double wt[] = {weights.text,           weights.capability,   weights.theme,          weights.area,
+                             weights.closeness,      weights.partner,      weights.record,         weights.similar,
+                             weights.owner_similar,  weights.near_similar, weights.recent_partner, weights.active,
+                             weights.recent_similar, weights.partners2,    weights.kind_fit,       weights.walk};
+        for (size_t k = 0; k < every->size(); ++k) {
+          const Match &a = (*skipped)[k], &b = (*every)[k];
+          ASSERT_EQ(a.actor, b.actor) << "challenge " << c << ", " << name << ", place " << k + 1;
+          EXPECT_EQ(a.score, b.score) << "challenge " << c << ", " << name << ", place " << k + 1;
+          EXPECT_EQ(a.moved_up, b.moved_up);
+          EXPECT_EQ(a.unexpected, b.unexpected);
+          ASSERT_EQ(a.reasons.size(), b.reasons.size()) << "challenge " << c << ", " << name << ", place " << k + 1;
+          for (size_t r = 0; r < a.reasons.size(); ++r) {
+            EXPECT_EQ(a.reasons[r].code, b.reasons[r].code);
+            EXPECT_EQ(a.reasons[r].contribution, b.reasons[r].contribution);
+            EXPECT_EQ(a.reasons[r].detail, b.reasons[r].detail);
+          }
+          ASSERT_EQ(a.features.size(), b.features.size());
+          for (size_t f = 0; f < 16; ++f) {
+            const bool skippable_here = wt[f] == 0 && std::count(skippable.begin(), skippable.end(), f) > 0;
+            if (!skippable_here) {
+              EXPECT_EQ(a.features[f], b.features[f]) << "feature " << f << ", challenge " << c << ", " << name;
+            } else {
+              EXPECT_EQ(a.features[f], 0.f) << "feature " << f << " at weight 0 is not computed";
+              nonzero[f] += b.features[f] > 0;
+            }
+          }
+        }
+      }
+    }
+  }
+  for (size_t f : skippable)
+    EXPECT_GT(nonzero[f], 0) << "feature " << f
+                             << " never had a value with every feature asked for: the test shows "
+                                "nothing for it";
 }
 
 // The diversity re-ranking picks only the first RankOptions::diversity_places; the rest of the list

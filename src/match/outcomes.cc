@@ -27,6 +27,16 @@ LabelledChallenge LabelOutcomes(const domain::Challenge& challenge, const std::v
   return out;
 }
 
+Result<std::vector<Match>> TrainingCandidates(const Matcher& matcher, const domain::Challenge& challenge, int limit,
+                                              const MatchWeights& weights) {
+  RankOptions ro;
+  ro.limit = std::max(1, limit);
+  ro.diversity = 0;
+  ro.weights = weights;
+  ro.all_features = true;  // the model learns from every feature, weighted or not
+  return matcher.Rank(challenge, ro);
+}
+
 Result<TrainedModel> TrainOnOutcomes(const Matcher& matcher, const std::vector<LabelledChallenge>& challenges,
                                      const OutcomeTrainingOptions& options) {
   RankingSet set;
@@ -36,12 +46,10 @@ Result<TrainedModel> TrainOnOutcomes(const Matcher& matcher, const std::vector<L
   for (const LabelledChallenge& lc : challenges) {
     all_outcomes += lc.decided;
     if (lc.labels.empty()) continue;
-    RankOptions ro;
     // The best 2 x pool by the linear score (the learned stage re-scores 5 x limit at serving time):
     // the first `pool` of them, and any further ones with an outcome.
-    ro.limit = std::max(1, 2 * options.pool);  // <= the 100 the learned stage re-scores (matcher.cc)
-    ro.diversity = 0;
-    auto ranked = matcher.Rank(lc.challenge, ro);
+    // (2 x pool <= the 100 the learned stage re-scores, matcher.cc.)
+    auto ranked = TrainingCandidates(matcher, lc.challenge, 2 * options.pool);
     if (!ranked.ok()) continue;  // nothing to match on, or no candidate: no group
     std::vector<const Match*> rows;
     float lo = 1e9f, hi = -1e9f;

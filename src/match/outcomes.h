@@ -54,6 +54,13 @@ struct TrainedModel {
   OutcomeTrainingReport report;
 };
 
+// The candidates a training group is drawn from: the best `limit` by the linear score (no diversity
+// re-ranking), each with every feature computed, also those of components at weight 0 (which a
+// plain Rank skips: RankOptions::all_features). TrainOnOutcomes and the CORDIS evaluation's
+// training (eval/product_cordis.h) both collect their rows here.
+Result<std::vector<Match>> TrainingCandidates(const Matcher& matcher, const domain::Challenge& challenge, int limit,
+                                              const MatchWeights& weights = {});
+
 // FailedPrecondition ("too few outcomes ...") when the outcomes fall short of the options' minimums.
 Result<TrainedModel> TrainOnOutcomes(const Matcher& matcher, const std::vector<LabelledChallenge>& challenges,
                                      const OutcomeTrainingOptions& options = {});

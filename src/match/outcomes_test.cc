@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 #include "domain/testing/world.h"
 #include "match/match_json.h"
@@ -142,6 +143,75 @@ TEST_F(OutcomesTest, ModelMovesTheActorWhoAcceptsAboveTheOneWhoDeclines) {
   }
   auto json = ToJson(e);
   EXPECT_EQ(json["scored_by"], "learned");
+}
+
+// Tenth session: a component at weight 0 is skipped by a plain Rank, but the training rows get
+// every feature. Zon Zuid (21) and Zon Noord (20) look the same to every weighted component (same
+// text, place and kind, both two steps from the owner through a partner of its own); only
+// partners2 and walk, at weight 0, see that Zon Zuid's partner is the owner's strong one. Zon Zuid
+// always accepted, Zon Noord always declined: a model trained on their features puts Zon Zuid
+// first, which it cannot when the training rows hold zeros for those features (then the rows of the
+// two are the same, and the tie goes to Zon Noord, first by index).
+TEST(Outcomes, TrainingSeesTheFeaturesOfComponentsAtWeightZero) {
+  const std::string energy = "Energiecoöperatie: zonnepanelen op daken en energie besparen met bewoners";
+  std::vector<domain::Actor> actors = {
+      AnActor(10).Named("Gemeente").Kind(ActorKind::kGovernment).In(1).Described("Gemeente"),
+      AnActor(11).Named("Woningcorporatie").Kind(ActorKind::kCareWelfare).In(1).Described("Woningen"),
+      AnActor(12).Named("Sportclub").Kind(ActorKind::kCitizensInitiative).In(1).Described("Sport"),
+      AnActor(20).Named("Zon Noord").Kind(ActorKind::kCompany).In(1).Described(energy),
+      AnActor(21).Named("Zon Zuid").Kind(ActorKind::kCompany).In(1).Described(energy),
+  };
+  const std::vector<domain::Tie> ties = {world::ATie(10, 11).Weight(5), world::ATie(10, 12), world::ATie(11, 21),
+                                         world::ATie(12, 20)};
+  auto m = Matcher::Build(actors, ties, {});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  using S = domain::MemberStatus;
+  std::vector<LabelledChallenge> challenges;
+  for (int k = 1; k <= 6; ++k) {
+    domain::Coalition co;
+    co.id = CoalitionId(k);
+    co.challenge = ChallengeId(k);
+    co.status = domain::CoalitionStatus::kFormed;
+    co.members = {M(20, S::kDeclined), M(21, S::kAccepted)};
+    domain::Challenge ch = C(k, "Zonnepanelen project " + std::to_string(k));
+    ch.owner = ActorId(10);
+    challenges.push_back(LabelOutcomes(ch, {co}, {}));
+  }
+  const std::vector<size_t> at_zero = {13, 15};  // partners2, walk (Matcher::FeatureNames())
+  ASSERT_EQ(Matcher::FeatureNames()[13], "partners2");
+  ASSERT_EQ(Matcher::FeatureNames()[15], "walk");
+  // A plain ranking skips them; the training candidates have them.
+  auto plain = m->Rank(challenges[0].challenge, {.diversity = 0});
+  auto rows = TrainingCandidates(*m, challenges[0].challenge, 10);
+  ASSERT_TRUE(plain.ok() && rows.ok());
+  std::map<int64_t, std::vector<float>> plain_f, row_f;
+  for (const Match& x : *plain) plain_f[x.actor.value()] = x.features;
+  for (const Match& x : *rows) row_f[x.actor.value()] = x.features;
+  for (size_t f : at_zero) {
+    EXPECT_EQ(plain_f[21][f], 0.f) << Matcher::FeatureNames()[f] << ": skipped at weight 0";
+    EXPECT_GT(row_f[21][f], row_f[20][f]) << Matcher::FeatureNames()[f];
+  }
+  OutcomeTrainingOptions options;
+  options.min_outcomes = 10;
+  auto trained = TrainOnOutcomes(*m, challenges, options);
+  ASSERT_TRUE(trained.ok()) << trained.status().ToString();
+  EXPECT_EQ(trained->report.challenges, 6);
+  domain::Challenge fresh = C(7, "Zonnepanelen voor de sporthal");
+  fresh.owner = ActorId(10);
+  auto learned = m->Rank(fresh, {.diversity = 0, .learned = &trained->model});
+  ASSERT_TRUE(learned.ok()) << learned.status().ToString();
+  int noord = -1, zuid = -1;
+  for (size_t k = 0; k < learned->size(); ++k) {
+    if ((*learned)[k].actor == ActorId(20)) noord = static_cast<int>(k);
+    if ((*learned)[k].actor == ActorId(21)) zuid = static_cast<int>(k);
+  }
+  ASSERT_GE(noord, 0);
+  ASSERT_GE(zuid, 0);
+  EXPECT_LT(zuid, noord) << "the model learned nothing from the features at weight 0";
+  double moved = 0;
+  for (const Reason& r : (*learned)[static_cast<size_t>(zuid)].reasons)
+    if (r.code == "partners2" || r.code == "walk") moved += r.contribution;
+  EXPECT_GT(moved, 0) << "partners2 or walk moved Zon Zuid up";
 }
 
 TEST_F(OutcomesTest, TooFewOutcomesIsAClearErrorAndTrainsNothing) {
