@@ -2,6 +2,7 @@
 #include <pthread.h>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
@@ -274,9 +275,13 @@ void RegisterServeCommands(CLI::App& app) {
                   << "': " << (state == "ok" ? std::string("ready") : state + " (retried at each sign-in)")
                   << std::endl;
     }
+    // A model that did not load (another matcher's features, after an upgrade) is retrained at the
+    // first check when retraining is on, not only when the newest file has aged.
+    bool model_refused = false;
     if (!o.match_model.empty()) {
       std::string message;
       api_options.match_model = service::LoadMatchModelOrLinear(o.match_model, message);
+      model_refused = api_options.match_model == nullptr && std::filesystem::exists(o.match_model);
       std::cerr << "weefsel: " << message << std::endl;
     }
     http::Api api(platform, api_options);
@@ -318,7 +323,8 @@ void RegisterServeCommands(CLI::App& app) {
       retrainer = std::make_unique<service::MatchRetrainer>(
           platform, api.matches(),
           service::MatchRetrainOptions{.model_path = o.match_model,
-                                       .every = std::chrono::hours(24) * o.match_retrain_days});
+                                       .every = std::chrono::hours(24) * o.match_retrain_days,
+                                       .due_now = model_refused});
       retraining = std::make_unique<Periodic>(std::chrono::hours(1), [&retrainer] {
         auto said = retrainer->RunIfDue();
         if (!said.ok())

@@ -72,7 +72,7 @@ MatchRetrainer::MatchRetrainer(Platform& platform, MatchService& matches, MatchR
 
 Result<std::string> MatchRetrainer::RunIfDue() {
   const TimePoint now = clock_.Now();
-  if (last_ && now - *last_ < options_.every) return std::string();
+  if (last_ && now - *last_ < options_.every && !options_.due_now) return std::string();
   // After too few outcomes, try again a day later (or after `every`, when shorter).
   const auto retry = std::min<std::chrono::seconds>(options_.every, std::chrono::hours(24));
   if (last_attempt_ && now - *last_attempt_ < retry) return std::string();
@@ -100,6 +100,7 @@ Result<std::string> MatchRetrainer::RunIfDue() {
   WEEFSEL_RETURN_IF_ERROR(env_.files().WriteFileAtomic(options_.model_path, content));
   matches_.SetModel(std::make_shared<const match::LearnedRanker>(std::move(t.model)));
   last_ = now;
+  options_.due_now = false;
   const int removed = Prune(env_.files(), options_.model_path, options_.keep);
   return "match model " + versioned + " trained on " + std::to_string(t.report.outcomes) +
          " invitations accepted or declined on " + std::to_string(t.report.challenges) + " challenges (" +

@@ -8,7 +8,8 @@
 // the old file or the new one, never half of one; a restarted server loads PATH, the newest), swaps
 // it into the MatchService and says so. With too few outcomes nothing is written and the matches
 // keep the model they had (or the linear score). When a retrain is due is decided from the newest
-// versioned file's time, so a restart does not retrain at once; with none, the first check trains.
+// versioned file's time, so a restart does not retrain at once; with none, or when PATH did not load
+// (MatchRetrainOptions::due_now), the first check trains.
 // The training ranks with the matcher the MatchService serves (MatchService::Snapshot), not a second
 // one built for it (on the national demo a whole matcher is gigabytes and seconds), on a thread
 // running BuildWorker::kNice levels below the server (base/thread_priority.h). Of the versioned
@@ -38,6 +39,10 @@ struct MatchRetrainOptions {
   std::chrono::seconds every = std::chrono::hours(24 * 30);  // how old the newest model may get
   match::OutcomeTrainingOptions training;                    // minimum outcomes and challenges, the learner
   int keep = 12;                                             // versioned files kept, the newest (>= 1)
+  // Train at the first check whatever the newest file's time: the server sets it when PATH did not
+  // load (a model of another matcher's features, after an upgrade that added one; a damaged
+  // file), so that the matches do not stay on the linear score until the interval has passed.
+  bool due_now = false;
 };
 
 class MatchRetrainer {

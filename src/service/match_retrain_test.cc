@@ -257,5 +257,28 @@ TEST_F(MatchRetrainTest, WithTheFilesInMemoryTheVersionsAndPruningTouchNoDisk) {
   EXPECT_FALSE(fs::exists("/models")) << "nothing went to the disk";
 }
 
+// After an upgrade whose matcher has a feature more, PATH no longer loads and the matches are
+// linear; the server marks the retrain due (cmd_serve), so it does not wait for the file to age.
+TEST_F(MatchRetrainTest, AModelThatDidNotLoadIsRetrainedAtTheFirstCheck) {
+  MemEnv mem(*ParseTimestamp("2026-12-01T03:00:00Z"));
+  ASSERT_TRUE(mem.files().CreateDirectories("/models").ok());
+  ASSERT_TRUE(mem.files().WriteFileAtomic("/models/model.20261130T030000Z", "a model of 17 features").ok());
+  History(6);
+  Engines engines(*platform_, {});
+  MatchRetrainOptions options{.model_path = "/models/model", .every = hours(24 * 14)};
+  MatchRetrainer waits(*platform_, engines.matches(), options, mem.env());
+  EXPECT_EQ(*waits.RunIfDue(), "") << "a day after the newest file: not due by its age";
+  EXPECT_EQ(engines.matches().model(), nullptr);
+
+  options.due_now = true;
+  MatchRetrainer retrainer(*platform_, engines.matches(), options, mem.env());
+  auto said = retrainer.RunIfDue();
+  ASSERT_TRUE(said.ok()) << said.status().ToString();
+  EXPECT_NE(said->find("swapped in"), std::string::npos) << *said;
+  EXPECT_NE(engines.matches().model(), nullptr);
+  mem.clock().Advance(hours(2));
+  EXPECT_EQ(*retrainer.RunIfDue(), "") << "trained: the next is due by age again";
+}
+
 }  // namespace
 }  // namespace weefsel::service

@@ -139,6 +139,7 @@ export const en: Record<keyof typeof nl, string> = {
   "reason.recentSimilar": "took part in {n} of the most similar past challenges or projects, recent ones counting more, such as '{example}'",
   "reason.recentSimilarShort": "took part in {n} of the most similar past challenges or projects, recent ones counting more",
   "reason.partners2": "worked with {n} of the challenge owner's partners",
+  "reason.walk": "close in the network of the owner and of those who did the most similar work: {n} of them {n:is a partner|are partners}",
   "reason.kindFit": "{pct} of the partners on the most similar past challenges or projects were a {kind}",
   "reason.unexpected": "from an unexpected corner: a group that neither the challenge owner nor the best matches belong to, more than 2 steps away, yet relevant by its own text or capabilities",
   "reason.diversity": "moved up for diversity (another group or sector)",

@@ -137,6 +137,7 @@ export const nl = {
   "reason.recentSimilar": "werkte mee aan {n} van de meest vergelijkbare eerdere opgaven of projecten, recente zwaarder geteld, zoals '{example}'",
   "reason.recentSimilarShort": "werkte mee aan {n} van de meest vergelijkbare eerdere opgaven of projecten, recente zwaarder geteld",
   "reason.partners2": "werkte met {n} van de partners van de eigenaar van de opgave",
+  "reason.walk": "dichtbij in het netwerk van de eigenaar en van wie het meest vergelijkbare werk deed: {n} van hen {n:is een partner|zijn partners}",
   "reason.kindFit": "{pct} van de partners bij de meest vergelijkbare eerdere opgaven of projecten was een {kind}",
   "reason.unexpected": "uit een onverwachte hoek: een groep waar de eigenaar van de opgave en de best passende organisaties niet bij horen, meer dan 2 stappen weg, en toch relevant door eigen tekst of kwaliteiten",
   "reason.diversity": "naar voren gehaald voor meer verscheidenheid (een andere groep of sector)",

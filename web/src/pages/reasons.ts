@@ -1,6 +1,6 @@
 // Match reasons in the reader's language. The server sends each reason with a stable `code`
 // (text, capability, theme, area, closeness, partner, record, similar, owner_similar, near_similar,
-// recent_partner, active, recent_similar, partners2, kind_fit, unexpected, diversity; with the learned stage also invitations_accepted, invitations_declined and model_base,
+// recent_partner, active, recent_similar, partners2, kind_fit, walk, unexpected, diversity; with the learned stage also invitations_accepted, invitations_declined and model_base,
 // and `params.learned` with `params.direction` up or down on each feature that moved the actor),
 // numbers
 // (`value` in [0, 1], `params`) and the capabilities it names (`items`), besides an English
@@ -100,6 +100,11 @@ function plainReasonText(r: Reason): string {
     case "partners2": {
       const n = param(r, "count");
       if (n !== undefined) return t("reason.partners2", { n });
+      break;
+    }
+    case "walk": {
+      const n = param(r, "count");
+      if (n !== undefined) return t("reason.walk", { n });
       break;
     }
     case "kind_fit": {
