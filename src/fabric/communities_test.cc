@@ -157,6 +157,33 @@ TEST(CommunitiesTest, ClosedComponentsKeepCommunitiesOfTheirOwn) {
   }
 }
 
+// The mechanism itself, not only the end result above (the whole-graph polish would repair a
+// partition whose closed components had gone into the core graph): with triangles and isolates
+// alone, no group is open, so every round's core graph is empty.
+TEST(CommunitiesTest, ClosedComponentsStayOutOfTheCoreGraph) {
+  constexpr int kTriangles = 10, kIsolates = 5;
+  const int n = 3 * kTriangles + kIsolates;
+  std::vector<NodeInfo> nodes(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) nodes[static_cast<size_t>(i)].external_id = i;
+  std::vector<Edge> edges;
+  for (int t = 0; t < kTriangles; ++t) {
+    edges.push_back({3 * t, 3 * t + 1, 1.0});
+    edges.push_back({3 * t + 1, 3 * t + 2, 1.0});
+    edges.push_back({3 * t, 3 * t + 2, 1.0});
+  }
+  auto f = Fabric::FromEdges(nodes, edges, false);
+  ASSERT_TRUE(f.ok());
+  internal::LeidenSearchOptions o;
+  o.rounds = 3;
+  internal::LeidenSearchTrace trace;
+  internal::LeidenSearch(*f, o, &trace);
+  ASSERT_GE(trace.rounds.size(), 2u) << "the starts and at least one round";
+  for (size_t r = 1; r < trace.rounds.size(); ++r) {
+    EXPECT_EQ(trace.rounds[r].core_groups, 0) << "round " << r;
+    EXPECT_EQ(trace.rounds[r].core_arcs, 0) << "round " << r;
+  }
+}
+
 // Large graphs (effort / ties < large_effort) get large_rounds rounds: on the planted partition
 // with a small effort, still the same partition on 1 and 2 threads, at least the planted modularity.
 TEST(CommunitiesTest, TheLargeGraphRoundsAreDeterministic) {
