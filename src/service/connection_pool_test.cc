@@ -146,5 +146,53 @@ TEST_F(ReaderPoolTest, AReadDoesNotWaitForAWriteInProgress) {
   }
 }
 
+// The engines' way to the store (service/core/engine_store.h): Read runs on a reader of the pool,
+// beside a write in progress, and cannot write; Write runs on the writer's connection.
+TEST_F(ReaderPoolTest, TheEnginesReadOnAReaderAndWriteOnTheWriter) {
+  auto store = storage::Store::Open(url_);
+  ASSERT_TRUE(store.ok());
+  domain::Municipality m = Utrecht();
+  ASSERT_TRUE((*store)->Insert(m).ok());
+  PlatformOptions po;
+  po.readers = {url_, 2};
+  Platform platform(std::move(store).value(), po);
+  core::EngineStore& engines = platform.engine_store();
+
+  std::promise<void> entered, release;
+  std::shared_future<void> released = release.get_future().share();
+  std::thread writer([&] {
+    Status s = testing::WithStore(platform, [&](storage::Store&) {
+      entered.set_value();
+      released.wait();
+      return Status::Ok();
+    });
+    EXPECT_TRUE(s.ok());
+  });
+  entered.get_future().wait();
+  auto read = std::async(std::launch::async, [&] {
+    std::string name;
+    Status s = engines.Read([&](storage::Store& st) -> Status {
+      WEEFSEL_ASSIGN_OR_RETURN(auto got, st.GetMunicipality(m.id));
+      name = got.name;
+      return Status::Ok();
+    });
+    return s.ok() ? name : s.ToString();
+  });
+  auto state = read.wait_for(5s);
+  release.set_value();
+  writer.join();
+  ASSERT_EQ(state, std::future_status::ready) << "an engine's read waited for a use case's write";
+  EXPECT_EQ(read.get(), "Utrecht");
+
+  domain::Municipality amsterdam{MunicipalityId(), "GM0363", "Amsterdam", "Noord-Holland", 900000, 0, 0};
+  Status refused = engines.Read([&](storage::Store& st) { return st.Insert(amsterdam).status(); });
+  EXPECT_FALSE(refused.ok()) << "a write inside Read goes to a reader, which refuses it";
+  Status wrote = engines.Write([&](storage::Store& st) { return st.Insert(amsterdam).status(); });
+  ASSERT_TRUE(wrote.ok()) << wrote.ToString();
+  auto all = platform.ListMunicipalities({});
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 2u);
+}
+
 }  // namespace
 }  // namespace weefsel::service

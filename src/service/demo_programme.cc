@@ -311,34 +311,34 @@ Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballot
   round.phase = domain::RoundPhase::kVoting;
   out.projects = static_cast<int>(round.projects.size());
 
-  Platform::WriteLock lock(platform);
-  storage::Store& store = *platform.store_;
-  Status s = store.Transaction([&]() -> Status {
-    WEEFSEL_ASSIGN_OR_RETURN(auto rounds, store.ListRounds({.limit = 1000, .municipality = m.id}));
-    for (const auto& r : rounds)
-      if (r.name == round.name)
-        return Status::FailedPrecondition("large round: " + m.name + " already has " + round.name);
-    WEEFSEL_RETURN_IF_ERROR(store.Insert(round).status());
-    out.round = round.id;
-    for (int i = 0; i < ballots; ++i) {
-      domain::User u;
-      u.email = "kiezer" + std::to_string(i + 1) + "@demo.weefsel.test";
-      u.display_name = "Kiezer " + std::to_string(i + 1);
-      u.created_at = "2026-10-01T09:00:00Z";  // no password_hash: nobody signs in as a demo voter
-      WEEFSEL_RETURN_IF_ERROR(store.Insert(u).status());
-      WEEFSEL_RETURN_IF_ERROR(store.Grant({u.id, domain::Role::kResident, m.id, {}}));
-      domain::Ballot& b = draw.ballots[static_cast<size_t>(i)];
-      b.round = round.id;
-      b.voter = u.id;
-      const int second = i % (28 * 86400);
-      char at[32];
-      std::snprintf(at, sizeof at, "2026-11-%02dT%02d:%02d:%02dZ", 1 + second / 86400, second / 3600 % 24,
-                    second / 60 % 60, second % 60);
-      b.cast_at = at;
-      WEEFSEL_RETURN_IF_ERROR(store.PutBallot(b).status());
-      ++out.ballots;
-    }
-    return Status::Ok();
+  Status s = platform.engine_store().Write([&](storage::Store& store) {
+    return store.Transaction([&]() -> Status {
+      WEEFSEL_ASSIGN_OR_RETURN(auto rounds, store.ListRounds({.limit = 1000, .municipality = m.id}));
+      for (const auto& r : rounds)
+        if (r.name == round.name)
+          return Status::FailedPrecondition("large round: " + m.name + " already has " + round.name);
+      WEEFSEL_RETURN_IF_ERROR(store.Insert(round).status());
+      out.round = round.id;
+      for (int i = 0; i < ballots; ++i) {
+        domain::User u;
+        u.email = "kiezer" + std::to_string(i + 1) + "@demo.weefsel.test";
+        u.display_name = "Kiezer " + std::to_string(i + 1);
+        u.created_at = "2026-10-01T09:00:00Z";  // no password_hash: nobody signs in as a demo voter
+        WEEFSEL_RETURN_IF_ERROR(store.Insert(u).status());
+        WEEFSEL_RETURN_IF_ERROR(store.Grant({u.id, domain::Role::kResident, m.id, {}}));
+        domain::Ballot& b = draw.ballots[static_cast<size_t>(i)];
+        b.round = round.id;
+        b.voter = u.id;
+        const int second = i % (28 * 86400);
+        char at[32];
+        std::snprintf(at, sizeof at, "2026-11-%02dT%02d:%02d:%02dZ", 1 + second / 86400, second / 3600 % 24,
+                      second / 60 % 60, second % 60);
+        b.cast_at = at;
+        WEEFSEL_RETURN_IF_ERROR(store.PutBallot(b).status());
+        ++out.ballots;
+      }
+      return Status::Ok();
+    });
   });
   if (!s.ok()) return s;
   out.residents = out.ballots;

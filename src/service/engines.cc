@@ -53,10 +53,10 @@ Status FundService::MayRead(const Principal& p, const domain::Round& r) const {
 
 Result<std::vector<domain::Ballot>> FundService::AnonymousBallots(RoundId id) {
   std::vector<domain::Ballot> ballots;
-  {
-    Platform::ReadLock lock(platform_);
-    WEEFSEL_ASSIGN_OR_RETURN(ballots, platform_.store_->BallotsOf(id));
-  }
+  WEEFSEL_RETURN_IF_ERROR(platform_.engine_store().Read([&](storage::Store& store) -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(ballots, store.BallotsOf(id));
+    return Status::Ok();
+  }));
   return AnonymiseBallots(std::move(ballots));
 }
 
@@ -126,15 +126,14 @@ Result<Built<FabricView>> FabricService::BuildView(MunicipalityId m,
   WEEFSEL_ASSIGN_OR_RETURN(int64_t as_of, platform_.VersionOf(FabricScopes(m)));
   std::vector<domain::Actor> actors;
   std::vector<domain::Tie> ties;
-  {
-    Platform::ReadLock lock(platform_);
-    storage::Store& store = *platform_.store_;
+  WEEFSEL_RETURN_IF_ERROR(platform_.engine_store().Read([&](storage::Store& store) -> Status {
     WEEFSEL_RETURN_IF_ERROR(store.GetMunicipality(m).status());
     storage::ListQuery q;
     q.municipality = m;
     WEEFSEL_ASSIGN_OR_RETURN(actors, store.ListActors(q));
     WEEFSEL_ASSIGN_OR_RETURN(ties, store.ListTies(q));
-  }
+    return Status::Ok();
+  }));
   std::unordered_set<int64_t> here;
   for (const auto& a : actors) here.insert(a.id.value());
   std::erase_if(ties, [&](const domain::Tie& t) {
@@ -432,13 +431,11 @@ std::vector<std::string> Engines::Errors() const {
 
 void Engines::Prewarm() {
   std::vector<MunicipalityId> ids;
-  Status read = [&]() -> Status {
-    Platform::ReadLock lock(platform_);
-    storage::Store& store = *platform_.store_;
+  Status read = platform_.engine_store().Read([&](storage::Store& store) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(auto ms, store.ListMunicipalities());
     for (const auto& m : ms) ids.push_back(m.id);
     return Status::Ok();
-  }();
+  });
   if (!read.ok()) return;  // the first requests build what they need
   matches_.Warm();
   for (MunicipalityId m : ids) fabrics_.Warm(m);

@@ -79,10 +79,10 @@ Result<std::string> MatchRetrainer::RunIfDue() {
   last_attempt_ = now;
   if (!niced_) niced_ = LowerThreadPriority(BuildWorker::kNice);
   std::vector<match::LabelledChallenge> labelled;
-  {
-    Platform::ReadLock lock(platform_);
-    WEEFSEL_ASSIGN_OR_RETURN(labelled, ReadLabelledChallenges(*platform_.store_));
-  }
+  WEEFSEL_RETURN_IF_ERROR(platform_.engine_store().Read([&](storage::Store& store) -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(labelled, ReadLabelledChallenges(store));
+    return Status::Ok();
+  }));
   // The matcher the matches are served from (built first when there is none yet); Rank takes its
   // lock shared, so requests and in-place updates go on meanwhile.
   WEEFSEL_ASSIGN_OR_RETURN(Stamped<match::Matcher> matcher, matches_.Snapshot());

@@ -130,9 +130,7 @@ Result<std::optional<match::MatcherChanges>> MatchService::ChangesFrom(const std
   }
   match::MatcherChanges changes;
   bool whole = false;
-  WEEFSEL_RETURN_IF_ERROR([&]() -> Status {
-    Platform::ReadLock lock(platform_);
-    storage::Store& store = *platform_.store_;
+  WEEFSEL_RETURN_IF_ERROR(platform_.engine_store().Read([&](storage::Store& store) -> Status {
     for (ActorId a : actors) {
       auto actor = store.GetActor(a);
       if (actor.status().code() == StatusCode::kNotFound) {
@@ -176,7 +174,7 @@ Result<std::optional<match::MatcherChanges>> MatchService::ChangesFrom(const std
       }
     }
     return Status::Ok();
-  }());
+  }));
   if (whole) return kWhole;
   return std::optional<match::MatcherChanges>(std::move(changes));
 }
@@ -212,12 +210,10 @@ Result<Built<match::Matcher>> MatchService::Build(const std::shared_ptr<const ma
     LowerThreadPriority(BuildWorker::kNice);
     try {
       MatcherInputs inputs;
-      Status read = [&]() -> Status {
-        Platform::ReadLock lock(platform_);
-        storage::Store& store = *platform_.store_;
+      Status read = platform_.engine_store().Read([&](storage::Store& store) -> Status {
         WEEFSEL_ASSIGN_OR_RETURN(inputs, ReadMatcherInputs(store));
         return Status::Ok();
-      }();
+      });
       built = read.ok() ? BuildMatcher(std::move(inputs)) : Result<match::Matcher>(read);
     } catch (const std::exception& e) {
       built = Status::Internal(std::string("matcher: the whole build failed: ") + e.what());

@@ -13,10 +13,8 @@ Result<std::shared_ptr<const OpenDataBundle>> OpenDataFeed::Current() {
   // The export writes into a file system in memory: the same files as on disk, without a
   // temporary directory to make, read back and remove.
   MemFileSystem files;
-  {
-    Platform::ReadLock read(platform_);
-    WEEFSEL_RETURN_IF_ERROR(ExportOpenData(*platform_.store_, "/open-data", files).status());
-  }
+  WEEFSEL_RETURN_IF_ERROR(platform_.engine_store().Read(
+      [&](storage::Store& store) { return ExportOpenData(store, "/open-data", files).status(); }));
   auto bundle = std::make_shared<OpenDataBundle>();
   bundle->version = version;
   bundle->files = files.TakeFiles("/open-data");

@@ -63,6 +63,7 @@
 #include "service/coalitions/coalitions.h"
 #include "service/connection_pool.h"
 #include "service/core/context.h"
+#include "service/core/engine_store.h"
 #include "service/core/principal.h"
 #include "service/core/store_fwd.h"
 #include "service/experiments/experiments.h"
@@ -79,7 +80,6 @@
 
 namespace weefsel::service {
 
-struct LargeRound;
 namespace testing {
 struct PlatformStore;
 }
@@ -100,6 +100,9 @@ class Platform : private core::Context {
   Introductions& introductions() { return introductions_; }
   Appearances& appearances() { return appearances_; }
   Votes& votes() { return votes_; }
+  // The engines' way to the store (service/core/engine_store.h): the matcher, the fabric, the
+  // rounds' results, snapshots and the open-data bundle read whole tables there.
+  core::EngineStore& engine_store() { return engine_store_; }
   const Clock& clock() const { return clock_; }
   const Env& env() const { return env_; }
   std::string Dialect();
@@ -376,22 +379,8 @@ class Platform : private core::Context {
   Result<PublicHidden> HiddenOnProposal(ProposalId id) { return moderation_.HiddenOnProposal(id); }
 
  private:
-  // The engines read their inputs from the store (a reader) and keep their own results: the
-  // matcher (service/matches.h, match_retrain.h), the fabric, the rounds' results and the
-  // coalition suggestions (service/engines.h), fabric snapshots (service/snapshots.h).
-  friend class MatchService;
-  friend class MatchRetrainer;
-  friend class FundService;
-  friend class FabricService;
-  friend class Engines;
-  friend class SnapshotService;
-  // The demo's large round (service/demo_programme.h): 200 voters written in one transaction.
-  friend Result<LargeRound> StageLargeRound(Platform& platform, uint64_t seed, int ballots);
   // What the tests inspect of the store (service/core/testing.h; tests only).
   friend struct testing::PlatformStore;
-  // The open data bundle (service/open_data_feed.h) reads its export under the ReadLock, as the
-  // engines do.
-  friend class OpenDataFeed;
 
   // Reads the change feed into follower_ (under mu_).
   Status Follow();
@@ -415,6 +404,7 @@ class Platform : private core::Context {
   Introductions introductions_{*this};
   Appearances appearances_{*this};
   Votes votes_{*this};
+  core::EngineStore engine_store_{*this};
 };
 
 }  // namespace weefsel::service

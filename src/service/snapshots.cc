@@ -116,29 +116,26 @@ Result<int> TakeMonthlySnapshots(storage::Store& store, const std::string& now, 
 Result<storage::FabricSnapshot> SnapshotService::Take(const Principal& p, MunicipalityId m) {
   WEEFSEL_RETURN_IF_ERROR(MayTake(p, m));
   FabricData d;
-  {
-    Platform::ReadLock lock(platform_);
-    WEEFSEL_ASSIGN_OR_RETURN(d, ReadFabric(*platform_.store_, m));
-  }
+  WEEFSEL_RETURN_IF_ERROR(platform_.engine_store().Read([&](storage::Store& store) -> Status {
+    WEEFSEL_ASSIGN_OR_RETURN(d, ReadFabric(store, m));
+    return Status::Ok();
+  }));
   WEEFSEL_ASSIGN_OR_RETURN(storage::FabricSnapshot snap,
                            Measure(d, m, FormatTimestamp(platform_.clock().Now()), "on_demand"));
-  {
-    Platform::WriteLock lock(platform_);
-    WEEFSEL_RETURN_IF_ERROR(platform_.store_->Insert(snap).status());
-  }
+  WEEFSEL_RETURN_IF_ERROR(
+      platform_.engine_store().Write([&](storage::Store& store) { return store.Insert(snap).status(); }));
   return snap;
 }
 
 Result<std::vector<SnapshotWithStability>> SnapshotService::List(MunicipalityId m) {
   std::vector<storage::FabricSnapshot> snaps;
   std::string now = FormatTimestamp(platform_.clock().Now());
-  {
-    Platform::WriteLock lock(platform_);
-    storage::Store& s = *platform_.store_;
+  WEEFSEL_RETURN_IF_ERROR(platform_.engine_store().Write([&](storage::Store& s) -> Status {
     WEEFSEL_RETURN_IF_ERROR(s.GetMunicipality(m).status());
     WEEFSEL_RETURN_IF_ERROR(TakeMonthlySnapshots(s, now, m).status());
     WEEFSEL_ASSIGN_OR_RETURN(snaps, s.SnapshotsOf(m));
-  }
+    return Status::Ok();
+  }));
   std::vector<SnapshotWithStability> out;
   for (size_t i = 0; i < snaps.size(); ++i) {
     SnapshotWithStability s{snaps[i], std::nullopt};
@@ -150,9 +147,7 @@ Result<std::vector<SnapshotWithStability>> SnapshotService::List(MunicipalityId 
 
 Result<CoalitionTies> SnapshotService::TiesOf(CoalitionId id) {
   CoalitionTies out;
-  {
-    Platform::ReadLock lock(platform_);
-    storage::Store& s = *platform_.store_;
+  WEEFSEL_RETURN_IF_ERROR(platform_.engine_store().Read([&](storage::Store& s) -> Status {
     WEEFSEL_ASSIGN_OR_RETURN(out.coalition, s.GetCoalition(id));
     out.since = out.coalition.created_at.substr(0, 10);
     std::unordered_set<int64_t> members;
@@ -168,7 +163,8 @@ Result<CoalitionTies> SnapshotService::TiesOf(CoalitionId id) {
       }
     }
     std::sort(out.ties.begin(), out.ties.end(), [](const auto& x, const auto& y) { return x.id < y.id; });
-  }
+    return Status::Ok();
+  }));
   return out;
 }
 
