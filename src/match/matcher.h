@@ -61,7 +61,8 @@
 // Capability gate: when the challenge names capabilities, an actor holding none of them keeps only
 // RankOptions::capability_gate of its text and theme contributions.
 // Then a diversity re-ranking (maximal marginal relevance over group and sector) lets good actors
-// from other groups and sectors into the top. Groups are the fabric's communities by weighted label
+// from other groups and sectors into the top, and a sector floor makes the owner and the first 10
+// hold at least 3 sectors (RankOptions::mix_sectors). Groups are the fabric's communities by weighted label
 // propagation (linear time; Leiden on request or communities passed in). Each result says which
 // reasons carried it, with their contributions, and whether it comes "from an unexpected corner":
 // its group is none of the owner's and the 5 best-scored actors' groups, it is not within 2 steps
@@ -180,10 +181,17 @@ struct RankStats {
 
 struct RankOptions {
   int limit = 20;
-  double diversity = 0.3;  // 0 = pure score order; penalty per earlier pick in the same community/sector
+  double diversity = 0.05;  // 0 = pure score order; penalty per earlier pick in the same community/sector
   // The diversity re-ranking picks only the first this many places; the rest of the list follows
   // in score order (the re-ranking over a whole long list pushed good actors far down).
   int diversity_places = 10;
+  // A sector floor on those places, part of the re-ranking (none with diversity 0): while the
+  // owner (when the challenge has one) and the first diversity_places actors hold fewer than this
+  // many sectors, the best-scored actor of a missing sector takes the last of those places and the
+  // lowest-placed actor of a sector held twice moves one place down, out of them (its "diversity"
+  // reason says so). 0: no floor. With the floor, the penalty can be light (diversity 0.05, chosen
+  // on the validation years with it; docs/matching.md, eleventh session).
+  int mix_sectors = 3;
   MatchWeights weights;
   // The learned second stage (nullptr: the linear score only). Its features must be
   // Matcher::FeatureNames() (LearnedRanker::Load checks them when given those).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "domain/testing/world.h"
 #include "match/match_json.h"
@@ -457,6 +458,64 @@ TEST(Matcher, UnexpectedCornerIsNarrow) {
     }
   }
   EXPECT_TRUE(std::any_of(r->begin(), r->end(), [](const Match& x) { return x.actor == ActorId(20); }));
+}
+
+// The sector floor (RankOptions::mix_sectors): when the best-scored actors are all of the owner's
+// sector, the best of two other sectors take the last of the first 10 places, the actors they push
+// out follow right after them, and each says why it moved up.
+TEST(MatcherFloor, TheFirstTenHoldThreeSectorsWithTheOwners) {
+  std::vector<domain::Actor> actors;
+  actors.push_back(AnActor(1).Named("Zorg Eigenaar").Kind(ActorKind::kCareWelfare).In(1).Described("Ouderenzorg"));
+  for (int i = 2; i <= 13; ++i)
+    actors.push_back(AnActor(i)
+                         .Named("Welzijn " + std::to_string(i))
+                         .Kind(ActorKind::kCareWelfare)
+                         .In(1)
+                         .Described("Eenzaamheid onder ouderen, ouderenzorg en welzijn in de wijk"));
+  actors.push_back(
+      AnActor(20).Named("Hogeschool").Kind(ActorKind::kKnowledgeInstitution).In(1).Described("Onderzoek naar ouderen"));
+  actors.push_back(AnActor(21).Named("Bouwbedrijf").Kind(ActorKind::kCompany).In(1).Described("Woningen voor ouderen"));
+  auto m = Matcher::Build(actors, {}, {});
+  ASSERT_TRUE(m.ok()) << m.status().ToString();
+  domain::Challenge ch;
+  ch.title = "Eenzaamheid onder ouderen in de wijk";
+  ch.text = "Ouderenzorg en welzijn";
+  ch.language = "nl";
+  ch.owner = ActorId(1);
+
+  auto sectors_of_first_ten = [&](const std::vector<Match>& list) {
+    std::set<domain::Sector> held = {domain::Sector::kCivilSociety};  // the owner's
+    for (size_t k = 0; k < 10 && k < list.size(); ++k) held.insert(list[k].sector);
+    return held.size();
+  };
+  RankOptions without;
+  without.limit = 14;
+  without.mix_sectors = 0;
+  auto plain = m->Rank(ch, without);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_EQ(sectors_of_first_ten(*plain), 1u) << "without the floor the first ten are all care and welfare";
+
+  auto r = m->Rank(ch, {.limit = 14});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), 14u);
+  EXPECT_EQ(sectors_of_first_ten(*r), 3u);
+  EXPECT_EQ(std::set<ActorId>({(*r)[8].actor, (*r)[9].actor}), std::set<ActorId>({ActorId(20), ActorId(21)}));
+  EXPECT_GE((*r)[8].score, (*r)[9].score) << "the better of the two first";
+  for (size_t k : {8u, 9u}) {
+    const Match& x = (*r)[k];
+    EXPECT_TRUE(x.moved_up) << x.name;
+    auto why = std::find_if(x.reasons.begin(), x.reasons.end(), [](const Reason& y) { return y.code == "diversity"; });
+    ASSERT_NE(why, x.reasons.end()) << x.name;
+    EXPECT_NE(why->detail.find("hold at least 3 sectors"), std::string::npos) << why->detail;
+  }
+  // The two pushed out of the first ten follow right after them, ahead of the rest.
+  EXPECT_EQ((*r)[10].sector, domain::Sector::kCivilSociety);
+  EXPECT_EQ((*r)[11].sector, domain::Sector::kCivilSociety);
+  EXPECT_GT((*r)[10].score, (*r)[12].score - 1e-12);
+  // diversity 0 is the score order: no floor either.
+  auto ordered = m->Rank(ch, {.limit = 14, .diversity = 0});
+  ASSERT_TRUE(ordered.ok());
+  for (size_t k = 1; k < ordered->size(); ++k) EXPECT_GE((*ordered)[k - 1].score, (*ordered)[k].score);
 }
 
 TEST(MatchJson, ReasonsCarryCodeParamsAndContribution) {
