@@ -22,44 +22,6 @@ uint64_t PairKey(int a, int b) {
 
 int SectorIndex(const NodeInfo& n) { return n.kind ? static_cast<int>(domain::SectorOf(*n.kind)) : -1; }
 
-// A set of pair keys with open addressing (linear probing, at most half full): one probe, mostly,
-// where std::unordered_set's node lookups missed the cache on every call of Gain.
-class PairSet {
- public:
-  bool Contains(uint64_t key) const {
-    if (size_ == 0) return false;
-    for (size_t i = Slot(key);; i = (i + 1) & mask_) {
-      if (slots_[i] == key) return true;
-      if (slots_[i] == kEmpty) return false;
-    }
-  }
-  void Insert(uint64_t key) {
-    if (2 * (size_ + 1) > slots_.size()) Grow();
-    for (size_t i = Slot(key);; i = (i + 1) & mask_) {
-      if (slots_[i] == key) return;
-      if (slots_[i] == kEmpty) {
-        slots_[i] = key;
-        ++size_;
-        return;
-      }
-    }
-  }
-
- private:
-  static constexpr uint64_t kEmpty = ~uint64_t{0};  // PairKey of two non-negative ints is never this
-  size_t Slot(uint64_t key) const { return static_cast<size_t>((key * 0x9E3779B97F4A7C15ULL) >> 20) & mask_; }
-  void Grow() {
-    std::vector<uint64_t> old = std::move(slots_);
-    slots_.assign(std::max<size_t>(64, 2 * old.size()), kEmpty);
-    mask_ = slots_.size() - 1;
-    size_ = 0;
-    for (uint64_t key : old)
-      if (key != kEmpty) Insert(key);
-  }
-  std::vector<uint64_t> slots_;
-  size_t mask_ = 0, size_ = 0;
-};
-
 // Bridges of an undirected simple graph given as adjacency lists: returns their count and, per
 // node, the id of its 2-edge-connected component.
 struct BridgeInfo {
@@ -72,7 +34,6 @@ BridgeInfo FindBridges(const std::vector<std::vector<int>>& adj) {
   const int n = static_cast<int>(adj.size());
   BridgeInfo out;
   std::vector<int> tin(static_cast<size_t>(n), -1), low(static_cast<size_t>(n), 0), parent(static_cast<size_t>(n), -1);
-  std::vector<char> bridge_up(static_cast<size_t>(n), 0);  // node -> its tie to its DFS parent is a bridge
   std::vector<size_t> it(static_cast<size_t>(n), 0);
   std::vector<int> stack;
   int timer = 0;
@@ -100,21 +61,14 @@ BridgeInfo FindBridges(const std::vector<std::vector<int>>& adj) {
         if (p >= 0) {
           size_t pi = static_cast<size_t>(p);
           low[pi] = std::min(low[pi], low[vi]);
-          if (low[vi] > tin[pi]) {
-            out.bridges.emplace_back(p, v);
-            bridge_up[vi] = 1;
-          }
+          if (low[vi] > tin[pi]) out.bridges.emplace_back(p, v);
         }
       }
     }
   }
   out.count = static_cast<int>(out.bridges.size());
-  // A simple graph has one tie between two nodes, so {v, w} is a bridge iff one is the other's DFS
-  // parent with its tie up marked.
-  auto is_bridge = [&](int v, int w) {
-    return (parent[static_cast<size_t>(w)] == v && bridge_up[static_cast<size_t>(w)]) ||
-           (parent[static_cast<size_t>(v)] == w && bridge_up[static_cast<size_t>(v)]);
-  };
+  std::unordered_set<uint64_t> is_bridge;
+  for (auto [a, b] : out.bridges) is_bridge.insert(PairKey(a, b));
   out.ecc.assign(static_cast<size_t>(n), -1);
   int c = 0;
   std::vector<int> queue;
@@ -125,7 +79,7 @@ BridgeInfo FindBridges(const std::vector<std::vector<int>>& adj) {
     for (size_t h = 0; h < queue.size(); ++h) {
       int v = queue[h];
       for (int w : adj[static_cast<size_t>(v)])
-        if (out.ecc[static_cast<size_t>(w)] < 0 && !is_bridge(v, w)) {
+        if (out.ecc[static_cast<size_t>(w)] < 0 && !is_bridge.count(PairKey(v, w))) {
           out.ecc[static_cast<size_t>(w)] = c;
           queue.push_back(w);
         }
@@ -171,7 +125,7 @@ class WeaveState {
           ctx_.weights.reach * 2.0 * size_[static_cast<size_t>(ru)] * size_[static_cast<size_t>(rv)] / (n * (n - 1));
     int cu = ctx_.community[static_cast<size_t>(u)], cv = ctx_.community[static_cast<size_t>(v)];
     if (cu != cv && community_pairs_ > 0 && ctx_.community_size[static_cast<size_t>(cu)] >= 2 &&
-        ctx_.community_size[static_cast<size_t>(cv)] >= 2 && !tied_communities_.Contains(PairKey(cu, cv)))
+        ctx_.community_size[static_cast<size_t>(cv)] >= 2 && !tied_communities_.count(PairKey(cu, cv)))
       p.bridging = ctx_.weights.bridging / community_pairs_;
     if (!joins && n_ > 1) {
       auto [t, q] = PathSizes(u, v);
@@ -234,7 +188,7 @@ class WeaveState {
   }
   void NoteTie(int u, int v) {
     int cu = ctx_.community[static_cast<size_t>(u)], cv = ctx_.community[static_cast<size_t>(v)];
-    if (cu != cv) tied_communities_.Insert(PairKey(cu, cv));
+    if (cu != cv) tied_communities_.insert(PairKey(cu, cv));
     int su = sector_[static_cast<size_t>(u)], sv = sector_[static_cast<size_t>(v)];
     if (su >= 0 && sv >= 0) {
       ++known_;
@@ -306,7 +260,7 @@ class WeaveState {
   std::vector<std::vector<int>> adj_;
   std::vector<int> parent_, size_;
   std::vector<signed char> sector_;  // node -> SectorIndex, -1 when its kind is unknown
-  PairSet tied_communities_;
+  std::unordered_set<uint64_t> tied_communities_;
   double community_pairs_ = 0;
   int64_t known_ = 0, cross_ = 0;
   std::vector<double> ecc_size_, s1_, s2_;  // per 2-edge-connected component; prefix sums from the root
@@ -431,8 +385,8 @@ Result<WeaveResult> SuggestWeaves(const Fabric& fabric, const WeaveOptions& opti
   // Candidate pairs {u, v} (u < v), each with how many partners they share and its gain on the
   // starting graph when that was computed in the order (u, v). A pair is chosen at most once: when
   // actor u is scanned, the pairs {x, u} that an earlier actor x already chose are marked in
-  // `excluded`, with u's partners (no hash lookups: these ran once per pair scanned, 2 of 2.6 s on
-  // ca-AstroPh-lcc).
+  // `excluded`, with u's partners (a hash lookup per pair scanned was about 40% of the time on
+  // ca-AstroPh-lcc, perf).
   struct Candidate {
     int u, v, common;
     double gain;
