@@ -80,7 +80,7 @@ struct LeidenSearchOptions {
   int large_effort = 8;  // effort / ties below this (over 25,000 ties by default): large_rounds
   int large_rounds = 2;
   bool polish_gains_only = true;  // polish only when the core graph's best beats the best
-  bool reuse_fresh = true;  // the best `starts` fresh runs of a search are the next search's starts
+  bool reuse_fresh = true;        // the best `starts` fresh runs of a search are the next search's starts
 };
 
 // What a search did, round by round (for the benchmark): round 0 is the starts.

@@ -97,7 +97,7 @@ class WeaveState {
     sector_.resize(static_cast<size_t>(n_));
     for (int u = 0; u < n_; ++u) {
       for (const Neighbour& nb : f.Neighbours(u)) adj_[static_cast<size_t>(u)].push_back(nb.node);
-      sector_[static_cast<size_t>(u)] = static_cast<signed char>(SectorIndex(f.node(u)));
+      sector_[static_cast<size_t>(u)] = SectorIndex(f.node(u));
     }
     parent_.resize(static_cast<size_t>(n_));
     size_.assign(static_cast<size_t>(n_), 1);
@@ -259,7 +259,7 @@ class WeaveState {
   int n_;
   std::vector<std::vector<int>> adj_;
   std::vector<int> parent_, size_;
-  std::vector<signed char> sector_;  // node -> SectorIndex, -1 when its kind is unknown
+  std::vector<int> sector_;  // node -> SectorIndex, -1 when its kind is unknown
   std::unordered_set<uint64_t> tied_communities_;
   double community_pairs_ = 0;
   int64_t known_ = 0, cross_ = 0;
@@ -514,8 +514,8 @@ Result<WeaveResult> SuggestWeaves(const Fabric& fabric, const WeaveOptions& opti
     s.parts = state.Gain(s.u, s.v);
     s.gain = Total(s.parts);
     int covered = state.Connected(s.u, s.v) ? state.PathBridges(s.u, s.v) : 0;
-    s.reason = Describe(fabric, s.u, s.v, s.parts, e.common, state.ComponentSize(s.u),
-                        state.ComponentSize(s.v), covered, ctx);
+    s.reason =
+        Describe(fabric, s.u, s.v, s.parts, e.common, state.ComponentSize(s.u), state.ComponentSize(s.v), covered, ctx);
     state.Add(s.u, s.v);
     out.suggestions.push_back(std::move(s));
     ++round;
