@@ -74,7 +74,7 @@ struct LeidenSearchOptions {
   int patience = 0;
   int64_t effort = 200'000;
   int rounds_per_effort = 3;
-  int rounds_max = 36;
+  int rounds_max = 18;  // 36 before 7 December, evening (docs/fabric.md)
   int effort_per_patience = 2;
   int patience_max = 6;
   int large_effort = 8;  // effort / ties below this (over 25,000 ties by default): large_rounds
