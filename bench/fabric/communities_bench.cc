@@ -244,6 +244,8 @@ int main(int argc, char** argv) {
           so.theta = x;
         else if (key == "min_gain")
           so.min_gain = x;
+        else if (key == "reuse_fresh")
+          so.reuse_fresh = x != 0;
         else {
           std::cerr << "unknown --set " << key << "\n";
           return 2;

@@ -3,6 +3,7 @@
 // edge file alone (not through Fabric or Modularity) that reaches leidenalg's best of 10 seeds.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -114,6 +115,33 @@ TEST(CommunitiesTest, TheSearchGivesTheSamePartitionOnOneTwoOrThreeThreads) {
     std::vector<int> planted(600);
     for (int i = 0; i < 600; ++i) planted[static_cast<size_t>(i)] = i / 50;
     EXPECT_GE(Modularity(f, one, 1.0, weighted) + 1e-12, Modularity(f, planted, 1.0, weighted));
+  }
+}
+
+// A search's fresh runs (from singletons, as its starts) are the next search's starts, topped up
+// by new runs: the first search makes one fresh run a round but in its last, so the second makes
+// max(0, starts - (rounds - 1)) new start runs (all `starts` without reuse_fresh); the partition is
+// the same on 1 and 2 threads.
+TEST(CommunitiesTest, TheSecondSearchStartsFromTheFirstsFreshRuns) {
+  Fabric f = PlantedPartition();
+  for (bool reuse : {true, false}) {
+    internal::LeidenSearchOptions o;
+    o.use_weights = false;
+    o.reuse_fresh = reuse;
+    o.threads = 1;
+    internal::LeidenSearchTrace trace;
+    std::vector<int> one = internal::LeidenSearch(f, o, &trace);
+    std::vector<size_t> at;  // the trace's rows of the searches' starts
+    for (size_t r = 0; r < trace.rounds.size(); ++r)
+      if (trace.rounds[r].start_runs >= 0) at.push_back(r);
+    ASSERT_EQ(at.size(), 2u) << "two searches";
+    const int fresh_runs = static_cast<int>(at[1] - at[0]) - 2;  // rounds of the first search, less one
+    EXPECT_GT(fresh_runs, 0);
+    EXPECT_EQ(trace.rounds[at[0]].start_runs, o.starts);
+    EXPECT_EQ(trace.rounds[at[1]].start_runs, reuse ? std::max(0, o.starts - fresh_runs) : o.starts)
+        << "reuse_fresh " << reuse << ", fresh runs " << fresh_runs;
+    o.threads = 2;
+    EXPECT_EQ(internal::LeidenSearch(f, o), one) << "reuse_fresh " << reuse;
   }
 }
 

@@ -589,18 +589,34 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
   // A search: starts, then rounds until `patience` rounds in a row without gain; then, while the
   // rounds last, a new search from new starts (the best of all is kept).
   Found overall;
+  std::vector<Found> spare;  // the fresh runs of this search, for the next one's starts
   std::vector<int> core, open;
   std::vector<double> nbw;
   std::vector<int> touched, start, members;
   Graph h;
   for (int round = 0, search = 0; search == 0 || round < max_rounds; ++search) {
     const uint64_t search_salt = 7919u * static_cast<uint64_t>(search);
-    std::vector<Found> pool =
-        batch(g, std::max(1, options.starts), search_salt, options.start_iterations, singletons(n));
+    // The starts: the best fresh runs of the search before (runs from singletons of
+    // start_iterations, as the starts are: they cost nothing more), topped up by new runs.
+    const int starts = std::max(1, options.starts);
+    std::vector<Found> pool;
+    if (options.reuse_fresh) {  // the best `starts` of them, in order of modularity (the best last)
+      std::stable_sort(spare.begin(), spare.end(), [](const Found& x, const Found& y) { return x.q < y.q; });
+      const size_t reused = std::min(spare.size(), static_cast<size_t>(starts));
+      for (size_t i = spare.size() - reused; i < spare.size(); ++i) pool.push_back(std::move(spare[i]));
+      spare.clear();
+    }
+    const int start_runs = starts - static_cast<int>(pool.size());
+    if (start_runs > 0)
+      for (Found& f : batch(g, start_runs, search_salt, options.start_iterations, singletons(n)))
+        pool.push_back(std::move(f));
     Found best;
     for (const Found& f : pool)
       if (f.q > best.q) best = f;
-    if (trace) trace->rounds.push_back({0, 0, best.q, std::max(best.q, overall.q), CpuSince(cpu0)});
+    if (trace) {
+      trace->rounds.push_back({0, 0, best.q, std::max(best.q, overall.q), CpuSince(cpu0)});
+      trace->rounds.back().start_runs = std::max(0, start_runs);
+    }
     for (int misses = 0; round < max_rounds && misses < patience; ++round) {
       const uint64_t salt = 1000003u * static_cast<uint64_t>(round + 1);
       // The core groups of the pool and the best, and their graph.
@@ -672,8 +688,10 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
       // (Not when this search ends after this round: its pool is not used again.)
       const bool another_round = round + 1 < max_rounds && misses < patience;
       if (another_round)
-        for (Found& f : batch(g, options.fresh, salt + 500u, options.start_iterations, singletons(n)))
+        for (Found& f : batch(g, options.fresh, salt + 500u, options.start_iterations, singletons(n))) {
+          if (options.reuse_fresh) spare.push_back(f);
           pool.push_back(std::move(f));
+        }
       if (trace)
         trace->rounds.push_back({ko, static_cast<int64_t>(h.adj.size()), core_q, std::max(best.q, overall.q),
                                  CpuSince(cpu0), runs_s, polish_s, CpuSince(c_fresh)});

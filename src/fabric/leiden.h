@@ -44,7 +44,8 @@ std::vector<int> LeidenRun(const Fabric& fabric, const LeidenRunOptions& options
 //    stable on small graphs) and kept if better than the best. The next pool: the polished
 //    partition, the `keep` best core runs and `fresh` new runs from singletons.
 //  * A search stops after `patience` rounds in a row that gain less than `min_gain`; then, if
-//    rounds are left (`rounds` in all) and `searches` allows, a new search from new starts; the
+//    rounds are left (`rounds` in all) and `searches` allows, a new search from new starts (with
+//    `reuse_fresh`, the best `starts` fresh runs of the search before, topped up by new runs); the
 //    best of all is returned. `rounds` < 0 and `patience` 0 come from effort / ties (small graphs
 //    get more rounds and patience: they are cheap): rounds = clamp(rounds_per_effort x e, 6,
 //    rounds_max), patience = clamp(e / effort_per_patience, 2, patience_max), e = effort / ties;
@@ -73,12 +74,13 @@ struct LeidenSearchOptions {
   int patience = 0;
   int64_t effort = 200'000;
   int rounds_per_effort = 3;
-  int rounds_max = 36;
+  int rounds_max = 18;  // 36 before 7 December, evening (docs/fabric.md)
   int effort_per_patience = 2;
   int patience_max = 6;
   int large_effort = 8;  // effort / ties below this (over 25,000 ties by default): large_rounds
   int large_rounds = 2;
   bool polish_gains_only = true;  // polish only when the core graph's best beats the best
+  bool reuse_fresh = true;        // the best `starts` fresh runs of a search are the next search's starts
 };
 
 // What a search did, round by round (for the benchmark): round 0 is the starts.
@@ -90,6 +92,7 @@ struct LeidenSearchTrace {
     double best = 0;                               // best so far
     double cpu_s = 0;                              // process CPU seconds since the search began (every thread)
     double runs_s = 0, polish_s = 0, fresh_s = 0;  // of which this round's core runs, polish, fresh runs
+    int start_runs = -1;  // round 0 of a search: new runs made for its starts (the others reused); -1 after
   };
   std::vector<Round> rounds;
 };

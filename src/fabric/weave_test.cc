@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <string>
+
 #include "fabric/export.h"
 
 #include "domain/testing/world.h"
@@ -144,6 +147,24 @@ TEST(WeaveTest, RejectsBadOptions) {
   EXPECT_FALSE(SuggestWeaves(*f, o).ok());
 }
 
+// Every two leaves of a star are friends of friends, seen from both ends; with room for all of them
+// per actor each pair is still one candidate (an actor does not choose again a pair that an earlier
+// actor chose), so no pair can be suggested twice.
+TEST(WeaveTest, EachPlausiblePairIsOneCandidate) {
+  std::string edges;
+  for (int leaf = 1; leaf <= 10; ++leaf) edges += "0 " + std::to_string(leaf) + "\n";
+  auto f = Fabric::FromEdgeText(edges, "");
+  ASSERT_TRUE(f.ok());
+  WeaveOptions o;
+  o.k = 50;
+  auto r = SuggestWeaves(*f, o);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->candidates, 45);
+  std::set<std::pair<int, int>> pairs;
+  for (const WeaveSuggestion& s : r->suggestions) EXPECT_TRUE(pairs.insert({s.u, s.v}).second) << s.u << "-" << s.v;
+  EXPECT_FALSE(r->suggestions.empty());
+}
+
 TEST(WeaveTest, HorizonNetworkTenSuggestions) {
   WEEFSEL_REQUIRE_SHARED_DATA("networks/h2020_nl_orgs.edges");
   std::string base = testkit::SharedDataPath("networks/h2020_nl_orgs");
@@ -156,6 +177,15 @@ TEST(WeaveTest, HorizonNetworkTenSuggestions) {
     EXPECT_GT(r->suggestions[i].gain, 0);
     EXPECT_FALSE(f->Adjacent(r->suggestions[i].u, r->suggestions[i].v));
   }
+  // Golden figures of the implementation before 7 December's speed-up (`weefsel fabric weave
+  // --json`), which had to keep them: the candidates, the first and last pair, the objective.
+  EXPECT_EQ(r->candidates, 27400);
+  ASSERT_EQ(r->suggestions.size(), 10u);
+  EXPECT_EQ(f->ExternalId(r->suggestions[0].u), 888894443);
+  EXPECT_EQ(f->ExternalId(r->suggestions[0].v), 998373277);
+  EXPECT_EQ(f->ExternalId(r->suggestions[9].u), 898501689);
+  EXPECT_EQ(f->ExternalId(r->suggestions[9].v), 916296630);
+  EXPECT_NEAR(r->objective_after, 1.4910963884186477, 1e-12);
 }
 
 }  // namespace
