@@ -360,8 +360,9 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 // Adding a stored field is one edit in its table plus a migration: every field with a column
 // (set to a value the fixture did not have) and every child-table field comes back from the store,
 // through Insert and through Update, for the entities the generic row mapper writes
-// (municipalities, challenges, coalitions, proposals, rounds with their eligibility, experiments) and for the
-// hand-mapped ones (actors, ties: a column missing from their hand-written lists fails here, naming the field).
+// (municipalities, actors and ties, whose inserts are bulk writes, challenges, coalitions,
+// proposals, rounds with their eligibility, experiments); a field the mapper drops or garbles
+// fails here, named.
 TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   Municipality g = Gemeente("GM0599", "Rotterdam");
   SetSamples(fields::MunicipalityFields(), g, true, {{"cbs_code", "GM0518"}});

@@ -477,6 +477,7 @@ FieldTable<domain::Eligibility> MakeEligibilityFields() {
     return Status::Ok();
   };
   verification.load = verification.decode;
+  verification.take = nullptr;  // the store reads it as `load` does
   return {"Eligibility",
           "eligibility",
           {std::move(verification).Required("required: open, code, census or digid").Column(),
