@@ -361,8 +361,8 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 // (set to a value the fixture did not have) and every child-table field comes back from the store,
 // through Insert and through Update, for the entities the generic row mapper writes
 // (municipalities, actors and ties, whose inserts are bulk writes, challenges, coalitions,
-// proposals, rounds with their eligibility, experiments); a field the mapper drops or garbles
-// fails here, named.
+// proposals, rounds with their eligibility, experiments, users); a field the mapper drops or
+// garbles fails here, named.
 TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   Municipality g = Gemeente("GM0599", "Rotterdam");
   SetSamples(fields::MunicipalityFields(), g, true, {{"cbs_code", "GM0518"}});
@@ -387,6 +387,17 @@ TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   SetSamples(fields::TieFields(), t, true);
   ASSERT_TRUE(Written(store_->Insert(t)));
   ExpectStored(fields::TieFields(), t, *store_->GetTie(t.id), "tie insert");  // ties are never updated
+
+  User u{.email = "anne@example.nl", .display_name = "Anne", .password_hash = "$argon2id$een"};
+  SetSamples(fields::UserFields(), u, true, {{"email", "bea@example.nl"}});
+  ASSERT_TRUE(Written(store_->Insert(u)));
+  ExpectStored(fields::UserFields(), u, *store_->GetUser(u.id), "user insert");
+  EXPECT_EQ(store_->GetUser(u.id)->password_hash, "$argon2id$een") << "user insert: the password hash (in no table)";
+  SetSamples(fields::UserFields(), u, false, {{"email", "cor@example.nl"}});
+  u.password_hash = "$argon2id$twee";
+  ASSERT_TRUE(Written(store_->Update(u)));
+  ExpectStored(fields::UserFields(), u, *store_->GetUser(u.id), "user update");
+  EXPECT_EQ(store_->GetUser(u.id)->password_hash, "$argon2id$twee") << "user update: the password hash";
 
   Challenge c{.municipality = m, .title = "Eenzaamheid", .text = "Tekst", .language = "nl"};
   c.themes = {"eenzaamheid", "vergrijzing"};

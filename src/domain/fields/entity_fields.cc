@@ -349,11 +349,12 @@ FieldTable<domain::Experiment> MakeExperimentFields() {
 
 FieldTable<domain::User> MakeUserFields() {
   using U = domain::User;
-  FieldTable<U> t{"User",
-                  "user",
-                  {IdOf("id", &U::id, false), Str("email", &U::email).Personal(), Str("display_name", &U::display_name),
-                   Computed<U>("created_at", Type::kString, [](const U& u) { return Json(u.created_at); })}};
-  AllReadOnly(t);  // never the password hash
+  FieldTable<U> t{
+      "User",
+      "user",
+      {IdOf("id", &U::id, false).Column(), Str("email", &U::email).Personal().Column(),
+       Str("display_name", &U::display_name).Column(), Str("created_at", &U::created_at, 0).NotInFiles().Column()}};
+  AllReadOnly(t);  // never the password hash (the store keeps it beside the table: sql/accounts.cc)
   return t;
 }
 

@@ -204,6 +204,7 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(RoundFields());
   ExpectEveryReadFieldStored(EligibilityFields());  // in the round's row
   ExpectEveryReadFieldStored(ExperimentFields());
+  ExpectEveryReadFieldStored(UserFields());
 }
 
 // A stored field kept out of files is read back by the store only, and its JSON is unchanged.

@@ -3,7 +3,8 @@
 // (`.Column()`, domain/fields/field_table.h) plus the migration that adds its column.
 //
 // A RowMap<T> takes the fields of T's table that have a column, in table order, then those of a
-// part of T that has a table of its own (Embed: a round's eligibility), then the columns derived
+// part of T that has a table of its own (Embed: a round's eligibility) and the store's own fields
+// that no reader of the table may see (Also: a user's password hash), then the columns derived
 // from T that are no field (a search key, written only). From them it builds the SELECT list, the
 // INSERT and UPDATE statements and the column list of a bulk write (CopyRows) once, and reads rows
 // back. A value goes through its field both ways. A field of a plain member (string, integer,
@@ -137,6 +138,15 @@ class RowMap {
           f, [m, e = f.encode](const T& t) { return e(t.*m); },
           [m, load](domain::fields::Fields& r, T& t) { return load(r, t.*m); }, std::move(put), std::move(take));
     }
+    Build();
+    return *this;
+  }
+
+  // Adds `f`, a stored field of T that is not in T's table because no reader of the table may
+  // see it (a user's password hash): the store's own, in the row like the others.
+  RowMap& Also(const domain::fields::Field<T>& f) {
+    assert(!f.column.empty() && "Also() takes a field with a column");
+    Add(f, f.encode, f.load ? f.load : f.stored_load, f.put, f.take);
     Build();
     return *this;
   }
