@@ -361,8 +361,8 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 // (set to a value the fixture did not have) and every child-table field comes back from the store,
 // through Insert and through Update, for the entities the generic row mapper writes
 // (municipalities, actors and ties, whose inserts are bulk writes, challenges, coalitions,
-// proposals, rounds with their eligibility, experiments, users); a field the mapper drops or
-// garbles fails here, named.
+// proposals, rounds with their eligibility, experiments, users, match-funding campaigns); a field
+// the mapper drops or garbles fails here, named.
 TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   Municipality g = Gemeente("GM0599", "Rotterdam");
   SetSamples(fields::MunicipalityFields(), g, true, {{"cbs_code", "GM0518"}});
@@ -441,6 +441,13 @@ TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   ASSERT_TRUE(Written(store_->Update(r)));
   ExpectStored(fields::RoundFields(), r, *store_->GetRound(r.id), "round update");
   ExpectStored(fields::EligibilityFields(), r.eligibility, store_->GetRound(r.id)->eligibility, "round update");
+
+  MatchCampaign mc{
+      .municipality = m, .round = r.id, .name = "Verdubbelaar", .fund_eur = 1000, .deadline = "2031-01-01"};
+  SetSamples(fields::MatchCampaignFields(), mc, true, {{"deadline", "2031-02-03"}});
+  ASSERT_TRUE(Written(store_->Insert(mc)));
+  ExpectStored(fields::MatchCampaignFields(), mc, *store_->GetMatchCampaign(mc.id), "campaign insert");
+  // campaigns are never updated
 
   Experiment e{.proposal = p.id};
   e.indicators = {{.name = "eenzaamheid", .unit = "%", .baseline = 40, .target = 30}};

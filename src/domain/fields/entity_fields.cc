@@ -443,14 +443,15 @@ FieldTable<domain::MilestoneEvidence> MakeMilestoneEvidenceFields() {
 
 FieldTable<domain::MatchCampaign> MakeMatchCampaignFields() {
   using C = domain::MatchCampaign;
-  return {
-      "MatchCampaign",
-      "campaign",
-      {Computed<C>("id", Type::kInteger, [](const C& c) { return Json(c.id); }),
-       IdOf("municipality", &C::municipality, false).ReadOnly(), IdOf("round", &C::round, false).ReadOnly(),
-       Str("name", &C::name, 200), Int("ratio_num", &C::ratio_num), Int("ratio_den", &C::ratio_den),
-       Int("campaign_cap_eur", &C::campaign_cap_eur), Int("fund_eur", &C::fund_eur), Str("deadline", &C::deadline, 10),
-       Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
+  return {"MatchCampaign",
+          "campaign",
+          {Int("id", &C::id).ReadOnly().NotInFiles().Column(),
+           IdOf("municipality", &C::municipality, false).ReadOnly().Column("municipality_id"),
+           IdOf("round", &C::round, false).ReadOnly().Column("round_id"), Str("name", &C::name, 200).Column(),
+           Int("ratio_num", &C::ratio_num).Column(), Int("ratio_den", &C::ratio_den).Column(),
+           Int("campaign_cap_eur", &C::campaign_cap_eur).Column(), Int("fund_eur", &C::fund_eur).Column(),
+           Str("deadline", &C::deadline, 10).Column(),
+           Str("created_at", &C::created_at, 0).ReadOnly().NotInFiles().Column()}};
 }
 
 FieldTable<domain::MatchPledge> MakeMatchPledgeFields() {

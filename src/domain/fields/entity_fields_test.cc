@@ -205,6 +205,7 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(EligibilityFields());  // in the round's row
   ExpectEveryReadFieldStored(ExperimentFields());
   ExpectEveryReadFieldStored(UserFields());
+  ExpectEveryReadFieldStored(MatchCampaignFields());
 }
 
 // A stored field kept out of files is read back by the store only, and its JSON is unchanged.
