@@ -361,8 +361,8 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 // (set to a value the fixture did not have) and every child-table field comes back from the store,
 // through Insert and through Update, for the entities the generic row mapper writes
 // (municipalities, actors and ties, whose inserts are bulk writes, challenges, coalitions,
-// proposals, rounds with their eligibility, experiments, users, match-funding campaigns); a field
-// the mapper drops or garbles fails here, named.
+// proposals, rounds with their eligibility, experiments, users, match-funding campaigns and
+// pledges); a field the mapper drops or garbles fails here, named.
 TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   Municipality g = Gemeente("GM0599", "Rotterdam");
   SetSamples(fields::MunicipalityFields(), g, true, {{"cbs_code", "GM0518"}});
@@ -448,6 +448,16 @@ TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   ASSERT_TRUE(Written(store_->Insert(mc)));
   ExpectStored(fields::MatchCampaignFields(), mc, *store_->GetMatchCampaign(mc.id), "campaign insert");
   // campaigns are never updated
+
+  UserId backer = AddUser("backer@example.nl");
+  MatchPledge pl{.campaign = mc.id, .project_id = "p1", .backer = backer, .amount_eur = 10, .at = "2031-01-01"};
+  SetSamples(fields::MatchPledgeFields(), pl, true, {{"campaign", mc.id}});
+  ASSERT_TRUE(Written(store_->Insert(pl)));
+  auto pledges = store_->PledgesOf(mc.id);
+  ASSERT_TRUE(pledges.ok() && pledges->size() == 1u) << pledges.status().ToString();
+  ExpectStored(fields::MatchPledgeFields(), pl, pledges->front(), "pledge insert");
+  EXPECT_EQ(pledges->front().backer, backer) << "pledge insert: the backer (in no table)";
+  // pledges are never updated
 
   Experiment e{.proposal = p.id};
   e.indicators = {{.name = "eenzaamheid", .unit = "%", .baseline = 40, .target = 30}};

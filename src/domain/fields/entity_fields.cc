@@ -456,12 +456,12 @@ FieldTable<domain::MatchCampaign> MakeMatchCampaignFields() {
 
 FieldTable<domain::MatchPledge> MakeMatchPledgeFields() {
   using P = domain::MatchPledge;
-  FieldTable<P> t{
-      "MatchPledge",
-      "pledge",
-      {Computed<P>("id", Type::kInteger, [](const P& p) { return Json(p.id); }), Int("campaign", &P::campaign),
-       Str("project_id", &P::project_id, 100), Int("amount_eur", &P::amount_eur), Str("at", &P::at)}};
-  AllReadOnly(t);  // the caller's own pledge; never the backer
+  FieldTable<P> t{"MatchPledge",
+                  "pledge",
+                  {Int("id", &P::id).NotInFiles().Column(), Int("campaign", &P::campaign).Column("campaign_id"),
+                   Str("project_id", &P::project_id, 100).Column(), Int("amount_eur", &P::amount_eur).Column(),
+                   Str("at", &P::at).Column()}};
+  AllReadOnly(t);  // the caller's own pledge; never the backer (the store keeps it beside the table)
   return t;
 }
 

@@ -206,6 +206,7 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(ExperimentFields());
   ExpectEveryReadFieldStored(UserFields());
   ExpectEveryReadFieldStored(MatchCampaignFields());
+  ExpectEveryReadFieldStored(MatchPledgeFields());
 }
 
 // A stored field kept out of files is read back by the store only, and its JSON is unchanged.

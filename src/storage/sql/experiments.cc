@@ -188,6 +188,17 @@ const RowMap<MatchCampaign>& CampaignRows() {
   return *rows;
 }
 
+// The row of a pledge: the stored fields of its table, and the backer, whom no reader of the
+// table may see.
+const RowMap<MatchPledge>& PledgeRows() {
+  static const auto* rows = [] {
+    auto* m = new RowMap<MatchPledge>("match_pledges", domain::fields::MatchPledgeFields());
+    m->Also(domain::fields::IdOf("backer", &MatchPledge::backer, true).Column("user_id"));
+    return m;
+  }();
+  return *rows;
+}
+
 }  // namespace
 
 Result<int64_t> SqlStore::Insert(MilestoneEvidence& e) {
@@ -296,10 +307,10 @@ Result<int64_t> SqlStore::Insert(MatchPledge& p) {
   Status st = Write([&]() -> Status {
     WEEFSEL_RETURN_IF_ERROR(
         TouchRows("round", "SELECT round_id FROM match_campaigns WHERE id = $1", {Int(p.campaign)}));
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r, Q("INSERT INTO match_pledges (campaign_id, project_id, user_id, amount_eur, at) "
-                     "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                     {Int(p.campaign), Text(p.project_id), IdOrNull(p.backer), Int(p.amount_eur), Text(p.at)}));
+    MatchPledge fresh = p;
+    fresh.id = 0;  // a new pledge always gets a new id
+    auto [sql, params] = PledgeRows().Insert(fresh);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, params));
     id = r.Int(0, 0);
     return Status::Ok();
   });
@@ -312,20 +323,8 @@ Result<int64_t> SqlStore::Insert(MatchPledge& p) {
 
 Result<std::vector<MatchPledge>> SqlStore::PledgesOf(int64_t campaign) {
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                           Q("SELECT id, campaign_id, project_id, user_id, amount_eur, at FROM match_pledges "
-                             "WHERE campaign_id = $1 ORDER BY id",
-                             {Int(campaign)}));
-  std::vector<MatchPledge> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    auto& p = out[i];
-    p.id = r.Int(i, 0);
-    p.campaign = r.Int(i, 1);
-    p.project_id = r.Str(i, 2);
-    p.backer = UserId(r.Null(i, 3) ? 0 : r.Int(i, 3));
-    p.amount_eur = r.Int(i, 4);
-    p.at = r.Str(i, 5);
-  }
-  return out;
+                           Q(PledgeRows().Select() + " WHERE campaign_id = $1 ORDER BY id", {Int(campaign)}));
+  return PledgeRows().Read(r);
 }
 
 }  // namespace weefsel::storage::sql
