@@ -349,11 +349,12 @@ FieldTable<domain::Experiment> MakeExperimentFields() {
 
 FieldTable<domain::User> MakeUserFields() {
   using U = domain::User;
-  FieldTable<U> t{"User",
-                  "user",
-                  {IdOf("id", &U::id, false), Str("email", &U::email).Personal(), Str("display_name", &U::display_name),
-                   Computed<U>("created_at", Type::kString, [](const U& u) { return Json(u.created_at); })}};
-  AllReadOnly(t);  // never the password hash
+  FieldTable<U> t{
+      "User",
+      "user",
+      {IdOf("id", &U::id, false).Column(), Str("email", &U::email).Personal().Column(),
+       Str("display_name", &U::display_name).Column(), Str("created_at", &U::created_at, 0).NotInFiles().Column()}};
+  AllReadOnly(t);  // never the password hash (the store keeps it beside the table: sql/accounts.cc)
   return t;
 }
 
@@ -442,24 +443,25 @@ FieldTable<domain::MilestoneEvidence> MakeMilestoneEvidenceFields() {
 
 FieldTable<domain::MatchCampaign> MakeMatchCampaignFields() {
   using C = domain::MatchCampaign;
-  return {
-      "MatchCampaign",
-      "campaign",
-      {Computed<C>("id", Type::kInteger, [](const C& c) { return Json(c.id); }),
-       IdOf("municipality", &C::municipality, false).ReadOnly(), IdOf("round", &C::round, false).ReadOnly(),
-       Str("name", &C::name, 200), Int("ratio_num", &C::ratio_num), Int("ratio_den", &C::ratio_den),
-       Int("campaign_cap_eur", &C::campaign_cap_eur), Int("fund_eur", &C::fund_eur), Str("deadline", &C::deadline, 10),
-       Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
+  return {"MatchCampaign",
+          "campaign",
+          {Int("id", &C::id).ReadOnly().NotInFiles().Column(),
+           IdOf("municipality", &C::municipality, false).ReadOnly().Column("municipality_id"),
+           IdOf("round", &C::round, false).ReadOnly().Column("round_id"), Str("name", &C::name, 200).Column(),
+           Int("ratio_num", &C::ratio_num).Column(), Int("ratio_den", &C::ratio_den).Column(),
+           Int("campaign_cap_eur", &C::campaign_cap_eur).Column(), Int("fund_eur", &C::fund_eur).Column(),
+           Str("deadline", &C::deadline, 10).Column(),
+           Str("created_at", &C::created_at, 0).ReadOnly().NotInFiles().Column()}};
 }
 
 FieldTable<domain::MatchPledge> MakeMatchPledgeFields() {
   using P = domain::MatchPledge;
-  FieldTable<P> t{
-      "MatchPledge",
-      "pledge",
-      {Computed<P>("id", Type::kInteger, [](const P& p) { return Json(p.id); }), Int("campaign", &P::campaign),
-       Str("project_id", &P::project_id, 100), Int("amount_eur", &P::amount_eur), Str("at", &P::at)}};
-  AllReadOnly(t);  // the caller's own pledge; never the backer
+  FieldTable<P> t{"MatchPledge",
+                  "pledge",
+                  {Int("id", &P::id).NotInFiles().Column(), Int("campaign", &P::campaign).Column("campaign_id"),
+                   Str("project_id", &P::project_id, 100).Column(), Int("amount_eur", &P::amount_eur).Column(),
+                   Str("at", &P::at).Column()}};
+  AllReadOnly(t);  // the caller's own pledge; never the backer (the store keeps it beside the table)
   return t;
 }
 
@@ -477,6 +479,7 @@ FieldTable<domain::Eligibility> MakeEligibilityFields() {
     return Status::Ok();
   };
   verification.load = verification.decode;
+  verification.take = nullptr;  // the store reads it as `load` does
   return {"Eligibility",
           "eligibility",
           {std::move(verification).Required("required: open, code, census or digid").Column(),

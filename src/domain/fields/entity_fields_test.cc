@@ -204,6 +204,9 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(RoundFields());
   ExpectEveryReadFieldStored(EligibilityFields());  // in the round's row
   ExpectEveryReadFieldStored(ExperimentFields());
+  ExpectEveryReadFieldStored(UserFields());
+  ExpectEveryReadFieldStored(MatchCampaignFields());
+  ExpectEveryReadFieldStored(MatchPledgeFields());
 }
 
 // A stored field kept out of files is read back by the store only, and its JSON is unchanged.

@@ -16,6 +16,8 @@
 //     with `load`) that are not audit-only; `load` reads them back, read-only ones included;
 //   - the open data (service/open_data.h): InOpenData, exactly the public fields, free text
 //     scrubbed.
+//   - the store's row mappers (storage/sql/row_map.h): the fields with a column, through `put` and
+//     `take` (CellOut, CellIn) where the builder set them, else through `encode` and `load`.
 // So a field's name, type and limits have one meaning everywhere, and adding a field to an entity
 // is one edit in its table (plus a migration for a stored one).
 // Thread-safety: tables are built once (function-local statics) and then only read.
@@ -23,10 +25,12 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdint>
 #include <functional>
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "base/strings.h"
@@ -45,6 +49,32 @@ enum class Type { kInteger, kNumber, kString, kBoolean, kEnum, kId, kStringList,
 enum class Visibility { kPublic, kInternal, kPersonal, kAudit };
 // The form of a string field's value, for files (import checks dates; open data's types).
 enum class Format { kText, kDate, kDateTime };
+
+// The typed way between a field and a store's cell, without a JSON value in between (storage/sql/
+// row_map.h implements both over its rows, parameters and bulk-write sinks; what form a list takes
+// in its column is the store's business). The builders below of plain members (string, integer,
+// number, boolean, id, enum, list of strings) set a field's `put` and `take`; a field without
+// them (maps, lists of objects, computed values, a ColumnForm) goes through `encode` and `load`.
+// Both ways write and read the same column forms: an id 0 is NULL, a boolean 0 or 1, an enum its
+// code.
+class CellOut {
+ public:
+  virtual ~CellOut() = default;
+  virtual void Null() = 0;
+  virtual void Int(int64_t v) = 0;
+  virtual void Dbl(double v) = 0;
+  virtual void Text(std::string_view v) = 0;
+  virtual void List(const std::vector<std::string>& v) = 0;
+};
+class CellIn {
+ public:
+  virtual ~CellIn() = default;
+  virtual bool IsNull() = 0;
+  virtual int64_t Int() = 0;
+  virtual double Dbl() = 0;
+  virtual std::string Text() = 0;                          // NULL reads as ""; the cell's text may be moved out
+  virtual Status List(std::vector<std::string>& out) = 0;  // an error: not a list of strings
+};
 
 template <typename T>
 struct Field {
@@ -86,6 +116,12 @@ struct Field {
   std::function<Result<Json>(const Json&)> from_column;
   // Reads the column back when `load` is not set (NotInFiles: stored, but not in files).
   std::function<Status(Fields&, T&)> stored_load;
+  // The member to a cell and back (CellOut, CellIn), set by the builders of plain members; the row
+  // mapper prefers them to `encode` and `load`. `take` reads what the store wrote: no request
+  // limits, and an error (a bad enum code) means a corrupt row. Code that replaces a field's
+  // `load` by hand must reset `take` (or set its own), else the store reads by the builder's rule.
+  std::function<void(const T&, CellOut&)> put;
+  std::function<Status(T&, CellIn&)> take;
 
   // Builder-style modifiers.
   Field&& ReadOnly() && {  // keeps `load`: a read-only stored field is still exported and imported
@@ -140,10 +176,13 @@ struct Field {
     column = name.empty() ? this->name : std::move(name);
     return std::move(*this);
   }
-  // The column holds `to(encoded)`; `from` reads it back into the encoded form.
+  // The column holds `to(encoded)`; `from` reads it back into the encoded form (through JSON:
+  // `put` and `take` no longer apply).
   Field&& ColumnForm(std::function<Json(const Json&)> to, std::function<Result<Json>(const Json&)> from) && {
     to_column = std::move(to);
     from_column = std::move(from);
+    put = nullptr;
+    take = nullptr;
     return std::move(*this);
   }
   // Stored in the child table `table` by storage/sql/'s hand-written writer and reader.
@@ -184,6 +223,11 @@ Field<T> Str(std::string name, M T::*m, size_t max = kMaxNameLength) {
   f.decode = [m, name, limit](Fields& r, T& t) { return r.Str(name.c_str(), t.*m, limit); };
   f.load = f.decode;
   f.free_text = max >= kMaxStringLength;
+  f.put = [m](const T& t, CellOut& c) { c.Text(t.*m); };
+  f.take = [m](T& t, CellIn& c) {
+    t.*m = c.Text();
+    return Status::Ok();
+  };
   return f;
 }
 
@@ -200,6 +244,11 @@ Field<T> StrEnum(std::string name, std::string T::*m, std::vector<std::string> c
     return Status::Ok();
   };
   f.load = f.decode;
+  f.take = [m, codes, message](T& t, CellIn& c) -> Status {
+    t.*m = c.Text();
+    if (std::find(codes.begin(), codes.end(), t.*m) == codes.end()) return Status::InvalidArgument(message);
+    return Status::Ok();
+  };
   return f;
 }
 
@@ -209,6 +258,14 @@ Field<T> Int(std::string name, M T::*m) {
   f.encode = [m](const T& t) { return Json(t.*m); };
   f.decode = [m, name](Fields& r, T& t) { return r.Int(name.c_str(), t.*m); };
   f.load = f.decode;
+  f.put = [m](const T& t, CellOut& c) { c.Int(static_cast<int64_t>(t.*m)); };
+  f.take = [m](T& t, CellIn& c) -> Status {
+    const int64_t v = c.Int();
+    if constexpr (std::is_same_v<M, int>)  // as Fields::Int(name, int&)
+      if (v < -1000000000 || v > 1000000000) return Status::InvalidArgument("out of range");
+    t.*m = static_cast<M>(v);
+    return Status::Ok();
+  };
   return f;
 }
 
@@ -218,6 +275,11 @@ Field<T> Num(std::string name, double T::*m) {
   f.encode = [m](const T& t) { return Json(t.*m); };
   f.decode = [m, name](Fields& r, T& t) { return r.Dbl(name.c_str(), t.*m); };
   f.load = f.decode;
+  f.put = [m](const T& t, CellOut& c) { c.Dbl(t.*m); };
+  f.take = [m](T& t, CellIn& c) {
+    t.*m = c.Dbl();
+    return Status::Ok();
+  };
   return f;
 }
 
@@ -227,6 +289,11 @@ Field<T> Bool(std::string name, bool T::*m) {
   f.encode = [m](const T& t) { return Json(t.*m); };
   f.decode = [m, name](Fields& r, T& t) { return r.Bool(name.c_str(), t.*m); };
   f.load = f.decode;
+  f.put = [m](const T& t, CellOut& c) { c.Int(t.*m ? 1 : 0); };
+  f.take = [m](T& t, CellIn& c) {
+    t.*m = c.Int() != 0;
+    return Status::Ok();
+  };
   return f;
 }
 
@@ -240,6 +307,16 @@ Field<T> IdOf(std::string name, Id<Tag> T::*m, bool nullable) {
   };
   f.decode = [m, name](Fields& r, T& t) { return r.IdField(name.c_str(), t.*m); };
   f.load = f.decode;
+  f.put = [m](const T& t, CellOut& c) {
+    if ((t.*m).value() == 0)
+      c.Null();  // an unset id
+    else
+      c.Int((t.*m).value());
+  };
+  f.take = [m](T& t, CellIn& c) {
+    t.*m = c.IsNull() ? Id<Tag>() : Id<Tag>(c.Int());
+    return Status::Ok();
+  };
   return f;
 }
 
@@ -251,6 +328,8 @@ Field<T> StrList(std::string name, std::vector<std::string> T::*m, size_t max_le
   f.decode = [m, name, max_len](Fields& r, T& t) { return r.StrList(name.c_str(), t.*m, max_len); };
   f.load = f.decode;
   f.free_text = max_len >= kMaxStringLength;
+  f.put = [m](const T& t, CellOut& c) { c.List(t.*m); };
+  f.take = [m](T& t, CellIn& c) { return c.List(t.*m); };
   return f;
 }
 
@@ -270,6 +349,13 @@ Field<T> Enum(std::string name, E T::*m, int count, CodeFn code, ParseFn parse) 
     return Status::Ok();
   };
   f.load = f.decode;
+  f.put = [m, code](const T& t, CellOut& c) { c.Text(code(t.*m)); };
+  f.take = [m, parse](T& t, CellIn& c) -> Status {
+    auto v = parse(c.Text());
+    if (!v.ok()) return Status::InvalidArgument(v.status().message());
+    t.*m = *v;
+    return Status::Ok();
+  };
   return f;
 }
 

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/fields/entity_fields.h"
+#include "storage/sql/row_map.h"
 #include "storage/sql/sql_util.h"
 
 namespace weefsel::storage::sql {
@@ -12,18 +14,22 @@ namespace weefsel::storage::sql {
 // ---------------------------------------------------------------------------------------------
 // Users and roles.
 
+namespace {
+// The row of a user: the stored fields of its table, and the password hash, which is in no table
+// (no reader of UserFields() may see it).
+const RowMap<User>& UserRows() {
+  static const auto* rows = [] {
+    auto* m = new RowMap<User>("users", domain::fields::UserFields());
+    m->Also(domain::fields::Str("password_hash", &User::password_hash, 0).Column());
+    return m;
+  }();
+  return *rows;
+}
+}  // namespace
+
 Result<std::vector<User>> SqlStore::ReadUsers(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                           Q("SELECT id, email, display_name, password_hash, created_at FROM users" + tail, params));
-  std::vector<User> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    out[i].id = UserId(r.Int(i, 0));
-    out[i].email = r.Str(i, 1);
-    out[i].display_name = r.Str(i, 2);
-    out[i].password_hash = r.Str(i, 3);
-    out[i].created_at = r.Str(i, 4);
-  }
-  return out;
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(UserRows().Select() + tail, params));
+  return UserRows().Read(r);
 }
 
 Result<UserId> SqlStore::Insert(User& u) {
@@ -31,14 +37,8 @@ Result<UserId> SqlStore::Insert(User& u) {
   int64_t id = 0;
   Status s = Write([&]() -> Status {
     Touch("users");
-    Params p{Text(u.email), Text(u.display_name), Text(u.password_hash), Text(u.created_at)};
-    std::string cols = "email, display_name, password_hash, created_at", vals = "$1, $2, $3, $4";
-    if (u.id.valid()) {
-      p.push_back(Int(u.id.value()));
-      cols += ", id";
-      vals += ", $5";
-    }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO users (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
+    auto [sql, p] = UserRows().Insert(u);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
     id = r.Int(0, 0);
     if (u.id.valid()) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("users"));
     return Status::Ok();
@@ -52,11 +52,8 @@ Status SqlStore::Update(const User& u) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(u));
   Status s = Write([&]() -> Status {
     Touch("users");
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r,
-        Q("UPDATE users SET email = $1, display_name = $2, password_hash = $3, created_at = $4 "
-          "WHERE id = $5 RETURNING id",
-          {Text(u.email), Text(u.display_name), Text(u.password_hash), Text(u.created_at), Int(u.id.value())}));
+    auto [sql, p] = UserRows().Update(u);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
     if (r.empty()) return Status::NotFoundOf("user", u.id.value());
     return Status::Ok();
   });

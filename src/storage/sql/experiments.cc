@@ -182,23 +182,21 @@ Status ValidateEvidence(const MilestoneEvidence& e) {
   return Status::Ok();
 }
 
-constexpr const char* kCampaignColumns =
-    "SELECT id, municipality_id, round_id, name, ratio_num, ratio_den, campaign_cap_eur, fund_eur, deadline, "
-    "created_at FROM match_campaigns ";
+// The row of a match-funding campaign: the stored fields of its table.
+const RowMap<MatchCampaign>& CampaignRows() {
+  static const auto* rows = new RowMap<MatchCampaign>("match_campaigns", domain::fields::MatchCampaignFields());
+  return *rows;
+}
 
-MatchCampaign CampaignAt(const SqlRows& r, size_t i) {
-  MatchCampaign c;
-  c.id = r.Int(i, 0);
-  c.municipality = MunicipalityId(r.Int(i, 1));
-  c.round = RoundId(r.Int(i, 2));
-  c.name = r.Str(i, 3);
-  c.ratio_num = r.Int(i, 4);
-  c.ratio_den = r.Int(i, 5);
-  c.campaign_cap_eur = r.Int(i, 6);
-  c.fund_eur = r.Int(i, 7);
-  c.deadline = r.Str(i, 8);
-  c.created_at = r.Str(i, 9);
-  return c;
+// The row of a pledge: the stored fields of its table, and the backer, whom no reader of the
+// table may see.
+const RowMap<MatchPledge>& PledgeRows() {
+  static const auto* rows = [] {
+    auto* m = new RowMap<MatchPledge>("match_pledges", domain::fields::MatchPledgeFields());
+    m->Also(domain::fields::IdOf("backer", &MatchPledge::backer, true).Column("user_id"));
+    return m;
+  }();
+  return *rows;
 }
 
 }  // namespace
@@ -275,13 +273,10 @@ Result<int64_t> SqlStore::Insert(MatchCampaign& c) {
   Status st = Write([&]() -> Status {
     Touch(scope::Round(c.round));
     Touch(scope::Municipality(c.municipality));
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r,
-        Q("INSERT INTO match_campaigns (municipality_id, round_id, name, ratio_num, ratio_den, "
-          "campaign_cap_eur, fund_eur, deadline, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-          "RETURNING id",
-          {Int(c.municipality.value()), Int(c.round.value()), Text(c.name), Int(c.ratio_num), Int(c.ratio_den),
-           Int(c.campaign_cap_eur), Int(c.fund_eur), Text(c.deadline), Text(c.created_at)}));
+    MatchCampaign fresh = c;
+    fresh.id = 0;  // a new campaign always gets a new id
+    auto [sql, p] = CampaignRows().Insert(fresh);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
     id = r.Int(0, 0);
     return Status::Ok();
   });
@@ -293,17 +288,16 @@ Result<int64_t> SqlStore::Insert(MatchCampaign& c) {
 }
 
 Result<MatchCampaign> SqlStore::GetMatchCampaign(int64_t id) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kCampaignColumns) + "WHERE id = $1", {Int(id)}));
-  if (r.empty()) return Status::NotFoundOf("campaign", id);
-  return CampaignAt(r, 0);
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(CampaignRows().Select() + " WHERE id = $1", {Int(id)}));
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<MatchCampaign> v, CampaignRows().Read(r));
+  if (v.empty()) return Status::NotFoundOf("campaign", id);
+  return std::move(v[0]);
 }
 
 Result<std::vector<MatchCampaign>> SqlStore::MatchCampaignsOf(RoundId round) {
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                           Q(std::string(kCampaignColumns) + "WHERE round_id = $1 ORDER BY id", {Int(round.value())}));
-  std::vector<MatchCampaign> out;
-  for (size_t i = 0; i < r.size(); ++i) out.push_back(CampaignAt(r, i));
-  return out;
+                           Q(CampaignRows().Select() + " WHERE round_id = $1 ORDER BY id", {Int(round.value())}));
+  return CampaignRows().Read(r);
 }
 
 Result<int64_t> SqlStore::Insert(MatchPledge& p) {
@@ -313,10 +307,10 @@ Result<int64_t> SqlStore::Insert(MatchPledge& p) {
   Status st = Write([&]() -> Status {
     WEEFSEL_RETURN_IF_ERROR(
         TouchRows("round", "SELECT round_id FROM match_campaigns WHERE id = $1", {Int(p.campaign)}));
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r, Q("INSERT INTO match_pledges (campaign_id, project_id, user_id, amount_eur, at) "
-                     "VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                     {Int(p.campaign), Text(p.project_id), IdOrNull(p.backer), Int(p.amount_eur), Text(p.at)}));
+    MatchPledge fresh = p;
+    fresh.id = 0;  // a new pledge always gets a new id
+    auto [sql, params] = PledgeRows().Insert(fresh);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, params));
     id = r.Int(0, 0);
     return Status::Ok();
   });
@@ -329,20 +323,8 @@ Result<int64_t> SqlStore::Insert(MatchPledge& p) {
 
 Result<std::vector<MatchPledge>> SqlStore::PledgesOf(int64_t campaign) {
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                           Q("SELECT id, campaign_id, project_id, user_id, amount_eur, at FROM match_pledges "
-                             "WHERE campaign_id = $1 ORDER BY id",
-                             {Int(campaign)}));
-  std::vector<MatchPledge> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    auto& p = out[i];
-    p.id = r.Int(i, 0);
-    p.campaign = r.Int(i, 1);
-    p.project_id = r.Str(i, 2);
-    p.backer = UserId(r.Null(i, 3) ? 0 : r.Int(i, 3));
-    p.amount_eur = r.Int(i, 4);
-    p.at = r.Str(i, 5);
-  }
-  return out;
+                           Q(PledgeRows().Select() + " WHERE campaign_id = $1 ORDER BY id", {Int(campaign)}));
+  return PledgeRows().Read(r);
 }
 
 }  // namespace weefsel::storage::sql

@@ -6,6 +6,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include "domain/fields/entity_fields.h"
+#include "storage/sql/row_map.h"
 #include "storage/sql/sql_util.h"
 
 namespace weefsel::storage::sql {
@@ -14,57 +16,19 @@ namespace weefsel::storage::sql {
 // Actors.
 
 namespace {
-// Actors and ties keep hand-written row mappers (decisions/0013): the national demo reads them by
-// the hundred thousand, where storage/sql/row_map.h's way through JSON would cost. A field of
-// ActorFields() or TieFields() with a column must be added here (the SELECT list, the COPY list,
-// the sink and the UPDATE); the store contract's EveryStoredFieldRoundTrips fails, naming the
-// field, until it is.
-constexpr const char* kActorColumns =
-    "SELECT id, name, kind, municipality_id, area, themes, capabilities, description, size, website, generated, source "
-    "FROM actors";
-const std::vector<std::string> kActorCopyColumns = {
-    "id",           "name",        "search_key", "kind",    "municipality_id", "area",  "themes",
-    "capabilities", "description", "size",       "website", "generated",       "source"};
-
-void SinkActor(RowSink& s, int64_t id, const Actor& a) {
-  s.Int(id);
-  s.Text(a.name);
-  s.Text(FoldCase(a.name));
-  s.Text(domain::ActorKindCode(a.kind));
-  if (a.municipality.valid())
-    s.Int(a.municipality.value());
-  else
-    s.Null();
-  s.Text(a.area);
-  s.Text(EncodeList(a.themes));
-  s.Text(EncodeList(a.capabilities));
-  s.Text(a.description);
-  s.Int(a.size);
-  s.Text(a.website);
-  s.Int(a.generated ? 1 : 0);
-  s.Text(a.source);
+// The row of an actor: the stored fields of its table (through their typed `put` and `take`:
+// row_map.h) and the search key. The bulk write (CopyRows) and the UPDATE take their columns from
+// it too, so a new actor column is one `.Column()` in ActorFields() plus the migration.
+const RowMap<Actor>& ActorRows() {
+  static const auto* rows = new RowMap<Actor>("actors", domain::fields::ActorFields(),
+                                              {{"search_key", [](const Actor& a) { return Text(FoldCase(a.name)); }}});
+  return *rows;
 }
 }  // namespace
 
 Result<std::vector<Actor>> SqlStore::ReadActors(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kActorColumns) + tail, params));
-  std::vector<Actor> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    Actor& a = out[i];
-    a.id = ActorId(r.Int(i, 0));
-    a.name = r.Str(i, 1);
-    WEEFSEL_ASSIGN_OR_RETURN(a.kind, Code(domain::ParseActorKind(r.Str(i, 2)), "actors", a.id.value()));
-    a.municipality = MunicipalityId(r.Null(i, 3) ? 0 : r.Int(i, 3));
-    a.area = r.Str(i, 4);
-    WEEFSEL_ASSIGN_OR_RETURN(a.themes, ListColumn(r, i, 5, "actors", "themes"));
-    WEEFSEL_ASSIGN_OR_RETURN(a.capabilities, ListColumn(r, i, 6, "actors", "capabilities"));
-    a.description = r.Str(i, 7);
-    a.size = r.Int(i, 8);
-    a.website = r.Str(i, 9);
-    a.generated = r.Int(i, 10) != 0;
-    a.source = r.Str(i, 11);
-  }
-  return out;
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(ActorRows().Select() + tail, params));
+  return ActorRows().Read(r);
 }
 
 Status SqlStore::WriteActorThemes(const Actor& a) {
@@ -101,9 +65,10 @@ Status SqlStore::InsertActors(std::vector<Actor>& actors) {
       Touch("actors");
     else
       for (int64_t id : ids) Touch(scope::Actor(ActorId(id)));
-    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("actors", kActorCopyColumns, actors.size(), [&](RowSink& sink) -> Status {
+    const RowMap<Actor>& map = ActorRows();
+    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("actors", map.CopyColumns(), actors.size(), [&](RowSink& sink) -> Status {
       for (size_t i = 0; i < actors.size(); ++i) {
-        SinkActor(sink, ids[i], actors[i]);
+        map.Sink(sink, ids[i], actors[i]);
         WEEFSEL_RETURN_IF_ERROR(sink.EndRow());
       }
       return Status::Ok();
@@ -159,14 +124,8 @@ Status SqlStore::Update(const Actor& a) {
     Touch(scope::Fabric(a.municipality));
     WEEFSEL_RETURN_IF_ERROR(
         TouchRows("fabric", "SELECT municipality_id FROM actors WHERE id = $1", {Int(a.id.value())}));
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r,
-        Q("UPDATE actors SET name = $1, search_key = $2, kind = $3, municipality_id = $4, area = $5, themes = $6, "
-          "capabilities = $7, description = $8, size = $9, website = $10, generated = $11, source = $12 "
-          "WHERE id = $13 RETURNING id",
-          {Text(a.name), Text(FoldCase(a.name)), Text(domain::ActorKindCode(a.kind)), IdOrNull(a.municipality),
-           Text(a.area), Text(EncodeList(a.themes)), Text(EncodeList(a.capabilities)), Text(a.description), Int(a.size),
-           Text(a.website), Int(a.generated ? 1 : 0), Text(a.source), Int(a.id.value())}));
+    auto [sql, p] = ActorRows().Update(a);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
     if (r.empty()) return Status::NotFoundOf("actor", a.id.value());
     return WriteActorThemes(a);
   });
@@ -216,27 +175,16 @@ Result<std::vector<Actor>> SqlStore::ListActors(const ListQuery& q) {
 // Ties.
 
 namespace {
-constexpr const char* kTieColumns = "SELECT id, a, b, weight, kind, source, from_date, until_date, note FROM ties";
-const std::vector<std::string> kTieCopyColumns = {"id",     "a",         "b",          "weight", "kind",
-                                                  "source", "from_date", "until_date", "note"};
+// The row of a tie: the stored fields of its table; the bulk write takes its columns from it too.
+const RowMap<Tie>& TieRows() {
+  static const auto* rows = new RowMap<Tie>("ties", domain::fields::TieFields());
+  return *rows;
+}
 }  // namespace
 
 Result<std::vector<Tie>> SqlStore::ReadTies(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kTieColumns) + tail, params));
-  std::vector<Tie> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    Tie& t = out[i];
-    t.id = TieId(r.Int(i, 0));
-    t.a = ActorId(r.Int(i, 1));
-    t.b = ActorId(r.Int(i, 2));
-    t.weight = r.Dbl(i, 3);
-    WEEFSEL_ASSIGN_OR_RETURN(t.kind, Code(domain::ParseTieKind(r.Str(i, 4)), "ties", t.id.value()));
-    WEEFSEL_ASSIGN_OR_RETURN(t.source, Code(domain::ParseTieSource(r.Str(i, 5)), "ties", t.id.value()));
-    t.from = r.Str(i, 6);
-    t.until = r.Str(i, 7);
-    t.note = r.Str(i, 8);
-  }
-  return out;
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(TieRows().Select() + tail, params));
+  return TieRows().Read(r);
 }
 
 Result<TieId> SqlStore::Insert(Tie& t) {
@@ -265,18 +213,10 @@ Status SqlStore::InsertTies(std::vector<Tie>& ties) {
       Touch("ties");
     else
       for (int64_t id : ids) Touch(scope::Tie(TieId(id)));
-    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("ties", kTieCopyColumns, ties.size(), [&](RowSink& sink) -> Status {
+    const RowMap<Tie>& map = TieRows();
+    WEEFSEL_RETURN_IF_ERROR(conn_->CopyRows("ties", map.CopyColumns(), ties.size(), [&](RowSink& sink) -> Status {
       for (size_t i = 0; i < ties.size(); ++i) {
-        const Tie& t = ties[i];
-        sink.Int(ids[i]);
-        sink.Int(t.a.value());
-        sink.Int(t.b.value());
-        sink.Dbl(t.weight);
-        sink.Text(domain::TieKindCode(t.kind));
-        sink.Text(domain::TieSourceCode(t.source));
-        sink.Text(t.from);
-        sink.Text(t.until);
-        sink.Text(t.note);
+        map.Sink(sink, ids[i], ties[i]);
         WEEFSEL_RETURN_IF_ERROR(sink.EndRow());
       }
       return Status::Ok();

@@ -3,17 +3,23 @@
 // (`.Column()`, domain/fields/field_table.h) plus the migration that adds its column.
 //
 // A RowMap<T> takes the fields of T's table that have a column, in table order, then those of a
-// part of T that has a table of its own (Embed: a round's eligibility), then the columns derived
-// from T that are no field (a search key, written only). From them it builds the SELECT list and
-// the INSERT and UPDATE statements once, and reads rows back. A value goes through its field both
-// ways: to the column by `encode` (then `to_column`); from the column's cell, typed by the field's
-// type (SQLite keeps types, PostgreSQL hands back text), through `from_column` and `load` (or
-// `stored_load`) with the limits off (the row was checked on the way in). The column forms are the
-// ones the hand-written mappers wrote, so the database does not change: an unset id is NULL, a
-// boolean 0 or 1, an enum its code, a list or an object JSON text. The key is the field stored in
-// the column "id": an INSERT names it only when it is set. A cell the field cannot read is a
-// corrupt row (Internal, "<table> row <id>: ..."). Child tables (Field::child_table) stay with the
-// hand-written writers and readers of storage/sql/<concept>.cc.
+// part of T that has a table of its own (Embed: a round's eligibility) and the store's own fields
+// that no reader of the table may see (Also: a user's password hash), then the columns derived
+// from T that are no field (a search key, written only). From them it builds the SELECT list, the
+// INSERT and UPDATE statements and the column list of a bulk write (CopyRows) once, and reads rows
+// back. A value goes through its field both ways. A field of a plain member (string, integer,
+// number, boolean, id, enum, list of strings) has `put` and `take`: the member goes straight to
+// the parameter, the bulk-write sink or from the cell (a string moved out of it), with no JSON
+// value in between; that is what lets the actors and ties of the national demo, read and written
+// by the hundred thousand, go through their tables. Any other field goes through JSON: to the
+// column by `encode` (then `to_column`); from the column's cell, typed by the field's type (SQLite
+// keeps types, PostgreSQL hands back text), through `from_column` and `load` (or `stored_load`)
+// with the limits off (the row was checked on the way in). Both ways write the column forms the
+// hand-written mappers wrote, so the database does not change: an unset id is NULL, a boolean 0 or
+// 1, an enum its code, a list or an object JSON text. The key is the field stored in the column
+// "id": an INSERT names it only when it is set. A cell the field cannot read is a corrupt row
+// (Internal, "<table> row <id>: <entity>.<field>: ..."). Child tables (Field::child_table) stay
+// with the hand-written writers and readers of storage/sql/<concept>.cc.
 // Thread-safety: built once (a function-local static), then only read.
 #pragma once
 
@@ -23,6 +29,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -32,6 +39,74 @@
 #include "storage/sql/sql_util.h"
 
 namespace weefsel::storage::sql {
+
+// The cell (i, k) of a result, as a field's `take` reads it.
+class RowCell final : public domain::fields::CellIn {
+ public:
+  explicit RowCell(SqlRows& rows) : rows_(rows) {}
+  void At(size_t i, size_t k) {
+    i_ = i;
+    k_ = k;
+  }
+  bool IsNull() override { return rows_.Null(i_, k_); }
+  int64_t Int() override { return rows_.Int(i_, k_); }
+  double Dbl() override { return rows_.Dbl(i_, k_); }
+  std::string Text() override {
+    // The text moves out of the row: one copy less for each string of each row.
+    if (auto* s = std::get_if<std::string>(&rows_.rows()[i_][k_])) return std::move(*s);
+    return rows_.Str(i_, k_);
+  }
+  Status List(std::vector<std::string>& out) override {
+    const std::string* s = std::get_if<std::string>(&rows_.rows()[i_][k_]);
+    auto v = s ? DecodeList(*s) : DecodeList(rows_.Str(i_, k_));
+    if (!v) return Status::Internal("is not a JSON list of strings");
+    out = std::move(*v);
+    return Status::Ok();
+  }
+
+ private:
+  SqlRows& rows_;
+  size_t i_ = 0, k_ = 0;
+};
+
+// A field's `put` into the parameters of a statement.
+class ParamCells final : public domain::fields::CellOut {
+ public:
+  explicit ParamCells(Params& p) : p_(p) {}
+  void Null() override { p_.emplace_back(std::monostate{}); }
+  void Int(int64_t v) override { p_.emplace_back(v); }
+  void Dbl(double v) override { p_.emplace_back(v); }
+  void Text(std::string_view v) override { p_.emplace_back(std::string(v)); }
+  void List(const std::vector<std::string>& v) override { p_.emplace_back(EncodeList(v)); }
+
+ private:
+  Params& p_;
+};
+
+// A field's `put` into a bulk write's row.
+class SinkCells final : public domain::fields::CellOut {
+ public:
+  explicit SinkCells(RowSink& s) : s_(s) {}
+  void Null() override { s_.Null(); }
+  void Int(int64_t v) override { s_.Int(v); }
+  void Dbl(double v) override { s_.Dbl(v); }
+  void Text(std::string_view v) override { s_.Text(v); }
+  void List(const std::vector<std::string>& v) override { s_.Text(EncodeList(v)); }
+
+ private:
+  RowSink& s_;
+};
+
+inline void SinkValue(RowSink& s, const SqlValue& v) {
+  if (auto* i = std::get_if<int64_t>(&v))
+    s.Int(*i);
+  else if (auto* d = std::get_if<double>(&v))
+    s.Dbl(*d);
+  else if (auto* t = std::get_if<std::string>(&v))
+    s.Text(*t);
+  else
+    s.Null();
+}
 
 template <typename T>
 class RowMap {
@@ -45,7 +120,7 @@ class RowMap {
   RowMap(std::string table, const domain::fields::FieldTable<T>& fields, std::vector<Derived> derived = {})
       : table_(std::move(table)), entity_(fields.entity), derived_(std::move(derived)) {
     for (const auto& f : fields.fields)
-      if (!f.column.empty()) Add(f, f.encode, f.load ? f.load : f.stored_load);
+      if (!f.column.empty()) Add(f, f.encode, f.load ? f.load : f.stored_load, f.put, f.take);
     Build();
   }
 
@@ -55,10 +130,23 @@ class RowMap {
     for (const auto& f : fields.fields) {
       if (f.column.empty()) continue;
       auto load = f.load ? f.load : f.stored_load;
+      std::function<void(const T&, domain::fields::CellOut&)> put;
+      std::function<Status(T&, domain::fields::CellIn&)> take;
+      if (f.put) put = [m, p = f.put](const T& t, domain::fields::CellOut& c) { p(t.*m, c); };
+      if (f.take) take = [m, k = f.take](T& t, domain::fields::CellIn& c) { return k(t.*m, c); };
       Add(
           f, [m, e = f.encode](const T& t) { return e(t.*m); },
-          [m, load](domain::fields::Fields& r, T& t) { return load(r, t.*m); });
+          [m, load](domain::fields::Fields& r, T& t) { return load(r, t.*m); }, std::move(put), std::move(take));
     }
+    Build();
+    return *this;
+  }
+
+  // Adds `f`, a stored field of T that is not in T's table because no reader of the table may
+  // see it (a user's password hash): the store's own, in the row like the others.
+  RowMap& Also(const domain::fields::Field<T>& f) {
+    assert(!f.column.empty() && "Also() takes a field with a column");
+    Add(f, f.encode, f.load ? f.load : f.stored_load, f.put, f.take);
     Build();
     return *this;
   }
@@ -72,28 +160,61 @@ class RowMap {
     for (const auto& c : columns_) out.push_back(c.name);
     return out;
   }
+  // The columns of a bulk write (SqlConnection::CopyRows) in the order Sink() writes them: the
+  // key, the other columns, the derived ones.
+  const std::vector<std::string>& CopyColumns() const { return copy_columns_; }
 
   // The rows of a Select(), moved out of `rows`.
   Result<std::vector<T>> Read(SqlRows& rows) const {
     std::vector<T> out(rows.size());
-    // One JSON object for every row: its keys (the field names) stay, its values are replaced.
+    // One JSON object for every row, with the fields read through JSON only: its keys (the field
+    // names) stay, its values are replaced.
     domain::fields::Json row = domain::fields::Json::object();
-    for (const auto& c : columns_) row[c.field] = nullptr;
+    for (const auto& c : columns_)
+      if (!c.take) row[c.field] = nullptr;
+    const bool through_json = !row.empty();
+    RowCell cell(rows);
     for (size_t i = 0; i < rows.size(); ++i) {
       const int64_t id = rows.Int(i, key_);
       auto it = row.begin();
-      for (size_t k = 0; k < columns_.size(); ++k, ++it) {
+      for (size_t k = 0; k < columns_.size(); ++k) {
+        const Column& c = columns_[k];
+        if (c.take) {
+          cell.At(i, k);
+          Status s = c.take(out[i], cell);
+          if (!s.ok()) return Corrupt(table_, id, entity_ + "." + c.field + ": " + s.message());
+          continue;
+        }
         Result<domain::fields::Json> v = Cell(rows, i, k);
         if (!v.ok()) return Corrupt(table_, id, v.status().message());
         it.value() = std::move(v).value();
+        ++it;
       }
+      if (!through_json) continue;
       domain::fields::Fields reader(row, entity_, domain::fields::Source::kStoredRow);
       for (const auto& c : columns_) {
+        if (c.take) continue;
         Status s = c.load(reader, out[i]);
         if (!s.ok()) return Corrupt(table_, id, s.message());
       }
     }
     return out;
+  }
+
+  // Writes the row of `t` with the key `id` into `sink`, in CopyColumns()' order (the caller ends
+  // the row).
+  void Sink(RowSink& sink, int64_t id, const T& t) const {
+    sink.Int(id);
+    SinkCells cells(sink);
+    for (size_t k = 0; k < columns_.size(); ++k) {
+      if (k == key_) continue;
+      const Column& c = columns_[k];
+      if (c.put)
+        c.put(t, cells);
+      else
+        SinkValue(sink, ToSql(c.encode(t), c.type));
+    }
+    for (const auto& d : derived_) SinkValue(sink, d.value(t));
   }
 
   // "INSERT ... RETURNING id" with its parameters; the key is written only when `t` has one.
@@ -120,15 +241,25 @@ class RowMap {
     std::function<domain::fields::Json(const T&)> encode;  // to the column's form
     std::function<Result<domain::fields::Json>(const domain::fields::Json&)> from_column;
     std::function<Status(domain::fields::Fields&, T&)> load;
+    // The typed way (both set, or neither: then encode and load).
+    std::function<void(const T&, domain::fields::CellOut&)> put;
+    std::function<Status(T&, domain::fields::CellIn&)> take;
   };
 
   template <typename U>
   void Add(const domain::fields::Field<U>& f, std::function<domain::fields::Json(const T&)> encode,
-           std::function<Status(domain::fields::Fields&, T&)> load) {
+           std::function<Status(domain::fields::Fields&, T&)> load,
+           std::function<void(const T&, domain::fields::CellOut&)> put,
+           std::function<Status(T&, domain::fields::CellIn&)> take) {
     assert(load && "a field stored in a column needs `load` or `stored_load`");
     for ([[maybe_unused]] const auto& c : columns_) assert(c.field != f.name && c.name != f.column);
     if (f.to_column) encode = [e = std::move(encode), to = f.to_column](const T& t) { return to(e(t)); };
-    columns_.push_back({f.column, f.name, f.type, std::move(encode), f.from_column, std::move(load)});
+    if (!put || !take || f.to_column || f.from_column) {
+      put = nullptr;
+      take = nullptr;
+    }
+    columns_.push_back(
+        {f.column, f.name, f.type, std::move(encode), f.from_column, std::move(load), std::move(put), std::move(take)});
   }
 
   void Build() {
@@ -152,6 +283,10 @@ class RowMap {
     insert_with_key_ =
         "INSERT INTO " + table_ + " (" + names + ", id) VALUES (" + values + ", $" + std::to_string(n + 1) + returning;
     update_ = "UPDATE " + table_ + " SET " + sets + " WHERE id = $" + std::to_string(n + 1) + " RETURNING id";
+    copy_columns_ = {"id"};
+    for (size_t k = 0; k < columns_.size(); ++k)
+      if (k != key_) copy_columns_.push_back(columns_[k].name);
+    for (const auto& d : derived_) copy_columns_.push_back(d.column);
   }
 
   static void Append(const std::string& column, size_t n, std::string& names, std::string& values, std::string& sets) {
@@ -165,9 +300,15 @@ class RowMap {
   // The values of the columns but the key, then the derived ones, in Build()'s order.
   Params Values(const T& t) const {
     Params p;
-    p.reserve(columns_.size() + derived_.size());
-    for (size_t k = 0; k < columns_.size(); ++k)
-      if (k != key_) p.push_back(ToSql(columns_[k].encode(t), columns_[k].type));
+    p.reserve(columns_.size() + derived_.size() + 1);
+    ParamCells cells(p);
+    for (size_t k = 0; k < columns_.size(); ++k) {
+      if (k == key_) continue;
+      if (columns_[k].put)
+        columns_[k].put(t, cells);
+      else
+        p.push_back(ToSql(columns_[k].encode(t), columns_[k].type));
+    }
     for (const auto& d : derived_) p.push_back(d.value(t));
     return p;
   }
@@ -244,6 +385,7 @@ class RowMap {
   std::vector<Derived> derived_;
   size_t key_ = 0;
   std::string select_, insert_, insert_with_key_, update_;
+  std::vector<std::string> copy_columns_;
 };
 
 }  // namespace weefsel::storage::sql
