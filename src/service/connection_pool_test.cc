@@ -104,6 +104,34 @@ TEST_F(ReaderPoolTest, AnInMemoryDatabaseHasNoReaderAndAnUnmigratedFileIsNamed) 
   EXPECT_FALSE(fs::exists(dir_ / "nothing-here.db")) << "a reader creates no file";
 }
 
+// A use case's write in progress: holds the platform's write lock (on another thread) from
+// construction until Finish() (or destruction).
+class WriteInProgress {
+ public:
+  explicit WriteInProgress(Platform& platform)
+      : released_(release_.get_future().share()), writer_([this, &platform] {
+          Status s = testing::WithStore(platform, [&](storage::Store&) {
+            entered_.set_value();
+            released_.wait();
+            return Status::Ok();
+          });
+          EXPECT_TRUE(s.ok());
+        }) {
+    entered_.get_future().wait();
+  }
+  ~WriteInProgress() { Finish(); }
+  void Finish() {
+    if (!writer_.joinable()) return;
+    release_.set_value();
+    writer_.join();
+  }
+
+ private:
+  std::promise<void> entered_, release_;
+  std::shared_future<void> released_;
+  std::thread writer_;
+};
+
 // While a use case holds the writer's lock, a read with readers goes ahead; without readers it
 // waits for the write to end (the case before the pool).
 TEST_F(ReaderPoolTest, AReadDoesNotWaitForAWriteInProgress) {
@@ -118,21 +146,10 @@ TEST_F(ReaderPoolTest, AReadDoesNotWaitForAWriteInProgress) {
     PlatformOptions po;
     po.readers = {url_, readers};
     Platform platform(std::move(store).value(), po);
-    std::promise<void> entered, release;
-    std::shared_future<void> released = release.get_future().share();
-    std::thread writer([&] {
-      Status s = testing::WithStore(platform, [&](storage::Store&) {
-        entered.set_value();
-        released.wait();
-        return Status::Ok();
-      });
-      EXPECT_TRUE(s.ok());
-    });
-    entered.get_future().wait();
+    WriteInProgress writing(platform);
     auto read = std::async(std::launch::async, [&] { return platform.GetMunicipality(m.id); });
     auto state = read.wait_for(readers ? 5s : 300ms);
-    release.set_value();
-    writer.join();
+    writing.Finish();
     if (readers) {
       ASSERT_EQ(state, std::future_status::ready) << "the read waited for the write";
       EXPECT_EQ(platform.ReadersOpen(), 1);
@@ -158,17 +175,7 @@ TEST_F(ReaderPoolTest, TheEnginesReadOnAReaderAndWriteOnTheWriter) {
   Platform platform(std::move(store).value(), po);
   core::EngineStore& engines = platform.engine_store();
 
-  std::promise<void> entered, release;
-  std::shared_future<void> released = release.get_future().share();
-  std::thread writer([&] {
-    Status s = testing::WithStore(platform, [&](storage::Store&) {
-      entered.set_value();
-      released.wait();
-      return Status::Ok();
-    });
-    EXPECT_TRUE(s.ok());
-  });
-  entered.get_future().wait();
+  WriteInProgress writing(platform);
   auto read = std::async(std::launch::async, [&] {
     std::string name;
     Status s = engines.Read([&](storage::Store& st) -> Status {
@@ -179,8 +186,7 @@ TEST_F(ReaderPoolTest, TheEnginesReadOnAReaderAndWriteOnTheWriter) {
     return s.ok() ? name : s.ToString();
   });
   auto state = read.wait_for(5s);
-  release.set_value();
-  writer.join();
+  writing.Finish();
   ASSERT_EQ(state, std::future_status::ready) << "an engine's read waited for a use case's write";
   EXPECT_EQ(read.get(), "Utrecht");
 
