@@ -362,7 +362,7 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 // through Insert and through Update, for the entities the generic row mapper writes
 // (municipalities, actors and ties, whose inserts are bulk writes, challenges, coalitions,
 // proposals, rounds with their eligibility, experiments, users, match-funding campaigns and
-// pledges); a field the mapper drops or garbles fails here, named.
+// pledges, milestone evidence); a field the mapper drops or garbles fails here, named.
 TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   Municipality g = Gemeente("GM0599", "Rotterdam");
   SetSamples(fields::MunicipalityFields(), g, true, {{"cbs_code", "GM0518"}});
@@ -469,6 +469,24 @@ TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   SetSamples(fields::ExperimentFields(), e, false);
   ASSERT_TRUE(Written(store_->Update(e)));
   ExpectStored(fields::ExperimentFields(), e, *store_->GetExperiment(e.id), "experiment update");
+
+  UserId submitter = AddUser("indiener@example.nl"), officer = AddUser("ambtenaar@example.nl");
+  MilestoneEvidence ev{.experiment = e.id, .text = "Verslag", .submitted_by = submitter, .submitted_at = "2031-01-01"};
+  SetSamples(fields::MilestoneEvidenceFields(), ev, true);  // approved, with money released
+  ev.decided_by = officer;
+  ASSERT_TRUE(Written(store_->Insert(ev)));
+  ExpectStored(fields::MilestoneEvidenceFields(), ev, *store_->GetEvidence(ev.id), "evidence insert");
+  EXPECT_EQ(store_->GetEvidence(ev.id)->submitted_by, submitter) << "evidence insert: who submitted (in no table)";
+  EXPECT_EQ(store_->GetEvidence(ev.id)->decided_by, officer) << "evidence insert: who decided (in no table)";
+  SetSamples(fields::MilestoneEvidenceFields(), ev, false,
+             {{"id", ev.id}, {"decision", "rejected"}, {"released_eur", 0}});  // the id is the key
+  std::swap(ev.submitted_by, ev.decided_by);
+  ASSERT_TRUE(Written(store_->Update(ev)));
+  auto evs = store_->EvidenceOf(e.id);
+  ASSERT_TRUE(evs.ok() && evs->size() == 1u) << evs.status().ToString();
+  ExpectStored(fields::MilestoneEvidenceFields(), ev, evs->front(), "evidence update");
+  EXPECT_EQ(evs->front().submitted_by, officer) << "evidence update: who submitted (in no table)";
+  EXPECT_EQ(evs->front().decided_by, submitter) << "evidence update: who decided (in no table)";
 }
 
 // --- opening and migrations -------------------------------------------------------------------

@@ -425,19 +425,32 @@ FieldTable<domain::Allocation> MakeAllocationFields() {
 
 FieldTable<domain::MilestoneEvidence> MakeMilestoneEvidenceFields() {
   using E = domain::MilestoneEvidence;
+  // Shown from 1, stored as the index into the experiment's milestones (from 0); kept out of files.
+  Field<E> milestone = Computed<E>("milestone", Type::kInteger, [](const E& e) { return Json(e.milestone + 1); })
+                           .Describe("the milestone's number, from 1")
+                           .Column()
+                           .ColumnForm([](const Json& shown) { return Json(shown.get<int64_t>() - 1); },
+                                       [](const Json& stored) -> Result<Json> {
+                                         if (!stored.is_number_integer()) return Status::Internal("not an integer");
+                                         return Json(stored.get<int64_t>() + 1);
+                                       });
+  milestone.stored_load = [](Fields& r, E& e) -> Status {
+    int shown = 1;
+    WEEFSEL_RETURN_IF_ERROR(r.Int("milestone", shown));
+    e.milestone = shown - 1;
+    return Status::Ok();
+  };
   FieldTable<E> t{
       "MilestoneEvidence",
       "evidence",
-      {Computed<E>("id", Type::kInteger, [](const E& e) { return Json(e.id); }),
-       IdOf("experiment", &E::experiment, false),
-       Computed<E>("milestone", Type::kInteger, [](const E& e) { return Json(e.milestone + 1); })
-           .Describe("the milestone's number, from 1"),
-       Str("text", &E::text, kMaxStringLength), Str("link", &E::link), Str("submitted_at", &E::submitted_at),
-       Str("decision", &E::decision, 20), Str("decided_at", &E::decided_at),
-       Str("reason", &E::reason, kMaxStringLength), Int("released_eur", &E::released_eur)}};
+      {Int("id", &E::id).NotInFiles().Column(), IdOf("experiment", &E::experiment, false).Column("experiment_id"),
+       std::move(milestone), Str("text", &E::text, kMaxStringLength).Column(), Str("link", &E::link).Column(),
+       Str("submitted_at", &E::submitted_at).Column(), Str("decision", &E::decision, 20).Column(),
+       Str("decided_at", &E::decided_at).Column(), Str("reason", &E::reason, kMaxStringLength).Column(),
+       Int("released_eur", &E::released_eur).Column()}};
   t.fields[6].type = Type::kEnum;
   t.fields[6].codes = {"pending", "approved", "rejected"};
-  AllReadOnly(t);  // without user ids (the audit log has who)
+  AllReadOnly(t);  // without user ids (the audit log has who; the store keeps them beside the table)
   return t;
 }
 

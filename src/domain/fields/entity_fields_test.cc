@@ -207,6 +207,7 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(UserFields());
   ExpectEveryReadFieldStored(MatchCampaignFields());
   ExpectEveryReadFieldStored(MatchPledgeFields());
+  ExpectEveryReadFieldStored(MilestoneEvidenceFields());
 }
 
 // A stored field kept out of files is read back by the store only, and its JSON is unchanged.
