@@ -362,7 +362,7 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 // through Insert and through Update, for the entities the generic row mapper writes
 // (municipalities, actors and ties, whose inserts are bulk writes, challenges, coalitions,
 // proposals, rounds with their eligibility, experiments, users, match-funding campaigns and
-// pledges, milestone evidence); a field the mapper drops or garbles fails here, named.
+// pledges, milestone evidence, reports and hidden items); a field the mapper drops or garbles fails here, named.
 TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   Municipality g = Gemeente("GM0599", "Rotterdam");
   SetSamples(fields::MunicipalityFields(), g, true, {{"cbs_code", "GM0518"}});
@@ -487,6 +487,23 @@ TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   ExpectStored(fields::MilestoneEvidenceFields(), ev, evs->front(), "evidence update");
   EXPECT_EQ(evs->front().submitted_by, officer) << "evidence update: who submitted (in no table)";
   EXPECT_EQ(evs->front().decided_by, submitter) << "evidence update: who decided (in no table)";
+
+  Report rep{.municipality = m, .reporter = submitter, .resolved_by = officer};
+  SetSamples(fields::ReportFields(), rep, true, {{"target", "proposal"}});
+  ASSERT_TRUE(Written(store_->Insert(rep)));
+  ExpectStored(fields::ReportFields(), rep, *store_->GetReport(rep.id), "report insert");
+  EXPECT_EQ(store_->GetReport(rep.id)->reporter, submitter) << "report insert: the reporter (in no table)";
+  EXPECT_EQ(store_->GetReport(rep.id)->resolved_by, officer) << "report insert: who resolved it (in no table)";
+  // reports change only by ResolveReports (its own UPDATE of status, resolved_by and resolved_at)
+
+  HiddenItem hid{.municipality = m, .hidden_by = officer};
+  SetSamples(fields::HiddenItemFields(), hid, true, {{"target", "profile"}});
+  ASSERT_TRUE(Written(store_->Hide(hid)));
+  ExpectStored(fields::HiddenItemFields(), hid, *store_->GetHidden(hid.target, hid.target_id), "hidden insert");
+  auto hiddens = store_->HiddenIn(m);
+  ASSERT_TRUE(hiddens.ok() && hiddens->size() == 1u) << hiddens.status().ToString();
+  EXPECT_EQ(hiddens->front().hidden_by, officer) << "hidden insert: who hid it (in no table)";
+  // hidden items are never updated (Unhide deletes them)
 }
 
 // --- opening and migrations -------------------------------------------------------------------

@@ -520,29 +520,29 @@ FieldTable<domain::Appearance> MakeAppearanceFields() {
 
 FieldTable<domain::Report> MakeReportFields() {
   using R = domain::Report;
+  // Shown as null while open, stored as '' (the column's default); kept out of files.
+  Field<R> resolved_at = Str("resolved_at", &R::resolved_at, 0).Nullable().DateTime().NotInFiles().Column();
+  resolved_at.encode = [](const R& r) { return r.resolved_at.empty() ? Json(nullptr) : Json(r.resolved_at); };
   FieldTable<R> t{
       "Report",
       "report",
-      {Computed<R>("id", Type::kInteger, [](const R& r) { return Json(r.id); }),
-       IdOf("municipality", &R::municipality, false), Str("target", &R::target, 20), Int("target_id", &R::target_id),
-       Str("reason", &R::reason, 4000), Str("created_at", &R::created_at, 0).DateTime(),
-       StrEnum("status", &R::status, {"open", "hidden", "dismissed"}, "must be open, hidden or dismissed"),
-       Computed<R>("resolved_at", Type::kString,
-                   [](const R& r) { return r.resolved_at.empty() ? Json(nullptr) : Json(r.resolved_at); })
-           .Nullable()
-           .DateTime()}};
-  AllReadOnly(t);  // without user ids (the audit log has who)
+      {Int("id", &R::id).NotInFiles().Column(), IdOf("municipality", &R::municipality, false).Column("municipality_id"),
+       Str("target", &R::target, 20).Column(), Int("target_id", &R::target_id).Column(),
+       Str("reason", &R::reason, 4000).Column(), Str("created_at", &R::created_at, 0).DateTime().Column(),
+       StrEnum("status", &R::status, {"open", "hidden", "dismissed"}, "must be open, hidden or dismissed").Column(),
+       std::move(resolved_at)}};
+  AllReadOnly(t);  // without user ids (the audit log has who; the store keeps them beside the table)
   return t;
 }
 
 FieldTable<domain::HiddenItem> MakeHiddenItemFields() {
   using H = domain::HiddenItem;
-  FieldTable<H> t{
-      "HiddenItem",
-      "hidden",
-      {Str("target", &H::target, 20), Int("target_id", &H::target_id), IdOf("municipality", &H::municipality, true),
-       Str("reason", &H::reason, 4000), Str("hidden_at", &H::hidden_at, 0).DateTime()}};
-  AllReadOnly(t);  // without who hid it (the audit log has who)
+  FieldTable<H> t{"HiddenItem",
+                  "hidden",
+                  {Str("target", &H::target, 20).Column(), Int("target_id", &H::target_id).Column(),
+                   IdOf("municipality", &H::municipality, true).Column("municipality_id"),
+                   Str("reason", &H::reason, 4000).Column(), Str("hidden_at", &H::hidden_at, 0).DateTime().Column()}};
+  AllReadOnly(t);  // without who hid it (the audit log has who; the store keeps it beside the table)
   return t;
 }
 

@@ -208,6 +208,8 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(MatchCampaignFields());
   ExpectEveryReadFieldStored(MatchPledgeFields());
   ExpectEveryReadFieldStored(MilestoneEvidenceFields());
+  ExpectEveryReadFieldStored(ReportFields());
+  ExpectEveryReadFieldStored(HiddenItemFields());
 }
 
 // A stored field kept out of files is read back by the store only, and its JSON is unchanged.
