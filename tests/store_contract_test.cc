@@ -362,7 +362,7 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 // through Insert and through Update, for the entities the generic row mapper writes
 // (municipalities, actors and ties, whose inserts are bulk writes, challenges, coalitions,
 // proposals, rounds with their eligibility, experiments, users, match-funding campaigns and
-// pledges); a field the mapper drops or garbles fails here, named.
+// pledges, milestone evidence, reports and hidden items); a field the mapper drops or garbles fails here, named.
 TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   Municipality g = Gemeente("GM0599", "Rotterdam");
   SetSamples(fields::MunicipalityFields(), g, true, {{"cbs_code", "GM0518"}});
@@ -469,6 +469,41 @@ TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   SetSamples(fields::ExperimentFields(), e, false);
   ASSERT_TRUE(Written(store_->Update(e)));
   ExpectStored(fields::ExperimentFields(), e, *store_->GetExperiment(e.id), "experiment update");
+
+  UserId submitter = AddUser("indiener@example.nl"), officer = AddUser("ambtenaar@example.nl");
+  MilestoneEvidence ev{.experiment = e.id, .text = "Verslag", .submitted_by = submitter, .submitted_at = "2031-01-01"};
+  SetSamples(fields::MilestoneEvidenceFields(), ev, true);  // approved, with money released
+  ev.decided_by = officer;
+  ASSERT_TRUE(Written(store_->Insert(ev)));
+  ExpectStored(fields::MilestoneEvidenceFields(), ev, *store_->GetEvidence(ev.id), "evidence insert");
+  EXPECT_EQ(store_->GetEvidence(ev.id)->submitted_by, submitter) << "evidence insert: who submitted (in no table)";
+  EXPECT_EQ(store_->GetEvidence(ev.id)->decided_by, officer) << "evidence insert: who decided (in no table)";
+  SetSamples(fields::MilestoneEvidenceFields(), ev, false,
+             {{"id", ev.id}, {"decision", "rejected"}, {"released_eur", 0}});  // the id is the key
+  std::swap(ev.submitted_by, ev.decided_by);
+  ASSERT_TRUE(Written(store_->Update(ev)));
+  auto evs = store_->EvidenceOf(e.id);
+  ASSERT_TRUE(evs.ok() && evs->size() == 1u) << evs.status().ToString();
+  ExpectStored(fields::MilestoneEvidenceFields(), ev, evs->front(), "evidence update");
+  EXPECT_EQ(evs->front().submitted_by, officer) << "evidence update: who submitted (in no table)";
+  EXPECT_EQ(evs->front().decided_by, submitter) << "evidence update: who decided (in no table)";
+
+  Report rep{.municipality = m, .reporter = submitter, .resolved_by = officer};
+  SetSamples(fields::ReportFields(), rep, true, {{"target", "proposal"}});
+  ASSERT_TRUE(Written(store_->Insert(rep)));
+  ExpectStored(fields::ReportFields(), rep, *store_->GetReport(rep.id), "report insert");
+  EXPECT_EQ(store_->GetReport(rep.id)->reporter, submitter) << "report insert: the reporter (in no table)";
+  EXPECT_EQ(store_->GetReport(rep.id)->resolved_by, officer) << "report insert: who resolved it (in no table)";
+  // reports change only by ResolveReports (its own UPDATE of status, resolved_by and resolved_at)
+
+  HiddenItem hid{.municipality = m, .hidden_by = officer};
+  SetSamples(fields::HiddenItemFields(), hid, true, {{"target", "profile"}});
+  ASSERT_TRUE(Written(store_->Hide(hid)));
+  ExpectStored(fields::HiddenItemFields(), hid, *store_->GetHidden(hid.target, hid.target_id), "hidden insert");
+  auto hiddens = store_->HiddenIn(m);
+  ASSERT_TRUE(hiddens.ok() && hiddens->size() == 1u) << hiddens.status().ToString();
+  EXPECT_EQ(hiddens->front().hidden_by, officer) << "hidden insert: who hid it (in no table)";
+  // hidden items are never updated (Unhide deletes them)
 }
 
 // --- opening and migrations -------------------------------------------------------------------

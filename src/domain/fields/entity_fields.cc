@@ -425,19 +425,32 @@ FieldTable<domain::Allocation> MakeAllocationFields() {
 
 FieldTable<domain::MilestoneEvidence> MakeMilestoneEvidenceFields() {
   using E = domain::MilestoneEvidence;
+  // Shown from 1, stored as the index into the experiment's milestones (from 0); kept out of files.
+  Field<E> milestone = Computed<E>("milestone", Type::kInteger, [](const E& e) { return Json(e.milestone + 1); })
+                           .Describe("the milestone's number, from 1")
+                           .Column()
+                           .ColumnForm([](const Json& shown) { return Json(shown.get<int64_t>() - 1); },
+                                       [](const Json& stored) -> Result<Json> {
+                                         if (!stored.is_number_integer()) return Status::Internal("not an integer");
+                                         return Json(stored.get<int64_t>() + 1);
+                                       });
+  milestone.stored_load = [](Fields& r, E& e) -> Status {
+    int shown = 1;
+    WEEFSEL_RETURN_IF_ERROR(r.Int("milestone", shown));
+    e.milestone = shown - 1;
+    return Status::Ok();
+  };
   FieldTable<E> t{
       "MilestoneEvidence",
       "evidence",
-      {Computed<E>("id", Type::kInteger, [](const E& e) { return Json(e.id); }),
-       IdOf("experiment", &E::experiment, false),
-       Computed<E>("milestone", Type::kInteger, [](const E& e) { return Json(e.milestone + 1); })
-           .Describe("the milestone's number, from 1"),
-       Str("text", &E::text, kMaxStringLength), Str("link", &E::link), Str("submitted_at", &E::submitted_at),
-       Str("decision", &E::decision, 20), Str("decided_at", &E::decided_at),
-       Str("reason", &E::reason, kMaxStringLength), Int("released_eur", &E::released_eur)}};
+      {Int("id", &E::id).NotInFiles().Column(), IdOf("experiment", &E::experiment, false).Column("experiment_id"),
+       std::move(milestone), Str("text", &E::text, kMaxStringLength).Column(), Str("link", &E::link).Column(),
+       Str("submitted_at", &E::submitted_at).Column(), Str("decision", &E::decision, 20).Column(),
+       Str("decided_at", &E::decided_at).Column(), Str("reason", &E::reason, kMaxStringLength).Column(),
+       Int("released_eur", &E::released_eur).Column()}};
   t.fields[6].type = Type::kEnum;
   t.fields[6].codes = {"pending", "approved", "rejected"};
-  AllReadOnly(t);  // without user ids (the audit log has who)
+  AllReadOnly(t);  // without user ids (the audit log has who; the store keeps them beside the table)
   return t;
 }
 
@@ -507,29 +520,29 @@ FieldTable<domain::Appearance> MakeAppearanceFields() {
 
 FieldTable<domain::Report> MakeReportFields() {
   using R = domain::Report;
+  // Shown as null while open, stored as '' (the column's default); kept out of files.
+  Field<R> resolved_at = Str("resolved_at", &R::resolved_at, 0).Nullable().DateTime().NotInFiles().Column();
+  resolved_at.encode = [](const R& r) { return r.resolved_at.empty() ? Json(nullptr) : Json(r.resolved_at); };
   FieldTable<R> t{
       "Report",
       "report",
-      {Computed<R>("id", Type::kInteger, [](const R& r) { return Json(r.id); }),
-       IdOf("municipality", &R::municipality, false), Str("target", &R::target, 20), Int("target_id", &R::target_id),
-       Str("reason", &R::reason, 4000), Str("created_at", &R::created_at, 0).DateTime(),
-       StrEnum("status", &R::status, {"open", "hidden", "dismissed"}, "must be open, hidden or dismissed"),
-       Computed<R>("resolved_at", Type::kString,
-                   [](const R& r) { return r.resolved_at.empty() ? Json(nullptr) : Json(r.resolved_at); })
-           .Nullable()
-           .DateTime()}};
-  AllReadOnly(t);  // without user ids (the audit log has who)
+      {Int("id", &R::id).NotInFiles().Column(), IdOf("municipality", &R::municipality, false).Column("municipality_id"),
+       Str("target", &R::target, 20).Column(), Int("target_id", &R::target_id).Column(),
+       Str("reason", &R::reason, 4000).Column(), Str("created_at", &R::created_at, 0).DateTime().Column(),
+       StrEnum("status", &R::status, {"open", "hidden", "dismissed"}, "must be open, hidden or dismissed").Column(),
+       std::move(resolved_at)}};
+  AllReadOnly(t);  // without user ids (the audit log has who; the store keeps them beside the table)
   return t;
 }
 
 FieldTable<domain::HiddenItem> MakeHiddenItemFields() {
   using H = domain::HiddenItem;
-  FieldTable<H> t{
-      "HiddenItem",
-      "hidden",
-      {Str("target", &H::target, 20), Int("target_id", &H::target_id), IdOf("municipality", &H::municipality, true),
-       Str("reason", &H::reason, 4000), Str("hidden_at", &H::hidden_at, 0).DateTime()}};
-  AllReadOnly(t);  // without who hid it (the audit log has who)
+  FieldTable<H> t{"HiddenItem",
+                  "hidden",
+                  {Str("target", &H::target, 20).Column(), Int("target_id", &H::target_id).Column(),
+                   IdOf("municipality", &H::municipality, true).Column("municipality_id"),
+                   Str("reason", &H::reason, 4000).Column(), Str("hidden_at", &H::hidden_at, 0).DateTime().Column()}};
+  AllReadOnly(t);  // without who hid it (the audit log has who; the store keeps it beside the table)
   return t;
 }
 

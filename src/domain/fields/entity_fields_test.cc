@@ -207,6 +207,9 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(UserFields());
   ExpectEveryReadFieldStored(MatchCampaignFields());
   ExpectEveryReadFieldStored(MatchPledgeFields());
+  ExpectEveryReadFieldStored(MilestoneEvidenceFields());
+  ExpectEveryReadFieldStored(ReportFields());
+  ExpectEveryReadFieldStored(HiddenItemFields());
 }
 
 // A stored field kept out of files is read back by the store only, and its JSON is unchanged.

@@ -149,25 +149,16 @@ Result<std::vector<Experiment>> SqlStore::ListExperiments(const ListQuery& q) {
 
 namespace {
 
-constexpr const char* kEvidenceColumns =
-    "SELECT id, experiment_id, milestone, text, link, submitted_by, submitted_at, decision, decided_by, decided_at, "
-    "reason, released_eur FROM milestone_evidence ";
-
-MilestoneEvidence EvidenceAt(const SqlRows& r, size_t i) {
-  MilestoneEvidence e;
-  e.id = r.Int(i, 0);
-  e.experiment = ExperimentId(r.Int(i, 1));
-  e.milestone = static_cast<int>(r.Int(i, 2));
-  e.text = r.Str(i, 3);
-  e.link = r.Str(i, 4);
-  e.submitted_by = UserId(r.Null(i, 5) ? 0 : r.Int(i, 5));
-  e.submitted_at = r.Str(i, 6);
-  e.decision = r.Str(i, 7);
-  e.decided_by = UserId(r.Null(i, 8) ? 0 : r.Int(i, 8));
-  e.decided_at = r.Str(i, 9);
-  e.reason = r.Str(i, 10);
-  e.released_eur = r.Int(i, 11);
-  return e;
+// The row of milestone evidence: the stored fields of its table, and who submitted and who
+// decided, whom no reader of the table may see (the audit log has who).
+const RowMap<MilestoneEvidence>& EvidenceRows() {
+  static const auto* rows = [] {
+    auto* m = new RowMap<MilestoneEvidence>("milestone_evidence", domain::fields::MilestoneEvidenceFields());
+    m->Also(domain::fields::IdOf("submitted_by", &MilestoneEvidence::submitted_by, true).Column());
+    m->Also(domain::fields::IdOf("decided_by", &MilestoneEvidence::decided_by, true).Column());
+    return m;
+  }();
+  return *rows;
 }
 
 Status ValidateEvidence(const MilestoneEvidence& e) {
@@ -207,14 +198,10 @@ Result<int64_t> SqlStore::Insert(MilestoneEvidence& e) {
   Status st = Write([&]() -> Status {
     Touch(scope::Experiment(e.experiment));
     WEEFSEL_RETURN_IF_ERROR(TouchRows("municipality", kMunicipalityOfExperiment, {Int(e.experiment.value())}));
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r,
-        Q("INSERT INTO milestone_evidence (experiment_id, milestone, text, link, submitted_by, submitted_at, decision, "
-          "decided_by, decided_at, reason, released_eur) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
-          "RETURNING id",
-          {Int(e.experiment.value()), Int(e.milestone), Text(e.text), Text(e.link), IdOrNull(e.submitted_by),
-           Text(e.submitted_at), Text(e.decision), IdOrNull(e.decided_by), Text(e.decided_at), Text(e.reason),
-           Int(e.released_eur)}));
+    MilestoneEvidence fresh = e;
+    fresh.id = 0;  // new evidence always gets a new id
+    auto [sql, params] = EvidenceRows().Insert(fresh);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, params));
     id = r.Int(0, 0);
     return Status::Ok();
   });
@@ -231,13 +218,8 @@ Status SqlStore::Update(const MilestoneEvidence& e) {
   Status st = Write([&]() -> Status {
     Touch(scope::Experiment(e.experiment));
     WEEFSEL_RETURN_IF_ERROR(TouchRows("municipality", kMunicipalityOfExperiment, {Int(e.experiment.value())}));
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r, Q("UPDATE milestone_evidence SET experiment_id = $2, milestone = $3, text = $4, link = $5, "
-                     "submitted_by = $6, submitted_at = $7, decision = $8, decided_by = $9, decided_at = $10, "
-                     "reason = $11, released_eur = $12 WHERE id = $1 RETURNING id",
-                     {Int(e.id), Int(e.experiment.value()), Int(e.milestone), Text(e.text), Text(e.link),
-                      IdOrNull(e.submitted_by), Text(e.submitted_at), Text(e.decision), IdOrNull(e.decided_by),
-                      Text(e.decided_at), Text(e.reason), Int(e.released_eur)}));
+    auto [sql, params] = EvidenceRows().Update(e);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, params));
     if (r.empty()) return Status::NotFoundOf("evidence", e.id);
     return Status::Ok();
   });
@@ -248,17 +230,16 @@ Status SqlStore::Update(const MilestoneEvidence& e) {
 }
 
 Result<MilestoneEvidence> SqlStore::GetEvidence(int64_t id) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string(kEvidenceColumns) + "WHERE id = $1", {Int(id)}));
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(EvidenceRows().Select() + " WHERE id = $1", {Int(id)}));
   if (r.empty()) return Status::NotFoundOf("evidence", id);
-  return EvidenceAt(r, 0);
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<MilestoneEvidence> v, EvidenceRows().Read(r));
+  return std::move(v.front());
 }
 
 Result<std::vector<MilestoneEvidence>> SqlStore::EvidenceOf(ExperimentId experiment) {
   WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r, Q(std::string(kEvidenceColumns) + "WHERE experiment_id = $1 ORDER BY id", {Int(experiment.value())}));
-  std::vector<MilestoneEvidence> out;
-  for (size_t i = 0; i < r.size(); ++i) out.push_back(EvidenceAt(r, i));
-  return out;
+      SqlRows r, Q(EvidenceRows().Select() + " WHERE experiment_id = $1 ORDER BY id", {Int(experiment.value())}));
+  return EvidenceRows().Read(r);
 }
 
 Result<int64_t> SqlStore::Insert(MatchCampaign& c) {

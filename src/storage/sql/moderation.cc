@@ -1,8 +1,11 @@
 // sql/moderation.cc: reports, hidden items and blocked accounts (store/moderation.h). This file
 // keeps the moderation tables themselves; the comments are read in proposals.cc.
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "domain/fields/entity_fields.h"
+#include "storage/sql/row_map.h"
 #include "storage/sql/sql_store.h"
 #include "storage/sql/sql_util.h"
 
@@ -10,41 +13,27 @@ namespace weefsel::storage::sql {
 
 namespace {
 
-constexpr const char* kReportColumns =
-    "id, municipality_id, target, target_id, reporter_user_id, reason, created_at, status, resolved_by, resolved_at";
-
-std::vector<Report> ReadReports(const SqlRows& r) {
-  std::vector<Report> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    auto& x = out[i];
-    x.id = r.Int(i, 0);
-    x.municipality = MunicipalityId(r.Int(i, 1));
-    x.target = r.Str(i, 2);
-    x.target_id = r.Int(i, 3);
-    x.reporter = UserId(IntOrZero(r, i, 4));
-    x.reason = r.Str(i, 5);
-    x.created_at = r.Str(i, 6);
-    x.status = r.Str(i, 7);
-    x.resolved_by = UserId(IntOrZero(r, i, 8));
-    x.resolved_at = r.Str(i, 9);
-  }
-  return out;
+// The row of a report: the stored fields of its table, and who reported and who resolved it, whom
+// no reader of the table may see (the audit log has who).
+const RowMap<Report>& ReportRows() {
+  static const auto* rows = [] {
+    auto* m = new RowMap<Report>("reports", domain::fields::ReportFields());
+    m->Also(domain::fields::IdOf("reporter", &Report::reporter, true).Column("reporter_user_id"));
+    m->Also(domain::fields::IdOf("resolved_by", &Report::resolved_by, true).Column());
+    return m;
+  }();
+  return *rows;
 }
 
-constexpr const char* kHiddenColumns = "target, target_id, municipality_id, reason, hidden_by, hidden_at";
-
-std::vector<HiddenItem> ReadHidden(const SqlRows& r) {
-  std::vector<HiddenItem> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    auto& h = out[i];
-    h.target = r.Str(i, 0);
-    h.target_id = r.Int(i, 1);
-    h.municipality = MunicipalityId(IntOrZero(r, i, 2));
-    h.reason = r.Str(i, 3);
-    h.hidden_by = UserId(IntOrZero(r, i, 4));
-    h.hidden_at = r.Str(i, 5);
-  }
-  return out;
+// The row of a hidden item (keyless: its key is what it hides): the stored fields of its table, and
+// who hid it.
+const RowMap<HiddenItem>& HiddenRows() {
+  static const auto* rows = [] {
+    auto* m = new RowMap<HiddenItem>("hidden_items", domain::fields::HiddenItemFields());
+    m->Also(domain::fields::IdOf("hidden_by", &HiddenItem::hidden_by, true).Column());
+    return m;
+  }();
+  return *rows;
 }
 
 bool KnownTarget(const std::string& t) {
@@ -68,12 +57,10 @@ Result<int64_t> SqlStore::Insert(Report& x) {
       if (!seen.empty())
         return Status::AlreadyExists("report: you have reported this " + x.target + " already; it awaits a moderator");
     }
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r,
-        Q("INSERT INTO reports (municipality_id, target, target_id, reporter_user_id, reason, created_at, "
-          "status, resolved_by, resolved_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-          {Int(x.municipality.value()), Text(x.target), Int(x.target_id), IdOrNull(x.reporter), Text(x.reason),
-           Text(x.created_at), Text(x.status), IdOrNull(x.resolved_by), Text(x.resolved_at)}));
+    Report fresh = x;
+    fresh.id = 0;  // a new report always gets a new id
+    auto [sql, params] = ReportRows().Insert(fresh);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, params));
     id = r.Int(0, 0);
     return Status::Ok();
   });
@@ -86,28 +73,27 @@ Result<int64_t> SqlStore::Insert(Report& x) {
 }
 
 Result<Report> SqlStore::GetReport(int64_t id) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                           Q(std::string("SELECT ") + kReportColumns + " FROM reports WHERE id = $1", {Int(id)}));
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(ReportRows().Select() + " WHERE id = $1", {Int(id)}));
   if (r.empty()) return Status::NotFound("report " + std::to_string(id) + " does not exist");
-  return ReadReports(r).front();
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<Report> v, ReportRows().Read(r));
+  return std::move(v.front());
 }
 
 Result<std::vector<Report>> SqlStore::ReportsIn(MunicipalityId m, const std::string& status) {
-  std::string sql = std::string("SELECT ") + kReportColumns + " FROM reports WHERE municipality_id = $1";
+  std::string sql = ReportRows().Select() + " WHERE municipality_id = $1";
   Params p{Int(m.value())};
   if (!status.empty()) {
     sql += " AND status = $2";
     p.push_back(Text(status));
   }
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql + " ORDER BY id", p));
-  return ReadReports(r);
+  return ReportRows().Read(r);
 }
 
 Result<std::vector<Report>> SqlStore::ReportsBy(UserId reporter) {
   WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r, Q(std::string("SELECT ") + kReportColumns + " FROM reports WHERE reporter_user_id = $1 ORDER BY id",
-                   {Int(reporter.value())}));
-  return ReadReports(r);
+      SqlRows r, Q(ReportRows().Select() + " WHERE reporter_user_id = $1 ORDER BY id", {Int(reporter.value())}));
+  return ReportRows().Read(r);
 }
 
 Result<int64_t> SqlStore::ResolveReports(const std::string& target, int64_t target_id, int64_t id,
@@ -172,11 +158,8 @@ Status SqlStore::Hide(const HiddenItem& h) {
                                              {Text(h.target), Int(h.target_id)}));
     if (!seen.empty())
       return Status::AlreadyExists("hidden: " + h.target + " " + std::to_string(h.target_id) + " is hidden already");
-    return Q("INSERT INTO hidden_items (target, target_id, municipality_id, reason, hidden_by, hidden_at) "
-             "VALUES ($1, $2, $3, $4, $5, $6)",
-             {Text(h.target), Int(h.target_id), IdOrNull(h.municipality), Text(h.reason), IdOrNull(h.hidden_by),
-              Text(h.hidden_at)})
-        .status();
+    auto [sql, params] = HiddenRows().Insert(h);
+    return Q(sql, params).status();
   });
   if (st.code() == StatusCode::kAlreadyExists) return st;
   return Explain(st, "hidden",
@@ -197,18 +180,17 @@ Status SqlStore::Unhide(const std::string& target, int64_t target_id) {
 
 Result<HiddenItem> SqlStore::GetHidden(const std::string& target, int64_t target_id) {
   WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r, Q(std::string("SELECT ") + kHiddenColumns + " FROM hidden_items WHERE target = $1 AND target_id = $2",
-                   {Text(target), Int(target_id)}));
+      SqlRows r, Q(HiddenRows().Select() + " WHERE target = $1 AND target_id = $2", {Text(target), Int(target_id)}));
   if (r.empty()) return Status::NotFound("hidden: " + target + " " + std::to_string(target_id) + " is not hidden");
-  return ReadHidden(r).front();
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<HiddenItem> v, HiddenRows().Read(r));
+  return std::move(v.front());
 }
 
 Result<std::vector<HiddenItem>> SqlStore::HiddenIn(MunicipalityId m) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string("SELECT ") + kHiddenColumns +
-                                            " FROM hidden_items WHERE municipality_id = $1 ORDER BY hidden_at, target, "
-                                            "target_id",
-                                        {Int(m.value())}));
-  return ReadHidden(r);
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r,
+      Q(HiddenRows().Select() + " WHERE municipality_id = $1 ORDER BY hidden_at, target, target_id", {Int(m.value())}));
+  return HiddenRows().Read(r);
 }
 
 Result<std::vector<int64_t>> SqlStore::HiddenIds(const std::string& target) {
@@ -251,11 +233,10 @@ Result<Store::QueuePage> SqlStore::ModerationTargets(MunicipalityId m, int64_t l
 }
 
 Result<std::vector<Report>> SqlStore::OpenReportsOn(const std::string& target, int64_t target_id) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string("SELECT ") + kReportColumns +
-                                            " FROM reports WHERE target = $1 AND target_id = $2 AND status = 'open' "
-                                            "ORDER BY id",
-                                        {Text(target), Int(target_id)}));
-  return ReadReports(r);
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q(ReportRows().Select() + " WHERE target = $1 AND target_id = $2 AND status = 'open' ORDER BY id",
+                   {Text(target), Int(target_id)}));
+  return ReportRows().Read(r);
 }
 
 Status SqlStore::Block(const AccountBlock& b) {

@@ -17,9 +17,11 @@
 // with the limits off (the row was checked on the way in). Both ways write the column forms the
 // hand-written mappers wrote, so the database does not change: an unset id is NULL, a boolean 0 or
 // 1, an enum its code, a list or an object JSON text. The key is the field stored in the column
-// "id": an INSERT names it only when it is set. A cell the field cannot read is a corrupt row
-// (Internal, "<table> row <id>: <entity>.<field>: ..."). Child tables (Field::child_table) stay
-// with the hand-written writers and readers of storage/sql/<concept>.cc.
+// "id": an INSERT names it only when it is set. A table without an "id" column (hidden items, keyed
+// by what they hide) is keyless: its rows are inserted (no RETURNING), read and deleted, never
+// updated through the map. A cell the field cannot read is a corrupt row (Internal, "<table> row
+// <id>: <entity>.<field>: ...", the row's place in the result for a keyless table). Child tables
+// (Field::child_table) stay with the hand-written writers and readers of storage/sql/<concept>.cc.
 // Thread-safety: built once (a function-local static), then only read.
 #pragma once
 
@@ -175,7 +177,7 @@ class RowMap {
     const bool through_json = !row.empty();
     RowCell cell(rows);
     for (size_t i = 0; i < rows.size(); ++i) {
-      const int64_t id = rows.Int(i, key_);
+      const int64_t id = keyless() ? static_cast<int64_t>(i) : rows.Int(i, key_);
       auto it = row.begin();
       for (size_t k = 0; k < columns_.size(); ++k) {
         const Column& c = columns_[k];
@@ -204,6 +206,7 @@ class RowMap {
   // Writes the row of `t` with the key `id` into `sink`, in CopyColumns()' order (the caller ends
   // the row).
   void Sink(RowSink& sink, int64_t id, const T& t) const {
+    assert(!keyless() && "a bulk write names the key");
     sink.Int(id);
     SinkCells cells(sink);
     for (size_t k = 0; k < columns_.size(); ++k) {
@@ -217,9 +220,11 @@ class RowMap {
     for (const auto& d : derived_) SinkValue(sink, d.value(t));
   }
 
-  // "INSERT ... RETURNING id" with its parameters; the key is written only when `t` has one.
+  // "INSERT ... RETURNING id" with its parameters; the key is written only when `t` has one. A
+  // keyless table's INSERT returns nothing.
   std::pair<std::string, Params> Insert(const T& t) const {
     Params p = Values(t);
+    if (keyless()) return {insert_, std::move(p)};
     SqlValue key = ToSql(columns_[key_].encode(t), domain::fields::Type::kId);
     if (std::holds_alternative<std::monostate>(key)) return {insert_, std::move(p)};
     p.push_back(std::move(key));
@@ -228,6 +233,7 @@ class RowMap {
 
   // "UPDATE ... WHERE id = $n RETURNING id" with its parameters (no row returned: no such key).
   std::pair<std::string, Params> Update(const T& t) const {
+    assert(!keyless() && "a keyless table is not updated through its row map");
     Params p = Values(t);
     p.push_back(ToSql(columns_[key_].encode(t), domain::fields::Type::kId));
     return {update_, std::move(p)};
@@ -274,11 +280,10 @@ class RowMap {
       Append(columns_[k].name, ++n, names, values, sets);
     }
     for (const auto& d : derived_) Append(d.column, ++n, names, values, sets);
-    assert(key_ < columns_.size() && "a row map needs the field stored in the column \"id\"");
     select_ = "SELECT ";
     for (size_t k = 0; k < columns_.size(); ++k) select_ += (k ? ", " : "") + columns_[k].name;
     select_ += " FROM " + table_;
-    const std::string returning = ") RETURNING id";
+    const std::string returning = keyless() ? ")" : ") RETURNING id";
     insert_ = "INSERT INTO " + table_ + " (" + names + ") VALUES (" + values + returning;
     insert_with_key_ =
         "INSERT INTO " + table_ + " (" + names + ", id) VALUES (" + values + ", $" + std::to_string(n + 1) + returning;
@@ -296,6 +301,8 @@ class RowMap {
     values += sep + param;
     sets += sep + column + " = " + param;
   }
+
+  bool keyless() const { return key_ == columns_.size(); }
 
   // The values of the columns but the key, then the derived ones, in Build()'s order.
   Params Values(const T& t) const {
