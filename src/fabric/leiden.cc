@@ -589,7 +589,7 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
   // A search: starts, then rounds until `patience` rounds in a row without gain; then, while the
   // rounds last, a new search from new starts (the best of all is kept).
   Found overall;
-  std::vector<Found> spare;  // the fresh runs of this search, for the next one's starts
+  std::vector<Found> spare;  // the best fresh runs of this search, for the next one's starts
   std::vector<int> core, open;
   std::vector<double> nbw;
   std::vector<int> touched, start, members;
@@ -689,7 +689,15 @@ std::vector<int> LeidenSearch(const Fabric& fabric, const LeidenSearchOptions& o
       const bool another_round = round + 1 < max_rounds && misses < patience;
       if (another_round)
         for (Found& f : batch(g, options.fresh, salt + 500u, options.start_iterations, singletons(n))) {
-          if (options.reuse_fresh) spare.push_back(f);
+          if (options.reuse_fresh) {
+            // Only the best `starts` are ever reused: the rest go at once (the first of the
+            // lowest, as the stable sort above would leave it out), so spare holds `starts`
+            // partitions at most, not every fresh run of the search.
+            spare.push_back(f);
+            if (spare.size() > static_cast<size_t>(starts))
+              spare.erase(std::min_element(spare.begin(), spare.end(),
+                                           [](const Found& x, const Found& y) { return x.q < y.q; }));
+          }
           pool.push_back(std::move(f));
         }
       if (trace)

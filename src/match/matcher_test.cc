@@ -484,7 +484,7 @@ TEST(MatcherFloor, TheFirstTenHoldThreeSectorsWithTheOwners) {
   ch.owner = ActorId(1);
 
   auto sectors_of_first_ten = [&](const std::vector<Match>& list) {
-    std::set<domain::Sector> held = {domain::Sector::kCivilSociety};  // the owner's
+    std::set<domain::Sector> held = {domain::SectorOf(actors[0].kind)};  // the owner's
     for (size_t k = 0; k < 10 && k < list.size(); ++k) held.insert(list[k].sector);
     return held.size();
   };
