@@ -101,11 +101,15 @@ Result<std::vector<TaskChallenge>> TaskChallenges::List(MunicipalityId m) {
   return all;
 }
 
-Result<TaskChallenge> TaskChallenges::Get(TaskChallengeId id) {
-  ReadLock lock(*this);
+Result<TaskChallenge> TaskChallenges::Visible(TaskChallengeId id) {
   WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden("task_challenge", id.value()));
   if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
   return store_->GetTaskChallenge(id);
+}
+
+Result<TaskChallenge> TaskChallenges::Get(TaskChallengeId id) {
+  ReadLock lock(*this);
+  return Visible(id);
 }
 
 Result<std::optional<storage::HiddenItem>> TaskChallenges::HiddenOf(TaskChallengeId id) {
@@ -187,9 +191,7 @@ Result<TaskChallenge> TaskChallenges::UpdateBid(const Principal& p, TaskChalleng
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   auto& store = *store_;
-  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden("task_challenge", id.value()));
-  if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
-  WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
+  WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, Visible(id));
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kChangeBid, BidScope(c)));
   if (c.step != TaskChallengeStep::kReceived)
     return Status::Conflict("step: the bid is fixed once the assessment has begun (the challenge is " + Code(c.step) +
@@ -403,9 +405,7 @@ Result<domain::Challenge> TaskChallenges::AsChallenge(const Principal& p, TaskCh
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   ReadLock lock(*this);
   auto& store = *store_;
-  WEEFSEL_ASSIGN_OR_RETURN(bool hidden, IsHidden("task_challenge", id.value()));
-  if (hidden) return Status::NotFound("task challenge " + std::to_string(id.value()) + " does not exist");
-  WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, store.GetTaskChallenge(id));
+  WEEFSEL_ASSIGN_OR_RETURN(TaskChallenge c, Visible(id));
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kReadBidPartners, BidScope(c)));
   domain::Challenge ch;
   ch.municipality = c.municipality;

@@ -98,6 +98,10 @@ class TaskChallenges : private core::Slice {
   Result<std::vector<domain::Tie>> FabricOf(TaskChallengeId id);
   // The tasks whose budget moved to an initiative by an agreement (public).
   Result<std::vector<TaskBudgetLine>> MoneyOf(MunicipalityId m);
+
+ private:
+  // The bid, NotFound when there is none or a moderator hid it. The caller holds a lock.
+  Result<domain::TaskChallenge> Visible(TaskChallengeId id);
 };
 
 }  // namespace weefsel::service
