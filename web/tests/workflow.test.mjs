@@ -467,6 +467,9 @@ test("an officer opens a match-funding campaign beside a round; a resident pledg
   const fmt = (n) => new Intl.NumberFormat("nl-NL", { style: "currency", currency: "EUR", maximumFractionDigits: 0 }).format(n);
   const cells = await page.locator('table.standing tr[data-project="moes"] td').allInnerTexts();
   assert.deepEqual(cells.slice(0, 4), [fmt(1000), "1", fmt(600), fmt(moes.match_eur)]);
+  // The state in Dutch from the standing's fields, not the engine's English sentence (moes.reason).
+  assert.equal(cells[4], `○ loopt · ${fmt(600)} van ${fmt(1000)} toegezegd`);
+  assert.doesNotMatch(cells[4], /raised|so far|EUR/);
   assert.equal(await page.locator("details.new-campaign").count(), 0, "residents do not open campaigns");
   await shot(page, "workflow-match-funding");
 });

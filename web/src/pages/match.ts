@@ -19,6 +19,18 @@ function statusText(code: string): string {
   return s === k ? code : s;
 }
 
+// Why a project stands where it does, in the reader's language from the standing's fields (the
+// server's `reason` is an English sentence for logs and the API).
+function standingWhy(p: Standing["projects"][number]): string {
+  let why = p.status === "funded"
+    ? t("match.why.funded", { match: euro(p.match_eur) }) + (p.capped ? t("match.why.capped") : "") +
+      (p.fund_short ? t("match.why.short", { short: euro((p.match_wanted_cents - p.match_cents) / 100) }) : "")
+    : p.status === "failed" ? t("match.why.failed", { n: p.refunded_pledges })
+    : t("match.why.open", { raised: euro(p.raised_eur), target: euro(p.target_eur) });
+  if (p.late_pledges > 0) why += " · " + t("match.why.late", { n: p.late_pledges });
+  return why;
+}
+
 export async function matchSection(r: Round, officer: boolean): Promise<HTMLElement | null> {
   if (!(await hasRoute("GET", "/api/v1/rounds/{id}/match-campaigns"))) return null;
   const sec = h("section", { "aria-labelledby": "h-match-funding", class: "match-funding" }, h("h2", { id: "h-match-funding" }, t("match.title")),
@@ -47,7 +59,7 @@ async function campaignView(s: Standing): Promise<HTMLElement> {
       h("tbody", {}, s.projects.map((p) => h("tr", { "data-project": p.project_id, "data-status": p.status },
         h("th", { scope: "row" }, p.title || p.project_id), h("td", { class: "num" }, euro(p.target_eur)), h("td", { class: "num" }, String(p.pledges)),
         h("td", { class: "num" }, euro(p.raised_eur)), h("td", { class: "num" }, euro(p.match_eur)),
-        h("td", {}, (p.reached ? "✔ " : "○ ") + statusText(p.status), p.reason ? h("span", { class: "meta" }, " · " + p.reason) : ""))))));
+        h("td", {}, (p.reached ? "✔ " : "○ ") + statusText(p.status), h("span", { class: "meta" }, " · " + standingWhy(p))))))));
   if (currentUser() && (await hasRoute("POST", "/api/v1/match-campaigns/{id}/pledges"))) {
     const project = select("project_id", s.projects.map((p): [string, string] => [p.project_id, p.title || p.project_id]));
     const amount = h("input", { type: "number", name: "amount_eur", min: 1, step: 1, required: true, inputmode: "numeric" });
