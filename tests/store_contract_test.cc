@@ -362,7 +362,8 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 // through Insert and through Update, for the entities the generic row mapper writes
 // (municipalities, actors and ties, whose inserts are bulk writes, challenges, coalitions,
 // proposals, rounds with their eligibility, experiments, users, match-funding campaigns and
-// pledges, milestone evidence, reports and hidden items); a field the mapper drops or garbles fails here, named.
+// pledges, milestone evidence, reports and hidden items, comments and reviews); a field the mapper
+// drops or garbles fails here, named.
 TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   Municipality g = Gemeente("GM0599", "Rotterdam");
   SetSamples(fields::MunicipalityFields(), g, true, {{"cbs_code", "GM0518"}});
@@ -504,6 +505,26 @@ TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   ASSERT_TRUE(hiddens.ok() && hiddens->size() == 1u) << hiddens.status().ToString();
   EXPECT_EQ(hiddens->front().hidden_by, officer) << "hidden insert: who hid it (in no table)";
   // hidden items are never updated (Unhide deletes them)
+
+  Comment top{.proposal = p.id, .author = submitter, .text = "Eerst", .created_at = "2031-01-01"};
+  ASSERT_TRUE(Written(store_->Insert(top)));
+  Comment cm{.proposal = p.id, .author = officer};
+  SetSamples(fields::CommentFields(), cm, true, {{"parent", top.id}});
+  ASSERT_TRUE(Written(store_->Insert(cm)));
+  ExpectStored(fields::CommentFields(), cm, *store_->GetComment(cm.id), "comment insert");
+  EXPECT_EQ(store_->GetComment(cm.id)->author_name, "Anne de Vries") << "comment insert: the author's name (joined)";
+  auto by = store_->CommentsBy(officer);
+  ASSERT_TRUE(by.ok() && by->size() == 1u) << by.status().ToString();
+  ExpectStored(fields::CommentFields(), cm, by->front(), "comment insert (CommentsBy)");
+  // comments are never updated
+
+  Review rv{.round = r.id, .reviewer = officer, .scores = {{"impact", 4}}};
+  SetSamples(fields::ReviewFields(), rv, true, {{"project_id", "p1"}});
+  ASSERT_TRUE(Written(store_->PutReview(rv)));
+  auto reviews = store_->ReviewsOf(r.id);
+  ASSERT_TRUE(reviews.ok() && reviews->size() == 1u) << reviews.status().ToString();
+  ExpectStored(fields::ReviewFields(), rv, reviews->front(), "review insert");
+  // a review is replaced (PutReview deletes the reviewer's old one), never updated
 }
 
 // --- opening and migrations -------------------------------------------------------------------

@@ -272,16 +272,20 @@ FieldTable<domain::Review> MakeReviewFields() {
     }
     return Status::Ok();
   };
+  // The id and the time (computed fields before) are stored read-only fields kept out of files; the
+  // reviewer's name is no column (the service fills it in for those who may see it).
   return {"Review",
           "review",
-          {Computed<R>("id", Type::kInteger, [](const R& r) { return Json(r.id); }),
-           IdOf("round", &R::round, false).ReadOnly(), Str("project_id", &R::project_id, 100).Required(),
-           IdOf("reviewer", &R::reviewer, true).ReadOnly(),
+          {Int("id", &R::id).ReadOnly().NotInFiles().Column(),
+           IdOf("round", &R::round, false).ReadOnly().Column("round_id"),
+           Str("project_id", &R::project_id, 100).Required().Column(),
+           IdOf("reviewer", &R::reviewer, true).ReadOnly().Column("reviewer_user_id"),
            Computed<R>("reviewer_name", Type::kString, [](const R& r) { return Json(r.reviewer_name); }),
            Custom<R>("scores", Type::kMap, scores_schema, scores_encode, scores_decode)
-               .Required("required: an object of criterion -> score"),
-           Str("comment", &R::comment, 5000),
-           Computed<R>("created_at", Type::kString, [](const R& r) { return Json(r.created_at); })}};
+               .Required("required: an object of criterion -> score")
+               .Column(),
+           Str("comment", &R::comment, 5000).Column(),
+           Str("created_at", &R::created_at, 0).ReadOnly().NotInFiles().Column()}};
 }
 
 FieldTable<domain::BallotEntry> MakeBallotEntryFields() {
@@ -378,17 +382,29 @@ FieldTable<domain::RoleGrant> MakeRoleGrantFields() {
 
 FieldTable<domain::Comment> MakeCommentFields() {
   using C = domain::Comment;
-  return {
-      "Comment",
-      "comment",
-      {Computed<C>("id", Type::kInteger, [](const C& c) { return Json(c.id); }),
-       IdOf("proposal", &C::proposal, false).ReadOnly(),
-       Computed<C>("parent", Type::kInteger, [](const C& c) { return c.parent > 0 ? Json(c.parent) : Json(nullptr); })
-           .Nullable(),
-       IdOf("author", &C::author, true).ReadOnly().Personal(),
-       Computed<C>("author_name", Type::kString, [](const C& c) { return Json(c.author_name); }),
-       Computed<C>("text", Type::kString, [](const C& c) { return Json(c.text); }),
-       Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
+  // The parent: 0 in the member for a top-level comment, shown as null and stored as NULL.
+  Field<C> parent = Int("parent", &C::parent).ReadOnly().Nullable().NotInFiles().Column("parent_id");
+  parent.encode = [](const C& c) { return c.parent > 0 ? Json(c.parent) : Json(nullptr); };
+  parent.put = [](const C& c, CellOut& out) {
+    if (c.parent > 0)
+      out.Int(c.parent);
+    else
+      out.Null();
+  };
+  parent.take = [](C& c, CellIn& in) {
+    c.parent = in.IsNull() ? 0 : in.Int();
+    return Status::Ok();
+  };
+  // The id, the text and the time (computed fields before) are stored read-only fields kept out of
+  // files; the author's name is no column of the row (the store reads it from the author's account).
+  return {"Comment",
+          "comment",
+          {Int("id", &C::id).ReadOnly().NotInFiles().Column(),
+           IdOf("proposal", &C::proposal, false).ReadOnly().Column("proposal_id"), std::move(parent),
+           IdOf("author", &C::author, true).ReadOnly().Personal().Column("author_user_id"),
+           Computed<C>("author_name", Type::kString, [](const C& c) { return Json(c.author_name); }),
+           Str("text", &C::text, 0).ReadOnly().NotInFiles().Column(),
+           Str("created_at", &C::created_at, 0).ReadOnly().NotInFiles().Column()}};
 }
 
 FieldTable<domain::AuditEntry> MakeAuditEntryFields() {

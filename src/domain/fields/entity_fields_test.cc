@@ -210,6 +210,8 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(MilestoneEvidenceFields());
   ExpectEveryReadFieldStored(ReportFields());
   ExpectEveryReadFieldStored(HiddenItemFields());
+  ExpectEveryReadFieldStored(CommentFields());
+  ExpectEveryReadFieldStored(ReviewFields());
 }
 
 // A stored field kept out of files is read back by the store only, and its JSON is unchanged.

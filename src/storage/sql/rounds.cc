@@ -243,24 +243,28 @@ Result<std::vector<domain::Ballot>> SqlStore::BallotsBy(UserId user) {
   return ReadBallots(" WHERE voter_user_id = $1 ORDER BY id", {Int(user.value())});
 }
 
+namespace {
+// The row of a review: the stored fields of its table (the reviewer's name is the service's).
+const RowMap<domain::Review>& ReviewRows() {
+  static const auto* rows = new RowMap<domain::Review>("reviews", domain::fields::ReviewFields());
+  return *rows;
+}
+}  // namespace
+
 Result<int64_t> SqlStore::PutReview(domain::Review& r) {
   WEEFSEL_ASSIGN_OR_RETURN(Round round, GetRound(r.round));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r, round));
   if (!r.reviewer.valid()) return Status::InvalidArgument("review.reviewer: must name a user");
-  nlohmann::json scores = nlohmann::json::object();
-  for (const auto& [name, score] : r.scores) scores[name] = score;
   int64_t id = 0;
   Status st = Write([&]() -> Status {
     Touch(scope::Round(r.round));
     WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM reviews WHERE round_id = $1 AND project_id = $2 AND reviewer_user_id = $3",
                               {Int(r.round.value()), Text(r.project_id), Int(r.reviewer.value())})
                                 .status());
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows rows, Q("INSERT INTO reviews (round_id, project_id, reviewer_user_id, scores, comment, created_at) "
-                        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                        {Int(r.round.value()), Text(r.project_id), Int(r.reviewer.value()),
-                         Text(scores.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)), Text(r.comment),
-                         Text(r.created_at)}));
+    domain::Review fresh = r;
+    fresh.id = 0;  // a review replaced gets a new id
+    auto [sql, params] = ReviewRows().Insert(fresh);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows, Q(sql, params));
     id = rows.Int(0, 0);
     return Status::Ok();
   });
@@ -270,28 +274,10 @@ Result<int64_t> SqlStore::PutReview(domain::Review& r) {
 }
 
 Result<std::vector<domain::Review>> SqlStore::ReviewsOf(RoundId round) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                           Q("SELECT id, round_id, project_id, reviewer_user_id, scores, comment, created_at "
-                             "FROM reviews WHERE round_id = $1 ORDER BY project_id, reviewer_user_id",
-                             {Int(round.value())}));
-  std::vector<domain::Review> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    auto& v = out[i];
-    v.id = r.Int(i, 0);
-    v.round = RoundId(r.Int(i, 1));
-    v.project_id = r.Str(i, 2);
-    v.reviewer = UserId(r.Int(i, 3));
-    nlohmann::json j = nlohmann::json::parse(r.Str(i, 4), nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) return Corrupt("reviews", v.id, "scores is not a JSON object");
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (!it.value().is_number_integer())
-        return Corrupt("reviews", v.id, "score of '" + it.key() + "' is not an integer");
-      v.scores[it.key()] = it.value().get<int>();
-    }
-    v.comment = r.Str(i, 5);
-    v.created_at = r.Str(i, 6);
-  }
-  return out;
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r,
+      Q(ReviewRows().Select() + " WHERE round_id = $1 ORDER BY project_id, reviewer_user_id", {Int(round.value())}));
+  return ReviewRows().Read(r);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,21 +7,23 @@
 // that no reader of the table may see (Also: a user's password hash), then the columns derived
 // from T that are no field (a search key, written only). From them it builds the SELECT list, the
 // INSERT and UPDATE statements and the column list of a bulk write (CopyRows) once, and reads rows
-// back. A value goes through its field both ways. A field of a plain member (string, integer,
-// number, boolean, id, enum, list of strings) has `put` and `take`: the member goes straight to
-// the parameter, the bulk-write sink or from the cell (a string moved out of it), with no JSON
-// value in between; that is what lets the actors and ties of the national demo, read and written
-// by the hundred thousand, go through their tables. Any other field goes through JSON: to the
-// column by `encode` (then `to_column`); from the column's cell, typed by the field's type (SQLite
-// keeps types, PostgreSQL hands back text), through `from_column` and `load` (or `stored_load`)
-// with the limits off (the row was checked on the way in). Both ways write the column forms the
-// hand-written mappers wrote, so the database does not change: an unset id is NULL, a boolean 0 or
-// 1, an enum its code, a list or an object JSON text. The key is the field stored in the column
-// "id": an INSERT names it only when it is set. A table without an "id" column (hidden items, keyed
-// by what they hide) is keyless: its rows are inserted (no RETURNING), read and deleted, never
-// updated through the map. A cell the field cannot read is a corrupt row (Internal, "<table> row
-// <id>: <entity>.<field>: ...", the row's place in the result for a keyless table). Child tables
-// (Field::child_table) stay with the hand-written writers and readers of storage/sql/<concept>.cc.
+// back. A row read with other tables (Join: a comment's author) may add fields read from an
+// expression over them (Joined: the author's name), never written. A value goes through its field
+// both ways. A field of a plain member (string, integer, number, boolean, id, enum, list of
+// strings) has `put` and `take`: the member goes straight to the parameter, the bulk-write sink or
+// from the cell (a string moved out of it), with no JSON value in between; that is what lets the
+// actors and ties of the national demo, read and written by the hundred thousand, go through their
+// tables. Any other field goes through JSON: to the column by `encode` (then `to_column`); from
+// the column's cell, typed by the field's type (SQLite keeps types, PostgreSQL hands back text),
+// through `from_column` and `load` (or `stored_load`) with the limits off (the row was checked on
+// the way in). Both ways write the column forms the hand-written mappers wrote, so the database
+// does not change: an unset id is NULL, a boolean 0 or 1, an enum its code, a list or an object
+// JSON text. The key is the field stored in the column "id": an INSERT names it only when it is
+// set. A table without an "id" column (hidden items, keyed by what they hide) is keyless: its rows
+// are inserted (no RETURNING), read and deleted, never updated through the map. A cell the field
+// cannot read is a corrupt row (Internal, "<table> row <id>: <entity>.<field>: ...", the row's
+// place in the result for a keyless table). Child tables (Field::child_table) stay with the
+// hand-written writers and readers of storage/sql/<concept>.cc.
 // Thread-safety: built once (a function-local static), then only read.
 #pragma once
 
@@ -153,10 +155,32 @@ class RowMap {
     return *this;
   }
 
+  // Reads the rows joined with other tables: Select() names the own columns "<alias>.<column>" and
+  // reads FROM "<table> <alias> <join>" (`join`: "LEFT JOIN users u ON u.id = c.author_user_id"), so
+  // a read's tail names its columns with the alias. Writes are unchanged.
+  RowMap& Join(std::string alias, std::string join) {
+    alias_ = std::move(alias);
+    join_ = std::move(join);
+    Build();
+    return *this;
+  }
+
+  // Adds `f`, a field of T that is not in T's own row, read from the SQL expression `expr` over a
+  // Join ("COALESCE(u.display_name, 'removed user')"): in the SELECT list, never written.
+  RowMap& Joined(const domain::fields::Field<T>& f, std::string expr) {
+    assert(!join_.empty() && "Joined() reads from a Join()");
+    domain::fields::Field<T> g = f;
+    g.column = std::move(expr);
+    Add(g, g.encode, g.load ? g.load : g.stored_load, g.put, g.take);
+    columns_.back().joined = true;
+    Build();
+    return *this;
+  }
+
   const std::string& table() const { return table_; }
   // "SELECT <the columns> FROM <table>": a read appends its tail (WHERE, ORDER BY, LIMIT).
   const std::string& Select() const { return select_; }
-  // The columns in the order Select() reads them.
+  // The columns in the order Select() reads them (a joined field: its expression).
   std::vector<std::string> Columns() const {
     std::vector<std::string> out;
     for (const auto& c : columns_) out.push_back(c.name);
@@ -210,7 +234,7 @@ class RowMap {
     sink.Int(id);
     SinkCells cells(sink);
     for (size_t k = 0; k < columns_.size(); ++k) {
-      if (k == key_) continue;
+      if (k == key_ || columns_[k].joined) continue;
       const Column& c = columns_[k];
       if (c.put)
         c.put(t, cells);
@@ -250,6 +274,7 @@ class RowMap {
     // The typed way (both set, or neither: then encode and load).
     std::function<void(const T&, domain::fields::CellOut&)> put;
     std::function<Status(T&, domain::fields::CellIn&)> take;
+    bool joined = false;  // read from an expression over a Join(), never written
   };
 
   template <typename U>
@@ -273,6 +298,7 @@ class RowMap {
     size_t n = 0;
     key_ = columns_.size();
     for (size_t k = 0; k < columns_.size(); ++k) {
+      if (columns_[k].joined) continue;
       if (columns_[k].name == "id") {
         key_ = k;
         continue;
@@ -280,9 +306,12 @@ class RowMap {
       Append(columns_[k].name, ++n, names, values, sets);
     }
     for (const auto& d : derived_) Append(d.column, ++n, names, values, sets);
+    const std::string prefix = alias_.empty() ? "" : alias_ + ".";
     select_ = "SELECT ";
-    for (size_t k = 0; k < columns_.size(); ++k) select_ += (k ? ", " : "") + columns_[k].name;
+    for (size_t k = 0; k < columns_.size(); ++k)
+      select_ += (k ? ", " : "") + (columns_[k].joined ? "" : prefix) + columns_[k].name;
     select_ += " FROM " + table_;
+    if (!alias_.empty()) select_ += " " + alias_ + " " + join_;
     const std::string returning = keyless() ? ")" : ") RETURNING id";
     insert_ = "INSERT INTO " + table_ + " (" + names + ") VALUES (" + values + returning;
     insert_with_key_ =
@@ -290,7 +319,7 @@ class RowMap {
     update_ = "UPDATE " + table_ + " SET " + sets + " WHERE id = $" + std::to_string(n + 1) + " RETURNING id";
     copy_columns_ = {"id"};
     for (size_t k = 0; k < columns_.size(); ++k)
-      if (k != key_) copy_columns_.push_back(columns_[k].name);
+      if (k != key_ && !columns_[k].joined) copy_columns_.push_back(columns_[k].name);
     for (const auto& d : derived_) copy_columns_.push_back(d.column);
   }
 
@@ -310,7 +339,7 @@ class RowMap {
     p.reserve(columns_.size() + derived_.size() + 1);
     ParamCells cells(p);
     for (size_t k = 0; k < columns_.size(); ++k) {
-      if (k == key_) continue;
+      if (k == key_ || columns_[k].joined) continue;
       if (columns_[k].put)
         columns_[k].put(t, cells);
       else
@@ -387,7 +416,7 @@ class RowMap {
     return v;
   }
 
-  std::string table_, entity_;
+  std::string table_, entity_, alias_, join_;
   std::vector<Column> columns_;
   std::vector<Derived> derived_;
   size_t key_ = 0;
