@@ -362,8 +362,8 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 // through Insert and through Update, for the entities the generic row mapper writes
 // (municipalities, actors and ties, whose inserts are bulk writes, challenges, coalitions,
 // proposals, rounds with their eligibility, experiments, users, match-funding campaigns and
-// pledges, milestone evidence, reports and hidden items, comments and reviews); a field the mapper
-// drops or garbles fails here, named.
+// pledges, milestone evidence, reports and hidden items, comments, reviews and ballots); a field the
+// mapper drops or garbles fails here, named.
 TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   Municipality g = Gemeente("GM0599", "Rotterdam");
   SetSamples(fields::MunicipalityFields(), g, true, {{"cbs_code", "GM0518"}});
@@ -525,6 +525,25 @@ TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   ASSERT_TRUE(reviews.ok() && reviews->size() == 1u) << reviews.status().ToString();
   ExpectStored(fields::ReviewFields(), rv, reviews->front(), "review insert");
   // a review is replaced (PutReview deletes the reviewer's old one), never updated
+
+  Round vr{.municipality = m, .name = "Stemronde", .budget_eur = 1000, .ballot_kind = BallotKind::kCumulative};
+  vr.projects = {{.project_id = "p1", .title = "Bankjes", .cost_eur = 100},
+                 {.project_id = "p2", .title = "Bomen", .cost_eur = 100}};
+  ASSERT_TRUE(Written(store_->Insert(vr)));
+  Ballot bal{.round = vr.id, .voter = submitter, .entries = {{"p1", 2}, {"p2", 1}}};
+  SetSamples(fields::BallotFields(), bal, true, {{"kind", "cumulative"}});
+  ASSERT_TRUE(Written(store_->PutBallot(bal)));
+  auto ballots = store_->BallotsOf(vr.id);
+  ASSERT_TRUE(ballots.ok() && ballots->size() == 1u) << ballots.status().ToString();
+  ExpectStored(fields::BallotFields(), bal, ballots->front(), "ballot insert");
+  EXPECT_EQ(ballots->front().voter, submitter) << "ballot insert: the voter (in no table)";
+  SetSamples(fields::BallotFields(), bal, false, {{"kind", "cumulative"}});
+  bal.entries = {{"p2", 3}};
+  ASSERT_TRUE(Written(store_->PutBallot(bal)));  // the same voter and round: the row is updated
+  auto mine = store_->BallotsBy(submitter);
+  ASSERT_TRUE(mine.ok() && mine->size() == 1u) << mine.status().ToString();
+  ExpectStored(fields::BallotFields(), bal, mine->front(), "ballot update");
+  EXPECT_EQ(mine->front().voter, submitter) << "ballot update: the voter (in no table)";
 }
 
 // --- opening and migrations -------------------------------------------------------------------

@@ -295,14 +295,19 @@ FieldTable<domain::BallotEntry> MakeBallotEntryFields() {
 
 FieldTable<domain::Ballot> MakeBallotFields() {
   using B = domain::Ballot;
+  // The voter is in no table (never shown: the store keeps it beside the table); cast_at, a computed
+  // field before, is a stored read-only field kept out of files.
   return {"Ballot",
           "ballot",
-          {IdOf("id", &B::id, false).ReadOnly(), IdOf("round", &B::round, false).ReadOnly(),
+          {IdOf("id", &B::id, false).ReadOnly().Column(), IdOf("round", &B::round, false).ReadOnly().Column("round_id"),
            Enum("kind", &B::kind, static_cast<int>(domain::BallotKind::kScoring) + 1, domain::BallotKindCode,
                 [](const std::string& s) { return domain::ParseBallotKind(s); })
-               .ReadOnly(),
-           ObjList("entries", &B::entries, &BallotEntryFields).Required("required: a list of {project_id, points}"),
-           Computed<B>("cast_at", Type::kString, [](const B& b) { return Json(b.cast_at); })}};
+               .ReadOnly()
+               .Column(),
+           ObjList("entries", &B::entries, &BallotEntryFields)
+               .Required("required: a list of {project_id, points}")
+               .Child("ballot_entries"),
+           Str("cast_at", &B::cast_at, 0).ReadOnly().NotInFiles().Column()}};
 }
 
 FieldTable<domain::Measurement> MakeMeasurementFields() {

@@ -212,6 +212,7 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(HiddenItemFields());
   ExpectEveryReadFieldStored(CommentFields());
   ExpectEveryReadFieldStored(ReviewFields());
+  ExpectEveryReadFieldStored(BallotFields());
 }
 
 // A stored field kept out of files is read back by the store only, and its JSON is unchanged.

@@ -137,18 +137,22 @@ Result<std::vector<Round>> SqlStore::ListRounds(const ListQuery& q) {
   return ReadRounds(where + order, p);
 }
 
+namespace {
+// The row of a ballot: the stored fields of its table, and the voter, whom no reader of the table may
+// see. Its entries are a child table (ballot_entries), written and read below.
+const RowMap<Ballot>& BallotRows() {
+  static const auto* rows = [] {
+    auto* m = new RowMap<Ballot>("ballots", domain::fields::BallotFields());
+    m->Also(domain::fields::IdOf("voter", &Ballot::voter, false).Column("voter_user_id"));
+    return m;
+  }();
+  return *rows;
+}
+}  // namespace
+
 Result<std::vector<Ballot>> SqlStore::ReadBallots(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                           Q("SELECT id, round_id, voter_user_id, kind, cast_at FROM ballots" + tail, params));
-  std::vector<Ballot> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    Ballot& b = out[i];
-    b.id = BallotId(r.Int(i, 0));
-    b.round = RoundId(r.Int(i, 1));
-    b.voter = UserId(r.Int(i, 2));
-    WEEFSEL_ASSIGN_OR_RETURN(b.kind, Code(domain::ParseBallotKind(r.Str(i, 3)), "ballots", b.id.value()));
-    b.cast_at = r.Str(i, 4);
-  }
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(BallotRows().Select() + tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<Ballot> out, BallotRows().Read(r));
   if (out.empty()) return out;
   // The entries of every ballot read: one query, not one per ballot.
   auto at = IndexById(out);
@@ -189,21 +193,15 @@ Result<BallotId> SqlStore::WriteBallot(Ballot& b, bool open_only) {
   int64_t id = 0;
   Status s = Write([&]() -> Status {
     Touch(scope::Round(b.round));
-    std::string sql =
-        "INSERT INTO ballots (round_id, voter_user_id, kind, cast_at) "
-        "SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT)";
-    Params p{Int(b.round.value()), Int(b.voter.value()), Text(domain::BallotKindCode(b.kind)), Text(b.cast_at)};
-    if (open_only) {
-      sql +=
-          " WHERE EXISTS (SELECT 1 FROM rounds WHERE id = $1 AND phase = $5)"
-          " AND NOT EXISTS (SELECT 1 FROM voided_voters WHERE round_id = $1 AND user_id = $2)";
-      p.push_back(Text(domain::RoundPhaseCode(domain::RoundPhase::kVoting)));
-    } else {
-      sql += " WHERE true";  // SQLite reads ON CONFLICT after a SELECT only behind a WHERE
-    }
-    sql +=
-        " ON CONFLICT (round_id, voter_user_id) DO UPDATE SET kind = excluded.kind, cast_at = excluded.cast_at"
-        " RETURNING id";
+    const RowMap<Ballot>& rows = BallotRows();
+    std::string where = "true";
+    if (open_only)
+      where = "EXISTS (SELECT 1 FROM rounds WHERE id = " + rows.Param("round_id") + " AND phase = $" +
+              std::to_string(rows.ParamCount() + 1) +
+              ") AND NOT EXISTS (SELECT 1 FROM voided_voters WHERE round_id = " + rows.Param("round_id") +
+              " AND user_id = " + rows.Param("voter_user_id") + ")";
+    auto [sql, p] = rows.Upsert(b, {"round_id", "voter_user_id"}, where);
+    if (open_only) p.push_back(Text(domain::RoundPhaseCode(domain::RoundPhase::kVoting)));
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
     if (r.empty())
       return Status::FailedPrecondition("ballot: round " + std::to_string(b.round.value()) +
