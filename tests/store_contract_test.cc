@@ -362,8 +362,8 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 // through Insert and through Update, for the entities the generic row mapper writes
 // (municipalities, actors and ties, whose inserts are bulk writes, challenges, coalitions,
 // proposals, rounds with their eligibility, experiments, users, match-funding campaigns and
-// pledges, milestone evidence, reports and hidden items, comments, reviews and ballots); a field the
-// mapper drops or garbles fails here, named.
+// pledges, milestone evidence, reports and hidden items, comments, reviews, ballots, and the Right to
+// Challenge's tasks and bids); a field the mapper drops or garbles fails here, named.
 TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   Municipality g = Gemeente("GM0599", "Rotterdam");
   SetSamples(fields::MunicipalityFields(), g, true, {{"cbs_code", "GM0518"}});
@@ -544,6 +544,47 @@ TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   ASSERT_TRUE(mine.ok() && mine->size() == 1u) << mine.status().ToString();
   ExpectStored(fields::BallotFields(), bal, mine->front(), "ballot update");
   EXPECT_EQ(mine->front().voter, submitter) << "ballot update: the voter (in no table)";
+
+  const fields::Json themes = fields::Json::array({"eenzaamheid", "vergrijzing"});
+  MunicipalTask task{.municipality = m, .title = "Groenonderhoud", .capabilities = {{"care", 2}}};
+  SetSamples(fields::MunicipalTaskFields(), task, true, {{"themes", themes}});
+  ASSERT_TRUE(Written(store_->Insert(task)));
+  ExpectStored(fields::MunicipalTaskFields(), task, *store_->GetTask(task.id), "task insert");
+  SetSamples(fields::MunicipalTaskFields(), task, false, {{"themes", fields::Json::array({"vergrijzing"})}});
+  ASSERT_TRUE(Written(store_->Update(task)));
+  ExpectStored(fields::MunicipalTaskFields(), task, *store_->GetTask(task.id), "task update");
+
+  TaskChallenge bid;
+  bid.municipality = m;
+  bid.task = task.id;
+  bid.initiative = a1;
+  bid.filed_by = submitter;
+  bid.partners = {a2};
+  bid.capabilities = {{"care", 1.5}};
+  bid.milestones = {{.title = "Start", .due = "2031-03-01", .amount_eur = 1}};  // within the budget
+  bid.indicators = {{.name = "uren", .unit = "u", .baseline = 1, .target = 2}};
+  bid.proposal = p.id;
+  bid.experiment = e.id;
+  bid.steps = {{.entered_at = "2031-01-01T00:00:00Z", .decision = "ontvangen", .decided_by = officer}};
+  SetSamples(fields::TaskChallengeFields(), bid, true, {{"themes", themes}});
+  ASSERT_TRUE(Written(store_->Insert(bid)));
+  auto got_bid = store_->GetTaskChallenge(bid.id);
+  ASSERT_TRUE(got_bid.ok()) << got_bid.status().ToString();
+  ExpectStored(fields::TaskChallengeFields(), bid, *got_bid, "bid insert");
+  EXPECT_EQ(got_bid->filed_by, submitter) << "bid insert: who filed it (in no table)";
+  ASSERT_EQ(got_bid->steps.size(), 1u) << "bid insert: the steps taken";
+  EXPECT_EQ(got_bid->steps[0].decided_by, officer) << "bid insert: who decided a step (in no table)";
+  EXPECT_EQ(got_bid->steps[0].decision, "ontvangen") << "bid insert: the steps taken";
+  SetSamples(fields::TaskChallengeFields(), bid, false, {{"themes", fields::Json::array({"vergrijzing"})}});
+  bid.filed_by = officer;
+  bid.steps[0].decided_by = submitter;
+  ASSERT_TRUE(Written(store_->Update(bid)));
+  got_bid = store_->GetTaskChallenge(bid.id);
+  ASSERT_TRUE(got_bid.ok()) << got_bid.status().ToString();
+  ExpectStored(fields::TaskChallengeFields(), bid, *got_bid, "bid update");
+  EXPECT_EQ(got_bid->filed_by, officer) << "bid update: who filed it (in no table)";
+  ASSERT_EQ(got_bid->steps.size(), 1u) << "bid update: the steps taken";
+  EXPECT_EQ(got_bid->steps[0].decided_by, submitter) << "bid update: who decided a step (in no table)";
 }
 
 // --- opening and migrations -------------------------------------------------------------------

@@ -574,10 +574,12 @@ FieldTable<domain::MunicipalTask> MakeMunicipalTaskFields() {
   needs.load = needs.decode;
   return {"Task",
           "task",
-          {IdOf("id", &T::id, false).ReadOnly(), IdOf("municipality", &T::municipality, false).ReadOnly(),
-           Str("title", &T::title), Str("description", &T::description, kMaxStringLength),
-           StrList("themes", &T::themes), std::move(needs), Int("budget_eur", &T::budget_eur), Str("area", &T::area),
-           Bool("open", &T::open), Str("created_at", &T::created_at, 0).ReadOnly().DateTime()}};
+          {IdOf("id", &T::id, false).ReadOnly().Column(),
+           IdOf("municipality", &T::municipality, false).ReadOnly().Column("municipality_id"),
+           Str("title", &T::title).Column(), Str("description", &T::description, kMaxStringLength).Column(),
+           StrList("themes", &T::themes).Column(), std::move(needs).Column(),
+           Int("budget_eur", &T::budget_eur).Column(), Str("area", &T::area).Column(), Bool("open", &T::open).Column(),
+           Str("created_at", &T::created_at, 0).ReadOnly().DateTime().Column()}};
 }
 
 FieldTable<domain::Milestone> MakeTaskMilestoneFields() {
@@ -698,38 +700,44 @@ FieldTable<domain::TaskChallenge> MakeTaskChallengeFields() {
     if (domain::MayRefuseAt(c.step)) moves.push_back("refused");
     return moves;
   };
+  // Who filed the bid and who decided each step are in no table (the store keeps them beside it:
+  // storage/sql/task_challenges.cc); `steps` shows the steps taken without them.
   FieldTable<C> t{
       "TaskChallenge",
       "task_challenge",
-      {IdOf("id", &C::id, false).ReadOnly(),
-       IdOf("municipality", &C::municipality, false).RefersTo("municipality"),
-       IdOf("task", &C::task, true),
-       Str("task_title", &C::task_title),
-       Int("current_cost_eur", &C::current_cost_eur),
-       IdOf("initiative", &C::initiative, true),
-       Str("initiative_name", &C::initiative_name),
-       Str("title", &C::title),
-       Str("plan", &C::plan, kMaxStringLength),
-       Int("budget_eur", &C::budget_eur),
+      {IdOf("id", &C::id, false).ReadOnly().Column(),
+       IdOf("municipality", &C::municipality, false).RefersTo("municipality").Column("municipality_id"),
+       IdOf("task", &C::task, true).Column("task_id"),
+       Str("task_title", &C::task_title).Column(),
+       Int("current_cost_eur", &C::current_cost_eur).Column(),
+       IdOf("initiative", &C::initiative, true).Column("initiative_actor_id"),
+       Str("initiative_name", &C::initiative_name).Column(),
+       Str("title", &C::title).Column(),
+       Str("plan", &C::plan, kMaxStringLength).Column(),
+       Int("budget_eur", &C::budget_eur).Column(),
        Custom<C>("partners", Type::kAny, {{"type", "array"}, {"items", {{"type", "integer"}}}}, partners,
-                 decode_partners),
-       StrList("themes", &C::themes),
-       std::move(needs),
+                 decode_partners)
+           .Column(),
+       StrList("themes", &C::themes).Column(),
+       std::move(needs).Column(),
        BidPlanPart("milestones", &C::milestones, &domain::Experiment::milestones, &TaskMilestoneFields,
-                   "MilestoneWrite"),
+                   "MilestoneWrite")
+           .Column(),
        BidPlanPart("indicators", &C::indicators, &domain::Experiment::indicators, &TaskIndicatorFields,
-                   "IndicatorWrite"),
-       StrList("criteria", &C::criteria).ReadOnly(),
+                   "IndicatorWrite")
+           .Column(),
+       StrList("criteria", &C::criteria).ReadOnly().Column(),
        Enum("step", &C::step, static_cast<int>(domain::TaskChallengeStep::kRefused) + 1, domain::TaskChallengeStepCode,
             [](const std::string& s) { return domain::ParseTaskChallengeStep(s); })
-           .ReadOnly(),
+           .ReadOnly()
+           .Column(),
        Custom<C>("next_steps", Type::kAny, {{"type", "array"}, {"items", step_codes}}, next_steps),
        Computed<C>("editable", Type::kBoolean,
                    [](const C& c) { return Json(c.step == domain::TaskChallengeStep::kReceived); }),
        Custom<C>("steps", Type::kAny, step_schema, TaskChallengeStepsJson),
-       IdOf("proposal", &C::proposal, true).ReadOnly(),
-       IdOf("experiment", &C::experiment, true).ReadOnly(),
-       Str("created_at", &C::created_at, 0).ReadOnly().DateTime()}};
+       IdOf("proposal", &C::proposal, true).ReadOnly().Column("proposal_id"),
+       IdOf("experiment", &C::experiment, true).ReadOnly().Column("experiment_id"),
+       Str("created_at", &C::created_at, 0).ReadOnly().DateTime().Column()}};
   return t;
 }
 

@@ -213,6 +213,8 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(CommentFields());
   ExpectEveryReadFieldStored(ReviewFields());
   ExpectEveryReadFieldStored(BallotFields());
+  ExpectEveryReadFieldStored(MunicipalTaskFields());
+  ExpectEveryReadFieldStored(TaskChallengeFields());
 }
 
 // A stored field kept out of files is read back by the store only, and its JSON is unchanged.
