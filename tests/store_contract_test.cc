@@ -362,8 +362,9 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 // through Insert and through Update, for the entities the generic row mapper writes
 // (municipalities, actors and ties, whose inserts are bulk writes, challenges, coalitions,
 // proposals, rounds with their eligibility, experiments, users, match-funding campaigns and
-// pledges, milestone evidence, reports and hidden items, comments, reviews, ballots, and the Right to
-// Challenge's tasks and bids); a field the mapper drops or garbles fails here, named.
+// pledges, milestone evidence, reports and hidden items, comments, reviews, ballots, the Right to
+// Challenge's tasks and bids, role grants, allocations and the audit log); a field the mapper drops
+// or garbles fails here, named.
 TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   Municipality g = Gemeente("GM0599", "Rotterdam");
   SetSamples(fields::MunicipalityFields(), g, true, {{"cbs_code", "GM0518"}});
@@ -585,6 +586,32 @@ TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   EXPECT_EQ(got_bid->filed_by, officer) << "bid update: who filed it (in no table)";
   ASSERT_EQ(got_bid->steps.size(), 1u) << "bid update: the steps taken";
   EXPECT_EQ(got_bid->steps[0].decided_by, submitter) << "bid update: who decided a step (in no table)";
+
+  RoleGrant grant{.user = officer, .municipality = m, .actor = a1};
+  SetSamples(fields::RoleGrantFields(), grant, true, {{"role", "moderator"}});
+  ASSERT_TRUE(Written(store_->Grant(grant)));
+  auto grants = store_->GrantsOf(officer);
+  ASSERT_TRUE(grants.ok() && grants->size() == 1u) << grants.status().ToString();
+  ExpectStored(fields::RoleGrantFields(), grant, grants->front(), "grant insert");
+  // grants are never updated (Revoke deletes them)
+
+  Allocation al{.round = r.id, .proposal = p.id};
+  SetSamples(fields::AllocationFields(), al, true);
+  ASSERT_TRUE(Written(store_->PutAllocations(r.id, {al})));
+  auto allocations = store_->AllocationsOf(r.id);
+  ASSERT_TRUE(allocations.ok() && allocations->size() == 1u) << allocations.status().ToString();
+  ExpectStored(fields::AllocationFields(), al, allocations->front(), "allocation insert");
+  // a round's allocations are replaced whole, never updated
+
+  AuditEntry ae{.user = officer, .municipality = m, .before = R"({"naam":"oud"})", .after = R"({"naam":"nieuw"})"};
+  SetSamples(fields::AuditEntryFields(), ae, true);
+  ASSERT_TRUE(Written(store_->Append(ae)));
+  auto log = store_->AuditOf(ae.entity, ae.entity_id);
+  ASSERT_TRUE(log.ok() && log->size() == 1u) << log.status().ToString();
+  ExpectStored(fields::AuditEntryFields(), ae, log->front(), "audit insert");
+  EXPECT_EQ(log->front().before, ae.before) << "audit insert: the snapshot before (in no table)";
+  EXPECT_EQ(log->front().after, ae.after) << "audit insert: the snapshot after (in no table)";
+  // the log is never updated
 }
 
 // --- opening and migrations -------------------------------------------------------------------

@@ -371,10 +371,12 @@ FieldTable<domain::RoleGrant> MakeRoleGrantFields() {
   using G = domain::RoleGrant;
   FieldTable<G> t{"RoleGrant",
                   "grant",
-                  {IdOf("user", &G::user, false).ReadOnly(),
+                  {IdOf("user", &G::user, false).ReadOnly().Column("user_id"),
                    Enum("role", &G::role, static_cast<int>(domain::Role::kModerator) + 1, domain::RoleCode,
-                        [](const std::string& s) { return domain::ParseRole(s); }),
-                   IdOf("municipality", &G::municipality, true), IdOf("actor", &G::actor, true)}};
+                        [](const std::string& s) { return domain::ParseRole(s); })
+                       .Column(),
+                   IdOf("municipality", &G::municipality, true).Column("municipality_id"),
+                   IdOf("actor", &G::actor, true).Column("actor_id")}};
   t.fields[1].required = true;  // in the schema; checked last (the check below), as before the table
   t.fields[1].required_message.clear();
   t.check = [](Fields& f, const G&) -> Status {
@@ -420,26 +422,29 @@ FieldTable<domain::AuditEntry> MakeAuditEntryFields() {
     return j.is_discarded() ? Json(text) : j;
   };
   Json snapshot = {{"description", "the entity's JSON before/after the change (null: none)"}};
+  // The id, the time, the entity and the action (computed fields before) are stored read-only fields
+  // kept out of files; the snapshots are shown parsed and stored as the text they were written as
+  // (the store adds their columns: storage/sql/audit.cc); the user's name is the service's.
   return {"AuditEntry",
           "audit",
-          {Computed<A>("id", Type::kInteger, [](const A& e) { return Json(e.id); }),
-           Computed<A>("at", Type::kString, [](const A& e) { return Json(e.at); }),
-           IdOf("user", &A::user, true).ReadOnly().Audit(),
+          {Int("id", &A::id).ReadOnly().NotInFiles().Column(), Str("at", &A::at, 0).ReadOnly().NotInFiles().Column(),
+           IdOf("user", &A::user, true).ReadOnly().Audit().Column("user_id"),
            Computed<A>("user_name", Type::kString, [](const A& e) { return Json(e.user_name); }).Audit(),
-           IdOf("municipality", &A::municipality, true).ReadOnly(),
-           Computed<A>("entity", Type::kString, [](const A& e) { return Json(e.entity); }),
-           Computed<A>("entity_id", Type::kInteger, [](const A& e) { return Json(e.entity_id); }),
-           Computed<A>("action", Type::kString, [](const A& e) { return Json(e.action); }),
+           IdOf("municipality", &A::municipality, true).ReadOnly().Column("municipality_id"),
+           Str("entity", &A::entity, 0).ReadOnly().NotInFiles().Column(),
+           Int("entity_id", &A::entity_id).ReadOnly().NotInFiles().Column(),
+           Str("action", &A::action, 0).ReadOnly().NotInFiles().Column(),
            Custom<A>("before", Type::kAny, snapshot, [parsed](const A& e) { return parsed(e.before); }).Audit(),
            Custom<A>("after", Type::kAny, snapshot, [parsed](const A& e) { return parsed(e.after); }).Audit()}};
 }
 
 FieldTable<domain::Allocation> MakeAllocationFields() {
   using A = domain::Allocation;
-  FieldTable<A> t{"Allocation",
-                  "allocation",
-                  {IdOf("round", &A::round, false), Str("project_id", &A::project_id, 100),
-                   IdOf("proposal", &A::proposal, true), Int("amount_eur", &A::amount_eur)}};
+  FieldTable<A> t{
+      "Allocation",
+      "allocation",
+      {IdOf("round", &A::round, false).Column("round_id"), Str("project_id", &A::project_id, 100).Column(),
+       IdOf("proposal", &A::proposal, true).Column("proposal_id"), Int("amount_eur", &A::amount_eur).Column()}};
   AllReadOnly(t);
   return t;
 }

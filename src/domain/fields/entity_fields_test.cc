@@ -215,6 +215,9 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(BallotFields());
   ExpectEveryReadFieldStored(MunicipalTaskFields());
   ExpectEveryReadFieldStored(TaskChallengeFields());
+  ExpectEveryReadFieldStored(RoleGrantFields());
+  ExpectEveryReadFieldStored(AllocationFields());
+  ExpectEveryReadFieldStored(AuditEntryFields());
 }
 
 // A stored field kept out of files is read back by the store only, and its JSON is unchanged.

@@ -282,16 +282,11 @@ Result<std::vector<domain::Review>> SqlStore::ReviewsOf(RoundId round) {
 // Allocations.
 
 namespace {
-
-Allocation AllocationAt(const SqlRows& r, size_t i) {
-  Allocation a;
-  a.round = RoundId(r.Int(i, 0));
-  a.project_id = r.Str(i, 1);
-  a.proposal = ProposalId(r.Null(i, 2) ? 0 : r.Int(i, 2));
-  a.amount_eur = r.Int(i, 3);
-  return a;
+// The row of an allocation (keyless: a round's are replaced whole): the stored fields of its table.
+const RowMap<Allocation>& AllocationRows() {
+  static const auto* rows = new RowMap<Allocation>("round_allocations", domain::fields::AllocationFields());
+  return *rows;
 }
-
 }  // namespace
 
 Status SqlStore::PutAllocations(RoundId round, const std::vector<Allocation>& rows) {
@@ -311,11 +306,10 @@ Status SqlStore::PutAllocations(RoundId round, const std::vector<Allocation>& ro
         TouchRows("municipality", "SELECT municipality_id FROM rounds WHERE id = $1", {Int(round.value())}));
     WEEFSEL_RETURN_IF_ERROR(Exists("rounds", round.value(), "allocation.round"));
     WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_allocations WHERE round_id = $1", {Int(round.value())}).status());
-    for (const auto& a : rows)
-      WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO round_allocations (round_id, project_id, proposal_id, amount_eur) "
-                                "VALUES ($1, $2, $3, $4)",
-                                {Int(round.value()), Text(a.project_id), IdOrNull(a.proposal), Int(a.amount_eur)})
-                                  .status());
+    for (const auto& a : rows) {
+      auto [sql, params] = AllocationRows().Insert(a);
+      WEEFSEL_RETURN_IF_ERROR(Q(sql, params).status());
+    }
     return Status::Ok();
   });
   std::vector<FkRef> refs{{"allocation.round", "rounds", round.value()}};
@@ -324,23 +318,17 @@ Status SqlStore::PutAllocations(RoundId round, const std::vector<Allocation>& ro
 }
 
 Result<std::vector<Allocation>> SqlStore::AllocationsOf(RoundId round) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT round_id, project_id, proposal_id, amount_eur FROM round_allocations "
-                                        "WHERE round_id = $1 ORDER BY " +
-                                            conn_->OrderText("project_id"),
-                                        {Int(round.value())}));
-  std::vector<Allocation> out;
-  for (size_t i = 0; i < r.size(); ++i) out.push_back(AllocationAt(r, i));
-  return out;
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q(AllocationRows().Select() + " WHERE round_id = $1 ORDER BY " + conn_->OrderText("project_id"),
+                   {Int(round.value())}));
+  return AllocationRows().Read(r);
 }
 
 Result<std::vector<Allocation>> SqlStore::AllocationsOfProposal(ProposalId proposal) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT round_id, project_id, proposal_id, amount_eur FROM round_allocations "
-                                        "WHERE proposal_id = $1 ORDER BY round_id, " +
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(AllocationRows().Select() + " WHERE proposal_id = $1 ORDER BY round_id, " +
                                             conn_->OrderText("project_id"),
                                         {Int(proposal.value())}));
-  std::vector<Allocation> out;
-  for (size_t i = 0; i < r.size(); ++i) out.push_back(AllocationAt(r, i));
-  return out;
+  return AllocationRows().Read(r);
 }
 
 }  // namespace weefsel::storage::sql
