@@ -362,7 +362,9 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
 // through Insert and through Update, for the entities the generic row mapper writes
 // (municipalities, actors and ties, whose inserts are bulk writes, challenges, coalitions,
 // proposals, rounds with their eligibility, experiments, users, match-funding campaigns and
-// pledges, milestone evidence, reports and hidden items); a field the mapper drops or garbles fails here, named.
+// pledges, milestone evidence, reports and hidden items, comments, reviews, ballots, the Right to
+// Challenge's tasks and bids, role grants, allocations and the audit log); a field the mapper drops
+// or garbles fails here, named.
 TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   Municipality g = Gemeente("GM0599", "Rotterdam");
   SetSamples(fields::MunicipalityFields(), g, true, {{"cbs_code", "GM0518"}});
@@ -504,6 +506,112 @@ TEST_P(StoreContract, EveryStoredFieldRoundTrips) {
   ASSERT_TRUE(hiddens.ok() && hiddens->size() == 1u) << hiddens.status().ToString();
   EXPECT_EQ(hiddens->front().hidden_by, officer) << "hidden insert: who hid it (in no table)";
   // hidden items are never updated (Unhide deletes them)
+
+  Comment top{.proposal = p.id, .author = submitter, .text = "Eerst", .created_at = "2031-01-01"};
+  ASSERT_TRUE(Written(store_->Insert(top)));
+  Comment cm{.proposal = p.id, .author = officer};
+  SetSamples(fields::CommentFields(), cm, true, {{"parent", top.id}});
+  ASSERT_TRUE(Written(store_->Insert(cm)));
+  ExpectStored(fields::CommentFields(), cm, *store_->GetComment(cm.id), "comment insert");
+  EXPECT_EQ(store_->GetComment(cm.id)->author_name, "Anne de Vries") << "comment insert: the author's name (joined)";
+  auto by = store_->CommentsBy(officer);
+  ASSERT_TRUE(by.ok() && by->size() == 1u) << by.status().ToString();
+  ExpectStored(fields::CommentFields(), cm, by->front(), "comment insert (CommentsBy)");
+  // comments are never updated
+
+  Review rv{.round = r.id, .reviewer = officer, .scores = {{"impact", 4}}};
+  SetSamples(fields::ReviewFields(), rv, true, {{"project_id", "p1"}});
+  ASSERT_TRUE(Written(store_->PutReview(rv)));
+  auto reviews = store_->ReviewsOf(r.id);
+  ASSERT_TRUE(reviews.ok() && reviews->size() == 1u) << reviews.status().ToString();
+  ExpectStored(fields::ReviewFields(), rv, reviews->front(), "review insert");
+  // a review is replaced (PutReview deletes the reviewer's old one), never updated
+
+  Round vr{.municipality = m, .name = "Stemronde", .budget_eur = 1000, .ballot_kind = BallotKind::kCumulative};
+  vr.projects = {{.project_id = "p1", .title = "Bankjes", .cost_eur = 100},
+                 {.project_id = "p2", .title = "Bomen", .cost_eur = 100}};
+  ASSERT_TRUE(Written(store_->Insert(vr)));
+  Ballot bal{.round = vr.id, .voter = submitter, .entries = {{"p1", 2}, {"p2", 1}}};
+  SetSamples(fields::BallotFields(), bal, true, {{"kind", "cumulative"}});
+  ASSERT_TRUE(Written(store_->PutBallot(bal)));
+  auto ballots = store_->BallotsOf(vr.id);
+  ASSERT_TRUE(ballots.ok() && ballots->size() == 1u) << ballots.status().ToString();
+  ExpectStored(fields::BallotFields(), bal, ballots->front(), "ballot insert");
+  EXPECT_EQ(ballots->front().voter, submitter) << "ballot insert: the voter (in no table)";
+  SetSamples(fields::BallotFields(), bal, false, {{"kind", "cumulative"}});
+  bal.entries = {{"p2", 3}};
+  ASSERT_TRUE(Written(store_->PutBallot(bal)));  // the same voter and round: the row is updated
+  auto mine = store_->BallotsBy(submitter);
+  ASSERT_TRUE(mine.ok() && mine->size() == 1u) << mine.status().ToString();
+  ExpectStored(fields::BallotFields(), bal, mine->front(), "ballot update");
+  EXPECT_EQ(mine->front().voter, submitter) << "ballot update: the voter (in no table)";
+
+  const fields::Json themes = fields::Json::array({"eenzaamheid", "vergrijzing"});
+  MunicipalTask task{.municipality = m, .title = "Groenonderhoud", .capabilities = {{"care", 2}}};
+  SetSamples(fields::MunicipalTaskFields(), task, true, {{"themes", themes}});
+  ASSERT_TRUE(Written(store_->Insert(task)));
+  ExpectStored(fields::MunicipalTaskFields(), task, *store_->GetTask(task.id), "task insert");
+  SetSamples(fields::MunicipalTaskFields(), task, false, {{"themes", fields::Json::array({"vergrijzing"})}});
+  ASSERT_TRUE(Written(store_->Update(task)));
+  ExpectStored(fields::MunicipalTaskFields(), task, *store_->GetTask(task.id), "task update");
+
+  TaskChallenge bid;
+  bid.municipality = m;
+  bid.task = task.id;
+  bid.initiative = a1;
+  bid.filed_by = submitter;
+  bid.partners = {a2};
+  bid.capabilities = {{"care", 1.5}};
+  bid.milestones = {{.title = "Start", .due = "2031-03-01", .amount_eur = 1}};  // within the budget
+  bid.indicators = {{.name = "uren", .unit = "u", .baseline = 1, .target = 2}};
+  bid.proposal = p.id;
+  bid.experiment = e.id;
+  bid.steps = {{.entered_at = "2031-01-01T00:00:00Z", .decision = "ontvangen", .decided_by = officer}};
+  SetSamples(fields::TaskChallengeFields(), bid, true, {{"themes", themes}});
+  ASSERT_TRUE(Written(store_->Insert(bid)));
+  auto got_bid = store_->GetTaskChallenge(bid.id);
+  ASSERT_TRUE(got_bid.ok()) << got_bid.status().ToString();
+  ExpectStored(fields::TaskChallengeFields(), bid, *got_bid, "bid insert");
+  EXPECT_EQ(got_bid->filed_by, submitter) << "bid insert: who filed it (in no table)";
+  ASSERT_EQ(got_bid->steps.size(), 1u) << "bid insert: the steps taken";
+  EXPECT_EQ(got_bid->steps[0].decided_by, officer) << "bid insert: who decided a step (in no table)";
+  EXPECT_EQ(got_bid->steps[0].decision, "ontvangen") << "bid insert: the steps taken";
+  SetSamples(fields::TaskChallengeFields(), bid, false, {{"themes", fields::Json::array({"vergrijzing"})}});
+  bid.filed_by = officer;
+  bid.steps[0].decided_by = submitter;
+  ASSERT_TRUE(Written(store_->Update(bid)));
+  got_bid = store_->GetTaskChallenge(bid.id);
+  ASSERT_TRUE(got_bid.ok()) << got_bid.status().ToString();
+  ExpectStored(fields::TaskChallengeFields(), bid, *got_bid, "bid update");
+  EXPECT_EQ(got_bid->filed_by, officer) << "bid update: who filed it (in no table)";
+  ASSERT_EQ(got_bid->steps.size(), 1u) << "bid update: the steps taken";
+  EXPECT_EQ(got_bid->steps[0].decided_by, submitter) << "bid update: who decided a step (in no table)";
+
+  RoleGrant grant{.user = officer, .municipality = m, .actor = a1};
+  SetSamples(fields::RoleGrantFields(), grant, true, {{"role", "moderator"}});
+  ASSERT_TRUE(Written(store_->Grant(grant)));
+  auto grants = store_->GrantsOf(officer);
+  ASSERT_TRUE(grants.ok() && grants->size() == 1u) << grants.status().ToString();
+  ExpectStored(fields::RoleGrantFields(), grant, grants->front(), "grant insert");
+  // grants are never updated (Revoke deletes them)
+
+  Allocation al{.round = r.id, .proposal = p.id};
+  SetSamples(fields::AllocationFields(), al, true);
+  ASSERT_TRUE(Written(store_->PutAllocations(r.id, {al})));
+  auto allocations = store_->AllocationsOf(r.id);
+  ASSERT_TRUE(allocations.ok() && allocations->size() == 1u) << allocations.status().ToString();
+  ExpectStored(fields::AllocationFields(), al, allocations->front(), "allocation insert");
+  // a round's allocations are replaced whole, never updated
+
+  AuditEntry ae{.user = officer, .municipality = m, .before = R"({"naam":"oud"})", .after = R"({"naam":"nieuw"})"};
+  SetSamples(fields::AuditEntryFields(), ae, true);
+  ASSERT_TRUE(Written(store_->Append(ae)));
+  auto log = store_->AuditOf(ae.entity, ae.entity_id);
+  ASSERT_TRUE(log.ok() && log->size() == 1u) << log.status().ToString();
+  ExpectStored(fields::AuditEntryFields(), ae, log->front(), "audit insert");
+  EXPECT_EQ(log->front().before, ae.before) << "audit insert: the snapshot before (in no table)";
+  EXPECT_EQ(log->front().after, ae.after) << "audit insert: the snapshot after (in no table)";
+  // the log is never updated
 }
 
 // --- opening and migrations -------------------------------------------------------------------

@@ -2,10 +2,12 @@
 //
 // Fills a private in-memory SQLite store with N challenges (every main-row field set, no capability
 // needs, so the child query finds nothing), N actors and N ties (each actor to the next, every
-// field set), then times ListChallenges, ListActors and ListTies over all N rows, R times each, and
-// prints the best and the median in rows per second; and the time of the one bulk write of the
-// actors and of the ties (InsertActors, InsertTies). Usage:
-//   row_read_bench [--rows N] [--repeat R] [--only challenges|actors|ties]
+// field set), and N ballots of N voters in one approval round of 20 projects (3 entries each, as
+// the national demo's round: `weefsel demo --national`), then times ListChallenges, ListActors,
+// ListTies and BallotsOf over all N rows, R times each, and prints the best and the median in rows
+// per second; and the time of the one bulk write of the actors and of the ties (InsertActors,
+// InsertTies). `--only ballots` fills and reads the ballots alone. Usage:
+//   row_read_bench [--rows N] [--repeat R] [--only challenges|actors|ties|ballots]
 //   (defaults: 100000 rows, 7 repeats)
 // Exit status: 0, or 1 when the store refuses a write or a read, 2 on bad arguments.
 #include <algorithm>
@@ -66,7 +68,7 @@ int main(int argc, char** argv) {
     } else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) {
       only = argv[++i];
     } else {
-      std::fprintf(stderr, "usage: row_read_bench [--rows N] [--repeat R] [--only challenges|actors|ties]\n");
+      std::fprintf(stderr, "usage: row_read_bench [--rows N] [--repeat R] [--only challenges|actors|ties|ballots]\n");
       return 2;
     }
   }
@@ -76,6 +78,35 @@ int main(int argc, char** argv) {
   auto& store = **opened;
   domain::Municipality m{.cbs_code = "GM0363", .name = "Amsterdam", .province = "Noord-Holland", .population = 1};
   Check(store.Insert(m).status(), "municipality");
+  auto line = [&](const char* name, const Figures& f) {
+    std::printf("%-11s %7lld rows  best %.3f s (%.0f rows/s)  median %.3f s (%.0f rows/s)\n", name,
+                static_cast<long long>(rows), f.best_s, static_cast<double>(rows) / f.best_s, f.median_s,
+                static_cast<double>(rows) / f.median_s);
+  };
+  if (only.empty() || only == "ballots") {
+    domain::Round round{.municipality = m.id, .name = "Stadsbudget", .budget_eur = 1000000};
+    round.phase = domain::RoundPhase::kVoting;
+    for (int p = 0; p < 20; ++p)
+      round.projects.push_back({.project_id = "project-" + std::to_string(p), .title = "Project", .cost_eur = 50000});
+    Check(store.Insert(round).status(), "round");
+    Check(store.Transaction([&]() -> Status {
+      for (int64_t i = 0; i < rows; ++i) {
+        domain::User u{.email = "kiezer" + std::to_string(i) + "@bench.test", .display_name = "Kiezer"};
+        u.created_at = "2026-10-01T09:00:00Z";
+        WEEFSEL_RETURN_IF_ERROR(store.Insert(u).status());
+        domain::Ballot b{.round = round.id, .voter = u.id, .cast_at = "2026-11-01T10:00:00Z"};
+        for (int64_t k = 0; k < 3; ++k) b.entries.push_back({"project-" + std::to_string((i + 7 * k) % 20), 1});
+        WEEFSEL_RETURN_IF_ERROR(store.CastBallot(b).status());
+      }
+      return Status::Ok();
+    }),
+          "ballots");
+    line("ballots", Time(repeat, rows, [&]() -> Result<size_t> {
+           WEEFSEL_ASSIGN_OR_RETURN(auto v, store.BallotsOf(round.id));
+           return v.size();
+         }));
+    if (only == "ballots") return 0;
+  }
   std::vector<domain::Actor> actors(static_cast<size_t>(rows));
   for (int64_t i = 0; i < rows; ++i) {
     domain::Actor& a = actors[static_cast<size_t>(i)];
@@ -127,11 +158,6 @@ int main(int argc, char** argv) {
     Check(store.Insert(c).status(), "challenge");
   }
   storage::ListQuery all;
-  auto line = [&](const char* name, const Figures& f) {
-    std::printf("%-11s %7lld rows  best %.3f s (%.0f rows/s)  median %.3f s (%.0f rows/s)\n", name,
-                static_cast<long long>(rows), f.best_s, static_cast<double>(rows) / f.best_s, f.median_s,
-                static_cast<double>(rows) / f.median_s);
-  };
   if (only.empty() || only == "challenges")
     line("challenges", Time(repeat, rows, [&]() -> Result<size_t> {
            WEEFSEL_ASSIGN_OR_RETURN(auto v, store.ListChallenges(all));

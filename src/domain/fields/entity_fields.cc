@@ -272,16 +272,20 @@ FieldTable<domain::Review> MakeReviewFields() {
     }
     return Status::Ok();
   };
+  // The id and the time (computed fields before) are stored read-only fields kept out of files; the
+  // reviewer's name is no column (the service fills it in for those who may see it).
   return {"Review",
           "review",
-          {Computed<R>("id", Type::kInteger, [](const R& r) { return Json(r.id); }),
-           IdOf("round", &R::round, false).ReadOnly(), Str("project_id", &R::project_id, 100).Required(),
-           IdOf("reviewer", &R::reviewer, true).ReadOnly(),
+          {Int("id", &R::id).ReadOnly().NotInFiles().Column(),
+           IdOf("round", &R::round, false).ReadOnly().Column("round_id"),
+           Str("project_id", &R::project_id, 100).Required().Column(),
+           IdOf("reviewer", &R::reviewer, true).ReadOnly().Column("reviewer_user_id"),
            Computed<R>("reviewer_name", Type::kString, [](const R& r) { return Json(r.reviewer_name); }),
            Custom<R>("scores", Type::kMap, scores_schema, scores_encode, scores_decode)
-               .Required("required: an object of criterion -> score"),
-           Str("comment", &R::comment, 5000),
-           Computed<R>("created_at", Type::kString, [](const R& r) { return Json(r.created_at); })}};
+               .Required("required: an object of criterion -> score")
+               .Column(),
+           Str("comment", &R::comment, 5000).Column(),
+           Str("created_at", &R::created_at, 0).ReadOnly().NotInFiles().Column()}};
 }
 
 FieldTable<domain::BallotEntry> MakeBallotEntryFields() {
@@ -291,14 +295,19 @@ FieldTable<domain::BallotEntry> MakeBallotEntryFields() {
 
 FieldTable<domain::Ballot> MakeBallotFields() {
   using B = domain::Ballot;
+  // The voter is in no table (never shown: the store keeps it beside the table); cast_at, a computed
+  // field before, is a stored read-only field kept out of files.
   return {"Ballot",
           "ballot",
-          {IdOf("id", &B::id, false).ReadOnly(), IdOf("round", &B::round, false).ReadOnly(),
+          {IdOf("id", &B::id, false).ReadOnly().Column(), IdOf("round", &B::round, false).ReadOnly().Column("round_id"),
            Enum("kind", &B::kind, static_cast<int>(domain::BallotKind::kScoring) + 1, domain::BallotKindCode,
                 [](const std::string& s) { return domain::ParseBallotKind(s); })
-               .ReadOnly(),
-           ObjList("entries", &B::entries, &BallotEntryFields).Required("required: a list of {project_id, points}"),
-           Computed<B>("cast_at", Type::kString, [](const B& b) { return Json(b.cast_at); })}};
+               .ReadOnly()
+               .Column(),
+           ObjList("entries", &B::entries, &BallotEntryFields)
+               .Required("required: a list of {project_id, points}")
+               .Child("ballot_entries"),
+           Str("cast_at", &B::cast_at, 0).ReadOnly().NotInFiles().Column()}};
 }
 
 FieldTable<domain::Measurement> MakeMeasurementFields() {
@@ -362,10 +371,12 @@ FieldTable<domain::RoleGrant> MakeRoleGrantFields() {
   using G = domain::RoleGrant;
   FieldTable<G> t{"RoleGrant",
                   "grant",
-                  {IdOf("user", &G::user, false).ReadOnly(),
+                  {IdOf("user", &G::user, false).ReadOnly().Column("user_id"),
                    Enum("role", &G::role, static_cast<int>(domain::Role::kModerator) + 1, domain::RoleCode,
-                        [](const std::string& s) { return domain::ParseRole(s); }),
-                   IdOf("municipality", &G::municipality, true), IdOf("actor", &G::actor, true)}};
+                        [](const std::string& s) { return domain::ParseRole(s); })
+                       .Column(),
+                   IdOf("municipality", &G::municipality, true).Column("municipality_id"),
+                   IdOf("actor", &G::actor, true).Column("actor_id")}};
   t.fields[1].required = true;  // in the schema; checked last (the check below), as before the table
   t.fields[1].required_message.clear();
   t.check = [](Fields& f, const G&) -> Status {
@@ -378,17 +389,29 @@ FieldTable<domain::RoleGrant> MakeRoleGrantFields() {
 
 FieldTable<domain::Comment> MakeCommentFields() {
   using C = domain::Comment;
-  return {
-      "Comment",
-      "comment",
-      {Computed<C>("id", Type::kInteger, [](const C& c) { return Json(c.id); }),
-       IdOf("proposal", &C::proposal, false).ReadOnly(),
-       Computed<C>("parent", Type::kInteger, [](const C& c) { return c.parent > 0 ? Json(c.parent) : Json(nullptr); })
-           .Nullable(),
-       IdOf("author", &C::author, true).ReadOnly().Personal(),
-       Computed<C>("author_name", Type::kString, [](const C& c) { return Json(c.author_name); }),
-       Computed<C>("text", Type::kString, [](const C& c) { return Json(c.text); }),
-       Computed<C>("created_at", Type::kString, [](const C& c) { return Json(c.created_at); })}};
+  // The parent: 0 in the member for a top-level comment, shown as null and stored as NULL.
+  Field<C> parent = Int("parent", &C::parent).ReadOnly().Nullable().NotInFiles().Column("parent_id");
+  parent.encode = [](const C& c) { return c.parent > 0 ? Json(c.parent) : Json(nullptr); };
+  parent.put = [](const C& c, CellOut& out) {
+    if (c.parent > 0)
+      out.Int(c.parent);
+    else
+      out.Null();
+  };
+  parent.take = [](C& c, CellIn& in) {
+    c.parent = in.IsNull() ? 0 : in.Int();
+    return Status::Ok();
+  };
+  // The id, the text and the time (computed fields before) are stored read-only fields kept out of
+  // files; the author's name is no column of the row (the store reads it from the author's account).
+  return {"Comment",
+          "comment",
+          {Int("id", &C::id).ReadOnly().NotInFiles().Column(),
+           IdOf("proposal", &C::proposal, false).ReadOnly().Column("proposal_id"), std::move(parent),
+           IdOf("author", &C::author, true).ReadOnly().Personal().Column("author_user_id"),
+           Computed<C>("author_name", Type::kString, [](const C& c) { return Json(c.author_name); }),
+           Str("text", &C::text, 0).ReadOnly().NotInFiles().Column(),
+           Str("created_at", &C::created_at, 0).ReadOnly().NotInFiles().Column()}};
 }
 
 FieldTable<domain::AuditEntry> MakeAuditEntryFields() {
@@ -399,26 +422,29 @@ FieldTable<domain::AuditEntry> MakeAuditEntryFields() {
     return j.is_discarded() ? Json(text) : j;
   };
   Json snapshot = {{"description", "the entity's JSON before/after the change (null: none)"}};
+  // The id, the time, the entity and the action (computed fields before) are stored read-only fields
+  // kept out of files; the snapshots are shown parsed and stored as the text they were written as
+  // (the store adds their columns: storage/sql/audit.cc); the user's name is the service's.
   return {"AuditEntry",
           "audit",
-          {Computed<A>("id", Type::kInteger, [](const A& e) { return Json(e.id); }),
-           Computed<A>("at", Type::kString, [](const A& e) { return Json(e.at); }),
-           IdOf("user", &A::user, true).ReadOnly().Audit(),
+          {Int("id", &A::id).ReadOnly().NotInFiles().Column(), Str("at", &A::at, 0).ReadOnly().NotInFiles().Column(),
+           IdOf("user", &A::user, true).ReadOnly().Audit().Column("user_id"),
            Computed<A>("user_name", Type::kString, [](const A& e) { return Json(e.user_name); }).Audit(),
-           IdOf("municipality", &A::municipality, true).ReadOnly(),
-           Computed<A>("entity", Type::kString, [](const A& e) { return Json(e.entity); }),
-           Computed<A>("entity_id", Type::kInteger, [](const A& e) { return Json(e.entity_id); }),
-           Computed<A>("action", Type::kString, [](const A& e) { return Json(e.action); }),
+           IdOf("municipality", &A::municipality, true).ReadOnly().Column("municipality_id"),
+           Str("entity", &A::entity, 0).ReadOnly().NotInFiles().Column(),
+           Int("entity_id", &A::entity_id).ReadOnly().NotInFiles().Column(),
+           Str("action", &A::action, 0).ReadOnly().NotInFiles().Column(),
            Custom<A>("before", Type::kAny, snapshot, [parsed](const A& e) { return parsed(e.before); }).Audit(),
            Custom<A>("after", Type::kAny, snapshot, [parsed](const A& e) { return parsed(e.after); }).Audit()}};
 }
 
 FieldTable<domain::Allocation> MakeAllocationFields() {
   using A = domain::Allocation;
-  FieldTable<A> t{"Allocation",
-                  "allocation",
-                  {IdOf("round", &A::round, false), Str("project_id", &A::project_id, 100),
-                   IdOf("proposal", &A::proposal, true), Int("amount_eur", &A::amount_eur)}};
+  FieldTable<A> t{
+      "Allocation",
+      "allocation",
+      {IdOf("round", &A::round, false).Column("round_id"), Str("project_id", &A::project_id, 100).Column(),
+       IdOf("proposal", &A::proposal, true).Column("proposal_id"), Int("amount_eur", &A::amount_eur).Column()}};
   AllReadOnly(t);
   return t;
 }
@@ -553,10 +579,12 @@ FieldTable<domain::MunicipalTask> MakeMunicipalTaskFields() {
   needs.load = needs.decode;
   return {"Task",
           "task",
-          {IdOf("id", &T::id, false).ReadOnly(), IdOf("municipality", &T::municipality, false).ReadOnly(),
-           Str("title", &T::title), Str("description", &T::description, kMaxStringLength),
-           StrList("themes", &T::themes), std::move(needs), Int("budget_eur", &T::budget_eur), Str("area", &T::area),
-           Bool("open", &T::open), Str("created_at", &T::created_at, 0).ReadOnly().DateTime()}};
+          {IdOf("id", &T::id, false).ReadOnly().Column(),
+           IdOf("municipality", &T::municipality, false).ReadOnly().Column("municipality_id"),
+           Str("title", &T::title).Column(), Str("description", &T::description, kMaxStringLength).Column(),
+           StrList("themes", &T::themes).Column(), std::move(needs).Column(),
+           Int("budget_eur", &T::budget_eur).Column(), Str("area", &T::area).Column(), Bool("open", &T::open).Column(),
+           Str("created_at", &T::created_at, 0).ReadOnly().DateTime().Column()}};
 }
 
 FieldTable<domain::Milestone> MakeTaskMilestoneFields() {
@@ -677,38 +705,44 @@ FieldTable<domain::TaskChallenge> MakeTaskChallengeFields() {
     if (domain::MayRefuseAt(c.step)) moves.push_back("refused");
     return moves;
   };
+  // Who filed the bid and who decided each step are in no table (the store keeps them beside it:
+  // storage/sql/task_challenges.cc); `steps` shows the steps taken without them.
   FieldTable<C> t{
       "TaskChallenge",
       "task_challenge",
-      {IdOf("id", &C::id, false).ReadOnly(),
-       IdOf("municipality", &C::municipality, false).RefersTo("municipality"),
-       IdOf("task", &C::task, true),
-       Str("task_title", &C::task_title),
-       Int("current_cost_eur", &C::current_cost_eur),
-       IdOf("initiative", &C::initiative, true),
-       Str("initiative_name", &C::initiative_name),
-       Str("title", &C::title),
-       Str("plan", &C::plan, kMaxStringLength),
-       Int("budget_eur", &C::budget_eur),
+      {IdOf("id", &C::id, false).ReadOnly().Column(),
+       IdOf("municipality", &C::municipality, false).RefersTo("municipality").Column("municipality_id"),
+       IdOf("task", &C::task, true).Column("task_id"),
+       Str("task_title", &C::task_title).Column(),
+       Int("current_cost_eur", &C::current_cost_eur).Column(),
+       IdOf("initiative", &C::initiative, true).Column("initiative_actor_id"),
+       Str("initiative_name", &C::initiative_name).Column(),
+       Str("title", &C::title).Column(),
+       Str("plan", &C::plan, kMaxStringLength).Column(),
+       Int("budget_eur", &C::budget_eur).Column(),
        Custom<C>("partners", Type::kAny, {{"type", "array"}, {"items", {{"type", "integer"}}}}, partners,
-                 decode_partners),
-       StrList("themes", &C::themes),
-       std::move(needs),
+                 decode_partners)
+           .Column(),
+       StrList("themes", &C::themes).Column(),
+       std::move(needs).Column(),
        BidPlanPart("milestones", &C::milestones, &domain::Experiment::milestones, &TaskMilestoneFields,
-                   "MilestoneWrite"),
+                   "MilestoneWrite")
+           .Column(),
        BidPlanPart("indicators", &C::indicators, &domain::Experiment::indicators, &TaskIndicatorFields,
-                   "IndicatorWrite"),
-       StrList("criteria", &C::criteria).ReadOnly(),
+                   "IndicatorWrite")
+           .Column(),
+       StrList("criteria", &C::criteria).ReadOnly().Column(),
        Enum("step", &C::step, static_cast<int>(domain::TaskChallengeStep::kRefused) + 1, domain::TaskChallengeStepCode,
             [](const std::string& s) { return domain::ParseTaskChallengeStep(s); })
-           .ReadOnly(),
+           .ReadOnly()
+           .Column(),
        Custom<C>("next_steps", Type::kAny, {{"type", "array"}, {"items", step_codes}}, next_steps),
        Computed<C>("editable", Type::kBoolean,
                    [](const C& c) { return Json(c.step == domain::TaskChallengeStep::kReceived); }),
        Custom<C>("steps", Type::kAny, step_schema, TaskChallengeStepsJson),
-       IdOf("proposal", &C::proposal, true).ReadOnly(),
-       IdOf("experiment", &C::experiment, true).ReadOnly(),
-       Str("created_at", &C::created_at, 0).ReadOnly().DateTime()}};
+       IdOf("proposal", &C::proposal, true).ReadOnly().Column("proposal_id"),
+       IdOf("experiment", &C::experiment, true).ReadOnly().Column("experiment_id"),
+       Str("created_at", &C::created_at, 0).ReadOnly().DateTime().Column()}};
   return t;
 }
 

@@ -210,6 +210,14 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(MilestoneEvidenceFields());
   ExpectEveryReadFieldStored(ReportFields());
   ExpectEveryReadFieldStored(HiddenItemFields());
+  ExpectEveryReadFieldStored(CommentFields());
+  ExpectEveryReadFieldStored(ReviewFields());
+  ExpectEveryReadFieldStored(BallotFields());
+  ExpectEveryReadFieldStored(MunicipalTaskFields());
+  ExpectEveryReadFieldStored(TaskChallengeFields());
+  ExpectEveryReadFieldStored(RoleGrantFields());
+  ExpectEveryReadFieldStored(AllocationFields());
+  ExpectEveryReadFieldStored(AuditEntryFields());
 }
 
 // A stored field kept out of files is read back by the store only, and its JSON is unchanged.

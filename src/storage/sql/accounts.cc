@@ -73,6 +73,13 @@ Result<User> SqlStore::GetUserByEmail(const std::string& email) {
 }
 
 namespace {
+// The row of a role grant (keyless: a user's grants are deleted by what they grant): the stored
+// fields of its table.
+const RowMap<domain::RoleGrant>& GrantRows() {
+  static const auto* rows = new RowMap<domain::RoleGrant>("role_grants", domain::fields::RoleGrantFields());
+  return *rows;
+}
+
 Status ValidateGrant(const domain::RoleGrant& g) {
   if (!g.user.valid()) return Status::InvalidArgument("role_grant.user: must name a user");
   if (g.role == domain::Role::kActorMember && !g.actor.valid())
@@ -88,10 +95,8 @@ Status SqlStore::Grant(const domain::RoleGrant& g) {
   WEEFSEL_RETURN_IF_ERROR(ValidateGrant(g));
   Status s = Write([&]() -> Status {
     Touch("users");
-    return Q("INSERT INTO role_grants (user_id, role, municipality_id, actor_id) VALUES ($1, $2, $3, $4) ON CONFLICT "
-             "DO NOTHING",
-             {Int(g.user.value()), Text(domain::RoleCode(g.role)), IdOrNull(g.municipality), IdOrNull(g.actor)})
-        .status();
+    auto [sql, params] = GrantRows().Insert(g);
+    return Q(sql + " ON CONFLICT DO NOTHING", params).status();
   });
   std::vector<FkRef> refs{{"role_grant.user", "users", g.user.value()}};
   if (g.municipality.valid()) refs.push_back({"role_grant.municipality", "municipalities", g.municipality.value()});
@@ -115,17 +120,11 @@ Status SqlStore::Revoke(const domain::RoleGrant& g) {
 }
 
 Result<std::vector<domain::RoleGrant>> SqlStore::GrantsOf(UserId user) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT role, municipality_id, actor_id FROM role_grants WHERE user_id = $1 "
-                                        "ORDER BY role, COALESCE(municipality_id, 0), COALESCE(actor_id, 0)",
-                                        {Int(user.value())}));
-  std::vector<domain::RoleGrant> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    out[i].user = user;
-    WEEFSEL_ASSIGN_OR_RETURN(out[i].role, Code(domain::ParseRole(r.Str(i, 0)), "role_grants", user.value()));
-    out[i].municipality = MunicipalityId(r.Null(i, 1) ? 0 : r.Int(i, 1));
-    out[i].actor = ActorId(r.Null(i, 2) ? 0 : r.Int(i, 2));
-  }
-  return out;
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q(GrantRows().Select() + " WHERE user_id = $1 ORDER BY role, COALESCE(municipality_id, 0), "
+                                                    "COALESCE(actor_id, 0)",
+                             {Int(user.value())}));
+  return GrantRows().Read(r);
 }
 
 Result<std::vector<UserId>> SqlStore::UsersWithRoleIn(MunicipalityId m) {

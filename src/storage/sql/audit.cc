@@ -4,45 +4,45 @@
 #include <string>
 #include <vector>
 
+#include "domain/fields/entity_fields.h"
+#include "storage/sql/row_map.h"
 #include "storage/sql/sql_util.h"
 
 namespace weefsel::storage::sql {
 
+namespace {
+// The row of an audit entry: the stored fields of its table, and the snapshots as the text they
+// were written as (the table shows them parsed).
+const RowMap<AuditEntry>& AuditRows() {
+  static const auto* rows = [] {
+    auto* m = new RowMap<AuditEntry>("audit_log", domain::fields::AuditEntryFields());
+    m->Also(domain::fields::Str("before", &AuditEntry::before, 0).Column("before_json"));
+    m->Also(domain::fields::Str("after", &AuditEntry::after, 0).Column("after_json"));
+    return m;
+  }();
+  return *rows;
+}
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
-// The audit log and reviews.
+// The audit log.
 
 Result<int64_t> SqlStore::Append(AuditEntry& e) {
   if (e.entity.empty() || e.action.empty()) return Status::InvalidArgument("audit: entity and action are required");
+  AuditEntry fresh = e;
+  fresh.id = 0;  // a new entry always gets a new id
   // One statement: atomic without a transaction (or a savepoint inside the caller's).
-  WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r, Q("INSERT INTO audit_log (at, user_id, municipality_id, entity, entity_id, action, before_json, "
-                   "after_json) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                   {Text(e.at), IdOrNull(e.user), IdOrNull(e.municipality), Text(e.entity), Int(e.entity_id),
-                    Text(e.action), Text(e.before), Text(e.after)}));
+  auto [sql, params] = AuditRows().Insert(fresh);
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, params));
   const int64_t id = r.Int(0, 0);
   e.id = id;
   return id;
 }
 
 Result<std::vector<AuditEntry>> SqlStore::AuditOf(const std::string& entity, int64_t entity_id) {
-  WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r, Q("SELECT id, at, user_id, municipality_id, entity, entity_id, action, before_json, after_json "
-                   "FROM audit_log WHERE entity = $1 AND entity_id = $2 ORDER BY id",
-                   {Text(entity), Int(entity_id)}));
-  std::vector<AuditEntry> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    auto& e = out[i];
-    e.id = r.Int(i, 0);
-    e.at = r.Str(i, 1);
-    e.user = UserId(r.Null(i, 2) ? 0 : r.Int(i, 2));
-    e.municipality = MunicipalityId(r.Null(i, 3) ? 0 : r.Int(i, 3));
-    e.entity = r.Str(i, 4);
-    e.entity_id = r.Int(i, 5);
-    e.action = r.Str(i, 6);
-    e.before = r.Str(i, 7);
-    e.after = r.Str(i, 8);
-  }
-  return out;
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(AuditRows().Select() + " WHERE entity = $1 AND entity_id = $2 ORDER BY id",
+                                        {Text(entity), Int(entity_id)}));
+  return AuditRows().Read(r);
 }
 
 }  // namespace weefsel::storage::sql

@@ -152,6 +152,24 @@ Result<std::vector<Proposal>> SqlStore::ProposalsOf(ChallengeId challenge) {
 // ---------------------------------------------------------------------------------------------
 // Comments and supports.
 
+namespace {
+
+// The row of a comment: the stored fields of its table, and the author's name from their account
+// (a comment whose author deleted their account keeps its text with no author, author_user_id
+// NULL, and is shown as by "removed user").
+const RowMap<domain::Comment>& CommentRows() {
+  static const auto* rows = [] {
+    auto* m = new RowMap<domain::Comment>("comments", domain::fields::CommentFields());
+    m->Join("c", "LEFT JOIN users u ON u.id = c.author_user_id");
+    m->Joined(domain::fields::Str("author_name", &domain::Comment::author_name, 0),
+              "COALESCE(u.display_name, 'removed user')");
+    return m;
+  }();
+  return *rows;
+}
+
+}  // namespace
+
 Result<int64_t> SqlStore::Insert(domain::Comment& c) {
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(c));
   int64_t id = 0;
@@ -165,10 +183,10 @@ Result<int64_t> SqlStore::Insert(domain::Comment& c) {
         return Status::InvalidArgument("comment.parent: comment " + std::to_string(c.parent) +
                                        " is on another proposal");
     }
-    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("INSERT INTO comments (proposal_id, parent_id, author_user_id, text, "
-                                          "created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                                          {Int(c.proposal.value()), c.parent > 0 ? Int(c.parent) : SqlValue{},
-                                           IdOrNull(c.author), Text(c.text), Text(c.created_at)}));
+    domain::Comment fresh = c;
+    fresh.id = 0;  // a new comment always gets a new id
+    auto [sql, params] = CommentRows().Insert(fresh);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, params));
     id = r.Int(0, 0);
     return Status::Ok();
   });
@@ -179,27 +197,10 @@ Result<int64_t> SqlStore::Insert(domain::Comment& c) {
   return id;
 }
 
-// The one row reader of comments, for every read of them. A comment whose author deleted their
-// account keeps its text with no author (author_user_id NULL) and is shown as by "removed user".
+// The one row reader of comments, for every read of them (`tail` names the columns as "c.").
 Result<std::vector<domain::Comment>> SqlStore::ReadComments(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows r,
-      Q("SELECT c.id, c.proposal_id, c.parent_id, c.author_user_id, COALESCE(u.display_name, 'removed user'), "
-        "c.text, c.created_at FROM comments c LEFT JOIN users u ON u.id = c.author_user_id" +
-            tail,
-        params));
-  std::vector<domain::Comment> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    auto& c = out[i];
-    c.id = r.Int(i, 0);
-    c.proposal = ProposalId(r.Int(i, 1));
-    c.parent = IntOrZero(r, i, 2);
-    c.author = UserId(IntOrZero(r, i, 3));
-    c.author_name = r.Str(i, 4);
-    c.text = r.Str(i, 5);
-    c.created_at = r.Str(i, 6);
-  }
-  return out;
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(CommentRows().Select() + tail, params));
+  return CommentRows().Read(r);
 }
 
 Result<std::vector<domain::Comment>> SqlStore::CommentsOf(ProposalId proposal) {

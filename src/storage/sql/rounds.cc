@@ -137,18 +137,22 @@ Result<std::vector<Round>> SqlStore::ListRounds(const ListQuery& q) {
   return ReadRounds(where + order, p);
 }
 
+namespace {
+// The row of a ballot: the stored fields of its table, and the voter, whom no reader of the table may
+// see. Its entries are a child table (ballot_entries), written and read below.
+const RowMap<Ballot>& BallotRows() {
+  static const auto* rows = [] {
+    auto* m = new RowMap<Ballot>("ballots", domain::fields::BallotFields());
+    m->Also(domain::fields::IdOf("voter", &Ballot::voter, false).Column("voter_user_id"));
+    return m;
+  }();
+  return *rows;
+}
+}  // namespace
+
 Result<std::vector<Ballot>> SqlStore::ReadBallots(const std::string& tail, const Params& params) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                           Q("SELECT id, round_id, voter_user_id, kind, cast_at FROM ballots" + tail, params));
-  std::vector<Ballot> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    Ballot& b = out[i];
-    b.id = BallotId(r.Int(i, 0));
-    b.round = RoundId(r.Int(i, 1));
-    b.voter = UserId(r.Int(i, 2));
-    WEEFSEL_ASSIGN_OR_RETURN(b.kind, Code(domain::ParseBallotKind(r.Str(i, 3)), "ballots", b.id.value()));
-    b.cast_at = r.Str(i, 4);
-  }
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(BallotRows().Select() + tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<Ballot> out, BallotRows().Read(r));
   if (out.empty()) return out;
   // The entries of every ballot read: one query, not one per ballot.
   auto at = IndexById(out);
@@ -189,21 +193,15 @@ Result<BallotId> SqlStore::WriteBallot(Ballot& b, bool open_only) {
   int64_t id = 0;
   Status s = Write([&]() -> Status {
     Touch(scope::Round(b.round));
-    std::string sql =
-        "INSERT INTO ballots (round_id, voter_user_id, kind, cast_at) "
-        "SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS TEXT), CAST($4 AS TEXT)";
-    Params p{Int(b.round.value()), Int(b.voter.value()), Text(domain::BallotKindCode(b.kind)), Text(b.cast_at)};
-    if (open_only) {
-      sql +=
-          " WHERE EXISTS (SELECT 1 FROM rounds WHERE id = $1 AND phase = $5)"
-          " AND NOT EXISTS (SELECT 1 FROM voided_voters WHERE round_id = $1 AND user_id = $2)";
-      p.push_back(Text(domain::RoundPhaseCode(domain::RoundPhase::kVoting)));
-    } else {
-      sql += " WHERE true";  // SQLite reads ON CONFLICT after a SELECT only behind a WHERE
-    }
-    sql +=
-        " ON CONFLICT (round_id, voter_user_id) DO UPDATE SET kind = excluded.kind, cast_at = excluded.cast_at"
-        " RETURNING id";
+    const RowMap<Ballot>& rows = BallotRows();
+    std::string where = "true";
+    if (open_only)
+      where = "EXISTS (SELECT 1 FROM rounds WHERE id = " + rows.Param("round_id") + " AND phase = $" +
+              std::to_string(rows.ParamCount() + 1) +
+              ") AND NOT EXISTS (SELECT 1 FROM voided_voters WHERE round_id = " + rows.Param("round_id") +
+              " AND user_id = " + rows.Param("voter_user_id") + ")";
+    auto [sql, p] = rows.Upsert(b, {"round_id", "voter_user_id"}, where);
+    if (open_only) p.push_back(Text(domain::RoundPhaseCode(domain::RoundPhase::kVoting)));
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
     if (r.empty())
       return Status::FailedPrecondition("ballot: round " + std::to_string(b.round.value()) +
@@ -243,24 +241,28 @@ Result<std::vector<domain::Ballot>> SqlStore::BallotsBy(UserId user) {
   return ReadBallots(" WHERE voter_user_id = $1 ORDER BY id", {Int(user.value())});
 }
 
+namespace {
+// The row of a review: the stored fields of its table (the reviewer's name is the service's).
+const RowMap<domain::Review>& ReviewRows() {
+  static const auto* rows = new RowMap<domain::Review>("reviews", domain::fields::ReviewFields());
+  return *rows;
+}
+}  // namespace
+
 Result<int64_t> SqlStore::PutReview(domain::Review& r) {
   WEEFSEL_ASSIGN_OR_RETURN(Round round, GetRound(r.round));
   WEEFSEL_RETURN_IF_ERROR(domain::Validate(r, round));
   if (!r.reviewer.valid()) return Status::InvalidArgument("review.reviewer: must name a user");
-  nlohmann::json scores = nlohmann::json::object();
-  for (const auto& [name, score] : r.scores) scores[name] = score;
   int64_t id = 0;
   Status st = Write([&]() -> Status {
     Touch(scope::Round(r.round));
     WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM reviews WHERE round_id = $1 AND project_id = $2 AND reviewer_user_id = $3",
                               {Int(r.round.value()), Text(r.project_id), Int(r.reviewer.value())})
                                 .status());
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows rows, Q("INSERT INTO reviews (round_id, project_id, reviewer_user_id, scores, comment, created_at) "
-                        "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                        {Int(r.round.value()), Text(r.project_id), Int(r.reviewer.value()),
-                         Text(scores.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)), Text(r.comment),
-                         Text(r.created_at)}));
+    domain::Review fresh = r;
+    fresh.id = 0;  // a review replaced gets a new id
+    auto [sql, params] = ReviewRows().Insert(fresh);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows rows, Q(sql, params));
     id = rows.Int(0, 0);
     return Status::Ok();
   });
@@ -270,44 +272,21 @@ Result<int64_t> SqlStore::PutReview(domain::Review& r) {
 }
 
 Result<std::vector<domain::Review>> SqlStore::ReviewsOf(RoundId round) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                           Q("SELECT id, round_id, project_id, reviewer_user_id, scores, comment, created_at "
-                             "FROM reviews WHERE round_id = $1 ORDER BY project_id, reviewer_user_id",
-                             {Int(round.value())}));
-  std::vector<domain::Review> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    auto& v = out[i];
-    v.id = r.Int(i, 0);
-    v.round = RoundId(r.Int(i, 1));
-    v.project_id = r.Str(i, 2);
-    v.reviewer = UserId(r.Int(i, 3));
-    nlohmann::json j = nlohmann::json::parse(r.Str(i, 4), nullptr, /*allow_exceptions=*/false);
-    if (j.is_discarded() || !j.is_object()) return Corrupt("reviews", v.id, "scores is not a JSON object");
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (!it.value().is_number_integer())
-        return Corrupt("reviews", v.id, "score of '" + it.key() + "' is not an integer");
-      v.scores[it.key()] = it.value().get<int>();
-    }
-    v.comment = r.Str(i, 5);
-    v.created_at = r.Str(i, 6);
-  }
-  return out;
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r,
+      Q(ReviewRows().Select() + " WHERE round_id = $1 ORDER BY project_id, reviewer_user_id", {Int(round.value())}));
+  return ReviewRows().Read(r);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Allocations.
 
 namespace {
-
-Allocation AllocationAt(const SqlRows& r, size_t i) {
-  Allocation a;
-  a.round = RoundId(r.Int(i, 0));
-  a.project_id = r.Str(i, 1);
-  a.proposal = ProposalId(r.Null(i, 2) ? 0 : r.Int(i, 2));
-  a.amount_eur = r.Int(i, 3);
-  return a;
+// The row of an allocation (keyless: a round's are replaced whole): the stored fields of its table.
+const RowMap<Allocation>& AllocationRows() {
+  static const auto* rows = new RowMap<Allocation>("round_allocations", domain::fields::AllocationFields());
+  return *rows;
 }
-
 }  // namespace
 
 Status SqlStore::PutAllocations(RoundId round, const std::vector<Allocation>& rows) {
@@ -327,11 +306,10 @@ Status SqlStore::PutAllocations(RoundId round, const std::vector<Allocation>& ro
         TouchRows("municipality", "SELECT municipality_id FROM rounds WHERE id = $1", {Int(round.value())}));
     WEEFSEL_RETURN_IF_ERROR(Exists("rounds", round.value(), "allocation.round"));
     WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_allocations WHERE round_id = $1", {Int(round.value())}).status());
-    for (const auto& a : rows)
-      WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO round_allocations (round_id, project_id, proposal_id, amount_eur) "
-                                "VALUES ($1, $2, $3, $4)",
-                                {Int(round.value()), Text(a.project_id), IdOrNull(a.proposal), Int(a.amount_eur)})
-                                  .status());
+    for (const auto& a : rows) {
+      auto [sql, params] = AllocationRows().Insert(a);
+      WEEFSEL_RETURN_IF_ERROR(Q(sql, params).status());
+    }
     return Status::Ok();
   });
   std::vector<FkRef> refs{{"allocation.round", "rounds", round.value()}};
@@ -340,23 +318,17 @@ Status SqlStore::PutAllocations(RoundId round, const std::vector<Allocation>& ro
 }
 
 Result<std::vector<Allocation>> SqlStore::AllocationsOf(RoundId round) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT round_id, project_id, proposal_id, amount_eur FROM round_allocations "
-                                        "WHERE round_id = $1 ORDER BY " +
-                                            conn_->OrderText("project_id"),
-                                        {Int(round.value())}));
-  std::vector<Allocation> out;
-  for (size_t i = 0; i < r.size(); ++i) out.push_back(AllocationAt(r, i));
-  return out;
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q(AllocationRows().Select() + " WHERE round_id = $1 ORDER BY " + conn_->OrderText("project_id"),
+                   {Int(round.value())}));
+  return AllocationRows().Read(r);
 }
 
 Result<std::vector<Allocation>> SqlStore::AllocationsOfProposal(ProposalId proposal) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT round_id, project_id, proposal_id, amount_eur FROM round_allocations "
-                                        "WHERE proposal_id = $1 ORDER BY round_id, " +
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(AllocationRows().Select() + " WHERE proposal_id = $1 ORDER BY round_id, " +
                                             conn_->OrderText("project_id"),
                                         {Int(proposal.value())}));
-  std::vector<Allocation> out;
-  for (size_t i = 0; i < r.size(); ++i) out.push_back(AllocationAt(r, i));
-  return out;
+  return AllocationRows().Read(r);
 }
 
 }  // namespace weefsel::storage::sql

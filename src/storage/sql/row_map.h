@@ -7,26 +7,30 @@
 // that no reader of the table may see (Also: a user's password hash), then the columns derived
 // from T that are no field (a search key, written only). From them it builds the SELECT list, the
 // INSERT and UPDATE statements and the column list of a bulk write (CopyRows) once, and reads rows
-// back. A value goes through its field both ways. A field of a plain member (string, integer,
-// number, boolean, id, enum, list of strings) has `put` and `take`: the member goes straight to
-// the parameter, the bulk-write sink or from the cell (a string moved out of it), with no JSON
-// value in between; that is what lets the actors and ties of the national demo, read and written
-// by the hundred thousand, go through their tables. Any other field goes through JSON: to the
-// column by `encode` (then `to_column`); from the column's cell, typed by the field's type (SQLite
-// keeps types, PostgreSQL hands back text), through `from_column` and `load` (or `stored_load`)
-// with the limits off (the row was checked on the way in). Both ways write the column forms the
-// hand-written mappers wrote, so the database does not change: an unset id is NULL, a boolean 0 or
-// 1, an enum its code, a list or an object JSON text. The key is the field stored in the column
-// "id": an INSERT names it only when it is set. A table without an "id" column (hidden items, keyed
-// by what they hide) is keyless: its rows are inserted (no RETURNING), read and deleted, never
-// updated through the map. A cell the field cannot read is a corrupt row (Internal, "<table> row
-// <id>: <entity>.<field>: ...", the row's place in the result for a keyless table). Child tables
-// (Field::child_table) stay with the hand-written writers and readers of storage/sql/<concept>.cc.
+// back; an upsert (Upsert: INSERT ... ON CONFLICT DO UPDATE, a ballot's one row per voter) is
+// built from the same columns. A row read with other tables (Join: a comment's author) may add
+// fields read from an expression over them (Joined: the author's name), never written. A value
+// goes through its field both ways. A field of a plain member (string, integer, number, boolean,
+// id, enum, list of strings) has `put` and `take`: the member goes straight to the parameter, the
+// bulk-write sink or from the cell (a string moved out of it), with no JSON value in between; that
+// is what lets the actors and ties of the national demo, read and written by the hundred thousand,
+// go through their tables. Any other field goes through JSON: to the column by `encode` (then
+// `to_column`); from the column's cell, typed by the field's type (SQLite keeps types, PostgreSQL
+// hands back text), through `from_column` and `load` (or `stored_load`) with the limits off (the
+// row was checked on the way in). Both ways write the column forms the hand-written mappers wrote,
+// so the database does not change: an unset id is NULL, a boolean 0 or 1, an enum its code, a list
+// or an object JSON text. The key is the field stored in the column "id": an INSERT names it only
+// when it is set. A table without an "id" column (hidden items, keyed by what they hide) is
+// keyless: its rows are inserted (no RETURNING), read and deleted, never updated through the map.
+// A cell the field cannot read is a corrupt row (Internal, "<table> row <id>: <entity>.<field>:
+// ...", the row's place in the result for a keyless table). Child tables (Field::child_table) stay
+// with the hand-written writers and readers of storage/sql/<concept>.cc.
 // Thread-safety: built once (a function-local static), then only read.
 #pragma once
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cassert>
 #include <cstdint>
 #include <functional>
@@ -153,10 +157,32 @@ class RowMap {
     return *this;
   }
 
+  // Reads the rows joined with other tables: Select() names the own columns "<alias>.<column>" and
+  // reads FROM "<table> <alias> <join>" (`join`: "LEFT JOIN users u ON u.id = c.author_user_id"), so
+  // a read's tail names its columns with the alias. Writes are unchanged.
+  RowMap& Join(std::string alias, std::string join) {
+    alias_ = std::move(alias);
+    join_ = std::move(join);
+    Build();
+    return *this;
+  }
+
+  // Adds `f`, a field of T that is not in T's own row, read from the SQL expression `expr` over a
+  // Join ("COALESCE(u.display_name, 'removed user')"): in the SELECT list, never written.
+  RowMap& Joined(const domain::fields::Field<T>& f, std::string expr) {
+    assert(!join_.empty() && "Joined() reads from a Join()");
+    domain::fields::Field<T> g = f;
+    g.column = std::move(expr);
+    Add(g, g.encode, g.load ? g.load : g.stored_load, g.put, g.take);
+    columns_.back().joined = true;
+    Build();
+    return *this;
+  }
+
   const std::string& table() const { return table_; }
   // "SELECT <the columns> FROM <table>": a read appends its tail (WHERE, ORDER BY, LIMIT).
   const std::string& Select() const { return select_; }
-  // The columns in the order Select() reads them.
+  // The columns in the order Select() reads them (a joined field: its expression).
   std::vector<std::string> Columns() const {
     std::vector<std::string> out;
     for (const auto& c : columns_) out.push_back(c.name);
@@ -210,7 +236,7 @@ class RowMap {
     sink.Int(id);
     SinkCells cells(sink);
     for (size_t k = 0; k < columns_.size(); ++k) {
-      if (k == key_) continue;
+      if (k == key_ || columns_[k].joined) continue;
       const Column& c = columns_[k];
       if (c.put)
         c.put(t, cells);
@@ -231,6 +257,50 @@ class RowMap {
     return {insert_with_key_, std::move(p)};
   }
 
+  // An insert-or-update of `t` (its key left to the table), with its parameters: "INSERT INTO <table>
+  // (<columns>) SELECT <each parameter cast to its column's type> WHERE <where> ON CONFLICT
+  // (<conflict>) DO UPDATE SET <each other column> = excluded.<column> RETURNING id" (a keyless
+  // table returns nothing). `where` may name a column's parameter (Param) and parameters of its
+  // own from $<ParamCount() + 1> on, which the caller appends; "true" for none (SQLite reads ON
+  // CONFLICT after a SELECT only behind a WHERE).
+  std::pair<std::string, Params> Upsert(const T& t, const std::vector<std::string>& conflict,
+                                        const std::string& where = "true") const {
+    std::string names, casts, sets;
+    size_t n = 0;
+    auto add = [&](const std::string& column, const char* type) {
+      const char* sep = n ? ", " : "";
+      names += sep + column;
+      casts += sep + ("CAST($" + std::to_string(++n) + " AS " + type + ")");
+      if (std::find(conflict.begin(), conflict.end(), column) == conflict.end())
+        sets += (sets.empty() ? "" : ", ") + column + " = excluded." + column;
+    };
+    for (size_t k = 0; k < columns_.size(); ++k)
+      if (k != key_ && !columns_[k].joined) add(columns_[k].name, SqlType(columns_[k].type));
+    for (const auto& d : derived_) add(d.column, "TEXT");
+    std::string sql = "INSERT INTO " + table_ + " (" + names + ") SELECT " + casts + " WHERE " + where +
+                      " ON CONFLICT (" + CommaList(conflict) + ") DO " +
+                      (sets.empty() ? "NOTHING" : "UPDATE SET " + sets) + (keyless() ? "" : " RETURNING id");
+    return {std::move(sql), Values(t)};
+  }
+
+  // "$<n>": the parameter of `column` in Insert's and Upsert's parameters (the key excepted).
+  std::string Param(std::string_view column) const {
+    size_t n = 0;
+    for (size_t k = 0; k < columns_.size(); ++k) {
+      if (k == key_ || columns_[k].joined) continue;
+      ++n;
+      if (columns_[k].name == column) return "$" + std::to_string(n);
+    }
+    for (const auto& d : derived_) {
+      ++n;
+      if (d.column == column) return "$" + std::to_string(n);
+    }
+    assert(false && "Param() names a column of the row map");
+    return "";
+  }
+  // The number of parameters of Insert (without the key) and Upsert.
+  size_t ParamCount() const { return copy_columns_.size() - 1; }
+
   // "UPDATE ... WHERE id = $n RETURNING id" with its parameters (no row returned: no such key).
   std::pair<std::string, Params> Update(const T& t) const {
     assert(!keyless() && "a keyless table is not updated through its row map");
@@ -250,6 +320,7 @@ class RowMap {
     // The typed way (both set, or neither: then encode and load).
     std::function<void(const T&, domain::fields::CellOut&)> put;
     std::function<Status(T&, domain::fields::CellIn&)> take;
+    bool joined = false;  // read from an expression over a Join(), never written
   };
 
   template <typename U>
@@ -273,6 +344,7 @@ class RowMap {
     size_t n = 0;
     key_ = columns_.size();
     for (size_t k = 0; k < columns_.size(); ++k) {
+      if (columns_[k].joined) continue;
       if (columns_[k].name == "id") {
         key_ = k;
         continue;
@@ -280,9 +352,12 @@ class RowMap {
       Append(columns_[k].name, ++n, names, values, sets);
     }
     for (const auto& d : derived_) Append(d.column, ++n, names, values, sets);
+    const std::string prefix = alias_.empty() ? "" : alias_ + ".";
     select_ = "SELECT ";
-    for (size_t k = 0; k < columns_.size(); ++k) select_ += (k ? ", " : "") + columns_[k].name;
+    for (size_t k = 0; k < columns_.size(); ++k)
+      select_ += (k ? ", " : "") + (columns_[k].joined ? "" : prefix) + columns_[k].name;
     select_ += " FROM " + table_;
+    if (!alias_.empty()) select_ += " " + alias_ + " " + join_;
     const std::string returning = keyless() ? ")" : ") RETURNING id";
     insert_ = "INSERT INTO " + table_ + " (" + names + ") VALUES (" + values + returning;
     insert_with_key_ =
@@ -290,7 +365,7 @@ class RowMap {
     update_ = "UPDATE " + table_ + " SET " + sets + " WHERE id = $" + std::to_string(n + 1) + " RETURNING id";
     copy_columns_ = {"id"};
     for (size_t k = 0; k < columns_.size(); ++k)
-      if (k != key_) copy_columns_.push_back(columns_[k].name);
+      if (k != key_ && !columns_[k].joined) copy_columns_.push_back(columns_[k].name);
     for (const auto& d : derived_) copy_columns_.push_back(d.column);
   }
 
@@ -310,7 +385,7 @@ class RowMap {
     p.reserve(columns_.size() + derived_.size() + 1);
     ParamCells cells(p);
     for (size_t k = 0; k < columns_.size(); ++k) {
-      if (k == key_) continue;
+      if (k == key_ || columns_[k].joined) continue;
       if (columns_[k].put)
         columns_[k].put(t, cells);
       else
@@ -318,6 +393,27 @@ class RowMap {
     }
     for (const auto& d : derived_) p.push_back(d.value(t));
     return p;
+  }
+
+  // The type a parameter is cast to where PostgreSQL cannot infer it (Upsert's SELECT list).
+  static const char* SqlType(domain::fields::Type type) {
+    using domain::fields::Type;
+    switch (type) {
+      case Type::kId:
+      case Type::kInteger:
+      case Type::kBoolean:
+        return "BIGINT";
+      case Type::kNumber:
+        return "DOUBLE PRECISION";
+      default:
+        return "TEXT";
+    }
+  }
+
+  static std::string CommaList(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
   }
 
   static SqlValue ToSql(const domain::fields::Json& v, domain::fields::Type type) {
@@ -387,7 +483,7 @@ class RowMap {
     return v;
   }
 
-  std::string table_, entity_;
+  std::string table_, entity_, alias_, join_;
   std::vector<Column> columns_;
   std::vector<Derived> derived_;
   size_t key_ = 0;
