@@ -1,6 +1,7 @@
 // http/routes/moderation_routes.cc: the moderation routes of the API (issue 20; see http/api.h for
 // the table and service/platform.h for the rights): reports, the queue of a municipality, hiding
 // and restoring, dismissing reports, blocking and unblocking accounts.
+#include "domain/fields/shape_schema.h"
 #include "http/api.h"
 #include "http/call.h"
 #include "http/fields/entity_fields.h"
@@ -22,9 +23,7 @@ Json ReportJson(const domain::Report& r) { return Encode(fields::ReportFields(),
 
 Json HiddenJson(const domain::HiddenItem& h) { return Encode(fields::HiddenItemFields(), h); }
 
-Json BlockJson(const domain::AccountBlock& b) {
-  return {{"user", b.user.value()}, {"municipality", IdOrNull(b.municipality)}, {"reason", b.reason}, {"at", b.at}};
-}
+Json BlockJson(const domain::AccountBlock& b) { return Encode(fields::AccountBlockFields(), b); }
 
 Json ItemJson(const service::ModerationItem& it) {
   Json reports = Json::array();
@@ -41,18 +40,14 @@ Json ItemJson(const service::ModerationItem& it) {
           {"hidden", it.hidden ? HiddenJson(*it.hidden) : Json(nullptr)}};
 }
 
-// The schemas of the answers above: the field tables' components, else written beside the encoders.
+// The schemas of the answers above: the field tables' components or shapes, else written beside the
+// encoders.
 Json ReportSchema() { return Ref("Report"); }
 Json HiddenSchema() { return Ref("HiddenItem"); }
 Json HiddenPublic() {
   return Obj({{"id", Scalar("integer")}, {"reason", Scalar("string")}, {"hidden_at", Scalar("string")}});
 }
-Json BlockSchema() {
-  return Obj({{"user", Scalar("integer")},
-              {"municipality", NullableId()},
-              {"reason", Scalar("string")},
-              {"at", Scalar("string")}});
-}
+Json BlockSchema() { return ShapeSchema(fields::AccountBlockFields()); }
 Json ItemSchema() {
   return Obj({{"target", Scalar("string")},
               {"target_id", Scalar("integer")},
@@ -183,14 +178,12 @@ void Api::BuildModerationRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
-       .request = Body({{"reason", StrMax(4000)}}),
+       .request = WriteSchema(fields::AccountBlockFields()),
        .response = BlockSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
-         Fields f(c.body, "body");
-         std::string reason;
-         WEEFSEL_RETURN_IF_ERROR(f.Str("reason", reason, 4000));
-         WEEFSEL_RETURN_IF_ERROR(f.Done());
-         WEEFSEL_ASSIGN_OR_RETURN(auto b, P.BlockAccount(c.who, c.Path<UserTag>(0), reason));
+         domain::AccountBlock body;  // the reason
+         WEEFSEL_RETURN_IF_ERROR(Decode(fields::AccountBlockFields(), c.body, body, "body"));
+         WEEFSEL_ASSIGN_OR_RETURN(auto b, P.BlockAccount(c.who, c.Path<UserTag>(0), body.reason));
          return Ok(BlockJson(b));
        }});
   Add({.method = "GET",
