@@ -13,11 +13,6 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 
 namespace {
 
-template <typename Tag>
-Json IdOrNull(Id<Tag> id) {
-  return id.valid() ? Json(id.value()) : Json(nullptr);
-}
-
 // Reporters are never named in answers (the service clears them, this leaves them out).
 Json ReportJson(const domain::Report& r) { return Encode(fields::ReportFields(), r); }
 
@@ -25,20 +20,7 @@ Json HiddenJson(const domain::HiddenItem& h) { return Encode(fields::HiddenItemF
 
 Json BlockJson(const domain::AccountBlock& b) { return Encode(fields::AccountBlockFields(), b); }
 
-Json ItemJson(const service::ModerationItem& it) {
-  Json reports = Json::array();
-  for (const auto& r : it.reports) reports.push_back(ReportJson(r));
-  return {{"target", it.target},
-          {"target_id", it.target_id},
-          {"municipality", it.municipality.value()},
-          {"excerpt", it.excerpt},
-          {"proposal", IdOrNull(it.proposal)},
-          {"author", IdOrNull(it.author)},
-          {"author_name", it.author_name},
-          {"author_blocked", it.author_blocked},
-          {"reports", std::move(reports)},
-          {"hidden", it.hidden ? HiddenJson(*it.hidden) : Json(nullptr)}};
-}
+Json ItemJson(const service::ModerationItem& it) { return Encode(fields::ModerationItemFields(), it); }
 
 // The schemas of the answers above: the field tables' components or shapes, else written beside the
 // encoders.
@@ -48,18 +30,7 @@ Json HiddenPublic() {
   return Obj({{"id", Scalar("integer")}, {"reason", Scalar("string")}, {"hidden_at", Scalar("string")}});
 }
 Json BlockSchema() { return ShapeSchema(fields::AccountBlockFields()); }
-Json ItemSchema() {
-  return Obj({{"target", Scalar("string")},
-              {"target_id", Scalar("integer")},
-              {"municipality", Scalar("integer")},
-              {"excerpt", Scalar("string")},
-              {"proposal", NullableId()},
-              {"author", NullableId()},
-              {"author_name", Scalar("string")},
-              {"author_blocked", Scalar("boolean")},
-              {"reports", ArrayOf(ReportSchema())},
-              {"hidden", Json{{"oneOf", {HiddenSchema(), Scalar("null")}}}}});
-}
+Json ItemSchema() { return ShapeSchema(fields::ModerationItemFields()); }
 
 // {target, id[, reason]} of a moderation request.
 struct TargetBody {
