@@ -2403,6 +2403,77 @@ TEST_P(StoreContract, ModerationReportsHiddenItemsAndBlocks) {
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract, ::testing::Values(Backend::kSqlite), BackendName);
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreContract, ::testing::Values(Backend::kPostgres), BackendName);
 
+// ---- account state and fabric snapshots through their field tables (issue 22 item 3) -----------
+
+// As EveryStoredFieldRoundTrips, for the rows the generic row mapper writes from the tables of
+// notifications (one by one and in bulk), a user's settings (insert, then the same row replaced),
+// account blocks and fabric snapshots: every field with a column comes back, and so do the store's
+// own columns beside the tables (whom a notification is for and its audit entry, who blocked).
+TEST_P(StoreContract, EveryStoredFieldOfAccountStateRoundTrips) {
+  MunicipalityId m = AddGemeente();
+  UserId reader = AddUser("lezer@example.nl"), officer = AddUser("moderator@example.nl");
+
+  Notification n{.user = reader, .kind = "comment", .title = "Reactie", .audit_id = 41};
+  SetSamples(fields::NotificationFields(), n, true);
+  ASSERT_TRUE(Written(store_->Insert(n)));
+  auto mine = store_->NotificationsOf(reader, 0, 0);
+  ASSERT_TRUE(mine.ok() && mine->size() == 1u) << mine.status().ToString();
+  ExpectStored(fields::NotificationFields(), n, mine->front(), "notification insert");
+  EXPECT_EQ(mine->front().user, reader) << "notification insert: whom it is for (in no table)";
+  EXPECT_EQ(mine->front().audit_id, 41) << "notification insert: its audit entry (in no table)";
+
+  Notification first{.user = officer, .kind = "phase", .title = "Fase", .link = "/challenges/1"};
+  SetSamples(fields::NotificationFields(), first, true);
+  Notification second = first;
+  second.audit_id = 42;
+  second.read_at = "";
+  ASSERT_TRUE(Written(store_->InsertNotifications({first, second})));
+  auto bulk = store_->NotificationsOf(officer, 0, 0);  // unread first
+  ASSERT_TRUE(bulk.ok() && bulk->size() == 2u) << bulk.status().ToString();
+  second.id = (*bulk)[0].id;
+  first.id = (*bulk)[1].id;
+  EXPECT_GT(first.id, n.id);
+  EXPECT_NE(first.id, second.id);
+  ExpectStored(fields::NotificationFields(), second, (*bulk)[0], "notification bulk write (unread)");
+  ExpectStored(fields::NotificationFields(), first, (*bulk)[1], "notification bulk insert");
+  EXPECT_EQ((*bulk)[0].audit_id, 42) << "notification bulk insert: its audit entry (in no table)";
+  EXPECT_EQ((*bulk)[1].audit_id, 0) << "notification bulk insert: no audit entry";
+  EXPECT_EQ((*bulk)[1].user, officer) << "notification bulk insert: whom it is for (in no table)";
+
+  UserSettings s{.user = reader};
+  SetSamples(fields::UserSettingsFields(), s, true, {{"language", "en"}});
+  ASSERT_TRUE(Written(store_->PutUserSettings(s)));
+  ExpectStored(fields::UserSettingsFields(), s, *store_->GetUserSettings(reader), "settings insert");
+  SetSamples(fields::UserSettingsFields(), s, false, {{"language", "nl"}});
+  ASSERT_TRUE(Written(store_->PutUserSettings(s)));
+  ExpectStored(fields::UserSettingsFields(), s, *store_->GetUserSettings(reader), "settings update");
+  EXPECT_EQ(store_->GetUserSettings(reader)->user, reader);
+
+  AccountBlock b{.user = reader, .municipality = m, .blocked_by = officer};
+  SetSamples(fields::AccountBlockFields(), b, true);
+  ASSERT_TRUE(Written(store_->Block(b)));
+  ExpectStored(fields::AccountBlockFields(), b, *store_->GetBlock(reader), "block insert");
+  EXPECT_EQ(store_->GetBlock(reader)->blocked_by, officer) << "block insert: who blocked it (in no table)";
+  // blocks are never updated (Unblock deletes them)
+
+  FabricSnapshot f{.municipality = m};
+  SetSamples(fields::FabricSnapshotFields(), f, true,
+             {{"period", "2031-02"},
+              {"trigger", "on_demand"},
+              {"health", fields::Json::parse(R"({"density":0.25})")},
+              {"typology", fields::Json::parse(R"({"groups":[{"size":3}],"assignment":{"7":0}})")}});
+  ASSERT_TRUE(Written(store_->Insert(f)));
+  auto snaps = store_->SnapshotsOf(m);
+  ASSERT_TRUE(snaps.ok() && snaps->size() == 1u) << snaps.status().ToString();
+  ExpectStored(fields::FabricSnapshotFields(), f, snaps->front(), "snapshot insert");
+  // The API shows the typology's groups; the store keeps the whole of it (the stability measure
+  // reads the assignment).
+  EXPECT_EQ(snaps->front().typology, f.typology) << "snapshot insert: the typology as written";
+  EXPECT_EQ(snaps->front().health, f.health) << "snapshot insert: the health as written";
+  // snapshots are never updated
+}
+// ---- end of account state and fabric snapshots -----------------------------------------------
+
 // --- opening failures (no server needed) ------------------------------------------------------
 
 TEST(StoreOpen, UnreachablePostgresIsUnavailable) {

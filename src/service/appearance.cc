@@ -34,7 +34,7 @@ Result<domain::Appearance> Appearances::Get(MunicipalityId m) {
   return store.GetAppearance(m);
 }
 
-Result<domain::Appearance> Appearances::Change(const Principal& p, MunicipalityId m, const AppearanceChange& change) {
+Result<domain::Appearance> Appearances::Change(const Principal& p, MunicipalityId m, const AppearanceEdit& edit) {
   WEEFSEL_RETURN_IF_ERROR(NeedUser(p));
   WriteLock lock(*this);
   auto& store = *store_;
@@ -42,8 +42,7 @@ Result<domain::Appearance> Appearances::Change(const Principal& p, MunicipalityI
   WEEFSEL_RETURN_IF_ERROR(core::Can(p, core::Action::kSetAppearance, {.municipalities = {m}}));
   WEEFSEL_ASSIGN_OR_RETURN(domain::Appearance a, store.GetAppearance(m));
   std::string was = Snap(a);
-  if (change.theme) a.theme = *change.theme;
-  if (change.display_name) a.display_name = *change.display_name;
+  WEEFSEL_RETURN_IF_ERROR(edit(a));
   if (a.theme == "utrecht" && muni.cbs_code != "GM0344")
     return Status::InvalidArgument(
         "appearance.theme: the Utrecht theme may only be used for the Municipality of Utrecht (its licence; "

@@ -10,7 +10,7 @@
 // Thread-safety: as thread-safe as Platform (every call runs under the platform's store lock).
 #pragma once
 
-#include <optional>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -20,11 +20,9 @@
 
 namespace weefsel::service {
 
-// The fields a change sets (unset: kept).
-struct AppearanceChange {
-  std::optional<std::string> theme;         // "" for the default theme
-  std::optional<std::string> display_name;  // "" for the municipality's own name
-};
+// A change: sets the fields a request names on the stored appearance and leaves the others (http/
+// decodes the request with the appearance's field table, which writes the theme and the name).
+using AppearanceEdit = std::function<Status(domain::Appearance&)>;
 
 // The largest base64 text of a logo of domain::kMaxLogoBytes (with padding).
 inline constexpr size_t kMaxLogoBase64 = (domain::kMaxLogoBytes + 2) / 3 * 4;
@@ -39,7 +37,9 @@ class Appearances : private core::Slice {
 
   // NotFound for an unknown municipality.
   Result<domain::Appearance> Get(MunicipalityId m);
-  Result<domain::Appearance> Change(const Principal& p, MunicipalityId m, const AppearanceChange& change);
+  // The theme ("" for the default) and the name ("" for the municipality's own) that `edit` sets;
+  // its error is returned as it is.
+  Result<domain::Appearance> Change(const Principal& p, MunicipalityId m, const AppearanceEdit& edit);
   // `bytes` must be a PNG, JPEG or WebP image of at most domain::kMaxLogoBytes (its type is read
   // from its bytes); empty `bytes` removes the logo.
   Result<domain::Appearance> SetLogo(const Principal& p, MunicipalityId m, const std::string& bytes);

@@ -808,4 +808,94 @@ WEEFSEL_FIELD_TABLE(domain::Milestone, TaskMilestoneFields)
 WEEFSEL_FIELD_TABLE(domain::Indicator, TaskIndicatorFields)
 WEEFSEL_FIELD_TABLE(domain::TaskChallenge, TaskChallengeFields)
 
+// ---- account state and fabric snapshots (issue 22 item 3; entity_fields.h) ---------------------
+namespace {
+
+FieldTable<domain::Notification> MakeNotificationFields() {
+  using N = domain::Notification;
+  // Shown as null while unread, stored as '' (the column's default).
+  Field<N> read_at = Str("read_at", &N::read_at, 0).Nullable().DateTime().Column();
+  read_at.encode = [](const N& n) { return n.read_at.empty() ? Json(nullptr) : Json(n.read_at); };
+  FieldTable<N> t{
+      "Notification",
+      "notification",
+      {Int("id", &N::id).Column(), Str("at", &N::at, 0).DateTime().Column(), Str("kind", &N::kind, 0).Column(),
+       // In the reader's language: the Dutch title here (see entity_fields.h).
+       Computed<N>("title", Type::kString, [](const N& n) { return Json(n.title); }),
+       Str("title_nl", &N::title, 0).Column("title"), Str("title_en", &N::title_en, 0).Column(),
+       Str("link", &N::link, 0).Column(),
+       Computed<N>("read", Type::kBoolean, [](const N& n) { return Json(!n.read_at.empty()); }), std::move(read_at)}};
+  AllReadOnly(t);  // notifications are made from the audit log, and marked read by their own route
+  return t;
+}
+
+FieldTable<domain::UserSettings> MakeUserSettingsFields() {
+  using S = domain::UserSettings;
+  return {"UserSettings", "settings", {Bool("digest", &S::digest).Column(), Str("language", &S::language, 8).Column()}};
+}
+
+FieldTable<domain::AccountBlock> MakeAccountBlockFields() {
+  using B = domain::AccountBlock;
+  return {"AccountBlock",
+          "block",
+          {IdOf("user", &B::user, false).ReadOnly().Column("user_id"),
+           IdOf("municipality", &B::municipality, true).ReadOnly().RefersTo("municipality").Column("municipality_id"),
+           Str("reason", &B::reason, 4000).Column(), Str("at", &B::at, 0).ReadOnly().DateTime().Column()}};
+}
+
+Json ParsedOrNull(const std::string& text) {
+  Json j = Json::parse(text, nullptr, false);
+  return j.is_discarded() ? Json(nullptr) : j;
+}
+
+// A JSON object kept as text in `m`: the API shows `shown` of it parsed (null when it is not JSON);
+// the store keeps the text as it is ("{}" when empty) and reads it back as it is (`stored_load`:
+// the column's JSON, the whole of it; not in files).
+Field<domain::FabricSnapshot> JsonText(const std::string& name, std::string domain::FabricSnapshot::*m, Json schema,
+                                       std::function<Json(Json)> shown) {
+  using S = domain::FabricSnapshot;
+  Field<S> f =
+      Custom<S>(name, Type::kAny, std::move(schema), [m, shown](const S& s) { return shown(ParsedOrNull(s.*m)); });
+  f.stored_load = [m, name](Fields& r, S& s) -> Status {
+    if (!r.Has(name.c_str())) return Status::Ok();
+    const Json& v = r.At(name.c_str());
+    s.*m = v.is_string() ? v.get<std::string>() : v.dump();
+    return Status::Ok();
+  };
+  f.put = [m](const S& s, CellOut& c) { c.Text((s.*m).empty() ? "{}" : s.*m); };
+  f.take = [m](S& s, CellIn& c) {
+    s.*m = c.Text();
+    return Status::Ok();
+  };
+  return f;
+}
+
+FieldTable<domain::FabricSnapshot> MakeFabricSnapshotFields() {
+  using S = domain::FabricSnapshot;
+  auto groups = [](Json typology) {
+    // The per-actor assignment is for the stability measure; the API shows the groups.
+    Json g = typology.is_object() ? typology.value("groups", Json::array()) : Json::array();
+    return Json{{"groups", std::move(g)}};
+  };
+  const Json typology_schema = {
+      {"type", "object"}, {"properties", {{"groups", {{"type", "array"}}}}}, {"required", {"groups"}}};
+  FieldTable<S> t{"FabricSnapshot",
+                  "snapshot",
+                  {Int("id", &S::id).Column(), IdOf("municipality", &S::municipality, false).Column("municipality_id"),
+                   Str("taken_at", &S::taken_at, 0).DateTime().Column(), Str("period", &S::period, 7).Column(),
+                   Str("trigger", &S::trigger, 20).Column("trigger_kind"),
+                   JsonText("health", &S::health, Json::object(), [](Json h) { return h; }).Column(),
+                   JsonText("typology", &S::typology, typology_schema, groups).Column()}};
+  AllReadOnly(t);  // taken by the service (service/snapshots.h), never written by a request
+  return t;
+}
+
+}  // namespace
+
+WEEFSEL_FIELD_TABLE(domain::Notification, NotificationFields)
+WEEFSEL_FIELD_TABLE(domain::UserSettings, UserSettingsFields)
+WEEFSEL_FIELD_TABLE(domain::AccountBlock, AccountBlockFields)
+WEEFSEL_FIELD_TABLE(domain::FabricSnapshot, FabricSnapshotFields)
+// ---- end of account state and fabric snapshots ------------------------------------------------
+
 }  // namespace weefsel::domain::fields

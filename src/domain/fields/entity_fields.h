@@ -11,9 +11,11 @@
 #include <string>
 #include <vector>
 
+#include "domain/account_state.h"
 #include "domain/appearance.h"
 #include "domain/audit.h"
 #include "domain/evidence.h"
+#include "domain/fabric_snapshot.h"
 #include "domain/fields/field_table.h"
 #include "domain/model.h"
 #include "domain/moderation.h"
@@ -64,5 +66,24 @@ const FieldTable<domain::TaskChallenge>& TaskChallengeFields();
 // Reads "capabilities" of a request: a list of {capability, weight} objects or of bare capability
 // codes (weight 1); errors name `entity` ("task.capabilities: ...").
 Status DecodeNeeds(Fields& f, const std::string& entity, std::vector<domain::CapabilityNeed>& out);
+
+// ---- account state and fabric snapshots (issue 22 item 3) -----------------------------------
+// Entities whose routes declared their answers inline before they had a table: their OpenAPI
+// schemas are the tables' shapes (shape_schema.h), not components. Who a notification is for, the
+// audit entry it came from, whose settings they are and who blocked an account are in no table
+// (no reader of it may see them, or the route's caller is who): the store adds them to its rows
+// (storage/sql/, RowMap::Also).
+//
+// A notification: "title" is the Dutch title here; the API's answer shows the English one to a
+// reader who chose English (http/routes/self_routes.cc). Read-only.
+const FieldTable<domain::Notification>& NotificationFields();
+// A user's settings: what PATCH /me/settings writes (digest, language).
+const FieldTable<domain::UserSettings>& UserSettingsFields();
+// A blocked account: a request writes the reason only.
+const FieldTable<domain::AccountBlock>& AccountBlockFields();
+// A stored snapshot of a municipality's fabric: its health as stored, its typology's groups (the
+// per-actor assignment is kept for the stability measure, not shown). Read-only.
+const FieldTable<domain::FabricSnapshot>& FabricSnapshotFields();
+// ---- end of account state and fabric snapshots ------------------------------------------------
 
 }  // namespace weefsel::domain::fields

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/fields/shape_schema.h"
+
 namespace weefsel::domain::fields {
 namespace {
 
@@ -264,6 +266,91 @@ TEST(EntityFieldsTest, SectorMixColumnIsAListOfSectorColonCount) {
     EXPECT_EQ(*f.from_column(Json()), Json::object());
   }
 }
+
+// ---- account state and fabric snapshots (issue 22 item 3) -----------------------------------
+
+// Their tables encode exactly the JSON the API answered when these were written by hand (keys and
+// order pinned), and ShapeSchema declares them as the routes did.
+TEST(EntityFieldsTest, AccountStateAndSnapshotsKeepTheirApiKeys) {
+  Notification n{.id = 7,
+                 .user = UserId(3),
+                 .at = "2026-12-01T10:00:00Z",
+                 .kind = "comment",
+                 .title = "Nieuwe reactie",
+                 .title_en = "New comment",
+                 .link = "/proposals/2",
+                 .audit_id = 9};
+  Json j = Encode(NotificationFields(), n);
+  EXPECT_EQ(
+      j.dump(),
+      R"({"id":7,"at":"2026-12-01T10:00:00Z","kind":"comment","title":"Nieuwe reactie",)"
+      R"("title_nl":"Nieuwe reactie","title_en":"New comment","link":"/proposals/2","read":false,"read_at":null})");
+  n.read_at = "2026-12-02T10:00:00Z";
+  EXPECT_EQ(Encode(NotificationFields(), n)["read"], true);
+  EXPECT_EQ(Encode(NotificationFields(), n)["read_at"], "2026-12-02T10:00:00Z");
+  EXPECT_EQ(ShapeSchema(NotificationFields()).dump(),
+            R"({"type":"object","properties":{"id":{"type":"integer"},"at":{"type":"string"},)"
+            R"("kind":{"type":"string"},"title":{"type":"string"},"title_nl":{"type":"string"},)"
+            R"("title_en":{"type":"string"},"link":{"type":"string"},"read":{"type":"boolean"},)"
+            R"("read_at":{"type":["string","null"]}},"required":["id","at","kind","title","title_nl","title_en",)"
+            R"("link","read","read_at"]})");
+
+  UserSettings s{.user = UserId(3), .digest = false, .language = "en"};
+  EXPECT_EQ(Encode(UserSettingsFields(), s).dump(), R"({"digest":false,"language":"en"})");
+  EXPECT_EQ(WriteSchema(UserSettingsFields()).dump(),
+            R"({"type":"object","properties":{"digest":{"type":"boolean"},"language":{"type":"string","maxLength":8}},)"
+            R"("additionalProperties":false})");
+  EXPECT_TRUE(Decode(UserSettingsFields(), Json{{"digest", true}}, s).ok());
+  EXPECT_TRUE(s.digest);
+  EXPECT_EQ(s.language, "en");  // absent: kept
+  EXPECT_EQ(Decode(UserSettingsFields(), Json{{"language", "nederlands"}}, s).message(),
+            "settings.language: at most 8 characters");
+  EXPECT_EQ(Decode(UserSettingsFields(), Json{{"user", 4}}, s).message(), "settings.user: unknown field");
+
+  AccountBlock b{.user = UserId(4), .reason = "spam", .blocked_by = UserId(2), .at = "2026-12-01T10:00:00Z"};
+  EXPECT_EQ(Encode(AccountBlockFields(), b).dump(),
+            R"({"user":4,"municipality":null,"reason":"spam","at":"2026-12-01T10:00:00Z"})");
+  EXPECT_EQ(Decode(AccountBlockFields(), Json{{"at", "x"}}, b, "body").message(), "body.at: unknown field");
+  EXPECT_EQ(
+      WriteSchema(AccountBlockFields()).dump(),
+      R"({"type":"object","properties":{"reason":{"type":"string","maxLength":4000}},"additionalProperties":false})");
+
+  FabricSnapshot f{.id = 5,
+                   .municipality = MunicipalityId(2),
+                   .taken_at = "2026-12-01T10:00:00Z",
+                   .period = "2026-12",
+                   .trigger = "monthly",
+                   .health = R"({"density":0.5})",
+                   .typology = R"({"groups":[{"name":"kern"}],"assignment":{"7":0}})"};
+  EXPECT_EQ(Encode(FabricSnapshotFields(), f).dump(),
+            R"({"id":5,"municipality":2,"taken_at":"2026-12-01T10:00:00Z","period":"2026-12","trigger":"monthly",)"
+            R"("health":{"density":0.5},"typology":{"groups":[{"name":"kern"}]}})");
+  f.health = "not json";
+  f.typology = "";
+  EXPECT_EQ(Encode(FabricSnapshotFields(), f)["health"], Json(nullptr));
+  EXPECT_EQ(Encode(FabricSnapshotFields(), f)["typology"], Json::parse(R"({"groups":[]})"));
+  EXPECT_EQ(ShapeSchema(FabricSnapshotFields())["properties"]["typology"].dump(),
+            R"({"type":"object","properties":{"groups":{"type":"array"}},"required":["groups"]})");
+  EXPECT_EQ(ShapeSchema(FabricSnapshotFields())["properties"]["health"].dump(), "{}");
+}
+
+TEST(EntityFieldsTest, AccountStateAndSnapshotsSayWhereEachFieldIsKept) {
+  ExpectEveryReadFieldStored(NotificationFields());
+  ExpectEveryReadFieldStored(UserSettingsFields());
+  ExpectEveryReadFieldStored(AccountBlockFields());
+  ExpectEveryReadFieldStored(FabricSnapshotFields());
+  // Kept as they were stored: a snapshot's typology whole (the API shows its groups only).
+  for (const auto& fd : FabricSnapshotFields().fields) {
+    if (fd.name != "typology") continue;
+    Json row = {{"typology", Json::parse(R"({"groups":[],"assignment":{"7":1}})")}};
+    Fields r(row, "snapshot", Source::kStoredRow);
+    FabricSnapshot f;
+    ASSERT_TRUE(fd.stored_load(r, f).ok());
+    EXPECT_EQ(f.typology, R"({"groups":[],"assignment":{"7":1}})");
+    EXPECT_FALSE(InExport(fd));
+  }
+}
+// ---- end of account state and fabric snapshots ------------------------------------------------
 
 }  // namespace
 }  // namespace weefsel::domain::fields

@@ -148,6 +148,43 @@ WEEFSEL_FIELD_TABLE(service::Principal, PrincipalFields)
 WEEFSEL_FIELD_TABLE(service::MunicipalityOverview, MunicipalityOverviewFields)
 WEEFSEL_FIELD_TABLE(service::MatchStanding, MatchStandingFields)
 
+// ---- read models whose routes declare them in their shape (entity_fields.h) --------------------
+namespace {
+
+FieldTable<service::ModerationItem> MakeModerationItemFields() {
+  using I = service::ModerationItem;
+  FieldTable<I> t{
+      "ModerationItem",
+      "moderation",
+      {Str("target", &I::target, 20), Int("target_id", &I::target_id), IdOf("municipality", &I::municipality, false),
+       Str("excerpt", &I::excerpt, 0), IdOf("proposal", &I::proposal, true), IdOf("author", &I::author, true),
+       Str("author_name", &I::author_name), Bool("author_blocked", &I::author_blocked),
+       ObjList("reports", &I::reports, &ReportFields),
+       Custom<I>("hidden", Type::kObject, {{"oneOf", {Ref(HiddenItemFields().schema), {{"type", "null"}}}}},
+                 [](const I& i) { return i.hidden ? Encode(HiddenItemFields(), *i.hidden) : Json(nullptr); })}};
+  AllReadOnly(t);
+  return t;
+}
+
+FieldTable<service::TaskBudgetLine> MakeTaskBudgetLineFields() {
+  using L = service::TaskBudgetLine;
+  FieldTable<L> t{
+      "TaskBudgetLine",
+      "task_budget",
+      {IdOf("task_challenge", &L::challenge, false), IdOf("task", &L::task, true), Str("task_title", &L::task_title),
+       Str("initiative_name", &L::initiative_name), Int("task_budget_eur", &L::task_budget_eur),
+       Int("transferred_eur", &L::transferred_eur), Int("kept_eur", &L::kept_eur), IdOf("proposal", &L::proposal, true),
+       IdOf("experiment", &L::experiment, true)}};
+  AllReadOnly(t);
+  return t;
+}
+
+}  // namespace
+
+WEEFSEL_FIELD_TABLE(service::ModerationItem, ModerationItemFields)
+WEEFSEL_FIELD_TABLE(service::TaskBudgetLine, TaskBudgetLineFields)
+// ---- end of read models declared in their shape -------------------------------------------------
+
 namespace {
 
 template <typename T>

@@ -1,6 +1,7 @@
 // http/routes/moderation_routes.cc: the moderation routes of the API (issue 20; see http/api.h for
 // the table and service/platform.h for the rights): reports, the queue of a municipality, hiding
 // and restoring, dismissing reports, blocking and unblocking accounts.
+#include "domain/fields/shape_schema.h"
 #include "http/api.h"
 #include "http/call.h"
 #include "http/fields/entity_fields.h"
@@ -12,59 +13,24 @@ using namespace kit;  // NOLINT(google-build-using-namespace): the routes' share
 
 namespace {
 
-template <typename Tag>
-Json IdOrNull(Id<Tag> id) {
-  return id.valid() ? Json(id.value()) : Json(nullptr);
-}
-
 // Reporters are never named in answers (the service clears them, this leaves them out).
 Json ReportJson(const domain::Report& r) { return Encode(fields::ReportFields(), r); }
 
 Json HiddenJson(const domain::HiddenItem& h) { return Encode(fields::HiddenItemFields(), h); }
 
-Json BlockJson(const domain::AccountBlock& b) {
-  return {{"user", b.user.value()}, {"municipality", IdOrNull(b.municipality)}, {"reason", b.reason}, {"at", b.at}};
-}
+Json BlockJson(const domain::AccountBlock& b) { return Encode(fields::AccountBlockFields(), b); }
 
-Json ItemJson(const service::ModerationItem& it) {
-  Json reports = Json::array();
-  for (const auto& r : it.reports) reports.push_back(ReportJson(r));
-  return {{"target", it.target},
-          {"target_id", it.target_id},
-          {"municipality", it.municipality.value()},
-          {"excerpt", it.excerpt},
-          {"proposal", IdOrNull(it.proposal)},
-          {"author", IdOrNull(it.author)},
-          {"author_name", it.author_name},
-          {"author_blocked", it.author_blocked},
-          {"reports", std::move(reports)},
-          {"hidden", it.hidden ? HiddenJson(*it.hidden) : Json(nullptr)}};
-}
+Json ItemJson(const service::ModerationItem& it) { return Encode(fields::ModerationItemFields(), it); }
 
-// The schemas of the answers above: the field tables' components, else written beside the encoders.
+// The schemas of the answers above: the field tables' components or shapes, else written beside the
+// encoders.
 Json ReportSchema() { return Ref("Report"); }
 Json HiddenSchema() { return Ref("HiddenItem"); }
 Json HiddenPublic() {
   return Obj({{"id", Scalar("integer")}, {"reason", Scalar("string")}, {"hidden_at", Scalar("string")}});
 }
-Json BlockSchema() {
-  return Obj({{"user", Scalar("integer")},
-              {"municipality", NullableId()},
-              {"reason", Scalar("string")},
-              {"at", Scalar("string")}});
-}
-Json ItemSchema() {
-  return Obj({{"target", Scalar("string")},
-              {"target_id", Scalar("integer")},
-              {"municipality", Scalar("integer")},
-              {"excerpt", Scalar("string")},
-              {"proposal", NullableId()},
-              {"author", NullableId()},
-              {"author_name", Scalar("string")},
-              {"author_blocked", Scalar("boolean")},
-              {"reports", ArrayOf(ReportSchema())},
-              {"hidden", Json{{"oneOf", {HiddenSchema(), Scalar("null")}}}}});
-}
+Json BlockSchema() { return ShapeSchema(fields::AccountBlockFields()); }
+Json ItemSchema() { return ShapeSchema(fields::ModerationItemFields()); }
 
 // {target, id[, reason]} of a moderation request.
 struct TargetBody {
@@ -183,14 +149,12 @@ void Api::BuildModerationRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
-       .request = Body({{"reason", StrMax(4000)}}),
+       .request = WriteSchema(fields::AccountBlockFields()),
        .response = BlockSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
-         Fields f(c.body, "body");
-         std::string reason;
-         WEEFSEL_RETURN_IF_ERROR(f.Str("reason", reason, 4000));
-         WEEFSEL_RETURN_IF_ERROR(f.Done());
-         WEEFSEL_ASSIGN_OR_RETURN(auto b, P.BlockAccount(c.who, c.Path<UserTag>(0), reason));
+         domain::AccountBlock body;  // the reason
+         WEEFSEL_RETURN_IF_ERROR(Decode(fields::AccountBlockFields(), c.body, body, "body"));
+         WEEFSEL_ASSIGN_OR_RETURN(auto b, P.BlockAccount(c.who, c.Path<UserTag>(0), body.reason));
          return Ok(BlockJson(b));
        }});
   Add({.method = "GET",

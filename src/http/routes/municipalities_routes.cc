@@ -108,12 +108,13 @@ void Api::BuildMunicipalityRoutes() {
        .request = Ref("AppearanceWrite"),
        .response = appearance,
        .handler = [&A](Call& c) -> Result<Reply> {
-         domain::Appearance body;
-         WEEFSEL_RETURN_IF_ERROR(Decode(fields::AppearanceFields(), c.body, body));
-         service::AppearanceChange change;  // what the body names, and only that
-         if (c.body.contains("theme")) change.theme = body.theme;
-         if (c.body.contains("display_name")) change.display_name = body.display_name;
-         WEEFSEL_ASSIGN_OR_RETURN(auto a, A.Change(c.who, c.Path<MunicipalityTag>(0), change));
+         // The body is checked first (a bad body is refused before the rights are asked), then the
+         // fields it names are written onto the stored appearance by the same table.
+         domain::Appearance checked;
+         WEEFSEL_RETURN_IF_ERROR(Decode(fields::AppearanceFields(), c.body, checked));
+         WEEFSEL_ASSIGN_OR_RETURN(auto a, A.Change(c.who, c.Path<MunicipalityTag>(0), [&](domain::Appearance& x) {
+           return Decode(fields::AppearanceFields(), c.body, x);
+         }));
          return Ok(AppearanceJson(a));
        }});
   Add({.method = "PUT",

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "base/strings.h"
+#include "domain/fields/shape_schema.h"
 #include "http/api.h"
 #include "http/call.h"
 #include "http/fields/entity_fields.h"
@@ -21,8 +22,6 @@ using kit::ArrayOf;
 using kit::Body;
 using kit::FreeForm;
 using kit::Keys;
-using kit::Nullable;
-using kit::NullableId;
 using kit::Obj;
 using kit::Ok;
 using kit::PageParam;
@@ -30,39 +29,17 @@ using kit::Ref;
 using kit::Scalar;
 using kit::StrMax;
 
+// The answers here are encoded by their field tables (domain/fields/entity_fields.h) and declared
+// in their shape (domain/fields/shape_schema.h).
 Json NotificationJson(const domain::Notification& n, const std::string& language) {
-  return {{"id", n.id},
-          {"at", n.at},
-          {"kind", n.kind},
-          {"title", language == "en" && !n.title_en.empty() ? n.title_en : n.title},
-          {"title_nl", n.title},
-          {"title_en", n.title_en},
-          {"link", n.link},
-          {"read", !n.read_at.empty()},
-          {"read_at", n.read_at.empty() ? Json(nullptr) : Json(n.read_at)}};
+  Json j = Encode(fields::NotificationFields(), n);
+  if (language == "en" && !n.title_en.empty()) j["title"] = n.title_en;  // in the reader's language
+  return j;
 }
-
-// The schemas of the answers here, written beside their encoders (no field table yet).
-Json NotificationSchema() {
-  return Obj({{"id", Scalar("integer")},
-              {"at", Scalar("string")},
-              {"kind", Scalar("string")},
-              {"title", Scalar("string")},
-              {"title_nl", Scalar("string")},
-              {"title_en", Scalar("string")},
-              {"link", Scalar("string")},
-              {"read", Scalar("boolean")},
-              {"read_at", Nullable("string")}});
-}
-Json SettingsSchema() { return Obj({{"digest", Scalar("boolean")}, {"language", Scalar("string")}}); }
+Json NotificationSchema() { return ShapeSchema(fields::NotificationFields()); }
+Json SettingsSchema() { return ShapeSchema(fields::UserSettingsFields()); }
 Json SnapshotSchema(bool with_stability) {
-  Json s = Obj({{"id", Scalar("integer")},
-                {"municipality", Scalar("integer")},
-                {"taken_at", Scalar("string")},
-                {"period", Scalar("string")},
-                {"trigger", Scalar("string")},
-                {"health", Json::object()},
-                {"typology", Obj({{"groups", Scalar("array")}})}});
+  Json s = ShapeSchema(fields::FabricSnapshotFields());
   if (with_stability) {
     s["properties"]["stability"] = {
         {"oneOf",
@@ -73,25 +50,9 @@ Json SnapshotSchema(bool with_stability) {
   return s;
 }
 
-Json SettingsJson(const domain::UserSettings& s) { return {{"digest", s.digest}, {"language", s.language}}; }
+Json SettingsJson(const domain::UserSettings& s) { return Encode(fields::UserSettingsFields(), s); }
 
-Json ParsedOrNull(const std::string& text) {
-  Json j = Json::parse(text, nullptr, false);
-  return j.is_discarded() ? Json(nullptr) : j;
-}
-
-Json SnapshotJson(const domain::FabricSnapshot& s) {
-  Json typology = ParsedOrNull(s.typology);
-  // The per-actor assignment is for stability; the API shows the groups.
-  Json groups = typology.is_object() ? typology.value("groups", Json::array()) : Json::array();
-  return {{"id", s.id},
-          {"municipality", s.municipality.value()},
-          {"taken_at", s.taken_at},
-          {"period", s.period},
-          {"trigger", s.trigger},
-          {"health", ParsedOrNull(s.health)},
-          {"typology", {{"groups", std::move(groups)}}}};
-}
+Json SnapshotJson(const domain::FabricSnapshot& s) { return Encode(fields::FabricSnapshotFields(), s); }
 
 bool EndsWith(const std::string& s, const std::string& tail) {
   return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
@@ -175,15 +136,12 @@ void Api::BuildSelfRoutes() {
        .success = 200,
        .needs_user = true,
        .has_body = true,
-       .request = Body({{"digest", Scalar("boolean")}, {"language", StrMax(8)}}),
+       .request = WriteSchema(fields::UserSettingsFields()),
        .response = SettingsSchema(),
        .handler = [&P](Call& c) -> Result<Reply> {
          service::SelfService& self = P.self_service();
          WEEFSEL_ASSIGN_OR_RETURN(domain::UserSettings s, self.Settings(c.who));
-         Fields f(c.body, "settings");
-         WEEFSEL_RETURN_IF_ERROR(f.Bool("digest", s.digest));
-         WEEFSEL_RETURN_IF_ERROR(f.Str("language", s.language, 8));
-         WEEFSEL_RETURN_IF_ERROR(f.Done());
+         WEEFSEL_RETURN_IF_ERROR(Decode(fields::UserSettingsFields(), c.body, s));
          WEEFSEL_ASSIGN_OR_RETURN(s, self.PutSettings(c.who, s));
          return Ok(SettingsJson(s));
        }});
@@ -213,7 +171,7 @@ void Api::BuildSelfRoutes() {
            reports.push_back(
                EncodeOnly(fields::ReportFields(), r,
                           {"id", "target", "target_id", "reason", "created_at", "status", "resolved_at"}));
-         Json block = d.block ? Json{{"reason", d.block->reason}, {"at", d.block->at}} : Json(nullptr);
+         Json block = d.block ? EncodeOnly(fields::AccountBlockFields(), *d.block, {"reason", "at"}) : Json(nullptr);
          Json all = {{"account", ToJson(d.user)},
                      {"roles", std::move(grants)},
                      {"settings", SettingsJson(d.settings)},

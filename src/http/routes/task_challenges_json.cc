@@ -2,16 +2,11 @@
 
 #include <string>
 
+#include "domain/fields/shape_schema.h"
 #include "http/fields/entity_fields.h"
 #include "http/routes/route_kit.h"
 
 namespace weefsel::http {
-
-namespace {
-
-Json IdOrNull(int64_t id) { return id > 0 ? Json(id) : Json(nullptr); }
-
-}  // namespace
 
 Json TaskJson(const domain::MunicipalTask& t) { return Encode(fields::MunicipalTaskFields(), t); }
 
@@ -29,16 +24,7 @@ Json TaskChallengeSettingsJson(const domain::TaskChallengeSettings& s) {
 
 Json TaskBudgetsJson(const std::vector<service::TaskBudgetLine>& lines) {
   Json out = Json::array();
-  for (const auto& l : lines)
-    out.push_back({{"task_challenge", l.challenge.value()},
-                   {"task", IdOrNull(l.task.value())},
-                   {"task_title", l.task_title},
-                   {"initiative_name", l.initiative_name},
-                   {"task_budget_eur", l.task_budget_eur},
-                   {"transferred_eur", l.transferred_eur},
-                   {"kept_eur", l.kept_eur},
-                   {"proposal", IdOrNull(l.proposal.value())},
-                   {"experiment", IdOrNull(l.experiment.value())}});
+  for (const auto& l : lines) out.push_back(Encode(fields::TaskBudgetLineFields(), l));
   return out;
 }
 
@@ -46,7 +32,6 @@ namespace {
 
 using kit::ArrayOf;
 using kit::Body;
-using kit::NullableId;
 using kit::Obj;
 using kit::Scalar;
 
@@ -86,16 +71,6 @@ Json TaskChallengeSettingsWriteSchema() {
   return Body({{"step_days", {{"type", "object"}, {"additionalProperties", Scalar("integer")}}}});
 }
 
-Json TaskBudgetsSchema() {
-  return ArrayOf(Obj({{"task_challenge", Scalar("integer")},
-                      {"task", NullableId()},
-                      {"task_title", Scalar("string")},
-                      {"initiative_name", Scalar("string")},
-                      {"task_budget_eur", Scalar("integer")},
-                      {"transferred_eur", Scalar("integer")},
-                      {"kept_eur", Scalar("integer")},
-                      {"proposal", NullableId()},
-                      {"experiment", NullableId()}}));
-}
+Json TaskBudgetsSchema() { return ArrayOf(ShapeSchema(fields::TaskBudgetLineFields())); }
 
 }  // namespace weefsel::http

@@ -141,26 +141,47 @@ Result<std::vector<UserId>> SqlStore::MembersOf(ActorId a) {
   return UserIds(r);
 }
 
+namespace {
+
+// The row of a user's settings (keyless: its key is the user): the stored fields of its table, and
+// whose they are.
+const RowMap<UserSettings>& SettingsRows() {
+  static const auto* rows = [] {
+    auto* m = new RowMap<UserSettings>("user_settings", domain::fields::UserSettingsFields());
+    m->Also(domain::fields::IdOf("user", &UserSettings::user, false).Column("user_id"));
+    return m;
+  }();
+  return *rows;
+}
+
+// The row map's INSERT, which replaces the user's row when there is one.
+const std::string& SettingsUpsert() {
+  static const auto* sql = [] {
+    std::string set;
+    for (const auto& c : SettingsRows().Columns())
+      if (c != "user_id") set += (set.empty() ? "" : ", ") + c + " = excluded." + c;
+    return new std::string(" ON CONFLICT (user_id) DO UPDATE SET " + set);
+  }();
+  return *sql;
+}
+
+}  // namespace
+
 Result<UserSettings> SqlStore::GetUserSettings(UserId user) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
-                           Q("SELECT digest, language FROM user_settings WHERE user_id = $1", {Int(user.value())}));
-  UserSettings s;
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(SettingsRows().Select() + " WHERE user_id = $1", {Int(user.value())}));
+  UserSettings s;  // the defaults, for a user without a row
   s.user = user;
-  if (!r.empty()) {
-    s.digest = r.Int(0, 0) != 0;
-    s.language = r.Str(0, 1);
-  }
-  return s;
+  if (r.empty()) return s;
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<UserSettings> v, SettingsRows().Read(r));
+  return std::move(v.front());
 }
 
 Status SqlStore::PutUserSettings(const UserSettings& s) {
   if (s.language != "nl" && s.language != "en")
     return Status::InvalidArgument("settings.language: '" + s.language + "' is not one of nl, en");
   Status st = Transaction([&]() -> Status {
-    return Q("INSERT INTO user_settings (user_id, digest, language) VALUES ($1, $2, $3) ON CONFLICT (user_id) DO "
-             "UPDATE SET digest = excluded.digest, language = excluded.language",
-             {Int(s.user.value()), Int(s.digest ? 1 : 0), Text(s.language)})
-        .status();
+    auto [sql, params] = SettingsRows().Insert(s);
+    return Q(sql + SettingsUpsert(), params).status();
   });
   return Explain(st, "settings", {{"settings.user", "users", s.user.value()}});
 }

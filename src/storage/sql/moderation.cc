@@ -1,5 +1,6 @@
-// sql/moderation.cc: reports, hidden items and blocked accounts (store/moderation.h). This file
-// keeps the moderation tables themselves; the comments are read in proposals.cc.
+// sql/moderation.cc: reports, hidden items and blocked accounts (store/moderation.h), each row
+// through its field table (RowMap). This file keeps the moderation tables themselves; the comments
+// are read in proposals.cc.
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +32,17 @@ const RowMap<HiddenItem>& HiddenRows() {
   static const auto* rows = [] {
     auto* m = new RowMap<HiddenItem>("hidden_items", domain::fields::HiddenItemFields());
     m->Also(domain::fields::IdOf("hidden_by", &HiddenItem::hidden_by, true).Column());
+    return m;
+  }();
+  return *rows;
+}
+
+// The row of an account block (keyless: its key is the account): the stored fields of its table,
+// and who blocked it.
+const RowMap<AccountBlock>& BlockRows() {
+  static const auto* rows = [] {
+    auto* m = new RowMap<AccountBlock>("account_blocks", domain::fields::AccountBlockFields());
+    m->Also(domain::fields::IdOf("blocked_by", &AccountBlock::blocked_by, true).Column());
     return m;
   }();
   return *rows;
@@ -245,11 +257,8 @@ Status SqlStore::Block(const AccountBlock& b) {
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows seen, Q("SELECT 1 FROM account_blocks WHERE user_id = $1", {Int(b.user.value())}));
     if (!seen.empty())
       return Status::AlreadyExists("block: account " + std::to_string(b.user.value()) + " is blocked already");
-    WEEFSEL_RETURN_IF_ERROR(
-        Q("INSERT INTO account_blocks (user_id, municipality_id, reason, blocked_by, at) "
-          "VALUES ($1, $2, $3, $4, $5)",
-          {Int(b.user.value()), IdOrNull(b.municipality), Text(b.reason), IdOrNull(b.blocked_by), Text(b.at)})
-            .status());
+    auto [sql, params] = BlockRows().Insert(b);
+    WEEFSEL_RETURN_IF_ERROR(Q(sql, params).status());
     WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM sessions WHERE user_id = $1", {Int(b.user.value())}).status());
     return Q("DELETE FROM api_tokens WHERE user_id = $1", {Int(b.user.value())}).status();
   });
@@ -270,17 +279,10 @@ Status SqlStore::Unblock(UserId user) {
 }
 
 Result<AccountBlock> SqlStore::GetBlock(UserId user) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT user_id, municipality_id, reason, blocked_by, at FROM account_blocks "
-                                        "WHERE user_id = $1",
-                                        {Int(user.value())}));
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(BlockRows().Select() + " WHERE user_id = $1", {Int(user.value())}));
   if (r.empty()) return Status::NotFound("block: account " + std::to_string(user.value()) + " is not blocked");
-  AccountBlock b;
-  b.user = UserId(r.Int(0, 0));
-  b.municipality = MunicipalityId(IntOrZero(r, 0, 1));
-  b.reason = r.Str(0, 2);
-  b.blocked_by = UserId(IntOrZero(r, 0, 3));
-  b.at = r.Str(0, 4);
-  return b;
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<AccountBlock> v, BlockRows().Read(r));
+  return std::move(v.front());
 }
 
 }  // namespace weefsel::storage::sql

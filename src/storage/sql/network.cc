@@ -304,7 +304,14 @@ Result<Tie> SqlStore::GetTie(TieId id) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Fabric snapshots.
+// Fabric snapshots, through their field table.
+
+namespace {
+const RowMap<FabricSnapshot>& SnapshotRows() {
+  static const auto* rows = new RowMap<FabricSnapshot>("fabric_snapshots", domain::fields::FabricSnapshotFields());
+  return *rows;
+}
+}  // namespace
 
 Result<int64_t> SqlStore::Insert(FabricSnapshot& s) {
   if (s.period.size() != 7) return Status::InvalidArgument("snapshot.period: expected YYYY-MM, got '" + s.period + "'");
@@ -313,11 +320,10 @@ Result<int64_t> SqlStore::Insert(FabricSnapshot& s) {
   int64_t id = 0;
   Status st = Write([&]() -> Status {
     Touch(scope::Fabric(s.municipality));
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r, Q("INSERT INTO fabric_snapshots (municipality_id, taken_at, period, trigger_kind, health, typology) "
-                     "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                     {Int(s.municipality.value()), Text(s.taken_at), Text(s.period), Text(s.trigger),
-                      Text(s.health.empty() ? "{}" : s.health), Text(s.typology.empty() ? "{}" : s.typology)}));
+    FabricSnapshot fresh = s;
+    fresh.id = 0;  // a new snapshot always gets a new id
+    auto [sql, params] = SnapshotRows().Insert(fresh);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, params));
     id = r.Int(0, 0);
     return Status::Ok();
   });
@@ -328,21 +334,9 @@ Result<int64_t> SqlStore::Insert(FabricSnapshot& s) {
 }
 
 Result<std::vector<FabricSnapshot>> SqlStore::SnapshotsOf(MunicipalityId m) {
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q("SELECT id, municipality_id, taken_at, period, trigger_kind, health, typology "
-                                        "FROM fabric_snapshots WHERE municipality_id = $1 ORDER BY taken_at, id",
-                                        {Int(m.value())}));
-  std::vector<FabricSnapshot> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    auto& s = out[i];
-    s.id = r.Int(i, 0);
-    s.municipality = MunicipalityId(r.Int(i, 1));
-    s.taken_at = r.Str(i, 2);
-    s.period = r.Str(i, 3);
-    s.trigger = r.Str(i, 4);
-    s.health = r.Str(i, 5);
-    s.typology = r.Str(i, 6);
-  }
-  return out;
+  WEEFSEL_ASSIGN_OR_RETURN(
+      SqlRows r, Q(SnapshotRows().Select() + " WHERE municipality_id = $1 ORDER BY taken_at, id", {Int(m.value())}));
+  return SnapshotRows().Read(r);
 }
 
 }  // namespace weefsel::storage::sql

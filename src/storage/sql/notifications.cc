@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "domain/fields/entity_fields.h"
+#include "storage/sql/row_map.h"
 #include "storage/sql/sql_store.h"
 #include "storage/sql/sql_util.h"
 
@@ -10,23 +12,27 @@ namespace weefsel::storage::sql {
 
 namespace {
 
-constexpr const char* kNotificationColumns = "id, user_id, at, kind, title, title_en, link, audit_id, read_at";
-
-std::vector<Notification> ReadNotifications(const SqlRows& r) {
-  std::vector<Notification> out(r.size());
-  for (size_t i = 0; i < r.size(); ++i) {
-    auto& n = out[i];
-    n.id = r.Int(i, 0);
-    n.user = UserId(r.Int(i, 1));
-    n.at = r.Str(i, 2);
-    n.kind = r.Str(i, 3);
-    n.title = r.Str(i, 4);
-    n.title_en = r.Str(i, 5);
-    n.link = r.Str(i, 6);
-    n.audit_id = r.Null(i, 7) ? 0 : r.Int(i, 7);
-    n.read_at = r.Str(i, 8);
-  }
-  return out;
+// The row of a notification: the stored fields of its table, and whom it is for and the audit
+// entry it came from (an unset one NULL), whom no reader of the table sees.
+const RowMap<Notification>& NotificationRows() {
+  static const auto* rows = [] {
+    auto* m = new RowMap<Notification>("notifications", domain::fields::NotificationFields());
+    m->Also(domain::fields::IdOf("user", &Notification::user, false).Column("user_id"));
+    domain::fields::Field<Notification> audit = domain::fields::Int("audit_id", &Notification::audit_id).Column();
+    audit.put = [](const Notification& n, domain::fields::CellOut& c) {
+      if (n.audit_id > 0)
+        c.Int(n.audit_id);
+      else
+        c.Null();
+    };
+    audit.take = [](Notification& n, domain::fields::CellIn& c) {
+      n.audit_id = c.IsNull() ? 0 : c.Int();
+      return Status::Ok();
+    };
+    m->Also(audit);
+    return m;
+  }();
+  return *rows;
 }
 
 // What every notification needs; `at` names it in the message ("notification." or "notifications[3].").
@@ -43,11 +49,10 @@ Result<int64_t> SqlStore::Insert(Notification& n) {
   WEEFSEL_RETURN_IF_ERROR(Check(n, "notification."));
   int64_t id = 0;
   Status st = Transaction([&]() -> Status {
-    WEEFSEL_ASSIGN_OR_RETURN(
-        SqlRows r, Q("INSERT INTO notifications (user_id, at, kind, title, title_en, link, audit_id, read_at) "
-                     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-                     {Int(n.user.value()), Text(n.at), Text(n.kind), Text(n.title), Text(n.title_en), Text(n.link),
-                      n.audit_id > 0 ? SqlValue(Int(n.audit_id)) : SqlValue(std::monostate{}), Text(n.read_at)}));
+    Notification fresh = n;
+    fresh.id = 0;  // a new notification always gets a new id
+    auto [sql, params] = NotificationRows().Insert(fresh);
+    WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, params));
     id = r.Int(0, 0);
     return Status::Ok();
   });
@@ -60,22 +65,13 @@ Status SqlStore::InsertNotifications(const std::vector<Notification>& ns) {
   for (size_t i = 0; i < ns.size(); ++i)
     WEEFSEL_RETURN_IF_ERROR(Check(ns[i], "notifications[" + std::to_string(i) + "]."));
   if (ns.empty()) return Status::Ok();
-  static const std::vector<std::string> kColumns = {"user_id",  "at",   "kind",     "title",
-                                                    "title_en", "link", "audit_id", "read_at"};
   Status st = Transaction([&]() -> Status {
-    return conn_->CopyRows("notifications", kColumns, ns.size(), [&](RowSink& sink) -> Status {
-      for (const Notification& n : ns) {
-        sink.Int(n.user.value());
-        sink.Text(n.at);
-        sink.Text(n.kind);
-        sink.Text(n.title);
-        sink.Text(n.title_en);
-        sink.Text(n.link);
-        if (n.audit_id > 0)
-          sink.Int(n.audit_id);
-        else
-          sink.Null();
-        sink.Text(n.read_at);
+    // New ids (a notification's own is not kept), reserved so that the bulk write names them.
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<int64_t> ids, conn_->ReserveIds("notifications", ns.size()));
+    const RowMap<Notification>& map = NotificationRows();
+    return conn_->CopyRows("notifications", map.CopyColumns(), ns.size(), [&](RowSink& sink) -> Status {
+      for (size_t i = 0; i < ns.size(); ++i) {
+        map.Sink(sink, ids[i], ns[i]);
         WEEFSEL_RETURN_IF_ERROR(sink.EndRow());
       }
       return Status::Ok();
@@ -89,8 +85,8 @@ Status SqlStore::InsertNotifications(const std::vector<Notification>& ns) {
 }
 
 Result<std::vector<Notification>> SqlStore::NotificationsOf(UserId user, int64_t limit, int64_t offset) {
-  std::string sql = std::string("SELECT ") + kNotificationColumns +
-                    " FROM notifications WHERE user_id = $1 ORDER BY CASE WHEN read_at = '' THEN 0 ELSE 1 END, "
+  std::string sql = NotificationRows().Select() +
+                    " WHERE user_id = $1 ORDER BY CASE WHEN read_at = '' THEN 0 ELSE 1 END, "
                     "id DESC";
   Params p{Int(user.value())};
   if (limit > 0) {
@@ -99,7 +95,7 @@ Result<std::vector<Notification>> SqlStore::NotificationsOf(UserId user, int64_t
     p.push_back(Int(std::max<int64_t>(offset, 0)));
   }
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(sql, p));
-  return ReadNotifications(r);
+  return NotificationRows().Read(r);
 }
 
 Result<int64_t> SqlStore::UnreadNotifications(UserId user) {
@@ -132,10 +128,10 @@ Result<int64_t> SqlStore::MarkNotificationsRead(UserId user, const std::vector<i
 Result<std::vector<Notification>> SqlStore::NotificationsOn(const std::string& day) {
   if (day.size() != 10) return Status::InvalidArgument("day: expected YYYY-MM-DD, got '" + day + "'");
   // `at` is ISO 8601 UTC: the day's notifications sort between the day and the day + 'U' ('T' < 'U').
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r, Q(std::string("SELECT ") + kNotificationColumns +
-                                            " FROM notifications WHERE at >= $1 AND at < $2 ORDER BY user_id, id",
-                                        {Text(day), Text(day + "U")}));
-  return ReadNotifications(r);
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
+                           Q(NotificationRows().Select() + " WHERE at >= $1 AND at < $2 ORDER BY user_id, id",
+                             {Text(day), Text(day + "U")}));
+  return NotificationRows().Read(r);
 }
 
 Result<OutboxEntry> SqlStore::GetOutbox(UserId user, const std::string& day) {
