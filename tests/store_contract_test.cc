@@ -244,9 +244,10 @@ void ExpectStored(const fields::FieldTable<U>& table, const U& want, const U& go
     if (!fields::Stored(f)) continue;
     EXPECT_EQ(f.encode(got).dump(), f.encode(want).dump())
         << what << ": " << table.schema << "." << f.name << " does not come back from the store";
-    if (inserted && !f.column.empty() && f.column != "id")
+    if (inserted && !f.column.empty() && f.column != "id") {
       EXPECT_NE(f.encode(want).dump(), f.encode(none).dump())
           << what << ": the fixture leaves " << table.schema << "." << f.name << " at its default";
+    }
   }
 }
 
