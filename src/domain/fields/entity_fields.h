@@ -69,7 +69,7 @@ Status DecodeNeeds(Fields& f, const std::string& entity, std::vector<domain::Cap
 
 // ---- account state and fabric snapshots (issue 22 item 3) -----------------------------------
 // Entities whose routes declared their answers inline before they had a table: their OpenAPI
-// schemas are the tables' shapes (shape_schema.h), not components. Who a notification is for, the
+// schemas are the tables' shapes (ShapeSchema, field_table.h), not components. Who a notification is for, the
 // audit entry it came from, whose settings they are and who blocked an account are in no table
 // (no reader of it may see them, or the route's caller is who): the store adds them to its rows
 // (storage/sql/, RowMap::Also).

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/fields/shape_schema.h"
+#include "domain/fields/field_table.h"
 
 namespace weefsel::domain::fields {
 namespace {

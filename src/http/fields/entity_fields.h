@@ -18,7 +18,7 @@ const FieldTable<service::MunicipalityOverview>& MunicipalityOverviewFields();
 const FieldTable<service::MatchStanding>& MatchStandingFields();
 
 // ---- read models whose routes declare them in their shape (issue 22 item 3) -----------------
-// Not components: their routes declare them inline (domain/fields/shape_schema.h), as before.
+// Not components: their routes declare them inline (ShapeSchema, domain/fields/field_table.h), as before.
 // An item of a municipality's moderation queue: the reported or hidden item, its open reports, its
 // hiding.
 const FieldTable<service::ModerationItem>& ModerationItemFields();

@@ -1,7 +1,7 @@
 // http/routes/moderation_routes.cc: the moderation routes of the API (issue 20; see http/api.h for
 // the table and service/platform.h for the rights): reports, the queue of a municipality, hiding
 // and restoring, dismissing reports, blocking and unblocking accounts.
-#include "domain/fields/shape_schema.h"
+#include "domain/fields/field_table.h"
 #include "http/api.h"
 #include "http/call.h"
 #include "http/fields/entity_fields.h"

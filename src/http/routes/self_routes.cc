@@ -6,7 +6,7 @@
 #include <cctype>
 
 #include "base/strings.h"
-#include "domain/fields/shape_schema.h"
+#include "domain/fields/field_table.h"
 #include "http/api.h"
 #include "http/call.h"
 #include "http/fields/entity_fields.h"
@@ -30,7 +30,7 @@ using kit::Scalar;
 using kit::StrMax;
 
 // The answers here are encoded by their field tables (domain/fields/entity_fields.h) and declared
-// in their shape (domain/fields/shape_schema.h).
+// in their shape (ShapeSchema, domain/fields/field_table.h).
 Json NotificationJson(const domain::Notification& n, const std::string& language) {
   Json j = Encode(fields::NotificationFields(), n);
   if (language == "en" && !n.title_en.empty()) j["title"] = n.title_en;  // in the reader's language

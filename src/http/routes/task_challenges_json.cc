@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "domain/fields/shape_schema.h"
+#include "domain/fields/field_table.h"
 #include "http/fields/entity_fields.h"
 #include "http/routes/route_kit.h"
 
