@@ -142,11 +142,12 @@ FieldTable<domain::CoalitionMember> MakeCoalitionMemberFields() {
   using M = domain::CoalitionMember;
   return {"CoalitionMember",
           "coalition.members",
-          {IdOf("actor", &M::actor, false), Str("role", &M::role, 20),
+          {IdOf("actor", &M::actor, false).Column("actor_id"), Str("role", &M::role, 20).Column(),
            Enum("status", &M::status, static_cast<int>(domain::MemberStatus::kDeclined) + 1, domain::MemberStatusCode,
                 [](const std::string& s) { return domain::ParseMemberStatus(s); })
-               .ReadOnly(),
-           StrList("covers", &M::covers)}};
+               .ReadOnly()
+               .Column(),
+           StrList("covers", &M::covers).Column()}};
 }
 
 FieldTable<domain::Coalition> MakeCoalitionFields() {

@@ -202,6 +202,7 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(TieFields());
   ExpectEveryReadFieldStored(ChallengeFields());
   ExpectEveryReadFieldStored(CoalitionFields());
+  ExpectEveryReadFieldStored(CoalitionMemberFields());  // in coalition_members, a child table
   ExpectEveryReadFieldStored(ProposalFields());
   ExpectEveryReadFieldStored(RoundFields());
   ExpectEveryReadFieldStored(EligibilityFields());  // in the round's row

@@ -20,6 +20,13 @@ const RowMap<Coalition>& CoalitionRows() {
   static const auto* rows = new RowMap<Coalition>("coalitions", domain::fields::CoalitionFields());
   return *rows;
 }
+// A member's row: the stored fields of its table, its coalition and its place in the list.
+const RowMap<domain::CoalitionMember>& MemberRows() {
+  static const auto* rows =
+      &(new RowMap<domain::CoalitionMember>("coalition_members", domain::fields::CoalitionMemberFields()))
+           ->Child("coalition_id", "position");
+  return *rows;
+}
 }  // namespace
 
 Result<std::vector<Coalition>> SqlStore::ReadCoalitions(const std::string& tail, const Params& params) {
@@ -28,21 +35,13 @@ Result<std::vector<Coalition>> SqlStore::ReadCoalitions(const std::string& tail,
   if (out.empty()) return out;
   // The members of every coalition read: one query, not one per coalition.
   auto at = IndexById(out);
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows m, ChildRows("coalition_id, actor_id, role, status, covers", "coalition_members",
-                                                "coalition_id", "position", "coalitions", tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows m, ChildRows(MemberRows().ChildColumns(), "coalition_members", "coalition_id",
+                                                "position", "coalitions", tail, params));
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::CoalitionMember> members, MemberRows().Read(m));
   for (size_t i = 0; i < m.size(); ++i) {
-    auto found = at.find(m.Int(i, 0));
+    auto found = at.find(MemberRows().ParentOf(m, i));
     if (found == at.end()) continue;  // a coalition written between the two reads
-    Coalition& c = out[found->second];
-    domain::CoalitionMember member;
-    member.actor = ActorId(m.Int(i, 1));
-    member.role = m.Str(i, 2);
-    WEEFSEL_ASSIGN_OR_RETURN(member.status,
-                             Code(domain::ParseMemberStatus(m.Str(i, 3)), "coalition_members", c.id.value()));
-    auto covers = DecodeList(m.Str(i, 4));
-    if (!covers) return Corrupt("coalition_members", c.id.value(), "covers is not a JSON list of strings");
-    member.covers = std::move(*covers);
-    c.members.push_back(std::move(member));
+    out[found->second].members.push_back(std::move(members[i]));
   }
   return out;
 }
@@ -50,12 +49,8 @@ Result<std::vector<Coalition>> SqlStore::ReadCoalitions(const std::string& tail,
 Status SqlStore::WriteCoalitionMembers(const Coalition& c) {
   WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM coalition_members WHERE coalition_id = $1", {Int(c.id.value())}).status());
   for (size_t i = 0; i < c.members.size(); ++i) {
-    const auto& m = c.members[i];
-    WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO coalition_members (coalition_id, position, actor_id, role, status, covers) "
-                              "VALUES ($1, $2, $3, $4, $5, $6)",
-                              {Int(c.id.value()), Int(static_cast<int64_t>(i)), Int(m.actor.value()), Text(m.role),
-                               Text(domain::MemberStatusCode(m.status)), Text(EncodeList(m.covers))})
-                                .status());
+    auto [sql, p] = MemberRows().InsertChild(c.id.value(), i, c.members[i]);
+    WEEFSEL_RETURN_IF_ERROR(Q(sql, p).status());
   }
   return Status::Ok();
 }

@@ -23,7 +23,9 @@
 // when it is set. A table without an "id" column (hidden items, keyed by what they hide) is
 // keyless: its rows are inserted (no RETURNING), read and deleted, never updated through the map.
 // A cell the field cannot read is a corrupt row (Internal, "<table> row <id>: <entity>.<field>:
-// ...", the row's place in the result for a keyless table). Child tables (Field::child_table) stay
+// ...", the row's place in the result for a keyless table). A child table (Field::child_table:
+// coalition_members, the list of a coalition) is keyless too: Child() adds its parent's id and the
+// item's place in the list after the item's own columns. The child tables not mapped so yet stay
 // with the hand-written writers and readers of storage/sql/<concept>.cc.
 // Thread-safety: built once (a function-local static), then only read.
 #pragma once
@@ -177,6 +179,35 @@ class RowMap {
     columns_.back().joined = true;
     Build();
     return *this;
+  }
+
+  // Makes this the map of a child table: each row an item of a list held by a parent entity, keyed
+  // by `parent_column` (the parent's id) and `position_column` (the item's place in the list, from
+  // 0), both after the item's columns in the row and written by InsertChild. Its own columns are
+  // the item's fields with a column; a child table has no "id" of its own.
+  RowMap& Child(std::string parent_column, std::string position_column) {
+    parent_column_ = std::move(parent_column);
+    position_column_ = std::move(position_column);
+    Build();
+    return *this;
+  }
+  // A child table's SELECT list ("<columns>, <parent>"), for a read of the children of many parents
+  // (SqlStore::ChildRows); ParentOf(rows, i) is row i's parent.
+  std::string ChildColumns() const {
+    assert(!parent_column_.empty() && "ChildColumns() is for a Child() map");
+    std::string out;
+    for (const auto& c : columns_) out += c.name + ", ";
+    return out + parent_column_;
+  }
+  int64_t ParentOf(const SqlRows& rows, size_t i) const { return rows.Int(i, columns_.size()); }
+  // "INSERT INTO <child> (<columns>, <parent>, <position>) VALUES (...)" for item `t` at
+  // `position` of the list of `parent`.
+  std::pair<std::string, Params> InsertChild(int64_t parent, size_t position, const T& t) const {
+    assert(!parent_column_.empty() && "InsertChild() is for a Child() map");
+    Params p = Values(t);
+    p.emplace_back(parent);
+    p.emplace_back(static_cast<int64_t>(position));
+    return {insert_, std::move(p)};
   }
 
   const std::string& table() const { return table_; }
@@ -358,6 +389,10 @@ class RowMap {
       select_ += (k ? ", " : "") + (columns_[k].joined ? "" : prefix) + columns_[k].name;
     select_ += " FROM " + table_;
     if (!alias_.empty()) select_ += " " + alias_ + " " + join_;
+    if (!parent_column_.empty()) {
+      Append(parent_column_, ++n, names, values, sets);
+      Append(position_column_, ++n, names, values, sets);
+    }
     const std::string returning = keyless() ? ")" : ") RETURNING id";
     insert_ = "INSERT INTO " + table_ + " (" + names + ") VALUES (" + values + returning;
     insert_with_key_ =
@@ -483,7 +518,7 @@ class RowMap {
     return v;
   }
 
-  std::string table_, entity_, alias_, join_;
+  std::string table_, entity_, alias_, join_, parent_column_, position_column_;
   std::vector<Column> columns_;
   std::vector<Derived> derived_;
   size_t key_ = 0;
