@@ -70,7 +70,9 @@ FieldTable<domain::Tie> MakeTieFields() {
 
 FieldTable<domain::CapabilityNeed> MakeCapabilityNeedFields() {
   using N = domain::CapabilityNeed;
-  return {"CapabilityNeed", "challenge.capabilities", {Str("capability", &N::capability), Num("weight", &N::weight)}};
+  return {"CapabilityNeed",
+          "challenge.capabilities",
+          {Str("capability", &N::capability).Column(), Num("weight", &N::weight).Column()}};
 }
 
 FieldTable<domain::Challenge> MakeChallengeFields() {
@@ -215,18 +217,20 @@ FieldTable<domain::Proposal> MakeProposalFields() {
 
 FieldTable<domain::RoundProject> MakeRoundProjectFields() {
   using R = domain::RoundProject;
-  return {"RoundProject",
-          "round.projects",
-          {Str("project_id", &R::project_id, 100), IdOf("proposal", &R::proposal, true), Str("title", &R::title),
-           Int("cost_eur", &R::cost_eur), Str("category", &R::category), Str("neighbourhood", &R::neighbourhood),
-           Bool("hidden", &R::hidden).ReadOnly()}};
+  return {
+      "RoundProject",
+      "round.projects",
+      {Str("project_id", &R::project_id, 100).Column(), IdOf("proposal", &R::proposal, true).Column("proposal_id"),
+       Str("title", &R::title).Column(), Int("cost_eur", &R::cost_eur).Column(), Str("category", &R::category).Column(),
+       Str("neighbourhood", &R::neighbourhood).Column(), Bool("hidden", &R::hidden).ReadOnly()}};
 }
 
 FieldTable<domain::ReviewCriterion> MakeReviewCriterionFields() {
   using C = domain::ReviewCriterion;
   return {"ReviewCriterion",
           "round.criteria",
-          {Str("name", &C::name, 100), Str("description", &C::description, 2000), Int("max_score", &C::max_score)}};
+          {Str("name", &C::name, 100).Column(), Str("description", &C::description, 2000).Column(),
+           Int("max_score", &C::max_score).Column()}};
 }
 
 FieldTable<domain::Round> MakeRoundFields() {

@@ -201,11 +201,13 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(ActorFields());
   ExpectEveryReadFieldStored(TieFields());
   ExpectEveryReadFieldStored(ChallengeFields());
+  ExpectEveryReadFieldStored(CapabilityNeedFields());  // in challenge_capabilities, a child table
   ExpectEveryReadFieldStored(CoalitionFields());
   ExpectEveryReadFieldStored(CoalitionMemberFields());  // in coalition_members, a child table
   ExpectEveryReadFieldStored(ProposalFields());
   ExpectEveryReadFieldStored(RoundFields());
-  ExpectEveryReadFieldStored(EligibilityFields());  // in the round's row
+  ExpectEveryReadFieldStored(ReviewCriterionFields());  // in round_criteria, a child table
+  ExpectEveryReadFieldStored(EligibilityFields());      // in the round's row
   ExpectEveryReadFieldStored(ExperimentFields());
   ExpectEveryReadFieldStored(UserFields());
   ExpectEveryReadFieldStored(MatchCampaignFields());

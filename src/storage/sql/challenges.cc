@@ -21,6 +21,13 @@ const RowMap<Challenge>& ChallengeRows() {
                             {{"search_key", [](const Challenge& c) { return Text(FoldCase(c.title)); }}});
   return *rows;
 }
+// A capability need's row: its table's stored fields, its challenge and its place in the list.
+const RowMap<domain::CapabilityNeed>& NeedRows() {
+  static const auto* rows =
+      &(new RowMap<domain::CapabilityNeed>("challenge_capabilities", domain::fields::CapabilityNeedFields()))
+           ->Child("challenge_id", "position");
+  return *rows;
+}
 }  // namespace
 
 Result<std::vector<Challenge>> SqlStore::ReadChallenges(const std::string& tail, const Params& params) {
@@ -29,13 +36,9 @@ Result<std::vector<Challenge>> SqlStore::ReadChallenges(const std::string& tail,
   if (out.empty()) return out;
   // The capability needs of every challenge read: one query, not one per challenge.
   auto at = IndexById(out);
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows caps, ChildRows("challenge_id, capability, weight", "challenge_capabilities",
-                                                   "challenge_id", "position", "challenges", tail, params));
-  for (size_t i = 0; i < caps.size(); ++i) {
-    auto found = at.find(caps.Int(i, 0));
-    if (found == at.end()) continue;  // a challenge written between the two reads
-    out[found->second].capabilities.push_back({caps.Str(i, 1), caps.Dbl(i, 2)});
-  }
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows caps, ChildRows(NeedRows().ChildColumns(), "challenge_capabilities", "challenge_id",
+                                                   "position", "challenges", tail, params));
+  WEEFSEL_RETURN_IF_ERROR(NeedRows().ReadInto(caps, out, at, &Challenge::capabilities));
   return out;
 }
 
@@ -48,12 +51,10 @@ Status SqlStore::WriteChallengeChildren(const Challenge& c) {
         Q("INSERT INTO challenge_themes (challenge_id, theme) VALUES ($1, $2) ON CONFLICT DO NOTHING",
           {Int(c.id.value()), Text(t)})
             .status());
-  for (size_t i = 0; i < c.capabilities.size(); ++i)
-    WEEFSEL_RETURN_IF_ERROR(Q("INSERT INTO challenge_capabilities (challenge_id, position, capability, weight) "
-                              "VALUES ($1, $2, $3, $4)",
-                              {Int(c.id.value()), Int(static_cast<int64_t>(i)), Text(c.capabilities[i].capability),
-                               c.capabilities[i].weight})
-                                .status());
+  for (size_t i = 0; i < c.capabilities.size(); ++i) {
+    auto [sql, p] = NeedRows().InsertChild(c.id.value(), i, c.capabilities[i]);
+    WEEFSEL_RETURN_IF_ERROR(Q(sql, p).status());
+  }
   return Status::Ok();
 }
 

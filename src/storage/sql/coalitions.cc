@@ -37,12 +37,7 @@ Result<std::vector<Coalition>> SqlStore::ReadCoalitions(const std::string& tail,
   auto at = IndexById(out);
   WEEFSEL_ASSIGN_OR_RETURN(SqlRows m, ChildRows(MemberRows().ChildColumns(), "coalition_members", "coalition_id",
                                                 "position", "coalitions", tail, params));
-  WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::CoalitionMember> members, MemberRows().Read(m));
-  for (size_t i = 0; i < m.size(); ++i) {
-    auto found = at.find(MemberRows().ParentOf(m, i));
-    if (found == at.end()) continue;  // a coalition written between the two reads
-    out[found->second].members.push_back(std::move(members[i]));
-  }
+  WEEFSEL_RETURN_IF_ERROR(MemberRows().ReadInto(m, out, at, &Coalition::members));
   return out;
 }
 

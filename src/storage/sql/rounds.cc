@@ -26,6 +26,19 @@ const RowMap<Round>& RoundRows() {
   }();
   return *rows;
 }
+// A project's and a review criterion's rows: their tables' stored fields, the round and the place in
+// its list.
+const RowMap<domain::RoundProject>& ProjectRows() {
+  static const auto* rows = &(new RowMap<domain::RoundProject>("round_projects", domain::fields::RoundProjectFields()))
+                                 ->Child("round_id", "position");
+  return *rows;
+}
+const RowMap<domain::ReviewCriterion>& CriterionRows() {
+  static const auto* rows =
+      &(new RowMap<domain::ReviewCriterion>("round_criteria", domain::fields::ReviewCriterionFields()))
+           ->Child("round_id", "position");
+  return *rows;
+}
 }  // namespace
 
 Result<std::vector<Round>> SqlStore::ReadRounds(const std::string& tail, const Params& params) {
@@ -34,50 +47,25 @@ Result<std::vector<Round>> SqlStore::ReadRounds(const std::string& tail, const P
   if (out.empty()) return out;
   // The projects and criteria of every round read: one query each, not two per round.
   auto at = IndexById(out);
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows p,
-                           ChildRows("round_id, project_id, proposal_id, title, cost_eur, category, neighbourhood",
-                                     "round_projects", "round_id", "position", "rounds", tail, params));
-  for (size_t i = 0; i < p.size(); ++i) {
-    auto found = at.find(p.Int(i, 0));
-    if (found == at.end()) continue;  // a round written between the two reads
-    domain::RoundProject rp;
-    rp.project_id = p.Str(i, 1);
-    rp.proposal = ProposalId(IntOrZero(p, i, 2));
-    rp.title = p.Str(i, 3);
-    rp.cost_eur = p.Int(i, 4);
-    rp.category = p.Str(i, 5);
-    rp.neighbourhood = p.Str(i, 6);
-    out[found->second].projects.push_back(std::move(rp));
-  }
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows c, ChildRows("round_id, name, description, max_score", "round_criteria", "round_id",
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows p, ChildRows(ProjectRows().ChildColumns(), "round_projects", "round_id", "position",
+                                                "rounds", tail, params));
+  WEEFSEL_RETURN_IF_ERROR(ProjectRows().ReadInto(p, out, at, &Round::projects));
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows c, ChildRows(CriterionRows().ChildColumns(), "round_criteria", "round_id",
                                                 "position", "rounds", tail, params));
-  for (size_t i = 0; i < c.size(); ++i) {
-    auto found = at.find(c.Int(i, 0));
-    if (found == at.end()) continue;
-    out[found->second].criteria.push_back({c.Str(i, 1), c.Str(i, 2), static_cast<int>(c.Int(i, 3))});
-  }
+  WEEFSEL_RETURN_IF_ERROR(CriterionRows().ReadInto(c, out, at, &Round::criteria));
   return out;
 }
 
 Status SqlStore::WriteRoundProjects(const Round& r) {
   WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_projects WHERE round_id = $1", {Int(r.id.value())}).status());
   for (size_t i = 0; i < r.projects.size(); ++i) {
-    const auto& p = r.projects[i];
-    WEEFSEL_RETURN_IF_ERROR(
-        Q("INSERT INTO round_projects (round_id, position, project_id, proposal_id, title, cost_eur, "
-          "category, neighbourhood) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-          {Int(r.id.value()), Int(static_cast<int64_t>(i)), Text(p.project_id), IdOrNull(p.proposal), Text(p.title),
-           Int(p.cost_eur), Text(p.category), Text(p.neighbourhood)})
-            .status());
+    auto [sql, p] = ProjectRows().InsertChild(r.id.value(), i, r.projects[i]);
+    WEEFSEL_RETURN_IF_ERROR(Q(sql, p).status());
   }
   WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_criteria WHERE round_id = $1", {Int(r.id.value())}).status());
   for (size_t i = 0; i < r.criteria.size(); ++i) {
-    const auto& c = r.criteria[i];
-    WEEFSEL_RETURN_IF_ERROR(
-        Q("INSERT INTO round_criteria (round_id, position, name, description, max_score) "
-          "VALUES ($1, $2, $3, $4, $5)",
-          {Int(r.id.value()), Int(static_cast<int64_t>(i)), Text(c.name), Text(c.description), Int(c.max_score)})
-            .status());
+    auto [sql, p] = CriterionRows().InsertChild(r.id.value(), i, r.criteria[i]);
+    WEEFSEL_RETURN_IF_ERROR(Q(sql, p).status());
   }
   return Status::Ok();
 }

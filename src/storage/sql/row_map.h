@@ -38,6 +38,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -208,6 +209,19 @@ class RowMap {
     p.emplace_back(parent);
     p.emplace_back(static_cast<int64_t>(position));
     return {insert_, std::move(p)};
+  }
+
+  // Reads the rows of a ChildRows(ChildColumns(), ...) query into the list `list` of their parents
+  // in `parents`, found by id through `at` (IndexById); the child of a parent written between the
+  // two reads is left out.
+  template <typename P>
+  Status ReadInto(SqlRows& rows, std::vector<P>& parents, const std::unordered_map<int64_t, size_t>& at,
+                  std::vector<T> P::*list) const {
+    WEEFSEL_ASSIGN_OR_RETURN(std::vector<T> items, Read(rows));
+    for (size_t i = 0; i < rows.size(); ++i)
+      if (auto found = at.find(ParentOf(rows, i)); found != at.end())
+        (parents[found->second].*list).push_back(std::move(items[i]));
+    return Status::Ok();
   }
 
   const std::string& table() const { return table_; }
