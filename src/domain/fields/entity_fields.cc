@@ -295,7 +295,9 @@ FieldTable<domain::Review> MakeReviewFields() {
 
 FieldTable<domain::BallotEntry> MakeBallotEntryFields() {
   using E = domain::BallotEntry;
-  return {"BallotEntry", "ballot.entries", {Str("project_id", &E::project_id, 100), Int("points", &E::points)}};
+  return {"BallotEntry",
+          "ballot.entries",
+          {Str("project_id", &E::project_id, 100).Column(), Int("points", &E::points).Column()}};
 }
 
 FieldTable<domain::Ballot> MakeBallotFields() {

@@ -218,6 +218,7 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(CommentFields());
   ExpectEveryReadFieldStored(ReviewFields());
   ExpectEveryReadFieldStored(BallotFields());
+  ExpectEveryReadFieldStored(BallotEntryFields());  // in ballot_entries, a child table
   ExpectEveryReadFieldStored(MunicipalTaskFields());
   ExpectEveryReadFieldStored(TaskChallengeFields());
   ExpectEveryReadFieldStored(RoleGrantFields());

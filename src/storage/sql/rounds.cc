@@ -136,6 +136,12 @@ const RowMap<Ballot>& BallotRows() {
   }();
   return *rows;
 }
+// A ballot entry's row: its table's stored fields, the ballot and the entry's place in it.
+const RowMap<domain::BallotEntry>& EntryRows() {
+  static const auto* rows = &(new RowMap<domain::BallotEntry>("ballot_entries", domain::fields::BallotEntryFields()))
+                                 ->Child("ballot_id", "position");
+  return *rows;
+}
 }  // namespace
 
 Result<std::vector<Ballot>> SqlStore::ReadBallots(const std::string& tail, const Params& params) {
@@ -144,15 +150,9 @@ Result<std::vector<Ballot>> SqlStore::ReadBallots(const std::string& tail, const
   if (out.empty()) return out;
   // The entries of every ballot read: one query, not one per ballot.
   auto at = IndexById(out);
-  WEEFSEL_ASSIGN_OR_RETURN(SqlRows e, ChildRows("ballot_id, project_id, points", "ballot_entries", "ballot_id",
-                                                "position", "ballots", tail, params));
-  for (size_t i = 0; i < e.size(); ++i) {
-    auto found = at.find(e.Int(i, 0));
-    if (found == at.end()) continue;  // a ballot cast between the two reads
-    // The project id moves out of the row: one allocation less for each of a large round's entries.
-    auto* id = std::get_if<std::string>(&e.rows()[i][1]);
-    out[found->second].entries.push_back({id ? std::move(*id) : e.Str(i, 1), e.Int(i, 2)});
-  }
+  WEEFSEL_ASSIGN_OR_RETURN(SqlRows e, ChildRows(EntryRows().ChildColumns(), "ballot_entries", "ballot_id", "position",
+                                                "ballots", tail, params));
+  WEEFSEL_RETURN_IF_ERROR(EntryRows().ReadInto(e, out, at, &Ballot::entries));
   return out;
 }
 
@@ -199,15 +199,7 @@ Result<BallotId> SqlStore::WriteBallot(Ballot& b, bool open_only) {
     // Entries in statements of at most 100 rows (400 parameters).
     constexpr size_t kRows = 100;
     for (size_t from = 0; from < b.entries.size(); from += kRows) {
-      std::string insert = "INSERT INTO ballot_entries (ballot_id, position, project_id, points) VALUES ";
-      Params q;
-      for (size_t i = from; i < std::min(b.entries.size(), from + kRows); ++i) {
-        const size_t k = q.size();
-        insert += (i > from ? ", ($" : "($") + std::to_string(k + 1) + ", $" + std::to_string(k + 2) + ", $" +
-                  std::to_string(k + 3) + ", $" + std::to_string(k + 4) + ")";
-        q.insert(q.end(),
-                 {Int(id), Int(static_cast<int64_t>(i)), Text(b.entries[i].project_id), Int(b.entries[i].points)});
-      }
+      auto [insert, q] = EntryRows().InsertChildren(id, b.entries, from, std::min(b.entries.size(), from + kRows));
       WEEFSEL_RETURN_IF_ERROR(Q(insert, q).status());
     }
     return Status::Ok();

@@ -36,6 +36,7 @@
 #include <cassert>
 #include <cstdint>
 #include <functional>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -209,6 +210,25 @@ class RowMap {
     p.emplace_back(parent);
     p.emplace_back(static_cast<int64_t>(position));
     return {insert_, std::move(p)};
+  }
+  // One INSERT of the items [from, to) of `parent`'s list `items`, each at its place: a VALUES row
+  // per item (a ballot's entries in a few statements rather than one each).
+  std::pair<std::string, Params> InsertChildren(int64_t parent, const std::vector<T>& items, size_t from,
+                                                size_t to) const {
+    assert(!parent_column_.empty() && from < to && to <= items.size() && "InsertChildren() is for a Child() map");
+    std::string sql = insert_.substr(0, insert_.find(" VALUES (") + 8);
+    Params p;
+    for (size_t i = from; i < to; ++i) {
+      const size_t first = p.size();
+      Params v = Values(items[i]);
+      v.emplace_back(parent);
+      v.emplace_back(static_cast<int64_t>(i));
+      sql += i > from ? ", (" : "(";
+      for (size_t j = 0; j < v.size(); ++j) sql += (j ? ", $" : "$") + std::to_string(first + j + 1);
+      sql += ")";
+      std::move(v.begin(), v.end(), std::back_inserter(p));
+    }
+    return {std::move(sql), std::move(p)};
   }
 
   // Reads the rows of a ChildRows(ChildColumns(), ...) query into the list `list` of their parents
