@@ -321,7 +321,8 @@ FieldTable<domain::Measurement> MakeMeasurementFields() {
   using M = domain::Measurement;
   FieldTable<M> t{"Measurement",
                   "measurement",
-                  {Str("date", &M::date, 10).Date(), Num("value", &M::value), Str("source", &M::source)}};
+                  {Str("date", &M::date, 10).Date().Column(), Num("value", &M::value).Column(),
+                   Str("source", &M::source).Column()}};
   t.fields[2].free_text = true;  // who measured may be named with an address: open data scrubs it
   t.check = [](Fields& f, const M& m) -> Status {
     if (!IsIsoDate(m.date)) return f.Error("date", "'" + m.date + "' is not a date YYYY-MM-DD");

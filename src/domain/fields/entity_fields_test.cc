@@ -209,6 +209,7 @@ TEST(EntityFieldsTest, StoredEntitiesSayWhereEachFieldIsKept) {
   ExpectEveryReadFieldStored(ReviewCriterionFields());  // in round_criteria, a child table
   ExpectEveryReadFieldStored(EligibilityFields());      // in the round's row
   ExpectEveryReadFieldStored(ExperimentFields());
+  ExpectEveryReadFieldStored(MeasurementFields());  // in measurements, a child table of indicators
   ExpectEveryReadFieldStored(UserFields());
   ExpectEveryReadFieldStored(MatchCampaignFields());
   ExpectEveryReadFieldStored(MatchPledgeFields());

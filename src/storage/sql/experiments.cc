@@ -22,6 +22,12 @@ const RowMap<Experiment>& ExperimentRows() {
   static const auto* rows = new RowMap<Experiment>("experiments", domain::fields::ExperimentFields());
   return *rows;
 }
+// A measurement's row: its table's stored fields, its indicator and its place in the list.
+const RowMap<domain::Measurement>& MeasurementRows() {
+  static const auto* rows = &(new RowMap<domain::Measurement>("measurements", domain::fields::MeasurementFields()))
+                                 ->Child("indicator_id", "position");
+  return *rows;
+}
 }  // namespace
 
 Result<std::vector<Experiment>> SqlStore::ReadExperiments(const std::string& tail, const Params& params) {
@@ -48,13 +54,14 @@ Result<std::vector<Experiment>> SqlStore::ReadExperiments(const std::string& tai
     indicators.push_back(std::move(x));
   }
   WEEFSEL_ASSIGN_OR_RETURN(
-      SqlRows m, ChildRows("indicator_id, date, value, source", "measurements", "indicator_id", "position",
-                           "indicators", " WHERE experiment_id IN (SELECT id FROM experiments" + tail + ")", params));
+      SqlRows m, ChildRows(MeasurementRows().ChildColumns(), "measurements", "indicator_id", "position", "indicators",
+                           " WHERE experiment_id IN (SELECT id FROM experiments" + tail + ")", params));
+  WEEFSEL_ASSIGN_OR_RETURN(std::vector<domain::Measurement> measured, MeasurementRows().Read(m));
   for (size_t k = 0; k < m.size(); ++k) {
-    auto found = indicator_at.find(m.Int(k, 0));
+    auto found = indicator_at.find(MeasurementRows().ParentOf(m, k));
     if (found == indicator_at.end()) continue;
     auto [e, x] = found->second;
-    out[e].indicators[x].measurements.push_back({m.Str(k, 1), m.Dbl(k, 2), m.Str(k, 3)});
+    out[e].indicators[x].measurements.push_back(std::move(measured[k]));
   }
   WEEFSEL_ASSIGN_OR_RETURN(
       SqlRows ms, ChildRows("experiment_id, title, due, amount_eur, status, evidence", "milestones", "experiment_id",
@@ -85,11 +92,8 @@ Status SqlStore::WriteExperimentChildren(const Experiment& e) {
                              Q("INSERT INTO indicators (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
     int64_t ind = r.Int(0, 0);
     for (size_t k = 0; k < x.measurements.size(); ++k) {
-      const auto& m = x.measurements[k];
-      WEEFSEL_RETURN_IF_ERROR(
-          Q("INSERT INTO measurements (indicator_id, position, date, value, source) VALUES ($1, $2, $3, $4, $5)",
-            {Int(ind), Int(static_cast<int64_t>(k)), Text(m.date), m.value, Text(m.source)})
-              .status());
+      auto [sql, q] = MeasurementRows().InsertChild(ind, k, x.measurements[k]);
+      WEEFSEL_RETURN_IF_ERROR(Q(sql, q).status());
     }
   }
   if (explicit_ids) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("indicators"));
