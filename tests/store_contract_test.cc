@@ -966,6 +966,33 @@ TEST_P(StoreContract, ProposalCrud) {
   EXPECT_TRUE(Contains(store_->Insert(versionless).status(), "proposal.versions"));
 }
 
+// Lists longer than one statement of child rows (100 VALUES rows, RowMap::InsertChildren): a
+// round's 250 projects and a ballot's 250 entries come back whole and in their order.
+TEST_P(StoreContract, ListsOfMoreThanOneStatementComeBackInOrder) {
+  MunicipalityId m = AddGemeente();
+  Round r{
+      .municipality = m, .name = "Groot buurtbudget", .budget_eur = 1000000, .ballot_kind = BallotKind::kCumulative};
+  r.max_points = 250;
+  r.max_points_per_project = 2;
+  for (int i = 0; i < 250; ++i)
+    r.projects.push_back(
+        {.project_id = "p" + std::to_string(i), .title = "Project " + std::to_string(i), .cost_eur = 100 + i});
+  ASSERT_TRUE(store_->Insert(r).ok());
+  EXPECT_EQ(Dump(*store_->GetRound(r.id)), Dump(r));
+  r.phase = RoundPhase::kVoting;
+  ASSERT_TRUE(store_->Update(r).ok());
+  Ballot b{.round = r.id,
+           .voter = AddUser("veel@example.nl"),
+           .kind = BallotKind::kCumulative,
+           .cast_at = "2026-12-08T09:00:00Z"};
+  for (int i = 249; i >= 0; --i) b.entries.push_back({"p" + std::to_string(i), 1});
+  ASSERT_TRUE(store_->PutBallot(b).ok());
+  auto ballots = store_->BallotsOf(r.id);
+  ASSERT_TRUE(ballots.ok());
+  ASSERT_EQ(ballots->size(), 1u);
+  EXPECT_EQ(Dump((*ballots)[0]), Dump(b));
+}
+
 TEST_P(StoreContract, RoundsAndOneBallotPerVoter) {
   MunicipalityId m = AddGemeente();
   Round r{.municipality = m, .name = "Buurtbudget Noord", .budget_eur = 100000, .ballot_kind = BallotKind::kCumulative};

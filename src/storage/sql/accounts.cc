@@ -154,17 +154,6 @@ const RowMap<UserSettings>& SettingsRows() {
   return *rows;
 }
 
-// The row map's INSERT, which replaces the user's row when there is one.
-const std::string& SettingsUpsert() {
-  static const auto* sql = [] {
-    std::string set;
-    for (const auto& c : SettingsRows().Columns())
-      if (c != "user_id") set += (set.empty() ? "" : ", ") + c + " = excluded." + c;
-    return new std::string(" ON CONFLICT (user_id) DO UPDATE SET " + set);
-  }();
-  return *sql;
-}
-
 }  // namespace
 
 Result<UserSettings> SqlStore::GetUserSettings(UserId user) {
@@ -180,8 +169,9 @@ Status SqlStore::PutUserSettings(const UserSettings& s) {
   if (s.language != "nl" && s.language != "en")
     return Status::InvalidArgument("settings.language: '" + s.language + "' is not one of nl, en");
   Status st = Transaction([&]() -> Status {
-    auto [sql, params] = SettingsRows().Insert(s);
-    return Q(sql + SettingsUpsert(), params).status();
+    // The user's row, replaced when there is one.
+    auto [sql, params] = SettingsRows().Upsert(s, {"user_id"});
+    return Q(sql, params).status();
   });
   return Explain(st, "settings", {{"settings.user", "users", s.user.value()}});
 }

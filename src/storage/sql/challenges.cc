@@ -51,10 +51,8 @@ Status SqlStore::WriteChallengeChildren(const Challenge& c) {
         Q("INSERT INTO challenge_themes (challenge_id, theme) VALUES ($1, $2) ON CONFLICT DO NOTHING",
           {Int(c.id.value()), Text(t)})
             .status());
-  for (size_t i = 0; i < c.capabilities.size(); ++i) {
-    auto [sql, p] = NeedRows().InsertChild(c.id.value(), i, c.capabilities[i]);
+  for (const auto& [sql, p] : NeedRows().InsertChildren(c.id.value(), c.capabilities))
     WEEFSEL_RETURN_IF_ERROR(Q(sql, p).status());
-  }
   return Status::Ok();
 }
 

@@ -43,10 +43,8 @@ Result<std::vector<Coalition>> SqlStore::ReadCoalitions(const std::string& tail,
 
 Status SqlStore::WriteCoalitionMembers(const Coalition& c) {
   WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM coalition_members WHERE coalition_id = $1", {Int(c.id.value())}).status());
-  for (size_t i = 0; i < c.members.size(); ++i) {
-    auto [sql, p] = MemberRows().InsertChild(c.id.value(), i, c.members[i]);
+  for (const auto& [sql, p] : MemberRows().InsertChildren(c.id.value(), c.members))
     WEEFSEL_RETURN_IF_ERROR(Q(sql, p).status());
-  }
   return Status::Ok();
 }
 

@@ -91,10 +91,8 @@ Status SqlStore::WriteExperimentChildren(const Experiment& e) {
     WEEFSEL_ASSIGN_OR_RETURN(SqlRows r,
                              Q("INSERT INTO indicators (" + cols + ") VALUES (" + vals + ") RETURNING id", p));
     int64_t ind = r.Int(0, 0);
-    for (size_t k = 0; k < x.measurements.size(); ++k) {
-      auto [sql, q] = MeasurementRows().InsertChild(ind, k, x.measurements[k]);
+    for (const auto& [sql, q] : MeasurementRows().InsertChildren(ind, x.measurements))
       WEEFSEL_RETURN_IF_ERROR(Q(sql, q).status());
-    }
   }
   if (explicit_ids) WEEFSEL_RETURN_IF_ERROR(conn_->SyncIdSequence("indicators"));
   return WriteMilestones(e.milestones, ProposalId(), 0, e.id);

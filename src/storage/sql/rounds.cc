@@ -58,15 +58,11 @@ Result<std::vector<Round>> SqlStore::ReadRounds(const std::string& tail, const P
 
 Status SqlStore::WriteRoundProjects(const Round& r) {
   WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_projects WHERE round_id = $1", {Int(r.id.value())}).status());
-  for (size_t i = 0; i < r.projects.size(); ++i) {
-    auto [sql, p] = ProjectRows().InsertChild(r.id.value(), i, r.projects[i]);
+  for (const auto& [sql, p] : ProjectRows().InsertChildren(r.id.value(), r.projects))
     WEEFSEL_RETURN_IF_ERROR(Q(sql, p).status());
-  }
   WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM round_criteria WHERE round_id = $1", {Int(r.id.value())}).status());
-  for (size_t i = 0; i < r.criteria.size(); ++i) {
-    auto [sql, p] = CriterionRows().InsertChild(r.id.value(), i, r.criteria[i]);
+  for (const auto& [sql, p] : CriterionRows().InsertChildren(r.id.value(), r.criteria))
     WEEFSEL_RETURN_IF_ERROR(Q(sql, p).status());
-  }
   return Status::Ok();
 }
 
@@ -197,11 +193,8 @@ Result<BallotId> SqlStore::WriteBallot(Ballot& b, bool open_only) {
     id = r.Int(0, 0);
     WEEFSEL_RETURN_IF_ERROR(Q("DELETE FROM ballot_entries WHERE ballot_id = $1", {Int(id)}).status());
     // Entries in statements of at most 100 rows (400 parameters).
-    constexpr size_t kRows = 100;
-    for (size_t from = 0; from < b.entries.size(); from += kRows) {
-      auto [insert, q] = EntryRows().InsertChildren(id, b.entries, from, std::min(b.entries.size(), from + kRows));
+    for (const auto& [insert, q] : EntryRows().InsertChildren(id, b.entries))
       WEEFSEL_RETURN_IF_ERROR(Q(insert, q).status());
-    }
     return Status::Ok();
   });
   WEEFSEL_RETURN_IF_ERROR(Explain(s, "ballot", {{"ballot.voter", "users", b.voter.value()}}));

@@ -185,7 +185,7 @@ class RowMap {
 
   // Makes this the map of a child table: each row an item of a list held by a parent entity, keyed
   // by `parent_column` (the parent's id) and `position_column` (the item's place in the list, from
-  // 0), both after the item's columns in the row and written by InsertChild. Its own columns are
+  // 0), both after the item's columns in the row and written by InsertChildren. Its own columns are
   // the item's fields with a column; a child table has no "id" of its own.
   RowMap& Child(std::string parent_column, std::string position_column) {
     parent_column_ = std::move(parent_column);
@@ -202,33 +202,29 @@ class RowMap {
     return out + parent_column_;
   }
   int64_t ParentOf(const SqlRows& rows, size_t i) const { return rows.Int(i, columns_.size()); }
-  // "INSERT INTO <child> (<columns>, <parent>, <position>) VALUES (...)" for item `t` at
-  // `position` of the list of `parent`.
-  std::pair<std::string, Params> InsertChild(int64_t parent, size_t position, const T& t) const {
-    assert(!parent_column_.empty() && "InsertChild() is for a Child() map");
-    Params p = Values(t);
-    p.emplace_back(parent);
-    p.emplace_back(static_cast<int64_t>(position));
-    return {insert_, std::move(p)};
-  }
-  // One INSERT of the items [from, to) of `parent`'s list `items`, each at its place: a VALUES row
-  // per item (a ballot's entries in a few statements rather than one each).
-  std::pair<std::string, Params> InsertChildren(int64_t parent, const std::vector<T>& items, size_t from,
-                                                size_t to) const {
-    assert(!parent_column_.empty() && from < to && to <= items.size() && "InsertChildren() is for a Child() map");
-    std::string sql = insert_.substr(0, insert_.find(" VALUES (") + 8);
-    Params p;
-    for (size_t i = from; i < to; ++i) {
-      const size_t first = p.size();
-      Params v = Values(items[i]);
-      v.emplace_back(parent);
-      v.emplace_back(static_cast<int64_t>(i));
-      sql += i > from ? ", (" : "(";
-      for (size_t j = 0; j < v.size(); ++j) sql += (j ? ", $" : "$") + std::to_string(first + j + 1);
-      sql += ")";
-      std::move(v.begin(), v.end(), std::back_inserter(p));
+  // The INSERTs of `parent`'s list `items`, each item at its place, in statements of at most
+  // `per_statement` VALUES rows ("INSERT INTO <child> (<columns>, <parent>, <position>) VALUES
+  // (...), (...)"): a list in one statement or a few, not one statement an item.
+  std::vector<std::pair<std::string, Params>> InsertChildren(int64_t parent, const std::vector<T>& items,
+                                                             size_t per_statement = 100) const {
+    assert(!parent_column_.empty() && per_statement > 0 && "InsertChildren() is for a Child() map");
+    std::vector<std::pair<std::string, Params>> out;
+    for (size_t from = 0; from < items.size(); from += per_statement) {
+      std::string sql = insert_head_;
+      Params p;
+      for (size_t i = from; i < std::min(items.size(), from + per_statement); ++i) {
+        const size_t first = p.size();
+        Params v = Values(items[i]);
+        v.emplace_back(parent);
+        v.emplace_back(static_cast<int64_t>(i));
+        sql += i > from ? ", (" : "(";
+        for (size_t j = 0; j < v.size(); ++j) sql += (j ? ", $" : "$") + std::to_string(first + j + 1);
+        sql += ")";
+        std::move(v.begin(), v.end(), std::back_inserter(p));
+      }
+      out.emplace_back(std::move(sql), std::move(p));
     }
-    return {std::move(sql), std::move(p)};
+    return out;
   }
 
   // Reads the rows of a ChildRows(ChildColumns(), ...) query into the list `list` of their parents
@@ -428,7 +424,8 @@ class RowMap {
       Append(position_column_, ++n, names, values, sets);
     }
     const std::string returning = keyless() ? ")" : ") RETURNING id";
-    insert_ = "INSERT INTO " + table_ + " (" + names + ") VALUES (" + values + returning;
+    insert_head_ = "INSERT INTO " + table_ + " (" + names + ") VALUES ";
+    insert_ = insert_head_ + "(" + values + returning;
     insert_with_key_ =
         "INSERT INTO " + table_ + " (" + names + ", id) VALUES (" + values + ", $" + std::to_string(n + 1) + returning;
     update_ = "UPDATE " + table_ + " SET " + sets + " WHERE id = $" + std::to_string(n + 1) + " RETURNING id";
@@ -556,7 +553,7 @@ class RowMap {
   std::vector<Column> columns_;
   std::vector<Derived> derived_;
   size_t key_ = 0;
-  std::string select_, insert_, insert_with_key_, update_;
+  std::string select_, insert_head_, insert_, insert_with_key_, update_;
   std::vector<std::string> copy_columns_;
 };
 
